@@ -1,0 +1,105 @@
+# chitieu - build, test and run.  Plain make + pkg-config; see README.md.
+#
+#   make            build build/chitieu
+#   make run        build, create the demo database if absent, show the demo
+#   make test       unit tests + end-to-end CLI tests, then again under ASan+UBSan,
+#                   then a short run of every libFuzzer harness
+#   make fuzz       build the libFuzzer harnesses (clang)
+#   make bench      run the benchmarks in bench/
+
+CC      ?= gcc
+PKGS    := sqlite3 jansson libutf8proc
+BUILD   ?= build
+SAN     ?=
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
+           -Wmissing-prototypes -Wformat=2 -Wvla
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 $(WARN) $(PKG_CFLAGS) -Isrc
+LDLIBS  += $(PKG_LIBS) -lm -lpthread
+ifeq ($(SAN),1)
+BUILD   := build/asan
+CFLAGS  += -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+SRC     := $(wildcard src/*.c)
+LIBSRC  := $(filter-out src/main.c,$(SRC))
+LIBOBJ  := $(LIBSRC:src/%.c=$(BUILD)/obj/%.o)
+BIN     := $(BUILD)/chitieu
+TESTSRC := $(wildcard tests/test_*.c)
+TESTBIN := $(TESTSRC:tests/%.c=$(BUILD)/tests/%)
+FUZZSRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZBIN := $(FUZZSRC:tests/fuzz/%.c=build/fuzz/%)
+DEMO_DB ?= chitieu.db
+
+.PHONY: all deps run test check unit e2e fuzz fuzz-smoke bench clean
+all: $(BIN)
+
+# Every package the build and the tests need; a no-op when all are installed.
+deps:
+	@./scripts/install-deps
+
+$(BUILD)/obj/%.o: src/%.c src/*.h | $(BUILD)/obj
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libchitieu.a: $(LIBOBJ)
+	ar rcs $@ $^
+
+# The demo CSV files are embedded in the binary (tools/embed.c writes them as C arrays).
+DEMO_CSV := $(sort $(wildcard data/demo/*.csv))
+build/embed: tools/embed.c
+	@mkdir -p build
+	gcc -O1 -o $@ $<
+$(BUILD)/demo_data.c: $(DEMO_CSV) build/embed | $(BUILD)/obj
+	build/embed $@ $(foreach f,$(DEMO_CSV),$(notdir $(f))=$(f))
+$(BUILD)/obj/demo_data.o: $(BUILD)/demo_data.c src/demo.h
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BIN): $(BUILD)/obj/main.o $(BUILD)/obj/demo_data.o $(BUILD)/libchitieu.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/%.c $(wildcard tests/*.h) $(BUILD)/libchitieu.a | $(BUILD)/tests
+	$(CC) $(CFLAGS) -Itests $(LDFLAGS) -o $@ $< $(BUILD)/libchitieu.a $(CMOCKA_LIBS) $(LDLIBS)
+
+$(BUILD)/obj $(BUILD)/tests build/fuzz:
+	mkdir -p $@
+
+run: deps $(BIN)
+	@test -f $(DEMO_DB) || ./$(BIN) demo --db $(DEMO_DB)
+	@./$(BIN) report --db $(DEMO_DB) --unit cau-giay --period 2022
+	@echo
+	@echo "$$(./$(BIN) --hint-demo)"
+
+# One pass of the suite with the current flags (plain or SAN=1).
+check: $(BIN) $(TESTBIN)
+	@set -e; for t in $(TESTBIN); do echo "== $$t"; CHITIEU_TEST_DATA=tests/data $$t; done
+	@CHITIEU=$(BIN) tests/e2e/run.sh
+
+test: deps
+	@$(MAKE) --no-print-directory check
+	@$(MAKE) --no-print-directory check SAN=1
+	@$(MAKE) --no-print-directory fuzz-smoke
+
+fuzz: $(FUZZBIN)
+build/fuzz/%: tests/fuzz/%.c $(LIBSRC) src/*.h | build/fuzz
+	clang -std=c11 -D_DEFAULT_SOURCE -g -O1 -Wall -Wextra -Werror -Isrc $(PKG_CFLAGS) \
+	  -fsanitize=fuzzer,address,undefined -o $@ $< $(LIBSRC) $(PKG_LIBS) -lm -lpthread
+
+# Each harness runs for a few seconds from its seed corpus: a smoke test, not a campaign.
+fuzz-smoke: $(FUZZBIN)
+	@set -e; for f in $(FUZZBIN); do n=$$(basename $$f); echo "== fuzz $$n"; \
+	  mkdir -p build/fuzz/corpus-$$n; \
+	  $$f -max_total_time=5 -timeout=5 -rss_limit_mb=2048 build/fuzz/corpus-$$n tests/fuzz/corpus/$${n#fuzz_} 2>build/fuzz/$$n.log \
+	    || { tail -n 40 build/fuzz/$$n.log; exit 1; }; \
+	  grep -E '^Done' build/fuzz/$$n.log || true; done
+
+bench: $(BIN)
+	@bench/import/run.sh
+
+clean:
+	rm -rf build

@@ -1,0 +1,235 @@
+/* cli.c - shared subcommand plumbing (see cli.h). */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vn.h"
+
+void cli_error(const char *cmd, const char *msg)
+{
+    fprintf(stderr, "chitieu %s: %s\n", cmd, msg);
+}
+
+int cli_parse(int argc, char **argv, const cli_opt *opts, int *npos, int *help)
+{
+    int np = 0, only_pos = 0;
+    *help = 0;
+    for (int i = 1; i < argc; i++) {
+        char *a = argv[i];
+        if (only_pos || a[0] != '-' || strcmp(a, "-") == 0) {
+            argv[++np] = a;
+            continue;
+        }
+        if (strcmp(a, "--") == 0) {
+            only_pos = 1;
+            continue;
+        }
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            *help = 1;
+            continue;
+        }
+        const char *eq = strchr(a, '=');
+        size_t nlen = eq ? (size_t)(eq - a) : strlen(a);
+        const cli_opt *o = opts;
+        for (; o && o->name; o++)
+            if ((strlen(o->name) == nlen && strncmp(o->name, a, nlen) == 0) ||
+                (o->alias && strlen(o->alias) == nlen && strncmp(o->alias, a, nlen) == 0))
+                break;
+        if (o == NULL || o->name == NULL) {
+            fprintf(stderr, tr("chitieu %s: không có tùy chọn '%.*s' (xem '%s --help')\n",
+                               "chitieu %s: unknown option '%.*s' (see '%s --help')\n"),
+                    argv[0], (int)nlen, a, argv[0]);
+            return EXIT_USAGE;
+        }
+        if (o->dest == NULL) {
+            if (eq) {
+                fprintf(stderr, tr("chitieu %s: tùy chọn %s không nhận giá trị\n",
+                                   "chitieu %s: option %s takes no value\n"), argv[0], o->name);
+                return EXIT_USAGE;
+            }
+            *o->flag = 1;
+            continue;
+        }
+        if (eq)
+            *o->dest = eq + 1;
+        else if (i + 1 < argc)
+            *o->dest = argv[++i];
+        else {
+            fprintf(stderr, tr("chitieu %s: tùy chọn %s cần một giá trị\n",
+                               "chitieu %s: option %s needs a value\n"), argv[0], o->name);
+            return EXIT_USAGE;
+        }
+    }
+    *npos = np;
+    return 0;
+}
+
+int cli_open(const char *cmd, const char *db, store **s, model **m)
+{
+    err_t e;
+    *s = NULL;
+    *m = model_new();
+    if (*m == NULL) {
+        cli_error(cmd, "out of memory");
+        return -1;
+    }
+    if (store_open(store_default_path(db), 0, s, &e) != 0 || store_load(*s, *m, &e) != 0) {
+        cli_error(cmd, e.msg);
+        store_close(*s);
+        model_free(*m);
+        *s = NULL;
+        *m = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+int cli_unit_period(const char *cmd, const model *m, const char *unit, const char *period,
+                    int *u, period_t *p)
+{
+    if (unit == NULL || period == NULL) {
+        cli_error(cmd, tr("cần --unit MÃ_ĐƠN_VỊ và --period KỲ (ví dụ --unit cau-giay --period 2022)",
+                          "--unit CODE and --period PERIOD are required (e.g. --unit cau-giay --period 2022)"));
+        return -1;
+    }
+    *u = model_unit_find(m, unit);
+    if (*u < 0) {
+        buf b = BUF_INIT;
+        buf_printf(&b, tr("không có đơn vị mã '%s' (xem 'chitieu units')",
+                          "no unit has the code '%s' (see 'chitieu units')"), unit);
+        cli_error(cmd, buf_str(&b));
+        buf_free(&b);
+        return -1;
+    }
+    if (period_parse(period, strlen(period), p) != 0) {
+        buf b = BUF_INIT;
+        buf_printf(&b, tr("mã kỳ không hợp lệ '%s' (cần 2022, 2022S1, 2022Q2, 2022-05 hoặc 2020-2025)",
+                          "invalid period '%s' (expected 2022, 2022S1, 2022Q2, 2022-05 or 2020-2025)"), period);
+        cli_error(cmd, buf_str(&b));
+        buf_free(&b);
+        return -1;
+    }
+    return 0;
+}
+
+int cli_write(const char *cmd, const char *path, const buf *b)
+{
+    if (path == NULL || strcmp(path, "-") == 0) {
+        if (fwrite(buf_str(b), 1, b->len, stdout) != b->len || fflush(stdout) != 0) {
+            cli_error(cmd, tr("không ghi được ra đầu ra chuẩn", "cannot write to standard output"));
+            return -1;
+        }
+        return 0;
+    }
+    buf tmp = BUF_INIT;
+    buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+    FILE *f = fopen(buf_str(&tmp), "wb");
+    int ok = f && fwrite(buf_str(b), 1, b->len, f) == b->len;
+    if (f && fclose(f) != 0)
+        ok = 0;
+    if (ok && rename(buf_str(&tmp), path) != 0)
+        ok = 0;
+    if (!ok) {
+        remove(buf_str(&tmp));
+        buf msg = BUF_INIT;
+        buf_printf(&msg, tr("không ghi được tệp '%s'", "cannot write the file '%s'"), path);
+        cli_error(cmd, buf_str(&msg));
+        buf_free(&msg);
+    }
+    buf_free(&tmp);
+    return ok ? 0 : -1;
+}
+
+void cli_table_init(cli_table *t, int ncols, unsigned right_cols)
+{
+    buf_init(&t->cells, 0);
+    t->ncols = ncols;
+    t->nrows = 0;
+    t->right = right_cols;
+}
+
+void cli_table_cell(cli_table *t, const char *s)
+{
+    buf_adds(&t->cells, s ? s : "");
+    buf_addc(&t->cells, '\0');
+}
+
+void cli_table_render(const cli_table *t, buf *out)
+{
+    size_t ncells = 0;
+    for (size_t i = 0; i < t->cells.len; i++)
+        ncells += t->cells.p[i] == '\0';
+    size_t *w = calloc((size_t)t->ncols, sizeof *w);
+    const char **cell = calloc(ncells + 1, sizeof *cell);
+    if (w == NULL || cell == NULL)
+        goto cleanup;
+    const char *p = buf_str(&t->cells);
+    for (size_t k = 0; k < ncells; k++) {
+        cell[k] = p;
+        size_t len = strlen(p), dw = vn_width(p, len);
+        if (dw > w[k % (size_t)t->ncols])
+            w[k % (size_t)t->ncols] = dw;
+        p += len + 1;
+    }
+    for (size_t k = 0; k < ncells; k++) {
+        int c = (int)(k % (size_t)t->ncols);
+        size_t pad = w[c] - vn_width(cell[k], strlen(cell[k]));
+        int last = c == t->ncols - 1;
+        if (t->right & (1u << c))
+            for (size_t i = 0; i < pad; i++)
+                buf_addc(out, ' ');
+        buf_adds(out, cell[k]);
+        if (!(t->right & (1u << c)) && !last)
+            for (size_t i = 0; i < pad; i++)
+                buf_addc(out, ' ');
+        buf_adds(out, last ? "\n" : "  ");
+    }
+cleanup:
+    free(w);
+    free(cell);
+}
+
+void cli_table_free(cli_table *t) { buf_free(&t->cells); }
+
+int cli_read_file(const char *cmd, const char *path, buf *out)
+{
+    FILE *f = fopen(path, "rb");
+    char chunk[65536];
+    size_t n;
+    int rc = -1;
+    if (f == NULL)
+        goto fail;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        if (buf_add(out, chunk, n) != 0)
+            goto fail;
+    if (!ferror(f))
+        rc = 0;
+fail:
+    if (rc != 0) {
+        buf msg = BUF_INIT;
+        buf_printf(&msg, tr("không đọc được tệp '%s'", "cannot read the file '%s'"), path);
+        cli_error(cmd, buf_str(&msg));
+        buf_free(&msg);
+    }
+    if (f)
+        fclose(f);
+    return rc;
+}
+
+void cli_csv_field(buf *b, const char *s, int last)
+{
+    if (strpbrk(s, ",;\"\r\n")) {
+        buf_addc(b, '"');
+        for (; *s; s++) {
+            if (*s == '"')
+                buf_addc(b, '"');
+            buf_addc(b, *s);
+        }
+        buf_addc(b, '"');
+    } else {
+        buf_adds(b, s);
+    }
+    buf_adds(b, last ? "\n" : ",");
+}

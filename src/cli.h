@@ -1,0 +1,61 @@
+/* cli.h - what every subcommand shares: the command table entry, option parsing that
+ * rejects unknown options, opening the store with its model, aligned text tables and
+ * writing output to stdout or a file.  Exit codes: 0 ok, 1 failure (bad data, I/O),
+ * 2 usage error (unknown option, missing or bad argument). */
+#ifndef CHITIEU_CLI_H
+#define CHITIEU_CLI_H
+
+#include <stdio.h>
+#include "buf.h"
+#include "err.h"
+#include "model.h"
+#include "store.h"
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+typedef struct cli_cmd {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary_vi, *summary_en;
+} cli_cmd;
+
+/* One accepted option: "--name" with a value (dest) or a flag (flag). */
+typedef struct cli_opt {
+    const char *name;      /* "--unit"; a one-letter alias may follow as "-o" in alias */
+    const char *alias;     /* NULL or "-o" */
+    const char **dest;     /* receives the value, or NULL for a flag */
+    int *flag;             /* set to 1 when present, or NULL */
+} cli_opt;
+
+/* Parses argv[1..] against opts ("--x v", "--x=v", flags); positional arguments are
+ * compacted into argv[1..*npos]; "--help"/"-h" sets *help.  Prints a clear message and
+ * returns EXIT_USAGE for an unknown option or a missing value, else 0. */
+int cli_parse(int argc, char **argv, const cli_opt *opts, int *npos, int *help);
+/* Prints "chitieu CMD: message" to stderr. */
+void cli_error(const char *cmd, const char *msg);
+/* Opens the store at --db (or default) and loads its model; on failure prints and returns -1. */
+int cli_open(const char *cmd, const char *db, store **s, model **m);
+/* Resolves a unit code and a period code; prints a clear message and returns -1 if invalid. */
+int cli_unit_period(const char *cmd, const model *m, const char *unit, const char *period,
+                    int *u, period_t *p);
+/* Writes b to the file path (atomically: temp file + rename) or stdout when path is NULL/"-". */
+int cli_write(const char *cmd, const char *path, const buf *b);
+
+/* Reads a whole file into out (capped by the buffer's cap); prints and returns -1 on failure. */
+int cli_read_file(const char *cmd, const char *path, buf *out);
+
+/* Appends s as one RFC 4180 CSV field (quoted when needed), then ',' or, if last, '\n'. */
+void cli_csv_field(buf *b, const char *s, int last);
+
+/* An aligned text table: add cells row by row, then render (columns padded by display width). */
+typedef struct cli_table {
+    buf cells;            /* cells separated by '\0' */
+    int ncols, nrows;
+    unsigned right;       /* bitmask of right-aligned columns */
+} cli_table;
+void cli_table_init(cli_table *t, int ncols, unsigned right_cols);
+void cli_table_cell(cli_table *t, const char *s);
+void cli_table_render(const cli_table *t, buf *out);
+void cli_table_free(cli_table *t);
+
+#endif

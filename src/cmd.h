@@ -1,0 +1,19 @@
+/* cmd.h - the subcommands; each lives in its own cmd_NAME.c and takes main's argv
+ * shifted so that argv[0] is the subcommand name.  Each returns an exit code (cli.h). */
+#ifndef CHITIEU_CMD_H
+#define CHITIEU_CMD_H
+
+int cmd_init(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_units(int argc, char **argv);
+int cmd_indicators(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+int cmd_history(int argc, char **argv);
+
+struct import_stats;
+/* Prints what an import did (or would do); shared by import and demo. */
+void cmd_import_summary(const struct import_stats *st, int dry_run);
+
+#endif

@@ -1,0 +1,81 @@
+/* cmd_demo.c - `chitieu demo`: create a database holding the built-in demo data
+ * (the CSV files of data/demo, embedded in the binary), loaded through the normal import code. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cmd.h"
+#include "demo.h"
+#include "import.h"
+
+
+int cmd_demo(int argc, char **argv)
+{
+    const char *db = NULL;
+    int help, npos, force = 0, rc;
+    const cli_opt opts[] = { { "--db", NULL, &db, NULL }, { "--force", NULL, NULL, &force }, { 0 } };
+    if ((rc = cli_parse(argc, argv, opts, &npos, &help)) != 0)
+        return rc;
+    if (help) {
+        puts(tr("Cách dùng: chitieu demo [--db TỆP] [--force]\n"
+                "Tạo cơ sở dữ liệu mẫu: Thành ủy Hà Nội, 30 quận, huyện, thị xã nhiệm kỳ 2020–2025,\n"
+                "các phường của Ba Đình, Cầu Giấy, Thanh Xuân, chỉ tiêu và số liệu 2021–2023.\n"
+                "Từ chối ghi đè cơ sở dữ liệu đã có, trừ khi có --force.",
+                "Usage: chitieu demo [--db FILE] [--force]\n"
+                "Creates the demo database: Hanoi Party committee, its 30 districts of the 2020–2025\n"
+                "term, the wards of Ba Đình, Cầu Giấy and Thanh Xuân, targets and values 2021–2023.\n"
+                "Refuses to overwrite an existing database unless --force is given."));
+        return EXIT_OK;
+    }
+    if (npos) {
+        cli_error("demo", tr("không nhận tham số vị trí", "takes no positional arguments"));
+        return EXIT_USAGE;
+    }
+    const char *path = store_default_path(db);
+    if (access(path, F_OK) == 0) {
+        if (!force) {
+            fprintf(stderr, tr("chitieu demo: '%s' đã có; dùng --force để tạo lại\n",
+                               "chitieu demo: '%s' exists; use --force to recreate it\n"), path);
+            return EXIT_FAIL;
+        }
+        char side[4096];
+        remove(path);
+        snprintf(side, sizeof side, "%s-wal", path);
+        remove(side);
+        snprintf(side, sizeof side, "%s-shm", path);
+        remove(side);
+    }
+    int n = 0;
+    while (embedded_files[n].name)
+        n++;
+    import_source src[64];
+    if (n > 64)
+        n = 64;
+    for (int i = 0; i < n; i++)
+        src[i] = (import_source){ embedded_files[i].name, embedded_files[i].data, embedded_files[i].len };
+    store *s = NULL;
+    model *m = model_new();
+    buf errors = BUF_INIT;
+    import_stats st;
+    err_t e;
+    rc = EXIT_FAIL;
+    if (m == NULL || store_open(path, 1, &s, &e) != 0) {
+        cli_error("demo", m ? e.msg : "out of memory");
+        goto cleanup;
+    }
+    import_opts o = { .who = "demo", .progress = isatty(2) };
+    if (import_run(s, m, src, n, &o, &st, &errors, &e) != 0) {
+        fputs(buf_str(&errors), stderr);
+        cli_error("demo", e.msg);
+        goto cleanup;
+    }
+    printf(tr("Đã tạo cơ sở dữ liệu mẫu %s\n", "Demo database created: %s\n"), path);
+    cmd_import_summary(&st, 0);
+    rc = EXIT_OK;
+cleanup:
+    buf_free(&errors);
+    store_close(s);
+    model_free(m);
+    return rc;
+}

@@ -1,0 +1,175 @@
+/* cmd_eval.c - `chitieu eval --unit U --period P [--format text|json|csv]`: the evaluation
+ * table of one unit and period with the headline tallies. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "cmd.h"
+#include "eval.h"
+#include "report.h"
+
+static void num_cell(cli_table *t, buf *tmp, int has, double v, int dec, const char *suffix)
+{
+    buf_reset(tmp);
+    if (has) {
+        report_num(tmp, v, dec);
+        buf_adds(tmp, suffix);
+    } else {
+        buf_adds(tmp, "–");
+    }
+    cli_table_cell(t, buf_str(tmp));
+}
+
+/* CSV numbers are plain (dot decimal, no grouping) so other programs can read them. */
+static void csv_num(buf *b, int has, double v, int last)
+{
+    if (has)
+        buf_printf(b, "%.10g", v);
+    buf_adds(b, last ? "\n" : ",");
+}
+
+int cmd_eval(int argc, char **argv)
+{
+    const char *db = NULL, *unit = NULL, *period = NULL, *fmt = "text", *outpath = NULL;
+    int help, npos, rc;
+    const cli_opt opts[] = { { "--db", NULL, &db, NULL }, { "--unit", NULL, &unit, NULL },
+                             { "--period", NULL, &period, NULL }, { "--format", NULL, &fmt, NULL },
+                             { "--output", "-o", &outpath, NULL }, { 0 } };
+    if ((rc = cli_parse(argc, argv, opts, &npos, &help)) != 0)
+        return rc;
+    if (help) {
+        puts(tr("Cách dùng: chitieu eval --unit MÃ --period KỲ [--format text|json|csv] [-o TỆP] [--db TỆP]\n"
+                "Đánh giá từng chỉ tiêu của đơn vị trong kỳ: kế hoạch, thực hiện, % kế hoạch, đánh giá\n"
+                "(vượt, đạt, không đạt, chưa có số liệu, không có chỉ tiêu), xếp hạng, so cùng kỳ, cấp trên.\n"
+                "Kỳ: 2022, 2022S1, 2022Q2, 2022-05, 2020-2025 (nhiệm kỳ), 2020-2022 (giữa nhiệm kỳ).",
+                "Usage: chitieu eval --unit CODE --period PERIOD [--format text|json|csv] [-o FILE] [--db FILE]\n"
+                "Evaluates each indicator of the unit for the period: target, actual, % of target, status\n"
+                "(exceeded, met, not met, no data, no target), rank, same period last year, parent.\n"
+                "Periods: 2022, 2022S1, 2022Q2, 2022-05, 2020-2025 (term), 2020-2022 (mid-term)."));
+        return EXIT_OK;
+    }
+    if (npos) {
+        cli_error("eval", tr("không nhận tham số vị trí", "takes no positional arguments"));
+        return EXIT_USAGE;
+    }
+    if (strcmp(fmt, "text") && strcmp(fmt, "json") && strcmp(fmt, "csv")) {
+        cli_error("eval", tr("--format cần text, json hoặc csv", "--format takes text, json or csv"));
+        return EXIT_USAGE;
+    }
+    store *s;
+    model *m;
+    if (cli_open("eval", db, &s, &m) != 0)
+        return EXIT_FAIL;
+    int u;
+    period_t p;
+    eval_result r = { 0 };
+    buf out = BUF_INIT, tmp = BUF_INIT;
+    err_t e;
+    rc = EXIT_USAGE;
+    if (cli_unit_period("eval", m, unit, period, &u, &p) != 0)
+        goto cleanup;
+    rc = EXIT_FAIL;
+    if (eval_unit(m, u, p, &r, &e) != 0) {
+        cli_error("eval", e.msg);
+        goto cleanup;
+    }
+    if (strcmp(fmt, "json") == 0) {
+        char code[PERIOD_CODE_MAX];
+        period_code(p, code, sizeof code);
+        report_period_label(m, p, &tmp);
+        json_t *doc = json_pack("{s:s, s:s, s:s, s:s}", "unit", m->units[u].code, "unit_name",
+                                m->units[u].name, "period", code, "period_label", buf_str(&tmp));
+        json_object_set_new(doc, "overall", json_pack("{s:i,s:i,s:i,s:i,s:i}", "total", r.all.total,
+            "met_or_exceeded", r.all.met + r.all.exceeded, "exceeded", r.all.exceeded,
+            "not_met", r.all.notmet, "no_data", r.all.nodata));
+        json_object_set_new(doc, "indicators", report_rows_json(m, &r));
+        char *j = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+        buf_adds(&out, j ? j : "{}");
+        buf_addc(&out, '\n');
+        free(j);
+        json_decref(doc);
+    } else if (strcmp(fmt, "csv") == 0) {
+        buf_adds(&out, "indicator,name,unit,target,actual,pct_of_target,status,rank,rank_of,previous,change_pct,parent_value\n");
+        for (int i = 0; i < r.nrows; i++) {
+            const eval_row *x = &r.rows[i];
+            const ind_t *d = &m->inds[x->ind];
+            cli_csv_field(&out, d->code, 0);
+            cli_csv_field(&out, d->name, 0);
+            cli_csv_field(&out, d->measure, 0);
+            csv_num(&out, x->has_target, x->target, 0);
+            csv_num(&out, x->has_actual, x->actual, 0);
+            csv_num(&out, x->has_pct, x->pct, 0);
+            buf_printf(&out, "%s,", eval_status_key(x->status));
+            csv_num(&out, x->rank > 0, x->rank, 0);
+            csv_num(&out, x->rank > 0, x->rank_of, 0);
+            csv_num(&out, x->has_prev, x->prev, 0);
+            csv_num(&out, x->has_change_pct, x->change_pct, 0);
+            csv_num(&out, x->has_parent, x->parent_value, 1);
+        }
+    } else {
+        cli_table t;
+        cli_table_init(&t, 10, 0x3F8u & ~(1u << 6)); /* numbers right-aligned, status left */
+        const char *h[10] = { tr("Mã", "Code"), tr("Chỉ tiêu", "Indicator"), tr("ĐVT", "Unit"),
+                              tr("Kế hoạch", "Target"), tr("Thực hiện", "Actual"), tr("% KH", "%"),
+                              tr("Đánh giá", "Status"), tr("Hạng", "Rank"), tr("Cùng kỳ", "Last yr"),
+                              tr("Cấp trên", "Parent") };
+        for (int i = 0; i < 10; i++)
+            cli_table_cell(&t, h[i]);
+        for (int i = 0; i < r.nrows; i++) {
+            const eval_row *x = &r.rows[i];
+            const ind_t *d = &m->inds[x->ind];
+            cli_table_cell(&t, d->code);
+            buf_reset(&tmp);
+            buf_printf(&tmp, "%s%s", d->parent >= 0 ? "– " : "", d->name);
+            cli_table_cell(&t, buf_str(&tmp));
+            cli_table_cell(&t, d->measure);
+            num_cell(&t, &tmp, x->has_target || x->has_annual, x->has_target ? x->target : x->annual_target,
+                     d->decimals, x->has_target ? "" : tr(" (năm)", " (year)"));
+            num_cell(&t, &tmp, x->has_actual, x->actual, d->decimals, "");
+            num_cell(&t, &tmp, x->has_pct || (x->has_annual == 1 && x->has_actual),
+                     x->has_pct ? x->pct : x->annual_pct, 2, "%");
+            cli_table_cell(&t, eval_status_name(x->status));
+            buf_reset(&tmp);
+            if (x->rank)
+                buf_printf(&tmp, "%d/%d", x->rank, x->rank_of);
+            else
+                buf_adds(&tmp, "–");
+            cli_table_cell(&t, buf_str(&tmp));
+            num_cell(&t, &tmp, x->has_prev, x->prev, d->decimals, "");
+            num_cell(&t, &tmp, x->has_parent, x->parent_value, d->decimals, "");
+        }
+        report_period_label(m, p, &out);
+        buf_printf(&out, " — %s\n\n", m->units[u].name);
+        cli_table_render(&t, &out);
+        buf_printf(&out, tr("\nĐạt và vượt %d/%d chỉ tiêu, trong đó %d vượt; không đạt %d; chưa có số liệu %d.\n",
+                            "\nMet or exceeded %d/%d targets, %d exceeded; not met %d; no data %d.\n"),
+                   r.all.met + r.all.exceeded, r.all.total, r.all.exceeded, r.all.notmet, r.all.nodata);
+        for (int i = 0; i < r.nsets && r.nsets > 1; i++)
+            if (r.sets[i].t.total)
+                buf_printf(&out, "  %s: %d/%d, %s %d\n", r.sets[i].name,
+                           r.sets[i].t.met + r.sets[i].t.exceeded, r.sets[i].t.total,
+                           tr("vượt", "exceeded"), r.sets[i].t.exceeded);
+        for (int i = 0; i < r.ngroups; i++)
+            if (r.groups[i].t.total)
+                buf_printf(&out, "  %s: %d/%d, %s %d\n", r.groups[i].name,
+                           r.groups[i].t.met + r.groups[i].t.exceeded, r.groups[i].t.total,
+                           tr("vượt", "exceeded"), r.groups[i].t.exceeded);
+        if (r.comps.total)
+            buf_printf(&out, tr("  Nhiệm vụ thành phần: %d/%d của %d chỉ tiêu chủ yếu\n",
+                                "  Component tasks: %d/%d of %d main targets\n"),
+                       r.comps.met + r.comps.exceeded, r.comps.total, r.comp_parents);
+        cli_table_free(&t);
+    }
+    rc = cli_write("eval", outpath, &out) ? EXIT_FAIL : EXIT_OK;
+cleanup:
+    eval_result_free(&r);
+    buf_free(&out);
+    buf_free(&tmp);
+    store_close(s);
+    model_free(m);
+    return rc;
+}

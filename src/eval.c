@@ -1,0 +1,435 @@
+/* eval.c - evaluation of indicators for a unit and period (see eval.h).
+ *
+ * Data flow: eval_unit() walks the model's indicators in order; for each it
+ * asks actual() for the figure of (indicator, unit, period).  actual() is a
+ * memoised recursion: a reported value wins; else a formula over its operands'
+ * actuals; else the aggregation of child units' actuals (children valid in the
+ * period, those with data); else the aggregation of the period's sub-periods
+ * (all of which must have data, since a year with only its first half is not
+ * a year).  The memo lives in a ctx owned by one call, so the model stays
+ * read-only and evaluation is thread-safe.  Rows, set/group tallies and ranks
+ * are then derived from those actuals and the model's targets.
+ */
+#include "eval.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- memoised actuals --------------------------------------------------------- */
+
+typedef struct memo_ent {
+    int ind, unit;
+    uint32_t pkey;
+    unsigned char used, has, source;
+    int missing;
+    double v;
+} memo_ent;
+
+typedef struct ctx {
+    const model *m;
+    memo_ent *tab;
+    size_t n, cap;    /* cap is a power of two */
+    int oom;
+} ctx;
+
+static uint32_t memo_hash(int ind, int unit, uint32_t pk)
+{
+    uint64_t x = ((uint64_t)(uint32_t)ind * 0x9E3779B97F4A7C15ULL) ^
+                 ((uint64_t)(uint32_t)unit * 0xC2B2AE3D27D4EB4FULL) ^ pk;
+    x ^= x >> 29;
+    x *= 0xBF58476D1CE4E5B9ULL;
+    x ^= x >> 32;
+    return (uint32_t)x;
+}
+
+static memo_ent *memo_slot(ctx *c, int ind, int unit, uint32_t pk)
+{
+    if ((c->n + 1) * 2 > c->cap) {
+        size_t nc = c->cap ? c->cap * 2 : 1024;
+        memo_ent *nt = calloc(nc, sizeof *nt);
+        if (nt == NULL) {
+            c->oom = 1;
+            return NULL;
+        }
+        for (size_t i = 0; i < c->cap; i++) {
+            if (!c->tab[i].used)
+                continue;
+            size_t j = memo_hash(c->tab[i].ind, c->tab[i].unit, c->tab[i].pkey) & (nc - 1);
+            while (nt[j].used)
+                j = (j + 1) & (nc - 1);
+            nt[j] = c->tab[i];
+        }
+        free(c->tab);
+        c->tab = nt;
+        c->cap = nc;
+    }
+    size_t j = memo_hash(ind, unit, pk) & (c->cap - 1);
+    while (c->tab[j].used) {
+        memo_ent *me = &c->tab[j];
+        if (me->ind == ind && me->unit == unit && me->pkey == pk)
+            return me;
+        j = (j + 1) & (c->cap - 1);
+    }
+    return &c->tab[j];
+}
+
+static double agg_fold(int agg, const double *v, int n)
+{
+    double acc = v[0];
+    for (int i = 1; i < n; i++) {
+        switch (agg) {
+        case AGG_MIN: acc = v[i] < acc ? v[i] : acc; break;
+        case AGG_MAX: acc = v[i] > acc ? v[i] : acc; break;
+        case AGG_LAST: acc = v[i]; break;
+        default: acc += v[i]; break; /* sum, avg */
+        }
+    }
+    return agg == AGG_AVG ? acc / n : acc;
+}
+
+/* The actual of (ind, unit, p): returns 1 with *v, *source and *missing set, or 0. */
+static int actual(ctx *c, int ind, int unit, period_t p, double *v, int *source, int *missing)
+{
+    const model *m = c->m;
+    uint32_t pk = period_key(p);
+    memo_ent *me = memo_slot(c, ind, unit, pk);
+    if (me == NULL)
+        return 0;
+    if (me->used) {
+        *v = me->v;
+        *source = me->source;
+        *missing = me->missing;
+        return me->has;
+    }
+    int has = 0, src = SRC_NONE, miss = 0;
+    double val = 0;
+    const ind_t *d = &m->inds[ind];
+    const cell_t *cell = model_value(m, ind, unit, p);
+    if (cell) {
+        has = 1, src = SRC_REPORTED, val = cell->v;
+    } else if (d->f) {
+        int nv = formula_nvars(d->f);
+        double vals[FORMULA_MAX_DEPTH * 4];
+        unsigned char got[FORMULA_MAX_DEPTH * 4];
+        if (nv <= (int)(sizeof vals / sizeof vals[0])) {
+            for (int k = 0; k < nv; k++) {
+                int s2, m2;
+                got[k] = (unsigned char)actual(c, d->fvars[k], unit, p, &vals[k], &s2, &m2);
+            }
+            if (formula_eval(d->f, vals, got, &val) == 0)
+                has = 1, src = SRC_FORMULA;
+        }
+    }
+    if (!has && !d->f && d->uagg != AGG_NONE && m->units[unit].nchildren > 0) {
+        int nvals = 0, cap = m->units[unit].nchildren;
+        double *vals = malloc((size_t)cap * sizeof *vals);
+        if (vals == NULL) {
+            c->oom = 1;
+            return 0;
+        }
+        for (int ch = m->units[unit].first_child; ch >= 0; ch = m->units[ch].next_sibling) {
+            if (!model_unit_valid(m, ch, p))
+                continue;
+            double x;
+            int s2, m2;
+            if (actual(c, ind, ch, p, &x, &s2, &m2))
+                vals[nvals++] = x;
+            else
+                miss++;
+        }
+        if (nvals > 0)
+            has = 1, src = SRC_UNITS, val = agg_fold(d->uagg, vals, nvals);
+        else
+            miss = 0;
+        free(vals);
+    }
+    if (!has && !d->f) {
+        period_t kids[16];
+        double vals[16];
+        int nk = period_children(p, kids, 16), ok = nk > 0;
+        for (int k = 0; ok && k < nk; k++) {
+            int s2, m2;
+            ok = actual(c, ind, unit, kids[k], &vals[k], &s2, &m2);
+        }
+        if (ok)
+            has = 1, src = SRC_PERIODS, miss = 0, val = agg_fold(d->pagg, vals, nk);
+    }
+    /* Re-find the slot: recursion may have grown the table. */
+    me = memo_slot(c, ind, unit, pk);
+    if (me == NULL)
+        return 0;
+    if (!me->used)
+        c->n++;
+    *me = (memo_ent){ ind, unit, pk, 1, (unsigned char)has, (unsigned char)src, miss, val };
+    *v = val;
+    *source = src;
+    *missing = miss;
+    return has;
+}
+
+int eval_actual(const model *m, int ind, int unit, period_t p, double *v)
+{
+    ctx c = { .m = m };
+    int s, miss;
+    int has = actual(&c, ind, unit, p, v, &s, &miss);
+    free(c.tab);
+    return has && !c.oom;
+}
+
+static double round_at(double x, int decimals)
+{
+    double scale = pow(10, decimals < 0 ? 0 : decimals > 9 ? 9 : decimals);
+    return round(x * scale);
+}
+
+int eval_status(int dir, int decimals, double actual_v, double target)
+{
+    double a = round_at(actual_v, decimals), t = round_at(target, decimals);
+    switch (dir) {
+    case DIR_DOWN: return a < t ? ST_EXCEEDED : a == t ? ST_MET : ST_NOTMET;
+    case DIR_EQUAL: return a == t ? ST_MET : ST_NOTMET;
+    case DIR_DONE: return (a != 0) == (t != 0) || a >= t ? ST_MET : ST_NOTMET;
+    default: return a > t ? ST_EXCEEDED : a == t ? ST_MET : ST_NOTMET;
+    }
+}
+
+/* ---- targets ------------------------------------------------------------------- */
+
+/* Target of (ind, unit, p): exact, or for a range the enclosing term's (the term starting
+ * where p starts, else any range containing p). */
+static const cell_t *find_target(const model *m, int ind, int unit, period_t p, period_t *from)
+{
+    const cell_t *t = model_target(m, ind, unit, p);
+    if (t || p.kind != P_RANGE) {
+        *from = p;
+        return t;
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < m->nterms; i++) {
+            period_t q = m->terms[i].per;
+            if (period_eq(q, p) || !period_contains(q, p) || (pass == 0 && q.y != p.y))
+                continue;
+            if ((t = model_target(m, ind, unit, q)) != NULL) {
+                *from = q;
+                return t;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* ---- rank ---------------------------------------------------------------------- */
+
+static void rank_of(ctx *c, int ind, int unit, period_t p, double mine, int *rank, int *of)
+{
+    const model *m = c->m;
+    const ind_t *d = &m->inds[ind];
+    *rank = *of = 0;
+    int par = m->units[unit].parent;
+    if (par < 0 || (d->dir != DIR_UP && d->dir != DIR_DOWN))
+        return;
+    double me_r = round_at(mine, d->decimals);
+    int better = 0, n = 0;
+    for (int s = m->units[par].first_child; s >= 0; s = m->units[s].next_sibling) {
+        if (!model_unit_valid(m, s, p))
+            continue;
+        double x;
+        int src, miss;
+        if (!actual(c, ind, s, p, &x, &src, &miss))
+            continue;
+        n++;
+        double xr = round_at(x, d->decimals);
+        if (d->dir == DIR_UP ? xr > me_r : xr < me_r)
+            better++;
+    }
+    if (n >= 2) {
+        *rank = better + 1;
+        *of = n;
+    }
+}
+
+/* ---- rows and tallies ------------------------------------------------------------ */
+
+static int eval_row_for(ctx *c, int ind, int unit, period_t p, eval_row *r)
+{
+    const model *m = c->m;
+    const ind_t *d = &m->inds[ind];
+    memset(r, 0, sizeof *r);
+    r->ind = ind;
+    r->has_actual = actual(c, ind, unit, p, &r->actual, &r->source, &r->missing_children);
+    if (r->source == SRC_REPORTED) {
+        const cell_t *cell = model_value(m, ind, unit, p);
+        r->comment = cell ? cell->comment : NULL;
+    }
+    const cell_t *t = find_target(m, ind, unit, p, &r->target_period);
+    if (t) {
+        r->has_target = 1;
+        r->target = t->v;
+    } else if (p.kind == P_HALF || p.kind == P_QUARTER || p.kind == P_MONTH) {
+        period_t y = period_year_of(p);
+        const cell_t *yt = model_target(m, ind, unit, y);
+        if (yt) {
+            r->has_annual = 1;
+            r->annual_target = yt->v;
+            r->annual_period = y;
+            if (r->has_actual && yt->v != 0)
+                r->annual_pct = r->actual / yt->v * 100;
+            else
+                r->has_annual = r->has_actual ? 2 : 1; /* 2: no % (zero target) */
+        }
+    }
+    if (r->has_target) {
+        if (!r->has_actual)
+            r->status = ST_NODATA;
+        else
+            r->status = eval_status(d->dir, d->decimals, r->actual, r->target);
+        if (r->has_actual && r->target != 0) {
+            r->has_pct = 1;
+            r->pct = r->actual / r->target * 100;
+        }
+    }
+    if (r->has_actual) {
+        period_t py = period_prev_year(p);
+        int src, miss;
+        if (py.kind != P_NONE && actual(c, ind, unit, py, &r->prev, &src, &miss)) {
+            r->has_prev = 1;
+            r->change = r->actual - r->prev;
+            if (r->prev != 0) {
+                r->has_change_pct = 1;
+                r->change_pct = r->change / fabs(r->prev) * 100;
+            }
+        }
+        int par = m->units[unit].parent;
+        if (par >= 0 && model_unit_valid(m, par, p))
+            r->has_parent = actual(c, ind, par, p, &r->parent_value, &src, &miss);
+        rank_of(c, ind, unit, p, r->actual, &r->rank, &r->rank_of);
+    }
+    return r->has_actual || r->has_target || r->has_annual;
+}
+
+static void tally_add(eval_tally *t, int status)
+{
+    if (status == ST_NOTARGET)
+        return;
+    t->total++;
+    switch (status) {
+    case ST_EXCEEDED: t->exceeded++; break;
+    case ST_MET: t->met++; break;
+    case ST_NOTMET: t->notmet++; break;
+    default: t->nodata++; break;
+    }
+}
+
+static int group_add(eval_group **arr, int *n, const char *name, int status)
+{
+    for (int i = 0; i < *n; i++)
+        if (strcmp((*arr)[i].name, name) == 0) {
+            tally_add(&(*arr)[i].t, status);
+            return 0;
+        }
+    eval_group *g = realloc(*arr, ((size_t)*n + 1) * sizeof *g);
+    if (g == NULL)
+        return -1;
+    *arr = g;
+    g[*n] = (eval_group){ name, { 0 } };
+    tally_add(&g[*n].t, status);
+    (*n)++;
+    return 0;
+}
+
+/* Status of a main indicator with no target of its own, from its component rows. */
+static int status_from(const eval_row *comps, int n)
+{
+    int any = 0, notmet = 0, nodata = 0, exceeded = 0;
+    for (int i = 0; i < n; i++) {
+        if (comps[i].status == ST_NOTARGET)
+            continue;
+        any++;
+        notmet += comps[i].status == ST_NOTMET;
+        nodata += comps[i].status == ST_NODATA;
+        exceeded += comps[i].status == ST_EXCEEDED;
+    }
+    if (!any)
+        return ST_NOTARGET;
+    if (notmet)
+        return ST_NOTMET;
+    if (nodata)
+        return ST_NODATA;
+    return exceeded == any ? ST_EXCEEDED : ST_MET;
+}
+
+int eval_unit(const model *m, int unit, period_t p, eval_result *out, err_t *e)
+{
+    ctx c = { .m = m };
+    memset(out, 0, sizeof *out);
+    out->unit = unit;
+    out->per = p;
+    out->rows = calloc(m->ninds + 1, sizeof *out->rows);
+    if (out->rows == NULL)
+        goto oom;
+    for (size_t i = 0; i < m->ninds; i++) {
+        if (m->inds[i].parent >= 0)
+            continue;
+        int at = out->nrows;
+        int keep = eval_row_for(&c, (int)i, unit, p, &out->rows[at]);
+        int ncomp = 0;
+        for (size_t k = 0; m->inds[i].nchildren && k < m->ninds; k++) {
+            if (m->inds[k].parent != (int)i)
+                continue;
+            if (eval_row_for(&c, (int)k, unit, p, &out->rows[at + 1 + ncomp]))
+                ncomp++;
+        }
+        if (ncomp && !out->rows[at].has_target) {
+            out->rows[at].status = status_from(&out->rows[at + 1], ncomp);
+            out->rows[at].status_from_components = out->rows[at].status != ST_NOTARGET;
+        }
+        if (!keep && !ncomp)
+            continue;
+        if (ncomp) {
+            out->comp_parents++;
+            for (int k = 0; k < ncomp; k++)
+                tally_add(&out->comps, out->rows[at + 1 + k].status);
+        }
+        const ind_t *d = &m->inds[i];
+        int st = out->rows[at].status;
+        tally_add(&out->all, st);
+        if (group_add(&out->sets, &out->nsets, d->set, st) != 0 ||
+            group_add(&out->groups, &out->ngroups, d->group, st) != 0)
+            goto oom;
+        out->nrows = at + 1 + ncomp;
+    }
+    if (c.oom)
+        goto oom;
+    free(c.tab);
+    return 0;
+oom:
+    free(c.tab);
+    eval_result_free(out);
+    return err_set(e, "out of memory");
+}
+
+void eval_result_free(eval_result *r)
+{
+    free(r->rows);
+    free(r->sets);
+    free(r->groups);
+    memset(r, 0, sizeof *r);
+}
+
+const char *eval_status_name(int status)
+{
+    switch (status) {
+    case ST_EXCEEDED: return tr("vượt", "exceeded");
+    case ST_MET: return tr("đạt", "met");
+    case ST_NOTMET: return tr("không đạt", "not met");
+    case ST_NODATA: return tr("chưa có số liệu", "no data");
+    default: return tr("không có chỉ tiêu", "no target");
+    }
+}
+
+const char *eval_status_key(int status)
+{
+    static const char *const keys[] = { "no_target", "no_data", "not_met", "met", "exceeded" };
+    return status >= 0 && status <= ST_EXCEEDED ? keys[status] : "no_target";
+}

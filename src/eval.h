@@ -1,0 +1,80 @@
+/* eval.h - evaluation of a unit's indicators for a period (pure: no I/O).
+ *
+ * eval_unit() reads a finished model and fills an eval_result the caller owns
+ * (free with eval_result_free).  For each indicator that has a target or an
+ * actual for the unit and period it computes: the actual (reported, or derived
+ * by formula over aggregated operands, by aggregating child units, or by
+ * aggregating sub-periods, in that order of preference), the target (exact, or
+ * the enclosing term's for a range, or the annual target as "progress" for a
+ * half/quarter/month), % of target, status, the same period one year earlier,
+ * the parent unit's value and the rank among siblings; then tallies per set,
+ * per group, overall and for components.  The evaluator behind eval_actual() is
+ * the seam a faster engine can replace.
+ */
+#ifndef CHITIEU_EVAL_H
+#define CHITIEU_EVAL_H
+
+#include "err.h"
+#include "model.h"
+#include "period.h"
+
+enum status { ST_NOTARGET = 0, ST_NODATA, ST_NOTMET, ST_MET, ST_EXCEEDED };
+enum source { SRC_NONE = 0, SRC_REPORTED, SRC_FORMULA, SRC_UNITS, SRC_PERIODS };
+
+typedef struct eval_row {
+    int ind;                      /* indicator index */
+    int has_actual;  double actual;
+    int source;                   /* enum source */
+    int missing_children;         /* SRC_UNITS: valid child units without data */
+    const char *comment;          /* reported value's comment (borrowed from the model) */
+    int has_target;  double target;
+    period_t target_period;       /* where the target came from (p, or the enclosing term) */
+    int has_pct;     double pct;  /* actual as % of target */
+    int status;                   /* enum status */
+    int status_from_components;   /* a main indicator judged by its components */
+    int has_annual;  double annual_target, annual_pct; /* sub-year period vs the year's target */
+    period_t annual_period;
+    int has_prev;    double prev, change;               /* same period one year earlier */
+    int has_change_pct; double change_pct;
+    int has_parent;  double parent_value;
+    int rank, rank_of;            /* 0 when not ranked (no value, direction equal/done, < 2 peers) */
+} eval_row;
+
+typedef struct eval_tally {
+    int total;                    /* with a target */
+    int met, exceeded, notmet, nodata;  /* met excludes exceeded */
+} eval_tally;
+
+typedef struct eval_group {
+    const char *name;             /* set or group name, borrowed from the model */
+    eval_tally t;
+} eval_group;
+
+typedef struct eval_result {
+    int unit;
+    period_t per;
+    eval_row *rows;   int nrows;  /* in indicator order; main indicators then their components */
+    eval_group *sets; int nsets;  /* main indicators by set, in first-seen order */
+    eval_group *groups; int ngroups; /* main indicators by group */
+    eval_tally all;               /* all main indicators */
+    eval_tally comps;             /* component indicators */
+    int comp_parents;             /* main indicators that have components */
+} eval_result;
+
+/* Evaluates unit for period p into *out (zeroed first); returns 0 or -1 on OOM. */
+int eval_unit(const model *m, int unit, period_t p, eval_result *out, err_t *e);
+/* Frees what eval_unit allocated (not the struct itself). */
+void eval_result_free(eval_result *r);
+
+/* The actual of one indicator for a unit and period, derived as described above;
+ * returns 1 with *v set, 0 when there is no data. */
+int eval_actual(const model *m, int ind, int unit, period_t p, double *v);
+/* Compares actual to target at `decimals` places in direction dir; returns an enum status. */
+int eval_status(int dir, int decimals, double actual, double target);
+
+/* Vietnamese (or English) name of a status: "vượt", "đạt", "không đạt", ... */
+const char *eval_status_name(int status);
+/* Machine name of a status for JSON/CSV: "exceeded", "met", "not_met", "no_data", "no_target". */
+const char *eval_status_key(int status);
+
+#endif

@@ -1,0 +1,726 @@
+/* import.c - CSV import of units, indicators, terms, targets and values (see import.h).
+ *
+ * Data flow: every source is parsed once to find its kind from the header
+ * row; then the sources are processed kind by kind (units, indicators, terms,
+ * targets, values) so references always point backwards.  Each row is checked
+ * field by field; a valid row is compared with the model, and when it adds or
+ * changes something it is written to the store (inside the one transaction
+ * begun here) and to the model.  Once a row is bad, writing stops but checking
+ * goes on, so the user sees every error at once (up to max_errors).  Text
+ * fields are normalised to NFC.  A hash set of the cells seen in this run
+ * rejects a target or value given twice.
+ */
+#include "import.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csv.h"
+#include "period.h"
+#include "vn.h"
+
+/* Column specs per kind: names in canonical order; required ones flagged. */
+typedef struct colspec {
+    const char *name;
+    int required;
+} colspec;
+
+#define MAXCOLS 12
+
+static const colspec kind_cols[IK_COUNT][MAXCOLS] = {
+    [IK_UNITS] = { { "code", 1 }, { "name", 1 }, { "parent", 1 }, { "type", 1 },
+                   { "valid_from", 0 }, { "valid_to", 0 } },
+    [IK_INDICATORS] = { { "code", 1 }, { "name", 1 }, { "group", 0 }, { "set", 0 }, { "parent", 0 },
+                        { "unit", 0 }, { "direction", 0 }, { "unit_aggregation", 0 },
+                        { "period_aggregation", 0 }, { "formula", 0 }, { "decimals", 0 } },
+    [IK_TERMS] = { { "period", 1 }, { "name", 1 } },
+    [IK_TARGETS] = { { "indicator", 1 }, { "unit", 1 }, { "period", 1 }, { "target", 1 } },
+    [IK_VALUES] = { { "indicator", 1 }, { "unit", 1 }, { "period", 1 }, { "value", 1 },
+                    { "comment", 0 } },
+};
+
+static const char *const kind_names[IK_COUNT] = { "?", "units", "indicators", "terms", "targets",
+                                                  "values" };
+
+const char *import_kind_name(int kind)
+{
+    return kind > 0 && kind < IK_COUNT ? kind_names[kind] : "?";
+}
+
+static int col_index(int kind, const char *name)
+{
+    for (int i = 0; i < MAXCOLS && kind_cols[kind][i].name; i++)
+        if (strcmp(kind_cols[kind][i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+int import_kind_of(const char *const *names, size_t n)
+{
+    for (int k = 1; k < IK_COUNT; k++) {
+        unsigned seen = 0;
+        int ok = 1;
+        for (size_t i = 0; i < n && ok; i++) {
+            int c = col_index(k, names[i]);
+            if (c < 0 || (seen & (1u << c)))
+                ok = 0;
+            else
+                seen |= 1u << c;
+        }
+        for (int c = 0; ok && c < MAXCOLS && kind_cols[k][c].name; c++)
+            if (kind_cols[k][c].required && !(seen & (1u << c)))
+                ok = 0;
+        if (ok)
+            return k;
+    }
+    return IK_UNKNOWN;
+}
+
+/* ---- per-run state ---------------------------------------------------------------- */
+
+typedef struct seen_cell {
+    uint64_t key;   /* 0 = empty */
+    uint32_t pkey;
+    int src;
+    long row;
+} seen_cell;
+
+typedef struct run {
+    store *s;
+    model *m;
+    const import_opts *o;
+    import_stats *st;
+    buf *errors;
+    int max_errors;
+    int failed;          /* a row was bad: stop writing */
+    err_t e;             /* scratch for store errors */
+    buf scratch, nfc;    /* reused text buffers */
+    seen_cell *seen;
+    size_t nseen, capseen;
+    /* where each unit/indicator code was defined in this run, for error locations */
+    const import_source *src;
+    int cur_src;
+    long cur_row;
+} run;
+
+static void row_error(run *r, long row, int col, const char *colname, const char *text,
+                      const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static void row_error(run *r, long row, int col, const char *colname, const char *text,
+                      const char *fmt, ...)
+{
+    r->failed = 1;
+    r->st->errors++;
+    if (r->st->errors > r->max_errors)
+        return;
+    buf *b = r->errors;
+    buf_printf(b, "%s", r->src[r->cur_src].name);
+    if (row > 0)
+        buf_printf(b, tr(", dòng %ld", ", row %ld"), row);
+    if (col > 0)
+        buf_printf(b, tr(", cột %d (%s)", ", column %d (%s)"), col, colname);
+    if (text)
+        buf_printf(b, ": '%.80s'%s", text, strlen(text) > 80 ? "..." : "");
+    buf_adds(b, text ? " — " : ": ");
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(b, fmt, ap);
+    va_end(ap);
+    buf_addc(b, '\n');
+}
+
+static void store_failed(run *r, long row)
+{
+    row_error(r, row, 0, NULL, NULL, "%s", r->e.msg);
+}
+
+/* NFC copy of a field into r->nfc; NULL (with a row error) on invalid UTF-8. */
+static const char *text_field(run *r, const csv_record *rec, int col, int fi, const char *name)
+{
+    const char *f = rec->field[fi];
+    size_t n = rec->len[fi];
+    int ascii = 1;
+    for (size_t i = 0; i < n && ascii; i++)
+        ascii = (unsigned char)f[i] < 0x80;
+    if (ascii)
+        return f;
+    buf_reset(&r->nfc);
+    if (vn_nfc(f, n, &r->nfc) != 0) {
+        row_error(r, rec->row, col, name, NULL,
+                  "%s", tr("văn bản không phải UTF-8 hợp lệ (hãy lưu tệp dạng CSV UTF-8)",
+                           "text is not valid UTF-8 (save the file as CSV UTF-8)"));
+        return NULL;
+    }
+    return buf_str(&r->nfc);
+}
+
+static char *dup_text(run *r, const csv_record *rec, int col, int fi, const char *name)
+{
+    const char *t = text_field(r, rec, col, fi, name);
+    if (t == NULL)
+        return NULL;
+    size_t n = strlen(t);
+    char *p = malloc(n + 1);
+    if (p)
+        memcpy(p, t, n + 1);
+    return p;
+}
+
+static int code_ok(const char *s)
+{
+    if (!*s || strlen(s) > 64)
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              *s == '-' || *s == '_' || *s == '.'))
+            return 0;
+    return 1;
+}
+
+static int ind_code_ok(const char *s)
+{
+    if (!code_ok(s) || strchr(s, '-') != NULL)
+        return 0;
+    return (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_';
+}
+
+/* Records that (ind, unit, p) was set at the current row; returns the earlier row if it was
+ * already set in this run (0 if new, -1 on OOM). */
+static long seen_once(run *r, int ind, int unit, period_t p, int *src_out)
+{
+    if ((r->nseen + 1) * 2 > r->capseen) {
+        size_t nc = r->capseen ? r->capseen * 2 : 4096;
+        seen_cell *nt = calloc(nc, sizeof *nt);
+        if (nt == NULL)
+            return -1;
+        for (size_t i = 0; i < r->capseen; i++) {
+            if (!r->seen[i].key)
+                continue;
+            uint64_t h = r->seen[i].key * 0x9E3779B97F4A7C15ULL ^ r->seen[i].pkey;
+            size_t j = (h ^ (h >> 31)) & (nc - 1);
+            while (nt[j].key)
+                j = (j + 1) & (nc - 1);
+            nt[j] = r->seen[i];
+        }
+        free(r->seen);
+        r->seen = nt;
+        r->capseen = nc;
+    }
+    uint64_t key = ((uint64_t)(uint32_t)(ind + 1) << 32) | (uint32_t)(unit + 1);
+    uint32_t pk = period_key(p);
+    uint64_t h = key * 0x9E3779B97F4A7C15ULL ^ pk;
+    size_t j = (h ^ (h >> 31)) & (r->capseen - 1);
+    while (r->seen[j].key) {
+        if (r->seen[j].key == key && r->seen[j].pkey == pk) {
+            *src_out = r->seen[j].src;
+            return r->seen[j].row;
+        }
+        j = (j + 1) & (r->capseen - 1);
+    }
+    r->seen[j] = (seen_cell){ key, pk, r->cur_src, r->cur_row };
+    r->nseen++;
+    return 0;
+}
+
+/* ---- rows per kind ------------------------------------------------------------------- */
+
+/* map[c] = field index of canonical column c in this file, or -1 */
+typedef struct cols {
+    int map[MAXCOLS];
+} cols;
+
+static const char *field(const csv_record *rec, const cols *c, int col)
+{
+    int fi = c->map[col];
+    return fi >= 0 && (size_t)fi < rec->nfields ? rec->field[fi] : "";
+}
+
+static int has_field(const csv_record *rec, const cols *c, int col)
+{
+    int fi = c->map[col];
+    return fi >= 0 && (size_t)fi < rec->nfields;
+}
+
+#define COLNO(c, col) ((c)->map[col] + 1)
+
+static int parse_date_field(run *r, const csv_record *rec, const cols *c, int col, const char *name,
+                            int *out)
+{
+    const char *t = field(rec, c, col);
+    *out = 0;
+    if (!*t)
+        return 0;
+    if (vn_parse_iso_date(t, strlen(t), out) != 0) {
+        row_error(r, rec->row, COLNO(c, col), name, t, "%s",
+                  tr("cần ngày dạng YYYY-MM-DD, ví dụ 2025-06-30", "expected a date YYYY-MM-DD, e.g. 2025-06-30"));
+        return -1;
+    }
+    return 0;
+}
+
+static void do_unit(run *r, const csv_record *rec, const cols *c)
+{
+    model *m = r->m;
+    const char *code = field(rec, c, 0);
+    if (!code_ok(code)) {
+        row_error(r, rec->row, COLNO(c, 0), "code", code, "%s",
+                  tr("cần mã đơn vị gồm chữ ASCII, số, '-', '_' hoặc '.', tối đa 64 ký tự (ví dụ cau-giay)",
+                     "expected a unit code of ASCII letters, digits, '-', '_' or '.', at most 64 characters (e.g. cau-giay)"));
+        return;
+    }
+    const char *parent = field(rec, c, 2);
+    if (*parent && !code_ok(parent)) {
+        row_error(r, rec->row, COLNO(c, 2), "parent", parent, "%s",
+                  tr("cần mã đơn vị cấp trên hoặc để trống", "expected the parent unit's code or nothing"));
+        return;
+    }
+    if (strcmp(parent, code) == 0) {
+        row_error(r, rec->row, COLNO(c, 2), "parent", parent, "%s",
+                  tr("đơn vị không thể là cấp trên của chính nó", "a unit cannot be its own parent"));
+        return;
+    }
+    int vf, vt;
+    if (parse_date_field(r, rec, c, 4, "valid_from", &vf) || parse_date_field(r, rec, c, 5, "valid_to", &vt))
+        return;
+    if (vf && vt && vf > vt) {
+        row_error(r, rec->row, COLNO(c, 5), "valid_to", field(rec, c, 5), "%s",
+                  tr("ngày kết thúc phải sau ngày bắt đầu (valid_from)", "the end date must not be before valid_from"));
+        return;
+    }
+    char *name = dup_text(r, rec, COLNO(c, 1), c->map[1], "name");
+    char *type = name ? dup_text(r, rec, COLNO(c, 3), c->map[3], "type") : NULL;
+    if (name && !*name)
+        row_error(r, rec->row, COLNO(c, 1), "name", "", "%s", tr("cần tên đơn vị", "expected the unit's name"));
+    if (!name || !type || !*name)
+        goto cleanup;
+    int at = model_unit_find(m, code);
+    const unit_t *old = at >= 0 ? &m->units[at] : NULL;
+    if (old && strcmp(old->name, name) == 0 && strcmp(old->type, type) == 0 &&
+        strcmp(old->parent_code, parent) == 0 && old->valid_from == vf && old->valid_to == vt)
+        goto cleanup;
+    at >= 0 ? r->st->changed[IK_UNITS]++ : r->st->added[IK_UNITS]++;
+    at = model_put_unit(m, code, name, parent, type, vf, vt);
+    if (at < 0) {
+        row_error(r, rec->row, 0, NULL, NULL, "out of memory");
+        goto cleanup;
+    }
+    if (!r->failed && store_put_unit(r->s, m, at, &r->e) != 0)
+        store_failed(r, rec->row);
+cleanup:
+    free(name);
+    free(type);
+}
+
+static int int_field(const char *t, int lo, int hi, int *out)
+{
+    if (!*t || strlen(t) > 3)
+        return -1;
+    int v = 0;
+    for (; *t; t++) {
+        if (*t < '0' || *t > '9')
+            return -1;
+        v = v * 10 + (*t - '0');
+    }
+    if (v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int enum_field(run *r, const csv_record *rec, const cols *c, int col, const char *name,
+                      int (*parse)(const char *), int dflt, const char *allowed, int *out)
+{
+    const char *t = field(rec, c, col);
+    if (!*t) {
+        *out = dflt;
+        return 0;
+    }
+    *out = parse(t);
+    if (*out < 0) {
+        row_error(r, rec->row, COLNO(c, col), name, t, tr("cần một trong: %s", "expected one of: %s"),
+                  allowed);
+        return -1;
+    }
+    return 0;
+}
+
+static int uagg_parse(const char *s)
+{
+    int a = model_agg_parse(s);
+    return a == AGG_LAST ? -1 : a;
+}
+
+static int pagg_parse(const char *s)
+{
+    int a = model_agg_parse(s);
+    return a == AGG_NONE ? -1 : a;
+}
+
+static void do_indicator(run *r, const csv_record *rec, const cols *c, int ord)
+{
+    model *m = r->m;
+    ind_t d = { 0 };
+    char *txt[5] = { 0 }; /* name, group, set, unit of measure, formula */
+    static const int txtcol[5] = { 1, 2, 3, 5, 9 };
+    static const char *const txtname[5] = { "name", "group", "set", "unit", "formula" };
+    const char *code = field(rec, c, 0);
+    if (!ind_code_ok(code)) {
+        row_error(r, rec->row, COLNO(c, 0), "code", code, "%s",
+                  tr("cần mã chỉ tiêu bắt đầu bằng chữ, gồm chữ ASCII, số, '_' hoặc '.' (không dùng '-', để dùng được trong công thức)",
+                     "expected an indicator code starting with a letter, of ASCII letters, digits, '_' or '.' (no '-', so it can be used in formulas)"));
+        return;
+    }
+    const char *parent = field(rec, c, 4);
+    if (*parent && (!ind_code_ok(parent) || strcmp(parent, code) == 0)) {
+        row_error(r, rec->row, COLNO(c, 4), "parent", parent, "%s",
+                  tr("cần mã của chỉ tiêu chính (khác mã của chính nó) hoặc để trống",
+                     "expected the code of the main indicator (not itself) or nothing"));
+        return;
+    }
+    if (enum_field(r, rec, c, 6, "direction", model_dir_parse, DIR_UP, "up, down, equal, done", &d.dir) ||
+        enum_field(r, rec, c, 7, "unit_aggregation", uagg_parse, AGG_SUM, "sum, avg, min, max, none", &d.uagg) ||
+        enum_field(r, rec, c, 8, "period_aggregation", pagg_parse, AGG_SUM, "sum, last, avg, min, max", &d.pagg))
+        return;
+    d.decimals = 2;
+    const char *dec = field(rec, c, 10);
+    if (*dec && int_field(dec, 0, 6, &d.decimals) != 0) {
+        row_error(r, rec->row, COLNO(c, 10), "decimals", dec, "%s",
+                  tr("cần số chữ số thập phân từ 0 đến 6", "expected a number of decimals from 0 to 6"));
+        return;
+    }
+    for (int k = 0; k < 5; k++) {
+        if (!has_field(rec, c, txtcol[k]))
+            txt[k] = calloc(1, 1);
+        else
+            txt[k] = dup_text(r, rec, COLNO(c, txtcol[k]), c->map[txtcol[k]], txtname[k]);
+        if (txt[k] == NULL)
+            goto cleanup;
+    }
+    if (!*txt[0]) {
+        row_error(r, rec->row, COLNO(c, 1), "name", "", "%s", tr("cần tên chỉ tiêu", "expected the indicator's name"));
+        goto cleanup;
+    }
+    if (*txt[4]) {
+        formula *f = NULL;
+        err_t fe;
+        if (formula_parse(txt[4], &f, &fe) != 0) {
+            row_error(r, rec->row, COLNO(c, 9), "formula", txt[4], "%s", fe.msg);
+            goto cleanup;
+        }
+        formula_free(f);
+    }
+    d.code = (char *)code;
+    d.name = txt[0];
+    d.group = txt[1];
+    d.set = *txt[2] ? txt[2] : (char *)"chỉ tiêu";
+    d.measure = txt[3];
+    d.formula_src = txt[4];
+    d.parent_code = (char *)parent;
+    int at = model_ind_find(m, code);
+    if (at >= 0) {
+        const ind_t *o = &m->inds[at];
+        if (!strcmp(o->name, d.name) && !strcmp(o->group, d.group) && !strcmp(o->set, d.set) &&
+            !strcmp(o->measure, d.measure) && !strcmp(o->formula_src, d.formula_src) &&
+            !strcmp(o->parent_code, d.parent_code) && o->dir == d.dir && o->uagg == d.uagg &&
+            o->pagg == d.pagg && o->decimals == d.decimals)
+            goto cleanup;
+        r->st->changed[IK_INDICATORS]++;
+    } else {
+        r->st->added[IK_INDICATORS]++;
+    }
+    at = model_put_ind(m, &d);
+    if (at < 0)
+        row_error(r, rec->row, 0, NULL, NULL, "out of memory");
+    else if (!r->failed && store_put_ind(r->s, m, at, ord, &r->e) != 0)
+        store_failed(r, rec->row);
+cleanup:
+    for (int k = 0; k < 5; k++)
+        free(txt[k]);
+}
+
+static void do_term(run *r, const csv_record *rec, const cols *c)
+{
+    const char *code = field(rec, c, 0);
+    period_t p;
+    if (period_parse(code, strlen(code), &p) != 0 || p.kind != P_RANGE) {
+        row_error(r, rec->row, COLNO(c, 0), "period", code, "%s",
+                  tr("cần một khoảng năm dạng 2020-2025", "expected a range of years like 2020-2025"));
+        return;
+    }
+    const char *name = text_field(r, rec, COLNO(c, 1), c->map[1], "name");
+    if (name == NULL)
+        return;
+    const term_t *old = model_term(r->m, p);
+    if (old && strcmp(old->name, name) == 0)
+        return;
+    old ? r->st->changed[IK_TERMS]++ : r->st->added[IK_TERMS]++;
+    if (model_put_term(r->m, p, name) != 0) {
+        row_error(r, rec->row, 0, NULL, NULL, "out of memory");
+        return;
+    }
+    if (!r->failed && store_put_term(r->s, model_term(r->m, p), &r->e) != 0)
+        store_failed(r, rec->row);
+}
+
+/* Targets and values share the first four columns. */
+static void do_cell(run *r, const csv_record *rec, const cols *c, int kind, enum vn_dec hint)
+{
+    model *m = r->m;
+    const char *ic = field(rec, c, 0), *uc = field(rec, c, 1), *pc = field(rec, c, 2);
+    const char *num = field(rec, c, 3);
+    const char *numname = kind == IK_TARGETS ? "target" : "value";
+    int ind = model_ind_find(m, ic), unit = model_unit_find(m, uc);
+    period_t p;
+    double v;
+    int bad = 0;
+    if (ind < 0) {
+        row_error(r, rec->row, COLNO(c, 0), "indicator", ic, "%s",
+                  tr("không có chỉ tiêu mã này (khai báo trong tệp indicators trước)",
+                     "no indicator has this code (define it in an indicators file first)"));
+        bad = 1;
+    }
+    if (unit < 0) {
+        row_error(r, rec->row, COLNO(c, 1), "unit", uc, "%s",
+                  tr("không có đơn vị mã này (khai báo trong tệp units trước)",
+                     "no unit has this code (define it in a units file first)"));
+        bad = 1;
+    }
+    if (period_parse(pc, strlen(pc), &p) != 0) {
+        row_error(r, rec->row, COLNO(c, 2), "period", pc, "%s",
+                  tr("cần mã kỳ: 2022, 2022S1, 2022Q2, 2022-05 hoặc 2020-2025",
+                     "expected a period code: 2022, 2022S1, 2022Q2, 2022-05 or 2020-2025"));
+        bad = 1;
+    }
+    if (vn_parse_number(num, strlen(num), hint, &v) != 0) {
+        row_error(r, rec->row, COLNO(c, 3), numname, num, "%s",
+                  tr("cần một số, ví dụ 1234,5 hoặc 1.234,5 hoặc 1234.5",
+                     "expected a number, e.g. 1234.5 or 1,234.5 or 1234,5"));
+        bad = 1;
+    }
+    if (bad)
+        return;
+    if (m->inds[ind].f && kind == IK_VALUES) {
+        /* A reported value overrides the formula for this cell; allowed, nothing to check. */
+    }
+    int psrc = 0;
+    long prev = seen_once(r, kind == IK_TARGETS ? -2 - ind : ind, unit, p, &psrc);
+    if (prev < 0) {
+        row_error(r, rec->row, 0, NULL, NULL, "out of memory");
+        return;
+    }
+    if (prev > 0) {
+        row_error(r, rec->row, 0, NULL, NULL,
+                  tr("trùng với dòng %ld của %s (cùng chỉ tiêu, đơn vị và kỳ)",
+                     "duplicates row %ld of %s (same indicator, unit and period)"),
+                  prev, r->src[psrc].name);
+        return;
+    }
+    if (kind == IK_TARGETS) {
+        const cell_t *old = model_target(m, ind, unit, p);
+        if (old && old->v == v)
+            return;
+        double oldv = old ? old->v : 0;
+        old ? r->st->changed[kind]++ : r->st->added[kind]++;
+        if (!r->failed && store_put_target(r->s, m, ind, unit, p, v, old ? &oldv : NULL, r->o->who,
+                                           r->src[r->cur_src].name, &r->e) != 0) {
+            store_failed(r, rec->row);
+            return;
+        }
+        if (model_put_target(m, ind, unit, p, v) != 0)
+            row_error(r, rec->row, 0, NULL, NULL, "out of memory");
+        return;
+    }
+    const char *comment = "";
+    if (has_field(rec, c, 4) && (comment = text_field(r, rec, COLNO(c, 4), c->map[4], "comment")) == NULL)
+        return;
+    const cell_t *old = model_value(m, ind, unit, p);
+    if (old && old->v == v && strcmp(old->comment ? old->comment : "", comment) == 0)
+        return;
+    old ? r->st->changed[kind]++ : r->st->added[kind]++;
+    if (!r->failed && store_put_value(r->s, m, ind, unit, p, v, comment, old, r->o->who,
+                                      r->src[r->cur_src].name, &r->e) != 0) {
+        store_failed(r, rec->row);
+        return;
+    }
+    if (model_put_value(m, ind, unit, p, v, *comment ? comment : NULL) != 0)
+        row_error(r, rec->row, 0, NULL, NULL, "out of memory");
+}
+
+/* ---- driver ----------------------------------------------------------------------------- */
+
+static int header_cols(run *r, const csv_record *rec, int kind, cols *c)
+{
+    for (int i = 0; i < MAXCOLS; i++)
+        c->map[i] = -1;
+    for (size_t i = 0; i < rec->nfields; i++) {
+        int ci = col_index(kind, rec->field[i]);
+        if (ci < 0)
+            return -1;
+        c->map[ci] = (int)i;
+    }
+    (void)r;
+    return 0;
+}
+
+static void unknown_header(run *r, const csv_record *rec)
+{
+    buf got = BUF_INIT;
+    for (size_t i = 0; i < rec->nfields && i < 20; i++)
+        buf_printf(&got, "%s%s", i ? "," : "", rec->field[i]);
+    row_error(r, 1, 0, NULL, buf_str(&got), "%s",
+              tr("dòng tiêu đề không khớp loại tệp nào; cần đúng tên cột của một trong: "
+                 "units: code,name,parent,type[,valid_from,valid_to] | "
+                 "indicators: code,name[,group,set,parent,unit,direction,unit_aggregation,period_aggregation,formula,decimals] | "
+                 "terms: period,name | targets: indicator,unit,period,target | "
+                 "values: indicator,unit,period,value[,comment]",
+                 "the header row matches no kind of file; expected exactly the column names of one of: "
+                 "units: code,name,parent,type[,valid_from,valid_to] | "
+                 "indicators: code,name[,group,set,parent,unit,direction,unit_aggregation,period_aggregation,formula,decimals] | "
+                 "terms: period,name | targets: indicator,unit,period,target | "
+                 "values: indicator,unit,period,value[,comment]"));
+    buf_free(&got);
+}
+
+static void progress(run *r, int kind, long rows, int done)
+{
+    if (!r->o->progress)
+        return;
+    if (!done && rows % 100000 != 0)
+        return;
+    fprintf(stderr, "\r  %s (%s): %ld %s%s", r->src[r->cur_src].name, import_kind_name(kind), rows,
+            tr("dòng", "rows"), done ? "\n" : "");
+    fflush(stderr);
+}
+
+/* Processes one source of a known kind. */
+static void do_source(run *r, int si, int kind, int *ord)
+{
+    const import_source *src = &r->src[si];
+    csv_reader *cr = csv_open(src->data, src->len);
+    csv_record rec;
+    cols c;
+    err_t e;
+    long n = 0;
+    r->cur_src = si;
+    if (cr == NULL) {
+        row_error(r, 0, 0, NULL, NULL, "out of memory");
+        return;
+    }
+    int rc = csv_next(cr, &rec, &e);
+    if (rc == 1)
+        header_cols(r, &rec, kind, &c);
+    enum vn_dec hint = csv_separator(cr) == ';' ? VN_DEC_COMMA : VN_DEC_AUTO;
+    while (rc == 1 && (rc = csv_next(cr, &rec, &e)) == 1) {
+        r->cur_row = rec.row;
+        if (rec.nfields == 1 && rec.len[0] == 0)
+            continue;
+        n++;
+        switch (kind) {
+        case IK_UNITS: do_unit(r, &rec, &c); break;
+        case IK_INDICATORS: do_indicator(r, &rec, &c, (*ord)++); break;
+        case IK_TERMS: do_term(r, &rec, &c); break;
+        default: do_cell(r, &rec, &c, kind, hint); break;
+        }
+        progress(r, kind, n, 0);
+        if (r->st->errors > r->max_errors * 10)
+            break;
+    }
+    if (rc < 0)
+        row_error(r, 0, 0, NULL, NULL, "%s", e.msg);
+    r->st->rows[kind] += n;
+    if (n >= 100000)
+        progress(r, kind, n, 1);
+    csv_close(cr);
+}
+
+/* Runs model_finish and turns its error into a row error located at the source row that
+ * defined the offending code, when this run defined it. */
+static void finish_model(run *r)
+{
+    err_t e;
+    if (model_finish(r->m, &e) == 0)
+        return;
+    r->cur_src = 0;
+    r->failed = 1;
+    r->st->errors++;
+    if (r->st->errors <= r->max_errors)
+        buf_printf(r->errors, "%s\n", e.msg);
+}
+
+int import_run(store *s, model *m, const import_source *src, int nsrc, const import_opts *o,
+               import_stats *st, buf *errors, err_t *e)
+{
+    run r = { 0 };
+    int *kinds = NULL, rc = -1, began = 0, ord = (int)m->ninds;
+    r.s = s;
+    r.m = m;
+    r.o = o;
+    r.st = st;
+    r.errors = errors;
+    r.src = src;
+    r.max_errors = o->max_errors > 0 ? o->max_errors : 100;
+    buf_init(&r.scratch, 0);
+    buf_init(&r.nfc, 0);
+    memset(st, 0, sizeof *st);
+    kinds = calloc((size_t)nsrc + 1, sizeof *kinds);
+    if (kinds == NULL) {
+        err_set(e, "out of memory");
+        goto cleanup;
+    }
+    /* Pass 1: the kind of every source, from its header. */
+    for (int i = 0; i < nsrc; i++) {
+        csv_reader *cr = csv_open(src[i].data, src[i].len);
+        csv_record rec;
+        err_t ce;
+        r.cur_src = i;
+        if (cr == NULL) {
+            err_set(e, "out of memory");
+            goto cleanup;
+        }
+        int got = csv_next(cr, &rec, &ce);
+        if (got < 0)
+            row_error(&r, 0, 0, NULL, NULL, "%s", ce.msg);
+        else if (got == 0)
+            row_error(&r, 0, 0, NULL, NULL, "%s", tr("tệp rỗng (cần dòng tiêu đề)", "empty file (a header row is needed)"));
+        else if ((kinds[i] = import_kind_of(rec.field, rec.nfields)) == IK_UNKNOWN)
+            unknown_header(&r, &rec);
+        csv_close(cr);
+    }
+    if (store_begin(s, e) != 0)
+        goto cleanup;
+    began = 1;
+    /* Pass 2: kind by kind, so every reference points to something already loaded. */
+    for (int k = 1; k < IK_COUNT; k++) {
+        for (int i = 0; i < nsrc; i++)
+            if (kinds[i] == k)
+                do_source(&r, i, k, &ord);
+        if (k == IK_INDICATORS)
+            finish_model(&r);
+    }
+    if (r.failed) {
+        if (st->errors > r.max_errors)
+            buf_printf(errors, tr("... và %ld lỗi khác\n", "... and %ld more errors\n"),
+                       st->errors - r.max_errors);
+        err_set(e, tr("nhập dữ liệu thất bại: %ld lỗi, không có gì được ghi",
+                      "import failed: %ld errors, nothing was written"), st->errors);
+        goto cleanup;
+    }
+    if (o->dry_run) {
+        rc = 0;
+        goto cleanup;
+    }
+    if (store_commit(s, e) != 0)
+        goto cleanup;
+    began = 0;
+    rc = 0;
+cleanup:
+    if (began)
+        store_rollback(s);
+    free(kinds);
+    free(r.seen);
+    buf_free(&r.scratch);
+    buf_free(&r.nfc);
+    return rc;
+}

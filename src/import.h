@@ -1,0 +1,51 @@
+/* import.h - loading CSV files of units, indicators, terms, targets and values.
+ *
+ * The caller passes the sources (borrowed bytes with a display name), an open
+ * store and the model loaded from it.  Every row is checked; rows are applied
+ * to the model and written to the store inside one transaction, which commits
+ * only if every row of every source is valid and dry_run is off.  On failure
+ * (or dry run) the transaction is rolled back and the model must be discarded
+ * (reload it from the store).  Errors are appended to `errors`, one per line,
+ * each naming the file, row, column, the bad text and what was expected.
+ */
+#ifndef CHITIEU_IMPORT_H
+#define CHITIEU_IMPORT_H
+
+#include <stddef.h>
+#include "buf.h"
+#include "err.h"
+#include "model.h"
+#include "store.h"
+
+enum import_kind { IK_UNKNOWN = 0, IK_UNITS, IK_INDICATORS, IK_TERMS, IK_TARGETS, IK_VALUES, IK_COUNT };
+
+typedef struct import_source {
+    const char *name;   /* shown in messages, e.g. the file path */
+    const char *data;   /* file bytes (borrowed) */
+    size_t len;
+} import_source;
+
+typedef struct import_opts {
+    int dry_run;        /* check everything, write nothing */
+    const char *who;    /* recorded in history */
+    int progress;       /* print row counts to stderr while working */
+    int max_errors;     /* stop listing after this many (0 = 100) */
+} import_opts;
+
+typedef struct import_stats {
+    long rows[IK_COUNT];     /* data rows read per kind */
+    long added[IK_COUNT];    /* new entries per kind */
+    long changed[IK_COUNT];  /* entries whose content changed */
+    long errors;
+} import_stats;
+
+/* Imports the sources as one transaction; returns 0 when everything was valid (and, unless
+ * dry_run, committed), -1 otherwise with the row errors in `errors` and a summary in e. */
+int import_run(store *s, model *m, const import_source *src, int nsrc, const import_opts *o,
+               import_stats *st, buf *errors, err_t *e);
+/* The kind of file whose header row is given (fields as parsed), or IK_UNKNOWN. */
+int import_kind_of(const char *const *names, size_t n);
+/* Name of a kind ("units", "indicators", ...). */
+const char *import_kind_name(int kind);
+
+#endif

@@ -1,0 +1,93 @@
+/* main.c - the chitieu command: a table of subcommands, dispatched by name.
+ * main() sets the message language from the environment (or --lang) once, before any
+ * subcommand runs; nothing below main exits the process. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cmd.h"
+
+#define CHITIEU_VERSION "0.1.0"
+
+static const cli_cmd commands[] = {
+    { "init", cmd_init, "tạo cơ sở dữ liệu rỗng", "create an empty database" },
+    { "import", cmd_import, "nhập tệp CSV (đơn vị, chỉ tiêu, kế hoạch, số liệu) trong một giao dịch",
+      "import CSV files (units, indicators, targets, values) as one transaction" },
+    { "units", cmd_units, "liệt kê cây đơn vị", "list the unit tree" },
+    { "indicators", cmd_indicators, "liệt kê các chỉ tiêu", "list the indicators" },
+    { "eval", cmd_eval, "đánh giá chỉ tiêu của một đơn vị trong một kỳ",
+      "evaluate a unit's indicators for a period" },
+    { "report", cmd_report, "lập báo cáo sơ kết, tổng kết (md, html, json)",
+      "write the review report (md, html, json)" },
+    { "history", cmd_history, "lịch sử thay đổi một số liệu", "change history of one figure" },
+    { "demo", cmd_demo, "tạo cơ sở dữ liệu mẫu (Hà Nội, nhiệm kỳ 2020–2025)",
+      "create the demo database (Hanoi, term 2020–2025)" },
+    { NULL, NULL, NULL, NULL },
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "%s\n\n%s: chitieu [--lang vi|en] %s [%s] [--help]\n\n%s:\n",
+            tr("chitieu — theo dõi, đánh giá chỉ tiêu nghị quyết", "chitieu — target monitoring for public organisations"),
+            tr("Cách dùng", "Usage"), tr("LỆNH", "COMMAND"), tr("TÙY CHỌN", "OPTIONS"),
+            tr("Các lệnh", "Commands"));
+    for (const cli_cmd *c = commands; c->name; c++)
+        fprintf(f, "  %-11s %s\n", c->name, tr(c->summary_vi, c->summary_en));
+    fprintf(f, "\n%s\n%s\n",
+            tr("Cơ sở dữ liệu: --db TỆP, biến CHITIEU_DB, mặc định ./chitieu.db.",
+               "Database: --db FILE, variable CHITIEU_DB, default ./chitieu.db."),
+            tr("Mã thoát: 0 thành công, 1 thất bại (dữ liệu sai, lỗi đọc ghi), 2 sai cách dùng.",
+               "Exit codes: 0 success, 1 failure (bad data, I/O error), 2 usage error."));
+}
+
+int main(int argc, char **argv)
+{
+    lang_init();
+    int i = 1;
+    while (i < argc && strncmp(argv[i], "--lang", 6) == 0) {
+        const char *v = argv[i][6] == '=' ? argv[i] + 7 : i + 1 < argc ? argv[++i] : "";
+        if (strcmp(v, "en") == 0)
+            lang_set(LANG_EN);
+        else if (strcmp(v, "vi") == 0)
+            lang_set(LANG_VI);
+        else {
+            fprintf(stderr, "chitieu: --lang vi|en\n");
+            return EXIT_USAGE;
+        }
+        i++;
+    }
+    if (i >= argc) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *name = argv[i];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(name, "--version") == 0) {
+        printf("chitieu %s\n", CHITIEU_VERSION);
+        return EXIT_OK;
+    }
+    if (strcmp(name, "--hint-demo") == 0) {
+        puts(tr("Các báo cáo mẫu khác:\n"
+                "  build/chitieu report --unit ba-dinh --period 2022\n"
+                "  build/chitieu report --unit thanh-xuan --period 2020-2022\n"
+                "  build/chitieu report --unit ha-noi --period 2022 --format html -o bao-cao.html\n"
+                "  build/chitieu eval --unit cau-giay --period 2022\n"
+                "  build/chitieu units    |    build/chitieu --help",
+                "Other demo reports:\n"
+                "  build/chitieu report --unit ba-dinh --period 2022\n"
+                "  build/chitieu report --unit thanh-xuan --period 2020-2022\n"
+                "  build/chitieu report --unit ha-noi --period 2022 --format html -o report.html\n"
+                "  build/chitieu eval --unit cau-giay --period 2022\n"
+                "  build/chitieu units    |    build/chitieu --help"));
+        return EXIT_OK;
+    }
+    for (const cli_cmd *c = commands; c->name; c++)
+        if (strcmp(c->name, name) == 0)
+            return c->run(argc - i, argv + i);
+    fprintf(stderr, tr("chitieu: không có lệnh '%s' (xem 'chitieu --help')\n",
+                       "chitieu: unknown command '%s' (see 'chitieu --help')\n"), name);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,566 @@
+/* model.c - the in-memory domain (see model.h).
+ *
+ * Units and indicators live in growable arrays indexed by position; a code ->
+ * index open-addressing table sits beside each.  Targets and values live in a
+ * cellmap: a dense array of cells plus an open-addressing table keyed by
+ * (indicator, unit, period).  Replacing an entry overwrites it in place, so
+ * indexes never move.  model_finish() derives everything else (tree links,
+ * depths, compiled formulas) from the codes, so it can be run again after
+ * more puts.
+ */
+#include "model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "vn.h"
+
+static char *xstrdup(const char *s)
+{
+    size_t n = strlen(s ? s : "");
+    char *p = malloc(n + 1);
+    if (p) {
+        if (n)
+            memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+static uint32_t hash_str(const char *s)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+static uint32_t hash_cell(int ind, int unit, period_t p)
+{
+    uint64_t x = ((uint64_t)(uint32_t)ind << 40) ^ ((uint64_t)(uint32_t)unit << 20) ^ period_key(p);
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return (uint32_t)x;
+}
+
+/* ---- code -> index tables ------------------------------------------------ */
+
+typedef const char *(*code_of_fn)(const model *m, size_t i);
+static const char *unit_code_of(const model *m, size_t i) { return m->units[i].code; }
+static const char *ind_code_of(const model *m, size_t i) { return m->inds[i].code; }
+
+static int index_find(const model *m, const uint32_t *slots, size_t nslots, code_of_fn code_of,
+                      const char *code)
+{
+    if (nslots == 0 || code == NULL)
+        return -1;
+    size_t mask = nslots - 1;
+    for (size_t i = hash_str(code) & mask;; i = (i + 1) & mask) {
+        uint32_t s = slots[i];
+        if (s == 0)
+            return -1;
+        if (strcmp(code_of(m, s - 1), code) == 0)
+            return (int)(s - 1);
+    }
+}
+
+/* Rebuilds the table over the `have` existing entries with room for n at most half full. */
+static int index_rebuild(const model *m, uint32_t **slots, size_t *nslots, code_of_fn code_of,
+                         size_t have, size_t n)
+{
+    size_t want = 16;
+    while (want < n * 2 + 2)
+        want *= 2;
+    if (want <= *nslots && *slots)
+        return 0;
+    uint32_t *ns = calloc(want, sizeof *ns);
+    if (ns == NULL)
+        return -1;
+    for (size_t k = 0; k < have; k++) {
+        size_t i = hash_str(code_of(m, k)) & (want - 1);
+        while (ns[i])
+            i = (i + 1) & (want - 1);
+        ns[i] = (uint32_t)(k + 1);
+    }
+    free(*slots);
+    *slots = ns;
+    *nslots = want;
+    return 0;
+}
+
+static void index_insert(uint32_t *slots, size_t nslots, const char *code, size_t idx)
+{
+    size_t mask = nslots - 1;
+    size_t i = hash_str(code) & mask;
+    while (slots[i])
+        i = (i + 1) & mask;
+    slots[i] = (uint32_t)(idx + 1);
+}
+
+static int grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    size_t c = *cap ? *cap * 2 : 16;
+    while (c < need)
+        c *= 2;
+    void *p = realloc(*arr, c * elem);
+    if (p == NULL)
+        return -1;
+    memset((char *)p + *cap * elem, 0, (c - *cap) * elem);
+    *arr = p;
+    *cap = c;
+    return 0;
+}
+
+/* ---- cellmap -------------------------------------------------------------- */
+
+static int cellmap_find(const cellmap *cm, int ind, int unit, period_t p)
+{
+    if (cm->nslots == 0)
+        return -1;
+    size_t mask = cm->nslots - 1;
+    for (size_t i = hash_cell(ind, unit, p) & mask;; i = (i + 1) & mask) {
+        uint32_t s = cm->slots[i];
+        if (s == 0)
+            return -1;
+        const cell_t *c = &cm->cells[s - 1];
+        if (c->ind == ind && c->unit == unit && period_eq(c->per, p))
+            return (int)(s - 1);
+    }
+}
+
+static int cellmap_rehash(cellmap *cm, size_t want)
+{
+    uint32_t *ns = calloc(want, sizeof *ns);
+    if (ns == NULL)
+        return -1;
+    for (size_t k = 0; k < cm->n; k++) {
+        const cell_t *c = &cm->cells[k];
+        size_t i = hash_cell(c->ind, c->unit, c->per) & (want - 1);
+        while (ns[i])
+            i = (i + 1) & (want - 1);
+        ns[i] = (uint32_t)(k + 1);
+    }
+    free(cm->slots);
+    cm->slots = ns;
+    cm->nslots = want;
+    return 0;
+}
+
+static int cellmap_put(cellmap *cm, int ind, int unit, period_t p, double v, const char *comment)
+{
+    char *dup = NULL;
+    if (comment && *comment && (dup = xstrdup(comment)) == NULL)
+        return -1;
+    int at = cellmap_find(cm, ind, unit, p);
+    if (at >= 0) {
+        cell_t *c = &cm->cells[at];
+        c->v = v;
+        free(c->comment);
+        c->comment = dup;
+        return 0;
+    }
+    if (cm->n + 1 > UINT32_MAX - 1)
+        goto fail;
+    if ((cm->n + 1) * 2 > cm->nslots) {
+        size_t want = cm->nslots ? cm->nslots * 2 : 1024;
+        if (cellmap_rehash(cm, want) != 0)
+            goto fail;
+    }
+    if (grow((void **)&cm->cells, &cm->cap, cm->n + 1, sizeof *cm->cells) != 0)
+        goto fail;
+    cm->cells[cm->n] = (cell_t){ ind, unit, p, v, dup };
+    size_t mask = cm->nslots - 1;
+    size_t i = hash_cell(ind, unit, p) & mask;
+    while (cm->slots[i])
+        i = (i + 1) & mask;
+    cm->slots[i] = (uint32_t)(cm->n + 1);
+    cm->n++;
+    return 0;
+fail:
+    free(dup);
+    return -1;
+}
+
+static void cellmap_free(cellmap *cm)
+{
+    for (size_t i = 0; i < cm->n; i++)
+        free(cm->cells[i].comment);
+    free(cm->cells);
+    free(cm->slots);
+    memset(cm, 0, sizeof *cm);
+}
+
+/* ---- public --------------------------------------------------------------- */
+
+model *model_new(void) { return calloc(1, sizeof(model)); }
+
+static void unit_clear(unit_t *u)
+{
+    free(u->code);
+    free(u->name);
+    free(u->type);
+    free(u->parent_code);
+}
+
+static void ind_clear(ind_t *d)
+{
+    free(d->code);
+    free(d->name);
+    free(d->group);
+    free(d->set);
+    free(d->measure);
+    free(d->parent_code);
+    free(d->formula_src);
+    formula_free(d->f);
+    free(d->fvars);
+}
+
+void model_free(model *m)
+{
+    if (m == NULL)
+        return;
+    for (size_t i = 0; i < m->nunits; i++)
+        unit_clear(&m->units[i]);
+    for (size_t i = 0; i < m->ninds; i++)
+        ind_clear(&m->inds[i]);
+    for (size_t i = 0; i < m->nterms; i++)
+        free(m->terms[i].name);
+    free(m->units);
+    free(m->inds);
+    free(m->terms);
+    free(m->unit_slots);
+    free(m->ind_slots);
+    cellmap_free(&m->values);
+    cellmap_free(&m->targets);
+    free(m);
+}
+
+int model_unit_find(const model *m, const char *code)
+{
+    return index_find(m, m->unit_slots, m->unit_nslots, unit_code_of, code);
+}
+
+int model_ind_find(const model *m, const char *code)
+{
+    return index_find(m, m->ind_slots, m->ind_nslots, ind_code_of, code);
+}
+
+int model_put_unit(model *m, const char *code, const char *name, const char *parent_code,
+                   const char *type, int valid_from, int valid_to)
+{
+    unit_t u = { 0 };
+    u.code = xstrdup(code);
+    u.name = xstrdup(name);
+    u.type = xstrdup(type);
+    u.parent_code = xstrdup(parent_code);
+    u.parent = u.first_child = u.next_sibling = -1;
+    u.valid_from = valid_from;
+    u.valid_to = valid_to;
+    if (!u.code || !u.name || !u.type || !u.parent_code)
+        goto fail;
+    int at = model_unit_find(m, code);
+    if (at >= 0) {
+        unit_clear(&m->units[at]);
+        m->units[at] = u;
+        m->finished = 0;
+        return at;
+    }
+    if (grow((void **)&m->units, &m->capunits, m->nunits + 1, sizeof *m->units) != 0)
+        goto fail;
+    if ((m->nunits + 1) * 2 + 2 > m->unit_nslots &&
+        index_rebuild(m, &m->unit_slots, &m->unit_nslots, unit_code_of, m->nunits, m->nunits + 1) != 0)
+        goto fail;
+    m->units[m->nunits] = u;
+    index_insert(m->unit_slots, m->unit_nslots, u.code, m->nunits);
+    m->finished = 0;
+    return (int)m->nunits++;
+fail:
+    unit_clear(&u);
+    return -1;
+}
+
+int model_put_ind(model *m, const ind_t *def)
+{
+    ind_t d = *def;
+    d.code = xstrdup(def->code);
+    d.name = xstrdup(def->name);
+    d.group = xstrdup(def->group);
+    d.set = xstrdup(def->set);
+    d.measure = xstrdup(def->measure);
+    d.parent_code = xstrdup(def->parent_code);
+    d.formula_src = xstrdup(def->formula_src);
+    d.f = NULL;
+    d.fvars = NULL;
+    d.parent = -1;
+    d.nchildren = 0;
+    if (!d.code || !d.name || !d.group || !d.set || !d.measure || !d.parent_code || !d.formula_src)
+        goto fail;
+    int at = model_ind_find(m, d.code);
+    if (at >= 0) {
+        ind_clear(&m->inds[at]);
+        m->inds[at] = d;
+        m->finished = 0;
+        return at;
+    }
+    if (grow((void **)&m->inds, &m->capinds, m->ninds + 1, sizeof *m->inds) != 0)
+        goto fail;
+    if ((m->ninds + 1) * 2 + 2 > m->ind_nslots &&
+        index_rebuild(m, &m->ind_slots, &m->ind_nslots, ind_code_of, m->ninds, m->ninds + 1) != 0)
+        goto fail;
+    m->inds[m->ninds] = d;
+    index_insert(m->ind_slots, m->ind_nslots, d.code, m->ninds);
+    m->finished = 0;
+    return (int)m->ninds++;
+fail:
+    ind_clear(&d);
+    return -1;
+}
+
+int model_put_term(model *m, period_t per, const char *name)
+{
+    char *dup = xstrdup(name);
+    if (dup == NULL)
+        return -1;
+    for (size_t i = 0; i < m->nterms; i++)
+        if (period_eq(m->terms[i].per, per)) {
+            free(m->terms[i].name);
+            m->terms[i].name = dup;
+            return 0;
+        }
+    if (grow((void **)&m->terms, &m->capterms, m->nterms + 1, sizeof *m->terms) != 0) {
+        free(dup);
+        return -1;
+    }
+    m->terms[m->nterms++] = (term_t){ per, dup };
+    return 0;
+}
+
+int model_put_value(model *m, int ind, int unit, period_t p, double v, const char *comment)
+{
+    return cellmap_put(&m->values, ind, unit, p, v, comment);
+}
+
+int model_put_target(model *m, int ind, int unit, period_t p, double v)
+{
+    return cellmap_put(&m->targets, ind, unit, p, v, NULL);
+}
+
+const cell_t *model_value(const model *m, int ind, int unit, period_t p)
+{
+    int at = cellmap_find(&m->values, ind, unit, p);
+    return at < 0 ? NULL : &m->values.cells[at];
+}
+
+const cell_t *model_target(const model *m, int ind, int unit, period_t p)
+{
+    int at = cellmap_find(&m->targets, ind, unit, p);
+    return at < 0 ? NULL : &m->targets.cells[at];
+}
+
+const term_t *model_term(const model *m, period_t p)
+{
+    for (size_t i = 0; i < m->nterms; i++)
+        if (period_eq(m->terms[i].per, p))
+            return &m->terms[i];
+    return NULL;
+}
+
+int model_unit_valid(const model *m, int unit, period_t p)
+{
+    const unit_t *u = &m->units[unit];
+    if (u->valid_from && u->valid_from > period_end(p))
+        return 0;
+    if (u->valid_to && u->valid_to < period_start(p))
+        return 0;
+    return 1;
+}
+
+/* ---- finishing ------------------------------------------------------------ */
+
+typedef struct named { int idx; const char *name, *code; } named;
+
+static int cmp_named(const void *a, const void *b)
+{
+    const named *x = a, *y = b;
+    int c = vn_collate(x->name, y->name);
+    return c ? c : strcmp(x->code, y->code);
+}
+
+static int link_units(model *m, err_t *e)
+{
+    int rc = -1;
+    named *order = NULL;
+    for (size_t i = 0; i < m->nunits; i++) {
+        unit_t *u = &m->units[i];
+        u->first_child = u->next_sibling = -1;
+        u->nchildren = 0;
+        u->parent = -1;
+        if (u->parent_code[0] == '\0')
+            continue;
+        u->parent = model_unit_find(m, u->parent_code);
+        if (u->parent < 0) {
+            err_set(e, tr("đơn vị '%s': không có đơn vị cấp trên '%s'",
+                          "unit '%s': parent unit '%s' does not exist"), u->code, u->parent_code);
+            goto cleanup;
+        }
+    }
+    /* Cycle check and depth: walk up from each unit; a walk longer than nunits is a cycle. */
+    for (size_t i = 0; i < m->nunits; i++) {
+        int d = 0;
+        for (int p = m->units[i].parent; p >= 0; p = m->units[p].parent)
+            if ((size_t)++d > m->nunits) {
+                err_set(e, tr("đơn vị '%s': cây đơn vị có vòng lặp (đơn vị là cấp trên của chính nó)",
+                              "unit '%s': the unit tree has a cycle (a unit is its own ancestor)"),
+                        m->units[i].code);
+                goto cleanup;
+            }
+        m->units[i].depth = d;
+    }
+    /* Children lists in Vietnamese name order: insert in reverse sorted order at the head. */
+    order = malloc((m->nunits + 1) * sizeof *order);
+    if (order == NULL) {
+        err_set(e, "out of memory");
+        goto cleanup;
+    }
+    for (size_t i = 0; i < m->nunits; i++)
+        order[i] = (named){ (int)i, m->units[i].name, m->units[i].code };
+    qsort(order, m->nunits, sizeof *order, cmp_named);
+    for (size_t k = m->nunits; k-- > 0;) {
+        unit_t *u = &m->units[order[k].idx];
+        if (u->parent < 0)
+            continue;
+        unit_t *p = &m->units[u->parent];
+        u->next_sibling = p->first_child;
+        p->first_child = order[k].idx;
+        p->nchildren++;
+    }
+    rc = 0;
+cleanup:
+    free(order);
+    return rc;
+}
+
+/* Depth-first search over formula references: 0 unvisited, 1 on stack, 2 done. */
+static int formula_cycle(const model *m, int i, unsigned char *mark)
+{
+    if (mark[i] == 2)
+        return 0;
+    if (mark[i] == 1)
+        return 1;
+    mark[i] = 1;
+    const ind_t *d = &m->inds[i];
+    for (int k = 0; d->f && k < formula_nvars(d->f); k++)
+        if (formula_cycle(m, d->fvars[k], mark))
+            return 1;
+    mark[i] = 2;
+    return 0;
+}
+
+static int link_inds(model *m, err_t *e)
+{
+    int rc = -1;
+    unsigned char *mark = NULL;
+    for (size_t i = 0; i < m->ninds; i++) {
+        ind_t *d = &m->inds[i];
+        d->parent = -1;
+        d->nchildren = 0;
+        formula_free(d->f);
+        d->f = NULL;
+        free(d->fvars);
+        d->fvars = NULL;
+    }
+    for (size_t i = 0; i < m->ninds; i++) {
+        ind_t *d = &m->inds[i];
+        if (d->parent_code[0]) {
+            d->parent = model_ind_find(m, d->parent_code);
+            if (d->parent < 0) {
+                err_set(e, tr("chỉ tiêu '%s': không có chỉ tiêu cha '%s'",
+                              "indicator '%s': parent indicator '%s' does not exist"),
+                        d->code, d->parent_code);
+                goto cleanup;
+            }
+            if (d->parent == (int)i || m->inds[d->parent].parent_code[0]) {
+                err_set(e, tr("chỉ tiêu '%s': chỉ tiêu cha '%s' phải là chỉ tiêu chính (chỉ một cấp thành phần)",
+                              "indicator '%s': parent '%s' must be a main indicator (one level of components)"),
+                        d->code, d->parent_code);
+                goto cleanup;
+            }
+            m->inds[d->parent].nchildren++;
+        }
+        if (d->formula_src[0] == '\0')
+            continue;
+        if (formula_parse(d->formula_src, &d->f, e) != 0) {
+            err_prefix(e, tr("chỉ tiêu '%s', công thức", "indicator '%s', formula"), d->code);
+            goto cleanup;
+        }
+        int n = formula_nvars(d->f);
+        d->fvars = malloc(((size_t)n + 1) * sizeof *d->fvars);
+        if (d->fvars == NULL) {
+            err_set(e, "out of memory");
+            goto cleanup;
+        }
+        for (int k = 0; k < n; k++) {
+            d->fvars[k] = model_ind_find(m, formula_var(d->f, k));
+            if (d->fvars[k] < 0) {
+                err_set(e, tr("chỉ tiêu '%s': công thức dùng mã chỉ tiêu chưa có '%s'",
+                              "indicator '%s': the formula uses an unknown indicator code '%s'"),
+                        d->code, formula_var(d->f, k));
+                goto cleanup;
+            }
+        }
+    }
+    mark = calloc(m->ninds + 1, 1);
+    if (mark == NULL) {
+        err_set(e, "out of memory");
+        goto cleanup;
+    }
+    for (size_t i = 0; i < m->ninds; i++)
+        if (formula_cycle(m, (int)i, mark)) {
+            err_set(e, tr("chỉ tiêu '%s': công thức tham chiếu vòng tròn",
+                          "indicator '%s': circular formula reference"), m->inds[i].code);
+            goto cleanup;
+        }
+    rc = 0;
+cleanup:
+    free(mark);
+    return rc;
+}
+
+int model_finish(model *m, err_t *e)
+{
+    if (link_units(m, e) != 0 || link_inds(m, e) != 0) {
+        m->finished = 0;
+        return -1;
+    }
+    m->finished = 1;
+    return 0;
+}
+
+/* ---- enums ----------------------------------------------------------------- */
+
+static const char *const dir_names[] = { "up", "down", "equal", "done" };
+static const char *const agg_names[] = { "sum", "avg", "min", "max", "none", "last" };
+
+int model_dir_parse(const char *s)
+{
+    for (int i = 0; i < 4; i++)
+        if (strcmp(s, dir_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+int model_agg_parse(const char *s)
+{
+    for (int i = 0; i < 6; i++)
+        if (strcmp(s, agg_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+const char *model_dir_name(int dir) { return dir >= 0 && dir < 4 ? dir_names[dir] : "?"; }
+const char *model_agg_name(int agg) { return agg >= 0 && agg < 6 ? agg_names[agg] : "?"; }

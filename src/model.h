@@ -1,0 +1,113 @@
+/* model.h - the in-memory domain: units, indicators, terms, targets and values.
+ *
+ * A model is filled by the store loader and by import, then frozen with
+ * model_finish() (which links the unit tree, compiles formulas and rejects
+ * cycles) before evaluation reads it.  The model owns every string and array
+ * it holds; callers pass borrowed strings and the model copies them.  A
+ * finished model is read-only, so several threads may evaluate it at once.
+ * Units and indicators are addressed by index (stable for the model's life).
+ */
+#ifndef CHITIEU_MODEL_H
+#define CHITIEU_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "err.h"
+#include "formula.h"
+#include "period.h"
+
+enum dir { DIR_UP = 0, DIR_DOWN, DIR_EQUAL, DIR_DONE };
+enum agg { AGG_SUM = 0, AGG_AVG, AGG_MIN, AGG_MAX, AGG_NONE, AGG_LAST };
+
+typedef struct unit {
+    char *code, *name, *type;
+    char *parent_code;       /* as given; resolved to `parent` by model_finish */
+    int parent;              /* index, -1 for a root */
+    int valid_from, valid_to;/* yyyymmdd, 0 = open */
+    int first_child, next_sibling; /* tree links, -1 = none (children in name order) */
+    int nchildren;
+    int depth;               /* root = 0 */
+} unit_t;
+
+typedef struct indicator {
+    char *code, *name, *group, *set, *measure; /* measure: unit of measure ("%", "tỷ đồng") */
+    char *parent_code, *formula_src;           /* "" when absent */
+    int parent;              /* index of the main indicator, -1 if none */
+    int nchildren;           /* number of component indicators */
+    int dir, uagg, pagg, decimals;
+    formula *f;              /* compiled formula or NULL */
+    int *fvars;              /* indicator index of each formula variable */
+} ind_t;
+
+typedef struct cell {
+    int ind, unit;
+    period_t per;
+    double v;
+    char *comment;           /* NULL or owned text */
+} cell_t;
+
+typedef struct cellmap {
+    cell_t *cells;           /* dense array, insertion order */
+    size_t n, cap;
+    uint32_t *slots;         /* open addressing: index+1 into cells, 0 = empty */
+    size_t nslots;
+} cellmap;
+
+typedef struct term {
+    period_t per;            /* a P_RANGE period */
+    char *name;
+} term_t;
+
+typedef struct model {
+    unit_t *units;   size_t nunits, capunits;
+    ind_t *inds;     size_t ninds, capinds;
+    term_t *terms;   size_t nterms, capterms;
+    cellmap values, targets;
+    uint32_t *unit_slots;  size_t unit_nslots;  /* code hash -> index+1 */
+    uint32_t *ind_slots;   size_t ind_nslots;
+    int finished;
+} model;
+
+/* Allocates an empty model; NULL on OOM; free with model_free. */
+model *model_new(void);
+/* Frees the model and everything it owns (NULL is fine). */
+void model_free(model *m);
+
+/* Index of the unit with this code, or -1. */
+int model_unit_find(const model *m, const char *code);
+/* Index of the indicator with this code, or -1. */
+int model_ind_find(const model *m, const char *code);
+
+/* Adds or replaces a unit (by code); parent_code "" for a root; returns its index or -1 (OOM). */
+int model_put_unit(model *m, const char *code, const char *name, const char *parent_code,
+                   const char *type, int valid_from, int valid_to);
+/* Adds or replaces an indicator (by code); returns its index or -1 (OOM). */
+int model_put_ind(model *m, const ind_t *def);
+/* Adds or replaces a term (a named range); returns 0 or -1. */
+int model_put_term(model *m, period_t per, const char *name);
+/* Sets a value; comment may be NULL; returns 0 or -1 (OOM). */
+int model_put_value(model *m, int ind, int unit, period_t p, double v, const char *comment);
+/* Sets a target; returns 0 or -1 (OOM). */
+int model_put_target(model *m, int ind, int unit, period_t p, double v);
+/* The reported value cell, or NULL. */
+const cell_t *model_value(const model *m, int ind, int unit, period_t p);
+/* The target cell, or NULL. */
+const cell_t *model_target(const model *m, int ind, int unit, period_t p);
+
+/* Links parents and children, compiles formulas and checks for cycles (unit tree, indicator
+ * parents, formula references); on error names the offending code.  Idempotent. */
+int model_finish(model *m, err_t *e);
+/* 1 if the unit exists at some time within period p. */
+int model_unit_valid(const model *m, int unit, period_t p);
+/* The term (named range) for p if p is one, else NULL. */
+const term_t *model_term(const model *m, period_t p);
+
+/* Parses "up"/"down"/"equal"/"done"; returns the enum value or -1. */
+int model_dir_parse(const char *s);
+/* Parses "sum"/"avg"/"min"/"max"/"none"/"last"; returns the enum value or -1. */
+int model_agg_parse(const char *s);
+/* The canonical name of a direction / aggregation. */
+const char *model_dir_name(int dir);
+const char *model_agg_name(int agg);
+
+#endif

@@ -1,0 +1,797 @@
+/* report.c - the review report (see report.h).
+ *
+ * Data flow: eval_unit() for the unit -> rows and tallies; eval_unit() for each
+ * child unit -> the ranking table; the summary sentences are written from those
+ * numbers into a jansson document; renderers walk the document.  All text that
+ * reaches HTML goes through html_str().  Numbers are stored raw in the JSON and
+ * formatted (1.234,5) only by the Markdown/HTML renderers and the sentences.
+ */
+#include "report.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "html.h"
+#include "vn.h"
+
+int report_num(buf *out, double v, int decimals)
+{
+    return vn_format_number_trim(v, decimals, lang_get(), out);
+}
+
+int report_period_label(const model *m, period_t p, buf *out)
+{
+    char lbl[96];
+    if (p.kind == P_RANGE) {
+        const term_t *t = model_term(m, p);
+        if (t && t->name[0])
+            return buf_adds(out, t->name);
+        for (size_t i = 0; !t && i < m->nterms; i++) {
+            period_t q = m->terms[i].per;
+            if (q.y == p.y && period_contains(q, p) && !period_eq(q, p)) {
+                period_label(q, lang_get(), lbl, sizeof lbl);
+                return buf_printf(out, tr("Giữa nhiệm kỳ (%s, giai đoạn %d–%d)",
+                                          "Mid-term (%s, %d–%d)"), lbl, p.y, p.y2);
+            }
+        }
+    }
+    period_label(p, lang_get(), lbl, sizeof lbl);
+    return buf_adds(out, lbl);
+}
+
+static const char *s_or(const char *s, const char *dflt) { return s && *s ? s : dflt; }
+
+/* "quận, huyện, thị xã" from the types of a unit's siblings. */
+static void peer_noun(const model *m, int unit, period_t p, buf *out)
+{
+    static const struct { const char *prefix, *noun_vi, *noun_en; } nouns[] = {
+        { "Quận", "quận", "urban districts" }, { "Huyện", "huyện", "rural districts" },
+        { "Thị", "thị xã", "towns" }, { "Đảng ủy phường", "phường", "wards" },
+        { "Đảng ủy xã", "xã", "communes" }, { "Tỉnh", "tỉnh", "provinces" },
+        { "Thành", "thành phố", "cities" }, { "Chi bộ", "chi bộ", "cells" },
+    };
+    int par = m->units[unit].parent;
+    size_t start = out->len;
+    for (unsigned k = 0; par >= 0 && k < sizeof nouns / sizeof nouns[0]; k++) {
+        size_t plen = strlen(nouns[k].prefix);
+        for (int s = m->units[par].first_child; s >= 0; s = m->units[s].next_sibling)
+            if (model_unit_valid(m, s, p) && strncmp(m->units[s].type, nouns[k].prefix, plen) == 0) {
+                buf_printf(out, "%s%s", out->len > start ? ", " : "", tr(nouns[k].noun_vi, nouns[k].noun_en));
+                break;
+            }
+    }
+    if (out->len == start)
+        buf_adds(out, tr("đơn vị", "units"));
+}
+
+static json_t *num_or_null(int has, double v) { return has ? json_real(v) : json_null(); }
+
+static json_t *row_json(const model *m, const eval_row *r)
+{
+    const ind_t *d = &m->inds[r->ind];
+    char tp[PERIOD_CODE_MAX];
+    period_code(r->target_period, tp, sizeof tp);
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:b}",
+        "code", d->code, "name", d->name, "group", d->group, "set", d->set,
+        "measure", d->measure, "direction", model_dir_name(d->dir), "decimals", d->decimals,
+        "status", eval_status_key(r->status), "component", d->parent >= 0);
+    json_object_set_new(o, "status_label", json_string(eval_status_name(r->status)));
+    json_object_set_new(o, "actual", num_or_null(r->has_actual, r->actual));
+    static const char *const srcs[] = { "none", "reported", "formula", "units", "periods" };
+    json_object_set_new(o, "source", json_string(srcs[r->source]));
+    if (r->missing_children)
+        json_object_set_new(o, "missing_children", json_integer(r->missing_children));
+    json_object_set_new(o, "target", num_or_null(r->has_target, r->target));
+    if (r->has_target && !period_eq(r->target_period, (period_t){ 0 }))
+        json_object_set_new(o, "target_period", json_string(tp));
+    json_object_set_new(o, "pct_of_target", num_or_null(r->has_pct, r->pct));
+    if (r->has_annual) {
+        char ap[PERIOD_CODE_MAX];
+        period_code(r->annual_period, ap, sizeof ap);
+        json_object_set_new(o, "annual_target", json_real(r->annual_target));
+        json_object_set_new(o, "annual_period", json_string(ap));
+        json_object_set_new(o, "pct_of_annual_target", num_or_null(r->has_annual == 1 && r->has_actual, r->annual_pct));
+    }
+    json_object_set_new(o, "previous", num_or_null(r->has_prev, r->prev));
+    json_object_set_new(o, "change", num_or_null(r->has_prev, r->change));
+    json_object_set_new(o, "change_pct", num_or_null(r->has_change_pct, r->change_pct));
+    json_object_set_new(o, "parent_value", num_or_null(r->has_parent, r->parent_value));
+    json_object_set_new(o, "rank", r->rank ? json_integer(r->rank) : json_null());
+    json_object_set_new(o, "rank_of", r->rank ? json_integer(r->rank_of) : json_null());
+    if (r->comment)
+        json_object_set_new(o, "comment", json_string(r->comment));
+    return o;
+}
+
+json_t *report_rows_json(const model *m, const eval_result *r)
+{
+    json_t *a = json_array();
+    for (int i = 0; i < r->nrows; i++)
+        json_array_append_new(a, row_json(m, &r->rows[i]));
+    return a;
+}
+
+static json_t *tally_json(const char *name, const eval_tally *t)
+{
+    json_t *o = json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "total", t->total,
+                          "met_or_exceeded", t->met + t->exceeded, "exceeded", t->exceeded,
+                          "met", t->met, "not_met", t->notmet, "no_data", t->nodata);
+    if (name)
+        json_object_set_new(o, "name", json_string(name));
+    return o;
+}
+
+/* "đạt và vượt 31/31, trong đó 9 vượt" */
+static void tally_phrase(buf *b, const eval_tally *t, const char *noun)
+{
+    buf_printf(b, tr("đạt và vượt %d/%d %s", "met or exceeded %d/%d %s"), t->met + t->exceeded,
+               t->total, noun);
+    if (t->exceeded)
+        buf_printf(b, tr(", trong đó %d %s vượt kế hoạch", ", %d of them exceeded"), t->exceeded,
+                   lang_get() == LANG_VI ? noun : "");
+}
+
+static void value_with_measure(buf *b, const ind_t *d, double v)
+{
+    report_num(b, v, d->decimals);
+    if (strcmp(d->measure, "%") == 0)
+        buf_addc(b, '%');
+    else if (d->measure[0])
+        buf_printf(b, " %s", d->measure);
+}
+
+typedef struct ranked_child {
+    int unit;
+    eval_tally t;
+    double share;
+} ranked_child;
+
+static int cmp_child(const void *a, const void *b)
+{
+    const ranked_child *x = a, *y = b;
+    if (x->share != y->share)
+        return x->share > y->share ? -1 : 1;
+    if (x->t.exceeded != y->t.exceeded)
+        return y->t.exceeded - x->t.exceeded;
+    return x->unit - y->unit;
+}
+
+static int cmp_abs_change(const void *a, const void *b)
+{
+    const eval_row *x = *(const eval_row *const *)a, *y = *(const eval_row *const *)b;
+    double dx = fabs(x->change_pct), dy = fabs(y->change_pct);
+    return dx < dy ? 1 : dx > dy ? -1 : x->ind - y->ind;
+}
+
+static int cmp_pct_desc(const void *a, const void *b)
+{
+    const eval_row *x = *(const eval_row *const *)a, *y = *(const eval_row *const *)b;
+    return x->pct < y->pct ? 1 : x->pct > y->pct ? -1 : x->ind - y->ind;
+}
+
+static json_t *children_json(const model *m, int unit, period_t p, err_t *e)
+{
+    const unit_t *u = &m->units[unit];
+    ranked_child *kids = calloc((size_t)u->nchildren + 1, sizeof *kids);
+    json_t *arr = json_array();
+    int n = 0;
+    if (kids == NULL || arr == NULL)
+        goto oom;
+    for (int c = u->first_child; c >= 0; c = m->units[c].next_sibling) {
+        if (!model_unit_valid(m, c, p))
+            continue;
+        eval_result r;
+        if (eval_unit(m, c, p, &r, e) != 0)
+            goto fail;
+        kids[n].unit = c;
+        kids[n].t = r.all;
+        kids[n].share = r.all.total ? (double)(r.all.met + r.all.exceeded) / r.all.total : -1;
+        n++;
+        eval_result_free(&r);
+    }
+    qsort(kids, (size_t)n, sizeof *kids, cmp_child);
+    for (int i = 0; i < n; i++) {
+        const unit_t *c = &m->units[kids[i].unit];
+        json_t *o = tally_json(NULL, &kids[i].t);
+        json_object_set_new(o, "code", json_string(c->code));
+        json_object_set_new(o, "name", json_string(c->name));
+        json_object_set_new(o, "rank", json_integer(i + 1));
+        json_object_set_new(o, "share_pct", kids[i].share >= 0 ? json_real(kids[i].share * 100) : json_null());
+        json_array_append_new(arr, o);
+    }
+    free(kids);
+    return arr;
+oom:
+    err_set(e, "out of memory");
+fail:
+    free(kids);
+    json_decref(arr);
+    return NULL;
+}
+
+/* The summary paragraphs, in the voice of the seeds. */
+static json_t *summary_json(const model *m, int unit, period_t p, const eval_result *r)
+{
+    json_t *paras = json_array();
+    const unit_t *u = &m->units[unit];
+    buf b = BUF_INIT, lbl = BUF_INIT, peers = BUF_INIT;
+    const eval_row **pick = calloc((size_t)r->nrows + 1, sizeof *pick);
+    int np;
+    if (pick == NULL)
+        goto cleanup;
+    report_period_label(m, p, &lbl);
+    peer_noun(m, unit, p, &peers);
+    const char *noun = tr("chỉ tiêu", "targets");
+
+    /* 1. The headline: met-or-exceeded over total, per set, per group, components. */
+    buf_printf(&b, "%s, %s ", buf_str(&lbl), u->name);
+    if (r->all.total == 0) {
+        buf_adds(&b, tr("chưa có chỉ tiêu nào được giao kế hoạch cho kỳ này.",
+                        "has no targets set for this period."));
+    } else {
+        buf_printf(&b, tr("hoàn thành và hoàn thành vượt %d/%d chỉ tiêu được giao",
+                          "met or exceeded %d of its %d targets"),
+                   r->all.met + r->all.exceeded, r->all.total);
+        if (r->all.exceeded)
+            buf_printf(&b, tr(", trong đó %d chỉ tiêu vượt kế hoạch", ", %d of them exceeded"),
+                       r->all.exceeded);
+        buf_adds(&b, ".");
+        int sets = 0;
+        for (int i = 0; i < r->nsets; i++)
+            sets += r->sets[i].t.total > 0;
+        if (sets > 1) {
+            buf_adds(&b, tr(" Theo loại: ", " By kind: "));
+            for (int i = 0, k = 0; i < r->nsets; i++) {
+                if (!r->sets[i].t.total)
+                    continue;
+                buf_printf(&b, "%s%s: ", k++ ? "; " : "", s_or(r->sets[i].name, "chỉ tiêu"));
+                tally_phrase(&b, &r->sets[i].t, "");
+            }
+            buf_adds(&b, ".");
+        }
+        buf_adds(&b, tr(" Theo nhóm: ", " By group: "));
+        for (int i = 0, k = 0; i < r->ngroups; i++) {
+            if (!r->groups[i].t.total)
+                continue;
+            buf_printf(&b, "%s%s: ", k++ ? "; " : "", s_or(r->groups[i].name, tr("Khác", "Other")));
+            tally_phrase(&b, &r->groups[i].t, noun);
+        }
+        buf_adds(&b, ".");
+    }
+    if (r->comps.total)
+        buf_printf(&b, tr(" Hoàn thành %d/%d nhiệm vụ của %d chỉ tiêu chủ yếu có nhiệm vụ thành phần.",
+                          " Completed %d/%d component tasks of %d main targets."),
+                   r->comps.met + r->comps.exceeded, r->comps.total, r->comp_parents);
+    json_array_append_new(paras, json_string(buf_str(&b)));
+
+    /* 2. Exceeded targets, best first, as % of plan. */
+    np = 0;
+    for (int i = 0; i < r->nrows; i++)
+        if (r->rows[i].status == ST_EXCEEDED && r->rows[i].has_pct &&
+            m->inds[r->rows[i].ind].dir == DIR_UP)
+            pick[np++] = &r->rows[i];
+    qsort(pick, (size_t)np, sizeof *pick, cmp_pct_desc);
+    if (np) {
+        buf_reset(&b);
+        buf_adds(&b, tr("Nổi bật: ", "Highlights: "));
+        for (int i = 0; i < np && i < 10; i++) {
+            const eval_row *x = pick[i];
+            const ind_t *d = &m->inds[x->ind];
+            buf_printf(&b, "%s%s ", i ? "; " : "", d->name);
+            if (strcmp(d->measure, "%") == 0) {
+                buf_adds(&b, tr("đạt ", "reached "));
+                value_with_measure(&b, d, x->actual);
+                buf_adds(&b, tr(" (kế hoạch ", " (target "));
+                value_with_measure(&b, d, x->target);
+                buf_adds(&b, ")");
+            } else {
+                buf_adds(&b, tr("đạt ", "reached "));
+                report_num(&b, x->pct, 2);
+                buf_adds(&b, tr("% kế hoạch", "% of target"));
+                buf_adds(&b, tr(" (vượt ", " (over by "));
+                report_num(&b, x->pct - 100, 2);
+                buf_adds(&b, "%)");
+            }
+        }
+        if (!period_eq(r->rows[0].target_period, p) && r->rows[0].has_target) {
+            buf_adds(&b, "; ");
+            buf_adds(&b, tr("so với chỉ tiêu ", "against the targets of "));
+            report_period_label(m, r->rows[0].target_period, &b);
+        }
+        buf_adds(&b, ".");
+        json_array_append_new(paras, json_string(buf_str(&b)));
+    }
+
+    /* 3. Ranks among peers: top 3, and top 10 among at least 15. */
+    buf_reset(&b);
+    for (int i = 0, k = 0; i < r->nrows; i++) {
+        const eval_row *x = &r->rows[i];
+        if (!x->rank || !(x->rank <= 3 || (x->rank <= 10 && x->rank_of >= 15)))
+            continue;
+        buf_adds(&b, k++ ? "; " : tr("Xếp hạng: ", "Rankings: "));
+        if (x->rank <= 3)
+            buf_printf(&b, tr("%s đứng thứ %d/%d %s", "%s ranked %d/%d %s"),
+                       m->inds[x->ind].name, x->rank, x->rank_of, buf_str(&peers));
+        else
+            buf_printf(&b, tr("%s nằm trong tốp 10 (thứ %d/%d %s)", "%s in the top 10 (%d/%d %s)"),
+                       m->inds[x->ind].name, x->rank, x->rank_of, buf_str(&peers));
+    }
+    if (b.len) {
+        buf_adds(&b, ".");
+        json_array_append_new(paras, json_string(buf_str(&b)));
+    }
+
+    /* 4. Against the same period last year: the largest moves. */
+    np = 0;
+    for (int i = 0; i < r->nrows; i++)
+        if (r->rows[i].has_change_pct && fabs(r->rows[i].change_pct) >= 0.005)
+            pick[np++] = &r->rows[i];
+    qsort(pick, (size_t)np, sizeof *pick, cmp_abs_change);
+    if (np) {
+        buf_reset(&b);
+        buf_adds(&b, tr("So với cùng kỳ ", "Against the same period of "));
+        report_period_label(m, period_prev_year(p), &b);
+        buf_adds(&b, ": ");
+        for (int i = 0; i < np && i < 5; i++) {
+            const eval_row *x = pick[i];
+            buf_printf(&b, "%s%s %s ", i ? "; " : "", m->inds[x->ind].name,
+                       x->change_pct >= 0 ? tr("tăng", "up") : tr("giảm", "down"));
+            report_num(&b, fabs(x->change_pct), 2);
+            buf_addc(&b, '%');
+        }
+        buf_adds(&b, ".");
+        json_array_append_new(paras, json_string(buf_str(&b)));
+    }
+
+    /* 5. Against the parent unit, for rates (not sums, where a part is always below the whole). */
+    buf_reset(&b);
+    int par = u->parent;
+    for (int i = 0, k = 0; par >= 0 && i < r->nrows && k < 5; i++) {
+        const eval_row *x = &r->rows[i];
+        const ind_t *d = &m->inds[x->ind];
+        if (!x->has_parent || !x->has_actual || (d->uagg == AGG_SUM && !d->f) ||
+            (d->dir != DIR_UP && d->dir != DIR_DOWN))
+            continue;
+        int better = d->dir == DIR_UP ? x->actual > x->parent_value : x->actual < x->parent_value;
+        if (!better)
+            continue;
+        buf_adds(&b, k++ ? "; " : tr("So với cấp trên: ", "Against the parent unit: "));
+        buf_printf(&b, "%s ", d->name);
+        value_with_measure(&b, d, x->actual);
+        buf_printf(&b, tr(", %s mức chung của %s (", ", %s the figure for %s ("),
+                   d->dir == DIR_UP ? tr("cao hơn", "above") : tr("thấp hơn", "below"),
+                   m->units[par].name);
+        value_with_measure(&b, d, x->parent_value);
+        buf_adds(&b, ")");
+    }
+    if (b.len) {
+        buf_adds(&b, ".");
+        json_array_append_new(paras, json_string(buf_str(&b)));
+    }
+
+    /* 6. Progress of a part of the year against the annual target. */
+    buf_reset(&b);
+    for (int i = 0, k = 0; i < r->nrows; i++) {
+        const eval_row *x = &r->rows[i];
+        if (x->has_annual != 1 || !x->has_actual)
+            continue;
+        if (k++ == 0)
+            buf_printf(&b, "%s: ", buf_str(&lbl));
+        else
+            buf_adds(&b, "; ");
+        buf_printf(&b, tr("%s đạt ", "%s reached "), m->inds[x->ind].name);
+        report_num(&b, x->annual_pct, 2);
+        buf_adds(&b, tr("% kế hoạch năm", "% of the annual target"));
+    }
+    if (b.len) {
+        buf_adds(&b, ".");
+        json_array_append_new(paras, json_string(buf_str(&b)));
+    }
+
+    /* 7. What was not met, and what has no data. */
+    buf_reset(&b);
+    int notmet = 0, nodata = 0;
+    for (int i = 0; i < r->nrows; i++) {
+        const eval_row *x = &r->rows[i];
+        const ind_t *d = &m->inds[x->ind];
+        if (x->status != ST_NOTMET || d->parent >= 0)
+            continue;
+        buf_adds(&b, notmet++ ? "; " : tr("Các chỉ tiêu chưa đạt: ", "Targets not met: "));
+        buf_printf(&b, "%s (", d->name);
+        if (x->status_from_components) {
+            buf_adds(&b, tr("có nhiệm vụ thành phần chưa hoàn thành", "some component tasks not done"));
+        } else {
+            value_with_measure(&b, d, x->actual);
+            buf_adds(&b, tr(" so với kế hoạch ", " against "));
+            value_with_measure(&b, d, x->target);
+        }
+        buf_adds(&b, ")");
+    }
+    if (notmet)
+        buf_adds(&b, ".");
+    else if (r->all.total)
+        buf_adds(&b, tr("Không có chỉ tiêu nào chưa đạt.", "No target was missed."));
+    for (int i = 0; i < r->nrows; i++) {
+        const eval_row *x = &r->rows[i];
+        if (x->status != ST_NODATA || m->inds[x->ind].parent >= 0)
+            continue;
+        buf_printf(&b, "%s%s", nodata++ ? "; " : tr(" Chưa có số liệu: ", " No data yet: "),
+                   m->inds[x->ind].name);
+    }
+    if (nodata)
+        buf_adds(&b, ".");
+    if (b.len)
+        json_array_append_new(paras, json_string(buf_str(&b)));
+cleanup:
+    free(pick);
+    buf_free(&b);
+    buf_free(&lbl);
+    buf_free(&peers);
+    return paras;
+}
+
+int report_build(const model *m, int unit, period_t p, json_t **out, err_t *e)
+{
+    eval_result r;
+    json_t *doc = NULL;
+    buf lbl = BUF_INIT;
+    char code[PERIOD_CODE_MAX];
+    if (eval_unit(m, unit, p, &r, e) != 0)
+        return -1;
+    const unit_t *u = &m->units[unit];
+    period_code(p, code, sizeof code);
+    report_period_label(m, p, &lbl);
+    doc = json_object();
+    json_object_set_new(doc, "unit", json_pack("{s:s, s:s, s:s}", "code", u->code, "name", u->name,
+                                               "type", u->type));
+    json_object_set_new(doc, "parent", u->parent >= 0
+        ? json_pack("{s:s, s:s}", "code", m->units[u->parent].code, "name", m->units[u->parent].name)
+        : json_null());
+    json_object_set_new(doc, "period", json_pack("{s:s, s:s}", "code", code, "label", buf_str(&lbl)));
+    buf title = BUF_INIT;
+    buf_printf(&title, tr("Báo cáo kết quả thực hiện các chỉ tiêu %s", "Review of targets: %s"),
+               buf_str(&lbl));
+    json_object_set_new(doc, "title", json_string(buf_str(&title)));
+    buf_free(&title);
+    json_object_set_new(doc, "language", json_string(lang_get() == LANG_EN ? "en" : "vi"));
+    json_object_set_new(doc, "summary", summary_json(m, unit, p, &r));
+
+    json_t *tallies = json_object();
+    json_object_set_new(tallies, "overall", tally_json(NULL, &r.all));
+    json_t *sets = json_array(), *groups = json_array();
+    for (int i = 0; i < r.nsets; i++)
+        json_array_append_new(sets, tally_json(r.sets[i].name, &r.sets[i].t));
+    for (int i = 0; i < r.ngroups; i++)
+        json_array_append_new(groups, tally_json(r.groups[i].name, &r.groups[i].t));
+    json_object_set_new(tallies, "sets", sets);
+    json_object_set_new(tallies, "groups", groups);
+    json_t *comps = tally_json(NULL, &r.comps);
+    json_object_set_new(comps, "main_targets", json_integer(r.comp_parents));
+    json_object_set_new(tallies, "components", comps);
+    json_object_set_new(doc, "tallies", tallies);
+
+    /* Tables per group, groups in first-seen order. */
+    json_t *tables = json_array();
+    for (int g = 0; g < r.ngroups; g++) {
+        json_t *rows = json_array();
+        for (int i = 0; i < r.nrows; i++) {
+            const ind_t *d = &m->inds[r.rows[i].ind];
+            const ind_t *main = d->parent >= 0 ? &m->inds[d->parent] : d;
+            if (strcmp(main->group, r.groups[g].name) == 0)
+                json_array_append_new(rows, row_json(m, &r.rows[i]));
+        }
+        json_array_append_new(tables, json_pack("{s:s, s:o}", "group",
+                                                s_or(r.groups[g].name, tr("Khác", "Other")), "rows", rows));
+    }
+    json_object_set_new(doc, "tables", tables);
+    json_t *kids = children_json(m, unit, p, e);
+    if (kids == NULL) {
+        json_decref(doc);
+        doc = NULL;
+    } else {
+        json_object_set_new(doc, "children", kids);
+    }
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    char iso[16];
+    strftime(iso, sizeof iso, "%Y-%m-%d", &tm);
+    if (doc)
+        json_object_set_new(doc, "generated_on", json_string(iso));
+    eval_result_free(&r);
+    buf_free(&lbl);
+    *out = doc;
+    return doc ? 0 : -1;
+}
+
+/* ---- renderers ---------------------------------------------------------------------- */
+
+static const char *jstr(const json_t *o, const char *k)
+{
+    const char *s = json_string_value(json_object_get(o, k));
+    return s ? s : "";
+}
+
+/* Appends a JSON number field formatted, or "–" when null. */
+static void jnum(buf *b, const json_t *o, const char *k, int decimals, const char *suffix)
+{
+    const json_t *v = json_object_get(o, k);
+    if (!json_is_number(v)) {
+        buf_adds(b, "–");
+        return;
+    }
+    report_num(b, json_number_value(v), decimals);
+    buf_adds(b, suffix);
+}
+
+static void rank_text(buf *b, const json_t *row)
+{
+    const json_t *rk = json_object_get(row, "rank");
+    if (json_is_integer(rk))
+        buf_printf(b, "%lld/%lld", (long long)json_integer_value(rk),
+                   (long long)json_integer_value(json_object_get(row, "rank_of")));
+    else
+        buf_adds(b, "–");
+}
+
+static void change_text(buf *b, const json_t *row)
+{
+    const json_t *c = json_object_get(row, "change_pct");
+    if (!json_is_number(c)) {
+        buf_adds(b, "–");
+        return;
+    }
+    double v = json_number_value(c);
+    buf_adds(b, v >= 0 ? "+" : "-");
+    report_num(b, fabs(v), 2);
+    buf_addc(b, '%');
+}
+
+/* The cells of one table row as text (shared by md and html). */
+enum { COLS = 9 };
+static void row_cells(const json_t *row, buf cell[COLS])
+{
+    int dec = (int)json_integer_value(json_object_get(row, "decimals"));
+    for (int i = 0; i < COLS; i++)
+        buf_reset(&cell[i]);
+    if (json_is_true(json_object_get(row, "component")))
+        buf_adds(&cell[0], "– ");
+    buf_adds(&cell[0], jstr(row, "name"));
+    buf_adds(&cell[1], jstr(row, "measure"));
+    if (json_object_get(row, "annual_target") && !json_is_number(json_object_get(row, "target"))) {
+        jnum(&cell[2], row, "annual_target", dec, "");
+        buf_adds(&cell[2], tr(" (năm)", " (year)"));
+    } else {
+        jnum(&cell[2], row, "target", dec, "");
+    }
+    jnum(&cell[3], row, "actual", dec, "");
+    if (json_is_number(json_object_get(row, "pct_of_target")))
+        jnum(&cell[4], row, "pct_of_target", 2, "%");
+    else if (json_is_number(json_object_get(row, "pct_of_annual_target"))) {
+        jnum(&cell[4], row, "pct_of_annual_target", 2, "%");
+        buf_adds(&cell[4], tr(" KH năm", " of year"));
+    } else
+        buf_adds(&cell[4], "–");
+    buf_adds(&cell[5], jstr(row, "status_label"));
+    rank_text(&cell[6], row);
+    change_text(&cell[7], row);
+    jnum(&cell[8], row, "parent_value", dec, "");
+}
+
+static const char *col_title(int i)
+{
+    switch (i) {
+    case 0: return tr("Chỉ tiêu", "Indicator");
+    case 1: return tr("ĐVT", "Unit");
+    case 2: return tr("Kế hoạch", "Target");
+    case 3: return tr("Thực hiện", "Actual");
+    case 4: return tr("% KH", "% of target");
+    case 5: return tr("Đánh giá", "Status");
+    case 6: return tr("Xếp hạng", "Rank");
+    case 7: return tr("So cùng kỳ", "vs last year");
+    default: return tr("Cấp trên", "Parent");
+    }
+}
+
+static void md_escape(buf *b, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '|' || *s == '\\' || *s == '*' || *s == '_')
+            buf_addc(b, '\\');
+        buf_addc(b, *s == '\n' ? ' ' : *s);
+    }
+}
+
+static void render_md(const json_t *doc, buf *out)
+{
+    buf cell[COLS];
+    for (int i = 0; i < COLS; i++)
+        buf_init(&cell[i], 0);
+    const json_t *unit = json_object_get(doc, "unit");
+    buf_printf(out, "# %s\n\n", jstr(doc, "title"));
+    buf_printf(out, "**%s** — %s\n\n", jstr(unit, "name"), jstr(json_object_get(doc, "period"), "label"));
+    buf_printf(out, "## %s\n\n", tr("I. Tóm tắt kết quả", "I. Summary"));
+    size_t i;
+    const json_t *v;
+    json_array_foreach(json_object_get(doc, "summary"), i, v)
+        buf_printf(out, "%s\n\n", json_string_value(v));
+    buf_printf(out, "## %s\n\n", tr("II. Kết quả thực hiện các chỉ tiêu", "II. Results by indicator"));
+    const json_t *tbl;
+    size_t ti;
+    json_array_foreach(json_object_get(doc, "tables"), ti, tbl) {
+        buf_printf(out, "### %zu. %s\n\n|", ti + 1, jstr(tbl, "group"));
+        for (int c = 0; c < COLS; c++)
+            buf_printf(out, " %s |", col_title(c));
+        buf_adds(out, "\n|");
+        for (int c = 0; c < COLS; c++)
+            buf_adds(out, c == 0 || c == 1 || c == 5 ? "---|" : "---:|");
+        buf_addc(out, '\n');
+        const json_t *row;
+        size_t ri;
+        json_array_foreach(json_object_get(tbl, "rows"), ri, row) {
+            row_cells(row, cell);
+            buf_addc(out, '|');
+            for (int c = 0; c < COLS; c++) {
+                buf_addc(out, ' ');
+                md_escape(out, buf_str(&cell[c]));
+                buf_adds(out, " |");
+            }
+            buf_addc(out, '\n');
+        }
+        buf_addc(out, '\n');
+    }
+    const json_t *kids = json_object_get(doc, "children");
+    if (json_array_size(kids)) {
+        buf_printf(out, "## %s\n\n| %s | %s | %s | %s | %s | %s |\n|---:|---|---:|---:|---:|---:|\n",
+                   tr("III. Xếp hạng các đơn vị trực thuộc", "III. Units below, ranked"),
+                   tr("Hạng", "Rank"), tr("Đơn vị", "Unit"), tr("Đạt và vượt", "Met or exceeded"),
+                   tr("Vượt", "Exceeded"), tr("Không đạt", "Not met"), tr("Tỷ lệ", "Share"));
+        json_array_foreach(kids, i, v) {
+            buf_printf(out, "| %lld | ", (long long)json_integer_value(json_object_get(v, "rank")));
+            md_escape(out, jstr(v, "name"));
+            buf_printf(out, " | %lld/%lld | %lld | %lld | ",
+                       (long long)json_integer_value(json_object_get(v, "met_or_exceeded")),
+                       (long long)json_integer_value(json_object_get(v, "total")),
+                       (long long)json_integer_value(json_object_get(v, "exceeded")),
+                       (long long)json_integer_value(json_object_get(v, "not_met")));
+            jnum(out, v, "share_pct", 2, "%");
+            buf_adds(out, " |\n");
+        }
+        buf_addc(out, '\n');
+    }
+    buf_printf(out, "_%s ", tr("Bản dự thảo do chitieu lập ngày", "Draft generated by chitieu on"));
+    int y, mo, d;
+    const char *g = jstr(doc, "generated_on");
+    if (strlen(g) == 10) {
+        y = atoi(g), mo = atoi(g + 5), d = atoi(g + 8);
+        vn_format_date(y * 10000 + mo * 100 + d, lang_get(), out);
+    }
+    buf_adds(out, "._\n");
+    for (int c = 0; c < COLS; c++)
+        buf_free(&cell[c]);
+}
+
+static const char html_css[] =
+    "@page{size:A4;margin:20mm 15mm 20mm 30mm}"
+    "body{font-family:'Times New Roman',Times,serif;font-size:13pt;line-height:1.35;color:#000;"
+    "max-width:180mm;margin:0 auto;padding:8mm}"
+    "h1{font-size:15pt;text-align:center;text-transform:uppercase;margin:0 0 4pt}"
+    ".sub{text-align:center;font-weight:bold;margin-bottom:12pt}"
+    "h2{font-size:13pt;text-transform:uppercase;margin:14pt 0 6pt}h3{font-size:13pt;margin:10pt 0 4pt}"
+    "p{text-align:justify;margin:0 0 6pt;text-indent:1cm}"
+    "table{border-collapse:collapse;width:100%;font-size:10.5pt;margin-bottom:8pt}"
+    "th,td{border:1px solid #444;padding:2pt 4pt;vertical-align:top}th{background:#eee}"
+    "td.n{text-align:right;white-space:nowrap}thead{display:table-header-group}tr{page-break-inside:avoid}"
+    ".exceeded{color:#05612a;font-weight:bold}.met{color:#05612a}.not_met{color:#b00020;font-weight:bold}"
+    ".no_data{color:#8a6d00}.no_target{color:#666}.comp td:first-child{padding-left:14pt}"
+    ".foot{font-style:italic;font-size:10pt;margin-top:14pt}"
+    "@media print{body{padding:0}}";
+
+static void render_html(const json_t *doc, buf *out)
+{
+    buf cell[COLS];
+    for (int i = 0; i < COLS; i++)
+        buf_init(&cell[i], 0);
+    const json_t *unit = json_object_get(doc, "unit");
+    buf_printf(out, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+                    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>",
+               lang_get() == LANG_EN ? "en" : "vi");
+    html_str(out, jstr(doc, "title"));
+    buf_adds(out, " – ");
+    html_str(out, jstr(unit, "name"));
+    buf_printf(out, "</title><style>%s</style></head><body>\n<h1>", html_css);
+    html_str(out, jstr(doc, "title"));
+    buf_adds(out, "</h1><div class=\"sub\">");
+    html_str(out, jstr(unit, "name"));
+    buf_adds(out, " — ");
+    html_str(out, jstr(json_object_get(doc, "period"), "label"));
+    buf_printf(out, "</div>\n<h2>%s</h2>\n", tr("I. Tóm tắt kết quả", "I. Summary"));
+    size_t i;
+    const json_t *v;
+    json_array_foreach(json_object_get(doc, "summary"), i, v) {
+        buf_adds(out, "<p>");
+        html_str(out, json_string_value(v));
+        buf_adds(out, "</p>\n");
+    }
+    buf_printf(out, "<h2>%s</h2>\n", tr("II. Kết quả thực hiện các chỉ tiêu", "II. Results by indicator"));
+    const json_t *tbl;
+    size_t ti;
+    json_array_foreach(json_object_get(doc, "tables"), ti, tbl) {
+        buf_printf(out, "<h3>%zu. ", ti + 1);
+        html_str(out, jstr(tbl, "group"));
+        buf_adds(out, "</h3>\n<table><thead><tr>");
+        for (int c = 0; c < COLS; c++) {
+            buf_adds(out, "<th>");
+            html_str(out, col_title(c));
+            buf_adds(out, "</th>");
+        }
+        buf_adds(out, "</tr></thead><tbody>\n");
+        const json_t *row;
+        size_t ri;
+        json_array_foreach(json_object_get(tbl, "rows"), ri, row) {
+            row_cells(row, cell);
+            buf_printf(out, "<tr%s>", json_is_true(json_object_get(row, "component")) ? " class=\"comp\"" : "");
+            for (int c = 0; c < COLS; c++) {
+                if (c == 5)
+                    buf_printf(out, "<td class=\"%s\">", jstr(row, "status"));
+                else
+                    buf_adds(out, c == 0 || c == 1 ? "<td>" : "<td class=\"n\">");
+                html_str(out, buf_str(&cell[c]));
+                buf_adds(out, "</td>");
+            }
+            buf_adds(out, "</tr>\n");
+        }
+        buf_adds(out, "</tbody></table>\n");
+    }
+    const json_t *kids = json_object_get(doc, "children");
+    if (json_array_size(kids)) {
+        buf_printf(out, "<h2>%s</h2>\n<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+                        "<th>%s</th><th>%s</th></tr></thead><tbody>\n",
+                   tr("III. Xếp hạng các đơn vị trực thuộc", "III. Units below, ranked"),
+                   tr("Hạng", "Rank"), tr("Đơn vị", "Unit"), tr("Đạt và vượt", "Met or exceeded"),
+                   tr("Vượt", "Exceeded"), tr("Không đạt", "Not met"), tr("Tỷ lệ", "Share"));
+        json_array_foreach(kids, i, v) {
+            buf_printf(out, "<tr><td class=\"n\">%lld</td><td>", (long long)json_integer_value(json_object_get(v, "rank")));
+            html_str(out, jstr(v, "name"));
+            buf_printf(out, "</td><td class=\"n\">%lld/%lld</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n\">",
+                       (long long)json_integer_value(json_object_get(v, "met_or_exceeded")),
+                       (long long)json_integer_value(json_object_get(v, "total")),
+                       (long long)json_integer_value(json_object_get(v, "exceeded")),
+                       (long long)json_integer_value(json_object_get(v, "not_met")));
+            buf_reset(&cell[0]);
+            jnum(&cell[0], v, "share_pct", 2, "%");
+            html_str(out, buf_str(&cell[0]));
+            buf_adds(out, "</td></tr>\n");
+        }
+        buf_adds(out, "</tbody></table>\n");
+    }
+    buf_printf(out, "<p class=\"foot\">%s ", tr("Bản dự thảo do chitieu lập ngày", "Draft generated by chitieu on"));
+    const char *g = jstr(doc, "generated_on");
+    if (strlen(g) == 10)
+        vn_format_date(atoi(g) * 10000 + atoi(g + 5) * 100 + atoi(g + 8), lang_get(), out);
+    buf_adds(out, ".</p>\n</body></html>\n");
+    for (int c = 0; c < COLS; c++)
+        buf_free(&cell[c]);
+}
+
+int report_render(const json_t *doc, const char *format, buf *out, err_t *e)
+{
+    if (strcmp(format, "json") == 0) {
+        char *s = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+        if (s == NULL)
+            return err_set(e, "out of memory");
+        int rc = buf_adds(out, s) || buf_addc(out, '\n');
+        free(s);
+        return rc ? err_set(e, "out of memory") : 0;
+    }
+    if (strcmp(format, "md") == 0)
+        render_md(doc, out);
+    else if (strcmp(format, "html") == 0)
+        render_html(doc, out);
+    else
+        return err_set(e, tr("định dạng báo cáo không hỗ trợ '%s' (cần md, html hoặc json)",
+                             "unsupported report format '%s' (expected md, html or json)"), format);
+    return 0;
+}

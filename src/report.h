@@ -1,0 +1,30 @@
+/* report.h - the review report: content built from an evaluation, rendered as
+ * Markdown, standalone HTML (A4, printable) or JSON.
+ *
+ * report_build() evaluates the unit (and its child units, for the ranking
+ * table) and returns a JSON document (caller owns; json_decref) holding the
+ * whole content: summary sentences in the voice of a Vietnamese review report,
+ * tallies, tables per group and the ranked child units.  The renderers only
+ * lay that document out, so every format says the same thing.
+ */
+#ifndef CHITIEU_REPORT_H
+#define CHITIEU_REPORT_H
+
+#include <jansson.h>
+#include "buf.h"
+#include "err.h"
+#include "eval.h"
+#include "model.h"
+
+/* Builds the report for a unit and period; *out is a new reference the caller releases. */
+int report_build(const model *m, int unit, period_t p, json_t **out, err_t *e);
+/* Renders a built report as "md", "html" or "json" into out; returns 0 or -1. */
+int report_render(const json_t *doc, const char *format, buf *out, err_t *e);
+/* The evaluation rows of r as a JSON array (new reference), as `chitieu eval --format json` prints. */
+json_t *report_rows_json(const model *m, const eval_result *r);
+/* Appends the label of period p, naming terms and mid-term ranges from the model's terms. */
+int report_period_label(const model *m, period_t p, buf *out);
+/* Appends a number with at most `decimals` decimals in the process language ("1.234,5"). */
+int report_num(buf *out, double v, int decimals);
+
+#endif

@@ -1,0 +1,61 @@
+/* store.h - persistent storage behind one interface (SQLite now, PostgreSQL later).
+ *
+ * A store is opened on a path, loads everything into a model (store_load), and
+ * writes single rows that the caller has already validated against that model.
+ * Writes happen between store_begin and store_commit/store_rollback; nothing is
+ * visible to other connections until commit.  The store remembers the database
+ * id of every model unit and indicator it has loaded or written, so writes take
+ * model indexes.  A store handle is used by one thread at a time.
+ */
+#ifndef CHITIEU_STORE_H
+#define CHITIEU_STORE_H
+
+#include "err.h"
+#include "model.h"
+
+typedef struct store store;
+
+/* Where the database lives: --db, else $CHITIEU_DB, else "./chitieu.db"; returns a borrowed string. */
+const char *store_default_path(const char *flag);
+/* Opens (creating the file and schema when create != 0) the database; the caller frees with
+ * store_close.  Opening a missing file without create fails with a message saying to run init. */
+int store_open(const char *path, int create, store **out, err_t *e);
+/* Closes the database (NULL is fine); rolls back an open transaction. */
+void store_close(store *s);
+
+/* Transactions; begin is immediate (takes the write lock at once). */
+int store_begin(store *s, err_t *e);
+int store_commit(store *s, err_t *e);
+void store_rollback(store *s);
+
+/* Loads every unit, indicator, term, target and value into m (which must be empty) and
+ * finishes it; remembers the ids for later writes. */
+int store_load(store *s, model *m, err_t *e);
+
+/* Inserts or updates unit m->units[u] (by code). */
+int store_put_unit(store *s, const model *m, int u, err_t *e);
+/* Inserts or updates indicator m->inds[i] (by code); ord is its display order. */
+int store_put_ind(store *s, const model *m, int i, int ord, err_t *e);
+/* Inserts or updates a term. */
+int store_put_term(store *s, const term_t *t, err_t *e);
+/* Writes a target; old is the previous target or NULL; a history row records the change. */
+int store_put_target(store *s, const model *m, int ind, int unit, period_t p, double v,
+                     const double *old, const char *who, const char *source, err_t *e);
+/* Writes a value with its comment (NULL = none); old is the previous cell or NULL; a history
+ * row records who changed what, when, from what to what. */
+int store_put_value(store *s, const model *m, int ind, int unit, period_t p, double v,
+                    const char *comment, const cell_t *old, const char *who,
+                    const char *source, err_t *e);
+
+/* One row of value/target history, newest first (see store_history). */
+typedef struct store_hist {
+    char kind[8];            /* "value" or "target" */
+    char at[32], who[64];
+    int has_old, has_new;
+    double old_v, new_v;
+} store_hist;
+/* Fills up to max history rows for (indicator code, unit code, period); returns how many or -1. */
+int store_history(store *s, const char *ind, const char *unit, period_t p, store_hist *out,
+                  int max, err_t *e);
+
+#endif

@@ -1,0 +1,486 @@
+/* store_sqlite.c - the SQLite implementation of store.h.
+ *
+ * Schema (created by store_open with create): unit and indicator rows keyed by
+ * an integer id with a unique code; target and value rows keyed by
+ * (indicator id, unit id, period code) in WITHOUT ROWID tables; history holds
+ * one row per change (old -> new, who, when, source) for values and targets.
+ * The database runs in WAL mode with a busy timeout.  Prepared statements are
+ * created once per handle and reused; the handle also keeps, per model index,
+ * the database id of each unit and indicator (unit_id / ind_id arrays), grown
+ * as the model grows.
+ */
+#include "store.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+enum {
+    Q_UNIT_PUT, Q_IND_PUT, Q_TERM_PUT, Q_TARGET_PUT, Q_VALUE_PUT, Q_HIST_PUT, Q_UNIT_ID, Q_IND_ID,
+    Q_COUNT
+};
+
+static const char *const queries[Q_COUNT] = {
+    [Q_UNIT_PUT] =
+        "INSERT INTO unit(code,name,parent,type,valid_from,valid_to) VALUES(?1,?2,?3,?4,?5,?6) "
+        "ON CONFLICT(code) DO UPDATE SET name=?2,parent=?3,type=?4,valid_from=?5,valid_to=?6",
+    [Q_IND_PUT] =
+        "INSERT INTO indicator(code,name,grp,set_name,parent,measure,direction,unit_agg,period_agg,"
+        "formula,decimals,ord) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12) "
+        "ON CONFLICT(code) DO UPDATE SET name=?2,grp=?3,set_name=?4,parent=?5,measure=?6,"
+        "direction=?7,unit_agg=?8,period_agg=?9,formula=?10,decimals=?11",
+    [Q_TERM_PUT] =
+        "INSERT INTO term(period,name) VALUES(?1,?2) ON CONFLICT(period) DO UPDATE SET name=?2",
+    [Q_TARGET_PUT] =
+        "INSERT INTO target(indicator,unit,period,target) VALUES(?1,?2,?3,?4) "
+        "ON CONFLICT DO UPDATE SET target=?4",
+    [Q_VALUE_PUT] =
+        "INSERT INTO value(indicator,unit,period,value,comment,updated_at,updated_by) "
+        "VALUES(?1,?2,?3,?4,?5,?6,?7) "
+        "ON CONFLICT DO UPDATE SET value=?4,comment=?5,updated_at=?6,updated_by=?7",
+    [Q_HIST_PUT] =
+        "INSERT INTO history(kind,indicator,unit,period,old_value,new_value,old_comment,"
+        "new_comment,changed_at,changed_by,source) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
+    [Q_UNIT_ID] = "SELECT id FROM unit WHERE code=?1",
+    [Q_IND_ID] = "SELECT id FROM indicator WHERE code=?1",
+};
+
+static const char schema[] =
+    "PRAGMA journal_mode=WAL;"
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "INSERT OR IGNORE INTO meta VALUES('schema_version','1');"
+    "CREATE TABLE IF NOT EXISTS unit(id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE,"
+    " name TEXT NOT NULL, parent TEXT NOT NULL DEFAULT '', type TEXT NOT NULL DEFAULT '',"
+    " valid_from INTEGER NOT NULL DEFAULT 0, valid_to INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE IF NOT EXISTS indicator(id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE,"
+    " name TEXT NOT NULL, grp TEXT NOT NULL DEFAULT '', set_name TEXT NOT NULL DEFAULT '',"
+    " parent TEXT NOT NULL DEFAULT '', measure TEXT NOT NULL DEFAULT '',"
+    " direction TEXT NOT NULL DEFAULT 'up', unit_agg TEXT NOT NULL DEFAULT 'sum',"
+    " period_agg TEXT NOT NULL DEFAULT 'sum', formula TEXT NOT NULL DEFAULT '',"
+    " decimals INTEGER NOT NULL DEFAULT 2, ord INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE IF NOT EXISTS term(period TEXT PRIMARY KEY, name TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS target(indicator INTEGER NOT NULL REFERENCES indicator(id),"
+    " unit INTEGER NOT NULL REFERENCES unit(id), period TEXT NOT NULL, target REAL NOT NULL,"
+    " PRIMARY KEY(indicator,unit,period)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS value(indicator INTEGER NOT NULL REFERENCES indicator(id),"
+    " unit INTEGER NOT NULL REFERENCES unit(id), period TEXT NOT NULL, value REAL NOT NULL,"
+    " comment TEXT, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL,"
+    " PRIMARY KEY(indicator,unit,period)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS history(id INTEGER PRIMARY KEY, kind TEXT NOT NULL,"
+    " indicator INTEGER NOT NULL, unit INTEGER NOT NULL, period TEXT NOT NULL,"
+    " old_value REAL, new_value REAL, old_comment TEXT, new_comment TEXT,"
+    " changed_at TEXT NOT NULL, changed_by TEXT NOT NULL, source TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX IF NOT EXISTS history_cell ON history(indicator,unit,period);";
+
+struct store {
+    sqlite3 *db;
+    sqlite3_stmt *q[Q_COUNT];
+    sqlite3_int64 *unit_id, *ind_id; /* by model index; 0 = unknown */
+    size_t nunit_id, nind_id;
+    int in_tx;
+    char now[32];                    /* timestamp used for every row of one transaction */
+};
+
+const char *store_default_path(const char *flag)
+{
+    if (flag && *flag)
+        return flag;
+    const char *env = getenv("CHITIEU_DB");
+    return env && *env ? env : "chitieu.db";
+}
+
+static int db_err(store *s, err_t *e, const char *what)
+{
+    return err_set(e, "%s: %s", what, sqlite3_errmsg(s->db));
+}
+
+int store_open(const char *path, int create, store **out, err_t *e)
+{
+    store *s = calloc(1, sizeof *s);
+    if (s == NULL)
+        return err_set(e, "out of memory");
+    if (!create && access(path, F_OK) != 0) {
+        err_set(e, tr("không có cơ sở dữ liệu '%s' (chạy 'chitieu init' hoặc 'chitieu demo' trước)",
+                      "no database '%s' (run 'chitieu init' or 'chitieu demo' first)"), path);
+        goto fail;
+    }
+    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+        err_set(e, tr("không mở được cơ sở dữ liệu '%s': %s", "cannot open database '%s': %s"),
+                path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        goto fail;
+    }
+    sqlite3_busy_timeout(s->db, 5000);
+    if (sqlite3_exec(s->db, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;", NULL, NULL, NULL)
+        != SQLITE_OK) {
+        db_err(s, e, path);
+        goto fail;
+    }
+    if (create && sqlite3_exec(s->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
+        db_err(s, e, path);
+        goto fail;
+    }
+    for (int i = 0; i < Q_COUNT; i++)
+        if (sqlite3_prepare_v3(s->db, queries[i], -1, SQLITE_PREPARE_PERSISTENT, &s->q[i], NULL)
+            != SQLITE_OK) {
+            err_set(e, tr("'%s' không phải cơ sở dữ liệu chitieu: %s",
+                          "'%s' is not a chitieu database: %s"), path, sqlite3_errmsg(s->db));
+            goto fail;
+        }
+    *out = s;
+    return 0;
+fail:
+    store_close(s);
+    return -1;
+}
+
+void store_close(store *s)
+{
+    if (s == NULL)
+        return;
+    if (s->in_tx)
+        store_rollback(s);
+    for (int i = 0; i < Q_COUNT; i++)
+        sqlite3_finalize(s->q[i]);
+    sqlite3_close(s->db);
+    free(s->unit_id);
+    free(s->ind_id);
+    free(s);
+}
+
+static void stamp_now(store *s)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(s->now, sizeof s->now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int store_begin(store *s, err_t *e)
+{
+    if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return db_err(s, e, "BEGIN");
+    s->in_tx = 1;
+    stamp_now(s);
+    return 0;
+}
+
+int store_commit(store *s, err_t *e)
+{
+    if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        return db_err(s, e, "COMMIT");
+    s->in_tx = 0;
+    return 0;
+}
+
+void store_rollback(store *s)
+{
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    s->in_tx = 0;
+}
+
+/* Records db id `id` for model index `idx` in *arr, growing it. */
+static int remember(sqlite3_int64 **arr, size_t *n, size_t idx, sqlite3_int64 id)
+{
+    if (idx >= *n) {
+        size_t c = *n ? *n : 64;
+        while (c <= idx)
+            c *= 2;
+        sqlite3_int64 *p = realloc(*arr, c * sizeof *p);
+        if (p == NULL)
+            return -1;
+        memset(p + *n, 0, (c - *n) * sizeof *p);
+        *arr = p;
+        *n = c;
+    }
+    (*arr)[idx] = id;
+    return 0;
+}
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? (const char *)t : "";
+}
+
+int store_load(store *s, model *m, err_t *e)
+{
+    sqlite3_stmt *st = NULL;
+    sqlite3_int64 *umap = NULL, *imap = NULL; /* db id -> model index + 1 via sparse arrays */
+    size_t numap = 0, nimap = 0;
+    int rc = -1;
+
+#define PREP(sql)                                                                  \
+    do {                                                                           \
+        sqlite3_finalize(st);                                                      \
+        if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {          \
+            db_err(s, e, "load");                                                  \
+            goto cleanup;                                                          \
+        }                                                                          \
+    } while (0)
+
+    PREP("SELECT id,code,name,parent,type,valid_from,valid_to FROM unit ORDER BY id");
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        int idx = model_put_unit(m, col_text(st, 1), col_text(st, 2), col_text(st, 3),
+                                 col_text(st, 4), sqlite3_column_int(st, 5),
+                                 sqlite3_column_int(st, 6));
+        sqlite3_int64 id = sqlite3_column_int64(st, 0);
+        if (idx < 0 || remember(&s->unit_id, &s->nunit_id, (size_t)idx, id) != 0 ||
+            remember(&umap, &numap, (size_t)id, idx + 1) != 0)
+            goto oom;
+    }
+    PREP("SELECT id,code,name,grp,set_name,parent,measure,direction,unit_agg,period_agg,formula,"
+         "decimals FROM indicator ORDER BY ord, id");
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        ind_t d = { 0 };
+        d.code = (char *)col_text(st, 1);
+        d.name = (char *)col_text(st, 2);
+        d.group = (char *)col_text(st, 3);
+        d.set = (char *)col_text(st, 4);
+        d.parent_code = (char *)col_text(st, 5);
+        d.measure = (char *)col_text(st, 6);
+        d.dir = model_dir_parse(col_text(st, 7));
+        d.uagg = model_agg_parse(col_text(st, 8));
+        d.pagg = model_agg_parse(col_text(st, 9));
+        d.formula_src = (char *)col_text(st, 10);
+        d.decimals = sqlite3_column_int(st, 11);
+        if (d.dir < 0 || d.uagg < 0 || d.pagg < 0) {
+            err_set(e, tr("chỉ tiêu '%s' trong cơ sở dữ liệu có thuộc tính không hợp lệ",
+                          "indicator '%s' in the database has an invalid attribute"), d.code);
+            goto cleanup;
+        }
+        int idx = model_put_ind(m, &d);
+        sqlite3_int64 id = sqlite3_column_int64(st, 0);
+        if (idx < 0 || remember(&s->ind_id, &s->nind_id, (size_t)idx, id) != 0 ||
+            remember(&imap, &nimap, (size_t)id, idx + 1) != 0)
+            goto oom;
+    }
+    PREP("SELECT period,name FROM term");
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        period_t p;
+        const char *code = col_text(st, 0);
+        if (period_parse(code, strlen(code), &p) != 0 || p.kind != P_RANGE)
+            continue;
+        if (model_put_term(m, p, col_text(st, 1)) != 0)
+            goto oom;
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 0)
+            PREP("SELECT indicator,unit,period,target,NULL FROM target");
+        else
+            PREP("SELECT indicator,unit,period,value,comment FROM value");
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            sqlite3_int64 iid = sqlite3_column_int64(st, 0), uid = sqlite3_column_int64(st, 1);
+            const char *code = col_text(st, 2);
+            period_t p;
+            if (iid <= 0 || (size_t)iid >= nimap || !imap[iid] || uid <= 0 ||
+                (size_t)uid >= numap || !umap[uid] || period_parse(code, strlen(code), &p) != 0) {
+                err_set(e, tr("cơ sở dữ liệu có dòng số liệu không hợp lệ (kỳ '%s')",
+                              "the database has an invalid data row (period '%s')"), code);
+                goto cleanup;
+            }
+            int ind = (int)imap[iid] - 1, unit = (int)umap[uid] - 1;
+            double v = sqlite3_column_double(st, 3);
+            int r = pass == 0 ? model_put_target(m, ind, unit, p, v)
+                              : model_put_value(m, ind, unit, p, v,
+                                                (const char *)sqlite3_column_text(st, 4));
+            if (r != 0)
+                goto oom;
+        }
+    }
+    if (model_finish(m, e) != 0)
+        goto cleanup;
+    rc = 0;
+    goto cleanup;
+oom:
+    err_set(e, "out of memory");
+cleanup:
+#undef PREP
+    sqlite3_finalize(st);
+    free(umap);
+    free(imap);
+    return rc;
+}
+
+static int step_done(store *s, sqlite3_stmt *st, err_t *e, const char *what)
+{
+    int r = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (r != SQLITE_DONE && r != SQLITE_ROW)
+        return db_err(s, e, what);
+    return 0;
+}
+
+static int lookup_id(store *s, int q, const char *code, sqlite3_int64 *id, err_t *e)
+{
+    sqlite3_stmt *st = s->q[q];
+    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+    int r = sqlite3_step(st);
+    *id = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (r != SQLITE_ROW)
+        return err_set(e, "id of '%s': %s", code, r == SQLITE_DONE ? "missing" : sqlite3_errmsg(s->db));
+    return 0;
+}
+
+int store_put_unit(store *s, const model *m, int u, err_t *e)
+{
+    const unit_t *x = &m->units[u];
+    sqlite3_stmt *st = s->q[Q_UNIT_PUT];
+    sqlite3_bind_text(st, 1, x->code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, x->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, x->parent_code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, x->type, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 5, x->valid_from);
+    sqlite3_bind_int(st, 6, x->valid_to);
+    sqlite3_int64 id;
+    if (step_done(s, st, e, "unit") != 0 || lookup_id(s, Q_UNIT_ID, x->code, &id, e) != 0)
+        return -1;
+    return remember(&s->unit_id, &s->nunit_id, (size_t)u, id) ? err_set(e, "out of memory") : 0;
+}
+
+int store_put_ind(store *s, const model *m, int i, int ord, err_t *e)
+{
+    const ind_t *d = &m->inds[i];
+    sqlite3_stmt *st = s->q[Q_IND_PUT];
+    sqlite3_bind_text(st, 1, d->code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, d->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, d->group, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, d->set, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, d->parent_code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, d->measure, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, model_dir_name(d->dir), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, model_agg_name(d->uagg), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 9, model_agg_name(d->pagg), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 10, d->formula_src, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 11, d->decimals);
+    sqlite3_bind_int(st, 12, ord);
+    sqlite3_int64 id;
+    if (step_done(s, st, e, "indicator") != 0 || lookup_id(s, Q_IND_ID, d->code, &id, e) != 0)
+        return -1;
+    return remember(&s->ind_id, &s->nind_id, (size_t)i, id) ? err_set(e, "out of memory") : 0;
+}
+
+int store_put_term(store *s, const term_t *t, err_t *e)
+{
+    char code[PERIOD_CODE_MAX];
+    period_code(t->per, code, sizeof code);
+    sqlite3_stmt *st = s->q[Q_TERM_PUT];
+    sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, t->name, -1, SQLITE_STATIC);
+    return step_done(s, st, e, "term");
+}
+
+static int ids_of(store *s, int ind, int unit, sqlite3_int64 *iid, sqlite3_int64 *uid, err_t *e)
+{
+    if ((size_t)ind >= s->nind_id || (size_t)unit >= s->nunit_id || !s->ind_id[ind] ||
+        !s->unit_id[unit])
+        return err_set(e, "internal: unit or indicator not stored before its data");
+    *iid = s->ind_id[ind];
+    *uid = s->unit_id[unit];
+    return 0;
+}
+
+static int put_history(store *s, const char *kind, sqlite3_int64 iid, sqlite3_int64 uid,
+                       const char *per, const double *old_v, double new_v, const char *old_c,
+                       const char *new_c, const char *who, const char *source, err_t *e)
+{
+    sqlite3_stmt *st = s->q[Q_HIST_PUT];
+    sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, iid);
+    sqlite3_bind_int64(st, 3, uid);
+    sqlite3_bind_text(st, 4, per, -1, SQLITE_STATIC);
+    if (old_v)
+        sqlite3_bind_double(st, 5, *old_v);
+    sqlite3_bind_double(st, 6, new_v);
+    if (old_c)
+        sqlite3_bind_text(st, 7, old_c, -1, SQLITE_STATIC);
+    if (new_c)
+        sqlite3_bind_text(st, 8, new_c, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 9, s->now[0] ? s->now : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 10, who ? who : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 11, source ? source : "", -1, SQLITE_STATIC);
+    return step_done(s, st, e, "history");
+}
+
+int store_put_target(store *s, const model *m, int ind, int unit, period_t p, double v,
+                     const double *old, const char *who, const char *source, err_t *e)
+{
+    (void)m;
+    sqlite3_int64 iid = 0, uid = 0;
+    char per[PERIOD_CODE_MAX];
+    if (ids_of(s, ind, unit, &iid, &uid, e) != 0)
+        return -1;
+    period_code(p, per, sizeof per);
+    sqlite3_stmt *st = s->q[Q_TARGET_PUT];
+    sqlite3_bind_int64(st, 1, iid);
+    sqlite3_bind_int64(st, 2, uid);
+    sqlite3_bind_text(st, 3, per, -1, SQLITE_STATIC);
+    sqlite3_bind_double(st, 4, v);
+    if (step_done(s, st, e, "target") != 0)
+        return -1;
+    return put_history(s, "target", iid, uid, per, old, v, NULL, NULL, who, source, e);
+}
+
+int store_put_value(store *s, const model *m, int ind, int unit, period_t p, double v,
+                    const char *comment, const cell_t *old, const char *who,
+                    const char *source, err_t *e)
+{
+    (void)m;
+    sqlite3_int64 iid = 0, uid = 0;
+    char per[PERIOD_CODE_MAX];
+    if (ids_of(s, ind, unit, &iid, &uid, e) != 0)
+        return -1;
+    period_code(p, per, sizeof per);
+    sqlite3_stmt *st = s->q[Q_VALUE_PUT];
+    sqlite3_bind_int64(st, 1, iid);
+    sqlite3_bind_int64(st, 2, uid);
+    sqlite3_bind_text(st, 3, per, -1, SQLITE_STATIC);
+    sqlite3_bind_double(st, 4, v);
+    if (comment && *comment)
+        sqlite3_bind_text(st, 5, comment, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, s->now, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, who ? who : "", -1, SQLITE_STATIC);
+    if (step_done(s, st, e, "value") != 0)
+        return -1;
+    return put_history(s, "value", iid, uid, per, old ? &old->v : NULL, v,
+                       old ? old->comment : NULL, comment && *comment ? comment : NULL, who,
+                       source, e);
+}
+
+int store_history(store *s, const char *ind, const char *unit, period_t p, store_hist *out,
+                  int max, err_t *e)
+{
+    sqlite3_stmt *st = NULL;
+    char per[PERIOD_CODE_MAX];
+    int n = 0;
+    period_code(p, per, sizeof per);
+    if (sqlite3_prepare_v2(s->db,
+            "SELECT h.kind,h.changed_at,h.changed_by,h.old_value,h.new_value FROM history h "
+            "JOIN indicator i ON i.id=h.indicator JOIN unit u ON u.id=h.unit "
+            "WHERE i.code=?1 AND u.code=?2 AND h.period=?3 ORDER BY h.id DESC LIMIT ?4",
+            -1, &st, NULL) != SQLITE_OK)
+        return db_err(s, e, "history");
+    sqlite3_bind_text(st, 1, ind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, unit, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, per, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, max);
+    while (n < max && sqlite3_step(st) == SQLITE_ROW) {
+        store_hist *h = &out[n++];
+        memset(h, 0, sizeof *h);
+        snprintf(h->kind, sizeof h->kind, "%s", col_text(st, 0));
+        snprintf(h->at, sizeof h->at, "%s", col_text(st, 1));
+        snprintf(h->who, sizeof h->who, "%s", col_text(st, 2));
+        h->has_old = sqlite3_column_type(st, 3) != SQLITE_NULL;
+        h->old_v = sqlite3_column_double(st, 3);
+        h->has_new = sqlite3_column_type(st, 4) != SQLITE_NULL;
+        h->new_v = sqlite3_column_double(st, 4);
+    }
+    sqlite3_finalize(st);
+    return n;
+}

@@ -1,0 +1,159 @@
+#!/bin/sh
+# End-to-end tests of the chitieu command line: fixtures in, outputs compared with
+# expected files (tests/e2e/expected) or checked for the figures they must state.
+# Usage: CHITIEU=build/chitieu tests/e2e/run.sh   (UPDATE=1 rewrites the expected files)
+set -u
+BIN=${CHITIEU:-build/chitieu}
+case "$BIN" in /*) ;; *) BIN="$(pwd)/$BIN" ;; esac
+HERE=$(cd "$(dirname "$0")" && pwd)
+FX="$HERE/fixtures"
+EXP="$HERE/expected"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+export CHITIEU_DB="$T/t.db" LANG=vi_VN.UTF-8 LC_ALL= LC_MESSAGES=
+pass=0 fail=0
+
+ok()   { pass=$((pass + 1)); }
+bad()  { fail=$((fail + 1)); echo "FAIL: $*"; }
+# expect_rc RC CMD... : runs CMD, keeps stdout/stderr in $T/out and $T/err
+expect_rc() {
+  want=$1; shift
+  "$@" >"$T/out" 2>"$T/err"; got=$?
+  if [ "$got" -eq "$want" ]; then ok; else bad "exit $got (want $want): $*"; sed 's/^/  | /' "$T/err" | head -20; fi
+}
+# has FILE TEXT : FILE contains TEXT (fixed string)
+has() { if grep -qF -- "$2" "$1"; then ok; else bad "$(basename "$1") lacks: $2"; fi; }
+hasnt() { if grep -qF -- "$2" "$1"; then bad "$(basename "$1") should not contain: $2"; else ok; fi; }
+# golden NAME : $T/out equals expected/NAME
+golden() {
+  if [ "${UPDATE:-0}" = 1 ]; then cp "$T/out" "$EXP/$1"; ok; return; fi
+  if diff -u "$EXP/$1" "$T/out" >"$T/diff"; then ok; else bad "output differs from expected/$1"; head -40 "$T/diff"; fi
+}
+
+# --- help and usage ---------------------------------------------------------------
+for c in init import units indicators eval report history demo; do
+  expect_rc 0 "$BIN" "$c" --help
+  has "$T/out" "chitieu $c"
+done
+expect_rc 0 "$BIN" --help
+expect_rc 2 "$BIN" frobnicate
+has "$T/err" "không có lệnh 'frobnicate'"
+expect_rc 2 "$BIN" eval --unit x --period 2022 --colour red
+has "$T/err" "không có tùy chọn '--colour'"
+LANG=en_US.UTF-8 expect_rc 2 "$BIN" eval --bogus
+has "$T/err" "unknown option '--bogus'"
+expect_rc 1 "$BIN" units
+has "$T/err" "chitieu init"
+
+# --- init and import ----------------------------------------------------------------
+expect_rc 0 "$BIN" init
+expect_rc 0 "$BIN" import --dry-run "$FX/units.csv" "$FX/indicators.csv"
+has "$T/out" "không ghi gì"
+expect_rc 0 "$BIN" indicators
+has "$T/out" "Mã"
+hasnt "$T/out" "thu_ns"
+expect_rc 0 "$BIN" import "$FX/values.csv" "$FX/targets.csv" "$FX/indicators.csv" "$FX/units.csv" "$FX/terms.csv"
+has "$T/out" "6 dòng: 6 mới"
+expect_rc 0 "$BIN" import "$FX/values.csv" "$FX/targets.csv" "$FX/indicators.csv" "$FX/units.csv" "$FX/terms.csv"
+has "$T/out" "17 dòng: 0 mới, 0 thay đổi, 17 không đổi"
+
+# --- listings in Vietnamese order -------------------------------------------------------
+expect_rc 0 "$BIN" units
+golden units.txt
+expect_rc 0 "$BIN" indicators --format csv
+golden indicators.csv
+
+# --- evaluation ------------------------------------------------------------------------
+expect_rc 0 "$BIN" eval --unit huyen-a --period 2022
+golden eval_huyen-a_2022.txt
+expect_rc 0 "$BIN" eval --unit huyen-a --period 2022 --format csv
+golden eval_huyen-a_2022.csv
+expect_rc 0 "$BIN" eval --unit huyen-a --period 2022 --format json
+has "$T/out" '"status": "exceeded"'
+has "$T/out" '"met_or_exceeded": 4'
+expect_rc 0 "$BIN" eval --unit huyen-a --period 2021
+has "$T/out" "99,73"          # (999 + 2990) / (1000 + 3000) * 100 = 99,725, not the mean of the rates
+expect_rc 0 "$BIN" eval --unit huyen-a --period 2023S1
+has "$T/out" "1.100 (năm)      610,5  55,5%"
+expect_rc 0 "$BIN" eval --unit tinh --period 2022
+has "$T/out" "1.941,5"        # 1151 + 790.5; the dissolved quan-c is not counted in 2022
+expect_rc 2 "$BIN" eval --unit huyen-a --period 2022Q5
+has "$T/err" "mã kỳ không hợp lệ '2022Q5'"
+expect_rc 2 "$BIN" eval --unit nowhere --period 2022
+has "$T/err" "không có đơn vị mã 'nowhere'"
+
+# --- a bad file changes nothing ----------------------------------------------------------
+cp "$CHITIEU_DB" "$T/before.db"
+expect_rc 1 "$BIN" import "$FX/values.csv" "$FX/bad_values.csv"
+has "$T/err" "bad_values.csv, dòng 2, cột 4 (value): '12a'"
+has "$T/err" "bad_values.csv, dòng 3, cột 1 (indicator): 'thu_nss'"
+has "$T/err" "bad_values.csv, dòng 4, cột 2 (unit): 'huyen-z'"
+has "$T/err" "bad_values.csv, dòng 5, cột 3 (period): '2024-13'"
+has "$T/err" "dấu ngoặc kép không đóng"
+has "$T/err" "không có gì được ghi"
+LANG=en_US.UTF-8 expect_rc 1 "$BIN" import "$FX/bad_values.csv"
+has "$T/err" "bad_values.csv, row 2, column 4 (value): '12a' — expected a number"
+expect_rc 0 "$BIN" eval --unit huyen-a --period 2022
+golden eval_huyen-a_2022.txt
+
+# --- a changed value goes to history ------------------------------------------------------
+printf 'indicator,unit,period,value\nthu_ns,huyen-a,2022,1200\n' > "$T/change.csv"
+expect_rc 0 "$BIN" import --user "can-bo-a" "$T/change.csv"
+has "$T/out" "1 dòng: 0 mới, 1 thay đổi"
+expect_rc 0 "$BIN" history --indicator thu_ns --unit huyen-a --period 2022
+has "$T/out" "can-bo-a"
+has "$T/out" "1.151"
+
+# --- reports ----------------------------------------------------------------------------
+expect_rc 0 "$BIN" report --unit huyen-a --period 2022
+has "$T/out" "Năm 2022, Huyện ủy Ân Thi hoàn thành và hoàn thành vượt 4/5 chỉ tiêu được giao, trong đó 2 chỉ tiêu vượt kế hoạch."
+has "$T/out" "Hoàn thành 1/2 nhiệm vụ của 1 chỉ tiêu chủ yếu"
+has "$T/out" "Thu ngân sách nhà nước đạt 120% kế hoạch (vượt 20%)"
+has "$T/out" "Thu ngân sách nhà nước tăng 33,33%"
+has "$T/out" "Tỷ lệ hộ nghèo 1,8%, thấp hơn mức chung của Tỉnh ủy Mẫu (2,4%)"
+has "$T/out" "Xếp hạng: Thu ngân sách nhà nước đứng thứ 1/2 huyện"
+has "$T/out" "Các chỉ tiêu chưa đạt: Chuyển đổi số"
+expect_rc 0 "$BIN" report --unit huyen-a --period 2022 --format html -o "$T/r.html"
+has "$T/r.html" "<!DOCTYPE html>"
+has "$T/r.html" "size:A4"
+has "$T/r.html" "Huyện ủy Ân Thi"
+expect_rc 0 "$BIN" report --unit huyen-a --period 2022 --format json
+has "$T/out" '"title": "Báo cáo kết quả thực hiện các chỉ tiêu Năm 2022"'
+expect_rc 0 "$BIN" report --unit tinh --period 2022
+has "$T/out" "III. Xếp hạng các đơn vị trực thuộc"
+expect_rc 2 "$BIN" report --unit huyen-a --period 2022 --format docx
+
+# --- HTML escaping of user text ----------------------------------------------------------
+printf 'code,name,parent,type\nxss,<script>alert(1)</script> & "q",tinh,Huyện ủy\n' > "$T/xss.csv"
+expect_rc 0 "$BIN" import "$T/xss.csv"
+expect_rc 0 "$BIN" report --unit xss --period 2022 --format html
+hasnt "$T/out" "<script>alert"
+has "$T/out" "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot;"
+
+# --- the demo: the seeds' headline figures, computed from data ----------------------------
+export CHITIEU_DB="$T/demo.db"
+expect_rc 0 "$BIN" demo
+expect_rc 1 "$BIN" demo
+has "$T/err" "--force"
+expect_rc 0 "$BIN" report --unit cau-giay --period 2022
+cp "$T/out" "$T/cau-giay.md"
+has "$T/cau-giay.md" "Xây dựng Đảng: đạt và vượt 31/31 chỉ tiêu"
+expect_rc 0 "$BIN" report --unit ba-dinh --period 2022
+cp "$T/out" "$T/ba-dinh.md"
+has "$T/ba-dinh.md" "151% kế hoạch"
+has "$T/ba-dinh.md" "335% kế hoạch"
+has "$T/ba-dinh.md" "đứng thứ 3/30 quận, huyện, thị xã"
+has "$T/ba-dinh.md" "tốp 10"
+has "$T/ba-dinh.md" "chỉ tiêu: đạt và vượt 30/30"
+has "$T/ba-dinh.md" "mục tiêu phấn đấu: đạt và vượt 10/10"
+expect_rc 0 "$BIN" report --unit thanh-xuan --period 2020-2022
+cp "$T/out" "$T/thanh-xuan.md"
+has "$T/thanh-xuan.md" "hoàn thành và hoàn thành vượt 17/17 chỉ tiêu được giao, trong đó 9 chỉ tiêu vượt kế hoạch"
+has "$T/thanh-xuan.md" "7,4%"
+has "$T/thanh-xuan.md" "114,16%"
+has "$T/thanh-xuan.md" "95,91%"
+expect_rc 0 "$BIN" report --unit ha-noi --period 2022 --format html -o "$T/hn.html"
+has "$T/hn.html" "Quận ủy Ba Đình"
+
+echo "e2e: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,325 @@
+/* test_eval.c - evaluation edge cases on a small hand-built model: roll-up over units
+ * (sum, avg, validity), over periods (sum, last, completeness), formulas after aggregation,
+ * status by direction and decimals, ranks with ties, same period last year, annual
+ * progress, term targets for a mid-term range, components and tallies. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "eval.h"
+#include "model.h"
+
+static period_t P(const char *s)
+{
+    period_t p;
+    assert_int_equal(period_parse(s, strlen(s), &p), 0);
+    return p;
+}
+
+static int add_ind(model *m, const char *code, const char *group, const char *set, int dir,
+                   int uagg, int pagg, const char *fsrc, const char *parent, int decimals)
+{
+    ind_t d = { 0 };
+    d.code = (char *)code;
+    d.name = (char *)code;
+    d.group = (char *)group;
+    d.set = (char *)set;
+    d.measure = (char *)"";
+    d.parent_code = (char *)(parent ? parent : "");
+    d.formula_src = (char *)(fsrc ? fsrc : "");
+    d.dir = dir;
+    d.uagg = uagg;
+    d.pagg = pagg;
+    d.decimals = decimals;
+    int i = model_put_ind(m, &d);
+    assert_true(i >= 0);
+    return i;
+}
+
+#define U(code) model_unit_find(m, code)
+#define I(code) model_ind_find(m, code)
+
+static void val(model *m, const char *ind, const char *unit, const char *per, double v)
+{
+    assert_int_equal(model_put_value(m, I(ind), U(unit), P(per), v, NULL), 0);
+}
+
+static void tgt(model *m, const char *ind, const char *unit, const char *per, double v)
+{
+    assert_int_equal(model_put_target(m, I(ind), U(unit), P(per), v), 0);
+}
+
+static int setup(void **state)
+{
+    model *m = model_new();
+    assert_non_null(m);
+    model_put_unit(m, "city", "Thành phố", "", "Thành ủy", 0, 0);
+    model_put_unit(m, "d1", "Quận Một", "city", "Quận ủy", 0, 0);
+    model_put_unit(m, "d2", "Quận Hai", "city", "Quận ủy", 0, 0);
+    model_put_unit(m, "d3", "Quận Ba", "city", "Quận ủy", 20200101, 20210630); /* dissolved */
+    model_put_unit(m, "w1", "Phường A", "d1", "Đảng ủy phường", 0, 0);
+    model_put_unit(m, "w2", "Phường B", "d1", "Đảng ủy phường", 0, 0);
+    model_put_term(m, P("2020-2025"), "Nhiệm kỳ 2020–2025");
+    add_ind(m, "thu", "KT", "chỉ tiêu", DIR_UP, AGG_SUM, AGG_SUM, NULL, NULL, 0);
+    add_ind(m, "ngheo", "KT", "chỉ tiêu", DIR_DOWN, AGG_AVG, AGG_LAST, NULL, NULL, 2);
+    add_ind(m, "reg", "BC", "chỉ tiêu", DIR_UP, AGG_SUM, AGG_SUM, NULL, NULL, 0);
+    add_ind(m, "voted", "BC", "chỉ tiêu", DIR_UP, AGG_SUM, AGG_SUM, NULL, NULL, 0);
+    add_ind(m, "rate", "BC", "chỉ tiêu", DIR_UP, AGG_NONE, AGG_LAST, "voted / reg * 100", NULL, 2);
+    add_ind(m, "ketnap", "XD", "chỉ tiêu", DIR_UP, AGG_SUM, AGG_SUM, NULL, NULL, 0);
+    add_ind(m, "dangvien", "XD", "chỉ tiêu", DIR_UP, AGG_SUM, AGG_LAST, NULL, NULL, 0);
+    add_ind(m, "growth", "KT", "mục tiêu phấn đấu", DIR_UP, AGG_AVG, AGG_AVG, NULL, NULL, 1);
+    add_ind(m, "cds", "XD", "chỉ tiêu", DIR_UP, AGG_NONE, AGG_LAST, NULL, NULL, 0);
+    add_ind(m, "cds1", "XD", "chỉ tiêu", DIR_DONE, AGG_NONE, AGG_LAST, NULL, "cds", 0);
+    add_ind(m, "cds2", "XD", "chỉ tiêu", DIR_DONE, AGG_NONE, AGG_LAST, NULL, "cds", 0);
+    add_ind(m, "cds3", "XD", "chỉ tiêu", DIR_DONE, AGG_NONE, AGG_LAST, NULL, "cds", 0);
+    add_ind(m, "eq", "XD", "chỉ tiêu", DIR_EQUAL, AGG_NONE, AGG_LAST, NULL, NULL, 0);
+    add_ind(m, "nodata", "XD", "chỉ tiêu", DIR_UP, AGG_NONE, AGG_LAST, NULL, NULL, 0);
+    add_ind(m, "notarget", "XD", "chỉ tiêu", DIR_UP, AGG_NONE, AGG_LAST, NULL, NULL, 0);
+    err_t e;
+    assert_int_equal(model_finish(m, &e), 0);
+
+    val(m, "thu", "w1", "2022", 60);
+    val(m, "thu", "w2", "2022", 40);
+    val(m, "thu", "d2", "2022", 80);
+    val(m, "thu", "d2", "2021", 64);
+    val(m, "thu", "d3", "2022", 1000); /* invalid in 2022: must not count */
+    val(m, "thu", "d2", "2023S1", 35);
+    tgt(m, "thu", "d1", "2022", 100);
+    tgt(m, "thu", "d2", "2022", 70);
+    tgt(m, "thu", "d2", "2023", 70);
+    val(m, "ngheo", "d1", "2022", 1.5);
+    val(m, "ngheo", "d2", "2022", 2.0);
+    tgt(m, "ngheo", "d1", "2022", 2);
+    val(m, "reg", "w1", "2021", 100);
+    val(m, "voted", "w1", "2021", 99);
+    val(m, "reg", "w2", "2021", 300);
+    val(m, "voted", "w2", "2021", 291);
+    static const char *const months[] = { "2022-01", "2022-02", "2022-03", "2022-04", "2022-05",
+                                          "2022-06", "2022-07", "2022-08", "2022-09", "2022-10",
+                                          "2022-11", "2022-12" };
+    for (int i = 0; i < 12; i++)
+        val(m, "ketnap", "d2", months[i], i + 1); /* 1..12: year 78, S1 21 */
+    for (int i = 0; i < 11; i++)
+        val(m, "ketnap", "d1", months[i], 5);     /* December missing */
+    val(m, "dangvien", "d2", "2022Q1", 100);
+    val(m, "dangvien", "d2", "2022Q2", 110);
+    val(m, "dangvien", "d2", "2022Q3", 120);
+    val(m, "dangvien", "d2", "2022Q4", 125);
+    tgt(m, "growth", "d2", "2020-2025", 7);
+    val(m, "growth", "d2", "2020-2022", 7.4);
+    tgt(m, "cds1", "d2", "2022", 1);
+    tgt(m, "cds2", "d2", "2022", 1);
+    tgt(m, "cds3", "d2", "2022", 1);
+    val(m, "cds1", "d2", "2022", 1);
+    val(m, "cds2", "d2", "2022", 1);
+    val(m, "cds3", "d2", "2022", 0);
+    tgt(m, "eq", "d2", "2022", 5);
+    val(m, "eq", "d2", "2022", 5);
+    tgt(m, "nodata", "d2", "2022", 5);
+    val(m, "notarget", "d2", "2022", 5);
+    *state = m;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    model_free(*state);
+    return 0;
+}
+
+static double actual_of(const model *m, const char *ind, const char *unit, const char *per, int *has)
+{
+    double v = NAN;
+    *has = eval_actual(m, I(ind), U(unit), P(per), &v);
+    return v;
+}
+
+static void test_unit_rollup(void **state)
+{
+    model *m = *state;
+    int has;
+    assert_true(actual_of(m, "thu", "d1", "2022", &has) == 100 && has);
+    assert_true(actual_of(m, "thu", "city", "2022", &has) == 180 && has); /* d3 excluded */
+    assert_true(actual_of(m, "thu", "city", "2021", &has) == 64 && has); /* only d2 has 2021 */
+    assert_true(fabs(actual_of(m, "ngheo", "city", "2022", &has) - 1.75) < 1e-12 && has);
+    actual_of(m, "thu", "w1", "2021", &has);
+    assert_false(has);
+}
+
+static void test_formula_after_aggregation(void **state)
+{
+    model *m = *state;
+    int has;
+    /* (99 + 291) / (100 + 300) * 100 = 97.5, not the mean of 99 and 97 (98). */
+    assert_true(fabs(actual_of(m, "rate", "d1", "2021", &has) - 97.5) < 1e-12 && has);
+    assert_true(fabs(actual_of(m, "rate", "w1", "2021", &has) - 99) < 1e-12 && has);
+    assert_true(fabs(actual_of(m, "rate", "city", "2021", &has) - 97.5) < 1e-12 && has);
+    actual_of(m, "rate", "d2", "2021", &has);
+    assert_false(has);
+}
+
+static void test_period_rollup(void **state)
+{
+    model *m = *state;
+    int has;
+    assert_true(actual_of(m, "ketnap", "d2", "2022", &has) == 78 && has);
+    assert_true(actual_of(m, "ketnap", "d2", "2022S1", &has) == 21 && has);
+    assert_true(actual_of(m, "ketnap", "d2", "2022Q4", &has) == 33 && has);
+    /* d1 lacks December: Q4, S2 and the year are incomplete; Q1 is there. */
+    actual_of(m, "ketnap", "d1", "2022", &has);
+    assert_false(has);
+    assert_true(actual_of(m, "ketnap", "d1", "2022Q1", &has) == 15 && has);
+    /* city: d1 has no yearly figure, d2 has 78. */
+    assert_true(actual_of(m, "ketnap", "city", "2022", &has) == 78 && has);
+    assert_true(actual_of(m, "dangvien", "d2", "2022", &has) == 125 && has); /* last */
+    assert_true(actual_of(m, "dangvien", "d2", "2022S1", &has) == 110 && has);
+}
+
+static const eval_row *row(const model *m, const eval_result *r, const char *code)
+{
+    for (int i = 0; i < r->nrows; i++)
+        if (strcmp(m->inds[r->rows[i].ind].code, code) == 0)
+            return &r->rows[i];
+    return NULL;
+}
+
+static void test_status_and_rank(void **state)
+{
+    model *m = *state;
+    eval_result r;
+    err_t e;
+    assert_int_equal(eval_unit(m, U("d1"), P("2022"), &r, &e), 0);
+    const eval_row *x = row(m, &r, "thu");
+    assert_non_null(x);
+    assert_int_equal(x->status, ST_MET);
+    assert_int_equal(x->source, SRC_UNITS);
+    assert_true(x->has_pct && fabs(x->pct - 100) < 1e-9);
+    assert_int_equal(x->rank, 1);
+    assert_int_equal(x->rank_of, 2);   /* d3 is not valid in 2022 */
+    assert_true(x->has_parent && x->parent_value == 180);
+    x = row(m, &r, "ngheo");
+    assert_int_equal(x->status, ST_EXCEEDED); /* down: 1.5 < 2 */
+    assert_int_equal(x->rank, 1);
+    eval_result_free(&r);
+
+    assert_int_equal(eval_unit(m, U("d2"), P("2022"), &r, &e), 0);
+    x = row(m, &r, "thu");
+    assert_int_equal(x->status, ST_EXCEEDED);
+    assert_int_equal(x->rank, 2);
+    assert_true(x->has_prev && x->prev == 64);
+    assert_true(x->has_change_pct && fabs(x->change_pct - 25) < 1e-9);
+    assert_int_equal(row(m, &r, "eq")->status, ST_MET);
+    assert_int_equal(row(m, &r, "nodata")->status, ST_NODATA);
+    assert_int_equal(row(m, &r, "notarget")->status, ST_NOTARGET);
+    assert_int_equal(row(m, &r, "cds1")->status, ST_MET);
+    assert_int_equal(row(m, &r, "cds3")->status, ST_NOTMET);
+    x = row(m, &r, "cds");
+    assert_int_equal(x->status, ST_NOTMET);
+    assert_true(x->status_from_components);
+    assert_int_equal(r.comps.total, 3);
+    assert_int_equal(r.comps.met + r.comps.exceeded, 2);
+    assert_int_equal(r.comp_parents, 1);
+    /* Main indicators with a target: thu, eq, nodata, cds (from components). */
+    assert_int_equal(r.all.total, 4);
+    assert_int_equal(r.all.exceeded, 1);
+    assert_int_equal(r.all.met, 1);
+    assert_int_equal(r.all.notmet, 1);
+    assert_int_equal(r.all.nodata, 1);
+    eval_result_free(&r);
+}
+
+static void test_ties_share_a_rank(void **state)
+{
+    model *m = *state;
+    val(m, "thu", "d2", "2024", 50);
+    val(m, "thu", "w1", "2024", 30);
+    val(m, "thu", "w2", "2024", 20);
+    eval_result r;
+    err_t e;
+    assert_int_equal(eval_unit(m, U("d2"), P("2024"), &r, &e), 0);
+    assert_int_equal(row(m, &r, "thu")->rank, 1);
+    eval_result_free(&r);
+    assert_int_equal(eval_unit(m, U("d1"), P("2024"), &r, &e), 0);
+    assert_int_equal(row(m, &r, "thu")->rank, 1);
+    assert_int_equal(row(m, &r, "thu")->rank_of, 2);
+    eval_result_free(&r);
+}
+
+static void test_annual_progress_and_term_target(void **state)
+{
+    model *m = *state;
+    eval_result r;
+    err_t e;
+    assert_int_equal(eval_unit(m, U("d2"), P("2023S1"), &r, &e), 0);
+    const eval_row *x = row(m, &r, "thu");
+    assert_non_null(x);
+    assert_int_equal(x->status, ST_NOTARGET);
+    assert_int_equal(x->has_annual, 1);
+    assert_true(fabs(x->annual_pct - 50) < 1e-9);
+    eval_result_free(&r);
+
+    assert_int_equal(eval_unit(m, U("d2"), P("2020-2022"), &r, &e), 0);
+    x = row(m, &r, "growth");
+    assert_non_null(x);
+    assert_true(x->has_target && x->target == 7);
+    assert_true(period_eq(x->target_period, P("2020-2025")));
+    assert_int_equal(x->status, ST_EXCEEDED);
+    assert_int_equal(r.nsets, 1);
+    assert_string_equal(r.sets[0].name, "mục tiêu phấn đấu");
+    assert_int_equal(r.sets[0].t.exceeded, 1);
+    eval_result_free(&r);
+}
+
+static void test_status_table(void **state)
+{
+    (void)state;
+    /* dir, decimals, actual, target, expected */
+    static const struct { int dir, dec; double a, t; int want; } cases[] = {
+        { DIR_UP, 2, 101, 100, ST_EXCEEDED },   { DIR_UP, 2, 100, 100, ST_MET },
+        { DIR_UP, 2, 99.996, 100, ST_MET },     { DIR_UP, 2, 99.994, 100, ST_NOTMET },
+        { DIR_UP, 0, 100.4, 100, ST_MET },      { DIR_DOWN, 2, 0.5, 1, ST_EXCEEDED },
+        { DIR_DOWN, 2, 1, 1, ST_MET },          { DIR_DOWN, 2, 1.2, 1, ST_NOTMET },
+        { DIR_EQUAL, 0, 5, 5, ST_MET },         { DIR_EQUAL, 0, 6, 5, ST_NOTMET },
+        { DIR_EQUAL, 0, 4, 5, ST_NOTMET },      { DIR_DONE, 0, 1, 1, ST_MET },
+        { DIR_DONE, 0, 0, 1, ST_NOTMET },       { DIR_UP, 2, -1, 0, ST_NOTMET },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        assert_int_equal(eval_status(cases[i].dir, cases[i].dec, cases[i].a, cases[i].t), cases[i].want);
+}
+
+static void test_formula_cycle_rejected(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    add_ind(m, "a", "", "", DIR_UP, AGG_SUM, AGG_SUM, "b + 1", NULL, 0);
+    add_ind(m, "b", "", "", DIR_UP, AGG_SUM, AGG_SUM, "a * 2", NULL, 0);
+    err_t e;
+    assert_int_equal(model_finish(m, &e), -1);
+    assert_non_null(strstr(e.msg, "'a'"));
+    model_free(m);
+    m = model_new();
+    model_put_unit(m, "x", "X", "y", "", 0, 0);
+    model_put_unit(m, "y", "Y", "x", "", 0, 0);
+    assert_int_equal(model_finish(m, &e), -1);
+    model_free(m);
+}
+
+int main(void)
+{
+    lang_set(LANG_VI);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_unit_rollup),
+        cmocka_unit_test(test_formula_after_aggregation),
+        cmocka_unit_test(test_period_rollup),
+        cmocka_unit_test(test_status_and_rank),
+        cmocka_unit_test(test_ties_share_a_rank),
+        cmocka_unit_test(test_annual_progress_and_term_target),
+        cmocka_unit_test(test_status_table),
+        cmocka_unit_test(test_formula_cycle_rejected),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

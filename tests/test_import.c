@@ -1,0 +1,251 @@
+/* test_import.c - import end to end through the SQLite store: kinds from headers, ';' and
+ * decimal commas, BOM, NFC, errors naming file/row/column, all-or-nothing, dry run,
+ * idempotent re-import, history of changed values, duplicates and cycles rejected. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "import.h"
+#include "store.h"
+
+typedef struct fx {
+    char path[64];
+} fx;
+
+static int setup(void **state)
+{
+    fx *f = calloc(1, sizeof *f);
+    snprintf(f->path, sizeof f->path, "/tmp/chitieu-test-%ld.db", (long)getpid());
+    remove(f->path);
+    store *s;
+    err_t e;
+    assert_int_equal(store_open(f->path, 1, &s, &e), 0);
+    store_close(s);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx *f = *state;
+    char side[80];
+    remove(f->path);
+    snprintf(side, sizeof side, "%s-wal", f->path);
+    remove(side);
+    snprintf(side, sizeof side, "%s-shm", f->path);
+    remove(side);
+    free(f);
+    return 0;
+}
+
+#define SRC(name, text) { name, text, sizeof(text) - 1 }
+
+static const char units_csv[] =
+    "code,name,parent,type,valid_from,valid_to\n"
+    "ha-noi,Thành ủy Hà Nội,,Thành ủy,,\n"
+    "cau-giay,\"Quận ủy Cầu Giấy\",ha-noi,Quận ủy,2020-01-01,2025-06-30\n"
+    "ba-dinh,Quận ủy Ba Đình,ha-noi,Quận ủy,,2025-06-30\n";
+static const char inds_csv[] =
+    "\xEF\xBB\xBF" "code;name;group;direction;decimals;formula\n"
+    "thu_ns;Thu ngân sách;Kinh tế - xã hội;up;0;\n"
+    "reg;Cử tri đăng ký;Bầu cử;up;0;\n"
+    "voted;Cử tri đi bầu;Bầu cử;up;0;\n"
+    "rate;Tỷ lệ đi bầu;Bầu cử;up;2;voted / reg * 100\n";
+static const char values_csv[] =
+    "indicator;unit;period;value;comment\n"
+    "thu_ns;cau-giay;2022;1.234,5;\"có ; dấu chấm phẩy\"\n"
+    "thu_ns;ba-dinh;2022;14,16;\n";
+
+/* Runs an import; returns its rc and leaves the error text in *errs (caller frees). */
+static int run(fx *f, const import_source *src, int n, int dry, import_stats *st, char **errs)
+{
+    store *s;
+    model *m = model_new();
+    err_t e;
+    buf errors = BUF_INIT;
+    assert_int_equal(store_open(f->path, 0, &s, &e), 0);
+    assert_int_equal(store_load(s, m, &e), 0);
+    import_opts o = { .dry_run = dry, .who = "tester" };
+    int rc = import_run(s, m, src, n, &o, st, &errors, &e);
+    *errs = buf_steal(&errors);
+    store_close(s);
+    model_free(m);
+    return rc;
+}
+
+static model *load(fx *f)
+{
+    store *s;
+    model *m = model_new();
+    err_t e;
+    assert_int_equal(store_open(f->path, 0, &s, &e), 0);
+    assert_int_equal(store_load(s, m, &e), 0);
+    store_close(s);
+    return m;
+}
+
+static void test_import_and_reimport(void **state)
+{
+    fx *f = *state;
+    import_source src[] = { SRC("values.csv", values_csv), SRC("units.csv", units_csv),
+                            SRC("indicators.csv", inds_csv) };
+    import_stats st;
+    char *errs;
+    assert_int_equal(run(f, src, 3, 0, &st, &errs), 0);
+    assert_string_equal(errs, "");
+    free(errs);
+    assert_int_equal(st.added[IK_UNITS], 3);
+    assert_int_equal(st.added[IK_INDICATORS], 4);
+    assert_int_equal(st.added[IK_VALUES], 2);
+
+    model *m = load(f);
+    int cg = model_unit_find(m, "cau-giay");
+    assert_true(cg >= 0);
+    assert_string_equal(m->units[cg].name, "Quận ủy Cầu Giấy");
+    assert_int_equal(m->units[cg].valid_to, 20250630);
+    assert_string_equal(m->units[cg].parent_code, "ha-noi");
+    period_t y;
+    period_parse("2022", 4, &y);
+    const cell_t *c = model_value(m, model_ind_find(m, "thu_ns"), cg, y);
+    assert_non_null(c);
+    assert_true(c->v == 1234.5);
+    assert_string_equal(c->comment, "có ; dấu chấm phẩy");
+    c = model_value(m, model_ind_find(m, "thu_ns"), model_unit_find(m, "ba-dinh"), y);
+    assert_true(c->v == 14.16);
+    assert_string_equal(m->inds[model_ind_find(m, "rate")].formula_src, "voted / reg * 100");
+    assert_string_equal(m->inds[model_ind_find(m, "rate")].set, "chỉ tiêu"); /* default */
+    model_free(m);
+
+    /* The same files again change nothing. */
+    assert_int_equal(run(f, src, 3, 0, &st, &errs), 0);
+    free(errs);
+    for (int k = 1; k < IK_COUNT; k++) {
+        assert_int_equal(st.added[k], 0);
+        assert_int_equal(st.changed[k], 0);
+    }
+
+    /* A changed value is written and recorded in history. */
+    import_source v2[] = { SRC("v2.csv", "indicator,unit,period,value\nthu_ns,cau-giay,2022,1300\n") };
+    assert_int_equal(run(f, v2, 1, 0, &st, &errs), 0);
+    free(errs);
+    assert_int_equal(st.changed[IK_VALUES], 1);
+    store *s;
+    err_t e;
+    store_hist h[8];
+    assert_int_equal(store_open(f->path, 0, &s, &e), 0);
+    int n = store_history(s, "thu_ns", "cau-giay", y, h, 8, &e);
+    store_close(s);
+    assert_int_equal(n, 2);
+    assert_true(h[0].has_old && h[0].old_v == 1234.5 && h[0].new_v == 1300);
+    assert_string_equal(h[0].who, "tester");
+    assert_false(h[1].has_old);
+}
+
+static void test_bad_file_changes_nothing(void **state)
+{
+    fx *f = *state;
+    import_source src[] = {
+        SRC("good.csv", "indicator,unit,period,value\nthu_ns,ba-dinh,2021,10\n"),
+        SRC("bad.csv", "indicator,unit,period,value\n"
+                       "thu_ns,ba-dinh,2023,12a\n"
+                       "nope,ba-dinh,2023,1\n"
+                       "thu_ns,ba-dinh,2023Q5,1\n"
+                       "thu_ns,ba-dinh,2020,1\n"
+                       "thu_ns,ba-dinh,2020,2\n"),
+    };
+    import_stats st;
+    char *errs;
+    assert_int_equal(run(f, src, 2, 0, &st, &errs), -1);
+    assert_non_null(strstr(errs, "bad.csv, dòng 2, cột 4 (value): '12a'"));
+    assert_non_null(strstr(errs, "bad.csv, dòng 3, cột 1 (indicator): 'nope'"));
+    assert_non_null(strstr(errs, "bad.csv, dòng 4, cột 3 (period): '2023Q5'"));
+    assert_non_null(strstr(errs, "bad.csv, dòng 6: trùng với dòng 5 của bad.csv"));
+    assert_int_equal(st.errors, 4);
+    free(errs);
+    model *m = load(f);
+    period_t y;
+    period_parse("2021", 4, &y);
+    assert_null(model_value(m, model_ind_find(m, "thu_ns"), model_unit_find(m, "ba-dinh"), y));
+    model_free(m);
+}
+
+static void test_dry_run_writes_nothing(void **state)
+{
+    fx *f = *state;
+    import_source src[] = { SRC("t.csv", "indicator,unit,period,target\nthu_ns,ba-dinh,2022,3000\n") };
+    import_stats st;
+    char *errs;
+    assert_int_equal(run(f, src, 1, 1, &st, &errs), 0);
+    free(errs);
+    assert_int_equal(st.added[IK_TARGETS], 1);
+    model *m = load(f);
+    period_t y;
+    period_parse("2022", 4, &y);
+    assert_null(model_target(m, model_ind_find(m, "thu_ns"), model_unit_find(m, "ba-dinh"), y));
+    model_free(m);
+}
+
+static void test_nfc_and_headers(void **state)
+{
+    fx *f = *state;
+    /* "Phường Dịch Vọng" with decomposed ị (i + U+0323) and ờ (o + U+031B + U+0300). */
+    import_source src[] = { SRC("u.csv", "code,name,parent,type\n"
+                                         "dich-vong,Phu\xCC\x9B" "o\xCC\x9B\xCC\x80" "ng Di\xCC\xA3" "ch Vo\xCC\xA3" "ng,cau-giay,Đảng ủy phường\n") };
+    import_stats st;
+    char *errs;
+    assert_int_equal(run(f, src, 1, 0, &st, &errs), 0);
+    free(errs);
+    model *m = load(f);
+    int u = model_unit_find(m, "dich-vong");
+    assert_true(u >= 0);
+    assert_string_equal(m->units[u].name, "Phường Dịch Vọng");
+    /* The stored text is NFC: no combining marks remain. */
+    assert_null(strstr(m->units[u].name, "\xCC"));
+    model_free(m);
+
+    import_source bad[] = { SRC("x.csv", "code,name,colour\na,b,c\n"),
+                            SRC("empty.csv", "") };
+    assert_int_equal(run(f, bad, 2, 0, &st, &errs), -1);
+    assert_non_null(strstr(errs, "x.csv, dòng 1: 'code,name,colour'"));
+    assert_non_null(strstr(errs, "empty.csv: tệp rỗng"));
+    free(errs);
+}
+
+static void test_cycles_and_references(void **state)
+{
+    fx *f = *state;
+    import_source src[] = { SRC("u.csv", "code,name,parent,type\n"
+                                         "cau-giay,Quận ủy Cầu Giấy,dich-vong,Quận ủy\n") };
+    import_stats st;
+    char *errs;
+    assert_int_equal(run(f, src, 1, 0, &st, &errs), -1);
+    assert_non_null(strstr(errs, "vòng lặp"));
+    free(errs);
+    import_source src2[] = { SRC("i.csv", "code,name,formula\nx1,X,ghost + 1\nx2,Y,(1 +\n") };
+    assert_int_equal(run(f, src2, 1, 0, &st, &errs), -1);
+    assert_non_null(strstr(errs, "i.csv, dòng 3, cột 3 (formula)"));
+    free(errs);
+    import_source src3[] = { SRC("i.csv", "code,name,formula\nx1,X,ghost + 1\n") };
+    assert_int_equal(run(f, src3, 1, 0, &st, &errs), -1);
+    assert_non_null(strstr(errs, "ghost"));
+    free(errs);
+}
+
+int main(void)
+{
+    lang_set(LANG_VI);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_import_and_reimport),
+        cmocka_unit_test(test_bad_file_changes_nothing),
+        cmocka_unit_test(test_dry_run_writes_nothing),
+        cmocka_unit_test(test_nfc_and_headers),
+        cmocka_unit_test(test_cycles_and_references),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

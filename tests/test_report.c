@@ -1,0 +1,129 @@
+/* test_report.c - HTML escaping, option parsing, and the report's sentences and renderings
+ * on a small model (Vietnamese numbers, ranks among peers, parent comparison). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "cli.h"
+#include "html.h"
+#include "report.h"
+
+static void test_html_escape(void **state)
+{
+    (void)state;
+    buf b = BUF_INIT;
+    html_str(&b, "<a href=\"x\">Tôi & 'bạn'</a>");
+    assert_string_equal(buf_str(&b), "&lt;a href=&quot;x&quot;&gt;Tôi &amp; &#39;bạn&#39;&lt;/a&gt;");
+    buf_reset(&b);
+    html_text(&b, "a\x01" "b\tc\n", 6);
+    assert_string_equal(buf_str(&b), "ab\tc\n");
+    buf_free(&b);
+}
+
+static void test_cli_parse(void **state)
+{
+    (void)state;
+    const char *unit = NULL, *out = NULL;
+    int flag = 0, npos, help;
+    const cli_opt opts[] = { { "--unit", NULL, &unit, NULL }, { "--output", "-o", &out, NULL },
+                             { "--dry-run", NULL, NULL, &flag }, { 0 } };
+    char *argv1[] = { "x", "--unit", "cau-giay", "a.csv", "-o", "f", "--dry-run", "b.csv", NULL };
+    assert_int_equal(cli_parse(8, argv1, opts, &npos, &help), 0);
+    assert_string_equal(unit, "cau-giay");
+    assert_string_equal(out, "f");
+    assert_int_equal(flag, 1);
+    assert_int_equal(npos, 2);
+    assert_string_equal(argv1[1], "a.csv");
+    assert_string_equal(argv1[2], "b.csv");
+    char *argv2[] = { "x", "--unit=ba-dinh", "--help", NULL };
+    assert_int_equal(cli_parse(3, argv2, opts, &npos, &help), 0);
+    assert_string_equal(unit, "ba-dinh");
+    assert_int_equal(help, 1);
+    char *argv3[] = { "x", "--colour", "red", NULL };
+    assert_int_equal(cli_parse(3, argv3, opts, &npos, &help), EXIT_USAGE);
+    char *argv4[] = { "x", "--unit", NULL };
+    assert_int_equal(cli_parse(2, argv4, opts, &npos, &help), EXIT_USAGE);
+    char *argv5[] = { "x", "--dry-run=1", NULL };
+    assert_int_equal(cli_parse(2, argv5, opts, &npos, &help), EXIT_USAGE);
+}
+
+static model *small_model(void)
+{
+    model *m = model_new();
+    model_put_unit(m, "tp", "Thành ủy Mẫu", "", "Thành ủy", 0, 0);
+    const char *codes[] = { "q1", "q2", "q3", "h4" };
+    const char *names[] = { "Quận ủy Một", "Quận ủy Hai", "Quận ủy Ba", "Huyện ủy Bốn" };
+    for (int i = 0; i < 4; i++)
+        model_put_unit(m, codes[i], names[i], "tp", i < 3 ? "Quận ủy" : "Huyện ủy", 0, 0);
+    ind_t d = { 0 };
+    d.code = "thu"; d.name = "Thu ngân sách"; d.group = "Kinh tế - xã hội"; d.set = "chỉ tiêu";
+    d.measure = "tỷ đồng"; d.parent_code = ""; d.formula_src = ""; d.decimals = 1;
+    model_put_ind(m, &d);
+    d.code = "tl"; d.name = "Tỷ lệ kết nạp"; d.measure = "%"; d.uagg = AGG_AVG; d.group = "Xây dựng Đảng";
+    d.decimals = 2;
+    model_put_ind(m, &d);
+    err_t e;
+    assert_int_equal(model_finish(m, &e), 0);
+    period_t y;
+    period_parse("2022", 4, &y);
+    double thu[] = { 1510, 900, 1200, 300 }, tl[] = { 99.91, 99.0, 98.5, 99.23 };
+    for (int i = 0; i < 4; i++) {
+        model_put_value(m, 0, i + 1, y, thu[i], NULL);
+        model_put_value(m, 1, i + 1, y, tl[i], NULL);
+    }
+    model_put_target(m, 0, 1, y, 1000);
+    model_put_target(m, 1, 1, y, 99.91);
+    return m;
+}
+
+static void test_report_sentences(void **state)
+{
+    (void)state;
+    model *m = small_model();
+    period_t y;
+    period_parse("2022", 4, &y);
+    json_t *doc;
+    err_t e;
+    assert_int_equal(report_build(m, model_unit_find(m, "q1"), y, &doc, &e), 0);
+    buf md = BUF_INIT;
+    assert_int_equal(report_render(doc, "md", &md, &e), 0);
+    const char *t = buf_str(&md);
+    if (getenv("SHOW")) puts(t);
+    assert_non_null(strstr(t, "Năm 2022, Quận ủy Một hoàn thành và hoàn thành vượt 2/2 chỉ tiêu được giao, trong đó 1 chỉ tiêu vượt kế hoạch."));
+    assert_non_null(strstr(t, "Thu ngân sách đạt 151% kế hoạch (vượt 51%)"));
+    assert_non_null(strstr(t, "Thu ngân sách đứng thứ 1/4 quận, huyện"));
+    /* avg of 99.91, 99.0, 98.5, 99.23 = 99.16 */
+    assert_non_null(strstr(t, "Tỷ lệ kết nạp 99,91%, cao hơn mức chung của Thành ủy Mẫu (99,16%)"));
+    assert_non_null(strstr(t, "| Thu ngân sách | tỷ đồng | 1.000 | 1.510 | 151% | vượt | 1/4 |"));
+    assert_non_null(strstr(t, "Không có chỉ tiêu nào chưa đạt."));
+    buf html = BUF_INIT;
+    assert_int_equal(report_render(doc, "html", &html, &e), 0);
+    assert_non_null(strstr(buf_str(&html), "<td class=\"exceeded\">vượt</td>"));
+    assert_int_equal(report_render(doc, "pdf", &html, &e), -1);
+    json_decref(doc);
+
+    /* The parent's report ranks its children by share of targets met. */
+    assert_int_equal(report_build(m, model_unit_find(m, "tp"), y, &doc, &e), 0);
+    json_t *kids = json_object_get(doc, "children");
+    assert_int_equal(json_array_size(kids), 4);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(kids, 0), "code")), "q1");
+    json_decref(doc);
+    buf_free(&md);
+    buf_free(&html);
+    model_free(m);
+}
+
+int main(void)
+{
+    lang_set(LANG_VI);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_html_escape),
+        cmocka_unit_test(test_cli_parse),
+        cmocka_unit_test(test_report_sentences),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
