@@ -86,9 +86,10 @@ test: deps
 	@$(MAKE) --no-print-directory fuzz-smoke
 
 fuzz: $(FUZZBIN)
-build/fuzz/%: tests/fuzz/%.c $(LIBSRC) src/*.h | build/fuzz
+FUZZLIB := $(filter-out src/cmd_% src/cli.c,$(LIBSRC))
+build/fuzz/%: tests/fuzz/%.c $(FUZZLIB) src/*.h | build/fuzz
 	clang -std=c11 -D_DEFAULT_SOURCE -g -O1 -Wall -Wextra -Werror -Isrc $(PKG_CFLAGS) \
-	  -fsanitize=fuzzer,address,undefined -o $@ $< $(LIBSRC) $(PKG_LIBS) -lm -lpthread
+	  -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZLIB) $(PKG_LIBS) -lm -lpthread
 
 # Each harness runs for a few seconds from its seed corpus: a smoke test, not a campaign.
 fuzz-smoke: $(FUZZBIN)

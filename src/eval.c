@@ -301,8 +301,9 @@ static int eval_row_for(ctx *c, int ind, int unit, period_t p, eval_row *r)
             }
         }
         int par = m->units[unit].parent;
+        /* The parent's figure only when it is whole: a roll-up missing some units is no benchmark. */
         if (par >= 0 && model_unit_valid(m, par, p))
-            r->has_parent = actual(c, ind, par, p, &r->parent_value, &src, &miss);
+            r->has_parent = actual(c, ind, par, p, &r->parent_value, &src, &miss) && miss == 0;
         rank_of(c, ind, unit, p, r->actual, &r->rank, &r->rank_of);
     }
     return r->has_actual || r->has_target || r->has_annual;

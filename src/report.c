@@ -32,8 +32,8 @@ int report_period_label(const model *m, period_t p, buf *out)
             period_t q = m->terms[i].per;
             if (q.y == p.y && period_contains(q, p) && !period_eq(q, p)) {
                 period_label(q, lang_get(), lbl, sizeof lbl);
-                return buf_printf(out, tr("Giữa nhiệm kỳ (%s, giai đoạn %d–%d)",
-                                          "Mid-term (%s, %d–%d)"), lbl, p.y, p.y2);
+                return buf_printf(out, tr("Giữa nhiệm kỳ %d–%d (giai đoạn %d–%d)",
+                                          "Mid-term of %d–%d (%d–%d)"), q.y, q.y2, p.y, p.y2);
             }
         }
     }
@@ -123,14 +123,14 @@ static json_t *tally_json(const char *name, const eval_tally *t)
     return o;
 }
 
-/* "đạt và vượt 31/31, trong đó 9 vượt" */
+/* "đạt và vượt 31/31 chỉ tiêu, trong đó 9 chỉ tiêu vượt kế hoạch"; noun may be "". */
 static void tally_phrase(buf *b, const eval_tally *t, const char *noun)
 {
-    buf_printf(b, tr("đạt và vượt %d/%d %s", "met or exceeded %d/%d %s"), t->met + t->exceeded,
-               t->total, noun);
+    const char *sp = *noun ? " " : "";
+    buf_printf(b, tr("đạt và vượt %d/%d%s%s", "met or exceeded %d/%d%s%s"), t->met + t->exceeded,
+               t->total, sp, noun);
     if (t->exceeded)
-        buf_printf(b, tr(", trong đó %d %s vượt kế hoạch", ", %d of them exceeded"), t->exceeded,
-                   lang_get() == LANG_VI ? noun : "");
+        buf_printf(b, tr(", trong đó %d%s%s vượt kế hoạch", ", %d%s%s exceeded"), t->exceeded, sp, noun);
 }
 
 static void value_with_measure(buf *b, const ind_t *d, double v)
@@ -304,11 +304,11 @@ static json_t *summary_json(const model *m, int unit, period_t p, const eval_res
         json_array_append_new(paras, json_string(buf_str(&b)));
     }
 
-    /* 3. Ranks among peers: top 3, and top 10 among at least 15. */
+    /* 3. Ranks among peers (at least 5 of them): top 3, and top 10 among at least 15. */
     buf_reset(&b);
     for (int i = 0, k = 0; i < r->nrows; i++) {
         const eval_row *x = &r->rows[i];
-        if (!x->rank || !(x->rank <= 3 || (x->rank <= 10 && x->rank_of >= 15)))
+        if (!x->rank || x->rank_of < 5 || !(x->rank <= 3 || (x->rank <= 10 && x->rank_of >= 15)))
             continue;
         buf_adds(&b, k++ ? "; " : tr("Xếp hạng: ", "Rankings: "));
         if (x->rank <= 3)

@@ -55,9 +55,9 @@ static model *small_model(void)
 {
     model *m = model_new();
     model_put_unit(m, "tp", "Thành ủy Mẫu", "", "Thành ủy", 0, 0);
-    const char *codes[] = { "q1", "q2", "q3", "h4" };
-    const char *names[] = { "Quận ủy Một", "Quận ủy Hai", "Quận ủy Ba", "Huyện ủy Bốn" };
-    for (int i = 0; i < 4; i++)
+    const char *codes[] = { "q1", "q2", "q3", "h4", "h5" };
+    const char *names[] = { "Quận ủy Một", "Quận ủy Hai", "Quận ủy Ba", "Huyện ủy Bốn", "Huyện ủy Năm" };
+    for (int i = 0; i < 5; i++)
         model_put_unit(m, codes[i], names[i], "tp", i < 3 ? "Quận ủy" : "Huyện ủy", 0, 0);
     ind_t d = { 0 };
     d.code = "thu"; d.name = "Thu ngân sách"; d.group = "Kinh tế - xã hội"; d.set = "chỉ tiêu";
@@ -70,8 +70,8 @@ static model *small_model(void)
     assert_int_equal(model_finish(m, &e), 0);
     period_t y;
     period_parse("2022", 4, &y);
-    double thu[] = { 1510, 900, 1200, 300 }, tl[] = { 99.91, 99.0, 98.5, 99.23 };
-    for (int i = 0; i < 4; i++) {
+    double thu[] = { 1510, 900, 1200, 300, 250 }, tl[] = { 99.91, 99.0, 98.5, 99.23, 99.16 };
+    for (int i = 0; i < 5; i++) {
         model_put_value(m, 0, i + 1, y, thu[i], NULL);
         model_put_value(m, 1, i + 1, y, tl[i], NULL);
     }
@@ -95,10 +95,10 @@ static void test_report_sentences(void **state)
     if (getenv("SHOW")) puts(t);
     assert_non_null(strstr(t, "Năm 2022, Quận ủy Một hoàn thành và hoàn thành vượt 2/2 chỉ tiêu được giao, trong đó 1 chỉ tiêu vượt kế hoạch."));
     assert_non_null(strstr(t, "Thu ngân sách đạt 151% kế hoạch (vượt 51%)"));
-    assert_non_null(strstr(t, "Thu ngân sách đứng thứ 1/4 quận, huyện"));
-    /* avg of 99.91, 99.0, 98.5, 99.23 = 99.16 */
+    assert_non_null(strstr(t, "Thu ngân sách đứng thứ 1/5 quận, huyện"));
+    /* avg of 99.91, 99.0, 98.5, 99.23, 99.16 = 99.16 */
     assert_non_null(strstr(t, "Tỷ lệ kết nạp 99,91%, cao hơn mức chung của Thành ủy Mẫu (99,16%)"));
-    assert_non_null(strstr(t, "| Thu ngân sách | tỷ đồng | 1.000 | 1.510 | 151% | vượt | 1/4 |"));
+    assert_non_null(strstr(t, "| Thu ngân sách | tỷ đồng | 1.000 | 1.510 | 151% | vượt | 1/5 |"));
     assert_non_null(strstr(t, "Không có chỉ tiêu nào chưa đạt."));
     buf html = BUF_INIT;
     assert_int_equal(report_render(doc, "html", &html, &e), 0);
@@ -109,7 +109,7 @@ static void test_report_sentences(void **state)
     /* The parent's report ranks its children by share of targets met. */
     assert_int_equal(report_build(m, model_unit_find(m, "tp"), y, &doc, &e), 0);
     json_t *kids = json_object_get(doc, "children");
-    assert_int_equal(json_array_size(kids), 4);
+    assert_int_equal(json_array_size(kids), 5);
     assert_string_equal(json_string_value(json_object_get(json_array_get(kids, 0), "code")), "q1");
     json_decref(doc);
     buf_free(&md);

@@ -111,7 +111,7 @@ has "$T/out" "Hoàn thành 1/2 nhiệm vụ của 1 chỉ tiêu chủ yếu"
 has "$T/out" "Thu ngân sách nhà nước đạt 120% kế hoạch (vượt 20%)"
 has "$T/out" "Thu ngân sách nhà nước tăng 33,33%"
 has "$T/out" "Tỷ lệ hộ nghèo 1,8%, thấp hơn mức chung của Tỉnh ủy Mẫu (2,4%)"
-has "$T/out" "Xếp hạng: Thu ngân sách nhà nước đứng thứ 1/2 huyện"
+hasnt "$T/out" "Xếp hạng:"          # 2 peers are too few to rank in the summary
 has "$T/out" "Các chỉ tiêu chưa đạt: Chuyển đổi số"
 expect_rc 0 "$BIN" report --unit huyen-a --period 2022 --format html -o "$T/r.html"
 has "$T/r.html" "<!DOCTYPE html>"
