@@ -15,7 +15,8 @@ OUT = os.path.dirname(os.path.abspath(__file__))
 rnd = random.Random(20230104)
 ILL = "Số liệu minh họa"
 SRC_BD = "Theo báo cáo: Hội nghị tổng kết công tác xây dựng Đảng năm 2022, Quận ủy Ba Đình (5/1/2023)"
-SRC_CG = "Theo báo cáo: Hội nghị tổng kết năm 2022, Quận ủy Cầu Giấy (4/1/2023)"
+SRC_CG = "Số liệu minh họa; số chỉ tiêu đạt và vượt theo báo cáo Hội nghị tổng kết năm 2022, Quận ủy Cầu Giấy (4/1/2023)"
+RANK_BD = "Số liệu minh họa; thứ hạng theo báo cáo Hội nghị tổng kết năm 2022, Quận ủy Ba Đình (5/1/2023)"
 SRC_TX = "Theo báo cáo: Hội nghị sơ kết giữa nhiệm kỳ, Quận ủy Thanh Xuân (5/4/2023)"
 
 # ---- units -------------------------------------------------------------------------
@@ -261,8 +262,8 @@ district_year("ba-dinh", 2022, BD_CT + MT_ALL, exceeded=BD_EXC, src=ILL)
 # The seed's own figures.
 T("kt_thu_ns", "ba-dinh", "2022", 10000.0); V("kt_thu_ns", "ba-dinh", "2022", 15100.0, SRC_BD)      # 151%
 T("kt_giai_ngan", "ba-dinh", "2022", 600.0); V("kt_giai_ngan", "ba-dinh", "2022", 2010.0, SRC_BD)   # 335%
-V("kt_giao_duc", "ba-dinh", "2022", 7.98, SRC_BD); T("kt_giao_duc", "ba-dinh", "2022", 7.9)
-V("kt_par", "ba-dinh", "2022", rank_vals[("kt_par", "ba-dinh", 2022)], SRC_BD)
+V("kt_giao_duc", "ba-dinh", "2022", 7.98, RANK_BD); T("kt_giao_duc", "ba-dinh", "2022", 7.9)
+V("kt_par", "ba-dinh", "2022", rank_vals[("kt_par", "ba-dinh", 2022)], RANK_BD)
 T("kt_par", "ba-dinh", "2022", rd(rank_vals[("kt_par", "ba-dinh", 2022)] - 0.5, 2))
 T("mt_can_ngheo", "ba-dinh", "2022", 0.0); V("mt_can_ngheo", "ba-dinh", "2022", 0.0, SRC_BD)
 T("mt_ngheo_moi", "ba-dinh", "2022", 0.0); V("mt_ngheo_moi", "ba-dinh", "2022", 0.0, SRC_BD)
