@@ -144,6 +144,7 @@ static void value_with_measure(buf *b, const ind_t *d, double v)
 
 typedef struct ranked_child {
     int unit;
+    const char *name;
     eval_tally t;
     double share;
 } ranked_child;
@@ -155,7 +156,7 @@ static int cmp_child(const void *a, const void *b)
         return x->share > y->share ? -1 : 1;
     if (x->t.exceeded != y->t.exceeded)
         return y->t.exceeded - x->t.exceeded;
-    return x->unit - y->unit;
+    return vn_collate(x->name, y->name);
 }
 
 static int cmp_abs_change(const void *a, const void *b)
@@ -185,20 +186,26 @@ static json_t *children_json(const model *m, int unit, period_t p, err_t *e)
         eval_result r;
         if (eval_unit(m, c, p, &r, e) != 0)
             goto fail;
-        kids[n].unit = c;
-        kids[n].t = r.all;
-        kids[n].share = r.all.total ? (double)(r.all.met + r.all.exceeded) / r.all.total : -1;
-        n++;
+        if (r.all.total > 0) { /* a unit with no targets has nothing to be ranked on */
+            kids[n].unit = c;
+            kids[n].name = m->units[c].name;
+            kids[n].t = r.all;
+            kids[n].share = (double)(r.all.met + r.all.exceeded) / r.all.total;
+            n++;
+        }
         eval_result_free(&r);
     }
     qsort(kids, (size_t)n, sizeof *kids, cmp_child);
+    int rank = 0;
     for (int i = 0; i < n; i++) {
+        if (i == 0 || kids[i].share != kids[i - 1].share || kids[i].t.exceeded != kids[i - 1].t.exceeded)
+            rank = i + 1; /* equal results share a rank */
         const unit_t *c = &m->units[kids[i].unit];
         json_t *o = tally_json(NULL, &kids[i].t);
         json_object_set_new(o, "code", json_string(c->code));
         json_object_set_new(o, "name", json_string(c->name));
-        json_object_set_new(o, "rank", json_integer(i + 1));
-        json_object_set_new(o, "share_pct", kids[i].share >= 0 ? json_real(kids[i].share * 100) : json_null());
+        json_object_set_new(o, "rank", json_integer(rank));
+        json_object_set_new(o, "share_pct", json_real(kids[i].share * 100));
         json_array_append_new(arr, o);
     }
     free(kids);
