@@ -77,6 +77,7 @@ static model *small_model(void)
     }
     model_put_target(m, 0, 1, y, 1000);
     model_put_target(m, 1, 1, y, 99.91);
+    model_put_target(m, 0, 2, y, 1000); /* q2: 900 of 1000, not met */
     return m;
 }
 
@@ -109,8 +110,10 @@ static void test_report_sentences(void **state)
     /* The parent's report ranks its children by share of targets met. */
     assert_int_equal(report_build(m, model_unit_find(m, "tp"), y, &doc, &e), 0);
     json_t *kids = json_object_get(doc, "children");
-    assert_int_equal(json_array_size(kids), 5);
+    assert_int_equal(json_array_size(kids), 2); /* units without targets are not ranked */
     assert_string_equal(json_string_value(json_object_get(json_array_get(kids, 0), "code")), "q1");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(kids, 1), "code")), "q2");
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(kids, 1), "rank")), 2);
     json_decref(doc);
     buf_free(&md);
     buf_free(&html);
