@@ -87,6 +87,17 @@ typedef struct seen_cell {
     long row;
 } seen_cell;
 
+/* A target or value to write, kept until every row has been checked so the writes can go to
+ * the store in key order (appending to its B-trees instead of inserting at random). */
+typedef struct change {
+    int kind, ind, unit;
+    period_t p;
+    char code[PERIOD_CODE_MAX];  /* the period code: the store's sort order */
+    double v, old_v;
+    int has_old, src;
+    char *comment, *old_comment; /* owned; NULL = none */
+} change;
+
 typedef struct run {
     store *s;
     model *m;
@@ -99,6 +110,8 @@ typedef struct run {
     buf scratch, nfc;    /* reused text buffers */
     seen_cell *seen;
     size_t nseen, capseen;
+    change *changes;
+    size_t nchanges, capchanges;
     /* where each unit/indicator code was defined in this run, for error locations */
     const import_source *src;
     int cur_src;
@@ -221,6 +234,84 @@ static long seen_once(run *r, int ind, int unit, period_t p, int *src_out)
     }
     r->seen[j] = (seen_cell){ key, pk, r->cur_src, r->cur_row };
     r->nseen++;
+    return 0;
+}
+
+static char *maybe_dup(const char *s)
+{
+    if (s == NULL || *s == '\0')
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
+/* Queues a write; returns 0 or -1 on OOM. */
+static int queue_change(run *r, int kind, int ind, int unit, period_t p, double v, const cell_t *old,
+                        const char *comment)
+{
+    if (r->nchanges == r->capchanges) {
+        size_t cap = r->capchanges ? r->capchanges * 2 : 1024;
+        change *c = realloc(r->changes, cap * sizeof *c);
+        if (c == NULL)
+            return -1;
+        r->changes = c;
+        r->capchanges = cap;
+    }
+    change *c = &r->changes[r->nchanges];
+    *c = (change){ kind, ind, unit, p, "", v, old ? old->v : 0, old != NULL, r->cur_src, NULL, NULL };
+    period_code(p, c->code, sizeof c->code);
+    if ((comment && *comment && (c->comment = maybe_dup(comment)) == NULL) ||
+        (old && old->comment && (c->old_comment = maybe_dup(old->comment)) == NULL)) {
+        free(c->comment);
+        return -1;
+    }
+    r->nchanges++;
+    return 0;
+}
+
+static int cmp_change(const void *a, const void *b)
+{
+    const change *x = a, *y = b;
+    if (x->kind != y->kind)
+        return x->kind - y->kind;
+    if (x->ind != y->ind)
+        return x->ind < y->ind ? -1 : 1;
+    if (x->unit != y->unit)
+        return x->unit < y->unit ? -1 : 1;
+    return strcmp(x->code, y->code);
+}
+
+/* Writes the queued targets and values in key order (model index order is database id order). */
+static int write_changes(run *r)
+{
+    qsort(r->changes, r->nchanges, sizeof *r->changes, cmp_change);
+    for (size_t i = 0; i < r->nchanges; i++) {
+        const change *c = &r->changes[i];
+        const char *src = r->src[c->src].name;
+        int rc;
+        if (c->kind == IK_TARGETS) {
+            rc = store_put_target(r->s, r->m, c->ind, c->unit, c->p, c->v, c->has_old ? &c->old_v : NULL,
+                                  r->o->who, src, &r->e);
+        } else {
+            cell_t old = { c->ind, c->unit, c->p, c->old_v, c->old_comment };
+            rc = store_put_value(r->s, r->m, c->ind, c->unit, c->p, c->v, c->comment,
+                                 c->has_old ? &old : NULL, r->o->who, src, &r->e);
+        }
+        if (rc != 0) {
+            r->cur_src = c->src;
+            store_failed(r, 0);
+            return -1;
+        }
+        if (r->o->progress && (i + 1) % 100000 == 0) {
+            fprintf(stderr, "\r  %s: %zu/%zu", tr("ghi", "writing"), i + 1, r->nchanges);
+            fflush(stderr);
+        }
+    }
+    if (r->o->progress && r->nchanges >= 100000)
+        fputc('\n', stderr);
     return 0;
 }
 
@@ -521,14 +612,9 @@ static void do_cell(run *r, const csv_record *rec, const cols *c, int kind, enum
         const cell_t *old = model_target(m, ind, unit, p);
         if (old && old->v == v)
             return;
-        double oldv = old ? old->v : 0;
         old ? r->st->changed[kind]++ : r->st->added[kind]++;
-        if (!r->failed && store_put_target(r->s, m, ind, unit, p, v, old ? &oldv : NULL, r->o->who,
-                                           r->src[r->cur_src].name, &r->e) != 0) {
-            store_failed(r, rec->row);
-            return;
-        }
-        if (model_put_target(m, ind, unit, p, v) != 0)
+        if (queue_change(r, kind, ind, unit, p, v, old, NULL) != 0 ||
+            model_put_target(m, ind, unit, p, v) != 0)
             row_error(r, rec->row, 0, NULL, NULL, "out of memory");
         return;
     }
@@ -539,12 +625,8 @@ static void do_cell(run *r, const csv_record *rec, const cols *c, int kind, enum
     if (old && old->v == v && strcmp(old->comment ? old->comment : "", comment) == 0)
         return;
     old ? r->st->changed[kind]++ : r->st->added[kind]++;
-    if (!r->failed && store_put_value(r->s, m, ind, unit, p, v, comment, old, r->o->who,
-                                      r->src[r->cur_src].name, &r->e) != 0) {
-        store_failed(r, rec->row);
-        return;
-    }
-    if (model_put_value(m, ind, unit, p, v, *comment ? comment : NULL) != 0)
+    if (queue_change(r, kind, ind, unit, p, v, old, comment) != 0 ||
+        model_put_value(m, ind, unit, p, v, *comment ? comment : NULL) != 0)
         row_error(r, rec->row, 0, NULL, NULL, "out of memory");
 }
 
@@ -711,6 +793,10 @@ int import_run(store *s, model *m, const import_source *src, int nsrc, const imp
         rc = 0;
         goto cleanup;
     }
+    if (write_changes(&r) != 0) {
+        err_set(e, "%s", r.e.msg);
+        goto cleanup;
+    }
     if (store_commit(s, e) != 0)
         goto cleanup;
     began = 0;
@@ -720,6 +806,11 @@ cleanup:
         store_rollback(s);
     free(kinds);
     free(r.seen);
+    for (size_t i = 0; i < r.nchanges; i++) {
+        free(r.changes[i].comment);
+        free(r.changes[i].old_comment);
+    }
+    free(r.changes);
     buf_free(&r.scratch);
     buf_free(&r.nfc);
     return rc;

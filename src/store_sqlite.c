@@ -19,8 +19,8 @@
 #include <unistd.h>
 
 enum {
-    Q_UNIT_PUT, Q_IND_PUT, Q_TERM_PUT, Q_TARGET_PUT, Q_VALUE_PUT, Q_HIST_PUT, Q_UNIT_ID, Q_IND_ID,
-    Q_COUNT
+    Q_UNIT_PUT, Q_IND_PUT, Q_TERM_PUT, Q_TARGET_PUT, Q_VALUE_PUT, Q_UNIT_ID, Q_IND_ID,
+    Q_BATCH_PUT, Q_COUNT
 };
 
 static const char *const queries[Q_COUNT] = {
@@ -35,15 +35,12 @@ static const char *const queries[Q_COUNT] = {
     [Q_TERM_PUT] =
         "INSERT INTO term(period,name) VALUES(?1,?2) ON CONFLICT(period) DO UPDATE SET name=?2",
     [Q_TARGET_PUT] =
-        "INSERT INTO target(indicator,unit,period,target) VALUES(?1,?2,?3,?4) "
-        "ON CONFLICT DO UPDATE SET target=?4",
+        "INSERT INTO target(indicator,unit,period,target,batch) VALUES(?1,?2,?3,?4,?5) "
+        "ON CONFLICT DO UPDATE SET target=?4,batch=?5",
     [Q_VALUE_PUT] =
-        "INSERT INTO value(indicator,unit,period,value,comment,updated_at,updated_by) "
-        "VALUES(?1,?2,?3,?4,?5,?6,?7) "
-        "ON CONFLICT DO UPDATE SET value=?4,comment=?5,updated_at=?6,updated_by=?7",
-    [Q_HIST_PUT] =
-        "INSERT INTO history(kind,indicator,unit,period,old_value,new_value,old_comment,"
-        "new_comment,changed_at,changed_by,source) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
+        "INSERT INTO value(indicator,unit,period,value,comment,batch) VALUES(?1,?2,?3,?4,?5,?6) "
+        "ON CONFLICT DO UPDATE SET value=?4,comment=?5,batch=?6",
+    [Q_BATCH_PUT] = "INSERT INTO batch(at,who,source) VALUES(?1,?2,?3)",
     [Q_UNIT_ID] = "SELECT id FROM unit WHERE code=?1",
     [Q_IND_ID] = "SELECT id FROM indicator WHERE code=?1",
 };
@@ -51,7 +48,7 @@ static const char *const queries[Q_COUNT] = {
 static const char schema[] =
     "PRAGMA journal_mode=WAL;"
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-    "INSERT OR IGNORE INTO meta VALUES('schema_version','1');"
+    "INSERT OR IGNORE INTO meta VALUES('schema_version','2');"
     "CREATE TABLE IF NOT EXISTS unit(id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE,"
     " name TEXT NOT NULL, parent TEXT NOT NULL DEFAULT '', type TEXT NOT NULL DEFAULT '',"
     " valid_from INTEGER NOT NULL DEFAULT 0, valid_to INTEGER NOT NULL DEFAULT 0);"
@@ -64,16 +61,28 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS term(period TEXT PRIMARY KEY, name TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS target(indicator INTEGER NOT NULL REFERENCES indicator(id),"
     " unit INTEGER NOT NULL REFERENCES unit(id), period TEXT NOT NULL, target REAL NOT NULL,"
+    " batch INTEGER NOT NULL REFERENCES batch(id),"
     " PRIMARY KEY(indicator,unit,period)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS batch(id INTEGER PRIMARY KEY, at TEXT NOT NULL, who TEXT NOT NULL,"
+    " source TEXT NOT NULL DEFAULT '');"
     "CREATE TABLE IF NOT EXISTS value(indicator INTEGER NOT NULL REFERENCES indicator(id),"
     " unit INTEGER NOT NULL REFERENCES unit(id), period TEXT NOT NULL, value REAL NOT NULL,"
-    " comment TEXT, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL,"
+    " comment TEXT, batch INTEGER NOT NULL REFERENCES batch(id),"
     " PRIMARY KEY(indicator,unit,period)) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS history(id INTEGER PRIMARY KEY, kind TEXT NOT NULL,"
+    /* Every change of an existing target or value is kept by a trigger, whoever writes it; the
+     * creation of a figure is its row's own batch, and old_batch chains each change back. */
+    "CREATE TABLE IF NOT EXISTS history(id INTEGER PRIMARY KEY, kind INTEGER NOT NULL,"
     " indicator INTEGER NOT NULL, unit INTEGER NOT NULL, period TEXT NOT NULL,"
-    " old_value REAL, new_value REAL, old_comment TEXT, new_comment TEXT,"
-    " changed_at TEXT NOT NULL, changed_by TEXT NOT NULL, source TEXT NOT NULL DEFAULT '');"
-    "CREATE INDEX IF NOT EXISTS history_cell ON history(indicator,unit,period);";
+    " old_value REAL, old_comment TEXT, old_batch INTEGER,"
+    " new_value REAL, new_comment TEXT, batch INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS history_cell ON history(indicator,unit,period);"
+    "CREATE TRIGGER IF NOT EXISTS value_history AFTER UPDATE ON value BEGIN"
+    " INSERT INTO history(kind,indicator,unit,period,old_value,old_comment,old_batch,new_value,"
+    " new_comment,batch) VALUES(1,OLD.indicator,OLD.unit,OLD.period,OLD.value,OLD.comment,OLD.batch,"
+    " NEW.value,NEW.comment,NEW.batch); END;"
+    "CREATE TRIGGER IF NOT EXISTS target_history AFTER UPDATE ON target BEGIN"
+    " INSERT INTO history(kind,indicator,unit,period,old_value,old_batch,new_value,batch)"
+    " VALUES(0,OLD.indicator,OLD.unit,OLD.period,OLD.target,OLD.batch,NEW.target,NEW.batch); END;";
 
 struct store {
     sqlite3 *db;
@@ -82,6 +91,8 @@ struct store {
     size_t nunit_id, nind_id;
     int in_tx;
     char now[32];                    /* timestamp used for every row of one transaction */
+    sqlite3_int64 batch;             /* batch row of the current (who, source), 0 = none yet */
+    char batch_who[64], batch_src[256];
 };
 
 const char *store_default_path(const char *flag)
@@ -114,7 +125,9 @@ int store_open(const char *path, int create, store **out, err_t *e)
         goto fail;
     }
     sqlite3_busy_timeout(s->db, 5000);
-    if (sqlite3_exec(s->db, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;", NULL, NULL, NULL)
+    /* A large page cache keeps a big import from spilling and re-reading pages (lazily allocated). */
+    if (sqlite3_exec(s->db, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-262144;",
+                     NULL, NULL, NULL)
         != SQLITE_OK) {
         db_err(s, e, path);
         goto fail;
@@ -164,6 +177,7 @@ int store_begin(store *s, err_t *e)
     if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
         return db_err(s, e, "BEGIN");
     s->in_tx = 1;
+    s->batch = 0;
     stamp_now(s);
     return 0;
 }
@@ -386,35 +400,36 @@ static int ids_of(store *s, int ind, int unit, sqlite3_int64 *iid, sqlite3_int64
     return 0;
 }
 
-static int put_history(store *s, const char *kind, sqlite3_int64 iid, sqlite3_int64 uid,
-                       const char *per, const double *old_v, double new_v, const char *old_c,
-                       const char *new_c, const char *who, const char *source, err_t *e)
+/* The batch (who, when, source) that rows written now belong to: one per (who, source) in a
+ * transaction, so each value and history row carries an integer instead of three strings. */
+static int batch_of(store *s, const char *who, const char *source, sqlite3_int64 *id, err_t *e)
 {
-    sqlite3_stmt *st = s->q[Q_HIST_PUT];
-    sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, iid);
-    sqlite3_bind_int64(st, 3, uid);
-    sqlite3_bind_text(st, 4, per, -1, SQLITE_STATIC);
-    if (old_v)
-        sqlite3_bind_double(st, 5, *old_v);
-    sqlite3_bind_double(st, 6, new_v);
-    if (old_c)
-        sqlite3_bind_text(st, 7, old_c, -1, SQLITE_STATIC);
-    if (new_c)
-        sqlite3_bind_text(st, 8, new_c, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 9, s->now[0] ? s->now : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 10, who ? who : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 11, source ? source : "", -1, SQLITE_STATIC);
-    return step_done(s, st, e, "history");
+    who = who ? who : "";
+    source = source ? source : "";
+    if (s->batch && strncmp(s->batch_who, who, sizeof s->batch_who - 1) == 0 &&
+        strncmp(s->batch_src, source, sizeof s->batch_src - 1) == 0) {
+        *id = s->batch;
+        return 0;
+    }
+    sqlite3_stmt *st = s->q[Q_BATCH_PUT];
+    sqlite3_bind_text(st, 1, s->now, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, who, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, source, -1, SQLITE_STATIC);
+    if (step_done(s, st, e, "batch") != 0)
+        return -1;
+    s->batch = *id = sqlite3_last_insert_rowid(s->db);
+    snprintf(s->batch_who, sizeof s->batch_who, "%s", who);
+    snprintf(s->batch_src, sizeof s->batch_src, "%s", source);
+    return 0;
 }
 
 int store_put_target(store *s, const model *m, int ind, int unit, period_t p, double v,
                      const double *old, const char *who, const char *source, err_t *e)
 {
     (void)m;
-    sqlite3_int64 iid = 0, uid = 0;
+    sqlite3_int64 iid = 0, uid = 0, batch = 0;
     char per[PERIOD_CODE_MAX];
-    if (ids_of(s, ind, unit, &iid, &uid, e) != 0)
+    if (ids_of(s, ind, unit, &iid, &uid, e) != 0 || batch_of(s, who, source, &batch, e) != 0)
         return -1;
     period_code(p, per, sizeof per);
     sqlite3_stmt *st = s->q[Q_TARGET_PUT];
@@ -422,9 +437,9 @@ int store_put_target(store *s, const model *m, int ind, int unit, period_t p, do
     sqlite3_bind_int64(st, 2, uid);
     sqlite3_bind_text(st, 3, per, -1, SQLITE_STATIC);
     sqlite3_bind_double(st, 4, v);
-    if (step_done(s, st, e, "target") != 0)
-        return -1;
-    return put_history(s, "target", iid, uid, per, old, v, NULL, NULL, who, source, e);
+    sqlite3_bind_int64(st, 5, batch);
+    (void)old; /* the history trigger reads the old row itself */
+    return step_done(s, st, e, "target");
 }
 
 int store_put_value(store *s, const model *m, int ind, int unit, period_t p, double v,
@@ -432,9 +447,9 @@ int store_put_value(store *s, const model *m, int ind, int unit, period_t p, dou
                     const char *source, err_t *e)
 {
     (void)m;
-    sqlite3_int64 iid = 0, uid = 0;
+    sqlite3_int64 iid = 0, uid = 0, batch = 0;
     char per[PERIOD_CODE_MAX];
-    if (ids_of(s, ind, unit, &iid, &uid, e) != 0)
+    if (ids_of(s, ind, unit, &iid, &uid, e) != 0 || batch_of(s, who, source, &batch, e) != 0)
         return -1;
     period_code(p, per, sizeof per);
     sqlite3_stmt *st = s->q[Q_VALUE_PUT];
@@ -444,13 +459,9 @@ int store_put_value(store *s, const model *m, int ind, int unit, period_t p, dou
     sqlite3_bind_double(st, 4, v);
     if (comment && *comment)
         sqlite3_bind_text(st, 5, comment, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, s->now, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, who ? who : "", -1, SQLITE_STATIC);
-    if (step_done(s, st, e, "value") != 0)
-        return -1;
-    return put_history(s, "value", iid, uid, per, old ? &old->v : NULL, v,
-                       old ? old->comment : NULL, comment && *comment ? comment : NULL, who,
-                       source, e);
+    sqlite3_bind_int64(st, 6, batch);
+    (void)old; /* the history trigger reads the old row itself */
+    return step_done(s, st, e, "value");
 }
 
 int store_history(store *s, const char *ind, const char *unit, period_t p, store_hist *out,
@@ -461,9 +472,23 @@ int store_history(store *s, const char *ind, const char *unit, period_t p, store
     int n = 0;
     period_code(p, per, sizeof per);
     if (sqlite3_prepare_v2(s->db,
-            "SELECT h.kind,h.changed_at,h.changed_by,h.old_value,h.new_value FROM history h "
-            "JOIN indicator i ON i.id=h.indicator JOIN unit u ON u.id=h.unit "
-            "WHERE i.code=?1 AND u.code=?2 AND h.period=?3 ORDER BY h.id DESC LIMIT ?4",
+            "WITH c AS (SELECT i.id AS ind, u.id AS unit FROM indicator i, unit u"
+            "  WHERE i.code=?1 AND u.code=?2),"
+            " h AS (SELECT h.id AS seq, h.kind, h.batch, h.old_value, h.new_value, h.old_batch"
+            "  FROM history h, c WHERE h.indicator=c.ind AND h.unit=c.unit AND h.period=?3),"
+            /* a figure's creation: the batch of its first version (the oldest change's old_batch,
+             * or the row itself when it never changed) */
+            " first AS (SELECT 0 AS seq, 1 AS kind, COALESCE((SELECT old_batch FROM h WHERE kind=1"
+            "  ORDER BY seq LIMIT 1), v.batch) AS batch, NULL AS old_value,"
+            "  COALESCE((SELECT old_value FROM h WHERE kind=1 ORDER BY seq LIMIT 1), v.value) AS new_value"
+            "  FROM value v, c WHERE v.indicator=c.ind AND v.unit=c.unit AND v.period=?3"
+            " UNION ALL SELECT 0, 0, COALESCE((SELECT old_batch FROM h WHERE kind=0 ORDER BY seq LIMIT 1),"
+            "  t.batch), NULL, COALESCE((SELECT old_value FROM h WHERE kind=0 ORDER BY seq LIMIT 1), t.target)"
+            "  FROM target t, c WHERE t.indicator=c.ind AND t.unit=c.unit AND t.period=?3)"
+            " SELECT CASE x.kind WHEN 0 THEN 'target' ELSE 'value' END, b.at, b.who, x.old_value,"
+            " x.new_value FROM (SELECT seq, kind, batch, old_value, new_value FROM h"
+            "  UNION ALL SELECT * FROM first) x JOIN batch b ON b.id=x.batch"
+            " ORDER BY x.seq DESC, x.kind LIMIT ?4",
             -1, &st, NULL) != SQLITE_OK)
         return db_err(s, e, "history");
     sqlite3_bind_text(st, 1, ind, -1, SQLITE_STATIC);
