@@ -24,6 +24,8 @@ typedef struct buf {
 
 /* Initialises an empty buffer whose length may not exceed max (0 = BUF_CAP_DEFAULT). */
 void buf_init(buf *b, size_t max);
+/* Makes room for n more bytes without changing the contents; returns 0 or -1. */
+int buf_reserve(buf *b, size_t n);
 /* Appends n bytes; returns 0 or -1 (out of memory or over the cap). */
 int buf_add(buf *b, const void *p, size_t n);
 /* Appends a NUL-terminated string; returns 0 or -1. */

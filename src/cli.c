@@ -201,6 +201,12 @@ int cli_read_file(const char *cmd, const char *path, buf *out)
     int rc = -1;
     if (f == NULL)
         goto fail;
+    if (fseek(f, 0, SEEK_END) == 0) { /* one allocation when the size is known */
+        long size = ftell(f);
+        if (size > 0)
+            buf_reserve(out, (size_t)size);
+        rewind(f);
+    }
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
         if (buf_add(out, chunk, n) != 0)
             goto fail;

@@ -7,8 +7,8 @@
  * changes something it is written to the store (inside the one transaction
  * begun here) and to the model.  Once a row is bad, writing stops but checking
  * goes on, so the user sees every error at once (up to max_errors).  Text
- * fields are normalised to NFC.  A hash set of the cells seen in this run
- * rejects a target or value given twice.
+ * fields are normalised to NFC.  Each model cell remembers the import run
+ * and row that last set it, which rejects a target or value given twice.
  */
 #include "import.h"
 
@@ -80,19 +80,12 @@ int import_kind_of(const char *const *names, size_t n)
 
 /* ---- per-run state ---------------------------------------------------------------- */
 
-typedef struct seen_cell {
-    uint64_t key;   /* 0 = empty */
-    uint32_t pkey;
-    int src;
-    long row;
-} seen_cell;
-
 /* A target or value to write, kept until every row has been checked so the writes can go to
  * the store in key order (appending to its B-trees instead of inserting at random). */
 typedef struct change {
     int kind, ind, unit;
     period_t p;
-    char code[PERIOD_CODE_MAX];  /* the period code: the store's sort order */
+    uint32_t pord;               /* orders periods as their codes sort as text (the store's order) */
     double v, old_v;
     int has_old, src;
     char *comment, *old_comment; /* owned; NULL = none */
@@ -108,10 +101,11 @@ typedef struct run {
     int failed;          /* a row was bad: stop writing */
     err_t e;             /* scratch for store errors */
     buf scratch, nfc;    /* reused text buffers */
-    seen_cell *seen;
-    size_t nseen, capseen;
     change *changes;
     size_t nchanges, capchanges;
+    /* the last codes looked up: files list many rows of one unit or indicator in a row */
+    char last_ind[72], last_unit[72];
+    int last_ind_i, last_unit_i;
     /* where each unit/indicator code was defined in this run, for error locations */
     const import_source *src;
     int cur_src;
@@ -199,44 +193,6 @@ static int ind_code_ok(const char *s)
     return (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_';
 }
 
-/* Records that (ind, unit, p) was set at the current row; returns the earlier row if it was
- * already set in this run (0 if new, -1 on OOM). */
-static long seen_once(run *r, int ind, int unit, period_t p, int *src_out)
-{
-    if ((r->nseen + 1) * 2 > r->capseen) {
-        size_t nc = r->capseen ? r->capseen * 2 : 4096;
-        seen_cell *nt = calloc(nc, sizeof *nt);
-        if (nt == NULL)
-            return -1;
-        for (size_t i = 0; i < r->capseen; i++) {
-            if (!r->seen[i].key)
-                continue;
-            uint64_t h = r->seen[i].key * 0x9E3779B97F4A7C15ULL ^ r->seen[i].pkey;
-            size_t j = (h ^ (h >> 31)) & (nc - 1);
-            while (nt[j].key)
-                j = (j + 1) & (nc - 1);
-            nt[j] = r->seen[i];
-        }
-        free(r->seen);
-        r->seen = nt;
-        r->capseen = nc;
-    }
-    uint64_t key = ((uint64_t)(uint32_t)(ind + 1) << 32) | (uint32_t)(unit + 1);
-    uint32_t pk = period_key(p);
-    uint64_t h = key * 0x9E3779B97F4A7C15ULL ^ pk;
-    size_t j = (h ^ (h >> 31)) & (r->capseen - 1);
-    while (r->seen[j].key) {
-        if (r->seen[j].key == key && r->seen[j].pkey == pk) {
-            *src_out = r->seen[j].src;
-            return r->seen[j].row;
-        }
-        j = (j + 1) & (r->capseen - 1);
-    }
-    r->seen[j] = (seen_cell){ key, pk, r->cur_src, r->cur_row };
-    r->nseen++;
-    return 0;
-}
-
 static char *maybe_dup(const char *s)
 {
     if (s == NULL || *s == '\0')
@@ -261,8 +217,11 @@ static int queue_change(run *r, int kind, int ind, int unit, period_t p, double 
         r->capchanges = cap;
     }
     change *c = &r->changes[r->nchanges];
-    *c = (change){ kind, ind, unit, p, "", v, old ? old->v : 0, old != NULL, r->cur_src, NULL, NULL };
-    period_code(p, c->code, sizeof c->code);
+    /* "2022" < "2022-05" < "2022-2025" < "2022Q1" < "2022S1" as text */
+    uint32_t suffix = p.kind == P_MONTH ? 100u + p.n : p.kind == P_RANGE ? 200u + (p.y2 - 1900u)
+                    : p.kind == P_QUARTER ? 600u + p.n : p.kind == P_HALF ? 700u + p.n : 0;
+    *c = (change){ kind, ind, unit, p, p.y * 1000u + suffix, v, old ? old->v : 0, old != NULL,
+                   r->cur_src, NULL, NULL };
     if ((comment && *comment && (c->comment = maybe_dup(comment)) == NULL) ||
         (old && old->comment && (c->old_comment = maybe_dup(old->comment)) == NULL)) {
         free(c->comment);
@@ -281,7 +240,7 @@ static int cmp_change(const void *a, const void *b)
         return x->ind < y->ind ? -1 : 1;
     if (x->unit != y->unit)
         return x->unit < y->unit ? -1 : 1;
-    return strcmp(x->code, y->code);
+    return x->pord < y->pord ? -1 : x->pord > y->pord;
 }
 
 /* Writes the queued targets and values in key order (model index order is database id order). */
@@ -296,7 +255,7 @@ static int write_changes(run *r)
             rc = store_put_target(r->s, r->m, c->ind, c->unit, c->p, c->v, c->has_old ? &c->old_v : NULL,
                                   r->o->who, src, &r->e);
         } else {
-            cell_t old = { c->ind, c->unit, c->p, c->old_v, c->old_comment };
+            cell_t old = { .ind = c->ind, .unit = c->unit, .per = c->p, .v = c->old_v, .comment = c->old_comment };
             rc = store_put_value(r->s, r->m, c->ind, c->unit, c->p, c->v, c->comment,
                                  c->has_old ? &old : NULL, r->o->who, src, &r->e);
         }
@@ -562,7 +521,19 @@ static void do_cell(run *r, const csv_record *rec, const cols *c, int kind, enum
     const char *ic = field(rec, c, 0), *uc = field(rec, c, 1), *pc = field(rec, c, 2);
     const char *num = field(rec, c, 3);
     const char *numname = kind == IK_TARGETS ? "target" : "value";
-    int ind = model_ind_find(m, ic), unit = model_unit_find(m, uc);
+    int ind, unit;
+    if (strcmp(ic, r->last_ind) == 0) {
+        ind = r->last_ind_i;
+    } else if ((ind = model_ind_find(m, ic)) >= 0 && strlen(ic) < sizeof r->last_ind) {
+        memcpy(r->last_ind, ic, strlen(ic) + 1);
+        r->last_ind_i = ind;
+    }
+    if (strcmp(uc, r->last_unit) == 0) {
+        unit = r->last_unit_i;
+    } else if ((unit = model_unit_find(m, uc)) >= 0 && strlen(uc) < sizeof r->last_unit) {
+        memcpy(r->last_unit, uc, strlen(uc) + 1);
+        r->last_unit_i = unit;
+    }
     period_t p;
     double v;
     int bad = 0;
@@ -592,42 +563,37 @@ static void do_cell(run *r, const csv_record *rec, const cols *c, int kind, enum
     }
     if (bad)
         return;
-    if (m->inds[ind].f && kind == IK_VALUES) {
-        /* A reported value overrides the formula for this cell; allowed, nothing to check. */
-    }
-    int psrc = 0;
-    long prev = seen_once(r, kind == IK_TARGETS ? -2 - ind : ind, unit, p, &psrc);
-    if (prev < 0) {
+    /* (A reported value of a formula indicator overrides the formula for that cell.) */
+    const char *comment = "";
+    if (kind == IK_VALUES && has_field(rec, c, 4) &&
+        (comment = text_field(r, rec, COLNO(c, 4), c->map[4], "comment")) == NULL)
+        return;
+    int added;
+    cell_t *cell = kind == IK_TARGETS ? model_target_upsert(m, ind, unit, p, &added)
+                                      : model_value_upsert(m, ind, unit, p, &added);
+    if (cell == NULL) {
         row_error(r, rec->row, 0, NULL, NULL, "out of memory");
         return;
     }
-    if (prev > 0) {
+    if (!added && cell->mark == m->stamp) {
         row_error(r, rec->row, 0, NULL, NULL,
                   tr("trùng với dòng %ld của %s (cùng chỉ tiêu, đơn vị và kỳ)",
                      "duplicates row %ld of %s (same indicator, unit and period)"),
-                  prev, r->src[psrc].name);
+                  (long)cell->row, r->src[cell->src].name);
         return;
     }
-    if (kind == IK_TARGETS) {
-        const cell_t *old = model_target(m, ind, unit, p);
-        if (old && old->v == v)
-            return;
-        old ? r->st->changed[kind]++ : r->st->added[kind]++;
-        if (queue_change(r, kind, ind, unit, p, v, old, NULL) != 0 ||
-            model_put_target(m, ind, unit, p, v) != 0)
-            row_error(r, rec->row, 0, NULL, NULL, "out of memory");
+    cell->mark = m->stamp;
+    cell->row = (uint32_t)rec->row;
+    cell->src = r->cur_src;
+    if (!added && cell->v == v && strcmp(cell->comment ? cell->comment : "", comment) == 0)
         return;
-    }
-    const char *comment = "";
-    if (has_field(rec, c, 4) && (comment = text_field(r, rec, COLNO(c, 4), c->map[4], "comment")) == NULL)
-        return;
-    const cell_t *old = model_value(m, ind, unit, p);
-    if (old && old->v == v && strcmp(old->comment ? old->comment : "", comment) == 0)
-        return;
-    old ? r->st->changed[kind]++ : r->st->added[kind]++;
-    if (queue_change(r, kind, ind, unit, p, v, old, comment) != 0 ||
-        model_put_value(m, ind, unit, p, v, *comment ? comment : NULL) != 0)
+    added ? r->st->added[kind]++ : r->st->changed[kind]++;
+    if (queue_change(r, kind, ind, unit, p, v, added ? NULL : cell, comment) != 0 ||
+        model_cell_comment(cell, comment) != 0) {
         row_error(r, rec->row, 0, NULL, NULL, "out of memory");
+        return;
+    }
+    cell->v = v;
 }
 
 /* ---- driver ----------------------------------------------------------------------------- */
@@ -770,6 +736,20 @@ int import_run(store *s, model *m, const import_source *src, int nsrc, const imp
             unknown_header(&r, &rec);
         csv_close(cr);
     }
+    /* Size the tables once from the line counts, instead of growing them row by row. */
+    size_t lines[IK_COUNT] = { 0 };
+    for (int i = 0; i < nsrc; i++)
+        if (kinds[i] == IK_TARGETS || kinds[i] == IK_VALUES)
+            for (const char *p = src[i].data, *end = p + src[i].len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+                lines[kinds[i]]++;
+    size_t cells = lines[IK_TARGETS] + lines[IK_VALUES];
+    if (model_reserve(m, lines[IK_VALUES], lines[IK_TARGETS]) != 0 ||
+        (cells && (r.changes = malloc(cells * sizeof *r.changes)) == NULL)) {
+        err_set(e, "out of memory");
+        goto cleanup;
+    }
+    r.capchanges = cells;
+    m->stamp++; /* cells set from here on carry this run's mark (duplicate check) */
     if (store_begin(s, e) != 0)
         goto cleanup;
     began = 1;
@@ -805,7 +785,6 @@ cleanup:
     if (began)
         store_rollback(s);
     free(kinds);
-    free(r.seen);
     for (size_t i = 0; i < r.nchanges; i++) {
         free(r.changes[i].comment);
         free(r.changes[i].old_comment);

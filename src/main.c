@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "cmd.h"
+#include "store.h"
 
 #define CHITIEU_VERSION "0.1.0"
 
@@ -43,6 +44,7 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     lang_init();
+    store_global_init();
     int i = 1;
     while (i < argc && strncmp(argv[i], "--lang", 6) == 0) {
         const char *v = argv[i][6] == '=' ? argv[i] + 7 : i + 1 < argc ? argv[++i] : "";

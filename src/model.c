@@ -151,39 +151,69 @@ static int cellmap_rehash(cellmap *cm, size_t want)
     return 0;
 }
 
-static int cellmap_put(cellmap *cm, int ind, int unit, period_t p, double v, const char *comment)
+static int cellmap_reserve(cellmap *cm, size_t more)
+{
+    size_t need = cm->n + more, want = cm->nslots ? cm->nslots : 1024;
+    while (need * 2 > want)
+        want *= 2;
+    if (want > cm->nslots && cellmap_rehash(cm, want) != 0)
+        return -1;
+    return grow((void **)&cm->cells, &cm->cap, need, sizeof *cm->cells);
+}
+
+/* Finds or appends the cell of (ind, unit, p) with one probe sequence; NULL on OOM. */
+static cell_t *cellmap_upsert(cellmap *cm, int ind, int unit, period_t p, int *added)
+{
+    if ((cm->n + 1) * 2 > cm->nslots) {
+        size_t want = cm->nslots ? cm->nslots * 2 : 1024;
+        if (cm->n + 1 > UINT32_MAX - 1 || cellmap_rehash(cm, want) != 0)
+            return NULL;
+    }
+    size_t mask = cm->nslots - 1;
+    size_t i = hash_cell(ind, unit, p) & mask;
+    for (; cm->slots[i]; i = (i + 1) & mask) {
+        cell_t *c = &cm->cells[cm->slots[i] - 1];
+        if (c->ind == ind && c->unit == unit && period_eq(c->per, p)) {
+            *added = 0;
+            return c;
+        }
+    }
+    if (grow((void **)&cm->cells, &cm->cap, cm->n + 1, sizeof *cm->cells) != 0)
+        return NULL;
+    cm->cells[cm->n] = (cell_t){ .ind = ind, .unit = unit, .per = p };
+    cm->slots[i] = (uint32_t)(cm->n + 1);
+    *added = 1;
+    return &cm->cells[cm->n++];
+}
+
+int model_cell_comment(cell_t *c, const char *comment)
 {
     char *dup = NULL;
     if (comment && *comment && (dup = xstrdup(comment)) == NULL)
         return -1;
-    int at = cellmap_find(cm, ind, unit, p);
-    if (at >= 0) {
-        cell_t *c = &cm->cells[at];
-        c->v = v;
-        free(c->comment);
-        c->comment = dup;
-        return 0;
-    }
-    if (cm->n + 1 > UINT32_MAX - 1)
-        goto fail;
-    if ((cm->n + 1) * 2 > cm->nslots) {
-        size_t want = cm->nslots ? cm->nslots * 2 : 1024;
-        if (cellmap_rehash(cm, want) != 0)
-            goto fail;
-    }
-    if (grow((void **)&cm->cells, &cm->cap, cm->n + 1, sizeof *cm->cells) != 0)
-        goto fail;
-    cm->cells[cm->n] = (cell_t){ ind, unit, p, v, dup };
-    size_t mask = cm->nslots - 1;
-    size_t i = hash_cell(ind, unit, p) & mask;
-    while (cm->slots[i])
-        i = (i + 1) & mask;
-    cm->slots[i] = (uint32_t)(cm->n + 1);
-    cm->n++;
+    free(c->comment);
+    c->comment = dup;
     return 0;
-fail:
-    free(dup);
-    return -1;
+}
+
+static int cellmap_put(cellmap *cm, int ind, int unit, period_t p, double v, const char *comment)
+{
+    int added;
+    cell_t *c = cellmap_upsert(cm, ind, unit, p, &added);
+    if (c == NULL || model_cell_comment(c, comment) != 0)
+        return -1;
+    c->v = v;
+    return 0;
+}
+
+cell_t *model_value_upsert(model *m, int ind, int unit, period_t p, int *added)
+{
+    return cellmap_upsert(&m->values, ind, unit, p, added);
+}
+
+cell_t *model_target_upsert(model *m, int ind, int unit, period_t p, int *added)
+{
+    return cellmap_upsert(&m->targets, ind, unit, p, added);
 }
 
 static void cellmap_free(cellmap *cm)
@@ -338,6 +368,11 @@ int model_put_term(model *m, period_t per, const char *name)
     }
     m->terms[m->nterms++] = (term_t){ per, dup };
     return 0;
+}
+
+int model_reserve(model *m, size_t n, size_t t)
+{
+    return cellmap_reserve(&m->values, n) || cellmap_reserve(&m->targets, t) ? -1 : 0;
 }
 
 int model_put_value(model *m, int ind, int unit, period_t p, double v, const char *comment)

@@ -44,6 +44,8 @@ typedef struct cell {
     period_t per;
     double v;
     char *comment;           /* NULL or owned text */
+    uint32_t mark, row;      /* for import: the run that last set it, and where (src, row) */
+    int src;
 } cell_t;
 
 typedef struct cellmap {
@@ -65,6 +67,7 @@ typedef struct model {
     cellmap values, targets;
     uint32_t *unit_slots;  size_t unit_nslots;  /* code hash -> index+1 */
     uint32_t *ind_slots;   size_t ind_nslots;
+    uint32_t stamp;          /* last import run (see cell_t.mark) */
     int finished;
 } model;
 
@@ -85,10 +88,18 @@ int model_put_unit(model *m, const char *code, const char *name, const char *par
 int model_put_ind(model *m, const ind_t *def);
 /* Adds or replaces a term (a named range); returns 0 or -1. */
 int model_put_term(model *m, period_t per, const char *name);
+/* Makes room for n more values and t more targets without rehashing; returns 0 or -1 (OOM). */
+int model_reserve(model *m, size_t n, size_t t);
 /* Sets a value; comment may be NULL; returns 0 or -1 (OOM). */
 int model_put_value(model *m, int ind, int unit, period_t p, double v, const char *comment);
 /* Sets a target; returns 0 or -1 (OOM). */
 int model_put_target(model *m, int ind, int unit, period_t p, double v);
+/* Finds or adds the value (or target) cell; *added tells which; a new cell holds 0 and no
+ * comment; NULL on OOM.  The pointer is valid until the next put or upsert. */
+cell_t *model_value_upsert(model *m, int ind, int unit, period_t p, int *added);
+cell_t *model_target_upsert(model *m, int ind, int unit, period_t p, int *added);
+/* Replaces a cell's comment (NULL or "" = none); returns 0 or -1 (OOM). */
+int model_cell_comment(cell_t *c, const char *comment);
 /* The reported value cell, or NULL. */
 const cell_t *model_value(const model *m, int ind, int unit, period_t p);
 /* The target cell, or NULL. */

@@ -59,18 +59,37 @@ int period_parse(const char *s, size_t len, period_t *out)
     return -1;
 }
 
+/* Writes n as exactly `width` digits at out. */
+static void put_digits(char *out, unsigned n, int width)
+{
+    for (int i = width - 1; i >= 0; i--, n /= 10)
+        out[i] = (char)('0' + n % 10);
+}
+
 int period_code(period_t p, char *out, size_t outlen)
 {
-    int n;
-    switch (p.kind) {
-    case P_YEAR: n = snprintf(out, outlen, "%04d", p.y); break;
-    case P_HALF: n = snprintf(out, outlen, "%04dS%d", p.y, p.n); break;
-    case P_QUARTER: n = snprintf(out, outlen, "%04dQ%d", p.y, p.n); break;
-    case P_MONTH: n = snprintf(out, outlen, "%04d-%02d", p.y, p.n); break;
-    case P_RANGE: n = snprintf(out, outlen, "%04d-%04d", p.y, p.y2); break;
-    default: n = snprintf(out, outlen, "?"); break;
+    char t[PERIOD_CODE_MAX];
+    int n = 0;
+    if (p.kind >= P_YEAR && p.kind <= P_RANGE) { /* hand-formatted: this runs once per stored row */
+        put_digits(t, p.y, 4);
+        n = 4;
+        switch (p.kind) {
+        case P_HALF: t[n++] = 'S'; t[n++] = (char)('0' + p.n); break;
+        case P_QUARTER: t[n++] = 'Q'; t[n++] = (char)('0' + p.n); break;
+        case P_MONTH: t[n++] = '-'; put_digits(t + n, p.n, 2); n += 2; break;
+        case P_RANGE: t[n++] = '-'; put_digits(t + n, p.y2, 4); n += 4; break;
+        default: break;
+        }
+    } else {
+        t[n++] = '?';
     }
-    return n < 0 ? 0 : (size_t)n >= outlen ? (int)outlen - 1 : n;
+    if (outlen == 0)
+        return 0;
+    if ((size_t)n >= outlen)
+        n = (int)outlen - 1;
+    memcpy(out, t, (size_t)n);
+    out[n] = '\0';
+    return n;
 }
 
 int period_label(period_t p, int lang, char *out, size_t outlen)

@@ -15,6 +15,8 @@
 
 typedef struct store store;
 
+/* Process-wide set-up of the storage library; call once from main before anything else. */
+void store_global_init(void);
 /* Where the database lives: --db, else $CHITIEU_DB, else "./chitieu.db"; returns a borrowed string. */
 const char *store_default_path(const char *flag);
 /* Opens (creating the file and schema when create != 0) the database; the caller frees with

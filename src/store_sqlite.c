@@ -11,6 +11,8 @@
  */
 #include "store.h"
 
+#include "buf.h"
+
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +22,7 @@
 
 enum {
     Q_UNIT_PUT, Q_IND_PUT, Q_TERM_PUT, Q_TARGET_PUT, Q_VALUE_PUT, Q_UNIT_ID, Q_IND_ID,
-    Q_BATCH_PUT, Q_COUNT
+    Q_BATCH_PUT, Q_VALUE_NEW, Q_COUNT
 };
 
 static const char *const queries[Q_COUNT] = {
@@ -41,6 +43,8 @@ static const char *const queries[Q_COUNT] = {
         "INSERT INTO value(indicator,unit,period,value,comment,batch) VALUES(?1,?2,?3,?4,?5,?6) "
         "ON CONFLICT DO UPDATE SET value=?4,comment=?5,batch=?6",
     [Q_BATCH_PUT] = "INSERT INTO batch(at,who,source) VALUES(?1,?2,?3)",
+    [Q_VALUE_NEW] = /* a figure known to be new: a plain insert, no conflict handling */
+        "INSERT INTO value(indicator,unit,period,value,comment,batch) VALUES(?1,?2,?3,?4,?5,?6)",
     [Q_UNIT_ID] = "SELECT id FROM unit WHERE code=?1",
     [Q_IND_ID] = "SELECT id FROM indicator WHERE code=?1",
 };
@@ -93,7 +97,24 @@ struct store {
     char now[32];                    /* timestamp used for every row of one transaction */
     sqlite3_int64 batch;             /* batch row of the current (who, source), 0 = none yet */
     char batch_who[64], batch_src[256];
+    /* New values without a comment wait here and go in PENDING_MAX at a time, one multi-row
+     * INSERT instead of one statement per row; flushed before any other write and at commit. */
+    struct pending {
+        sqlite3_int64 iid, uid, batch;
+        double v;
+        char per[PERIOD_CODE_MAX];
+    } pending[64];
+    int npending;
+    sqlite3_stmt *multi;             /* INSERT of 64 rows, prepared on first use */
 };
+
+#define PENDING_MAX 64
+
+void store_global_init(void)
+{
+    /* No allocation statistics: they take a global mutex on every malloc. */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
 
 const char *store_default_path(const char *flag)
 {
@@ -156,6 +177,7 @@ void store_close(store *s)
         return;
     if (s->in_tx)
         store_rollback(s);
+    sqlite3_finalize(s->multi);
     for (int i = 0; i < Q_COUNT; i++)
         sqlite3_finalize(s->q[i]);
     sqlite3_close(s->db);
@@ -182,8 +204,12 @@ int store_begin(store *s, err_t *e)
     return 0;
 }
 
+static int flush_pending(store *s, err_t *e);
+
 int store_commit(store *s, err_t *e)
 {
+    if (flush_pending(s, e) != 0)
+        return -1;
     if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
         return db_err(s, e, "COMMIT");
     s->in_tx = 0;
@@ -192,6 +218,7 @@ int store_commit(store *s, err_t *e)
 
 void store_rollback(store *s)
 {
+    s->npending = 0;
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     s->in_tx = 0;
 }
@@ -319,11 +346,11 @@ cleanup:
     return rc;
 }
 
+/* Runs a statement whose every parameter the caller binds each time (so no clearing). */
 static int step_done(store *s, sqlite3_stmt *st, err_t *e, const char *what)
 {
     int r = sqlite3_step(st);
     sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
     if (r != SQLITE_DONE && r != SQLITE_ROW)
         return db_err(s, e, what);
     return 0;
@@ -342,8 +369,52 @@ static int lookup_id(store *s, int q, const char *code, sqlite3_int64 *id, err_t
     return 0;
 }
 
+static int flush_pending(store *s, err_t *e)
+{
+    int n = s->npending, done = 0;
+    s->npending = 0;
+    if (n == PENDING_MAX) {
+        if (s->multi == NULL) {
+            buf sql = BUF_INIT;
+            buf_adds(&sql, "INSERT INTO value(indicator,unit,period,value,comment,batch) VALUES");
+            for (int i = 0; i < PENDING_MAX; i++)
+                buf_adds(&sql, i ? ",(?,?,?,?,NULL,?)" : "(?,?,?,?,NULL,?)");
+            int rc = sqlite3_prepare_v3(s->db, buf_str(&sql), -1, SQLITE_PREPARE_PERSISTENT, &s->multi, NULL);
+            buf_free(&sql);
+            if (rc != SQLITE_OK)
+                return db_err(s, e, "value");
+        }
+        for (int i = 0; i < PENDING_MAX; i++) {
+            const struct pending *p = &s->pending[i];
+            sqlite3_bind_int64(s->multi, i * 5 + 1, p->iid);
+            sqlite3_bind_int64(s->multi, i * 5 + 2, p->uid);
+            sqlite3_bind_text(s->multi, i * 5 + 3, p->per, -1, SQLITE_STATIC);
+            sqlite3_bind_double(s->multi, i * 5 + 4, p->v);
+            sqlite3_bind_int64(s->multi, i * 5 + 5, p->batch);
+        }
+        if (step_done(s, s->multi, e, "value") != 0)
+            return -1;
+        done = n;
+    }
+    for (int i = done; i < n; i++) {
+        const struct pending *p = &s->pending[i];
+        sqlite3_stmt *st = s->q[Q_VALUE_NEW];
+        sqlite3_bind_int64(st, 1, p->iid);
+        sqlite3_bind_int64(st, 2, p->uid);
+        sqlite3_bind_text(st, 3, p->per, -1, SQLITE_STATIC);
+        sqlite3_bind_double(st, 4, p->v);
+        sqlite3_bind_null(st, 5);
+        sqlite3_bind_int64(st, 6, p->batch);
+        if (step_done(s, st, e, "value") != 0)
+            return -1;
+    }
+    return 0;
+}
+
 int store_put_unit(store *s, const model *m, int u, err_t *e)
 {
+    if (flush_pending(s, e) != 0)
+        return -1;
     const unit_t *x = &m->units[u];
     sqlite3_stmt *st = s->q[Q_UNIT_PUT];
     sqlite3_bind_text(st, 1, x->code, -1, SQLITE_STATIC);
@@ -360,6 +431,8 @@ int store_put_unit(store *s, const model *m, int u, err_t *e)
 
 int store_put_ind(store *s, const model *m, int i, int ord, err_t *e)
 {
+    if (flush_pending(s, e) != 0)
+        return -1;
     const ind_t *d = &m->inds[i];
     sqlite3_stmt *st = s->q[Q_IND_PUT];
     sqlite3_bind_text(st, 1, d->code, -1, SQLITE_STATIC);
@@ -382,6 +455,8 @@ int store_put_ind(store *s, const model *m, int i, int ord, err_t *e)
 
 int store_put_term(store *s, const term_t *t, err_t *e)
 {
+    if (flush_pending(s, e) != 0)
+        return -1;
     char code[PERIOD_CODE_MAX];
     period_code(t->per, code, sizeof code);
     sqlite3_stmt *st = s->q[Q_TERM_PUT];
@@ -411,6 +486,8 @@ static int batch_of(store *s, const char *who, const char *source, sqlite3_int64
         *id = s->batch;
         return 0;
     }
+    if (flush_pending(s, e) != 0)
+        return -1;
     sqlite3_stmt *st = s->q[Q_BATCH_PUT];
     sqlite3_bind_text(st, 1, s->now, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, who, -1, SQLITE_STATIC);
@@ -432,6 +509,8 @@ int store_put_target(store *s, const model *m, int ind, int unit, period_t p, do
     if (ids_of(s, ind, unit, &iid, &uid, e) != 0 || batch_of(s, who, source, &batch, e) != 0)
         return -1;
     period_code(p, per, sizeof per);
+    if (flush_pending(s, e) != 0)
+        return -1;
     sqlite3_stmt *st = s->q[Q_TARGET_PUT];
     sqlite3_bind_int64(st, 1, iid);
     sqlite3_bind_int64(st, 2, uid);
@@ -451,14 +530,27 @@ int store_put_value(store *s, const model *m, int ind, int unit, period_t p, dou
     char per[PERIOD_CODE_MAX];
     if (ids_of(s, ind, unit, &iid, &uid, e) != 0 || batch_of(s, who, source, &batch, e) != 0)
         return -1;
+    if (old == NULL && (comment == NULL || *comment == '\0')) {
+        struct pending *q = &s->pending[s->npending++];
+        q->iid = iid;
+        q->uid = uid;
+        q->batch = batch;
+        q->v = v;
+        period_code(p, q->per, sizeof q->per);
+        return s->npending == PENDING_MAX ? flush_pending(s, e) : 0;
+    }
     period_code(p, per, sizeof per);
-    sqlite3_stmt *st = s->q[Q_VALUE_PUT];
+    if (flush_pending(s, e) != 0)
+        return -1;
+    sqlite3_stmt *st = s->q[old ? Q_VALUE_PUT : Q_VALUE_NEW];
     sqlite3_bind_int64(st, 1, iid);
     sqlite3_bind_int64(st, 2, uid);
     sqlite3_bind_text(st, 3, per, -1, SQLITE_STATIC);
     sqlite3_bind_double(st, 4, v);
     if (comment && *comment)
         sqlite3_bind_text(st, 5, comment, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 5);
     sqlite3_bind_int64(st, 6, batch);
     (void)old; /* the history trigger reads the old row itself */
     return step_done(s, st, e, "value");
