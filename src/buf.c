@@ -2,6 +2,8 @@
  * Growth doubles the allocation; the cap is checked before any allocation. */
 #include "buf.h"
 
+#include "mem.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,7 @@ static int grow(buf *b, size_t extra)
     char *p = realloc(b->p, cap);
     if (p == NULL)
         return -1;
+    mem_huge(p, cap);
     b->p = p;
     b->cap = cap;
     return 0;

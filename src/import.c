@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "csv.h"
+#include "mem.h"
 #include "period.h"
 #include "vn.h"
 
@@ -748,6 +749,7 @@ int import_run(store *s, model *m, const import_source *src, int nsrc, const imp
         err_set(e, "out of memory");
         goto cleanup;
     }
+    mem_huge(r.changes, cells * sizeof *r.changes);
     r.capchanges = cells;
     m->stamp++; /* cells set from here on carry this run's mark (duplicate check) */
     if (store_begin(s, e) != 0)

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mem.h"
 #include "vn.h"
 
 static char *xstrdup(const char *s)
@@ -110,6 +111,7 @@ static int grow(void **arr, size_t *cap, size_t need, size_t elem)
     void *p = realloc(*arr, c * elem);
     if (p == NULL)
         return -1;
+    mem_huge(p, c * elem);
     memset((char *)p + *cap * elem, 0, (c - *cap) * elem);
     *arr = p;
     *cap = c;
@@ -138,6 +140,7 @@ static int cellmap_rehash(cellmap *cm, size_t want)
     uint32_t *ns = calloc(want, sizeof *ns);
     if (ns == NULL)
         return -1;
+    mem_huge(ns, want * sizeof *ns);
     for (size_t k = 0; k < cm->n; k++) {
         const cell_t *c = &cm->cells[k];
         size_t i = hash_cell(c->ind, c->unit, c->per) & (want - 1);

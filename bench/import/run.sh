@@ -18,20 +18,27 @@ awk -v rows="$ROWS" 'BEGIN { print "indicator,unit,period,value"; n = 0;
     for (i = 1; i <= 100 && n < rows; i++) { printf "i%03d,u%04d,2022-%02d,%d.%d\n", i, u, m, (u * 7 + i * 13 + m) % 10000, (u + i) % 10; n++ } }' > "$OUT/values.csv"
 
 now() { date +%s.%N; }
-export CHITIEU_DB="$OUT/bench.db"
-"$BIN" init >/dev/null
-"$BIN" import "$OUT/units.csv" "$OUT/indicators.csv" >/dev/null
-
-t0=$(now)
-"$BIN" import "$OUT/values.csv" >/dev/null 2>&1
-t1=$(now)
-sqlite3 "$OUT/bare.db" "CREATE TABLE v(indicator TEXT, unit TEXT, period TEXT, value TEXT);" \
-        ".import --csv --skip 1 $OUT/values.csv v"
-t2=$(now)
-
-awk -v a="$t0" -v b="$t1" -v c="$t2" -v rows="$ROWS" 'BEGIN {
-  ours = b - a; peer = c - b;
-  printf "rows             %d\n", rows;
+TRIES=${TRIES:-3}
+ours="" peer=""
+for t in $(seq "$TRIES"); do
+  export CHITIEU_DB="$OUT/bench-$t.db"
+  "$BIN" init >/dev/null
+  "$BIN" import "$OUT/units.csv" "$OUT/indicators.csv" >/dev/null
+  t0=$(now)
+  "$BIN" import "$OUT/values.csv" >/dev/null 2>&1
+  t1=$(now)
+  sqlite3 "$OUT/bare-$t.db" "CREATE TABLE v(indicator TEXT, unit TEXT, period TEXT, value TEXT);" \
+          ".import --csv --skip 1 $OUT/values.csv v"
+  t2=$(now)
+  ours="$ours $(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')"
+  peer="$peer $(awk -v a="$t1" -v b="$t2" 'BEGIN { print b - a }')"
+  rm -f "$OUT/bench-$t.db"* "$OUT/bare-$t.db"
+done
+median() { printf '%s\n' $1 | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+m_ours=$(median "$ours"); m_peer=$(median "$peer")
+echo "runs: chitieu$ours; sqlite3$peer (seconds)"
+awk -v ours="$m_ours" -v peer="$m_peer" -v rows="$ROWS" 'BEGIN {
+  printf "rows             %d (median of the runs)\n", rows;
   printf "chitieu import   %.2f s  (%.0f rows/s; NFC, checks, upsert, history, one transaction)\n", ours, rows / ours;
   printf "sqlite3 .import  %.2f s  (bare table, no index, no checks)\n", peer;
   printf "ratio            %.2fx (goal <= 2x)\n", ours / peer;
