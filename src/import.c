@@ -247,7 +247,8 @@ static int cmp_change(const void *a, const void *b)
 /* Writes the queued targets and values in key order (model index order is database id order). */
 static int write_changes(run *r)
 {
-    qsort(r->changes, r->nchanges, sizeof *r->changes, cmp_change);
+    if (r->nchanges > 1)
+        qsort(r->changes, r->nchanges, sizeof *r->changes, cmp_change);
     for (size_t i = 0; i < r->nchanges; i++) {
         const change *c = &r->changes[i];
         const char *src = r->src[c->src].name;
