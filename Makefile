@@ -77,13 +77,16 @@ run: deps $(BIN)
 
 # One pass of the suite with the current flags (plain or SAN=1).
 check: $(BIN) $(TESTBIN)
-	@set -e; for t in $(TESTBIN); do echo "== $$t"; CHITIEU_TEST_DATA=tests/data $$t; done
+	@set -e; for t in $(TESTBIN); do echo "== $$t"; CHITIEU_TEST_DATA=$${CHITIEU_TEST_DATA:-tests/data} $$t; done
 	@CHITIEU=$(BIN) tests/e2e/run.sh
 
 test: deps
-	@$(MAKE) --no-print-directory check
-	@$(MAKE) --no-print-directory check SAN=1
-	@$(MAKE) --no-print-directory fuzz-smoke
+	@mkdir -p build
+	@set -e; { $(MAKE) --no-print-directory check && \
+	  $(MAKE) --no-print-directory check SAN=1 && \
+	  $(MAKE) --no-print-directory fuzz-smoke; } 2>&1 | tee build/test.log; \
+	  status=$$(grep -c '^make.*Error' build/test.log || true); \
+	  tests/summary.sh build/test.log; test "$$status" = 0
 
 fuzz: $(FUZZBIN)
 FUZZLIB := $(filter-out src/cmd_% src/cli.c,$(LIBSRC))
