@@ -12,6 +12,29 @@ void cli_error(const char *cmd, const char *msg)
     fprintf(stderr, "chitieu %s: %s\n", cmd, msg);
 }
 
+int cli_no_args(const char *cmd, int npos)
+{
+    if (npos == 0)
+        return 0;
+    cli_error(cmd, tr("không nhận tham số vị trí", "takes no positional arguments"));
+    return EXIT_USAGE;
+}
+
+int cli_format(const char *cmd, const char *fmt, const char *choices)
+{
+    size_t n = strlen(fmt);
+    for (const char *p = choices; n && *p;) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        if (len == n && strncmp(p, fmt, n) == 0)
+            return 0;
+        p += len + (bar != NULL);
+    }
+    fprintf(stderr, tr("chitieu %s: --format cần một trong %s (không phải '%s')\n",
+                       "chitieu %s: --format takes one of %s (not '%s')\n"), cmd, choices, fmt);
+    return EXIT_USAGE;
+}
+
 int cli_parse(int argc, char **argv, const cli_opt *opts, int *npos, int *help)
 {
     int np = 0, only_pos = 0;

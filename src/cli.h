@@ -31,6 +31,11 @@ typedef struct cli_opt {
  * compacted into argv[1..*npos]; "--help"/"-h" sets *help.  Prints a clear message and
  * returns EXIT_USAGE for an unknown option or a missing value, else 0. */
 int cli_parse(int argc, char **argv, const cli_opt *opts, int *npos, int *help);
+/* Prints a usage error and returns EXIT_USAGE when npos > 0, else returns 0. */
+int cli_no_args(const char *cmd, int npos);
+/* Returns 0 when fmt is one of the '|'-separated choices ("md|html|json"), else prints a usage
+ * error naming them and returns EXIT_USAGE. */
+int cli_format(const char *cmd, const char *fmt, const char *choices);
 /* Prints "chitieu CMD: message" to stderr. */
 void cli_error(const char *cmd, const char *msg);
 /* Opens the store at --db (or default) and loads its model; on failure prints and returns -1. */

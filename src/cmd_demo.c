@@ -28,10 +28,8 @@ int cmd_demo(int argc, char **argv)
                 "Refuses to overwrite an existing database unless --force is given."));
         return EXIT_OK;
     }
-    if (npos) {
-        cli_error("demo", tr("không nhận tham số vị trí", "takes no positional arguments"));
-        return EXIT_USAGE;
-    }
+    if ((rc = cli_no_args("demo", npos)) != 0)
+        return rc;
     const char *path = store_default_path(db);
     if (access(path, F_OK) == 0) {
         if (!force) {

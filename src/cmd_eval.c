@@ -52,14 +52,8 @@ int cmd_eval(int argc, char **argv)
                 "Periods: 2022, 2022S1, 2022Q2, 2022-05, 2020-2025 (term), 2020-2022 (mid-term)."));
         return EXIT_OK;
     }
-    if (npos) {
-        cli_error("eval", tr("không nhận tham số vị trí", "takes no positional arguments"));
-        return EXIT_USAGE;
-    }
-    if (strcmp(fmt, "text") && strcmp(fmt, "json") && strcmp(fmt, "csv")) {
-        cli_error("eval", tr("--format cần text, json hoặc csv", "--format takes text, json or csv"));
-        return EXIT_USAGE;
-    }
+    if ((rc = cli_no_args("eval", npos)) != 0 || (rc = cli_format("eval", fmt, "text|json|csv")) != 0)
+        return rc;
     store *s;
     model *m;
     if (cli_open("eval", db, &s, &m) != 0)

@@ -17,10 +17,8 @@ int cmd_init(int argc, char **argv)
                 "Usage: chitieu init [--db FILE]\nCreates the database (an existing one keeps its data)."));
         return EXIT_OK;
     }
-    if (npos) {
-        cli_error("init", tr("không nhận tham số vị trí", "takes no positional arguments"));
-        return EXIT_USAGE;
-    }
+    if ((rc = cli_no_args("init", npos)) != 0)
+        return rc;
     store *s;
     err_t e;
     if (store_open(store_default_path(db), 1, &s, &e) != 0) {

@@ -21,15 +21,9 @@ static int parse_common(int argc, char **argv, const char **db, const char **fmt
         puts(tr(usage_vi, usage_en));
         return 0;
     }
-    if (npos) {
-        cli_error(argv[0], tr("không nhận tham số vị trí", "takes no positional arguments"));
-        return EXIT_USAGE;
-    }
-    if (strcmp(*fmt, "text") && strcmp(*fmt, "json") && strcmp(*fmt, "csv")) {
-        cli_error(argv[0], tr("--format cần text, json hoặc csv", "--format takes text, json or csv"));
-        return EXIT_USAGE;
-    }
-    return 0;
+    if ((rc = cli_no_args(argv[0], npos)) != 0)
+        return rc;
+    return cli_format(argv[0], *fmt, "text|json|csv");
 }
 
 static void date_text(char *out, size_t n, int ymd)

@@ -24,14 +24,8 @@ int cmd_report(int argc, char **argv)
                 "indicators, and the units below ranked. html is one printable A4 page."));
         return EXIT_OK;
     }
-    if (npos) {
-        cli_error("report", tr("không nhận tham số vị trí", "takes no positional arguments"));
-        return EXIT_USAGE;
-    }
-    if (strcmp(fmt, "md") && strcmp(fmt, "html") && strcmp(fmt, "json")) {
-        cli_error("report", tr("--format cần md, html hoặc json", "--format takes md, html or json"));
-        return EXIT_USAGE;
-    }
+    if ((rc = cli_no_args("report", npos)) != 0 || (rc = cli_format("report", fmt, "md|html|json")) != 0)
+        return rc;
     store *s;
     model *m;
     if (cli_open("report", db, &s, &m) != 0)

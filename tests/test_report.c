@@ -49,6 +49,12 @@ static void test_cli_parse(void **state)
     assert_int_equal(cli_parse(2, argv4, opts, &npos, &help), EXIT_USAGE);
     char *argv5[] = { "x", "--dry-run=1", NULL };
     assert_int_equal(cli_parse(2, argv5, opts, &npos, &help), EXIT_USAGE);
+    assert_int_equal(cli_format("x", "html", "md|html|json"), 0);
+    assert_int_equal(cli_format("x", "json", "md|html|json"), 0);
+    assert_int_equal(cli_format("x", "htm", "md|html|json"), EXIT_USAGE);
+    assert_int_equal(cli_format("x", "", "md|html|json"), EXIT_USAGE);
+    assert_int_equal(cli_no_args("x", 0), 0);
+    assert_int_equal(cli_no_args("x", 1), EXIT_USAGE);
 }
 
 static model *small_model(void)
