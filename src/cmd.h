@@ -11,6 +11,8 @@ int cmd_eval(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_history(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_template(int argc, char **argv);
 
 struct import_stats;
 /* Prints what an import did (or would do); shared by import and demo. */

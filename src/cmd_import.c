@@ -1,17 +1,19 @@
 /* cmd_import.c - `chitieu import FILE...`: all files in one transaction (see import.h). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "cmd.h"
 #include "import.h"
+#include "xlsx_read.h"
 
 
 void cmd_import_summary(const struct import_stats *st, int dry_run)
 {
-    static const char *const vi[IK_COUNT] = { "", "đơn vị", "chỉ tiêu", "nhiệm kỳ", "kế hoạch", "số liệu" };
-    static const char *const en[IK_COUNT] = { "", "units", "indicators", "terms", "targets", "values" };
+    static const char *const vi[IK_COUNT] = { "", "đơn vị", "chỉ tiêu", "nhiệm kỳ", "kế hoạch", "số liệu", "" };
+    static const char *const en[IK_COUNT] = { "", "units", "indicators", "terms", "targets", "values", "" };
     printf("%s\n", dry_run ? tr("Kiểm tra xong, không ghi gì (--dry-run):", "Checked, nothing written (--dry-run):")
                            : tr("Đã nhập:", "Imported:"));
     for (int k = 1; k < IK_COUNT; k++)
@@ -50,23 +52,74 @@ int cmd_import(int argc, char **argv)
     store *s = NULL;
     model *m = NULL;
     buf *data = calloc((size_t)npos, sizeof *data);
-    import_source *src = calloc((size_t)npos, sizeof *src);
+    import_source *src = NULL;
+    int nsrc = 0, capsrc = npos;
+    buf names = BUF_INIT;          /* "file [sheet]" names, NUL-separated, offsets in src */
+    buf *sheets_csv = NULL;        /* one CSV text per imported sheet */
+    int nsheets = 0;
     buf errors = BUF_INIT;
     import_stats st;
     err_t e;
     rc = EXIT_FAIL;
-    if (data == NULL || src == NULL)
+    if (data == NULL)
         goto cleanup;
+    /* An .xlsx file contributes every sheet whose header row is a known kind (found in its
+     * first 50 rows); the sheet goes to import as CSV text named "file [sheet]". */
     for (int i = 0; i < npos; i++) {
         buf_init(&data[i], 0);
         if (cli_read_file("import", argv[i + 1], &data[i]) != 0)
             goto cleanup;
-        src[i] = (import_source){ argv[i + 1], buf_str(&data[i]), data[i].len };
+        if (!xlsx_is_zip(buf_str(&data[i]), data[i].len))
+            continue;
+        xlsx_sheet *sh;
+        int n, used = 0;
+        if (xlsx_read(buf_str(&data[i]), data[i].len, &sh, &n, &e) != 0) {
+            fprintf(stderr, "chitieu import: %s: %s\n", argv[i + 1], e.msg);
+            goto cleanup;
+        }
+        buf *grown = realloc(sheets_csv, ((size_t)nsheets + (size_t)n + 1) * sizeof *grown);
+        if (grown == NULL) {
+            xlsx_free(sh, n);
+            goto cleanup;
+        }
+        sheets_csv = grown;
+        for (int k = 0; k < n; k++) {
+            buf_init(&sheets_csv[nsheets], 0);
+            if (xlsx_sheet_csv(&sh[k], import_is_header, &sheets_csv[nsheets]) == 1) {
+                buf_printf(&names, "%s [%s]%c", argv[i + 1], sh[k].name, '\0');
+                nsheets++;
+                used++;
+            } else {
+                buf_free(&sheets_csv[nsheets]);
+            }
+        }
+        xlsx_free(sh, n);
+        if (used == 0) {
+            fprintf(stderr, tr("chitieu import: %s: không có trang nào có dòng tiêu đề của một loại tệp đã biết "
+                               "(xem docs/formats.md)\n",
+                               "chitieu import: %s: no sheet has the header row of a known kind of file "
+                               "(see docs/formats.md)\n"), argv[i + 1]);
+            goto cleanup;
+        }
+        buf_free(&data[i]); /* the zip bytes are no longer needed */
+        buf_init(&data[i], 0);
+        capsrc += used;
+    }
+    src = calloc((size_t)capsrc + 1, sizeof *src);
+    if (src == NULL)
+        goto cleanup;
+    for (int i = 0; i < npos; i++)
+        if (data[i].len)
+            src[nsrc++] = (import_source){ argv[i + 1], buf_str(&data[i]), data[i].len };
+    for (int k = 0, off = 0; k < nsheets; k++) {
+        const char *name = buf_str(&names) + off;
+        off += (int)strlen(name) + 1;
+        src[nsrc++] = (import_source){ name, buf_str(&sheets_csv[k]), sheets_csv[k].len };
     }
     if (cli_open("import", db, &s, &m) != 0)
         goto cleanup;
     import_opts o = { .dry_run = dry, .who = who, .progress = isatty(2) };
-    if (import_run(s, m, src, npos, &o, &st, &errors, &e) != 0) {
+    if (import_run(s, m, src, nsrc, &o, &st, &errors, &e) != 0) {
         fputs(buf_str(&errors), stderr);
         cli_error("import", e.msg);
         goto cleanup;
@@ -76,6 +129,10 @@ int cmd_import(int argc, char **argv)
 cleanup:
     for (int i = 0; data && i < npos; i++)
         buf_free(&data[i]);
+    for (int k = 0; k < nsheets; k++)
+        buf_free(&sheets_csv[k]);
+    free(sheets_csv);
+    buf_free(&names);
     free(data);
     free(src);
     buf_free(&errors);

@@ -40,10 +40,14 @@ static const colspec kind_cols[IK_COUNT][MAXCOLS] = {
     [IK_TARGETS] = { { "indicator", 1 }, { "unit", 1 }, { "period", 1 }, { "target", 1 } },
     [IK_VALUES] = { { "indicator", 1 }, { "unit", 1 }, { "period", 1 }, { "value", 1 },
                     { "comment", 0 } },
+    /* must match xlsx_template_columns in xlsx_out.c */
+    [IK_TEMPLATE] = { { "indicator", 1 }, { "unit", 1 }, { "period", 1 }, { "no", 1 }, { "name", 1 },
+                      { "measure", 1 }, { "target", 1 }, { "previous", 1 }, { "value", 1 },
+                      { "comment", 1 } },
 };
 
 static const char *const kind_names[IK_COUNT] = { "?", "units", "indicators", "terms", "targets",
-                                                  "values" };
+                                                  "values", "template" };
 
 const char *import_kind_name(int kind)
 {
@@ -57,6 +61,8 @@ static int col_index(int kind, const char *name)
             return i;
     return -1;
 }
+
+int import_is_header(const char *const *cells, size_t n) { return import_kind_of(cells, n) != IK_UNKNOWN; }
 
 int import_kind_of(const char *const *names, size_t n)
 {
@@ -659,19 +665,31 @@ static void do_source(run *r, int si, int kind, int *ord)
         return;
     }
     int rc = csv_next(cr, &rec, &e);
+    long header_row = rc == 1 ? rec.row : 0;
     if (rc == 1)
         header_cols(r, &rec, kind, &c);
+    int counted = kind;
+    if (kind == IK_TEMPLATE) { /* a filled template is a values file with more columns */
+        cols t = c;
+        for (int i = 0; i < MAXCOLS; i++)
+            c.map[i] = -1;
+        c.map[0] = t.map[0], c.map[1] = t.map[1], c.map[2] = t.map[2];
+        c.map[3] = t.map[8], c.map[4] = t.map[9];
+        counted = IK_VALUES;
+    }
     enum vn_dec hint = csv_separator(cr) == ';' ? VN_DEC_COMMA : VN_DEC_AUTO;
     while (rc == 1 && (rc = csv_next(cr, &rec, &e)) == 1) {
         r->cur_row = rec.row;
         if (rec.nfields == 1 && rec.len[0] == 0)
             continue;
+        if (kind == IK_TEMPLATE && (rec.row == header_row + 1 || field(&rec, &c, 3)[0] == '\0'))
+            continue; /* the template's visible header row, or a row left empty */
         n++;
         switch (kind) {
         case IK_UNITS: do_unit(r, &rec, &c); break;
         case IK_INDICATORS: do_indicator(r, &rec, &c, (*ord)++); break;
         case IK_TERMS: do_term(r, &rec, &c); break;
-        default: do_cell(r, &rec, &c, kind, hint); break;
+        default: do_cell(r, &rec, &c, counted, hint); break;
         }
         progress(r, kind, n, 0);
         if (r->st->errors > r->max_errors * 10)
@@ -679,7 +697,7 @@ static void do_source(run *r, int si, int kind, int *ord)
     }
     if (rc < 0)
         row_error(r, 0, 0, NULL, NULL, "%s", e.msg);
-    r->st->rows[kind] += n;
+    r->st->rows[counted] += n;
     if (n >= 100000)
         progress(r, kind, n, 1);
     csv_close(cr);
@@ -741,11 +759,11 @@ int import_run(store *s, model *m, const import_source *src, int nsrc, const imp
     /* Size the tables once from the line counts, instead of growing them row by row. */
     size_t lines[IK_COUNT] = { 0 };
     for (int i = 0; i < nsrc; i++)
-        if (kinds[i] == IK_TARGETS || kinds[i] == IK_VALUES)
+        if (kinds[i] == IK_TARGETS || kinds[i] == IK_VALUES || kinds[i] == IK_TEMPLATE)
             for (const char *p = src[i].data, *end = p + src[i].len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
                 lines[kinds[i]]++;
-    size_t cells = lines[IK_TARGETS] + lines[IK_VALUES];
-    if (model_reserve(m, lines[IK_VALUES], lines[IK_TARGETS]) != 0 ||
+    size_t cells = lines[IK_TARGETS] + lines[IK_VALUES] + lines[IK_TEMPLATE];
+    if (model_reserve(m, lines[IK_VALUES] + lines[IK_TEMPLATE], lines[IK_TARGETS]) != 0 ||
         (cells && (r.changes = malloc(cells * sizeof *r.changes)) == NULL)) {
         err_set(e, "out of memory");
         goto cleanup;

@@ -17,7 +17,9 @@
 #include "model.h"
 #include "store.h"
 
-enum import_kind { IK_UNKNOWN = 0, IK_UNITS, IK_INDICATORS, IK_TERMS, IK_TARGETS, IK_VALUES, IK_COUNT };
+/* IK_TEMPLATE is the data-entry workbook of `chitieu template` (xlsx_out.h); its rows count as values. */
+enum import_kind { IK_UNKNOWN = 0, IK_UNITS, IK_INDICATORS, IK_TERMS, IK_TARGETS, IK_VALUES, IK_TEMPLATE,
+                   IK_COUNT };
 
 typedef struct import_source {
     const char *name;   /* shown in messages, e.g. the file path */
@@ -45,6 +47,8 @@ int import_run(store *s, model *m, const import_source *src, int nsrc, const imp
                import_stats *st, buf *errors, err_t *e);
 /* The kind of file whose header row is given (fields as parsed), or IK_UNKNOWN. */
 int import_kind_of(const char *const *names, size_t n);
+/* 1 if the cells are the header row of a known kind (for finding it inside a spreadsheet). */
+int import_is_header(const char *const *cells, size_t n);
 /* Name of a kind ("units", "indicators", ...). */
 const char *import_kind_name(int kind);
 

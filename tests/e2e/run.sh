@@ -31,7 +31,7 @@ golden() {
 }
 
 # --- help and usage ---------------------------------------------------------------
-for c in init import units indicators eval report history demo; do
+for c in init import units indicators eval report export template history demo; do
   expect_rc 0 "$BIN" "$c" --help
   has "$T/out" "chitieu $c"
 done
@@ -103,6 +103,20 @@ has "$T/out" "1 dòng: 0 mới, 1 thay đổi"
 expect_rc 0 "$BIN" history --indicator thu_ns --unit huyen-a --period 2022
 has "$T/out" "can-bo-a"
 has "$T/out" "1.151"
+
+# --- Excel: template round trip, export -------------------------------------------------
+expect_rc 0 "$BIN" template --unit huyen-a --period 2022 -o "$T/t.xlsx"
+has "$T/err" "Đã ghi"
+expect_rc 0 "$BIN" import "$T/t.xlsx"
+has "$T/out" "5 dòng: 0 mới, 0 thay đổi, 5 không đổi"   # ket_nap is rolled up from the communes: left empty
+expect_rc 0 "$BIN" export --unit tinh --period 2022 -o "$T/e.xlsx"
+expect_rc 1 "$BIN" import "$T/e.xlsx"
+has "$T/err" "không có trang nào có dòng tiêu đề"
+expect_rc 2 "$BIN" export --unit tinh --period 2022 --format ods -o "$T/e.ods"
+expect_rc 2 "$BIN" template --unit tinh --period 2022
+printf 'PK\003\004broken' > "$T/broken.xlsx"
+expect_rc 1 "$BIN" import "$T/broken.xlsx"
+has "$T/err" "không phải tệp xlsx hợp lệ"
 
 # --- reports ----------------------------------------------------------------------------
 expect_rc 0 "$BIN" report --unit huyen-a --period 2022

@@ -1,0 +1,42 @@
+/* xlsx_read.h - reading .xlsx workbooks (libzip + expat) into plain rows of text.
+ *
+ * xlsx_read() opens a workbook held in memory and returns every worksheet as rows of cell
+ * texts: shared and inline strings as text, numbers and booleans as written in the file
+ * ("1234.5", "1"), formulas as their cached values, dates as their serial numbers.  The
+ * caller owns the result (xlsx_free).  Hostile files are bounded: at most 64 MiB per part and
+ * 256 MiB in all uncompressed, a compression ratio of 200 for large parts, 1,048,576 rows and
+ * 16,384 columns per sheet, 64 sheets; DTDs and entities are refused (no entity expansion).
+ */
+#ifndef CHITIEU_XLSX_READ_H
+#define CHITIEU_XLSX_READ_H
+
+#include <stddef.h>
+#include "buf.h"
+#include "err.h"
+
+typedef struct xlsx_row {
+    long r;             /* 1-based row number in the sheet */
+    size_t n;           /* cells (columns A.. up to the last non-empty one) */
+    char **cell;        /* texts, "" for empty; owned */
+} xlsx_row;
+
+typedef struct xlsx_sheet {
+    char *name;
+    xlsx_row *rows;     /* in row order */
+    size_t nrows;
+} xlsx_sheet;
+
+/* 1 if the bytes start like a zip archive (an .xlsx file). */
+int xlsx_is_zip(const char *data, size_t len);
+/* Reads every worksheet; on success *sheets (caller frees with xlsx_free) and *n are set. */
+int xlsx_read(const char *data, size_t len, xlsx_sheet **sheets, int *n, err_t *e);
+/* Frees what xlsx_read returned. */
+void xlsx_free(xlsx_sheet *sheets, int n);
+/* Writes the sheet as CSV text from its header row on: the header is the first of the first 50
+ * rows for which is_header(cells, n) is true (trailing empty cells dropped); earlier rows become
+ * blank lines so CSV row numbers stay sheet row numbers.  Returns 1 when written, 0 when no row
+ * is a header, -1 on OOM. */
+int xlsx_sheet_csv(const xlsx_sheet *sh, int (*is_header)(const char *const *cells, size_t n),
+                   buf *out);
+
+#endif

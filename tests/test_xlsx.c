@@ -1,0 +1,276 @@
+/* test_xlsx.c - Excel in and out: the template round trip (write, fill as a spreadsheet program
+ * would, read back, import), the export workbook, and hostile archives (broken zip, DTD with
+ * entities, zip bomb) refused with a clear error. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zip.h>
+#include <cmocka.h>
+
+#include "import.h"
+#include "store.h"
+#include "xlsx_out.h"
+#include "xlsx_read.h"
+
+static char dbpath[64], xpath[64];
+
+static const char units_csv[] = "code,name,parent,type\nt,Tỉnh,,Tỉnh ủy\nh,Huyện ủy Ân Thi,t,Huyện ủy\n";
+static const char inds_csv[] = "code,name,unit,decimals,formula\nthu,Thu ngân sách,tỷ đồng,1,\n"
+                               "ngheo,\"Tỷ lệ hộ nghèo, cuối năm\",%,2,\nty_le,Tỷ lệ,%,2,thu / 10\n";
+static const char data_csv[] = "indicator,unit,period,target\nthu,h,2023,1100\nngheo,h,2023,2.5\n";
+static const char vals_csv[] = "indicator,unit,period,value\nthu,h,2022,900\n";
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dbpath, sizeof dbpath, "/tmp/chitieu-xlsx-%ld.db", (long)getpid());
+    snprintf(xpath, sizeof xpath, "/tmp/chitieu-xlsx-%ld.xlsx", (long)getpid());
+    remove(dbpath);
+    store *s;
+    model *m = model_new();
+    err_t e;
+    buf errs = BUF_INIT;
+    import_stats st;
+    import_source src[] = { { "u.csv", units_csv, sizeof units_csv - 1 }, { "i.csv", inds_csv, sizeof inds_csv - 1 },
+                            { "t.csv", data_csv, sizeof data_csv - 1 }, { "v.csv", vals_csv, sizeof vals_csv - 1 } };
+    import_opts o = { .who = "test" };
+    assert_int_equal(store_open(dbpath, 1, &s, &e), 0);
+    assert_int_equal(import_run(s, m, src, 4, &o, &st, &errs, &e), 0);
+    store_close(s);
+    model_free(m);
+    buf_free(&errs);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char side[80];
+    remove(dbpath);
+    snprintf(side, sizeof side, "%s-wal", dbpath);
+    remove(side);
+    snprintf(side, sizeof side, "%s-shm", dbpath);
+    remove(side);
+    remove(xpath);
+    return 0;
+}
+
+static model *load(void)
+{
+    store *s;
+    model *m = model_new();
+    err_t e;
+    assert_int_equal(store_open(dbpath, 0, &s, &e), 0);
+    assert_int_equal(store_load(s, m, &e), 0);
+    store_close(s);
+    return m;
+}
+
+static void read_file(const char *path, buf *b)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        buf_add(b, chunk, n);
+    fclose(f);
+}
+
+/* Replaces, in the zip at path, part `name` with `text` (as a spreadsheet program saving). */
+static void replace_part(const char *path, const char *name, const char *text)
+{
+    int err;
+    zip_t *z = zip_open(path, 0, &err);
+    assert_non_null(z);
+    char *copy = strdup(text);
+    zip_source_t *src = zip_source_buffer(z, copy, strlen(copy), 1);
+    assert_non_null(src);
+    zip_int64_t idx = zip_name_locate(z, name, 0);
+    if (idx >= 0)
+        assert_int_equal(zip_file_replace(z, (zip_uint64_t)idx, src, 0), 0);
+    else
+        assert_true(zip_file_add(z, name, src, 0) >= 0);
+    assert_int_equal(zip_close(z), 0);
+}
+
+static char *read_part(const char *path, const char *name)
+{
+    int err;
+    zip_t *z = zip_open(path, ZIP_RDONLY, &err);
+    assert_non_null(z);
+    zip_stat_t st;
+    assert_int_equal(zip_stat(z, name, 0, &st), 0);
+    char *p = calloc(1, st.size + 1);
+    zip_file_t *f = zip_fopen(z, name, 0);
+    assert_int_equal(zip_fread(f, p, st.size), (zip_int64_t)st.size);
+    zip_fclose(f);
+    zip_close(z);
+    return p;
+}
+
+/* Fills the value cell (column I) of the template's first two data rows. */
+static char *fill(const char *xml)
+{
+    buf b = BUF_INIT;
+    const char *p = xml;
+    int filled = 0;
+    const char *vals[2] = { "1234.5", "1.75" };
+    for (;;) {
+        const char *c = strstr(p, "<c r=\"I");
+        if (c == NULL || filled == 2) {
+            buf_adds(&b, p);
+            break;
+        }
+        int row = atoi(c + 7);
+        const char *end = strstr(c, "/>");
+        if (row < 6 || end == NULL || end - c > 40) { /* header rows, or a cell with content */
+            buf_add(&b, p, (size_t)(c - p) + 1);
+            p = c + 1;
+            continue;
+        }
+        buf_add(&b, p, (size_t)(end - p));
+        buf_printf(&b, "><v>%s</v></c>", vals[filled++]);
+        p = end + 2;
+    }
+    return buf_steal(&b);
+}
+
+static void test_template_round_trip(void **state)
+{
+    (void)state;
+    model *m = load();
+    int rows = 0;
+    err_t e;
+    period_t y;
+    period_parse("2023", 4, &y);
+    assert_int_equal(xlsx_template(m, model_unit_find(m, "h"), y, xpath, &rows, &e), 0);
+    assert_int_equal(rows, 2); /* thu and ngheo; the formula ty_le is never entered */
+    model_free(m);
+
+    /* Read back as written: the hidden header is found, nothing filled yet. */
+    buf b = BUF_INIT, csv = BUF_INIT;
+    read_file(xpath, &b);
+    xlsx_sheet *sh;
+    int n;
+    assert_int_equal(xlsx_read(buf_str(&b), b.len, &sh, &n, &e), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(sh[0].name, "Nhập số liệu");
+    assert_int_equal(xlsx_sheet_csv(&sh[0], import_is_header, &csv), 1);
+    assert_non_null(strstr(buf_str(&csv), "\n\n\nindicator,unit,period,no,name,measure,target,previous,value,comment\n"));
+    assert_non_null(strstr(buf_str(&csv), "ngheo,h,2023,2,\"Tỷ lệ hộ nghèo, cuối năm\",%,2.5"));
+    xlsx_free(sh, n);
+
+    /* Fill two values as a spreadsheet program would, then import the sheet. */
+    char *xml = read_part(xpath, "xl/worksheets/sheet1.xml");
+    char *filled = fill(xml);
+    replace_part(xpath, "xl/worksheets/sheet1.xml", filled);
+    free(xml);
+    free(filled);
+    buf_reset(&b);
+    buf_reset(&csv);
+    read_file(xpath, &b);
+    assert_int_equal(xlsx_read(buf_str(&b), b.len, &sh, &n, &e), 0);
+    assert_int_equal(xlsx_sheet_csv(&sh[0], import_is_header, &csv), 1);
+    xlsx_free(sh, n);
+    store *s;
+    m = model_new();
+    assert_int_equal(store_open(dbpath, 0, &s, &e), 0);
+    assert_int_equal(store_load(s, m, &e), 0);
+    import_source src = { "t.xlsx [Nhập số liệu]", buf_str(&csv), csv.len };
+    import_opts o = { .who = "test" };
+    import_stats st;
+    buf errs = BUF_INIT;
+    int rc = import_run(s, m, &src, 1, &o, &st, &errs, &e);
+    if (rc != 0)
+        fail_msg("%s%s", buf_str(&errs), e.msg);
+    assert_int_equal(st.added[IK_VALUES], 2);
+    store_close(s);
+    model_free(m);
+    m = load();
+    assert_true(model_value(m, model_ind_find(m, "thu"), model_unit_find(m, "h"), y)->v == 1234.5);
+    assert_true(model_value(m, model_ind_find(m, "ngheo"), model_unit_find(m, "h"), y)->v == 1.75);
+    model_free(m);
+    buf_free(&b);
+    buf_free(&csv);
+    buf_free(&errs);
+}
+
+static void test_export(void **state)
+{
+    (void)state;
+    model *m = load();
+    err_t e;
+    period_t y;
+    period_parse("2023", 4, &y);
+    assert_int_equal(xlsx_export(m, model_unit_find(m, "t"), y, xpath, &e), 0);
+    model_free(m);
+    buf b = BUF_INIT;
+    read_file(xpath, &b);
+    xlsx_sheet *sh;
+    int n;
+    assert_int_equal(xlsx_read(buf_str(&b), b.len, &sh, &n, &e), 0);
+    assert_true(n >= 2);
+    assert_string_equal(sh[0].name, "Tổng hợp");
+    /* the summary's first data row: total, 2 targets of the child */
+    int found = 0;
+    for (int k = 1; k < n; k++)
+        for (size_t r = 0; r < sh[k].nrows; r++)
+            if (sh[k].rows[r].n > 1 && strcmp(sh[k].rows[r].cell[0], "thu") == 0)
+                found = 1;
+    assert_true(found);
+    xlsx_free(sh, n);
+    buf_free(&b);
+}
+
+static void test_hostile(void **state)
+{
+    (void)state;
+    err_t e;
+    xlsx_sheet *sh;
+    int n;
+    static const char junk[] = "PK\x03\x04 this is not a zip archive at all";
+    assert_int_equal(xlsx_read(junk, sizeof junk - 1, &sh, &n, &e), -1);
+    assert_non_null(strstr(e.msg, "zip"));
+
+    /* A workbook.xml with an entity definition (billion laughs) is refused, not expanded. */
+    model *m = load();
+    period_t y;
+    period_parse("2023", 4, &y);
+    assert_int_equal(xlsx_template(m, model_unit_find(m, "h"), y, xpath, &n, &e), 0);
+    model_free(m);
+    replace_part(xpath, "xl/workbook.xml",
+                 "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;\">]>"
+                 "<workbook><sheets><sheet name=\"&lol2;\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>");
+    buf b = BUF_INIT;
+    read_file(xpath, &b);
+    assert_int_equal(xlsx_read(buf_str(&b), b.len, &sh, &n, &e), -1);
+    assert_non_null(strstr(e.msg, "DTD"));
+
+    /* A part that inflates past the limit is refused before it is read. */
+    char *zeros = calloc(1, (size_t)70 << 20);
+    memset(zeros, '<', (size_t)70 << 20);
+    zeros[((size_t)70 << 20) - 1] = '\0';
+    replace_part(xpath, "xl/sharedStrings.xml", zeros);
+    free(zeros);
+    buf_reset(&b);
+    read_file(xpath, &b);
+    assert_int_equal(xlsx_read(buf_str(&b), b.len, &sh, &n, &e), -1);
+    buf_free(&b);
+}
+
+int main(void)
+{
+    lang_set(LANG_VI);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_template_round_trip),
+        cmocka_unit_test(test_export),
+        cmocka_unit_test(test_hostile),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
