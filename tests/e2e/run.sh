@@ -135,7 +135,17 @@ expect_rc 0 "$BIN" report --unit huyen-a --period 2022 --format json
 has "$T/out" '"title": "Báo cáo kết quả thực hiện các chỉ tiêu Năm 2022"'
 expect_rc 0 "$BIN" report --unit tinh --period 2022
 has "$T/out" "III. Xếp hạng các đơn vị trực thuộc"
+expect_rc 0 "$BIN" report --unit huyen-a --period 2022 --format docx -o "$T/r.docx"
+expect_rc 0 "$BIN" report --unit tinh --period 2022 --format docx --style state -o "$T/s.docx"
 expect_rc 2 "$BIN" report --unit huyen-a --period 2022 --format docx
+expect_rc 2 "$BIN" report --unit huyen-a --period 2022 --format docx --style royal -o "$T/x.docx"
+# LibreOffice opens the Word file and lays it out (a broken OOXML file fails to convert)
+expect_rc 0 "$BIN" report --unit tinh --period 2022 --format pdf -o "$T/r.pdf"
+pdftotext "$T/r.pdf" "$T/r.txt" 2>/dev/null
+has "$T/r.txt" "ĐẢNG CỘNG SẢN VIỆT NAM"
+has "$T/r.txt" "BÁO CÁO"
+if [ "$(pdfinfo "$T/r.pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')" -ge 1 ] 2>/dev/null; then ok; else bad "r.pdf has no pages"; fi
+expect_rc 2 "$BIN" report --unit huyen-a --period 2022 --format odt
 
 # --- HTML escaping of user text ----------------------------------------------------------
 printf 'code,name,parent,type\nxss,<script>alert(1)</script> & "q",tinh,Huyện ủy\n' > "$T/xss.csv"

@@ -1,0 +1,430 @@
+/* docx.c - Word review reports (see docx.h).
+ *
+ * Data flow: the report's JSON document -> WordprocessingML text built in bufs (every piece
+ * of text escaped by html_text, which is XML-safe) -> parts added to a zip with libzip, which
+ * takes ownership of each part's bytes -> zip_close writes a temporary file -> rename.
+ * Sizes are in twentieths of a point (twips) and half-points, as OOXML wants them.
+ */
+#include "docx.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <zip.h>
+
+#include "buf.h"
+#include "html.h"
+#include "report.h"
+#include "vn.h"
+
+#define X(b, s) html_str((b), (s)) /* XML text: html_text escapes & < > " ' and drops controls */
+
+enum { AL_LEFT, AL_CENTER, AL_RIGHT, AL_BOTH };
+enum { F_BOLD = 1, F_ITALIC = 2, F_UNDER = 4, F_INDENT = 8, F_KEEP = 16 };
+
+static const char *const align_name[] = { "left", "center", "right", "both" };
+
+/* One paragraph with one run: size in points, flags F_*, space after in points. */
+static void para(buf *b, const char *text, int align, int size, int flags, int after)
+{
+    buf_printf(b, "<w:p><w:pPr>%s<w:spacing w:before=\"0\" w:after=\"%d\"/>%s<w:jc w:val=\"%s\"/></w:pPr>",
+               flags & F_KEEP ? "<w:keepNext/>" : "", after * 20,
+               flags & F_INDENT ? "<w:ind w:firstLine=\"567\"/>" : "", align_name[align]);
+    if (text && *text) {
+        buf_printf(b, "<w:r><w:rPr>%s%s%s<w:sz w:val=\"%d\"/><w:szCs w:val=\"%d\"/></w:rPr><w:t xml:space=\"preserve\">",
+                   flags & F_BOLD ? "<w:b/>" : "", flags & F_ITALIC ? "<w:i/>" : "",
+                   flags & F_UNDER ? "<w:u w:val=\"single\"/>" : "", size * 2, size * 2);
+        X(b, text);
+        buf_adds(b, "</w:t></w:r>");
+    }
+    buf_adds(b, "</w:p>");
+}
+
+/* Upper case of UTF-8 Vietnamese text (via the composed forms' simple case mapping). */
+static void upper(const char *s, buf *out)
+{
+    /* Vietnamese letters are in Latin-1 Supplement, Latin Extended-A/B and Extended Additional;
+     * for these, upper case is the code point minus one (odd/even pairs) or the ASCII rule. */
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned cp, n;
+        if (*p < 0x80) { cp = *p; n = 1; }
+        else if ((*p & 0xE0) == 0xC0) { cp = ((p[0] & 0x1Fu) << 6) | (p[1] & 0x3Fu); n = 2; }
+        else if ((*p & 0xF0) == 0xE0) { cp = ((p[0] & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu); n = 3; }
+        else { buf_addc(out, (char)*p++); continue; }
+        unsigned u = cp;
+        if (cp >= 'a' && cp <= 'z') u = cp - 32;
+        else if (cp >= 0xE0 && cp <= 0xFE && cp != 0xF7) u = cp - 32;
+        else if (cp == 0x111 || cp == 0x103 || cp == 0x129 || cp == 0x169 || cp == 0x1A1 || cp == 0x1B0) u = cp - 1;
+        else if (cp >= 0x1EA0 && cp <= 0x1EF9 && (cp & 1)) u = cp - 1;
+        if (u < 0x80) buf_addc(out, (char)u);
+        else if (u < 0x800) { buf_addc(out, (char)(0xC0 | (u >> 6))); buf_addc(out, (char)(0x80 | (u & 0x3F))); }
+        else { buf_addc(out, (char)(0xE0 | (u >> 12))); buf_addc(out, (char)(0x80 | ((u >> 6) & 0x3F))); buf_addc(out, (char)(0x80 | (u & 0x3F))); }
+        p += n;
+    }
+}
+
+static const char *jstr(const json_t *o, const char *k)
+{
+    const char *s = json_string_value(json_object_get(o, k));
+    return s ? s : "";
+}
+
+/* A table cell with one paragraph. */
+static void cell(buf *b, int width, const char *text, int align, int flags, int shade)
+{
+    buf_printf(b, "<w:tc><w:tcPr><w:tcW w:w=\"%d\" w:type=\"dxa\"/>%s<w:vAlign w:val=\"center\"/></w:tcPr>",
+               width, shade ? "<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"E7ECF3\"/>" : "");
+    para(b, text, align, 12, flags, 0);
+    buf_adds(b, "</w:tc>");
+}
+
+static void table_open(buf *b, const int *w, int n, int borders)
+{
+    buf_adds(b, "<w:tbl><w:tblPr><w:tblW w:w=\"0\" w:type=\"auto\"/><w:jc w:val=\"center\"/>");
+    if (borders)
+        buf_adds(b, "<w:tblBorders><w:top w:val=\"single\" w:sz=\"4\"/><w:left w:val=\"single\" w:sz=\"4\"/>"
+                    "<w:bottom w:val=\"single\" w:sz=\"4\"/><w:right w:val=\"single\" w:sz=\"4\"/>"
+                    "<w:insideH w:val=\"single\" w:sz=\"4\"/><w:insideV w:val=\"single\" w:sz=\"4\"/></w:tblBorders>");
+    buf_adds(b, "<w:tblLayout w:type=\"fixed\"/><w:tblCellMar><w:left w:w=\"70\" w:type=\"dxa\"/>"
+                "<w:right w:w=\"70\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr><w:tblGrid>");
+    for (int i = 0; i < n; i++)
+        buf_printf(b, "<w:gridCol w:w=\"%d\"/>", w[i]);
+    buf_adds(b, "</w:tblGrid>");
+}
+
+/* A header row repeated at the top of every page the table runs onto. */
+static void head_row(buf *b, const int *w, const char *const *titles, int n)
+{
+    buf_adds(b, "<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>");
+    for (int i = 0; i < n; i++)
+        cell(b, w[i], titles[i], AL_CENTER, F_BOLD, 1);
+    buf_adds(b, "</w:tr>");
+}
+
+static void num_text(buf *b, const json_t *o, const char *k, int dec, const char *suffix)
+{
+    buf_reset(b);
+    const json_t *v = json_object_get(o, k);
+    if (json_is_number(v)) {
+        report_num(b, json_number_value(v), dec);
+        buf_adds(b, suffix);
+    } else {
+        buf_adds(b, "–");
+    }
+}
+
+/* The place for the date line: the unit's name without its type ("Quận ủy Cầu Giấy" -> "Cầu Giấy"). */
+static void place_of(const json_t *unit, buf *out)
+{
+    const char *name = jstr(unit, "name"), *type = jstr(unit, "type");
+    size_t tl = strlen(type);
+    if (tl && strncmp(name, type, tl) == 0 && name[tl] == ' ')
+        buf_adds(out, name + tl + 1);
+    else
+        buf_adds(out, name);
+}
+
+/* Document number suffix for the issuing body: Quận ủy -> QU, Huyện ủy -> HU ... */
+static const char *abbrev(const char *type)
+{
+    static const struct { const char *prefix, *ab; } t[] = {
+        { "Quận ủy", "QU" }, { "Huyện ủy", "HU" }, { "Thị ủy", "TU" }, { "Thành ủy", "TU" },
+        { "Tỉnh ủy", "TU" }, { "Đảng ủy", "ĐU" }, { "Chi bộ", "CB" },
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (strncmp(type, t[i].prefix, strlen(t[i].prefix)) == 0)
+            return t[i].ab;
+    return "ĐU";
+}
+
+static void body(const json_t *doc, int style, buf *b)
+{
+    const json_t *unit = json_object_get(doc, "unit"), *parent = json_object_get(doc, "parent");
+    buf t = BUF_INIT, place = BUF_INIT;
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    place_of(unit, &place);
+
+    /* Header block: a borderless two-column table. */
+    static const int hw[2] = { 4200, 5200 };
+    table_open(b, hw, 2, 0);
+    buf_adds(b, "<w:tr><w:tc><w:tcPr><w:tcW w:w=\"4200\" w:type=\"dxa\"/></w:tcPr>");
+    if (style == DOCX_PARTY) {
+        buf_reset(&t);
+        upper(json_is_object(parent) ? jstr(parent, "name") : "", &t);
+        para(b, buf_str(&t), AL_CENTER, 14, 0, 0);
+        buf_reset(&t);
+        upper(jstr(unit, "name"), &t);
+        para(b, buf_str(&t), AL_CENTER, 14, F_BOLD, 0);
+        para(b, "*", AL_CENTER, 14, 0, 0);
+        buf_reset(&t);
+        buf_printf(&t, "Số       -BC/%s", abbrev(jstr(unit, "type")));
+        para(b, buf_str(&t), AL_CENTER, 14, 0, 0);
+    } else {
+        buf_reset(&t);
+        upper(jstr(unit, "name"), &t);
+        para(b, buf_str(&t), AL_CENTER, 13, F_BOLD, 0);
+        para(b, "Số:       /BC-UBND", AL_CENTER, 13, 0, 0);
+    }
+    buf_adds(b, "</w:tc><w:tc><w:tcPr><w:tcW w:w=\"5200\" w:type=\"dxa\"/></w:tcPr>");
+    if (style == DOCX_PARTY) {
+        para(b, "ĐẢNG CỘNG SẢN VIỆT NAM", AL_CENTER, 15, F_BOLD | F_UNDER, 6);
+    } else {
+        para(b, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", AL_CENTER, 13, F_BOLD, 0);
+        para(b, "Độc lập - Tự do - Hạnh phúc", AL_CENTER, 14, F_BOLD | F_UNDER, 6);
+    }
+    buf_reset(&t);
+    buf_printf(&t, "%s, ngày %d tháng %d năm %d", buf_str(&place), tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
+    para(b, buf_str(&t), AL_CENTER, 14, F_ITALIC, 0);
+    buf_adds(b, "</w:tc></w:tr></w:tbl>");
+
+    para(b, "", AL_CENTER, 14, 0, 6);
+    para(b, "BÁO CÁO", AL_CENTER, 16, F_BOLD, 0);
+    buf_reset(&t);
+    buf_printf(&t, "Kết quả thực hiện các chỉ tiêu %s", jstr(json_object_get(doc, "period"), "label"));
+    para(b, buf_str(&t), AL_CENTER, 14, F_BOLD, 0);
+    para(b, "-----", AL_CENTER, 14, 0, 12);
+
+    para(b, "I. TÓM TẮT KẾT QUẢ", AL_LEFT, 14, F_BOLD | F_KEEP, 6);
+    size_t i;
+    const json_t *v;
+    json_array_foreach(json_object_get(doc, "summary"), i, v)
+        para(b, json_string_value(v), AL_BOTH, 14, F_INDENT, 6);
+
+    para(b, "II. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", AL_LEFT, 14, F_BOLD | F_KEEP, 6);
+    static const int tw[7] = { 450, 3400, 850, 1100, 1100, 1250, 1205 }; /* 9,355 twips: the text width */
+    static const char *const th[7] = { "TT", "Chỉ tiêu", "ĐVT", "Kế hoạch", "Thực hiện", "% KH", "Đánh giá" };
+    const json_t *tbl;
+    size_t ti;
+    json_array_foreach(json_object_get(doc, "tables"), ti, tbl) {
+        buf_reset(&t);
+        buf_printf(&t, "%zu. %s", ti + 1, jstr(tbl, "group"));
+        para(b, buf_str(&t), AL_LEFT, 14, F_BOLD | F_KEEP, 6);
+        table_open(b, tw, 7, 1);
+        head_row(b, tw, th, 7);
+        const json_t *row;
+        size_t ri;
+        int no = 0;
+        json_array_foreach(json_object_get(tbl, "rows"), ri, row) {
+            int dec = (int)json_integer_value(json_object_get(row, "decimals"));
+            int comp = json_is_true(json_object_get(row, "component"));
+            buf_adds(b, "<w:tr><w:trPr><w:cantSplit/></w:trPr>");
+            buf_reset(&t);
+            if (!comp)
+                buf_printf(&t, "%d", ++no);
+            cell(b, tw[0], buf_str(&t), AL_CENTER, 0, 0);
+            buf_reset(&t);
+            buf_printf(&t, "%s%s", comp ? "– " : "", jstr(row, "name"));
+            cell(b, tw[1], buf_str(&t), AL_LEFT, comp ? F_ITALIC : 0, 0);
+            cell(b, tw[2], jstr(row, "measure"), AL_CENTER, 0, 0);
+            num_text(&t, row, "target", dec, "");
+            cell(b, tw[3], buf_str(&t), AL_RIGHT, 0, 0);
+            num_text(&t, row, "actual", dec, "");
+            cell(b, tw[4], buf_str(&t), AL_RIGHT, 0, 0);
+            num_text(&t, row, "pct_of_target", 2, "%");
+            cell(b, tw[5], buf_str(&t), AL_RIGHT, 0, 0);
+            const char *st = jstr(row, "status");
+            cell(b, tw[6], jstr(row, "status_label"), AL_CENTER,
+                 strcmp(st, "exceeded") == 0 || strcmp(st, "not_met") == 0 ? F_BOLD : 0, 0);
+            buf_adds(b, "</w:tr>");
+        }
+        buf_adds(b, "</w:tbl>");
+        para(b, "", AL_LEFT, 6, 0, 6);
+    }
+
+    const json_t *kids = json_object_get(doc, "children");
+    if (json_array_size(kids)) {
+        para(b, "III. XẾP HẠNG CÁC ĐƠN VỊ TRỰC THUỘC", AL_LEFT, 14, F_BOLD | F_KEEP, 6);
+        static const int kw[5] = { 800, 4300, 1500, 1300, 1600 };
+        static const char *const kh[5] = { "Hạng", "Đơn vị", "Đạt và vượt", "Vượt", "Tỷ lệ" };
+        table_open(b, kw, 5, 1);
+        head_row(b, kw, kh, 5);
+        json_array_foreach(kids, i, v) {
+            buf_adds(b, "<w:tr><w:trPr><w:cantSplit/></w:trPr>");
+            buf_reset(&t);
+            buf_printf(&t, "%lld", (long long)json_integer_value(json_object_get(v, "rank")));
+            cell(b, kw[0], buf_str(&t), AL_CENTER, 0, 0);
+            cell(b, kw[1], jstr(v, "name"), AL_LEFT, 0, 0);
+            buf_reset(&t);
+            buf_printf(&t, "%lld/%lld", (long long)json_integer_value(json_object_get(v, "met_or_exceeded")),
+                       (long long)json_integer_value(json_object_get(v, "total")));
+            cell(b, kw[2], buf_str(&t), AL_CENTER, 0, 0);
+            buf_reset(&t);
+            buf_printf(&t, "%lld", (long long)json_integer_value(json_object_get(v, "exceeded")));
+            cell(b, kw[3], buf_str(&t), AL_CENTER, 0, 0);
+            num_text(&t, v, "share_pct", 2, "%");
+            cell(b, kw[4], buf_str(&t), AL_RIGHT, 0, 0);
+            buf_adds(b, "</w:tr>");
+        }
+        buf_adds(b, "</w:tbl>");
+    }
+
+    /* Signature block: recipients on the left, signer (placeholders) on the right. */
+    para(b, "", AL_LEFT, 14, 0, 12);
+    static const int sw[2] = { 4400, 5000 };
+    table_open(b, sw, 2, 0);
+    buf_adds(b, "<w:tr><w:tc><w:tcPr><w:tcW w:w=\"4400\" w:type=\"dxa\"/></w:tcPr>");
+    para(b, style == DOCX_PARTY ? "Nơi nhận:" : "Nơi nhận:", AL_LEFT, 12, F_BOLD | F_ITALIC, 0);
+    para(b, style == DOCX_PARTY ? "- Ban Thường vụ cấp trên (để báo cáo)," : "- Cơ quan cấp trên (để báo cáo),", AL_LEFT, 11, 0, 0);
+    para(b, "- ..................................,", AL_LEFT, 11, 0, 0);
+    para(b, "- Lưu Văn phòng.", AL_LEFT, 11, 0, 0);
+    buf_adds(b, "</w:tc><w:tc><w:tcPr><w:tcW w:w=\"5000\" w:type=\"dxa\"/></w:tcPr>");
+    para(b, style == DOCX_PARTY ? "T/M BAN THƯỜNG VỤ" : "TM. ỦY BAN NHÂN DÂN", AL_CENTER, 14, F_BOLD, 0);
+    para(b, style == DOCX_PARTY ? "BÍ THƯ" : "CHỦ TỊCH", AL_CENTER, 14, F_BOLD, 0);
+    para(b, "(Ký, ghi rõ họ tên)", AL_CENTER, 13, F_ITALIC, 60);
+    para(b, "[Họ và tên]", AL_CENTER, 14, F_BOLD, 0);
+    buf_adds(b, "</w:tc></w:tr></w:tbl>");
+    para(b, "Dự thảo do chitieu lập từ số liệu; cán bộ kiểm tra, chỉnh sửa trước khi trình ký.", AL_LEFT, 10, F_ITALIC, 0);
+    buf_free(&t);
+    buf_free(&place);
+}
+
+static const char content_types[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+    "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+    "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+    "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
+    "<Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/>"
+    "<Override PartName=\"/word/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml\"/>"
+    "<Override PartName=\"/word/settings.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml\"/>"
+    "<Override PartName=\"/word/header1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml\"/>"
+    "<Override PartName=\"/word/header2.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml\"/>"
+    "<Override PartName=\"/docProps/core.xml\" ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/>"
+    "<Override PartName=\"/docProps/app.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.extended-properties+xml\"/>"
+    "</Types>";
+
+static const char root_rels[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+    "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+    "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/>"
+    "<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties\" Target=\"docProps/core.xml\"/>"
+    "<Relationship Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties\" Target=\"docProps/app.xml\"/>"
+    "</Relationships>";
+
+static const char doc_rels[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+    "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+    "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>"
+    "<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings\" Target=\"settings.xml\"/>"
+    "<Relationship Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/header\" Target=\"header1.xml\"/>"
+    "<Relationship Id=\"rId4\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/header\" Target=\"header2.xml\"/>"
+    "</Relationships>";
+
+static const char styles[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+    "<w:styles xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
+    "<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii=\"Times New Roman\" w:hAnsi=\"Times New Roman\" "
+    "w:cs=\"Times New Roman\" w:eastAsia=\"Times New Roman\"/><w:sz w:val=\"28\"/><w:szCs w:val=\"28\"/>"
+    "<w:lang w:val=\"vi-VN\"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after=\"0\" "
+    "w:line=\"276\" w:lineRule=\"auto\"/></w:pPr></w:pPrDefault></w:docDefaults>"
+    "<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"><w:name w:val=\"Normal\"/></w:style>"
+    "<w:style w:type=\"table\" w:default=\"1\" w:styleId=\"TableNormal\"><w:name w:val=\"Normal Table\"/>"
+    "<w:tblPr><w:tblCellMar><w:left w:w=\"108\" w:type=\"dxa\"/><w:right w:w=\"108\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr></w:style>"
+    "</w:styles>";
+
+static const char settings[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+    "<w:settings xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
+    "<w:defaultTabStop w:val=\"720\"/><w:characterSpacingControl w:val=\"doNotCompress\"/>"
+    "<w:compat><w:compatSetting w:name=\"compatibilityMode\" w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/></w:compat>"
+    "</w:settings>";
+
+/* Page number centred in the top margin (pages after the first). */
+static const char header_page[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+    "<w:hdr xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
+    "<w:p><w:pPr><w:jc w:val=\"center\"/></w:pPr><w:r><w:fldChar w:fldCharType=\"begin\"/></w:r>"
+    "<w:r><w:instrText xml:space=\"preserve\"> PAGE </w:instrText></w:r><w:r><w:fldChar w:fldCharType=\"separate\"/></w:r>"
+    "<w:r><w:t>2</w:t></w:r><w:r><w:fldChar w:fldCharType=\"end\"/></w:r></w:p></w:hdr>";
+
+static const char header_empty[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+    "<w:hdr xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:p/></w:hdr>";
+
+static const char app_xml[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+    "<Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\">"
+    "<Application>chitieu</Application></Properties>";
+
+/* Adds a part; libzip frees the copy. */
+static int add_part(zip_t *z, const char *name, const char *data, size_t len)
+{
+    char *copy = malloc(len ? len : 1);
+    if (copy == NULL)
+        return -1;
+    memcpy(copy, data, len);
+    zip_source_t *src = zip_source_buffer(z, copy, len, 1);
+    if (src == NULL) {
+        free(copy);
+        return -1;
+    }
+    if (zip_file_add(z, name, src, ZIP_FL_OVERWRITE | ZIP_FL_ENC_UTF_8) < 0) {
+        zip_source_free(src);
+        return -1;
+    }
+    return 0;
+}
+
+int docx_write(const json_t *doc, int style, const char *path, err_t *e)
+{
+    int rc = -1, err;
+    buf d = BUF_INIT, core = BUF_INIT, tmp = BUF_INIT;
+    zip_t *z = NULL;
+    buf_adds(&d, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+                 "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" "
+                 "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><w:body>");
+    body(doc, style, &d);
+    /* A4; Party: margins 20/20/30/15 mm; state (Nghị định 30): 20/20/30/15 mm as well. */
+    buf_adds(&d, "<w:sectPr><w:headerReference w:type=\"default\" r:id=\"rId3\"/>"
+                 "<w:headerReference w:type=\"first\" r:id=\"rId4\"/>"
+                 "<w:pgSz w:w=\"11906\" w:h=\"16838\"/><w:pgMar w:top=\"1134\" w:right=\"850\" w:bottom=\"1134\" "
+                 "w:left=\"1701\" w:header=\"567\" w:footer=\"567\" w:gutter=\"0\"/><w:titlePg/></w:sectPr>"
+                 "</w:body></w:document>");
+    buf_adds(&core, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+                    "<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" "
+                    "xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>");
+    X(&core, jstr(doc, "title"));
+    buf_adds(&core, "</dc:title><dc:creator>chitieu</dc:creator><dc:language>vi-VN</dc:language></cp:coreProperties>");
+    buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+    z = zip_open(buf_str(&tmp), ZIP_CREATE | ZIP_TRUNCATE, &err);
+    if (z == NULL) {
+        err_set(e, tr("không tạo được tệp '%s'", "cannot create the file '%s'"), path);
+        goto cleanup;
+    }
+    if (add_part(z, "[Content_Types].xml", content_types, sizeof content_types - 1) ||
+        add_part(z, "_rels/.rels", root_rels, sizeof root_rels - 1) ||
+        add_part(z, "word/_rels/document.xml.rels", doc_rels, sizeof doc_rels - 1) ||
+        add_part(z, "word/document.xml", buf_str(&d), d.len) ||
+        add_part(z, "word/styles.xml", styles, sizeof styles - 1) ||
+        add_part(z, "word/settings.xml", settings, sizeof settings - 1) ||
+        add_part(z, "word/header1.xml", header_page, sizeof header_page - 1) ||
+        add_part(z, "word/header2.xml", header_empty, sizeof header_empty - 1) ||
+        add_part(z, "docProps/core.xml", buf_str(&core), core.len) ||
+        add_part(z, "docProps/app.xml", app_xml, sizeof app_xml - 1)) {
+        err_set(e, "out of memory");
+        goto cleanup;
+    }
+    if (zip_close(z) != 0) {
+        err_set(e, tr("không ghi được '%s': %s", "cannot write '%s': %s"), path, zip_strerror(z));
+        goto cleanup;
+    }
+    z = NULL;
+    if (rename(buf_str(&tmp), path) != 0) {
+        err_set(e, tr("không ghi được '%s'", "cannot write '%s'"), path);
+        goto cleanup;
+    }
+    rc = 0;
+cleanup:
+    if (z)
+        zip_discard(z);
+    if (rc != 0)
+        remove(buf_str(&tmp));
+    buf_free(&d);
+    buf_free(&core);
+    buf_free(&tmp);
+    return rc;
+}
