@@ -15,6 +15,7 @@
 #include <zip.h>
 
 #include "buf.h"
+#include "chart.h"
 #include "html.h"
 #include "report.h"
 #include "vn.h"
@@ -140,7 +141,30 @@ static const char *abbrev(const char *type)
     return "ĐU";
 }
 
-static void body(const json_t *doc, int style, buf *b)
+/* An inline picture of the whole text width: relationship rid, image h/w pixel ratio. */
+static void picture(buf *b, const char *rid, int id, double ratio)
+{
+    long cx = 9355L * 635, cy = (long)(cx * ratio); /* EMU: the text width */
+    buf_printf(b, "<w:p><w:pPr><w:spacing w:before=\"120\" w:after=\"120\"/><w:jc w:val=\"center\"/></w:pPr>"
+               "<w:r><w:drawing><wp:inline distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\">"
+               "<wp:extent cx=\"%ld\" cy=\"%ld\"/><wp:docPr id=\"%d\" name=\"Chart %d\"/>"
+               "<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect=\"1\"/></wp:cNvGraphicFramePr>"
+               "<a:graphic><a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/picture\">"
+               "<pic:pic><pic:nvPicPr><pic:cNvPr id=\"%d\" name=\"chart%d.png\"/><pic:cNvPicPr/></pic:nvPicPr>"
+               "<pic:blipFill><a:blip r:embed=\"%s\"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>"
+               "<pic:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"%ld\" cy=\"%ld\"/></a:xfrm>"
+               "<a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData>"
+               "</a:graphic></wp:inline></w:drawing></w:r></w:p>",
+               cx, cy, id, id, id, id, rid, cx, cy);
+}
+
+/* Charts drawn for the document: [0] units below, [1] trend; h = 0 when absent. */
+typedef struct charts {
+    buf png[2];
+    int h[2];
+} charts;
+
+static void body(const json_t *doc, int style, const charts *ch, buf *b)
 {
     const json_t *unit = json_object_get(doc, "unit"), *parent = json_object_get(doc, "parent");
     buf t = BUF_INIT, place = BUF_INIT;
@@ -194,6 +218,8 @@ static void body(const json_t *doc, int style, buf *b)
     const json_t *v;
     json_array_foreach(json_object_get(doc, "summary"), i, v)
         para(b, json_string_value(v), AL_BOTH, 14, F_INDENT, 6);
+    if (ch->h[1])
+        picture(b, "rId6", 2, ch->h[1] / (double)CHART_W);
 
     para(b, "II. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", AL_LEFT, 14, F_BOLD | F_KEEP, 6);
     static const int tw[7] = { 450, 3400, 850, 1100, 1100, 1250, 1205 }; /* 9,355 twips: the text width */
@@ -239,7 +265,7 @@ static void body(const json_t *doc, int style, buf *b)
     const json_t *kids = json_object_get(doc, "children");
     if (json_array_size(kids)) {
         para(b, "III. XẾP HẠNG CÁC ĐƠN VỊ TRỰC THUỘC", AL_LEFT, 14, F_BOLD | F_KEEP, 6);
-        static const int kw[5] = { 800, 4300, 1500, 1300, 1600 };
+        static const int kw[5] = { 900, 4200, 1500, 1200, 1555 };
         static const char *const kh[5] = { "Hạng", "Đơn vị", "Đạt và vượt", "Vượt", "Tỷ lệ" };
         table_open(b, kw, 5, 1);
         head_row(b, kw, kh, 5);
@@ -261,6 +287,8 @@ static void body(const json_t *doc, int style, buf *b)
             buf_adds(b, "</w:tr>");
         }
         buf_adds(b, "</w:tbl>");
+        if (ch->h[0])
+            picture(b, "rId5", 1, ch->h[0] / (double)CHART_W);
     }
 
     /* Signature block: recipients on the left, signer (placeholders) on the right. */
@@ -288,6 +316,7 @@ static const char content_types[] =
     "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
     "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
     "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
+    "<Default Extension=\"png\" ContentType=\"image/png\"/>"
     "<Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/>"
     "<Override PartName=\"/word/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml\"/>"
     "<Override PartName=\"/word/settings.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml\"/>"
@@ -305,14 +334,13 @@ static const char root_rels[] =
     "<Relationship Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties\" Target=\"docProps/app.xml\"/>"
     "</Relationships>";
 
-static const char doc_rels[] =
+static const char doc_rels_head[] =
     "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
     "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
     "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>"
     "<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings\" Target=\"settings.xml\"/>"
     "<Relationship Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/header\" Target=\"header1.xml\"/>"
-    "<Relationship Id=\"rId4\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/header\" Target=\"header2.xml\"/>"
-    "</Relationships>";
+    "<Relationship Id=\"rId4\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/header\" Target=\"header2.xml\"/>";
 
 static const char styles[] =
     "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
@@ -372,12 +400,30 @@ static int add_part(zip_t *z, const char *name, const char *data, size_t len)
 int docx_write(const json_t *doc, int style, const char *path, err_t *e)
 {
     int rc = -1, err;
-    buf d = BUF_INIT, core = BUF_INIT, tmp = BUF_INIT;
+    buf d = BUF_INIT, core = BUF_INIT, tmp = BUF_INIT, rels = BUF_INIT;
     zip_t *z = NULL;
+    charts ch = { { BUF_INIT, BUF_INIT }, { 0, 0 } };
+    for (int k = 0; k < 2; k++) {
+        int h = 0, got = report_chart(doc, k, &ch.png[k], &h, e);
+        if (got < 0)
+            goto cleanup;
+        ch.h[k] = got ? h : 0;
+    }
+    buf_adds(&rels, doc_rels_head);
+    if (ch.h[0])
+        buf_adds(&rels, "<Relationship Id=\"rId5\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+                        "relationships/image\" Target=\"media/chart1.png\"/>");
+    if (ch.h[1])
+        buf_adds(&rels, "<Relationship Id=\"rId6\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+                        "relationships/image\" Target=\"media/chart2.png\"/>");
+    buf_adds(&rels, "</Relationships>");
     buf_adds(&d, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
                  "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" "
-                 "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><w:body>");
-    body(doc, style, &d);
+                 "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\" "
+                 "xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\" "
+                 "xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" "
+                 "xmlns:pic=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><w:body>");
+    body(doc, style, &ch, &d);
     /* A4; Party: margins 20/20/30/15 mm; state (Nghị định 30): 20/20/30/15 mm as well. */
     buf_adds(&d, "<w:sectPr><w:headerReference w:type=\"default\" r:id=\"rId3\"/>"
                  "<w:headerReference w:type=\"first\" r:id=\"rId4\"/>"
@@ -397,7 +443,9 @@ int docx_write(const json_t *doc, int style, const char *path, err_t *e)
     }
     if (add_part(z, "[Content_Types].xml", content_types, sizeof content_types - 1) ||
         add_part(z, "_rels/.rels", root_rels, sizeof root_rels - 1) ||
-        add_part(z, "word/_rels/document.xml.rels", doc_rels, sizeof doc_rels - 1) ||
+        add_part(z, "word/_rels/document.xml.rels", buf_str(&rels), rels.len) ||
+        (ch.h[0] && add_part(z, "word/media/chart1.png", buf_str(&ch.png[0]), ch.png[0].len)) ||
+        (ch.h[1] && add_part(z, "word/media/chart2.png", buf_str(&ch.png[1]), ch.png[1].len)) ||
         add_part(z, "word/document.xml", buf_str(&d), d.len) ||
         add_part(z, "word/styles.xml", styles, sizeof styles - 1) ||
         add_part(z, "word/settings.xml", settings, sizeof settings - 1) ||
@@ -426,5 +474,8 @@ cleanup:
     buf_free(&d);
     buf_free(&core);
     buf_free(&tmp);
+    buf_free(&rels);
+    buf_free(&ch.png[0]);
+    buf_free(&ch.png[1]);
     return rc;
 }

@@ -5,7 +5,8 @@
  * Party document "ĐẢNG CỘNG SẢN VIỆT NAM", superior and issuing bodies, number, place and date
  * in italics), "BÁO CÁO" and the summary line, numbered sections with the summary paragraphs,
  * real Word tables with repeated header rows, the units below ranked, and the signature block
- * with placeholders; A4, Times New Roman, page numbers centred at the top from page 2.  The
+ * with placeholders; charts (units below ranked, trend) as pictures drawn with cairo;
+ * A4, Times New Roman, page numbers centred at the top from page 2.  The
  * file is written to a temporary name and renamed, so a failure leaves nothing half-written.
  */
 #ifndef CHITIEU_DOCX_H

@@ -13,7 +13,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "chart.h"
 #include "html.h"
+#include <sodium.h>
 #include "vn.h"
 
 int report_num(buf *out, double v, int decimals)
@@ -64,6 +66,12 @@ static void peer_noun(const model *m, int unit, period_t p, buf *out)
     }
     if (out->len == start)
         buf_adds(out, tr("đơn vị", "units"));
+}
+
+static const char *jstr_or(const json_t *o, const char *k)
+{
+    const char *s = json_string_value(json_object_get(o, k));
+    return s ? s : "";
 }
 
 static json_t *num_or_null(int has, double v) { return has ? json_real(v) : json_null(); }
@@ -493,6 +501,28 @@ int report_build(const model *m, int unit, period_t p, json_t **out, err_t *e)
                                                 s_or(r.groups[g].name, tr("Khác", "Other")), "rows", rows));
     }
     json_object_set_new(doc, "tables", tables);
+    /* Trend: the share of targets met or exceeded in this and the four earlier periods. */
+    json_t *trend = json_array();
+    if (p.kind != P_RANGE) {
+        period_t ps[5];
+        ps[4] = p;
+        for (int k = 3; k >= 0; k--)
+            ps[k] = period_prev_year(ps[k + 1]);
+        for (int k = 0; k < 5; k++) {
+            eval_result tr_r;
+            char pc[PERIOD_CODE_MAX];
+            if (ps[k].kind == P_NONE || eval_unit(m, unit, ps[k], &tr_r, e) != 0)
+                continue;
+            if (tr_r.all.total > 0) {
+                period_code(ps[k], pc, sizeof pc);
+                json_array_append_new(trend, json_pack("{s:s, s:i, s:i, s:f}", "period", pc,
+                    "total", tr_r.all.total, "met_or_exceeded", tr_r.all.met + tr_r.all.exceeded,
+                    "share_pct", 100.0 * (tr_r.all.met + tr_r.all.exceeded) / tr_r.all.total));
+            }
+            eval_result_free(&tr_r);
+        }
+    }
+    json_object_set_new(doc, "trend", trend);
     json_t *kids = children_json(m, unit, p, e);
     if (kids == NULL) {
         json_decref(doc);
@@ -511,6 +541,40 @@ int report_build(const model *m, int unit, period_t p, json_t **out, err_t *e)
     buf_free(&lbl);
     *out = doc;
     return doc ? 0 : -1;
+}
+
+/* ---- charts ------------------------------------------------------------------------- */
+
+int report_chart(const json_t *doc, int which, buf *png, int *height, err_t *e)
+{
+    const json_t *arr = json_object_get(doc, which == 0 ? "children" : "trend");
+    size_t n = json_array_size(arr);
+    if (n < 2 || n > 200)
+        return 0;
+    const char **labels = calloc(n, sizeof *labels);
+    double *vals = calloc(n, sizeof *vals);
+    int rc = -1;
+    if (labels == NULL || vals == NULL) {
+        err_set(e, "out of memory");
+        goto cleanup;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const json_t *o = json_array_get(arr, i);
+        labels[i] = jstr_or(o, which == 0 ? "name" : "period");
+        vals[i] = json_number_value(json_object_get(o, "share_pct"));
+    }
+    if (which == 0)
+        rc = chart_bars(tr("Tỷ lệ chỉ tiêu đạt và vượt của các đơn vị trực thuộc",
+                           "Share of targets met or exceeded, units below"), labels, vals, (int)n, 1,
+                        png, height, e);
+    else
+        rc = chart_line(tr("Tỷ lệ chỉ tiêu đạt và vượt qua các kỳ", "Share of targets met or exceeded over time"),
+                        labels, vals, (int)n, 1, png, height, e);
+    rc = rc == 0 ? 1 : -1;
+cleanup:
+    free(labels);
+    free(vals);
+    return rc;
 }
 
 /* ---- renderers ---------------------------------------------------------------------- */
@@ -693,8 +757,29 @@ static const char html_css[] =
     "td.n{text-align:right;white-space:nowrap}thead{display:table-header-group}tr{page-break-inside:avoid}"
     ".exceeded{color:#05612a;font-weight:bold}.met{color:#05612a}.not_met{color:#b00020;font-weight:bold}"
     ".no_data{color:#8a6d00}.no_target{color:#666}.comp td:first-child{padding-left:14pt}"
-    ".foot{font-style:italic;font-size:10pt;margin-top:14pt}"
+    ".foot{font-style:italic;font-size:10pt;margin-top:14pt}.chart{text-indent:0;text-align:center}"
     "@media print{body{padding:0}}";
+
+/* An <img> with the chart as a data: URI (base64 by libsodium); nothing when there is no chart. */
+static void html_chart(const json_t *doc, int which, buf *out)
+{
+    buf png = BUF_INIT;
+    int h;
+    err_t e;
+    if (report_chart(doc, which, &png, &h, &e) == 1) {
+        size_t n = sodium_base64_encoded_len(png.len, sodium_base64_VARIANT_ORIGINAL);
+        char *b64 = malloc(n);
+        if (b64) {
+            sodium_bin2base64(b64, n, (const unsigned char *)buf_str(&png), png.len,
+                              sodium_base64_VARIANT_ORIGINAL);
+            buf_adds(out, "<p class=\"chart\"><img alt=\"\" style=\"width:100%\" src=\"data:image/png;base64,");
+            buf_adds(out, b64);
+            buf_adds(out, "\"></p>\n");
+            free(b64);
+        }
+    }
+    buf_free(&png);
+}
 
 static void render_html(const json_t *doc, buf *out)
 {
@@ -722,6 +807,7 @@ static void render_html(const json_t *doc, buf *out)
         html_str(out, json_string_value(v));
         buf_adds(out, "</p>\n");
     }
+    html_chart(doc, 1, out);
     buf_printf(out, "<h2>%s</h2>\n", tr("II. Kết quả thực hiện các chỉ tiêu", "II. Results by indicator"));
     const json_t *tbl;
     size_t ti;
@@ -773,6 +859,7 @@ static void render_html(const json_t *doc, buf *out)
             buf_adds(out, "</td></tr>\n");
         }
         buf_adds(out, "</tbody></table>\n");
+        html_chart(doc, 0, out);
     }
     buf_printf(out, "<p class=\"foot\">%s ", tr("Bản dự thảo do chitieu lập ngày", "Draft generated by chitieu on"));
     const char *g = jstr(doc, "generated_on");

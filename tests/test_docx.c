@@ -82,6 +82,11 @@ static char *write_and_read(int style, const char *unit)
         well_formed(parts[i], x);
         free(x);
     }
+    if (zip_name_locate(z, "word/media/chart1.png", 0) >= 0) { /* a real PNG */
+        char *png = part(z, "word/media/chart1.png");
+        assert_memory_equal(png, "\x89PNG", 4);
+        free(png);
+    }
     char *document = part(z, "word/document.xml");
     well_formed("word/document.xml", document);
     zip_close(z);
@@ -119,6 +124,8 @@ static void test_state(void **state)
     assert_null(strstr(d, "ĐẢNG CỘNG SẢN VIỆT NAM"));
     assert_non_null(strstr(d, "III. XẾP HẠNG CÁC ĐƠN VỊ TRỰC THUỘC"));
     assert_non_null(strstr(d, "Quận ủy Cầu Giấy"));
+    assert_non_null(strstr(d, "<pic:pic>"));                /* the units-below chart */
+    assert_non_null(strstr(d, "r:embed=\"rId5\""));
     free(d);
 }
 
