@@ -8,7 +8,7 @@
 #   make bench      run the benchmarks in bench/
 
 CC      ?= gcc
-PKGS    := sqlite3 jansson libutf8proc xlsxwriter libzip expat cairo libsodium
+PKGS    := sqlite3 jansson libutf8proc xlsxwriter libzip expat cairo libsodium freexl
 BUILD   ?= build
 SAN     ?=
 

@@ -63,17 +63,19 @@ int cmd_import(int argc, char **argv)
     rc = EXIT_FAIL;
     if (data == NULL)
         goto cleanup;
-    /* An .xlsx file contributes every sheet whose header row is a known kind (found in its
-     * first 50 rows); the sheet goes to import as CSV text named "file [sheet]". */
+    /* An .xlsx (or old .xls) file contributes every sheet whose header row is a known kind (found
+     * in its first 50 rows); the sheet goes to import as CSV text named "file [sheet]". */
     for (int i = 0; i < npos; i++) {
         buf_init(&data[i], 0);
         if (cli_read_file("import", argv[i + 1], &data[i]) != 0)
             goto cleanup;
-        if (!xlsx_is_zip(buf_str(&data[i]), data[i].len))
+        int zip = xlsx_is_zip(buf_str(&data[i]), data[i].len), ole = xls_is_ole(buf_str(&data[i]), data[i].len);
+        if (!zip && !ole)
             continue;
         xlsx_sheet *sh;
         int n, used = 0;
-        if (xlsx_read(buf_str(&data[i]), data[i].len, &sh, &n, &e) != 0) {
+        if ((zip ? xlsx_read(buf_str(&data[i]), data[i].len, &sh, &n, &e)
+                 : xls_read_file(argv[i + 1], &sh, &n, &e)) != 0) {
             fprintf(stderr, "chitieu import: %s: %s\n", argv[i + 1], e.msg);
             goto cleanup;
         }

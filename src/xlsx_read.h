@@ -30,6 +30,11 @@ typedef struct xlsx_sheet {
 int xlsx_is_zip(const char *data, size_t len);
 /* Reads every worksheet; on success *sheets (caller frees with xlsx_free) and *n are set. */
 int xlsx_read(const char *data, size_t len, xlsx_sheet **sheets, int *n, err_t *e);
+/* 1 if the bytes start like an OLE2 compound file (an old .xls workbook). */
+int xls_is_ole(const char *data, size_t len);
+/* Reads every worksheet of an old .xls file (BIFF5/BIFF8, via libfreexl; text arrives as UTF-8,
+ * dates as YYYY-MM-DD) into the same row structures; caller frees with xlsx_free. */
+int xls_read_file(const char *path, xlsx_sheet **sheets, int *n, err_t *e);
 /* Frees what xlsx_read returned. */
 void xlsx_free(xlsx_sheet *sheets, int n);
 /* Writes the sheet as CSV text from its header row on: the header is the first of the first 50

@@ -57,6 +57,15 @@ has "$T/out" "6 dòng: 6 mới"
 expect_rc 0 "$BIN" import "$FX/values.csv" "$FX/targets.csv" "$FX/indicators.csv" "$FX/units.csv" "$FX/terms.csv"
 has "$T/out" "17 dòng: 0 mới, 0 thay đổi, 17 không đổi"
 
+# --- the same values saved by LibreOffice Calc as .xlsx and as old .xls ---------------------
+cp "$FX/values.csv" "$T/lo.csv"
+for f in xlsx xls; do
+  soffice "-env:UserInstallation=file://$T/lo-profile" --headless --infilter=CSV:44,34,76,1 \
+          --convert-to "$f" --outdir "$T" "$T/lo.csv" >/dev/null 2>&1
+  expect_rc 0 "$BIN" import "$T/lo.$f"
+  has "$T/out" "17 dòng: 0 mới, 0 thay đổi, 17 không đổi"
+done
+
 # --- listings in Vietnamese order -------------------------------------------------------
 expect_rc 0 "$BIN" units
 golden units.txt
