@@ -76,6 +76,7 @@ run: deps $(BIN)
 	@echo "$$(./$(BIN) --hint-demo)"
 
 # One pass of the suite with the current flags (plain or SAN=1).
+check: export LSAN_OPTIONS = suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 check: $(BIN) $(TESTBIN)
 	@set -e; for t in $(TESTBIN); do echo "== $$t"; CHITIEU_TEST_DATA=$${CHITIEU_TEST_DATA:-tests/data} $$t; done
 	@CHITIEU=$(BIN) tests/e2e/run.sh

@@ -3,6 +3,8 @@
 #ifndef CHITIEU_CMD_H
 #define CHITIEU_CMD_H
 
+#include <stddef.h>
+
 int cmd_init(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_units(int argc, char **argv);
@@ -13,9 +15,17 @@ int cmd_demo(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_template(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
 
 struct import_stats;
 /* Prints what an import did (or would do); shared by import and demo. */
 void cmd_import_summary(const struct import_stats *st, int dry_run);
+
+/* Decodes legacy Vietnamese bytes to NFC UTF-8 into out (enc < 0: detect); *used gets the
+ * encoding read; on error e names the file. */
+typedef struct buf buf;
+typedef struct err err_t;
+int cmd_decode_text(const char *name, const char *data, size_t len, int enc, int upper, buf *out,
+                    int *used, err_t *e);
 
 #endif

@@ -6,7 +6,9 @@
 
 #include "cli.h"
 #include "cmd.h"
+#include "enc.h"
 #include "import.h"
+#include "vn.h"
 #include "xlsx_read.h"
 
 
@@ -26,25 +28,36 @@ void cmd_import_summary(const struct import_stats *st, int dry_run)
 
 int cmd_import(int argc, char **argv)
 {
-    const char *db = NULL, *who = NULL;
-    int help, npos, dry = 0, rc;
+    const char *db = NULL, *who = NULL, *encname = NULL;
+    int help, npos, dry = 0, rc, upper = 0;
     const cli_opt opts[] = { { "--db", NULL, &db, NULL }, { "--dry-run", NULL, NULL, &dry },
-                             { "--user", NULL, &who, NULL }, { 0 } };
+                             { "--user", NULL, &who, NULL }, { "--encoding", NULL, &encname, NULL },
+                             { "--upper", NULL, NULL, &upper }, { 0 } };
     if ((rc = cli_parse(argc, argv, opts, &npos, &help)) != 0)
         return rc;
     if (help) {
-        puts(tr("Cách dùng: chitieu import [--db TỆP] [--dry-run] [--user TÊN] TỆP.csv...\n"
+        puts(tr("Cách dùng: chitieu import [--db TỆP] [--dry-run] [--user TÊN] [--encoding MÃ] TỆP.csv|xlsx|xls...\n"
                 "Nhập các tệp CSV đơn vị, chỉ tiêu, nhiệm kỳ, kế hoạch và số liệu (loại tệp nhận biết\n"
                 "từ dòng tiêu đề; xem docs/formats.md). Tất cả các tệp là một giao dịch: có một lỗi\n"
-                "thì không ghi gì. --dry-run chỉ kiểm tra. Mã thoát 1 nếu có lỗi.",
+                "thì không ghi gì. --dry-run chỉ kiểm tra. Mã thoát 1 nếu có lỗi. Tệp CSV mã cũ (TCVN3, VNI,\n"
+                "VIQR, CP1258) được tự nhận biết và chuyển sang Unicode; --encoding tcvn3|vni|viqr|cp1258|utf8\n"
+                "chỉ định bảng mã; trong .xlsx, phông chữ của ô (.VnTime, VNI-Times) quyết định.",
                 "Usage: chitieu import [--db FILE] [--dry-run] [--user NAME] FILE.csv...\n"
                 "Imports CSV files of units, indicators, terms, targets and values (the kind of each\n"
                 "file comes from its header row; see docs/formats.md). All files are one transaction:\n"
-                "one error and nothing is written. --dry-run only checks. Exit code 1 on any error."));
+                "one error and nothing is written. --dry-run only checks. Exit code 1 on any error. CSV files\n"
+                "in a legacy encoding (TCVN3, VNI, VIQR, CP1258) are detected and converted to Unicode;\n"
+                "--encoding tcvn3|vni|viqr|cp1258|utf8 names it; in .xlsx, each cell's font decides."));
         return EXIT_OK;
     }
     if (npos == 0) {
         cli_error("import", tr("cần ít nhất một tệp (xem --help)", "at least one file is needed (see --help)"));
+        return EXIT_USAGE;
+    }
+    int enc = -1;
+    if (encname && (enc = enc_parse_name(encname)) < 0) {
+        cli_error("import", tr("--encoding cần tcvn3, vni, viqr, cp1258 hoặc utf8",
+                               "--encoding takes tcvn3, vni, viqr, cp1258 or utf8"));
         return EXIT_USAGE;
     }
     if (who == NULL)
@@ -70,8 +83,24 @@ int cmd_import(int argc, char **argv)
         if (cli_read_file("import", argv[i + 1], &data[i]) != 0)
             goto cleanup;
         int zip = xlsx_is_zip(buf_str(&data[i]), data[i].len), ole = xls_is_ole(buf_str(&data[i]), data[i].len);
-        if (!zip && !ole)
+        if (!zip && !ole) {
+            /* CSV: legacy Vietnamese bytes (or --encoding) are converted to Unicode first */
+            if (enc > 0 || (enc < 0 && !vn_utf8_valid(buf_str(&data[i]), data[i].len))) {
+                buf conv = BUF_INIT;
+                int used;
+                if (cmd_decode_text(argv[i + 1], buf_str(&data[i]), data[i].len, enc, upper, &conv, &used, &e) != 0) {
+                    buf_free(&conv);
+                    cli_error("import", e.msg);
+                    goto cleanup;
+                }
+                if (used != ENC_UTF8)
+                    fprintf(stderr, tr("%s: chuyển từ bảng mã %s sang Unicode\n",
+                                       "%s: converted from %s to Unicode\n"), argv[i + 1], enc_name(used));
+                buf_free(&data[i]);
+                data[i] = conv;
+            }
             continue;
+        }
         xlsx_sheet *sh;
         int n, used = 0;
         if ((zip ? xlsx_read(buf_str(&data[i]), data[i].len, &sh, &n, &e)
@@ -86,6 +115,10 @@ int cmd_import(int argc, char **argv)
         }
         sheets_csv = grown;
         for (int k = 0; k < n; k++) {
+            if (sh[k].converted)
+                fprintf(stderr, tr("%s [%s]: chuyển %ld ô từ phông chữ TCVN3/VNI sang Unicode\n",
+                                   "%s [%s]: converted %ld cells from TCVN3/VNI fonts to Unicode\n"),
+                        argv[i + 1], sh[k].name, sh[k].converted);
             buf_init(&sheets_csv[nsheets], 0);
             if (xlsx_sheet_csv(&sh[k], import_is_header, &sheets_csv[nsheets]) == 1) {
                 buf_printf(&names, "%s [%s]%c", argv[i + 1], sh[k].name, '\0');

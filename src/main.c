@@ -23,6 +23,8 @@ static const cli_cmd commands[] = {
     { "export", cmd_export, "xuất kết quả đánh giá ra Excel (.xlsx)", "export the evaluation to Excel (.xlsx)" },
     { "template", cmd_template, "tạo biểu nhập số liệu Excel cho một đơn vị, một kỳ",
       "write an Excel data-entry sheet for one unit and period" },
+    { "convert", cmd_convert, "chuyển văn bản mã cũ (TCVN3, VNI, VIQR) sang Unicode",
+      "convert legacy Vietnamese text (TCVN3, VNI, VIQR) to Unicode" },
     { "history", cmd_history, "lịch sử thay đổi một số liệu", "change history of one figure" },
     { "demo", cmd_demo, "tạo cơ sở dữ liệu mẫu (Hà Nội, nhiệm kỳ 2020–2025)",
       "create the demo database (Hanoi, term 2020–2025)" },

@@ -8,6 +8,8 @@
  */
 #include "xlsx_read.h"
 
+#include "enc.h"
+
 #include <expat.h>
 #include <stdlib.h>
 #include <string.h>
@@ -241,10 +243,123 @@ static void XMLCALL sst_chars(void *ud, const XML_Char *s, int n)
         t->oom = 1;
 }
 
+/* ---- styles.xml: which cells are set in a legacy Vietnamese font -------------------------- */
+
+#define XF_MAX 65536
+
+typedef struct sty {
+    int nfonts, nxf, in_fonts, in_cellxfs, oom;
+    signed char *font_enc;     /* per font: enum enc, or -1 for a Unicode font */
+    unsigned char *font_upper; /* per font: TCVN3 "H" capitals font */
+    int *xf_font;              /* per cell format: its font index */
+    int capfonts, capxf;
+} sty;
+
+static void XMLCALL sty_start(void *ud, const XML_Char *el, const XML_Char **a)
+{
+    sty *t = STATE(ud);
+    const char *l = local(el);
+    if (strcmp(l, "fonts") == 0) {
+        t->in_fonts = 1;
+    } else if (strcmp(l, "cellXfs") == 0) {
+        t->in_cellxfs = 1;
+    } else if (t->in_fonts && strcmp(l, "font") == 0 && t->nfonts < XF_MAX) {
+        if (t->nfonts == t->capfonts) {
+            int cap = t->capfonts ? t->capfonts * 2 : 32;
+            signed char *fe = realloc(t->font_enc, (size_t)cap);
+            if (fe)
+                t->font_enc = fe;
+            unsigned char *fu = fe ? realloc(t->font_upper, (size_t)cap) : NULL;
+            if (fu)
+                t->font_upper = fu;
+            if (!fe || !fu) {
+                t->oom = 1;
+                return;
+            }
+            t->capfonts = cap;
+        }
+        t->font_enc[t->nfonts] = -1;
+        t->font_upper[t->nfonts] = 0;
+        t->nfonts++;
+    } else if (t->in_fonts && strcmp(l, "name") == 0 && t->nfonts > 0) {
+        const char *v = attr(a, "val");
+        int upper = 0, enc = v ? enc_font_encoding(v, &upper) : -1;
+        t->font_enc[t->nfonts - 1] = (signed char)enc;
+        t->font_upper[t->nfonts - 1] = (unsigned char)upper;
+    } else if (t->in_cellxfs && strcmp(l, "xf") == 0 && t->nxf < XF_MAX) {
+        if (t->nxf == t->capxf) {
+            int cap = t->capxf ? t->capxf * 2 : 32;
+            int *x = realloc(t->xf_font, (size_t)cap * sizeof *x);
+            if (x == NULL) {
+                t->oom = 1;
+                return;
+            }
+            t->xf_font = x;
+            t->capxf = cap;
+        }
+        const char *f = attr(a, "fontId");
+        t->xf_font[t->nxf++] = f ? atoi(f) : 0;
+    }
+}
+
+static void XMLCALL sty_end(void *ud, const XML_Char *el)
+{
+    sty *t = STATE(ud);
+    const char *l = local(el);
+    if (strcmp(l, "fonts") == 0)
+        t->in_fonts = 0;
+    else if (strcmp(l, "cellXfs") == 0)
+        t->in_cellxfs = 0;
+}
+
+/* The legacy encoding of cell format xf (or -1), and whether it is a capitals font. */
+static int xf_encoding(const sty *t, int xf, int *upper)
+{
+    *upper = 0;
+    if (xf < 0 || xf >= t->nxf)
+        return -1;
+    int f = t->xf_font[xf];
+    if (f < 0 || f >= t->nfonts)
+        return -1;
+    *upper = t->font_upper[f];
+    return t->font_enc[f];
+}
+
+/* Text typed in a legacy font reaches the file as the Windows-1252 characters of its bytes;
+ * this maps them back to those bytes (returns -1 for a character outside Windows-1252). */
+static int cp1252_bytes(const char *s, buf *out)
+{
+    static const unsigned short hi[32] = { /* 0x80..0x9F */
+        0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039,
+        0x0152, 0, 0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC,
+        0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178 };
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned cp;
+        if (*p < 0x80) { cp = *p++; }
+        else if ((*p & 0xE0) == 0xC0 && p[1]) { cp = ((p[0] & 0x1Fu) << 6) | (p[1] & 0x3Fu); p += 2; }
+        else if ((*p & 0xF0) == 0xE0 && p[1] && p[2]) { cp = ((p[0] & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu); p += 3; }
+        else return -1;
+        int byte = -1;
+        if (cp < 0x80 || (cp >= 0xA0 && cp <= 0xFF))
+            byte = (int)cp;
+        else
+            for (int k = 0; k < 32; k++)
+                if (hi[k] && hi[k] == cp)
+                    byte = 0x80 + k;
+        if (byte < 0 || buf_addc(out, (char)byte) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* ---- worksheets ------------------------------------------------------------------------- */
 
 typedef struct shs {
     const sst *strings;
+    const sty *styles;
+    int enc, upper;         /* the current cell's legacy font encoding, or -1 */
+    long converted;         /* cells converted from a legacy encoding */
     xlsx_sheet *sh;
     size_t caprows;
     long next_row;          /* for rows without r= */
@@ -307,6 +422,8 @@ static void XMLCALL sh_start(void *ud, const XML_Char *el, const XML_Char **a)
         }
         s->next_col = s->col + 1;
         snprintf(s->type, sizeof s->type, "%s", t ? t : "n");
+        const char *st = attr(a, "s");
+        s->enc = xf_encoding(s->styles, st ? atoi(st) : 0, &s->upper);
         s->in_c = 1;
         buf_reset(&s->val);
     } else if (s->in_c && strcmp(l, "v") == 0) {
@@ -347,11 +464,23 @@ static void XMLCALL sh_end(void *ud, const XML_Char *el)
         }
         if (*text == '\0')
             return;
+        buf conv = BUF_INIT, raw = BUF_INIT;
+        if (s->enc > 0 && strcmp(s->type, "n") != 0 && strcmp(s->type, "b") != 0) {
+            err_t ce;
+            /* a string cell in a .Vn / VNI font: decode its bytes in that encoding */
+            if (cp1252_bytes(text, &raw) == 0 &&
+                enc_to_utf8(s->enc, buf_str(&raw), raw.len, s->upper, &conv, &ce) == 0) {
+                text = buf_str(&conv);
+                s->converted++;
+            }
+        }
         size_t need = (size_t)s->col + 1;
         if (need > row->n) {
             char **cells = realloc(row->cell, need * sizeof *cells);
             if (cells == NULL) {
                 s->oom = 1;
+                buf_free(&conv);
+                buf_free(&raw);
                 XML_StopParser(((px *)ud)->p, XML_FALSE);
                 return;
             }
@@ -363,6 +492,8 @@ static void XMLCALL sh_end(void *ud, const XML_Char *el)
         free(row->cell[s->col]);
         row->cell[s->col] = dupn(text, strlen(text));
         s->oom |= row->cell[s->col] == NULL;
+        buf_free(&conv);
+        buf_free(&raw);
     }
 }
 
@@ -394,6 +525,7 @@ int xlsx_read(const char *data, size_t len, xlsx_sheet **out, int *nout, err_t *
     wbs w = { 0 };
     rels rl = { &w, { 0 }, 0 };
     sst strings = { 0 };
+    sty styles = { 0 };
     xlsx_sheet *sheets = NULL;
     *out = NULL;
     *nout = 0;
@@ -429,6 +561,14 @@ int xlsx_read(const char *data, size_t len, xlsx_sheet **out, int *nout, err_t *
     } else if (!missing) {
         goto cleanup;
     }
+    if (read_part(z, "xl/styles.xml", &total, &text, &missing, e) == 0) {
+        if (parse_xml(&text, &styles, sty_start, sty_end, no_chars, "xl/styles.xml", e) != 0)
+            goto cleanup;
+        if (styles.oom)
+            goto oom;
+    } else if (!missing) {
+        goto cleanup;
+    }
     sheets = calloc((size_t)w.n + 1, sizeof *sheets);
     if (sheets == NULL)
         goto oom;
@@ -442,10 +582,11 @@ int xlsx_read(const char *data, size_t len, xlsx_sheet **out, int *nout, err_t *
             goto oom;
         if (read_part(z, rl.target[i], &total, &text, &missing, e) != 0)
             goto cleanup;
-        shs st = { &strings, sh, 0, 1, -1, 0, "", 0, 0, 0, BUF_INIT, NULL, 0 };
+        shs st = { .strings = &strings, .styles = &styles, .sh = sh, .next_row = 1, .col = -1 };
         buf_init(&st.val, 1 << 20);
         int prc = parse_xml(&text, &st, sh_start, sh_end, sh_chars, rl.target[i], e);
         buf_free(&st.val);
+        sh->converted = st.converted;
         if (st.oom)
             goto oom;
         if (st.err) {
@@ -480,6 +621,9 @@ cleanup:
         free(strings.s[i]);
     free(strings.s);
     buf_free(&strings.cur);
+    free(styles.font_enc);
+    free(styles.font_upper);
+    free(styles.xf_font);
     buf_free(&text);
     if (z)
         zip_discard(z);

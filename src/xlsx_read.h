@@ -2,7 +2,9 @@
  *
  * xlsx_read() opens a workbook held in memory and returns every worksheet as rows of cell
  * texts: shared and inline strings as text, numbers and booleans as written in the file
- * ("1234.5", "1"), formulas as their cached values, dates as their serial numbers.  The
+ * ("1234.5", "1"), formulas as their cached values, dates as their serial numbers.  Text in
+ * cells whose font is a legacy Vietnamese one (.VnTime/.VnTimeH: TCVN3, capitals for the "H"
+ * fonts; VNI-Times: VNI) is decoded to Unicode (see enc.h).  The
  * caller owns the result (xlsx_free).  Hostile files are bounded: at most 64 MiB per part and
  * 256 MiB in all uncompressed, a compression ratio of 200 for large parts, 1,048,576 rows and
  * 16,384 columns per sheet, 64 sheets; DTDs and entities are refused (no entity expansion).
@@ -24,6 +26,7 @@ typedef struct xlsx_sheet {
     char *name;
     xlsx_row *rows;     /* in row order */
     size_t nrows;
+    long converted;     /* text cells decoded from a legacy font (.VnTime: TCVN3, VNI-Times: VNI) */
 } xlsx_sheet;
 
 /* 1 if the bytes start like a zip archive (an .xlsx file). */

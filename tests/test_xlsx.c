@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <xlsxwriter.h>
 #include <zip.h>
 #include <cmocka.h>
 
@@ -264,6 +265,41 @@ static void test_hostile(void **state)
     buf_free(&b);
 }
 
+/* Cells typed in TCVN3 fonts come back as Unicode; the "H" font gives capitals. */
+static void test_legacy_fonts(void **state)
+{
+    (void)state;
+    lxw_workbook *wb = workbook_new(xpath);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "Sheet1");
+    lxw_format *vn = workbook_add_format(wb), *vnh = workbook_add_format(wb), *vni = workbook_add_format(wb);
+    format_set_font_name(vn, ".VnTime");
+    format_set_font_name(vnh, ".VnTimeH");
+    format_set_font_name(vni, "VNI-Times");
+    worksheet_write_string(ws, 0, 0, "code", NULL);
+    worksheet_write_string(ws, 0, 1, "name", NULL);
+    worksheet_write_string(ws, 1, 0, "a", NULL);
+    worksheet_write_string(ws, 1, 1, "T\u00abi \u00aei h\u00e4c", vn);   /* "T«i ®i häc" */
+    worksheet_write_string(ws, 2, 1, "T\u00abi \u00aei h\u00e4c", vnh);
+    worksheet_write_string(ws, 3, 1, "To\u00e2i \u00f1i ho\u00efc", vni); /* "Toâi ñi hoïc" */
+    worksheet_write_string(ws, 4, 1, "T\u00abi", NULL);                    /* a Unicode font: kept */
+    worksheet_write_number(ws, 5, 1, 12.5, vn);                               /* numbers are not text */
+    assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+    buf b = BUF_INIT;
+    read_file(xpath, &b);
+    xlsx_sheet *sh;
+    int n;
+    err_t e;
+    assert_int_equal(xlsx_read(buf_str(&b), b.len, &sh, &n, &e), 0);
+    assert_string_equal(sh[0].rows[1].cell[1], "Tôi đi học");
+    assert_string_equal(sh[0].rows[2].cell[1], "TÔI ĐI HỌC");
+    assert_string_equal(sh[0].rows[3].cell[1], "Tôi đi học");
+    assert_string_equal(sh[0].rows[4].cell[1], "T\u00abi");
+    assert_string_equal(sh[0].rows[5].cell[1], "12.5");
+    assert_int_equal(sh[0].converted, 3);
+    xlsx_free(sh, n);
+    buf_free(&b);
+}
+
 int main(void)
 {
     lang_set(LANG_VI);
@@ -271,6 +307,7 @@ int main(void)
         cmocka_unit_test(test_template_round_trip),
         cmocka_unit_test(test_export),
         cmocka_unit_test(test_hostile),
+        cmocka_unit_test(test_legacy_fonts),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -31,7 +31,7 @@ golden() {
 }
 
 # --- help and usage ---------------------------------------------------------------
-for c in init import units indicators eval report export template history demo; do
+for c in init import units indicators eval report export template convert history demo; do
   expect_rc 0 "$BIN" "$c" --help
   has "$T/out" "chitieu $c"
 done
@@ -162,6 +162,24 @@ expect_rc 0 "$BIN" import "$T/xss.csv"
 expect_rc 0 "$BIN" report --unit xss --period 2022 --format html
 hasnt "$T/out" "<script>alert"
 has "$T/out" "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot;"
+
+# --- legacy Vietnamese encodings ----------------------------------------------------------
+printf 'T\253i \256i h\344c\n' > "$T/tcvn3.txt"            # "T«i ®i häc" in TCVN3 bytes
+expect_rc 0 "$BIN" convert "$T/tcvn3.txt"
+has "$T/out" "Tôi đi học"
+has "$T/err" "tcvn3"
+printf 'To^i ddi ho.c\n' > "$T/viqr.txt"
+expect_rc 0 "$BIN" convert "$T/viqr.txt"
+has "$T/out" "Tôi đi học"
+printf 'To\342i \361i ho\357c\n' > "$T/vni.txt"              # "Toâi ñi hoïc" in VNI bytes
+expect_rc 0 "$BIN" convert --encoding vni "$T/vni.txt"
+has "$T/out" "Tôi đi học"
+expect_rc 2 "$BIN" convert --encoding klingon "$T/vni.txt"
+printf 'code,name,parent,type\nleg,T\253i \256i h\344c,tinh,Chi b\256\n' > "$T/legacy-units.csv"
+expect_rc 0 "$BIN" import "$T/legacy-units.csv"
+has "$T/err" "chuyển từ bảng mã tcvn3"
+expect_rc 0 "$BIN" units
+has "$T/out" "Tôi đi học"
 
 # --- the demo: the seeds' headline figures, computed from data ----------------------------
 export CHITIEU_DB="$T/demo.db"
