@@ -245,6 +245,34 @@ int xlsx_export(const model *m, int unit, period_t p, const char *path, err_t *e
         }
     }
     json_decref(doc);
+
+    /* The reported figures behind the evaluation, in the values import format, so the
+     * workbook can be imported back (into another database, or after corrections). */
+    ws = workbook_add_worksheet(wb, tr("Số liệu", "Values"));
+    static const char *const vh[5] = { "indicator", "unit", "period", "value", "comment" };
+    for (int c = 0; c < 5; c++)
+        worksheet_write_string(ws, 0, (lxw_col_t)c, vh[c], f.head);
+    char pc[PERIOD_CODE_MAX];
+    period_code(p, pc, sizeof pc);
+    row = 1;
+    for (int u = unit; u >= 0; u = u == unit ? m->units[unit].first_child : m->units[u].next_sibling) {
+        for (size_t i = 0; i < m->ninds; i++) {
+            const cell_t *v = model_value(m, (int)i, u, p);
+            if (v == NULL)
+                continue;
+            worksheet_write_string(ws, (lxw_row_t)row, 0, m->inds[i].code, NULL);
+            worksheet_write_string(ws, (lxw_row_t)row, 1, m->units[u].code, NULL);
+            worksheet_write_string(ws, (lxw_row_t)row, 2, pc, NULL);
+            worksheet_write_number(ws, (lxw_row_t)row, 3, v->v, NULL);
+            if (v->comment)
+                worksheet_write_string(ws, (lxw_row_t)row, 4, v->comment, NULL);
+            row++;
+        }
+    }
+    worksheet_set_column(ws, 0, 2, 16, NULL);
+    worksheet_set_column(ws, 3, 3, 14, NULL);
+    worksheet_set_column(ws, 4, 4, 40, NULL);
+    worksheet_freeze_panes(ws, 1, 0);
     lxw_error xe = workbook_close(wb);
     wb = NULL;
     if (xe != LXW_NO_ERROR) {

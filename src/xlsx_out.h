@@ -16,7 +16,9 @@
 /* Column names of the template's hidden header row, in order (NULL-terminated). */
 extern const char *const xlsx_template_columns[];
 
-/* Writes the evaluation workbook (summary, one sheet per group, child units ranked) to path. */
+/* Writes the evaluation workbook (summary, one sheet per group, child units ranked, and a
+ * "Số liệu" sheet of the reported values of the unit and its children in the values import
+ * format, so the workbook imports back) to path. */
 int xlsx_export(const model *m, int unit, period_t p, const char *path, err_t *e);
 /* Writes the data-entry template for (unit, period) to path; *rows receives the row count. */
 int xlsx_template(const model *m, int unit, period_t p, const char *path, int *rows, err_t *e);
