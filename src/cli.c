@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "csv.h"
 #include "vn.h"
 
 void cli_error(const char *cmd, const char *msg)
@@ -249,16 +250,6 @@ fail:
 
 void cli_csv_field(buf *b, const char *s, int last)
 {
-    if (strpbrk(s, ",;\"\r\n")) {
-        buf_addc(b, '"');
-        for (; *s; s++) {
-            if (*s == '"')
-                buf_addc(b, '"');
-            buf_addc(b, *s);
-        }
-        buf_addc(b, '"');
-    } else {
-        buf_adds(b, s);
-    }
+    csv_write_field(b, s);
     buf_adds(b, last ? "\n" : ",");
 }

@@ -75,6 +75,20 @@ static void walk_units(const model *m, int u, cli_table *t, buf *csv, json_t *ar
         walk_units(m, c, t, csv, arr, fmt_json);
 }
 
+/* Renders the listing in its format (the CSV rows are already in out) and prints it. */
+static int finish_listing(const char *cmd, json_t *arr, const cli_table *t, int is_json, int is_csv, buf *out)
+{
+    if (is_json) {
+        char *j = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        buf_adds(out, j ? j : "[]");
+        buf_addc(out, '\n');
+        free(j);
+    } else if (!is_csv) {
+        cli_table_render(t, out);
+    }
+    return cli_write(cmd, NULL, out) ? EXIT_FAIL : EXIT_OK;
+}
+
 typedef struct byname { int idx; const char *name; } byname;
 static int cmp_byname(const void *a, const void *b)
 {
@@ -115,15 +129,7 @@ int cmd_units(int argc, char **argv)
         qsort(roots, nr, sizeof *roots, cmp_byname);
     for (size_t i = 0; i < nr; i++)
         walk_units(m, roots[i].idx, &t, is_csv ? &out : NULL, arr, is_json);
-    if (is_json) {
-        char *j = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-        buf_adds(&out, j ? j : "[]");
-        buf_addc(&out, '\n');
-        free(j);
-    } else if (!is_csv) {
-        cli_table_render(&t, &out);
-    }
-    rc = cli_write("units", NULL, &out) ? EXIT_FAIL : EXIT_OK;
+    rc = finish_listing("units", arr, &t, is_json, is_csv, &out);
     free(roots);
     json_decref(arr);
     cli_table_free(&t);
@@ -207,15 +213,7 @@ int cmd_indicators(int argc, char **argv)
             buf_free(&rules);
         }
     }
-    if (is_json) {
-        char *j = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-        buf_adds(&out, j ? j : "[]");
-        buf_addc(&out, '\n');
-        free(j);
-    } else if (!is_csv) {
-        cli_table_render(&t, &out);
-    }
-    rc = cli_write("indicators", NULL, &out) ? EXIT_FAIL : EXIT_OK;
+    rc = finish_listing("indicators", arr, &t, is_json, is_csv, &out);
     free(order);
     json_decref(arr);
     cli_table_free(&t);

@@ -1,29 +1,52 @@
 /* csv.c - RFC 4180 reader over a memory buffer (see csv.h).
  *
- * One pass over the bytes: each record's field texts are copied, unquoted,
- * into one storage buffer (NUL after each), with parallel arrays of offsets
- * and lengths; all three are owned by the reader and reused for every record,
- * so parsing does no per-field allocation.  `row` counts spreadsheet rows
- * (records plus skipped blank lines), `line` physical lines.
+ * Data flow: csv_open() borrows the caller's bytes and skips a UTF-8 BOM.
+ * The first csv_next() after the leading blank lines picks the separator by
+ * counting ',' and ';' outside quotes in the header record.  Every csv_next()
+ * then walks the bytes of one record exactly once: each field's unquoted text
+ * is appended to `store` (a capped buf, emptied but never freed between
+ * records) followed by a NUL, and its offset and length go into two arrays
+ * that are reused too; only when the record is complete are the offsets
+ * turned into pointers (the buf may move while it grows).  Nothing is
+ * allocated per field: the store and the arrays grow geometrically and stay
+ * at their high-water mark.
+ *
+ * Numbering: `line` is the physical line (LF, CRLF or lone CR each end one,
+ * also inside quoted fields); `row` is the spreadsheet row, i.e. one per
+ * record plus one per skipped blank line, so it matches what Excel shows.
+ *
+ * Memory: the reader owns `store`, `off`, `lens` and `ptrs`; csv_record
+ * points into them and is valid until the next csv_next() or csv_close().
+ * The input stays the caller's.  After an error the reader is stuck: every
+ * later csv_next() returns -1 with the same message.
  */
 #include "csv.h"
+
+#include "buf.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
+
 #define CSV_MAX_FIELDS 4096
-#define CSV_MAX_FIELD ((size_t)1 << 20)
+#define CSV_MAX_FIELD ((size_t)1 << 20) /* bytes of one unquoted field */
 
 struct csv_reader {
-    const char *p, *end;
-    char sep;               /* 0 until the header has been seen */
-    long row, line;         /* of the next record */
-    char *store;            /* field bytes */
-    size_t nstore, capstore;
-    size_t *off, *lens;     /* per field */
-    const char **ptrs;
-    size_t capfields;
+    const char *p, *end;      /* the unread input */
+    char sep;                 /* 0 until the header has been seen */
+    int failed;               /* 1 after an error: `err` holds it */
+    long row, line;           /* of the next record */
+    buf store;                /* field texts, each followed by a NUL */
+    size_t *off, *lens;       /* per field: offset into store, length */
+    const char **ptrs;        /* per field: store.p + off, filled at record end */
+    size_t capf;              /* allocated entries in off, lens and ptrs */
+    unsigned char plain[256]; /* bytes that end an unquoted run: sep, CR, LF, NUL */
+    err_t err;
 };
+
+/* Bytes that end a run inside a quoted field. */
+static const unsigned char quoted_stop[256] = {['"'] = 1, ['\r'] = 1, ['\n'] = 1, ['\0'] = 1};
 
 csv_reader *csv_open(const char *data, size_t len)
 {
@@ -31,10 +54,12 @@ csv_reader *csv_open(const char *data, size_t len)
     if (r == NULL)
         return NULL;
     r->p = data;
-    r->end = data + len;
+    r->end = data != NULL ? data + len : data;
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
         r->p += 3;
     r->row = r->line = 1;
+    /* every field is at most 1 MiB and a NUL, so this cap is never what stops a record */
+    buf_init(&r->store, (size_t)CSV_MAX_FIELDS * (CSV_MAX_FIELD + 1));
     return r;
 }
 
@@ -42,7 +67,7 @@ void csv_close(csv_reader *r)
 {
     if (r == NULL)
         return;
-    free(r->store);
+    buf_free(&r->store);
     free(r->off);
     free(r->lens);
     free(r->ptrs);
@@ -51,160 +76,177 @@ void csv_close(csv_reader *r)
 
 char csv_separator(const csv_reader *r) { return r->sep ? r->sep : ','; }
 
-/* Chooses ',' or ';' from the first record: the one more frequent outside quotes. */
+/* Picks ',' or ';' from the record at p: the one more frequent outside quotes, ',' on a tie.
+ * A quote opens a quoted field only at the start of a field, as in csv_next. */
 static char detect_sep(const char *p, const char *end)
 {
-    long commas = 0, semis = 0;
-    int inq = 0;
-    for (; p < end; p++) {
+    size_t commas = 0, semis = 0;
+    int field_start = 1;
+    while (p < end) {
         char c = *p;
-        if (c == '"')
-            inq = !inq;
-        else if (!inq && (c == '\n' || c == '\r'))
+        if (field_start && c == '"') {
+            p++;
+            for (;;) {
+                const char *q = memchr(p, '"', (size_t)(end - p));
+                if (q == NULL)
+                    goto done;
+                if (q + 1 < end && q[1] == '"') {
+                    p = q + 2;
+                    continue;
+                }
+                p = q + 1;
+                break;
+            }
+            field_start = 0;
+            continue;
+        }
+        if (c == '\n' || c == '\r')
             break;
-        else if (!inq && c == ',')
+        if (c == ',')
             commas++;
-        else if (!inq && c == ';')
+        else if (c == ';')
             semis++;
+        field_start = c == ',' || c == ';';
+        p++;
     }
+done:
     return semis > commas ? ';' : ',';
 }
 
-static int push_byte(csv_reader *r, char c)
+/* Records an error naming the row, physical line and 1-based column; the reader stays failed. */
+static int fail(csv_reader *r, err_t *e, long row, long line, size_t col, const char *what)
 {
-    if (r->nstore + 2 > r->capstore) {
-        size_t cap = r->capstore ? r->capstore * 2 : 4096;
-        char *s = realloc(r->store, cap);
-        if (s == NULL)
-            return -1;
-        r->store = s;
-        r->capstore = cap;
-    }
-    r->store[r->nstore++] = c;
-    return 0;
+    err_set(&r->err, tr("dòng %ld (dòng vật lý %ld), cột %zu: %s", "row %ld (line %ld), column %zu: %s"), row,
+            line, col, what);
+    r->failed = 1;
+    if (e != NULL)
+        *e = r->err;
+    return -1;
 }
 
-static int push_bytes(csv_reader *r, const char *p, size_t n)
+/* Makes room for field index nf in the per-field arrays; returns 0 or -1. */
+static int want_field(csv_reader *r, size_t nf)
 {
-    if (r->nstore + n + 2 > r->capstore) {
-        size_t cap = r->capstore ? r->capstore : 4096;
-        while (r->nstore + n + 2 > cap)
-            cap *= 2;
-        char *s = realloc(r->store, cap);
-        if (s == NULL)
-            return -1;
-        r->store = s;
-        r->capstore = cap;
-    }
-    memcpy(r->store + r->nstore, p, n);
-    r->nstore += n;
+    if (nf < r->capf)
+        return 0;
+    size_t cap = r->capf ? r->capf * 2 : 32;
+    if (cap > CSV_MAX_FIELDS)
+        cap = CSV_MAX_FIELDS;
+    size_t *o = realloc(r->off, cap * sizeof *o);
+    if (o == NULL)
+        return -1;
+    r->off = o;
+    size_t *l = realloc(r->lens, cap * sizeof *l);
+    if (l == NULL)
+        return -1;
+    r->lens = l;
+    const char **pp = realloc(r->ptrs, cap * sizeof *pp);
+    if (pp == NULL)
+        return -1;
+    r->ptrs = pp;
+    r->capf = cap;
     return 0;
-}
-
-static int new_field(csv_reader *r, size_t nf)
-{
-    if (nf >= r->capfields) {
-        size_t cap = r->capfields ? r->capfields * 2 : 16;
-        size_t *o = realloc(r->off, cap * sizeof *o);
-        if (o == NULL)
-            return -1;
-        r->off = o;
-        size_t *l = realloc(r->lens, cap * sizeof *l);
-        if (l == NULL)
-            return -1;
-        r->lens = l;
-        const char **pp = realloc(r->ptrs, cap * sizeof *pp);
-        if (pp == NULL)
-            return -1;
-        r->ptrs = pp;
-        r->capfields = cap;
-    }
-    r->off[nf] = r->nstore;
-    return 0;
-}
-
-static int fail(err_t *e, const char *what, long row, long line, size_t col)
-{
-    return err_set(e, tr("dòng %ld (dòng vật lý %ld), cột %zu: %s", "row %ld (line %ld), column %zu: %s"),
-                   row, line, col, what);
 }
 
 int csv_next(csv_reader *r, csv_record *rec, err_t *e)
 {
-    /* Skip blank lines (they still count as spreadsheet rows). */
-    while (r->p < r->end && (*r->p == '\n' || *r->p == '\r')) {
-        if (*r->p == '\r' && r->p + 1 < r->end && r->p[1] == '\n')
-            r->p++;
-        r->p++;
-        r->row++;
-        r->line++;
+    if (r->failed) {
+        if (e != NULL)
+            *e = r->err;
+        return -1;
     }
-    if (r->p >= r->end)
-        return 0;
-    if (!r->sep)
-        r->sep = detect_sep(r->p, r->end);
-    const char sep = r->sep;
-    long row = r->row, line0 = r->line;
-    size_t nf = 0;
-    r->nstore = 0;
     const char *p = r->p, *end = r->end;
+    long row = r->row, line = r->line;
+
+    /* Blank lines: no record, but a spreadsheet row and a physical line each. */
+    while (p < end && (*p == '\n' || *p == '\r')) {
+        if (*p == '\r' && p + 1 < end && p[1] == '\n')
+            p++;
+        p++;
+        row++;
+        line++;
+    }
+    r->p = p;
+    r->row = row;
+    r->line = line;
+    if (p >= end)
+        return 0;
+    if (r->sep == 0) {
+        r->sep = detect_sep(p, end);
+        r->plain[(unsigned char)r->sep] = 1;
+        r->plain['\r'] = r->plain['\n'] = 1;
+        r->plain['\0'] = 1;
+    }
+    const unsigned char *plain = r->plain;
+    const char sep = r->sep;
+    const char *oom = tr("hết bộ nhớ", "out of memory");
+    const char *too_long = tr("ô dài quá 1 MiB", "field longer than 1 MiB");
+    buf *st = &r->store;
+    size_t nf = 0;
+    buf_reset(st);
+
     for (;;) {
         if (nf >= CSV_MAX_FIELDS)
-            return fail(e, tr("quá 4096 cột", "more than 4096 columns"), row, r->line, nf);
-        if (new_field(r, nf) != 0)
-            return err_set(e, "out of memory");
+            return fail(r, e, row, line, nf + 1, tr("quá 4096 cột", "more than 4096 columns"));
+        if (want_field(r, nf) != 0)
+            return fail(r, e, row, line, nf + 1, oom);
+        size_t start = st->len;
+        r->off[nf] = start;
         if (p < end && *p == '"') {
-            long qline = r->line;
+            long qline = line;
             p++;
             for (;;) {
                 const char *q = p;
-                while (q < end && *q != '"' && *q != '\0' && *q != '\n')
+                while (q < end && !quoted_stop[(unsigned char)*q])
                     q++;
-                if (push_bytes(r, p, (size_t)(q - p)) != 0)
-                    return err_set(e, "out of memory");
-                p = q;
-                if (p >= end) {
-                    r->p = p;
-                    return fail(e, tr("dấu ngoặc kép không đóng", "unterminated quote"), row, qline, nf + 1);
-                }
-                if (*p == '\0')
-                    return fail(e, tr("có byte NUL", "NUL byte"), row, r->line, nf + 1);
-                if (*p == '\n') {
-                    r->line++;
-                    if (push_byte(r, '\n') != 0)
-                        return err_set(e, "out of memory");
-                    p++;
+                if (q >= end)
+                    return fail(r, e, row, qline, nf + 1, tr("dấu ngoặc kép không đóng", "unterminated quote"));
+                /* a doubled quote keeps one quote: take it with the run and skip the other */
+                int dq = *q == '"' && q + 1 < end && q[1] == '"';
+                size_t n = (size_t)(q - p) + (size_t)dq;
+                if (st->len - start + n > CSV_MAX_FIELD)
+                    return fail(r, e, row, line, nf + 1, too_long);
+                if (buf_add(st, p, n) != 0)
+                    return fail(r, e, row, line, nf + 1, oom);
+                p = q + 2 * dq;
+                if (dq)
                     continue;
+                if (*q == '"') {
+                    p = q + 1;
+                    break;
                 }
-                /* a quote: doubled, or the end of the field */
-                if (p + 1 < end && p[1] == '"') {
-                    if (push_byte(r, '"') != 0)
-                        return err_set(e, "out of memory");
-                    p += 2;
-                    continue;
-                }
-                p++;
-                break;
+                if (*q == '\0')
+                    return fail(r, e, row, line, nf + 1, tr("có byte NUL", "NUL byte"));
+                /* a line break inside the field: data, and one more physical line */
+                n = *q == '\r' && q + 1 < end && q[1] == '\n' ? 2 : 1;
+                if (st->len - start + n > CSV_MAX_FIELD)
+                    return fail(r, e, row, line, nf + 1, too_long);
+                if (buf_add(st, q, n) != 0)
+                    return fail(r, e, row, line, nf + 1, oom);
+                p = q + n;
+                line++;
             }
+            if (p < end && *p == '\0')
+                return fail(r, e, row, line, nf + 1, tr("có byte NUL", "NUL byte"));
             if (p < end && *p != sep && *p != '\n' && *p != '\r')
-                return fail(e, tr("ký tự thừa sau dấu ngoặc kép đóng", "unexpected character after closing quote"),
-                            row, r->line, nf + 1);
+                return fail(r, e, row, line, nf + 1,
+                            tr("ký tự thừa sau dấu ngoặc kép đóng", "unexpected character after closing quote"));
         } else {
+            /* unquoted: everything up to the separator or line end, quotes included */
             const char *q = p;
-            while (q < end && *q != sep && *q != '\n' && *q != '\r' && *q != '\0')
+            while (q < end && !plain[(unsigned char)*q])
                 q++;
             if (q < end && *q == '\0')
-                return fail(e, tr("có byte NUL", "NUL byte"), row, r->line, nf + 1);
-            if (push_bytes(r, p, (size_t)(q - p)) != 0)
-                return err_set(e, "out of memory");
+                return fail(r, e, row, line, nf + 1, tr("có byte NUL", "NUL byte"));
+            if ((size_t)(q - p) > CSV_MAX_FIELD)
+                return fail(r, e, row, line, nf + 1, too_long);
+            if (buf_add(st, p, (size_t)(q - p)) != 0)
+                return fail(r, e, row, line, nf + 1, oom);
             p = q;
         }
-        size_t flen = r->nstore - r->off[nf];
-        if (flen > CSV_MAX_FIELD)
-            return fail(e, tr("ô dài quá 1 MiB", "field longer than 1 MiB"), row, r->line, nf + 1);
-        r->lens[nf] = flen;
-        if (push_byte(r, '\0') != 0)
-            return err_set(e, "out of memory");
+        r->lens[nf] = st->len - start;
+        if (buf_addc(st, '\0') != 0)
+            return fail(r, e, row, line, nf + 1, oom);
         nf++;
         if (p < end && *p == sep) {
             p++;
@@ -212,22 +254,33 @@ int csv_next(csv_reader *r, csv_record *rec, err_t *e)
         }
         break;
     }
-    /* end of record: LF, CRLF, lone CR, or end of input */
-    if (p < end && *p == '\r')
+    /* p is at the end of input or at a line end: LF, CRLF or a lone CR */
+    if (p < end && *p == '\r') {
         p++;
-    if (p < end && *p == '\n')
+        if (p < end && *p == '\n')
+            p++;
+    } else if (p < end && *p == '\n') {
         p++;
-    else if (p < end && p[-1] != '\r')
-        return fail(e, tr("ký tự không hợp lệ", "unexpected character"), row, r->line, nf);
-    r->p = p;
-    r->line++;
-    r->row++;
+    }
     for (size_t i = 0; i < nf; i++)
-        r->ptrs[i] = r->store + r->off[i];
+        r->ptrs[i] = st->p + r->off[i];
     rec->nfields = nf;
     rec->field = r->ptrs;
     rec->len = r->lens;
     rec->row = row;
-    rec->line = line0;
+    rec->line = r->line; /* still the line the record started on */
+    r->p = p;
+    r->row = row + 1;
+    r->line = line + 1;
     return 1;
+}
+
+int csv_write_field(buf *out, const char *s)
+{
+    if (strpbrk(s, ",;\"\r\n") == NULL)
+        return buf_adds(out, s);
+    int rc = buf_addc(out, '"');
+    for (; *s && rc == 0; s++)
+        rc = (*s == '"' ? buf_addc(out, '"') : 0) || buf_addc(out, *s);
+    return rc || buf_addc(out, '"') ? -1 : 0;
 }

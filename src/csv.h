@@ -33,4 +33,9 @@ char csv_separator(const csv_reader *r);
  * over 1 MiB) with a message naming the row, line and column.  Blank lines are skipped. */
 int csv_next(csv_reader *r, csv_record *rec, err_t *e);
 
+/* Appends s as one RFC 4180 field to out, quoted when it holds ',', ';', '"', CR or LF;
+ * returns 0 or -1 (OOM). */
+struct buf;
+int csv_write_field(struct buf *out, const char *s);
+
 #endif

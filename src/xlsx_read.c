@@ -8,6 +8,7 @@
  */
 #include "xlsx_read.h"
 
+#include "csv.h"
 #include "enc.h"
 
 #include <expat.h>
@@ -630,21 +631,6 @@ cleanup:
     return rc;
 }
 
-static void csv_cell(buf *b, const char *s)
-{
-    if (strpbrk(s, ",\"\r\n")) {
-        buf_addc(b, '"');
-        for (; *s; s++) {
-            if (*s == '"')
-                buf_addc(b, '"');
-            buf_addc(b, *s);
-        }
-        buf_addc(b, '"');
-    } else {
-        buf_adds(b, s);
-    }
-}
-
 int xlsx_sheet_csv(const xlsx_sheet *sh, int (*is_header)(const char *const *cells, size_t n), buf *out)
 {
     size_t h = 0;
@@ -670,7 +656,7 @@ int xlsx_sheet_csv(const xlsx_sheet *sh, int (*is_header)(const char *const *cel
         for (size_t c = 0; c < n; c++) {
             if (c)
                 buf_addc(out, ',');
-            csv_cell(out, row->cell[c]);
+            csv_write_field(out, row->cell[c]);
         }
         if (buf_addc(out, '\n') != 0)
             return -1;
