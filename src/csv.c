@@ -19,10 +19,11 @@
  * points into them and is valid until the next csv_next() or csv_close().
  * The input stays the caller's.  After an error the reader is stuck: every
  * later csv_next() returns -1 with the same message.
+ *
+ * csv_write_field() is the writing side: it appends one field, quoted when
+ * needed, to a caller's buf.
  */
 #include "csv.h"
-
-#include "buf.h"
 
 #include <stdlib.h>
 #include <string.h>
