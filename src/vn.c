@@ -1,11 +1,32 @@
-/* vn.c - Vietnamese text and numbers (see vn.h).
+/* vn.c - Vietnamese text and numbers: NFC, collation keys, accent folding, number and date
+ * formatting and parsing (contracts in vn.h).
  *
- * Unicode work (validation, NFC, NFD, case folding, display width) is done by
- * utf8proc; this file adds what utf8proc does not know: the Vietnamese
- * alphabet order (ă â đ ê ô ơ ư are letters of their own, tones are a
- * secondary difference), đ -> d for accent-free search, and the number and
- * date conventions.  utf8proc returns malloc'd strings which are freed here;
- * every result goes into the caller's buf.
+ * Data flow.  Every text function first checks that its input is valid UTF-8 (no overlongs,
+ * surrogates or NULs), then lets utf8proc do the Unicode work: NFC for storage, NFD for
+ * collation (so composed input and decomposed input from macOS or web forms, in either mark
+ * order - ệ = e + U+0323 + U+0302 or e + U+0302 + U+0323 - give the same letters and tones),
+ * NFKD + mark stripping + case folding for search keys.  This file adds only what utf8proc
+ * does not know: the Vietnamese alphabet (a ă â b c d đ e ê ... o ô ơ ... u ư ...), the order
+ * of the six tones, and đ -> d (đ does not decompose, so stripping marks leaves it alone).
+ *
+ * Sort keys are built in three scratch bufs (primary weights, tones, case) that are joined
+ * into the caller's buf:
+ *
+ *     primary   3 bytes per character, big-endian, then 00 00 00
+ *     secondary 1 byte per character (1 + tone), then 00
+ *     tertiary  1 byte per character (1 lower/uncased, 2 upper), then 00
+ *     raw       the input bytes
+ *
+ * so memcmp() of two keys compares letters first, then tones, then case, then bytes.
+ *
+ * Numbers are parsed by checking the grouping by hand and handing strtod() a locale-free
+ * mantissa-and-exponent string ("1416e-2"); they are formatted from a decimal digit string
+ * (15 significant digits below 1e15, as spreadsheets do, the exact value above) rounded half
+ * away from zero in decimal, so 0.125, 1.005 and 2.675 round the way they were typed.
+ *
+ * Memory: utf8proc_map() returns a malloc'd string that is freed here before returning; the
+ * scratch bufs are local and freed on every path.  Results are appended to a buf the caller
+ * owns; when a function fails it leaves that buf as it found it.
  */
 #include "vn.h"
 
@@ -20,6 +41,8 @@
 
 int vn_utf8_valid(const char *s, size_t len)
 {
+    if (len > (size_t)PTRDIFF_MAX)
+        return 0;
     const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
     utf8proc_ssize_t left = (utf8proc_ssize_t)len;
     while (left > 0) {
@@ -33,10 +56,9 @@ int vn_utf8_valid(const char *s, size_t len)
     return 1;
 }
 
+/* Appends utf8proc_map(s, opts) to out; the input must already be valid UTF-8. */
 static int map_into(const char *s, size_t len, utf8proc_option_t opts, buf *out)
 {
-    if (!vn_utf8_valid(s, len))
-        return -1;
     if (len == 0)
         return 0;
     utf8proc_uint8_t *dst = NULL;
@@ -50,109 +72,140 @@ static int map_into(const char *s, size_t len, utf8proc_option_t opts, buf *out)
 
 int vn_nfc(const char *s, size_t len, buf *out)
 {
+    if (!vn_utf8_valid(s, len))
+        return -1;
     return map_into(s, len, UTF8PROC_STABLE | UTF8PROC_COMPOSE, out);
 }
 
 /* ---- collation ------------------------------------------------------------------------------ */
 
-/* Position of a Vietnamese base letter (lower case, after removing tone marks) in the alphabet
- * a ă â b c d đ e ê f g h i j k l m n o ô ơ p q r s t u ư v w x y z, or -1. */
-static int letter_index(utf8proc_int32_t base, int breve, int circ, int horn)
+/* Primary weight bands (3 bytes, so every band fits below 0xFFFFFF).  A lower band sorts first:
+ * space < other punctuation and symbols < digits < letters. */
+#define W_SPACE 0x000001u      /* ' ', tab excluded, and every Unicode space separator */
+#define W_ASCII 0x000002u      /* + byte: ASCII punctuation, symbols and controls */
+#define W_SYMBOL 0x000100u     /* + code point: other punctuation, symbols, controls, lone marks */
+#define W_DIGIT 0x200000u      /* + 0..9 */
+#define W_NUMBER 0x200010u     /* + code point: other digits and numbers */
+#define W_LETTER 0x400000u     /* + position in the Vietnamese/Latin alphabet below */
+#define W_OTHER 0x500000u      /* + lower-case code point: letters of other scripts */
+
+/* The marks that make Vietnamese letters of their own, gathered from an NFD sequence. */
+enum { M_BREVE = 1, M_CIRC = 2, M_HORN = 4, M_STROKE = 8 };
+
+/* Position of a lower-case base letter with its letter-making marks in the alphabet
+ * a ă â b c d đ e ê f g h i j k l m n o ô ơ p q r s t u ư v w x y z, or -1 for other code
+ * points.  f j w z are not Vietnamese letters and sit where the Latin alphabet puts them. */
+static int letter_index(utf8proc_int32_t c, int marks)
 {
-    switch (base) {
-    case 'a': return breve ? 1 : circ ? 2 : 0;
-    case 'b': return 3;
-    case 'c': return 4;
-    case 'd': return 5;
+    switch (c) {
+    case 'a': return marks & M_BREVE ? 1 : marks & M_CIRC ? 2 : 0;
+    case 'd': return marks & M_STROKE ? 6 : 5;
     case 0x111: return 6; /* đ */
-    case 'e': return circ ? 8 : 7;
-    case 'o': return circ ? 19 : horn ? 20 : 18;
-    case 'u': return horn ? 27 : 26;
+    case 'e': return marks & M_CIRC ? 8 : 7;
+    case 'o': return marks & M_CIRC ? 19 : marks & M_HORN ? 20 : 18;
+    case 'u': return marks & M_HORN ? 27 : 26;
     default: break;
     }
-    static const char rest[] = "fghijklmnpqrstvwxyz";
-    static const int idx[] = { 9, 10, 11, 12, 13, 14, 15, 16, 17, 21, 22, 23, 24, 25, 28, 29, 30, 31, 32 };
-    const char *hit = base < 128 && base > 0 ? strchr(rest, (int)base) : NULL;
-    return hit ? idx[hit - rest] : -1;
+    if (c < 'a' || c > 'z')
+        return -1;
+    /* b c | f g h i j k l m n | p q r s t | v w x y z */
+    static const signed char pos[26] = {
+        -1, 3, 4, -1, -1, 9, 10, 11, 12, 13, 14, 15, 16, 17, -1, 21, 22, 23, 24, 25, -1, 28, 29, 30, 31, 32,
+    };
+    return pos[c - 'a'];
 }
 
+/* Tone of a combining mark: 0 none, 1 huyền, 2 hỏi, 3 ngã, 4 sắc, 5 nặng; -1 if not a tone. */
 static int tone_of(utf8proc_int32_t mark)
 {
     switch (mark) {
-    case 0x300: return 1; /* huyền */
-    case 0x309: return 2; /* hỏi */
-    case 0x303: return 3; /* ngã */
-    case 0x301: return 4; /* sắc */
-    case 0x323: return 5; /* nặng */
-    default: return 0;
+    case 0x300: return 1; /* grave: huyền */
+    case 0x309: return 2; /* hook above: hỏi */
+    case 0x303: return 3; /* tilde: ngã */
+    case 0x301: return 4; /* acute: sắc */
+    case 0x323: return 5; /* dot below: nặng */
+    default: return -1;
     }
 }
 
-static void put3(buf *b, uint32_t w)
+static int is_mark(utf8proc_int32_t cp)
 {
-    char t[3] = { (char)(w >> 16), (char)(w >> 8), (char)w };
-    buf_add(b, t, 3);
+    utf8proc_propval_t cat = utf8proc_get_property(cp)->category;
+    return cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_MC || cat == UTF8PROC_CATEGORY_ME;
+}
+
+/* Primary weight of base character cp (already lower-cased) carrying `marks`. */
+static uint32_t primary_weight(utf8proc_int32_t cp, int marks)
+{
+    int li = letter_index(cp, marks);
+    if (li >= 0)
+        return W_LETTER + (uint32_t)li;
+    if (cp >= '0' && cp <= '9')
+        return W_DIGIT + (uint32_t)(cp - '0');
+    if (cp == ' ')
+        return W_SPACE;
+    if (cp < 0x80)
+        return W_ASCII + (uint32_t)cp;
+    switch (utf8proc_get_property(cp)->category) {
+    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO:
+        return W_OTHER + (uint32_t)cp;
+    case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
+        return W_NUMBER + (uint32_t)cp;
+    case UTF8PROC_CATEGORY_ZS: case UTF8PROC_CATEGORY_ZL: case UTF8PROC_CATEGORY_ZP:
+        return W_SPACE;
+    default:
+        return W_SYMBOL + (uint32_t)cp;
+    }
 }
 
 int vn_sort_key(const char *s, size_t len, buf *out)
 {
     if (!vn_utf8_valid(s, len))
         return -1;
-    utf8proc_uint8_t *nfd = NULL;
-    utf8proc_ssize_t n = len ? utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &nfd,
-                                            UTF8PROC_STABLE | UTF8PROC_DECOMPOSE)
-                             : 0;
-    if (n < 0)
-        return -1;
-    buf sec = BUF_INIT, ter = BUF_INIT;
+    buf nfd = BUF_INIT, pri = BUF_INIT, sec = BUF_INIT, ter = BUF_INIT;
     size_t start = out->len;
-    utf8proc_ssize_t i = 0;
+    int rc = -1;
+    if (map_into(s, len, UTF8PROC_STABLE | UTF8PROC_DECOMPOSE, &nfd) != 0)
+        goto fail;
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)buf_str(&nfd);
+    utf8proc_ssize_t n = (utf8proc_ssize_t)nfd.len, i = 0;
     while (i < n) {
-        utf8proc_int32_t cp;
-        i += utf8proc_iterate(nfd + i, n - i, &cp);
-        int upper = 0, breve = 0, circ = 0, horn = 0, tone = 0;
+        utf8proc_int32_t cp, mk;
+        i += utf8proc_iterate(p + i, n - i, &cp);
         utf8proc_int32_t low = utf8proc_tolower(cp);
-        upper = low != cp;
-        /* gather the combining marks that follow */
+        int marks = 0, tone = 0;
+        /* The marks that follow belong to this character (canonical order puts the dot below
+         * before the circumflex; the order does not matter here). */
         while (i < n) {
-            utf8proc_int32_t mk;
-            utf8proc_ssize_t k = utf8proc_iterate(nfd + i, n - i, &mk);
-            const utf8proc_property_t *pr = utf8proc_get_property(mk);
-            if (pr->combining_class == 0 && pr->category != UTF8PROC_CATEGORY_MN)
+            utf8proc_ssize_t k = utf8proc_iterate(p + i, n - i, &mk);
+            if (!is_mark(mk))
                 break;
             i += k;
-            if (mk == 0x306) breve = 1;
-            else if (mk == 0x302) circ = 1;
-            else if (mk == 0x31B) horn = 1;
-            else if (tone_of(mk)) tone = tone_of(mk);
+            if (mk == 0x306) marks |= M_BREVE;
+            else if (mk == 0x302) marks |= M_CIRC;
+            else if (mk == 0x31B) marks |= M_HORN;
+            else if (mk == 0x335 || mk == 0x336) marks |= M_STROKE;
+            else if (tone_of(mk) > 0) tone = tone_of(mk);
         }
-        uint32_t w;
-        int li = letter_index(low, breve, circ, horn);
-        if (li >= 0)
-            w = 0x200 + (uint32_t)li * 4;
-        else if (low >= '0' && low <= '9')
-            w = 0x100 + (uint32_t)(low - '0');
-        else if (low == ' ')
-            w = 1;
-        else if (low < 0x80)
-            w = 2 + (uint32_t)low;
-        else
-            w = 0x1000 + (uint32_t)low;
-        put3(out, w);
-        buf_addc(&sec, (char)(1 + tone));
-        buf_addc(&ter, (char)(1 + upper));
+        uint32_t w = primary_weight(low, marks);
+        unsigned char t[3] = { (unsigned char)(w >> 16), (unsigned char)(w >> 8), (unsigned char)w };
+        if (buf_add(&pri, t, 3) != 0 || buf_addc(&sec, (char)(1 + tone)) != 0 ||
+            buf_addc(&ter, (char)(low != cp ? 2 : 1)) != 0)
+            goto fail;
     }
-    free(nfd);
-    put3(out, 0);
-    buf_add(out, buf_str(&sec), sec.len);
-    buf_addc(out, 0);
-    buf_add(out, buf_str(&ter), ter.len);
-    buf_addc(out, 0);
-    int rc = buf_add(out, s, len);
-    if (sec.len != ter.len || rc != 0) {
+    static const char zero[3] = { 0, 0, 0 };
+    if (buf_add(out, buf_str(&pri), pri.len) != 0 || buf_add(out, zero, 3) != 0 ||
+        buf_add(out, buf_str(&sec), sec.len) != 0 || buf_add(out, zero, 1) != 0 ||
+        buf_add(out, buf_str(&ter), ter.len) != 0 || buf_add(out, zero, 1) != 0 ||
+        buf_add(out, s, len) != 0)
+        goto fail;
+    rc = 0;
+fail:
+    if (rc != 0)
         buf_truncate(out, start);
-        rc = -1;
-    }
+    buf_free(&nfd);
+    buf_free(&pri);
     buf_free(&sec);
     buf_free(&ter);
     return rc;
@@ -160,11 +213,15 @@ int vn_sort_key(const char *s, size_t len, buf *out)
 
 int vn_collate(const char *a, const char *b)
 {
+    size_t la = strlen(a), lb = strlen(b);
+    int va = vn_utf8_valid(a, la), vb = vn_utf8_valid(b, lb);
+    /* A total order even for bad input (qsort needs one): invalid UTF-8 after all valid text. */
+    if (!va || !vb)
+        return va != vb ? (va ? -1 : 1) : strcmp(a, b);
     buf ka = BUF_INIT, kb = BUF_INIT;
-    int ra = vn_sort_key(a, strlen(a), &ka), rb = vn_sort_key(b, strlen(b), &kb);
     int c;
-    if (ra != 0 || rb != 0) {
-        c = strcmp(a, b);
+    if (vn_sort_key(a, la, &ka) != 0 || vn_sort_key(b, lb, &kb) != 0) {
+        c = strcmp(a, b); /* out of memory only */
     } else {
         size_t n = ka.len < kb.len ? ka.len : kb.len;
         c = memcmp(buf_str(&ka), buf_str(&kb), n);
@@ -178,19 +235,30 @@ int vn_collate(const char *a, const char *b)
 
 int vn_fold(const char *s, size_t len, buf *out)
 {
+    if (!vn_utf8_valid(s, len))
+        return -1;
     buf tmp = BUF_INIT;
-    int rc = map_into(s, len, UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD, &tmp);
-    if (rc == 0) {
-        const char *p = buf_str(&tmp);
-        for (size_t i = 0; i < tmp.len && rc == 0; i++) {
-            if ((unsigned char)p[i] == 0xC4 && i + 1 < tmp.len && (unsigned char)p[i + 1] == 0x91) {
-                rc = buf_addc(out, 'd'); /* đ (U+0111) does not decompose */
-                i++;
-            } else {
-                rc = buf_addc(out, p[i]);
-            }
+    size_t start = out->len;
+    int rc = -1;
+    /* NFKD so that no-break spaces, full-width letters and ligatures match their plain forms. */
+    if (map_into(s, len, UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK |
+                 UTF8PROC_CASEFOLD | UTF8PROC_LUMP, &tmp) != 0)
+        goto fail;
+    const unsigned char *p = (const unsigned char *)buf_str(&tmp);
+    for (size_t i = 0; i < tmp.len; i++) {
+        /* đ (U+0111, C4 91) and ð (U+00F0, C3 B0: the fold of Ð U+00D0, often typed for Đ) */
+        if (i + 1 < tmp.len && ((p[i] == 0xC4 && p[i + 1] == 0x91) || (p[i] == 0xC3 && p[i + 1] == 0xB0))) {
+            if (buf_addc(out, 'd') != 0)
+                goto fail;
+            i++;
+        } else if (buf_addc(out, (char)p[i]) != 0) {
+            goto fail;
         }
     }
+    rc = 0;
+fail:
+    if (rc != 0)
+        buf_truncate(out, start);
     buf_free(&tmp);
     return rc;
 }
@@ -209,24 +277,44 @@ int vn_search(const char *haystack, const char *needle)
 size_t vn_width(const char *s, size_t len)
 {
     const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
-    utf8proc_ssize_t left = (utf8proc_ssize_t)len;
     size_t w = 0;
-    while (left > 0) {
+    while (len > 0) {
         utf8proc_int32_t cp;
-        utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
-        if (n <= 0) {
+        utf8proc_ssize_t n = utf8proc_iterate(p, len > (size_t)PTRDIFF_MAX ? PTRDIFF_MAX : (utf8proc_ssize_t)len, &cp);
+        if (n <= 0) { /* a byte that is not UTF-8 shows as one replacement character */
             n = 1;
             w++;
         } else {
-            w += (size_t)utf8proc_charwidth(cp);
+            w += (size_t)utf8proc_charwidth(cp); /* 0 for marks and controls, 2 for wide CJK */
         }
         p += n;
-        left -= n;
+        len -= (size_t)n;
     }
     return w;
 }
 
 /* ---- numbers ----------------------------------------------------------------------------- */
+
+/* Checks that s[0..n) is digits with `grp` separating thousands: a first group of 1-3 digits
+ * (not starting with 0 when there are more groups), then groups of exactly 3.  With grp 0,
+ * any run of one or more digits passes. */
+static int int_part_ok(const char *s, size_t n, char grp)
+{
+    size_t run = 0, groups = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (s[k] == grp && grp) {
+            if (groups == 0 ? (run == 0 || run > 3 || s[0] == '0') : run != 3)
+                return 0;
+            groups++;
+            run = 0;
+        } else if (s[k] >= '0' && s[k] <= '9') {
+            run++;
+        } else {
+            return 0;
+        }
+    }
+    return groups ? run == 3 : run > 0;
+}
 
 int vn_parse_number(const char *s, size_t len, enum vn_dec hint, double *out)
 {
@@ -234,15 +322,15 @@ int vn_parse_number(const char *s, size_t len, enum vn_dec hint, double *out)
         s++, len--;
     while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
         len--;
-    if (len == 0 || len > 64)
-        return -1;
-    char digits[80];
-    size_t nd = 0, i = 0;
     int neg = 0;
-    if (s[0] == '-' || s[0] == '+')
-        neg = s[i++] == '-';
+    if (len && (*s == '-' || *s == '+')) {
+        neg = *s == '-';
+        s++, len--;
+    }
+    if (len == 0 || len > 200)
+        return -1;
     size_t ndot = 0, ncomma = 0, lastdot = 0, lastcomma = 0;
-    for (size_t k = i; k < len; k++) {
+    for (size_t k = 0; k < len; k++) {
         if (s[k] == '.')
             ndot++, lastdot = k;
         else if (s[k] == ',')
@@ -250,113 +338,163 @@ int vn_parse_number(const char *s, size_t len, enum vn_dec hint, double *out)
         else if (s[k] < '0' || s[k] > '9')
             return -1;
     }
-    /* Decide which mark (if any) is the decimal one. */
+    /* Which mark is the decimal one (dec) and which groups thousands (grp); 0 = none. */
     char dec = 0, grp = 0;
+    size_t at = len; /* position of the decimal mark */
     if (ndot && ncomma) {
         dec = lastdot > lastcomma ? '.' : ',';
         grp = dec == '.' ? ',' : '.';
+        at = dec == '.' ? lastdot : lastcomma;
         if ((dec == '.' ? ndot : ncomma) != 1)
             return -1;
     } else if (ndot + ncomma > 1) {
         grp = ndot ? '.' : ',';
     } else if (ndot + ncomma == 1) {
         char mark = ndot ? '.' : ',';
-        size_t at = ndot ? lastdot : lastcomma;
-        int three_after = len - at - 1 == 3;
-        int thousands = three_after && at > i &&
-                        ((mark == '.' && hint == VN_DEC_COMMA) || (mark == ',' && hint == VN_DEC_DOT));
-        if (thousands)
+        size_t m = ndot ? lastdot : lastcomma;
+        /* "1.234" could be either; the hint decides only when it really is a thousands group. */
+        int could_group = len - m - 1 == 3 && int_part_ok(s, len, mark);
+        int hint_groups = (mark == '.' && hint == VN_DEC_COMMA) || (mark == ',' && hint == VN_DEC_DOT);
+        if (could_group && hint_groups) {
             grp = mark;
-        else
+        } else {
             dec = mark;
-    }
-    /* Walk: integer part with optional groups of three, then the fraction. */
-    size_t k = i, intdigits = 0, since_grp = 0;
-    int grouped = 0;
-    for (; k < len && s[k] != dec; k++) {
-        if (s[k] == grp) {
-            if (since_grp == 0 || (grouped && since_grp != 3) || (!grouped && since_grp > 3))
-                return -1;
-            grouped = 1;
-            since_grp = 0;
-            continue;
+            at = m;
         }
-        digits[nd++] = s[k];
-        intdigits++;
-        since_grp++;
     }
-    if (intdigits == 0 || (grouped && since_grp != 3))
+    if (!int_part_ok(s, at, grp))
         return -1;
-    if (k < len) { /* decimal mark */
-        digits[nd++] = '.';
-        k++;
-        if (k == len)
-            return -1;
-        for (; k < len; k++) {
-            if (s[k] < '0' || s[k] > '9')
-                return -1;
-            digits[nd++] = s[k];
-        }
+    if (dec && at + 1 == len)
+        return -1; /* "5," */
+    /* strtod gets "<digits>e-<fraction digits>", which no locale reads differently; built on
+     * the stack (this runs once per imported cell). A plain integer of up to 15 digits is
+     * exact in a double and needs no strtod at all. */
+    char num[224];
+    size_t n = 0;
+    for (size_t k = 0; k < len; k++)
+        if (s[k] >= '0' && s[k] <= '9')
+            num[n++] = s[k];
+    if (!dec && n <= 15) {
+        double v = 0;
+        for (size_t k = 0; k < n; k++)
+            v = v * 10 + (num[k] - '0');
+        *out = v == 0 ? 0.0 : neg ? -v : v;
+        return 0;
     }
-    digits[nd] = '\0';
+    if (dec) {
+        size_t fd = len - at - 1; /* < 200 */
+        num[n++] = 'e';
+        num[n++] = '-';
+        if (fd >= 100)
+            num[n++] = (char)('0' + fd / 100);
+        if (fd >= 10)
+            num[n++] = (char)('0' + fd / 10 % 10);
+        num[n++] = (char)('0' + fd % 10);
+    }
+    num[n] = '\0';
     char *end;
-    double v = strtod(digits, &end);
+    double v = strtod(num, &end);
     if (*end != '\0' || !isfinite(v))
         return -1;
-    *out = neg ? -v : v;
+    *out = v == 0 ? 0.0 : neg ? -v : v; /* "-0" is 0 */
+    return 0;
+}
+
+/* Appends to dg the decimal digits of |v| as "0" + integer digits + exactly `fd` fraction
+ * digits (truncated), and sets *ni to the count of integer digits including that leading 0.
+ * Below 1e15 the digits are |v| to 15 significant digits; above, the exact binary value
+ * (whose fraction has at most 3 decimals there, so "%.3f" is exact). */
+static int decimal_digits(double v, size_t fd, buf *dg, size_t *ni)
+{
+    char t[400]; /* "%.3f" of DBL_MAX is 313 bytes, "%.14e" at most 24: never truncated */
+    double a = fabs(v);
+    if (buf_addc(dg, '0') != 0)
+        return -1;
+    if (a < 1e15) {
+        snprintf(t, sizeof t, "%.14e", a);
+        /* d<radix>dddddddddddddde±XX; the radix character depends on the locale, skip it. */
+        char mant[16];
+        size_t nm = 0;
+        const char *q = t;
+        for (; *q && *q != 'e'; q++)
+            if (*q >= '0' && *q <= '9' && nm < 15)
+                mant[nm++] = *q;
+        long e = *q == 'e' ? strtol(q + 1, NULL, 10) : 0;
+        if (nm != 15)
+            return -1;
+        /* value = 0.mant * 10^(e+1): integer digits are the first e+1 of mant. */
+        long intlen = e + 1;
+        for (long k = 0; k < intlen; k++)
+            if (buf_addc(dg, k < 15 ? mant[k] : '0') != 0)
+                return -1;
+        *ni = dg->len;
+        for (long k = intlen; (size_t)(dg->len - *ni) < fd; k++)
+            if (buf_addc(dg, k >= 0 && k < 15 ? mant[k] : '0') != 0)
+                return -1;
+        return 0;
+    }
+    snprintf(t, sizeof t, "%.3f", a);
+    const char *q = t;
+    for (; *q >= '0' && *q <= '9'; q++)
+        if (buf_addc(dg, *q) != 0)
+            return -1;
+    *ni = dg->len;
+    while (*q && (*q < '0' || *q > '9'))
+        q++;
+    for (; (size_t)(dg->len - *ni) < fd; q += *q != '\0')
+        if (buf_addc(dg, *q >= '0' && *q <= '9' ? *q : '0') != 0)
+            return -1;
     return 0;
 }
 
 static int format_number(double v, int decimals, int lang, int trim, buf *out)
 {
-    if (!isfinite(v))
+    if (!isfinite(v) || decimals < 0 || decimals > 9 || (lang != LANG_VI && lang != LANG_EN))
         return -1;
-    if (decimals < 0)
-        decimals = 0;
-    if (decimals > 9)
-        decimals = 9;
     char dec = lang == LANG_EN ? '.' : ',', grp = lang == LANG_EN ? ',' : '.';
-    char ip[400], fp[400];
-    int neg;
-    double scale = pow(10, decimals), r = round(v * scale);
-    if (fabs(r) < 9007199254740992.0) { /* 2^53: exact integer arithmetic */
-        long long q = (long long)r;
-        neg = q < 0;
-        unsigned long long a = (unsigned long long)(neg ? -q : q), sc = (unsigned long long)scale;
-        snprintf(ip, sizeof ip, "%llu", a / sc);
-        snprintf(fp, sizeof fp, "%0*llu", decimals, a % sc);
-    } else {
-        char tmp[400];
-        snprintf(tmp, sizeof tmp, "%.*f", decimals, fabs(v));
-        neg = v < 0;
-        char *dot = strchr(tmp, '.');
-        if (dot) {
-            snprintf(fp, sizeof fp, "%s", dot + 1);
-            *dot = '\0';
-        } else {
-            fp[0] = '\0';
+    size_t fd = (size_t)decimals, ni = 0, start = out->len;
+    buf dg;
+    buf_init(&dg, 1024);
+    int rc = -1;
+    /* One digit beyond `decimals` decides the rounding: half away from zero. */
+    if (decimal_digits(v, fd + 1, &dg, &ni) != 0)
+        goto fail;
+    char *d = dg.p;
+    size_t last = ni + fd; /* index of the deciding digit */
+    if (d[last] >= '5') {
+        size_t k = last;
+        while (k-- > 0) {
+            if (d[k] != '9') {
+                d[k]++;
+                break;
+            }
+            d[k] = '0';
         }
-        snprintf(ip, sizeof ip, "%s", tmp);
     }
-    if (decimals == 0)
-        fp[0] = '\0';
-    size_t nfp = strlen(fp);
+    size_t first = 0; /* skip leading zeros of the integer part, keeping one */
+    while (first + 1 < ni && d[first] == '0')
+        first++;
+    size_t nfrac = fd;
     if (trim)
-        while (nfp && fp[nfp - 1] == '0')
-            fp[--nfp] = '\0';
-    int zero = strspn(ip, "0") == strlen(ip) && strspn(fp, "0") == nfp;
-    if (neg && !zero && buf_addc(out, '-') != 0)
-        return -1;
-    size_t n = strlen(ip);
-    for (size_t k = 0; k < n; k++) {
-        if (k && (n - k) % 3 == 0 && buf_addc(out, grp) != 0)
-            return -1;
-        if (buf_addc(out, ip[k]) != 0)
-            return -1;
-    }
-    if (nfp && (buf_addc(out, dec) != 0 || buf_add(out, fp, nfp) != 0))
-        return -1;
-    return 0;
+        while (nfrac && d[ni + nfrac - 1] == '0')
+            nfrac--;
+    int zero = 1;
+    for (size_t k = first; k < ni + nfrac; k++)
+        zero &= d[k] == '0';
+    if (v < 0 && !zero && buf_addc(out, '-') != 0)
+        goto fail;
+    size_t nint = ni - first;
+    for (size_t k = 0; k < nint; k++)
+        if ((k && (nint - k) % 3 == 0 && buf_addc(out, grp) != 0) || buf_addc(out, d[first + k]) != 0)
+            goto fail;
+    if (nfrac && (buf_addc(out, dec) != 0 || buf_add(out, d + ni, nfrac) != 0))
+        goto fail;
+    rc = 0;
+fail:
+    if (rc != 0)
+        buf_truncate(out, start);
+    buf_free(&dg);
+    return rc;
 }
 
 int vn_format_number(double v, int decimals, int lang, buf *out)
@@ -369,9 +507,23 @@ int vn_format_number_trim(double v, int max_decimals, int lang, buf *out)
     return format_number(v, max_decimals, lang, 1, out);
 }
 
+/* ---- dates ------------------------------------------------------------------------------- */
+
+/* 1 if y-m-d is a day of the (proleptic) Gregorian calendar, years 1..9999. */
+static int date_ok(int y, int m, int d)
+{
+    static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1)
+        return 0;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return d <= mdays[m - 1] + (m == 2 && leap);
+}
+
 int vn_format_date(int ymd, int lang, buf *out)
 {
     int y = ymd / 10000, m = ymd / 100 % 100, d = ymd % 100;
+    if (ymd < 0 || !date_ok(y, m, d) || (lang != LANG_VI && lang != LANG_EN))
+        return -1;
     if (lang == LANG_EN)
         return buf_printf(out, "%04d-%02d-%02d", y, m, d);
     return buf_printf(out, "%d/%d/%d", d, m, y);
@@ -382,7 +534,7 @@ int vn_parse_iso_date(const char *s, size_t len, int *ymd)
     if (len != 10 || s[4] != '-' || s[7] != '-')
         return -1;
     int v[3] = { 0, 0, 0 };
-    const int at[3] = { 0, 5, 8 }, w[3] = { 4, 2, 2 };
+    static const int at[3] = { 0, 5, 8 }, w[3] = { 4, 2, 2 };
     for (int f = 0; f < 3; f++)
         for (int k = 0; k < w[f]; k++) {
             char c = s[at[f] + k];
@@ -390,13 +542,9 @@ int vn_parse_iso_date(const char *s, size_t len, int *ymd)
                 return -1;
             v[f] = v[f] * 10 + (c - '0');
         }
-    static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    int y = v[0], m = v[1], d = v[2];
-    if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1)
+    /* In this domain a year outside 1900..2200 is a typing mistake ("0202-05-01", "2202-05-01"). */
+    if (v[0] < 1900 || v[0] > 2200 || !date_ok(v[0], v[1], v[2]))
         return -1;
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (d > mdays[m - 1] + (m == 2 && leap))
-        return -1;
-    *ymd = y * 10000 + m * 100 + d;
+    *ymd = v[0] * 10000 + v[1] * 100 + v[2];
     return 0;
 }
