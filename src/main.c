@@ -12,14 +12,14 @@
 
 static const cli_cmd commands[] = {
     { "init", cmd_init, "tạo cơ sở dữ liệu rỗng", "create an empty database" },
-    { "import", cmd_import, "nhập tệp CSV (đơn vị, chỉ tiêu, kế hoạch, số liệu) trong một giao dịch",
-      "import CSV files (units, indicators, targets, values) as one transaction" },
+    { "import", cmd_import, "nhập tệp CSV, Excel (đơn vị, chỉ tiêu, kế hoạch, số liệu) trong một giao dịch",
+      "import CSV and Excel files (units, indicators, targets, values) as one transaction" },
     { "units", cmd_units, "liệt kê cây đơn vị", "list the unit tree" },
     { "indicators", cmd_indicators, "liệt kê các chỉ tiêu", "list the indicators" },
     { "eval", cmd_eval, "đánh giá chỉ tiêu của một đơn vị trong một kỳ",
       "evaluate a unit's indicators for a period" },
-    { "report", cmd_report, "lập báo cáo sơ kết, tổng kết (md, html, json)",
-      "write the review report (md, html, json)" },
+    { "report", cmd_report, "lập báo cáo sơ kết, tổng kết (md, html, json, docx, pdf)",
+      "write the review report (md, html, json, docx, pdf)" },
     { "export", cmd_export, "xuất kết quả đánh giá ra Excel (.xlsx)", "export the evaluation to Excel (.xlsx)" },
     { "template", cmd_template, "tạo biểu nhập số liệu Excel cho một đơn vị, một kỳ",
       "write an Excel data-entry sheet for one unit and period" },
