@@ -420,12 +420,17 @@ int model_unit_valid(const model *m, int unit, period_t p)
 
 /* ---- finishing ------------------------------------------------------------ */
 
-typedef struct named { int idx; const char *name, *code; } named;
+/* A unit with its Vietnamese sort key, built once (not per comparison); kp points into the
+ * keys buffer once it has stopped growing. */
+typedef struct named { int idx; const char *code; size_t key, keylen; const char *kp; } named;
 
 static int cmp_named(const void *a, const void *b)
 {
     const named *x = a, *y = b;
-    int c = vn_collate(x->name, y->name);
+    size_t n = x->keylen < y->keylen ? x->keylen : y->keylen;
+    int c = memcmp(x->kp, y->kp, n);
+    if (c == 0)
+        c = x->keylen < y->keylen ? -1 : x->keylen > y->keylen;
     return c ? c : strcmp(x->code, y->code);
 }
 
@@ -433,6 +438,7 @@ static int link_units(model *m, err_t *e)
 {
     int rc = -1;
     named *order = NULL;
+    buf keys = BUF_INIT;
     for (size_t i = 0; i < m->nunits; i++) {
         unit_t *u = &m->units[i];
         u->first_child = u->next_sibling = -1;
@@ -465,8 +471,14 @@ static int link_units(model *m, err_t *e)
         err_set(e, "out of memory");
         goto cleanup;
     }
+    for (size_t i = 0; i < m->nunits; i++) {
+        size_t at = keys.len;
+        if (vn_sort_key(m->units[i].name, strlen(m->units[i].name), &keys) != 0)
+            buf_add(&keys, m->units[i].name, strlen(m->units[i].name)); /* invalid UTF-8: raw bytes */
+        order[i] = (named){ (int)i, m->units[i].code, at, keys.len - at, NULL };
+    }
     for (size_t i = 0; i < m->nunits; i++)
-        order[i] = (named){ (int)i, m->units[i].name, m->units[i].code };
+        order[i].kp = buf_str(&keys) + order[i].key;
     qsort(order, m->nunits, sizeof *order, cmp_named);
     for (size_t k = m->nunits; k-- > 0;) {
         unit_t *u = &m->units[order[k].idx];
@@ -480,6 +492,7 @@ static int link_units(model *m, err_t *e)
     rc = 0;
 cleanup:
     free(order);
+    buf_free(&keys);
     return rc;
 }
 
