@@ -211,6 +211,15 @@ has "$T/thanh-xuan.md" "hoàn thành và hoàn thành vượt 17/17 chỉ tiêu 
 has "$T/thanh-xuan.md" "7,4%"
 has "$T/thanh-xuan.md" "114,16%"
 has "$T/thanh-xuan.md" "95,91%"
+expect_rc 0 "$BIN" --lang en report --unit cau-giay --period 2022
+has "$T/out" "Year 2022, Quận ủy Cầu Giấy met or exceeded 43 of its 43 targets"
+has "$T/out" "Xây dựng Đảng: met or exceeded 31/31 targets"
+expect_rc 0 "$BIN" report --unit ba-dinh --period 2023S1
+has "$T/out" "6 tháng đầu năm 2023: Thu ngân sách nhà nước trên địa bàn đạt 55,9% kế hoạch năm"
+expect_rc 0 "$BIN" eval --unit ba-dinh --period 2021
+has "$T/out" "99,91"
+expect_rc 0 "$BIN" eval --unit ha-noi --period 2021
+has "$T/out" "99,16"
 expect_rc 0 "$BIN" report --unit ha-noi --period 2022 --format html -o "$T/hn.html"
 has "$T/hn.html" "Quận ủy Ba Đình"
 
