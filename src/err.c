@@ -7,6 +7,8 @@
 #include <string.h>
 
 static enum lang process_lang = LANG_VI;
+/* A request thread's own choice (the web user's language), -1 = the process language. */
+static _Thread_local int thread_lang = -1;
 
 void lang_init(void)
 {
@@ -22,11 +24,13 @@ void lang_init(void)
 
 void lang_set(enum lang l) { process_lang = l; }
 
-enum lang lang_get(void) { return process_lang; }
+void lang_thread(int l) { thread_lang = l; }
+
+enum lang lang_get(void) { return thread_lang >= 0 ? (enum lang)thread_lang : process_lang; }
 
 const char *tr(const char *vi, const char *en)
 {
-    return process_lang == LANG_EN ? en : vi;
+    return lang_get() == LANG_EN ? en : vi;
 }
 
 int err_set(err_t *e, const char *fmt, ...)

@@ -4,7 +4,8 @@
  * err_t that the caller owns (usually on its stack).  Messages are written in
  * the language chosen once at start-up by lang_init() (Vietnamese unless
  * LANG/LC_ALL/LC_MESSAGES starts with "en"); the choice never changes after
- * main() has parsed its arguments, so reading it from any thread is safe.
+ * main() has parsed its arguments.  A thread serving a web request may override
+ * it for itself alone (lang_thread), so no request's choice leaks into another's.
  */
 #ifndef CHITIEU_ERR_H
 #define CHITIEU_ERR_H
@@ -21,7 +22,9 @@ enum lang { LANG_VI = 0, LANG_EN = 1 };
 void lang_init(void);
 /* Forces the process language (tests, --lang); call from main only. */
 void lang_set(enum lang l);
-/* The process language. */
+/* Sets the calling thread's language (LANG_VI, LANG_EN) or, with -1, returns it to the process's. */
+void lang_thread(int l);
+/* The calling thread's language. */
 enum lang lang_get(void);
 /* Picks the Vietnamese or English text by the process language; returns one of its arguments. */
 const char *tr(const char *vi, const char *en) __attribute__((format_arg(1), format_arg(2)));

@@ -1,6 +1,6 @@
 /* store_sqlite.c - the SQLite implementation of store.h.
  *
- * Schema (created by store_open with create): unit and indicator rows keyed by
+ * Schema (applied by every store_open; all IF NOT EXISTS): unit and indicator rows keyed by
  * an integer id with a unique code; target and value rows keyed by
  * (indicator id, unit id, period code) in WITHOUT ROWID tables; history holds
  * one row per change (old -> new, who, when, source) for values and targets.
@@ -9,7 +9,7 @@
  * the database id of each unit and indicator (unit_id / ind_id arrays), grown
  * as the model grows.
  */
-#include "store.h"
+#include "store_sqlite.h"
 
 #include "buf.h"
 
@@ -19,11 +19,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-enum {
-    Q_UNIT_PUT, Q_IND_PUT, Q_TERM_PUT, Q_TARGET_PUT, Q_VALUE_PUT, Q_UNIT_ID, Q_IND_ID,
-    Q_BATCH_PUT, Q_VALUE_NEW, Q_COUNT
-};
 
 static const char *const queries[Q_COUNT] = {
     [Q_UNIT_PUT] =
@@ -88,27 +83,9 @@ static const char schema[] =
     " INSERT INTO history(kind,indicator,unit,period,old_value,old_batch,new_value,batch)"
     " VALUES(0,OLD.indicator,OLD.unit,OLD.period,OLD.target,OLD.batch,NEW.target,NEW.batch); END;";
 
-struct store {
-    sqlite3 *db;
-    sqlite3_stmt *q[Q_COUNT];
-    sqlite3_int64 *unit_id, *ind_id; /* by model index; 0 = unknown */
-    size_t nunit_id, nind_id;
-    int in_tx;
-    char now[32];                    /* timestamp used for every row of one transaction */
-    sqlite3_int64 batch;             /* batch row of the current (who, source), 0 = none yet */
-    char batch_who[64], batch_src[256];
-    /* New values without a comment wait here and go in PENDING_MAX at a time, one multi-row
-     * INSERT instead of one statement per row; flushed before any other write and at commit. */
-    struct pending {
-        sqlite3_int64 iid, uid, batch;
-        double v;
-        char per[PERIOD_CODE_MAX];
-    } pending[64];
-    int npending;
-    sqlite3_stmt *multi;             /* INSERT of 64 rows, prepared on first use */
-};
+/* The schema of every module that keeps tables in this database, applied in this order. */
+static const char *const schemas[] = { schema };
 
-#define PENDING_MAX 64
 
 void store_global_init(void)
 {
@@ -153,10 +130,12 @@ int store_open(const char *path, int create, store **out, err_t *e)
         db_err(s, e, path);
         goto fail;
     }
-    if (create && sqlite3_exec(s->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
-        db_err(s, e, path);
-        goto fail;
-    }
+    /* Every statement is IF NOT EXISTS, so opening an older database adds the newer tables. */
+    for (size_t i = 0; i < sizeof schemas / sizeof *schemas; i++)
+        if (sqlite3_exec(s->db, schemas[i], NULL, NULL, NULL) != SQLITE_OK) {
+            db_err(s, e, path);
+            goto fail;
+        }
     for (int i = 0; i < Q_COUNT; i++)
         if (sqlite3_prepare_v3(s->db, queries[i], -1, SQLITE_PREPARE_PERSISTENT, &s->q[i], NULL)
             != SQLITE_OK) {

@@ -1,0 +1,42 @@
+/* store_sqlite.h - internals shared by the SQLite store's files (store_sqlite*.c only).
+ *
+ * store.h is the interface everyone else uses; modules that keep their own tables in
+ * the same database (users and sessions, tasks) live in store_sqlite_NAME.c files, add
+ * their schema string to the `schemas` list in store_sqlite.c, and reach the handle's
+ * connection through this struct.  A handle is used by one thread at a time.
+ */
+#ifndef CHITIEU_STORE_SQLITE_H
+#define CHITIEU_STORE_SQLITE_H
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+enum {
+    Q_UNIT_PUT, Q_IND_PUT, Q_TERM_PUT, Q_TARGET_PUT, Q_VALUE_PUT, Q_UNIT_ID, Q_IND_ID,
+    Q_BATCH_PUT, Q_VALUE_NEW, Q_COUNT
+};
+
+struct store {
+    sqlite3 *db;
+    sqlite3_stmt *q[Q_COUNT];
+    sqlite3_int64 *unit_id, *ind_id; /* by model index; 0 = unknown */
+    size_t nunit_id, nind_id;
+    int in_tx;
+    char now[32];                    /* timestamp used for every row of one transaction */
+    sqlite3_int64 batch;             /* batch row of the current (who, source), 0 = none yet */
+    char batch_who[64], batch_src[256];
+    /* New values without a comment wait here and go in PENDING_MAX at a time, one multi-row
+     * INSERT instead of one statement per row; flushed before any other write and at commit. */
+    struct pending {
+        sqlite3_int64 iid, uid, batch;
+        double v;
+        char per[PERIOD_CODE_MAX];
+    } pending[64];
+    int npending;
+    sqlite3_stmt *multi;             /* INSERT of 64 rows, prepared on first use */
+};
+
+#define PENDING_MAX 64
+
+#endif
