@@ -8,7 +8,7 @@
 #   make bench      run the benchmarks in bench/
 
 CC      ?= gcc
-PKGS    := sqlite3 jansson libutf8proc xlsxwriter libzip expat cairo libsodium freexl
+PKGS    := sqlite3 jansson libutf8proc xlsxwriter libzip expat cairo libsodium freexl libmicrohttpd
 BUILD   ?= build
 SAN     ?=
 
@@ -55,8 +55,11 @@ DEMO_CSV := $(sort $(wildcard data/demo/*.csv))
 build/embed: tools/embed.c
 	@mkdir -p build
 	gcc -O1 -o $@ $<
-$(BUILD)/demo_data.c: $(DEMO_CSV) build/embed | $(BUILD)/obj
-	build/embed $@ $(foreach f,$(DEMO_CSV),$(notdir $(f))=$(f))
+# The web application's static files and the OpenAPI document travel the same way.
+STATIC := $(sort $(wildcard share/static/*)) docs/openapi.json
+$(BUILD)/demo_data.c: $(DEMO_CSV) $(STATIC) build/embed | $(BUILD)/obj
+	build/embed $@ $(foreach f,$(DEMO_CSV),$(notdir $(f))=$(f)) \
+	  $(foreach f,$(filter share/static/%,$(STATIC)),static/$(notdir $(f))=$(f)) openapi.json=docs/openapi.json
 $(BUILD)/obj/demo_data.o: $(BUILD)/demo_data.c src/demo.h
 	$(CC) $(CFLAGS) -c $< -o $@
 

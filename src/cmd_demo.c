@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "web_demo.h"
 #include "cmd.h"
 #include "demo.h"
 #include "import.h"
@@ -44,14 +45,14 @@ int cmd_demo(int argc, char **argv)
         snprintf(side, sizeof side, "%s-shm", path);
         remove(side);
     }
+    /* The embedded CSV files are the data set (the binary also carries web assets). */
     int n = 0;
-    while (embedded_files[n].name)
-        n++;
     import_source src[64];
-    if (n > 64)
-        n = 64;
-    for (int i = 0; i < n; i++)
-        src[i] = (import_source){ embedded_files[i].name, embedded_files[i].data, embedded_files[i].len };
+    for (int i = 0; embedded_files[i].name && n < 64; i++) {
+        size_t len = strlen(embedded_files[i].name);
+        if (len > 4 && strcmp(embedded_files[i].name + len - 4, ".csv") == 0)
+            src[n++] = (import_source){ embedded_files[i].name, embedded_files[i].data, embedded_files[i].len };
+    }
     store *s = NULL;
     model *m = model_new();
     buf errors = BUF_INIT;
@@ -65,6 +66,10 @@ int cmd_demo(int argc, char **argv)
     import_opts o = { .who = "demo", .progress = isatty(2) };
     if (import_run(s, m, src, n, &o, &st, &errors, &e) != 0) {
         fputs(buf_str(&errors), stderr);
+        cli_error("demo", e.msg);
+        goto cleanup;
+    }
+    if (web_demo_users(s, m, &e) != 0) {
         cli_error("demo", e.msg);
         goto cleanup;
     }

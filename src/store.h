@@ -25,6 +25,10 @@ int store_open(const char *path, int create, store **out, err_t *e);
 /* Closes the database (NULL is fine); rolls back an open transaction. */
 void store_close(store *s);
 
+/* Forgets the remembered ids (another handle loaded a model whose indexes may differ); later
+ * writes look ids up by code. */
+void store_forget_ids(store *s);
+
 /* Transactions; begin is immediate (takes the write lock at once). */
 int store_begin(store *s, err_t *e);
 int store_commit(store *s, err_t *e);

@@ -84,7 +84,7 @@ static const char schema[] =
     " VALUES(0,OLD.indicator,OLD.unit,OLD.period,OLD.target,OLD.batch,NEW.target,NEW.batch); END;";
 
 /* The schema of every module that keeps tables in this database, applied in this order. */
-static const char *const schemas[] = { schema };
+static const char *const schemas[] = { schema, store_web_schema };
 
 
 void store_global_init(void)
@@ -444,14 +444,34 @@ int store_put_term(store *s, const term_t *t, err_t *e)
     return step_done(s, st, e, "term");
 }
 
-static int ids_of(store *s, int ind, int unit, sqlite3_int64 *iid, sqlite3_int64 *uid, err_t *e)
+/* The database ids of model indicator ind and unit unit; a handle that has not loaded or
+ * written them (another pool handle, or after store_forget_ids) looks them up by code. */
+static int ids_of(store *s, const model *m, int ind, int unit, sqlite3_int64 *iid, sqlite3_int64 *uid,
+                  err_t *e)
 {
-    if ((size_t)ind >= s->nind_id || (size_t)unit >= s->nunit_id || !s->ind_id[ind] ||
-        !s->unit_id[unit])
-        return err_set(e, "internal: unit or indicator not stored before its data");
+    if ((size_t)ind >= s->nind_id || !s->ind_id[ind]) {
+        sqlite3_int64 id;
+        if (lookup_id(s, Q_IND_ID, m->inds[ind].code, &id, e) != 0 ||
+            remember(&s->ind_id, &s->nind_id, (size_t)ind, id) != 0)
+            return -1;
+    }
+    if ((size_t)unit >= s->nunit_id || !s->unit_id[unit]) {
+        sqlite3_int64 id;
+        if (lookup_id(s, Q_UNIT_ID, m->units[unit].code, &id, e) != 0 ||
+            remember(&s->unit_id, &s->nunit_id, (size_t)unit, id) != 0)
+            return -1;
+    }
     *iid = s->ind_id[ind];
     *uid = s->unit_id[unit];
     return 0;
+}
+
+void store_forget_ids(store *s)
+{
+    if (s->unit_id)
+        memset(s->unit_id, 0, s->nunit_id * sizeof *s->unit_id);
+    if (s->ind_id)
+        memset(s->ind_id, 0, s->nind_id * sizeof *s->ind_id);
 }
 
 /* The batch (who, when, source) that rows written now belong to: one per (who, source) in a
@@ -485,7 +505,7 @@ int store_put_target(store *s, const model *m, int ind, int unit, period_t p, do
     (void)m;
     sqlite3_int64 iid = 0, uid = 0, batch = 0;
     char per[PERIOD_CODE_MAX];
-    if (ids_of(s, ind, unit, &iid, &uid, e) != 0 || batch_of(s, who, source, &batch, e) != 0)
+    if (ids_of(s, m, ind, unit, &iid, &uid, e) != 0 || batch_of(s, who, source, &batch, e) != 0)
         return -1;
     period_code(p, per, sizeof per);
     if (flush_pending(s, e) != 0)
@@ -507,7 +527,7 @@ int store_put_value(store *s, const model *m, int ind, int unit, period_t p, dou
     (void)m;
     sqlite3_int64 iid = 0, uid = 0, batch = 0;
     char per[PERIOD_CODE_MAX];
-    if (ids_of(s, ind, unit, &iid, &uid, e) != 0 || batch_of(s, who, source, &batch, e) != 0)
+    if (ids_of(s, m, ind, unit, &iid, &uid, e) != 0 || batch_of(s, who, source, &batch, e) != 0)
         return -1;
     if (old == NULL && (comment == NULL || *comment == '\0')) {
         struct pending *q = &s->pending[s->npending++];

@@ -39,4 +39,7 @@ struct store {
 
 #define PENDING_MAX 64
 
+/* Schema strings of the modules keeping tables here (see `schemas` in store_sqlite.c). */
+extern const char store_web_schema[];
+
 #endif

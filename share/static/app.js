@@ -1,0 +1,43 @@
+/* chitieu - progressive enhancement only; every page works without it.
+ * - selects marked data-autosubmit submit their form on change;
+ * - the entry grid checks numbers as you type (decimal comma in Vietnamese, dot in English)
+ *   and warns when a value moves more than tenfold from the previous period (data-prev). */
+'use strict';
+(function () {
+  document.querySelectorAll('select[data-autosubmit]').forEach(function (s) {
+    s.addEventListener('change', function () { s.form.submit(); });
+  });
+  var form = document.getElementById('entry');
+  if (!form) return;
+  var en = form.dataset.lang === 'en';
+  var dec = en ? '.' : ',', grp = en ? ',' : '.';
+  var re = en ? /^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$/ : /^-?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$/;
+  function parse(t) {
+    t = t.trim();
+    if (!re.test(t)) return NaN;
+    return Number(t.split(grp).join('').replace(dec, '.'));
+  }
+  function check(inp) {
+    var hint = inp.parentNode.querySelector('.hint');
+    var t = inp.value.trim(), msg = '', bad = false;
+    if (t !== '') {
+      var v = parse(t);
+      if (isNaN(v)) {
+        bad = true;
+        msg = en ? 'Not a number (e.g. 1,234.5)' : 'Không phải số (ví dụ 1.234,5)';
+      } else if (inp.dataset.prev !== undefined) {
+        var p = Math.abs(Number(inp.dataset.prev)), a = Math.abs(v);
+        if ((p > 0 && a > 10 * p) || (a > 0 && p > 10 * a))
+          msg = en ? 'More than tenfold change from the previous period: please check'
+                   : 'Thay đổi hơn 10 lần so với kỳ trước: hãy kiểm tra';
+      }
+    }
+    inp.classList.toggle('invalid', bad);
+    inp.setCustomValidity(bad ? msg : '');
+    if (hint) { hint.textContent = msg; hint.classList.toggle('bad', bad); }
+  }
+  form.querySelectorAll('input[name^="v_"]').forEach(function (inp) {
+    inp.addEventListener('input', function () { check(inp); });
+    check(inp);
+  });
+})();

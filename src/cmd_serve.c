@@ -1,0 +1,91 @@
+/* cmd_serve.c - `chitieu serve`: the web application on libmicrohttpd.
+ *
+ * main thread: block SIGINT/SIGTERM (the server threads inherit the mask), open the app,
+ * start the server, wait for a signal with sigwait, then stop accepting, let requests in
+ * flight finish (http_stop), close the database cleanly and return.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cmd.h"
+#include "http.h"
+#include "web.h"
+
+int cmd_serve(int argc, char **argv)
+{
+    const char *listen = "127.0.0.1:8080", *db = NULL, *threads_s = NULL;
+    int help = 0, npos = 0, https = 0, quiet = 0;
+    cli_opt opts[] = {
+        { "--listen", NULL, &listen, NULL }, { "--db", NULL, &db, NULL },
+        { "--threads", NULL, &threads_s, NULL }, { "--https", NULL, NULL, &https },
+        { "--quiet", "-q", NULL, &quiet }, { NULL, NULL, NULL, NULL },
+    };
+    int rc = cli_parse(argc, argv, opts, &npos, &help);
+    if (rc)
+        return rc;
+    if (help) {
+        puts(tr("Cách dùng: chitieu serve [--listen ĐỊA_CHỈ:CỔNG] [--db TỆP] [--threads N] [--https] [--quiet]\n\n"
+                "Chạy ứng dụng web (giao diện và API /api/v1) trên cơ sở dữ liệu.\n"
+                "  --listen    địa chỉ nghe, mặc định 127.0.0.1:8080 (cổng 0: chọn cổng trống)\n"
+                "  --threads   số luồng phục vụ, mặc định bằng số lõi CPU\n"
+                "  --https     ứng dụng được phục vụ qua TLS (sau proxy): cookie có cờ Secure\n"
+                "  --quiet     không ghi nhật ký truy cập (mặc định: một dòng mỗi yêu cầu ra stderr)\n"
+                "Dừng bằng Ctrl-C hoặc SIGTERM: các yêu cầu đang chạy được hoàn tất, CSDL đóng sạch.",
+                "Usage: chitieu serve [--listen HOST:PORT] [--db FILE] [--threads N] [--https] [--quiet]\n\n"
+                "Runs the web application (pages and the /api/v1 API) on the database.\n"
+                "  --listen    address, default 127.0.0.1:8080 (port 0: any free port)\n"
+                "  --threads   serving threads, default the number of CPU cores\n"
+                "  --https     served over TLS (behind a proxy): cookies get the Secure flag\n"
+                "  --quiet     no access log (default: one line per request on stderr)\n"
+                "Stop with Ctrl-C or SIGTERM: requests in flight finish, the database closes cleanly."));
+        return EXIT_OK;
+    }
+    if (cli_no_args("serve", npos))
+        return EXIT_USAGE;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    int threads = threads_s ? atoi(threads_s) : (int)(ncpu > 0 ? ncpu : 2);
+    if (threads < 1 || threads > 64) {
+        cli_error("serve", tr("--threads cần một số từ 1 đến 64", "--threads needs a number from 1 to 64"));
+        return EXIT_USAGE;
+    }
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    web_app *app = NULL;
+    http_server *srv = NULL;
+    err_t e;
+    if (web_open(store_default_path(db), threads + 1, &app, &e) != 0) {
+        cli_error("serve", e.msg);
+        return EXIT_FAIL;
+    }
+    app->secure_cookies = https;
+    setvbuf(stderr, NULL, _IOLBF, 0);
+    if (http_start(listen, threads, WEB_MAX_BODY, web_handle, app, quiet ? NULL : stderr, &srv, &e) != 0) {
+        cli_error("serve", e.msg);
+        web_close(app);
+        return EXIT_FAIL;
+    }
+    char host[256];
+    snprintf(host, sizeof host, "%s", listen);
+    char *colon = strrchr(host, ':');
+    if (colon)
+        *colon = '\0';
+    printf(tr("chitieu đang phục vụ tại http://%s:%d/ (%d luồng; Ctrl-C để dừng)\n",
+              "chitieu serving at http://%s:%d/ (%d threads; Ctrl-C to stop)\n"),
+           *host && strcmp(host, "0.0.0.0") != 0 ? host : "127.0.0.1", http_port(srv), threads);
+    fflush(stdout);
+    int sig = 0;
+    sigwait(&set, &sig);
+    fprintf(stderr, tr("chitieu: nhận tín hiệu %d, đang dừng…\n", "chitieu: signal %d, stopping…\n"), sig);
+    http_stop(srv);
+    web_close(app);
+    return EXIT_OK;
+}

@@ -1,0 +1,510 @@
+/* http.c - request parsing and the libmicrohttpd bridge (see http.h).
+ *
+ * Flow of one request: the first call of on_request copies method, path and headers
+ * into a conn (owned by MHD's per-connection pointer, freed by on_completed); body
+ * chunks are appended to req.body up to max_body (beyond it the request is marked
+ * too large and the rest discarded); the last call parses the query and the form,
+ * runs the handler, adds the security headers, queues the response and logs a line.
+ */
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <utf8proc.h>
+
+static int valid_text(const char *s, size_t n)
+{
+    utf8proc_ssize_t i = 0;
+    while ((size_t)i < n) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - (size_t)i), &c);
+        if (k <= 0 || c == 0)
+            return 0;
+        i += k;
+    }
+    return 1;
+}
+
+int http_params_add(http_params *p, const char *k, size_t klen, const char *v, size_t vlen,
+                    const char *filename, err_t *e)
+{
+    if (p->n >= 1000)
+        return err_set(e, tr("quá nhiều tham số", "too many parameters"));
+    if (klen == 0 || klen > 128 || !valid_text(k, klen))
+        return err_set(e, tr("tên tham số không hợp lệ", "invalid parameter name"));
+    if (filename == NULL && !valid_text(v, vlen))
+        return err_set(e, tr("tham số '%.*s' không phải văn bản UTF-8 hợp lệ",
+                             "parameter '%.*s' is not valid UTF-8 text"), (int)klen, k);
+    if (p->n == p->cap) {
+        int cap = p->cap ? p->cap * 2 : 16;
+        http_kv *kv = realloc(p->kv, (size_t)cap * sizeof *kv);
+        if (kv == NULL)
+            return err_set(e, "out of memory");
+        p->kv = kv;
+        p->cap = cap;
+    }
+    http_kv *x = &p->kv[p->n];
+    x->k = malloc(klen + 1);
+    x->v = malloc(vlen + 1);
+    x->filename = filename ? strdup(filename) : NULL;
+    if (x->k == NULL || x->v == NULL || (filename && x->filename == NULL)) {
+        free(x->k);
+        free(x->v);
+        free(x->filename);
+        return err_set(e, "out of memory");
+    }
+    memcpy(x->k, k, klen);
+    x->k[klen] = '\0';
+    memcpy(x->v, v, vlen);
+    x->v[vlen] = '\0';
+    x->vlen = vlen;
+    p->n++;
+    return 0;
+}
+
+static int hexval(int c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Decodes %XX and '+' of s[0..n) into out; returns 0 or -1 for a broken escape. */
+static int url_decode(const char *s, size_t n, buf *out)
+{
+    buf_reset(out);
+    for (size_t i = 0; i < n; i++) {
+        int c = (unsigned char)s[i];
+        if (c == '+')
+            c = ' ';
+        else if (c == '%') {
+            int a = i + 1 < n ? hexval((unsigned char)s[i + 1]) : -1;
+            int b = i + 2 < n ? hexval((unsigned char)s[i + 2]) : -1;
+            if (a < 0 || b < 0)
+                return -1;
+            c = a * 16 + b;
+            i += 2;
+        }
+        if (buf_addc(out, (char)c) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int http_parse_urlencoded(http_params *p, const char *s, size_t n, err_t *e)
+{
+    buf k = BUF_INIT, v = BUF_INIT;
+    int rc = -1;
+    size_t i = 0;
+    while (i < n) {
+        size_t j = i;
+        while (j < n && s[j] != '&')
+            j++;
+        if (j > i) {
+            size_t eq = i;
+            while (eq < j && s[eq] != '=')
+                eq++;
+            if (url_decode(s + i, eq - i, &k) != 0 ||
+                url_decode(s + (eq < j ? eq + 1 : j), eq < j ? j - eq - 1 : 0, &v) != 0) {
+                err_set(e, tr("mã hóa %% không hợp lệ trong tham số", "invalid %% escape in a parameter"));
+                goto cleanup;
+            }
+            if (http_params_add(p, buf_str(&k), k.len, buf_str(&v), v.len, NULL, e) != 0)
+                goto cleanup;
+        }
+        i = j + 1;
+    }
+    rc = 0;
+cleanup:
+    buf_free(&k);
+    buf_free(&v);
+    return rc;
+}
+
+/* Finds needle in hay[0..n); returns its offset or -1. */
+static long find(const char *hay, size_t n, const char *needle, size_t m)
+{
+    if (m == 0 || m > n)
+        return -1;
+    for (size_t i = 0; i + m <= n; i++)
+        if (hay[i] == needle[0] && memcmp(hay + i, needle, m) == 0)
+            return (long)i;
+    return -1;
+}
+
+/* Copies the value of attribute attr ("name", "filename", "boundary") from a header value. */
+static int header_attr(const char *h, size_t n, const char *attr, char *out, size_t outlen)
+{
+    size_t al = strlen(attr);
+    for (size_t i = 0; i + al < n; i++) {
+        if ((i > 0 && h[i - 1] != ' ' && h[i - 1] != ';') || strncasecmp(h + i, attr, al) != 0 ||
+            h[i + al] != '=')
+            continue;
+        size_t j = i + al + 1, o = 0;
+        int quoted = j < n && h[j] == '"';
+        j += (size_t)quoted;
+        while (j < n && (quoted ? h[j] != '"' : h[j] != ';' && h[j] != ' ' && h[j] != '\r')) {
+            if (o + 1 >= outlen)
+                return -1;
+            out[o++] = h[j++];
+        }
+        out[o] = '\0';
+        return 0;
+    }
+    return -1;
+}
+
+int http_parse_multipart(http_params *p, const char *ctype, const char *body, size_t n, err_t *e)
+{
+    char boundary[128], delim[134];
+    if (header_attr(ctype, strlen(ctype), "boundary", boundary, sizeof boundary) != 0 || !*boundary)
+        return err_set(e, tr("thiếu boundary của multipart", "multipart boundary missing"));
+    int dl = snprintf(delim, sizeof delim, "\r\n--%s", boundary);
+    /* The body starts with the delimiter without its leading CRLF. */
+    long at = n >= (size_t)dl - 2 && memcmp(body, delim + 2, (size_t)dl - 2) == 0 ? 0 : -1;
+    if (at < 0)
+        return err_set(e, tr("thân multipart không hợp lệ", "malformed multipart body"));
+    size_t pos = (size_t)dl - 2;
+    for (;;) {
+        if (pos + 2 <= n && memcmp(body + pos, "--", 2) == 0)
+            return 0;                               /* closing delimiter */
+        if (pos + 2 > n || memcmp(body + pos, "\r\n", 2) != 0)
+            break;
+        pos += 2;
+        long hend = find(body + pos, n - pos, "\r\n\r\n", 4);
+        if (hend < 0)
+            break;
+        const char *hdr = body + pos;
+        size_t hlen = (size_t)hend;
+        char name[129] = "", fname[256] = "";
+        int has_file = 0;
+        /* Content-Disposition: form-data; name="x"; filename="y" */
+        long cd = find(hdr, hlen, "form-data", 9);
+        if (cd < 0 || header_attr(hdr + cd, hlen - (size_t)cd, "name", name, sizeof name) != 0)
+            break;
+        has_file = header_attr(hdr + cd, hlen - (size_t)cd, "filename", fname, sizeof fname) == 0;
+        pos += hlen + 4;
+        long end = find(body + pos, n - pos, delim, (size_t)dl);
+        if (end < 0)
+            break;
+        if (http_params_add(p, name, strlen(name), body + pos, (size_t)end, has_file ? fname : NULL, e) != 0)
+            return -1;
+        pos += (size_t)end + (size_t)dl;
+    }
+    return err_set(e, tr("thân multipart không hợp lệ", "malformed multipart body"));
+}
+
+const http_kv *http_param_kv(const http_params *p, const char *k)
+{
+    for (int i = 0; i < p->n; i++)
+        if (strcmp(p->kv[i].k, k) == 0)
+            return &p->kv[i];
+    return NULL;
+}
+
+const char *http_param(const http_params *p, const char *k)
+{
+    const http_kv *x = http_param_kv(p, k);
+    return x ? x->v : NULL;
+}
+
+void http_params_free(http_params *p)
+{
+    for (int i = 0; i < p->n; i++) {
+        free(p->kv[i].k);
+        free(p->kv[i].v);
+        free(p->kv[i].filename);
+    }
+    free(p->kv);
+    memset(p, 0, sizeof *p);
+}
+
+void http_cookie(const char *h, const char *name, char *out, size_t outlen)
+{
+    size_t nl = strlen(name);
+    out[0] = '\0';
+    for (const char *c = h; c && *c;) {
+        while (*c == ' ' || *c == ';')
+            c++;
+        const char *end = strchr(c, ';');
+        size_t len = end ? (size_t)(end - c) : strlen(c);
+        if (len > nl && strncmp(c, name, nl) == 0 && c[nl] == '=') {
+            size_t vl = len - nl - 1;
+            if (vl < outlen) {
+                memcpy(out, c + nl + 1, vl);
+                out[vl] = '\0';
+            }
+            return;
+        }
+        c = end;
+    }
+}
+
+void http_req_init(http_req *r)
+{
+    memset(r, 0, sizeof *r);
+    buf_init(&r->body, 0);
+}
+
+void http_resp_init(http_resp *r)
+{
+    memset(r, 0, sizeof *r);
+    r->status = 200;
+    r->ctype = "text/html; charset=utf-8";
+    buf_init(&r->body, 0);
+}
+
+void http_req_free(http_req *r)
+{
+    http_params_free(&r->query);
+    http_params_free(&r->form);
+    buf_free(&r->body);
+}
+
+void http_resp_free(http_resp *r)
+{
+    buf_free(&r->body);
+}
+
+void http_set_cookie(http_resp *r, const char *fmt, ...)
+{
+    if (r->ncookies >= HTTP_MAX_COOKIES)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->cookies[r->ncookies++], sizeof r->cookies[0], fmt, ap);
+    va_end(ap);
+}
+
+/* ---- the server ---- */
+
+struct http_server {
+    struct MHD_Daemon *d;
+    http_handler handler;
+    void *app;
+    size_t max_body;
+    FILE *log;
+};
+
+typedef struct conn {
+    http_req req;
+    int too_large;
+    struct timespec t0;
+} conn;
+
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *k, const char *v)
+{
+    (void)kind;
+    http_req *r = cls;
+    err_t e;
+    if (r->bad)
+        return MHD_NO;
+    if (http_params_add(&r->query, k, strlen(k), v ? v : "", v ? strlen(v) : 0, NULL, &e) != 0) {
+        r->bad = 1;
+        snprintf(r->bad_msg, sizeof r->bad_msg, "%s", e.msg);
+        return MHD_NO;
+    }
+    return MHD_YES;
+}
+
+static void header_copy(struct MHD_Connection *c, const char *name, char *out, size_t n)
+{
+    const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
+    snprintf(out, n, "%s", v ? v : "");
+}
+
+static const char csp[] =
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+static enum MHD_Result send_resp(struct MHD_Connection *c, http_server *srv, conn *cn, http_resp *rs)
+{
+    size_t len = rs->body.len;
+    char *data = len ? buf_steal(&rs->body) : NULL;
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+    if (r == NULL) {
+        free(data);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, "Content-Type", rs->ctype);
+    MHD_add_response_header(r, "Content-Security-Policy", rs->csp ? rs->csp : csp);
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "X-Frame-Options", "DENY");
+    MHD_add_response_header(r, "Referrer-Policy", "same-origin");
+    MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
+    if (rs->cache_seconds > 0) {
+        char cc[64];
+        snprintf(cc, sizeof cc, "public, max-age=%d, immutable", rs->cache_seconds);
+        MHD_add_response_header(r, "Cache-Control", cc);
+    } else
+        MHD_add_response_header(r, "Cache-Control", "no-store");
+    if (rs->location[0])
+        MHD_add_response_header(r, "Location", rs->location);
+    if (rs->disposition[0])
+        MHD_add_response_header(r, "Content-Disposition", rs->disposition);
+    for (int i = 0; i < rs->ncookies; i++)
+        MHD_add_response_header(r, "Set-Cookie", rs->cookies[i]);
+    enum MHD_Result ok = MHD_queue_response(c, (unsigned)rs->status, r);
+    MHD_destroy_response(r);
+    if (srv->log) {
+        struct timespec t1;
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        double ms = (double)(t1.tv_sec - cn->t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - cn->t0.tv_nsec) / 1e6;
+        time_t now = time(NULL);
+        struct tm tm;
+        char at[32];
+        gmtime_r(&now, &tm);
+        strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        fprintf(srv->log, "%s %s %s %s %d %zu %.1fms\n", at, cn->req.addr, cn->req.method,
+                cn->req.path, rs->status, len, ms);
+    }
+    return ok;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *upload,
+                                  size_t *upload_size, void **con_cls)
+{
+    (void)version;
+    http_server *srv = cls;
+    conn *cn = *con_cls;
+    if (cn == NULL) {
+        cn = malloc(sizeof *cn);
+        if (cn == NULL)
+            return MHD_NO;
+        http_req_init(&cn->req);
+        cn->too_large = 0;
+        clock_gettime(CLOCK_MONOTONIC, &cn->t0);
+        buf_init(&cn->req.body, srv->max_body);
+        snprintf(cn->req.method, sizeof cn->req.method, "%s", method);
+        if (strlen(url) >= sizeof cn->req.path) {
+            cn->req.bad = 1;
+            snprintf(cn->req.bad_msg, sizeof cn->req.bad_msg, "path too long");
+        }
+        snprintf(cn->req.path, sizeof cn->req.path, "%s", url);
+        header_copy(c, "Cookie", cn->req.cookie, sizeof cn->req.cookie);
+        header_copy(c, "Authorization", cn->req.authorization, sizeof cn->req.authorization);
+        header_copy(c, "Content-Type", cn->req.ctype, sizeof cn->req.ctype);
+        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+        if (cl && strtoull(cl, NULL, 10) > srv->max_body)
+            cn->too_large = 1;
+        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        if (ci && ci->client_addr) {
+            const struct sockaddr *sa = ci->client_addr;
+            if (sa->sa_family == AF_INET)
+                inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+                          cn->req.addr, sizeof cn->req.addr);
+            else if (sa->sa_family == AF_INET6)
+                inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+                          cn->req.addr, sizeof cn->req.addr);
+        }
+        *con_cls = cn;
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (!cn->too_large && buf_add(&cn->req.body, upload, *upload_size) != 0)
+            cn->too_large = 1;
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    http_resp rs;
+    http_resp_init(&rs);
+    if (cn->too_large) {
+        rs.status = 413;
+        rs.ctype = "text/plain; charset=utf-8";
+        buf_adds(&rs.body, "413 Payload Too Large\n");
+    } else {
+        http_req *r = &cn->req;
+        if (!r->bad)
+            MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, r);
+        err_t e;
+        if (!r->bad && strncasecmp(r->ctype, "application/x-www-form-urlencoded", 33) == 0 &&
+            http_parse_urlencoded(&r->form, buf_str(&r->body), r->body.len, &e) != 0) {
+            r->bad = 1;
+            snprintf(r->bad_msg, sizeof r->bad_msg, "%s", e.msg);
+        }
+        if (!r->bad && strncasecmp(r->ctype, "multipart/form-data", 19) == 0 &&
+            http_parse_multipart(&r->form, r->ctype, buf_str(&r->body), r->body.len, &e) != 0) {
+            r->bad = 1;
+            snprintf(r->bad_msg, sizeof r->bad_msg, "%s", e.msg);
+        }
+        srv->handler(srv->app, r, &rs);
+    }
+    enum MHD_Result ok = send_resp(c, srv, cn, &rs);
+    http_resp_free(&rs);
+    return ok;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls, (void)c, (void)toe;
+    conn *cn = *con_cls;
+    if (cn) {
+        http_req_free(&cn->req);
+        free(cn);
+        *con_cls = NULL;
+    }
+}
+
+int http_start(const char *listen, int threads, size_t max_body, http_handler h, void *app,
+               void *log, http_server **out, err_t *e)
+{
+    char host[256];
+    const char *colon = strrchr(listen, ':');
+    if (colon == NULL || (size_t)(colon - listen) >= sizeof host)
+        return err_set(e, tr("--listen cần dạng ĐỊA_CHỈ:CỔNG, ví dụ 127.0.0.1:8080",
+                             "--listen needs HOST:PORT, e.g. 127.0.0.1:8080"));
+    memcpy(host, listen, (size_t)(colon - listen));
+    host[colon - listen] = '\0';
+    struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICHOST };
+    struct addrinfo *ai = NULL;
+    if (getaddrinfo(*host ? host : "0.0.0.0", colon + 1, &hints, &ai) != 0 || ai == NULL)
+        return err_set(e, tr("địa chỉ không hợp lệ: '%s' (cần IPv4:CỔNG)", "invalid address '%s' (IPv4:PORT expected)"),
+                       listen);
+    http_server *s = calloc(1, sizeof *s);
+    if (s == NULL) {
+        freeaddrinfo(ai);
+        return err_set(e, "out of memory");
+    }
+    s->handler = h;
+    s->app = app;
+    s->max_body = max_body;
+    s->log = log;
+    s->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD, 0, NULL, NULL, on_request, s,
+                            MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+                            MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(threads > 0 ? threads : 1),
+                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024,
+                            MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+                            MHD_OPTION_END);
+    freeaddrinfo(ai);
+    if (s->d == NULL) {
+        free(s);
+        return err_set(e, tr("không mở được cổng %s (đang bị dùng?)", "cannot listen on %s (in use?)"), listen);
+    }
+    *out = s;
+    return 0;
+}
+
+int http_port(const http_server *s)
+{
+    const union MHD_DaemonInfo *i = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+    return i ? i->port : 0;
+}
+
+void http_stop(http_server *s)
+{
+    if (s == NULL)
+        return;
+    MHD_quiesce_daemon(s->d);
+    MHD_stop_daemon(s->d);
+    free(s);
+}

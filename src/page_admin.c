@@ -1,0 +1,582 @@
+/* page_admin.c - the import page, the report page, and administration: users, the
+ * catalogue (units, indicators, targets) and the audit log.
+ *
+ * Uploads and catalogue forms go through the core import (import_run), so the web
+ * applies exactly the checks, messages and history of `chitieu import`.  An import is
+ * first run as a dry run on a private copy of the model; the rows it would set are
+ * checked against the user's rights (editors: values only, units in their subtree,
+ * data not submitted or approved); only then is it run for real and the shared model
+ * reloaded (the pipeline holds the write lock).
+ */
+#include "web.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "csv.h"
+#include "enc.h"
+#include "import.h"
+#include "report.h"
+#include "vn.h"
+#include "xlsx_read.h"
+
+/* ---- import ---- */
+
+static void import_form(web_ctx *c)
+{
+    page_printf(c, "<form method=\"post\" action=\"/import\" enctype=\"multipart/form-data\" class=\"card\">");
+    page_csrf(c);
+    page_printf(c, "<p>%s</p><label>%s <input type=\"file\" name=\"file\" accept=\".csv,.xlsx,text/csv\" required></label>"
+                   "<p class=\"actions\"><button type=\"submit\" name=\"action\" value=\"preview\">%s</button> "
+                   "<button type=\"submit\" name=\"action\" value=\"commit\" class=\"primary\">%s</button></p></form>",
+                tr("Tệp CSV hoặc Excel (.xlsx) theo các mẫu của chitieu (values.csv: indicator,unit,period,value). "
+                   "Xem trước để kiểm tra lỗi; ghi khi không còn lỗi nào.",
+                   "A CSV or Excel (.xlsx) file in chitieu's formats (values.csv: indicator,unit,period,value). "
+                   "Preview to check for errors; commit when there are none."),
+                tr("Tệp", "File"), tr("Xem trước", "Preview"), tr("Ghi vào cơ sở dữ liệu", "Commit"));
+}
+
+int page_import(web_ctx *c)
+{
+    if (c->role != ROLE_EDITOR && c->role != ROLE_ADMIN)
+        return web_fail(c, 403, "forbidden", NULL, tr("chỉ người nhập liệu hoặc quản trị", "editors and administrators only"));
+    page_begin(c, tr("Nhập số liệu từ tệp", "Import a file"));
+    import_form(c);
+    page_end(c);
+    return 0;
+}
+
+/* Appends to errs every row the user may not write; returns the number of problems. */
+static int import_rights(web_ctx *c, const model *t, const import_stats *st, buf *errs)
+{
+    int bad = 0;
+    if (c->role != ROLE_ADMIN) {
+        for (int k = 0; k < IK_COUNT; k++)
+            if (st->rows[k] && k != IK_VALUES && k != IK_TEMPLATE) {
+                buf_printf(errs, tr("Tệp loại '%s': chỉ quản trị được nhập loại này\n",
+                                    "A '%s' file: only administrators may import this kind\n"), import_kind_name(k));
+                bad++;
+            }
+    }
+    for (size_t i = 0; i < t->values.n && bad < 50; i++) {
+        const cell_t *x = &t->values.cells[i];
+        if (x->mark != t->stamp)
+            continue;
+        const char *code = t->units[x->unit].code;
+        int u = model_unit_find(c->m, code);
+        char per[PERIOD_CODE_MAX];
+        web_sub sub;
+        period_code(x->per, per, sizeof per);
+        if (u < 0 || !auth_allows(c->m, c->role, c->uunit, u, ACT_WRITE)) {
+            buf_printf(errs, tr("Dòng %u: không có quyền nhập số liệu cho đơn vị '%s'\n",
+                                "Row %u: you may not enter data for unit '%s'\n"), x->row, code);
+            bad++;
+        } else if (store_sub_get(c->s, code, per, &sub, &c->e) == 1 &&
+                   (sub.state == SUB_SUBMITTED || sub.state == SUB_APPROVED)) {
+            buf_printf(errs, tr("Dòng %u: số liệu của '%s' kỳ %s đã gửi hoặc đã duyệt, không sửa được\n",
+                                "Row %u: data of '%s' for %s is submitted or approved and cannot change\n"),
+                       x->row, code, per);
+            bad++;
+        }
+    }
+    return bad;
+}
+
+/* Turns the upload into CSV text sources (an .xlsx gives one per sheet with a header). */
+static int upload_sources(web_ctx *c, const http_kv *f, buf *csvs, int *n, buf *errs)
+{
+    *n = 0;
+    if (xlsx_is_zip(f->v, f->vlen)) {
+        xlsx_sheet *sh;
+        int ns;
+        err_t e;
+        if (xlsx_read(f->v, f->vlen, &sh, &ns, &e) != 0) {
+            buf_printf(errs, "%s: %s\n", f->filename, e.msg);
+            return 0;
+        }
+        for (int k = 0; k < ns && *n < 8; k++)
+            if (xlsx_sheet_csv(&sh[k], import_is_header, &csvs[*n]) == 1)
+                (*n)++;
+            else
+                buf_reset(&csvs[*n]);
+        xlsx_free(sh, ns);
+        return 0;
+    }
+    if (vn_utf8_valid(f->v, f->vlen))
+        return buf_add(&csvs[(*n)++], f->v, f->vlen) == 0 ? 0 : err_set(&c->e, "out of memory");
+    int used;
+    err_t e;
+    if (cmd_decode_text(f->filename, f->v, f->vlen, -1, 0, &csvs[0], &used, &e) != 0) {
+        buf_printf(errs, "%s\n", e.msg);
+        return 0;
+    }
+    (*n)++;
+    return 0;
+}
+
+int page_import_post(web_ctx *c)
+{
+    if (c->role != ROLE_EDITOR && c->role != ROLE_ADMIN)
+        return web_fail(c, 403, "forbidden", NULL, tr("chỉ người nhập liệu hoặc quản trị", "editors and administrators only"));
+    const http_kv *f = http_param_kv(&c->req->form, "file");
+    const char *action = web_param(c, "action");
+    int commit = action && strcmp(action, "commit") == 0, rc = -1, n = 0;
+    if (f == NULL || f->filename == NULL || f->vlen == 0)
+        return web_fail(c, 400, "bad_request", "file", tr("chưa chọn tệp", "no file chosen"));
+    if (action == NULL || (!commit && strcmp(action, "preview") != 0))
+        return web_fail(c, 400, "bad_request", "action", tr("action phải là preview hoặc commit", "action must be preview or commit"));
+    buf csvs[8], errs = BUF_INIT;
+    for (int k = 0; k < 8; k++)
+        buf_init(&csvs[k], 0);
+    import_source src[8];
+    import_stats st;
+    model *t = model_new();
+    err_t e;
+    int ok = 0, denied = 0;
+    if (t == NULL || upload_sources(c, f, csvs, &n, &errs) != 0)
+        goto cleanup;
+    for (int k = 0; k < n; k++)
+        src[k] = (import_source){ f->filename, buf_str(&csvs[k]), csvs[k].len };
+    if (errs.len == 0 && n == 0)
+        buf_printf(&errs, tr("%s: không thấy dòng tiêu đề của tệp chitieu nào\n",
+                             "%s: no chitieu header row found\n"), f->filename);
+    if (errs.len == 0) {
+        import_opts o = { .dry_run = 1, .who = c->user.login, .max_errors = 100 };
+        if (store_load(c->s, t, &c->e) != 0)
+            goto cleanup;
+        ok = import_run(c->s, t, src, n, &o, &st, &errs, &e) == 0;
+        denied = ok ? import_rights(c, t, &st, &errs) : 0;
+        if (ok && !denied && commit) {
+            model_free(t);
+            t = model_new();
+            o.dry_run = 0;
+            if (t == NULL || store_load(c->s, t, &c->e) != 0)
+                goto cleanup;
+            ok = import_run(c->s, t, src, n, &o, &st, &errs, &e) == 0;
+            if (web_reload(c) != 0)
+                goto cleanup;
+            c->m = c->app->m;
+            if (ok && store_audit_add(c->s, c->user.login, "import", f->filename, "", &c->e) != 0)
+                goto cleanup;
+        } else
+            store_forget_ids(c->s);     /* the private model's ids are not the shared model's */
+    }
+    page_begin(c, tr("Nhập số liệu từ tệp", "Import a file"));
+    if (ok && !denied) {
+        long rows = 0, added = 0, changed = 0;
+        for (int k = 0; k < IK_COUNT; k++) {
+            rows += st.rows[k];
+            added += st.added[k];
+            changed += st.changed[k];
+        }
+        page_printf(c, "<div class=\"msg ok\" id=\"import-result\">");
+        page_text(c, f->filename);
+        page_printf(c, commit ? tr(": đã ghi %ld dòng (%ld mới, %ld thay đổi).", ": committed %ld rows (%ld new, %ld changed).")
+                              : tr(": %ld dòng hợp lệ (%ld mới, %ld thay đổi). Chưa ghi gì; bấm Ghi để ghi.",
+                                   ": %ld valid rows (%ld new, %ld changed). Nothing written yet; press Commit."),
+                    rows, added, changed);
+        page_printf(c, "</div>");
+    } else {
+        c->resp->status = 422;
+        page_printf(c, "<div class=\"msg err\" id=\"import-result\">%s</div><ul class=\"errors\">",
+                    tr("Tệp có lỗi; không ghi gì vào cơ sở dữ liệu.", "The file has errors; nothing was written."));
+        for (const char *s = buf_str(&errs); *s;) {
+            const char *nl = strchr(s, '\n');
+            size_t len = nl ? (size_t)(nl - s) : strlen(s);
+            buf line = BUF_INIT;
+            buf_add(&line, s, len);
+            page_printf(c, "<li>");
+            page_text(c, buf_str(&line));
+            page_printf(c, "</li>");
+            buf_free(&line);
+            s += len + (nl != NULL);
+        }
+        page_printf(c, "</ul>");
+    }
+    import_form(c);
+    page_end(c);
+    rc = 0;
+cleanup:
+    model_free(t);
+    for (int k = 0; k < 8; k++)
+        buf_free(&csvs[k]);
+    buf_free(&errs);
+    return rc;
+}
+
+/* ---- report ---- */
+
+int page_report(web_ctx *c)
+{
+    int u;
+    period_t p;
+    if (web_unit(c, ACT_READ, &u) != 0 || web_period(c, &p) != 0)
+        return 0;
+    const char *fmt = web_param(c, "format");
+    char per[PERIOD_CODE_MAX];
+    period_code(p, per, sizeof per);
+    if (fmt == NULL || *fmt == '\0') {
+        buf t = BUF_INIT;
+        buf_adds(&t, tr("Báo cáo: ", "Report: "));
+        buf_adds(&t, c->m->units[u].name);
+        buf_adds(&t, " — ");
+        report_period_label(c->m, p, &t);
+        page_begin(c, buf_str(&t));
+        buf_free(&t);
+        page_printf(c, "<form method=\"get\" class=\"picker\"><label>%s <select name=\"unit\">", tr("Đơn vị", "Unit"));
+        for (size_t k = 0; k < c->m->nunits; k++)
+            if (auth_allows(c->m, c->role, c->uunit, (int)k, ACT_READ)) {
+                page_printf(c, "<option value=\"");
+                page_text(c, c->m->units[k].code);
+                page_printf(c, "\"%s>", (int)k == u ? " selected" : "");
+                page_text(c, c->m->units[k].name);
+                page_printf(c, "</option>");
+            }
+        page_printf(c, "</select></label> <label>%s <input name=\"period\" value=\"%s\" size=\"9\"></label> "
+                       "<button type=\"submit\">%s</button></form><ul class=\"downloads\">",
+                    tr("Kỳ", "Period"), per, tr("Chọn", "Choose"));
+        static const char *const fmts[] = { "html", "md", "json" };
+        for (int k = 0; k < 3; k++) {
+            page_printf(c, "<li><a href=\"/report?unit=");
+            page_urlarg(c, c->m->units[u].code);
+            page_printf(c, "&amp;period=%s&amp;format=%s\"%s>%s (%s)</a></li>", per, fmts[k],
+                        k ? " download" : "", k ? tr("Tải về", "Download") : tr("Xem báo cáo", "View the report"), fmts[k]);
+        }
+        page_printf(c, "</ul>");
+        page_end(c);
+        return 0;
+    }
+    if (strcmp(fmt, "html") != 0 && strcmp(fmt, "md") != 0 && strcmp(fmt, "json") != 0)
+        return web_fail(c, 400, "bad_format", "format", tr("format phải là html, md hoặc json", "format must be html, md or json"));
+    json_t *doc = NULL;
+    if (report_build(c->m, u, p, &doc, &c->e) != 0)
+        return -1;
+    buf_reset(&c->resp->body);
+    int rc = report_render(doc, fmt, &c->resp->body, &c->e);
+    json_decref(doc);
+    if (rc != 0)
+        return -1;
+    c->resp->ctype = strcmp(fmt, "html") == 0 ? "text/html; charset=utf-8"
+                   : strcmp(fmt, "md") == 0 ? "text/markdown; charset=utf-8" : "application/json";
+    /* The standalone report carries its own style sheet and no script. */
+    c->resp->csp = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'none'";
+    if (strcmp(fmt, "html") != 0)
+        snprintf(c->resp->disposition, sizeof c->resp->disposition,
+                 "attachment; filename=\"bao-cao-%s-%s.%s\"", c->m->units[u].code, per, fmt);
+    return 0;
+}
+
+/* ---- users ---- */
+
+static void unit_select(web_ctx *c, const char *name, int act)
+{
+    page_printf(c, "<select name=\"%s\">", name);
+    for (size_t k = 0; k < c->m->nunits; k++)
+        if (auth_allows(c->m, c->role, c->uunit, (int)k, act)) {
+            page_printf(c, "<option value=\"");
+            page_text(c, c->m->units[k].code);
+            page_printf(c, "\">");
+            page_text(c, c->m->units[k].name);
+            page_printf(c, "</option>");
+        }
+    page_printf(c, "</select>");
+}
+
+static void users_page(web_ctx *c, const char *msg, int ok)
+{
+    web_user *us = NULL;
+    int n = store_user_list(c->s, &us, &c->e);
+    page_begin(c, tr("Người dùng", "Users"));
+    if (msg) {
+        page_printf(c, "<div class=\"msg %s\" role=\"alert\">", ok ? "ok" : "err");
+        page_text(c, msg);
+        page_printf(c, "</div>");
+    }
+    page_printf(c, "<div class=\"scroll\"><table class=\"grid\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+                   "<th>%s</th></tr></thead><tbody>", tr("Tên đăng nhập", "Login"), tr("Họ tên", "Name"),
+                tr("Vai trò", "Role"), tr("Đơn vị", "Unit"), tr("Thao tác", "Action"));
+    for (int k = 0; k < n; k++) {
+        int u = model_unit_find(c->m, us[k].unit);
+        if (u >= 0 && !auth_allows(c->m, c->role, c->uunit, u, ACT_ADMIN))
+            continue;
+        page_printf(c, "<tr%s><td>", us[k].disabled ? " class=\"disabled\"" : "");
+        page_text(c, us[k].login);
+        page_printf(c, "</td><td>");
+        page_text(c, us[k].name);
+        page_printf(c, "</td><td>%s</td><td>", auth_role_name(auth_role_parse(us[k].role)));
+        page_text(c, u >= 0 ? c->m->units[u].name : us[k].unit);
+        page_printf(c, "</td><td><form method=\"post\" action=\"/admin/users\" class=\"inline\">");
+        page_csrf(c);
+        page_printf(c, "<input type=\"hidden\" name=\"login\" value=\"");
+        page_text(c, us[k].login);
+        page_printf(c, "\"><button type=\"submit\" name=\"action\" value=\"%s\">%s</button></form> "
+                       "<form method=\"post\" action=\"/admin/users\" class=\"inline\">",
+                    us[k].disabled ? "enable" : "disable", us[k].disabled ? tr("Mở lại", "Enable") : tr("Khóa", "Disable"));
+        page_csrf(c);
+        page_printf(c, "<input type=\"hidden\" name=\"login\" value=\"");
+        page_text(c, us[k].login);
+        page_printf(c, "\"><input type=\"password\" name=\"password\" minlength=\"8\" placeholder=\"%s\" required "
+                       "autocomplete=\"new-password\"> <button type=\"submit\" name=\"action\" value=\"passwd\">%s</button></form></td></tr>",
+                    tr("mật khẩu mới", "new password"), tr("Đặt mật khẩu", "Set password"));
+    }
+    page_printf(c, "</tbody></table></div><h2>%s</h2><form method=\"post\" action=\"/admin/users\" class=\"card\">",
+                tr("Thêm người dùng", "Add a user"));
+    page_csrf(c);
+    page_printf(c, "<label>%s <input name=\"login\" required maxlength=\"60\" pattern=\"[a-z0-9._@-]+\"></label>"
+                   "<label>%s <input name=\"name\" maxlength=\"120\"></label><label>%s <select name=\"role\">",
+                tr("Tên đăng nhập", "Login"), tr("Họ tên", "Name"), tr("Vai trò", "Role"));
+    for (int r = 0; r < ROLE_COUNT; r++)
+        page_printf(c, "<option value=\"%s\">%s</option>", auth_role_key(r), auth_role_name(r));
+    page_printf(c, "</select></label><label>%s ", tr("Đơn vị", "Unit"));
+    unit_select(c, "unit", ACT_ADMIN);
+    page_printf(c, "</label><label>%s <input type=\"password\" name=\"password\" minlength=\"8\" required "
+                   "autocomplete=\"new-password\"></label><button type=\"submit\" name=\"action\" value=\"add\" "
+                   "class=\"primary\">%s</button></form>", tr("Mật khẩu", "Password"), tr("Thêm", "Add"));
+    page_end(c);
+    free(us);
+}
+
+int page_admin_users(web_ctx *c)
+{
+    if (!auth_allows(c->m, c->role, c->uunit, c->uunit, ACT_ADMIN))
+        return web_fail(c, 403, "forbidden", NULL, tr("chỉ quản trị", "administrators only"));
+    users_page(c, NULL, 0);
+    return c->e.msg[0] ? -1 : 0;
+}
+
+/* Validates a login name: 1-60 of [a-z0-9._@-]. */
+static int login_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 60)
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || strchr("._@-", *s)))
+            return 0;
+    return 1;
+}
+
+int page_admin_users_post(web_ctx *c)
+{
+    if (!auth_allows(c->m, c->role, c->uunit, c->uunit, ACT_ADMIN))
+        return web_fail(c, 403, "forbidden", NULL, tr("chỉ quản trị", "administrators only"));
+    const char *action = web_param(c, "action"), *login = web_param(c, "login");
+    const char *pw = web_param(c, "password");
+    char hash[AUTH_HASH_MAX];
+    web_user u;
+    err_t e;
+    if (action == NULL || login == NULL)
+        return web_fail(c, 400, "bad_request", "action", tr("thiếu action hoặc login", "action or login missing"));
+    if (strcmp(action, "add") == 0) {
+        const char *name = web_param(c, "name"), *role = web_param(c, "role"), *unit = web_param(c, "unit");
+        int uu = unit ? model_unit_find(c->m, unit) : -1;
+        c->resp->status = 400;
+        if (!login_ok(login)) {
+            users_page(c, tr("Tên đăng nhập chỉ gồm a-z, 0-9, . _ @ - (tối đa 60 ký tự).",
+                             "A login has only a-z, 0-9, . _ @ - (60 at most)."), 0);
+            return 0;
+        }
+        if (role == NULL || auth_role_parse(role) < 0 || uu < 0 || !auth_allows(c->m, c->role, c->uunit, uu, ACT_ADMIN)) {
+            users_page(c, tr("Vai trò hoặc đơn vị không hợp lệ.", "Invalid role or unit."), 0);
+            return 0;
+        }
+        if (pw == NULL || auth_password_ok(pw, &e) != 0) {
+            users_page(c, pw ? e.msg : tr("Thiếu mật khẩu.", "Password missing."), 0);
+            return 0;
+        }
+        if (name && strlen(name) > 120) {
+            users_page(c, tr("Họ tên dài quá.", "Name too long."), 0);
+            return 0;
+        }
+        memset(&u, 0, sizeof u);
+        snprintf(u.login, sizeof u.login, "%s", login);
+        snprintf(u.name, sizeof u.name, "%s", name ? name : "");
+        snprintf(u.role, sizeof u.role, "%s", role);
+        snprintf(u.unit, sizeof u.unit, "%s", unit);
+        if (auth_hash_password(pw, hash, &c->e) != 0)
+            return -1;
+        if (store_user_add(c->s, &u, hash, &e) != 0) {
+            users_page(c, e.msg, 0);
+            return 0;
+        }
+        c->resp->status = 200;
+        if (store_audit_add(c->s, c->user.login, "user add", login, role, &c->e) != 0)
+            return -1;
+        return web_redirect(c, "/admin/users");
+    }
+    int found = store_user_get(c->s, login, &u, NULL, 0, &c->e);
+    if (found < 0)
+        return -1;
+    int uu = found ? model_unit_find(c->m, u.unit) : -1;
+    if (!found || (uu >= 0 && !auth_allows(c->m, c->role, c->uunit, uu, ACT_ADMIN)))
+        return web_fail(c, 404, "not_found", "login", tr("không có người dùng này", "no such user"));
+    if (strcmp(action, "disable") == 0 || strcmp(action, "enable") == 0) {
+        if (strcmp(login, c->user.login) == 0)
+            return web_fail(c, 400, "bad_request", "login", tr("không tự khóa mình được", "you cannot disable yourself"));
+        if (store_user_set_disabled(c->s, login, strcmp(action, "disable") == 0, &c->e) < 0)
+            return -1;
+    } else if (strcmp(action, "passwd") == 0) {
+        if (pw == NULL || auth_password_ok(pw, &e) != 0) {
+            c->resp->status = 400;
+            users_page(c, pw ? e.msg : tr("Thiếu mật khẩu.", "Password missing."), 0);
+            return 0;
+        }
+        if (auth_hash_password(pw, hash, &c->e) != 0 || store_user_set_password(c->s, login, hash, &c->e) < 0)
+            return -1;
+    } else
+        return web_fail(c, 400, "bad_request", "action", tr("action không hợp lệ", "invalid action"));
+    if (store_audit_add(c->s, c->user.login, action, login, "", &c->e) != 0)
+        return -1;
+    return web_redirect(c, "/admin/users");
+}
+
+/* ---- catalogue: units, indicators, targets through the core import ---- */
+
+int page_admin_data(web_ctx *c)
+{
+    if (!auth_allows(c->m, c->role, c->uunit, c->uunit, ACT_ADMIN))
+        return web_fail(c, 403, "forbidden", NULL, tr("chỉ quản trị", "administrators only"));
+    page_begin(c, tr("Danh mục: đơn vị, chỉ tiêu, kế hoạch", "Catalogue: units, indicators, targets"));
+    page_printf(c, "<p>%s <a href=\"/import\">%s</a>.</p>",
+                tr("Sửa từng mục ở đây; sửa hàng loạt bằng", "Edit one entry here; many at once with"),
+                tr("nhập tệp", "an import"));
+    page_printf(c, "<h2>%s</h2><form method=\"post\" action=\"/admin/data\" class=\"card\">", tr("Đơn vị", "Unit"));
+    page_csrf(c);
+    page_printf(c, "<label>%s <input name=\"code\" required maxlength=\"60\"></label><label>%s <input name=\"name\" "
+                   "required maxlength=\"200\"></label><label>%s ", tr("Mã", "Code"), tr("Tên", "Name"),
+                tr("Đơn vị cấp trên", "Parent"));
+    unit_select(c, "parent", ACT_ADMIN);
+    page_printf(c, "</label><label>%s <input name=\"type\" maxlength=\"60\"></label><button type=\"submit\" name=\"action\" "
+                   "value=\"unit\">%s</button></form>", tr("Loại", "Type"), tr("Lưu đơn vị", "Save unit"));
+    page_printf(c, "<h2>%s</h2><form method=\"post\" action=\"/admin/data\" class=\"card\">", tr("Kế hoạch (chỉ tiêu giao)", "Target"));
+    page_csrf(c);
+    page_printf(c, "<label>%s <select name=\"ind\">", tr("Chỉ tiêu", "Indicator"));
+    for (size_t k = 0; k < c->m->ninds; k++) {
+        page_printf(c, "<option value=\"");
+        page_text(c, c->m->inds[k].code);
+        page_printf(c, "\">");
+        page_text(c, c->m->inds[k].name);
+        page_printf(c, "</option>");
+    }
+    page_printf(c, "</select></label><label>%s ", tr("Đơn vị", "Unit"));
+    unit_select(c, "unit", ACT_ADMIN);
+    page_printf(c, "</label><label>%s <input name=\"period\" required size=\"9\"></label><label>%s <input name=\"value\" "
+                   "required inputmode=\"decimal\"></label><button type=\"submit\" name=\"action\" value=\"target\">%s</button>"
+                   "</form>", tr("Kỳ", "Period"), tr("Kế hoạch", "Target"), tr("Lưu kế hoạch", "Save target"));
+    page_printf(c, "<h2>%s</h2><div class=\"scroll\"><table class=\"grid\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
+                   "<th>%s</th><th>%s</th></tr></thead><tbody>", tr("Chỉ tiêu", "Indicators"), tr("Mã", "Code"),
+                tr("Tên", "Name"), tr("Nhóm", "Group"), tr("ĐVT", "Measure"), tr("Công thức", "Formula"));
+    for (size_t k = 0; k < c->m->ninds; k++) {
+        const ind_t *d = &c->m->inds[k];
+        page_printf(c, "<tr><td>");
+        page_text(c, d->code);
+        page_printf(c, "</td><td>");
+        page_text(c, d->name);
+        page_printf(c, "</td><td>");
+        page_text(c, d->group);
+        page_printf(c, "</td><td>");
+        page_text(c, d->measure);
+        page_printf(c, "</td><td>");
+        page_text(c, d->formula_src);
+        page_printf(c, "</td></tr>");
+    }
+    page_printf(c, "</tbody></table></div>");
+    page_end(c);
+    return 0;
+}
+
+int page_admin_data_post(web_ctx *c)
+{
+    if (!auth_allows(c->m, c->role, c->uunit, c->uunit, ACT_ADMIN))
+        return web_fail(c, 403, "forbidden", NULL, tr("chỉ quản trị", "administrators only"));
+    const char *action = web_param(c, "action");
+    buf csv = BUF_INIT, errs = BUF_INIT;
+    int rc = -1;
+    const char *fields[4] = { 0 };
+    if (action && strcmp(action, "unit") == 0) {
+        const char *parent = web_param(c, "parent");
+        int pu = parent ? model_unit_find(c->m, parent) : -1;
+        if (pu < 0 || !auth_allows(c->m, c->role, c->uunit, pu, ACT_ADMIN)) {
+            rc = web_fail(c, 403, "forbidden", "parent", tr("đơn vị cấp trên ngoài phạm vi của bạn", "parent outside your subtree"));
+            goto cleanup;
+        }
+        int existing = web_param(c, "code") ? model_unit_find(c->m, web_param(c, "code")) : -1;
+        if (existing >= 0 && !auth_allows(c->m, c->role, c->uunit, existing, ACT_ADMIN)) {
+            rc = web_fail(c, 403, "forbidden", "code", tr("đơn vị ngoài phạm vi của bạn", "unit outside your subtree"));
+            goto cleanup;
+        }
+        buf_adds(&csv, "code,name,parent,type\n");
+        fields[0] = web_param(c, "code"), fields[1] = web_param(c, "name"), fields[2] = parent,
+        fields[3] = web_param(c, "type");
+    } else if (action && strcmp(action, "target") == 0) {
+        const char *unit = web_param(c, "unit");
+        int tu = unit ? model_unit_find(c->m, unit) : -1;
+        if (tu < 0 || !auth_allows(c->m, c->role, c->uunit, tu, ACT_ADMIN)) {
+            rc = web_fail(c, 403, "forbidden", "unit", tr("đơn vị ngoài phạm vi của bạn", "unit outside your subtree"));
+            goto cleanup;
+        }
+        buf_adds(&csv, "indicator,unit,period,target\n");
+        fields[0] = web_param(c, "ind"), fields[1] = unit, fields[2] = web_param(c, "period"),
+        fields[3] = web_param(c, "value");
+    } else {
+        rc = web_fail(c, 400, "bad_request", "action", tr("action phải là unit hoặc target", "action must be unit or target"));
+        goto cleanup;
+    }
+    for (int k = 0; k < 4; k++) {
+        csv_write_field(&csv, fields[k] ? fields[k] : "");
+        buf_addc(&csv, k < 3 ? ',' : '\n');
+    }
+    import_source src = { tr("biểu mẫu", "form"), buf_str(&csv), csv.len };
+    import_opts o = { .who = c->user.login, .max_errors = 20 };
+    import_stats st;
+    err_t e;
+    int ok = import_run(c->s, c->m, &src, 1, &o, &st, &errs, &e) == 0;
+    if (web_reload(c) != 0)
+        goto cleanup;
+    c->m = c->app->m;
+    if (!ok) {
+        rc = web_fail(c, 400, "invalid", NULL, errs.len ? buf_str(&errs) : e.msg);
+        goto cleanup;
+    }
+    if (store_audit_add(c->s, c->user.login, action, fields[0] ? fields[0] : "", fields[1] ? fields[1] : "", &c->e) != 0)
+        goto cleanup;
+    rc = web_redirect(c, "/admin/data");
+cleanup:
+    buf_free(&csv);
+    buf_free(&errs);
+    return rc;
+}
+
+/* ---- audit log ---- */
+
+int page_audit(web_ctx *c)
+{
+    if (c->role != ROLE_ADMIN)
+        return web_fail(c, 403, "forbidden", NULL, tr("chỉ quản trị", "administrators only"));
+    web_audit *a = NULL;
+    int n = store_audit_list(c->s, 300, &a, &c->e);
+    if (n < 0)
+        return -1;
+    page_begin(c, tr("Nhật ký thay đổi", "Audit log"));
+    page_printf(c, "<div class=\"scroll\"><table class=\"grid\" id=\"audit\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
+                   "<th>%s</th><th>%s</th></tr></thead><tbody>", tr("Thời gian (UTC)", "When (UTC)"), tr("Người", "Who"),
+                tr("Việc", "Action"), tr("Đối tượng", "Object"), tr("Chi tiết (cũ → mới)", "Detail (old → new)"));
+    for (int k = 0; k < n; k++) {
+        page_printf(c, "<tr><td>");
+        page_text(c, a[k].at);
+        page_printf(c, "</td><td>");
+        page_text(c, a[k].who);
+        page_printf(c, "</td><td>");
+        page_text(c, a[k].action);
+        page_printf(c, "</td><td>");
+        page_text(c, a[k].object);
+        page_printf(c, "</td><td>");
+        page_text(c, a[k].detail);
+        page_printf(c, "</td></tr>");
+    }
+    page_printf(c, "</tbody></table></div>");
+    page_end(c);
+    free(a);
+    return 0;
+}

@@ -1,0 +1,579 @@
+/* page_entry.c - data entry and approval: the entry grid for a unit and period, saving
+ * values (shared with the API through web_save_values), submitting, and the approver's
+ * list with approve / return / unlock.
+ *
+ * Workflow of a (unit, period) data set: draft -> submitted (editor) -> approved (approver,
+ * locks) or returned (approver, with a comment) -> draft edits again; approved -> returned
+ * only by an admin with a reason.  Values change only in draft or returned state.  Every
+ * write runs in one transaction under the model's write lock, then updates the model.
+ */
+#include "web.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eval.h"
+#include "report.h"
+#include "vn.h"
+
+static int number_in(const char *s, double *v)
+{
+    enum vn_dec hint = lang_get() == LANG_EN ? VN_DEC_DOT : VN_DEC_COMMA;
+    return vn_parse_number(s, strlen(s), hint, v) == 0 && isfinite(*v) ? 0 : -1;
+}
+
+static void fmt_num(buf *b, double v, int decimals)
+{
+    vn_format_number_trim(v, decimals, lang_get(), b);
+}
+
+static void row_err(buf *errs, int row, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void row_err(buf *errs, int row, const char *field, const char *fmt, ...)
+{
+    va_list ap;
+    buf_printf(errs, "%d\t%s\t", row, field);
+    va_start(ap, fmt);
+    buf_vprintf(errs, fmt, ap);
+    va_end(ap);
+    for (size_t k = errs->len; k > 0 && errs->p[k - 1] != '\t'; k--)
+        if (errs->p[k - 1] == '\n')
+            errs->p[k - 1] = ' ';             /* one line per problem */
+    buf_addc(errs, '\n');
+}
+
+int web_save_values(web_ctx *c, const web_value_in *in, int n, buf *errs, int *saved)
+{
+    model *m = c->m;
+    int *rows = NULL, nchg = 0, rc = -1;
+    double *vals = NULL;
+    *saved = 0;
+    rows = calloc((size_t)n + 1, sizeof *rows);
+    vals = calloc((size_t)n + 1, sizeof *vals);
+    if (rows == NULL || vals == NULL) {
+        err_set(&c->e, "out of memory");
+        goto cleanup;
+    }
+    for (int k = 0; k < n; k++) {
+        const web_value_in *x = &in[k];
+        int i = model_ind_find(m, x->ind), unit = x->unit;
+        double v = x->num, o;
+        char per[PERIOD_CODE_MAX];
+        web_sub sub;
+        period_code(x->per, per, sizeof per);
+        if (unit < 0 || (size_t)unit >= m->nunits || !auth_allows(m, c->role, c->uunit, unit, ACT_WRITE)) {
+            row_err(errs, k, "unit", "%s", tr("bạn không có quyền nhập số liệu cho đơn vị này",
+                                             "you may not enter data for this unit"));
+            continue;
+        }
+        if (store_sub_get(c->s, m->units[unit].code, per, &sub, &c->e) < 0)
+            goto cleanup;
+        if (sub.state == SUB_SUBMITTED || sub.state == SUB_APPROVED) {
+            row_err(errs, k, "period", "%s", sub.state == SUB_APPROVED
+                    ? tr("số liệu kỳ này đã được duyệt và khóa; cần quản trị mở khóa",
+                         "this period's data is approved and locked; an administrator must unlock it")
+                    : tr("số liệu kỳ này đã gửi duyệt; chờ duyệt hoặc trả lại",
+                         "this period's data was submitted; wait for approval or return"));
+            continue;
+        }
+        if (i < 0) {
+            row_err(errs, k, "indicator", "%s", tr("không có chỉ tiêu này", "no such indicator"));
+            continue;
+        }
+        if (m->inds[i].f) {
+            row_err(errs, k, "indicator", "%s", tr("chỉ tiêu tính bằng công thức, không nhập trực tiếp",
+                                                 "computed by a formula, not entered"));
+            continue;
+        }
+        if (x->text ? number_in(x->text, &v) != 0 : !isfinite(v)) {
+            row_err(errs, k, "value", tr("'%s' không phải số (ví dụ 1.234,5)", "'%s' is not a number (e.g. 1,234.5)"),
+                    x->text ? x->text : "?");
+            continue;
+        }
+        if (x->comment && strlen(x->comment) > 500) {
+            row_err(errs, k, "comment", "%s", tr("ghi chú dài quá 500 byte", "comment longer than 500 bytes"));
+            continue;
+        }
+        const cell_t *cur = model_value(m, i, unit, x->per);
+        if (x->orig) {
+            /* Optimistic concurrency: the figure must still be what the form was loaded with. */
+            int had = *x->orig != '\0';
+            int parsed = had && vn_parse_number(x->orig, strlen(x->orig), VN_DEC_DOT, &o) == 0;
+            int same = had ? cur && parsed && o == cur->v : cur == NULL;
+            if (!same) {
+                buf now = BUF_INIT, was = BUF_INIT;
+                if (cur)
+                    fmt_num(&now, cur->v, m->inds[i].decimals);
+                if (parsed)
+                    fmt_num(&was, o, m->inds[i].decimals);
+                row_err(errs, k, "value", tr("người khác đã sửa số liệu này trong lúc bạn nhập: hiện là '%s' "
+                                             "(khi bạn mở trang là '%s', bạn nhập '%s'); hãy tải lại trang",
+                                             "someone else changed this figure meanwhile: it is now '%s' "
+                                             "(it was '%s' when you opened the page, you entered '%s'); reload the page"),
+                        cur ? buf_str(&now) : "—", parsed ? buf_str(&was) : "—", x->text ? x->text : "");
+                buf_free(&now);
+                buf_free(&was);
+                continue;
+            }
+        }
+        const char *oldc = cur && cur->comment ? cur->comment : "";
+        const char *newc = x->comment ? x->comment : oldc;
+        if (cur && cur->v == v && strcmp(oldc, newc) == 0)
+            continue;                          /* unchanged: no history noise */
+        rows[nchg] = k;
+        vals[nchg++] = v;
+    }
+    if (errs->len || nchg == 0) {
+        rc = 0;
+        goto cleanup;
+    }
+    if (store_begin(c->s, &c->e) != 0)
+        goto cleanup;
+    for (int j = 0; j < nchg; j++) {
+        const web_value_in *x = &in[rows[j]];
+        int i = model_ind_find(m, x->ind);
+        const cell_t *cur = model_value(m, i, x->unit, x->per);
+        const char *cm = x->comment ? (*x->comment ? x->comment : NULL) : cur ? cur->comment : NULL;
+        if (store_put_value(c->s, m, i, x->unit, x->per, vals[j], cm, cur, c->user.login,
+                            c->api ? "api" : "web", &c->e) != 0) {
+            store_rollback(c->s);
+            goto cleanup;
+        }
+    }
+    if (store_commit(c->s, &c->e) != 0) {
+        store_rollback(c->s);
+        goto cleanup;
+    }
+    for (int j = 0; j < nchg; j++) {
+        const web_value_in *x = &in[rows[j]];
+        int i = model_ind_find(m, x->ind);
+        const cell_t *cur = model_value(m, i, x->unit, x->per);
+        buf keep = BUF_INIT;                   /* the old comment lives in the cell being replaced */
+        const char *cm = x->comment ? x->comment : cur && cur->comment ? cur->comment : "";
+        buf_adds(&keep, cm);
+        int r = model_put_value(m, i, x->unit, x->per, vals[j], keep.len ? buf_str(&keep) : NULL);
+        buf_free(&keep);
+        if (r != 0) {
+            err_set(&c->e, "out of memory");
+            goto cleanup;
+        }
+    }
+    web_committed(c);
+    *saved = nchg;
+    rc = 0;
+cleanup:
+    free(rows);
+    free(vals);
+    return rc;
+}
+
+/* The previous period of the same kind (a year before a year, the month before a month). */
+static period_t prev_period(period_t p)
+{
+    switch (p.kind) {
+    case P_MONTH: return p.n > 1 ? (period_t){ P_MONTH, (uint8_t)(p.n - 1), p.y, p.y }
+                                 : (period_t){ P_MONTH, 12, (uint16_t)(p.y - 1), (uint16_t)(p.y - 1) };
+    case P_QUARTER: return p.n > 1 ? (period_t){ P_QUARTER, (uint8_t)(p.n - 1), p.y, p.y }
+                                   : (period_t){ P_QUARTER, 4, (uint16_t)(p.y - 1), (uint16_t)(p.y - 1) };
+    case P_HALF: return p.n > 1 ? (period_t){ P_HALF, 1, p.y, p.y }
+                                : (period_t){ P_HALF, 2, (uint16_t)(p.y - 1), (uint16_t)(p.y - 1) };
+    default: return period_prev_year(p);
+    }
+}
+
+/* 1 if indicator i belongs on unit u's entry grid for p: it is entered (no formula) and the
+ * unit has a target or a figure for it around p. */
+static int on_grid(const model *m, int i, int u, period_t p)
+{
+    if (m->inds[i].f)
+        return 0;
+    period_t y = period_year_of(p);
+    if (model_target(m, i, u, p) || model_target(m, i, u, y) || model_value(m, i, u, p) ||
+        model_value(m, i, u, prev_period(p)) || model_value(m, i, u, period_prev_year(p)))
+        return 1;
+    for (size_t t = 0; t < m->nterms; t++)
+        if (period_contains(m->terms[t].per, p) && model_target(m, i, u, m->terms[t].per))
+            return 1;
+    return 0;
+}
+
+static void entry_form(web_ctx *c, int u, period_t p, const char *msg, int msg_ok, int keep_input)
+{
+    const model *m = c->m;
+    char per[PERIOD_CODE_MAX];
+    web_sub sub;
+    period_code(p, per, sizeof per);
+    if (store_sub_get(c->s, m->units[u].code, per, &sub, &c->e) < 0)
+        sub.state = SUB_SUBMITTED;             /* fail closed: read-only */
+    int editable = sub.state == SUB_DRAFT || sub.state == SUB_RETURNED;
+    buf title = BUF_INIT;
+    buf_adds(&title, tr("Nhập số liệu: ", "Data entry: "));
+    buf_adds(&title, m->units[u].name);
+    buf_adds(&title, " — ");
+    report_period_label(m, p, &title);
+    page_begin(c, buf_str(&title));
+    buf_free(&title);
+    if (msg) {
+        page_printf(c, "<div class=\"msg %s\" role=\"alert\" id=\"msg\">", msg_ok ? "ok" : "err");
+        for (const char *s = msg; *s;) {       /* one line per problem */
+            const char *nl = strchr(s, '\n');
+            size_t n = nl ? (size_t)(nl - s) : strlen(s);
+            buf line = BUF_INIT;
+            buf_add(&line, s, n);
+            page_printf(c, "<div>");
+            page_text(c, buf_str(&line));
+            page_printf(c, "</div>");
+            buf_free(&line);
+            s += n + (nl != NULL);
+        }
+        page_printf(c, "</div>");
+    }
+    page_printf(c, "<form method=\"get\" class=\"picker\"><label>%s <select name=\"unit\">", tr("Đơn vị", "Unit"));
+    for (size_t k = 0; k < m->nunits; k++)
+        if (auth_allows(m, c->role, c->uunit, (int)k, ACT_WRITE) && model_unit_valid(m, (int)k, p)) {
+            page_printf(c, "<option value=\"");
+            page_text(c, m->units[k].code);
+            page_printf(c, "\"%s>", (int)k == u ? " selected" : "");
+            page_text(c, m->units[k].name);
+            page_printf(c, "</option>");
+        }
+    page_printf(c, "</select></label> <label>%s <input name=\"period\" value=\"%s\" size=\"9\" "
+                   "pattern=\"[0-9]{4}([SQ-][0-9]{1,2}|-[0-9]{4})?\"></label> <button type=\"submit\">%s</button></form>",
+                tr("Kỳ", "Period"), per, tr("Mở", "Open"));
+    if (sub.state == SUB_RETURNED && sub.comment[0]) {
+        page_printf(c, "<div class=\"msg warn\">%s ", tr("Bị trả lại:", "Returned:"));
+        page_text(c, sub.comment);
+        page_printf(c, " (");
+        page_text(c, sub.who);
+        page_printf(c, ")</div>");
+    }
+    if (!editable)
+        page_printf(c, "<div class=\"msg warn\" id=\"locked\">%s</div>", sub.state == SUB_APPROVED
+                    ? tr("Số liệu kỳ này đã được duyệt và khóa.", "This period's data is approved and locked.")
+                    : tr("Số liệu kỳ này đã gửi, đang chờ duyệt.", "This period's data was submitted and awaits approval."));
+    period_t pp = prev_period(p), py = period_prev_year(p);
+    char ppc[PERIOD_CODE_MAX], pyc[PERIOD_CODE_MAX];
+    period_code(pp, ppc, sizeof ppc);
+    period_code(py, pyc, sizeof pyc);
+    page_printf(c, "<form method=\"post\" action=\"/entry\" id=\"entry\" data-lang=\"%s\"><input type=\"hidden\" "
+                   "name=\"unit\" value=\"", lang_get() == LANG_EN ? "en" : "vi");
+    page_text(c, m->units[u].code);
+    page_printf(c, "\"><input type=\"hidden\" name=\"period\" value=\"%s\">", per);
+    page_csrf(c);
+    page_printf(c, "<div class=\"scroll\"><table class=\"grid entry\"><thead><tr><th>%s</th><th>%s</th>"
+                   "<th class=\"num\">%s</th><th class=\"num\">%s %s</th><th class=\"num\">%s %s</th>"
+                   "<th>%s</th><th>%s</th></tr></thead><tbody>",
+                tr("Chỉ tiêu", "Indicator"), tr("ĐVT", "Measure"), tr("Kế hoạch", "Target"),
+                tr("Kỳ trước", "Previous"), ppc, tr("Cùng kỳ", "Same period"), pyc,
+                tr("Số liệu", "Value"), tr("Ghi chú", "Comment"));
+    int rows = 0;
+    for (size_t i = 0; i < m->ninds; i++) {
+        if (!on_grid(m, (int)i, u, p))
+            continue;
+        const ind_t *d = &m->inds[i];
+        const cell_t *cur = model_value(m, (int)i, u, p);
+        double tv, prev, ly;
+        int has_prev = eval_actual(m, (int)i, u, pp, &prev), has_ly = eval_actual(m, (int)i, u, py, &ly);
+        const cell_t *tc = model_target(m, (int)i, u, p);
+        if (tc == NULL)
+            tc = model_target(m, (int)i, u, period_year_of(p));
+        tv = tc ? tc->v : 0;
+        rows++;
+        page_printf(c, "<tr><td><label for=\"v_");
+        page_text(c, d->code);
+        page_printf(c, "\">");
+        page_text(c, d->name);
+        page_printf(c, "</label></td><td>");
+        page_text(c, d->measure);
+        page_printf(c, "</td><td class=\"num\">");
+        if (tc)
+            page_num(c, tv, d->decimals);
+        page_printf(c, "</td><td class=\"num\">");
+        if (has_prev)
+            page_num(c, prev, d->decimals);
+        page_printf(c, "</td><td class=\"num\">");
+        if (has_ly)
+            page_num(c, ly, d->decimals);
+        page_printf(c, "</td><td><input class=\"num\" inputmode=\"decimal\" maxlength=\"40\" id=\"v_");
+        page_text(c, d->code);
+        page_printf(c, "\" name=\"v_");
+        page_text(c, d->code);
+        page_printf(c, "\" value=\"");
+        buf kv = BUF_INIT;
+        const char *typed = NULL;
+        if (keep_input) {
+            buf_adds(&kv, "v_");
+            buf_adds(&kv, d->code);
+            typed = http_param(&c->req->form, buf_str(&kv));
+        }
+        if (typed)
+            page_text(c, typed);
+        else if (cur)
+            page_num(c, cur->v, d->decimals > 6 ? d->decimals : 6);
+        buf_free(&kv);
+        page_printf(c, "\"");
+        if (has_prev)
+            page_printf(c, " data-prev=\"%.17g\"", prev);
+        if (!editable)
+            page_printf(c, " readonly");
+        page_printf(c, "><input type=\"hidden\" name=\"o_");
+        page_text(c, d->code);
+        page_printf(c, "\" value=\"");
+        if (cur)
+            page_printf(c, "%.17g", cur->v);
+        page_printf(c, "\"><span class=\"hint\" aria-live=\"polite\"></span></td><td><input maxlength=\"500\" name=\"c_");
+        page_text(c, d->code);
+        page_printf(c, "\" value=\"");
+        page_text(c, cur && cur->comment ? cur->comment : "");
+        page_printf(c, "\"%s></td></tr>", editable ? "" : " readonly");
+    }
+    page_printf(c, "</tbody></table></div>");
+    if (rows == 0)
+        page_printf(c, "<p>%s</p>", tr("Đơn vị chưa có chỉ tiêu nào cho kỳ này.", "The unit has no indicators for this period."));
+    if (editable && rows)
+        page_printf(c, "<p class=\"actions\"><button type=\"submit\" name=\"action\" value=\"save\">%s</button> "
+                       "<button type=\"submit\" name=\"action\" value=\"submit\" class=\"primary\">%s</button></p>",
+                    tr("Lưu nháp", "Save draft"), tr("Lưu và gửi duyệt", "Save and submit"));
+    page_printf(c, "</form>");
+    page_end(c);
+}
+
+/* Server-side plausibility: figures that moved more than tenfold from the previous period. */
+static void plausibility(web_ctx *c, int u, period_t p, buf *out)
+{
+    const model *m = c->m;
+    period_t pp = prev_period(p);
+    for (size_t i = 0; i < m->ninds; i++) {
+        const cell_t *cur = model_value(m, (int)i, u, p);
+        double prev;
+        if (cur == NULL || !eval_actual(m, (int)i, u, pp, &prev))
+            continue;
+        double a = fabs(cur->v), b = fabs(prev);
+        if ((b > 0 && a > 10 * b) || (a > 0 && b > 10 * a)) {
+            buf_printf(out, tr("Cảnh báo: %s thay đổi hơn 10 lần so với kỳ trước (", "Warning: %s moved more than "
+                               "tenfold from the previous period ("), m->inds[i].name);
+            fmt_num(out, prev, m->inds[i].decimals);
+            buf_adds(out, " → ");
+            fmt_num(out, cur->v, m->inds[i].decimals);
+            buf_adds(out, tr("); hãy kiểm tra lại.\n", "); please check.\n"));
+        }
+    }
+}
+
+int page_entry(web_ctx *c)
+{
+    int u;
+    period_t p;
+    if (web_unit(c, ACT_WRITE, &u) != 0 || web_period(c, &p) != 0)
+        return 0;
+    const char *msg = web_param(c, "msg");
+    buf b = BUF_INIT;
+    if (msg && strcmp(msg, "saved") == 0)
+        buf_adds(&b, tr("Đã lưu.\n", "Saved.\n"));
+    else if (msg && strcmp(msg, "submitted") == 0)
+        buf_adds(&b, tr("Đã lưu và gửi duyệt.\n", "Saved and submitted for approval.\n"));
+    plausibility(c, u, p, &b);
+    entry_form(c, u, p, b.len ? buf_str(&b) : NULL, strstr(buf_str(&b), tr("Cảnh báo", "Warning")) == NULL, 0);
+    buf_free(&b);
+    return c->e.msg[0] ? -1 : 0;
+}
+
+int page_entry_post(web_ctx *c)
+{
+    int u, saved = 0, rc = -1;
+    period_t p;
+    if (web_unit(c, ACT_WRITE, &u) != 0 || web_period(c, &p) != 0)
+        return 0;
+    const char *action = web_param(c, "action");
+    if (action == NULL || (strcmp(action, "save") != 0 && strcmp(action, "submit") != 0))
+        return web_fail(c, 400, "bad_request", "action", tr("action phải là save hoặc submit", "action must be save or submit"));
+    const http_params *f = &c->req->form;
+    web_value_in *in = calloc((size_t)f->n + 1, sizeof *in);
+    buf errs = BUF_INIT, kv = BUF_INIT;
+    if (in == NULL)
+        return err_set(&c->e, "out of memory");
+    int n = 0;
+    for (int k = 0; k < f->n; k++) {
+        const char *key = f->kv[k].k;
+        if (strncmp(key, "v_", 2) != 0 || f->kv[k].vlen == 0)
+            continue;
+        in[n].unit = u;
+        in[n].per = p;
+        in[n].ind = key + 2;
+        in[n].text = f->kv[k].v;
+        buf_reset(&kv);
+        buf_printf(&kv, "o_%s", key + 2);
+        in[n].orig = http_param(f, buf_str(&kv));
+        if (in[n].orig == NULL)
+            in[n].orig = "";
+        buf_reset(&kv);
+        buf_printf(&kv, "c_%s", key + 2);
+        in[n].comment = http_param(f, buf_str(&kv));
+        n++;
+    }
+    if (web_save_values(c, in, n, &errs, &saved) != 0)
+        goto cleanup;
+    if (errs.len) {
+        /* "ROW\tFIELD\tMESSAGE" lines become "Indicator name: message". */
+        buf msg = BUF_INIT;
+        int conflict = 0;
+        for (const char *s = buf_str(&errs); *s;) {
+            int row = atoi(s);
+            const char *t1 = strchr(s, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL, *nl = strchr(s, '\n');
+            if (!t2 || !nl)
+                break;
+            int i = row >= 0 && row < n ? model_ind_find(c->m, in[row].ind) : -1;
+            buf_printf(&msg, "%s: %.*s\n", i >= 0 ? c->m->inds[i].name : row >= 0 && row < n ? in[row].ind : "?",
+                       (int)(nl - t2 - 1), t2 + 1);
+            conflict |= strncmp(t1 + 1, "value", 5) == 0 && in[row].orig && strstr(t2, "'") && strstr(t2, tr("người khác", "someone else"));
+            s = nl + 1;
+        }
+        c->resp->status = conflict ? 409 : 400;
+        entry_form(c, u, p, buf_str(&msg), 0, 1);
+        buf_free(&msg);
+        rc = 0;
+        goto cleanup;
+    }
+    char per[PERIOD_CODE_MAX];
+    period_code(p, per, sizeof per);
+    if (strcmp(action, "submit") == 0) {
+        if (store_begin(c->s, &c->e) != 0)
+            goto cleanup;
+        if (store_sub_put(c->s, c->m->units[u].code, per, SUB_SUBMITTED, c->user.login, "", &c->e) != 0 ||
+            store_audit_add(c->s, c->user.login, "submit", c->m->units[u].code, per, &c->e) != 0 ||
+            store_commit(c->s, &c->e) != 0) {
+            store_rollback(c->s);
+            goto cleanup;
+        }
+    }
+    buf_reset(&kv);
+    web_urlenc(&kv, c->m->units[u].code);
+    web_redirect(c, "/entry?unit=%s&period=%s&msg=%s", buf_str(&kv), per,
+                 strcmp(action, "submit") == 0 ? "submitted" : "saved");
+    rc = 0;
+cleanup:
+    free(in);
+    buf_free(&errs);
+    buf_free(&kv);
+    return rc;
+}
+
+/* ---- approval ---- */
+
+int page_approval(web_ctx *c)
+{
+    const model *m = c->m;
+    web_sub *subs = NULL;
+    int n = store_sub_list(c->s, &subs, &c->e);
+    if (n < 0)
+        return -1;
+    if (c->role != ROLE_APPROVER && c->role != ROLE_ADMIN) {
+        free(subs);
+        return web_fail(c, 403, "forbidden", NULL, tr("chỉ người phê duyệt hoặc quản trị", "approvers and administrators only"));
+    }
+    page_begin(c, tr("Phê duyệt số liệu", "Approval"));
+    page_printf(c, "<div class=\"scroll\"><table class=\"grid\" id=\"approvals\"><thead><tr><th>%s</th><th>%s</th>"
+                   "<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+                tr("Đơn vị", "Unit"), tr("Kỳ", "Period"), tr("Trạng thái", "State"), tr("Người, thời gian", "By, at"),
+                tr("Ghi chú", "Comment"), tr("Thao tác", "Action"));
+    int shown = 0;
+    for (int k = 0; k < n; k++) {
+        const web_sub *s = &subs[k];
+        int u = model_unit_find(m, s->unit);
+        if (u < 0 || !auth_allows(m, c->role, c->uunit, u, ACT_APPROVE))
+            continue;
+        shown++;
+        const char *names[] = { tr("đang nhập", "draft"), tr("chờ duyệt", "submitted"),
+                                tr("đã duyệt", "approved"), tr("bị trả lại", "returned") };
+        page_printf(c, "<tr data-unit=\"");
+        page_text(c, s->unit);
+        page_printf(c, "\" data-period=\"");
+        page_text(c, s->period);
+        page_printf(c, "\"><td><a href=\"/overview?unit=");
+        page_urlarg(c, s->unit);
+        page_printf(c, "&amp;period=");
+        page_urlarg(c, s->period);
+        page_printf(c, "\">");
+        page_text(c, m->units[u].name);
+        page_printf(c, "</a></td><td>");
+        page_text(c, s->period);
+        page_printf(c, "</td><td><span class=\"badge %s\">%s</span></td><td>", store_sub_key(s->state), names[s->state]);
+        page_text(c, s->who);
+        page_printf(c, ", ");
+        page_text(c, s->at);
+        page_printf(c, "</td><td>");
+        page_text(c, s->comment);
+        page_printf(c, "</td><td>");
+        if (s->state == SUB_SUBMITTED || (s->state == SUB_APPROVED && c->role == ROLE_ADMIN)) {
+            page_printf(c, "<form method=\"post\" action=\"/approval\" class=\"inline\">");
+            page_csrf(c);
+            page_printf(c, "<input type=\"hidden\" name=\"unit\" value=\"");
+            page_text(c, s->unit);
+            page_printf(c, "\"><input type=\"hidden\" name=\"period\" value=\"");
+            page_text(c, s->period);
+            page_printf(c, "\"><input name=\"comment\" maxlength=\"500\" placeholder=\"%s\"%s> ",
+                        s->state == SUB_APPROVED ? tr("lý do mở khóa (bắt buộc)", "reason to unlock (required)")
+                                                 : tr("ý kiến (khi trả lại)", "comment (when returning)"),
+                        s->state == SUB_APPROVED ? " required" : "");
+            if (s->state == SUB_SUBMITTED)
+                page_printf(c, "<button type=\"submit\" name=\"action\" value=\"approve\" class=\"primary\">%s</button> "
+                               "<button type=\"submit\" name=\"action\" value=\"return\">%s</button>",
+                            tr("Duyệt", "Approve"), tr("Trả lại", "Return"));
+            else
+                page_printf(c, "<button type=\"submit\" name=\"action\" value=\"unlock\">%s</button>",
+                            tr("Mở khóa", "Unlock"));
+            page_printf(c, "</form>");
+        }
+        page_printf(c, "</td></tr>");
+    }
+    page_printf(c, "</tbody></table></div>");
+    if (shown == 0)
+        page_printf(c, "<p>%s</p>", tr("Không có số liệu nào chờ duyệt.", "Nothing awaits approval."));
+    page_end(c);
+    free(subs);
+    return 0;
+}
+
+int page_approval_post(web_ctx *c)
+{
+    int u;
+    period_t p;
+    if (web_unit(c, ACT_APPROVE, &u) != 0 || web_period(c, &p) != 0)
+        return 0;
+    const char *action = web_param(c, "action"), *comment = web_param(c, "comment");
+    char per[PERIOD_CODE_MAX];
+    web_sub sub;
+    period_code(p, per, sizeof per);
+    if (comment == NULL)
+        comment = "";
+    if (strlen(comment) > 500)
+        return web_fail(c, 400, "bad_request", "comment", tr("ý kiến dài quá 500 byte", "comment longer than 500 bytes"));
+    if (store_sub_get(c->s, c->m->units[u].code, per, &sub, &c->e) < 0)
+        return -1;
+    int to;
+    if (action && strcmp(action, "approve") == 0 && sub.state == SUB_SUBMITTED)
+        to = SUB_APPROVED;
+    else if (action && strcmp(action, "return") == 0 && sub.state == SUB_SUBMITTED)
+        to = SUB_RETURNED;
+    else if (action && strcmp(action, "unlock") == 0 && sub.state == SUB_APPROVED) {
+        if (c->role != ROLE_ADMIN)
+            return web_fail(c, 403, "forbidden", "action", tr("chỉ quản trị được mở khóa số liệu đã duyệt",
+                                                             "only an administrator may unlock approved data"));
+        if (*comment == '\0')
+            return web_fail(c, 400, "bad_request", "comment", tr("cần ghi lý do mở khóa", "a reason to unlock is required"));
+        to = SUB_RETURNED;
+    } else
+        return web_fail(c, 409, "conflict", "action", tr("thao tác không phù hợp với trạng thái hiện tại của số liệu",
+                                                         "the action does not fit the data's current state"));
+    if (store_begin(c->s, &c->e) != 0)
+        return -1;
+    if (store_sub_put(c->s, c->m->units[u].code, per, to, c->user.login, comment, &c->e) != 0 ||
+        store_audit_add(c->s, c->user.login, action, c->m->units[u].code, *comment ? comment : per, &c->e) != 0 ||
+        store_commit(c->s, &c->e) != 0) {
+        store_rollback(c->s);
+        return -1;
+    }
+    return web_redirect(c, "/approval");
+}

@@ -1,0 +1,506 @@
+/* page_overview.c - the pages that show figures: a unit's overview for a period, one
+ * indicator's page, and the PNG charts they embed.
+ *
+ * All numbers come from eval_unit()/eval_actual() over the shared model (read lock
+ * held by the pipeline); nothing here writes.  Links only lead to units the user may
+ * read: ancestors above the user's own unit are not shown.
+ */
+#include "web.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "chart.h"
+#include "eval.h"
+#include "report.h"
+#include "vn.h"
+
+/* Appends "unit=...&period=..." for links. */
+static void link_args(web_ctx *c, int u, period_t p)
+{
+    char code[PERIOD_CODE_MAX];
+    period_code(p, code, sizeof code);
+    page_printf(c, "unit=");
+    page_urlarg(c, c->m->units[u].code);
+    page_printf(c, "&amp;period=%s", code);
+}
+
+static void period_name(web_ctx *c, period_t p)
+{
+    buf b = BUF_INIT;
+    report_period_label(c->m, p, &b);
+    page_text(c, buf_str(&b));
+    buf_free(&b);
+}
+
+/* A <select> of periods around p: terms and mid-terms, years, and the halves, quarters and
+ * months of p's year. */
+static void period_picker(web_ctx *c, int u, period_t p)
+{
+    period_t opts[64];
+    int n = 0, y = p.kind == P_RANGE ? p.y2 : p.y;
+    for (size_t i = 0; i < c->m->nterms && n < 8; i++) {
+        period_t t = c->m->terms[i].per;
+        opts[n++] = t;
+        if (t.y2 - t.y >= 4)
+            opts[n++] = (period_t){ P_RANGE, 0, t.y, (uint16_t)(t.y + 2) };
+    }
+    for (int k = y - 4; k <= y + 1 && n < 64; k++)
+        opts[n++] = (period_t){ P_YEAR, 0, (uint16_t)k, (uint16_t)k };
+    for (int h = 1; h <= 2; h++)
+        opts[n++] = (period_t){ P_HALF, (uint8_t)h, (uint16_t)y, (uint16_t)y };
+    for (int q = 1; q <= 4; q++)
+        opts[n++] = (period_t){ P_QUARTER, (uint8_t)q, (uint16_t)y, (uint16_t)y };
+    for (int mo = 1; mo <= 12 && n < 64; mo++)
+        opts[n++] = (period_t){ P_MONTH, (uint8_t)mo, (uint16_t)y, (uint16_t)y };
+    page_printf(c, "<form method=\"get\" class=\"picker\"><input type=\"hidden\" name=\"unit\" value=\"");
+    page_text(c, c->m->units[u].code);
+    page_printf(c, "\"><label>%s <select name=\"period\" data-autosubmit>", tr("Kỳ", "Period"));
+    int seen = 0;
+    for (int i = 0; i < n; i++) {
+        char code[PERIOD_CODE_MAX];
+        period_code(opts[i], code, sizeof code);
+        int sel = period_eq(opts[i], p);
+        seen |= sel;
+        page_printf(c, "<option value=\"%s\"%s>", code, sel ? " selected" : "");
+        period_name(c, opts[i]);
+        page_printf(c, "</option>");
+    }
+    if (!seen) {
+        char code[PERIOD_CODE_MAX];
+        period_code(p, code, sizeof code);
+        page_printf(c, "<option value=\"%s\" selected>", code);
+        period_name(c, p);
+        page_printf(c, "</option>");
+    }
+    page_printf(c, "</select></label> <button type=\"submit\">%s</button></form>", tr("Xem", "Show"));
+}
+
+static const char *status_class(int st)
+{
+    static const char *const k[] = { "st-none", "st-nodata", "st-notmet", "st-met", "st-exceeded" };
+    return st >= 0 && st <= ST_EXCEEDED ? k[st] : "st-none";
+}
+
+static void tile(web_ctx *c, const char *cls, const char *label, int a, int b)
+{
+    page_printf(c, "<div class=\"tile %s\"><span class=\"big\">%d", cls, a);
+    if (b >= 0)
+        page_printf(c, "/%d", b);
+    page_printf(c, "</span><span>");
+    page_text(c, label);
+    page_printf(c, "</span></div>");
+}
+
+static void crumbs(web_ctx *c, int u, period_t p)
+{
+    int chain[64], n = 0;
+    for (int x = u; x >= 0 && n < 64; x = c->m->units[x].parent) {
+        chain[n++] = x;
+        if (x == c->uunit)
+            break;
+    }
+    page_printf(c, "<nav class=\"crumbs\" aria-label=\"%s\">", tr("Cây đơn vị", "Unit tree"));
+    for (int i = n - 1; i >= 0; i--) {
+        if (i < n - 1)
+            page_printf(c, " › ");
+        if (i == 0)
+            page_text(c, c->m->units[chain[i]].name);
+        else {
+            page_printf(c, "<a href=\"/overview?");
+            link_args(c, chain[i], p);
+            page_printf(c, "\">");
+            page_text(c, c->m->units[chain[i]].name);
+            page_printf(c, "</a>");
+        }
+    }
+    page_printf(c, "</nav>");
+}
+
+static void sub_badge(web_ctx *c, int u, period_t p)
+{
+    char code[PERIOD_CODE_MAX];
+    web_sub sub;
+    period_code(p, code, sizeof code);
+    if (store_sub_get(c->s, c->m->units[u].code, code, &sub, &c->e) < 0)
+        return;
+    static const char *const cls[] = { "draft", "submitted", "approved", "returned" };
+    const char *names[] = { tr("đang nhập", "draft"), tr("đã gửi, chờ duyệt", "submitted, awaiting approval"),
+                            tr("đã duyệt, khóa số liệu", "approved, locked"), tr("bị trả lại", "returned") };
+    page_printf(c, "<span class=\"badge %s\">%s</span>", cls[sub.state], names[sub.state]);
+}
+
+/* The indicator whose ranking the chart shows: ?ind= or the first with data among children. */
+static int chart_ind(web_ctx *c, int u, period_t p)
+{
+    const char *code = web_param(c, "ind");
+    int i = code && *code ? model_ind_find(c->m, code) : -1;
+    if (i >= 0)
+        return i;
+    for (size_t k = 0; k < c->m->ninds; k++)
+        for (int ch = c->m->units[u].first_child; ch >= 0; ch = c->m->units[ch].next_sibling) {
+            double v;
+            if (c->m->inds[k].parent < 0 && model_unit_valid(c->m, ch, p) && eval_actual(c->m, (int)k, ch, p, &v))
+                return (int)k;
+        }
+    return -1;
+}
+
+static void bar(web_ctx *c, const eval_row *r)
+{
+    if (!r->has_pct)
+        return;
+    double w = r->pct < 0 ? 0 : r->pct > 150 ? 150 : r->pct;
+    page_printf(c, "<span class=\"bar\"><span class=\"%s\" style=\"width:%.0f%%\"></span></span>",
+                status_class(r->status), w / 1.5);
+}
+
+int page_overview(web_ctx *c)
+{
+    int u;
+    period_t p;
+    eval_result r;
+    if (web_unit(c, ACT_READ, &u) != 0 || web_period(c, &p) != 0)
+        return 0;
+    const model *m = c->m;
+    if (eval_unit(m, u, p, &r, &c->e) != 0)
+        return -1;
+    buf title = BUF_INIT;
+    buf_adds(&title, m->units[u].name);
+    buf_adds(&title, " — ");
+    report_period_label(m, p, &title);
+    page_begin(c, buf_str(&title));
+    buf_free(&title);
+    crumbs(c, u, p);
+    page_printf(c, "<div class=\"bar-row\">");
+    period_picker(c, u, p);
+    sub_badge(c, u, p);
+    page_printf(c, " <a href=\"/report?");
+    link_args(c, u, p);
+    page_printf(c, "\">%s</a>", tr("Báo cáo", "Report"));
+    if (auth_allows(m, c->role, c->uunit, u, ACT_WRITE)) {
+        page_printf(c, " · <a href=\"/entry?");
+        link_args(c, u, p);
+        page_printf(c, "\">%s</a>", tr("Nhập số liệu", "Enter data"));
+    }
+    page_printf(c, "</div>");
+
+    const eval_tally *t = &r.all;
+    page_printf(c, "<section class=\"tiles\">");
+    tile(c, "st-met", tr("đạt và vượt", "met or exceeded"), t->met + t->exceeded, t->total);
+    tile(c, "st-exceeded", tr("vượt", "exceeded"), t->exceeded, -1);
+    tile(c, "st-notmet", tr("không đạt", "not met"), t->notmet, -1);
+    tile(c, "st-nodata", tr("chưa có số liệu", "no data"), t->nodata, -1);
+    page_printf(c, "</section>");
+    if (r.nrows == 0)
+        page_printf(c, "<p class=\"msg\">%s</p>", tr("Chưa có chỉ tiêu hay số liệu nào cho kỳ này.",
+                                                  "No targets or figures for this period yet."));
+
+    for (int g = 0; g < r.ngroups; g++) {
+        const char *gname = r.groups[g].name;
+        page_printf(c, "<section><h2>");
+        page_text(c, *gname ? gname : tr("Chỉ tiêu", "Indicators"));
+        page_printf(c, " <small>%d/%d</small></h2><div class=\"scroll\"><table class=\"grid\"><thead><tr>"
+                       "<th>%s</th><th>%s</th><th class=\"num\">%s</th><th class=\"num\">%s</th>"
+                       "<th>%s</th><th>%s</th></tr></thead><tbody>",
+                    r.groups[g].t.met + r.groups[g].t.exceeded, r.groups[g].t.total,
+                    tr("Chỉ tiêu", "Indicator"), tr("Đơn vị tính", "Measure"), tr("Kế hoạch", "Target"),
+                    tr("Thực hiện", "Actual"), tr("% kế hoạch", "% of target"), tr("Đánh giá", "Status"));
+        for (int k = 0; k < r.nrows; k++) {
+            const eval_row *row = &r.rows[k];
+            const ind_t *d = &m->inds[row->ind];
+            const ind_t *main_ind = d->parent >= 0 ? &m->inds[d->parent] : d;
+            if (strcmp(main_ind->group, gname) != 0)
+                continue;
+            page_printf(c, "<tr class=\"%s\"><td%s><a href=\"/indicator?", status_class(row->status),
+                        d->parent >= 0 ? " class=\"comp\"" : "");
+            link_args(c, u, p);
+            page_printf(c, "&amp;ind=");
+            page_urlarg(c, d->code);
+            page_printf(c, "\">");
+            page_text(c, d->name);
+            page_printf(c, "</a></td><td>");
+            page_text(c, d->measure);
+            page_printf(c, "</td><td class=\"num\">");
+            if (row->has_target)
+                page_num(c, row->target, d->decimals);
+            page_printf(c, "</td><td class=\"num\">");
+            if (row->has_actual)
+                page_num(c, row->actual, d->decimals);
+            page_printf(c, "</td><td>");
+            if (row->has_pct) {
+                bar(c, row);
+                page_num(c, row->pct, 1);
+                page_printf(c, "%%");
+            }
+            page_printf(c, "</td><td><span class=\"status %s\">%s</span></td></tr>",
+                        status_class(row->status), eval_status_name(row->status));
+        }
+        page_printf(c, "</tbody></table></div></section>");
+    }
+
+    /* Units below, and the charts. */
+    if (m->units[u].first_child >= 0) {
+        page_printf(c, "<section><h2>%s</h2><ul class=\"children\">", tr("Đơn vị trực thuộc", "Units below"));
+        for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling) {
+            if (!model_unit_valid(m, ch, p))
+                continue;
+            eval_result cr;
+            if (eval_unit(m, ch, p, &cr, &c->e) != 0) {
+                eval_result_free(&r);
+                return -1;
+            }
+            page_printf(c, "<li><a href=\"/overview?");
+            link_args(c, ch, p);
+            page_printf(c, "\">");
+            page_text(c, m->units[ch].name);
+            page_printf(c, "</a> <small>%s %d/%d</small></li>", tr("đạt và vượt", "met or exceeded"),
+                        cr.all.met + cr.all.exceeded, cr.all.total);
+            eval_result_free(&cr);
+        }
+        page_printf(c, "</ul>");
+        int ci = chart_ind(c, u, p);
+        if (ci >= 0) {
+            page_printf(c, "<form method=\"get\" class=\"picker\"><input type=\"hidden\" name=\"unit\" value=\"");
+            page_text(c, m->units[u].code);
+            char code[PERIOD_CODE_MAX];
+            period_code(p, code, sizeof code);
+            page_printf(c, "\"><input type=\"hidden\" name=\"period\" value=\"%s\"><label>%s "
+                           "<select name=\"ind\" data-autosubmit>", code, tr("Xếp hạng theo", "Rank by"));
+            for (size_t k = 0; k < m->ninds; k++) {
+                if (m->inds[k].parent >= 0)
+                    continue;
+                page_printf(c, "<option value=\"");
+                page_text(c, m->inds[k].code);
+                page_printf(c, "\"%s>", (int)k == ci ? " selected" : "");
+                page_text(c, m->inds[k].name);
+                page_printf(c, "</option>");
+            }
+            page_printf(c, "</select></label> <button type=\"submit\">%s</button></form>", tr("Xem", "Show"));
+            page_printf(c, "<img class=\"chart\" alt=\"%s\" src=\"/chart.png?kind=units&amp;",
+                        tr("Biểu đồ xếp hạng đơn vị trực thuộc", "Units below ranked"));
+            link_args(c, u, p);
+            page_printf(c, "&amp;ind=");
+            page_urlarg(c, m->inds[ci].code);
+            page_printf(c, "\"><img class=\"chart\" alt=\"%s\" src=\"/chart.png?kind=trend&amp;",
+                        tr("Biểu đồ xu hướng", "Trend"));
+            link_args(c, u, p);
+            page_printf(c, "&amp;ind=");
+            page_urlarg(c, m->inds[ci].code);
+            page_printf(c, "\">");
+        }
+        page_printf(c, "</section>");
+    }
+    if (m->units[u].parent >= 0 && auth_allows(m, c->role, c->uunit, m->units[u].parent, ACT_READ)) {
+        page_printf(c, "<p><a href=\"/overview?");
+        link_args(c, m->units[u].parent, p);
+        page_printf(c, "\">↑ ");
+        page_text(c, m->units[m->units[u].parent].name);
+        page_printf(c, "</a></p>");
+    }
+    page_end(c);
+    eval_result_free(&r);
+    return 0;
+}
+
+/* The five periods of the same kind ending with p (one year apart). */
+static int trend_periods(period_t p, period_t *out)
+{
+    for (int i = 4; i >= 0; i--) {
+        out[i] = p;
+        p = period_prev_year(p);
+    }
+    return 5;
+}
+
+int page_indicator(web_ctx *c)
+{
+    int u;
+    period_t p;
+    if (web_unit(c, ACT_READ, &u) != 0 || web_period(c, &p) != 0)
+        return 0;
+    const model *m = c->m;
+    const char *code = web_param(c, "ind");
+    int i = code ? model_ind_find(m, code) : -1;
+    if (i < 0)
+        return web_fail(c, 404, "not_found", "ind", tr("không có chỉ tiêu này", "no such indicator"));
+    const ind_t *d = &m->inds[i];
+    page_begin(c, d->name);
+    crumbs(c, u, p);
+    page_printf(c, "<dl class=\"def\"><dt>%s</dt><dd>", tr("Mã", "Code"));
+    page_text(c, d->code);
+    page_printf(c, "</dd><dt>%s</dt><dd>", tr("Nhóm", "Group"));
+    page_text(c, d->group);
+    page_printf(c, "</dd><dt>%s</dt><dd>", tr("Đơn vị tính", "Measure"));
+    page_text(c, d->measure);
+    page_printf(c, "</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s / %s</dd>", tr("Chiều đánh giá", "Direction"),
+                model_dir_name(d->dir), tr("Tổng hợp (đơn vị / kỳ)", "Aggregation (units / periods)"),
+                model_agg_name(d->uagg), model_agg_name(d->pagg));
+    if (*d->formula_src) {
+        page_printf(c, "<dt>%s</dt><dd><code>", tr("Công thức", "Formula"));
+        page_text(c, d->formula_src);
+        page_printf(c, "</code></dd>");
+    }
+    page_printf(c, "</dl>");
+
+    /* Across periods. */
+    period_t ps[5];
+    int n = trend_periods(p, ps);
+    page_printf(c, "<h2>%s</h2><div class=\"scroll\"><table class=\"grid\"><thead><tr><th>%s</th>"
+                   "<th class=\"num\">%s</th><th class=\"num\">%s</th><th>%s</th></tr></thead><tbody>",
+                tr("Qua các kỳ", "Across periods"), tr("Kỳ", "Period"), tr("Kế hoạch", "Target"),
+                tr("Thực hiện", "Actual"), tr("Đánh giá", "Status"));
+    for (int k = 0; k < n; k++) {
+        eval_result r;
+        if (eval_unit(m, u, ps[k], &r, &c->e) != 0)
+            return -1;
+        const eval_row *row = NULL;
+        for (int j = 0; j < r.nrows; j++)
+            if (r.rows[j].ind == i)
+                row = &r.rows[j];
+        page_printf(c, "<tr><td><a href=\"/indicator?");
+        link_args(c, u, ps[k]);
+        page_printf(c, "&amp;ind=");
+        page_urlarg(c, d->code);
+        page_printf(c, "\">");
+        period_name(c, ps[k]);
+        page_printf(c, "</a></td><td class=\"num\">");
+        if (row && row->has_target)
+            page_num(c, row->target, d->decimals);
+        page_printf(c, "</td><td class=\"num\">");
+        if (row && row->has_actual)
+            page_num(c, row->actual, d->decimals);
+        page_printf(c, "</td><td>%s</td></tr>", row ? eval_status_name(row->status) : "");
+        eval_result_free(&r);
+    }
+    page_printf(c, "</tbody></table></div>");
+
+    /* Across child units. */
+    if (m->units[u].first_child >= 0) {
+        page_printf(c, "<h2>%s</h2><div class=\"scroll\"><table class=\"grid\"><thead><tr><th>%s</th>"
+                       "<th class=\"num\">%s</th><th class=\"num\">%s</th><th>%s</th><th class=\"num\">%s</th>"
+                       "</tr></thead><tbody>",
+                    tr("Các đơn vị trực thuộc", "Units below"), tr("Đơn vị", "Unit"), tr("Kế hoạch", "Target"),
+                    tr("Thực hiện", "Actual"), tr("Đánh giá", "Status"), tr("Xếp hạng", "Rank"));
+        for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling) {
+            if (!model_unit_valid(m, ch, p))
+                continue;
+            eval_result r;
+            if (eval_unit(m, ch, p, &r, &c->e) != 0)
+                return -1;
+            const eval_row *row = NULL;
+            for (int j = 0; j < r.nrows; j++)
+                if (r.rows[j].ind == i)
+                    row = &r.rows[j];
+            page_printf(c, "<tr><td><a href=\"/indicator?");
+            link_args(c, ch, p);
+            page_printf(c, "&amp;ind=");
+            page_urlarg(c, d->code);
+            page_printf(c, "\">");
+            page_text(c, m->units[ch].name);
+            page_printf(c, "</a></td><td class=\"num\">");
+            if (row && row->has_target)
+                page_num(c, row->target, d->decimals);
+            page_printf(c, "</td><td class=\"num\">");
+            if (row && row->has_actual)
+                page_num(c, row->actual, d->decimals);
+            page_printf(c, "</td><td>%s</td><td class=\"num\">", row ? eval_status_name(row->status) : "");
+            if (row && row->rank)
+                page_printf(c, "%d/%d", row->rank, row->rank_of);
+            page_printf(c, "</td></tr>");
+            eval_result_free(&r);
+        }
+        page_printf(c, "</tbody></table></div>");
+    }
+
+    /* History of the reported figure. */
+    store_hist h[50];
+    int nh = store_history(c->s, d->code, m->units[u].code, p, h, 50, &c->e);
+    if (nh < 0)
+        return -1;
+    page_printf(c, "<h2>%s</h2>", tr("Lịch sử số liệu", "History"));
+    if (nh == 0)
+        page_printf(c, "<p>%s</p>", tr("Chưa có thay đổi nào.", "No changes yet."));
+    else {
+        page_printf(c, "<table class=\"grid\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th class=\"num\">%s</th>"
+                       "<th class=\"num\">%s</th></tr></thead><tbody>",
+                    tr("Thời gian", "When"), tr("Người", "Who"), tr("Loại", "Kind"), tr("Cũ", "Old"), tr("Mới", "New"));
+        for (int k = 0; k < nh; k++) {
+            page_printf(c, "<tr><td>");
+            page_text(c, h[k].at);
+            page_printf(c, "</td><td>");
+            page_text(c, h[k].who);
+            page_printf(c, "</td><td>%s</td><td class=\"num\">",
+                        strcmp(h[k].kind, "target") == 0 ? tr("kế hoạch", "target") : tr("số liệu", "value"));
+            if (h[k].has_old)
+                page_num(c, h[k].old_v, d->decimals);
+            page_printf(c, "</td><td class=\"num\">");
+            if (h[k].has_new)
+                page_num(c, h[k].new_v, d->decimals);
+            page_printf(c, "</td></tr>");
+        }
+        page_printf(c, "</tbody></table>");
+    }
+    page_end(c);
+    return 0;
+}
+
+int page_chart(web_ctx *c)
+{
+    int u;
+    period_t p;
+    if (web_unit(c, ACT_READ, &u) != 0 || web_period(c, &p) != 0)
+        return 0;
+    const model *m = c->m;
+    const char *kind = web_param(c, "kind"), *code = web_param(c, "ind");
+    int i = code ? model_ind_find(m, code) : -1;
+    if (i < 0 || kind == NULL || (strcmp(kind, "units") != 0 && strcmp(kind, "trend") != 0))
+        return web_fail(c, 400, "bad_request", "ind", tr("cần ind và kind=units|trend", "ind and kind=units|trend needed"));
+    const char *labels[256];
+    double vals[256];
+    char lab[5][64];
+    int n = 0, h = 0, rc = 0;
+    buf png = BUF_INIT;
+    if (strcmp(kind, "units") == 0) {
+        /* Children with a value, best first in the indicator's direction. */
+        int idx[256];
+        for (int ch = m->units[u].first_child; ch >= 0 && n < 256; ch = m->units[ch].next_sibling) {
+            double v;
+            if (model_unit_valid(m, ch, p) && eval_actual(m, i, ch, p, &v)) {
+                idx[n] = ch;
+                vals[n++] = v;
+            }
+        }
+        for (int a = 1; a < n; a++)
+            for (int b = a; b > 0; b--) {
+                int better = m->inds[i].dir == DIR_DOWN ? vals[b] < vals[b - 1] : vals[b] > vals[b - 1];
+                if (!better)
+                    break;
+                double tv = vals[b]; vals[b] = vals[b - 1]; vals[b - 1] = tv;
+                int ti = idx[b]; idx[b] = idx[b - 1]; idx[b - 1] = ti;
+            }
+        for (int k = 0; k < n; k++)
+            labels[k] = m->units[idx[k]].name;
+        rc = chart_bars(m->inds[i].name, labels, vals, n, strcmp(m->inds[i].measure, "%") == 0, &png, &h, &c->e);
+    } else {
+        period_t ps[5];
+        trend_periods(p, ps);
+        for (int k = 0; k < 5; k++) {
+            double v;
+            if (!eval_actual(m, i, u, ps[k], &v))
+                continue;
+            period_code(ps[k], lab[n], sizeof lab[n]);
+            labels[n] = lab[n];
+            vals[n++] = v;
+        }
+        rc = chart_line(m->inds[i].name, labels, vals, n, strcmp(m->inds[i].measure, "%") == 0, &png, &h, &c->e);
+    }
+    if (rc != 0) {
+        buf_free(&png);
+        return -1;
+    }
+    c->resp->ctype = "image/png";
+    buf_free(&c->resp->body);
+    c->resp->body = png;
+    return 0;
+}

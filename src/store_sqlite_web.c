@@ -1,0 +1,388 @@
+/* store_sqlite_web.c - the SQLite tables of store_web.h: app_user, session, api_token,
+ * submission and audit, plus the generation counter the web server uses to notice that
+ * another process (an import from the command line) changed the data under it.
+ *
+ * Statements are prepared per call (these are small, infrequent queries; the figures'
+ * hot paths live in store_sqlite.c).  Every parameter is bound; text columns copied
+ * out are truncated to the caller's fixed-size fields, which are sized above the
+ * limits the web layer enforces on input.
+ */
+#include "store_sqlite.h"
+#include "store_web.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const char store_web_schema[] =
+    "CREATE TABLE IF NOT EXISTS app_user(id INTEGER PRIMARY KEY, login TEXT NOT NULL UNIQUE,"
+    " name TEXT NOT NULL DEFAULT '', role TEXT NOT NULL, unit TEXT NOT NULL, pwhash TEXT NOT NULL,"
+    " disabled INTEGER NOT NULL DEFAULT 0, created TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS session(hash TEXT PRIMARY KEY, user INTEGER NOT NULL"
+    " REFERENCES app_user(id), csrf TEXT NOT NULL, expires INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS api_token(hash TEXT PRIMARY KEY, user INTEGER NOT NULL"
+    " REFERENCES app_user(id), name TEXT NOT NULL, created TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS submission(unit TEXT NOT NULL, period TEXT NOT NULL,"
+    " state TEXT NOT NULL, at TEXT NOT NULL, who TEXT NOT NULL, comment TEXT NOT NULL DEFAULT '',"
+    " PRIMARY KEY(unit, period)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS audit(id INTEGER PRIMARY KEY, at TEXT NOT NULL, who TEXT NOT NULL,"
+    " action TEXT NOT NULL, object TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '');"
+    /* The generation moves whenever the model a server holds in memory may be stale: a new
+     * batch of figures, or a unit, indicator or term written by anyone. */
+    "INSERT OR IGNORE INTO meta VALUES('generation','0');"
+    "CREATE TRIGGER IF NOT EXISTS gen_batch AFTER INSERT ON batch BEGIN"
+    " UPDATE meta SET value=value+1 WHERE key='generation'; END;"
+    "CREATE TRIGGER IF NOT EXISTS gen_unit_i AFTER INSERT ON unit BEGIN"
+    " UPDATE meta SET value=value+1 WHERE key='generation'; END;"
+    "CREATE TRIGGER IF NOT EXISTS gen_unit_u AFTER UPDATE ON unit BEGIN"
+    " UPDATE meta SET value=value+1 WHERE key='generation'; END;"
+    "CREATE TRIGGER IF NOT EXISTS gen_ind_i AFTER INSERT ON indicator BEGIN"
+    " UPDATE meta SET value=value+1 WHERE key='generation'; END;"
+    "CREATE TRIGGER IF NOT EXISTS gen_ind_u AFTER UPDATE ON indicator BEGIN"
+    " UPDATE meta SET value=value+1 WHERE key='generation'; END;"
+    "CREATE TRIGGER IF NOT EXISTS gen_term AFTER INSERT ON term BEGIN"
+    " UPDATE meta SET value=value+1 WHERE key='generation'; END;";
+
+static const char *const sub_keys[] = { "draft", "submitted", "approved", "returned" };
+
+const char *store_sub_key(int state)
+{
+    return state >= 0 && state <= SUB_RETURNED ? sub_keys[state] : "draft";
+}
+
+static int sub_parse(const char *s)
+{
+    for (int i = 0; i <= SUB_RETURNED; i++)
+        if (strcmp(s, sub_keys[i]) == 0)
+            return i;
+    return SUB_DRAFT;
+}
+
+/* Prepares sql and binds the arguments described by types: 't' text, 'i' int64. */
+static sqlite3_stmt *prep(store *s, err_t *e, const char *sql, const char *types, ...)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        err_set(e, "database: %s", sqlite3_errmsg(s->db));
+        return NULL;
+    }
+    va_list ap;
+    va_start(ap, types);
+    for (int i = 0; types[i]; i++) {
+        if (types[i] == 't')
+            sqlite3_bind_text(st, i + 1, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
+        else
+            sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+    }
+    va_end(ap);
+    return st;
+}
+
+/* Steps a statement to completion and finalizes it; returns the number of rows changed or -1. */
+static int done(store *s, sqlite3_stmt *st, err_t *e)
+{
+    if (st == NULL)
+        return -1;
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return err_set(e, "database: %s", sqlite3_errmsg(s->db));
+    return sqlite3_changes(s->db);
+}
+
+static void copy_col(sqlite3_stmt *st, int i, char *out, size_t n)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    snprintf(out, n, "%s", t ? (const char *)t : "");
+}
+
+static void now_iso(char *out, size_t n)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+#define USER_COLS "id,login,name,role,unit,disabled"
+
+static void user_row(sqlite3_stmt *st, web_user *u)
+{
+    memset(u, 0, sizeof *u);
+    u->id = sqlite3_column_int64(st, 0);
+    copy_col(st, 1, u->login, sizeof u->login);
+    copy_col(st, 2, u->name, sizeof u->name);
+    copy_col(st, 3, u->role, sizeof u->role);
+    copy_col(st, 4, u->unit, sizeof u->unit);
+    u->disabled = sqlite3_column_int(st, 5);
+}
+
+int store_user_add(store *s, const web_user *u, const char *pwhash, err_t *e)
+{
+    web_user old;
+    int r = store_user_get(s, u->login, &old, NULL, 0, e);
+    if (r != 0)
+        return r < 0 ? -1 : err_set(e, tr("đã có người dùng '%s'", "user '%s' already exists"), u->login);
+    char at[32];
+    now_iso(at, sizeof at);
+    return done(s, prep(s, e, "INSERT INTO app_user(login,name,role,unit,pwhash,disabled,created)"
+                              " VALUES(?1,?2,?3,?4,?5,0,?6)", "tttttt",
+                        u->login, u->name, u->role, u->unit, pwhash, at), e) < 0 ? -1 : 0;
+}
+
+int store_user_get(store *s, const char *login, web_user *u, char *pwhash, size_t pwlen, err_t *e)
+{
+    sqlite3_stmt *st = prep(s, e, "SELECT " USER_COLS ",pwhash FROM app_user WHERE login=?1", "t", login);
+    if (st == NULL)
+        return -1;
+    int rc = sqlite3_step(st), found = rc == SQLITE_ROW;
+    if (found) {
+        user_row(st, u);
+        if (pwhash)
+            copy_col(st, 6, pwhash, pwlen);
+    } else if (rc != SQLITE_DONE)
+        err_set(e, "database: %s", sqlite3_errmsg(s->db));
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? found : -1;
+}
+
+static int end_sessions(store *s, const char *login, err_t *e)
+{
+    return done(s, prep(s, e, "DELETE FROM session WHERE user=(SELECT id FROM app_user WHERE login=?1)",
+                        "t", login), e) < 0 ? -1 : 0;
+}
+
+int store_user_set_password(store *s, const char *login, const char *pwhash, err_t *e)
+{
+    int n = done(s, prep(s, e, "UPDATE app_user SET pwhash=?2 WHERE login=?1", "tt", login, pwhash), e);
+    if (n < 0 || end_sessions(s, login, e) != 0)
+        return -1;
+    return n > 0;
+}
+
+int store_user_set_disabled(store *s, const char *login, int disabled, err_t *e)
+{
+    int n = done(s, prep(s, e, "UPDATE app_user SET disabled=?2 WHERE login=?1", "ti", login,
+                         (int64_t)disabled), e);
+    if (n < 0 || end_sessions(s, login, e) != 0)
+        return -1;
+    return n > 0;
+}
+
+int store_user_list(store *s, web_user **out, err_t *e)
+{
+    *out = NULL;
+    sqlite3_stmt *st = prep(s, e, "SELECT " USER_COLS " FROM app_user ORDER BY login", "");
+    if (st == NULL)
+        return -1;
+    int n = 0, cap = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            web_user *p = realloc(*out, (size_t)cap * sizeof *p);
+            if (p == NULL) {
+                sqlite3_finalize(st);
+                free(*out);
+                *out = NULL;
+                return err_set(e, "out of memory");
+            }
+            *out = p;
+        }
+        user_row(st, &(*out)[n++]);
+    }
+    sqlite3_finalize(st);
+    return n;
+}
+
+int store_session_put(store *s, const char *hash, int64_t user, const char *csrf, int64_t expires,
+                      err_t *e)
+{
+    /* Expired sessions go whenever a new one starts, so the table stays small. */
+    if (done(s, prep(s, e, "DELETE FROM session WHERE expires<?1", "i", (int64_t)time(NULL)), e) < 0)
+        return -1;
+    return done(s, prep(s, e, "INSERT INTO session(hash,user,csrf,expires) VALUES(?1,?2,?3,?4)",
+                        "titi", hash, user, csrf, expires), e) < 0 ? -1 : 0;
+}
+
+int store_session_get(store *s, const char *hash, int64_t now, int64_t new_expires, web_user *u,
+                      char *csrf, size_t csrflen, err_t *e)
+{
+    sqlite3_stmt *st = prep(s, e, "SELECT u.id,u.login,u.name,u.role,u.unit,u.disabled,s.csrf"
+                                  " FROM session s JOIN app_user u ON u.id=s.user"
+                                  " WHERE s.hash=?1 AND s.expires>=?2 AND u.disabled=0",
+                            "ti", hash, now);
+    if (st == NULL)
+        return -1;
+    int rc = sqlite3_step(st), found = rc == SQLITE_ROW;
+    if (found) {
+        user_row(st, u);
+        copy_col(st, 6, csrf, csrflen);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return err_set(e, "database: %s", sqlite3_errmsg(s->db));
+    /* Sliding expiry, written at most once a minute per session to keep reads read-only. */
+    if (found && done(s, prep(s, e, "UPDATE session SET expires=?2 WHERE hash=?1 AND expires<?2-60",
+                              "ti", hash, new_expires), e) < 0)
+        return -1;
+    return found;
+}
+
+int store_session_del(store *s, const char *hash, err_t *e)
+{
+    return done(s, prep(s, e, "DELETE FROM session WHERE hash=?1", "t", hash), e) < 0 ? -1 : 0;
+}
+
+int store_token_put(store *s, const char *hash, const char *login, const char *name, err_t *e)
+{
+    char at[32];
+    now_iso(at, sizeof at);
+    int n = done(s, prep(s, e, "INSERT INTO api_token(hash,user,name,created)"
+                               " SELECT ?1,id,?3,?4 FROM app_user WHERE login=?2",
+                         "tttt", hash, login, name, at), e);
+    if (n < 0)
+        return -1;
+    return n == 0 ? err_set(e, tr("không có người dùng '%s'", "no user '%s'"), login) : 0;
+}
+
+int store_token_get(store *s, const char *hash, web_user *u, err_t *e)
+{
+    sqlite3_stmt *st = prep(s, e, "SELECT u.id,u.login,u.name,u.role,u.unit,u.disabled FROM api_token t"
+                                  " JOIN app_user u ON u.id=t.user WHERE t.hash=?1 AND u.disabled=0",
+                            "t", hash);
+    if (st == NULL)
+        return -1;
+    int rc = sqlite3_step(st), found = rc == SQLITE_ROW;
+    if (found)
+        user_row(st, u);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return err_set(e, "database: %s", sqlite3_errmsg(s->db));
+    return found;
+}
+
+static void sub_row(sqlite3_stmt *st, web_sub *out)
+{
+    memset(out, 0, sizeof *out);
+    copy_col(st, 0, out->unit, sizeof out->unit);
+    copy_col(st, 1, out->period, sizeof out->period);
+    out->state = sub_parse((const char *)sqlite3_column_text(st, 2));
+    copy_col(st, 3, out->at, sizeof out->at);
+    copy_col(st, 4, out->who, sizeof out->who);
+    copy_col(st, 5, out->comment, sizeof out->comment);
+}
+
+int store_sub_get(store *s, const char *unit, const char *period, web_sub *out, err_t *e)
+{
+    sqlite3_stmt *st = prep(s, e, "SELECT unit,period,state,at,who,comment FROM submission"
+                                  " WHERE unit=?1 AND period=?2", "tt", unit, period);
+    if (st == NULL)
+        return -1;
+    int rc = sqlite3_step(st), found = rc == SQLITE_ROW;
+    if (found)
+        sub_row(st, out);
+    else {
+        memset(out, 0, sizeof *out);
+        snprintf(out->unit, sizeof out->unit, "%s", unit);
+        snprintf(out->period, sizeof out->period, "%s", period);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return err_set(e, "database: %s", sqlite3_errmsg(s->db));
+    return found;
+}
+
+int store_sub_put(store *s, const char *unit, const char *period, int state, const char *who,
+                  const char *comment, err_t *e)
+{
+    char at[32];
+    now_iso(at, sizeof at);
+    return done(s, prep(s, e, "INSERT INTO submission(unit,period,state,at,who,comment)"
+                              " VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT DO UPDATE SET"
+                              " state=?3,at=?4,who=?5,comment=?6", "tttttt",
+                        unit, period, store_sub_key(state), at, who, comment ? comment : ""),
+                e) < 0 ? -1 : 0;
+}
+
+int store_sub_list(store *s, web_sub **out, err_t *e)
+{
+    *out = NULL;
+    sqlite3_stmt *st = prep(s, e, "SELECT unit,period,state,at,who,comment FROM submission"
+                                  " WHERE state<>'draft' ORDER BY at DESC, unit", "");
+    if (st == NULL)
+        return -1;
+    int n = 0, cap = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            web_sub *p = realloc(*out, (size_t)cap * sizeof *p);
+            if (p == NULL) {
+                sqlite3_finalize(st);
+                free(*out);
+                *out = NULL;
+                return err_set(e, "out of memory");
+            }
+            *out = p;
+        }
+        sub_row(st, &(*out)[n++]);
+    }
+    sqlite3_finalize(st);
+    return n;
+}
+
+int store_audit_add(store *s, const char *who, const char *action, const char *object,
+                    const char *detail, err_t *e)
+{
+    char at[32];
+    now_iso(at, sizeof at);
+    return done(s, prep(s, e, "INSERT INTO audit(at,who,action,object,detail) VALUES(?1,?2,?3,?4,?5)",
+                        "ttttt", at, who, action, object, detail ? detail : ""), e) < 0 ? -1 : 0;
+}
+
+int store_audit_list(store *s, int max, web_audit **out, err_t *e)
+{
+    *out = NULL;
+    /* Workflow and administration actions, and every change of a figure: its creation (a row
+     * whose batch is its own) is not listed, its updates carry old -> new. */
+    sqlite3_stmt *st = prep(s, e,
+        "SELECT at,who,action,object,detail FROM ("
+        " SELECT a.at, a.who, a.action, a.object, a.detail, a.at AS k FROM audit a"
+        " UNION ALL SELECT b.at, b.who, CASE h.kind WHEN 1 THEN 'value' ELSE 'target' END,"
+        "  i.code || ' / ' || u.code || ' / ' || h.period,"
+        "  COALESCE(printf('%g', h.old_value), '') || ' -> ' || COALESCE(printf('%g', h.new_value), ''),"
+        "  b.at FROM history h JOIN batch b ON b.id=h.batch JOIN indicator i ON i.id=h.indicator"
+        "  JOIN unit u ON u.id=h.unit"
+        " UNION ALL SELECT b.at, b.who, 'batch', b.source, '', b.at FROM batch b"
+        ") ORDER BY k DESC LIMIT ?1", "i", (int64_t)max);
+    if (st == NULL)
+        return -1;
+    int n = 0;
+    web_audit *a = calloc((size_t)(max > 0 ? max : 1), sizeof *a);
+    if (a == NULL) {
+        sqlite3_finalize(st);
+        return err_set(e, "out of memory");
+    }
+    while (n < max && sqlite3_step(st) == SQLITE_ROW) {
+        copy_col(st, 0, a[n].at, sizeof a[n].at);
+        copy_col(st, 1, a[n].who, sizeof a[n].who);
+        copy_col(st, 2, a[n].action, sizeof a[n].action);
+        copy_col(st, 3, a[n].object, sizeof a[n].object);
+        copy_col(st, 4, a[n].detail, sizeof a[n].detail);
+        n++;
+    }
+    sqlite3_finalize(st);
+    *out = a;
+    return n;
+}
+
+int64_t store_generation(store *s, err_t *e)
+{
+    sqlite3_stmt *st = prep(s, e, "SELECT CAST(value AS INTEGER) FROM meta WHERE key='generation'", "");
+    if (st == NULL)
+        return -1;
+    int64_t g = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    return g;
+}

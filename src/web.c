@@ -1,0 +1,473 @@
+/* web.c - the web application's spine: the route table, the request pipeline and the
+ * helpers every handler shares (see web.h).
+ *
+ * Pipeline of web_handle: language (cookie or ?lang) -> route lookup (404/405) ->
+ * malformed input (400) -> unknown parameters (400) -> a store handle from the pool ->
+ * reload the model if the database moved -> authentication (session cookie for pages,
+ * bearer token for /api/v1) -> CSRF for state-changing page requests -> the model lock
+ * (read, or write for writing routes) -> the handler -> unlock, return the handle.
+ * Internal errors are logged with their detail and answered with a bare 500.
+ */
+#include "web.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "html.h"
+
+enum {
+    W_PUBLIC = 1,    /* no login needed */
+    W_API = 2,       /* JSON API: bearer token (or session), JSON errors, no CSRF */
+    W_WRITE = 4,     /* takes the model's write lock */
+};
+
+typedef struct web_route {
+    const char *method, *path;
+    int (*fn)(web_ctx *c);
+    unsigned flags;
+    const char *params;          /* accepted parameters, space separated ("lang", "csrf" always) */
+} web_route;
+
+static const web_route routes[] = {
+    { "GET", "/", page_home, 0, "" },
+    { "GET", "/login", page_login, W_PUBLIC, "next" },
+    { "POST", "/login", page_login_post, W_PUBLIC, "login password next" },
+    { "POST", "/logout", page_logout, 0, "" },
+    { "GET", "/password", page_password, 0, "" },
+    { "POST", "/password", page_password_post, 0, "old new new2" },
+    { "GET", "/overview", page_overview, 0, "unit period ind" },
+    { "GET", "/indicator", page_indicator, 0, "unit period ind" },
+    { "GET", "/chart.png", page_chart, 0, "unit period ind kind" },
+    { "GET", "/entry", page_entry, 0, "unit period msg" },
+    { "POST", "/entry", page_entry_post, W_WRITE, "unit period action *" },
+    { "GET", "/approval", page_approval, 0, "" },
+    { "POST", "/approval", page_approval_post, W_WRITE, "unit period action comment" },
+    { "GET", "/import", page_import, 0, "" },
+    { "POST", "/import", page_import_post, W_WRITE, "file action" },
+    { "GET", "/report", page_report, 0, "unit period format" },
+    { "GET", "/admin/users", page_admin_users, 0, "" },
+    { "POST", "/admin/users", page_admin_users_post, W_WRITE,
+      "action login name role unit password" },
+    { "GET", "/admin/data", page_admin_data, 0, "" },
+    { "POST", "/admin/data", page_admin_data_post, W_WRITE,
+      "action code name parent type ind unit period value" },
+    { "GET", "/admin/audit", page_audit, 0, "" },
+    { "GET", "/static/*", page_static, W_PUBLIC, "v" },
+    { "GET", "/api/v1/units", api_units, W_API, "parent" },
+    { "GET", "/api/v1/indicators", api_indicators, W_API, "group" },
+    { "GET", "/api/v1/targets", api_targets, W_API, "unit period ind" },
+    { "GET", "/api/v1/values", api_values, W_API, "unit period ind" },
+    { "POST", "/api/v1/values", api_values_post, W_API | W_WRITE, "" },
+    { "GET", "/api/v1/eval", api_eval, W_API, "unit period" },
+    { "GET", "/api/v1/report", api_report, W_API, "unit period format" },
+    { "GET", "/api/v1/openapi.json", api_openapi, W_API | W_PUBLIC, "" },
+};
+
+#define SESSION_COOKIE "chitieu_session"
+
+/* ---- the app ---- */
+
+static int load_model(web_app *a, store *s, err_t *e)
+{
+    model *m = model_new();
+    if (m == NULL)
+        return err_set(e, "out of memory");
+    int64_t gen = store_generation(s, e);
+    if (gen < 0 || store_load(s, m, e) != 0) {
+        model_free(m);
+        return -1;
+    }
+    model_free(a->m);
+    a->m = m;
+    a->gen = gen;
+    /* Indexes may have moved: every other handle looks ids up afresh. */
+    for (int i = 0; i < a->npool; i++)
+        if (a->pool[i] != s)
+            store_forget_ids(a->pool[i]);
+    /* The default period: the latest year that has a reported value. */
+    int y = 0;
+    for (size_t i = 0; i < m->values.n; i++)
+        if (m->values.cells[i].per.kind != P_RANGE && m->values.cells[i].per.y > y)
+            y = m->values.cells[i].per.y;
+    a->latest = (period_t){ P_YEAR, 0, (uint16_t)(y ? y : 2025), (uint16_t)(y ? y : 2025) };
+    return 0;
+}
+
+int web_open(const char *db, int nstores, web_app **out, err_t *e)
+{
+    web_app *a = calloc(1, sizeof *a);
+    if (a == NULL)
+        return err_set(e, "out of memory");
+    snprintf(a->db_path, sizeof a->db_path, "%s", db);
+    a->session_ttl = 8 * 3600;
+    pthread_mutex_init(&a->pool_lock, NULL);
+    pthread_cond_init(&a->pool_cv, NULL);
+    pthread_rwlock_init(&a->lock, NULL);
+    if (auth_init() != 0 || auth_limiter_init(&a->limiter) != 0 ||
+        auth_hash_password("chitieu-dummy-password", a->dummy_hash, e) != 0) {
+        err_set(e, "libsodium");
+        goto fail;
+    }
+    if (nstores < 1)
+        nstores = 1;
+    if (nstores > WEB_POOL_MAX)
+        nstores = WEB_POOL_MAX;
+    for (int i = 0; i < nstores; i++) {
+        if (store_open(db, 0, &a->pool[i], e) != 0)
+            goto fail;
+        a->free_idx[a->nfree++] = i;
+        a->npool++;
+    }
+    if (load_model(a, a->pool[0], e) != 0)
+        goto fail;
+    *out = a;
+    return 0;
+fail:
+    web_close(a);
+    return -1;
+}
+
+void web_close(web_app *a)
+{
+    if (a == NULL)
+        return;
+    for (int i = 0; i < a->npool; i++)
+        store_close(a->pool[i]);
+    model_free(a->m);
+    auth_limiter_free(&a->limiter);
+    pthread_rwlock_destroy(&a->lock);
+    pthread_cond_destroy(&a->pool_cv);
+    pthread_mutex_destroy(&a->pool_lock);
+    free(a);
+}
+
+static int pool_get(web_app *a)
+{
+    pthread_mutex_lock(&a->pool_lock);
+    while (a->nfree == 0)
+        pthread_cond_wait(&a->pool_cv, &a->pool_lock);
+    int i = a->free_idx[--a->nfree];
+    pthread_mutex_unlock(&a->pool_lock);
+    return i;
+}
+
+static void pool_put(web_app *a, int i)
+{
+    pthread_mutex_lock(&a->pool_lock);
+    a->free_idx[a->nfree++] = i;
+    pthread_cond_signal(&a->pool_cv);
+    pthread_mutex_unlock(&a->pool_lock);
+}
+
+static void log_error(web_ctx *c, const char *what)
+{
+    FILE *f = c->app->log ? c->app->log : stderr;
+    fprintf(f, "error: %s %s: %s: %s\n", c->req->method, c->req->path, what, c->e.msg);
+}
+
+int web_reload(web_ctx *c)
+{
+    return load_model(c->app, c->s, &c->e);
+}
+
+void web_committed(web_ctx *c)
+{
+    err_t e;
+    int64_t g = store_generation(c->s, &e);
+    if (g >= 0)
+        c->app->gen = g;
+}
+
+/* ---- helpers ---- */
+
+void web_urlenc(buf *b, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            *p == '-' || *p == '_' || *p == '.')
+            buf_addc(b, (char)*p);
+        else
+            buf_printf(b, "%%%02X", *p);
+    }
+}
+
+const char *web_param(const web_ctx *c, const char *k)
+{
+    const char *v = http_param(&c->req->query, k);
+    return v ? v : http_param(&c->req->form, k);
+}
+
+static void json_error(http_resp *r, int status, const char *code, const char *field, const char *msg)
+{
+    r->status = status;
+    r->ctype = "application/json";
+    buf_reset(&r->body);
+    json_t *j = json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", msg);
+    if (j && field)
+        json_object_set_new(json_object_get(j, "error"), "field", json_string(field));
+    char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    buf_adds(&r->body, s ? s : "{\"error\":{\"code\":\"internal\",\"message\":\"\"}}");
+    buf_addc(&r->body, '\n');
+    free(s);
+    json_decref(j);
+}
+
+int web_fail(web_ctx *c, int status, const char *code, const char *field, const char *msg)
+{
+    if (c->api) {
+        json_error(c->resp, status, code, field, msg);
+        return 0;
+    }
+    buf_reset(&c->resp->body);
+    c->resp->status = status;
+    c->resp->ctype = "text/html; charset=utf-8";
+    page_begin(c, tr("Lỗi", "Error"));
+    page_printf(c, "<div class=\"msg err\"><strong>%d</strong> ", status);
+    page_text(c, msg);
+    page_printf(c, "</div><p><a href=\"/overview\">%s</a></p>", tr("Về trang tổng quan", "Back to the overview"));
+    page_end(c);
+    return 0;
+}
+
+int web_redirect(web_ctx *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->resp->location, sizeof c->resp->location, fmt, ap);
+    va_end(ap);
+    c->resp->status = 303;
+    buf_reset(&c->resp->body);
+    return 0;
+}
+
+int web_unit(web_ctx *c, int act, int *u)
+{
+    const char *code = web_param(c, "unit");
+    int x = code && *code ? model_unit_find(c->m, code) : c->uunit;
+    if (x < 0) {
+        web_fail(c, 404, "not_found", "unit", tr("không có đơn vị này", "no such unit"));
+        return -1;
+    }
+    if (!auth_allows(c->m, c->role, c->uunit, x, act)) {
+        web_fail(c, 403, "forbidden", "unit",
+                 act == ACT_READ ? tr("bạn không có quyền xem đơn vị này", "you may not see this unit")
+                                 : tr("bạn không có quyền thực hiện việc này cho đơn vị này",
+                                      "you may not do this for this unit"));
+        return -1;
+    }
+    *u = x;
+    return 0;
+}
+
+int web_period(web_ctx *c, period_t *p)
+{
+    const char *s = web_param(c, "period");
+    if (s == NULL || *s == '\0') {
+        *p = c->app->latest;
+        return 0;
+    }
+    if (period_parse(s, strlen(s), p) != 0) {
+        web_fail(c, 400, "bad_period", "period",
+                 tr("kỳ không hợp lệ (ví dụ 2022, 2022S1, 2022Q2, 2022-05, 2020-2025)",
+                    "invalid period (e.g. 2022, 2022S1, 2022Q2, 2022-05, 2020-2025)"));
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- the pipeline ---- */
+
+static const web_route *find_route(const char *method, const char *path, int *wrong_method)
+{
+    *wrong_method = 0;
+    for (size_t i = 0; i < sizeof routes / sizeof *routes; i++) {
+        const web_route *r = &routes[i];
+        size_t n = strlen(r->path);
+        int match = r->path[n - 1] == '*' ? strncmp(path, r->path, n - 1) == 0
+                                          : strcmp(path, r->path) == 0;
+        if (!match)
+            continue;
+        if (strcmp(method, r->method) == 0 || (strcmp(method, "HEAD") == 0 && strcmp(r->method, "GET") == 0))
+            return r;
+        *wrong_method = 1;
+    }
+    return NULL;
+}
+
+/* 1 if parameter k is accepted by the route ("*" accepts names starting with v_ or o_ or c_). */
+static int param_ok(const web_route *r, const char *k)
+{
+    if (strcmp(k, "lang") == 0 || strcmp(k, "csrf") == 0)
+        return 1;
+    size_t kl = strlen(k);
+    for (const char *p = r->params; *p;) {
+        while (*p == ' ')
+            p++;
+        const char *end = strchr(p, ' ');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        if (n == 1 && *p == '*' && kl > 2 && (k[0] == 'v' || k[0] == 'o' || k[0] == 'c') && k[1] == '_')
+            return 1;
+        if (n == kl && n > 0 && strncmp(p, k, n) == 0)
+            return 1;
+        p += n;
+    }
+    return 0;
+}
+
+static const char *unknown_param(const web_route *r, const http_req *q)
+{
+    for (int i = 0; i < q->query.n; i++)
+        if (!param_ok(r, q->query.kv[i].k))
+            return q->query.kv[i].k;
+    for (int i = 0; i < q->form.n; i++)
+        if (!param_ok(r, q->form.kv[i].k))
+            return q->form.kv[i].k;
+    return NULL;
+}
+
+/* Sets the thread's language from ?lang= (remembered in a cookie) or the lang cookie. */
+static void pick_lang(http_req *q, http_resp *rs)
+{
+    char v[8];
+    const char *l = http_param(&q->query, "lang");
+    if (l && (strcmp(l, "en") == 0 || strcmp(l, "vi") == 0)) {
+        http_set_cookie(rs, "chitieu_lang=%s; Path=/; Max-Age=31536000; SameSite=Strict", l);
+        lang_thread(strcmp(l, "en") == 0 ? LANG_EN : LANG_VI);
+        return;
+    }
+    http_cookie(q->cookie, "chitieu_lang", v, sizeof v);
+    lang_thread(strcmp(v, "en") == 0 ? LANG_EN : LANG_VI);
+}
+
+static int authenticate(web_ctx *c, int api)
+{
+    int64_t now = (int64_t)time(NULL);
+    int found = 0;
+    if (api && strncmp(c->req->authorization, "Bearer ", 7) == 0) {
+        char digest[AUTH_DIGEST_LEN + 1];
+        auth_token_digest(c->req->authorization + 7, digest);
+        found = store_token_get(c->s, digest, &c->user, &c->e);
+    } else {
+        char tok[AUTH_TOKEN_LEN + 8];
+        http_cookie(c->req->cookie, SESSION_COOKIE, tok, sizeof tok);
+        if (strlen(tok) == AUTH_TOKEN_LEN) {
+            char digest[AUTH_DIGEST_LEN + 1];
+            auth_token_digest(tok, digest);
+            found = store_session_get(c->s, digest, now, now + c->app->session_ttl, &c->user,
+                                      c->csrf, sizeof c->csrf, &c->e);
+        }
+    }
+    if (found < 0)
+        return -1;
+    if (found) {
+        c->authed = 1;
+        c->role = auth_role_parse(c->user.role);
+        c->uunit = model_unit_find(c->m, c->user.unit);
+        if (c->role < 0 || c->uunit < 0)
+            c->authed = 0;     /* a user whose unit was removed can do nothing */
+    }
+    return 0;
+}
+
+int web_handle(void *app, http_req *req, http_resp *resp)
+{
+    web_app *a = app;
+    web_ctx cx = { .app = a, .req = req, .resp = resp, .role = -1, .uunit = -1 };
+    web_ctx *c = &cx;
+    int wrong = 0, locked = 0, slot = -1;
+    pick_lang(req, resp);
+    const web_route *r = find_route(req->method, req->path, &wrong);
+    c->api = strncmp(req->path, "/api/", 5) == 0;
+    if (r == NULL) {
+        web_fail(c, wrong ? 405 : 404, wrong ? "method_not_allowed" : "not_found", NULL,
+                 wrong ? tr("phương thức không được hỗ trợ", "method not allowed")
+                       : tr("không có trang này", "no such page"));
+        goto done;
+    }
+    if (req->bad) {
+        web_fail(c, 400, "bad_request", NULL, req->bad_msg);
+        goto done;
+    }
+    const char *unk = unknown_param(r, req);
+    if (unk) {
+        char msg[256];
+        snprintf(msg, sizeof msg, tr("tham số không được chấp nhận: '%.64s'", "unknown parameter: '%.64s'"), unk);
+        web_fail(c, 400, "unknown_parameter", unk, msg);
+        goto done;
+    }
+    if ((r->flags & W_PUBLIC) && !(r->flags & W_API) && r->fn == page_static) {
+        r->fn(c);              /* static files need neither the database nor the model */
+        goto done;
+    }
+    slot = pool_get(a);
+    c->s = a->pool[slot];
+    /* Reload when another process changed the database; the check is one indexed read. */
+    int64_t g = store_generation(c->s, &c->e);
+    pthread_rwlock_rdlock(&a->lock);
+    int stale = g >= 0 && g != a->gen;
+    pthread_rwlock_unlock(&a->lock);
+    if (stale) {
+        pthread_rwlock_wrlock(&a->lock);
+        if (g != a->gen && load_model(a, c->s, &c->e) != 0)
+            log_error(c, "reload");
+        pthread_rwlock_unlock(&a->lock);
+    }
+    if (r->flags & W_WRITE)
+        pthread_rwlock_wrlock(&a->lock);
+    else
+        pthread_rwlock_rdlock(&a->lock);
+    locked = 1;
+    c->m = a->m;
+    c->writing = (r->flags & W_WRITE) != 0;
+    if (authenticate(c, (r->flags & W_API) != 0) != 0) {
+        log_error(c, "authenticate");
+        web_fail(c, 500, "internal", NULL, tr("lỗi máy chủ", "server error"));
+        goto done;
+    }
+    if (!c->authed && !(r->flags & W_PUBLIC)) {
+        if (c->api)
+            web_fail(c, 401, "unauthorized", NULL,
+                     tr("cần đăng nhập hoặc mã truy cập (Authorization: Bearer ...)",
+                        "login or an access token (Authorization: Bearer ...) required"));
+        else {
+            buf next = BUF_INIT;
+            buf_adds(&next, "/login?next=");
+            for (const char *p = req->path; *p; p++)
+                buf_printf(&next, (*p >= 'a' && *p <= 'z') || *p == '/' || *p == '-' ? "%c" : "%%%02X",
+                           (unsigned char)*p);
+            web_redirect(c, "%s", buf_str(&next));
+            buf_free(&next);
+        }
+        goto done;
+    }
+    /* CSRF: every state-changing request made with the session cookie carries the session's
+     * token (login has no session yet; API requests with a bearer token carry no cookie). */
+    if (strcmp(req->method, "POST") == 0 && c->authed && r->fn != page_login_post &&
+        !(c->api && strncmp(req->authorization, "Bearer ", 7) == 0)) {
+        const char *t = http_param(&req->form, "csrf");
+        if (t == NULL || !auth_secret_eq(t, c->csrf)) {
+            web_fail(c, 403, "csrf", "csrf",
+                     tr("phiên làm việc đã thay đổi; hãy tải lại trang rồi thử lại",
+                        "the session changed; reload the page and try again"));
+            goto done;
+        }
+    }
+    if (r->fn(c) != 0) {
+        log_error(c, "handler");
+        web_fail(c, 500, "internal", NULL, tr("lỗi máy chủ; chi tiết đã được ghi vào nhật ký",
+                                              "server error; the details were logged"));
+    }
+done:
+    if (locked)
+        pthread_rwlock_unlock(&a->lock);
+    if (slot >= 0)
+        pool_put(a, slot);
+    if (strcmp(req->method, "HEAD") == 0)
+        buf_reset(&resp->body);
+    lang_thread(-1);
+    return 0;
+}

@@ -1,0 +1,148 @@
+/* web.h - the web application behind `chitieu serve`: one app object shared by the
+ * server threads, one ctx per request, and the handlers the route table dispatches to.
+ *
+ * The app owns a pool of store handles (one per thread at a time), the model loaded
+ * from the database under a read-write lock (pages read it under the read lock; a
+ * handler that writes takes the write lock, writes the database in a transaction and
+ * updates the model in place), and the login limiter.  Before each request the app
+ * compares the database's generation with the model's and reloads when another
+ * process (an import) changed the data.  Request state lives only in web_ctx.
+ */
+#ifndef CHITIEU_WEB_H
+#define CHITIEU_WEB_H
+
+#include <pthread.h>
+#include <stdio.h>
+#include "auth.h"
+#include "buf.h"
+#include "http.h"
+#include "model.h"
+#include "store.h"
+#include "store_web.h"
+
+#define WEB_POOL_MAX 16
+#define WEB_MAX_BODY ((size_t)8 << 20)   /* uploads (import) included */
+
+typedef struct web_app {
+    char db_path[1024];
+    pthread_mutex_t pool_lock;
+    pthread_cond_t pool_cv;
+    store *pool[WEB_POOL_MAX];
+    int free_idx[WEB_POOL_MAX], nfree, npool;
+    pthread_rwlock_t lock;       /* guards m, gen, latest */
+    model *m;
+    int64_t gen;                 /* database generation m reflects */
+    period_t latest;             /* the latest year with data, the pages' default period */
+    auth_limiter limiter;
+    int secure_cookies;          /* served over TLS (through a proxy): cookies get Secure */
+    int session_ttl;             /* seconds of inactivity before a session ends */
+    FILE *log;                   /* error details go here, never to clients (NULL = stderr) */
+    char dummy_hash[AUTH_HASH_MAX]; /* verified against for unknown logins, so timing tells nothing */
+} web_app;
+
+/* Opens the database with nstores handles and loads the model; caller frees with web_close. */
+int web_open(const char *db, int nstores, web_app **out, err_t *e);
+/* Frees the app (NULL is fine); no request may be running. */
+void web_close(web_app *a);
+/* The http_handler: routes, authenticates, checks parameters and CSRF, runs the handler. */
+int web_handle(void *app, http_req *req, http_resp *resp);
+
+typedef struct web_ctx {
+    web_app *app;
+    http_req *req;
+    http_resp *resp;
+    store *s;                    /* this request's store handle */
+    model *m;                    /* the shared model (locked for this request) */
+    int authed, api, writing;
+    web_user user;
+    int role, uunit;             /* the user's role and unit index (-1 if the unit is gone) */
+    char csrf[64];               /* the session's CSRF token */
+    err_t e;                     /* a handler's internal error (logged, never shown) */
+} web_ctx;
+
+/* ---- helpers for handlers (web.c) ---- */
+/* Appends s percent-encoded for a URL query value. */
+void web_urlenc(buf *b, const char *s);
+/* A request parameter (query, then form), or NULL. */
+const char *web_param(const web_ctx *c, const char *k);
+/* Responds with an error page (or JSON for the API) of this status; returns 0. */
+int web_fail(web_ctx *c, int status, const char *code, const char *field, const char *msg);
+/* Responds with 303 See Other to a local path; returns 0. */
+int web_redirect(web_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Resolves the "unit" parameter (default: the user's unit) and checks act on it; on failure
+ * responds (404/403) and returns -1. */
+int web_unit(web_ctx *c, int act, int *u);
+/* Resolves the "period" parameter (default: the latest year with data); 400 and -1 if bad. */
+int web_period(web_ctx *c, period_t *p);
+/* Called by a writing handler after its commit: reloads nothing, records the generation. */
+void web_committed(web_ctx *c);
+/* Loads a fresh model from c->s into the app (write lock held); returns 0 or -1. */
+int web_reload(web_ctx *c);
+
+/* ---- pages (page.c and page_*.c) ---- */
+/* Starts an HTML page with the header and navigation. */
+void page_begin(web_ctx *c, const char *title);
+/* Ends the page. */
+void page_end(web_ctx *c);
+/* Appends formatted, already-safe HTML. */
+void page_printf(web_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends text, HTML-escaped. */
+void page_text(web_ctx *c, const char *s);
+/* Appends a hidden CSRF field. */
+void page_csrf(web_ctx *c);
+/* Appends a number in the page language with at most `decimals` decimals. */
+void page_num(web_ctx *c, double v, int decimals);
+/* Appends an escaped URL query value. */
+void page_urlarg(web_ctx *c, const char *s);
+
+int page_login(web_ctx *c);
+int page_login_post(web_ctx *c);
+int page_logout(web_ctx *c);
+int page_password(web_ctx *c);
+int page_password_post(web_ctx *c);
+int page_home(web_ctx *c);
+int page_static(web_ctx *c);
+int page_overview(web_ctx *c);
+int page_indicator(web_ctx *c);
+int page_chart(web_ctx *c);
+int page_entry(web_ctx *c);
+int page_entry_post(web_ctx *c);
+int page_approval(web_ctx *c);
+int page_approval_post(web_ctx *c);
+int page_import(web_ctx *c);
+int page_import_post(web_ctx *c);
+int page_report(web_ctx *c);
+int page_admin_users(web_ctx *c);
+int page_admin_users_post(web_ctx *c);
+int page_admin_data(web_ctx *c);
+int page_admin_data_post(web_ctx *c);
+int page_audit(web_ctx *c);
+
+/* ---- JSON API (api.c) ---- */
+int api_units(web_ctx *c);
+int api_indicators(web_ctx *c);
+int api_targets(web_ctx *c);
+int api_values(web_ctx *c);
+int api_values_post(web_ctx *c);
+int api_eval(web_ctx *c);
+int api_report(web_ctx *c);
+int api_openapi(web_ctx *c);
+
+/* ---- shared by entry page and API (web_data.c) ---- */
+typedef struct web_value_in {
+    int unit;                    /* unit index */
+    period_t per;
+    const char *ind;             /* indicator code */
+    const char *text;            /* the value as typed ("1.234,5"), or NULL when num is given */
+    double num;                  /* the value when text is NULL (JSON) */
+    const char *orig;            /* the value the form was loaded with ("" = none), NULL = no check */
+    const char *comment;         /* NULL = keep the current one */
+} web_value_in;
+/* Saves values as the user in one transaction, after checking, per row, permission, the
+ * submission state (only draft and returned data change), the indicator, the number and
+ * optimistic concurrency; each problem is appended to errs as "ROW\tFIELD\tMESSAGE\n" and
+ * then nothing is written; *saved gets the number of figures changed.  Returns 0 (saved, or
+ * errs filled) or -1 (internal error in c->e). */
+int web_save_values(web_ctx *c, const web_value_in *in, int n, buf *errs, int *saved);
+
+#endif
