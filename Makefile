@@ -66,8 +66,8 @@ $(BUILD)/obj/demo_data.o: $(BUILD)/demo_data.c src/demo.h
 $(BIN): $(BUILD)/obj/main.o $(BUILD)/obj/demo_data.o $(BUILD)/libchitieu.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/%.c $(wildcard tests/*.h) $(BUILD)/libchitieu.a | $(BUILD)/tests
-	$(CC) $(CFLAGS) -Itests $(LDFLAGS) -o $@ $< $(BUILD)/libchitieu.a $(CMOCKA_LIBS) $(LDLIBS)
+$(BUILD)/tests/%: tests/%.c $(wildcard tests/*.h) $(BUILD)/libchitieu.a $(BUILD)/obj/demo_data.o | $(BUILD)/tests
+	$(CC) $(CFLAGS) -Itests $(LDFLAGS) -o $@ $< $(BUILD)/libchitieu.a $(BUILD)/obj/demo_data.o $(CMOCKA_LIBS) $(LDLIBS)
 
 $(BUILD)/obj $(BUILD)/tests build/fuzz:
 	mkdir -p $@
@@ -93,7 +93,7 @@ test: deps
 	  tests/summary.sh build/test.log; test "$$status" = 0
 
 fuzz: $(FUZZBIN)
-FUZZLIB := $(filter-out src/cmd_% src/cli.c,$(LIBSRC))
+FUZZLIB := $(filter-out src/cmd_% src/cli.c src/page% src/web% src/api.c,$(LIBSRC))
 build/fuzz/%: tests/fuzz/%.c $(FUZZLIB) src/*.h | build/fuzz
 	clang -std=c11 -D_DEFAULT_SOURCE -g -O1 -Wall -Wextra -Werror -Isrc $(PKG_CFLAGS) \
 	  -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZLIB) $(PKG_LIBS) -lm -lpthread

@@ -140,103 +140,6 @@ int api_values(web_ctx *c)
     return cells_json(c, &c->m->values, "values", "value");
 }
 
-int api_parse_values(const char *body, size_t len, api_value_row **out, int *n, err_t *e)
-{
-    json_error_t je;
-    json_t *j = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
-    api_value_row *rows = NULL;
-    *out = NULL;
-    *n = 0;
-    if (j == NULL)
-        return err_set(e, tr("JSON không hợp lệ (dòng %d, cột %d): %s", "invalid JSON (line %d, column %d): %s"),
-                       je.line, je.column, je.text);
-    json_t *vals = json_is_object(j) ? json_object_get(j, "values") : NULL;
-    const char *key;
-    json_t *v;
-    int rc = -1;
-    if (json_is_object(j))
-        json_object_foreach(j, key, v) if (strcmp(key, "values") != 0) {
-            err_set(e, tr("trường không được chấp nhận: '%s'", "unknown field: '%s'"), key);
-            goto cleanup;
-        }
-    if (!json_is_array(vals) || json_array_size(vals) == 0 || json_array_size(vals) > 10000) {
-        err_set(e, tr("cần {\"values\": [ {indicator, unit, period, value}, ... ]} với 1 đến 10000 dòng",
-                      "expected {\"values\": [ {indicator, unit, period, value}, ... ]} with 1 to 10000 rows"));
-        goto cleanup;
-    }
-    size_t cnt = json_array_size(vals);
-    rows = calloc(cnt, sizeof *rows);
-    if (rows == NULL) {
-        err_set(e, "out of memory");
-        goto cleanup;
-    }
-    for (size_t k = 0; k < cnt; k++) {
-        json_t *r = json_array_get(vals, k);
-        api_value_row *x = &rows[k];
-        if (!json_is_object(r)) {
-            err_set(e, tr("dòng %zu: cần một đối tượng", "row %zu: an object expected"), k);
-            goto cleanup;
-        }
-        json_object_foreach(r, key, v) {
-            const char *s = json_is_string(v) ? json_string_value(v) : NULL;
-            size_t sl = s ? json_string_length(v) : 0;
-            char *dst = NULL;
-            size_t cap = 0;
-            if (strcmp(key, "indicator") == 0)
-                dst = x->ind, cap = sizeof x->ind;
-            else if (strcmp(key, "unit") == 0)
-                dst = x->unit, cap = sizeof x->unit;
-            else if (strcmp(key, "period") == 0)
-                dst = x->period, cap = sizeof x->period;
-            else if (strcmp(key, "comment") == 0)
-                dst = x->comment, cap = sizeof x->comment, x->has_comment = 1;
-            else if (strcmp(key, "value") == 0) {
-                if (!json_is_number(v) || !isfinite(json_number_value(v))) {
-                    err_set(e, tr("dòng %zu, trường value: cần một số", "row %zu, field value: a number expected"), k);
-                    goto cleanup;
-                }
-                x->value = json_number_value(v);
-                x->has_value = 1;
-                continue;
-            } else if (strcmp(key, "expected") == 0) {
-                /* optimistic concurrency: the value the client last saw, or null for none */
-                if (json_is_null(v))
-                    x->expected_none = 1;
-                else if (json_is_number(v))
-                    x->expected = json_number_value(v);
-                else {
-                    err_set(e, tr("dòng %zu, trường expected: cần một số hoặc null",
-                                  "row %zu, field expected: a number or null expected"), k);
-                    goto cleanup;
-                }
-                x->has_expected = 1;
-                continue;
-            } else {
-                err_set(e, tr("dòng %zu: trường không được chấp nhận: '%s'", "row %zu: unknown field: '%s'"), k, key);
-                goto cleanup;
-            }
-            if (s == NULL || sl >= cap || memchr(s, 0, sl)) {
-                err_set(e, tr("dòng %zu, trường %s: cần một chuỗi ngắn hơn %zu byte",
-                              "row %zu, field %s: a string shorter than %zu bytes expected"), k, key, cap);
-                goto cleanup;
-            }
-            memcpy(dst, s, sl + 1);
-        }
-        if (!x->ind[0] || !x->unit[0] || !x->period[0] || !x->has_value) {
-            err_set(e, tr("dòng %zu: cần indicator, unit, period và value", "row %zu: indicator, unit, period and value required"), k);
-            goto cleanup;
-        }
-    }
-    *out = rows;
-    *n = (int)cnt;
-    rows = NULL;
-    rc = 0;
-cleanup:
-    free(rows);
-    json_decref(j);
-    return rc;
-}
-
 int api_values_post(web_ctx *c)
 {
     api_value_row *rows = NULL;
@@ -257,7 +160,7 @@ int api_values_post(web_ctx *c)
     }
     for (int k = 0; k < n; k++) {
         in[k].unit = model_unit_find(c->m, rows[k].unit);
-        if (in[k].unit < 0 || !auth_allows(c->m, c->role, c->uunit, in[k].unit, ACT_READ))
+        if (in[k].unit < 0)
             json_array_append_new(bad, json_pack("{s:i,s:s,s:s}", "row", k, "field", "unit", "message",
                                                  tr("không có đơn vị này", "no such unit")));
         if (period_parse(rows[k].period, strlen(rows[k].period), &in[k].per) != 0)
@@ -285,10 +188,14 @@ int api_values_post(web_ctx *c)
         }
     }
     if (json_array_size(bad)) {
-        int conflict = strstr(buf_str(&errs), tr("người khác", "someone else")) != NULL;
-        rc = send_json(c, json_pack("{s:{s:s,s:s,s:O}}", "error", "code", conflict ? "conflict" : "invalid_rows",
+        /* A unit the caller may not write makes the whole batch forbidden; a figure changed by
+         * someone else since the caller read it, a conflict; anything else, invalid rows. */
+        int forbidden = strstr(buf_str(&errs), "\tunit\t") != NULL;
+        int conflict = !forbidden && strstr(buf_str(&errs), tr("người khác", "someone else")) != NULL;
+        rc = send_json(c, json_pack("{s:{s:s,s:s,s:O}}", "error", "code",
+                                    forbidden ? "forbidden" : conflict ? "conflict" : "invalid_rows",
                                     "message", tr("có dòng không hợp lệ; không ghi gì", "some rows are invalid; nothing was written"),
-                                    "rows", bad), conflict ? 409 : 422);
+                                    "rows", bad), forbidden ? 403 : conflict ? 409 : 422);
         goto cleanup;
     }
     rc = send_json(c, json_pack("{s:i,s:i}", "received", n, "changed", saved), 200);

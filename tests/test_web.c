@@ -1,0 +1,576 @@
+/* test_web.c - the web application without a socket: requests are built as structs and
+ * handed to web_handle.  Covers the permission matrix (role x own/child/sibling/parent x
+ * read/write/approve, pages and API), sessions and logout, CSRF, the login limiter,
+ * HTML escaping of stored text, optimistic concurrency, the approval workflow with
+ * locking and unlocking, and bad input (unknown parameters, malformed and invalid
+ * bodies, injection attempts) answered with a 4xx that changes nothing. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "auth.h"
+#include "http.h"
+#include "import.h"
+#include "store.h"
+#include "store_web.h"
+#include "web.h"
+
+static char db[64];
+static web_app *app;
+
+/* city -> d1 -> w1; city -> d2.  Users are bound to d1 (one per role), plus a city admin. */
+static const char units_csv[] =
+    "code,name,parent,type\n"
+    "city,Thành ủy,,Thành ủy\n"
+    "d1,Quận ủy Một,city,Quận ủy\n"
+    "d2,Quận ủy Hai,city,Quận ủy\n"
+    "w1,<script>alert(1)</script> Phường,d1,Đảng ủy phường\n";
+static const char inds_csv[] =
+    "code,name,group,direction,decimals\n"
+    "kn,Kết nạp đảng viên,Xây dựng Đảng,up,0\n"
+    "tl,Tỷ lệ hộ nghèo,Xã hội,down,2\n";
+static const char targets_csv[] =
+    "indicator,unit,period,target\n"
+    "kn,d1,2023,100\nkn,w1,2023,40\nkn,d2,2023,80\nkn,city,2023,200\n";
+static const char values_csv[] =
+    "indicator,unit,period,value\n"
+    "kn,d1,2022,90\nkn,w1,2022,30\nkn,d2,2022,70\n";
+
+#define SRC(name, text) { name, text, sizeof(text) - 1 }
+
+static const char *const roles[] = { "admin", "editor", "approver", "viewer" };
+static const char pw[] = "mat-khau-thu-nghiem";
+
+static int setup_all(void **state)
+{
+    (void)state;
+    snprintf(db, sizeof db, "/tmp/chitieu-web-%ld.db", (long)getpid());
+    remove(db);
+    store *s;
+    model *m = model_new();
+    err_t e;
+    buf errs = BUF_INIT;
+    import_stats st;
+    import_source src[] = { SRC("units.csv", units_csv), SRC("indicators.csv", inds_csv),
+                            SRC("targets.csv", targets_csv), SRC("values.csv", values_csv) };
+    import_opts o = { .who = "test" };
+    assert_int_equal(auth_init(), 0);
+    assert_int_equal(store_open(db, 1, &s, &e), 0);
+    assert_int_equal(import_run(s, m, src, 4, &o, &st, &errs, &e), 0);
+    char hash[AUTH_HASH_MAX];
+    assert_int_equal(auth_hash_password(pw, hash, &e), 0);
+    for (int r = 0; r < 4; r++) {
+        web_user u = { 0 };
+        snprintf(u.login, sizeof u.login, "%s1", roles[r]);
+        snprintf(u.role, sizeof u.role, "%s", roles[r]);
+        snprintf(u.unit, sizeof u.unit, "d1");
+        assert_int_equal(store_user_add(s, &u, hash, &e), 0);
+    }
+    web_user root = { .login = "root", .role = "admin", .unit = "city" };
+    assert_int_equal(store_user_add(s, &root, hash, &e), 0);
+    assert_int_not_equal(store_user_add(s, &root, hash, &e), 0);   /* duplicate login */
+    web_user gone = { .login = "gone", .role = "viewer", .unit = "d1" };
+    assert_int_equal(store_user_add(s, &gone, hash, &e), 0);
+    buf_free(&errs);
+    model_free(m);
+    store_close(s);
+    assert_int_equal(web_open(db, 2, &app, &e), 0);
+    app->log = fopen("/dev/null", "w");
+    return 0;
+}
+
+static int teardown_all(void **state)
+{
+    (void)state;
+    fclose(app->log);
+    web_close(app);
+    char side[80];
+    remove(db);
+    snprintf(side, sizeof side, "%s-wal", db);
+    remove(side);
+    snprintf(side, sizeof side, "%s-shm", db);
+    remove(side);
+    return 0;
+}
+
+typedef struct client {
+    char cookie[256];
+    char csrf[64];
+    char bearer[128];
+} client;
+
+/* Sends one request; query and form are url-encoded strings (or NULL). */
+static int send(const client *c, const char *method, const char *path, const char *query, const char *form,
+                const char *json, http_resp *rs)
+{
+    http_req rq;
+    err_t e;
+    http_req_init(&rq);
+    http_resp_init(rs);
+    snprintf(rq.method, sizeof rq.method, "%s", method);
+    snprintf(rq.path, sizeof rq.path, "%s", path);
+    snprintf(rq.addr, sizeof rq.addr, "127.0.0.1");
+    if (c && c->cookie[0])
+        snprintf(rq.cookie, sizeof rq.cookie, "%s", c->cookie);
+    if (c && c->bearer[0])
+        snprintf(rq.authorization, sizeof rq.authorization, "Bearer %s", c->bearer);
+    if (query && http_parse_urlencoded(&rq.query, query, strlen(query), &e) != 0) {
+        rq.bad = 1;
+        snprintf(rq.bad_msg, sizeof rq.bad_msg, "%s", e.msg);
+    }
+    if (form) {
+        snprintf(rq.ctype, sizeof rq.ctype, "application/x-www-form-urlencoded");
+        if (http_parse_urlencoded(&rq.form, form, strlen(form), &e) != 0) {
+            rq.bad = 1;
+            snprintf(rq.bad_msg, sizeof rq.bad_msg, "%s", e.msg);
+        }
+    }
+    if (json) {
+        snprintf(rq.ctype, sizeof rq.ctype, "application/json");
+        buf_adds(&rq.body, json);
+    }
+    web_handle(app, &rq, rs);
+    http_req_free(&rq);
+    return rs->status;
+}
+
+static int status_of(const client *c, const char *method, const char *path, const char *query, const char *form)
+{
+    http_resp rs;
+    int st = send(c, method, path, query, form, NULL, &rs);
+    http_resp_free(&rs);
+    return st;
+}
+
+static int login(client *c, const char *user, const char *password)
+{
+    char form[256];
+    http_resp rs;
+    memset(c, 0, sizeof *c);
+    snprintf(form, sizeof form, "login=%s&password=%s", user, password);
+    int st = send(NULL, "POST", "/login", NULL, form, NULL, &rs);
+    if (st == 303 && rs.ncookies) {
+        const char *v = rs.cookies[0];
+        size_t n = strcspn(v, ";");
+        snprintf(c->cookie, sizeof c->cookie, "%.*s", (int)n, v);
+        http_resp_free(&rs);
+        /* the CSRF token from any page with a form */
+        send(c, "GET", "/password", NULL, NULL, NULL, &rs);
+        const char *t = strstr(buf_str(&rs.body), "name=\"csrf\" value=\"");
+        assert_non_null(t);
+        t += 19;
+        snprintf(c->csrf, sizeof c->csrf, "%.*s", (int)strcspn(t, "\""), t);
+    }
+    http_resp_free(&rs);
+    return st;
+}
+
+static void test_login_logout(void **state)
+{
+    (void)state;
+    client c;
+    assert_int_equal(status_of(NULL, "GET", "/overview", NULL, NULL), 303);
+    assert_int_equal(login(&c, "viewer1", "sai-mat-khau"), 401);
+    assert_int_equal(login(&c, "nobody", pw), 401);
+    assert_int_equal(login(&c, "viewer1", pw), 303);
+    assert_non_null(strstr(c.cookie, "chitieu_session="));
+    assert_int_equal(status_of(&c, "GET", "/overview", NULL, NULL), 200);
+    char form[128];
+    snprintf(form, sizeof form, "csrf=%s", c.csrf);
+    assert_int_equal(status_of(&c, "POST", "/logout", NULL, form), 303);
+    assert_int_equal(status_of(&c, "GET", "/overview", NULL, NULL), 303);  /* session gone */
+}
+
+static void test_session_cookie_flags(void **state)
+{
+    (void)state;
+    http_resp rs;
+    char form[128];
+    snprintf(form, sizeof form, "login=viewer1&password=%s", pw);
+    assert_int_equal(send(NULL, "POST", "/login", NULL, form, NULL, &rs), 303);
+    assert_non_null(strstr(rs.cookies[0], "HttpOnly"));
+    assert_non_null(strstr(rs.cookies[0], "SameSite=Strict"));
+    assert_null(strstr(rs.cookies[0], "Secure"));
+    http_resp_free(&rs);
+    app->secure_cookies = 1;
+    assert_int_equal(send(NULL, "POST", "/login", NULL, form, NULL, &rs), 303);
+    assert_non_null(strstr(rs.cookies[0], "; Secure"));
+    http_resp_free(&rs);
+    app->secure_cookies = 0;
+    /* an open redirect through ?next= is refused */
+    snprintf(form, sizeof form, "login=viewer1&password=%s&next=//evil.example/", pw);
+    assert_int_equal(send(NULL, "POST", "/login", NULL, form, NULL, &rs), 303);
+    assert_string_equal(rs.location, "/overview");
+    http_resp_free(&rs);
+}
+
+static void test_expired_and_disabled(void **state)
+{
+    (void)state;
+    client c;
+    err_t e;
+    assert_int_equal(login(&c, "gone", pw), 303);
+    assert_int_equal(status_of(&c, "GET", "/overview", NULL, NULL), 200);
+    store *s;
+    assert_int_equal(store_open(db, 0, &s, &e), 0);
+    assert_int_equal(store_user_set_disabled(s, "gone", 1, &e), 1);
+    /* an expired session is refused */
+    char tok[AUTH_TOKEN_LEN + 1], digest[AUTH_DIGEST_LEN + 1];
+    auth_random_token(tok);
+    auth_token_digest(tok, digest);
+    web_user u;
+    assert_int_equal(store_user_get(s, "viewer1", &u, NULL, 0, &e), 1);
+    assert_int_equal(store_session_put(s, digest, u.id, "x", (int64_t)time(NULL) - 10, &e), 0);
+    store_close(s);
+    assert_int_equal(status_of(&c, "GET", "/overview", NULL, NULL), 303);  /* disabled: out */
+    assert_int_equal(login(&c, "gone", pw), 401);
+    client old = { 0 };
+    snprintf(old.cookie, sizeof old.cookie, "chitieu_session=%s", tok);
+    assert_int_equal(status_of(&old, "GET", "/overview", NULL, NULL), 303);
+}
+
+static void test_rate_limit(void **state)
+{
+    (void)state;
+    client c;
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(login(&c, "approver1", "wrong-password"), 401);
+    assert_int_equal(login(&c, "approver1", pw), 429);     /* even the right password waits */
+    assert_int_equal(login(&c, "viewer1", pw), 303);       /* other accounts are not locked */
+    auth_limit_note(&app->limiter, "user:approver1", 0, 900, (int64_t)time(NULL));
+}
+
+/* unit index: 0 own (d1), 1 child (w1), 2 sibling (d2), 3 parent (city) */
+static const char *const targets[] = { "d1", "w1", "d2", "city" };
+
+static void test_permission_matrix_pure(void **state)
+{
+    (void)state;
+    const model *m = app->m;
+    int d1 = model_unit_find(m, "d1");
+    for (int r = 0; r < ROLE_COUNT; r++)
+        for (int t = 0; t < 4; t++) {
+            int u = model_unit_find(m, targets[t]), inside = t <= 1;
+            assert_int_equal(auth_allows(m, r, d1, u, ACT_READ), inside);
+            assert_int_equal(auth_allows(m, r, d1, u, ACT_WRITE), inside && (r == ROLE_EDITOR || r == ROLE_ADMIN));
+            assert_int_equal(auth_allows(m, r, d1, u, ACT_APPROVE), inside && (r == ROLE_APPROVER || r == ROLE_ADMIN));
+            assert_int_equal(auth_allows(m, r, d1, u, ACT_ADMIN), inside && r == ROLE_ADMIN);
+        }
+}
+
+static void test_permission_matrix_http(void **state)
+{
+    (void)state;
+    char q[128], form[512], json[512];
+    for (int r = 0; r < 4; r++) {
+        client c;
+        char user[32];
+        snprintf(user, sizeof user, "%s1", roles[r]);
+        assert_int_equal(login(&c, user, pw), 303);
+        /* an API token with the same rights */
+        client api = { 0 };
+        err_t e;
+        store *s;
+        char digest[AUTH_DIGEST_LEN + 1];
+        auth_random_token(api.bearer);
+        auth_token_digest(api.bearer, digest);
+        assert_int_equal(store_open(db, 0, &s, &e), 0);
+        assert_int_equal(store_token_put(s, digest, user, "test", &e), 0);
+        store_close(s);
+        for (int t = 0; t < 4; t++) {
+            int inside = t <= 1, writer = r == 0 || r == 1, approver = r == 0 || r == 2;
+            snprintf(q, sizeof q, "unit=%s&period=2023", targets[t]);
+            /* read: page and API */
+            assert_int_equal(status_of(&c, "GET", "/overview", q, NULL), inside ? 200 : 403);
+            assert_int_equal(status_of(&c, "GET", "/indicator", q, NULL) == 403, !inside);
+            assert_int_equal(status_of(&api, "GET", "/api/v1/eval", q, NULL), inside ? 200 : 403);
+            /* write: the entry page, its POST, and the API */
+            assert_int_equal(status_of(&c, "GET", "/entry", q, NULL), inside && writer ? 200 : 403);
+            snprintf(form, sizeof form, "csrf=%s&unit=%s&period=%d&action=save&v_kn=%d&o_kn=", c.csrf,
+                     targets[t], 2010 + r, 10 + r);
+            assert_int_equal(status_of(&c, "POST", "/entry", NULL, form), inside && writer ? 303 : 403);
+            snprintf(json, sizeof json, "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"%s\",\"period\":\"%d\",\"value\":%d}]}",
+                     targets[t], 2000 + r, 20 + r);
+            http_resp rs;
+            int st = send(&api, "POST", "/api/v1/values", NULL, NULL, json, &rs);
+            assert_int_equal(st, inside && writer ? 200 : 403);
+            http_resp_free(&rs);
+            /* approve: nothing is submitted for 2019, so an allowed approver gets 409, others 403 */
+            snprintf(form, sizeof form, "csrf=%s&unit=%s&period=2019&action=approve", c.csrf, targets[t]);
+            assert_int_equal(status_of(&c, "POST", "/approval", NULL, form), inside && approver ? 409 : 403);
+        }
+        /* admin pages */
+        assert_int_equal(status_of(&c, "GET", "/admin/users", NULL, NULL), r == 0 ? 200 : 403);
+        assert_int_equal(status_of(&c, "GET", "/admin/audit", NULL, NULL), r == 0 ? 200 : 403);
+        assert_int_equal(status_of(&c, "GET", "/approval", NULL, NULL), (r == 0 || r == 2) ? 200 : 403);
+    }
+}
+
+static void test_csrf(void **state)
+{
+    (void)state;
+    client c;
+    assert_int_equal(login(&c, "editor1", pw), 303);
+    assert_int_equal(status_of(&c, "POST", "/entry", NULL, "unit=d1&period=2024&action=save&v_kn=5"), 403);
+    assert_int_equal(status_of(&c, "POST", "/entry", NULL, "csrf=forged&unit=d1&period=2024&action=save&v_kn=5"), 403);
+    assert_int_equal(status_of(&c, "POST", "/logout", NULL, ""), 403);
+    const cell_t *v = model_value(app->m, model_ind_find(app->m, "kn"), model_unit_find(app->m, "d1"),
+                                  (period_t){ P_YEAR, 0, 2024, 2024 });
+    assert_null(v);                                        /* nothing was written */
+}
+
+static void test_escaping(void **state)
+{
+    (void)state;
+    client c;
+    http_resp rs;
+    assert_int_equal(login(&c, "viewer1", pw), 303);
+    assert_int_equal(send(&c, "GET", "/overview", "unit=d1&period=2023", NULL, NULL, &rs), 200);
+    assert_non_null(strstr(buf_str(&rs.body), "&lt;script&gt;alert(1)&lt;/script&gt; Phường"));
+    assert_null(strstr(buf_str(&rs.body), "<script>alert"));
+    http_resp_free(&rs);
+    /* a comment with markup is stored as text and shown escaped */
+    client ed;
+    assert_int_equal(login(&ed, "editor1", pw), 303);
+    char form[256];
+    snprintf(form, sizeof form, "csrf=%s&unit=w1&period=2025&action=save&v_kn=7&o_kn=&c_kn=%%3Cimg+src%%3Dx+onerror%%3Dalert(1)%%3E", ed.csrf);
+    assert_int_equal(status_of(&ed, "POST", "/entry", NULL, form), 303);
+    assert_int_equal(send(&ed, "GET", "/entry", "unit=w1&period=2025", NULL, NULL, &rs), 200);
+    assert_non_null(strstr(buf_str(&rs.body), "&lt;img src=x onerror=alert(1)&gt;"));
+    assert_null(strstr(buf_str(&rs.body), "<img src=x"));
+    http_resp_free(&rs);
+}
+
+static void test_bad_input(void **state)
+{
+    (void)state;
+    client c;
+    http_resp rs;
+    assert_int_equal(login(&c, "editor1", pw), 303);
+    assert_int_equal(status_of(&c, "GET", "/overview", "unit=d1&bogus=1", NULL), 400);
+    assert_int_equal(status_of(&c, "GET", "/overview", "unit=d1&period=2023%FF", NULL), 400);  /* invalid UTF-8 */
+    assert_int_equal(status_of(&c, "GET", "/overview", "unit=d1%2", NULL), 400);               /* broken escape */
+    assert_int_equal(status_of(&c, "GET", "/overview", "unit='%20OR%201=1%20--", NULL), 404);   /* SQL as a code */
+    assert_int_equal(status_of(&c, "GET", "/overview", "unit=d1&period=2023-13", NULL), 400);
+    assert_int_equal(status_of(&c, "GET", "/nowhere", NULL, NULL), 404);
+    assert_int_equal(status_of(&c, "DELETE", "/overview", NULL, NULL), 405);
+    char form[256];
+    snprintf(form, sizeof form, "csrf=%s&unit=d1&period=2026&action=save&v_kn=12abc&o_kn=", c.csrf);
+    assert_int_equal(send(&c, "POST", "/entry", NULL, form, NULL, &rs), 400);
+    assert_non_null(strstr(buf_str(&rs.body), "12abc"));
+    http_resp_free(&rs);
+    snprintf(form, sizeof form, "csrf=%s&unit=d1&period=2026&action=save&v_kn=%%27%%3B+DROP+TABLE+value%%3B--&o_kn=", c.csrf);
+    assert_int_equal(status_of(&c, "POST", "/entry", NULL, form), 400);
+    snprintf(form, sizeof form, "csrf=%s&unit=d1&period=2026&action=explode", c.csrf);
+    assert_int_equal(status_of(&c, "POST", "/entry", NULL, form), 400);
+    assert_null(model_value(app->m, model_ind_find(app->m, "kn"), model_unit_find(app->m, "d1"),
+                            (period_t){ P_YEAR, 0, 2026, 2026 }));
+
+    /* the API */
+    client api = { 0 };
+    store *s;
+    err_t e;
+    char digest[AUTH_DIGEST_LEN + 1];
+    auth_random_token(api.bearer);
+    auth_token_digest(api.bearer, digest);
+    assert_int_equal(store_open(db, 0, &s, &e), 0);
+    assert_int_equal(store_token_put(s, digest, "editor1", "bad-input", &e), 0);
+    assert_int_not_equal(store_token_put(s, digest, "nobody", "x", &e), 0);
+    store_close(s);
+    assert_int_equal(status_of(NULL, "GET", "/api/v1/units", NULL, NULL), 401);
+    client wrong = { .bearer = "not-a-token" };
+    assert_int_equal(status_of(&wrong, "GET", "/api/v1/units", NULL, NULL), 401);
+    assert_int_equal(status_of(&api, "GET", "/api/v1/units", NULL, NULL), 200);
+    assert_int_equal(status_of(&api, "GET", "/api/v1/units", "x=1", NULL), 400);
+    static const struct { const char *body; int status; const char *code; } cases[] = {
+        { "{", 400, "bad_request" },
+        { "[]", 400, "bad_request" },
+        { "{\"values\":[]}", 400, "bad_request" },
+        { "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"d1\",\"period\":\"2026\"}]}", 400, "bad_request" },
+        { "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"d1\",\"period\":\"2026\",\"value\":\"5\"}]}", 400, "bad_request" },
+        { "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"d1\",\"period\":\"2026\",\"value\":5,\"x\":1}]}", 400, "bad_request" },
+        { "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"d1\",\"period\":\"2026\",\"value\":5}],\"y\":2}", 400, "bad_request" },
+        { "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"d1\",\"period\":\"2026\",\"value\":5}, 3]}", 400, "bad_request" },
+        { "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"d1\",\"period\":\"26\",\"value\":5}]}", 422, "invalid_rows" },
+        { "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"d1\",\"period\":\"2026\",\"value\":5},"
+          "{\"indicator\":\"zz\",\"unit\":\"d1\",\"period\":\"2026\",\"value\":5}]}", 422, "invalid_rows" },
+        { "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"d1\",\"period\":\"2026\",\"value\":5,\"expected\":99}]}", 409, "conflict" },
+        { "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"<b>\",\"period\":\"2026\",\"value\":5}]}", 422, "invalid_rows" },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        assert_int_equal(send(&api, "POST", "/api/v1/values", NULL, NULL, cases[k].body, &rs), cases[k].status);
+        assert_string_equal(rs.ctype, "application/json");
+        char want[64];
+        snprintf(want, sizeof want, "\"code\":\"%s\"", cases[k].code);
+        assert_non_null(strstr(buf_str(&rs.body), want));
+        http_resp_free(&rs);
+    }
+    /* nothing from the refused batches reached the model */
+    assert_null(model_value(app->m, model_ind_find(app->m, "kn"), model_unit_find(app->m, "d1"),
+                            (period_t){ P_YEAR, 0, 2026, 2026 }));
+    /* JSON requires its content type */
+    http_req rq;
+    http_req_init(&rq);
+    http_resp_init(&rs);
+    snprintf(rq.method, sizeof rq.method, "POST");
+    snprintf(rq.path, sizeof rq.path, "/api/v1/values");
+    snprintf(rq.authorization, sizeof rq.authorization, "Bearer %s", api.bearer);
+    snprintf(rq.ctype, sizeof rq.ctype, "text/plain");
+    web_handle(app, &rq, &rs);
+    assert_int_equal(rs.status, 415);
+    http_req_free(&rq);
+    http_resp_free(&rs);
+}
+
+static void test_optimistic_concurrency(void **state)
+{
+    (void)state;
+    client a, b;
+    char form[256];
+    http_resp rs;
+    assert_int_equal(login(&a, "editor1", pw), 303);
+    assert_int_equal(login(&b, "admin1", pw), 303);
+    /* both open the empty 2027 form; a saves first; b's save is refused showing both values */
+    snprintf(form, sizeof form, "csrf=%s&unit=d1&period=2027&action=save&v_kn=41&o_kn=", a.csrf);
+    assert_int_equal(status_of(&a, "POST", "/entry", NULL, form), 303);
+    snprintf(form, sizeof form, "csrf=%s&unit=d1&period=2027&action=save&v_kn=52&o_kn=", b.csrf);
+    assert_int_equal(send(&b, "POST", "/entry", NULL, form, NULL, &rs), 409);
+    assert_non_null(strstr(buf_str(&rs.body), "&#39;41&#39;"));
+    assert_non_null(strstr(buf_str(&rs.body), "&#39;52&#39;"));
+    http_resp_free(&rs);
+    /* with the value it now shows, b's change goes through */
+    snprintf(form, sizeof form, "csrf=%s&unit=d1&period=2027&action=save&v_kn=52&o_kn=41", b.csrf);
+    assert_int_equal(status_of(&b, "POST", "/entry", NULL, form), 303);
+    const cell_t *v = model_value(app->m, model_ind_find(app->m, "kn"), model_unit_find(app->m, "d1"),
+                                  (period_t){ P_YEAR, 0, 2027, 2027 });
+    assert_non_null(v);
+    assert_true(v->v == 52);
+}
+
+static void test_workflow(void **state)
+{
+    (void)state;
+    client ed, ap, ad, root;
+    char form[256];
+    assert_int_equal(login(&ed, "editor1", pw), 303);
+    assert_int_equal(login(&ap, "approver1", pw), 303);
+    assert_int_equal(login(&ad, "admin1", pw), 303);
+    assert_int_equal(login(&root, "root", pw), 303);
+    snprintf(form, sizeof form, "csrf=%s&unit=w1&period=2023&action=submit&v_kn=45&o_kn=", ed.csrf);
+    assert_int_equal(status_of(&ed, "POST", "/entry", NULL, form), 303);
+    /* submitted: the editor can no longer change it */
+    snprintf(form, sizeof form, "csrf=%s&unit=w1&period=2023&action=save&v_kn=46&o_kn=45", ed.csrf);
+    assert_int_equal(status_of(&ed, "POST", "/entry", NULL, form), 400);
+    /* the approver returns it with a comment; the editor fixes and resubmits; it is approved */
+    snprintf(form, sizeof form, "csrf=%s&unit=w1&period=2023&action=return&comment=ki%%E1%%BB%%83m+tra+l%%E1%%BA%%A1i", ap.csrf);
+    assert_int_equal(status_of(&ap, "POST", "/approval", NULL, form), 303);
+    snprintf(form, sizeof form, "csrf=%s&unit=w1&period=2023&action=submit&v_kn=46&o_kn=45", ed.csrf);
+    assert_int_equal(status_of(&ed, "POST", "/entry", NULL, form), 303);
+    snprintf(form, sizeof form, "csrf=%s&unit=w1&period=2023&action=approve", ap.csrf);
+    assert_int_equal(status_of(&ap, "POST", "/approval", NULL, form), 303);
+    assert_int_equal(status_of(&ap, "POST", "/approval", NULL, form), 409);      /* already approved */
+    /* locked: neither the editor nor the API may change it */
+    snprintf(form, sizeof form, "csrf=%s&unit=w1&period=2023&action=save&v_kn=47&o_kn=46", ed.csrf);
+    assert_int_equal(status_of(&ed, "POST", "/entry", NULL, form), 400);
+    /* unlocking: not by an approver, not by an admin without a reason; an admin with one */
+    snprintf(form, sizeof form, "csrf=%s&unit=w1&period=2023&action=unlock&comment=x", ap.csrf);
+    assert_int_equal(status_of(&ap, "POST", "/approval", NULL, form), 403);
+    snprintf(form, sizeof form, "csrf=%s&unit=w1&period=2023&action=unlock&comment=", ad.csrf);
+    assert_int_equal(status_of(&ad, "POST", "/approval", NULL, form), 400);
+    snprintf(form, sizeof form, "csrf=%s&unit=w1&period=2023&action=unlock&comment=s%%E1%%BB%%ADa+s%%E1%%BB%%91+li%%E1%%BB%%87u", ad.csrf);
+    assert_int_equal(status_of(&ad, "POST", "/approval", NULL, form), 303);
+    snprintf(form, sizeof form, "csrf=%s&unit=w1&period=2023&action=save&v_kn=47&o_kn=46", ed.csrf);
+    assert_int_equal(status_of(&ed, "POST", "/entry", NULL, form), 303);
+    /* the audit log names who did what, and the value's change old -> new */
+    http_resp rs;
+    assert_int_equal(send(&root, "GET", "/admin/audit", NULL, NULL, NULL, &rs), 200);
+    const char *body = buf_str(&rs.body);
+    assert_non_null(strstr(body, "<td>unlock</td>"));
+    assert_non_null(strstr(body, "sửa số liệu"));
+    assert_non_null(strstr(body, "46 -&gt; 47"));
+    http_resp_free(&rs);
+    /* the overview shows the new state and figure */
+    assert_int_equal(send(&root, "GET", "/overview", "unit=w1&period=2023", NULL, NULL, &rs), 200);
+    assert_non_null(strstr(buf_str(&rs.body), "badge returned"));   /* unlocked, back with the editor */
+    assert_non_null(strstr(buf_str(&rs.body), ">47<"));
+    http_resp_free(&rs);
+}
+
+static void test_parsers(void **state)
+{
+    (void)state;
+    http_params p = { 0 };
+    err_t e;
+    assert_int_equal(http_parse_urlencoded(&p, "a=1&b=%C3%A1+x&c&&d=", 20, &e), 0);
+    assert_int_equal(p.n, 4);
+    assert_string_equal(http_param(&p, "b"), "á x");
+    assert_string_equal(http_param(&p, "c"), "");
+    http_params_free(&p);
+    assert_int_not_equal(http_parse_urlencoded(&p, "a=%00", 5, &e), 0);     /* NUL */
+    http_params_free(&p);
+    assert_int_not_equal(http_parse_urlencoded(&p, "a=%C3", 5, &e), 0);     /* truncated UTF-8 */
+    http_params_free(&p);
+    static const char mp[] =
+        "--XyZ\r\nContent-Disposition: form-data; name=\"action\"\r\n\r\npreview\r\n"
+        "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"v.csv\"\r\n"
+        "Content-Type: text/csv\r\n\r\nindicator,unit\r\n\x01\xff\r\n--XyZ--\r\n";
+    assert_int_equal(http_parse_multipart(&p, "multipart/form-data; boundary=XyZ", mp, sizeof mp - 1, &e), 0);
+    assert_string_equal(http_param(&p, "action"), "preview");
+    const http_kv *f = http_param_kv(&p, "file");
+    assert_non_null(f);
+    assert_string_equal(f->filename, "v.csv");
+    assert_int_equal(f->vlen, 18);
+    http_params_free(&p);
+    assert_int_not_equal(http_parse_multipart(&p, "multipart/form-data; boundary=Q", mp, sizeof mp - 1, &e), 0);
+    http_params_free(&p);
+    char out[32];
+    http_cookie("a=1; chitieu_session=abc; b=2", "chitieu_session", out, sizeof out);
+    assert_string_equal(out, "abc");
+    http_cookie("xchitieu_session=abc", "chitieu_session", out, sizeof out);
+    assert_string_equal(out, "");
+}
+
+static void test_static_and_lang(void **state)
+{
+    (void)state;
+    http_resp rs;
+    assert_int_equal(send(NULL, "GET", "/static/app.css", "v=1", NULL, NULL, &rs), 200);
+    assert_true(rs.cache_seconds > 0);
+    assert_non_null(strstr(rs.ctype, "text/css"));
+    http_resp_free(&rs);
+    assert_int_equal(status_of(NULL, "GET", "/static/nothing.js", NULL, NULL), 404);
+    assert_int_equal(send(NULL, "GET", "/login", "lang=en", NULL, NULL, &rs), 200);
+    assert_non_null(strstr(buf_str(&rs.body), "Log in"));
+    assert_non_null(strstr(rs.cookies[0], "chitieu_lang=en"));
+    http_resp_free(&rs);
+    assert_int_equal(send(NULL, "GET", "/login", NULL, NULL, NULL, &rs), 200);
+    assert_non_null(strstr(buf_str(&rs.body), "Đăng nhập"));
+    http_resp_free(&rs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parsers),
+        cmocka_unit_test(test_static_and_lang),
+        cmocka_unit_test(test_login_logout),
+        cmocka_unit_test(test_session_cookie_flags),
+        cmocka_unit_test(test_rate_limit),
+        cmocka_unit_test(test_permission_matrix_pure),
+        cmocka_unit_test(test_permission_matrix_http),
+        cmocka_unit_test(test_csrf),
+        cmocka_unit_test(test_escaping),
+        cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_optimistic_concurrency),
+        cmocka_unit_test(test_workflow),
+        cmocka_unit_test(test_expired_and_disabled),
+    };
+    return cmocka_run_group_tests(tests, setup_all, teardown_all);
+}
