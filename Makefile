@@ -1,8 +1,8 @@
 # chitieu - build, test and run.  Plain make + pkg-config; see README.md.
 #
 #   make            build build/chitieu
-#   make run        build, create the demo database if absent, show the demo
-#   make test       unit tests + end-to-end CLI tests, then again under ASan+UBSan,
+#   make run        build, create the demo database if absent, print the demo logins, serve the web app
+#   make test       unit tests + end-to-end CLI, server and browser tests, then again under ASan+UBSan,
 #                   then a short run of every libFuzzer harness
 #   make fuzz       build the libFuzzer harnesses (clang)
 #   make bench      run the benchmarks in bench/
@@ -72,17 +72,20 @@ $(BUILD)/tests/%: tests/%.c $(wildcard tests/*.h) $(BUILD)/libchitieu.a $(BUILD)
 $(BUILD)/obj $(BUILD)/tests build/fuzz:
 	mkdir -p $@
 
+LISTEN ?= 127.0.0.1:8080
 run: deps $(BIN)
 	@test -f $(DEMO_DB) || ./$(BIN) demo --db $(DEMO_DB)
-	@./$(BIN) report --db $(DEMO_DB) --unit cau-giay --period 2022
-	@echo
-	@echo "$$(./$(BIN) --hint-demo)"
+	@./$(BIN) demo --db $(DEMO_DB) --users
+	@./$(BIN) demo --logins
+	@./$(BIN) serve --db $(DEMO_DB) --listen $(LISTEN)
 
 # One pass of the suite with the current flags (plain or SAN=1).
 check: export LSAN_OPTIONS = suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 check: $(BIN) $(TESTBIN)
 	@set -e; for t in $(TESTBIN); do echo "== $$t"; CHITIEU_TEST_DATA=$${CHITIEU_TEST_DATA:-tests/data} $$t; done
 	@CHITIEU=$(BIN) tests/e2e/run.sh
+	@CHITIEU=$(BIN) tests/e2e/web.sh
+	@if [ "$(SAN)" != 1 ]; then CHITIEU=$(BIN) tests/browser/run.sh; fi
 
 test: deps
 	@mkdir -p build

@@ -14,24 +14,49 @@
 int cmd_demo(int argc, char **argv)
 {
     const char *db = NULL;
-    int help, npos, force = 0, rc;
-    const cli_opt opts[] = { { "--db", NULL, &db, NULL }, { "--force", NULL, NULL, &force }, { 0 } };
+    int help, npos, force = 0, users = 0, logins = 0, rc;
+    const cli_opt opts[] = { { "--db", NULL, &db, NULL }, { "--force", NULL, NULL, &force },
+                             { "--users", NULL, NULL, &users }, { "--logins", NULL, NULL, &logins }, { 0 } };
     if ((rc = cli_parse(argc, argv, opts, &npos, &help)) != 0)
         return rc;
     if (help) {
-        puts(tr("Cách dùng: chitieu demo [--db TỆP] [--force]\n"
+        puts(tr("Cách dùng: chitieu demo [--db TỆP] [--force] [--users] [--logins]\n"
                 "Tạo cơ sở dữ liệu mẫu: Thành ủy Hà Nội, 30 quận, huyện, thị xã nhiệm kỳ 2020–2025,\n"
                 "các phường của Ba Đình, Cầu Giấy, Thanh Xuân, chỉ tiêu và số liệu 2021–2023.\n"
-                "Từ chối ghi đè cơ sở dữ liệu đã có, trừ khi có --force.",
-                "Usage: chitieu demo [--db FILE] [--force]\n"
+                "Từ chối ghi đè cơ sở dữ liệu đã có, trừ khi có --force.\n"
+                "  --users    chỉ thêm người dùng mẫu còn thiếu vào cơ sở dữ liệu đã có\n"
+                "  --logins   in tên đăng nhập và mật khẩu của người dùng mẫu",
+                "Usage: chitieu demo [--db FILE] [--force] [--users] [--logins]\n"
                 "Creates the demo database: Hanoi Party committee, its 30 districts of the 2020–2025\n"
                 "term, the wards of Ba Đình, Cầu Giấy and Thanh Xuân, targets and values 2021–2023.\n"
-                "Refuses to overwrite an existing database unless --force is given."));
+                "Refuses to overwrite an existing database unless --force is given.\n"
+                "  --users    only add the missing demo users to an existing database\n"
+                "  --logins   print the demo users' logins and passwords"));
         return EXIT_OK;
     }
     if ((rc = cli_no_args("demo", npos)) != 0)
         return rc;
     const char *path = store_default_path(db);
+    if (logins) {
+        printf("%s\n", tr("Người dùng mẫu (chỉ để thử, đừng dùng cho dữ liệu thật):",
+                          "Demo users (for trying out only, never for real data):"));
+        for (const web_demo_user *d = web_demo_users_list; d->login; d++)
+            printf("  %-14s %-16s %-9s %s\n", d->login, d->password, d->role, d->unit);
+        return EXIT_OK;
+    }
+    if (users) {
+        store *us = NULL;
+        model *um = NULL;
+        err_t ue;
+        if (cli_open("demo", path, &us, &um) != 0)
+            return EXIT_FAIL;
+        rc = web_demo_users(us, um, &ue) == 0 ? EXIT_OK : EXIT_FAIL;
+        if (rc != EXIT_OK)
+            cli_error("demo", ue.msg);
+        store_close(us);
+        model_free(um);
+        return rc;
+    }
     if (access(path, F_OK) == 0) {
         if (!force) {
             fprintf(stderr, tr("chitieu demo: '%s' đã có; dùng --force để tạo lại\n",

@@ -1,0 +1,83 @@
+// web.test.mjs - chitieu in a real browser (Debian's Chromium through playwright-core).
+// Story: an editor of Cầu Giấy logs in, enters figures (one with a typo the page flags as you
+// type, one a tenfold jump it warns about), saves and submits; the district approver approves;
+// the overview shows the new figure and the approved state; a viewer cannot reach the entry page.
+// Usage: node web.test.mjs BASE_URL SHOT_DIR.  Exit 0 = pass; on failure a screenshot is saved.
+import { chromium } from 'playwright-core';
+
+const [base, shots] = process.argv.slice(2);
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+});
+let page, step = 'start', passed = 0;
+function check(cond, what) {
+  if (!cond) throw new Error('check failed: ' + what);
+  passed++;
+}
+async function login(user, password) {
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 } }); // a phone
+  page = await ctx.newPage();
+  await page.goto(base + '/overview');
+  check(page.url().includes('/login'), 'anonymous visitors are sent to the login page');
+  await page.fill('input[name=login]', user);
+  await page.fill('input[name=password]', password);
+  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+  check(page.url().includes('/overview'), user + ' lands on the overview');
+  return ctx;
+}
+try {
+  step = 'editor enters and submits';
+  let ctx = await login('caugiay.nhap', 'demo-nhap-2025');
+  check((await page.textContent('h1')).includes('Quận ủy Cầu Giấy'), 'the editor sees their own unit');
+  await page.goto(base + '/entry?unit=cau-giay&period=2023');
+  const kn = page.locator('#v_ket_nap_dang_vien');
+  await kn.fill('12a');
+  check(await kn.evaluate((el) => el.classList.contains('invalid')), 'a typo is flagged as you type');
+  check((await page.locator('#v_ket_nap_dang_vien ~ .hint').textContent()).includes('Không phải số'),
+        'the hint says it is not a number');
+  await kn.fill('12.345');      // decimal comma locale: 12.345 is twelve thousand, over 10 x last year
+  check((await page.locator('#v_ket_nap_dang_vien ~ .hint').textContent()).includes('10 lần'),
+        'a tenfold jump from last period is warned about');
+  await kn.fill('305');
+  check(!(await kn.evaluate((el) => el.classList.contains('invalid'))), 'a good number clears the flag');
+  await Promise.all([page.waitForNavigation(), page.click('button[value=save]')]);
+  check((await page.textContent('#msg')).includes('Đã lưu'), 'the draft is saved');
+  check(await kn.inputValue() === '305', 'the saved figure is shown back');
+  await Promise.all([page.waitForNavigation(), page.click('button[value=submit]')]);
+  check(await page.isVisible('#locked'), 'after submitting, the data is read-only for the editor');
+  await ctx.close();
+
+  step = 'approver approves';
+  ctx = await login('caugiay.duyet', 'demo-duyet-2025');
+  await page.goto(base + '/approval');
+  const row = page.locator('tr[data-unit="cau-giay"][data-period="2023"]');
+  check(await row.count() === 1, 'the submitted data waits in the approval list');
+  await Promise.all([page.waitForNavigation(), row.locator('button[value=approve]').click()]);
+  check((await row.locator('.badge').textContent()).includes('đã duyệt'), 'the row shows it approved');
+  await page.goto(base + '/overview?unit=cau-giay&period=2023');
+  check((await page.textContent('.badge')).includes('đã duyệt'), 'the overview shows the approved state');
+  const cell = page.locator('tr:has(a:text("Kết nạp đảng viên mới")) td.num').nth(1);
+  check((await cell.textContent()).trim() === '305', 'the overview shows the new figure');
+  await page.goto(base + '/overview?unit=cau-giay&period=2023&lang=en');
+  check((await page.textContent('.tiles')).includes('met or exceeded'), 'the English switch works');
+  await ctx.close();
+
+  step = 'viewer is kept out of data entry';
+  ctx = await login('caugiay.xem', 'demo-xem-2025');
+  check(await page.locator('nav a[href="/entry"]').count() === 0, 'a viewer has no entry link');
+  const resp = await page.goto(base + '/entry?unit=cau-giay&period=2023');
+  check(resp.status() === 403, 'a viewer gets 403 on the entry page');
+  const other = await page.goto(base + '/overview?unit=ba-dinh&period=2022');
+  check(other.status() === 403, 'a district viewer cannot read a sibling district');
+  await ctx.close();
+  console.log(`browser: ${passed} passed, 0 failed`);
+} catch (err) {
+  console.error(`browser: FAILED at "${step}": ${err.message}`);
+  if (page) await page.screenshot({ path: `${shots}/failure.png`, fullPage: true }).catch(() => {});
+  console.log(`browser: ${passed} passed, 1 failed (screenshot in ${shots}/failure.png)`);
+  await browser.close();
+  process.exit(1);
+}
+await browser.close();

@@ -1,0 +1,88 @@
+#!/bin/sh
+# web.sh - `chitieu serve`, `user` and `token` over a real socket with curl: headers, static
+# files, body cap, API with a token, the user commands, the access log, graceful shutdown.
+# CHITIEU is the binary.  Prints "web: N passed, N failed".
+bin=${CHITIEU:-build/chitieu}
+work=$(mktemp -d)
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "web FAIL: $1"; }
+expect() { if [ "$2" = "$3" ]; then ok; else bad "$1: expected '$3', got '$2'"; fi; }
+has() { if grep -q -- "$3" "$2"; then ok; else bad "$1: '$3' not in $2"; fi; }
+trap 'kill $pid 2>/dev/null; rm -rf "$work"' EXIT
+
+"$bin" demo --db "$work/d.db" >/dev/null || bad "demo"
+# users from the command line
+"$bin" user add nv.moi --role editor --unit ba-dinh --name "Nhân viên mới" --db "$work/d.db" --password short >/dev/null 2>"$work/err"
+expect "short password refused" $? 1
+has "policy message" "$work/err" "8 ký tự"
+echo "mat-khau-dai-du" | "$bin" user add nv.moi --role editor --unit ba-dinh --db "$work/d.db" >/dev/null
+expect "user add from stdin" $? 0
+"$bin" user add nv.moi --role editor --unit ba-dinh --db "$work/d.db" --password mat-khau-dai-du >/dev/null 2>"$work/err"
+expect "duplicate refused" $? 1
+"$bin" user add x --role chief --unit ba-dinh --db "$work/d.db" --password mat-khau-dai-du >/dev/null 2>&1
+expect "unknown role is a usage error" $? 2
+"$bin" user add y --role viewer --unit khong-co --db "$work/d.db" --password mat-khau-dai-du >/dev/null 2>&1
+expect "unknown unit refused" $? 1
+"$bin" user list --db "$work/d.db" >"$work/list"
+has "list shows the new user" "$work/list" "nv.moi"
+has "list shows demo users" "$work/list" "caugiay.nhap"
+"$bin" user disable nv.moi --db "$work/d.db" >/dev/null && "$bin" user list --db "$work/d.db" | grep nv.moi | grep -q "đã khóa"
+expect "disable" $? 0
+"$bin" user passwd khong-ai --db "$work/d.db" --password mat-khau-dai-du >/dev/null 2>&1
+expect "passwd of nobody fails" $? 1
+"$bin" serve --bogus 2>/dev/null
+expect "serve rejects unknown options" $? 2
+"$bin" serve --help | grep -q -- "--listen"
+expect "serve --help" $? 0
+tok=$("$bin" token add --user caugiay.nhap --db "$work/d.db")
+expect "token length" "${#tok}" 43
+
+"$bin" serve --db "$work/d.db" --listen 127.0.0.1:0 --threads 2 >"$work/out" 2>"$work/log" &
+pid=$!
+for i in $(seq 1 50); do grep -q http "$work/out" 2>/dev/null && break; sleep 0.1; done
+url=$(grep -o 'http://[0-9.:]*' "$work/out")
+[ -n "$url" ] && ok || bad "server address printed"
+
+curl -s -D "$work/h" -o /dev/null "$url/login"
+has "CSP" "$work/h" "Content-Security-Policy: default-src 'self'"
+has "nosniff" "$work/h" "X-Content-Type-Options: nosniff"
+has "frame" "$work/h" "X-Frame-Options: DENY"
+has "no-store for pages" "$work/h" "Cache-Control: no-store"
+curl -s -D "$work/h" -o /dev/null "$url/static/app.css?v=1"
+has "static cached" "$work/h" "Cache-Control: public, max-age=86400"
+code=$(head -c 9000000 /dev/zero | curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+       -H "Authorization: Bearer $tok" --data-binary @- "$url/api/v1/values")
+expect "huge body is 413" "$code" 413
+code=$(curl -s -o "$work/b" -w '%{http_code}' -H "Authorization: Bearer $tok" "$url/api/v1/eval?unit=cau-giay&period=2022")
+expect "eval with token" "$code" 200
+has "eval summary" "$work/b" "\"summary\":{\"total\":"
+code=$(curl -s -o "$work/b" -w '%{http_code}' -H "Authorization: Bearer $tok" -H 'Content-Type: application/json' \
+       -d '{"values":[{"indicator":"ket_nap_dang_vien","unit":"cau-giay","period":"2024","value":300,"comment":"qua API"}]}' \
+       "$url/api/v1/values")
+expect "POST values" "$code" 200
+has "changed count" "$work/b" '"changed":1'
+code=$(curl -s -o "$work/b" -w '%{http_code}' -H "Authorization: Bearer $tok" "$url/api/v1/values?unit=cau-giay&period=2024&ind=ket_nap_dang_vien")
+has "value readable back" "$work/b" '"value":300'
+"$bin" history --db "$work/d.db" --unit cau-giay --indicator ket_nap_dang_vien --period 2024 >"$work/hist" 2>&1
+has "history names the API user" "$work/hist" "caugiay.nhap"
+code=$(curl -s -o "$work/b" -w '%{http_code}' "$url/api/v1/openapi.json")
+expect "openapi public" "$code" 200
+has "openapi version" "$work/b" '"openapi"'
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $tok" "$url/api/v1/report?unit=cau-giay&period=2022&format=md")
+expect "report md" "$code" 200
+# an import from the command line while the server runs is seen at the next request
+printf 'indicator,unit,period,value\nket_nap_dang_vien,cau-giay,2025,77\n' >"$work/v.csv"
+"$bin" import --db "$work/d.db" "$work/v.csv" >/dev/null 2>&1
+curl -s -o "$work/b" -H "Authorization: Bearer $tok" "$url/api/v1/values?unit=cau-giay&period=2025&ind=ket_nap_dang_vien"
+has "server reloads after an outside import" "$work/b" '"value":77'
+has "access log" "$work/log" "GET /api/v1/eval 200"
+
+kill -TERM $pid
+wait $pid
+expect "SIGTERM: clean exit" $? 0
+has "shutdown message" "$work/log" "SIGTERM\|tín hiệu 15\|signal 15"
+sqlite3 "$work/d.db" "PRAGMA integrity_check" >"$work/ic" 2>&1
+has "database intact after shutdown" "$work/ic" "^ok$"
+echo "web: $pass passed, $fail failed"
+[ "$fail" = 0 ]
