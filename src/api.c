@@ -215,15 +215,22 @@ int api_eval(web_ctx *c)
     eval_result r;
     if (web_unit(c, ACT_READ, &u) != 0 || web_period(c, &p) != 0)
         return 0;
+    char per[PERIOD_CODE_MAX], key[64];
+    period_code(p, per, sizeof per);
+    snprintf(key, sizeof key, "eval|%d|%s|%d", u, per, lang_get());
+    c->resp->ctype = "application/json";
+    if (web_cache_get(c, key, &c->resp->body))
+        return 0;                 /* same model, same answer */
     if (eval_unit(c->m, u, p, &r, &c->e) != 0)
         return -1;
-    char per[PERIOD_CODE_MAX];
-    period_code(p, per, sizeof per);
     json_t *j = json_pack("{s:s,s:s,s:{s:i,s:i,s:i,s:i,s:i},s:o}", "unit", c->m->units[u].code, "period", per,
                           "summary", "total", r.all.total, "met", r.all.met, "exceeded", r.all.exceeded,
                           "not_met", r.all.notmet, "no_data", r.all.nodata, "rows", report_rows_json(c->m, &r));
     eval_result_free(&r);
-    return send_json(c, j, 200);
+    if (send_json(c, j, 200) != 0)
+        return -1;
+    web_cache_put(c, key, c->resp->body.p, c->resp->body.len);
+    return 0;
 }
 
 int api_report(web_ctx *c)

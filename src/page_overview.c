@@ -163,8 +163,11 @@ int page_overview(web_ctx *c)
     if (web_unit(c, ACT_READ, &u) != 0 || web_period(c, &p) != 0)
         return 0;
     const model *m = c->m;
-    if (eval_unit(m, u, p, &r, &c->e) != 0)
-        return -1;
+    char key[160], per[PERIOD_CODE_MAX];
+    const char *ind = web_param(c, "ind");
+    period_code(p, per, sizeof per);
+    snprintf(key, sizeof key, "ov|%d|%s|%.64s|%d", u, per, ind ? ind : "", lang_get());
+    memset(&r, 0, sizeof r);
     buf title = BUF_INIT;
     buf_adds(&title, m->units[u].name);
     buf_adds(&title, " — ");
@@ -173,7 +176,13 @@ int page_overview(web_ctx *c)
     buf_free(&title);
     crumbs(c, u, p);
     page_printf(c, "<div class=\"bar-row\">");
-    period_picker(c, u, p);
+    char pkey[64];
+    snprintf(pkey, sizeof pkey, "pk|%d|%s|%d", u, per, lang_get());
+    size_t pstart = c->resp->body.len;
+    if (!web_cache_get(c, pkey, &c->resp->body)) {
+        period_picker(c, u, p);
+        web_cache_put(c, pkey, c->resp->body.p + pstart, c->resp->body.len - pstart);
+    }
     sub_badge(c, u, p);
     page_printf(c, " <a href=\"/report?");
     link_args(c, u, p);
@@ -185,6 +194,12 @@ int page_overview(web_ctx *c)
     }
     page_printf(c, "</div>");
 
+    /* What follows depends only on the model (not on the user): rendered once per model version. */
+    size_t start = c->resp->body.len;
+    if (web_cache_get(c, key, &c->resp->body))
+        goto tail;
+    if (eval_unit(m, u, p, &r, &c->e) != 0)
+        return -1;
     const eval_tally *t = &r.all;
     page_printf(c, "<section class=\"tiles\">");
     tile(c, "st-met", tr("đạt và vượt", "met or exceeded"), t->met + t->exceeded, t->total);
@@ -291,6 +306,8 @@ int page_overview(web_ctx *c)
         }
         page_printf(c, "</section>");
     }
+    web_cache_put(c, key, c->resp->body.p + start, c->resp->body.len - start);
+tail:
     if (m->units[u].parent >= 0 && auth_allows(m, c->role, c->uunit, m->units[u].parent, ACT_READ)) {
         page_printf(c, "<p><a href=\"/overview?");
         link_args(c, m->units[u].parent, p);

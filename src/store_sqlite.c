@@ -157,6 +157,8 @@ void store_close(store *s)
     if (s->in_tx)
         store_rollback(s);
     sqlite3_finalize(s->multi);
+    for (int i = 0; i < WQ_COUNT; i++)
+        sqlite3_finalize(s->wq[i]);
     for (int i = 0; i < Q_COUNT; i++)
         sqlite3_finalize(s->q[i]);
     sqlite3_close(s->db);

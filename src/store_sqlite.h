@@ -17,8 +17,11 @@ enum {
     Q_BATCH_PUT, Q_VALUE_NEW, Q_COUNT
 };
 
+enum { WQ_SESSION, WQ_TOKEN, WQ_GENERATION, WQ_SUB, WQ_COUNT };
+
 struct store {
     sqlite3 *db;
+    sqlite3_stmt *wq[WQ_COUNT];      /* the web's per-request queries, prepared on first use */
     sqlite3_stmt *q[Q_COUNT];
     sqlite3_int64 *unit_id, *ind_id; /* by model index; 0 = unknown */
     size_t nunit_id, nind_id;

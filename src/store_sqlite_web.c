@@ -80,6 +80,30 @@ static sqlite3_stmt *prep(store *s, err_t *e, const char *sql, const char *types
     return st;
 }
 
+/* The hot statement idx (prepared once per handle, kept), reset, with the arguments bound as prep. */
+static sqlite3_stmt *hot(store *s, err_t *e, int idx, const char *sql, const char *types, ...)
+{
+    sqlite3_stmt *st = s->wq[idx];
+    if (st == NULL) {
+        if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+            err_set(e, "database: %s", sqlite3_errmsg(s->db));
+            return NULL;
+        }
+        s->wq[idx] = st;
+    }
+    sqlite3_reset(st);
+    va_list ap;
+    va_start(ap, types);
+    for (int i = 0; types[i]; i++) {
+        if (types[i] == 't')
+            sqlite3_bind_text(st, i + 1, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
+        else
+            sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+    }
+    va_end(ap);
+    return st;
+}
+
 /* Steps a statement to completion and finalizes it; returns the number of rows changed or -1. */
 static int done(store *s, sqlite3_stmt *st, err_t *e)
 {
@@ -209,23 +233,25 @@ int store_session_put(store *s, const char *hash, int64_t user, const char *csrf
 int store_session_get(store *s, const char *hash, int64_t now, int64_t new_expires, web_user *u,
                       char *csrf, size_t csrflen, err_t *e)
 {
-    sqlite3_stmt *st = prep(s, e, "SELECT u.id,u.login,u.name,u.role,u.unit,u.disabled,s.csrf"
-                                  " FROM session s JOIN app_user u ON u.id=s.user"
-                                  " WHERE s.hash=?1 AND s.expires>=?2 AND u.disabled=0",
-                            "ti", hash, now);
+    sqlite3_stmt *st = hot(s, e, WQ_SESSION, "SELECT u.id,u.login,u.name,u.role,u.unit,u.disabled,s.csrf,s.expires"
+                                             " FROM session s JOIN app_user u ON u.id=s.user"
+                                             " WHERE s.hash=?1 AND s.expires>=?2 AND u.disabled=0",
+                           "ti", hash, now);
     if (st == NULL)
         return -1;
     int rc = sqlite3_step(st), found = rc == SQLITE_ROW;
+    int64_t expires = 0;
     if (found) {
         user_row(st, u);
         copy_col(st, 6, csrf, csrflen);
+        expires = sqlite3_column_int64(st, 7);
     }
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return err_set(e, "database: %s", sqlite3_errmsg(s->db));
-    /* Sliding expiry, written at most once a minute per session to keep reads read-only. */
-    if (found && done(s, prep(s, e, "UPDATE session SET expires=?2 WHERE hash=?1 AND expires<?2-60",
-                              "ti", hash, new_expires), e) < 0)
+    /* Sliding expiry, written at most once a minute per session: most requests only read. */
+    if (found && expires < new_expires - 60 &&
+        done(s, prep(s, e, "UPDATE session SET expires=?2 WHERE hash=?1", "ti", hash, new_expires), e) < 0)
         return -1;
     return found;
 }
@@ -249,15 +275,15 @@ int store_token_put(store *s, const char *hash, const char *login, const char *n
 
 int store_token_get(store *s, const char *hash, web_user *u, err_t *e)
 {
-    sqlite3_stmt *st = prep(s, e, "SELECT u.id,u.login,u.name,u.role,u.unit,u.disabled FROM api_token t"
-                                  " JOIN app_user u ON u.id=t.user WHERE t.hash=?1 AND u.disabled=0",
-                            "t", hash);
+    sqlite3_stmt *st = hot(s, e, WQ_TOKEN, "SELECT u.id,u.login,u.name,u.role,u.unit,u.disabled FROM api_token t"
+                                           " JOIN app_user u ON u.id=t.user WHERE t.hash=?1 AND u.disabled=0",
+                           "t", hash);
     if (st == NULL)
         return -1;
     int rc = sqlite3_step(st), found = rc == SQLITE_ROW;
     if (found)
         user_row(st, u);
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return err_set(e, "database: %s", sqlite3_errmsg(s->db));
     return found;
@@ -276,8 +302,8 @@ static void sub_row(sqlite3_stmt *st, web_sub *out)
 
 int store_sub_get(store *s, const char *unit, const char *period, web_sub *out, err_t *e)
 {
-    sqlite3_stmt *st = prep(s, e, "SELECT unit,period,state,at,who,comment FROM submission"
-                                  " WHERE unit=?1 AND period=?2", "tt", unit, period);
+    sqlite3_stmt *st = hot(s, e, WQ_SUB, "SELECT unit,period,state,at,who,comment FROM submission"
+                                         " WHERE unit=?1 AND period=?2", "tt", unit, period);
     if (st == NULL)
         return -1;
     int rc = sqlite3_step(st), found = rc == SQLITE_ROW;
@@ -288,7 +314,7 @@ int store_sub_get(store *s, const char *unit, const char *period, web_sub *out, 
         snprintf(out->unit, sizeof out->unit, "%s", unit);
         snprintf(out->period, sizeof out->period, "%s", period);
     }
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return err_set(e, "database: %s", sqlite3_errmsg(s->db));
     return found;
@@ -379,10 +405,10 @@ int store_audit_list(store *s, int max, web_audit **out, err_t *e)
 
 int64_t store_generation(store *s, err_t *e)
 {
-    sqlite3_stmt *st = prep(s, e, "SELECT CAST(value AS INTEGER) FROM meta WHERE key='generation'", "");
+    sqlite3_stmt *st = hot(s, e, WQ_GENERATION, "SELECT CAST(value AS INTEGER) FROM meta WHERE key='generation'", "");
     if (st == NULL)
         return -1;
     int64_t g = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return g;
 }

@@ -84,6 +84,7 @@ static int load_model(web_app *a, store *s, err_t *e)
     model_free(a->m);
     a->m = m;
     a->gen = gen;
+    a->version++;
     /* Indexes may have moved: every other handle looks ids up afresh. */
     for (int i = 0; i < a->npool; i++)
         if (a->pool[i] != s)
@@ -107,6 +108,7 @@ int web_open(const char *db, int nstores, web_app **out, err_t *e)
     pthread_mutex_init(&a->pool_lock, NULL);
     pthread_cond_init(&a->pool_cv, NULL);
     pthread_rwlock_init(&a->lock, NULL);
+    pthread_mutex_init(&a->cache_lock, NULL);
     if (auth_init() != 0 || auth_limiter_init(&a->limiter) != 0 ||
         auth_hash_password("chitieu-dummy-password", a->dummy_hash, e) != 0) {
         err_set(e, "libsodium");
@@ -138,6 +140,9 @@ void web_close(web_app *a)
     for (int i = 0; i < a->npool; i++)
         store_close(a->pool[i]);
     model_free(a->m);
+    for (size_t i = 0; i < sizeof a->cache / sizeof *a->cache; i++)
+        free(a->cache[i].data);
+    pthread_mutex_destroy(&a->cache_lock);
     auth_limiter_free(&a->limiter);
     pthread_rwlock_destroy(&a->lock);
     pthread_cond_destroy(&a->pool_cv);
@@ -180,6 +185,46 @@ void web_committed(web_ctx *c)
     int64_t g = store_generation(c->s, &e);
     if (g >= 0)
         c->app->gen = g;
+    c->app->version++;             /* the model changed in place (write lock held) */
+}
+
+static size_t cache_slot(const char *key)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+        h = (h ^ *p) * 1099511628211ULL;
+    return (size_t)(h % (sizeof ((web_app *)0)->cache / sizeof ((web_app *)0)->cache[0]));
+}
+
+int web_cache_get(web_ctx *c, const char *key, buf *out)
+{
+    web_app *a = c->app;
+    struct web_cached *e = &a->cache[cache_slot(key)];
+    int hit = 0;
+    pthread_mutex_lock(&a->cache_lock);
+    if (e->data && e->version == a->version && strcmp(e->key, key) == 0)
+        hit = buf_add(out, e->data, e->len) == 0;
+    pthread_mutex_unlock(&a->cache_lock);
+    return hit;
+}
+
+void web_cache_put(web_ctx *c, const char *key, const char *data, size_t len)
+{
+    web_app *a = c->app;
+    if (strlen(key) >= sizeof a->cache[0].key)
+        return;
+    char *copy = malloc(len ? len : 1);
+    if (copy == NULL)
+        return;
+    memcpy(copy, data, len);
+    struct web_cached *e = &a->cache[cache_slot(key)];
+    pthread_mutex_lock(&a->cache_lock);
+    free(e->data);
+    e->data = copy;
+    e->len = len;
+    e->version = a->version;
+    snprintf(e->key, sizeof e->key, "%s", key);
+    pthread_mutex_unlock(&a->cache_lock);
 }
 
 /* ---- helpers ---- */

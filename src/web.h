@@ -32,6 +32,14 @@ typedef struct web_app {
     pthread_rwlock_t lock;       /* guards m, gen, latest */
     model *m;
     int64_t gen;                 /* database generation m reflects */
+    uint64_t version;            /* bumped on every change of m: keys the response cache */
+    pthread_mutex_t cache_lock;  /* guards cache */
+    struct web_cached {          /* rendered fragments that depend only on the model */
+        uint64_t version;
+        char key[160];
+        char *data;
+        size_t len;
+    } cache[256];
     period_t latest;             /* the latest year with data, the pages' default period */
     auth_limiter limiter;
     int secure_cookies;          /* served over TLS (through a proxy): cookies get Secure */
@@ -76,6 +84,10 @@ int web_unit(web_ctx *c, int act, int *u);
 int web_period(web_ctx *c, period_t *p);
 /* Called by a writing handler after its commit: reloads nothing, records the generation. */
 void web_committed(web_ctx *c);
+/* Appends the cached fragment for key (valid for the current model) to out; 1 on a hit, else 0. */
+int web_cache_get(web_ctx *c, const char *key, buf *out);
+/* Remembers data[0..len) as the fragment for key at the current model version. */
+void web_cache_put(web_ctx *c, const char *key, const char *data, size_t len);
 /* Loads a fresh model from c->s into the app (write lock held); returns 0 or -1. */
 int web_reload(web_ctx *c);
 

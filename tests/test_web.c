@@ -437,9 +437,16 @@ static void test_optimistic_concurrency(void **state)
     http_resp rs;
     assert_int_equal(login(&a, "editor1", pw), 303);
     assert_int_equal(login(&b, "admin1", pw), 303);
+    /* the overview (cached per model version) must show a save at once */
+    assert_int_equal(send(&a, "GET", "/overview", "unit=d1&period=2027", NULL, NULL, &rs), 200);
+    assert_null(strstr(buf_str(&rs.body), ">41<"));
+    http_resp_free(&rs);
     /* both open the empty 2027 form; a saves first; b's save is refused showing both values */
     snprintf(form, sizeof form, "csrf=%s&unit=d1&period=2027&action=save&v_kn=41&o_kn=", a.csrf);
     assert_int_equal(status_of(&a, "POST", "/entry", NULL, form), 303);
+    assert_int_equal(send(&a, "GET", "/overview", "unit=d1&period=2027", NULL, NULL, &rs), 200);
+    assert_non_null(strstr(buf_str(&rs.body), ">41<"));
+    http_resp_free(&rs);
     snprintf(form, sizeof form, "csrf=%s&unit=d1&period=2027&action=save&v_kn=52&o_kn=", b.csrf);
     assert_int_equal(send(&b, "POST", "/entry", NULL, form, NULL, &rs), 409);
     assert_non_null(strstr(buf_str(&rs.body), "&#39;41&#39;"));
