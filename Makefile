@@ -111,6 +111,7 @@ fuzz-smoke: $(FUZZBIN)
 
 bench: $(BIN)
 	@bench/import/run.sh
+	@CHITIEU=$(BIN) bench/http/run.sh
 
 clean:
 	rm -rf build

@@ -449,6 +449,18 @@ int page_admin_data(web_ctx *c)
     unit_select(c, "parent", ACT_ADMIN);
     page_printf(c, "</label><label>%s <input name=\"type\" maxlength=\"60\"></label><button type=\"submit\" name=\"action\" "
                    "value=\"unit\">%s</button></form>", tr("Loại", "Type"), tr("Lưu đơn vị", "Save unit"));
+    page_printf(c, "<h2>%s</h2><form method=\"post\" action=\"/admin/data\" class=\"card\">", tr("Chỉ tiêu", "Indicator"));
+    page_csrf(c);
+    page_printf(c, "<label>%s <input name=\"code\" required maxlength=\"60\"></label><label>%s <input name=\"name\" "
+                   "required maxlength=\"300\"></label><label>%s <input name=\"group\" maxlength=\"120\"></label>"
+                   "<label>%s <input name=\"measure\" maxlength=\"40\"></label><label>%s <select name=\"direction\">"
+                   "<option value=\"up\">%s</option><option value=\"down\">%s</option><option value=\"equal\">%s</option>"
+                   "<option value=\"done\">%s</option></select></label><label>%s <input name=\"decimals\" value=\"0\" "
+                   "inputmode=\"numeric\" maxlength=\"1\"></label><button type=\"submit\" name=\"action\" value=\"indicator\">%s"
+                   "</button></form>", tr("Mã", "Code"), tr("Tên", "Name"), tr("Nhóm", "Group"), tr("Đơn vị tính", "Measure"),
+                tr("Chiều đánh giá", "Direction"), tr("càng cao càng tốt", "higher is better"),
+                tr("càng thấp càng tốt", "lower is better"), tr("bằng kế hoạch", "equal to target"),
+                tr("hoàn thành / không", "done or not"), tr("Số chữ số thập phân", "Decimals"), tr("Lưu chỉ tiêu", "Save indicator"));
     page_printf(c, "<h2>%s</h2><form method=\"post\" action=\"/admin/data\" class=\"card\">", tr("Kế hoạch (chỉ tiêu giao)", "Target"));
     page_csrf(c);
     page_printf(c, "<label>%s <select name=\"ind\">", tr("Chỉ tiêu", "Indicator"));
@@ -519,14 +531,39 @@ int page_admin_data_post(web_ctx *c)
         buf_adds(&csv, "indicator,unit,period,target\n");
         fields[0] = web_param(c, "ind"), fields[1] = unit, fields[2] = web_param(c, "period"),
         fields[3] = web_param(c, "value");
+    } else if (action && strcmp(action, "indicator") == 0) {
+        if (c->m->units[c->uunit].parent >= 0) {
+            /* indicators are shared by the whole tree: only an administrator of a root unit */
+            rc = web_fail(c, 403, "forbidden", "code", tr("chỉ quản trị cấp cao nhất sửa danh mục chỉ tiêu",
+                                                          "only a top-level administrator edits indicators"));
+            goto cleanup;
+        }
+        /* The form edits name, group, measure, direction and decimals; an existing indicator keeps
+         * its set, parent, aggregations and formula. */
+        const char *code = web_param(c, "code");
+        int old = code ? model_ind_find(c->m, code) : -1;
+        const ind_t *d = old >= 0 ? &c->m->inds[old] : NULL;
+        buf_adds(&csv, "code,name,group,set,parent,unit,direction,unit_aggregation,period_aggregation,formula,decimals\n");
+        const char *f[11] = { code, web_param(c, "name"), web_param(c, "group"), d ? d->set : "",
+                              d ? d->parent_code : "", web_param(c, "measure"), web_param(c, "direction"),
+                              d ? model_agg_name(d->uagg) : "sum", d ? model_agg_name(d->pagg) : "sum",
+                              d ? d->formula_src : "", web_param(c, "decimals") };
+        for (int k = 0; k < 11; k++) {
+            csv_write_field(&csv, f[k] ? f[k] : "");
+            buf_addc(&csv, k < 10 ? ',' : '\n');
+        }
+        fields[0] = f[0], fields[1] = f[1];
+        goto run;
     } else {
-        rc = web_fail(c, 400, "bad_request", "action", tr("action phải là unit hoặc target", "action must be unit or target"));
+        rc = web_fail(c, 400, "bad_request", "action", tr("action phải là unit, indicator hoặc target",
+                                                          "action must be unit, indicator or target"));
         goto cleanup;
     }
     for (int k = 0; k < 4; k++) {
         csv_write_field(&csv, fields[k] ? fields[k] : "");
         buf_addc(&csv, k < 3 ? ',' : '\n');
     }
+run:;
     import_source src = { tr("biểu mẫu", "form"), buf_str(&csv), csv.len };
     import_opts o = { .who = c->user.login, .max_errors = 20 };
     import_stats st;

@@ -54,7 +54,7 @@ static const web_route routes[] = {
       "action login name role unit password" },
     { "GET", "/admin/data", page_admin_data, 0, "" },
     { "POST", "/admin/data", page_admin_data_post, W_WRITE,
-      "action code name parent type ind unit period value" },
+      "action code name parent type ind unit period value group measure direction decimals" },
     { "GET", "/admin/audit", page_audit, 0, "" },
     { "GET", "/static/*", page_static, W_PUBLIC, "v" },
     { "GET", "/api/v1/units", api_units, W_API, "parent" },

@@ -562,6 +562,40 @@ static void test_static_and_lang(void **state)
     http_resp_free(&rs);
 }
 
+static void test_admin_catalogue(void **state)
+{
+    (void)state;
+    client root, ad;
+    char form[512];
+    assert_int_equal(login(&root, "root", pw), 303);
+    assert_int_equal(login(&ad, "admin1", pw), 303);
+    /* a new ward under d1 by the district admin; not under d2 */
+    snprintf(form, sizeof form, "csrf=%s&action=unit&code=w2&name=Ph%%C6%%B0%%E1%%BB%%9Dng+Hai&parent=d1&type=x", ad.csrf);
+    assert_int_equal(status_of(&ad, "POST", "/admin/data", NULL, form), 303);
+    assert_true(model_unit_find(app->m, "w2") >= 0);
+    snprintf(form, sizeof form, "csrf=%s&action=unit&code=w3&name=Ba&parent=d2&type=x", ad.csrf);
+    assert_int_equal(status_of(&ad, "POST", "/admin/data", NULL, form), 403);
+    assert_true(model_unit_find(app->m, "w3") < 0);
+    /* a target, checked by the import rules */
+    snprintf(form, sizeof form, "csrf=%s&action=target&ind=kn&unit=w2&period=2023&value=12", ad.csrf);
+    assert_int_equal(status_of(&ad, "POST", "/admin/data", NULL, form), 303);
+    assert_non_null(model_target(app->m, model_ind_find(app->m, "kn"), model_unit_find(app->m, "w2"),
+                                 (period_t){ P_YEAR, 0, 2023, 2023 }));
+    snprintf(form, sizeof form, "csrf=%s&action=target&ind=kn&unit=w2&period=20x3&value=12", ad.csrf);
+    assert_int_equal(status_of(&ad, "POST", "/admin/data", NULL, form), 400);
+    /* indicators: only a top-level admin; editing keeps what the form does not show */
+    snprintf(form, sizeof form, "csrf=%s&action=indicator&code=tl&name=T%%E1%%BB%%B7+l%%E1%%BB%%87&group=X&measure=%%25"
+             "&direction=down&decimals=1", ad.csrf);
+    assert_int_equal(status_of(&ad, "POST", "/admin/data", NULL, form), 403);
+    snprintf(form, sizeof form, "csrf=%s&action=indicator&code=tl&name=T%%E1%%BB%%B7+l%%E1%%BB%%87+m%%E1%%BB%%9Bi&group=X"
+             "&measure=%%25&direction=down&decimals=1", root.csrf);
+    assert_int_equal(status_of(&root, "POST", "/admin/data", NULL, form), 303);
+    int i = model_ind_find(app->m, "tl");
+    assert_string_equal(app->m->inds[i].name, "Tỷ lệ mới");
+    assert_int_equal(app->m->inds[i].decimals, 1);
+    assert_int_equal(app->m->inds[i].dir, DIR_DOWN);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -577,6 +611,7 @@ int main(void)
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_optimistic_concurrency),
         cmocka_unit_test(test_workflow),
+        cmocka_unit_test(test_admin_catalogue),
         cmocka_unit_test(test_expired_and_disabled),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
