@@ -97,9 +97,16 @@ test: deps
 
 fuzz: $(FUZZBIN)
 FUZZLIB := $(filter-out src/cmd_% src/cli.c src/page% src/web% src/api.c,$(LIBSRC))
-build/fuzz/%: tests/fuzz/%.c $(FUZZLIB) src/*.h | build/fuzz
-	clang -std=c11 -D_DEFAULT_SOURCE -g -O1 -Wall -Wextra -Werror -Isrc $(PKG_CFLAGS) \
-	  -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZLIB) $(PKG_LIBS) -lm -lpthread
+FUZZOBJ := $(FUZZLIB:src/%.c=build/fuzz/obj/%.o)
+FUZZCC  := clang -std=c11 -D_DEFAULT_SOURCE -g -O1 -Wall -Wextra -Werror -Isrc $(PKG_CFLAGS)
+# The library is compiled once with coverage instrumentation; each harness links against it.
+build/fuzz/obj/%.o: src/%.c src/*.h | build/fuzz
+	@mkdir -p build/fuzz/obj
+	$(FUZZCC) -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+build/fuzz/libfuzz.a: $(FUZZOBJ)
+	ar rcs $@ $^
+build/fuzz/%: tests/fuzz/%.c build/fuzz/libfuzz.a | build/fuzz
+	$(FUZZCC) -fsanitize=fuzzer,address,undefined -o $@ $< build/fuzz/libfuzz.a $(PKG_LIBS) -lm -lpthread
 
 # Each harness runs for a few seconds from its seed corpus: a smoke test, not a campaign.
 fuzz-smoke: $(FUZZBIN)
