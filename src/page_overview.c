@@ -7,6 +7,7 @@
  */
 #include "web.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -360,9 +361,11 @@ int page_indicator(web_ctx *c)
     }
     page_printf(c, "</dl>");
 
-    /* Across periods. */
+    /* Across periods: a table, and the same numbers for the interactive chart (Chart.js, drawn by
+     * app.js from a JSON island; the table stays the accessible, script-free version). */
     period_t ps[5];
     int n = trend_periods(p, ps);
+    json_t *labels = json_array(), *acts = json_array(), *tgts = json_array();
     page_printf(c, "<h2>%s</h2><div class=\"scroll\"><table class=\"grid\"><thead><tr><th>%s</th>"
                    "<th class=\"num\">%s</th><th class=\"num\">%s</th><th>%s</th></tr></thead><tbody>",
                 tr("Qua các kỳ", "Across periods"), tr("Kỳ", "Period"), tr("Kế hoạch", "Target"),
@@ -388,9 +391,32 @@ int page_indicator(web_ctx *c)
         if (row && row->has_actual)
             page_num(c, row->actual, d->decimals);
         page_printf(c, "</td><td>%s</td></tr>", row ? eval_status_name(row->status) : "");
+        buf lab = BUF_INIT;
+        report_period_label(m, ps[k], &lab);
+        json_array_append_new(labels, json_string(buf_str(&lab)));
+        buf_free(&lab);
+        json_array_append_new(acts, row && row->has_actual ? json_real(row->actual) : json_null());
+        json_array_append_new(tgts, row && row->has_target ? json_real(row->target) : json_null());
         eval_result_free(&r);
     }
     page_printf(c, "</tbody></table></div>");
+    json_t *island = json_pack("{s:o,s:o,s:o,s:s,s:s,s:s}", "labels", labels, "actual", acts, "target", tgts,
+                               "actual_label", tr("Thực hiện", "Actual"), "target_label", tr("Kế hoạch", "Target"),
+                               "measure", d->measure);
+    char *js = island ? json_dumps(island, JSON_COMPACT) : NULL;
+    json_decref(island);
+    if (js) {
+        /* "<" only ever appears inside strings: escaped, the island cannot close its element. */
+        page_printf(c, "<div class=\"chart-box\"><canvas id=\"trend\" aria-label=\"%s\" role=\"img\"></canvas></div>"
+                       "<script type=\"application/json\" id=\"trend-data\">", tr("Biểu đồ qua các kỳ", "Chart across periods"));
+        for (const char *q = js; *q; q++)
+            if (*q == '<')
+                page_printf(c, "\\u003c");
+            else
+                buf_addc(&c->resp->body, *q);
+        page_printf(c, "</script><script src=\"/static/chart.umd.min.js?v=4.6.1\" defer></script>");
+        free(js);
+    }
 
     /* Across child units. */
     if (m->units[u].first_child >= 0) {

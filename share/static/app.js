@@ -7,6 +7,21 @@
   document.querySelectorAll('select[data-autosubmit]').forEach(function (s) {
     s.addEventListener('change', function () { s.form.submit(); });
   });
+  // The indicator page's trend: Chart.js (loaded after this script) draws the JSON island.
+  window.addEventListener('load', function () {
+    var island = document.getElementById('trend-data'), canvas = document.getElementById('trend');
+    if (!island || !canvas || !window.Chart) return;
+    var d = JSON.parse(island.textContent);
+    new window.Chart(canvas, {
+      type: 'line',
+      data: { labels: d.labels, datasets: [
+        { label: d.actual_label, data: d.actual, borderColor: '#a4161a', backgroundColor: '#a4161a', spanGaps: true },
+        { label: d.target_label, data: d.target, borderColor: '#5b6575', borderDash: [6, 4], pointRadius: 0, spanGaps: true } ] },
+      options: { responsive: true, maintainAspectRatio: false, animation: false,
+                 scales: { y: { title: { display: !!d.measure, text: d.measure } } } }
+    });
+    canvas.dataset.drawn = '1';
+  });
   var form = document.getElementById('entry');
   if (!form) return;
   var en = form.dataset.lang === 'en';
