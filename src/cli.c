@@ -1,5 +1,6 @@
 /* cli.c - shared subcommand plumbing (see cli.h). */
 #include "cli.h"
+#include "engine.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -99,7 +100,9 @@ int cli_open(const char *cmd, const char *db, store **s, model **m)
         cli_error(cmd, "out of memory");
         return -1;
     }
-    if (store_open(store_default_path(db), 0, s, &e) != 0 || store_load(*s, *m, &e) != 0) {
+    /* The engine computes every figure once; evaluation then reads them (engine.h). */
+    if (store_open(store_default_path(db), 0, s, &e) != 0 || store_load(*s, *m, &e) != 0 ||
+        engine_build(*m, 2, &(*m)->engine, &e) != 0) {
         cli_error(cmd, e.msg);
         store_close(*s);
         model_free(*m);

@@ -11,6 +11,7 @@
  * are then derived from those actuals and the model's targets.
  */
 #include "eval.h"
+#include "engine.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -105,7 +106,15 @@ static int actual(ctx *c, int ind, int unit, period_t p, double *v, int *source,
     int has = 0, src = SRC_NONE, miss = 0;
     double val = 0;
     const ind_t *d = &m->inds[ind];
-    const cell_t *cell = model_value(m, ind, unit, p);
+    const cell_t *cell = NULL;
+    int from_engine = m->engine ? engine_get(m->engine, ind, unit, p, &val, &src, &miss) : -1;
+    if (from_engine >= 0) {
+        has = from_engine;
+        if (!has)
+            src = SRC_NONE, miss = 0, val = 0;
+        goto found;
+    }
+    cell = model_value(m, ind, unit, p);
     if (cell) {
         has = 1, src = SRC_REPORTED, val = cell->v;
     } else if (d->f) {
@@ -155,6 +164,7 @@ static int actual(ctx *c, int ind, int unit, period_t p, double *v, int *source,
         if (ok)
             has = 1, src = SRC_PERIODS, miss = 0, val = agg_fold(d->pagg, vals, nk);
     }
+found:
     /* Re-find the slot: recursion may have grown the table. */
     me = memo_slot(c, ind, unit, pk);
     if (me == NULL)

@@ -9,6 +9,7 @@
  * more puts.
  */
 #include "model.h"
+#include "engine.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -255,6 +256,8 @@ static void ind_clear(ind_t *d)
 
 void model_free(model *m)
 {
+    if (m)
+        engine_free(m->engine);
     if (m == NULL)
         return;
     for (size_t i = 0; i < m->nunits; i++)

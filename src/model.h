@@ -69,6 +69,7 @@ typedef struct model {
     uint32_t *ind_slots;   size_t ind_nslots;
     uint32_t stamp;          /* last import run (see cell_t.mark) */
     int finished;
+    struct engine *engine;   /* when set, evaluation takes its figures from it (engine.h); owned */
 } model;
 
 /* Allocates an empty model; NULL on OOM; free with model_free. */

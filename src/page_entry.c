@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine.h"
 #include "eval.h"
 #include "report.h"
 #include "vn.h"
@@ -159,6 +160,9 @@ int web_save_values(web_ctx *c, const web_value_in *in, int n, buf *errs, int *s
             err_set(&c->e, "out of memory");
             goto cleanup;
         }
+        /* the engine follows at once: this unit and its ancestors, this year (engine.h) */
+        if (m->engine && engine_update(m->engine, m, i, x->unit, x->per, &c->e) != 0)
+            goto cleanup;
     }
     web_committed(c);
     *saved = nchg;

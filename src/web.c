@@ -17,6 +17,7 @@
 
 #include <jansson.h>
 
+#include "engine.h"
 #include "html.h"
 
 enum {
@@ -77,7 +78,7 @@ static int load_model(web_app *a, store *s, err_t *e)
     if (m == NULL)
         return err_set(e, "out of memory");
     int64_t gen = store_generation(s, e);
-    if (gen < 0 || store_load(s, m, e) != 0) {
+    if (gen < 0 || store_load(s, m, e) != 0 || engine_build(m, a->engine_threads, &m->engine, e) != 0) {
         model_free(m);
         return -1;
     }
@@ -105,6 +106,7 @@ int web_open(const char *db, int nstores, web_app **out, err_t *e)
         return err_set(e, "out of memory");
     snprintf(a->db_path, sizeof a->db_path, "%s", db);
     a->session_ttl = 8 * 3600;
+    a->engine_threads = nstores > 2 ? 2 : 1;
     pthread_mutex_init(&a->pool_lock, NULL);
     pthread_cond_init(&a->pool_cv, NULL);
     pthread_rwlock_init(&a->lock, NULL);

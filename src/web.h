@@ -44,6 +44,7 @@ typedef struct web_app {
     auth_limiter limiter;
     int secure_cookies;          /* served over TLS (through a proxy): cookies get Secure */
     int session_ttl;             /* seconds of inactivity before a session ends */
+    int engine_threads;          /* threads for rebuilding the engine after a reload */
     FILE *log;                   /* error details go here, never to clients (NULL = stderr) */
     char dummy_hash[AUTH_HASH_MAX]; /* verified against for unknown logins, so timing tells nothing */
 } web_app;

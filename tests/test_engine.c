@@ -1,0 +1,225 @@
+/* test_engine.c - property tests of the analytics engine against eval.c's recursion (the
+ * reference): on random unit trees (some units valid only part of the time), random
+ * indicators (every unit and period aggregation, formulas over aggregated operands,
+ * components) and random values at every period kind, every figure and every evaluation row
+ * must agree; incremental updates must equal a rebuild; 1 and 2 threads must agree bit for bit. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "engine.h"
+#include "eval.h"
+#include "model.h"
+
+static uint64_t rng;
+static unsigned rnd(unsigned n)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (unsigned)(rng % n);
+}
+
+static period_t random_period(int y0)
+{
+    uint16_t y = (uint16_t)(y0 + (int)rnd(2));
+    switch (rnd(6)) {
+    case 0: return (period_t){ P_YEAR, 0, y, y };
+    case 1: return (period_t){ P_HALF, (uint8_t)(1 + rnd(2)), y, y };
+    case 2: return (period_t){ P_QUARTER, (uint8_t)(1 + rnd(4)), y, y };
+    default: return (period_t){ P_MONTH, (uint8_t)(1 + rnd(12)), y, y };
+    }
+}
+
+static model *random_model(int nunits, int ninds, int nvalues)
+{
+    model *m = model_new();
+    char code[32], parent[32];
+    assert_non_null(m);
+    for (int u = 0; u < nunits; u++) {
+        snprintf(code, sizeof code, "u%d", u);
+        if (u == 0)
+            parent[0] = '\0';
+        else
+            snprintf(parent, sizeof parent, "u%u", rnd((unsigned)u));
+        /* a few units exist only part of the time, like districts merged in 2025 */
+        int vf = rnd(8) == 0 ? 20210701 : 0, vt = rnd(8) == 0 ? 20220331 : 0;
+        assert_true(model_put_unit(m, code, code, parent, "", vf, vt) >= 0);
+    }
+    static const char *const forms[] = { "i0 + i1", "i0 / i1 * 100", "(i0 - i1) * 2", "i1 / 3" };
+    for (int i = 0; i < ninds; i++) {
+        ind_t d = { 0 };
+        char c[16], f[32] = "", par[16] = "";
+        snprintf(c, sizeof c, "i%d", i);
+        if (i >= 2 && rnd(4) == 0)
+            snprintf(f, sizeof f, "%s", forms[rnd(4)]);
+        if (i >= 3 && !*f && rnd(6) == 0)
+            snprintf(par, sizeof par, "i2");
+        d.code = c, d.name = c, d.group = "g", d.set = "", d.measure = "", d.parent_code = par, d.formula_src = f;
+        d.dir = (int)rnd(4), d.uagg = (int)rnd(5), d.pagg = (int)rnd(6), d.decimals = (int)rnd(3);
+        if (d.pagg == AGG_NONE)
+            d.pagg = AGG_LAST;
+        assert_true(model_put_ind(m, &d) >= 0);
+    }
+    for (int k = 0; k < nvalues; k++) {
+        int u = (int)rnd((unsigned)nunits), i = (int)rnd((unsigned)ninds);
+        double v = (double)((int)rnd(200000) - 20000) / 100.0;   /* two decimals, some negative */
+        assert_int_equal(model_put_value(m, i, u, random_period(2021), v, NULL), 0);
+        if (rnd(3) == 0)
+            assert_int_equal(model_put_target(m, i, u, (period_t){ P_YEAR, 0, 2021, 2021 }, v + 1), 0);
+    }
+    assert_int_equal(model_put_term(m, (period_t){ P_RANGE, 0, 2021, 2022 }, "t"), 0);
+    err_t e;
+    assert_int_equal(model_finish(m, &e), 0);
+    return m;
+}
+
+static int close_enough(double a, double b)
+{
+    return fabs(a - b) <= 1e-6 * (fabs(a) > 1 ? fabs(a) : 1);
+}
+
+/* Every figure and every evaluation row with the engine attached equals the reference. */
+static void compare_all(model *m, engine *g)
+{
+    static const period_t extra[] = { { P_RANGE, 0, 2021, 2022 }, { P_YEAR, 0, 2020, 2020 } };
+    int y0, y1;
+    engine_years(g, &y0, &y1);
+    for (int u = 0; u < (int)m->nunits; u++) {
+        for (int slot = -2; slot < 2 * 19; slot++) {
+            period_t p;
+            if (slot < 0)
+                p = extra[slot + 2];
+            else {
+                uint16_t y = (uint16_t)(2021 + slot / 19);
+                int k = slot % 19;
+                p = k == 0 ? (period_t){ P_YEAR, 0, y, y } : k <= 2 ? (period_t){ P_HALF, (uint8_t)k, y, y }
+                  : k <= 6 ? (period_t){ P_QUARTER, (uint8_t)(k - 2), y, y } : (period_t){ P_MONTH, (uint8_t)(k - 6), y, y };
+            }
+            for (int i = 0; i < (int)m->ninds; i++) {
+                double a = 0, b = 0;
+                m->engine = NULL;
+                int ha = eval_actual(m, i, u, p, &a);
+                m->engine = g;
+                int hb = eval_actual(m, i, u, p, &b);
+                if (ha != hb || (ha && !close_enough(a, b)))
+                    fail_msg("unit %d ind %d period %d/%d/%d: reference %d %.17g, engine %d %.17g", u, i, p.kind,
+                             p.n, p.y, ha, a, hb, b);
+            }
+            if (slot % 7 != 0)
+                continue;                    /* whole rows for a sample of periods */
+            eval_result r1, r2;
+            err_t e;
+            m->engine = NULL;
+            assert_int_equal(eval_unit(m, u, p, &r1, &e), 0);
+            m->engine = g;
+            assert_int_equal(eval_unit(m, u, p, &r2, &e), 0);
+            assert_int_equal(r1.nrows, r2.nrows);
+            for (int k = 0; k < r1.nrows; k++) {
+                const eval_row *x = &r1.rows[k], *y = &r2.rows[k];
+                assert_int_equal(x->ind, y->ind);
+                assert_int_equal(x->has_actual, y->has_actual);
+                assert_int_equal(x->source, y->source);
+                assert_int_equal(x->missing_children, y->missing_children);
+                assert_int_equal(x->status, y->status);
+                assert_int_equal(x->rank, y->rank);
+                assert_int_equal(x->rank_of, y->rank_of);
+                assert_int_equal(x->has_parent, y->has_parent);
+                assert_true(close_enough(x->actual, y->actual));
+            }
+            assert_memory_equal(&r1.all, &r2.all, sizeof r1.all);
+            eval_result_free(&r1);
+            eval_result_free(&r2);
+        }
+    }
+    m->engine = NULL;
+}
+
+static void test_engine_equals_reference(void **state)
+{
+    (void)state;
+    for (int round = 0; round < 12; round++) {
+        rng = 0x9E3779B97F4A7C15ULL + (uint64_t)round * 7919;
+        model *m = random_model(4 + (int)rnd(30), 3 + (int)rnd(6), 20 + (int)rnd(300));
+        engine *g;
+        err_t e;
+        assert_int_equal(engine_build(m, 1 + round % 2, &g, &e), 0);
+        compare_all(m, g);
+        engine_free(g);
+        model_free(m);
+    }
+}
+
+static void test_threads_identical(void **state)
+{
+    (void)state;
+    rng = 42;
+    model *m = random_model(300, 8, 4000);
+    engine *g1, *g2;
+    err_t e;
+    assert_int_equal(engine_build(m, 1, &g1, &e), 0);
+    assert_int_equal(engine_build(m, 2, &g2, &e), 0);
+    assert_true(engine_checksum(g1) == engine_checksum(g2));
+    assert_true(engine_checksum(g1) != 1469598103934665603ULL);   /* not empty */
+    engine_free(g1);
+    engine_free(g2);
+    model_free(m);
+}
+
+static void test_updates_equal_rebuild(void **state)
+{
+    (void)state;
+    for (int round = 0; round < 6; round++) {
+        rng = 1000 + (uint64_t)round;
+        model *m = random_model(40, 6, 400);
+        engine *g, *fresh;
+        err_t e;
+        assert_int_equal(engine_build(m, 2, &g, &e), 0);
+        for (int k = 0; k < 60; k++) {
+            int u = (int)rnd((unsigned)m->nunits), i = (int)rnd((unsigned)m->ninds);
+            period_t p = random_period(2021);
+            assert_int_equal(model_put_value(m, i, u, p, (double)rnd(100000) / 100.0, NULL), 0);
+            assert_int_equal(engine_update(g, m, i, u, p, &e), 0);
+        }
+        assert_int_equal(engine_build(m, 1, &fresh, &e), 0);
+        assert_true(engine_checksum(g) == engine_checksum(fresh));
+        compare_all(m, g);
+        engine_free(fresh);
+        engine_free(g);
+        model_free(m);
+    }
+}
+
+static void test_outside_years(void **state)
+{
+    (void)state;
+    rng = 7;
+    model *m = random_model(5, 3, 30);
+    engine *g;
+    err_t e;
+    double v;
+    assert_int_equal(engine_build(m, 1, &g, &e), 0);
+    assert_int_equal(engine_get(g, 0, 0, (period_t){ P_YEAR, 0, 1999, 1999 }, &v, NULL, NULL), -1);
+    assert_int_equal(engine_get(g, 0, 0, (period_t){ P_RANGE, 0, 2021, 2022 }, &v, NULL, NULL), -1);
+    assert_true(engine_get(g, 0, 0, (period_t){ P_YEAR, 0, 2021, 2021 }, &v, NULL, NULL) >= 0);
+    assert_true(engine_bytes(g) > 0);
+    engine_free(g);
+    model_free(m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_engine_equals_reference),
+        cmocka_unit_test(test_threads_identical),
+        cmocka_unit_test(test_updates_equal_rebuild),
+        cmocka_unit_test(test_outside_years),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
