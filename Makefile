@@ -119,6 +119,7 @@ fuzz-smoke: $(FUZZBIN)
 bench: $(BIN)
 	@bench/import/run.sh
 	@CHITIEU=$(BIN) bench/http/run.sh
+	@bench/engine/run.sh S M
 
 clean:
 	rm -rf build

@@ -19,6 +19,7 @@ int cmd_convert(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_token(int argc, char **argv);
+int cmd_gen(int argc, char **argv);
 
 struct import_stats;
 /* Prints what an import did (or would do); shared by import and demo. */

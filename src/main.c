@@ -30,6 +30,8 @@ static const cli_cmd commands[] = {
     { "user", cmd_user, "quản lý người dùng web (add, passwd, list, disable)",
       "manage web users (add, passwd, list, disable)" },
     { "token", cmd_token, "cấp mã truy cập API cho hệ thống khác", "issue an API token for another system" },
+    { "gen", cmd_gen, "sinh dữ liệu giả lập theo quy mô (S, M, L) để đo hiệu năng",
+      "generate synthetic data by scale (S, M, L) for benchmarks" },
     { "demo", cmd_demo, "tạo cơ sở dữ liệu mẫu (Hà Nội, nhiệm kỳ 2020–2025)",
       "create the demo database (Hanoi, term 2020–2025)" },
     { NULL, NULL, NULL, NULL },

@@ -223,5 +223,18 @@ has "$T/out" "99,16"
 expect_rc 0 "$BIN" report --unit ha-noi --period 2022 --format html -o "$T/hn.html"
 has "$T/hn.html" "Quận ủy Ba Đình"
 
+# chitieu gen: deterministic synthetic data that imports cleanly and rolls up completely
+expect_rc 0 "$BIN" gen --scale XS --out "$T/gx" --seed 7
+expect_rc 0 "$BIN" gen --scale XS --out "$T/gx2" --seed 7
+if cmp -s "$T/gx/values.csv" "$T/gx2/values.csv" && cmp -s "$T/gx/targets.csv" "$T/gx2/targets.csv"; then ok; else bad "gen: same seed, different data"; fi
+expect_rc 2 "$BIN" gen --scale XXL --out "$T/gx3"
+expect_rc 0 "$BIN" init --db "$T/gx.db"
+expect_rc 0 "$BIN" import --db "$T/gx.db" "$T/gx/units.csv" "$T/gx/indicators.csv" "$T/gx/targets.csv" "$T/gx/values.csv"
+"$BIN" eval --db "$T/gx.db" --unit u0 --period 2023 --format csv >"$T/gx.csv"
+# the root's yearly c0 is the sum of every leaf's twelve months of c0 in 2023
+want=$(awk -F, '$1=="c0" && $3 ~ /^2023-/ {s += $4} END {print s}' "$T/gx/values.csv")
+got=$(awk -F, '$1=="c0" {print $5}' "$T/gx.csv")
+if [ "$want" = "$got" ]; then ok; else bad "gen roll-up: root c0 2023 is $got, the leaves sum to $want"; fi
+
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

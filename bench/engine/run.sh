@@ -1,0 +1,48 @@
+#!/bin/sh
+# bench/engine/run.sh [S|M ...] - chitieu's engine against SQLite and DuckDB on the same data,
+# same run.  For each scale: `chitieu gen` (cached in build/bench-data), `chitieu import` into
+# SQLite (timed), then engine_bench (load, roll-up + evaluation with 1 and 2 threads, one update,
+# and the same roll-up in SQLite) and duck.mjs (DuckDB from the CSV files, @duckdb/node-api
+# installed here by npm, never a product dependency).  Prints a table, the ratios, and whether
+# all three gave identical checksums.  Default scales: S M.
+set -e
+root=$(cd "$(dirname "$0")/../.." && pwd)
+bin=$root/build/chitieu
+here=$root/bench/engine
+[ -x "$bin" ] || make -C "$root" -s
+if [ ! -d "$here/node_modules/@duckdb/node-api" ]; then
+  (cd "$here" && npm install --no-audit --no-fund --silent)
+fi
+pk="sqlite3 jansson libutf8proc xlsxwriter libzip expat cairo libsodium freexl libmicrohttpd"
+gcc -O2 -std=c11 -D_DEFAULT_SOURCE -I"$root/src" $(pkg-config --cflags $pk) -o "$root/build/engine_bench" \
+  "$here/engine_bench.c" "$root/build/libchitieu.a" "$root/build/obj/demo_data.o" $(pkg-config --libs $pk) -lm -lpthread
+for scale in ${*:-S M}; do
+  data=$root/build/bench-data/$scale
+  mkdir -p "$data"
+  if [ ! -f "$data/values.csv" ]; then
+    "$bin" gen --scale "$scale" --out "$data" >/dev/null
+  fi
+  db=$data/bench.db
+  rm -f "$db" "$db-wal" "$db-shm"
+  "$bin" init --db "$db" >/dev/null
+  t0=$(date +%s.%N)
+  "$bin" import --db "$db" --user bench "$data/units.csv" "$data/indicators.csv" "$data/targets.csv" \
+    "$data/values.csv" >/dev/null
+  t1=$(date +%s.%N)
+  echo "== scale $scale ($(du -sh "$data/values.csv" | cut -f1) of values.csv)"
+  echo "chitieu import of the CSV files into SQLite: $(echo "$t1 - $t0" | bc) s"
+  "$root/build/engine_bench" "$db" --sql | tee "$data/engine.out" | grep -v '^[A-Z_]* '
+  node "$here/duck.mjs" "$data" 2 | tee "$data/duck.out" | grep -v '^[A-Z_]* '
+  e=$(awk '/^ENGINE_SECONDS/ {print $2}' "$data/engine.out")
+  s=$(awk '/^SQLITE_SECONDS/ {print $2}' "$data/engine.out")
+  d=$(awk '/^DUCKDB_SECONDS/ {print $2}' "$data/duck.out")
+  ce=$(sed -n 's/^ENGINE_CHECK //p' "$data/engine.out")
+  cs=$(sed -n 's/^SQLITE_CHECK //p' "$data/engine.out")
+  cd=$(sed -n 's/^DUCKDB_CHECK //p' "$data/duck.out")
+  printf '%-30s %10s %10s\n' "roll-up + evaluation" "seconds" "vs engine"
+  printf '%-30s %10.3f %10s\n' "chitieu engine (2 threads)" "$e" "1"
+  printf '%-30s %10.3f %9.0fx\n' "DuckDB (2 threads)" "$d" "$(echo "$d / $e" | bc -l)"
+  printf '%-30s %10.3f %9.0fx\n' "SQLite" "$s" "$(echo "$s / $e" | bc -l)"
+  if [ "$ce" = "$cs" ] && [ "$ce" = "$cd" ]; then echo "checksums: identical ($ce)"; else
+    echo "checksums DIFFER: engine $ce / sqlite $cs / duckdb $cd"; exit 1; fi
+done
