@@ -235,8 +235,16 @@ int cli_read_file(const char *cmd, const char *path, buf *out)
         rewind(f);
     }
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        if (buf_add(out, chunk, n) != 0)
-            goto fail;
+        if (buf_add(out, chunk, n) != 0) {
+            buf msg = BUF_INIT;
+            buf_printf(&msg, tr("tệp '%s' lớn quá giới hạn %zu MiB (hoặc hết bộ nhớ); hãy chia nhỏ tệp",
+                                "the file '%s' is over the %zu MiB limit (or memory ran out); split it"),
+                       path, out->max >> 20);
+            cli_error(cmd, buf_str(&msg));
+            buf_free(&msg);
+            fclose(f);
+            return -1;
+        }
     if (!ferror(f))
         rc = 0;
 fail:

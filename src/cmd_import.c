@@ -5,6 +5,9 @@
 #include <unistd.h>
 
 #include "cli.h"
+
+/* Files are read whole; beyond this a file is refused (split it: imports are additive). */
+#define IMPORT_FILE_MAX ((size_t)4 << 30)
 #include "cmd.h"
 #include "enc.h"
 #include "import.h"
@@ -79,7 +82,7 @@ int cmd_import(int argc, char **argv)
     /* An .xlsx (or old .xls) file contributes every sheet whose header row is a known kind (found
      * in its first 50 rows); the sheet goes to import as CSV text named "file [sheet]". */
     for (int i = 0; i < npos; i++) {
-        buf_init(&data[i], 0);
+        buf_init(&data[i], IMPORT_FILE_MAX);
         if (cli_read_file("import", argv[i + 1], &data[i]) != 0)
             goto cleanup;
         int zip = xlsx_is_zip(buf_str(&data[i]), data[i].len), ole = xls_is_ole(buf_str(&data[i]), data[i].len);

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "eval.h"
+#include "mem.h"
 
 #define SLOTS_PER_YEAR 19
 #define FIX 10000.0        /* fixed point: 10^-4 */
@@ -25,6 +26,7 @@ struct engine {
     const model *m;        /* valid during build and update only */
     int nunits, ninds, y0, nyears, nslots;
     double *val;
+    int64_t *fx;           /* val in fixed point (10^-4), what sums add */
     uint8_t *flags;
     uint16_t *miss;
     uint8_t *valid;        /* unit valid in slot: [unit * nslots + slot] */
@@ -78,8 +80,17 @@ static int sub_slots(int k, int *out)
     return 0;
 }
 
-/* Computes cell (unit, ind, slot) from what is already final below it. */
-static void compute_cell(engine *g, int unit, int ind, int slot)
+/* Per-thread accumulators of one unit's children, indexed ind * nslots + slot. */
+typedef struct acc {
+    int64_t *sum;
+    double *mn, *mx;
+    int32_t *cnt, *miss;
+    size_t n;
+} acc;
+
+/* Computes cell (unit, ind, slot) from what is already final below it; a holds the unit's
+ * children already summed (build), or is NULL (update: the children are read here). */
+static void compute_cell(engine *g, int unit, int ind, int slot, const acc *a)
 {
     const model *m = g->m;
     const ind_t *d = &m->inds[ind];
@@ -106,22 +117,26 @@ static void compute_cell(engine *g, int unit, int ind, int slot)
             int64_t sum = 0;
             double mn = 0, mx = 0;
             int n = 0;
-            for (int ch = m->units[unit].first_child; ch >= 0; ch = m->units[ch].next_sibling) {
-                if (!g->valid[(size_t)ch * (size_t)g->nslots + (size_t)slot])
-                    continue;
-                size_t o = cell(g, ch, ind, slot);
-                if (!(g->flags[o] & 1)) {
-                    miss++;
-                    continue;
+            if (a) {
+                size_t k = (size_t)ind * (size_t)g->nslots + (size_t)slot;
+                sum = a->sum[k], mn = a->mn[k], mx = a->mx[k], n = a->cnt[k], miss = a->miss[k];
+            } else
+                for (int ch = m->units[unit].first_child; ch >= 0; ch = m->units[ch].next_sibling) {
+                    if (!g->valid[(size_t)ch * (size_t)g->nslots + (size_t)slot])
+                        continue;
+                    size_t o = cell(g, ch, ind, slot);
+                    if (!(g->flags[o] & 1)) {
+                        miss++;
+                        continue;
+                    }
+                    double x = g->val[o];
+                    sum += g->fx[o];
+                    if (n == 0 || x < mn)
+                        mn = x;
+                    if (n == 0 || x > mx)
+                        mx = x;
+                    n++;
                 }
-                double x = g->val[o];
-                sum += llround(x * FIX);
-                if (n == 0 || x < mn)
-                    mn = x;
-                if (n == 0 || x > mx)
-                    mx = x;
-                n++;
-            }
             if (n > 0) {
                 has = 1, src = SRC_UNITS;
                 v = d->uagg == AGG_MIN ? mn : d->uagg == AGG_MAX ? mx
@@ -137,7 +152,7 @@ static void compute_cell(engine *g, int unit, int ind, int slot)
             size_t o = cell(g, unit, ind, slot - k + subs[i]);
             ok = g->flags[o] & 1;
             double x = g->val[o];
-            sum += llround(x * FIX);
+            sum += g->fx[o];
             if (i == 0 || x < mn)
                 mn = x;
             if (i == 0 || x > mx)
@@ -151,16 +166,80 @@ static void compute_cell(engine *g, int unit, int ind, int slot)
         }
     }
     g->val[at] = has ? v : 0;
+    g->fx[at] = has ? llround(v * FIX) : 0;
     g->flags[at] = (uint8_t)(has | src << 1);
     g->miss[at] = (uint16_t)(miss > 65535 ? 65535 : miss);
 }
 
-static void compute_unit(engine *g, int unit)
+/* Adds every child's finished cells into a, child by child: each child's block is read in
+ * memory order, so the pass streams instead of jumping between children per cell. */
+static void gather_children(engine *g, int unit, acc *a)
 {
+    const model *m = g->m;
+    size_t ns = (size_t)g->nslots;
+    memset(a->cnt, 0, a->n * sizeof *a->cnt);
+    memset(a->miss, 0, a->n * sizeof *a->miss);
+    memset(a->sum, 0, a->n * sizeof *a->sum);
+    for (int ch = m->units[unit].first_child; ch >= 0; ch = m->units[ch].next_sibling) {
+        const uint8_t *valid = g->valid + (size_t)ch * ns;
+        for (int i = 0; i < g->ninds; i++) {
+            const ind_t *d = &m->inds[i];
+            if (d->f || d->uagg == AGG_NONE)
+                continue;
+            size_t base = cell(g, ch, i, 0), k0 = (size_t)i * ns;
+            const uint8_t *fl = g->flags + base;
+            const int64_t *fx = g->fx + base;
+            const double *val = g->val + base;
+            int minmax = d->uagg == AGG_MIN || d->uagg == AGG_MAX;
+            for (size_t sl = 0; sl < ns; sl++) {
+                if (!valid[sl])
+                    continue;
+                size_t k = k0 + sl;
+                if (!(fl[sl] & 1)) {
+                    a->miss[k]++;
+                    continue;
+                }
+                a->sum[k] += fx[sl];
+                if (minmax) {
+                    double x = val[sl];
+                    if (a->cnt[k] == 0 || x < a->mn[k])
+                        a->mn[k] = x;
+                    if (a->cnt[k] == 0 || x > a->mx[k])
+                        a->mx[k] = x;
+                }
+                a->cnt[k]++;
+            }
+        }
+    }
+}
+
+static void compute_unit(engine *g, int unit, acc *a)
+{
+    const acc *use = NULL;
+    if (g->m->units[unit].nchildren > 0) {
+        gather_children(g, unit, a);
+        use = a;
+    }
     for (int yo = 0; yo < g->nyears; yo++)
         for (int k = 0; k < SLOTS_PER_YEAR; k++)
             for (int j = 0; j < g->ninds; j++)
-                compute_cell(g, unit, g->ind_order[j], yo * SLOTS_PER_YEAR + order_in_year[k]);
+                compute_cell(g, unit, g->ind_order[j], yo * SLOTS_PER_YEAR + order_in_year[k], use);
+}
+
+static int acc_init(acc *a, size_t n)
+{
+    a->n = n;
+    a->sum = calloc(n + 1, sizeof *a->sum);
+    a->mn = calloc(n + 1, sizeof *a->mn);
+    a->mx = calloc(n + 1, sizeof *a->mx);
+    a->cnt = calloc(n + 1, sizeof *a->cnt);
+    a->miss = calloc(n + 1, sizeof *a->miss);
+    return a->sum && a->mn && a->mx && a->cnt && a->miss ? 0 : -1;
+}
+
+static void acc_free(acc *a)
+{
+    free(a->sum), free(a->mn), free(a->mx), free(a->cnt), free(a->miss);
 }
 
 /* ---- building ---- */
@@ -169,13 +248,14 @@ typedef struct job {
     engine *g;
     int *units;            /* post-order units of this thread's subtrees */
     int n;
+    acc a;                 /* this thread's accumulators */
 } job;
 
 static void *run_job(void *arg)
 {
     job *jb = arg;
     for (int i = 0; i < jb->n; i++)
-        compute_unit(jb->g, jb->units[i]);
+        compute_unit(jb->g, jb->units[i], &jb->a);
     return NULL;
 }
 
@@ -265,21 +345,32 @@ static void scatter_reported(engine *g, const model *m)
             continue;
         size_t at = cell(g, c->unit, c->ind, s);
         g->val[at] = c->v;
+        g->fx[at] = llround(c->v * FIX);
         g->flags[at] = (uint8_t)(1 | SRC_REPORTED << 1);
     }
 }
 
+/* Big zeroed array with a huge-page hint (the hint must come before the first touch). */
+static void *big(size_t n, size_t size)
+{
+    size_t bytes = (n + 1) * size;
+    void *p = NULL;
+    if (bytes >= ((size_t)4 << 20)) {
+        if (posix_memalign(&p, (size_t)2 << 20, bytes) != 0)
+            return NULL;
+        mem_huge(p, bytes);
+        memset(p, 0, bytes);
+        return p;
+    }
+    return calloc(n + 1, size);
+}
+
 int engine_build(const model *m, int nthreads, engine **out, err_t *e)
 {
-    engine *g = calloc(1, sizeof *g);
+    engine *g = NULL;
     int *stack = NULL, rc = -1;
     job jobs[8];
     pthread_t th[8];
-    if (g == NULL)
-        return err_set(e, "out of memory");
-    g->m = m;
-    g->nunits = (int)m->nunits;
-    g->ninds = (int)m->ninds;
     int y0 = 0, y1 = 0;
     for (int pass = 0; pass < 2; pass++) {
         const cellmap *cm = pass ? &m->targets : &m->values;
@@ -293,19 +384,40 @@ int engine_build(const model *m, int nthreads, engine **out, err_t *e)
     }
     if (y0 && y1 - y0 > 60)
         y0 = y1 - 60;                   /* keep the engine to the recent decades */
+    /* An engine of the same shape is rebuilt in place: its memory is already faulted in. */
+    g = *out;
+    *out = NULL;
+    if (g && (g->nunits != (int)m->nunits || g->ninds != (int)m->ninds || g->y0 != y0 ||
+              g->nyears != (y0 ? y1 - y0 + 1 : 0))) {
+        engine_free(g);
+        g = NULL;
+    }
+    int reuse = g != NULL;
+    if (g == NULL && (g = calloc(1, sizeof *g)) == NULL)
+        return err_set(e, "out of memory");
+    g->m = m;
+    g->nunits = (int)m->nunits;
+    g->ninds = (int)m->ninds;
     g->y0 = y0;
     g->nyears = y0 ? y1 - y0 + 1 : 0;
     g->nslots = g->nyears * SLOTS_PER_YEAR;
     size_t ncells = (size_t)g->nunits * (size_t)g->ninds * (size_t)g->nslots;
-    g->val = calloc(ncells + 1, sizeof *g->val);
-    g->flags = calloc(ncells + 1, 1);
-    g->miss = calloc(ncells + 1, sizeof *g->miss);
-    g->valid = calloc((size_t)g->nunits * (size_t)g->nslots + 1, 1);
-    g->ind_order = calloc((size_t)g->ninds + 1, sizeof *g->ind_order);
-    g->deps = calloc((size_t)g->ninds + 1, sizeof *g->deps);
-    g->post = calloc((size_t)g->nunits + 1, sizeof *g->post);
+    if (reuse) {
+        memset(g->flags, 0, ncells + 1);
+        for (int i = 0; i < g->ninds; i++)
+            free(g->deps[i]);
+    } else {
+        g->val = big(ncells, sizeof *g->val);
+        g->fx = big(ncells, sizeof *g->fx);
+        g->flags = big(ncells, 1);
+        g->miss = big(ncells, sizeof *g->miss);
+        g->valid = calloc((size_t)g->nunits * (size_t)g->nslots + 1, 1);
+        g->ind_order = calloc((size_t)g->ninds + 1, sizeof *g->ind_order);
+        g->deps = calloc((size_t)g->ninds + 1, sizeof *g->deps);
+        g->post = calloc((size_t)g->nunits + 1, sizeof *g->post);
+    }
     stack = calloc((size_t)g->nunits + 1, sizeof *stack);
-    if (!g->val || !g->flags || !g->miss || !g->valid || !g->ind_order || !g->deps || !g->post || !stack) {
+    if (!g->val || !g->fx || !g->flags || !g->miss || !g->valid || !g->ind_order || !g->deps || !g->post || !stack) {
         err_set(e, "out of memory (engine: %zu cells)", ncells);
         goto cleanup;
     }
@@ -383,8 +495,16 @@ int engine_build(const model *m, int nthreads, engine **out, err_t *e)
         err_set(e, "out of memory");
         goto cleanup;
     }
+    size_t nacc = (size_t)g->ninds * (size_t)g->nslots;
     for (int t = 0; t < nthreads; t++) {
-        jobs[t] = (job){ g, lists + pos, 0 };
+        jobs[t] = (job){ g, lists + pos, 0, { 0 } };
+        if (acc_init(&jobs[t].a, nacc) != 0) {
+            for (int k = 0; k <= t; k++)
+                acc_free(&jobs[k].a);
+            free(lists), free(roots), free(sub), free(size), free(starts), free(assign), free(byorder);
+            err_set(e, "out of memory");
+            goto cleanup;
+        }
         for (int i = 0; i < nitems; i++)
             if (assign[i] == t)
                 for (int k = starts[i]; k < starts[i + 1]; k++)
@@ -402,7 +522,9 @@ int engine_build(const model *m, int nthreads, engine **out, err_t *e)
         if (started & 1 << t)
             pthread_join(th[t], NULL);
     for (int i = 0; i < nroots; i++)
-        compute_unit(g, roots[i]);
+        compute_unit(g, roots[i], &jobs[0].a);
+    for (int t = 0; t < nthreads; t++)
+        acc_free(&jobs[t].a);
     /* keep the full post-order (items then roots) for updates and checks */
     for (int i = 0; i < nroots; i++)
         g->post[npost++] = roots[i];
@@ -426,6 +548,7 @@ void engine_free(engine *g)
             free(g->deps[i]);
     free(g->deps);
     free(g->val);
+    free(g->fx);
     free(g->flags);
     free(g->miss);
     free(g->valid);
@@ -462,18 +585,16 @@ int engine_update(engine *g, const model *m, int ind, int unit, period_t p, err_
     const cell_t *c = model_value(m, ind, unit, p);
     size_t at = cell(g, unit, ind, s);
     g->val[at] = c ? c->v : 0;
+    g->fx[at] = c ? llround(c->v * FIX) : 0;
     g->flags[at] = c ? (uint8_t)(1 | SRC_REPORTED << 1) : 0;
     g->miss[at] = 0;
     int base = s - s % SLOTS_PER_YEAR;
     for (int u = unit; u >= 0; u = m->units[u].parent)
         for (int k = 0; k < SLOTS_PER_YEAR; k++) {
             int slot = base + order_in_year[k];
-            if (u != unit || slot != s)
-                compute_cell(g, u, ind, slot);
-            else if (!c)
-                compute_cell(g, u, ind, slot);   /* a cleared value falls back to the rules */
+            compute_cell(g, u, ind, slot, NULL); /* a reported cell stays as scattered */
             for (const int *d = g->deps[ind]; *d >= 0; d++)
-                compute_cell(g, u, *d, slot);
+                compute_cell(g, u, *d, slot, NULL);
         }
     g->m = NULL;
     return 0;
@@ -488,7 +609,7 @@ void engine_years(const engine *g, int *y0, int *y1)
 size_t engine_bytes(const engine *g)
 {
     size_t n = (size_t)g->nunits * (size_t)g->ninds * (size_t)g->nslots;
-    return n * (sizeof *g->val + 1 + sizeof *g->miss) + (size_t)g->nunits * (size_t)g->nslots;
+    return n * (sizeof *g->val + sizeof *g->fx + 1 + sizeof *g->miss) + (size_t)g->nunits * (size_t)g->nslots;
 }
 
 uint64_t engine_checksum(const engine *g)

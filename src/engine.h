@@ -22,7 +22,8 @@
 
 typedef struct engine engine;
 
-/* Computes every figure of m's years with nthreads threads (1 or more); caller frees. */
+/* Computes every figure of m's years with nthreads threads (1 or more) into *out (caller frees);
+ * an engine already in *out of the same shape is rebuilt in place, reusing its memory. */
 int engine_build(const model *m, int nthreads, engine **out, err_t *e);
 /* Frees the engine (NULL is fine). */
 void engine_free(engine *g);

@@ -147,7 +147,7 @@ static void test_engine_equals_reference(void **state)
     for (int round = 0; round < 12; round++) {
         rng = 0x9E3779B97F4A7C15ULL + (uint64_t)round * 7919;
         model *m = random_model(4 + (int)rnd(30), 3 + (int)rnd(6), 20 + (int)rnd(300));
-        engine *g;
+        engine *g = NULL;
         err_t e;
         assert_int_equal(engine_build(m, 1 + round % 2, &g, &e), 0);
         compare_all(m, g);
@@ -161,7 +161,7 @@ static void test_threads_identical(void **state)
     (void)state;
     rng = 42;
     model *m = random_model(300, 8, 4000);
-    engine *g1, *g2;
+    engine *g1 = NULL, *g2 = NULL;
     err_t e;
     assert_int_equal(engine_build(m, 1, &g1, &e), 0);
     assert_int_equal(engine_build(m, 2, &g2, &e), 0);
@@ -178,7 +178,7 @@ static void test_updates_equal_rebuild(void **state)
     for (int round = 0; round < 6; round++) {
         rng = 1000 + (uint64_t)round;
         model *m = random_model(40, 6, 400);
-        engine *g, *fresh;
+        engine *g = NULL, *fresh = NULL;
         err_t e;
         assert_int_equal(engine_build(m, 2, &g, &e), 0);
         for (int k = 0; k < 60; k++) {
@@ -201,7 +201,7 @@ static void test_outside_years(void **state)
     (void)state;
     rng = 7;
     model *m = random_model(5, 3, 30);
-    engine *g;
+    engine *g = NULL;
     err_t e;
     double v;
     assert_int_equal(engine_build(m, 1, &g, &e), 0);
