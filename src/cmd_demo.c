@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "demo.h"
 #include "import.h"
+#include "task_import.h"
 
 
 int cmd_demo(int argc, char **argv)
@@ -88,8 +89,26 @@ int cmd_demo(int argc, char **argv)
         cli_error("demo", m ? e.msg : "out of memory");
         goto cleanup;
     }
+    /* Programmes and tasks have their own importer, run after the figures (they name units). */
+    int ntask = 0;
+    import_source tsrc[8];
+    for (int k = 0; k < n; k++)
+        if (task_import_kind(src[k].data, src[k].len) != TI_NONE && ntask < 8) {
+            tsrc[ntask++] = src[k];
+            memmove(&src[k], &src[k + 1], (size_t)(n - k - 1) * sizeof *src);
+            n--, k--;
+        }
     import_opts o = { .who = "demo", .progress = isatty(2) };
     if (import_run(s, m, src, n, &o, &st, &errors, &e) != 0) {
+        fputs(buf_str(&errors), stderr);
+        cli_error("demo", e.msg);
+        goto cleanup;
+    }
+    task_set ts = { 0 };
+    long trows = 0;
+    int trc = ntask ? task_import(s, m, &ts, tsrc, ntask, 0, &errors, &trows, &e) : 0;
+    task_set_free(&ts);
+    if (trc != 0) {
         fputs(buf_str(&errors), stderr);
         cli_error("demo", e.msg);
         goto cleanup;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "task_import.h"
 
 /* Files are read whole; beyond this a file is refused (split it: imports are additive). */
 #define IMPORT_FILE_MAX ((size_t)4 << 30)
@@ -27,6 +28,12 @@ void cmd_import_summary(const struct import_stats *st, int dry_run)
                       "  %-10s %ld rows: %ld new, %ld changed, %ld unchanged\n"),
                    tr(vi[k], en[k]), st->rows[k], st->added[k], st->changed[k],
                    st->rows[k] - st->added[k] - st->changed[k]);
+}
+
+/* A header row of any kind the import knows: figures, programmes or tasks. */
+static int any_header(const char *const *cells, size_t n)
+{
+    return import_is_header(cells, n) || task_is_header(cells, n);
 }
 
 int cmd_import(int argc, char **argv)
@@ -123,7 +130,7 @@ int cmd_import(int argc, char **argv)
                                    "%s [%s]: converted %ld cells from TCVN3/VNI fonts to Unicode\n"),
                         argv[i + 1], sh[k].name, sh[k].converted);
             buf_init(&sheets_csv[nsheets], 0);
-            if (xlsx_sheet_csv(&sh[k], import_is_header, &sheets_csv[nsheets]) == 1) {
+            if (xlsx_sheet_csv(&sh[k], any_header, &sheets_csv[nsheets]) == 1) {
                 buf_printf(&names, "%s [%s]%c", argv[i + 1], sh[k].name, '\0');
                 nsheets++;
                 used++;
@@ -156,13 +163,38 @@ int cmd_import(int argc, char **argv)
     }
     if (cli_open("import", db, &s, &m) != 0)
         goto cleanup;
+    /* Programmes and tasks go to their own importer, after the figures (they name units). */
+    int ncore = 0, ntask = 0;
+    for (int k = 0; k < nsrc; k++) {
+        import_source x = src[k];
+        if (task_import_kind(x.data, x.len) != TI_NONE) {
+            for (int j = k; j > ntask; j--)
+                src[j] = src[j - 1];
+            src[ntask++] = x;
+        } else
+            ncore++;
+    }
     import_opts o = { .dry_run = dry, .who = who, .progress = isatty(2) };
-    if (import_run(s, m, src, nsrc, &o, &st, &errors, &e) != 0) {
+    if (ncore && import_run(s, m, src + ntask, ncore, &o, &st, &errors, &e) != 0) {
         fputs(buf_str(&errors), stderr);
         cli_error("import", e.msg);
         goto cleanup;
     }
-    cmd_import_summary(&st, dry);
+    if (ncore)
+        cmd_import_summary(&st, dry);
+    if (ntask) {
+        task_set ts = { 0 };
+        long trows = 0;
+        int r = store_task_load(s, &ts, &e) == 0 ? task_import(s, m, &ts, src, ntask, dry, &errors, &trows, &e) : -1;
+        task_set_free(&ts);
+        if (r != 0) {
+            fputs(buf_str(&errors), stderr);
+            cli_error("import", e.msg);
+            goto cleanup;
+        }
+        printf(dry ? tr("  chương trình, nhiệm vụ: %ld dòng hợp lệ (chưa ghi)\n", "  programmes, tasks: %ld valid rows (not written)\n")
+                   : tr("  chương trình, nhiệm vụ: %ld dòng\n", "  programmes, tasks: %ld rows\n"), trows);
+    }
     rc = EXIT_OK;
 cleanup:
     for (int i = 0; data && i < npos; i++)

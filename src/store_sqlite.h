@@ -44,5 +44,6 @@ struct store {
 
 /* Schema strings of the modules keeping tables here (see `schemas` in store_sqlite.c). */
 extern const char store_web_schema[];
+extern const char store_task_schema[];
 
 #endif

@@ -1,0 +1,126 @@
+/* store_sqlite_task.c - the work_item and task_report tables (see store_task.h).  Items are
+ * keyed by code; dates are yyyymmdd integers (0 = none); the log is append-only. */
+#include "store_sqlite.h"
+#include "store_task.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const char store_task_schema[] =
+    "CREATE TABLE IF NOT EXISTS work_item(code TEXT PRIMARY KEY, kind INTEGER NOT NULL, title TEXT NOT NULL,"
+    " programme TEXT NOT NULL DEFAULT '', parent TEXT NOT NULL DEFAULT '', lead_unit TEXT NOT NULL DEFAULT '',"
+    " coop_units TEXT NOT NULL DEFAULT '', owner TEXT NOT NULL DEFAULT '', document TEXT NOT NULL DEFAULT '',"
+    " result TEXT NOT NULL DEFAULT '', indicators TEXT NOT NULL DEFAULT '', start INTEGER NOT NULL DEFAULT 0,"
+    " deadline INTEGER NOT NULL DEFAULT 0, recur INTEGER NOT NULL DEFAULT 0, paused INTEGER NOT NULL DEFAULT 0,"
+    " exceeded INTEGER NOT NULL DEFAULT 0, progress INTEGER NOT NULL DEFAULT 0,"
+    " completed_on INTEGER NOT NULL DEFAULT 0, ord INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE IF NOT EXISTS task_report(id INTEGER PRIMARY KEY, code TEXT NOT NULL REFERENCES work_item(code),"
+    " date INTEGER NOT NULL, pct INTEGER NOT NULL, text TEXT NOT NULL DEFAULT '', who TEXT NOT NULL,"
+    " at TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS task_report_code ON task_report(code);";
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? (const char *)t : "";
+}
+
+int store_task_load(store *s, task_set *ts, err_t *e)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = -1;
+    if (sqlite3_prepare_v2(s->db, "SELECT code,kind,title,programme,parent,lead_unit,coop_units,owner,document,"
+                           "result,indicators,start,deadline,recur,paused,exceeded,progress,completed_on"
+                           " FROM work_item ORDER BY ord, rowid", -1, &st, NULL) != SQLITE_OK)
+        goto db;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        task_t t = { 0 };
+        t.code = (char *)col(st, 0), t.kind = sqlite3_column_int(st, 1), t.title = (char *)col(st, 2);
+        t.programme = (char *)col(st, 3), t.parent = (char *)col(st, 4), t.lead_unit = (char *)col(st, 5);
+        t.coop_units = (char *)col(st, 6), t.owner = (char *)col(st, 7), t.document = (char *)col(st, 8);
+        t.result = (char *)col(st, 9), t.indicators = (char *)col(st, 10);
+        t.start = sqlite3_column_int(st, 11), t.deadline = sqlite3_column_int(st, 12);
+        t.recur = sqlite3_column_int(st, 13), t.paused = sqlite3_column_int(st, 14);
+        t.exceeded = sqlite3_column_int(st, 15), t.progress = sqlite3_column_int(st, 16);
+        t.completed_on = sqlite3_column_int(st, 17);
+        if (task_add(ts, &t) < 0) {
+            err_set(e, "out of memory");
+            goto cleanup;
+        }
+    }
+    sqlite3_finalize(st);
+    if (sqlite3_prepare_v2(s->db, "SELECT code,date,pct,text,who FROM task_report ORDER BY id", -1, &st, NULL)
+        != SQLITE_OK)
+        goto db;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        int i = task_find(ts, col(st, 0));
+        if (i < 0)
+            continue;
+        /* the stored item already has its progress and completion; keep them as stored */
+        task_t keep = ts->items[i];
+        if (task_report_add(ts, i, sqlite3_column_int(st, 1), sqlite3_column_int(st, 2), col(st, 3), col(st, 4)) != 0) {
+            err_set(e, "out of memory");
+            goto cleanup;
+        }
+        ts->items[i].progress = keep.progress;
+        ts->items[i].completed_on = keep.completed_on;
+    }
+    rc = 0;
+    goto cleanup;
+db:
+    err_set(e, "database: %s", sqlite3_errmsg(s->db));
+cleanup:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_task_put(store *s, const task_t *t, err_t *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+            "INSERT INTO work_item(code,kind,title,programme,parent,lead_unit,coop_units,owner,document,result,"
+            "indicators,start,deadline,recur,paused,exceeded,progress,completed_on,ord)"
+            " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,"
+            " (SELECT COALESCE(MAX(ord),0)+1 FROM work_item))"
+            " ON CONFLICT(code) DO UPDATE SET kind=?2,title=?3,programme=?4,parent=?5,lead_unit=?6,coop_units=?7,"
+            "owner=?8,document=?9,result=?10,indicators=?11,start=?12,deadline=?13,recur=?14,paused=?15,"
+            "exceeded=?16,progress=?17,completed_on=?18", -1, &st, NULL) != SQLITE_OK)
+        return err_set(e, "database: %s", sqlite3_errmsg(s->db));
+    const char *txt[] = { t->code, NULL, t->title, t->programme, t->parent, t->lead_unit, t->coop_units, t->owner,
+                          t->document, t->result, t->indicators };
+    for (int i = 0; i < 11; i++)
+        if (i != 1)
+            sqlite3_bind_text(st, i + 1, txt[i] ? txt[i] : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, t->kind);
+    int nums[] = { t->start, t->deadline, t->recur, t->paused, t->exceeded, t->progress, t->completed_on };
+    for (int i = 0; i < 7; i++)
+        sqlite3_bind_int(st, 12 + i, nums[i]);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : err_set(e, "database: %s", sqlite3_errmsg(s->db));
+}
+
+int store_task_report(store *s, const task_t *t, const task_report *r, err_t *e)
+{
+    sqlite3_stmt *st;
+    char at[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (sqlite3_prepare_v2(s->db, "INSERT INTO task_report(code,date,pct,text,who,at) VALUES(?1,?2,?3,?4,?5,?6)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return err_set(e, "database: %s", sqlite3_errmsg(s->db));
+    sqlite3_bind_text(st, 1, t->code, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, r->date);
+    sqlite3_bind_int(st, 3, r->pct);
+    sqlite3_bind_text(st, 4, r->text, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, r->who, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, at, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return err_set(e, "database: %s", sqlite3_errmsg(s->db));
+    return store_task_put(s, t, e);
+}
