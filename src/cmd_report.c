@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "store_task.h"
+#include "task.h"
 #include "cmd.h"
 #include "docx.h"
 #include "report.h"
@@ -59,11 +61,12 @@ cleanup:
 int cmd_report(int argc, char **argv)
 {
     const char *db = NULL, *unit = NULL, *period = NULL, *fmt = "md", *outpath = NULL, *style = "party";
+    const char *today_s = NULL;
     int help, npos, rc;
     const cli_opt opts[] = { { "--db", NULL, &db, NULL }, { "--unit", NULL, &unit, NULL },
                              { "--period", NULL, &period, NULL }, { "--format", NULL, &fmt, NULL },
                              { "--output", "-o", &outpath, NULL }, { "--style", NULL, &style, NULL },
-                             { 0 } };
+                             { "--today", NULL, &today_s, NULL }, { 0 } };
     if ((rc = cli_parse(argc, argv, opts, &npos, &help)) != 0)
         return rc;
     if (help) {
@@ -106,6 +109,19 @@ int cmd_report(int argc, char **argv)
         cli_error("report", e.msg);
         goto cleanup;
     }
+    /* The section on programmes and tasks, judged on the period's last day (or today). */
+    int today;
+    task_set ts = { 0 };
+    if (cmd_tasks_today("report", today_s, &today) != 0) {
+        rc = EXIT_USAGE;
+        goto cleanup;
+    }
+    if (store_task_load(s, &ts, &e) != 0 || report_add_tasks(doc, m, &ts, u, p, today, &e) != 0) {
+        task_set_free(&ts);
+        cli_error("report", e.msg);
+        goto cleanup;
+    }
+    task_set_free(&ts);
     if (office) {
         int st = strcmp(style, "state") == 0 ? DOCX_STATE : DOCX_PARTY;
         buf docx = BUF_INIT;

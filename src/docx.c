@@ -291,6 +291,48 @@ static void body(const json_t *doc, int style, const charts *ch, buf *b)
             picture(b, "rId5", 1, ch->h[0] / (double)CHART_W);
     }
 
+    const json_t *tk = json_object_get(doc, "tasks");
+    if (tk) {
+        para(b, "IV. THỰC HIỆN CÁC CHƯƠNG TRÌNH CÔNG TÁC, NHIỆM VỤ", AL_LEFT, 14, F_BOLD | F_KEEP, 6);
+        json_array_foreach(json_object_get(tk, "sentences"), i, v)
+            para(b, json_string_value(v), AL_BOTH, 14, 0, 6);
+        if (json_array_size(json_object_get(tk, "programmes"))) {
+            static const int pw[4] = { 5555, 1500, 1300, 1000 };
+            static const char *const ph[4] = { "Chương trình", "Hoàn thành", "Tỷ lệ", "Quá hạn" };
+            table_open(b, pw, 4, 1);
+            head_row(b, pw, ph, 4);
+            json_array_foreach(json_object_get(tk, "programmes"), i, v) {
+                buf_adds(b, "<w:tr><w:trPr><w:cantSplit/></w:trPr>");
+                cell(b, pw[0], jstr(v, "title"), AL_LEFT, 0, 0);
+                buf_reset(&t);
+                buf_printf(&t, "%lld/%lld", (long long)json_integer_value(json_object_get(v, "done")),
+                           (long long)json_integer_value(json_object_get(v, "total")));
+                cell(b, pw[1], buf_str(&t), AL_CENTER, 0, 0);
+                num_text(&t, v, "pct", 2, "%");
+                cell(b, pw[2], buf_str(&t), AL_RIGHT, 0, 0);
+                buf_reset(&t);
+                buf_printf(&t, "%lld", (long long)json_integer_value(json_object_get(v, "overdue")));
+                cell(b, pw[3], buf_str(&t), AL_CENTER, 0, 0);
+                buf_adds(b, "</w:tr>");
+            }
+            buf_adds(b, "</w:tbl>");
+            para(b, "", AL_LEFT, 6, 0, 6);
+        }
+        json_array_foreach(json_object_get(tk, "overdue"), i, v) {
+            buf_reset(&t);
+            buf_printf(&t, "Nhiệm vụ quá hạn của %s:", jstr(v, "unit"));
+            para(b, buf_str(&t), AL_LEFT, 14, F_ITALIC, 0);
+            size_t j;
+            json_t *x;
+            json_array_foreach(json_object_get(v, "tasks"), j, x) {
+                buf_reset(&t);
+                buf_printf(&t, "- %s (hạn %s, %lld%%)", jstr(x, "title"), jstr(x, "due"),
+                           (long long)json_integer_value(json_object_get(x, "progress")));
+                para(b, buf_str(&t), AL_BOTH, 14, 0, 0);
+            }
+        }
+    }
+
     /* Signature block: recipients on the left, signer (placeholders) on the right. */
     para(b, "", AL_LEFT, 14, 0, 12);
     static const int sw[2] = { 4400, 5000 };

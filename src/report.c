@@ -743,6 +743,41 @@ static void render_md(const json_t *doc, buf *out)
         }
         buf_addc(out, '\n');
     }
+    const json_t *tk = json_object_get(doc, "tasks");
+    if (tk) {
+        buf_printf(out, "## %s\n\n", jstr(tk, "heading"));
+        json_array_foreach(json_object_get(tk, "sentences"), i, v) {
+            md_escape(out, json_string_value(v));
+            buf_adds(out, "\n\n");
+        }
+        if (json_array_size(json_object_get(tk, "programmes"))) {
+            buf_printf(out, "| %s | %s | %s | %s |\n|---|---:|---:|---:|\n", tr("Chương trình", "Programme"),
+                       tr("Hoàn thành", "Completed"), tr("Tỷ lệ", "Share"), tr("Quá hạn", "Overdue"));
+            json_array_foreach(json_object_get(tk, "programmes"), i, v) {
+                buf_adds(out, "| ");
+                md_escape(out, jstr(v, "title"));
+                buf_printf(out, " | %lld/%lld | ", (long long)json_integer_value(json_object_get(v, "done")),
+                           (long long)json_integer_value(json_object_get(v, "total")));
+                jnum(out, v, "pct", 2, "%");
+                buf_printf(out, " | %lld |\n", (long long)json_integer_value(json_object_get(v, "overdue")));
+            }
+            buf_addc(out, '\n');
+        }
+        json_array_foreach(json_object_get(tk, "overdue"), i, v) {
+            buf_printf(out, "%s ", tr("Nhiệm vụ quá hạn của", "Overdue tasks of"));
+            md_escape(out, jstr(v, "unit"));
+            buf_adds(out, ":\n\n");
+            size_t j;
+            json_t *t;
+            json_array_foreach(json_object_get(v, "tasks"), j, t) {
+                buf_adds(out, "- ");
+                md_escape(out, jstr(t, "title"));
+                buf_printf(out, " (%s %s, %lld%%)\n", tr("hạn", "due"), jstr(t, "due"),
+                           (long long)json_integer_value(json_object_get(t, "progress")));
+            }
+            buf_addc(out, '\n');
+        }
+    }
     buf_adds(out, "_");
     foot_line(doc, out);
     buf_adds(out, "_\n");
@@ -866,6 +901,49 @@ static void render_html(const json_t *doc, buf *out)
         }
         buf_adds(out, "</tbody></table>\n");
         html_chart(doc, 0, out);
+    }
+    const json_t *tk = json_object_get(doc, "tasks");
+    if (tk) {
+        buf_adds(out, "<h2>");
+        html_str(out, jstr(tk, "heading"));
+        buf_adds(out, "</h2>\n");
+        json_array_foreach(json_object_get(tk, "sentences"), i, v) {
+            buf_adds(out, "<p>");
+            html_str(out, json_string_value(v));
+            buf_adds(out, "</p>\n");
+        }
+        if (json_array_size(json_object_get(tk, "programmes"))) {
+            buf_printf(out, "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>\n",
+                       tr("Chương trình", "Programme"), tr("Hoàn thành", "Completed"), tr("Tỷ lệ", "Share"),
+                       tr("Quá hạn", "Overdue"));
+            json_array_foreach(json_object_get(tk, "programmes"), i, v) {
+                buf_adds(out, "<tr><td>");
+                html_str(out, jstr(v, "title"));
+                buf_printf(out, "</td><td class=\"n\">%lld/%lld</td><td class=\"n\">",
+                           (long long)json_integer_value(json_object_get(v, "done")),
+                           (long long)json_integer_value(json_object_get(v, "total")));
+                buf_reset(&cell[0]);
+                jnum(&cell[0], v, "pct", 2, "%");
+                html_str(out, buf_str(&cell[0]));
+                buf_printf(out, "</td><td class=\"n\">%lld</td></tr>\n", (long long)json_integer_value(json_object_get(v, "overdue")));
+            }
+            buf_adds(out, "</tbody></table>\n");
+        }
+        json_array_foreach(json_object_get(tk, "overdue"), i, v) {
+            buf_printf(out, "<p>%s ", tr("Nhiệm vụ quá hạn của", "Overdue tasks of"));
+            html_str(out, jstr(v, "unit"));
+            buf_adds(out, ":</p><ul>\n");
+            size_t j;
+            json_t *t;
+            json_array_foreach(json_object_get(v, "tasks"), j, t) {
+                buf_adds(out, "<li>");
+                html_str(out, jstr(t, "title"));
+                buf_printf(out, " (%s ", tr("hạn", "due"));
+                html_str(out, jstr(t, "due"));
+                buf_printf(out, ", %lld%%)</li>\n", (long long)json_integer_value(json_object_get(t, "progress")));
+            }
+            buf_adds(out, "</ul>\n");
+        }
     }
     buf buf_foot = BUF_INIT;
     foot_line(doc, &buf_foot);

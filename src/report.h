@@ -18,6 +18,11 @@
 
 /* Builds the report for a unit and period; *out is a new reference the caller releases. */
 int report_build(const model *m, int unit, period_t p, json_t **out, err_t *e);
+struct task_set;
+/* Adds the section on work programmes and tasks (those led by the unit's subtree, judged on the
+ * period's last day or today if earlier) to a built report; nothing when there are none. */
+int report_add_tasks(json_t *doc, const model *m, const struct task_set *ts, int unit, period_t p, int today,
+                     err_t *e);
 /* Renders a built report as "md", "html" or "json" into out; returns 0 or -1. */
 int report_render(const json_t *doc, const char *format, buf *out, err_t *e);
 /* Draws chart `which` of a built report as PNG into png (0: units below by share of targets met,
