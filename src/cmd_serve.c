@@ -17,12 +17,12 @@
 
 int cmd_serve(int argc, char **argv)
 {
-    const char *listen = "127.0.0.1:8080", *db = NULL, *threads_s = NULL;
+    const char *listen = "127.0.0.1:8080", *db = NULL, *threads_s = NULL, *today_s = NULL;
     int help = 0, npos = 0, https = 0, quiet = 0;
     cli_opt opts[] = {
         { "--listen", NULL, &listen, NULL }, { "--db", NULL, &db, NULL },
         { "--threads", NULL, &threads_s, NULL }, { "--https", NULL, NULL, &https },
-        { "--quiet", "-q", NULL, &quiet }, { NULL, NULL, NULL, NULL },
+        { "--quiet", "-q", NULL, &quiet }, { "--today", NULL, &today_s, NULL }, { NULL, NULL, NULL, NULL },
     };
     int rc = cli_parse(argc, argv, opts, &npos, &help);
     if (rc)
@@ -34,6 +34,7 @@ int cmd_serve(int argc, char **argv)
                 "  --threads   số luồng phục vụ, mặc định bằng số lõi CPU\n"
                 "  --https     ứng dụng được phục vụ qua TLS (sau proxy): cookie có cờ Secure\n"
                 "  --quiet     không ghi nhật ký truy cập (mặc định: một dòng mỗi yêu cầu ra stderr)\n"
+                "  --today     ngày dùng để tính trạng thái nhiệm vụ (trình diễn, kiểm thử); mặc định hôm nay\n"
                 "Dừng bằng Ctrl-C hoặc SIGTERM: các yêu cầu đang chạy được hoàn tất, CSDL đóng sạch.",
                 "Usage: chitieu serve [--listen HOST:PORT] [--db FILE] [--threads N] [--https] [--quiet]\n\n"
                 "Runs the web application (pages and the /api/v1 API) on the database.\n"
@@ -41,6 +42,7 @@ int cmd_serve(int argc, char **argv)
                 "  --threads   serving threads, default the number of CPU cores\n"
                 "  --https     served over TLS (behind a proxy): cookies get the Secure flag\n"
                 "  --quiet     no access log (default: one line per request on stderr)\n"
+                "  --today     the date task status is judged on (demos, tests); default today\n"
                 "Stop with Ctrl-C or SIGTERM: requests in flight finish, the database closes cleanly."));
         return EXIT_OK;
     }
@@ -67,6 +69,10 @@ int cmd_serve(int argc, char **argv)
         return EXIT_FAIL;
     }
     app->secure_cookies = https;
+    if (today_s && cmd_tasks_today("serve", today_s, &app->today) != 0) {
+        web_close(app);
+        return EXIT_USAGE;
+    }
     setvbuf(stderr, NULL, _IOLBF, 0);
     if (http_start(listen, threads, WEB_MAX_BODY, web_handle, app, quiet ? NULL : stderr, &srv, &e) != 0) {
         cli_error("serve", e.msg);

@@ -195,6 +195,7 @@ int page_overview(web_ctx *c)
     }
     page_printf(c, "</div>");
 
+    page_task_summary(c, u);          /* tasks change without the model: never cached */
     /* What follows depends only on the model (not on the user): rendered once per model version. */
     size_t start = c->resp->body.len;
     if (web_cache_get(c, key, &c->resp->body))

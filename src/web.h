@@ -45,6 +45,7 @@ typedef struct web_app {
     int secure_cookies;          /* served over TLS (through a proxy): cookies get Secure */
     int session_ttl;             /* seconds of inactivity before a session ends */
     int engine_threads;          /* threads for rebuilding the engine after a reload */
+    int today;                   /* fixed date for task status (serve --today), 0 = the clock */
     FILE *log;                   /* error details go here, never to clients (NULL = stderr) */
     char dummy_hash[AUTH_HASH_MAX]; /* verified against for unknown logins, so timing tells nothing */
 } web_app;
@@ -130,6 +131,13 @@ int page_admin_users_post(web_ctx *c);
 int page_admin_data(web_ctx *c);
 int page_admin_data_post(web_ctx *c);
 int page_audit(web_ctx *c);
+int page_tasks(web_ctx *c);
+int page_task(web_ctx *c);
+int page_task_post(web_ctx *c);
+/* Appends the one-line task summary of unit u's subtree (nothing when it has no tasks). */
+void page_task_summary(web_ctx *c, int u);
+/* The date pages judge tasks on: --today of serve, else the clock's local date (yyyymmdd). */
+int web_today(const web_ctx *c);
 
 /* ---- JSON API (api.c) ---- */
 int api_units(web_ctx *c);

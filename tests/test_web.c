@@ -19,6 +19,7 @@
 #include "http.h"
 #include "import.h"
 #include "store.h"
+#include "store_task.h"
 #include "store_web.h"
 #include "web.h"
 
@@ -78,6 +79,16 @@ static int setup_all(void **state)
     assert_int_not_equal(store_user_add(s, &root, hash, &e), 0);   /* duplicate login */
     web_user gone = { .login = "gone", .role = "viewer", .unit = "d1" };
     assert_int_equal(store_user_add(s, &gone, hash, &e), 0);
+    web_user ed2 = { .login = "ed2", .role = "editor", .unit = "d2" };
+    assert_int_equal(store_user_add(s, &ed2, hash, &e), 0);
+    task_t p1 = { .code = "p1", .title = "Chương trình một", .kind = TK_PROGRAMME, .lead_unit = "city" };
+    task_t t1 = { .code = "t1", .title = "Nhiệm vụ của phường", .kind = TK_TASK, .programme = "p1", .lead_unit = "w1",
+                  .deadline = 20300101 };
+    task_t t2 = { .code = "t2", .title = "Nhiệm vụ của quận hai", .kind = TK_TASK, .programme = "p1", .lead_unit = "d2",
+                  .deadline = 20300101 };
+    assert_int_equal(store_task_put(s, &p1, &e), 0);
+    assert_int_equal(store_task_put(s, &t1, &e), 0);
+    assert_int_equal(store_task_put(s, &t2, &e), 0);
     buf_free(&errs);
     model_free(m);
     store_close(s);
@@ -596,6 +607,44 @@ static void test_admin_catalogue(void **state)
     assert_int_equal(app->m->inds[i].dir, DIR_DOWN);
 }
 
+static void test_tasks(void **state)
+{
+    (void)state;
+    client ed, vw, other;
+    char form[256];
+    http_resp rs;
+    assert_int_equal(login(&ed, "editor1", pw), 303);
+    assert_int_equal(login(&vw, "viewer1", pw), 303);
+    assert_int_equal(login(&other, "ed2", pw), 303);
+    /* reading: the subtree's tasks only */
+    assert_int_equal(send(&vw, "GET", "/tasks", "unit=d1", NULL, NULL, &rs), 200);
+    assert_non_null(strstr(buf_str(&rs.body), "Nhiệm vụ của phường"));
+    assert_null(strstr(buf_str(&rs.body), "Nhiệm vụ của quận hai"));
+    http_resp_free(&rs);
+    assert_int_equal(status_of(&vw, "GET", "/task", "code=t1", NULL), 200);
+    assert_int_equal(status_of(&vw, "GET", "/task", "code=t2", NULL), 403);
+    assert_int_equal(status_of(&vw, "GET", "/task", "code=nope", NULL), 404);
+    assert_int_equal(status_of(&vw, "GET", "/tasks", "unit=d1&status=bogus", NULL), 400);
+    /* reporting progress: editors of the lead unit's ancestors or itself; not viewers, not other districts */
+    snprintf(form, sizeof form, "csrf=%s&code=t1&pct=40&text=%%C4%%91ang+l%%C3%%A0m", vw.csrf);
+    assert_int_equal(status_of(&vw, "POST", "/task", NULL, form), 403);
+    snprintf(form, sizeof form, "csrf=%s&code=t1&pct=40&text=x", other.csrf);
+    assert_int_equal(status_of(&other, "POST", "/task", NULL, form), 403);
+    snprintf(form, sizeof form, "code=t1&pct=40&text=x");
+    assert_int_equal(status_of(&ed, "POST", "/task", NULL, form), 403);             /* no CSRF token */
+    snprintf(form, sizeof form, "csrf=%s&code=t1&pct=140&text=x", ed.csrf);
+    assert_int_equal(status_of(&ed, "POST", "/task", NULL, form), 400);
+    snprintf(form, sizeof form, "csrf=%s&code=t1&pct=100&text=%%3Cb%%3Exong%%3C%%2Fb%%3E", ed.csrf);
+    assert_int_equal(status_of(&ed, "POST", "/task", NULL, form), 303);
+    assert_int_equal(send(&vw, "GET", "/task", "code=t1", NULL, NULL, &rs), 200);
+    assert_non_null(strstr(buf_str(&rs.body), "&lt;b&gt;xong&lt;/b&gt;"));
+    assert_non_null(strstr(buf_str(&rs.body), "id=\"task-progress\">100%"));
+    http_resp_free(&rs);
+    assert_int_equal(send(&vw, "GET", "/overview", "unit=d1&period=2023", NULL, NULL, &rs), 200);
+    assert_non_null(strstr(buf_str(&rs.body), "id=\"task-summary\""));
+    http_resp_free(&rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -612,6 +661,7 @@ int main(void)
         cmocka_unit_test(test_optimistic_concurrency),
         cmocka_unit_test(test_workflow),
         cmocka_unit_test(test_admin_catalogue),
+        cmocka_unit_test(test_tasks),
         cmocka_unit_test(test_expired_and_disabled),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);

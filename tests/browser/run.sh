@@ -12,7 +12,7 @@ fi
 work=$(mktemp -d)
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 "$bin" demo --db "$work/demo.db" >/dev/null
-"$bin" serve --db "$work/demo.db" --listen 127.0.0.1:0 >"$work/out" 2>"$work/log" &
+"$bin" serve --db "$work/demo.db" --today 2026-11-22 --listen 127.0.0.1:0 >"$work/out" 2>"$work/log" &
 pid=$!
 for i in $(seq 1 50); do grep -q http "$work/out" 2>/dev/null && break; sleep 0.1; done
 url=$(grep -o 'http://[0-9.:]*' "$work/out")

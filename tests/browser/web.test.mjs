@@ -47,6 +47,20 @@ try {
   check(await kn.inputValue() === '305', 'the saved figure is shown back');
   await Promise.all([page.waitForNavigation(), page.click('button[value=submit]')]);
   check(await page.isVisible('#locked'), 'after submitting, the data is read-only for the editor');
+
+  step = 'editor reports progress on a task';
+  await page.goto(base + '/tasks?unit=cau-giay');
+  check((await page.textContent('#tasks-done')).startsWith('6/14'), 'the unit dashboard counts 6 of 14 tasks done');
+  check((await page.textContent('#tasks-overdue')).trim() === '1', 'one task is overdue');
+  await page.click('tr[data-code="cg-nv-06"] a');
+  await page.fill('#progress-form input[name=pct]', '100');
+  await page.fill('#progress-form input[name=text]', 'Đã bàn giao toàn bộ mặt bằng');
+  await Promise.all([page.waitForNavigation(), page.click('#progress-form button')]);
+  check((await page.textContent('#task-status')).includes('hoàn thành quá hạn'), 'the task is now done (late)');
+  check((await page.textContent('#task-log')).includes('Đã bàn giao toàn bộ mặt bằng'), 'the report is in the log');
+  await page.goto(base + '/tasks?unit=cau-giay');
+  check((await page.textContent('#tasks-done')).startsWith('7/14'), 'the counts change: 7 of 14 done');
+  check((await page.textContent('#tasks-overdue')).trim() === '0', 'and none overdue');
   await ctx.close();
 
   step = 'approver approves';

@@ -31,7 +31,7 @@ golden() {
 }
 
 # --- help and usage ---------------------------------------------------------------
-for c in init import units indicators eval report export template convert history demo; do
+for c in init import units indicators eval report export template convert history demo serve user token gen tasks remind ics; do
   expect_rc 0 "$BIN" "$c" --help
   has "$T/out" "chitieu $c"
 done
@@ -235,6 +235,62 @@ expect_rc 0 "$BIN" import --db "$T/gx.db" "$T/gx/units.csv" "$T/gx/indicators.cs
 want=$(awk -F, '$1=="c0" && $3 ~ /^2023-/ {s += $4} END {print s}' "$T/gx/values.csv")
 got=$(awk -F, '$1=="c0" {print $5}' "$T/gx.csv")
 if [ "$want" = "$got" ]; then ok; else bad "gen roll-up: root c0 2023 is $got, the leaves sum to $want"; fi
+
+# --- work programmes and tasks -----------------------------------------------------------
+D="$T/tasks.db"
+expect_rc 0 "$BIN" demo --db "$D"
+expect_rc 0 "$BIN" tasks --db "$D" --unit cau-giay --today 2026-11-22 --format csv
+has "$T/out" "cg-nv-06,Giải phóng mặt bằng các dự án trọng điểm,cg-ctr-03,cau-giay,Phó Chủ tịch UBND quận,2024-12-31,overdue,overdue,70,"
+has "$T/out" "cg-nv-05,Hỗ trợ doanh nghiệp khởi nghiệp đổi mới sáng tạo,cg-ctr-02,cau-giay,Phó Chủ tịch UBND quận,2023-06-30,done_late,,100,2023-09-15"
+has "$T/out" "cg-nv-07,Xử lý vi phạm trật tự xây dựng trong tháng,cg-ctr-03,cau-giay,Trưởng phòng Quản lý đô thị,2026-11-30,in_progress,soon,60,"
+has "$T/out" "cg-nv-08,Chỉnh trang vỉa hè các tuyến phố chính,cg-ctr-03,cau-giay,Trưởng phòng Quản lý đô thị,2026-11-30,paused,,40,"
+expect_rc 0 "$BIN" tasks --db "$D" --unit cau-giay --today 2026-11-22 --overdue --format csv
+if [ "$(wc -l <"$T/out")" -eq 2 ]; then ok; else bad "tasks --overdue: one task expected"; fi
+expect_rc 0 "$BIN" tasks --db "$D" --today 2026-11-22 --due-within 14 --format json
+has "$T/out" '"code": "cg-nv-03"'
+has "$T/out" '"deadline_class": "soon"'
+expect_rc 0 "$BIN" tasks --db "$D" --programme cg-dp-01 --today 2026-11-22
+has "$T/out" "2 nhiệm vụ"
+expect_rc 2 "$BIN" tasks --db "$D" --status bogus
+expect_rc 1 "$BIN" tasks --db "$D" --unit khong-co
+expect_rc 0 "$BIN" remind --db "$D" --today 2026-11-22 --within 14
+has "$T/out" "Quận ủy Cầu Giấy — nhắc việc ngày 22/11/2026"
+has "$T/out" "cg-nv-03  Kiểm tra việc thực hiện Chương trình 01 tại các đảng bộ phường — hạn 4/12/2026, còn 12 ngày"
+has "$T/out" "hạn 1/7/2024, quá 874 ngày"
+expect_rc 0 "$BIN" ics --db "$D" --unit cau-giay --today 2026-11-22 -o "$T/cg.ics"
+has "$T/cg.ics" "UID:cg-nv-06@chitieu"
+has "$T/cg.ics" "DTSTART;VALUE=DATE:20241231"
+# RFC 5545: CRLF everywhere, no line longer than 75 octets, continuation lines start with a space
+cr=$(printf '\r')
+if LC_ALL=C awk '{ sub(/\r$/, ""); if (length($0) > 75) exit 1 }' "$T/cg.ics" &&
+   [ "$(grep -c "$cr\$" "$T/cg.ics")" -eq "$(wc -l <"$T/cg.ics")" ] && grep -q '^ ' "$T/cg.ics"; then ok; else bad "ics: lines over 75 octets, without CRLF, or never folded"; fi
+expect_rc 0 "$BIN" report --db "$D" --unit cau-giay --period 2025 --today 2026-11-22
+has "$T/out" "Đến ngày 31/12/2025, hoàn thành 6/10 nhiệm vụ, trong đó 3 nhiệm vụ hoàn thành vượt"
+has "$T/out" "66,67% nhiệm vụ đến hạn đã hoàn thành (2/3); 1 nhiệm vụ quá hạn chưa hoàn thành"
+has "$T/out" "- Giải phóng mặt bằng các dự án trọng điểm (hạn 31/12/2024, 70%)"
+# import errors name file, row and column; nothing is written
+printf 'code,title,programme,parent,lead_unit,cooperating_units,owner,start,deadline,status,progress,completed_on,result,indicators\n' >"$T/tk.csv"
+printf 'x1,Một,cg-ctr-01,,cau-giay,,,2024-01-01,31/2/2024,,,,,\n' >>"$T/tk.csv"
+printf 'x2,Hai,khong-co,,cau-giay,,,,,,,,,\n' >>"$T/tk.csv"
+printf 'x3,Ba,cg-ctr-01,,nowhere,ba-dinh;zz,,,,sắp xong,150,,,nope\n' >>"$T/tk.csv"
+printf 'x4,Bốn,cg-ctr-01,,cau-giay,,,,,,,,,\n' >>"$T/tk.csv"
+printf 'x4,Trùng,cg-ctr-01,,cau-giay,,,,,,,,,\n' >>"$T/tk.csv"
+expect_rc 1 "$BIN" import --db "$D" "$T/tk.csv"
+has "$T/err" "tk.csv, dòng 2, cột 9 (deadline): '31/2/2024' — cần một ngày như 2023-01-04 hoặc 4/1/2023"
+has "$T/err" "tk.csv, dòng 3, cột 3 (programme): 'khong-co' — không có chương trình này"
+has "$T/err" "tk.csv, dòng 4, cột 5 (lead_unit): 'nowhere' — không có đơn vị này"
+has "$T/err" "tk.csv, dòng 4, cột 6 (cooperating_units): 'zz'"
+has "$T/err" "tk.csv, dòng 4, cột 10 (status): 'sắp xong'"
+has "$T/err" "tk.csv, dòng 4, cột 11 (progress): '150'"
+has "$T/err" "tk.csv, dòng 4, cột 14 (indicators): 'nope'"
+has "$T/err" "tk.csv, dòng 6, cột 1 (code): 'x4' — mã trùng trong lần nhập này"
+"$BIN" tasks --db "$D" --format csv >"$T/after"
+if grep -q '^x' "$T/after"; then bad "a failed task import wrote rows"; else ok; fi
+printf 'code,title,programme,parent,lead_unit,cooperating_units,owner,start,deadline,status,progress,completed_on,result,indicators\n' >"$T/tk2.csv"
+printf 'x9,Chín,cg-ctr-01,,cau-giay-dich-vong,cau-giay,Bí thư,4/1/2026,2026-12-31,,25,,,\n' >>"$T/tk2.csv"
+expect_rc 0 "$BIN" import --db "$D" "$T/tk2.csv"
+expect_rc 0 "$BIN" tasks --db "$D" --unit cau-giay --today 2026-11-22 --format csv
+has "$T/out" "x9,Chín,cg-ctr-01"
 
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
