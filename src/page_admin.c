@@ -17,6 +17,8 @@
 #include "csv.h"
 #include "enc.h"
 #include "import.h"
+#include "store_task.h"
+#include "task_import.h"
 #include "report.h"
 #include "vn.h"
 #include "xlsx_read.h"
@@ -83,6 +85,11 @@ static int import_rights(web_ctx *c, const model *t, const import_stats *st, buf
     return bad;
 }
 
+static int any_header(const char *const *cells, size_t n)
+{
+    return import_is_header(cells, n) || task_is_header(cells, n);
+}
+
 /* Turns the upload into CSV text sources (an .xlsx gives one per sheet with a header). */
 static int upload_sources(web_ctx *c, const http_kv *f, buf *csvs, int *n, buf *errs)
 {
@@ -96,7 +103,7 @@ static int upload_sources(web_ctx *c, const http_kv *f, buf *csvs, int *n, buf *
             return 0;
         }
         for (int k = 0; k < ns && *n < 8; k++)
-            if (xlsx_sheet_csv(&sh[k], import_is_header, &csvs[*n]) == 1)
+            if (xlsx_sheet_csv(&sh[k], any_header, &csvs[*n]) == 1)
                 (*n)++;
             else
                 buf_reset(&csvs[*n]);
@@ -141,7 +148,29 @@ int page_import_post(web_ctx *c)
     if (errs.len == 0 && n == 0)
         buf_printf(&errs, tr("%s: không thấy dòng tiêu đề của tệp chitieu nào\n",
                              "%s: no chitieu header row found\n"), f->filename);
-    if (errs.len == 0) {
+    int ntask = 0;
+    for (int k = 0; k < n; k++)
+        ntask += task_import_kind(src[k].data, src[k].len) != TI_NONE;
+    if (errs.len == 0 && ntask) {
+        /* programmes and tasks: their own importer; they span units, so administrators only */
+        memset(&st, 0, sizeof st);
+        if (c->role != ROLE_ADMIN)
+            denied = 1, buf_printf(&errs, "%s\n", tr("Chỉ quản trị được nhập chương trình, nhiệm vụ.",
+                                                     "Only administrators import programmes and tasks."));
+        else if (ntask != n)
+            denied = 1, buf_printf(&errs, "%s\n", tr("Nhập tệp nhiệm vụ riêng, không lẫn với số liệu.",
+                                                     "Import task files on their own, not mixed with figures."));
+        else {
+            task_set ts = { 0 };
+            long trows = 0;
+            ok = store_task_load(c->s, &ts, &c->e) == 0 &&
+                 task_import(c->s, c->m, &ts, src, n, !commit, &errs, &trows, &e) == 0;
+            task_set_free(&ts);
+            st.rows[IK_UNKNOWN] = trows;
+            if (ok && commit && store_audit_add(c->s, c->user.login, "import", f->filename, "", &c->e) != 0)
+                goto cleanup;
+        }
+    } else if (errs.len == 0) {
         import_opts o = { .dry_run = 1, .who = c->user.login, .max_errors = 100 };
         if (store_load(c->s, t, &c->e) != 0)
             goto cleanup;

@@ -112,14 +112,34 @@ int page_tasks(web_ctx *c)
             continue;
         idx[n++] = i;
     }
-    for (int a = 1; a < n; a++)                 /* by deadline in force; none last */
+    const char *sort = web_param(c, "sort");
+    int key = !sort || !*sort || strcmp(sort, "due") == 0 ? 0 : strcmp(sort, "title") == 0 ? 1
+            : strcmp(sort, "status") == 0 ? 2 : strcmp(sort, "progress") == 0 ? 3 : -1;
+    if (key < 0) {
+        free(idx);
+        task_set_free(&ts);
+        return web_fail(c, 400, "bad_request", "sort", tr("sort: due, title, status hoặc progress",
+                                                          "sort: due, title, status or progress"));
+    }
+    for (int a = 1; a < n; a++)                 /* stable: ties keep the stored order */
         for (int b = a; b > 0; b--) {
-            int da = task_due_date(&ts.items[idx[b]], today), db = task_due_date(&ts.items[idx[b - 1]], today);
-            if (!(da && (!db || da < db)))
+            const task_t *x = &ts.items[idx[b]], *y = &ts.items[idx[b - 1]];
+            int before;
+            if (key == 1)
+                before = vn_collate(x->title, y->title) < 0;
+            else if (key == 2)
+                before = task_status(x, today) < task_status(y, today);
+            else if (key == 3)
+                before = x->progress < y->progress;
+            else {                               /* deadline in force; none last */
+                int da = task_due_date(x, today), db = task_due_date(y, today);
+                before = da && (!db || da < db);
+            }
+            if (!before)
                 break;
-            int x = idx[b];
+            int t = idx[b];
             idx[b] = idx[b - 1];
-            idx[b - 1] = x;
+            idx[b - 1] = t;
         }
     buf title = BUF_INIT;
     buf_adds(&title, tr("Nhiệm vụ: ", "Tasks: "));
@@ -165,7 +185,12 @@ int page_tasks(web_ctx *c)
         page_printf(c, "<option value=\"%s\"%s>%s</option>", due_keys[d], d == want_due ? " selected" : "", task_due_name(d));
     page_printf(c, "</select></label><label>%s <input name=\"owner\" size=\"12\" value=\"", tr("Người phụ trách", "Owner"));
     page_text(c, owner ? owner : "");
-    page_printf(c, "\"></label> <button type=\"submit\">%s</button></form>", tr("Lọc", "Filter"));
+    page_printf(c, "\"></label><label>%s <select name=\"sort\">", tr("Xếp theo", "Sort by"));
+    static const char *const sk[4] = { "due", "title", "status", "progress" };
+    const char *sn[4] = { tr("hạn", "deadline"), tr("tên", "title"), tr("trạng thái", "status"), tr("tiến độ", "progress") };
+    for (int k2 = 0; k2 < 4; k2++)
+        page_printf(c, "<option value=\"%s\"%s>%s</option>", sk[k2], k2 == key ? " selected" : "", sn[k2]);
+    page_printf(c, "</select></label> <button type=\"submit\">%s</button></form>", tr("Lọc", "Filter"));
     page_printf(c, "<div class=\"scroll\"><table class=\"grid\" id=\"task-list\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
                    "<th>%s</th><th class=\"num\">%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
                 tr("Nhiệm vụ", "Task"), tr("Chủ trì", "Lead"), tr("Người phụ trách", "Owner"), tr("Hạn", "Due"),

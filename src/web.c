@@ -57,7 +57,7 @@ static const web_route routes[] = {
     { "POST", "/admin/data", page_admin_data_post, W_WRITE,
       "action code name parent type ind unit period value group measure direction decimals" },
     { "GET", "/admin/audit", page_audit, 0, "" },
-    { "GET", "/tasks", page_tasks, 0, "unit programme status due owner" },
+    { "GET", "/tasks", page_tasks, 0, "unit programme status due owner sort" },
     { "GET", "/task", page_task, 0, "code" },
     { "POST", "/task", page_task_post, W_WRITE, "code pct text" },
     { "GET", "/static/*", page_static, W_PUBLIC, "v" },

@@ -625,6 +625,8 @@ static void test_tasks(void **state)
     assert_int_equal(status_of(&vw, "GET", "/task", "code=t2", NULL), 403);
     assert_int_equal(status_of(&vw, "GET", "/task", "code=nope", NULL), 404);
     assert_int_equal(status_of(&vw, "GET", "/tasks", "unit=d1&status=bogus", NULL), 400);
+    assert_int_equal(status_of(&vw, "GET", "/tasks", "unit=d1&sort=bogus", NULL), 400);
+    assert_int_equal(status_of(&vw, "GET", "/tasks", "unit=d1&sort=title&due=later", NULL), 200);
     /* reporting progress: editors of the lead unit's ancestors or itself; not viewers, not other districts */
     snprintf(form, sizeof form, "csrf=%s&code=t1&pct=40&text=%%C4%%91ang+l%%C3%%A0m", vw.csrf);
     assert_int_equal(status_of(&vw, "POST", "/task", NULL, form), 403);
@@ -645,6 +647,65 @@ static void test_tasks(void **state)
     http_resp_free(&rs);
 }
 
+/* Posts a file to /import as multipart/form-data. */
+static int upload(const client *c, const char *action, const char *name, const char *content, http_resp *rs)
+{
+    http_req rq;
+    err_t e;
+    buf body = BUF_INIT;
+    http_req_init(&rq);
+    http_resp_init(rs);
+    snprintf(rq.method, sizeof rq.method, "POST");
+    snprintf(rq.path, sizeof rq.path, "/import");
+    snprintf(rq.cookie, sizeof rq.cookie, "%s", c->cookie);
+    snprintf(rq.ctype, sizeof rq.ctype, "multipart/form-data; boundary=BoUnD");
+    buf_printf(&body, "--BoUnD\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n"
+                      "--BoUnD\r\nContent-Disposition: form-data; name=\"action\"\r\n\r\n%s\r\n"
+                      "--BoUnD\r\nContent-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n"
+                      "Content-Type: text/csv\r\n\r\n%s\r\n--BoUnD--\r\n", c->csrf, action, name, content);
+    assert_int_equal(http_parse_multipart(&rq.form, rq.ctype, buf_str(&body), body.len, &e), 0);
+    web_handle(app, &rq, rs);
+    http_req_free(&rq);
+    buf_free(&body);
+    return rs->status;
+}
+
+static void test_import_page(void **state)
+{
+    (void)state;
+    client root, ed;
+    http_resp rs;
+    assert_int_equal(login(&root, "root", pw), 303);
+    assert_int_equal(login(&ed, "editor1", pw), 303);
+    static const char tasks[] =
+        "code,title,programme,parent,lead_unit,cooperating_units,owner,start,deadline,status,progress,completed_on,result,indicators\n"
+        "t9,Nhiệm vụ mới,p1,,w1,,,2024-01-01,2030-06-28,,10,,,kn\n";
+    /* editors may not import tasks; an admin previews (nothing written), then commits */
+    assert_int_equal(upload(&ed, "commit", "tasks.csv", tasks, &rs), 422);
+    http_resp_free(&rs);
+    assert_int_equal(upload(&root, "preview", "tasks.csv", tasks, &rs), 200);
+    assert_non_null(strstr(buf_str(&rs.body), "import-result"));
+    http_resp_free(&rs);
+    assert_int_equal(status_of(&root, "GET", "/task", "code=t9", NULL), 404);
+    assert_int_equal(upload(&root, "commit", "tasks.csv", tasks, &rs), 200);
+    http_resp_free(&rs);
+    assert_int_equal(status_of(&root, "GET", "/task", "code=t9", NULL), 200);
+    /* values: an editor's file for their own ward is fine; for another district, refused whole */
+    assert_int_equal(upload(&ed, "commit", "values.csv", "indicator,unit,period,value\nkn,w1,2019,11\n", &rs), 200);
+    http_resp_free(&rs);
+    assert_int_equal(upload(&ed, "commit", "values.csv", "indicator,unit,period,value\nkn,w1,2018,11\nkn,d2,2018,12\n", &rs), 422);
+    assert_non_null(strstr(buf_str(&rs.body), "d2"));
+    http_resp_free(&rs);
+    assert_null(model_value(app->m, model_ind_find(app->m, "kn"), model_unit_find(app->m, "w1"),
+                            (period_t){ P_YEAR, 0, 2018, 2018 }));
+    assert_non_null(model_value(app->m, model_ind_find(app->m, "kn"), model_unit_find(app->m, "w1"),
+                                (period_t){ P_YEAR, 0, 2019, 2019 }));
+    /* a bad file names its row and column */
+    assert_int_equal(upload(&ed, "preview", "values.csv", "indicator,unit,period,value\nkn,w1,2019,abc\n", &rs), 422);
+    assert_non_null(strstr(buf_str(&rs.body), "values.csv, dòng 2, cột 4"));
+    http_resp_free(&rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -662,6 +723,7 @@ int main(void)
         cmocka_unit_test(test_workflow),
         cmocka_unit_test(test_admin_catalogue),
         cmocka_unit_test(test_tasks),
+        cmocka_unit_test(test_import_page),
         cmocka_unit_test(test_expired_and_disabled),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
