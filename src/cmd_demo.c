@@ -119,6 +119,8 @@ int cmd_demo(int argc, char **argv)
     }
     printf(tr("Đã tạo cơ sở dữ liệu mẫu %s\n", "Demo database created: %s\n"), path);
     cmd_import_summary(&st, 0);
+    if (trows)
+        printf(tr("  chương trình, nhiệm vụ %ld dòng\n", "  programmes, tasks %ld rows\n"), trows);
     rc = EXIT_OK;
 cleanup:
     buf_free(&errors);
