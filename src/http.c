@@ -8,6 +8,8 @@
  */
 #include "http.h"
 
+#include "vn.h"
+
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netdb.h>
@@ -17,29 +19,15 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-#include <utf8proc.h>
-
-static int valid_text(const char *s, size_t n)
-{
-    utf8proc_ssize_t i = 0;
-    while ((size_t)i < n) {
-        utf8proc_int32_t c;
-        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - (size_t)i), &c);
-        if (k <= 0 || c == 0)
-            return 0;
-        i += k;
-    }
-    return 1;
-}
 
 int http_params_add(http_params *p, const char *k, size_t klen, const char *v, size_t vlen,
                     const char *filename, err_t *e)
 {
     if (p->n >= 1000)
         return err_set(e, tr("quá nhiều tham số", "too many parameters"));
-    if (klen == 0 || klen > 128 || !valid_text(k, klen))
+    if (klen == 0 || klen > 128 || !vn_utf8_valid(k, klen))
         return err_set(e, tr("tên tham số không hợp lệ", "invalid parameter name"));
-    if (filename == NULL && !valid_text(v, vlen))
+    if (filename == NULL && !vn_utf8_valid(v, vlen))
         return err_set(e, tr("tham số '%.*s' không phải văn bản UTF-8 hợp lệ",
                              "parameter '%.*s' is not valid UTF-8 text"), (int)klen, k);
     if (p->n == p->cap) {
