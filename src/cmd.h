@@ -31,8 +31,7 @@ struct task_set;
 int cmd_tasks_today(const char *cmd, const char *s, int *today);
 /* Opens the store, its model and its work items; prints and returns -1 on failure. */
 int cmd_tasks_open(const char *cmd, const char *db, struct store **s, struct model **m, struct task_set *ts);
-/* 1 if item i belongs to programme p (directly or through its parents). */
-int cmd_tasks_in_programme(const struct task_set *ts, int i, const char *p);
+
 
 struct import_stats;
 /* Prints what an import did (or would do); shared by import and demo. */

@@ -42,18 +42,6 @@ int cmd_tasks_open(const char *cmd, const char *db, store **s, model **m, task_s
     return 0;
 }
 
-/* 1 if item i is under programme p (its programme, or a parent chain leading there). */
-int cmd_tasks_in_programme(const task_set *ts, int i, const char *p)
-{
-    for (int depth = 0; i >= 0 && depth < 64; depth++) {
-        const task_t *t = &ts->items[i];
-        if (strcmp(t->code, p) == 0 || strcmp(t->programme, p) == 0)
-            return 1;
-        i = task_find(ts, *t->programme ? t->programme : t->parent);
-    }
-    return 0;
-}
-
 static void date_text(buf *b, int d)
 {
     if (d)
@@ -138,7 +126,7 @@ int cmd_tasks(int argc, char **argv)
         int u = model_unit_find(m, t->lead_unit);
         if (root >= 0 && (u < 0 || !auth_in_subtree(m, root, u)))
             continue;
-        if (prog && !cmd_tasks_in_programme(&ts, i, prog))
+        if (prog && !task_in_programme(&ts, i, prog))
             continue;
         if (overdue && st != TS_OVERDUE)
             continue;
@@ -179,15 +167,13 @@ int cmd_tasks(int argc, char **argv)
             json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:s,s:b}", "code", t->code,
                                                  "title", t->title, "programme", t->programme, "lead_unit", t->lead_unit,
                                                  "owner", t->owner, "due", dues, "status", task_status_key(st),
-                                                 "deadline_class", dc == TD_NONE ? "" : dc == TD_OVERDUE ? "overdue"
-                                                 : dc == TD_SOON ? "soon" : dc == TD_LATER ? "later" : "no_deadline",
+                                                 "deadline_class", task_due_key(dc),
                                                  "progress", t->progress, "completed_on", done, "exceeded", t->exceeded));
         } else if (strcmp(fmt, "csv") == 0) {
             char pr[8];
             snprintf(pr, sizeof pr, "%d", t->progress);
             const char *f[] = { t->code, t->title, t->programme, t->lead_unit, t->owner, dues, task_status_key(st),
-                                dc == TD_NONE ? "" : dc == TD_OVERDUE ? "overdue" : dc == TD_SOON ? "soon"
-                                : dc == TD_LATER ? "later" : "no_deadline", pr, done };
+                                task_due_key(dc), pr, done };
             for (int j = 0; j < 10; j++)
                 cli_csv_field(&out, f[j], j == 9);
         } else {

@@ -29,20 +29,6 @@ static void date_cell(web_ctx *c, int d)
         vn_format_date(d, lang_get(), &c->resp->body);
 }
 
-static const char *const due_keys[TD_COUNT] = { "", "overdue", "soon", "later", "no_deadline" };
-
-/* 1 if item i is under programme p (its programme or parent chain). */
-static int in_programme(const task_set *ts, int i, const char *p)
-{
-    for (int depth = 0; i >= 0 && depth < 64; depth++) {
-        const task_t *t = &ts->items[i];
-        if (strcmp(t->programme, p) == 0 || strcmp(t->parent, p) == 0 || strcmp(t->code, p) == 0)
-            return 1;
-        i = task_find(ts, *t->parent ? t->parent : t->programme);
-    }
-    return 0;
-}
-
 void page_task_summary(web_ctx *c, int u)
 {
     task_set ts = { 0 };
@@ -80,7 +66,7 @@ int page_tasks(web_ctx *c)
     if (stq && *stq && want_st < 0)
         return web_fail(c, 400, "bad_request", "status", tr("trạng thái không hợp lệ", "invalid status"));
     for (int k = 1; dueq && *dueq && k < TD_COUNT; k++)
-        if (strcmp(dueq, due_keys[k]) == 0)
+        if (strcmp(dueq, task_due_key(k)) == 0)
             want_due = k;
     if (dueq && *dueq && want_due < 0)
         return web_fail(c, 400, "bad_request", "due", tr("nhóm hạn không hợp lệ", "invalid deadline class"));
@@ -104,7 +90,7 @@ int page_tasks(web_ctx *c)
         int lu = model_unit_find(c->m, t->lead_unit);
         if ((t->kind != TK_TASK && t->kind != TK_SUBTASK) || lu < 0 || !auth_in_subtree(c->m, u, lu))
             continue;
-        if (pi >= 0 && !in_programme(&ts, i, prog))
+        if (pi >= 0 && !task_in_programme(&ts, i, prog))
             continue;
         task_count(&k, t, today, 14);
         if ((want_st >= 0 && task_status(t, today) != want_st) || (want_due >= 0 && task_due_class(t, today, 14) != want_due) ||
@@ -182,7 +168,7 @@ int page_tasks(web_ctx *c)
                     task_status_name(s));
     page_printf(c, "</select></label><label>%s <select name=\"due\"><option value=\"\">—</option>", tr("Hạn", "Deadline"));
     for (int d = 1; d < TD_COUNT; d++)
-        page_printf(c, "<option value=\"%s\"%s>%s</option>", due_keys[d], d == want_due ? " selected" : "", task_due_name(d));
+        page_printf(c, "<option value=\"%s\"%s>%s</option>", task_due_key(d), d == want_due ? " selected" : "", task_due_name(d));
     page_printf(c, "</select></label><label>%s <input name=\"owner\" size=\"12\" value=\"", tr("Người phụ trách", "Owner"));
     page_text(c, owner ? owner : "");
     page_printf(c, "\"></label><label>%s <select name=\"sort\">", tr("Xếp theo", "Sort by"));

@@ -20,26 +20,6 @@ static int in_scope_on(const model *m, int unit, const task_t *t, int day)
 }
 #define in_scope(m, unit, t) in_scope_on(m, unit, t, day)
 
-/* 1 if task i belongs to programme p, directly or through its parents. */
-static int under(const task_set *ts, int i, const char *p)
-{
-    for (int depth = 0; i >= 0 && depth < 64; depth++) {
-        const task_t *t = &ts->items[i];
-        if (strcmp(t->programme, p) == 0 || strcmp(t->parent, p) == 0)
-            return 1;
-        i = task_find(ts, *t->parent ? t->parent : t->programme);
-        if (i >= 0 && ts->items[i].kind != TK_TASK && ts->items[i].kind != TK_SUBTASK &&
-            strcmp(ts->items[i].code, p) != 0) {
-            /* climb programmes too: a breakthrough under a programme counts for it */
-            const task_t *q = &ts->items[i];
-            if (strcmp(q->parent, p) == 0)
-                return 1;
-            i = task_find(ts, q->parent);
-        }
-    }
-    return 0;
-}
-
 static void pct(buf *b, double v)
 {
     vn_format_number_trim(v, 2, lang_get(), b);
@@ -88,7 +68,7 @@ int report_add_tasks(json_t *doc, const model *m, const task_set *ts, int unit, 
             continue;
         task_counts pc = { 0 };
         for (int i = 0; i < ts->n; i++)
-            if (in_scope(m, unit, &ts->items[i]) && under(ts, i, pg->code))
+            if (in_scope(m, unit, &ts->items[i]) && task_in_programme(ts, i, pg->code))
                 task_count(&pc, &ts->items[i], day, 14);
         if (pc.total == 0)
             continue;

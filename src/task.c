@@ -63,6 +63,17 @@ int task_add(task_set *s, const task_t *src)
     return s->n++;
 }
 
+int task_in_programme(const task_set *s, int i, const char *p)
+{
+    for (int depth = 0; i >= 0 && depth < 64; depth++) {   /* 64: a guard against cycles */
+        const task_t *t = &s->items[i];
+        if (strcmp(t->programme, p) == 0 || strcmp(t->parent, p) == 0)
+            return 1;
+        i = task_find(s, *t->parent ? t->parent : t->programme);
+    }
+    return 0;
+}
+
 int task_find(const task_set *s, const char *code)
 {
     for (int i = 0; i < s->n; i++)
@@ -292,6 +303,12 @@ const char *task_status_name(int st)
 const char *task_status_key(int st)
 {
     return st >= 0 && st < TS_COUNT ? status_keys[st] : "?";
+}
+
+const char *task_due_key(int due)
+{
+    static const char *const keys[TD_COUNT] = { "", "overdue", "soon", "later", "no_deadline" };
+    return due >= 0 && due < TD_COUNT ? keys[due] : "";
 }
 
 const char *task_due_name(int due)

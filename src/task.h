@@ -47,6 +47,9 @@ void task_set_free(task_set *s);
 int task_add(task_set *s, const task_t *t);
 /* Index of the item with this code, or -1. */
 int task_find(const task_set *s, const char *code);
+/* 1 if item i belongs to programme (or project, plan...) p: through its own programme or parent,
+ * and theirs, up the tree. */
+int task_in_programme(const task_set *s, int i, const char *p);
 /* Appends a progress report to item i (copies the strings) and moves its progress and, at
  * 100 %, its completion date; returns 0 or -1 (OOM). */
 int task_report_add(task_set *s, int i, int date, int pct, const char *text, const char *who);
@@ -75,6 +78,8 @@ int task_recur_parse(const char *s);
 const char *task_status_name(int status);
 const char *task_status_key(int status);
 const char *task_due_name(int due);
+/* Machine name of a deadline class: "overdue", "soon", "later", "no_deadline" ("" for none). */
+const char *task_due_key(int due);
 const char *task_kind_name(int kind);
 
 /* Days from a to b (yyyymmdd), b - a. */

@@ -99,6 +99,17 @@ static void test_counts_and_log(void **state)
     assert_int_equal(c.due, 1);          /* only b's deadline has passed */
     assert_int_equal(c.due_done, 0);
     assert_string_equal(s.items[0].log[0].who, "caugiay.nhap");
+    task_t pg = { .code = "ctr", .title = "P", .kind = TK_PROGRAMME, .parent = "nq" };
+    task_t sub = { .code = "d", .title = "D", .programme = "x", .parent = "a" };
+    assert_int_equal(task_add(&s, &pg), 3);
+    assert_int_equal(task_add(&s, &sub), 4);
+    free(s.items[0].programme);
+    s.items[0].programme = strdup("ctr");
+    assert_true(task_in_programme(&s, 0, "ctr"));          /* directly */
+    assert_true(task_in_programme(&s, 0, "nq"));           /* through the programme's parent */
+    assert_true(task_in_programme(&s, 4, "ctr"));          /* a sub-task, through its parent task */
+    assert_false(task_in_programme(&s, 1, "ctr"));
+    assert_string_equal(task_due_key(TD_SOON), "soon");
     task_set_free(&s);
     assert_int_equal(task_status_parse("tạm dừng"), TS_PAUSED);
     assert_int_equal(task_status_parse("done_late"), TS_DONE_LATE);
