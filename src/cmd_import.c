@@ -30,12 +30,6 @@ void cmd_import_summary(const struct import_stats *st, int dry_run)
                    st->rows[k] - st->added[k] - st->changed[k]);
 }
 
-/* A header row of any kind the import knows: figures, programmes or tasks. */
-static int any_header(const char *const *cells, size_t n)
-{
-    return import_is_header(cells, n) || task_is_header(cells, n);
-}
-
 int cmd_import(int argc, char **argv)
 {
     const char *db = NULL, *who = NULL, *encname = NULL;
@@ -130,7 +124,7 @@ int cmd_import(int argc, char **argv)
                                    "%s [%s]: converted %ld cells from TCVN3/VNI fonts to Unicode\n"),
                         argv[i + 1], sh[k].name, sh[k].converted);
             buf_init(&sheets_csv[nsheets], 0);
-            if (xlsx_sheet_csv(&sh[k], any_header, &sheets_csv[nsheets]) == 1) {
+            if (xlsx_sheet_csv(&sh[k], import_any_header, &sheets_csv[nsheets]) == 1) {
                 buf_printf(&names, "%s [%s]%c", argv[i + 1], sh[k].name, '\0');
                 nsheets++;
                 used++;

@@ -85,11 +85,6 @@ static int import_rights(web_ctx *c, const model *t, const import_stats *st, buf
     return bad;
 }
 
-static int any_header(const char *const *cells, size_t n)
-{
-    return import_is_header(cells, n) || task_is_header(cells, n);
-}
-
 /* Turns the upload into CSV text sources (an .xlsx gives one per sheet with a header). */
 static int upload_sources(web_ctx *c, const http_kv *f, buf *csvs, int *n, buf *errs)
 {
@@ -103,7 +98,7 @@ static int upload_sources(web_ctx *c, const http_kv *f, buf *csvs, int *n, buf *
             return 0;
         }
         for (int k = 0; k < ns && *n < 8; k++)
-            if (xlsx_sheet_csv(&sh[k], any_header, &csvs[*n]) == 1)
+            if (xlsx_sheet_csv(&sh[k], import_any_header, &csvs[*n]) == 1)
                 (*n)++;
             else
                 buf_reset(&csvs[*n]);

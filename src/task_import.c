@@ -56,6 +56,11 @@ int task_is_header(const char *const *cells, size_t n)
     return header_is(&r, prog_cols, NPROG) || header_is(&r, task_cols, NTASK);
 }
 
+int import_any_header(const char *const *cells, size_t n)
+{
+    return import_is_header(cells, n) || task_is_header(cells, n);
+}
+
 typedef struct ctx {
     const char *file;
     buf *errors;

@@ -15,6 +15,8 @@ enum { TI_NONE = 0, TI_PROGRAMMES, TI_TASKS };
 int task_import_kind(const char *data, size_t len);
 /* 1 if the cells are the header row of programmes.csv or tasks.csv (inside a spreadsheet). */
 int task_is_header(const char *const *cells, size_t n);
+/* 1 if the cells are the header row of any file `chitieu import` reads (figures or tasks). */
+int import_any_header(const char *const *cells, size_t n);
 /* Checks every row of the sources against m (units, indicators) and ts (the items already
  * stored, which it updates), then writes them in one transaction unless dry_run or any row
  * is wrong; errors go to errors, one per line, naming file, row, column, text and what was
