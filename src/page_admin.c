@@ -164,6 +164,8 @@ int page_import_post(web_ctx *c)
             st.rows[IK_UNKNOWN] = trows;
             if (ok && commit && store_audit_add(c->s, c->user.login, "import", f->filename, "", &c->e) != 0)
                 goto cleanup;
+            if (ok && commit)
+                web_committed(c);
         }
     } else if (errs.len == 0) {
         import_opts o = { .dry_run = 1, .who = c->user.login, .max_errors = 100 };

@@ -31,11 +31,18 @@ static void date_cell(web_ctx *c, int d)
 
 void page_task_summary(web_ctx *c, int u)
 {
+    /* On the overview's hot path: rendered once per unit, day and data version (any task write
+     * moves the version: web_committed here, the generation for other processes). */
+    int today = web_today(c);
+    char key[64];
+    snprintf(key, sizeof key, "ts|%d|%d|%d", u, today, lang_get());
+    if (web_cache_get(c, key, &c->resp->body))
+        return;
+    size_t start = c->resp->body.len;
     task_set ts = { 0 };
     err_t e;
     if (store_task_load(c->s, &ts, &e) != 0)
         return;
-    int today = web_today(c);
     task_counts k = { 0 };
     for (int i = 0; i < ts.n; i++) {
         const task_t *t = &ts.items[i];
@@ -52,6 +59,7 @@ void page_task_summary(web_ctx *c, int u)
         page_urlarg(c, c->m->units[u].code);
         page_printf(c, "\">%s</a></p>", tr("xem nhiệm vụ", "see the tasks"));
     }
+    web_cache_put(c, key, c->resp->body.p + start, c->resp->body.len - start);
     task_set_free(&ts);
 }
 
@@ -337,6 +345,7 @@ int page_task_post(web_ctx *c)
         store_rollback(c->s);
         goto cleanup;
     }
+    web_committed(c);
     buf to = BUF_INIT;
     web_urlenc(&to, t->code);
     rc = web_redirect(c, "/task?code=%s", buf_str(&to));

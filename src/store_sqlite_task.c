@@ -18,7 +18,15 @@ const char store_task_schema[] =
     "CREATE TABLE IF NOT EXISTS task_report(id INTEGER PRIMARY KEY, code TEXT NOT NULL REFERENCES work_item(code),"
     " date INTEGER NOT NULL, pct INTEGER NOT NULL, text TEXT NOT NULL DEFAULT '', who TEXT NOT NULL,"
     " at TEXT NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS task_report_code ON task_report(code);";
+    "CREATE INDEX IF NOT EXISTS task_report_code ON task_report(code);"
+    /* Work items move the generation too (store_sqlite_web.c): a running server then knows that
+     * what it shows of them may be stale. */
+    "CREATE TRIGGER IF NOT EXISTS gen_work_item_i AFTER INSERT ON work_item BEGIN"
+    " UPDATE meta SET value=value+1 WHERE key='generation'; END;"
+    "CREATE TRIGGER IF NOT EXISTS gen_work_item_u AFTER UPDATE ON work_item BEGIN"
+    " UPDATE meta SET value=value+1 WHERE key='generation'; END;"
+    "CREATE TRIGGER IF NOT EXISTS gen_task_report AFTER INSERT ON task_report BEGIN"
+    " UPDATE meta SET value=value+1 WHERE key='generation'; END;";
 
 static const char *col(sqlite3_stmt *st, int i)
 {
