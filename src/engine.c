@@ -435,8 +435,7 @@ int engine_build(const model *m, int nthreads, engine **out, err_t *e)
         nthreads = 1;
     if (nthreads > 8)
         nthreads = 8;
-    int nitems = 0, *items = stack, *size = NULL;   /* reuse stack for the item list first */
-    (void)items;
+    int nitems = 0, *size = NULL;
     int nroots = 0, *roots = calloc((size_t)g->nunits + 1, sizeof *roots);
     int *sub = calloc((size_t)g->nunits + 1, sizeof *sub);
     size = calloc((size_t)g->nunits + 1, sizeof *size);
@@ -445,15 +444,13 @@ int engine_build(const model *m, int nthreads, engine **out, err_t *e)
         err_set(e, "out of memory");
         goto cleanup;
     }
-    for (int u = g->nunits - 1; u >= 0; u--)      /* subtree sizes (children may follow parents) */
-        size[u] = 1;
     for (int u = 0; u < g->nunits; u++)
         if (m->units[u].parent < 0) {
             roots[nroots++] = u;
             for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling)
                 sub[nitems++] = ch;
         }
-    /* subtree sizes via post-order of each item */
+    /* each item's subtree in post-order; its size is the length of its run */
     int npost = 0;
     int *starts = calloc((size_t)nitems + 1, sizeof *starts);
     if (starts == NULL) {

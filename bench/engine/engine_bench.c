@@ -203,7 +203,6 @@ int main(int argc, char **argv)
     }
     double t_upd = (now() - t0) / n;
     printf("one saved value -> root's yearly figure updated and read: %.1f µs (mean of %d)\n", t_upd * 1e6, n);
-    /* undo: rebuild from the model as saved (the update loop changed one leaf) */
     show("engine", &yr, &mo);
     printf("ENGINE_SECONDS %.4f\nLOAD_SECONDS %.4f\nUPDATE_US %.1f\n", best[2] + t_eval, t_load, t_upd * 1e6);
     printf("ENGINE_CHECK %lld %lld %lld %lld %lld %lld %lld %lld\n", yr.cells, yr.total, yr.weighted, yr.met,
