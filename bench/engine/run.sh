@@ -30,7 +30,7 @@ for scale in ${*:-S M}; do
     "$data/values.csv" >/dev/null
   t1=$(date +%s.%N)
   echo "== scale $scale ($(du -sh "$data/values.csv" | cut -f1) of values.csv)"
-  echo "chitieu import of the CSV files into SQLite: $(echo "$t1 - $t0" | bc) s"
+  echo "chitieu import of the CSV files into SQLite: $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s"
   "$root/build/engine_bench" "$db" --sql | tee "$data/engine.out" | grep -v '^[A-Z_]* '
   node "$here/duck.mjs" "$data" 2 | tee "$data/duck.out" | grep -v '^[A-Z_]* '
   e=$(awk '/^ENGINE_SECONDS/ {print $2}' "$data/engine.out")
@@ -41,8 +41,8 @@ for scale in ${*:-S M}; do
   cd=$(sed -n 's/^DUCKDB_CHECK //p' "$data/duck.out")
   printf '%-30s %10s %10s\n' "roll-up + evaluation" "seconds" "vs engine"
   printf '%-30s %10.3f %10s\n' "chitieu engine (2 threads)" "$e" "1"
-  printf '%-30s %10.3f %9.0fx\n' "DuckDB (2 threads)" "$d" "$(echo "$d / $e" | bc -l)"
-  printf '%-30s %10.3f %9.0fx\n' "SQLite" "$s" "$(echo "$s / $e" | bc -l)"
+  printf '%-30s %10.3f %9.0fx\n' "DuckDB (2 threads)" "$d" "$(awk -v a="$d" -v b="$e" 'BEGIN { print a / b }')"
+  printf '%-30s %10.3f %9.0fx\n' "SQLite" "$s" "$(awk -v a="$s" -v b="$e" 'BEGIN { print a / b }')"
   if [ "$ce" = "$cs" ] && [ "$ce" = "$cd" ]; then echo "checksums: identical ($ce)"; else
     echo "checksums DIFFER: engine $ce / sqlite $cs / duckdb $cd"; exit 1; fi
 done
