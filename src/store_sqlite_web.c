@@ -60,7 +60,18 @@ static int sub_parse(const char *s)
     return SUB_DRAFT;
 }
 
-/* Prepares sql and binds the arguments described by types: 't' text, 'i' int64. */
+/* Binds the arguments described by types: 't' text, 'i' int64. */
+static void bind_all(sqlite3_stmt *st, const char *types, va_list ap)
+{
+    for (int i = 0; types[i]; i++) {
+        if (types[i] == 't')
+            sqlite3_bind_text(st, i + 1, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
+        else
+            sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+    }
+}
+
+/* Prepares sql and binds the arguments described by types. */
 static sqlite3_stmt *prep(store *s, err_t *e, const char *sql, const char *types, ...)
 {
     sqlite3_stmt *st = NULL;
@@ -70,12 +81,7 @@ static sqlite3_stmt *prep(store *s, err_t *e, const char *sql, const char *types
     }
     va_list ap;
     va_start(ap, types);
-    for (int i = 0; types[i]; i++) {
-        if (types[i] == 't')
-            sqlite3_bind_text(st, i + 1, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
-        else
-            sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
-    }
+    bind_all(st, types, ap);
     va_end(ap);
     return st;
 }
@@ -94,12 +100,7 @@ static sqlite3_stmt *hot(store *s, err_t *e, int idx, const char *sql, const cha
     sqlite3_reset(st);
     va_list ap;
     va_start(ap, types);
-    for (int i = 0; types[i]; i++) {
-        if (types[i] == 't')
-            sqlite3_bind_text(st, i + 1, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
-        else
-            sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
-    }
+    bind_all(st, types, ap);
     va_end(ap);
     return st;
 }
