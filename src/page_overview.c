@@ -322,6 +322,15 @@ tail:
     return 0;
 }
 
+/* The evaluation row of indicator i, or NULL. */
+static const eval_row *row_of(const eval_result *r, int i)
+{
+    for (int j = 0; j < r->nrows; j++)
+        if (r->rows[j].ind == i)
+            return &r->rows[j];
+    return NULL;
+}
+
 /* The five periods of the same kind ending with p (one year apart). */
 static int trend_periods(period_t p, period_t *out)
 {
@@ -375,10 +384,7 @@ int page_indicator(web_ctx *c)
         eval_result r;
         if (eval_unit(m, u, ps[k], &r, &c->e) != 0)
             return -1;
-        const eval_row *row = NULL;
-        for (int j = 0; j < r.nrows; j++)
-            if (r.rows[j].ind == i)
-                row = &r.rows[j];
+        const eval_row *row = row_of(&r, i);
         page_printf(c, "<tr><td><a href=\"/indicator?");
         link_args(c, u, ps[k]);
         page_printf(c, "&amp;ind=");
@@ -432,10 +438,7 @@ int page_indicator(web_ctx *c)
             eval_result r;
             if (eval_unit(m, ch, p, &r, &c->e) != 0)
                 return -1;
-            const eval_row *row = NULL;
-            for (int j = 0; j < r.nrows; j++)
-                if (r.rows[j].ind == i)
-                    row = &r.rows[j];
+            const eval_row *row = row_of(&r, i);
             page_printf(c, "<tr><td><a href=\"/indicator?");
             link_args(c, ch, p);
             page_printf(c, "&amp;ind=");
