@@ -710,6 +710,55 @@ static void test_import_page(void **state)
     http_resp_free(&rs);
 }
 
+static void test_pages_more(void **state)
+{
+    (void)state;
+    client root, vw, nu;
+    char form[512];
+    http_resp rs;
+    assert_int_equal(login(&root, "root", pw), 303);
+    assert_int_equal(login(&vw, "viewer1", pw), 303);
+    /* charts and the report */
+    assert_int_equal(send(&vw, "GET", "/chart.png", "kind=units&unit=d1&period=2022&ind=kn", NULL, NULL, &rs), 200);
+    assert_string_equal(rs.ctype, "image/png");
+    assert_memory_equal(rs.body.p, "\x89PNG", 4);
+    http_resp_free(&rs);
+    assert_int_equal(status_of(&vw, "GET", "/chart.png", "kind=pie&unit=d1&ind=kn", NULL), 400);
+    assert_int_equal(send(&vw, "GET", "/report", "unit=d1&period=2022&format=md", NULL, NULL, &rs), 200);
+    assert_non_null(strstr(rs.disposition, "attachment"));
+    assert_non_null(strstr(buf_str(&rs.body), "Quận ủy Một"));
+    http_resp_free(&rs);
+    assert_int_equal(status_of(&vw, "GET", "/report", "unit=d1&period=2022&format=exe", NULL), 400);
+    assert_int_equal(status_of(&vw, "GET", "/report", "unit=d2&period=2022", NULL), 403);
+    /* users: an admin adds one (checked), who then logs in and changes their password */
+    snprintf(form, sizeof form, "csrf=%s&action=add&login=moi&name=M&role=chief&unit=d1&password=%s", root.csrf, pw);
+    assert_int_equal(status_of(&root, "POST", "/admin/users", NULL, form), 400);
+    snprintf(form, sizeof form, "csrf=%s&action=add&login=M%%C3%%B4i&name=M&role=viewer&unit=d1&password=%s", root.csrf, pw);
+    assert_int_equal(status_of(&root, "POST", "/admin/users", NULL, form), 400);          /* login charset */
+    snprintf(form, sizeof form, "csrf=%s&action=add&login=moi&name=M&role=viewer&unit=d1&password=short", root.csrf);
+    assert_int_equal(status_of(&root, "POST", "/admin/users", NULL, form), 400);
+    snprintf(form, sizeof form, "csrf=%s&action=add&login=moi&name=M&role=viewer&unit=d1&password=%s", root.csrf, pw);
+    assert_int_equal(status_of(&root, "POST", "/admin/users", NULL, form), 303);
+    assert_int_equal(login(&nu, "moi", pw), 303);
+    snprintf(form, sizeof form, "csrf=%s&old=wrong-password&new=mat-khau-moi-123&new2=mat-khau-moi-123", nu.csrf);
+    assert_int_equal(status_of(&nu, "POST", "/password", NULL, form), 400);
+    snprintf(form, sizeof form, "csrf=%s&old=%s&new=mat-khau-moi-123&new2=mat-khau-moi-124", nu.csrf, pw);
+    assert_int_equal(status_of(&nu, "POST", "/password", NULL, form), 400);
+    snprintf(form, sizeof form, "csrf=%s&old=%s&new=mat-khau-moi-123&new2=mat-khau-moi-123", nu.csrf, pw);
+    assert_int_equal(status_of(&nu, "POST", "/password", NULL, form), 303);
+    assert_int_equal(status_of(&nu, "GET", "/overview", NULL, NULL), 303);              /* sessions ended */
+    assert_int_equal(login(&nu, "moi", pw), 401);
+    assert_int_equal(login(&nu, "moi", "mat-khau-moi-123"), 303);
+    /* a district admin cannot manage a user of another district; the city admin disables one */
+    client ad;
+    assert_int_equal(login(&ad, "admin1", pw), 303);
+    snprintf(form, sizeof form, "csrf=%s&action=disable&login=ed2", ad.csrf);
+    assert_int_equal(status_of(&ad, "POST", "/admin/users", NULL, form), 404);
+    snprintf(form, sizeof form, "csrf=%s&action=disable&login=moi", root.csrf);
+    assert_int_equal(status_of(&root, "POST", "/admin/users", NULL, form), 303);
+    assert_int_equal(status_of(&nu, "GET", "/overview", NULL, NULL), 303);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -728,6 +777,7 @@ int main(void)
         cmocka_unit_test(test_admin_catalogue),
         cmocka_unit_test(test_tasks),
         cmocka_unit_test(test_import_page),
+        cmocka_unit_test(test_pages_more),
         cmocka_unit_test(test_expired_and_disabled),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
