@@ -1,278 +1,842 @@
 /* engine.c - the analytics engine (see engine.h).
  *
- * Layout: one cell per (unit, indicator, slot), index ((unit * ninds) + ind) * nslots + slot,
- * slot = year offset * 19 + position: 0 the year, 1-2 its halves, 3-6 quarters, 7-18 months.
- * Each cell holds the figure (double), flags (bit 0: has data; bits 1-3: its source, enum
- * source of eval.h) and, for a roll-up over units, how many valid child units had no data.
- * Reported values are scattered in first; then compute_unit() fills a unit's cells from its
- * own reported values and its children's finished cells.  Threads each take whole subtrees
- * below the roots (largest first); the roots come last, on the calling thread.  Nothing here
- * allocates after the build, so an update is a few hundred cell computations.
+ * Slots: a year offset times 19 plus 0-11 the months, 12-15 the quarters, 16-17 the halves,
+ * 18 the year, so that "finest first" is simply ascending order within a year.
+ *
+ * What it holds (all owned by the engine):
+ *   - the reported values, per unit in one pool (CSR): keys ind * nslots + slot, sorted, with
+ *     their figures in fixed point (fixed.h); the same for yearly targets (ind * nyears + year);
+ *   - "full" blocks (every indicator and slot) for units with at least full_min_leaves leaves
+ *     below them and for the units where threads meet; "yearly" blocks (the year slots) for
+ *     the other inner units; leaves have none.  A block cell is FX_NONE without data, and a
+ *     count of the child units that gave it a figure (to tell how many were missing);
+ *   - met / exceeded counts of every unit's yearly targets.
+ *
+ * The pass (engine_run): units in post-order, children in sibling order.  Each worker thread
+ * keeps one accumulator table per tree depth (sum, count, min/max/last per indicator and
+ * slot) and a flag per indicator row telling which rows hold anything, so only those are
+ * read and cleared.  Finishing a unit turns its accumulator (its children, already merged)
+ * and its own reported values into its figures (reported, else formula, else units, else
+ * sub-periods), stores what it keeps, counts its targets, and adds its figures into its
+ * parent's accumulator one depth up.  Subtrees below the top units are dealt to the threads,
+ * largest first; the top units (roots, and units split to get enough pieces) are finished
+ * afterwards on the calling thread from their children's full blocks.  Everything is in
+ * integers, so 1 and 2 threads give the same bits.  Buffers are reused between runs.
+ *
+ * Anything not stored is recomputed on demand by fig()/fresh(), a recursion with the same
+ * rules over the stored blocks and the reported values; engine_update() uses it to refresh
+ * the stored cells of one indicator, year and chain of ancestors after a saved value.
  */
 #include "engine.h"
 
-#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "eval.h"
+#include "fixed.h"
 #include "mem.h"
 
-#define SLOTS_PER_YEAR 19
-#define FIX 10000.0        /* fixed point: 10^-4 */
+#define SPY 19             /* slots per year */
+#define S_QUARTER 12
+#define S_HALF 16
+#define S_YEAR 18
+#define MAXT 8             /* threads */
+#define MIN_PIECES 8       /* subtrees the pass is cut into, whatever the thread count */
+
+/* Reported values or targets, per unit; a unit's run may move to the pool's end to grow. */
+typedef struct csr {
+    size_t *off;
+    uint32_t *len, *cap;
+    uint32_t *key;
+    int64_t *fx;
+    size_t used, size;
+    /* staged puts before the first run: unit, key, figure in arrival order */
+    uint32_t *su, *sk;
+    int64_t *sf;
+    size_t sn, scap;
+} csr;
+
+typedef struct lvl {
+    int64_t *sum, *mm;     /* mm: min, max or last, for indicators aggregated so */
+    uint32_t *cnt;
+    uint8_t *touched;      /* per indicator: row holds something */
+} lvl;
+
+typedef struct worker {
+    struct engine *g;
+    lvl *lv;
+    int nlv;
+    int64_t *v;            /* the unit being finished: figures, ind * nslots + slot */
+    uint8_t *h;            /* ... and whether each has one */
+    uint8_t *rowhas;
+    int32_t *istart, *iend;/* its reported values, per indicator, as positions in its run */
+    int *list;             /* indicators with rows */
+    int64_t *out;          /* engine_visit's view */
+    int *units, n;         /* post-order units of this worker's subtrees */
+} worker;
 
 struct engine {
-    const model *m;        /* valid during build and update only */
-    int nunits, ninds, y0, nyears, nslots;
-    double *val;
-    int64_t *fx;           /* val in fixed point (10^-4), what sums add */
-    uint8_t *flags;
-    uint16_t *miss;
-    uint8_t *valid;        /* unit valid in slot: [unit * nslots + slot] */
-    int *ind_order;        /* indicators, formula operands before formulas */
-    int **deps;            /* for each indicator, the formula indicators that use it (-1 ended) */
-    int *post;             /* units children-first */
+    const model *m;
+    int nunits, ninds, y0, nyears, ns;
+    int full_min_leaves;
+    int nthreads;
+    int ran;
+    csr val, tgt;
+    uint8_t *isf, *uagg, *pagg, *dir, *dec;
+    int *forms, nforms;    /* formula indicators, operands first */
+    int **deps;            /* per indicator: formulas using it, directly or not, in order; -1 ended */
+    uint8_t *valid;        /* [unit * ns + slot] */
+    uint8_t *always;       /* unit valid in every slot */
+    int32_t *fb, *yb;      /* per unit: full / yearly block index or -1 */
+    int nfull, nyearly;
+    int64_t *full, *yearly;
+    uint16_t *fulln, *yearlyn;
+    size_t full_bytes, yearly_bytes;
+    int32_t *counts;       /* [(unit * nyears + yo) * 3]: with data, met, exceeded */
+    uint8_t *role;         /* 0 normal, 1 top of a piece, 2 finished on the calling thread */
+    int *post;             /* every unit, children first */
+    int *sync, nsync;
+    int maxdepth;
+    worker w[MAXT];
+    int (*visit)(void *, int, const int64_t *, int);
+    void *visit_ctx;
+    int visit_stop;
 };
 
-static inline size_t cell(const engine *g, int unit, int ind, int slot)
-{
-    return ((size_t)unit * (size_t)g->ninds + (size_t)ind) * (size_t)g->nslots + (size_t)slot;
-}
+/* ---- slots ---- */
 
-/* The slot of p, or -1 when p is not a year, half, quarter or month of the engine's years. */
 static int slot_of(const engine *g, period_t p)
 {
     int yo = (int)p.y - g->y0;
     if (yo < 0 || yo >= g->nyears)
         return -1;
-    int base = yo * SLOTS_PER_YEAR;
+    int base = yo * SPY;
     switch (p.kind) {
-    case P_YEAR: return base;
-    case P_HALF: return base + p.n;
-    case P_QUARTER: return base + 2 + p.n;
-    case P_MONTH: return base + 6 + p.n;
+    case P_YEAR: return base + S_YEAR;
+    case P_HALF: return p.n >= 1 && p.n <= 2 ? base + S_HALF + p.n - 1 : -1;
+    case P_QUARTER: return p.n >= 1 && p.n <= 4 ? base + S_QUARTER + p.n - 1 : -1;
+    case P_MONTH: return p.n >= 1 && p.n <= 12 ? base + p.n - 1 : -1;
     default: return -1;
     }
 }
 
 static period_t period_of(const engine *g, int slot)
 {
-    uint16_t y = (uint16_t)(g->y0 + slot / SLOTS_PER_YEAR);
-    int k = slot % SLOTS_PER_YEAR;
-    if (k == 0)
+    uint16_t y = (uint16_t)(g->y0 + slot / SPY);
+    int k = slot % SPY;
+    if (k == S_YEAR)
         return (period_t){ P_YEAR, 0, y, y };
-    if (k <= 2)
-        return (period_t){ P_HALF, (uint8_t)k, y, y };
-    if (k <= 6)
-        return (period_t){ P_QUARTER, (uint8_t)(k - 2), y, y };
-    return (period_t){ P_MONTH, (uint8_t)(k - 6), y, y };
+    if (k >= S_HALF)
+        return (period_t){ P_HALF, (uint8_t)(k - S_HALF + 1), y, y };
+    if (k >= S_QUARTER)
+        return (period_t){ P_QUARTER, (uint8_t)(k - S_QUARTER + 1), y, y };
+    return (period_t){ P_MONTH, (uint8_t)(k + 1), y, y };
 }
 
-/* The positions within a year, finest first, and each one's sub-period positions. */
-static const int order_in_year[SLOTS_PER_YEAR] = { 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 3, 4, 5, 6, 1, 2, 0 };
-
-static int sub_slots(int k, int *out)
+/* The sub-slots of position k within a year (relative), or 0 for a month. */
+static int subs_of(int k, int *out)
 {
-    if (k == 0) { out[0] = 1; out[1] = 2; return 2; }
-    if (k <= 2) { out[0] = 2 * k + 1; out[1] = 2 * k + 2; return 2; }
-    if (k <= 6) { int q = k - 2; for (int i = 0; i < 3; i++) out[i] = 6 + (q - 1) * 3 + 1 + i; return 3; }
+    if (k == S_YEAR) { out[0] = S_HALF; out[1] = S_HALF + 1; return 2; }
+    if (k >= S_HALF) { int q = S_QUARTER + (k - S_HALF) * 2; out[0] = q; out[1] = q + 1; return 2; }
+    if (k >= S_QUARTER) { int mo = (k - S_QUARTER) * 3; out[0] = mo; out[1] = mo + 1; out[2] = mo + 2; return 3; }
     return 0;
 }
 
-/* Per-thread accumulators of one unit's children, indexed ind * nslots + slot. */
-typedef struct acc {
-    int64_t *sum;
-    double *mn, *mx;
-    int32_t *cnt, *miss;
-    size_t n;
-} acc;
-
-/* Computes cell (unit, ind, slot) from what is already final below it; a holds the unit's
- * children already summed (build), or is NULL (update: the children are read here). */
-static void compute_cell(engine *g, int unit, int ind, int slot, const acc *a)
+static int64_t fold(int agg, const int64_t *x, int n)
 {
-    const model *m = g->m;
-    const ind_t *d = &m->inds[ind];
-    size_t at = cell(g, unit, ind, slot);
-    if ((g->flags[at] >> 1) == SRC_REPORTED)
-        return;                                    /* scattered in, wins */
-    double v = 0;
-    int src = SRC_NONE, miss = 0, has = 0;
-    if (d->f) {
-        int nv = formula_nvars(d->f);
-        double vals[64];
-        unsigned char got[64];
-        if (nv <= 64) {
-            for (int k = 0; k < nv; k++) {
-                size_t o = cell(g, unit, d->fvars[k], slot);
-                got[k] = g->flags[o] & 1;
-                vals[k] = g->val[o];
-            }
-            if (formula_eval(d->f, vals, got, &v) == 0)
-                has = 1, src = SRC_FORMULA;
+    int64_t a = x[0];
+    for (int i = 1; i < n; i++)
+        switch (agg) {
+        case AGG_MIN: a = x[i] < a ? x[i] : a; break;
+        case AGG_MAX: a = x[i] > a ? x[i] : a; break;
+        case AGG_LAST: a = x[i]; break;
+        default: a += x[i]; break;
         }
+    return agg == AGG_AVG ? fx_div(a, n) : a;
+}
+
+/* ---- reported values and targets (CSR) ---- */
+
+static int csr_alloc(csr *c, int nunits)
+{
+    c->off = calloc((size_t)nunits + 1, sizeof *c->off);
+    c->len = calloc((size_t)nunits + 1, sizeof *c->len);
+    c->cap = calloc((size_t)nunits + 1, sizeof *c->cap);
+    return c->off && c->len && c->cap ? 0 : -1;
+}
+
+static void csr_free(csr *c)
+{
+    free(c->off), free(c->len), free(c->cap), free(c->key), free(c->fx);
+    free(c->su), free(c->sk), free(c->sf);
+}
+
+static int csr_stage(csr *c, uint32_t u, uint32_t key, int64_t fx)
+{
+    if (c->sn == c->scap) {
+        size_t n = c->scap ? c->scap * 2 : 4096;
+        uint32_t *su = realloc(c->su, n * sizeof *su);
+        if (su) c->su = su;
+        uint32_t *sk = realloc(c->sk, n * sizeof *sk);
+        if (sk) c->sk = sk;
+        int64_t *sf = realloc(c->sf, n * sizeof *sf);
+        if (sf) c->sf = sf;
+        if (!su || !sk || !sf)
+            return -1;
+        c->scap = n;
+    }
+    c->su[c->sn] = u, c->sk[c->sn] = key, c->sf[c->sn] = fx;
+    c->sn++;
+    return 0;
+}
+
+typedef struct kent { uint32_t key; uint32_t seq; int64_t fx; } kent;
+
+static int kent_cmp(const void *a, const void *b)
+{
+    const kent *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Turns the staged puts into per-unit sorted runs (a later put of a key wins). */
+static int csr_finish(csr *c, int nunits)
+{
+    size_t n = c->sn;
+    int sorted = 1;
+    for (size_t i = 1; i < n && sorted; i++)
+        sorted = c->su[i] > c->su[i - 1] || (c->su[i] == c->su[i - 1] && c->sk[i] > c->sk[i - 1]);
+    memset(c->len, 0, (size_t)nunits * sizeof *c->len);
+    for (size_t i = 0; i < n; i++)
+        c->len[c->su[i]]++;
+    size_t at = 0;
+    for (int u = 0; u < nunits; u++) {
+        c->off[u] = at;
+        c->cap[u] = c->len[u];
+        at += c->len[u];
+    }
+    free(c->key), free(c->fx);
+    if (sorted) {                          /* already in order (a bulk load): adopt the arrays */
+        c->key = c->sk, c->fx = c->sf;
+        c->sk = NULL, c->sf = NULL;
     } else {
-        if (d->uagg != AGG_NONE && m->units[unit].nchildren > 0) {
-            int64_t sum = 0;
-            double mn = 0, mx = 0;
-            int n = 0;
-            if (a) {
-                size_t k = (size_t)ind * (size_t)g->nslots + (size_t)slot;
-                sum = a->sum[k], mn = a->mn[k], mx = a->mx[k], n = a->cnt[k], miss = a->miss[k];
-            } else
-                for (int ch = m->units[unit].first_child; ch >= 0; ch = m->units[ch].next_sibling) {
-                    if (!g->valid[(size_t)ch * (size_t)g->nslots + (size_t)slot])
-                        continue;
-                    size_t o = cell(g, ch, ind, slot);
-                    if (!(g->flags[o] & 1)) {
-                        miss++;
-                        continue;
-                    }
-                    double x = g->val[o];
-                    sum += g->fx[o];
-                    if (n == 0 || x < mn)
-                        mn = x;
-                    if (n == 0 || x > mx)
-                        mx = x;
-                    n++;
+        c->key = malloc((n + 1) * sizeof *c->key);
+        c->fx = malloc((n + 1) * sizeof *c->fx);
+        size_t *fill = calloc((size_t)nunits + 1, sizeof *fill);
+        if (!c->key || !c->fx || !fill) {
+            free(fill);
+            return -1;
+        }
+        for (size_t i = 0; i < n; i++) {
+            size_t p = c->off[c->su[i]] + fill[c->su[i]]++;
+            c->key[p] = c->sk[i], c->fx[p] = c->sf[i];
+        }
+        free(fill);
+        kent *tmp = NULL;
+        size_t tcap = 0;
+        for (int u = 0; u < nunits; u++) {
+            uint32_t *k = c->key + c->off[u];
+            int64_t *f = c->fx + c->off[u];
+            uint32_t len = c->len[u], ok = 1;
+            for (uint32_t i = 1; i < len && ok; i++)
+                ok = k[i] > k[i - 1];
+            if (ok)
+                continue;
+            if (len > tcap) {
+                kent *t = realloc(tmp, len * sizeof *t);
+                if (t == NULL) {
+                    free(tmp);
+                    return -1;
                 }
-            if (n > 0) {
-                has = 1, src = SRC_UNITS;
-                v = d->uagg == AGG_MIN ? mn : d->uagg == AGG_MAX ? mx
-                  : d->uagg == AGG_AVG ? (double)sum / FIX / n : (double)sum / FIX;
-            } else
-                miss = 0;
+                tmp = t, tcap = len;
+            }
+            for (uint32_t i = 0; i < len; i++)
+                tmp[i] = (kent){ k[i], i, f[i] };
+            qsort(tmp, len, sizeof *tmp, kent_cmp);
+            uint32_t w = 0;
+            for (uint32_t i = 0; i < len; i++) {
+                if (i + 1 < len && tmp[i + 1].key == tmp[i].key)
+                    continue;                  /* a later put of the same key wins */
+                k[w] = tmp[i].key, f[w] = tmp[i].fx, w++;
+            }
+            c->len[u] = w;
         }
-        int k = slot % SLOTS_PER_YEAR, subs[3];
-        int ns = has ? 0 : sub_slots(k, subs), ok = ns > 0;
-        int64_t sum = 0;
-        double mn = 0, mx = 0, last = 0;
-        for (int i = 0; ok && i < ns; i++) {
-            size_t o = cell(g, unit, ind, slot - k + subs[i]);
-            ok = g->flags[o] & 1;
-            double x = g->val[o];
-            sum += g->fx[o];
-            if (i == 0 || x < mn)
-                mn = x;
-            if (i == 0 || x > mx)
-                mx = x;
-            last = x;
-        }
-        if (ok) {
-            has = 1, src = SRC_PERIODS, miss = 0;
-            v = d->pagg == AGG_MIN ? mn : d->pagg == AGG_MAX ? mx : d->pagg == AGG_LAST ? last
-              : d->pagg == AGG_AVG ? (double)sum / FIX / ns : (double)sum / FIX;
-        }
+        free(tmp);
     }
-    g->val[at] = has ? v : 0;
-    g->fx[at] = has ? llround(v * FIX) : 0;
-    g->flags[at] = (uint8_t)(has | src << 1);
-    g->miss[at] = (uint16_t)(miss > 65535 ? 65535 : miss);
+    c->used = c->size = n;
+    free(c->su), free(c->sk), free(c->sf);
+    c->su = c->sk = NULL, c->sf = NULL;
+    c->sn = c->scap = 0;
+    return 0;
 }
 
-/* Adds every child's finished cells into a, child by child: each child's block is read in
- * memory order, so the pass streams instead of jumping between children per cell. */
-static void gather_children(engine *g, int unit, acc *a)
+/* Position of key in u's run, or -(insertion point) - 1. */
+static long csr_find(const csr *c, int u, uint32_t key)
+{
+    const uint32_t *k = c->key + c->off[u];
+    long lo = 0, hi = (long)c->len[u] - 1;
+    while (lo <= hi) {
+        long mid = (lo + hi) / 2;
+        if (k[mid] == key)
+            return mid;
+        if (k[mid] < key)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return -lo - 1;
+}
+
+/* Sets (or with del, removes) u's key; 0 or -1 (OOM). */
+static int csr_set(csr *c, int u, uint32_t key, int64_t fx, int del)
+{
+    long at = csr_find(c, u, key);
+    if (at >= 0) {
+        size_t o = c->off[u];
+        if (!del) {
+            c->fx[o + (size_t)at] = fx;
+            return 0;
+        }
+        uint32_t tail = c->len[u] - (uint32_t)at - 1;
+        memmove(c->key + o + at, c->key + o + at + 1, tail * sizeof *c->key);
+        memmove(c->fx + o + at, c->fx + o + at + 1, tail * sizeof *c->fx);
+        c->len[u]--;
+        return 0;
+    }
+    if (del)
+        return 0;
+    size_t pos = (size_t)(-at - 1);
+    if (c->len[u] == c->cap[u]) {          /* move the run to the end with room to grow */
+        uint32_t ncap = c->cap[u] * 2 + 8;
+        if (c->used + ncap > c->size) {
+            size_t nsize = (c->used + ncap) * 2;
+            uint32_t *k = realloc(c->key, nsize * sizeof *k);
+            if (k) c->key = k;
+            int64_t *f = realloc(c->fx, nsize * sizeof *f);
+            if (f) c->fx = f;
+            if (!k || !f)
+                return -1;
+            c->size = nsize;
+        }
+        memcpy(c->key + c->used, c->key + c->off[u], c->len[u] * sizeof *c->key);
+        memcpy(c->fx + c->used, c->fx + c->off[u], c->len[u] * sizeof *c->fx);
+        c->off[u] = c->used;
+        c->cap[u] = ncap;
+        c->used += ncap;
+    }
+    size_t o = c->off[u];
+    uint32_t tail = c->len[u] - (uint32_t)pos;
+    memmove(c->key + o + pos + 1, c->key + o + pos, tail * sizeof *c->key);
+    memmove(c->fx + o + pos + 1, c->fx + o + pos, tail * sizeof *c->fx);
+    c->key[o + pos] = key, c->fx[o + pos] = fx;
+    c->len[u]++;
+    return 0;
+}
+
+/* ---- figures on demand ---- */
+
+static int64_t fresh(const engine *g, int u, int i, int s, uint32_t *nout);
+
+/* The figure of (u, i, s): the stored one if kept, else computed; *nout the child units that
+ * gave it (0 unless it comes from them). */
+static int64_t fig(const engine *g, int u, int i, int s, uint32_t *nout)
+{
+    if (g->fb[u] >= 0) {
+        size_t at = ((size_t)g->fb[u] * (size_t)g->ninds + (size_t)i) * (size_t)g->ns + (size_t)s;
+        if (nout)
+            *nout = g->fulln[at];
+        return g->full[at];
+    }
+    if (g->yb[u] >= 0 && s % SPY == S_YEAR) {
+        size_t at = ((size_t)g->yb[u] * (size_t)g->ninds + (size_t)i) * (size_t)g->nyears + (size_t)(s / SPY);
+        if (nout)
+            *nout = g->yearlyn[at];
+        return g->yearly[at];
+    }
+    return fresh(g, u, i, s, nout);
+}
+
+/* The figure of (u, i, s) computed from the unit's reported values, its children's figures and
+ * its own sub-periods, ignoring what is stored for (u, i, s) itself. */
+static int64_t fresh(const engine *g, int u, int i, int s, uint32_t *nout)
 {
     const model *m = g->m;
-    size_t ns = (size_t)g->nslots;
-    memset(a->cnt, 0, a->n * sizeof *a->cnt);
-    memset(a->miss, 0, a->n * sizeof *a->miss);
-    memset(a->sum, 0, a->n * sizeof *a->sum);
-    for (int ch = m->units[unit].first_child; ch >= 0; ch = m->units[ch].next_sibling) {
-        const uint8_t *valid = g->valid + (size_t)ch * ns;
-        for (int i = 0; i < g->ninds; i++) {
-            const ind_t *d = &m->inds[i];
-            if (d->f || d->uagg == AGG_NONE)
+    uint32_t n = 0;
+    if (nout)
+        *nout = 0;
+    long at = csr_find(&g->val, u, (uint32_t)(i * g->ns + s));
+    if (at >= 0)
+        return g->val.fx[g->val.off[u] + (size_t)at];
+    if (g->isf[i]) {
+        const ind_t *d = &m->inds[i];
+        int nv = formula_nvars(d->f);
+        double vals[64], r;
+        unsigned char got[64];
+        if (nv > 64)
+            return FX_NONE;
+        for (int k = 0; k < nv; k++) {
+            int64_t x = fig(g, u, d->fvars[k], s, NULL);
+            got[k] = x != FX_NONE;
+            vals[k] = got[k] ? fx_val(x) : 0;
+        }
+        return formula_eval(d->f, vals, got, &r) == 0 ? fx_of(r) : FX_NONE;
+    }
+    if (g->uagg[i] != AGG_NONE && m->units[u].nchildren > 0) {
+        int64_t a = 0;
+        for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling) {
+            if (!g->valid[(size_t)ch * (size_t)g->ns + (size_t)s])
                 continue;
-            size_t base = cell(g, ch, i, 0), k0 = (size_t)i * ns;
-            const uint8_t *fl = g->flags + base;
-            const int64_t *fx = g->fx + base;
-            const double *val = g->val + base;
-            int minmax = d->uagg == AGG_MIN || d->uagg == AGG_MAX;
-            for (size_t sl = 0; sl < ns; sl++) {
-                if (!valid[sl])
-                    continue;
-                size_t k = k0 + sl;
-                if (!(fl[sl] & 1)) {
-                    a->miss[k]++;
-                    continue;
-                }
-                a->sum[k] += fx[sl];
-                if (minmax) {
-                    double x = val[sl];
-                    if (a->cnt[k] == 0 || x < a->mn[k])
-                        a->mn[k] = x;
-                    if (a->cnt[k] == 0 || x > a->mx[k])
-                        a->mx[k] = x;
-                }
-                a->cnt[k]++;
+            int64_t x = fig(g, ch, i, s, NULL);
+            if (x == FX_NONE)
+                continue;
+            switch (g->uagg[i]) {
+            case AGG_MIN: a = n == 0 || x < a ? x : a; break;
+            case AGG_MAX: a = n == 0 || x > a ? x : a; break;
+            case AGG_LAST: a = x; break;
+            default: a += x; break;
+            }
+            n++;
+        }
+        if (n > 0) {
+            if (nout)
+                *nout = n;
+            return g->uagg[i] == AGG_AVG ? fx_div(a, n) : a;
+        }
+    }
+    int sub[3], base = s - s % SPY, k = subs_of(s % SPY, sub);
+    int64_t x[3];
+    for (int j = 0; j < k; j++)
+        if ((x[j] = fig(g, u, i, base + sub[j], NULL)) == FX_NONE)
+            return FX_NONE;
+    return k ? fold(g->pagg[i], x, k) : FX_NONE;
+}
+
+/* ---- the pass ---- */
+
+static inline size_t row(const engine *g, int i)
+{
+    return (size_t)i * (size_t)g->ns;
+}
+
+/* Figures of non-formula indicator i from the children in A (v, h of the row). */
+static void units_row(const engine *g, const lvl *A, int i, int64_t *v, uint8_t *h)
+{
+    size_t r = row(g, i), ns = (size_t)g->ns;
+    const int64_t *sum = A->sum + r, *mm = A->mm ? A->mm + r : NULL;
+    const uint32_t *cnt = A->cnt + r;
+    switch (g->uagg[i]) {
+    case AGG_AVG:
+        for (size_t s = 0; s < ns; s++) {
+            h[s] = cnt[s] != 0;
+            v[s] = cnt[s] ? fx_div(sum[s], cnt[s]) : 0;
+        }
+        break;
+    case AGG_MIN: case AGG_MAX: case AGG_LAST:
+        for (size_t s = 0; s < ns; s++) {
+            h[s] = cnt[s] != 0;
+            v[s] = cnt[s] ? mm[s] : 0;
+        }
+        break;
+    default:
+        for (size_t s = 0; s < ns; s++) {
+            h[s] = cnt[s] != 0;
+            v[s] = sum[s];
+        }
+        break;
+    }
+}
+
+/* Fills empty quarters, halves and years from their sub-periods when all have figures. */
+static void periods_row(const engine *g, int i, int64_t *v, uint8_t *h)
+{
+    int agg = g->pagg[i];
+    for (int y = 0; y < g->nyears; y++) {
+        int64_t *yv = v + y * SPY;
+        uint8_t *yh = h + y * SPY;
+        for (int k = S_QUARTER; k < SPY; k++) {
+            if (yh[k])
+                continue;
+            int sub[3], n = subs_of(k, sub), ok = 1;
+            int64_t x[3];
+            for (int j = 0; j < n && ok; j++)
+                ok = yh[sub[j]], x[j] = yv[sub[j]];
+            if (ok)
+                yv[k] = fold(agg, x, n), yh[k] = 1;
+        }
+    }
+}
+
+/* Figures of formula indicator i from its operands' rows; returns whether any. */
+static int formula_row(const engine *g, worker *w, int i, int64_t *v, uint8_t *h)
+{
+    const ind_t *d = &g->m->inds[i];
+    int nv = formula_nvars(d->f), any = 0;
+    if (nv > 64)
+        return 0;
+    for (int k = 0; k < nv; k++)
+        if (!w->rowhas[d->fvars[k]])
+            return 0;                         /* every operand is read: no figure anywhere */
+    double vals[64], r;
+    unsigned char got[64];
+    for (int s = 0; s < g->ns; s++) {
+        int ok = 1;
+        for (int k = 0; k < nv; k++) {
+            size_t o = row(g, d->fvars[k]) + (size_t)s;
+            got[k] = w->h[o];
+            ok &= got[k];
+            vals[k] = fx_val(w->v[o]);
+        }
+        if (ok && formula_eval(d->f, vals, got, &r) == 0)
+            v[s] = fx_of(r), h[s] = 1, any = 1;
+        else
+            v[s] = 0, h[s] = 0;
+    }
+    return any;
+}
+
+/* Adds row i of the finished unit u (v, h) into the accumulator P. */
+static void merge_row(const engine *g, lvl *P, int u, int i, const int64_t *v, const uint8_t *h)
+{
+    size_t r = row(g, i), ns = (size_t)g->ns;
+    int64_t *sum = P->sum + r;
+    uint32_t *cnt = P->cnt + r;
+    const uint8_t *vm = g->always[u] ? NULL : g->valid + (size_t)u * ns;
+    P->touched[i] = 1;
+    int agg = g->uagg[i];
+    if (agg == AGG_SUM || agg == AGG_AVG) {
+        if (vm == NULL)
+            for (size_t s = 0; s < ns; s++) {
+                sum[s] += v[s];
+                cnt[s] += h[s];
+            }
+        else
+            for (size_t s = 0; s < ns; s++) {
+                uint8_t k = h[s] & vm[s];
+                sum[s] += k ? v[s] : 0;
+                cnt[s] += k;
+            }
+        return;
+    }
+    int64_t *mm = P->mm + r;
+    for (size_t s = 0; s < ns; s++) {
+        if (!h[s] || (vm && !vm[s]))
+            continue;
+        int64_t x = v[s];
+        if (agg == AGG_LAST || cnt[s] == 0 || (agg == AGG_MIN ? x < mm[s] : x > mm[s]))
+            mm[s] = x;
+        cnt[s]++;
+    }
+}
+
+/* Finishes unit u: its figures from its children (merged into lv[depth]) and its reported
+ * values; stores, counts targets, and with merge adds them into its parent's accumulator. */
+static int finish_unit(worker *w, int u, int merge)
+{
+    engine *g = w->g;
+    const model *m = g->m;
+    size_t ns = (size_t)g->ns;
+    lvl *A = &w->lv[m->units[u].depth];
+    int nl = 0, kids = m->units[u].nchildren > 0;
+    /* own reported values, per indicator */
+    const csr *V = &g->val;
+    size_t o = V->off[u];
+    uint32_t len = V->len[u];
+    int prev = -1;
+    for (uint32_t k = 0; k < len; k++) {
+        int i = (int)(V->key[o + k] / (uint32_t)ns);
+        if (i != prev) {
+            w->istart[i] = (int32_t)k;
+            if (!g->isf[i])
+                w->list[nl++] = i;
+            prev = i;
+        }
+        w->iend[i] = (int32_t)k + 1;
+    }
+    if (kids)
+        for (int i = 0; i < g->ninds; i++)
+            if (A->touched[i] && w->iend[i] == w->istart[i])
+                w->list[nl++] = i;
+    /* non-formula rows: units, then reported over them, then sub-periods */
+    for (int j = 0; j < nl; j++) {
+        int i = w->list[j];
+        int64_t *v = w->v + row(g, i);
+        uint8_t *h = w->h + row(g, i);
+        if (kids && A->touched[i])
+            units_row(g, A, i, v, h);
+        else {
+            memset(v, 0, ns * sizeof *v);
+            memset(h, 0, ns);
+        }
+        for (int32_t k = w->istart[i]; k < w->iend[i]; k++) {
+            size_t s = V->key[o + (size_t)k] - row(g, i);
+            v[s] = V->fx[o + (size_t)k];
+            h[s] = 1;
+        }
+        periods_row(g, i, v, h);
+        w->rowhas[i] = 1;
+    }
+    /* formula rows, operands first; reported values win */
+    for (int j = 0; j < g->nforms; j++) {
+        int i = g->forms[j];
+        int64_t *v = w->v + row(g, i);
+        uint8_t *h = w->h + row(g, i);
+        int has = formula_row(g, w, i, v, h);
+        if (w->iend[i] > w->istart[i]) {
+            if (!has) {
+                memset(v, 0, ns * sizeof *v);
+                memset(h, 0, ns);
+            }
+            for (int32_t k = w->istart[i]; k < w->iend[i]; k++) {
+                size_t s = V->key[o + (size_t)k] - row(g, i);
+                v[s] = V->fx[o + (size_t)k];
+                h[s] = 1;
+            }
+            has = 1;
+        }
+        if (has) {
+            w->rowhas[i] = 1;
+            w->list[nl++] = i;
+        }
+    }
+    /* keep what is stored */
+    if (g->fb[u] >= 0 || g->yb[u] >= 0) {
+        int full = g->fb[u] >= 0;
+        size_t step = full ? ns : (size_t)g->nyears;
+        int64_t *blk = full ? g->full + (size_t)g->fb[u] * (size_t)g->ninds * ns
+                            : g->yearly + (size_t)g->yb[u] * (size_t)g->ninds * step;
+        uint16_t *bn = full ? g->fulln + (size_t)g->fb[u] * (size_t)g->ninds * ns
+                            : g->yearlyn + (size_t)g->yb[u] * (size_t)g->ninds * step;
+        for (int i = 0; i < g->ninds; i++) {
+            int64_t *b = blk + (size_t)i * step;
+            uint16_t *bc = bn + (size_t)i * step;
+            if (!w->rowhas[i]) {
+                for (size_t s = 0; s < step; s++)
+                    b[s] = FX_NONE, bc[s] = 0;
+                continue;
+            }
+            const int64_t *v = w->v + row(g, i);
+            const uint8_t *h = w->h + row(g, i);
+            const uint32_t *c = kids && A->touched[i] && !g->isf[i] ? A->cnt + row(g, i) : NULL;
+            for (size_t k = 0; k < step; k++) {
+                size_t s = full ? k : k * SPY + S_YEAR;
+                b[k] = h[s] ? v[s] : FX_NONE;
+                bc[k] = (uint16_t)(c && h[s] ? (c[s] > 65535 ? 65535 : c[s]) : 0);
+            }
+            for (int32_t k = w->istart[i]; c && k < w->iend[i]; k++) {   /* reported: not from units */
+                size_t s = V->key[o + (size_t)k] - row(g, i);
+                if (full)
+                    bc[s] = 0;
+                else if (s % SPY == S_YEAR)
+                    bc[s / SPY] = 0;
             }
         }
     }
-}
-
-static void compute_unit(engine *g, int unit, acc *a)
-{
-    const acc *use = NULL;
-    if (g->m->units[unit].nchildren > 0) {
-        gather_children(g, unit, a);
-        use = a;
+    /* yearly targets */
+    int32_t *cnt = g->counts + (size_t)u * (size_t)g->nyears * 3;
+    memset(cnt, 0, (size_t)g->nyears * 3 * sizeof *cnt);
+    const csr *T = &g->tgt;
+    for (uint32_t k = 0; k < T->len[u]; k++) {
+        uint32_t key = T->key[T->off[u] + k];
+        int i = (int)(key / (uint32_t)g->nyears), yo = (int)(key % (uint32_t)g->nyears);
+        size_t at = row(g, i) + (size_t)(yo * SPY + S_YEAR);
+        if (!w->rowhas[i] || !w->h[at])
+            continue;
+        int st = eval_status_fx(g->dir[i], g->dec[i], w->v[at], T->fx[T->off[u] + k]);
+        cnt[yo * 3]++;
+        cnt[yo * 3 + 1] += st == ST_MET;
+        cnt[yo * 3 + 2] += st == ST_EXCEEDED;
     }
-    for (int yo = 0; yo < g->nyears; yo++)
-        for (int k = 0; k < SLOTS_PER_YEAR; k++)
-            for (int j = 0; j < g->ninds; j++)
-                compute_cell(g, unit, g->ind_order[j], yo * SLOTS_PER_YEAR + order_in_year[k], use);
+    if (g->visit && !g->visit_stop) {
+        for (int i = 0; i < g->ninds; i++)
+            for (size_t s = 0; s < ns; s++) {
+                size_t at = row(g, i) + s;
+                w->out[at] = w->rowhas[i] && w->h[at] ? w->v[at] : FX_NONE;
+            }
+        g->visit_stop = g->visit(g->visit_ctx, u, w->out, g->ns) != 0;
+    }
+    /* into the parent, then clear what this unit used */
+    if (merge && m->units[u].parent >= 0) {
+        lvl *P = &w->lv[m->units[u].depth - 1];
+        for (int j = 0; j < nl; j++) {
+            int i = w->list[j];
+            if (!g->isf[i] && g->uagg[i] != AGG_NONE)
+                merge_row(g, P, u, i, w->v + row(g, i), w->h + row(g, i));
+        }
+    }
+    for (int j = 0; j < nl; j++) {
+        int i = w->list[j];
+        w->rowhas[i] = 0;
+        w->istart[i] = w->iend[i] = 0;
+        if (A->touched[i]) {
+            memset(A->sum + row(g, i), 0, ns * sizeof *A->sum);
+            memset(A->cnt + row(g, i), 0, ns * sizeof *A->cnt);
+            A->touched[i] = 0;
+        }
+    }
+    return 0;
 }
 
-static int acc_init(acc *a, size_t n)
+/* Merges the stored full blocks of u's children into lv[depth(u)] (units the pass met at). */
+static void gather_blocks(worker *w, int u)
 {
-    a->n = n;
-    a->sum = calloc(n + 1, sizeof *a->sum);
-    a->mn = calloc(n + 1, sizeof *a->mn);
-    a->mx = calloc(n + 1, sizeof *a->mx);
-    a->cnt = calloc(n + 1, sizeof *a->cnt);
-    a->miss = calloc(n + 1, sizeof *a->miss);
-    return a->sum && a->mn && a->mx && a->cnt && a->miss ? 0 : -1;
+    engine *g = w->g;
+    const model *m = g->m;
+    size_t ns = (size_t)g->ns;
+    lvl *A = &w->lv[m->units[u].depth];
+    for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling) {
+        const int64_t *blk = g->full + (size_t)g->fb[ch] * (size_t)g->ninds * ns;
+        for (int i = 0; i < g->ninds; i++) {
+            if (g->isf[i] || g->uagg[i] == AGG_NONE)
+                continue;
+            const int64_t *b = blk + row(g, i);
+            int64_t *v = w->v + row(g, i);
+            uint8_t *h = w->h + row(g, i);
+            int any = 0;
+            for (size_t s = 0; s < ns; s++) {
+                h[s] = b[s] != FX_NONE;
+                v[s] = h[s] ? b[s] : 0;
+                any |= h[s];
+            }
+            if (any)
+                merge_row(g, A, ch, i, v, h);
+        }
+    }
 }
 
-static void acc_free(acc *a)
+static void *run_worker(void *arg)
 {
-    free(a->sum), free(a->mn), free(a->mx), free(a->cnt), free(a->miss);
-}
-
-/* ---- building ---- */
-
-typedef struct job {
-    engine *g;
-    int *units;            /* post-order units of this thread's subtrees */
-    int n;
-    acc a;                 /* this thread's accumulators */
-} job;
-
-static void *run_job(void *arg)
-{
-    job *jb = arg;
-    for (int i = 0; i < jb->n; i++)
-        compute_unit(jb->g, jb->units[i], &jb->a);
+    worker *w = arg;
+    for (int k = 0; k < w->n; k++) {
+        int u = w->units[k];
+        finish_unit(w, u, w->g->role[u] == 0);
+    }
     return NULL;
 }
 
-/* Appends the subtree of u in post-order to out; returns the new count. */
+static void worker_free(worker *w)
+{
+    for (int d = 0; d < w->nlv; d++)
+        free(w->lv[d].sum), free(w->lv[d].mm), free(w->lv[d].cnt), free(w->lv[d].touched);
+    free(w->lv), free(w->v), free(w->h), free(w->rowhas), free(w->istart), free(w->iend);
+    free(w->list), free(w->out);
+    memset(w, 0, sizeof *w);
+}
+
+static int worker_init(worker *w, engine *g, int minmax)
+{
+    size_t n = (size_t)g->ninds * (size_t)g->ns, ni = (size_t)g->ninds + 1;
+    if (w->lv && w->nlv == g->maxdepth + 1 && (w->lv[0].mm != NULL) == minmax)
+        return 0;                                 /* same shape: reuse */
+    worker_free(w);
+    w->g = g;
+    w->nlv = g->maxdepth + 1;
+    w->lv = calloc((size_t)w->nlv, sizeof *w->lv);
+    w->v = calloc(n + 1, sizeof *w->v);
+    w->h = calloc(n + 1, 1);
+    w->rowhas = calloc(ni, 1);
+    w->istart = calloc(ni, sizeof *w->istart);
+    w->iend = calloc(ni, sizeof *w->iend);
+    w->list = calloc(ni, sizeof *w->list);
+    if (!w->lv || !w->v || !w->h || !w->rowhas || !w->istart || !w->iend || !w->list)
+        return -1;
+    for (int d = 0; d < w->nlv; d++) {
+        lvl *L = &w->lv[d];
+        L->sum = calloc(n + 1, sizeof *L->sum);
+        L->cnt = calloc(n + 1, sizeof *L->cnt);
+        L->touched = calloc(ni, 1);
+        L->mm = minmax ? calloc(n + 1, sizeof *L->mm) : NULL;
+        if (!L->sum || !L->cnt || !L->touched || (minmax && !L->mm))
+            return -1;
+    }
+    return 0;
+}
+
+/* Big array with a huge-page hint (given before the first touch). */
+static void *big(size_t bytes)
+{
+    void *p = NULL;
+    if (bytes < ((size_t)4 << 20))
+        return malloc(bytes + 8);
+    if (posix_memalign(&p, (size_t)2 << 20, bytes) != 0)
+        return NULL;
+    mem_huge(p, bytes);
+    return p;
+}
+
+/* Indicator facts, the formulas in operand order, and each indicator's dependent formulas. */
+static int setup_inds(engine *g)
+{
+    const model *m = g->m;
+    int n = g->ninds, rc = -1;
+    uint8_t *placed = calloc((size_t)n + 1, 1), *mark = calloc((size_t)n + 1, 1);
+    int *order = calloc((size_t)n + 1, sizeof *order), done = 0;
+    if (!placed || !mark || !order)
+        goto cleanup;
+    for (int i = 0; i < n; i++) {
+        const ind_t *d = &m->inds[i];
+        g->isf[i] = d->f != NULL;
+        g->uagg[i] = (uint8_t)d->uagg, g->pagg[i] = (uint8_t)d->pagg;
+        g->dir[i] = (uint8_t)d->dir, g->dec[i] = (uint8_t)(d->decimals < 0 ? 0 : d->decimals > 9 ? 9 : d->decimals);
+    }
+    while (done < n) {
+        int progress = 0;
+        for (int i = 0; i < n; i++) {
+            if (placed[i])
+                continue;
+            int ready = 1;
+            if (g->isf[i])
+                for (int k = 0; k < formula_nvars(m->inds[i].f); k++)
+                    if (!placed[m->inds[i].fvars[k]] && m->inds[i].fvars[k] != i)
+                        ready = 0;
+            if (ready)
+                order[done++] = i, placed[i] = 1, progress = 1;
+        }
+        if (!progress)
+            goto cleanup;                          /* model_finish rejects cycles */
+    }
+    g->nforms = 0;
+    for (int j = 0; j < n; j++)
+        if (g->isf[order[j]])
+            g->forms[g->nforms++] = order[j];
+    for (int i = 0; i < n; i++) {
+        free(g->deps[i]);
+        if ((g->deps[i] = calloc((size_t)g->nforms + 1, sizeof **g->deps)) == NULL)
+            goto cleanup;
+        memset(mark, 0, (size_t)n);
+        mark[i] = 1;
+        int c = 0;
+        for (int j = 0; j < g->nforms; j++) {
+            int x = g->forms[j];
+            if (mark[x])
+                continue;
+            for (int k = 0; k < formula_nvars(m->inds[x].f); k++)
+                if (mark[m->inds[x].fvars[k]]) {
+                    mark[x] = 1;
+                    g->deps[i][c++] = x;
+                    break;
+                }
+        }
+        g->deps[i][c] = -1;
+    }
+    rc = 0;
+cleanup:
+    free(placed), free(mark), free(order);
+    return rc;
+}
+
+/* Appends the subtree of u in post-order (children in sibling order) to out. */
 static int post_order(const model *m, int u, int *out, int n, int *stack)
 {
-    /* iterative: stack holds units; a unit is emitted after all its children */
-    int sp = 0;
+    int sp = 0, start = n;
     stack[sp++] = u;
-    int start = n;
     while (sp) {
         int x = stack[--sp];
-        out[n++] = x;                  /* pre-order reversed later gives post-order */
+        out[n++] = x;
         for (int ch = m->units[x].first_child; ch >= 0; ch = m->units[ch].next_sibling)
             stack[sp++] = ch;
     }
-    /* reverse [start, n): children now come before their parent */
     for (int i = start, j = n - 1; i < j; i++, j--) {
         int t = out[i];
         out[i] = out[j];
@@ -281,294 +845,442 @@ static int post_order(const model *m, int u, int *out, int n, int *stack)
     return n;
 }
 
-static int topo_inds(engine *g, const model *m)
+/* Cuts the forest into pieces (subtrees) for the workers, decides which units keep blocks,
+ * and (re)allocates the blocks. */
+static int plan(engine *g, int **items_out, int *nitems_out, long **weight_out)
 {
-    int n = (int)m->ninds, done = 0;
-    uint8_t *placed = calloc((size_t)n + 1, 1);
-    if (placed == NULL)
-        return -1;
-    while (done < n) {
-        int progress = 0;
-        for (int i = 0; i < n; i++) {
-            if (placed[i])
-                continue;
-            int ready = 1;
-            if (m->inds[i].f)
-                for (int k = 0; k < formula_nvars(m->inds[i].f); k++)
-                    if (!placed[m->inds[i].fvars[k]] && m->inds[i].fvars[k] != i)
-                        ready = 0;
-            if (ready) {
-                g->ind_order[done++] = i;
-                placed[i] = 1;
-                progress = 1;
-            }
+    const model *m = g->m;
+    int nu = g->nunits, rc = -1;
+    int *stack = calloc((size_t)nu + 1, sizeof *stack), *all = calloc((size_t)nu + 1, sizeof *all);
+    long *weight = calloc((size_t)nu + 1, sizeof *weight);
+    int *leaves = calloc((size_t)nu + 1, sizeof *leaves), *items = calloc((size_t)nu + 1, sizeof *items);
+    int n = 0, nitems = 0;
+    if (!stack || !all || !weight || !leaves || !items)
+        goto cleanup;
+    g->maxdepth = 0;
+    for (int u = 0; u < nu; u++) {
+        if (m->units[u].parent < 0)
+            n = post_order(m, u, all, n, stack);
+        if (m->units[u].depth > g->maxdepth)
+            g->maxdepth = m->units[u].depth;
+    }
+    for (int k = 0; k < n; k++) {               /* children first: sizes add up */
+        int u = all[k], p = m->units[u].parent;
+        weight[u] += 1 + (long)g->val.len[u];
+        leaves[u] += m->units[u].nchildren == 0;
+        if (p >= 0)
+            weight[p] += weight[u], leaves[p] += leaves[u];
+    }
+    for (int u = 0; u < nu; u++)
+        g->role[u] = 0;
+    g->nsync = 0;
+    for (int u = 0; u < nu; u++)
+        if (m->units[u].parent < 0) {
+            g->role[u] = 2, g->sync[g->nsync++] = u;
+            for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling)
+                items[nitems++] = ch;
         }
-        if (!progress)
-            break;                      /* model_finish rejects cycles; be safe anyway */
+    /* split the piece with most leaves (not values: the layout must not move with the data) */
+    while (nitems < MIN_PIECES) {
+        int best = -1;
+        for (int k = 0; k < nitems; k++)
+            if (m->units[items[k]].nchildren > 0 && (best < 0 || leaves[items[k]] > leaves[items[best]]))
+                best = k;
+        if (best < 0)
+            break;
+        int u = items[best];
+        items[best] = items[--nitems];
+        g->role[u] = 2, g->sync[g->nsync++] = u;
+        for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling)
+            items[nitems++] = ch;
     }
-    free(placed);
-    if (done < n)
-        return -1;
-    /* dependents: formulas that use each indicator, directly or through other formulas */
-    for (int i = 0; i < n; i++) {
-        g->deps[i] = calloc((size_t)n + 1, sizeof **g->deps);
-        if (g->deps[i] == NULL)
-            return -1;
-        uint8_t *mark = calloc((size_t)n, 1);
-        if (mark == NULL)
-            return -1;
-        mark[i] = 1;
-        int cnt = 0;
-        for (int j = 0; j < n; j++) {          /* topological order: operands are marked first */
-            int x = g->ind_order[j];
-            if (mark[x] || !m->inds[x].f)
-                continue;
-            for (int k = 0; k < formula_nvars(m->inds[x].f); k++)
-                if (mark[m->inds[x].fvars[k]]) {
-                    mark[x] = 1;
-                    g->deps[i][cnt++] = x;
-                    break;
-                }
+    for (int k = 0; k < nitems; k++)
+        g->role[items[k]] = 1;
+    /* blocks */
+    int nfull = 0, nyearly = 0, min = g->full_min_leaves;
+    for (int u = 0; u < nu; u++) {
+        g->fb[u] = g->yb[u] = -1;
+        if (g->role[u] || (m->units[u].nchildren > 0 && leaves[u] >= min))
+            g->fb[u] = nfull++;
+        else if (m->units[u].nchildren > 0)
+            g->yb[u] = nyearly++;
+    }
+    size_t cells = (size_t)g->ninds * (size_t)g->ns;
+    size_t fbytes = (size_t)nfull * cells * (sizeof *g->full + sizeof *g->fulln);
+    size_t ybytes = (size_t)nyearly * (size_t)g->ninds * (size_t)g->nyears * (sizeof *g->yearly + sizeof *g->yearlyn);
+    if (fbytes != g->full_bytes || !g->full) {
+        free(g->full), free(g->fulln);
+        g->full = big((size_t)nfull * cells * sizeof *g->full);
+        g->fulln = big((size_t)nfull * cells * sizeof *g->fulln);
+        g->full_bytes = fbytes;
+        if (!g->full || !g->fulln)
+            goto cleanup;
+    }
+    if (ybytes != g->yearly_bytes || !g->yearly) {
+        free(g->yearly), free(g->yearlyn);
+        g->yearly = big((size_t)nyearly * (size_t)g->ninds * (size_t)g->nyears * sizeof *g->yearly);
+        g->yearlyn = big((size_t)nyearly * (size_t)g->ninds * (size_t)g->nyears * sizeof *g->yearlyn);
+        g->yearly_bytes = ybytes;
+        if (!g->yearly || !g->yearlyn)
+            goto cleanup;
+    }
+    g->nfull = nfull, g->nyearly = nyearly;
+    memcpy(g->post, all, (size_t)n * sizeof *all);
+    /* the units finished on the calling thread: deepest first */
+    for (int i = 1; i < g->nsync; i++)
+        for (int j = i; j > 0 && m->units[g->sync[j]].depth > m->units[g->sync[j - 1]].depth; j--) {
+            int t = g->sync[j];
+            g->sync[j] = g->sync[j - 1];
+            g->sync[j - 1] = t;
         }
-        g->deps[i][cnt] = -1;
-        free(mark);
-    }
-    return 0;
+    *items_out = items, *nitems_out = nitems, *weight_out = weight;
+    items = NULL, weight = NULL;
+    rc = 0;
+cleanup:
+    free(stack), free(all), free(leaves), free(items), free(weight);
+    return rc;
 }
 
-static void scatter_reported(engine *g, const model *m)
+static int run_pass(engine *g, err_t *e)
 {
-    for (size_t i = 0; i < m->values.n; i++) {
-        const cell_t *c = &m->values.cells[i];
-        int s = slot_of(g, c->per);
-        if (s < 0)
-            continue;
-        size_t at = cell(g, c->unit, c->ind, s);
-        g->val[at] = c->v;
-        g->fx[at] = llround(c->v * FIX);
-        g->flags[at] = (uint8_t)(1 | SRC_REPORTED << 1);
+    const model *m = g->m;
+    int *items = NULL, nitems = 0, rc = -1, *lists = NULL, *stack = NULL;
+    long *weight = NULL;
+    pthread_t th[MAXT];
+    if (plan(g, &items, &nitems, &weight) != 0) {
+        err_set(e, "out of memory (engine blocks)");
+        goto cleanup;
     }
+    int minmax = 0;
+    for (int i = 0; i < g->ninds; i++)
+        minmax |= !g->isf[i] && (g->uagg[i] == AGG_MIN || g->uagg[i] == AGG_MAX || g->uagg[i] == AGG_LAST);
+    int nt = g->visit ? 1 : g->nthreads;
+    for (int t = 0; t < nt; t++)
+        if (worker_init(&g->w[t], g, minmax) != 0) {
+            err_set(e, "out of memory (engine workers)");
+            goto cleanup;
+        }
+    if (g->visit && g->w[0].out == NULL &&
+        (g->w[0].out = malloc(((size_t)g->ninds * (size_t)g->ns + 1) * sizeof *g->w[0].out)) == NULL) {
+        err_set(e, "out of memory");
+        goto cleanup;
+    }
+    /* deal the pieces, heaviest first, to the least loaded worker */
+    for (int i = 1; i < nitems; i++)
+        for (int j = i; j > 0 && weight[items[j]] > weight[items[j - 1]]; j--) {
+            int t = items[j];
+            items[j] = items[j - 1];
+            items[j - 1] = t;
+        }
+    long load[MAXT] = { 0 };
+    int *owner = calloc((size_t)nitems + 1, sizeof *owner);
+    lists = calloc((size_t)g->nunits + 1, sizeof *lists);
+    stack = calloc((size_t)g->nunits + 1, sizeof *stack);
+    if (!owner || !lists || !stack) {
+        free(owner);
+        err_set(e, "out of memory");
+        goto cleanup;
+    }
+    for (int k = 0; k < nitems; k++) {
+        int best = 0;
+        for (int t = 1; t < nt; t++)
+            if (load[t] < load[best])
+                best = t;
+        owner[k] = best;
+        load[best] += weight[items[k]];
+    }
+    int pos = 0;
+    for (int t = 0; t < nt; t++) {
+        g->w[t].units = lists + pos;
+        g->w[t].n = 0;
+        for (int k = 0; k < nitems; k++)
+            if (owner[k] == t)
+                g->w[t].n = post_order(m, items[k], g->w[t].units, g->w[t].n, stack);
+        pos += g->w[t].n;
+    }
+    free(owner);
+    int started = 0;
+    for (int t = 1; t < nt; t++)
+        if (g->w[t].n && pthread_create(&th[t], NULL, run_worker, &g->w[t]) == 0)
+            started |= 1 << t;
+        else if (g->w[t].n)
+            run_worker(&g->w[t]);
+    run_worker(&g->w[0]);
+    for (int t = 1; t < nt; t++)
+        if (started & 1 << t)
+            pthread_join(th[t], NULL);
+    for (int k = 0; k < g->nsync; k++) {
+        gather_blocks(&g->w[0], g->sync[k]);
+        finish_unit(&g->w[0], g->sync[k], 0);
+    }
+    g->ran = 1;
+    rc = 0;
+cleanup:
+    free(items), free(weight), free(lists), free(stack);
+    for (int t = 0; t < MAXT; t++)
+        g->w[t].units = NULL, g->w[t].n = 0;
+    return rc;
 }
 
-/* Big zeroed array with a huge-page hint (the hint must come before the first touch). */
-static void *big(size_t n, size_t size)
-{
-    size_t bytes = (n + 1) * size;
-    void *p = NULL;
-    if (bytes >= ((size_t)4 << 20)) {
-        if (posix_memalign(&p, (size_t)2 << 20, bytes) != 0)
-            return NULL;
-        mem_huge(p, bytes);
-        memset(p, 0, bytes);
-        return p;
-    }
-    return calloc(n + 1, size);
-}
+/* ---- life cycle ---- */
 
-int engine_build(const model *m, int nthreads, engine **out, err_t *e)
+static void model_years(const model *m, int *y0, int *y1)
 {
-    engine *g = NULL;
-    int *stack = NULL, rc = -1;
-    job jobs[8];
-    pthread_t th[8];
-    int y0 = 0, y1 = 0;
+    *y0 = *y1 = 0;
     for (int pass = 0; pass < 2; pass++) {
         const cellmap *cm = pass ? &m->targets : &m->values;
         for (size_t i = 0; i < cm->n; i++) {
             int a = cm->cells[i].per.y, b = cm->cells[i].per.kind == P_RANGE ? cm->cells[i].per.y2 : a;
-            if (!y0 || a < y0)
-                y0 = a;
-            if (b > y1)
-                y1 = b;
+            if (!*y0 || a < *y0)
+                *y0 = a;
+            if (b > *y1)
+                *y1 = b;
         }
     }
-    if (y0 && y1 - y0 > 60)
-        y0 = y1 - 60;                   /* keep the engine to the recent decades */
-    /* An engine of the same shape is rebuilt in place: its memory is already faulted in. */
-    g = *out;
+    if (*y0 && *y1 - *y0 > 60)
+        *y0 = *y1 - 60;                            /* keep the engine to the recent decades */
+}
+
+int engine_new(const model *m, const engine_opts *o, int y0, int y1, engine **out, err_t *e)
+{
+    engine *g = calloc(1, sizeof *g);
+    int nu = (int)m->nunits, ni = (int)m->ninds;
     *out = NULL;
-    if (g && (g->nunits != (int)m->nunits || g->ninds != (int)m->ninds || g->y0 != y0 ||
-              g->nyears != (y0 ? y1 - y0 + 1 : 0))) {
-        engine_free(g);
-        g = NULL;
-    }
-    int reuse = g != NULL;
-    if (g == NULL && (g = calloc(1, sizeof *g)) == NULL)
+    if (g == NULL)
         return err_set(e, "out of memory");
     g->m = m;
-    g->nunits = (int)m->nunits;
-    g->ninds = (int)m->ninds;
-    g->y0 = y0;
-    g->nyears = y0 ? y1 - y0 + 1 : 0;
-    g->nslots = g->nyears * SLOTS_PER_YEAR;
-    size_t ncells = (size_t)g->nunits * (size_t)g->ninds * (size_t)g->nslots;
-    if (reuse) {
-        memset(g->flags, 0, ncells + 1);
-        for (int i = 0; i < g->ninds; i++)
-            free(g->deps[i]);
-    } else {
-        g->val = big(ncells, sizeof *g->val);
-        g->fx = big(ncells, sizeof *g->fx);
-        g->flags = big(ncells, 1);
-        g->miss = big(ncells, sizeof *g->miss);
-        g->valid = calloc((size_t)g->nunits * (size_t)g->nslots + 1, 1);
-        g->ind_order = calloc((size_t)g->ninds + 1, sizeof *g->ind_order);
-        g->deps = calloc((size_t)g->ninds + 1, sizeof *g->deps);
-        g->post = calloc((size_t)g->nunits + 1, sizeof *g->post);
+    g->nunits = nu, g->ninds = ni;
+    g->y0 = y0 && y1 >= y0 ? y0 : 0;
+    g->nyears = g->y0 ? y1 - y0 + 1 : 0;
+    g->ns = g->nyears * SPY;
+    g->nthreads = o && o->threads > 0 ? (o->threads > MAXT ? MAXT : o->threads) : 1;
+    g->full_min_leaves = o && o->full_min_leaves > 0 ? o->full_min_leaves : 32;
+    if ((size_t)ni * (size_t)(g->ns > g->nyears ? g->ns : 1) >= UINT32_MAX) {
+        engine_free(g);
+        return err_set(e, "engine: too many indicators × periods (%d × %d)", ni, g->ns);
     }
-    stack = calloc((size_t)g->nunits + 1, sizeof *stack);
-    if (!g->val || !g->fx || !g->flags || !g->miss || !g->valid || !g->ind_order || !g->deps || !g->post || !stack) {
-        err_set(e, "out of memory (engine: %zu cells)", ncells);
-        goto cleanup;
+    size_t nv = (size_t)nu * (size_t)g->ns;
+    g->isf = calloc((size_t)ni + 1, 1), g->uagg = calloc((size_t)ni + 1, 1), g->pagg = calloc((size_t)ni + 1, 1);
+    g->dir = calloc((size_t)ni + 1, 1), g->dec = calloc((size_t)ni + 1, 1);
+    g->forms = calloc((size_t)ni + 1, sizeof *g->forms);
+    g->deps = calloc((size_t)ni + 1, sizeof *g->deps);
+    g->valid = malloc(nv + 1);
+    g->always = malloc((size_t)nu + 1);
+    g->fb = calloc((size_t)nu + 1, sizeof *g->fb), g->yb = calloc((size_t)nu + 1, sizeof *g->yb);
+    g->counts = calloc((size_t)nu * (size_t)g->nyears * 3 + 1, sizeof *g->counts);
+    g->role = calloc((size_t)nu + 1, 1);
+    g->post = calloc((size_t)nu + 1, sizeof *g->post);
+    g->sync = calloc((size_t)nu + 1, sizeof *g->sync);
+    if (!g->isf || !g->uagg || !g->pagg || !g->dir || !g->dec || !g->forms || !g->deps || !g->valid ||
+        !g->always || !g->fb || !g->yb || !g->counts || !g->role || !g->post || !g->sync ||
+        csr_alloc(&g->val, nu) != 0 || csr_alloc(&g->tgt, nu) != 0) {
+        engine_free(g);
+        return err_set(e, "out of memory (engine)");
     }
-    if (topo_inds(g, m) != 0) {
-        err_set(e, "engine: formula order");
-        goto cleanup;
+    if (setup_inds(g) != 0) {
+        engine_free(g);
+        return err_set(e, "engine: the formulas refer to each other in a cycle");
     }
-    for (int u = 0; u < g->nunits; u++)
-        for (int s = 0; s < g->nslots; s++)
-            g->valid[(size_t)u * (size_t)g->nslots + (size_t)s] = (uint8_t)model_unit_valid(m, u, period_of(g, s));
-    scatter_reported(g, m);
-
-    /* Work items: the subtrees below the roots, largest first, dealt to the least loaded thread. */
-    if (nthreads < 1)
-        nthreads = 1;
-    if (nthreads > 8)
-        nthreads = 8;
-    int nitems = 0, *size = NULL;
-    int nroots = 0, *roots = calloc((size_t)g->nunits + 1, sizeof *roots);
-    int *sub = calloc((size_t)g->nunits + 1, sizeof *sub);
-    size = calloc((size_t)g->nunits + 1, sizeof *size);
-    if (!roots || !sub || !size) {
-        free(roots), free(sub), free(size);
-        err_set(e, "out of memory");
-        goto cleanup;
-    }
-    for (int u = 0; u < g->nunits; u++)
-        if (m->units[u].parent < 0) {
-            roots[nroots++] = u;
-            for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling)
-                sub[nitems++] = ch;
+    for (int u = 0; u < nu; u++) {
+        int all = 1;
+        for (int s = 0; s < g->ns; s++) {
+            uint8_t ok = (uint8_t)model_unit_valid(m, u, period_of(g, s));
+            g->valid[(size_t)u * (size_t)g->ns + (size_t)s] = ok;
+            all &= ok;
         }
-    /* each item's subtree in post-order; its size is the length of its run */
-    int npost = 0;
-    int *starts = calloc((size_t)nitems + 1, sizeof *starts);
-    if (starts == NULL) {
-        free(roots), free(sub), free(size);
-        err_set(e, "out of memory");
-        goto cleanup;
+        g->always[u] = (uint8_t)all;
     }
-    for (int i = 0; i < nitems; i++) {
-        starts[i] = npost;
-        npost = post_order(m, sub[i], g->post, npost, stack);
-        size[i] = npost - starts[i];
-    }
-    starts[nitems] = npost;
-    int load[8] = { 0 }, *assign = calloc((size_t)nitems + 1, sizeof *assign);
-    int *byorder = calloc((size_t)nitems + 1, sizeof *byorder);
-    if (!assign || !byorder) {
-        free(roots), free(sub), free(size), free(starts), free(assign), free(byorder);
-        err_set(e, "out of memory");
-        goto cleanup;
-    }
-    for (int i = 0; i < nitems; i++)
-        byorder[i] = i;
-    for (int i = 1; i < nitems; i++)              /* insertion sort by size, largest first */
-        for (int j = i; j > 0 && size[byorder[j]] > size[byorder[j - 1]]; j--) {
-            int t = byorder[j]; byorder[j] = byorder[j - 1]; byorder[j - 1] = t;
-        }
-    for (int i = 0; i < nitems; i++) {
-        int best = 0;
-        for (int t = 1; t < nthreads; t++)
-            if (load[t] < load[best])
-                best = t;
-        assign[byorder[i]] = best;
-        load[best] += size[byorder[i]];
-    }
-    /* each thread's units: its items' post-order runs, concatenated */
-    int *lists = calloc((size_t)npost + 1, sizeof *lists), pos = 0;
-    if (lists == NULL) {
-        free(roots), free(sub), free(size), free(starts), free(assign), free(byorder);
-        err_set(e, "out of memory");
-        goto cleanup;
-    }
-    size_t nacc = (size_t)g->ninds * (size_t)g->nslots;
-    for (int t = 0; t < nthreads; t++) {
-        jobs[t] = (job){ g, lists + pos, 0, { 0 } };
-        if (acc_init(&jobs[t].a, nacc) != 0) {
-            for (int k = 0; k <= t; k++)
-                acc_free(&jobs[k].a);
-            free(lists), free(roots), free(sub), free(size), free(starts), free(assign), free(byorder);
-            err_set(e, "out of memory");
-            goto cleanup;
-        }
-        for (int i = 0; i < nitems; i++)
-            if (assign[i] == t)
-                for (int k = starts[i]; k < starts[i + 1]; k++)
-                    jobs[t].units[jobs[t].n++] = g->post[k];
-        pos += jobs[t].n;
-    }
-    int started = 0;
-    for (int t = 1; t < nthreads; t++)
-        if (jobs[t].n && pthread_create(&th[t], NULL, run_job, &jobs[t]) == 0)
-            started |= 1 << t;
-        else if (jobs[t].n)
-            run_job(&jobs[t]);                    /* no thread: do it here */
-    run_job(&jobs[0]);
-    for (int t = 1; t < nthreads; t++)
-        if (started & 1 << t)
-            pthread_join(th[t], NULL);
-    for (int i = 0; i < nroots; i++)
-        compute_unit(g, roots[i], &jobs[0].a);
-    for (int t = 0; t < nthreads; t++)
-        acc_free(&jobs[t].a);
-    /* keep the full post-order (items then roots) for updates and checks */
-    for (int i = 0; i < nroots; i++)
-        g->post[npost++] = roots[i];
-    free(lists), free(roots), free(sub), free(size), free(starts), free(assign), free(byorder);
-    g->m = NULL;
     *out = g;
-    g = NULL;
-    rc = 0;
-cleanup:
-    free(stack);
-    engine_free(g);
+    return 0;
+}
+
+int engine_put_value(engine *g, int ind, int unit, period_t p, int64_t fx)
+{
+    int s = slot_of(g, p);
+    if (s < 0 || ind < 0 || ind >= g->ninds || unit < 0 || unit >= g->nunits)
+        return 0;
+    uint32_t key = (uint32_t)ind * (uint32_t)g->ns + (uint32_t)s;
+    int rc = g->ran ? csr_set(&g->val, unit, key, fx, 0) : csr_stage(&g->val, (uint32_t)unit, key, fx);
+    return rc ? -1 : 1;
+}
+
+int engine_put_target(engine *g, int ind, int unit, period_t p, int64_t fx)
+{
+    if (p.kind != P_YEAR || (int)p.y < g->y0 || (int)p.y >= g->y0 + g->nyears ||
+        ind < 0 || ind >= g->ninds || unit < 0 || unit >= g->nunits)
+        return 0;
+    uint32_t key = (uint32_t)ind * (uint32_t)g->nyears + (uint32_t)(p.y - g->y0);
+    int rc = g->ran ? csr_set(&g->tgt, unit, key, fx, 0) : csr_stage(&g->tgt, (uint32_t)unit, key, fx);
+    return rc ? -1 : 1;
+}
+
+int engine_run(engine *g, err_t *e)
+{
+    if (!g->ran && (csr_finish(&g->val, g->nunits) != 0 || csr_finish(&g->tgt, g->nunits) != 0))
+        return err_set(e, "out of memory (engine values)");
+    return run_pass(g, e);
+}
+
+int engine_visit(engine *g, int (*fn)(void *, int, const int64_t *, int), void *ctx, err_t *e)
+{
+    g->visit = fn, g->visit_ctx = ctx, g->visit_stop = 0;
+    int rc = engine_run(g, e);
+    g->visit = NULL, g->visit_ctx = NULL;
     return rc;
+}
+
+int engine_build_opts(const model *m, const engine_opts *o, engine **out, err_t *e)
+{
+    int y0, y1;
+    engine *g = NULL;
+    model_years(m, &y0, &y1);
+    if (o && o->years_from && o->years_to)
+        y0 = o->years_from, y1 = o->years_to;
+    engine_free(*out);                             /* the values are copied afresh anyway */
+    *out = NULL;
+    if (engine_new(m, o, y0, y1, &g, e) != 0)
+        return -1;
+    for (size_t i = 0; i < m->values.n; i++) {
+        const cell_t *c = &m->values.cells[i];
+        if (engine_put_value(g, c->ind, c->unit, c->per, fx_of(c->v)) < 0)
+            goto oom;
+    }
+    for (size_t i = 0; i < m->targets.n; i++) {
+        const cell_t *c = &m->targets.cells[i];
+        if (engine_put_target(g, c->ind, c->unit, c->per, fx_of(c->v)) < 0)
+            goto oom;
+    }
+    if (engine_run(g, e) != 0) {
+        engine_free(g);
+        return -1;
+    }
+    *out = g;
+    return 0;
+oom:
+    engine_free(g);
+    return err_set(e, "out of memory (engine values)");
+}
+
+int engine_build(const model *m, int nthreads, engine **out, err_t *e)
+{
+    engine_opts o = { .threads = nthreads };
+    return engine_build_opts(m, &o, out, e);
 }
 
 void engine_free(engine *g)
 {
     if (g == NULL)
         return;
+    for (int t = 0; t < MAXT; t++)
+        worker_free(&g->w[t]);
+    csr_free(&g->val), csr_free(&g->tgt);
     if (g->deps)
         for (int i = 0; i < g->ninds; i++)
             free(g->deps[i]);
-    free(g->deps);
-    free(g->val);
-    free(g->fx);
-    free(g->flags);
-    free(g->miss);
-    free(g->valid);
-    free(g->ind_order);
-    free(g->post);
+    free(g->deps), free(g->isf), free(g->uagg), free(g->pagg), free(g->dir), free(g->dec), free(g->forms);
+    free(g->valid), free(g->always), free(g->fb), free(g->yb), free(g->counts), free(g->role);
+    free(g->post), free(g->sync);
+    free(g->full), free(g->fulln), free(g->yearly), free(g->yearlyn);
     free(g);
 }
 
-int engine_get(const engine *g, int ind, int unit, period_t p, double *v, int *source, int *missing)
+/* ---- reading ---- */
+
+int engine_get_fx(const engine *g, int ind, int unit, period_t p, int64_t *fx)
 {
-    if (g == NULL || ind < 0 || ind >= g->ninds || unit < 0 || unit >= g->nunits)
+    if (g == NULL || !g->ran || ind < 0 || ind >= g->ninds || unit < 0 || unit >= g->nunits)
         return -1;
     int s = slot_of(g, p);
     if (s < 0)
         return -1;
-    size_t at = cell(g, unit, ind, s);
-    int has = g->flags[at] & 1;
-    *v = g->val[at];
+    *fx = fig(g, unit, ind, s, NULL);
+    return *fx != FX_NONE;
+}
+
+int engine_get(const engine *g, int ind, int unit, period_t p, double *v, int *source, int *missing)
+{
+    if (g == NULL || !g->ran || ind < 0 || ind >= g->ninds || unit < 0 || unit >= g->nunits)
+        return -1;
+    int s = slot_of(g, p);
+    if (s < 0)
+        return -1;
+    uint32_t n = 0;
+    int64_t x = fig(g, unit, ind, s, &n);
+    int src = SRC_NONE, miss = 0;
+    if (x != FX_NONE) {
+        if (csr_find(&g->val, unit, (uint32_t)(ind * g->ns + s)) >= 0)
+            src = SRC_REPORTED;
+        else if (g->isf[ind])
+            src = SRC_FORMULA;
+        else if (n > 0) {
+            src = SRC_UNITS;
+            const model *m = g->m;
+            int nvalid = 0;
+            for (int ch = m->units[unit].first_child; ch >= 0; ch = m->units[ch].next_sibling)
+                nvalid += g->valid[(size_t)ch * (size_t)g->ns + (size_t)s];
+            miss = nvalid - (int)n;
+        } else
+            src = SRC_PERIODS;
+    }
+    *v = x != FX_NONE ? fx_val(x) : 0;
     if (source)
-        *source = g->flags[at] >> 1;
+        *source = src;
     if (missing)
-        *missing = g->miss[at];
-    return has;
+        *missing = miss;
+    return x != FX_NONE;
+}
+
+int engine_counts(const engine *g, int unit, int year, int *with_data, int *met, int *exceeded)
+{
+    int yo = year - g->y0;
+    if (!g->ran || unit < 0 || unit >= g->nunits || yo < 0 || yo >= g->nyears)
+        return -1;
+    const int32_t *c = g->counts + ((size_t)unit * (size_t)g->nyears + (size_t)yo) * 3;
+    *with_data = c[0], *met = c[1], *exceeded = c[2];
+    return 0;
+}
+
+/* ---- keeping current ---- */
+
+/* Recounts unit u's targets of year offset yo. */
+static void recount(engine *g, int u, int yo)
+{
+    int32_t *c = g->counts + ((size_t)u * (size_t)g->nyears + (size_t)yo) * 3;
+    c[0] = c[1] = c[2] = 0;
+    const csr *T = &g->tgt;
+    for (uint32_t k = 0; k < T->len[u]; k++) {
+        uint32_t key = T->key[T->off[u] + k];
+        if ((int)(key % (uint32_t)g->nyears) != yo)
+            continue;
+        int i = (int)(key / (uint32_t)g->nyears);
+        int64_t x = fig(g, u, i, yo * SPY + S_YEAR, NULL);
+        if (x == FX_NONE)
+            continue;
+        int st = eval_status_fx(g->dir[i], g->dec[i], x, T->fx[T->off[u] + k]);
+        c[0]++;
+        c[1] += st == ST_MET;
+        c[2] += st == ST_EXCEEDED;
+    }
+}
+
+/* Recomputes the stored cells of (u, i) in the year starting at slot base. */
+static void refresh(engine *g, int u, int i, int base)
+{
+    for (int k = 0; k < SPY; k++) {
+        int s = base + k;
+        uint32_t n = 0;
+        if (g->fb[u] >= 0) {
+            int64_t x = fresh(g, u, i, s, &n);
+            size_t at = ((size_t)g->fb[u] * (size_t)g->ninds + (size_t)i) * (size_t)g->ns + (size_t)s;
+            g->full[at] = x;
+            g->fulln[at] = (uint16_t)(n > 65535 ? 65535 : n);
+        } else if (g->yb[u] >= 0 && k == S_YEAR) {
+            int64_t x = fresh(g, u, i, s, &n);
+            size_t at = ((size_t)g->yb[u] * (size_t)g->ninds + (size_t)i) * (size_t)g->nyears + (size_t)(s / SPY);
+            g->yearly[at] = x;
+            g->yearlyn[at] = (uint16_t)(n > 65535 ? 65535 : n);
+        }
+    }
 }
 
 int engine_update(engine *g, const model *m, int ind, int unit, period_t p, err_t *e)
@@ -576,24 +1288,36 @@ int engine_update(engine *g, const model *m, int ind, int unit, period_t p, err_
     int s = slot_of(g, p);
     if (s < 0)
         return 0;                                 /* outside the engine: eval composes it */
-    if ((int)m->ninds != g->ninds || (int)m->nunits != g->nunits)
+    if ((int)m->ninds != g->ninds || (int)m->nunits != g->nunits || ind < 0 || ind >= g->ninds ||
+        unit < 0 || unit >= g->nunits)
         return err_set(e, "engine: the model's units or indicators changed; rebuild it");
     g->m = m;
     const cell_t *c = model_value(m, ind, unit, p);
-    size_t at = cell(g, unit, ind, s);
-    g->val[at] = c ? c->v : 0;
-    g->fx[at] = c ? llround(c->v * FIX) : 0;
-    g->flags[at] = c ? (uint8_t)(1 | SRC_REPORTED << 1) : 0;
-    g->miss[at] = 0;
-    int base = s - s % SLOTS_PER_YEAR;
-    for (int u = unit; u >= 0; u = m->units[u].parent)
-        for (int k = 0; k < SLOTS_PER_YEAR; k++) {
-            int slot = base + order_in_year[k];
-            compute_cell(g, u, ind, slot, NULL); /* a reported cell stays as scattered */
-            for (const int *d = g->deps[ind]; *d >= 0; d++)
-                compute_cell(g, u, *d, slot, NULL);
-        }
-    g->m = NULL;
+    if (csr_set(&g->val, unit, (uint32_t)(ind * g->ns + s), c ? fx_of(c->v) : 0, c == NULL) != 0)
+        return err_set(e, "out of memory");
+    int base = s - s % SPY;
+    for (int u = unit; u >= 0; u = m->units[u].parent) {
+        refresh(g, u, ind, base);
+        for (const int *d = g->deps[ind]; *d >= 0; d++)
+            refresh(g, u, *d, base);
+        recount(g, u, base / SPY);
+    }
+    return 0;
+}
+
+int engine_update_target(engine *g, const model *m, int ind, int unit, period_t p, err_t *e)
+{
+    if (p.kind != P_YEAR || (int)p.y < g->y0 || (int)p.y >= g->y0 + g->nyears)
+        return 0;
+    if ((int)m->ninds != g->ninds || (int)m->nunits != g->nunits || ind < 0 || ind >= g->ninds ||
+        unit < 0 || unit >= g->nunits)
+        return err_set(e, "engine: the model's units or indicators changed; rebuild it");
+    g->m = m;
+    const cell_t *c = model_target(m, ind, unit, p);
+    uint32_t key = (uint32_t)ind * (uint32_t)g->nyears + (uint32_t)(p.y - g->y0);
+    if (csr_set(&g->tgt, unit, key, c ? fx_of(c->v) : 0, c == NULL) != 0)
+        return err_set(e, "out of memory");
+    recount(g, unit, p.y - g->y0);
     return 0;
 }
 
@@ -605,20 +1329,25 @@ void engine_years(const engine *g, int *y0, int *y1)
 
 size_t engine_bytes(const engine *g)
 {
-    size_t n = (size_t)g->nunits * (size_t)g->ninds * (size_t)g->nslots;
-    return n * (sizeof *g->val + sizeof *g->fx + 1 + sizeof *g->miss) + (size_t)g->nunits * (size_t)g->nslots;
+    size_t b = g->full_bytes + g->yearly_bytes;
+    b += g->val.size * (sizeof *g->val.key + sizeof *g->val.fx) + g->tgt.size * (sizeof *g->tgt.key + sizeof *g->tgt.fx);
+    b += (size_t)g->nunits * ((size_t)g->ns + 2 * (sizeof(size_t) + 2 * sizeof(uint32_t)) + 3 * sizeof(int32_t) + 2);
+    b += (size_t)g->nunits * (size_t)g->nyears * 3 * sizeof(int32_t);
+    for (int t = 0; t < MAXT; t++)
+        b += (size_t)g->w[t].nlv * (size_t)g->ninds * (size_t)g->ns * (8 + 4 + (g->w[t].lv && g->w[t].lv[0].mm ? 8 : 0));
+    return b;
 }
 
 uint64_t engine_checksum(const engine *g)
 {
     uint64_t h = 1469598103934665603ULL;
-    size_t n = (size_t)g->nunits * (size_t)g->ninds * (size_t)g->nslots;
-    for (size_t i = 0; i < n; i++) {
-        if (!(g->flags[i] & 1))
-            continue;
-        int64_t q = llround(g->val[i] * FIX);
-        h = (h ^ (uint64_t)i) * 1099511628211ULL;
-        h = (h ^ (uint64_t)q) * 1099511628211ULL;
-    }
+    size_t nf = (size_t)g->nfull * (size_t)g->ninds * (size_t)g->ns;
+    size_t ny = (size_t)g->nyearly * (size_t)g->ninds * (size_t)g->nyears;
+    for (size_t i = 0; i < nf; i++)
+        h = (h ^ (uint64_t)g->full[i] ^ ((uint64_t)g->fulln[i] << 48)) * 1099511628211ULL;
+    for (size_t i = 0; i < ny; i++)
+        h = (h ^ (uint64_t)g->yearly[i] ^ ((uint64_t)g->yearlyn[i] << 48)) * 1099511628211ULL;
+    for (size_t i = 0; i < (size_t)g->nunits * (size_t)g->nyears * 3; i++)
+        h = (h ^ (uint64_t)g->counts[i]) * 1099511628211ULL;
     return h;
 }

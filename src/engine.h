@@ -1,16 +1,23 @@
 /* engine.h - the analytics engine: every (unit, indicator, period) figure of a model's
- * years, computed once into dense arrays, kept current on every saved value.
+ * years, computed in one bottom-up pass and kept current on every saved value.
  *
  * engine_build() evaluates the same rules as eval.c's recursion (reported value, else
  * formula over the unit's own figures, else aggregation of the child units that have
- * data, else aggregation of the period's sub-periods when all have data), but as one
- * bottom-up pass: units children-first, periods finest-first (months, quarters, halves,
- * year), indicators in formula order.  Sums are taken in 64-bit fixed point (10^-4), so
- * results do not depend on summation order or thread count.  Subtrees are shared out
- * between threads, largest first.  The engine owns its arrays; it reads the model only
- * while building or updating, and must be rebuilt when units or indicators change.
- * Attach it to a model (model.engine) and eval_unit()/eval_actual() take their figures
- * from it; ranges of years (terms) are still composed by eval.c from the engine's years.
+ * data, else aggregation of the period's sub-periods when all have data) for every unit,
+ * indicator, month, quarter, half and year, in fixed point (fixed.h), so results do not
+ * depend on summation order or thread count; and it evaluates every yearly target (met /
+ * exceeded counts per unit and year).  Subtrees are shared out between threads, largest
+ * first.  It keeps the figures of units with large subtrees for every period and of the
+ * other inner units for years; the rest (leaves, small subtrees' months) is recomputed on
+ * demand from the reported values it holds, in microseconds.
+ *
+ * The engine borrows the model it was built from (formulas, unit tree) and must not
+ * outlive it; it holds its own copy of the reported values and yearly targets, which
+ * engine_update()/engine_update_target() refresh from the model after each change.  It
+ * must be rebuilt when units or indicators change.  Readers may call engine_get() from
+ * several threads at once; updates need the caller's exclusive lock.  Attach it to a
+ * model (model.engine) and eval_unit()/eval_actual() take their figures from it; ranges
+ * of years (terms) are still composed by eval.c from the engine's years.
  */
 #ifndef CHITIEU_ENGINE_H
 #define CHITIEU_ENGINE_H
@@ -22,22 +29,56 @@
 
 typedef struct engine engine;
 
-/* Computes every figure of m's years with nthreads threads (1 or more) into *out (caller frees);
- * an engine already in *out of the same shape is rebuilt in place, reusing its memory. */
+typedef struct engine_opts {
+    int threads;           /* 1 or more (capped at 8) */
+    int full_min_leaves;   /* keep every period of inner units with at least this many leaves
+                            * below them (0 = the default, 32; 1 = every inner unit) */
+    int years_from, years_to; /* years held; 0, 0 = those of the model's values and targets */
+} engine_opts;
+
+/* Computes every figure of m's years with nthreads threads into *out (caller frees with
+ * engine_free); an engine already in *out is rebuilt, reusing its memory where it can. */
 int engine_build(const model *m, int nthreads, engine **out, err_t *e);
+/* The same with options (o may be NULL for the defaults). */
+int engine_build_opts(const model *m, const engine_opts *o, engine **out, err_t *e);
+
+/* A bulk loader that bypasses the model's value and target maps (for national scale):
+ * engine_new() makes an empty engine over m's units and indicators (m finished, with no
+ * values needed) for years y0..y1; engine_put_value()/engine_put_target() add figures
+ * (not thread-safe; a later put of the same cell replaces it); engine_run() computes. */
+int engine_new(const model *m, const engine_opts *o, int y0, int y1, engine **out, err_t *e);
+/* Adds a reported value; 1 if kept, 0 if its period is not a year, half, quarter or month
+ * of the engine's years, -1 on OOM. */
+int engine_put_value(engine *g, int ind, int unit, period_t p, int64_t fx);
+/* Adds a yearly target (other periods are ignored: 0); -1 on OOM. */
+int engine_put_target(engine *g, int ind, int unit, period_t p, int64_t fx);
+/* (Re)computes every figure and count from the values and targets held. */
+int engine_run(engine *g, err_t *e);
+
 /* Frees the engine (NULL is fine). */
 void engine_free(engine *g);
 /* The figure of (ind, unit, p): 1 with *v (and *source, *missing if not NULL), 0 when there is
  * no data, -1 when p is outside the engine (a range, or a year it does not hold). */
 int engine_get(const engine *g, int ind, int unit, period_t p, double *v, int *source, int *missing);
-/* After the model's value (ind, unit, p) changed, recomputes what depends on it: that
- * indicator and the formulas using it, for p's year, in the unit and its ancestors. */
+/* The same in fixed point: 1 with *fx, 0 without data, -1 outside. */
+int engine_get_fx(const engine *g, int ind, int unit, period_t p, int64_t *fx);
+/* After the model's value (ind, unit, p) changed (set or deleted), recomputes what depends on
+ * it: that indicator and the formulas using it, for p's year, in the unit and its ancestors. */
 int engine_update(engine *g, const model *m, int ind, int unit, period_t p, err_t *e);
+/* After the model's target (ind, unit, p) changed, recounts that unit's year. */
+int engine_update_target(engine *g, const model *m, int ind, int unit, period_t p, err_t *e);
+/* The yearly targets of unit in year with a figure, met and exceeded; -1 outside. */
+int engine_counts(const engine *g, int unit, int year, int *with_data, int *met, int *exceeded);
 /* The years held, first and last (0, 0 when none). */
 void engine_years(const engine *g, int *y0, int *y1);
-/* Memory used by the arrays, in bytes. */
+/* Memory held, in bytes. */
 size_t engine_bytes(const engine *g);
-/* A checksum of every figure (for comparing runs, thread counts, peers). */
+/* A checksum of every stored figure and count (for comparing runs and thread counts). */
 uint64_t engine_checksum(const engine *g);
+/* Calls fn for every unit with its figures: fx[ind * nslots + slot] (FX_NONE without data),
+ * slot = year offset * 19 + 0-11 months, 12-15 quarters, 16-17 halves, 18 the year; one
+ * thread, children before parents; fn returns 0 to go on.  Recomputes as engine_run does. */
+int engine_visit(engine *g, int (*fn)(void *ctx, int unit, const int64_t *fx, int nslots), void *ctx,
+                 err_t *e);
 
 #endif

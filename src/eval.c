@@ -8,10 +8,13 @@
  * (all of which must have data, since a year with only its first half is not
  * a year).  The memo lives in a ctx owned by one call, so the model stays
  * read-only and evaluation is thread-safe.  Rows, set/group tallies and ranks
- * are then derived from those actuals and the model's targets.
+ * are then derived from those actuals and the model's targets.  Every figure is
+ * rounded to 10^-4 where it is made and folded in fixed point (fixed.h), the same
+ * arithmetic as the engine's, so both give the same figures to the last digit.
  */
 #include "eval.h"
 #include "engine.h"
+#include "fixed.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -77,16 +80,17 @@ static memo_ent *memo_slot(ctx *c, int ind, int unit, uint32_t pk)
 
 static double agg_fold(int agg, const double *v, int n)
 {
-    double acc = v[0];
+    int64_t acc = fx_of(v[0]);
     for (int i = 1; i < n; i++) {
+        int64_t x = fx_of(v[i]);
         switch (agg) {
-        case AGG_MIN: acc = v[i] < acc ? v[i] : acc; break;
-        case AGG_MAX: acc = v[i] > acc ? v[i] : acc; break;
-        case AGG_LAST: acc = v[i]; break;
-        default: acc += v[i]; break; /* sum, avg */
+        case AGG_MIN: acc = x < acc ? x : acc; break;
+        case AGG_MAX: acc = x > acc ? x : acc; break;
+        case AGG_LAST: acc = x; break;
+        default: acc += x; break; /* sum, avg */
         }
     }
-    return agg == AGG_AVG ? acc / n : acc;
+    return fx_val(agg == AGG_AVG ? fx_div(acc, n) : acc);
 }
 
 /* The actual of (ind, unit, p): returns 1 with *v, *source and *missing set, or 0. */
@@ -116,7 +120,7 @@ static int actual(ctx *c, int ind, int unit, period_t p, double *v, int *source,
     }
     cell = model_value(m, ind, unit, p);
     if (cell) {
-        has = 1, src = SRC_REPORTED, val = cell->v;
+        has = 1, src = SRC_REPORTED, val = fx_val(fx_of(cell->v));
     } else if (d->f) {
         int nv = formula_nvars(d->f);
         double vals[FORMULA_MAX_DEPTH * 4];
@@ -127,7 +131,7 @@ static int actual(ctx *c, int ind, int unit, period_t p, double *v, int *source,
                 got[k] = (unsigned char)actual(c, d->fvars[k], unit, p, &vals[k], &s2, &m2);
             }
             if (formula_eval(d->f, vals, got, &val) == 0)
-                has = 1, src = SRC_FORMULA;
+                has = 1, src = SRC_FORMULA, val = fx_val(fx_of(val));
         }
     }
     if (!has && !d->f && d->uagg != AGG_NONE && m->units[unit].nchildren > 0) {
@@ -193,15 +197,20 @@ static double round_at(double x, int decimals)
     return round(x * scale);
 }
 
-int eval_status(int dir, int decimals, double actual_v, double target)
+int eval_status_fx(int dir, int decimals, int64_t actual_fx, int64_t target_fx)
 {
-    double a = round_at(actual_v, decimals), t = round_at(target, decimals);
+    int64_t a = fx_round(actual_fx, decimals), t = fx_round(target_fx, decimals);
     switch (dir) {
     case DIR_DOWN: return a < t ? ST_EXCEEDED : a == t ? ST_MET : ST_NOTMET;
     case DIR_EQUAL: return a == t ? ST_MET : ST_NOTMET;
     case DIR_DONE: return (a != 0) == (t != 0) || a >= t ? ST_MET : ST_NOTMET;
     default: return a > t ? ST_EXCEEDED : a == t ? ST_MET : ST_NOTMET;
     }
+}
+
+int eval_status(int dir, int decimals, double actual_v, double target)
+{
+    return eval_status_fx(dir, decimals, fx_of(actual_v), fx_of(target));
 }
 
 /* ---- targets ------------------------------------------------------------------- */

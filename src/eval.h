@@ -69,8 +69,10 @@ void eval_result_free(eval_result *r);
 /* The actual of one indicator for a unit and period, derived as described above;
  * returns 1 with *v set, 0 when there is no data. */
 int eval_actual(const model *m, int ind, int unit, period_t p, double *v);
-/* Compares actual to target at `decimals` places in direction dir; returns an enum status. */
+/* Compares actual to target at `decimals` places (at most 4) in direction dir; returns an enum status. */
 int eval_status(int dir, int decimals, double actual, double target);
+/* The same on figures in fixed point (fixed.h, units of 10^-4). */
+int eval_status_fx(int dir, int decimals, int64_t actual_fx, int64_t target_fx);
 
 /* Vietnamese (or English) name of a status: "vượt", "đạt", "không đạt", ... */
 const char *eval_status_name(int status);

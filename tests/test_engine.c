@@ -80,9 +80,34 @@ static model *random_model(int nunits, int ninds, int nvalues)
     return m;
 }
 
+/* Both sides compute in the same fixed point (fixed.h): figures must agree exactly. */
 static int close_enough(double a, double b)
 {
-    return fabs(a - b) <= 1e-6 * (fabs(a) > 1 ? fabs(a) : 1);
+    return a == b;
+}
+
+/* The engine's met / exceeded counts against the reference's figures and eval_status. */
+static void compare_counts(model *m, engine *g)
+{
+    int y0, y1;
+    engine_years(g, &y0, &y1);
+    m->engine = NULL;
+    for (int u = 0; u < (int)m->nunits; u++)
+        for (int y = y0; y <= y1; y++) {
+            int n = 0, met = 0, exc = 0, gn, gm, gx;
+            for (int i = 0; i < (int)m->ninds; i++) {
+                period_t p = { P_YEAR, 0, (uint16_t)y, (uint16_t)y };
+                const cell_t *t = model_target(m, i, u, p);
+                double a;
+                if (t == NULL || !eval_actual(m, i, u, p, &a))
+                    continue;
+                int st = eval_status(m->inds[i].dir, m->inds[i].decimals, a, t->v);
+                n++, met += st == ST_MET, exc += st == ST_EXCEEDED;
+            }
+            assert_int_equal(engine_counts(g, u, y, &gn, &gm, &gx), 0);
+            if (n != gn || met != gm || exc != gx)
+                fail_msg("unit %d year %d: reference %d/%d/%d, engine %d/%d/%d", u, y, n, met, exc, gn, gm, gx);
+        }
 }
 
 /* Every figure and every evaluation row with the engine attached equals the reference. */
@@ -147,11 +172,16 @@ static void test_engine_equals_reference(void **state)
     for (int round = 0; round < 12; round++) {
         rng = 0x9E3779B97F4A7C15ULL + (uint64_t)round * 7919;
         model *m = random_model(4 + (int)rnd(30), 3 + (int)rnd(6), 20 + (int)rnd(300));
-        engine *g = NULL;
-        err_t e;
-        assert_int_equal(engine_build(m, 1 + round % 2, &g, &e), 0);
-        compare_all(m, g);
-        engine_free(g);
+        /* every inner unit stored for every period, or none but the tops (the rest on demand) */
+        for (int keep = 0; keep < 2; keep++) {
+            engine *g = NULL;
+            err_t e;
+            engine_opts o = { .threads = 1 + round % 2, .full_min_leaves = keep ? 1 : 1000000 };
+            assert_int_equal(engine_build_opts(m, &o, &g, &e), 0);
+            compare_all(m, g);
+            compare_counts(m, g);
+            engine_free(g);
+        }
         model_free(m);
     }
 }
@@ -163,8 +193,9 @@ static void test_threads_identical(void **state)
     model *m = random_model(300, 8, 4000);
     engine *g1 = NULL, *g2 = NULL;
     err_t e;
-    assert_int_equal(engine_build(m, 1, &g1, &e), 0);
-    assert_int_equal(engine_build(m, 2, &g2, &e), 0);
+    engine_opts o1 = { .threads = 1, .full_min_leaves = 1 }, o2 = { .threads = 2, .full_min_leaves = 1 };
+    assert_int_equal(engine_build_opts(m, &o1, &g1, &e), 0);
+    assert_int_equal(engine_build_opts(m, &o2, &g2, &e), 0);
     assert_true(engine_checksum(g1) == engine_checksum(g2));
     assert_true(engine_checksum(g1) != 1469598103934665603ULL);   /* not empty */
     engine_free(g1);
@@ -180,16 +211,24 @@ static void test_updates_equal_rebuild(void **state)
         model *m = random_model(40, 6, 400);
         engine *g = NULL, *fresh = NULL;
         err_t e;
-        assert_int_equal(engine_build(m, 2, &g, &e), 0);
+        engine_opts o = { .threads = 2, .full_min_leaves = round % 2 ? 1 : 0 };
+        assert_int_equal(engine_build_opts(m, &o, &g, &e), 0);
         for (int k = 0; k < 60; k++) {
             int u = (int)rnd((unsigned)m->nunits), i = (int)rnd((unsigned)m->ninds);
             period_t p = random_period(2021);
             assert_int_equal(model_put_value(m, i, u, p, (double)rnd(100000) / 100.0, NULL), 0);
             assert_int_equal(engine_update(g, m, i, u, p, &e), 0);
+            if (k % 5 == 0) {                 /* and a target */
+                period_t y = { P_YEAR, 0, p.y, p.y };
+                assert_int_equal(model_put_target(m, i, u, y, (double)rnd(100000) / 100.0), 0);
+                assert_int_equal(engine_update_target(g, m, i, u, y, &e), 0);
+            }
         }
-        assert_int_equal(engine_build(m, 1, &fresh, &e), 0);
-        assert_true(engine_checksum(g) == engine_checksum(fresh));
+        o.threads = 1;
+        assert_int_equal(engine_build_opts(m, &o, &fresh, &e), 0);
         compare_all(m, g);
+        compare_counts(m, g);
+        assert_true(engine_checksum(g) == engine_checksum(fresh));
         engine_free(fresh);
         engine_free(g);
         model_free(m);
