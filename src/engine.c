@@ -1283,17 +1283,15 @@ static void refresh(engine *g, int u, int i, int base)
     }
 }
 
-int engine_update(engine *g, const model *m, int ind, int unit, period_t p, err_t *e)
+int engine_set_value(engine *g, int ind, int unit, period_t p, int has, int64_t fx, err_t *e)
 {
     int s = slot_of(g, p);
     if (s < 0)
         return 0;                                 /* outside the engine: eval composes it */
-    if ((int)m->ninds != g->ninds || (int)m->nunits != g->nunits || ind < 0 || ind >= g->ninds ||
-        unit < 0 || unit >= g->nunits)
-        return err_set(e, "engine: the model's units or indicators changed; rebuild it");
-    g->m = m;
-    const cell_t *c = model_value(m, ind, unit, p);
-    if (csr_set(&g->val, unit, (uint32_t)(ind * g->ns + s), c ? fx_of(c->v) : 0, c == NULL) != 0)
+    if (!g->ran || ind < 0 || ind >= g->ninds || unit < 0 || unit >= g->nunits)
+        return err_set(e, "engine: no such indicator or unit, or not computed yet");
+    const model *m = g->m;
+    if (csr_set(&g->val, unit, (uint32_t)(ind * g->ns + s), fx, !has) != 0)
         return err_set(e, "out of memory");
     int base = s - s % SPY;
     for (int u = unit; u >= 0; u = m->units[u].parent) {
@@ -1303,6 +1301,20 @@ int engine_update(engine *g, const model *m, int ind, int unit, period_t p, err_
         recount(g, u, base / SPY);
     }
     return 0;
+}
+
+int engine_update(engine *g, const model *m, int ind, int unit, period_t p, err_t *e)
+{
+    if ((int)m->ninds != g->ninds || (int)m->nunits != g->nunits)
+        return err_set(e, "engine: the model's units or indicators changed; rebuild it");
+    g->m = m;
+    const cell_t *c = model_value(m, ind, unit, p);
+    return engine_set_value(g, ind, unit, p, c != NULL, c ? fx_of(c->v) : 0, e);
+}
+
+void engine_threads(engine *g, int n)
+{
+    g->nthreads = n < 1 ? 1 : n > MAXT ? MAXT : n;
 }
 
 int engine_update_target(engine *g, const model *m, int ind, int unit, period_t p, err_t *e)

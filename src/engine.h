@@ -54,6 +54,16 @@ int engine_put_value(engine *g, int ind, int unit, period_t p, int64_t fx);
 int engine_put_target(engine *g, int ind, int unit, period_t p, int64_t fx);
 /* (Re)computes every figure and count from the values and targets held. */
 int engine_run(engine *g, err_t *e);
+/* Sets the number of threads later runs use (1 to 8). */
+void engine_threads(engine *g, int n);
+/* Reads a values.csv or targets.csv file (header "indicator,unit,period,value" or
+ * "...,target", fields without quotes, as `chitieu gen` and exports write them) straight into
+ * an engine made by engine_new, before its first run; codes are looked up in m.  Fails on the
+ * first bad row, naming file, row, column and what was expected; *rows gets the rows read. */
+int engine_load_csv(engine *g, const model *m, const char *path, long *rows, err_t *e);
+/* The same from bytes in memory (data[0..len), borrowed); path names them in messages. */
+int engine_load_buf(engine *g, const model *m, const char *path, const char *data, size_t len, long *rows,
+                    err_t *e);
 
 /* Frees the engine (NULL is fine). */
 void engine_free(engine *g);
@@ -65,6 +75,8 @@ int engine_get_fx(const engine *g, int ind, int unit, period_t p, int64_t *fx);
 /* After the model's value (ind, unit, p) changed (set or deleted), recomputes what depends on
  * it: that indicator and the formulas using it, for p's year, in the unit and its ancestors. */
 int engine_update(engine *g, const model *m, int ind, int unit, period_t p, err_t *e);
+/* The same without a model's value map: sets (has) or removes the reported value in fixed point. */
+int engine_set_value(engine *g, int ind, int unit, period_t p, int has, int64_t fx, err_t *e);
 /* After the model's target (ind, unit, p) changed, recounts that unit's year. */
 int engine_update_target(engine *g, const model *m, int ind, int unit, period_t p, err_t *e);
 /* The yearly targets of unit in year with a figure, met and exceeded; -1 outside. */

@@ -1,10 +1,11 @@
 /* engine_bench.c - times chitieu's engine against the same roll-up in SQL on SQLite, on a
  * database made by `chitieu gen` + `chitieu import` (built and run by bench/engine/run.sh).
  *
- * Measured: loading the model, the full roll-up + evaluation (every unit x indicator x month,
- * quarter, half and year; met/exceeded counts per unit against the yearly targets) with 1 and
- * 2 threads, best of 3 warm runs; one saved value followed by a read of the root's yearly
- * figure; and SQLite computing the yearly and monthly roll-ups with a closure table and
+ * Measured: loading (SQLite into the model and the model into the engine, or for national scale
+ * the CSV files straight into the engine), the full roll-up + evaluation (every unit x indicator
+ * x month, quarter, half and year; met/exceeded counts per unit against the yearly targets) with
+ * 1 and 2 threads, best of 3 warm runs; memory; one saved value followed by a read of the root's
+ * yearly figure; and SQLite computing the yearly and monthly roll-ups with a closure table and
  * GROUP BY.  Both print the same checksums (cells with data, exact sum in 10^-4 units, a
  * position-weighted sum mod 1000003, met and exceeded counts) so the results can be compared.
  */
@@ -17,6 +18,7 @@
 
 #include "engine.h"
 #include "eval.h"
+#include "fixed.h"
 #include "model.h"
 #include "store.h"
 
@@ -41,45 +43,64 @@ static void add(sums *s, long long u, long long i, long long y, long long m, lon
     s->weighted = (s->weighted + ((fixed % P + P) % P) * k) % P;
 }
 
-/* Every yearly and monthly figure of the engine, and met/exceeded against yearly targets. */
-static void engine_sums(const model *m, const engine *g, sums *yr, sums *mo)
+/* Every yearly and monthly figure, gathered by engine_visit (one unit's block at a time). */
+typedef struct visit_ctx { const model *m; long long *ucode, *icode; int y0, nyears; sums *yr, *mo; } visit_ctx;
+
+static int visit(void *arg, int unit, const int64_t *fx, int nslots)
+{
+    visit_ctx *c = arg;
+    for (size_t i = 0; i < c->m->ninds; i++)
+        for (int y = 0; y < c->nyears; y++) {
+            const int64_t *b = fx + i * (size_t)nslots + (size_t)y * 19;
+            if (b[18] != INT64_MIN)
+                add(c->yr, c->ucode[unit], c->icode[i], c->y0 + y, 0, b[18]);
+            for (int k = 0; k < 12; k++)
+                if (b[k] != INT64_MIN)
+                    add(c->mo, c->ucode[unit], c->icode[i], c->y0 + y, k + 1, b[k]);
+        }
+    return 0;
+}
+
+static int engine_sums(const model *m, engine *g, sums *yr, sums *mo, err_t *e)
 {
     memset(yr, 0, sizeof *yr);
     memset(mo, 0, sizeof *mo);
-    int y0, y1;
-    engine_years(g, &y0, &y1);
-    for (size_t u = 0; u < m->nunits; u++)
+    visit_ctx c = { m, calloc(m->nunits + 1, sizeof(long long)), calloc(m->ninds + 1, sizeof(long long)), 0, 0, yr, mo };
+    int y1, rc = -1;
+    engine_years(g, &c.y0, &y1);
+    c.nyears = c.y0 ? y1 - c.y0 + 1 : 0;
+    if (c.ucode && c.icode) {
+        for (size_t u = 0; u < m->nunits; u++)
+            c.ucode[u] = num(m->units[u].code);
         for (size_t i = 0; i < m->ninds; i++)
-            for (int y = y0; y <= y1; y++) {
-                double v;
-                period_t py = { P_YEAR, 0, (uint16_t)y, (uint16_t)y };
-                if (engine_get(g, (int)i, (int)u, py, &v, NULL, NULL) == 1)
-                    add(yr, num(m->units[u].code), num(m->inds[i].code), y, 0, llround(v * 1e4));
-                for (int k = 1; k <= 12; k++) {
-                    period_t pm = { P_MONTH, (uint8_t)k, (uint16_t)y, (uint16_t)y };
-                    if (engine_get(g, (int)i, (int)u, pm, &v, NULL, NULL) == 1)
-                        add(mo, num(m->units[u].code), num(m->inds[i].code), y, k, llround(v * 1e4));
-                }
+            c.icode[i] = num(m->inds[i].code);
+        rc = engine_visit(g, visit, &c, e);
+        for (size_t u = 0; rc == 0 && u < m->nunits; u++)
+            for (int y = c.y0; y <= y1; y++) {
+                int n, met, exc;
+                engine_counts(g, (int)u, y, &n, &met, &exc);
+                yr->met += met, yr->exceeded += exc;
             }
+    }
+    free(c.ucode), free(c.icode);
+    return rc;
 }
 
-/* The evaluation: every yearly target against its figure; met and exceeded per unit. */
-static void evaluate(const model *m, const engine *g, int *met, int *exc, long long *tmet, long long *texc)
+/* Resident memory now and at its peak, in MB (from /proc). */
+static void rss(double *now_mb, double *peak_mb)
 {
-    memset(met, 0, m->nunits * sizeof *met);
-    memset(exc, 0, m->nunits * sizeof *exc);
-    for (size_t k = 0; k < m->targets.n; k++) {
-        const cell_t *t = &m->targets.cells[k];
-        double v;
-        if (t->per.kind != P_YEAR || engine_get(g, t->ind, t->unit, t->per, &v, NULL, NULL) != 1)
-            continue;
-        int st = eval_status(m->inds[t->ind].dir, m->inds[t->ind].decimals, v, t->v);
-        met[t->unit] += st == ST_MET;
-        exc[t->unit] += st == ST_EXCEEDED;
+    char line[256];
+    FILE *f = fopen("/proc/self/status", "r");
+    *now_mb = *peak_mb = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        long kb;
+        if (strncmp(line, "VmRSS:", 6) == 0 && (kb = atol(line + 6)) > 0)
+            *now_mb = (double)kb / 1024;
+        if (strncmp(line, "VmHWM:", 6) == 0 && (kb = atol(line + 6)) > 0)
+            *peak_mb = (double)kb / 1024;
     }
-    *tmet = *texc = 0;
-    for (size_t u = 0; u < m->nunits; u++)
-        *tmet += met[u], *texc += exc[u];
+    if (f)
+        fclose(f);
 }
 
 static int sql_sums(sqlite3 *db, sums *yr, sums *mo, double *secs)
@@ -141,70 +162,113 @@ static void show(const char *who, const sums *yr, const sums *mo)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fputs("usage: engine_bench DB [--sql]\n", stderr);
+        fputs("usage: engine_bench DB [--sql] | engine_bench DB --csv DIR (units and indicators from DB,"
+              " values.csv and targets.csv from DIR straight into the engine)\n", stderr);
         return 2;
     }
-    int do_sql = argc > 2 && strcmp(argv[2], "--sql") == 0;
+    int do_sql = argc > 2 && strcmp(argv[2], "--sql") == 0, csv = argc > 3 && strcmp(argv[2], "--csv") == 0;
     store_global_init();
     store *s;
     model *m = model_new();
-    err_t e;
-    double t0 = now();
-    if (store_open(argv[1], 0, &s, &e) != 0 || store_load(s, m, &e) != 0) {
-        fprintf(stderr, "engine_bench: %s\n", e.msg);
-        return 1;
-    }
-    double t_load = now() - t0;
-    size_t nvals = m->values.n;
-    printf("data: %zu units, %zu indicators, %zu values, %zu targets\n", m->nunits, m->ninds, nvals, m->targets.n);
-    printf("load from SQLite into the model: %.3f s\n", t_load);
-    double best[3] = { 1e9, 1e9, 1e9 };
-    uint64_t ck[3] = { 0 };
     engine *g = NULL;
-    sums yr, mo;
-    for (int threads = 1; threads <= 2; threads++)
-        for (int run = 0; run < 3; run++) {
-            t0 = now();                        /* warm: the engine's memory is reused */
-            if (engine_build(m, threads, &g, &e) != 0) {
-                fprintf(stderr, "engine_bench: %s\n", e.msg);
-                return 1;
-            }
+    err_t e;
+    double t0 = now(), t_load, t_feed;
+    if (store_open(argv[1], 0, &s, &e) != 0 || store_load(s, m, &e) != 0)
+        goto fail;
+    t_load = now() - t0;
+    t0 = now();
+    if (csv) {
+        /* the bulk path: 2021-2025, values and targets read straight into the engine */
+        char path[4096];
+        long nv = 0, nt = 0;
+        engine_opts o = { .threads = 2 };
+        if (engine_new(m, &o, 2021, 2025, &g, &e) != 0)
+            goto fail;
+        snprintf(path, sizeof path, "%s/values.csv", argv[3]);
+        if (engine_load_csv(g, m, path, &nv, &e) != 0)
+            goto fail;
+        snprintf(path, sizeof path, "%s/targets.csv", argv[3]);
+        if (engine_load_csv(g, m, path, &nt, &e) != 0)
+            goto fail;
+        t_feed = now() - t0;
+        printf("data: %zu units, %zu indicators, %ld values, %ld targets\n", m->nunits, m->ninds, nv, nt);
+        printf("load: units and indicators from SQLite %.3f s; values.csv + targets.csv into the engine %.3f s\n",
+               t_load, t_feed);
+    } else {
+        engine_opts o = { .threads = 2, .years_from = 2021, .years_to = 2025 };
+        int y0 = 0, y1 = 0;
+        if (engine_new(m, &o, 2021, 2025, &g, &e) != 0)
+            goto fail;
+        for (size_t i = 0; i < m->values.n; i++) {
+            const cell_t *c = &m->values.cells[i];
+            engine_put_value(g, c->ind, c->unit, c->per, fx_of(c->v));
+        }
+        for (size_t i = 0; i < m->targets.n; i++) {
+            const cell_t *c = &m->targets.cells[i];
+            engine_put_target(g, c->ind, c->unit, c->per, fx_of(c->v));
+        }
+        t_feed = now() - t0;
+        (void)y0, (void)y1;
+        printf("data: %zu units, %zu indicators, %zu values, %zu targets\n", m->nunits, m->ninds, m->values.n,
+               m->targets.n);
+        printf("load: SQLite into the model %.3f s; the model's values and targets into the engine %.3f s\n",
+               t_load, t_feed);
+    }
+    double first = 0, best[3] = { 1e9, 1e9, 1e9 };
+    uint64_t ck[3] = { 0 };
+    for (int threads = 2; threads >= 1; threads--)
+        for (int run = 0; run < 4; run++) {
+            engine_threads(g, threads);
+            t0 = now();
+            if (engine_run(g, &e) != 0)
+                goto fail;
             double t = now() - t0;
-            if (t < best[threads])
+            if (threads == 2 && run == 0)
+                first = t;                        /* cold: sorts the values, faults in its memory */
+            else if (t < best[threads])
                 best[threads] = t;
             ck[threads] = engine_checksum(g);
         }
-    int *met = calloc(m->nunits + 1, sizeof *met), *exc = calloc(m->nunits + 1, sizeof *exc);
-    long long tmet, texc;
-    double t_eval = 1e9;
-    for (int run = 0; run < 3; run++) {
-        t0 = now();
-        evaluate(m, g, met, exc, &tmet, &texc);
-        if (now() - t0 < t_eval)
-            t_eval = now() - t0;
-    }
-    engine_sums(m, g, &yr, &mo);                   /* checksums: not timed */
-    yr.met = tmet, yr.exceeded = texc;
-    printf("engine roll-up of every unit x indicator x month/quarter/half/year (best of 3):"
-           " 1 thread %.3f s, 2 threads %.3f s; checksums %s; %.0f MB\n", best[1], best[2],
-           ck[1] == ck[2] ? "identical" : "DIFFER", (double)engine_bytes(g) / 1e6);
-    printf("evaluation of every yearly target (met/exceeded per unit, best of 3): %.4f s\n", t_eval);
-    printf("engine total (roll-up, 2 threads + evaluation): %.3f s\n", best[2] + t_eval);
+    double mb, peak;
+    rss(&mb, &peak);
+    printf("engine roll-up + evaluation of every unit x indicator x month/quarter/half/year, met/exceeded per unit"
+           " (best of 3 warm runs): 1 thread %.3f s, 2 threads %.3f s (first run %.3f s); checksums %s\n",
+           best[1], best[2], first, ck[1] == ck[2] ? "identical" : "DIFFER");
+    printf("memory: engine %.0f MB; process resident %.0f MB, peak %.0f MB\n", (double)engine_bytes(g) / 1e6, mb, peak);
     /* a saved value, then the root's yearly figure */
-    int leaf = (int)m->nunits - 1, root = 0, n = 2000;
+    int leaf = (int)m->nunits - 1, root = 0, n = 2000, ind = 0;
+    while (ind < (int)m->ninds - 1 && engine_get(g, ind, leaf, (period_t){ P_MONTH, 3, 2023, 2023 }, &(double){ 0 },
+                                                 NULL, NULL) != 1)
+        ind++;                                   /* an indicator the leaf reports */
     period_t pm = { P_MONTH, 3, 2023, 2023 }, py = { P_YEAR, 0, 2023, 2023 };
-    double v = 0, sink = 0;
-    t0 = now();
+    double v = 0, sink = 0, worst = 0;
+    int64_t before;
+    engine_get_fx(g, ind, leaf, pm, &before);
     for (int k = 0; k < n; k++) {
-        model_put_value(m, 0, leaf, pm, 100 + k % 7, NULL);
-        engine_update(g, m, 0, leaf, pm, &e);
-        engine_get(g, 0, root, py, &v, NULL, NULL);
+        double t1 = now();
+        if (engine_set_value(g, ind, leaf, pm, 1, (100 + k % 7) * 10000LL, &e) != 0)
+            goto fail;
+        engine_get(g, ind, root, py, &v, NULL, NULL);
+        t1 = now() - t1;
+        worst = t1 > worst ? t1 : worst;
         sink += v;
     }
-    double t_upd = (now() - t0) / n;
-    printf("one saved value -> root's yearly figure updated and read: %.1f µs (mean of %d)\n", t_upd * 1e6, n);
+    double t_upd = 0;
+    t0 = now();
+    for (int k = 0; k < n; k++) {
+        engine_set_value(g, ind, leaf, pm, 1, (100 + k % 7) * 10000LL, &e);
+        engine_get(g, ind, root, py, &v, NULL, NULL);
+    }
+    t_upd = (now() - t0) / n;
+    engine_set_value(g, ind, leaf, pm, 1, before, &e);   /* back as loaded, for the checksums */
+    printf("one saved value -> root's yearly figure updated and read: %.1f µs mean, %.1f µs worst (%d times)\n",
+           t_upd * 1e6, worst * 1e6, n);
+    sums yr, mo;
+    if (engine_sums(m, g, &yr, &mo, &e) != 0)                    /* checksums: not timed */
+        goto fail;
     show("engine", &yr, &mo);
-    printf("ENGINE_SECONDS %.4f\nLOAD_SECONDS %.4f\nUPDATE_US %.1f\n", best[2] + t_eval, t_load, t_upd * 1e6);
+    printf("ENGINE_SECONDS %.4f\nENGINE1_SECONDS %.4f\nLOAD_SECONDS %.4f\nUPDATE_US %.1f\nRSS_MB %.0f\n", best[2],
+           best[1], t_load + t_feed, t_upd * 1e6, peak);
     printf("ENGINE_CHECK %lld %lld %lld %lld %lld %lld %lld %lld\n", yr.cells, yr.total, yr.weighted, yr.met,
            yr.exceeded, mo.cells, mo.total, mo.weighted);
     (void)sink;
@@ -224,10 +288,11 @@ int main(int argc, char **argv)
                sy.weighted, sy.met, sy.exceeded, sm.cells, sm.total, sm.weighted);
         sqlite3_close(db);
     }
-    free(met);
-    free(exc);
     engine_free(g);
     model_free(m);
     store_close(s);
     return 0;
+fail:
+    fprintf(stderr, "engine_bench: %s\n", e.msg);
+    return 1;
 }

@@ -1,0 +1,205 @@
+/* engine_load.c - the engine's bulk loader: values.csv / targets.csv straight into an engine,
+ * without the model's per-cell maps (a national data set has ~100 million values; the model
+ * would need ~5 GB for them, the engine ~1,2 GB).
+ *
+ * The file is mapped and read once, front to back.  Rows are "code,code,period,number" with no
+ * quotes (what `chitieu gen`, exports and spreadsheets saving plain CSV write); the indicator
+ * and unit codes of consecutive rows are usually the same, so each is looked up only when it
+ * changes.  Numbers are read straight into fixed point (fixed.h), exactly, with '.' or ','
+ * as the decimal mark.  The first bad row stops the load with its file, row, column and what
+ * was expected; what was read before stays staged in the engine, so callers discard it.
+ * Progress goes to stderr when it is a terminal.
+ */
+#include "engine.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fixed.h"
+
+/* Parses [p, end) as a decimal number into fixed point; 0 or -1. */
+static int parse_fx(const char *p, const char *end, int64_t *out)
+{
+    int neg = 0, digits = 0, dec = 0;
+    int64_t x = 0;
+    if (p < end && (*p == '-' || *p == '+'))
+        neg = *p++ == '-';
+    for (; p < end && *p >= '0' && *p <= '9'; p++, digits++) {
+        if (x > (INT64_MAX - 9) / 10 / FX_ONE)
+            return -1;
+        x = x * 10 + (*p - '0');
+    }
+    x *= FX_ONE;
+    int round_up = 0;
+    if (p < end && (*p == '.' || *p == ',')) {
+        int64_t step = FX_ONE / 10;
+        for (p++; p < end && *p >= '0' && *p <= '9'; p++, dec++) {
+            if (dec < 4)
+                x += (*p - '0') * step, step /= 10;
+            else if (dec == 4)
+                round_up = *p >= '5';       /* half away from zero, as fx_of */
+        }
+        if (dec == 0)
+            return -1;
+    }
+    if (p != end || digits == 0)
+        return -1;
+    x += round_up;
+    *out = neg ? -x : x;
+    return 0;
+}
+
+/* One field: [*p, comma or end of line). */
+static const char *field_end(const char *p, const char *end)
+{
+    while (p < end && *p != ',' && *p != '\n' && *p != '\r')
+        p++;
+    return p;
+}
+
+int engine_load_buf(engine *g, const model *m, const char *path, const char *data, size_t len, long *rows,
+                    err_t *e)
+{
+    int tty = isatty(2);
+    long row = 1;
+    *rows = 0;
+    if (len == 0)
+        return err_set(e, tr("%s: tệp rỗng", "%s: empty file"), path);
+    const char *p = data, *end = data + len;
+    if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        p += 3;
+    static const char hv[] = "indicator,unit,period,value", ht[] = "indicator,unit,period,target";
+    int targets;
+    if ((size_t)(end - p) >= sizeof hv - 1 && memcmp(p, hv, sizeof hv - 1) == 0)
+        targets = 0, p += sizeof hv - 1;
+    else if ((size_t)(end - p) >= sizeof ht - 1 && memcmp(p, ht, sizeof ht - 1) == 0)
+        targets = 1, p += sizeof ht - 1;
+    else
+        return err_set(e, tr("%s: dòng 1: cần tiêu đề \"%s\" hoặc \"%s\"", "%s: row 1: expected the header \"%s\" or \"%s\""),
+                       path, hv, ht);
+    if (p < end && *p == '\r')
+        p++;
+    if (p < end && *p++ != '\n')
+        return err_set(e, tr("%s: dòng 1: tiêu đề có thêm cột", "%s: row 1: the header has extra columns"), path);
+    const char *ic = NULL, *uc = NULL;       /* the previous row's codes, and their indices */
+    size_t il = 0, ul = 0;
+    int ind = -1, unit = -1;
+    char code[80];
+    static const char *const colname[4] = { "indicator", "unit", "period", "value" };
+    while (p < end) {
+        row++;
+        if (*p == '\n' || *p == '\r') {        /* blank line */
+            p += *p == '\r' && p + 1 < end && p[1] == '\n' ? 2 : 1;
+            continue;
+        }
+        const char *f[4], *fe[4];
+        int col;
+        for (col = 0; col < 4; col++) {
+            f[col] = p;
+            fe[col] = field_end(p, end);
+            p = fe[col];
+            if (col < 3) {
+                if (p >= end || *p != ',')
+                    break;
+                p++;
+            }
+        }
+        if (col < 4) {
+            return err_set(e, tr("%s: dòng %ld: cần 4 cột (indicator,unit,period,%s), có %d",
+                          "%s: row %ld: expected 4 columns (indicator,unit,period,%s), found %d"),
+                    path, row, targets ? "target" : "value", col + 1);
+        }
+        if (p < end && *p == ',') {
+            return err_set(e, tr("%s: dòng %ld: có hơn 4 cột", "%s: row %ld: more than 4 columns"), path, row);
+        }
+        if (p < end && *p == '\r')
+            p++;
+        if (p < end && *p == '\n')
+            p++;
+        for (col = 0; col < 4; col++)
+            if (memchr(f[col], '"', (size_t)(fe[col] - f[col]))) {
+                return err_set(e, tr("%s: dòng %ld, cột %d (%s): ô có dấu ngoặc kép; hãy nhập tệp này bằng chitieu import",
+                              "%s: row %ld, column %d (%s): quoted field; load this file with chitieu import"),
+                        path, row, col + 1, colname[col]);
+            }
+        size_t l0 = (size_t)(fe[0] - f[0]), l1 = (size_t)(fe[1] - f[1]);
+        if (ic == NULL || l0 != il || memcmp(f[0], ic, l0) != 0) {
+            if (l0 >= sizeof code)
+                l0 = sizeof code - 1;
+            memcpy(code, f[0], l0);
+            code[l0] = '\0';
+            if ((ind = model_ind_find(m, code)) < 0) {
+                return err_set(e, tr("%s: dòng %ld, cột 1 (indicator): không có chỉ tiêu mã \"%s\"",
+                              "%s: row %ld, column 1 (indicator): no indicator with code \"%s\""), path, row, code);
+            }
+            ic = f[0], il = (size_t)(fe[0] - f[0]);
+        }
+        if (uc == NULL || l1 != ul || memcmp(f[1], uc, l1) != 0) {
+            if (l1 >= sizeof code)
+                l1 = sizeof code - 1;
+            memcpy(code, f[1], l1);
+            code[l1] = '\0';
+            if ((unit = model_unit_find(m, code)) < 0) {
+                return err_set(e, tr("%s: dòng %ld, cột 2 (unit): không có đơn vị mã \"%s\"",
+                              "%s: row %ld, column 2 (unit): no unit with code \"%s\""), path, row, code);
+            }
+            uc = f[1], ul = (size_t)(fe[1] - f[1]);
+        }
+        period_t per;
+        if (period_parse(f[2], (size_t)(fe[2] - f[2]), &per) != 0) {
+            return err_set(e, tr("%s: dòng %ld, cột 3 (period): cần mã kỳ như 2025, 2025-H1, 2025-Q2, 2025-06, gặp \"%.*s\"",
+                          "%s: row %ld, column 3 (period): expected a period code such as 2025, 2025-H1, 2025-Q2, 2025-06, found \"%.*s\""),
+                    path, row, (int)(fe[2] - f[2] > 40 ? 40 : fe[2] - f[2]), f[2]);
+        }
+        int64_t x;
+        if (parse_fx(f[3], fe[3], &x) != 0) {
+            return err_set(e, tr("%s: dòng %ld, cột 4 (%s): cần một số (như 1234,5 hoặc 1234.5), gặp \"%.*s\"",
+                          "%s: row %ld, column 4 (%s): expected a number (such as 1234.5), found \"%.*s\""),
+                    path, row, targets ? "target" : "value", (int)(fe[3] - f[3] > 40 ? 40 : fe[3] - f[3]), f[3]);
+        }
+        if ((targets ? engine_put_target(g, ind, unit, per, x) : engine_put_value(g, ind, unit, per, x)) < 0) {
+            err_set(e, "out of memory (%s, row %ld)", path, row);
+            return -1;
+        }
+        ++*rows;
+        if (tty && (*rows & ((1 << 22) - 1)) == 0)
+            fprintf(stderr, "\r%s: %ld", path, *rows);
+    }
+    if (tty && *rows >= (1 << 22))
+        fprintf(stderr, "\r%s: %ld\n", path, *rows);
+    return 0;
+}
+
+int engine_load_csv(engine *g, const model *m, const char *path, long *rows, err_t *e)
+{
+    int fd = -1, rc = -1;
+    char *map = MAP_FAILED;
+    size_t len = 0;
+    struct stat st;
+    *rows = 0;
+    if ((fd = open(path, O_RDONLY)) < 0 || fstat(fd, &st) != 0) {
+        err_set(e, "%s: %s", path, strerror(errno));
+        goto cleanup;
+    }
+    if ((len = (size_t)st.st_size) == 0) {
+        err_set(e, tr("%s: tệp rỗng", "%s: empty file"), path);
+        goto cleanup;
+    }
+    if ((map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
+        err_set(e, "%s: %s", path, strerror(errno));
+        goto cleanup;
+    }
+    madvise(map, len, MADV_SEQUENTIAL);
+    rc = engine_load_buf(g, m, path, map, len, rows, e);
+cleanup:
+    if (map != MAP_FAILED)
+        munmap(map, len);
+    if (fd >= 0)
+        close(fd);
+    return rc;
+}
