@@ -4,8 +4,8 @@
  * 18 the year, so that "finest first" is simply ascending order within a year.
  *
  * What it holds (all owned by the engine):
- *   - the reported values, per unit in one pool (CSR): keys ind * nslots + slot, sorted, with
- *     their figures in fixed point (fixed.h); the same for yearly targets (ind * nyears + year);
+ *   - the reported values, per unit in one pool (CSR): keys ind << sbits | slot, sorted, with
+ *     their figures in fixed point (fixed.h); the same for yearly targets (ind << ybits | year);
  *   - "full" blocks (every indicator and slot) for units with at least full_min_leaves leaves
  *     below them and for the units where threads meet; "yearly" blocks (the year slots) for
  *     the other inner units; leaves have none.  A block cell is FX_NONE without data, and a
@@ -79,6 +79,8 @@ typedef struct worker {
 struct engine {
     const model *m;
     int nunits, ninds, y0, nyears, ns;
+    int sbits, ybits;      /* keys: ind << sbits | slot (values), ind << ybits | year offset (targets) */
+    uint32_t smask, ymask;
     int full_min_leaves;
     int nthreads;
     int ran;
@@ -105,6 +107,16 @@ struct engine {
 };
 
 /* ---- slots ---- */
+
+static inline uint32_t vkey(const engine *g, int ind, int slot)
+{
+    return (uint32_t)ind << g->sbits | (uint32_t)slot;
+}
+
+static inline uint32_t tkey(const engine *g, int ind, int yo)
+{
+    return (uint32_t)ind << g->ybits | (uint32_t)yo;
+}
 
 static int slot_of(const engine *g, period_t p)
 {
@@ -366,7 +378,7 @@ static int64_t fresh(const engine *g, int u, int i, int s, uint32_t *nout)
     uint32_t n = 0;
     if (nout)
         *nout = 0;
-    long at = csr_find(&g->val, u, (uint32_t)(i * g->ns + s));
+    long at = csr_find(&g->val, u, vkey(g, i, s));
     if (at >= 0)
         return g->val.fx[g->val.off[u] + (size_t)at];
     if (g->isf[i]) {
@@ -545,7 +557,7 @@ static int finish_unit(worker *w, int u, int merge)
     uint32_t len = V->len[u];
     int prev = -1;
     for (uint32_t k = 0; k < len; k++) {
-        int i = (int)(V->key[o + k] / (uint32_t)ns);
+        int i = (int)(V->key[o + k] >> g->sbits);
         if (i != prev) {
             w->istart[i] = (int32_t)k;
             if (!g->isf[i])
@@ -570,7 +582,7 @@ static int finish_unit(worker *w, int u, int merge)
             memset(h, 0, ns);
         }
         for (int32_t k = w->istart[i]; k < w->iend[i]; k++) {
-            size_t s = V->key[o + (size_t)k] - row(g, i);
+            size_t s = V->key[o + (size_t)k] & g->smask;
             v[s] = V->fx[o + (size_t)k];
             h[s] = 1;
         }
@@ -589,7 +601,7 @@ static int finish_unit(worker *w, int u, int merge)
                 memset(h, 0, ns);
             }
             for (int32_t k = w->istart[i]; k < w->iend[i]; k++) {
-                size_t s = V->key[o + (size_t)k] - row(g, i);
+                size_t s = V->key[o + (size_t)k] & g->smask;
                 v[s] = V->fx[o + (size_t)k];
                 h[s] = 1;
             }
@@ -625,7 +637,7 @@ static int finish_unit(worker *w, int u, int merge)
                 bc[k] = (uint16_t)(c && h[s] ? (c[s] > 65535 ? 65535 : c[s]) : 0);
             }
             for (int32_t k = w->istart[i]; c && k < w->iend[i]; k++) {   /* reported: not from units */
-                size_t s = V->key[o + (size_t)k] - row(g, i);
+                size_t s = V->key[o + (size_t)k] & g->smask;
                 if (full)
                     bc[s] = 0;
                 else if (s % SPY == S_YEAR)
@@ -639,7 +651,7 @@ static int finish_unit(worker *w, int u, int merge)
     const csr *T = &g->tgt;
     for (uint32_t k = 0; k < T->len[u]; k++) {
         uint32_t key = T->key[T->off[u] + k];
-        int i = (int)(key / (uint32_t)g->nyears), yo = (int)(key % (uint32_t)g->nyears);
+        int i = (int)(key >> g->ybits), yo = (int)(key & g->ymask);
         size_t at = row(g, i) + (size_t)(yo * SPY + S_YEAR);
         if (!w->rowhas[i] || !w->h[at])
             continue;
@@ -1055,7 +1067,12 @@ int engine_new(const model *m, const engine_opts *o, int y0, int y1, engine **ou
     g->ns = g->nyears * SPY;
     g->nthreads = o && o->threads > 0 ? (o->threads > MAXT ? MAXT : o->threads) : 1;
     g->full_min_leaves = o && o->full_min_leaves > 0 ? o->full_min_leaves : 32;
-    if ((size_t)ni * (size_t)(g->ns > g->nyears ? g->ns : 1) >= UINT32_MAX) {
+    while ((1 << g->sbits) < g->ns)
+        g->sbits++;
+    while ((1 << g->ybits) < g->nyears)
+        g->ybits++;
+    g->smask = (1u << g->sbits) - 1, g->ymask = (1u << g->ybits) - 1;
+    if (((uint64_t)ni << g->sbits) >= UINT32_MAX) {
         engine_free(g);
         return err_set(e, "engine: too many indicators × periods (%d × %d)", ni, g->ns);
     }
@@ -1099,7 +1116,7 @@ int engine_put_value(engine *g, int ind, int unit, period_t p, int64_t fx)
     int s = slot_of(g, p);
     if (s < 0 || ind < 0 || ind >= g->ninds || unit < 0 || unit >= g->nunits)
         return 0;
-    uint32_t key = (uint32_t)ind * (uint32_t)g->ns + (uint32_t)s;
+    uint32_t key = vkey(g, ind, s);
     int rc = g->ran ? csr_set(&g->val, unit, key, fx, 0) : csr_stage(&g->val, (uint32_t)unit, key, fx);
     return rc ? -1 : 1;
 }
@@ -1109,9 +1126,89 @@ int engine_put_target(engine *g, int ind, int unit, period_t p, int64_t fx)
     if (p.kind != P_YEAR || (int)p.y < g->y0 || (int)p.y >= g->y0 + g->nyears ||
         ind < 0 || ind >= g->ninds || unit < 0 || unit >= g->nunits)
         return 0;
-    uint32_t key = (uint32_t)ind * (uint32_t)g->nyears + (uint32_t)(p.y - g->y0);
+    uint32_t key = tkey(g, ind, p.y - g->y0);
     int rc = g->ran ? csr_set(&g->tgt, unit, key, fx, 0) : csr_stage(&g->tgt, (uint32_t)unit, key, fx);
     return rc ? -1 : 1;
+}
+
+struct engine_stage {
+    engine *g;
+    int targets;
+    csr c;                 /* only its staging arrays are used */
+};
+
+engine_stage *engine_stage_new(engine *g, int targets)
+{
+    engine_stage *st = calloc(1, sizeof *st);
+    if (st)
+        st->g = g, st->targets = targets;
+    return st;
+}
+
+int engine_stage_put(engine_stage *st, int ind, int unit, period_t p, int64_t fx)
+{
+    engine *g = st->g;
+    if (ind < 0 || ind >= g->ninds || unit < 0 || unit >= g->nunits)
+        return 0;
+    uint32_t key;
+    if (st->targets) {
+        if (p.kind != P_YEAR || (int)p.y < g->y0 || (int)p.y >= g->y0 + g->nyears)
+            return 0;
+        key = tkey(g, ind, p.y - g->y0);
+    } else {
+        int s = slot_of(g, p);
+        if (s < 0)
+            return 0;
+        key = vkey(g, ind, s);
+    }
+    return csr_stage(&st->c, (uint32_t)unit, key, fx) ? -1 : 1;
+}
+
+int engine_stage_commit(engine_stage *st)
+{
+    int rc = 0;
+    if (st == NULL)
+        return 0;
+    engine *g = st->g;
+    csr *c = st->targets ? &g->tgt : &g->val, *s = &st->c;
+    if (g->ran) {                           /* after a run: one by one */
+        for (size_t i = 0; i < s->sn && rc == 0; i++)
+            rc = csr_set(c, (int)s->su[i], s->sk[i], s->sf[i], 0);
+    } else if (c->sn == 0) {                /* the first: adopt its arrays */
+        free(c->su), free(c->sk), free(c->sf);
+        c->su = s->su, c->sk = s->sk, c->sf = s->sf, c->sn = s->sn, c->scap = s->scap;
+        s->su = s->sk = NULL, s->sf = NULL;
+    } else {
+        size_t n = c->sn + s->sn;
+        if (n > c->scap) {
+            uint32_t *su = realloc(c->su, n * sizeof *su);
+            if (su) c->su = su;
+            uint32_t *sk = realloc(c->sk, n * sizeof *sk);
+            if (sk) c->sk = sk;
+            int64_t *sf = realloc(c->sf, n * sizeof *sf);
+            if (sf) c->sf = sf;
+            if (!su || !sk || !sf)
+                rc = -1;
+            else
+                c->scap = n;
+        }
+        if (rc == 0) {
+            memcpy(c->su + c->sn, s->su, s->sn * sizeof *s->su);
+            memcpy(c->sk + c->sn, s->sk, s->sn * sizeof *s->sk);
+            memcpy(c->sf + c->sn, s->sf, s->sn * sizeof *s->sf);
+            c->sn = n;
+        }
+    }
+    engine_stage_free(st);
+    return rc;
+}
+
+void engine_stage_free(engine_stage *st)
+{
+    if (st == NULL)
+        return;
+    free(st->c.su), free(st->c.sk), free(st->c.sf);
+    free(st);
 }
 
 int engine_run(engine *g, err_t *e)
@@ -1208,7 +1305,7 @@ int engine_get(const engine *g, int ind, int unit, period_t p, double *v, int *s
     int64_t x = fig(g, unit, ind, s, &n);
     int src = SRC_NONE, miss = 0;
     if (x != FX_NONE) {
-        if (csr_find(&g->val, unit, (uint32_t)(ind * g->ns + s)) >= 0)
+        if (csr_find(&g->val, unit, vkey(g, ind, s)) >= 0)
             src = SRC_REPORTED;
         else if (g->isf[ind])
             src = SRC_FORMULA;
@@ -1250,9 +1347,9 @@ static void recount(engine *g, int u, int yo)
     const csr *T = &g->tgt;
     for (uint32_t k = 0; k < T->len[u]; k++) {
         uint32_t key = T->key[T->off[u] + k];
-        if ((int)(key % (uint32_t)g->nyears) != yo)
+        if ((int)(key & g->ymask) != yo)
             continue;
-        int i = (int)(key / (uint32_t)g->nyears);
+        int i = (int)(key >> g->ybits);
         int64_t x = fig(g, u, i, yo * SPY + S_YEAR, NULL);
         if (x == FX_NONE)
             continue;
@@ -1291,7 +1388,7 @@ int engine_set_value(engine *g, int ind, int unit, period_t p, int has, int64_t 
     if (!g->ran || ind < 0 || ind >= g->ninds || unit < 0 || unit >= g->nunits)
         return err_set(e, "engine: no such indicator or unit, or not computed yet");
     const model *m = g->m;
-    if (csr_set(&g->val, unit, (uint32_t)(ind * g->ns + s), fx, !has) != 0)
+    if (csr_set(&g->val, unit, vkey(g, ind, s), fx, !has) != 0)
         return err_set(e, "out of memory");
     int base = s - s % SPY;
     for (int u = unit; u >= 0; u = m->units[u].parent) {
@@ -1326,7 +1423,7 @@ int engine_update_target(engine *g, const model *m, int ind, int unit, period_t 
         return err_set(e, "engine: the model's units or indicators changed; rebuild it");
     g->m = m;
     const cell_t *c = model_target(m, ind, unit, p);
-    uint32_t key = (uint32_t)ind * (uint32_t)g->nyears + (uint32_t)(p.y - g->y0);
+    uint32_t key = tkey(g, ind, p.y - g->y0);
     if (csr_set(&g->tgt, unit, key, c ? fx_of(c->v) : 0, c == NULL) != 0)
         return err_set(e, "out of memory");
     recount(g, unit, p.y - g->y0);

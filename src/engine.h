@@ -52,6 +52,16 @@ int engine_new(const model *m, const engine_opts *o, int y0, int y1, engine **ou
 int engine_put_value(engine *g, int ind, int unit, period_t p, int64_t fx);
 /* Adds a yearly target (other periods are ignored: 0); -1 on OOM. */
 int engine_put_target(engine *g, int ind, int unit, period_t p, int64_t fx);
+/* A staging buffer for loading from several threads: each thread puts into its own (same
+ * results as engine_put_value/engine_put_target, targets chosen at creation), then the caller
+ * commits them one after the other, in the order the rows should count (a later row wins).
+ * engine_stage_new returns NULL on OOM; commit consumes the stage (0 or -1 on OOM); free
+ * discards one not committed (NULL is fine). */
+typedef struct engine_stage engine_stage;
+engine_stage *engine_stage_new(engine *g, int targets);
+int engine_stage_put(engine_stage *st, int ind, int unit, period_t p, int64_t fx);
+int engine_stage_commit(engine_stage *st);
+void engine_stage_free(engine_stage *st);
 /* (Re)computes every figure and count from the values and targets held. */
 int engine_run(engine *g, err_t *e);
 /* Sets the number of threads later runs use (1 to 8). */

@@ -5,8 +5,8 @@
  * The file is mapped and read once, front to back.  Rows are "code,code,period,number" with no
  * quotes (what `chitieu gen`, exports and spreadsheets saving plain CSV write); the indicator
  * and unit codes of consecutive rows are usually the same, so each is looked up only when it
- * changes.  Numbers are read straight into fixed point (fixed.h), exactly, with '.' or ','
- * as the decimal mark.  The first bad row stops the load with its file, row, column and what
+ * changes.  Numbers (decimal point '.', the comma being the separator) are read straight into
+ * fixed point (fixed.h), exactly.  The first bad row stops the load with its file, row, column and what
  * was expected; what was read before stays staged in the engine, so callers discard it.
  * Progress goes to stderr when it is a terminal.
  */
@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -36,7 +37,7 @@ static int parse_fx(const char *p, const char *end, int64_t *out)
     }
     x *= FX_ONE;
     int round_up = 0;
-    if (p < end && (*p == '.' || *p == ',')) {
+    if (p < end && *p == '.') {
         int64_t step = FX_ONE / 10;
         for (p++; p < end && *p >= '0' && *p <= '9'; p++, dec++) {
             if (dec < 4)
@@ -62,35 +63,25 @@ static const char *field_end(const char *p, const char *end)
     return p;
 }
 
-int engine_load_buf(engine *g, const model *m, const char *path, const char *data, size_t len, long *rows,
-                    err_t *e)
+/* One thread's share of the rows: [start, end), whole lines, row0 the row number before it. */
+typedef struct part {
+    const model *m;
+    const char *path, *start, *end;
+    long row0, rows;
+    int targets, tty, rc, lang;
+    engine_stage *st;
+    err_t e;
+} part;
+
+static int parse_part(part *pt)
 {
-    int tty = isatty(2);
-    long row = 1;
-    *rows = 0;
-    if (len == 0)
-        return err_set(e, tr("%s: tệp rỗng", "%s: empty file"), path);
-    const char *p = data, *end = data + len;
-    if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
-        p += 3;
-    static const char hv[] = "indicator,unit,period,value", ht[] = "indicator,unit,period,target";
-    int targets;
-    if ((size_t)(end - p) >= sizeof hv - 1 && memcmp(p, hv, sizeof hv - 1) == 0)
-        targets = 0, p += sizeof hv - 1;
-    else if ((size_t)(end - p) >= sizeof ht - 1 && memcmp(p, ht, sizeof ht - 1) == 0)
-        targets = 1, p += sizeof ht - 1;
-    else
-        return err_set(e, tr("%s: dòng 1: cần tiêu đề \"%s\" hoặc \"%s\"", "%s: row 1: expected the header \"%s\" or \"%s\""),
-                       path, hv, ht);
-    if (p < end && *p == '\r')
-        p++;
-    if (p < end && *p++ != '\n')
-        return err_set(e, tr("%s: dòng 1: tiêu đề có thêm cột", "%s: row 1: the header has extra columns"), path);
     const char *ic = NULL, *uc = NULL;       /* the previous row's codes, and their indices */
     size_t il = 0, ul = 0;
     int ind = -1, unit = -1;
     char code[80];
     static const char *const colname[4] = { "indicator", "unit", "period", "value" };
+    const char *p = pt->start, *end = pt->end;
+    long row = pt->row0;
     while (p < end) {
         row++;
         if (*p == '\n' || *p == '\r') {        /* blank line */
@@ -110,12 +101,12 @@ int engine_load_buf(engine *g, const model *m, const char *path, const char *dat
             }
         }
         if (col < 4) {
-            return err_set(e, tr("%s: dòng %ld: cần 4 cột (indicator,unit,period,%s), có %d",
+            return err_set(&pt->e, tr("%s: dòng %ld: cần 4 cột (indicator,unit,period,%s), có %d",
                           "%s: row %ld: expected 4 columns (indicator,unit,period,%s), found %d"),
-                    path, row, targets ? "target" : "value", col + 1);
+                    pt->path, row, pt->targets ? "target" : "value", col + 1);
         }
         if (p < end && *p == ',') {
-            return err_set(e, tr("%s: dòng %ld: có hơn 4 cột", "%s: row %ld: more than 4 columns"), path, row);
+            return err_set(&pt->e, tr("%s: dòng %ld: có hơn 4 cột", "%s: row %ld: more than 4 columns"), pt->path, row);
         }
         if (p < end && *p == '\r')
             p++;
@@ -123,9 +114,9 @@ int engine_load_buf(engine *g, const model *m, const char *path, const char *dat
             p++;
         for (col = 0; col < 4; col++)
             if (memchr(f[col], '"', (size_t)(fe[col] - f[col]))) {
-                return err_set(e, tr("%s: dòng %ld, cột %d (%s): ô có dấu ngoặc kép; hãy nhập tệp này bằng chitieu import",
+                return err_set(&pt->e, tr("%s: dòng %ld, cột %d (%s): ô có dấu ngoặc kép; hãy nhập tệp này bằng chitieu import",
                               "%s: row %ld, column %d (%s): quoted field; load this file with chitieu import"),
-                        path, row, col + 1, colname[col]);
+                        pt->path, row, col + 1, colname[col]);
             }
         size_t l0 = (size_t)(fe[0] - f[0]), l1 = (size_t)(fe[1] - f[1]);
         if (ic == NULL || l0 != il || memcmp(f[0], ic, l0) != 0) {
@@ -133,9 +124,9 @@ int engine_load_buf(engine *g, const model *m, const char *path, const char *dat
                 l0 = sizeof code - 1;
             memcpy(code, f[0], l0);
             code[l0] = '\0';
-            if ((ind = model_ind_find(m, code)) < 0) {
-                return err_set(e, tr("%s: dòng %ld, cột 1 (indicator): không có chỉ tiêu mã \"%s\"",
-                              "%s: row %ld, column 1 (indicator): no indicator with code \"%s\""), path, row, code);
+            if ((ind = model_ind_find(pt->m, code)) < 0) {
+                return err_set(&pt->e, tr("%s: dòng %ld, cột 1 (indicator): không có chỉ tiêu mã \"%s\"",
+                              "%s: row %ld, column 1 (indicator): no indicator with code \"%s\""), pt->path, row, code);
             }
             ic = f[0], il = (size_t)(fe[0] - f[0]);
         }
@@ -144,35 +135,117 @@ int engine_load_buf(engine *g, const model *m, const char *path, const char *dat
                 l1 = sizeof code - 1;
             memcpy(code, f[1], l1);
             code[l1] = '\0';
-            if ((unit = model_unit_find(m, code)) < 0) {
-                return err_set(e, tr("%s: dòng %ld, cột 2 (unit): không có đơn vị mã \"%s\"",
-                              "%s: row %ld, column 2 (unit): no unit with code \"%s\""), path, row, code);
+            if ((unit = model_unit_find(pt->m, code)) < 0) {
+                return err_set(&pt->e, tr("%s: dòng %ld, cột 2 (unit): không có đơn vị mã \"%s\"",
+                              "%s: row %ld, column 2 (unit): no unit with code \"%s\""), pt->path, row, code);
             }
             uc = f[1], ul = (size_t)(fe[1] - f[1]);
         }
         period_t per;
         if (period_parse(f[2], (size_t)(fe[2] - f[2]), &per) != 0) {
-            return err_set(e, tr("%s: dòng %ld, cột 3 (period): cần mã kỳ như 2025, 2025-H1, 2025-Q2, 2025-06, gặp \"%.*s\"",
-                          "%s: row %ld, column 3 (period): expected a period code such as 2025, 2025-H1, 2025-Q2, 2025-06, found \"%.*s\""),
-                    path, row, (int)(fe[2] - f[2] > 40 ? 40 : fe[2] - f[2]), f[2]);
+            return err_set(&pt->e, tr("%s: dòng %ld, cột 3 (period): cần mã kỳ như 2025, 2025S1, 2025Q2, 2025-06, gặp \"%.*s\"",
+                          "%s: row %ld, column 3 (period): expected a period code such as 2025, 2025S1, 2025Q2, 2025-06, found \"%.*s\""),
+                    pt->path, row, (int)(fe[2] - f[2] > 40 ? 40 : fe[2] - f[2]), f[2]);
         }
         int64_t x;
         if (parse_fx(f[3], fe[3], &x) != 0) {
-            return err_set(e, tr("%s: dòng %ld, cột 4 (%s): cần một số (như 1234,5 hoặc 1234.5), gặp \"%.*s\"",
+            return err_set(&pt->e, tr("%s: dòng %ld, cột 4 (%s): cần một số với dấu chấm thập phân (như 1234.5), gặp \"%.*s\"",
                           "%s: row %ld, column 4 (%s): expected a number (such as 1234.5), found \"%.*s\""),
-                    path, row, targets ? "target" : "value", (int)(fe[3] - f[3] > 40 ? 40 : fe[3] - f[3]), f[3]);
+                    pt->path, row, pt->targets ? "target" : "value", (int)(fe[3] - f[3] > 40 ? 40 : fe[3] - f[3]), f[3]);
         }
-        if ((targets ? engine_put_target(g, ind, unit, per, x) : engine_put_value(g, ind, unit, per, x)) < 0) {
-            err_set(e, "out of memory (%s, row %ld)", path, row);
+        if ((pt->targets ? 0 : 0) < 0 || engine_stage_put(pt->st, ind, unit, per, x) < 0) {
+            err_set(&pt->e, "out of memory (%s, row %ld)", pt->path, row);
             return -1;
         }
-        ++*rows;
-        if (tty && (*rows & ((1 << 22) - 1)) == 0)
-            fprintf(stderr, "\r%s: %ld", path, *rows);
+        pt->rows++;
+        if (pt->tty && (pt->rows & ((1 << 22) - 1)) == 0)
+            fprintf(stderr, "\r%s: %d%%", pt->path, (int)(100 * (p - pt->start) / (pt->end - pt->start)));
     }
-    if (tty && *rows >= (1 << 22))
-        fprintf(stderr, "\r%s: %ld\n", path, *rows);
     return 0;
+}
+
+static void *run_part(void *arg)
+{
+    part *pt = arg;
+    lang_thread(pt->lang);               /* messages in the caller's language */
+    pt->rc = parse_part(pt);
+    return NULL;
+}
+
+#define MAXPARTS 8
+
+int engine_load_buf(engine *g, const model *m, const char *path, const char *data, size_t len, long *rows,
+                    err_t *e)
+{
+    *rows = 0;
+    if (len == 0)
+        return err_set(e, tr("%s: tệp rỗng", "%s: empty file"), path);
+    const char *p = data, *end = data + len;
+    if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        p += 3;
+    static const char hv[] = "indicator,unit,period,value", ht[] = "indicator,unit,period,target";
+    int targets;
+    if ((size_t)(end - p) >= sizeof hv - 1 && memcmp(p, hv, sizeof hv - 1) == 0)
+        targets = 0, p += sizeof hv - 1;
+    else if ((size_t)(end - p) >= sizeof ht - 1 && memcmp(p, ht, sizeof ht - 1) == 0)
+        targets = 1, p += sizeof ht - 1;
+    else
+        return err_set(e, tr("%s: dòng 1: cần tiêu đề \"%s\" hoặc \"%s\"", "%s: row 1: expected the header \"%s\" or \"%s\""),
+                       path, hv, ht);
+    if (p < end && *p == '\r')
+        p++;
+    if (p < end && *p++ != '\n')
+        return err_set(e, tr("%s: dòng 1: tiêu đề có thêm cột", "%s: row 1: the header has extra columns"), path);
+    /* big files are cut into parts at line ends, one thread each; rows count from each cut */
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    int nparts = (size_t)(end - p) < ((size_t)1 << 20) ? 1 : ncpu < 1 ? 1 : ncpu > MAXPARTS ? MAXPARTS : (int)ncpu;
+    part pt[MAXPARTS];
+    pthread_t th[MAXPARTS];
+    int started[MAXPARTS] = { 0 }, rc = 0;
+    const char *at = p;
+    long row = 1;
+    for (int k = 0; k < nparts; k++) {
+        const char *cut = k == nparts - 1 ? end : p + (size_t)(end - p) / (size_t)nparts * (size_t)(k + 1);
+        if (cut < at)
+            cut = at;
+        while (cut < end && cut[-1] != '\n')
+            cut++;
+        pt[k] = (part){ .m = m, .path = path, .start = at, .end = cut, .row0 = row, .targets = targets, .lang = (int)lang_get(),
+                        .tty = k == 0 && isatty(2), .st = engine_stage_new(g, targets) };
+        if (pt[k].st == NULL)
+            rc = -1;
+        for (const char *q = at; q < cut && (q = memchr(q, '\n', (size_t)(cut - q))) != NULL; q++)
+            row++;
+        at = cut;
+    }
+    for (int k = 1; k < nparts && rc == 0; k++)
+        started[k] = pthread_create(&th[k], NULL, run_part, &pt[k]) == 0;
+    if (rc == 0)
+        run_part(&pt[0]);
+    for (int k = 1; k < nparts; k++) {
+        if (started[k])
+            pthread_join(th[k], NULL);
+        else if (rc == 0)
+            run_part(&pt[k]);
+    }
+    if (rc != 0)
+        err_set(e, "out of memory");
+    for (int k = 0; k < nparts && rc == 0; k++)
+        if (pt[k].rc != 0) {                   /* the first bad row in file order */
+            err_set(e, "%s", pt[k].e.msg);
+            rc = -1;
+        }
+    if (pt[0].tty && pt[0].rows >= (1 << 22))
+        fprintf(stderr, "\r%s: 100%%\n", path);
+    for (int k = 0; k < nparts; k++) {
+        if (rc == 0 && engine_stage_commit(pt[k].st) != 0) {
+            err_set(e, "out of memory (%s)", path);
+            rc = -1;
+        } else if (rc != 0)
+            engine_stage_free(pt[k].st);
+        *rows += pt[k].rows;
+    }
+    return rc;
 }
 
 int engine_load_csv(engine *g, const model *m, const char *path, long *rows, err_t *e)

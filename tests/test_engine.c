@@ -16,6 +16,7 @@
 #include "engine.h"
 #include "eval.h"
 #include "model.h"
+#include "buf.h"
 
 static uint64_t rng;
 static unsigned rnd(unsigned n)
@@ -252,6 +253,111 @@ static void test_outside_years(void **state)
     model_free(m);
 }
 
+
+/* The bulk loader reads what the model holds into an engine with the same figures. */
+static void test_bulk_csv_equals_model(void **state)
+{
+    (void)state;
+    rng = 99;
+    model *m = random_model(60, 6, 3000);
+    buf v = BUF_INIT, t = BUF_INIT;
+    buf_adds(&v, "indicator,unit,period,value\r\n");
+    buf_adds(&t, "\xEF\xBB\xBFindicator,unit,period,target\n");
+    char code[PERIOD_CODE_MAX];
+    for (size_t k = 0; k < m->values.n; k++) {
+        const cell_t *c = &m->values.cells[k];
+        period_code(c->per, code, sizeof code);
+        buf_printf(&v, "%s,%s,%s,%.2f\r\n", m->inds[c->ind].code, m->units[c->unit].code, code, c->v);
+    }
+    for (size_t k = 0; k < m->targets.n; k++) {
+        const cell_t *c = &m->targets.cells[k];
+        period_code(c->per, code, sizeof code);
+        buf_printf(&t, "%s,%s,%s,%.2f\n", m->inds[c->ind].code, m->units[c->unit].code, code, c->v);
+    }
+    engine *a = NULL, *b = NULL;
+    err_t e;
+    long nv, nt;
+    assert_int_equal(engine_build(m, 2, &a, &e), 0);
+    int y0, y1;
+    engine_years(a, &y0, &y1);
+    engine_opts o = { .threads = 2 };
+    assert_int_equal(engine_new(m, &o, y0, y1, &b, &e), 0);
+    assert_int_equal(engine_load_buf(b, m, "values.csv", buf_str(&v), v.len, &nv, &e), 0);
+    assert_int_equal(engine_load_buf(b, m, "targets.csv", buf_str(&t), t.len, &nt, &e), 0);
+    assert_int_equal(nv, (long)m->values.n);
+    assert_int_equal(nt, (long)m->targets.n);
+    assert_int_equal(engine_run(b, &e), 0);
+    assert_true(engine_checksum(a) == engine_checksum(b));
+    compare_all(m, b);
+    engine_free(a);
+    engine_free(b);
+    buf_free(&v);
+    buf_free(&t);
+    model_free(m);
+}
+
+/* Bad rows stop the load with file, row, column and what was expected, also past the cuts
+ * where big files are shared between threads. */
+static void test_bulk_csv_errors(void **state)
+{
+    (void)state;
+    static const struct { const char *row, *after; } cases[] = {   /* after "values.csv: dòng N" */
+        { "i0,u1,2021-03,12x", ", cột 4 (value): cần một số" },
+        { "i0,u1,2021-13,12", ", cột 3 (period): cần mã kỳ" },
+        { "i0,nope,2021-03,12", ", cột 2 (unit): không có đơn vị mã \"nope\"" },
+        { "zz,u1,2021-03,12", ", cột 1 (indicator): không có chỉ tiêu mã \"zz\"" },
+        { "i0,u1,2021-03", ": cần 4 cột" },
+        { "i0,u1,2021-03,1,2", ": có hơn 4 cột" },
+        { "i0,\"u1\",2021-03,1", ", cột 2 (unit): ô có dấu ngoặc kép" },
+        { "i0,u1,2021-03,", ", cột 4 (value): cần một số" },
+    };
+    rng = 5;
+    model *m = random_model(8, 3, 10);
+    lang_thread(0);
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++)
+        for (int big = 0; big < 2; big++) {
+            buf v = BUF_INIT, want = BUF_INIT;
+            buf_adds(&v, "indicator,unit,period,value\n");
+            long rows = big ? 120000 : 3, row = 1;   /* 120 000 rows: ~2,6 MB, cut into parts */
+            for (long k = 0; k < rows; k++, row++)
+                buf_printf(&v, "i%ld,u%ld,2021-%02ld,%ld.5\n", k % 3, k % 8, 1 + k % 12, k);
+            buf_printf(&v, "%s\n", cases[c].row);
+            row++;
+            buf_printf(&want, "values.csv: dòng %ld%s", row, cases[c].after);
+            engine *g = NULL;
+            err_t e;
+            long n;
+            engine_opts o = { .threads = 2 };
+            assert_int_equal(engine_new(m, &o, 2021, 2022, &g, &e), 0);
+            assert_int_equal(engine_load_buf(g, m, "values.csv", buf_str(&v), v.len, &n, &e), -1);
+            if (strncmp(e.msg, buf_str(&want), want.len) != 0)
+                fail_msg("case %zu big %d: got \"%s\", want \"%s...\"", c, big, e.msg, buf_str(&want));
+            engine_free(g);
+            buf_free(&v);
+            buf_free(&want);
+        }
+    engine *g = NULL;
+    err_t e;
+    long n;
+    assert_int_equal(engine_new(m, NULL, 2021, 2022, &g, &e), 0);
+    assert_int_equal(engine_load_buf(g, m, "x.csv", "code,name\n", 10, &n, &e), -1);
+    assert_non_null(strstr(e.msg, "x.csv: dòng 1: cần tiêu đề"));
+    assert_int_equal(engine_load_buf(g, m, "x.csv", "", 0, &n, &e), -1);
+    /* numbers: signs, rounding at the fifth decimal, half away from zero */
+    const char *ok = "indicator,unit,period,value\ni0,u1,2021-01,1234.56789\ni0,u1,2021-02,-0.00005\n"
+                     "i0,u1,2021-03,+7\ni0,u1,2021-04,-2.00004\n";
+    assert_int_equal(engine_load_buf(g, m, "v.csv", ok, strlen(ok), &n, &e), 0);
+    assert_int_equal(engine_run(g, &e), 0);
+    static const int64_t want[4] = { 12345679, -1, 70000, -20000 };
+    for (int k = 0; k < 4; k++) {
+        int64_t x;
+        assert_int_equal(engine_get_fx(g, 0, 1, (period_t){ P_MONTH, (uint8_t)(k + 1), 2021, 2021 }, &x), 1);
+        assert_int_equal(x, want[k]);
+    }
+    engine_free(g);
+    model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -259,6 +365,8 @@ int main(void)
         cmocka_unit_test(test_threads_identical),
         cmocka_unit_test(test_updates_equal_rebuild),
         cmocka_unit_test(test_outside_years),
+        cmocka_unit_test(test_bulk_csv_equals_model),
+        cmocka_unit_test(test_bulk_csv_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
