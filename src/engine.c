@@ -5,7 +5,8 @@
  *
  * What it holds (all owned by the engine):
  *   - the reported values, per unit in one pool (CSR): keys ind << sbits | slot, sorted, with
- *     their figures in fixed point (fixed.h); the same for yearly targets (ind << ybits | year);
+ *     their figures in fixed point (fixed.h); the same for yearly targets (ind << ybits | year),
+ *     held already rounded to the indicator's decimals;
  *   - "full" blocks (every indicator and slot) for units with at least full_min_leaves leaves
  *     below them and for the units where threads meet; "yearly" blocks (the year slots) for
  *     the other inner units; leaves have none.  A block cell is FX_NONE without data, and a
@@ -86,6 +87,7 @@ struct engine {
     int ran;
     csr val, tgt;
     uint8_t *isf, *uagg, *pagg, *dir, *dec;
+    int64_t *step;         /* per indicator: 10^(4 - decimals), or 1 (targets are kept rounded to it) */
     int *forms, nforms;    /* formula indicators, operands first */
     int **deps;            /* per indicator: formulas using it, directly or not, in order; -1 ended */
     uint8_t *valid;        /* [unit * ns + slot] */
@@ -155,7 +157,7 @@ static int subs_of(int k, int *out)
     return 0;
 }
 
-static int64_t fold(int agg, const int64_t *x, int n)
+static inline int64_t fold(int agg, const int64_t *x, int n)
 {
     int64_t a = x[0];
     for (int i = 1; i < n; i++)
@@ -166,6 +168,32 @@ static int64_t fold(int agg, const int64_t *x, int n)
         default: a += x[i]; break;
         }
     return agg == AGG_AVG ? fx_div(a, n) : a;
+}
+
+/* eval_status_fx() without a division: t is the target already rounded to steps of d (fx_round),
+ * so the figures that round to it form a range [lo, hi] (half away from zero) and a is only
+ * compared with its ends.  tests/test_engine.c checks the counts against eval_status. */
+static inline int status_q(int dir, int64_t d, int64_t a, int64_t t)
+{
+    int64_t h = d / 2, lo, hi, c = t * d;
+    if (d == 1)
+        lo = hi = t;
+    else if (t > 0)
+        lo = c - h, hi = c + h - 1;
+    else if (t < 0)
+        lo = c - h + 1, hi = c + h;
+    else
+        lo = -(h - 1), hi = h - 1;
+    int cmp = a < lo ? -1 : a > hi;       /* the sign of round(a) - t */
+    switch (dir) {
+    case DIR_DOWN: return cmp < 0 ? ST_EXCEEDED : cmp == 0 ? ST_MET : ST_NOTMET;
+    case DIR_EQUAL: return cmp == 0 ? ST_MET : ST_NOTMET;
+    case DIR_DONE: {
+        int a_nonzero = d == 1 ? a != 0 : a < -(h - 1) || a > h - 1;
+        return a_nonzero == (t != 0) || cmp >= 0 ? ST_MET : ST_NOTMET;
+    }
+    default: return cmp > 0 ? ST_EXCEEDED : cmp == 0 ? ST_MET : ST_NOTMET;
+    }
 }
 
 /* ---- reported values and targets (CSR) ---- */
@@ -556,6 +584,29 @@ static int finish_unit(worker *w, int u, int merge)
     size_t o = V->off[u];
     uint32_t len = V->len[u];
     int prev = -1;
+    if (!kids && g->nforms == 0) {             /* a leaf, no formulas: one pass over its values */
+        int64_t *v = NULL;
+        uint8_t *h = NULL;
+        for (uint32_t k = 0; k < len; k++) {
+            uint32_t key = V->key[o + k];
+            int i = (int)(key >> g->sbits);
+            if (i != prev) {
+                if (prev >= 0)
+                    periods_row(g, prev, v, h);
+                v = w->v + row(g, i), h = w->h + row(g, i);
+                memset(v, 0, ns * sizeof *v);
+                memset(h, 0, ns);
+                w->list[nl++] = i;
+                w->rowhas[i] = 1;
+                prev = i;
+            }
+            v[key & g->smask] = V->fx[o + k];
+            h[key & g->smask] = 1;
+        }
+        if (prev >= 0)
+            periods_row(g, prev, v, h);
+        goto rows_done;
+    }
     for (uint32_t k = 0; k < len; k++) {
         int i = (int)(V->key[o + k] >> g->sbits);
         if (i != prev) {
@@ -612,6 +663,7 @@ static int finish_unit(worker *w, int u, int merge)
             w->list[nl++] = i;
         }
     }
+rows_done:
     /* keep what is stored */
     if (g->fb[u] >= 0 || g->yb[u] >= 0) {
         int full = g->fb[u] >= 0;
@@ -655,7 +707,7 @@ static int finish_unit(worker *w, int u, int merge)
         size_t at = row(g, i) + (size_t)(yo * SPY + S_YEAR);
         if (!w->rowhas[i] || !w->h[at])
             continue;
-        int st = eval_status_fx(g->dir[i], g->dec[i], w->v[at], T->fx[T->off[u] + k]);
+        int st = status_q(g->dir[i], g->step[i], w->v[at], T->fx[T->off[u] + k]);
         cnt[yo * 3]++;
         cnt[yo * 3 + 1] += st == ST_MET;
         cnt[yo * 3 + 2] += st == ST_EXCEEDED;
@@ -791,6 +843,9 @@ static int setup_inds(engine *g)
         g->isf[i] = d->f != NULL;
         g->uagg[i] = (uint8_t)d->uagg, g->pagg[i] = (uint8_t)d->pagg;
         g->dir[i] = (uint8_t)d->dir, g->dec[i] = (uint8_t)(d->decimals < 0 ? 0 : d->decimals > 9 ? 9 : d->decimals);
+        g->step[i] = 1;
+        for (int k = g->dec[i]; k < 4; k++)
+            g->step[i] *= 10;
     }
     while (done < n) {
         int progress = 0;
@@ -1079,6 +1134,7 @@ int engine_new(const model *m, const engine_opts *o, int y0, int y1, engine **ou
     size_t nv = (size_t)nu * (size_t)g->ns;
     g->isf = calloc((size_t)ni + 1, 1), g->uagg = calloc((size_t)ni + 1, 1), g->pagg = calloc((size_t)ni + 1, 1);
     g->dir = calloc((size_t)ni + 1, 1), g->dec = calloc((size_t)ni + 1, 1);
+    g->step = calloc((size_t)ni + 1, sizeof *g->step);
     g->forms = calloc((size_t)ni + 1, sizeof *g->forms);
     g->deps = calloc((size_t)ni + 1, sizeof *g->deps);
     g->valid = malloc(nv + 1);
@@ -1088,7 +1144,7 @@ int engine_new(const model *m, const engine_opts *o, int y0, int y1, engine **ou
     g->role = calloc((size_t)nu + 1, 1);
     g->post = calloc((size_t)nu + 1, sizeof *g->post);
     g->sync = calloc((size_t)nu + 1, sizeof *g->sync);
-    if (!g->isf || !g->uagg || !g->pagg || !g->dir || !g->dec || !g->forms || !g->deps || !g->valid ||
+    if (!g->isf || !g->uagg || !g->pagg || !g->dir || !g->dec || !g->step || !g->forms || !g->deps || !g->valid ||
         !g->always || !g->fb || !g->yb || !g->counts || !g->role || !g->post || !g->sync ||
         csr_alloc(&g->val, nu) != 0 || csr_alloc(&g->tgt, nu) != 0) {
         engine_free(g);
@@ -1127,6 +1183,7 @@ int engine_put_target(engine *g, int ind, int unit, period_t p, int64_t fx)
         ind < 0 || ind >= g->ninds || unit < 0 || unit >= g->nunits)
         return 0;
     uint32_t key = tkey(g, ind, p.y - g->y0);
+    fx = fx_round(fx, g->dec[ind]);
     int rc = g->ran ? csr_set(&g->tgt, unit, key, fx, 0) : csr_stage(&g->tgt, (uint32_t)unit, key, fx);
     return rc ? -1 : 1;
 }
@@ -1155,6 +1212,7 @@ int engine_stage_put(engine_stage *st, int ind, int unit, period_t p, int64_t fx
         if (p.kind != P_YEAR || (int)p.y < g->y0 || (int)p.y >= g->y0 + g->nyears)
             return 0;
         key = tkey(g, ind, p.y - g->y0);
+        fx = fx_round(fx, g->dec[ind]);
     } else {
         int s = slot_of(g, p);
         if (s < 0)
@@ -1274,7 +1332,7 @@ void engine_free(engine *g)
     if (g->deps)
         for (int i = 0; i < g->ninds; i++)
             free(g->deps[i]);
-    free(g->deps), free(g->isf), free(g->uagg), free(g->pagg), free(g->dir), free(g->dec), free(g->forms);
+    free(g->deps), free(g->isf), free(g->uagg), free(g->pagg), free(g->dir), free(g->dec), free(g->step), free(g->forms);
     free(g->valid), free(g->always), free(g->fb), free(g->yb), free(g->counts), free(g->role);
     free(g->post), free(g->sync);
     free(g->full), free(g->fulln), free(g->yearly), free(g->yearlyn);
@@ -1353,7 +1411,7 @@ static void recount(engine *g, int u, int yo)
         int64_t x = fig(g, u, i, yo * SPY + S_YEAR, NULL);
         if (x == FX_NONE)
             continue;
-        int st = eval_status_fx(g->dir[i], g->dec[i], x, T->fx[T->off[u] + k]);
+        int st = status_q(g->dir[i], g->step[i], x, T->fx[T->off[u] + k]);
         c[0]++;
         c[1] += st == ST_MET;
         c[2] += st == ST_EXCEEDED;
@@ -1424,7 +1482,7 @@ int engine_update_target(engine *g, const model *m, int ind, int unit, period_t 
     g->m = m;
     const cell_t *c = model_target(m, ind, unit, p);
     uint32_t key = tkey(g, ind, p.y - g->y0);
-    if (csr_set(&g->tgt, unit, key, c ? fx_of(c->v) : 0, c == NULL) != 0)
+    if (csr_set(&g->tgt, unit, key, c ? fx_round(fx_of(c->v), g->dec[ind]) : 0, c == NULL) != 0)
         return err_set(e, "out of memory");
     recount(g, unit, p.y - g->y0);
     return 0;

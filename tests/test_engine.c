@@ -38,6 +38,8 @@ static period_t random_period(int y0)
     }
 }
 
+static int formulas_on = 1;     /* off: the engine's leaf path without formulas */
+
 static model *random_model(int nunits, int ninds, int nvalues)
 {
     model *m = model_new();
@@ -58,12 +60,12 @@ static model *random_model(int nunits, int ninds, int nvalues)
         ind_t d = { 0 };
         char c[16], f[32] = "", par[16] = "";
         snprintf(c, sizeof c, "i%d", i);
-        if (i >= 2 && rnd(4) == 0)
+        if (formulas_on && i >= 2 && rnd(4) == 0)
             snprintf(f, sizeof f, "%s", forms[rnd(4)]);
         if (i >= 3 && !*f && rnd(6) == 0)
             snprintf(par, sizeof par, "i2");
         d.code = c, d.name = c, d.group = "g", d.set = "", d.measure = "", d.parent_code = par, d.formula_src = f;
-        d.dir = (int)rnd(4), d.uagg = (int)rnd(5), d.pagg = (int)rnd(6), d.decimals = (int)rnd(3);
+        d.dir = (int)rnd(4), d.uagg = (int)rnd(5), d.pagg = (int)rnd(6), d.decimals = (int)rnd(6);
         if (d.pagg == AGG_NONE)
             d.pagg = AGG_LAST;
         assert_true(model_put_ind(m, &d) >= 0);
@@ -172,6 +174,7 @@ static void test_engine_equals_reference(void **state)
     (void)state;
     for (int round = 0; round < 12; round++) {
         rng = 0x9E3779B97F4A7C15ULL + (uint64_t)round * 7919;
+        formulas_on = round % 3 != 0;
         model *m = random_model(4 + (int)rnd(30), 3 + (int)rnd(6), 20 + (int)rnd(300));
         /* every inner unit stored for every period, or none but the tops (the rest on demand) */
         for (int keep = 0; keep < 2; keep++) {
@@ -185,6 +188,7 @@ static void test_engine_equals_reference(void **state)
         }
         model_free(m);
     }
+    formulas_on = 1;
 }
 
 static void test_threads_identical(void **state)
@@ -358,6 +362,55 @@ static void test_bulk_csv_errors(void **state)
     model_free(m);
 }
 
+/* Met / exceeded at the rounding edges: every direction and number of decimals, figures a step
+ * or half a step around targets of either sign and zero, against eval_status. */
+static void test_counts_at_rounding_edges(void **state)
+{
+    (void)state;
+    static const int64_t targets[] = { -25000, -10000, -5000, 0, 5000, 10000, 25000, 123456 };
+    static const int offs[] = { -3, -2, -1, 0, 1, 2, 3 };   /* in half steps, then ±1 unit */
+    const int nt = 8, nd = 7 * 3, ninds = 4 * 6;
+    model *m = model_new();
+    char code[32];
+    assert_true(model_put_unit(m, "root", "root", "", "", 0, 0) >= 0);
+    for (int k = 0; k < nt * nd; k++) {
+        snprintf(code, sizeof code, "u%d", k);
+        assert_true(model_put_unit(m, code, code, "root", "", 0, 0) >= 0);
+    }
+    for (int i = 0; i < ninds; i++) {
+        ind_t d = { 0 };
+        snprintf(code, sizeof code, "i%d", i);
+        d.code = code, d.name = code, d.group = "g", d.set = "", d.measure = "", d.parent_code = "", d.formula_src = "";
+        d.dir = i % 4, d.decimals = i / 4, d.uagg = AGG_NONE, d.pagg = AGG_SUM;
+        assert_true(model_put_ind(m, &d) >= 0);
+    }
+    period_t y = { P_YEAR, 0, 2021, 2021 };
+    for (int k = 0; k < nt * nd; k++)
+        for (int i = 0; i < ninds; i++) {
+            int64_t step = 1;
+            for (int q = i / 4; q < 4; q++)
+                step *= 10;
+            int64_t t = targets[k % nt], a = t + offs[(k / nt) % 7] * (step > 1 ? step / 2 : 1) + (k / nt / 7) - 1;
+            int unit = k + 1;
+            assert_int_equal(model_put_value(m, i, unit, y, (double)a / 1e4, NULL), 0);
+            assert_int_equal(model_put_target(m, i, unit, y, (double)t / 1e4), 0);
+        }
+    err_t e;
+    assert_int_equal(model_finish(m, &e), 0);
+    engine *g = NULL;
+    assert_int_equal(engine_build(m, 1, &g, &e), 0);
+    compare_counts(m, g);
+    int n, met, exc, total = 0, tmet = 0, texc = 0;
+    for (int k = 1; k <= nt * nd; k++) {
+        assert_int_equal(engine_counts(g, k, 2021, &n, &met, &exc), 0);
+        total += n, tmet += met, texc += exc;
+    }
+    assert_int_equal(total, nt * nd * ninds);
+    assert_true(tmet > 0 && texc > 0 && tmet + texc < total);    /* all three outcomes occur */
+    engine_free(g);
+    model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -367,6 +420,7 @@ int main(void)
         cmocka_unit_test(test_outside_years),
         cmocka_unit_test(test_bulk_csv_equals_model),
         cmocka_unit_test(test_bulk_csv_errors),
+        cmocka_unit_test(test_counts_at_rounding_edges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
