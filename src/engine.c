@@ -108,6 +108,8 @@ struct engine {
     int visit_stop;
 };
 
+static void *big(size_t bytes);
+
 /* ---- slots ---- */
 
 static inline uint32_t vkey(const engine *g, int ind, int slot)
@@ -1200,6 +1202,25 @@ engine_stage *engine_stage_new(engine *g, int targets)
     if (st)
         st->g = g, st->targets = targets;
     return st;
+}
+
+int engine_stage_reserve(engine_stage *st, size_t n)
+{
+    csr *c = &st->c;
+    if (n <= c->scap)
+        return 0;
+    uint32_t *su = big(n * sizeof *su), *sk = big(n * sizeof *sk);
+    int64_t *sf = big(n * sizeof *sf);
+    if (!su || !sk || !sf) {
+        free(su), free(sk), free(sf);
+        return -1;
+    }
+    memcpy(su, c->su, c->sn * sizeof *su);
+    memcpy(sk, c->sk, c->sn * sizeof *sk);
+    memcpy(sf, c->sf, c->sn * sizeof *sf);
+    free(c->su), free(c->sk), free(c->sf);
+    c->su = su, c->sk = sk, c->sf = sf, c->scap = n;
+    return 0;
 }
 
 int engine_stage_put(engine_stage *st, int ind, int unit, period_t p, int64_t fx)

@@ -59,6 +59,8 @@ int engine_put_target(engine *g, int ind, int unit, period_t p, int64_t fx);
  * discards one not committed (NULL is fine). */
 typedef struct engine_stage engine_stage;
 engine_stage *engine_stage_new(engine *g, int targets);
+/* Makes room for n puts up front (memory is only touched as it fills); 0 or -1 (OOM). */
+int engine_stage_reserve(engine_stage *st, size_t n);
 int engine_stage_put(engine_stage *st, int ind, int unit, period_t p, int64_t fx);
 int engine_stage_commit(engine_stage *st);
 void engine_stage_free(engine_stage *st);

@@ -67,7 +67,8 @@ static const char *field_end(const char *p, const char *end)
 typedef struct part {
     const model *m;
     const char *path, *start, *end;
-    long row0, rows;
+    const char *bad;       /* the row that failed */
+    long row0, rows, lines;
     int targets, tty, rc, lang;
     engine_stage *st;
     err_t e;
@@ -84,6 +85,7 @@ static int parse_part(part *pt)
     long row = pt->row0;
     while (p < end) {
         row++;
+        pt->bad = p, pt->lines = row - pt->row0;   /* where to look again if this row fails */
         if (*p == '\n' || *p == '\r') {        /* blank line */
             p += *p == '\r' && p + 1 < end && p[1] == '\n' ? 2 : 1;
             continue;
@@ -153,7 +155,7 @@ static int parse_part(part *pt)
                           "%s: row %ld, column 4 (%s): expected a number (such as 1234.5), found \"%.*s\""),
                     pt->path, row, pt->targets ? "target" : "value", (int)(fe[3] - f[3] > 40 ? 40 : fe[3] - f[3]), f[3]);
         }
-        if ((pt->targets ? 0 : 0) < 0 || engine_stage_put(pt->st, ind, unit, per, x) < 0) {
+        if (engine_stage_put(pt->st, ind, unit, per, x) < 0) {
             err_set(&pt->e, "out of memory (%s, row %ld)", pt->path, row);
             return -1;
         }
@@ -161,6 +163,7 @@ static int parse_part(part *pt)
         if (pt->tty && (pt->rows & ((1 << 22) - 1)) == 0)
             fprintf(stderr, "\r%s: %d%%", pt->path, (int)(100 * (p - pt->start) / (pt->end - pt->start)));
     }
+    pt->lines = row - pt->row0;
     return 0;
 }
 
@@ -196,26 +199,25 @@ int engine_load_buf(engine *g, const model *m, const char *path, const char *dat
         p++;
     if (p < end && *p++ != '\n')
         return err_set(e, tr("%s: dòng 1: tiêu đề có thêm cột", "%s: row 1: the header has extra columns"), path);
-    /* big files are cut into parts at line ends, one thread each; rows count from each cut */
+    /* big files are cut into parts at line ends, one thread each; each counts its own lines,
+     * and a failed row is read again with its number in the whole file for the message */
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     int nparts = (size_t)(end - p) < ((size_t)1 << 20) ? 1 : ncpu < 1 ? 1 : ncpu > MAXPARTS ? MAXPARTS : (int)ncpu;
     part pt[MAXPARTS];
     pthread_t th[MAXPARTS];
     int started[MAXPARTS] = { 0 }, rc = 0;
     const char *at = p;
-    long row = 1;
     for (int k = 0; k < nparts; k++) {
         const char *cut = k == nparts - 1 ? end : p + (size_t)(end - p) / (size_t)nparts * (size_t)(k + 1);
         if (cut < at)
             cut = at;
         while (cut < end && cut[-1] != '\n')
             cut++;
-        pt[k] = (part){ .m = m, .path = path, .start = at, .end = cut, .row0 = row, .targets = targets, .lang = (int)lang_get(),
+        pt[k] = (part){ .m = m, .path = path, .start = at, .end = cut, .targets = targets, .lang = (int)lang_get(),
                         .tty = k == 0 && isatty(2), .st = engine_stage_new(g, targets) };
-        if (pt[k].st == NULL)
+        /* room for the shortest rows ("a,b,2021,1\n"): untouched pages cost nothing */
+        if (pt[k].st == NULL || engine_stage_reserve(pt[k].st, (size_t)(cut - at) / 11 + 1) != 0)
             rc = -1;
-        for (const char *q = at; q < cut && (q = memchr(q, '\n', (size_t)(cut - q))) != NULL; q++)
-            row++;
         at = cut;
     }
     for (int k = 1; k < nparts && rc == 0; k++)
@@ -230,11 +232,21 @@ int engine_load_buf(engine *g, const model *m, const char *path, const char *dat
     }
     if (rc != 0)
         err_set(e, "out of memory");
-    for (int k = 0; k < nparts && rc == 0; k++)
-        if (pt[k].rc != 0) {                   /* the first bad row in file order */
-            err_set(e, "%s", pt[k].e.msg);
+    long before = 1;                         /* the header */
+    for (int k = 0; k < nparts && rc == 0; k++) {
+        if (pt[k].rc != 0) {                 /* the first bad row in file order */
+            const char *eol = memchr(pt[k].bad, '\n', (size_t)(end - pt[k].bad));
+            part again = pt[k];
+            again.start = pt[k].bad, again.end = eol ? eol + 1 : end;
+            again.row0 = before + pt[k].lines - 1, again.rows = 0;
+            if (parse_part(&again) != 0)
+                err_set(e, "%s", again.e.msg);
+            else
+                err_set(e, "%s", pt[k].e.msg);
             rc = -1;
         }
+        before += pt[k].lines;
+    }
     if (pt[0].tty && pt[0].rows >= (1 << 22))
         fprintf(stderr, "\r%s: 100%%\n", path);
     for (int k = 0; k < nparts; k++) {
