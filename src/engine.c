@@ -490,13 +490,29 @@ static void units_row(const engine *g, const lvl *A, int i, int64_t *v, uint8_t 
     }
 }
 
-/* Fills empty quarters, halves and years from their sub-periods when all have figures. */
+/* Fills empty quarters, halves and years from their sub-periods when all have figures (a
+ * slot without a figure holds 0); sums, the usual case, without branches. */
 static void periods_row(const engine *g, int i, int64_t *v, uint8_t *h)
 {
     int agg = g->pagg[i];
     for (int y = 0; y < g->nyears; y++) {
         int64_t *yv = v + y * SPY;
         uint8_t *yh = h + y * SPY;
+        if (agg == AGG_SUM || agg == AGG_NONE) {
+            for (int q = 0; q < 4; q++) {
+                int k = S_QUARTER + q, m0 = 3 * q;
+                uint8_t set = (uint8_t)((yh[k] ^ 1) & yh[m0] & yh[m0 + 1] & yh[m0 + 2]);
+                yv[k] = set ? yv[m0] + yv[m0 + 1] + yv[m0 + 2] : yv[k];
+                yh[k] |= set;
+            }
+            for (int k = S_HALF; k < SPY; k++) {
+                int q0 = k == S_YEAR ? S_HALF : S_QUARTER + 2 * (k - S_HALF);
+                uint8_t set = (uint8_t)((yh[k] ^ 1) & yh[q0] & yh[q0 + 1]);
+                yv[k] = set ? yv[q0] + yv[q0 + 1] : yv[k];
+                yh[k] |= set;
+            }
+            continue;
+        }
         for (int k = S_QUARTER; k < SPY; k++) {
             if (yh[k])
                 continue;
