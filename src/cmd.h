@@ -20,6 +20,7 @@ int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
+int cmd_rollup(int argc, char **argv);
 int cmd_tasks(int argc, char **argv);
 int cmd_remind(int argc, char **argv);
 int cmd_ics(int argc, char **argv);

@@ -31,7 +31,7 @@ golden() {
 }
 
 # --- help and usage ---------------------------------------------------------------
-for c in init import units indicators eval report export template convert history demo serve user token gen tasks remind ics; do
+for c in init import units indicators eval report export template convert history demo serve user token gen rollup tasks remind ics; do
   expect_rc 0 "$BIN" "$c" --help
   has "$T/out" "chitieu $c"
 done
@@ -235,6 +235,34 @@ expect_rc 0 "$BIN" import --db "$T/gx.db" "$T/gx/units.csv" "$T/gx/indicators.cs
 want=$(awk -F, '$1=="c0" && $3 ~ /^2023-/ {s += $4} END {print s}' "$T/gx/values.csv")
 got=$(awk -F, '$1=="c0" {print $5}' "$T/gx.csv")
 if [ "$want" = "$got" ]; then ok; else bad "gen roll-up: root c0 2023 is $got, the leaves sum to $want"; fi
+
+# chitieu rollup: the whole tree at once, from the database or straight from the CSV files
+expect_rc 0 "$BIN" rollup --db "$T/gx.db" --year 2023 --format csv -o "$T/r1.csv"
+has "$T/r1.csv" "unit,name,parent,year,targets,met_or_exceeded,exceeded,share_pct,rank,of"
+expect_rc 0 "$BIN" init --db "$T/gxu.db"
+expect_rc 0 "$BIN" import --db "$T/gxu.db" "$T/gx/units.csv" "$T/gx/indicators.csv"
+expect_rc 0 "$BIN" rollup --db "$T/gxu.db" --year 2023 --values "$T/gx/values.csv" --targets "$T/gx/targets.csv" \
+  --threads 1 --format csv -o "$T/r2.csv"
+if cmp -s "$T/r1.csv" "$T/r2.csv"; then ok; else bad "rollup: the CSV path differs from the database path"; diff "$T/r1.csv" "$T/r2.csv" | head -5; fi
+# the root's counts are those of its evaluation table
+want=$(awk -F, '$2=="u0" && $3=="2023"' "$T/gx/targets.csv" | wc -l | tr -d ' ')
+wgood=$(awk -F, '$7=="met" || $7=="exceeded"' "$T/gx.csv" | wc -l | tr -d ' ')
+wexc=$(awk -F, '$7=="exceeded"' "$T/gx.csv" | wc -l | tr -d ' ')
+got=$(awk -F, '$1=="u0" {print $5 "/" $6 "/" $7}' "$T/r1.csv")
+if [ "$got" = "$want/$wgood/$wexc" ] && [ "$want" -gt 0 ]; then ok; else bad "rollup: root is $got, eval says $want/$wgood/$wexc"; fi
+# ranks: every child of the root is ranked out of the same number, 1 is taken
+n=$(awk -F, '$3=="u0"' "$T/r1.csv" | wc -l | tr -d ' ')
+ranks=$(awk -F, -v n="$n" '$3=="u0" && $10==n {k++} $3=="u0" && $9==1 {one++} END {print k "/" (one > 0)}' "$T/r1.csv")
+if [ "$ranks" = "$n/1" ]; then ok; else bad "rollup: ranks among the root's children: $ranks (want $n/1)"; fi
+expect_rc 0 "$BIN" rollup --db "$T/gx.db" --year 2023
+has "$T/out" "Xếp hạng"
+expect_rc 2 "$BIN" rollup --db "$T/gx.db"
+has "$T/err" "cần --year"
+expect_rc 2 "$BIN" rollup --db "$T/gx.db" --year 2023 --targets "$T/gx/targets.csv"
+expect_rc 2 "$BIN" rollup --db "$T/gx.db" --year 2023 --threads 0
+printf 'indicator,unit,period,value\nc0,u4,2023-01,12\nc0,u4,2023-02,1O\n' >"$T/badv.csv"
+expect_rc 1 "$BIN" rollup --db "$T/gxu.db" --year 2023 --values "$T/badv.csv"
+has "$T/err" "badv.csv: dòng 3, cột 4 (value): cần một số"
 
 # --- work programmes and tasks -----------------------------------------------------------
 D="$T/tasks.db"

@@ -1,0 +1,252 @@
+/* cmd_rollup.c - `chitieu rollup --year Y [--values F ...] [--targets F] [--threads N]
+ * [--format text|csv] [-o FILE] [--db FILE]`: the whole tree at once — for every unit, how many
+ * of its yearly targets have a figure, how many are met or exceeded, and its rank among its
+ * sibling units by that share ("3/30").
+ *
+ * Data flow: units and indicators (and, without --values, the values and targets) come from the
+ * store; with --values the figures are read from the CSV files straight into the engine (the
+ * national-scale path, engine_load_csv), with the store's targets unless --targets is given.  The
+ * engine computes every figure and count in one pass; this file only ranks siblings and writes
+ * the table.  Everything it allocates is freed before it returns.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cmd.h"
+#include "engine.h"
+#include "fixed.h"
+#include "report.h"
+
+typedef struct urow {
+    int unit, parent, n, good, exc, rank, of;
+} urow;
+
+/* Parent, then larger share of targets met or exceeded (exact: cross-multiplied), then index. */
+static int by_share(const void *a, const void *b)
+{
+    const urow *x = a, *y = b;
+    if (x->parent != y->parent)
+        return x->parent < y->parent ? -1 : 1;
+    long long l = (long long)x->good * y->n, r = (long long)y->good * x->n;
+    if (l != r)
+        return l > r ? -1 : 1;
+    return x->unit < y->unit ? -1 : x->unit > y->unit;
+}
+
+static double seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+int cmd_rollup(int argc, char **argv)
+{
+    const char *db = NULL, *year_s = NULL, *values = NULL, *targets = NULL, *threads_s = NULL;
+    const char *fmt = "text", *outpath = NULL;
+    int help, npos, rc;
+    const cli_opt opts[] = { { "--db", NULL, &db, NULL }, { "--year", NULL, &year_s, NULL },
+                             { "--values", NULL, &values, NULL }, { "--targets", NULL, &targets, NULL },
+                             { "--threads", NULL, &threads_s, NULL }, { "--format", NULL, &fmt, NULL },
+                             { "--output", "-o", &outpath, NULL }, { 0 } };
+    if ((rc = cli_parse(argc, argv, opts, &npos, &help)) != 0)
+        return rc;
+    if (help) {
+        puts(tr("Cách dùng: chitieu rollup --year NĂM [--values TỆP.csv] [--targets TỆP.csv] [--threads N]\n"
+                "                      [--format text|csv] [-o TỆP] [--db TỆP]\n"
+                "Tính toàn bộ cây đơn vị một lượt: với mỗi đơn vị, số chỉ tiêu năm có kế hoạch và số liệu,\n"
+                "số đạt và vượt, tỷ lệ, và thứ hạng trong các đơn vị cùng cấp trên theo tỷ lệ đó (\"3/30\").\n"
+                "Không có --values: số liệu và kế hoạch lấy từ cơ sở dữ liệu. Có --values: số liệu đọc thẳng\n"
+                "từ tệp CSV (indicator,unit,period,value; dùng cho quy mô cả nước), kế hoạch từ --targets\n"
+                "hoặc từ cơ sở dữ liệu; đơn vị và chỉ tiêu luôn lấy từ cơ sở dữ liệu.",
+                "Usage: chitieu rollup --year YEAR [--values FILE.csv] [--targets FILE.csv] [--threads N]\n"
+                "                      [--format text|csv] [-o FILE] [--db FILE]\n"
+                "Computes the whole unit tree at once: for every unit, its yearly targets with a figure,\n"
+                "how many are met or exceeded, the share, and its rank among the units under the same\n"
+                "parent by that share (\"3/30\").  Without --values, figures and targets come from the\n"
+                "database.  With --values, figures are read straight from the CSV file\n"
+                "(indicator,unit,period,value; for national scale), targets from --targets or the\n"
+                "database; units and indicators always come from the database."));
+        return EXIT_OK;
+    }
+    if ((rc = cli_no_args("rollup", npos)) != 0 || (rc = cli_format("rollup", fmt, "text|csv")) != 0)
+        return rc;
+    char *end = NULL;
+    long year = year_s ? strtol(year_s, &end, 10) : 0, nthreads = 2;
+    if (year_s == NULL || *end || year < 1900 || year > 2200) {
+        cli_error("rollup", tr("cần --year NĂM (ví dụ --year 2024)", "--year YEAR is required (e.g. --year 2024)"));
+        return EXIT_USAGE;
+    }
+    if (threads_s && ((nthreads = strtol(threads_s, &end, 10)) < 1 || nthreads > 8 || *end)) {
+        cli_error("rollup", tr("--threads phải từ 1 đến 8", "--threads must be 1 to 8"));
+        return EXIT_USAGE;
+    }
+    if (targets && !values) {
+        cli_error("rollup", tr("--targets chỉ dùng cùng --values", "--targets goes with --values"));
+        return EXIT_USAGE;
+    }
+    store *s;
+    model *m;
+    if (cli_open("rollup", db, &s, &m) != 0)
+        return EXIT_FAIL;
+    engine *g = NULL, *own = NULL;
+    urow *rows = NULL;
+    buf out = BUF_INIT, tmp = BUF_INIT;
+    err_t e;
+    rc = EXIT_FAIL;
+    double t0 = seconds();
+    long nv = 0, nt = 0;
+    if (values) {
+        engine_opts o = { .threads = (int)nthreads };
+        if (engine_new(m, &o, (int)year, (int)year, &own, &e) != 0 || engine_load_csv(own, m, values, &nv, &e) != 0 ||
+            (targets && engine_load_csv(own, m, targets, &nt, &e) != 0)) {
+            cli_error("rollup", e.msg);
+            goto cleanup;
+        }
+        for (size_t i = 0; !targets && i < m->targets.n; i++) {
+            const cell_t *c = &m->targets.cells[i];
+            if (engine_put_target(own, c->ind, c->unit, c->per, fx_of(c->v)) < 0)
+                goto oom;
+        }
+        g = own;
+    } else {
+        g = m->engine;                      /* built by cli_open from the database */
+        engine_threads(g, (int)nthreads);
+    }
+    double t1 = seconds();
+    if (engine_run(g, &e) != 0) {
+        cli_error("rollup", e.msg);
+        goto cleanup;
+    }
+    double t2 = seconds();
+    if (isatty(2))
+        fprintf(stderr, tr("chitieu rollup: %zu đơn vị × %zu chỉ tiêu: nạp %.2f s, tính %.3f s\n",
+                           "chitieu rollup: %zu units × %zu indicators: loaded in %.2f s, computed in %.3f s\n"),
+                m->nunits, m->ninds, t1 - t0, t2 - t1);
+    if ((rows = calloc(m->nunits + 1, sizeof *rows)) == NULL)
+        goto oom;
+    for (size_t u = 0; u < m->nunits; u++) {
+        urow *r = &rows[u];
+        int met;
+        r->unit = (int)u, r->parent = m->units[u].parent;
+        if (engine_counts(g, (int)u, (int)year, &r->n, &met, &r->exc) != 0)
+            r->n = met = r->exc = 0;      /* a year without any figure or target */
+        r->good = met + r->exc;
+    }
+    /* ranks among siblings with targets: sort by parent and share, ties share a rank */
+    qsort(rows, m->nunits, sizeof *rows, by_share);
+    for (size_t a = 0; a < m->nunits;) {
+        size_t b = a, n = 0;
+        while (b < m->nunits && rows[b].parent == rows[a].parent)
+            n += rows[b++].n > 0;
+        for (size_t k = a, place = 0; k < b; k++) {
+            if (rows[k].n == 0)
+                continue;
+            place++;
+            int tie = k > a && rows[k - 1].n > 0 &&
+                      (long long)rows[k].good * rows[k - 1].n == (long long)rows[k - 1].good * rows[k].n;
+            rows[k].rank = tie ? rows[k - 1].rank : (int)place;
+            rows[k].of = rows[k].parent >= 0 ? (int)n : 0;
+        }
+        a = b;
+    }
+    /* back to the tree's order: parents before children, siblings in name order */
+    urow *byunit = calloc(m->nunits + 1, sizeof *byunit);
+    int *order = calloc(m->nunits + 1, sizeof *order), *stack = calloc(m->nunits + 1, sizeof *stack), no = 0;
+    if (!byunit || !order || !stack) {
+        free(byunit), free(order), free(stack);
+        goto oom;
+    }
+    for (size_t k = 0; k < m->nunits; k++)
+        byunit[rows[k].unit] = rows[k];
+    for (size_t u = 0; u < m->nunits; u++) {
+        if (m->units[u].parent >= 0)
+            continue;
+        int sp = 0;
+        stack[sp++] = (int)u;
+        while (sp) {
+            int x = stack[--sp], first = sp;
+            order[no++] = x;
+            for (int ch = m->units[x].first_child; ch >= 0; ch = m->units[ch].next_sibling)
+                stack[sp++] = ch;
+            for (int i = first, j = sp - 1; i < j; i++, j--) {   /* first child on top */
+                int t = stack[i];
+                stack[i] = stack[j];
+                stack[j] = t;
+            }
+        }
+    }
+    if (strcmp(fmt, "csv") == 0) {
+        buf_adds(&out, "unit,name,parent,year,targets,met_or_exceeded,exceeded,share_pct,rank,of\n");
+        for (int k = 0; k < no; k++) {
+            const urow *r = &byunit[order[k]];
+            const unit_t *un = &m->units[r->unit];
+            cli_csv_field(&out, un->code, 0);
+            cli_csv_field(&out, un->name, 0);
+            cli_csv_field(&out, un->parent >= 0 ? m->units[un->parent].code : "", 0);
+            buf_printf(&out, "%ld,%d,%d,%d,", year, r->n, r->good, r->exc);
+            if (r->n)
+                buf_printf(&out, "%.2f", 100.0 * r->good / r->n);
+            buf_adds(&out, ",");
+            if (r->of)
+                buf_printf(&out, "%d,%d", r->rank, r->of);
+            else
+                buf_adds(&out, ",");
+            buf_adds(&out, "\n");
+        }
+    } else {
+        cli_table t;
+        cli_table_init(&t, 6, 0x3Cu);
+        const char *h[6] = { tr("Đơn vị", "Unit"), tr("Tên", "Name"), tr("Chỉ tiêu có số liệu", "Targets with data"),
+                             tr("Đạt và vượt", "Met or exceeded"), tr("Tỷ lệ", "Share"), tr("Xếp hạng", "Rank") };
+        for (int i = 0; i < 6; i++)
+            cli_table_cell(&t, h[i]);
+        for (int k = 0; k < no; k++) {
+            const urow *r = &byunit[order[k]];
+            const unit_t *un = &m->units[r->unit];
+            buf_reset(&tmp);
+            for (int d = 0; d < un->depth; d++)
+                buf_adds(&tmp, "  ");
+            buf_adds(&tmp, un->code);
+            cli_table_cell(&t, buf_str(&tmp));
+            cli_table_cell(&t, un->name);
+            buf_reset(&tmp);
+            buf_printf(&tmp, "%d", r->n);
+            cli_table_cell(&t, buf_str(&tmp));
+            buf_reset(&tmp);
+            if (r->n)
+                buf_printf(&tmp, tr("%d/%d (vượt %d)", "%d/%d (%d exceeded)"), r->good, r->n, r->exc);
+            cli_table_cell(&t, buf_str(&tmp));
+            buf_reset(&tmp);
+            if (r->n) {
+                report_num(&tmp, 100.0 * r->good / r->n, 2);
+                buf_adds(&tmp, "%");
+            }
+            cli_table_cell(&t, buf_str(&tmp));
+            buf_reset(&tmp);
+            if (r->of)
+                buf_printf(&tmp, "%d/%d", r->rank, r->of);
+            cli_table_cell(&t, buf_str(&tmp));
+        }
+        cli_table_render(&t, &out);
+        cli_table_free(&t);
+    }
+    free(byunit), free(order), free(stack);
+    if (cli_write("rollup", outpath, &out) == 0)
+        rc = EXIT_OK;
+    goto cleanup;
+oom:
+    cli_error("rollup", "out of memory");
+cleanup:
+    free(rows);
+    engine_free(own);
+    buf_free(&out);
+    buf_free(&tmp);
+    store_close(s);
+    model_free(m);
+    return rc;
+}
