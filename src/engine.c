@@ -1231,9 +1231,11 @@ int engine_stage_reserve(engine_stage *st, size_t n)
         free(su), free(sk), free(sf);
         return -1;
     }
-    memcpy(su, c->su, c->sn * sizeof *su);
-    memcpy(sk, c->sk, c->sn * sizeof *sk);
-    memcpy(sf, c->sf, c->sn * sizeof *sf);
+    if (c->sn) {
+        memcpy(su, c->su, c->sn * sizeof *su);
+        memcpy(sk, c->sk, c->sn * sizeof *sk);
+        memcpy(sf, c->sf, c->sn * sizeof *sf);
+    }
     free(c->su), free(c->sk), free(c->sf);
     c->su = su, c->sk = sk, c->sf = sf, c->scap = n;
     return 0;
@@ -1287,7 +1289,7 @@ int engine_stage_commit(engine_stage *st)
             else
                 c->scap = n;
         }
-        if (rc == 0) {
+        if (rc == 0 && s->sn) {
             memcpy(c->su + c->sn, s->su, s->sn * sizeof *s->su);
             memcpy(c->sk + c->sn, s->sk, s->sn * sizeof *s->sk);
             memcpy(c->sf + c->sn, s->sf, s->sn * sizeof *s->sf);
