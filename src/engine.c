@@ -214,20 +214,25 @@ static void csr_free(csr *c)
     free(c->su), free(c->sk), free(c->sf);
 }
 
+/* Makes room for n staged puts; 0 or -1 (OOM, nothing lost). */
+static int stage_grow(csr *c, size_t n)
+{
+    uint32_t *su = realloc(c->su, n * sizeof *su);
+    if (su) c->su = su;
+    uint32_t *sk = realloc(c->sk, n * sizeof *sk);
+    if (sk) c->sk = sk;
+    int64_t *sf = realloc(c->sf, n * sizeof *sf);
+    if (sf) c->sf = sf;
+    if (!su || !sk || !sf)
+        return -1;
+    c->scap = n;
+    return 0;
+}
+
 static int csr_stage(csr *c, uint32_t u, uint32_t key, int64_t fx)
 {
-    if (c->sn == c->scap) {
-        size_t n = c->scap ? c->scap * 2 : 4096;
-        uint32_t *su = realloc(c->su, n * sizeof *su);
-        if (su) c->su = su;
-        uint32_t *sk = realloc(c->sk, n * sizeof *sk);
-        if (sk) c->sk = sk;
-        int64_t *sf = realloc(c->sf, n * sizeof *sf);
-        if (sf) c->sf = sf;
-        if (!su || !sk || !sf)
-            return -1;
-        c->scap = n;
-    }
+    if (c->sn == c->scap && stage_grow(c, c->scap ? c->scap * 2 : 4096) != 0)
+        return -1;
     c->su[c->sn] = u, c->sk[c->sn] = key, c->sf[c->sn] = fx;
     c->sn++;
     return 0;
@@ -1277,18 +1282,8 @@ int engine_stage_commit(engine_stage *st)
         s->su = s->sk = NULL, s->sf = NULL;
     } else {
         size_t n = c->sn + s->sn;
-        if (n > c->scap) {
-            uint32_t *su = realloc(c->su, n * sizeof *su);
-            if (su) c->su = su;
-            uint32_t *sk = realloc(c->sk, n * sizeof *sk);
-            if (sk) c->sk = sk;
-            int64_t *sf = realloc(c->sf, n * sizeof *sf);
-            if (sf) c->sf = sf;
-            if (!su || !sk || !sf)
-                rc = -1;
-            else
-                c->scap = n;
-        }
+        if (n > c->scap && stage_grow(c, n) != 0)
+            rc = -1;
         if (rc == 0 && s->sn) {
             memcpy(c->su + c->sn, s->su, s->sn * sizeof *s->su);
             memcpy(c->sk + c->sn, s->sk, s->sn * sizeof *s->sk);

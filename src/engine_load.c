@@ -55,6 +55,15 @@ static int parse_fx(const char *p, const char *end, int64_t *out)
     return 0;
 }
 
+/* The field [f, fe) as a NUL-terminated code in out (cut at cap - 1 bytes); returns out. */
+static const char *code_of(char *out, size_t cap, const char *f, const char *fe)
+{
+    size_t n = (size_t)(fe - f) < cap - 1 ? (size_t)(fe - f) : cap - 1;
+    memcpy(out, f, n);
+    out[n] = '\0';
+    return out;
+}
+
 /* One field: [*p, comma or end of line). */
 static const char *field_end(const char *p, const char *end)
 {
@@ -122,26 +131,18 @@ static int parse_part(part *pt)
             }
         size_t l0 = (size_t)(fe[0] - f[0]), l1 = (size_t)(fe[1] - f[1]);
         if (ic == NULL || l0 != il || memcmp(f[0], ic, l0) != 0) {
-            if (l0 >= sizeof code)
-                l0 = sizeof code - 1;
-            memcpy(code, f[0], l0);
-            code[l0] = '\0';
-            if ((ind = model_ind_find(pt->m, code)) < 0) {
+            if ((ind = model_ind_find(pt->m, code_of(code, sizeof code, f[0], fe[0]))) < 0)
                 return err_set(&pt->e, tr("%s: dòng %ld, cột 1 (indicator): không có chỉ tiêu mã \"%s\"",
-                              "%s: row %ld, column 1 (indicator): no indicator with code \"%s\""), pt->path, row, code);
-            }
-            ic = f[0], il = (size_t)(fe[0] - f[0]);
+                                          "%s: row %ld, column 1 (indicator): no indicator with code \"%s\""),
+                               pt->path, row, code);
+            ic = f[0], il = l0;
         }
         if (uc == NULL || l1 != ul || memcmp(f[1], uc, l1) != 0) {
-            if (l1 >= sizeof code)
-                l1 = sizeof code - 1;
-            memcpy(code, f[1], l1);
-            code[l1] = '\0';
-            if ((unit = model_unit_find(pt->m, code)) < 0) {
+            if ((unit = model_unit_find(pt->m, code_of(code, sizeof code, f[1], fe[1]))) < 0)
                 return err_set(&pt->e, tr("%s: dòng %ld, cột 2 (unit): không có đơn vị mã \"%s\"",
-                              "%s: row %ld, column 2 (unit): no unit with code \"%s\""), pt->path, row, code);
-            }
-            uc = f[1], ul = (size_t)(fe[1] - f[1]);
+                                          "%s: row %ld, column 2 (unit): no unit with code \"%s\""),
+                               pt->path, row, code);
+            uc = f[1], ul = l1;
         }
         period_t per;
         if (period_parse(f[2], (size_t)(fe[2] - f[2]), &per) != 0) {
