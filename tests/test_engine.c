@@ -2,7 +2,10 @@
  * reference): on random unit trees (some units valid only part of the time), random
  * indicators (every unit and period aggregation, formulas over aggregated operands,
  * components) and random values at every period kind, every figure and every evaluation row
- * must agree; incremental updates must equal a rebuild; 1 and 2 threads must agree bit for bit. */
+ * must agree; incremental updates must equal a rebuild; 1 and 2 threads must agree bit for bit;
+ * on the generator's shape every yearly and monthly figure equals SQLite's closure-table SQL;
+ * target counts agree with eval_status at every rounding edge; the bulk CSV loader equals the
+ * model's engine and reports bad rows by row and column. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "engine.h"
 #include "eval.h"
@@ -411,6 +415,115 @@ static void test_counts_at_rounding_edges(void **state)
     model_free(m);
 }
 
+/* The SQL reference: on a random tree where leaves report every month of summed indicators (the
+ * shape of `chitieu gen`), every yearly and monthly figure of every unit equals SQLite's closure
+ * table + GROUP BY, and the engine has a figure exactly where SQL has a row. */
+static void sql_exec(sqlite3 *db, const char *sql)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("sqlite: %s", msg ? msg : "?");
+}
+
+static void test_engine_equals_sql(void **state)
+{
+    (void)state;
+    rng = 2025;
+    model *m = model_new();
+    sqlite3 *db;
+    sqlite3_stmt *ins;
+    char code[32], parent[32];
+    const int nunits = 60, ninds = 4;
+    assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+    sql_exec(db, "CREATE TABLE unit(id INTEGER PRIMARY KEY, parent INTEGER);"
+                 "CREATE TABLE value(ind INTEGER, unit INTEGER, y INTEGER, m INTEGER, f INTEGER);");
+    int *par = calloc(nunits, sizeof *par);
+    for (int u = 0; u < nunits; u++) {
+        par[u] = u == 0 ? -1 : (int)rnd((unsigned)u);
+        snprintf(code, sizeof code, "u%d", u);
+        snprintf(parent, sizeof parent, u ? "u%d" : "", par[u]);
+        assert_true(model_put_unit(m, code, code, parent, "", 0, 0) >= 0);
+    }
+    for (int i = 0; i < ninds; i++) {
+        ind_t d = { 0 };
+        snprintf(code, sizeof code, "i%d", i);
+        d.code = code, d.name = code, d.group = "g", d.set = "", d.measure = "", d.parent_code = "", d.formula_src = "";
+        d.uagg = AGG_SUM, d.pagg = AGG_SUM, d.decimals = 2;
+        assert_true(model_put_ind(m, &d) >= 0);
+    }
+    assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO unit VALUES (?, ?)", -1, &ins, NULL), SQLITE_OK);
+    for (int u = 0; u < nunits; u++) {
+        sqlite3_bind_int(ins, 1, u);
+        if (par[u] >= 0)
+            sqlite3_bind_int(ins, 2, par[u]);
+        else
+            sqlite3_bind_null(ins, 2);
+        assert_int_equal(sqlite3_step(ins), SQLITE_DONE);
+        sqlite3_reset(ins);
+    }
+    sqlite3_finalize(ins);
+    uint8_t *inner = calloc(nunits, 1);
+    for (int u = 1; u < nunits; u++)
+        inner[par[u]] = 1;
+    sql_exec(db, "BEGIN");
+    assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO value VALUES (?, ?, ?, ?, ?)", -1, &ins, NULL), SQLITE_OK);
+    for (int u = 0; u < nunits; u++)
+        for (int i = 0; i < ninds; i++) {
+            if (inner[u] || rnd(3) == 0)
+                continue;                       /* leaves only; some do not report i */
+            for (int y = 2021; y <= 2022; y++)
+                for (int mo = 1; mo <= 12; mo++) {
+                    int64_t f = (int64_t)rnd(2000000) - 100000;   /* 10^-4 units, some negative */
+                    assert_int_equal(model_put_value(m, i, u, (period_t){ P_MONTH, (uint8_t)mo, (uint16_t)y, (uint16_t)y },
+                                                     (double)f / 1e4, NULL), 0);
+                    sqlite3_bind_int(ins, 1, i), sqlite3_bind_int(ins, 2, u), sqlite3_bind_int(ins, 3, y);
+                    sqlite3_bind_int(ins, 4, mo), sqlite3_bind_int64(ins, 5, f);
+                    assert_int_equal(sqlite3_step(ins), SQLITE_DONE);
+                    sqlite3_reset(ins);
+                }
+        }
+    sqlite3_finalize(ins);
+    sql_exec(db, "COMMIT");
+    err_t e;
+    assert_int_equal(model_finish(m, &e), 0);
+    engine *g = NULL;
+    engine_opts o = { .threads = 2, .full_min_leaves = 4 };
+    assert_int_equal(engine_build_opts(m, &o, &g, &e), 0);
+    sql_exec(db, "CREATE TABLE closure AS WITH RECURSIVE c(anc, des) AS (SELECT id, id FROM unit UNION ALL "
+                 "SELECT c.anc, u.id FROM c JOIN unit u ON u.parent = c.des) SELECT * FROM c");
+    static const char *const q =
+        "SELECT c.anc, v.ind, v.y, 0, sum(v.f) FROM value v JOIN closure c ON c.des = v.unit GROUP BY 1, 2, 3 "
+        "UNION ALL SELECT c.anc, v.ind, v.y, v.m, sum(v.f) FROM value v JOIN closure c ON c.des = v.unit GROUP BY 1, 2, 3, 4";
+    assert_int_equal(sqlite3_prepare_v2(db, q, -1, &ins, NULL), SQLITE_OK);
+    long sql_rows = 0;
+    while (sqlite3_step(ins) == SQLITE_ROW) {
+        int u = sqlite3_column_int(ins, 0), i = sqlite3_column_int(ins, 1), y = sqlite3_column_int(ins, 2);
+        int mo = sqlite3_column_int(ins, 3);
+        int64_t want = sqlite3_column_int64(ins, 4), got = 0;
+        period_t p = mo ? (period_t){ P_MONTH, (uint8_t)mo, (uint16_t)y, (uint16_t)y } : (period_t){ P_YEAR, 0, (uint16_t)y, (uint16_t)y };
+        if (engine_get_fx(g, i, u, p, &got) != 1 || got != want)
+            fail_msg("unit %d ind %d %d-%d: SQL %lld, engine %lld", u, i, y, mo, (long long)want, (long long)got);
+        sql_rows++;
+    }
+    sqlite3_finalize(ins);
+    long engine_cells = 0;
+    for (int u = 0; u < nunits; u++)
+        for (int i = 0; i < ninds; i++)
+            for (int y = 2021; y <= 2022; y++)
+                for (int mo = 0; mo <= 12; mo++) {
+                    int64_t x;
+                    period_t p = mo ? (period_t){ P_MONTH, (uint8_t)mo, (uint16_t)y, (uint16_t)y } : (period_t){ P_YEAR, 0, (uint16_t)y, (uint16_t)y };
+                    engine_cells += engine_get_fx(g, i, u, p, &x) == 1;
+                }
+    assert_true(sql_rows > 1000);
+    assert_int_equal(engine_cells, sql_rows);
+    engine_free(g);
+    sqlite3_close(db);
+    free(par);
+    free(inner);
+    model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -421,6 +534,7 @@ int main(void)
         cmocka_unit_test(test_bulk_csv_equals_model),
         cmocka_unit_test(test_bulk_csv_errors),
         cmocka_unit_test(test_counts_at_rounding_edges),
+        cmocka_unit_test(test_engine_equals_sql),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
