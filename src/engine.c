@@ -39,6 +39,12 @@
 #include "mem.h"
 
 #define SPY 19             /* slots per year */
+/* The row loops get a copy for AVX2 machines beside the baseline one, picked at load time. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
+#define HOT __attribute__((target_clones("avx2", "default")))
+#else
+#define HOT
+#endif
 #define S_QUARTER 12
 #define S_HALF 16
 #define S_YEAR 18
@@ -468,7 +474,7 @@ static inline size_t row(const engine *g, int i)
 }
 
 /* Figures of non-formula indicator i from the children in A (v, h of the row). */
-static void units_row(const engine *g, const lvl *A, int i, int64_t *v, uint8_t *h)
+HOT static void units_row(const engine *g, const lvl *A, int i, int64_t *v, uint8_t *h)
 {
     size_t r = row(g, i), ns = (size_t)g->ns;
     const int64_t *sum = A->sum + r, *mm = A->mm ? A->mm + r : NULL;
@@ -560,7 +566,7 @@ static int formula_row(const engine *g, worker *w, int i, int64_t *v, uint8_t *h
 }
 
 /* Adds row i of the finished unit u (v, h) into the accumulator P. */
-static void merge_row(const engine *g, lvl *P, int u, int i, const int64_t *v, const uint8_t *h)
+HOT static void merge_row(const engine *g, lvl *P, int u, int i, const int64_t *v, const uint8_t *h)
 {
     size_t r = row(g, i), ns = (size_t)g->ns;
     int64_t *sum = P->sum + r;

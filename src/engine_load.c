@@ -64,10 +64,10 @@ static const char *code_of(char *out, size_t cap, const char *f, const char *fe)
     return out;
 }
 
-/* One field: [*p, comma or end of line). */
+/* One field: [*p, comma, end of line or a quote). */
 static const char *field_end(const char *p, const char *end)
 {
-    while (p < end && *p != ',' && *p != '\n' && *p != '\r')
+    while (p < end && *p != ',' && *p != '\n' && *p != '\r' && *p != '"')
         p++;
     return p;
 }
@@ -105,6 +105,10 @@ static int parse_part(part *pt)
             f[col] = p;
             fe[col] = field_end(p, end);
             p = fe[col];
+            if (p < end && *p == '"')
+                return err_set(&pt->e, tr("%s: dòng %ld, cột %d (%s): ô có dấu ngoặc kép; hãy nhập tệp này bằng chitieu import",
+                                          "%s: row %ld, column %d (%s): quoted field; load this file with chitieu import"),
+                               pt->path, row, col + 1, col == 3 && pt->targets ? "target" : colname[col]);
             if (col < 3) {
                 if (p >= end || *p != ',')
                     break;
@@ -123,12 +127,6 @@ static int parse_part(part *pt)
             p++;
         if (p < end && *p == '\n')
             p++;
-        for (col = 0; col < 4; col++)
-            if (memchr(f[col], '"', (size_t)(fe[col] - f[col]))) {
-                return err_set(&pt->e, tr("%s: dòng %ld, cột %d (%s): ô có dấu ngoặc kép; hãy nhập tệp này bằng chitieu import",
-                              "%s: row %ld, column %d (%s): quoted field; load this file with chitieu import"),
-                        pt->path, row, col + 1, colname[col]);
-            }
         size_t l0 = (size_t)(fe[0] - f[0]), l1 = (size_t)(fe[1] - f[1]);
         if (ic == NULL || l0 != il || memcmp(f[0], ic, l0) != 0) {
             if ((ind = model_ind_find(pt->m, code_of(code, sizeof code, f[0], fe[0]))) < 0)
