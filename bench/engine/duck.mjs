@@ -1,6 +1,6 @@
 // duck.mjs - the DuckDB peer of bench/engine: loads the generated CSV files, computes the
-// yearly and monthly roll-ups of every unit (closure table + GROUP BY) and met/exceeded
-// against the yearly targets, and prints the same checksums as engine_bench.
+// yearly and monthly roll-ups of every unit (closure table + GROUP BY, and again level by level)
+// and met/exceeded against the yearly targets, and prints the same checksums as engine_bench.
 // Usage: node duck.mjs DATA_DIR [THREADS]
 import { DuckDBInstance } from '@duckdb/node-api';
 
@@ -35,13 +35,42 @@ const ck = async (table, month) => {
     FROM ${table}`);
   return r.getRows()[0].map(String);
 };
+// The same figures level by level: each level's monthly sums grouped under the parents, from the
+// deepest level up (each GROUP BY reads the level below, not every ancestor of every value).
+const levelwise = async () => {
+  await c.run(`CREATE OR REPLACE TABLE ud AS WITH RECURSIVE d(code, parent, depth) AS (
+      SELECT code, parent, 0 FROM units WHERE coalesce(parent, '') = ''
+      UNION ALL SELECT u.code, u.parent, d.depth + 1 FROM units u JOIN d ON u.parent = d.code)
+    SELECT * FROM d`);
+  const maxd = Number((await c.runAndReadAll('SELECT max(depth) FROM ud')).getRows()[0][0]);
+  const own = (d) => `SELECT v.unit, v.indicator, v.y, v.m, v.f FROM v JOIN ud ON ud.code = v.unit AND ud.depth = ${d}`;
+  await c.run(`CREATE OR REPLACE TABLE l${maxd} AS SELECT unit, indicator, y, m, sum(f) AS f FROM (${own(maxd)}) GROUP BY ALL`);
+  for (let d = maxd - 1; d >= 0; d--)
+    await c.run(`CREATE OR REPLACE TABLE l${d} AS SELECT unit, indicator, y, m, sum(f) AS f FROM (
+        SELECT ud.parent AS unit, l.indicator, l.y, l.m, l.f FROM l${d + 1} l JOIN ud ON ud.code = l.unit
+        UNION ALL ${own(d)}) GROUP BY ALL`);
+  const all = Array.from({ length: maxd + 1 }, (_, d) => `SELECT * FROM l${d}`).join(' UNION ALL ');
+  await c.run(`CREATE OR REPLACE TABLE ym2 AS ${all};
+    CREATE OR REPLACE TABLE yy2 AS SELECT unit, indicator, y, sum(f) AS f FROM ym2 GROUP BY ALL;
+    CREATE OR REPLACE TABLE st2 AS SELECT yy2.*, i.direction AS dir, i.decimals::INT AS d, t.target::DOUBLE AS tv
+      FROM yy2 JOIN indicators i ON i.code = yy2.indicator
+      LEFT JOIN targets t ON t.indicator = yy2.indicator AND t.unit = yy2.unit AND t.period::INT = yy2.y;`);
+};
+t0 = t();
+await levelwise();
+const tLevel = t() - t0;
 const y = await ck('yy', false), m = await ck('ym', true);
-const s = (await c.runAndReadAll(`SELECT
+const y2 = await ck('yy2', false), m2 = await ck('ym2', true);
+const status = async (table) => (await c.runAndReadAll(`SELECT
   count(*) FILTER (WHERE tv IS NOT NULL AND round(f / 10000.0, d) = round(tv, d))::BIGINT,
   count(*) FILTER (WHERE tv IS NOT NULL AND ((dir = 'down' AND round(f / 10000.0, d) < round(tv, d))
                                           OR (dir <> 'down' AND round(f / 10000.0, d) > round(tv, d))))::BIGINT
-  FROM st`)).getRows()[0].map(String);
+  FROM ${table}`)).getRows()[0].map(String);
+const s = await status('st'), s2 = await status('st2');
 console.log(`DuckDB load of the CSV files: ${tLoad.toFixed(3)} s`);
 console.log(`DuckDB closure table + GROUP BY (years and months, with targets): ${tRoll.toFixed(3)} s`);
 console.log(`DUCKDB_SECONDS ${tRoll.toFixed(4)}`);
+console.log(`DuckDB level by level (each level grouped under its parents, deepest first): ${tLevel.toFixed(3)} s`);
+console.log(`DUCKDB_LEVEL_SECONDS ${tLevel.toFixed(4)}`);
 console.log(`DUCKDB_CHECK ${y[0]} ${y[1]} ${y[2]} ${s[0]} ${s[1]} ${m[0]} ${m[1]} ${m[2]}`);
+console.log(`DUCKDB_LEVEL_CHECK ${y2[0]} ${y2[1]} ${y2[2]} ${s2[0]} ${s2[1]} ${m2[0]} ${m2[1]} ${m2[2]}`);
