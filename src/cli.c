@@ -93,6 +93,11 @@ int cli_parse(int argc, char **argv, const cli_opt *opts, int *npos, int *help)
 
 int cli_open(const char *cmd, const char *db, store **s, model **m)
 {
+    return cli_open_part(cmd, db, STORE_ALL, s, m);
+}
+
+int cli_open_part(const char *cmd, const char *db, int what, store **s, model **m)
+{
     err_t e;
     *s = NULL;
     *m = model_new();
@@ -101,8 +106,8 @@ int cli_open(const char *cmd, const char *db, store **s, model **m)
         return -1;
     }
     /* The engine computes every figure once; evaluation then reads them (engine.h). */
-    if (store_open(store_default_path(db), 0, s, &e) != 0 || store_load(*s, *m, &e) != 0 ||
-        engine_build(*m, 2, &(*m)->engine, &e) != 0) {
+    if (store_open(store_default_path(db), 0, s, &e) != 0 || store_load_part(*s, *m, what, &e) != 0 ||
+        ((what & STORE_VALUES) && engine_build(*m, 2, &(*m)->engine, &e) != 0)) {
         cli_error(cmd, e.msg);
         store_close(*s);
         model_free(*m);

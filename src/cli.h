@@ -38,8 +38,12 @@ int cli_no_args(const char *cmd, int npos);
 int cli_format(const char *cmd, const char *fmt, const char *choices);
 /* Prints "chitieu CMD: message" to stderr. */
 void cli_error(const char *cmd, const char *msg);
-/* Opens the store at --db (or default) and loads its model; on failure prints and returns -1. */
+/* Opens the store at --db (or default), loads its model and builds its engine; on failure
+ * prints and returns -1. */
 int cli_open(const char *cmd, const char *db, store **s, model **m);
+/* Like cli_open, loading targets and values only as what asks (STORE_*); the engine is built
+ * only when values are loaded. */
+int cli_open_part(const char *cmd, const char *db, int what, store **s, model **m);
 /* Resolves a unit code and a period code; prints a clear message and returns -1 if invalid. */
 int cli_unit_period(const char *cmd, const model *m, const char *unit, const char *period,
                     int *u, period_t *p);

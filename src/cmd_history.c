@@ -29,7 +29,7 @@ int cmd_history(int argc, char **argv)
     }
     store *s;
     model *m;
-    if (cli_open("history", db, &s, &m) != 0)
+    if (cli_open_part("history", db, 0, &s, &m) != 0)
         return EXIT_FAIL;
     int u;
     period_t p;

@@ -105,7 +105,7 @@ int cmd_units(int argc, char **argv)
         return rc;
     store *s;
     model *m;
-    if (cli_open("units", db, &s, &m) != 0)
+    if (cli_open_part("units", db, 0, &s, &m) != 0)
         return EXIT_FAIL;
     cli_table t;
     buf out = BUF_INIT;
@@ -149,7 +149,7 @@ int cmd_indicators(int argc, char **argv)
         return rc;
     store *s;
     model *m;
-    if (cli_open("indicators", db, &s, &m) != 0)
+    if (cli_open_part("indicators", db, 0, &s, &m) != 0)
         return EXIT_FAIL;
     /* Order: groups in first-seen order, then names in Vietnamese order within a group. */
     byname *order = calloc(m->ninds + 1, sizeof *order);

@@ -91,7 +91,7 @@ int cmd_rollup(int argc, char **argv)
     }
     store *s;
     model *m;
-    if (cli_open("rollup", db, &s, &m) != 0)
+    if (cli_open_part("rollup", db, values ? (targets ? 0 : STORE_TARGETS) : STORE_ALL, &s, &m) != 0)
         return EXIT_FAIL;
     engine *g = NULL, *own = NULL;
     urow *rows = NULL;

@@ -33,7 +33,7 @@ int cmd_tasks_today(const char *cmd, const char *s, int *today)
 int cmd_tasks_open(const char *cmd, const char *db, store **s, model **m, task_set *ts)
 {
     err_t e;
-    if (cli_open(cmd, db, s, m) != 0)
+    if (cli_open_part(cmd, db, 0, s, m) != 0)
         return -1;
     if (store_task_load(*s, ts, &e) != 0) {
         cli_error(cmd, e.msg);

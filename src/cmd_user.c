@@ -69,7 +69,7 @@ int cmd_user(int argc, char **argv)
     model *m = NULL;
     err_t e;
     char pw[256], hash[AUTH_HASH_MAX];
-    if (auth_init() != 0 || cli_open("user", db, &s, &m) != 0)
+    if (auth_init() != 0 || cli_open_part("user", db, 0, &s, &m) != 0)
         return EXIT_FAIL;
     const char *login = npos >= 2 ? argv[2] : "";
     if (strcmp(verb, "list") == 0) {

@@ -39,7 +39,7 @@ static uint32_t hash_str(const char *s)
 
 static uint32_t hash_cell(int ind, int unit, period_t p)
 {
-    uint64_t x = ((uint64_t)(uint32_t)ind << 40) ^ ((uint64_t)(uint32_t)unit << 20) ^ period_key(p);
+    uint64_t x = ((uint64_t)(uint32_t)unit << 32 | period_key(p)) ^ (uint64_t)(uint32_t)ind * 0x9e3779b97f4a7c15ULL;
     x ^= x >> 33;
     x *= 0xff51afd7ed558ccdULL;
     x ^= x >> 33;
@@ -121,33 +121,43 @@ static int grow(void **arr, size_t *cap, size_t need, size_t elem)
 
 /* ---- cellmap -------------------------------------------------------------- */
 
+/* A slot holds the cell's index + 1 in its low half and the key's hash in its high half, so a
+ * probe reads a cell only when the hashes agree and a rehash reads no cell at all. */
+#define SLOT(idx, h) (((uint64_t)(idx) + 1) | (uint64_t)(h) << 32)
+#define SLOT_IDX(s) ((uint32_t)(s) - 1)
+
 static int cellmap_find(const cellmap *cm, int ind, int unit, period_t p)
 {
     if (cm->nslots == 0)
         return -1;
     size_t mask = cm->nslots - 1;
-    for (size_t i = hash_cell(ind, unit, p) & mask;; i = (i + 1) & mask) {
-        uint32_t s = cm->slots[i];
+    uint32_t h = hash_cell(ind, unit, p);
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+        uint64_t s = cm->slots[i];
         if (s == 0)
             return -1;
-        const cell_t *c = &cm->cells[s - 1];
+        if ((uint32_t)(s >> 32) != h)
+            continue;
+        const cell_t *c = &cm->cells[SLOT_IDX(s)];
         if (c->ind == ind && c->unit == unit && period_eq(c->per, p))
-            return (int)(s - 1);
+            return (int)SLOT_IDX(s);
     }
 }
 
 static int cellmap_rehash(cellmap *cm, size_t want)
 {
-    uint32_t *ns = calloc(want, sizeof *ns);
+    uint64_t *ns = calloc(want, sizeof *ns);
     if (ns == NULL)
         return -1;
     mem_huge(ns, want * sizeof *ns);
-    for (size_t k = 0; k < cm->n; k++) {
-        const cell_t *c = &cm->cells[k];
-        size_t i = hash_cell(c->ind, c->unit, c->per) & (want - 1);
+    for (size_t k = 0; k < cm->nslots; k++) {
+        uint64_t s = cm->slots[k];
+        if (s == 0)
+            continue;
+        size_t i = (s >> 32) & (want - 1);
         while (ns[i])
             i = (i + 1) & (want - 1);
-        ns[i] = (uint32_t)(k + 1);
+        ns[i] = s;
     }
     free(cm->slots);
     cm->slots = ns;
@@ -174,9 +184,12 @@ static cell_t *cellmap_upsert(cellmap *cm, int ind, int unit, period_t p, int *a
             return NULL;
     }
     size_t mask = cm->nslots - 1;
-    size_t i = hash_cell(ind, unit, p) & mask;
+    uint32_t h = hash_cell(ind, unit, p);
+    size_t i = h & mask;
     for (; cm->slots[i]; i = (i + 1) & mask) {
-        cell_t *c = &cm->cells[cm->slots[i] - 1];
+        if ((uint32_t)(cm->slots[i] >> 32) != h)
+            continue;
+        cell_t *c = &cm->cells[SLOT_IDX(cm->slots[i])];
         if (c->ind == ind && c->unit == unit && period_eq(c->per, p)) {
             *added = 0;
             return c;
@@ -185,7 +198,7 @@ static cell_t *cellmap_upsert(cellmap *cm, int ind, int unit, period_t p, int *a
     if (grow((void **)&cm->cells, &cm->cap, cm->n + 1, sizeof *cm->cells) != 0)
         return NULL;
     cm->cells[cm->n] = (cell_t){ .ind = ind, .unit = unit, .per = p };
-    cm->slots[i] = (uint32_t)(cm->n + 1);
+    cm->slots[i] = SLOT(cm->n, h);
     *added = 1;
     return &cm->cells[cm->n++];
 }

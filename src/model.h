@@ -51,7 +51,7 @@ typedef struct cell {
 typedef struct cellmap {
     cell_t *cells;           /* dense array, insertion order */
     size_t n, cap;
-    uint32_t *slots;         /* open addressing: index+1 into cells, 0 = empty */
+    uint64_t *slots;         /* open addressing: hash << 32 | index+1 into cells, 0 = empty */
     size_t nslots;
 } cellmap;
 

@@ -34,9 +34,13 @@ int store_begin(store *s, err_t *e);
 int store_commit(store *s, err_t *e);
 void store_rollback(store *s);
 
+/* What store_load_part loads: the catalogue (units, indicators, terms) always, plus these. */
+enum { STORE_TARGETS = 1, STORE_VALUES = 2, STORE_ALL = 3 };
 /* Loads every unit, indicator, term, target and value into m (which must be empty) and
  * finishes it; remembers the ids for later writes. */
 int store_load(store *s, model *m, err_t *e);
+/* Like store_load, but targets and values only where what asks for them (STORE_*). */
+int store_load_part(store *s, model *m, int what, err_t *e);
 
 /* Inserts or updates unit m->units[u] (by code). */
 int store_put_unit(store *s, const model *m, int u, err_t *e);

@@ -230,6 +230,23 @@ static const char *col_text(sqlite3_stmt *st, int i)
 
 int store_load(store *s, model *m, err_t *e)
 {
+    return store_load_part(s, m, STORE_ALL, e);
+}
+
+/* Rows in a table, so the model's arrays are sized once (a reallocation at a time copies
+ * what was already read and faults in fresh memory); -1 on error. */
+static sqlite3_int64 count_rows(store *s, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    sqlite3_int64 n = -1;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+int store_load_part(store *s, model *m, int what, err_t *e)
+{
     sqlite3_stmt *st = NULL;
     sqlite3_int64 *umap = NULL, *imap = NULL; /* db id -> model index + 1 via sparse arrays */
     size_t numap = 0, nimap = 0;
@@ -289,7 +306,17 @@ int store_load(store *s, model *m, err_t *e)
         if (model_put_term(m, p, col_text(st, 1)) != 0)
             goto oom;
     }
+    sqlite3_int64 nt = what & STORE_TARGETS ? count_rows(s, "SELECT count(*) FROM target") : 0;
+    sqlite3_int64 nv = what & STORE_VALUES ? count_rows(s, "SELECT count(*) FROM value") : 0;
+    if (nt < 0 || nv < 0) {
+        db_err(s, e, "load");
+        goto cleanup;
+    }
+    if (model_reserve(m, (size_t)nv, (size_t)nt) != 0)
+        goto oom;
     for (int pass = 0; pass < 2; pass++) {
+        if (!(what & (pass == 0 ? STORE_TARGETS : STORE_VALUES)))
+            continue;
         if (pass == 0)
             PREP("SELECT indicator,unit,period,target,NULL FROM target");
         else

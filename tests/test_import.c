@@ -237,6 +237,37 @@ static void test_cycles_and_references(void **state)
     free(errs);
 }
 
+/* A partial load brings the catalogue and only the cells asked for; the full load all of them. */
+static void test_load_part(void **state)
+{
+    fx *f = *state;
+    import_source src[] = { SRC("units.csv", units_csv), SRC("indicators.csv", inds_csv),
+                            SRC("values.csv", values_csv),
+                            SRC("t.csv", "indicator,unit,period,target\nthu_ns,ba-dinh,2022,3000\n") };
+    import_stats st;
+    char *errs;
+    assert_int_equal(run(f, src, 4, 0, &st, &errs), 0);
+    free(errs);
+    model *all = load(f);      /* earlier tests in the group share the database */
+    assert_true(all->values.n >= 2 && all->targets.n >= 1);
+    static const int what[] = { 0, STORE_TARGETS, STORE_VALUES, STORE_ALL };
+    for (size_t k = 0; k < sizeof what / sizeof *what; k++) {
+        store *s;
+        model *m = model_new();
+        err_t e;
+        assert_int_equal(store_open(f->path, 0, &s, &e), 0);
+        assert_int_equal(store_load_part(s, m, what[k], &e), 0);
+        assert_int_equal(m->nunits, all->nunits);
+        assert_int_equal(m->ninds, all->ninds);
+        assert_int_equal(m->values.n, what[k] & STORE_VALUES ? all->values.n : 0);
+        assert_int_equal(m->targets.n, what[k] & STORE_TARGETS ? all->targets.n : 0);
+        assert_true(m->finished);
+        store_close(s);
+        model_free(m);
+    }
+    model_free(all);
+}
+
 int main(void)
 {
     lang_set(LANG_VI);
@@ -246,6 +277,7 @@ int main(void)
         cmocka_unit_test(test_dry_run_writes_nothing),
         cmocka_unit_test(test_nfc_and_headers),
         cmocka_unit_test(test_cycles_and_references),
+        cmocka_unit_test(test_load_part),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,107 @@
+/* test_model.c - the model's cell tables: random puts, replacements and lookups checked against
+ * a plain array, through every rehash, with and without a reservation up front. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "model.h"
+
+enum { NIND = 7, NUNIT = 300, NYEAR = 4 };
+
+/* The reference: one slot per possible key, NaN-free values, 0 = absent. */
+typedef struct ref {
+    double v[NIND][NUNIT][NYEAR][13];  /* month 1-12, 0 = the year itself */
+    unsigned char has[NIND][NUNIT][NYEAR][13];
+} ref;
+
+static uint64_t rnd(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+static period_t per(int y, int mo)
+{
+    return mo ? (period_t){ P_MONTH, (uint8_t)mo, (uint16_t)(2021 + y), (uint16_t)(2021 + y) }
+              : (period_t){ P_YEAR, 0, (uint16_t)(2021 + y), (uint16_t)(2021 + y) };
+}
+
+static void check_all(const model *m, const ref *r)
+{
+    size_t n = 0;
+    for (int i = 0; i < NIND; i++)
+        for (int u = 0; u < NUNIT; u++)
+            for (int y = 0; y < NYEAR; y++)
+                for (int mo = 0; mo < 13; mo++) {
+                    const cell_t *c = model_value(m, i, u, per(y, mo));
+                    if (!r->has[i][u][y][mo]) {
+                        assert_null(c);
+                        continue;
+                    }
+                    n++;
+                    assert_non_null(c);
+                    assert_int_equal(c->ind, i);
+                    assert_int_equal(c->unit, u);
+                    assert_true(period_eq(c->per, per(y, mo)));
+                    assert_true(c->v == r->v[i][u][y][mo]);
+                }
+    assert_int_equal(m->values.n, n);
+}
+
+static void run(size_t reserve, uint64_t seed)
+{
+    ref *r = calloc(1, sizeof *r);
+    model *m = model_new();
+    assert_non_null(r);
+    assert_non_null(m);
+    if (reserve)
+        assert_int_equal(model_reserve(m, reserve, 0), 0);
+    for (int k = 0; k < 60000; k++) {
+        int i = (int)(rnd(&seed) % NIND), u = (int)(rnd(&seed) % NUNIT);
+        int y = (int)(rnd(&seed) % NYEAR), mo = (int)(rnd(&seed) % 13);
+        double v = (double)(rnd(&seed) % 100000) / 4;
+        int added;
+        cell_t *c = model_value_upsert(m, i, u, per(y, mo), &added);
+        assert_non_null(c);
+        assert_int_equal(added, !r->has[i][u][y][mo]);
+        if (!added)
+            assert_true(c->v == r->v[i][u][y][mo]);
+        c->v = v;
+        r->v[i][u][y][mo] = v;
+        r->has[i][u][y][mo] = 1;
+        if (k % 15000 == 0)
+            check_all(m, r);
+    }
+    check_all(m, r);
+    /* A year and a month with the same numbers are different keys. */
+    assert_null(model_value(m, 0, 0, (period_t){ P_QUARTER, 1, 2021, 2021 }));
+    model_free(m);
+    free(r);
+}
+
+static void test_cells_grow(void **state)
+{
+    (void)state;
+    run(0, 0x9e3779b97f4a7c15ULL);
+}
+
+static void test_cells_reserved(void **state)
+{
+    (void)state;
+    run(100000, 12345);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cells_grow),
+        cmocka_unit_test(test_cells_reserved),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
