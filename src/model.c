@@ -404,6 +404,13 @@ int model_put_target(model *m, int ind, int unit, period_t p, double v)
     return cellmap_put(&m->targets, ind, unit, p, v, NULL);
 }
 
+void model_prefetch(const model *m, int targets, int ind, int unit, period_t p)
+{
+    const cellmap *cm = targets ? &m->targets : &m->values;
+    if (cm->nslots)
+        __builtin_prefetch(&cm->slots[hash_cell(ind, unit, p) & (cm->nslots - 1)], 1);
+}
+
 const cell_t *model_value(const model *m, int ind, int unit, period_t p)
 {
     int at = cellmap_find(&m->values, ind, unit, p);

@@ -95,6 +95,9 @@ int model_reserve(model *m, size_t n, size_t t);
 int model_put_value(model *m, int ind, int unit, period_t p, double v, const char *comment);
 /* Sets a target; returns 0 or -1 (OOM). */
 int model_put_target(model *m, int ind, int unit, period_t p, double v);
+/* Hints that the value (targets = 0) or target cell of (ind, unit, p) is about to be put: a bulk
+ * loader calls it some rows ahead, so the table's cache misses overlap instead of queueing. */
+void model_prefetch(const model *m, int targets, int ind, int unit, period_t p);
 /* Finds or adds the value (or target) cell; *added tells which; a new cell holds 0 and no
  * comment; NULL on OOM.  The pointer is valid until the next put or upsert. */
 cell_t *model_value_upsert(model *m, int ind, int unit, period_t p, int *added);

@@ -314,6 +314,10 @@ int store_load_part(store *s, model *m, int what, err_t *e)
     }
     if (model_reserve(m, (size_t)nv, (size_t)nt) != 0)
         goto oom;
+    /* Rows wait in a small ring after their slot is prefetched, so a dozen cache misses are in
+     * flight at once; a row with a comment (whose text the next step frees) goes in at once. */
+    enum { RING = 16 };
+    struct pend { int ind, unit; period_t p; double v; } ring[RING];
     for (int pass = 0; pass < 2; pass++) {
         if (!(what & (pass == 0 ? STORE_TARGETS : STORE_VALUES)))
             continue;
@@ -321,22 +325,52 @@ int store_load_part(store *s, model *m, int what, err_t *e)
             PREP("SELECT indicator,unit,period,target,NULL FROM target");
         else
             PREP("SELECT indicator,unit,period,value,comment FROM value");
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            sqlite3_int64 iid = sqlite3_column_int64(st, 0), uid = sqlite3_column_int64(st, 1);
-            const char *code = col_text(st, 2);
-            period_t p;
-            if (iid <= 0 || (size_t)iid >= nimap || !imap[iid] || uid <= 0 ||
-                (size_t)uid >= numap || !umap[uid] || period_parse(code, strlen(code), &p) != 0) {
-                err_set(e, tr("cơ sở dữ liệu có dòng số liệu không hợp lệ (kỳ '%s')",
-                              "the database has an invalid data row (period '%s')"), code);
-                goto cleanup;
+        int nring = 0, head = 0, done = 0;
+        for (;;) {
+            if (!done) {               /* never step a finished statement: that restarts it */
+                int sr = sqlite3_step(st);
+                if (sr != SQLITE_ROW && sr != SQLITE_DONE) {
+                    db_err(s, e, "load");
+                    goto cleanup;
+                }
+                done = sr == SQLITE_DONE;
             }
-            int ind = (int)imap[iid] - 1, unit = (int)umap[uid] - 1;
-            double v = sqlite3_column_double(st, 3);
-            int r = pass == 0 ? model_put_target(m, ind, unit, p, v)
-                              : model_put_value(m, ind, unit, p, v,
-                                                (const char *)sqlite3_column_text(st, 4));
-            if (r != 0)
+            if (done && nring == 0)
+                break;
+            struct pend r;
+            const char *comment = NULL;
+            if (!done) {
+                sqlite3_int64 iid = sqlite3_column_int64(st, 0), uid = sqlite3_column_int64(st, 1);
+                const char *code = col_text(st, 2);
+                if (iid <= 0 || (size_t)iid >= nimap || !imap[iid] || uid <= 0 ||
+                    (size_t)uid >= numap || !umap[uid] || period_parse(code, strlen(code), &r.p) != 0) {
+                    err_set(e, tr("cơ sở dữ liệu có dòng số liệu không hợp lệ (kỳ '%s')",
+                                  "the database has an invalid data row (period '%s')"), code);
+                    goto cleanup;
+                }
+                r.ind = (int)imap[iid] - 1;
+                r.unit = (int)umap[uid] - 1;
+                r.v = sqlite3_column_double(st, 3);
+                comment = (const char *)sqlite3_column_text(st, 4);
+                if (comment == NULL || *comment == '\0') {
+                    model_prefetch(m, pass == 0, r.ind, r.unit, r.p);
+                    if (nring < RING) {
+                        ring[(head + nring++) % RING] = r;
+                        continue;
+                    }
+                    struct pend due = ring[head];
+                    ring[head] = r;
+                    head = (head + 1) % RING;
+                    r = due;
+                }
+            } else {
+                r = ring[head];
+                head = (head + 1) % RING;
+                nring--;
+            }
+            int rc1 = pass == 0 ? model_put_target(m, r.ind, r.unit, r.p, r.v)
+                                : model_put_value(m, r.ind, r.unit, r.p, r.v, comment);
+            if (rc1 != 0)
                 goto oom;
         }
     }

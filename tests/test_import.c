@@ -248,7 +248,32 @@ static void test_load_part(void **state)
     char *errs;
     assert_int_equal(run(f, src, 4, 0, &st, &errs), 0);
     free(errs);
+    /* More rows than the loader's prefetch ring, every seventh with a comment (those skip it). */
+    buf many = BUF_INIT;
+    buf_adds(&many, "indicator,unit,period,value,comment\n");
+    for (int k = 1; k <= 12 * 4; k++)
+        buf_printf(&many, "reg,%s,%d-%02d,%d,%s\n", (k - 1) / 12 % 2 ? "ba-dinh" : "ha-noi", 2020 + (k - 1) / 24,
+                   (k - 1) % 12 + 1, k * 10, k % 7 ? "" : "ghi chú");
+    import_source more = { "many.csv", buf_str(&many), many.len };
+    int rc = run(f, &more, 1, 0, &st, &errs);
+    if (rc != 0)
+        fail_msg("%s", errs);
+    assert_string_equal(errs, "");
+    free(errs);
     model *all = load(f);      /* earlier tests in the group share the database */
+    for (int k = 1; k <= 12 * 4; k++) {
+        period_t p = { P_MONTH, (uint8_t)((k - 1) % 12 + 1), (uint16_t)(2020 + (k - 1) / 24),
+                       (uint16_t)(2020 + (k - 1) / 24) };
+        const cell_t *c = model_value(all, model_ind_find(all, "reg"),
+                                      model_unit_find(all, (k - 1) / 12 % 2 ? "ba-dinh" : "ha-noi"), p);
+        assert_non_null(c);
+        assert_true(c->v == k * 10);
+        if (k % 7)
+            assert_null(c->comment);
+        else
+            assert_string_equal(c->comment, "ghi chú");
+    }
+    buf_free(&many);
     assert_true(all->values.n >= 2 && all->targets.n >= 1);
     static const int what[] = { 0, STORE_TARGETS, STORE_VALUES, STORE_ALL };
     for (size_t k = 0; k < sizeof what / sizeof *what; k++) {
