@@ -33,6 +33,11 @@ void store_forget_ids(store *s);
 int store_begin(store *s, err_t *e);
 int store_commit(store *s, err_t *e);
 void store_rollback(store *s);
+/* Starts a read transaction: every read until store_read_end sees one snapshot (writers of other
+ * connections go on meanwhile). */
+int store_read_begin(store *s, err_t *e);
+/* Ends the read transaction store_read_begin started. */
+void store_read_end(store *s);
 
 /* What store_load_part loads: the catalogue (units, indicators, terms) always, plus these. */
 enum { STORE_TARGETS = 1, STORE_VALUES = 2, STORE_ALL = 3 };

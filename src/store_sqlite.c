@@ -204,6 +204,16 @@ void store_rollback(store *s)
     s->in_tx = 0;
 }
 
+int store_read_begin(store *s, err_t *e)
+{
+    return sqlite3_exec(s->db, "BEGIN DEFERRED", NULL, NULL, NULL) == SQLITE_OK ? 0 : db_err(s, e, "BEGIN");
+}
+
+void store_read_end(store *s)
+{
+    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+}
+
 /* Records db id `id` for model index `idx` in *arr, growing it. */
 static int remember(sqlite3_int64 **arr, size_t *n, size_t idx, sqlite3_int64 id)
 {

@@ -3,7 +3,8 @@
  *
  * Pipeline of web_handle: language (cookie or ?lang) -> route lookup (404/405) ->
  * malformed input (400) -> unknown parameters (400) -> a store handle from the pool ->
- * reload the model if the database moved -> authentication (session cookie for pages,
+ * (writers: the reload mutex) -> if the database moved: readers wake the reloader and go
+ * on with the model they have, writers reload first -> authentication (session cookie for pages,
  * bearer token for /api/v1) -> CSRF for state-changing page requests -> the model lock
  * (read, or write for writing routes) -> the handler -> unlock, return the handle.
  * Internal errors are logged with their detail and answered with a bare 500.
@@ -73,19 +74,43 @@ static const web_route routes[] = {
 
 #define SESSION_COOKIE "chitieu_session"
 
-/* ---- the app ---- */
+/* ---- the model ----
+ *
+ * Reading a province's database takes seconds, so readers never wait for it.  A request that
+ * finds the database newer than the model wakes the reloader thread and is answered from the
+ * model at hand; the reloader reads a new model and engine in one snapshot on its own handle,
+ * with no lock held, then swaps the pointer under the write lock and frees the old model after.
+ * Writing requests hold reload_mx for their whole run, so no write lands on a model a reload
+ * is about to replace; a writer that finds the model stale loads the new one first itself (it
+ * must not write what it read from an old model). */
 
-static int load_model(web_app *a, store *s, err_t *e)
+/* Reads the database into a new model and engine, in one read snapshot; no lock needed. */
+static int build_model(web_app *a, store *s, model **out, int64_t *gen, err_t *e)
 {
+    int rc = -1;
     model *m = model_new();
     if (m == NULL)
         return err_set(e, "out of memory");
-    int64_t gen = store_generation(s, e);
-    if (gen < 0 || store_load(s, m, e) != 0 || engine_build(m, a->engine_threads, &m->engine, e) != 0) {
-        model_free(m);
-        return -1;
-    }
-    model_free(a->m);
+    store_forget_ids(s);
+    if (store_read_begin(s, e) != 0)
+        goto cleanup;
+    *gen = store_generation(s, e);
+    int loaded = *gen >= 0 && store_load(s, m, e) == 0;
+    store_read_end(s);
+    if (!loaded || engine_build(m, a->engine_threads, &m->engine, e) != 0)
+        goto cleanup;
+    *out = m;
+    m = NULL;
+    rc = 0;
+cleanup:
+    model_free(m);
+    return rc;
+}
+
+/* Makes m the app's model (the caller holds the write lock); returns the old one to free. */
+static model *install_model(web_app *a, store *s, model *m, int64_t gen)
+{
+    model *old = a->m;
     a->m = m;
     a->gen = gen;
     a->version++;
@@ -93,13 +118,88 @@ static int load_model(web_app *a, store *s, err_t *e)
     for (int i = 0; i < a->npool; i++)
         if (a->pool[i] != s)
             store_forget_ids(a->pool[i]);
+    if (a->reload_s != s)
+        store_forget_ids(a->reload_s);
     /* The default period: the latest year that has a reported value. */
     int y = 0;
     for (size_t i = 0; i < m->values.n; i++)
         if (m->values.cells[i].per.kind != P_RANGE && m->values.cells[i].per.y > y)
             y = m->values.cells[i].per.y;
     a->latest = (period_t){ P_YEAR, 0, (uint16_t)(y ? y : 2025), (uint16_t)(y ? y : 2025) };
+    return old;
+}
+
+/* Loads and installs a new model at once (the caller holds the write lock). */
+static int load_model(web_app *a, store *s, err_t *e)
+{
+    model *m;
+    int64_t gen;
+    if (build_model(a, s, &m, &gen, e) != 0)
+        return -1;
+    model_free(install_model(a, s, m, gen));
     return 0;
+}
+
+/* Loads a new model with no lock held, then installs it; the caller holds reload_mx. */
+static void refresh(web_app *a, store *s, const char *who)
+{
+    err_t e;
+    model *m = NULL, *old = NULL;
+    int64_t gen, g = store_generation(s, &e);
+    pthread_rwlock_rdlock(&a->lock);
+    int stale = g >= 0 && g != a->gen && g != a->bad_gen;
+    pthread_rwlock_unlock(&a->lock);
+    if (!stale)
+        return;
+    int ok = build_model(a, s, &m, &gen, &e) == 0;
+    pthread_rwlock_wrlock(&a->lock);
+    if (ok)
+        old = install_model(a, s, m, gen);
+    else
+        a->bad_gen = g;
+    pthread_rwlock_unlock(&a->lock);
+    model_free(old);
+    if (!ok)
+        fprintf(a->log ? a->log : stderr, "error: %s: reload: %s\n", who, e.msg);
+}
+
+static void *reloader(void *arg)
+{
+    web_app *a = arg;
+    pthread_mutex_lock(&a->kick_mx);
+    for (;;) {
+        while (!a->kicked && !a->stopping)
+            pthread_cond_wait(&a->kick_cv, &a->kick_mx);
+        if (a->stopping)
+            break;
+        a->kicked = 0;
+        a->busy = 1;
+        pthread_mutex_unlock(&a->kick_mx);
+        pthread_mutex_lock(&a->reload_mx);
+        refresh(a, a->reload_s, "reloader");
+        pthread_mutex_unlock(&a->reload_mx);
+        pthread_mutex_lock(&a->kick_mx);
+        a->busy = 0;
+        pthread_cond_broadcast(&a->idle_cv);
+    }
+    pthread_mutex_unlock(&a->kick_mx);
+    return NULL;
+}
+
+static void kick(web_app *a)
+{
+    pthread_mutex_lock(&a->kick_mx);
+    a->kicked = 1;
+    pthread_cond_signal(&a->kick_cv);
+    pthread_mutex_unlock(&a->kick_mx);
+}
+
+void web_idle(web_app *a)
+{
+    pthread_mutex_lock(&a->kick_mx);
+    while ((a->kicked || a->busy) && a->reloader_on)
+        pthread_cond_wait(&a->idle_cv, &a->kick_mx);
+    pthread_mutex_unlock(&a->kick_mx);
 }
 
 int web_open(const char *db, int nstores, web_app **out, err_t *e)
@@ -114,6 +214,11 @@ int web_open(const char *db, int nstores, web_app **out, err_t *e)
     pthread_cond_init(&a->pool_cv, NULL);
     pthread_rwlock_init(&a->lock, NULL);
     pthread_mutex_init(&a->cache_lock, NULL);
+    pthread_mutex_init(&a->reload_mx, NULL);
+    pthread_mutex_init(&a->kick_mx, NULL);
+    pthread_cond_init(&a->kick_cv, NULL);
+    pthread_cond_init(&a->idle_cv, NULL);
+    a->bad_gen = -1;
     if (auth_init() != 0 || auth_limiter_init(&a->limiter) != 0 ||
         auth_hash_password("chitieu-dummy-password", a->dummy_hash, e) != 0) {
         err_set(e, "libsodium");
@@ -129,8 +234,13 @@ int web_open(const char *db, int nstores, web_app **out, err_t *e)
         a->free_idx[a->nfree++] = i;
         a->npool++;
     }
-    if (load_model(a, a->pool[0], e) != 0)
+    if (store_open(db, 0, &a->reload_s, e) != 0 || load_model(a, a->pool[0], e) != 0)
         goto fail;
+    if (pthread_create(&a->reloader, NULL, reloader, a) != 0) {
+        err_set(e, "pthread_create");
+        goto fail;
+    }
+    a->reloader_on = 1;
     *out = a;
     return 0;
 fail:
@@ -142,12 +252,24 @@ void web_close(web_app *a)
 {
     if (a == NULL)
         return;
+    if (a->reloader_on) {
+        pthread_mutex_lock(&a->kick_mx);
+        a->stopping = 1;
+        pthread_cond_broadcast(&a->kick_cv);
+        pthread_mutex_unlock(&a->kick_mx);
+        pthread_join(a->reloader, NULL);
+    }
+    store_close(a->reload_s);
     for (int i = 0; i < a->npool; i++)
         store_close(a->pool[i]);
     model_free(a->m);
     for (size_t i = 0; i < sizeof a->cache / sizeof *a->cache; i++)
         free(a->cache[i].data);
     pthread_mutex_destroy(&a->cache_lock);
+    pthread_cond_destroy(&a->idle_cv);
+    pthread_cond_destroy(&a->kick_cv);
+    pthread_mutex_destroy(&a->kick_mx);
+    pthread_mutex_destroy(&a->reload_mx);
     auth_limiter_free(&a->limiter);
     pthread_rwlock_destroy(&a->lock);
     pthread_cond_destroy(&a->pool_cv);
@@ -428,7 +550,7 @@ int web_handle(void *app, http_req *req, http_resp *resp)
     web_app *a = app;
     web_ctx cx = { .app = a, .req = req, .resp = resp, .role = -1, .uunit = -1 };
     web_ctx *c = &cx;
-    int wrong = 0, locked = 0, slot = -1;
+    int wrong = 0, locked = 0, reloading = 0, slot = -1;
     pick_lang(req, resp);
     const web_route *r = find_route(req->method, req->path, &wrong);
     c->api = strncmp(req->path, "/api/", 5) == 0;
@@ -455,16 +577,20 @@ int web_handle(void *app, http_req *req, http_resp *resp)
     }
     slot = pool_get(a);
     c->s = a->pool[slot];
-    /* Reload when another process changed the database; the check is one indexed read. */
-    int64_t g = store_generation(c->s, &c->e);
-    pthread_rwlock_rdlock(&a->lock);
-    int stale = g >= 0 && g != a->gen;
-    pthread_rwlock_unlock(&a->lock);
-    if (stale) {
-        pthread_rwlock_wrlock(&a->lock);
-        if (g != a->gen && load_model(a, c->s, &c->e) != 0)
-            log_error(c, "reload");
+    if (r->flags & W_WRITE) {
+        /* A writer waits for a reload under way, and reloads first if the model is stale. */
+        pthread_mutex_lock(&a->reload_mx);
+        reloading = 1;
+        refresh(a, c->s, req->path);
+    } else {
+        /* Another process changed the database (one indexed read tells): the reloader reads
+         * it meanwhile; this request is answered from the model at hand. */
+        int64_t g = store_generation(c->s, &c->e);
+        pthread_rwlock_rdlock(&a->lock);
+        int stale = g >= 0 && g != a->gen && g != a->bad_gen;
         pthread_rwlock_unlock(&a->lock);
+        if (stale)
+            kick(a);
     }
     if (r->flags & W_WRITE)
         pthread_rwlock_wrlock(&a->lock);
@@ -514,6 +640,8 @@ int web_handle(void *app, http_req *req, http_resp *resp)
 done:
     if (locked)
         pthread_rwlock_unlock(&a->lock);
+    if (reloading)
+        pthread_mutex_unlock(&a->reload_mx);
     if (slot >= 0)
         pool_put(a, slot);
     if (strcmp(req->method, "HEAD") == 0)

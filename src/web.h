@@ -5,8 +5,10 @@
  * from the database under a read-write lock (pages read it under the read lock; a
  * handler that writes takes the write lock, writes the database in a transaction and
  * updates the model in place), and the login limiter.  Before each request the app
- * compares the database's generation with the model's and reloads when another
- * process (an import) changed the data.  Request state lives only in web_ctx.
+ * compares the database's generation with the model's; when another process (an import)
+ * changed the data, a reloader thread reads a new model on its own handle while requests
+ * go on being answered from the current one, then swaps it in (web.c).  Request state
+ * lives only in web_ctx.
  */
 #ifndef CHITIEU_WEB_H
 #define CHITIEU_WEB_H
@@ -29,9 +31,16 @@ typedef struct web_app {
     pthread_cond_t pool_cv;
     store *pool[WEB_POOL_MAX];
     int free_idx[WEB_POOL_MAX], nfree, npool;
-    pthread_rwlock_t lock;       /* guards m, gen, latest */
+    pthread_rwlock_t lock;       /* guards m, gen, bad_gen, latest */
     model *m;
     int64_t gen;                 /* database generation m reflects */
+    int64_t bad_gen;             /* a generation whose reload failed: not retried (-1 = none) */
+    pthread_mutex_t reload_mx;   /* held by a reload and by every writing request */
+    pthread_mutex_t kick_mx;     /* guards kicked, busy, stopping */
+    pthread_cond_t kick_cv, idle_cv;
+    int kicked, busy, stopping, reloader_on;
+    pthread_t reloader;
+    store *reload_s;             /* the reloader's own handle */
     uint64_t version;            /* bumped on every change of m: keys the response cache */
     pthread_mutex_t cache_lock;  /* guards cache */
     struct web_cached {          /* rendered fragments that depend only on the model */
@@ -52,8 +61,10 @@ typedef struct web_app {
 
 /* Opens the database with nstores handles and loads the model; caller frees with web_close. */
 int web_open(const char *db, int nstores, web_app **out, err_t *e);
-/* Frees the app (NULL is fine); no request may be running. */
+/* Frees the app (NULL is fine), stopping the reloader; no request may be running. */
 void web_close(web_app *a);
+/* Waits until the reloader has nothing asked of it and nothing under way (tests, shutdown). */
+void web_idle(web_app *a);
 /* The http_handler: routes, authenticates, checks parameters and CSRF, runs the handler. */
 int web_handle(void *app, http_req *req, http_resp *resp);
 

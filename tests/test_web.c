@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <pthread.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -759,6 +760,103 @@ static void test_pages_more(void **state)
     assert_int_equal(status_of(&nu, "GET", "/overview", NULL, NULL), 303);
 }
 
+/* Another process writes figures (an import from the command line), as a separate handle. */
+static void outside_import(const char *csv)
+{
+    store *s;
+    model *m = model_new();
+    err_t e;
+    buf errs = BUF_INIT;
+    import_stats st;
+    import_source src = { "outside.csv", csv, strlen(csv) };
+    import_opts o = { .who = "cli" };
+    assert_int_equal(store_open(db, 0, &s, &e), 0);
+    assert_int_equal(store_load(s, m, &e), 0);
+    assert_int_equal(import_run(s, m, &src, 1, &o, &st, &errs, &e), 0);
+    buf_free(&errs);
+    model_free(m);
+    store_close(s);
+}
+
+static double kn_of(const char *unit, int year)
+{
+    const cell_t *v = model_value(app->m, model_ind_find(app->m, "kn"), model_unit_find(app->m, unit),
+                                  (period_t){ P_YEAR, 0, (uint16_t)year, (uint16_t)year });
+    return v ? v->v : -1;
+}
+
+typedef struct probe {
+    const client *c;
+    int status, done;
+    pthread_mutex_t mx;
+    pthread_cond_t cv;
+} probe;
+
+static void *probe_get(void *arg)
+{
+    probe *p = arg;
+    int st = status_of(p->c, "GET", "/overview", "unit=d2&period=2029", NULL);
+    pthread_mutex_lock(&p->mx);
+    p->status = st;
+    p->done = 1;
+    pthread_cond_signal(&p->cv);
+    pthread_mutex_unlock(&p->mx);
+    return NULL;
+}
+
+/* What another process writes shows up without a restart: readers are answered meanwhile
+ * (never waiting for a reload), the reloader brings the new figures in, and a writer never
+ * writes on a model older than the database. */
+static void test_outside_changes(void **state)
+{
+    (void)state;
+    client ed;
+    char form[256];
+    http_resp rs;
+    assert_int_equal(login(&ed, "root", pw), 303);
+
+    /* A reader finds the database moved: it is answered, and the reloader catches up. */
+    outside_import("indicator,unit,period,value\nkn,d2,2029,77\n");
+    assert_int_equal(status_of(&ed, "GET", "/overview", "unit=d2&period=2029", NULL), 200);
+    web_idle(app);
+    assert_true(kn_of("d2", 2029) == 77);
+    assert_int_equal(send(&ed, "GET", "/overview", "unit=d2&period=2029", NULL, NULL, &rs), 200);
+    assert_non_null(strstr(buf_str(&rs.body), ">77<"));
+    http_resp_free(&rs);
+
+    /* While a reload is under way (the test holds its mutex) a reader is still answered. */
+    outside_import("indicator,unit,period,value\nkn,d2,2029,78\n");
+    pthread_mutex_lock(&app->reload_mx);
+    probe p = { .c = &ed };
+    pthread_mutex_init(&p.mx, NULL);
+    pthread_cond_init(&p.cv, NULL);
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, probe_get, &p), 0);
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 10;
+    pthread_mutex_lock(&p.mx);
+    while (!p.done && pthread_cond_timedwait(&p.cv, &p.mx, &until) == 0)
+        ;
+    int answered = p.done;
+    pthread_mutex_unlock(&p.mx);
+    pthread_mutex_unlock(&app->reload_mx);
+    pthread_join(t, NULL);
+    assert_true(answered);
+    assert_int_equal(p.status, 200);
+    web_idle(app);
+    assert_true(kn_of("d2", 2029) == 78);
+
+    /* A writer after an outside change loads it first, at once (no reader woke the reloader). */
+    outside_import("indicator,unit,period,value\nkn,d2,2030,88\n");
+    snprintf(form, sizeof form, "csrf=%s&unit=d1&period=2030&action=save&v_kn=5&o_kn=", ed.csrf);
+    assert_int_equal(status_of(&ed, "POST", "/entry", NULL, form), 303);
+    assert_true(kn_of("d2", 2030) == 88);
+    assert_true(kn_of("d1", 2030) == 5);
+    web_idle(app);
+    assert_true(kn_of("d1", 2030) == 5);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -778,6 +876,7 @@ int main(void)
         cmocka_unit_test(test_tasks),
         cmocka_unit_test(test_import_page),
         cmocka_unit_test(test_pages_more),
+        cmocka_unit_test(test_outside_changes),
         cmocka_unit_test(test_expired_and_disabled),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
