@@ -3,7 +3,8 @@
 #   make            build build/chitieu
 #   make run        build, create the demo database if absent, print the demo logins, serve the web app
 #   make test       unit tests + end-to-end CLI, server and browser tests, then again under ASan+UBSan,
-#                   then a short run of every libFuzzer harness
+#                   the multi-threaded tests (web, engine) under ThreadSanitizer, then a short run of
+#                   every libFuzzer harness
 #   make fuzz       build the libFuzzer harnesses (clang)
 #   make bench      run the benchmarks in bench/
 
@@ -26,6 +27,11 @@ BUILD   := build/asan
 CFLAGS  += -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
 endif
+ifeq ($(SAN),thread)
+BUILD   := build/tsan
+CFLAGS  += -O1 -fsanitize=thread
+LDFLAGS += -fsanitize=thread
+endif
 
 SRC     := $(wildcard src/*.c)
 LIBSRC  := $(filter-out src/main.c,$(SRC))
@@ -37,7 +43,7 @@ FUZZSRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZBIN := $(FUZZSRC:tests/fuzz/%.c=build/fuzz/%)
 DEMO_DB ?= chitieu.db
 
-.PHONY: all deps run test check unit e2e fuzz fuzz-smoke bench clean
+.PHONY: all deps run test check tsan unit e2e fuzz fuzz-smoke bench clean
 all: $(BIN)
 
 # Every package the build and the tests need; a no-op when all are installed.
@@ -90,10 +96,20 @@ check: $(BIN) $(TESTBIN)
 	@CHITIEU=$(BIN) tests/e2e/web.sh
 	@if [ "$(SAN)" != 1 ]; then CHITIEU=$(BIN) tests/browser/run.sh; fi
 
+# The tests whose code runs on several threads (the web app's reloader and request threads, the
+# engine's workers), under ThreadSanitizer: any data race fails them.
+TSANTESTS := $(BUILD)/tests/test_web $(BUILD)/tests/test_engine
+# (Run with address-space randomisation off where allowed: TSan needs its fixed memory layout.)
+tsan: $(TSANTESTS)
+	@set -e; norand=$$(setarch $$(uname -m) -R true 2>/dev/null && echo "setarch $$(uname -m) -R"); \
+	  for t in $(TSANTESTS); do echo "== tsan $$t"; \
+	  TSAN_OPTIONS=halt_on_error=1:exitcode=66 CHITIEU_TEST_DATA=tests/data $$norand $$t; done
+
 test: deps
 	@mkdir -p build
 	@set -e; { $(MAKE) --no-print-directory check && \
 	  $(MAKE) --no-print-directory check SAN=1 && \
+	  $(MAKE) --no-print-directory tsan SAN=thread && \
 	  $(MAKE) --no-print-directory fuzz-smoke; } 2>&1 | tee build/test.log; \
 	  status=$$(grep -c '^make.*Error' build/test.log || true); \
 	  tests/summary.sh build/test.log; test "$$status" = 0

@@ -40,7 +40,8 @@
 
 #define SPY 19             /* slots per year */
 /* The row loops get a copy for AVX2 machines beside the baseline one, picked at load time. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__) && \
+    !defined(__SANITIZE_THREAD__)
 #define HOT __attribute__((target_clones("avx2", "default")))
 #else
 #define HOT

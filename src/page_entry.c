@@ -147,6 +147,7 @@ int web_save_values(web_ctx *c, const web_value_in *in, int n, buf *errs, int *s
         store_rollback(c->s);
         goto cleanup;
     }
+    web_model_begin(c);              /* readers wait only for these in-memory updates */
     for (int j = 0; j < nchg; j++) {
         const web_value_in *x = &in[rows[j]];
         int i = model_ind_find(m, x->ind);
@@ -158,13 +159,17 @@ int web_save_values(web_ctx *c, const web_value_in *in, int n, buf *errs, int *s
         buf_free(&keep);
         if (r != 0) {
             err_set(&c->e, "out of memory");
+            web_model_end(c);
             goto cleanup;
         }
         /* the engine follows at once: this unit and its ancestors, this year (engine.h) */
-        if (m->engine && engine_update(m->engine, m, i, x->unit, x->per, &c->e) != 0)
+        if (m->engine && engine_update(m->engine, m, i, x->unit, x->per, &c->e) != 0) {
+            web_model_end(c);
             goto cleanup;
+        }
     }
     web_committed(c);
+    web_model_end(c);
     *saved = nchg;
     rc = 0;
 cleanup:

@@ -24,7 +24,10 @@
 enum {
     W_PUBLIC = 1,    /* no login needed */
     W_API = 2,       /* JSON API: bearer token (or session), JSON errors, no CSRF */
-    W_WRITE = 4,     /* takes the model's write lock */
+    W_WRITE = 4,     /* writes: runs holding the model's write lock */
+    W_OWN = 8,       /* writes, but takes the write lock itself, only around changes to the
+                        model (web_model_begin): readers go on while it reads files and the
+                        database; like W_WRITE it holds reload_mx, so the model stays put */
 };
 
 typedef struct web_route {
@@ -45,11 +48,11 @@ static const web_route routes[] = {
     { "GET", "/indicator", page_indicator, 0, "unit period ind" },
     { "GET", "/chart.png", page_chart, 0, "unit period ind kind" },
     { "GET", "/entry", page_entry, 0, "unit period msg" },
-    { "POST", "/entry", page_entry_post, W_WRITE, "unit period action *" },
+    { "POST", "/entry", page_entry_post, W_OWN, "unit period action *" },
     { "GET", "/approval", page_approval, 0, "" },
     { "POST", "/approval", page_approval_post, W_WRITE, "unit period action comment" },
     { "GET", "/import", page_import, 0, "" },
-    { "POST", "/import", page_import_post, W_WRITE, "file action" },
+    { "POST", "/import", page_import_post, W_OWN, "file action" },
     { "GET", "/report", page_report, 0, "unit period format" },
     { "GET", "/admin/users", page_admin_users, 0, "" },
     { "POST", "/admin/users", page_admin_users_post, W_WRITE,
@@ -66,7 +69,7 @@ static const web_route routes[] = {
     { "GET", "/api/v1/indicators", api_indicators, W_API, "group" },
     { "GET", "/api/v1/targets", api_targets, W_API, "unit period ind" },
     { "GET", "/api/v1/values", api_values, W_API, "unit period ind" },
-    { "POST", "/api/v1/values", api_values_post, W_API | W_WRITE, "" },
+    { "POST", "/api/v1/values", api_values_post, W_API | W_OWN, "" },
     { "GET", "/api/v1/eval", api_eval, W_API, "unit period" },
     { "GET", "/api/v1/report", api_report, W_API, "unit period format" },
     { "GET", "/api/v1/openapi.json", api_openapi, W_API | W_PUBLIC, "" },
@@ -301,18 +304,43 @@ static void log_error(web_ctx *c, const char *what)
     fprintf(f, "error: %s %s: %s: %s\n", c->req->method, c->req->path, what, c->e.msg);
 }
 
+void web_model_begin(web_ctx *c)
+{
+    if (c->writing++ == 0)
+        pthread_rwlock_wrlock(&c->app->lock);
+}
+
+void web_model_end(web_ctx *c)
+{
+    if (--c->writing == 0)
+        pthread_rwlock_unlock(&c->app->lock);
+}
+
 int web_reload(web_ctx *c)
 {
-    return load_model(c->app, c->s, &c->e);
+    if (c->writing)
+        return load_model(c->app, c->s, &c->e);
+    /* W_OWN: read with no lock held (readers go on), swap under the write lock */
+    model *m, *old;
+    int64_t gen;
+    if (build_model(c->app, c->s, &m, &gen, &c->e) != 0)
+        return -1;
+    web_model_begin(c);
+    old = install_model(c->app, c->s, m, gen);
+    web_model_end(c);
+    model_free(old);
+    return 0;
 }
 
 void web_committed(web_ctx *c)
 {
     err_t e;
     int64_t g = store_generation(c->s, &e);
+    web_model_begin(c);
     if (g >= 0)
         c->app->gen = g;
-    c->app->version++;             /* the model changed in place (write lock held) */
+    c->app->version++;             /* the model changed in place */
+    web_model_end(c);
 }
 
 static size_t cache_slot(const char *key)
@@ -577,7 +605,7 @@ int web_handle(void *app, http_req *req, http_resp *resp)
     }
     slot = pool_get(a);
     c->s = a->pool[slot];
-    if (r->flags & W_WRITE) {
+    if (r->flags & (W_WRITE | W_OWN)) {
         /* A writer waits for a reload under way, and reloads first if the model is stale. */
         pthread_mutex_lock(&a->reload_mx);
         reloading = 1;
@@ -593,12 +621,10 @@ int web_handle(void *app, http_req *req, http_resp *resp)
             kick(a);
     }
     if (r->flags & W_WRITE)
-        pthread_rwlock_wrlock(&a->lock);
-    else
-        pthread_rwlock_rdlock(&a->lock);
-    locked = 1;
-    c->m = a->m;
-    c->writing = (r->flags & W_WRITE) != 0;
+        web_model_begin(c);
+    else if (!(r->flags & W_OWN))
+        pthread_rwlock_rdlock(&a->lock), locked = 1;
+    c->m = a->m;       /* W_OWN: stable without the lock, as no one else writes or reloads */
     if (authenticate(c, (r->flags & W_API) != 0) != 0) {
         log_error(c, "authenticate");
         web_fail(c, 500, "internal", NULL, tr("lỗi máy chủ", "server error"));
@@ -640,6 +666,8 @@ int web_handle(void *app, http_req *req, http_resp *resp)
 done:
     if (locked)
         pthread_rwlock_unlock(&a->lock);
+    while (c->writing)
+        web_model_end(c);
     if (reloading)
         pthread_mutex_unlock(&a->reload_mx);
     if (slot >= 0)

@@ -74,7 +74,8 @@ typedef struct web_ctx {
     http_resp *resp;
     store *s;                    /* this request's store handle */
     model *m;                    /* the shared model (locked for this request) */
-    int authed, api, writing;
+    int authed, api;
+    int writing;                 /* holds the model's write lock (a count: web_model_begin) */
     web_user user;
     int role, uunit;             /* the user's role and unit index (-1 if the unit is gone) */
     char csrf[64];               /* the session's CSRF token */
@@ -97,11 +98,16 @@ int web_unit(web_ctx *c, int act, int *u);
 int web_period(web_ctx *c, period_t *p);
 /* Called by a writing handler after its commit: reloads nothing, records the generation. */
 void web_committed(web_ctx *c);
+/* Brackets a change to the shared model made in place: takes the write lock unless the request
+ * already holds it (W_WRITE routes); calls nest. */
+void web_model_begin(web_ctx *c);
+void web_model_end(web_ctx *c);
 /* Appends the cached fragment for key (valid for the current model) to out; 1 on a hit, else 0. */
 int web_cache_get(web_ctx *c, const char *key, buf *out);
 /* Remembers data[0..len) as the fragment for key at the current model version. */
 void web_cache_put(web_ctx *c, const char *key, const char *data, size_t len);
-/* Loads a fresh model from c->s into the app (write lock held); returns 0 or -1. */
+/* Loads a fresh model from c->s into the app (read with no lock held unless the request holds
+ * the write lock; swapped in under it); returns 0 or -1. */
 int web_reload(web_ctx *c);
 
 /* ---- pages (page.c and page_*.c) ---- */

@@ -857,6 +857,62 @@ static void test_outside_changes(void **state)
     assert_true(kn_of("d1", 2030) == 5);
 }
 
+typedef struct reader {
+    const client *c;
+    int stop, served, failed;
+    pthread_mutex_t mx;
+} reader;
+
+static void *read_loop(void *arg)
+{
+    reader *r = arg;
+    for (;;) {
+        pthread_mutex_lock(&r->mx);
+        int stop = r->stop;
+        pthread_mutex_unlock(&r->mx);
+        if (stop)
+            return NULL;
+        int st = status_of(r->c, "GET", "/overview", "unit=d2&period=2031", NULL);
+        pthread_mutex_lock(&r->mx);
+        r->served++;
+        r->failed += st != 200;
+        pthread_mutex_unlock(&r->mx);
+    }
+}
+
+/* Readers on two threads while other processes write, the reloader swaps models in and a web
+ * writer saves: every request answered, the last figures in memory (and, under
+ * ThreadSanitizer, no data race between them). */
+static void test_reads_during_reloads(void **state)
+{
+    (void)state;
+    client root;
+    char form[256], csv[128];
+    assert_int_equal(login(&root, "root", pw), 303);
+    reader r = { .c = &root };
+    pthread_mutex_init(&r.mx, NULL);
+    pthread_t t[2];
+    for (int k = 0; k < 2; k++)
+        assert_int_equal(pthread_create(&t[k], NULL, read_loop, &r), 0);
+    for (int k = 1; k <= 4; k++) {
+        snprintf(csv, sizeof csv, "indicator,unit,period,value\nkn,d2,2031,%d\n", k);
+        outside_import(csv);
+        assert_int_equal(status_of(&root, "GET", "/overview", "unit=d1&period=2031", NULL), 200);
+        snprintf(form, sizeof form, "csrf=%s&unit=d1&period=2031&action=save&v_kn=%d&o_kn=%.0d", root.csrf, k, k - 1);
+        assert_int_equal(status_of(&root, "POST", "/entry", NULL, form), 303);
+    }
+    pthread_mutex_lock(&r.mx);
+    r.stop = 1;
+    pthread_mutex_unlock(&r.mx);
+    for (int k = 0; k < 2; k++)
+        pthread_join(t[k], NULL);
+    web_idle(app);
+    assert_true(r.served > 0);
+    assert_int_equal(r.failed, 0);
+    assert_true(kn_of("d2", 2031) == 4);
+    assert_true(kn_of("d1", 2031) == 4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -877,6 +933,7 @@ int main(void)
         cmocka_unit_test(test_import_page),
         cmocka_unit_test(test_pages_more),
         cmocka_unit_test(test_outside_changes),
+        cmocka_unit_test(test_reads_during_reloads),
         cmocka_unit_test(test_expired_and_disabled),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
