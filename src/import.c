@@ -583,6 +583,15 @@ static void do_cell(run *r, const csv_record *rec, const cols *c, int kind, enum
         row_error(r, rec->row, 0, NULL, NULL, "out of memory");
         return;
     }
+    if (added && (m->unloaded & (kind == IK_TARGETS ? STORE_TARGETS : STORE_VALUES))) {
+        /* a model without its cells (a small file into a big database): ask the store */
+        int got = store_get_cell(r->s, m, kind == IK_TARGETS, ind, unit, p, cell, &r->e);
+        if (got < 0) {
+            store_failed(r, rec->row);
+            return;
+        }
+        added = !got;
+    }
     if (!added && cell->mark == m->stamp) {
         row_error(r, rec->row, 0, NULL, NULL,
                   tr("trùng với dòng %ld của %s (cùng chỉ tiêu, đơn vị và kỳ)",

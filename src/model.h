@@ -68,6 +68,8 @@ typedef struct model {
     uint32_t *unit_slots;  size_t unit_nslots;  /* code hash -> index+1 */
     uint32_t *ind_slots;   size_t ind_nslots;
     uint32_t stamp;          /* last import run (see cell_t.mark) */
+    unsigned unloaded;       /* store.h's STORE_TARGETS / STORE_VALUES bits: those cells were left
+                                in the database, not loaded (a catalogue-only model for an import) */
     int finished;
     struct engine *engine;   /* when set, evaluation takes its figures from it (engine.h); owned */
 } model;

@@ -169,7 +169,13 @@ int page_import_post(web_ctx *c)
         }
     } else if (errs.len == 0) {
         import_opts o = { .dry_run = 1, .who = c->user.login, .max_errors = 100 };
-        if (store_load(c->s, t, &c->e) != 0)
+        /* a small file: the private model gets the catalogue only (import.h) */
+        size_t lines = 0;
+        for (int k = 0; k < n; k++)
+            for (const char *p = src[k].data, *end = p + src[k].len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+                lines++;
+        int what = lines <= IMPORT_SMALL_LINES ? 0 : STORE_ALL;
+        if (store_load_part(c->s, t, what, &c->e) != 0)
             goto cleanup;
         ok = import_run(c->s, t, src, n, &o, &st, &errs, &e) == 0;
         denied = ok ? import_rights(c, t, &st, &errs) : 0;
@@ -177,7 +183,7 @@ int page_import_post(web_ctx *c)
             model_free(t);
             t = model_new();
             o.dry_run = 0;
-            if (t == NULL || store_load(c->s, t, &c->e) != 0)
+            if (t == NULL || store_load_part(c->s, t, what, &c->e) != 0)
                 goto cleanup;
             ok = import_run(c->s, t, src, n, &o, &st, &errs, &e) == 0;
             if (web_reload(c) != 0)

@@ -44,8 +44,14 @@ enum { STORE_TARGETS = 1, STORE_VALUES = 2, STORE_ALL = 3 };
 /* Loads every unit, indicator, term, target and value into m (which must be empty) and
  * finishes it; remembers the ids for later writes. */
 int store_load(store *s, model *m, err_t *e);
-/* Like store_load, but targets and values only where what asks for them (STORE_*). */
+/* Like store_load, but targets and values only where what asks for them (STORE_*); the model's
+ * `unloaded` bits tell which were left in the database (store_get_cell reads them one by one). */
 int store_load_part(store *s, model *m, int what, err_t *e);
+
+/* Reads the stored target (targets != 0) or value of model cell (ind, unit, p) into c->v and,
+ * for a value, its comment (the cell owns a copy); returns 1 if stored, 0 if not, -1 on error. */
+int store_get_cell(store *s, const model *m, int targets, int ind, int unit, period_t p, cell_t *c,
+                   err_t *e);
 
 /* Inserts or updates unit m->units[u] (by code). */
 int store_put_unit(store *s, const model *m, int u, err_t *e);

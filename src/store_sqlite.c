@@ -42,6 +42,8 @@ static const char *const queries[Q_COUNT] = {
         "INSERT INTO value(indicator,unit,period,value,comment,batch) VALUES(?1,?2,?3,?4,?5,?6)",
     [Q_UNIT_ID] = "SELECT id FROM unit WHERE code=?1",
     [Q_IND_ID] = "SELECT id FROM indicator WHERE code=?1",
+    [Q_TARGET_GET] = "SELECT target,NULL FROM target WHERE indicator=?1 AND unit=?2 AND period=?3",
+    [Q_VALUE_GET] = "SELECT value,comment FROM value WHERE indicator=?1 AND unit=?2 AND period=?3",
 };
 
 static const char schema[] =
@@ -324,6 +326,7 @@ int store_load_part(store *s, model *m, int what, err_t *e)
     }
     if (model_reserve(m, (size_t)nv, (size_t)nt) != 0)
         goto oom;
+    m->unloaded = STORE_ALL & ~what;
     /* Rows wait in a small ring after their slot is prefetched, so a dozen cache misses are in
      * flight at once; a row with a comment (whose text the next step frees) goes in at once. */
     enum { RING = 16 };
@@ -537,6 +540,29 @@ static int ids_of(store *s, const model *m, int ind, int unit, sqlite3_int64 *ii
     *iid = s->ind_id[ind];
     *uid = s->unit_id[unit];
     return 0;
+}
+
+int store_get_cell(store *s, const model *m, int targets, int ind, int unit, period_t p, cell_t *c,
+                   err_t *e)
+{
+    sqlite3_int64 iid, uid;
+    char per[PERIOD_CODE_MAX];
+    if (flush_pending(s, e) != 0 || ids_of(s, m, ind, unit, &iid, &uid, e) != 0)
+        return -1;
+    period_code(p, per, sizeof per);
+    sqlite3_stmt *st = s->q[targets ? Q_TARGET_GET : Q_VALUE_GET];
+    sqlite3_bind_int64(st, 1, iid);
+    sqlite3_bind_int64(st, 2, uid);
+    sqlite3_bind_text(st, 3, per, -1, SQLITE_STATIC);
+    int r = sqlite3_step(st), found = r == SQLITE_ROW, rc = found;
+    if (found) {
+        c->v = sqlite3_column_double(st, 0);
+        if (model_cell_comment(c, (const char *)sqlite3_column_text(st, 1)) != 0)
+            rc = err_set(e, "out of memory");
+    } else if (r != SQLITE_DONE)
+        rc = db_err(s, e, "cell");
+    sqlite3_reset(st);
+    return rc;
 }
 
 void store_forget_ids(store *s)

@@ -62,21 +62,27 @@ static const char values_csv[] =
     "thu_ns;cau-giay;2022;1.234,5;\"có ; dấu chấm phẩy\"\n"
     "thu_ns;ba-dinh;2022;14,16;\n";
 
-/* Runs an import; returns its rc and leaves the error text in *errs (caller frees). */
-static int run(fx *f, const import_source *src, int n, int dry, import_stats *st, char **errs)
+/* Runs an import on a model loaded with what (STORE_*); returns its rc and leaves the error
+ * text in *errs (caller frees). */
+static int run_part(fx *f, const import_source *src, int n, int dry, int what, import_stats *st, char **errs)
 {
     store *s;
     model *m = model_new();
     err_t e;
     buf errors = BUF_INIT;
     assert_int_equal(store_open(f->path, 0, &s, &e), 0);
-    assert_int_equal(store_load(s, m, &e), 0);
+    assert_int_equal(store_load_part(s, m, what, &e), 0);
     import_opts o = { .dry_run = dry, .who = "tester" };
     int rc = import_run(s, m, src, n, &o, st, &errors, &e);
     *errs = buf_steal(&errors);
     store_close(s);
     model_free(m);
     return rc;
+}
+
+static int run(fx *f, const import_source *src, int n, int dry, import_stats *st, char **errs)
+{
+    return run_part(f, src, n, dry, STORE_ALL, st, errs);
 }
 
 static model *load(fx *f)
@@ -293,6 +299,68 @@ static void test_load_part(void **state)
     model_free(all);
 }
 
+/* An import on a model without its cells (the stored figures looked up one by one) counts,
+ * refuses and writes exactly what one on the whole model does. */
+static void test_import_without_cells(void **state)
+{
+    fx *f = *state;
+    import_source base[] = { SRC("units.csv", units_csv), SRC("indicators.csv", inds_csv),
+                             SRC("values.csv", values_csv),
+                             SRC("t.csv", "indicator,unit,period,target\nthu_ns,ba-dinh,2021,3000\n") };
+    import_stats st, st2;
+    char *errs, *errs2;
+    assert_int_equal(run(f, base, 4, 0, &st, &errs), 0);
+    free(errs);
+    static const char cells[] =
+        "indicator,unit,period,value,comment\n"
+        "thu_ns,cau-giay,2022,1234.5,có ; dấu chấm phẩy\n"   /* stored, unchanged */
+        "thu_ns,ba-dinh,2022,15,\n"                         /* stored, changed */
+        "thu_ns,cau-giay,2022Q1,7,mới\n"                    /* new */
+        "reg,ha-noi,2022,100,\n";                          /* new */
+    static const char tgt[] = "indicator,unit,period,target\nthu_ns,ba-dinh,2021,3500\nthu_ns,ha-noi,2021,1\n";
+    import_source ok[] = { SRC("cells.csv", cells), SRC("t2.csv", tgt) };
+    /* dry runs on both models agree */
+    assert_int_equal(run_part(f, ok, 2, 1, STORE_ALL, &st, &errs), 0);
+    assert_int_equal(run_part(f, ok, 2, 1, 0, &st2, &errs2), 0);
+    assert_string_equal(errs, errs2);
+    assert_memory_equal(&st, &st2, sizeof st);
+    assert_int_equal(st.added[IK_VALUES], 2);
+    assert_int_equal(st.changed[IK_VALUES], 1);
+    assert_int_equal(st.added[IK_TARGETS], 1);
+    assert_int_equal(st.changed[IK_TARGETS], 1);
+    free(errs);
+    free(errs2);
+    /* so do the errors of a bad file (a duplicate row, an unknown unit) */
+    import_source bad[] = { SRC("bad.csv", "indicator,unit,period,value\nthu_ns,ba-dinh,2022,1\n"
+                                           "thu_ns,ba-dinh,2022,2\nthu_ns,ghost,2022,3\n") };
+    assert_int_equal(run_part(f, bad, 1, 0, STORE_ALL, &st, &errs), -1);
+    assert_int_equal(run_part(f, bad, 1, 0, 0, &st2, &errs2), -1);
+    assert_string_equal(errs, errs2);
+    assert_non_null(strstr(errs, "dòng 3"));
+    free(errs);
+    free(errs2);
+    /* the commit on the model without cells writes what the whole one would have */
+    assert_int_equal(run_part(f, ok, 2, 0, 0, &st2, &errs2), 0);
+    free(errs2);
+    model *m = load(f);
+    period_t y, q;
+    period_parse("2022", 4, &y);
+    period_parse("2022Q1", 6, &q);
+    int thu = model_ind_find(m, "thu_ns"), cg = model_unit_find(m, "cau-giay"), bd = model_unit_find(m, "ba-dinh");
+    assert_true(model_value(m, thu, cg, y)->v == 1234.5);
+    assert_string_equal(model_value(m, thu, cg, y)->comment, "có ; dấu chấm phẩy");
+    assert_true(model_value(m, thu, bd, y)->v == 15);
+    assert_string_equal(model_value(m, thu, cg, q)->comment, "mới");
+    assert_true(model_value(m, model_ind_find(m, "reg"), model_unit_find(m, "ha-noi"), y)->v == 100);
+    period_parse("2021", 4, &y);
+    assert_true(model_target(m, thu, bd, y)->v == 3500);
+    model_free(m);
+    /* and again changes nothing */
+    assert_int_equal(run_part(f, ok, 2, 0, 0, &st2, &errs2), 0);
+    free(errs2);
+    assert_int_equal(st2.added[IK_VALUES] + st2.changed[IK_VALUES] + st2.added[IK_TARGETS] + st2.changed[IK_TARGETS], 0);
+}
+
 int main(void)
 {
     lang_set(LANG_VI);
@@ -303,6 +371,7 @@ int main(void)
         cmocka_unit_test(test_nfc_and_headers),
         cmocka_unit_test(test_cycles_and_references),
         cmocka_unit_test(test_load_part),
+        cmocka_unit_test(test_import_without_cells),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
