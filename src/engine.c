@@ -1121,21 +1121,42 @@ cleanup:
 
 /* ---- life cycle ---- */
 
+/* The years the engine covers: the span of at most ENGINE_MAX_YEARS holding the most cells (the
+ * latest such span on a tie), so one stray figure dated 2099 or 1901 neither stretches the
+ * engine over a century nor pushes the real years out; figures outside are evaluated by the
+ * reference path (eval.c). */
 static void model_years(const model *m, int *y0, int *y1)
 {
+    enum { NY = PERIOD_YEAR_MAX - PERIOD_YEAR_MIN + 1 };
+    size_t cnt[NY] = { 0 };
     *y0 = *y1 = 0;
     for (int pass = 0; pass < 2; pass++) {
         const cellmap *cm = pass ? &m->targets : &m->values;
         for (size_t i = 0; i < cm->n; i++) {
-            int a = cm->cells[i].per.y, b = cm->cells[i].per.kind == P_RANGE ? cm->cells[i].per.y2 : a;
-            if (!*y0 || a < *y0)
-                *y0 = a;
-            if (b > *y1)
-                *y1 = b;
+            period_t p = cm->cells[i].per;
+            int b = p.kind == P_RANGE ? p.y2 : p.y;
+            for (int y = p.y; y <= b; y++)
+                if (y >= PERIOD_YEAR_MIN && y <= PERIOD_YEAR_MAX)
+                    cnt[y - PERIOD_YEAR_MIN]++;
         }
     }
-    if (*y0 && *y1 - *y0 > 60)
-        *y0 = *y1 - 60;                            /* keep the engine to the recent decades */
+    size_t in = 0, best = 0;
+    for (int k = 0; k < NY; k++) {
+        in += cnt[k];
+        if (k >= ENGINE_MAX_YEARS)
+            in -= cnt[k - ENGINE_MAX_YEARS];
+        if (cnt[k] && in >= best) {        /* a span ending on a year with data */
+            best = in;
+            *y1 = PERIOD_YEAR_MIN + k;
+        }
+    }
+    if (best == 0)
+        return;
+    for (int y = *y1 - ENGINE_MAX_YEARS + 1; y <= *y1; y++)
+        if (y >= PERIOD_YEAR_MIN && cnt[y - PERIOD_YEAR_MIN]) {
+            *y0 = y;                           /* and starting on one */
+            break;
+        }
 }
 
 int engine_new(const model *m, const engine_opts *o, int y0, int y1, engine **out, err_t *e)
@@ -1424,6 +1445,12 @@ int engine_get(const engine *g, int ind, int unit, period_t p, double *v, int *s
     if (missing)
         *missing = miss;
     return x != FX_NONE;
+}
+
+int engine_covers(const engine *g, period_t p)
+{
+    int b = p.kind == P_RANGE ? p.y2 : p.y;
+    return g != NULL && g->nyears && (int)p.y >= g->y0 && b < g->y0 + g->nyears;
 }
 
 int engine_counts(const engine *g, int unit, int year, int *with_data, int *met, int *exceeded)

@@ -33,8 +33,11 @@ typedef struct engine_opts {
     int threads;           /* 1 or more (capped at 8) */
     int full_min_leaves;   /* keep every period of inner units with at least this many leaves
                             * below them (0 = the default, 32; 1 = every inner unit) */
-    int years_from, years_to; /* years held; 0, 0 = those of the model's values and targets */
+    int years_from, years_to; /* years held; 0, 0 = the span of at most ENGINE_MAX_YEARS
+                            * holding most of the model's values and targets */
 } engine_opts;
+
+#define ENGINE_MAX_YEARS 30
 
 /* Computes every figure of m's years with nthreads threads into *out (caller frees with
  * engine_free); an engine already in *out is rebuilt, reusing its memory where it can. */
@@ -82,6 +85,9 @@ void engine_free(engine *g);
 /* The figure of (ind, unit, p): 1 with *v (and *source, *missing if not NULL), 0 when there is
  * no data, -1 when p is outside the engine (a range, or a year it does not hold). */
 int engine_get(const engine *g, int ind, int unit, period_t p, double *v, int *source, int *missing);
+/* 1 if the engine holds p's year (a period outside is evaluated by eval.c's recursion: a
+ * caller that saves one there may want the engine rebuilt), else 0. */
+int engine_covers(const engine *g, period_t p);
 /* The same in fixed point: 1 with *fx, 0 without data, -1 outside. */
 int engine_get_fx(const engine *g, int ind, int unit, period_t p, int64_t *fx);
 /* After the model's value (ind, unit, p) changed (set or deleted), recomputes what depends on

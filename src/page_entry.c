@@ -148,6 +148,7 @@ int web_save_values(web_ctx *c, const web_value_in *in, int n, buf *errs, int *s
         goto cleanup;
     }
     web_model_begin(c);              /* readers wait only for these in-memory updates */
+    int outside = 0;                 /* a year the engine does not hold (a new year's first figure) */
     for (int j = 0; j < nchg; j++) {
         const web_value_in *x = &in[rows[j]];
         int i = model_ind_find(m, x->ind);
@@ -167,9 +168,12 @@ int web_save_values(web_ctx *c, const web_value_in *in, int n, buf *errs, int *s
             web_model_end(c);
             goto cleanup;
         }
+        outside |= m->engine && !engine_covers(m->engine, x->per);
     }
     web_committed(c);
     web_model_end(c);
+    if (outside)
+        web_rebuild_soon(c);     /* meanwhile that year is evaluated the slower reference way */
     *saved = nchg;
     rc = 0;
 cleanup:

@@ -332,6 +332,14 @@ int web_reload(web_ctx *c)
     return 0;
 }
 
+void web_rebuild_soon(web_ctx *c)
+{
+    web_model_begin(c);
+    c->app->gen = -1;              /* no database generation: the reloader will read it afresh */
+    web_model_end(c);
+    kick(c->app);
+}
+
 void web_committed(web_ctx *c)
 {
     err_t e;

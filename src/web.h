@@ -98,6 +98,9 @@ int web_unit(web_ctx *c, int act, int *u);
 int web_period(web_ctx *c, period_t *p);
 /* Called by a writing handler after its commit: reloads nothing, records the generation. */
 void web_committed(web_ctx *c);
+/* Asks the reloader to read the model and build its engine afresh (a figure was saved for a
+ * year the engine does not hold); the request goes on with the model it has. */
+void web_rebuild_soon(web_ctx *c);
 /* Brackets a change to the shared model made in place: takes the write lock unless the request
  * already holds it (W_WRITE routes); calls nest. */
 void web_model_begin(web_ctx *c);

@@ -261,6 +261,41 @@ static void test_outside_years(void **state)
     model_free(m);
 }
 
+/* One stray figure far from the others (a typo for 2029, a plan for 2099) leaves the engine on
+ * the years that hold the data; the stray one is still evaluated, by the reference path. */
+static void test_years_span_the_data(void **state)
+{
+    (void)state;
+    static const struct { int stray, y0, y1; } cases[] = {
+        { 2099, 2020, 2025 }, { 1901, 2020, 2025 }, { 2040, 2020, 2040 }, { 2026, 2020, 2026 },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        rng = 11;
+        model *m = random_model(6, 3, 0);
+        for (int y = 2020; y <= 2025; y++)
+            for (int u = 0; u < 6; u++)
+                assert_int_equal(model_put_value(m, 0, u, (period_t){ P_YEAR, 0, (uint16_t)y, (uint16_t)y }, y + u, NULL), 0);
+        period_t stray = { P_YEAR, 0, (uint16_t)cases[k].stray, (uint16_t)cases[k].stray };
+        assert_int_equal(model_put_value(m, 0, 5, stray, 77, NULL), 0);
+        engine *g = NULL;
+        err_t e;
+        int y0, y1;
+        double v;
+        assert_int_equal(engine_build(m, 1, &g, &e), 0);
+        engine_years(g, &y0, &y1);
+        assert_int_equal(y0, cases[k].y0);
+        assert_int_equal(y1, cases[k].y1);
+        assert_int_equal(engine_covers(g, stray), cases[k].y1 == cases[k].stray);
+        assert_true(engine_covers(g, (period_t){ P_RANGE, 0, 2021, 2025 }));
+        m->engine = g;
+        assert_true(eval_actual(m, 0, 5, stray, &v));
+        assert_true(v == 77);
+        assert_true(eval_actual(m, 0, 5, (period_t){ P_YEAR, 0, 2023, 2023 }, &v));
+        assert_true(v == 2028);
+        model_free(m);                          /* frees the engine too */
+    }
+}
+
 
 /* The bulk loader reads what the model holds into an engine with the same figures. */
 static void test_bulk_csv_equals_model(void **state)
@@ -531,6 +566,7 @@ int main(void)
         cmocka_unit_test(test_threads_identical),
         cmocka_unit_test(test_updates_equal_rebuild),
         cmocka_unit_test(test_outside_years),
+        cmocka_unit_test(test_years_span_the_data),
         cmocka_unit_test(test_bulk_csv_equals_model),
         cmocka_unit_test(test_bulk_csv_errors),
         cmocka_unit_test(test_counts_at_rounding_edges),
