@@ -110,6 +110,7 @@ struct engine {
     int *sync, nsync;
     int maxdepth;
     worker w[MAXT];
+    struct rcache *rc;     /* terms' figures, composed on first use (engine_get) */
     int (*visit)(void *, int, const int64_t *, int);
     void *visit_ctx;
     int visit_stop;
@@ -1159,6 +1160,160 @@ static void model_years(const model *m, int *y0, int *y1)
         }
 }
 
+/* ---- terms (ranges of years) ----
+ *
+ * A range's figure is composed as eval.c's recursion composes it (reported value, else formula
+ * over the unit's own range figures, else the child units valid in the range that have data,
+ * else the years when every one has data), for every unit and indicator in one pass, children
+ * first: O(units x indicators) with no hashing, where the recursion walked a subtree per
+ * question.  The first question about a range builds its table under rc->mx; a table lives
+ * until the next change (range_clear, under the caller's exclusive lock), so readers may keep
+ * reading it after unlocking.  At most RC_MAX ranges are kept; a further one is composed for
+ * the question and dropped. */
+
+#define RC_MAX 8
+
+typedef struct rtab {
+    uint16_t y, y2;
+    int64_t *fx;           /* [unit * ninds + ind], FX_NONE = no figure */
+    uint8_t *src;
+    int32_t *miss;
+} rtab;
+
+struct rcache {
+    pthread_mutex_t mx;
+    rtab t[RC_MAX];
+    int n;
+};
+
+static void rtab_free(rtab *t)
+{
+    free(t->fx), free(t->src), free(t->miss);
+    memset(t, 0, sizeof *t);
+}
+
+static void range_clear(engine *g)
+{
+    if (g->rc == NULL)
+        return;
+    for (int k = 0; k < g->rc->n; k++)
+        rtab_free(&g->rc->t[k]);
+    g->rc->n = 0;
+}
+
+static int64_t fold_fx(int agg, int64_t acc, int64_t x)
+{
+    switch (agg) {
+    case AGG_MIN: return x < acc ? x : acc;
+    case AGG_MAX: return x > acc ? x : acc;
+    case AGG_LAST: return x;
+    default: return acc + x;                    /* sum, avg */
+    }
+}
+
+static void range_cell(const engine *g, rtab *t, period_t r, int u, int i)
+{
+    const model *m = g->m;
+    const ind_t *d = &m->inds[i];
+    size_t at = (size_t)u * (size_t)g->ninds + (size_t)i;
+    int64_t x = FX_NONE;
+    int src = SRC_NONE, miss = 0;
+    const cell_t *c = model_value(m, i, u, r);
+    if (c)
+        x = fx_of(c->v), src = SRC_REPORTED;
+    else if (d->f) {
+        int nv = formula_nvars(d->f);
+        double vals[FORMULA_MAX_DEPTH * 4], f;
+        unsigned char got[FORMULA_MAX_DEPTH * 4];
+        if (nv <= (int)(sizeof vals / sizeof vals[0])) {
+            for (int k = 0; k < nv; k++) {
+                int64_t o = t->fx[(size_t)u * (size_t)g->ninds + (size_t)d->fvars[k]];
+                got[k] = o != FX_NONE;
+                vals[k] = got[k] ? fx_val(o) : 0;
+            }
+            if (formula_eval(d->f, vals, got, &f) == 0)
+                x = fx_of(f), src = SRC_FORMULA;
+        }
+    }
+    if (x == FX_NONE && !d->f && d->uagg != AGG_NONE && m->units[u].nchildren > 0) {
+        int64_t acc = 0;
+        int n = 0;
+        for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling) {
+            if (!model_unit_valid(m, ch, r))
+                continue;
+            int64_t y = t->fx[(size_t)ch * (size_t)g->ninds + (size_t)i];
+            if (y == FX_NONE) {
+                miss++;
+                continue;
+            }
+            acc = n++ ? fold_fx(d->uagg, acc, y) : y;
+        }
+        if (n)
+            x = d->uagg == AGG_AVG ? fx_div(acc, n) : acc, src = SRC_UNITS;
+        else
+            miss = 0;
+    }
+    if (x == FX_NONE && !d->f) {
+        int64_t acc = 0, y;
+        int n = 0, ok = 1;
+        for (int yr = r.y; ok && yr <= r.y2; yr++) {
+            ok = engine_get_fx(g, i, u, (period_t){ P_YEAR, 0, (uint16_t)yr, (uint16_t)yr }, &y) == 1;
+            if (ok)
+                acc = n++ ? fold_fx(d->pagg, acc, y) : y;
+        }
+        if (ok && n)
+            x = d->pagg == AGG_AVG ? fx_div(acc, n) : acc, src = SRC_PERIODS, miss = 0;
+    }
+    t->fx[at] = x;
+    t->src[at] = (uint8_t)src;
+    t->miss[at] = miss;
+}
+
+static int range_fill(const engine *g, rtab *t, period_t r)
+{
+    size_t n = (size_t)g->nunits * (size_t)g->ninds;
+    t->y = r.y, t->y2 = r.y2;
+    t->fx = malloc(n * sizeof *t->fx + 1);
+    t->src = malloc(n + 1);
+    t->miss = malloc(n * sizeof *t->miss + 1);
+    if (!t->fx || !t->src || !t->miss) {
+        rtab_free(t);
+        return -1;
+    }
+    for (int k = 0; k < g->nunits; k++) {
+        int u = g->post[k];
+        for (int i = 0; i < g->ninds; i++)
+            if (!g->isf[i])
+                range_cell(g, t, r, u, i);
+        for (int f = 0; f < g->nforms; f++)
+            range_cell(g, t, r, u, g->forms[f]);
+    }
+    return 0;
+}
+
+/* The range figure of (ind, unit): 1 with *x, *src, *miss; 0 without data; -1 out of memory. */
+static int range_get(const engine *g, int ind, int unit, period_t r, int64_t *x, int *src, int *miss)
+{
+    struct rcache *rc = g->rc;
+    size_t at = (size_t)unit * (size_t)g->ninds + (size_t)ind;
+    rtab own = { 0 }, *t = NULL;
+    pthread_mutex_lock(&rc->mx);
+    for (int k = 0; k < rc->n && t == NULL; k++)
+        if (rc->t[k].y == r.y && rc->t[k].y2 == r.y2)
+            t = &rc->t[k];
+    if (t == NULL && rc->n < RC_MAX && range_fill(g, &rc->t[rc->n], r) == 0)
+        t = &rc->t[rc->n++];
+    pthread_mutex_unlock(&rc->mx);
+    if (t == NULL) {                            /* the cache is full: compose, answer, drop */
+        if (range_fill(g, &own, r) != 0)
+            return -1;
+        t = &own;
+    }
+    *x = t->fx[at], *src = t->src[at], *miss = t->miss[at];
+    rtab_free(&own);
+    return *x != FX_NONE;
+}
+
 int engine_new(const model *m, const engine_opts *o, int y0, int y1, engine **out, err_t *e)
 {
     engine *g = calloc(1, sizeof *g);
@@ -1168,6 +1323,11 @@ int engine_new(const model *m, const engine_opts *o, int y0, int y1, engine **ou
         return err_set(e, "out of memory");
     g->m = m;
     g->nunits = nu, g->ninds = ni;
+    if ((g->rc = calloc(1, sizeof *g->rc)) == NULL) {
+        free(g);
+        return err_set(e, "out of memory");
+    }
+    pthread_mutex_init(&g->rc->mx, NULL);
     g->y0 = y0 && y1 >= y0 ? y0 : 0;
     g->nyears = g->y0 ? y1 - y0 + 1 : 0;
     g->ns = g->nyears * SPY;
@@ -1220,6 +1380,7 @@ int engine_new(const model *m, const engine_opts *o, int y0, int y1, engine **ou
 
 int engine_put_value(engine *g, int ind, int unit, period_t p, int64_t fx)
 {
+    range_clear(g);
     int s = slot_of(g, p);
     if (s < 0 || ind < 0 || ind >= g->ninds || unit < 0 || unit >= g->nunits)
         return 0;
@@ -1333,6 +1494,7 @@ void engine_stage_free(engine_stage *st)
 
 int engine_run(engine *g, err_t *e)
 {
+    range_clear(g);
     if (!g->ran && (csr_finish(&g->val, g->nunits) != 0 || csr_finish(&g->tgt, g->nunits) != 0))
         return err_set(e, "out of memory (engine values)");
     return run_pass(g, e);
@@ -1398,6 +1560,11 @@ void engine_free(engine *g)
     free(g->valid), free(g->always), free(g->fb), free(g->yb), free(g->counts), free(g->role);
     free(g->post), free(g->sync);
     free(g->full), free(g->fulln), free(g->yearly), free(g->yearlyn);
+    if (g->rc) {
+        range_clear(g);
+        pthread_mutex_destroy(&g->rc->mx);
+        free(g->rc);
+    }
     free(g);
 }
 
@@ -1418,6 +1585,18 @@ int engine_get(const engine *g, int ind, int unit, period_t p, double *v, int *s
 {
     if (g == NULL || !g->ran || ind < 0 || ind >= g->ninds || unit < 0 || unit >= g->nunits)
         return -1;
+    if (p.kind == P_RANGE && engine_covers(g, p) && g->rc) {
+        int64_t x;
+        int src, miss, has = range_get(g, ind, unit, p, &x, &src, &miss);
+        if (has < 0)
+            return -1;                          /* out of memory: eval composes it itself */
+        *v = has ? fx_val(x) : 0;
+        if (source)
+            *source = has ? src : SRC_NONE;
+        if (missing)
+            *missing = has ? miss : 0;
+        return has;
+    }
     int s = slot_of(g, p);
     if (s < 0)
         return -1;
@@ -1508,6 +1687,7 @@ static void refresh(engine *g, int u, int i, int base)
 
 int engine_set_value(engine *g, int ind, int unit, period_t p, int has, int64_t fx, err_t *e)
 {
+    range_clear(g);                               /* a term's figures may use this one */
     int s = slot_of(g, p);
     if (s < 0)
         return 0;                                 /* outside the engine: eval composes it */

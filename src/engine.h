@@ -16,8 +16,9 @@
  * engine_update()/engine_update_target() refresh from the model after each change.  It
  * must be rebuilt when units or indicators change.  Readers may call engine_get() from
  * several threads at once; updates need the caller's exclusive lock.  Attach it to a
- * model (model.engine) and eval_unit()/eval_actual() take their figures from it; ranges
- * of years (terms) are still composed by eval.c from the engine's years.
+ * model (model.engine) and eval_unit()/eval_actual() take their figures from it.  Ranges
+ * of years (terms) within its years are composed on the first question, for every unit and
+ * indicator in one pass by the same rules, and kept until the next change.
  */
 #ifndef CHITIEU_ENGINE_H
 #define CHITIEU_ENGINE_H

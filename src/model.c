@@ -213,19 +213,41 @@ int model_cell_comment(cell_t *c, const char *comment)
     return 0;
 }
 
-static int cellmap_put(cellmap *cm, int ind, int unit, period_t p, double v, const char *comment)
+static int cellmap_put(cellmap *cm, int ind, int unit, period_t p, double v, const char *comment, int *added)
 {
-    int added;
-    cell_t *c = cellmap_upsert(cm, ind, unit, p, &added);
+    cell_t *c = cellmap_upsert(cm, ind, unit, p, added);
     if (c == NULL || model_cell_comment(c, comment) != 0)
         return -1;
     c->v = v;
     return 0;
 }
 
+/* Counts a new value cell in each of its years (model_has_values). */
+static void count_years(model *m, period_t p)
+{
+    int b = p.kind == P_RANGE ? p.y2 : p.y;
+    for (int y = p.y; y <= b; y++)
+        if (y >= PERIOD_YEAR_MIN && y <= PERIOD_YEAR_MAX)
+            m->year_values[y - PERIOD_YEAR_MIN]++;
+}
+
+int model_has_values(const model *m, period_t p)
+{
+    /* A range's figure comes from values reported for it (counted in each of its years) or
+     * from every one of its years: a year without any value rules it out everywhere. */
+    int b = p.kind == P_RANGE ? p.y2 : p.y;
+    for (int y = p.y; y <= b; y++)
+        if (y < PERIOD_YEAR_MIN || y > PERIOD_YEAR_MAX || m->year_values[y - PERIOD_YEAR_MIN] == 0)
+            return 0;
+    return 1;
+}
+
 cell_t *model_value_upsert(model *m, int ind, int unit, period_t p, int *added)
 {
-    return cellmap_upsert(&m->values, ind, unit, p, added);
+    cell_t *c = cellmap_upsert(&m->values, ind, unit, p, added);
+    if (c && *added)
+        count_years(m, p);
+    return c;
 }
 
 cell_t *model_target_upsert(model *m, int ind, int unit, period_t p, int *added)
@@ -396,12 +418,18 @@ int model_reserve(model *m, size_t n, size_t t)
 
 int model_put_value(model *m, int ind, int unit, period_t p, double v, const char *comment)
 {
-    return cellmap_put(&m->values, ind, unit, p, v, comment);
+    int added;
+    if (cellmap_put(&m->values, ind, unit, p, v, comment, &added) != 0)
+        return -1;
+    if (added)
+        count_years(m, p);
+    return 0;
 }
 
 int model_put_target(model *m, int ind, int unit, period_t p, double v)
 {
-    return cellmap_put(&m->targets, ind, unit, p, v, NULL);
+    int added;
+    return cellmap_put(&m->targets, ind, unit, p, v, NULL, &added);
 }
 
 void model_prefetch(const model *m, int targets, int ind, int unit, period_t p)

@@ -68,6 +68,7 @@ typedef struct model {
     uint32_t *unit_slots;  size_t unit_nslots;  /* code hash -> index+1 */
     uint32_t *ind_slots;   size_t ind_nslots;
     uint32_t stamp;          /* last import run (see cell_t.mark) */
+    uint32_t year_values[PERIOD_YEAR_MAX - PERIOD_YEAR_MIN + 1]; /* value cells ever added per year */
     unsigned unloaded;       /* store.h's STORE_TARGETS / STORE_VALUES bits: those cells were left
                                 in the database, not loaded (a catalogue-only model for an import) */
     int finished;
@@ -106,6 +107,9 @@ cell_t *model_value_upsert(model *m, int ind, int unit, period_t p, int *added);
 cell_t *model_target_upsert(model *m, int ind, int unit, period_t p, int *added);
 /* Replaces a cell's comment (NULL or "" = none); returns 0 or -1 (OOM). */
 int model_cell_comment(cell_t *c, const char *comment);
+/* 0 if p can have no figure anywhere: no value was ever put in its year (for a range: in one of
+ * its years, as a range's figure needs all of them or a value reported for it), else 1. */
+int model_has_values(const model *m, period_t p);
 /* The reported value cell, or NULL. */
 const cell_t *model_value(const model *m, int ind, int unit, period_t p);
 /* The target cell, or NULL. */
