@@ -157,11 +157,7 @@ int cmd_import(int argc, char **argv)
     }
     /* A small file into a big database: load the catalogue only and look up the stored figures
      * the file names one by one (store_get_cell), instead of reading millions of cells. */
-    size_t lines = 0;
-    for (int k = 0; k < nsrc; k++)
-        for (const char *p = src[k].data, *end = p + src[k].len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
-            lines++;
-    if (cli_open_part("import", db, lines <= IMPORT_SMALL_LINES ? 0 : STORE_ALL, &s, &m) != 0)
+    if (cli_open_part("import", db, import_lines(src, nsrc) <= IMPORT_SMALL_LINES ? 0 : STORE_ALL, &s, &m) != 0)
         goto cleanup;
     /* Programmes and tasks go to their own importer, after the figures (they name units). */
     int ncore = 0, ntask = 0;

@@ -613,6 +613,15 @@ static void do_cell(run *r, const csv_record *rec, const cols *c, int kind, enum
     cell->v = v;
 }
 
+size_t import_lines(const import_source *src, int n)
+{
+    size_t lines = 0;
+    for (int k = 0; k < n; k++)
+        for (const char *p = src[k].data, *end = p + src[k].len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+            lines++;
+    return lines;
+}
+
 /* ---- driver ----------------------------------------------------------------------------- */
 
 static int header_cols(run *r, const csv_record *rec, int kind, cols *c)

@@ -32,6 +32,8 @@ typedef struct import_source {
     const char *data;   /* file bytes (borrowed) */
     size_t len;
 } import_source;
+/* The number of lines in the n sources (to choose between a whole model and one without cells). */
+size_t import_lines(const import_source *src, int n);
 
 typedef struct import_opts {
     int dry_run;        /* check everything, write nothing */

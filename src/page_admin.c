@@ -170,11 +170,7 @@ int page_import_post(web_ctx *c)
     } else if (errs.len == 0) {
         import_opts o = { .dry_run = 1, .who = c->user.login, .max_errors = 100 };
         /* a small file: the private model gets the catalogue only (import.h) */
-        size_t lines = 0;
-        for (int k = 0; k < n; k++)
-            for (const char *p = src[k].data, *end = p + src[k].len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
-                lines++;
-        int what = lines <= IMPORT_SMALL_LINES ? 0 : STORE_ALL;
+        int what = import_lines(src, n) <= IMPORT_SMALL_LINES ? 0 : STORE_ALL;
         if (store_load_part(c->s, t, what, &c->e) != 0)
             goto cleanup;
         ok = import_run(c->s, t, src, n, &o, &st, &errs, &e) == 0;
