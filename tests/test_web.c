@@ -779,11 +779,15 @@ static void outside_import(const char *csv)
     store_close(s);
 }
 
+/* Reads the app's model as a request does, under the read lock: the reloader may be swapping it. */
 static double kn_of(const char *unit, int year)
 {
+    pthread_rwlock_rdlock(&app->lock);
     const cell_t *v = model_value(app->m, model_ind_find(app->m, "kn"), model_unit_find(app->m, unit),
                                   (period_t){ P_YEAR, 0, (uint16_t)year, (uint16_t)year });
-    return v ? v->v : -1;
+    double x = v ? v->v : -1;
+    pthread_rwlock_unlock(&app->lock);
+    return x;
 }
 
 typedef struct probe {
@@ -862,6 +866,7 @@ static void test_outside_changes(void **state)
      * the engine's span depends on where the rest of the data lies: engine.h). */
     int y0, y1;
     char q[64];
+    web_idle(app);                            /* nothing swaps the model from here to the POST */
     const model *before = app->m;
     engine_years(app->m->engine, &y0, &y1);
     period_t next = { P_YEAR, 0, (uint16_t)(y1 + 1), (uint16_t)(y1 + 1) };
