@@ -91,7 +91,9 @@ int cmd_rollup(int argc, char **argv)
     }
     store *s;
     model *m;
-    if (cli_open_part("rollup", db, values ? (targets ? 0 : STORE_TARGETS) : STORE_ALL, &s, &m) != 0)
+    /* The catalogue only: figures go straight into an engine for that year, from the CSV files
+     * or from the database (engine_load_store: no per-cell model maps, one thread per part). */
+    if (cli_open_part("rollup", db, 0, &s, &m) != 0)
         return EXIT_FAIL;
     engine *g = NULL, *own = NULL;
     urow *rows = NULL;
@@ -100,23 +102,15 @@ int cmd_rollup(int argc, char **argv)
     rc = EXIT_FAIL;
     double t0 = seconds();
     long nv = 0, nt = 0;
-    if (values) {
-        engine_opts o = { .threads = (int)nthreads };
-        if (engine_new(m, &o, (int)year, (int)year, &own, &e) != 0 || engine_load_csv(own, m, values, &nv, &e) != 0 ||
-            (targets && engine_load_csv(own, m, targets, &nt, &e) != 0)) {
-            cli_error("rollup", e.msg);
-            goto cleanup;
-        }
-        for (size_t i = 0; !targets && i < m->targets.n; i++) {
-            const cell_t *c = &m->targets.cells[i];
-            if (engine_put_target(own, c->ind, c->unit, c->per, fx_of(c->v)) < 0)
-                goto oom;
-        }
-        g = own;
-    } else {
-        g = m->engine;                      /* built by cli_open from the database */
-        engine_threads(g, (int)nthreads);
+    engine_opts o = { .threads = (int)nthreads };
+    const char *path = store_default_path(db);
+    if (engine_new(m, &o, (int)year, (int)year, &own, &e) != 0 ||
+        (values ? engine_load_csv(own, m, values, &nv, &e) : engine_load_store(own, m, path, 0, (int)nthreads, &nv, &e)) != 0 ||
+        (targets ? engine_load_csv(own, m, targets, &nt, &e) : engine_load_store(own, m, path, 1, (int)nthreads, &nt, &e)) != 0) {
+        cli_error("rollup", e.msg);
+        goto cleanup;
     }
+    g = own;
     double t1 = seconds();
     if (engine_run(g, &e) != 0) {
         cli_error("rollup", e.msg);

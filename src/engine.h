@@ -81,6 +81,11 @@ int engine_load_csv(engine *g, const model *m, const char *path, long *rows, err
 int engine_load_buf(engine *g, const model *m, const char *path, const char *data, size_t len, long *rows,
                     err_t *e);
 
+/* Reads the stored values (targets != 0: targets) of database db straight into an engine made by
+ * engine_new, before its first run, on nparts threads with a handle each; units and indicators
+ * are matched to m by code.  *rows gets the rows read; on failure the engine is to be dropped. */
+int engine_load_store(engine *g, const model *m, const char *db, int targets, int nparts, long *rows, err_t *e);
+
 /* Frees the engine (NULL is fine). */
 void engine_free(engine *g);
 /* The figure of (ind, unit, p): 1 with *v (and *source, *missing if not NULL), 0 when there is

@@ -48,6 +48,14 @@ int store_load(store *s, model *m, err_t *e);
  * `unloaded` bits tell which were left in the database (store_get_cell reads them one by one). */
 int store_load_part(store *s, model *m, int what, err_t *e);
 
+/* Called by store_scan_cells for each stored cell, with model indexes; nonzero stops the scan. */
+typedef int (*store_cell_fn)(void *ctx, int ind, int unit, period_t p, double v);
+/* Calls fn for every stored target (targets != 0) or value in part `part` of nparts (contiguous
+ * ranges of indicator ids, so each part reads its own stretch of the table and parts can run on
+ * separate handles at once), without loading them into a model; codes are matched to m, rows of
+ * units or indicators m does not know are skipped.  Returns 0, or -1 (fn's stop included). */
+int store_scan_cells(store *s, const model *m, int targets, int part, int nparts, store_cell_fn fn,
+                     void *ctx, err_t *e);
 /* Reads the stored target (targets != 0) or value of model cell (ind, unit, p) into c->v and,
  * for a value, its comment (the cell owns a copy); returns 1 if stored, 0 if not, -1 on error. */
 int store_get_cell(store *s, const model *m, int targets, int ind, int unit, period_t p, cell_t *c,

@@ -542,6 +542,80 @@ static int ids_of(store *s, const model *m, int ind, int unit, sqlite3_int64 *ii
     return 0;
 }
 
+/* id -> model index + 1 for every row of "SELECT id, code FROM t", codes matched by find. */
+static int id_map(store *s, const char *sql, const model *m, int (*find)(const model *, const char *),
+                  sqlite3_int64 **map, size_t *n, err_t *e)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = -1, r;
+    *map = NULL, *n = 0;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        db_err(s, e, "scan");
+        goto cleanup;
+    }
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        int idx = find(m, col_text(st, 1));
+        if (idx >= 0 && remember(map, n, (size_t)sqlite3_column_int64(st, 0), idx + 1) != 0) {
+            err_set(e, "out of memory");
+            goto cleanup;
+        }
+    }
+    rc = r == SQLITE_DONE ? 0 : db_err(s, e, "scan");
+cleanup:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_scan_cells(store *s, const model *m, int targets, int part, int nparts, store_cell_fn fn,
+                     void *ctx, err_t *e)
+{
+    sqlite3_stmt *st = NULL;
+    sqlite3_int64 *umap = NULL, *imap = NULL, lo = 0, hi = -1;
+    size_t nu = 0, ni = 0;
+    int rc = -1, r;
+    if (id_map(s, "SELECT id,code FROM unit", m, model_unit_find, &umap, &nu, e) != 0 ||
+        id_map(s, "SELECT id,code FROM indicator", m, model_ind_find, &imap, &ni, e) != 0)
+        goto cleanup;
+    /* part k reads indicator ids [lo, hi], the k-th equal slice of 0..max id */
+    sqlite3_int64 span = 0;
+    for (size_t k = 0; k < ni; k++)
+        if (imap[k])
+            span = (sqlite3_int64)k + 1;
+    sqlite3_int64 step = nparts > 1 ? (span + nparts - 1) / nparts : span;
+    lo = (sqlite3_int64)part * step;
+    hi = part >= nparts - 1 ? INT64_MAX : lo + step - 1;
+    const char *sql = targets ? "SELECT indicator,unit,period,target FROM target WHERE indicator BETWEEN ?1 AND ?2"
+                              : "SELECT indicator,unit,period,value FROM value WHERE indicator BETWEEN ?1 AND ?2";
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        db_err(s, e, "scan");
+        goto cleanup;
+    }
+    sqlite3_bind_int64(st, 1, lo);
+    sqlite3_bind_int64(st, 2, hi);
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        sqlite3_int64 iid = sqlite3_column_int64(st, 0), uid = sqlite3_column_int64(st, 1);
+        const char *code = col_text(st, 2);
+        period_t p;
+        if (iid <= 0 || (size_t)iid >= ni || !imap[iid] || uid <= 0 || (size_t)uid >= nu || !umap[uid])
+            continue;
+        if (period_parse(code, strlen(code), &p) != 0) {
+            err_set(e, tr("cơ sở dữ liệu có dòng số liệu không hợp lệ (kỳ '%s')",
+                          "the database has an invalid data row (period '%s')"), code);
+            goto cleanup;
+        }
+        if (fn(ctx, (int)imap[iid] - 1, (int)umap[uid] - 1, p, sqlite3_column_double(st, 3)) != 0) {
+            err_set(e, "stopped");
+            goto cleanup;
+        }
+    }
+    rc = r == SQLITE_DONE ? 0 : db_err(s, e, "scan");
+cleanup:
+    sqlite3_finalize(st);
+    free(umap);
+    free(imap);
+    return rc;
+}
+
 int store_get_cell(store *s, const model *m, int targets, int ind, int unit, period_t p, cell_t *c,
                    err_t *e)
 {

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "engine.h"
 #include "import.h"
 #include "store.h"
 
@@ -361,6 +362,46 @@ static void test_import_without_cells(void **state)
     assert_int_equal(st2.added[IK_VALUES] + st2.changed[IK_VALUES] + st2.added[IK_TARGETS] + st2.changed[IK_TARGETS], 0);
 }
 
+/* The engine read straight from the database, in 1, 2 or 3 parts at once, holds what the engine
+ * built from the whole model holds. */
+static void test_engine_from_store(void **state)
+{
+    fx *f = *state;
+    model *m = load(f);
+    err_t e;
+    engine *ref = NULL;
+    int y0, y1;
+    assert_int_equal(engine_build(m, 1, &ref, &e), 0);
+    engine_years(ref, &y0, &y1);
+    assert_true(y1 >= y0 && y0 > 0);
+    model *cat = model_new();
+    store *s;
+    assert_int_equal(store_open(f->path, 0, &s, &e), 0);
+    assert_int_equal(store_load_part(s, cat, 0, &e), 0);
+    store_close(s);
+    for (int parts = 1; parts <= 3; parts++) {
+        engine *g = NULL;
+        engine_opts o = { .threads = 1 };
+        long nv = 0, nt = 0;
+        assert_int_equal(engine_new(cat, &o, y0, y1, &g, &e), 0);
+        assert_int_equal(engine_load_store(g, cat, f->path, 0, parts, &nv, &e), 0);
+        assert_int_equal(engine_load_store(g, cat, f->path, 1, parts, &nt, &e), 0);
+        assert_int_equal(nv, (long)m->values.n);
+        assert_int_equal(nt, (long)m->targets.n);
+        assert_int_equal(engine_run(g, &e), 0);
+        assert_true(engine_checksum(g) == engine_checksum(ref));
+        engine_free(g);
+    }
+    engine *g = NULL;
+    long n;
+    assert_int_equal(engine_new(cat, NULL, y0, y1, &g, &e), 0);
+    assert_int_not_equal(engine_load_store(g, cat, "/nonexistent/chitieu.db", 0, 2, &n, &e), 0);
+    engine_free(g);
+    engine_free(ref);
+    model_free(cat);
+    model_free(m);
+}
+
 int main(void)
 {
     lang_set(LANG_VI);
@@ -372,6 +413,7 @@ int main(void)
         cmocka_unit_test(test_cycles_and_references),
         cmocka_unit_test(test_load_part),
         cmocka_unit_test(test_import_without_cells),
+        cmocka_unit_test(test_engine_from_store),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
