@@ -169,21 +169,34 @@ int main(int argc, char **argv)
 {
     if (argc < 2) {
         fputs("usage: engine_bench DB [--sql] | engine_bench DB --csv DIR (units and indicators from DB,"
-              " values.csv and targets.csv from DIR straight into the engine)\n", stderr);
+              " values.csv and targets.csv from DIR straight into the engine) | engine_bench DB --db"
+              " (values and targets from DB straight into the engine)\n", stderr);
         return 2;
     }
     int do_sql = argc > 2 && strcmp(argv[2], "--sql") == 0, csv = argc > 3 && strcmp(argv[2], "--csv") == 0;
+    int direct = argc > 2 && strcmp(argv[2], "--db") == 0;
     store_global_init();
     store *s;
     model *m = model_new();
     engine *g = NULL;
     err_t e;
     double t0 = now(), t_load, t_feed;
-    if (store_open(argv[1], 0, &s, &e) != 0 || store_load(s, m, &e) != 0)
+    if (store_open(argv[1], 0, &s, &e) != 0 || store_load_part(s, m, csv || direct ? 0 : STORE_ALL, &e) != 0)
         goto fail;
     t_load = now() - t0;
     t0 = now();
-    if (csv) {
+    if (direct) {
+        /* the database path without the model's cells: 2021-2025, two handles at once */
+        long nv = 0, nt = 0;
+        engine_opts o = { .threads = 2 };
+        if (engine_new(m, &o, 2021, 2025, &g, &e) != 0 || engine_load_store(g, m, argv[1], 0, 2, &nv, &e) != 0 ||
+            engine_load_store(g, m, argv[1], 1, 2, &nt, &e) != 0)
+            goto fail;
+        t_feed = now() - t0;
+        printf("data: %zu units, %zu indicators, %ld values, %ld targets\n", m->nunits, m->ninds, nv, nt);
+        printf("load: units and indicators from SQLite %.3f s; values + targets from SQLite into the engine %.3f s\n",
+               t_load, t_feed);
+    } else if (csv) {
         /* the bulk path: 2021-2025, values and targets read straight into the engine */
         char path[4096];
         long nv = 0, nt = 0;
