@@ -10,6 +10,7 @@
 #include "engine.h"
 
 #include <pthread.h>
+#include <sys/stat.h>
 
 #include "fixed.h"
 #include "store.h"
@@ -37,7 +38,8 @@ static void *run_scan(void *arg)
     scan *sc = arg;
     store *s = NULL;
     lang_thread(sc->lang);               /* messages in the caller's language */
-    sc->rc = store_open(sc->db, 0, &s, &sc->e) == 0 && store_read_begin(s, &sc->e) == 0 &&
+    sc->rc = store_open(sc->db, 0, &s, &sc->e) == 0 && store_bulk_read(s, &sc->e) == 0 &&
+             store_read_begin(s, &sc->e) == 0 &&
                      store_scan_cells(s, sc->m, sc->targets, sc->part, sc->nparts, put, sc, &sc->e) == 0
                  ? 0
                  : -1;
@@ -52,10 +54,14 @@ int engine_load_store(engine *g, const model *m, const char *db, int targets, in
     int started[MAXPARTS] = { 0 }, rc = 0;
     nparts = nparts < 1 ? 1 : nparts > MAXPARTS ? MAXPARTS : nparts;
     *rows = 0;
+    /* room for every row a part could hold (a stored row takes 16 bytes at the least): pages
+     * never touched cost nothing, and the stage is never copied to grow */
+    struct stat sb;
+    size_t most = stat(db, &sb) == 0 ? (size_t)sb.st_size / 16 / (size_t)nparts + 1024 : 0;
     for (int k = 0; k < nparts; k++) {
         sc[k] = (scan){ .db = db, .m = m, .targets = targets, .part = k, .nparts = nparts,
                         .lang = (int)lang_get(), .st = engine_stage_new(g, targets) };
-        if (sc[k].st == NULL)
+        if (sc[k].st == NULL || (most && engine_stage_reserve(sc[k].st, most) != 0))
             rc = -1;
     }
     for (int k = 1; k < nparts && rc == 0; k++)

@@ -206,6 +206,12 @@ void store_rollback(store *s)
     s->in_tx = 0;
 }
 
+int store_bulk_read(store *s, err_t *e)
+{
+    return sqlite3_exec(s->db, "PRAGMA mmap_size=1099511627776", NULL, NULL, NULL) == SQLITE_OK ? 0
+                                                                                    : db_err(s, e, "mmap");
+}
+
 int store_read_begin(store *s, err_t *e)
 {
     return sqlite3_exec(s->db, "BEGIN DEFERRED", NULL, NULL, NULL) == SQLITE_OK ? 0 : db_err(s, e, "BEGIN");
