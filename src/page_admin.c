@@ -596,8 +596,18 @@ run:;
     import_opts o = { .who = c->user.login, .max_errors = 20 };
     import_stats st;
     err_t e;
-    int ok = import_run(c->s, c->m, &src, 1, &o, &st, &errs, &e) == 0;
-    if (web_reload(c) != 0)
+    /* On a private model of the catalogue only (the row's stored figure, if any, is looked up:
+     * import.h), so pages go on reading the shared one; it is replaced only after the commit. */
+    model *t = model_new();
+    if (t == NULL || store_load_part(c->s, t, 0, &c->e) != 0) {
+        model_free(t);
+        goto cleanup;
+    }
+    int ok = import_run(c->s, t, &src, 1, &o, &st, &errs, &e) == 0;
+    model_free(t);
+    if (!ok)
+        store_forget_ids(c->s);          /* the private model's ids are not the shared model's */
+    else if (web_reload(c) != 0)
         goto cleanup;
     c->m = c->app->m;
     if (!ok) {

@@ -58,7 +58,7 @@ static const web_route routes[] = {
     { "POST", "/admin/users", page_admin_users_post, W_WRITE,
       "action login name role unit password" },
     { "GET", "/admin/data", page_admin_data, 0, "" },
-    { "POST", "/admin/data", page_admin_data_post, W_WRITE,
+    { "POST", "/admin/data", page_admin_data_post, W_OWN,
       "action code name parent type ind unit period value group measure direction decimals" },
     { "GET", "/admin/audit", page_audit, 0, "" },
     { "GET", "/tasks", page_tasks, 0, "unit programme status due owner sort" },
