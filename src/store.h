@@ -51,6 +51,8 @@ int store_load_part(store *s, model *m, int what, err_t *e);
 /* Prepares a handle for reading large tables once through: the file is mapped rather than
  * copied page by page (a read-only hint; writes are unaffected). */
 int store_bulk_read(store *s, err_t *e);
+/* Ends what store_bulk_read began: the handle reads by copying again. */
+void store_bulk_done(store *s);
 /* Called by store_scan_cells for each stored cell, with model indexes; nonzero stops the scan. */
 typedef int (*store_cell_fn)(void *ctx, int ind, int unit, period_t p, double v);
 /* Calls fn for every stored target (targets != 0) or value in part `part` of nparts (contiguous

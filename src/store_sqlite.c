@@ -212,6 +212,11 @@ int store_bulk_read(store *s, err_t *e)
                                                                                     : db_err(s, e, "mmap");
 }
 
+void store_bulk_done(store *s)
+{
+    sqlite3_exec(s->db, "PRAGMA mmap_size=0", NULL, NULL, NULL);
+}
+
 int store_read_begin(store *s, err_t *e)
 {
     return sqlite3_exec(s->db, "BEGIN DEFERRED", NULL, NULL, NULL) == SQLITE_OK ? 0 : db_err(s, e, "BEGIN");
@@ -324,6 +329,9 @@ int store_load_part(store *s, model *m, int what, err_t *e)
         if (model_put_term(m, p, col_text(st, 1)) != 0)
             goto oom;
     }
+    /* counting and reading millions of rows: map the file instead of copying it page by page */
+    if (what & STORE_VALUES && store_bulk_read(s, e) != 0)
+        goto cleanup;
     sqlite3_int64 nt = what & STORE_TARGETS ? count_rows(s, "SELECT count(*) FROM target") : 0;
     sqlite3_int64 nv = what & STORE_VALUES ? count_rows(s, "SELECT count(*) FROM value") : 0;
     if (nt < 0 || nv < 0) {
@@ -402,6 +410,7 @@ oom:
 cleanup:
 #undef PREP
     sqlite3_finalize(st);
+    store_bulk_done(s);              /* back to plain reads for the handle's later work */
     free(umap);
     free(imap);
     return rc;
