@@ -16,6 +16,7 @@
 
 #include "engine.h"
 #include "eval.h"
+#include "fixed.h"
 #include "report.h"
 #include "vn.h"
 
@@ -91,6 +92,13 @@ int web_save_values(web_ctx *c, const web_value_in *in, int n, buf *errs, int *s
         if (x->text ? number_in(x->text, &v) != 0 : !isfinite(v)) {
             row_err(errs, k, "value", tr("'%s' không phải số (ví dụ 1.234,5)", "'%s' is not a number (e.g. 1,234.5)"),
                     x->text ? x->text : "?");
+            continue;
+        }
+        if (fabs(v) > FX_LIMIT) {
+            row_err(errs, k, "value", "%s", tr("số quá lớn: giới hạn là ±900.000 tỷ; hãy nhập theo đơn vị tính lớn hơn "
+                                              "(ví dụ tỷ đồng thay cho đồng)",
+                                              "number too large: the limit is ±9e14; enter it in a larger unit "
+                                              "(e.g. billions instead of units)"));
             continue;
         }
         if (x->comment && strlen(x->comment) > 500) {

@@ -331,6 +331,14 @@ static void test_import_without_cells(void **state)
     assert_int_equal(st.changed[IK_TARGETS], 1);
     free(errs);
     free(errs2);
+    /* a figure beyond what fixed point holds is refused with its row and column, not clipped */
+    import_source huge[] = { SRC("huge.csv", "indicator,unit,period,value\nthu_ns,ba-dinh,2022,900000000000000\n"
+                                             "thu_ns,ba-dinh,2023,1700000000000000\n") };
+    assert_int_equal(run_part(f, huge, 1, 1, STORE_ALL, &st, &errs), -1);
+    assert_non_null(strstr(errs, "huge.csv, dòng 3, cột 4"));
+    assert_non_null(strstr(errs, "quá lớn"));
+    assert_null(strstr(errs, "dòng 2"));
+    free(errs);
     /* so do the errors of a bad file (a duplicate row, an unknown unit) */
     import_source bad[] = { SRC("bad.csv", "indicator,unit,period,value\nthu_ns,ba-dinh,2022,1\n"
                                            "thu_ns,ba-dinh,2022,2\nthu_ns,ghost,2022,3\n") };

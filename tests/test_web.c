@@ -416,6 +416,9 @@ static void test_bad_input(void **state)
           "{\"indicator\":\"zz\",\"unit\":\"d1\",\"period\":\"2026\",\"value\":5}]}", 422, "invalid_rows" },
         { "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"d1\",\"period\":\"2026\",\"value\":5,\"expected\":99}]}", 409, "conflict" },
         { "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"<b>\",\"period\":\"2026\",\"value\":5}]}", 422, "invalid_rows" },
+        /* beyond what fixed point holds (fixed.h): refused, not clipped */
+        { "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"d1\",\"period\":\"2026\",\"value\":1.7e15}]}", 422, "invalid_rows" },
+        { "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"d1\",\"period\":\"2026\",\"value\":-9.1e14}]}", 422, "invalid_rows" },
     };
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
         assert_int_equal(send(&api, "POST", "/api/v1/values", NULL, NULL, cases[k].body, &rs), cases[k].status);
