@@ -1380,7 +1380,6 @@ int engine_new(const model *m, const engine_opts *o, int y0, int y1, engine **ou
 
 int engine_put_value(engine *g, int ind, int unit, period_t p, int64_t fx)
 {
-    range_clear(g);
     int s = slot_of(g, p);
     if (s < 0 || ind < 0 || ind >= g->ninds || unit < 0 || unit >= g->nunits)
         return 0;

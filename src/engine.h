@@ -89,7 +89,7 @@ int engine_load_store(engine *g, const model *m, const char *db, int targets, in
 /* Frees the engine (NULL is fine). */
 void engine_free(engine *g);
 /* The figure of (ind, unit, p): 1 with *v (and *source, *missing if not NULL), 0 when there is
- * no data, -1 when p is outside the engine (a range, or a year it does not hold). */
+ * no data, -1 when p is outside the engine (a year it does not hold, or a range reaching one). */
 int engine_get(const engine *g, int ind, int unit, period_t p, double *v, int *source, int *missing);
 /* 1 if the engine holds p's year (a period outside is evaluated by eval.c's recursion: a
  * caller that saves one there may want the engine rebuilt), else 0. */

@@ -39,12 +39,11 @@ typedef struct ctx {
 
 static uint32_t memo_hash(int ind, int unit, uint32_t pk)
 {
-    uint64_t x = ((uint64_t)(uint32_t)unit << 32 | pk) ^ (uint64_t)(uint32_t)ind * 0x9E3779B97F4A7C15ULL;
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    x ^= x >> 33;
+    uint64_t x = ((uint64_t)(uint32_t)ind * 0x9E3779B97F4A7C15ULL) ^
+                 ((uint64_t)(uint32_t)unit * 0xC2B2AE3D27D4EB4FULL) ^ pk;
+    x ^= x >> 29;
+    x *= 0xBF58476D1CE4E5B9ULL;
+    x ^= x >> 32;
     return (uint32_t)x;
 }
 

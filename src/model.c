@@ -235,6 +235,8 @@ int model_has_values(const model *m, period_t p)
 {
     /* A range's figure comes from values reported for it (counted in each of its years) or
      * from every one of its years: a year without any value rules it out everywhere. */
+    if (m->unloaded & 2)             /* STORE_VALUES: the values stayed in the database, unknown */
+        return 1;
     int b = p.kind == P_RANGE ? p.y2 : p.y;
     for (int y = p.y; y <= b; y++)
         if (y < PERIOD_YEAR_MIN || y > PERIOD_YEAR_MAX || m->year_values[y - PERIOD_YEAR_MIN] == 0)

@@ -601,6 +601,7 @@ run:;
     model *t = model_new();
     if (t == NULL || store_load_part(c->s, t, 0, &c->e) != 0) {
         model_free(t);
+        store_forget_ids(c->s);
         goto cleanup;
     }
     int ok = import_run(c->s, t, &src, 1, &o, &st, &errs, &e) == 0;

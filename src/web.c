@@ -143,16 +143,25 @@ static int load_model(web_app *a, store *s, err_t *e)
     return 0;
 }
 
+/* 1 if the database (one indexed read on s) is newer than the model and its reload has not
+ * already failed; *g gets its generation. */
+static int stale(web_app *a, store *s, int64_t *g)
+{
+    err_t e;
+    *g = store_generation(s, &e);
+    pthread_rwlock_rdlock(&a->lock);
+    int r = *g >= 0 && *g != a->gen && *g != a->bad_gen;
+    pthread_rwlock_unlock(&a->lock);
+    return r;
+}
+
 /* Loads a new model with no lock held, then installs it; the caller holds reload_mx. */
 static void refresh(web_app *a, store *s, const char *who)
 {
     err_t e;
     model *m = NULL, *old = NULL;
-    int64_t gen, g = store_generation(s, &e);
-    pthread_rwlock_rdlock(&a->lock);
-    int stale = g >= 0 && g != a->gen && g != a->bad_gen;
-    pthread_rwlock_unlock(&a->lock);
-    if (!stale)
+    int64_t gen, g;
+    if (!stale(a, s, &g))
         return;
     int ok = build_model(a, s, &m, &gen, &e) == 0;
     pthread_rwlock_wrlock(&a->lock);
@@ -621,11 +630,8 @@ int web_handle(void *app, http_req *req, http_resp *resp)
     } else {
         /* Another process changed the database (one indexed read tells): the reloader reads
          * it meanwhile; this request is answered from the model at hand. */
-        int64_t g = store_generation(c->s, &c->e);
-        pthread_rwlock_rdlock(&a->lock);
-        int stale = g >= 0 && g != a->gen && g != a->bad_gen;
-        pthread_rwlock_unlock(&a->lock);
-        if (stale)
+        int64_t g;
+        if (stale(a, c->s, &g))
             kick(a);
     }
     if (r->flags & W_WRITE)

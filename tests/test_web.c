@@ -599,6 +599,11 @@ static void test_admin_catalogue(void **state)
                                  (period_t){ P_YEAR, 0, 2023, 2023 }));
     snprintf(form, sizeof form, "csrf=%s&action=target&ind=kn&unit=w2&period=20x3&value=12", ad.csrf);
     assert_int_equal(status_of(&ad, "POST", "/admin/data", NULL, form), 400);
+    /* changing it (the stored target is looked up, not loaded: a catalogue-only model) */
+    snprintf(form, sizeof form, "csrf=%s&action=target&ind=kn&unit=w2&period=2023&value=13", ad.csrf);
+    assert_int_equal(status_of(&ad, "POST", "/admin/data", NULL, form), 303);
+    assert_true(model_target(app->m, model_ind_find(app->m, "kn"), model_unit_find(app->m, "w2"),
+                             (period_t){ P_YEAR, 0, 2023, 2023 })->v == 13);
     /* indicators: only a top-level admin; editing keeps what the form does not show */
     snprintf(form, sizeof form, "csrf=%s&action=indicator&code=tl&name=T%%E1%%BB%%B7+l%%E1%%BB%%87&group=X&measure=%%25"
              "&direction=down&decimals=1", ad.csrf);
