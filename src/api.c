@@ -13,88 +13,54 @@
 #include <string.h>
 
 #include "api.h"
+#include "api_list.h"
 #include "demo.h"
 #include "eval.h"
 #include "report.h"
 
 static int send_json(web_ctx *c, json_t *j, int status)
 {
-    if (j == NULL)
-        return err_set(&c->e, "out of memory");
-    char *s = json_dumps(j, JSON_COMPACT);
-    json_decref(j);
-    if (s == NULL)
-        return err_set(&c->e, "out of memory");
-    c->resp->status = status;
-    c->resp->ctype = "application/json";
-    buf_reset(&c->resp->body);
-    buf_adds(&c->resp->body, s);
-    buf_addc(&c->resp->body, '\n');
-    free(s);
-    return 0;
+    return api_send_json(c, j, status);
 }
 
-/* Optional filters: unit (and its subtree is NOT implied: exactly that unit), period, ind. */
-typedef struct filt {
-    int unit, ind;
-    int has_per;
-    period_t per;
-} filt;
-
-static int filters(web_ctx *c, filt *f)
-{
-    const char *u = web_param(c, "unit"), *p = web_param(c, "period"), *i = web_param(c, "ind");
-    f->unit = f->ind = -1;
-    f->has_per = 0;
-    if (u && *u) {
-        f->unit = model_unit_find(c->m, u);
-        if (f->unit < 0) {
-            web_fail(c, 404, "not_found", "unit", tr("không có đơn vị này", "no such unit"));
-            return -1;
-        }
-        if (!auth_allows(c->m, c->role, c->uunit, f->unit, ACT_READ)) {
-            web_fail(c, 403, "forbidden", "unit", tr("bạn không có quyền xem đơn vị này", "you may not see this unit"));
-            return -1;
-        }
-    }
-    if (p && *p) {
-        if (period_parse(p, strlen(p), &f->per) != 0) {
-            web_fail(c, 400, "bad_period", "period", tr("kỳ không hợp lệ", "invalid period"));
-            return -1;
-        }
-        f->has_per = 1;
-    }
-    if (i && *i && (f->ind = model_ind_find(c->m, i)) < 0) {
-        web_fail(c, 404, "not_found", "ind", tr("không có chỉ tiêu này", "no such indicator"));
-        return -1;
-    }
-    return 0;
-}
+static const char *const unit_params[] = { "parent", "lang", NULL };
+static const char *const ind_params[] = { "group", "lang", NULL };
+static const char *const cell_params[] = { "unit", "subtree", "ind", "period", "within", "from", "to", "lang", NULL };
 
 int api_units(web_ctx *c)
 {
     const char *parent = web_param(c, "parent");
+    api_page pg;
+    if (api_list_begin(c, &pg) != 0)
+        return 0;
     json_t *a = json_array();
-    for (size_t k = 0; k < c->m->nunits; k++) {
+    for (size_t k = 0; a && k < c->m->nunits; k++) {
         const unit_t *u = &c->m->units[k];
         if (!auth_allows(c->m, c->role, c->uunit, (int)k, ACT_READ))
             continue;
         if (parent && strcmp(parent, u->parent_code) != 0)
             continue;
+        if (!api_page_take(&pg))
+            continue;
         json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s,s:i,s:i}", "code", u->code, "name", u->name,
                                            "parent", u->parent_code, "type", u->type, "valid_from", u->valid_from,
                                            "valid_to", u->valid_to));
     }
-    return send_json(c, json_pack("{s:o}", "units", a), 200);
+    return api_list_send(c, &pg, "units", a, unit_params);
 }
 
 int api_indicators(web_ctx *c)
 {
     const char *group = web_param(c, "group");
+    api_page pg;
+    if (api_list_begin(c, &pg) != 0)
+        return 0;
     json_t *a = json_array();
-    for (size_t k = 0; k < c->m->ninds; k++) {
+    for (size_t k = 0; a && k < c->m->ninds; k++) {
         const ind_t *d = &c->m->inds[k];
         if (group && strcmp(group, d->group) != 0)
+            continue;
+        if (!api_page_take(&pg))
             continue;
         json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:i}", "code", d->code,
                                            "name", d->name, "group", d->group, "set", d->set, "measure", d->measure,
@@ -102,32 +68,38 @@ int api_indicators(web_ctx *c)
                                            "unit_agg", model_agg_name(d->uagg), "period_agg", model_agg_name(d->pagg),
                                            "formula", d->formula_src, "decimals", d->decimals));
     }
-    return send_json(c, json_pack("{s:o}", "indicators", a), 200);
+    return api_list_send(c, &pg, "indicators", a, ind_params);
 }
 
+/* One page of the value or target cells the filters match, in the model's order (stable for
+ * one snapshot), with the total of every match. */
 static int cells_json(web_ctx *c, const cellmap *cm, const char *key, const char *vname)
 {
-    filt f;
-    if (filters(c, &f) != 0)
+    api_filter f;
+    api_page pg;
+    int rc = 0;
+    if (api_list_begin(c, &pg) != 0)
         return 0;
+    if (api_cell_filter(c, &f) != 0) {
+        api_filter_free(&f);
+        return c->e.msg[0] ? -1 : 0;
+    }
     json_t *a = json_array();
-    size_t n = 0;
-    for (size_t k = 0; k < cm->n && n < 100000; k++) {
+    for (size_t k = 0; a && k < cm->n; k++) {
         const cell_t *x = &cm->cells[k];
-        if ((f.unit >= 0 && x->unit != f.unit) || (f.ind >= 0 && x->ind != f.ind) ||
-            (f.has_per && !period_eq(f.per, x->per)) ||
-            !auth_allows(c->m, c->role, c->uunit, x->unit, ACT_READ))
+        if (!api_filter_match(&f, x) || !api_page_take(&pg))
             continue;
         char per[PERIOD_CODE_MAX];
         period_code(x->per, per, sizeof per);
         json_t *o = json_pack("{s:s,s:s,s:s,s:f}", "indicator", c->m->inds[x->ind].code, "unit",
                               c->m->units[x->unit].code, "period", per, vname, x->v);
-        if (x->comment)
+        if (o && x->comment)
             json_object_set_new(o, "comment", json_string(x->comment));
         json_array_append_new(a, o);
-        n++;
     }
-    return send_json(c, json_pack("{s:o}", key, a), 200);
+    api_filter_free(&f);
+    rc = api_list_send(c, &pg, key, a, cell_params);
+    return rc;
 }
 
 int api_targets(web_ctx *c)
@@ -145,7 +117,7 @@ int api_values_post(web_ctx *c)
     api_value_row *rows = NULL;
     int n = 0, saved = 0, rc = -1;
     err_t e;
-    if (strncmp(c->req->ctype, "application/json", 16) != 0)
+    if (!api_is_json_type(c->req->ctype))
         return web_fail(c, 415, "unsupported_media_type", NULL, tr("cần Content-Type: application/json",
                                                                    "Content-Type: application/json required"));
     if (api_parse_values(buf_str(&c->req->body), c->req->body.len, &rows, &n, &e) != 0)
