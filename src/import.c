@@ -226,9 +226,9 @@ static int queue_change(run *r, int kind, int ind, int unit, period_t p, double 
         r->capchanges = cap;
     }
     change *c = &r->changes[r->nchanges];
-    /* "2022" < "2022-05" < "2022-2025" < "2022Q1" < "2022S1" as text */
+    /* "2022" < "2022-05" < "2022-2025" < "2022M9" < "2022Q1" < "2022S1" as text */
     uint32_t suffix = p.kind == P_MONTH ? 100u + p.n : p.kind == P_RANGE ? 200u + (p.y2 - 1900u)
-                    : p.kind == P_QUARTER ? 600u + p.n : p.kind == P_HALF ? 700u + p.n : 0;
+                    : p.kind == P_M9 ? 550u : p.kind == P_QUARTER ? 600u + p.n : p.kind == P_HALF ? 700u + p.n : 0;
     *c = (change){ kind, ind, unit, p, p.y * 1000u + suffix, v, old ? old->v : 0, old != NULL,
                    r->cur_src, NULL, NULL };
     if ((comment && *comment && (c->comment = maybe_dup(comment)) == NULL) ||
