@@ -52,7 +52,7 @@ static const web_route routes[] = {
     { "GET", "/approval", page_approval, 0, "" },
     { "POST", "/approval", page_approval_post, W_WRITE, "unit period action comment" },
     { "GET", "/import", page_import, 0, "" },
-    { "POST", "/import", page_import_post, W_OWN, "file action" },
+    { "POST", "/import", page_import_post, W_OWN, "file action encoding" },
     { "GET", "/report", page_report, 0, "unit period format" },
     { "GET", "/admin/users", page_admin_users, 0, "" },
     { "POST", "/admin/users", page_admin_users_post, W_WRITE,
