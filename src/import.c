@@ -561,8 +561,8 @@ static void do_cell(run *r, const csv_record *rec, const cols *c, int kind, enum
     }
     if (period_parse(pc, strlen(pc), &p) != 0) {
         row_error(r, rec->row, COLNO(c, 2), "period", pc, "%s",
-                  tr("cần mã kỳ: 2022, 2022S1, 2022Q2, 2022-05 hoặc 2020-2025",
-                     "expected a period code: 2022, 2022S1, 2022Q2, 2022-05 or 2020-2025"));
+                  tr("cần mã kỳ: 2022, 2022S1, 2022M9, 2022Q2, 2022-05 hoặc 2020-2025",
+                     "expected a period code: 2022, 2022S1, 2022M9, 2022Q2, 2022-05 or 2020-2025"));
         bad = 1;
     }
     if (vn_parse_number(num, strlen(num), hint, &v) != 0) {

@@ -489,8 +489,8 @@ int web_period(web_ctx *c, period_t *p)
     }
     if (period_parse(s, strlen(s), p) != 0) {
         web_fail(c, 400, "bad_period", "period",
-                 tr("kỳ không hợp lệ (ví dụ 2022, 2022S1, 2022Q2, 2022-05, 2020-2025)",
-                    "invalid period (e.g. 2022, 2022S1, 2022Q2, 2022-05, 2020-2025)"));
+                 tr("kỳ không hợp lệ (ví dụ 2022, 2022S1, 2022M9, 2022Q2, 2022-05, 2020-2025)",
+                    "invalid period (e.g. 2022, 2022S1, 2022M9, 2022Q2, 2022-05, 2020-2025)"));
         return -1;
     }
     return 0;

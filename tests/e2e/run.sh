@@ -200,6 +200,8 @@ has "$T/err" "row 3, column 5: byte 0xC3 is not valid in UTF-8"
 expect_rc 1 "$BIN" import --encoding utf-8 "$T/one-bad-byte.csv"
 has "$T/err" "dòng 3, cột 5: byte 0xC3"
 expect_rc 2 "$BIN" import --encoding latin1 "$T/one-bad-byte.csv"
+expect_rc 1 "$BIN" convert "$T/one-bad-byte.csv"                  # convert refuses it too
+has "$T/err" "dòng 3, cột 5: byte 0xC3"
 expect_rc 0 "$BIN" import --dry-run --encoding cp1258 "$T/one-bad-byte.csv"   # the user said so
 has "$T/err" "chuyển từ bảng mã cp1258 sang Unicode"
 # a TCVN3 file with one word no Vietnamese syllable makes is not guessed either
