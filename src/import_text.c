@@ -124,7 +124,7 @@ int import_text_decode(const char *name, const char *data, size_t len, int enc, 
     info->upper = upper;
     if (enc == IMPORT_ENC_AUTO) {
         enc = valid ? ENC_UTF8 : enc_guess(data, len, &info->upper);
-        upper = info->upper;
+        upper = info->upper = info->upper || (upper && enc == ENC_TCVN3);   /* --upper still counts */
     }
     info->enc = enc;
     if (enc < 0 || (enc == ENC_UTF8 && !valid))

@@ -24,7 +24,7 @@ typedef struct import_text_info {
  * enum enc; returns 0, or -1 for any other name. */
 int import_text_encoding(const char *name, int *enc);
 /* Decodes data[0..len) of the file called name into out as NFC UTF-8 (a UTF-8 BOM dropped).
- * enc is an enum enc or IMPORT_ENC_AUTO; upper reads TCVN3 as an "H" font.  Returns 0 with *info
+ * enc is an enum enc or IMPORT_ENC_AUTO; upper reads TCVN3 as an "H" font (also a guessed TCVN3).  Returns 0 with *info
  * set, or -1 with e naming the file, row, column and byte that is not UTF-8 (and what to do). */
 int import_text_decode(const char *name, const char *data, size_t len, int enc, int upper, buf *out,
                        import_text_info *info, err_t *e);

@@ -296,6 +296,11 @@ static void test_encodings(void **state)
     assert_int_equal(info.guessed, 1);
     assert_non_null(strstr(buf_str(&out), "leg,Tôi đi học,tinh,Chi bộ"));
     buf_reset(&out);
+    /* --upper with a guessed TCVN3: an "H" font */
+    assert_int_equal(import_text_decode("l.csv", tcvn3, sizeof tcvn3 - 1, IMPORT_ENC_AUTO, 1, &out, &info, &e), 0);
+    assert_int_equal(info.upper, 1);
+    assert_non_null(strstr(buf_str(&out), "TÔI ĐI HỌC"));
+    buf_reset(&out);
     /* UTF-16 is named as such */
     static const char u16[] = "\xFF\xFE" "c\0o\0d\0e\0";
     assert_int_equal(import_text_decode("w.csv", u16, sizeof u16 - 1, IMPORT_ENC_AUTO, 0, &out, &info, &e), -1);
