@@ -544,7 +544,7 @@ static void vn_tally_text(const char *u, size_t n, vn_tally *t)
     const unsigned char *p = (const unsigned char *)u;
     char w[WORD_MAX];
     size_t wl = 0, i = 0;
-    int nonascii = 0, tones = 0, bad = 0, seen_lower = 0;
+    int nonascii = 0, dd = 0, tones = 0, bad = 0, seen_lower = 0;
     for (;;) {
         uint32_t cp = 0;
         size_t k = i < n ? get_cp(p + i, n - i, &cp) : 0;
@@ -557,6 +557,7 @@ static void vn_tally_text(const char *u, size_t n, vn_tally *t)
             wl++;
             if (cp >= 0x80)
                 nonascii++;
+            dd += code == '#';
             if (tone != T_NONE)
                 tones++;
             if (!vn || (upper && seen_lower))
@@ -565,13 +566,14 @@ static void vn_tally_text(const char *u, size_t n, vn_tally *t)
                 seen_lower = 1;
         } else {
             if (nonascii > 0) {
-                if (!bad && tones <= 1 && wl <= WORD_MAX && syllable_ok(w, wl))
+                /* đ/Đ as the only non-ASCII letters: abbreviations ("đ/c", "HĐND", "1.000đ") */
+                if (!bad && tones <= 1 && ((wl <= WORD_MAX && syllable_ok(w, wl)) || dd == nonascii))
                     t->ok += nonascii;
                 else
                     t->bad += nonascii;
             }
             wl = 0;
-            nonascii = tones = bad = seen_lower = 0;
+            nonascii = dd = tones = bad = seen_lower = 0;
             if (i >= n)
                 break;
             if (cp == REPL)

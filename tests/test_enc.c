@@ -407,11 +407,12 @@ static void test_guess_strict(void **state)
         { "tr\xAD\xEAng \xAE\xB9i h\xE4" "c", ENC_TCVN3, 0 },           /* trường đại học */
         { "To\xE2i \xF1i ho\xEF" "c Vie\xE4t Nam", ENC_VNI, 0 },        /* VNI */
         { "\xAEI H\xE4" "C", ENC_TCVN3, 1 },                               /* ĐI HỌC in an H font */
+        { "\xAE/c Nguy\xD4n, H\xA7ND qu\xAD\xEAn, 1.000\xAE", ENC_TCVN3, 0 }, /* đ/c, HĐND, 1.000đ */
         /* mostly UTF-8 with one bad byte: no guess */
         { "Tiền điện tháng 3 \xC3 và tháng 4", -1, 0 },
         { "Đảng ủy phường \xAB", -1, 0 },
         /* a legacy byte sequence that makes no Vietnamese word: no guess */
-        { "Chi b\xAE", -1, 0 },
+        { "Chi b\xE4\xE4", -1, 0 },                                         /* "bọọ": two tones */
         { "abc \x81 def", -1, 0 },                                        /* undefined byte */
         { "a\x00b", -1, 0 },
     };
@@ -452,7 +453,7 @@ static void test_guess_strict(void **state)
         buf_adds(&big, "T\xABi \xAEi h\xE4" "c,tr\xAD\xEAng\n");
     int up;
     assert_int_equal(enc_guess(big.p, big.len, &up), ENC_TCVN3);
-    buf_adds(&big, "Chi b\xAE\n");
+    buf_adds(&big, "Chi b\xE4\xE4\n");
     assert_int_equal(enc_guess(big.p, big.len, &up), -1);
     buf_free(&big);
 }
