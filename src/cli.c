@@ -137,8 +137,8 @@ int cli_unit_period(const char *cmd, const model *m, const char *unit, const cha
     }
     if (period_parse(period, strlen(period), p) != 0) {
         buf b = BUF_INIT;
-        buf_printf(&b, tr("mã kỳ không hợp lệ '%s' (cần 2022, 2022S1, 2022Q2, 2022-05 hoặc 2020-2025)",
-                          "invalid period '%s' (expected 2022, 2022S1, 2022Q2, 2022-05 or 2020-2025)"), period);
+        buf_printf(&b, tr("mã kỳ không hợp lệ '%s' (cần 2022, 2022S1, 2022M9, 2022Q2, 2022-05 hoặc 2020-2025)",
+                          "invalid period '%s' (expected 2022, 2022S1, 2022M9, 2022Q2, 2022-05 or 2020-2025)"), period);
         cli_error(cmd, buf_str(&b));
         buf_free(&b);
         return -1;

@@ -9,13 +9,20 @@
 #include "cli.h"
 #include "cmd.h"
 #include "enc.h"
+#include "import_text.h"
 #include "vn.h"
 #include "xlsx_read.h"
 
-/* Decodes text bytes; enc < 0 means detect.  Shared with import (see cmd.h). */
+/* Decodes text bytes; enc < 0 means detect, leniently (the best-scoring legacy encoding), except
+ * that a mostly-UTF-8 text with a bad byte is refused where it is, as import does (cmd.h). */
 int cmd_decode_text(const char *name, const char *data, size_t len, int enc, int upper, buf *out,
                     int *used, err_t *e)
 {
+    if (enc < 0 && !vn_utf8_valid(data, len) && enc_mostly_utf8(data, len)) {
+        import_text_info info;
+        *used = ENC_UTF8;
+        return import_text_decode(name, data, len, IMPORT_ENC_AUTO, upper, out, &info, e);
+    }
     if (enc < 0)
         enc = enc_detect(data, len);
     *used = enc;

@@ -45,11 +45,11 @@ int cmd_eval(int argc, char **argv)
         puts(tr("Cách dùng: chitieu eval --unit MÃ --period KỲ [--format text|json|csv] [-o TỆP] [--db TỆP]\n"
                 "Đánh giá từng chỉ tiêu của đơn vị trong kỳ: kế hoạch, thực hiện, % kế hoạch, đánh giá\n"
                 "(vượt, đạt, không đạt, chưa có số liệu, không có chỉ tiêu), xếp hạng, so cùng kỳ, cấp trên.\n"
-                "Kỳ: 2022, 2022S1, 2022Q2, 2022-05, 2020-2025 (nhiệm kỳ), 2020-2022 (giữa nhiệm kỳ).",
+                "Kỳ: 2022, 2022S1, 2022M9 (9 tháng), 2022Q2, 2022-05, 2020-2025 (nhiệm kỳ), 2020-2022 (giữa nhiệm kỳ).",
                 "Usage: chitieu eval --unit CODE --period PERIOD [--format text|json|csv] [-o FILE] [--db FILE]\n"
                 "Evaluates each indicator of the unit for the period: target, actual, % of target, status\n"
                 "(exceeded, met, not met, no data, no target), rank, same period last year, parent.\n"
-                "Periods: 2022, 2022S1, 2022Q2, 2022-05, 2020-2025 (term), 2020-2022 (mid-term)."));
+                "Periods: 2022, 2022S1, 2022M9 (nine months), 2022Q2, 2022-05, 2020-2025 (term), 2020-2022 (mid-term)."));
         return EXIT_OK;
     }
     if ((rc = cli_no_args("eval", npos)) != 0 || (rc = cli_format("eval", fmt, "text|json|csv")) != 0)

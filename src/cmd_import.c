@@ -12,6 +12,7 @@
 #include "cmd.h"
 #include "enc.h"
 #include "import.h"
+#include "import_text.h"
 #include "vn.h"
 #include "xlsx_read.h"
 
@@ -40,28 +41,32 @@ int cmd_import(int argc, char **argv)
     if ((rc = cli_parse(argc, argv, opts, &npos, &help)) != 0)
         return rc;
     if (help) {
-        puts(tr("Cách dùng: chitieu import [--db TỆP] [--dry-run] [--user TÊN] [--encoding MÃ] TỆP.csv|xlsx|xls...\n"
-                "Nhập các tệp CSV đơn vị, chỉ tiêu, nhiệm kỳ, kế hoạch và số liệu (loại tệp nhận biết\n"
-                "từ dòng tiêu đề; xem docs/formats.md). Tất cả các tệp là một giao dịch: có một lỗi\n"
-                "thì không ghi gì. --dry-run chỉ kiểm tra. Mã thoát 1 nếu có lỗi. Tệp CSV mã cũ (TCVN3, VNI,\n"
-                "VIQR, CP1258) được tự nhận biết và chuyển sang Unicode; --encoding tcvn3|vni|viqr|cp1258|utf8\n"
-                "chỉ định bảng mã; trong .xlsx, phông chữ của ô (.VnTime, VNI-Times) quyết định.",
-                "Usage: chitieu import [--db FILE] [--dry-run] [--user NAME] FILE.csv...\n"
-                "Imports CSV files of units, indicators, terms, targets and values (the kind of each\n"
-                "file comes from its header row; see docs/formats.md). All files are one transaction:\n"
-                "one error and nothing is written. --dry-run only checks. Exit code 1 on any error. CSV files\n"
-                "in a legacy encoding (TCVN3, VNI, VIQR, CP1258) are detected and converted to Unicode;\n"
-                "--encoding tcvn3|vni|viqr|cp1258|utf8 names it; in .xlsx, each cell's font decides."));
+        puts(tr("Cách dùng: chitieu import [--db TỆP] [--dry-run] [--user TÊN] [--encoding MÃ] [--upper] TỆP.csv|xlsx|xls...\n"
+                "Nhập các tệp CSV đơn vị, chỉ tiêu, nhiệm kỳ, kế hoạch, số liệu, chương trình và nhiệm vụ (loại\n"
+                "tệp nhận biết từ dòng tiêu đề; xem docs/formats.md). Tất cả các tệp là một giao dịch: có một lỗi\n"
+                "thì không ghi gì. --dry-run chỉ kiểm tra. Mã thoát 1 nếu có lỗi (cả tệp rỗng, tệp chỉ có dòng\n"
+                "tiêu đề). --encoding auto|utf-8|tcvn3|vni|viqr|cp1258 (mặc định auto): tệp CSV UTF-8 đọc nguyên;\n"
+                "bảng mã cũ (TCVN3, VNI, CP1258) chỉ được tự nhận khi cả tệp đọc trọn vẹn bằng bảng mã đó, nếu\n"
+                "không là lỗi nêu dòng, cột và byte sai; VIQR phải chỉ định. --upper: TCVN3 gõ bằng phông chữ\n"
+                "hoa (.VnTimeH). Trong .xlsx, phông chữ của ô (.VnTime, VNI-Times) quyết định.",
+                "Usage: chitieu import [--db FILE] [--dry-run] [--user NAME] [--encoding ENC] [--upper] FILE.csv|xlsx|xls...\n"
+                "Imports CSV files of units, indicators, terms, targets, values, programmes and tasks (the kind\n"
+                "of each file comes from its header row; see docs/formats.md). All files are one transaction:\n"
+                "one error and nothing is written. --dry-run only checks. Exit code 1 on any error (an empty\n"
+                "file and a header-only file included). --encoding auto|utf-8|tcvn3|vni|viqr|cp1258 (default\n"
+                "auto): a UTF-8 CSV file is read as it is; a legacy encoding (TCVN3, VNI, CP1258) is detected\n"
+                "only when it reads the whole file cleanly, else an error names the row, column and byte; VIQR\n"
+                "must be named. --upper: TCVN3 set in a capitals font (.VnTimeH). In .xlsx, each cell's font decides."));
         return EXIT_OK;
     }
     if (npos == 0) {
         cli_error("import", tr("cần ít nhất một tệp (xem --help)", "at least one file is needed (see --help)"));
         return EXIT_USAGE;
     }
-    int enc = -1;
-    if (encname && (enc = enc_parse_name(encname)) < 0) {
-        cli_error("import", tr("--encoding cần tcvn3, vni, viqr, cp1258 hoặc utf8",
-                               "--encoding takes tcvn3, vni, viqr, cp1258 or utf8"));
+    int enc = IMPORT_ENC_AUTO;
+    if (encname && import_text_encoding(encname, &enc) != 0) {
+        cli_error("import", tr("--encoding cần auto, utf-8, tcvn3, vni, viqr hoặc cp1258",
+                               "--encoding takes auto, utf-8, tcvn3, vni, viqr or cp1258"));
         return EXIT_USAGE;
     }
     if (who == NULL)
@@ -87,19 +92,26 @@ int cmd_import(int argc, char **argv)
         if (cli_read_file("import", argv[i + 1], &data[i]) != 0)
             goto cleanup;
         int zip = xlsx_is_zip(buf_str(&data[i]), data[i].len), ole = xls_is_ole(buf_str(&data[i]), data[i].len);
+        if (data[i].len == 0) {
+            err_set(&e, tr("tệp %s rỗng (cần dòng tiêu đề và các dòng số liệu)",
+                           "file %s is empty (a header row and data rows are needed)"), argv[i + 1]);
+            cli_error("import", e.msg);
+            goto cleanup;
+        }
         if (!zip && !ole) {
-            /* CSV: legacy Vietnamese bytes (or --encoding) are converted to Unicode first */
-            if (enc > 0 || (enc < 0 && !vn_utf8_valid(buf_str(&data[i]), data[i].len))) {
+            /* CSV: UTF-8 as it is; a legacy encoding only if named or read cleanly (import_text.h) */
+            if (enc != IMPORT_ENC_AUTO || !vn_utf8_valid(buf_str(&data[i]), data[i].len)) {
                 buf conv = BUF_INIT;
-                int used;
-                if (cmd_decode_text(argv[i + 1], buf_str(&data[i]), data[i].len, enc, upper, &conv, &used, &e) != 0) {
+                import_text_info info;
+                if (import_text_decode(argv[i + 1], buf_str(&data[i]), data[i].len, enc, upper, &conv, &info, &e) != 0) {
                     buf_free(&conv);
                     cli_error("import", e.msg);
                     goto cleanup;
                 }
-                if (used != ENC_UTF8)
-                    fprintf(stderr, tr("%s: chuyển từ bảng mã %s sang Unicode\n",
-                                       "%s: converted from %s to Unicode\n"), argv[i + 1], enc_name(used));
+                if (info.enc != ENC_UTF8)
+                    fprintf(stderr, tr("%s: chuyển từ bảng mã %s%s sang Unicode\n",
+                                       "%s: converted from %s%s to Unicode\n"), argv[i + 1], enc_name(info.enc),
+                            info.guessed ? tr(" (tự nhận biết)", " (detected)") : "");
                 buf_free(&data[i]);
                 data[i] = conv;
             }

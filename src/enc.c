@@ -532,15 +532,19 @@ static int classify(uint32_t cp, char *code, int *tone, int *upper, int *vn)
     return 0;
 }
 
-/* Scores NFC text u[0..n) as Vietnamese: + per non-ASCII letter in a plausible syllable,
- * - for non-ASCII letters in implausible words and for stray symbols. */
-static long vn_score(const char *u, size_t n)
+/* What NFC text holds, seen as Vietnamese: non-ASCII letters in plausible syllables (ok) and in
+ * implausible words (bad), undefined bytes (repl), other symbols beyond ASCII (stray). */
+typedef struct vn_tally {
+    long ok, bad, repl, stray;
+} vn_tally;
+
+/* Adds the tally of NFC text u[0..n) to t (words do not continue across calls). */
+static void vn_tally_text(const char *u, size_t n, vn_tally *t)
 {
     const unsigned char *p = (const unsigned char *)u;
-    long score = 0;
     char w[WORD_MAX];
     size_t wl = 0, i = 0;
-    int nonascii = 0, tones = 0, bad = 0, seen_lower = 0;
+    int nonascii = 0, dd = 0, tones = 0, bad = 0, seen_lower = 0;
     for (;;) {
         uint32_t cp = 0;
         size_t k = i < n ? get_cp(p + i, n - i, &cp) : 0;
@@ -553,6 +557,7 @@ static long vn_score(const char *u, size_t n)
             wl++;
             if (cp >= 0x80)
                 nonascii++;
+            dd += code == '#';
             if (tone != T_NONE)
                 tones++;
             if (!vn || (upper && seen_lower))
@@ -561,23 +566,32 @@ static long vn_score(const char *u, size_t n)
                 seen_lower = 1;
         } else {
             if (nonascii > 0) {
-                if (!bad && tones <= 1 && wl <= WORD_MAX && syllable_ok(w, wl))
-                    score += nonascii;
+                /* đ/Đ as the only non-ASCII letters: abbreviations ("đ/c", "HĐND", "1.000đ") */
+                if (!bad && tones <= 1 && ((wl <= WORD_MAX && syllable_ok(w, wl)) || dd == nonascii))
+                    t->ok += nonascii;
                 else
-                    score -= 2L * nonascii;
+                    t->bad += nonascii;
             }
             wl = 0;
-            nonascii = tones = bad = seen_lower = 0;
+            nonascii = dd = tones = bad = seen_lower = 0;
             if (i >= n)
                 break;
             if (cp == REPL)
-                score -= 3;
+                t->repl++;
             else if (cp >= 0x80 && cp != 0xA0 && !(cp >= 0x2010 && cp <= 0x203A) && cp != 0x20AC && cp != 0x20AB)
-                score -= 2;
+                t->stray++;
         }
         i += k;
     }
-    return score;
+}
+
+/* Scores NFC text u[0..n) as Vietnamese: + per non-ASCII letter in a plausible syllable,
+ * - for non-ASCII letters in implausible words and for stray symbols. */
+static long vn_score(const char *u, size_t n)
+{
+    vn_tally t = { 0 };
+    vn_tally_text(u, n, &t);
+    return t.ok - 2 * t.bad - 3 * t.repl - 2 * t.stray;
 }
 
 static int is_vowel_ascii(int c)
@@ -658,6 +672,120 @@ int enc_detect(const char *s, size_t len)
         if (c == 0 || sc > best_score) {
             best = cand[c];
             best_score = sc;
+        }
+    }
+    return best;
+}
+
+/* ---- strict guessing ------------------------------------------------------------------------- */
+
+/* The length of the well-formed UTF-8 sequence of two or more bytes at s (n bytes left), or 0:
+ * no overlong forms, no surrogates, nothing beyond U+10FFFF (utf8proc's rules). */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0];
+    size_t need;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF)
+        need = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        need = 3;
+        lo = c == 0xE0 ? 0xA0 : 0x80;
+        hi = c == 0xED ? 0x9F : 0xBF;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 4;
+        lo = c == 0xF0 ? 0x90 : 0x80;
+        hi = c == 0xF4 ? 0x8F : 0xBF;
+    } else
+        return 0;
+    if (n < need || s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t k = 2; k < need; k++)
+        if ((s[k] & 0xC0) != 0x80)
+            return 0;
+    return need;
+}
+
+size_t enc_utf8_bad_at(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        if (u[i] >= 0x01 && u[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k = u[i] ? utf8_seq(u + i, len - i) : 0;
+        if (k == 0)
+            return i;
+        i += k;
+    }
+    return len;
+}
+
+int enc_mostly_utf8(const char *str, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t good = 0, bad = 0;
+    for (size_t i = 0; i < len;) {
+        if (s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k = utf8_seq(s + i, len - i);
+        if (k)
+            good++, i += k;
+        else
+            bad++, i++;
+    }
+    return good > bad;
+}
+
+#define CHUNK ((size_t)256 << 10)
+
+/* The score of s[0..len) decoded in enc as clean Vietnamese, or -1 when it is not: an undefined
+ * byte, a symbol beyond ASCII punctuation, a non-ASCII letter outside a Vietnamese syllable, or no
+ * Vietnamese letter at all.  Decodes line-aligned chunks, so a long file costs no more memory. */
+static long clean_score(int enc, int upper, const char *s, size_t len)
+{
+    vn_tally t = { 0 };
+    buf b;
+    err_t e;
+    buf_init(&b, 0);
+    for (size_t at = 0; at < len && t.bad + t.repl + t.stray == 0;) {
+        size_t n = len - at;
+        if (n > CHUNK) {
+            const char *nl = memchr(s + at + CHUNK, '\n', n - CHUNK);
+            n = nl ? (size_t)(nl - (s + at)) + 1 : n;
+        }
+        buf_reset(&b);
+        if (enc_to_utf8(enc, s + at, n, upper, &b, &e) != 0) {
+            t.repl++;
+            break;
+        }
+        vn_tally_text(b.p ? b.p : "", b.len, &t);
+        at += n;
+    }
+    buf_free(&b);
+    return t.bad + t.repl + t.stray == 0 && t.ok > 0 ? t.ok : -1;
+}
+
+int enc_guess(const char *s, size_t len, int *upper)
+{
+    *upper = 0;
+    if (s == NULL || len == 0 || enc_utf8_bad_at(s, len) == len)
+        return ENC_UTF8;
+    if (enc_mostly_utf8(s, len))
+        return -1;
+    static const int cand[] = { ENC_TCVN3, ENC_TCVN3, ENC_VNI, ENC_CP1258 };
+    int best = -1;
+    long best_score = -1;
+    for (size_t c = 0; c < sizeof cand / sizeof cand[0]; c++) {
+        long sc = clean_score(cand[c], c == 1, s, len);
+        if (sc > best_score) {
+            best = cand[c];
+            best_score = sc;
+            *upper = c == 1;
         }
     }
     return best;

@@ -287,7 +287,7 @@ static int eval_row_for(ctx *c, int ind, int unit, period_t p, eval_row *r)
     if (t) {
         r->has_target = 1;
         r->target = t->v;
-    } else if (p.kind == P_HALF || p.kind == P_QUARTER || p.kind == P_MONTH) {
+    } else if (p.kind == P_HALF || p.kind == P_QUARTER || p.kind == P_MONTH || p.kind == P_M9) {
         period_t y = period_year_of(p);
         const cell_t *yt = model_target(m, ind, unit, y);
         if (yt) {

@@ -226,9 +226,9 @@ static int queue_change(run *r, int kind, int ind, int unit, period_t p, double 
         r->capchanges = cap;
     }
     change *c = &r->changes[r->nchanges];
-    /* "2022" < "2022-05" < "2022-2025" < "2022Q1" < "2022S1" as text */
+    /* "2022" < "2022-05" < "2022-2025" < "2022M9" < "2022Q1" < "2022S1" as text */
     uint32_t suffix = p.kind == P_MONTH ? 100u + p.n : p.kind == P_RANGE ? 200u + (p.y2 - 1900u)
-                    : p.kind == P_QUARTER ? 600u + p.n : p.kind == P_HALF ? 700u + p.n : 0;
+                    : p.kind == P_M9 ? 550u : p.kind == P_QUARTER ? 600u + p.n : p.kind == P_HALF ? 700u + p.n : 0;
     *c = (change){ kind, ind, unit, p, p.y * 1000u + suffix, v, old ? old->v : 0, old != NULL,
                    r->cur_src, NULL, NULL };
     if ((comment && *comment && (c->comment = maybe_dup(comment)) == NULL) ||
@@ -561,8 +561,8 @@ static void do_cell(run *r, const csv_record *rec, const cols *c, int kind, enum
     }
     if (period_parse(pc, strlen(pc), &p) != 0) {
         row_error(r, rec->row, COLNO(c, 2), "period", pc, "%s",
-                  tr("cần mã kỳ: 2022, 2022S1, 2022Q2, 2022-05 hoặc 2020-2025",
-                     "expected a period code: 2022, 2022S1, 2022Q2, 2022-05 or 2020-2025"));
+                  tr("cần mã kỳ: 2022, 2022S1, 2022M9, 2022Q2, 2022-05 hoặc 2020-2025",
+                     "expected a period code: 2022, 2022S1, 2022M9, 2022Q2, 2022-05 or 2020-2025"));
         bad = 1;
     }
     if (vn_parse_number(num, strlen(num), hint, &v) != 0) {
@@ -676,6 +676,26 @@ static void progress(run *r, int kind, long rows, int done)
     fflush(stderr);
 }
 
+/* A row with more fields than the header: the extra ones would be lost, so it is refused (an
+ * empty trailing field loses nothing).  Returns 1 if the row was refused. */
+static int extra_fields(run *r, const csv_record *rec, size_t nheader, char sep)
+{
+    for (size_t i = nheader; i < rec->nfields; i++) {
+        if (rec->len[i] == 0)
+            continue;
+        row_error(r, rec->row, (int)i + 1, tr("ngoài tiêu đề", "beyond the header"), rec->field[i],
+                  tr("dòng có %zu cột, dòng tiêu đề chỉ có %zu: ô thừa sẽ bị mất%s",
+                     "the row has %zu fields, the header only %zu: the extra one would be lost%s"),
+                  rec->nfields, nheader,
+                  sep == ','
+                      ? tr(" (một số có dấu phẩy thập phân? hãy đặt nó trong ngoặc kép, hoặc dùng dấu ';' ngăn cột)",
+                           " (a number with a decimal comma? quote it, or separate the columns with ';')")
+                      : "");
+        return 1;
+    }
+    return 0;
+}
+
 /* Processes one source of a known kind. */
 static void do_source(run *r, int si, int kind, int *ord)
 {
@@ -684,7 +704,7 @@ static void do_source(run *r, int si, int kind, int *ord)
     csv_record rec;
     cols c;
     err_t e;
-    long n = 0;
+    long n = 0, seen = 0;
     r->cur_src = si;
     if (cr == NULL) {
         row_error(r, 0, 0, NULL, NULL, "out of memory");
@@ -692,6 +712,7 @@ static void do_source(run *r, int si, int kind, int *ord)
     }
     int rc = csv_next(cr, &rec, &e);
     long header_row = rc == 1 ? rec.row : 0;
+    size_t nheader = rc == 1 ? rec.nfields : 0;
     if (rc == 1)
         header_cols(r, &rec, kind, &c);
     int counted = kind;
@@ -708,8 +729,13 @@ static void do_source(run *r, int si, int kind, int *ord)
         r->cur_row = rec.row;
         if (rec.nfields == 1 && rec.len[0] == 0)
             continue;
-        if (kind == IK_TEMPLATE && (rec.row == header_row + 1 || field(&rec, &c, 3)[0] == '\0'))
-            continue; /* the template's visible header row, or a row left empty */
+        if (kind == IK_TEMPLATE && rec.row == header_row + 1)
+            continue; /* the template's visible header row */
+        seen++;
+        if (extra_fields(r, &rec, nheader, csv_separator(cr)))
+            continue;
+        if (kind == IK_TEMPLATE && field(&rec, &c, 3)[0] == '\0')
+            continue; /* a row left empty */
         n++;
         switch (kind) {
         case IK_UNITS: do_unit(r, &rec, &c); break;
@@ -723,6 +749,10 @@ static void do_source(run *r, int si, int kind, int *ord)
     }
     if (rc < 0)
         row_error(r, 0, 0, NULL, NULL, "%s", e.msg);
+    else if (seen == 0)
+        row_error(r, 0, 0, NULL, NULL, "%s",
+                  tr("tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào (tệp lưu thiếu, hoặc nhầm tệp?)",
+                     "the file has a header row and no data rows (saved incompletely, or the wrong file?)"));
     r->st->rows[counted] += n;
     if (n >= 100000)
         progress(r, kind, n, 1);

@@ -11,6 +11,7 @@
 #include "model.h"
 #include "engine.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -459,6 +460,28 @@ const term_t *model_term(const model *m, period_t p)
         if (period_eq(m->terms[i].per, p))
             return &m->terms[i];
     return NULL;
+}
+
+int model_period_label(const model *m, period_t p, int lang, char *out, size_t len)
+{
+    int en = lang == 1, n = -1;
+    if (len == 0)
+        return 0;
+    const term_t *t = p.kind == P_RANGE && m ? model_term(m, p) : NULL;
+    if (t && t->name && t->name[0])
+        n = snprintf(out, len, "%s", t->name);
+    else if (t)
+        n = snprintf(out, len, en ? "Term %d\xE2\x80\x93%d" : "Nhiệm kỳ %d\xE2\x80\x93%d", p.y, p.y2);
+    for (size_t i = 0; p.kind == P_RANGE && m && !t && n < 0 && i < m->nterms; i++) {
+        period_t q = m->terms[i].per;
+        if (q.y == p.y && period_contains(q, p) && !period_eq(q, p))
+            n = snprintf(out, len, en ? "Mid-term of %d\xE2\x80\x93%d (%d\xE2\x80\x93%d)"
+                                      : "Giữa nhiệm kỳ %d\xE2\x80\x93%d (giai đoạn %d\xE2\x80\x93%d)",
+                         q.y, q.y2, p.y, p.y2);
+    }
+    if (n < 0)
+        return period_label(p, lang, out, len);
+    return (size_t)n >= len ? (int)len - 1 : n;
 }
 
 int model_unit_valid(const model *m, int unit, period_t p)

@@ -122,6 +122,11 @@ int model_finish(model *m, err_t *e);
 int model_unit_valid(const model *m, int unit, period_t p);
 /* The term (named range) for p if p is one, else NULL. */
 const term_t *model_term(const model *m, period_t p);
+/* Writes p's label in lang (0 Vietnamese, 1 English) into out (truncated to len-1; returns the
+ * length): a declared term by its name, else "Nhiệm kỳ 2020–2025" / "Term 2020–2025"; a range
+ * that starts a declared term inside it "Giữa nhiệm kỳ 2020–2025 (giai đoạn 2020–2022)"; any
+ * other range "Giai đoạn 2020–2022" / "Period 2020–2022"; other periods as period_label. */
+int model_period_label(const model *m, period_t p, int lang, char *out, size_t len);
 
 /* Parses "up"/"down"/"equal"/"done"; returns the enum value or -1. */
 int model_dir_parse(const char *s);

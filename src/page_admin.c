@@ -2,7 +2,9 @@
  * catalogue (units, indicators, targets) and the audit log.
  *
  * Uploads and catalogue forms go through the core import (import_run), so the web
- * applies exactly the checks, messages and history of `chitieu import`.  An import is
+ * applies exactly the checks, messages and history of `chitieu import`; a CSV upload is decoded
+ * as that command does (import_text.h: a legacy encoding only when chosen or clean), and the
+ * result page shows the encoding read and the first lines of the decoded text.  An import is
  * first run as a dry run on a private copy of the model; the rows it would set are
  * checked against the user's rights (editors: values only, units in their subtree,
  * data not submitted or approved); only then is it run for real and the shared model
@@ -17,6 +19,7 @@
 #include "csv.h"
 #include "enc.h"
 #include "import.h"
+#include "import_text.h"
 #include "store_task.h"
 #include "task_import.h"
 #include "report.h"
@@ -27,16 +30,29 @@
 
 static void import_form(web_ctx *c)
 {
+    static const char *const encs[][3] = {
+        { "auto", "Tự nhận biết (UTF-8; mã cũ chỉ khi đọc trọn vẹn)", "Detect (UTF-8; a legacy one only if it reads cleanly)" },
+        { "utf-8", "UTF-8", "UTF-8" }, { "tcvn3", "TCVN3 (ABC, .VnTime)", "TCVN3 (ABC, .VnTime)" },
+        { "vni", "VNI (VNI-Times)", "VNI (VNI-Times)" }, { "viqr", "VIQR", "VIQR" },
+        { "cp1258", "Windows-1258", "Windows-1258" },
+    };
+    const char *chosen = web_param(c, "encoding");
     page_printf(c, "<form method=\"post\" action=\"/import\" enctype=\"multipart/form-data\" class=\"card\">");
     page_csrf(c);
-    page_printf(c, "<p>%s</p><label>%s <input type=\"file\" name=\"file\" accept=\".csv,.xlsx,text/csv\" required></label>"
-                   "<p class=\"actions\"><button type=\"submit\" name=\"action\" value=\"preview\">%s</button> "
-                   "<button type=\"submit\" name=\"action\" value=\"commit\" class=\"primary\">%s</button></p></form>",
+    page_printf(c, "<p>%s</p><label>%s <input type=\"file\" name=\"file\" accept=\".csv,.xlsx,text/csv\" required></label>",
                 tr("Tệp CSV hoặc Excel (.xlsx) theo các mẫu của chitieu (values.csv: indicator,unit,period,value). "
                    "Xem trước để kiểm tra lỗi; ghi khi không còn lỗi nào.",
                    "A CSV or Excel (.xlsx) file in chitieu's formats (values.csv: indicator,unit,period,value). "
                    "Preview to check for errors; commit when there are none."),
-                tr("Tệp", "File"), tr("Xem trước", "Preview"), tr("Ghi vào cơ sở dữ liệu", "Commit"));
+                tr("Tệp", "File"));
+    page_printf(c, " <label>%s <select name=\"encoding\" id=\"import-encoding\">", tr("Bảng mã (CSV)", "Encoding (CSV)"));
+    for (size_t i = 0; i < sizeof encs / sizeof encs[0]; i++)
+        page_printf(c, "<option value=\"%s\"%s>%s</option>", encs[i][0],
+                    chosen && strcmp(chosen, encs[i][0]) == 0 ? " selected" : "", tr(encs[i][1], encs[i][2]));
+    page_printf(c, "</select></label>"
+                   "<p class=\"actions\"><button type=\"submit\" name=\"action\" value=\"preview\">%s</button> "
+                   "<button type=\"submit\" name=\"action\" value=\"commit\" class=\"primary\">%s</button></p></form>",
+                tr("Xem trước", "Preview"), tr("Ghi vào cơ sở dữ liệu", "Commit"));
 }
 
 int page_import(web_ctx *c)
@@ -85,11 +101,15 @@ static int import_rights(web_ctx *c, const model *t, const import_stats *st, buf
     return bad;
 }
 
-/* Turns the upload into CSV text sources (an .xlsx gives one per sheet with a header). */
-static int upload_sources(web_ctx *c, const http_kv *f, buf *csvs, int *n, buf *errs)
+/* Turns the upload into CSV text sources (an .xlsx gives one per sheet with a header); a CSV file
+ * is decoded in encoding enc (IMPORT_ENC_AUTO: import_text.h's strict rule), *info says how. */
+static int upload_sources(const http_kv *f, int enc, buf *csvs, int *n, buf *errs,
+                          import_text_info *info)
 {
     *n = 0;
+    info->enc = -1;
     if (xlsx_is_zip(f->v, f->vlen)) {
+        info->enc = -2;                     /* each cell by its font (xlsx_read.h) */
         xlsx_sheet *sh;
         int ns;
         err_t e;
@@ -105,16 +125,38 @@ static int upload_sources(web_ctx *c, const http_kv *f, buf *csvs, int *n, buf *
         xlsx_free(sh, ns);
         return 0;
     }
-    if (vn_utf8_valid(f->v, f->vlen))
-        return buf_add(&csvs[(*n)++], f->v, f->vlen) == 0 ? 0 : err_set(&c->e, "out of memory");
-    int used;
     err_t e;
-    if (cmd_decode_text(f->filename, f->v, f->vlen, -1, 0, &csvs[0], &used, &e) != 0) {
+    if (import_text_decode(f->filename, f->v, f->vlen, enc, 0, &csvs[0], info, &e) != 0) {
         buf_printf(errs, "%s\n", e.msg);
         return 0;
     }
     (*n)++;
     return 0;
+}
+
+/* The encoding the upload was read in and its first decoded lines, before anything is saved. */
+static void show_decoded(web_ctx *c, const import_text_info *info, const buf *text)
+{
+    if (info->enc == -1 || text->len == 0)
+        return;
+    static const char *const names[] = { "UTF-8", "TCVN3 (ABC)", "VNI", "VIQR", "Windows-1258" };
+    buf sample = BUF_INIT;
+    if (info->enc == -2)
+        page_printf(c, "<p id=\"import-encoding-used\">%s <strong>Excel (.xlsx)</strong> %s</p>", tr("Bảng mã:", "Encoding:"),
+                    tr("(Unicode; ô đặt phông chữ .VnTime hoặc VNI-Times được chuyển từ bảng mã cũ)",
+                       "(Unicode; cells set in a .VnTime or VNI-Times font are converted from the legacy encoding)"));
+    else
+        page_printf(c, "<p id=\"import-encoding-used\">%s <strong>%s%s</strong>%s</p>", tr("Bảng mã:", "Encoding:"),
+                    info->enc <= ENC_CP1258 ? names[info->enc] : "?",
+                    info->upper ? tr(" (phông chữ hoa)", " (capitals font)") : "",
+                    info->guessed ? tr(" (tự nhận biết)", " (detected)") : tr(" (đã chọn)", " (as chosen)"));
+    if (import_text_sample(buf_str(text), text->len, 6, &sample) == 0) {
+        page_printf(c, "<p>%s</p><pre class=\"sample\" id=\"import-sample\">",
+                    tr("Các dòng đầu của tệp, như sẽ được đọc:", "The first lines of the file, as they will be read:"));
+        page_text(c, buf_str(&sample));
+        page_printf(c, "</pre>");
+    }
+    buf_free(&sample);
 }
 
 int page_import_post(web_ctx *c)
@@ -123,9 +165,16 @@ int page_import_post(web_ctx *c)
         return web_fail(c, 403, "forbidden", NULL, tr("chỉ người nhập liệu hoặc quản trị", "editors and administrators only"));
     const http_kv *f = http_param_kv(&c->req->form, "file");
     const char *action = web_param(c, "action");
-    int commit = action && strcmp(action, "commit") == 0, rc = -1, n = 0;
-    if (f == NULL || f->filename == NULL || f->vlen == 0)
+    const char *encname = web_param(c, "encoding");
+    int commit = action && strcmp(action, "commit") == 0, rc = -1, n = 0, enc = IMPORT_ENC_AUTO;
+    if (f == NULL || f->filename == NULL || f->filename[0] == '\0')
         return web_fail(c, 400, "bad_request", "file", tr("chưa chọn tệp", "no file chosen"));
+    if (f->vlen == 0)
+        return web_fail(c, 400, "bad_request", "file", tr("tệp rỗng (cần dòng tiêu đề và các dòng số liệu)",
+                                                          "the file is empty (a header row and data rows are needed)"));
+    if (encname && *encname && import_text_encoding(encname, &enc) != 0)
+        return web_fail(c, 400, "bad_request", "encoding", tr("encoding phải là auto, utf-8, tcvn3, vni, viqr hoặc cp1258",
+                                                              "encoding must be auto, utf-8, tcvn3, vni, viqr or cp1258"));
     if (action == NULL || (!commit && strcmp(action, "preview") != 0))
         return web_fail(c, 400, "bad_request", "action", tr("action phải là preview hoặc commit", "action must be preview or commit"));
     buf csvs[8], errs = BUF_INIT;
@@ -133,10 +182,11 @@ int page_import_post(web_ctx *c)
         buf_init(&csvs[k], 0);
     import_source src[8];
     import_stats st;
+    import_text_info info;
     model *t = model_new();
     err_t e;
     int ok = 0, denied = 0;
-    if (t == NULL || upload_sources(c, f, csvs, &n, &errs) != 0)
+    if (t == NULL || upload_sources(f, enc, csvs, &n, &errs, &info) != 0)
         goto cleanup;
     for (int k = 0; k < n; k++)
         src[k] = (import_source){ f->filename, buf_str(&csvs[k]), csvs[k].len };
@@ -222,6 +272,7 @@ int page_import_post(web_ctx *c)
         }
         page_printf(c, "</ul>");
     }
+    show_decoded(c, &info, &csvs[0]);
     import_form(c);
     page_end(c);
     rc = 0;

@@ -261,7 +261,7 @@ static void entry_form(web_ctx *c, int u, period_t p, const char *msg, int msg_o
             page_printf(c, "</option>");
         }
     page_printf(c, "</select></label> <label>%s <input name=\"period\" value=\"%s\" size=\"9\" "
-                   "pattern=\"[0-9]{4}([SQ-][0-9]{1,2}|-[0-9]{4})?\"></label> <button type=\"submit\">%s</button></form>",
+                   "pattern=\"[0-9]{4}([SQ-][0-9]{1,2}|-[0-9]{4}|M9)?\"></label> <button type=\"submit\">%s</button></form>",
                 tr("Kỳ", "Period"), per, tr("Mở", "Open"));
     if (sub.state == SUB_RETURNED && sub.comment[0]) {
         page_printf(c, "<div class=\"msg warn\">%s ", tr("Bị trả lại:", "Returned:"));

@@ -34,8 +34,8 @@ static void period_name(web_ctx *c, period_t p)
     buf_free(&b);
 }
 
-/* A <select> of periods around p: terms and mid-terms, years, and the halves, quarters and
- * months of p's year. */
+/* A <select> of periods around p: terms and mid-terms, years, and the halves, nine months,
+ * quarters and months of p's year. */
 static void period_picker(web_ctx *c, int u, period_t p)
 {
     period_t opts[64];
@@ -50,6 +50,7 @@ static void period_picker(web_ctx *c, int u, period_t p)
         opts[n++] = (period_t){ P_YEAR, 0, (uint16_t)k, (uint16_t)k };
     for (int h = 1; h <= 2; h++)
         opts[n++] = (period_t){ P_HALF, (uint8_t)h, (uint16_t)y, (uint16_t)y };
+    opts[n++] = (period_t){ P_M9, 0, (uint16_t)y, (uint16_t)y };
     for (int q = 1; q <= 4; q++)
         opts[n++] = (period_t){ P_QUARTER, (uint8_t)q, (uint16_t)y, (uint16_t)y };
     for (int mo = 1; mo <= 12 && n < 64; mo++)

@@ -42,6 +42,10 @@ int period_parse(const char *s, size_t len, period_t *out)
         *out = mk(s[4] == 'S' ? P_HALF : P_QUARTER, y, n, y);
         return 0;
     }
+    if (len == 6 && s[4] == 'M' && s[5] == '9') {
+        *out = mk(P_M9, y, 0, y);
+        return 0;
+    }
     if (len == 7 && s[4] == '-') {
         int mo = digits(s + 5, 2);
         if (mo < 1 || mo > 12)
@@ -70,7 +74,7 @@ int period_code(period_t p, char *out, size_t outlen)
 {
     char t[PERIOD_CODE_MAX];
     int n = 0;
-    if (p.kind >= P_YEAR && p.kind <= P_RANGE) { /* hand-formatted: this runs once per stored row */
+    if (p.kind >= P_YEAR && p.kind <= P_M9) { /* hand-formatted: this runs once per stored row */
         put_digits(t, p.y, 4);
         n = 4;
         switch (p.kind) {
@@ -78,6 +82,7 @@ int period_code(period_t p, char *out, size_t outlen)
         case P_QUARTER: t[n++] = 'Q'; t[n++] = (char)('0' + p.n); break;
         case P_MONTH: t[n++] = '-'; put_digits(t + n, p.n, 2); n += 2; break;
         case P_RANGE: t[n++] = '-'; put_digits(t + n, p.y2, 4); n += 4; break;
+        case P_M9: t[n++] = 'M'; t[n++] = '9'; break;
         default: break;
         }
     } else {
@@ -116,8 +121,9 @@ int period_label(period_t p, int lang, char *out, size_t outlen)
         n = en ? snprintf(out, outlen, "%s %d", months_en[p.n <= 12 ? p.n : 0], p.y)
                : snprintf(out, outlen, "Tháng %d/%d", p.n, p.y);
         break;
-    case P_RANGE:
-        n = snprintf(out, outlen, en ? "Term %d\xE2\x80\x93%d" : "Nhiệm kỳ %d\xE2\x80\x93%d", p.y, p.y2);
+    case P_M9: n = snprintf(out, outlen, en ? "First nine months of %d" : "9 tháng đầu năm %d", p.y); break;
+    case P_RANGE: /* a term's label needs the model's list of terms (model_period_label) */
+        n = snprintf(out, outlen, en ? "Period %d\xE2\x80\x93%d" : "Giai đoạn %d\xE2\x80\x93%d", p.y, p.y2);
         break;
     default: n = snprintf(out, outlen, "?"); break;
     }
@@ -150,6 +156,7 @@ static void month_span(period_t p, int *m1, int *m2)
     case P_HALF: *m1 = p.n == 1 ? 1 : 7; *m2 = *m1 + 5; break;
     case P_QUARTER: *m1 = (p.n - 1) * 3 + 1; *m2 = *m1 + 2; break;
     case P_MONTH: *m1 = *m2 = p.n; break;
+    case P_M9: *m1 = 1; *m2 = 9; break;
     default: *m1 = 1; *m2 = 12; break;
     }
 }
@@ -205,6 +212,10 @@ int period_children(period_t p, period_t *out, int max)
         for (int m = (p.n - 1) * 3 + 1; m <= p.n * 3 && n < max; m++)
             out[n++] = mk(P_MONTH, p.y, m, p.y);
         break;
+    case P_M9:
+        for (int q = 1; q <= 3 && n < max; q++)
+            out[n++] = mk(P_QUARTER, p.y, q, p.y);
+        break;
     default: break;
     }
     return n;
@@ -218,13 +229,13 @@ int period_within(period_t p, enum period_kind kind, period_t *out, int max)
             out[n++] = p;
         return n;
     }
-    int per_year = kind == P_YEAR ? 1 : kind == P_HALF ? 2 : kind == P_QUARTER ? 4 : kind == P_MONTH ? 12 : 0;
+    int per_year = kind == P_YEAR || kind == P_M9 ? 1 : kind == P_HALF ? 2 : kind == P_QUARTER ? 4 : kind == P_MONTH ? 12 : 0;
     if (per_year == 0)
         return 0;
     int y2 = p.kind == P_RANGE ? p.y2 : p.y;
     for (int y = p.y; y <= y2; y++)
         for (int k = 1; k <= per_year && n < max; k++) {
-            period_t c = mk(kind, y, kind == P_YEAR ? 0 : k, y);
+            period_t c = mk(kind, y, kind == P_YEAR || kind == P_M9 ? 0 : k, y);
             if (period_contains(p, c))
                 out[n++] = c;
         }
@@ -238,7 +249,7 @@ int period_parents(period_t p, period_t *out, int max)
         out[n++] = mk(P_QUARTER, p.y, (p.n - 1) / 3 + 1, p.y);
     if ((p.kind == P_MONTH || p.kind == P_QUARTER) && n < max)
         out[n++] = mk(P_HALF, p.y, p.kind == P_MONTH ? (p.n <= 6 ? 1 : 2) : (p.n <= 2 ? 1 : 2), p.y);
-    if ((p.kind == P_MONTH || p.kind == P_QUARTER || p.kind == P_HALF) && n < max)
+    if ((p.kind == P_MONTH || p.kind == P_QUARTER || p.kind == P_HALF || p.kind == P_M9) && n < max)
         out[n++] = mk(P_YEAR, p.y, 0, p.y);
     return n;
 }

@@ -25,21 +25,8 @@ int report_num(buf *out, double v, int decimals)
 
 int report_period_label(const model *m, period_t p, buf *out)
 {
-    char lbl[96];
-    if (p.kind == P_RANGE) {
-        const term_t *t = model_term(m, p);
-        if (t && t->name[0])
-            return buf_adds(out, t->name);
-        for (size_t i = 0; !t && i < m->nterms; i++) {
-            period_t q = m->terms[i].per;
-            if (q.y == p.y && period_contains(q, p) && !period_eq(q, p)) {
-                period_label(q, lang_get(), lbl, sizeof lbl);
-                return buf_printf(out, tr("Giữa nhiệm kỳ %d–%d (giai đoạn %d–%d)",
-                                          "Mid-term of %d–%d (%d–%d)"), q.y, q.y2, p.y, p.y2);
-            }
-        }
-    }
-    period_label(p, lang_get(), lbl, sizeof lbl);
+    char lbl[320];
+    model_period_label(m, p, lang_get(), lbl, sizeof lbl);
     return buf_adds(out, lbl);
 }
 

@@ -130,9 +130,15 @@ static void check_row(ctx *c, const model *m, int kind, const csv_record *rec, t
     memset(t, 0, sizeof *t);
     long row = rec->row;
     const char **f = rec->field;
-    if (rec->nfields != (kind == TI_PROGRAMMES ? NPROG : NTASK)) {
-        bad(c, row, 0, NULL, NULL, tr("cần %d cột, có %zu", "%d columns expected, %zu found"),
-            kind == TI_PROGRAMMES ? NPROG : NTASK, rec->nfields);
+    size_t want = kind == TI_PROGRAMMES ? NPROG : NTASK;
+    if (rec->nfields > want) {          /* name the first extra field: it would be lost */
+        bad(c, row, (int)want + 1, tr("ngoài tiêu đề", "beyond the header"), f[want],
+            tr("dòng có %zu cột, dòng tiêu đề chỉ có %zu: ô thừa sẽ bị mất",
+               "the row has %zu fields, the header only %zu: the extra one would be lost"), rec->nfields, want);
+        return;
+    }
+    if (rec->nfields != want) {
+        bad(c, row, 0, NULL, NULL, tr("cần %zu cột, có %zu", "%zu columns expected, %zu found"), want, rec->nfields);
         return;
     }
     t->code = (char *)f[0];
@@ -229,10 +235,12 @@ int task_import(store *s, const model *m, task_set *ts, const import_source *src
                 goto cleanup;
             }
             int got;
+            long here = 0;
             csv_next(r, &rec, e);             /* the header */
             while ((got = csv_next(r, &rec, e)) == 1) {
                 task_t t;
                 nrows++;
+                here++;
                 int before = c.nerr;
                 check_row(&c, m, pass, &rec, &t);
                 if (c.nerr != before)
@@ -253,6 +261,9 @@ int task_import(store *s, const model *m, task_set *ts, const import_source *src
             }
             if (got < 0)
                 bad(&c, 0, 0, NULL, NULL, "%s", e->msg);
+            else if (here == 0)
+                bad(&c, 1, 0, NULL, NULL, "%s",
+                    tr("tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào", "the file has a header row and no data rows"));
             csv_close(r);
         }
     /* references: parents and programmes, in this import or already stored */

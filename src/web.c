@@ -52,7 +52,7 @@ static const web_route routes[] = {
     { "GET", "/approval", page_approval, 0, "" },
     { "POST", "/approval", page_approval_post, W_WRITE, "unit period action comment" },
     { "GET", "/import", page_import, 0, "" },
-    { "POST", "/import", page_import_post, W_OWN, "file action" },
+    { "POST", "/import", page_import_post, W_OWN, "file action encoding" },
     { "GET", "/report", page_report, 0, "unit period format" },
     { "GET", "/admin/users", page_admin_users, 0, "" },
     { "POST", "/admin/users", page_admin_users_post, W_WRITE,
@@ -489,8 +489,8 @@ int web_period(web_ctx *c, period_t *p)
     }
     if (period_parse(s, strlen(s), p) != 0) {
         web_fail(c, 400, "bad_period", "period",
-                 tr("kỳ không hợp lệ (ví dụ 2022, 2022S1, 2022Q2, 2022-05, 2020-2025)",
-                    "invalid period (e.g. 2022, 2022S1, 2022Q2, 2022-05, 2020-2025)"));
+                 tr("kỳ không hợp lệ (ví dụ 2022, 2022S1, 2022M9, 2022Q2, 2022-05, 2020-2025)",
+                    "invalid period (e.g. 2022, 2022S1, 2022M9, 2022Q2, 2022-05, 2020-2025)"));
         return -1;
     }
     return 0;

@@ -19,6 +19,7 @@
 
 #include "buf.h"
 #include "csv.h"
+#include "import_text.h"
 #include "test_data.h"
 
 /* Decodes the escapes of an input column (\n \r \t \0 \\ \xHH) into out. */
@@ -371,6 +372,47 @@ static void test_write_field_round_trip(void **state)
     buf_free(&b);
 }
 
+/* import_text_locate (where a bad byte is, for import's error) numbers rows and columns as this
+ * reader does: checked against csv_next on the record and field holding a '#' marker. */
+static void test_locate_matches_reader(void **state)
+{
+    (void)state;
+    static const struct { const char *in; long row, col, line; } cases[] = {
+        { "a,b\n1,#\n", 2, 2, 2 },
+        { "a,b\n\n\n1,#\n", 4, 2, 4 },
+        { "a;b;c\n\"x;y\";z;#\n", 2, 3, 2 },
+        { "a,b\n\"multi\nline\",\"q\"\"#\"\n", 2, 2, 3 },
+        { "a,b\r\n1,2\r\n3,#\r\n", 3, 2, 3 },
+        { "\xEF\xBB\xBF" "a,b\n#,1\n", 2, 1, 2 },
+        { "a,b\nx\"y,#\n", 2, 2, 2 },
+        { "a,b\r1,#", 2, 2, 2 },
+        { "#,b\n", 1, 1, 1 },
+        { "a,b,c\n,,x#y\n", 2, 3, 2 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *in = cases[i].in;
+        size_t len = strlen(in), off = (size_t)(strchr(in, '#') - in);
+        long row, col, line;
+        import_text_locate(in, len, off, &row, &col, &line);
+        if (row != cases[i].row || col != cases[i].col || line != cases[i].line)
+            fail_msg("case %zu: got row %ld col %ld line %ld", i, row, col, line);
+        /* the reader agrees: the record at that row has the marker in that column */
+        csv_reader *r = csv_open(in, len);
+        csv_record rec;
+        err_t e;
+        int found = 0;
+        while (!found && csv_next(r, &rec, &e) == 1)
+            for (size_t k = 0; k < rec.nfields; k++)
+                if (strchr(rec.field[k], '#')) {
+                    assert_int_equal(rec.row, row);
+                    assert_int_equal((long)k + 1, col);
+                    found = 1;
+                }
+        assert_true(found);
+        csv_close(r);
+    }
+}
+
 int main(void)
 {
     lang_set(LANG_VI);
@@ -383,6 +425,7 @@ int main(void)
         cmocka_unit_test(test_separator_fixed_by_header),
         cmocka_unit_test(test_many_rows),
         cmocka_unit_test(test_write_field_round_trip),
+        cmocka_unit_test(test_locate_matches_reader),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

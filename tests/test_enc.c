@@ -394,6 +394,70 @@ static void test_errors(void **state)
     buf_free(&b);
 }
 
+/* The strict guess for imports: a legacy encoding only when the whole text reads cleanly in it
+ * and it is not mostly UTF-8; enc_utf8_bad_at agrees with vn_utf8_valid. */
+static void test_guess_strict(void **state)
+{
+    (void)state;
+    static const struct { const char *in; int want, upper; } cases[] = {
+        { "Tôi đi học", ENC_UTF8, 0 },
+        { "plain ascii, 1.5", ENC_UTF8, 0 },
+        { "", ENC_UTF8, 0 },
+        { "T\xABi \xAEi h\xE4" "c", ENC_TCVN3, 0 },                       /* T«i ®i häc */
+        { "tr\xAD\xEAng \xAE\xB9i h\xE4" "c", ENC_TCVN3, 0 },           /* trường đại học */
+        { "To\xE2i \xF1i ho\xEF" "c Vie\xE4t Nam", ENC_VNI, 0 },        /* VNI */
+        { "\xAEI H\xE4" "C", ENC_TCVN3, 1 },                               /* ĐI HỌC in an H font */
+        { "\xAE/c Nguy\xD4n, H\xA7ND qu\xAD\xEAn, 1.000\xAE", ENC_TCVN3, 0 }, /* đ/c, HĐND, 1.000đ */
+        /* mostly UTF-8 with one bad byte: no guess */
+        { "Tiền điện tháng 3 \xC3 và tháng 4", -1, 0 },
+        { "Đảng ủy phường \xAB", -1, 0 },
+        /* a legacy byte sequence that makes no Vietnamese word: no guess */
+        { "Chi b\xE4\xE4", -1, 0 },                                         /* "bọọ": two tones */
+        { "abc \x81 def", -1, 0 },                                        /* undefined byte */
+        { "a\x00b", -1, 0 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *s = cases[i].in;
+        size_t len = i == sizeof cases / sizeof cases[0] - 1 ? 3 : strlen(s);
+        int up = 9, got = enc_guess(s, len, &up);
+        if (got != cases[i].want)
+            fail_msg("case %zu: guessed %d (%s), want %d", i, got, enc_name(got), cases[i].want);
+        if (got >= 0)
+            assert_int_equal(up, cases[i].upper);
+    }
+    /* the first bad byte */
+    assert_int_equal(enc_utf8_bad_at("ab\xC3(", 4), 2);
+    assert_int_equal(enc_utf8_bad_at("Vi\xE1\xBB\x87t", 6), 6);
+    assert_int_equal(enc_utf8_bad_at("\xE0\x80\x80", 3), 0);            /* overlong */
+    assert_int_equal(enc_utf8_bad_at("\xED\xA0\x80", 3), 0);            /* surrogate */
+    assert_int_equal(enc_utf8_bad_at("\xF4\x90\x80\x80", 4), 0);        /* beyond U+10FFFF */
+    assert_int_equal(enc_utf8_bad_at("x\xE1\xBB", 3), 1);                /* cut short */
+    assert_int_equal(enc_utf8_bad_at("a\0b", 3), 1);
+    assert_true(enc_mostly_utf8("Vi\xE1\xBB\x87t \xC4\x91\xC3", 9));
+    assert_false(enc_mostly_utf8("Vi\xE1\xBB\x87t \xC3", 8));          /* one each: not mostly */
+    assert_false(enc_mostly_utf8("T\xABi \xAEi", 6));
+    /* agreement with vn_utf8_valid over every 2-byte and a sample of 3-byte strings */
+    for (int a = 0; a < 256; a++)
+        for (int b = 0; b < 256; b++) {
+            char s2[3] = { (char)a, (char)b, (char)0x80 };
+            assert_int_equal(enc_utf8_bad_at(s2, 2) == 2, vn_utf8_valid(s2, 2));
+            static const unsigned char third[] = { 0x7F, 0x80, 0xBF, 0xC0 };
+            for (size_t c = 0; c < sizeof third; c++) {
+                s2[2] = (char)third[c];
+                assert_int_equal(enc_utf8_bad_at(s2, 3) == 3, vn_utf8_valid(s2, 3));
+            }
+        }
+    /* a long TCVN3 file is read in chunks: still guessed; one odd word at its end still refuses it */
+    buf big = BUF_INIT;
+    for (int i = 0; i < 40000; i++)
+        buf_adds(&big, "T\xABi \xAEi h\xE4" "c,tr\xAD\xEAng\n");
+    int up;
+    assert_int_equal(enc_guess(big.p, big.len, &up), ENC_TCVN3);
+    buf_adds(&big, "Chi b\xE4\xE4\n");
+    assert_int_equal(enc_guess(big.p, big.len, &up), -1);
+    buf_free(&big);
+}
+
 int main(void)
 {
     lang_set(LANG_EN);
@@ -403,6 +467,7 @@ int main(void)
         cmocka_unit_test(test_detect_misc),
         cmocka_unit_test(test_names_fonts),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_guess_strict),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

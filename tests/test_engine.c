@@ -124,7 +124,8 @@ static void compare_counts(model *m, engine *g)
 static void compare_all(model *m, engine *g)
 {
     static const period_t extra[] = { { P_RANGE, 0, 2021, 2022 }, { P_RANGE, 0, 2022, 2022 },
-                                      { P_RANGE, 0, 2020, 2021 }, { P_YEAR, 0, 2020, 2020 } };
+                                      { P_RANGE, 0, 2020, 2021 }, { P_YEAR, 0, 2020, 2020 },
+                                      { P_M9, 0, 2021, 2021 }, { P_M9, 0, 2022, 2022 } };
     enum { NX = sizeof extra / sizeof *extra };
     int y0, y1;
     engine_years(g, &y0, &y1);
@@ -263,6 +264,10 @@ static void test_outside_years(void **state)
     assert_true(engine_get(g, 0, 0, (period_t){ P_RANGE, 0, 2021, 2022 }, &v, NULL, NULL) >= 0);
     assert_int_equal(engine_get(g, 0, 0, (period_t){ P_RANGE, 0, 2020, 2021 }, &v, NULL, NULL), -1);
     assert_true(engine_get(g, 0, 0, (period_t){ P_YEAR, 0, 2021, 2021 }, &v, NULL, NULL) >= 0);
+    /* the nine months have no slot: "outside", whatever the year, so eval composes them */
+    assert_int_equal(engine_get(g, 0, 0, (period_t){ P_M9, 0, 2021, 2021 }, &v, NULL, NULL), -1);
+    int64_t fx;
+    assert_int_equal(engine_get_fx(g, 0, 0, (period_t){ P_M9, 0, 2021, 2021 }, &fx), -1);
     assert_true(engine_bytes(g) > 0);
     engine_free(g);
     model_free(m);

@@ -274,6 +274,41 @@ static void test_annual_progress_and_term_target(void **state)
     eval_result_free(&r);
 }
 
+/* The nine months: quarters I-III by each indicator's period aggregation, "cùng kỳ" the
+ * previous year's nine months, and progress against the annual target.  Runs last: it adds
+ * figures to the shared model. */
+static void test_nine_months(void **state)
+{
+    model *m = *state;
+    int has;
+    assert_true(actual_of(m, "ketnap", "d2", "2022M9", &has) == 45 && has);   /* 1+...+9 */
+    assert_true(actual_of(m, "ketnap", "d1", "2022M9", &has) == 45 && has);   /* December not needed */
+    assert_true(actual_of(m, "dangvien", "d2", "2022M9", &has) == 120 && has); /* last: quarter III */
+    assert_true(actual_of(m, "ketnap", "city", "2022M9", &has) == 90 && has);  /* d1 + d2 */
+    actual_of(m, "thu", "d2", "2022M9", &has);                                /* only yearly figures */
+    assert_false(has);
+    val(m, "ketnap", "d2", "2021Q1", 10);
+    val(m, "ketnap", "d2", "2021Q2", 10);
+    val(m, "ketnap", "d2", "2021Q3", 10);
+    val(m, "ketnap", "d2", "2021Q4", 99);                                     /* not in the nine months */
+    tgt(m, "ketnap", "d2", "2022", 125);
+    eval_result r;
+    err_t e;
+    assert_int_equal(eval_unit(m, U("d2"), P("2022M9"), &r, &e), 0);
+    const eval_row *x = row(m, &r, "ketnap");
+    assert_non_null(x);
+    assert_int_equal(x->status, ST_NOTARGET);
+    assert_int_equal(x->has_annual, 1);
+    assert_true(period_eq(x->annual_period, P("2022")));
+    assert_true(fabs(x->annual_pct - 36) < 1e-9);                             /* 45 / 125 */
+    assert_true(x->has_prev && x->prev == 30);
+    assert_true(fabs(x->change_pct - 50) < 1e-9);
+    eval_result_free(&r);
+    /* a figure reported for the nine months itself wins over the quarters */
+    val(m, "ketnap", "d1", "2022M9", 44);
+    assert_true(actual_of(m, "ketnap", "d1", "2022M9", &has) == 44 && has);
+}
+
 static void test_status_table(void **state)
 {
     (void)state;
@@ -320,6 +355,7 @@ int main(void)
         cmocka_unit_test(test_annual_progress_and_term_target),
         cmocka_unit_test(test_status_table),
         cmocka_unit_test(test_formula_cycle_rejected),
+        cmocka_unit_test(test_nine_months),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

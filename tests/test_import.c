@@ -11,8 +11,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "enc.h"
 #include "engine.h"
 #include "import.h"
+#include "import_text.h"
 #include "store.h"
 
 typedef struct fx {
@@ -224,6 +226,98 @@ static void test_nfc_and_headers(void **state)
     free(errs);
 }
 
+/* Bad files never go in half-read: a row wider than its header, a header alone, an empty file. */
+static void test_bad_shapes(void **state)
+{
+    fx *f = *state;
+    import_stats st;
+    char *errs;
+    import_source wide[] = { SRC("wide.csv", "indicator,unit,period,value\n"
+                                             "thu_ns,ba-dinh,2019,1\n"
+                                             "thu_ns,ba-dinh,2018,1,5\n"           /* a decimal comma */
+                                             "thu_ns,ba-dinh,2017,2,\n") };        /* empty: nothing lost */
+    assert_int_equal(run(f, wide, 1, 0, &st, &errs), -1);
+    assert_non_null(strstr(errs, "wide.csv, dòng 3, cột 5 (ngoài tiêu đề): '5' — dòng có 5 cột, dòng tiêu đề chỉ có 4"));
+    assert_null(strstr(errs, "dòng 4"));
+    assert_int_equal(st.errors, 1);
+    free(errs);
+    import_source semi[] = { SRC("semi.csv", "indicator;unit;period;value\nthu_ns;ba-dinh;2019;1;x;y\n") };
+    assert_int_equal(run(f, semi, 1, 1, &st, &errs), -1);
+    assert_non_null(strstr(errs, "semi.csv, dòng 2, cột 5 (ngoài tiêu đề): 'x'"));
+    assert_null(strstr(errs, "dấu phẩy thập phân"));      /* ';' files have no such excuse */
+    free(errs);
+    import_source tmpl[] = { SRC("t.csv", "indicator,unit,period,no,name,measure,target,previous,value,comment\n"
+                                          "a,b,c,STT,Tên,ĐVT,KH,Cùng kỳ,Giá trị,Ghi chú\n"
+                                          "thu_ns,ba-dinh,2019,1,Thu,tỷ,,,,,extra\n") }; /* left empty, but wide */
+    assert_int_equal(run(f, tmpl, 1, 1, &st, &errs), -1);
+    assert_non_null(strstr(errs, "t.csv, dòng 3, cột 11 (ngoài tiêu đề): 'extra'"));
+    free(errs);
+    import_source hdr[] = { SRC("h.csv", "indicator,unit,period,value\n\n"),
+                            SRC("ok.csv", "indicator,unit,period,value\nthu_ns,ba-dinh,2016,1\n") };
+    assert_int_equal(run(f, hdr, 2, 0, &st, &errs), -1);
+    assert_non_null(strstr(errs, "h.csv: tệp chỉ có dòng tiêu đề"));
+    assert_null(strstr(errs, "ok.csv"));
+    free(errs);
+    model *m = load(f);
+    period_t y;
+    static const char *const years[] = { "2019", "2018", "2017", "2016" };
+    for (int i = 0; i < 4; i++) {
+        period_parse(years[i], 4, &y);
+        assert_null(model_value(m, model_ind_find(m, "thu_ns"), model_unit_find(m, "ba-dinh"), y));
+    }
+    model_free(m);
+}
+
+/* A mostly-UTF-8 file with one bad byte is refused where it is; a clean legacy file is read. */
+static void test_encodings(void **state)
+{
+    (void)state;
+    static const char bad[] = "code,name,parent,type\n"
+                              "p1,Phường Một,cau-giay,Đảng ủy phường\n"
+                              "p2,\"Phường\nHai\",cau-giay,\"Đảng ủy \xC3 phường\"\n";
+    buf out = BUF_INIT;
+    import_text_info info;
+    err_t e;
+    assert_int_equal(import_text_decode("u.csv", bad, sizeof bad - 1, IMPORT_ENC_AUTO, 0, &out, &info, &e), -1);
+    assert_non_null(strstr(e.msg, "tệp u.csv, dòng 3, cột 4: byte 0xC3 không hợp lệ trong UTF-8 (dòng vật lý 4)"));
+    assert_non_null(strstr(e.msg, "UTF-8"));
+    assert_int_equal(out.len, 0);
+    /* named as UTF-8: the same error; named as CP1258: read as the user says */
+    assert_int_equal(import_text_decode("u.csv", bad, sizeof bad - 1, ENC_UTF8, 0, &out, &info, &e), -1);
+    assert_non_null(strstr(e.msg, "dòng 3, cột 4: byte 0xC3"));
+    assert_int_equal(import_text_decode("u.csv", bad, sizeof bad - 1, ENC_CP1258, 0, &out, &info, &e), 0);
+    assert_int_equal(info.enc, ENC_CP1258);
+    assert_int_equal(info.guessed, 0);
+    buf_reset(&out);
+    /* TCVN3 throughout: guessed */
+    static const char tcvn3[] = "code,name,parent,type\nleg,T\xABi \xAEi h\xE4" "c,tinh,Chi b\xE9\n";
+    assert_int_equal(import_text_decode("l.csv", tcvn3, sizeof tcvn3 - 1, IMPORT_ENC_AUTO, 0, &out, &info, &e), 0);
+    assert_int_equal(info.enc, ENC_TCVN3);
+    assert_int_equal(info.guessed, 1);
+    assert_non_null(strstr(buf_str(&out), "leg,Tôi đi học,tinh,Chi bộ"));
+    buf_reset(&out);
+    /* --upper with a guessed TCVN3: an "H" font */
+    assert_int_equal(import_text_decode("l.csv", tcvn3, sizeof tcvn3 - 1, IMPORT_ENC_AUTO, 1, &out, &info, &e), 0);
+    assert_int_equal(info.upper, 1);
+    assert_non_null(strstr(buf_str(&out), "TÔI ĐI HỌC"));
+    buf_reset(&out);
+    /* UTF-16 is named as such */
+    static const char u16[] = "\xFF\xFE" "c\0o\0d\0e\0";
+    assert_int_equal(import_text_decode("w.csv", u16, sizeof u16 - 1, IMPORT_ENC_AUTO, 0, &out, &info, &e), -1);
+    assert_non_null(strstr(e.msg, "UTF-16"));
+    /* valid UTF-8 passes through as NFC, without its BOM */
+    static const char ok[] = "\xEF\xBB\xBF" "a,b\nVi" "e\xCC\xA3\xCC\x82" "t,1\n";
+    assert_int_equal(import_text_decode("ok.csv", ok, sizeof ok - 1, IMPORT_ENC_AUTO, 0, &out, &info, &e), 0);
+    assert_string_equal(buf_str(&out), "a,b\nViệt,1\n");
+    int enc;
+    assert_int_equal(import_text_encoding("auto", &enc), 0);
+    assert_int_equal(enc, IMPORT_ENC_AUTO);
+    assert_int_equal(import_text_encoding("UTF-8", &enc), 0);
+    assert_int_equal(enc, ENC_UTF8);
+    assert_int_equal(import_text_encoding("latin1", &enc), -1);
+    buf_free(&out);
+}
+
 static void test_cycles_and_references(void **state)
 {
     fx *f = *state;
@@ -418,6 +512,8 @@ int main(void)
         cmocka_unit_test(test_bad_file_changes_nothing),
         cmocka_unit_test(test_dry_run_writes_nothing),
         cmocka_unit_test(test_nfc_and_headers),
+        cmocka_unit_test(test_bad_shapes),
+        cmocka_unit_test(test_encodings),
         cmocka_unit_test(test_cycles_and_references),
         cmocka_unit_test(test_load_part),
         cmocka_unit_test(test_import_without_cells),

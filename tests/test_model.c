@@ -97,11 +97,55 @@ static void test_cells_reserved(void **state)
     run(100000, 12345);
 }
 
+/* Only declared terms are "Nhiệm kỳ": any other range is a "Giai đoạn". */
+static void test_period_labels(void **state)
+{
+    (void)state;
+    static const struct { const char *code; int lang; const char *want; } cases[] = {
+        { "2020-2025", 0, "Nhiệm kỳ 2020–2025 (Đại hội XIII)" },  /* by its name */
+        { "2015-2020", 0, "Nhiệm kỳ 2015–2020" },                  /* declared without a name */
+        { "2015-2020", 1, "Term 2015–2020" },
+        { "2020-2022", 0, "Giữa nhiệm kỳ 2020–2025 (giai đoạn 2020–2022)" },
+        { "2020-2022", 1, "Mid-term of 2020–2025 (2020–2022)" },
+        { "2021-2023", 0, "Giai đoạn 2021–2023" },                 /* inside a term, not its start */
+        { "2010-2012", 1, "Period 2010–2012" },
+        { "2030-2035", 0, "Giai đoạn 2030–2035" },
+        { "2022M9", 0, "9 tháng đầu năm 2022" },
+        { "2022M9", 1, "First nine months of 2022" },
+        { "2022", 0, "Năm 2022" },
+    };
+    model *m = model_new();
+    assert_non_null(m);
+    period_t t1, t2;
+    assert_int_equal(period_parse("2020-2025", 9, &t1), 0);
+    assert_int_equal(period_parse("2015-2020", 9, &t2), 0);
+    assert_true(model_put_term(m, t1, "Nhiệm kỳ 2020–2025 (Đại hội XIII)") >= 0);
+    assert_true(model_put_term(m, t2, "") >= 0);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        period_t p;
+        char out[128];
+        assert_int_equal(period_parse(cases[i].code, strlen(cases[i].code), &p), 0);
+        int n = model_period_label(m, p, cases[i].lang, out, sizeof out);
+        assert_string_equal(out, cases[i].want);
+        assert_int_equal(n, (int)strlen(cases[i].want));
+    }
+    char small[8];
+    period_t p;
+    assert_int_equal(period_parse("2021-2023", 9, &p), 0);
+    assert_int_equal(model_period_label(m, p, 0, small, sizeof small), 7);
+    /* without a model every range is a period */
+    char out[64];
+    model_period_label(NULL, t1, 0, out, sizeof out);
+    assert_string_equal(out, "Giai đoạn 2020–2025");
+    model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cells_grow),
         cmocka_unit_test(test_cells_reserved),
+        cmocka_unit_test(test_period_labels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -65,9 +65,9 @@ static void test_cases(void **state)
         } else if (strncmp(op, "within_", 7) == 0) {
             static const struct { const char *n; enum period_kind k; } kinds[] = {
                 { "year", P_YEAR }, { "half", P_HALF }, { "quarter", P_QUARTER },
-                { "month", P_MONTH }, { "range", P_RANGE } };
+                { "month", P_MONTH }, { "range", P_RANGE }, { "m9", P_M9 } };
             enum period_kind k = P_NONE;
-            for (size_t i = 0; i < 5; i++)
+            for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
                 if (strcmp(op + 7, kinds[i].n) == 0)
                     k = kinds[i].k;
             list(&got, ps, period_within(P(in, l.lineno), k, ps, 64));
@@ -108,6 +108,7 @@ static void test_keys_unique(void **state)
         for (int i = 1; i <= 2; i++) ps[k++] = (period_t){ P_HALF, (uint8_t)i, (uint16_t)y, (uint16_t)y };
         for (int i = 1; i <= 4; i++) ps[k++] = (period_t){ P_QUARTER, (uint8_t)i, (uint16_t)y, (uint16_t)y };
         for (int i = 1; i <= 12; i++) ps[k++] = (period_t){ P_MONTH, (uint8_t)i, (uint16_t)y, (uint16_t)y };
+        ps[k++] = (period_t){ P_M9, 0, (uint16_t)y, (uint16_t)y };
         for (int y2 = y + 1; y2 <= 2030; y2++) ps[k++] = (period_t){ P_RANGE, 0, (uint16_t)y, (uint16_t)y2 };
         for (int i = 0; i < k; i++) {
             uint32_t key = period_key(ps[i]);

@@ -661,8 +661,9 @@ static void test_tasks(void **state)
     http_resp_free(&rs);
 }
 
-/* Posts a file to /import as multipart/form-data. */
-static int upload(const client *c, const char *action, const char *name, const char *content, http_resp *rs)
+/* Posts a file to /import as multipart/form-data, with an encoding field unless enc is NULL. */
+static int upload_enc(const client *c, const char *action, const char *enc, const char *name, const char *content,
+                      http_resp *rs)
 {
     http_req rq;
     err_t e;
@@ -674,14 +675,21 @@ static int upload(const client *c, const char *action, const char *name, const c
     snprintf(rq.cookie, sizeof rq.cookie, "%s", c->cookie);
     snprintf(rq.ctype, sizeof rq.ctype, "multipart/form-data; boundary=BoUnD");
     buf_printf(&body, "--BoUnD\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n"
-                      "--BoUnD\r\nContent-Disposition: form-data; name=\"action\"\r\n\r\n%s\r\n"
-                      "--BoUnD\r\nContent-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n"
-                      "Content-Type: text/csv\r\n\r\n%s\r\n--BoUnD--\r\n", c->csrf, action, name, content);
+                      "--BoUnD\r\nContent-Disposition: form-data; name=\"action\"\r\n\r\n%s\r\n", c->csrf, action);
+    if (enc)
+        buf_printf(&body, "--BoUnD\r\nContent-Disposition: form-data; name=\"encoding\"\r\n\r\n%s\r\n", enc);
+    buf_printf(&body, "--BoUnD\r\nContent-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n"
+                      "Content-Type: text/csv\r\n\r\n%s\r\n--BoUnD--\r\n", name, content);
     assert_int_equal(http_parse_multipart(&rq.form, rq.ctype, buf_str(&body), body.len, &e), 0);
     web_handle(app, &rq, rs);
     http_req_free(&rq);
     buf_free(&body);
     return rs->status;
+}
+
+static int upload(const client *c, const char *action, const char *name, const char *content, http_resp *rs)
+{
+    return upload_enc(c, action, NULL, name, content, rs);
 }
 
 static void test_import_page(void **state)
@@ -718,6 +726,46 @@ static void test_import_page(void **state)
     assert_int_equal(upload(&ed, "preview", "values.csv", "indicator,unit,period,value\nkn,w1,2019,abc\n", &rs), 422);
     assert_non_null(strstr(buf_str(&rs.body), "values.csv, dòng 2, cột 4"));
     http_resp_free(&rs);
+
+    /* bad input never corrupts: a UTF-8 file with one bad byte is refused where it is, on preview
+     * and on commit, and nothing is written */
+    static const char one_bad[] = "indicator,unit,period,value,comment\nkn,w1,2017,5,Đã kiểm tra\n"
+                                  "kn,w1,2016,6,\"Th\xC3o, số liệu\"\n";
+    period_t y2017 = { P_YEAR, 0, 2017, 2017 };
+    assert_int_equal(upload(&ed, "preview", "values.csv", one_bad, &rs), 422);
+    assert_non_null(strstr(buf_str(&rs.body), "tệp values.csv, dòng 3, cột 5: byte 0xC3 không hợp lệ trong UTF-8"));
+    http_resp_free(&rs);
+    assert_int_equal(upload(&ed, "commit", "values.csv", one_bad, &rs), 422);
+    http_resp_free(&rs);
+    assert_null(model_value(app->m, model_ind_find(app->m, "kn"), model_unit_find(app->m, "w1"), y2017));
+    /* a clean TCVN3 file: the preview names the encoding and shows the decoded text */
+    static const char tcvn3[] = "indicator,unit,period,value,comment\nkn,w1,2017,5,T\xABi \xAEi h\xE4" "c\n";
+    assert_int_equal(upload(&ed, "preview", "values.csv", tcvn3, &rs), 200);
+    assert_non_null(strstr(buf_str(&rs.body), "TCVN3 (ABC)</strong> (tự nhận biết)"));
+    assert_non_null(strstr(buf_str(&rs.body), "kn,w1,2017,5,Tôi đi học"));
+    http_resp_free(&rs);
+    assert_null(model_value(app->m, model_ind_find(app->m, "kn"), model_unit_find(app->m, "w1"), y2017));
+    /* the user may say otherwise; a UTF-8 preview shows its text too */
+    assert_int_equal(upload_enc(&ed, "preview", "cp1258", "values.csv", one_bad, &rs), 200);
+    assert_non_null(strstr(buf_str(&rs.body), "Windows-1258</strong> (đã chọn)"));
+    http_resp_free(&rs);
+    assert_int_equal(upload_enc(&ed, "preview", "auto", "values.csv", "indicator,unit,period,value\nkn,w1,2017,5\n", &rs), 200);
+    assert_non_null(strstr(buf_str(&rs.body), "UTF-8</strong> (tự nhận biết)"));
+    assert_non_null(strstr(buf_str(&rs.body), "id=\"import-sample\">indicator,unit,period,value\nkn,w1,2017,5\n</pre>"));
+    http_resp_free(&rs);
+    assert_int_equal(upload_enc(&ed, "preview", "klingon", "values.csv", "indicator,unit,period,value\nkn,w1,2017,5\n", &rs), 400);
+    http_resp_free(&rs);
+    /* empty, header-only, too wide */
+    assert_int_equal(upload(&ed, "preview", "values.csv", "", &rs), 400);
+    assert_non_null(strstr(buf_str(&rs.body), "rỗng"));
+    http_resp_free(&rs);
+    assert_int_equal(upload(&ed, "commit", "values.csv", "indicator,unit,period,value\n", &rs), 422);
+    assert_non_null(strstr(buf_str(&rs.body), "tệp chỉ có dòng tiêu đề"));
+    http_resp_free(&rs);
+    assert_int_equal(upload(&ed, "commit", "values.csv", "indicator,unit,period,value\nkn,w1,2017,1,5\n", &rs), 422);
+    assert_non_null(strstr(buf_str(&rs.body), "values.csv, dòng 2, cột 5 (ngoài tiêu đề): &#39;5&#39;"));
+    http_resp_free(&rs);
+    assert_null(model_value(app->m, model_ind_find(app->m, "kn"), model_unit_find(app->m, "w1"), y2017));
 }
 
 static void test_pages_more(void **state)

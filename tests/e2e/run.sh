@@ -183,11 +183,52 @@ printf 'To\342i \361i ho\357c\n' > "$T/vni.txt"              # "Toâi ñi hoïc"
 expect_rc 0 "$BIN" convert --encoding vni "$T/vni.txt"
 has "$T/out" "Tôi đi học"
 expect_rc 2 "$BIN" convert --encoding klingon "$T/vni.txt"
-printf 'code,name,parent,type\nleg,T\253i \256i h\344c,tinh,Chi b\256\n' > "$T/legacy-units.csv"
+printf 'code,name,parent,type\nleg,T\253i \256i h\344c,tinh,Chi b\351\n' > "$T/legacy-units.csv"   # "Chi bộ"
 expect_rc 0 "$BIN" import "$T/legacy-units.csv"
-has "$T/err" "chuyển từ bảng mã tcvn3"
+has "$T/err" "chuyển từ bảng mã tcvn3 (tự nhận biết)"
 expect_rc 0 "$BIN" units
 has "$T/out" "Tôi đi học"
+has "$T/out" "Chi bộ"
+# Bad input never corrupts: a UTF-8 file with one bad byte is refused, naming row, column and byte
+printf 'indicator,unit,period,value,comment\nthu_ns,huyen-a,2023,5,Đã kiểm tra\nthu_ns,huyen-b,2023,6,"Th\303o, số liệu"\n' > "$T/one-bad-byte.csv"
+expect_rc 1 "$BIN" import "$T/one-bad-byte.csv"
+has "$T/err" "tệp $T/one-bad-byte.csv, dòng 3, cột 5: byte 0xC3 không hợp lệ trong UTF-8"
+expect_rc 0 "$BIN" history --indicator thu_ns --unit huyen-b --period 2023
+has "$T/out" "Chưa có thay đổi nào"                                   # nothing was written
+LANG=en_US.UTF-8 expect_rc 1 "$BIN" import "$T/one-bad-byte.csv"
+has "$T/err" "row 3, column 5: byte 0xC3 is not valid in UTF-8"
+expect_rc 1 "$BIN" import --encoding utf-8 "$T/one-bad-byte.csv"
+has "$T/err" "dòng 3, cột 5: byte 0xC3"
+expect_rc 2 "$BIN" import --encoding latin1 "$T/one-bad-byte.csv"
+expect_rc 1 "$BIN" convert "$T/one-bad-byte.csv"                  # convert refuses it too
+has "$T/err" "dòng 3, cột 5: byte 0xC3"
+expect_rc 0 "$BIN" import --dry-run --encoding cp1258 "$T/one-bad-byte.csv"   # the user said so
+has "$T/err" "chuyển từ bảng mã cp1258 sang Unicode"
+# a TCVN3 file with one word no Vietnamese syllable makes is not guessed either
+printf 'code,name,parent,type\nleg2,T\253i \256i h\344c,tinh,Chi b\344\344\n' > "$T/legacy-odd.csv"   # "bọọ": no syllable
+expect_rc 1 "$BIN" import "$T/legacy-odd.csv"
+has "$T/err" "dòng 2, cột 2: byte 0xAB"
+has "$T/err" "--encoding tcvn3"
+expect_rc 0 "$BIN" import --dry-run --encoding tcvn3 "$T/legacy-odd.csv"
+# empty, header-only and too-wide files: clear errors, exit 1, nothing written
+: > "$T/empty.csv"
+expect_rc 1 "$BIN" import "$T/empty.csv"
+has "$T/err" "rỗng"
+printf '\357\273\277\n\n' > "$T/blank.csv"
+expect_rc 1 "$BIN" import "$T/blank.csv"
+has "$T/err" "tệp rỗng"
+printf 'indicator,unit,period,value\n' > "$T/header-only.csv"
+expect_rc 1 "$BIN" import "$T/header-only.csv"
+has "$T/err" "header-only.csv: tệp chỉ có dòng tiêu đề"
+printf 'indicator,unit,period,value\nthu_ns,huyen-a,2023,1,5\n' > "$T/wide.csv"
+expect_rc 1 "$BIN" import "$T/wide.csv"
+has "$T/err" "wide.csv, dòng 2, cột 5 (ngoài tiêu đề): '5'"
+has "$T/err" "dấu phẩy thập phân"
+printf 'indicator,unit,period,value\nthu_ns,huyen-a,2023,1,\n' > "$T/trailing.csv"
+expect_rc 0 "$BIN" import --dry-run "$T/trailing.csv"                   # an empty extra field loses nothing
+printf 'code,title,kind,parent,document,lead_unit\n' > "$T/programmes.csv"
+expect_rc 1 "$BIN" import "$T/programmes.csv"
+has "$T/err" "tệp chỉ có dòng tiêu đề"
 
 # --- the demo: the seeds' headline figures, computed from data ----------------------------
 export CHITIEU_DB="$T/demo.db"
