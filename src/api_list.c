@@ -172,8 +172,8 @@ static int period_param(web_ctx *c, const char *name, period_t *p)
     if (s == NULL || *s == '\0')
         return 0;
     if (period_parse(s, strlen(s), p) != 0) {
-        web_fail(c, 400, "bad_period", name, tr("kỳ không hợp lệ (ví dụ 2022, 2022S1, 2022Q2, 2022-05, 2020-2025)",
-                                                "invalid period (e.g. 2022, 2022S1, 2022Q2, 2022-05, 2020-2025)"));
+        web_fail(c, 400, "bad_period", name, tr("kỳ không hợp lệ (ví dụ 2022, 2022S1, 2022M9, 2022Q2, 2022-05, 2020-2025)",
+                                                "invalid period (e.g. 2022, 2022S1, 2022M9, 2022Q2, 2022-05, 2020-2025)"));
         return -1;
     }
     return 1;
