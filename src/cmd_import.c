@@ -18,8 +18,10 @@
 
 void cmd_import_summary(const struct import_stats *st, int dry_run)
 {
-    static const char *const vi[IK_COUNT] = { "", "đơn vị", "chỉ tiêu", "nhiệm kỳ", "kế hoạch", "số liệu", "" };
-    static const char *const en[IK_COUNT] = { "", "units", "indicators", "terms", "targets", "values", "" };
+    static const char *const vi[IK_COUNT] = { "", "đơn vị", "chỉ tiêu", "nhiệm kỳ", "kế hoạch", "số liệu", "",
+                                              "kế thừa" };
+    static const char *const en[IK_COUNT] = { "", "units", "indicators", "terms", "targets", "values", "",
+                                              "successions" };
     printf("%s\n", dry_run ? tr("Kiểm tra xong, không ghi gì (--dry-run):", "Checked, nothing written (--dry-run):")
                            : tr("Đã nhập:", "Imported:"));
     for (int k = 1; k < IK_COUNT; k++)
@@ -41,13 +43,13 @@ int cmd_import(int argc, char **argv)
         return rc;
     if (help) {
         puts(tr("Cách dùng: chitieu import [--db TỆP] [--dry-run] [--user TÊN] [--encoding MÃ] TỆP.csv|xlsx|xls...\n"
-                "Nhập các tệp CSV đơn vị, chỉ tiêu, nhiệm kỳ, kế hoạch và số liệu (loại tệp nhận biết\n"
+                "Nhập các tệp CSV đơn vị, chỉ tiêu, nhiệm kỳ, kế hoạch, số liệu và kế thừa đơn vị (loại tệp nhận biết\n"
                 "từ dòng tiêu đề; xem docs/formats.md). Tất cả các tệp là một giao dịch: có một lỗi\n"
                 "thì không ghi gì. --dry-run chỉ kiểm tra. Mã thoát 1 nếu có lỗi. Tệp CSV mã cũ (TCVN3, VNI,\n"
                 "VIQR, CP1258) được tự nhận biết và chuyển sang Unicode; --encoding tcvn3|vni|viqr|cp1258|utf8\n"
                 "chỉ định bảng mã; trong .xlsx, phông chữ của ô (.VnTime, VNI-Times) quyết định.",
                 "Usage: chitieu import [--db FILE] [--dry-run] [--user NAME] FILE.csv...\n"
-                "Imports CSV files of units, indicators, terms, targets and values (the kind of each\n"
+                "Imports CSV files of units, indicators, terms, targets, values and successions (the kind of each\n"
                 "file comes from its header row; see docs/formats.md). All files are one transaction:\n"
                 "one error and nothing is written. --dry-run only checks. Exit code 1 on any error. CSV files\n"
                 "in a legacy encoding (TCVN3, VNI, VIQR, CP1258) are detected and converted to Unicode;\n"
