@@ -88,6 +88,25 @@ int api_units(web_ctx *c)
     return send_json(c, json_pack("{s:o}", "units", a), 200);
 }
 
+int api_successions(web_ctx *c)
+{
+    filt f;
+    if (filters(c, &f) != 0)
+        return 0;
+    json_t *a = json_array();
+    for (size_t k = 0; k < c->m->nsuccs; k++) {
+        const succ_t *x = &c->m->succs[k];
+        if (f.unit >= 0 && x->from != f.unit && x->to != f.unit)
+            continue;
+        if (!auth_allows(c->m, c->role, c->uunit, x->from, ACT_READ) &&
+            !auth_allows(c->m, c->role, c->uunit, x->to, ACT_READ))
+            continue;
+        json_array_append_new(a, json_pack("{s:s,s:s,s:i,s:f}", "from", c->m->units[x->from].code,
+                                           "to", c->m->units[x->to].code, "date", x->date, "share", x->share));
+    }
+    return send_json(c, json_pack("{s:o}", "successions", a), 200);
+}
+
 int api_indicators(web_ctx *c)
 {
     const char *group = web_param(c, "group");

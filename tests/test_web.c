@@ -402,6 +402,11 @@ static void test_bad_input(void **state)
     assert_int_equal(status_of(&wrong, "GET", "/api/v1/units", NULL, NULL), 401);
     assert_int_equal(status_of(&api, "GET", "/api/v1/units", NULL, NULL), 200);
     assert_int_equal(status_of(&api, "GET", "/api/v1/units", "x=1", NULL), 400);
+    assert_int_equal(send(&api, "GET", "/api/v1/successions", NULL, NULL, NULL, &rs), 200);
+    assert_non_null(strstr(buf_str(&rs.body), "{\"successions\":["));
+    http_resp_free(&rs);
+    assert_int_equal(status_of(&api, "GET", "/api/v1/successions", "unit=zz", NULL), 404);
+    assert_int_equal(status_of(&api, "GET", "/api/v1/successions", "period=2025", NULL), 400);
     static const struct { const char *body; int status; const char *code; } cases[] = {
         { "{", 400, "bad_request" },
         { "[]", 400, "bad_request" },
