@@ -276,7 +276,7 @@ static int straddles(const model *m, int u, period_t p)
 /* 1 if child ch counts in its parent's roll-up for p in this mode. */
 static int in_structure(ctx *c, int mode, int ch, period_t p)
 {
-    if (mode != MODE_CUR || c->m->nsuccs == 0)
+    if (mode != MODE_CUR || c->m->nsuccs == 0 || uflags_init(c) != 0)
         return model_unit_valid(c->m, ch, p);
     if (superseded(c, ch))
         return 0;
@@ -478,8 +478,7 @@ static int mode_of(const model *m, period_t p, int structure)
 int eval_unit_in_structure(const model *m, int unit, period_t p, int structure)
 {
     ctx c = { .m = m };
-    int mode = mode_of(m, p, structure);
-    int in = mode == MODE_HIST || uflags_init(&c) != 0 ? model_unit_valid(m, unit, p) : in_structure(&c, mode, unit, p);
+    int in = in_structure(&c, mode_of(m, p, structure), unit, p);
     free(c.uflags);
     return in;
 }
