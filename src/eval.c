@@ -188,15 +188,6 @@ found:
     return has;
 }
 
-int eval_actual(const model *m, int ind, int unit, period_t p, double *v)
-{
-    ctx c = { .m = m };
-    int s, miss;
-    int has = actual(&c, ind, unit, p, v, &s, &miss);
-    free(c.tab);
-    return has && !c.oom;
-}
-
 /* ---- successions: figures on today's structure ------------------------------------------------
  *
  * A unit's figure for time before a succession into it is its predecessors' figures times the
@@ -481,6 +472,11 @@ int eval_unit_in_structure(const model *m, int unit, period_t p, int structure)
     int in = in_structure(&c, mode_of(m, p, structure), unit, p);
     free(c.uflags);
     return in;
+}
+
+int eval_actual(const model *m, int ind, int unit, period_t p, double *v)
+{
+    return eval_actual_on(m, ind, unit, p, EVAL_AUTO, v, NULL);
 }
 
 int eval_actual_on(const model *m, int ind, int unit, period_t p, int structure, double *v, int *converted)

@@ -86,8 +86,8 @@ int eval_structure_parse(const char *s);
 /* Frees what eval_unit allocated (not the struct itself). */
 void eval_result_free(eval_result *r);
 
-/* The actual of one indicator for a unit and period, derived as described above (historical
- * structure); returns 1 with *v set, 0 when there is no data. */
+/* The actual of one indicator for a unit and period, derived as described above (on the
+ * EVAL_AUTO structure, as eval_unit); returns 1 with *v set, 0 when there is no data. */
 int eval_actual(const model *m, int ind, int unit, period_t p, double *v);
 /* The same on a structure (enum eval_structure); *converted (may be NULL) tells whether
  * predecessors' figures went into it. */
