@@ -110,6 +110,7 @@ typedef struct succ_row {
     double share;
     long row;
     int share_col;               /* column of `share` (or of `date` when absent), for messages */
+    int share_given;             /* the file has a `share` column */
 } succ_row;
 
 typedef struct run {
@@ -708,13 +709,6 @@ static void do_succession(run *r, const csv_record *rec, const cols *c, enum vn_
     }
     if (bad || succ_validity(r, rec, c, from, to, date) != 0)
         return;
-    for (size_t i = 0; i < r->nsuccs; i++)
-        if (r->succs[i].from == from && r->succs[i].to == to && r->succs[i].date == date) {
-            row_error(r, rec->row, 0, NULL, NULL, tr("trùng với dòng %ld của %s (cùng from, to và date)",
-                                                     "duplicates row %ld of %s (same from, to and date)"),
-                      r->succs[i].row, r->src[r->succs[i].src].name);
-            return;
-        }
     if (r->nsuccs == r->capsuccs) {
         size_t cap = r->capsuccs ? r->capsuccs * 2 : 64;
         succ_row *g = realloc(r->succs, cap * sizeof *g);
@@ -725,8 +719,86 @@ static void do_succession(run *r, const csv_record *rec, const cols *c, enum vn_
         r->succs = g;
         r->capsuccs = cap;
     }
-    int share_col = c->map[3] >= 0 ? COLNO(c, 3) : COLNO(c, 2);
-    r->succs[r->nsuccs++] = (succ_row){ from, to, date, r->cur_src, share, rec->row, share_col };
+    int given = c->map[3] >= 0;
+    r->succs[r->nsuccs++] = (succ_row){ from, to, date, r->cur_src, share, rec->row,
+                                        given ? COLNO(c, 3) : COLNO(c, 2), given };
+}
+
+/* Orders rows by (from, date, to), then file order: a (from, date) group is a run. */
+static int cmp_succ_row(const void *a, const void *b)
+{
+    const succ_row *x = a, *y = b;
+    if (x->from != y->from)
+        return x->from < y->from ? -1 : 1;
+    if (x->date != y->date)
+        return x->date < y->date ? -1 : 1;
+    if (x->to != y->to)
+        return x->to < y->to ? -1 : 1;
+    if (x->src != y->src)
+        return x->src < y->src ? -1 : 1;
+    return x->row < y->row ? -1 : x->row > y->row;
+}
+
+/* Orders the model's successions the same way (for the new/changed/unchanged counts). */
+static int cmp_succ(const void *a, const void *b)
+{
+    const succ_t *x = a, *y = b;
+    if (x->from != y->from)
+        return x->from < y->from ? -1 : 1;
+    if (x->date != y->date)
+        return x->date < y->date ? -1 : 1;
+    return x->to < y->to ? -1 : x->to > y->to;
+}
+
+/* Checks one (from, date) group r->succs[a..b): no (from, to, date) twice, shares summing to 1. */
+static void check_succ_group(run *r, size_t a, size_t b)
+{
+    double sum = 0;
+    const succ_row *first = &r->succs[a];
+    for (size_t k = a; k < b; k++) {
+        const succ_row *x = &r->succs[k];
+        sum += x->share;
+        if (k > a && x->to == r->succs[k - 1].to) {
+            r->cur_src = x->src;
+            row_error(r, x->row, 0, NULL, NULL, tr("trùng với dòng %ld của %s (cùng from, to và date)",
+                                                   "duplicates row %ld of %s (same from, to and date)"),
+                      r->succs[k - 1].row, r->src[r->succs[k - 1].src].name);
+            return;
+        }
+        if (x->src < first->src || (x->src == first->src && x->row < first->row))
+            first = x;
+    }
+    if (fabs(sum - 1) <= 1e-6)
+        return;
+    char got[32];
+    snprintf(got, sizeof got, "%.6g", sum);
+    r->cur_src = first->src;
+    row_error(r, first->row, first->share_col, first->share_given ? "share" : "date", got,
+              tr("tổng tỷ lệ của đơn vị '%s' ngày %s phải bằng 1 (các dòng cùng from và date)",
+                 "the shares of unit '%s' on %s must sum to 1 (the rows with this from and date)"),
+              r->m->units[first->from].code, succ_date_text(r, first->date));
+}
+
+/* Counts each row as new, changed (another share) or unchanged against what is stored. */
+static int count_succs(run *r)
+{
+    model *m = r->m;
+    succ_t *old = malloc((m->nsuccs + 1) * sizeof *old);
+    if (old == NULL)
+        return -1;
+    memcpy(old, m->succs, m->nsuccs * sizeof *old);
+    qsort(old, m->nsuccs, sizeof *old, cmp_succ);
+    for (size_t i = 0; i < r->nsuccs; i++) {
+        const succ_row *x = &r->succs[i];
+        succ_t key = { .from = x->from, .to = x->to, .date = x->date };
+        const succ_t *o = bsearch(&key, old, m->nsuccs, sizeof *old, cmp_succ);
+        if (o == NULL)
+            r->st->added[IK_SUCCESSIONS]++;
+        else if (o->share != x->share)
+            r->st->changed[IK_SUCCESSIONS]++;
+    }
+    free(old);
+    return 0;
 }
 
 /* Whole-set checks, then the writes: the rows of one `from` on one date replace what was stored
@@ -734,40 +806,22 @@ static void do_succession(run *r, const csv_record *rec, const cols *c, enum vn_
 static void apply_successions(run *r)
 {
     model *m = r->m;
-    for (size_t i = 0; i < r->nsuccs; i++) {
-        const succ_row *x = &r->succs[i];
-        int first = 1;
-        double sum = 0;
-        for (size_t k = 0; k < r->nsuccs && first; k++) {
-            if (r->succs[k].from != x->from || r->succs[k].date != x->date)
-                continue;
-            first = k >= i;
-            sum += r->succs[k].share;
-        }
-        if (!first || fabs(sum - 1) <= 1e-6)
-            continue;
-        char got[32];
-        snprintf(got, sizeof got, "%.6g", sum);
-        r->cur_src = x->src;
-        row_error(r, x->row, x->share_col, x->share_col == 0 ? "date" : "share", got,
-                  tr("tổng tỷ lệ của đơn vị '%s' ngày %s phải bằng 1 (các dòng cùng from và date)",
-                     "the shares of unit '%s' on %s must sum to 1 (the rows with this from and date)"),
-                  m->units[x->from].code, succ_date_text(r, x->date));
+    qsort(r->succs, r->nsuccs, sizeof *r->succs, cmp_succ_row);
+    for (size_t a = 0, b; a < r->nsuccs; a = b) {
+        for (b = a + 1; b < r->nsuccs && r->succs[b].from == r->succs[a].from && r->succs[b].date == r->succs[a].date; b++)
+            ;
+        check_succ_group(r, a, b);
     }
     if (r->failed)
         return;
-    for (size_t i = 0; i < r->nsuccs; i++) {
-        const succ_row *x = &r->succs[i];
-        int seen = 0;
-        for (size_t k = 0; k < m->nsuccs && !seen; k++) {
-            const succ_t *o = &m->succs[k];
-            if (o->from == x->from && o->to == x->to && o->date == x->date)
-                seen = 1 + (o->share != x->share);
-        }
-        seen == 0 ? r->st->added[IK_SUCCESSIONS]++ : seen == 2 ? r->st->changed[IK_SUCCESSIONS]++ : 0;
+    if (count_succs(r) != 0) {
+        row_error(r, 0, 0, NULL, NULL, "out of memory");
+        return;
     }
     for (size_t i = 0; i < r->nsuccs; i++) {
         const succ_row *x = &r->succs[i];
+        if (i > 0 && x->from == r->succs[i - 1].from && x->date == r->succs[i - 1].date)
+            continue;                                   /* the group was cleared at its first row */
         model_del_succs(m, x->from, x->date);
         if (store_del_succs(r->s, m, x->from, x->date, &r->e) != 0) {
             r->cur_src = x->src;

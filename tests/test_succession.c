@@ -465,6 +465,7 @@ static void test_import_errors(void **state)
         { "from;to;date;share\nq2;x;1/7/2025;0,3333333\nq2;y;1/7/2025;0,3333333\nq1;x;1/7/2025;1\n",
           "bad.csv, dòng 2, cột 4 (share): '0.666667' — tổng tỷ lệ" },
         { "from,to,date\nq1,x,1/7/2025\nq1,x,2025-07-01\n", "bad.csv, dòng 3: trùng với dòng 2 của bad.csv" },
+        { "from,to,date\nq2,x,1/7/2025\nq2,y,1/7/2025\n", "bad.csv, dòng 2, cột 3 (date): '2' — tổng tỷ lệ" },
         { "from,to,when\nq1,x,1/7/2025\n", "dòng tiêu đề không khớp" },
     };
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
