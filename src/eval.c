@@ -621,7 +621,7 @@ static int eval_row_for(ctx *c, int ind, int unit, period_t p, eval_row *r)
         }
         int par = m->units[unit].parent;
         /* The parent's figure only when it is whole: a roll-up missing some units is no benchmark. */
-        if (par >= 0 && model_unit_valid(m, par, p))
+        if (par >= 0 && (model_unit_valid(m, par, p) || (c->mode == MODE_CUR && needs_conv(m, par, p))))
             r->has_parent = figure(c, ind, par, p, &r->parent_value, &src, &miss, &conv) && miss == 0;
         rank_of(c, ind, unit, p, r->actual, &r->rank, &r->rank_of);
     }

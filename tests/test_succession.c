@@ -341,6 +341,39 @@ static void test_missing_predecessor(void **state)
     model_free(m);
 }
 
+static void test_new_parent(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    model_put_unit(m, "r", "R", "", "Tỉnh ủy", 0, 0);
+    model_put_unit(m, "od", "Huyện cũ", "r", "Huyện ủy", 0, 20250630);
+    model_put_unit(m, "ow", "Xã cũ", "od", "Xã", 0, 20250630);
+    model_put_unit(m, "ow2", "Xã cũ 2", "od", "Xã", 0, 20250630);
+    model_put_unit(m, "nd", "Khu mới", "r", "Đảng ủy", 20250701, 0);
+    model_put_unit(m, "nw", "Xã mới", "nd", "Xã", 20250701, 0);
+    model_put_unit(m, "nw2", "Xã mới 2", "nd", "Xã", 20250701, 0);
+    add_ind(m, "thu", AGG_SUM, AGG_SUM, NULL);
+    succ(m, "od", "nd", 20250701, 1);
+    succ(m, "ow", "nw", 20250701, 1);
+    succ(m, "ow2", "nw2", 20250701, 1);
+    val(m, "thu", "ow", "2024", 10);
+    val(m, "thu", "ow2", "2024", 30);
+    err_t e;
+    assert_int_equal(model_finish(m, &e), 0);
+    /* the new parent did not exist in 2024 either: its figure is converted, and shown as the
+     * new ward's parent; the ward ranks among today's wards */
+    eval_result r;
+    assert_int_equal(eval_unit_on(m, U("nw"), P("2024"), EVAL_CURRENT, &r, &e), 0);
+    assert_int_equal(r.nrows, 1);
+    assert_true(r.rows[0].has_actual && fabs(r.rows[0].actual - 10) < 1e-9 && r.rows[0].converted);
+    assert_true(r.rows[0].has_parent && fabs(r.rows[0].parent_value - 40) < 1e-9);
+    assert_int_equal(r.rows[0].rank, 2);
+    assert_int_equal(r.rows[0].rank_of, 2);
+    eval_result_free(&r);
+    fig(m, "thu", "r", "2024", EVAL_CURRENT, 1, 40, 1);
+    model_free(m);
+}
+
 /* ---- import through the store ------------------------------------------------------------ */
 
 typedef struct fx {
@@ -500,6 +533,7 @@ int main(void)
         cmocka_unit_test(test_formula_from_converted_operands),
         cmocka_unit_test(test_parent_and_rows),
         cmocka_unit_test(test_missing_predecessor),
+        cmocka_unit_test(test_new_parent),
         cmocka_unit_test_setup_teardown(test_import_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_errors, setup, teardown),
     };
