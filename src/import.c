@@ -786,8 +786,10 @@ static int count_succs(run *r)
     succ_t *old = malloc((m->nsuccs + 1) * sizeof *old);
     if (old == NULL)
         return -1;
-    memcpy(old, m->succs, m->nsuccs * sizeof *old);
-    qsort(old, m->nsuccs, sizeof *old, cmp_succ);
+    if (m->nsuccs) {
+        memcpy(old, m->succs, m->nsuccs * sizeof *old);
+        qsort(old, m->nsuccs, sizeof *old, cmp_succ);
+    }
     for (size_t i = 0; i < r->nsuccs; i++) {
         const succ_row *x = &r->succs[i];
         succ_t key = { .from = x->from, .to = x->to, .date = x->date };
