@@ -24,6 +24,7 @@ static int send_json(web_ctx *c, json_t *j, int status)
 }
 
 static const char *const unit_params[] = { "parent", "lang", NULL };
+static const char *const succ_params[] = { "unit", "lang", NULL };
 static const char *const ind_params[] = { "group", "lang", NULL };
 static const char *const cell_params[] = { "unit", "subtree", "ind", "period", "within", "from", "to", "lang", NULL };
 
@@ -47,6 +48,36 @@ int api_units(web_ctx *c)
                                            "valid_to", u->valid_to));
     }
     return api_list_send(c, &pg, "units", a, unit_params);
+}
+
+int api_successions(web_ctx *c)
+{
+    const char *code = web_param(c, "unit");
+    int unit = -1;
+    api_page pg;
+    if (api_list_begin(c, &pg) != 0)
+        return 0;
+    if (code && *code) {
+        unit = model_unit_find(c->m, code);
+        if (unit < 0)
+            return web_fail(c, 404, "not_found", "unit", tr("không có đơn vị này", "no such unit"));
+        if (!auth_allows(c->m, c->role, c->uunit, unit, ACT_READ))
+            return web_fail(c, 403, "forbidden", "unit", tr("bạn không có quyền xem đơn vị này", "you may not see this unit"));
+    }
+    json_t *a = json_array();
+    for (size_t k = 0; a && k < c->m->nsuccs; k++) {
+        const succ_t *x = &c->m->succs[k];
+        if (unit >= 0 && x->from != unit && x->to != unit)
+            continue;
+        if (!auth_allows(c->m, c->role, c->uunit, x->from, ACT_READ) &&
+            !auth_allows(c->m, c->role, c->uunit, x->to, ACT_READ))
+            continue;
+        if (!api_page_take(&pg))
+            continue;
+        json_array_append_new(a, json_pack("{s:s,s:s,s:i,s:f}", "from", c->m->units[x->from].code,
+                                           "to", c->m->units[x->to].code, "date", x->date, "share", x->share));
+    }
+    return api_list_send(c, &pg, "successions", a, succ_params);
 }
 
 int api_indicators(web_ctx *c)

@@ -34,26 +34,38 @@ static void csv_num(buf *b, int has, double v, int last)
 
 int cmd_eval(int argc, char **argv)
 {
-    const char *db = NULL, *unit = NULL, *period = NULL, *fmt = "text", *outpath = NULL;
+    const char *db = NULL, *unit = NULL, *period = NULL, *fmt = "text", *outpath = NULL, *structure = "auto";
     int help, npos, rc;
     const cli_opt opts[] = { { "--db", NULL, &db, NULL }, { "--unit", NULL, &unit, NULL },
                              { "--period", NULL, &period, NULL }, { "--format", NULL, &fmt, NULL },
-                             { "--output", "-o", &outpath, NULL }, { 0 } };
+                             { "--output", "-o", &outpath, NULL }, { "--structure", NULL, &structure, NULL },
+                             { 0 } };
     if ((rc = cli_parse(argc, argv, opts, &npos, &help)) != 0)
         return rc;
     if (help) {
         puts(tr("Cách dùng: chitieu eval --unit MÃ --period KỲ [--format text|json|csv] [-o TỆP] [--db TỆP]\n"
                 "Đánh giá từng chỉ tiêu của đơn vị trong kỳ: kế hoạch, thực hiện, % kế hoạch, đánh giá\n"
                 "(vượt, đạt, không đạt, chưa có số liệu, không có chỉ tiêu), xếp hạng, so cùng kỳ, cấp trên.\n"
-                "Kỳ: 2022, 2022S1, 2022M9 (9 tháng), 2022Q2, 2022-05, 2020-2025 (nhiệm kỳ), 2020-2022 (giữa nhiệm kỳ).",
+                "Kỳ: 2022, 2022S1, 2022M9 (9 tháng), 2022Q2, 2022-05, 2020-2025 (nhiệm kỳ), 2020-2022 (giữa nhiệm kỳ).\n"
+                "--structure historical|current: đơn vị như thời kỳ đó, hoặc theo cơ cấu hiện nay (số liệu trước\n"
+                "khi sắp xếp quy đổi từ đơn vị tiền thân, đánh dấu *); mặc định: historical cho kỳ kết thúc\n"
+                "trước lần sắp xếp gần nhất, current cho kỳ sau đó (xem docs/successions.md).",
                 "Usage: chitieu eval --unit CODE --period PERIOD [--format text|json|csv] [-o FILE] [--db FILE]\n"
                 "Evaluates each indicator of the unit for the period: target, actual, % of target, status\n"
                 "(exceeded, met, not met, no data, no target), rank, same period last year, parent.\n"
-                "Periods: 2022, 2022S1, 2022M9 (nine months), 2022Q2, 2022-05, 2020-2025 (term), 2020-2022 (mid-term)."));
+                "Periods: 2022, 2022S1, 2022M9 (nine months), 2022Q2, 2022-05, 2020-2025 (term), 2020-2022 (mid-term).\n"
+                "--structure historical|current: units as they were, or on today's structure (figures before\n"
+                "a reorganisation converted from the predecessors, marked *); default: historical for a\n"
+                "period that ended before the latest reorganisation, current after (see docs/successions.md)."));
         return EXIT_OK;
     }
     if ((rc = cli_no_args("eval", npos)) != 0 || (rc = cli_format("eval", fmt, "text|json|csv")) != 0)
         return rc;
+    int st = eval_structure_parse(structure);
+    if (st < 0) {
+        cli_error("eval", tr("--structure cần historical, current hoặc auto", "--structure takes historical, current or auto"));
+        return EXIT_USAGE;
+    }
     store *s;
     model *m;
     if (cli_open("eval", db, &s, &m) != 0)
@@ -67,7 +79,7 @@ int cmd_eval(int argc, char **argv)
     if (cli_unit_period("eval", m, unit, period, &u, &p) != 0)
         goto cleanup;
     rc = EXIT_FAIL;
-    if (eval_unit(m, u, p, &r, &e) != 0) {
+    if (eval_unit_on(m, u, p, st, &r, &e) != 0) {
         cli_error("eval", e.msg);
         goto cleanup;
     }
@@ -80,6 +92,8 @@ int cmd_eval(int argc, char **argv)
         json_object_set_new(doc, "overall", json_pack("{s:i,s:i,s:i,s:i,s:i}", "total", r.all.total,
             "met_or_exceeded", r.all.met + r.all.exceeded, "exceeded", r.all.exceeded,
             "not_met", r.all.notmet, "no_data", r.all.nodata));
+        if (m->nsuccs)
+            json_object_set_new(doc, "structure", json_string(r.structure == EVAL_CURRENT ? "current" : "historical"));
         json_object_set_new(doc, "indicators", report_rows_json(m, &r));
         char *j = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
         buf_adds(&out, j ? j : "{}");
@@ -87,7 +101,9 @@ int cmd_eval(int argc, char **argv)
         free(j);
         json_decref(doc);
     } else if (strcmp(fmt, "csv") == 0) {
-        buf_adds(&out, "indicator,name,unit,target,actual,pct_of_target,status,rank,rank_of,previous,change_pct,parent_value\n");
+        int conv_col = r.structure == EVAL_CURRENT; /* on today's structure: which figures are converted */
+        buf_adds(&out, "indicator,name,unit,target,actual,pct_of_target,status,rank,rank_of,previous,change_pct,parent_value");
+        buf_adds(&out, conv_col ? ",converted,previous_converted\n" : "\n");
         for (int i = 0; i < r.nrows; i++) {
             const eval_row *x = &r.rows[i];
             const ind_t *d = &m->inds[x->ind];
@@ -102,10 +118,13 @@ int cmd_eval(int argc, char **argv)
             csv_num(&out, x->rank > 0, x->rank_of, 0);
             csv_num(&out, x->has_prev, x->prev, 0);
             csv_num(&out, x->has_change_pct, x->change_pct, 0);
-            csv_num(&out, x->has_parent, x->parent_value, 1);
+            csv_num(&out, x->has_parent, x->parent_value, !conv_col);
+            if (conv_col)
+                buf_printf(&out, "%d,%d\n", x->converted, x->prev_converted);
         }
     } else {
         cli_table t;
+        int nconv = 0;
         cli_table_init(&t, 10, 0x3F8u & ~(1u << 6)); /* numbers right-aligned, status left */
         const char *h[10] = { tr("Mã", "Code"), tr("Chỉ tiêu", "Indicator"), tr("ĐVT", "Unit"),
                               tr("Kế hoạch", "Target"), tr("Thực hiện", "Actual"), tr("% KH", "%"),
@@ -123,7 +142,8 @@ int cmd_eval(int argc, char **argv)
             cli_table_cell(&t, d->measure);
             num_cell(&t, &tmp, x->has_target || x->has_annual, x->has_target ? x->target : x->annual_target,
                      d->decimals, x->has_target ? "" : tr(" (năm)", " (year)"));
-            num_cell(&t, &tmp, x->has_actual, x->actual, d->decimals, "");
+            num_cell(&t, &tmp, x->has_actual, x->actual, d->decimals, x->converted ? "*" : "");
+            nconv += x->converted || x->prev_converted;
             num_cell(&t, &tmp, x->has_pct || (x->has_annual == 1 && x->has_actual),
                      x->has_pct ? x->pct : x->annual_pct, 2, "%");
             cli_table_cell(&t, eval_status_name(x->status));
@@ -133,12 +153,18 @@ int cmd_eval(int argc, char **argv)
             else
                 buf_adds(&tmp, "–");
             cli_table_cell(&t, buf_str(&tmp));
-            num_cell(&t, &tmp, x->has_prev, x->prev, d->decimals, "");
+            num_cell(&t, &tmp, x->has_prev, x->prev, d->decimals, x->prev_converted ? "*" : "");
             num_cell(&t, &tmp, x->has_parent, x->parent_value, d->decimals, "");
         }
         report_period_label(m, p, &out);
-        buf_printf(&out, " — %s\n\n", m->units[u].name);
+        buf_printf(&out, " — %s", m->units[u].name);
+        if (r.structure == EVAL_CURRENT)
+            buf_adds(&out, tr(" (theo cơ cấu đơn vị hiện nay)", " (on today's structure of units)"));
+        buf_adds(&out, "\n\n");
         cli_table_render(&t, &out);
+        if (nconv)
+            buf_adds(&out, tr("* quy đổi từ số liệu của đơn vị tiền thân theo tỷ lệ kế thừa\n",
+                              "* converted from the predecessors' figures by their shares\n"));
         buf_printf(&out, tr("\nĐạt và vượt %d/%d chỉ tiêu, trong đó %d vượt; không đạt %d; chưa có số liệu %d.\n",
                             "\nMet or exceeded %d/%d targets, %d exceeded; not met %d; no data %d.\n"),
                    r.all.met + r.all.exceeded, r.all.total, r.all.exceeded, r.all.notmet, r.all.nodata);

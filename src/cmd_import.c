@@ -19,8 +19,10 @@
 
 void cmd_import_summary(const struct import_stats *st, int dry_run)
 {
-    static const char *const vi[IK_COUNT] = { "", "đơn vị", "chỉ tiêu", "nhiệm kỳ", "kế hoạch", "số liệu", "" };
-    static const char *const en[IK_COUNT] = { "", "units", "indicators", "terms", "targets", "values", "" };
+    static const char *const vi[IK_COUNT] = { "", "đơn vị", "chỉ tiêu", "nhiệm kỳ", "kế hoạch", "số liệu", "",
+                                              "kế thừa" };
+    static const char *const en[IK_COUNT] = { "", "units", "indicators", "terms", "targets", "values", "",
+                                              "successions" };
     printf("%s\n", dry_run ? tr("Kiểm tra xong, không ghi gì (--dry-run):", "Checked, nothing written (--dry-run):")
                            : tr("Đã nhập:", "Imported:"));
     for (int k = 1; k < IK_COUNT; k++)
@@ -42,7 +44,7 @@ int cmd_import(int argc, char **argv)
         return rc;
     if (help) {
         puts(tr("Cách dùng: chitieu import [--db TỆP] [--dry-run] [--user TÊN] [--encoding MÃ] [--upper] TỆP.csv|xlsx|xls...\n"
-                "Nhập các tệp CSV đơn vị, chỉ tiêu, nhiệm kỳ, kế hoạch, số liệu, chương trình và nhiệm vụ (loại\n"
+                "Nhập các tệp CSV đơn vị, chỉ tiêu, nhiệm kỳ, kế hoạch, số liệu, kế thừa đơn vị, chương trình và nhiệm vụ (loại\n"
                 "tệp nhận biết từ dòng tiêu đề; xem docs/formats.md). Tất cả các tệp là một giao dịch: có một lỗi\n"
                 "thì không ghi gì. --dry-run chỉ kiểm tra. Mã thoát 1 nếu có lỗi (cả tệp rỗng, tệp chỉ có dòng\n"
                 "tiêu đề). --encoding auto|utf-8|tcvn3|vni|viqr|cp1258 (mặc định auto): tệp CSV UTF-8 đọc nguyên;\n"
@@ -50,7 +52,7 @@ int cmd_import(int argc, char **argv)
                 "không là lỗi nêu dòng, cột và byte sai; VIQR phải chỉ định. --upper: TCVN3 gõ bằng phông chữ\n"
                 "hoa (.VnTimeH). Trong .xlsx, phông chữ của ô (.VnTime, VNI-Times) quyết định.",
                 "Usage: chitieu import [--db FILE] [--dry-run] [--user NAME] [--encoding ENC] [--upper] FILE.csv|xlsx|xls...\n"
-                "Imports CSV files of units, indicators, terms, targets, values, programmes and tasks (the kind\n"
+                "Imports CSV files of units, indicators, terms, targets, values, successions, programmes and tasks (the kind\n"
                 "of each file comes from its header row; see docs/formats.md). All files are one transaction:\n"
                 "one error and nothing is written. --dry-run only checks. Exit code 1 on any error (an empty\n"
                 "file and a header-only file included). --encoding auto|utf-8|tcvn3|vni|viqr|cp1258 (default\n"

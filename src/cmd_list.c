@@ -1,5 +1,5 @@
 /* cmd_list.c - `chitieu units` and `chitieu indicators`: aligned tables (or JSON/CSV),
- * names in Vietnamese order. */
+ * names in Vietnamese order; units with their predecessors and successors (successions). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "cmd.h"
+#include "task.h"
 #include "vn.h"
 
 static int parse_common(int argc, char **argv, const char **db, const char **fmt, int *help,
@@ -34,32 +35,83 @@ static void date_text(char *out, size_t n, int ymd)
         out[0] = '\0';
 }
 
-/* Depth-first walk in name order; roots sorted like children. */
-static void walk_units(const model *m, int u, cli_table *t, buf *csv, json_t *arr, int fmt_json)
+/* Appends "← a (1/7/2025, 0,4); → b (...)" for the unit's successions (text listing). */
+static void succ_text(const model *m, int u, buf *out)
 {
+    for (int dir = 0; dir < 2; dir++) {
+        int n;
+        const int *idx = dir == 0 ? model_preds(m, u, &n) : model_succs(m, u, &n);
+        for (int k = 0; k < n; k++) {
+            const succ_t *x = &m->succs[idx[k]];
+            if (out->len)
+                buf_adds(out, "; ");
+            buf_printf(out, "%s %s (", dir == 0 ? "←" : "→", m->units[dir == 0 ? x->from : x->to].code);
+            vn_format_date(x->date, lang_get(), out);
+            buf_adds(out, ", ");
+            vn_format_number_trim(x->share, 6, lang_get(), out);
+            buf_addc(out, ')');
+        }
+    }
+}
+
+/* The unit's successions as JSON: {"predecessors": [...], "successors": [...]} entries. */
+static json_t *succ_json(const model *m, int u, int dir)
+{
+    json_t *arr = json_array();
+    int n;
+    const int *idx = dir == 0 ? model_preds(m, u, &n) : model_succs(m, u, &n);
+    for (int k = 0; k < n; k++) {
+        const succ_t *x = &m->succs[idx[k]];
+        char d[16];
+        date_text(d, sizeof d, x->date);
+        json_array_append_new(arr, json_pack("{s:s,s:s,s:f}", "unit", m->units[dir == 0 ? x->from : x->to].code,
+                                             "date", d, "share", x->share));
+    }
+    return arr;
+}
+
+typedef struct walk {
+    const model *m;
+    cli_table *t;
+    buf *csv;
+    json_t *arr;
+    int fmt_json;
+    int date;                /* only units valid on this yyyymmdd, 0 = all */
+} walk;
+
+/* Depth-first walk in name order; roots sorted like children. */
+static void walk_units(const walk *w, int u)
+{
+    const model *m = w->m;
     const unit_t *x = &m->units[u];
     char vf[16], vt[16];
     date_text(vf, sizeof vf, x->valid_from);
     date_text(vt, sizeof vt, x->valid_to);
-    if (fmt_json) {
-        json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "code", x->code, "name",
-                                             x->name, "parent", x->parent_code, "type", x->type,
-                                             "valid_from", vf, "valid_to", vt));
-    } else if (csv) {
-        cli_csv_field(csv, x->code, 0);
-        cli_csv_field(csv, x->name, 0);
-        cli_csv_field(csv, x->parent_code, 0);
-        cli_csv_field(csv, x->type, 0);
-        cli_csv_field(csv, vf, 0);
-        cli_csv_field(csv, vt, 1);
+    if (w->date && ((x->valid_from && x->valid_from > w->date) || (x->valid_to && x->valid_to < w->date))) {
+        /* not valid on the date: not listed, but its children may be */
+    } else if (w->fmt_json) {
+        json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "code", x->code, "name", x->name, "parent",
+                              x->parent_code, "type", x->type, "valid_from", vf, "valid_to", vt);
+        if (m->nsuccs) {
+            json_object_set_new(o, "predecessors", succ_json(m, u, 0));
+            json_object_set_new(o, "successors", succ_json(m, u, 1));
+        }
+        json_array_append_new(w->arr, o);
+    } else if (w->csv) {
+        cli_csv_field(w->csv, x->code, 0);
+        cli_csv_field(w->csv, x->name, 0);
+        cli_csv_field(w->csv, x->parent_code, 0);
+        cli_csv_field(w->csv, x->type, 0);
+        cli_csv_field(w->csv, vf, 0);
+        cli_csv_field(w->csv, vt, 1);
     } else {
         buf name = BUF_INIT;
         for (int i = 0; i < x->depth; i++)
             buf_adds(&name, "  ");
         buf_adds(&name, x->name);
-        cli_table_cell(t, x->code);
-        cli_table_cell(t, buf_str(&name));
-        cli_table_cell(t, x->type);
+        cli_table_cell(w->t, x->code);
+        cli_table_cell(w->t, buf_str(&name));
+        cli_table_cell(w->t, x->type);
         buf_reset(&name);
         if (x->valid_from || x->valid_to) {
             if (x->valid_from)
@@ -68,11 +120,16 @@ static void walk_units(const model *m, int u, cli_table *t, buf *csv, json_t *ar
             if (x->valid_to)
                 vn_format_date(x->valid_to, lang_get(), &name);
         }
-        cli_table_cell(t, buf_str(&name));
+        cli_table_cell(w->t, buf_str(&name));
+        if (m->nsuccs) {
+            buf_reset(&name);
+            succ_text(m, u, &name);
+            cli_table_cell(w->t, buf_str(&name));
+        }
         buf_free(&name);
     }
     for (int c = x->first_child; c >= 0; c = m->units[c].next_sibling)
-        walk_units(m, c, t, csv, arr, fmt_json);
+        walk_units(w, c);
 }
 
 /* Renders the listing in its format (the CSV rows are already in out) and prints it. */
@@ -97,12 +154,28 @@ static int cmp_byname(const void *a, const void *b)
 
 int cmd_units(int argc, char **argv)
 {
-    const char *db = NULL, *fmt = "text";
-    int help, rc = parse_common(argc, argv, &db, &fmt, &help,
-        "Cách dùng: chitieu units [--db TỆP] [--format text|json|csv]\nLiệt kê cây đơn vị theo thứ tự tên tiếng Việt.",
-        "Usage: chitieu units [--db FILE] [--format text|json|csv]\nLists the unit tree, names in Vietnamese order.");
-    if (rc || help)
+    const char *db = NULL, *fmt = "text", *date = NULL;
+    int help, npos, rc, on = 0;
+    const cli_opt opts[] = { { "--db", NULL, &db, NULL }, { "--format", NULL, &fmt, NULL },
+                             { "--date", NULL, &date, NULL }, { 0 } };
+    if ((rc = cli_parse(argc, argv, opts, &npos, &help)) != 0)
         return rc;
+    if (help) {
+        puts(tr("Cách dùng: chitieu units [--db TỆP] [--format text|json|csv] [--date NGÀY]\n"
+                "Liệt kê cây đơn vị theo thứ tự tên tiếng Việt, với các đơn vị tiền thân (←) và kế thừa (→).\n"
+                "--date 1/7/2025 (hoặc 2025-07-01): chỉ các đơn vị có hiệu lực ngày đó.",
+                "Usage: chitieu units [--db FILE] [--format text|json|csv] [--date DATE]\n"
+                "Lists the unit tree, names in Vietnamese order, with predecessors (←) and successors (→).\n"
+                "--date 1/7/2025 (or 2025-07-01): only the units valid on that day."));
+        return EXIT_OK;
+    }
+    if ((rc = cli_no_args(argv[0], npos)) != 0 || (rc = cli_format(argv[0], fmt, "text|json|csv")) != 0)
+        return rc;
+    if (date && task_parse_date(date, &on) != 0) {
+        cli_error("units", tr("--date cần ngày dạng 1/7/2025 hoặc 2025-07-01",
+                              "--date takes a date like 1/7/2025 or 2025-07-01"));
+        return EXIT_USAGE;
+    }
     store *s;
     model *m;
     if (cli_open_part("units", db, 0, &s, &m) != 0)
@@ -111,12 +184,14 @@ int cmd_units(int argc, char **argv)
     buf out = BUF_INIT;
     json_t *arr = json_array();
     int is_json = strcmp(fmt, "json") == 0, is_csv = strcmp(fmt, "csv") == 0;
-    cli_table_init(&t, 4, 0);
+    cli_table_init(&t, m->nsuccs ? 5 : 4, 0);
     if (!is_json && !is_csv) {
         cli_table_cell(&t, tr("Mã", "Code"));
         cli_table_cell(&t, tr("Tên", "Name"));
         cli_table_cell(&t, tr("Loại", "Type"));
         cli_table_cell(&t, tr("Hiệu lực", "Valid"));
+        if (m->nsuccs)
+            cli_table_cell(&t, tr("Tiền thân (←) / kế thừa (→)", "Predecessors (←) / successors (→)"));
     }
     if (is_csv)
         buf_adds(&out, "code,name,parent,type,valid_from,valid_to\n");
@@ -127,8 +202,9 @@ int cmd_units(int argc, char **argv)
             roots[nr++] = (byname){ (int)i, m->units[i].name };
     if (roots)
         qsort(roots, nr, sizeof *roots, cmp_byname);
+    walk w = { m, &t, is_csv ? &out : NULL, arr, is_json, on };
     for (size_t i = 0; i < nr; i++)
-        walk_units(m, roots[i].idx, &t, is_csv ? &out : NULL, arr, is_json);
+        walk_units(&w, roots[i].idx);
     rc = finish_listing("units", arr, &t, is_json, is_csv, &out);
     free(roots);
     json_decref(arr);

@@ -61,12 +61,13 @@ cleanup:
 int cmd_report(int argc, char **argv)
 {
     const char *db = NULL, *unit = NULL, *period = NULL, *fmt = "md", *outpath = NULL, *style = "party";
-    const char *today_s = NULL;
+    const char *today_s = NULL, *structure = "auto";
     int help, npos, rc;
     const cli_opt opts[] = { { "--db", NULL, &db, NULL }, { "--unit", NULL, &unit, NULL },
                              { "--period", NULL, &period, NULL }, { "--format", NULL, &fmt, NULL },
                              { "--output", "-o", &outpath, NULL }, { "--style", NULL, &style, NULL },
-                             { "--today", NULL, &today_s, NULL }, { 0 } };
+                             { "--today", NULL, &today_s, NULL }, { "--structure", NULL, &structure, NULL },
+                             { 0 } };
     if ((rc = cli_parse(argc, argv, opts, &npos, &help)) != 0)
         return rc;
     if (help) {
@@ -75,18 +76,27 @@ int cmd_report(int argc, char **argv)
                 "Lập dự thảo báo cáo kết quả thực hiện chỉ tiêu: phần tóm tắt viết từ số liệu, bảng theo\n"
                 "nhóm chỉ tiêu, xếp hạng các đơn vị trực thuộc. html là một trang A4 in được; docx là văn bản\n"
                 "Word theo thể thức văn bản của Đảng (--style party, mặc định) hoặc văn bản hành chính\n"
-                "(--style state, Nghị định 30/2020); pdf cần LibreOffice. docx và pdf cần -o TỆP.",
+                "(--style state, Nghị định 30/2020); pdf cần LibreOffice. docx và pdf cần -o TỆP.\n"
+                "--structure historical|current: đơn vị như thời kỳ đó, hoặc theo cơ cấu hiện nay (quy đổi từ\n"
+                "đơn vị tiền thân); mặc định theo kỳ (xem docs/successions.md).",
                 "Usage: chitieu report --unit CODE --period PERIOD [--format md|html|json|docx|pdf]\n"
                 "                      [--style party|state] [-o FILE] [--db FILE]\n"
                 "Writes the draft review report: a summary written from the data, tables per group of\n"
                 "indicators, and the units below ranked. html is one printable A4 page; docx is a Word\n"
                 "document laid out as a Party document (--style party, default) or a state document\n"
-                "(--style state, Decree 30/2020); pdf needs LibreOffice. docx and pdf need -o FILE."));
+                "(--style state, Decree 30/2020); pdf needs LibreOffice. docx and pdf need -o FILE.\n"
+                "--structure historical|current: units as they were, or on today's structure (converted from\n"
+                "the predecessors); the default depends on the period (see docs/successions.md)."));
         return EXIT_OK;
     }
     if ((rc = cli_no_args("report", npos)) != 0 || (rc = cli_format("report", fmt, "md|html|json|docx|pdf")) != 0 ||
         (rc = cli_format("report", style, "party|state")) != 0)
         return rc;
+    int on = eval_structure_parse(structure);
+    if (on < 0) {
+        cli_error("report", tr("--structure cần historical, current hoặc auto", "--structure takes historical, current or auto"));
+        return EXIT_USAGE;
+    }
     int office = strcmp(fmt, "docx") == 0 || strcmp(fmt, "pdf") == 0;
     if (office && (outpath == NULL || strcmp(outpath, "-") == 0)) {
         cli_error("report", tr("--format docx và pdf cần -o TỆP", "--format docx and pdf need -o FILE"));
@@ -105,7 +115,7 @@ int cmd_report(int argc, char **argv)
     if (cli_unit_period("report", m, unit, period, &u, &p) != 0)
         goto cleanup;
     rc = EXIT_FAIL;
-    if (report_build(m, u, p, &doc, &e) != 0) {
+    if (report_build_on(m, u, p, on, &doc, &e) != 0) {
         cli_error("report", e.msg);
         goto cleanup;
     }

@@ -11,6 +11,8 @@
  * are then derived from those actuals and the model's targets.  Every figure is
  * rounded to 10^-4 where it is made and folded in fixed point (fixed.h), the same
  * arithmetic as the engine's, so both give the same figures to the last digit.
+ * On today's structure (successions, eval_unit_on with EVAL_CURRENT) the figures go through
+ * actual_on(), which converts periods before a succession from the predecessors' figures.
  */
 #include "eval.h"
 #include "engine.h"
@@ -35,6 +37,8 @@ typedef struct ctx {
     memo_ent *tab;
     size_t n, cap;    /* cap is a power of two */
     int oom;
+    int mode;                /* MODE_HIST, or MODE_CUR for today's structure (successions) */
+    unsigned char *uflags;   /* per unit, UF_* bits, computed on first use by the succession path */
 } ctx;
 
 static uint32_t memo_hash(int ind, int unit, uint32_t pk)
@@ -184,12 +188,306 @@ found:
     return has;
 }
 
-int eval_actual(const model *m, int ind, int unit, period_t p, double *v)
+/* ---- successions: figures on today's structure ------------------------------------------------
+ *
+ * A unit's figure for time before a succession into it is its predecessors' figures times the
+ * shares; the figures are asked in one of three modes, memoised apart (the memo's unit is
+ * unit + mode * nunits):
+ *   MODE_HIST  units as they were (actual() above, engine-backed when there is an engine);
+ *   MODE_OWN   a predecessor's own figure: its children as they were, converted where it did
+ *              not exist yet itself;
+ *   MODE_CUR   today's structure: a parent's children leave out those whose figures passed to
+ *              successors (superseded) and take in those created later from predecessors.
+ * (unit, period) pairs that no succession touches (in the unit or below) go to actual(), so
+ * the engine keeps serving them; the others are computed here, never by the engine. */
+
+enum { MODE_HIST = 0, MODE_OWN = 1, MODE_CUR = 2 };
+enum { UF_DONE = 1, UF_BELOW = 2, UF_SUPERSEDED = 4, UF_SUPDONE = 8 };
+#define CONV_FLAG 0x80       /* in memo_ent.source: predecessors' figures went into it */
+
+/* Flags per unit: UF_BELOW when a unit below it has successions (its roll-ups need this path). */
+static int uflags_init(ctx *c)
+{
+    const model *m = c->m;
+    if (c->uflags)
+        return 0;
+    c->uflags = calloc(m->nunits + 1, 1);
+    if (c->uflags == NULL) {
+        c->oom = 1;
+        return -1;
+    }
+    for (size_t i = 0; i < m->nsuccs; i++) {
+        int ends[2] = { m->succs[i].from, m->succs[i].to };
+        for (int k = 0; k < 2; k++)
+            for (int u = m->units[ends[k]].parent; u >= 0 && !(c->uflags[u] & UF_BELOW); u = m->units[u].parent)
+                c->uflags[u] |= UF_BELOW;
+    }
+    return 0;
+}
+
+/* 1 if unit u's figures passed to successors: it has some, or it ended and every unit below it is
+ * superseded (a dissolved district whose communes all went to new ones). */
+static int superseded(ctx *c, int u)
+{
+    const model *m = c->m;
+    if (c->uflags[u] & UF_SUPDONE)
+        return (c->uflags[u] & UF_SUPERSEDED) != 0;
+    int n, sup;
+    model_succs(m, u, &n);
+    sup = n > 0;
+    if (!sup && m->units[u].valid_to && m->units[u].nchildren > 0) {
+        sup = 1;
+        for (int ch = m->units[u].first_child; ch >= 0 && sup; ch = m->units[ch].next_sibling)
+            sup = superseded(c, ch);
+    }
+    c->uflags[u] |= UF_SUPDONE | (sup ? UF_SUPERSEDED : 0);
+    return sup;
+}
+
+/* 1 if some succession into u is dated after p's first day: part of p is before it, so u's figure
+ * for p takes predecessors' figures. */
+static int needs_conv(const model *m, int u, period_t p)
+{
+    int n;
+    const int *in = model_preds(m, u, &n);
+    return n > 0 && m->succs[in[n - 1]].date > period_start(p);   /* runs are by date */
+}
+
+/* 1 if a succession into u falls on a day inside p after its first (p straddles it). */
+static int straddles(const model *m, int u, period_t p)
+{
+    int n, a = period_start(p), b = period_end(p);
+    const int *in = model_preds(m, u, &n);
+    for (int k = 0; k < n; k++)
+        if (m->succs[in[k]].date > a && m->succs[in[k]].date <= b)
+            return 1;
+    return 0;
+}
+
+/* 1 if child ch counts in its parent's roll-up for p in this mode. */
+static int in_structure(ctx *c, int mode, int ch, period_t p)
+{
+    if (mode != MODE_CUR || c->m->nsuccs == 0 || uflags_init(c) != 0)
+        return model_unit_valid(c->m, ch, p);
+    if (superseded(c, ch))
+        return 0;
+    return model_unit_valid(c->m, ch, p) || needs_conv(c->m, ch, p);
+}
+
+static int actual_on(ctx *c, int mode, int ind, int unit, period_t p, double *v, int *source,
+                     int *missing, int *conv);
+
+/* Combines parts (values v with weights w, n of them) by the unit aggregation: sum of share ×
+ * value; avg weighted by share; min/max of the values; none: the value of the largest share. */
+static double conv_fold(int uagg, const double *v, const double *w, int n)
+{
+    int64_t acc = 0;
+    double wsum = 0, best = v[0], bestw = -1;
+    for (int i = 0; i < n; i++) {
+        int64_t x = fx_of(v[i] * w[i]);
+        acc += x;
+        wsum += w[i];
+        if (uagg == AGG_MIN ? v[i] < best : uagg == AGG_MAX ? v[i] > best : w[i] > bestw)
+            best = v[i];
+        if (w[i] > bestw)
+            bestw = w[i];
+    }
+    switch (uagg) {
+    case AGG_SUM: return fx_val(acc);
+    case AGG_AVG: return fx_val(fx_of(fx_val(acc) / wsum));
+    default: return fx_val(fx_of(best));
+    }
+}
+
+/* The figure of (ind, unit, p) from its predecessors (successions dated after p's first day,
+ * in MODE_OWN) and, when the unit existed in p, its own figure as it was; every part must have
+ * data.  Returns 1 with *v, or 0 with *missing the parts without data. */
+static int from_preds(ctx *c, int ind, int unit, period_t p, double *v, int *missing)
+{
+    const model *m = c->m;
+    int n, got = 0, miss = 0;
+    const int *in = model_preds(m, unit, &n);
+    double *vals = malloc(((size_t)n + 1) * 2 * sizeof *vals), *w = vals ? vals + n + 1 : NULL;
+    if (vals == NULL) {
+        c->oom = 1;
+        return 0;
+    }
+    int s2, m2, c2;
+    if (model_unit_valid(m, unit, p)) {
+        if (actual(c, ind, unit, p, &vals[got], &s2, &m2))
+            w[got++] = 1;
+        else
+            miss++;
+    }
+    for (int k = 0; k < n; k++) {
+        const succ_t *x = &m->succs[in[k]];
+        if (x->date <= period_start(p))
+            continue;
+        if (actual_on(c, MODE_OWN, ind, x->from, p, &vals[got], &s2, &m2, &c2))
+            w[got++] = x->share;
+        else
+            miss++;
+    }
+    int has = got > 0 && miss == 0;
+    if (has)
+        *v = conv_fold(m->inds[ind].uagg, vals, w, got);
+    *missing = has ? 0 : miss;
+    free(vals);
+    return has;
+}
+
+/* A figure on a structure with successions: the order of actual() (reported, formula, child
+ * units, sub-periods), but a period partly before a succession into the unit is converted:
+ * split into sub-periods when it straddles the date (folded by the period aggregation), else
+ * taken from the predecessors (from_preds); formulas are computed from converted operands. */
+static int conv_compute(ctx *c, int mode, int ind, int unit, period_t p, double *v, int *src,
+                        int *miss, int *conv)
+{
+    const model *m = c->m;
+    const ind_t *d = &m->inds[ind];
+    int need = needs_conv(m, unit, p), has = 0, s2, m2, c2;
+    const cell_t *cell = need ? NULL : model_value(m, ind, unit, p);
+    *conv = need;
+    if (cell)
+        return *src = SRC_REPORTED, *v = fx_val(fx_of(cell->v)), 1;
+    if (d->f) {
+        int nv = formula_nvars(d->f);
+        double vals[FORMULA_MAX_DEPTH * 4];
+        unsigned char got[FORMULA_MAX_DEPTH * 4];
+        if (nv > (int)(sizeof vals / sizeof vals[0]))
+            return 0;
+        for (int k = 0; k < nv; k++) {
+            got[k] = (unsigned char)actual_on(c, mode, d->fvars[k], unit, p, &vals[k], &s2, &m2, &c2);
+            *conv |= c2;
+        }
+        if (formula_eval(d->f, vals, got, v) != 0)
+            return 0;
+        return *src = SRC_FORMULA, *v = fx_val(fx_of(*v)), 1;
+    }
+    period_t kids[16];
+    double vals[16];
+    int nk = period_children(p, kids, 16);
+    if (need && !(straddles(m, unit, p) && nk > 0))
+        return *src = SRC_UNITS, from_preds(c, ind, unit, p, v, miss);
+    if (!need && d->uagg != AGG_NONE && m->units[unit].nchildren > 0) {
+        double *cv = malloc((size_t)m->units[unit].nchildren * sizeof *cv);
+        int n = 0;
+        if (cv == NULL)
+            return c->oom = 1, 0;
+        for (int ch = m->units[unit].first_child; ch >= 0; ch = m->units[ch].next_sibling) {
+            if (!in_structure(c, mode, ch, p))
+                continue;
+            if (actual_on(c, mode, ind, ch, p, &cv[n], &s2, &m2, &c2))
+                n++, *conv |= c2;
+            else
+                (*miss)++;
+        }
+        if (n > 0)
+            has = 1, *src = SRC_UNITS, *v = agg_fold(d->uagg, cv, n);
+        else
+            *miss = 0, *conv = 0;
+        free(cv);
+        if (has)
+            return 1;
+    }
+    int ok = nk > 0;
+    for (int k = 0; ok && k < nk; k++) {
+        ok = actual_on(c, mode, ind, unit, kids[k], &vals[k], &s2, &m2, &c2);
+        *conv |= c2;
+    }
+    if (!ok)
+        return *conv = 0, 0;
+    return *src = SRC_PERIODS, *miss = 0, *v = agg_fold(d->pagg, vals, nk), 1;
+}
+
+/* The figure of (ind, unit, p) in a mode; *conv tells whether predecessors' figures went in. */
+static int actual_on(ctx *c, int mode, int ind, int unit, period_t p, double *v, int *source,
+                     int *missing, int *conv)
+{
+    const model *m = c->m;
+    *conv = 0;
+    if (mode == MODE_HIST || m->nsuccs == 0 || uflags_init(c) != 0 ||
+        (!needs_conv(m, unit, p) && !(c->uflags[unit] & UF_BELOW)))
+        return actual(c, ind, unit, p, v, source, missing);
+    int key = unit + mode * (int)m->nunits;
+    uint32_t pk = period_key(p);
+    memo_ent *me = memo_slot(c, ind, key, pk);
+    if (me == NULL)
+        return 0;
+    if (me->used) {
+        *v = me->v;
+        *source = me->source & ~CONV_FLAG;
+        *conv = (me->source & CONV_FLAG) != 0;
+        *missing = me->missing;
+        return me->has;
+    }
+    double val = 0;
+    int src = SRC_NONE, miss = 0, cv = 0;
+    int has = model_has_values(m, p) && conv_compute(c, mode, ind, unit, p, &val, &src, &miss, &cv);
+    if (!has)
+        val = 0, src = SRC_NONE, cv = 0;
+    me = memo_slot(c, ind, key, pk);  /* recursion may have grown the table */
+    if (me == NULL)
+        return 0;
+    if (!me->used)
+        c->n++;
+    *me = (memo_ent){ ind, key, pk, 1, (unsigned char)has, (unsigned char)(src | (cv ? CONV_FLAG : 0)), miss, val };
+    *v = val;
+    *source = src;
+    *missing = miss;
+    *conv = cv;
+    return has;
+}
+
+/* The figure in the evaluation's mode (what rows, ranks and the year before use). */
+static int figure(ctx *c, int ind, int unit, period_t p, double *v, int *source, int *missing, int *conv)
+{
+    return actual_on(c, c->mode, ind, unit, p, v, source, missing, conv);
+}
+
+int eval_structure_of(const model *m, period_t p)
+{
+    return m->nsuccs && m->succ_last_date && period_end(p) >= m->succ_last_date ? EVAL_CURRENT : EVAL_HISTORICAL;
+}
+
+int eval_structure_parse(const char *s)
+{
+    static const char *const names[] = { "auto", "historical", "current" };
+    for (int i = 0; i < 3; i++)
+        if (strcmp(s, names[i]) == 0)
+            return i;
+    return -1;
+}
+
+static int mode_of(const model *m, period_t p, int structure)
+{
+    if (structure == EVAL_AUTO)
+        structure = eval_structure_of(m, p);
+    return structure == EVAL_CURRENT && m->nsuccs ? MODE_CUR : MODE_HIST;
+}
+
+int eval_unit_in_structure(const model *m, int unit, period_t p, int structure)
 {
     ctx c = { .m = m };
-    int s, miss;
-    int has = actual(&c, ind, unit, p, v, &s, &miss);
+    int in = in_structure(&c, mode_of(m, p, structure), unit, p);
+    free(c.uflags);
+    return in;
+}
+
+int eval_actual(const model *m, int ind, int unit, period_t p, double *v)
+{
+    return eval_actual_on(m, ind, unit, p, EVAL_AUTO, v, NULL);
+}
+
+int eval_actual_on(const model *m, int ind, int unit, period_t p, int structure, double *v, int *converted)
+{
+    ctx c = { .m = m };
+    int s, miss, conv;
+    int has = actual_on(&c, mode_of(m, p, structure), ind, unit, p, v, &s, &miss, &conv);
     free(c.tab);
+    free(c.uflags);
+    if (converted)
+        *converted = has && conv;
     return has && !c.oom;
 }
 
@@ -253,11 +551,11 @@ static void rank_of(ctx *c, int ind, int unit, period_t p, double mine, int *ran
     double me_r = round_at(mine, d->decimals);
     int better = 0, n = 0;
     for (int s = m->units[par].first_child; s >= 0; s = m->units[s].next_sibling) {
-        if (!model_unit_valid(m, s, p))
+        if (!in_structure(c, c->mode, s, p))
             continue;
         double x;
-        int src, miss;
-        if (!actual(c, ind, s, p, &x, &src, &miss))
+        int src, miss, conv;
+        if (!figure(c, ind, s, p, &x, &src, &miss, &conv))
             continue;
         n++;
         double xr = round_at(x, d->decimals);
@@ -278,7 +576,7 @@ static int eval_row_for(ctx *c, int ind, int unit, period_t p, eval_row *r)
     const ind_t *d = &m->inds[ind];
     memset(r, 0, sizeof *r);
     r->ind = ind;
-    r->has_actual = actual(c, ind, unit, p, &r->actual, &r->source, &r->missing_children);
+    r->has_actual = figure(c, ind, unit, p, &r->actual, &r->source, &r->missing_children, &r->converted);
     if (r->source == SRC_REPORTED) {
         const cell_t *cell = model_value(m, ind, unit, p);
         r->comment = cell ? cell->comment : NULL;
@@ -312,8 +610,8 @@ static int eval_row_for(ctx *c, int ind, int unit, period_t p, eval_row *r)
     }
     if (r->has_actual) {
         period_t py = period_prev_year(p);
-        int src, miss;
-        if (py.kind != P_NONE && actual(c, ind, unit, py, &r->prev, &src, &miss)) {
+        int src, miss, conv;
+        if (py.kind != P_NONE && figure(c, ind, unit, py, &r->prev, &src, &miss, &r->prev_converted)) {
             r->has_prev = 1;
             r->change = r->actual - r->prev;
             if (r->prev != 0) {
@@ -323,8 +621,8 @@ static int eval_row_for(ctx *c, int ind, int unit, period_t p, eval_row *r)
         }
         int par = m->units[unit].parent;
         /* The parent's figure only when it is whole: a roll-up missing some units is no benchmark. */
-        if (par >= 0 && model_unit_valid(m, par, p))
-            r->has_parent = actual(c, ind, par, p, &r->parent_value, &src, &miss) && miss == 0;
+        if (par >= 0 && (model_unit_valid(m, par, p) || (c->mode == MODE_CUR && needs_conv(m, par, p))))
+            r->has_parent = figure(c, ind, par, p, &r->parent_value, &src, &miss, &conv) && miss == 0;
         rank_of(c, ind, unit, p, r->actual, &r->rank, &r->rank_of);
     }
     return r->has_actual || r->has_target || r->has_annual;
@@ -383,10 +681,16 @@ static int status_from(const eval_row *comps, int n)
 
 int eval_unit(const model *m, int unit, period_t p, eval_result *out, err_t *e)
 {
-    ctx c = { .m = m };
+    return eval_unit_on(m, unit, p, EVAL_AUTO, out, e);
+}
+
+int eval_unit_on(const model *m, int unit, period_t p, int structure, eval_result *out, err_t *e)
+{
+    ctx c = { .m = m, .mode = mode_of(m, p, structure) };
     memset(out, 0, sizeof *out);
     out->unit = unit;
     out->per = p;
+    out->structure = c.mode == MODE_CUR ? EVAL_CURRENT : EVAL_HISTORICAL;
     out->rows = calloc(m->ninds + 1, sizeof *out->rows);
     if (out->rows == NULL)
         goto oom;
@@ -424,9 +728,11 @@ int eval_unit(const model *m, int unit, period_t p, eval_result *out, err_t *e)
     if (c.oom)
         goto oom;
     free(c.tab);
+    free(c.uflags);
     return 0;
 oom:
     free(c.tab);
+    free(c.uflags);
     eval_result_free(out);
     return err_set(e, "out of memory");
 }

@@ -38,6 +38,8 @@ typedef struct eval_row {
     int has_change_pct; double change_pct;
     int has_parent;  double parent_value;
     int rank, rank_of;            /* 0 when not ranked (no value, direction equal/done, < 2 peers) */
+    int converted;                /* the actual uses predecessors' figures (successions, today's structure) */
+    int prev_converted;           /* the same for the figure one year earlier */
 } eval_row;
 
 typedef struct eval_tally {
@@ -59,16 +61,37 @@ typedef struct eval_result {
     eval_tally all;               /* all main indicators */
     eval_tally comps;             /* component indicators */
     int comp_parents;             /* main indicators that have components */
+    int structure;                /* EVAL_HISTORICAL or EVAL_CURRENT: the structure evaluated on */
 } eval_result;
 
-/* Evaluates unit for period p into *out (zeroed first); returns 0 or -1 on OOM. */
+/* The structure units are evaluated on (see docs/successions.md).  Historical: units as they
+ * were, no conversion.  Current: today's units; a unit's figure for time before a succession into
+ * it comes from its predecessors' figures times the shares, and units whose figures passed to
+ * successors leave their parents' roll-ups.  Auto: historical for a period that ended before the
+ * latest succession date, current otherwise (and historical when there are no successions). */
+enum eval_structure { EVAL_AUTO = 0, EVAL_HISTORICAL, EVAL_CURRENT };
+
+/* Evaluates unit for period p into *out (zeroed first), on the EVAL_AUTO structure; returns 0 or
+ * -1 on OOM. */
 int eval_unit(const model *m, int unit, period_t p, eval_result *out, err_t *e);
+/* The same on the structure asked for (enum eval_structure). */
+int eval_unit_on(const model *m, int unit, period_t p, int structure, eval_result *out, err_t *e);
+/* The structure EVAL_AUTO stands for in period p: EVAL_HISTORICAL or EVAL_CURRENT. */
+int eval_structure_of(const model *m, period_t p);
+/* 1 if unit counts among its parent's units for p on the structure (historical: valid in p;
+ * current: also created later from predecessors, and not when its figures passed to successors). */
+int eval_unit_in_structure(const model *m, int unit, period_t p, int structure);
+/* Parses "historical"/"current"/"auto"; returns the enum value or -1. */
+int eval_structure_parse(const char *s);
 /* Frees what eval_unit allocated (not the struct itself). */
 void eval_result_free(eval_result *r);
 
-/* The actual of one indicator for a unit and period, derived as described above;
- * returns 1 with *v set, 0 when there is no data. */
+/* The actual of one indicator for a unit and period, derived as described above (on the
+ * EVAL_AUTO structure, as eval_unit); returns 1 with *v set, 0 when there is no data. */
 int eval_actual(const model *m, int ind, int unit, period_t p, double *v);
+/* The same on a structure (enum eval_structure); *converted (may be NULL) tells whether
+ * predecessors' figures went into it. */
+int eval_actual_on(const model *m, int ind, int unit, period_t p, int structure, double *v, int *converted);
 /* Compares actual to target at `decimals` places (at most 4) in direction dir; returns an enum status. */
 int eval_status(int dir, int decimals, double actual, double target);
 /* The same on figures in fixed point (fixed.h, units of 10^-4). */

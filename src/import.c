@@ -9,6 +9,8 @@
  * goes on, so the user sees every error at once (up to max_errors).  Text
  * fields are normalised to NFC.  Each model cell remembers the import run
  * and row that last set it, which rejects a target or value given twice.
+ * Successions come last: each row is checked against the units, then the whole set
+ * (shares of one unit on one date sum to 1, no cycle) before any is written.
  */
 #include "import.h"
 
@@ -22,6 +24,7 @@
 #include "fixed.h"
 #include "mem.h"
 #include "period.h"
+#include "task.h"
 #include "vn.h"
 
 /* Column specs per kind: names in canonical order; required ones flagged. */
@@ -46,10 +49,11 @@ static const colspec kind_cols[IK_COUNT][MAXCOLS] = {
     [IK_TEMPLATE] = { { "indicator", 1 }, { "unit", 1 }, { "period", 1 }, { "no", 1 }, { "name", 1 },
                       { "measure", 1 }, { "target", 1 }, { "previous", 1 }, { "value", 1 },
                       { "comment", 1 } },
+    [IK_SUCCESSIONS] = { { "from", 1 }, { "to", 1 }, { "date", 1 }, { "share", 0 } },
 };
 
 static const char *const kind_names[IK_COUNT] = { "?", "units", "indicators", "terms", "targets",
-                                                  "values", "template" };
+                                                  "values", "template", "successions" };
 
 const char *import_kind_name(int kind)
 {
@@ -100,6 +104,15 @@ typedef struct change {
     char *comment, *old_comment; /* owned; NULL = none */
 } change;
 
+/* A checked succession row, kept until every row is read (shares and cycles need them all). */
+typedef struct succ_row {
+    int from, to, date, src;
+    double share;
+    long row;
+    int share_col;               /* column of `share` (or of `date` when absent), for messages */
+    int share_given;             /* the file has a `share` column */
+} succ_row;
+
 typedef struct run {
     store *s;
     model *m;
@@ -115,6 +128,8 @@ typedef struct run {
     /* the last codes looked up: files list many rows of one unit or indicator in a row */
     char last_ind[72], last_unit[72];
     int last_ind_i, last_unit_i;
+    succ_row *succs;             /* successions read, applied once all are checked */
+    size_t nsuccs, capsuccs;
     /* where each unit/indicator code was defined in this run, for error locations */
     const import_source *src;
     int cur_src;
@@ -621,6 +636,224 @@ static void do_cell(run *r, const csv_record *rec, const cols *c, int kind, enum
     cell->v = v;
 }
 
+/* ---- successions ---------------------------------------------------------------------- */
+
+/* A unit code in column col that must name a known unit; its index or -1 (with a row error). */
+static int succ_unit(run *r, const csv_record *rec, const cols *c, int col, const char *name)
+{
+    const char *code = field(rec, c, col);
+    int u = model_unit_find(r->m, code);
+    if (u < 0)
+        row_error(r, rec->row, COLNO(c, col), name, code, "%s",
+                  tr("không có đơn vị mã này (khai báo trong tệp units trước)",
+                     "no unit has this code (define it in a units file first)"));
+    return u;
+}
+
+/* The date as d/m/yyyy for a message (in r->scratch). */
+static const char *succ_date_text(run *r, int ymd)
+{
+    buf_reset(&r->scratch);
+    vn_format_date(ymd, lang_get(), &r->scratch);
+    return buf_str(&r->scratch);
+}
+
+/* Checks that `from` ends the day before `date` at the latest and `to` is valid on `date`. */
+static int succ_validity(run *r, const csv_record *rec, const cols *c, int from, int to, int date)
+{
+    const unit_t *f = &r->m->units[from], *t = &r->m->units[to];
+    int bad = 0;
+    if (f->valid_to == 0 || f->valid_to >= date) {
+        row_error(r, rec->row, COLNO(c, 0), "from", f->code,
+                  tr("đơn vị còn hiệu lực ngày %s: valid_to của nó (trong tệp units) phải trước ngày kế thừa",
+                     "the unit is still valid on %s: its valid_to (in the units file) must be before the date"),
+                  succ_date_text(r, date));
+        bad = 1;
+    }
+    if (t->valid_from > date) {
+        row_error(r, rec->row, COLNO(c, 1), "to", t->code,
+                  tr("đơn vị chưa có hiệu lực ngày %s: valid_from của nó phải là ngày kế thừa hoặc trước đó",
+                     "the unit is not yet valid on %s: its valid_from must be the date or earlier"),
+                  succ_date_text(r, date));
+        bad = 1;
+    } else if (t->valid_to && t->valid_to < date) {
+        row_error(r, rec->row, COLNO(c, 1), "to", t->code,
+                  tr("đơn vị đã hết hiệu lực trước ngày %s", "the unit is no longer valid on %s"),
+                  succ_date_text(r, date));
+        bad = 1;
+    }
+    return bad ? -1 : 0;
+}
+
+static void do_succession(run *r, const csv_record *rec, const cols *c, enum vn_dec hint)
+{
+    int from = succ_unit(r, rec, c, 0, "from"), to = succ_unit(r, rec, c, 1, "to"), date = 0;
+    const char *dt = field(rec, c, 2), *sh = field(rec, c, 3);
+    double share = 1;
+    int bad = from < 0 || to < 0;
+    if (task_parse_date(dt, &date) != 0) {
+        row_error(r, rec->row, COLNO(c, 2), "date", dt, "%s",
+                  tr("cần ngày dạng 1/7/2025 hoặc 2025-07-01", "expected a date like 1/7/2025 or 2025-07-01"));
+        bad = 1;
+    }
+    if (*sh && (vn_parse_number(sh, strlen(sh), hint, &share) != 0 || !(share > 0) || share > 1)) {
+        row_error(r, rec->row, COLNO(c, 3), "share", sh, "%s",
+                  tr("cần tỷ lệ lớn hơn 0 và không quá 1, ví dụ 0,4 (để trống là 1)",
+                     "expected a share above 0 and at most 1, e.g. 0.4 (empty means 1)"));
+        bad = 1;
+    }
+    if (!bad && from == to) {
+        row_error(r, rec->row, COLNO(c, 1), "to", field(rec, c, 1), "%s",
+                  tr("đơn vị không thể kế thừa chính nó", "a unit cannot succeed itself"));
+        bad = 1;
+    }
+    if (bad || succ_validity(r, rec, c, from, to, date) != 0)
+        return;
+    if (r->nsuccs == r->capsuccs) {
+        size_t cap = r->capsuccs ? r->capsuccs * 2 : 64;
+        succ_row *g = realloc(r->succs, cap * sizeof *g);
+        if (g == NULL) {
+            row_error(r, rec->row, 0, NULL, NULL, "out of memory");
+            return;
+        }
+        r->succs = g;
+        r->capsuccs = cap;
+    }
+    int given = c->map[3] >= 0;
+    r->succs[r->nsuccs++] = (succ_row){ from, to, date, r->cur_src, share, rec->row,
+                                        given ? COLNO(c, 3) : COLNO(c, 2), given };
+}
+
+/* Orders rows by (from, date, to), then file order: a (from, date) group is a run. */
+static int cmp_succ_row(const void *a, const void *b)
+{
+    const succ_row *x = a, *y = b;
+    if (x->from != y->from)
+        return x->from < y->from ? -1 : 1;
+    if (x->date != y->date)
+        return x->date < y->date ? -1 : 1;
+    if (x->to != y->to)
+        return x->to < y->to ? -1 : 1;
+    if (x->src != y->src)
+        return x->src < y->src ? -1 : 1;
+    return x->row < y->row ? -1 : x->row > y->row;
+}
+
+/* Orders the model's successions the same way (for the new/changed/unchanged counts). */
+static int cmp_succ(const void *a, const void *b)
+{
+    const succ_t *x = a, *y = b;
+    if (x->from != y->from)
+        return x->from < y->from ? -1 : 1;
+    if (x->date != y->date)
+        return x->date < y->date ? -1 : 1;
+    return x->to < y->to ? -1 : x->to > y->to;
+}
+
+/* Checks one (from, date) group r->succs[a..b): no (from, to, date) twice, shares summing to 1. */
+static void check_succ_group(run *r, size_t a, size_t b)
+{
+    double sum = 0;
+    const succ_row *first = &r->succs[a];
+    for (size_t k = a; k < b; k++) {
+        const succ_row *x = &r->succs[k];
+        sum += x->share;
+        if (k > a && x->to == r->succs[k - 1].to) {
+            r->cur_src = x->src;
+            row_error(r, x->row, 0, NULL, NULL, tr("trùng với dòng %ld của %s (cùng from, to và date)",
+                                                   "duplicates row %ld of %s (same from, to and date)"),
+                      r->succs[k - 1].row, r->src[r->succs[k - 1].src].name);
+            return;
+        }
+        if (x->src < first->src || (x->src == first->src && x->row < first->row))
+            first = x;
+    }
+    if (fabs(sum - 1) <= 1e-6)
+        return;
+    char got[32];
+    snprintf(got, sizeof got, "%.6g", sum);
+    r->cur_src = first->src;
+    row_error(r, first->row, first->share_col, first->share_given ? "share" : "date", got,
+              tr("tổng tỷ lệ của đơn vị '%s' ngày %s phải bằng 1 (các dòng cùng from và date)",
+                 "the shares of unit '%s' on %s must sum to 1 (the rows with this from and date)"),
+              r->m->units[first->from].code, succ_date_text(r, first->date));
+}
+
+/* Counts each row as new, changed (another share) or unchanged against what is stored. */
+static int count_succs(run *r)
+{
+    model *m = r->m;
+    succ_t *old = malloc((m->nsuccs + 1) * sizeof *old);
+    if (old == NULL)
+        return -1;
+    if (m->nsuccs) {
+        memcpy(old, m->succs, m->nsuccs * sizeof *old);
+        qsort(old, m->nsuccs, sizeof *old, cmp_succ);
+    }
+    for (size_t i = 0; i < r->nsuccs; i++) {
+        const succ_row *x = &r->succs[i];
+        succ_t key = { .from = x->from, .to = x->to, .date = x->date };
+        const succ_t *o = bsearch(&key, old, m->nsuccs, sizeof *old, cmp_succ);
+        if (o == NULL)
+            r->st->added[IK_SUCCESSIONS]++;
+        else if (o->share != x->share)
+            r->st->changed[IK_SUCCESSIONS]++;
+    }
+    free(old);
+    return 0;
+}
+
+/* Whole-set checks, then the writes: the rows of one `from` on one date replace what was stored
+ * for it; model_finish then refuses a cycle. */
+static void apply_successions(run *r)
+{
+    model *m = r->m;
+    qsort(r->succs, r->nsuccs, sizeof *r->succs, cmp_succ_row);
+    for (size_t a = 0, b; a < r->nsuccs; a = b) {
+        for (b = a + 1; b < r->nsuccs && r->succs[b].from == r->succs[a].from && r->succs[b].date == r->succs[a].date; b++)
+            ;
+        check_succ_group(r, a, b);
+    }
+    if (r->failed)
+        return;
+    if (count_succs(r) != 0) {
+        row_error(r, 0, 0, NULL, NULL, "out of memory");
+        return;
+    }
+    for (size_t i = 0; i < r->nsuccs; i++) {
+        const succ_row *x = &r->succs[i];
+        if (i > 0 && x->from == r->succs[i - 1].from && x->date == r->succs[i - 1].date)
+            continue;                                   /* the group was cleared at its first row */
+        model_del_succs(m, x->from, x->date);
+        if (store_del_succs(r->s, m, x->from, x->date, &r->e) != 0) {
+            r->cur_src = x->src;
+            store_failed(r, x->row);
+            return;
+        }
+    }
+    for (size_t i = 0; i < r->nsuccs; i++) {
+        const succ_row *x = &r->succs[i];
+        int at = model_put_succ(m, x->from, x->to, x->date, x->share);
+        r->cur_src = x->src;
+        if (at < 0) {
+            row_error(r, x->row, 0, NULL, NULL, "out of memory");
+            return;
+        }
+        m->succs[at].src = x->src;
+        m->succs[at].row = x->row;
+        if (store_put_succ(r->s, m, at, &r->e) != 0) {
+            store_failed(r, x->row);
+            return;
+        }
+    }
+    err_t e;
+    if (model_finish(m, &e) != 0) {
+        int on = m->succ_cycle;
+        r->cur_src = on >= 0 && m->succs[on].src >= 0 ? m->succs[on].src : 0;
+        row_error(r, on >= 0 ? m->succs[on].row : 0, 0, NULL, NULL, "%s", e.msg);
+    }
+}
+
 size_t import_lines(const import_source *src, int n)
 {
     size_t lines = 0;
@@ -656,12 +889,12 @@ static void unknown_header(run *r, const csv_record *rec)
                  "units: code,name,parent,type[,valid_from,valid_to] | "
                  "indicators: code,name[,group,set,parent,unit,direction,unit_aggregation,period_aggregation,formula,decimals] | "
                  "terms: period,name | targets: indicator,unit,period,target | "
-                 "values: indicator,unit,period,value[,comment]",
+                 "values: indicator,unit,period,value[,comment] | successions: from,to,date[,share]",
                  "the header row matches no kind of file; expected exactly the column names of one of: "
                  "units: code,name,parent,type[,valid_from,valid_to] | "
                  "indicators: code,name[,group,set,parent,unit,direction,unit_aggregation,period_aggregation,formula,decimals] | "
                  "terms: period,name | targets: indicator,unit,period,target | "
-                 "values: indicator,unit,period,value[,comment]"));
+                 "values: indicator,unit,period,value[,comment] | successions: from,to,date[,share]"));
     buf_free(&got);
 }
 
@@ -741,6 +974,7 @@ static void do_source(run *r, int si, int kind, int *ord)
         case IK_UNITS: do_unit(r, &rec, &c); break;
         case IK_INDICATORS: do_indicator(r, &rec, &c, (*ord)++); break;
         case IK_TERMS: do_term(r, &rec, &c); break;
+        case IK_SUCCESSIONS: do_succession(r, &rec, &c, hint); break;
         default: do_cell(r, &rec, &c, counted, hint); break;
         }
         progress(r, kind, n, 0);
@@ -837,6 +1071,8 @@ int import_run(store *s, model *m, const import_source *src, int nsrc, const imp
                 do_source(&r, i, k, &ord);
         if (k == IK_INDICATORS)
             finish_model(&r);
+        if (k == IK_SUCCESSIONS && r.nsuccs)
+            apply_successions(&r);
     }
     if (r.failed) {
         if (st->errors > r.max_errors)
@@ -867,6 +1103,7 @@ cleanup:
         free(r.changes[i].old_comment);
     }
     free(r.changes);
+    free(r.succs);
     buf_free(&r.scratch);
     buf_free(&r.nfc);
     return rc;

@@ -1,4 +1,4 @@
-/* import.h - loading CSV files of units, indicators, terms, targets and values.
+/* import.h - loading CSV files of units, indicators, terms, targets, values and successions.
  *
  * The caller passes the sources (borrowed bytes with a display name), an open
  * store and the model loaded from it: whole, or without its cells (store_load_part),
@@ -25,7 +25,7 @@
 
 /* IK_TEMPLATE is the data-entry workbook of `chitieu template` (xlsx_out.h); its rows count as values. */
 enum import_kind { IK_UNKNOWN = 0, IK_UNITS, IK_INDICATORS, IK_TERMS, IK_TARGETS, IK_VALUES, IK_TEMPLATE,
-                   IK_COUNT };
+                   IK_SUCCESSIONS, IK_COUNT };
 
 typedef struct import_source {
     const char *name;   /* shown in messages, e.g. the file path */

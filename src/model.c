@@ -307,6 +307,11 @@ void model_free(model *m)
     free(m->units);
     free(m->inds);
     free(m->terms);
+    free(m->succs);
+    free(m->succ_in);
+    free(m->succ_out);
+    free(m->succ_in_at);
+    free(m->succ_out_at);
     free(m->unit_slots);
     free(m->ind_slots);
     cellmap_free(&m->values);
@@ -412,6 +417,56 @@ int model_put_term(model *m, period_t per, const char *name)
     }
     m->terms[m->nterms++] = (term_t){ per, dup };
     return 0;
+}
+
+int model_put_succ(model *m, int from, int to, int date, double share)
+{
+    for (size_t i = 0; i < m->nsuccs; i++) {
+        succ_t *x = &m->succs[i];
+        if (x->from == from && x->to == to && x->date == date) {
+            x->share = share;
+            m->finished = 0;
+            return (int)i;
+        }
+    }
+    if (grow((void **)&m->succs, &m->capsuccs, m->nsuccs + 1, sizeof *m->succs) != 0)
+        return -1;
+    m->succs[m->nsuccs] = (succ_t){ from, to, date, share, -1, 0 };
+    m->finished = 0;
+    return (int)m->nsuccs++;
+}
+
+int model_del_succs(model *m, int from, int date)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < m->nsuccs; i++)
+        if (m->succs[i].from != from || m->succs[i].date != date)
+            m->succs[kept++] = m->succs[i];
+    int gone = (int)(m->nsuccs - kept);
+    m->nsuccs = kept;
+    if (gone)
+        m->finished = 0;
+    return gone;
+}
+
+static const int *succ_run(const model *m, const int *idx, const int *at, int u, int *n)
+{
+    if (!m->finished || idx == NULL || at == NULL || u < 0 || (size_t)u >= m->nunits) {
+        *n = 0;
+        return NULL;
+    }
+    *n = at[u + 1] - at[u];
+    return idx + at[u];
+}
+
+const int *model_preds(const model *m, int u, int *n)
+{
+    return succ_run(m, m->succ_in, m->succ_in_at, u, n);
+}
+
+const int *model_succs(const model *m, int u, int *n)
+{
+    return succ_run(m, m->succ_out, m->succ_out_at, u, n);
 }
 
 int model_reserve(model *m, size_t n, size_t t)
@@ -658,9 +713,89 @@ cleanup:
     return rc;
 }
 
+/* Groups succession indexes by one end (`to` when by_to, else `from`), each group by date:
+ * idx gets the indexes, at[u]..at[u+1] each unit's run (a counting sort, stable). */
+static int index_succs(const model *m, int by_to, int **idx, int **at)
+{
+    free(*idx);
+    free(*at);
+    *idx = malloc((m->nsuccs + 1) * sizeof **idx);
+    *at = calloc(m->nunits + 2, sizeof **at);
+    if (*idx == NULL || *at == NULL)
+        return -1;
+    for (size_t i = 0; i < m->nsuccs; i++)
+        (*at)[(by_to ? m->succs[i].to : m->succs[i].from) + 1]++;
+    for (size_t u = 0; u < m->nunits; u++)
+        (*at)[u + 1] += (*at)[u];
+    int *fill = malloc((m->nunits + 1) * sizeof *fill);
+    if (fill == NULL)
+        return -1;
+    memcpy(fill, *at, m->nunits * sizeof *fill);
+    for (size_t i = 0; i < m->nsuccs; i++)
+        (*idx)[fill[by_to ? m->succs[i].to : m->succs[i].from]++] = (int)i;
+    free(fill);
+    for (size_t u = 0; u < m->nunits; u++) /* by date: runs are short, insertion sort */
+        for (int k = (*at)[u] + 1; k < (*at)[u + 1]; k++)
+            for (int j = k; j > (*at)[u] && m->succs[(*idx)[j - 1]].date > m->succs[(*idx)[j]].date; j--) {
+                int t = (*idx)[j];
+                (*idx)[j] = (*idx)[j - 1];
+                (*idx)[j - 1] = t;
+            }
+    return 0;
+}
+
+/* Depth-first search from unit u along successions: 0 unvisited, 1 on stack, 2 done; on a
+ * cycle, *on gets a succession on it. */
+static int succ_cycle(const model *m, int u, unsigned char *mark, int *on)
+{
+    if (mark[u] == 2)
+        return 0;
+    if (mark[u] == 1)
+        return 1;
+    mark[u] = 1;
+    int n;
+    const int *out = m->succ_out + m->succ_out_at[u];
+    n = m->succ_out_at[u + 1] - m->succ_out_at[u];
+    for (int k = 0; k < n; k++)
+        if (succ_cycle(m, m->succs[out[k]].to, mark, on)) {
+            if (*on < 0)
+                *on = out[k];
+            return 1;
+        }
+    mark[u] = 2;
+    return 0;
+}
+
+static int link_succs(model *m, err_t *e)
+{
+    m->succ_last_date = 0;
+    m->succ_cycle = -1;
+    for (size_t i = 0; i < m->nsuccs; i++) {
+        const succ_t *x = &m->succs[i];
+        if (x->from < 0 || (size_t)x->from >= m->nunits || x->to < 0 || (size_t)x->to >= m->nunits)
+            return err_set(e, "succession %zu: unit index out of range", i);
+        if (x->date > m->succ_last_date)
+            m->succ_last_date = x->date;
+    }
+    if (index_succs(m, 1, &m->succ_in, &m->succ_in_at) != 0 ||
+        index_succs(m, 0, &m->succ_out, &m->succ_out_at) != 0)
+        return err_set(e, "out of memory");
+    unsigned char *mark = calloc(m->nunits + 1, 1);
+    if (mark == NULL)
+        return err_set(e, "out of memory");
+    int rc = 0;
+    for (size_t u = 0; u < m->nunits && rc == 0; u++)
+        if (succ_cycle(m, (int)u, mark, &m->succ_cycle))
+            rc = err_set(e, tr("đơn vị '%s': chuỗi kế thừa có vòng lặp (đơn vị kế thừa chính nó)",
+                               "unit '%s': the successions have a cycle (a unit succeeds itself)"),
+                         m->units[m->succs[m->succ_cycle].from].code);
+    free(mark);
+    return rc;
+}
+
 int model_finish(model *m, err_t *e)
 {
-    if (link_units(m, e) != 0 || link_inds(m, e) != 0) {
+    if (link_units(m, e) != 0 || link_inds(m, e) != 0 || link_succs(m, e) != 0) {
         m->finished = 0;
         return -1;
     }

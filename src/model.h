@@ -60,10 +60,25 @@ typedef struct term {
     char *name;
 } term_t;
 
+/* A succession: on `date` unit `from` (valid until the day before) passes `share` of its
+ * figures to unit `to` (valid on `date`).  Merges, splits, renames and moves are sets of them. */
+typedef struct succ {
+    int from, to;            /* unit indexes */
+    int date;                /* yyyymmdd, the first day of `to`'s share */
+    double share;            /* 0 < share <= 1; the shares of one `from` on one date sum to 1 */
+    int src;                 /* for import: the source index that set it, -1 when loaded */
+    long row;                /* and its row */
+} succ_t;
+
 typedef struct model {
     unit_t *units;   size_t nunits, capunits;
     ind_t *inds;     size_t ninds, capinds;
     term_t *terms;   size_t nterms, capterms;
+    succ_t *succs;   size_t nsuccs, capsuccs;
+    int *succ_in, *succ_out; /* by model_finish: succession indexes by `to` and by `from`... */
+    int *succ_in_at, *succ_out_at; /* ...and per unit where its run starts (nunits + 1 entries) */
+    int succ_last_date;      /* the latest succession date, 0 = none (by model_finish) */
+    int succ_cycle;          /* a succession on a cycle when model_finish refused one, else -1 */
     cellmap values, targets;
     uint32_t *unit_slots;  size_t unit_nslots;  /* code hash -> index+1 */
     uint32_t *ind_slots;   size_t ind_nslots;
@@ -115,8 +130,9 @@ const cell_t *model_value(const model *m, int ind, int unit, period_t p);
 /* The target cell, or NULL. */
 const cell_t *model_target(const model *m, int ind, int unit, period_t p);
 
-/* Links parents and children, compiles formulas and checks for cycles (unit tree, indicator
- * parents, formula references); on error names the offending code.  Idempotent. */
+/* Links parents and children, compiles formulas, indexes successions and checks for cycles
+ * (unit tree, indicator parents, formula references, successions); on error names the
+ * offending code.  Idempotent. */
 int model_finish(model *m, err_t *e);
 /* 1 if the unit exists at some time within period p. */
 int model_unit_valid(const model *m, int unit, period_t p);
@@ -128,6 +144,15 @@ const term_t *model_term(const model *m, period_t p);
  * other range "Giai đoạn 2020–2022" / "Period 2020–2022"; other periods as period_label. */
 int model_period_label(const model *m, period_t p, int lang, char *out, size_t len);
 
+/* Adds or replaces the succession (from, to, date) (unit indexes); returns its index or -1 (OOM). */
+int model_put_succ(model *m, int from, int to, int date, double share);
+/* Removes every succession of unit `from` on `date`; returns how many. */
+int model_del_succs(model *m, int from, int date);
+/* The successions into unit u (its predecessors), by date; *n gets their count; indexes into
+ * m->succs, borrowed (valid until the next put).  Needs a finished model. */
+const int *model_preds(const model *m, int u, int *n);
+/* The successions out of unit u (its successors), by date; as model_preds. */
+const int *model_succs(const model *m, int u, int *n);
 /* Parses "up"/"down"/"equal"/"done"; returns the enum value or -1. */
 int model_dir_parse(const char *s);
 /* Parses "sum"/"avg"/"min"/"max"/"none"/"last"; returns the enum value or -1. */

@@ -512,6 +512,50 @@ int page_admin_users_post(web_ctx *c)
 
 /* ---- catalogue: units, indicators, targets through the core import ---- */
 
+typedef struct dated { int date, k; } dated;
+static int cmp_dated(const void *a, const void *b)
+{
+    const dated *x = a, *y = b;
+    return x->date != y->date ? (x->date < y->date ? -1 : 1) : x->k - y->k;
+}
+
+/* The successions (merges, splits, renames), by date: read-only, changed by importing a file. */
+static void succession_table(web_ctx *c)
+{
+    const model *m = c->m;
+    dated *order = malloc((m->nsuccs + 1) * sizeof *order);
+    buf b = BUF_INIT;
+    if (order == NULL)
+        return;
+    for (size_t k = 0; k < m->nsuccs; k++)
+        order[k] = (dated){ m->succs[k].date, (int)k };
+    qsort(order, m->nsuccs, sizeof *order, cmp_dated);
+    page_printf(c, "<h2>%s</h2><p>%s</p><div class=\"scroll\"><table class=\"grid\" id=\"successions\"><thead><tr>"
+                   "<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>", tr("Kế thừa đơn vị", "Successions"),
+                tr("Sáp nhập, chia tách, đổi tên: nhập tệp from,to,date[,share] (docs/successions.md).",
+                   "Merges, splits, renames: import a from,to,date[,share] file (docs/successions.md)."),
+                tr("Ngày", "Date"), tr("Đơn vị cũ", "From"), tr("Đơn vị kế thừa", "To"), tr("Tỷ lệ", "Share"));
+    for (size_t i = 0; i < m->nsuccs; i++) {
+        const succ_t *x = &m->succs[order[i].k];
+        buf_reset(&b);
+        vn_format_date(x->date, lang_get(), &b);
+        page_printf(c, "<tr><td>%s</td><td>", buf_str(&b));
+        page_text(c, m->units[x->from].name);
+        page_printf(c, " (");
+        page_text(c, m->units[x->from].code);
+        page_printf(c, ")</td><td>");
+        page_text(c, m->units[x->to].name);
+        page_printf(c, " (");
+        page_text(c, m->units[x->to].code);
+        buf_reset(&b);
+        vn_format_number_trim(x->share, 6, lang_get(), &b);
+        page_printf(c, ")</td><td>%s</td></tr>", buf_str(&b));
+    }
+    page_printf(c, "</tbody></table></div>");
+    buf_free(&b);
+    free(order);
+}
+
 int page_admin_data(web_ctx *c)
 {
     if (!auth_allows(c->m, c->role, c->uunit, c->uunit, ACT_ADMIN))
@@ -573,6 +617,8 @@ int page_admin_data(web_ctx *c)
         page_printf(c, "</td></tr>");
     }
     page_printf(c, "</tbody></table></div>");
+    if (c->m->nsuccs)
+        succession_table(c);
     page_end(c);
     return 0;
 }

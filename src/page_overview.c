@@ -245,6 +245,10 @@ int page_overview(web_ctx *c)
             page_printf(c, "</td><td class=\"num\">");
             if (row->has_actual)
                 page_num(c, row->actual, d->decimals);
+            if (row->has_actual && row->converted)  /* successions: on today's structure */
+                page_printf(c, "<abbr class=\"conv\" title=\"%s\">*</abbr>",
+                            tr("quy đổi từ số liệu của đơn vị tiền thân theo tỷ lệ kế thừa",
+                               "converted from the predecessors' figures by their shares"));
             page_printf(c, "</td><td>");
             if (row->has_pct) {
                 bar(c, row);

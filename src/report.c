@@ -78,6 +78,10 @@ static json_t *row_json(const model *m, const eval_row *r)
     json_object_set_new(o, "source", json_string(srcs[r->source]));
     if (r->missing_children)
         json_object_set_new(o, "missing_children", json_integer(r->missing_children));
+    if (r->converted)
+        json_object_set_new(o, "converted", json_true());
+    if (r->prev_converted)
+        json_object_set_new(o, "previous_converted", json_true());
     json_object_set_new(o, "target", num_or_null(r->has_target, r->target));
     if (r->has_target && !period_eq(r->target_period, (period_t){ 0 }))
         json_object_set_new(o, "target_period", json_string(tp));
@@ -167,7 +171,7 @@ static int cmp_pct_desc(const void *a, const void *b)
     return x->pct < y->pct ? 1 : x->pct > y->pct ? -1 : x->ind - y->ind;
 }
 
-static json_t *children_json(const model *m, int unit, period_t p, err_t *e)
+static json_t *children_json(const model *m, int unit, period_t p, int structure, err_t *e)
 {
     const unit_t *u = &m->units[unit];
     ranked_child *kids = calloc((size_t)u->nchildren + 1, sizeof *kids);
@@ -176,10 +180,10 @@ static json_t *children_json(const model *m, int unit, period_t p, err_t *e)
     if (kids == NULL || arr == NULL)
         goto oom;
     for (int c = u->first_child; c >= 0; c = m->units[c].next_sibling) {
-        if (!model_unit_valid(m, c, p))
+        if (!eval_unit_in_structure(m, c, p, structure))
             continue;
         eval_result r;
-        if (eval_unit(m, c, p, &r, e) != 0)
+        if (eval_unit_on(m, c, p, structure, &r, e) != 0)
             goto fail;
         if (r.all.total > 0) { /* a unit with no targets has nothing to be ranked on */
             kids[n].unit = c;
@@ -436,11 +440,18 @@ cleanup:
 
 int report_build(const model *m, int unit, period_t p, json_t **out, err_t *e)
 {
+    return report_build_on(m, unit, p, EVAL_AUTO, out, e);
+}
+
+int report_build_on(const model *m, int unit, period_t p, int structure, json_t **out, err_t *e)
+{
     eval_result r;
     json_t *doc = NULL;
     buf lbl = BUF_INIT;
     char code[PERIOD_CODE_MAX];
-    if (eval_unit(m, unit, p, &r, e) != 0)
+    if (structure == EVAL_AUTO)       /* one structure for the whole report, trend included */
+        structure = eval_structure_of(m, p);
+    if (eval_unit_on(m, unit, p, structure, &r, e) != 0)
         return -1;
     const unit_t *u = &m->units[unit];
     period_code(p, code, sizeof code);
@@ -458,6 +469,13 @@ int report_build(const model *m, int unit, period_t p, json_t **out, err_t *e)
     json_object_set_new(doc, "title", json_string(buf_str(&title)));
     buf_free(&title);
     json_object_set_new(doc, "language", json_string(lang_get() == LANG_EN ? "en" : "vi"));
+    if (m->nsuccs) {
+        json_object_set_new(doc, "structure", json_string(r.structure == EVAL_CURRENT ? "current" : "historical"));
+        json_object_set_new(doc, "structure_note", json_string(r.structure == EVAL_CURRENT
+            ? tr("Số liệu theo cơ cấu đơn vị hiện nay; số có dấu * được quy đổi từ số liệu của đơn vị tiền thân theo tỷ lệ kế thừa.",
+                 "Figures on today's structure of units; those marked * are converted from the predecessors' figures by their shares.")
+            : tr("Số liệu theo cơ cấu đơn vị của thời kỳ báo cáo.", "Figures on the structure of units of the period.")));
+    }
     json_object_set_new(doc, "summary", summary_json(m, unit, p, &r));
 
     json_t *tallies = json_object();
@@ -498,7 +516,7 @@ int report_build(const model *m, int unit, period_t p, json_t **out, err_t *e)
         for (int k = 0; k < 5; k++) {
             eval_result tr_r;
             char pc[PERIOD_CODE_MAX];
-            if (ps[k].kind == P_NONE || eval_unit(m, unit, ps[k], &tr_r, e) != 0)
+            if (ps[k].kind == P_NONE || eval_unit_on(m, unit, ps[k], structure, &tr_r, e) != 0)
                 continue;
             if (tr_r.all.total > 0) {
                 period_code(ps[k], pc, sizeof pc);
@@ -510,7 +528,7 @@ int report_build(const model *m, int unit, period_t p, json_t **out, err_t *e)
         }
     }
     json_object_set_new(doc, "trend", trend);
-    json_t *kids = children_json(m, unit, p, e);
+    json_t *kids = children_json(m, unit, p, structure, e);
     if (kids == NULL) {
         json_decref(doc);
         doc = NULL;
@@ -624,7 +642,7 @@ static void row_cells(const json_t *row, buf cell[COLS])
     } else {
         jnum(&cell[2], row, "target", dec, "");
     }
-    jnum(&cell[3], row, "actual", dec, "");
+    jnum(&cell[3], row, "actual", dec, json_is_true(json_object_get(row, "converted")) ? "*" : "");
     if (json_is_number(json_object_get(row, "pct_of_target")))
         jnum(&cell[4], row, "pct_of_target", 2, "%");
     else if (json_is_number(json_object_get(row, "pct_of_annual_target"))) {
@@ -635,6 +653,8 @@ static void row_cells(const json_t *row, buf cell[COLS])
     buf_adds(&cell[5], jstr(row, "status_label"));
     rank_text(&cell[6], row);
     change_text(&cell[7], row);
+    if (json_is_true(json_object_get(row, "previous_converted")) && json_is_number(json_object_get(row, "change_pct")))
+        buf_addc(&cell[7], '*');
     jnum(&cell[8], row, "parent_value", dec, "");
 }
 
@@ -681,6 +701,11 @@ static void render_md(const json_t *doc, buf *out)
     const json_t *unit = json_object_get(doc, "unit");
     buf_printf(out, "# %s\n\n", jstr(doc, "title"));
     buf_printf(out, "**%s** — %s\n\n", jstr(unit, "name"), jstr(json_object_get(doc, "period"), "label"));
+    if (json_object_get(doc, "structure_note")) {
+        buf_addc(out, '_');
+        md_escape(out, jstr(doc, "structure_note"));
+        buf_adds(out, "_\n\n");
+    }
     buf_printf(out, "## %s\n\n", tr("I. Tóm tắt kết quả", "I. Summary"));
     size_t i;
     const json_t *v;
@@ -827,6 +852,10 @@ static void render_html(const json_t *doc, buf *out)
     html_str(out, jstr(unit, "name"));
     buf_adds(out, " — ");
     html_str(out, jstr(json_object_get(doc, "period"), "label"));
+    if (json_object_get(doc, "structure_note")) {
+        buf_adds(out, "</div><div class=\"sub\">");
+        html_str(out, jstr(doc, "structure_note"));
+    }
     buf_printf(out, "</div>\n<h2>%s</h2>\n", tr("I. Tóm tắt kết quả", "I. Summary"));
     size_t i;
     const json_t *v;

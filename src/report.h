@@ -18,6 +18,8 @@
 
 /* Builds the report for a unit and period; *out is a new reference the caller releases. */
 int report_build(const model *m, int unit, period_t p, json_t **out, err_t *e);
+/* The same on a structure of units (eval.h's enum eval_structure; report_build: EVAL_AUTO). */
+int report_build_on(const model *m, int unit, period_t p, int structure, json_t **out, err_t *e);
 struct task_set;
 /* Adds the section on work programmes and tasks (those led by the unit's subtree, judged on the
  * period's last day or today if earlier) to a built report; nothing when there are none. */

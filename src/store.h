@@ -39,9 +39,9 @@ int store_read_begin(store *s, err_t *e);
 /* Ends the read transaction store_read_begin started. */
 void store_read_end(store *s);
 
-/* What store_load_part loads: the catalogue (units, indicators, terms) always, plus these. */
+/* What store_load_part loads: the catalogue (units, indicators, terms, successions) always, plus these. */
 enum { STORE_TARGETS = 1, STORE_VALUES = 2, STORE_ALL = 3 };
-/* Loads every unit, indicator, term, target and value into m (which must be empty) and
+/* Loads every unit, indicator, term, succession, target and value into m (which must be empty) and
  * finishes it; remembers the ids for later writes. */
 int store_load(store *s, model *m, err_t *e);
 /* Like store_load, but targets and values only where what asks for them (STORE_*); the model's
@@ -72,6 +72,10 @@ int store_put_unit(store *s, const model *m, int u, err_t *e);
 int store_put_ind(store *s, const model *m, int i, int ord, err_t *e);
 /* Inserts or updates a term. */
 int store_put_term(store *s, const term_t *t, err_t *e);
+/* Inserts or replaces succession m->succs[i] (by from, to and date). */
+int store_put_succ(store *s, const model *m, int i, err_t *e);
+/* Deletes every stored succession of unit `from` (model index) on `date`. */
+int store_del_succs(store *s, const model *m, int from, int date, err_t *e);
 /* Writes a target; old is the previous target or NULL; a history row records the change. */
 int store_put_target(store *s, const model *m, int ind, int unit, period_t p, double v,
                      const double *old, const char *who, const char *source, err_t *e);

@@ -3,7 +3,8 @@
  * Schema (applied by every store_open; all IF NOT EXISTS): unit and indicator rows keyed by
  * an integer id with a unique code; target and value rows keyed by
  * (indicator id, unit id, period code) in WITHOUT ROWID tables; history holds
- * one row per change (old -> new, who, when, source) for values and targets.
+ * one row per change (old -> new, who, when, source) for values and targets; succession
+ * rows (from unit id, to unit id, date, share) say which units carry on which.
  * The database runs in WAL mode with a busy timeout.  Prepared statements are
  * created once per handle and reused; the handle also keeps, per model index,
  * the database id of each unit and indicator (unit_id / ind_id arrays), grown
@@ -60,6 +61,10 @@ static const char schema[] =
     " period_agg TEXT NOT NULL DEFAULT 'sum', formula TEXT NOT NULL DEFAULT '',"
     " decimals INTEGER NOT NULL DEFAULT 2, ord INTEGER NOT NULL DEFAULT 0);"
     "CREATE TABLE IF NOT EXISTS term(period TEXT PRIMARY KEY, name TEXT NOT NULL);"
+    /* on `date` (yyyymmdd) unit from_unit passes `share` of its figures to unit to_unit */
+    "CREATE TABLE IF NOT EXISTS succession(from_unit INTEGER NOT NULL REFERENCES unit(id),"
+    " to_unit INTEGER NOT NULL REFERENCES unit(id), date INTEGER NOT NULL, share REAL NOT NULL,"
+    " PRIMARY KEY(from_unit,to_unit,date)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS target(indicator INTEGER NOT NULL REFERENCES indicator(id),"
     " unit INTEGER NOT NULL REFERENCES unit(id), period TEXT NOT NULL, target REAL NOT NULL,"
     " batch INTEGER NOT NULL REFERENCES batch(id),"
@@ -329,6 +334,18 @@ int store_load_part(store *s, model *m, int what, err_t *e)
         if (model_put_term(m, p, col_text(st, 1)) != 0)
             goto oom;
     }
+    PREP("SELECT from_unit,to_unit,date,share FROM succession ORDER BY date,from_unit,to_unit");
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        sqlite3_int64 fid = sqlite3_column_int64(st, 0), tid = sqlite3_column_int64(st, 1);
+        if (fid <= 0 || (size_t)fid >= numap || !umap[fid] || tid <= 0 || (size_t)tid >= numap || !umap[tid]) {
+            err_set(e, tr("cơ sở dữ liệu có dòng kế thừa đơn vị không hợp lệ",
+                          "the database has an invalid succession row"));
+            goto cleanup;
+        }
+        if (model_put_succ(m, (int)umap[fid] - 1, (int)umap[tid] - 1, sqlite3_column_int(st, 2),
+                           sqlite3_column_double(st, 3)) < 0)
+            goto oom;
+    }
     /* counting and reading millions of rows: map the file instead of copying it page by page */
     if (what & STORE_VALUES && store_bulk_read(s, e) != 0)
         goto cleanup;
@@ -533,6 +550,42 @@ int store_put_term(store *s, const term_t *t, err_t *e)
     sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, t->name, -1, SQLITE_STATIC);
     return step_done(s, st, e, "term");
+}
+
+/* Runs one statement on unit codes (?1 from, ?2 to), a date (?3) and a share (?4, when given). */
+static int succ_exec(store *s, const char *sql, const char *from, const char *to, int date,
+                     const double *share, err_t *e)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = -1;
+    if (flush_pending(s, e) != 0)
+        return -1;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC) != SQLITE_OK ||
+        (to && sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC) != SQLITE_OK) ||
+        sqlite3_bind_int(st, 3, date) != SQLITE_OK ||
+        (share && sqlite3_bind_double(st, 4, *share) != SQLITE_OK)) {
+        db_err(s, e, "succession");
+        goto cleanup;
+    }
+    rc = step_done(s, st, e, "succession");
+cleanup:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_put_succ(store *s, const model *m, int i, err_t *e)
+{
+    const succ_t *x = &m->succs[i];
+    return succ_exec(s, "INSERT OR REPLACE INTO succession(from_unit,to_unit,date,share) VALUES("
+                        "(SELECT id FROM unit WHERE code=?1),(SELECT id FROM unit WHERE code=?2),?3,?4)",
+                     m->units[x->from].code, m->units[x->to].code, x->date, &x->share, e);
+}
+
+int store_del_succs(store *s, const model *m, int from, int date, err_t *e)
+{
+    return succ_exec(s, "DELETE FROM succession WHERE from_unit=(SELECT id FROM unit WHERE code=?1) AND date=?3",
+                     m->units[from].code, NULL, date, NULL, e);
 }
 
 /* The database ids of model indicator ind and unit unit; a handle that has not loaded or

@@ -66,6 +66,7 @@ static const web_route routes[] = {
     { "POST", "/task", page_task_post, W_WRITE, "code pct text" },
     { "GET", "/static/*", page_static, W_PUBLIC, "v" },
     { "GET", "/api/v1/units", api_units, W_API, "parent limit offset snapshot" },
+    { "GET", "/api/v1/successions", api_successions, W_API, "unit limit offset snapshot" },
     { "GET", "/api/v1/indicators", api_indicators, W_API, "group limit offset snapshot" },
     { "GET", "/api/v1/targets", api_targets, W_API, "unit subtree ind period within from to limit offset snapshot" },
     { "GET", "/api/v1/values", api_values, W_API, "unit subtree ind period within from to limit offset snapshot" },

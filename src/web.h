@@ -161,6 +161,8 @@ int web_today(const web_ctx *c);
 
 /* ---- JSON API (api.c) ---- */
 int api_units(web_ctx *c);
+/* GET /api/v1/successions: the successions touching a readable unit (optionally one unit's). */
+int api_successions(web_ctx *c);
 int api_indicators(web_ctx *c);
 int api_targets(web_ctx *c);
 int api_values(web_ctx *c);

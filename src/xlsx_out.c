@@ -22,6 +22,7 @@ const char *const xlsx_template_columns[] = { "indicator", "unit", "period", "no
 
 typedef struct fmts {
     lxw_format *title, *subtitle, *head, *text, *bold, *num[7], *pct, *status[5], *input, *note;
+    lxw_format *conv[7];     /* num[] with a "*": converted from predecessors (successions) */
 } fmts;
 
 static lxw_format *fmt_new(lxw_workbook *wb, int bold, int border)
@@ -57,6 +58,10 @@ static void make_fmts(lxw_workbook *wb, fmts *f)
     for (int d = 0; d < 7; d++) {
         f->num[d] = fmt_new(wb, 0, 1);
         format_set_num_format(f->num[d], numfmt[d]);
+        char cf[32];
+        snprintf(cf, sizeof cf, "%s\"*\"", numfmt[d]);
+        f->conv[d] = fmt_new(wb, 0, 1);
+        format_set_num_format(f->conv[d], cf);
     }
     f->pct = fmt_new(wb, 0, 1);
     format_set_num_format(f->pct, "0.00\"%\"");
@@ -182,30 +187,36 @@ int xlsx_export(const model *m, int unit, period_t p, const char *path, err_t *e
         for (int c = 0; c < 10; c++)
             worksheet_write_string(ws, 3, (lxw_col_t)c, gh[c], f.head);
         row = 4;
+        int nconv = 0;
         for (int i = 0; i < r.nrows; i++) {
             const eval_row *x = &r.rows[i];
             const ind_t *d = &m->inds[x->ind];
             const ind_t *main = d->parent >= 0 ? &m->inds[d->parent] : d;
             if (strcmp(main->group, r.groups[g].name) != 0)
                 continue;
-            lxw_format *nf = f.num[d->decimals < 0 ? 0 : d->decimals > 6 ? 6 : d->decimals];
+            int dec = d->decimals < 0 ? 0 : d->decimals > 6 ? 6 : d->decimals;
+            lxw_format *nf = f.num[dec];
+            nconv += x->converted || x->prev_converted;
             worksheet_write_string(ws, (lxw_row_t)row, 0, d->code, f.text);
             buf_reset(&t);
             buf_printf(&t, "%s%s", d->parent >= 0 ? "– " : "", d->name);
             worksheet_write_string(ws, (lxw_row_t)row, 1, buf_str(&t), f.text);
             worksheet_write_string(ws, (lxw_row_t)row, 2, d->measure, f.text);
             num_or_blank(ws, row, 3, x->has_target, x->target, nf);
-            num_or_blank(ws, row, 4, x->has_actual, x->actual, nf);
+            num_or_blank(ws, row, 4, x->has_actual, x->actual, x->converted ? f.conv[dec] : nf);
             num_or_blank(ws, row, 5, x->has_pct, x->pct, f.pct);
             worksheet_write_string(ws, (lxw_row_t)row, 6, eval_status_name(x->status), f.status[x->status]);
             buf_reset(&t);
             if (x->rank)
                 buf_printf(&t, "%d/%d", x->rank, x->rank_of);
             worksheet_write_string(ws, (lxw_row_t)row, 7, x->rank ? buf_str(&t) : "–", f.text);
-            num_or_blank(ws, row, 8, x->has_prev, x->prev, nf);
+            num_or_blank(ws, row, 8, x->has_prev, x->prev, x->prev_converted ? f.conv[dec] : nf);
             num_or_blank(ws, row, 9, x->has_parent, x->parent_value, nf);
             row++;
         }
+        if (nconv)
+            worksheet_write_string(ws, (lxw_row_t)row + 1, 0, tr("* quy đổi từ số liệu của đơn vị tiền thân theo tỷ lệ kế thừa",
+                                                                 "* converted from the predecessors' figures by their shares"), f.note);
         worksheet_set_column(ws, 0, 0, 14, NULL);
         worksheet_set_column(ws, 1, 1, 52, NULL);
         worksheet_set_column(ws, 2, 2, 11, NULL);

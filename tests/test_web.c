@@ -402,6 +402,11 @@ static void test_bad_input(void **state)
     assert_int_equal(status_of(&wrong, "GET", "/api/v1/units", NULL, NULL), 401);
     assert_int_equal(status_of(&api, "GET", "/api/v1/units", NULL, NULL), 200);
     assert_int_equal(status_of(&api, "GET", "/api/v1/units", "x=1", NULL), 400);
+    assert_int_equal(send(&api, "GET", "/api/v1/successions", NULL, NULL, NULL, &rs), 200);
+    assert_non_null(strstr(buf_str(&rs.body), "{\"successions\":["));
+    http_resp_free(&rs);
+    assert_int_equal(status_of(&api, "GET", "/api/v1/successions", "unit=zz", NULL), 404);
+    assert_int_equal(status_of(&api, "GET", "/api/v1/successions", "period=2025", NULL), 400);
     static const struct { const char *body; int status; const char *code; } cases[] = {
         { "{", 400, "bad_request" },
         { "[]", 400, "bad_request" },
@@ -994,6 +999,45 @@ static void test_reads_during_reloads(void **state)
     assert_true(kn_of("d1", 2031) == 4);
 }
 
+/* Successions imported from outside: on the admin page and in the API, and a figure on today's
+ * structure is marked converted on the overview. */
+static void test_successions(void **state)
+{
+    (void)state;
+    client root, api = { 0 };
+    http_resp rs;
+    store *s;
+    err_t e;
+    char digest[AUTH_DIGEST_LEN + 1];
+    assert_int_equal(login(&root, "root", pw), 303);
+    outside_import("code,name,parent,type,valid_from,valid_to\nold9,Phường cũ,d2,Đảng ủy phường,,2026-06-30\n"
+                   "new9,Phường mới,d2,Đảng ủy phường,2026-07-01,\n");
+    outside_import("indicator,unit,period,value\nkn,old9,2026S1,12\nkn,new9,2026S2,15\n");
+    outside_import("from,to,date\nold9,new9,1/7/2026\n");
+    /* a reader is answered from the model it has (no new9 yet) and wakes the reloader */
+    assert_int_equal(status_of(&root, "GET", "/overview", "unit=d2&period=2026", NULL), 200);
+    web_idle(app);
+    /* 2026 = the old ward's first half (converted) + the new ward's second half */
+    assert_int_equal(send(&root, "GET", "/overview", "unit=new9&period=2026", NULL, NULL, &rs), 200);
+    assert_non_null(strstr(buf_str(&rs.body), ">27<abbr class=\"conv\""));
+    http_resp_free(&rs);
+    assert_int_equal(send(&root, "GET", "/admin/data", NULL, NULL, NULL, &rs), 200);
+    assert_non_null(strstr(buf_str(&rs.body), "id=\"successions\""));
+    assert_non_null(strstr(buf_str(&rs.body), "<td>1/7/2026</td><td>Phường cũ (old9)</td><td>Phường mới (new9)</td><td>1</td>"));
+    http_resp_free(&rs);
+    auth_random_token(api.bearer);
+    auth_token_digest(api.bearer, digest);
+    assert_int_equal(store_open(db, 0, &s, &e), 0);
+    assert_int_equal(store_token_put(s, digest, "root", "succ", &e), 0);
+    store_close(s);
+    assert_int_equal(send(&api, "GET", "/api/v1/successions", "unit=new9", NULL, NULL, &rs), 200);
+    assert_non_null(strstr(buf_str(&rs.body), "{\"from\":\"old9\",\"to\":\"new9\",\"date\":20260701,\"share\":1.0}"));
+    http_resp_free(&rs);
+    assert_int_equal(send(&api, "GET", "/api/v1/eval", "unit=new9&period=2026", NULL, NULL, &rs), 200);
+    assert_non_null(strstr(buf_str(&rs.body), "\"actual\":27.0,\"source\":\"periods\",\"converted\":true"));
+    http_resp_free(&rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1016,6 +1060,7 @@ int main(void)
         cmocka_unit_test(test_outside_changes),
         cmocka_unit_test(test_reads_during_reloads),
         cmocka_unit_test(test_expired_and_disabled),
+        cmocka_unit_test(test_successions),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }

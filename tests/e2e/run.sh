@@ -361,5 +361,57 @@ expect_rc 0 "$BIN" import --db "$D" "$T/tk2.csv"
 expect_rc 0 "$BIN" tasks --db "$D" --unit cau-giay --today 2026-11-22 --format csv
 has "$T/out" "x9,Chín,cg-ctr-01"
 
+# --- successions: a district dissolved into two new communes on 1/7/2025 -----------------------
+# xa-d1 → xa-moi-a (1); xa-d2 → xa-moi-a (0,5) and xa-moi-b (0,5); xa-d3 → xa-moi-b (1).
+# Checked by hand (thu_ns, by half-year):
+#   xa-moi-a 2025S1 = 110 + 0,5×84 = 152;  2025 = 152 + 200 = 352;  2024 = 220 + 0,5×170 = 305
+#   xa-moi-b 2025S1 = 0,5×84 + 56 = 98;    2026S1 120 against 98: +22,45%
+#   xa-moi-a 2026S1 190 against 152: +25%;  tp 2025 = 352 + (98 + 130) = 580 = 250 + 330
+#   ty_le_kn xa-moi-a 2025S1 = (6 + 0,5×10) / (300 + 0,5×200) × 100 = 11/400 = 2,75% (not the
+#   mean of 2% and 5%)
+SD="$T/succ.db"
+SX="$FX/successions"
+expect_rc 0 "$BIN" init --db "$SD"
+expect_rc 1 "$BIN" import --db "$SD" "$SX/units.csv" "$SX/bad.csv"
+has "$T/err" "bad.csv, dòng 3, cột 4 (share): '0.9' — tổng tỷ lệ của đơn vị 'xa-d2' ngày 1/7/2025 phải bằng 1"
+has "$T/err" "bad.csv, dòng 5, cột 1 (from): 'tp' — đơn vị còn hiệu lực ngày 1/7/2025"
+has "$T/err" "bad.csv, dòng 6, cột 2 (to): 'khong-co' — không có đơn vị mã này"
+has "$T/err" "bad.csv, dòng 7, cột 3 (date): '30/2/2025' — cần ngày dạng 1/7/2025 hoặc 2025-07-01"
+expect_rc 0 "$BIN" units --db "$SD"
+hasnt "$T/out" "xa-d1"
+expect_rc 0 "$BIN" import --db "$SD" --dry-run "$SX/units.csv" "$SX/indicators.csv" "$SX/values.csv" "$SX/successions.csv"
+has "$T/out" "kế thừa 4 dòng: 4 mới"
+expect_rc 0 "$BIN" import --db "$SD" "$SX/units.csv" "$SX/indicators.csv" "$SX/values.csv" "$SX/successions.csv"
+expect_rc 0 "$BIN" units --db "$SD"
+has "$T/out" "← xa-d1 (1/7/2025, 1); ← xa-d2 (1/7/2025, 0,5)"
+has "$T/out" "→ xa-moi-a (1/7/2025, 0,5); → xa-moi-b (1/7/2025, 0,5)"
+expect_rc 0 "$BIN" units --db "$SD" --date 1/7/2025 --format csv
+hasnt "$T/out" "huyen-d"
+has "$T/out" "xa-moi-b"
+expect_rc 0 "$BIN" eval --db "$SD" --unit xa-moi-a --period 2026S1
+has "$T/out" "(theo cơ cấu đơn vị hiện nay)"
+has "$T/out" "tỷ đồng         –        190     –  không có chỉ tiêu   1/2     152*"
+has "$T/out" "* quy đổi từ số liệu của đơn vị tiền thân"
+expect_rc 0 "$BIN" eval --db "$SD" --unit xa-moi-a --period 2025 --format csv
+has "$T/out" "thu_ns,Thu ngân sách,tỷ đồng,,352,,no_target,1,2,305,15.40983607,580,1,1"
+expect_rc 0 "$BIN" eval --db "$SD" --unit xa-moi-a --period 2025S1 --structure current --format csv
+has "$T/out" "ty_le_kn,Tỷ lệ kết nạp,%,,2.75,"
+expect_rc 0 "$BIN" eval --db "$SD" --unit tp --period 2025 --format csv
+has "$T/out" "thu_ns,Thu ngân sách,tỷ đồng,,580,"
+expect_rc 0 "$BIN" eval --db "$SD" --unit tp --period 2025S1 --structure historical --format csv
+has "$T/out" "thu_ns,Thu ngân sách,tỷ đồng,,250,"
+# 2024 ended before the change: by default the new commune did not exist; on today's structure 305
+expect_rc 0 "$BIN" eval --db "$SD" --unit xa-moi-a --period 2024 --format csv
+hasnt "$T/out" "thu_ns"
+expect_rc 0 "$BIN" eval --db "$SD" --unit xa-moi-a --period 2024 --structure current --format json
+has "$T/out" '"actual": 305.0'
+has "$T/out" '"converted": true'
+expect_rc 2 "$BIN" eval --db "$SD" --unit tp --period 2025 --structure yesterday
+expect_rc 0 "$BIN" report --db "$SD" --unit xa-moi-b --period 2026S1
+has "$T/out" "Thu ngân sách tăng 22,45%"
+has "$T/out" "Số liệu theo cơ cấu đơn vị hiện nay"
+expect_rc 0 "$BIN" report --db "$SD" --unit tp --period 2024 --structure historical --format json
+has "$T/out" '"structure": "historical"'
+
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
