@@ -311,10 +311,13 @@ static void unit_select(web_ctx *c, const char *name, int act)
     page_printf(c, "</select>");
 }
 
-static void users_page(web_ctx *c, const char *msg, int ok)
+/* The users page with an optional message; -1 (c->e filled) if the users could not be read. */
+static int users_page(web_ctx *c, const char *msg, int ok)
 {
     web_user *us = NULL;
     int n = store_user_list(c->s, &us, &c->e);
+    if (n < 0)
+        return -1;
     page_begin(c, tr("Người dùng", "Users"));
     if (msg) {
         page_printf(c, "<div class=\"msg %s\" role=\"alert\">", ok ? "ok" : "err");
@@ -363,14 +366,14 @@ static void users_page(web_ctx *c, const char *msg, int ok)
                    "class=\"primary\">%s</button></form>", tr("Mật khẩu", "Password"), tr("Thêm", "Add"));
     page_end(c);
     free(us);
+    return 0;
 }
 
 int page_admin_users(web_ctx *c)
 {
     if (!auth_allows(c->m, c->role, c->uunit, c->uunit, ACT_ADMIN))
         return web_fail(c, 403, "forbidden", NULL, tr("chỉ quản trị", "administrators only"));
-    users_page(c, NULL, 0);
-    return c->e.msg[0] ? -1 : 0;
+    return users_page(c, NULL, 0);
 }
 
 /* Validates a login name: 1-60 of [a-z0-9._@-]. */
@@ -401,21 +404,17 @@ int page_admin_users_post(web_ctx *c)
         int uu = unit ? model_unit_find(c->m, unit) : -1;
         c->resp->status = 400;
         if (!login_ok(login)) {
-            users_page(c, tr("Tên đăng nhập chỉ gồm a-z, 0-9, . _ @ - (tối đa 60 ký tự).",
+            return users_page(c, tr("Tên đăng nhập chỉ gồm a-z, 0-9, . _ @ - (tối đa 60 ký tự).",
                              "A login has only a-z, 0-9, . _ @ - (60 at most)."), 0);
-            return 0;
         }
         if (role == NULL || auth_role_parse(role) < 0 || uu < 0 || !auth_allows(c->m, c->role, c->uunit, uu, ACT_ADMIN)) {
-            users_page(c, tr("Vai trò hoặc đơn vị không hợp lệ.", "Invalid role or unit."), 0);
-            return 0;
+            return users_page(c, tr("Vai trò hoặc đơn vị không hợp lệ.", "Invalid role or unit."), 0);
         }
         if (pw == NULL || auth_password_ok(pw, &e) != 0) {
-            users_page(c, pw ? e.msg : tr("Thiếu mật khẩu.", "Password missing."), 0);
-            return 0;
+            return users_page(c, pw ? e.msg : tr("Thiếu mật khẩu.", "Password missing."), 0);
         }
         if (name && strlen(name) > 120) {
-            users_page(c, tr("Họ tên dài quá.", "Name too long."), 0);
-            return 0;
+            return users_page(c, tr("Họ tên dài quá.", "Name too long."), 0);
         }
         memset(&u, 0, sizeof u);
         snprintf(u.login, sizeof u.login, "%s", login);
@@ -425,8 +424,7 @@ int page_admin_users_post(web_ctx *c)
         if (auth_hash_password(pw, hash, &c->e) != 0)
             return -1;
         if (store_user_add(c->s, &u, hash, &e) != 0) {
-            users_page(c, e.msg, 0);
-            return 0;
+            return users_page(c, e.msg, 0);
         }
         c->resp->status = 200;
         if (store_audit_add(c->s, c->user.login, "user add", login, role, &c->e) != 0)
@@ -447,8 +445,7 @@ int page_admin_users_post(web_ctx *c)
     } else if (strcmp(action, "passwd") == 0) {
         if (pw == NULL || auth_password_ok(pw, &e) != 0) {
             c->resp->status = 400;
-            users_page(c, pw ? e.msg : tr("Thiếu mật khẩu.", "Password missing."), 0);
-            return 0;
+            return users_page(c, pw ? e.msg : tr("Thiếu mật khẩu.", "Password missing."), 0);
         }
         if (auth_hash_password(pw, hash, &c->e) != 0 || store_user_set_password(c->s, login, hash, &c->e) < 0)
             return -1;
