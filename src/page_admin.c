@@ -49,7 +49,8 @@ int page_import(web_ctx *c)
     return 0;
 }
 
-/* Appends to errs every row the user may not write; returns the number of problems. */
+/* Appends to errs every row the user may not write; returns the number of problems, or -1 (c->e
+ * filled) when a row's submission state could not be read. */
 static int import_rights(web_ctx *c, const model *t, const import_stats *st, buf *errs)
 {
     int bad = 0;
@@ -74,8 +75,12 @@ static int import_rights(web_ctx *c, const model *t, const import_stats *st, buf
             buf_printf(errs, tr("Dòng %u: không có quyền nhập số liệu cho đơn vị '%s'\n",
                                 "Row %u: you may not enter data for unit '%s'\n"), x->row, code);
             bad++;
-        } else if (store_sub_get(c->s, code, per, &sub, &c->e) == 1 &&
-                   (sub.state == SUB_SUBMITTED || sub.state == SUB_APPROVED)) {
+            continue;
+        }
+        int found = store_sub_get(c->s, code, per, &sub, &c->e);
+        if (found < 0)
+            return -1;   /* unknown whether it is locked: never treated as open */
+        if (found && (sub.state == SUB_SUBMITTED || sub.state == SUB_APPROVED)) {
             buf_printf(errs, tr("Dòng %u: số liệu của '%s' kỳ %s đã gửi hoặc đã duyệt, không sửa được\n",
                                 "Row %u: data of '%s' for %s is submitted or approved and cannot change\n"),
                        x->row, code, per);
@@ -158,8 +163,9 @@ int page_import_post(web_ctx *c)
         else {
             task_set ts = { 0 };
             long trows = 0;
-            ok = store_task_load(c->s, &ts, &c->e) == 0 &&
-                 task_import(c->s, c->m, &ts, src, n, !commit, &errs, &trows, &e) == 0;
+            if (store_task_load(c->s, &ts, &c->e) != 0)
+                goto cleanup;
+            ok = task_import(c->s, c->m, &ts, src, n, !commit, &errs, &trows, &e) == 0;
             task_set_free(&ts);
             st.rows[IK_UNKNOWN] = trows;
             if (ok && commit && store_audit_add(c->s, c->user.login, "import", f->filename, "", &c->e) != 0)
@@ -175,6 +181,10 @@ int page_import_post(web_ctx *c)
             goto cleanup;
         ok = import_run(c->s, t, src, n, &o, &st, &errs, &e) == 0;
         denied = ok ? import_rights(c, t, &st, &errs) : 0;
+        if (denied < 0) {
+            store_forget_ids(c->s);     /* the private model's ids are not the shared model's */
+            goto cleanup;
+        }
         if (ok && !denied && commit) {
             model_free(t);
             t = model_new();
