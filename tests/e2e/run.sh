@@ -86,6 +86,14 @@ golden units.txt
 expect_rc 0 timeout 20 "$BIN" eval --db "$T/ids.db" --unit huyen-a --period 2022
 golden eval_huyen-a_2022.txt
 
+# --- a table that cannot be read is an error, never a shorter list: the terms' page zeroed --------
+cp "$CHITIEU_DB" "$T/bad.db"
+ps=$(sqlite3 "$T/bad.db" "PRAGMA page_size")
+root=$(sqlite3 "$T/bad.db" "SELECT rootpage FROM sqlite_master WHERE name='term'")
+dd if=/dev/zero of="$T/bad.db" bs="$ps" seek=$((root - 1)) count=1 conv=notrunc 2>/dev/null
+expect_rc 1 "$BIN" units --db "$T/bad.db"
+has "$T/err" "load: database disk image is malformed"
+
 # --- evaluation ------------------------------------------------------------------------
 expect_rc 0 "$BIN" eval --unit huyen-a --period 2022
 golden eval_huyen-a_2022.txt
