@@ -167,6 +167,10 @@ int page_import_post(web_ctx *c)
                 goto cleanup;
             ok = task_import(c->s, c->m, &ts, src, n, !commit, &errs, &trows, &e) == 0;
             task_set_free(&ts);
+            if (!ok && errs.len == 0) {
+                c->e = e;               /* no bad row: the database failed, a server error */
+                goto cleanup;
+            }
             st.rows[IK_UNKNOWN] = trows;
             if (ok && commit && store_audit_add(c->s, c->user.login, "import", f->filename, "", &c->e) != 0)
                 goto cleanup;
@@ -181,7 +185,9 @@ int page_import_post(web_ctx *c)
             goto cleanup;
         ok = import_run(c->s, t, src, n, &o, &st, &errs, &e) == 0;
         denied = ok ? import_rights(c, t, &st, &errs) : 0;
-        if (denied < 0) {
+        if (!ok && st.internal)
+            c->e = e;                   /* the database failed, not the file: a server error */
+        if (denied < 0 || (!ok && st.internal)) {
             store_forget_ids(c->s);     /* the private model's ids are not the shared model's */
             goto cleanup;
         }
@@ -192,6 +198,11 @@ int page_import_post(web_ctx *c)
             if (t == NULL || store_load_part(c->s, t, what, &c->e) != 0)
                 goto cleanup;
             ok = import_run(c->s, t, src, n, &o, &st, &errs, &e) == 0;
+            if (!ok && st.internal) {
+                c->e = e;
+                store_forget_ids(c->s);
+                goto cleanup;
+            }
             if (web_reload(c) != 0)
                 goto cleanup;
             c->m = c->app->m;
@@ -615,6 +626,10 @@ run:;
     model_free(t);
     if (!ok)
         store_forget_ids(c->s);          /* the private model's ids are not the shared model's */
+    if (!ok && st.internal) {
+        c->e = e;                        /* the database failed, not the form: a server error */
+        goto cleanup;
+    }
     else if (web_reload(c) != 0)
         goto cleanup;
     c->m = c->app->m;
