@@ -302,12 +302,15 @@ static int remember(struct sq_id **arr, size_t *n, int idx, sqlite3_int64 id)
 }
 
 /* Database id -> model index: any 64-bit id (negative, 0 or 2^62 are legal rowids), hashed with
- * open addressing; the table is at most half full. */
+ * open addressing; the table is at most half full.  When the ids turn out to be packed (the
+ * usual 1..n), idmap_dense adds a plain array over min..max for the hot lookups of a load. */
 typedef struct idmap {
     sqlite3_int64 *ids;
     int *idx;                        /* model index + 1; 0 = empty slot */
     size_t cap, n;                   /* cap is 0 or a power of two */
     sqlite3_int64 min, max;          /* the smallest and largest id held (n > 0) */
+    int *dense;                      /* NULL, or model index + 1 by id - min (0 = none) */
+    uint64_t span;                   /* max - min, with dense */
 } idmap;
 
 static size_t idmap_slot(const idmap *h, sqlite3_int64 id)
@@ -318,6 +321,10 @@ static size_t idmap_slot(const idmap *h, sqlite3_int64 id)
 /* The model index of database id `id`, or -1. */
 static int idmap_get(const idmap *h, sqlite3_int64 id)
 {
+    if (h->dense) {
+        uint64_t off = (uint64_t)id - (uint64_t)h->min;   /* modular: ids below min wrap high */
+        return off <= h->span ? h->dense[off] - 1 : -1;
+    }
     if (h->cap == 0)
         return -1;
     for (size_t k = idmap_slot(h, id);; k = (k + 1) & (h->cap - 1)) {
@@ -368,10 +375,27 @@ static int idmap_put(idmap *h, sqlite3_int64 id, int idx)
     return 0;
 }
 
+/* Adds the dense array when the ids span at most 4 slots per id (plus some slack); the map must
+ * not change afterwards.  Never fails: without memory, lookups stay hashed. */
+static void idmap_dense(idmap *h)
+{
+    uint64_t span = (uint64_t)h->max - (uint64_t)h->min;
+    if (h->n == 0 || span >= 4 * (uint64_t)h->n + 1024)
+        return;
+    h->dense = calloc((size_t)span + 1, sizeof *h->dense);
+    if (h->dense == NULL)
+        return;
+    h->span = span;
+    for (size_t k = 0; k < h->cap; k++)
+        if (h->idx[k])
+            h->dense[(uint64_t)h->ids[k] - (uint64_t)h->min] = h->idx[k];
+}
+
 static void idmap_free(idmap *h)
 {
     free(h->ids);
     free(h->idx);
+    free(h->dense);
 }
 
 static const char *col_text(sqlite3_stmt *st, int i)
@@ -457,6 +481,8 @@ int store_load_part(store *s, model *m, int what, err_t *e)
     }
     if (sr < 0)
         goto cleanup;
+    idmap_dense(&umap);
+    idmap_dense(&imap);
     PREP("SELECT period,name FROM term");
     while ((sr = sq_step(s, st, "load", e)) > 0) {
         period_t p;
@@ -739,6 +765,8 @@ int store_scan_cells(store *s, const model *m, int targets, int part, int nparts
     if (id_map(s, "SELECT id,code FROM unit", m, model_unit_find, &umap, e) != 0 ||
         id_map(s, "SELECT id,code FROM indicator", m, model_ind_find, &imap, e) != 0)
         goto cleanup;
+    idmap_dense(&umap);
+    idmap_dense(&imap);
     id_slice(&imap, part, nparts, &lo, &hi);
     const char *sql = targets ? "SELECT indicator,unit,period,target FROM target WHERE indicator BETWEEN ?1 AND ?2"
                               : "SELECT indicator,unit,period,value FROM value WHERE indicator BETWEEN ?1 AND ?2";
