@@ -7,7 +7,10 @@
  * The database runs in WAL mode with a busy timeout.  Prepared statements are
  * created once per handle and reused; the handle also keeps, per model index,
  * the database id of each unit and indicator (unit_id / ind_id arrays), grown
- * as the model grows.
+ * as the model grows; the way back (db id -> model index, for the cells a load or
+ * scan reads) is a hash map, as ids are any 64-bit value.  Every bind, step and
+ * reset goes through the sq_* helpers (store_sqlite.h): a failure is an error with
+ * its cause, never a short list.
  */
 #include "store_sqlite.h"
 
