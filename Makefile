@@ -105,9 +105,19 @@ tsan: $(TSANTESTS)
 	  for t in $(TSANTESTS); do echo "== tsan $$t"; \
 	  TSAN_OPTIONS=halt_on_error=1:exitcode=66 CHITIEU_TEST_DATA=tests/data $$norand $$t; done
 
+# Static analysis of src/ (docs/internals/analysis.md): any finding not reviewed into
+# tests/cppcheck/suppressions.xml fails.
+.PHONY: analyze
+analyze:
+	@mkdir -p build/cppcheck
+	cppcheck -j2 --quiet --error-exitcode=1 --std=c11 -D_DEFAULT_SOURCE -Isrc --cppcheck-build-dir=build/cppcheck \
+	  --enable=warning,portability,performance --library=posix --library=tests/cppcheck/jansson.cfg \
+	  --suppress-xml=tests/cppcheck/suppressions.xml src/
+
 test: deps
 	@mkdir -p build
-	@set -e; { $(MAKE) --no-print-directory check && \
+	@set -e; { $(MAKE) --no-print-directory analyze && \
+	  $(MAKE) --no-print-directory check && \
 	  $(MAKE) --no-print-directory check SAN=1 && \
 	  $(MAKE) --no-print-directory tsan SAN=thread && \
 	  $(MAKE) --no-print-directory fuzz-smoke; } 2>&1 | tee build/test.log; \

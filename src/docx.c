@@ -338,7 +338,7 @@ static void body(const json_t *doc, int style, const charts *ch, buf *b)
     static const int sw[2] = { 4400, 5000 };
     table_open(b, sw, 2, 0);
     buf_adds(b, "<w:tr><w:tc><w:tcPr><w:tcW w:w=\"4400\" w:type=\"dxa\"/></w:tcPr>");
-    para(b, style == DOCX_PARTY ? "Nơi nhận:" : "Nơi nhận:", AL_LEFT, 12, F_BOLD | F_ITALIC, 0);
+    para(b, "Nơi nhận:", AL_LEFT, 12, F_BOLD | F_ITALIC, 0);
     para(b, style == DOCX_PARTY ? "- Ban Thường vụ cấp trên (để báo cáo)," : "- Cơ quan cấp trên (để báo cáo),", AL_LEFT, 11, 0, 0);
     para(b, "- ..................................,", AL_LEFT, 11, 0, 0);
     para(b, "- Lưu Văn phòng.", AL_LEFT, 11, 0, 0);

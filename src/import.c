@@ -164,6 +164,7 @@ static void row_error(run *r, long row, int col, const char *colname, const char
 
 static void store_failed(run *r, long row)
 {
+    r->st->internal = 1;
     row_error(r, row, 0, NULL, NULL, "%s", r->e.msg);
 }
 
@@ -1061,8 +1062,10 @@ int import_run(store *s, model *m, const import_source *src, int nsrc, const imp
     mem_huge(r.changes, cells * sizeof *r.changes);
     r.capchanges = cells;
     m->stamp++; /* cells set from here on carry this run's mark (duplicate check) */
-    if (store_begin(s, e) != 0)
+    if (store_begin(s, e) != 0) {
+        st->internal = 1;
         goto cleanup;
+    }
     began = 1;
     /* Pass 2: kind by kind, so every reference points to something already loaded. */
     for (int k = 1; k < IK_COUNT; k++) {
@@ -1090,11 +1093,15 @@ int import_run(store *s, model *m, const import_source *src, int nsrc, const imp
         err_set(e, "%s", r.e.msg);
         goto cleanup;
     }
-    if (store_commit(s, e) != 0)
+    if (store_commit(s, e) != 0) {
+        st->internal = 1;
         goto cleanup;
+    }
     began = 0;
     rc = 0;
 cleanup:
+    if (rc != 0 && !r.failed)
+        st->internal = 1;            /* not a bad row: the database or memory failed */
     if (began)
         store_rollback(s);
     free(kinds);

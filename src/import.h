@@ -47,6 +47,8 @@ typedef struct import_stats {
     long added[IK_COUNT];    /* new entries per kind */
     long changed[IK_COUNT];  /* entries whose content changed */
     long errors;
+    int internal;            /* the run failed on the database or memory, not on the files (e
+                                says why): callers answer it as a server error, not a bad file */
 } import_stats;
 
 /* Imports the sources as one transaction; returns 0 when everything was valid (and, unless

@@ -65,7 +65,8 @@ int page_import(web_ctx *c)
     return 0;
 }
 
-/* Appends to errs every row the user may not write; returns the number of problems. */
+/* Appends to errs every row the user may not write; returns the number of problems, or -1 (c->e
+ * filled) when a row's submission state could not be read. */
 static int import_rights(web_ctx *c, const model *t, const import_stats *st, buf *errs)
 {
     int bad = 0;
@@ -90,8 +91,12 @@ static int import_rights(web_ctx *c, const model *t, const import_stats *st, buf
             buf_printf(errs, tr("Dòng %u: không có quyền nhập số liệu cho đơn vị '%s'\n",
                                 "Row %u: you may not enter data for unit '%s'\n"), x->row, code);
             bad++;
-        } else if (store_sub_get(c->s, code, per, &sub, &c->e) == 1 &&
-                   (sub.state == SUB_SUBMITTED || sub.state == SUB_APPROVED)) {
+            continue;
+        }
+        int found = store_sub_get(c->s, code, per, &sub, &c->e);
+        if (found < 0)
+            return -1;   /* unknown whether it is locked: never treated as open */
+        if (found && (sub.state == SUB_SUBMITTED || sub.state == SUB_APPROVED)) {
             buf_printf(errs, tr("Dòng %u: số liệu của '%s' kỳ %s đã gửi hoặc đã duyệt, không sửa được\n",
                                 "Row %u: data of '%s' for %s is submitted or approved and cannot change\n"),
                        x->row, code, per);
@@ -208,9 +213,14 @@ int page_import_post(web_ctx *c)
         else {
             task_set ts = { 0 };
             long trows = 0;
-            ok = store_task_load(c->s, &ts, &c->e) == 0 &&
-                 task_import(c->s, c->m, &ts, src, n, !commit, &errs, &trows, &e) == 0;
+            if (store_task_load(c->s, &ts, &c->e) != 0)
+                goto cleanup;
+            ok = task_import(c->s, c->m, &ts, src, n, !commit, &errs, &trows, &e) == 0;
             task_set_free(&ts);
+            if (!ok && errs.len == 0) {
+                c->e = e;               /* no bad row: the database failed, a server error */
+                goto cleanup;
+            }
             st.rows[IK_UNKNOWN] = trows;
             if (ok && commit && store_audit_add(c->s, c->user.login, "import", f->filename, "", &c->e) != 0)
                 goto cleanup;
@@ -225,6 +235,12 @@ int page_import_post(web_ctx *c)
             goto cleanup;
         ok = import_run(c->s, t, src, n, &o, &st, &errs, &e) == 0;
         denied = ok ? import_rights(c, t, &st, &errs) : 0;
+        if (!ok && st.internal)
+            c->e = e;                   /* the database failed, not the file: a server error */
+        if (denied < 0 || (!ok && st.internal)) {
+            store_forget_ids(c->s);     /* the private model's ids are not the shared model's */
+            goto cleanup;
+        }
         if (ok && !denied && commit) {
             model_free(t);
             t = model_new();
@@ -232,6 +248,11 @@ int page_import_post(web_ctx *c)
             if (t == NULL || store_load_part(c->s, t, what, &c->e) != 0)
                 goto cleanup;
             ok = import_run(c->s, t, src, n, &o, &st, &errs, &e) == 0;
+            if (!ok && st.internal) {
+                c->e = e;
+                store_forget_ids(c->s);
+                goto cleanup;
+            }
             if (web_reload(c) != 0)
                 goto cleanup;
             c->m = c->app->m;
@@ -362,10 +383,13 @@ static void unit_select(web_ctx *c, const char *name, int act)
     page_printf(c, "</select>");
 }
 
-static void users_page(web_ctx *c, const char *msg, int ok)
+/* The users page with an optional message; -1 (c->e filled) if the users could not be read. */
+static int users_page(web_ctx *c, const char *msg, int ok)
 {
     web_user *us = NULL;
     int n = store_user_list(c->s, &us, &c->e);
+    if (n < 0)
+        return -1;
     page_begin(c, tr("Người dùng", "Users"));
     if (msg) {
         page_printf(c, "<div class=\"msg %s\" role=\"alert\">", ok ? "ok" : "err");
@@ -414,14 +438,14 @@ static void users_page(web_ctx *c, const char *msg, int ok)
                    "class=\"primary\">%s</button></form>", tr("Mật khẩu", "Password"), tr("Thêm", "Add"));
     page_end(c);
     free(us);
+    return 0;
 }
 
 int page_admin_users(web_ctx *c)
 {
     if (!auth_allows(c->m, c->role, c->uunit, c->uunit, ACT_ADMIN))
         return web_fail(c, 403, "forbidden", NULL, tr("chỉ quản trị", "administrators only"));
-    users_page(c, NULL, 0);
-    return c->e.msg[0] ? -1 : 0;
+    return users_page(c, NULL, 0);
 }
 
 /* Validates a login name: 1-60 of [a-z0-9._@-]. */
@@ -452,21 +476,17 @@ int page_admin_users_post(web_ctx *c)
         int uu = unit ? model_unit_find(c->m, unit) : -1;
         c->resp->status = 400;
         if (!login_ok(login)) {
-            users_page(c, tr("Tên đăng nhập chỉ gồm a-z, 0-9, . _ @ - (tối đa 60 ký tự).",
+            return users_page(c, tr("Tên đăng nhập chỉ gồm a-z, 0-9, . _ @ - (tối đa 60 ký tự).",
                              "A login has only a-z, 0-9, . _ @ - (60 at most)."), 0);
-            return 0;
         }
         if (role == NULL || auth_role_parse(role) < 0 || uu < 0 || !auth_allows(c->m, c->role, c->uunit, uu, ACT_ADMIN)) {
-            users_page(c, tr("Vai trò hoặc đơn vị không hợp lệ.", "Invalid role or unit."), 0);
-            return 0;
+            return users_page(c, tr("Vai trò hoặc đơn vị không hợp lệ.", "Invalid role or unit."), 0);
         }
         if (pw == NULL || auth_password_ok(pw, &e) != 0) {
-            users_page(c, pw ? e.msg : tr("Thiếu mật khẩu.", "Password missing."), 0);
-            return 0;
+            return users_page(c, pw ? e.msg : tr("Thiếu mật khẩu.", "Password missing."), 0);
         }
         if (name && strlen(name) > 120) {
-            users_page(c, tr("Họ tên dài quá.", "Name too long."), 0);
-            return 0;
+            return users_page(c, tr("Họ tên dài quá.", "Name too long."), 0);
         }
         memset(&u, 0, sizeof u);
         snprintf(u.login, sizeof u.login, "%s", login);
@@ -476,8 +496,7 @@ int page_admin_users_post(web_ctx *c)
         if (auth_hash_password(pw, hash, &c->e) != 0)
             return -1;
         if (store_user_add(c->s, &u, hash, &e) != 0) {
-            users_page(c, e.msg, 0);
-            return 0;
+            return users_page(c, e.msg, 0);
         }
         c->resp->status = 200;
         if (store_audit_add(c->s, c->user.login, "user add", login, role, &c->e) != 0)
@@ -498,8 +517,7 @@ int page_admin_users_post(web_ctx *c)
     } else if (strcmp(action, "passwd") == 0) {
         if (pw == NULL || auth_password_ok(pw, &e) != 0) {
             c->resp->status = 400;
-            users_page(c, pw ? e.msg : tr("Thiếu mật khẩu.", "Password missing."), 0);
-            return 0;
+            return users_page(c, pw ? e.msg : tr("Thiếu mật khẩu.", "Password missing."), 0);
         }
         if (auth_hash_password(pw, hash, &c->e) != 0 || store_user_set_password(c->s, login, hash, &c->e) < 0)
             return -1;
@@ -705,6 +723,10 @@ run:;
     model_free(t);
     if (!ok)
         store_forget_ids(c->s);          /* the private model's ids are not the shared model's */
+    if (!ok && st.internal) {
+        c->e = e;                        /* the database failed, not the form: a server error */
+        goto cleanup;
+    }
     else if (web_reload(c) != 0)
         goto cleanup;
     c->m = c->app->m;

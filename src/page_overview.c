@@ -119,17 +119,19 @@ static void crumbs(web_ctx *c, int u, period_t p)
     page_printf(c, "</nav>");
 }
 
-static void sub_badge(web_ctx *c, int u, period_t p)
+/* The submission state's badge; -1 (c->e filled) if it could not be read. */
+static int sub_badge(web_ctx *c, int u, period_t p)
 {
     char code[PERIOD_CODE_MAX];
     web_sub sub;
     period_code(p, code, sizeof code);
     if (store_sub_get(c->s, c->m->units[u].code, code, &sub, &c->e) < 0)
-        return;
+        return -1;
     static const char *const cls[] = { "draft", "submitted", "approved", "returned" };
     const char *names[] = { tr("đang nhập", "draft"), tr("đã gửi, chờ duyệt", "submitted, awaiting approval"),
                             tr("đã duyệt, khóa số liệu", "approved, locked"), tr("bị trả lại", "returned") };
     page_printf(c, "<span class=\"badge %s\">%s</span>", cls[sub.state], names[sub.state]);
+    return 0;
 }
 
 /* The indicator whose ranking the chart shows: ?ind= or the first with data among children. */
@@ -185,7 +187,8 @@ int page_overview(web_ctx *c)
         period_picker(c, u, p);
         web_cache_put(c, pkey, c->resp->body.p + pstart, c->resp->body.len - pstart);
     }
-    sub_badge(c, u, p);
+    if (sub_badge(c, u, p) != 0)
+        return -1;
     page_printf(c, " <a href=\"/report?");
     link_args(c, u, p);
     page_printf(c, "\">%s</a>", tr("Báo cáo", "Report"));
@@ -196,7 +199,8 @@ int page_overview(web_ctx *c)
     }
     page_printf(c, "</div>");
 
-    page_task_summary(c, u);          /* tasks change without the model: never cached */
+    if (page_task_summary(c, u) != 0) /* tasks change without the model: never cached */
+        return -1;
     /* What follows depends only on the model (not on the user): rendered once per model version. */
     size_t start = c->resp->body.len;
     if (web_cache_get(c, key, &c->resp->body))

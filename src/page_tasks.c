@@ -29,7 +29,7 @@ static void date_cell(web_ctx *c, int d)
         vn_format_date(d, lang_get(), &c->resp->body);
 }
 
-void page_task_summary(web_ctx *c, int u)
+int page_task_summary(web_ctx *c, int u)
 {
     /* On the overview's hot path: rendered once per unit, day and data version (any task write
      * moves the version: web_committed here, the generation for other processes). */
@@ -37,12 +37,13 @@ void page_task_summary(web_ctx *c, int u)
     char key[64];
     snprintf(key, sizeof key, "ts|%d|%d|%d", u, today, lang_get());
     if (web_cache_get(c, key, &c->resp->body))
-        return;
+        return 0;
     size_t start = c->resp->body.len;
     task_set ts = { 0 };
-    err_t e;
-    if (store_task_load(c->s, &ts, &e) != 0)
-        return;
+    if (store_task_load(c->s, &ts, &c->e) != 0) {
+        task_set_free(&ts);
+        return -1;
+    }
     task_counts k = { 0 };
     for (int i = 0; i < ts.n; i++) {
         const task_t *t = &ts.items[i];
@@ -61,6 +62,7 @@ void page_task_summary(web_ctx *c, int u)
     }
     web_cache_put(c, key, c->resp->body.p + start, c->resp->body.len - start);
     task_set_free(&ts);
+    return 0;
 }
 
 int page_tasks(web_ctx *c)

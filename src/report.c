@@ -252,7 +252,7 @@ static json_t *summary_json(const model *m, int unit, period_t p, const eval_res
             for (int i = 0, k = 0; i < r->nsets; i++) {
                 if (!r->sets[i].t.total)
                     continue;
-                buf_printf(&b, "%s%s: ", k++ ? "; " : "", s_or(r->sets[i].name, "chỉ tiêu"));
+                buf_printf(&b, "%s%s: ", k++ ? "; " : "", s_or(r->sets[i].name, noun));
                 tally_phrase(&b, &r->sets[i].t, "");
             }
             buf_adds(&b, ".");
@@ -282,7 +282,12 @@ static json_t *summary_json(const model *m, int unit, period_t p, const eval_res
     if (np) {
         buf_reset(&b);
         buf_adds(&b, tr("Nổi bật: ", "Highlights: "));
-        for (int i = 0; i < np && i < 10; i++) {
+        /* Whose targets they are measured against: one clause at the end when every row listed
+         * takes its target from the same other period (a term), else one per row that does. */
+        int shown = np < 10 ? np : 10, same = 1;
+        for (int i = 1; i < shown; i++)
+            same &= period_eq(pick[i]->target_period, pick[0]->target_period);
+        for (int i = 0; i < shown; i++) {
             const eval_row *x = pick[i];
             const ind_t *d = &m->inds[x->ind];
             buf_printf(&b, "%s%s ", i ? "; " : "", d->name);
@@ -300,11 +305,15 @@ static json_t *summary_json(const model *m, int unit, period_t p, const eval_res
                 report_num(&b, x->pct - 100, 2);
                 buf_adds(&b, "%)");
             }
+            if (!same && !period_eq(x->target_period, p)) {
+                buf_adds(&b, tr(" so với chỉ tiêu ", " against the target of "));
+                report_period_label(m, x->target_period, &b);
+            }
         }
-        if (!period_eq(r->rows[0].target_period, p) && r->rows[0].has_target) {
+        if (same && !period_eq(pick[0]->target_period, p)) {
             buf_adds(&b, "; ");
             buf_adds(&b, tr("so với chỉ tiêu ", "against the targets of "));
-            report_period_label(m, r->rows[0].target_period, &b);
+            report_period_label(m, pick[0]->target_period, &b);
         }
         buf_adds(&b, ".");
         json_array_append_new(paras, json_string(buf_str(&b)));

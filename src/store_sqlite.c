@@ -8,13 +8,17 @@
  * The database runs in WAL mode with a busy timeout.  Prepared statements are
  * created once per handle and reused; the handle also keeps, per model index,
  * the database id of each unit and indicator (unit_id / ind_id arrays), grown
- * as the model grows.
+ * as the model grows; the way back (db id -> model index, for the cells a load or
+ * scan reads) is a hash map, as ids are any 64-bit value.  Every bind, step and
+ * reset goes through the sq_* helpers (store_sqlite.h): a failure is an error with
+ * its cause, never a short list.
  */
 #include "store_sqlite.h"
 
 #include "buf.h"
 
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +115,60 @@ const char *store_default_path(const char *flag)
 static int db_err(store *s, err_t *e, const char *what)
 {
     return err_set(e, "%s: %s", what, sqlite3_errmsg(s->db));
+}
+
+static void bound(store *s, sqlite3_stmt *st, int rc)
+{
+    if (rc != SQLITE_OK && (s->bind_rc == SQLITE_OK || s->bind_st != st)) {
+        s->bind_rc = rc;
+        s->bind_st = st;
+    }
+}
+
+void sq_text(store *s, sqlite3_stmt *st, int i, const char *v)
+{
+    bound(s, st, sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC));
+}
+
+void sq_text_copy(store *s, sqlite3_stmt *st, int i, const char *v)
+{
+    bound(s, st, sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT));
+}
+
+void sq_int64(store *s, sqlite3_stmt *st, int i, sqlite3_int64 v)
+{
+    bound(s, st, sqlite3_bind_int64(st, i, v));
+}
+
+void sq_double(store *s, sqlite3_stmt *st, int i, double v)
+{
+    bound(s, st, sqlite3_bind_double(st, i, v));
+}
+
+void sq_null(store *s, sqlite3_stmt *st, int i)
+{
+    bound(s, st, sqlite3_bind_null(st, i));
+}
+
+int sq_step(store *s, sqlite3_stmt *st, const char *what, err_t *e)
+{
+    if (s->bind_rc != SQLITE_OK && s->bind_st == st) {
+        int rc = s->bind_rc;
+        s->bind_rc = SQLITE_OK;
+        s->bind_st = NULL;
+        return err_set(e, "%s: %s (%s)", what, sqlite3_errstr(rc), tr("gắn tham số", "binding a parameter"));
+    }
+    int r = sqlite3_step(st);
+    if (r == SQLITE_ROW)
+        return 1;
+    if (r == SQLITE_DONE)
+        return 0;
+    return db_err(s, e, what);
+}
+
+int sq_reset(store *s, sqlite3_stmt *st, const char *what, err_t *e)
+{
+    return sqlite3_reset(st) == SQLITE_OK ? 0 : db_err(s, e, what);
 }
 
 int store_open(const char *path, int create, store **out, err_t *e)
@@ -232,22 +290,120 @@ void store_read_end(store *s)
     sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
 }
 
-/* Records db id `id` for model index `idx` in *arr, growing it. */
-static int remember(sqlite3_int64 **arr, size_t *n, size_t idx, sqlite3_int64 id)
+/* Records db id `id` for model index `idx` (>= 0, a model's array index) in *arr, growing it. */
+static int remember(struct sq_id **arr, size_t *n, int idx, sqlite3_int64 id)
 {
-    if (idx >= *n) {
+    if ((size_t)idx >= *n) {
         size_t c = *n ? *n : 64;
-        while (c <= idx)
+        while (c <= (size_t)idx)
             c *= 2;
-        sqlite3_int64 *p = realloc(*arr, c * sizeof *p);
+        struct sq_id *p = realloc(*arr, c * sizeof *p);
         if (p == NULL)
             return -1;
         memset(p + *n, 0, (c - *n) * sizeof *p);
         *arr = p;
         *n = c;
     }
-    (*arr)[idx] = id;
+    (*arr)[idx].id = id;
+    (*arr)[idx].known = 1;
     return 0;
+}
+
+/* Database id -> model index: any 64-bit id (negative, 0 or 2^62 are legal rowids), hashed with
+ * open addressing; the table is at most half full.  When the ids turn out to be packed (the
+ * usual 1..n), idmap_dense adds a plain array over min..max for the hot lookups of a load. */
+typedef struct idmap {
+    sqlite3_int64 *ids;
+    int *idx;                        /* model index + 1; 0 = empty slot */
+    size_t cap, n;                   /* cap is 0 or a power of two */
+    sqlite3_int64 min, max;          /* the smallest and largest id held (n > 0) */
+    int *dense;                      /* NULL, or model index + 1 by id - min (0 = none) */
+    uint64_t span;                   /* max - min, with dense */
+} idmap;
+
+static size_t idmap_slot(const idmap *h, sqlite3_int64 id)
+{
+    return (size_t)(((uint64_t)id * 0x9E3779B97F4A7C15ULL) >> 17) & (h->cap - 1);
+}
+
+/* The model index of database id `id`, or -1. */
+static int idmap_get(const idmap *h, sqlite3_int64 id)
+{
+    if (h->dense) {
+        uint64_t off = (uint64_t)id - (uint64_t)h->min;   /* modular: ids below min wrap high */
+        return off <= h->span ? h->dense[off] - 1 : -1;
+    }
+    if (h->cap == 0)
+        return -1;
+    for (size_t k = idmap_slot(h, id);; k = (k + 1) & (h->cap - 1)) {
+        if (h->idx[k] == 0)
+            return -1;
+        if (h->ids[k] == id)
+            return h->idx[k] - 1;
+    }
+}
+
+static int idmap_put(idmap *h, sqlite3_int64 id, int idx);
+
+static int idmap_grow(idmap *h)
+{
+    idmap g = { 0 };
+    g.cap = h->cap ? h->cap * 2 : 64;
+    g.ids = malloc(g.cap * sizeof *g.ids);
+    g.idx = calloc(g.cap, sizeof *g.idx);
+    if (g.ids == NULL || g.idx == NULL) {
+        free(g.ids);
+        free(g.idx);
+        return -1;
+    }
+    for (size_t k = 0; k < h->cap; k++)
+        if (h->idx[k])
+            idmap_put(&g, h->ids[k], h->idx[k] - 1);   /* cannot grow: g is at most a quarter full */
+    free(h->ids);
+    free(h->idx);
+    *h = g;
+    return 0;
+}
+
+/* Maps id to model index idx (>= 0), replacing an earlier mapping; -1 when out of memory. */
+static int idmap_put(idmap *h, sqlite3_int64 id, int idx)
+{
+    if ((h->n + 1) * 2 > h->cap && idmap_grow(h) != 0)
+        return -1;
+    size_t k = idmap_slot(h, id);
+    while (h->idx[k] != 0 && h->ids[k] != id)
+        k = (k + 1) & (h->cap - 1);
+    if (h->idx[k] == 0) {
+        h->n++;
+        h->min = h->n == 1 || id < h->min ? id : h->min;
+        h->max = h->n == 1 || id > h->max ? id : h->max;
+    }
+    h->ids[k] = id;
+    h->idx[k] = idx + 1;
+    return 0;
+}
+
+/* Adds the dense array when the ids span at most 4 slots per id (plus some slack); the map must
+ * not change afterwards.  Never fails: without memory, lookups stay hashed. */
+static void idmap_dense(idmap *h)
+{
+    uint64_t span = (uint64_t)h->max - (uint64_t)h->min;
+    if (h->n == 0 || span >= 4 * (uint64_t)h->n + 1024)
+        return;
+    h->dense = calloc((size_t)span + 1, sizeof *h->dense);
+    if (h->dense == NULL)
+        return;
+    h->span = span;
+    for (size_t k = 0; k < h->cap; k++)
+        if (h->idx[k])
+            h->dense[(uint64_t)h->ids[k] - (uint64_t)h->min] = h->idx[k];
+}
+
+static void idmap_free(idmap *h)
+{
+    free(h->ids);
+    free(h->idx);
+    free(h->dense);
 }
 
 static const char *col_text(sqlite3_stmt *st, int i)
@@ -263,12 +419,19 @@ int store_load(store *s, model *m, err_t *e)
 
 /* Rows in a table, so the model's arrays are sized once (a reallocation at a time copies
  * what was already read and faults in fresh memory); -1 on error. */
-static sqlite3_int64 count_rows(store *s, const char *sql)
+static sqlite3_int64 count_rows(store *s, const char *sql, err_t *e)
 {
     sqlite3_stmt *st = NULL;
     sqlite3_int64 n = -1;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int64(st, 0);
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        db_err(s, e, "load");
+    else {
+        int r = sq_step(s, st, "load", e);
+        if (r > 0)
+            n = sqlite3_column_int64(st, 0);
+        else if (r == 0)
+            err_set(e, "load: %s", sql);   /* count(*) always has a row */
+    }
     sqlite3_finalize(st);
     return n;
 }
@@ -276,9 +439,8 @@ static sqlite3_int64 count_rows(store *s, const char *sql)
 int store_load_part(store *s, model *m, int what, err_t *e)
 {
     sqlite3_stmt *st = NULL;
-    sqlite3_int64 *umap = NULL, *imap = NULL; /* db id -> model index + 1 via sparse arrays */
-    size_t numap = 0, nimap = 0;
-    int rc = -1;
+    idmap umap = { 0 }, imap = { 0 };  /* db id -> model index */
+    int rc = -1, sr;
 
 #define PREP(sql)                                                                  \
     do {                                                                           \
@@ -290,18 +452,19 @@ int store_load_part(store *s, model *m, int what, err_t *e)
     } while (0)
 
     PREP("SELECT id,code,name,parent,type,valid_from,valid_to FROM unit ORDER BY id");
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while ((sr = sq_step(s, st, "load", e)) > 0) {
         int idx = model_put_unit(m, col_text(st, 1), col_text(st, 2), col_text(st, 3),
                                  col_text(st, 4), sqlite3_column_int(st, 5),
                                  sqlite3_column_int(st, 6));
         sqlite3_int64 id = sqlite3_column_int64(st, 0);
-        if (idx < 0 || remember(&s->unit_id, &s->nunit_id, (size_t)idx, id) != 0 ||
-            remember(&umap, &numap, (size_t)id, idx + 1) != 0)
+        if (idx < 0 || remember(&s->unit_id, &s->nunit_id, idx, id) != 0 || idmap_put(&umap, id, idx) != 0)
             goto oom;
     }
+    if (sr < 0)
+        goto cleanup;
     PREP("SELECT id,code,name,grp,set_name,parent,measure,direction,unit_agg,period_agg,formula,"
          "decimals FROM indicator ORDER BY ord, id");
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while ((sr = sq_step(s, st, "load", e)) > 0) {
         ind_t d = { 0 };
         d.code = (char *)col_text(st, 1);
         d.name = (char *)col_text(st, 2);
@@ -321,12 +484,15 @@ int store_load_part(store *s, model *m, int what, err_t *e)
         }
         int idx = model_put_ind(m, &d);
         sqlite3_int64 id = sqlite3_column_int64(st, 0);
-        if (idx < 0 || remember(&s->ind_id, &s->nind_id, (size_t)idx, id) != 0 ||
-            remember(&imap, &nimap, (size_t)id, idx + 1) != 0)
+        if (idx < 0 || remember(&s->ind_id, &s->nind_id, idx, id) != 0 || idmap_put(&imap, id, idx) != 0)
             goto oom;
     }
+    if (sr < 0)
+        goto cleanup;
+    idmap_dense(&umap);
+    idmap_dense(&imap);
     PREP("SELECT period,name FROM term");
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while ((sr = sq_step(s, st, "load", e)) > 0) {
         period_t p;
         const char *code = col_text(st, 0);
         if (period_parse(code, strlen(code), &p) != 0 || p.kind != P_RANGE)
@@ -334,27 +500,28 @@ int store_load_part(store *s, model *m, int what, err_t *e)
         if (model_put_term(m, p, col_text(st, 1)) != 0)
             goto oom;
     }
+    if (sr < 0)
+        goto cleanup;
     PREP("SELECT from_unit,to_unit,date,share FROM succession ORDER BY date,from_unit,to_unit");
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        sqlite3_int64 fid = sqlite3_column_int64(st, 0), tid = sqlite3_column_int64(st, 1);
-        if (fid <= 0 || (size_t)fid >= numap || !umap[fid] || tid <= 0 || (size_t)tid >= numap || !umap[tid]) {
+    while ((sr = sq_step(s, st, "load", e)) > 0) {
+        int from = idmap_get(&umap, sqlite3_column_int64(st, 0)), to = idmap_get(&umap, sqlite3_column_int64(st, 1));
+        if (from < 0 || to < 0) {
             err_set(e, tr("cơ sở dữ liệu có dòng kế thừa đơn vị không hợp lệ",
                           "the database has an invalid succession row"));
             goto cleanup;
         }
-        if (model_put_succ(m, (int)umap[fid] - 1, (int)umap[tid] - 1, sqlite3_column_int(st, 2),
-                           sqlite3_column_double(st, 3)) < 0)
+        if (model_put_succ(m, from, to, sqlite3_column_int(st, 2), sqlite3_column_double(st, 3)) < 0)
             goto oom;
     }
+    if (sr < 0)
+        goto cleanup;
     /* counting and reading millions of rows: map the file instead of copying it page by page */
     if (what & STORE_VALUES && store_bulk_read(s, e) != 0)
         goto cleanup;
-    sqlite3_int64 nt = what & STORE_TARGETS ? count_rows(s, "SELECT count(*) FROM target") : 0;
-    sqlite3_int64 nv = what & STORE_VALUES ? count_rows(s, "SELECT count(*) FROM value") : 0;
-    if (nt < 0 || nv < 0) {
-        db_err(s, e, "load");
+    sqlite3_int64 nt = what & STORE_TARGETS ? count_rows(s, "SELECT count(*) FROM target", e) : 0;
+    sqlite3_int64 nv = nt >= 0 && what & STORE_VALUES ? count_rows(s, "SELECT count(*) FROM value", e) : 0;
+    if (nt < 0 || nv < 0)
         goto cleanup;
-    }
     if (model_reserve(m, (size_t)nv, (size_t)nt) != 0)
         goto oom;
     m->unloaded = STORE_ALL & ~what;
@@ -372,12 +539,10 @@ int store_load_part(store *s, model *m, int what, err_t *e)
         int nring = 0, head = 0, done = 0;
         for (;;) {
             if (!done) {               /* never step a finished statement: that restarts it */
-                int sr = sqlite3_step(st);
-                if (sr != SQLITE_ROW && sr != SQLITE_DONE) {
-                    db_err(s, e, "load");
+                sr = sq_step(s, st, "load", e);
+                if (sr < 0)
                     goto cleanup;
-                }
-                done = sr == SQLITE_DONE;
+                done = sr == 0;
             }
             if (done && nring == 0)
                 break;
@@ -386,14 +551,13 @@ int store_load_part(store *s, model *m, int what, err_t *e)
             if (!done) {
                 sqlite3_int64 iid = sqlite3_column_int64(st, 0), uid = sqlite3_column_int64(st, 1);
                 const char *code = col_text(st, 2);
-                if (iid <= 0 || (size_t)iid >= nimap || !imap[iid] || uid <= 0 ||
-                    (size_t)uid >= numap || !umap[uid] || period_parse(code, strlen(code), &r.p) != 0) {
+                r.ind = idmap_get(&imap, iid);
+                r.unit = idmap_get(&umap, uid);
+                if (r.ind < 0 || r.unit < 0 || period_parse(code, strlen(code), &r.p) != 0) {
                     err_set(e, tr("cơ sở dữ liệu có dòng số liệu không hợp lệ (kỳ '%s')",
                                   "the database has an invalid data row (period '%s')"), code);
                     goto cleanup;
                 }
-                r.ind = (int)imap[iid] - 1;
-                r.unit = (int)umap[uid] - 1;
                 r.v = sqlite3_column_double(st, 3);
                 comment = (const char *)sqlite3_column_text(st, 4);
                 if (comment == NULL || *comment == '\0') {
@@ -428,31 +592,33 @@ cleanup:
 #undef PREP
     sqlite3_finalize(st);
     store_bulk_done(s);              /* back to plain reads for the handle's later work */
-    free(umap);
-    free(imap);
+    idmap_free(&umap);
+    idmap_free(&imap);
     return rc;
 }
 
 /* Runs a statement whose every parameter the caller binds each time (so no clearing). */
 static int step_done(store *s, sqlite3_stmt *st, err_t *e, const char *what)
 {
-    int r = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (r != SQLITE_DONE && r != SQLITE_ROW)
-        return db_err(s, e, what);
+    int r = sq_step(s, st, what, e);
+    if (sq_reset(s, st, what, e) != 0 || r < 0)
+        return -1;
     return 0;
 }
 
 static int lookup_id(store *s, int q, const char *code, sqlite3_int64 *id, err_t *e)
 {
     sqlite3_stmt *st = s->q[q];
-    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-    int r = sqlite3_step(st);
-    *id = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
+    sq_text(s, st, 1, code);
+    int r = sq_step(s, st, "id", e);
+    *id = r > 0 ? sqlite3_column_int64(st, 0) : 0;
+    if (sq_reset(s, st, "id", e) != 0)
+        r = -1;
     sqlite3_clear_bindings(st);
-    if (r != SQLITE_ROW)
-        return err_set(e, "id of '%s': %s", code, r == SQLITE_DONE ? "missing" : sqlite3_errmsg(s->db));
+    if (r < 0)
+        return err_prefix(e, "id of '%s'", code);
+    if (r == 0)
+        return err_set(e, "id of '%s': missing", code);
     return 0;
 }
 
@@ -473,11 +639,11 @@ static int flush_pending(store *s, err_t *e)
         }
         for (int i = 0; i < PENDING_MAX; i++) {
             const struct pending *p = &s->pending[i];
-            sqlite3_bind_int64(s->multi, i * 5 + 1, p->iid);
-            sqlite3_bind_int64(s->multi, i * 5 + 2, p->uid);
-            sqlite3_bind_text(s->multi, i * 5 + 3, p->per, -1, SQLITE_STATIC);
-            sqlite3_bind_double(s->multi, i * 5 + 4, p->v);
-            sqlite3_bind_int64(s->multi, i * 5 + 5, p->batch);
+            sq_int64(s, s->multi, i * 5 + 1, p->iid);
+            sq_int64(s, s->multi, i * 5 + 2, p->uid);
+            sq_text(s, s->multi, i * 5 + 3, p->per);
+            sq_double(s, s->multi, i * 5 + 4, p->v);
+            sq_int64(s, s->multi, i * 5 + 5, p->batch);
         }
         if (step_done(s, s->multi, e, "value") != 0)
             return -1;
@@ -486,12 +652,12 @@ static int flush_pending(store *s, err_t *e)
     for (int i = done; i < n; i++) {
         const struct pending *p = &s->pending[i];
         sqlite3_stmt *st = s->q[Q_VALUE_NEW];
-        sqlite3_bind_int64(st, 1, p->iid);
-        sqlite3_bind_int64(st, 2, p->uid);
-        sqlite3_bind_text(st, 3, p->per, -1, SQLITE_STATIC);
-        sqlite3_bind_double(st, 4, p->v);
-        sqlite3_bind_null(st, 5);
-        sqlite3_bind_int64(st, 6, p->batch);
+        sq_int64(s, st, 1, p->iid);
+        sq_int64(s, st, 2, p->uid);
+        sq_text(s, st, 3, p->per);
+        sq_double(s, st, 4, p->v);
+        sq_null(s, st, 5);
+        sq_int64(s, st, 6, p->batch);
         if (step_done(s, st, e, "value") != 0)
             return -1;
     }
@@ -504,16 +670,16 @@ int store_put_unit(store *s, const model *m, int u, err_t *e)
         return -1;
     const unit_t *x = &m->units[u];
     sqlite3_stmt *st = s->q[Q_UNIT_PUT];
-    sqlite3_bind_text(st, 1, x->code, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, x->name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, x->parent_code, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, x->type, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 5, x->valid_from);
-    sqlite3_bind_int(st, 6, x->valid_to);
+    sq_text(s, st, 1, x->code);
+    sq_text(s, st, 2, x->name);
+    sq_text(s, st, 3, x->parent_code);
+    sq_text(s, st, 4, x->type);
+    sq_int64(s, st, 5, x->valid_from);
+    sq_int64(s, st, 6, x->valid_to);
     sqlite3_int64 id;
     if (step_done(s, st, e, "unit") != 0 || lookup_id(s, Q_UNIT_ID, x->code, &id, e) != 0)
         return -1;
-    return remember(&s->unit_id, &s->nunit_id, (size_t)u, id) ? err_set(e, "out of memory") : 0;
+    return remember(&s->unit_id, &s->nunit_id, u, id) ? err_set(e, "out of memory") : 0;
 }
 
 int store_put_ind(store *s, const model *m, int i, int ord, err_t *e)
@@ -522,22 +688,22 @@ int store_put_ind(store *s, const model *m, int i, int ord, err_t *e)
         return -1;
     const ind_t *d = &m->inds[i];
     sqlite3_stmt *st = s->q[Q_IND_PUT];
-    sqlite3_bind_text(st, 1, d->code, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, d->name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, d->group, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, d->set, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, d->parent_code, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, d->measure, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, model_dir_name(d->dir), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 8, model_agg_name(d->uagg), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 9, model_agg_name(d->pagg), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 10, d->formula_src, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 11, d->decimals);
-    sqlite3_bind_int(st, 12, ord);
+    sq_text(s, st, 1, d->code);
+    sq_text(s, st, 2, d->name);
+    sq_text(s, st, 3, d->group);
+    sq_text(s, st, 4, d->set);
+    sq_text(s, st, 5, d->parent_code);
+    sq_text(s, st, 6, d->measure);
+    sq_text(s, st, 7, model_dir_name(d->dir));
+    sq_text(s, st, 8, model_agg_name(d->uagg));
+    sq_text(s, st, 9, model_agg_name(d->pagg));
+    sq_text(s, st, 10, d->formula_src);
+    sq_int64(s, st, 11, d->decimals);
+    sq_int64(s, st, 12, ord);
     sqlite3_int64 id;
     if (step_done(s, st, e, "indicator") != 0 || lookup_id(s, Q_IND_ID, d->code, &id, e) != 0)
         return -1;
-    return remember(&s->ind_id, &s->nind_id, (size_t)i, id) ? err_set(e, "out of memory") : 0;
+    return remember(&s->ind_id, &s->nind_id, i, id) ? err_set(e, "out of memory") : 0;
 }
 
 int store_put_term(store *s, const term_t *t, err_t *e)
@@ -547,8 +713,8 @@ int store_put_term(store *s, const term_t *t, err_t *e)
     char code[PERIOD_CODE_MAX];
     period_code(t->per, code, sizeof code);
     sqlite3_stmt *st = s->q[Q_TERM_PUT];
-    sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, t->name, -1, SQLITE_STATIC);
+    sq_text_copy(s, st, 1, code);
+    sq_text(s, st, 2, t->name);
     return step_done(s, st, e, "term");
 }
 
@@ -593,94 +759,102 @@ int store_del_succs(store *s, const model *m, int from, int date, err_t *e)
 static int ids_of(store *s, const model *m, int ind, int unit, sqlite3_int64 *iid, sqlite3_int64 *uid,
                   err_t *e)
 {
-    if ((size_t)ind >= s->nind_id || !s->ind_id[ind]) {
+    if ((size_t)ind >= s->nind_id || !s->ind_id[ind].known) {
         sqlite3_int64 id;
-        if (lookup_id(s, Q_IND_ID, m->inds[ind].code, &id, e) != 0 ||
-            remember(&s->ind_id, &s->nind_id, (size_t)ind, id) != 0)
+        if (lookup_id(s, Q_IND_ID, m->inds[ind].code, &id, e) != 0)
             return -1;
+        if (remember(&s->ind_id, &s->nind_id, ind, id) != 0)
+            return err_set(e, "out of memory");
     }
-    if ((size_t)unit >= s->nunit_id || !s->unit_id[unit]) {
+    if ((size_t)unit >= s->nunit_id || !s->unit_id[unit].known) {
         sqlite3_int64 id;
-        if (lookup_id(s, Q_UNIT_ID, m->units[unit].code, &id, e) != 0 ||
-            remember(&s->unit_id, &s->nunit_id, (size_t)unit, id) != 0)
+        if (lookup_id(s, Q_UNIT_ID, m->units[unit].code, &id, e) != 0)
             return -1;
+        if (remember(&s->unit_id, &s->nunit_id, unit, id) != 0)
+            return err_set(e, "out of memory");
     }
-    *iid = s->ind_id[ind];
-    *uid = s->unit_id[unit];
+    *iid = s->ind_id[ind].id;
+    *uid = s->unit_id[unit].id;
     return 0;
 }
 
-/* id -> model index + 1 for every row of "SELECT id, code FROM t", codes matched by find. */
+/* db id -> model index for every row of "SELECT id, code FROM t", codes matched by find. */
 static int id_map(store *s, const char *sql, const model *m, int (*find)(const model *, const char *),
-                  sqlite3_int64 **map, size_t *n, err_t *e)
+                  idmap *map, err_t *e)
 {
     sqlite3_stmt *st = NULL;
     int rc = -1, r;
-    *map = NULL, *n = 0;
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
         db_err(s, e, "scan");
         goto cleanup;
     }
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((r = sq_step(s, st, "scan", e)) > 0) {
         int idx = find(m, col_text(st, 1));
-        if (idx >= 0 && remember(map, n, (size_t)sqlite3_column_int64(st, 0), idx + 1) != 0) {
+        if (idx >= 0 && idmap_put(map, sqlite3_column_int64(st, 0), idx) != 0) {
             err_set(e, "out of memory");
             goto cleanup;
         }
     }
-    rc = r == SQLITE_DONE ? 0 : db_err(s, e, "scan");
+    rc = r;
 cleanup:
     sqlite3_finalize(st);
     return rc;
+}
+
+/* Part k of nparts of the indicator ids in map: [*lo, *hi], equal slices of min..max id, the
+ * first part open below and the last open above (any 64-bit id). */
+static void id_slice(const idmap *map, int part, int nparts, sqlite3_int64 *lo, sqlite3_int64 *hi)
+{
+    uint64_t span = map->n ? (uint64_t)map->max - (uint64_t)map->min : 0;   /* modular: fits */
+    uint64_t step = nparts > 1 ? span / (uint64_t)nparts + 1 : 0;
+    uint64_t base = (uint64_t)map->min;
+    *lo = part <= 0 ? INT64_MIN : (sqlite3_int64)(base + (uint64_t)part * step);
+    *hi = part >= nparts - 1 ? INT64_MAX : (sqlite3_int64)(base + (uint64_t)(part + 1) * step - 1);
 }
 
 int store_scan_cells(store *s, const model *m, int targets, int part, int nparts, store_cell_fn fn,
                      void *ctx, err_t *e)
 {
     sqlite3_stmt *st = NULL;
-    sqlite3_int64 *umap = NULL, *imap = NULL, lo = 0, hi = -1;
-    size_t nu = 0, ni = 0;
+    idmap umap = { 0 }, imap = { 0 };
+    sqlite3_int64 lo, hi;
     int rc = -1, r;
-    if (id_map(s, "SELECT id,code FROM unit", m, model_unit_find, &umap, &nu, e) != 0 ||
-        id_map(s, "SELECT id,code FROM indicator", m, model_ind_find, &imap, &ni, e) != 0)
+    if (id_map(s, "SELECT id,code FROM unit", m, model_unit_find, &umap, e) != 0 ||
+        id_map(s, "SELECT id,code FROM indicator", m, model_ind_find, &imap, e) != 0)
         goto cleanup;
-    /* part k reads indicator ids [lo, hi], the k-th equal slice of 0..max id */
-    sqlite3_int64 span = 0;
-    for (size_t k = 0; k < ni; k++)
-        if (imap[k])
-            span = (sqlite3_int64)k + 1;
-    sqlite3_int64 step = nparts > 1 ? (span + nparts - 1) / nparts : span;
-    lo = (sqlite3_int64)part * step;
-    hi = part >= nparts - 1 ? INT64_MAX : lo + step - 1;
+    idmap_dense(&umap);
+    idmap_dense(&imap);
+    id_slice(&imap, part, nparts, &lo, &hi);
     const char *sql = targets ? "SELECT indicator,unit,period,target FROM target WHERE indicator BETWEEN ?1 AND ?2"
                               : "SELECT indicator,unit,period,value FROM value WHERE indicator BETWEEN ?1 AND ?2";
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
         db_err(s, e, "scan");
         goto cleanup;
     }
-    sqlite3_bind_int64(st, 1, lo);
-    sqlite3_bind_int64(st, 2, hi);
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        sqlite3_int64 iid = sqlite3_column_int64(st, 0), uid = sqlite3_column_int64(st, 1);
+    sq_int64(s, st, 1, lo);
+    sq_int64(s, st, 2, hi);
+    while ((r = sq_step(s, st, "scan", e)) > 0) {
+        int ind = idmap_get(&imap, sqlite3_column_int64(st, 0));
+        int unit = idmap_get(&umap, sqlite3_column_int64(st, 1));
         const char *code = col_text(st, 2);
         period_t p;
-        if (iid <= 0 || (size_t)iid >= ni || !imap[iid] || uid <= 0 || (size_t)uid >= nu || !umap[uid])
+        if (ind < 0 || unit < 0)
             continue;
         if (period_parse(code, strlen(code), &p) != 0) {
             err_set(e, tr("cơ sở dữ liệu có dòng số liệu không hợp lệ (kỳ '%s')",
                           "the database has an invalid data row (period '%s')"), code);
             goto cleanup;
         }
-        if (fn(ctx, (int)imap[iid] - 1, (int)umap[uid] - 1, p, sqlite3_column_double(st, 3)) != 0) {
+        if (fn(ctx, ind, unit, p, sqlite3_column_double(st, 3)) != 0) {
             err_set(e, "stopped");
             goto cleanup;
         }
     }
-    rc = r == SQLITE_DONE ? 0 : db_err(s, e, "scan");
+    rc = r;
 cleanup:
     sqlite3_finalize(st);
-    free(umap);
-    free(imap);
+    idmap_free(&umap);
+    idmap_free(&imap);
     return rc;
 }
 
@@ -693,17 +867,17 @@ int store_get_cell(store *s, const model *m, int targets, int ind, int unit, per
         return -1;
     period_code(p, per, sizeof per);
     sqlite3_stmt *st = s->q[targets ? Q_TARGET_GET : Q_VALUE_GET];
-    sqlite3_bind_int64(st, 1, iid);
-    sqlite3_bind_int64(st, 2, uid);
-    sqlite3_bind_text(st, 3, per, -1, SQLITE_STATIC);
-    int r = sqlite3_step(st), found = r == SQLITE_ROW, rc = found;
-    if (found) {
+    sq_int64(s, st, 1, iid);
+    sq_int64(s, st, 2, uid);
+    sq_text(s, st, 3, per);
+    int rc = sq_step(s, st, "cell", e);
+    if (rc > 0) {
         c->v = sqlite3_column_double(st, 0);
         if (model_cell_comment(c, (const char *)sqlite3_column_text(st, 1)) != 0)
             rc = err_set(e, "out of memory");
-    } else if (r != SQLITE_DONE)
-        rc = db_err(s, e, "cell");
-    sqlite3_reset(st);
+    }
+    if (sq_reset(s, st, "cell", e) != 0)
+        rc = -1;
     return rc;
 }
 
@@ -729,9 +903,9 @@ static int batch_of(store *s, const char *who, const char *source, sqlite3_int64
     if (flush_pending(s, e) != 0)
         return -1;
     sqlite3_stmt *st = s->q[Q_BATCH_PUT];
-    sqlite3_bind_text(st, 1, s->now, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, who, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, source, -1, SQLITE_STATIC);
+    sq_text(s, st, 1, s->now);
+    sq_text(s, st, 2, who);
+    sq_text(s, st, 3, source);
     if (step_done(s, st, e, "batch") != 0)
         return -1;
     s->batch = *id = sqlite3_last_insert_rowid(s->db);
@@ -752,11 +926,11 @@ int store_put_target(store *s, const model *m, int ind, int unit, period_t p, do
     if (flush_pending(s, e) != 0)
         return -1;
     sqlite3_stmt *st = s->q[Q_TARGET_PUT];
-    sqlite3_bind_int64(st, 1, iid);
-    sqlite3_bind_int64(st, 2, uid);
-    sqlite3_bind_text(st, 3, per, -1, SQLITE_STATIC);
-    sqlite3_bind_double(st, 4, v);
-    sqlite3_bind_int64(st, 5, batch);
+    sq_int64(s, st, 1, iid);
+    sq_int64(s, st, 2, uid);
+    sq_text(s, st, 3, per);
+    sq_double(s, st, 4, v);
+    sq_int64(s, st, 5, batch);
     (void)old; /* the history trigger reads the old row itself */
     return step_done(s, st, e, "target");
 }
@@ -783,15 +957,15 @@ int store_put_value(store *s, const model *m, int ind, int unit, period_t p, dou
     if (flush_pending(s, e) != 0)
         return -1;
     sqlite3_stmt *st = s->q[old ? Q_VALUE_PUT : Q_VALUE_NEW];
-    sqlite3_bind_int64(st, 1, iid);
-    sqlite3_bind_int64(st, 2, uid);
-    sqlite3_bind_text(st, 3, per, -1, SQLITE_STATIC);
-    sqlite3_bind_double(st, 4, v);
+    sq_int64(s, st, 1, iid);
+    sq_int64(s, st, 2, uid);
+    sq_text(s, st, 3, per);
+    sq_double(s, st, 4, v);
     if (comment && *comment)
-        sqlite3_bind_text(st, 5, comment, -1, SQLITE_STATIC);
+        sq_text(s, st, 5, comment);
     else
-        sqlite3_bind_null(st, 5);
-    sqlite3_bind_int64(st, 6, batch);
+        sq_null(s, st, 5);
+    sq_int64(s, st, 6, batch);
     (void)old; /* the history trigger reads the old row itself */
     return step_done(s, st, e, "value");
 }
@@ -823,11 +997,12 @@ int store_history(store *s, const char *ind, const char *unit, period_t p, store
             " ORDER BY x.seq DESC, x.kind LIMIT ?4",
             -1, &st, NULL) != SQLITE_OK)
         return db_err(s, e, "history");
-    sqlite3_bind_text(st, 1, ind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, unit, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, per, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 4, max);
-    while (n < max && sqlite3_step(st) == SQLITE_ROW) {
+    sq_text(s, st, 1, ind);
+    sq_text(s, st, 2, unit);
+    sq_text(s, st, 3, per);
+    sq_int64(s, st, 4, max);
+    int r = 0;
+    while (n < max && (r = sq_step(s, st, "history", e)) > 0) {
         store_hist *h = &out[n++];
         memset(h, 0, sizeof *h);
         snprintf(h->kind, sizeof h->kind, "%s", col_text(st, 0));
@@ -839,5 +1014,5 @@ int store_history(store *s, const char *ind, const char *unit, period_t p, store
         h->new_v = sqlite3_column_double(st, 4);
     }
     sqlite3_finalize(st);
-    return n;
+    return r < 0 ? -1 : n;
 }

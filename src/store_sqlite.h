@@ -23,8 +23,13 @@ struct store {
     sqlite3 *db;
     sqlite3_stmt *wq[WQ_COUNT];      /* the web's per-request queries, prepared on first use */
     sqlite3_stmt *q[Q_COUNT];
-    sqlite3_int64 *unit_id, *ind_id; /* by model index; 0 = unknown */
+    struct sq_id {
+        sqlite3_int64 id;            /* any 64-bit value is a legal rowid, so known says which are set */
+        int known;
+    } *unit_id, *ind_id;             /* by model index */
     size_t nunit_id, nind_id;
+    int bind_rc;                     /* the first failed bind since bind_st was last stepped */
+    sqlite3_stmt *bind_st;
     int in_tx;
     char now[32];                    /* timestamp used for every row of one transaction */
     sqlite3_int64 batch;             /* batch row of the current (who, source), 0 = none yet */
@@ -41,6 +46,20 @@ struct store {
 };
 
 #define PENDING_MAX 64
+
+/* Binding: each helper binds parameter i of st; a failure is remembered on the handle (the first
+ * one wins) and reported by the next sq_step of st, so a statement binds its parameters in a row
+ * and is checked once.  Text is bound SQLITE_STATIC (it must outlive the step) unless copy. */
+void sq_text(store *s, sqlite3_stmt *st, int i, const char *v);
+void sq_text_copy(store *s, sqlite3_stmt *st, int i, const char *v);
+void sq_int64(store *s, sqlite3_stmt *st, int i, sqlite3_int64 v);
+void sq_double(store *s, sqlite3_stmt *st, int i, double v);
+void sq_null(store *s, sqlite3_stmt *st, int i);
+/* Steps st once: 1 for a row, 0 when done, -1 (e says what failed and why) for a failed bind
+ * before it or a failed step; a failed step is never read as the end of the rows. */
+int sq_step(store *s, sqlite3_stmt *st, const char *what, err_t *e);
+/* Resets st after its last step; -1 (e filled) if the reset reports an error. */
+int sq_reset(store *s, sqlite3_stmt *st, const char *what, err_t *e);
 
 /* Schema strings of the modules keeping tables here (see `schemas` in store_sqlite.c). */
 extern const char store_web_schema[];

@@ -37,12 +37,12 @@ static const char *col(sqlite3_stmt *st, int i)
 int store_task_load(store *s, task_set *ts, err_t *e)
 {
     sqlite3_stmt *st = NULL;
-    int rc = -1;
+    int rc = -1, r;
     if (sqlite3_prepare_v2(s->db, "SELECT code,kind,title,programme,parent,lead_unit,coop_units,owner,document,"
                            "result,indicators,start,deadline,recur,paused,exceeded,progress,completed_on"
                            " FROM work_item ORDER BY ord, rowid", -1, &st, NULL) != SQLITE_OK)
         goto db;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while ((r = sq_step(s, st, "database", e)) > 0) {
         task_t t = { 0 };
         t.code = (char *)col(st, 0), t.kind = sqlite3_column_int(st, 1), t.title = (char *)col(st, 2);
         t.programme = (char *)col(st, 3), t.parent = (char *)col(st, 4), t.lead_unit = (char *)col(st, 5);
@@ -57,11 +57,13 @@ int store_task_load(store *s, task_set *ts, err_t *e)
             goto cleanup;
         }
     }
+    if (r < 0)
+        goto cleanup;
     sqlite3_finalize(st);
     if (sqlite3_prepare_v2(s->db, "SELECT code,date,pct,text,who FROM task_report ORDER BY id", -1, &st, NULL)
         != SQLITE_OK)
         goto db;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while ((r = sq_step(s, st, "database", e)) > 0) {
         int i = task_find(ts, col(st, 0));
         if (i < 0)
             continue;
@@ -74,12 +76,14 @@ int store_task_load(store *s, task_set *ts, err_t *e)
         ts->items[i].progress = keep.progress;
         ts->items[i].completed_on = keep.completed_on;
     }
-    rc = 0;
+    rc = r;
     goto cleanup;
 db:
     err_set(e, "database: %s", sqlite3_errmsg(s->db));
 cleanup:
     sqlite3_finalize(st);
+    if (rc != 0)
+        task_set_free(ts);       /* never half a list */
     return rc;
 }
 
@@ -99,14 +103,14 @@ int store_task_put(store *s, const task_t *t, err_t *e)
                           t->document, t->result, t->indicators };
     for (int i = 0; i < 11; i++)
         if (i != 1)
-            sqlite3_bind_text(st, i + 1, txt[i] ? txt[i] : "", -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, t->kind);
+            sq_text(s, st, i + 1, txt[i] ? txt[i] : "");
+    sq_int64(s, st, 2, t->kind);
     int nums[] = { t->start, t->deadline, t->recur, t->paused, t->exceeded, t->progress, t->completed_on };
     for (int i = 0; i < 7; i++)
-        sqlite3_bind_int(st, 12 + i, nums[i]);
-    int rc = sqlite3_step(st);
+        sq_int64(s, st, 12 + i, nums[i]);
+    int rc = sq_step(s, st, "database", e);
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : err_set(e, "database: %s", sqlite3_errmsg(s->db));
+    return rc < 0 ? -1 : 0;
 }
 
 int store_task_report(store *s, const task_t *t, const task_report *r, err_t *e)
@@ -120,15 +124,15 @@ int store_task_report(store *s, const task_t *t, const task_report *r, err_t *e)
     if (sqlite3_prepare_v2(s->db, "INSERT INTO task_report(code,date,pct,text,who,at) VALUES(?1,?2,?3,?4,?5,?6)",
                            -1, &st, NULL) != SQLITE_OK)
         return err_set(e, "database: %s", sqlite3_errmsg(s->db));
-    sqlite3_bind_text(st, 1, t->code, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, r->date);
-    sqlite3_bind_int(st, 3, r->pct);
-    sqlite3_bind_text(st, 4, r->text, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, r->who, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, at, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
+    sq_text(s, st, 1, t->code);
+    sq_int64(s, st, 2, r->date);
+    sq_int64(s, st, 3, r->pct);
+    sq_text(s, st, 4, r->text);
+    sq_text(s, st, 5, r->who);
+    sq_text(s, st, 6, at);
+    int rc = sq_step(s, st, "database", e);
     sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return err_set(e, "database: %s", sqlite3_errmsg(s->db));
+    if (rc < 0)
+        return -1;
     return store_task_put(s, t, e);
 }

@@ -60,14 +60,15 @@ static int sub_parse(const char *s)
     return SUB_DRAFT;
 }
 
-/* Binds the arguments described by types: 't' text, 'i' int64. */
-static void bind_all(sqlite3_stmt *st, const char *types, va_list ap)
+/* Binds the arguments described by types: 't' text, 'i' int64 (a failure is reported by the
+ * statement's next sq_step). */
+static void bind_all(store *s, sqlite3_stmt *st, const char *types, va_list ap)
 {
     for (int i = 0; types[i]; i++) {
         if (types[i] == 't')
-            sqlite3_bind_text(st, i + 1, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
+            sq_text_copy(s, st, i + 1, va_arg(ap, const char *));
         else
-            sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+            sq_int64(s, st, i + 1, va_arg(ap, int64_t));
     }
 }
 
@@ -81,7 +82,7 @@ static sqlite3_stmt *prep(store *s, err_t *e, const char *sql, const char *types
     }
     va_list ap;
     va_start(ap, types);
-    bind_all(st, types, ap);
+    bind_all(s, st, types, ap);
     va_end(ap);
     return st;
 }
@@ -97,10 +98,10 @@ static sqlite3_stmt *hot(store *s, err_t *e, int idx, const char *sql, const cha
         }
         s->wq[idx] = st;
     }
-    sqlite3_reset(st);
+    sqlite3_reset(st);   /* normally a no-op: every use resets (and checks) after its step */
     va_list ap;
     va_start(ap, types);
-    bind_all(st, types, ap);
+    bind_all(s, st, types, ap);
     va_end(ap);
     return st;
 }
@@ -110,11 +111,9 @@ static int done(store *s, sqlite3_stmt *st, err_t *e)
 {
     if (st == NULL)
         return -1;
-    int rc = sqlite3_step(st);
+    int rc = sq_step(s, st, "database", e);
     sqlite3_finalize(st);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        return err_set(e, "database: %s", sqlite3_errmsg(s->db));
-    return sqlite3_changes(s->db);
+    return rc < 0 ? -1 : sqlite3_changes(s->db);
 }
 
 static void copy_col(sqlite3_stmt *st, int i, char *out, size_t n)
@@ -162,15 +161,14 @@ int store_user_get(store *s, const char *login, web_user *u, char *pwhash, size_
     sqlite3_stmt *st = prep(s, e, "SELECT " USER_COLS ",pwhash FROM app_user WHERE login=?1", "t", login);
     if (st == NULL)
         return -1;
-    int rc = sqlite3_step(st), found = rc == SQLITE_ROW;
-    if (found) {
+    int found = sq_step(s, st, "database", e);
+    if (found > 0) {
         user_row(st, u);
         if (pwhash)
             copy_col(st, 6, pwhash, pwlen);
-    } else if (rc != SQLITE_DONE)
-        err_set(e, "database: %s", sqlite3_errmsg(s->db));
+    }
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? found : -1;
+    return found;
 }
 
 static int end_sessions(store *s, const char *login, err_t *e)
@@ -202,8 +200,8 @@ int store_user_list(store *s, web_user **out, err_t *e)
     sqlite3_stmt *st = prep(s, e, "SELECT " USER_COLS " FROM app_user ORDER BY login", "");
     if (st == NULL)
         return -1;
-    int n = 0, cap = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    int n = 0, cap = 0, r;
+    while ((r = sq_step(s, st, "database", e)) > 0) {
         if (n == cap) {
             cap = cap ? cap * 2 : 16;
             web_user *p = realloc(*out, (size_t)cap * sizeof *p);
@@ -218,6 +216,11 @@ int store_user_list(store *s, web_user **out, err_t *e)
         user_row(st, &(*out)[n++]);
     }
     sqlite3_finalize(st);
+    if (r < 0) {
+        free(*out);
+        *out = NULL;
+        return -1;
+    }
     return n;
 }
 
@@ -240,16 +243,15 @@ int store_session_get(store *s, const char *hash, int64_t now, int64_t new_expir
                            "ti", hash, now);
     if (st == NULL)
         return -1;
-    int rc = sqlite3_step(st), found = rc == SQLITE_ROW;
+    int found = sq_step(s, st, "database", e);
     int64_t expires = 0;
-    if (found) {
+    if (found > 0) {
         user_row(st, u);
         copy_col(st, 6, csrf, csrflen);
         expires = sqlite3_column_int64(st, 7);
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return err_set(e, "database: %s", sqlite3_errmsg(s->db));
+    if (sq_reset(s, st, "database", e) != 0 || found < 0)
+        return -1;
     /* Sliding expiry, written at most once a minute per session: most requests only read. */
     if (found && expires < new_expires - 60 &&
         done(s, prep(s, e, "UPDATE session SET expires=?2 WHERE hash=?1", "ti", hash, new_expires), e) < 0)
@@ -281,12 +283,11 @@ int store_token_get(store *s, const char *hash, web_user *u, err_t *e)
                            "t", hash);
     if (st == NULL)
         return -1;
-    int rc = sqlite3_step(st), found = rc == SQLITE_ROW;
-    if (found)
+    int found = sq_step(s, st, "database", e);
+    if (found > 0)
         user_row(st, u);
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return err_set(e, "database: %s", sqlite3_errmsg(s->db));
+    if (sq_reset(s, st, "database", e) != 0)
+        return -1;
     return found;
 }
 
@@ -307,17 +308,16 @@ int store_sub_get(store *s, const char *unit, const char *period, web_sub *out, 
                                          " WHERE unit=?1 AND period=?2", "tt", unit, period);
     if (st == NULL)
         return -1;
-    int rc = sqlite3_step(st), found = rc == SQLITE_ROW;
-    if (found)
+    int found = sq_step(s, st, "database", e);
+    if (found > 0)
         sub_row(st, out);
     else {
         memset(out, 0, sizeof *out);
         snprintf(out->unit, sizeof out->unit, "%s", unit);
         snprintf(out->period, sizeof out->period, "%s", period);
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return err_set(e, "database: %s", sqlite3_errmsg(s->db));
+    if (sq_reset(s, st, "database", e) != 0)
+        return -1;
     return found;
 }
 
@@ -340,8 +340,8 @@ int store_sub_list(store *s, web_sub **out, err_t *e)
                                   " WHERE state<>'draft' ORDER BY at DESC, unit", "");
     if (st == NULL)
         return -1;
-    int n = 0, cap = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    int n = 0, cap = 0, r;
+    while ((r = sq_step(s, st, "database", e)) > 0) {
         if (n == cap) {
             cap = cap ? cap * 2 : 16;
             web_sub *p = realloc(*out, (size_t)cap * sizeof *p);
@@ -356,6 +356,11 @@ int store_sub_list(store *s, web_sub **out, err_t *e)
         sub_row(st, &(*out)[n++]);
     }
     sqlite3_finalize(st);
+    if (r < 0) {
+        free(*out);
+        *out = NULL;
+        return -1;
+    }
     return n;
 }
 
@@ -391,7 +396,8 @@ int store_audit_list(store *s, int max, web_audit **out, err_t *e)
         sqlite3_finalize(st);
         return err_set(e, "out of memory");
     }
-    while (n < max && sqlite3_step(st) == SQLITE_ROW) {
+    int r = 0;
+    while (n < max && (r = sq_step(s, st, "database", e)) > 0) {
         copy_col(st, 0, a[n].at, sizeof a[n].at);
         copy_col(st, 1, a[n].who, sizeof a[n].who);
         copy_col(st, 2, a[n].action, sizeof a[n].action);
@@ -400,6 +406,10 @@ int store_audit_list(store *s, int max, web_audit **out, err_t *e)
         n++;
     }
     sqlite3_finalize(st);
+    if (r < 0) {
+        free(a);
+        return -1;
+    }
     *out = a;
     return n;
 }
@@ -409,7 +419,9 @@ int64_t store_generation(store *s, err_t *e)
     sqlite3_stmt *st = hot(s, e, WQ_GENERATION, "SELECT CAST(value AS INTEGER) FROM meta WHERE key='generation'", "");
     if (st == NULL)
         return -1;
-    int64_t g = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
+    int r = sq_step(s, st, "generation", e);
+    int64_t g = r > 0 ? sqlite3_column_int64(st, 0) : r;   /* no row: 0, an error: -1 */
+    if (sq_reset(s, st, "generation", e) != 0)
+        return -1;
     return g;
 }

@@ -5,7 +5,8 @@
 #include "store.h"
 #include "task.h"
 
-/* Loads every work item with its progress log into ts (which must be empty). */
+/* Loads every work item with its progress log into ts (which must be empty); on failure ts is
+ * left empty (never a partial list). */
 int store_task_load(store *s, task_set *ts, err_t *e);
 /* Inserts or updates a work item by code (its log is not touched). */
 int store_task_put(store *s, const task_t *t, err_t *e);

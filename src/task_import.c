@@ -212,6 +212,25 @@ static void check_row(ctx *c, const model *m, int kind, const csv_record *rec, t
         bad(c, row, 14, cols[13], code, "%s", tr("không có chỉ tiêu này (các mã cách nhau bằng ;)", "no such indicator (codes separated by ;)"));
 }
 
+/* Makes room for n entries in the row and file arrays (where each imported item came from);
+ * on failure both keep their old contents, which the caller still frees. */
+static int grow_where(long **rowof, const char ***fileof, int *cap, int n)
+{
+    if (n <= *cap)
+        return 0;
+    int c = n * 2;
+    long *r = realloc(*rowof, (size_t)c * sizeof *r);
+    if (r == NULL)
+        return -1;
+    *rowof = r;
+    const char **f = realloc(*fileof, (size_t)c * sizeof *f);
+    if (f == NULL)
+        return -1;
+    *fileof = f;
+    *cap = c;
+    return 0;
+}
+
 int task_import(store *s, const model *m, task_set *ts, const import_source *src, int n, int dry_run,
                 buf *errors, long *rows, err_t *e)
 {
@@ -249,9 +268,7 @@ int task_import(store *s, const model *m, task_set *ts, const import_source *src
                     bad(&c, rec.row, 1, "code", t.code, "%s", tr("mã trùng trong lần nhập này", "duplicate code in this import"));
                     continue;
                 }
-                if (task_add(&fresh, &t) < 0 || (fresh.n > capr && (capr = fresh.n * 2,
-                    (rowof = realloc(rowof, (size_t)capr * sizeof *rowof)) == NULL ||
-                    (fileof = realloc(fileof, (size_t)capr * sizeof *fileof)) == NULL))) {
+                if (task_add(&fresh, &t) < 0 || grow_where(&rowof, &fileof, &capr, fresh.n) != 0) {
                     csv_close(r);
                     err_set(e, "out of memory");
                     goto cleanup;

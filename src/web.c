@@ -150,6 +150,8 @@ static int stale(web_app *a, store *s, int64_t *g)
 {
     err_t e;
     *g = store_generation(s, &e);
+    if (*g < 0)                  /* unknown: no reload; the cause is logged */
+        fprintf(a->log ? a->log : stderr, "error: generation: %s\n", e.msg);
     pthread_rwlock_rdlock(&a->lock);
     int r = *g >= 0 && *g != a->gen && *g != a->bad_gen;
     pthread_rwlock_unlock(&a->lock);

@@ -154,8 +154,9 @@ int page_audit(web_ctx *c);
 int page_tasks(web_ctx *c);
 int page_task(web_ctx *c);
 int page_task_post(web_ctx *c);
-/* Appends the one-line task summary of unit u's subtree (nothing when it has no tasks). */
-void page_task_summary(web_ctx *c, int u);
+/* Appends the one-line task summary of unit u's subtree (nothing when it has no tasks); -1 (c->e
+ * filled) when the tasks could not be read. */
+int page_task_summary(web_ctx *c, int u);
 /* The date pages judge tasks on: --today of serve, else the clock's local date (yyyymmdd). */
 int web_today(const web_ctx *c);
 

@@ -61,9 +61,9 @@ int xls_read_file(const char *path, xlsx_sheet **out, int *nout, err_t *e)
         for (unsigned int r = 0; r < rows; r++) {
             xlsx_row *row = &sh->rows[sh->nrows++];
             row->r = (long)r + 1;
-            row->n = cols;
             if (cols && (row->cell = calloc(cols, sizeof *row->cell)) == NULL)
                 goto oom;
+            row->n = cols;   /* only once the cells it counts exist: the clean-up frees n of them */
             for (unsigned short c = 0; c < cols; c++) {
                 FreeXL_CellValue v;
                 char num[64];

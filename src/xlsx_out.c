@@ -364,8 +364,8 @@ int xlsx_template(const model *m, int unit, period_t p, const char *path, int *n
            "Fill in the \"Value\" column (yellow cells), leave the rest; load with: chitieu import FILE.xlsx"), f.note);
     for (int c = 0; xlsx_template_columns[c]; c++)
         worksheet_write_string(ws, 3, (lxw_col_t)c, xlsx_template_columns[c], NULL);
-    lxw_row_col_options hidden = { .hidden = 1 };
-    worksheet_set_row_opt(ws, 3, LXW_DEF_ROW_HEIGHT, NULL, &hidden);
+    lxw_row_col_options hidden_opt = { .hidden = 1 };
+    worksheet_set_row_opt(ws, 3, LXW_DEF_ROW_HEIGHT, NULL, &hidden_opt);
     const char *vh[10] = { tr("Mã chỉ tiêu", "Indicator code"), tr("Mã đơn vị", "Unit code"), tr("Kỳ", "Period"),
                            tr("STT", "No."), tr("Chỉ tiêu", "Indicator"), tr("ĐVT", "Unit"),
                            tr("Kế hoạch", "Target"), tr("Cùng kỳ năm trước", "Same period last year"),
@@ -409,7 +409,7 @@ int xlsx_template(const model *m, int unit, period_t p, const char *path, int *n
     }
     if (n > 0)
         worksheet_data_validation_range(ws, 5, 8, (lxw_row_t)(5 + n - 1), 8, &dv);
-    worksheet_set_column_opt(ws, 0, 2, 12, NULL, &hidden);
+    worksheet_set_column_opt(ws, 0, 2, 12, NULL, &hidden_opt);
     worksheet_set_column(ws, 3, 3, 6, NULL);
     worksheet_set_column(ws, 4, 4, 56, NULL);
     worksheet_set_column(ws, 5, 5, 11, NULL);

@@ -79,10 +79,37 @@ static void run(size_t reserve, uint64_t seed)
             check_all(m, r);
     }
     check_all(m, r);
-    /* A year and a month with the same numbers are different keys. */
-    assert_null(model_value(m, 0, 0, (period_t){ P_QUARTER, 1, 2021, 2021 }));
     model_free(m);
     free(r);
+}
+
+/* A month, a quarter, a half and the year with the same numbers are different keys: each is
+ * found only once stored, and storing one changes none of the others. */
+static void test_kinds_distinct(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    assert_non_null(m);
+    const period_t keys[] = { { P_MONTH, 1, 2021, 2021 }, { P_QUARTER, 1, 2021, 2021 },
+                              { P_HALF, 1, 2021, 2021 }, { P_YEAR, 0, 2021, 2021 } };
+    enum { NK = sizeof keys / sizeof *keys };
+    for (int k = 0; k < NK; k++) {
+        for (int j = 0; j < NK; j++) {
+            const cell_t *c = model_value(m, 0, 0, keys[j]);
+            if (j < k) {
+                assert_non_null(c);
+                assert_true(c->v == 10 + j);
+                assert_int_equal(c->per.kind, keys[j].kind);
+            } else
+                assert_null(c);
+        }
+        int added;
+        cell_t *c = model_value_upsert(m, 0, 0, keys[k], &added);
+        assert_non_null(c);
+        assert_int_equal(added, 1);
+        c->v = 10 + k;
+    }
+    model_free(m);
 }
 
 static void test_cells_grow(void **state)
@@ -146,6 +173,7 @@ int main(void)
         cmocka_unit_test(test_cells_grow),
         cmocka_unit_test(test_cells_reserved),
         cmocka_unit_test(test_period_labels),
+        cmocka_unit_test(test_kinds_distinct),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

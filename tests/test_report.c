@@ -126,6 +126,65 @@ static void test_report_sentences(void **state)
     model_free(m);
 }
 
+/* Highlights measured against a term's targets say so, whatever row comes first; set names
+ * default to a translated noun. */
+static void test_report_term_clause(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    err_t e;
+    model_put_unit(m, "tp", "Thành ủy Mẫu", "", "Thành ủy", 0, 0);
+    ind_t d = { 0 };
+    d.code = "a"; d.name = "Chỉ tiêu A"; d.group = "Kinh tế"; d.set = ""; d.measure = "tỷ đồng";
+    d.parent_code = ""; d.formula_src = ""; d.decimals = 0;
+    model_put_ind(m, &d);
+    d.code = "b"; d.name = "Chỉ tiêu B";
+    model_put_ind(m, &d);
+    d.code = "c"; d.name = "Chỉ tiêu C"; d.set = "chỉ tiêu chủ yếu";
+    model_put_ind(m, &d);
+    period_t term, mid;
+    assert_int_equal(period_parse("2021-2025", 9, &term), 0);
+    assert_int_equal(period_parse("2021-2023", 9, &mid), 0);
+    assert_int_equal(model_put_term(m, term, "Nhiệm kỳ 2020–2025"), 0);
+    assert_int_equal(model_finish(m, &e), 0);
+    /* a: its own target for the mid-term, met exactly (first row, not a highlight);
+     * b: the term's target, exceeded (the highlight) */
+    model_put_target(m, 0, 0, mid, 100);
+    model_put_value(m, 0, 0, mid, 100, NULL);
+    model_put_target(m, 1, 0, term, 100);
+    model_put_value(m, 1, 0, mid, 150, NULL);
+    model_put_target(m, 2, 0, mid, 10);
+    model_put_value(m, 2, 0, mid, 10, NULL);
+    json_t *doc;
+    buf md = BUF_INIT;
+    assert_int_equal(report_build(m, 0, mid, &doc, &e), 0);
+    assert_int_equal(report_render(doc, "md", &md, &e), 0);
+    if (getenv("SHOW")) puts(buf_str(&md));
+    assert_non_null(strstr(buf_str(&md), "Chỉ tiêu B đạt 150% kế hoạch (vượt 50%); so với chỉ tiêu Nhiệm kỳ 2020–2025."));
+    json_decref(doc);
+    /* and two highlights, one against the term, one against its own target: said per row */
+    model_put_value(m, 0, 0, mid, 120, NULL);
+    buf_reset(&md);
+    assert_int_equal(report_build(m, 0, mid, &doc, &e), 0);
+    assert_int_equal(report_render(doc, "md", &md, &e), 0);
+    if (getenv("SHOW")) puts(buf_str(&md));
+    assert_non_null(strstr(buf_str(&md), "Chỉ tiêu B đạt 150% kế hoạch (vượt 50%) so với chỉ tiêu Nhiệm kỳ 2020–2025; "
+                                         "Chỉ tiêu A đạt 120% kế hoạch (vượt 20%)."));
+    json_decref(doc);
+    /* English: no Vietnamese noun for a set without a name */
+    lang_set(LANG_EN);
+    buf_reset(&md);
+    assert_int_equal(report_build(m, 0, mid, &doc, &e), 0);
+    assert_int_equal(report_render(doc, "md", &md, &e), 0);
+    lang_set(LANG_VI);
+    if (getenv("SHOW")) puts(buf_str(&md));
+    assert_non_null(strstr(buf_str(&md), "By kind: targets: "));
+    assert_null(strstr(buf_str(&md), "chỉ tiêu:"));
+    json_decref(doc);
+    buf_free(&md);
+    model_free(m);
+}
+
 int main(void)
 {
     lang_set(LANG_VI);
@@ -133,6 +192,7 @@ int main(void)
         cmocka_unit_test(test_html_escape),
         cmocka_unit_test(test_cli_parse),
         cmocka_unit_test(test_report_sentences),
+        cmocka_unit_test(test_report_term_clause),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -72,6 +72,28 @@ golden units.txt
 expect_rc 0 "$BIN" indicators --format csv
 golden indicators.csv
 
+# --- database ids of any legal value (a database edited by hand or by another tool): -5 and 2^61
+# used to hang `units` and to corrupt the heap -------------------------------------------------
+cp "$CHITIEU_DB" "$T/ids.db"
+for t in value target history; do
+  sql="${sql:-}UPDATE $t SET unit=-5 WHERE unit=(SELECT id FROM unit WHERE code='huyen-a');"
+  sql="${sql}UPDATE $t SET unit=2305843009213693952 WHERE unit=(SELECT id FROM unit WHERE code='tinh');"
+done
+sqlite3 "$T/ids.db" "PRAGMA foreign_keys=OFF; BEGIN; $sql UPDATE unit SET id=-5 WHERE code='huyen-a';
+  UPDATE unit SET id=2305843009213693952 WHERE code='tinh'; COMMIT;"
+expect_rc 0 timeout 20 "$BIN" units --db "$T/ids.db"
+golden units.txt
+expect_rc 0 timeout 20 "$BIN" eval --db "$T/ids.db" --unit huyen-a --period 2022
+golden eval_huyen-a_2022.txt
+
+# --- a table that cannot be read is an error, never a shorter list: the terms' page zeroed --------
+cp "$CHITIEU_DB" "$T/bad.db"
+ps=$(sqlite3 "$T/bad.db" "PRAGMA page_size")
+root=$(sqlite3 "$T/bad.db" "SELECT rootpage FROM sqlite_master WHERE name='term'")
+dd if=/dev/zero of="$T/bad.db" bs="$ps" seek=$((root - 1)) count=1 conv=notrunc 2>/dev/null
+expect_rc 1 "$BIN" units --db "$T/bad.db"
+has "$T/err" "load: database disk image is malformed"
+
 # --- evaluation ------------------------------------------------------------------------
 expect_rc 0 "$BIN" eval --unit huyen-a --period 2022
 golden eval_huyen-a_2022.txt
