@@ -187,6 +187,21 @@ int store_begin(store *s, err_t *e)
     return 0;
 }
 
+int store_try_begin(store *s, int wait_ms, err_t *e)
+{
+    sqlite3_busy_timeout(s->db, wait_ms);
+    int r = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    sqlite3_busy_timeout(s->db, 5000);
+    if (r == SQLITE_BUSY)
+        return 1;
+    if (r != SQLITE_OK)
+        return db_err(s, e, "BEGIN");
+    s->in_tx = 1;
+    s->batch = 0;
+    stamp_now(s);
+    return 0;
+}
+
 static int flush_pending(store *s, err_t *e);
 
 int store_commit(store *s, err_t *e)

@@ -413,3 +413,25 @@ int64_t store_generation(store *s, err_t *e)
     sqlite3_reset(st);
     return g;
 }
+
+int store_meta_get(store *s, const char *key, char *out, size_t n, err_t *e)
+{
+    sqlite3_stmt *st = prep(s, e, "SELECT value FROM meta WHERE key=?1", "t", key);
+    if (st == NULL)
+        return -1;
+    int rc = sqlite3_step(st), found = rc == SQLITE_ROW;
+    if (found)
+        copy_col(st, 0, out, n);
+    else if (n)
+        out[0] = '\0';
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        found = err_set(e, "database: %s", sqlite3_errmsg(s->db));
+    sqlite3_finalize(st);
+    return found;
+}
+
+int store_meta_set(store *s, const char *key, const char *value, err_t *e)
+{
+    return done(s, prep(s, e, "INSERT INTO meta(key,value) VALUES(?1,?2) ON CONFLICT(key) DO UPDATE SET value=?2",
+                        "tt", key, value), e) < 0 ? -1 : 0;
+}

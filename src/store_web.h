@@ -70,6 +70,11 @@ typedef struct web_audit {
  * (caller frees *out); returns the count or -1. */
 int store_audit_list(store *s, int max, web_audit **out, err_t *e);
 
+/* A database setting (the meta table): 1 (copied to out, truncated), 0 (absent: out = "") or -1. */
+int store_meta_get(store *s, const char *key, char *out, size_t n, err_t *e);
+/* Sets a database setting. */
+int store_meta_set(store *s, const char *key, const char *value, err_t *e);
+
 /* The newest batch id (changes by anyone, any process); 0 for none, -1 on error. */
 int64_t store_generation(store *s, err_t *e);
 
