@@ -80,6 +80,15 @@ static const web_route routes[] = {
     { "GET", "/api/v1/openapi.json", api_openapi, W_API | W_PUBLIC, "" },
 };
 
+int web_route_at(size_t i, const char **method, const char **path)
+{
+    if (i >= sizeof routes / sizeof *routes)
+        return 0;
+    *method = routes[i].method;
+    *path = routes[i].path;
+    return 1;
+}
+
 #define SESSION_COOKIE "chitieu_session"
 
 /* ---- the model ----
