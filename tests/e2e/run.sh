@@ -31,7 +31,7 @@ golden() {
 }
 
 # --- help and usage ---------------------------------------------------------------
-for c in init import units indicators eval report export template convert history demo serve user token gen rollup tasks remind ics; do
+for c in init import approval units indicators eval report export template convert history demo serve user token gen rollup tasks remind ics; do
   expect_rc 0 "$BIN" "$c" --help
   has "$T/out" "chitieu $c"
 done
@@ -319,6 +319,37 @@ printf 'x9,Chín,cg-ctr-01,,cau-giay-dich-vong,cau-giay,Bí thư,4/1/2026,2026-1
 expect_rc 0 "$BIN" import --db "$D" "$T/tk2.csv"
 expect_rc 0 "$BIN" tasks --db "$D" --unit cau-giay --today 2026-11-22 --format csv
 has "$T/out" "x9,Chín,cg-ctr-01"
+
+# --- the reporting cycle: a lock holds for `chitieu import` (demo users, see chitieu demo --users) ----
+A="$T/cycle.db"
+expect_rc 0 "$BIN" demo --db "$A"
+expect_rc 0 "$BIN" approval submit --db "$A" --unit cau-giay --period 2023 --user caugiay.nhap
+has "$T/out" "cau-giay 2023"
+expect_rc 1 "$BIN" approval approve --db "$A" --unit cau-giay --period 2023 --user caugiay.duyet
+has "$T/err" "ha-noi"                           # an approver does not approve their own unit
+expect_rc 1 "$BIN" approval return --db "$A" --unit cau-giay --period 2023 --user tp.duyet
+has "$T/err" "lý do"
+expect_rc 0 "$BIN" approval approve --db "$A" --unit cau-giay --period 2023 --user tp.duyet
+expect_rc 0 "$BIN" approval list --db "$A" --unit ha-noi --period 2020-2025
+has "$T/out" "cau-giay         2023       approved   tp.duyet"
+printf 'indicator,unit,period,value\ntccsd_htt,ba-dinh,2023,5\ntccsd_htt,cau-giay-dich-vong,2023Q2,1\n' >"$T/lk.csv"
+"$BIN" export --db "$A" --unit cau-giay --period 2023 -o "$T/before.xlsx" >/dev/null 2>&1
+expect_rc 1 "$BIN" import --db "$A" "$T/lk.csv"
+has "$T/err" "lk.csv, dòng 3: số liệu của đơn vị 'cau-giay' kỳ 2023 đã được tp.duyet duyệt và khóa"
+has "$T/err" "không có gì được ghi"
+expect_rc 0 "$BIN" history --db "$A" --indicator tccsd_htt --unit ba-dinh --period 2023
+hasnt "$T/out" " 5"
+expect_rc 1 "$BIN" approval unlock --db "$A" --unit cau-giay --period 2023 --user tp.duyet --reason x
+expect_rc 1 "$BIN" approval unlock --db "$A" --unit cau-giay --period 2023 --user admin
+expect_rc 0 "$BIN" approval unlock --db "$A" --unit cau-giay --period 2023 --user admin --reason "sửa số liệu"
+expect_rc 0 "$BIN" import --db "$A" "$T/lk.csv"
+has "$T/out" "2 dòng: 1 mới, 1 thay đổi, 0 không đổi"
+expect_rc 0 "$BIN" approval list --db "$A"
+has "$T/out" "returned   admin"
+has "$T/out" "sửa số liệu"
+expect_rc 2 "$BIN" approval publish --db "$A"
+expect_rc 2 "$BIN" approval submit --db "$A" --unit cau-giay --period 2023
+has "$T/err" "--user"
 
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
