@@ -43,15 +43,16 @@ int api_approval(web_ctx *c)
         return -1;
     json_t *a = json_array();
     for (int k = 0; a && k < n; k++) {
-        int u = model_unit_find(c->m, subs[k].unit);
+        int u = model_unit_find(c->m, subs[k].unit), targets;
+        const char *code = write_key_period(subs[k].period, &targets);
         period_t p;
         if (u < 0 || !auth_in_subtree(c->m, root, u))
             continue;
-        if (pc && *pc && (period_parse(subs[k].period, strlen(subs[k].period), &p) != 0 || !period_contains(within, p)))
+        if (pc && *pc && (period_parse(code, strlen(code), &p) != 0 || !period_contains(within, p)))
             continue;
-        json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "unit", subs[k].unit, "period", subs[k].period,
-                                           "state", store_sub_key(subs[k].state), "by", subs[k].who, "at", subs[k].at,
-                                           "comment", subs[k].comment));
+        json_array_append_new(a, json_pack("{s:s,s:s,s:b,s:s,s:s,s:s,s:s}", "unit", subs[k].unit, "period", code,
+                                           "targets", targets, "state", store_sub_key(subs[k].state), "by",
+                                           subs[k].who, "at", subs[k].at, "comment", subs[k].comment));
     }
     free(subs);
     return reply(c, a ? json_pack("{s:o}", "approval", a) : NULL, 200);
@@ -69,12 +70,13 @@ int api_approval_post(web_ctx *c)
     json_error_t je;
     json_t *j = json_loadb(buf_str(&c->req->body), c->req->body.len, JSON_REJECT_DUPLICATES, &je);
     const char *uc = NULL, *pc = NULL, *reason = NULL;
-    int rc;
-    if (j == NULL || json_unpack(j, "{s:s,s:s,s?s!}", "unit", &uc, "period", &pc, "reason", &reason) != 0) {
+    int rc, targets = 0;
+    if (j == NULL || json_unpack(j, "{s:s,s:s,s?s,s?b!}", "unit", &uc, "period", &pc, "reason", &reason,
+                                 "targets", &targets) != 0) {
         json_decref(j);
         return web_fail(c, 400, "bad_request", NULL,
-                        tr("cần JSON {\"unit\": MÃ, \"period\": KỲ, \"reason\": LÝ_DO (khi trả lại, mở khóa)}",
-                           "expected JSON {\"unit\": CODE, \"period\": PERIOD, \"reason\": TEXT (to return, unlock)}"));
+                        tr("cần JSON {\"unit\": MÃ, \"period\": KỲ, \"reason\": LÝ_DO (khi trả lại, mở khóa), \"targets\": true|false}",
+                           "expected JSON {\"unit\": CODE, \"period\": PERIOD, \"reason\": TEXT (to return, unlock), \"targets\": true|false}"));
     }
     int u = model_unit_find(c->m, uc);
     period_t p;
@@ -85,7 +87,7 @@ int api_approval_post(web_ctx *c)
     else {
         write_actor a = { c->user.login, c->role, c->uunit, "api", 60, 0 };
         err_t e;
-        int r = write_approval(c->s, c->m, &a, step, u, p, reason, &e);
+        int r = write_approval(c->s, c->m, &a, step, targets, u, p, reason, &e);
         if (r < 0) {
             c->e = e;
             rc = -1;
@@ -95,11 +97,13 @@ int api_approval_post(web_ctx *c)
                           r == WRITE_INVALID ? "reason" : NULL, e.msg);
         else {
             web_sub sub;
-            char per[PERIOD_CODE_MAX];
-            period_code(p, per, sizeof per);
+            char per[PERIOD_CODE_MAX + 16];
+            snprintf(per, sizeof per, "%s", targets ? WRITE_TARGETS_PREFIX : "");
+            period_code(p, per + strlen(per), sizeof per - strlen(per));
+            const char *code = per + (targets ? strlen(WRITE_TARGETS_PREFIX) : 0);
             rc = store_sub_get(c->s, uc, per, &sub, &c->e) < 0 ? -1
-               : reply(c, json_pack("{s:s,s:s,s:s,s:s,s:s}", "unit", uc, "period", per, "state",
-                                    store_sub_key(sub.state), "by", sub.who, "at", sub.at), 200);
+               : reply(c, json_pack("{s:s,s:s,s:b,s:s,s:s,s:s}", "unit", uc, "period", code, "targets", targets,
+                                    "state", store_sub_key(sub.state), "by", sub.who, "at", sub.at), 200);
         }
     }
     json_decref(j);

@@ -18,24 +18,27 @@
 
 static const char help_vi[] =
     "Cách dùng:\n"
-    "  chitieu approval submit|approve|return|unlock --unit MÃ --period KỲ --user TÊN [--reason LÝ_DO]\n"
+    "  chitieu approval submit|approve|return|unlock --unit MÃ --period KỲ --user TÊN [--reason LÝ_DO] [--targets]\n"
     "  chitieu approval list [--unit MÃ] [--period KỲ]\n"
     "  chitieu approval levels [--set \"Quận ủy,Thành ủy\"]\n"
     "Chu trình: người nhập liệu của đơn vị gửi duyệt (submit); người phê duyệt của cấp trên duyệt\n"
     "(approve, khóa số liệu) hoặc trả lại (return, cần --reason); chỉ quản trị mở khóa (unlock,\n"
     "cần --reason). Số liệu đã gửi hoặc đã duyệt của một đơn vị, một kỳ khóa cả số liệu của các\n"
     "đơn vị trực thuộc và của các kỳ nằm trong kỳ đó. 'levels' đặt các loại đơn vị có quyền duyệt\n"
-    "cho cấp dưới (mặc định: đơn vị cấp trên trực tiếp). Mọi bước ghi vào nhật ký.";
+    "cho cấp dưới (mặc định: đơn vị cấp trên trực tiếp). --targets: các bước cho bộ kế hoạch (ví dụ của\n"
+    "nhiệm kỳ 2020-2025) thay cho số liệu; kế hoạch đã gửi, đã duyệt bị khóa như số liệu. Mọi bước ghi vào nhật ký.";
 static const char help_en[] =
     "Usage:\n"
-    "  chitieu approval submit|approve|return|unlock --unit CODE --period PERIOD --user LOGIN [--reason TEXT]\n"
+    "  chitieu approval submit|approve|return|unlock --unit CODE --period PERIOD --user LOGIN [--reason TEXT] [--targets]\n"
     "  chitieu approval list [--unit CODE] [--period PERIOD]\n"
     "  chitieu approval levels [--set \"District,City\"]\n"
     "The cycle: an editor of the unit submits; an approver of the level above approves (which locks\n"
     "the data) or returns it (--reason required); only an administrator unlocks (--reason required).\n"
     "Submitted or approved data of a unit and period locks the figures of every unit below it and of\n"
     "every period within it. 'levels' sets the unit types whose approvers decide for the level below\n"
-    "(default: the parent unit). Every step goes to the audit log.";
+    "(default: the parent unit). --targets: the steps act on the set of targets (e.g. of the term\n"
+    "2020-2025) instead of the figures; submitted or approved targets are locked like figures.\n"
+    "Every step goes to the audit log.";
 
 static int list(store *s, const model *m, const char *unit, const char *period)
 {
@@ -60,11 +63,12 @@ static int list(store *s, const model *m, const char *unit, const char *period)
     printf("%-16s %-10s %-10s %-16s %-21s %s\n", tr("đơn vị", "unit"), tr("kỳ", "period"), tr("trạng thái", "state"),
            tr("người", "by"), tr("lúc (UTC)", "at (UTC)"), tr("ý kiến", "comment"));
     for (int k = 0; k < n; k++) {
-        int u = model_unit_find(m, subs[k].unit);
+        int u = model_unit_find(m, subs[k].unit), targets;
+        const char *code = write_key_period(subs[k].period, &targets);
         period_t p;
         if (root >= 0 && (u < 0 || !auth_in_subtree(m, root, u)))
             continue;
-        if (period && (period_parse(subs[k].period, strlen(subs[k].period), &p) != 0 || !period_contains(within, p)))
+        if (period && (period_parse(code, strlen(code), &p) != 0 || !period_contains(within, p)))
             continue;
         printf("%-16s %-10s %-10s %-16s %-21s %s\n", subs[k].unit, subs[k].period, store_sub_key(subs[k].state),
                subs[k].who, subs[k].at, subs[k].comment);
@@ -90,8 +94,8 @@ static int levels(store *s, const char *set)
 }
 
 /* Takes one step as the web user `login`. */
-static int step(store *s, const model *m, int st, const char *unit, const char *period, const char *login,
-                const char *reason)
+static int step(store *s, const model *m, int st, int targets, const char *unit, const char *period,
+                const char *login, const char *reason)
 {
     int u;
     period_t p;
@@ -115,25 +119,26 @@ static int step(store *s, const model *m, int st, const char *unit, const char *
         cli_error("approval", tr("người dùng không có vai trò hoặc đơn vị hợp lệ", "the user has no valid role or unit"));
         return EXIT_FAIL;
     }
-    int r = write_approval(s, m, &a, st, u, p, reason, &e);
+    int r = write_approval(s, m, &a, st, targets, u, p, reason, &e);
     if (r != 0) {
         cli_error("approval", e.msg);
         return EXIT_FAIL;
     }
     static const char *const done_vi[] = { "Đã gửi duyệt", "Đã duyệt và khóa", "Đã trả lại", "Đã mở khóa" };
     static const char *const done_en[] = { "Submitted", "Approved and locked", "Returned", "Unlocked" };
-    printf("%s: %s %s\n", tr(done_vi[st], done_en[st]), m->units[u].code, period);
+    printf("%s: %s%s %s\n", tr(done_vi[st], done_en[st]), targets ? tr("kế hoạch ", "targets of ") : "",
+           m->units[u].code, period);
     return EXIT_OK;
 }
 
 int cmd_approval(int argc, char **argv)
 {
     const char *db = NULL, *unit = NULL, *period = NULL, *login = NULL, *reason = NULL, *set = NULL;
-    int help = 0, npos = 0, rc;
+    int help = 0, npos = 0, rc, targets = 0;
     cli_opt opts[] = {
         { "--db", NULL, &db, NULL }, { "--unit", NULL, &unit, NULL }, { "--period", NULL, &period, NULL },
         { "--user", NULL, &login, NULL }, { "--reason", NULL, &reason, NULL }, { "--set", NULL, &set, NULL },
-        { NULL, NULL, NULL, NULL },
+        { "--targets", NULL, NULL, &targets }, { NULL, NULL, NULL, NULL },
     };
     if ((rc = cli_parse(argc, argv, opts, &npos, &help)) != 0)
         return rc;
@@ -153,7 +158,7 @@ int cmd_approval(int argc, char **argv)
     if (cli_open_part("approval", db, 0, &s, &m) != 0)
         return EXIT_FAIL;
     if (st >= 0)
-        rc = step(s, m, st, unit, period, login, reason);
+        rc = step(s, m, st, targets, unit, period, login, reason);
     else if (strcmp(verb, "list") == 0)
         rc = list(s, m, unit, period);
     else

@@ -395,7 +395,7 @@ int page_entry_post(web_ctx *c)
     if (strcmp(action, "submit") == 0) {
         write_actor a = { c->user.login, c->role, c->uunit, "web", 60, 0 };
         err_t e;
-        int r = write_approval(c->s, c->m, &a, STEP_SUBMIT, u, p, "", &e);
+        int r = write_approval(c->s, c->m, &a, STEP_SUBMIT, 0, u, p, "", &e);
         if (r < 0) {
             c->e = e;
             goto cleanup;
@@ -440,9 +440,15 @@ int page_approval(web_ctx *c)
     int shown = 0;
     for (int k = 0; k < n; k++) {
         const web_sub *s = &subs[k];
-        int u = model_unit_find(m, s->unit);
+        int u = model_unit_find(m, s->unit), targets;
+        const char *code = write_key_period(s->period, &targets);
         if (u < 0 || !auth_allows(m, c->role, c->uunit, u, ACT_APPROVE))
             continue;
+        /* the steps this user may take here (an approver decides for the level below) */
+        write_actor a = { c->user.login, c->role, c->uunit, "web", 60, 0 };
+        err_t e;
+        int may_decide = write_step_allowed(c->s, m, &a, STEP_APPROVE, u, &e) == 0;
+        int may_unlock = write_step_allowed(c->s, m, &a, STEP_UNLOCK, u, &e) == 0;
         shown++;
         const char *names[] = { tr("đang nhập", "draft"), tr("chờ duyệt", "submitted"),
                                 tr("đã duyệt", "approved"), tr("bị trả lại", "returned") };
@@ -453,11 +459,11 @@ int page_approval(web_ctx *c)
         page_printf(c, "\"><td><a href=\"/overview?unit=");
         page_urlarg(c, s->unit);
         page_printf(c, "&amp;period=");
-        page_urlarg(c, s->period);
+        page_urlarg(c, code);
         page_printf(c, "\">");
         page_text(c, m->units[u].name);
-        page_printf(c, "</a></td><td>");
-        page_text(c, s->period);
+        page_printf(c, "</a></td><td>%s", targets ? tr("Kế hoạch ", "Targets ") : "");
+        page_text(c, code);
         page_printf(c, "</td><td><span class=\"badge %s\">%s</span></td><td>", store_sub_key(s->state), names[s->state]);
         page_text(c, s->who);
         page_printf(c, ", ");
@@ -465,13 +471,15 @@ int page_approval(web_ctx *c)
         page_printf(c, "</td><td>");
         page_text(c, s->comment);
         page_printf(c, "</td><td>");
-        if (s->state == SUB_SUBMITTED || (s->state == SUB_APPROVED && c->role == ROLE_ADMIN)) {
+        if ((s->state == SUB_SUBMITTED && may_decide) || (s->state == SUB_APPROVED && may_unlock)) {
             page_printf(c, "<form method=\"post\" action=\"/approval\" class=\"inline\">");
             page_csrf(c);
             page_printf(c, "<input type=\"hidden\" name=\"unit\" value=\"");
             page_text(c, s->unit);
             page_printf(c, "\"><input type=\"hidden\" name=\"period\" value=\"");
-            page_text(c, s->period);
+            page_text(c, code);
+            if (targets)
+                page_printf(c, "\"><input type=\"hidden\" name=\"targets\" value=\"1");
             page_printf(c, "\"><input name=\"comment\" maxlength=\"500\" placeholder=\"%s\"%s> ",
                         s->state == SUB_APPROVED ? tr("lý do mở khóa (bắt buộc)", "reason to unlock (required)")
                                                  : tr("ý kiến (khi trả lại)", "comment (when returning)"),
@@ -508,7 +516,8 @@ int page_approval_post(web_ctx *c)
                                                             "action must be approve, return or unlock"));
     write_actor a = { c->user.login, c->role, c->uunit, "web", 60, 0 };
     err_t e;
-    int r = write_approval(c->s, c->m, &a, step, u, p, comment, &e);
+    const char *targets = web_param(c, "targets");
+    int r = write_approval(c->s, c->m, &a, step, targets && strcmp(targets, "1") == 0, u, p, comment, &e);
     if (r < 0) {
         c->e = e;
         return -1;

@@ -46,7 +46,7 @@ int store_token_get(store *s, const char *hash, web_user *u, err_t *e);
 
 enum sub_state { SUB_DRAFT = 0, SUB_SUBMITTED, SUB_APPROVED, SUB_RETURNED };
 typedef struct web_sub {
-    char unit[64], period[16];
+    char unit[64], period[32];   /* a period code, or "targets:" and one (write.h) */
     int state;                /* enum sub_state */
     char at[32], who[64], comment[512];
 } web_sub;

@@ -50,7 +50,7 @@ static const web_route routes[] = {
     { "GET", "/entry", page_entry, 0, "unit period msg" },
     { "POST", "/entry", page_entry_post, W_OWN, "unit period action *" },
     { "GET", "/approval", page_approval, 0, "" },
-    { "POST", "/approval", page_approval_post, W_WRITE, "unit period action comment" },
+    { "POST", "/approval", page_approval_post, W_WRITE, "unit period action comment targets" },
     { "GET", "/import", page_import, 0, "" },
     { "POST", "/import", page_import_post, W_OWN, "file action" },
     { "GET", "/report", page_report, 0, "unit period format" },

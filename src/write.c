@@ -75,7 +75,7 @@ int write_begin(store *s, const write_actor *a, err_t *e)
 struct write_locks {
     size_t nunits;
     int *first;                   /* by unit index: first lock of the unit, -1 = none */
-    struct lock { web_sub sub; period_t p; int next; } *v;
+    struct lock { web_sub sub; period_t p; int targets, next; } *v;
     int n;
 };
 
@@ -98,11 +98,13 @@ int write_locks_load(store *s, const model *m, write_locks **out, err_t *e)
         l->first[u] = -1;
     for (int k = 0; k < n; k++) {
         int u = model_unit_find(m, subs[k].unit);
+        int targets;
+        const char *code = write_key_period(subs[k].period, &targets);
         period_t p;
         if (u < 0 || (subs[k].state != SUB_SUBMITTED && subs[k].state != SUB_APPROVED) ||
-            period_parse(subs[k].period, strlen(subs[k].period), &p) != 0)
+            period_parse(code, strlen(code), &p) != 0)
             continue;
-        l->v[l->n] = (struct lock){ subs[k], p, l->first[u] };
+        l->v[l->n] = (struct lock){ subs[k], p, targets, l->first[u] };
         l->first[u] = l->n++;
     }
     free(subs);
@@ -119,7 +121,7 @@ void write_locks_free(write_locks *l)
     free(l);
 }
 
-int write_locks_find(const write_locks *l, const model *m, int unit, period_t p, web_sub *hit)
+int write_locks_find(const write_locks *l, const model *m, int targets, int unit, period_t p, web_sub *hit)
 {
     if (l == NULL || l->n == 0)
         return 0;
@@ -127,7 +129,7 @@ int write_locks_find(const write_locks *l, const model *m, int unit, period_t p,
         if ((size_t)u >= l->nunits)
             continue;
         for (int k = l->first[u]; k >= 0; k = l->v[k].next)
-            if (period_contains(l->v[k].p, p)) {
+            if (l->v[k].targets == targets && period_contains(l->v[k].p, p)) {
                 if (hit)
                     *hit = l->v[k].sub;
                 return 1;
@@ -141,14 +143,19 @@ int write_locked(store *s, const model *m, int unit, period_t p, web_sub *hit, e
     write_locks *l;
     if (write_locks_load(s, m, &l, e) != 0)
         return -1;
-    int r = write_locks_find(l, m, unit, p, hit);
+    int r = write_locks_find(l, m, 0, unit, p, hit);
     write_locks_free(l);
     return r;
 }
 
 void write_lock_text(const web_sub *l, buf *b)
 {
-    if (l->state == SUB_APPROVED)
+    if (strncmp(l->period, WRITE_TARGETS_PREFIX, strlen(WRITE_TARGETS_PREFIX)) == 0)
+        buf_printf(b, tr("kế hoạch của đơn vị '%s' kỳ %s đã được %s %s lúc %s; cần quản trị mở khóa",
+                         "the targets of unit '%s' for %s were %s by %s at %s; an administrator must unlock them"),
+                   l->unit, l->period + strlen(WRITE_TARGETS_PREFIX),
+                   l->state == SUB_APPROVED ? tr("duyệt", "approved") : tr("gửi duyệt", "submitted"), l->who, l->at);
+    else if (l->state == SUB_APPROVED)
         buf_printf(b, tr("số liệu của đơn vị '%s' kỳ %s đã được %s duyệt và khóa lúc %s; cần quản trị mở khóa",
                          "the data of unit '%s' for %s was approved and locked by %s at %s; an administrator must unlock it"),
                    l->unit, l->period, l->who, l->at);
@@ -263,7 +270,7 @@ static int check_row(store *s, const model *m, const write_actor *a, const write
     }
     web_sub lock;
     field = "locked";
-    if (x->kind == WRITE_VALUE && write_locks_find(locks, m, x->unit, x->p, &lock)) {
+    if (write_locks_find(locks, m, x->kind == WRITE_TARGET, x->unit, x->p, &lock)) {
         write_lock_text(&lock, &why);
         goto refuse;
     }
@@ -400,7 +407,7 @@ static int vet_change(void *ctx, const model *m, int kind, int ind, int unit, pe
     (void)ind;
     if (may_write(m, v->a, kind == IK_TARGETS ? WRITE_TARGET : WRITE_VALUE, unit, why) != 0)
         return -1;
-    if (kind != IK_TARGETS && write_locks_find(v->locks, m, unit, p, &lock)) {
+    if (write_locks_find(v->locks, m, kind == IK_TARGETS, unit, p, &lock)) {
         write_lock_text(&lock, why);
         return -1;
     }
@@ -478,6 +485,13 @@ cleanup:
 
 /* ---- approval ---- */
 
+const char *write_key_period(const char *key, int *targets)
+{
+    size_t pre = strlen(WRITE_TARGETS_PREFIX);
+    *targets = strncmp(key, WRITE_TARGETS_PREFIX, pre) == 0;
+    return *targets ? key + pre : key;
+}
+
 static const char *const step_names[] = { "submit", "approve", "return", "unlock" };
 
 int write_step_parse(const char *s)
@@ -515,8 +529,7 @@ static int approving_unit(store *s, const model *m, int u)
     return m->units[u].parent;
 }
 
-/* Who may take the step on u; 0 or WRITE_FORBIDDEN with the message. */
-static int step_allowed(store *s, const model *m, const write_actor *a, int step, int u, err_t *e)
+int write_step_allowed(store *s, const model *m, const write_actor *a, int step, int u, err_t *e)
 {
     int admin = a->role == ROLE_ADMIN && (a->unit < 0 || auth_allows(m, a->role, a->unit, u, ACT_ADMIN));
     if (step == STEP_UNLOCK) {
@@ -540,13 +553,13 @@ static int step_allowed(store *s, const model *m, const write_actor *a, int step
     return WRITE_FORBIDDEN;
 }
 
-int write_approval(store *s, const model *m, const write_actor *a, int step, int unit, period_t p,
-                   const char *reason, err_t *e)
+int write_approval(store *s, const model *m, const write_actor *a, int step, int targets, int unit,
+                   period_t p, const char *reason, err_t *e)
 {
     static const int from[4][2] = { { SUB_DRAFT, SUB_RETURNED }, { SUB_SUBMITTED, SUB_SUBMITTED },
                                     { SUB_SUBMITTED, SUB_SUBMITTED }, { SUB_APPROVED, SUB_SUBMITTED } };
     static const int to[4] = { SUB_SUBMITTED, SUB_APPROVED, SUB_RETURNED, SUB_RETURNED };
-    char per[PERIOD_CODE_MAX];
+    char per[PERIOD_CODE_MAX + 16];
     web_sub sub;
     if (step < 0 || step > STEP_UNLOCK || unit < 0 || (size_t)unit >= m->nunits)
         return err_set(e, "bad step"), WRITE_INVALID;
@@ -557,10 +570,11 @@ int write_approval(store *s, const model *m, const write_actor *a, int step, int
         return err_set(e, "%s", step == STEP_UNLOCK ? tr("cần ghi lý do mở khóa", "a reason to unlock is required")
                                                    : tr("cần ghi lý do trả lại", "a reason to return is required")),
                WRITE_INVALID;
-    int r = step_allowed(s, m, a, step, unit, e);
+    int r = write_step_allowed(s, m, a, step, unit, e);
     if (r != 0)
         return r;
-    period_code(p, per, sizeof per);
+    snprintf(per, sizeof per, "%s", targets ? WRITE_TARGETS_PREFIX : "");
+    period_code(p, per + strlen(per), sizeof per - strlen(per));
     if (write_begin(s, a, e) != 0)
         return -1;
     if (store_sub_get(s, m->units[unit].code, per, &sub, e) < 0)

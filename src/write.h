@@ -66,11 +66,12 @@ int write_begin(store *s, const write_actor *a, err_t *e);
 typedef struct write_locks write_locks;
 /* Reads the locks (inside the caller's transaction); the caller frees with write_locks_free. */
 int write_locks_load(store *s, const model *m, write_locks **out, err_t *e);
-/* 1 if (unit, p) is protected by a lock (copied to *hit when non-NULL), else 0. */
-int write_locks_find(const write_locks *l, const model *m, int unit, period_t p, web_sub *hit);
+/* 1 if the values (targets = 0) or targets (1) of (unit, p) are protected by a lock (copied to
+ * *hit when non-NULL), else 0. */
+int write_locks_find(const write_locks *l, const model *m, int targets, int unit, period_t p, web_sub *hit);
 /* Frees the locks (NULL is fine). */
 void write_locks_free(write_locks *l);
-/* One-off form of the two above (reads in its own snapshot); 1 locked, 0 not, -1 error. */
+/* One-off form of the two above for values (reads in its own snapshot); 1 locked, 0 not, -1 error. */
 int write_locked(store *s, const model *m, int unit, period_t p, web_sub *hit, err_t *e);
 /* Appends the lock's description ("approved by X at T for unit U, period P") to b. */
 void write_lock_text(const web_sub *l, buf *b);
@@ -92,15 +93,24 @@ int write_values(store *s, model *m, const write_actor *a, const write_row *rows
 int write_import(store *s, const write_actor *a, const import_source *src, int nsrc,
                  const import_opts *o, import_stats *st, buf *errors, model **out, err_t *e);
 
-/* Approval steps on (unit, p).  Returns 0 done, or a refusal: WRITE_FORBIDDEN (the actor may
+/* The submission key of a target set: "targets:" and the period code (the values' key is the
+ * period code alone). */
+#define WRITE_TARGETS_PREFIX "targets:"
+/* The period code of a submission key (past the prefix); *targets tells which set it is. */
+const char *write_key_period(const char *key, int *targets);
+/* Approval steps on the values (targets = 0) or the targets (1) of (unit, p); approved or
+ * submitted targets are locked like values.  Returns 0 done, or a refusal: WRITE_FORBIDDEN (the actor may
  * not), WRITE_CONFLICT (the data set's state does not allow it), WRITE_INVALID (a reason is
  * missing or too long), with the message in e; -1 internal error. */
 enum { WRITE_FORBIDDEN = 1, WRITE_CONFLICT = 2, WRITE_INVALID = 3 };
 enum write_step { STEP_SUBMIT = 0, STEP_APPROVE, STEP_RETURN, STEP_UNLOCK };
 /* Parses "submit", "approve", "return", "unlock"; -1 if none. */
 int write_step_parse(const char *s);
-int write_approval(store *s, const model *m, const write_actor *a, int step, int unit, period_t p,
-                   const char *reason, err_t *e);
+int write_approval(store *s, const model *m, const write_actor *a, int step, int targets, int unit,
+                   period_t p, const char *reason, err_t *e);
+/* 0 if the actor may take the step on unit (the data's state aside), else WRITE_FORBIDDEN with
+ * the message in e (pages show only the steps a user may take). */
+int write_step_allowed(store *s, const model *m, const write_actor *a, int step, int unit, err_t *e);
 
 /* Test hook: the number of write transactions every function here has committed since the
  * process started (tests check that a path went through this module). */

@@ -849,7 +849,7 @@ static void test_approval_api(void **state)
     assert_non_null(strstr(buf_str(&rs.body), "approver1"));
     http_resp_free(&rs);
     assert_int_equal(send(&ed, "GET", "/api/v1/approval", "unit=d1&period=2031", NULL, NULL, &rs), 200);
-    assert_non_null(strstr(buf_str(&rs.body), "{\"unit\":\"w1\",\"period\":\"2031\",\"state\":\"approved\",\"by\":\"approver1\""));
+    assert_non_null(strstr(buf_str(&rs.body), "{\"unit\":\"w1\",\"period\":\"2031\",\"targets\":false,\"state\":\"approved\",\"by\":\"approver1\""));
     http_resp_free(&rs);
     assert_int_equal(api_step(&ap, "unlock", "{\"unit\":\"w1\",\"period\":\"2031\",\"reason\":\"x\"}", &rs), 403);
     http_resp_free(&rs);
@@ -864,6 +864,24 @@ static void test_approval_api(void **state)
     assert_int_equal(send(&ed, "POST", "/api/v1/values", NULL, NULL,
                           "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"w1\",\"period\":\"2031Q1\",\"value\":3}]}", &rs), 200);
     http_resp_free(&rs);
+    /* a term's targets approved: the admin form may not change a ward's target below */
+    static const char tset[] = "{\"unit\":\"d1\",\"period\":\"2020-2025\",\"targets\":true}";
+    assert_int_equal(api_step(&root, "submit", tset, &rs), 200);
+    http_resp_free(&rs);
+    assert_int_equal(api_step(&root, "approve", tset, &rs), 200);
+    assert_non_null(strstr(buf_str(&rs.body), "\"targets\":true,\"state\":\"approved\""));
+    http_resp_free(&rs);
+    client ad;
+    char form[256];
+    assert_int_equal(login(&ad, "admin1", pw), 303);
+    snprintf(form, sizeof form, "csrf=%s&action=target&ind=kn&unit=w1&period=2023&value=41", ad.csrf);
+    assert_int_equal(send(&ad, "POST", "/admin/data", NULL, form, NULL, &rs), 400);
+    assert_non_null(strstr(buf_str(&rs.body), "2020-2025"));
+    http_resp_free(&rs);
+    assert_int_equal(api_step(&root, "unlock", "{\"unit\":\"d1\",\"period\":\"2020-2025\",\"targets\":true,"
+                                               "\"reason\":\"x\"}", &rs), 200);
+    http_resp_free(&rs);
+    assert_int_equal(status_of(&ad, "POST", "/admin/data", NULL, form), 303);
     /* every step is in the audit log, with its reason */
     store *s;
     err_t e;

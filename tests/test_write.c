@@ -449,6 +449,46 @@ static void test_locks_cover(void **state)
     buf_free(&errs);
 }
 
+/* Targets: once a term's targets are approved (a set of its own: "targets:2020-2025"), the same
+ * rule holds for the targets of the unit and the units below, on the import and the form path;
+ * values stay open, and the values' locks do not freeze targets. */
+static void test_target_locks(void **state)
+{
+    (void)state;
+    store *s;
+    model *m = model_new();
+    err_t e;
+    buf errs = BUF_INIT;
+    import_stats st;
+    assert_int_equal(store_open(db, 0, &s, &e), 0);
+    assert_int_equal(store_load_part(s, m, 0, &e), 0);
+    int d1 = model_unit_find(m, "d1");
+    period_t term = { P_RANGE, 0, 2020, 2025 };
+    write_actor admin = { "admin", ROLE_ADMIN, model_unit_find(m, "city"), "cli", 0, 0 };
+    write_actor dist = { "qd1", ROLE_ADMIN, d1, "cli", 0, 0 };
+    assert_int_equal(write_approval(s, m, &dist, STEP_SUBMIT, 1, d1, term, NULL, &e), 0);
+    write_actor own = { "ap", ROLE_APPROVER, d1, "cli", 0, 0 };     /* approves the level below only */
+    assert_int_equal(write_approval(s, m, &own, STEP_APPROVE, 1, d1, term, NULL, &e), WRITE_FORBIDDEN);
+    assert_int_equal(write_approval(s, m, &admin, STEP_APPROVE, 1, d1, term, NULL, &e), 0);
+    assert_int_not_equal(import_csv("indicator,unit,period,target\nkn,w2,2023,10\n", &cli_actor, &st, &errs), 0);
+    assert_non_null(strstr(buf_str(&errs), "2020-2025"));
+    write_row r = { WRITE_TARGET, model_ind_find(m, "kn"), d1, term, 50, NULL, NULL, NULL };
+    int changed, outside;
+    buf_reset(&errs);
+    assert_int_equal(write_values(s, m, &admin, &r, 1, NULL, &errs, &changed, &outside, &e), 0);
+    assert_non_null(strstr(buf_str(&errs), "\tlocked\t"));
+    /* values of the term are not frozen by its targets; targets elsewhere are open */
+    buf_reset(&errs);
+    assert_int_equal(import_csv("indicator,unit,period,value\nkn,w2,2021,1\n", &cli_actor, &st, &errs), 0);
+    assert_int_equal(import_csv("indicator,unit,period,target\nkn,d2,2023,10\nkn,w1,2019,3\n", &cli_actor, &st, &errs), 0);
+    /* unlocked by an administrator with a reason */
+    assert_int_equal(write_approval(s, m, &admin, STEP_UNLOCK, 1, d1, term, "sửa kế hoạch", &e), 0);
+    assert_int_equal(import_csv("indicator,unit,period,target\nkn,w2,2023,10\n", &cli_actor, &st, &errs), 0);
+    store_close(s);
+    model_free(m);
+    buf_free(&errs);
+}
+
 /* ---- stale figures ---- */
 
 /* A model read before an import changed the figure: `expected` is still decided against the
@@ -686,6 +726,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sources_use_the_door),
         cmocka_unit_test(test_locks_cover),
+        cmocka_unit_test(test_target_locks),
         cmocka_unit_test(test_expected_against_database),
         cmocka_unit_test(test_concurrent_writers),
         cmocka_unit_test(test_two_large_imports),
