@@ -98,10 +98,9 @@ int page_import_post(web_ctx *c)
         buf_init(&csvs[k], 0);
     import_source src[8];
     import_stats st;
-    model *t = model_new();
     err_t e;
     int ok = 0, denied = 0;
-    if (t == NULL || upload_sources(c, f, csvs, &n, &errs) != 0)
+    if (upload_sources(c, f, csvs, &n, &errs) != 0)
         goto cleanup;
     for (int k = 0; k < n; k++)
         src[k] = (import_source){ f->filename, buf_str(&csvs[k]), csvs[k].len };
@@ -186,7 +185,6 @@ int page_import_post(web_ctx *c)
     page_end(c);
     rc = 0;
 cleanup:
-    model_free(t);
     for (int k = 0; k < 8; k++)
         buf_free(&csvs[k]);
     buf_free(&errs);

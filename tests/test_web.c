@@ -24,6 +24,7 @@
 #include "store_task.h"
 #include "store_web.h"
 #include "web.h"
+#include "write.h"
 
 static char db[64];
 static web_app *app;
@@ -952,15 +953,15 @@ static void test_pages_more(void **state)
 static void outside_import(const char *csv)
 {
     store *s;
-    model *m = model_new();
+    model *m = NULL;
     err_t e;
     buf errs = BUF_INIT;
     import_stats st;
     import_source src = { "outside.csv", csv, strlen(csv) };
     import_opts o = { .who = "cli" };
+    write_actor a = { "cli", ROLE_ADMIN, -1, "cli", 0, 0 };    /* as `chitieu import` does */
     assert_int_equal(store_open(db, 0, &s, &e), 0);
-    assert_int_equal(store_load(s, m, &e), 0);
-    assert_int_equal(import_run(s, m, &src, 1, &o, &st, &errs, &e), 0);
+    assert_int_equal(write_import(s, &a, &src, 1, &o, &st, &errs, &m, &e), 0);
     buf_free(&errs);
     model_free(m);
     store_close(s);
@@ -994,6 +995,43 @@ static void *probe_get(void *arg)
     pthread_cond_signal(&p->cv);
     pthread_mutex_unlock(&p->mx);
     return NULL;
+}
+
+/* An API save carrying `expected` over a figure an import (another process) changed meanwhile is
+ * refused with both values; with the figure as it now is, it goes through. */
+static void test_api_expected_after_import(void **state)
+{
+    (void)state;
+    client api = { 0 };
+    http_resp rs;
+    err_t e;
+    store *s;
+    char digest[AUTH_DIGEST_LEN + 1];
+    auth_random_token(api.bearer);
+    auth_token_digest(api.bearer, digest);
+    assert_int_equal(store_open(db, 0, &s, &e), 0);
+    assert_int_equal(store_token_put(s, digest, "editor1", "exp", &e), 0);
+    store_close(s);
+    outside_import("indicator,unit,period,value\nkn,w1,2016,20\n");
+    assert_int_equal(send(&api, "POST", "/api/v1/values", NULL, NULL,
+                          "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"w1\",\"period\":\"2016\",\"value\":22,"
+                          "\"expected\":20}]}", &rs), 200);
+    http_resp_free(&rs);
+    outside_import("indicator,unit,period,value\nkn,w1,2016,25\n");      /* meanwhile */
+    assert_int_equal(send(&api, "POST", "/api/v1/values", NULL, NULL,
+                          "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"w1\",\"period\":\"2016\",\"value\":23,"
+                          "\"expected\":22}]}", &rs), 409);
+    assert_non_null(strstr(buf_str(&rs.body), "\"expected\""));
+    assert_non_null(strstr(buf_str(&rs.body), "'25'"));
+    assert_non_null(strstr(buf_str(&rs.body), "'22'"));
+    http_resp_free(&rs);
+    web_idle(app);
+    assert_true(kn_of("w1", 2016) == 25);
+    assert_int_equal(send(&api, "POST", "/api/v1/values", NULL, NULL,
+                          "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"w1\",\"period\":\"2016\",\"value\":23,"
+                          "\"expected\":25}]}", &rs), 200);
+    http_resp_free(&rs);
+    assert_true(kn_of("w1", 2016) == 23);
 }
 
 /* What another process writes shows up without a restart: readers are answered meanwhile
@@ -1147,6 +1185,7 @@ int main(void)
         cmocka_unit_test(test_approval_api),
         cmocka_unit_test(test_pages_more),
         cmocka_unit_test(test_outside_changes),
+        cmocka_unit_test(test_api_expected_after_import),
         cmocka_unit_test(test_reads_during_reloads),
         cmocka_unit_test(test_expired_and_disabled),
     };

@@ -339,6 +339,12 @@ has "$T/err" "lk.csv, dòng 3: số liệu của đơn vị 'cau-giay' kỳ 2023
 has "$T/err" "không có gì được ghi"
 expect_rc 0 "$BIN" history --db "$A" --indicator tccsd_htt --unit ba-dinh --period 2023
 hasnt "$T/out" " 5"
+# a filled data-entry template (.xlsx) for a ward below is refused the same way
+printf 'indicator,unit,period,no,name,measure,target,previous,value,comment\nChỉ tiêu,Đơn vị,Kỳ,STT,Tên,ĐVT,KH,Trước,Số liệu,Ghi chú\ntccsd_htt,cau-giay-dich-vong,2023,1,x,%%,,,77,\n' >"$T/tpl.csv"
+soffice "-env:UserInstallation=file://$T/lo-profile" --headless --infilter=CSV:44,34,76,1 \
+        --convert-to xlsx --outdir "$T" "$T/tpl.csv" >/dev/null 2>&1
+expect_rc 1 "$BIN" import --db "$A" "$T/tpl.xlsx"
+has "$T/err" "tpl.xlsx [tpl], dòng 3: số liệu của đơn vị 'cau-giay' kỳ 2023 đã được tp.duyet duyệt và khóa"
 expect_rc 1 "$BIN" approval unlock --db "$A" --unit cau-giay --period 2023 --user tp.duyet --reason x
 expect_rc 1 "$BIN" approval unlock --db "$A" --unit cau-giay --period 2023 --user admin
 expect_rc 0 "$BIN" approval unlock --db "$A" --unit cau-giay --period 2023 --user admin --reason "sửa số liệu"
