@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -672,6 +673,42 @@ static void *big_import(void *arg)
     return NULL;
 }
 
+/* Another process holding the write lock (a long import) neither stops a reader from opening the
+ * database nor makes a writer fail: the writer queues and goes on once the lock is free. */
+static void *late_import(void *arg)
+{
+    big *b = arg;
+    buf errs = BUF_INIT;
+    b->rc = import_csv(b->csv, &cli_actor, &b->st, &errs);
+    buf_free(&errs);
+    __atomic_store_n(&b->done, 1, __ATOMIC_SEQ_CST);
+    return NULL;
+}
+
+static void test_writers_queue(void **state)
+{
+    (void)state;
+    store *hold, *other;
+    err_t e;
+    pthread_t t;
+    big late = { .csv = "indicator,unit,period,value\nkn,d2,2014,3\n" };
+    late.len = strlen(late.csv);
+    assert_int_equal(store_open(db, 0, &hold, &e), 0);
+    assert_int_equal(store_begin(hold, &e), 0);
+    time_t t0 = time(NULL);
+    assert_int_equal(store_open(db, 0, &other, &e), 0);        /* opening needs no write lock */
+    assert_true(time(NULL) - t0 < 2);
+    store_close(other);
+    assert_int_equal(pthread_create(&t, NULL, late_import, &late), 0);
+    sleep(6);                                                   /* past SQLite's 5 s busy timeout */
+    assert_false(__atomic_load_n(&late.done, __ATOMIC_SEQ_CST));
+    store_rollback(hold);
+    pthread_join(t, NULL);
+    store_close(hold);
+    assert_int_equal(late.rc, 0);
+    assert_true(stored("kn", "d2", "2014") == 3);
+}
+
 /* Two large imports at once: the first holds the write lock while the second starts; the second
  * must compare with the figures the first wrote (read inside its own transaction), not with those
  * it could have read before: it reports every row changed and its figures are the last word. */
@@ -729,6 +766,7 @@ int main(void)
         cmocka_unit_test(test_target_locks),
         cmocka_unit_test(test_expected_against_database),
         cmocka_unit_test(test_concurrent_writers),
+        cmocka_unit_test(test_writers_queue),
         cmocka_unit_test(test_two_large_imports),
         cmocka_unit_test(test_routes_use_the_door),
         cmocka_unit_test(test_commands_use_the_door),
