@@ -353,6 +353,15 @@ has "$T/out" "2 dòng: 1 mới, 1 thay đổi, 0 không đổi"
 expect_rc 0 "$BIN" approval list --db "$A"
 has "$T/out" "returned   admin"
 has "$T/out" "sửa số liệu"
+# approving levels: by default the parent approves; with only the city listed, the city decides
+expect_rc 0 "$BIN" approval submit --db "$A" --unit cau-giay-dich-vong --period 2024 --user caugiay.nhap
+expect_rc 1 "$BIN" approval approve --db "$A" --unit cau-giay-dich-vong --period 2024 --user tp.duyet
+has "$T/err" "(cau-giay)"
+expect_rc 0 "$BIN" approval levels --db "$A" --set "Thành ủy"
+has "$T/out" "Thành ủy"
+expect_rc 1 "$BIN" approval approve --db "$A" --unit cau-giay-dich-vong --period 2024 --user caugiay.duyet
+has "$T/err" "(ha-noi)"
+expect_rc 0 "$BIN" approval approve --db "$A" --unit cau-giay-dich-vong --period 2024 --user tp.duyet
 expect_rc 2 "$BIN" approval publish --db "$A"
 expect_rc 2 "$BIN" approval submit --db "$A" --unit cau-giay --period 2023
 has "$T/err" "--user"
