@@ -581,9 +581,12 @@ int write_approval(store *s, const model *m, const write_actor *a, int step, int
         goto fail;
     if (sub.state != from[step][0] && sub.state != from[step][1]) {
         store_rollback(s);
+        static const char *const vi[4] = { "gửi duyệt", "duyệt", "trả lại", "mở khóa" };
+        static const char *const vstate[4] = { "đang nhập", "chờ duyệt", "đã duyệt", "bị trả lại" };
         err_set(e, tr("không thể %s: số liệu của '%s' kỳ %s đang ở trạng thái '%s'",
                       "cannot %s: the data of '%s' for %s is '%s'"),
-                step_names[step], m->units[unit].code, per, store_sub_key(sub.state));
+                tr(vi[step], step_names[step]), m->units[unit].code, per,
+                tr(vstate[sub.state & 3], store_sub_key(sub.state)));
         return WRITE_CONFLICT;
     }
     if (store_sub_put(s, m->units[unit].code, per, to[step], a->login, reason, e) != 0 ||
