@@ -250,10 +250,17 @@ int store_session_get(store *s, const char *hash, int64_t now, int64_t new_expir
     sqlite3_reset(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return err_set(e, "database: %s", sqlite3_errmsg(s->db));
-    /* Sliding expiry, written at most once a minute per session: most requests only read. */
-    if (found && expires < new_expires - 60 &&
-        done(s, prep(s, e, "UPDATE session SET expires=?2 WHERE hash=?1", "ti", hash, new_expires), e) < 0)
-        return -1;
+    /* Sliding expiry, written at most once a minute per session: most requests only read.  While
+     * another process holds the write lock (a long import) the session is extended later: a
+     * request never waits for, or fails on, the lock just to move its expiry. */
+    if (found && expires < new_expires - 60) {
+        sqlite3_busy_timeout(s->db, 0);
+        int r = done(s, prep(s, e, "UPDATE session SET expires=?2 WHERE hash=?1", "ti", hash, new_expires), e);
+        int busy = r < 0 && (sqlite3_errcode(s->db) & 0xff) == SQLITE_BUSY;
+        sqlite3_busy_timeout(s->db, 5000);
+        if (r < 0 && !busy)
+            return -1;
+    }
     return found;
 }
 

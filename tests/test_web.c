@@ -794,6 +794,28 @@ static void test_locks_hold(void **state)
     assert_true(model_value(app->m, kn, w1, (period_t){ P_YEAR, 0, 2024, 2024 })->v == 284);
 }
 
+/* While another process holds the write lock (a long import), pages are still served at once,
+ * even for a session whose sliding expiry is due to be written. */
+static void test_pages_during_long_import(void **state)
+{
+    (void)state;
+    client v;
+    store *hold;
+    err_t e;
+    assert_int_equal(login(&v, "viewer1", pw), 303);
+    assert_int_equal(store_open(db, 0, &hold, &e), 0);
+    assert_int_equal(store_begin(hold, &e), 0);
+    int ttl = app->session_ttl;
+    app->session_ttl = ttl + 600;                 /* the session's expiry is due to move */
+    time_t t0 = time(NULL);
+    assert_int_equal(status_of(&v, "GET", "/overview", "unit=d1&period=2022", NULL), 200);
+    assert_true(time(NULL) - t0 < 2);
+    store_rollback(hold);
+    store_close(hold);
+    assert_int_equal(status_of(&v, "GET", "/overview", "unit=d1&period=2022", NULL), 200);
+    app->session_ttl = ttl;
+}
+
 /* A client with a fresh API token of user login. */
 static void token_client(client *c, const char *login)
 {
@@ -1183,6 +1205,7 @@ int main(void)
         cmocka_unit_test(test_import_page),
         cmocka_unit_test(test_locks_hold),
         cmocka_unit_test(test_approval_api),
+        cmocka_unit_test(test_pages_during_long_import),
         cmocka_unit_test(test_pages_more),
         cmocka_unit_test(test_outside_changes),
         cmocka_unit_test(test_api_expected_after_import),
