@@ -891,11 +891,17 @@ static void test_approval_api(void **state)
     static const char tset[] = "{\"unit\":\"d1\",\"period\":\"2020-2025\",\"targets\":true}";
     assert_int_equal(api_step(&root, "submit", tset, &rs), 200);
     http_resp_free(&rs);
-    assert_int_equal(api_step(&root, "approve", tset, &rs), 200);
-    assert_non_null(strstr(buf_str(&rs.body), "\"targets\":true,\"state\":\"approved\""));
-    http_resp_free(&rs);
-    client ad;
+    client ad, rootweb;
     char form[256];
+    assert_int_equal(login(&rootweb, "root", pw), 303);            /* the approval page lists the set */
+    assert_int_equal(send(&rootweb, "GET", "/approval", NULL, NULL, NULL, &rs), 200);
+    assert_non_null(strstr(buf_str(&rs.body), "name=\"targets\" value=\"1\""));
+    http_resp_free(&rs);
+    snprintf(form, sizeof form, "csrf=%s&unit=d1&period=2020-2025&targets=1&action=approve", rootweb.csrf);
+    assert_int_equal(status_of(&rootweb, "POST", "/approval", NULL, form), 303);
+    assert_int_equal(send(&ed, "GET", "/api/v1/approval", "unit=d1&period=2020-2025", NULL, NULL, &rs), 200);
+    assert_non_null(strstr(buf_str(&rs.body), "\"period\":\"2020-2025\",\"targets\":true,\"state\":\"approved\""));
+    http_resp_free(&rs);
     assert_int_equal(login(&ad, "admin1", pw), 303);
     snprintf(form, sizeof form, "csrf=%s&action=target&ind=kn&unit=w1&period=2023&value=41", ad.csrf);
     assert_int_equal(send(&ad, "POST", "/admin/data", NULL, form, NULL, &rs), 400);
