@@ -57,6 +57,8 @@ try {
 {
   const r = await call('GET', '/openapi.json', { who: null });
   ok(JSON.stringify(r.json) === JSON.stringify(doc), 'the served document is docs/openapi.json (rebuild after editing it)');
+  const bad = v.examples();
+  ok(bad.length === 0, 'the document\'s examples match its schemas: ' + bad.map((b) => `${b.where}: ${b.errors.join('; ')}`).join('\n  '));
 }
 
 // ---- lists and their paging -----------------------------------------------------------------

@@ -8,7 +8,8 @@
 // response lists, and its body must match that media type's schema.
 //
 // Usage: const v = makeValidator(doc); v.check(method, path, status, contentType, bodyText)
-// returns { op, errors } (errors: [] when it matches; op: "GET /values" or null if undocumented).
+// returns { op, errors } (errors: [] when it matches; op: "GET /values" or null if undocumented);
+// v.examples() checks the document's own examples the same way.
 import Ajv from 'ajv';
 
 // A copy of the document whose object schemas are closed (see above).
@@ -105,5 +106,34 @@ export function makeValidator(doc) {
         errors.push(`${e.instancePath || '(body)'} ${e.message}${e.params && e.params.additionalProperty ? ': ' + e.params.additionalProperty : ''}${e.params && e.params.allowedValues ? ' ' + JSON.stringify(e.params.allowedValues) : ''}`);
   }
 
-  return { check };
+  // Every example of the document (schemas, request and response bodies) against its closed
+  // schema: [{ where, errors }] for those that do not match.
+  function examples() {
+    const bad = [];
+    const one = (where, ref, value) => {
+      const errors = [];
+      validate(ref, value, errors, true);
+      if (errors.length) bad.push({ where, errors });
+    };
+    const mediaOf = (at, content) => {
+      for (const [type, m] of Object.entries(content || {})) {
+        if (!m.schema) continue;
+        const ref = `${at}/content/${ptr(type)}/schema`;
+        if ('example' in m) one(`${at} ${type}`, ref, m.example);
+        for (const [name, x] of Object.entries(m.examples || {})) one(`${at} ${type} ${name}`, ref, deref(x).value);
+      }
+    };
+    for (const [name, sch] of Object.entries(doc.components.schemas || {}))
+      if ('example' in sch) one(`schema ${name}`, `/components/schemas/${ptr(name)}`, sch.example);
+    for (const [name, r] of Object.entries(doc.components.responses || {})) mediaOf(`/components/responses/${ptr(name)}`, r.content);
+    for (const [p, ops] of Object.entries(doc.paths))
+      for (const [m, op] of Object.entries(ops)) {
+        const at = `/paths/${ptr(p)}/${m}`;
+        if (op.requestBody && !op.requestBody.$ref) mediaOf(`${at}/requestBody`, op.requestBody.content);
+        for (const [st, r] of Object.entries(op.responses || {})) if (!r.$ref) mediaOf(`${at}/responses/${st}`, r.content);
+      }
+    return bad;
+  }
+
+  return { check, examples };
 }
