@@ -5,7 +5,8 @@
 // (`additionalProperties: false`) unless it says otherwise, so a field the server sends and the
 // document does not name is a failure, not silently accepted.  The answer's status must be
 // documented for the operation (or fall under `default`), its Content-Type must be one the
-// response lists, and its body must match that media type's schema.
+// response lists, its body must match that media type's schema, and an error's code must go
+// with the status (the `x-status` map beside the codes' enum).
 //
 // Usage: const v = makeValidator(doc); v.check(method, path, status, contentType, bodyText)
 // returns { op, errors } (errors: [] when it matches; op: "GET /values" or null if undocumented);
@@ -56,6 +57,7 @@ export function makeValidator(doc) {
       // An undocumented method on a path: the answer must still be a documented Error.
       if (base !== 'application/json') errors.push(`Content-Type ${ctype || '(none)'} of an error is not application/json`);
       else validate('/components/schemas/Error', text, errors);
+      statusOfCode(status, text, errors);
       return { op: null, errors };
     }
     const opName = `${method.toUpperCase()} ${route.path}`;
@@ -83,7 +85,22 @@ export function makeValidator(doc) {
       ? op.responses[key].$ref.slice(1)
       : `/paths/${ptr(route.path)}/${m}/responses/${key}`;
     validate(`${respPath}/content/${ptr(media)}/schema`, text, errors, media !== 'application/json');
+    statusOfCode(status, text, errors);
     return { op: opName, errors };
+  }
+
+  // An error's code goes with one status (x-status of Error's code in the document).
+  const codeStatus = doc.components.schemas.Error.properties.error.properties.code['x-status'] || {};
+  function statusOfCode(status, text, errors) {
+    let code;
+    try {
+      code = JSON.parse(text).error.code;
+    } catch {
+      return;
+    }
+    if (typeof code !== 'string') return;
+    if (!(code in codeStatus)) errors.push(`error code ${code} has no status in Error's x-status`);
+    else if (codeStatus[code] !== status) errors.push(`error code ${code} goes with status ${codeStatus[code]}, not ${status}`);
   }
 
   function validate(ref, text, errors, raw = false) {
