@@ -4,6 +4,10 @@
 // field or a value the document does not allow fails the check; so does a documented GET no
 // request reached.  Also: the served document is docs/openapi.json, and a browser session
 // (the `session` scheme) reads the API.
+// A new operation: document it (operationId, tags, a complete schema for each answer, its error
+// codes in Error's enum and x-status).  A GET without path parameters that no request below
+// reaches is read once as the administrator; any other GET needs a request here, and a write
+// is only listed ("api note") until one is added.
 // Usage: node api.test.mjs BASE_URL DOC TOKENS_JSON.  Prints one line per failure and
 // "api-validate: N passed, N failed" (run.sh adds it up); exit 1 on any failure.
 import { readFileSync } from 'node:fs';
