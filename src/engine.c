@@ -69,6 +69,8 @@ typedef struct lvl {
     int64_t *sum, *mm;     /* mm: min, max or last, for indicators aggregated so */
     uint32_t *cnt;
     uint8_t *touched;      /* per indicator: row holds something */
+    fx_wide *wide;         /* sums of rows given an addend beyond ±SMALL (untouched otherwise) */
+    uint8_t *is_wide;      /* per indicator: the row sums in wide, not in sum */
 } lvl;
 
 typedef struct worker {
@@ -167,17 +169,24 @@ static int subs_of(int k, int *out)
     return 0;
 }
 
-static inline int64_t fold(int agg, const int64_t *x, int n)
+/* Sums of figures in a row accumulator stay in int64 while every addend lies in [-SMALL, SMALL)
+ * and a unit has fewer than MAX_SMALL_KIDS children (|sum| < 2^16 * 2^47 = 2^63: no wrap); a row
+ * given a larger addend moves to 128-bit sums (lvl.wide), where WIDE_OVER marks a sum holding a
+ * figure too large (no sum of figures reaches it). */
+#define SMALL ((int64_t)1 << 47)
+#define MAX_SMALL_KIDS 65535
+#define WIDE_OVER ((fx_wide)1 << 120)
+
+/* A figure computed from its operands' presence and values: FX_NONE, FX_OVER or the result. */
+static int64_t formula_fx(const ind_t *d, const double *vals, const unsigned char *got, int nv, int over)
 {
-    int64_t a = x[0];
-    for (int i = 1; i < n; i++)
-        switch (agg) {
-        case AGG_MIN: a = x[i] < a ? x[i] : a; break;
-        case AGG_MAX: a = x[i] > a ? x[i] : a; break;
-        case AGG_LAST: a = x[i]; break;
-        default: a += x[i]; break;
-        }
-    return agg == AGG_AVG ? fx_div(a, n) : a;
+    double r;
+    for (int k = 0; k < nv; k++)
+        if (!got[k])
+            return FX_NONE;                   /* every operand is needed */
+    if (over)
+        return FX_OVER;
+    return formula_eval(d->f, vals, got, &r) == 0 ? fx_of_value(r) : FX_NONE;
 }
 
 /* eval_status_fx() without a division: t is the target already rounded to steps of d (fx_round),
@@ -426,38 +435,34 @@ static int64_t fresh(const engine *g, int u, int i, int s, uint32_t *nout)
         return g->val.fx[g->val.off[u] + (size_t)at];
     if (g->isf[i]) {
         const ind_t *d = &m->inds[i];
-        int nv = formula_nvars(d->f);
-        double vals[64], r;
+        int nv = formula_nvars(d->f), over = 0;
+        double vals[64];
         unsigned char got[64];
         if (nv > 64)
             return FX_NONE;
         for (int k = 0; k < nv; k++) {
             int64_t x = fig(g, u, d->fvars[k], s, NULL);
             got[k] = x != FX_NONE;
-            vals[k] = got[k] ? fx_val(x) : 0;
+            over |= x == FX_OVER;
+            vals[k] = got[k] && x != FX_OVER ? fx_val(x) : 0;
         }
-        return formula_eval(d->f, vals, got, &r) == 0 ? fx_of(r) : FX_NONE;
+        return formula_fx(d, vals, got, nv, over);
     }
     if (g->uagg[i] != AGG_NONE && m->units[u].nchildren > 0) {
-        int64_t a = 0;
+        fx_acc a = { 0 };
         for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling) {
             if (!g->valid[(size_t)ch * (size_t)g->ns + (size_t)s])
                 continue;
             int64_t x = fig(g, ch, i, s, NULL);
             if (x == FX_NONE)
                 continue;
-            switch (g->uagg[i]) {
-            case AGG_MIN: a = n == 0 || x < a ? x : a; break;
-            case AGG_MAX: a = n == 0 || x > a ? x : a; break;
-            case AGG_LAST: a = x; break;
-            default: a += x; break;
-            }
+            fx_acc_add(&a, g->uagg[i], x);
             n++;
         }
         if (n > 0) {
             if (nout)
                 *nout = n;
-            return g->uagg[i] == AGG_AVG ? fx_div(a, n) : a;
+            return fx_acc_get(&a, g->uagg[i]);
         }
     }
     int sub[3], base = s - s % SPY, k = subs_of(s % SPY, sub);
@@ -465,7 +470,7 @@ static int64_t fresh(const engine *g, int u, int i, int s, uint32_t *nout)
     for (int j = 0; j < k; j++)
         if ((x[j] = fig(g, u, i, base + sub[j], NULL)) == FX_NONE)
             return FX_NONE;
-    return k ? fold(g->pagg[i], x, k) : FX_NONE;
+    return k ? fx_fold(g->pagg[i], x, k) : FX_NONE;
 }
 
 /* ---- the pass ---- */
@@ -481,6 +486,15 @@ HOT static void units_row(const engine *g, const lvl *A, int i, int64_t *v, uint
     size_t r = row(g, i), ns = (size_t)g->ns;
     const int64_t *sum = A->sum + r, *mm = A->mm ? A->mm + r : NULL;
     const uint32_t *cnt = A->cnt + r;
+    if (A->is_wide[i]) {                       /* rare: figures beyond ±SMALL */
+        const fx_wide *w = A->wide + r;
+        int avg = g->uagg[i] == AGG_AVG;
+        for (size_t s = 0; s < ns; s++) {
+            h[s] = cnt[s] != 0;
+            v[s] = !cnt[s] ? 0 : w[s] == WIDE_OVER ? FX_OVER : fx_fit(avg ? fx_div_wide(w[s], cnt[s]) : w[s]);
+        }
+        return;
+    }
     switch (g->uagg[i]) {
     case AGG_AVG:
         for (size_t s = 0; s < ns; s++) {
@@ -494,10 +508,10 @@ HOT static void units_row(const engine *g, const lvl *A, int i, int64_t *v, uint
             v[s] = cnt[s] ? mm[s] : 0;
         }
         break;
-    default:
+    default:                                   /* below 2^63, maybe beyond ±FX_MAX */
         for (size_t s = 0; s < ns; s++) {
             h[s] = cnt[s] != 0;
-            v[s] = sum[s];
+            v[s] = sum[s] > FX_MAX || sum[s] < -FX_MAX ? FX_OVER : sum[s];
         }
         break;
     }
@@ -515,13 +529,13 @@ static void periods_row(const engine *g, int i, int64_t *v, uint8_t *h)
             for (int q = 0; q < 4; q++) {
                 int k = S_QUARTER + q, m0 = 3 * q;
                 uint8_t set = (uint8_t)((yh[k] ^ 1) & yh[m0] & yh[m0 + 1] & yh[m0 + 2]);
-                yv[k] = set ? yv[m0] + yv[m0 + 1] + yv[m0 + 2] : yv[k];
+                yv[k] = set ? fx_add(fx_add(yv[m0], yv[m0 + 1]), yv[m0 + 2]) : yv[k];
                 yh[k] |= set;
             }
             for (int k = S_HALF; k < SPY; k++) {
                 int q0 = k == S_YEAR ? S_HALF : S_QUARTER + 2 * (k - S_HALF);
                 uint8_t set = (uint8_t)((yh[k] ^ 1) & yh[q0] & yh[q0 + 1]);
-                yv[k] = set ? yv[q0] + yv[q0 + 1] : yv[k];
+                yv[k] = set ? fx_add(yv[q0], yv[q0 + 1]) : yv[k];
                 yh[k] |= set;
             }
             continue;
@@ -534,7 +548,7 @@ static void periods_row(const engine *g, int i, int64_t *v, uint8_t *h)
             for (int j = 0; j < n && ok; j++)
                 ok = yh[sub[j]], x[j] = yv[sub[j]];
             if (ok)
-                yv[k] = fold(agg, x, n), yh[k] = 1;
+                yv[k] = fx_fold(agg, x, n), yh[k] = 1;
         }
     }
 }
@@ -549,25 +563,37 @@ static int formula_row(const engine *g, worker *w, int i, int64_t *v, uint8_t *h
     for (int k = 0; k < nv; k++)
         if (!w->rowhas[d->fvars[k]])
             return 0;                         /* every operand is read: no figure anywhere */
-    double vals[64], r;
+    double vals[64];
     unsigned char got[64];
     for (int s = 0; s < g->ns; s++) {
-        int ok = 1;
+        int over = 0;
         for (int k = 0; k < nv; k++) {
             size_t o = row(g, d->fvars[k]) + (size_t)s;
             got[k] = w->h[o];
-            ok &= got[k];
+            over |= got[k] && w->v[o] == FX_OVER;
             vals[k] = fx_val(w->v[o]);
         }
-        if (ok && formula_eval(d->f, vals, got, &r) == 0)
-            v[s] = fx_of(r), h[s] = 1, any = 1;
+        int64_t x = formula_fx(d, vals, got, nv, over);
+        if (x != FX_NONE)
+            v[s] = x, h[s] = 1, any = 1;
         else
             v[s] = 0, h[s] = 0;
     }
     return any;
 }
 
-/* Adds row i of the finished unit u (v, h) into the accumulator P. */
+/* Moves row i of P to 128-bit sums (exact so far: fewer than 2^16 addends below 2^47). */
+static void widen(const engine *g, lvl *P, int i)
+{
+    size_t r = row(g, i), ns = (size_t)g->ns;
+    for (size_t s = 0; s < ns; s++)
+        P->wide[r + s] = P->sum[r + s];
+    P->is_wide[i] = 1;
+}
+
+/* Adds row i of the finished unit u (v, h) into the accumulator P.  Sums go through int64 in
+ * the vectorised loops, checking that every addend is small (see SMALL); the first row with a
+ * larger one is taken back out and the accumulator row moves to 128 bits, added one by one. */
 HOT static void merge_row(const engine *g, lvl *P, int u, int i, const int64_t *v, const uint8_t *h)
 {
     size_t r = row(g, i), ns = (size_t)g->ns;
@@ -577,17 +603,40 @@ HOT static void merge_row(const engine *g, lvl *P, int u, int i, const int64_t *
     P->touched[i] = 1;
     int agg = g->uagg[i];
     if (agg == AGG_SUM || agg == AGG_AVG) {
-        if (vm == NULL)
-            for (size_t s = 0; s < ns; s++) {
-                sum[s] += v[s];
-                cnt[s] += h[s];
+        if (!P->is_wide[i] && g->m->units[g->m->units[u].parent].nchildren <= MAX_SMALL_KIDS) {
+            uint64_t big = 0;                  /* any addend outside [-SMALL, SMALL) sets bit 48 or above */
+            if (vm == NULL)
+                for (size_t s = 0; s < ns; s++) {
+                    sum[s] = (int64_t)((uint64_t)sum[s] + (uint64_t)v[s]);
+                    cnt[s] += h[s];
+                    big |= (uint64_t)v[s] + (uint64_t)SMALL;
+                }
+            else
+                for (size_t s = 0; s < ns; s++) {
+                    uint8_t k = h[s] & vm[s];
+                    int64_t x = k ? v[s] : 0;
+                    sum[s] = (int64_t)((uint64_t)sum[s] + (uint64_t)x);
+                    cnt[s] += k;
+                    big |= (uint64_t)x + (uint64_t)SMALL;
+                }
+            if ((big >> 48) == 0)
+                return;
+            for (size_t s = 0; s < ns; s++) {  /* take it back out (wrapping: exact) */
+                uint8_t k = h[s] & (vm ? vm[s] : 1);
+                sum[s] = (int64_t)((uint64_t)sum[s] - (uint64_t)(vm && !k ? 0 : v[s]));
+                cnt[s] -= k;
             }
-        else
-            for (size_t s = 0; s < ns; s++) {
-                uint8_t k = h[s] & vm[s];
-                sum[s] += k ? v[s] : 0;
-                cnt[s] += k;
-            }
+        }
+        if (!P->is_wide[i])
+            widen(g, P, i);
+        fx_wide *w = P->wide + r;
+        for (size_t s = 0; s < ns; s++) {
+            if (!h[s] || (vm && !vm[s]))
+                continue;
+            cnt[s]++;
+            if (w[s] != WIDE_OVER)
+                w[s] = v[s] == FX_OVER ? WIDE_OVER : w[s] + v[s];
+        }
         return;
     }
     int64_t *mm = P->mm + r;
@@ -595,7 +644,9 @@ HOT static void merge_row(const engine *g, lvl *P, int u, int i, const int64_t *
         if (!h[s] || (vm && !vm[s]))
             continue;
         int64_t x = v[s];
-        if (agg == AGG_LAST || cnt[s] == 0 || (agg == AGG_MIN ? x < mm[s] : x > mm[s]))
+        if (cnt[s] && mm[s] == FX_OVER)
+            ;                                  /* too large stays too large */
+        else if (x == FX_OVER || agg == AGG_LAST || cnt[s] == 0 || (agg == AGG_MIN ? x < mm[s] : x > mm[s]))
             mm[s] = x;
         cnt[s]++;
     }
@@ -736,8 +787,8 @@ rows_done:
         uint32_t key = T->key[T->off[u] + k];
         int i = (int)(key >> g->ybits), yo = (int)(key & g->ymask);
         size_t at = row(g, i) + (size_t)(yo * SPY + S_YEAR);
-        if (!w->rowhas[i] || !w->h[at])
-            continue;
+        if (!w->rowhas[i] || !w->h[at] || w->v[at] == FX_OVER)
+            continue;                          /* no figure to judge (eval: no data) */
         int st = status_q(g->dir[i], g->step[i], w->v[at], T->fx[T->off[u] + k]);
         cnt[yo * 3]++;
         cnt[yo * 3 + 1] += st == ST_MET;
@@ -768,6 +819,7 @@ rows_done:
             memset(A->sum + row(g, i), 0, ns * sizeof *A->sum);
             memset(A->cnt + row(g, i), 0, ns * sizeof *A->cnt);
             A->touched[i] = 0;
+            A->is_wide[i] = 0;
         }
     }
     return 0;
@@ -813,7 +865,8 @@ static void *run_worker(void *arg)
 static void worker_free(worker *w)
 {
     for (int d = 0; d < w->nlv; d++)
-        free(w->lv[d].sum), free(w->lv[d].mm), free(w->lv[d].cnt), free(w->lv[d].touched);
+        free(w->lv[d].sum), free(w->lv[d].mm), free(w->lv[d].cnt), free(w->lv[d].touched),
+            free(w->lv[d].wide), free(w->lv[d].is_wide);
     free(w->lv), free(w->v), free(w->h), free(w->rowhas), free(w->istart), free(w->iend);
     free(w->list), free(w->out);
     memset(w, 0, sizeof *w);
@@ -842,7 +895,9 @@ static int worker_init(worker *w, engine *g, int minmax)
         L->cnt = calloc(n + 1, sizeof *L->cnt);
         L->touched = calloc(ni, 1);
         L->mm = minmax ? calloc(n + 1, sizeof *L->mm) : NULL;
-        if (!L->sum || !L->cnt || !L->touched || (minmax && !L->mm))
+        L->wide = malloc((n + 1) * sizeof *L->wide);   /* written by widen() before it is read */
+        L->is_wide = calloc(ni, 1);
+        if (!L->sum || !L->cnt || !L->touched || (minmax && !L->mm) || !L->wide || !L->is_wide)
             return -1;
     }
     return 0;
@@ -1201,16 +1256,6 @@ static void range_clear(engine *g)
     g->rc->n = 0;
 }
 
-static int64_t fold_fx(int agg, int64_t acc, int64_t x)
-{
-    switch (agg) {
-    case AGG_MIN: return x < acc ? x : acc;
-    case AGG_MAX: return x > acc ? x : acc;
-    case AGG_LAST: return x;
-    default: return acc + x;                    /* sum, avg */
-    }
-}
-
 static void range_cell(const engine *g, rtab *t, period_t r, int u, int i)
 {
     const model *m = g->m;
@@ -1220,24 +1265,24 @@ static void range_cell(const engine *g, rtab *t, period_t r, int u, int i)
     int src = SRC_NONE, miss = 0;
     const cell_t *c = model_value(m, i, u, r);
     if (c)
-        x = fx_of(c->v), src = SRC_REPORTED;
+        x = fx_of_value(c->v), src = SRC_REPORTED;
     else if (d->f) {
-        int nv = formula_nvars(d->f);
-        double vals[FORMULA_MAX_DEPTH * 4], f;
+        int nv = formula_nvars(d->f), over = 0;
+        double vals[FORMULA_MAX_DEPTH * 4];
         unsigned char got[FORMULA_MAX_DEPTH * 4];
         if (nv <= (int)(sizeof vals / sizeof vals[0])) {
             for (int k = 0; k < nv; k++) {
                 int64_t o = t->fx[(size_t)u * (size_t)g->ninds + (size_t)d->fvars[k]];
                 got[k] = o != FX_NONE;
-                vals[k] = got[k] ? fx_val(o) : 0;
+                over |= o == FX_OVER;
+                vals[k] = got[k] && o != FX_OVER ? fx_val(o) : 0;
             }
-            if (formula_eval(d->f, vals, got, &f) == 0)
-                x = fx_of(f), src = SRC_FORMULA;
+            if ((x = formula_fx(d, vals, got, nv, over)) != FX_NONE)
+                src = SRC_FORMULA;
         }
     }
     if (x == FX_NONE && !d->f && d->uagg != AGG_NONE && m->units[u].nchildren > 0) {
-        int64_t acc = 0;
-        int n = 0;
+        fx_acc a = { 0 };
         for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling) {
             if (!model_unit_valid(m, ch, r))
                 continue;
@@ -1246,23 +1291,24 @@ static void range_cell(const engine *g, rtab *t, period_t r, int u, int i)
                 miss++;
                 continue;
             }
-            acc = n++ ? fold_fx(d->uagg, acc, y) : y;
+            fx_acc_add(&a, d->uagg, y);
         }
-        if (n)
-            x = d->uagg == AGG_AVG ? fx_div(acc, n) : acc, src = SRC_UNITS;
+        if (a.n)
+            x = fx_acc_get(&a, d->uagg), src = SRC_UNITS;
         else
             miss = 0;
     }
     if (x == FX_NONE && !d->f) {
-        int64_t acc = 0, y;
-        int n = 0, ok = 1;
+        fx_acc a = { 0 };
+        int64_t y;
+        int ok = 1;
         for (int yr = r.y; ok && yr <= r.y2; yr++) {
-            ok = engine_get_fx(g, i, u, (period_t){ P_YEAR, 0, (uint16_t)yr, (uint16_t)yr }, &y) == 1;
+            ok = engine_get_fx(g, i, u, (period_t){ P_YEAR, 0, (uint16_t)yr, (uint16_t)yr }, &y) > 0;
             if (ok)
-                acc = n++ ? fold_fx(d->pagg, acc, y) : y;
+                fx_acc_add(&a, d->pagg, y);
         }
-        if (ok && n)
-            x = d->pagg == AGG_AVG ? fx_div(acc, n) : acc, src = SRC_PERIODS, miss = 0;
+        if (ok && a.n)
+            x = fx_acc_get(&a, d->pagg), src = SRC_PERIODS, miss = 0;
     }
     t->fx[at] = x;
     t->src[at] = (uint8_t)src;
@@ -1520,7 +1566,7 @@ int engine_build_opts(const model *m, const engine_opts *o, engine **out, err_t 
         return -1;
     for (size_t i = 0; i < m->values.n; i++) {
         const cell_t *c = &m->values.cells[i];
-        if (engine_put_value(g, c->ind, c->unit, c->per, fx_of(c->v)) < 0)
+        if (engine_put_value(g, c->ind, c->unit, c->per, fx_of_value(c->v)) < 0)
             goto oom;
     }
     for (size_t i = 0; i < m->targets.n; i++) {
@@ -1577,33 +1623,27 @@ int engine_get_fx(const engine *g, int ind, int unit, period_t p, int64_t *fx)
     if (s < 0)
         return -1;
     *fx = fig(g, unit, ind, s, NULL);
-    return *fx != FX_NONE;
+    return *fx == FX_NONE ? 0 : *fx == FX_OVER ? 2 : 1;
 }
 
-int engine_get(const engine *g, int ind, int unit, period_t p, double *v, int *source, int *missing)
+int engine_figure(const engine *g, int ind, int unit, period_t p, int64_t *fx, int *source, int *missing)
 {
     if (g == NULL || !g->ran || ind < 0 || ind >= g->ninds || unit < 0 || unit >= g->nunits)
         return -1;
-    if (p.kind == P_RANGE && engine_covers(g, p) && g->rc) {
-        int64_t x;
-        int src, miss, has = range_get(g, ind, unit, p, &x, &src, &miss);
-        if (has < 0)
-            return -1;                          /* out of memory: eval composes it itself */
-        *v = has ? fx_val(x) : 0;
-        if (source)
-            *source = has ? src : SRC_NONE;
-        if (missing)
-            *missing = has ? miss : 0;
-        return has;
-    }
-    int s = slot_of(g, p);
-    if (s < 0)
-        return -1;
-    uint32_t n = 0;
-    int64_t x = fig(g, unit, ind, s, &n);
+    int64_t x = FX_NONE;
     int src = SRC_NONE, miss = 0;
-    if (x != FX_NONE) {
-        if (csr_find(&g->val, unit, vkey(g, ind, s)) >= 0)
+    if (p.kind == P_RANGE && engine_covers(g, p) && g->rc) {
+        if (range_get(g, ind, unit, p, &x, &src, &miss) < 0)
+            return -1;                          /* out of memory: eval composes it itself */
+    } else {
+        int s = slot_of(g, p);
+        if (s < 0)
+            return -1;
+        uint32_t n = 0;
+        x = fig(g, unit, ind, s, &n);
+        if (x == FX_NONE)
+            ;
+        else if (csr_find(&g->val, unit, vkey(g, ind, s)) >= 0)
             src = SRC_REPORTED;
         else if (g->isf[ind])
             src = SRC_FORMULA;
@@ -1617,12 +1657,22 @@ int engine_get(const engine *g, int ind, int unit, period_t p, double *v, int *s
         } else
             src = SRC_PERIODS;
     }
-    *v = x != FX_NONE ? fx_val(x) : 0;
+    if (x == FX_NONE)
+        src = SRC_NONE, miss = 0;
+    *fx = x;
     if (source)
         *source = src;
     if (missing)
         *missing = miss;
-    return x != FX_NONE;
+    return x == FX_NONE ? 0 : x == FX_OVER ? 2 : 1;
+}
+
+int engine_get(const engine *g, int ind, int unit, period_t p, double *v, int *source, int *missing)
+{
+    int64_t x;
+    int st = engine_figure(g, ind, unit, p, &x, source, missing);
+    *v = st == 1 ? fx_val(x) : 0;
+    return st;
 }
 
 int engine_covers(const engine *g, period_t p)
@@ -1655,7 +1705,7 @@ static void recount(engine *g, int u, int yo)
             continue;
         int i = (int)(key >> g->ybits);
         int64_t x = fig(g, u, i, yo * SPY + S_YEAR, NULL);
-        if (x == FX_NONE)
+        if (x == FX_NONE || x == FX_OVER)
             continue;
         int st = status_q(g->dir[i], g->step[i], x, T->fx[T->off[u] + k]);
         c[0]++;
@@ -1711,7 +1761,7 @@ int engine_update(engine *g, const model *m, int ind, int unit, period_t p, err_
         return err_set(e, "engine: the model's units or indicators changed; rebuild it");
     g->m = m;
     const cell_t *c = model_value(m, ind, unit, p);
-    return engine_set_value(g, ind, unit, p, c != NULL, c ? fx_of(c->v) : 0, e);
+    return engine_set_value(g, ind, unit, p, c != NULL, c ? fx_of_value(c->v) : 0, e);
 }
 
 void engine_threads(engine *g, int n)

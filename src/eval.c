@@ -25,9 +25,9 @@
 typedef struct memo_ent {
     int ind, unit;
     uint32_t pkey;
-    unsigned char used, has, source;
+    unsigned char used, has, source;   /* has: enum figure_state */
     int missing;
-    double v;
+    int64_t x;                         /* the figure in fixed point (FX_OVER when too large) */
 } memo_ent;
 
 typedef struct ctx {
@@ -78,119 +78,159 @@ static memo_ent *memo_slot(ctx *c, int ind, int unit, uint32_t pk)
     return &c->tab[j];
 }
 
-static double agg_fold(int agg, const double *v, int n)
+static int actual(ctx *c, int ind, int unit, period_t p, int64_t *x, int *source, int *missing);
+
+/* A formula over the unit's own figures: FIG_OK with *x, FIG_TOO_LARGE when an operand or the
+ * result is beyond the limit, FIG_NONE when an operand is missing or the formula fails. */
+static int formula_of(ctx *c, const ind_t *d, int unit, period_t p, int64_t *x)
 {
-    int64_t acc = fx_of(v[0]);
-    for (int i = 1; i < n; i++) {
-        int64_t x = fx_of(v[i]);
-        switch (agg) {
-        case AGG_MIN: acc = x < acc ? x : acc; break;
-        case AGG_MAX: acc = x > acc ? x : acc; break;
-        case AGG_LAST: acc = x; break;
-        default: acc += x; break; /* sum, avg */
-        }
+    int nv = formula_nvars(d->f), over = 0;
+    double vals[FORMULA_MAX_DEPTH * 4], r;
+    unsigned char got[FORMULA_MAX_DEPTH * 4];
+    if (nv > (int)(sizeof vals / sizeof vals[0]))
+        return FIG_NONE;
+    for (int k = 0; k < nv; k++) {
+        int s2, m2;
+        int64_t o;
+        int st = actual(c, d->fvars[k], unit, p, &o, &s2, &m2);
+        if (st == FIG_NONE)
+            return FIG_NONE;                    /* every operand is needed */
+        over |= st == FIG_TOO_LARGE;
+        got[k] = 1;
+        vals[k] = st == FIG_OK ? fx_val(o) : 0;
     }
-    return fx_val(agg == AGG_AVG ? fx_div(acc, n) : acc);
+    if (over) {
+        *x = FX_OVER;
+        return FIG_TOO_LARGE;
+    }
+    if (formula_eval(d->f, vals, got, &r) != 0)
+        return FIG_NONE;
+    *x = fx_of_value(r);
+    return *x == FX_OVER ? FIG_TOO_LARGE : FIG_OK;
 }
 
-/* The actual of (ind, unit, p): returns 1 with *v, *source and *missing set, or 0. */
-static int actual(ctx *c, int ind, int unit, period_t p, double *v, int *source, int *missing)
+/* The figure of (ind, unit, p) from its sub-periods (years of a range, of any length), all of
+ * which must have one; FIG_NONE otherwise. */
+static int periods_of(ctx *c, const ind_t *d, int ind, int unit, period_t p, int64_t *x)
+{
+    period_t few[4], *kids = few;
+    int max = p.kind == P_RANGE ? p.y2 - p.y + 1 : 4, st = FIG_NONE;
+    if (max > 4 && (kids = malloc((size_t)max * sizeof *kids)) == NULL) {
+        c->oom = 1;
+        return FIG_NONE;
+    }
+    int nk = period_children(p, kids, max);
+    fx_acc a = { 0 };
+    for (int k = 0; k < nk; k++) {
+        int s2, m2;
+        int64_t y;
+        if (actual(c, ind, unit, kids[k], &y, &s2, &m2) == FIG_NONE)
+            goto done;
+        fx_acc_add(&a, d->pagg, y);
+    }
+    if (nk > 0) {
+        *x = fx_acc_get(&a, d->pagg);
+        st = *x == FX_OVER ? FIG_TOO_LARGE : FIG_OK;
+    }
+done:
+    if (kids != few)
+        free(kids);
+    return st;
+}
+
+/* The actual of (ind, unit, p): returns an enum figure_state with *x (FX_OVER when too large),
+ * *source and *missing set. */
+static int actual(ctx *c, int ind, int unit, period_t p, int64_t *x, int *source, int *missing)
 {
     const model *m = c->m;
     uint32_t pk = period_key(p);
     memo_ent *me = memo_slot(c, ind, unit, pk);
     if (me == NULL)
-        return 0;
+        return FIG_NONE;
     if (me->used) {
-        *v = me->v;
+        *x = me->x;
         *source = me->source;
         *missing = me->missing;
         return me->has;
     }
-    int has = 0, src = SRC_NONE, miss = 0;
-    double val = 0;
+    int has = FIG_NONE, src = SRC_NONE, miss = 0;
+    int64_t val = 0;
     const ind_t *d = &m->inds[ind];
     const cell_t *cell = NULL;
-    int from_engine = m->engine ? engine_get(m->engine, ind, unit, p, &val, &src, &miss) : -1;
+    int from_engine = m->engine ? engine_figure(m->engine, ind, unit, p, &val, &src, &miss) : -1;
     if (from_engine < 0 && !model_has_values(m, p))
-        from_engine = 0;      /* a period with no data anywhere (last term): no walk down the tree */
+        from_engine = FIG_NONE; /* a period with no data anywhere (last term): no walk down the tree */
     if (from_engine >= 0) {
         has = from_engine;
-        if (!has)
+        if (has == FIG_NONE)
             src = SRC_NONE, miss = 0, val = 0;
         goto found;
     }
     cell = model_value(m, ind, unit, p);
     if (cell) {
-        has = 1, src = SRC_REPORTED, val = fx_val(fx_of(cell->v));
+        val = fx_of_value(cell->v);
+        has = val == FX_OVER ? FIG_TOO_LARGE : FIG_OK, src = SRC_REPORTED;
     } else if (d->f) {
-        int nv = formula_nvars(d->f);
-        double vals[FORMULA_MAX_DEPTH * 4];
-        unsigned char got[FORMULA_MAX_DEPTH * 4];
-        if (nv <= (int)(sizeof vals / sizeof vals[0])) {
-            for (int k = 0; k < nv; k++) {
-                int s2, m2;
-                got[k] = (unsigned char)actual(c, d->fvars[k], unit, p, &vals[k], &s2, &m2);
-            }
-            if (formula_eval(d->f, vals, got, &val) == 0)
-                has = 1, src = SRC_FORMULA, val = fx_val(fx_of(val));
-        }
+        if ((has = formula_of(c, d, unit, p, &val)) != FIG_NONE)
+            src = SRC_FORMULA;
     }
     if (!has && !d->f && d->uagg != AGG_NONE && m->units[unit].nchildren > 0) {
-        int nvals = 0, cap = m->units[unit].nchildren;
-        double *vals = malloc((size_t)cap * sizeof *vals);
-        if (vals == NULL) {
-            c->oom = 1;
-            return 0;
-        }
+        fx_acc a = { 0 };
         for (int ch = m->units[unit].first_child; ch >= 0; ch = m->units[ch].next_sibling) {
             if (!model_unit_valid(m, ch, p))
                 continue;
-            double x;
+            int64_t y;
             int s2, m2;
-            if (actual(c, ind, ch, p, &x, &s2, &m2))
-                vals[nvals++] = x;
+            if (actual(c, ind, ch, p, &y, &s2, &m2) != FIG_NONE)
+                fx_acc_add(&a, d->uagg, y);
             else
                 miss++;
         }
-        if (nvals > 0)
-            has = 1, src = SRC_UNITS, val = agg_fold(d->uagg, vals, nvals);
-        else
+        if (a.n > 0) {
+            val = fx_acc_get(&a, d->uagg);
+            has = val == FX_OVER ? FIG_TOO_LARGE : FIG_OK, src = SRC_UNITS;
+        } else
             miss = 0;
-        free(vals);
     }
-    if (!has && !d->f) {
-        period_t kids[16];
-        double vals[16];
-        int nk = period_children(p, kids, 16), ok = nk > 0;
-        for (int k = 0; ok && k < nk; k++) {
-            int s2, m2;
-            ok = actual(c, ind, unit, kids[k], &vals[k], &s2, &m2);
-        }
-        if (ok)
-            has = 1, src = SRC_PERIODS, miss = 0, val = agg_fold(d->pagg, vals, nk);
-    }
+    if (!has && !d->f && (has = periods_of(c, d, ind, unit, p, &val)) != FIG_NONE)
+        src = SRC_PERIODS, miss = 0;
 found:
+    if (has == FIG_TOO_LARGE)
+        val = FX_OVER;
     /* Re-find the slot: recursion may have grown the table. */
     me = memo_slot(c, ind, unit, pk);
     if (me == NULL)
-        return 0;
+        return FIG_NONE;
     if (!me->used)
         c->n++;
     *me = (memo_ent){ ind, unit, pk, 1, (unsigned char)has, (unsigned char)src, miss, val };
-    *v = val;
+    *x = val;
     *source = src;
     *missing = miss;
     return has;
 }
 
-int eval_actual(const model *m, int ind, int unit, period_t p, double *v)
+/* The same as a plain value: FIG_OK with *v, else *v = 0. */
+static int actual_v(ctx *c, int ind, int unit, period_t p, double *v, int *source, int *missing)
+{
+    int64_t x;
+    int st = actual(c, ind, unit, p, &x, source, missing);
+    *v = st == FIG_OK ? fx_val(x) : 0;
+    return st;
+}
+
+int eval_figure(const model *m, int ind, int unit, period_t p, double *v)
 {
     ctx c = { .m = m };
     int s, miss;
-    int has = actual(&c, ind, unit, p, v, &s, &miss);
+    int st = actual_v(&c, ind, unit, p, v, &s, &miss);
     free(c.tab);
-    return has && !c.oom;
+    return c.oom ? FIG_NONE : st;
+}
+
+int eval_actual(const model *m, int ind, int unit, period_t p, double *v)
+{
+    return eval_figure(m, ind, unit, p, v) == FIG_OK;
 }
 
 static double round_at(double x, int decimals)
@@ -256,8 +296,10 @@ static void rank_of(ctx *c, int ind, int unit, period_t p, double mine, int *ran
         if (!model_unit_valid(m, s, p))
             continue;
         double x;
-        int src, miss;
-        if (!actual(c, ind, s, p, &x, &src, &miss))
+        int src, miss, st = actual_v(c, ind, s, p, &x, &src, &miss);
+        if (st == FIG_TOO_LARGE)
+            return;                               /* a peer too large to hold: no rank for anyone */
+        if (st == FIG_NONE)
             continue;
         n++;
         double xr = round_at(x, d->decimals);
@@ -278,7 +320,9 @@ static int eval_row_for(ctx *c, int ind, int unit, period_t p, eval_row *r)
     const ind_t *d = &m->inds[ind];
     memset(r, 0, sizeof *r);
     r->ind = ind;
-    r->has_actual = actual(c, ind, unit, p, &r->actual, &r->source, &r->missing_children);
+    int st = actual_v(c, ind, unit, p, &r->actual, &r->source, &r->missing_children);
+    r->has_actual = st == FIG_OK;
+    r->too_large = st == FIG_TOO_LARGE;
     if (r->source == SRC_REPORTED) {
         const cell_t *cell = model_value(m, ind, unit, p);
         r->comment = cell ? cell->comment : NULL;
@@ -313,7 +357,7 @@ static int eval_row_for(ctx *c, int ind, int unit, period_t p, eval_row *r)
     if (r->has_actual) {
         period_t py = period_prev_year(p);
         int src, miss;
-        if (py.kind != P_NONE && actual(c, ind, unit, py, &r->prev, &src, &miss)) {
+        if (py.kind != P_NONE && actual_v(c, ind, unit, py, &r->prev, &src, &miss) == FIG_OK) {
             r->has_prev = 1;
             r->change = r->actual - r->prev;
             if (r->prev != 0) {
@@ -324,7 +368,7 @@ static int eval_row_for(ctx *c, int ind, int unit, period_t p, eval_row *r)
         int par = m->units[unit].parent;
         /* The parent's figure only when it is whole: a roll-up missing some units is no benchmark. */
         if (par >= 0 && model_unit_valid(m, par, p))
-            r->has_parent = actual(c, ind, par, p, &r->parent_value, &src, &miss) && miss == 0;
+            r->has_parent = actual_v(c, ind, par, p, &r->parent_value, &src, &miss) == FIG_OK && miss == 0;
         rank_of(c, ind, unit, p, r->actual, &r->rank, &r->rank_of);
     }
     return r->has_actual || r->has_target || r->has_annual;

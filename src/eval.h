@@ -24,6 +24,7 @@ enum source { SRC_NONE = 0, SRC_REPORTED, SRC_FORMULA, SRC_UNITS, SRC_PERIODS };
 typedef struct eval_row {
     int ind;                      /* indicator index */
     int has_actual;  double actual;
+    int too_large;                /* the actual is beyond ±9×10^14 (fixed.h): no number, has_actual 0 */
     int source;                   /* enum source */
     int missing_children;         /* SRC_UNITS: valid child units without data */
     const char *comment;          /* reported value's comment (borrowed from the model) */
@@ -69,6 +70,10 @@ void eval_result_free(eval_result *r);
 /* The actual of one indicator for a unit and period, derived as described above;
  * returns 1 with *v set, 0 when there is no data. */
 int eval_actual(const model *m, int ind, int unit, period_t p, double *v);
+/* What eval_figure found: a figure, none, or one too large to hold (beyond ±9×10^14). */
+enum figure_state { FIG_NONE = 0, FIG_OK = 1, FIG_TOO_LARGE = 2 };
+/* The same as eval_actual, telling "too large" (then *v is 0) apart from "no data": FIG_OK with *v. */
+int eval_figure(const model *m, int ind, int unit, period_t p, double *v);
 /* Compares actual to target at `decimals` places (at most 4) in direction dir; returns an enum status. */
 int eval_status(int dir, int decimals, double actual, double target);
 /* The same on figures in fixed point (fixed.h, units of 10^-4). */
