@@ -170,11 +170,11 @@ static int subs_of(int k, int *out)
 }
 
 /* Sums of figures in a row accumulator stay in int64 while every addend lies in [-SMALL, SMALL)
- * and a unit has fewer than MAX_SMALL_KIDS children (|sum| < 2^16 * 2^47 = 2^63: no wrap); a row
- * given a larger addend moves to 128-bit sums (lvl.wide), where WIDE_OVER marks a sum holding a
- * figure too large (no sum of figures reaches it). */
+ * and a unit has at most MAX_SMALL_KIDS children: |sum| <= 63 948 * 2^47 < 9×10^18 = FX_MAX, so
+ * it neither wraps nor needs a check; a row given a larger addend moves to 128-bit sums
+ * (lvl.wide), where WIDE_OVER marks a sum holding a figure too large (no sum reaches it). */
 #define SMALL ((int64_t)1 << 47)
-#define MAX_SMALL_KIDS 65535
+#define MAX_SMALL_KIDS 63948
 #define WIDE_OVER ((fx_wide)1 << 120)
 
 /* A figure computed from its operands' presence and values: FX_NONE, FX_OVER or the result. */
@@ -508,17 +508,18 @@ HOT static void units_row(const engine *g, const lvl *A, int i, int64_t *v, uint
             v[s] = cnt[s] ? mm[s] : 0;
         }
         break;
-    default:                                   /* below 2^63, maybe beyond ±FX_MAX */
+    default:                                   /* within ±FX_MAX (see SMALL) */
         for (size_t s = 0; s < ns; s++) {
             h[s] = cnt[s] != 0;
-            v[s] = sum[s] > FX_MAX || sum[s] < -FX_MAX ? FX_OVER : sum[s];
+            v[s] = sum[s];
         }
         break;
     }
 }
 
 /* Fills empty quarters, halves and years from their sub-periods when all have figures (a
- * slot without a figure holds 0); sums, the usual case, without branches. */
+ * slot without a figure holds 0); sums, the usual case, without branches: in int64 when every
+ * figure of the year lies in [-2^58, 2^58) (no sum of them reaches 2^62 < FX_MAX), else checked. */
 static void periods_row(const engine *g, int i, int64_t *v, uint8_t *h)
 {
     int agg = g->pagg[i];
@@ -526,19 +527,24 @@ static void periods_row(const engine *g, int i, int64_t *v, uint8_t *h)
         int64_t *yv = v + y * SPY;
         uint8_t *yh = h + y * SPY;
         if (agg == AGG_SUM || agg == AGG_NONE) {
-            for (int q = 0; q < 4; q++) {
-                int k = S_QUARTER + q, m0 = 3 * q;
-                uint8_t set = (uint8_t)((yh[k] ^ 1) & yh[m0] & yh[m0 + 1] & yh[m0 + 2]);
-                yv[k] = set ? fx_add(fx_add(yv[m0], yv[m0 + 1]), yv[m0 + 2]) : yv[k];
-                yh[k] |= set;
+            uint64_t big = 0;
+            for (int k = 0; k < S_YEAR; k++)
+                big |= (uint64_t)yv[k] + ((uint64_t)1 << 58);
+            if ((big >> 59) == 0) {
+                for (int q = 0; q < 4; q++) {
+                    int k = S_QUARTER + q, m0 = 3 * q;
+                    uint8_t set = (uint8_t)((yh[k] ^ 1) & yh[m0] & yh[m0 + 1] & yh[m0 + 2]);
+                    yv[k] = set ? yv[m0] + yv[m0 + 1] + yv[m0 + 2] : yv[k];
+                    yh[k] |= set;
+                }
+                for (int k = S_HALF; k < SPY; k++) {
+                    int q0 = k == S_YEAR ? S_HALF : S_QUARTER + 2 * (k - S_HALF);
+                    uint8_t set = (uint8_t)((yh[k] ^ 1) & yh[q0] & yh[q0 + 1]);
+                    yv[k] = set ? yv[q0] + yv[q0 + 1] : yv[k];
+                    yh[k] |= set;
+                }
+                continue;
             }
-            for (int k = S_HALF; k < SPY; k++) {
-                int q0 = k == S_YEAR ? S_HALF : S_QUARTER + 2 * (k - S_HALF);
-                uint8_t set = (uint8_t)((yh[k] ^ 1) & yh[q0] & yh[q0 + 1]);
-                yv[k] = set ? fx_add(yv[q0], yv[q0 + 1]) : yv[k];
-                yh[k] |= set;
-            }
-            continue;
         }
         for (int k = S_QUARTER; k < SPY; k++) {
             if (yh[k])
@@ -582,7 +588,7 @@ static int formula_row(const engine *g, worker *w, int i, int64_t *v, uint8_t *h
     return any;
 }
 
-/* Moves row i of P to 128-bit sums (exact so far: fewer than 2^16 addends below 2^47). */
+/* Moves row i of P to 128-bit sums (exact so far: see SMALL). */
 static void widen(const engine *g, lvl *P, int i)
 {
     size_t r = row(g, i), ns = (size_t)g->ns;
@@ -603,29 +609,22 @@ HOT static void merge_row(const engine *g, lvl *P, int u, int i, const int64_t *
     P->touched[i] = 1;
     int agg = g->uagg[i];
     if (agg == AGG_SUM || agg == AGG_AVG) {
-        if (!P->is_wide[i] && g->m->units[g->m->units[u].parent].nchildren <= MAX_SMALL_KIDS) {
-            uint64_t big = 0;                  /* any addend outside [-SMALL, SMALL) sets bit 48 or above */
+        uint64_t big = 0;                      /* any figure outside [-SMALL, SMALL) sets bit 48 or above */
+        for (size_t s = 0; s < ns; s++)
+            big |= (uint64_t)v[s] + (uint64_t)SMALL;
+        if (!P->is_wide[i] && (big >> 48) == 0 && g->m->units[g->m->units[u].parent].nchildren <= MAX_SMALL_KIDS) {
             if (vm == NULL)
                 for (size_t s = 0; s < ns; s++) {
-                    sum[s] = (int64_t)((uint64_t)sum[s] + (uint64_t)v[s]);
+                    sum[s] += v[s];
                     cnt[s] += h[s];
-                    big |= (uint64_t)v[s] + (uint64_t)SMALL;
                 }
             else
                 for (size_t s = 0; s < ns; s++) {
                     uint8_t k = h[s] & vm[s];
-                    int64_t x = k ? v[s] : 0;
-                    sum[s] = (int64_t)((uint64_t)sum[s] + (uint64_t)x);
+                    sum[s] += k ? v[s] : 0;
                     cnt[s] += k;
-                    big |= (uint64_t)x + (uint64_t)SMALL;
                 }
-            if ((big >> 48) == 0)
-                return;
-            for (size_t s = 0; s < ns; s++) {  /* take it back out (wrapping: exact) */
-                uint8_t k = h[s] & (vm ? vm[s] : 1);
-                sum[s] = (int64_t)((uint64_t)sum[s] - (uint64_t)(vm && !k ? 0 : v[s]));
-                cnt[s] -= k;
-            }
+            return;
         }
         if (!P->is_wide[i])
             widen(g, P, i);

@@ -366,7 +366,7 @@ static void test_sum_too_large(void **state)
     /* twelve months of 10^14: quarters and halves hold, the year does not */
     val(m, "sum", "d2", "2023-01", 1e14);
     for (int k = 2; k <= 12; k++) {
-        char per[16];
+        char per[24];
         snprintf(per, sizeof per, "2023-%02d", k);
         val(m, "sum", "d2", per, 1e14);
     }
@@ -398,7 +398,7 @@ static void test_long_range(void **state)
     model *m = limit_model();
     double v;
     for (int y = 2000; y <= 2019; y++) {
-        char per[8];
+        char per[24];
         snprintf(per, sizeof per, "%d", y);
         val(m, "sum", "d2", per, 1);
         val(m, "max", "d2", per, y);
