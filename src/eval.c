@@ -233,6 +233,40 @@ int eval_actual(const model *m, int ind, int unit, period_t p, double *v)
     return eval_figure(m, ind, unit, p, v) == FIG_OK;
 }
 
+/* The message of eval_too_large_error, with "and n more" when more > 0. */
+static int too_large_msg(const model *m, int ind, int unit, period_t p, int more, err_t *e)
+{
+    char code[PERIOD_CODE_MAX];
+    period_code(p, code, sizeof code);
+    if (more > 0)
+        return err_set(e, tr("chỉ tiêu %s (%s), đơn vị %s, kỳ %s: số liệu vượt giới hạn ±900.000 tỷ, không tính được; "
+                             "hãy dùng đơn vị tính lớn hơn (ví dụ tỷ đồng thay cho đồng); và %d chỉ tiêu khác như vậy",
+                             "indicator %s (%s), unit %s, period %s: the figure is beyond ±9e14 and cannot be held; "
+                             "use a larger unit (e.g. billions instead of units); and %d more indicators like it"),
+                       m->inds[ind].code, m->inds[ind].name, m->units[unit].name, code, more);
+    return err_set(e, tr("chỉ tiêu %s (%s), đơn vị %s, kỳ %s: số liệu vượt giới hạn ±900.000 tỷ, không tính được; "
+                         "hãy dùng đơn vị tính lớn hơn (ví dụ tỷ đồng thay cho đồng)",
+                         "indicator %s (%s), unit %s, period %s: the figure is beyond ±9e14 and cannot be held; "
+                         "use a larger unit (e.g. billions instead of units)"),
+                   m->inds[ind].code, m->inds[ind].name, m->units[unit].name, code);
+}
+
+int eval_too_large_error(const model *m, int ind, int unit, period_t p, err_t *e)
+{
+    return too_large_msg(m, ind, unit, p, 0, e);
+}
+
+int eval_too_large(const model *m, const eval_result *r, err_t *e)
+{
+    int n = 0, first = -1;
+    for (int i = 0; i < r->nrows; i++)
+        if (r->rows[i].too_large && n++ == 0)
+            first = i;
+    if (n > 0)
+        too_large_msg(m, r->rows[first].ind, r->unit, r->per, n - 1, e);
+    return n;
+}
+
 static double round_at(double x, int decimals)
 {
     double scale = pow(10, decimals < 0 ? 0 : decimals > 9 ? 9 : decimals);
@@ -371,7 +405,7 @@ static int eval_row_for(ctx *c, int ind, int unit, period_t p, eval_row *r)
             r->has_parent = actual_v(c, ind, par, p, &r->parent_value, &src, &miss) == FIG_OK && miss == 0;
         rank_of(c, ind, unit, p, r->actual, &r->rank, &r->rank_of);
     }
-    return r->has_actual || r->has_target || r->has_annual;
+    return r->has_actual || r->too_large || r->has_target || r->has_annual;
 }
 
 static void tally_add(eval_tally *t, int status)

@@ -74,6 +74,12 @@ int eval_actual(const model *m, int ind, int unit, period_t p, double *v);
 enum figure_state { FIG_NONE = 0, FIG_OK = 1, FIG_TOO_LARGE = 2 };
 /* The same as eval_actual, telling "too large" (then *v is 0) apart from "no data": FIG_OK with *v. */
 int eval_figure(const model *m, int ind, int unit, period_t p, double *v);
+/* Writes into e the error for a figure too large to hold, naming indicator (code and name),
+ * unit and period; returns -1. */
+int eval_too_large_error(const model *m, int ind, int unit, period_t p, err_t *e);
+/* Writes into e the error for the first row of r too large to hold (as eval_too_large_error),
+ * followed by how many more there are; returns how many rows are (0: none, e untouched). */
+int eval_too_large(const model *m, const eval_result *r, err_t *e);
 /* Compares actual to target at `decimals` places (at most 4) in direction dir; returns an enum status. */
 int eval_status(int dir, int decimals, double actual, double target);
 /* The same on figures in fixed point (fixed.h, units of 10^-4). */

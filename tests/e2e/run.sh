@@ -320,5 +320,23 @@ expect_rc 0 "$BIN" import --db "$D" "$T/tk2.csv"
 expect_rc 0 "$BIN" tasks --db "$D" --unit cau-giay --today 2026-11-22 --format csv
 has "$T/out" "x9,Chín,cg-ctr-01"
 
+# --- a roll-up beyond ±9×10^14 is "too large", an error naming it, never a wrapped number -------
+B="$T/big.db"
+expect_rc 0 "$BIN" init --db "$B"
+printf 'indicator,unit,period,value\nthu_ns,huyen-a,2030,500000000000000\nthu_ns,huyen-b,2030,500000000000000\n' >"$T/big.csv"
+expect_rc 0 "$BIN" import --db "$B" "$FX/units.csv" "$FX/indicators.csv" "$T/big.csv"
+expect_rc 1 "$BIN" eval --db "$B" --unit tinh --period 2030
+has "$T/err" "chỉ tiêu thu_ns (Thu ngân sách nhà nước), đơn vị Tỉnh ủy Mẫu, kỳ 2030: số liệu vượt giới hạn ±900.000 tỷ"
+has "$T/out" "quá lớn"
+hasnt "$T/out" "844"
+expect_rc 1 "$BIN" eval --db "$B" --unit tinh --period 2030 --format json
+has "$T/out" '"too_large": true'
+has "$T/out" '"errors"'
+hasnt "$T/out" "844"
+expect_rc 0 "$BIN" eval --db "$B" --unit huyen-a --period 2030 --format csv
+has "$T/out" "thu_ns,Thu ngân sách nhà nước,tỷ đồng,,5e+14,"
+expect_rc 1 "$BIN" report --db "$B" --unit tinh --period 2030
+has "$T/err" "kỳ 2030: số liệu vượt giới hạn"
+
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
