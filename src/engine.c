@@ -24,6 +24,10 @@
  * afterwards on the calling thread from their children's full blocks.  Everything is in
  * integers, so 1 and 2 threads give the same bits.  Buffers are reused between runs.
  *
+ * Figures beyond ±9×10^14 are FX_OVER ("too large"), and so is everything computed from one;
+ * the int64 sums of the pass are kept from wrapping by checking each row's figures against
+ * SMALL before they are added (a row with larger ones sums in 128 bits), see merge_row.
+ *
  * Anything not stored is recomputed on demand by fig()/fresh(), a recursion with the same
  * rules over the stored blocks and the reported values; engine_update() uses it to refresh
  * the stored cells of one indicator, year and chain of ancestors after a saved value.

@@ -9,8 +9,10 @@
  * a year).  The memo lives in a ctx owned by one call, so the model stays
  * read-only and evaluation is thread-safe.  Rows, set/group tallies and ranks
  * are then derived from those actuals and the model's targets.  Every figure is
- * rounded to 10^-4 where it is made and folded in fixed point (fixed.h), the same
- * arithmetic as the engine's, so both give the same figures to the last digit.
+ * rounded to 10^-4 where it is made, memoised and folded in fixed point (fixed.h; sums
+ * in 128 bits), the same arithmetic as the engine's, so both give the same figures to
+ * the last digit; a figure beyond ±9×10^14 is FIG_TOO_LARGE (FX_OVER in the memo), as
+ * is every figure computed from one.  A range's years are as many as it spans.
  */
 #include "eval.h"
 #include "engine.h"

@@ -68,7 +68,7 @@ int eval_unit(const model *m, int unit, period_t p, eval_result *out, err_t *e);
 void eval_result_free(eval_result *r);
 
 /* The actual of one indicator for a unit and period, derived as described above;
- * returns 1 with *v set, 0 when there is no data. */
+ * returns 1 with *v set, 0 when there is no data or it is too large to hold (eval_figure). */
 int eval_actual(const model *m, int ind, int unit, period_t p, double *v);
 /* What eval_figure found: a figure, none, or one too large to hold (beyond ±9×10^14). */
 enum figure_state { FIG_NONE = 0, FIG_OK = 1, FIG_TOO_LARGE = 2 };

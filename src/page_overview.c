@@ -244,6 +244,10 @@ int page_overview(web_ctx *c)
             page_printf(c, "</td><td class=\"num\">");
             if (row->has_actual)
                 page_num(c, row->actual, d->decimals);
+            else if (row->too_large)      /* beyond ±9×10^14: no number (eval.h) */
+                page_printf(c, "<span class=\"error\" title=\"%s\">%s</span>",
+                            tr("vượt giới hạn ±900.000 tỷ; hãy dùng đơn vị tính lớn hơn",
+                               "beyond ±9e14; use a larger unit"), tr("quá lớn", "too large"));
             page_printf(c, "</td><td>");
             if (row->has_pct) {
                 bar(c, row);
