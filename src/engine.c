@@ -55,6 +55,7 @@
 #define S_YEAR 18
 #define MAXT 8             /* threads */
 #define MIN_PIECES 8       /* subtrees the pass is cut into, whatever the thread count */
+#define NC 4               /* counts per unit and year */
 
 /* Reported values or targets, per unit; a unit's run may move to the pool's end to grow. */
 typedef struct csr {
@@ -110,7 +111,7 @@ struct engine {
     int64_t *full, *yearly;
     uint16_t *fulln, *yearlyn;
     size_t full_bytes, yearly_bytes;
-    int32_t *counts;       /* [(unit * nyears + yo) * 3]: with data, met, exceeded */
+    int32_t *counts;       /* [(unit * nyears + yo) * NC]: with data, met, exceeded, too large */
     uint8_t *role;         /* 0 normal, 1 top of a piece, 2 finished on the calling thread */
     int *post;             /* every unit, children first */
     int *sync, nsync;
@@ -783,19 +784,23 @@ rows_done:
         }
     }
     /* yearly targets */
-    int32_t *cnt = g->counts + (size_t)u * (size_t)g->nyears * 3;
-    memset(cnt, 0, (size_t)g->nyears * 3 * sizeof *cnt);
+    int32_t *cnt = g->counts + (size_t)u * (size_t)g->nyears * NC;
+    memset(cnt, 0, (size_t)g->nyears * NC * sizeof *cnt);
     const csr *T = &g->tgt;
     for (uint32_t k = 0; k < T->len[u]; k++) {
         uint32_t key = T->key[T->off[u] + k];
         int i = (int)(key >> g->ybits), yo = (int)(key & g->ymask);
         size_t at = row(g, i) + (size_t)(yo * SPY + S_YEAR);
-        if (!w->rowhas[i] || !w->h[at] || w->v[at] == FX_OVER)
-            continue;                          /* no figure to judge (eval: no data) */
+        if (!w->rowhas[i] || !w->h[at])
+            continue;
+        if (w->v[at] == FX_OVER) {             /* no figure to judge (eval: no data), but told */
+            cnt[yo * NC + 3]++;
+            continue;
+        }
         int st = status_q(g->dir[i], g->step[i], w->v[at], T->fx[T->off[u] + k]);
-        cnt[yo * 3]++;
-        cnt[yo * 3 + 1] += st == ST_MET;
-        cnt[yo * 3 + 2] += st == ST_EXCEEDED;
+        cnt[yo * NC]++;
+        cnt[yo * NC + 1] += st == ST_MET;
+        cnt[yo * NC + 2] += st == ST_EXCEEDED;
     }
     if (g->visit && !g->visit_stop) {
         for (int i = 0; i < g->ninds; i++)
@@ -1400,7 +1405,7 @@ int engine_new(const model *m, const engine_opts *o, int y0, int y1, engine **ou
     g->valid = malloc(nv + 1);
     g->always = malloc((size_t)nu + 1);
     g->fb = calloc((size_t)nu + 1, sizeof *g->fb), g->yb = calloc((size_t)nu + 1, sizeof *g->yb);
-    g->counts = calloc((size_t)nu * (size_t)g->nyears * 3 + 1, sizeof *g->counts);
+    g->counts = calloc((size_t)nu * (size_t)g->nyears * NC + 1, sizeof *g->counts);
     g->role = calloc((size_t)nu + 1, 1);
     g->post = calloc((size_t)nu + 1, sizeof *g->post);
     g->sync = calloc((size_t)nu + 1, sizeof *g->sync);
@@ -1689,9 +1694,27 @@ int engine_counts(const engine *g, int unit, int year, int *with_data, int *met,
     int yo = year - g->y0;
     if (!g->ran || unit < 0 || unit >= g->nunits || yo < 0 || yo >= g->nyears)
         return -1;
-    const int32_t *c = g->counts + ((size_t)unit * (size_t)g->nyears + (size_t)yo) * 3;
+    const int32_t *c = g->counts + ((size_t)unit * (size_t)g->nyears + (size_t)yo) * NC;
     *with_data = c[0], *met = c[1], *exceeded = c[2];
     return 0;
+}
+
+int engine_too_large(const engine *g, int unit, int year, int *ind)
+{
+    int yo = year - g->y0;
+    if (!g->ran || unit < 0 || unit >= g->nunits || yo < 0 || yo >= g->nyears)
+        return 0;
+    int n = g->counts[((size_t)unit * (size_t)g->nyears + (size_t)yo) * NC + 3];
+    const csr *T = &g->tgt;
+    for (uint32_t k = 0; n > 0 && ind && k < T->len[unit]; k++) {   /* the first, to name it */
+        uint32_t key = T->key[T->off[unit] + k];
+        int i = (int)(key >> g->ybits);
+        if ((int)(key & g->ymask) == yo && fig(g, unit, i, yo * SPY + S_YEAR, NULL) == FX_OVER) {
+            *ind = i;
+            break;
+        }
+    }
+    return n;
 }
 
 /* ---- keeping current ---- */
@@ -1699,8 +1722,8 @@ int engine_counts(const engine *g, int unit, int year, int *with_data, int *met,
 /* Recounts unit u's targets of year offset yo. */
 static void recount(engine *g, int u, int yo)
 {
-    int32_t *c = g->counts + ((size_t)u * (size_t)g->nyears + (size_t)yo) * 3;
-    c[0] = c[1] = c[2] = 0;
+    int32_t *c = g->counts + ((size_t)u * (size_t)g->nyears + (size_t)yo) * NC;
+    c[0] = c[1] = c[2] = c[3] = 0;
     const csr *T = &g->tgt;
     for (uint32_t k = 0; k < T->len[u]; k++) {
         uint32_t key = T->key[T->off[u] + k];
@@ -1708,6 +1731,7 @@ static void recount(engine *g, int u, int yo)
             continue;
         int i = (int)(key >> g->ybits);
         int64_t x = fig(g, u, i, yo * SPY + S_YEAR, NULL);
+        c[3] += x == FX_OVER;
         if (x == FX_NONE || x == FX_OVER)
             continue;
         int st = status_q(g->dir[i], g->step[i], x, T->fx[T->off[u] + k]);
@@ -1799,7 +1823,7 @@ size_t engine_bytes(const engine *g)
     size_t b = g->full_bytes + g->yearly_bytes;
     b += g->val.size * (sizeof *g->val.key + sizeof *g->val.fx) + g->tgt.size * (sizeof *g->tgt.key + sizeof *g->tgt.fx);
     b += (size_t)g->nunits * ((size_t)g->ns + 2 * (sizeof(size_t) + 2 * sizeof(uint32_t)) + 3 * sizeof(int32_t) + 2);
-    b += (size_t)g->nunits * (size_t)g->nyears * 3 * sizeof(int32_t);
+    b += (size_t)g->nunits * (size_t)g->nyears * NC * sizeof(int32_t);
     for (int t = 0; t < MAXT; t++)
         b += (size_t)g->w[t].nlv * (size_t)g->ninds * (size_t)g->ns * (8 + 4 + (g->w[t].lv && g->w[t].lv[0].mm ? 8 : 0));
     return b;
@@ -1814,7 +1838,8 @@ uint64_t engine_checksum(const engine *g)
         h = (h ^ (uint64_t)g->full[i] ^ ((uint64_t)g->fulln[i] << 48)) * 1099511628211ULL;
     for (size_t i = 0; i < ny; i++)
         h = (h ^ (uint64_t)g->yearly[i] ^ ((uint64_t)g->yearlyn[i] << 48)) * 1099511628211ULL;
-    for (size_t i = 0; i < (size_t)g->nunits * (size_t)g->nyears * 3; i++)
-        h = (h ^ (uint64_t)g->counts[i]) * 1099511628211ULL;
+    for (size_t i = 0; i < (size_t)g->nunits * (size_t)g->nyears * NC; i++)
+        if (i % NC < 3 || g->counts[i])       /* the too-large count only when some are */
+            h = (h ^ (uint64_t)g->counts[i]) * 1099511628211ULL;
     return h;
 }

@@ -109,6 +109,9 @@ int engine_set_value(engine *g, int ind, int unit, period_t p, int has, int64_t 
 int engine_update_target(engine *g, const model *m, int ind, int unit, period_t p, err_t *e);
 /* The yearly targets of unit in year with a figure, met and exceeded; -1 outside. */
 int engine_counts(const engine *g, int unit, int year, int *with_data, int *met, int *exceeded);
+/* How many of unit's yearly targets in year have a figure too large to hold (not judged, nor
+ * counted by engine_counts); with ind not NULL and some, *ind gets the first such indicator. */
+int engine_too_large(const engine *g, int unit, int year, int *ind);
 /* The years held, first and last (0, 0 when none). */
 void engine_years(const engine *g, int *y0, int *y1);
 /* Memory held, in bytes. */

@@ -387,6 +387,10 @@ static void test_too_large(void **state)
         int n, met, exc;
         assert_int_equal(engine_counts(g, 1, 2021, &n, &met, &exc), 0);
         assert_int_equal(n, 0);                   /* no figure to judge, not "exceeded" */
+        int ind = -1;
+        assert_int_equal(engine_too_large(g, 1, 2021, &ind), 1);   /* but told, and named */
+        assert_int_equal(ind, 0);
+        assert_int_equal(engine_too_large(g, 2, 2021, &ind), 0);
         m->engine = g;
         assert_int_equal(eval_figure(m, 0, 1, y21, &v), FIG_TOO_LARGE);
         assert_int_equal(eval_actual(m, 0, 1, y21, &v), 0);
@@ -397,6 +401,10 @@ static void test_too_large(void **state)
         assert_int_equal(engine_update(g, m, 0, 4, y21, &e), 0);
         assert_int_equal(engine_get(g, 0, 1, y21, &v, NULL, NULL), 1);
         assert_true(v == 1e14);
+        assert_int_equal(engine_too_large(g, 1, 2021, NULL), 0);
+        assert_int_equal(engine_counts(g, 1, 2021, &n, &met, &exc), 0);
+        assert_int_equal(n, 1);
+        assert_int_equal(exc, 1);
         assert_int_equal(engine_get(g, 0, 0, y21, &v, NULL, NULL), 2);          /* 10^14 + 9×10^14 */
         compare_all(m, g);
         assert_int_equal(model_put_value(m, 0, 2, y21, 8e14, NULL), 0);
