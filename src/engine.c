@@ -102,6 +102,7 @@ struct engine {
     csr val, tgt;
     uint8_t *isf, *uagg, *pagg, *dir, *dec;
     int64_t *step;         /* per indicator: 10^(4 - decimals), or 1 (targets are kept rounded to it) */
+    uint64_t *mag;         /* per indicator: the sum of |reported value| (saturated; see mag_safe) */
     int *forms, nforms;    /* formula indicators, operands first */
     int **deps;            /* per indicator: formulas using it, directly or not, in order; -1 ended */
     uint8_t *valid;        /* [unit * ns + slot] */
@@ -181,6 +182,19 @@ static int subs_of(int k, int *out)
 #define SMALL ((int64_t)1 << 47)
 #define MAX_SMALL_KIDS 63948
 #define WIDE_OVER ((fx_wide)1 << 120)
+
+/* Every figure of a non-formula indicator, and every partial sum the pass makes of them, is a
+ * sum of distinct reported values of that indicator (a child's figure, a month's, one value
+ * overriding a sum), so its magnitude is at most the sum of their magnitudes, g->mag[i].  Below
+ * 2^62 (< FX_MAX) nothing can wrap or pass the limit and the pass takes its plain int64 loops;
+ * only an indicator with larger totals pays for the checks.  mag only grows (a bound). */
+#define MAG_SAFE ((uint64_t)1 << 62)
+
+static inline void mag_add(uint64_t *mag, int64_t x)
+{
+    uint64_t a = x < 0 ? (uint64_t)0 - (uint64_t)x : (uint64_t)x;
+    *mag = *mag + a < *mag ? UINT64_MAX : *mag + a;
+}
 
 /* A figure computed from its operands' presence and values: FX_NONE, FX_OVER or the result. */
 static int64_t formula_fx(const ind_t *d, const double *vals, const unsigned char *got, int nv, int over)
@@ -533,7 +547,7 @@ static void periods_row(const engine *g, int i, int64_t *v, uint8_t *h)
         uint8_t *yh = h + y * SPY;
         if (agg == AGG_SUM || agg == AGG_NONE) {
             uint64_t big = 0;
-            for (int k = 0; k < S_YEAR; k++)
+            for (int k = 0; g->mag[i] >= MAG_SAFE && k < S_YEAR; k++)
                 big |= (uint64_t)yv[k] + ((uint64_t)1 << 58);
             if ((big >> 59) == 0) {
                 for (int q = 0; q < 4; q++) {
@@ -615,9 +629,10 @@ HOT static void merge_row(const engine *g, lvl *P, int u, int i, const int64_t *
     int agg = g->uagg[i];
     if (agg == AGG_SUM || agg == AGG_AVG) {
         uint64_t big = 0;                      /* any figure outside [-SMALL, SMALL) sets bit 48 or above */
-        for (size_t s = 0; s < ns; s++)
+        for (size_t s = 0; g->mag[i] >= MAG_SAFE && s < ns; s++)
             big |= (uint64_t)v[s] + (uint64_t)SMALL;
-        if (!P->is_wide[i] && (big >> 48) == 0 && g->m->units[g->m->units[u].parent].nchildren <= MAX_SMALL_KIDS) {
+        if (!P->is_wide[i] && (big >> 48) == 0 &&
+            (g->mag[i] < MAG_SAFE || g->m->units[g->m->units[u].parent].nchildren <= MAX_SMALL_KIDS)) {
             if (vm == NULL)
                 for (size_t s = 0; s < ns; s++) {
                     sum[s] += v[s];
@@ -1400,6 +1415,7 @@ int engine_new(const model *m, const engine_opts *o, int y0, int y1, engine **ou
     g->isf = calloc((size_t)ni + 1, 1), g->uagg = calloc((size_t)ni + 1, 1), g->pagg = calloc((size_t)ni + 1, 1);
     g->dir = calloc((size_t)ni + 1, 1), g->dec = calloc((size_t)ni + 1, 1);
     g->step = calloc((size_t)ni + 1, sizeof *g->step);
+    g->mag = calloc((size_t)ni + 1, sizeof *g->mag);
     g->forms = calloc((size_t)ni + 1, sizeof *g->forms);
     g->deps = calloc((size_t)ni + 1, sizeof *g->deps);
     g->valid = malloc(nv + 1);
@@ -1409,7 +1425,7 @@ int engine_new(const model *m, const engine_opts *o, int y0, int y1, engine **ou
     g->role = calloc((size_t)nu + 1, 1);
     g->post = calloc((size_t)nu + 1, sizeof *g->post);
     g->sync = calloc((size_t)nu + 1, sizeof *g->sync);
-    if (!g->isf || !g->uagg || !g->pagg || !g->dir || !g->dec || !g->step || !g->forms || !g->deps || !g->valid ||
+    if (!g->isf || !g->uagg || !g->pagg || !g->dir || !g->dec || !g->step || !g->mag || !g->forms || !g->deps || !g->valid ||
         !g->always || !g->fb || !g->yb || !g->counts || !g->role || !g->post || !g->sync ||
         csr_alloc(&g->val, nu) != 0 || csr_alloc(&g->tgt, nu) != 0) {
         engine_free(g);
@@ -1438,6 +1454,8 @@ int engine_put_value(engine *g, int ind, int unit, period_t p, int64_t fx)
     if (s < 0 || ind < 0 || ind >= g->ninds || unit < 0 || unit >= g->nunits)
         return 0;
     uint32_t key = vkey(g, ind, s);
+    if (g->ran)
+        mag_add(&g->mag[ind], fx);
     int rc = g->ran ? csr_set(&g->val, unit, key, fx, 0) : csr_stage(&g->val, (uint32_t)unit, key, fx);
     return rc ? -1 : 1;
 }
@@ -1518,6 +1536,8 @@ int engine_stage_commit(engine_stage *st)
     if (g->ran) {                           /* after a run: one by one */
         for (size_t i = 0; i < s->sn && rc == 0; i++)
             rc = csr_set(c, (int)s->su[i], s->sk[i], s->sf[i], 0);
+        for (size_t i = 0; i < s->sn && !st->targets; i++)
+            mag_add(&g->mag[s->sk[i] >> g->sbits], s->sf[i]);
     } else if (c->sn == 0) {                /* the first: adopt its arrays */
         free(c->su), free(c->sk), free(c->sf);
         c->su = s->su, c->sk = s->sk, c->sf = s->sf, c->sn = s->sn, c->scap = s->scap;
@@ -1550,6 +1570,12 @@ int engine_run(engine *g, err_t *e)
     range_clear(g);
     if (!g->ran && (csr_finish(&g->val, g->nunits) != 0 || csr_finish(&g->tgt, g->nunits) != 0))
         return err_set(e, "out of memory (engine values)");
+    if (!g->ran) {                                 /* later changes add to it as they come */
+        memset(g->mag, 0, (size_t)g->ninds * sizeof *g->mag);
+        for (int u = 0; u < g->nunits; u++)
+            for (uint32_t k = 0; k < g->val.len[u]; k++)
+                mag_add(&g->mag[g->val.key[g->val.off[u] + k] >> g->sbits], g->val.fx[g->val.off[u] + k]);
+    }
     return run_pass(g, e);
 }
 
@@ -1609,7 +1635,7 @@ void engine_free(engine *g)
     if (g->deps)
         for (int i = 0; i < g->ninds; i++)
             free(g->deps[i]);
-    free(g->deps), free(g->isf), free(g->uagg), free(g->pagg), free(g->dir), free(g->dec), free(g->step), free(g->forms);
+    free(g->deps), free(g->isf), free(g->uagg), free(g->pagg), free(g->dir), free(g->dec), free(g->step), free(g->mag), free(g->forms);
     free(g->valid), free(g->always), free(g->fb), free(g->yb), free(g->counts), free(g->role);
     free(g->post), free(g->sync);
     free(g->full), free(g->fulln), free(g->yearly), free(g->yearlyn);
@@ -1770,6 +1796,8 @@ int engine_set_value(engine *g, int ind, int unit, period_t p, int has, int64_t 
     if (!g->ran || ind < 0 || ind >= g->ninds || unit < 0 || unit >= g->nunits)
         return err_set(e, "engine: no such indicator or unit, or not computed yet");
     const model *m = g->m;
+    if (has)
+        mag_add(&g->mag[ind], fx);
     if (csr_set(&g->val, unit, vkey(g, ind, s), fx, !has) != 0)
         return err_set(e, "out of memory");
     int base = s - s % SPY;
