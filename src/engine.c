@@ -617,8 +617,9 @@ static void widen(const engine *g, lvl *P, int i)
 }
 
 /* Adds row i of the finished unit u (v, h) into the accumulator P.  Sums go through int64 in
- * the vectorised loops, checking that every addend is small (see SMALL); the first row with a
- * larger one is taken back out and the accumulator row moves to 128 bits, added one by one. */
+ * the vectorised loops: with no check while the indicator's totals are small (MAG_SAFE), else
+ * after checking that every figure of the row is small (SMALL); a row with a larger one moves
+ * the accumulator row to 128 bits for the rest of the unit, added one by one. */
 HOT static void merge_row(const engine *g, lvl *P, int u, int i, const int64_t *v, const uint8_t *h)
 {
     size_t r = row(g, i), ns = (size_t)g->ns;

@@ -356,7 +356,9 @@ static int eval_row_for(ctx *c, int ind, int unit, period_t p, eval_row *r)
     const ind_t *d = &m->inds[ind];
     memset(r, 0, sizeof *r);
     r->ind = ind;
-    int st = actual_v(c, ind, unit, p, &r->actual, &r->source, &r->missing_children);
+    int64_t actual_fx;
+    int st = actual(c, ind, unit, p, &actual_fx, &r->source, &r->missing_children);
+    r->actual = st == FIG_OK ? fx_val(actual_fx) : 0;
     r->has_actual = st == FIG_OK;
     r->too_large = st == FIG_TOO_LARGE;
     if (r->source == SRC_REPORTED) {
@@ -384,7 +386,7 @@ static int eval_row_for(ctx *c, int ind, int unit, period_t p, eval_row *r)
         if (!r->has_actual)
             r->status = ST_NODATA;
         else
-            r->status = eval_status(d->dir, d->decimals, r->actual, r->target);
+            r->status = eval_status_fx(d->dir, d->decimals, actual_fx, fx_of(r->target)); /* exact, as the engine */
         if (r->has_actual && r->target != 0) {
             r->has_pct = 1;
             r->pct = r->actual / r->target * 100;
