@@ -253,6 +253,9 @@ int api_report(web_ctx *c)
     if (strcmp(fmt, "json") != 0 && strcmp(fmt, "md") != 0 && strcmp(fmt, "html") != 0)
         return web_fail(c, 400, "bad_format", "format", tr("format phải là json, md hoặc html", "format must be json, md or html"));
     json_t *doc;
+    err_t big;
+    if (eval_too_large_in(c->m, u, p, &big))       /* no report with a figure left out */
+        return web_fail(c, 422, "too_large", "period", big.msg);
     if (report_build(c->m, u, p, &doc, &c->e) != 0)
         return -1;
     buf_reset(&c->resp->body);

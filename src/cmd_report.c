@@ -13,21 +13,6 @@
 #include "docx.h"
 #include "report.h"
 
-/* 1 with a message naming the first figure too large to hold in the unit's evaluation or its
- * child units' (which a report would show as "no data"), else 0; OOM is left to report_build. */
-static int too_large_anywhere(const model *m, int u, period_t p, err_t *e)
-{
-    int found = 0;
-    for (int k = u; k >= 0 && !found; k = k == u ? m->units[u].first_child : m->units[k].next_sibling) {
-        eval_result r;
-        if ((k == u || model_unit_valid(m, k, p)) && eval_unit(m, k, p, &r, e) == 0) {
-            found = eval_too_large(m, &r, e) > 0;
-            eval_result_free(&r);
-        }
-    }
-    return found;
-}
-
 /* Converts docx to PDF next to it with LibreOffice headless; returns 0, or -1 with a message. */
 static int to_pdf(const char *docx, const char *pdf, err_t *e)
 {
@@ -120,7 +105,7 @@ int cmd_report(int argc, char **argv)
     if (cli_unit_period("report", m, unit, period, &u, &p) != 0)
         goto cleanup;
     rc = EXIT_FAIL;
-    if (too_large_anywhere(m, u, p, &e)) {
+    if (eval_too_large_in(m, u, p, &e)) {            /* no report with a figure left out */
         cli_error("report", e.msg);
         goto cleanup;
     }

@@ -269,6 +269,19 @@ int eval_too_large(const model *m, const eval_result *r, err_t *e)
     return n;
 }
 
+int eval_too_large_in(const model *m, int unit, period_t p, err_t *e)
+{
+    int found = 0;
+    for (int k = unit; k >= 0 && !found; k = k == unit ? m->units[unit].first_child : m->units[k].next_sibling) {
+        eval_result r;
+        if ((k == unit || model_unit_valid(m, k, p)) && eval_unit(m, k, p, &r, e) == 0) {
+            found = eval_too_large(m, &r, e) > 0;
+            eval_result_free(&r);
+        }
+    }
+    return found;
+}
+
 static double round_at(double x, int decimals)
 {
     double scale = pow(10, decimals < 0 ? 0 : decimals > 9 ? 9 : decimals);

@@ -80,6 +80,10 @@ int eval_too_large_error(const model *m, int ind, int unit, period_t p, err_t *e
 /* Writes into e the error for the first row of r too large to hold (as eval_too_large_error),
  * followed by how many more there are; returns how many rows are (0: none, e untouched). */
 int eval_too_large(const model *m, const eval_result *r, err_t *e);
+/* 1 with the error of eval_too_large in e when the evaluation of unit for p, or of one of its
+ * child units valid in p (which a report ranks), has a figure too large to hold; else 0 (also
+ * when evaluation runs out of memory: the caller's own evaluation will say so). */
+int eval_too_large_in(const model *m, int unit, period_t p, err_t *e);
 /* Compares actual to target at `decimals` places (at most 4) in direction dir; returns an enum status. */
 int eval_status(int dir, int decimals, double actual, double target);
 /* The same on figures in fixed point (fixed.h, units of 10^-4). */

@@ -979,6 +979,15 @@ static void test_too_large_total(void **state)
     assert_non_null(strstr(body, "kn (Kết nạp đảng viên), đơn vị Thành ủy, kỳ 2061"));
     assert_null(strstr(body, "844"));
     http_resp_free(&rs);
+    /* no review report leaving it out: the API and the page refuse, naming it (also for d1's
+     * children, and the city's report ranks d1 and d2, whose own figures hold) */
+    assert_int_equal(send(&api, "GET", "/api/v1/report", "unit=city&period=2061", NULL, NULL, &rs), 422);
+    assert_non_null(strstr(buf_str(&rs.body), "kỳ 2061"));
+    http_resp_free(&rs);
+    assert_int_equal(send(&c, "GET", "/report", "unit=city&period=2061&format=html", NULL, NULL, &rs), 422);
+    assert_non_null(strstr(buf_str(&rs.body), "kỳ 2061"));
+    http_resp_free(&rs);
+    assert_int_equal(status_of(&api, "GET", "/api/v1/report", "unit=d1&period=2061", NULL), 200);
 }
 
 int main(void)

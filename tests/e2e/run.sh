@@ -337,6 +337,9 @@ expect_rc 0 "$BIN" eval --db "$B" --unit huyen-a --period 2030 --format csv
 has "$T/out" "thu_ns,Thu ngân sách nhà nước,tỷ đồng,,5e+14,"
 expect_rc 1 "$BIN" report --db "$B" --unit tinh --period 2030
 has "$T/err" "kỳ 2030: số liệu vượt giới hạn"
+expect_rc 1 "$BIN" export --db "$B" --unit tinh --period 2030 -o "$T/big.xlsx"
+has "$T/err" "kỳ 2030: số liệu vượt giới hạn"
+if [ -e "$T/big.xlsx" ]; then bad "export wrote a workbook leaving a figure out"; else ok; fi
 printf 'indicator,unit,period,target\nthu_ns,tinh,2030,1\nthu_ns,huyen-a,2030,1\n' >"$T/bigt.csv"
 expect_rc 0 "$BIN" import --db "$B" "$T/bigt.csv"
 expect_rc 1 "$BIN" rollup --db "$B" --year 2030
