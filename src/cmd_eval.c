@@ -95,6 +95,14 @@ int cmd_eval(int argc, char **argv)
         if (m->nsuccs)
             json_object_set_new(doc, "structure", json_string(r.structure == EVAL_CURRENT ? "current" : "historical"));
         json_object_set_new(doc, "indicators", report_rows_json(m, &r));
+        json_t *errs = json_array();               /* figures too large to hold, by name */
+        for (int i = 0; i < r.nrows; i++)
+            if (r.rows[i].too_large && eval_too_large_error(m, r.rows[i].ind, u, p, &e) != 0)
+                json_array_append_new(errs, json_string(e.msg));
+        if (json_array_size(errs))
+            json_object_set_new(doc, "errors", errs);
+        else
+            json_decref(errs);
         char *j = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
         buf_adds(&out, j ? j : "{}");
         buf_addc(&out, '\n');
@@ -142,7 +150,10 @@ int cmd_eval(int argc, char **argv)
             cli_table_cell(&t, d->measure);
             num_cell(&t, &tmp, x->has_target || x->has_annual, x->has_target ? x->target : x->annual_target,
                      d->decimals, x->has_target ? "" : tr(" (năm)", " (year)"));
-            num_cell(&t, &tmp, x->has_actual, x->actual, d->decimals, x->converted ? "*" : "");
+            if (x->too_large)
+                cli_table_cell(&t, tr("quá lớn", "too large"));
+            else
+                num_cell(&t, &tmp, x->has_actual, x->actual, d->decimals, x->converted ? "*" : "");
             nconv += x->converted || x->prev_converted;
             num_cell(&t, &tmp, x->has_pct || (x->has_annual == 1 && x->has_actual),
                      x->has_pct ? x->pct : x->annual_pct, 2, "%");
@@ -185,6 +196,13 @@ int cmd_eval(int argc, char **argv)
         cli_table_free(&t);
     }
     rc = cli_write("eval", outpath, &out) ? EXIT_FAIL : EXIT_OK;
+    /* A figure too large to hold is shown as no number, and is an error naming it. */
+    for (int i = 0; i < r.nrows; i++)
+        if (r.rows[i].too_large) {
+            eval_too_large_error(m, r.rows[i].ind, u, p, &e);
+            cli_error("eval", e.msg);
+            rc = EXIT_FAIL;
+        }
 cleanup:
     eval_result_free(&r);
     buf_free(&out);

@@ -121,6 +121,25 @@ int cmd_rollup(int argc, char **argv)
         fprintf(stderr, tr("chitieu rollup: %zu đơn vị × %zu chỉ tiêu: nạp %.2f s, tính %.3f s\n",
                            "chitieu rollup: %zu units × %zu indicators: loaded in %.2f s, computed in %.3f s\n"),
                 m->nunits, m->ninds, t1 - t0, t2 - t1);
+    /* a yearly figure too large to hold (beyond ±9×10^14) is no figure to count: refuse, naming it */
+    long too_large = 0;
+    int first_unit = -1, first_ind = -1;
+    for (size_t u = 0; u < m->nunits; u++) {
+        int n = engine_too_large(g, (int)u, (int)year, first_unit < 0 ? &first_ind : NULL);
+        if (n > 0 && first_unit < 0)
+            first_unit = (int)u;
+        too_large += n;
+    }
+    if (too_large > 0) {
+        if (first_ind < 0)
+            first_ind = 0;
+        eval_too_large_error(m, first_ind, first_unit, (period_t){ P_YEAR, 0, (uint16_t)year, (uint16_t)year }, &e);
+        cli_error("rollup", e.msg);
+        if (too_large > 1)
+            fprintf(stderr, tr("chitieu rollup: %ld chỉ tiêu năm có số liệu quá lớn như vậy\n",
+                               "chitieu rollup: %ld yearly targets have figures too large like it\n"), too_large);
+        goto cleanup;
+    }
     if ((rows = calloc(m->nunits + 1, sizeof *rows)) == NULL)
         goto oom;
     for (size_t u = 0; u < m->nunits; u++) {

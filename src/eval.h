@@ -24,6 +24,7 @@ enum source { SRC_NONE = 0, SRC_REPORTED, SRC_FORMULA, SRC_UNITS, SRC_PERIODS };
 typedef struct eval_row {
     int ind;                      /* indicator index */
     int has_actual;  double actual;
+    int too_large;                /* the actual is beyond ±9×10^14 (fixed.h): no number, has_actual 0 */
     int source;                   /* enum source */
     int missing_children;         /* SRC_UNITS: valid child units without data */
     const char *comment;          /* reported value's comment (borrowed from the model) */
@@ -87,11 +88,31 @@ int eval_structure_parse(const char *s);
 void eval_result_free(eval_result *r);
 
 /* The actual of one indicator for a unit and period, derived as described above (on the
- * EVAL_AUTO structure, as eval_unit); returns 1 with *v set, 0 when there is no data. */
+ * EVAL_AUTO structure, as eval_unit); returns 1 with *v set, 0 when there is no data or it is too
+ * large to hold (eval_figure). */
 int eval_actual(const model *m, int ind, int unit, period_t p, double *v);
 /* The same on a structure (enum eval_structure); *converted (may be NULL) tells whether
  * predecessors' figures went into it. */
 int eval_actual_on(const model *m, int ind, int unit, period_t p, int structure, double *v, int *converted);
+/* What eval_figure found: a figure, none, or one too large to hold (beyond ±9×10^14). */
+enum figure_state { FIG_NONE = 0, FIG_OK = 1, FIG_TOO_LARGE = 2 };
+/* The same as eval_actual, telling "too large" (then *v is 0) apart from "no data": FIG_OK with *v. */
+int eval_figure(const model *m, int ind, int unit, period_t p, double *v);
+/* eval_figure on a structure, *converted (may be NULL) as eval_actual_on. */
+int eval_figure_on(const model *m, int ind, int unit, period_t p, int structure, double *v, int *converted);
+/* Writes into e the error for a figure too large to hold, naming indicator (code and name),
+ * unit and period; returns -1. */
+int eval_too_large_error(const model *m, int ind, int unit, period_t p, err_t *e);
+/* Writes into e the error for the first row of r too large to hold (as eval_too_large_error),
+ * followed by how many more there are; returns how many rows are (0: none, e untouched). */
+int eval_too_large(const model *m, const eval_result *r, err_t *e);
+/* 1 with the error of eval_too_large in e when the evaluation of unit for p, or of one of its
+ * child units valid in p (which a report ranks), has a figure too large to hold; else 0 (also
+ * when evaluation runs out of memory: the caller's own evaluation will say so). */
+int eval_too_large_in(const model *m, int unit, period_t p, err_t *e);
+/* The same on a structure (enum eval_structure): the child units counted are those
+ * eval_unit_in_structure counts. */
+int eval_too_large_in_on(const model *m, int unit, period_t p, int structure, err_t *e);
 /* Compares actual to target at `decimals` places (at most 4) in direction dir; returns an enum status. */
 int eval_status(int dir, int decimals, double actual, double target);
 /* The same on figures in fixed point (fixed.h, units of 10^-4). */

@@ -249,6 +249,10 @@ int page_overview(web_ctx *c)
             page_printf(c, "</td><td class=\"num\">");
             if (row->has_actual)
                 page_num(c, row->actual, d->decimals);
+            else if (row->too_large)      /* beyond ±9×10^14: no number (eval.h) */
+                page_printf(c, "<span class=\"error\" title=\"%s\">%s</span>",
+                            tr("vượt giới hạn ±900.000 tỷ; hãy dùng đơn vị tính lớn hơn",
+                               "beyond ±9e14; use a larger unit"), tr("quá lớn", "too large"));
             if (row->has_actual && row->converted)  /* successions: on today's structure */
                 page_printf(c, "<abbr class=\"conv\" title=\"%s\">*</abbr>",
                             tr("quy đổi từ số liệu của đơn vị tiền thân theo tỷ lệ kế thừa",

@@ -74,6 +74,8 @@ static json_t *row_json(const model *m, const eval_row *r)
         "status", eval_status_key(r->status), "component", d->parent >= 0);
     json_object_set_new(o, "status_label", json_string(eval_status_name(r->status)));
     json_object_set_new(o, "actual", num_or_null(r->has_actual, r->actual));
+    if (r->too_large)                 /* beyond ±9×10^14: no number (eval.h) */
+        json_object_set_new(o, "too_large", json_true());
     static const char *const srcs[] = { "none", "reported", "formula", "units", "periods" };
     json_object_set_new(o, "source", json_string(srcs[r->source]));
     if (r->missing_children)

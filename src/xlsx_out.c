@@ -132,6 +132,10 @@ int xlsx_export(const model *m, int unit, period_t p, const char *path, err_t *e
     eval_result r;
     if (eval_unit(m, unit, p, &r, e) != 0)
         return -1;
+    if (eval_too_large(m, &r, e) > 0) {             /* no workbook with a figure left out */
+        eval_result_free(&r);
+        return -1;
+    }
     int rc = -1;
     buf sub = BUF_INIT, t = BUF_INIT;
     lxw_workbook *wb = workbook_new(path);

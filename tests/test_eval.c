@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -343,6 +344,110 @@ static void test_formula_cycle_rejected(void **state)
     model_free(m);
 }
 
+/* A small tree for the limits: city over d1, d2 (d1 over w1, w2), one indicator per aggregation. */
+static model *limit_model(void)
+{
+    model *m = model_new();
+    assert_non_null(m);
+    model_put_unit(m, "city", "Thành phố", "", "", 0, 0);
+    model_put_unit(m, "d1", "Quận Một", "city", "", 0, 0);
+    model_put_unit(m, "d2", "Quận Hai", "city", "", 0, 0);
+    model_put_unit(m, "w1", "Phường A", "d1", "", 0, 0);
+    model_put_unit(m, "w2", "Phường B", "d1", "", 0, 0);
+    add_ind(m, "sum", "", "", DIR_UP, AGG_SUM, AGG_SUM, NULL, NULL, 0);
+    add_ind(m, "avg", "", "", DIR_UP, AGG_AVG, AGG_AVG, NULL, NULL, 0);
+    add_ind(m, "max", "", "", DIR_UP, AGG_MAX, AGG_LAST, NULL, NULL, 0);
+    add_ind(m, "x10", "", "", DIR_UP, AGG_NONE, AGG_LAST, "sum * 10", NULL, 0);
+    add_ind(m, "neg", "", "", DIR_UP, AGG_SUM, AGG_SUM, NULL, NULL, 0);
+    err_t e;
+    assert_int_equal(model_finish(m, &e), 0);
+    return m;
+}
+
+static int figure_of(const model *m, const char *ind, const char *unit, const char *per, double *v)
+{
+    *v = NAN;
+    return eval_figure(m, I(ind), U(unit), P(per), v);
+}
+
+/* Two accepted values of 5×10^14 add up beyond the limit: "too large", never a number (the
+ * int64 sum wrapped to -8,4×10^14); an average of them is still 5×10^14; a sum that comes back
+ * within the limit is exact; a formula or a parent over a figure too large is too large. */
+static void test_sum_too_large(void **state)
+{
+    (void)state;
+    model *m = limit_model();
+    double v;
+    val(m, "sum", "w1", "2022", 5e14);
+    val(m, "sum", "w2", "2022", 5e14);
+    val(m, "avg", "w1", "2022", 5e14);
+    val(m, "avg", "w2", "2022", 5e14);
+    val(m, "max", "w1", "2022", 9e14);
+    val(m, "neg", "w1", "2022", 9e14);
+    val(m, "neg", "w2", "2022", 9e14);
+    val(m, "neg", "d2", "2022", -9e14);
+    tgt(m, "sum", "d1", "2022", 100);
+    assert_int_equal(figure_of(m, "sum", "d1", "2022", &v), FIG_TOO_LARGE);
+    assert_int_equal(eval_actual(m, I("sum"), U("d1"), P("2022"), &v), 0);
+    assert_int_equal(figure_of(m, "sum", "city", "2022", &v), FIG_TOO_LARGE);   /* above one */
+    assert_int_equal(figure_of(m, "x10", "d1", "2022", &v), FIG_TOO_LARGE);     /* a formula over one */
+    assert_int_equal(figure_of(m, "x10", "w1", "2022", &v), FIG_TOO_LARGE);     /* 5×10^15 */
+    assert_int_equal(figure_of(m, "avg", "d1", "2022", &v), FIG_OK);
+    assert_true(v == 5e14);
+    assert_int_equal(figure_of(m, "max", "city", "2022", &v), FIG_OK);
+    assert_true(v == 9e14);
+    assert_int_equal(figure_of(m, "neg", "d1", "2022", &v), FIG_TOO_LARGE);     /* 1,8×10^15 */
+    assert_int_equal(figure_of(m, "neg", "city", "2022", &v), FIG_TOO_LARGE);   /* from a too-large d1 */
+    /* twelve months of 10^14: quarters and halves hold, the year does not */
+    val(m, "sum", "d2", "2023-01", 1e14);
+    for (int k = 2; k <= 12; k++) {
+        char per[24];
+        snprintf(per, sizeof per, "2023-%02d", k);
+        val(m, "sum", "d2", per, 1e14);
+    }
+    assert_int_equal(figure_of(m, "sum", "d2", "2023S2", &v), FIG_OK);
+    assert_true(v == 6e14);
+    assert_int_equal(figure_of(m, "sum", "d2", "2023", &v), FIG_TOO_LARGE);
+    /* the row says so, with no actual and no number */
+    eval_result r;
+    err_t e;
+    assert_int_equal(eval_unit(m, U("d1"), P("2022"), &r, &e), 0);
+    const eval_row *x = NULL;
+    for (int i = 0; i < r.nrows; i++)
+        if (r.rows[i].ind == I("sum"))
+            x = &r.rows[i];
+    assert_non_null(x);
+    assert_int_equal(x->too_large, 1);
+    assert_int_equal(x->has_actual, 0);
+    assert_int_equal(x->has_pct, 0);
+    assert_int_equal(x->status, ST_NODATA);
+    assert_true(x->actual == 0);
+    eval_result_free(&r);
+    model_free(m);
+}
+
+/* A range of 20 years (longer than the 16 children once kept) is summed whole. */
+static void test_long_range(void **state)
+{
+    (void)state;
+    model *m = limit_model();
+    double v;
+    for (int y = 2000; y <= 2019; y++) {
+        char per[24];
+        snprintf(per, sizeof per, "%d", y);
+        val(m, "sum", "d2", per, 1);
+        val(m, "max", "d2", per, y);
+    }
+    assert_int_equal(figure_of(m, "sum", "d2", "2000-2019", &v), FIG_OK);
+    assert_true(v == 20);
+    assert_int_equal(figure_of(m, "sum", "city", "2000-2019", &v), FIG_OK);
+    assert_true(v == 20);
+    assert_int_equal(figure_of(m, "max", "d2", "2000-2019", &v), FIG_OK);   /* last: 2019 */
+    assert_true(v == 2019);
+    assert_int_equal(figure_of(m, "sum", "d2", "2000-2020", &v), FIG_NONE);  /* 2020 missing */
+    model_free(m);
+}
+
 int main(void)
 {
     lang_set(LANG_VI);
@@ -356,6 +461,8 @@ int main(void)
         cmocka_unit_test(test_status_table),
         cmocka_unit_test(test_formula_cycle_rejected),
         cmocka_unit_test(test_nine_months),
+        cmocka_unit_test(test_sum_too_large),
+        cmocka_unit_test(test_long_range),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -480,5 +480,36 @@ expect_rc 2 "$BIN" approval publish --db "$A"
 expect_rc 2 "$BIN" approval submit --db "$A" --unit cau-giay --period 2023
 has "$T/err" "--user"
 
+# --- a roll-up beyond ±9×10^14 is "too large", an error naming it, never a wrapped number -------
+B="$T/big.db"
+expect_rc 0 "$BIN" init --db "$B"
+printf 'indicator,unit,period,value\nthu_ns,huyen-a,2030,500000000000000\nthu_ns,huyen-b,2030,500000000000000\n' >"$T/big.csv"
+expect_rc 0 "$BIN" import --db "$B" "$FX/units.csv" "$FX/indicators.csv" "$T/big.csv"
+expect_rc 1 "$BIN" eval --db "$B" --unit tinh --period 2030
+has "$T/err" "chỉ tiêu thu_ns (Thu ngân sách nhà nước), đơn vị Tỉnh ủy Mẫu, kỳ 2030: số liệu vượt giới hạn ±900.000 tỷ"
+has "$T/out" "quá lớn"
+hasnt "$T/out" "844"
+expect_rc 1 "$BIN" eval --db "$B" --unit tinh --period 2030 --format json
+has "$T/out" '"too_large": true'
+has "$T/out" '"errors"'
+hasnt "$T/out" "844"
+expect_rc 0 "$BIN" eval --db "$B" --unit huyen-a --period 2030 --format csv
+has "$T/out" "thu_ns,Thu ngân sách nhà nước,tỷ đồng,,5e+14,"
+expect_rc 1 "$BIN" report --db "$B" --unit tinh --period 2030
+has "$T/err" "kỳ 2030: số liệu vượt giới hạn"
+expect_rc 1 "$BIN" export --db "$B" --unit tinh --period 2030 -o "$T/big.xlsx"
+has "$T/err" "kỳ 2030: số liệu vượt giới hạn"
+if [ -e "$T/big.xlsx" ]; then bad "export wrote a workbook leaving a figure out"; else ok; fi
+printf 'indicator,unit,period,target\nthu_ns,tinh,2030,1\nthu_ns,huyen-a,2030,1\n' >"$T/bigt.csv"
+expect_rc 0 "$BIN" import --db "$B" "$T/bigt.csv"
+expect_rc 1 "$BIN" rollup --db "$B" --year 2030
+has "$T/err" "chỉ tiêu thu_ns (Thu ngân sách nhà nước), đơn vị Tỉnh ủy Mẫu, kỳ 2030: số liệu vượt giới hạn"
+expect_rc 1 "$BIN" rollup --db "$B" --year 2030 --values "$T/big.csv" --targets "$T/bigt.csv" --format csv
+has "$T/err" "đơn vị Tỉnh ủy Mẫu, kỳ 2030: số liệu vượt giới hạn"
+hasnt "$T/out" "tinh"
+printf 'indicator,unit,period,value\nthu_ns,huyen-a,2030,500000000000000\nthu_ns,huyen-b,2030,910000000000000\n' >"$T/big2.csv"
+expect_rc 1 "$BIN" rollup --db "$B" --year 2030 --values "$T/big2.csv"
+has "$T/err" "big2.csv: dòng 3, cột 4 (value): số quá lớn"
+
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
