@@ -1765,3 +1765,20 @@ uint64_t engine_checksum(const engine *g)
         h = (h ^ (uint64_t)g->counts[i]) * 1099511628211ULL;
     return h;
 }
+
+/* ---- coverage ---- */
+
+int engine_coverage(const engine *g, int ind, int unit, period_t p, int *expected, int *reported)
+{
+    int src = SRC_NONE, miss = 0;
+    double v;
+    *expected = *reported = 0;
+    int has = engine_get(g, ind, unit, p, &v, &src, &miss);
+    if (has <= 0 || src != SRC_UNITS)
+        return has;
+    const model *m = g->m;
+    for (int ch = m->units[unit].first_child; ch >= 0; ch = m->units[ch].next_sibling)
+        *expected += model_unit_valid(m, ch, p);
+    *reported = *expected - miss;
+    return 1;
+}

@@ -91,6 +91,9 @@ void engine_free(engine *g);
 /* The figure of (ind, unit, p): 1 with *v (and *source, *missing if not NULL), 0 when there is
  * no data, -1 when p is outside the engine (a year it does not hold, or a range reaching one). */
 int engine_get(const engine *g, int ind, int unit, period_t p, double *v, int *source, int *missing);
+/* Coverage of a figure from child units (eval.h): *expected the children valid in p, *reported
+ * those that gave a figure (both 0 for any other figure); returns as engine_get. */
+int engine_coverage(const engine *g, int ind, int unit, period_t p, int *expected, int *reported);
 /* 1 if the engine holds p's year (a period outside is evaluated by eval.c's recursion: a
  * caller that saves one there may want the engine rebuilt), else 0. */
 int engine_covers(const engine *g, period_t p);

@@ -14,6 +14,7 @@
  */
 #include "eval.h"
 #include "engine.h"
+#include "buf.h"
 #include "fixed.h"
 
 #include <math.h>
@@ -28,6 +29,9 @@ typedef struct memo_ent {
     unsigned char used, has, source;
     int missing;
     double v;
+    /* coverage, filled by cov_of() on first use */
+    unsigned char cov_done, partial;
+    int expected, reported, pchildren;
 } memo_ent;
 
 typedef struct ctx {
@@ -177,7 +181,7 @@ found:
         return 0;
     if (!me->used)
         c->n++;
-    *me = (memo_ent){ ind, unit, pk, 1, (unsigned char)has, (unsigned char)src, miss, val };
+    *me = (memo_ent){ ind, unit, pk, 1, (unsigned char)has, (unsigned char)src, miss, val, 0, 0, 0, 0, 0 };
     *v = val;
     *source = src;
     *missing = miss;
@@ -191,6 +195,97 @@ int eval_actual(const model *m, int ind, int unit, period_t p, double *v)
     int has = actual(&c, ind, unit, p, v, &s, &miss);
     free(c.tab);
     return has && !c.oom;
+}
+
+/* ---- coverage ------------------------------------------------------------------ */
+
+/* Coverage of (ind, unit, p) (eval.h, docs/internals/eval.md), by the same rules whether the
+ * figures come from the engine or the recursion: only a figure at a unit with children can be
+ * partial.  From child units: expected = children valid in p, reported = those with a figure,
+ * partial if one is missing or a reported one is itself partial.  A formula is partial when an
+ * operand is (its coverage is that operand's); sub-periods when one of them is (then the
+ * coverage counts the children with a figure for the whole of p).  Memoised in c. */
+static void cov_of(ctx *c, int ind, int unit, period_t p, eval_cov *out)
+{
+    const model *m = c->m;
+    double v;
+    int src, miss;
+    memset(out, 0, sizeof *out);
+    int has = actual(c, ind, unit, p, &v, &src, &miss);
+    memo_ent *me = memo_slot(c, ind, unit, period_key(p));
+    if (me == NULL || !me->used)
+        return;
+    if (me->cov_done) {
+        *out = (eval_cov){ me->partial, me->expected, me->reported, me->pchildren };
+        return;
+    }
+    eval_cov r = { 0 }, k;
+    if (has && m->units[unit].nchildren > 0 && src == SRC_UNITS) {
+        for (int ch = m->units[unit].first_child; ch >= 0; ch = m->units[ch].next_sibling) {
+            if (!model_unit_valid(m, ch, p))
+                continue;
+            r.expected++;
+            if (m->units[ch].nchildren == 0)
+                continue;
+            cov_of(c, ind, ch, p, &k);
+            r.partial_children += k.partial;
+        }
+        r.reported = r.expected - miss;
+        r.partial = miss > 0 || r.partial_children > 0;
+    } else if (has && m->units[unit].nchildren > 0 && src == SRC_FORMULA) {
+        const ind_t *d = &m->inds[ind];
+        int nv = formula_nvars(d->f);
+        for (int j = 0; j < nv && !r.partial; j++)
+            cov_of(c, d->fvars[j], unit, p, &r);
+    } else if (has && m->units[unit].nchildren > 0 && src == SRC_PERIODS) {
+        period_t kids[16];
+        int nk = period_children(p, kids, 16);
+        for (int j = 0; j < nk && !r.partial; j++) {
+            cov_of(c, ind, unit, kids[j], &k);
+            r.partial = k.partial;
+        }
+        for (int ch = m->units[unit].first_child; r.partial && ch >= 0; ch = m->units[ch].next_sibling) {
+            if (!model_unit_valid(m, ch, p))
+                continue;
+            r.expected++;
+            r.reported += actual(c, ind, ch, p, &v, &src, &miss);
+        }
+    }
+    if (!r.partial)
+        r = (eval_cov){ 0 };
+    me = memo_slot(c, ind, unit, period_key(p));   /* the recursion may have grown the table */
+    if (me == NULL || !me->used)
+        return;
+    me->cov_done = 1;
+    me->partial = (unsigned char)r.partial;
+    me->expected = r.expected, me->reported = r.reported, me->pchildren = r.partial_children;
+    *out = r;
+}
+
+int eval_actual_cov(const model *m, int ind, int unit, period_t p, double *v, eval_cov *cov)
+{
+    ctx c = { .m = m };
+    int s, miss;
+    int has = actual(&c, ind, unit, p, v, &s, &miss);
+    cov_of(&c, ind, unit, p, cov);
+    free(c.tab);
+    return has && !c.oom;
+}
+
+int eval_withhold(const model *m, int ind)
+{
+    int mode = m->inds[ind].partial_mode;
+    return (mode == PM_DEFAULT ? m->partial_mode : mode) == PM_WITHHOLD;
+}
+
+void eval_cov_text(const eval_row *r, struct buf *b)
+{
+    if (!r->partial)
+        return;
+    buf_printf(b, tr("%d/%d đơn vị có số liệu", "%d/%d units reported"), r->reported_children,
+               r->expected_children);
+    if (r->partial_children)
+        buf_printf(b, tr(", %d đơn vị chưa đủ số liệu", ", %d of them incomplete"), r->partial_children);
 }
 
 static double round_at(double x, int decimals)
@@ -259,6 +354,10 @@ static void rank_of(ctx *c, int ind, int unit, period_t p, double mine, int *ran
         int src, miss;
         if (!actual(c, ind, s, p, &x, &src, &miss))
             continue;
+        eval_cov sc;
+        cov_of(c, ind, s, p, &sc);
+        if (sc.partial)
+            continue;                 /* a partial figure is not ranked against whole ones */
         n++;
         double xr = round_at(x, d->decimals);
         if (d->dir == DIR_UP ? xr > me_r : xr < me_r)
@@ -279,6 +378,12 @@ static int eval_row_for(ctx *c, int ind, int unit, period_t p, eval_row *r)
     memset(r, 0, sizeof *r);
     r->ind = ind;
     r->has_actual = actual(c, ind, unit, p, &r->actual, &r->source, &r->missing_children);
+    eval_cov cov;
+    cov_of(c, ind, unit, p, &cov);
+    r->partial = cov.partial, r->expected_children = cov.expected;
+    r->reported_children = cov.reported, r->partial_children = cov.partial_children;
+    if (r->partial && eval_withhold(m, ind))
+        r->withheld = 1, r->has_actual = 0, r->actual = 0;   /* shown as no figure, with its coverage */
     if (r->source == SRC_REPORTED) {
         const cell_t *cell = model_value(m, ind, unit, p);
         r->comment = cell ? cell->comment : NULL;
@@ -313,7 +418,11 @@ static int eval_row_for(ctx *c, int ind, int unit, period_t p, eval_row *r)
     if (r->has_actual) {
         period_t py = period_prev_year(p);
         int src, miss;
-        if (py.kind != P_NONE && actual(c, ind, unit, py, &r->prev, &src, &miss)) {
+        eval_cov pc;
+        if (py.kind != P_NONE)
+            cov_of(c, ind, unit, py, &pc);
+        /* "cùng kỳ" only against a whole figure: a partial one would fake a fall or a rise */
+        if (py.kind != P_NONE && actual(c, ind, unit, py, &r->prev, &src, &miss) && !pc.partial) {
             r->has_prev = 1;
             r->change = r->actual - r->prev;
             if (r->prev != 0) {
@@ -323,9 +432,12 @@ static int eval_row_for(ctx *c, int ind, int unit, period_t p, eval_row *r)
         }
         int par = m->units[unit].parent;
         /* The parent's figure only when it is whole: a roll-up missing some units is no benchmark. */
-        if (par >= 0 && model_unit_valid(m, par, p))
-            r->has_parent = actual(c, ind, par, p, &r->parent_value, &src, &miss) && miss == 0;
-        rank_of(c, ind, unit, p, r->actual, &r->rank, &r->rank_of);
+        if (par >= 0 && model_unit_valid(m, par, p)) {
+            cov_of(c, ind, par, p, &pc);
+            r->has_parent = actual(c, ind, par, p, &r->parent_value, &src, &miss) && !pc.partial;
+        }
+        if (!r->partial)
+            rank_of(c, ind, unit, p, r->actual, &r->rank, &r->rank_of);
     }
     return r->has_actual || r->has_target || r->has_annual;
 }

@@ -26,6 +26,13 @@ typedef struct eval_row {
     int has_actual;  double actual;
     int source;                   /* enum source */
     int missing_children;         /* SRC_UNITS: valid child units without data */
+    /* Coverage (docs/internals/eval.md): a figure is partial when a unit expected somewhere
+     * below gave no figure.  Counted over the direct child units valid in the period: */
+    int partial;                  /* the figure leaves out an expected unit (here or below) */
+    int expected_children;        /* child units valid in the period (0: not a partial roll-up) */
+    int reported_children;        /* ... of which gave a figure for the whole period */
+    int partial_children;         /* ... of which gave a figure that is itself partial */
+    int withheld;                 /* partial, and not shown (partial_aggregates = withhold) */
     const char *comment;          /* reported value's comment (borrowed from the model) */
     int has_target;  double target;
     period_t target_period;       /* where the target came from (p, or the enclosing term) */
@@ -73,6 +80,19 @@ int eval_actual(const model *m, int ind, int unit, period_t p, double *v);
 int eval_status(int dir, int decimals, double actual, double target);
 /* The same on figures in fixed point (fixed.h, units of 10^-4). */
 int eval_status_fx(int dir, int decimals, int64_t actual_fx, int64_t target_fx);
+
+/* Coverage of one figure, as in eval_row (all 0 when there is no figure or it is whole). */
+typedef struct eval_cov {
+    int partial, expected, reported, partial_children;
+} eval_cov;
+/* The actual with its coverage; returns 1 with *v and *cov set, 0 when there is no data. */
+int eval_actual_cov(const model *m, int ind, int unit, period_t p, double *v, eval_cov *cov);
+/* 1 if partial figures of indicator ind are withheld (indicator setting, else the database's). */
+int eval_withhold(const model *m, int ind);
+/* Appends the coverage phrase of a partial row to b ("2/30 đơn vị có số liệu", in the current
+ * language; with ", 3 đơn vị chưa đủ số liệu" when reported units are themselves partial). */
+struct buf;
+void eval_cov_text(const eval_row *r, struct buf *b);
 
 /* Vietnamese (or English) name of a status: "vượt", "đạt", "không đạt", ... */
 const char *eval_status_name(int status);

@@ -18,6 +18,9 @@
 
 enum dir { DIR_UP = 0, DIR_DOWN, DIR_EQUAL, DIR_DONE };
 enum agg { AGG_SUM = 0, AGG_AVG, AGG_MIN, AGG_MAX, AGG_NONE, AGG_LAST };
+/* A partial roll-up (eval.h's coverage) is shown with its mark, or withheld; PM_DEFAULT: as the
+ * database says (model.partial_mode, stored as meta 'partial_aggregates'). */
+enum partial_mode { PM_DEFAULT = 0, PM_MARK, PM_WITHHOLD };
 
 typedef struct unit {
     char *code, *name, *type;
@@ -35,6 +38,7 @@ typedef struct indicator {
     int parent;              /* index of the main indicator, -1 if none */
     int nchildren;           /* number of component indicators */
     int dir, uagg, pagg, decimals;
+    int partial_mode;        /* enum partial_mode: how a partial roll-up of it is shown */
     formula *f;              /* compiled formula or NULL */
     int *fvars;              /* indicator index of each formula variable */
 } ind_t;
@@ -72,6 +76,7 @@ typedef struct model {
     unsigned unloaded;       /* store.h's STORE_TARGETS / STORE_VALUES bits: those cells were left
                                 in the database, not loaded (a catalogue-only model for an import) */
     int finished;
+    int partial_mode;        /* enum partial_mode for indicators without their own; 0 = mark */
     struct engine *engine;   /* when set, evaluation takes its figures from it (engine.h); owned */
 } model;
 
