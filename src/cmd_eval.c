@@ -32,6 +32,21 @@ static void csv_num(buf *b, int has, double v, int last)
     buf_adds(b, last ? "\n" : ",");
 }
 
+/* Below the table, one line per partial roll-up: what it covers, and whether it is withheld. */
+static void coverage_notes(const model *m, const eval_result *r, buf *out)
+{
+    for (int i = 0; i < r->nrows; i++) {
+        const eval_row *x = &r->rows[i];
+        if (!x->partial)
+            continue;
+        buf_printf(out, "%s %s: ", x->withheld ? "–" : "*", m->inds[x->ind].code);
+        buf_adds(out, x->withheld ? tr("không hiện số tổng hợp chưa đủ, ", "partial total withheld, ")
+                                  : tr("số tổng hợp chưa đủ, ", "partial total, "));
+        eval_cov_text(x, out);
+        buf_addc(out, '\n');
+    }
+}
+
 int cmd_eval(int argc, char **argv)
 {
     const char *db = NULL, *unit = NULL, *period = NULL, *fmt = "text", *outpath = NULL;
@@ -87,7 +102,8 @@ int cmd_eval(int argc, char **argv)
         free(j);
         json_decref(doc);
     } else if (strcmp(fmt, "csv") == 0) {
-        buf_adds(&out, "indicator,name,unit,target,actual,pct_of_target,status,rank,rank_of,previous,change_pct,parent_value\n");
+        buf_adds(&out, "indicator,name,unit,target,actual,pct_of_target,status,rank,rank_of,previous,change_pct,parent_value,"
+                       "partial,units_expected,units_reported\n");
         for (int i = 0; i < r.nrows; i++) {
             const eval_row *x = &r.rows[i];
             const ind_t *d = &m->inds[x->ind];
@@ -102,7 +118,11 @@ int cmd_eval(int argc, char **argv)
             csv_num(&out, x->rank > 0, x->rank_of, 0);
             csv_num(&out, x->has_prev, x->prev, 0);
             csv_num(&out, x->has_change_pct, x->change_pct, 0);
-            csv_num(&out, x->has_parent, x->parent_value, 1);
+            csv_num(&out, x->has_parent, x->parent_value, 0);
+            /* coverage of a partial roll-up: "partial" or "withheld", units expected, units reported */
+            buf_adds(&out, x->withheld ? "withheld," : x->partial ? "partial," : ",");
+            csv_num(&out, x->partial, x->expected_children, 0);
+            csv_num(&out, x->partial, x->reported_children, 1);
         }
     } else {
         cli_table t;
@@ -123,10 +143,10 @@ int cmd_eval(int argc, char **argv)
             cli_table_cell(&t, d->measure);
             num_cell(&t, &tmp, x->has_target || x->has_annual, x->has_target ? x->target : x->annual_target,
                      d->decimals, x->has_target ? "" : tr(" (năm)", " (year)"));
-            num_cell(&t, &tmp, x->has_actual, x->actual, d->decimals, "");
+            num_cell(&t, &tmp, x->has_actual, x->actual, d->decimals, x->partial && x->has_actual ? "*" : "");
             num_cell(&t, &tmp, x->has_pct || (x->has_annual == 1 && x->has_actual),
                      x->has_pct ? x->pct : x->annual_pct, 2, "%");
-            cli_table_cell(&t, eval_status_name(x->status));
+            cli_table_cell(&t, eval_row_status_name(x));
             buf_reset(&tmp);
             if (x->rank)
                 buf_printf(&tmp, "%d/%d", x->rank, x->rank_of);
@@ -139,6 +159,7 @@ int cmd_eval(int argc, char **argv)
         report_period_label(m, p, &out);
         buf_printf(&out, " — %s\n\n", m->units[u].name);
         cli_table_render(&t, &out);
+        coverage_notes(m, &r, &out);
         buf_printf(&out, tr("\nĐạt và vượt %d/%d chỉ tiêu, trong đó %d vượt; không đạt %d; chưa có số liệu %d.\n",
                             "\nMet or exceeded %d/%d targets, %d exceeded; not met %d; no data %d.\n"),
                    r.all.met + r.all.exceeded, r.all.total, r.all.exceeded, r.all.notmet, r.all.nodata);

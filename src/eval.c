@@ -415,14 +415,22 @@ static int eval_row_for(ctx *c, int ind, int unit, period_t p, eval_row *r)
             r->pct = r->actual / r->target * 100;
         }
     }
+    if (r->partial) {
+        /* a partial total is shown (marked) or withheld, never judged: no status, no % of plan */
+        if (r->has_target)
+            r->status = ST_NODATA;
+        r->has_pct = 0, r->pct = 0;
+        if (r->has_annual == 1)
+            r->has_annual = 2, r->annual_pct = 0;
+    }
     if (r->has_actual) {
         period_t py = period_prev_year(p);
         int src, miss;
         eval_cov pc;
         if (py.kind != P_NONE)
             cov_of(c, ind, unit, py, &pc);
-        /* "cùng kỳ" only against a whole figure: a partial one would fake a fall or a rise */
-        if (py.kind != P_NONE && actual(c, ind, unit, py, &r->prev, &src, &miss) && !pc.partial) {
+        /* "cùng kỳ" only between whole figures: a partial one would fake a fall or a rise */
+        if (py.kind != P_NONE && actual(c, ind, unit, py, &r->prev, &src, &miss) && !pc.partial && !r->partial) {
             r->has_prev = 1;
             r->change = r->actual - r->prev;
             if (r->prev != 0) {
@@ -566,4 +574,9 @@ const char *eval_status_key(int status)
 {
     static const char *const keys[] = { "no_target", "no_data", "not_met", "met", "exceeded" };
     return status >= 0 && status <= ST_EXCEEDED ? keys[status] : "no_target";
+}
+
+const char *eval_row_status_name(const eval_row *r)
+{
+    return r->partial ? tr("chưa đủ số liệu", "incomplete data") : eval_status_name(r->status);
 }

@@ -96,6 +96,8 @@ void eval_cov_text(const eval_row *r, struct buf *b);
 
 /* Vietnamese (or English) name of a status: "vượt", "đạt", "không đạt", ... */
 const char *eval_status_name(int status);
+/* The status name of a row: "chưa đủ số liệu" for a partial figure, else eval_status_name. */
+const char *eval_row_status_name(const eval_row *r);
 /* Machine name of a status for JSON/CSV: "exceeded", "met", "not_met", "no_data", "no_target". */
 const char *eval_status_key(int status);
 

@@ -132,6 +132,8 @@ const term_t *model_term(const model *m, period_t p);
 int model_dir_parse(const char *s);
 /* Parses "sum"/"avg"/"min"/"max"/"none"/"last"; returns the enum value or -1. */
 int model_agg_parse(const char *s);
+/* Parses "mark"/"withhold"/"default" (enum partial_mode); -1 otherwise. */
+int model_partial_parse(const char *s);
 /* The canonical name of a direction / aggregation. */
 const char *model_dir_name(int dir);
 const char *model_agg_name(int agg);
