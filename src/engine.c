@@ -1782,3 +1782,15 @@ int engine_coverage(const engine *g, int ind, int unit, period_t p, int *expecte
     *reported = *expected - miss;
     return 1;
 }
+
+int engine_target(const engine *g, int ind, int unit, int year, int64_t *fx)
+{
+    int yo = year - g->y0;
+    if (!g->ran || ind < 0 || ind >= g->ninds || unit < 0 || unit >= g->nunits || yo < 0 || yo >= g->nyears)
+        return -1;
+    long at = csr_find(&g->tgt, unit, tkey(g, ind, yo));
+    if (at < 0)
+        return 0;
+    *fx = g->tgt.fx[g->tgt.off[unit] + (size_t)at];
+    return 1;
+}

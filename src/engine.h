@@ -94,6 +94,9 @@ int engine_get(const engine *g, int ind, int unit, period_t p, double *v, int *s
 /* Coverage of a figure from child units (eval.h): *expected the children valid in p, *reported
  * those that gave a figure (both 0 for any other figure); returns as engine_get. */
 int engine_coverage(const engine *g, int ind, int unit, period_t p, int *expected, int *reported);
+/* The yearly target of (ind, unit, year) in fixed point, rounded to the indicator's decimals:
+ * 1 with *fx, 0 without, -1 outside the engine's years. */
+int engine_target(const engine *g, int ind, int unit, int year, int64_t *fx);
 /* 1 if the engine holds p's year (a period outside is evaluated by eval.c's recursion: a
  * caller that saves one there may want the engine rebuilt), else 0. */
 int engine_covers(const engine *g, period_t p);

@@ -272,6 +272,21 @@ int eval_actual_cov(const model *m, int ind, int unit, period_t p, double *v, ev
     return has && !c.oom;
 }
 
+int eval_partial_units(const model *m, int ind, period_t p, unsigned char *partial)
+{
+    ctx c = { .m = m };
+    eval_cov cov;
+    for (size_t u = 0; u < m->nunits; u++) {
+        partial[u] = 0;
+        if (m->units[u].nchildren == 0)
+            continue;                  /* a leaf's figure is never partial */
+        cov_of(&c, ind, (int)u, p, &cov);
+        partial[u] = (unsigned char)cov.partial;
+    }
+    free(c.tab);
+    return c.oom ? -1 : 0;
+}
+
 int eval_withhold(const model *m, int ind)
 {
     int mode = m->inds[ind].partial_mode;

@@ -87,6 +87,9 @@ typedef struct eval_cov {
 } eval_cov;
 /* The actual with its coverage; returns 1 with *v and *cov set, 0 when there is no data. */
 int eval_actual_cov(const model *m, int ind, int unit, period_t p, double *v, eval_cov *cov);
+/* Sets partial[u] to 1 for every unit whose figure of ind for p is partial, else 0 (one pass
+ * over the tree sharing one memo, for the whole-tree roll-up); 0, or -1 on OOM. */
+int eval_partial_units(const model *m, int ind, period_t p, unsigned char *partial);
 /* 1 if partial figures of indicator ind are withheld (indicator setting, else the database's). */
 int eval_withhold(const model *m, int ind);
 /* Appends the coverage phrase of a partial row to b ("2/30 đơn vị có số liệu", in the current
