@@ -1180,11 +1180,19 @@ typedef struct rtab {
     int32_t *miss;
 } rtab;
 
+#define PC_MAX 64          /* partial-figure tables kept (one bit per unit and indicator) */
+
 struct rcache {
     pthread_mutex_t mx;
     rtab t[RC_MAX];
     int n;
+    pthread_mutex_t pmx;   /* the partial-figure tables (engine_partial), built on first use */
+    int32_t pkey[PC_MAX];
+    uint8_t *pbits[PC_MAX];
+    int np;
 };
+
+static void partial_clear(engine *g);
 
 static void rtab_free(rtab *t)
 {
@@ -1199,6 +1207,7 @@ static void range_clear(engine *g)
     for (int k = 0; k < g->rc->n; k++)
         rtab_free(&g->rc->t[k]);
     g->rc->n = 0;
+    partial_clear(g);
 }
 
 static int64_t fold_fx(int agg, int64_t acc, int64_t x)
@@ -1328,6 +1337,7 @@ int engine_new(const model *m, const engine_opts *o, int y0, int y1, engine **ou
         return err_set(e, "out of memory");
     }
     pthread_mutex_init(&g->rc->mx, NULL);
+    pthread_mutex_init(&g->rc->pmx, NULL);
     g->y0 = y0 && y1 >= y0 ? y0 : 0;
     g->nyears = g->y0 ? y1 - y0 + 1 : 0;
     g->ns = g->nyears * SPY;
@@ -1562,6 +1572,7 @@ void engine_free(engine *g)
     if (g->rc) {
         range_clear(g);
         pthread_mutex_destroy(&g->rc->mx);
+        pthread_mutex_destroy(&g->rc->pmx);
         free(g->rc);
     }
     free(g);
@@ -1793,4 +1804,127 @@ int engine_target(const engine *g, int ind, int unit, int year, int64_t *fx)
         return 0;
     *fx = g->tgt.fx[g->tgt.off[unit] + (size_t)at];
     return 1;
+}
+
+/* ---- partial figures (coverage, eval.h) ----
+ *
+ * Whether a figure leaves out a unit expected below it, by eval.c's rule (cov_of): from child
+ * units when one valid in the period has no figure or a partial one; a formula when an operand
+ * is partial; sub-periods when one is.  One bit per unit and indicator for a whole period (a
+ * slot, or a range of years), children first, built on the first question and kept until the
+ * next change (range_clear); at most PC_MAX periods, a further one is built and dropped.  The
+ * lock is held only to look up and insert, so a table of sub-periods may be built meanwhile. */
+
+static void partial_clear(engine *g)
+{
+    for (int k = 0; k < g->rc->np; k++)
+        free(g->rc->pbits[k]);
+    g->rc->np = 0;
+}
+
+static inline int pbit(const uint8_t *b, size_t at)
+{
+    return b[at >> 3] >> (at & 7) & 1;
+}
+
+/* The bit of (u, i) for p, given the bits of u's children and of u's earlier indicators. */
+static int partial_cell(const engine *g, const uint8_t *bits, int u, int i, period_t p)
+{
+    const model *m = g->m;
+    double v;
+    int src, miss;
+    if (engine_get(g, i, u, p, &v, &src, &miss) != 1)
+        return 0;
+    if (src == SRC_UNITS) {
+        if (miss > 0)
+            return 1;
+        for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling)
+            if (m->units[ch].nchildren > 0 && pbit(bits, (size_t)ch * (size_t)g->ninds + (size_t)i) &&
+                model_unit_valid(m, ch, p))
+                return 1;
+    } else if (src == SRC_FORMULA) {
+        const ind_t *d = &m->inds[i];
+        for (int k = 0; k < formula_nvars(d->f); k++)
+            if (pbit(bits, (size_t)u * (size_t)g->ninds + (size_t)d->fvars[k]))
+                return 1;
+    } else if (src == SRC_PERIODS) {
+        period_t kids[16];
+        int nk = period_children(p, kids, 16);
+        for (int k = 0; k < nk; k++) {
+            int r = engine_partial(g, i, u, kids[k]);
+            if (r != 0)
+                return r;                       /* partial, or -1: out of memory */
+        }
+    }
+    return 0;
+}
+
+static uint8_t *partial_build(const engine *g, period_t p)
+{
+    size_t nbits = (size_t)g->nunits * (size_t)g->ninds;
+    uint8_t *bits = calloc(nbits / 8 + 1, 1);
+    if (bits == NULL)
+        return NULL;
+    for (int k = 0; k < g->nunits; k++) {
+        int u = g->post[k];
+        if (g->m->units[u].nchildren == 0)
+            continue;                           /* a leaf's figure is never partial */
+        for (int pass = 0; pass < 2; pass++) {
+            int n = pass ? g->nforms : g->ninds;
+            for (int j = 0; j < n; j++) {
+                int i = pass ? g->forms[j] : j;
+                if (!pass && g->isf[i])
+                    continue;
+                int r = partial_cell(g, bits, u, i, p);
+                if (r < 0) {
+                    free(bits);
+                    return NULL;
+                }
+                size_t at = (size_t)u * (size_t)g->ninds + (size_t)i;
+                bits[at >> 3] |= (uint8_t)(r << (at & 7));
+            }
+        }
+    }
+    return bits;
+}
+
+int engine_partial(const engine *g, int ind, int unit, period_t p)
+{
+    if (g == NULL || !g->ran || g->rc == NULL || ind < 0 || ind >= g->ninds || unit < 0 || unit >= g->nunits)
+        return -1;
+    if (g->m->units[unit].nchildren == 0)
+        return 0;
+    int32_t key;
+    if (p.kind == P_RANGE) {
+        if (!engine_covers(g, p))
+            return -1;
+        key = (int32_t)(1u << 30 | (unsigned)(p.y - g->y0) << 8 | (unsigned)(p.y2 - g->y0));
+    } else if ((key = slot_of(g, p)) < 0)
+        return -1;
+    struct rcache *rc = g->rc;
+    const uint8_t *bits = NULL;
+    uint8_t *own = NULL;
+    pthread_mutex_lock(&rc->pmx);
+    for (int k = 0; k < rc->np && bits == NULL; k++)
+        if (rc->pkey[k] == key)
+            bits = rc->pbits[k];
+    pthread_mutex_unlock(&rc->pmx);
+    if (bits == NULL) {
+        if ((own = partial_build(g, p)) == NULL)
+            return -1;
+        pthread_mutex_lock(&rc->pmx);
+        for (int k = 0; k < rc->np && bits == NULL; k++)
+            if (rc->pkey[k] == key)
+                bits = rc->pbits[k];            /* another reader built it meanwhile */
+        if (bits == NULL && rc->np < PC_MAX) {
+            rc->pkey[rc->np] = key;
+            rc->pbits[rc->np++] = own;
+            bits = own;
+            own = NULL;
+        }
+        pthread_mutex_unlock(&rc->pmx);
+    }
+    int r = pbit(bits ? bits : own, (size_t)unit * (size_t)g->ninds + (size_t)ind);
+    free(own);
+    return r;
 }

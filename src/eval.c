@@ -205,6 +205,21 @@ int eval_actual(const model *m, int ind, int unit, period_t p, double *v)
  * partial if one is missing or a reported one is itself partial.  A formula is partial when an
  * operand is (its coverage is that operand's); sub-periods when one of them is (then the
  * coverage counts the children with a figure for the whole of p).  Memoised in c. */
+static void cov_of(ctx *c, int ind, int unit, period_t p, eval_cov *out);
+
+/* Whether (ind, unit, p) is partial: the engine's table when it holds p (O(1)), else cov_of. */
+static int is_partial(ctx *c, int ind, int unit, period_t p)
+{
+    if (c->m->units[unit].nchildren == 0)
+        return 0;
+    int r = c->m->engine ? engine_partial(c->m->engine, ind, unit, p) : -1;
+    if (r >= 0)
+        return r;
+    eval_cov k;
+    cov_of(c, ind, unit, p, &k);
+    return k.partial;
+}
+
 static void cov_of(ctx *c, int ind, int unit, period_t p, eval_cov *out)
 {
     const model *m = c->m;
@@ -219,16 +234,15 @@ static void cov_of(ctx *c, int ind, int unit, period_t p, eval_cov *out)
         *out = (eval_cov){ me->partial, me->expected, me->reported, me->pchildren };
         return;
     }
-    eval_cov r = { 0 }, k;
+    eval_cov r = { 0 };
+    if (has && m->units[unit].nchildren > 0 && m->engine && engine_partial(m->engine, ind, unit, p) == 0)
+        has = 0;                       /* whole, by the engine's table: nothing to count */
     if (has && m->units[unit].nchildren > 0 && src == SRC_UNITS) {
         for (int ch = m->units[unit].first_child; ch >= 0; ch = m->units[ch].next_sibling) {
             if (!model_unit_valid(m, ch, p))
                 continue;
             r.expected++;
-            if (m->units[ch].nchildren == 0)
-                continue;
-            cov_of(c, ind, ch, p, &k);
-            r.partial_children += k.partial;
+            r.partial_children += is_partial(c, ind, ch, p);
         }
         r.reported = r.expected - miss;
         r.partial = miss > 0 || r.partial_children > 0;
@@ -236,14 +250,13 @@ static void cov_of(ctx *c, int ind, int unit, period_t p, eval_cov *out)
         const ind_t *d = &m->inds[ind];
         int nv = formula_nvars(d->f);
         for (int j = 0; j < nv && !r.partial; j++)
-            cov_of(c, d->fvars[j], unit, p, &r);
+            if (is_partial(c, d->fvars[j], unit, p))
+                cov_of(c, d->fvars[j], unit, p, &r);
     } else if (has && m->units[unit].nchildren > 0 && src == SRC_PERIODS) {
         period_t kids[16];
         int nk = period_children(p, kids, 16);
-        for (int j = 0; j < nk && !r.partial; j++) {
-            cov_of(c, ind, unit, kids[j], &k);
-            r.partial = k.partial;
-        }
+        for (int j = 0; j < nk && !r.partial; j++)
+            r.partial = is_partial(c, ind, unit, kids[j]);
         for (int ch = m->units[unit].first_child; r.partial && ch >= 0; ch = m->units[ch].next_sibling) {
             if (!model_unit_valid(m, ch, p))
                 continue;
@@ -275,13 +288,11 @@ int eval_actual_cov(const model *m, int ind, int unit, period_t p, double *v, ev
 int eval_partial_units(const model *m, int ind, period_t p, unsigned char *partial)
 {
     ctx c = { .m = m };
-    eval_cov cov;
     for (size_t u = 0; u < m->nunits; u++) {
         partial[u] = 0;
         if (m->units[u].nchildren == 0)
             continue;                  /* a leaf's figure is never partial */
-        cov_of(&c, ind, (int)u, p, &cov);
-        partial[u] = (unsigned char)cov.partial;
+        partial[u] = (unsigned char)is_partial(&c, ind, (int)u, p);
     }
     free(c.tab);
     return c.oom ? -1 : 0;
@@ -369,9 +380,7 @@ static void rank_of(ctx *c, int ind, int unit, period_t p, double mine, int *ran
         int src, miss;
         if (!actual(c, ind, s, p, &x, &src, &miss))
             continue;
-        eval_cov sc;
-        cov_of(c, ind, s, p, &sc);
-        if (sc.partial)
+        if (is_partial(c, ind, s, p))
             continue;                 /* a partial figure is not ranked against whole ones */
         n++;
         double xr = round_at(x, d->decimals);
@@ -441,11 +450,9 @@ static int eval_row_for(ctx *c, int ind, int unit, period_t p, eval_row *r)
     if (r->has_actual) {
         period_t py = period_prev_year(p);
         int src, miss;
-        eval_cov pc;
-        if (py.kind != P_NONE)
-            cov_of(c, ind, unit, py, &pc);
         /* "cùng kỳ" only between whole figures: a partial one would fake a fall or a rise */
-        if (py.kind != P_NONE && actual(c, ind, unit, py, &r->prev, &src, &miss) && !pc.partial && !r->partial) {
+        if (py.kind != P_NONE && actual(c, ind, unit, py, &r->prev, &src, &miss) && !r->partial &&
+            !is_partial(c, ind, unit, py)) {
             r->has_prev = 1;
             r->change = r->actual - r->prev;
             if (r->prev != 0) {
@@ -455,10 +462,8 @@ static int eval_row_for(ctx *c, int ind, int unit, period_t p, eval_row *r)
         }
         int par = m->units[unit].parent;
         /* The parent's figure only when it is whole: a roll-up missing some units is no benchmark. */
-        if (par >= 0 && model_unit_valid(m, par, p)) {
-            cov_of(c, ind, par, p, &pc);
-            r->has_parent = actual(c, ind, par, p, &r->parent_value, &src, &miss) && !pc.partial;
-        }
+        if (par >= 0 && model_unit_valid(m, par, p))
+            r->has_parent = actual(c, ind, par, p, &r->parent_value, &src, &miss) && !is_partial(c, ind, par, p);
         if (!r->partial)
             rank_of(c, ind, unit, p, r->actual, &r->rank, &r->rank_of);
     }

@@ -135,8 +135,11 @@ static void compare_coverage(model *m, engine *g, int i, int u, period_t p)
         fail_msg("unit %d ind %d period %d/%d/%d: coverage reference %d %d/%d (%d partial below), engine %d %d/%d (%d)",
                  u, i, p.kind, p.n, p.y, ca.partial, ca.reported, ca.expected, ca.partial_children, cb.partial,
                  cb.reported, cb.expected, cb.partial_children);
-    int ge, gr, gh = engine_coverage(g, i, u, p, &ge, &gr);
+    int ge, gr, gh = engine_coverage(g, i, u, p, &ge, &gr), gp = engine_partial(g, i, u, p);
     m->engine = NULL;
+    if (gp >= 0 && gp != ca.partial)
+        fail_msg("unit %d ind %d period %d/%d/%d: engine_partial %d, reference %d", u, i, p.kind, p.n, p.y, gp,
+                 ca.partial);
     if (gh < 0)
         return;
     int exp = 0, rep = 0, pch = 0, src = -1;
