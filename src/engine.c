@@ -1827,14 +1827,11 @@ static inline int pbit(const uint8_t *b, size_t at)
     return b[at >> 3] >> (at & 7) & 1;
 }
 
-/* The bit of (u, i) for p, given the bits of u's children and of u's earlier indicators. */
-static int partial_cell(const engine *g, const uint8_t *bits, int u, int i, period_t p)
+/* The bit of (u, i) for p, whose figure came from src with miss children missing, given the
+ * bits of u's children and of u's earlier indicators. */
+static int partial_cell(const engine *g, const uint8_t *bits, int u, int i, period_t p, int src, int miss)
 {
     const model *m = g->m;
-    double v;
-    int src, miss;
-    if (engine_get(g, i, u, p, &v, &src, &miss) != 1)
-        return 0;
     if (src == SRC_UNITS) {
         if (miss > 0)
             return 1;
@@ -1859,12 +1856,63 @@ static int partial_cell(const engine *g, const uint8_t *bits, int u, int i, peri
     return 0;
 }
 
+/* Whether (u, i) has a figure in slot s: from has[] (0xFF = not known yet, then computed). */
+static int slot_has(const engine *g, uint8_t *has, int u, int i, int s)
+{
+    size_t at = (size_t)u * (size_t)g->ninds + (size_t)i;
+    if (has[at] == 0xFF)
+        has[at] = fig(g, u, i, s, NULL) != FX_NONE;
+    return has[at];
+}
+
+/* Source and missing children of inner unit u's (i, slot s), as engine_get gives them; a unit
+ * without a stored block for s counts its children from has[] (filled children first) instead
+ * of recomputing every child's subtree.  Sets has[u, i]; returns whether there is a figure. */
+static int slot_source(const engine *g, uint8_t *has, int u, int i, int s, int *src, int *miss)
+{
+    const model *m = g->m;
+    size_t at = (size_t)u * (size_t)g->ninds + (size_t)i;
+    int h, n = 0, nvalid = 0;
+    *src = SRC_NONE, *miss = 0;
+    int kept = g->fb[u] >= 0 || (g->yb[u] >= 0 && s % SPY == S_YEAR);
+    if (kept || g->isf[i] || csr_find(&g->val, u, vkey(g, i, s)) >= 0) {
+        uint32_t cnt = 0;
+        h = fig(g, u, i, s, &cnt) != FX_NONE;   /* stored, a formula or a reported value */
+        n = (int)cnt;
+        if (h && csr_find(&g->val, u, vkey(g, i, s)) >= 0)
+            *src = SRC_REPORTED;
+        else if (h && g->isf[i])
+            *src = SRC_FORMULA;
+        else if (h && n == 0)
+            *src = SRC_PERIODS;
+    } else {
+        for (int ch = m->units[u].first_child; g->uagg[i] != AGG_NONE && ch >= 0; ch = m->units[ch].next_sibling)
+            if (g->valid[(size_t)ch * (size_t)g->ns + (size_t)s])
+                n += slot_has(g, has, ch, i, s);
+        h = n > 0;
+        if (!h && (h = fig(g, u, i, s, NULL) != FX_NONE))
+            *src = SRC_PERIODS;                 /* no child has it: the sub-periods */
+    }
+    if (h && *src == SRC_NONE) {                /* from the child units: who is missing */
+        for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling)
+            nvalid += g->valid[(size_t)ch * (size_t)g->ns + (size_t)s];
+        *src = SRC_UNITS, *miss = nvalid - n;
+    }
+    has[at] = (uint8_t)h;
+    return h;
+}
+
 static uint8_t *partial_build(const engine *g, period_t p)
 {
     size_t nbits = (size_t)g->nunits * (size_t)g->ninds;
-    uint8_t *bits = calloc(nbits / 8 + 1, 1);
-    if (bits == NULL)
+    int s = p.kind == P_RANGE ? -1 : slot_of(g, p);
+    uint8_t *bits = calloc(nbits / 8 + 1, 1), *has = s >= 0 ? malloc(nbits + 1) : NULL;
+    if (bits == NULL || (s >= 0 && has == NULL)) {
+        free(bits), free(has);
         return NULL;
+    }
+    if (has)
+        memset(has, 0xFF, nbits + 1);
     for (int k = 0; k < g->nunits; k++) {
         int u = g->post[k];
         if (g->m->units[u].nchildren == 0)
@@ -1875,9 +1923,12 @@ static uint8_t *partial_build(const engine *g, period_t p)
                 int i = pass ? g->forms[j] : j;
                 if (!pass && g->isf[i])
                     continue;
-                int r = partial_cell(g, bits, u, i, p);
+                int src, miss, r = 0;
+                double v;
+                if (has ? slot_source(g, has, u, i, s, &src, &miss) : engine_get(g, i, u, p, &v, &src, &miss) == 1)
+                    r = partial_cell(g, bits, u, i, p, src, miss);
                 if (r < 0) {
-                    free(bits);
+                    free(bits), free(has);
                     return NULL;
                 }
                 size_t at = (size_t)u * (size_t)g->ninds + (size_t)i;
@@ -1885,6 +1936,7 @@ static uint8_t *partial_build(const engine *g, period_t p)
             }
         }
     }
+    free(has);
     return bits;
 }
 
