@@ -1,5 +1,6 @@
 /* cmd_eval.c - `chitieu eval --unit U --period P [--format text|json|csv]`: the evaluation
- * table of one unit and period with the headline tallies. */
+ * table of one unit and period with the headline tallies, and the coverage of every partial
+ * roll-up (eval.h). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,11 +61,15 @@ int cmd_eval(int argc, char **argv)
         puts(tr("Cách dùng: chitieu eval --unit MÃ --period KỲ [--format text|json|csv] [-o TỆP] [--db TỆP]\n"
                 "Đánh giá từng chỉ tiêu của đơn vị trong kỳ: kế hoạch, thực hiện, % kế hoạch, đánh giá\n"
                 "(vượt, đạt, không đạt, chưa có số liệu, không có chỉ tiêu), xếp hạng, so cùng kỳ, cấp trên.\n"
-                "Kỳ: 2022, 2022S1, 2022Q2, 2022-05, 2020-2025 (nhiệm kỳ), 2020-2022 (giữa nhiệm kỳ).",
+                "Kỳ: 2022, 2022S1, 2022Q2, 2022-05, 2020-2025 (nhiệm kỳ), 2020-2022 (giữa nhiệm kỳ).\n"
+                "Số tổng hợp từ đơn vị cấp dưới khi có đơn vị chưa có số liệu mang dấu * và độ phủ\n"
+                "(\"2/30 đơn vị có số liệu\"), không được đánh giá, xếp hạng (xem chitieu settings).",
                 "Usage: chitieu eval --unit CODE --period PERIOD [--format text|json|csv] [-o FILE] [--db FILE]\n"
                 "Evaluates each indicator of the unit for the period: target, actual, % of target, status\n"
                 "(exceeded, met, not met, no data, no target), rank, same period last year, parent.\n"
-                "Periods: 2022, 2022S1, 2022Q2, 2022-05, 2020-2025 (term), 2020-2022 (mid-term)."));
+                "Periods: 2022, 2022S1, 2022Q2, 2022-05, 2020-2025 (term), 2020-2022 (mid-term).\n"
+                "A total rolled up from units below when some have no figure is marked * with its coverage\n"
+                "(\"2/30 units reported\"), and is neither judged nor ranked (see chitieu settings)."));
         return EXIT_OK;
     }
     if ((rc = cli_no_args("eval", npos)) != 0 || (rc = cli_format("eval", fmt, "text|json|csv")) != 0)
