@@ -11,6 +11,8 @@
  * are then derived from those actuals and the model's targets.  Every figure is
  * rounded to 10^-4 where it is made and folded in fixed point (fixed.h), the same
  * arithmetic as the engine's, so both give the same figures to the last digit.
+ * Coverage (cov_of, beside the actual in the same memo) says whether a rolled-up figure leaves
+ * out units expected below it; with an engine it asks engine_partial() instead of walking down.
  */
 #include "eval.h"
 #include "engine.h"

@@ -9,7 +9,9 @@
  * half/quarter/month), % of target, status, the same period one year earlier,
  * the parent unit's value and the rank among siblings; then tallies per set,
  * per group, overall and for components.  The evaluator behind eval_actual() is
- * the seam a faster engine can replace.
+ * the seam a faster engine can replace.  A rolled-up figure that leaves out a unit expected
+ * below it is partial: its row carries the coverage ("2/30"), is not judged, ranked or
+ * compared, and is withheld when the indicator's or database's setting says so.
  */
 #ifndef CHITIEU_EVAL_H
 #define CHITIEU_EVAL_H
