@@ -269,7 +269,8 @@ static sqlite3_int64 count_rows(store *s, const char *sql)
 }
 
 /* Settings kept in meta (store.h): how partial roll-ups are shown, for the database and per
- * indicator ('partial_aggregates:CODE'); an unknown indicator or value is an error. */
+ * indicator ('partial_aggregates:CODE'); an unknown value is an error, the setting of an
+ * indicator no longer in the catalogue is left alone. */
 static int load_settings(store *s, model *m, err_t *e)
 {
     sqlite3_stmt *st = NULL;
@@ -281,11 +282,13 @@ static int load_settings(store *s, model *m, err_t *e)
         const char *key = col_text(st, 0), *val = col_text(st, 1), *colon = strchr(key, ':');
         int mode = model_partial_parse(val);
         int ind = colon ? model_ind_find(m, colon + 1) : -1;
-        if (mode < 0 || (colon && ind < 0))
+        if (mode < 0)
             rc = err_set(e, tr("thiết lập '%s' = '%s' trong cơ sở dữ liệu không hợp lệ",
                                "setting '%s' = '%s' in the database is invalid"), key, val);
-        else if (colon)
+        else if (colon && ind >= 0)
             m->inds[ind].partial_mode = mode;
+        else if (colon)
+            continue;
         else
             m->partial_mode = mode;
     }
