@@ -60,12 +60,16 @@ static int drop_partial(model *m, engine *g, int year, urow *rows)
     return rc;
 }
 
-/* Parent, then larger share of targets met or exceeded (exact: cross-multiplied), then index. */
+/* Parent, then units with targets before those without (0/0 is no share: compared with every
+ * share as equal, it made the order depend on qsort's path and ranked 100% below 0%), then
+ * larger share of targets met or exceeded (exact: cross-multiplied), then index. */
 static int by_share(const void *a, const void *b)
 {
     const urow *x = a, *y = b;
     if (x->parent != y->parent)
         return x->parent < y->parent ? -1 : 1;
+    if ((x->n > 0) != (y->n > 0))
+        return x->n > 0 ? -1 : 1;
     long long l = (long long)x->good * y->n, r = (long long)y->good * x->n;
     if (l != r)
         return l > r ? -1 : 1;

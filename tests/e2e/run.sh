@@ -331,7 +331,13 @@ printf 'code,name,group,set,parent,unit,direction,unit_aggregation,period_aggreg
 printf 'thu,Thu ngân sách,Kinh tế,chỉ tiêu,,tỷ đồng,up,sum,sum,,1\n' >>"$T/ci.csv"
 printf 'indicator,unit,period,value\nthu,q02,2026,100\nthu,q03,2026,51\nthu,q31,2026,999\nthu,q02,2025,80\nthu,q03,2025,40\n' >"$T/cv.csv"
 printf 'indicator,unit,period,target\nthu,hn,2026,100\nthu,q02,2026,90\nthu,q03,2026,60\nthu,q31,2026,10\n' >"$T/ct.csv"
+printf 'code,name,group,set,parent,unit,direction,unit_aggregation,period_aggregation,formula,decimals\n' >>"$T/ci2.csv"
+printf 'dv,Đảng viên mới,Xây dựng Đảng,chỉ tiêu,,người,up,sum,sum,,0\n' >>"$T/ci2.csv"
+# a second indicator, reported by q04 and q20 only: their shares rank them beside q02 and q03
+printf 'indicator,unit,period,value\ndv,q04,2026,12\ndv,q20,2026,3\n' >"$T/cv2.csv"
+printf 'indicator,unit,period,target\ndv,q04,2026,10\ndv,q20,2026,10\n' >"$T/ct2.csv"
 expect_rc 0 "$BIN" import --db "$C" "$T/cu.csv" "$T/ci.csv" "$T/cv.csv" "$T/ct.csv"
+expect_rc 0 "$BIN" import --db "$C" "$T/ci2.csv" "$T/cv2.csv" "$T/ct2.csv"
 # by hand: q02 100 + q03 51 = 151 of a plan of 100, but 28 of the 30 districts valid in 2026 have
 # no figure (q31 was dissolved in 2025: neither counted nor expected)
 expect_rc 0 "$BIN" eval --db "$C" --unit hn --period 2026
@@ -356,7 +362,13 @@ hasnt "$T/out" "đạt 151"
 hasnt "$T/out" "vượt 1/1"
 expect_rc 0 "$BIN" rollup --db "$C" --year 2026 --format csv
 has "$T/out" "hn,Thành ủy Hà Nội,,2026,0,0,0,,,,1"
-has "$T/out" "q02,Quận ủy số 2,hn,2026,1,1,1,100.00,1,2,0"
+# by hand: q02 and q04 met their only target (100%, rank 1), q03 and q20 missed theirs (0%,
+# rank 3), of the 4 districts with targets; the other 26 have none and are not ranked
+has "$T/out" "q02,Quận ủy số 2,hn,2026,1,1,1,100.00,1,4,0"
+has "$T/out" "q04,Quận ủy số 4,hn,2026,1,1,1,100.00,1,4,0"
+has "$T/out" "q03,Quận ủy số 3,hn,2026,1,0,0,0.00,3,4,0"
+has "$T/out" "q20,Quận ủy số 20,hn,2026,1,0,0,0.00,3,4,0"
+has "$T/out" "q05,Quận ủy số 5,hn,2026,0,0,0,,,,0"
 hasnt "$T/out" "q31"
 # withheld: no figure, only the coverage
 expect_rc 0 "$BIN" settings --db "$C" set partial_aggregates withhold
