@@ -223,9 +223,10 @@ int api_eval(web_ctx *c)
         return 0;                 /* same model, same answer */
     if (eval_unit(c->m, u, p, &r, &c->e) != 0)
         return -1;
-    json_t *j = json_pack("{s:s,s:s,s:{s:i,s:i,s:i,s:i,s:i},s:o}", "unit", c->m->units[u].code, "period", per,
+    json_t *j = json_pack("{s:s,s:s,s:{s:i,s:i,s:i,s:i,s:i,s:i},s:o}", "unit", c->m->units[u].code, "period", per,
                           "summary", "total", r.all.total, "met", r.all.met, "exceeded", r.all.exceeded,
-                          "not_met", r.all.notmet, "no_data", r.all.nodata, "rows", report_rows_json(c->m, &r));
+                          "not_met", r.all.notmet, "no_data", r.all.nodata, "incomplete", r.all.partial,
+                          "rows", report_rows_json(c->m, &r));
     eval_result_free(&r);
     if (send_json(c, j, 200) != 0)
         return -1;

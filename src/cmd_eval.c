@@ -97,9 +97,9 @@ int cmd_eval(int argc, char **argv)
         report_period_label(m, p, &tmp);
         json_t *doc = json_pack("{s:s, s:s, s:s, s:s}", "unit", m->units[u].code, "unit_name",
                                 m->units[u].name, "period", code, "period_label", buf_str(&tmp));
-        json_object_set_new(doc, "overall", json_pack("{s:i,s:i,s:i,s:i,s:i}", "total", r.all.total,
+        json_object_set_new(doc, "overall", json_pack("{s:i,s:i,s:i,s:i,s:i,s:i}", "total", r.all.total,
             "met_or_exceeded", r.all.met + r.all.exceeded, "exceeded", r.all.exceeded,
-            "not_met", r.all.notmet, "no_data", r.all.nodata));
+            "not_met", r.all.notmet, "no_data", r.all.nodata, "incomplete", r.all.partial));
         json_object_set_new(doc, "indicators", report_rows_json(m, &r));
         char *j = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
         buf_adds(&out, j ? j : "{}");
@@ -165,9 +165,12 @@ int cmd_eval(int argc, char **argv)
         buf_printf(&out, " — %s\n\n", m->units[u].name);
         cli_table_render(&t, &out);
         coverage_notes(m, &r, &out);
-        buf_printf(&out, tr("\nĐạt và vượt %d/%d chỉ tiêu, trong đó %d vượt; không đạt %d; chưa có số liệu %d.\n",
-                            "\nMet or exceeded %d/%d targets, %d exceeded; not met %d; no data %d.\n"),
+        buf_printf(&out, tr("\nĐạt và vượt %d/%d chỉ tiêu, trong đó %d vượt; không đạt %d; chưa có số liệu %d",
+                            "\nMet or exceeded %d/%d targets, %d exceeded; not met %d; no data %d"),
                    r.all.met + r.all.exceeded, r.all.total, r.all.exceeded, r.all.notmet, r.all.nodata);
+        if (r.all.partial)
+            buf_printf(&out, tr(" (%d chưa đủ số liệu)", " (%d incomplete)"), r.all.partial);
+        buf_adds(&out, ".\n");
         for (int i = 0; i < r.nsets && r.nsets > 1; i++)
             if (r.sets[i].t.total)
                 buf_printf(&out, "  %s: %d/%d, %s %d\n", r.sets[i].name,

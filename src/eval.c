@@ -523,6 +523,27 @@ static int status_from(const eval_row *comps, int n)
     return exceeded == any ? ST_EXCEEDED : ST_MET;
 }
 
+/* Counts, among the "no data" of each tally, the main indicators whose figure is partial. */
+static void tally_partial(const model *m, eval_result *out)
+{
+    for (int k = 0; k < out->nrows; k++) {
+        const eval_row *x = &out->rows[k];
+        const ind_t *d = &m->inds[x->ind];
+        if (!x->partial || x->status != ST_NODATA || x->status_from_components)
+            continue;
+        eval_tally *t = &out->comps;
+        if (d->parent < 0) {
+            out->all.partial++;
+            for (int g = 0; g < out->nsets; g++)
+                out->sets[g].t.partial += strcmp(out->sets[g].name, d->set) == 0;
+            for (int g = 0; g < out->ngroups; g++)
+                out->groups[g].t.partial += strcmp(out->groups[g].name, d->group) == 0;
+            continue;
+        }
+        t->partial++;
+    }
+}
+
 int eval_unit(const model *m, int unit, period_t p, eval_result *out, err_t *e)
 {
     ctx c = { .m = m };
@@ -563,6 +584,7 @@ int eval_unit(const model *m, int unit, period_t p, eval_result *out, err_t *e)
             goto oom;
         out->nrows = at + 1 + ncomp;
     }
+    tally_partial(m, out);
     if (c.oom)
         goto oom;
     free(c.tab);

@@ -52,6 +52,7 @@ typedef struct eval_row {
 typedef struct eval_tally {
     int total;                    /* with a target */
     int met, exceeded, notmet, nodata;  /* met excludes exceeded */
+    int partial;                  /* of nodata: a partial roll-up, not judged (coverage) */
 } eval_tally;
 
 typedef struct eval_group {

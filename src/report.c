@@ -136,6 +136,8 @@ static json_t *tally_json(const char *name, const eval_tally *t)
     json_t *o = json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "total", t->total,
                           "met_or_exceeded", t->met + t->exceeded, "exceeded", t->exceeded,
                           "met", t->met, "not_met", t->notmet, "no_data", t->nodata);
+    if (t->partial)                      /* of no_data: partial roll-ups, not judged */
+        json_object_set_new(o, "incomplete", json_integer(t->partial));
     if (name)
         json_object_set_new(o, "name", json_string(name));
     return o;

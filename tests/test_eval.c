@@ -428,6 +428,8 @@ static void test_coverage_withheld(void **state)
     assert_int_equal(x->status, ST_NODATA);   /* judged as no data, never as "không đạt" */
     assert_int_equal(x->reported_children, 3);
     assert_int_equal(r.all.nodata, 1);
+    assert_int_equal(r.all.partial, 1);        /* "chưa đủ số liệu", among the "no data" */
+    assert_int_equal(r.groups[0].t.partial, 1);
     eval_result_free(&r);
     /* an indicator's own setting wins over the database's */
     m->inds[I("thu")].partial_mode = PM_MARK;
