@@ -226,9 +226,10 @@ int api_eval(web_ctx *c)
         return 0;                 /* same model, same answer */
     if (eval_unit(c->m, u, p, &r, &c->e) != 0)
         return -1;
-    json_t *j = json_pack("{s:s,s:s,s:{s:i,s:i,s:i,s:i,s:i},s:o}", "unit", c->m->units[u].code, "period", per,
+    json_t *j = json_pack("{s:s,s:s,s:{s:i,s:i,s:i,s:i,s:i,s:i},s:o}", "unit", c->m->units[u].code, "period", per,
                           "summary", "total", r.all.total, "met", r.all.met, "exceeded", r.all.exceeded,
-                          "not_met", r.all.notmet, "no_data", r.all.nodata, "rows", report_rows_json(c->m, &r));
+                          "not_met", r.all.notmet, "no_data", r.all.nodata, "incomplete", r.all.partial,
+                          "rows", report_rows_json(c->m, &r));
     json_t *errs = json_array();                  /* figures too large to hold, by name */
     for (int i = 0; i < r.nrows; i++)
         if (r.rows[i].too_large && eval_too_large_error(c->m, r.rows[i].ind, u, p, &c->e) != 0)

@@ -1259,11 +1259,19 @@ typedef struct rtab {
     int32_t *miss;
 } rtab;
 
+#define PC_MAX 64          /* partial-figure tables kept (one bit per unit and indicator) */
+
 struct rcache {
     pthread_mutex_t mx;
     rtab t[RC_MAX];
     int n;
+    pthread_mutex_t pmx;   /* the partial-figure tables (engine_partial), built on first use */
+    int32_t pkey[PC_MAX];
+    uint8_t *pbits[PC_MAX];
+    int np;
 };
+
+static void partial_clear(engine *g);
 
 static void rtab_free(rtab *t)
 {
@@ -1278,6 +1286,7 @@ static void range_clear(engine *g)
     for (int k = 0; k < g->rc->n; k++)
         rtab_free(&g->rc->t[k]);
     g->rc->n = 0;
+    partial_clear(g);
 }
 
 static void range_cell(const engine *g, rtab *t, period_t r, int u, int i)
@@ -1398,6 +1407,7 @@ int engine_new(const model *m, const engine_opts *o, int y0, int y1, engine **ou
         return err_set(e, "out of memory");
     }
     pthread_mutex_init(&g->rc->mx, NULL);
+    pthread_mutex_init(&g->rc->pmx, NULL);
     g->y0 = y0 && y1 >= y0 ? y0 : 0;
     g->nyears = g->y0 ? y1 - y0 + 1 : 0;
     g->ns = g->nyears * SPY;
@@ -1643,6 +1653,7 @@ void engine_free(engine *g)
     if (g->rc) {
         range_clear(g);
         pthread_mutex_destroy(&g->rc->mx);
+        pthread_mutex_destroy(&g->rc->pmx);
         free(g->rc);
     }
     free(g);
@@ -1871,4 +1882,212 @@ uint64_t engine_checksum(const engine *g)
         if (i % NC < 3 || g->counts[i])       /* the too-large count only when some are */
             h = (h ^ (uint64_t)g->counts[i]) * 1099511628211ULL;
     return h;
+}
+
+/* ---- coverage ---- */
+
+int engine_coverage(const engine *g, int ind, int unit, period_t p, int *expected, int *reported)
+{
+    int src = SRC_NONE, miss = 0;
+    double v;
+    *expected = *reported = 0;
+    int has = engine_get(g, ind, unit, p, &v, &src, &miss);
+    if (has <= 0 || src != SRC_UNITS)
+        return has;
+    const model *m = g->m;
+    for (int ch = m->units[unit].first_child; ch >= 0; ch = m->units[ch].next_sibling)
+        *expected += model_unit_valid(m, ch, p);
+    *reported = *expected - miss;
+    return 1;
+}
+
+int engine_target(const engine *g, int ind, int unit, int year, int64_t *fx)
+{
+    int yo = year - g->y0;
+    if (!g->ran || ind < 0 || ind >= g->ninds || unit < 0 || unit >= g->nunits || yo < 0 || yo >= g->nyears)
+        return -1;
+    long at = csr_find(&g->tgt, unit, tkey(g, ind, yo));
+    if (at < 0)
+        return 0;
+    *fx = g->tgt.fx[g->tgt.off[unit] + (size_t)at];
+    return 1;
+}
+
+/* ---- partial figures (coverage, eval.h) ----
+ *
+ * Whether a figure leaves out a unit expected below it, by eval.c's rule (cov_of): from child
+ * units when one valid in the period has no figure or a partial one; a formula when an operand
+ * is partial; sub-periods when one is.  One bit per unit and indicator for a whole period (a
+ * slot, or a range of years), children first, built on the first question and kept until the
+ * next change (range_clear); at most PC_MAX periods, a further one is built and dropped.  The
+ * lock is held only to look up and insert, so a table of sub-periods may be built meanwhile. */
+
+static void partial_clear(engine *g)
+{
+    for (int k = 0; k < g->rc->np; k++)
+        free(g->rc->pbits[k]);
+    g->rc->np = 0;
+}
+
+static inline int pbit(const uint8_t *b, size_t at)
+{
+    return b[at >> 3] >> (at & 7) & 1;
+}
+
+/* The bit of (u, i) for p, whose figure came from src with miss children missing, given the
+ * bits of u's children and of u's earlier indicators. */
+static int partial_cell(const engine *g, const uint8_t *bits, int u, int i, period_t p, int src, int miss)
+{
+    const model *m = g->m;
+    if (src == SRC_UNITS) {
+        if (miss > 0)
+            return 1;
+        for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling)
+            if (m->units[ch].nchildren > 0 && pbit(bits, (size_t)ch * (size_t)g->ninds + (size_t)i) &&
+                model_unit_valid(m, ch, p))
+                return 1;
+    } else if (src == SRC_FORMULA) {
+        const ind_t *d = &m->inds[i];
+        for (int k = 0; k < formula_nvars(d->f); k++)
+            if (pbit(bits, (size_t)u * (size_t)g->ninds + (size_t)d->fvars[k]))
+                return 1;
+    } else if (src == SRC_PERIODS) {
+        period_t few[4], *kids = few;           /* a range: as many years as it spans */
+        int max = p.kind == P_RANGE ? p.y2 - p.y + 1 : 4, r = 0;
+        if (max > 4 && (kids = malloc((size_t)max * sizeof *kids)) == NULL)
+            return -1;
+        int nk = period_children(p, kids, max);
+        for (int k = 0; k < nk && r == 0; k++)
+            r = engine_partial(g, i, u, kids[k]);   /* partial, or -1: out of memory */
+        if (kids != few)
+            free(kids);
+        return r;
+    }
+    return 0;
+}
+
+/* Whether (u, i) has a figure in slot s: from has[] (0xFF = not known yet, then computed). */
+static int slot_has(const engine *g, uint8_t *has, int u, int i, int s)
+{
+    size_t at = (size_t)u * (size_t)g->ninds + (size_t)i;
+    if (has[at] == 0xFF)
+        has[at] = fig(g, u, i, s, NULL) != FX_NONE;
+    return has[at];
+}
+
+/* Source and missing children of inner unit u's (i, slot s), as engine_get gives them; a unit
+ * without a stored block for s counts its children from has[] (filled children first) instead
+ * of recomputing every child's subtree.  Sets has[u, i]; returns whether there is a figure. */
+static int slot_source(const engine *g, uint8_t *has, int u, int i, int s, int *src, int *miss)
+{
+    const model *m = g->m;
+    size_t at = (size_t)u * (size_t)g->ninds + (size_t)i;
+    int h, n = 0, nvalid = 0;
+    *src = SRC_NONE, *miss = 0;
+    int kept = g->fb[u] >= 0 || (g->yb[u] >= 0 && s % SPY == S_YEAR);
+    if (kept || g->isf[i] || csr_find(&g->val, u, vkey(g, i, s)) >= 0) {
+        uint32_t cnt = 0;
+        h = fig(g, u, i, s, &cnt) != FX_NONE;   /* stored, a formula or a reported value */
+        n = (int)cnt;
+        if (h && csr_find(&g->val, u, vkey(g, i, s)) >= 0)
+            *src = SRC_REPORTED;
+        else if (h && g->isf[i])
+            *src = SRC_FORMULA;
+        else if (h && n == 0)
+            *src = SRC_PERIODS;
+    } else {
+        for (int ch = m->units[u].first_child; g->uagg[i] != AGG_NONE && ch >= 0; ch = m->units[ch].next_sibling)
+            if (g->valid[(size_t)ch * (size_t)g->ns + (size_t)s])
+                n += slot_has(g, has, ch, i, s);
+        h = n > 0;
+        if (!h && (h = fig(g, u, i, s, NULL) != FX_NONE))
+            *src = SRC_PERIODS;                 /* no child has it: the sub-periods */
+    }
+    if (h && *src == SRC_NONE) {                /* from the child units: who is missing */
+        for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling)
+            nvalid += g->valid[(size_t)ch * (size_t)g->ns + (size_t)s];
+        *src = SRC_UNITS, *miss = nvalid - n;
+    }
+    has[at] = (uint8_t)h;
+    return h;
+}
+
+static uint8_t *partial_build(const engine *g, period_t p)
+{
+    size_t nbits = (size_t)g->nunits * (size_t)g->ninds;
+    int s = p.kind == P_RANGE ? -1 : slot_of(g, p);
+    uint8_t *bits = calloc(nbits / 8 + 1, 1), *has = s >= 0 ? malloc(nbits + 1) : NULL;
+    if (bits == NULL || (s >= 0 && has == NULL)) {
+        free(bits), free(has);
+        return NULL;
+    }
+    if (has)
+        memset(has, 0xFF, nbits + 1);
+    for (int k = 0; k < g->nunits; k++) {
+        int u = g->post[k];
+        if (g->m->units[u].nchildren == 0)
+            continue;                           /* a leaf's figure is never partial */
+        for (int pass = 0; pass < 2; pass++) {
+            int n = pass ? g->nforms : g->ninds;
+            for (int j = 0; j < n; j++) {
+                int i = pass ? g->forms[j] : j;
+                if (!pass && g->isf[i])
+                    continue;
+                int src, miss, r = 0;
+                double v;
+                /* a figure too large to hold (engine_get 2) is a figure: its coverage counts */
+                if (has ? slot_source(g, has, u, i, s, &src, &miss) : engine_get(g, i, u, p, &v, &src, &miss) >= 1)
+                    r = partial_cell(g, bits, u, i, p, src, miss);
+                if (r < 0) {
+                    free(bits), free(has);
+                    return NULL;
+                }
+                size_t at = (size_t)u * (size_t)g->ninds + (size_t)i;
+                bits[at >> 3] |= (uint8_t)(r << (at & 7));
+            }
+        }
+    }
+    free(has);
+    return bits;
+}
+
+int engine_partial(const engine *g, int ind, int unit, period_t p)
+{
+    if (g == NULL || !g->ran || g->rc == NULL || ind < 0 || ind >= g->ninds || unit < 0 || unit >= g->nunits)
+        return -1;
+    if (g->m->units[unit].nchildren == 0)
+        return 0;
+    int32_t key;
+    if (p.kind == P_RANGE) {
+        if (!engine_covers(g, p))
+            return -1;
+        key = (int32_t)(1u << 30 | (unsigned)(p.y - g->y0) << 8 | (unsigned)(p.y2 - g->y0));
+    } else if ((key = slot_of(g, p)) < 0)
+        return -1;
+    struct rcache *rc = g->rc;
+    const uint8_t *bits = NULL;
+    uint8_t *own = NULL;
+    pthread_mutex_lock(&rc->pmx);
+    for (int k = 0; k < rc->np && bits == NULL; k++)
+        if (rc->pkey[k] == key)
+            bits = rc->pbits[k];
+    pthread_mutex_unlock(&rc->pmx);
+    if (bits == NULL) {
+        if ((own = partial_build(g, p)) == NULL)
+            return -1;
+        pthread_mutex_lock(&rc->pmx);
+        for (int k = 0; k < rc->np && bits == NULL; k++)
+            if (rc->pkey[k] == key)
+                bits = rc->pbits[k];            /* another reader built it meanwhile */
+        if (bits == NULL && rc->np < PC_MAX) {
+            rc->pkey[rc->np] = key;
+            rc->pbits[rc->np++] = own;
+            bits = own;
+            own = NULL;
+        }
+        pthread_mutex_unlock(&rc->pmx);
+    }
+    int r = pbit(bits ? bits : own, (size_t)unit * (size_t)g->ninds + (size_t)ind);
+    free(own);
+    return r;
 }

@@ -94,6 +94,16 @@ void engine_free(engine *g);
 int engine_get(const engine *g, int ind, int unit, period_t p, double *v, int *source, int *missing);
 /* The same in fixed point (*fx is FX_OVER when too large; source and missing may be NULL). */
 int engine_figure(const engine *g, int ind, int unit, period_t p, int64_t *fx, int *source, int *missing);
+/* Coverage of a figure from child units (eval.h): *expected the children valid in p, *reported
+ * those that gave a figure (both 0 for any other figure); returns as engine_get. */
+int engine_coverage(const engine *g, int ind, int unit, period_t p, int *expected, int *reported);
+/* 1 if the figure of (ind, unit, p) is partial (eval.h's coverage: a unit expected below gave no
+ * figure), 0 if not or there is none, -1 outside the engine or out of memory.  The first question
+ * about a period builds its table for every unit and indicator; kept until the next change. */
+int engine_partial(const engine *g, int ind, int unit, period_t p);
+/* The yearly target of (ind, unit, year) in fixed point, rounded to the indicator's decimals:
+ * 1 with *fx, 0 without, -1 outside the engine's years. */
+int engine_target(const engine *g, int ind, int unit, int year, int64_t *fx);
 /* 1 if the engine holds p's year (a period outside is evaluated by eval.c's recursion: a
  * caller that saves one there may want the engine rebuilt), else 0. */
 int engine_covers(const engine *g, period_t p);

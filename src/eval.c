@@ -16,9 +16,14 @@
  * On today's structure (successions, eval_unit_on with EVAL_CURRENT) the figures go through
  * actual_on(), which converts periods before a succession from the predecessors' figures, by
  * the same fixed-point rules (no wrap, too large propagates, ranges of any length).
+ * Coverage (cov_of, beside the actual in the same memo) says whether a rolled-up figure leaves
+ * out units expected below it; with an engine it asks engine_partial() instead of walking down.
+ * On today's structure cov_on() does the same over the units in_structure() counts, and a
+ * converted figure is partial when one of its parts (predecessors' figures) is.
  */
 #include "eval.h"
 #include "engine.h"
+#include "buf.h"
 #include "fixed.h"
 
 #include <math.h>
@@ -33,6 +38,9 @@ typedef struct memo_ent {
     unsigned char used, has, source;   /* has: enum figure_state */
     int missing;
     int64_t x;                         /* the figure in fixed point (FX_OVER when too large) */
+    /* coverage, filled by cov_of() / cov_on() on first use */
+    unsigned char cov_done, partial;
+    int expected, reported, pchildren;
 } memo_ent;
 
 typedef struct ctx {
@@ -124,17 +132,27 @@ static int formula_of(ctx *c, int mode, const ind_t *d, int unit, period_t p, in
     return *x == FX_OVER ? FIG_TOO_LARGE : FIG_OK;
 }
 
+/* p's sub-periods (the years of a range, of any length) in *kids: few when they fit in 4, else
+ * allocated (the caller frees *kids when it is not few); their count, 0 on OOM (c->oom set). */
+static int sub_periods(ctx *c, period_t p, period_t few[4], period_t **kids)
+{
+    int max = p.kind == P_RANGE ? p.y2 - p.y + 1 : 4;
+    *kids = few;
+    if (max > 4 && (*kids = malloc((size_t)max * sizeof **kids)) == NULL) {
+        c->oom = 1;
+        *kids = few;
+        return 0;
+    }
+    return period_children(p, *kids, max);
+}
+
 /* The figure of (ind, unit, p) in a mode from its sub-periods (years of a range, of any length),
  * all of which must have one; FIG_NONE otherwise; *conv as formula_of. */
 static int periods_of(ctx *c, int mode, const ind_t *d, int ind, int unit, period_t p, int64_t *x, int *conv)
 {
-    period_t few[4], *kids = few;
-    int max = p.kind == P_RANGE ? p.y2 - p.y + 1 : 4, st = FIG_NONE;
-    if (max > 4 && (kids = malloc((size_t)max * sizeof *kids)) == NULL) {
-        c->oom = 1;
-        return FIG_NONE;
-    }
-    int nk = period_children(p, kids, max);
+    period_t few[4], *kids;
+    int st = FIG_NONE;
+    int nk = sub_periods(c, p, few, &kids);
     fx_acc a = { 0 };
     for (int k = 0; k < nk; k++) {
         int s2, m2, c2;
@@ -221,7 +239,7 @@ found:
         return FIG_NONE;
     if (!me->used)
         c->n++;
-    *me = (memo_ent){ ind, unit, pk, 1, (unsigned char)has, (unsigned char)src, miss, val };
+    *me = (memo_ent){ ind, unit, pk, 1, (unsigned char)has, (unsigned char)src, miss, val, 0, 0, 0, 0, 0 };
     *x = val;
     *source = src;
     *missing = miss;
@@ -313,6 +331,14 @@ static int in_structure(ctx *c, int mode, int ch, period_t p)
     if (superseded(c, ch))
         return 0;
     return model_unit_valid(c->m, ch, p) || needs_conv(c->m, ch, p);
+}
+
+/* 1 if actual_on answers (mode, unit, p) with actual(): no succession touches the unit or below. */
+static int delegates(ctx *c, int mode, int unit, period_t p)
+{
+    const model *m = c->m;
+    return mode == MODE_HIST || m->nsuccs == 0 || uflags_init(c) != 0 ||
+           (!needs_conv(m, unit, p) && !(c->uflags[unit] & UF_BELOW));
 }
 
 /* 1 if p has sub-periods (a range, year, half, nine months or quarter). */
@@ -466,8 +492,7 @@ static int actual_on(ctx *c, int mode, int ind, int unit, period_t p, int64_t *x
 {
     const model *m = c->m;
     *conv = 0;
-    if (mode == MODE_HIST || m->nsuccs == 0 || uflags_init(c) != 0 ||
-        (!needs_conv(m, unit, p) && !(c->uflags[unit] & UF_BELOW)))
+    if (delegates(c, mode, unit, p))
         return actual(c, ind, unit, p, x, source, missing);
     int key = unit + mode * (int)m->nunits;
     uint32_t pk = period_key(p);
@@ -493,7 +518,8 @@ static int actual_on(ctx *c, int mode, int ind, int unit, period_t p, int64_t *x
         return FIG_NONE;
     if (!me->used)
         c->n++;
-    *me = (memo_ent){ ind, key, pk, 1, (unsigned char)has, (unsigned char)(src | (cv ? CONV_FLAG : 0)), miss, val };
+    *me = (memo_ent){ ind, key, pk, 1, (unsigned char)has, (unsigned char)(src | (cv ? CONV_FLAG : 0)), miss, val,
+                      0, 0, 0, 0, 0 };
     *x = val;
     *source = src;
     *missing = miss;
@@ -623,6 +649,246 @@ int eval_too_large_in_on(const model *m, int unit, period_t p, int structure, er
     return found;
 }
 
+/* ---- coverage ------------------------------------------------------------------ */
+
+/* Coverage of (ind, unit, p) (eval.h, docs/internals/eval.md), by the same rules whether the
+ * figures come from the engine or the recursion: only a figure at a unit with children can be
+ * partial.  From child units: expected = children valid in p, reported = those with a figure,
+ * partial if one is missing or a reported one is itself partial.  A formula is partial when an
+ * operand is (its coverage is that operand's); sub-periods when one of them is (then the
+ * coverage counts the children with a figure for the whole of p).  Memoised in c. */
+static void cov_of(ctx *c, int ind, int unit, period_t p, eval_cov *out);
+
+/* Whether (ind, unit, p) is partial: the engine's table when it holds p (O(1)), else cov_of. */
+static int is_partial(ctx *c, int ind, int unit, period_t p)
+{
+    if (c->m->units[unit].nchildren == 0)
+        return 0;
+    int r = c->m->engine ? engine_partial(c->m->engine, ind, unit, p) : -1;
+    if (r >= 0)
+        return r;
+    eval_cov k;
+    cov_of(c, ind, unit, p, &k);
+    return k.partial;
+}
+
+static void cov_of(ctx *c, int ind, int unit, period_t p, eval_cov *out)
+{
+    const model *m = c->m;
+    int64_t x;
+    int src, miss;
+    memset(out, 0, sizeof *out);
+    int has = actual(c, ind, unit, p, &x, &src, &miss) != FIG_NONE;   /* too large has a figure */
+    memo_ent *me = memo_slot(c, ind, unit, period_key(p));
+    if (me == NULL || !me->used)
+        return;
+    if (me->cov_done) {
+        *out = (eval_cov){ me->partial, me->expected, me->reported, me->pchildren };
+        return;
+    }
+    eval_cov r = { 0 };
+    if (has && m->units[unit].nchildren > 0 && m->engine && engine_partial(m->engine, ind, unit, p) == 0)
+        has = 0;                       /* whole, by the engine's table: nothing to count */
+    if (has && m->units[unit].nchildren > 0 && src == SRC_UNITS) {
+        for (int ch = m->units[unit].first_child; ch >= 0; ch = m->units[ch].next_sibling) {
+            if (!model_unit_valid(m, ch, p))
+                continue;
+            r.expected++;
+            r.partial_children += is_partial(c, ind, ch, p);
+        }
+        r.reported = r.expected - miss;
+        r.partial = miss > 0 || r.partial_children > 0;
+    } else if (has && m->units[unit].nchildren > 0 && src == SRC_FORMULA) {
+        const ind_t *d = &m->inds[ind];
+        int nv = formula_nvars(d->f);
+        for (int j = 0; j < nv && !r.partial; j++)
+            if (is_partial(c, d->fvars[j], unit, p))
+                cov_of(c, d->fvars[j], unit, p, &r);
+    } else if (has && m->units[unit].nchildren > 0 && src == SRC_PERIODS) {
+        period_t few[4], *kids;
+        int nk = sub_periods(c, p, few, &kids);
+        for (int j = 0; j < nk && !r.partial; j++)
+            r.partial = is_partial(c, ind, unit, kids[j]);
+        if (kids != few)
+            free(kids);
+        for (int ch = m->units[unit].first_child; r.partial && ch >= 0; ch = m->units[ch].next_sibling) {
+            if (!model_unit_valid(m, ch, p))
+                continue;
+            r.expected++;
+            r.reported += actual(c, ind, ch, p, &x, &src, &miss) != FIG_NONE;
+        }
+    }
+    if (!r.partial)
+        r = (eval_cov){ 0 };
+    me = memo_slot(c, ind, unit, period_key(p));   /* the recursion may have grown the table */
+    if (me == NULL || !me->used)
+        return;
+    me->cov_done = 1;
+    me->partial = (unsigned char)r.partial;
+    me->expected = r.expected, me->reported = r.reported, me->pchildren = r.partial_children;
+    *out = r;
+}
+
+/* ---- coverage on today's structure (successions) ------------------------------------------
+ *
+ * The same rules over the figures of actual_on(): a roll-up counts the child units in_structure()
+ * counts (today's units, those created later from predecessors included); a figure converted from
+ * predecessors (from_preds) has all its parts or none, and is partial when a part is or, for a
+ * unit with units below it in the mode, when one of those has no figure or a partial one
+ * (expected and reported count those units; for a unit without, the parts: its own figure of
+ * the time and each predecessor's); formulas and sub-periods as in cov_of.  Pairs actual_on
+ * gives to actual() use cov_of. */
+static void cov_on(ctx *c, int mode, int ind, int unit, period_t p, eval_cov *out);
+
+static int is_partial_on(ctx *c, int mode, int ind, int unit, period_t p)
+{
+    if (delegates(c, mode, unit, p))
+        return is_partial(c, ind, unit, p);
+    eval_cov k;
+    cov_on(c, mode, ind, unit, p, &k);
+    return k.partial;
+}
+
+/* The parts of a converted figure (from_preds, all with a figure): how many, how many partial. */
+static void parts_cov(ctx *c, int ind, int unit, period_t p, eval_cov *r)
+{
+    const model *m = c->m;
+    int n;
+    const int *in = model_preds(m, unit, &n);
+    if (model_unit_valid(m, unit, p)) {
+        r->expected++;
+        r->partial_children += is_partial(c, ind, unit, p);
+    }
+    for (int k = 0; k < n; k++) {
+        const succ_t *sc = &m->succs[in[k]];
+        if (sc->date <= period_start(p))
+            continue;
+        r->expected++;
+        r->partial_children += is_partial_on(c, MODE_OWN, ind, sc->from, p);
+    }
+    r->reported = r->expected;
+    r->partial = r->partial_children > 0;
+}
+
+/* The child units counted in the mode: expected, with a figure (reported), and (with_partial)
+ * those whose figure is partial. */
+static void children_cov(ctx *c, int mode, int ind, int unit, period_t p, int with_partial, eval_cov *r)
+{
+    const model *m = c->m;
+    for (int ch = m->units[unit].first_child; ch >= 0; ch = m->units[ch].next_sibling) {
+        if (!in_structure(c, mode, ch, p))
+            continue;
+        int64_t y;
+        int s2, m2, c2;
+        r->expected++;
+        if (actual_on(c, mode, ind, ch, p, &y, &s2, &m2, &c2) == FIG_NONE)
+            continue;
+        r->reported++;
+        if (with_partial)
+            r->partial_children += is_partial_on(c, mode, ind, ch, p);
+    }
+}
+
+static void cov_on(ctx *c, int mode, int ind, int unit, period_t p, eval_cov *out)
+{
+    const model *m = c->m;
+    memset(out, 0, sizeof *out);
+    if (delegates(c, mode, unit, p)) {
+        cov_of(c, ind, unit, p, out);
+        return;
+    }
+    int64_t x;
+    int src, miss, conv, key = unit + mode * (int)m->nunits;
+    int has = actual_on(c, mode, ind, unit, p, &x, &src, &miss, &conv) != FIG_NONE;
+    memo_ent *me = memo_slot(c, ind, key, period_key(p));
+    if (me == NULL || !me->used)
+        return;
+    if (me->cov_done) {
+        *out = (eval_cov){ me->partial, me->expected, me->reported, me->pchildren };
+        return;
+    }
+    eval_cov r = { 0 };
+    if (has && src == SRC_UNITS && needs_conv(m, unit, p)) {
+        eval_cov parts = { 0 };
+        parts_cov(c, ind, unit, p, &parts);
+        children_cov(c, mode, ind, unit, p, 1, &r);   /* a unit with units below counts them */
+        if (r.expected > 0)
+            r.partial = parts.partial || r.reported < r.expected || r.partial_children > 0;
+        else
+            r = parts;
+    } else if (has && src == SRC_UNITS) {
+        children_cov(c, mode, ind, unit, p, 1, &r);
+        r.partial = r.reported < r.expected || r.partial_children > 0;
+    } else if (has && src == SRC_FORMULA) {
+        const ind_t *d = &m->inds[ind];
+        int nv = formula_nvars(d->f);
+        for (int j = 0; j < nv && !r.partial; j++)
+            if (is_partial_on(c, mode, d->fvars[j], unit, p))
+                cov_on(c, mode, d->fvars[j], unit, p, &r);
+    } else if (has && src == SRC_PERIODS) {
+        period_t few[4], *kids;
+        int nk = sub_periods(c, p, few, &kids);
+        for (int j = 0; j < nk && !r.partial; j++)
+            r.partial = is_partial_on(c, mode, ind, unit, kids[j]);
+        if (kids != few)
+            free(kids);
+        if (r.partial)
+            children_cov(c, mode, ind, unit, p, 0, &r);
+    }
+    if (!r.partial)
+        r = (eval_cov){ 0 };
+    me = memo_slot(c, ind, key, period_key(p));   /* the recursion may have grown the table */
+    if (me == NULL || !me->used)
+        return;
+    me->cov_done = 1;
+    me->partial = (unsigned char)r.partial;
+    me->expected = r.expected, me->reported = r.reported, me->pchildren = r.partial_children;
+    *out = r;
+}
+
+int eval_actual_cov(const model *m, int ind, int unit, period_t p, double *v, eval_cov *cov)
+{
+    ctx c = { .m = m };
+    int s, miss, conv, mode = mode_of(m, p, EVAL_AUTO);
+    int64_t x;
+    int st = actual_on(&c, mode, ind, unit, p, &x, &s, &miss, &conv);
+    cov_on(&c, mode, ind, unit, p, cov);
+    free(c.tab);
+    free(c.uflags);
+    *v = st == FIG_OK ? fx_val(x) : 0;
+    return st == FIG_OK && !c.oom;
+}
+
+int eval_partial_units(const model *m, int ind, period_t p, unsigned char *partial)
+{
+    ctx c = { .m = m };
+    for (size_t u = 0; u < m->nunits; u++) {
+        partial[u] = 0;
+        if (m->units[u].nchildren == 0)
+            continue;                  /* a leaf's figure is never partial */
+        partial[u] = (unsigned char)is_partial(&c, ind, (int)u, p);
+    }
+    free(c.tab);
+    free(c.uflags);
+    return c.oom ? -1 : 0;
+}
+
+int eval_withhold(const model *m, int ind)
+{
+    int mode = m->inds[ind].partial_mode;
+    return (mode == PM_DEFAULT ? m->partial_mode : mode) == PM_WITHHOLD;
+}
+
+void eval_cov_text(const eval_row *r, struct buf *b)
+{
+    if (!r->partial)
+        return;
+    buf_printf(b, tr("%d/%d đơn vị có số liệu", "%d/%d units reported"), r->reported_children,
+               r->expected_children);
+    if (r->partial_children)
+        buf_printf(b, tr(", %d đơn vị chưa đủ số liệu", ", %d of them incomplete"), r->partial_children);
+}
+
 static double round_at(double x, int decimals)
 {
     double scale = pow(10, decimals < 0 ? 0 : decimals > 9 ? 9 : decimals);
@@ -691,6 +957,8 @@ static void rank_of(ctx *c, int ind, int unit, period_t p, double mine, int *ran
             return;                               /* a peer too large to hold: no rank for anyone */
         if (st == FIG_NONE)
             continue;
+        if (is_partial_on(c, c->mode, ind, s, p))
+            continue;                 /* a partial figure is not ranked against whole ones */
         n++;
         double xr = round_at(x, d->decimals);
         if (d->dir == DIR_UP ? xr > me_r : xr < me_r)
@@ -717,6 +985,12 @@ static int eval_row_for(ctx *c, int ind, int unit, period_t p, eval_row *r)
     r->too_large = st == FIG_TOO_LARGE;
     if (!r->has_actual)
         r->converted = 0;
+    eval_cov cov;
+    cov_on(c, c->mode, ind, unit, p, &cov);
+    r->partial = cov.partial, r->expected_children = cov.expected;
+    r->reported_children = cov.reported, r->partial_children = cov.partial_children;
+    if (r->partial && eval_withhold(m, ind))
+        r->withheld = 1, r->has_actual = 0, r->actual = 0;   /* shown as no figure, with its coverage */
     if (r->source == SRC_REPORTED) {
         const cell_t *cell = model_value(m, ind, unit, p);
         r->comment = cell ? cell->comment : NULL;
@@ -748,10 +1022,20 @@ static int eval_row_for(ctx *c, int ind, int unit, period_t p, eval_row *r)
             r->pct = r->actual / r->target * 100;
         }
     }
+    if (r->partial) {
+        /* a partial total is shown (marked) or withheld, never judged: no status, no % of plan */
+        if (r->has_target)
+            r->status = ST_NODATA;
+        r->has_pct = 0, r->pct = 0;
+        if (r->has_annual == 1)
+            r->has_annual = 2, r->annual_pct = 0;
+    }
     if (r->has_actual) {
         period_t py = period_prev_year(p);
         int src, miss, conv;
-        if (py.kind != P_NONE && figure(c, ind, unit, py, &r->prev, &src, &miss, &r->prev_converted) == FIG_OK) {
+        /* "cùng kỳ" only between whole figures: a partial one would fake a fall or a rise */
+        if (py.kind != P_NONE && figure(c, ind, unit, py, &r->prev, &src, &miss, &r->prev_converted) == FIG_OK &&
+            !r->partial && !is_partial_on(c, c->mode, ind, unit, py)) {
             r->has_prev = 1;
             r->change = r->actual - r->prev;
             if (r->prev != 0) {
@@ -762,10 +1046,14 @@ static int eval_row_for(ctx *c, int ind, int unit, period_t p, eval_row *r)
         int par = m->units[unit].parent;
         /* The parent's figure only when it is whole: a roll-up missing some units is no benchmark. */
         if (par >= 0 && (model_unit_valid(m, par, p) || (c->mode == MODE_CUR && needs_conv(m, par, p))))
-            r->has_parent = figure(c, ind, par, p, &r->parent_value, &src, &miss, &conv) == FIG_OK && miss == 0;
-        rank_of(c, ind, unit, p, r->actual, &r->rank, &r->rank_of);
+            r->has_parent = figure(c, ind, par, p, &r->parent_value, &src, &miss, &conv) == FIG_OK &&
+                            !is_partial_on(c, c->mode, ind, par, p);
+        if (!r->partial)
+            rank_of(c, ind, unit, p, r->actual, &r->rank, &r->rank_of);
     }
-    return r->has_actual || r->too_large || r->has_target || r->has_annual;
+    if (!r->has_prev)
+        r->prev_converted = 0;
+    return r->has_actual || r->too_large || r->withheld || r->has_target || r->has_annual;
 }
 
 static void tally_add(eval_tally *t, int status)
@@ -819,6 +1107,27 @@ static int status_from(const eval_row *comps, int n)
     return exceeded == any ? ST_EXCEEDED : ST_MET;
 }
 
+/* Counts, among the "no data" of each tally, the main indicators whose figure is partial. */
+static void tally_partial(const model *m, eval_result *out)
+{
+    for (int k = 0; k < out->nrows; k++) {
+        const eval_row *x = &out->rows[k];
+        const ind_t *d = &m->inds[x->ind];
+        if (!x->partial || x->status != ST_NODATA || x->status_from_components)
+            continue;
+        eval_tally *t = &out->comps;
+        if (d->parent < 0) {
+            out->all.partial++;
+            for (int g = 0; g < out->nsets; g++)
+                out->sets[g].t.partial += strcmp(out->sets[g].name, d->set) == 0;
+            for (int g = 0; g < out->ngroups; g++)
+                out->groups[g].t.partial += strcmp(out->groups[g].name, d->group) == 0;
+            continue;
+        }
+        t->partial++;
+    }
+}
+
 int eval_unit(const model *m, int unit, period_t p, eval_result *out, err_t *e)
 {
     return eval_unit_on(m, unit, p, EVAL_AUTO, out, e);
@@ -865,6 +1174,7 @@ int eval_unit_on(const model *m, int unit, period_t p, int structure, eval_resul
             goto oom;
         out->nrows = at + 1 + ncomp;
     }
+    tally_partial(m, out);
     if (c.oom)
         goto oom;
     free(c.tab);
@@ -900,4 +1210,9 @@ const char *eval_status_key(int status)
 {
     static const char *const keys[] = { "no_target", "no_data", "not_met", "met", "exceeded" };
     return status >= 0 && status <= ST_EXCEEDED ? keys[status] : "no_target";
+}
+
+const char *eval_row_status_name(const eval_row *r)
+{
+    return r->partial ? tr("chưa đủ số liệu", "incomplete data") : eval_status_name(r->status);
 }

@@ -9,7 +9,9 @@
  * half/quarter/month), % of target, status, the same period one year earlier,
  * the parent unit's value and the rank among siblings; then tallies per set,
  * per group, overall and for components.  The evaluator behind eval_actual() is
- * the seam a faster engine can replace.
+ * the seam a faster engine can replace.  A rolled-up figure that leaves out a unit expected
+ * below it is partial: its row carries the coverage ("2/30"), is not judged, ranked or
+ * compared, and is withheld when the indicator's or database's setting says so.
  */
 #ifndef CHITIEU_EVAL_H
 #define CHITIEU_EVAL_H
@@ -27,6 +29,13 @@ typedef struct eval_row {
     int too_large;                /* the actual is beyond ±9×10^14 (fixed.h): no number, has_actual 0 */
     int source;                   /* enum source */
     int missing_children;         /* SRC_UNITS: valid child units without data */
+    /* Coverage (docs/internals/eval.md): a figure is partial when a unit expected somewhere
+     * below gave no figure.  Counted over the direct child units valid in the period: */
+    int partial;                  /* the figure leaves out an expected unit (here or below) */
+    int expected_children;        /* child units valid in the period (0: not a partial roll-up) */
+    int reported_children;        /* ... of which gave a figure for the whole period */
+    int partial_children;         /* ... of which gave a figure that is itself partial */
+    int withheld;                 /* partial, and not shown (partial_aggregates = withhold) */
     const char *comment;          /* reported value's comment (borrowed from the model) */
     int has_target;  double target;
     period_t target_period;       /* where the target came from (p, or the enclosing term) */
@@ -46,6 +55,7 @@ typedef struct eval_row {
 typedef struct eval_tally {
     int total;                    /* with a target */
     int met, exceeded, notmet, nodata;  /* met excludes exceeded */
+    int partial;                  /* of nodata: a partial roll-up, not judged (coverage) */
 } eval_tally;
 
 typedef struct eval_group {
@@ -118,8 +128,26 @@ int eval_status(int dir, int decimals, double actual, double target);
 /* The same on figures in fixed point (fixed.h, units of 10^-4). */
 int eval_status_fx(int dir, int decimals, int64_t actual_fx, int64_t target_fx);
 
+/* Coverage of one figure, as in eval_row (all 0 when there is no figure or it is whole). */
+typedef struct eval_cov {
+    int partial, expected, reported, partial_children;
+} eval_cov;
+/* The actual with its coverage; returns 1 with *v and *cov set, 0 when there is no data. */
+int eval_actual_cov(const model *m, int ind, int unit, period_t p, double *v, eval_cov *cov);
+/* Sets partial[u] to 1 for every unit whose figure of ind for p is partial, else 0 (one pass
+ * over the tree sharing one memo, for the whole-tree roll-up); 0, or -1 on OOM. */
+int eval_partial_units(const model *m, int ind, period_t p, unsigned char *partial);
+/* 1 if partial figures of indicator ind are withheld (indicator setting, else the database's). */
+int eval_withhold(const model *m, int ind);
+/* Appends the coverage phrase of a partial row to b ("2/30 đơn vị có số liệu", in the current
+ * language; with ", 3 đơn vị chưa đủ số liệu" when reported units are themselves partial). */
+struct buf;
+void eval_cov_text(const eval_row *r, struct buf *b);
+
 /* Vietnamese (or English) name of a status: "vượt", "đạt", "không đạt", ... */
 const char *eval_status_name(int status);
+/* The status name of a row: "chưa đủ số liệu" for a partial figure, else eval_status_name. */
+const char *eval_row_status_name(const eval_row *r);
 /* Machine name of a status for JSON/CSV: "exceeded", "met", "not_met", "no_data", "no_target". */
 const char *eval_status_key(int status);
 

@@ -209,7 +209,16 @@ int xlsx_export(const model *m, int unit, period_t p, const char *path, err_t *e
             num_or_blank(ws, row, 3, x->has_target, x->target, nf);
             num_or_blank(ws, row, 4, x->has_actual, x->actual, x->converted ? f.conv[dec] : nf);
             num_or_blank(ws, row, 5, x->has_pct, x->pct, f.pct);
-            worksheet_write_string(ws, (lxw_row_t)row, 6, eval_status_name(x->status), f.status[x->status]);
+            buf_reset(&t);
+            buf_adds(&t, eval_row_status_name(x));
+            if (x->partial) {       /* a partial roll-up: its coverage, and a note on the figure */
+                buf_adds(&t, " (");
+                eval_cov_text(x, &t);
+                buf_adds(&t, ")");
+                worksheet_write_comment(ws, (lxw_row_t)row, 4, x->withheld ? tr("Không hiện số tổng hợp chưa đủ.",
+                                        "Partial total withheld.") : tr("Số tổng hợp chưa đủ.", "Partial total."));
+            }
+            worksheet_write_string(ws, (lxw_row_t)row, 6, buf_str(&t), f.status[x->status]);
             buf_reset(&t);
             if (x->rank)
                 buf_printf(&t, "%d/%d", x->rank, x->rank_of);

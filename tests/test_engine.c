@@ -140,6 +140,60 @@ static void compare_counts(model *m, engine *g)
 
 static long too_large_seen;     /* figures the reference found too large to hold */
 
+/* Coverage of (i, u, p): the recursion's and the engine's agree, and both match children
+ * counted here (valid in p; with a figure; with a partial one). */
+static long partial_seen, coverage_checked;
+static void compare_coverage(model *m, engine *g, int i, int u, period_t p)
+{
+    double a, b;
+    eval_cov ca, cb;
+    m->engine = NULL;
+    int ha = eval_actual_cov(m, i, u, p, &a, &ca);
+    m->engine = g;
+    int hb = eval_actual_cov(m, i, u, p, &b, &cb);
+    if (ha != hb || memcmp(&ca, &cb, sizeof ca) != 0)
+        fail_msg("unit %d ind %d period %d/%d/%d: coverage reference %d %d/%d (%d partial below), engine %d %d/%d (%d)",
+                 u, i, p.kind, p.n, p.y, ca.partial, ca.reported, ca.expected, ca.partial_children, cb.partial,
+                 cb.reported, cb.expected, cb.partial_children);
+    int ge, gr, gh = engine_coverage(g, i, u, p, &ge, &gr), gp = engine_partial(g, i, u, p);
+    m->engine = NULL;
+    if (gp >= 0 && gp != ca.partial)
+        fail_msg("unit %d ind %d period %d/%d/%d: engine_partial %d, reference %d", u, i, p.kind, p.n, p.y, gp,
+                 ca.partial);
+    if (gh < 0)
+        return;
+    int exp = 0, rep = 0, pch = 0, src = -1;
+    eval_result r;
+    err_t e;
+    for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling) {
+        if (!model_unit_valid(m, ch, p))
+            continue;
+        double x;
+        eval_cov cc;
+        exp++;
+        if (eval_actual_cov(m, i, ch, p, &x, &cc))
+            rep++, pch += cc.partial;
+        else if (eval_figure(m, i, ch, p, &x) == FIG_TOO_LARGE)
+            rep++, pch += cc.partial;     /* too large to hold is a figure, with its coverage */
+    }
+    assert_int_equal(eval_unit(m, u, p, &r, &e), 0);
+    for (int k = 0; k < r.nrows; k++)
+        if (r.rows[k].ind == i)
+            src = r.rows[k].source;
+    eval_result_free(&r);
+    if (src == SRC_UNITS) {
+        coverage_checked++;
+        if (ge != exp || gr != rep || ca.partial != (rep < exp || pch > 0))
+            fail_msg("unit %d ind %d: engine_coverage %d/%d, counted %d/%d (%d partial), eval partial %d", u, i, gr,
+                     ge, rep, exp, pch, ca.partial);
+        if (ca.partial && (ca.expected != exp || ca.reported != rep || ca.partial_children != pch))
+            fail_msg("unit %d ind %d: eval coverage %d/%d (%d), counted %d/%d (%d)", u, i, ca.reported, ca.expected,
+                     ca.partial_children, rep, exp, pch);
+        partial_seen += ca.partial;
+    } else if (src >= 0)
+        assert_true(ge == 0 && gr == 0);
+}
+
 /* Every figure and every evaluation row with the engine attached equals the reference. */
 static void compare_all(model *m, engine *g)
 {
@@ -170,6 +224,7 @@ static void compare_all(model *m, engine *g)
                 if (ha != hb || (ha && !close_enough(a, b)))
                     fail_msg("unit %d ind %d period %d/%d/%d: reference %d %.17g, engine %d %.17g", u, i, p.kind,
                              p.n, p.y, ha, a, hb, b);
+                compare_coverage(m, g, i, u, p);
             }
             if (slot >= 0 && slot % 7 != 0)
                 continue;                    /* whole rows for the terms and a sample of periods */
@@ -187,6 +242,10 @@ static void compare_all(model *m, engine *g)
                 assert_int_equal(x->too_large, y->too_large);
                 assert_int_equal(x->source, y->source);
                 assert_int_equal(x->missing_children, y->missing_children);
+                assert_int_equal(x->partial, y->partial);
+                assert_int_equal(x->expected_children, y->expected_children);
+                assert_int_equal(x->reported_children, y->reported_children);
+                assert_int_equal(x->partial_children, y->partial_children);
                 assert_int_equal(x->status, y->status);
                 assert_int_equal(x->rank, y->rank);
                 assert_int_equal(x->rank_of, y->rank_of);
@@ -221,6 +280,9 @@ static void test_engine_equals_reference(void **state)
         model_free(m);
     }
     formulas_on = 1;
+    /* the random trees did hold partial roll-ups and units invalid in the period */
+    assert_true(coverage_checked > 100);
+    assert_true(partial_seen > 10);
 }
 
 static void test_threads_identical(void **state)
