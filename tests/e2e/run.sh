@@ -579,5 +579,22 @@ expect_rc 2 "$BIN" settings --db "$C" set partial_aggregates mark --indicator no
 has "$T/err" "không có chỉ tiêu này"
 expect_rc 2 "$BIN" settings --db "$C" set colour red
 
+# --- successions with coverage: on today's structure the city's 2023 total comes from one of its two
+# new communes (xa-moi-b's predecessor xa-d3 has no 2023 figure): 100 + 0,5×80 = 140, converted and
+# partial "1/2"; historical: huyện Đông from 2 of its 3 communes -------------------------------
+cp "$SD" "$T/succ2.db"
+printf 'indicator,unit,period,value\nthu_ns,xa-d1,2023,100\nthu_ns,xa-d2,2023,80\n' >"$T/s23.csv"
+expect_rc 0 "$BIN" import --db "$T/succ2.db" "$T/s23.csv"
+expect_rc 0 "$BIN" eval --db "$T/succ2.db" --unit tp --period 2023 --structure current
+has "$T/out" "140**"
+has "$T/out" "1/2 đơn vị có số liệu"
+expect_rc 0 "$BIN" eval --db "$T/succ2.db" --unit tp --period 2023 --structure current --format csv
+has "$T/out" "thu_ns,Thu ngân sách,tỷ đồng,,140,,no_target,,,,,,1,0,partial,2,1"
+expect_rc 0 "$BIN" eval --db "$T/succ2.db" --unit xa-moi-b --period 2023 --structure current --format csv
+hasnt "$T/out" "thu_ns"                  # a predecessor without data: no figure (not a partial one)
+expect_rc 0 "$BIN" eval --db "$T/succ2.db" --unit tp --period 2023 --structure historical
+has "$T/out" "180*"
+has "$T/out" "1/1 đơn vị có số liệu, 1 đơn vị chưa đủ số liệu"
+
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
