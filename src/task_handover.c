@@ -182,3 +182,26 @@ cleanup:
     task_set_free(&ts);
     return rc;
 }
+
+int task_unit_current(const model *m, int u, int today)
+{
+    if (u < 0)
+        return 0;
+    const unit_t *x = &m->units[u];
+    return (!x->valid_from || x->valid_from <= today) && (!x->valid_to || x->valid_to >= today);
+}
+
+void task_unit_mark(const model *m, int u, int today, buf *out)
+{
+    if (u < 0 || task_unit_current(m, u, today))
+        return;
+    const unit_t *x = &m->units[u];
+    if (x->valid_to && x->valid_to < today) {
+        buf_adds(out, tr(" (hết hiệu lực sau ngày ", " (no longer valid after "));
+        vn_format_date(x->valid_to, lang_get(), out);
+    } else {
+        buf_adds(out, tr(" (có hiệu lực từ ngày ", " (valid from "));
+        vn_format_date(x->valid_from, lang_get(), out);
+    }
+    buf_addc(out, ')');
+}

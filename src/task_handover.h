@@ -9,6 +9,7 @@
 #ifndef CHITIEU_TASK_HANDOVER_H
 #define CHITIEU_TASK_HANDOVER_H
 
+#include "buf.h"
 #include "model.h"
 #include "store.h"
 #include "task.h"
@@ -21,6 +22,11 @@ int task_successor(const model *m, int u, int *date);
  * (0 = nothing to do) or -1 (OOM; the item may have part of its history rows, the set is
  * still valid). */
 int task_handover_item(task_set *ts, int i, const model *m, const char *who);
+/* 1 if unit u (-1: unknown) is valid on the day `today` (yyyymmdd). */
+int task_unit_current(const model *m, int u, int today);
+/* Appends " (hết hiệu lực từ 1/7/2025)" (English in lang 1) to out when unit u is known and no
+ * longer (or not yet) valid on `today`: lists show the tasks of such a lead unit, marked. */
+void task_unit_mark(const model *m, int u, int today, buf *out);
 /* Loads the stored tasks, hands over every one that needs it and writes the new history rows
  * and units, inside the caller's transaction (no begin/commit here).  *handed (may be NULL)
  * gets the number of tasks handed over.  Returns 0 or -1 with e set. */

@@ -345,7 +345,11 @@ has "$T/out" "2 nhiệm vụ"
 expect_rc 2 "$BIN" tasks --db "$D" --status bogus
 expect_rc 1 "$BIN" tasks --db "$D" --unit khong-co
 expect_rc 0 "$BIN" remind --db "$D" --today 2026-11-22 --within 14
-has "$T/out" "Quận ủy Cầu Giấy — nhắc việc ngày 22/11/2026"
+# the district ended on 30/6/2025 with no successor: no section of its own, its tasks are listed
+# for reassignment (issue 12), marked
+hasnt "$T/out" "Quận ủy Cầu Giấy — nhắc việc"
+has "$T/out" "Đơn vị chủ trì không còn hiệu lực, chưa có đơn vị kế thừa — cần giao lại (ngày 22/11/2026)"
+has "$T/out" "chủ trì: Quận ủy Cầu Giấy (hết hiệu lực sau ngày 30/6/2025)"
 has "$T/out" "cg-nv-03  Kiểm tra việc thực hiện Chương trình 01 tại các đảng bộ phường — hạn 4/12/2026, còn 12 ngày"
 has "$T/out" "hạn 1/7/2024, quá 874 ngày"
 expect_rc 0 "$BIN" ics --db "$D" --unit cau-giay --today 2026-11-22 -o "$T/cg.ics"
@@ -434,6 +438,51 @@ has "$T/out" "Thu ngân sách tăng 22,45%"
 has "$T/out" "Số liệu theo cơ cấu đơn vị hiện nay"
 expect_rc 0 "$BIN" report --db "$SD" --unit tp --period 2024 --structure historical --format json
 has "$T/out" '"structure": "historical"'
+
+# --- task hand-over: tasks of a dissolved unit pass to its successor (largest share, ties by code)
+# nv-1 (xa-d2: 0,5 to xa-moi-a and xa-moi-b, a tie -> xa-moi-a; coop xa-d3 -> xa-moi-b, xa-d1 ->
+# xa-moi-a = the lead, dropped); nv-2 done before 1/7/2025 stays with xa-d1; nv-3 (huyen-d, no
+# successor) stays and is listed marked, never dropped.
+HD="$T/handover.db"
+expect_rc 0 "$BIN" init --db "$HD"
+expect_rc 0 "$BIN" import --db "$HD" "$SX/units.csv" "$SX/indicators.csv" "$SX/values.csv" "$SX/tasks.csv"
+expect_rc 0 "$BIN" import --db "$HD" --user lanhdao "$SX/successions.csv"
+has "$T/out" "1 nhiệm vụ bàn giao cho đơn vị kế thừa"
+expect_rc 0 "$BIN" tasks --db "$HD" --today 2026-12-06 --format csv
+has "$T/out" "nv-1,Chuyển đổi số tại xã,,xa-moi-a,"
+has "$T/out" "nv-2,Tổng kết nhiệm kỳ xã Đông Một,,xa-d1,"
+has "$T/out" "nv-3,Bàn giao hồ sơ lưu trữ của huyện,,huyen-d,"
+expect_rc 0 "$BIN" tasks --db "$HD" --today 2026-12-06
+has "$T/out" "Huyện ủy Đông (hết hiệu lực sau ngày 30/6/2025)"
+if command -v sqlite3 >/dev/null; then
+  sqlite3 "$HD" "SELECT code,date,pct,who,text FROM task_report ORDER BY id; SELECT code,lead_unit,coop_units FROM work_item ORDER BY code" >"$T/out"
+  has "$T/out" "nv-1|20250701|40|lanhdao|bàn giao từ Đảng ủy xã Đông Hai (xa-d2) sang Đảng ủy xã Mới A (xa-moi-a) ngày 1/7/2025 (kế thừa đơn vị)"
+  has "$T/out" "đơn vị phối hợp chuyển từ Đảng ủy xã Đông Ba (xa-d3) sang Đảng ủy xã Mới B (xa-moi-b) ngày 1/7/2025"
+  has "$T/out" "nv-1|xa-moi-a|xa-moi-b"
+  hasnt "$T/out" "nv-2|2025"
+fi
+# reminders of December 2026: the new commune, then the task whose lead unit is gone (marked);
+# no section for the dissolved district
+expect_rc 0 "$BIN" remind --db "$HD" --today 2026-12-06 --within 14
+has "$T/out" "Đảng ủy xã Mới A — nhắc việc ngày 6/12/2026"
+has "$T/out" "nv-1  Chuyển đổi số tại xã — hạn 15/12/2026, còn 9 ngày"
+has "$T/out" "Đơn vị chủ trì không còn hiệu lực, chưa có đơn vị kế thừa — cần giao lại"
+has "$T/out" "chủ trì: Huyện ủy Đông (hết hiệu lực sau ngày 30/6/2025)"
+hasnt "$T/out" "Huyện ủy Đông — nhắc việc"
+# importing the successions again hands nothing over twice; tasks imported after the successions
+# are handed over by the task import
+expect_rc 0 "$BIN" import --db "$HD" "$SX/successions.csv"
+hasnt "$T/out" "bàn giao"
+expect_rc 0 "$BIN" import --db "$SD" "$SX/tasks.csv"
+expect_rc 0 "$BIN" tasks --db "$SD" --unit xa-moi-a --today 2026-12-06 --format csv
+has "$T/out" "nv-1,Chuyển đổi số tại xã,,xa-moi-a,"
+# rollup of 2026 lists only the units valid in 2026
+expect_rc 0 "$BIN" rollup --db "$HD" --year 2026 --format csv
+has "$T/out" "xa-moi-a,"
+hasnt "$T/out" "huyen-d"
+hasnt "$T/out" "xa-d1"
+expect_rc 0 "$BIN" rollup --db "$HD" --year 2025 --format csv
+has "$T/out" "huyen-d,"
 
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
