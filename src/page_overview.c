@@ -159,6 +159,25 @@ static void bar(web_ctx *c, const eval_row *r)
                 status_class(r->status), w / 1.5);
 }
 
+/* Links to the overview on the period's own structure and on today's, the one shown in bold. */
+static void structure_switch(web_ctx *c, int u, period_t p, int st)
+{
+    page_printf(c, " <span class=\"structure\" id=\"structure\">%s ", tr("Cơ cấu đơn vị:", "Units:"));
+    for (int k = EVAL_HISTORICAL; k <= EVAL_CURRENT; k++) {
+        const char *label = k == EVAL_HISTORICAL ? tr("của thời kỳ", "of the period") : tr("hiện nay", "today's");
+        if (k == EVAL_CURRENT)
+            page_printf(c, " · ");
+        if (k == st) {
+            page_printf(c, "<strong>%s</strong>", label);
+            continue;
+        }
+        page_printf(c, "<a href=\"/overview?");
+        link_args(c, u, p);
+        page_printf(c, "&amp;structure=%s\">%s</a>", k == EVAL_CURRENT ? "current" : "historical", label);
+    }
+    page_printf(c, "</span>");
+}
+
 int page_overview(web_ctx *c)
 {
     int u;
@@ -168,9 +187,15 @@ int page_overview(web_ctx *c)
         return 0;
     const model *m = c->m;
     char key[160], per[PERIOD_CODE_MAX];
-    const char *ind = web_param(c, "ind");
+    const char *ind = web_param(c, "ind"), *sparam = web_param(c, "structure");
+    int st = sparam && *sparam ? eval_structure_parse(sparam) : EVAL_AUTO;  /* as --structure */
+    if (st < 0)
+        return web_fail(c, 400, "bad_request", "structure",
+                        tr("structure: historical, current hoặc auto", "structure: historical, current or auto"));
+    if (st == EVAL_AUTO)
+        st = eval_structure_of(m, p);
     period_code(p, per, sizeof per);
-    snprintf(key, sizeof key, "ov|%d|%s|%.64s|%d", u, per, ind ? ind : "", lang_get());
+    snprintf(key, sizeof key, "ov|%d|%s|%.64s|%d|%d", u, per, ind ? ind : "", lang_get(), st);
     memset(&r, 0, sizeof r);
     buf title = BUF_INIT;
     buf_adds(&title, m->units[u].name);
@@ -197,6 +222,8 @@ int page_overview(web_ctx *c)
         link_args(c, u, p);
         page_printf(c, "\">%s</a>", tr("Nhập số liệu", "Enter data"));
     }
+    if (m->nsuccs)                    /* successions: the two structures, the one shown first */
+        structure_switch(c, u, p, st);
     page_printf(c, "</div>");
 
     if (page_task_summary(c, u) != 0) /* tasks change without the model: never cached */
@@ -205,7 +232,7 @@ int page_overview(web_ctx *c)
     size_t start = c->resp->body.len;
     if (web_cache_get(c, key, &c->resp->body))
         goto tail;
-    if (eval_unit(m, u, p, &r, &c->e) != 0)
+    if (eval_unit_on(m, u, p, st, &r, &c->e) != 0)
         return -1;
     const eval_tally *t = &r.all;
     page_printf(c, "<section class=\"tiles\">");
@@ -269,15 +296,17 @@ int page_overview(web_ctx *c)
     if (m->units[u].first_child >= 0) {
         page_printf(c, "<section><h2>%s</h2><ul class=\"children\">", tr("Đơn vị trực thuộc", "Units below"));
         for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling) {
-            if (!model_unit_valid(m, ch, p))
+            if (!eval_unit_in_structure(m, ch, p, st))  /* the units of the period, on its structure */
                 continue;
             eval_result cr;
-            if (eval_unit(m, ch, p, &cr, &c->e) != 0) {
+            if (eval_unit_on(m, ch, p, st, &cr, &c->e) != 0) {
                 eval_result_free(&r);
                 return -1;
             }
             page_printf(c, "<li><a href=\"/overview?");
             link_args(c, ch, p);
+            if (sparam && *sparam)
+                page_printf(c, "&amp;structure=%s", st == EVAL_CURRENT ? "current" : "historical");
             page_printf(c, "\">");
             page_text(c, m->units[ch].name);
             page_printf(c, "</a> <small>%s %d/%d</small></li>", tr("đạt và vượt", "met or exceeded"),

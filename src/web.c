@@ -44,7 +44,7 @@ static const web_route routes[] = {
     { "POST", "/logout", page_logout, 0, "" },
     { "GET", "/password", page_password, 0, "" },
     { "POST", "/password", page_password_post, 0, "old new new2" },
-    { "GET", "/overview", page_overview, 0, "unit period ind" },
+    { "GET", "/overview", page_overview, 0, "unit period ind structure" },
     { "GET", "/indicator", page_indicator, 0, "unit period ind" },
     { "GET", "/chart.png", page_chart, 0, "unit period ind kind" },
     { "GET", "/entry", page_entry, 0, "unit period msg" },

@@ -438,6 +438,19 @@ has "$T/out" "Thu ngân sách tăng 22,45%"
 has "$T/out" "Số liệu theo cơ cấu đơn vị hiện nay"
 expect_rc 0 "$BIN" report --db "$SD" --unit tp --period 2024 --structure historical --format json
 has "$T/out" '"structure": "historical"'
+# export (xlsx) takes --structure too: 2024 on today's structure is converted, marked
+expect_rc 0 "$BIN" export --db "$SD" --unit xa-moi-a --period 2024 --structure current -o "$T/sc.xlsx"
+expect_rc 0 "$BIN" export --db "$SD" --unit tp --period 2024 -o "$T/sh.xlsx"
+expect_rc 2 "$BIN" export --db "$SD" --unit tp --period 2024 --structure yesterday -o "$T/sx.xlsx"
+expect_rc 2 "$BIN" template --db "$SD" --unit tp --period 2024 --structure current -o "$T/sx.xlsx"
+if command -v unzip >/dev/null; then
+  unzip -p "$T/sc.xlsx" xl/sharedStrings.xml >"$T/out"
+  has "$T/out" "Năm 2024 (theo cơ cấu đơn vị hiện nay)"
+  has "$T/out" "* quy đổi từ số liệu của đơn vị tiền thân"
+  unzip -p "$T/sh.xlsx" xl/sharedStrings.xml >"$T/out"
+  hasnt "$T/out" "theo cơ cấu đơn vị hiện nay"
+  hasnt "$T/out" "quy đổi"
+fi
 
 # --- task hand-over: tasks of a dissolved unit pass to its successor (largest share, ties by code)
 # nv-1 (xa-d2: 0,5 to xa-moi-a and xa-moi-b, a tie -> xa-moi-a; coop xa-d3 -> xa-moi-b, xa-d1 ->
