@@ -285,6 +285,29 @@ expect_rc 0 "$BIN" eval --unit ha-noi --period 2021
 has "$T/out" "99,16"
 expect_rc 0 "$BIN" report --unit ha-noi --period 2022 --format html -o "$T/hn.html"
 has "$T/hn.html" "Quận ủy Ba Đình"
+# the demo across 1/7/2025 (data/demo/*_2025.csv, successions.csv; illustrative figures).
+# Ngọc Hà (new ward) = Vĩnh Phúc + Cống Vị + Liễu Giai + Ngọc Hà (old) + 0,5 × Đội Cấn. Checked by hand:
+#   kết nạp 2025S1 = 8 + 6 + 7 + 9 + 0,5×7 = 33,5;  2026S1 = 38: +13,43% (38/33,5); 38/70 = 54,29%
+#   việc làm 2025S1 = 63 + 76 + 72 + 73 + 0,5×97 = 332,5; 2026S1 = 372: +11,88%; 372/698 = 53,3%
+#   kết nạp 2026S1 of the 9 new wards: 65 62 51 48 46 41 38 34 26 -> Ngọc Hà 7/9, city 411
+expect_rc 0 "$BIN" report --unit ngoc-ha --period 2026S1
+has "$T/out" "So với cùng kỳ 6 tháng đầu năm 2025: Kết nạp đảng viên mới tăng 13,43%; Số lao động được giải quyết việc làm tăng 11,88%."
+has "$T/out" "Kết nạp đảng viên mới đạt 54,29% kế hoạch năm; Số lao động được giải quyết việc làm đạt 53,3% kế hoạch năm"
+has "$T/out" "| Kết nạp đảng viên mới | đảng viên | 70 (năm) | 38 | 54,29% KH năm | không có chỉ tiêu | 7/9 | +13,43%\* | 411 |"
+has "$T/out" "Số liệu theo cơ cấu đơn vị hiện nay"
+expect_rc 0 "$BIN" eval --unit ngoc-ha --period 2025S1 --structure current --format csv
+has "$T/out" "ket_nap_dang_vien,Kết nạp đảng viên mới,đảng viên,,33.5,,no_target,7,9,,,,1,0"
+expect_rc 0 "$BIN" eval --unit ngoc-ha --period 2025 --format csv
+has "$T/out" "ket_nap_dang_vien,Kết nạp đảng viên mới,đảng viên,,68.5,"
+expect_rc 0 "$BIN" report --unit ngoc-ha --period 2025-2030
+has "$T/out" "| Kết nạp đảng viên mới | đảng viên | 417 |"
+# lists of 2026 hold the units of 2026: the city's wards, no district
+expect_rc 0 "$BIN" rollup --year 2026 --format csv
+has "$T/out" "ngoc-ha,Đảng ủy phường Ngọc Hà,ha-noi,2026,"
+hasnt "$T/out" "ba-dinh,Quận ủy Ba Đình"
+hasnt "$T/out" "ba-dinh-ngoc-ha"
+expect_rc 0 "$BIN" report --unit ba-dinh --period 2022
+has "$T/out" "đứng thứ 3/30 quận, huyện, thị xã"
 
 # chitieu gen: deterministic synthetic data that imports cleanly and rolls up completely
 expect_rc 0 "$BIN" gen --scale XS --out "$T/gx" --seed 7
@@ -384,8 +407,12 @@ if grep -q '^x' "$T/after"; then bad "a failed task import wrote rows"; else ok;
 printf 'code,title,programme,parent,lead_unit,cooperating_units,owner,start,deadline,status,progress,completed_on,result,indicators\n' >"$T/tk2.csv"
 printf 'x9,Chín,cg-ctr-01,,cau-giay-dich-vong,cau-giay,Bí thư,4/1/2026,2026-12-31,,25,,,\n' >>"$T/tk2.csv"
 expect_rc 0 "$BIN" import --db "$D" "$T/tk2.csv"
+# the demo's wards passed to the new wards on 1/7/2025: a task of Dịch Vọng imported today is
+# handed to the ward of Cầu Giấy (its successor) by the import
+expect_rc 0 "$BIN" tasks --db "$D" --unit phuong-cau-giay --today 2026-11-22 --format csv
+has "$T/out" "x9,Chín,cg-ctr-01,phuong-cau-giay,"
 expect_rc 0 "$BIN" tasks --db "$D" --unit cau-giay --today 2026-11-22 --format csv
-has "$T/out" "x9,Chín,cg-ctr-01"
+hasnt "$T/out" "x9,Chín"
 
 # --- successions: a district dissolved into two new communes on 1/7/2025 -----------------------
 # xa-d1 → xa-moi-a (1); xa-d2 → xa-moi-a (0,5) and xa-moi-b (0,5); xa-d3 → xa-moi-b (1).
@@ -489,6 +516,20 @@ hasnt "$T/out" "bàn giao"
 expect_rc 0 "$BIN" import --db "$SD" "$SX/tasks.csv"
 expect_rc 0 "$BIN" tasks --db "$SD" --unit xa-moi-a --today 2026-12-06 --format csv
 has "$T/out" "nv-1,Chuyển đổi số tại xã,,xa-moi-a,"
+# targets of the 2025–2030 term on a new commune (valid from 1/7/2025) are accepted; the term
+# and its first years are reported on today's structure: 2025–2026 = 152* + 200 + 190 + 210 = 752*
+printf 'period,name\n2025-2030,Nhiệm kỳ 2025–2030\n' >"$T/t2530.csv"
+printf 'indicator,unit,period,target\nthu_ns,xa-moi-a,2025-2030,2000\nthu_ns,xa-moi-a,2026,400\n' >"$T/tg2530.csv"
+printf 'indicator,unit,period,value\nthu_ns,xa-moi-a,2026S2,210\n' >"$T/v2026.csv"
+expect_rc 0 "$BIN" import --db "$HD" "$T/t2530.csv" "$T/tg2530.csv" "$T/v2026.csv"
+has "$T/out" "kế hoạch 2 dòng: 2 mới"
+expect_rc 0 "$BIN" report --db "$HD" --unit xa-moi-a --period 2025-2030
+has "$T/out" "| Thu ngân sách | tỷ đồng | 2.000 | – |"
+expect_rc 0 "$BIN" report --db "$HD" --unit xa-moi-a --period 2025-2026
+has "$T/out" "| Thu ngân sách | tỷ đồng | 2.000 | 752\* | 37,6% |"
+has "$T/out" "Số liệu theo cơ cấu đơn vị hiện nay"
+expect_rc 0 "$BIN" eval --db "$HD" --unit xa-moi-a --period 2026 --format csv
+has "$T/out" "thu_ns,Thu ngân sách,tỷ đồng,400,400,100,met,"
 # rollup of 2026 lists only the units valid in 2026
 expect_rc 0 "$BIN" rollup --db "$HD" --year 2026 --format csv
 has "$T/out" "xa-moi-a,"
