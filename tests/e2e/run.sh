@@ -295,6 +295,10 @@ has "$T/out" "So với cùng kỳ 6 tháng đầu năm 2025: Kết nạp đảng
 has "$T/out" "Kết nạp đảng viên mới đạt 54,29% kế hoạch năm; Số lao động được giải quyết việc làm đạt 53,3% kế hoạch năm"
 has "$T/out" "| Kết nạp đảng viên mới | đảng viên | 70 (năm) | 38 | 54,29% KH năm | không có chỉ tiêu | 7/9 | +13,43%\* | 411 |"
 has "$T/out" "Số liệu theo cơ cấu đơn vị hiện nay"
+expect_rc 0 "$BIN" report --unit phuong-thanh-xuan --period 2026S1
+has "$T/out" "Kết nạp đảng viên mới đứng thứ 1/9 phường"
+expect_rc 0 "$BIN" ics --unit ngoc-ha --today 2026-12-06 -o "$T/nh.ics"
+has "$T/nh.ics" "UID:nh-nv-01@chitieu"
 expect_rc 0 "$BIN" eval --unit ngoc-ha --period 2025S1 --structure current --format csv
 has "$T/out" "ket_nap_dang_vien,Kết nạp đảng viên mới,đảng viên,,33.5,,no_target,7,9,,,,1,0"
 expect_rc 0 "$BIN" eval --unit ngoc-ha --period 2025 --format csv
@@ -378,6 +382,8 @@ has "$T/out" "hạn 1/7/2024, quá 874 ngày"
 expect_rc 0 "$BIN" ics --db "$D" --unit cau-giay --today 2026-11-22 -o "$T/cg.ics"
 has "$T/cg.ics" "UID:cg-nv-06@chitieu"
 has "$T/cg.ics" "DTSTART;VALUE=DATE:20241231"
+tr -d '\r' <"$T/cg.ics" | sed -e ':a' -e 'N' -e '$!ba' -e 's/\n //g' >"$T/cg.unfolded"  # RFC 5545 unfolding
+has "$T/cg.unfolded" "Chủ trì: Quận ủy Cầu Giấy (hết hiệu lực sau ngày 30/6/2025)"
 # RFC 5545: CRLF everywhere, no line longer than 75 octets, continuation lines start with a space
 cr=$(printf '\r')
 if LC_ALL=C awk '{ sub(/\r$/, ""); if (length($0) > 75) exit 1 }' "$T/cg.ics" &&
