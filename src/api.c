@@ -194,7 +194,7 @@ int api_values_post(web_ctx *c)
         /* A unit the caller may not write makes the whole batch forbidden; a figure changed by
          * someone else since the caller read it, a conflict; anything else, invalid rows. */
         int forbidden = strstr(buf_str(&errs), "\tunit\t") != NULL;
-        int conflict = !forbidden && strstr(buf_str(&errs), tr("người khác", "someone else")) != NULL;
+        int conflict = !forbidden && strstr(buf_str(&errs), "\texpected\t") != NULL;
         rc = send_json(c, json_pack("{s:{s:s,s:s,s:O}}", "error", "code",
                                     forbidden ? "forbidden" : conflict ? "conflict" : "invalid_rows",
                                     "message", tr("có dòng không hợp lệ; không ghi gì", "some rows are invalid; nothing was written"),

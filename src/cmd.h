@@ -7,6 +7,7 @@
 
 int cmd_init(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_approval(int argc, char **argv);
 int cmd_units(int argc, char **argv);
 int cmd_indicators(int argc, char **argv);
 int cmd_eval(int argc, char **argv);

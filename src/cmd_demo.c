@@ -10,6 +10,8 @@
 #include "demo.h"
 #include "import.h"
 #include "task_import.h"
+#include "auth.h"
+#include "write.h"
 
 
 int cmd_demo(int argc, char **argv)
@@ -101,7 +103,10 @@ int cmd_demo(int argc, char **argv)
             n--, k--;
         }
     import_opts o = { .who = "demo", .progress = isatty(2) };
-    if (import_run(s, m, src, n, &o, &st, &errors, &e) != 0) {
+    write_actor a = { "demo", ROLE_ADMIN, -1, "demo", 0, 0 };
+    model_free(m);                  /* write_import loads its own, inside its transaction */
+    m = NULL;
+    if (write_import(s, &a, src, n, &o, &st, &errors, &m, &e) != 0) {
         fputs(buf_str(&errors), stderr);
         cli_error("demo", e.msg);
         goto cleanup;

@@ -15,6 +15,8 @@
 #include "import_text.h"
 #include "vn.h"
 #include "xlsx_read.h"
+#include "auth.h"
+#include "write.h"
 
 
 void cmd_import_summary(const struct import_stats *st, int dry_run)
@@ -172,10 +174,10 @@ int cmd_import(int argc, char **argv)
         off += (int)strlen(name) + 1;
         src[nsrc++] = (import_source){ name, buf_str(&sheets_csv[k]), sheets_csv[k].len };
     }
-    /* A small file into a big database: load the catalogue only and look up the stored figures
-     * the file names one by one (store_get_cell), instead of reading millions of cells. */
-    if (cli_open_part("import", db, import_lines(src, nsrc) <= IMPORT_SMALL_LINES ? 0 : STORE_ALL, &s, &m) != 0)
+    if (store_open(store_default_path(db), 0, &s, &e) != 0) {
+        cli_error("import", e.msg);
         goto cleanup;
+    }
     /* Programmes and tasks go to their own importer, after the figures (they name units). */
     int ncore = 0, ntask = 0;
     for (int k = 0; k < nsrc; k++) {
@@ -188,13 +190,22 @@ int cmd_import(int argc, char **argv)
             ncore++;
     }
     import_opts o = { .dry_run = dry, .who = who, .progress = isatty(2) };
-    if (ncore && import_run(s, m, src + ntask, ncore, &o, &st, &errors, &e) != 0) {
+    /* Through the write module: the model is loaded inside the write transaction (the catalogue
+     * only for a small file, whose stored figures are looked up one by one), behind any other
+     * writer, and every change is checked against the locks (write.h).  The command line writes
+     * with an administrator's rights over the whole tree. */
+    write_actor a = { who, ROLE_ADMIN, -1, "cli", 0, isatty(2) };
+    if (ncore && write_import(s, &a, src + ntask, ncore, &o, &st, &errors, &m, &e) != 0) {
         fputs(buf_str(&errors), stderr);
         cli_error("import", e.msg);
         goto cleanup;
     }
     if (ncore)
         cmd_import_summary(&st, dry);
+    if (ntask && m == NULL && ((m = model_new()) == NULL || store_load_part(s, m, 0, &e) != 0)) {
+        cli_error("import", m ? e.msg : "out of memory");
+        goto cleanup;
+    }
     if (ntask) {
         task_set ts = { 0 };
         long trows = 0;

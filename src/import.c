@@ -630,6 +630,13 @@ static void do_cell(run *r, const csv_record *rec, const cols *c, int kind, enum
     cell->src = r->cur_src;
     if (!added && cell->v == v && strcmp(cell->comment ? cell->comment : "", comment) == 0)
         return;
+    if (r->o->vet) {             /* rights and locks (write.h) */
+        buf_reset(&r->scratch);
+        if (r->o->vet(r->o->vet_ctx, m, kind, ind, unit, p, &r->scratch) != 0) {
+            row_error(r, rec->row, 0, NULL, NULL, "%s", buf_str(&r->scratch));
+            return;
+        }
+    }
     added ? r->st->added[kind]++ : r->st->changed[kind]++;
     if (queue_change(r, kind, ind, unit, p, v, added ? NULL : cell, comment) != 0 ||
         model_cell_comment(cell, comment) != 0) {
@@ -1066,11 +1073,11 @@ int import_run(store *s, model *m, const import_source *src, int nsrc, const imp
     mem_huge(r.changes, cells * sizeof *r.changes);
     r.capchanges = cells;
     m->stamp++; /* cells set from here on carry this run's mark (duplicate check) */
-    if (store_begin(s, e) != 0) {
+    if (!o->in_tx && store_begin(s, e) != 0) {
         st->internal = 1;
         goto cleanup;
     }
-    began = 1;
+    began = !o->in_tx;
     /* Pass 2: kind by kind, so every reference points to something already loaded. */
     for (int k = 1; k < IK_COUNT; k++) {
         for (int i = 0; i < nsrc; i++)
@@ -1097,7 +1104,7 @@ int import_run(store *s, model *m, const import_source *src, int nsrc, const imp
         err_set(e, "%s", r.e.msg);
         goto cleanup;
     }
-    if (store_commit(s, e) != 0) {
+    if (!o->in_tx && store_commit(s, e) != 0) {
         st->internal = 1;
         goto cleanup;
     }

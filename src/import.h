@@ -40,6 +40,12 @@ typedef struct import_opts {
     const char *who;    /* recorded in history */
     int progress;       /* print row counts to stderr while working */
     int max_errors;     /* stop listing after this many (0 = 100) */
+    int in_tx;          /* the caller holds the write transaction (write.h): import_run neither
+                           begins, commits nor rolls it back */
+    /* Called for each target or value the import would change (kind IK_TARGETS or IK_VALUES);
+     * returns 0 to accept it, or nonzero with the reason appended to why (the row is an error). */
+    int (*vet)(void *ctx, const model *m, int kind, int ind, int unit, period_t p, buf *why);
+    void *vet_ctx;
 } import_opts;
 
 typedef struct import_stats {

@@ -14,6 +14,8 @@ static const cli_cmd commands[] = {
     { "init", cmd_init, "tạo cơ sở dữ liệu rỗng", "create an empty database" },
     { "import", cmd_import, "nhập tệp CSV, Excel (đơn vị, chỉ tiêu, kế hoạch, số liệu) trong một giao dịch",
       "import CSV and Excel files (units, indicators, targets, values) as one transaction" },
+    { "approval", cmd_approval, "gửi, duyệt, trả lại, mở khóa số liệu của một đơn vị, một kỳ; danh sách",
+      "submit, approve, return, unlock the data of a unit and period; list them" },
     { "units", cmd_units, "liệt kê cây đơn vị", "list the unit tree" },
     { "indicators", cmd_indicators, "liệt kê các chỉ tiêu", "list the indicators" },
     { "eval", cmd_eval, "đánh giá chỉ tiêu của một đơn vị trong một kỳ",

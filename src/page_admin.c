@@ -24,6 +24,7 @@
 #include "task_import.h"
 #include "report.h"
 #include "vn.h"
+#include "write.h"
 #include "xlsx_read.h"
 
 /* ---- import ---- */
@@ -63,47 +64,6 @@ int page_import(web_ctx *c)
     import_form(c);
     page_end(c);
     return 0;
-}
-
-/* Appends to errs every row the user may not write; returns the number of problems, or -1 (c->e
- * filled) when a row's submission state could not be read. */
-static int import_rights(web_ctx *c, const model *t, const import_stats *st, buf *errs)
-{
-    int bad = 0;
-    if (c->role != ROLE_ADMIN) {
-        for (int k = 0; k < IK_COUNT; k++)
-            if (st->rows[k] && k != IK_VALUES && k != IK_TEMPLATE) {
-                buf_printf(errs, tr("Tệp loại '%s': chỉ quản trị được nhập loại này\n",
-                                    "A '%s' file: only administrators may import this kind\n"), import_kind_name(k));
-                bad++;
-            }
-    }
-    for (size_t i = 0; i < t->values.n && bad < 50; i++) {
-        const cell_t *x = &t->values.cells[i];
-        if (x->mark != t->stamp)
-            continue;
-        const char *code = t->units[x->unit].code;
-        int u = model_unit_find(c->m, code);
-        char per[PERIOD_CODE_MAX];
-        web_sub sub;
-        period_code(x->per, per, sizeof per);
-        if (u < 0 || !auth_allows(c->m, c->role, c->uunit, u, ACT_WRITE)) {
-            buf_printf(errs, tr("Dòng %u: không có quyền nhập số liệu cho đơn vị '%s'\n",
-                                "Row %u: you may not enter data for unit '%s'\n"), x->row, code);
-            bad++;
-            continue;
-        }
-        int found = store_sub_get(c->s, code, per, &sub, &c->e);
-        if (found < 0)
-            return -1;   /* unknown whether it is locked: never treated as open */
-        if (found && (sub.state == SUB_SUBMITTED || sub.state == SUB_APPROVED)) {
-            buf_printf(errs, tr("Dòng %u: số liệu của '%s' kỳ %s đã gửi hoặc đã duyệt, không sửa được\n",
-                                "Row %u: data of '%s' for %s is submitted or approved and cannot change\n"),
-                       x->row, code, per);
-            bad++;
-        }
-    }
-    return bad;
 }
 
 /* Turns the upload into CSV text sources (an .xlsx gives one per sheet with a header); a CSV file
@@ -188,10 +148,10 @@ int page_import_post(web_ctx *c)
     import_source src[8];
     import_stats st;
     import_text_info info;
-    model *t = model_new();
     err_t e;
     int ok = 0, denied = 0;
-    if (t == NULL || upload_sources(f, enc, csvs, &n, &errs, &info) != 0)
+    memset(&st, 0, sizeof st);
+    if (upload_sources(f, enc, csvs, &n, &errs, &info) != 0)
         goto cleanup;
     for (int k = 0; k < n; k++)
         src[k] = (import_source){ f->filename, buf_str(&csvs[k]), csvs[k].len };
@@ -228,38 +188,26 @@ int page_import_post(web_ctx *c)
                 web_committed(c);
         }
     } else if (errs.len == 0) {
-        import_opts o = { .dry_run = 1, .who = c->user.login, .max_errors = 100 };
-        /* a small file: the private model gets the catalogue only (import.h) */
-        int what = import_lines(src, n) <= IMPORT_SMALL_LINES ? 0 : STORE_ALL;
-        if (store_load_part(c->s, t, what, &c->e) != 0)
-            goto cleanup;
-        ok = import_run(c->s, t, src, n, &o, &st, &errs, &e) == 0;
-        denied = ok ? import_rights(c, t, &st, &errs) : 0;
-        if (!ok && st.internal)
+        /* through the write module: rights, locks and the stored figures are checked inside the
+         * transaction, on a private model loaded in it (write.h); the preview is a dry run */
+        import_opts o = { .dry_run = !commit, .who = c->user.login, .max_errors = 100 };
+        write_actor a = { c->user.login, c->role, c->uunit, f->filename, 60, 0 };
+        ok = write_import(c->s, &a, src, n, &o, &st, &errs, NULL, &e) == 0;
+        store_forget_ids(c->s);         /* the private model's ids are not the shared model's */
+        if (!ok && st.internal) {
             c->e = e;                   /* the database failed, not the file: a server error */
-        if (denied < 0 || (!ok && st.internal)) {
-            store_forget_ids(c->s);     /* the private model's ids are not the shared model's */
             goto cleanup;
         }
-        if (ok && !denied && commit) {
-            model_free(t);
-            t = model_new();
-            o.dry_run = 0;
-            if (t == NULL || store_load_part(c->s, t, what, &c->e) != 0)
-                goto cleanup;
-            ok = import_run(c->s, t, src, n, &o, &st, &errs, &e) == 0;
-            if (!ok && st.internal) {
-                c->e = e;
-                store_forget_ids(c->s);
-                goto cleanup;
-            }
+        denied = !ok && errs.len == 0;
+        if (denied)
+            buf_printf(&errs, "%s\n", e.msg);
+        if (ok && commit) {
             if (web_reload(c) != 0)
                 goto cleanup;
             c->m = c->app->m;
-            if (ok && store_audit_add(c->s, c->user.login, "import", f->filename, "", &c->e) != 0)
+            if (store_audit_add(c->s, c->user.login, "import", f->filename, "", &c->e) != 0)
                 goto cleanup;
-        } else
-            store_forget_ids(c->s);     /* the private model's ids are not the shared model's */
+        }
     }
     page_begin(c, tr("Nhập số liệu từ tệp", "Import a file"));
     if (ok && !denied) {
@@ -298,7 +246,6 @@ int page_import_post(web_ctx *c)
     page_end(c);
     rc = 0;
 cleanup:
-    model_free(t);
     for (int k = 0; k < 8; k++)
         buf_free(&csvs[k]);
     buf_free(&errs);
@@ -711,23 +658,17 @@ run:;
     import_opts o = { .who = c->user.login, .max_errors = 20 };
     import_stats st;
     err_t e;
-    /* On a private model of the catalogue only (the row's stored figure, if any, is looked up:
-     * import.h), so pages go on reading the shared one; it is replaced only after the commit. */
-    model *t = model_new();
-    if (t == NULL || store_load_part(c->s, t, 0, &c->e) != 0) {
-        model_free(t);
-        store_forget_ids(c->s);
-        goto cleanup;
-    }
-    int ok = import_run(c->s, t, &src, 1, &o, &st, &errs, &e) == 0;
-    model_free(t);
-    if (!ok)
-        store_forget_ids(c->s);          /* the private model's ids are not the shared model's */
+    /* Through the write module, on a private model loaded inside its transaction (write.h), so
+     * pages go on reading the shared one; that is replaced only after the commit. */
+    write_actor a = { c->user.login, c->role, c->uunit, tr("biểu mẫu", "form"), 60, 0 };
+    memset(&st, 0, sizeof st);
+    int ok = write_import(c->s, &a, &src, 1, &o, &st, &errs, NULL, &e) == 0;
+    store_forget_ids(c->s);              /* the private model's ids are not the shared model's */
     if (!ok && st.internal) {
         c->e = e;                        /* the database failed, not the form: a server error */
         goto cleanup;
     }
-    else if (web_reload(c) != 0)
+    if (ok && web_reload(c) != 0)
         goto cleanup;
     c->m = c->app->m;
     if (!ok) {

@@ -19,6 +19,7 @@
 #include "fixed.h"
 #include "report.h"
 #include "vn.h"
+#include "write.h"
 
 static int number_in(const char *s, double *v)
 {
@@ -46,147 +47,64 @@ static void row_err(buf *errs, int row, const char *field, const char *fmt, ...)
     buf_addc(errs, '\n');
 }
 
+static void model_lock(void *ctx)
+{
+    web_model_begin(ctx);            /* readers wait only for the in-memory updates */
+}
+
+static void model_unlock(void *ctx)
+{
+    web_committed(ctx);
+    web_model_end(ctx);
+}
+
+/* The form and the API: numbers parsed here (in the page language), everything else decided by
+ * write_values inside its transaction (write.h). */
 int web_save_values(web_ctx *c, const web_value_in *in, int n, buf *errs, int *saved)
 {
     model *m = c->m;
-    int *rows = NULL, nchg = 0, rc = -1;
-    double *vals = NULL;
+    int rc = -1, nrows = 0, outside = 0;
+    write_row *rows = calloc((size_t)n + 1, sizeof *rows);
+    int *at = calloc((size_t)n + 1, sizeof *at);
+    buf sub = BUF_INIT;
     *saved = 0;
-    rows = calloc((size_t)n + 1, sizeof *rows);
-    vals = calloc((size_t)n + 1, sizeof *vals);
-    if (rows == NULL || vals == NULL) {
+    if (rows == NULL || at == NULL) {
         err_set(&c->e, "out of memory");
         goto cleanup;
     }
     for (int k = 0; k < n; k++) {
         const web_value_in *x = &in[k];
-        int i = model_ind_find(m, x->ind), unit = x->unit;
-        double v = x->num, o;
-        char per[PERIOD_CODE_MAX];
-        web_sub sub;
-        period_code(x->per, per, sizeof per);
-        if (unit < 0 || (size_t)unit >= m->nunits || !auth_allows(m, c->role, c->uunit, unit, ACT_WRITE)) {
-            row_err(errs, k, "unit", "%s", tr("bạn không có quyền nhập số liệu cho đơn vị này",
-                                             "you may not enter data for this unit"));
-            continue;
-        }
-        if (store_sub_get(c->s, m->units[unit].code, per, &sub, &c->e) < 0)
-            goto cleanup;
-        if (sub.state == SUB_SUBMITTED || sub.state == SUB_APPROVED) {
-            row_err(errs, k, "period", "%s", sub.state == SUB_APPROVED
-                    ? tr("số liệu kỳ này đã được duyệt và khóa; cần quản trị mở khóa",
-                         "this period's data is approved and locked; an administrator must unlock it")
-                    : tr("số liệu kỳ này đã gửi duyệt; chờ duyệt hoặc trả lại",
-                         "this period's data was submitted; wait for approval or return"));
-            continue;
-        }
-        if (i < 0) {
-            row_err(errs, k, "indicator", "%s", tr("không có chỉ tiêu này", "no such indicator"));
-            continue;
-        }
-        if (m->inds[i].f) {
-            row_err(errs, k, "indicator", "%s", tr("chỉ tiêu tính bằng công thức, không nhập trực tiếp",
-                                                 "computed by a formula, not entered"));
-            continue;
-        }
+        double v = x->num;
         if (x->text ? number_in(x->text, &v) != 0 : !isfinite(v)) {
             row_err(errs, k, "value", tr("'%s' không phải số (ví dụ 1.234,5)", "'%s' is not a number (e.g. 1,234.5)"),
                     x->text ? x->text : "?");
             continue;
         }
-        if (fabs(v) > FX_LIMIT) {
-            row_err(errs, k, "value", "%s", tr("số quá lớn: giới hạn là ±900.000 tỷ; hãy nhập theo đơn vị tính lớn hơn "
-                                              "(ví dụ tỷ đồng thay cho đồng)",
-                                              "number too large: the limit is ±9e14; enter it in a larger unit "
-                                              "(e.g. billions instead of units)"));
-            continue;
-        }
-        if (x->comment && strlen(x->comment) > 500) {
-            row_err(errs, k, "comment", "%s", tr("ghi chú dài quá 500 byte", "comment longer than 500 bytes"));
-            continue;
-        }
-        const cell_t *cur = model_value(m, i, unit, x->per);
-        if (x->orig) {
-            /* Optimistic concurrency: the figure must still be what the form was loaded with. */
-            int had = *x->orig != '\0';
-            int parsed = had && vn_parse_number(x->orig, strlen(x->orig), VN_DEC_DOT, &o) == 0;
-            int same = had ? cur && parsed && o == cur->v : cur == NULL;
-            if (!same) {
-                buf now = BUF_INIT, was = BUF_INIT;
-                if (cur)
-                    fmt_num(&now, cur->v, m->inds[i].decimals);
-                if (parsed)
-                    fmt_num(&was, o, m->inds[i].decimals);
-                row_err(errs, k, "value", tr("người khác đã sửa số liệu này trong lúc bạn nhập: hiện là '%s' "
-                                             "(khi bạn mở trang là '%s', bạn nhập '%s'); hãy tải lại trang",
-                                             "someone else changed this figure meanwhile: it is now '%s' "
-                                             "(it was '%s' when you opened the page, you entered '%s'); reload the page"),
-                        cur ? buf_str(&now) : "—", parsed ? buf_str(&was) : "—", x->text ? x->text : "");
-                buf_free(&now);
-                buf_free(&was);
-                continue;
-            }
-        }
-        const char *oldc = cur && cur->comment ? cur->comment : "";
-        const char *newc = x->comment ? x->comment : oldc;
-        if (cur && cur->v == v && strcmp(oldc, newc) == 0)
-            continue;                          /* unchanged: no history noise */
-        rows[nchg] = k;
-        vals[nchg++] = v;
+        at[nrows] = k;
+        rows[nrows++] = (write_row){ WRITE_VALUE, model_ind_find(m, x->ind), x->unit, x->per, v, x->comment,
+                                     x->orig, x->text };
     }
-    if (errs->len || nchg == 0) {
-        rc = 0;
+    write_actor a = { c->user.login, c->role, c->uunit, c->api ? "api" : "web", 60, 0 };
+    write_sink sink = { model_lock, model_unlock, c };
+    if (write_values(c->s, m, &a, rows, nrows, &sink, &sub, saved, &outside, &c->e) != 0)
         goto cleanup;
+    /* write_values numbers its rows 0..nrows-1: back to the caller's */
+    for (const char *s = buf_str(&sub); *s;) {
+        const char *nl = strchr(s, '\n');
+        int r = atoi(s);
+        const char *t = strchr(s, '\t');
+        if (nl == NULL || t == NULL)
+            break;
+        buf_printf(errs, "%d%.*s", r >= 0 && r < nrows ? at[r] : r, (int)(nl - t + 1), t);
+        s = nl + 1;
     }
-    if (store_begin(c->s, &c->e) != 0)
-        goto cleanup;
-    for (int j = 0; j < nchg; j++) {
-        const web_value_in *x = &in[rows[j]];
-        int i = model_ind_find(m, x->ind);
-        const cell_t *cur = model_value(m, i, x->unit, x->per);
-        const char *cm = x->comment ? (*x->comment ? x->comment : NULL) : cur ? cur->comment : NULL;
-        if (store_put_value(c->s, m, i, x->unit, x->per, vals[j], cm, cur, c->user.login,
-                            c->api ? "api" : "web", &c->e) != 0) {
-            store_rollback(c->s);
-            goto cleanup;
-        }
-    }
-    if (store_commit(c->s, &c->e) != 0) {
-        store_rollback(c->s);
-        goto cleanup;
-    }
-    web_model_begin(c);              /* readers wait only for these in-memory updates */
-    int outside = 0;                 /* a year the engine does not hold (a new year's first figure) */
-    for (int j = 0; j < nchg; j++) {
-        const web_value_in *x = &in[rows[j]];
-        int i = model_ind_find(m, x->ind);
-        const cell_t *cur = model_value(m, i, x->unit, x->per);
-        buf keep = BUF_INIT;                   /* the old comment lives in the cell being replaced */
-        const char *cm = x->comment ? x->comment : cur && cur->comment ? cur->comment : "";
-        buf_adds(&keep, cm);
-        int r = model_put_value(m, i, x->unit, x->per, vals[j], keep.len ? buf_str(&keep) : NULL);
-        buf_free(&keep);
-        if (r != 0) {
-            err_set(&c->e, "out of memory");
-            web_model_end(c);
-            goto cleanup;
-        }
-        /* the engine follows at once: this unit and its ancestors, this year (engine.h) */
-        if (m->engine && engine_update(m->engine, m, i, x->unit, x->per, &c->e) != 0) {
-            web_model_end(c);
-            goto cleanup;
-        }
-        outside |= m->engine && !engine_covers(m->engine, x->per);
-    }
-    web_committed(c);
-    web_model_end(c);
     if (outside)
         web_rebuild_soon(c);     /* meanwhile that year is evaluated the slower reference way */
-    *saved = nchg;
     rc = 0;
 cleanup:
+    buf_free(&sub);
     free(rows);
-    free(vals);
+    free(at);
     return rc;
 }
 
@@ -226,9 +144,13 @@ static void entry_form(web_ctx *c, int u, period_t p, const char *msg, int msg_o
     char per[PERIOD_CODE_MAX];
     web_sub sub;
     period_code(p, per, sizeof per);
+    web_sub lock;
+    err_t le;
     if (store_sub_get(c->s, m->units[u].code, per, &sub, &c->e) < 0)
         sub.state = SUB_SUBMITTED;             /* fail closed: read-only */
-    int editable = sub.state == SUB_DRAFT || sub.state == SUB_RETURNED;
+    /* a lock here, above (an approved district) or around (an approved year) */
+    int locked = write_locked(c->s, m, u, p, &lock, &le);
+    int editable = (sub.state == SUB_DRAFT || sub.state == SUB_RETURNED) && locked == 0;
     buf title = BUF_INIT;
     buf_adds(&title, tr("Nhập số liệu: ", "Data entry: "));
     buf_adds(&title, m->units[u].name);
@@ -270,10 +192,21 @@ static void entry_form(web_ctx *c, int u, period_t p, const char *msg, int msg_o
         page_text(c, sub.who);
         page_printf(c, ")</div>");
     }
-    if (!editable)
-        page_printf(c, "<div class=\"msg warn\" id=\"locked\">%s</div>", sub.state == SUB_APPROVED
+    if (!editable) {
+        page_printf(c, "<div class=\"msg warn\" id=\"locked\">%s", sub.state == SUB_APPROVED
                     ? tr("Số liệu kỳ này đã được duyệt và khóa.", "This period's data is approved and locked.")
-                    : tr("Số liệu kỳ này đã gửi, đang chờ duyệt.", "This period's data was submitted and awaits approval."));
+                    : sub.state == SUB_SUBMITTED
+                    ? tr("Số liệu kỳ này đã gửi, đang chờ duyệt.", "This period's data was submitted and awaits approval.")
+                    : tr("Số liệu này thuộc một bộ số liệu đã khóa.", "These figures belong to a locked data set."));
+        if (locked == 1) {
+            buf lt = BUF_INIT;
+            buf_adds(&lt, " ");
+            write_lock_text(&lock, &lt);
+            page_text(c, buf_str(&lt));
+            buf_free(&lt);
+        }
+        page_printf(c, "</div>");
+    }
     period_t pp = prev_period(p), py = period_prev_year(p);
     char ppc[PERIOD_CODE_MAX], pyc[PERIOD_CODE_MAX];
     period_code(pp, ppc, sizeof ppc);
@@ -448,7 +381,7 @@ int page_entry_post(web_ctx *c)
             int i = row >= 0 && row < n ? model_ind_find(c->m, in[row].ind) : -1;
             buf_printf(&msg, "%s: %.*s\n", i >= 0 ? c->m->inds[i].name : row >= 0 && row < n ? in[row].ind : "?",
                        (int)(nl - t2 - 1), t2 + 1);
-            conflict |= strncmp(t1 + 1, "value", 5) == 0 && in[row].orig && strstr(t2, "'") && strstr(t2, tr("người khác", "someone else"));
+            conflict |= strncmp(t1 + 1, "expected\t", 9) == 0;
             s = nl + 1;
         }
         c->resp->status = conflict ? 409 : 400;
@@ -460,12 +393,17 @@ int page_entry_post(web_ctx *c)
     char per[PERIOD_CODE_MAX];
     period_code(p, per, sizeof per);
     if (strcmp(action, "submit") == 0) {
-        if (store_begin(c->s, &c->e) != 0)
+        write_actor a = { c->user.login, c->role, c->uunit, "web", 60, 0 };
+        err_t e;
+        int r = write_approval(c->s, c->m, &a, STEP_SUBMIT, 0, u, p, "", &e);
+        if (r < 0) {
+            c->e = e;
             goto cleanup;
-        if (store_sub_put(c->s, c->m->units[u].code, per, SUB_SUBMITTED, c->user.login, "", &c->e) != 0 ||
-            store_audit_add(c->s, c->user.login, "submit", c->m->units[u].code, per, &c->e) != 0 ||
-            store_commit(c->s, &c->e) != 0) {
-            store_rollback(c->s);
+        }
+        if (r > 0) {
+            c->resp->status = r == WRITE_FORBIDDEN ? 403 : 409;
+            entry_form(c, u, p, e.msg, 0, 1);
+            rc = 0;
             goto cleanup;
         }
     }
@@ -502,9 +440,15 @@ int page_approval(web_ctx *c)
     int shown = 0;
     for (int k = 0; k < n; k++) {
         const web_sub *s = &subs[k];
-        int u = model_unit_find(m, s->unit);
+        int u = model_unit_find(m, s->unit), targets;
+        const char *code = write_key_period(s->period, &targets);
         if (u < 0 || !auth_allows(m, c->role, c->uunit, u, ACT_APPROVE))
             continue;
+        /* the steps this user may take here (an approver decides for the level below) */
+        write_actor a = { c->user.login, c->role, c->uunit, "web", 60, 0 };
+        err_t e;
+        int may_decide = write_step_allowed(c->s, m, &a, STEP_APPROVE, u, &e) == 0;
+        int may_unlock = write_step_allowed(c->s, m, &a, STEP_UNLOCK, u, &e) == 0;
         shown++;
         const char *names[] = { tr("đang nhập", "draft"), tr("chờ duyệt", "submitted"),
                                 tr("đã duyệt", "approved"), tr("bị trả lại", "returned") };
@@ -515,11 +459,11 @@ int page_approval(web_ctx *c)
         page_printf(c, "\"><td><a href=\"/overview?unit=");
         page_urlarg(c, s->unit);
         page_printf(c, "&amp;period=");
-        page_urlarg(c, s->period);
+        page_urlarg(c, code);
         page_printf(c, "\">");
         page_text(c, m->units[u].name);
-        page_printf(c, "</a></td><td>");
-        page_text(c, s->period);
+        page_printf(c, "</a></td><td>%s", targets ? tr("Kế hoạch ", "Targets ") : "");
+        page_text(c, code);
         page_printf(c, "</td><td><span class=\"badge %s\">%s</span></td><td>", store_sub_key(s->state), names[s->state]);
         page_text(c, s->who);
         page_printf(c, ", ");
@@ -527,13 +471,15 @@ int page_approval(web_ctx *c)
         page_printf(c, "</td><td>");
         page_text(c, s->comment);
         page_printf(c, "</td><td>");
-        if (s->state == SUB_SUBMITTED || (s->state == SUB_APPROVED && c->role == ROLE_ADMIN)) {
+        if ((s->state == SUB_SUBMITTED && may_decide) || (s->state == SUB_APPROVED && may_unlock)) {
             page_printf(c, "<form method=\"post\" action=\"/approval\" class=\"inline\">");
             page_csrf(c);
             page_printf(c, "<input type=\"hidden\" name=\"unit\" value=\"");
             page_text(c, s->unit);
             page_printf(c, "\"><input type=\"hidden\" name=\"period\" value=\"");
-            page_text(c, s->period);
+            page_text(c, code);
+            if (targets)
+                page_printf(c, "\"><input type=\"hidden\" name=\"targets\" value=\"1");
             page_printf(c, "\"><input name=\"comment\" maxlength=\"500\" placeholder=\"%s\"%s> ",
                         s->state == SUB_APPROVED ? tr("lý do mở khóa (bắt buộc)", "reason to unlock (required)")
                                                  : tr("ý kiến (khi trả lại)", "comment (when returning)"),
@@ -564,37 +510,21 @@ int page_approval_post(web_ctx *c)
     if (web_unit(c, ACT_APPROVE, &u) != 0 || web_period(c, &p) != 0)
         return 0;
     const char *action = web_param(c, "action"), *comment = web_param(c, "comment");
-    char per[PERIOD_CODE_MAX];
-    web_sub sub;
-    period_code(p, per, sizeof per);
-    if (comment == NULL)
-        comment = "";
-    if (strlen(comment) > 500)
-        return web_fail(c, 400, "bad_request", "comment", tr("ý kiến dài quá 500 byte", "comment longer than 500 bytes"));
-    if (store_sub_get(c->s, c->m->units[u].code, per, &sub, &c->e) < 0)
-        return -1;
-    int to;
-    if (action && strcmp(action, "approve") == 0 && sub.state == SUB_SUBMITTED)
-        to = SUB_APPROVED;
-    else if (action && strcmp(action, "return") == 0 && sub.state == SUB_SUBMITTED)
-        to = SUB_RETURNED;
-    else if (action && strcmp(action, "unlock") == 0 && sub.state == SUB_APPROVED) {
-        if (c->role != ROLE_ADMIN)
-            return web_fail(c, 403, "forbidden", "action", tr("chỉ quản trị được mở khóa số liệu đã duyệt",
-                                                             "only an administrator may unlock approved data"));
-        if (*comment == '\0')
-            return web_fail(c, 400, "bad_request", "comment", tr("cần ghi lý do mở khóa", "a reason to unlock is required"));
-        to = SUB_RETURNED;
-    } else
-        return web_fail(c, 409, "conflict", "action", tr("thao tác không phù hợp với trạng thái hiện tại của số liệu",
-                                                         "the action does not fit the data's current state"));
-    if (store_begin(c->s, &c->e) != 0)
-        return -1;
-    if (store_sub_put(c->s, c->m->units[u].code, per, to, c->user.login, comment, &c->e) != 0 ||
-        store_audit_add(c->s, c->user.login, action, c->m->units[u].code, *comment ? comment : per, &c->e) != 0 ||
-        store_commit(c->s, &c->e) != 0) {
-        store_rollback(c->s);
+    int step = write_step_parse(action);
+    if (step < 0 || step == STEP_SUBMIT)
+        return web_fail(c, 400, "bad_request", "action", tr("action phải là approve, return hoặc unlock",
+                                                            "action must be approve, return or unlock"));
+    write_actor a = { c->user.login, c->role, c->uunit, "web", 60, 0 };
+    err_t e;
+    const char *targets = web_param(c, "targets");
+    int r = write_approval(c->s, c->m, &a, step, targets && strcmp(targets, "1") == 0, u, p, comment, &e);
+    if (r < 0) {
+        c->e = e;
         return -1;
     }
+    if (r > 0)
+        return web_fail(c, r == WRITE_FORBIDDEN ? 403 : r == WRITE_CONFLICT ? 409 : 400,
+                        r == WRITE_FORBIDDEN ? "forbidden" : r == WRITE_CONFLICT ? "conflict" : "bad_request",
+                        r == WRITE_INVALID ? "comment" : "action", e.msg);
     return web_redirect(c, "/approval");
 }

@@ -33,6 +33,9 @@ void store_forget_ids(store *s);
 int store_begin(store *s, err_t *e);
 int store_commit(store *s, err_t *e);
 void store_rollback(store *s);
+/* Like store_begin, but waits at most wait_ms for another connection's write lock: returns 0
+ * (begun), 1 (still busy: try again) or -1 with a message. */
+int store_try_begin(store *s, int wait_ms, err_t *e);
 /* Starts a read transaction: every read until store_read_end sees one snapshot (writers of other
  * connections go on meanwhile). */
 int store_read_begin(store *s, err_t *e);

@@ -252,10 +252,17 @@ int store_session_get(store *s, const char *hash, int64_t now, int64_t new_expir
     }
     if (sq_reset(s, st, "database", e) != 0 || found < 0)
         return -1;
-    /* Sliding expiry, written at most once a minute per session: most requests only read. */
-    if (found && expires < new_expires - 60 &&
-        done(s, prep(s, e, "UPDATE session SET expires=?2 WHERE hash=?1", "ti", hash, new_expires), e) < 0)
-        return -1;
+    /* Sliding expiry, written at most once a minute per session: most requests only read.  While
+     * another process holds the write lock (a long import) the session is extended later: a
+     * request never waits for, or fails on, the lock just to move its expiry. */
+    if (found && expires < new_expires - 60) {
+        sqlite3_busy_timeout(s->db, 0);
+        int r = done(s, prep(s, e, "UPDATE session SET expires=?2 WHERE hash=?1", "ti", hash, new_expires), e);
+        int busy = r < 0 && (sqlite3_errcode(s->db) & 0xff) == SQLITE_BUSY;
+        sqlite3_busy_timeout(s->db, 5000);
+        if (r < 0 && !busy)
+            return -1;
+    }
     return found;
 }
 
@@ -424,4 +431,26 @@ int64_t store_generation(store *s, err_t *e)
     if (sq_reset(s, st, "generation", e) != 0)
         return -1;
     return g;
+}
+
+int store_meta_get(store *s, const char *key, char *out, size_t n, err_t *e)
+{
+    sqlite3_stmt *st = prep(s, e, "SELECT value FROM meta WHERE key=?1", "t", key);
+    if (st == NULL)
+        return -1;
+    int rc = sqlite3_step(st), found = rc == SQLITE_ROW;
+    if (found)
+        copy_col(st, 0, out, n);
+    else if (n)
+        out[0] = '\0';
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        found = err_set(e, "database: %s", sqlite3_errmsg(s->db));
+    sqlite3_finalize(st);
+    return found;
+}
+
+int store_meta_set(store *s, const char *key, const char *value, err_t *e)
+{
+    return done(s, prep(s, e, "INSERT INTO meta(key,value) VALUES(?1,?2) ON CONFLICT(key) DO UPDATE SET value=?2",
+                        "tt", key, value), e) < 0 ? -1 : 0;
 }

@@ -46,7 +46,7 @@ int store_token_get(store *s, const char *hash, web_user *u, err_t *e);
 
 enum sub_state { SUB_DRAFT = 0, SUB_SUBMITTED, SUB_APPROVED, SUB_RETURNED };
 typedef struct web_sub {
-    char unit[64], period[16];
+    char unit[64], period[32];   /* a period code, or "targets:" and one (write.h) */
     int state;                /* enum sub_state */
     char at[32], who[64], comment[512];
 } web_sub;
@@ -69,6 +69,11 @@ typedef struct web_audit {
 /* The newest max entries: audit actions merged with every value/target change (old -> new)
  * (caller frees *out); returns the count or -1. */
 int store_audit_list(store *s, int max, web_audit **out, err_t *e);
+
+/* A database setting (the meta table): 1 (copied to out, truncated), 0 (absent: out = "") or -1. */
+int store_meta_get(store *s, const char *key, char *out, size_t n, err_t *e);
+/* Sets a database setting. */
+int store_meta_set(store *s, const char *key, const char *value, err_t *e);
 
 /* The newest batch id (changes by anyone, any process); 0 for none, -1 on error. */
 int64_t store_generation(store *s, err_t *e);

@@ -50,7 +50,7 @@ static const web_route routes[] = {
     { "GET", "/entry", page_entry, 0, "unit period msg" },
     { "POST", "/entry", page_entry_post, W_OWN, "unit period action *" },
     { "GET", "/approval", page_approval, 0, "" },
-    { "POST", "/approval", page_approval_post, W_WRITE, "unit period action comment" },
+    { "POST", "/approval", page_approval_post, W_WRITE, "unit period action comment targets" },
     { "GET", "/import", page_import, 0, "" },
     { "POST", "/import", page_import_post, W_OWN, "file action encoding" },
     { "GET", "/report", page_report, 0, "unit period format" },
@@ -71,10 +71,24 @@ static const web_route routes[] = {
     { "GET", "/api/v1/targets", api_targets, W_API, "unit subtree ind period within from to limit offset snapshot" },
     { "GET", "/api/v1/values", api_values, W_API, "unit subtree ind period within from to limit offset snapshot" },
     { "POST", "/api/v1/values", api_values_post, W_API | W_OWN, "" },
+    { "GET", "/api/v1/approval", api_approval, W_API, "unit period" },
+    { "POST", "/api/v1/approval/submit", api_approval_post, W_API | W_OWN, "" },
+    { "POST", "/api/v1/approval/approve", api_approval_post, W_API | W_OWN, "" },
+    { "POST", "/api/v1/approval/return", api_approval_post, W_API | W_OWN, "" },
+    { "POST", "/api/v1/approval/unlock", api_approval_post, W_API | W_OWN, "" },
     { "GET", "/api/v1/eval", api_eval, W_API, "unit period" },
     { "GET", "/api/v1/report", api_report, W_API, "unit period format" },
     { "GET", "/api/v1/openapi.json", api_openapi, W_API | W_PUBLIC, "" },
 };
+
+int web_route_at(size_t i, const char **method, const char **path)
+{
+    if (i >= sizeof routes / sizeof *routes)
+        return 0;
+    *method = routes[i].method;
+    *path = routes[i].path;
+    return 1;
+}
 
 #define SESSION_COOKIE "chitieu_session"
 

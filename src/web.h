@@ -65,6 +65,9 @@ int web_open(const char *db, int nstores, web_app **out, err_t *e);
 void web_close(web_app *a);
 /* Waits until the reloader has nothing asked of it and nothing under way (tests, shutdown). */
 void web_idle(web_app *a);
+/* Route i of the route table (tests list the routes that write): 1 with method and path set, 0
+ * past the end. */
+int web_route_at(size_t i, const char **method, const char **path);
 /* The http_handler: routes, authenticates, checks parameters and CSRF, runs the handler. */
 int web_handle(void *app, http_req *req, http_resp *resp);
 
@@ -169,6 +172,9 @@ int api_targets(web_ctx *c);
 int api_values(web_ctx *c);
 int api_values_post(web_ctx *c);
 int api_eval(web_ctx *c);
+/* The reporting cycle (api_approval.c): list, and one step (the path's last part) as the caller. */
+int api_approval(web_ctx *c);
+int api_approval_post(web_ctx *c);
 int api_report(web_ctx *c);
 int api_openapi(web_ctx *c);
 

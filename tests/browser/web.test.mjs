@@ -1,6 +1,7 @@
 // web.test.mjs - chitieu in a real browser (Debian's Chromium through playwright-core).
 // Story: an editor of Cầu Giấy logs in, enters figures (one with a typo the page flags as you
-// type, one a tenfold jump it warns about), saves and submits; the district approver approves;
+// type, one a tenfold jump it warns about), saves and submits; the city approver returns it with a
+// reason, the editor submits again, the city approver approves; a ward below is then locked;
 // the overview shows the new figure and the approved state; a viewer cannot reach the entry page.
 // Usage: node web.test.mjs BASE_URL SHOT_DIR.  Exit 0 = pass; on failure a screenshot is saved.
 import { chromium } from 'playwright-core';
@@ -63,11 +64,37 @@ try {
   check((await page.textContent('#tasks-overdue')).trim() === '0', 'and none overdue');
   await ctx.close();
 
-  step = 'approver approves';
+  step = 'the district approver cannot approve their own district';
   ctx = await login('caugiay.duyet', 'demo-duyet-2025');
   await page.goto(base + '/approval');
-  const row = page.locator('tr[data-unit="cau-giay"][data-period="2023"]');
+  const own = page.locator('tr[data-unit="cau-giay"][data-period="2023"]');
+  check(await own.count() === 1, 'the district approver sees the submitted data');
+  check(await own.locator('button[value=approve]').count() === 0, 'but approving it is for the level above');
+  await ctx.close();
+
+  step = 'the city approver returns it with a reason';
+  ctx = await login('tp.duyet', 'demo-duyet-2025');
+  await page.goto(base + '/approval');
+  let row = page.locator('tr[data-unit="cau-giay"][data-period="2023"]');
   check(await row.count() === 1, 'the submitted data waits in the approval list');
+  await row.locator('input[name=comment]').fill('Kiểm tra lại số kết nạp');
+  await Promise.all([page.waitForNavigation(), row.locator('button[value=return]').click()]);
+  check((await row.locator('.badge').textContent()).includes('bị trả lại'), 'the row shows it returned');
+  await ctx.close();
+
+  step = 'the editor fixes and submits again';
+  ctx = await login('caugiay.nhap', 'demo-nhap-2025');
+  await page.goto(base + '/entry?unit=cau-giay&period=2023');
+  check((await page.textContent('.msg.warn')).includes('Kiểm tra lại số kết nạp'), 'the reason is shown');
+  await page.fill('input[name=c_ket_nap_dang_vien]', 'đã rà soát');
+  await Promise.all([page.waitForNavigation(), page.click('button[value=submit]')]);
+  check(await page.isVisible('#locked'), 'submitted again, read-only');
+  await ctx.close();
+
+  step = 'the city approver approves';
+  ctx = await login('tp.duyet', 'demo-duyet-2025');
+  await page.goto(base + '/approval');
+  row = page.locator('tr[data-unit="cau-giay"][data-period="2023"]');
   await Promise.all([page.waitForNavigation(), row.locator('button[value=approve]').click()]);
   check((await row.locator('.badge').textContent()).includes('đã duyệt'), 'the row shows it approved');
   await page.goto(base + '/overview?unit=cau-giay&period=2023');
@@ -79,6 +106,14 @@ try {
   check(true, 'the vendored Chart.js draws the trend under the page\'s Content-Security-Policy');
   await page.goto(base + '/overview?unit=cau-giay&period=2023&lang=en');
   check((await page.textContent('.tiles')).includes('met or exceeded'), 'the English switch works');
+  await ctx.close();
+
+  step = 'a ward below the approved district is locked';
+  ctx = await login('caugiay.nhap', 'demo-nhap-2025');
+  await page.goto(base + '/entry?unit=cau-giay-dich-vong&period=2023');
+  check(await page.isVisible('#locked'), 'the ward\'s entry page says it is locked');
+  check((await page.textContent('#locked')).includes('tp.duyet'), 'and by whom');
+  check(await page.locator('button[value=save]').count() === 0, 'it offers no save');
   await ctx.close();
 
   step = 'viewer is kept out of data entry';

@@ -31,7 +31,7 @@ golden() {
 }
 
 # --- help and usage ---------------------------------------------------------------
-for c in init import units indicators eval report export template convert history demo serve user token gen rollup tasks remind ics; do
+for c in init import approval units indicators eval report export template convert history demo serve user token gen rollup tasks remind ics; do
   expect_rc 0 "$BIN" "$c" --help
   has "$T/out" "chitieu $c"
 done
@@ -543,6 +543,51 @@ hasnt "$T/out" "huyen-d"
 hasnt "$T/out" "xa-d1"
 expect_rc 0 "$BIN" rollup --db "$HD" --year 2025 --format csv
 has "$T/out" "huyen-d,"
+# --- the reporting cycle: a lock holds for `chitieu import` (demo users, see chitieu demo --users) ----
+A="$T/cycle.db"
+expect_rc 0 "$BIN" demo --db "$A"
+expect_rc 0 "$BIN" approval submit --db "$A" --unit cau-giay --period 2023 --user caugiay.nhap
+has "$T/out" "cau-giay 2023"
+expect_rc 1 "$BIN" approval approve --db "$A" --unit cau-giay --period 2023 --user caugiay.duyet
+has "$T/err" "ha-noi"                           # an approver does not approve their own unit
+expect_rc 1 "$BIN" approval return --db "$A" --unit cau-giay --period 2023 --user tp.duyet
+has "$T/err" "lý do"
+expect_rc 0 "$BIN" approval approve --db "$A" --unit cau-giay --period 2023 --user tp.duyet
+expect_rc 0 "$BIN" approval list --db "$A" --unit ha-noi --period 2020-2025
+has "$T/out" "cau-giay         2023       approved   tp.duyet"
+printf 'indicator,unit,period,value\ntccsd_htt,ba-dinh,2023,5\ntccsd_htt,cau-giay-dich-vong,2023Q2,1\n' >"$T/lk.csv"
+"$BIN" export --db "$A" --unit cau-giay --period 2023 -o "$T/before.xlsx" >/dev/null 2>&1
+expect_rc 1 "$BIN" import --db "$A" "$T/lk.csv"
+has "$T/err" "lk.csv, dòng 3: số liệu của đơn vị 'cau-giay' kỳ 2023 đã được tp.duyet duyệt và khóa"
+has "$T/err" "không có gì được ghi"
+expect_rc 0 "$BIN" history --db "$A" --indicator tccsd_htt --unit ba-dinh --period 2023
+hasnt "$T/out" " 5"
+# a filled data-entry template (.xlsx) for a ward below is refused the same way
+printf 'indicator,unit,period,no,name,measure,target,previous,value,comment\nChỉ tiêu,Đơn vị,Kỳ,STT,Tên,ĐVT,KH,Trước,Số liệu,Ghi chú\ntccsd_htt,cau-giay-dich-vong,2023,1,x,%%,,,77,\n' >"$T/tpl.csv"
+soffice "-env:UserInstallation=file://$T/lo-profile" --headless --infilter=CSV:44,34,76,1 \
+        --convert-to xlsx --outdir "$T" "$T/tpl.csv" >/dev/null 2>&1
+expect_rc 1 "$BIN" import --db "$A" "$T/tpl.xlsx"
+has "$T/err" "tpl.xlsx [tpl], dòng 3: số liệu của đơn vị 'cau-giay' kỳ 2023 đã được tp.duyet duyệt và khóa"
+expect_rc 1 "$BIN" approval unlock --db "$A" --unit cau-giay --period 2023 --user tp.duyet --reason x
+expect_rc 1 "$BIN" approval unlock --db "$A" --unit cau-giay --period 2023 --user admin
+expect_rc 0 "$BIN" approval unlock --db "$A" --unit cau-giay --period 2023 --user admin --reason "sửa số liệu"
+expect_rc 0 "$BIN" import --db "$A" "$T/lk.csv"
+has "$T/out" "2 dòng: 1 mới, 1 thay đổi, 0 không đổi"
+expect_rc 0 "$BIN" approval list --db "$A"
+has "$T/out" "returned   admin"
+has "$T/out" "sửa số liệu"
+# approving levels: by default the parent approves; with only the city listed, the city decides
+expect_rc 0 "$BIN" approval submit --db "$A" --unit cau-giay-dich-vong --period 2024 --user caugiay.nhap
+expect_rc 1 "$BIN" approval approve --db "$A" --unit cau-giay-dich-vong --period 2024 --user tp.duyet
+has "$T/err" "(cau-giay)"
+expect_rc 0 "$BIN" approval levels --db "$A" --set "Thành ủy"
+has "$T/out" "Thành ủy"
+expect_rc 1 "$BIN" approval approve --db "$A" --unit cau-giay-dich-vong --period 2024 --user caugiay.duyet
+has "$T/err" "(ha-noi)"
+expect_rc 0 "$BIN" approval approve --db "$A" --unit cau-giay-dich-vong --period 2024 --user tp.duyet
+expect_rc 2 "$BIN" approval publish --db "$A"
+expect_rc 2 "$BIN" approval submit --db "$A" --unit cau-giay --period 2023
+has "$T/err" "--user"
 
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,0 +1,603 @@
+/* write.c - the one door for every change of figures (see write.h).
+ *
+ * Data flow of write_values: write_begin (queue behind other writers) -> the locks, read
+ * inside the transaction -> per row: rights, indicator, limits, lock, the stored cell
+ * (store_get_cell, inside the transaction), `expected`, unchanged? -> if any row failed:
+ * rollback, errors to the caller -> the puts (history rows by trigger) -> commit -> the
+ * caller's sink.begin -> model and engine updated -> sink.end.  write_import runs import_run
+ * inside its own transaction with a model loaded in it, vetting each change through
+ * vet_change.  write_approval moves a (unit, period) data set through its states.
+ *
+ * Ownership: the caller owns the store, the model and every row; the locks and the resolved
+ * changes are owned here for one call.  No state outlives a call but the commit counter.
+ */
+#include "write.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "engine.h"
+#include "fixed.h"
+#include "vn.h"
+
+static long commits;              /* write_commits(): a test hook, updated atomically */
+
+long write_commits(void)
+{
+    return __atomic_load_n(&commits, __ATOMIC_SEQ_CST);
+}
+
+static int commit(store *s, err_t *e)
+{
+    if (store_commit(s, e) != 0) {
+        store_rollback(s);
+        return -1;
+    }
+    __atomic_fetch_add(&commits, 1, __ATOMIC_SEQ_CST);
+    return 0;
+}
+
+int write_begin(store *s, const write_actor *a, err_t *e)
+{
+    int limit = a && a->wait_s > 0 ? a->wait_s : 600;
+    time_t start = time(NULL);
+    int said = 0;
+    for (;;) {
+        int r = store_try_begin(s, 1000, e);
+        if (r <= 0) {
+            if (said)
+                fputc('\n', stderr);
+            return r;
+        }
+        long waited = (long)(time(NULL) - start);
+        if (waited >= limit) {
+            if (said)
+                fputc('\n', stderr);
+            return err_set(e, tr("cơ sở dữ liệu đang được một tiến trình khác ghi; đã chờ %ld giây, hãy thử lại sau",
+                                 "another process is writing the database; waited %ld s, try again later"), waited);
+        }
+        if (a && a->progress) {
+            fprintf(stderr, tr("\r  chờ một tiến trình khác ghi xong... %ld giây",
+                               "\r  waiting for another writer to finish... %ld s"), waited);
+            fflush(stderr);
+            said = 1;
+        }
+    }
+}
+
+/* ---- locks ---- */
+
+struct write_locks {
+    size_t nunits;
+    int *first;                   /* by unit index: first lock of the unit, -1 = none */
+    struct lock { web_sub sub; period_t p; int targets, next; } *v;
+    int n;
+};
+
+int write_locks_load(store *s, const model *m, write_locks **out, err_t *e)
+{
+    web_sub *subs = NULL;
+    int n = store_sub_list(s, &subs, e);
+    write_locks *l = n < 0 ? NULL : calloc(1, sizeof *l);
+    *out = NULL;
+    if (n < 0)
+        return -1;
+    if (l == NULL || (l->first = malloc((m->nunits + 1) * sizeof *l->first)) == NULL ||
+        (l->v = malloc(((size_t)n + 1) * sizeof *l->v)) == NULL) {
+        write_locks_free(l);
+        free(subs);
+        return err_set(e, "out of memory");
+    }
+    l->nunits = m->nunits;
+    for (size_t u = 0; u < m->nunits; u++)
+        l->first[u] = -1;
+    for (int k = 0; k < n; k++) {
+        int u = model_unit_find(m, subs[k].unit);
+        int targets;
+        const char *code = write_key_period(subs[k].period, &targets);
+        period_t p;
+        if (u < 0 || (subs[k].state != SUB_SUBMITTED && subs[k].state != SUB_APPROVED) ||
+            period_parse(code, strlen(code), &p) != 0)
+            continue;
+        l->v[l->n] = (struct lock){ subs[k], p, targets, l->first[u] };
+        l->first[u] = l->n++;
+    }
+    free(subs);
+    *out = l;
+    return 0;
+}
+
+void write_locks_free(write_locks *l)
+{
+    if (l == NULL)
+        return;
+    free(l->first);
+    free(l->v);
+    free(l);
+}
+
+int write_locks_find(const write_locks *l, const model *m, int targets, int unit, period_t p, web_sub *hit)
+{
+    if (l == NULL || l->n == 0)
+        return 0;
+    for (int u = unit; u >= 0 && (size_t)u < m->nunits; u = m->units[u].parent) {
+        if ((size_t)u >= l->nunits)
+            continue;
+        for (int k = l->first[u]; k >= 0; k = l->v[k].next)
+            if (l->v[k].targets == targets && period_contains(l->v[k].p, p)) {
+                if (hit)
+                    *hit = l->v[k].sub;
+                return 1;
+            }
+    }
+    return 0;
+}
+
+int write_locked(store *s, const model *m, int unit, period_t p, web_sub *hit, err_t *e)
+{
+    write_locks *l;
+    if (write_locks_load(s, m, &l, e) != 0)
+        return -1;
+    int r = write_locks_find(l, m, 0, unit, p, hit);
+    write_locks_free(l);
+    return r;
+}
+
+void write_lock_text(const web_sub *l, buf *b)
+{
+    if (strncmp(l->period, WRITE_TARGETS_PREFIX, strlen(WRITE_TARGETS_PREFIX)) == 0)
+        buf_printf(b, tr("kế hoạch của đơn vị '%s' kỳ %s đã được %s %s lúc %s; cần quản trị mở khóa",
+                         "the targets of unit '%s' for %s were %s by %s at %s; an administrator must unlock them"),
+                   l->unit, l->period + strlen(WRITE_TARGETS_PREFIX),
+                   l->state == SUB_APPROVED ? tr("duyệt", "approved") : tr("gửi duyệt", "submitted"), l->who, l->at);
+    else if (l->state == SUB_APPROVED)
+        buf_printf(b, tr("số liệu của đơn vị '%s' kỳ %s đã được %s duyệt và khóa lúc %s; cần quản trị mở khóa",
+                         "the data of unit '%s' for %s was approved and locked by %s at %s; an administrator must unlock it"),
+                   l->unit, l->period, l->who, l->at);
+    else
+        buf_printf(b, tr("số liệu của đơn vị '%s' kỳ %s đã được %s gửi duyệt lúc %s; chờ duyệt hoặc trả lại",
+                         "the data of unit '%s' for %s was submitted for approval by %s at %s; wait for approval or return"),
+                   l->unit, l->period, l->who, l->at);
+}
+
+/* ---- values and targets ---- */
+
+static void row_err(buf *errs, int row, const char *field, const char *msg)
+{
+    buf_printf(errs, "%d\t%s\t", row, field);
+    for (const char *p = msg; *p; p++)
+        buf_addc(errs, *p == '\n' || *p == '\t' ? ' ' : *p);     /* one line per problem */
+    buf_addc(errs, '\n');
+}
+
+static void fmt_num(buf *b, double v, int decimals)
+{
+    vn_format_number_trim(v, decimals, lang_get(), b);
+}
+
+/* The rights of the actor on row x's unit and kind; 0 or an error appended. */
+static int may_write(const model *m, const write_actor *a, int kind, int unit, buf *why)
+{
+    if (a->unit < 0 && a->role == ROLE_ADMIN)
+        return 0;
+    int act = kind == WRITE_TARGET ? ACT_ADMIN : ACT_WRITE;
+    if (a->unit >= 0 && auth_allows(m, a->role, a->unit, unit, act))
+        return 0;
+    buf_printf(why, kind == WRITE_TARGET ? tr("chỉ quản trị của đơn vị '%s' được sửa kế hoạch của đơn vị này",
+                                             "only an administrator of unit '%s' may change its targets")
+                                         : tr("bạn không có quyền nhập số liệu cho đơn vị '%s'",
+                                              "you may not enter data for unit '%s'"), m->units[unit].code);
+    return -1;
+}
+
+/* The stored cell, compared with what the caller expected; 0 or an error appended. */
+static int check_expected(const model *m, const write_row *x, const cell_t *cur, int had, buf *why)
+{
+    double o = 0;
+    int want = *x->expected != '\0';
+    int parsed = want && vn_parse_number(x->expected, strlen(x->expected), VN_DEC_DOT, &o) == 0;
+    int same = want ? had && parsed && o == cur->v : !had;
+    if (same)
+        return 0;
+    buf now = BUF_INIT, was = BUF_INIT, typed = BUF_INIT;
+    int dec = m->inds[x->ind].decimals;
+    if (had)
+        fmt_num(&now, cur->v, dec);
+    if (parsed)
+        fmt_num(&was, o, dec);
+    if (x->typed)
+        buf_adds(&typed, x->typed);
+    else
+        fmt_num(&typed, x->v, dec);
+    buf_printf(why, tr("người khác đã sửa số liệu này trong lúc bạn nhập: hiện là '%s' "
+                       "(khi bạn mở trang là '%s', bạn nhập '%s'); hãy tải lại trang",
+                       "someone else changed this figure meanwhile: it is now '%s' "
+                       "(it was '%s' when you opened the page, you entered '%s'); reload the page"),
+               had ? buf_str(&now) : "—", parsed ? buf_str(&was) : "—", buf_str(&typed));
+    buf_free(&now);
+    buf_free(&was);
+    buf_free(&typed);
+    return -1;
+}
+
+/* A change decided inside the transaction, applied to the model after the commit. */
+typedef struct resolved {
+    int row;
+    char *comment;               /* the comment the cell ends with (owned; NULL = none) */
+} resolved;
+
+/* Checks row k (inside the transaction); returns 1 if it changes something (res filled), 0 if
+ * not or refused (errs appended), -1 on an internal error. */
+static int check_row(store *s, const model *m, const write_actor *a, const write_locks *locks,
+                     const write_row *x, int k, buf *errs, resolved *res, err_t *e)
+{
+    buf why = BUF_INIT;
+    const char *field = "unit";
+    int rc = 0, had = 0;
+    cell_t cur = { 0 };
+    if (x->unit < 0 || (size_t)x->unit >= m->nunits) {
+        buf_adds(&why, tr("không có đơn vị này", "no such unit"));
+        goto refuse;
+    }
+    if (may_write(m, a, x->kind, x->unit, &why) != 0)
+        goto refuse;
+    field = "indicator";
+    if (x->ind < 0 || (size_t)x->ind >= m->ninds) {
+        buf_adds(&why, tr("không có chỉ tiêu này", "no such indicator"));
+        goto refuse;
+    }
+    if (x->kind == WRITE_VALUE && m->inds[x->ind].f) {
+        buf_adds(&why, tr("chỉ tiêu tính bằng công thức, không nhập trực tiếp", "computed by a formula, not entered"));
+        goto refuse;
+    }
+    field = "value";
+    if (!isfinite(x->v) || fabs(x->v) > FX_LIMIT) {
+        buf_adds(&why, tr("số quá lớn: giới hạn là ±900.000 tỷ; hãy nhập theo đơn vị tính lớn hơn "
+                          "(ví dụ tỷ đồng thay cho đồng)",
+                          "number too large: the limit is ±9e14; enter it in a larger unit "
+                          "(e.g. billions instead of units)"));
+        goto refuse;
+    }
+    field = "comment";
+    if (x->comment && strlen(x->comment) > 500) {
+        buf_adds(&why, tr("ghi chú dài quá 500 byte", "comment longer than 500 bytes"));
+        goto refuse;
+    }
+    web_sub lock;
+    field = "locked";
+    if (write_locks_find(locks, m, x->kind == WRITE_TARGET, x->unit, x->p, &lock)) {
+        write_lock_text(&lock, &why);
+        goto refuse;
+    }
+    if ((had = store_get_cell(s, m, x->kind == WRITE_TARGET, x->ind, x->unit, x->p, &cur, e)) < 0) {
+        rc = -1;
+        goto cleanup;
+    }
+    field = "expected";
+    if (x->expected && check_expected(m, x, &cur, had, &why) != 0)
+        goto refuse;
+    const char *oldc = cur.comment ? cur.comment : "";
+    const char *newc = x->kind == WRITE_TARGET ? "" : x->comment ? x->comment : oldc;
+    if (had && cur.v == x->v && strcmp(oldc, newc) == 0)
+        goto cleanup;                    /* unchanged: no history noise */
+    res->row = k;
+    res->comment = NULL;
+    if (*newc && (res->comment = strdup(newc)) == NULL) {
+        rc = err_set(e, "out of memory");
+        goto cleanup;
+    }
+    rc = 1;
+    goto cleanup;
+refuse:
+    row_err(errs, k, field, buf_str(&why));
+cleanup:
+    free(cur.comment);
+    buf_free(&why);
+    return rc;
+}
+
+/* Puts the resolved changes into the open transaction. */
+static int put_changes(store *s, const model *m, const write_actor *a, const write_row *rows,
+                       const resolved *res, int nres, err_t *e)
+{
+    for (int j = 0; j < nres; j++) {
+        const write_row *x = &rows[res[j].row];
+        int r = x->kind == WRITE_TARGET
+              ? store_put_target(s, m, x->ind, x->unit, x->p, x->v, NULL, a->login, a->source, e)
+              /* the old cell only tells "an update": the history trigger reads the old row */
+              : store_put_value(s, m, x->ind, x->unit, x->p, x->v, res[j].comment, &(cell_t){ 0 },
+                                a->login, a->source, e);
+        if (r != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* After the commit: the model and its engine follow. */
+static int apply_changes(model *m, const write_row *rows, const resolved *res, int nres, int *outside,
+                         err_t *e)
+{
+    for (int j = 0; j < nres; j++) {
+        const write_row *x = &rows[res[j].row];
+        if (x->kind == WRITE_TARGET) {
+            if (model_put_target(m, x->ind, x->unit, x->p, x->v) != 0)
+                return err_set(e, "out of memory");
+            if (m->engine && engine_update_target(m->engine, m, x->ind, x->unit, x->p, e) != 0)
+                return -1;
+        } else {
+            if (model_put_value(m, x->ind, x->unit, x->p, x->v, res[j].comment) != 0)
+                return err_set(e, "out of memory");
+            /* the engine follows at once: this unit and its ancestors, this year (engine.h) */
+            if (m->engine && engine_update(m->engine, m, x->ind, x->unit, x->p, e) != 0)
+                return -1;
+        }
+        *outside |= m->engine && !engine_covers(m->engine, x->p);
+    }
+    return 0;
+}
+
+int write_values(store *s, model *m, const write_actor *a, const write_row *rows, int n,
+                 const write_sink *sink, buf *errs, int *changed, int *outside, err_t *e)
+{
+    resolved *res = calloc((size_t)n + 1, sizeof *res);
+    write_locks *locks = NULL;
+    int nres = 0, rc = -1, began = 0;
+    *changed = 0;
+    *outside = 0;
+    if (res == NULL) {
+        err_set(e, "out of memory");
+        goto cleanup;
+    }
+    if (n == 0) {
+        rc = 0;
+        goto cleanup;
+    }
+    if (write_begin(s, a, e) != 0)
+        goto cleanup;
+    began = 1;
+    if (write_locks_load(s, m, &locks, e) != 0)
+        goto cleanup;
+    for (int k = 0; k < n; k++) {
+        int r = check_row(s, m, a, locks, &rows[k], k, errs, &res[nres], e);
+        if (r < 0)
+            goto cleanup;
+        nres += r;
+    }
+    if (errs->len || nres == 0) {
+        rc = 0;
+        goto cleanup;
+    }
+    if (put_changes(s, m, a, rows, res, nres, e) != 0)
+        goto cleanup;
+    began = 0;
+    if (commit(s, e) != 0)
+        goto cleanup;
+    if (sink && sink->begin)
+        sink->begin(sink->ctx);
+    rc = apply_changes(m, rows, res, nres, outside, e);
+    if (sink && sink->end)
+        sink->end(sink->ctx);
+    *changed = rc == 0 ? nres : 0;
+cleanup:
+    if (began)
+        store_rollback(s);
+    for (int j = 0; j < nres; j++)
+        free(res[j].comment);
+    free(res);
+    write_locks_free(locks);
+    return rc;
+}
+
+/* ---- imports ---- */
+
+typedef struct vet_ctx {
+    const write_actor *a;
+    const write_locks *locks;
+} vet_ctx;
+
+static int vet_change(void *ctx, const model *m, int kind, int ind, int unit, period_t p, buf *why)
+{
+    const vet_ctx *v = ctx;
+    web_sub lock;
+    (void)ind;
+    if (may_write(m, v->a, kind == IK_TARGETS ? WRITE_TARGET : WRITE_VALUE, unit, why) != 0)
+        return -1;
+    if (write_locks_find(v->locks, m, kind == IK_TARGETS, unit, p, &lock)) {
+        write_lock_text(&lock, why);
+        return -1;
+    }
+    return 0;
+}
+
+/* Non-administrators import values only. */
+static int kinds_allowed(const write_actor *a, const import_stats *st, buf *errors)
+{
+    int bad = 0;
+    if (a->role == ROLE_ADMIN)
+        return 0;
+    for (int k = 0; k < IK_COUNT; k++)
+        if (st->rows[k] && k != IK_VALUES && k != IK_TEMPLATE) {
+            buf_printf(errors, tr("Tệp loại '%s': chỉ quản trị được nhập loại này\n",
+                                  "A '%s' file: only administrators may import this kind\n"), import_kind_name(k));
+            bad++;
+        }
+    return bad;
+}
+
+int write_import(store *s, const write_actor *a, const import_source *src, int nsrc,
+                 const import_opts *o, import_stats *st, buf *errors, model **out, err_t *e)
+{
+    model *m = model_new();
+    write_locks *locks = NULL;
+    int rc = -1, began = 0, internal = 1;   /* a failure is the database's until a row is judged */
+    if (out)
+        *out = NULL;
+    memset(st, 0, sizeof *st);
+    if (m == NULL) {
+        err_set(e, "out of memory");
+        goto cleanup;
+    }
+    if (write_begin(s, a, e) != 0)
+        goto cleanup;
+    began = 1;
+    /* Inside the transaction: a small file looks its stored figures up one by one, a large one
+     * reads them all (import.h); either way no other writer can change them meanwhile. */
+    store_forget_ids(s);
+    int what = import_lines(src, nsrc) <= IMPORT_SMALL_LINES ? 0 : STORE_ALL;
+    if (store_load_part(s, m, what, e) != 0 || write_locks_load(s, m, &locks, e) != 0)
+        goto cleanup;
+    vet_ctx v = { a, locks };
+    import_opts io = *o;
+    io.in_tx = 1;
+    io.vet = vet_change;
+    io.vet_ctx = &v;
+    internal = 0;                            /* import_run says itself (st->internal) */
+    if (import_run(s, m, src, nsrc, &io, st, errors, e) != 0)
+        goto cleanup;
+    int bad = kinds_allowed(a, st, errors);
+    if (bad) {
+        err_set(e, tr("nhập dữ liệu thất bại: %d lỗi, không có gì được ghi",
+                      "import failed: %d errors, nothing was written"), bad);
+        goto cleanup;
+    }
+    if (o->dry_run) {
+        rc = 0;
+        goto cleanup;
+    }
+    began = 0;
+    internal = 1;
+    if (commit(s, e) != 0)
+        goto cleanup;
+    rc = 0;
+cleanup:
+    if (rc != 0 && internal)
+        st->internal = 1;
+    if (began)
+        store_rollback(s);
+    write_locks_free(locks);
+    if (rc == 0 && out)
+        *out = m;
+    else
+        model_free(m);
+    return rc;
+}
+
+/* ---- approval ---- */
+
+const char *write_key_period(const char *key, int *targets)
+{
+    size_t pre = strlen(WRITE_TARGETS_PREFIX);
+    *targets = strncmp(key, WRITE_TARGETS_PREFIX, pre) == 0;
+    return *targets ? key + pre : key;
+}
+
+static const char *const step_names[] = { "submit", "approve", "return", "unlock" };
+
+int write_step_parse(const char *s)
+{
+    for (int k = 0; s && k < 4; k++)
+        if (strcmp(s, step_names[k]) == 0)
+            return k;
+    return -1;
+}
+
+/* The unit whose approvers decide on unit u: the nearest ancestor whose type is one of the
+ * database's approving levels (meta 'approval_levels', comma separated unit types), else the
+ * parent; -1 for a root. */
+static int approving_unit(store *s, const model *m, int u)
+{
+    char levels[512];
+    err_t e;
+    if (store_meta_get(s, "approval_levels", levels, sizeof levels, &e) != 1 || levels[0] == '\0')
+        return m->units[u].parent;
+    for (int x = m->units[u].parent; x >= 0; x = m->units[x].parent) {
+        const char *t = m->units[x].type;
+        size_t tl = strlen(t);
+        for (const char *p = levels; *p;) {
+            const char *c = strchr(p, ',');
+            size_t n = c ? (size_t)(c - p) : strlen(p);
+            while (n && *p == ' ')
+                p++, n--;
+            while (n && p[n - 1] == ' ')
+                n--;
+            if (n == tl && strncmp(p, t, n) == 0)
+                return x;
+            p = c ? c + 1 : p + strlen(p);
+        }
+    }
+    return m->units[u].parent;
+}
+
+int write_step_allowed(store *s, const model *m, const write_actor *a, int step, int u, err_t *e)
+{
+    int admin = a->role == ROLE_ADMIN && (a->unit < 0 || auth_allows(m, a->role, a->unit, u, ACT_ADMIN));
+    if (step == STEP_UNLOCK) {
+        if (admin)
+            return 0;
+        err_set(e, "%s", tr("chỉ quản trị được mở khóa số liệu đã duyệt", "only an administrator may unlock approved data"));
+        return WRITE_FORBIDDEN;
+    }
+    if (step == STEP_SUBMIT) {
+        if (admin || (a->unit >= 0 && auth_allows(m, a->role, a->unit, u, ACT_WRITE)))
+            return 0;
+        err_set(e, "%s", tr("chỉ người nhập liệu của đơn vị được gửi duyệt", "only an editor of the unit may submit"));
+        return WRITE_FORBIDDEN;
+    }
+    int up = approving_unit(s, m, u);
+    if (admin || (a->role == ROLE_APPROVER && a->unit >= 0 && up >= 0 && a->unit == up))
+        return 0;
+    err_set(e, tr("chỉ người phê duyệt của cấp trên (%s) được duyệt hoặc trả lại",
+                  "only an approver of the level above (%s) may approve or return"),
+            up >= 0 ? m->units[up].code : "—");
+    return WRITE_FORBIDDEN;
+}
+
+int write_approval(store *s, const model *m, const write_actor *a, int step, int targets, int unit,
+                   period_t p, const char *reason, err_t *e)
+{
+    static const int from[4][2] = { { SUB_DRAFT, SUB_RETURNED }, { SUB_SUBMITTED, SUB_SUBMITTED },
+                                    { SUB_SUBMITTED, SUB_SUBMITTED }, { SUB_APPROVED, SUB_SUBMITTED } };
+    static const int to[4] = { SUB_SUBMITTED, SUB_APPROVED, SUB_RETURNED, SUB_RETURNED };
+    char per[PERIOD_CODE_MAX + 16];
+    web_sub sub;
+    if (step < 0 || step > STEP_UNLOCK || unit < 0 || (size_t)unit >= m->nunits)
+        return err_set(e, "bad step"), WRITE_INVALID;
+    reason = reason ? reason : "";
+    if (strlen(reason) > 500)
+        return err_set(e, "%s", tr("lý do dài quá 500 byte", "reason longer than 500 bytes")), WRITE_INVALID;
+    if ((step == STEP_RETURN || step == STEP_UNLOCK) && *reason == '\0')
+        return err_set(e, "%s", step == STEP_UNLOCK ? tr("cần ghi lý do mở khóa", "a reason to unlock is required")
+                                                   : tr("cần ghi lý do trả lại", "a reason to return is required")),
+               WRITE_INVALID;
+    int r = write_step_allowed(s, m, a, step, unit, e);
+    if (r != 0)
+        return r;
+    snprintf(per, sizeof per, "%s", targets ? WRITE_TARGETS_PREFIX : "");
+    period_code(p, per + strlen(per), sizeof per - strlen(per));
+    if (write_begin(s, a, e) != 0)
+        return -1;
+    if (store_sub_get(s, m->units[unit].code, per, &sub, e) < 0)
+        goto fail;
+    if (sub.state != from[step][0] && sub.state != from[step][1]) {
+        store_rollback(s);
+        static const char *const vi[4] = { "gửi duyệt", "duyệt", "trả lại", "mở khóa" };
+        static const char *const vstate[4] = { "đang nhập", "chờ duyệt", "đã duyệt", "bị trả lại" };
+        err_set(e, tr("không thể %s: số liệu của '%s' kỳ %s đang ở trạng thái '%s'",
+                      "cannot %s: the data of '%s' for %s is '%s'"),
+                tr(vi[step], step_names[step]), m->units[unit].code, per,
+                tr(vstate[sub.state & 3], store_sub_key(sub.state)));
+        return WRITE_CONFLICT;
+    }
+    if (store_sub_put(s, m->units[unit].code, per, to[step], a->login, reason, e) != 0 ||
+        store_audit_add(s, a->login, step_names[step], m->units[unit].code, *reason ? reason : per, e) != 0)
+        goto fail;
+    return commit(s, e);
+fail:
+    store_rollback(s);
+    return -1;
+}

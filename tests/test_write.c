@@ -1,0 +1,775 @@
+/* test_write.c - the one door for writes (write.h): every web route and CLI command that changes
+ * figures goes through it (counted by write_commits, and no other source file calls the store's
+ * figure writers); locks hold for descendants, sub-periods, terms and every indicator; `expected`
+ * is decided against the database, not a stale model; concurrent imports and API saves queue and
+ * every accepted change is in the history; a large import compares with the figures as they are
+ * inside its transaction. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <pthread.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "auth.h"
+#include "cmd.h"
+#include "http.h"
+#include "import.h"
+#include "store.h"
+#include "store_web.h"
+#include "web.h"
+#include "write.h"
+
+static char db[64];
+
+/* city -> d1 -> w1, w2; city -> d2; kn and tl entered, ty computed from them */
+static const char units_csv[] =
+    "code,name,parent,type\n"
+    "city,Thành ủy,,Thành ủy\nd1,Quận ủy Một,city,Quận ủy\nd2,Quận ủy Hai,city,Quận ủy\n"
+    "w1,Phường Một,d1,Đảng ủy phường\nw2,Phường Hai,d1,Đảng ủy phường\n";
+static const char inds_csv[] =
+    "code,name,formula\nkn,Kết nạp,\ntl,Tỷ lệ,\nty,Tổng,kn + tl\n";
+static const char terms_csv[] = "period,name\n2020-2025,Nhiệm kỳ 2020–2025\n";
+
+#define SRC(name, text) { name, text, sizeof(text) - 1 }
+
+static const write_actor cli_actor = { "cli", ROLE_ADMIN, -1, "cli", 0, 0 };
+
+static void remove_db(void)
+{
+    char side[80];
+    remove(db);
+    snprintf(side, sizeof side, "%s-wal", db);
+    remove(side);
+    snprintf(side, sizeof side, "%s-shm", db);
+    remove(side);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(db, sizeof db, "/tmp/chitieu-write-%ld.db", (long)getpid());
+    remove_db();
+    store *s;
+    err_t e;
+    buf errs = BUF_INIT;
+    import_stats st;
+    import_source src[] = { SRC("units.csv", units_csv), SRC("indicators.csv", inds_csv), SRC("terms.csv", terms_csv) };
+    import_opts o = { .who = "test" };
+    assert_int_equal(auth_init(), 0);
+    assert_int_equal(store_open(db, 1, &s, &e), 0);
+    assert_int_equal(write_import(s, &cli_actor, src, 3, &o, &st, &errs, NULL, &e), 0);
+    buf_free(&errs);
+    store_close(s);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    remove_db();
+    return 0;
+}
+
+/* Imports csv as the command line does; returns write_import's result (errors into errs). */
+static int import_csv(const char *csv, const write_actor *a, import_stats *st, buf *errs)
+{
+    store *s;
+    err_t e;
+    import_source src = { "file.csv", csv, strlen(csv) };
+    import_opts o = { .who = a->login };
+    assert_int_equal(store_open(db, 0, &s, &e), 0);
+    int r = write_import(s, a, &src, 1, &o, st, errs, NULL, &e);
+    store_close(s);
+    return r;
+}
+
+/* The stored value of (ind, unit, period), or -1 when there is none. */
+static double stored(const char *ind, const char *unit, const char *per)
+{
+    store *s;
+    model *m = model_new();
+    err_t e;
+    period_t p;
+    cell_t c = { 0 };
+    assert_int_equal(store_open(db, 0, &s, &e), 0);
+    assert_int_equal(store_load_part(s, m, 0, &e), 0);
+    assert_int_equal(period_parse(per, strlen(per), &p), 0);
+    int got = store_get_cell(s, m, 0, model_ind_find(m, ind), model_unit_find(m, unit), p, &c, &e);
+    assert_true(got >= 0);
+    free(c.comment);
+    store_close(s);
+    model_free(m);
+    return got ? c.v : -1;
+}
+
+static void set_state(const char *unit, const char *per, int state, const char *who)
+{
+    store *s;
+    err_t e;
+    assert_int_equal(store_open(db, 0, &s, &e), 0);
+    assert_int_equal(store_sub_put(s, unit, per, state, who, "", &e), 0);
+    store_close(s);
+}
+
+/* ---- the door: sources, routes and commands ---- */
+
+/* No source file but the write module calls the store's writers of figures and workflow state,
+ * or runs an import (import.c's own writes run inside import_run). */
+static void test_sources_use_the_door(void **state)
+{
+    (void)state;
+    static const char *const writers[] = { "store_put_value(", "store_put_target(", "store_sub_put(", "import_run(" };
+    static const char *const allowed[] = { "src/write.c", "src/import.c", "src/store_sqlite.c", "src/store_sqlite_web.c",
+                                           "src/store.h", "src/store_web.h", "src/import.h" };
+    FILE *ls = popen("ls src/*.c src/*.h", "r");
+    char path[256];
+    int files = 0;
+    assert_non_null(ls);
+    while (fgets(path, sizeof path, ls)) {
+        path[strcspn(path, "\n")] = '\0';
+        int ok = 0;
+        for (size_t k = 0; k < sizeof allowed / sizeof *allowed; k++)
+            ok |= strcmp(path, allowed[k]) == 0;
+        FILE *f = fopen(path, "r");
+        assert_non_null(f);
+        files++;
+        char line[4096];
+        for (int no = 1; fgets(line, sizeof line, f); no++)
+            for (size_t w = 0; w < sizeof writers / sizeof *writers; w++)
+                if (strstr(line, writers[w]) && !ok) {
+                    print_error("%s:%d calls %s outside the write module (write.h)\n", path, no, writers[w]);
+                    fail();
+                }
+        fclose(f);
+    }
+    pclose(ls);
+    assert_true(files > 40);
+}
+
+typedef struct client {
+    char cookie[256], csrf[64], bearer[64];
+} client;
+
+static web_app *app;
+
+static int send(const client *c, const char *method, const char *path, const char *form, const char *json,
+                http_resp *rs)
+{
+    http_req rq;
+    err_t e;
+    http_req_init(&rq);
+    http_resp_init(rs);
+    snprintf(rq.method, sizeof rq.method, "%s", method);
+    snprintf(rq.path, sizeof rq.path, "%s", path);
+    snprintf(rq.addr, sizeof rq.addr, "127.0.0.1");
+    if (c->cookie[0])
+        snprintf(rq.cookie, sizeof rq.cookie, "%s", c->cookie);
+    if (c->bearer[0])
+        snprintf(rq.authorization, sizeof rq.authorization, "Bearer %s", c->bearer);
+    if (form) {
+        snprintf(rq.ctype, sizeof rq.ctype, "application/x-www-form-urlencoded");
+        assert_int_equal(http_parse_urlencoded(&rq.form, form, strlen(form), &e), 0);
+    }
+    if (json) {
+        snprintf(rq.ctype, sizeof rq.ctype, "application/json");
+        buf_adds(&rq.body, json);
+    }
+    web_handle(app, &rq, rs);
+    http_req_free(&rq);
+    return rs->status;
+}
+
+static void login(client *c, const char *user)
+{
+    http_resp rs;
+    char form[128];
+    client none = { 0 };
+    memset(c, 0, sizeof *c);
+    snprintf(form, sizeof form, "login=%s&password=mat-khau-thu-nghiem", user);
+    assert_int_equal(send(&none, "POST", "/login", form, NULL, &rs), 303);
+    snprintf(c->cookie, sizeof c->cookie, "%.*s", (int)strcspn(rs.cookies[0], ";"), rs.cookies[0]);
+    http_resp_free(&rs);
+    send(c, "GET", "/password", NULL, NULL, &rs);
+    const char *t = strstr(buf_str(&rs.body), "name=\"csrf\" value=\"");
+    assert_non_null(t);
+    snprintf(c->csrf, sizeof c->csrf, "%.*s", (int)strcspn(t + 19, "\""), t + 19);
+    http_resp_free(&rs);
+}
+
+static int upload(const client *c, const char *content, http_resp *rs)
+{
+    http_req rq;
+    err_t e;
+    buf body = BUF_INIT;
+    http_req_init(&rq);
+    http_resp_init(rs);
+    snprintf(rq.method, sizeof rq.method, "POST");
+    snprintf(rq.path, sizeof rq.path, "/import");
+    snprintf(rq.cookie, sizeof rq.cookie, "%s", c->cookie);
+    snprintf(rq.ctype, sizeof rq.ctype, "multipart/form-data; boundary=BoUnD");
+    buf_printf(&body, "--BoUnD\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n"
+                      "--BoUnD\r\nContent-Disposition: form-data; name=\"action\"\r\n\r\ncommit\r\n"
+                      "--BoUnD\r\nContent-Disposition: form-data; name=\"file\"; filename=\"v.csv\"\r\n"
+                      "Content-Type: text/csv\r\n\r\n%s\r\n--BoUnD--\r\n", c->csrf, content);
+    assert_int_equal(http_parse_multipart(&rq.form, rq.ctype, buf_str(&body), body.len, &e), 0);
+    web_handle(app, &rq, rs);
+    http_req_free(&rq);
+    buf_free(&body);
+    return rs->status;
+}
+
+/* Every POST route is listed here: those that change figures or their workflow state are sent
+ * a request that changes something, which must commit through the write module; the others
+ * (sessions, users, tasks) are named so that a new route cannot slip by unclassified. */
+static void test_routes_use_the_door(void **state)
+{
+    (void)state;
+    static const char *const others[] = { "/login", "/logout", "/password", "/admin/users", "/task" };
+    err_t e;
+    store *s;
+    char hash[AUTH_HASH_MAX], digest[AUTH_DIGEST_LEN + 1];
+    client root, tok = { 0 };
+    assert_int_equal(store_open(db, 0, &s, &e), 0);
+    assert_int_equal(auth_hash_password("mat-khau-thu-nghiem", hash, &e), 0);
+    web_user u = { .login = "root", .role = "admin", .unit = "city" };
+    assert_int_equal(store_user_add(s, &u, hash, &e), 0);
+    auth_random_token(tok.bearer);
+    auth_token_digest(tok.bearer, digest);
+    assert_int_equal(store_token_put(s, digest, "root", "t", &e), 0);
+    store_close(s);
+    assert_int_equal(web_open(db, 2, &app, &e), 0);
+    app->log = fopen("/dev/null", "w");
+    login(&root, "root");
+    char form[256];
+    /* one changing request per route that writes figures or workflow state */
+    struct { const char *path; const char *form, *json; int upload; } writers[] = {
+        { "/entry", "unit=w1&period=2030&action=save&v_kn=5&o_kn=", NULL, 0 },
+        { "/entry", "unit=w2&period=2030&action=submit&v_kn=6&o_kn=", NULL, 0 },
+        { "/approval", "unit=w2&period=2030&action=approve", NULL, 0 },
+        { "/import", NULL, NULL, 1 },
+        { "/admin/data", "action=target&ind=kn&unit=w1&period=2030&value=9", NULL, 0 },
+        { "/api/v1/values", NULL, "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"d2\",\"period\":\"2030\",\"value\":4}]}", 0 },
+        { "/api/v1/approval/submit", NULL, "{\"unit\":\"d2\",\"period\":\"2030\"}", 0 },
+        { "/api/v1/approval/return", NULL, "{\"unit\":\"d2\",\"period\":\"2030\",\"reason\":\"r\"}", 0 },
+        { "/api/v1/approval/approve", NULL, "{\"unit\":\"w2\",\"period\":\"2031\"}", 0 },
+        { "/api/v1/approval/unlock", NULL, "{\"unit\":\"w2\",\"period\":\"2030\",\"reason\":\"r\"}", 0 },
+    };
+    set_state("w2", "2031", SUB_SUBMITTED, "x");
+    const char *method, *path;
+    for (size_t i = 0; web_route_at(i, &method, &path); i++) {
+        if (strcmp(method, "POST") != 0)
+            continue;
+        int known = 0, exercised = 0;
+        for (size_t k = 0; k < sizeof others / sizeof *others; k++)
+            known |= strcmp(path, others[k]) == 0;
+        for (size_t k = 0; k < sizeof writers / sizeof *writers; k++) {
+            if (strcmp(path, writers[k].path) != 0)
+                continue;
+            long before = write_commits();
+            http_resp rs;
+            int st;
+            if (writers[k].upload)
+                st = upload(&root, "indicator,unit,period,value\nkn,w1,2029,3\n", &rs);
+            else if (writers[k].json)
+                st = send(&tok, "POST", path, NULL, writers[k].json, &rs);
+            else {
+                snprintf(form, sizeof form, "csrf=%s&%s", root.csrf, writers[k].form);
+                st = send(&root, "POST", path, form, NULL, &rs);
+            }
+            if (st >= 400)
+                print_error("%s: %d %s\n", path, st, buf_str(&rs.body));
+            http_resp_free(&rs);
+            assert_true(st < 400);
+            if (write_commits() <= before)
+                print_error("POST %s changed data without the write module\n", path);
+            assert_true(write_commits() > before);
+            exercised = 1;
+        }
+        if (!known && !exercised)
+            print_error("POST %s is not classified: does it write figures? add it to this test\n", path);
+        assert_true(known || exercised);
+    }
+    assert_true(stored("kn", "w1", "2029") == 3);
+    web_idle(app);
+    fclose(app->log);
+    web_close(app);
+    app = NULL;
+}
+
+/* Runs a subcommand as main does (argv[0] is its name). */
+static int run_cmd(int (*fn)(int, char **), const char *const *args)
+{
+    char *argv[16];
+    int argc = 0;
+    for (; args[argc] && argc < 15; argc++)
+        argv[argc] = (char *)args[argc];
+    argv[argc] = NULL;
+    fflush(stdout);
+    return fn(argc, argv);
+}
+
+/* Every command of main.c's table is classified; those that write figures or workflow state
+ * commit through the write module. */
+static void test_commands_use_the_door(void **state)
+{
+    (void)state;
+    static const char *const readers[] = { "init", "units", "indicators", "eval", "report", "export", "template",
+                                           "convert", "history", "serve", "user", "token", "tasks", "remind", "ics",
+                                           "rollup", "gen" };
+    static const char *const writers[] = { "import", "approval", "demo" };
+    FILE *f = fopen("src/main.c", "r");
+    char line[512];
+    int n = 0;
+    assert_non_null(f);
+    while (fgets(line, sizeof line, f)) {
+        const char *q = strstr(line, "{ \""), *c = strstr(line, ", cmd_");
+        if (q == NULL || c == NULL)
+            continue;
+        char name[32];
+        snprintf(name, sizeof name, "%.*s", (int)strcspn(q + 3, "\""), q + 3);
+        int known = 0;
+        for (size_t k = 0; k < sizeof readers / sizeof *readers; k++)
+            known |= strcmp(name, readers[k]) == 0;
+        for (size_t k = 0; k < sizeof writers / sizeof *writers; k++)
+            known |= strcmp(name, writers[k]) == 0;
+        if (!known)
+            print_error("command '%s' is not classified: does it write figures? add it to this test\n", name);
+        assert_true(known);
+        n++;
+    }
+    fclose(f);
+    assert_true(n >= 20);
+    /* the writers commit through the write module */
+    char csv[80], demo[80];
+    snprintf(csv, sizeof csv, "%s.csv", db);
+    snprintf(demo, sizeof demo, "%s-demo.db", db);
+    FILE *o = fopen(csv, "w");
+    assert_non_null(o);
+    fputs("indicator,unit,period,value\nkn,d2,2028,8\n", o);
+    fclose(o);
+    long before = write_commits();
+    const char *imp[] = { "import", "--db", db, csv, NULL };
+    assert_int_equal(run_cmd(cmd_import, imp), 0);
+    assert_true(write_commits() == before + 1);
+    const char *sub[] = { "approval", "submit", "--db", db, "--unit", "d2", "--period", "2028", "--user", "root", NULL };
+    assert_int_equal(run_cmd(cmd_approval, sub), 0);
+    assert_true(write_commits() == before + 2);
+    const char *dem[] = { "demo", "--db", demo, NULL };
+    assert_int_equal(run_cmd(cmd_demo, dem), 0);
+    assert_true(write_commits() == before + 3);
+    /* the submitted district now refuses the command line's import, naming the lock */
+    o = fopen(csv, "w");
+    fputs("indicator,unit,period,value\nkn,d2,2028,9\n", o);
+    fclose(o);
+    assert_int_equal(run_cmd(cmd_import, imp), 1);
+    assert_true(stored("kn", "d2", "2028") == 8);
+    remove(csv);
+    remove(demo);
+    char side[96];
+    snprintf(side, sizeof side, "%s-wal", demo);
+    remove(side);
+    snprintf(side, sizeof side, "%s-shm", demo);
+    remove(side);
+}
+
+/* ---- locks ---- */
+
+static void test_locks_cover(void **state)
+{
+    (void)state;
+    buf errs = BUF_INIT;
+    import_stats st;
+    assert_int_equal(import_csv("indicator,unit,period,value\nkn,w1,2024,283\nkn,d1,2024,300\n", &cli_actor, &st, &errs), 0);
+    set_state("d1", "2024", SUB_APPROVED, "duyet");
+    /* a ward below, a quarter and a month within, another indicator (a formula's operand): refused,
+     * the lock named (who approved), the rows listed, nothing written */
+    static const char *const refused[] = {
+        "indicator,unit,period,value\nkn,w1,2024,754\n",
+        "indicator,unit,period,value\nkn,w2,2024Q3,1\n",
+        "indicator,unit,period,value\ntl,w1,2024-05,1\n",
+        "indicator,unit,period,value\nkn,d1,2024S2,1\n",
+        "indicator,unit,period,target\nkn,w1,2024,1\nkn,d2,2024,1\n", /* targets: allowed (below) */
+    };
+    for (int k = 0; k < 4; k++) {
+        buf_reset(&errs);
+        assert_int_not_equal(import_csv(refused[k], &cli_actor, &st, &errs), 0);
+        assert_non_null(strstr(buf_str(&errs), "duyet"));
+        assert_non_null(strstr(buf_str(&errs), "d1"));
+    }
+    buf_reset(&errs);
+    assert_int_equal(import_csv(refused[4], &cli_actor, &st, &errs), 0);
+    /* a whole file is refused: its open row is not written either, and the row is named */
+    buf_reset(&errs);
+    assert_int_not_equal(import_csv("indicator,unit,period,value\nkn,d2,2024,7\nkn,w1,2024,754\n", &cli_actor, &st, &errs), 0);
+    assert_non_null(strstr(buf_str(&errs), "file.csv"));
+    assert_true(stored("kn", "d2", "2024") == -1);
+    assert_true(stored("kn", "w1", "2024") == 283);
+    /* not protected: a sibling district, another year, the city above, the year of a locked quarter */
+    buf_reset(&errs);
+    assert_int_equal(import_csv("indicator,unit,period,value\nkn,d2,2024,7\nkn,w1,2023,1\nkn,city,2024,9\n",
+                                &cli_actor, &st, &errs), 0);
+    set_state("w2", "2022Q1", SUB_APPROVED, "q");
+    assert_int_equal(import_csv("indicator,unit,period,value\nkn,w2,2022,5\n", &cli_actor, &st, &errs), 0);
+    /* a locked term protects its years and their months */
+    set_state("d2", "2020-2025", SUB_SUBMITTED, "nhiemky");
+    buf_reset(&errs);
+    assert_int_not_equal(import_csv("indicator,unit,period,value\nkn,d2,2021-03,1\n", &cli_actor, &st, &errs), 0);
+    assert_non_null(strstr(buf_str(&errs), "nhiemky"));
+    /* write_values: the same rule, field "locked" */
+    store *s;
+    model *m = model_new();
+    err_t e;
+    int changed, outside;
+    assert_int_equal(store_open(db, 0, &s, &e), 0);
+    assert_int_equal(store_load_part(s, m, 0, &e), 0);
+    write_row r = { WRITE_VALUE, model_ind_find(m, "kn"), model_unit_find(m, "w1"), { P_MONTH, 2, 2024, 2024 }, 3,
+                    NULL, NULL, NULL };
+    buf_reset(&errs);
+    assert_int_equal(write_values(s, m, &cli_actor, &r, 1, NULL, &errs, &changed, &outside, &e), 0);
+    assert_int_equal(changed, 0);
+    assert_non_null(strstr(buf_str(&errs), "\tlocked\t"));
+    /* an editor of d2 may not write w1 at all; the formula indicator is not entered */
+    write_actor ed = { "ed", ROLE_EDITOR, model_unit_find(m, "d2"), "api", 0, 0 };
+    r.p = (period_t){ P_YEAR, 0, 2019, 2019 };
+    buf_reset(&errs);
+    assert_int_equal(write_values(s, m, &ed, &r, 1, NULL, &errs, &changed, &outside, &e), 0);
+    assert_non_null(strstr(buf_str(&errs), "\tunit\t"));
+    r.ind = model_ind_find(m, "ty");
+    r.unit = model_unit_find(m, "d2");
+    buf_reset(&errs);
+    assert_int_equal(write_values(s, m, &ed, &r, 1, NULL, &errs, &changed, &outside, &e), 0);
+    assert_non_null(strstr(buf_str(&errs), "\tindicator\t"));
+    store_close(s);
+    model_free(m);
+    buf_free(&errs);
+}
+
+/* Targets: once a term's targets are approved (a set of its own: "targets:2020-2025"), the same
+ * rule holds for the targets of the unit and the units below, on the import and the form path;
+ * values stay open, and the values' locks do not freeze targets. */
+static void test_target_locks(void **state)
+{
+    (void)state;
+    store *s;
+    model *m = model_new();
+    err_t e;
+    buf errs = BUF_INIT;
+    import_stats st;
+    assert_int_equal(store_open(db, 0, &s, &e), 0);
+    assert_int_equal(store_load_part(s, m, 0, &e), 0);
+    int d1 = model_unit_find(m, "d1");
+    period_t term = { P_RANGE, 0, 2020, 2025 };
+    write_actor admin = { "admin", ROLE_ADMIN, model_unit_find(m, "city"), "cli", 0, 0 };
+    write_actor dist = { "qd1", ROLE_ADMIN, d1, "cli", 0, 0 };
+    assert_int_equal(write_approval(s, m, &dist, STEP_SUBMIT, 1, d1, term, NULL, &e), 0);
+    write_actor own = { "ap", ROLE_APPROVER, d1, "cli", 0, 0 };     /* approves the level below only */
+    assert_int_equal(write_approval(s, m, &own, STEP_APPROVE, 1, d1, term, NULL, &e), WRITE_FORBIDDEN);
+    assert_int_equal(write_approval(s, m, &admin, STEP_APPROVE, 1, d1, term, NULL, &e), 0);
+    assert_int_not_equal(import_csv("indicator,unit,period,target\nkn,w2,2023,10\n", &cli_actor, &st, &errs), 0);
+    assert_non_null(strstr(buf_str(&errs), "2020-2025"));
+    write_row r = { WRITE_TARGET, model_ind_find(m, "kn"), d1, term, 50, NULL, NULL, NULL };
+    int changed, outside;
+    buf_reset(&errs);
+    assert_int_equal(write_values(s, m, &admin, &r, 1, NULL, &errs, &changed, &outside, &e), 0);
+    assert_non_null(strstr(buf_str(&errs), "\tlocked\t"));
+    /* values of the term are not frozen by its targets; targets elsewhere are open */
+    buf_reset(&errs);
+    assert_int_equal(import_csv("indicator,unit,period,value\nkn,w2,2021,1\n", &cli_actor, &st, &errs), 0);
+    assert_int_equal(import_csv("indicator,unit,period,target\nkn,d2,2023,10\nkn,w1,2019,3\n", &cli_actor, &st, &errs), 0);
+    /* unlocked by an administrator with a reason */
+    assert_int_equal(write_approval(s, m, &admin, STEP_UNLOCK, 1, d1, term, "sửa kế hoạch", &e), 0);
+    assert_int_equal(import_csv("indicator,unit,period,target\nkn,w2,2023,10\n", &cli_actor, &st, &errs), 0);
+    store_close(s);
+    model_free(m);
+    buf_free(&errs);
+}
+
+/* ---- stale figures ---- */
+
+/* A model read before an import changed the figure: `expected` is still decided against the
+ * database, and the refusal shows both values. */
+static void test_expected_against_database(void **state)
+{
+    (void)state;
+    buf errs = BUF_INIT;
+    import_stats st;
+    assert_int_equal(import_csv("indicator,unit,period,value\nkn,w2,2019,10\n", &cli_actor, &st, &errs), 0);
+    store *s;
+    model *m = model_new();
+    err_t e;
+    int changed, outside;
+    assert_int_equal(store_open(db, 0, &s, &e), 0);
+    assert_int_equal(store_load(s, m, &e), 0);          /* the caller's model: 10 */
+    assert_int_equal(import_csv("indicator,unit,period,value\nkn,w2,2019,11\n", &cli_actor, &st, &errs), 0);
+    write_row r = { WRITE_VALUE, model_ind_find(m, "kn"), model_unit_find(m, "w2"), { P_YEAR, 0, 2019, 2019 }, 12,
+                    NULL, "10", NULL };
+    assert_int_equal(write_values(s, m, &cli_actor, &r, 1, NULL, &errs, &changed, &outside, &e), 0);
+    assert_int_equal(changed, 0);
+    assert_non_null(strstr(buf_str(&errs), "\texpected\t"));
+    assert_non_null(strstr(buf_str(&errs), "'11'"));
+    assert_non_null(strstr(buf_str(&errs), "'10'"));
+    assert_non_null(strstr(buf_str(&errs), "'12'"));
+    assert_true(stored("kn", "w2", "2019") == 11);
+    /* with the figure as it now is, the save goes through and the model follows */
+    buf_reset(&errs);
+    r.expected = "11";
+    assert_int_equal(write_values(s, m, &cli_actor, &r, 1, NULL, &errs, &changed, &outside, &e), 0);
+    assert_int_equal(changed, 1);
+    assert_true(model_value(m, r.ind, r.unit, r.p)->v == 12);
+    store_close(s);
+    model_free(m);
+    buf_free(&errs);
+}
+
+/* ---- concurrency ---- */
+
+enum { NCELLS = 8, ROUNDS = 25 };
+
+typedef struct worker {
+    int id, importer;
+    double accepted[NCELLS][ROUNDS * 2];
+    int naccepted[NCELLS];
+} worker;
+
+static void *work(void *arg)
+{
+    worker *w = arg;
+    store *s;
+    model *m = model_new();
+    err_t e;
+    buf errs = BUF_INIT;
+    char who[16];
+    snprintf(who, sizeof who, "w%d", w->id);
+    write_actor a = { who, ROLE_ADMIN, -1, w->importer ? "file.csv" : "api", 0, 0 };
+    if (store_open(db, 0, &s, &e) != 0 || store_load_part(s, m, 0, &e) != 0)
+        return NULL;
+    int kn = model_ind_find(m, "kn"), unit = model_unit_find(m, "d2");
+    for (int round = 0; round < ROUNDS; round++) {
+        int cell = (w->id * 7 + round) % NCELLS;
+        double v = 1000.0 * w->id + round + 1;
+        period_t p = { P_MONTH, (uint8_t)(cell + 1), 2015, 2015 };
+        buf_reset(&errs);
+        if (w->importer) {
+            char csv[128];
+            import_stats st;
+            snprintf(csv, sizeof csv, "indicator,unit,period,value\nkn,d2,2015-%02d,%g\n", cell + 1, v);
+            import_source src = { "file.csv", csv, strlen(csv) };
+            import_opts o = { .who = who };
+            if (write_import(s, &a, &src, 1, &o, &st, &errs, NULL, &e) == 0 && st.changed[IK_VALUES] + st.added[IK_VALUES] == 1)
+                w->accepted[cell][w->naccepted[cell]++] = v;
+        } else {
+            /* read, then save with what was read as `expected`: someone may have changed it */
+            cell_t cur = { 0 };
+            char exp[32] = "";
+            int had = store_get_cell(s, m, 0, kn, unit, p, &cur, &e);
+            free(cur.comment);
+            if (had > 0)
+                snprintf(exp, sizeof exp, "%.17g", cur.v);
+            write_row r = { WRITE_VALUE, kn, unit, p, v, NULL, exp, NULL };
+            int changed = 0, outside;
+            if (write_values(s, m, &a, &r, 1, NULL, &errs, &changed, &outside, &e) == 0 && changed == 1)
+                w->accepted[cell][w->naccepted[cell]++] = v;
+        }
+    }
+    buf_free(&errs);
+    store_close(s);
+    model_free(m);
+    return NULL;
+}
+
+/* Two importers and two API writers on the same figures: they queue (none fails on a busy
+ * database), and every accepted change is in the history, in no particular order. */
+static void test_concurrent_writers(void **state)
+{
+    (void)state;
+    enum { NW = 4 };
+    static worker ws[NW];
+    pthread_t th[NW];
+    for (int k = 0; k < NW; k++) {
+        memset(&ws[k], 0, sizeof ws[k]);
+        ws[k].id = k + 1;
+        ws[k].importer = k % 2;
+        assert_int_equal(pthread_create(&th[k], NULL, work, &ws[k]), 0);
+    }
+    for (int k = 0; k < NW; k++)
+        pthread_join(th[k], NULL);
+    store *s;
+    err_t e;
+    assert_int_equal(store_open(db, 0, &s, &e), 0);
+    int total = 0;
+    for (int c = 0; c < NCELLS; c++) {
+        period_t p = { P_MONTH, (uint8_t)(c + 1), 2015, 2015 };
+        store_hist h[256];
+        int n = store_history(s, "kn", "d2", p, h, 256, &e);
+        int accepted = 0;
+        for (int k = 0; k < NW; k++)
+            for (int j = 0; j < ws[k].naccepted[c]; j++) {
+                int found = 0;
+                for (int i = 0; i < n; i++)
+                    found |= h[i].has_new && h[i].new_v == ws[k].accepted[c][j];
+                if (!found)
+                    print_error("cell %d: accepted %g missing from the history\n", c, ws[k].accepted[c][j]);
+                assert_true(found);
+                accepted++;
+            }
+        assert_int_equal(n, accepted);            /* and nothing else: the creation is the first */
+        total += accepted;
+    }
+    /* importers never conflict: all their rounds were accepted */
+    for (int k = 1; k < NW; k += 2) {
+        int n = 0;
+        for (int c = 0; c < NCELLS; c++)
+            n += ws[k].naccepted[c];
+        assert_int_equal(n, ROUNDS);
+    }
+    assert_true(total >= 2 * ROUNDS);
+    store_close(s);
+}
+
+/* A file over IMPORT_SMALL_LINES lines (its model holds every figure) for 40 units of their
+ * own (no lock of the other tests reaches them), every value v. */
+static char *large_csv(int v, size_t *len)
+{
+    buf b = BUF_INIT;
+    buf_adds(&b, "indicator,unit,period,value\n");
+    int rows = 0;
+    for (int y = 1901; rows <= IMPORT_SMALL_LINES; y++)
+        for (int mo = 1; mo <= 12; mo++)
+            for (int u = 0; u < 40; u++, rows++)
+                buf_printf(&b, "tl,u%d,%d-%02d,%d\n", u, y, mo, v);
+    *len = b.len;
+    return b.p;
+}
+
+typedef struct big {
+    const char *csv;
+    size_t len;
+    store *s;                    /* opened already (owned), or NULL to open one */
+    import_stats st;
+    int rc, done;
+} big;
+
+static void *big_import(void *arg)
+{
+    big *b = arg;
+    store *s;
+    err_t e;
+    buf errs = BUF_INIT;
+    import_source src = { "big.csv", b->csv, b->len };
+    import_opts o = { .who = "big" };
+    b->rc = -1;
+    if ((s = b->s) != NULL || store_open(db, 0, &s, &e) == 0) {
+        b->rc = write_import(s, &cli_actor, &src, 1, &o, &b->st, &errs, NULL, &e);
+        store_close(s);
+    }
+    buf_free(&errs);
+    __atomic_store_n(&b->done, 1, __ATOMIC_SEQ_CST);
+    return NULL;
+}
+
+/* Another process holding the write lock (a long import) neither stops a reader from opening the
+ * database nor makes a writer fail: the writer queues and goes on once the lock is free. */
+static void *late_import(void *arg)
+{
+    big *b = arg;
+    buf errs = BUF_INIT;
+    b->rc = import_csv(b->csv, &cli_actor, &b->st, &errs);
+    buf_free(&errs);
+    __atomic_store_n(&b->done, 1, __ATOMIC_SEQ_CST);
+    return NULL;
+}
+
+static void test_writers_queue(void **state)
+{
+    (void)state;
+    store *hold, *other;
+    err_t e;
+    pthread_t t;
+    big late = { .csv = "indicator,unit,period,value\nkn,d2,2014,3\n" };
+    late.len = strlen(late.csv);
+    assert_int_equal(store_open(db, 0, &hold, &e), 0);
+    assert_int_equal(store_begin(hold, &e), 0);
+    time_t t0 = time(NULL);
+    assert_int_equal(store_open(db, 0, &other, &e), 0);        /* opening needs no write lock */
+    assert_true(time(NULL) - t0 < 2);
+    store_close(other);
+    assert_int_equal(pthread_create(&t, NULL, late_import, &late), 0);
+    sleep(6);                                                   /* past SQLite's 5 s busy timeout */
+    assert_false(__atomic_load_n(&late.done, __ATOMIC_SEQ_CST));
+    store_rollback(hold);
+    pthread_join(t, NULL);
+    store_close(hold);
+    assert_int_equal(late.rc, 0);
+    assert_true(stored("kn", "d2", "2014") == 3);
+}
+
+/* Two large imports at once: the first holds the write lock while the second starts; the second
+ * must compare with the figures the first wrote (read inside its own transaction), not with those
+ * it could have read before: it reports every row changed and its figures are the last word. */
+static void test_two_large_imports(void **state)
+{
+    (void)state;
+    size_t l0, l1;
+    char *zero = large_csv(0, &l0), *one = large_csv(1, &l1);
+    big first = { .csv = one, .len = l1 }, second = { .csv = one, .len = l1 };
+    buf units = BUF_INIT, errs = BUF_INIT;
+    import_stats st;
+    buf_adds(&units, "code,name,parent,type\n");
+    for (int u = 0; u < 40; u++)
+        buf_printf(&units, "u%d,Đơn vị %d,city,x\n", u, u);
+    assert_int_equal(import_csv(buf_str(&units), &cli_actor, &st, &errs), 0);
+    big_import(&first);                               /* the database starts at 1 everywhere */
+    assert_int_equal(first.rc, 0);
+    long rows = first.st.rows[IK_VALUES];
+    assert_true(rows > IMPORT_SMALL_LINES);
+    /* the first import (setting 0) takes the write lock; the second (setting 1) starts meanwhile */
+    store *s;
+    model *m = model_new();
+    err_t e;
+    pthread_t t;
+    import_source src = { "zero.csv", zero, l0 };
+    import_opts o = { .who = "first", .in_tx = 1 };
+    assert_int_equal(store_open(db, 0, &second.s, &e), 0);   /* opened before, as a process would be */
+    assert_int_equal(store_open(db, 0, &s, &e), 0);
+    assert_int_equal(store_begin(s, &e), 0);
+    assert_int_equal(pthread_create(&t, NULL, big_import, &second), 0);
+    usleep(500000);                                   /* long enough to read 100 000 rows */
+    assert_int_equal(store_load_part(s, m, STORE_ALL, &e), 0);
+    assert_int_equal(import_run(s, m, &src, 1, &o, &st, &errs, &e), 0);
+    assert_int_equal(st.changed[IK_VALUES], rows);
+    assert_false(__atomic_load_n(&second.done, __ATOMIC_SEQ_CST));     /* it queued */
+    assert_int_equal(store_commit(s, &e), 0);
+    pthread_join(t, NULL);
+    store_close(s);
+    model_free(m);
+    assert_int_equal(second.rc, 0);
+    assert_int_equal(second.st.changed[IK_VALUES], rows);
+    assert_true(stored("tl", "u3", "1901-07") == 1);
+    assert_true(stored("tl", "u39", "1950-12") == 1);
+    buf_free(&units);
+    buf_free(&errs);
+    free(zero);
+    free(one);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sources_use_the_door),
+        cmocka_unit_test(test_locks_cover),
+        cmocka_unit_test(test_target_locks),
+        cmocka_unit_test(test_expected_against_database),
+        cmocka_unit_test(test_concurrent_writers),
+        cmocka_unit_test(test_writers_queue),
+        cmocka_unit_test(test_two_large_imports),
+        cmocka_unit_test(test_routes_use_the_door),
+        cmocka_unit_test(test_commands_use_the_door),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
