@@ -218,6 +218,20 @@ static void test_handover(void **state)
     assert_int_equal(task_handover_item(&s, 5, m, "demo"), 1);
     assert_string_equal(s.items[5].lead_unit, "n4");
     assert_int_equal(s.items[5].log[0].date, 20260101);
+    /* lists: a lead unit not valid on the day is marked, a current one is not */
+    buf mark = BUF_INIT;
+    assert_true(task_unit_current(m, model_unit_find(m, "n1"), 20261206));
+    assert_false(task_unit_current(m, model_unit_find(m, "h"), 20261206));
+    assert_true(task_unit_current(m, model_unit_find(m, "h"), 20250630));   /* its last day */
+    assert_false(task_unit_current(m, -1, 20261206));
+    task_unit_mark(m, model_unit_find(m, "n1"), 20261206, &mark);
+    assert_string_equal(buf_str(&mark), "");
+    task_unit_mark(m, model_unit_find(m, "h"), 20261206, &mark);
+    assert_string_equal(buf_str(&mark), " (hết hiệu lực sau ngày 30/6/2025)");
+    buf_reset(&mark);
+    task_unit_mark(m, model_unit_find(m, "n4"), 20250801, &mark);
+    assert_string_equal(buf_str(&mark), " (có hiệu lực từ ngày 1/1/2026)");
+    buf_free(&mark);
     task_set_free(&s);
     model_free(m);
 }

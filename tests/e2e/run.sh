@@ -492,6 +492,10 @@ fi
 HD="$T/handover.db"
 expect_rc 0 "$BIN" init --db "$HD"
 expect_rc 0 "$BIN" import --db "$HD" "$SX/units.csv" "$SX/indicators.csv" "$SX/values.csv" "$SX/tasks.csv"
+expect_rc 0 "$BIN" import --db "$HD" --dry-run "$SX/successions.csv"
+has "$T/out" "1 nhiệm vụ sẽ được bàn giao cho đơn vị kế thừa"
+expect_rc 0 "$BIN" tasks --db "$HD" --today 2026-12-06 --format csv
+has "$T/out" "nv-1,Chuyển đổi số tại xã,,xa-d2,"            # a dry run hands nothing over
 expect_rc 0 "$BIN" import --db "$HD" --user lanhdao "$SX/successions.csv"
 has "$T/out" "1 nhiệm vụ bàn giao cho đơn vị kế thừa"
 expect_rc 0 "$BIN" tasks --db "$HD" --today 2026-12-06 --format csv
