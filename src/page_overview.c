@@ -135,7 +135,7 @@ static int sub_badge(web_ctx *c, int u, period_t p)
 }
 
 /* The indicator whose ranking the chart shows: ?ind= or the first with data among children. */
-static int chart_ind(web_ctx *c, int u, period_t p)
+static int chart_ind(web_ctx *c, int u, period_t p, int st)
 {
     const char *code = web_param(c, "ind");
     int i = code && *code ? model_ind_find(c->m, code) : -1;
@@ -144,7 +144,8 @@ static int chart_ind(web_ctx *c, int u, period_t p)
     for (size_t k = 0; k < c->m->ninds; k++)
         for (int ch = c->m->units[u].first_child; ch >= 0; ch = c->m->units[ch].next_sibling) {
             double v;
-            if (c->m->inds[k].parent < 0 && model_unit_valid(c->m, ch, p) && eval_actual(c->m, (int)k, ch, p, &v))
+            if (c->m->inds[k].parent < 0 && eval_unit_in_structure(c->m, ch, p, st) &&
+                eval_actual_on(c->m, (int)k, ch, p, st, &v, NULL))
                 return (int)k;
         }
     return -1;
@@ -314,14 +315,17 @@ int page_overview(web_ctx *c)
             eval_result_free(&cr);
         }
         page_printf(c, "</ul>");
-        int ci = chart_ind(c, u, p);
+        int ci = chart_ind(c, u, p, st);
         if (ci >= 0) {
             page_printf(c, "<form method=\"get\" class=\"picker\"><input type=\"hidden\" name=\"unit\" value=\"");
             page_text(c, m->units[u].code);
             char code[PERIOD_CODE_MAX];
             period_code(p, code, sizeof code);
-            page_printf(c, "\"><input type=\"hidden\" name=\"period\" value=\"%s\"><label>%s "
-                           "<select name=\"ind\" data-autosubmit>", code, tr("Xếp hạng theo", "Rank by"));
+            page_printf(c, "\"><input type=\"hidden\" name=\"period\" value=\"%s\">", code);
+            if (sparam && *sparam)            /* keep the structure asked for */
+                page_printf(c, "<input type=\"hidden\" name=\"structure\" value=\"%s\">",
+                            st == EVAL_CURRENT ? "current" : "historical");
+            page_printf(c, "<label>%s <select name=\"ind\" data-autosubmit>", tr("Xếp hạng theo", "Rank by"));
             for (size_t k = 0; k < m->ninds; k++) {
                 if (m->inds[k].parent >= 0)
                     continue;
@@ -335,6 +339,7 @@ int page_overview(web_ctx *c)
             page_printf(c, "<img class=\"chart\" alt=\"%s\" src=\"/chart.png?kind=units&amp;",
                         tr("Biểu đồ xếp hạng đơn vị trực thuộc", "Units below ranked"));
             link_args(c, u, p);
+            page_printf(c, "&amp;structure=%s", st == EVAL_CURRENT ? "current" : "historical");
             page_printf(c, "&amp;ind=");
             page_urlarg(c, m->inds[ci].code);
             page_printf(c, "\"><img class=\"chart\" alt=\"%s\" src=\"/chart.png?kind=trend&amp;",
@@ -537,8 +542,14 @@ int page_chart(web_ctx *c)
     if (web_unit(c, ACT_READ, &u) != 0 || web_period(c, &p) != 0)
         return 0;
     const model *m = c->m;
-    const char *kind = web_param(c, "kind"), *code = web_param(c, "ind");
+    const char *kind = web_param(c, "kind"), *code = web_param(c, "ind"), *sparam = web_param(c, "structure");
     int i = code ? model_ind_find(m, code) : -1;
+    int st = sparam && *sparam ? eval_structure_parse(sparam) : EVAL_AUTO;  /* units below: as the overview */
+    if (st < 0)
+        return web_fail(c, 400, "bad_request", "structure",
+                        tr("structure: historical, current hoặc auto", "structure: historical, current or auto"));
+    if (st == EVAL_AUTO)
+        st = eval_structure_of(m, p);
     if (i < 0 || kind == NULL || (strcmp(kind, "units") != 0 && strcmp(kind, "trend") != 0))
         return web_fail(c, 400, "bad_request", "ind", tr("cần ind và kind=units|trend", "ind and kind=units|trend needed"));
     const char *labels[256];
@@ -551,7 +562,7 @@ int page_chart(web_ctx *c)
         int idx[256];
         for (int ch = m->units[u].first_child; ch >= 0 && n < 256; ch = m->units[ch].next_sibling) {
             double v;
-            if (model_unit_valid(m, ch, p) && eval_actual(m, i, ch, p, &v)) {
+            if (eval_unit_in_structure(m, ch, p, st) && eval_actual_on(m, i, ch, p, st, &v, NULL)) {
                 idx[n] = ch;
                 vals[n++] = v;
             }

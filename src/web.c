@@ -46,7 +46,7 @@ static const web_route routes[] = {
     { "POST", "/password", page_password_post, 0, "old new new2" },
     { "GET", "/overview", page_overview, 0, "unit period ind structure" },
     { "GET", "/indicator", page_indicator, 0, "unit period ind" },
-    { "GET", "/chart.png", page_chart, 0, "unit period ind kind" },
+    { "GET", "/chart.png", page_chart, 0, "unit period ind kind structure" },
     { "GET", "/entry", page_entry, 0, "unit period msg" },
     { "POST", "/entry", page_entry_post, W_OWN, "unit period action *" },
     { "GET", "/approval", page_approval, 0, "" },
