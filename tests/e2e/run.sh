@@ -305,6 +305,9 @@ expect_rc 0 "$BIN" eval --unit ngoc-ha --period 2025 --format csv
 has "$T/out" "ket_nap_dang_vien,Kết nạp đảng viên mới,đảng viên,,68.5,"
 expect_rc 0 "$BIN" report --unit ngoc-ha --period 2025-2030
 has "$T/out" "| Kết nạp đảng viên mới | đảng viên | 417 |"
+# the city's 2026 review lists the overdue tasks of a dissolved district (no successor), marked
+expect_rc 0 "$BIN" report --unit ha-noi --period 2026 --today 2026-12-06
+has "$T/out" "Nhiệm vụ quá hạn của Quận ủy Cầu Giấy (hết hiệu lực sau ngày 30/6/2025):"
 # lists of 2026 hold the units of 2026: the city's wards, no district
 expect_rc 0 "$BIN" rollup --year 2026 --format csv
 has "$T/out" "ngoc-ha,Đảng ủy phường Ngọc Hà,ha-noi,2026,"
