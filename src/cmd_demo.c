@@ -25,13 +25,15 @@ int cmd_demo(int argc, char **argv)
     if (help) {
         puts(tr("Cách dùng: chitieu demo [--db TỆP] [--force] [--users] [--logins]\n"
                 "Tạo cơ sở dữ liệu mẫu: Thành ủy Hà Nội, 30 quận, huyện, thị xã nhiệm kỳ 2020–2025,\n"
-                "các phường của Ba Đình, Cầu Giấy, Thanh Xuân, chỉ tiêu và số liệu 2021–2023.\n"
+                "các phường của Ba Đình, Cầu Giấy, Thanh Xuân, chỉ tiêu và số liệu 2021–2023; từ 1/7/2025\n"
+                "9 phường mới kế thừa các phường đó, nhiệm kỳ 2025–2030, số liệu 2025–2026 (minh họa).\n"
                 "Từ chối ghi đè cơ sở dữ liệu đã có, trừ khi có --force.\n"
                 "  --users    chỉ thêm người dùng mẫu còn thiếu vào cơ sở dữ liệu đã có\n"
                 "  --logins   in tên đăng nhập và mật khẩu của người dùng mẫu",
                 "Usage: chitieu demo [--db FILE] [--force] [--users] [--logins]\n"
                 "Creates the demo database: Hanoi Party committee, its 30 districts of the 2020–2025\n"
-                "term, the wards of Ba Đình, Cầu Giấy and Thanh Xuân, targets and values 2021–2023.\n"
+                "term, the wards of Ba Đình, Cầu Giấy and Thanh Xuân, targets and values 2021–2023; from\n"
+                "1/7/2025 nine new wards succeeding them, the 2025–2030 term, 2025–2026 figures (illustrative).\n"
                 "Refuses to overwrite an existing database unless --force is given.\n"
                 "  --users    only add the missing demo users to an existing database\n"
                 "  --logins   print the demo users' logins and passwords"));

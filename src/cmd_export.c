@@ -5,16 +5,19 @@
 
 #include "cli.h"
 #include "cmd.h"
+#include "eval.h"
 #include "xlsx_out.h"
 
 /* Shared option handling; kind 0 = export, 1 = template. */
 static int run(int argc, char **argv, int kind)
 {
-    const char *db = NULL, *unit = NULL, *period = NULL, *fmt = "xlsx", *outpath = NULL;
+    const char *db = NULL, *unit = NULL, *period = NULL, *fmt = "xlsx", *outpath = NULL, *structure = NULL;
     int help, npos, rc;
-    const cli_opt opts[] = { { "--db", NULL, &db, NULL }, { "--unit", NULL, &unit, NULL },
-                             { "--period", NULL, &period, NULL }, { "--format", NULL, &fmt, NULL },
-                             { "--output", "-o", &outpath, NULL }, { 0 } };
+    cli_opt opts[] = { { "--db", NULL, &db, NULL }, { "--unit", NULL, &unit, NULL },
+                       { "--period", NULL, &period, NULL }, { "--format", NULL, &fmt, NULL },
+                       { "--output", "-o", &outpath, NULL }, { "--structure", NULL, &structure, NULL }, { 0 } };
+    if (kind)
+        opts[5] = (cli_opt){ 0 };       /* the template (a unit's own figures to enter) has no --structure */
     const char *cmd = kind ? "template" : "export";
     if ((rc = cli_parse(argc, argv, opts, &npos, &help)) != 0)
         return rc;
@@ -28,16 +31,25 @@ static int run(int argc, char **argv, int kind)
                     "target, last year's value and a \"Value\" column to fill (numbers only). Then:\n"
                     "chitieu import FILE.xlsx"));
         else
-            puts(tr("Cách dùng: chitieu export --unit MÃ --period KỲ [--format xlsx] -o TỆP.xlsx [--db TỆP]\n"
+            puts(tr("Cách dùng: chitieu export --unit MÃ --period KỲ [--format xlsx] [--structure historical|current|auto]\n"
+                    "                      -o TỆP.xlsx [--db TỆP]\n"
                     "Xuất kết quả đánh giá ra Excel: trang tổng hợp, mỗi nhóm chỉ tiêu một trang, xếp hạng\n"
-                    "đơn vị trực thuộc; khổ A4 ngang.",
-                    "Usage: chitieu export --unit CODE --period PERIOD [--format xlsx] -o FILE.xlsx [--db FILE]\n"
+                    "đơn vị trực thuộc; khổ A4 ngang. --structure: đơn vị như thời kỳ đó (historical) hoặc theo cơ cấu\n"
+                    "hiện nay (current: số liệu quy đổi từ đơn vị tiền thân, đánh dấu *); mặc định auto.",
+                    "Usage: chitieu export --unit CODE --period PERIOD [--format xlsx] [--structure historical|current|auto]\n"
+                    "                      -o FILE.xlsx [--db FILE]\n"
                     "Writes the evaluation to Excel: a summary sheet, one sheet per group of indicators and\n"
-                    "the units below ranked; A4 landscape."));
+                    "the units below ranked; A4 landscape. --structure: units as they were (historical) or on\n"
+                    "today's structure (current: figures converted from predecessors, marked *); default auto."));
         return EXIT_OK;
     }
     if ((rc = cli_no_args(cmd, npos)) != 0 || (rc = cli_format(cmd, fmt, "xlsx")) != 0)
         return rc;
+    int on = structure ? eval_structure_parse(structure) : EVAL_AUTO;
+    if (on < 0) {
+        cli_error(cmd, tr("--structure cần historical, current hoặc auto", "--structure takes historical, current or auto"));
+        return EXIT_USAGE;
+    }
     if (outpath == NULL) {
         cli_error(cmd, tr("cần -o TỆP.xlsx", "-o FILE.xlsx is required"));
         return EXIT_USAGE;
@@ -53,7 +65,7 @@ static int run(int argc, char **argv, int kind)
     if (cli_unit_period(cmd, m, unit, period, &u, &p) != 0)
         goto cleanup;
     rc = EXIT_FAIL;
-    if ((kind ? xlsx_template(m, u, p, outpath, &n, &e) : xlsx_export(m, u, p, outpath, &e)) != 0) {
+    if ((kind ? xlsx_template(m, u, p, outpath, &n, &e) : xlsx_export_on(m, u, p, on, outpath, &e)) != 0) {
         cli_error(cmd, e.msg);
         goto cleanup;
     }

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "cmd.h"
 #include "task.h"
+#include "task_handover.h"
 
 /* Appends "NAME:VALUE" (value escaped for TEXT when text != 0), folded, ending in CRLF. */
 static void prop(buf *out, const char *name, const char *value, int text)
@@ -113,6 +114,10 @@ int cmd_ics(int argc, char **argv)
             buf_printf(&desc, "\n%s: %s", tr("Người chịu trách nhiệm", "Responsible"), t->owner);
         if (*t->programme)
             buf_printf(&desc, "\n%s: %s", tr("Chương trình", "Programme"), t->programme);
+        if (!task_unit_current(m, u, today)) {  /* a lead unit gone with no successor: say so */
+            buf_printf(&desc, "\n%s: %s", tr("Chủ trì", "Lead"), m->units[u].name);
+            task_unit_mark(m, u, today, &desc);
+        }
         buf_adds(&out, "BEGIN:VEVENT\r\n");
         prop(&out, "UID", uid, 0);
         buf_printf(&out, "DTSTAMP:%sT000000Z\r\n", stamp);

@@ -33,6 +33,12 @@ void cmd_import_summary(const struct import_stats *st, int dry_run)
                       "  %-10s %ld rows: %ld new, %ld changed, %ld unchanged\n"),
                    tr(vi[k], en[k]), st->rows[k], st->added[k], st->changed[k],
                    st->rows[k] - st->added[k] - st->changed[k]);
+    if (st->handed_over && dry_run)
+        printf(tr("  %ld nhiệm vụ sẽ được bàn giao cho đơn vị kế thừa\n", "  %ld tasks would be handed to the successor unit\n"),
+               st->handed_over);
+    else if (st->handed_over)
+        printf(tr("  %ld nhiệm vụ bàn giao cho đơn vị kế thừa (xem lịch sử nhiệm vụ)\n",
+                  "  %ld tasks handed to the successor unit (see the tasks' history)\n"), st->handed_over);
 }
 
 int cmd_import(int argc, char **argv)

@@ -1,5 +1,6 @@
-/* cmd_remind.c - `chitieu remind`: the daily digest, one section per lead unit, of its overdue
- * tasks and those due within --within days, for sending by mail or chat. */
+/* cmd_remind.c - `chitieu remind`: the daily digest, one section per lead unit valid today, of its
+ * overdue tasks and those due within --within days, for sending by mail or chat; the tasks of a
+ * lead unit no longer valid (dissolved with no successor, so not handed over) come last, marked. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,7 +8,33 @@
 #include "cli.h"
 #include "cmd.h"
 #include "task.h"
+#include "task_handover.h"
 #include "vn.h"
+
+/* One task's line: code, title, deadline, days, progress, owner (and, for a lead unit no longer
+ * valid, which unit it is). */
+static void remind_line(buf *out, const model *m, const task_t *t, int lu, int orphan, int today)
+{
+    int due = task_due_date(t, today), gap = task_days_between(today, due);
+    buf dd = BUF_INIT;
+    vn_format_date(due, lang_get(), &dd);
+    buf_printf(out, "    %s  %s — %s %s, ", t->code, t->title, tr("hạn", "due"), buf_str(&dd));
+    if (gap < 0)
+        buf_printf(out, tr("quá %d ngày", "%d days late"), -gap);
+    else if (gap == 0)
+        buf_adds(out, tr("hôm nay", "today"));
+    else
+        buf_printf(out, tr("còn %d ngày", "%d days left"), gap);
+    buf_printf(out, tr(", đã làm %d%%", ", %d%% done"), t->progress);
+    if (*t->owner)
+        buf_printf(out, " — %s", t->owner);
+    if (orphan) {
+        buf_printf(out, " — %s %s", tr("chủ trì:", "lead:"), lu >= 0 ? m->units[lu].name : t->lead_unit);
+        task_unit_mark(m, lu, today, out);
+    }
+    buf_addc(out, '\n');
+    buf_free(&dd);
+}
 
 int cmd_remind(int argc, char **argv)
 {
@@ -41,37 +68,35 @@ int cmd_remind(int argc, char **argv)
         goto cleanup;
     vn_format_date(today, lang_get(), &d);
     int sections = 0;
-    for (size_t u = 0; u < m->nunits; u++) {
+    /* units valid today, each with its own section; then, once, the tasks whose lead unit is
+     * not valid today or unknown (not handed over: no successor), so none is dropped */
+    for (size_t u = 0; u <= m->nunits; u++) {
+        if (u < m->nunits && !task_unit_current(m, (int)u, today))
+            continue;
         int header = 0;
         for (int cls = TD_OVERDUE; cls <= TD_SOON; cls++) {
             int count = 0;
             for (int i = 0; i < ts.n; i++) {
                 const task_t *t = &ts.items[i];
-                if ((t->kind != TK_TASK && t->kind != TK_SUBTASK) || strcmp(t->lead_unit, m->units[u].code) != 0 ||
-                    task_due_class(t, today, within) != cls)
+                if ((t->kind != TK_TASK && t->kind != TK_SUBTASK) || task_due_class(t, today, within) != cls)
+                    continue;
+                int lu = model_unit_find(m, t->lead_unit);
+                if (u < m->nunits ? lu != (int)u : task_unit_current(m, lu, today))
                     continue;
                 if (!header) {
-                    buf_printf(&out, tr("%s — nhắc việc ngày %s\n", "%s — reminders for %s\n"), m->units[u].name, buf_str(&d));
+                    if (u < m->nunits)
+                        buf_printf(&out, tr("%s — nhắc việc ngày %s\n", "%s — reminders for %s\n"), m->units[u].name,
+                                   buf_str(&d));
+                    else
+                        buf_printf(&out, tr("Đơn vị chủ trì không còn hiệu lực, chưa có đơn vị kế thừa — cần giao lại "
+                                            "(ngày %s)\n", "Lead unit no longer valid, with no successor — to be "
+                                            "reassigned (%s)\n"), buf_str(&d));
                     header = 1;
                     sections++;
                 }
                 if (count++ == 0)
                     buf_printf(&out, "  %s:\n", task_due_name(cls));
-                int due = task_due_date(t, today), gap = task_days_between(today, due);
-                buf dd = BUF_INIT;
-                vn_format_date(due, lang_get(), &dd);
-                buf_printf(&out, "    %s  %s — %s %s, ", t->code, t->title, tr("hạn", "due"), buf_str(&dd));
-                if (gap < 0)
-                    buf_printf(&out, tr("quá %d ngày", "%d days late"), -gap);
-                else if (gap == 0)
-                    buf_adds(&out, tr("hôm nay", "today"));
-                else
-                    buf_printf(&out, tr("còn %d ngày", "%d days left"), gap);
-                buf_printf(&out, tr(", đã làm %d%%", ", %d%% done"), t->progress);
-                if (*t->owner)
-                    buf_printf(&out, " — %s", t->owner);
-                buf_addc(&out, '\n');
-                buf_free(&dd);
+                remind_line(&out, m, t, lu, u == m->nunits, today);
             }
         }
         if (header)

@@ -185,12 +185,13 @@ int cmd_rollup(int argc, char **argv)
     }
     if ((rows = calloc(m->nunits + 1, sizeof *rows)) == NULL)
         goto oom;
+    period_t yp = { .kind = P_YEAR, .y = (uint16_t)year, .y2 = (uint16_t)year };
     for (size_t u = 0; u < m->nunits; u++) {
         urow *r = &rows[u];
         int met;
         r->unit = (int)u, r->parent = m->units[u].parent;
-        if (engine_counts(g, (int)u, (int)year, &r->n, &met, &r->exc) != 0)
-            r->n = met = r->exc = 0;      /* a year without any figure or target */
+        if (engine_counts(g, (int)u, (int)year, &r->n, &met, &r->exc) != 0 || !model_unit_valid(m, (int)u, yp))
+            r->n = met = r->exc = 0;      /* a year without any figure or target, or a unit not valid in it */
         r->good = met + r->exc;
         r->valid = model_unit_valid(m, (int)u, (period_t){ P_YEAR, 0, (uint16_t)year, (uint16_t)year });
     }
@@ -232,6 +233,8 @@ int cmd_rollup(int argc, char **argv)
         stack[sp++] = (int)u;
         while (sp) {
             int x = stack[--sp], first = sp;
+            if (!model_unit_valid(m, x, yp))
+                continue;                 /* listed only in the years it exists (and its units below) */
             order[no++] = x;
             for (int ch = m->units[x].first_child; ch >= 0; ch = m->units[ch].next_sibling)
                 stack[sp++] = ch;

@@ -12,6 +12,7 @@
 #include "cmd.h"
 #include "store_task.h"
 #include "task.h"
+#include "task_handover.h"
 #include "vn.h"
 
 int cmd_tasks_today(const char *cmd, const char *s, int *today)
@@ -185,7 +186,11 @@ int cmd_tasks(int argc, char **argv)
                 buf_adds(&sname, tr(" (vượt)", " (exceeded)"));
             cli_table_cell(&tb, t->code);
             cli_table_cell(&tb, t->title);
-            cli_table_cell(&tb, mu >= 0 ? m->units[mu].name : t->lead_unit);
+            buf lead = BUF_INIT;             /* a lead unit no longer valid is shown, marked */
+            buf_adds(&lead, mu >= 0 ? m->units[mu].name : t->lead_unit);
+            task_unit_mark(m, mu, today, &lead);
+            cli_table_cell(&tb, buf_str(&lead));
+            buf_free(&lead);
             cli_table_cell(&tb, buf_str(&d));
             cli_table_cell(&tb, buf_str(&sname));
             cli_table_cell(&tb, task_due_name(dc));

@@ -848,8 +848,13 @@ static void cov_on(ctx *c, int mode, int ind, int unit, period_t p, eval_cov *ou
 
 int eval_actual_cov(const model *m, int ind, int unit, period_t p, double *v, eval_cov *cov)
 {
+    return eval_actual_cov_on(m, ind, unit, p, EVAL_AUTO, v, cov);
+}
+
+int eval_actual_cov_on(const model *m, int ind, int unit, period_t p, int structure, double *v, eval_cov *cov)
+{
     ctx c = { .m = m };
-    int s, miss, conv, mode = mode_of(m, p, EVAL_AUTO);
+    int s, miss, conv, mode = mode_of(m, p, structure);
     int64_t x;
     int st = actual_on(&c, mode, ind, unit, p, &x, &s, &miss, &conv);
     cov_on(&c, mode, ind, unit, p, cov);

@@ -134,6 +134,8 @@ typedef struct eval_cov {
 } eval_cov;
 /* The actual with its coverage; returns 1 with *v and *cov set, 0 when there is no data. */
 int eval_actual_cov(const model *m, int ind, int unit, period_t p, double *v, eval_cov *cov);
+/* The same on a structure (enum eval_structure). */
+int eval_actual_cov_on(const model *m, int ind, int unit, period_t p, int structure, double *v, eval_cov *cov);
 /* Sets partial[u] to 1 for every unit whose figure of ind for p is partial, else 0 (one pass
  * over the tree sharing one memo, for the whole-tree roll-up); 0, or -1 on OOM. */
 int eval_partial_units(const model *m, int ind, period_t p, unsigned char *partial);

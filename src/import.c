@@ -10,7 +10,8 @@
  * fields are normalised to NFC.  Each model cell remembers the import run
  * and row that last set it, which rejects a target or value given twice.
  * Successions come last: each row is checked against the units, then the whole set
- * (shares of one unit on one date sum to 1, no cycle) before any is written.
+ * (shares of one unit on one date sum to 1, no cycle) before any is written; then, in the same
+ * transaction, the tasks of the units that passed on are handed to their successors.
  */
 #include "import.h"
 
@@ -25,6 +26,7 @@
 #include "mem.h"
 #include "period.h"
 #include "task.h"
+#include "task_handover.h"
 #include "vn.h"
 
 /* Column specs per kind: names in canonical order; required ones flagged. */
@@ -857,6 +859,8 @@ static void apply_successions(run *r)
         int on = m->succ_cycle;
         r->cur_src = on >= 0 && m->succs[on].src >= 0 ? m->succs[on].src : 0;
         row_error(r, on >= 0 ? m->succs[on].row : 0, 0, NULL, NULL, "%s", e.msg);
+    } else if (task_handover_store(r->s, m, r->o->who, &r->st->handed_over, &r->e) != 0) {
+        store_failed(r, 0);           /* tasks of dissolved units pass to their successors */
     }
 }
 

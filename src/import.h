@@ -53,6 +53,7 @@ typedef struct import_stats {
     long added[IK_COUNT];    /* new entries per kind */
     long changed[IK_COUNT];  /* entries whose content changed */
     long errors;
+    long handed_over;        /* tasks handed to a successor unit by the successions imported */
     int internal;            /* the run failed on the database or memory, not on the files (e
                                 says why): callers answer it as a server error, not a bad file */
 } import_stats;

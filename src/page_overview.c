@@ -135,7 +135,7 @@ static int sub_badge(web_ctx *c, int u, period_t p)
 }
 
 /* The indicator whose ranking the chart shows: ?ind= or the first with data among children. */
-static int chart_ind(web_ctx *c, int u, period_t p)
+static int chart_ind(web_ctx *c, int u, period_t p, int st)
 {
     const char *code = web_param(c, "ind");
     int i = code && *code ? model_ind_find(c->m, code) : -1;
@@ -144,7 +144,8 @@ static int chart_ind(web_ctx *c, int u, period_t p)
     for (size_t k = 0; k < c->m->ninds; k++)
         for (int ch = c->m->units[u].first_child; ch >= 0; ch = c->m->units[ch].next_sibling) {
             double v;
-            if (c->m->inds[k].parent < 0 && model_unit_valid(c->m, ch, p) && eval_actual(c->m, (int)k, ch, p, &v))
+            if (c->m->inds[k].parent < 0 && eval_unit_in_structure(c->m, ch, p, st) &&
+                eval_actual_on(c->m, (int)k, ch, p, st, &v, NULL))
                 return (int)k;
         }
     return -1;
@@ -175,6 +176,25 @@ static void bar(web_ctx *c, const eval_row *r)
                 status_class(r->status), w / 1.5);
 }
 
+/* Links to the overview on the period's own structure and on today's, the one shown in bold. */
+static void structure_switch(web_ctx *c, int u, period_t p, int st)
+{
+    page_printf(c, " <span class=\"structure\" id=\"structure\">%s ", tr("Cơ cấu đơn vị:", "Units:"));
+    for (int k = EVAL_HISTORICAL; k <= EVAL_CURRENT; k++) {
+        const char *label = k == EVAL_HISTORICAL ? tr("của thời kỳ", "of the period") : tr("hiện nay", "today's");
+        if (k == EVAL_CURRENT)
+            page_printf(c, " · ");
+        if (k == st) {
+            page_printf(c, "<strong>%s</strong>", label);
+            continue;
+        }
+        page_printf(c, "<a href=\"/overview?");
+        link_args(c, u, p);
+        page_printf(c, "&amp;structure=%s\">%s</a>", k == EVAL_CURRENT ? "current" : "historical", label);
+    }
+    page_printf(c, "</span>");
+}
+
 int page_overview(web_ctx *c)
 {
     int u;
@@ -184,9 +204,15 @@ int page_overview(web_ctx *c)
         return 0;
     const model *m = c->m;
     char key[160], per[PERIOD_CODE_MAX];
-    const char *ind = web_param(c, "ind");
+    const char *ind = web_param(c, "ind"), *sparam = web_param(c, "structure");
+    int st = sparam && *sparam ? eval_structure_parse(sparam) : EVAL_AUTO;  /* as --structure */
+    if (st < 0)
+        return web_fail(c, 400, "bad_request", "structure",
+                        tr("structure: historical, current hoặc auto", "structure: historical, current or auto"));
+    if (st == EVAL_AUTO)
+        st = eval_structure_of(m, p);
     period_code(p, per, sizeof per);
-    snprintf(key, sizeof key, "ov|%d|%s|%.64s|%d", u, per, ind ? ind : "", lang_get());
+    snprintf(key, sizeof key, "ov|%d|%s|%.64s|%d|%d", u, per, ind ? ind : "", lang_get(), st);
     memset(&r, 0, sizeof r);
     buf title = BUF_INIT;
     buf_adds(&title, m->units[u].name);
@@ -213,6 +239,8 @@ int page_overview(web_ctx *c)
         link_args(c, u, p);
         page_printf(c, "\">%s</a>", tr("Nhập số liệu", "Enter data"));
     }
+    if (m->nsuccs)                    /* successions: the two structures, the one shown first */
+        structure_switch(c, u, p, st);
     page_printf(c, "</div>");
 
     if (page_task_summary(c, u) != 0) /* tasks change without the model: never cached */
@@ -221,7 +249,7 @@ int page_overview(web_ctx *c)
     size_t start = c->resp->body.len;
     if (web_cache_get(c, key, &c->resp->body))
         goto tail;
-    if (eval_unit(m, u, p, &r, &c->e) != 0)
+    if (eval_unit_on(m, u, p, st, &r, &c->e) != 0)
         return -1;
     const eval_tally *t = &r.all;
     page_printf(c, "<section class=\"tiles\">");
@@ -290,15 +318,17 @@ int page_overview(web_ctx *c)
     if (m->units[u].first_child >= 0) {
         page_printf(c, "<section><h2>%s</h2><ul class=\"children\">", tr("Đơn vị trực thuộc", "Units below"));
         for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling) {
-            if (!model_unit_valid(m, ch, p))
+            if (!eval_unit_in_structure(m, ch, p, st))  /* the units of the period, on its structure */
                 continue;
             eval_result cr;
-            if (eval_unit(m, ch, p, &cr, &c->e) != 0) {
+            if (eval_unit_on(m, ch, p, st, &cr, &c->e) != 0) {
                 eval_result_free(&r);
                 return -1;
             }
             page_printf(c, "<li><a href=\"/overview?");
             link_args(c, ch, p);
+            if (sparam && *sparam)
+                page_printf(c, "&amp;structure=%s", st == EVAL_CURRENT ? "current" : "historical");
             page_printf(c, "\">");
             page_text(c, m->units[ch].name);
             page_printf(c, "</a> <small>%s %d/%d</small></li>", tr("đạt và vượt", "met or exceeded"),
@@ -306,14 +336,17 @@ int page_overview(web_ctx *c)
             eval_result_free(&cr);
         }
         page_printf(c, "</ul>");
-        int ci = chart_ind(c, u, p);
+        int ci = chart_ind(c, u, p, st);
         if (ci >= 0) {
             page_printf(c, "<form method=\"get\" class=\"picker\"><input type=\"hidden\" name=\"unit\" value=\"");
             page_text(c, m->units[u].code);
             char code[PERIOD_CODE_MAX];
             period_code(p, code, sizeof code);
-            page_printf(c, "\"><input type=\"hidden\" name=\"period\" value=\"%s\"><label>%s "
-                           "<select name=\"ind\" data-autosubmit>", code, tr("Xếp hạng theo", "Rank by"));
+            page_printf(c, "\"><input type=\"hidden\" name=\"period\" value=\"%s\">", code);
+            if (sparam && *sparam)            /* keep the structure asked for */
+                page_printf(c, "<input type=\"hidden\" name=\"structure\" value=\"%s\">",
+                            st == EVAL_CURRENT ? "current" : "historical");
+            page_printf(c, "<label>%s <select name=\"ind\" data-autosubmit>", tr("Xếp hạng theo", "Rank by"));
             for (size_t k = 0; k < m->ninds; k++) {
                 if (m->inds[k].parent >= 0)
                     continue;
@@ -327,6 +360,7 @@ int page_overview(web_ctx *c)
             page_printf(c, "<img class=\"chart\" alt=\"%s\" src=\"/chart.png?kind=units&amp;",
                         tr("Biểu đồ xếp hạng đơn vị trực thuộc", "Units below ranked"));
             link_args(c, u, p);
+            page_printf(c, "&amp;structure=%s", st == EVAL_CURRENT ? "current" : "historical");
             page_printf(c, "&amp;ind=");
             page_urlarg(c, m->inds[ci].code);
             page_printf(c, "\"><img class=\"chart\" alt=\"%s\" src=\"/chart.png?kind=trend&amp;",
@@ -531,8 +565,14 @@ int page_chart(web_ctx *c)
     if (web_unit(c, ACT_READ, &u) != 0 || web_period(c, &p) != 0)
         return 0;
     const model *m = c->m;
-    const char *kind = web_param(c, "kind"), *code = web_param(c, "ind");
+    const char *kind = web_param(c, "kind"), *code = web_param(c, "ind"), *sparam = web_param(c, "structure");
     int i = code ? model_ind_find(m, code) : -1;
+    int st = sparam && *sparam ? eval_structure_parse(sparam) : EVAL_AUTO;  /* units below: as the overview */
+    if (st < 0)
+        return web_fail(c, 400, "bad_request", "structure",
+                        tr("structure: historical, current hoặc auto", "structure: historical, current or auto"));
+    if (st == EVAL_AUTO)
+        st = eval_structure_of(m, p);
     if (i < 0 || kind == NULL || (strcmp(kind, "units") != 0 && strcmp(kind, "trend") != 0))
         return web_fail(c, 400, "bad_request", "ind", tr("cần ind và kind=units|trend", "ind and kind=units|trend needed"));
     const char *labels[256];
@@ -547,7 +587,7 @@ int page_chart(web_ctx *c)
             double v;
             eval_cov cov;
             /* partial figures are not ranked (eval.h): not in the ranking chart either */
-            if (model_unit_valid(m, ch, p) && eval_actual_cov(m, i, ch, p, &v, &cov) && !cov.partial) {
+            if (eval_unit_in_structure(m, ch, p, st) && eval_actual_cov_on(m, i, ch, p, st, &v, &cov) && !cov.partial) {
                 idx[n] = ch;
                 vals[n++] = v;
             }

@@ -11,6 +11,7 @@
 
 #include "store_task.h"
 #include "task.h"
+#include "task_handover.h"
 #include "vn.h"
 
 int web_today(const web_ctx *c)
@@ -202,6 +203,10 @@ int page_tasks(web_ctx *c)
         page_text(c, t->title);
         page_printf(c, "</a></td><td>");
         page_text(c, c->m->units[lu].name);
+        buf mark = BUF_INIT;                   /* a lead unit no longer valid (no successor), marked */
+        task_unit_mark(c->m, lu, today, &mark);
+        page_text(c, buf_str(&mark));
+        buf_free(&mark);
         page_printf(c, "</td><td>");
         page_text(c, t->owner);
         page_printf(c, "</td><td>");

@@ -9,6 +9,7 @@
 #include "auth.h"
 #include "report.h"
 #include "task.h"
+#include "task_handover.h"
 #include "vn.h"
 
 /* A task led in the unit's subtree that had begun by the day the report judges. */
@@ -90,8 +91,12 @@ int report_add_tasks(json_t *doc, const model *m, const task_set *ts, int unit, 
             json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s,s:i}", "code", t->code, "title", t->title,
                                                   "due", buf_str(&d), "owner", t->owner, "progress", t->progress));
         }
-        if (list)
-            json_array_append_new(over, json_pack("{s:s,s:o}", "unit", m->units[u].name, "tasks", list));
+        if (list) {                  /* a lead unit gone with no successor keeps its tasks, marked */
+            buf_reset(&d);
+            buf_adds(&d, m->units[u].name);
+            task_unit_mark(m, (int)u, day, &d);
+            json_array_append_new(over, json_pack("{s:s,s:o}", "unit", buf_str(&d), "tasks", list));
+        }
     }
     json_object_set_new(sec, "heading", json_string(tr("IV. Thực hiện các chương trình công tác, nhiệm vụ",
                                                        "IV. Work programmes and tasks")));

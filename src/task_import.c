@@ -9,6 +9,7 @@
  * "tạm dừng" (paused) and "hoàn thành vượt" (exceeded) are kept: the rest is derived from dates.
  */
 #include "task_import.h"
+#include "task_handover.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -315,6 +316,8 @@ int task_import(store *s, const model *m, task_set *ts, const import_source *src
             goto cleanup;
         }
     }
+    if (task_handover_store(s, m, "chitieu", NULL, e) != 0)  /* a task of a dissolved unit */
+        goto cleanup;
     if (store_commit(s, e) != 0)
         goto cleanup;
     in_tx = 0;

@@ -129,8 +129,15 @@ static const char *xlsx_err(lxw_error rc) { return lxw_strerror(rc); }
 
 int xlsx_export(const model *m, int unit, period_t p, const char *path, err_t *e)
 {
+    return xlsx_export_on(m, unit, p, EVAL_AUTO, path, e);
+}
+
+int xlsx_export_on(const model *m, int unit, period_t p, int structure, const char *path, err_t *e)
+{
     eval_result r;
-    if (eval_unit(m, unit, p, &r, e) != 0)
+    if (structure == EVAL_AUTO)        /* one structure for the whole workbook, ranking included */
+        structure = eval_structure_of(m, p);
+    if (eval_unit_on(m, unit, p, structure, &r, e) != 0)
         return -1;
     if (eval_too_large(m, &r, e) > 0) {             /* no workbook with a figure left out */
         eval_result_free(&r);
@@ -147,6 +154,8 @@ int xlsx_export(const model *m, int unit, period_t p, const char *path, err_t *e
     make_fmts(wb, &f);
     buf_printf(&sub, "%s — ", m->units[unit].name);
     report_period_label(m, p, &sub);
+    if (r.structure == EVAL_CURRENT && m->nsuccs)
+        buf_adds(&sub, tr(" (theo cơ cấu đơn vị hiện nay)", " (on today's structure of units)"));
 
     /* Summary sheet. */
     lxw_worksheet *ws = workbook_add_worksheet(wb, tr("Tổng hợp", "Summary"));
@@ -241,7 +250,7 @@ int xlsx_export(const model *m, int unit, period_t p, const char *path, err_t *e
 
     /* Child units ranked (from the report's ranking). */
     json_t *doc = NULL;
-    if (m->units[unit].nchildren && report_build(m, unit, p, &doc, e) == 0) {
+    if (m->units[unit].nchildren && report_build_on(m, unit, p, structure, &doc, e) == 0) {
         json_t *kids = json_object_get(doc, "children");
         if (json_array_size(kids)) {
             ws = workbook_add_worksheet(wb, tr("Đơn vị trực thuộc", "Units below"));

@@ -20,6 +20,8 @@ extern const char *const xlsx_template_columns[];
  * "Số liệu" sheet of the reported values of the unit and its children in the values import
  * format, so the workbook imports back) to path. */
 int xlsx_export(const model *m, int unit, period_t p, const char *path, err_t *e);
+/* The same on a structure of units (enum eval_structure, eval.h); xlsx_export uses EVAL_AUTO. */
+int xlsx_export_on(const model *m, int unit, period_t p, int structure, const char *path, err_t *e);
 /* Writes the data-entry template for (unit, period) to path; *rows receives the row count. */
 int xlsx_template(const model *m, int unit, period_t p, const char *path, int *rows, err_t *e);
 

@@ -1267,6 +1267,28 @@ static void test_successions(void **state)
     assert_int_equal(send(&root, "GET", "/overview", "unit=new9&period=2026", NULL, NULL, &rs), 200);
     assert_non_null(strstr(buf_str(&rs.body), ">27<abbr class=\"conv\""));
     http_resp_free(&rs);
+    /* the first half of 2026 ended before the change: the old ward by default (a switch to today's
+     * structure on the page), the new one with structure=current; a bad value is refused */
+    assert_int_equal(send(&root, "GET", "/overview", "unit=d2&period=2026S1", NULL, NULL, &rs), 200);
+    assert_non_null(strstr(buf_str(&rs.body), "id=\"structure\""));
+    assert_non_null(strstr(buf_str(&rs.body), "unit=d2&amp;period=2026S1&amp;structure=current\">"));
+    assert_non_null(strstr(buf_str(&rs.body), "unit=old9&amp;period=2026S1\">Phường cũ</a>"));
+    assert_null(strstr(buf_str(&rs.body), ">Phường mới</a>"));
+    http_resp_free(&rs);
+    assert_int_equal(send(&root, "GET", "/overview", "unit=d2&period=2026S1&structure=current", NULL, NULL, &rs), 200);
+    assert_non_null(strstr(buf_str(&rs.body), "unit=new9&amp;period=2026S1&amp;structure=current\">Phường mới</a>"));
+    assert_non_null(strstr(buf_str(&rs.body), "kind=units&amp;unit=d2&amp;period=2026S1&amp;structure=current&amp;ind=kn"));
+    assert_non_null(strstr(buf_str(&rs.body), "<input type=\"hidden\" name=\"structure\" value=\"current\">"));
+    assert_null(strstr(buf_str(&rs.body), ">Phường cũ</a>"));
+    http_resp_free(&rs);
+    assert_int_equal(send(&root, "GET", "/overview", "unit=new9&period=2026S1&structure=current", NULL, NULL, &rs), 200);
+    assert_non_null(strstr(buf_str(&rs.body), ">12<abbr class=\"conv\""));
+    http_resp_free(&rs);
+    assert_int_equal(status_of(&root, "GET", "/overview", "unit=d2&period=2026S1&structure=yesterday", NULL), 400);
+    assert_int_equal(status_of(&root, "GET", "/chart.png", "unit=d2&period=2026S1&kind=units&ind=kn&structure=current",
+                               NULL), 200);
+    assert_int_equal(status_of(&root, "GET", "/chart.png", "unit=d2&period=2026S1&kind=units&ind=kn&structure=x",
+                               NULL), 400);
     assert_int_equal(send(&root, "GET", "/admin/data", NULL, NULL, NULL, &rs), 200);
     assert_non_null(strstr(buf_str(&rs.body), "id=\"successions\""));
     assert_non_null(strstr(buf_str(&rs.body), "<td>1/7/2026</td><td>Phường cũ (old9)</td><td>Phường mới (new9)</td><td>1</td>"));

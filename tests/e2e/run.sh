@@ -285,6 +285,36 @@ expect_rc 0 "$BIN" eval --unit ha-noi --period 2021
 has "$T/out" "99,16"
 expect_rc 0 "$BIN" report --unit ha-noi --period 2022 --format html -o "$T/hn.html"
 has "$T/hn.html" "Quận ủy Ba Đình"
+# the demo across 1/7/2025 (data/demo/*_2025.csv, successions.csv; illustrative figures).
+# Ngọc Hà (new ward) = Vĩnh Phúc + Cống Vị + Liễu Giai + Ngọc Hà (old) + 0,5 × Đội Cấn. Checked by hand:
+#   kết nạp 2025S1 = 8 + 6 + 7 + 9 + 0,5×7 = 33,5;  2026S1 = 38: +13,43% (38/33,5); 38/70 = 54,29%
+#   việc làm 2025S1 = 63 + 76 + 72 + 73 + 0,5×97 = 332,5; 2026S1 = 372: +11,88%; 372/698 = 53,3%
+#   kết nạp 2026S1 of the 9 new wards: 65 62 51 48 46 41 38 34 26 -> Ngọc Hà 7/9, city 411
+expect_rc 0 "$BIN" report --unit ngoc-ha --period 2026S1
+has "$T/out" "So với cùng kỳ 6 tháng đầu năm 2025: Kết nạp đảng viên mới tăng 13,43%; Số lao động được giải quyết việc làm tăng 11,88%."
+has "$T/out" "Kết nạp đảng viên mới đạt 54,29% kế hoạch năm; Số lao động được giải quyết việc làm đạt 53,3% kế hoạch năm"
+has "$T/out" "| Kết nạp đảng viên mới | đảng viên | 70 (năm) | 38 | 54,29% KH năm | không có chỉ tiêu | 7/9 | +13,43%\* | 411 |"
+has "$T/out" "Số liệu theo cơ cấu đơn vị hiện nay"
+expect_rc 0 "$BIN" report --unit phuong-thanh-xuan --period 2026S1
+has "$T/out" "Kết nạp đảng viên mới đứng thứ 1/9 phường"
+expect_rc 0 "$BIN" ics --unit ngoc-ha --today 2026-12-06 -o "$T/nh.ics"
+has "$T/nh.ics" "UID:nh-nv-01@chitieu"
+expect_rc 0 "$BIN" eval --unit ngoc-ha --period 2025S1 --structure current --format csv
+has "$T/out" "ket_nap_dang_vien,Kết nạp đảng viên mới,đảng viên,,33.5,,no_target,7,9,,,,1,0"
+expect_rc 0 "$BIN" eval --unit ngoc-ha --period 2025 --format csv
+has "$T/out" "ket_nap_dang_vien,Kết nạp đảng viên mới,đảng viên,,68.5,"
+expect_rc 0 "$BIN" report --unit ngoc-ha --period 2025-2030
+has "$T/out" "| Kết nạp đảng viên mới | đảng viên | 417 |"
+# the city's 2026 review lists the overdue tasks of a dissolved district (no successor), marked
+expect_rc 0 "$BIN" report --unit ha-noi --period 2026 --today 2026-12-06
+has "$T/out" "Nhiệm vụ quá hạn của Quận ủy Cầu Giấy (hết hiệu lực sau ngày 30/6/2025):"
+# lists of 2026 hold the units of 2026: the city's wards, no district
+expect_rc 0 "$BIN" rollup --year 2026 --format csv
+has "$T/out" "ngoc-ha,Đảng ủy phường Ngọc Hà,ha-noi,2026,"
+hasnt "$T/out" "ba-dinh,Quận ủy Ba Đình"
+hasnt "$T/out" "ba-dinh-ngoc-ha"
+expect_rc 0 "$BIN" report --unit ba-dinh --period 2022
+has "$T/out" "đứng thứ 3/30 quận, huyện, thị xã"
 
 # chitieu gen: deterministic synthetic data that imports cleanly and rolls up completely
 expect_rc 0 "$BIN" gen --scale XS --out "$T/gx" --seed 7
@@ -345,12 +375,18 @@ has "$T/out" "2 nhiệm vụ"
 expect_rc 2 "$BIN" tasks --db "$D" --status bogus
 expect_rc 1 "$BIN" tasks --db "$D" --unit khong-co
 expect_rc 0 "$BIN" remind --db "$D" --today 2026-11-22 --within 14
-has "$T/out" "Quận ủy Cầu Giấy — nhắc việc ngày 22/11/2026"
+# the district ended on 30/6/2025 with no successor: no section of its own, its tasks are listed
+# for reassignment (issue 12), marked
+hasnt "$T/out" "Quận ủy Cầu Giấy — nhắc việc"
+has "$T/out" "Đơn vị chủ trì không còn hiệu lực, chưa có đơn vị kế thừa — cần giao lại (ngày 22/11/2026)"
+has "$T/out" "chủ trì: Quận ủy Cầu Giấy (hết hiệu lực sau ngày 30/6/2025)"
 has "$T/out" "cg-nv-03  Kiểm tra việc thực hiện Chương trình 01 tại các đảng bộ phường — hạn 4/12/2026, còn 12 ngày"
 has "$T/out" "hạn 1/7/2024, quá 874 ngày"
 expect_rc 0 "$BIN" ics --db "$D" --unit cau-giay --today 2026-11-22 -o "$T/cg.ics"
 has "$T/cg.ics" "UID:cg-nv-06@chitieu"
 has "$T/cg.ics" "DTSTART;VALUE=DATE:20241231"
+tr -d '\r' <"$T/cg.ics" | sed -e ':a' -e 'N' -e '$!ba' -e 's/\n //g' >"$T/cg.unfolded"  # RFC 5545 unfolding
+has "$T/cg.unfolded" "Chủ trì: Quận ủy Cầu Giấy (hết hiệu lực sau ngày 30/6/2025)"
 # RFC 5545: CRLF everywhere, no line longer than 75 octets, continuation lines start with a space
 cr=$(printf '\r')
 if LC_ALL=C awk '{ sub(/\r$/, ""); if (length($0) > 75) exit 1 }' "$T/cg.ics" &&
@@ -380,8 +416,12 @@ if grep -q '^x' "$T/after"; then bad "a failed task import wrote rows"; else ok;
 printf 'code,title,programme,parent,lead_unit,cooperating_units,owner,start,deadline,status,progress,completed_on,result,indicators\n' >"$T/tk2.csv"
 printf 'x9,Chín,cg-ctr-01,,cau-giay-dich-vong,cau-giay,Bí thư,4/1/2026,2026-12-31,,25,,,\n' >>"$T/tk2.csv"
 expect_rc 0 "$BIN" import --db "$D" "$T/tk2.csv"
+# the demo's wards passed to the new wards on 1/7/2025: a task of Dịch Vọng imported today is
+# handed to the ward of Cầu Giấy (its successor) by the import
+expect_rc 0 "$BIN" tasks --db "$D" --unit phuong-cau-giay --today 2026-11-22 --format csv
+has "$T/out" "x9,Chín,cg-ctr-01,phuong-cau-giay,"
 expect_rc 0 "$BIN" tasks --db "$D" --unit cau-giay --today 2026-11-22 --format csv
-has "$T/out" "x9,Chín,cg-ctr-01"
+hasnt "$T/out" "x9,Chín"
 
 # --- successions: a district dissolved into two new communes on 1/7/2025 -----------------------
 # xa-d1 → xa-moi-a (1); xa-d2 → xa-moi-a (0,5) and xa-moi-b (0,5); xa-d3 → xa-moi-b (1).
@@ -434,6 +474,82 @@ has "$T/out" "Thu ngân sách tăng 22,45%"
 has "$T/out" "Số liệu theo cơ cấu đơn vị hiện nay"
 expect_rc 0 "$BIN" report --db "$SD" --unit tp --period 2024 --structure historical --format json
 has "$T/out" '"structure": "historical"'
+# export (xlsx) takes --structure too: 2024 on today's structure is converted, marked
+expect_rc 0 "$BIN" export --db "$SD" --unit xa-moi-a --period 2024 --structure current -o "$T/sc.xlsx"
+expect_rc 0 "$BIN" export --db "$SD" --unit tp --period 2024 -o "$T/sh.xlsx"
+expect_rc 2 "$BIN" export --db "$SD" --unit tp --period 2024 --structure yesterday -o "$T/sx.xlsx"
+expect_rc 2 "$BIN" template --db "$SD" --unit tp --period 2024 --structure current -o "$T/sx.xlsx"
+if command -v unzip >/dev/null; then
+  unzip -p "$T/sc.xlsx" xl/sharedStrings.xml >"$T/out"
+  has "$T/out" "Năm 2024 (theo cơ cấu đơn vị hiện nay)"
+  has "$T/out" "* quy đổi từ số liệu của đơn vị tiền thân"
+  unzip -p "$T/sh.xlsx" xl/sharedStrings.xml >"$T/out"
+  hasnt "$T/out" "theo cơ cấu đơn vị hiện nay"
+  hasnt "$T/out" "quy đổi"
+fi
+
+# --- task hand-over: tasks of a dissolved unit pass to its successor (largest share, ties by code)
+# nv-1 (xa-d2: 0,5 to xa-moi-a and xa-moi-b, a tie -> xa-moi-a; coop xa-d3 -> xa-moi-b, xa-d1 ->
+# xa-moi-a = the lead, dropped); nv-2 done before 1/7/2025 stays with xa-d1; nv-3 (huyen-d, no
+# successor) stays and is listed marked, never dropped.
+HD="$T/handover.db"
+expect_rc 0 "$BIN" init --db "$HD"
+expect_rc 0 "$BIN" import --db "$HD" "$SX/units.csv" "$SX/indicators.csv" "$SX/values.csv" "$SX/tasks.csv"
+expect_rc 0 "$BIN" import --db "$HD" --dry-run "$SX/successions.csv"
+has "$T/out" "1 nhiệm vụ sẽ được bàn giao cho đơn vị kế thừa"
+expect_rc 0 "$BIN" tasks --db "$HD" --today 2026-12-06 --format csv
+has "$T/out" "nv-1,Chuyển đổi số tại xã,,xa-d2,"            # a dry run hands nothing over
+expect_rc 0 "$BIN" import --db "$HD" --user lanhdao "$SX/successions.csv"
+has "$T/out" "1 nhiệm vụ bàn giao cho đơn vị kế thừa"
+expect_rc 0 "$BIN" tasks --db "$HD" --today 2026-12-06 --format csv
+has "$T/out" "nv-1,Chuyển đổi số tại xã,,xa-moi-a,"
+has "$T/out" "nv-2,Tổng kết nhiệm kỳ xã Đông Một,,xa-d1,"
+has "$T/out" "nv-3,Bàn giao hồ sơ lưu trữ của huyện,,huyen-d,"
+expect_rc 0 "$BIN" tasks --db "$HD" --today 2026-12-06
+has "$T/out" "Huyện ủy Đông (hết hiệu lực sau ngày 30/6/2025)"
+if command -v sqlite3 >/dev/null; then
+  sqlite3 "$HD" "SELECT code,date,pct,who,text FROM task_report ORDER BY id; SELECT code,lead_unit,coop_units FROM work_item ORDER BY code" >"$T/out"
+  has "$T/out" "nv-1|20250701|40|lanhdao|bàn giao từ Đảng ủy xã Đông Hai (xa-d2) sang Đảng ủy xã Mới A (xa-moi-a) ngày 1/7/2025 (kế thừa đơn vị)"
+  has "$T/out" "đơn vị phối hợp chuyển từ Đảng ủy xã Đông Ba (xa-d3) sang Đảng ủy xã Mới B (xa-moi-b) ngày 1/7/2025"
+  has "$T/out" "nv-1|xa-moi-a|xa-moi-b"
+  hasnt "$T/out" "nv-2|2025"
+fi
+# reminders of December 2026: the new commune, then the task whose lead unit is gone (marked);
+# no section for the dissolved district
+expect_rc 0 "$BIN" remind --db "$HD" --today 2026-12-06 --within 14
+has "$T/out" "Đảng ủy xã Mới A — nhắc việc ngày 6/12/2026"
+has "$T/out" "nv-1  Chuyển đổi số tại xã — hạn 15/12/2026, còn 9 ngày"
+has "$T/out" "Đơn vị chủ trì không còn hiệu lực, chưa có đơn vị kế thừa — cần giao lại"
+has "$T/out" "chủ trì: Huyện ủy Đông (hết hiệu lực sau ngày 30/6/2025)"
+hasnt "$T/out" "Huyện ủy Đông — nhắc việc"
+# importing the successions again hands nothing over twice; tasks imported after the successions
+# are handed over by the task import
+expect_rc 0 "$BIN" import --db "$HD" "$SX/successions.csv"
+hasnt "$T/out" "bàn giao"
+expect_rc 0 "$BIN" import --db "$SD" "$SX/tasks.csv"
+expect_rc 0 "$BIN" tasks --db "$SD" --unit xa-moi-a --today 2026-12-06 --format csv
+has "$T/out" "nv-1,Chuyển đổi số tại xã,,xa-moi-a,"
+# targets of the 2025–2030 term on a new commune (valid from 1/7/2025) are accepted; the term
+# and its first years are reported on today's structure: 2025–2026 = 152* + 200 + 190 + 210 = 752*
+printf 'period,name\n2025-2030,Nhiệm kỳ 2025–2030\n' >"$T/t2530.csv"
+printf 'indicator,unit,period,target\nthu_ns,xa-moi-a,2025-2030,2000\nthu_ns,xa-moi-a,2026,400\n' >"$T/tg2530.csv"
+printf 'indicator,unit,period,value\nthu_ns,xa-moi-a,2026S2,210\n' >"$T/v2026.csv"
+expect_rc 0 "$BIN" import --db "$HD" "$T/t2530.csv" "$T/tg2530.csv" "$T/v2026.csv"
+has "$T/out" "kế hoạch 2 dòng: 2 mới"
+expect_rc 0 "$BIN" report --db "$HD" --unit xa-moi-a --period 2025-2030
+has "$T/out" "| Thu ngân sách | tỷ đồng | 2.000 | – |"
+expect_rc 0 "$BIN" report --db "$HD" --unit xa-moi-a --period 2025-2026
+has "$T/out" "| Thu ngân sách | tỷ đồng | 2.000 | 752\* | 37,6% |"
+has "$T/out" "Số liệu theo cơ cấu đơn vị hiện nay"
+expect_rc 0 "$BIN" eval --db "$HD" --unit xa-moi-a --period 2026 --format csv
+has "$T/out" "thu_ns,Thu ngân sách,tỷ đồng,400,400,100,met,"
+# rollup of 2026 lists only the units valid in 2026
+expect_rc 0 "$BIN" rollup --db "$HD" --year 2026 --format csv
+has "$T/out" "xa-moi-a,"
+hasnt "$T/out" "huyen-d"
+hasnt "$T/out" "xa-d1"
+expect_rc 0 "$BIN" rollup --db "$HD" --year 2025 --format csv
+has "$T/out" "huyen-d,"
 # --- the reporting cycle: a lock holds for `chitieu import` (demo users, see chitieu demo --users) ----
 A="$T/cycle.db"
 expect_rc 0 "$BIN" demo --db "$A"
