@@ -199,6 +199,16 @@ cleanup:
     return rc;
 }
 
+int class_criteria_check(const char *name, const char *data, size_t len, int *nsheets, int *nrows, err_t *e)
+{
+    sheet_set ss = { 0 };
+    int rc = utf8_check(name, data, len, e) != 0 || read_criteria(name, data, len, &ss, e) != 0 ? -1 : 0;
+    *nsheets = ss.n;
+    *nrows = ss.nrows;
+    sheet_set_free(&ss);
+    return rc;
+}
+
 int class_import_criteria(store *s, const char *name, const char *data, size_t len, int dry_run, int *nsheets,
                           int *nrows, err_t *e)
 {
@@ -344,6 +354,14 @@ cleanup:
         *n = 0;
     }
     *out = subs;
+    return rc;
+}
+
+int class_subjects_check(const model *m, const char *name, const char *data, size_t len, int *n, err_t *e)
+{
+    class_subject *subs = NULL;
+    int rc = utf8_check(name, data, len, e) != 0 || read_subjects(name, m, data, len, &subs, n, e) != 0 ? -1 : 0;
+    free(subs);
     return rc;
 }
 

@@ -33,6 +33,10 @@ int class_actor_get(store *s, const model *m, const char *login, class_actor *a,
  * dry_run checks without writing.  Errors name the file, row and column. */
 int class_import_criteria(store *s, const char *name, const char *data, size_t len, int dry_run, int *nsheets,
                           int *nrows, err_t *e);
+/* Reads and checks a criteria CSV as class_import_criteria does, without a store; 0 or -1. */
+int class_criteria_check(const char *name, const char *data, size_t len, int *nsheets, int *nrows, err_t *e);
+/* Reads and checks a subjects CSV as class_import_subjects does, without a store; 0 or -1. */
+int class_subjects_check(const model *m, const char *name, const char *data, size_t len, int *n, err_t *e);
 /* Reads a subjects CSV (header code,kind,name,unit,group,outstanding; group and outstanding may be
  * empty) and stores every subject in one transaction; units must exist in m.  *n gets the count. */
 int class_import_subjects(store *s, const model *m, const char *name, const char *data, size_t len, int dry_run,
