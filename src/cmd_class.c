@@ -498,7 +498,9 @@ static int cmd_rates(int argc, char **argv)
         cli_error("class rates", e.msg);
         goto cleanup;
     }
-    fputs(buf_str(&lines), stdout);
+    if (lines.len)
+        printf("%s\n%s", tr("đơn vị\tđối tượng\tđã quyết định/tổng\ttốt trở lên\txuất sắc\tkhông hoàn thành\tghi chú",
+                            "unit\tsubjects\tdecided/all\tgood+\texcellent\tfail\tnote"), buf_str(&lines));
     printf(tr("%s %d số liệu của %d đơn vị; bỏ qua %d (chưa quyết định hết), %d (đã duyệt)\n",
               "%s %d values of %d units; left out %d (undecided), %d (approved)\n"),
            dry ? tr("Sẽ ghi", "Would write") : tr("Đã ghi", "Wrote"), out.written, out.units, out.skipped_undecided,
