@@ -71,6 +71,29 @@ const char *class_grade_name(int grade)
     return grade >= 0 && grade < CG_COUNT ? tr(grade_vi[grade], grade_en[grade]) : "";
 }
 
+static const char *const form_keys[CA_COUNT] = { "title", "merit", "certificate", "badge", "other" };
+static const char *const form_vi[CA_COUNT] = { "danh hiệu", "bằng khen", "giấy khen", "huy hiệu", "khác" };
+static const char *const form_en[CA_COUNT] = { "emulation title", "certificate of merit", "certificate of commendation",
+                                               "Party badge", "other" };
+
+int class_award_form_parse(const char *s)
+{
+    for (int f = 0; f < CA_COUNT; f++)
+        if (strcmp(s, form_keys[f]) == 0 || strcmp(s, form_vi[f]) == 0)
+            return f;
+    return -1;
+}
+
+const char *class_award_form_key(int form)
+{
+    return form >= 0 && form < CA_COUNT ? form_keys[form] : "";
+}
+
+const char *class_award_form_name(int form)
+{
+    return form >= 0 && form < CA_COUNT ? tr(form_vi[form], form_en[form]) : "";
+}
+
 int class_score_parse(const char *s, int *cp, err_t *e)
 {
     const char *p = s;

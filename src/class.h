@@ -115,6 +115,17 @@ int class_grade_allowed(const class_rules *r, int score_cp, const class_task_sta
  * taken on asof. */
 void class_tasks_count(const task_set *ts, const char *unit_code, int year, int asof, class_task_stats *out);
 
+/* Forms of recognition in the emulation awards register: danh hiệu thi đua, bằng khen, giấy khen,
+ * huy hiệu Đảng, other. */
+enum class_award_form { CA_TITLE = 0, CA_MERIT, CA_CERTIFICATE, CA_BADGE, CA_OTHER, CA_COUNT };
+/* Parses "title"/"danh hiệu", "merit"/"bằng khen", "certificate"/"giấy khen", "badge"/"huy hiệu",
+ * "other"/"khác"; returns the form or -1. */
+int class_award_form_parse(const char *s);
+/* The machine name of a form ("merit"). */
+const char *class_award_form_key(int form);
+/* The Vietnamese (or English) name of a form. */
+const char *class_award_form_name(int form);
+
 /* The most "xuất sắc" a group may hold: floor(base * pct / 100) (20 % of 7 is 1). */
 int class_quota_limit(int base, int pct);
 

@@ -868,3 +868,131 @@ cleanup:
     free(c);
     return rc;
 }
+
+/* --- the emulation awards register ----------------------------------------------------------- */
+
+static int award_row(store *s, const char *name, const csv_record *rec, class_award *a, err_t *e)
+{
+    char form[64], date[32];
+    memset(a, 0, sizeof *a);
+    if (rec->nfields != 7)
+        return err_set(e, tr("%s, dòng %ld: cần 7 cột, có %zu", "%s, row %ld: expected 7 columns, found %zu"), name,
+                       rec->row, rec->nfields);
+    if (parse_year(name, rec, &a->year, e) != 0 ||
+        field(name, rec, 1, "subject", a->subject, sizeof a->subject, 0, e) != 0 ||
+        field(name, rec, 2, "form", form, sizeof form, 0, e) != 0 ||
+        field(name, rec, 3, "title", a->title, sizeof a->title, 0, e) != 0 ||
+        field(name, rec, 4, "issuer", a->issuer, sizeof a->issuer, 0, e) != 0 ||
+        field(name, rec, 5, "decision", a->decision, sizeof a->decision, 0, e) != 0 ||
+        field(name, rec, 6, "date", date, sizeof date, 1, e) != 0)
+        return -1;
+    if ((a->form = class_award_form_parse(form)) < 0)
+        return err_set(e, tr("%s, dòng %ld, cột form: '%s' phải là title, merit, certificate, badge hoặc other",
+                             "%s, row %ld, column form: '%s' must be title, merit, certificate, badge or other"),
+                       name, rec->row, form);
+    if (date[0] && task_parse_date(date, &a->date) != 0)
+        return err_set(e, tr("%s, dòng %ld, cột date: '%s' không phải ngày (2025-12-20 hoặc 20/12/2025)",
+                             "%s, row %ld, column date: '%s' is not a date (2025-12-20 or 20/12/2025)"), name, rec->row, date);
+    if (s) {
+        class_subject sub;
+        int found = store_class_subject_get(s, a->subject, &sub, e);
+        if (found < 0)
+            return -1;
+        if (found == 0)
+            return err_set(e, tr("%s, dòng %ld, cột subject: không có đối tượng '%s' (nhập đối tượng trước)",
+                                 "%s, row %ld, column subject: no subject '%s' (import the subjects first)"),
+                           name, rec->row, a->subject);
+    }
+    return 0;
+}
+
+/* Reads every award (subjects checked against s unless NULL). */
+static int read_awards(store *s, const char *name, const char *data, size_t len, class_award **out, int *n, err_t *e)
+{
+    static const char *const cols[] = { "year", "subject", "form", "title", "issuer", "decision", "date" };
+    csv_reader *rd = csv_open(data, len);
+    csv_record rec;
+    class_award *as = NULL;
+    int r, rc = -1, cap = 0;
+    *n = 0;
+    if (rd == NULL)
+        return err_set(e, "out of memory");
+    if ((r = csv_next(rd, &rec, e)) <= 0) {
+        if (r == 0)
+            err_set(e, tr("%s: tệp rỗng", "%s: empty file"), name);
+        goto cleanup;
+    }
+    if (check_header(name, &rec, cols, 7, e) != 0)
+        goto cleanup;
+    while ((r = csv_next(rd, &rec, e)) > 0) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 64;
+            class_award *g = realloc(as, (size_t)cap * sizeof *g);
+            if (g == NULL) {
+                err_set(e, "out of memory");
+                goto cleanup;
+            }
+            as = g;
+        }
+        if (award_row(s, name, &rec, &as[*n], e) != 0)
+            goto cleanup;
+        (*n)++;
+    }
+    if (r < 0) {
+        err_prefix(e, "%s", name);
+        goto cleanup;
+    }
+    rc = 0;
+cleanup:
+    csv_close(rd);
+    if (rc != 0) {
+        free(as);
+        as = NULL;
+        *n = 0;
+    }
+    *out = as;
+    return rc;
+}
+
+int class_awards_check(const char *name, const char *data, size_t len, int *n, err_t *e)
+{
+    class_award *as = NULL;
+    int rc = utf8_check(name, data, len, e) != 0 || read_awards(NULL, name, data, len, &as, n, e) != 0 ? -1 : 0;
+    free(as);
+    return rc;
+}
+
+int class_import_awards(store *s, const char *name, const char *data, size_t len, int dry_run, int *n, err_t *e)
+{
+    class_award *as = NULL;
+    int rc = -1, in_tx = 0;
+    if (utf8_check(name, data, len, e) != 0 || read_awards(s, name, data, len, &as, n, e) != 0)
+        goto cleanup;
+    if (dry_run) {
+        rc = 0;
+        goto cleanup;
+    }
+    if (store_begin(s, e) != 0)
+        goto cleanup;
+    in_tx = 1;
+    for (int i = 0; i < *n; i++)
+        if (store_class_award_put(s, &as[i], e) != 0)
+            goto cleanup;
+    if (store_commit(s, e) != 0)
+        goto cleanup;
+    in_tx = 0;
+    rc = 0;
+cleanup:
+    if (in_tx)
+        store_rollback(s);
+    free(as);
+    return rc;
+}
+
+int class_award_match(const class_award *a, const class_subject *sub, const char *search)
+{
+    if (search == NULL || *search == '\0')
+        return 1;
+    return vn_search(a->title, search) || vn_search(a->issuer, search) || vn_search(a->decision, search) ||
+           (sub && vn_search(sub->name, search)) || vn_search(a->subject, search);
+}

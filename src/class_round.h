@@ -117,4 +117,14 @@ typedef struct class_rates_out {
 int class_rates(store *s, model *m, int year, const char *who, int dry_run, class_rates_out *out, buf *lines,
                 err_t *e);
 
+/* Reads an awards CSV (header year,subject,form,title,issuer,decision,date; date may be empty) and
+ * stores every award in one transaction (again: updated by year, subject, title and decision);
+ * subjects must already be stored.  *n gets the count; dry_run checks without writing. */
+int class_import_awards(store *s, const char *name, const char *data, size_t len, int dry_run, int *n, err_t *e);
+/* Reads and checks an awards CSV without a store (subjects not checked); 0 or -1. */
+int class_awards_check(const char *name, const char *data, size_t len, int *n, err_t *e);
+/* 1 if award a (of subject sub, which may be NULL) matches `search` without regard to diacritics or
+ * case, in its title, issuer, decision number, subject code or the subject's name; "" matches all. */
+int class_award_match(const class_award *a, const class_subject *sub, const char *search);
+
 #endif

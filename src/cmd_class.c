@@ -513,6 +513,158 @@ cleanup:
     return rc;
 }
 
+static int awards_list(const char *cmd, const char *db, const char *year_s, const char *unit, const char *search,
+                       const char *login, const char *fmt)
+{
+    store *s = NULL;
+    model *m = NULL;
+    class_award *as = NULL;
+    class_subject *subs = NULL;
+    class_actor a;
+    err_t e;
+    int rc = EXIT_FAIL, year = 0, n = 0, nsub = 0, shown = 0, hidden = 0, csv = strcmp(fmt, "csv") == 0;
+    if (year_s && (rc = opt_year(cmd, year_s, &year)) != 0)
+        return rc;
+    rc = EXIT_FAIL;
+    if (cli_open_part(cmd, db, 0, &s, &m) != 0)
+        goto cleanup;
+    int root = unit ? model_unit_find(m, unit) : -1;
+    if (unit && root < 0) {
+        fprintf(stderr, tr("chitieu %s: không có đơn vị '%s'\n", "chitieu %s: no unit '%s'\n"), cmd, unit);
+        goto cleanup;
+    }
+    if ((login && class_actor_get(s, m, login, &a, &e) != 0) || (n = store_class_awards(s, year, &as, &e)) < 0 ||
+        (nsub = store_class_subjects(s, &subs, &e)) < 0) {
+        cli_error(cmd, e.msg);
+        goto cleanup;
+    }
+    cli_table t;
+    buf out = BUF_INIT;
+    cli_table_init(&t, 6, 0);
+    if (csv)
+        buf_adds(&out, "year,subject,name,form,title,issuer,decision,date\n");
+    else {
+        const char *h[] = { tr("Năm", "Year"), tr("Đối tượng", "Subject"), tr("Hình thức", "Form"), tr("Danh hiệu, khen thưởng", "Award"),
+                            tr("Cấp quyết định", "Issuer"), tr("Quyết định", "Decision") };
+        for (int k = 0; k < 6; k++)
+            cli_table_cell(&t, h[k]);
+    }
+    for (int i = 0; i < n; i++) {
+        const class_subject *sub = NULL;
+        for (int lo = 0, hi = nsub - 1; lo <= hi && !sub;) {           /* subjects are in code order */
+            int mid = (lo + hi) / 2, c = strcmp(subs[mid].code, as[i].subject);
+            if (c == 0)
+                sub = &subs[mid];
+            else if (c < 0)
+                lo = mid + 1;
+            else
+                hi = mid - 1;
+        }
+        if (sub == NULL || (root >= 0 && !auth_in_subtree(m, root, class_subject_unit(m, sub))))
+            continue;
+        if (login ? !class_may_see(m, &a, sub) : !class_kind_collective(sub->kind)) {
+            hidden++;
+            continue;
+        }
+        if (!class_award_match(&as[i], sub, search))
+            continue;
+        shown++;
+        char y[8], dec[128];
+        buf date = BUF_INIT;
+        snprintf(y, sizeof y, "%d", as[i].year);
+        if (as[i].date)
+            vn_format_date(as[i].date, csv ? LANG_EN : lang_get(), &date);
+        snprintf(dec, sizeof dec, "%s%s%s", as[i].decision, as[i].date && !csv ? tr(" ngày ", " of ") : "", csv ? "" : buf_str(&date));
+        if (csv) {
+            const char *f[] = { y, sub->code, sub->name, class_award_form_key(as[i].form), as[i].title, as[i].issuer,
+                                as[i].decision, buf_str(&date) };
+            for (int k = 0; k < 8; k++)
+                cli_csv_field(&out, f[k], k == 7);
+        } else {
+            const char *f[] = { y, sub->name, class_award_form_name(as[i].form), as[i].title, as[i].issuer, dec };
+            for (int k = 0; k < 6; k++)
+                cli_table_cell(&t, f[k]);
+        }
+        buf_free(&date);
+    }
+    if (!csv) {
+        cli_table_render(&t, &out);
+        buf_printf(&out, tr("%d khen thưởng\n", "%d awards\n"), shown);
+    }
+    cli_table_free(&t);
+    fputs(buf_str(&out), stdout);
+    buf_free(&out);
+    if (hidden)
+        fprintf(stderr, login ? tr("(%d khen thưởng của đảng viên không thuộc quyền xem của người dùng này)\n",
+                                   "(%d awards of members this user may not see)\n")
+                              : tr("(%d khen thưởng của đảng viên không hiện: thêm --user TÊN)\n",
+                                   "(%d awards of members hidden: add --user LOGIN)\n"), hidden);
+    rc = EXIT_OK;
+cleanup:
+    free(as);
+    free(subs);
+    store_close(s);
+    model_free(m);
+    return rc;
+}
+
+static int read_and_import_awards(const char *cmd, const char *db, const char *path, int dry_run)
+{
+    buf data = BUF_INIT;
+    store *s = NULL;
+    model *m = NULL;
+    err_t e;
+    int rc = EXIT_FAIL, n = 0;
+    if (cli_read_file(cmd, path, &data) != 0 || cli_open_part(cmd, db, 0, &s, &m) != 0)
+        goto cleanup;
+    if (class_import_awards(s, path, data.p ? data.p : "", data.len, dry_run, &n, &e) != 0) {
+        cli_error(cmd, e.msg);
+        goto cleanup;
+    }
+    printf(dry_run ? tr("Kiểm tra xong: %d khen thưởng, chưa ghi gì\n", "Checked: %d awards, nothing written\n")
+                   : tr("Đã nhập %d khen thưởng\n", "Imported %d awards\n"), n);
+    rc = EXIT_OK;
+cleanup:
+    buf_free(&data);
+    store_close(s);
+    model_free(m);
+    return rc;
+}
+
+/* `class awards import FILE | list`. */
+static int cmd_awards(int argc, char **argv)
+{
+    const char *cmd = "class awards", *db = NULL, *year = NULL, *unit = NULL, *search = NULL, *login = NULL, *fmt = "text";
+    int help, npos, dry = 0, rc;
+    const cli_opt opts[] = { { "--db", NULL, &db, NULL }, { "--dry-run", NULL, NULL, &dry }, { "--year", NULL, &year, NULL },
+                             { "--unit", NULL, &unit, NULL }, { "--search", NULL, &search, NULL },
+                             { "--user", NULL, &login, NULL }, { "--format", NULL, &fmt, NULL }, { 0 } };
+    if ((rc = cli_parse(argc, argv, opts, &npos, &help)) != 0)
+        return rc;
+    if (help) {
+        puts(tr("Cách dùng: chitieu class awards import TỆP.csv [--dry-run]\n"
+                "           chitieu class awards list [--year NĂM] [--unit MÃ] [--search CHỮ] [--user TÊN] [--format text|csv]\n"
+                "Sổ khen thưởng thi đua: danh hiệu thi đua, bằng khen, giấy khen, huy hiệu Đảng của tổ chức và đảng viên,\n"
+                "theo năm, cấp quyết định, số quyết định (tệp: year,subject,form,title,issuer,decision,date).\n"
+                "--search tìm không phân biệt dấu, hoa thường (\"bang khen\" tìm được \"Bằng khen\").",
+                "Usage: chitieu class awards import FILE.csv [--dry-run]\n"
+                "       chitieu class awards list [--year YEAR] [--unit CODE] [--search TEXT] [--user LOGIN] [--format text|csv]\n"
+                "The emulation awards register: titles, certificates of merit and commendation, Party badges given to\n"
+                "organisations and members, by year, issuer and decision number (file: year,subject,form,title,issuer,decision,date).\n"
+                "--search ignores diacritics and case (\"bang khen\" finds \"Bằng khen\")."));
+        return EXIT_OK;
+    }
+    if ((rc = cli_format(cmd, fmt, "text|csv")) != 0)
+        return rc;
+    if (npos == 1 && strcmp(argv[1], "list") == 0)
+        return awards_list(cmd, db, year, unit, search, login, fmt);
+    if (npos != 2 || strcmp(argv[1], "import") != 0) {
+        cli_error(cmd, tr("cần: import TỆP hoặc list", "expected: import FILE or list"));
+        return EXIT_USAGE;
+    }
+    return read_and_import_awards(cmd, db, argv[2], dry);
+}
+
 static const class_sub subs[] = {
     { "criteria", cmd_criteria, "nhập, xem bộ tiêu chí theo năm và loại đối tượng", "import, list criteria sheets by year and kind" },
     { "subjects", cmd_subjects, "nhập đối tượng xếp loại (tổ chức, đảng viên)", "import the subjects (organisations, members)" },
@@ -521,6 +673,7 @@ static const class_sub subs[] = {
     { "decide", cmd_decide, "quyết định xếp loại (khóa kết quả)", "decision (locks the result)" },
     { "list", cmd_list_class, "danh sách đối tượng và kết quả", "subjects and their results" },
     { "quota", cmd_quota, "ai vượt hạn mức xuất sắc", "who is over the quota of xuất sắc" },
+    { "awards", cmd_awards, "sổ khen thưởng thi đua (nhập, tìm)", "the emulation awards register (import, search)" },
     { "rates", cmd_rates, "ghi tỷ lệ xếp loại thành số liệu chỉ tiêu", "write the rates as indicator values" },
     { NULL, NULL, NULL, NULL },
 };

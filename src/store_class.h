@@ -70,4 +70,18 @@ int store_class_results(store *s, int year, class_result **out, err_t *e);
 /* How many results of (year, kind) are decided; -1 on error. */
 int store_class_decided(store *s, int year, int kind, err_t *e);
 
+/* One entry of the emulation awards register: a title or form of recognition given to a subject
+ * (organisation or member) in a year, by an issuing body, under a decision number. */
+typedef struct class_award {
+    int year;
+    char subject[64];
+    int form;                      /* enum class_award_form */
+    char title[256], issuer[256], decision[64];
+    int date;                      /* of the decision, yyyymmdd (0 = unknown) */
+} class_award;
+/* Inserts or updates an award by (year, subject, title, decision). */
+int store_class_award_put(store *s, const class_award *a, err_t *e);
+/* Every award of `year` (0: every year) by year, date, subject (caller frees *out); count or -1. */
+int store_class_awards(store *s, int year, class_award **out, err_t *e);
+
 #endif

@@ -25,7 +25,11 @@ const char store_class_schema[] =
     " appr_comment TEXT NOT NULL DEFAULT '',"
     " dec_score INTEGER, dec_grade TEXT, dec_by TEXT NOT NULL DEFAULT '', dec_at TEXT NOT NULL DEFAULT '',"
     " dec_comment TEXT NOT NULL DEFAULT '',"
-    " PRIMARY KEY(year,subject)) WITHOUT ROWID;";
+    " PRIMARY KEY(year,subject)) WITHOUT ROWID;"
+    /* the emulation awards register: one row per (year, subject, title, decision number) */
+    "CREATE TABLE IF NOT EXISTS class_award(year INTEGER NOT NULL, subject TEXT NOT NULL REFERENCES class_subject(code),"
+    " form TEXT NOT NULL, title TEXT NOT NULL, issuer TEXT NOT NULL, decision TEXT NOT NULL, date INTEGER NOT NULL,"
+    " PRIMARY KEY(year,subject,title,decision)) WITHOUT ROWID;";
 
 /* Prepares sql, binding text ('t') and integer ('i') arguments; NULL (e filled) on failure. */
 static sqlite3_stmt *prep(store *s, err_t *e, const char *sql, const char *types, ...)
@@ -320,5 +324,54 @@ int store_class_decided(store *s, int year, int kind, err_t *e)
         return -1;
     int r = sq_step(s, st, "database", e), n = r > 0 ? sqlite3_column_int(st, 0) : -1;
     sqlite3_finalize(st);
+    return n;
+}
+
+int store_class_award_put(store *s, const class_award *a, err_t *e)
+{
+    return run(s, prep(s, e, "INSERT INTO class_award(year,subject,form,title,issuer,decision,date) VALUES(?1,?2,?3,?4,?5,?6,?7)"
+                             " ON CONFLICT DO UPDATE SET form=?3,issuer=?5,date=?7",
+                       "ittttti", a->year, a->subject, class_award_form_key(a->form), a->title, a->issuer, a->decision,
+                       a->date),
+               e);
+}
+
+int store_class_awards(store *s, int year, class_award **out, err_t *e)
+{
+    sqlite3_stmt *st = prep(s, e, "SELECT year,subject,form,title,issuer,decision,date FROM class_award"
+                                  " WHERE ?1=0 OR year=?1 ORDER BY year,date,subject,title", "i", year);
+    class_award *as = NULL;
+    int n = 0, cap = 0, r = -1;
+    *out = NULL;
+    if (st == NULL)
+        return -1;
+    while ((r = sq_step(s, st, "database", e)) > 0) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            class_award *g = realloc(as, (size_t)cap * sizeof *g);
+            if (g == NULL) {
+                err_set(e, "out of memory");
+                r = -1;
+                break;
+            }
+            as = g;
+        }
+        class_award *a = &as[n++];
+        char form[32];
+        a->year = sqlite3_column_int(st, 0);
+        copy_col(st, 1, a->subject, sizeof a->subject);
+        copy_col(st, 2, form, sizeof form);
+        a->form = class_award_form_parse(form);
+        copy_col(st, 3, a->title, sizeof a->title);
+        copy_col(st, 4, a->issuer, sizeof a->issuer);
+        copy_col(st, 5, a->decision, sizeof a->decision);
+        a->date = sqlite3_column_int(st, 6);
+    }
+    sqlite3_finalize(st);
+    if (r < 0) {
+        free(as);
+        return -1;
+    }
+    *out = as;
     return n;
 }

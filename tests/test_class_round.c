@@ -390,6 +390,50 @@ static void test_rates(void **state)
     buf_free(&lines);
 }
 
+static void test_awards(void **state)
+{
+    (void)state;
+    err_t e;
+    int n;
+    const char *ok = "year,subject,form,title,issuer,decision,date\n"
+                     "2025,w1,merit,Bằng khen của Ban Thường vụ Thành ủy,Thành ủy,Số 12-QĐ/TU,2026-01-15\n"
+                     "2025,m1,badge,Huy hiệu 30 năm tuổi Đảng,Thành ủy,Số 9-QĐ/TU,7/11/2025\n"
+                     "2024,w3,title,Trong sạch vững mạnh tiêu biểu,Quận ủy Hai,Số 3-QĐ/QU,\n";
+    const char *no_subject = "year,subject,form,title,issuer,decision,date\n2025,zz,merit,X,Y,Z,\n";
+    const char *bad_form = "year,subject,form,title,issuer,decision,date\n2025,w1,medal,X,Y,Z,\n";
+    const char *bad_date = "year,subject,form,title,issuer,decision,date\n2025,w1,merit,X,Y,Z,31/2/2025\n";
+    assert_int_equal(class_import_awards(S, "a.csv", no_subject, strlen(no_subject), 0, &n, &e), -1);
+    assert_non_null(strstr(e.msg, "row 2, column subject"));
+    assert_int_equal(class_import_awards(S, "a.csv", bad_form, strlen(bad_form), 0, &n, &e), -1);
+    assert_non_null(strstr(e.msg, "column form"));
+    assert_int_equal(class_import_awards(S, "a.csv", bad_date, strlen(bad_date), 0, &n, &e), -1);
+    assert_non_null(strstr(e.msg, "column date"));
+    assert_int_equal(class_import_awards(S, "a.csv", ok, strlen(ok), 0, &n, &e), 0);
+    assert_int_equal(class_import_awards(S, "a.csv", ok, strlen(ok), 0, &n, &e), 0);   /* again: updated, not doubled */
+    class_award *as;
+    assert_int_equal(store_class_awards(S, 0, &as, &e), 3);
+    free(as);
+    assert_int_equal(store_class_awards(S, 2025, &as, &e), 2);
+    class_subject w1, m1;
+    get_subject("w1", &w1);
+    get_subject("m1", &m1);
+    /* searching without diacritics or case, in the title, the decision number, the subject's name */
+    const class_award *badge = &as[0], *merit = &as[1];    /* by date */
+    assert_int_equal(badge->form, CA_BADGE);
+    assert_int_equal(merit->form, CA_MERIT);
+    assert_int_equal(merit->date, 20260115);
+    assert_int_equal(badge->date, 20251107);
+    assert_true(class_award_match(merit, &w1, "bang khen"));
+    assert_true(class_award_match(merit, &w1, "BAN THUONG VU"));
+    assert_true(class_award_match(merit, &w1, "12-qđ"));
+    assert_true(class_award_match(badge, &m1, "nguyen van"));
+    assert_true(class_award_match(badge, &m1, "huy hieu"));
+    assert_true(class_award_match(badge, &m1, ""));
+    assert_false(class_award_match(badge, &m1, "bang khen"));
+    assert_false(class_award_match(merit, &w1, "giay khen"));
+    free(as);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -397,6 +441,7 @@ int main(void)
         cmocka_unit_test(test_rights),
         cmocka_unit_test(test_round),
         cmocka_unit_test(test_rates),
+        cmocka_unit_test(test_awards),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -25,7 +25,7 @@ hasnt() { if grep -qF -- "$2" "$1"; then bad "$(basename "$1") should not contai
 # --- help and usage ---------------------------------------------------------------------
 expect_rc 0 "$BIN" class --help
 has "$T/out" "chitieu class"
-for c in criteria subjects assess appraise decide list quota rates; do
+for c in criteria subjects assess appraise decide list quota rates awards; do
   expect_rc 0 "$BIN" class "$c" --help
   has "$T/out" "chitieu class $c"
 done
@@ -129,6 +129,26 @@ has "$T/out" "| Tỷ lệ tổ chức cơ sở đảng được xếp loại ho�
 has "$T/out" "| Tỷ lệ tổ chức cơ sở đảng được xếp loại hoàn thành xuất sắc nhiệm vụ | % | – | 12,5 |"
 expect_rc 0 "$BIN" history --indicator tccsd_htt --unit ha-noi --period 2025
 has "$T/out" "admin"
+
+# --- the emulation awards register: searchable without diacritics, members' awards private ------
+expect_rc 0 "$BIN" class awards --help
+has "$T/out" "chitieu class awards"
+printf 'year,subject,form,title,issuer,decision,date\n2025,khong-co,merit,X,Y,Z,\n' >"$T/bad.csv"
+expect_rc 1 "$BIN" class awards import "$T/bad.csv"
+has "$T/err" "dòng 2, cột subject: không có đối tượng 'khong-co'"
+expect_rc 0 "$BIN" class awards import "$FX/class_awards.csv"
+has "$T/out" "Đã nhập 4 khen thưởng"
+expect_rc 0 "$BIN" class awards list --year 2025 --search "bang khen"
+has "$T/out" "Bằng khen của Ban Thường vụ Thành ủy"
+has "$T/out" "Số 1024-QĐ/TU ngày 15/1/2026"
+has "$T/out" "1 khen thưởng"
+expect_rc 0 "$BIN" class awards list --year 2025
+hasnt "$T/out" "Huy hiệu 30 năm tuổi Đảng"
+has "$T/err" "2 khen thưởng của đảng viên không hiện"
+expect_rc 0 "$BIN" class awards list --year 2025 --search "huy hieu" --user caugiay.nhap --format csv
+has "$T/out" "2025,dv-001,Nguyễn Văn An,badge,Huy hiệu 30 năm tuổi Đảng,Thành ủy Hà Nội,Số 988-QĐ/TU,2025-11-07"
+expect_rc 0 "$BIN" class awards list --year 2025 --user badinh.nhap
+has "$T/out" "0 khen thưởng"
 
 echo "e2e class: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,5 +1,5 @@
 /* fuzz_class.c - libFuzzer harness for the classification parsers (src/class.c, src/class_round.c):
- * scores, criteria files and subjects files.
+ * scores, criteria, subjects and awards files.
  *
  * Data flow: the bytes as a NUL-terminated score must parse to 0..100 points whose text parses
  * back to the same centipoints, or be refused; the bytes as a criteria file and as a subjects
@@ -37,6 +37,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (nsheets < 0 || nrows < nsheets)
             abort();
     } else if (e.msg[0] == '\0')
+        abort();
+    e.msg[0] = '\0';
+    if (class_awards_check("a.csv", s, size, &n, &e) == 0 ? n < 0 : e.msg[0] == '\0')
         abort();
     model *m = model_new();
     if (m && model_put_unit(m, "u", "U", "", "", 0, 0) >= 0 && model_put_unit(m, "w", "W", "u", "", 0, 0) >= 0 &&
