@@ -11,6 +11,7 @@
 #include "class_round.h"
 #include "cli.h"
 #include "cmd.h"
+#include "eval.h"
 #include "store_task.h"
 #include "vn.h"
 
@@ -146,7 +147,10 @@ static int cmd_subjects(int argc, char **argv) { return files_cmd(argc, argv, 1)
 static void print_check(const class_check *c)
 {
     printf(tr("Điểm đạt mức: %s\n", "The score reaches: %s\n"), class_grade_name(c->band));
-    if (c->has_tasks)
+    if (c->has_tasks && c->tasks.total == 0)
+        puts(tr("Nhiệm vụ trong năm: không có (điều kiện về nhiệm vụ không hạn chế mức)",
+                "Tasks of the year: none (the task conditions do not limit the grade)"));
+    else if (c->has_tasks)
         printf(tr("Nhiệm vụ trong năm: %d; đúng hạn %d, vượt %d, chậm %d, chưa xong %d → tối đa: %s\n",
                   "Tasks of the year: %d; on time %d, exceeded %d, late %d, not done %d → at most: %s\n"),
                c->tasks.total, c->tasks.on_time, c->tasks.exceeded, c->tasks.late, c->tasks.undone,
@@ -154,6 +158,26 @@ static void print_check(const class_check *c)
     if (c->fault_cap < CG_EXCELLENT)
         printf(tr("Lỗi vi phạm → tối đa: %s\n", "Faults → at most: %s\n"), class_grade_name(c->fault_cap));
     printf(tr("Mức cao nhất được phép: %s\n", "Highest grade allowed: %s\n"), class_grade_name(c->allowed));
+}
+
+/* Beside a collective that is a unit: how its targets of the year stand (eval), for the reader to
+ * weigh with the score; nothing when it has none or they cannot be evaluated. */
+static void print_targets(const model *m, const char *unit_code, int year)
+{
+    int u = model_unit_find(m, unit_code);
+    char per[8];
+    period_t p;
+    eval_result r;
+    err_t e;
+    snprintf(per, sizeof per, "%d", year);
+    if (u < 0 || period_parse(per, strlen(per), &p) != 0 || eval_unit(m, u, p, &r, &e) != 0)
+        return;
+    const eval_tally *t = &r.all;
+    if (t->total > 0)
+        printf(tr("Chỉ tiêu năm %d của đơn vị: %d có kế hoạch; đạt %d, vượt %d, chưa đạt %d, chưa có số liệu %d\n",
+                  "The unit's targets of %d: %d with a target; met %d, exceeded %d, not met %d, no data %d\n"),
+               year, t->total, t->met, t->exceeded, t->notmet, t->nodata);
+    eval_result_free(&r);
 }
 
 /* assess / appraise / decide. */
@@ -214,14 +238,20 @@ static int step_cmd(int argc, char **argv, int step)
     class_result res;
     class_check chk;
     rc = EXIT_FAIL;
-    if (cmd_tasks_open(cmd, db, &s, &m, &ts) != 0)
+    if (cli_open_part(cmd, db, STORE_ALL, &s, &m) != 0)
         goto cleanup;
+    if (store_task_load(s, &ts, &e) != 0) {
+        cli_error(cmd, e.msg);
+        goto cleanup;
+    }
     class_step_in in = { step, year, subject, score, grade, faults, comment, asof };
     if (class_actor_get(s, m, login, &a, &e) != 0 || class_step(s, m, &ts, &a, &in, &res, &chk, &e) != 0) {
         cli_error(cmd, e.msg);
         goto cleanup;
     }
     print_check(&chk);
+    if (chk.has_tasks)
+        print_targets(m, subject, year);
     printf(tr("Đã ghi: %s, năm %d: %s (%s)\n", "Recorded: %s, %d: %s (%s)\n"), subject, year, class_grade_name(grade),
            step == CS_ASSESSED ? tr("tự đánh giá", "self-assessment") : step == CS_APPRAISED ? tr("thẩm định", "appraisal")
                                                                                       : tr("quyết định", "decision"));
@@ -420,19 +450,25 @@ static int view_cmd(int argc, char **argv, int quota)
     if ((n = class_quota_report(s, m, year, root, &lines, &e)) < 0 || (nres = store_class_results(s, year, &res, &e)) < 0)
         goto fail;
     if (quota) {
-        int over = 0;
+        int over = 0, hidden = 0;
         for (int i = 0; i < n; i++) {
             const class_subject *sub = &lines[i].sub;
             if (!lines[i].over)
                 continue;
+            if (has_actor ? !class_may_see(m, &a, sub) : !class_kind_collective(sub->kind)) {
+                hidden++;
+                continue;
+            }
             over++;
             char sc[16];
             class_score_text(lines[i].score_cp, lang_get(), sc, sizeof sc);
-            int see = has_actor ? class_may_see(m, &a, sub) : class_kind_collective(sub->kind);
-            printf("%s\t%s\t%s\t%s\t%d%%\t%s\n", sub->code, see ? sub->name : "-", sub->group, sc, lines[i].pct,
+            printf("%s\t%s\t%s\t%s\t%d%%\t%s\n", sub->code, sub->name, sub->group, sc, lines[i].pct,
                    step_key(lines[i].step));
         }
         printf(tr("%d đối tượng xuất sắc vượt hạn mức\n", "%d xuất sắc over the quota\n"), over);
+        if (hidden)
+            fprintf(stderr, tr("(và %d đảng viên vượt hạn mức không hiện: thêm --user TÊN có quyền xem)\n",
+                               "(and %d members over the quota not shown: add a --user allowed to see them)\n"), hidden);
         rc = EXIT_OK;
     } else
         rc = list_print(&o, m, &ts, rules, year, lines, n, res, nres, &a, has_actor);

@@ -108,6 +108,12 @@ for w in quan-hoa trung-hoa yen-hoa; do
   expect_rc 0 "$BIN" class appraise $A --subject cau-giay-$w --user caugiay.duyet --score 65 --grade done
   expect_rc 0 "$BIN" class decide $A --subject cau-giay-$w --user caugiay.duyet --score 65 --grade done
 done
+# beside the score: the collective's own tasks and its targets of the year (Cầu Giấy 2022: 31 met, 12 exceeded)
+expect_rc 0 "$BIN" class assess --year 2022 --subject cau-giay --user caugiay.nhap --score 95 --grade excellent
+has "$T/out" "Nhiệm vụ trong năm: không có"
+has "$T/out" "Chỉ tiêu năm 2022 của đơn vị: 43 có kế hoạch; đạt 31, vượt 12, chưa đạt 0, chưa có số liệu 0"
+expect_rc 0 "$BIN" class assess --year 2025 --subject cau-giay --user caugiay.nhap --score 60 --grade fail --today 2025-12-31
+has "$T/out" "Nhiệm vụ trong năm: 7; đúng hạn 5, vượt 3, chậm 0, chưa xong 2 → tối đa: Không hoàn thành nhiệm vụ"
 # grades capped: a fault, the band edge
 expect_rc 1 "$BIN" class assess $A --subject dv-001 --user caugiay.nhap --score 89,99 --grade good --faults NG
 has "$T/err" "mức 'good' cao hơn mức được phép 'done'"
