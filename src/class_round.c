@@ -996,3 +996,37 @@ int class_award_match(const class_award *a, const class_subject *sub, const char
     return vn_search(a->title, search) || vn_search(a->issuer, search) || vn_search(a->decision, search) ||
            (sub && vn_search(sub->name, search)) || vn_search(a->subject, search);
 }
+
+int class_count_units(store *s, const model *m, int year, class_unit_count **out, err_t *e)
+{
+    round_data d;
+    class_unit_count *c = calloc(2 * (m->nunits + 1), sizeof *c);
+    *out = NULL;
+    if (c == NULL)
+        return err_set(e, "out of memory");
+    if (round_load(s, year, &d, e) != 0) {
+        round_free(&d);
+        free(c);
+        return -1;
+    }
+    for (int i = 0; i < d.nsub; i++) {
+        const class_subject *sub = &d.subs[i];
+        int pop = sub->kind == CK_GRASSROOTS ? 0 : sub->kind == CK_MEMBER || sub->kind == CK_LEADER ? 1 : -1;
+        int u = class_subject_unit(m, sub);
+        if (pop < 0 || u < 0)
+            continue;
+        const class_result *r = d.res_of[i] >= 0 ? &d.res[d.res_of[i]] : NULL;
+        int g = r && r->step == CS_DECIDED ? r->dec.grade : -1;
+        for (int depth = 0; u >= 0 && depth <= (int)m->nunits; depth++, u = m->units[u].parent) {
+            class_unit_count *k = &c[2 * u + pop];
+            k->all++;
+            if (g >= 0) {
+                k->decided++;
+                k->grade[g]++;
+            }
+        }
+    }
+    round_free(&d);
+    *out = c;
+    return 0;
+}

@@ -117,6 +117,14 @@ typedef struct class_rates_out {
 int class_rates(store *s, model *m, int year, const char *who, int dry_run, class_rates_out *out, buf *lines,
                 err_t *e);
 
+/* Counts of one population under one unit: subjects, decided, and decided by grade. */
+typedef struct class_unit_count {
+    int all, decided, grade[CG_COUNT];
+} class_unit_count;
+/* Fills *out (caller frees) with 2 * m->nunits counts: [2 * u] the grassroots organisations and
+ * [2 * u + 1] the members and leaders of `year` whose unit is in u's subtree; 0 or -1. */
+int class_count_units(store *s, const model *m, int year, class_unit_count **out, err_t *e);
+
 /* Reads an awards CSV (header year,subject,form,title,issuer,decision,date; date may be empty) and
  * stores every award in one transaction (again: updated by year, subject, title and decision);
  * subjects must already be stored.  *n gets the count; dry_run checks without writing. */

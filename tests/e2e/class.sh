@@ -25,7 +25,7 @@ hasnt() { if grep -qF -- "$2" "$1"; then bad "$(basename "$1") should not contai
 # --- help and usage ---------------------------------------------------------------------
 expect_rc 0 "$BIN" class --help
 has "$T/out" "chitieu class"
-for c in criteria subjects assess appraise decide list quota rates awards; do
+for c in criteria subjects assess appraise decide list quota rates awards export; do
   expect_rc 0 "$BIN" class "$c" --help
   has "$T/out" "chitieu class $c"
 done
@@ -135,6 +135,20 @@ has "$T/out" "| Tỷ lệ tổ chức cơ sở đảng được xếp loại ho�
 has "$T/out" "| Tỷ lệ tổ chức cơ sở đảng được xếp loại hoàn thành xuất sắc nhiệm vụ | % | – | 12,5 |"
 expect_rc 0 "$BIN" history --indicator tccsd_htt --unit ha-noi --period 2025
 has "$T/out" "admin"
+
+# --- the round as an Excel workbook: summary per unit and the list; members only for a --user allowed
+expect_rc 0 "$BIN" class export --year 2025 --unit cau-giay -o "$T/x.xlsx"
+unzip -p "$T/x.xlsx" xl/sharedStrings.xml >"$T/strings"
+has "$T/strings" "KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM 2025 — Quận ủy Cầu Giấy"
+has "$T/strings" "chưa đủ: còn đối tượng chưa có quyết định"
+has "$T/strings" "Đảng bộ phường Dịch Vọng Hậu"
+hasnt "$T/strings" "Nguyễn Văn An"
+unzip -p "$T/x.xlsx" xl/worksheets/sheet1.xml >"$T/sheet1"
+has "$T/sheet1" '<c r="C4" s="4"><v>8</v></c><c r="D4" s="4"><v>8</v></c><c r="E4" s="4"><v>1</v></c><c r="F4" s="4"><v>4</v></c><c r="G4" s="4"><v>3</v></c><c r="H4" s="4"><v>0</v></c><c r="I4" s="5"><v>62.5</v></c>'
+expect_rc 0 "$BIN" class export --year 2025 --unit cau-giay -o "$T/y.xlsx" --user caugiay.nhap
+unzip -p "$T/y.xlsx" xl/sharedStrings.xml >"$T/strings"
+has "$T/strings" "Nguyễn Văn An"
+expect_rc 2 "$BIN" class export --year 2025 --unit cau-giay
 
 # --- the emulation awards register: searchable without diacritics, members' awards private ------
 expect_rc 0 "$BIN" class awards --help
