@@ -401,6 +401,30 @@ static int list_print(const view_opts *o, const model *m, const task_set *ts, cl
     return EXIT_OK;
 }
 
+/* `class quota`: the xuất sắc beyond their group's quota that the user may see. */
+static int quota_print(const model *m, const class_quota_line *lines, int n, const class_actor *a, int has_actor)
+{
+    int over = 0, hidden = 0;
+    for (int i = 0; i < n; i++) {
+        const class_subject *sub = &lines[i].sub;
+        if (!lines[i].over)
+            continue;
+        if (has_actor ? !class_may_see(m, a, sub) : !class_kind_collective(sub->kind)) {
+            hidden++;
+            continue;
+        }
+        over++;
+        char sc[16];
+        class_score_text(lines[i].score_cp, lang_get(), sc, sizeof sc);
+        printf("%s\t%s\t%s\t%s\t%d%%\t%s\n", sub->code, sub->name, sub->group, sc, lines[i].pct, step_key(lines[i].step));
+    }
+    printf(tr("%d đối tượng xuất sắc vượt hạn mức\n", "%d xuất sắc over the quota\n"), over);
+    if (hidden)
+        fprintf(stderr, tr("(và %d đảng viên vượt hạn mức không hiện: thêm --user TÊN có quyền xem)\n",
+                           "(and %d members over the quota not shown: add a --user allowed to see them)\n"), hidden);
+    return EXIT_OK;
+}
+
 /* `class list` and `class quota`. */
 static int view_cmd(int argc, char **argv, int quota)
 {
@@ -450,28 +474,9 @@ static int view_cmd(int argc, char **argv, int quota)
             goto fail;
     if ((n = class_quota_report(s, m, year, root, &lines, &e)) < 0 || (nres = store_class_results(s, year, &res, &e)) < 0)
         goto fail;
-    if (quota) {
-        int over = 0, hidden = 0;
-        for (int i = 0; i < n; i++) {
-            const class_subject *sub = &lines[i].sub;
-            if (!lines[i].over)
-                continue;
-            if (has_actor ? !class_may_see(m, &a, sub) : !class_kind_collective(sub->kind)) {
-                hidden++;
-                continue;
-            }
-            over++;
-            char sc[16];
-            class_score_text(lines[i].score_cp, lang_get(), sc, sizeof sc);
-            printf("%s\t%s\t%s\t%s\t%d%%\t%s\n", sub->code, sub->name, sub->group, sc, lines[i].pct,
-                   step_key(lines[i].step));
-        }
-        printf(tr("%d đối tượng xuất sắc vượt hạn mức\n", "%d xuất sắc over the quota\n"), over);
-        if (hidden)
-            fprintf(stderr, tr("(và %d đảng viên vượt hạn mức không hiện: thêm --user TÊN có quyền xem)\n",
-                               "(and %d members over the quota not shown: add a --user allowed to see them)\n"), hidden);
-        rc = EXIT_OK;
-    } else
+    if (quota)
+        rc = quota_print(m, lines, n, &a, has_actor);
+    else
         rc = list_print(&o, m, &ts, rules, year, lines, n, res, nres, &a, has_actor);
     goto cleanup;
 fail:
@@ -550,6 +555,43 @@ cleanup:
     return rc;
 }
 
+/* The subject with this code in subs (in code order), or NULL. */
+static const class_subject *find_subject(const class_subject *subs, int n, const char *code)
+{
+    for (int lo = 0, hi = n - 1; lo <= hi;) {
+        int mid = (lo + hi) / 2, c = strcmp(subs[mid].code, code);
+        if (c == 0)
+            return &subs[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return NULL;
+}
+
+/* One award as a CSV line (into out) or a table row (into t). */
+static void award_row_out(const class_award *aw, const class_subject *sub, int csv, buf *out, cli_table *t)
+{
+    char y[8], dec[128];
+    buf date = BUF_INIT;
+    snprintf(y, sizeof y, "%d", aw->year);
+    if (aw->date)
+        vn_format_date(aw->date, csv ? LANG_EN : lang_get(), &date);
+    if (csv) {
+        const char *f[] = { y, sub->code, sub->name, class_award_form_key(aw->form), aw->title, aw->issuer, aw->decision,
+                            buf_str(&date) };
+        for (int k = 0; k < 8; k++)
+            cli_csv_field(out, f[k], k == 7);
+    } else {
+        snprintf(dec, sizeof dec, "%s%s%s", aw->decision, aw->date ? tr(" ngày ", " of ") : "", buf_str(&date));
+        const char *f[] = { y, sub->name, class_award_form_name(aw->form), aw->title, aw->issuer, dec };
+        for (int k = 0; k < 6; k++)
+            cli_table_cell(t, f[k]);
+    }
+    buf_free(&date);
+}
+
 static int awards_list(const char *cmd, const char *db, const char *year_s, const char *unit, const char *search,
                        const char *login, const char *fmt)
 {
@@ -587,16 +629,7 @@ static int awards_list(const char *cmd, const char *db, const char *year_s, cons
             cli_table_cell(&t, h[k]);
     }
     for (int i = 0; i < n; i++) {
-        const class_subject *sub = NULL;
-        for (int lo = 0, hi = nsub - 1; lo <= hi && !sub;) {           /* subjects are in code order */
-            int mid = (lo + hi) / 2, c = strcmp(subs[mid].code, as[i].subject);
-            if (c == 0)
-                sub = &subs[mid];
-            else if (c < 0)
-                lo = mid + 1;
-            else
-                hi = mid - 1;
-        }
+        const class_subject *sub = find_subject(subs, nsub, as[i].subject);
         if (sub == NULL || (root >= 0 && !auth_in_subtree(m, root, class_subject_unit(m, sub))))
             continue;
         if (login ? !class_may_see(m, &a, sub) : !class_kind_collective(sub->kind)) {
@@ -606,23 +639,7 @@ static int awards_list(const char *cmd, const char *db, const char *year_s, cons
         if (!class_award_match(&as[i], sub, search))
             continue;
         shown++;
-        char y[8], dec[128];
-        buf date = BUF_INIT;
-        snprintf(y, sizeof y, "%d", as[i].year);
-        if (as[i].date)
-            vn_format_date(as[i].date, csv ? LANG_EN : lang_get(), &date);
-        snprintf(dec, sizeof dec, "%s%s%s", as[i].decision, as[i].date && !csv ? tr(" ngày ", " of ") : "", csv ? "" : buf_str(&date));
-        if (csv) {
-            const char *f[] = { y, sub->code, sub->name, class_award_form_key(as[i].form), as[i].title, as[i].issuer,
-                                as[i].decision, buf_str(&date) };
-            for (int k = 0; k < 8; k++)
-                cli_csv_field(&out, f[k], k == 7);
-        } else {
-            const char *f[] = { y, sub->name, class_award_form_name(as[i].form), as[i].title, as[i].issuer, dec };
-            for (int k = 0; k < 6; k++)
-                cli_table_cell(&t, f[k]);
-        }
-        buf_free(&date);
+        award_row_out(&as[i], sub, csv, &out, &t);
     }
     if (!csv) {
         cli_table_render(&t, &out);
