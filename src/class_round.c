@@ -365,6 +365,25 @@ int class_subjects_check(const model *m, const char *name, const char *data, siz
     return rc;
 }
 
+/* A subject with a decided result keeps its kind, unit and group: they count in figures already
+ * decided (its name may still be corrected). */
+static int subject_unchanged_if_decided(store *s, const char *name, const class_subject *sub, err_t *e)
+{
+    class_subject old;
+    int found = store_class_subject_get(s, sub->code, &old, e);
+    if (found <= 0)
+        return found;
+    if (old.kind == sub->kind && strcmp(old.unit, sub->unit) == 0 && strcmp(old.group, sub->group) == 0)
+        return 0;
+    int d = store_class_subject_decided(s, sub->code, e);
+    if (d < 0)
+        return -1;
+    if (d > 0)
+        return err_set(e, tr("%s: '%s' đã có kết quả được quyết định; không đổi được loại, đơn vị hay nhóm",
+                             "%s: '%s' already has a decided result; its kind, unit and group cannot change"), name, sub->code);
+    return 0;
+}
+
 int class_import_subjects(store *s, const model *m, const char *name, const char *data, size_t len, int dry_run,
                           int *n, err_t *e)
 {
@@ -380,7 +399,7 @@ int class_import_subjects(store *s, const model *m, const char *name, const char
         goto cleanup;
     in_tx = 1;
     for (int i = 0; i < *n; i++)
-        if (store_class_subject_put(s, &subs[i], e) != 0)
+        if (subject_unchanged_if_decided(s, name, &subs[i], e) != 0 || store_class_subject_put(s, &subs[i], e) != 0)
             goto cleanup;
     if (store_commit(s, e) != 0)
         goto cleanup;

@@ -67,6 +67,8 @@ int store_class_result_get(store *s, int year, const char *subject, class_result
 int store_class_result_put(store *s, const class_result *r, err_t *e);
 /* Every result of a year (caller frees *out); returns the count or -1. */
 int store_class_results(store *s, int year, class_result **out, err_t *e);
+/* How many results of the subject (any year) are decided; -1 on error. */
+int store_class_subject_decided(store *s, const char *code, err_t *e);
 /* How many results of (year, kind) are decided; -1 on error. */
 int store_class_decided(store *s, int year, int kind, err_t *e);
 

@@ -375,3 +375,13 @@ int store_class_awards(store *s, int year, class_award **out, err_t *e)
     *out = as;
     return n;
 }
+
+int store_class_subject_decided(store *s, const char *code, err_t *e)
+{
+    sqlite3_stmt *st = prep(s, e, "SELECT COUNT(*) FROM class_result WHERE subject=?1 AND step=?2", "ti", code, CS_DECIDED);
+    if (st == NULL)
+        return -1;
+    int r = sq_step(s, st, "database", e), n = r > 0 ? sqlite3_column_int(st, 0) : -1;
+    sqlite3_finalize(st);
+    return n;
+}

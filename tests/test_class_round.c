@@ -295,6 +295,11 @@ static void test_round(void **state)
     REFUSED("locked", "ap_d1", CS_DECIDED, "w1", 9500, "good", "");
     REFUSED("locked", "ed_w1", CS_ASSESSED, "w1", 9500, "good", "");
     int ns, nr;
+    const char *moved = "code,kind,name,unit,group,outstanding\nw1,grassroots,Đảng bộ phường Một,w2,,\n";
+    const char *renamed = "code,kind,name,unit,group,outstanding\nw1,grassroots,Đảng bộ phường Một (mới),w1,,\n";
+    assert_int_equal(class_import_subjects(S, M, "s.csv", moved, strlen(moved), 0, &n, &e), -1);
+    assert_non_null(strstr(e.msg, "already has a decided result"));
+    assert_int_equal(class_import_subjects(S, M, "s.csv", renamed, strlen(renamed), 0, &n, &e), 0);
     assert_int_equal(class_import_criteria(S, "c.csv", criteria_csv, sizeof criteria_csv - 1, 0, &ns, &nr, &e), -1);
     assert_non_null(strstr(e.msg, "decided"));
     class_result r;
