@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "class_round.h"
 #include "store_task.h"
 
@@ -172,9 +173,11 @@ static int class_view(web_ctx *c, int year, int unit, const char *msg, int ok)
     }
     page_printf(c, "<h1>%s %d — ", tr("Đánh giá, xếp loại chất lượng năm", "Quality classification"), year);
     page_text(c, c->m->units[unit].name);
-    page_printf(c, "</h1><table class=\"grid\" id=\"class-list\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+    page_printf(c, "</h1><p><a href=\"/class/awards?unit=");
+    page_urlarg(c, c->m->units[unit].code);
+    page_printf(c, "\">%s</a></p><table class=\"grid\" id=\"class-list\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
                    "<th>%s</th><th>%s</th><th></th></tr></thead><tbody>",
-                tr("Đối tượng", "Subject"), tr("Tự đánh giá", "Self-assessment"), tr("Thẩm định", "Appraisal"),
+                tr("Sổ khen thưởng thi đua", "Emulation awards register"), tr("Đối tượng", "Subject"), tr("Tự đánh giá", "Self-assessment"), tr("Thẩm định", "Appraisal"),
                 tr("Quyết định", "Decision"), tr("Nhiệm vụ trong năm", "Tasks of the year"), tr("Hạn mức", "Quota"));
     for (int i = 0; i < n; i++) {
         if (!class_may_see(c->m, &a, &lines[i].sub)) {
@@ -257,4 +260,72 @@ int page_class_post(web_ctx *c)
     rc = web_redirect(c, "/class?unit=%s&year=%d&msg=saved", buf_str(&to), year);
     buf_free(&to);
     return rc;
+}
+
+static const class_subject *subject_of(const class_subject *subs, int n, const char *code)
+{
+    for (int lo = 0, hi = n - 1; lo <= hi;) {
+        int mid = (lo + hi) / 2, cmp = strcmp(subs[mid].code, code);
+        if (cmp == 0)
+            return &subs[mid];
+        if (cmp < 0)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return NULL;
+}
+
+int page_class_awards(web_ctx *c)
+{
+    const char *year_s = web_param(c, "year"), *search = web_param(c, "search");
+    int year = 0, unit, n, nsub;
+    if (year_s && *year_s && class_year(c, &year) != 0)
+        return 0;
+    if (web_unit(c, ACT_READ, &unit) != 0)
+        return 0;
+    if (search && strlen(search) > 200)
+        return web_fail(c, 400, "bad_search", "search", tr("chuỗi tìm quá dài", "search text too long"));
+    class_award *as = NULL;
+    class_subject *subs = NULL;
+    if ((n = store_class_awards(c->s, year, &as, &c->e)) < 0 || (nsub = store_class_subjects(c->s, &subs, &c->e)) < 0) {
+        free(as);
+        return -1;
+    }
+    class_actor a = web_actor(c);
+    page_begin(c, tr("Khen thưởng thi đua", "Emulation awards"));
+    page_printf(c, "<h1>%s</h1><form method=\"get\" class=\"picker\"><input type=\"hidden\" name=\"unit\" value=\"",
+                tr("Sổ khen thưởng thi đua", "Emulation awards register"));
+    page_text(c, c->m->units[unit].code);
+    page_printf(c, "\"><label>%s <input name=\"year\" size=\"5\" value=\"", tr("Năm", "Year"));
+    if (year)
+        page_printf(c, "%d", year);
+    page_printf(c, "\"></label> <label>%s <input name=\"search\" id=\"award-search\" value=\"", tr("Tìm (không cần dấu)", "Search (no diacritics needed)"));
+    page_text(c, search ? search : "");
+    page_printf(c, "\"></label> <button type=\"submit\">%s</button></form><table class=\"grid\" id=\"award-list\"><thead><tr>"
+                   "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+                tr("Tìm", "Search"), tr("Năm", "Year"), tr("Đối tượng", "Subject"), tr("Hình thức", "Form"),
+                tr("Danh hiệu, khen thưởng", "Award"), tr("Cấp quyết định", "Issuer"), tr("Số quyết định", "Decision"));
+    int shown = 0;
+    for (int i = 0; i < n; i++) {
+        const class_subject *sub = subject_of(subs, nsub, as[i].subject);
+        if (sub == NULL || !auth_in_subtree(c->m, unit, class_subject_unit(c->m, sub)) || !class_may_see(c->m, &a, sub) ||
+            !class_award_match(&as[i], sub, search))
+            continue;
+        shown++;
+        page_printf(c, "<tr><td>%d</td><td>", as[i].year);
+        page_text(c, sub->name);
+        page_printf(c, "</td><td>%s</td><td>", class_award_form_name(as[i].form));
+        page_text(c, as[i].title);
+        page_printf(c, "</td><td>");
+        page_text(c, as[i].issuer);
+        page_printf(c, "</td><td>");
+        page_text(c, as[i].decision);
+        page_printf(c, "</td></tr>");
+    }
+    page_printf(c, "</tbody></table><p>%d %s</p>", shown, tr("khen thưởng", "awards"));
+    page_end(c);
+    free(as);
+    free(subs);
+    return 0;
 }

@@ -10,6 +10,9 @@
 int page_class(web_ctx *c);
 /* POST /class: takes one step (assess, appraise, decide) as the logged-in user. */
 int page_class_post(web_ctx *c);
+/* GET /class/awards: the emulation awards of a unit's subtree the user may see, searchable without
+ * diacritics. */
+int page_class_awards(web_ctx *c);
 /* GET /api/v1/class/results: the results of a year in a unit's subtree, members only where the
  * caller may see them. */
 int api_class_results(web_ctx *c);

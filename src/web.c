@@ -67,6 +67,7 @@ static const web_route routes[] = {
     { "POST", "/task", page_task_post, W_WRITE, "code pct text" },
     { "GET", "/class", page_class, 0, "unit year msg" },
     { "POST", "/class", page_class_post, W_WRITE, "unit year subject step score grade faults comment" },
+    { "GET", "/class/awards", page_class_awards, 0, "unit year search" },
     { "GET", "/static/*", page_static, W_PUBLIC, "v" },
     { "GET", "/api/v1/units", api_units, W_API, "parent limit offset snapshot" },
     { "GET", "/api/v1/successions", api_successions, W_API, "unit limit offset snapshot" },

@@ -67,6 +67,10 @@ static int setup(void **state)
     assert_int_equal(store_open(db, 1, &s, &e), 0);
     assert_int_equal(import_run(s, m, src, 1, &o, &st, &errs, &e), 0);
     assert_int_equal(class_import_subjects(s, m, "s.csv", subjects_csv, sizeof subjects_csv - 1, 0, &n, &e), 0);
+    static const char awards_csv[] = "year,subject,form,title,issuer,decision,date\n"
+                                     "2025,w1,merit,Bằng khen của Ban Thường vụ Thành ủy,Thành ủy,Số 12-QĐ/TU,2026-01-15\n"
+                                     "2025,m1,badge,Huy hiệu 30 năm tuổi Đảng,Thành ủy,Số 9-QĐ/TU,\n";
+    assert_int_equal(class_import_awards(s, "a.csv", awards_csv, sizeof awards_csv - 1, 0, &n, &e), 0);
     char hash[AUTH_HASH_MAX];
     assert_int_equal(auth_hash_password(pw, hash, &e), 0);
     add_user(s, "viewer_d1", "viewer", "d1", hash, "tok-viewer-d1-000000000000000000000000000");
@@ -270,11 +274,34 @@ static void test_api(void **state)
     buf_free(&b);
 }
 
+static void test_awards_page(void **state)
+{
+    (void)state;
+    client viewer, editor;
+    http_resp rs;
+    login(&viewer, "viewer_d1");
+    login(&editor, "editor_w1");
+    assert_int_equal(send(&viewer, "GET", "/class/awards", "unit=d1&search=bang%20khen&lang=en", NULL, NULL, &rs), 200);
+    assert_non_null(strstr(buf_str(&rs.body), "Bằng khen của Ban Thường vụ Thành ủy"));
+    assert_non_null(strstr(buf_str(&rs.body), "1 awards"));
+    http_resp_free(&rs);
+    assert_int_equal(send(&viewer, "GET", "/class/awards", "unit=d1&search=huy%20hieu&lang=en", NULL, NULL, &rs), 200);
+    assert_null(strstr(buf_str(&rs.body), "Huy hiệu 30"));      /* a member's award: personal data */
+    http_resp_free(&rs);
+    assert_int_equal(send(&editor, "GET", "/class/awards", "unit=w1&search=HUY%20HIEU&year=2025&lang=en", NULL, NULL, &rs), 200);
+    assert_non_null(strstr(buf_str(&rs.body), "Huy hiệu 30 năm tuổi Đảng"));
+    assert_non_null(strstr(buf_str(&rs.body), "Nguyễn Văn Bí Mật"));
+    http_resp_free(&rs);
+    assert_int_equal(send(&editor, "GET", "/class/awards", "unit=d1", NULL, NULL, &rs), 403);
+    http_resp_free(&rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pages),
         cmocka_unit_test(test_api),
+        cmocka_unit_test(test_awards_page),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
