@@ -171,9 +171,9 @@ static int class_view(web_ctx *c, int year, int unit, const char *msg, int ok)
         page_text(c, msg);
         page_printf(c, "</div>");
     }
-    page_printf(c, "<h1>%s %d — ", tr("Đánh giá, xếp loại chất lượng năm", "Quality classification"), year);
+    page_printf(c, "<h2 id=\"class-title\">%s %d — ", tr("Đánh giá, xếp loại chất lượng năm", "Quality classification"), year);
     page_text(c, c->m->units[unit].name);
-    page_printf(c, "</h1><p><a href=\"/class/awards?unit=");
+    page_printf(c, "</h2><p><a href=\"/class/awards?unit=");
     page_urlarg(c, c->m->units[unit].code);
     page_printf(c, "\">%s</a></p><table class=\"grid\" id=\"class-list\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
                    "<th>%s</th><th>%s</th><th></th></tr></thead><tbody>",
@@ -294,8 +294,7 @@ int page_class_awards(web_ctx *c)
     }
     class_actor a = web_actor(c);
     page_begin(c, tr("Khen thưởng thi đua", "Emulation awards"));
-    page_printf(c, "<h1>%s</h1><form method=\"get\" class=\"picker\"><input type=\"hidden\" name=\"unit\" value=\"",
-                tr("Sổ khen thưởng thi đua", "Emulation awards register"));
+    page_printf(c, "<form method=\"get\" class=\"picker\"><input type=\"hidden\" name=\"unit\" value=\"");
     page_text(c, c->m->units[unit].code);
     page_printf(c, "\"><label>%s <input name=\"year\" size=\"5\" value=\"", tr("Năm", "Year"));
     if (year)
