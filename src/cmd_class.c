@@ -181,6 +181,21 @@ static void print_targets(const model *m, const char *unit_code, int year)
     eval_result_free(&r);
 }
 
+/* After an appraisal: the subjects of the same group now beyond the quota (those a may see). */
+static void print_group_quota(store *s, const model *m, int year, const char *subject, const class_actor *a)
+{
+    class_quota_line *lines = NULL;
+    class_subject sub;
+    err_t e;
+    int n = store_class_subject_get(s, subject, &sub, &e) == 1 ? class_quota_report(s, m, year, -1, &lines, &e) : -1;
+    for (int i = 0; i < n; i++)
+        if (lines[i].over && strcmp(lines[i].sub.group, sub.group) == 0 && class_may_see(m, a, &lines[i].sub))
+            printf(tr("Cảnh báo hạn mức: %s (%s) xếp xuất sắc vượt hạn mức %d%% của nhóm %s\n",
+                      "Quota warning: %s (%s) graded xuất sắc beyond the %d%% quota of group %s\n"),
+                   lines[i].sub.name, lines[i].sub.code, lines[i].pct, sub.group);
+    free(lines);
+}
+
 /* assess / appraise / decide. */
 static int step_cmd(int argc, char **argv, int step)
 {
@@ -253,6 +268,8 @@ static int step_cmd(int argc, char **argv, int step)
     print_check(&chk);
     if (chk.has_tasks)
         print_targets(m, subject, year);
+    if (step == CS_APPRAISED)
+        print_group_quota(s, m, year, subject, &a);
     printf(tr("Đã ghi: %s, năm %d: %s (%s)\n", "Recorded: %s, %d: %s (%s)\n"), subject, year, class_grade_name(grade),
            step == CS_ASSESSED ? tr("tự đánh giá", "self-assessment") : step == CS_APPRAISED ? tr("thẩm định", "appraisal")
                                                                                       : tr("quyết định", "decision"));

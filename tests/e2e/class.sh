@@ -87,6 +87,7 @@ has "$T/out" "Mức cao nhất được phép: Hoàn thành xuất sắc nhiệm
 expect_rc 1 "$BIN" class appraise $A --subject cau-giay-dich-vong --user caugiay.nhap --score 92 --grade excellent
 has "$T/err" "không có quyền thẩm định"
 expect_rc 0 "$BIN" class appraise $A --subject cau-giay-dich-vong --user caugiay.duyet --score 91 --grade excellent
+has "$T/out" "Cảnh báo hạn mức: Đảng bộ phường Dịch Vọng (cau-giay-dich-vong) xếp xuất sắc vượt hạn mức 20% của nhóm grassroots@cau-giay"
 # the quota: alone among tốt and above, 20 % of 1 is 0 (rounded down)
 expect_rc 1 "$BIN" class decide $A --subject cau-giay-dich-vong --user caugiay.duyet --score 91 --grade excellent
 has "$T/err" "vượt hạn mức 20% (tối đa 0 trong 1 đạt tốt trở lên"
