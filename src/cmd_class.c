@@ -196,6 +196,29 @@ static void print_group_quota(store *s, const model *m, int year, const char *su
     free(lines);
 }
 
+/* The --help of assess, appraise, decide. */
+static void step_help(const char *cmd, int step)
+{
+    printf(tr("Cách dùng: chitieu %s --year NĂM --subject MÃ --user TÊN_ĐĂNG_NHẬP --score ĐIỂM --grade MỨC\n"
+              "                 [--faults MÃ;MÃ] [--comment \"...\"] [--today YYYY-MM-DD]\n"
+              "%s\n"
+              "MỨC: excellent (xuất sắc), good (tốt), done (hoàn thành), fail (không hoàn thành). ĐIỂM: 0-100, như 89,5.\n"
+              "Mức không được cao hơn mức mà điểm, điều kiện nhiệm vụ (tập thể) và lỗi cho phép; mỗi bước ghi\n"
+              "vào nhật ký (ai, lúc nào, ý kiến); sau quyết định kết quả bị khóa.\n",
+              "Usage: chitieu %s --year YEAR --subject CODE --user LOGIN --score POINTS --grade GRADE\n"
+              "                 [--faults CODE;CODE] [--comment \"...\"] [--today YYYY-MM-DD]\n"
+              "%s\n"
+              "GRADE: excellent, good, done, fail. POINTS: 0-100, like 89.5.\n"
+              "The grade may not be above what the score, the task conditions (collectives) and the faults allow;\n"
+              "each step goes to the audit log (who, when, comment); after the decision the result is locked.\n"),
+           cmd, step == CS_ASSESSED ? tr("Tự đánh giá, đề xuất mức xếp loại (biên tập viên của đơn vị).",
+                                         "Self-assessment and proposed grade (an editor of the unit).")
+              : step == CS_APPRAISED ? tr("Thẩm định, đề xuất của cấp trên (người duyệt cấp trên).",
+                                          "Appraisal and proposal by the level above (an approver above).")
+                                     : tr("Quyết định xếp loại của cấp có thẩm quyền; kiểm tra hạn mức xuất sắc.",
+                                          "Decision by the competent level; checks the quota of xuất sắc."));
+}
+
 /* assess / appraise / decide. */
 static int step_cmd(int argc, char **argv, int step)
 {
@@ -211,24 +234,7 @@ static int step_cmd(int argc, char **argv, int step)
     if ((rc = cli_parse(argc, argv, opts, &npos, &help)) != 0)
         return rc;
     if (help) {
-        printf(tr("Cách dùng: chitieu %s --year NĂM --subject MÃ --user TÊN_ĐĂNG_NHẬP --score ĐIỂM --grade MỨC\n"
-                  "                 [--faults MÃ;MÃ] [--comment \"...\"] [--today YYYY-MM-DD]\n"
-                  "%s\n"
-                  "MỨC: excellent (xuất sắc), good (tốt), done (hoàn thành), fail (không hoàn thành). ĐIỂM: 0-100, như 89,5.\n"
-                  "Mức không được cao hơn mức mà điểm, điều kiện nhiệm vụ (tập thể) và lỗi cho phép; mỗi bước ghi\n"
-                  "vào nhật ký (ai, lúc nào, ý kiến); sau quyết định kết quả bị khóa.\n",
-                  "Usage: chitieu %s --year YEAR --subject CODE --user LOGIN --score POINTS --grade GRADE\n"
-                  "                 [--faults CODE;CODE] [--comment \"...\"] [--today YYYY-MM-DD]\n"
-                  "%s\n"
-                  "GRADE: excellent, good, done, fail. POINTS: 0-100, like 89.5.\n"
-                  "The grade may not be above what the score, the task conditions (collectives) and the faults allow;\n"
-                  "each step goes to the audit log (who, when, comment); after the decision the result is locked.\n"),
-               cmd, step == CS_ASSESSED ? tr("Tự đánh giá, đề xuất mức xếp loại (biên tập viên của đơn vị).",
-                                             "Self-assessment and proposed grade (an editor of the unit).")
-                  : step == CS_APPRAISED ? tr("Thẩm định, đề xuất của cấp trên (người duyệt cấp trên).",
-                                              "Appraisal and proposal by the level above (an approver above).")
-                                         : tr("Quyết định xếp loại của cấp có thẩm quyền; kiểm tra hạn mức xuất sắc.",
-                                              "Decision by the competent level; checks the quota of xuất sắc."));
+        step_help(cmd, step);
         return EXIT_OK;
     }
     if ((rc = cli_no_args(cmd, npos)) != 0 || (rc = opt_year(cmd, year_s, &year)) != 0 ||
