@@ -93,6 +93,7 @@ check: export LSAN_OPTIONS = suppressions=$(CURDIR)/tests/lsan.supp:print_suppre
 check: $(BIN) $(TESTBIN)
 	@set -e; for t in $(TESTBIN); do echo "== $$t"; CHITIEU_TEST_DATA=$${CHITIEU_TEST_DATA:-tests/data} $$t; done
 	@CHITIEU=$(BIN) tests/e2e/run.sh
+	@CHITIEU=$(BIN) tests/e2e/class.sh
 	@CHITIEU=$(BIN) tests/e2e/web.sh
 	@if [ "$(SAN)" != 1 ]; then CHITIEU=$(BIN) tests/browser/run.sh; fi
 	@if [ "$(SAN)" != 1 ]; then CHITIEU=$(BIN) tests/api/run.sh; fi

@@ -35,6 +35,7 @@ static const cli_cmd commands[] = {
     { "tasks", cmd_tasks, "liệt kê nhiệm vụ, trạng thái và hạn", "list tasks with their status and deadlines" },
     { "remind", cmd_remind, "bản nhắc việc hằng ngày theo đơn vị chủ trì", "daily reminder digest per lead unit" },
     { "ics", cmd_ics, "lịch hạn nhiệm vụ của một đơn vị (iCalendar .ics)", "a unit's task deadlines as iCalendar (.ics)" },
+    { "class", cmd_class, "đánh giá, xếp loại chất lượng hằng năm (366-QĐ/TW)", "annual quality classification (366-QĐ/TW)" },
     { "rollup", cmd_rollup, "cả cây đơn vị một lượt: chỉ tiêu đạt, vượt và thứ hạng trong cấp",
       "the whole unit tree at once: targets met, exceeded and rank among siblings" },
     { "settings", cmd_settings, "thiết lập của cơ sở dữ liệu (số tổng hợp chưa đủ: đánh dấu hay không hiện)",

@@ -20,6 +20,7 @@
 
 #include "engine.h"
 #include "html.h"
+#include "page_class.h"
 
 enum {
     W_PUBLIC = 1,    /* no login needed */
@@ -64,6 +65,9 @@ static const web_route routes[] = {
     { "GET", "/tasks", page_tasks, 0, "unit programme status due owner sort" },
     { "GET", "/task", page_task, 0, "code" },
     { "POST", "/task", page_task_post, W_WRITE, "code pct text" },
+    { "GET", "/class", page_class, 0, "unit year msg" },
+    { "POST", "/class", page_class_post, W_WRITE, "unit year subject step score grade faults comment" },
+    { "GET", "/class/awards", page_class_awards, 0, "unit year search" },
     { "GET", "/static/*", page_static, W_PUBLIC, "v" },
     { "GET", "/api/v1/units", api_units, W_API, "parent limit offset snapshot" },
     { "GET", "/api/v1/successions", api_successions, W_API, "unit limit offset snapshot" },
@@ -78,6 +82,8 @@ static const web_route routes[] = {
     { "POST", "/api/v1/approval/unlock", api_approval_post, W_API | W_OWN, "" },
     { "GET", "/api/v1/eval", api_eval, W_API, "unit period" },
     { "GET", "/api/v1/report", api_report, W_API, "unit period format" },
+    { "GET", "/api/v1/class/results", api_class_results, W_API, "year unit limit offset snapshot" },
+    { "POST", "/api/v1/class/steps", api_class_step_post, W_API | W_WRITE, "" },
     { "GET", "/api/v1/openapi.json", api_openapi, W_API | W_PUBLIC, "" },
 };
 

@@ -12,6 +12,8 @@ fi
 work=$(mktemp -d)
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 "$bin" demo --db "$work/demo.db" >/dev/null
+fx="$here/../e2e/fixtures"
+for f in criteria subjects awards; do "$bin" class "$f" --db "$work/demo.db" import "$fx/class_$f.csv" >/dev/null; done
 "$bin" serve --db "$work/demo.db" --today 2026-11-22 --listen 127.0.0.1:0 >"$work/out" 2>"$work/log" &
 pid=$!
 for i in $(seq 1 50); do grep -q http "$work/out" 2>/dev/null && break; sleep 0.1; done
@@ -20,3 +22,4 @@ url=$(grep -o 'http://[0-9.:]*' "$work/out")
 mkdir -p "${SHOTS:-build/browser}"
 shots=$(cd "${SHOTS:-build/browser}" && pwd)
 node "$here/web.test.mjs" "$url" "$shots" || { tail -n 20 "$work/log"; exit 1; }
+node "$here/class.test.mjs" "$url" "$shots" || { tail -n 20 "$work/log"; exit 1; }
