@@ -18,6 +18,7 @@
 #include "csv.h"
 #include "store_web.h"
 #include "vn.h"
+#include "write.h"
 
 int class_actor_get(store *s, const model *m, const char *login, class_actor *a, err_t *e)
 {
@@ -777,42 +778,33 @@ static int rate_indicator(store *s, model *m, int k, err_t *e)
     return i;
 }
 
-/* Writes the three rates of one population of unit u; counts what it wrote. */
-static int write_rates(store *s, model *m, int u, period_t p, const int *c, int pop, const char *who, int dry_run,
-                       class_rates_out *out, err_t *e)
+/* Appends the three rates of one population of unit u to rows (indicators made beforehand). */
+static void rate_rows(const model *m, int u, period_t p, const int *c, int pop, write_row *rows, int *n)
 {
     for (int k = pop * 3; k < pop * 3 + 3; k++) {
         int num = k % 3 == 0 ? c[RC_GOOD] : k % 3 == 1 ? c[RC_EXC] : c[RC_FAIL];
-        double v = 100.0 * num / c[RC_ALL];
-        if (dry_run) {
-            out->written++;
-            continue;
-        }
-        int ind = rate_indicator(s, m, k, e);
-        if (ind < 0)
-            return -1;
-        cell_t old = { 0 };
-        int had = store_get_cell(s, m, 0, ind, u, p, &old, e);
-        if (had < 0)
-            return -1;
-        int same = had && old.v == v;
-        char src[32];
-        snprintf(src, sizeof src, "class %d", (int)p.y);
-        int w = same ? 0 : store_put_value(s, m, ind, u, p, v, NULL, had ? &old : NULL, who, src, e);
-        free(old.comment);
-        if (w != 0)
-            return -1;
-        out->written += !same;
+        rows[(*n)++] = (write_row){ .kind = WRITE_VALUE, .ind = model_ind_find(m, rate_defs[k].code), .unit = u,
+                                    .p = p, .v = 100.0 * num / c[RC_ALL] };
     }
-    return 0;
 }
 
-/* 1 when unit u's figures of the year are approved (written figures would change them). */
-static int approved(store *s, const model *m, int u, const char *per, err_t *e)
+/* Creates the rate indicators the model lacks, in one transaction of their own (a catalogue
+ * change, before the figures go through the write module). */
+static int rate_indicators(store *s, model *m, err_t *e)
 {
-    web_sub sub;
-    int r = store_sub_get(s, m->units[u].code, per, &sub, e);
-    return r < 0 ? -1 : r > 0 && sub.state == SUB_APPROVED;
+    int missing = 0;
+    for (size_t k = 0; k < sizeof rate_defs / sizeof *rate_defs; k++)
+        missing += model_ind_find(m, rate_defs[k].code) < 0;
+    if (missing == 0)
+        return 0;
+    if (store_begin(s, e) != 0)
+        return -1;
+    for (size_t k = 0; k < sizeof rate_defs / sizeof *rate_defs; k++)
+        if (rate_indicator(s, m, (int)k, e) < 0) {
+            store_rollback(s);
+            return -1;
+        }
+    return store_commit(s, e);
 }
 
 static void rate_line(buf *lines, const model *m, int u, int pop, const int *c, const char *note)
@@ -823,33 +815,11 @@ static void rate_line(buf *lines, const model *m, int u, int pop, const int *c, 
                c[RC_DECIDED], c[RC_ALL], c[RC_GOOD], c[RC_EXC], c[RC_FAIL], note);
 }
 
-int class_rates(store *s, model *m, int year, const char *who, int dry_run, class_rates_out *out, buf *lines,
-                err_t *e)
+/* Chooses the rows of every unit whose subtree is decided and whose figures are not locked
+ * (write.h: submitted or approved, here or above); the others are counted and listed. */
+static int rate_plan(store *s, const model *m, period_t p, rate_counts *c, write_row *rows, int *n,
+                     class_rates_out *out, buf *lines, err_t *e)
 {
-    round_data d;
-    rate_counts *c = calloc(m->nunits + 1, sizeof *c);
-    char per[16];
-    period_t p;
-    int rc = -1, in_tx = 0;
-    memset(out, 0, sizeof *out);
-    snprintf(per, sizeof per, "%d", year);
-    if (c == NULL) {
-        free(c);
-        return err_set(e, "out of memory");
-    }
-    if (period_parse(per, strlen(per), &p) != 0) {
-        err_set(e, tr("năm %d không hợp lệ", "bad year %d"), year);
-        free(c);
-        return -1;
-    }
-    if (round_load(s, year, &d, e) != 0)
-        goto cleanup;
-    count_subjects(m, &d, c);
-    if (!dry_run) {
-        if (store_begin(s, e) != 0)
-            goto cleanup;
-        in_tx = 1;
-    }
     for (size_t u = 0; u < m->nunits; u++) {
         int any = 0;
         for (int pop = 0; pop < 2; pop++) {
@@ -861,29 +831,73 @@ int class_rates(store *s, model *m, int year, const char *who, int dry_run, clas
                 rate_line(lines, m, (int)u, pop, k, tr("chưa ghi: còn đối tượng chưa có quyết định", "not written: undecided subjects"));
                 continue;
             }
-            int ap = approved(s, m, (int)u, per, e);
-            if (ap < 0)
-                goto cleanup;
-            if (ap) {
+            int locked = write_locked(s, m, (int)u, p, NULL, e);
+            if (locked < 0)
+                return -1;
+            if (locked) {
                 out->skipped_approved++;
-                rate_line(lines, m, (int)u, pop, k, tr("chưa ghi: số liệu năm đã được duyệt", "not written: the year's figures are approved"));
+                rate_line(lines, m, (int)u, pop, k, tr("chưa ghi: số liệu năm đã gửi hoặc đã duyệt (khóa)",
+                                                      "not written: the year's figures are submitted or approved (locked)"));
                 continue;
             }
-            if (write_rates(s, m, (int)u, p, k, pop, who, dry_run, out, e) != 0)
-                goto cleanup;
-            rate_line(lines, m, (int)u, pop, k, dry_run ? tr("sẽ ghi", "would write") : tr("đã ghi", "written"));
+            rate_rows(m, (int)u, p, k, pop, rows, n);
+            rate_line(lines, m, (int)u, pop, k, tr("ghi", "write"));
             any = 1;
         }
         out->units += any;
     }
-    if (in_tx && store_commit(s, e) != 0)
+    return 0;
+}
+
+int class_rates(store *s, model *m, int year, const char *who, int dry_run, class_rates_out *out, buf *lines,
+                err_t *e)
+{
+    round_data d = { 0 };
+    rate_counts *c = calloc(m->nunits + 1, sizeof *c);
+    write_row *rows = calloc(m->nunits * 6 + 1, sizeof *rows);
+    buf errs = BUF_INIT;
+    char per[16], src[32];
+    period_t p;
+    int rc = -1, n = 0, changed = 0, outside = 0, loaded = 0;
+    memset(out, 0, sizeof *out);
+    snprintf(per, sizeof per, "%d", year);
+    snprintf(src, sizeof src, "class %d", year);
+    if (c == NULL || rows == NULL) {
+        err_set(e, "out of memory");
         goto cleanup;
-    in_tx = 0;
+    }
+    if (period_parse(per, strlen(per), &p) != 0) {
+        err_set(e, tr("năm %d không hợp lệ", "bad year %d"), year);
+        goto cleanup;
+    }
+    if (round_load(s, year, &d, e) != 0)
+        goto cleanup;
+    loaded = 1;
+    count_subjects(m, &d, c);
+    if (!dry_run && rate_indicators(s, m, e) != 0)
+        goto cleanup;
+    if (rate_plan(s, m, p, c, rows, &n, out, lines, e) != 0)
+        goto cleanup;
+    if (dry_run || n == 0) {
+        out->written = dry_run ? n : 0;
+        rc = 0;
+        goto cleanup;
+    }
+    /* the one door for figures: rights, locks (again, inside the transaction) and history */
+    write_actor a = { who, ROLE_ADMIN, -1, src, 0, 1 };
+    if (write_values(s, m, &a, rows, n, NULL, &errs, &changed, &outside, e) != 0)
+        goto cleanup;
+    if (errs.len) {
+        err_set(e, tr("không ghi được tỷ lệ xếp loại: %s", "the classification rates were not written: %s"), buf_str(&errs));
+        goto cleanup;
+    }
+    out->written = changed;
     rc = 0;
 cleanup:
-    if (in_tx)
-        store_rollback(s);
-    round_free(&d);
+    if (loaded)
+        round_free(&d);
+    buf_free(&errs);
+    free(rows);
     free(c);
     return rc;
 }

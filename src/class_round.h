@@ -110,10 +110,10 @@ typedef struct class_rates_out {
 } class_rates_out;
 /* Writes, for every unit whose subtree holds decided subjects, the rates of the year (share of
  * grassroots organisations, and of members and leaders, graded tốt and above, xuất sắc, không
- * hoàn thành) as values of the year, through store_put_value (history kept, `who` recorded); a
- * unit with an undecided subject in its subtree, or whose figures of the year are approved, is
- * left out and counted.  Missing indicators are created (m grows).  One transaction; dry_run
- * writes nothing.  lines (may be NULL) gets one text line per unit. */
+ * hoàn thành) as values of the year, through the write module (write.h: locks, history with
+ * `who`); a unit with an undecided subject in its subtree, or whose figures of the year are
+ * submitted or approved (locked), is left out and counted.  Missing indicators are created (m
+ * grows, in a transaction of their own); the figures go in one transaction; dry_run writes nothing.  lines (may be NULL) gets one text line per unit. */
 int class_rates(store *s, model *m, int year, const char *who, int dry_run, class_rates_out *out, buf *lines,
                 err_t *e);
 
