@@ -25,6 +25,8 @@ int cmd_rollup(int argc, char **argv);
 int cmd_tasks(int argc, char **argv);
 int cmd_remind(int argc, char **argv);
 int cmd_ics(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
 
 struct store;
 struct model;

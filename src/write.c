@@ -24,6 +24,7 @@
 #include "engine.h"
 #include "fixed.h"
 #include "vn.h"
+#include "write_rule.h"
 
 static long commits;              /* write_commits(): a test hook, updated atomically */
 
@@ -341,6 +342,41 @@ static int apply_changes(model *m, const write_row *rows, const resolved *res, i
     return 0;
 }
 
+/* The validation rules on the values as they will be (write_rule.h); refusals to errs. */
+static int check_rules(store *s, const model *m, const write_row *rows, const resolved *res, int nres, buf *errs,
+                       err_t *e)
+{
+    write_rules rules = { 0 };
+    write_cell *cells = calloc((size_t)nres + 1, sizeof *cells);
+    write_violation *v = NULL;
+    int nv = 0, nc = 0, rc = -1;
+    if (cells == NULL) {
+        err_set(e, "out of memory");
+        goto cleanup;
+    }
+    if (write_rules_load(s, m, &rules, e) != 0)
+        goto cleanup;
+    for (int j = 0; j < nres && rules.n; j++) {
+        const write_row *x = &rows[res[j].row];
+        if (x->kind == WRITE_VALUE)
+            cells[nc++] = (write_cell){ x->ind, x->unit, x->p, x->v, res[j].comment, res[j].row };
+    }
+    if (write_rules_check(s, m, &rules, cells, nc, &v, &nv, e) != 0)
+        goto cleanup;
+    for (int k = 0; k < nv; k++) {
+        buf why = BUF_INIT;
+        write_violation_text(m, &rules, &v[k], &why);
+        row_err(errs, v[k].row, "rule", buf_str(&why));
+        buf_free(&why);
+    }
+    rc = 0;
+cleanup:
+    free(v);
+    free(cells);
+    write_rules_free(&rules);
+    return rc;
+}
+
 int write_values(store *s, model *m, const write_actor *a, const write_row *rows, int n,
                  const write_sink *sink, buf *errs, int *changed, int *outside, err_t *e)
 {
@@ -372,6 +408,12 @@ int write_values(store *s, model *m, const write_actor *a, const write_row *rows
         rc = 0;
         goto cleanup;
     }
+    if (check_rules(s, m, rows, res, nres, errs, e) != 0)
+        goto cleanup;
+    if (errs->len) {
+        rc = 0;
+        goto cleanup;
+    }
     if (put_changes(s, m, a, rows, res, nres, e) != 0)
         goto cleanup;
     began = 0;
@@ -398,20 +440,108 @@ cleanup:
 typedef struct vet_ctx {
     const write_actor *a;
     const write_locks *locks;
+    write_cell *cells;                 /* the values the import changes (rules checked after) */
+    int ncells, capcells, oom;
 } vet_ctx;
+
+static void vet_note(vet_ctx *v, int ind, int unit, period_t p)
+{
+    if (v->ncells == v->capcells) {
+        write_cell *g = realloc(v->cells, ((size_t)v->capcells * 2 + 256) * sizeof *g);
+        if (g == NULL) {
+            v->oom = 1;
+            return;
+        }
+        v->cells = g;
+        v->capcells = v->capcells * 2 + 256;
+    }
+    v->cells[v->ncells] = (write_cell){ ind, unit, p, 0, NULL, v->ncells };
+    v->ncells++;
+}
 
 static int vet_change(void *ctx, const model *m, int kind, int ind, int unit, period_t p, buf *why)
 {
-    const vet_ctx *v = ctx;
+    vet_ctx *v = ctx;
     web_sub lock;
-    (void)ind;
     if (may_write(m, v->a, kind == IK_TARGETS ? WRITE_TARGET : WRITE_VALUE, unit, why) != 0)
         return -1;
     if (write_locks_find(v->locks, m, kind == IK_TARGETS, unit, p, &lock)) {
         write_lock_text(&lock, why);
         return -1;
     }
+    if (kind == IK_VALUES)
+        vet_note(v, ind, unit, p);
     return 0;
+}
+
+/* The written cells re-addressed in `full` (a whole model), with their new values and comments
+ * from the import's model m; cells `full` does not know (new in a dry run) are left out. */
+static write_cell *import_cells(const model *m, const model *full, const vet_ctx *v, int *n)
+{
+    write_cell *c = malloc(((size_t)v->ncells + 1) * sizeof *c);
+    *n = 0;
+    for (int i = 0; c && i < v->ncells; i++) {
+        const write_cell *x = &v->cells[i];
+        const cell_t *mc = model_value(m, x->ind, x->unit, x->p);
+        int ind = full == m ? x->ind : model_ind_find(full, m->inds[x->ind].code);
+        int unit = full == m ? x->unit : model_unit_find(full, m->units[x->unit].code);
+        if (mc && ind >= 0 && unit >= 0)
+            c[(*n)++] = (write_cell){ ind, unit, x->p, mc->v, mc->comment, i };
+    }
+    return c;
+}
+
+/* The rules on the imported values, as they will be: a model that holds every figure (the
+ * import's own when it loaded them all, else one read inside the transaction) under the
+ * written cells.  Refusals named by file and row go to errors; returns how many, or -1 (e). */
+static int import_rules(store *s, const model *m, const vet_ctx *v, const import_source *src, int nsrc,
+                        buf *errors, err_t *e)
+{
+    write_rules rules = { 0 };
+    write_violation *viol = NULL;
+    write_cell *cells = NULL;
+    model *own = NULL;
+    const model *full = m;
+    int nv = 0, nc = 0, rc = -1;
+    if (v->oom)
+        return err_set(e, "out of memory");
+    if (v->ncells == 0 || write_rules_load(s, m, &rules, e) != 0)
+        return v->ncells == 0 ? 0 : -1;
+    if (rules.n == 0) {
+        rc = 0;
+        goto cleanup;
+    }
+    if (m->unloaded) {
+        write_rules_free(&rules);
+        rules = (write_rules){ 0 };
+        if ((own = model_new()) == NULL || store_load_part(s, own, STORE_ALL, e) != 0 ||
+            write_rules_load(s, own, &rules, e) != 0)
+            goto cleanup;
+        full = own;
+    }
+    if ((cells = import_cells(m, full, v, &nc)) == NULL) {
+        err_set(e, "out of memory");
+        goto cleanup;
+    }
+    if (write_rules_check(s, full, &rules, cells, nc, &viol, &nv, e) != 0)
+        goto cleanup;
+    for (int k = 0; k < nv; k++) {
+        const write_cell *c = &v->cells[viol[k].row];
+        const cell_t *mc = model_value(m, c->ind, c->unit, c->p);
+        if (mc && mc->src >= 0 && mc->src < nsrc)
+            buf_printf(errors, tr("%s, dòng %ld: ", "%s, row %ld: "), src[mc->src].name, (long)mc->row);
+        write_violation_text(full, &rules, &viol[k], errors);
+        buf_addc(errors, '\n');
+    }
+    rc = nv;
+cleanup:
+    if (own)
+        store_forget_ids(s);            /* its ids were the other model's: looked up again */
+    free(viol);
+    free(cells);
+    write_rules_free(&rules);
+    model_free(own);
+    return rc;
 }
 
 /* Non-administrators import values only. */
@@ -434,6 +564,7 @@ int write_import(store *s, const write_actor *a, const import_source *src, int n
 {
     model *m = model_new();
     write_locks *locks = NULL;
+    vet_ctx v = { a, NULL, NULL, 0, 0, 0 };
     int rc = -1, began = 0, internal = 1;   /* a failure is the database's until a row is judged */
     if (out)
         *out = NULL;
@@ -451,7 +582,7 @@ int write_import(store *s, const write_actor *a, const import_source *src, int n
     int what = import_lines(src, nsrc) <= IMPORT_SMALL_LINES ? 0 : STORE_ALL;
     if (store_load_part(s, m, what, e) != 0 || write_locks_load(s, m, &locks, e) != 0)
         goto cleanup;
-    vet_ctx v = { a, locks };
+    v = (vet_ctx){ a, locks, NULL, 0, 0, 0 };
     import_opts io = *o;
     io.in_tx = 1;
     io.vet = vet_change;
@@ -460,6 +591,13 @@ int write_import(store *s, const write_actor *a, const import_source *src, int n
     if (import_run(s, m, src, nsrc, &io, st, errors, e) != 0)
         goto cleanup;
     int bad = kinds_allowed(a, st, errors);
+    if (bad == 0) {
+        internal = 1;
+        if ((bad = import_rules(s, m, &v, src, nsrc, errors, e)) < 0)
+            goto cleanup;
+        internal = 0;
+        st->errors += bad;
+    }
     if (bad) {
         err_set(e, tr("nhập dữ liệu thất bại: %d lỗi, không có gì được ghi",
                       "import failed: %d errors, nothing was written"), bad);
@@ -480,6 +618,7 @@ cleanup:
     if (began)
         store_rollback(s);
     write_locks_free(locks);
+    free(v.cells);
     if (rc == 0 && out)
         *out = m;
     else
