@@ -61,6 +61,7 @@ static const web_route routes[] = {
     { "POST", "/admin/data", page_admin_data_post, W_OWN,
       "action code name parent type ind unit period value group measure direction decimals" },
     { "GET", "/admin/audit", page_audit, 0, "" },
+    { "GET", "/validation", page_validate, 0, "unit period outliers" },
     { "GET", "/tasks", page_tasks, 0, "unit programme status due owner sort" },
     { "GET", "/task", page_task, 0, "code" },
     { "POST", "/task", page_task_post, W_WRITE, "code pct text" },
@@ -77,6 +78,7 @@ static const web_route routes[] = {
     { "POST", "/api/v1/approval/return", api_approval_post, W_API | W_OWN, "" },
     { "POST", "/api/v1/approval/unlock", api_approval_post, W_API | W_OWN, "" },
     { "GET", "/api/v1/eval", api_eval, W_API, "unit period" },
+    { "GET", "/api/v1/validation", api_validation, W_API, "unit period outliers limit offset snapshot" },
     { "GET", "/api/v1/report", api_report, W_API, "unit period format" },
     { "GET", "/api/v1/openapi.json", api_openapi, W_API | W_PUBLIC, "" },
 };
