@@ -161,7 +161,8 @@ int outlier_run(const model *m, const outlier_bound *b, int nb, const outlier_op
         }
     }
     free(ref);
-    qsort(f.v + start, (size_t)(f.n - start), sizeof *f.v, by_unit_ind);
+    if (f.n > start)
+        qsort(f.v + start, (size_t)(f.n - start), sizeof *f.v, by_unit_ind);
     *out = f.v;
     *n = f.n;
     return 0;
