@@ -361,7 +361,7 @@ static int check_rules(store *s, const model *m, const write_row *rows, const re
         if (x->kind == WRITE_VALUE)
             cells[nc++] = (write_cell){ x->ind, x->unit, x->p, x->v, res[j].comment, res[j].row };
     }
-    if (write_rules_check(s, m, &rules, cells, nc, &v, &nv, e) != 0)
+    if (write_rules_check(s, m, &rules, cells, nc, 0, &v, &nv, e) != 0)
         goto cleanup;
     for (int k = 0; k < nv; k++) {
         buf why = BUF_INIT;
@@ -523,7 +523,7 @@ static int import_rules(store *s, const model *m, const vet_ctx *v, const import
         err_set(e, "out of memory");
         goto cleanup;
     }
-    if (write_rules_check(s, full, &rules, cells, nc, &viol, &nv, e) != 0)
+    if (write_rules_check(s, full, &rules, cells, nc, 1, &viol, &nv, e) != 0)
         goto cleanup;
     for (int k = 0; k < nv; k++) {
         const write_cell *c = &v->cells[viol[k].row];

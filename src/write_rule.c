@@ -1,8 +1,8 @@
 /* write_rule.c - validation rules checked by the write module (see write_rule.h).
  *
  * Data flow: the written cells x the rules that read their indicator -> (rule, unit, period)
- * groups (sorted, so each is checked once) -> each operand's figure after the write (overlay,
- * stored cell inside the transaction, formula, derived) -> rule_eval -> the
+ * groups (sorted, so each is checked once; a rule reads an indicator directly or through the
+ * formulas of its operands) -> each operand's figure after the write (overlay, stored cell inside the transaction, formula, derived) -> rule_eval -> the
  * violations, a warning forgiven when one of the group's written cells has a comment.
  * Ownership: everything is borrowed but the violations array, which the caller frees.
  */
@@ -56,6 +56,7 @@ typedef struct look {
     const write_cell *cells;
     int n;
     const ckey *sorted;          /* the cells' keys in order */
+    int current;                 /* m holds the stored figures as they are: no need to ask the store */
     err_t *e;
 } look;
 
@@ -76,12 +77,20 @@ static int value_of(const look *l, int ind, int unit, period_t p, int depth, dou
         *v = w->v;
         return 1;
     }
-    cell_t c = { 0 };
-    int got = store_get_cell(l->s, m, 0, ind, unit, p, &c, l->e);
-    free(c.comment);
-    if (got != 0) {
-        *v = c.v;
-        return got;
+    if (l->current) {
+        const cell_t *mc = model_value(m, ind, unit, p);
+        if (mc) {
+            *v = mc->v;
+            return 1;
+        }
+    } else {
+        cell_t c = { 0 };
+        int got = store_get_cell(l->s, m, 0, ind, unit, p, &c, l->e);
+        free(c.comment);
+        if (got != 0) {
+            *v = c.v;
+            return got;
+        }
     }
     const ind_t *d = &m->inds[ind];
     if (d->f && depth < 8) {
@@ -145,11 +154,32 @@ static int check_group(const look *l, const rule_t *r, const hit *h, int n, doub
     return 1;
 }
 
+/* 1 if indicator `of` is ind or computed by formulas from it. */
+static int depends(const model *m, int of, int ind, int depth)
+{
+    if (of == ind)
+        return 1;
+    const ind_t *d = &m->inds[of];
+    for (int i = 0; d->f && depth < 8 && i < formula_nvars(d->f); i++)
+        if (depends(m, d->fvars[i], ind, depth + 1))
+            return 1;
+    return 0;
+}
+
+/* 1 if rule r reads indicator ind, directly or through a formula indicator. */
+static int reads(const model *m, const rule_t *r, int ind)
+{
+    for (int i = 0; r->inds && i < r->nvars; i++)
+        if (depends(m, r->inds[i], ind, 0))
+            return 1;
+    return 0;
+}
+
 int write_rules_check(store *s, const model *m, const write_rules *rules, const write_cell *cells, int n,
-                      write_violation **out, int *nout, err_t *e)
+                      int current, write_violation **out, int *nout, err_t *e)
 {
     ckey *sorted = malloc(((size_t)n + 1) * sizeof *sorted);
-    look l = { s, m, cells, n, sorted, e };
+    look l = { s, m, cells, n, sorted, current, e };
     hit *h = NULL;
     size_t nh = 0, cap = 0;
     int rc = -1, nv = 0;
@@ -164,7 +194,7 @@ int write_rules_check(store *s, const model *m, const write_rules *rules, const 
     qsort(sorted, (size_t)n, sizeof *sorted, by_key);
     for (int i = 0; i < n; i++)
         for (int k = 0; k < rules->n; k++) {
-            if (!rule_reads(&rules->v[k], cells[i].ind))
+            if (!reads(m, &rules->v[k], cells[i].ind))
                 continue;
             if (nh == cap) {
                 hit *g = realloc(h, (cap * 2 + 64) * sizeof *g);

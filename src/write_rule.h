@@ -41,11 +41,13 @@ typedef struct write_violation {
     period_t p;
     double lhs, rhs;
 } write_violation;
-/* Checks the rules touched by the n cells (see the top) on m's units and indicators (m should
- * hold every figure: a derived operand comes from it).  Refusals are appended to *out (the
- * caller frees) with *nout; returns 0 or -1 (e). */
+/* Checks the rules touched by the n cells (see the top; a rule is touched by an indicator it
+ * names or one its formula operands are computed from) on m's units and indicators (m should
+ * hold every figure: a derived operand comes from it).  current: m was read inside this
+ * transaction, so stored figures are taken from it instead of the store.  Refusals are
+ * appended to *out (the caller frees) with *nout; returns 0 or -1 (e). */
 int write_rules_check(store *s, const model *m, const write_rules *rules, const write_cell *cells, int n,
-                      write_violation **out, int *nout, err_t *e);
+                      int current, write_violation **out, int *nout, err_t *e);
 /* The refusal's text: "quy tắc R (lỗi): đơn vị U, kỳ P: LEFT = x, RIGHT = y (x > y): message". */
 void write_violation_text(const model *m, const write_rules *rules, const write_violation *v, buf *b);
 

@@ -172,12 +172,13 @@ static const char units_csv[] =
     "w4,Phường Bốn,d1,Đảng ủy phường\n";
 static const char inds_csv[] =
     "code,name,formula,decimals\ndv,Đảng viên,,0\ndvm,Đảng viên mới,,0\na,A,,1\nb,B,,1\nc,C,,1\n"
-    "tl,Tỷ lệ,,1\nkn,Kết nạp,,0\n";
+    "tl,Tỷ lệ,,1\nkn,Kết nạp,,0\nx1,X1,,0\nx2,X2,,0\nxr,Tỷ lệ X,x1 / x2 * 100,1\n";
 static const char rules_csv[] =
     "code,rule,severity,message\n"
     "moi,dvm <= dv,error,Đảng viên mới không vượt tổng số\n"
     "tong,a + b == c,error,C là tổng của A và B\n"
-    "tyle,tl <= 100,warning,Tỷ lệ trên 100%\n";
+    "tyle,tl <= 100,warning,Tỷ lệ trên 100%\n"
+    "xr,xr <= 60,error,Tỷ lệ X không quá 60%\n";
 
 #define SRC(name, text) { name, text, sizeof(text) - 1 }
 
@@ -317,6 +318,12 @@ static void test_import_checked(void **state)
     assert_int_equal(import_csv("indicator,unit,period,value,comment\ntl,w1,2023,120,gồm cả chỉ tiêu năm trước\n",
                                 &errs), 0);
     assert_true(stored("tl", "w1", "2023") == 120);
+    /* a rule on a formula indicator is checked when one of its operands is written */
+    assert_int_equal(import_csv("indicator,unit,period,value\nx2,w1,2023,10\n", &errs), 0);
+    assert_int_not_equal(import_csv("indicator,unit,period,value\nx1,w1,2023,7\n", &errs), 0);
+    assert_true(has(buf_str(&errs), "'xr'"));
+    assert_true(has(buf_str(&errs), "70"));
+    assert_int_equal(import_csv("indicator,unit,period,value\nx1,w1,2023,6\n", &errs), 0);
     /* a dry run reports the same refusal */
     store *s;
     err_t e;
@@ -462,6 +469,15 @@ static void test_form_and_api_checked(void **state)
     assert_int_equal(send(&web, "POST", "/entry", form, NULL, &rs), 303);
     http_resp_free(&rs);
     assert_true(stored("tl", "w4", "2025") == 140);
+    /* the form: a rate's rule through its operand, the other operand read from the database */
+    snprintf(form, sizeof form, "csrf=%s&unit=w4&period=2025&action=save&v_x2=10&o_x2=", web.csrf);
+    assert_int_equal(send(&web, "POST", "/entry", form, NULL, &rs), 303);
+    http_resp_free(&rs);
+    snprintf(form, sizeof form, "csrf=%s&unit=w4&period=2025&action=save&v_x1=8&o_x1=", web.csrf);
+    assert_int_equal(send(&web, "POST", "/entry", form, NULL, &rs), 400);
+    assert_true(has(buf_str(&rs.body), "xr &lt;= 60") || has(buf_str(&rs.body), "xr <= 60"));
+    http_resp_free(&rs);
+    assert_true(stored("x1", "w4", "2025") == -1);
     close_app();
 }
 
