@@ -489,6 +489,8 @@ printf 'code,rule,severity,message\nx,khong_co <= 1,error,m\ny,a <=,error,m\n' >
 expect_rc 1 "$BIN" rules import --db "$V" "$T/badrules.csv"
 has "$T/err" "badrules.csv, dòng 2, cột 2 (rule): quy tắc 'x': không có chỉ tiêu mã 'khong_co'"
 has "$T/err" "badrules.csv, dòng 3, cột 2 (rule)"
+expect_rc 1 "$BIN" import --db "$V" "$T/rules.csv"
+has "$T/err" "nhập bằng 'chitieu rules import'"
 expect_rc 0 "$BIN" rules import --db "$V" "$T/rules.csv" "$T/bounds.csv"
 has "$T/out" "Đã ghi 2 quy tắc, 1 ngưỡng."
 expect_rc 0 "$BIN" rules list --db "$V"
