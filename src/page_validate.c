@@ -1,6 +1,6 @@
-/* page_validate.c - the validation page /validation?unit=U&period=P[&outliers=1]: every rule
- * violation on the unit and the units below it for the period, and the figures flagged as
- * outliers for review (validate.h); read-only, for any user who may read the unit. */
+/* page_validate.c - the validation page /validation?unit=U&period=P: every rule violation on the
+ * unit and the units below it for the period, and the figures flagged as outliers for review
+ * (validate.h; outliers=0 leaves them out); read-only, for any user who may read the unit. */
 #include "web.h"
 
 #include <string.h>
@@ -103,10 +103,8 @@ int page_validate(web_ctx *c)
             page_printf(c, "</option>");
         }
     page_printf(c, "</select></label> <label>%s <input name=\"period\" value=\"%s\" size=\"9\"></label> "
-                   "<label><input type=\"checkbox\" name=\"outliers\" value=\"1\"%s> %s</label> "
                    "<button type=\"submit\">%s</button></form>",
-                tr("Kỳ", "Period"), per, outliers ? " checked" : "", tr("Số liệu bất thường", "Outliers"),
-                tr("Kiểm tra", "Check"));
+                tr("Kỳ", "Period"), per, tr("Kiểm tra", "Check"));
     page_printf(c, "<p id=\"summary\">");
     page_printf(c, tr("%d quy tắc; %d lỗi, %d cảnh báo trên đơn vị và các đơn vị trực thuộc.",
                       "%d rules; %d errors, %d warnings on the unit and the units below it."),

@@ -255,6 +255,8 @@ static int setup(void **state)
     assert_int_equal(rule_file_parse("rules.csv", rules_csv, sizeof rules_csv - 1, m, &r, &n, &errs, &e), 0);
     assert_int_equal(store_begin(s, &e), 0);
     assert_int_equal(store_rule_put(s, r, n, 1, &e), 0);
+    outlier_bound tl = { "tl", -1, 1, 1, 0, 100 };
+    assert_int_equal(store_bound_put(s, &tl, 1, 1, &e), 0);
     assert_int_equal(store_commit(s, &e), 0);
     for (int k = 0; k < n; k++)
         rule_free(&r[k]);
@@ -533,6 +535,13 @@ static void test_validation_run(void **state)
     assert_true(has(buf_str(&rs.body), "\"validation\""));
     assert_true(has(buf_str(&rs.body), "\"moi\""));
     assert_true(has(buf_str(&rs.body), "\"w2\""));
+    assert_null(strstr(buf_str(&rs.body), "\"outlier\""));
+    http_resp_free(&rs);
+    /* tl = 120 at w1 (accepted with a comment) lies above its bound 100 */
+    assert_int_equal(send(&tok, "GET", "/api/v1/validation?unit=d1&period=2023&outliers=true", NULL, NULL, &rs), 200);
+    assert_true(has(buf_str(&rs.body), "{\"type\":\"outlier\",\"code\":\"bounds\",\"indicator\":\"tl\",\"unit\":\"w1\""));
+    http_resp_free(&rs);
+    assert_int_equal(send(&tok, "GET", "/api/v1/validation?unit=d1&period=2023&outliers=maybe", NULL, NULL, &rs), 400);
     http_resp_free(&rs);
     assert_int_equal(send(&tok, "GET", "/api/v1/validation?unit=d1&period=2023&limit=1&offset=5", NULL, NULL, &rs), 200);
     assert_null(strstr(buf_str(&rs.body), "\"moi\""));
@@ -544,6 +553,12 @@ static void test_validation_run(void **state)
     assert_int_equal(send(&web, "GET", "/validation?unit=d1&period=2023", NULL, NULL, &rs), 200);
     assert_true(has(buf_str(&rs.body), "id=\"violations\""));
     assert_true(has(buf_str(&rs.body), "Phường Hai"));
+    assert_true(has(buf_str(&rs.body), "Số liệu bất thường cần xem lại"));
+    http_resp_free(&rs);
+    assert_int_equal(send(&web, "GET", "/validation?unit=d1&period=2023&outliers=0", NULL, NULL, &rs), 200);
+    assert_null(strstr(buf_str(&rs.body), "Số liệu bất thường cần xem lại"));
+    http_resp_free(&rs);
+    assert_int_equal(send(&web, "GET", "/validation?unit=d2&period=2023", NULL, NULL, &rs), 403);
     http_resp_free(&rs);
     close_app();
 }
