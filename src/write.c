@@ -346,34 +346,17 @@ static int apply_changes(model *m, const write_row *rows, const resolved *res, i
 static int check_rules(store *s, const model *m, const write_row *rows, const resolved *res, int nres, buf *errs,
                        err_t *e)
 {
-    write_rules rules = { 0 };
     write_cell *cells = calloc((size_t)nres + 1, sizeof *cells);
-    write_violation *v = NULL;
-    int nv = 0, nc = 0, rc = -1;
-    if (cells == NULL) {
-        err_set(e, "out of memory");
-        goto cleanup;
-    }
-    if (write_rules_load(s, m, &rules, e) != 0)
-        goto cleanup;
-    for (int j = 0; j < nres && rules.n; j++) {
+    int nc = 0;
+    if (cells == NULL)
+        return err_set(e, "out of memory");
+    for (int j = 0; j < nres; j++) {
         const write_row *x = &rows[res[j].row];
         if (x->kind == WRITE_VALUE)
             cells[nc++] = (write_cell){ x->ind, x->unit, x->p, x->v, res[j].comment, res[j].row };
     }
-    if (write_rules_check(s, m, &rules, cells, nc, 0, &v, &nv, e) != 0)
-        goto cleanup;
-    for (int k = 0; k < nv; k++) {
-        buf why = BUF_INIT;
-        write_violation_text(m, &rules, &v[k], &why);
-        row_err(errs, v[k].row, "rule", buf_str(&why));
-        buf_free(&why);
-    }
-    rc = 0;
-cleanup:
-    free(v);
+    int rc = write_rules_values(s, m, cells, nc, errs, e);
     free(cells);
-    write_rules_free(&rules);
     return rc;
 }
 
@@ -474,76 +457,6 @@ static int vet_change(void *ctx, const model *m, int kind, int ind, int unit, pe
     return 0;
 }
 
-/* The written cells re-addressed in `full` (a whole model), with their new values and comments
- * from the import's model m; cells `full` does not know (new in a dry run) are left out. */
-static write_cell *import_cells(const model *m, const model *full, const vet_ctx *v, int *n)
-{
-    write_cell *c = malloc(((size_t)v->ncells + 1) * sizeof *c);
-    *n = 0;
-    for (int i = 0; c && i < v->ncells; i++) {
-        const write_cell *x = &v->cells[i];
-        const cell_t *mc = model_value(m, x->ind, x->unit, x->p);
-        int ind = full == m ? x->ind : model_ind_find(full, m->inds[x->ind].code);
-        int unit = full == m ? x->unit : model_unit_find(full, m->units[x->unit].code);
-        if (mc && ind >= 0 && unit >= 0)
-            c[(*n)++] = (write_cell){ ind, unit, x->p, mc->v, mc->comment, i };
-    }
-    return c;
-}
-
-/* The rules on the imported values, as they will be: a model that holds every figure (the
- * import's own when it loaded them all, else one read inside the transaction) under the
- * written cells.  Refusals named by file and row go to errors; returns how many, or -1 (e). */
-static int import_rules(store *s, const model *m, const vet_ctx *v, const import_source *src, int nsrc,
-                        buf *errors, err_t *e)
-{
-    write_rules rules = { 0 };
-    write_violation *viol = NULL;
-    write_cell *cells = NULL;
-    model *own = NULL;
-    const model *full = m;
-    int nv = 0, nc = 0, rc = -1;
-    if (v->oom)
-        return err_set(e, "out of memory");
-    if (v->ncells == 0 || write_rules_load(s, m, &rules, e) != 0)
-        return v->ncells == 0 ? 0 : -1;
-    if (rules.n == 0) {
-        rc = 0;
-        goto cleanup;
-    }
-    if (m->unloaded) {
-        write_rules_free(&rules);
-        rules = (write_rules){ 0 };
-        if ((own = model_new()) == NULL || store_load_part(s, own, STORE_ALL, e) != 0 ||
-            write_rules_load(s, own, &rules, e) != 0)
-            goto cleanup;
-        full = own;
-    }
-    if ((cells = import_cells(m, full, v, &nc)) == NULL) {
-        err_set(e, "out of memory");
-        goto cleanup;
-    }
-    if (write_rules_check(s, full, &rules, cells, nc, 1, &viol, &nv, e) != 0)
-        goto cleanup;
-    for (int k = 0; k < nv; k++) {
-        const write_cell *c = &v->cells[viol[k].row];
-        const cell_t *mc = model_value(m, c->ind, c->unit, c->p);
-        if (mc && mc->src >= 0 && mc->src < nsrc)
-            buf_printf(errors, tr("%s, dòng %ld: ", "%s, row %ld: "), src[mc->src].name, (long)mc->row);
-        write_violation_text(full, &rules, &viol[k], errors);
-        buf_addc(errors, '\n');
-    }
-    rc = nv;
-cleanup:
-    if (own)
-        store_forget_ids(s);            /* its ids were the other model's: looked up again */
-    free(viol);
-    free(cells);
-    write_rules_free(&rules);
-    model_free(own);
-    return rc;
-}
-
 /* Non-administrators import values only. */
 static int kinds_allowed(const write_actor *a, const import_stats *st, buf *errors)
 {
@@ -593,7 +506,11 @@ int write_import(store *s, const write_actor *a, const import_source *src, int n
     int bad = kinds_allowed(a, st, errors);
     if (bad == 0) {
         internal = 1;
-        if ((bad = import_rules(s, m, &v, src, nsrc, errors, e)) < 0)
+        if (v.oom) {
+            err_set(e, "out of memory");
+            goto cleanup;
+        }
+        if ((bad = write_rules_import(s, m, v.cells, v.ncells, src, nsrc, errors, e)) < 0)
             goto cleanup;
         internal = 0;
         st->errors += bad;

@@ -260,3 +260,99 @@ void write_violation_text(const model *m, const write_rules *rules, const write_
         buf_adds(b, tr(" (cảnh báo: ghi chú giải thích vào ô số liệu để lưu)",
                        " (a warning: write a comment on the figure to save it)"));
 }
+
+/* ---- the write module's two callers ---- */
+
+int write_rules_values(store *s, const model *m, const write_cell *cells, int n, buf *errs, err_t *e)
+{
+    write_rules rules = { 0 };
+    write_violation *v = NULL;
+    int nv = 0, rc = -1;
+    if (n == 0)
+        return 0;
+    if (write_rules_load(s, m, &rules, e) != 0)
+        goto cleanup;
+    if (rules.n && write_rules_check(s, m, &rules, cells, n, 0, &v, &nv, e) != 0)
+        goto cleanup;
+    for (int k = 0; k < nv; k++) {
+        buf why = BUF_INIT;
+        write_violation_text(m, &rules, &v[k], &why);
+        buf_printf(errs, "%d\trule\t", v[k].row);
+        for (const char *p = buf_str(&why); *p; p++)
+            buf_addc(errs, *p == '\n' || *p == '\t' ? ' ' : *p);     /* one line per problem */
+        buf_addc(errs, '\n');
+        buf_free(&why);
+    }
+    rc = 0;
+cleanup:
+    free(v);
+    write_rules_free(&rules);
+    return rc;
+}
+
+/* The written cells re-addressed in `full` (a whole model), with their new values and comments
+ * from the import's model m; cells `full` does not know (new in a dry run) are left out. */
+static write_cell *import_cells(const model *m, const model *full, const write_cell *w, int n, int *nc)
+{
+    write_cell *c = malloc(((size_t)n + 1) * sizeof *c);
+    *nc = 0;
+    for (int i = 0; c && i < n; i++) {
+        const write_cell *x = &w[i];
+        const cell_t *mc = model_value(m, x->ind, x->unit, x->p);
+        int ind = full == m ? x->ind : model_ind_find(full, m->inds[x->ind].code);
+        int unit = full == m ? x->unit : model_unit_find(full, m->units[x->unit].code);
+        if (mc && ind >= 0 && unit >= 0)
+            c[(*nc)++] = (write_cell){ ind, unit, x->p, mc->v, mc->comment, i };
+    }
+    return c;
+}
+
+int write_rules_import(store *s, const model *m, const write_cell *written_cells, int n, const import_source *src,
+                       int nsrc, buf *errors, err_t *e)
+{
+    write_rules rules = { 0 };
+    write_violation *viol = NULL;
+    write_cell *cells = NULL;
+    model *own = NULL;
+    const model *full = m;
+    int nv = 0, nc = 0, rc = -1;
+    if (n == 0)
+        return 0;
+    if (write_rules_load(s, m, &rules, e) != 0)
+        goto cleanup;
+    if (rules.n == 0) {
+        rc = 0;
+        goto cleanup;
+    }
+    if (m->unloaded) {               /* a small file: derived figures need every figure */
+        write_rules_free(&rules);
+        rules = (write_rules){ 0 };
+        if ((own = model_new()) == NULL || store_load_part(s, own, STORE_ALL, e) != 0 ||
+            write_rules_load(s, own, &rules, e) != 0)
+            goto cleanup;
+        full = own;
+    }
+    if ((cells = import_cells(m, full, written_cells, n, &nc)) == NULL) {
+        err_set(e, "out of memory");
+        goto cleanup;
+    }
+    if (write_rules_check(s, full, &rules, cells, nc, 1, &viol, &nv, e) != 0)
+        goto cleanup;
+    for (int k = 0; k < nv; k++) {
+        const write_cell *c = &written_cells[viol[k].row];
+        const cell_t *mc = model_value(m, c->ind, c->unit, c->p);
+        if (mc && mc->src >= 0 && mc->src < nsrc)
+            buf_printf(errors, tr("%s, dòng %ld: ", "%s, row %ld: "), src[mc->src].name, (long)mc->row);
+        write_violation_text(full, &rules, &viol[k], errors);
+        buf_addc(errors, '\n');
+    }
+    rc = nv;
+cleanup:
+    if (own)
+        store_forget_ids(s);         /* its ids were the other model's: looked up again */
+    free(viol);
+    free(cells);
+    write_rules_free(&rules);
+    model_free(own);
+    return rc;
+}

@@ -10,6 +10,7 @@
 #define CHITIEU_WRITE_RULE_H
 
 #include "buf.h"
+#include "import.h"
 #include "model.h"
 #include "rule.h"
 #include "store.h"
@@ -50,5 +51,15 @@ int write_rules_check(store *s, const model *m, const write_rules *rules, const 
                       int current, write_violation **out, int *nout, err_t *e);
 /* The refusal's text: "quy tắc R (lỗi): đơn vị U, kỳ P: LEFT = x, RIGHT = y (x > y): message". */
 void write_violation_text(const model *m, const write_rules *rules, const write_violation *v, buf *b);
+
+/* write_values' check: the n changed value cells (row = the caller's row) against the stored
+ * rules; each refusal appended to errs as "ROW\trule\tMESSAGE\n".  0 or -1 (e). */
+int write_rules_values(store *s, const model *m, const write_cell *cells, int n, buf *errs, err_t *e);
+/* write_import's check, inside its transaction before the commit: the n cells the import
+ * changes (indexes of m, the import's model, which holds their new values; row = i), checked on
+ * a whole model (m itself when it holds every figure, else one read in the transaction); each
+ * refusal appended to errors as "FILE, dòng R: MESSAGE\n".  Returns the number of refusals or -1. */
+int write_rules_import(store *s, const model *m, const write_cell *cells, int n, const import_source *src,
+                       int nsrc, buf *errors, err_t *e);
 
 #endif
