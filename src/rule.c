@@ -312,6 +312,21 @@ int rule_file_is_rules(const char *data, size_t len)
     return yes;
 }
 
+/* s without surrounding spaces into out (n bytes; a longer text is cut, still too long to pass). */
+static const char *trimmed(const char *s, char *out, size_t n)
+{
+    while (*s == ' ')
+        s++;
+    size_t len = strlen(s);
+    while (len && s[len - 1] == ' ')
+        len--;
+    if (len >= n)
+        len = n - 1;
+    memcpy(out, s, len);
+    out[len] = '\0';
+    return out;
+}
+
 /* Parses one data row into *r; problems appended to errors. */
 static int file_row(const char *name, const csv_record *rec, const model *m, rule_t *rules, int n, rule_t *r,
                     buf *errors)
@@ -323,15 +338,18 @@ static int file_row(const char *name, const csv_record *rec, const model *m, rul
                    name, rec->row, rec->nfields);
         return -1;
     }
+    char code[RULE_CODE_MAX + 64], sev[64];
+    trimmed(rec->field[0], code, sizeof code);
+    trimmed(rec->field[2], sev, sizeof sev);
     for (int k = 0; k < n; k++)
-        if (strcmp(rules[k].code, rec->field[0]) == 0) {
+        if (strcmp(rules[k].code, code) == 0) {
             buf_printf(errors, tr("%s, dòng %ld, cột 1 (code): mã '%s' trùng với một dòng trên\n",
                                   "%s, row %ld, column 1 (code): code '%s' repeats an earlier row\n"),
-                       name, rec->row, rec->field[0]);
+                       name, rec->row, code);
             return -1;
         }
-    if (rule_make(rec->field[0], rec->field[1], rec->field[2], rec->field[3], r, &e) != 0) {
-        int col = !code_ok(rec->field[0]) ? 1 : rule_sev_parse(rec->field[2]) < 0 ? 3
+    if (rule_make(code, rec->field[1], sev, rec->field[3], r, &e) != 0) {
+        int col = !code_ok(code) ? 1 : rule_sev_parse(sev) < 0 ? 3
                 : strlen(rec->field[3]) > RULE_MESSAGE_MAX ? 4 : 2;
         buf_printf(errors, tr("%s, dòng %ld, cột %d (%s): %s\n", "%s, row %ld, column %d (%s): %s\n"), name,
                    rec->row, col, header[col - 1], e.msg);

@@ -99,7 +99,7 @@ static void test_rules_file(void **state)
 {
     (void)state;
     static const char good[] = "code,rule,severity,message\nr1,a + b == c,error,Tổng không khớp\n"
-                               "r2,\"x >= 0\",warning,\"âm, xem lại\"\n";
+                               "r2,\"x >= 0\", warning ,\"âm, xem lại\"\n";
     static const char bad[] = "code,rule,severity,message\nr1,a + b == c,error,m\nr1,x >= 0,error,m\n"
                               "r3,x >=,error,m\nr4,x >= 0,lỗi nặng,m\nr5,x >= 0\n";
     rule_t *r;
