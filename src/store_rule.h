@@ -20,6 +20,8 @@ int store_rule_delete(store *s, const char *code, err_t *e);
 int store_bound_load(store *s, outlier_bound **out, int *n, err_t *e);
 /* Stores bounds in the open transaction (by indicator; every stored one first when replace). */
 int store_bound_put(store *s, const outlier_bound *b, int n, int replace, err_t *e);
+/* The number of stored values, counted up to cap at most (a bounded scan); -1 on error. */
+long store_values_upto(store *s, long cap, err_t *e);
 /* The outlier threshold k (meta 'outlier_k', default OUTLIER_K_DEFAULT). */
 double store_outlier_k(store *s);
 

@@ -164,6 +164,17 @@ int store_bound_put(store *s, const outlier_bound *b, int n, int replace, err_t 
     return rc;
 }
 
+long store_values_upto(store *s, long cap, err_t *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM (SELECT 1 FROM value LIMIT ?1)", -1, &st, NULL) != SQLITE_OK)
+        return err_set(e, "database: %s", sqlite3_errmsg(s->db));
+    sq_int64(s, st, 1, cap);
+    long n = sq_step(s, st, "database", e) > 0 ? (long)sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    return n;
+}
+
 double store_outlier_k(store *s)
 {
     char v[64];

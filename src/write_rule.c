@@ -324,19 +324,26 @@ int write_rules_import(store *s, const model *m, const write_cell *written_cells
         rc = 0;
         goto cleanup;
     }
+    int current = 1;
     if (m->unloaded) {               /* a small file: derived figures need every figure */
-        write_rules_free(&rules);
-        rules = (write_rules){ 0 };
-        if ((own = model_new()) == NULL || store_load_part(s, own, STORE_ALL, e) != 0 ||
-            write_rules_load(s, own, &rules, e) != 0)
+        long nvals = store_values_upto(s, WRITE_RULES_LOAD_MAX + 1, e);
+        if (nvals < 0)
             goto cleanup;
-        full = own;
+        current = nvals <= WRITE_RULES_LOAD_MAX;
+        if (current) {
+            write_rules_free(&rules);
+            rules = (write_rules){ 0 };
+            if ((own = model_new()) == NULL || store_load_part(s, own, STORE_ALL, e) != 0 ||
+                write_rules_load(s, own, &rules, e) != 0)
+                goto cleanup;
+            full = own;
+        }
     }
     if ((cells = import_cells(m, full, written_cells, n, &nc)) == NULL) {
         err_set(e, "out of memory");
         goto cleanup;
     }
-    if (write_rules_check(s, full, &rules, cells, nc, 1, &viol, &nv, e) != 0)
+    if (write_rules_check(s, full, &rules, cells, nc, current, &viol, &nv, e) != 0)
         goto cleanup;
     for (int k = 0; k < nv; k++) {
         const write_cell *c = &written_cells[viol[k].row];

@@ -55,10 +55,15 @@ void write_violation_text(const model *m, const write_rules *rules, const write_
 /* write_values' check: the n changed value cells (row = the caller's row) against the stored
  * rules; each refusal appended to errs as "ROW\trule\tMESSAGE\n".  0 or -1 (e). */
 int write_rules_values(store *s, const model *m, const write_cell *cells, int n, buf *errs, err_t *e);
+/* A small import into a database of at most this many values reads the whole model to check
+ * rules on derived figures; into a larger one it asks the store for each stored operand and
+ * skips the rules whose operand is only derived (the validation run finds those). */
+#define WRITE_RULES_LOAD_MAX 500000L
 /* write_import's check, inside its transaction before the commit: the n cells the import
  * changes (indexes of m, the import's model, which holds their new values; row = i), checked on
- * a whole model (m itself when it holds every figure, else one read in the transaction); each
- * refusal appended to errors as "FILE, dòng R: MESSAGE\n".  Returns the number of refusals or -1. */
+ * a whole model (m itself when it holds every figure, else one read in the transaction when the
+ * database is not larger than WRITE_RULES_LOAD_MAX values); each refusal appended to errors as
+ * "FILE, dòng R: MESSAGE\n".  Returns the number of refusals or -1. */
 int write_rules_import(store *s, const model *m, const write_cell *cells, int n, const import_source *src,
                        int nsrc, buf *errors, err_t *e);
 
