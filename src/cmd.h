@@ -27,6 +27,8 @@ int cmd_remind(int argc, char **argv);
 int cmd_ics(int argc, char **argv);
 int cmd_settings(int argc, char **argv);
 int cmd_class(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
 
 struct store;
 struct model;

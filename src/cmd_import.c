@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "outlier.h"
+#include "rule.h"
 #include "task_import.h"
 
 /* Files are read whole; beyond this a file is refused (split it: imports are additive). */
@@ -201,6 +203,11 @@ int cmd_import(int argc, char **argv)
     if (ncore && write_import(s, &a, src + ntask, ncore, &o, &st, &errors, &m, &e) != 0) {
         fputs(buf_str(&errors), stderr);
         cli_error("import", e.msg);
+        for (int k = ntask; k < nsrc; k++)      /* settings, not figures: say where they go */
+            if (rule_file_is_rules(src[k].data, src[k].len) || outlier_file_is_bounds(src[k].data, src[k].len))
+                fprintf(stderr, tr("chitieu import: '%s' là tệp quy tắc kiểm tra hoặc ngưỡng: nhập bằng 'chitieu rules import'\n",
+                                   "chitieu import: '%s' is a rules or bounds file: load it with 'chitieu rules import'\n"),
+                        src[k].name);
         goto cleanup;
     }
     if (ncore)

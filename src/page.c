@@ -68,6 +68,7 @@ void page_begin(web_ctx *c, const char *title)
         }
         if (c->role == ROLE_APPROVER || c->role == ROLE_ADMIN)
             nav_link(c, "/approval", tr("Phê duyệt", "Approval"));
+        nav_link(c, "/validation", tr("Kiểm tra", "Validation"));
         nav_link(c, "/tasks", tr("Nhiệm vụ", "Tasks"));
         nav_link(c, "/class", tr("Xếp loại", "Classification"));
         nav_link(c, "/report", tr("Báo cáo", "Report"));

@@ -471,6 +471,13 @@ int page_approval(web_ctx *c)
         page_text(c, m->units[u].name);
         page_printf(c, "</a></td><td>%s", targets ? tr("Kế hoạch ", "Targets ") : "");
         page_text(c, code);
+        if (!targets) {                     /* check the figures before deciding (docs/cycle.md) */
+            page_printf(c, " <a class=\"check\" href=\"/validation?unit=");
+            page_urlarg(c, s->unit);
+            page_printf(c, "&amp;period=");
+            page_urlarg(c, code);
+            page_printf(c, "\">%s</a>", tr("kiểm tra", "check"));
+        }
         page_printf(c, "</td><td><span class=\"badge %s\">%s</span></td><td>", store_sub_key(s->state), names[s->state]);
         page_text(c, s->who);
         page_printf(c, ", ");

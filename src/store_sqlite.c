@@ -95,7 +95,8 @@ static const char schema[] =
     " VALUES(0,OLD.indicator,OLD.unit,OLD.period,OLD.target,OLD.batch,NEW.target,NEW.batch); END;";
 
 /* The schema of every module that keeps tables in this database, applied in this order. */
-static const char *const schemas[] = { schema, store_web_schema, store_task_schema, store_class_schema };
+static const char *const schemas[] = { schema, store_web_schema, store_task_schema, store_class_schema,
+                                       store_rule_schema };
 
 
 void store_global_init(void)

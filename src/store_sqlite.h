@@ -65,5 +65,6 @@ int sq_reset(store *s, sqlite3_stmt *st, const char *what, err_t *e);
 extern const char store_web_schema[];
 extern const char store_task_schema[];
 extern const char store_class_schema[];
+extern const char store_rule_schema[];
 
 #endif

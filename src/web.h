@@ -174,6 +174,8 @@ int api_values_post(web_ctx *c);
 int api_eval(web_ctx *c);
 /* The reporting cycle (api_approval.c): list, and one step (the path's last part) as the caller. */
 int api_approval(web_ctx *c);
+int api_validation(web_ctx *c);  /* api_validate.c */
+int page_validate(web_ctx *c);   /* page_validate.c */
 int api_approval_post(web_ctx *c);
 int api_report(web_ctx *c);
 int api_openapi(web_ctx *c);

@@ -24,6 +24,7 @@
 #include "engine.h"
 #include "fixed.h"
 #include "vn.h"
+#include "write_rule.h"
 
 static long commits;              /* write_commits(): a test hook, updated atomically */
 
@@ -341,6 +342,24 @@ static int apply_changes(model *m, const write_row *rows, const resolved *res, i
     return 0;
 }
 
+/* The validation rules on the values as they will be (write_rule.h); refusals to errs. */
+static int check_rules(store *s, const model *m, const write_row *rows, const resolved *res, int nres, buf *errs,
+                       err_t *e)
+{
+    write_cell *cells = calloc((size_t)nres + 1, sizeof *cells);
+    int nc = 0;
+    if (cells == NULL)
+        return err_set(e, "out of memory");
+    for (int j = 0; j < nres; j++) {
+        const write_row *x = &rows[res[j].row];
+        if (x->kind == WRITE_VALUE)
+            cells[nc++] = (write_cell){ x->ind, x->unit, x->p, x->v, res[j].comment, res[j].row };
+    }
+    int rc = write_rules_values(s, m, cells, nc, errs, e);
+    free(cells);
+    return rc;
+}
+
 int write_values(store *s, model *m, const write_actor *a, const write_row *rows, int n,
                  const write_sink *sink, buf *errs, int *changed, int *outside, err_t *e)
 {
@@ -372,6 +391,12 @@ int write_values(store *s, model *m, const write_actor *a, const write_row *rows
         rc = 0;
         goto cleanup;
     }
+    if (check_rules(s, m, rows, res, nres, errs, e) != 0)
+        goto cleanup;
+    if (errs->len) {
+        rc = 0;
+        goto cleanup;
+    }
     if (put_changes(s, m, a, rows, res, nres, e) != 0)
         goto cleanup;
     began = 0;
@@ -398,19 +423,37 @@ cleanup:
 typedef struct vet_ctx {
     const write_actor *a;
     const write_locks *locks;
+    write_cell *cells;                 /* the values the import changes (rules checked after) */
+    int ncells, capcells, oom;
 } vet_ctx;
+
+static void vet_note(vet_ctx *v, int ind, int unit, period_t p)
+{
+    if (v->ncells == v->capcells) {
+        write_cell *g = realloc(v->cells, ((size_t)v->capcells * 2 + 256) * sizeof *g);
+        if (g == NULL) {
+            v->oom = 1;
+            return;
+        }
+        v->cells = g;
+        v->capcells = v->capcells * 2 + 256;
+    }
+    v->cells[v->ncells] = (write_cell){ ind, unit, p, 0, NULL, v->ncells };
+    v->ncells++;
+}
 
 static int vet_change(void *ctx, const model *m, int kind, int ind, int unit, period_t p, buf *why)
 {
-    const vet_ctx *v = ctx;
+    vet_ctx *v = ctx;
     web_sub lock;
-    (void)ind;
     if (may_write(m, v->a, kind == IK_TARGETS ? WRITE_TARGET : WRITE_VALUE, unit, why) != 0)
         return -1;
     if (write_locks_find(v->locks, m, kind == IK_TARGETS, unit, p, &lock)) {
         write_lock_text(&lock, why);
         return -1;
     }
+    if (kind == IK_VALUES)
+        vet_note(v, ind, unit, p);
     return 0;
 }
 
@@ -434,6 +477,7 @@ int write_import(store *s, const write_actor *a, const import_source *src, int n
 {
     model *m = model_new();
     write_locks *locks = NULL;
+    vet_ctx v = { a, NULL, NULL, 0, 0, 0 };
     int rc = -1, began = 0, internal = 1;   /* a failure is the database's until a row is judged */
     if (out)
         *out = NULL;
@@ -451,7 +495,7 @@ int write_import(store *s, const write_actor *a, const import_source *src, int n
     int what = import_lines(src, nsrc) <= IMPORT_SMALL_LINES ? 0 : STORE_ALL;
     if (store_load_part(s, m, what, e) != 0 || write_locks_load(s, m, &locks, e) != 0)
         goto cleanup;
-    vet_ctx v = { a, locks };
+    v = (vet_ctx){ a, locks, NULL, 0, 0, 0 };
     import_opts io = *o;
     io.in_tx = 1;
     io.vet = vet_change;
@@ -460,6 +504,17 @@ int write_import(store *s, const write_actor *a, const import_source *src, int n
     if (import_run(s, m, src, nsrc, &io, st, errors, e) != 0)
         goto cleanup;
     int bad = kinds_allowed(a, st, errors);
+    if (bad == 0) {
+        internal = 1;
+        if (v.oom) {
+            err_set(e, "out of memory");
+            goto cleanup;
+        }
+        if ((bad = write_rules_import(s, m, v.cells, v.ncells, src, nsrc, errors, e)) < 0)
+            goto cleanup;
+        internal = 0;
+        st->errors += bad;
+    }
     if (bad) {
         err_set(e, tr("nhập dữ liệu thất bại: %d lỗi, không có gì được ghi",
                       "import failed: %d errors, nothing was written"), bad);
@@ -480,6 +535,7 @@ cleanup:
     if (began)
         store_rollback(s);
     write_locks_free(locks);
+    free(v.cells);
     if (rc == 0 && out)
         *out = m;
     else

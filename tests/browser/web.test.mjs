@@ -77,6 +77,8 @@ try {
   await page.goto(base + '/approval');
   let row = page.locator('tr[data-unit="cau-giay"][data-period="2023"]');
   check(await row.count() === 1, 'the submitted data waits in the approval list');
+  check(await row.locator('a.check[href="/validation?unit=cau-giay&period=2023"]').count() === 1,
+        'the row links to the validation run of the data set');
   await row.locator('input[name=comment]').fill('Kiểm tra lại số kết nạp');
   await Promise.all([page.waitForNavigation(), row.locator('button[value=return]').click()]);
   check((await row.locator('.badge').textContent()).includes('bị trả lại'), 'the row shows it returned');

@@ -31,7 +31,7 @@ golden() {
 }
 
 # --- help and usage ---------------------------------------------------------------
-for c in init import approval units indicators eval report export template convert history demo serve user token gen rollup tasks remind ics settings; do
+for c in init import approval units indicators eval report export template convert history demo serve user token gen rollup tasks remind ics settings rules validate; do
   expect_rc 0 "$BIN" "$c" --help
   has "$T/out" "chitieu $c"
 done
@@ -711,6 +711,45 @@ hasnt "$T/out" "thu_ns"                  # a predecessor without data: no figure
 expect_rc 0 "$BIN" eval --db "$T/succ2.db" --unit tp --period 2023 --structure historical
 has "$T/out" "180*"
 has "$T/out" "1/1 đơn vị có số liệu, 1 đơn vị chưa đủ số liệu"
+# --- validation rules and outliers (docs/cycle.md) ------------------------------------------
+V="$T/rules.db"
+expect_rc 0 "$BIN" demo --db "$V"
+printf 'code,rule,severity,message\ndn,ket_nap_dn <= ket_nap_dang_vien,error,Kết nạp trong doanh nghiệp là một phần của tổng số\ntyle,quy_hoach_dao_tao <= 100,warning,Tỷ lệ trên 100%%\n' >"$T/rules.csv"
+printf 'indicator,min,max\nquy_hoach_dao_tao,0,100\n' >"$T/bounds.csv"
+printf 'code,rule,severity,message\nx,khong_co <= 1,error,m\ny,a <=,error,m\n' >"$T/badrules.csv"
+expect_rc 1 "$BIN" rules import --db "$V" "$T/badrules.csv"
+has "$T/err" "badrules.csv, dòng 2, cột 2 (rule): quy tắc 'x': không có chỉ tiêu mã 'khong_co'"
+has "$T/err" "badrules.csv, dòng 3, cột 2 (rule)"
+expect_rc 1 "$BIN" import --db "$V" "$T/rules.csv"
+has "$T/err" "nhập bằng 'chitieu rules import'"
+expect_rc 0 "$BIN" rules import --db "$V" "$T/rules.csv" "$T/bounds.csv"
+has "$T/out" "Đã ghi 2 quy tắc, 1 ngưỡng."
+expect_rc 0 "$BIN" rules list --db "$V"
+has "$T/out" "ket_nap_dn <= ket_nap_dang_vien"
+# an error refuses the import naming the rule, unit, period and both sides (283 is derived from the wards)
+printf 'indicator,unit,period,value\nket_nap_dn,cau-giay,2023,500\n' >"$T/dn.csv"
+expect_rc 1 "$BIN" import --db "$V" "$T/dn.csv"
+has "$T/err" "dn.csv, dòng 2: quy tắc 'dn' (lỗi) không thỏa: ket_nap_dn <= ket_nap_dang_vien; đơn vị 'cau-giay', kỳ 2023: vế trái = 500, vế phải = 283"
+# a warning needs a comment on the row
+printf 'indicator,unit,period,value,comment\nquy_hoach_dao_tao,ba-dinh,2023,120,\n' >"$T/tl.csv"
+expect_rc 1 "$BIN" import --db "$V" "$T/tl.csv"
+has "$T/err" "quy tắc 'tyle' (cảnh báo)"
+printf 'indicator,unit,period,value,comment\nquy_hoach_dao_tao,ba-dinh,2023,120,gồm cả cán bộ luân chuyển\n' >"$T/tl.csv"
+expect_rc 0 "$BIN" import --db "$V" "$T/tl.csv"
+expect_rc 0 "$BIN" validate --db "$V" --unit ha-noi --period 2023 --format csv --outliers
+has "$T/out" "type,code,severity,unit,period,indicator,value,reference,message"
+has "$T/out" "rule,tyle,warning,ba-dinh,2023,quy_hoach_dao_tao <= 100,120,100,"
+has "$T/out" "outlier,bounds,review,ba-dinh,2023,quy_hoach_dao_tao,120,100,"
+expect_rc 0 "$BIN" validate --db "$V" --unit ha-noi --period 2023
+has "$T/out" "vi phạm quy tắc (0 lỗi, 2 cảnh báo)"
+expect_rc 0 "$BIN" validate --db "$V" --unit ha-noi --period 2023 --format json
+has "$T/out" '"warnings": 2'
+expect_rc 2 "$BIN" validate --db "$V" --unit ha-noi
+expect_rc 0 "$BIN" rules outlier-k --db "$V" 5
+expect_rc 0 "$BIN" rules outlier-k --db "$V"
+has "$T/out" "5"
+expect_rc 0 "$BIN" rules delete --db "$V" tyle
+expect_rc 1 "$BIN" rules delete --db "$V" tyle
 
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,0 +1,187 @@
+/* store_sqlite_rule.c - the `rule` and `ind_bound` tables (see store_rule.h).  Rules are stored
+ * as their text and parsed again on load (rule.h); severity is 0 error, 1 warning. */
+#include "store_sqlite.h"
+#include "store_rule.h"
+#include "store_web.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vn.h"
+
+const char store_rule_schema[] =
+    "CREATE TABLE IF NOT EXISTS rule(code TEXT PRIMARY KEY, rule TEXT NOT NULL, severity INTEGER NOT NULL,"
+    " message TEXT NOT NULL DEFAULT '');"
+    "CREATE TABLE IF NOT EXISTS ind_bound(indicator TEXT PRIMARY KEY, min REAL, max REAL);";
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? (const char *)t : "";
+}
+
+int store_rule_load(store *s, rule_t **out, int *n, err_t *e)
+{
+    sqlite3_stmt *st = NULL;
+    rule_t *v = NULL;
+    int nv = 0, cap = 0, r;
+    *out = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(s->db, "SELECT code,rule,severity,message FROM rule ORDER BY code", -1, &st, NULL) !=
+        SQLITE_OK) {
+        err_set(e, "database: %s", sqlite3_errmsg(s->db));
+        goto fail;
+    }
+    while ((r = sq_step(s, st, "database", e)) > 0) {
+        if (nv == cap) {
+            rule_t *g = realloc(v, ((size_t)cap * 2 + 8) * sizeof *g);
+            if (g == NULL) {
+                err_set(e, "out of memory");
+                goto fail;
+            }
+            v = g;
+            cap = cap * 2 + 8;
+        }
+        if (rule_make(col(st, 0), col(st, 1), rule_sev_key(sqlite3_column_int(st, 2)), col(st, 3), &v[nv], e) != 0) {
+            err_prefix(e, tr("quy tắc '%s' đã lưu", "stored rule '%s'"), col(st, 0));
+            goto fail;
+        }
+        nv++;
+    }
+    if (r < 0)
+        goto fail;
+    sqlite3_finalize(st);
+    *out = v;
+    *n = nv;
+    return 0;
+fail:
+    sqlite3_finalize(st);
+    for (int k = 0; k < nv; k++)
+        rule_free(&v[k]);
+    free(v);
+    return -1;
+}
+
+static int exec(store *s, const char *sql, err_t *e)
+{
+    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return err_set(e, "database: %s", sqlite3_errmsg(s->db));
+    return 0;
+}
+
+int store_rule_put(store *s, const rule_t *r, int n, int replace, err_t *e)
+{
+    sqlite3_stmt *st;
+    if (replace && exec(s, "DELETE FROM rule", e) != 0)
+        return -1;
+    if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO rule(code,rule,severity,message) VALUES(?1,?2,?3,?4)", -1,
+                           &st, NULL) != SQLITE_OK)
+        return err_set(e, "database: %s", sqlite3_errmsg(s->db));
+    int rc = 0;
+    for (int k = 0; k < n && rc == 0; k++) {
+        sq_text(s, st, 1, r[k].code);
+        sq_text(s, st, 2, r[k].text);
+        sq_int64(s, st, 3, r[k].severity);
+        sq_text(s, st, 4, r[k].message ? r[k].message : "");
+        rc = sq_step(s, st, "database", e) < 0 || sq_reset(s, st, "database", e) != 0 ? -1 : 0;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_rule_delete(store *s, const char *code, err_t *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "DELETE FROM rule WHERE code=?1", -1, &st, NULL) != SQLITE_OK)
+        return err_set(e, "database: %s", sqlite3_errmsg(s->db));
+    sq_text(s, st, 1, code);
+    int rc = sq_step(s, st, "database", e) < 0 ? -1 : sqlite3_changes(s->db) > 0;
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_bound_load(store *s, outlier_bound **out, int *n, err_t *e)
+{
+    sqlite3_stmt *st = NULL;
+    outlier_bound *v = NULL;
+    int nv = 0, cap = 0, r;
+    *out = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(s->db, "SELECT indicator,min,max FROM ind_bound ORDER BY indicator", -1, &st, NULL) !=
+        SQLITE_OK) {
+        err_set(e, "database: %s", sqlite3_errmsg(s->db));
+        goto fail;
+    }
+    while ((r = sq_step(s, st, "database", e)) > 0) {
+        if (nv == cap) {
+            outlier_bound *g = realloc(v, ((size_t)cap * 2 + 8) * sizeof *g);
+            if (g == NULL) {
+                err_set(e, "out of memory");
+                goto fail;
+            }
+            v = g;
+            cap = cap * 2 + 8;
+        }
+        outlier_bound *b = &v[nv++];
+        memset(b, 0, sizeof *b);
+        snprintf(b->code, sizeof b->code, "%s", col(st, 0));
+        b->ind = -1;
+        b->has_min = sqlite3_column_type(st, 1) != SQLITE_NULL;
+        b->min = sqlite3_column_double(st, 1);
+        b->has_max = sqlite3_column_type(st, 2) != SQLITE_NULL;
+        b->max = sqlite3_column_double(st, 2);
+    }
+    if (r < 0)
+        goto fail;
+    sqlite3_finalize(st);
+    *out = v;
+    *n = nv;
+    return 0;
+fail:
+    sqlite3_finalize(st);
+    free(v);
+    return -1;
+}
+
+int store_bound_put(store *s, const outlier_bound *b, int n, int replace, err_t *e)
+{
+    sqlite3_stmt *st;
+    if (replace && exec(s, "DELETE FROM ind_bound", e) != 0)
+        return -1;
+    if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO ind_bound(indicator,min,max) VALUES(?1,?2,?3)", -1, &st,
+                           NULL) != SQLITE_OK)
+        return err_set(e, "database: %s", sqlite3_errmsg(s->db));
+    int rc = 0;
+    for (int k = 0; k < n && rc == 0; k++) {
+        sq_text(s, st, 1, b[k].code);
+        b[k].has_min ? sq_double(s, st, 2, b[k].min) : sq_null(s, st, 2);
+        b[k].has_max ? sq_double(s, st, 3, b[k].max) : sq_null(s, st, 3);
+        rc = sq_step(s, st, "database", e) < 0 || sq_reset(s, st, "database", e) != 0 ? -1 : 0;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+long store_values_upto(store *s, long cap, err_t *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM (SELECT 1 FROM value LIMIT ?1)", -1, &st, NULL) != SQLITE_OK)
+        return err_set(e, "database: %s", sqlite3_errmsg(s->db));
+    sq_int64(s, st, 1, cap);
+    long n = sq_step(s, st, "database", e) > 0 ? (long)sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    return n;
+}
+
+double store_outlier_k(store *s)
+{
+    char v[64];
+    err_t e;
+    double k;
+    if (store_meta_get(s, "outlier_k", v, sizeof v, &e) == 1 && vn_parse_number(v, strlen(v), VN_DEC_DOT, &k) == 0 &&
+        isfinite(k) && k > 0)
+        return k;
+    return OUTLIER_K_DEFAULT;
+}
