@@ -563,13 +563,15 @@ static const char *unknown_param(const web_route *r, const http_req *q)
     return NULL;
 }
 
-/* Sets the thread's language from ?lang= (remembered in a cookie) or the lang cookie. */
+/* Sets the thread's language from ?lang= (remembered in a cookie, except on API requests,
+ * where it is this request's only) or the lang cookie. */
 static void pick_lang(http_req *q, http_resp *rs)
 {
     char v[8];
     const char *l = http_param(&q->query, "lang");
     if (l && (strcmp(l, "en") == 0 || strcmp(l, "vi") == 0)) {
-        http_set_cookie(rs, "chitieu_lang=%s; Path=/; Max-Age=31536000; SameSite=Strict", l);
+        if (strncmp(q->path, "/api/", 5) != 0)
+            http_set_cookie(rs, "chitieu_lang=%s; Path=/; Max-Age=31536000; SameSite=Strict", l);
         lang_thread(strcmp(l, "en") == 0 ? LANG_EN : LANG_VI);
         return;
     }
@@ -662,11 +664,12 @@ int web_handle(void *app, http_req *req, http_resp *resp)
         goto done;
     }
     if (!c->authed && !(r->flags & W_PUBLIC)) {
-        if (c->api)
+        if (c->api) {
             web_fail(c, 401, "unauthorized", NULL,
                      tr("cần đăng nhập hoặc mã truy cập (Authorization: Bearer ...)",
                         "login or an access token (Authorization: Bearer ...) required"));
-        else {
+            resp->www_authenticate = "Bearer realm=\"chitieu\"";
+        } else {
             buf next = BUF_INIT;
             buf_adds(&next, "/login?next=");
             for (const char *p = req->path; *p; p++)
@@ -682,6 +685,8 @@ int web_handle(void *app, http_req *req, http_resp *resp)
     if (strcmp(req->method, "POST") == 0 && c->authed && r->fn != page_login_post &&
         !(c->api && strncmp(req->authorization, "Bearer ", 7) == 0)) {
         const char *t = http_param(&req->form, "csrf");
+        if (t == NULL && c->api)           /* a JSON body has no form: ?csrf= in the query */
+            t = http_param(&req->query, "csrf");
         if (t == NULL || !auth_secret_eq(t, c->csrf)) {
             web_fail(c, 403, "csrf", "csrf",
                      tr("phiên làm việc đã thay đổi; hãy tải lại trang rồi thử lại",

@@ -167,6 +167,15 @@ void write_lock_text(const web_sub *l, buf *b)
 
 /* ---- values and targets ---- */
 
+/* Characters (UTF-8 code points) of s: limits are documented in characters, not bytes. */
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
 static void row_err(buf *errs, int row, const char *field, const char *msg)
 {
     buf_printf(errs, "%d\t%s\t", row, field);
@@ -264,8 +273,8 @@ static int check_row(store *s, const model *m, const write_actor *a, const write
         goto refuse;
     }
     field = "comment";
-    if (x->comment && strlen(x->comment) > 500) {
-        buf_adds(&why, tr("ghi chú dài quá 500 byte", "comment longer than 500 bytes"));
+    if (x->comment && utf8_chars(x->comment) > 500) {
+        buf_adds(&why, tr("ghi chú dài quá 500 ký tự", "comment longer than 500 characters"));
         goto refuse;
     }
     web_sub lock;
@@ -568,8 +577,8 @@ int write_approval(store *s, const model *m, const write_actor *a, int step, int
     if (step < 0 || step > STEP_UNLOCK || unit < 0 || (size_t)unit >= m->nunits)
         return err_set(e, "bad step"), WRITE_INVALID;
     reason = reason ? reason : "";
-    if (strlen(reason) > 500)
-        return err_set(e, "%s", tr("lý do dài quá 500 byte", "reason longer than 500 bytes")), WRITE_INVALID;
+    if (utf8_chars(reason) > 500 || strlen(reason) >= sizeof sub.comment)
+        return err_set(e, "%s", tr("lý do dài quá 500 ký tự", "reason longer than 500 characters")), WRITE_INVALID;
     if ((step == STEP_RETURN || step == STEP_UNLOCK) && *reason == '\0')
         return err_set(e, "%s", step == STEP_UNLOCK ? tr("cần ghi lý do mở khóa", "a reason to unlock is required")
                                                    : tr("cần ghi lý do trả lại", "a reason to return is required")),

@@ -273,6 +273,156 @@ static void test_numbers_and_types(void **state)
     assert_int_equal(call(bearer_admin, "POST", "/api/v1/values", "text/plain", body, NULL), 415);
 }
 
+/* Like call, with the whole response kept (caller frees with http_resp_free); bearer NULL sends
+ * none, cookie (may be NULL) is the Cookie header. */
+static void call_rs(const char *bearer, const char *cookie, const char *method, const char *path_query,
+                    const char *ctype, const char *body, http_resp *rs)
+{
+    http_req rq;
+    err_t e;
+    http_req_init(&rq);
+    http_resp_init(rs);
+    const char *q = strchr(path_query, '?');
+    size_t plen = q ? (size_t)(q - path_query) : strlen(path_query);
+    snprintf(rq.method, sizeof rq.method, "%s", method);
+    snprintf(rq.path, sizeof rq.path, "%.*s", (int)plen, path_query);
+    snprintf(rq.addr, sizeof rq.addr, "127.0.0.1");
+    if (bearer)
+        snprintf(rq.authorization, sizeof rq.authorization, "Bearer %s", bearer);
+    if (cookie)
+        snprintf(rq.cookie, sizeof rq.cookie, "%s", cookie);
+    if (q)
+        assert_int_equal(http_parse_urlencoded(&rq.query, q + 1, strlen(q + 1), &e), 0);
+    if (ctype)
+        snprintf(rq.ctype, sizeof rq.ctype, "%s", ctype);
+    if (body)
+        buf_adds(&rq.body, body);
+    web_handle(app, &rq, rs);
+    http_req_free(&rq);
+}
+
+static const char *err_code(const json_t *j)
+{
+    return json_string_value(json_object_get(json_object_get(j, "error"), "code"));
+}
+
+/* The code of problem k of an error answer's rows, or NULL. */
+static const char *row_code(const json_t *j, size_t k, int *row)
+{
+    json_t *x = json_array_get(json_object_get(json_object_get(j, "error"), "rows"), k);
+    if (row)
+        *row = (int)json_integer_value(json_object_get(x, "row"));
+    return json_string_value(json_object_get(x, "code"));
+}
+
+static size_t nrows(const json_t *j)
+{
+    return json_array_size(json_object_get(json_object_get(j, "error"), "rows"));
+}
+
+static void test_errors_every_row(void **state)
+{
+    (void)state;
+    json_t *j;
+    /* Malformed rows: every one listed with its code, 400. */
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/values", "application/json",
+                          "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"w1\",\"period\":\"2024\",\"value\":\"x\"},"
+                          "{\"indicator\":\"kn\",\"unit\":\"w1\",\"period\":\"2024\",\"value\":1},"
+                          "{\"indicator\":\"kn\",\"unit\":\"w1\",\"value\":1,\"colour\":1}, 7]}", &j), 400);
+    assert_string_equal(err_code(j), "bad_request");
+    assert_int_equal(nrows(j), 4);
+    int row;
+    assert_string_equal(row_code(j, 0, &row), "bad_type");
+    assert_int_equal(row, 0);
+    assert_string_equal(row_code(j, 1, &row), "unknown_field");
+    assert_int_equal(row, 2);
+    assert_string_equal(row_code(j, 2, &row), "missing_field");
+    assert_string_equal(row_code(j, 3, &row), "not_object");
+    assert_int_equal(row, 3);
+    json_decref(j);
+    /* Invalid rows: every one, 422, with codes. */
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/values", "application/json",
+                          "{\"values\":[{\"indicator\":\"zz\",\"unit\":\"w1\",\"period\":\"2024\",\"value\":1},"
+                          "{\"indicator\":\"kn\",\"unit\":\"nowhere\",\"period\":\"2024\",\"value\":1},"
+                          "{\"indicator\":\"kn\",\"unit\":\"w1\",\"period\":\"2024Q9\",\"value\":1}]}", &j), 422);
+    assert_string_equal(err_code(j), "invalid_rows");
+    assert_int_equal(nrows(j), 3);
+    assert_string_equal(row_code(j, 0, NULL), "unknown_indicator");
+    assert_string_equal(row_code(j, 1, NULL), "unknown_unit");
+    assert_string_equal(row_code(j, 2, NULL), "bad_period");
+    json_decref(j);
+    /* A comment of 500 Vietnamese characters (more than 500 bytes) is fine; 501 are not. */
+    buf body = BUF_INIT;
+    buf_adds(&body, "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"w4\",\"period\":\"2024\",\"value\":3,\"comment\":\"");
+    for (int k = 0; k < 500; k++)
+        buf_adds(&body, "ệ");
+    buf_adds(&body, "\"}]}");
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/values", "application/json", buf_str(&body), NULL), 200);
+    buf_reset(&body);
+    buf_adds(&body, "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"w4\",\"period\":\"2024\",\"value\":3,\"comment\":\"");
+    for (int k = 0; k < 501; k++)
+        buf_adds(&body, "a");
+    buf_adds(&body, "\"}]}");
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/values", "application/json", buf_str(&body), &j), 400);
+    assert_string_equal(row_code(j, 0, NULL), "too_long");
+    json_decref(j);
+    buf_free(&body);
+}
+
+static void test_errors_mixed_batch(void **state)
+{
+    (void)state;
+    json_t *j;
+    /* Only conflicts: 409, with the stored value. */
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/values", "application/json",
+                          "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"w6\",\"period\":\"2022-01\",\"value\":5,\"expected\":1}]}",
+                          &j), 409);
+    assert_string_equal(err_code(j), "conflict");
+    json_t *r0 = json_array_get(json_object_get(json_object_get(j, "error"), "rows"), 0);
+    assert_int_equal((int)json_number_value(json_object_get(r0, "current")), 601);
+    assert_null(strstr(json_string_value(json_object_get(r0, "message")), "reload the page"));
+    assert_null(strstr(json_string_value(json_object_get(r0, "message")), "tải lại trang"));
+    json_decref(j);
+    /* A conflict and a unit the editor may not write: 422, each row with its code. */
+    assert_int_equal(call(bearer_d1, "POST", "/api/v1/values", "application/json",
+                          "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"w6\",\"period\":\"2022-01\",\"value\":5,\"expected\":1},"
+                          "{\"indicator\":\"kn\",\"unit\":\"w30\",\"period\":\"2022-01\",\"value\":5}]}", &j), 422);
+    assert_string_equal(err_code(j), "invalid_rows");
+    assert_int_equal(nrows(j), 2);
+    assert_string_equal(row_code(j, 0, NULL), "conflict");
+    assert_string_equal(row_code(j, 1, NULL), "forbidden");
+    json_decref(j);
+    /* Only forbidden rows: 403. */
+    assert_int_equal(call(bearer_d1, "POST", "/api/v1/values", "application/json",
+                          "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"w30\",\"period\":\"2022-01\",\"value\":5}]}", NULL), 403);
+}
+
+static void test_protocol(void **state)
+{
+    (void)state;
+    http_resp rs;
+    /* 401 says how to authenticate. */
+    call_rs(NULL, NULL, "GET", "/api/v1/units", NULL, NULL, &rs);
+    assert_int_equal(rs.status, 401);
+    assert_non_null(rs.www_authenticate);
+    assert_int_equal(strncmp(rs.www_authenticate, "Bearer", 6), 0);
+    http_resp_free(&rs);
+    /* ?lang= answers in that language without setting a cookie on the API. */
+    call_rs(bearer_admin, NULL, "GET", "/api/v1/units?lang=en&limit=0", NULL, NULL, &rs);
+    assert_int_equal(rs.status, 400);
+    assert_int_equal(rs.ncookies, 0);
+    assert_non_null(strstr(buf_str(&rs.body), "whole number"));
+    http_resp_free(&rs);
+    /* 405 in JSON. */
+    call_rs(bearer_admin, NULL, "DELETE", "/api/v1/units", NULL, NULL, &rs);
+    assert_int_equal(rs.status, 405);
+    assert_string_equal(rs.ctype, "application/json");
+    http_resp_free(&rs);
+    /* The approval steps match the media type as the values do. */
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/approval/submit", "application/jsonx",
+                          "{\"unit\":\"w1\",\"period\":\"2022\"}", NULL), 415);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -280,6 +430,9 @@ int main(void)
         cmocka_unit_test(test_filters),
         cmocka_unit_test(test_numbers_and_types),
         cmocka_unit_test(test_snapshot),
+        cmocka_unit_test(test_errors_every_row),
+        cmocka_unit_test(test_errors_mixed_batch),
+        cmocka_unit_test(test_protocol),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }
