@@ -64,5 +64,6 @@ int sq_reset(store *s, sqlite3_stmt *st, const char *what, err_t *e);
 /* Schema strings of the modules keeping tables here (see `schemas` in store_sqlite.c). */
 extern const char store_web_schema[];
 extern const char store_task_schema[];
+extern const char store_sync_schema[];
 
 #endif

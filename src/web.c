@@ -71,6 +71,7 @@ static const web_route routes[] = {
     { "GET", "/api/v1/targets", api_targets, W_API, "unit subtree ind period within from to limit offset snapshot" },
     { "GET", "/api/v1/values", api_values, W_API, "unit subtree ind period within from to limit offset snapshot" },
     { "POST", "/api/v1/values", api_values_post, W_API | W_OWN, "" },
+    { "GET", "/api/v1/changes", api_changes, W_API, "since unit subtree ind period within from to limit offset snapshot" },
     { "GET", "/api/v1/approval", api_approval, W_API, "unit period" },
     { "POST", "/api/v1/approval/submit", api_approval_post, W_API | W_OWN, "" },
     { "POST", "/api/v1/approval/approve", api_approval_post, W_API | W_OWN, "" },

@@ -175,6 +175,8 @@ int api_eval(web_ctx *c);
 /* The reporting cycle (api_approval.c): list, and one step (the path's last part) as the caller. */
 int api_approval(web_ctx *c);
 int api_approval_post(web_ctx *c);
+/* GET /api/v1/changes (api_sync.c): values and targets changed since a cursor, deletions included. */
+int api_changes(web_ctx *c);
 int api_report(web_ctx *c);
 int api_openapi(web_ctx *c);
 

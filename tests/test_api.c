@@ -423,6 +423,75 @@ static void test_protocol(void **state)
                           "{\"unit\":\"w1\",\"period\":\"2022\"}", NULL), 415);
 }
 
+static json_int_t int_of(const json_t *j, const char *k)
+{
+    return json_integer_value(json_object_get(j, k));
+}
+
+/* A first full pull, then only what changed since its cursor: updates and new figures with who
+ * and when, within the caller's units, paged; nothing when nothing changed. */
+static void test_changes(void **state)
+{
+    (void)state;
+    json_t *j;
+    long pages;
+    assert_int_equal(call(bearer_admin, "GET", "/api/v1/changes", NULL, NULL, &j), 200);
+    json_int_t c0 = int_of(j, "cursor");
+    long all = total_of(j);
+    assert_true(c0 > 0);
+    assert_true(all >= NWARDS * 13);
+    json_decref(j);
+    /* the full pull, paged, sees every figure once */
+    assert_int_equal(walk(bearer_admin, "/api/v1/changes?limit=97", "changes", &pages), all);
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/values", "application/json",
+                          "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"w7\",\"period\":\"2022-03\",\"value\":9999,\"comment\":\"sửa\"},"
+                          "{\"indicator\":\"kn\",\"unit\":\"w25\",\"period\":\"2021\",\"value\":5}]}", NULL), 200);
+    char url[128];
+    snprintf(url, sizeof url, "/api/v1/changes?since=%lld", (long long)c0);
+    assert_int_equal(call(bearer_admin, "GET", url, NULL, NULL, &j), 200);
+    assert_int_equal(total_of(j), 2);
+    json_int_t c1 = int_of(j, "cursor");
+    assert_true(c1 > c0);
+    json_t *x = json_array_get(json_object_get(j, "changes"), 0);
+    assert_string_equal(json_string_value(json_object_get(x, "kind")), "value");
+    assert_string_equal(json_string_value(json_object_get(x, "indicator")), "kn");
+    assert_string_equal(json_string_value(json_object_get(x, "by")), "root");
+    assert_string_equal(json_string_value(json_object_get(x, "source")), "api");
+    assert_false(json_is_true(json_object_get(x, "deleted")));
+    assert_true(int_of(x, "change") > c0 && int_of(x, "change") <= c1);
+    json_decref(j);
+    /* the editor of d1 sees only its own ward's change */
+    assert_int_equal(call(bearer_d1, "GET", url, NULL, NULL, &j), 200);
+    assert_int_equal(total_of(j), 1);
+    x = json_array_get(json_object_get(j, "changes"), 0);
+    assert_string_equal(json_string_value(json_object_get(x, "unit")), "w7");
+    assert_true(json_number_value(json_object_get(x, "value")) == 9999);
+    assert_string_equal(json_string_value(json_object_get(x, "comment")), "sửa");
+    json_decref(j);
+    /* filters apply: the ward of d2 only */
+    snprintf(url, sizeof url, "/api/v1/changes?since=%lld&unit=d2&subtree=true", (long long)c0);
+    assert_int_equal(call(bearer_admin, "GET", url, NULL, NULL, &j), 200);
+    assert_int_equal(total_of(j), 1);
+    json_decref(j);
+    /* nothing since the new cursor */
+    snprintf(url, sizeof url, "/api/v1/changes?since=%lld", (long long)c1);
+    assert_int_equal(call(bearer_admin, "GET", url, NULL, NULL, &j), 200);
+    assert_int_equal(total_of(j), 0);
+    assert_int_equal(int_of(j, "cursor"), c1);
+    json_decref(j);
+    assert_int_equal(call(bearer_admin, "GET", "/api/v1/changes?since=-1", NULL, NULL, &j), 400);
+    assert_string_equal(err_code(j), "bad_cursor");
+    json_decref(j);
+    /* a page cut from a window that changed meanwhile is refused */
+    snprintf(url, sizeof url, "/api/v1/changes?since=0&limit=10");
+    assert_int_equal(call(bearer_admin, "GET", url, NULL, NULL, &j), 200);
+    snprintf(url, sizeof url, "%s", json_string_value(json_object_get(j, "next")));
+    json_decref(j);
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/values", "application/json",
+                          "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"w8\",\"period\":\"2021\",\"value\":5}]}", NULL), 200);
+    assert_int_equal(call(bearer_admin, "GET", url, NULL, NULL, NULL), 409);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -433,6 +502,7 @@ int main(void)
         cmocka_unit_test(test_errors_every_row),
         cmocka_unit_test(test_errors_mixed_batch),
         cmocka_unit_test(test_protocol),
+        cmocka_unit_test(test_changes),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }
