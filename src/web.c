@@ -18,6 +18,7 @@
 
 #include <jansson.h>
 
+#include "api_rate.h"
 #include "engine.h"
 #include "html.h"
 
@@ -301,6 +302,7 @@ void web_close(web_app *a)
     pthread_mutex_destroy(&a->kick_mx);
     pthread_mutex_destroy(&a->reload_mx);
     auth_limiter_free(&a->limiter);
+    api_rate_free(a->rate);
     pthread_rwlock_destroy(&a->lock);
     pthread_cond_destroy(&a->pool_cv);
     pthread_mutex_destroy(&a->pool_lock);
@@ -580,13 +582,16 @@ static void pick_lang(http_req *q, http_resp *rs)
     lang_thread(strcmp(v, "en") == 0 ? LANG_EN : LANG_VI);
 }
 
-static int authenticate(web_ctx *c, int api)
+/* Finds the request's user; a bearer token's digest goes to token (else "") for the rate limit. */
+static int authenticate(web_ctx *c, int api, char token[AUTH_DIGEST_LEN + 1])
 {
     int64_t now = (int64_t)time(NULL);
     int found = 0;
+    token[0] = '\0';
     if (api && strncmp(c->req->authorization, "Bearer ", 7) == 0) {
         char digest[AUTH_DIGEST_LEN + 1];
         auth_token_digest(c->req->authorization + 7, digest);
+        memcpy(token, digest, sizeof digest);
         found = store_token_get(c->s, digest, &c->user, &c->e);
     } else {
         char tok[AUTH_TOKEN_LEN + 8];
@@ -608,6 +613,22 @@ static int authenticate(web_ctx *c, int api)
             c->authed = 0;     /* a user whose unit was removed can do nothing */
     }
     return 0;
+}
+
+/* 1 (after answering 429 with Retry-After) when the token has used up its rate (api_rate.h). */
+static int rate_limited(web_ctx *c, const char *token)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    int wait = api_rate_take(c->app->rate, token, (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000);
+    if (wait == 0)
+        return 0;
+    char msg[160];
+    snprintf(msg, sizeof msg, tr("quá nhiều yêu cầu với mã truy cập này; hãy thử lại sau %d giây",
+                                 "too many requests with this token; try again in %d s"), wait);
+    web_fail(c, 429, "rate_limited", NULL, msg);
+    c->resp->retry_after = wait;
+    return 1;
 }
 
 int web_handle(void *app, http_req *req, http_resp *resp)
@@ -659,7 +680,8 @@ int web_handle(void *app, http_req *req, http_resp *resp)
     else if (!(r->flags & W_OWN))
         pthread_rwlock_rdlock(&a->lock), locked = 1;
     c->m = a->m;       /* W_OWN: stable without the lock, as no one else writes or reloads */
-    if (authenticate(c, (r->flags & W_API) != 0) != 0) {
+    char token[AUTH_DIGEST_LEN + 1];
+    if (authenticate(c, (r->flags & W_API) != 0, token) != 0) {
         log_error(c, "authenticate");
         web_fail(c, 500, "internal", NULL, tr("lỗi máy chủ", "server error"));
         goto done;
@@ -681,6 +703,8 @@ int web_handle(void *app, http_req *req, http_resp *resp)
         }
         goto done;
     }
+    if (c->authed && token[0] && a->rate && rate_limited(c, token))
+        goto done;
     /* CSRF: every state-changing request made with the session cookie carries the session's
      * token (login has no session yet; API requests with a bearer token carry no cookie). */
     if (strcmp(req->method, "POST") == 0 && c->authed && r->fn != page_login_post &&

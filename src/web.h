@@ -56,6 +56,7 @@ typedef struct web_app {
     int engine_threads;          /* threads for rebuilding the engine after a reload */
     int today;                   /* fixed date for task status (serve --today), 0 = the clock */
     FILE *log;                   /* error details go here, never to clients (NULL = stderr) */
+    struct api_rate *rate;       /* requests per API token (api_rate.h), owned; NULL = no limit */
     char dummy_hash[AUTH_HASH_MAX]; /* verified against for unknown logins, so timing tells nothing */
 } web_app;
 

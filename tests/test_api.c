@@ -14,6 +14,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "api_rate.h"
 #include "auth.h"
 #include "buf.h"
 #include "http.h"
@@ -492,6 +493,43 @@ static void test_changes(void **state)
     assert_int_equal(call(bearer_admin, "GET", url, NULL, NULL, NULL), 409);
 }
 
+/* Each token has its own bucket: a burst, then 429 with Retry-After until it refills. */
+static void test_rate_limit(void **state)
+{
+    (void)state;
+    api_rate *r = api_rate_new(60, 3);          /* one a second, three in a row */
+    assert_non_null(r);
+    for (int k = 0; k < 3; k++)
+        assert_int_equal(api_rate_take(r, "a", 1000), 0);
+    assert_int_equal(api_rate_take(r, "a", 1000), 1);
+    assert_int_equal(api_rate_take(r, "b", 1000), 0);   /* another token is not held back */
+    assert_int_equal(api_rate_take(r, "a", 1500), 1);   /* half a request earned: wait */
+    assert_int_equal(api_rate_take(r, "a", 2000), 0);   /* one earned */
+    assert_int_equal(api_rate_take(r, "a", 2000), 1);
+    assert_int_equal(api_rate_take(r, "a", 60000), 0);  /* a long pause refills to the burst only */
+    assert_int_equal(api_rate_take(r, "a", 60000), 0);
+    assert_int_equal(api_rate_take(r, "a", 60000), 0);
+    assert_int_equal(api_rate_take(r, "a", 60000), 1);
+    api_rate_free(r);
+    r = api_rate_new(6, 1);                           /* one in ten seconds */
+    assert_int_equal(api_rate_take(r, "a", 0), 0);
+    assert_int_equal(api_rate_take(r, "a", 0), 10);
+    api_rate_free(r);
+    /* Through the server. */
+    app->rate = api_rate_new(1, 2);
+    http_resp rs;
+    assert_int_equal(call(bearer_d1, "GET", "/api/v1/units?limit=1", NULL, NULL, NULL), 200);
+    assert_int_equal(call(bearer_d1, "GET", "/api/v1/units?limit=1", NULL, NULL, NULL), 200);
+    call_rs(bearer_d1, NULL, "GET", "/api/v1/units?limit=1", NULL, NULL, &rs);
+    assert_int_equal(rs.status, 429);
+    assert_true(rs.retry_after >= 1 && rs.retry_after <= 60);
+    assert_non_null(strstr(buf_str(&rs.body), "\"rate_limited\""));
+    http_resp_free(&rs);
+    assert_int_equal(call(bearer_admin, "GET", "/api/v1/units?limit=1", NULL, NULL, NULL), 200);
+    api_rate_free(app->rate);
+    app->rate = NULL;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -503,6 +541,7 @@ int main(void)
         cmocka_unit_test(test_errors_mixed_batch),
         cmocka_unit_test(test_protocol),
         cmocka_unit_test(test_changes),
+        cmocka_unit_test(test_rate_limit),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }
