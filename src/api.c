@@ -18,6 +18,7 @@
 #include "eval.h"
 #include "report.h"
 #include "vn.h"
+#include "write.h"
 
 static int send_json(web_ctx *c, json_t *j, int status)
 {
@@ -303,6 +304,71 @@ cleanup:
     free(orig);
     free(in);
     free(rows);
+    return rc;
+}
+
+static void model_lock(void *ctx)
+{
+    web_model_begin(ctx);
+}
+
+static void model_unlock(void *ctx)
+{
+    web_committed(ctx);
+    web_model_end(ctx);
+}
+
+/* DELETE /api/v1/values?indicator=&unit=&period=&reason=[&expected=]: one stored value goes,
+ * kept in the history with the reason, through the write module (rights, locks, expected). */
+int api_values_delete(web_ctx *c)
+{
+    const char *ic = web_param(c, "indicator"), *uc = web_param(c, "unit"), *pc = web_param(c, "period");
+    const char *reason = web_param(c, "reason"), *expected = web_param(c, "expected");
+    write_row row = { .kind = WRITE_VALUE };
+    char exp[32];
+    if (!ic || !*ic || !uc || !*uc || !pc || !*pc || !reason || !*reason)
+        return web_fail(c, 400, "bad_request", !ic || !*ic ? "indicator" : !uc || !*uc ? "unit" : !pc || !*pc ? "period" : "reason",
+                        tr("cần indicator, unit, period và reason (lý do xóa)",
+                           "indicator, unit, period and reason (why it is deleted) required"));
+    if ((row.unit = model_unit_find(c->m, uc)) < 0)
+        return web_fail(c, 404, "not_found", "unit", tr("không có đơn vị này", "no such unit"));
+    if ((row.ind = model_ind_find(c->m, ic)) < 0)
+        return web_fail(c, 404, "not_found", "indicator", tr("không có chỉ tiêu này", "no such indicator"));
+    if (period_parse(pc, strlen(pc), &row.p) != 0)
+        return web_fail(c, 400, "bad_period", "period", tr("kỳ không hợp lệ", "invalid period"));
+    if (expected) {
+        double v;
+        if (*expected && vn_parse_number(expected, strlen(expected), VN_DEC_DOT, &v) != 0)
+            return web_fail(c, 400, "bad_request", "expected", tr("expected phải là một số (dấu chấm thập phân)",
+                                                                  "expected must be a number (decimal point)"));
+        snprintf(exp, sizeof exp, "%s", expected);
+        row.expected = exp;
+    }
+    write_actor a = { c->user.login, c->role, c->uunit, "api", 60, 0 };
+    write_sink sink = { model_lock, model_unlock, c };
+    buf errs = BUF_INIT;
+    int deleted = 0;
+    err_t e;
+    int r = write_delete(c->s, c->m, &a, &row, 1, reason, &sink, &errs, &deleted, &e);
+    int rc = 0;
+    if (r < 0) {
+        c->e = e;
+        rc = -1;
+    } else if (r == WRITE_INVALID)
+        web_fail(c, 422, "invalid", "reason", e.msg);
+    else if (errs.len) {
+        /* "0\tFIELD\tMESSAGE\n" */
+        const char *t1 = strchr(buf_str(&errs), '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+        char field[16], msg[1024];
+        snprintf(field, sizeof field, "%.*s", t1 && t2 ? (int)(t2 - t1 - 1) : 0, t1 ? t1 + 1 : "");
+        snprintf(msg, sizeof msg, "%s", t2 ? t2 + 1 : "");
+        msg[strcspn(msg, "\n")] = '\0';
+        int st = strcmp(field, "unit") == 0 ? 403 : strcmp(field, "expected") == 0 ? 409
+               : strcmp(field, "value") == 0 ? 404 : 422;
+        web_fail(c, st, st == 403 ? "forbidden" : st == 409 ? "conflict" : st == 404 ? "not_found" : "locked", field, msg);
+    } else
+        rc = send_json(c, json_pack("{s:i}", "deleted", deleted), 200);
+    buf_free(&errs);
     return rc;
 }
 

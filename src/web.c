@@ -72,6 +72,7 @@ static const web_route routes[] = {
     { "GET", "/api/v1/targets", api_targets, W_API, "unit subtree ind period within from to limit offset snapshot" },
     { "GET", "/api/v1/values", api_values, W_API, "unit subtree ind period within from to limit offset snapshot" },
     { "POST", "/api/v1/values", api_values_post, W_API | W_OWN, "" },
+    { "DELETE", "/api/v1/values", api_values_delete, W_API | W_OWN, "indicator unit period reason expected" },
     { "GET", "/api/v1/changes", api_changes, W_API, "since unit subtree ind period within from to limit offset snapshot" },
     { "GET", "/api/v1/approval", api_approval, W_API, "unit period" },
     { "POST", "/api/v1/approval/submit", api_approval_post, W_API | W_OWN, "" },
@@ -707,7 +708,7 @@ int web_handle(void *app, http_req *req, http_resp *resp)
         goto done;
     /* CSRF: every state-changing request made with the session cookie carries the session's
      * token (login has no session yet; API requests with a bearer token carry no cookie). */
-    if (strcmp(req->method, "POST") == 0 && c->authed && r->fn != page_login_post &&
+    if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0 && c->authed && r->fn != page_login_post &&
         !(c->api && strncmp(req->authorization, "Bearer ", 7) == 0)) {
         const char *t = http_param(&req->form, "csrf");
         if (t == NULL && c->api)           /* a JSON body has no form: ?csrf= in the query */

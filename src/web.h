@@ -172,6 +172,8 @@ int api_indicators(web_ctx *c);
 int api_targets(web_ctx *c);
 int api_values(web_ctx *c);
 int api_values_post(web_ctx *c);
+/* DELETE /api/v1/values: one stored value, with a reason (write_delete). */
+int api_values_delete(web_ctx *c);
 int api_eval(web_ctx *c);
 /* The reporting cycle (api_approval.c): list, and one step (the path's last part) as the caller. */
 int api_approval(web_ctx *c);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include <jansson.h>
@@ -530,6 +531,103 @@ static void test_rate_limit(void **state)
     app->rate = NULL;
 }
 
+/* The actual figure of kn for unit in period from /api/v1/eval, or -1 when none. */
+static double kn_actual(const char *unit, const char *period)
+{
+    char url[128];
+    json_t *j, *x;
+    size_t k;
+    double v = -1;
+    snprintf(url, sizeof url, "/api/v1/eval?unit=%s&period=%s", unit, period);
+    assert_int_equal(call(bearer_admin, "GET", url, NULL, NULL, &j), 200);
+    json_array_foreach(json_object_get(j, "rows"), k, x)
+        if (json_string_value(json_object_get(x, "code")) && strcmp(json_string_value(json_object_get(x, "code")), "kn") == 0 &&
+            json_is_number(json_object_get(x, "actual")))
+            v = json_number_value(json_object_get(x, "actual"));
+    json_decref(j);
+    return v;
+}
+
+/* A value deleted with a reason: gone from lists and figures, in the changes feed as a deletion,
+ * in the audit log; refused without a reason, outside the caller's units, on locked data, on a
+ * stale `expected`, and when nothing is stored. */
+static void test_delete_value(void **state)
+{
+    (void)state;
+    json_t *j;
+    http_resp rs;
+    assert_int_equal(call(bearer_admin, "GET", "/api/v1/changes?limit=1", NULL, NULL, &j), 200);
+    json_int_t c0 = int_of(j, "cursor");
+    json_decref(j);
+    double before = kn_actual("w9", "2022Q2");
+    assert_true(before == 904 + 905 + 906);
+    assert_int_equal(call(bearer_admin, "DELETE", "/api/v1/values?indicator=kn&unit=w9&period=2022-04", NULL, NULL, &j), 400);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(j, "error"), "field")), "reason");
+    json_decref(j);
+    assert_int_equal(call(bearer_admin, "DELETE", "/api/v1/values?indicator=kn&unit=w9&period=2022-04&reason=x&expected=1", NULL, NULL, NULL), 409);
+    assert_int_equal(call(bearer_d1, "DELETE", "/api/v1/values?indicator=kn&unit=w30&period=2022-04&reason=x", NULL, NULL, NULL), 403);
+    assert_int_equal(call(bearer_admin, "DELETE", "/api/v1/values?indicator=kn&unit=w9&period=2022-04&reason=nh%E1%BA%ADp+nh%E1%BA%A7m&expected=904",
+                          NULL, NULL, &j), 200);
+    assert_int_equal(int_of(j, "deleted"), 1);
+    json_decref(j);
+    assert_int_equal(count(bearer_admin, "/api/v1/values?unit=w9&ind=kn&period=2022-04"), 0);
+    /* the engine follows: the quarter lacks a month now */
+    assert_true(kn_actual("w9", "2022Q2") != before);
+    assert_int_equal(call(bearer_admin, "DELETE", "/api/v1/values?indicator=kn&unit=w9&period=2022-04&reason=x", NULL, NULL, NULL), 404);
+    char url[128];
+    snprintf(url, sizeof url, "/api/v1/changes?since=%lld", (long long)c0);
+    assert_int_equal(call(bearer_admin, "GET", url, NULL, NULL, &j), 200);
+    assert_int_equal(total_of(j), 1);
+    json_t *x = json_array_get(json_object_get(j, "changes"), 0);
+    assert_true(json_is_true(json_object_get(x, "deleted")));
+    assert_true(json_is_null(json_object_get(x, "value")));
+    assert_string_equal(json_string_value(json_object_get(x, "reason")), "nhập nhầm");
+    assert_string_equal(json_string_value(json_object_get(x, "unit")), "w9");
+    json_decref(j);
+    /* written to the audit log */
+    store *s;
+    err_t e;
+    web_audit *au = NULL;
+    assert_int_equal(store_open(db, 0, &s, &e), 0);
+    int n = store_audit_list(s, 20, &au, &e), found = 0;
+    for (int k = 0; k < n; k++)
+        found |= strcmp(au[k].action, "delete") == 0 && strstr(au[k].object, "w9") && strcmp(au[k].detail, "nhập nhầm") == 0;
+    free(au);
+    store_close(s);
+    assert_true(found);
+    /* locked data cannot be deleted */
+    assert_int_equal(call(bearer_d1, "POST", "/api/v1/approval/submit", "application/json",
+                          "{\"unit\":\"w10\",\"period\":\"2022\"}", NULL), 200);
+    assert_int_equal(call(bearer_d1, "DELETE", "/api/v1/values?indicator=kn&unit=w10&period=2022-05&reason=x", NULL, NULL, &j), 422);
+    assert_string_equal(err_code(j), "locked");
+    json_decref(j);
+    assert_int_equal(count(bearer_admin, "/api/v1/values?unit=w10&ind=kn&period=2022-05"), 1);
+    /* a browser session writes with the csrf parameter in the query, never without it */
+    char tok[AUTH_TOKEN_LEN + 1], digest[AUTH_DIGEST_LEN + 1], cookie[128];
+    web_user u;
+    auth_random_token(tok);
+    auth_token_digest(tok, digest);
+    assert_int_equal(store_open(db, 0, &s, &e), 0);
+    assert_int_equal(store_user_get(s, "root", &u, NULL, 0, &e), 1);
+    assert_int_equal(store_session_put(s, digest, u.id, "csrf-of-the-session", (int64_t)time(NULL) + 3600, &e), 0);
+    store_close(s);
+    snprintf(cookie, sizeof cookie, "chitieu_session=%s", tok);
+    const char *body = "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"w11\",\"period\":\"2021\",\"value\":3}]}";
+    call_rs(NULL, cookie, "POST", "/api/v1/values", "application/json", body, &rs);
+    assert_int_equal(rs.status, 403);
+    http_resp_free(&rs);
+    call_rs(NULL, cookie, "POST", "/api/v1/values?csrf=csrf-of-the-session", "application/json", body, &rs);
+    assert_int_equal(rs.status, 200);
+    http_resp_free(&rs);
+    call_rs(NULL, cookie, "DELETE", "/api/v1/values?indicator=kn&unit=w11&period=2021&reason=x", NULL, NULL, &rs);
+    assert_int_equal(rs.status, 403);
+    http_resp_free(&rs);
+    call_rs(NULL, cookie, "DELETE", "/api/v1/values?indicator=kn&unit=w11&period=2021&reason=x&csrf=csrf-of-the-session",
+            NULL, NULL, &rs);
+    assert_int_equal(rs.status, 200);
+    http_resp_free(&rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -542,6 +640,7 @@ int main(void)
         cmocka_unit_test(test_protocol),
         cmocka_unit_test(test_changes),
         cmocka_unit_test(test_rate_limit),
+        cmocka_unit_test(test_delete_value),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }
