@@ -145,6 +145,17 @@ int api_values(web_ctx *c)
     return cells_json(c, &c->m->values, "values", "value");
 }
 
+static void model_lock(void *ctx)
+{
+    web_model_begin(ctx);
+}
+
+static void model_unlock(void *ctx)
+{
+    web_committed(ctx);
+    web_model_end(ctx);
+}
+
 /* Appends {row, field, code, message} to bad. */
 static void bad_row(json_t *bad, int row, const char *field, const char *code, const char *msg)
 {
@@ -166,7 +177,7 @@ static const char *write_code(const char *field, size_t n)
 }
 
 /* The catalogue checks of the rows the parser accepted: unit, indicator, period. */
-static void check_catalogue(web_ctx *c, const api_value_row *rows, int n, web_value_in *in, json_t *bad)
+static void check_catalogue(web_ctx *c, const api_value_row *rows, int n, int targets, web_value_in *in, json_t *bad)
 {
     for (int k = 0; k < n; k++) {
         if (rows[k].bad)
@@ -177,7 +188,7 @@ static void check_catalogue(web_ctx *c, const api_value_row *rows, int n, web_va
         int ind = model_ind_find(c->m, rows[k].ind);
         if (ind < 0)
             bad_row(bad, k, "indicator", "unknown_indicator", tr("không có chỉ tiêu này", "no such indicator"));
-        else if (c->m->inds[ind].f)
+        else if (!targets && c->m->inds[ind].f)
             bad_row(bad, k, "indicator", "formula_indicator",
                     tr("chỉ tiêu tính bằng công thức, không nhập trực tiếp", "computed by a formula, not entered"));
         if (period_parse(rows[k].period, strlen(rows[k].period), &in[k].per) != 0)
@@ -233,7 +244,46 @@ static int send_problems(web_ctx *c, json_t *bad, int malformed)
                                   "rows", bad), status);
 }
 
+/* Writes the parsed target rows through the write module (an administrator's, as the web's
+ * catalogue form); problems as "ROW\tFIELD\tMESSAGE" in errs. */
+static int save_targets(web_ctx *c, const web_value_in *in, const char (*orig)[32], const api_value_row *rows,
+                        int n, buf *errs, int *saved)
+{
+    write_row *w = calloc((size_t)n + 1, sizeof *w);
+    int outside = 0, rc;
+    if (w == NULL)
+        return err_set(&c->e, "out of memory");
+    for (int k = 0; k < n; k++)
+        w[k] = (write_row){ WRITE_TARGET, model_ind_find(c->m, rows[k].ind), in[k].unit, in[k].per, rows[k].value,
+                            NULL, rows[k].has_expected ? orig[k] : NULL, NULL };
+    write_actor a = { c->user.login, c->role, c->uunit, "api", 60, 0 };
+    write_sink sink = { model_lock, model_unlock, c };
+    rc = write_values(c->s, c->m, &a, w, n, &sink, errs, saved, &outside, &c->e);
+    if (rc == 0 && outside)
+        web_rebuild_soon(c);
+    if (rc == 0 && errs->len == 0 && *saved) {
+        char detail[64];
+        snprintf(detail, sizeof detail, "%d", *saved);
+        rc = store_audit_add(c->s, c->user.login, "targets", "api", detail, &c->e);
+    }
+    free(w);
+    return rc;
+}
+
+static int post_rows(web_ctx *c, int targets);
+
 int api_values_post(web_ctx *c)
+{
+    return post_rows(c, 0);
+}
+
+/* POST /api/v1/targets: targets written as the web's catalogue form does (administrators). */
+int api_targets_post(web_ctx *c)
+{
+    return post_rows(c, 1);
+}
+
+static int post_rows(web_ctx *c, int targets)
 {
     api_value_row *rows = NULL;
     int n = 0, saved = 0, rc = -1;
@@ -242,7 +292,7 @@ int api_values_post(web_ctx *c)
     if (!api_is_json_type(c->req->ctype))
         return web_fail(c, 415, "unsupported_media_type", NULL, tr("cần Content-Type: application/json",
                                                                    "Content-Type: application/json required"));
-    if (api_parse_values_all(buf_str(&c->req->body), c->req->body.len, &rows, &n, &perrs, &e) != 0) {
+    if (api_parse_rows(buf_str(&c->req->body), c->req->body.len, targets, &rows, &n, &perrs, &e) != 0) {
         buf_free(&perrs);
         return web_fail(c, 400, "bad_request", NULL, e.msg);
     }
@@ -264,7 +314,7 @@ int api_values_post(web_ctx *c)
         s = nl + 1;
     }
     int malformed = json_array_size(bad) > 0;
-    check_catalogue(c, rows, n, in, bad);
+    check_catalogue(c, rows, n, targets, in, bad);
     for (int k = 0; k < n; k++) {
         in[k].ind = rows[k].ind;
         in[k].num = rows[k].value;
@@ -276,7 +326,8 @@ int api_values_post(web_ctx *c)
         }
     }
     if (json_array_size(bad) == 0) {
-        if (web_save_values(c, in, n, &errs, &saved) != 0)
+        if ((targets ? save_targets(c, in, (const char (*)[32])orig, rows, n, &errs, &saved)
+                     : web_save_values(c, in, n, &errs, &saved)) != 0)
             goto cleanup;
         /* "ROW\tFIELD\tMESSAGE" from the write module */
         for (const char *s = buf_str(&errs); *s;) {
@@ -285,7 +336,7 @@ int api_values_post(web_ctx *c)
                 break;
             int k = atoi(s);
             const char *code = write_code(t1 + 1, (size_t)(t2 - t1 - 1));
-            if (strcmp(code, "conflict") == 0 && k >= 0 && k < n)
+            if (strcmp(code, "conflict") == 0 && k >= 0 && k < n && !targets)
                 conflict_row(c, bad, k, &rows[k], &in[k]);
             else
                 json_array_append_new(bad, json_pack("{s:i,s:s%,s:s,s:s%}", "row", k, "field", t1 + 1, (size_t)(t2 - t1 - 1),
@@ -305,17 +356,6 @@ cleanup:
     free(in);
     free(rows);
     return rc;
-}
-
-static void model_lock(void *ctx)
-{
-    web_model_begin(ctx);
-}
-
-static void model_unlock(void *ctx)
-{
-    web_committed(ctx);
-    web_model_end(ctx);
 }
 
 /* DELETE /api/v1/values?indicator=&unit=&period=&reason=[&expected=]: one stored value goes,

@@ -29,6 +29,10 @@ int api_parse_values(const char *body, size_t len, api_value_row **out, int *n, 
  * not_object) and the row marked bad; -1 (e) only when the body itself is not such a document. */
 int api_parse_values_all(const char *body, size_t len, api_value_row **out, int *n, buf *rowerrs,
                          err_t *e);
+/* The same for {"targets":[{"indicator","unit","period","target","expected"?}, ...]} when
+ * targets != 0 (the figure goes to `value`; targets have no comment). */
+int api_parse_rows(const char *body, size_t len, int targets, api_value_row **out, int *n, buf *rowerrs,
+                   err_t *e);
 /* The number of UTF-8 code points of s (continuation bytes not counted). */
 size_t api_utf8_chars(const char *s);
 

@@ -35,7 +35,7 @@ static void row_problem(buf *errs, size_t row, const char *field, const char *co
 }
 
 /* One field of row k into x; a problem is appended to errs. */
-static void parse_field(api_value_row *x, size_t k, const char *key, json_t *v, buf *errs)
+static void parse_field(api_value_row *x, size_t k, const char *key, json_t *v, const char *vkey, buf *errs)
 {
     const char *s = json_is_string(v) ? json_string_value(v) : NULL;
     size_t sl = s ? json_string_length(v) : 0;
@@ -47,14 +47,14 @@ static void parse_field(api_value_row *x, size_t k, const char *key, json_t *v, 
         dst = x->unit, cap = sizeof x->unit;
     else if (strcmp(key, "period") == 0)
         dst = x->period, cap = sizeof x->period;
-    else if (strcmp(key, "comment") == 0)
+    else if (strcmp(key, "comment") == 0 && strcmp(vkey, "value") == 0)
         dst = x->comment, cap = sizeof x->comment, x->has_comment = 1;
-    else if (strcmp(key, "value") == 0) {
+    else if (strcmp(key, vkey) == 0) {
         if (json_is_number(v) && isfinite(json_number_value(v))) {
             x->value = json_number_value(v);
             x->has_value = 1;
         } else
-            row_problem(errs, k, "value", "bad_type", "%s", tr("cần một số", "a number expected"));
+            row_problem(errs, k, vkey, "bad_type", "%s", tr("cần một số", "a number expected"));
         return;
     } else if (strcmp(key, "expected") == 0) {
         /* optimistic concurrency: the value the client last saw, or null for none */
@@ -89,6 +89,13 @@ static void parse_field(api_value_row *x, size_t k, const char *key, json_t *v, 
 int api_parse_values_all(const char *body, size_t len, api_value_row **out, int *n, buf *rowerrs,
                          err_t *e)
 {
+    return api_parse_rows(body, len, 0, out, n, rowerrs, e);
+}
+
+int api_parse_rows(const char *body, size_t len, int targets, api_value_row **out, int *n, buf *rowerrs,
+                   err_t *e)
+{
+    const char *list = targets ? "targets" : "values", *vkey = targets ? "target" : "value";
     json_error_t je;
     json_t *j = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
     api_value_row *rows = NULL;
@@ -97,18 +104,18 @@ int api_parse_values_all(const char *body, size_t len, api_value_row **out, int 
     if (j == NULL)
         return err_set(e, tr("JSON không hợp lệ (dòng %d, cột %d): %s", "invalid JSON (line %d, column %d): %s"),
                        je.line, je.column, je.text);
-    json_t *vals = json_is_object(j) ? json_object_get(j, "values") : NULL;
+    json_t *vals = json_is_object(j) ? json_object_get(j, list) : NULL;
     const char *key;
     json_t *v;
     int rc = -1;
     if (json_is_object(j))
-        json_object_foreach(j, key, v) if (strcmp(key, "values") != 0) {
+        json_object_foreach(j, key, v) if (strcmp(key, list) != 0) {
             err_set(e, tr("trường không được chấp nhận: '%s'", "unknown field: '%s'"), key);
             goto cleanup;
         }
     if (!json_is_array(vals) || json_array_size(vals) == 0 || json_array_size(vals) > 10000) {
-        err_set(e, tr("cần {\"values\": [ {indicator, unit, period, value}, ... ]} với 1 đến 10000 dòng",
-                      "expected {\"values\": [ {indicator, unit, period, value}, ... ]} with 1 to 10000 rows"));
+        err_set(e, tr("cần {\"%s\": [ {indicator, unit, period, %s}, ... ]} với 1 đến 10000 dòng",
+                      "expected {\"%s\": [ {indicator, unit, period, %s}, ... ]} with 1 to 10000 rows"), list, vkey);
         goto cleanup;
     }
     size_t cnt = json_array_size(vals);
@@ -127,8 +134,8 @@ int api_parse_values_all(const char *body, size_t len, api_value_row **out, int 
             continue;
         }
         json_object_foreach(r, key, v)
-            parse_field(x, k, key, v, rowerrs);
-        static const char *const need[] = { "indicator", "unit", "period", "value" };
+            parse_field(x, k, key, v, vkey, rowerrs);
+        const char *const need[] = { "indicator", "unit", "period", vkey };
         const int have[] = { x->ind[0] != 0, x->unit[0] != 0, x->period[0] != 0, x->has_value };
         for (int f = 0; f < 4; f++)
             if (!have[f] && json_object_get(r, need[f]) == NULL)

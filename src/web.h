@@ -172,6 +172,8 @@ int api_indicators(web_ctx *c);
 int api_targets(web_ctx *c);
 int api_values(web_ctx *c);
 int api_values_post(web_ctx *c);
+/* POST /api/v1/targets: the same for targets (administrators of the units, as the web form). */
+int api_targets_post(web_ctx *c);
 /* DELETE /api/v1/values: one stored value, with a reason (write_delete). */
 int api_values_delete(web_ctx *c);
 int api_eval(web_ctx *c);

@@ -628,6 +628,39 @@ static void test_delete_value(void **state)
     http_resp_free(&rs);
 }
 
+/* Targets are written by administrators of the unit, as the web's catalogue form, and show
+ * in the targets list and in the changes feed. */
+static void test_targets_post(void **state)
+{
+    (void)state;
+    json_t *j;
+    assert_int_equal(call(bearer_admin, "GET", "/api/v1/changes?limit=1", NULL, NULL, &j), 200);
+    json_int_t c0 = int_of(j, "cursor");
+    json_decref(j);
+    const char *body = "{\"targets\":[{\"indicator\":\"tl\",\"unit\":\"w1\",\"period\":\"2022\",\"target\":95}]}";
+    assert_int_equal(call(bearer_d1, "POST", "/api/v1/targets", "application/json", body, &j), 403);
+    assert_string_equal(row_code(j, 0, NULL), "forbidden");
+    json_decref(j);
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/targets", "application/json", body, &j), 200);
+    assert_int_equal(int_of(j, "changed"), 1);
+    json_decref(j);
+    assert_int_equal(call(bearer_admin, "GET", "/api/v1/targets?unit=w1&period=2022", NULL, NULL, &j), 200);
+    assert_int_equal(total_of(j), 1);
+    assert_true(json_number_value(json_object_get(json_array_get(json_object_get(j, "targets"), 0), "target")) == 95);
+    json_decref(j);
+    char url[128];
+    snprintf(url, sizeof url, "/api/v1/changes?since=%lld", (long long)c0);
+    assert_int_equal(call(bearer_admin, "GET", url, NULL, NULL, &j), 200);
+    assert_int_equal(total_of(j), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(j, "changes"), 0), "kind")), "target");
+    json_decref(j);
+    /* a values field in a targets body is malformed */
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/targets", "application/json",
+                          "{\"targets\":[{\"indicator\":\"tl\",\"unit\":\"w1\",\"period\":\"2022\",\"value\":95}]}", &j), 400);
+    assert_int_equal(nrows(j), 2);
+    json_decref(j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -641,6 +674,7 @@ int main(void)
         cmocka_unit_test(test_changes),
         cmocka_unit_test(test_rate_limit),
         cmocka_unit_test(test_delete_value),
+        cmocka_unit_test(test_targets_post),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }
