@@ -183,6 +183,9 @@ int api_approval_post(web_ctx *c);
 /* GET /api/v1/changes (api_sync.c): values and targets changed since a cursor, deletions included. */
 int api_changes(web_ctx *c);
 int api_report(web_ctx *c);
+/* Users and tokens for administrators (api_admin.c): the list, and add/disable/enable/token. */
+int api_users(web_ctx *c);
+int api_admin_post(web_ctx *c);
 int api_openapi(web_ctx *c);
 
 /* ---- shared by entry page and API (web_data.c) ---- */

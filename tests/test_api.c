@@ -661,6 +661,47 @@ static void test_targets_post(void **state)
     json_decref(j);
 }
 
+/* Users and tokens for administrators: the list (paged, the caller's units only), add, disable
+ * (never oneself), enable, a token issued once that then works; editors are refused. */
+static void test_users_tokens(void **state)
+{
+    (void)state;
+    json_t *j;
+    assert_int_equal(call(bearer_d1, "GET", "/api/v1/users", NULL, NULL, NULL), 403);
+    assert_int_equal(call(bearer_admin, "GET", "/api/v1/users", NULL, NULL, &j), 200);
+    long before = total_of(j);
+    assert_true(before >= 2);
+    json_decref(j);
+    const char *add = "{\"login\":\"api.moi\",\"name\":\"Người mới\",\"role\":\"viewer\",\"unit\":\"d2\","
+                      "\"password\":\"mat-khau-rat-dai-123\"}";
+    assert_int_equal(call(bearer_d1, "POST", "/api/v1/users", "application/json", add, NULL), 403);
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/users", "application/json", add, &j), 201);
+    assert_string_equal(json_string_value(json_object_get(j, "unit")), "d2");
+    json_decref(j);
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/users", "application/json", add, NULL), 409);
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/users", "application/json",
+                          "{\"login\":\"Bad Login\",\"role\":\"viewer\",\"unit\":\"d2\",\"password\":\"mat-khau-rat-dai-123\"}", &j), 422);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(j, "error"), "field")), "login");
+    json_decref(j);
+    assert_int_equal(walk(bearer_admin, "/api/v1/users?limit=1", "users", &(long){ 0 }), before + 1);
+    /* a token for the new user reads d2 */
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/tokens", "application/json",
+                          "{\"login\":\"api.moi\",\"name\":\"he-thong\"}", &j), 201);
+    char tok[128];
+    snprintf(tok, sizeof tok, "%s", json_string_value(json_object_get(j, "token")));
+    json_decref(j);
+    assert_int_equal(call(tok, "GET", "/api/v1/values?unit=d2&subtree=true&limit=1", NULL, NULL, NULL), 200);
+    assert_int_equal(call(tok, "GET", "/api/v1/values?unit=d1", NULL, NULL, NULL), 403);
+    /* disabled: the token stops working; enabled again: it works */
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/users/disable", "application/json", "{\"login\":\"api.moi\"}", NULL), 200);
+    assert_int_equal(call(tok, "GET", "/api/v1/units", NULL, NULL, NULL), 401);
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/users/enable", "application/json", "{\"login\":\"api.moi\"}", NULL), 200);
+    assert_int_equal(call(tok, "GET", "/api/v1/units", NULL, NULL, NULL), 200);
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/users/disable", "application/json", "{\"login\":\"root\"}", NULL), 422);
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/users/disable", "application/json", "{\"login\":\"nobody\"}", NULL), 404);
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/tokens", "text/plain", "{\"login\":\"ed1\"}", NULL), 415);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -675,6 +716,7 @@ int main(void)
         cmocka_unit_test(test_rate_limit),
         cmocka_unit_test(test_delete_value),
         cmocka_unit_test(test_targets_post),
+        cmocka_unit_test(test_users_tokens),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }
