@@ -185,6 +185,9 @@ int api_changes(web_ctx *c);
 int api_report(web_ctx *c);
 /* Users and tokens for administrators (api_admin.c): the list, and add/disable/enable/token. */
 int api_users(web_ctx *c);
+/* Tasks (api_tasks.c): the list (paged) and a progress report by an editor of the lead unit. */
+int api_tasks(web_ctx *c);
+int api_task_progress(web_ctx *c);
 int api_admin_post(web_ctx *c);
 int api_openapi(web_ctx *c);
 

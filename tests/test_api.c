@@ -21,6 +21,7 @@
 #include "http.h"
 #include "import.h"
 #include "store.h"
+#include "store_task.h"
 #include "store_web.h"
 #include "web.h"
 
@@ -702,6 +703,43 @@ static void test_users_tokens(void **state)
     assert_int_equal(call(bearer_admin, "POST", "/api/v1/tokens", "text/plain", "{\"login\":\"ed1\"}", NULL), 415);
 }
 
+/* Tasks as the web shows them: only those led by a readable unit, paged; progress by an editor
+ * of the lead unit, with the log. */
+static void test_tasks(void **state)
+{
+    (void)state;
+    store *s;
+    err_t e;
+    json_t *j;
+    task_t t1 = { .code = "nv1", .title = "Nhiệm vụ một", .kind = TK_TASK, .lead_unit = "w2", .deadline = 20221231 };
+    task_t t2 = { .code = "nv2", .title = "Nhiệm vụ hai", .kind = TK_TASK, .lead_unit = "w30", .deadline = 20221231 };
+    assert_int_equal(store_open(db, 0, &s, &e), 0);
+    assert_int_equal(store_task_put(s, &t1, &e), 0);
+    assert_int_equal(store_task_put(s, &t2, &e), 0);
+    store_close(s);
+    assert_int_equal(call(bearer_admin, "GET", "/api/v1/tasks", NULL, NULL, &j), 200);
+    assert_int_equal(total_of(j), 2);
+    json_decref(j);
+    assert_int_equal(call(bearer_d1, "GET", "/api/v1/tasks", NULL, NULL, &j), 200);
+    assert_int_equal(total_of(j), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(j, "tasks"), 0), "code")), "nv1");
+    json_decref(j);
+    assert_int_equal(call(bearer_d1, "POST", "/api/v1/tasks/progress", "application/json",
+                          "{\"code\":\"nv1\",\"pct\":50,\"text\":\"đã xong một nửa\"}", &j), 200);
+    assert_int_equal(int_of(j, "progress"), 50);
+    assert_int_equal(json_array_size(json_object_get(j, "reports")), 1);
+    json_decref(j);
+    assert_int_equal(call(bearer_d1, "GET", "/api/v1/tasks?code=nv1", NULL, NULL, &j), 200);
+    json_t *x = json_array_get(json_object_get(j, "tasks"), 0);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(x, "reports"), 0), "by")), "ed1");
+    json_decref(j);
+    assert_int_equal(call(bearer_d1, "POST", "/api/v1/tasks/progress", "application/json",
+                          "{\"code\":\"nv2\",\"pct\":50,\"text\":\"x\"}", NULL), 404);
+    assert_int_equal(call(bearer_d1, "POST", "/api/v1/tasks/progress", "application/json",
+                          "{\"code\":\"nv1\",\"pct\":150,\"text\":\"x\"}", NULL), 422);
+    assert_int_equal(call(bearer_d1, "POST", "/api/v1/tasks/progress", "application/json", "{\"code\":\"nv1\"}", NULL), 400);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -717,6 +755,7 @@ int main(void)
         cmocka_unit_test(test_delete_value),
         cmocka_unit_test(test_targets_post),
         cmocka_unit_test(test_users_tokens),
+        cmocka_unit_test(test_tasks),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }
