@@ -149,6 +149,12 @@ int page_approval(web_ctx *c);
 int page_approval_post(web_ctx *c);
 int page_import(web_ctx *c);
 int page_import_post(web_ctx *c);
+/* Turns an upload into CSV text sources in csvs[0..8) (an .xlsx gives one per sheet with a
+ * header; *n gets how many); a CSV file is decoded in encoding enc (IMPORT_ENC_AUTO:
+ * import_text.h's strict rule) and *info says how (enc -2: xlsx); problems go to errs.
+ * Shared by the import page and POST /api/v1/import; returns 0. */
+struct import_text_info;
+int web_upload_sources(const http_kv *f, int enc, buf *csvs, int *n, buf *errs, struct import_text_info *info);
 int page_report(web_ctx *c);
 int page_admin_users(web_ctx *c);
 int page_admin_users_post(web_ctx *c);
@@ -185,6 +191,8 @@ int api_changes(web_ctx *c);
 int api_report(web_ctx *c);
 /* Users and tokens for administrators (api_admin.c): the list, and add/disable/enable/token. */
 int api_users(web_ctx *c);
+/* POST /api/v1/import (api_import.c): a multipart file, previewed or committed as the web's import page. */
+int api_import(web_ctx *c);
 /* Tasks (api_tasks.c): the list (paged) and a progress report by an editor of the lead unit. */
 int api_tasks(web_ctx *c);
 int api_task_progress(web_ctx *c);

@@ -740,6 +740,56 @@ static void test_tasks(void **state)
     assert_int_equal(call(bearer_d1, "POST", "/api/v1/tasks/progress", "application/json", "{\"code\":\"nv1\"}", NULL), 400);
 }
 
+/* POSTs a file as multipart/form-data to /api/v1/import?action=...; *out gets the JSON. */
+static int upload(const char *bearer, const char *action, const char *name, const char *data, json_t **out)
+{
+    http_req rq;
+    http_resp rs;
+    err_t e;
+    json_error_t je;
+    http_req_init(&rq);
+    http_resp_init(&rs);
+    snprintf(rq.method, sizeof rq.method, "POST");
+    snprintf(rq.path, sizeof rq.path, "/api/v1/import");
+    snprintf(rq.authorization, sizeof rq.authorization, "Bearer %s", bearer);
+    snprintf(rq.ctype, sizeof rq.ctype, "multipart/form-data; boundary=XyZ");
+    buf_printf(&rq.body, "--XyZ\r\nContent-Disposition: form-data; name=\"action\"\r\n\r\n%s\r\n"
+                         "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n"
+                         "Content-Type: text/csv\r\n\r\n%s\r\n--XyZ--\r\n", action, name, data);
+    assert_int_equal(http_parse_multipart(&rq.form, rq.ctype, buf_str(&rq.body), rq.body.len, &e), 0);
+    web_handle(app, &rq, &rs);
+    *out = json_loadb(buf_str(&rs.body), rs.body.len, 0, &je);
+    int st = rs.status;
+    http_req_free(&rq);
+    http_resp_free(&rs);
+    return st;
+}
+
+/* A file imported as on the web page: a preview writes nothing, a commit writes; every bad row
+ * listed; rows outside the caller's units refused; a multipart body required. */
+static void test_import(void **state)
+{
+    (void)state;
+    json_t *j;
+    const char *csv = "indicator,unit,period,value\nkn,w3,2023,7\nkn,w4,2023,8\n";
+    assert_int_equal(upload(bearer_d1, "preview", "so-lieu.csv", csv, &j), 200);
+    assert_false(json_is_true(json_object_get(j, "committed")));
+    assert_int_equal(int_of(j, "rows"), 2);
+    assert_int_equal(int_of(j, "added"), 2);
+    assert_string_equal(json_string_value(json_object_get(j, "encoding")), "utf-8");
+    json_decref(j);
+    assert_int_equal(count(bearer_admin, "/api/v1/values?unit=w3&ind=kn&period=2023"), 0);
+    assert_int_equal(upload(bearer_d1, "commit", "so-lieu.csv", csv, &j), 200);
+    assert_true(json_is_true(json_object_get(j, "committed")));
+    json_decref(j);
+    assert_int_equal(count(bearer_admin, "/api/v1/values?unit=w3&ind=kn&period=2023"), 1);
+    assert_int_equal(upload(bearer_d1, "commit", "sai.csv", "indicator,unit,period,value\nkn,w3,2023,abc\nkn,w30,2023,1\nzz,w3,2023,1\n", &j), 422);
+    assert_string_equal(err_code(j), "invalid_file");
+    assert_true(nrows(j) >= 3);
+    json_decref(j);
+    assert_int_equal(call(bearer_d1, "POST", "/api/v1/import", "text/csv", csv, NULL), 415);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -756,6 +806,7 @@ int main(void)
         cmocka_unit_test(test_targets_post),
         cmocka_unit_test(test_users_tokens),
         cmocka_unit_test(test_tasks),
+        cmocka_unit_test(test_import),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }
