@@ -83,6 +83,8 @@ static const web_route routes[] = {
     { "GET", "/api/v1/tasks", api_tasks, W_API, "unit programme status code limit offset snapshot" },
     { "POST", "/api/v1/tasks/progress", api_task_progress, W_API | W_WRITE, "" },
     { "POST", "/api/v1/import", api_import, W_API | W_OWN, "file action encoding" },
+    { "POST", "/api/v1/units", api_units_post, W_API | W_OWN, "" },
+    { "POST", "/api/v1/indicators", api_indicators_post, W_API | W_OWN, "" },
     { "GET", "/api/v1/users", api_users, W_API, "unit limit offset snapshot" },
     { "POST", "/api/v1/users", api_admin_post, W_API | W_WRITE, "" },
     { "POST", "/api/v1/users/disable", api_admin_post, W_API | W_WRITE, "" },

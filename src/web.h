@@ -191,6 +191,9 @@ int api_changes(web_ctx *c);
 int api_report(web_ctx *c);
 /* Users and tokens for administrators (api_admin.c): the list, and add/disable/enable/token. */
 int api_users(web_ctx *c);
+/* POST /api/v1/units and /api/v1/indicators (api_catalog.c): the web's catalogue form as JSON. */
+int api_units_post(web_ctx *c);
+int api_indicators_post(web_ctx *c);
 /* POST /api/v1/import (api_import.c): a multipart file, previewed or committed as the web's import page. */
 int api_import(web_ctx *c);
 /* Tasks (api_tasks.c): the list (paged) and a progress report by an editor of the lead unit. */

@@ -790,6 +790,49 @@ static void test_import(void **state)
     assert_int_equal(call(bearer_d1, "POST", "/api/v1/import", "text/csv", csv, NULL), 415);
 }
 
+/* Units and indicators as the web's catalogue form: administrators within their subtree, only a
+ * root's administrator for indicators; the importer's checks; fields left out are kept. */
+static void test_catalog(void **state)
+{
+    (void)state;
+    json_t *j;
+    const char *unit = "{\"units\":[{\"code\":\"w99\",\"name\":\"Phường Mới\",\"parent\":\"d1\",\"type\":\"Phường\"}]}";
+    assert_int_equal(call(bearer_d1, "POST", "/api/v1/units", "application/json", unit, NULL), 403);
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/units", "application/json", unit, &j), 200);
+    assert_int_equal(int_of(j, "added"), 1);
+    json_decref(j);
+    assert_int_equal(call(bearer_admin, "GET", "/api/v1/units?parent=d1", NULL, NULL, &j), 200);
+    assert_int_equal(total_of(j), NWARDS / 2 + 1);
+    json_decref(j);
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/units", "application/json",
+                          "{\"units\":[{\"code\":\"w98\",\"name\":\"X\",\"parent\":\"nowhere\"}]}", NULL), 403);
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/units", "application/json",
+                          "{\"units\":[{\"code\":\"w98\",\"colour\":\"x\"}]}", NULL), 400);
+    /* an indicator: renamed, its other fields kept */
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/indicators", "application/json",
+                          "{\"indicators\":[{\"code\":\"tl\",\"name\":\"Tỷ lệ mới\"}]}", &j), 200);
+    json_decref(j);
+    assert_int_equal(call(bearer_admin, "GET", "/api/v1/indicators", NULL, NULL, &j), 200);
+    json_t *x;
+    size_t k;
+    int seen = 0;
+    json_array_foreach(json_object_get(j, "indicators"), k, x)
+        if (strcmp(json_string_value(json_object_get(x, "code")), "tl") == 0) {
+            assert_string_equal(json_string_value(json_object_get(x, "name")), "Tỷ lệ mới");
+            assert_string_equal(json_string_value(json_object_get(x, "group")), "Xã hội");
+            assert_int_equal(json_integer_value(json_object_get(x, "decimals")), 1);
+            seen = 1;
+        }
+    assert_true(seen);
+    json_decref(j);
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/indicators", "application/json",
+                          "{\"indicators\":[{\"code\":\"xx\",\"name\":\"X\",\"direction\":\"sideways\"}]}", &j), 422);
+    assert_string_equal(err_code(j), "invalid_rows");
+    json_decref(j);
+    assert_int_equal(call(bearer_d1, "POST", "/api/v1/indicators", "application/json",
+                          "{\"indicators\":[{\"code\":\"tl\",\"name\":\"Y\"}]}", NULL), 403);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -807,6 +850,7 @@ int main(void)
         cmocka_unit_test(test_users_tokens),
         cmocka_unit_test(test_tasks),
         cmocka_unit_test(test_import),
+        cmocka_unit_test(test_catalog),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }
