@@ -25,6 +25,7 @@ int cmd_rollup(int argc, char **argv);
 int cmd_tasks(int argc, char **argv);
 int cmd_remind(int argc, char **argv);
 int cmd_ics(int argc, char **argv);
+int cmd_settings(int argc, char **argv);
 
 struct store;
 struct model;
