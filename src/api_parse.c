@@ -28,7 +28,10 @@ static void row_problem(buf *errs, size_t row, const char *field, const char *co
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    buf_printf(errs, "%zu\t%s\t%s\t", row, field, code);
+    buf_printf(errs, "%zu\t", row);
+    for (const char *p = field; *p; p++)        /* a field name is the client's (unknown_field) */
+        buf_addc(errs, *p == '\t' || *p == '\n' ? ' ' : *p);
+    buf_printf(errs, "\t%s\t", code);
     for (const char *p = msg; *p; p++)
         buf_addc(errs, *p == '\t' || *p == '\n' ? ' ' : *p);
     buf_addc(errs, '\n');

@@ -358,6 +358,12 @@ static void test_errors_every_row(void **state)
     assert_string_equal(row_code(j, 3, &row), "not_object");
     assert_int_equal(row, 3);
     json_decref(j);
+    /* A field name with a tab or a newline is reported as one problem of its row. */
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/values", "application/json",
+                          "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"w1\",\"period\":\"2024\",\"value\":1,\"a\\tb\\nc\":1}]}", &j), 400);
+    assert_int_equal(nrows(j), 1);
+    assert_string_equal(row_code(j, 0, NULL), "unknown_field");
+    json_decref(j);
     /* Invalid rows: every one, 422, with codes. */
     assert_int_equal(call(bearer_admin, "POST", "/api/v1/values", "application/json",
                           "{\"values\":[{\"indicator\":\"zz\",\"unit\":\"w1\",\"period\":\"2024\",\"value\":1},"
