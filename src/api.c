@@ -17,6 +17,8 @@
 #include "demo.h"
 #include "eval.h"
 #include "report.h"
+#include "vn.h"
+#include "write.h"
 
 static int send_json(web_ctx *c, json_t *j, int status)
 {
@@ -143,32 +145,177 @@ int api_values(web_ctx *c)
     return cells_json(c, &c->m->values, "values", "value");
 }
 
+static void model_lock(void *ctx)
+{
+    web_model_begin(ctx);
+}
+
+static void model_unlock(void *ctx)
+{
+    web_committed(ctx);
+    web_model_end(ctx);
+}
+
+/* Appends {row, field, code, message} to bad. */
+static void bad_row(json_t *bad, int row, const char *field, const char *code, const char *msg)
+{
+    json_array_append_new(bad, json_pack("{s:i,s:s,s:s,s:s}", "row", row, "field", field, "code", code,
+                                         "message", msg));
+}
+
+/* The code of a problem write_values reported (rows whose unit and indicator exist). */
+static const char *write_code(const char *field, size_t n)
+{
+    static const struct { const char *field, *code; } map[] = {
+        { "unit", "forbidden" }, { "indicator", "formula_indicator" }, { "value", "out_of_range" },
+        { "comment", "too_long" }, { "locked", "locked" }, { "expected", "conflict" },
+    };
+    for (size_t k = 0; k < sizeof map / sizeof *map; k++)
+        if (strlen(map[k].field) == n && strncmp(map[k].field, field, n) == 0)
+            return map[k].code;
+    return "invalid";
+}
+
+/* The catalogue checks of the rows the parser accepted: unit, indicator, period. */
+static void check_catalogue(web_ctx *c, const api_value_row *rows, int n, int targets, web_value_in *in, json_t *bad)
+{
+    for (int k = 0; k < n; k++) {
+        if (rows[k].bad)
+            continue;
+        in[k].unit = model_unit_find(c->m, rows[k].unit);
+        if (in[k].unit < 0)
+            bad_row(bad, k, "unit", "unknown_unit", tr("không có đơn vị này", "no such unit"));
+        int ind = model_ind_find(c->m, rows[k].ind);
+        if (ind < 0)
+            bad_row(bad, k, "indicator", "unknown_indicator", tr("không có chỉ tiêu này", "no such indicator"));
+        else if (!targets && c->m->inds[ind].f)
+            bad_row(bad, k, "indicator", "formula_indicator",
+                    tr("chỉ tiêu tính bằng công thức, không nhập trực tiếp", "computed by a formula, not entered"));
+        if (period_parse(rows[k].period, strlen(rows[k].period), &in[k].per) != 0)
+            bad_row(bad, k, "period", "bad_period", tr("kỳ không hợp lệ", "invalid period"));
+    }
+}
+
+/* A conflicting row: what is stored now, in the API's words (not the entry page's). */
+static void conflict_row(web_ctx *c, json_t *bad, int k, const api_value_row *r, const web_value_in *in)
+{
+    cell_t cur = { 0 };
+    err_t e;
+    int ind = model_ind_find(c->m, r->ind);
+    int had = ind >= 0 ? store_get_cell(c->s, c->m, 0, ind, in->unit, in->per, &cur, &e) : -1;
+    buf now = BUF_INIT, was = BUF_INIT, sent = BUF_INIT;
+    int dec = ind >= 0 ? c->m->inds[ind].decimals : 4;
+    if (had == 1)
+        vn_format_number_trim(cur.v, dec, lang_get(), &now);
+    if (r->has_expected && !r->expected_none)
+        vn_format_number_trim(r->expected, dec, lang_get(), &was);
+    vn_format_number_trim(r->value, dec, lang_get(), &sent);
+    char msg[512];
+    snprintf(msg, sizeof msg, tr("giá trị đang lưu là '%s', không phải '%s' như `expected`; giá trị gửi '%s' không được ghi",
+                                 "the stored value is '%s', not '%s' as `expected` says; the value sent, '%s', was not written"),
+             had == 1 ? buf_str(&now) : "—", was.len ? buf_str(&was) : "—", buf_str(&sent));
+    buf_free(&now);
+    buf_free(&was);
+    buf_free(&sent);
+    json_t *o = json_pack("{s:i,s:s,s:s,s:s,s:o,s:f}", "row", k, "field", "expected", "code", "conflict", "message",
+                          msg, "current", had == 1 ? json_real(cur.v) : json_null(), "sent", r->value);
+    if (o && r->has_expected)
+        json_object_set_new(o, "expected", r->expected_none ? json_null() : json_real(r->expected));
+    json_array_append_new(bad, o);
+    free(cur.comment);
+}
+
+/* Sends the problems: 400 when a row is malformed, 409 when every problem is a conflict with
+ * the stored value, 403 when every one is a unit the caller may not write, else 422. */
+static int send_problems(web_ctx *c, json_t *bad, int malformed)
+{
+    int conflicts = 0, forbidden = 0;
+    size_t k, n = json_array_size(bad);
+    json_t *x;
+    json_array_foreach(bad, k, x) {
+        const char *code = json_string_value(json_object_get(x, "code"));
+        conflicts += code && strcmp(code, "conflict") == 0;
+        forbidden += code && strcmp(code, "forbidden") == 0;
+    }
+    int status = malformed ? 400 : (size_t)conflicts == n ? 409 : (size_t)forbidden == n ? 403 : 422;
+    const char *code = status == 400 ? "bad_request" : status == 409 ? "conflict" : status == 403 ? "forbidden" : "invalid_rows";
+    return send_json(c, json_pack("{s:{s:s,s:s,s:O}}", "error", "code", code, "message",
+                                  tr("có dòng không hợp lệ; không ghi gì", "some rows are invalid; nothing was written"),
+                                  "rows", bad), status);
+}
+
+/* Writes the parsed target rows through the write module (an administrator's, as the web's
+ * catalogue form); problems as "ROW\tFIELD\tMESSAGE" in errs. */
+static int save_targets(web_ctx *c, const web_value_in *in, const char (*orig)[32], const api_value_row *rows,
+                        int n, buf *errs, int *saved)
+{
+    write_row *w = calloc((size_t)n + 1, sizeof *w);
+    int outside = 0, rc;
+    if (w == NULL)
+        return err_set(&c->e, "out of memory");
+    for (int k = 0; k < n; k++)
+        w[k] = (write_row){ WRITE_TARGET, model_ind_find(c->m, rows[k].ind), in[k].unit, in[k].per, rows[k].value,
+                            NULL, rows[k].has_expected ? orig[k] : NULL, NULL };
+    write_actor a = { c->user.login, c->role, c->uunit, "api", 60, 0 };
+    write_sink sink = { model_lock, model_unlock, c };
+    rc = write_values(c->s, c->m, &a, w, n, &sink, errs, saved, &outside, &c->e);
+    if (rc == 0 && outside)
+        web_rebuild_soon(c);
+    if (rc == 0 && errs->len == 0 && *saved) {
+        char detail[64];
+        snprintf(detail, sizeof detail, "%d", *saved);
+        rc = store_audit_add(c->s, c->user.login, "targets", "api", detail, &c->e);
+    }
+    free(w);
+    return rc;
+}
+
+static int post_rows(web_ctx *c, int targets);
+
 int api_values_post(web_ctx *c)
+{
+    return post_rows(c, 0);
+}
+
+/* POST /api/v1/targets: targets written as the web's catalogue form does (administrators). */
+int api_targets_post(web_ctx *c)
+{
+    return post_rows(c, 1);
+}
+
+static int post_rows(web_ctx *c, int targets)
 {
     api_value_row *rows = NULL;
     int n = 0, saved = 0, rc = -1;
     err_t e;
+    buf errs = BUF_INIT, perrs = BUF_INIT;
     if (!api_is_json_type(c->req->ctype))
         return web_fail(c, 415, "unsupported_media_type", NULL, tr("cần Content-Type: application/json",
                                                                    "Content-Type: application/json required"));
-    if (api_parse_values(buf_str(&c->req->body), c->req->body.len, &rows, &n, &e) != 0)
+    if (api_parse_rows(buf_str(&c->req->body), c->req->body.len, targets, &rows, &n, &perrs, &e) != 0) {
+        buf_free(&perrs);
         return web_fail(c, 400, "bad_request", NULL, e.msg);
+    }
     web_value_in *in = calloc((size_t)n, sizeof *in);
     char (*orig)[32] = calloc((size_t)n, sizeof *orig);
-    buf errs = BUF_INIT;
     json_t *bad = json_array();
     if (in == NULL || orig == NULL || bad == NULL) {
         err_set(&c->e, "out of memory");
         goto cleanup;
     }
+    /* "ROW\tFIELD\tCODE\tMESSAGE" from the parser */
+    for (const char *s = buf_str(&perrs); *s;) {
+        const char *t1 = strchr(s, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL, *t3 = t2 ? strchr(t2 + 1, '\t') : NULL;
+        const char *nl = strchr(s, '\n');
+        if (!t3 || !nl)
+            break;
+        json_array_append_new(bad, json_pack("{s:i,s:s%,s:s%,s:s%}", "row", atoi(s), "field", t1 + 1, (size_t)(t2 - t1 - 1),
+                                             "code", t2 + 1, (size_t)(t3 - t2 - 1), "message", t3 + 1, (size_t)(nl - t3 - 1)));
+        s = nl + 1;
+    }
+    int malformed = json_array_size(bad) > 0;
+    check_catalogue(c, rows, n, targets, in, bad);
     for (int k = 0; k < n; k++) {
-        in[k].unit = model_unit_find(c->m, rows[k].unit);
-        if (in[k].unit < 0)
-            json_array_append_new(bad, json_pack("{s:i,s:s,s:s}", "row", k, "field", "unit", "message",
-                                                 tr("không có đơn vị này", "no such unit")));
-        if (period_parse(rows[k].period, strlen(rows[k].period), &in[k].per) != 0)
-            json_array_append_new(bad, json_pack("{s:i,s:s,s:s}", "row", k, "field", "period", "message",
-                                                 tr("kỳ không hợp lệ", "invalid period")));
         in[k].ind = rows[k].ind;
         in[k].num = rows[k].value;
         in[k].comment = rows[k].has_comment ? rows[k].comment : NULL;
@@ -179,35 +326,89 @@ int api_values_post(web_ctx *c)
         }
     }
     if (json_array_size(bad) == 0) {
-        if (web_save_values(c, in, n, &errs, &saved) != 0)
+        if ((targets ? save_targets(c, in, (const char (*)[32])orig, rows, n, &errs, &saved)
+                     : web_save_values(c, in, n, &errs, &saved)) != 0)
             goto cleanup;
+        /* "ROW\tFIELD\tMESSAGE" from the write module */
         for (const char *s = buf_str(&errs); *s;) {
             const char *t1 = strchr(s, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL, *nl = strchr(s, '\n');
             if (!t2 || !nl)
                 break;
-            json_array_append_new(bad, json_pack("{s:i,s:s%,s:s%}", "row", atoi(s), "field", t1 + 1,
-                                                 (size_t)(t2 - t1 - 1), "message", t2 + 1, (size_t)(nl - t2 - 1)));
+            int k = atoi(s);
+            const char *code = write_code(t1 + 1, (size_t)(t2 - t1 - 1));
+            if (strcmp(code, "conflict") == 0 && k >= 0 && k < n && !targets)
+                conflict_row(c, bad, k, &rows[k], &in[k]);
+            else
+                json_array_append_new(bad, json_pack("{s:i,s:s%,s:s,s:s%}", "row", k, "field", t1 + 1, (size_t)(t2 - t1 - 1),
+                                                     "code", code, "message", t2 + 1, (size_t)(nl - t2 - 1)));
             s = nl + 1;
         }
     }
-    if (json_array_size(bad)) {
-        /* A unit the caller may not write makes the whole batch forbidden; a figure changed by
-         * someone else since the caller read it, a conflict; anything else, invalid rows. */
-        int forbidden = strstr(buf_str(&errs), "\tunit\t") != NULL;
-        int conflict = !forbidden && strstr(buf_str(&errs), "\texpected\t") != NULL;
-        rc = send_json(c, json_pack("{s:{s:s,s:s,s:O}}", "error", "code",
-                                    forbidden ? "forbidden" : conflict ? "conflict" : "invalid_rows",
-                                    "message", tr("có dòng không hợp lệ; không ghi gì", "some rows are invalid; nothing was written"),
-                                    "rows", bad), forbidden ? 403 : conflict ? 409 : 422);
-        goto cleanup;
-    }
-    rc = send_json(c, json_pack("{s:i,s:i}", "received", n, "changed", saved), 200);
+    if (json_array_size(bad))
+        rc = send_problems(c, bad, malformed);
+    else
+        rc = send_json(c, json_pack("{s:i,s:i}", "received", n, "changed", saved), 200);
 cleanup:
     json_decref(bad);
     buf_free(&errs);
+    buf_free(&perrs);
     free(orig);
     free(in);
     free(rows);
+    return rc;
+}
+
+/* DELETE /api/v1/values?indicator=&unit=&period=&reason=[&expected=]: one stored value goes,
+ * kept in the history with the reason, through the write module (rights, locks, expected). */
+int api_values_delete(web_ctx *c)
+{
+    const char *ic = web_param(c, "indicator"), *uc = web_param(c, "unit"), *pc = web_param(c, "period");
+    const char *reason = web_param(c, "reason"), *expected = web_param(c, "expected");
+    write_row row = { .kind = WRITE_VALUE };
+    char exp[32];
+    if (!ic || !*ic || !uc || !*uc || !pc || !*pc || !reason || !*reason)
+        return web_fail(c, 400, "bad_request", !ic || !*ic ? "indicator" : !uc || !*uc ? "unit" : !pc || !*pc ? "period" : "reason",
+                        tr("cần indicator, unit, period và reason (lý do xóa)",
+                           "indicator, unit, period and reason (why it is deleted) required"));
+    if ((row.unit = model_unit_find(c->m, uc)) < 0)
+        return web_fail(c, 404, "not_found", "unit", tr("không có đơn vị này", "no such unit"));
+    if ((row.ind = model_ind_find(c->m, ic)) < 0)
+        return web_fail(c, 404, "not_found", "indicator", tr("không có chỉ tiêu này", "no such indicator"));
+    if (period_parse(pc, strlen(pc), &row.p) != 0)
+        return web_fail(c, 400, "bad_period", "period", tr("kỳ không hợp lệ", "invalid period"));
+    if (expected) {
+        double v;
+        if (*expected && vn_parse_number(expected, strlen(expected), VN_DEC_DOT, &v) != 0)
+            return web_fail(c, 400, "bad_request", "expected", tr("expected phải là một số (dấu chấm thập phân)",
+                                                                  "expected must be a number (decimal point)"));
+        snprintf(exp, sizeof exp, "%s", expected);
+        row.expected = exp;
+    }
+    write_actor a = { c->user.login, c->role, c->uunit, "api", 60, 0 };
+    write_sink sink = { model_lock, model_unlock, c };
+    buf errs = BUF_INIT;
+    int deleted = 0;
+    err_t e;
+    int r = write_delete(c->s, c->m, &a, &row, 1, reason, &sink, &errs, &deleted, &e);
+    int rc = 0;
+    if (r < 0) {
+        c->e = e;
+        rc = -1;
+    } else if (r == WRITE_INVALID)
+        web_fail(c, 422, "invalid", "reason", e.msg);
+    else if (errs.len) {
+        /* "0\tFIELD\tMESSAGE\n" */
+        const char *t1 = strchr(buf_str(&errs), '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+        char field[16], msg[1024];
+        snprintf(field, sizeof field, "%.*s", t1 && t2 ? (int)(t2 - t1 - 1) : 0, t1 ? t1 + 1 : "");
+        snprintf(msg, sizeof msg, "%s", t2 ? t2 + 1 : "");
+        msg[strcspn(msg, "\n")] = '\0';
+        int st = strcmp(field, "unit") == 0 ? 403 : strcmp(field, "expected") == 0 ? 409
+               : strcmp(field, "value") == 0 ? 404 : 422;
+        web_fail(c, st, st == 403 ? "forbidden" : st == 409 ? "conflict" : st == 404 ? "not_found" : "locked", field, msg);
+    } else
+        rc = send_json(c, json_pack("{s:i}", "deleted", deleted), 200);
+    buf_free(&errs);
     return rc;
 }
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_list.h"
 #include "write.h"
 
 static int reply(web_ctx *c, json_t *j, int status)
@@ -64,7 +65,7 @@ int api_approval_post(web_ctx *c)
     int step = write_step_parse(name ? name + 1 : "");
     if (step < 0)
         return web_fail(c, 404, "not_found", NULL, tr("không có bước này", "no such step"));
-    if (strncmp(c->req->ctype, "application/json", 16) != 0)
+    if (!api_is_json_type(c->req->ctype))
         return web_fail(c, 415, "unsupported_media_type", NULL, tr("cần Content-Type: application/json",
                                                                    "Content-Type: application/json required"));
     json_error_t je;

@@ -48,6 +48,13 @@ static void snapshot_of(const web_ctx *c, char *out, size_t len)
 
 int api_list_begin(web_ctx *c, api_page *pg)
 {
+    char now[48];
+    snapshot_of(c, now, sizeof now);
+    return api_list_begin_at(c, pg, now);
+}
+
+int api_list_begin_at(web_ctx *c, api_page *pg, const char *now)
+{
     const char *lim = web_param(c, "limit"), *off = web_param(c, "offset"), *snap = web_param(c, "snapshot");
     memset(pg, 0, sizeof *pg);
     pg->limit = API_PAGE_DEFAULT;
@@ -61,7 +68,7 @@ int api_list_begin(web_ctx *c, api_page *pg)
                                                     "offset must be a whole number, 0 or more"));
         return -1;
     }
-    snapshot_of(c, pg->snapshot, sizeof pg->snapshot);
+    snprintf(pg->snapshot, sizeof pg->snapshot, "%s", now);
     if (snap && *snap && strcmp(snap, pg->snapshot) != 0) {
         web_fail(c, 409, "snapshot_changed", "snapshot",
                  tr("dữ liệu đã thay đổi từ trang đầu; hãy đọc lại từ đầu (offset=0, không có snapshot)",
@@ -98,9 +105,17 @@ static void next_link(web_ctx *c, const api_page *pg, const char *const *params,
 int api_list_send(web_ctx *c, const api_page *pg, const char *key, json_t *items,
                   const char *const *params)
 {
+    return api_list_send_with(c, pg, key, items, params, NULL);
+}
+
+int api_list_send_with(web_ctx *c, const api_page *pg, const char *key, json_t *items,
+                       const char *const *params, json_t *extra)
+{
     json_t *next = json_null();
-    if (items == NULL)
+    if (items == NULL) {
+        json_decref(extra);
         return err_set(&c->e, "out of memory");
+    }
     if (pg->offset + pg->limit < pg->total) {
         buf link = BUF_INIT;
         next_link(c, pg, params, &link);
@@ -111,6 +126,11 @@ int api_list_send(web_ctx *c, const api_page *pg, const char *key, json_t *items
     json_t *o = json_pack("{s:o,s:I,s:I,s:I,s:o,s:s}", key, items, "total", (json_int_t)pg->total, "offset",
                           (json_int_t)pg->offset, "limit", (json_int_t)pg->limit, "next", next, "snapshot",
                           pg->snapshot);
+    if (o && extra && json_object_update(o, extra) != 0) {
+        json_decref(o);
+        o = NULL;
+    }
+    json_decref(extra);
     return api_send_json(c, o, 200);
 }
 

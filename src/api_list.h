@@ -17,12 +17,17 @@ typedef struct api_page {
 /* Reads limit, offset and snapshot; on a bad value or a changed snapshot responds (400/409)
  * and returns -1. */
 int api_list_begin(web_ctx *c, api_page *pg);
+/* The same for a list whose data is named by `now` (its own snapshot) rather than the model's. */
+int api_list_begin_at(web_ctx *c, api_page *pg, const char *now);
 /* Counts one matching item; 1 if it belongs on this page, else 0. */
 int api_page_take(api_page *pg);
 /* Sends {key: items, total, offset, limit, next, snapshot}; takes items (NULL = OOM); params
  * (NULL-terminated) are the filter parameters the next link repeats.  Returns 0 or -1. */
 int api_list_send(web_ctx *c, const api_page *pg, const char *key, json_t *items,
                   const char *const *params);
+/* The same with the members of extra (taken; NULL = none) added to the answer. */
+int api_list_send_with(web_ctx *c, const api_page *pg, const char *key, json_t *items,
+                       const char *const *params, json_t *extra);
 
 /* Which value or target cells a list shows; arrays owned by the filter (api_filter_free). */
 typedef struct api_filter {

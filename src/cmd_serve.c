@@ -12,37 +12,46 @@
 
 #include "cli.h"
 #include "cmd.h"
+#include "api_rate.h"
 #include "http.h"
 #include "web.h"
 
 int cmd_serve(int argc, char **argv)
 {
     const char *listen = "127.0.0.1:8080", *db = NULL, *threads_s = NULL, *today_s = NULL;
+    const char *rate_s = NULL, *burst_s = NULL;
     int help = 0, npos = 0, https = 0, quiet = 0;
     cli_opt opts[] = {
         { "--listen", NULL, &listen, NULL }, { "--db", NULL, &db, NULL },
         { "--threads", NULL, &threads_s, NULL }, { "--https", NULL, NULL, &https },
-        { "--quiet", "-q", NULL, &quiet }, { "--today", NULL, &today_s, NULL }, { NULL, NULL, NULL, NULL },
+        { "--quiet", "-q", NULL, &quiet }, { "--today", NULL, &today_s, NULL },
+        { "--api-rate", NULL, &rate_s, NULL }, { "--api-burst", NULL, &burst_s, NULL }, { NULL, NULL, NULL, NULL },
     };
     int rc = cli_parse(argc, argv, opts, &npos, &help);
     if (rc)
         return rc;
     if (help) {
-        puts(tr("Cách dùng: chitieu serve [--listen ĐỊA_CHỈ:CỔNG] [--db TỆP] [--threads N] [--https] [--quiet]\n\n"
+        puts(tr("Cách dùng: chitieu serve [--listen ĐỊA_CHỈ:CỔNG] [--db TỆP] [--threads N] [--https] [--quiet]\n"
+                "                     [--api-rate N] [--api-burst N]\n\n"
                 "Chạy ứng dụng web (giao diện và API /api/v1) trên cơ sở dữ liệu.\n"
                 "  --listen    địa chỉ nghe, mặc định 127.0.0.1:8080 (cổng 0: chọn cổng trống)\n"
                 "  --threads   số luồng phục vụ, mặc định bằng số lõi CPU\n"
                 "  --https     ứng dụng được phục vụ qua TLS (sau proxy): cookie có cờ Secure\n"
                 "  --quiet     không ghi nhật ký truy cập (mặc định: một dòng mỗi yêu cầu ra stderr)\n"
                 "  --today     ngày dùng để tính trạng thái nhiệm vụ (trình diễn, kiểm thử); mặc định hôm nay\n"
+                "  --api-rate  số yêu cầu API mỗi phút cho mỗi mã truy cập, mặc định 600 (0: không giới hạn)\n"
+                "  --api-burst số yêu cầu liền nhau tối đa của một mã truy cập, mặc định 120\n"
                 "Dừng bằng Ctrl-C hoặc SIGTERM: các yêu cầu đang chạy được hoàn tất, CSDL đóng sạch.",
-                "Usage: chitieu serve [--listen HOST:PORT] [--db FILE] [--threads N] [--https] [--quiet]\n\n"
+                "Usage: chitieu serve [--listen HOST:PORT] [--db FILE] [--threads N] [--https] [--quiet]\n"
+                "                     [--api-rate N] [--api-burst N]\n\n"
                 "Runs the web application (pages and the /api/v1 API) on the database.\n"
                 "  --listen    address, default 127.0.0.1:8080 (port 0: any free port)\n"
                 "  --threads   serving threads, default the number of CPU cores\n"
                 "  --https     served over TLS (behind a proxy): cookies get the Secure flag\n"
                 "  --quiet     no access log (default: one line per request on stderr)\n"
                 "  --today     the date task status is judged on (demos, tests); default today\n"
+                "  --api-rate  API requests a minute per token, default 600 (0: no limit)\n"
+                "  --api-burst most API requests of a token in a row, default 120\n"
                 "Stop with Ctrl-C or SIGTERM: requests in flight finish, the database closes cleanly."));
         return EXIT_OK;
     }
@@ -52,6 +61,13 @@ int cmd_serve(int argc, char **argv)
     int threads = threads_s ? atoi(threads_s) : (int)(ncpu > 0 ? ncpu : 2);
     if (threads < 1 || threads > 64) {
         cli_error("serve", tr("--threads cần một số từ 1 đến 64", "--threads needs a number from 1 to 64"));
+        return EXIT_USAGE;
+    }
+    int rate = rate_s ? atoi(rate_s) : 600, burst = burst_s ? atoi(burst_s) : 120;
+    if ((rate_s && (rate < 0 || rate > 1000000 || strspn(rate_s, "0123456789") != strlen(rate_s))) ||
+        (burst_s && (burst < 1 || burst > 1000000 || strspn(burst_s, "0123456789") != strlen(burst_s)))) {
+        cli_error("serve", tr("--api-rate cần một số từ 0 đến 1000000, --api-burst từ 1 đến 1000000",
+                              "--api-rate needs a number from 0 to 1000000, --api-burst from 1 to 1000000"));
         return EXIT_USAGE;
     }
     sigset_t set;
@@ -69,6 +85,11 @@ int cmd_serve(int argc, char **argv)
         return EXIT_FAIL;
     }
     app->secure_cookies = https;
+    if (rate > 0 && (app->rate = api_rate_new(rate, burst)) == NULL) {
+        cli_error("serve", "out of memory");
+        web_close(app);
+        return EXIT_FAIL;
+    }
     if (today_s && cmd_tasks_today("serve", today_s, &app->today) != 0) {
         web_close(app);
         return EXIT_USAGE;

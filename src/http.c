@@ -338,6 +338,13 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, http_server *srv, con
         MHD_add_response_header(r, "Content-Disposition", rs->disposition);
     for (int i = 0; i < rs->ncookies; i++)
         MHD_add_response_header(r, "Set-Cookie", rs->cookies[i]);
+    if (rs->www_authenticate)
+        MHD_add_response_header(r, "WWW-Authenticate", rs->www_authenticate);
+    if (rs->retry_after > 0) {
+        char ra[24];
+        snprintf(ra, sizeof ra, "%d", rs->retry_after);
+        MHD_add_response_header(r, "Retry-After", ra);
+    }
     enum MHD_Result ok = MHD_queue_response(c, (unsigned)rs->status, r);
     MHD_destroy_response(r);
     if (srv->log) {
@@ -405,8 +412,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     http_resp_init(&rs);
     if (cn->too_large) {
         rs.status = 413;
-        rs.ctype = "text/plain; charset=utf-8";
-        buf_adds(&rs.body, "413 Payload Too Large\n");
+        if (strncmp(cn->req.path, "/api/", 5) == 0) {   /* the API answers in JSON, always */
+            rs.ctype = "application/json";
+            buf_adds(&rs.body, "{\"error\":{\"code\":\"payload_too_large\",\"message\":\"body over 8 MiB\"}}\n");
+        } else {
+            rs.ctype = "text/plain; charset=utf-8";
+            buf_adds(&rs.body, "413 Payload Too Large\n");
+        }
     } else {
         http_req *r = &cn->req;
         if (!r->bad)

@@ -68,6 +68,8 @@ typedef struct http_resp {
     int cache_seconds;           /* > 0: public, immutable for that long; else no-store */
     char disposition[256];       /* Content-Disposition, if any */
     const char *csp;             /* static Content-Security-Policy replacing the default, or NULL */
+    const char *www_authenticate; /* static WWW-Authenticate value (401), or NULL */
+    int retry_after;             /* > 0: Retry-After in seconds (429, 503) */
 } http_resp;
 
 /* Initialises an empty request / response. */

@@ -204,6 +204,53 @@ static cell_t *cellmap_upsert(cellmap *cm, int ind, int unit, period_t p, int *a
     return &cm->cells[cm->n++];
 }
 
+/* The slot holding cell index idx of hash h (the cell exists). */
+static size_t cellmap_slot_of(const cellmap *cm, size_t idx, uint32_t h)
+{
+    size_t mask = cm->nslots - 1, i = h & mask;
+    while (SLOT_IDX(cm->slots[i]) != idx || cm->slots[i] == 0)
+        i = (i + 1) & mask;
+    return i;
+}
+
+/* Removes the cell of (ind, unit, p): the last cell moves into its place in the dense array and
+ * its slot is emptied by shifting back the probe run behind it (no tombstones).  1 if removed. */
+static int cellmap_remove(cellmap *cm, int ind, int unit, period_t p)
+{
+    int at = cellmap_find(cm, ind, unit, p);
+    if (at < 0)
+        return 0;
+    size_t mask = cm->nslots - 1, idx = (size_t)at, last = cm->n - 1;
+    size_t i = cellmap_slot_of(cm, idx, hash_cell(ind, unit, p));
+    free(cm->cells[idx].comment);
+    if (idx != last) {
+        const cell_t *l = &cm->cells[last];
+        uint32_t hl = hash_cell(l->ind, l->unit, l->per);
+        cm->slots[cellmap_slot_of(cm, last, hl)] = SLOT(idx, hl);
+        cm->cells[idx] = *l;
+    }
+    cm->n--;
+    for (size_t j = i;;) {
+        j = (j + 1) & mask;
+        if (cm->slots[j] == 0)
+            break;
+        size_t home = (cm->slots[j] >> 32) & mask;
+        /* the entry at j may fill the hole at i unless its home lies cyclically in (i, j] */
+        int stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+        if (stays)
+            continue;
+        cm->slots[i] = cm->slots[j];
+        i = j;
+    }
+    cm->slots[i] = 0;
+    return 1;
+}
+
+int model_del_value(model *m, int ind, int unit, period_t p)
+{
+    return cellmap_remove(&m->values, ind, unit, p);
+}
+
 int model_cell_comment(cell_t *c, const char *comment)
 {
     char *dup = NULL;

@@ -116,6 +116,9 @@ int model_put_term(model *m, period_t per, const char *name);
 int model_reserve(model *m, size_t n, size_t t);
 /* Sets a value; comment may be NULL; returns 0 or -1 (OOM). */
 int model_put_value(model *m, int ind, int unit, period_t p, double v, const char *comment);
+/* Removes the reported value of (ind, unit, p) (the last value cell takes its place, so
+ * pointers to cells are invalid afterwards); 1 if there was one, else 0. */
+int model_del_value(model *m, int ind, int unit, period_t p);
 /* Sets a target; returns 0 or -1 (OOM). */
 int model_put_target(model *m, int ind, int unit, period_t p, double v);
 /* Hints that the value (targets = 0) or target cell of (ind, unit, p) is about to be put: a bulk

@@ -66,10 +66,7 @@ int page_import(web_ctx *c)
     return 0;
 }
 
-/* Turns the upload into CSV text sources (an .xlsx gives one per sheet with a header); a CSV file
- * is decoded in encoding enc (IMPORT_ENC_AUTO: import_text.h's strict rule), *info says how. */
-static int upload_sources(const http_kv *f, int enc, buf *csvs, int *n, buf *errs,
-                          import_text_info *info)
+int web_upload_sources(const http_kv *f, int enc, buf *csvs, int *n, buf *errs, import_text_info *info)
 {
     *n = 0;
     info->enc = -1;
@@ -151,7 +148,7 @@ int page_import_post(web_ctx *c)
     err_t e;
     int ok = 0, denied = 0;
     memset(&st, 0, sizeof st);
-    if (upload_sources(f, enc, csvs, &n, &errs, &info) != 0)
+    if (web_upload_sources(f, enc, csvs, &n, &errs, &info) != 0)
         goto cleanup;
     for (int k = 0; k < n; k++)
         src[k] = (import_source){ f->filename, buf_str(&csvs[k]), csvs[k].len };

@@ -92,6 +92,12 @@ int store_put_value(store *s, const model *m, int ind, int unit, period_t p, dou
                     const char *comment, const cell_t *old, const char *who,
                     const char *source, err_t *e);
 
+/* Deletes the stored value of (ind, unit, p) in the open transaction; a history row keeps it
+ * (new value NULL, the reason as the new comment, the batch of who/source).  Returns 1 when
+ * deleted, 0 when none was stored, -1 on error. */
+int store_del_value(store *s, const model *m, int ind, int unit, period_t p, const char *reason,
+                    const char *who, const char *source, err_t *e);
+
 /* One row of value/target history, newest first (see store_history). */
 typedef struct store_hist {
     char kind[8];            /* "value" or "target" */

@@ -96,7 +96,7 @@ static const char schema[] =
 
 /* The schema of every module that keeps tables in this database, applied in this order. */
 static const char *const schemas[] = { schema, store_web_schema, store_task_schema, store_class_schema,
-                                       store_rule_schema };
+                                       store_rule_schema, store_sync_schema };
 
 
 void store_global_init(void)
@@ -1071,6 +1071,59 @@ int store_put_value(store *s, const model *m, int ind, int unit, period_t p, dou
     sq_int64(s, st, 6, batch);
     (void)old; /* the history trigger reads the old row itself */
     return step_done(s, st, e, "value");
+}
+
+int store_del_value(store *s, const model *m, int ind, int unit, period_t p, const char *reason,
+                    const char *who, const char *source, err_t *e)
+{
+    sqlite3_int64 iid = 0, uid = 0, batch = 0;
+    char per[PERIOD_CODE_MAX];
+    sqlite3_stmt *st = NULL;
+    int rc = -1;
+    if (ids_of(s, m, ind, unit, &iid, &uid, e) != 0 || flush_pending(s, e) != 0)
+        return -1;
+    period_code(p, per, sizeof per);
+    if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM value WHERE indicator=?1 AND unit=?2 AND period=?3", -1, &st,
+                           NULL) != SQLITE_OK)
+        return db_err(s, e, "value");
+    sq_int64(s, st, 1, iid);
+    sq_int64(s, st, 2, uid);
+    sq_text(s, st, 3, per);
+    int had = sq_step(s, st, "value", e);
+    sqlite3_finalize(st);
+    st = NULL;
+    if (had <= 0)
+        return had;
+    if (batch_of(s, who, source, &batch, e) != 0)
+        return -1;
+    /* the history row first (it reads the row), then the row itself */
+    if (sqlite3_prepare_v2(s->db, "INSERT INTO history(kind,indicator,unit,period,old_value,old_comment,old_batch,"
+                           "new_value,new_comment,batch) SELECT 1,indicator,unit,period,value,comment,batch,NULL,?4,?5"
+                           " FROM value WHERE indicator=?1 AND unit=?2 AND period=?3", -1, &st, NULL) != SQLITE_OK)
+        return db_err(s, e, "history");
+    sq_int64(s, st, 1, iid);
+    sq_int64(s, st, 2, uid);
+    sq_text(s, st, 3, per);
+    sq_text(s, st, 4, reason ? reason : "");
+    sq_int64(s, st, 5, batch);
+    if (sq_step(s, st, "history", e) < 0)
+        goto cleanup;
+    sqlite3_finalize(st);
+    if (sqlite3_prepare_v2(s->db, "DELETE FROM value WHERE indicator=?1 AND unit=?2 AND period=?3", -1, &st,
+                           NULL) != SQLITE_OK) {
+        st = NULL;
+        rc = db_err(s, e, "value");
+        goto cleanup;
+    }
+    sq_int64(s, st, 1, iid);
+    sq_int64(s, st, 2, uid);
+    sq_text(s, st, 3, per);
+    if (sq_step(s, st, "value", e) < 0)
+        goto cleanup;
+    rc = 1;
+cleanup:
+    sqlite3_finalize(st);
+    return rc;
 }
 
 int store_history(store *s, const char *ind, const char *unit, period_t p, store_hist *out,

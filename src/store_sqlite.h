@@ -66,5 +66,6 @@ extern const char store_web_schema[];
 extern const char store_task_schema[];
 extern const char store_class_schema[];
 extern const char store_rule_schema[];
+extern const char store_sync_schema[];
 
 #endif

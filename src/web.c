@@ -18,6 +18,7 @@
 
 #include <jansson.h>
 
+#include "api_rate.h"
 #include "engine.h"
 #include "html.h"
 #include "page_class.h"
@@ -76,11 +77,24 @@ static const web_route routes[] = {
     { "GET", "/api/v1/targets", api_targets, W_API, "unit subtree ind period within from to limit offset snapshot" },
     { "GET", "/api/v1/values", api_values, W_API, "unit subtree ind period within from to limit offset snapshot" },
     { "POST", "/api/v1/values", api_values_post, W_API | W_OWN, "" },
+    { "POST", "/api/v1/targets", api_targets_post, W_API | W_OWN, "" },
+    { "DELETE", "/api/v1/values", api_values_delete, W_API | W_OWN, "indicator unit period reason expected" },
+    { "GET", "/api/v1/changes", api_changes, W_API, "since unit subtree ind period within from to limit offset snapshot" },
     { "GET", "/api/v1/approval", api_approval, W_API, "unit period" },
     { "POST", "/api/v1/approval/submit", api_approval_post, W_API | W_OWN, "" },
     { "POST", "/api/v1/approval/approve", api_approval_post, W_API | W_OWN, "" },
     { "POST", "/api/v1/approval/return", api_approval_post, W_API | W_OWN, "" },
     { "POST", "/api/v1/approval/unlock", api_approval_post, W_API | W_OWN, "" },
+    { "GET", "/api/v1/tasks", api_tasks, W_API, "unit programme status code limit offset snapshot" },
+    { "POST", "/api/v1/tasks/progress", api_task_progress, W_API | W_WRITE, "" },
+    { "POST", "/api/v1/import", api_import, W_API | W_OWN, "file action encoding" },
+    { "POST", "/api/v1/units", api_units_post, W_API | W_OWN, "" },
+    { "POST", "/api/v1/indicators", api_indicators_post, W_API | W_OWN, "" },
+    { "GET", "/api/v1/users", api_users, W_API, "unit limit offset snapshot" },
+    { "POST", "/api/v1/users", api_admin_post, W_API | W_WRITE, "" },
+    { "POST", "/api/v1/users/disable", api_admin_post, W_API | W_WRITE, "" },
+    { "POST", "/api/v1/users/enable", api_admin_post, W_API | W_WRITE, "" },
+    { "POST", "/api/v1/tokens", api_admin_post, W_API | W_WRITE, "" },
     { "GET", "/api/v1/eval", api_eval, W_API, "unit period" },
     { "GET", "/api/v1/validation", api_validation, W_API, "unit period outliers limit offset snapshot" },
     { "GET", "/api/v1/report", api_report, W_API, "unit period format" },
@@ -308,6 +322,7 @@ void web_close(web_app *a)
     pthread_mutex_destroy(&a->kick_mx);
     pthread_mutex_destroy(&a->reload_mx);
     auth_limiter_free(&a->limiter);
+    api_rate_free(a->rate);
     pthread_rwlock_destroy(&a->lock);
     pthread_cond_destroy(&a->pool_cv);
     pthread_mutex_destroy(&a->pool_lock);
@@ -571,13 +586,15 @@ static const char *unknown_param(const web_route *r, const http_req *q)
     return NULL;
 }
 
-/* Sets the thread's language from ?lang= (remembered in a cookie) or the lang cookie. */
+/* Sets the thread's language from ?lang= (remembered in a cookie, except on API requests,
+ * where it is this request's only) or the lang cookie. */
 static void pick_lang(http_req *q, http_resp *rs)
 {
     char v[8];
     const char *l = http_param(&q->query, "lang");
     if (l && (strcmp(l, "en") == 0 || strcmp(l, "vi") == 0)) {
-        http_set_cookie(rs, "chitieu_lang=%s; Path=/; Max-Age=31536000; SameSite=Strict", l);
+        if (strncmp(q->path, "/api/", 5) != 0)
+            http_set_cookie(rs, "chitieu_lang=%s; Path=/; Max-Age=31536000; SameSite=Strict", l);
         lang_thread(strcmp(l, "en") == 0 ? LANG_EN : LANG_VI);
         return;
     }
@@ -585,13 +602,16 @@ static void pick_lang(http_req *q, http_resp *rs)
     lang_thread(strcmp(v, "en") == 0 ? LANG_EN : LANG_VI);
 }
 
-static int authenticate(web_ctx *c, int api)
+/* Finds the request's user; a bearer token's digest goes to token (else "") for the rate limit. */
+static int authenticate(web_ctx *c, int api, char token[AUTH_DIGEST_LEN + 1])
 {
     int64_t now = (int64_t)time(NULL);
     int found = 0;
+    token[0] = '\0';
     if (api && strncmp(c->req->authorization, "Bearer ", 7) == 0) {
         char digest[AUTH_DIGEST_LEN + 1];
         auth_token_digest(c->req->authorization + 7, digest);
+        memcpy(token, digest, sizeof digest);
         found = store_token_get(c->s, digest, &c->user, &c->e);
     } else {
         char tok[AUTH_TOKEN_LEN + 8];
@@ -613,6 +633,22 @@ static int authenticate(web_ctx *c, int api)
             c->authed = 0;     /* a user whose unit was removed can do nothing */
     }
     return 0;
+}
+
+/* 1 (after answering 429 with Retry-After) when the token has used up its rate (api_rate.h). */
+static int rate_limited(web_ctx *c, const char *token)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    int wait = api_rate_take(c->app->rate, token, (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000);
+    if (wait == 0)
+        return 0;
+    char msg[160];
+    snprintf(msg, sizeof msg, tr("quá nhiều yêu cầu với mã truy cập này; hãy thử lại sau %d giây",
+                                 "too many requests with this token; try again in %d s"), wait);
+    web_fail(c, 429, "rate_limited", NULL, msg);
+    c->resp->retry_after = wait;
+    return 1;
 }
 
 int web_handle(void *app, http_req *req, http_resp *resp)
@@ -664,17 +700,19 @@ int web_handle(void *app, http_req *req, http_resp *resp)
     else if (!(r->flags & W_OWN))
         pthread_rwlock_rdlock(&a->lock), locked = 1;
     c->m = a->m;       /* W_OWN: stable without the lock, as no one else writes or reloads */
-    if (authenticate(c, (r->flags & W_API) != 0) != 0) {
+    char token[AUTH_DIGEST_LEN + 1];
+    if (authenticate(c, (r->flags & W_API) != 0, token) != 0) {
         log_error(c, "authenticate");
         web_fail(c, 500, "internal", NULL, tr("lỗi máy chủ", "server error"));
         goto done;
     }
     if (!c->authed && !(r->flags & W_PUBLIC)) {
-        if (c->api)
+        if (c->api) {
             web_fail(c, 401, "unauthorized", NULL,
                      tr("cần đăng nhập hoặc mã truy cập (Authorization: Bearer ...)",
                         "login or an access token (Authorization: Bearer ...) required"));
-        else {
+            resp->www_authenticate = "Bearer realm=\"chitieu\"";
+        } else {
             buf next = BUF_INIT;
             buf_adds(&next, "/login?next=");
             for (const char *p = req->path; *p; p++)
@@ -685,11 +723,15 @@ int web_handle(void *app, http_req *req, http_resp *resp)
         }
         goto done;
     }
+    if (c->authed && token[0] && a->rate && rate_limited(c, token))
+        goto done;
     /* CSRF: every state-changing request made with the session cookie carries the session's
      * token (login has no session yet; API requests with a bearer token carry no cookie). */
-    if (strcmp(req->method, "POST") == 0 && c->authed && r->fn != page_login_post &&
+    if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0 && c->authed && r->fn != page_login_post &&
         !(c->api && strncmp(req->authorization, "Bearer ", 7) == 0)) {
         const char *t = http_param(&req->form, "csrf");
+        if (t == NULL && c->api)           /* a JSON body has no form: ?csrf= in the query */
+            t = http_param(&req->query, "csrf");
         if (t == NULL || !auth_secret_eq(t, c->csrf)) {
             web_fail(c, 403, "csrf", "csrf",
                      tr("phiên làm việc đã thay đổi; hãy tải lại trang rồi thử lại",

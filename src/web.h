@@ -56,6 +56,7 @@ typedef struct web_app {
     int engine_threads;          /* threads for rebuilding the engine after a reload */
     int today;                   /* fixed date for task status (serve --today), 0 = the clock */
     FILE *log;                   /* error details go here, never to clients (NULL = stderr) */
+    struct api_rate *rate;       /* requests per API token (api_rate.h), owned; NULL = no limit */
     char dummy_hash[AUTH_HASH_MAX]; /* verified against for unknown logins, so timing tells nothing */
 } web_app;
 
@@ -148,6 +149,12 @@ int page_approval(web_ctx *c);
 int page_approval_post(web_ctx *c);
 int page_import(web_ctx *c);
 int page_import_post(web_ctx *c);
+/* Turns an upload into CSV text sources in csvs[0..8) (an .xlsx gives one per sheet with a
+ * header; *n gets how many); a CSV file is decoded in encoding enc (IMPORT_ENC_AUTO:
+ * import_text.h's strict rule) and *info says how (enc -2: xlsx); problems go to errs.
+ * Shared by the import page and POST /api/v1/import; returns 0. */
+struct import_text_info;
+int web_upload_sources(const http_kv *f, int enc, buf *csvs, int *n, buf *errs, struct import_text_info *info);
 int page_report(web_ctx *c);
 int page_admin_users(web_ctx *c);
 int page_admin_users_post(web_ctx *c);
@@ -171,13 +178,30 @@ int api_indicators(web_ctx *c);
 int api_targets(web_ctx *c);
 int api_values(web_ctx *c);
 int api_values_post(web_ctx *c);
+/* POST /api/v1/targets: the same for targets (administrators of the units, as the web form). */
+int api_targets_post(web_ctx *c);
+/* DELETE /api/v1/values: one stored value, with a reason (write_delete). */
+int api_values_delete(web_ctx *c);
 int api_eval(web_ctx *c);
 /* The reporting cycle (api_approval.c): list, and one step (the path's last part) as the caller. */
 int api_approval(web_ctx *c);
 int api_validation(web_ctx *c);  /* api_validate.c */
 int page_validate(web_ctx *c);   /* page_validate.c */
 int api_approval_post(web_ctx *c);
+/* GET /api/v1/changes (api_sync.c): values and targets changed since a cursor, deletions included. */
+int api_changes(web_ctx *c);
 int api_report(web_ctx *c);
+/* Users and tokens for administrators (api_admin.c): the list, and add/disable/enable/token. */
+int api_users(web_ctx *c);
+/* POST /api/v1/units and /api/v1/indicators (api_catalog.c): the web's catalogue form as JSON. */
+int api_units_post(web_ctx *c);
+int api_indicators_post(web_ctx *c);
+/* POST /api/v1/import (api_import.c): a multipart file, previewed or committed as the web's import page. */
+int api_import(web_ctx *c);
+/* Tasks (api_tasks.c): the list (paged) and a progress report by an editor of the lead unit. */
+int api_tasks(web_ctx *c);
+int api_task_progress(web_ctx *c);
+int api_admin_post(web_ctx *c);
 int api_openapi(web_ctx *c);
 
 /* ---- shared by entry page and API (web_data.c) ---- */

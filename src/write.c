@@ -168,6 +168,15 @@ void write_lock_text(const web_sub *l, buf *b)
 
 /* ---- values and targets ---- */
 
+/* Characters (UTF-8 code points) of s: limits are documented in characters, not bytes. */
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
 static void row_err(buf *errs, int row, const char *field, const char *msg)
 {
     buf_printf(errs, "%d\t%s\t", row, field);
@@ -265,8 +274,8 @@ static int check_row(store *s, const model *m, const write_actor *a, const write
         goto refuse;
     }
     field = "comment";
-    if (x->comment && strlen(x->comment) > 500) {
-        buf_adds(&why, tr("ghi chú dài quá 500 byte", "comment longer than 500 bytes"));
+    if (x->comment && utf8_chars(x->comment) > 500) {
+        buf_adds(&why, tr("ghi chú dài quá 500 ký tự", "comment longer than 500 characters"));
         goto refuse;
     }
     web_sub lock;
@@ -414,6 +423,123 @@ cleanup:
     for (int j = 0; j < nres; j++)
         free(res[j].comment);
     free(res);
+    write_locks_free(locks);
+    return rc;
+}
+
+/* ---- deletions ---- */
+
+/* Checks deletion row k (inside the transaction): 1 if its value is stored and may go, 0 if
+ * refused (errs appended), -1 on an internal error. */
+static int check_delete(store *s, const model *m, const write_actor *a, const write_locks *locks,
+                        const write_row *x, int k, buf *errs, err_t *e)
+{
+    buf why = BUF_INIT;
+    const char *field = "unit";
+    cell_t cur = { 0 };
+    int rc = 0, had;
+    web_sub lock;
+    if (x->unit < 0 || (size_t)x->unit >= m->nunits) {
+        buf_adds(&why, tr("không có đơn vị này", "no such unit"));
+        goto refuse;
+    }
+    if (may_write(m, a, WRITE_VALUE, x->unit, &why) != 0)
+        goto refuse;
+    field = "indicator";
+    if (x->ind < 0 || (size_t)x->ind >= m->ninds) {
+        buf_adds(&why, tr("không có chỉ tiêu này", "no such indicator"));
+        goto refuse;
+    }
+    field = "locked";
+    if (write_locks_find(locks, m, 0, x->unit, x->p, &lock)) {
+        write_lock_text(&lock, &why);
+        goto refuse;
+    }
+    if ((had = store_get_cell(s, m, 0, x->ind, x->unit, x->p, &cur, e)) < 0) {
+        rc = -1;
+        goto cleanup;
+    }
+    field = "expected";
+    if (x->expected && check_expected(m, x, &cur, had, &why) != 0)
+        goto refuse;
+    field = "value";
+    if (!had) {
+        buf_adds(&why, tr("không có số liệu nào để xóa", "no value is stored"));
+        goto refuse;
+    }
+    rc = 1;
+    goto cleanup;
+refuse:
+    row_err(errs, k, field, buf_str(&why));
+cleanup:
+    free(cur.comment);
+    buf_free(&why);
+    return rc;
+}
+
+/* Deletes the rows in the open transaction, each with its history and audit rows. */
+static int delete_rows(store *s, const model *m, const write_actor *a, const write_row *rows, int n,
+                       const char *reason, err_t *e)
+{
+    for (int k = 0; k < n; k++) {
+        const write_row *x = &rows[k];
+        char per[PERIOD_CODE_MAX], object[160];
+        period_code(x->p, per, sizeof per);
+        snprintf(object, sizeof object, "%s/%s/%s", m->inds[x->ind].code, m->units[x->unit].code, per);
+        if (store_del_value(s, m, x->ind, x->unit, x->p, reason, a->login, a->source, e) < 0 ||
+            store_audit_add(s, a->login, "delete", object, reason, e) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int write_delete(store *s, model *m, const write_actor *a, const write_row *rows, int n, const char *reason,
+                 const write_sink *sink, buf *errs, int *deleted, err_t *e)
+{
+    write_locks *locks = NULL;
+    int rc = -1, began = 0, ok = 0;
+    *deleted = 0;
+    reason = reason ? reason : "";
+    if (*reason == '\0' || utf8_chars(reason) > 500)
+        return err_set(e, "%s", *reason ? tr("lý do dài quá 500 ký tự", "reason longer than 500 characters")
+                                        : tr("cần ghi lý do xóa", "a reason to delete is required")), WRITE_INVALID;
+    if (n == 0)
+        return 0;
+    if (write_begin(s, a, e) != 0)
+        return -1;
+    began = 1;
+    if (write_locks_load(s, m, &locks, e) != 0)
+        goto cleanup;
+    for (int k = 0; k < n; k++) {
+        int r = check_delete(s, m, a, locks, &rows[k], k, errs, e);
+        if (r < 0)
+            goto cleanup;
+        ok += r;
+    }
+    if (errs->len || ok < n) {
+        rc = 0;
+        goto cleanup;
+    }
+    if (delete_rows(s, m, a, rows, n, reason, e) != 0)
+        goto cleanup;
+    began = 0;
+    if (commit(s, e) != 0)
+        goto cleanup;
+    rc = 0;
+    if (sink && sink->begin)
+        sink->begin(sink->ctx);
+    for (int k = 0; k < n && rc == 0; k++) {
+        model_del_value(m, rows[k].ind, rows[k].unit, rows[k].p);
+        /* the engine drops the reported value and recomputes what depended on it (engine.h) */
+        if (m->engine && engine_update(m->engine, m, rows[k].ind, rows[k].unit, rows[k].p, e) != 0)
+            rc = -1;
+    }
+    if (sink && sink->end)
+        sink->end(sink->ctx);
+    *deleted = rc == 0 ? n : 0;
+cleanup:
+    if (began)
+        store_rollback(s);
     write_locks_free(locks);
     return rc;
 }
@@ -624,8 +750,8 @@ int write_approval(store *s, const model *m, const write_actor *a, int step, int
     if (step < 0 || step > STEP_UNLOCK || unit < 0 || (size_t)unit >= m->nunits)
         return err_set(e, "bad step"), WRITE_INVALID;
     reason = reason ? reason : "";
-    if (strlen(reason) > 500)
-        return err_set(e, "%s", tr("lý do dài quá 500 byte", "reason longer than 500 bytes")), WRITE_INVALID;
+    if (utf8_chars(reason) > 500 || strlen(reason) >= sizeof sub.comment)
+        return err_set(e, "%s", tr("lý do dài quá 500 ký tự", "reason longer than 500 characters")), WRITE_INVALID;
     if ((step == STEP_RETURN || step == STEP_UNLOCK) && *reason == '\0')
         return err_set(e, "%s", step == STEP_UNLOCK ? tr("cần ghi lý do mở khóa", "a reason to unlock is required")
                                                    : tr("cần ghi lý do trả lại", "a reason to return is required")),

@@ -85,6 +85,15 @@ void write_lock_text(const web_sub *l, buf *b);
 int write_values(store *s, model *m, const write_actor *a, const write_row *rows, int n,
                  const write_sink *sink, buf *errs, int *changed, int *outside, err_t *e);
 
+/* Deletes the stored values of the n rows (kind WRITE_VALUE; v, comment and typed unused;
+ * expected as for write_values) as one transaction, with the same rights and locks as a write:
+ * each deletion is kept in the history with the reason and written to the audit log.  A row
+ * whose value is not stored is refused (field "value").  Problems go to errs as write_values
+ * says; *deleted gets the count.  Returns 0 (done, or refused with errs filled), WRITE_INVALID
+ * (the reason is missing or longer than 500 characters; message in e) or -1 (internal error). */
+int write_delete(store *s, model *m, const write_actor *a, const write_row *rows, int n, const char *reason,
+                 const write_sink *sink, buf *errs, int *deleted, err_t *e);
+
 /* Imports the sources as one transaction through import_run: the model is loaded INSIDE the
  * transaction (whole for large files, the catalogue only for small ones), so every row is
  * compared with the figures as they are; each change is checked against the actor's rights

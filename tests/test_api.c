@@ -10,15 +10,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "api_rate.h"
 #include "auth.h"
 #include "buf.h"
 #include "http.h"
 #include "import.h"
 #include "store.h"
+#include "store_task.h"
 #include "store_web.h"
 #include "web.h"
 
@@ -288,6 +291,569 @@ static void test_numbers_and_types(void **state)
     assert_int_equal(call(bearer_admin, "POST", "/api/v1/values", "text/plain", body, NULL), 415);
 }
 
+/* Like call, with the whole response kept (caller frees with http_resp_free); bearer NULL sends
+ * none, cookie (may be NULL) is the Cookie header. */
+static void call_rs(const char *bearer, const char *cookie, const char *method, const char *path_query,
+                    const char *ctype, const char *body, http_resp *rs)
+{
+    http_req rq;
+    err_t e;
+    http_req_init(&rq);
+    http_resp_init(rs);
+    const char *q = strchr(path_query, '?');
+    size_t plen = q ? (size_t)(q - path_query) : strlen(path_query);
+    snprintf(rq.method, sizeof rq.method, "%s", method);
+    snprintf(rq.path, sizeof rq.path, "%.*s", (int)plen, path_query);
+    snprintf(rq.addr, sizeof rq.addr, "127.0.0.1");
+    if (bearer)
+        snprintf(rq.authorization, sizeof rq.authorization, "Bearer %s", bearer);
+    if (cookie)
+        snprintf(rq.cookie, sizeof rq.cookie, "%s", cookie);
+    if (q)
+        assert_int_equal(http_parse_urlencoded(&rq.query, q + 1, strlen(q + 1), &e), 0);
+    if (ctype)
+        snprintf(rq.ctype, sizeof rq.ctype, "%s", ctype);
+    if (body)
+        buf_adds(&rq.body, body);
+    web_handle(app, &rq, rs);
+    http_req_free(&rq);
+}
+
+static const char *err_code(const json_t *j)
+{
+    return json_string_value(json_object_get(json_object_get(j, "error"), "code"));
+}
+
+/* The code of problem k of an error answer's rows, or NULL. */
+static const char *row_code(const json_t *j, size_t k, int *row)
+{
+    json_t *x = json_array_get(json_object_get(json_object_get(j, "error"), "rows"), k);
+    if (row)
+        *row = (int)json_integer_value(json_object_get(x, "row"));
+    return json_string_value(json_object_get(x, "code"));
+}
+
+static size_t nrows(const json_t *j)
+{
+    return json_array_size(json_object_get(json_object_get(j, "error"), "rows"));
+}
+
+static void test_errors_every_row(void **state)
+{
+    (void)state;
+    json_t *j;
+    /* Malformed rows: every one listed with its code, 400. */
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/values", "application/json",
+                          "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"w1\",\"period\":\"2024\",\"value\":\"x\"},"
+                          "{\"indicator\":\"kn\",\"unit\":\"w1\",\"period\":\"2024\",\"value\":1},"
+                          "{\"indicator\":\"kn\",\"unit\":\"w1\",\"value\":1,\"colour\":1}, 7]}", &j), 400);
+    assert_string_equal(err_code(j), "bad_request");
+    assert_int_equal(nrows(j), 4);
+    int row;
+    assert_string_equal(row_code(j, 0, &row), "bad_type");
+    assert_int_equal(row, 0);
+    assert_string_equal(row_code(j, 1, &row), "unknown_field");
+    assert_int_equal(row, 2);
+    assert_string_equal(row_code(j, 2, &row), "missing_field");
+    assert_string_equal(row_code(j, 3, &row), "not_object");
+    assert_int_equal(row, 3);
+    json_decref(j);
+    /* A field name with a tab or a newline is reported as one problem of its row. */
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/values", "application/json",
+                          "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"w1\",\"period\":\"2024\",\"value\":1,\"a\\tb\\nc\":1}]}", &j), 400);
+    assert_int_equal(nrows(j), 1);
+    assert_string_equal(row_code(j, 0, NULL), "unknown_field");
+    json_decref(j);
+    /* Invalid rows: every one, 422, with codes. */
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/values", "application/json",
+                          "{\"values\":[{\"indicator\":\"zz\",\"unit\":\"w1\",\"period\":\"2024\",\"value\":1},"
+                          "{\"indicator\":\"kn\",\"unit\":\"nowhere\",\"period\":\"2024\",\"value\":1},"
+                          "{\"indicator\":\"kn\",\"unit\":\"w1\",\"period\":\"2024Q9\",\"value\":1}]}", &j), 422);
+    assert_string_equal(err_code(j), "invalid_rows");
+    assert_int_equal(nrows(j), 3);
+    assert_string_equal(row_code(j, 0, NULL), "unknown_indicator");
+    assert_string_equal(row_code(j, 1, NULL), "unknown_unit");
+    assert_string_equal(row_code(j, 2, NULL), "bad_period");
+    json_decref(j);
+    /* A comment of 500 Vietnamese characters (more than 500 bytes) is fine; 501 are not. */
+    buf body = BUF_INIT;
+    buf_adds(&body, "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"w4\",\"period\":\"2024\",\"value\":3,\"comment\":\"");
+    for (int k = 0; k < 500; k++)
+        buf_adds(&body, "ệ");
+    buf_adds(&body, "\"}]}");
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/values", "application/json", buf_str(&body), NULL), 200);
+    buf_reset(&body);
+    buf_adds(&body, "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"w4\",\"period\":\"2024\",\"value\":3,\"comment\":\"");
+    for (int k = 0; k < 501; k++)
+        buf_adds(&body, "a");
+    buf_adds(&body, "\"}]}");
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/values", "application/json", buf_str(&body), &j), 400);
+    assert_string_equal(row_code(j, 0, NULL), "too_long");
+    json_decref(j);
+    buf_free(&body);
+}
+
+static void test_errors_mixed_batch(void **state)
+{
+    (void)state;
+    json_t *j;
+    /* Only conflicts: 409, with the stored value. */
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/values", "application/json",
+                          "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"w6\",\"period\":\"2022-01\",\"value\":5,\"expected\":1}]}",
+                          &j), 409);
+    assert_string_equal(err_code(j), "conflict");
+    json_t *r0 = json_array_get(json_object_get(json_object_get(j, "error"), "rows"), 0);
+    assert_int_equal((int)json_number_value(json_object_get(r0, "current")), 601);
+    assert_null(strstr(json_string_value(json_object_get(r0, "message")), "reload the page"));
+    assert_null(strstr(json_string_value(json_object_get(r0, "message")), "tải lại trang"));
+    json_decref(j);
+    /* A conflict and a unit the editor may not write: 422, each row with its code. */
+    assert_int_equal(call(bearer_d1, "POST", "/api/v1/values", "application/json",
+                          "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"w6\",\"period\":\"2022-01\",\"value\":5,\"expected\":1},"
+                          "{\"indicator\":\"kn\",\"unit\":\"w30\",\"period\":\"2022-01\",\"value\":5}]}", &j), 422);
+    assert_string_equal(err_code(j), "invalid_rows");
+    assert_int_equal(nrows(j), 2);
+    assert_string_equal(row_code(j, 0, NULL), "conflict");
+    assert_string_equal(row_code(j, 1, NULL), "forbidden");
+    json_decref(j);
+    /* Only forbidden rows: 403. */
+    assert_int_equal(call(bearer_d1, "POST", "/api/v1/values", "application/json",
+                          "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"w30\",\"period\":\"2022-01\",\"value\":5}]}", NULL), 403);
+}
+
+static void test_protocol(void **state)
+{
+    (void)state;
+    http_resp rs;
+    /* 401 says how to authenticate. */
+    call_rs(NULL, NULL, "GET", "/api/v1/units", NULL, NULL, &rs);
+    assert_int_equal(rs.status, 401);
+    assert_non_null(rs.www_authenticate);
+    assert_int_equal(strncmp(rs.www_authenticate, "Bearer", 6), 0);
+    http_resp_free(&rs);
+    /* ?lang= answers in that language without setting a cookie on the API. */
+    call_rs(bearer_admin, NULL, "GET", "/api/v1/units?lang=en&limit=0", NULL, NULL, &rs);
+    assert_int_equal(rs.status, 400);
+    assert_int_equal(rs.ncookies, 0);
+    assert_non_null(strstr(buf_str(&rs.body), "whole number"));
+    http_resp_free(&rs);
+    /* 405 in JSON. */
+    call_rs(bearer_admin, NULL, "DELETE", "/api/v1/units", NULL, NULL, &rs);
+    assert_int_equal(rs.status, 405);
+    assert_string_equal(rs.ctype, "application/json");
+    http_resp_free(&rs);
+    /* The approval steps match the media type as the values do. */
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/approval/submit", "application/jsonx",
+                          "{\"unit\":\"w1\",\"period\":\"2022\"}", NULL), 415);
+}
+
+static json_int_t int_of(const json_t *j, const char *k)
+{
+    return json_integer_value(json_object_get(j, k));
+}
+
+/* A first full pull, then only what changed since its cursor: updates and new figures with who
+ * and when, within the caller's units, paged; nothing when nothing changed. */
+static void test_changes(void **state)
+{
+    (void)state;
+    json_t *j;
+    long pages;
+    assert_int_equal(call(bearer_admin, "GET", "/api/v1/changes", NULL, NULL, &j), 200);
+    json_int_t c0 = int_of(j, "cursor");
+    long all = total_of(j);
+    assert_true(c0 > 0);
+    assert_true(all >= NWARDS * 13);
+    json_decref(j);
+    /* the full pull, paged, sees every figure once */
+    assert_int_equal(walk(bearer_admin, "/api/v1/changes?limit=97", "changes", &pages), all);
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/values", "application/json",
+                          "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"w7\",\"period\":\"2022-03\",\"value\":9999,\"comment\":\"sửa\"},"
+                          "{\"indicator\":\"kn\",\"unit\":\"w25\",\"period\":\"2021\",\"value\":5}]}", NULL), 200);
+    char url[128];
+    snprintf(url, sizeof url, "/api/v1/changes?since=%lld", (long long)c0);
+    assert_int_equal(call(bearer_admin, "GET", url, NULL, NULL, &j), 200);
+    assert_int_equal(total_of(j), 2);
+    json_int_t c1 = int_of(j, "cursor");
+    assert_true(c1 > c0);
+    json_t *x = json_array_get(json_object_get(j, "changes"), 0);
+    assert_string_equal(json_string_value(json_object_get(x, "kind")), "value");
+    assert_string_equal(json_string_value(json_object_get(x, "indicator")), "kn");
+    assert_string_equal(json_string_value(json_object_get(x, "by")), "root");
+    assert_string_equal(json_string_value(json_object_get(x, "source")), "api");
+    assert_false(json_is_true(json_object_get(x, "deleted")));
+    assert_true(int_of(x, "change") > c0 && int_of(x, "change") <= c1);
+    json_decref(j);
+    /* the editor of d1 sees only its own ward's change */
+    assert_int_equal(call(bearer_d1, "GET", url, NULL, NULL, &j), 200);
+    assert_int_equal(total_of(j), 1);
+    x = json_array_get(json_object_get(j, "changes"), 0);
+    assert_string_equal(json_string_value(json_object_get(x, "unit")), "w7");
+    assert_true(json_number_value(json_object_get(x, "value")) == 9999);
+    assert_string_equal(json_string_value(json_object_get(x, "comment")), "sửa");
+    json_decref(j);
+    /* filters apply: the ward of d2 only */
+    snprintf(url, sizeof url, "/api/v1/changes?since=%lld&unit=d2&subtree=true", (long long)c0);
+    assert_int_equal(call(bearer_admin, "GET", url, NULL, NULL, &j), 200);
+    assert_int_equal(total_of(j), 1);
+    json_decref(j);
+    /* nothing since the new cursor */
+    snprintf(url, sizeof url, "/api/v1/changes?since=%lld", (long long)c1);
+    assert_int_equal(call(bearer_admin, "GET", url, NULL, NULL, &j), 200);
+    assert_int_equal(total_of(j), 0);
+    assert_int_equal(int_of(j, "cursor"), c1);
+    json_decref(j);
+    assert_int_equal(call(bearer_admin, "GET", "/api/v1/changes?since=-1", NULL, NULL, &j), 400);
+    assert_string_equal(err_code(j), "bad_cursor");
+    json_decref(j);
+    /* a page cut from a window that changed meanwhile is refused */
+    snprintf(url, sizeof url, "/api/v1/changes?since=0&limit=10");
+    assert_int_equal(call(bearer_admin, "GET", url, NULL, NULL, &j), 200);
+    snprintf(url, sizeof url, "%s", json_string_value(json_object_get(j, "next")));
+    json_decref(j);
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/values", "application/json",
+                          "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"w8\",\"period\":\"2021\",\"value\":5}]}", NULL), 200);
+    assert_int_equal(call(bearer_admin, "GET", url, NULL, NULL, NULL), 409);
+}
+
+/* Each token has its own bucket: a burst, then 429 with Retry-After until it refills. */
+static void test_rate_limit(void **state)
+{
+    (void)state;
+    api_rate *r = api_rate_new(60, 3);          /* one a second, three in a row */
+    assert_non_null(r);
+    for (int k = 0; k < 3; k++)
+        assert_int_equal(api_rate_take(r, "a", 1000), 0);
+    assert_int_equal(api_rate_take(r, "a", 1000), 1);
+    assert_int_equal(api_rate_take(r, "b", 1000), 0);   /* another token is not held back */
+    assert_int_equal(api_rate_take(r, "a", 1500), 1);   /* half a request earned: wait */
+    assert_int_equal(api_rate_take(r, "a", 2000), 0);   /* one earned */
+    assert_int_equal(api_rate_take(r, "a", 2000), 1);
+    assert_int_equal(api_rate_take(r, "a", 60000), 0);  /* a long pause refills to the burst only */
+    assert_int_equal(api_rate_take(r, "a", 60000), 0);
+    assert_int_equal(api_rate_take(r, "a", 60000), 0);
+    assert_int_equal(api_rate_take(r, "a", 60000), 1);
+    api_rate_free(r);
+    r = api_rate_new(6, 1);                           /* one in ten seconds */
+    assert_int_equal(api_rate_take(r, "a", 0), 0);
+    assert_int_equal(api_rate_take(r, "a", 0), 10);
+    api_rate_free(r);
+    /* Through the server. */
+    app->rate = api_rate_new(1, 2);
+    http_resp rs;
+    assert_int_equal(call(bearer_d1, "GET", "/api/v1/units?limit=1", NULL, NULL, NULL), 200);
+    assert_int_equal(call(bearer_d1, "GET", "/api/v1/units?limit=1", NULL, NULL, NULL), 200);
+    call_rs(bearer_d1, NULL, "GET", "/api/v1/units?limit=1", NULL, NULL, &rs);
+    assert_int_equal(rs.status, 429);
+    assert_true(rs.retry_after >= 1 && rs.retry_after <= 60);
+    assert_non_null(strstr(buf_str(&rs.body), "\"rate_limited\""));
+    http_resp_free(&rs);
+    assert_int_equal(call(bearer_admin, "GET", "/api/v1/units?limit=1", NULL, NULL, NULL), 200);
+    api_rate_free(app->rate);
+    app->rate = NULL;
+}
+
+/* The actual figure of kn for unit in period from /api/v1/eval, or -1 when none. */
+static double kn_actual(const char *unit, const char *period)
+{
+    char url[128];
+    json_t *j, *x;
+    size_t k;
+    double v = -1;
+    snprintf(url, sizeof url, "/api/v1/eval?unit=%s&period=%s", unit, period);
+    assert_int_equal(call(bearer_admin, "GET", url, NULL, NULL, &j), 200);
+    json_array_foreach(json_object_get(j, "rows"), k, x)
+        if (json_string_value(json_object_get(x, "code")) && strcmp(json_string_value(json_object_get(x, "code")), "kn") == 0 &&
+            json_is_number(json_object_get(x, "actual")))
+            v = json_number_value(json_object_get(x, "actual"));
+    json_decref(j);
+    return v;
+}
+
+/* A value deleted with a reason: gone from lists and figures, in the changes feed as a deletion,
+ * in the audit log; refused without a reason, outside the caller's units, on locked data, on a
+ * stale `expected`, and when nothing is stored. */
+static void test_delete_value(void **state)
+{
+    (void)state;
+    json_t *j;
+    http_resp rs;
+    assert_int_equal(call(bearer_admin, "GET", "/api/v1/changes?limit=1", NULL, NULL, &j), 200);
+    json_int_t c0 = int_of(j, "cursor");
+    json_decref(j);
+    double before = kn_actual("w9", "2022Q2");
+    assert_true(before == 904 + 905 + 906);
+    assert_int_equal(call(bearer_admin, "DELETE", "/api/v1/values?indicator=kn&unit=w9&period=2022-04", NULL, NULL, &j), 400);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(j, "error"), "field")), "reason");
+    json_decref(j);
+    assert_int_equal(call(bearer_admin, "DELETE", "/api/v1/values?indicator=kn&unit=w9&period=2022-04&reason=x&expected=1", NULL, NULL, NULL), 409);
+    assert_int_equal(call(bearer_d1, "DELETE", "/api/v1/values?indicator=kn&unit=w30&period=2022-04&reason=x", NULL, NULL, NULL), 403);
+    assert_int_equal(call(bearer_admin, "DELETE", "/api/v1/values?indicator=kn&unit=w9&period=2022-04&reason=nh%E1%BA%ADp+nh%E1%BA%A7m&expected=904",
+                          NULL, NULL, &j), 200);
+    assert_int_equal(int_of(j, "deleted"), 1);
+    json_decref(j);
+    assert_int_equal(count(bearer_admin, "/api/v1/values?unit=w9&ind=kn&period=2022-04"), 0);
+    /* the engine follows: the quarter lacks a month now */
+    assert_true(kn_actual("w9", "2022Q2") != before);
+    assert_int_equal(call(bearer_admin, "DELETE", "/api/v1/values?indicator=kn&unit=w9&period=2022-04&reason=x", NULL, NULL, NULL), 404);
+    char url[128];
+    snprintf(url, sizeof url, "/api/v1/changes?since=%lld", (long long)c0);
+    assert_int_equal(call(bearer_admin, "GET", url, NULL, NULL, &j), 200);
+    assert_int_equal(total_of(j), 1);
+    json_t *x = json_array_get(json_object_get(j, "changes"), 0);
+    assert_true(json_is_true(json_object_get(x, "deleted")));
+    assert_true(json_is_null(json_object_get(x, "value")));
+    assert_string_equal(json_string_value(json_object_get(x, "reason")), "nhập nhầm");
+    assert_string_equal(json_string_value(json_object_get(x, "unit")), "w9");
+    json_decref(j);
+    /* written to the audit log */
+    store *s;
+    err_t e;
+    web_audit *au = NULL;
+    assert_int_equal(store_open(db, 0, &s, &e), 0);
+    int n = store_audit_list(s, 20, &au, &e), found = 0;
+    for (int k = 0; k < n; k++)
+        found |= strcmp(au[k].action, "delete") == 0 && strstr(au[k].object, "w9") && strcmp(au[k].detail, "nhập nhầm") == 0;
+    free(au);
+    store_close(s);
+    assert_true(found);
+    /* locked data cannot be deleted */
+    assert_int_equal(call(bearer_d1, "POST", "/api/v1/approval/submit", "application/json",
+                          "{\"unit\":\"w10\",\"period\":\"2022\"}", NULL), 200);
+    assert_int_equal(call(bearer_d1, "DELETE", "/api/v1/values?indicator=kn&unit=w10&period=2022-05&reason=x", NULL, NULL, &j), 422);
+    assert_string_equal(err_code(j), "locked");
+    json_decref(j);
+    assert_int_equal(count(bearer_admin, "/api/v1/values?unit=w10&ind=kn&period=2022-05"), 1);
+    /* a browser session writes with the csrf parameter in the query, never without it */
+    char tok[AUTH_TOKEN_LEN + 1], digest[AUTH_DIGEST_LEN + 1], cookie[128];
+    web_user u;
+    auth_random_token(tok);
+    auth_token_digest(tok, digest);
+    assert_int_equal(store_open(db, 0, &s, &e), 0);
+    assert_int_equal(store_user_get(s, "root", &u, NULL, 0, &e), 1);
+    assert_int_equal(store_session_put(s, digest, u.id, "csrf-of-the-session", (int64_t)time(NULL) + 3600, &e), 0);
+    store_close(s);
+    snprintf(cookie, sizeof cookie, "chitieu_session=%s", tok);
+    const char *body = "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"w11\",\"period\":\"2021\",\"value\":3}]}";
+    call_rs(NULL, cookie, "POST", "/api/v1/values", "application/json", body, &rs);
+    assert_int_equal(rs.status, 403);
+    http_resp_free(&rs);
+    call_rs(NULL, cookie, "POST", "/api/v1/values?csrf=csrf-of-the-session", "application/json", body, &rs);
+    assert_int_equal(rs.status, 200);
+    http_resp_free(&rs);
+    call_rs(NULL, cookie, "DELETE", "/api/v1/values?indicator=kn&unit=w11&period=2021&reason=x", NULL, NULL, &rs);
+    assert_int_equal(rs.status, 403);
+    http_resp_free(&rs);
+    call_rs(NULL, cookie, "DELETE", "/api/v1/values?indicator=kn&unit=w11&period=2021&reason=x&csrf=csrf-of-the-session",
+            NULL, NULL, &rs);
+    assert_int_equal(rs.status, 200);
+    http_resp_free(&rs);
+}
+
+/* Targets are written by administrators of the unit, as the web's catalogue form, and show
+ * in the targets list and in the changes feed. */
+static void test_targets_post(void **state)
+{
+    (void)state;
+    json_t *j;
+    assert_int_equal(call(bearer_admin, "GET", "/api/v1/changes?limit=1", NULL, NULL, &j), 200);
+    json_int_t c0 = int_of(j, "cursor");
+    json_decref(j);
+    const char *body = "{\"targets\":[{\"indicator\":\"tl\",\"unit\":\"w1\",\"period\":\"2022\",\"target\":95}]}";
+    assert_int_equal(call(bearer_d1, "POST", "/api/v1/targets", "application/json", body, &j), 403);
+    assert_string_equal(row_code(j, 0, NULL), "forbidden");
+    json_decref(j);
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/targets", "application/json", body, &j), 200);
+    assert_int_equal(int_of(j, "changed"), 1);
+    json_decref(j);
+    assert_int_equal(call(bearer_admin, "GET", "/api/v1/targets?unit=w1&period=2022", NULL, NULL, &j), 200);
+    assert_int_equal(total_of(j), 1);
+    assert_true(json_number_value(json_object_get(json_array_get(json_object_get(j, "targets"), 0), "target")) == 95);
+    json_decref(j);
+    char url[128];
+    snprintf(url, sizeof url, "/api/v1/changes?since=%lld", (long long)c0);
+    assert_int_equal(call(bearer_admin, "GET", url, NULL, NULL, &j), 200);
+    assert_int_equal(total_of(j), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(j, "changes"), 0), "kind")), "target");
+    json_decref(j);
+    /* a values field in a targets body is malformed */
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/targets", "application/json",
+                          "{\"targets\":[{\"indicator\":\"tl\",\"unit\":\"w1\",\"period\":\"2022\",\"value\":95}]}", &j), 400);
+    assert_int_equal(nrows(j), 2);
+    json_decref(j);
+}
+
+/* Users and tokens for administrators: the list (paged, the caller's units only), add, disable
+ * (never oneself), enable, a token issued once that then works; editors are refused. */
+static void test_users_tokens(void **state)
+{
+    (void)state;
+    json_t *j;
+    assert_int_equal(call(bearer_d1, "GET", "/api/v1/users", NULL, NULL, NULL), 403);
+    assert_int_equal(call(bearer_admin, "GET", "/api/v1/users", NULL, NULL, &j), 200);
+    long before = total_of(j);
+    assert_true(before >= 2);
+    json_decref(j);
+    const char *add = "{\"login\":\"api.moi\",\"name\":\"Người mới\",\"role\":\"viewer\",\"unit\":\"d2\","
+                      "\"password\":\"mat-khau-rat-dai-123\"}";
+    assert_int_equal(call(bearer_d1, "POST", "/api/v1/users", "application/json", add, NULL), 403);
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/users", "application/json", add, &j), 201);
+    assert_string_equal(json_string_value(json_object_get(j, "unit")), "d2");
+    json_decref(j);
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/users", "application/json", add, NULL), 409);
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/users", "application/json",
+                          "{\"login\":\"Bad Login\",\"role\":\"viewer\",\"unit\":\"d2\",\"password\":\"mat-khau-rat-dai-123\"}", &j), 422);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(j, "error"), "field")), "login");
+    json_decref(j);
+    assert_int_equal(walk(bearer_admin, "/api/v1/users?limit=1", "users", &(long){ 0 }), before + 1);
+    /* a token for the new user reads d2 */
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/tokens", "application/json",
+                          "{\"login\":\"api.moi\",\"name\":\"he-thong\"}", &j), 201);
+    char tok[128];
+    snprintf(tok, sizeof tok, "%s", json_string_value(json_object_get(j, "token")));
+    json_decref(j);
+    assert_int_equal(call(tok, "GET", "/api/v1/values?unit=d2&subtree=true&limit=1", NULL, NULL, NULL), 200);
+    assert_int_equal(call(tok, "GET", "/api/v1/values?unit=d1", NULL, NULL, NULL), 403);
+    /* disabled: the token stops working; enabled again: it works */
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/users/disable", "application/json", "{\"login\":\"api.moi\"}", NULL), 200);
+    assert_int_equal(call(tok, "GET", "/api/v1/units", NULL, NULL, NULL), 401);
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/users/enable", "application/json", "{\"login\":\"api.moi\"}", NULL), 200);
+    assert_int_equal(call(tok, "GET", "/api/v1/units", NULL, NULL, NULL), 200);
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/users/disable", "application/json", "{\"login\":\"root\"}", NULL), 422);
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/users/disable", "application/json", "{\"login\":\"nobody\"}", NULL), 404);
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/tokens", "text/plain", "{\"login\":\"ed1\"}", NULL), 415);
+}
+
+/* Tasks as the web shows them: only those led by a readable unit, paged; progress by an editor
+ * of the lead unit, with the log. */
+static void test_tasks(void **state)
+{
+    (void)state;
+    store *s;
+    err_t e;
+    json_t *j;
+    task_t t1 = { .code = "nv1", .title = "Nhiệm vụ một", .kind = TK_TASK, .lead_unit = "w2", .deadline = 20221231 };
+    task_t t2 = { .code = "nv2", .title = "Nhiệm vụ hai", .kind = TK_TASK, .lead_unit = "w30", .deadline = 20221231 };
+    assert_int_equal(store_open(db, 0, &s, &e), 0);
+    assert_int_equal(store_task_put(s, &t1, &e), 0);
+    assert_int_equal(store_task_put(s, &t2, &e), 0);
+    store_close(s);
+    assert_int_equal(call(bearer_admin, "GET", "/api/v1/tasks", NULL, NULL, &j), 200);
+    assert_int_equal(total_of(j), 2);
+    json_decref(j);
+    assert_int_equal(call(bearer_d1, "GET", "/api/v1/tasks", NULL, NULL, &j), 200);
+    assert_int_equal(total_of(j), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(j, "tasks"), 0), "code")), "nv1");
+    json_decref(j);
+    assert_int_equal(call(bearer_d1, "POST", "/api/v1/tasks/progress", "application/json",
+                          "{\"code\":\"nv1\",\"pct\":50,\"text\":\"đã xong một nửa\"}", &j), 200);
+    assert_int_equal(int_of(j, "progress"), 50);
+    assert_int_equal(json_array_size(json_object_get(j, "reports")), 1);
+    json_decref(j);
+    assert_int_equal(call(bearer_d1, "GET", "/api/v1/tasks?code=nv1", NULL, NULL, &j), 200);
+    json_t *x = json_array_get(json_object_get(j, "tasks"), 0);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(x, "reports"), 0), "by")), "ed1");
+    json_decref(j);
+    assert_int_equal(call(bearer_d1, "POST", "/api/v1/tasks/progress", "application/json",
+                          "{\"code\":\"nv2\",\"pct\":50,\"text\":\"x\"}", NULL), 404);
+    assert_int_equal(call(bearer_d1, "POST", "/api/v1/tasks/progress", "application/json",
+                          "{\"code\":\"nv1\",\"pct\":150,\"text\":\"x\"}", NULL), 422);
+    assert_int_equal(call(bearer_d1, "POST", "/api/v1/tasks/progress", "application/json", "{\"code\":\"nv1\"}", NULL), 400);
+}
+
+/* POSTs a file as multipart/form-data to /api/v1/import?action=...; *out gets the JSON. */
+static int upload(const char *bearer, const char *action, const char *name, const char *data, json_t **out)
+{
+    http_req rq;
+    http_resp rs;
+    err_t e;
+    json_error_t je;
+    http_req_init(&rq);
+    http_resp_init(&rs);
+    snprintf(rq.method, sizeof rq.method, "POST");
+    snprintf(rq.path, sizeof rq.path, "/api/v1/import");
+    snprintf(rq.authorization, sizeof rq.authorization, "Bearer %s", bearer);
+    snprintf(rq.ctype, sizeof rq.ctype, "multipart/form-data; boundary=XyZ");
+    buf_printf(&rq.body, "--XyZ\r\nContent-Disposition: form-data; name=\"action\"\r\n\r\n%s\r\n"
+                         "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n"
+                         "Content-Type: text/csv\r\n\r\n%s\r\n--XyZ--\r\n", action, name, data);
+    assert_int_equal(http_parse_multipart(&rq.form, rq.ctype, buf_str(&rq.body), rq.body.len, &e), 0);
+    web_handle(app, &rq, &rs);
+    *out = json_loadb(buf_str(&rs.body), rs.body.len, 0, &je);
+    int st = rs.status;
+    http_req_free(&rq);
+    http_resp_free(&rs);
+    return st;
+}
+
+/* A file imported as on the web page: a preview writes nothing, a commit writes; every bad row
+ * listed; rows outside the caller's units refused; a multipart body required. */
+static void test_import(void **state)
+{
+    (void)state;
+    json_t *j;
+    const char *csv = "indicator,unit,period,value\nkn,w3,2023,7\nkn,w4,2023,8\n";
+    assert_int_equal(upload(bearer_d1, "preview", "so-lieu.csv", csv, &j), 200);
+    assert_false(json_is_true(json_object_get(j, "committed")));
+    assert_int_equal(int_of(j, "rows"), 2);
+    assert_int_equal(int_of(j, "added"), 2);
+    assert_string_equal(json_string_value(json_object_get(j, "encoding")), "utf-8");
+    json_decref(j);
+    assert_int_equal(count(bearer_admin, "/api/v1/values?unit=w3&ind=kn&period=2023"), 0);
+    assert_int_equal(upload(bearer_d1, "commit", "so-lieu.csv", csv, &j), 200);
+    assert_true(json_is_true(json_object_get(j, "committed")));
+    json_decref(j);
+    assert_int_equal(count(bearer_admin, "/api/v1/values?unit=w3&ind=kn&period=2023"), 1);
+    assert_int_equal(upload(bearer_d1, "commit", "sai.csv", "indicator,unit,period,value\nkn,w3,2023,abc\nkn,w30,2023,1\nzz,w3,2023,1\n", &j), 422);
+    assert_string_equal(err_code(j), "invalid_file");
+    assert_true(nrows(j) >= 3);
+    json_decref(j);
+    assert_int_equal(call(bearer_d1, "POST", "/api/v1/import", "text/csv", csv, NULL), 415);
+}
+
+/* Units and indicators as the web's catalogue form: administrators within their subtree, only a
+ * root's administrator for indicators; the importer's checks; fields left out are kept. */
+static void test_catalog(void **state)
+{
+    (void)state;
+    json_t *j;
+    const char *unit = "{\"units\":[{\"code\":\"w99\",\"name\":\"Phường Mới\",\"parent\":\"d1\",\"type\":\"Phường\"}]}";
+    assert_int_equal(call(bearer_d1, "POST", "/api/v1/units", "application/json", unit, NULL), 403);
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/units", "application/json", unit, &j), 200);
+    assert_int_equal(int_of(j, "added"), 1);
+    json_decref(j);
+    assert_int_equal(call(bearer_admin, "GET", "/api/v1/units?parent=d1", NULL, NULL, &j), 200);
+    assert_int_equal(total_of(j), NWARDS / 2 + 1);
+    json_decref(j);
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/units", "application/json",
+                          "{\"units\":[{\"code\":\"w98\",\"name\":\"X\",\"parent\":\"nowhere\"}]}", NULL), 403);
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/units", "application/json",
+                          "{\"units\":[{\"code\":\"w98\",\"colour\":\"x\"}]}", NULL), 400);
+    /* an indicator: renamed, its other fields kept */
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/indicators", "application/json",
+                          "{\"indicators\":[{\"code\":\"tl\",\"name\":\"Tỷ lệ mới\"}]}", &j), 200);
+    json_decref(j);
+    assert_int_equal(call(bearer_admin, "GET", "/api/v1/indicators", NULL, NULL, &j), 200);
+    json_t *x;
+    size_t k;
+    int seen = 0;
+    json_array_foreach(json_object_get(j, "indicators"), k, x)
+        if (strcmp(json_string_value(json_object_get(x, "code")), "tl") == 0) {
+            assert_string_equal(json_string_value(json_object_get(x, "name")), "Tỷ lệ mới");
+            assert_string_equal(json_string_value(json_object_get(x, "group")), "Xã hội");
+            assert_int_equal(json_integer_value(json_object_get(x, "decimals")), 1);
+            seen = 1;
+        }
+    assert_true(seen);
+    json_decref(j);
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/indicators", "application/json",
+                          "{\"indicators\":[{\"code\":\"xx\",\"name\":\"X\",\"direction\":\"sideways\"}]}", &j), 422);
+    assert_string_equal(err_code(j), "invalid_rows");
+    json_decref(j);
+    assert_int_equal(call(bearer_d1, "POST", "/api/v1/indicators", "application/json",
+                          "{\"indicators\":[{\"code\":\"tl\",\"name\":\"Y\"}]}", NULL), 403);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -295,6 +861,17 @@ int main(void)
         cmocka_unit_test(test_filters),
         cmocka_unit_test(test_numbers_and_types),
         cmocka_unit_test(test_snapshot),
+        cmocka_unit_test(test_errors_every_row),
+        cmocka_unit_test(test_errors_mixed_batch),
+        cmocka_unit_test(test_protocol),
+        cmocka_unit_test(test_changes),
+        cmocka_unit_test(test_rate_limit),
+        cmocka_unit_test(test_delete_value),
+        cmocka_unit_test(test_targets_post),
+        cmocka_unit_test(test_users_tokens),
+        cmocka_unit_test(test_tasks),
+        cmocka_unit_test(test_import),
+        cmocka_unit_test(test_catalog),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }

@@ -1,5 +1,5 @@
-/* test_model.c - the model's cell tables: random puts, replacements and lookups checked against
- * a plain array, through every rehash, with and without a reservation up front. */
+/* test_model.c - the model's cell tables: random puts, replacements, removals and lookups checked
+ * against a plain array, through every rehash, with and without a reservation up front. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -54,7 +54,7 @@ static void check_all(const model *m, const ref *r)
     assert_int_equal(m->values.n, n);
 }
 
-static void run(size_t reserve, uint64_t seed)
+static void run(size_t reserve, uint64_t seed, int removals)
 {
     ref *r = calloc(1, sizeof *r);
     model *m = model_new();
@@ -67,6 +67,12 @@ static void run(size_t reserve, uint64_t seed)
         int y = (int)(rnd(&seed) % NYEAR), mo = (int)(rnd(&seed) % 13);
         double v = (double)(rnd(&seed) % 100000) / 4;
         int added;
+        if (removals && k % 3 == 2) {
+            /* a removal (of a cell there or not): the others stay findable with their values */
+            assert_int_equal(model_del_value(m, i, u, per(y, mo)), r->has[i][u][y][mo]);
+            r->has[i][u][y][mo] = 0;
+            continue;
+        }
         cell_t *c = model_value_upsert(m, i, u, per(y, mo), &added);
         assert_non_null(c);
         assert_int_equal(added, !r->has[i][u][y][mo]);
@@ -115,13 +121,21 @@ static void test_kinds_distinct(void **state)
 static void test_cells_grow(void **state)
 {
     (void)state;
-    run(0, 0x9e3779b97f4a7c15ULL);
+    run(0, 0x9e3779b97f4a7c15ULL, 0);
 }
 
 static void test_cells_reserved(void **state)
 {
     (void)state;
-    run(100000, 12345);
+    run(100000, 12345, 0);
+}
+
+/* Removals mixed with puts: the backward shift keeps every probe run whole. */
+static void test_cells_removed(void **state)
+{
+    (void)state;
+    run(0, 777, 1);
+    run(0, 0xdeadbeefULL, 1);
 }
 
 /* Only declared terms are "Nhiệm kỳ": any other range is a "Giai đoạn". */
@@ -172,6 +186,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cells_grow),
         cmocka_unit_test(test_cells_reserved),
+        cmocka_unit_test(test_cells_removed),
         cmocka_unit_test(test_period_labels),
         cmocka_unit_test(test_kinds_distinct),
     };

@@ -202,7 +202,7 @@ static void login(client *c, const char *user)
     http_resp_free(&rs);
 }
 
-static int upload(const client *c, const char *content, http_resp *rs)
+static int upload(const client *c, const char *path, const char *content, http_resp *rs)
 {
     http_req rq;
     err_t e;
@@ -210,7 +210,7 @@ static int upload(const client *c, const char *content, http_resp *rs)
     http_req_init(&rq);
     http_resp_init(rs);
     snprintf(rq.method, sizeof rq.method, "POST");
-    snprintf(rq.path, sizeof rq.path, "/import");
+    snprintf(rq.path, sizeof rq.path, "%s", path);
     snprintf(rq.cookie, sizeof rq.cookie, "%s", c->cookie);
     snprintf(rq.ctype, sizeof rq.ctype, "multipart/form-data; boundary=BoUnD");
     buf_printf(&body, "--BoUnD\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n"
@@ -231,7 +231,9 @@ static void test_routes_use_the_door(void **state)
 {
     (void)state;
     static const char *const others[] = { "/login", "/logout", "/password", "/admin/users", "/task",
-                                          "/class", "/api/v1/class/steps" /* classification steps, no figure */ };
+                                          "/class", "/api/v1/class/steps" /* classification steps, no figure */,
+                                          "/api/v1/users", "/api/v1/users/disable", "/api/v1/users/enable",
+                                          "/api/v1/tokens", "/api/v1/tasks/progress" };
     err_t e;
     store *s;
     char hash[AUTH_HASH_MAX], digest[AUTH_DIGEST_LEN + 1];
@@ -256,6 +258,10 @@ static void test_routes_use_the_door(void **state)
         { "/import", NULL, NULL, 1 },
         { "/admin/data", "action=target&ind=kn&unit=w1&period=2030&value=9", NULL, 0 },
         { "/api/v1/values", NULL, "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"d2\",\"period\":\"2030\",\"value\":4}]}", 0 },
+        { "/api/v1/targets", NULL, "{\"targets\":[{\"indicator\":\"kn\",\"unit\":\"d2\",\"period\":\"2030\",\"target\":4}]}", 0 },
+        { "/api/v1/units", NULL, "{\"units\":[{\"code\":\"w77\",\"name\":\"W77\",\"parent\":\"d2\"}]}", 0 },
+        { "/api/v1/indicators", NULL, "{\"indicators\":[{\"code\":\"kn\",\"name\":\"Kết nạp\"}]}", 0 },
+        { "/api/v1/import", NULL, NULL, 1 },
         { "/api/v1/approval/submit", NULL, "{\"unit\":\"d2\",\"period\":\"2030\"}", 0 },
         { "/api/v1/approval/return", NULL, "{\"unit\":\"d2\",\"period\":\"2030\",\"reason\":\"r\"}", 0 },
         { "/api/v1/approval/approve", NULL, "{\"unit\":\"w2\",\"period\":\"2031\"}", 0 },
@@ -276,7 +282,7 @@ static void test_routes_use_the_door(void **state)
             http_resp rs;
             int st;
             if (writers[k].upload)
-                st = upload(&root, "indicator,unit,period,value\nkn,w1,2029,3\n", &rs);
+                st = upload(&root, path, "indicator,unit,period,value\nkn,w1,2029,3\n", &rs);
             else if (writers[k].json)
                 st = send(&tok, "POST", path, NULL, writers[k].json, &rs);
             else {

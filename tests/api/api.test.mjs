@@ -1,5 +1,6 @@
 // api.test.mjs - real answers of `chitieu serve` checked against docs/openapi.json (validate.mjs):
-// every documented GET operation, the POSTs of values and of the reporting cycle, and the
+// every documented GET operation, the POSTs of values and of the reporting cycle, the changes
+// feed, deleting a value and the other writes (targets, catalogue, users, tokens, tasks, import), and the
 // errors each documents (400, 401, 403, 404, 405, 409, 415, 422).  A status, a Content-Type, a
 // field or a value the document does not allow fails the check; so does a documented GET no
 // request reached.  Also: the served document is docs/openapi.json, and a browser session
@@ -191,6 +192,58 @@ for (const list of ['targets', 'values']) {
   ok(r.json.approval.some((x) => x.period === '2021' && x.state === 'returned' && x.comment.includes('kiểm tra')), 'the list shows the unlocked data set with its reason');
   await call('GET', '/approval?period=2021', { who: 'editor' });
   r = await call('GET', '/approval?period=20x', { want: 400 });
+}
+
+// ---- sync, deletions and the other writes (h/apiwork) ---------------------------------------
+{
+  let r = await call('GET', '/changes?limit=1', { who: 'admin' });
+  const since = r.json.cursor;
+  ok(Number.isInteger(since) && r.json.total >= 1, 'changes: a cursor and the total of every figure');
+  const cell = 'indicator=ket_nap_dang_vien&unit=cau-giay&period=2024';
+  r = await call('DELETE', `/values?${cell}`, { who: 'editor', want: 400 });
+  r = await call('DELETE', `/values?${cell}&reason=x&expected=1`, { who: 'editor', want: 409 });
+  r = await call('DELETE', `/values?${cell}&reason=nh%E1%BA%ADp%20nh%E1%BA%A7m`, { who: 'viewer', want: 403 });
+  r = await call('DELETE', `/values?${cell}&reason=nh%E1%BA%ADp%20nh%E1%BA%A7m`, { who: 'editor' });
+  ok(r.json.deleted === 1, 'a value deleted');
+  r = await call('DELETE', `/values?${cell}&reason=x`, { who: 'editor', want: 404 });
+  r = await call('GET', `/changes?since=${since}`, { who: 'editor' });
+  ok(r.json.changes.some((x) => x.deleted && x.value === null && x.reason === 'nhập nhầm'), 'the deletion is in the changes since');
+  await call('GET', '/changes?since=x', { who: 'editor', want: 400 });
+  r = await call('POST', '/targets', { who: 'admin', body: { targets: [{ indicator: 'ket_nap_dang_vien', unit: 'cau-giay', period: '2030', target: 10 }] } });
+  ok(r.json.changed === 1, 'a target saved');
+  await call('POST', '/targets', { who: 'editor', body: { targets: [{ indicator: 'ket_nap_dang_vien', unit: 'cau-giay', period: '2030', target: 11 }] }, want: 403 });
+  await call('POST', '/targets', { who: 'admin', body: { targets: [{ indicator: 'khong_co', unit: 'cau-giay', period: '2030', target: 11 }] }, want: 422 });
+  await call('POST', '/units', { who: 'admin', body: { units: [{ code: 'cau-giay' }] } });
+  await call('POST', '/units', { who: 'editor', body: { units: [{ code: 'cau-giay' }] }, want: 403 });
+  await call('POST', '/indicators', { who: 'admin', body: { indicators: [{ code: 'ket_nap_dang_vien' }] } });
+  await call('POST', '/indicators', { who: 'admin', body: { indicators: [{ code: 'x', direction: 'sideways' }] }, want: 422 });
+  await call('GET', '/users', { who: 'admin' });
+  await call('GET', '/users', { who: 'editor', want: 403 });
+  const user = { login: 'api.moi', name: 'Người mới', role: 'viewer', unit: 'cau-giay', password: 'mat-khau-rat-dai-123' };
+  await call('POST', '/users', { who: 'admin', body: user, want: 201 });
+  await call('POST', '/users', { who: 'admin', body: user, want: 409 });
+  await call('POST', '/users', { who: 'admin', body: { ...user, login: 'Bad Login' }, want: 422 });
+  r = await call('POST', '/tokens', { who: 'admin', body: { login: 'api.moi', name: 'test' }, want: 201 });
+  ok(typeof r.json.token === 'string' && r.json.token.length === 43, 'a token issued once');
+  await call('POST', '/tokens', { who: 'admin', body: { login: 'khong.co' }, want: 404 });
+  await call('POST', '/users/disable', { who: 'admin', body: { login: 'api.moi' } });
+  await call('POST', '/users/enable', { who: 'admin', body: { login: 'api.moi' } });
+  await call('POST', '/users/disable', { who: 'admin', body: { login: 'admin' }, want: 422 });
+  await call('GET', '/tasks', { who: 'editor' });
+  await call('POST', '/tasks/progress', { who: 'editor', body: { code: 'khong-co', pct: 10, text: 'x' }, want: 404 });
+  await call('POST', '/tasks/progress', { who: 'editor', body: { code: 'x' }, want: 400 });
+  // a file, previewed then with an error (multipart: fetch sets the boundary)
+  for (const [csv, want] of [['indicator,unit,period,value\nket_nap_dang_vien,cau-giay,2031,5\n', 200],
+                             ['indicator,unit,period,value\nket_nap_dang_vien,cau-giay,2031,abc\n', 422]]) {
+    const form = new FormData();
+    form.append('action', 'preview');
+    form.append('file', new Blob([csv], { type: 'text/csv' }), 'so-lieu.csv');
+    const res = await fetch(base + '/api/v1/import', { method: 'POST', headers: { Authorization: 'Bearer ' + tok.editor }, body: form });
+    const text = await res.text();
+    const c = v.check('POST', '/import', res.status, res.headers.get('content-type'), text);
+    if (c.op) covered.add(c.op);
+    ok(c.errors.length === 0 && res.status === want, `POST /import (editor) -> ${res.status}, expected ${want}: ${c.errors.join('; ')} ${text.slice(0, 200)}`);
+  }
 }
 
 // ---- a method the path does not take, and a browser session -------------------------------
