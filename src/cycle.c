@@ -22,6 +22,7 @@ void cycle_rules_default(cycle_rules *r)
     r->remind_before = 5;
     r->remind_after = 30;
     r->tz_minutes = 7 * 60;
+    r->kinds = 1u << P_HALF | 1u << P_YEAR;
 }
 
 const char *cycle_kind_name(int kind)
@@ -73,6 +74,31 @@ void cycle_due_format(cycle_due d, char *out, int n)
         snprintf(out, (size_t)n, "%d+%d", d.day, d.months);
     else
         snprintf(out, (size_t)n, "%d", d.day);
+}
+
+int cycle_kinds_parse(const char *s, unsigned *mask)
+{
+    unsigned m = 0;
+    while (*s) {
+        const char *comma = strchr(s, ',');
+        size_t n = comma ? (size_t)(comma - s) : strlen(s);
+        char name[16];
+        if (n == 0 || n >= sizeof name)
+            return -1;
+        memcpy(name, s, n);
+        name[n] = '\0';
+        int k = cycle_kind_parse(name);
+        if (k < 0)
+            return -1;
+        m |= 1u << k;
+        s += n + (comma != NULL);
+        if (comma && *s == '\0')
+            return -1;
+    }
+    if (m == 0)
+        return -1;
+    *mask = m;
+    return 0;
 }
 
 int cycle_cutoff_parse(const char *s, int *day)
@@ -203,4 +229,34 @@ int cycle_remind_class(const cycle_rules *r, int deadline, int today)
     if (gap < 0 && -gap <= r->remind_after)
         return CR_AFTER;
     return CR_NONE;
+}
+
+int cycle_due_periods(const cycle_rules *r, int today, period_t *out, int max)
+{
+    int n = 0, year = today / 10000;
+    static const int counts[CYCLE_KINDS] = { [P_YEAR] = 1, [P_HALF] = 2, [P_QUARTER] = 4, [P_MONTH] = 12, [P_M9] = 1 };
+    for (int y = year - 2; y <= year + 1; y++) {
+        if (y < PERIOD_YEAR_MIN || y > PERIOD_YEAR_MAX)
+            continue;
+        for (int k = P_YEAR; k < CYCLE_KINDS; k++) {
+            if (!(r->kinds & 1u << k) || counts[k] == 0)
+                continue;
+            for (int i = 1; i <= counts[k] && n < max; i++) {
+                period_t p = { .kind = (uint8_t)k, .n = (uint8_t)(k == P_YEAR || k == P_M9 ? 0 : i),
+                               .y = (uint16_t)y, .y2 = (uint16_t)y };
+                if (cycle_remind_class(r, cycle_deadline(r, p), today) != CR_NONE)
+                    out[n++] = p;
+            }
+        }
+    }
+    for (int i = 1; i < n; i++)     /* insertion sort by deadline, then period order */
+        for (int j = i; j > 0; j--) {
+            int dj = cycle_deadline(r, out[j]), dp = cycle_deadline(r, out[j - 1]);
+            if (dp < dj || (dp == dj && period_cmp(out[j - 1], out[j]) <= 0))
+                break;
+            period_t t = out[j];
+            out[j] = out[j - 1];
+            out[j - 1] = t;
+        }
+    return n;
 }

@@ -28,10 +28,13 @@ typedef struct cycle_rules {
     int remind_before;           /* days before the deadline reminders start, 0..60 */
     int remind_after;            /* days after the deadline reminders go on, 0..366 */
     int tz_minutes;              /* the offices' offset from UTC (Vietnam: +420), for write times */
+    unsigned kinds;              /* bit (1 << kind) per kind of period units report on (reminders
+                                    without a period look at these); default half and year */
 } cycle_rules;
 
 /* The defaults: every deadline the 20th of the period's last month (6 months: 20 June), the
- * calendar cut-off, reminders from 5 days before to 30 days after, UTC+7. */
+ * calendar cut-off, reminders from 5 days before to 30 days after, UTC+7, units reporting on
+ * halves and years. */
 void cycle_rules_default(cycle_rules *r);
 
 /* The setting name of a period kind ("month", "quarter", "half", "m9", "year", "term"), or NULL. */
@@ -43,6 +46,8 @@ int cycle_kind_parse(const char *name);
 int cycle_due_parse(const char *s, cycle_due *out);
 /* Writes the deadline text of d into out (at least 16 bytes). */
 void cycle_due_format(cycle_due d, char *out, int n);
+/* Parses a list of kind names ("half,year"); 0 with the bit mask, or -1. */
+int cycle_kinds_parse(const char *s, unsigned *mask);
 /* Parses a cut-off text ("calendar", "decree09", "15"); 0 or -1. */
 int cycle_cutoff_parse(const char *s, int *day);
 
@@ -64,5 +69,9 @@ enum cycle_remind { CR_NONE = 0, CR_BEFORE, CR_AFTER };
 /* CR_BEFORE when today lies within remind_before days before the deadline (the day itself
  * included), CR_AFTER within remind_after days after it, else CR_NONE. */
 int cycle_remind_class(const cycle_rules *r, int deadline, int today);
+
+/* The periods of the kinds in r->kinds (terms excluded) whose deadline puts today within the
+ * reminder days (cycle_remind_class != CR_NONE), oldest deadline first; returns how many (<= max). */
+int cycle_due_periods(const cycle_rules *r, int today, period_t *out, int max);
 
 #endif

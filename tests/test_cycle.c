@@ -43,7 +43,10 @@ static void rules_from(const char *spec, cycle_rules *r, int lineno)
             r->remind_before = atoi(v);
         else if (strcmp(item, "after") == 0)
             r->remind_after = atoi(v);
-        else if (strcmp(item, "tz") == 0)
+        else if (strcmp(item, "periods") == 0) {
+            if (cycle_kinds_parse(v, &r->kinds) != 0)
+                fail_msg("line %d: bad periods %s", lineno, v);
+        } else if (strcmp(item, "tz") == 0)
             r->tz_minutes = atoi(v);
         else
             fail_msg("line %d: unknown setting %s", lineno, item);
@@ -84,6 +87,21 @@ static void run_case(const td_line *l, buf *got)
             buf_adds(got, "ERR");
         else
             buf_printf(got, "%d", day);
+    } else if (strcmp(op, "kinds") == 0) {
+        unsigned mask;
+        if (cycle_kinds_parse(in, &mask) != 0)
+            buf_adds(got, "ERR");
+        else
+            buf_printf(got, "%u", mask);
+    } else if (strcmp(op, "duenow") == 0) {
+        period_t ps[64];
+        int n = cycle_due_periods(&r, atoi(in), ps, 64);
+        for (int i = 0; i < n; i++) {
+            period_code(ps[i], tmp, sizeof tmp);
+            buf_printf(got, "%s%s", i ? "," : "", tmp);
+        }
+        if (n == 0)
+            buf_adds(got, "NONE");
     } else if (strcmp(op, "kind") == 0) {
         int k = cycle_kind_parse(in);
         buf_adds(got, k < 0 ? "ERR" : cycle_kind_name(k));
