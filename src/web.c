@@ -50,6 +50,7 @@ static const web_route routes[] = {
     { "GET", "/entry", page_entry, 0, "unit period msg" },
     { "POST", "/entry", page_entry_post, W_OWN, "unit period action *" },
     { "GET", "/approval", page_approval, 0, "" },
+    { "GET", "/completeness", page_completeness, 0, "unit period" },
     { "POST", "/approval", page_approval_post, W_WRITE, "unit period action comment targets" },
     { "GET", "/import", page_import, 0, "" },
     { "POST", "/import", page_import_post, W_OWN, "file action encoding" },
@@ -77,6 +78,7 @@ static const web_route routes[] = {
     { "POST", "/api/v1/approval/return", api_approval_post, W_API | W_OWN, "" },
     { "POST", "/api/v1/approval/unlock", api_approval_post, W_API | W_OWN, "" },
     { "GET", "/api/v1/eval", api_eval, W_API, "unit period" },
+    { "GET", "/api/v1/completeness", api_completeness, W_API, "unit period view limit offset snapshot" },
     { "GET", "/api/v1/report", api_report, W_API, "unit period format" },
     { "GET", "/api/v1/openapi.json", api_openapi, W_API | W_PUBLIC, "" },
 };
