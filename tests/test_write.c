@@ -321,7 +321,7 @@ static void test_commands_use_the_door(void **state)
     (void)state;
     static const char *const readers[] = { "init", "units", "indicators", "eval", "report", "export", "template",
                                            "convert", "history", "serve", "user", "token", "tasks", "remind", "ics",
-                                           "rollup", "gen" };
+                                           "rollup", "gen", "deadlines", "completeness" };
     static const char *const writers[] = { "import", "approval", "demo" };
     FILE *f = fopen("src/main.c", "r");
     char line[512];
