@@ -89,18 +89,25 @@ int cmd_user(int argc, char **argv)
             goto cleanup;
         }
         cli_table t;
-        cli_table_init(&t, 5, 0);
+        cli_table_init(&t, 6, 0);
         cli_table_cell(&t, tr("Tên đăng nhập", "Login"));
         cli_table_cell(&t, tr("Họ tên", "Name"));
         cli_table_cell(&t, tr("Vai trò", "Role"));
         cli_table_cell(&t, tr("Đơn vị", "Unit"));
         cli_table_cell(&t, tr("Trạng thái", "State"));
+        cli_table_cell(&t, tr("Thư điện tử", "E-mail"));
         for (int k = 0; k < n; k++) {
+            char mail[256];
             cli_table_cell(&t, us[k].login);
             cli_table_cell(&t, us[k].name);
             cli_table_cell(&t, us[k].role);
             cli_table_cell(&t, us[k].unit);
             cli_table_cell(&t, us[k].disabled ? tr("đã khóa", "disabled") : tr("hoạt động", "active"));
+            if (store_user_email_get(s, us[k].login, mail, sizeof mail, &e) < 0) {
+                cli_error("user", e.msg);
+                snprintf(mail, sizeof mail, "?");
+            }
+            cli_table_cell(&t, mail);
         }
         buf out = BUF_INIT;
         cli_table_render(&t, &out);

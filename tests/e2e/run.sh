@@ -510,6 +510,8 @@ expect_rc 2 "$BIN" completeness --db "$C" --unit cau-giay
 expect_rc 0 "$BIN" user email --db "$C" caugiay.nhap --email caugiay@example.vn
 expect_rc 2 "$BIN" user email --db "$C" caugiay.nhap --email "khong phai thu"
 expect_rc 0 "$BIN" user add nv.thu --role editor --unit cau-giay-mai-dich --email maidich@example.vn --password mat-khau-dai-du --db "$C"
+expect_rc 0 "$BIN" user list --db "$C"
+has "$T/out" "maidich@example.vn"
 expect_rc 0 "$BIN" remind --reporting --db "$C" --unit cau-giay --today 2023-06-22
 has "$T/out" "Báo cáo 6 tháng đầu năm 2023 — hạn 20/6/2023 (đã quá hạn 2 ngày) — Quận ủy Cầu Giấy: 0/8 đơn vị đã báo cáo đủ, 0 trễ hạn"
 has "$T/out" "--- thư sẽ gửi tới caugiay@example.vn: Nhắc báo cáo số liệu 6 tháng đầu năm 2023, hạn 20/6/2023"
