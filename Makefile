@@ -95,6 +95,7 @@ check: $(BIN) $(TESTBIN)
 	@CHITIEU=$(BIN) tests/e2e/run.sh
 	@CHITIEU=$(BIN) tests/e2e/web.sh
 	@if [ "$(SAN)" != 1 ]; then CHITIEU=$(BIN) tests/browser/run.sh; fi
+	@if [ "$(SAN)" != 1 ]; then CHITIEU=$(BIN) tests/api/run.sh; fi
 
 # The tests whose code runs on several threads (the web app's reloader and request threads, the
 # engine's workers), under ThreadSanitizer: any data race fails them.

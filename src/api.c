@@ -226,9 +226,18 @@ int api_eval(web_ctx *c)
         return 0;                 /* same model, same answer */
     if (eval_unit(c->m, u, p, &r, &c->e) != 0)
         return -1;
-    json_t *j = json_pack("{s:s,s:s,s:{s:i,s:i,s:i,s:i,s:i},s:o}", "unit", c->m->units[u].code, "period", per,
+    json_t *j = json_pack("{s:s,s:s,s:{s:i,s:i,s:i,s:i,s:i,s:i},s:o}", "unit", c->m->units[u].code, "period", per,
                           "summary", "total", r.all.total, "met", r.all.met, "exceeded", r.all.exceeded,
-                          "not_met", r.all.notmet, "no_data", r.all.nodata, "rows", report_rows_json(c->m, &r));
+                          "not_met", r.all.notmet, "no_data", r.all.nodata, "incomplete", r.all.partial,
+                          "rows", report_rows_json(c->m, &r));
+    json_t *errs = json_array();                  /* figures too large to hold, by name */
+    for (int i = 0; i < r.nrows; i++)
+        if (r.rows[i].too_large && eval_too_large_error(c->m, r.rows[i].ind, u, p, &c->e) != 0)
+            json_array_append_new(errs, json_string(c->e.msg));
+    if (json_array_size(errs))
+        json_object_set_new(j, "errors", errs);
+    else
+        json_decref(errs);
     eval_result_free(&r);
     if (send_json(c, j, 200) != 0)
         return -1;
@@ -248,6 +257,9 @@ int api_report(web_ctx *c)
     if (strcmp(fmt, "json") != 0 && strcmp(fmt, "md") != 0 && strcmp(fmt, "html") != 0)
         return web_fail(c, 400, "bad_format", "format", tr("format phải là json, md hoặc html", "format must be json, md or html"));
     json_t *doc;
+    err_t big;
+    if (eval_too_large_in(c->m, u, p, &big))       /* no report with a figure left out */
+        return web_fail(c, 422, "too_large", "period", big.msg);
     if (report_build(c->m, u, p, &doc, &c->e) != 0)
         return -1;
     buf_reset(&c->resp->body);

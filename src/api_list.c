@@ -17,6 +17,7 @@
 #include "web.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -245,11 +246,15 @@ void api_filter_free(api_filter *f)
 
 /* ---- numbers ---------------------------------------------------------------------- */
 
-/* The fewest significant digits (1..17) that print v so it reads back exactly. */
+/* The fewest significant digits (1..17) that print v so it reads back exactly, and at least
+ * its whole digits, so %g writes no exponent for figures a person would write without one. */
 static int shortest_digits(double v)
 {
     char s[40];
-    for (int d = 1; d < 17; d++) {
+    int whole = 1;
+    for (double mag = fabs(v); mag >= 10 && whole < 17; mag /= 10)
+        whole++;
+    for (int d = whole; d < 17; d++) {
         snprintf(s, sizeof s, "%.*g", d, v);
         if (strtod(s, NULL) == v)
             return d;

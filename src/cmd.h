@@ -25,6 +25,7 @@ int cmd_rollup(int argc, char **argv);
 int cmd_tasks(int argc, char **argv);
 int cmd_remind(int argc, char **argv);
 int cmd_ics(int argc, char **argv);
+int cmd_settings(int argc, char **argv);
 int cmd_deadlines(int argc, char **argv);
 int cmd_completeness(int argc, char **argv);
 /* `chitieu remind --reporting` (cmd_remind passes its argv on). */

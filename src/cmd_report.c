@@ -115,6 +115,10 @@ int cmd_report(int argc, char **argv)
     if (cli_unit_period("report", m, unit, period, &u, &p) != 0)
         goto cleanup;
     rc = EXIT_FAIL;
+    if (eval_too_large_in_on(m, u, p, on, &e)) {      /* no report with a figure left out */
+        cli_error("report", e.msg);
+        goto cleanup;
+    }
     if (report_build_on(m, u, p, on, &doc, &e) != 0) {
         cli_error("report", e.msg);
         goto cleanup;

@@ -1,7 +1,9 @@
 /* cmd_rollup.c - `chitieu rollup --year Y [--values F ...] [--targets F] [--threads N]
  * [--format text|csv] [-o FILE] [--db FILE]`: the whole tree at once — for every unit, how many
  * of its yearly targets have a figure, how many are met or exceeded, and its rank among its
- * sibling units by that share ("3/30").
+ * sibling units by that share ("3/30").  Only units valid in the year are listed and ranked; a
+ * target whose figure is a partial roll-up (eval.h's coverage) is not judged, as in `chitieu
+ * eval`: it leaves the counts and is shown in the column "partial".
  *
  * Data flow: units and indicators (and, without --values, the values and targets) come from the
  * store; with --values the figures are read from the CSV files straight into the engine (the
@@ -18,19 +20,56 @@
 #include "cli.h"
 #include "cmd.h"
 #include "engine.h"
+#include "eval.h"
 #include "fixed.h"
 #include "report.h"
 
 typedef struct urow {
     int unit, parent, n, good, exc, rank, of;
+    int valid;      /* the unit exists in the year (a dissolved one is neither listed nor ranked) */
+    int partial;    /* yearly targets whose figure is a partial roll-up: not judged, as in eval */
 } urow;
 
-/* Parent, then larger share of targets met or exceeded (exact: cross-multiplied), then index. */
+/* Takes the targets judged on a partial roll-up out of the engine's counts (eval.h: a partial
+ * total is never judged), counting them in partial; 0 or -1 (OOM). */
+static int drop_partial(model *m, engine *g, int year, urow *rows)
+{
+    unsigned char *flag = malloc(m->nunits + 1);
+    period_t p = { P_YEAR, 0, (uint16_t)year, (uint16_t)year };
+    int rc = 0;
+    if (flag == NULL)
+        return -1;
+    m->engine = g;                   /* eval reads the engine's figures; the model does not own it */
+    for (size_t i = 0; i < m->ninds && rc == 0; i++) {
+        if ((rc = eval_partial_units(m, (int)i, p, flag)) != 0)
+            break;
+        for (size_t u = 0; u < m->nunits; u++) {
+            int64_t t, a;
+            if (!flag[u] || engine_target(g, (int)i, (int)u, year, &t) != 1 ||
+                engine_get_fx(g, (int)i, (int)u, p, &a) != 1)
+                continue;
+            int st = eval_status_fx(m->inds[i].dir, m->inds[i].decimals, a, t);
+            urow *r = &rows[u];
+            r->n--, r->partial++;
+            r->good -= st == ST_MET || st == ST_EXCEEDED;
+            r->exc -= st == ST_EXCEEDED;
+        }
+    }
+    m->engine = NULL;
+    free(flag);
+    return rc;
+}
+
+/* Parent, then units with targets before those without (0/0 is no share: compared with every
+ * share as equal, it made the order depend on qsort's path and ranked 100% below 0%), then
+ * larger share of targets met or exceeded (exact: cross-multiplied), then index. */
 static int by_share(const void *a, const void *b)
 {
     const urow *x = a, *y = b;
     if (x->parent != y->parent)
         return x->parent < y->parent ? -1 : 1;
+    if ((x->n > 0) != (y->n > 0))
+        return x->n > 0 ? -1 : 1;
     long long l = (long long)x->good * y->n, r = (long long)y->good * x->n;
     if (l != r)
         return l > r ? -1 : 1;
@@ -62,7 +101,9 @@ int cmd_rollup(int argc, char **argv)
                 "số đạt và vượt, tỷ lệ, và thứ hạng trong các đơn vị cùng cấp trên theo tỷ lệ đó (\"3/30\").\n"
                 "Không có --values: số liệu và kế hoạch lấy từ cơ sở dữ liệu. Có --values: số liệu đọc thẳng\n"
                 "từ tệp CSV (indicator,unit,period,value; dùng cho quy mô cả nước), kế hoạch từ --targets\n"
-                "hoặc từ cơ sở dữ liệu; đơn vị và chỉ tiêu luôn lấy từ cơ sở dữ liệu.",
+                "hoặc từ cơ sở dữ liệu; đơn vị và chỉ tiêu luôn lấy từ cơ sở dữ liệu. Chỉ các đơn vị còn\n"
+                "hiệu lực trong năm được liệt kê, xếp hạng. Chỉ tiêu có số tổng hợp chưa đủ (có đơn vị cấp\n"
+                "dưới chưa có số liệu) không được đánh giá, đếm ở cột \"Chưa đủ số liệu\".",
                 "Usage: chitieu rollup --year YEAR [--values FILE.csv] [--targets FILE.csv] [--threads N]\n"
                 "                      [--format text|csv] [-o FILE] [--db FILE]\n"
                 "Computes the whole unit tree at once: for every unit, its yearly targets with a figure,\n"
@@ -70,7 +111,9 @@ int cmd_rollup(int argc, char **argv)
                 "parent by that share (\"3/30\").  Without --values, figures and targets come from the\n"
                 "database.  With --values, figures are read straight from the CSV file\n"
                 "(indicator,unit,period,value; for national scale), targets from --targets or the\n"
-                "database; units and indicators always come from the database."));
+                "database; units and indicators always come from the database.  Only units valid in the\n"
+                "year are listed and ranked.  A target whose figure is a partial roll-up (some units below\n"
+                "did not report) is not judged; the column \"Incomplete\" counts them."));
         return EXIT_OK;
     }
     if ((rc = cli_no_args("rollup", npos)) != 0 || (rc = cli_format("rollup", fmt, "text|csv")) != 0)
@@ -121,6 +164,25 @@ int cmd_rollup(int argc, char **argv)
         fprintf(stderr, tr("chitieu rollup: %zu đơn vị × %zu chỉ tiêu: nạp %.2f s, tính %.3f s\n",
                            "chitieu rollup: %zu units × %zu indicators: loaded in %.2f s, computed in %.3f s\n"),
                 m->nunits, m->ninds, t1 - t0, t2 - t1);
+    /* a yearly figure too large to hold (beyond ±9×10^14) is no figure to count: refuse, naming it */
+    long too_large = 0;
+    int first_unit = -1, first_ind = -1;
+    for (size_t u = 0; u < m->nunits; u++) {
+        int n = engine_too_large(g, (int)u, (int)year, first_unit < 0 ? &first_ind : NULL);
+        if (n > 0 && first_unit < 0)
+            first_unit = (int)u;
+        too_large += n;
+    }
+    if (too_large > 0) {
+        if (first_ind < 0)
+            first_ind = 0;
+        eval_too_large_error(m, first_ind, first_unit, (period_t){ P_YEAR, 0, (uint16_t)year, (uint16_t)year }, &e);
+        cli_error("rollup", e.msg);
+        if (too_large > 1)
+            fprintf(stderr, tr("chitieu rollup: %ld chỉ tiêu năm có số liệu quá lớn như vậy\n",
+                               "chitieu rollup: %ld yearly targets have figures too large like it\n"), too_large);
+        goto cleanup;
+    }
     if ((rows = calloc(m->nunits + 1, sizeof *rows)) == NULL)
         goto oom;
     for (size_t u = 0; u < m->nunits; u++) {
@@ -130,7 +192,13 @@ int cmd_rollup(int argc, char **argv)
         if (engine_counts(g, (int)u, (int)year, &r->n, &met, &r->exc) != 0)
             r->n = met = r->exc = 0;      /* a year without any figure or target */
         r->good = met + r->exc;
+        r->valid = model_unit_valid(m, (int)u, (period_t){ P_YEAR, 0, (uint16_t)year, (uint16_t)year });
     }
+    if (drop_partial(m, g, (int)year, rows) != 0)
+        goto oom;
+    for (size_t u = 0; u < m->nunits; u++)
+        if (!rows[u].valid)
+            rows[u].n = rows[u].good = rows[u].exc = 0;   /* dissolved: not ranked among the living */
     /* ranks among siblings with targets: sort by parent and share, ties share a rank */
     qsort(rows, m->nunits, sizeof *rows, by_share);
     for (size_t a = 0; a < m->nunits;) {
@@ -175,9 +243,11 @@ int cmd_rollup(int argc, char **argv)
         }
     }
     if (strcmp(fmt, "csv") == 0) {
-        buf_adds(&out, "unit,name,parent,year,targets,met_or_exceeded,exceeded,share_pct,rank,of\n");
+        buf_adds(&out, "unit,name,parent,year,targets,met_or_exceeded,exceeded,share_pct,rank,of,partial\n");
         for (int k = 0; k < no; k++) {
             const urow *r = &byunit[order[k]];
+            if (!r->valid)
+                continue;
             const unit_t *un = &m->units[r->unit];
             cli_csv_field(&out, un->code, 0);
             cli_csv_field(&out, un->name, 0);
@@ -190,17 +260,20 @@ int cmd_rollup(int argc, char **argv)
                 buf_printf(&out, "%d,%d", r->rank, r->of);
             else
                 buf_adds(&out, ",");
-            buf_adds(&out, "\n");
+            buf_printf(&out, ",%d\n", r->partial);
         }
     } else {
         cli_table t;
-        cli_table_init(&t, 6, 0x3Cu);
-        const char *h[6] = { tr("Đơn vị", "Unit"), tr("Tên", "Name"), tr("Chỉ tiêu có số liệu", "Targets with data"),
-                             tr("Đạt và vượt", "Met or exceeded"), tr("Tỷ lệ", "Share"), tr("Xếp hạng", "Rank") };
-        for (int i = 0; i < 6; i++)
+        cli_table_init(&t, 7, 0x7Cu);
+        const char *h[7] = { tr("Đơn vị", "Unit"), tr("Tên", "Name"), tr("Chỉ tiêu có số liệu", "Targets with data"),
+                             tr("Đạt và vượt", "Met or exceeded"), tr("Tỷ lệ", "Share"), tr("Xếp hạng", "Rank"),
+                             tr("Chưa đủ số liệu", "Incomplete") };
+        for (int i = 0; i < 7; i++)
             cli_table_cell(&t, h[i]);
         for (int k = 0; k < no; k++) {
             const urow *r = &byunit[order[k]];
+            if (!r->valid)
+                continue;
             const unit_t *un = &m->units[r->unit];
             buf_reset(&tmp);
             for (int d = 0; d < un->depth; d++)
@@ -224,6 +297,10 @@ int cmd_rollup(int argc, char **argv)
             buf_reset(&tmp);
             if (r->of)
                 buf_printf(&tmp, "%d/%d", r->rank, r->of);
+            cli_table_cell(&t, buf_str(&tmp));
+            buf_reset(&tmp);
+            if (r->partial)
+                buf_printf(&tmp, "%d", r->partial);
             cli_table_cell(&t, buf_str(&tmp));
         }
         cli_table_render(&t, &out);

@@ -250,11 +250,18 @@ static void body(const json_t *doc, int style, const charts *ch, buf *b)
             num_text(&t, row, "target", dec, "");
             cell(b, tw[3], buf_str(&t), AL_RIGHT, 0, 0);
             num_text(&t, row, "actual", dec, "");
+            int partial = json_is_true(json_object_get(row, "partial"));
+            if (partial && !json_is_true(json_object_get(row, "withheld")))
+                buf_adds(&t, "*");                  /* a partial total (coverage in the status cell) */
             cell(b, tw[4], buf_str(&t), AL_RIGHT, 0, 0);
             num_text(&t, row, "pct_of_target", 2, "%");
             cell(b, tw[5], buf_str(&t), AL_RIGHT, 0, 0);
             const char *st = jstr(row, "status");
-            cell(b, tw[6], jstr(row, "status_label"), AL_CENTER,
+            buf_reset(&t);
+            buf_adds(&t, jstr(row, "status_label"));
+            if (partial)
+                buf_printf(&t, " (%s)", jstr(json_object_get(row, "coverage"), "text"));
+            cell(b, tw[6], buf_str(&t), AL_CENTER,
                  strcmp(st, "exceeded") == 0 || strcmp(st, "not_met") == 0 ? F_BOLD : 0, 0);
             buf_adds(b, "</w:tr>");
         }

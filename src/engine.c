@@ -24,6 +24,10 @@
  * afterwards on the calling thread from their children's full blocks.  Everything is in
  * integers, so 1 and 2 threads give the same bits.  Buffers are reused between runs.
  *
+ * Figures beyond ±9×10^14 are FX_OVER ("too large"), and so is everything computed from one;
+ * the int64 sums of the pass are kept from wrapping by checking each row's figures against
+ * SMALL before they are added (a row with larger ones sums in 128 bits), see merge_row.
+ *
  * Anything not stored is recomputed on demand by fig()/fresh(), a recursion with the same
  * rules over the stored blocks and the reported values; engine_update() uses it to refresh
  * the stored cells of one indicator, year and chain of ancestors after a saved value.
@@ -51,6 +55,7 @@
 #define S_YEAR 18
 #define MAXT 8             /* threads */
 #define MIN_PIECES 8       /* subtrees the pass is cut into, whatever the thread count */
+#define NC 4               /* counts per unit and year */
 
 /* Reported values or targets, per unit; a unit's run may move to the pool's end to grow. */
 typedef struct csr {
@@ -69,6 +74,8 @@ typedef struct lvl {
     int64_t *sum, *mm;     /* mm: min, max or last, for indicators aggregated so */
     uint32_t *cnt;
     uint8_t *touched;      /* per indicator: row holds something */
+    fx_wide *wide;         /* sums of rows given an addend beyond ±SMALL (untouched otherwise) */
+    uint8_t *is_wide;      /* per indicator: the row sums in wide, not in sum */
 } lvl;
 
 typedef struct worker {
@@ -95,6 +102,7 @@ struct engine {
     csr val, tgt;
     uint8_t *isf, *uagg, *pagg, *dir, *dec;
     int64_t *step;         /* per indicator: 10^(4 - decimals), or 1 (targets are kept rounded to it) */
+    uint64_t *mag;         /* per indicator: the sum of |reported value| (saturated; see mag_safe) */
     int *forms, nforms;    /* formula indicators, operands first */
     int **deps;            /* per indicator: formulas using it, directly or not, in order; -1 ended */
     uint8_t *valid;        /* [unit * ns + slot] */
@@ -104,7 +112,7 @@ struct engine {
     int64_t *full, *yearly;
     uint16_t *fulln, *yearlyn;
     size_t full_bytes, yearly_bytes;
-    int32_t *counts;       /* [(unit * nyears + yo) * 3]: with data, met, exceeded */
+    int32_t *counts;       /* [(unit * nyears + yo) * NC]: with data, met, exceeded, too large */
     uint8_t *role;         /* 0 normal, 1 top of a piece, 2 finished on the calling thread */
     int *post;             /* every unit, children first */
     int *sync, nsync;
@@ -167,17 +175,37 @@ static int subs_of(int k, int *out)
     return 0;
 }
 
-static inline int64_t fold(int agg, const int64_t *x, int n)
+/* Sums of figures in a row accumulator stay in int64 while every addend lies in [-SMALL, SMALL)
+ * and a unit has at most MAX_SMALL_KIDS children: |sum| <= 63 948 * 2^47 < 9×10^18 = FX_MAX, so
+ * it neither wraps nor needs a check; a row given a larger addend moves to 128-bit sums
+ * (lvl.wide), where WIDE_OVER marks a sum holding a figure too large (no sum reaches it). */
+#define SMALL ((int64_t)1 << 47)
+#define MAX_SMALL_KIDS 63948
+#define WIDE_OVER ((fx_wide)1 << 120)
+
+/* Every figure of a non-formula indicator, and every partial sum the pass makes of them, is a
+ * sum of distinct reported values of that indicator (a child's figure, a month's, one value
+ * overriding a sum), so its magnitude is at most the sum of their magnitudes, g->mag[i].  Below
+ * 2^62 (< FX_MAX) nothing can wrap or pass the limit and the pass takes its plain int64 loops;
+ * only an indicator with larger totals pays for the checks.  mag only grows (a bound). */
+#define MAG_SAFE ((uint64_t)1 << 62)
+
+static inline void mag_add(uint64_t *mag, int64_t x)
 {
-    int64_t a = x[0];
-    for (int i = 1; i < n; i++)
-        switch (agg) {
-        case AGG_MIN: a = x[i] < a ? x[i] : a; break;
-        case AGG_MAX: a = x[i] > a ? x[i] : a; break;
-        case AGG_LAST: a = x[i]; break;
-        default: a += x[i]; break;
-        }
-    return agg == AGG_AVG ? fx_div(a, n) : a;
+    uint64_t a = x < 0 ? (uint64_t)0 - (uint64_t)x : (uint64_t)x;
+    *mag = *mag + a < *mag ? UINT64_MAX : *mag + a;
+}
+
+/* A figure computed from its operands' presence and values: FX_NONE, FX_OVER or the result. */
+static int64_t formula_fx(const ind_t *d, const double *vals, const unsigned char *got, int nv, int over)
+{
+    double r;
+    for (int k = 0; k < nv; k++)
+        if (!got[k])
+            return FX_NONE;                   /* every operand is needed */
+    if (over)
+        return FX_OVER;
+    return formula_eval(d->f, vals, got, &r) == 0 ? fx_of_value(r) : FX_NONE;
 }
 
 /* eval_status_fx() without a division: t is the target already rounded to steps of d (fx_round),
@@ -426,38 +454,34 @@ static int64_t fresh(const engine *g, int u, int i, int s, uint32_t *nout)
         return g->val.fx[g->val.off[u] + (size_t)at];
     if (g->isf[i]) {
         const ind_t *d = &m->inds[i];
-        int nv = formula_nvars(d->f);
-        double vals[64], r;
+        int nv = formula_nvars(d->f), over = 0;
+        double vals[64];
         unsigned char got[64];
         if (nv > 64)
             return FX_NONE;
         for (int k = 0; k < nv; k++) {
             int64_t x = fig(g, u, d->fvars[k], s, NULL);
             got[k] = x != FX_NONE;
-            vals[k] = got[k] ? fx_val(x) : 0;
+            over |= x == FX_OVER;
+            vals[k] = got[k] && x != FX_OVER ? fx_val(x) : 0;
         }
-        return formula_eval(d->f, vals, got, &r) == 0 ? fx_of(r) : FX_NONE;
+        return formula_fx(d, vals, got, nv, over);
     }
     if (g->uagg[i] != AGG_NONE && m->units[u].nchildren > 0) {
-        int64_t a = 0;
+        fx_acc a = { 0 };
         for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling) {
             if (!g->valid[(size_t)ch * (size_t)g->ns + (size_t)s])
                 continue;
             int64_t x = fig(g, ch, i, s, NULL);
             if (x == FX_NONE)
                 continue;
-            switch (g->uagg[i]) {
-            case AGG_MIN: a = n == 0 || x < a ? x : a; break;
-            case AGG_MAX: a = n == 0 || x > a ? x : a; break;
-            case AGG_LAST: a = x; break;
-            default: a += x; break;
-            }
+            fx_acc_add(&a, g->uagg[i], x);
             n++;
         }
         if (n > 0) {
             if (nout)
                 *nout = n;
-            return g->uagg[i] == AGG_AVG ? fx_div(a, n) : a;
+            return fx_acc_get(&a, g->uagg[i]);
         }
     }
     int sub[3], base = s - s % SPY, k = subs_of(s % SPY, sub);
@@ -465,7 +489,7 @@ static int64_t fresh(const engine *g, int u, int i, int s, uint32_t *nout)
     for (int j = 0; j < k; j++)
         if ((x[j] = fig(g, u, i, base + sub[j], NULL)) == FX_NONE)
             return FX_NONE;
-    return k ? fold(g->pagg[i], x, k) : FX_NONE;
+    return k ? fx_fold(g->pagg[i], x, k) : FX_NONE;
 }
 
 /* ---- the pass ---- */
@@ -481,6 +505,15 @@ HOT static void units_row(const engine *g, const lvl *A, int i, int64_t *v, uint
     size_t r = row(g, i), ns = (size_t)g->ns;
     const int64_t *sum = A->sum + r, *mm = A->mm ? A->mm + r : NULL;
     const uint32_t *cnt = A->cnt + r;
+    if (A->is_wide[i]) {                       /* rare: figures beyond ±SMALL */
+        const fx_wide *w = A->wide + r;
+        int avg = g->uagg[i] == AGG_AVG;
+        for (size_t s = 0; s < ns; s++) {
+            h[s] = cnt[s] != 0;
+            v[s] = !cnt[s] ? 0 : w[s] == WIDE_OVER ? FX_OVER : fx_fit(avg ? fx_div_wide(w[s], cnt[s]) : w[s]);
+        }
+        return;
+    }
     switch (g->uagg[i]) {
     case AGG_AVG:
         for (size_t s = 0; s < ns; s++) {
@@ -494,7 +527,7 @@ HOT static void units_row(const engine *g, const lvl *A, int i, int64_t *v, uint
             v[s] = cnt[s] ? mm[s] : 0;
         }
         break;
-    default:
+    default:                                   /* within ±FX_MAX (see SMALL) */
         for (size_t s = 0; s < ns; s++) {
             h[s] = cnt[s] != 0;
             v[s] = sum[s];
@@ -504,7 +537,8 @@ HOT static void units_row(const engine *g, const lvl *A, int i, int64_t *v, uint
 }
 
 /* Fills empty quarters, halves and years from their sub-periods when all have figures (a
- * slot without a figure holds 0); sums, the usual case, without branches. */
+ * slot without a figure holds 0); sums, the usual case, without branches: in int64 when every
+ * figure of the year lies in [-2^58, 2^58) (no sum of them reaches 2^62 < FX_MAX), else checked. */
 static void periods_row(const engine *g, int i, int64_t *v, uint8_t *h)
 {
     int agg = g->pagg[i];
@@ -512,19 +546,24 @@ static void periods_row(const engine *g, int i, int64_t *v, uint8_t *h)
         int64_t *yv = v + y * SPY;
         uint8_t *yh = h + y * SPY;
         if (agg == AGG_SUM || agg == AGG_NONE) {
-            for (int q = 0; q < 4; q++) {
-                int k = S_QUARTER + q, m0 = 3 * q;
-                uint8_t set = (uint8_t)((yh[k] ^ 1) & yh[m0] & yh[m0 + 1] & yh[m0 + 2]);
-                yv[k] = set ? yv[m0] + yv[m0 + 1] + yv[m0 + 2] : yv[k];
-                yh[k] |= set;
+            uint64_t big = 0;
+            for (int k = 0; g->mag[i] >= MAG_SAFE && k < S_YEAR; k++)
+                big |= (uint64_t)yv[k] + ((uint64_t)1 << 58);
+            if ((big >> 59) == 0) {
+                for (int q = 0; q < 4; q++) {
+                    int k = S_QUARTER + q, m0 = 3 * q;
+                    uint8_t set = (uint8_t)((yh[k] ^ 1) & yh[m0] & yh[m0 + 1] & yh[m0 + 2]);
+                    yv[k] = set ? yv[m0] + yv[m0 + 1] + yv[m0 + 2] : yv[k];
+                    yh[k] |= set;
+                }
+                for (int k = S_HALF; k < SPY; k++) {
+                    int q0 = k == S_YEAR ? S_HALF : S_QUARTER + 2 * (k - S_HALF);
+                    uint8_t set = (uint8_t)((yh[k] ^ 1) & yh[q0] & yh[q0 + 1]);
+                    yv[k] = set ? yv[q0] + yv[q0 + 1] : yv[k];
+                    yh[k] |= set;
+                }
+                continue;
             }
-            for (int k = S_HALF; k < SPY; k++) {
-                int q0 = k == S_YEAR ? S_HALF : S_QUARTER + 2 * (k - S_HALF);
-                uint8_t set = (uint8_t)((yh[k] ^ 1) & yh[q0] & yh[q0 + 1]);
-                yv[k] = set ? yv[q0] + yv[q0 + 1] : yv[k];
-                yh[k] |= set;
-            }
-            continue;
         }
         for (int k = S_QUARTER; k < SPY; k++) {
             if (yh[k])
@@ -534,7 +573,7 @@ static void periods_row(const engine *g, int i, int64_t *v, uint8_t *h)
             for (int j = 0; j < n && ok; j++)
                 ok = yh[sub[j]], x[j] = yv[sub[j]];
             if (ok)
-                yv[k] = fold(agg, x, n), yh[k] = 1;
+                yv[k] = fx_fold(agg, x, n), yh[k] = 1;
         }
     }
 }
@@ -549,25 +588,38 @@ static int formula_row(const engine *g, worker *w, int i, int64_t *v, uint8_t *h
     for (int k = 0; k < nv; k++)
         if (!w->rowhas[d->fvars[k]])
             return 0;                         /* every operand is read: no figure anywhere */
-    double vals[64], r;
+    double vals[64];
     unsigned char got[64];
     for (int s = 0; s < g->ns; s++) {
-        int ok = 1;
+        int over = 0;
         for (int k = 0; k < nv; k++) {
             size_t o = row(g, d->fvars[k]) + (size_t)s;
             got[k] = w->h[o];
-            ok &= got[k];
+            over |= got[k] && w->v[o] == FX_OVER;
             vals[k] = fx_val(w->v[o]);
         }
-        if (ok && formula_eval(d->f, vals, got, &r) == 0)
-            v[s] = fx_of(r), h[s] = 1, any = 1;
+        int64_t x = formula_fx(d, vals, got, nv, over);
+        if (x != FX_NONE)
+            v[s] = x, h[s] = 1, any = 1;
         else
             v[s] = 0, h[s] = 0;
     }
     return any;
 }
 
-/* Adds row i of the finished unit u (v, h) into the accumulator P. */
+/* Moves row i of P to 128-bit sums (exact so far: see SMALL). */
+static void widen(const engine *g, lvl *P, int i)
+{
+    size_t r = row(g, i), ns = (size_t)g->ns;
+    for (size_t s = 0; s < ns; s++)
+        P->wide[r + s] = P->sum[r + s];
+    P->is_wide[i] = 1;
+}
+
+/* Adds row i of the finished unit u (v, h) into the accumulator P.  Sums go through int64 in
+ * the vectorised loops: with no check while the indicator's totals are small (MAG_SAFE), else
+ * after checking that every figure of the row is small (SMALL); a row with a larger one moves
+ * the accumulator row to 128 bits for the rest of the unit, added one by one. */
 HOT static void merge_row(const engine *g, lvl *P, int u, int i, const int64_t *v, const uint8_t *h)
 {
     size_t r = row(g, i), ns = (size_t)g->ns;
@@ -577,17 +629,34 @@ HOT static void merge_row(const engine *g, lvl *P, int u, int i, const int64_t *
     P->touched[i] = 1;
     int agg = g->uagg[i];
     if (agg == AGG_SUM || agg == AGG_AVG) {
-        if (vm == NULL)
-            for (size_t s = 0; s < ns; s++) {
-                sum[s] += v[s];
-                cnt[s] += h[s];
-            }
-        else
-            for (size_t s = 0; s < ns; s++) {
-                uint8_t k = h[s] & vm[s];
-                sum[s] += k ? v[s] : 0;
-                cnt[s] += k;
-            }
+        uint64_t big = 0;                      /* any figure outside [-SMALL, SMALL) sets bit 48 or above */
+        for (size_t s = 0; g->mag[i] >= MAG_SAFE && s < ns; s++)
+            big |= (uint64_t)v[s] + (uint64_t)SMALL;
+        if (!P->is_wide[i] && (big >> 48) == 0 &&
+            (g->mag[i] < MAG_SAFE || g->m->units[g->m->units[u].parent].nchildren <= MAX_SMALL_KIDS)) {
+            if (vm == NULL)
+                for (size_t s = 0; s < ns; s++) {
+                    sum[s] += v[s];
+                    cnt[s] += h[s];
+                }
+            else
+                for (size_t s = 0; s < ns; s++) {
+                    uint8_t k = h[s] & vm[s];
+                    sum[s] += k ? v[s] : 0;
+                    cnt[s] += k;
+                }
+            return;
+        }
+        if (!P->is_wide[i])
+            widen(g, P, i);
+        fx_wide *w = P->wide + r;
+        for (size_t s = 0; s < ns; s++) {
+            if (!h[s] || (vm && !vm[s]))
+                continue;
+            cnt[s]++;
+            if (w[s] != WIDE_OVER)
+                w[s] = v[s] == FX_OVER ? WIDE_OVER : w[s] + v[s];
+        }
         return;
     }
     int64_t *mm = P->mm + r;
@@ -595,7 +664,9 @@ HOT static void merge_row(const engine *g, lvl *P, int u, int i, const int64_t *
         if (!h[s] || (vm && !vm[s]))
             continue;
         int64_t x = v[s];
-        if (agg == AGG_LAST || cnt[s] == 0 || (agg == AGG_MIN ? x < mm[s] : x > mm[s]))
+        if (cnt[s] && mm[s] == FX_OVER)
+            ;                                  /* too large stays too large */
+        else if (x == FX_OVER || agg == AGG_LAST || cnt[s] == 0 || (agg == AGG_MIN ? x < mm[s] : x > mm[s]))
             mm[s] = x;
         cnt[s]++;
     }
@@ -729,8 +800,8 @@ rows_done:
         }
     }
     /* yearly targets */
-    int32_t *cnt = g->counts + (size_t)u * (size_t)g->nyears * 3;
-    memset(cnt, 0, (size_t)g->nyears * 3 * sizeof *cnt);
+    int32_t *cnt = g->counts + (size_t)u * (size_t)g->nyears * NC;
+    memset(cnt, 0, (size_t)g->nyears * NC * sizeof *cnt);
     const csr *T = &g->tgt;
     for (uint32_t k = 0; k < T->len[u]; k++) {
         uint32_t key = T->key[T->off[u] + k];
@@ -738,10 +809,14 @@ rows_done:
         size_t at = row(g, i) + (size_t)(yo * SPY + S_YEAR);
         if (!w->rowhas[i] || !w->h[at])
             continue;
+        if (w->v[at] == FX_OVER) {             /* no figure to judge (eval: no data), but told */
+            cnt[yo * NC + 3]++;
+            continue;
+        }
         int st = status_q(g->dir[i], g->step[i], w->v[at], T->fx[T->off[u] + k]);
-        cnt[yo * 3]++;
-        cnt[yo * 3 + 1] += st == ST_MET;
-        cnt[yo * 3 + 2] += st == ST_EXCEEDED;
+        cnt[yo * NC]++;
+        cnt[yo * NC + 1] += st == ST_MET;
+        cnt[yo * NC + 2] += st == ST_EXCEEDED;
     }
     if (g->visit && !g->visit_stop) {
         for (int i = 0; i < g->ninds; i++)
@@ -768,6 +843,7 @@ rows_done:
             memset(A->sum + row(g, i), 0, ns * sizeof *A->sum);
             memset(A->cnt + row(g, i), 0, ns * sizeof *A->cnt);
             A->touched[i] = 0;
+            A->is_wide[i] = 0;
         }
     }
     return 0;
@@ -813,7 +889,8 @@ static void *run_worker(void *arg)
 static void worker_free(worker *w)
 {
     for (int d = 0; d < w->nlv; d++)
-        free(w->lv[d].sum), free(w->lv[d].mm), free(w->lv[d].cnt), free(w->lv[d].touched);
+        free(w->lv[d].sum), free(w->lv[d].mm), free(w->lv[d].cnt), free(w->lv[d].touched),
+            free(w->lv[d].wide), free(w->lv[d].is_wide);
     free(w->lv), free(w->v), free(w->h), free(w->rowhas), free(w->istart), free(w->iend);
     free(w->list), free(w->out);
     memset(w, 0, sizeof *w);
@@ -842,7 +919,9 @@ static int worker_init(worker *w, engine *g, int minmax)
         L->cnt = calloc(n + 1, sizeof *L->cnt);
         L->touched = calloc(ni, 1);
         L->mm = minmax ? calloc(n + 1, sizeof *L->mm) : NULL;
-        if (!L->sum || !L->cnt || !L->touched || (minmax && !L->mm))
+        L->wide = malloc((n + 1) * sizeof *L->wide);   /* written by widen() before it is read */
+        L->is_wide = calloc(ni, 1);
+        if (!L->sum || !L->cnt || !L->touched || (minmax && !L->mm) || !L->wide || !L->is_wide)
             return -1;
     }
     return 0;
@@ -1180,11 +1259,19 @@ typedef struct rtab {
     int32_t *miss;
 } rtab;
 
+#define PC_MAX 64          /* partial-figure tables kept (one bit per unit and indicator) */
+
 struct rcache {
     pthread_mutex_t mx;
     rtab t[RC_MAX];
     int n;
+    pthread_mutex_t pmx;   /* the partial-figure tables (engine_partial), built on first use */
+    int32_t pkey[PC_MAX];
+    uint8_t *pbits[PC_MAX];
+    int np;
 };
+
+static void partial_clear(engine *g);
 
 static void rtab_free(rtab *t)
 {
@@ -1199,16 +1286,7 @@ static void range_clear(engine *g)
     for (int k = 0; k < g->rc->n; k++)
         rtab_free(&g->rc->t[k]);
     g->rc->n = 0;
-}
-
-static int64_t fold_fx(int agg, int64_t acc, int64_t x)
-{
-    switch (agg) {
-    case AGG_MIN: return x < acc ? x : acc;
-    case AGG_MAX: return x > acc ? x : acc;
-    case AGG_LAST: return x;
-    default: return acc + x;                    /* sum, avg */
-    }
+    partial_clear(g);
 }
 
 static void range_cell(const engine *g, rtab *t, period_t r, int u, int i)
@@ -1220,24 +1298,24 @@ static void range_cell(const engine *g, rtab *t, period_t r, int u, int i)
     int src = SRC_NONE, miss = 0;
     const cell_t *c = model_value(m, i, u, r);
     if (c)
-        x = fx_of(c->v), src = SRC_REPORTED;
+        x = fx_of_value(c->v), src = SRC_REPORTED;
     else if (d->f) {
-        int nv = formula_nvars(d->f);
-        double vals[FORMULA_MAX_DEPTH * 4], f;
+        int nv = formula_nvars(d->f), over = 0;
+        double vals[FORMULA_MAX_DEPTH * 4];
         unsigned char got[FORMULA_MAX_DEPTH * 4];
         if (nv <= (int)(sizeof vals / sizeof vals[0])) {
             for (int k = 0; k < nv; k++) {
                 int64_t o = t->fx[(size_t)u * (size_t)g->ninds + (size_t)d->fvars[k]];
                 got[k] = o != FX_NONE;
-                vals[k] = got[k] ? fx_val(o) : 0;
+                over |= o == FX_OVER;
+                vals[k] = got[k] && o != FX_OVER ? fx_val(o) : 0;
             }
-            if (formula_eval(d->f, vals, got, &f) == 0)
-                x = fx_of(f), src = SRC_FORMULA;
+            if ((x = formula_fx(d, vals, got, nv, over)) != FX_NONE)
+                src = SRC_FORMULA;
         }
     }
     if (x == FX_NONE && !d->f && d->uagg != AGG_NONE && m->units[u].nchildren > 0) {
-        int64_t acc = 0;
-        int n = 0;
+        fx_acc a = { 0 };
         for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling) {
             if (!model_unit_valid(m, ch, r))
                 continue;
@@ -1246,23 +1324,24 @@ static void range_cell(const engine *g, rtab *t, period_t r, int u, int i)
                 miss++;
                 continue;
             }
-            acc = n++ ? fold_fx(d->uagg, acc, y) : y;
+            fx_acc_add(&a, d->uagg, y);
         }
-        if (n)
-            x = d->uagg == AGG_AVG ? fx_div(acc, n) : acc, src = SRC_UNITS;
+        if (a.n)
+            x = fx_acc_get(&a, d->uagg), src = SRC_UNITS;
         else
             miss = 0;
     }
     if (x == FX_NONE && !d->f) {
-        int64_t acc = 0, y;
-        int n = 0, ok = 1;
+        fx_acc a = { 0 };
+        int64_t y;
+        int ok = 1;
         for (int yr = r.y; ok && yr <= r.y2; yr++) {
-            ok = engine_get_fx(g, i, u, (period_t){ P_YEAR, 0, (uint16_t)yr, (uint16_t)yr }, &y) == 1;
+            ok = engine_get_fx(g, i, u, (period_t){ P_YEAR, 0, (uint16_t)yr, (uint16_t)yr }, &y) > 0;
             if (ok)
-                acc = n++ ? fold_fx(d->pagg, acc, y) : y;
+                fx_acc_add(&a, d->pagg, y);
         }
-        if (ok && n)
-            x = d->pagg == AGG_AVG ? fx_div(acc, n) : acc, src = SRC_PERIODS, miss = 0;
+        if (ok && a.n)
+            x = fx_acc_get(&a, d->pagg), src = SRC_PERIODS, miss = 0;
     }
     t->fx[at] = x;
     t->src[at] = (uint8_t)src;
@@ -1328,6 +1407,7 @@ int engine_new(const model *m, const engine_opts *o, int y0, int y1, engine **ou
         return err_set(e, "out of memory");
     }
     pthread_mutex_init(&g->rc->mx, NULL);
+    pthread_mutex_init(&g->rc->pmx, NULL);
     g->y0 = y0 && y1 >= y0 ? y0 : 0;
     g->nyears = g->y0 ? y1 - y0 + 1 : 0;
     g->ns = g->nyears * SPY;
@@ -1346,16 +1426,17 @@ int engine_new(const model *m, const engine_opts *o, int y0, int y1, engine **ou
     g->isf = calloc((size_t)ni + 1, 1), g->uagg = calloc((size_t)ni + 1, 1), g->pagg = calloc((size_t)ni + 1, 1);
     g->dir = calloc((size_t)ni + 1, 1), g->dec = calloc((size_t)ni + 1, 1);
     g->step = calloc((size_t)ni + 1, sizeof *g->step);
+    g->mag = calloc((size_t)ni + 1, sizeof *g->mag);
     g->forms = calloc((size_t)ni + 1, sizeof *g->forms);
     g->deps = calloc((size_t)ni + 1, sizeof *g->deps);
     g->valid = malloc(nv + 1);
     g->always = malloc((size_t)nu + 1);
     g->fb = calloc((size_t)nu + 1, sizeof *g->fb), g->yb = calloc((size_t)nu + 1, sizeof *g->yb);
-    g->counts = calloc((size_t)nu * (size_t)g->nyears * 3 + 1, sizeof *g->counts);
+    g->counts = calloc((size_t)nu * (size_t)g->nyears * NC + 1, sizeof *g->counts);
     g->role = calloc((size_t)nu + 1, 1);
     g->post = calloc((size_t)nu + 1, sizeof *g->post);
     g->sync = calloc((size_t)nu + 1, sizeof *g->sync);
-    if (!g->isf || !g->uagg || !g->pagg || !g->dir || !g->dec || !g->step || !g->forms || !g->deps || !g->valid ||
+    if (!g->isf || !g->uagg || !g->pagg || !g->dir || !g->dec || !g->step || !g->mag || !g->forms || !g->deps || !g->valid ||
         !g->always || !g->fb || !g->yb || !g->counts || !g->role || !g->post || !g->sync ||
         csr_alloc(&g->val, nu) != 0 || csr_alloc(&g->tgt, nu) != 0) {
         engine_free(g);
@@ -1384,6 +1465,8 @@ int engine_put_value(engine *g, int ind, int unit, period_t p, int64_t fx)
     if (s < 0 || ind < 0 || ind >= g->ninds || unit < 0 || unit >= g->nunits)
         return 0;
     uint32_t key = vkey(g, ind, s);
+    if (g->ran)
+        mag_add(&g->mag[ind], fx);
     int rc = g->ran ? csr_set(&g->val, unit, key, fx, 0) : csr_stage(&g->val, (uint32_t)unit, key, fx);
     return rc ? -1 : 1;
 }
@@ -1464,6 +1547,8 @@ int engine_stage_commit(engine_stage *st)
     if (g->ran) {                           /* after a run: one by one */
         for (size_t i = 0; i < s->sn && rc == 0; i++)
             rc = csr_set(c, (int)s->su[i], s->sk[i], s->sf[i], 0);
+        for (size_t i = 0; i < s->sn && !st->targets; i++)
+            mag_add(&g->mag[s->sk[i] >> g->sbits], s->sf[i]);
     } else if (c->sn == 0) {                /* the first: adopt its arrays */
         free(c->su), free(c->sk), free(c->sf);
         c->su = s->su, c->sk = s->sk, c->sf = s->sf, c->sn = s->sn, c->scap = s->scap;
@@ -1496,6 +1581,12 @@ int engine_run(engine *g, err_t *e)
     range_clear(g);
     if (!g->ran && (csr_finish(&g->val, g->nunits) != 0 || csr_finish(&g->tgt, g->nunits) != 0))
         return err_set(e, "out of memory (engine values)");
+    if (!g->ran) {                                 /* later changes add to it as they come */
+        memset(g->mag, 0, (size_t)g->ninds * sizeof *g->mag);
+        for (int u = 0; u < g->nunits; u++)
+            for (uint32_t k = 0; k < g->val.len[u]; k++)
+                mag_add(&g->mag[g->val.key[g->val.off[u] + k] >> g->sbits], g->val.fx[g->val.off[u] + k]);
+    }
     return run_pass(g, e);
 }
 
@@ -1520,7 +1611,7 @@ int engine_build_opts(const model *m, const engine_opts *o, engine **out, err_t 
         return -1;
     for (size_t i = 0; i < m->values.n; i++) {
         const cell_t *c = &m->values.cells[i];
-        if (engine_put_value(g, c->ind, c->unit, c->per, fx_of(c->v)) < 0)
+        if (engine_put_value(g, c->ind, c->unit, c->per, fx_of_value(c->v)) < 0)
             goto oom;
     }
     for (size_t i = 0; i < m->targets.n; i++) {
@@ -1555,13 +1646,14 @@ void engine_free(engine *g)
     if (g->deps)
         for (int i = 0; i < g->ninds; i++)
             free(g->deps[i]);
-    free(g->deps), free(g->isf), free(g->uagg), free(g->pagg), free(g->dir), free(g->dec), free(g->step), free(g->forms);
+    free(g->deps), free(g->isf), free(g->uagg), free(g->pagg), free(g->dir), free(g->dec), free(g->step), free(g->mag), free(g->forms);
     free(g->valid), free(g->always), free(g->fb), free(g->yb), free(g->counts), free(g->role);
     free(g->post), free(g->sync);
     free(g->full), free(g->fulln), free(g->yearly), free(g->yearlyn);
     if (g->rc) {
         range_clear(g);
         pthread_mutex_destroy(&g->rc->mx);
+        pthread_mutex_destroy(&g->rc->pmx);
         free(g->rc);
     }
     free(g);
@@ -1577,33 +1669,27 @@ int engine_get_fx(const engine *g, int ind, int unit, period_t p, int64_t *fx)
     if (s < 0)
         return -1;
     *fx = fig(g, unit, ind, s, NULL);
-    return *fx != FX_NONE;
+    return *fx == FX_NONE ? 0 : *fx == FX_OVER ? 2 : 1;
 }
 
-int engine_get(const engine *g, int ind, int unit, period_t p, double *v, int *source, int *missing)
+int engine_figure(const engine *g, int ind, int unit, period_t p, int64_t *fx, int *source, int *missing)
 {
     if (g == NULL || !g->ran || ind < 0 || ind >= g->ninds || unit < 0 || unit >= g->nunits)
         return -1;
-    if (p.kind == P_RANGE && engine_covers(g, p) && g->rc) {
-        int64_t x;
-        int src, miss, has = range_get(g, ind, unit, p, &x, &src, &miss);
-        if (has < 0)
-            return -1;                          /* out of memory: eval composes it itself */
-        *v = has ? fx_val(x) : 0;
-        if (source)
-            *source = has ? src : SRC_NONE;
-        if (missing)
-            *missing = has ? miss : 0;
-        return has;
-    }
-    int s = slot_of(g, p);
-    if (s < 0)
-        return -1;
-    uint32_t n = 0;
-    int64_t x = fig(g, unit, ind, s, &n);
+    int64_t x = FX_NONE;
     int src = SRC_NONE, miss = 0;
-    if (x != FX_NONE) {
-        if (csr_find(&g->val, unit, vkey(g, ind, s)) >= 0)
+    if (p.kind == P_RANGE && engine_covers(g, p) && g->rc) {
+        if (range_get(g, ind, unit, p, &x, &src, &miss) < 0)
+            return -1;                          /* out of memory: eval composes it itself */
+    } else {
+        int s = slot_of(g, p);
+        if (s < 0)
+            return -1;
+        uint32_t n = 0;
+        x = fig(g, unit, ind, s, &n);
+        if (x == FX_NONE)
+            ;
+        else if (csr_find(&g->val, unit, vkey(g, ind, s)) >= 0)
             src = SRC_REPORTED;
         else if (g->isf[ind])
             src = SRC_FORMULA;
@@ -1617,12 +1703,22 @@ int engine_get(const engine *g, int ind, int unit, period_t p, double *v, int *s
         } else
             src = SRC_PERIODS;
     }
-    *v = x != FX_NONE ? fx_val(x) : 0;
+    if (x == FX_NONE)
+        src = SRC_NONE, miss = 0;
+    *fx = x;
     if (source)
         *source = src;
     if (missing)
         *missing = miss;
-    return x != FX_NONE;
+    return x == FX_NONE ? 0 : x == FX_OVER ? 2 : 1;
+}
+
+int engine_get(const engine *g, int ind, int unit, period_t p, double *v, int *source, int *missing)
+{
+    int64_t x;
+    int st = engine_figure(g, ind, unit, p, &x, source, missing);
+    *v = st == 1 ? fx_val(x) : 0;
+    return st;
 }
 
 int engine_covers(const engine *g, period_t p)
@@ -1636,9 +1732,27 @@ int engine_counts(const engine *g, int unit, int year, int *with_data, int *met,
     int yo = year - g->y0;
     if (!g->ran || unit < 0 || unit >= g->nunits || yo < 0 || yo >= g->nyears)
         return -1;
-    const int32_t *c = g->counts + ((size_t)unit * (size_t)g->nyears + (size_t)yo) * 3;
+    const int32_t *c = g->counts + ((size_t)unit * (size_t)g->nyears + (size_t)yo) * NC;
     *with_data = c[0], *met = c[1], *exceeded = c[2];
     return 0;
+}
+
+int engine_too_large(const engine *g, int unit, int year, int *ind)
+{
+    int yo = year - g->y0;
+    if (!g->ran || unit < 0 || unit >= g->nunits || yo < 0 || yo >= g->nyears)
+        return 0;
+    int n = g->counts[((size_t)unit * (size_t)g->nyears + (size_t)yo) * NC + 3];
+    const csr *T = &g->tgt;
+    for (uint32_t k = 0; n > 0 && ind && k < T->len[unit]; k++) {   /* the first, to name it */
+        uint32_t key = T->key[T->off[unit] + k];
+        int i = (int)(key >> g->ybits);
+        if ((int)(key & g->ymask) == yo && fig(g, unit, i, yo * SPY + S_YEAR, NULL) == FX_OVER) {
+            *ind = i;
+            break;
+        }
+    }
+    return n;
 }
 
 /* ---- keeping current ---- */
@@ -1646,8 +1760,8 @@ int engine_counts(const engine *g, int unit, int year, int *with_data, int *met,
 /* Recounts unit u's targets of year offset yo. */
 static void recount(engine *g, int u, int yo)
 {
-    int32_t *c = g->counts + ((size_t)u * (size_t)g->nyears + (size_t)yo) * 3;
-    c[0] = c[1] = c[2] = 0;
+    int32_t *c = g->counts + ((size_t)u * (size_t)g->nyears + (size_t)yo) * NC;
+    c[0] = c[1] = c[2] = c[3] = 0;
     const csr *T = &g->tgt;
     for (uint32_t k = 0; k < T->len[u]; k++) {
         uint32_t key = T->key[T->off[u] + k];
@@ -1655,7 +1769,8 @@ static void recount(engine *g, int u, int yo)
             continue;
         int i = (int)(key >> g->ybits);
         int64_t x = fig(g, u, i, yo * SPY + S_YEAR, NULL);
-        if (x == FX_NONE)
+        c[3] += x == FX_OVER;
+        if (x == FX_NONE || x == FX_OVER)
             continue;
         int st = status_q(g->dir[i], g->step[i], x, T->fx[T->off[u] + k]);
         c[0]++;
@@ -1693,6 +1808,8 @@ int engine_set_value(engine *g, int ind, int unit, period_t p, int has, int64_t 
     if (!g->ran || ind < 0 || ind >= g->ninds || unit < 0 || unit >= g->nunits)
         return err_set(e, "engine: no such indicator or unit, or not computed yet");
     const model *m = g->m;
+    if (has)
+        mag_add(&g->mag[ind], fx);
     if (csr_set(&g->val, unit, vkey(g, ind, s), fx, !has) != 0)
         return err_set(e, "out of memory");
     int base = s - s % SPY;
@@ -1711,7 +1828,7 @@ int engine_update(engine *g, const model *m, int ind, int unit, period_t p, err_
         return err_set(e, "engine: the model's units or indicators changed; rebuild it");
     g->m = m;
     const cell_t *c = model_value(m, ind, unit, p);
-    return engine_set_value(g, ind, unit, p, c != NULL, c ? fx_of(c->v) : 0, e);
+    return engine_set_value(g, ind, unit, p, c != NULL, c ? fx_of_value(c->v) : 0, e);
 }
 
 void engine_threads(engine *g, int n)
@@ -1746,7 +1863,7 @@ size_t engine_bytes(const engine *g)
     size_t b = g->full_bytes + g->yearly_bytes;
     b += g->val.size * (sizeof *g->val.key + sizeof *g->val.fx) + g->tgt.size * (sizeof *g->tgt.key + sizeof *g->tgt.fx);
     b += (size_t)g->nunits * ((size_t)g->ns + 2 * (sizeof(size_t) + 2 * sizeof(uint32_t)) + 3 * sizeof(int32_t) + 2);
-    b += (size_t)g->nunits * (size_t)g->nyears * 3 * sizeof(int32_t);
+    b += (size_t)g->nunits * (size_t)g->nyears * NC * sizeof(int32_t);
     for (int t = 0; t < MAXT; t++)
         b += (size_t)g->w[t].nlv * (size_t)g->ninds * (size_t)g->ns * (8 + 4 + (g->w[t].lv && g->w[t].lv[0].mm ? 8 : 0));
     return b;
@@ -1761,7 +1878,216 @@ uint64_t engine_checksum(const engine *g)
         h = (h ^ (uint64_t)g->full[i] ^ ((uint64_t)g->fulln[i] << 48)) * 1099511628211ULL;
     for (size_t i = 0; i < ny; i++)
         h = (h ^ (uint64_t)g->yearly[i] ^ ((uint64_t)g->yearlyn[i] << 48)) * 1099511628211ULL;
-    for (size_t i = 0; i < (size_t)g->nunits * (size_t)g->nyears * 3; i++)
-        h = (h ^ (uint64_t)g->counts[i]) * 1099511628211ULL;
+    for (size_t i = 0; i < (size_t)g->nunits * (size_t)g->nyears * NC; i++)
+        if (i % NC < 3 || g->counts[i])       /* the too-large count only when some are */
+            h = (h ^ (uint64_t)g->counts[i]) * 1099511628211ULL;
     return h;
+}
+
+/* ---- coverage ---- */
+
+int engine_coverage(const engine *g, int ind, int unit, period_t p, int *expected, int *reported)
+{
+    int src = SRC_NONE, miss = 0;
+    double v;
+    *expected = *reported = 0;
+    int has = engine_get(g, ind, unit, p, &v, &src, &miss);
+    if (has <= 0 || src != SRC_UNITS)
+        return has;
+    const model *m = g->m;
+    for (int ch = m->units[unit].first_child; ch >= 0; ch = m->units[ch].next_sibling)
+        *expected += model_unit_valid(m, ch, p);
+    *reported = *expected - miss;
+    return 1;
+}
+
+int engine_target(const engine *g, int ind, int unit, int year, int64_t *fx)
+{
+    int yo = year - g->y0;
+    if (!g->ran || ind < 0 || ind >= g->ninds || unit < 0 || unit >= g->nunits || yo < 0 || yo >= g->nyears)
+        return -1;
+    long at = csr_find(&g->tgt, unit, tkey(g, ind, yo));
+    if (at < 0)
+        return 0;
+    *fx = g->tgt.fx[g->tgt.off[unit] + (size_t)at];
+    return 1;
+}
+
+/* ---- partial figures (coverage, eval.h) ----
+ *
+ * Whether a figure leaves out a unit expected below it, by eval.c's rule (cov_of): from child
+ * units when one valid in the period has no figure or a partial one; a formula when an operand
+ * is partial; sub-periods when one is.  One bit per unit and indicator for a whole period (a
+ * slot, or a range of years), children first, built on the first question and kept until the
+ * next change (range_clear); at most PC_MAX periods, a further one is built and dropped.  The
+ * lock is held only to look up and insert, so a table of sub-periods may be built meanwhile. */
+
+static void partial_clear(engine *g)
+{
+    for (int k = 0; k < g->rc->np; k++)
+        free(g->rc->pbits[k]);
+    g->rc->np = 0;
+}
+
+static inline int pbit(const uint8_t *b, size_t at)
+{
+    return b[at >> 3] >> (at & 7) & 1;
+}
+
+/* The bit of (u, i) for p, whose figure came from src with miss children missing, given the
+ * bits of u's children and of u's earlier indicators. */
+static int partial_cell(const engine *g, const uint8_t *bits, int u, int i, period_t p, int src, int miss)
+{
+    const model *m = g->m;
+    if (src == SRC_UNITS) {
+        if (miss > 0)
+            return 1;
+        for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling)
+            if (m->units[ch].nchildren > 0 && pbit(bits, (size_t)ch * (size_t)g->ninds + (size_t)i) &&
+                model_unit_valid(m, ch, p))
+                return 1;
+    } else if (src == SRC_FORMULA) {
+        const ind_t *d = &m->inds[i];
+        for (int k = 0; k < formula_nvars(d->f); k++)
+            if (pbit(bits, (size_t)u * (size_t)g->ninds + (size_t)d->fvars[k]))
+                return 1;
+    } else if (src == SRC_PERIODS) {
+        period_t few[4], *kids = few;           /* a range: as many years as it spans */
+        int max = p.kind == P_RANGE ? p.y2 - p.y + 1 : 4, r = 0;
+        if (max > 4 && (kids = malloc((size_t)max * sizeof *kids)) == NULL)
+            return -1;
+        int nk = period_children(p, kids, max);
+        for (int k = 0; k < nk && r == 0; k++)
+            r = engine_partial(g, i, u, kids[k]);   /* partial, or -1: out of memory */
+        if (kids != few)
+            free(kids);
+        return r;
+    }
+    return 0;
+}
+
+/* Whether (u, i) has a figure in slot s: from has[] (0xFF = not known yet, then computed). */
+static int slot_has(const engine *g, uint8_t *has, int u, int i, int s)
+{
+    size_t at = (size_t)u * (size_t)g->ninds + (size_t)i;
+    if (has[at] == 0xFF)
+        has[at] = fig(g, u, i, s, NULL) != FX_NONE;
+    return has[at];
+}
+
+/* Source and missing children of inner unit u's (i, slot s), as engine_get gives them; a unit
+ * without a stored block for s counts its children from has[] (filled children first) instead
+ * of recomputing every child's subtree.  Sets has[u, i]; returns whether there is a figure. */
+static int slot_source(const engine *g, uint8_t *has, int u, int i, int s, int *src, int *miss)
+{
+    const model *m = g->m;
+    size_t at = (size_t)u * (size_t)g->ninds + (size_t)i;
+    int h, n = 0, nvalid = 0;
+    *src = SRC_NONE, *miss = 0;
+    int kept = g->fb[u] >= 0 || (g->yb[u] >= 0 && s % SPY == S_YEAR);
+    if (kept || g->isf[i] || csr_find(&g->val, u, vkey(g, i, s)) >= 0) {
+        uint32_t cnt = 0;
+        h = fig(g, u, i, s, &cnt) != FX_NONE;   /* stored, a formula or a reported value */
+        n = (int)cnt;
+        if (h && csr_find(&g->val, u, vkey(g, i, s)) >= 0)
+            *src = SRC_REPORTED;
+        else if (h && g->isf[i])
+            *src = SRC_FORMULA;
+        else if (h && n == 0)
+            *src = SRC_PERIODS;
+    } else {
+        for (int ch = m->units[u].first_child; g->uagg[i] != AGG_NONE && ch >= 0; ch = m->units[ch].next_sibling)
+            if (g->valid[(size_t)ch * (size_t)g->ns + (size_t)s])
+                n += slot_has(g, has, ch, i, s);
+        h = n > 0;
+        if (!h && (h = fig(g, u, i, s, NULL) != FX_NONE))
+            *src = SRC_PERIODS;                 /* no child has it: the sub-periods */
+    }
+    if (h && *src == SRC_NONE) {                /* from the child units: who is missing */
+        for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling)
+            nvalid += g->valid[(size_t)ch * (size_t)g->ns + (size_t)s];
+        *src = SRC_UNITS, *miss = nvalid - n;
+    }
+    has[at] = (uint8_t)h;
+    return h;
+}
+
+static uint8_t *partial_build(const engine *g, period_t p)
+{
+    size_t nbits = (size_t)g->nunits * (size_t)g->ninds;
+    int s = p.kind == P_RANGE ? -1 : slot_of(g, p);
+    uint8_t *bits = calloc(nbits / 8 + 1, 1), *has = s >= 0 ? malloc(nbits + 1) : NULL;
+    if (bits == NULL || (s >= 0 && has == NULL)) {
+        free(bits), free(has);
+        return NULL;
+    }
+    if (has)
+        memset(has, 0xFF, nbits + 1);
+    for (int k = 0; k < g->nunits; k++) {
+        int u = g->post[k];
+        if (g->m->units[u].nchildren == 0)
+            continue;                           /* a leaf's figure is never partial */
+        for (int pass = 0; pass < 2; pass++) {
+            int n = pass ? g->nforms : g->ninds;
+            for (int j = 0; j < n; j++) {
+                int i = pass ? g->forms[j] : j;
+                if (!pass && g->isf[i])
+                    continue;
+                int src, miss, r = 0;
+                double v;
+                /* a figure too large to hold (engine_get 2) is a figure: its coverage counts */
+                if (has ? slot_source(g, has, u, i, s, &src, &miss) : engine_get(g, i, u, p, &v, &src, &miss) >= 1)
+                    r = partial_cell(g, bits, u, i, p, src, miss);
+                if (r < 0) {
+                    free(bits), free(has);
+                    return NULL;
+                }
+                size_t at = (size_t)u * (size_t)g->ninds + (size_t)i;
+                bits[at >> 3] |= (uint8_t)(r << (at & 7));
+            }
+        }
+    }
+    free(has);
+    return bits;
+}
+
+int engine_partial(const engine *g, int ind, int unit, period_t p)
+{
+    if (g == NULL || !g->ran || g->rc == NULL || ind < 0 || ind >= g->ninds || unit < 0 || unit >= g->nunits)
+        return -1;
+    if (g->m->units[unit].nchildren == 0)
+        return 0;
+    int32_t key;
+    if (p.kind == P_RANGE) {
+        if (!engine_covers(g, p))
+            return -1;
+        key = (int32_t)(1u << 30 | (unsigned)(p.y - g->y0) << 8 | (unsigned)(p.y2 - g->y0));
+    } else if ((key = slot_of(g, p)) < 0)
+        return -1;
+    struct rcache *rc = g->rc;
+    const uint8_t *bits = NULL;
+    uint8_t *own = NULL;
+    pthread_mutex_lock(&rc->pmx);
+    for (int k = 0; k < rc->np && bits == NULL; k++)
+        if (rc->pkey[k] == key)
+            bits = rc->pbits[k];
+    pthread_mutex_unlock(&rc->pmx);
+    if (bits == NULL) {
+        if ((own = partial_build(g, p)) == NULL)
+            return -1;
+        pthread_mutex_lock(&rc->pmx);
+        for (int k = 0; k < rc->np && bits == NULL; k++)
+            if (rc->pkey[k] == key)
+                bits = rc->pbits[k];            /* another reader built it meanwhile */
+        if (bits == NULL && rc->np < PC_MAX) {
+            rc->pkey[rc->np] = key;
+            rc->pbits[rc->np++] = own;
+            bits = own;
+            own = NULL;
+        }
+        pthread_mutex_unlock(&rc->pmx);
+    }
+    int r = pbit(bits ? bits : own, (size_t)unit * (size_t)g->ninds + (size_t)ind);
+    free(own);
+    return r;
 }

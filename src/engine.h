@@ -89,12 +89,26 @@ int engine_load_store(engine *g, const model *m, const char *db, int targets, in
 /* Frees the engine (NULL is fine). */
 void engine_free(engine *g);
 /* The figure of (ind, unit, p): 1 with *v (and *source, *missing if not NULL), 0 when there is
- * no data, -1 when p is outside the engine (a year it does not hold, or a range reaching one). */
+ * no data, 2 when it is too large to hold (beyond ±9×10^14, fixed.h; *v is 0), -1 when p is
+ * outside the engine (a year it does not hold, or a range reaching one). */
 int engine_get(const engine *g, int ind, int unit, period_t p, double *v, int *source, int *missing);
+/* The same in fixed point (*fx is FX_OVER when too large; source and missing may be NULL). */
+int engine_figure(const engine *g, int ind, int unit, period_t p, int64_t *fx, int *source, int *missing);
+/* Coverage of a figure from child units (eval.h): *expected the children valid in p, *reported
+ * those that gave a figure (both 0 for any other figure); returns as engine_get. */
+int engine_coverage(const engine *g, int ind, int unit, period_t p, int *expected, int *reported);
+/* 1 if the figure of (ind, unit, p) is partial (eval.h's coverage: a unit expected below gave no
+ * figure), 0 if not or there is none, -1 outside the engine or out of memory.  The first question
+ * about a period builds its table for every unit and indicator; kept until the next change. */
+int engine_partial(const engine *g, int ind, int unit, period_t p);
+/* The yearly target of (ind, unit, year) in fixed point, rounded to the indicator's decimals:
+ * 1 with *fx, 0 without, -1 outside the engine's years. */
+int engine_target(const engine *g, int ind, int unit, int year, int64_t *fx);
 /* 1 if the engine holds p's year (a period outside is evaluated by eval.c's recursion: a
  * caller that saves one there may want the engine rebuilt), else 0. */
 int engine_covers(const engine *g, period_t p);
-/* The same in fixed point: 1 with *fx, 0 without data, -1 outside. */
+/* The same in fixed point: 1 with *fx, 0 without data, 2 too large (*fx = FX_OVER), -1 outside
+ * (a year or half, quarter, month only, no ranges). */
 int engine_get_fx(const engine *g, int ind, int unit, period_t p, int64_t *fx);
 /* After the model's value (ind, unit, p) changed (set or deleted), recomputes what depends on
  * it: that indicator and the formulas using it, for p's year, in the unit and its ancestors. */
@@ -105,13 +119,17 @@ int engine_set_value(engine *g, int ind, int unit, period_t p, int has, int64_t 
 int engine_update_target(engine *g, const model *m, int ind, int unit, period_t p, err_t *e);
 /* The yearly targets of unit in year with a figure, met and exceeded; -1 outside. */
 int engine_counts(const engine *g, int unit, int year, int *with_data, int *met, int *exceeded);
+/* How many of unit's yearly targets in year have a figure too large to hold (not judged, nor
+ * counted by engine_counts); with ind not NULL and some, *ind gets the first such indicator. */
+int engine_too_large(const engine *g, int unit, int year, int *ind);
 /* The years held, first and last (0, 0 when none). */
 void engine_years(const engine *g, int *y0, int *y1);
 /* Memory held, in bytes. */
 size_t engine_bytes(const engine *g);
 /* A checksum of every stored figure and count (for comparing runs and thread counts). */
 uint64_t engine_checksum(const engine *g);
-/* Calls fn for every unit with its figures: fx[ind * nslots + slot] (FX_NONE without data),
+/* Calls fn for every unit with its figures: fx[ind * nslots + slot] (FX_NONE without data,
+ * FX_OVER too large to hold),
  * slot = year offset * 19 + 0-11 months, 12-15 quarters, 16-17 halves, 18 the year; one
  * thread, children before parents; fn returns 0 to go on.  Recomputes as engine_run does. */
 int engine_visit(engine *g, int (*fn)(void *ctx, int unit, const int64_t *fx, int nslots), void *ctx,

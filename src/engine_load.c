@@ -23,17 +23,20 @@
 
 #include "fixed.h"
 
-/* Parses [p, end) as a decimal number into fixed point; 0 or -1. */
+/* Parses [p, end) as a decimal number into fixed point; 0, -1 (not a number) or -2 (beyond the
+ * limit of ±9×10^14, fixed.h, as import and the entry form refuse it). */
 static int parse_fx(const char *p, const char *end, int64_t *out)
 {
     int neg = 0, digits = 0, dec = 0;
     int64_t x = 0;
     if (p < end && (*p == '-' || *p == '+'))
         neg = *p++ == '-';
+    int huge = 0;                           /* more digits than any figure has: read on, refuse after */
     for (; p < end && *p >= '0' && *p <= '9'; p++, digits++) {
-        if (x > (INT64_MAX - 9) / 10 / FX_ONE)
-            return -1;
-        x = x * 10 + (*p - '0');
+        if (x > FX_MAX / FX_ONE / 10)       /* a further digit passes the limit: x * FX_ONE holds */
+            huge = 1;
+        else
+            x = x * 10 + (*p - '0');
     }
     x *= FX_ONE;
     int round_up = 0;
@@ -51,6 +54,8 @@ static int parse_fx(const char *p, const char *end, int64_t *out)
     if (p != end || digits == 0)
         return -1;
     x += round_up;
+    if (huge || x > FX_MAX)
+        return -2;
     *out = neg ? -x : x;
     return 0;
 }
@@ -149,7 +154,12 @@ static int parse_part(part *pt)
                     pt->path, row, (int)(fe[2] - f[2] > 40 ? 40 : fe[2] - f[2]), f[2]);
         }
         int64_t x;
-        if (parse_fx(f[3], fe[3], &x) != 0) {
+        int bad = parse_fx(f[3], fe[3], &x);
+        if (bad == -2)
+            return err_set(&pt->e, tr("%s: dòng %ld, cột 4 (%s): %s, gặp \"%.*s\"", "%s: row %ld, column 4 (%s): %s, found \"%.*s\""),
+                           pt->path, row, pt->targets ? "target" : "value", tr(FX_TOO_LARGE_VI, FX_TOO_LARGE_EN),
+                           (int)(fe[3] - f[3] > 40 ? 40 : fe[3] - f[3]), f[3]);
+        if (bad != 0) {
             return err_set(&pt->e, tr("%s: dòng %ld, cột 4 (%s): cần một số với dấu chấm thập phân (như 1234.5), gặp \"%.*s\"",
                           "%s: row %ld, column 4 (%s): expected a number (such as 1234.5), found \"%.*s\""),
                     pt->path, row, pt->targets ? "target" : "value", (int)(fe[3] - f[3] > 40 ? 40 : fe[3] - f[3]), f[3]);

@@ -30,7 +30,7 @@ static int put(void *ctx, int ind, int unit, period_t p, double v)
 {
     scan *sc = ctx;
     sc->rows++;
-    return engine_stage_put(sc->st, ind, unit, p, fx_of(v)) < 0;
+    return engine_stage_put(sc->st, ind, unit, p, sc->targets ? fx_of(v) : fx_of_value(v)) < 0;
 }
 
 static void *run_scan(void *arg)

@@ -9,7 +9,9 @@
  * half/quarter/month), % of target, status, the same period one year earlier,
  * the parent unit's value and the rank among siblings; then tallies per set,
  * per group, overall and for components.  The evaluator behind eval_actual() is
- * the seam a faster engine can replace.
+ * the seam a faster engine can replace.  A rolled-up figure that leaves out a unit expected
+ * below it is partial: its row carries the coverage ("2/30"), is not judged, ranked or
+ * compared, and is withheld when the indicator's or database's setting says so.
  */
 #ifndef CHITIEU_EVAL_H
 #define CHITIEU_EVAL_H
@@ -24,8 +26,16 @@ enum source { SRC_NONE = 0, SRC_REPORTED, SRC_FORMULA, SRC_UNITS, SRC_PERIODS };
 typedef struct eval_row {
     int ind;                      /* indicator index */
     int has_actual;  double actual;
+    int too_large;                /* the actual is beyond ±9×10^14 (fixed.h): no number, has_actual 0 */
     int source;                   /* enum source */
     int missing_children;         /* SRC_UNITS: valid child units without data */
+    /* Coverage (docs/internals/eval.md): a figure is partial when a unit expected somewhere
+     * below gave no figure.  Counted over the direct child units valid in the period: */
+    int partial;                  /* the figure leaves out an expected unit (here or below) */
+    int expected_children;        /* child units valid in the period (0: not a partial roll-up) */
+    int reported_children;        /* ... of which gave a figure for the whole period */
+    int partial_children;         /* ... of which gave a figure that is itself partial */
+    int withheld;                 /* partial, and not shown (partial_aggregates = withhold) */
     const char *comment;          /* reported value's comment (borrowed from the model) */
     int has_target;  double target;
     period_t target_period;       /* where the target came from (p, or the enclosing term) */
@@ -45,6 +55,7 @@ typedef struct eval_row {
 typedef struct eval_tally {
     int total;                    /* with a target */
     int met, exceeded, notmet, nodata;  /* met excludes exceeded */
+    int partial;                  /* of nodata: a partial roll-up, not judged (coverage) */
 } eval_tally;
 
 typedef struct eval_group {
@@ -87,18 +98,56 @@ int eval_structure_parse(const char *s);
 void eval_result_free(eval_result *r);
 
 /* The actual of one indicator for a unit and period, derived as described above (on the
- * EVAL_AUTO structure, as eval_unit); returns 1 with *v set, 0 when there is no data. */
+ * EVAL_AUTO structure, as eval_unit); returns 1 with *v set, 0 when there is no data or it is too
+ * large to hold (eval_figure). */
 int eval_actual(const model *m, int ind, int unit, period_t p, double *v);
 /* The same on a structure (enum eval_structure); *converted (may be NULL) tells whether
  * predecessors' figures went into it. */
 int eval_actual_on(const model *m, int ind, int unit, period_t p, int structure, double *v, int *converted);
+/* What eval_figure found: a figure, none, or one too large to hold (beyond ±9×10^14). */
+enum figure_state { FIG_NONE = 0, FIG_OK = 1, FIG_TOO_LARGE = 2 };
+/* The same as eval_actual, telling "too large" (then *v is 0) apart from "no data": FIG_OK with *v. */
+int eval_figure(const model *m, int ind, int unit, period_t p, double *v);
+/* eval_figure on a structure, *converted (may be NULL) as eval_actual_on. */
+int eval_figure_on(const model *m, int ind, int unit, period_t p, int structure, double *v, int *converted);
+/* Writes into e the error for a figure too large to hold, naming indicator (code and name),
+ * unit and period; returns -1. */
+int eval_too_large_error(const model *m, int ind, int unit, period_t p, err_t *e);
+/* Writes into e the error for the first row of r too large to hold (as eval_too_large_error),
+ * followed by how many more there are; returns how many rows are (0: none, e untouched). */
+int eval_too_large(const model *m, const eval_result *r, err_t *e);
+/* 1 with the error of eval_too_large in e when the evaluation of unit for p, or of one of its
+ * child units valid in p (which a report ranks), has a figure too large to hold; else 0 (also
+ * when evaluation runs out of memory: the caller's own evaluation will say so). */
+int eval_too_large_in(const model *m, int unit, period_t p, err_t *e);
+/* The same on a structure (enum eval_structure): the child units counted are those
+ * eval_unit_in_structure counts. */
+int eval_too_large_in_on(const model *m, int unit, period_t p, int structure, err_t *e);
 /* Compares actual to target at `decimals` places (at most 4) in direction dir; returns an enum status. */
 int eval_status(int dir, int decimals, double actual, double target);
 /* The same on figures in fixed point (fixed.h, units of 10^-4). */
 int eval_status_fx(int dir, int decimals, int64_t actual_fx, int64_t target_fx);
 
+/* Coverage of one figure, as in eval_row (all 0 when there is no figure or it is whole). */
+typedef struct eval_cov {
+    int partial, expected, reported, partial_children;
+} eval_cov;
+/* The actual with its coverage; returns 1 with *v and *cov set, 0 when there is no data. */
+int eval_actual_cov(const model *m, int ind, int unit, period_t p, double *v, eval_cov *cov);
+/* Sets partial[u] to 1 for every unit whose figure of ind for p is partial, else 0 (one pass
+ * over the tree sharing one memo, for the whole-tree roll-up); 0, or -1 on OOM. */
+int eval_partial_units(const model *m, int ind, period_t p, unsigned char *partial);
+/* 1 if partial figures of indicator ind are withheld (indicator setting, else the database's). */
+int eval_withhold(const model *m, int ind);
+/* Appends the coverage phrase of a partial row to b ("2/30 đơn vị có số liệu", in the current
+ * language; with ", 3 đơn vị chưa đủ số liệu" when reported units are themselves partial). */
+struct buf;
+void eval_cov_text(const eval_row *r, struct buf *b);
+
 /* Vietnamese (or English) name of a status: "vượt", "đạt", "không đạt", ... */
 const char *eval_status_name(int status);
+/* The status name of a row: "chưa đủ số liệu" for a partial figure, else eval_status_name. */
+const char *eval_row_status_name(const eval_row *r);
 /* Machine name of a status for JSON/CSV: "exceeded", "met", "not_met", "no_data", "no_target". */
 const char *eval_status_key(int status);
 

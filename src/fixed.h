@@ -5,8 +5,11 @@
  * integers, so the same data gives the same figures whatever the order of summation or the
  * number of threads.  The analytics engine (engine.c) and the reference evaluator (eval.c)
  * both go through these helpers, so they agree to the last digit.  Magnitudes are capped at
- * ±9×10^14 (about ±9,2×10^18 units of 10^-4): amounts in đồng must be entered in triệu or tỷ.
- * Pure inline functions, no state.
+ * ±9×10^14 (FX_LIMIT; ±9×10^18 units of 10^-4, just below int64's ±9,22×10^18): amounts in
+ * đồng must be entered in triệu or tỷ, and a value beyond it is refused where it enters
+ * (fx_too_large).  A sum, average or formula result beyond it is not a number: it is FX_OVER,
+ * "too large to hold", and so is every figure computed from one (fx_add, fx_acc): sums are
+ * taken in 128 bits (fx_wide), so they never wrap.  Pure inline functions, no state.
  */
 #ifndef CHITIEU_FIXED_H
 #define CHITIEU_FIXED_H
@@ -14,9 +17,26 @@
 #include <math.h>
 #include <stdint.h>
 
+#include "model.h"
+
 #define FX_ONE 10000
 #define FX_NONE INT64_MIN                   /* "no figure" in stored blocks */
 #define FX_LIMIT 9.0e14                     /* largest magnitude kept, in plain units */
+#define FX_MAX 9000000000000000000LL        /* FX_LIMIT in units of 10^-4 */
+#define FX_OVER INT64_MAX                   /* "too large to hold": a figure beyond ±FX_MAX */
+
+/* The limit's message where a value enters (import, the entry form and API, the bulk loader). */
+#define FX_TOO_LARGE_VI "số quá lớn: giới hạn là ±900.000 tỷ; hãy dùng đơn vị tính lớn hơn (ví dụ tỷ đồng thay cho đồng)"
+#define FX_TOO_LARGE_EN "number too large: the limit is ±9e14; use a larger unit (e.g. billions instead of units)"
+
+/* Wide enough for any sum of figures (2^32 figures of ±FX_MAX stay below 2^96). */
+__extension__ typedef __int128 fx_wide;
+
+/* 1 if the plain value v is beyond ±FX_LIMIT (refused where values enter). */
+static inline int fx_too_large(double v)
+{
+    return fabs(v) > FX_LIMIT;
+}
 
 /* v rounded half away from zero to 10^-4, saturated at ±FX_LIMIT; NaN gives 0. */
 static inline int64_t fx_of(double v)
@@ -28,6 +48,26 @@ static inline int64_t fx_of(double v)
     if (v < -FX_LIMIT)
         v = -FX_LIMIT;
     return llround(v * FX_ONE);
+}
+
+/* v in fixed point as fx_of, but FX_OVER beyond ±FX_LIMIT (a stored value or a formula's result). */
+static inline int64_t fx_of_value(double v)
+{
+    if (!(v == v))
+        return 0;
+    return fabs(v) > FX_LIMIT ? FX_OVER : llround(v * FX_ONE);
+}
+
+/* x as a figure: itself within ±FX_MAX, else FX_OVER. */
+static inline int64_t fx_fit(fx_wide x)
+{
+    return x > FX_MAX || x < -FX_MAX ? FX_OVER : (int64_t)x;
+}
+
+/* a + b, FX_OVER when either is FX_OVER or the sum is beyond ±FX_MAX. */
+static inline int64_t fx_add(int64_t a, int64_t b)
+{
+    return a == FX_OVER || b == FX_OVER ? FX_OVER : fx_fit((fx_wide)a + b);
 }
 
 /* The plain value of x. */
@@ -43,6 +83,55 @@ static inline int64_t fx_div(int64_t a, int64_t n)
     if (r < 0 ? -2 * r >= n : 2 * r >= n)
         q += a < 0 ? -1 : 1;
     return q;
+}
+
+/* fx_div in 128 bits. */
+static inline fx_wide fx_div_wide(fx_wide a, int64_t n)
+{
+    fx_wide q = a / n, r = a % n;
+    if (r < 0 ? -2 * r >= n : 2 * r >= n)
+        q += a < 0 ? -1 : 1;
+    return q;
+}
+
+/* A fold of figures by an aggregation (enum agg; AGG_NONE sums): the sum in 128 bits, the
+ * minimum, maximum or last; FX_OVER if any figure is FX_OVER or the result is beyond ±FX_MAX. */
+typedef struct fx_acc {
+    fx_wide sum;
+    int64_t mm;
+    int64_t n;
+    int over;
+} fx_acc;
+
+static inline void fx_acc_add(fx_acc *a, int agg, int64_t x)
+{
+    if (x == FX_OVER)
+        a->over = 1;
+    a->sum += x;
+    if (a->n == 0 || agg == AGG_LAST || (agg == AGG_MIN ? x < a->mm : agg == AGG_MAX && x > a->mm))
+        a->mm = x;
+    a->n++;
+}
+
+/* The fold's figure (a->n > 0). */
+static inline int64_t fx_acc_get(const fx_acc *a, int agg)
+{
+    if (a->over)
+        return FX_OVER;
+    switch (agg) {
+    case AGG_MIN: case AGG_MAX: case AGG_LAST: return a->mm;
+    case AGG_AVG: return fx_fit(fx_div_wide(a->sum, a->n));
+    default: return fx_fit(a->sum);
+    }
+}
+
+/* The fold of x[0..n) (n > 0). */
+static inline int64_t fx_fold(int agg, const int64_t *x, int n)
+{
+    fx_acc a = { 0 };
+    for (int i = 0; i < n; i++)
+        fx_acc_add(&a, agg, x[i]);
+    return fx_acc_get(&a, agg);
 }
 
 /* x rounded to `decimals` decimals, still in units of 10^-4 per step (decimals ≥ 4: x). */

@@ -586,11 +586,9 @@ static void do_cell(run *r, const csv_record *rec, const cols *c, int kind, enum
                   tr("cần một số, ví dụ 1234,5 hoặc 1.234,5 hoặc 1234.5",
                      "expected a number, e.g. 1234.5 or 1,234.5 or 1234,5"));
         bad = 1;
-    } else if (fabs(v) > FX_LIMIT) {
-        /* figures are computed in fixed point (fixed.h): beyond this they would be clipped */
-        row_error(r, rec->row, COLNO(c, 3), numname, num, "%s",
-                  tr("số quá lớn: giới hạn là ±900.000 tỷ; hãy dùng đơn vị tính lớn hơn (ví dụ tỷ đồng thay cho đồng)",
-                     "number too large: the limit is ±9e14; use a larger unit (e.g. billions instead of units)"));
+    } else if (fx_too_large(v)) {
+        /* figures are computed in fixed point (fixed.h): beyond this they could not be held */
+        row_error(r, rec->row, COLNO(c, 3), numname, num, "%s", tr(FX_TOO_LARGE_VI, FX_TOO_LARGE_EN));
         bad = 1;
     }
     if (bad)

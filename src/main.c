@@ -41,6 +41,8 @@ static const cli_cmd commands[] = {
     { "ics", cmd_ics, "lịch hạn nhiệm vụ của một đơn vị (iCalendar .ics)", "a unit's task deadlines as iCalendar (.ics)" },
     { "rollup", cmd_rollup, "cả cây đơn vị một lượt: chỉ tiêu đạt, vượt và thứ hạng trong cấp",
       "the whole unit tree at once: targets met, exceeded and rank among siblings" },
+    { "settings", cmd_settings, "thiết lập của cơ sở dữ liệu (số tổng hợp chưa đủ: đánh dấu hay không hiện)",
+      "database settings (partial roll-ups: marked or withheld)" },
     { "gen", cmd_gen, "sinh dữ liệu giả lập theo quy mô (S, M, L) để đo hiệu năng",
       "generate synthetic data by scale (S, M, L) for benchmarks" },
     { "demo", cmd_demo, "tạo cơ sở dữ liệu mẫu (Hà Nội, nhiệm kỳ 2020–2025)",

@@ -826,3 +826,12 @@ int model_agg_parse(const char *s)
 
 const char *model_dir_name(int dir) { return dir >= 0 && dir < 4 ? dir_names[dir] : "?"; }
 const char *model_agg_name(int agg) { return agg >= 0 && agg < 6 ? agg_names[agg] : "?"; }
+
+int model_partial_parse(const char *s)
+{
+    if (strcmp(s, "mark") == 0)
+        return PM_MARK;
+    if (strcmp(s, "withhold") == 0)
+        return PM_WITHHOLD;
+    return strcmp(s, "default") == 0 ? PM_DEFAULT : -1;
+}

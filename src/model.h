@@ -18,6 +18,9 @@
 
 enum dir { DIR_UP = 0, DIR_DOWN, DIR_EQUAL, DIR_DONE };
 enum agg { AGG_SUM = 0, AGG_AVG, AGG_MIN, AGG_MAX, AGG_NONE, AGG_LAST };
+/* A partial roll-up (eval.h's coverage) is shown with its mark, or withheld; PM_DEFAULT: as the
+ * database says (model.partial_mode, stored as meta 'partial_aggregates'). */
+enum partial_mode { PM_DEFAULT = 0, PM_MARK, PM_WITHHOLD };
 
 typedef struct unit {
     char *code, *name, *type;
@@ -35,6 +38,7 @@ typedef struct indicator {
     int parent;              /* index of the main indicator, -1 if none */
     int nchildren;           /* number of component indicators */
     int dir, uagg, pagg, decimals;
+    int partial_mode;        /* enum partial_mode: how a partial roll-up of it is shown */
     formula *f;              /* compiled formula or NULL */
     int *fvars;              /* indicator index of each formula variable */
 } ind_t;
@@ -87,6 +91,7 @@ typedef struct model {
     unsigned unloaded;       /* store.h's STORE_TARGETS / STORE_VALUES bits: those cells were left
                                 in the database, not loaded (a catalogue-only model for an import) */
     int finished;
+    int partial_mode;        /* enum partial_mode for indicators without their own; 0 = mark */
     struct engine *engine;   /* when set, evaluation takes its figures from it (engine.h); owned */
 } model;
 
@@ -157,6 +162,8 @@ const int *model_succs(const model *m, int u, int *n);
 int model_dir_parse(const char *s);
 /* Parses "sum"/"avg"/"min"/"max"/"none"/"last"; returns the enum value or -1. */
 int model_agg_parse(const char *s);
+/* Parses "mark"/"withhold"/"default" (enum partial_mode); -1 otherwise. */
+int model_partial_parse(const char *s);
 /* The canonical name of a direction / aggregation. */
 const char *model_dir_name(int dir);
 const char *model_agg_name(int agg);

@@ -297,6 +297,9 @@ int page_report(web_ctx *c)
     if (strcmp(fmt, "html") != 0 && strcmp(fmt, "md") != 0 && strcmp(fmt, "json") != 0)
         return web_fail(c, 400, "bad_format", "format", tr("format phải là html, md hoặc json", "format must be html, md or json"));
     json_t *doc = NULL;
+    err_t big;
+    if (eval_too_large_in(c->m, u, p, &big))       /* no report with a figure left out */
+        return web_fail(c, 422, "too_large", "period", big.msg);
     if (report_build(c->m, u, p, &doc, &c->e) != 0)
         return -1;
     buf_reset(&c->resp->body);

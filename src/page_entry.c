@@ -80,6 +80,13 @@ int web_save_values(web_ctx *c, const web_value_in *in, int n, buf *errs, int *s
                     x->text ? x->text : "?");
             continue;
         }
+        if (fx_too_large(v)) {
+            row_err(errs, k, "value", "%s", tr("số quá lớn: giới hạn là ±900.000 tỷ; hãy nhập theo đơn vị tính lớn hơn "
+                                              "(ví dụ tỷ đồng thay cho đồng)",
+                                              "number too large: the limit is ±9e14; enter it in a larger unit "
+                                              "(e.g. billions instead of units)"));
+            continue;
+        }
         at[nrows] = k;
         rows[nrows++] = (write_row){ WRITE_VALUE, model_ind_find(m, x->ind), x->unit, x->per, v, x->comment,
                                      x->orig, x->text };

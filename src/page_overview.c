@@ -150,6 +150,22 @@ static int chart_ind(web_ctx *c, int u, period_t p)
     return -1;
 }
 
+/* After a figure: a partial roll-up's mark and coverage ("* 2/30 đơn vị có số liệu"), also when
+ * the figure itself is withheld. */
+static void cov_mark(web_ctx *c, const eval_row *r)
+{
+    if (r == NULL || !r->partial)
+        return;
+    buf t = BUF_INIT;
+    eval_cov_text(r, &t);
+    page_printf(c, "%s<small class=\"cov\" title=\"%s\">", r->withheld ? "" : "*",
+                r->withheld ? tr("không hiện số tổng hợp chưa đủ", "partial total withheld")
+                            : tr("số tổng hợp chưa đủ", "partial total"));
+    page_text(c, buf_str(&t));
+    page_printf(c, "</small>");
+    buf_free(&t);
+}
+
 static void bar(web_ctx *c, const eval_row *r)
 {
     if (!r->has_pct)
@@ -251,10 +267,15 @@ int page_overview(web_ctx *c)
             page_printf(c, "</td><td class=\"num\">");
             if (row->has_actual)
                 page_num(c, row->actual, d->decimals);
+            else if (row->too_large)      /* beyond ±9×10^14: no number (eval.h) */
+                page_printf(c, "<span class=\"error\" title=\"%s\">%s</span>",
+                            tr("vượt giới hạn ±900.000 tỷ; hãy dùng đơn vị tính lớn hơn",
+                               "beyond ±9e14; use a larger unit"), tr("quá lớn", "too large"));
             if (row->has_actual && row->converted)  /* successions: on today's structure */
                 page_printf(c, "<abbr class=\"conv\" title=\"%s\">*</abbr>",
                             tr("quy đổi từ số liệu của đơn vị tiền thân theo tỷ lệ kế thừa",
                                "converted from the predecessors' figures by their shares"));
+            cov_mark(c, row);
             page_printf(c, "</td><td>");
             if (row->has_pct) {
                 bar(c, row);
@@ -262,7 +283,7 @@ int page_overview(web_ctx *c)
                 page_printf(c, "%%");
             }
             page_printf(c, "</td><td><span class=\"status %s\">%s</span></td></tr>",
-                        status_class(row->status), eval_status_name(row->status));
+                        status_class(row->status), eval_row_status_name(row));
         }
         page_printf(c, "</tbody></table></div></section>");
     }
@@ -408,7 +429,8 @@ int page_indicator(web_ctx *c)
         page_printf(c, "</td><td class=\"num\">");
         if (row && row->has_actual)
             page_num(c, row->actual, d->decimals);
-        page_printf(c, "</td><td>%s</td></tr>", row ? eval_status_name(row->status) : "");
+        cov_mark(c, row);
+        page_printf(c, "</td><td>%s</td></tr>", row ? eval_row_status_name(row) : "");
         buf lab = BUF_INIT;
         report_period_label(m, ps[k], &lab);
         json_array_append_new(labels, json_string(buf_str(&lab)));
@@ -462,7 +484,8 @@ int page_indicator(web_ctx *c)
             page_printf(c, "</td><td class=\"num\">");
             if (row && row->has_actual)
                 page_num(c, row->actual, d->decimals);
-            page_printf(c, "</td><td>%s</td><td class=\"num\">", row ? eval_status_name(row->status) : "");
+            cov_mark(c, row);
+            page_printf(c, "</td><td>%s</td><td class=\"num\">", row ? eval_row_status_name(row) : "");
             if (row && row->rank)
                 page_printf(c, "%d/%d", row->rank, row->rank_of);
             page_printf(c, "</td></tr>");
@@ -524,7 +547,9 @@ int page_chart(web_ctx *c)
         int idx[256];
         for (int ch = m->units[u].first_child; ch >= 0 && n < 256; ch = m->units[ch].next_sibling) {
             double v;
-            if (model_unit_valid(m, ch, p) && eval_actual(m, i, ch, p, &v)) {
+            eval_cov cov;
+            /* partial figures are not ranked (eval.h): not in the ranking chart either */
+            if (model_unit_valid(m, ch, p) && eval_actual_cov(m, i, ch, p, &v, &cov) && !cov.partial) {
                 idx[n] = ch;
                 vals[n++] = v;
             }
@@ -545,9 +570,13 @@ int page_chart(web_ctx *c)
         trend_periods(p, ps);
         for (int k = 0; k < 5; k++) {
             double v;
-            if (!eval_actual(m, i, u, ps[k], &v))
+            eval_cov cov;
+            if (!eval_actual_cov(m, i, u, ps[k], &v, &cov) || (cov.partial && eval_withhold(m, i)))
                 continue;
-            period_code(ps[k], lab[n], sizeof lab[n]);
+            period_code(ps[k], lab[n], sizeof lab[n] - 1);
+            size_t len = strlen(lab[n]);
+            if (cov.partial)                      /* a partial total, marked */
+                lab[n][len] = '*', lab[n][len + 1] = '\0';
             labels[n] = lab[n];
             vals[n++] = v;
         }

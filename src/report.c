@@ -72,8 +72,20 @@ static json_t *row_json(const model *m, const eval_row *r)
         "code", d->code, "name", d->name, "group", d->group, "set", d->set,
         "measure", d->measure, "direction", model_dir_name(d->dir), "decimals", d->decimals,
         "status", eval_status_key(r->status), "component", d->parent >= 0);
-    json_object_set_new(o, "status_label", json_string(eval_status_name(r->status)));
+    json_object_set_new(o, "status_label", json_string(eval_row_status_name(r)));
+    if (r->partial) {                    /* coverage: docs/formats.md */
+        buf cov = BUF_INIT;
+        eval_cov_text(r, &cov);
+        json_object_set_new(o, "partial", json_true());
+        json_object_set_new(o, "withheld", json_boolean(r->withheld));
+        json_object_set_new(o, "coverage", json_pack("{s:i, s:i, s:i, s:s}", "expected_units", r->expected_children,
+                                                     "reported_units", r->reported_children, "partial_units",
+                                                     r->partial_children, "text", buf_str(&cov)));
+        buf_free(&cov);
+    }
     json_object_set_new(o, "actual", num_or_null(r->has_actual, r->actual));
+    if (r->too_large)                 /* beyond ±9×10^14: no number (eval.h) */
+        json_object_set_new(o, "too_large", json_true());
     static const char *const srcs[] = { "none", "reported", "formula", "units", "periods" };
     json_object_set_new(o, "source", json_string(srcs[r->source]));
     if (r->missing_children)
@@ -117,6 +129,8 @@ static json_t *tally_json(const char *name, const eval_tally *t)
     json_t *o = json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "total", t->total,
                           "met_or_exceeded", t->met + t->exceeded, "exceeded", t->exceeded,
                           "met", t->met, "not_met", t->notmet, "no_data", t->nodata);
+    if (t->partial)                      /* of no_data: partial roll-ups, not judged */
+        json_object_set_new(o, "incomplete", json_integer(t->partial));
     if (name)
         json_object_set_new(o, "name", json_string(name));
     return o;
@@ -215,6 +229,23 @@ fail:
     free(kids);
     json_decref(arr);
     return NULL;
+}
+
+/* " Chưa đủ số liệu: Thu ngân sách (2/30 đơn vị có số liệu)." for the partial roll-ups (main
+ * indicators): their totals are never stated as the unit's result. */
+static void partial_phrase(const model *m, const eval_result *r, buf *b)
+{
+    int n = 0;
+    for (int i = 0; i < r->nrows; i++) {
+        const eval_row *x = &r->rows[i];
+        if (!x->partial || m->inds[x->ind].parent >= 0)
+            continue;
+        buf_printf(b, "%s%s (", n++ ? "; " : tr(" Chưa đủ số liệu: ", " Incomplete data: "), m->inds[x->ind].name);
+        eval_cov_text(x, b);
+        buf_adds(b, ")");
+    }
+    if (n)
+        buf_adds(b, ".");
 }
 
 /* The summary paragraphs, in the voice of the seeds. */
@@ -366,7 +397,7 @@ static json_t *summary_json(const model *m, int unit, period_t p, const eval_res
     for (int i = 0, k = 0; par >= 0 && i < r->nrows && k < 5; i++) {
         const eval_row *x = &r->rows[i];
         const ind_t *d = &m->inds[x->ind];
-        if (!x->has_parent || !x->has_actual || (d->uagg == AGG_SUM && !d->f) ||
+        if (!x->has_parent || !x->has_actual || x->partial || (d->uagg == AGG_SUM && !d->f) ||
             (d->dir != DIR_UP && d->dir != DIR_DOWN))
             continue;
         int better = d->dir == DIR_UP ? x->actual > x->parent_value : x->actual < x->parent_value;
@@ -430,13 +461,14 @@ static json_t *summary_json(const model *m, int unit, period_t p, const eval_res
         buf_adds(&b, tr("Không có chỉ tiêu nào chưa đạt.", "No target was missed."));
     for (int i = 0; i < r->nrows; i++) {
         const eval_row *x = &r->rows[i];
-        if (x->status != ST_NODATA || m->inds[x->ind].parent >= 0)
+        if (x->status != ST_NODATA || x->partial || m->inds[x->ind].parent >= 0)
             continue;
         buf_printf(&b, "%s%s", nodata++ ? "; " : tr(" Chưa có số liệu: ", " No data yet: "),
                    m->inds[x->ind].name);
     }
     if (nodata)
         buf_adds(&b, ".");
+    partial_phrase(m, r, &b);
     if (b.len)
         json_array_append_new(paras, json_string(buf_str(&b)));
 cleanup:
@@ -652,6 +684,9 @@ static void row_cells(const json_t *row, buf cell[COLS])
         jnum(&cell[2], row, "target", dec, "");
     }
     jnum(&cell[3], row, "actual", dec, json_is_true(json_object_get(row, "converted")) ? "*" : "");
+    const json_t *cov = json_object_get(row, "coverage");
+    if (json_is_true(json_object_get(row, "partial")) && !json_is_true(json_object_get(row, "withheld")))
+        buf_adds(&cell[3], "*");      /* a partial total: see the status cell */
     if (json_is_number(json_object_get(row, "pct_of_target")))
         jnum(&cell[4], row, "pct_of_target", 2, "%");
     else if (json_is_number(json_object_get(row, "pct_of_annual_target"))) {
@@ -660,6 +695,8 @@ static void row_cells(const json_t *row, buf cell[COLS])
     } else
         buf_adds(&cell[4], "–");
     buf_adds(&cell[5], jstr(row, "status_label"));
+    if (cov)
+        buf_printf(&cell[5], " (%s)", jstr(cov, "text"));
     rank_text(&cell[6], row);
     change_text(&cell[7], row);
     if (json_is_true(json_object_get(row, "previous_converted")) && json_is_number(json_object_get(row, "change_pct")))

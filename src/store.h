@@ -69,6 +69,10 @@ int store_scan_cells(store *s, const model *m, int targets, int part, int nparts
 int store_get_cell(store *s, const model *m, int targets, int ind, int unit, period_t p, cell_t *c,
                    err_t *e);
 
+/* Sets a setting kept in the database's meta table (value NULL removes it; the loader applies
+ * 'partial_aggregates' = mark|withhold and 'partial_aggregates:INDICATOR' = mark|withhold). */
+int store_setting_set(store *s, const char *key, const char *value, err_t *e);
+
 /* Inserts or updates unit m->units[u] (by code). */
 int store_put_unit(store *s, const model *m, int u, err_t *e);
 /* Inserts or updates indicator m->inds[i] (by code); ord is its display order. */

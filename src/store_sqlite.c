@@ -478,6 +478,64 @@ static sqlite3_int64 count_rows(store *s, const char *sql, err_t *e)
     return n;
 }
 
+/* Settings kept in meta (store.h): how partial roll-ups are shown, for the database and per
+ * indicator ('partial_aggregates:CODE'); an unknown value is an error, the setting of an
+ * indicator no longer in the catalogue is left alone. */
+static int load_settings(store *s, model *m, err_t *e)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = 0, sr;
+    if (sqlite3_prepare_v2(s->db, "SELECT key,value FROM meta WHERE key='partial_aggregates' OR "
+                           "key LIKE 'partial\\_aggregates:%' ESCAPE '\\'", -1, &st, NULL) != SQLITE_OK)
+        return db_err(s, e, "load");
+    while (rc == 0 && (sr = sq_step(s, st, "load", e)) != 0) {
+        if (sr < 0) {
+            rc = -1;
+            break;
+        }
+        const char *key = col_text(st, 0), *val = col_text(st, 1), *colon = strchr(key, ':');
+        int mode = model_partial_parse(val);
+        int ind = colon ? model_ind_find(m, colon + 1) : -1;
+        if (mode < 0)
+            rc = err_set(e, tr("thiết lập '%s' = '%s' trong cơ sở dữ liệu không hợp lệ",
+                               "setting '%s' = '%s' in the database is invalid"), key, val);
+        else if (colon && ind >= 0)
+            m->inds[ind].partial_mode = mode;
+        else if (colon)
+            continue;
+        else
+            m->partial_mode = mode;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_setting_set(store *s, const char *key, const char *value, err_t *e)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = -1;
+    const char *sql = value ? "INSERT INTO meta(key,value) VALUES(?1,?2) ON CONFLICT(key) DO UPDATE SET value=?2"
+                            : "DELETE FROM meta WHERE key=?1";
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT) != SQLITE_OK ||
+        (value && sqlite3_bind_text(st, 2, value, -1, SQLITE_TRANSIENT) != SQLITE_OK) ||
+        sqlite3_step(st) != SQLITE_DONE) {
+        db_err(s, e, "setting");
+        goto cleanup;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    /* the web server reloads what changed (its generation counter, if it ever ran here) */
+    if (sqlite3_exec(s->db, "UPDATE meta SET value=value+1 WHERE key='generation'", NULL, NULL, NULL) != SQLITE_OK) {
+        db_err(s, e, "setting");
+        goto cleanup;
+    }
+    rc = 0;
+cleanup:
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int store_load_part(store *s, model *m, int what, err_t *e)
 {
     sqlite3_stmt *st = NULL;
@@ -556,6 +614,8 @@ int store_load_part(store *s, model *m, int what, err_t *e)
             goto oom;
     }
     if (sr < 0)
+        goto cleanup;
+    if (load_settings(s, m, e) != 0)
         goto cleanup;
     /* counting and reading millions of rows: map the file instead of copying it page by page */
     if (what & STORE_VALUES && store_bulk_read(s, e) != 0)

@@ -132,6 +132,10 @@ int xlsx_export(const model *m, int unit, period_t p, const char *path, err_t *e
     eval_result r;
     if (eval_unit(m, unit, p, &r, e) != 0)
         return -1;
+    if (eval_too_large(m, &r, e) > 0) {             /* no workbook with a figure left out */
+        eval_result_free(&r);
+        return -1;
+    }
     int rc = -1;
     buf sub = BUF_INIT, t = BUF_INIT;
     lxw_workbook *wb = workbook_new(path);
@@ -205,7 +209,16 @@ int xlsx_export(const model *m, int unit, period_t p, const char *path, err_t *e
             num_or_blank(ws, row, 3, x->has_target, x->target, nf);
             num_or_blank(ws, row, 4, x->has_actual, x->actual, x->converted ? f.conv[dec] : nf);
             num_or_blank(ws, row, 5, x->has_pct, x->pct, f.pct);
-            worksheet_write_string(ws, (lxw_row_t)row, 6, eval_status_name(x->status), f.status[x->status]);
+            buf_reset(&t);
+            buf_adds(&t, eval_row_status_name(x));
+            if (x->partial) {       /* a partial roll-up: its coverage, and a note on the figure */
+                buf_adds(&t, " (");
+                eval_cov_text(x, &t);
+                buf_adds(&t, ")");
+                worksheet_write_comment(ws, (lxw_row_t)row, 4, x->withheld ? tr("Không hiện số tổng hợp chưa đủ.",
+                                        "Partial total withheld.") : tr("Số tổng hợp chưa đủ.", "Partial total."));
+            }
+            worksheet_write_string(ws, (lxw_row_t)row, 6, buf_str(&t), f.status[x->status]);
             buf_reset(&t);
             if (x->rank)
                 buf_printf(&t, "%d/%d", x->rank, x->rank_of);

@@ -267,6 +267,21 @@ static void test_numbers_and_types(void **state)
     assert_null(strstr(buf_str(&rs.body), "92.599"));
     http_req_free(&rq);
     http_resp_free(&rs);
+    /* whole figures keep their digits: 1205, not 1.2e+03 */
+    http_req_init(&rq);
+    http_resp_init(&rs);
+    snprintf(rq.method, sizeof rq.method, "GET");
+    snprintf(rq.path, sizeof rq.path, "/api/v1/values");
+    snprintf(rq.authorization, sizeof rq.authorization, "Bearer %s", bearer_admin);
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/values", "application/json",
+                          "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"w12\",\"period\":\"2024\",\"value\":2000}]}",
+                          NULL), 200);
+    assert_int_equal(http_parse_urlencoded(&rq.query, "unit=w12&period=2024", 20, &e), 0);
+    web_handle(app, &rq, &rs);
+    assert_non_null(strstr(buf_str(&rs.body), "\"value\":2000.0"));
+    assert_null(strstr(buf_str(&rs.body), "e+"));
+    http_req_free(&rq);
+    http_resp_free(&rs);
     const char *body = "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"w2\",\"period\":\"2023\",\"value\":2}]}";
     assert_int_equal(call(bearer_admin, "POST", "/api/v1/values", "Application/JSON; charset=utf-8", body, NULL), 200);
     assert_int_equal(call(bearer_admin, "POST", "/api/v1/values", "application/jsonx", body, NULL), 415);

@@ -19,6 +19,7 @@
 
 #include "engine.h"
 #include "eval.h"
+#include "fixed.h"
 #include "model.h"
 #include "buf.h"
 
@@ -43,6 +44,23 @@ static period_t random_period(int y0)
 }
 
 static int formulas_on = 1;     /* off: the engine's leaf path without formulas */
+static int big_values = 0;      /* on: values across the whole allowed range, up to ±9×10^14 */
+
+/* A random value: two decimals below 2 000, or with big_values anywhere up to ±9×10^14, often
+ * near the limit or near half of it (where two add up beyond it), with four decimals. */
+static double random_value(void)
+{
+    if (!big_values)
+        return (double)((int)rnd(200000) - 20000) / 100.0;   /* two decimals, some negative */
+    double sign = rnd(3) == 0 ? -1 : 1;
+    switch (rnd(5)) {
+    case 0: return sign * (double)rnd(200000) / 100.0;
+    case 1: return sign * 9e14;
+    case 2: return sign * (4.5e14 + (double)((int)rnd(2000000) - 1000000));
+    case 3: return sign * (3e14 + (double)rnd(1000000) / 10000.0);
+    default: return sign * (double)(((uint64_t)rnd(1u << 30) << 20 | rnd(1u << 20)) % 9000000000000000ULL) / 10.0;
+    }
+}
 
 static model *random_model(int nunits, int ninds, int nvalues)
 {
@@ -77,10 +95,10 @@ static model *random_model(int nunits, int ninds, int nvalues)
     }
     for (int k = 0; k < nvalues; k++) {
         int u = (int)rnd((unsigned)nunits), i = (int)rnd((unsigned)ninds);
-        double v = (double)((int)rnd(200000) - 20000) / 100.0;   /* two decimals, some negative */
+        double v = random_value();
         assert_int_equal(model_put_value(m, i, u, random_period(2021), v, NULL), 0);
         if (rnd(3) == 0)
-            assert_int_equal(model_put_target(m, i, u, (period_t){ P_YEAR, 0, 2021, 2021 }, v + 1), 0);
+            assert_int_equal(model_put_target(m, i, u, (period_t){ P_YEAR, 0, 2021, 2021 }, big_values && v > 0 ? v - 1 : v + 1), 0);
         if (rnd(40) == 0)                   /* now and then a figure reported for the whole term */
             assert_int_equal(model_put_value(m, i, u, (period_t){ P_RANGE, 0, 2021, 2022 }, v / 3, NULL), 0);
     }
@@ -120,6 +138,62 @@ static void compare_counts(model *m, engine *g)
         }
 }
 
+static long too_large_seen;     /* figures the reference found too large to hold */
+
+/* Coverage of (i, u, p): the recursion's and the engine's agree, and both match children
+ * counted here (valid in p; with a figure; with a partial one). */
+static long partial_seen, coverage_checked;
+static void compare_coverage(model *m, engine *g, int i, int u, period_t p)
+{
+    double a, b;
+    eval_cov ca, cb;
+    m->engine = NULL;
+    int ha = eval_actual_cov(m, i, u, p, &a, &ca);
+    m->engine = g;
+    int hb = eval_actual_cov(m, i, u, p, &b, &cb);
+    if (ha != hb || memcmp(&ca, &cb, sizeof ca) != 0)
+        fail_msg("unit %d ind %d period %d/%d/%d: coverage reference %d %d/%d (%d partial below), engine %d %d/%d (%d)",
+                 u, i, p.kind, p.n, p.y, ca.partial, ca.reported, ca.expected, ca.partial_children, cb.partial,
+                 cb.reported, cb.expected, cb.partial_children);
+    int ge, gr, gh = engine_coverage(g, i, u, p, &ge, &gr), gp = engine_partial(g, i, u, p);
+    m->engine = NULL;
+    if (gp >= 0 && gp != ca.partial)
+        fail_msg("unit %d ind %d period %d/%d/%d: engine_partial %d, reference %d", u, i, p.kind, p.n, p.y, gp,
+                 ca.partial);
+    if (gh < 0)
+        return;
+    int exp = 0, rep = 0, pch = 0, src = -1;
+    eval_result r;
+    err_t e;
+    for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling) {
+        if (!model_unit_valid(m, ch, p))
+            continue;
+        double x;
+        eval_cov cc;
+        exp++;
+        if (eval_actual_cov(m, i, ch, p, &x, &cc))
+            rep++, pch += cc.partial;
+        else if (eval_figure(m, i, ch, p, &x) == FIG_TOO_LARGE)
+            rep++, pch += cc.partial;     /* too large to hold is a figure, with its coverage */
+    }
+    assert_int_equal(eval_unit(m, u, p, &r, &e), 0);
+    for (int k = 0; k < r.nrows; k++)
+        if (r.rows[k].ind == i)
+            src = r.rows[k].source;
+    eval_result_free(&r);
+    if (src == SRC_UNITS) {
+        coverage_checked++;
+        if (ge != exp || gr != rep || ca.partial != (rep < exp || pch > 0))
+            fail_msg("unit %d ind %d: engine_coverage %d/%d, counted %d/%d (%d partial), eval partial %d", u, i, gr,
+                     ge, rep, exp, pch, ca.partial);
+        if (ca.partial && (ca.expected != exp || ca.reported != rep || ca.partial_children != pch))
+            fail_msg("unit %d ind %d: eval coverage %d/%d (%d), counted %d/%d (%d)", u, i, ca.reported, ca.expected,
+                     ca.partial_children, rep, exp, pch);
+        partial_seen += ca.partial;
+    } else if (src >= 0)
+        assert_true(ge == 0 && gr == 0);
+}
+
 /* Every figure and every evaluation row with the engine attached equals the reference. */
 static void compare_all(model *m, engine *g)
 {
@@ -143,12 +217,14 @@ static void compare_all(model *m, engine *g)
             for (int i = 0; i < (int)m->ninds; i++) {
                 double a = 0, b = 0;
                 m->engine = NULL;
-                int ha = eval_actual(m, i, u, p, &a);
+                int ha = eval_figure(m, i, u, p, &a);
                 m->engine = g;
-                int hb = eval_actual(m, i, u, p, &b);
+                int hb = eval_figure(m, i, u, p, &b);
+                too_large_seen += ha == FIG_TOO_LARGE;
                 if (ha != hb || (ha && !close_enough(a, b)))
                     fail_msg("unit %d ind %d period %d/%d/%d: reference %d %.17g, engine %d %.17g", u, i, p.kind,
                              p.n, p.y, ha, a, hb, b);
+                compare_coverage(m, g, i, u, p);
             }
             if (slot >= 0 && slot % 7 != 0)
                 continue;                    /* whole rows for the terms and a sample of periods */
@@ -163,8 +239,13 @@ static void compare_all(model *m, engine *g)
                 const eval_row *x = &r1.rows[k], *y = &r2.rows[k];
                 assert_int_equal(x->ind, y->ind);
                 assert_int_equal(x->has_actual, y->has_actual);
+                assert_int_equal(x->too_large, y->too_large);
                 assert_int_equal(x->source, y->source);
                 assert_int_equal(x->missing_children, y->missing_children);
+                assert_int_equal(x->partial, y->partial);
+                assert_int_equal(x->expected_children, y->expected_children);
+                assert_int_equal(x->reported_children, y->reported_children);
+                assert_int_equal(x->partial_children, y->partial_children);
                 assert_int_equal(x->status, y->status);
                 assert_int_equal(x->rank, y->rank);
                 assert_int_equal(x->rank_of, y->rank_of);
@@ -199,6 +280,9 @@ static void test_engine_equals_reference(void **state)
         model_free(m);
     }
     formulas_on = 1;
+    /* the random trees did hold partial roll-ups and units invalid in the period */
+    assert_true(coverage_checked > 100);
+    assert_true(partial_seen > 10);
 }
 
 static void test_threads_identical(void **state)
@@ -269,6 +353,192 @@ static void test_outside_years(void **state)
     int64_t fx;
     assert_int_equal(engine_get_fx(g, 0, 0, (period_t){ P_M9, 0, 2021, 2021 }, &fx), -1);
     assert_true(engine_bytes(g) > 0);
+    engine_free(g);
+    model_free(m);
+}
+
+/* engine_bytes counts what the engine holds: each reported value kept costs its key and figure
+ * (4 + 8 bytes), and nothing else changes between two engines of the same model and years. */
+static void test_bytes_count_values(void **state)
+{
+    (void)state;
+    rng = 8;
+    model *m = random_model(20, 4, 0);
+    engine *a = NULL, *b = NULL;
+    err_t e;
+    assert_int_equal(engine_new(m, NULL, 2021, 2022, &a, &e), 0);
+    assert_int_equal(engine_new(m, NULL, 2021, 2022, &b, &e), 0);
+    int kept = 0;
+    for (int u = 0; u < 20; u++)
+        for (int mo = 1; mo <= 12; mo++)
+            kept += engine_put_value(b, u % 4, u, (period_t){ P_MONTH, (uint8_t)mo, 2022, 2022 }, 10000 * mo);
+    assert_int_equal(engine_put_value(b, 0, 0, (period_t){ P_YEAR, 0, 2030, 2030 }, 1), 0);   /* not held */
+    assert_int_equal(kept, 240);
+    assert_int_equal(engine_run(a, &e), 0);
+    assert_int_equal(engine_run(b, &e), 0);
+    assert_true(engine_bytes(a) > 0);
+    assert_int_equal(engine_bytes(b) - engine_bytes(a), 240 * (sizeof(uint32_t) + sizeof(int64_t)));
+    engine_free(a);
+    engine_free(b);
+    model_free(m);
+}
+
+/* A model for the limits: u0 over u1, u2 (u1 over u3, u4); i0 summed, i1 averaged, i2 the
+ * maximum, i3 = i0 * 10, i4 the last of the periods. */
+static model *limit_model(void)
+{
+    model *m = model_new();
+    static const char *const par[] = { "", "u0", "u0", "u1", "u1" };
+    static const struct { int uagg, pagg; const char *f; } inds[] = {
+        { AGG_SUM, AGG_SUM, "" }, { AGG_AVG, AGG_AVG, "" }, { AGG_MAX, AGG_MAX, "" },
+        { AGG_NONE, AGG_LAST, "i0 * 10" }, { AGG_SUM, AGG_LAST, "" },
+    };
+    char code[16];
+    for (int u = 0; u < 5; u++) {
+        snprintf(code, sizeof code, "u%d", u);
+        assert_true(model_put_unit(m, code, code, par[u], "", 0, 0) >= 0);
+    }
+    for (int i = 0; i < 5; i++) {
+        ind_t d = { 0 };
+        snprintf(code, sizeof code, "i%d", i);
+        d.code = code, d.name = code, d.group = "g", d.set = "", d.measure = "", d.parent_code = "";
+        d.formula_src = (char *)inds[i].f, d.dir = DIR_UP, d.uagg = inds[i].uagg, d.pagg = inds[i].pagg;
+        assert_true(model_put_ind(m, &d) >= 0);
+    }
+    assert_int_equal(model_put_term(m, (period_t){ P_RANGE, 0, 2021, 2022 }, "t"), 0);
+    err_t e;
+    assert_int_equal(model_finish(m, &e), 0);
+    return m;
+}
+
+/* Two values of 5×10^14 roll up to "too large" in the engine as in the reference (the int64
+ * sum wrapped to a negative number), on every path: the pass, figures on demand, terms,
+ * updates; an average of them stays exact; the stored blocks never hold a wrapped sum. */
+static void test_too_large(void **state)
+{
+    (void)state;
+    for (int keep = 0; keep < 2; keep++) {
+        model *m = limit_model();
+        for (int i = 0; i < 3; i++) {
+            assert_int_equal(model_put_value(m, i, 3, (period_t){ P_YEAR, 0, 2021, 2021 }, 5e14, NULL), 0);
+            assert_int_equal(model_put_value(m, i, 4, (period_t){ P_YEAR, 0, 2021, 2021 }, 5e14, NULL), 0);
+        }
+        for (int mo = 1; mo <= 12; mo++) {      /* months of 10^14: the year is 1,2×10^15 */
+            assert_int_equal(model_put_value(m, 0, 2, (period_t){ P_MONTH, (uint8_t)mo, 2022, 2022 }, 1e14, NULL), 0);
+            assert_int_equal(model_put_value(m, 4, 2, (period_t){ P_MONTH, (uint8_t)mo, 2022, 2022 }, 8e14, NULL), 0);
+        }
+        assert_int_equal(model_put_value(m, 0, 2, (period_t){ P_YEAR, 0, 2021, 2021 }, 9e14, NULL), 0);
+        assert_int_equal(model_put_target(m, 0, 1, (period_t){ P_YEAR, 0, 2021, 2021 }, 5), 0);
+        engine *g = NULL;
+        err_t e;
+        double v;
+        int64_t x;
+        engine_opts o = { .threads = 2, .full_min_leaves = keep ? 1 : 1000000 };
+        assert_int_equal(engine_build_opts(m, &o, &g, &e), 0);
+        period_t y21 = { P_YEAR, 0, 2021, 2021 }, y22 = { P_YEAR, 0, 2022, 2022 };
+        assert_int_equal(engine_get(g, 0, 1, y21, &v, NULL, NULL), 2);
+        assert_true(v == 0);
+        assert_int_equal(engine_get_fx(g, 0, 1, y21, &x), 2);
+        assert_true(x == FX_OVER);
+        assert_int_equal(engine_get(g, 0, 0, y21, &v, NULL, NULL), 2);          /* above it */
+        assert_int_equal(engine_get(g, 3, 3, y21, &v, NULL, NULL), 2);          /* 5×10^15 */
+        assert_int_equal(engine_get(g, 1, 1, y21, &v, NULL, NULL), 1);
+        assert_true(v == 5e14);
+        assert_int_equal(engine_get(g, 2, 0, y21, &v, NULL, NULL), 1);
+        assert_true(v == 5e14);
+        assert_int_equal(engine_get(g, 0, 2, y22, &v, NULL, NULL), 2);
+        assert_int_equal(engine_get(g, 0, 2, (period_t){ P_HALF, 2, 2022, 2022 }, &v, NULL, NULL), 1);
+        assert_true(v == 6e14);
+        assert_int_equal(engine_get(g, 4, 2, y22, &v, NULL, NULL), 1);          /* the last month */
+        assert_true(v == 8e14);
+        assert_int_equal(engine_get(g, 0, 2, (period_t){ P_RANGE, 0, 2021, 2022 }, &v, NULL, NULL), 2);
+        int n, met, exc;
+        assert_int_equal(engine_counts(g, 1, 2021, &n, &met, &exc), 0);
+        assert_int_equal(n, 0);                   /* no figure to judge, not "exceeded" */
+        int ind = -1;
+        assert_int_equal(engine_too_large(g, 1, 2021, &ind), 1);   /* but told, and named */
+        assert_int_equal(ind, 0);
+        assert_int_equal(engine_too_large(g, 2, 2021, &ind), 0);
+        m->engine = g;
+        assert_int_equal(eval_figure(m, 0, 1, y21, &v), FIG_TOO_LARGE);
+        assert_int_equal(eval_actual(m, 0, 1, y21, &v), 0);
+        compare_all(m, g);
+        compare_counts(m, g);
+        /* an update brings d1 back within the limit, and then beyond it again */
+        assert_int_equal(model_put_value(m, 0, 4, y21, -4e14, NULL), 0);
+        assert_int_equal(engine_update(g, m, 0, 4, y21, &e), 0);
+        assert_int_equal(engine_get(g, 0, 1, y21, &v, NULL, NULL), 1);
+        assert_true(v == 1e14);
+        assert_int_equal(engine_too_large(g, 1, 2021, NULL), 0);
+        assert_int_equal(engine_counts(g, 1, 2021, &n, &met, &exc), 0);
+        assert_int_equal(n, 1);
+        assert_int_equal(exc, 1);
+        assert_int_equal(engine_get(g, 0, 0, y21, &v, NULL, NULL), 2);          /* 10^14 + 9×10^14 */
+        compare_all(m, g);
+        assert_int_equal(model_put_value(m, 0, 2, y21, 8e14, NULL), 0);
+        assert_int_equal(engine_update(g, m, 0, 2, y21, &e), 0);
+        assert_int_equal(engine_get(g, 0, 0, y21, &v, NULL, NULL), 1);
+        assert_true(v == 9e14);
+        compare_all(m, g);                        /* leaves m->engine NULL */
+        engine_free(g);
+        model_free(m);
+    }
+}
+
+/* Random values across the whole allowed range: every figure, too large or not, agrees. */
+static void test_full_range_equals_reference(void **state)
+{
+    (void)state;
+    big_values = 1;
+    too_large_seen = 0;
+    for (int round = 0; round < 10; round++) {
+        rng = 0xC0FFEEULL + (uint64_t)round * 104729;
+        formulas_on = round % 3 != 0;
+        model *m = random_model(4 + (int)rnd(30), 3 + (int)rnd(6), 20 + (int)rnd(300));
+        for (int keep = 0; keep < 2; keep++) {
+            engine *g = NULL;
+            err_t e;
+            engine_opts o = { .threads = 1 + round % 2, .full_min_leaves = keep ? 1 : 1000000 };
+            assert_int_equal(engine_build_opts(m, &o, &g, &e), 0);
+            compare_all(m, g);
+            compare_counts(m, g);
+            engine_free(g);
+        }
+        model_free(m);
+    }
+    assert_true(too_large_seen > 0);            /* the test reached the limit */
+    big_values = 0;
+    formulas_on = 1;
+}
+
+/* Terms of 20 years are summed whole, from the engine's years and, beyond the 30 it holds,
+ * by the reference path. */
+static void test_long_ranges(void **state)
+{
+    (void)state;
+    model *m = limit_model();
+    for (int y = 1990; y <= 2025; y++)
+        for (int u = 2; u <= 4; u++)
+            assert_int_equal(model_put_value(m, 0, u, (period_t){ P_YEAR, 0, (uint16_t)y, (uint16_t)y }, 1, NULL), 0);
+    engine *g = NULL;
+    err_t e;
+    double v;
+    engine_opts o = { .threads = 1, .years_from = 2000, .years_to = 2025 };
+    assert_int_equal(engine_build_opts(m, &o, &g, &e), 0);
+    period_t r20 = { P_RANGE, 0, 2000, 2019 }, r36 = { P_RANGE, 0, 1990, 2025 };
+    assert_int_equal(engine_get(g, 0, 2, r20, &v, NULL, NULL), 1);
+    assert_true(v == 20);
+    assert_int_equal(engine_get(g, 0, 0, r20, &v, NULL, NULL), 1);
+    assert_true(v == 60);
+    assert_int_equal(engine_get(g, 0, 0, r36, &v, NULL, NULL), -1);        /* beyond its years */
+    m->engine = g;
+    assert_int_equal(eval_figure(m, 0, 0, r36, &v), FIG_OK);
+    assert_true(v == 108);
+    assert_int_equal(eval_figure(m, 0, 2, r20, &v), FIG_OK);
+    assert_true(v == 20);
+    m->engine = NULL;
+    assert_int_equal(eval_figure(m, 0, 0, r20, &v), FIG_OK);
+    assert_true(v == 60);
     engine_free(g);
     model_free(m);
 }
@@ -365,6 +635,9 @@ static void test_bulk_csv_errors(void **state)
         { "i0,u1,2021-03,1,2", ": có hơn 4 cột" },
         { "i0,\"u1\",2021-03,1", ", cột 2 (unit): ô có dấu ngoặc kép" },
         { "i0,u1,2021-03,", ", cột 4 (value): cần một số" },
+        { "i0,u1,2021-03,910000000000000", ", cột 4 (value): số quá lớn" },     /* 9,1×10^14 */
+        { "i0,u1,2021-03,-900000000000000.0001", ", cột 4 (value): số quá lớn" },
+        { "i0,u1,2021-03,99999999999999999999", ", cột 4 (value): số quá lớn" },
     };
     rng = 5;
     model *m = random_model(8, 3, 10);
@@ -400,11 +673,11 @@ static void test_bulk_csv_errors(void **state)
     assert_int_equal(engine_load_buf(g, m, "x.csv", "", 0, &n, &e), -1);
     /* numbers: signs, rounding at the fifth decimal, half away from zero */
     const char *ok = "indicator,unit,period,value\ni0,u1,2021-01,1234.56789\ni0,u1,2021-02,-0.00005\n"
-                     "i0,u1,2021-03,+7\ni0,u1,2021-04,-2.00004\n";
+                     "i0,u1,2021-03,+7\ni0,u1,2021-04,-2.00004\ni0,u1,2021-05,-900000000000000\n";
     assert_int_equal(engine_load_buf(g, m, "v.csv", ok, strlen(ok), &n, &e), 0);
     assert_int_equal(engine_run(g, &e), 0);
-    static const int64_t want[4] = { 12345679, -1, 70000, -20000 };
-    for (int k = 0; k < 4; k++) {
+    static const int64_t want[5] = { 12345679, -1, 70000, -20000, -9000000000000000000 };
+    for (int k = 0; k < 5; k++) {
         int64_t x;
         assert_int_equal(engine_get_fx(g, 0, 1, (period_t){ P_MONTH, (uint8_t)(k + 1), 2021, 2021 }, &x), 1);
         assert_int_equal(x, want[k]);
@@ -578,11 +851,15 @@ int main(void)
         cmocka_unit_test(test_threads_identical),
         cmocka_unit_test(test_updates_equal_rebuild),
         cmocka_unit_test(test_outside_years),
+        cmocka_unit_test(test_bytes_count_values),
+        cmocka_unit_test(test_too_large),
+        cmocka_unit_test(test_long_ranges),
         cmocka_unit_test(test_years_span_the_data),
         cmocka_unit_test(test_bulk_csv_equals_model),
         cmocka_unit_test(test_bulk_csv_errors),
         cmocka_unit_test(test_counts_at_rounding_edges),
         cmocka_unit_test(test_engine_equals_sql),
+        cmocka_unit_test(test_full_range_equals_reference),   /* last: it sets big_values */
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

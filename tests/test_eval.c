@@ -7,9 +7,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
+#include "buf.h"
 #include "eval.h"
 #include "model.h"
 
@@ -343,6 +345,249 @@ static void test_formula_cycle_rejected(void **state)
     model_free(m);
 }
 
+/* A small tree for the limits: city over d1, d2 (d1 over w1, w2), one indicator per aggregation. */
+static model *limit_model(void)
+{
+    model *m = model_new();
+    assert_non_null(m);
+    model_put_unit(m, "city", "Thành phố", "", "", 0, 0);
+    model_put_unit(m, "d1", "Quận Một", "city", "", 0, 0);
+    model_put_unit(m, "d2", "Quận Hai", "city", "", 0, 0);
+    model_put_unit(m, "w1", "Phường A", "d1", "", 0, 0);
+    model_put_unit(m, "w2", "Phường B", "d1", "", 0, 0);
+    add_ind(m, "sum", "", "", DIR_UP, AGG_SUM, AGG_SUM, NULL, NULL, 0);
+    add_ind(m, "avg", "", "", DIR_UP, AGG_AVG, AGG_AVG, NULL, NULL, 0);
+    add_ind(m, "max", "", "", DIR_UP, AGG_MAX, AGG_LAST, NULL, NULL, 0);
+    add_ind(m, "x10", "", "", DIR_UP, AGG_NONE, AGG_LAST, "sum * 10", NULL, 0);
+    add_ind(m, "neg", "", "", DIR_UP, AGG_SUM, AGG_SUM, NULL, NULL, 0);
+    err_t e;
+    assert_int_equal(model_finish(m, &e), 0);
+    return m;
+}
+
+static int figure_of(const model *m, const char *ind, const char *unit, const char *per, double *v)
+{
+    *v = NAN;
+    return eval_figure(m, I(ind), U(unit), P(per), v);
+}
+
+/* Two accepted values of 5×10^14 add up beyond the limit: "too large", never a number (the
+ * int64 sum wrapped to -8,4×10^14); an average of them is still 5×10^14; a sum that comes back
+ * within the limit is exact; a formula or a parent over a figure too large is too large. */
+static void test_sum_too_large(void **state)
+{
+    (void)state;
+    model *m = limit_model();
+    double v;
+    val(m, "sum", "w1", "2022", 5e14);
+    val(m, "sum", "w2", "2022", 5e14);
+    val(m, "avg", "w1", "2022", 5e14);
+    val(m, "avg", "w2", "2022", 5e14);
+    val(m, "max", "w1", "2022", 9e14);
+    val(m, "neg", "w1", "2022", 9e14);
+    val(m, "neg", "w2", "2022", 9e14);
+    val(m, "neg", "d2", "2022", -9e14);
+    tgt(m, "sum", "d1", "2022", 100);
+    assert_int_equal(figure_of(m, "sum", "d1", "2022", &v), FIG_TOO_LARGE);
+    assert_int_equal(eval_actual(m, I("sum"), U("d1"), P("2022"), &v), 0);
+    assert_int_equal(figure_of(m, "sum", "city", "2022", &v), FIG_TOO_LARGE);   /* above one */
+    assert_int_equal(figure_of(m, "x10", "d1", "2022", &v), FIG_TOO_LARGE);     /* a formula over one */
+    assert_int_equal(figure_of(m, "x10", "w1", "2022", &v), FIG_TOO_LARGE);     /* 5×10^15 */
+    assert_int_equal(figure_of(m, "avg", "d1", "2022", &v), FIG_OK);
+    assert_true(v == 5e14);
+    assert_int_equal(figure_of(m, "max", "city", "2022", &v), FIG_OK);
+    assert_true(v == 9e14);
+    assert_int_equal(figure_of(m, "neg", "d1", "2022", &v), FIG_TOO_LARGE);     /* 1,8×10^15 */
+    assert_int_equal(figure_of(m, "neg", "city", "2022", &v), FIG_TOO_LARGE);   /* from a too-large d1 */
+    /* twelve months of 10^14: quarters and halves hold, the year does not */
+    val(m, "sum", "d2", "2023-01", 1e14);
+    for (int k = 2; k <= 12; k++) {
+        char per[24];
+        snprintf(per, sizeof per, "2023-%02d", k);
+        val(m, "sum", "d2", per, 1e14);
+    }
+    assert_int_equal(figure_of(m, "sum", "d2", "2023S2", &v), FIG_OK);
+    assert_true(v == 6e14);
+    assert_int_equal(figure_of(m, "sum", "d2", "2023", &v), FIG_TOO_LARGE);
+    /* the row says so, with no actual and no number */
+    eval_result r;
+    err_t e;
+    assert_int_equal(eval_unit(m, U("d1"), P("2022"), &r, &e), 0);
+    const eval_row *x = NULL;
+    for (int i = 0; i < r.nrows; i++)
+        if (r.rows[i].ind == I("sum"))
+            x = &r.rows[i];
+    assert_non_null(x);
+    assert_int_equal(x->too_large, 1);
+    assert_int_equal(x->has_actual, 0);
+    assert_int_equal(x->has_pct, 0);
+    assert_int_equal(x->status, ST_NODATA);
+    assert_true(x->actual == 0);
+    eval_result_free(&r);
+    model_free(m);
+}
+
+static const eval_row *row_of(const eval_result *r, int ind)
+{
+    for (int k = 0; k < r->nrows; k++)
+        if (r->rows[k].ind == ind)
+            return &r->rows[k];
+    fail_msg("no row for indicator %d", ind);
+    return NULL;
+}
+
+/* A city of 30 districts (one dissolved before the year), of which 2 report; a district whose
+ * own figure is partial; a unit whose year comes from halves reported by different children. */
+static model *coverage_model(void)
+{
+    model *m = model_new();
+    char code[16];
+    assert_non_null(m);
+    model_put_unit(m, "hn", "Hà Nội", "", "", 0, 0);
+    for (int d = 1; d <= 31; d++) {
+        snprintf(code, sizeof code, "q%d", d);
+        model_put_unit(m, code, code, "hn", "", 0, d == 31 ? 20201231 : 0);  /* q31 gone in 2021 */
+    }
+    model_put_unit(m, "p1", "P1", "q1", "", 0, 0);
+    model_put_unit(m, "p2", "P2", "q1", "", 0, 0);
+    model_put_unit(m, "x", "X", "", "", 0, 0);
+    model_put_unit(m, "xa", "XA", "x", "", 0, 0);
+    model_put_unit(m, "xb", "XB", "x", "", 0, 0);
+    add_ind(m, "thu", "KT", "chỉ tiêu", DIR_UP, AGG_SUM, AGG_SUM, NULL, NULL, 0);
+    add_ind(m, "reg", "BC", "chỉ tiêu", DIR_UP, AGG_SUM, AGG_SUM, NULL, NULL, 0);
+    add_ind(m, "voted", "BC", "chỉ tiêu", DIR_UP, AGG_SUM, AGG_SUM, NULL, NULL, 0);
+    add_ind(m, "rate", "BC", "chỉ tiêu", DIR_UP, AGG_NONE, AGG_LAST, "voted / reg * 100", NULL, 2);
+    err_t e;
+    assert_int_equal(model_finish(m, &e), 0);
+    val(m, "thu", "p1", "2021", 60);         /* q1 = 60 from 1 of its 2 wards: partial */
+    val(m, "thu", "q2", "2021", 90);
+    val(m, "thu", "q3", "2021", 80);
+    val(m, "thu", "q31", "2021", 1000);      /* dissolved: neither counted nor expected */
+    tgt(m, "thu", "hn", "2021", 100);
+    val(m, "thu", "q2", "2020", 50);
+    val(m, "thu", "q3", "2020", 40);
+    val(m, "thu", "hn", "2020", 500);        /* a whole figure reported by the city itself */
+    val(m, "thu", "xa", "2021S1", 5);        /* no child has the year: x's year from its halves */
+    val(m, "thu", "xb", "2021S2", 7);
+    for (int d = 1; d <= 30; d++) {
+        snprintf(code, sizeof code, "q%d", d);
+        val(m, "reg", code, "2021", 100);
+        if (d <= 2)
+            val(m, "voted", code, "2021", 90);
+    }
+    return m;
+}
+
+static void test_coverage(void **state)
+{
+    (void)state;
+    model *m = coverage_model();
+    eval_result r;
+    err_t e;
+    assert_int_equal(eval_unit(m, U("hn"), P("2021"), &r, &e), 0);
+    const eval_row *x = row_of(&r, I("thu"));
+    /* 3 of the 30 districts valid in 2021 gave a figure, one of them itself partial */
+    assert_true(x->has_actual && x->actual == 230 && x->partial && !x->withheld);
+    assert_int_equal(x->expected_children, 30);
+    assert_int_equal(x->reported_children, 3);
+    assert_int_equal(x->partial_children, 1);
+    assert_int_equal(x->missing_children, 27);
+    assert_false(x->has_prev);               /* 2020 is whole, but 2021 is not: no comparison */
+    buf b = BUF_INIT;
+    eval_cov_text(x, &b);
+    assert_string_equal(buf_str(&b), "3/30 đơn vị có số liệu, 1 đơn vị chưa đủ số liệu");
+    buf_free(&b);
+    /* a rate over partial operands is partial too */
+    x = row_of(&r, I("rate"));
+    assert_true(x->has_actual && x->partial);
+    assert_int_equal(x->expected_children, 30);
+    assert_int_equal(x->reported_children, 2);
+    eval_result_free(&r);
+    /* the city's 2020 figure is its own: whole, so q2's same period compares with it */
+    assert_int_equal(eval_unit(m, U("q2"), P("2021"), &r, &e), 0);
+    x = row_of(&r, I("thu"));
+    assert_false(x->partial);
+    assert_true(x->has_prev && x->prev == 50);
+    /* ranks: q1 is partial, so only q2 and q3 are ranked: 1/2 */
+    assert_int_equal(x->rank, 1);
+    assert_int_equal(x->rank_of, 2);
+    assert_false(x->has_parent);             /* the city's 2021 is partial: no benchmark */
+    eval_result_free(&r);
+    assert_int_equal(eval_unit(m, U("q1"), P("2021"), &r, &e), 0);
+    x = row_of(&r, I("thu"));
+    assert_true(x->partial && x->rank == 0 && x->rank_of == 0);
+    assert_int_equal(x->expected_children, 2);
+    assert_int_equal(x->reported_children, 1);
+    eval_result_free(&r);
+    /* a year from halves reported by different children: partial, no child has the year */
+    eval_cov c;
+    double v;
+    assert_int_equal(eval_actual_cov(m, I("thu"), U("x"), P("2021"), &v, &c), 1);
+    assert_true(v == 12 && c.partial && c.expected == 2 && c.reported == 0);
+    assert_int_equal(eval_actual_cov(m, I("thu"), U("x"), P("2021S1"), &v, &c), 1);
+    assert_true(v == 5 && c.partial && c.expected == 2 && c.reported == 1);
+    /* a reported figure is whole */
+    assert_int_equal(eval_actual_cov(m, I("thu"), U("hn"), P("2020"), &v, &c), 1);
+    assert_false(c.partial);
+    model_free(m);
+}
+
+static void test_coverage_withheld(void **state)
+{
+    (void)state;
+    model *m = coverage_model();
+    eval_result r;
+    err_t e;
+    m->partial_mode = PM_WITHHOLD;
+    assert_int_equal(eval_unit(m, U("hn"), P("2021"), &r, &e), 0);
+    const eval_row *x = row_of(&r, I("thu"));
+    assert_true(x->withheld && !x->has_actual && !x->has_pct && x->partial);
+    assert_int_equal(x->status, ST_NODATA);   /* judged as no data, never as "không đạt" */
+    assert_int_equal(x->reported_children, 3);
+    assert_int_equal(r.all.nodata, 1);
+    assert_int_equal(r.all.partial, 1);        /* "chưa đủ số liệu", among the "no data" */
+    assert_int_equal(r.groups[0].t.partial, 1);
+    eval_result_free(&r);
+    /* an indicator's own setting wins over the database's */
+    m->inds[I("thu")].partial_mode = PM_MARK;
+    assert_int_equal(eval_unit(m, U("hn"), P("2021"), &r, &e), 0);
+    x = row_of(&r, I("thu"));
+    assert_true(!x->withheld && x->has_actual && x->partial);
+    assert_true(x->status == ST_NODATA && !x->has_pct);  /* 230 of 100 planned, but not judged */
+    eval_result_free(&r);
+    /* a whole figure is never withheld */
+    assert_int_equal(eval_unit(m, U("q1"), P("2021"), &r, &e), 0);
+    m->inds[I("thu")].partial_mode = PM_WITHHOLD;
+    eval_result_free(&r);
+    assert_int_equal(eval_unit(m, U("q2"), P("2021"), &r, &e), 0);
+    x = row_of(&r, I("thu"));
+    assert_true(!x->withheld && x->has_actual && x->actual == 90);
+    eval_result_free(&r);
+    model_free(m);
+}
+
+/* A range of 20 years (longer than the 16 children once kept) is summed whole. */
+static void test_long_range(void **state)
+{
+    (void)state;
+    model *m = limit_model();
+    double v;
+    for (int y = 2000; y <= 2019; y++) {
+        char per[24];
+        snprintf(per, sizeof per, "%d", y);
+        val(m, "sum", "d2", per, 1);
+        val(m, "max", "d2", per, y);
+    }
+    assert_int_equal(figure_of(m, "sum", "d2", "2000-2019", &v), FIG_OK);
+    assert_true(v == 20);
+    assert_int_equal(figure_of(m, "sum", "city", "2000-2019", &v), FIG_OK);
+    assert_true(v == 20);
+    assert_int_equal(figure_of(m, "max", "d2", "2000-2019", &v), FIG_OK);   /* last: 2019 */
+    assert_true(v == 2019);
+    assert_int_equal(figure_of(m, "sum", "d2", "2000-2020", &v), FIG_NONE);  /* 2020 missing */
+    model_free(m);
+}
+
 int main(void)
 {
     lang_set(LANG_VI);
@@ -356,6 +601,10 @@ int main(void)
         cmocka_unit_test(test_status_table),
         cmocka_unit_test(test_formula_cycle_rejected),
         cmocka_unit_test(test_nine_months),
+        cmocka_unit_test(test_sum_too_large),
+        cmocka_unit_test(test_long_range),
+        cmocka_unit_test(test_coverage),
+        cmocka_unit_test(test_coverage_withheld),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -185,6 +185,58 @@ static void test_report_term_clause(void **state)
     model_free(m);
 }
 
+/* q1's revenue comes from 1 of its 2 wards: the report never states it as q1's result. */
+static void test_report_partial_total(void **state)
+{
+    (void)state;
+    err_t e;
+    period_t y;
+    period_parse("2022", 4, &y);
+    model *m = model_new();
+    model_put_unit(m, "tp", "Thành ủy Mẫu", "", "Thành ủy", 0, 0);
+    const char *codes[] = { "q1", "q2", "q3", "h4", "h5" };
+    for (int i = 0; i < 5; i++)
+        model_put_unit(m, codes[i], codes[i], "tp", "Quận ủy", 0, 0);
+    model_put_unit(m, "p1", "Phường Một", "q1", "Đảng ủy phường", 0, 0);
+    model_put_unit(m, "p2", "Phường Hai", "q1", "Đảng ủy phường", 0, 0);
+    ind_t d = { 0 };
+    d.code = "thu"; d.name = "Thu ngân sách"; d.group = "Kinh tế - xã hội"; d.set = "chỉ tiêu";
+    d.measure = "tỷ đồng"; d.parent_code = ""; d.formula_src = ""; d.decimals = 1;
+    model_put_ind(m, &d);
+    assert_int_equal(model_finish(m, &e), 0);
+    int q1 = model_unit_find(m, "q1");
+    double thu[] = { 900, 1200, 300, 250 };
+    for (int i = 0; i < 4; i++)
+        model_put_value(m, 0, model_unit_find(m, codes[i + 1]), y, thu[i], NULL);
+    model_put_value(m, 0, model_unit_find(m, "p1"), y, 1510, NULL);
+    model_put_target(m, 0, q1, y, 1000);
+    json_t *doc;
+    assert_int_equal(report_build(m, q1, y, &doc, &e), 0);
+    buf md = BUF_INIT;
+    assert_int_equal(report_render(doc, "md", &md, &e), 0);
+    const char *t = buf_str(&md);
+    if (getenv("SHOW")) puts(t);
+    assert_null(strstr(t, "151%"));
+    assert_null(strstr(t, "vượt kế hoạch"));
+    assert_null(strstr(t, "| vượt"));
+    assert_null(strstr(t, "đứng thứ"));           /* a partial figure is not ranked */
+    assert_non_null(strstr(t, "hoàn thành và hoàn thành vượt 0/1 chỉ tiêu được giao."));
+    assert_non_null(strstr(t, "Chưa đủ số liệu: Thu ngân sách (1/2 đơn vị có số liệu)."));
+    assert_non_null(strstr(t, "| Thu ngân sách | tỷ đồng | 1.000 | 1.510\\* | – | chưa đủ số liệu (1/2 đơn vị có số liệu) | – |"));
+    json_decref(doc);
+    /* withheld: the table shows no figure at all */
+    m->partial_mode = PM_WITHHOLD;
+    assert_int_equal(report_build(m, q1, y, &doc, &e), 0);
+    buf_reset(&md);
+    assert_int_equal(report_render(doc, "md", &md, &e), 0);
+    t = buf_str(&md);
+    assert_null(strstr(t, "1.510"));
+    assert_non_null(strstr(t, "| Thu ngân sách | tỷ đồng | 1.000 | – | – | chưa đủ số liệu (1/2 đơn vị có số liệu) | – |"));
+    json_decref(doc);
+    buf_free(&md);
+    model_free(m);
+}
+
 int main(void)
 {
     lang_set(LANG_VI);
@@ -193,6 +245,7 @@ int main(void)
         cmocka_unit_test(test_cli_parse),
         cmocka_unit_test(test_report_sentences),
         cmocka_unit_test(test_report_term_clause),
+        cmocka_unit_test(test_report_partial_total),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

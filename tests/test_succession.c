@@ -2,7 +2,8 @@
  * cycle check; figures on today's structure in the reference evaluator (merge, split, a chain
  * of two reorganisations, periods that straddle the date for sum, avg and last, a quarter cut
  * mid-way, a formula from converted operands, the parent's roll-up without double counting,
- * "cùng kỳ" of a new unit, missing predecessors); import of succession files through the store
+ * "cùng kỳ" of a new unit, missing predecessors; with the limits: a converted sum too large, and
+ * coverage of converted and rolled-up figures on today's structure); import of succession files through the store
  * (every error with its row and column, all or nothing, replacement, reload). */
 #include <math.h>
 #include <setjmp.h>
@@ -15,6 +16,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "buf.h"
+#include "err.h"
 #include "eval.h"
 #include "import.h"
 #include "model.h"
@@ -374,6 +377,184 @@ static void test_new_parent(void **state)
     model_free(m);
 }
 
+/* ---- with the limits (#19) and coverage (#12) ---------------------------------------------- */
+
+static const eval_row *row_for(const eval_result *r, int ind)
+{
+    for (int i = 0; i < r->nrows; i++)
+        if (r->rows[i].ind == ind)
+            return &r->rows[i];
+    fail_msg("no row for indicator %d", ind);
+    return NULL;
+}
+
+/* r over od (ow, ow2) until 30/6/2025, then nd (nw, nw2); ow → nw, ow2 → nw2 unless merged. */
+static model *two_level(int merged)
+{
+    model *m = model_new();
+    model_put_unit(m, "r", "R", "", "Tỉnh ủy", 0, 0);
+    model_put_unit(m, "od", "Huyện cũ", "r", "Huyện ủy", 0, 20250630);
+    model_put_unit(m, "ow", "Xã cũ", "od", "Xã", 0, 20250630);
+    model_put_unit(m, "ow2", "Xã cũ 2", "od", "Xã", 0, 20250630);
+    model_put_unit(m, "ow3", "Xã cũ 3", "od", "Xã", 0, 20250630);
+    model_put_unit(m, "nd", "Khu mới", "r", "Đảng ủy", 20250701, 0);
+    model_put_unit(m, "nw", "Xã mới", "nd", "Xã", 20250701, 0);
+    model_put_unit(m, "nw2", "Xã mới 2", "nd", "Xã", 20250701, 0);
+    add_ind(m, "thu", AGG_SUM, AGG_SUM, NULL);
+    succ(m, "od", "nd", 20250701, 1);
+    succ(m, "ow", "nw", 20250701, 1);
+    succ(m, "ow2", merged ? "nw" : "nw2", 20250701, 1);
+    succ(m, "ow3", "nw", 20250701, 1);
+    return m;
+}
+
+/* (a) a converted sum beyond ±9×10^14 is too large, never a wrapped number: two predecessors of
+ * 5×10^14 merged into one ward, the new district above it and the province; the error names it. */
+static void test_converted_too_large(void **state)
+{
+    (void)state;
+    model *m = two_level(1);
+    val(m, "thu", "ow", "2024", 5e14);
+    val(m, "thu", "ow2", "2024", 5e14);
+    val(m, "thu", "ow3", "2024", 1);
+    val(m, "thu", "ow", "2024S1", 4e14);        /* a half within the limit still converts */
+    val(m, "thu", "ow2", "2024S1", 4e14);
+    val(m, "thu", "ow3", "2024S1", 0.5);
+    err_t e;
+    assert_int_equal(model_finish(m, &e), 0);
+    double v = -1;
+    int conv = -1;
+    assert_int_equal(eval_figure_on(m, I("thu"), U("nw"), P("2024"), EVAL_CURRENT, &v, &conv), FIG_TOO_LARGE);
+    assert_true(v == 0);
+    assert_int_equal(eval_actual_on(m, I("thu"), U("nw"), P("2024"), EVAL_CURRENT, &v, NULL), 0);
+    assert_int_equal(eval_figure_on(m, I("thu"), U("nd"), P("2024"), EVAL_CURRENT, &v, NULL), FIG_TOO_LARGE);
+    assert_int_equal(eval_figure_on(m, I("thu"), U("r"), P("2024"), EVAL_CURRENT, &v, NULL), FIG_TOO_LARGE);
+    /* the range holding it too, of any length */
+    assert_int_equal(eval_figure_on(m, I("thu"), U("nw"), P("2005-2024"), EVAL_CURRENT, &v, NULL), FIG_NONE);
+    fig(m, "thu", "nw", "2024S1", EVAL_CURRENT, 1, 8e14 + 0.5, 1);
+    eval_result r;
+    assert_int_equal(eval_unit_on(m, U("nw"), P("2024"), EVAL_CURRENT, &r, &e), 0);
+    const eval_row *row = row_for(&r, I("thu"));
+    assert_true(row->too_large && !row->has_actual && row->actual == 0);
+    assert_int_equal(row->rank, 0);
+    eval_result_free(&r);
+    assert_int_equal(eval_too_large_in_on(m, U("nd"), P("2024"), EVAL_CURRENT, &e), 1);
+    assert_non_null(strstr(e.msg, "kỳ 2024"));
+    /* on the historical structure the old wards hold their own figures */
+    fig(m, "thu", "ow", "2024", EVAL_HISTORICAL, 1, 5e14, 0);
+    model_free(m);
+}
+
+/* (b) a new ward whose predecessor has no figure has none (missing, naming how many parts are
+ * missing); the new district above it is partial, counting today's wards: 1 of 2. */
+static void test_converted_missing_partial(void **state)
+{
+    (void)state;
+    model *m = two_level(0);
+    val(m, "thu", "ow", "2024", 10);
+    val(m, "thu", "ow2", "2024", 30);           /* ow3 (→ nw with ow) has none */
+    assert_int_equal(model_put_target(m, I("thu"), U("nw"), P("2024"), 5), 0);
+    assert_int_equal(model_put_target(m, I("thu"), U("nd"), P("2024"), 5), 0);
+    err_t e;
+    assert_int_equal(model_finish(m, &e), 0);
+    eval_result r;
+    assert_int_equal(eval_unit_on(m, U("nw"), P("2024"), EVAL_CURRENT, &r, &e), 0);
+    const eval_row *row = row_for(&r, I("thu"));
+    assert_false(row->has_actual);
+    assert_int_equal(row->status, ST_NODATA);
+    assert_int_equal(row->missing_children, 1);
+    assert_int_equal(row->partial, 0);          /* no figure at all: not a partial one */
+    eval_result_free(&r);
+    assert_int_equal(eval_unit_on(m, U("nd"), P("2024"), EVAL_CURRENT, &r, &e), 0);
+    row = row_for(&r, I("thu"));
+    assert_true(row->has_actual && fabs(row->actual - 40) < 1e-9 && row->converted);
+    assert_int_equal(row->partial, 1);
+    assert_int_equal(row->expected_children, 2);
+    assert_int_equal(row->reported_children, 1);
+    assert_int_equal(row->status, ST_NODATA);  /* a partial total is not judged */
+    assert_int_equal(row->has_pct, 0);
+    assert_int_equal(r.all.partial, 1);
+    eval_result_free(&r);
+    /* eval_actual_cov on the structure of the period: 2024 ended before the succession, so by
+     * default historical, where the old district's total is partial, 2 of its 3 wards */
+    double v;
+    eval_cov cov;
+    assert_int_equal(eval_actual_cov(m, I("thu"), U("nd"), P("2024"), &v, &cov), 0);
+    assert_int_equal(eval_actual_cov(m, I("thu"), U("od"), P("2024"), &v, &cov), 1);
+    assert_true(v == 40 && cov.partial && cov.expected == 3 && cov.reported == 2);
+    /* the province above: partial because the new district is, 1/1 with 1 partial below */
+    assert_int_equal(eval_unit_on(m, U("r"), P("2024"), EVAL_CURRENT, &r, &e), 0);
+    row = row_for(&r, I("thu"));
+    assert_true(row->partial && row->expected_children == 1 && row->reported_children == 1 &&
+                row->partial_children == 1);
+    eval_result_free(&r);
+    model_free(m);
+}
+
+/* (c) a district on today's structure over three new communes, one of which reported: partial
+ * "1/3", not judged, not ranked against the whole district beside it; withheld when set. */
+static void test_new_communes_one_of_three(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    model_put_unit(m, "r", "R", "", "Tỉnh ủy", 0, 0);
+    model_put_unit(m, "kd", "Huyện giữ", "r", "Huyện ủy", 0, 0);
+    model_put_unit(m, "kw", "Xã giữ", "kd", "Xã", 0, 0);
+    model_put_unit(m, "od", "Huyện cũ", "r", "Huyện ủy", 0, 20250630);
+    model_put_unit(m, "nd", "Huyện mới", "r", "Huyện ủy", 20250701, 0);
+    static const char *const olds[] = { "p1", "p2", "p3" }, *const news[] = { "c1", "c2", "c3" };
+    for (int k = 0; k < 3; k++) {
+        model_put_unit(m, olds[k], olds[k], "od", "Xã", 0, 20250630);
+        model_put_unit(m, news[k], news[k], "nd", "Xã", 20250701, 0);
+    }
+    add_ind(m, "thu", AGG_SUM, AGG_SUM, NULL);
+    succ(m, "od", "nd", 20250701, 1);
+    for (int k = 0; k < 3; k++)
+        succ(m, olds[k], news[k], 20250701, 1);
+    val(m, "thu", "p1", "2024", 10);
+    val(m, "thu", "kw", "2024", 50);
+    val(m, "thu", "c1", "2026", 12);
+    val(m, "thu", "kw", "2026", 60);
+    assert_int_equal(model_put_target(m, I("thu"), U("nd"), P("2026"), 5), 0);
+    err_t e;
+    assert_int_equal(model_finish(m, &e), 0);
+    eval_result r;
+    char text[128];
+    for (int k = 0; k < 2; k++) {
+        const char *per = k ? "2024" : "2026";  /* converted, and today's own figures */
+        assert_int_equal(eval_unit_on(m, U("nd"), P(per), EVAL_CURRENT, &r, &e), 0);
+        const eval_row *row = row_for(&r, I("thu"));
+        assert_true(row->has_actual && fabs(row->actual - (k ? 10 : 12)) < 1e-9);
+        assert_int_equal(row->converted, k);
+        assert_int_equal(row->partial, 1);
+        assert_int_equal(row->expected_children, 3);
+        assert_int_equal(row->reported_children, 1);
+        assert_int_equal(row->rank, 0);         /* a partial figure is not ranked */
+        assert_int_equal(row->has_parent, 0);   /* nor is the province's partial total a benchmark */
+        buf b = BUF_INIT;
+        eval_cov_text(row, &b);
+        snprintf(text, sizeof text, "%s", buf_str(&b));
+        buf_free(&b);
+        assert_string_equal(text, "1/3 đơn vị có số liệu");
+        if (!k)
+            assert_int_equal(row->status, ST_NODATA);
+        eval_result_free(&r);
+        /* the whole district beside it has no peer to rank with: the partial one is left out */
+        assert_int_equal(eval_unit_on(m, U("kd"), P(per), EVAL_CURRENT, &r, &e), 0);
+        row = row_for(&r, I("thu"));
+        assert_true(row->has_actual && !row->partial && row->rank == 0);
+        eval_result_free(&r);
+    }
+    /* withheld: no figure shown, its coverage still said */
+    m->inds[I("thu")].partial_mode = PM_WITHHOLD;
+    assert_int_equal(eval_unit_on(m, U("nd"), P("2024"), EVAL_CURRENT, &r, &e), 0);
+    const eval_row *row = row_for(&r, I("thu"));
+    assert_true(row->withheld && !row->has_actual && row->actual == 0 && row->partial);
+    assert_int_equal(row->reported_children, 1);
+    eval_result_free(&r);
+    model_free(m);
+}
+
 /* ---- import through the store ------------------------------------------------------------ */
 
 typedef struct fx {
@@ -534,6 +715,9 @@ int main(void)
         cmocka_unit_test(test_parent_and_rows),
         cmocka_unit_test(test_missing_predecessor),
         cmocka_unit_test(test_new_parent),
+        cmocka_unit_test(test_converted_too_large),
+        cmocka_unit_test(test_converted_missing_partial),
+        cmocka_unit_test(test_new_communes_one_of_three),
         cmocka_unit_test_setup_teardown(test_import_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_errors, setup, teardown),
     };

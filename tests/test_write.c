@@ -321,7 +321,8 @@ static void test_commands_use_the_door(void **state)
     (void)state;
     static const char *const readers[] = { "init", "units", "indicators", "eval", "report", "export", "template",
                                            "convert", "history", "serve", "user", "token", "tasks", "remind", "ics",
-                                           "rollup", "gen", "deadlines", "completeness" };
+                                           "rollup", "gen", "deadlines", "completeness",
+                                           "settings" /* a display setting in meta (partial_aggregates), no figure */ };
     static const char *const writers[] = { "import", "approval", "demo" };
     FILE *f = fopen("src/main.c", "r");
     char line[512];

@@ -229,6 +229,35 @@ static void test_export(void **state)
     buf_free(&b);
 }
 
+/* The province's revenue from 1 of its 2 districts: the export says so beside the figure. */
+static void test_export_partial(void **state)
+{
+    (void)state;
+    model *m = load();
+    err_t e;
+    period_t y;
+    period_parse("2023", 4, &y);
+    assert_true(model_put_unit(m, "h2", "Huyện ủy Hai", "t", "Huyện ủy", 0, 0) >= 0);
+    assert_int_equal(model_finish(m, &e), 0);
+    assert_int_equal(model_put_value(m, model_ind_find(m, "thu"), model_unit_find(m, "h"), y, 500, NULL), 0);
+    assert_int_equal(model_put_target(m, model_ind_find(m, "thu"), model_unit_find(m, "t"), y, 400), 0);
+    assert_int_equal(xlsx_export(m, model_unit_find(m, "t"), y, xpath, &e), 0);
+    model_free(m);
+    buf b = BUF_INIT;
+    read_file(xpath, &b);
+    xlsx_sheet *sh;
+    int n, found = 0;
+    assert_int_equal(xlsx_read(buf_str(&b), b.len, &sh, &n, &e), 0);
+    for (int k = 0; k < n; k++)
+        for (size_t r = 0; r < sh[k].nrows; r++)
+            for (size_t c = 0; sh[k].rows[r].n > 6 && c < sh[k].rows[r].n; c++)
+                if (strstr(sh[k].rows[r].cell[c], "chưa đủ số liệu (1/2 đơn vị có số liệu)"))
+                    found = 1;
+    assert_true(found);
+    xlsx_free(sh, n);
+    buf_free(&b);
+}
+
 static void test_hostile(void **state)
 {
     (void)state;
@@ -306,6 +335,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_template_round_trip),
         cmocka_unit_test(test_export),
+        cmocka_unit_test(test_export_partial),
         cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_legacy_fonts),
     };

@@ -31,7 +31,7 @@ golden() {
 }
 
 # --- help and usage ---------------------------------------------------------------
-for c in init import approval units indicators eval report export template convert history demo serve user token gen rollup tasks remind ics; do
+for c in init import approval units indicators eval report export template convert history demo serve user token gen rollup tasks remind ics settings; do
   expect_rc 0 "$BIN" "$c" --help
   has "$T/out" "chitieu $c"
 done
@@ -480,6 +480,121 @@ expect_rc 2 "$BIN" approval publish --db "$A"
 expect_rc 2 "$BIN" approval submit --db "$A" --unit cau-giay --period 2023
 has "$T/err" "--user"
 
+# --- a roll-up beyond ±9×10^14 is "too large", an error naming it, never a wrapped number -------
+B="$T/big.db"
+expect_rc 0 "$BIN" init --db "$B"
+printf 'indicator,unit,period,value\nthu_ns,huyen-a,2030,500000000000000\nthu_ns,huyen-b,2030,500000000000000\n' >"$T/big.csv"
+expect_rc 0 "$BIN" import --db "$B" "$FX/units.csv" "$FX/indicators.csv" "$T/big.csv"
+expect_rc 1 "$BIN" eval --db "$B" --unit tinh --period 2030
+has "$T/err" "chỉ tiêu thu_ns (Thu ngân sách nhà nước), đơn vị Tỉnh ủy Mẫu, kỳ 2030: số liệu vượt giới hạn ±900.000 tỷ"
+has "$T/out" "quá lớn"
+hasnt "$T/out" "844"
+expect_rc 1 "$BIN" eval --db "$B" --unit tinh --period 2030 --format json
+has "$T/out" '"too_large": true'
+has "$T/out" '"errors"'
+hasnt "$T/out" "844"
+expect_rc 0 "$BIN" eval --db "$B" --unit huyen-a --period 2030 --format csv
+has "$T/out" "thu_ns,Thu ngân sách nhà nước,tỷ đồng,,5e+14,"
+expect_rc 1 "$BIN" report --db "$B" --unit tinh --period 2030
+has "$T/err" "kỳ 2030: số liệu vượt giới hạn"
+expect_rc 1 "$BIN" export --db "$B" --unit tinh --period 2030 -o "$T/big.xlsx"
+has "$T/err" "kỳ 2030: số liệu vượt giới hạn"
+if [ -e "$T/big.xlsx" ]; then bad "export wrote a workbook leaving a figure out"; else ok; fi
+printf 'indicator,unit,period,target\nthu_ns,tinh,2030,1\nthu_ns,huyen-a,2030,1\n' >"$T/bigt.csv"
+expect_rc 0 "$BIN" import --db "$B" "$T/bigt.csv"
+expect_rc 1 "$BIN" rollup --db "$B" --year 2030
+has "$T/err" "chỉ tiêu thu_ns (Thu ngân sách nhà nước), đơn vị Tỉnh ủy Mẫu, kỳ 2030: số liệu vượt giới hạn"
+expect_rc 1 "$BIN" rollup --db "$B" --year 2030 --values "$T/big.csv" --targets "$T/bigt.csv" --format csv
+has "$T/err" "đơn vị Tỉnh ủy Mẫu, kỳ 2030: số liệu vượt giới hạn"
+hasnt "$T/out" "tinh"
+printf 'indicator,unit,period,value\nthu_ns,huyen-a,2030,500000000000000\nthu_ns,huyen-b,2030,910000000000000\n' >"$T/big2.csv"
+expect_rc 1 "$BIN" rollup --db "$B" --year 2030 --values "$T/big2.csv"
+has "$T/err" "big2.csv: dòng 3, cột 4 (value): số quá lớn"
+
+# --- coverage: a city total from 2 of its 30 districts is partial, and says so -------------------
+C="$T/cov.db"
+expect_rc 0 "$BIN" init --db "$C"
+{ printf 'code,name,parent,type,valid_from,valid_to\nhn,Thành ủy Hà Nội,,Thành ủy,,\n'
+  for i in $(seq 1 30); do printf 'q%02d,Quận ủy số %d,hn,Quận ủy,,\n' "$i" "$i"; done
+  printf 'q31,Quận ủy đã giải thể,hn,Quận ủy,,2025-06-30\n'
+  printf 'p1,Phường Một,q01,Đảng ủy phường,,\np2,Phường Hai,q01,Đảng ủy phường,,\n'; } >"$T/cu.csv"
+printf 'code,name,group,set,parent,unit,direction,unit_aggregation,period_aggregation,formula,decimals\n' >"$T/ci.csv"
+printf 'thu,Thu ngân sách,Kinh tế,chỉ tiêu,,tỷ đồng,up,sum,sum,,1\n' >>"$T/ci.csv"
+printf 'indicator,unit,period,value\nthu,q02,2026,100\nthu,q03,2026,51\nthu,q31,2026,999\nthu,q02,2025,80\nthu,q03,2025,40\n' >"$T/cv.csv"
+printf 'indicator,unit,period,target\nthu,hn,2026,100\nthu,q02,2026,90\nthu,q03,2026,60\nthu,q31,2026,10\n' >"$T/ct.csv"
+printf 'code,name,group,set,parent,unit,direction,unit_aggregation,period_aggregation,formula,decimals\n' >>"$T/ci2.csv"
+printf 'dv,Đảng viên mới,Xây dựng Đảng,chỉ tiêu,,người,up,sum,sum,,0\n' >>"$T/ci2.csv"
+# a second indicator, reported by q04 and q20 only: their shares rank them beside q02 and q03
+printf 'indicator,unit,period,value\ndv,q04,2026,12\ndv,q20,2026,3\n' >"$T/cv2.csv"
+printf 'indicator,unit,period,target\ndv,q04,2026,10\ndv,q20,2026,10\n' >"$T/ct2.csv"
+expect_rc 0 "$BIN" import --db "$C" "$T/cu.csv" "$T/ci.csv" "$T/cv.csv" "$T/ct.csv"
+expect_rc 0 "$BIN" import --db "$C" "$T/ci2.csv" "$T/cv2.csv" "$T/ct2.csv"
+# by hand: q02 100 + q03 51 = 151 of a plan of 100, but 28 of the 30 districts valid in 2026 have
+# no figure (q31 was dissolved in 2025: neither counted nor expected)
+expect_rc 0 "$BIN" eval --db "$C" --unit hn --period 2026
+has "$T/out" "151*"
+has "$T/out" "chưa đủ số liệu"
+has "$T/out" "2/30 đơn vị có số liệu"
+hasnt "$T/out" "151%"
+hasnt "$T/out" "vượt  "
+LANG=en_US.UTF-8 expect_rc 0 "$BIN" eval --db "$C" --unit hn --period 2026
+has "$T/out" "2/30 units reported"
+expect_rc 0 "$BIN" eval --db "$C" --unit hn --period 2026 --format csv
+has "$T/out" "thu,Thu ngân sách,tỷ đồng,100,151,,no_data,,,,,,partial,30,2"
+expect_rc 0 "$BIN" eval --db "$C" --unit hn --period 2026 --format json
+has "$T/out" '"expected_units": 30'
+has "$T/out" '"reported_units": 2'
+# the districts are ranked among themselves: 2 with figures, the dissolved one not at all
+expect_rc 0 "$BIN" eval --db "$C" --unit q03 --period 2026
+has "$T/out" "2/2"
+expect_rc 0 "$BIN" report --db "$C" --unit hn --period 2026 --format md
+has "$T/out" "Chưa đủ số liệu: Thu ngân sách (2/30 đơn vị có số liệu)"
+hasnt "$T/out" "đạt 151"
+hasnt "$T/out" "vượt 1/1"
+expect_rc 0 "$BIN" rollup --db "$C" --year 2026 --format csv
+has "$T/out" "hn,Thành ủy Hà Nội,,2026,0,0,0,,,,1"
+# by hand: q02 and q04 met their only target (100%, rank 1), q03 and q20 missed theirs (0%,
+# rank 3), of the 4 districts with targets; the other 26 have none and are not ranked
+has "$T/out" "q02,Quận ủy số 2,hn,2026,1,1,1,100.00,1,4,0"
+has "$T/out" "q04,Quận ủy số 4,hn,2026,1,1,1,100.00,1,4,0"
+has "$T/out" "q03,Quận ủy số 3,hn,2026,1,0,0,0.00,3,4,0"
+has "$T/out" "q20,Quận ủy số 20,hn,2026,1,0,0,0.00,3,4,0"
+has "$T/out" "q05,Quận ủy số 5,hn,2026,0,0,0,,,,0"
+hasnt "$T/out" "q31"
+# withheld: no figure, only the coverage
+expect_rc 0 "$BIN" settings --db "$C" set partial_aggregates withhold
+expect_rc 0 "$BIN" settings --db "$C"
+has "$T/out" "partial_aggregates = withhold"
+expect_rc 0 "$BIN" eval --db "$C" --unit hn --period 2026 --format json
+has "$T/out" '"withheld": true'
+has "$T/out" '"actual": null'
+expect_rc 0 "$BIN" eval --db "$C" --unit hn --period 2026
+hasnt "$T/out" "151"
+has "$T/out" "2/30 đơn vị có số liệu"
+expect_rc 0 "$BIN" settings --db "$C" set partial_aggregates mark --indicator thu
+expect_rc 0 "$BIN" eval --db "$C" --unit hn --period 2026
+has "$T/out" "151*"
+expect_rc 2 "$BIN" settings --db "$C" set partial_aggregates sometimes
+expect_rc 2 "$BIN" settings --db "$C" set partial_aggregates mark --indicator nope
+has "$T/err" "không có chỉ tiêu này"
+expect_rc 2 "$BIN" settings --db "$C" set colour red
+
+# --- successions with coverage: on today's structure the city's 2023 total comes from one of its two
+# new communes (xa-moi-b's predecessor xa-d3 has no 2023 figure): 100 + 0,5×80 = 140, converted and
+# partial "1/2"; historical: huyện Đông from 2 of its 3 communes -------------------------------
+cp "$SD" "$T/succ2.db"
+printf 'indicator,unit,period,value\nthu_ns,xa-d1,2023,100\nthu_ns,xa-d2,2023,80\n' >"$T/s23.csv"
+expect_rc 0 "$BIN" import --db "$T/succ2.db" "$T/s23.csv"
+expect_rc 0 "$BIN" eval --db "$T/succ2.db" --unit tp --period 2023 --structure current
+has "$T/out" "140**"
+has "$T/out" "1/2 đơn vị có số liệu"
+expect_rc 0 "$BIN" eval --db "$T/succ2.db" --unit tp --period 2023 --structure current --format csv
+has "$T/out" "thu_ns,Thu ngân sách,tỷ đồng,,140,,no_target,,,,,,1,0,partial,2,1"
+expect_rc 0 "$BIN" eval --db "$T/succ2.db" --unit xa-moi-b --period 2023 --structure current --format csv
+hasnt "$T/out" "thu_ns"                  # a predecessor without data: no figure (not a partial one)
+expect_rc 0 "$BIN" eval --db "$T/succ2.db" --unit tp --period 2023 --structure historical
+has "$T/out" "180*"
+has "$T/out" "1/1 đơn vị có số liệu, 1 đơn vị chưa đủ số liệu"
 # ---- deadlines, completeness, reminders to report (docs/cycle.md) ----
 C="$T/cycle2.db"
 expect_rc 0 "$BIN" demo --db "$C"
