@@ -168,7 +168,7 @@ int api_completeness(web_ctx *c)
     cycle_rules r;
     cmpl_result res;
     if (view && !items && strcmp(view, "units") != 0)
-        return web_fail(c, 400, "bad_view", "view", tr("view: units hoặc items", "view: units or items"));
+        return web_fail(c, 400, "bad_request", "view", tr("view: units hoặc items", "view: units or items"));
     if (uc && *uc && (u = model_unit_find(c->m, uc)) < 0)
         return web_fail(c, 404, "not_found", "unit", tr("không có đơn vị này", "no such unit"));
     if (u < 0 || !auth_allows(c->m, c->role, c->uunit, u, ACT_READ))
