@@ -15,6 +15,8 @@
  * the period kinds (cycle.h), "periods", "cutoff", "remind-before", "remind-after", "tz", "smtp-url",
  * "smtp-from", "smtp-user", "smtp-password". */
 extern const char *const cycle_setting_keys[];
+/* 1 if key is one of cycle_setting_keys, else 0. */
+int cycle_setting_known(const char *key);
 /* Checks and stores one setting (value "" removes it: back to the default); 0, or -1 with a
  * message naming the key and what it takes. */
 int cycle_setting_set(store *s, const char *key, const char *value, err_t *e);

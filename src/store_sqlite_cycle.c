@@ -22,7 +22,7 @@ static int meta_key(const char *key, char *out, size_t n)
     return snprintf(out, n, "%s.%s", smtp ? "smtp" : "cycle", smtp ? key + 5 : key);
 }
 
-static int known_key(const char *key)
+int cycle_setting_known(const char *key)
 {
     for (int i = 0; cycle_setting_keys[i]; i++)
         if (strcmp(cycle_setting_keys[i], key) == 0)
@@ -76,7 +76,7 @@ static int setting_check(const char *key, const char *v, err_t *e)
 int cycle_setting_set(store *s, const char *key, const char *value, err_t *e)
 {
     char mk[64];
-    if (!known_key(key))
+    if (!cycle_setting_known(key))
         return err_set(e, tr("không có thiết lập '%s'", "no setting '%s'"), key);
     if (*value && setting_check(key, value, e) != 0)
         return -1;

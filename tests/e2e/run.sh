@@ -609,6 +609,16 @@ expect_rc 0 "$BIN" deadlines --db "$C"
 has "$T/out" "year           20(mặc định)"
 expect_rc 2 "$BIN" deadlines --db "$C" weekly=5
 expect_rc 0 "$BIN" deadlines --db "$C" half= cutoff= periods=
+expect_rc 0 "$BIN" settings --db "$C" set half 15+1
+expect_rc 0 "$BIN" deadlines --db "$C" --period 2022S1
+has "$T/out" "hạn nộp 15/7/2022"
+expect_rc 0 "$BIN" settings --db "$C"
+has "$T/out" "half = 15+1"
+has "$T/out" "partial_aggregates = mark"
+expect_rc 2 "$BIN" settings --db "$C" set half 0
+expect_rc 0 "$BIN" settings --db "$C" set half default
+expect_rc 0 "$BIN" deadlines --db "$C" --period 2022S1
+has "$T/out" "hạn nộp 20/6/2022"
 has "$T/out" "cutoff         calendar(mặc định)"
 expect_rc 0 "$BIN" completeness --db "$C" --unit cau-giay --period 2022 --format csv
 has "$T/out" "unit,expected,reported,on_time,missing,late,units,units_complete,units_late,name"
