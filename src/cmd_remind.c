@@ -38,6 +38,9 @@ static void remind_line(buf *out, const model *m, const task_t *t, int lu, int o
 
 int cmd_remind(int argc, char **argv)
 {
+    for (int i = 1; i < argc; i++)     /* reminders to report: cmd_remind_reporting.c */
+        if (strcmp(argv[i], "--reporting") == 0)
+            return cmd_remind_reporting(argc, argv);
     const char *db = NULL, *today_s = NULL, *within_s = NULL;
     int help, npos, rc;
     const cli_opt opts[] = { { "--db", NULL, &db, NULL }, { "--today", NULL, &today_s, NULL },
@@ -45,9 +48,9 @@ int cmd_remind(int argc, char **argv)
     if ((rc = cli_parse(argc, argv, opts, &npos, &help)) != 0)
         return rc;
     if (help) {
-        puts(tr("Cách dùng: chitieu remind [--today YYYY-MM-DD] [--within NGÀY]\n"
+        puts(tr("Cách dùng: chitieu remind [--today YYYY-MM-DD] [--within NGÀY]   (nhắc báo cáo số liệu: --reporting --help)\n"
                 "Bản nhắc việc: với mỗi đơn vị chủ trì, các nhiệm vụ quá hạn và sắp đến hạn (mặc định trong 7 ngày).",
-                "Usage: chitieu remind [--today YYYY-MM-DD] [--within DAYS]\n"
+                "Usage: chitieu remind [--today YYYY-MM-DD] [--within DAYS]   (reminders to report figures: --reporting --help)\n"
                 "Reminder digest: for each lead unit, its overdue tasks and those due soon (default: within 7 days)."));
         return EXIT_OK;
     }

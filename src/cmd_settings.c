@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "cmd.h"
 #include "store.h"
+#include "cycle_store.h"
 
 static const char *mode_name(int mode)
 {
@@ -26,8 +27,42 @@ static void show(const model *m, buf *out)
                        mode_name(m->inds[i].partial_mode));
 }
 
+/* The reporting cycle's settings (cycle_store.h, also `chitieu deadlines`); "default" removes one. */
+static int set_cycle(store *s, const char *key, const char *value)
+{
+    err_t e;
+    if (store_begin(s, &e) != 0) {
+        cli_error("settings", e.msg);
+        return EXIT_FAIL;
+    }
+    if (cycle_setting_set(s, key, strcmp(value, "default") == 0 ? "" : value, &e) != 0) {
+        store_rollback(s);
+        cli_error("settings", e.msg);
+        return EXIT_USAGE;
+    }
+    if (store_commit(s, &e) != 0) {
+        cli_error("settings", e.msg);
+        return EXIT_FAIL;
+    }
+    return EXIT_OK;
+}
+
+static void show_cycle(store *s, buf *out)
+{
+    char v[256];
+    err_t e;
+    for (int i = 0; cycle_setting_keys[i]; i++) {
+        int got = cycle_setting_get(s, cycle_setting_keys[i], v, sizeof v, &e);
+        if (got > 0 && strcmp(cycle_setting_keys[i], "smtp-password") == 0)
+            snprintf(v, sizeof v, "******");
+        buf_printf(out, "%s = %s\n", cycle_setting_keys[i], got > 0 ? v : got < 0 ? "?" : "default");
+    }
+}
+
 static int set(store *s, const model *m, const char *key, const char *value, const char *ind)
 {
+    if (ind == NULL && cycle_setting_known(key))
+        return set_cycle(s, key, value);
     buf k = BUF_INIT;
     err_t e;
     int rc = EXIT_USAGE, mode = model_partial_parse(value);
@@ -74,13 +109,17 @@ int cmd_settings(int argc, char **argv)
                 "partial_aggregates: số tổng hợp từ các đơn vị cấp dưới khi có đơn vị chưa có số liệu được\n"
                 "hiện kèm độ phủ (\"2/30 đơn vị có số liệu\", mark, mặc định) hay không hiện số, chỉ hiện độ phủ\n"
                 "(withhold); cho cả cơ sở dữ liệu, hoặc cho một chỉ tiêu với --indicator (default: theo cơ sở\n"
-                "dữ liệu).",
+                "dữ liệu).\n"
+                "Chu kỳ báo cáo: month, quarter, half, m9, year, term, periods, cutoff, remind-before, remind-after,\n"
+                "tz, smtp-url, smtp-from, smtp-user, smtp-password (xem 'chitieu deadlines --help'; default: mặc định).",
                 "Usage: chitieu settings [show] [--db FILE]\n"
                 "       chitieu settings set partial_aggregates mark|withhold|default [--indicator CODE] [--db FILE]\n"
                 "partial_aggregates: a roll-up that some child units did not report into is shown with its\n"
                 "coverage (\"2/30 units reported\", mark, the default) or withheld: no figure, only the\n"
                 "coverage (withhold); for the whole database, or for one indicator with --indicator\n"
-                "(default: as the database)."));
+                "(default: as the database).\n"
+                "Reporting cycle: month, quarter, half, m9, year, term, periods, cutoff, remind-before, remind-after,\n"
+                "tz, smtp-url, smtp-from, smtp-user, smtp-password (see 'chitieu deadlines --help'; default: back to the default)."));
         return EXIT_OK;
     }
     int is_set = npos >= 1 && strcmp(argv[1], "set") == 0;
@@ -99,6 +138,7 @@ int cmd_settings(int argc, char **argv)
         rc = set(s, m, argv[2], argv[3], ind);
     else {
         show(m, &out);
+        show_cycle(s, &out);
         rc = cli_write("settings", NULL, &out) ? EXIT_FAIL : EXIT_OK;
     }
     buf_free(&out);

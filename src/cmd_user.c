@@ -8,6 +8,7 @@
 #include "auth.h"
 #include "cli.h"
 #include "cmd.h"
+#include "cycle_store.h"
 #include "store_web.h"
 
 /* Reads the password from opt or the first line of stdin into out; returns 0 or -1. */
@@ -25,8 +26,9 @@ static int get_password(const char *opt, char *out, size_t n)
 
 static const char user_help_vi[] =
     "Cách dùng:\n"
-    "  chitieu user add TÊN --role admin|editor|approver|viewer --unit MÃ_ĐƠN_VỊ [--name \"Họ tên\"] [--password MK]\n"
+    "  chitieu user add TÊN --role admin|editor|approver|viewer --unit MÃ_ĐƠN_VỊ [--name \"Họ tên\"] [--password MK] [--email THƯ]\n"
     "  chitieu user passwd TÊN [--password MK]\n"
+    "  chitieu user email TÊN --email THƯ   (--email \"\" bỏ địa chỉ; thư nhắc báo cáo gửi tới đây)\n"
     "  chitieu user list\n"
     "  chitieu user disable TÊN | enable TÊN\n"
     "Không có --password thì mật khẩu đọc từ dòng đầu của đầu vào chuẩn (an toàn hơn).\n"
@@ -34,8 +36,9 @@ static const char user_help_vi[] =
     "gắn với một đơn vị và chỉ thấy, sửa được đơn vị đó và các đơn vị trực thuộc.";
 static const char user_help_en[] =
     "Usage:\n"
-    "  chitieu user add LOGIN --role admin|editor|approver|viewer --unit UNIT [--name \"Full name\"] [--password PW]\n"
+    "  chitieu user add LOGIN --role admin|editor|approver|viewer --unit UNIT [--name \"Full name\"] [--password PW] [--email ADDRESS]\n"
     "  chitieu user passwd LOGIN [--password PW]\n"
+    "  chitieu user email LOGIN --email ADDRESS   (--email \"\" removes it; reminders to report go there)\n"
     "  chitieu user list\n"
     "  chitieu user disable LOGIN | enable LOGIN\n"
     "Without --password the password is read from the first line of standard input (safer).\n"
@@ -45,10 +48,12 @@ static const char user_help_en[] =
 int cmd_user(int argc, char **argv)
 {
     const char *db = NULL, *role = NULL, *unit = NULL, *name = NULL, *password = NULL;
+    const char *email = NULL;
     int help = 0, npos = 0, rc = EXIT_FAIL;
     cli_opt opts[] = {
         { "--db", NULL, &db, NULL }, { "--role", NULL, &role, NULL }, { "--unit", NULL, &unit, NULL },
-        { "--name", NULL, &name, NULL }, { "--password", NULL, &password, NULL }, { NULL, NULL, NULL, NULL },
+        { "--name", NULL, &name, NULL }, { "--password", NULL, &password, NULL }, { "--email", NULL, &email, NULL },
+        { NULL, NULL, NULL, NULL },
     };
     int r = cli_parse(argc, argv, opts, &npos, &help);
     if (r)
@@ -60,9 +65,13 @@ int cmd_user(int argc, char **argv)
     const char *verb = npos >= 1 ? argv[1] : "";
     int need = strcmp(verb, "list") == 0 ? 1 : 2;
     if (npos != need || (strcmp(verb, "add") && strcmp(verb, "passwd") && strcmp(verb, "list") &&
-                         strcmp(verb, "disable") && strcmp(verb, "enable"))) {
-        cli_error("user", tr("cần: add|passwd|list|disable|enable (xem 'chitieu user --help')",
-                             "expected add|passwd|list|disable|enable (see 'chitieu user --help')"));
+                         strcmp(verb, "disable") && strcmp(verb, "enable") && strcmp(verb, "email"))) {
+        cli_error("user", tr("cần: add|passwd|list|disable|enable|email (xem 'chitieu user --help')",
+                             "expected add|passwd|list|disable|enable|email (see 'chitieu user --help')"));
+        return EXIT_USAGE;
+    }
+    if ((email && *email && !cycle_email_ok(email)) || (strcmp(verb, "email") == 0 && email == NULL)) {
+        cli_error("user", tr("--email cần một địa chỉ thư (ten@may.vn)", "--email needs an e-mail address (name@host.vn)"));
         return EXIT_USAGE;
     }
     store *s = NULL;
@@ -80,18 +89,25 @@ int cmd_user(int argc, char **argv)
             goto cleanup;
         }
         cli_table t;
-        cli_table_init(&t, 5, 0);
+        cli_table_init(&t, 6, 0);
         cli_table_cell(&t, tr("Tên đăng nhập", "Login"));
         cli_table_cell(&t, tr("Họ tên", "Name"));
         cli_table_cell(&t, tr("Vai trò", "Role"));
         cli_table_cell(&t, tr("Đơn vị", "Unit"));
         cli_table_cell(&t, tr("Trạng thái", "State"));
+        cli_table_cell(&t, tr("Thư điện tử", "E-mail"));
         for (int k = 0; k < n; k++) {
+            char mail[256];
             cli_table_cell(&t, us[k].login);
             cli_table_cell(&t, us[k].name);
             cli_table_cell(&t, us[k].role);
             cli_table_cell(&t, us[k].unit);
             cli_table_cell(&t, us[k].disabled ? tr("đã khóa", "disabled") : tr("hoạt động", "active"));
+            if (store_user_email_get(s, us[k].login, mail, sizeof mail, &e) < 0) {
+                cli_error("user", e.msg);
+                snprintf(mail, sizeof mail, "?");
+            }
+            cli_table_cell(&t, mail);
         }
         buf out = BUF_INIT;
         cli_table_render(&t, &out);
@@ -128,7 +144,13 @@ int cmd_user(int argc, char **argv)
             cli_error("user", password || !feof(stdin) ? e.msg : tr("thiếu mật khẩu", "password missing"));
             goto cleanup;
         }
-        if (auth_hash_password(pw, hash, &e) != 0 || store_user_add(s, &u, hash, &e) != 0) {
+        if (auth_hash_password(pw, hash, &e) != 0 || store_begin(s, &e) != 0) {
+            cli_error("user", e.msg);
+            goto cleanup;
+        }
+        if (store_user_add(s, &u, hash, &e) != 0 || (email && store_user_email_set(s, login, email, &e) < 0) ||
+            store_commit(s, &e) != 0) {
+            store_rollback(s);
             cli_error("user", e.msg);
             goto cleanup;
         }
@@ -137,6 +159,18 @@ int cmd_user(int argc, char **argv)
         goto cleanup;
     }
     int found;
+    if (strcmp(verb, "email") == 0) {
+        found = store_user_email_set(s, login, email, &e);
+        if (found < 0)
+            cli_error("user", e.msg);
+        else if (found == 0)
+            fprintf(stderr, tr("chitieu user: không có người dùng '%s'\n", "chitieu user: no user '%s'\n"), login);
+        else {
+            printf(tr("Đã đặt địa chỉ thư của %s\n", "E-mail of %s set\n"), login);
+            rc = EXIT_OK;
+        }
+        goto cleanup;
+    }
     if (strcmp(verb, "passwd") == 0) {
         if (get_password(password, pw, sizeof pw) != 0 || auth_password_ok(pw, &e) != 0) {
             cli_error("user", password || !feof(stdin) ? e.msg : tr("thiếu mật khẩu", "password missing"));

@@ -167,6 +167,10 @@ int page_task_post(web_ctx *c);
 /* Appends the one-line task summary of unit u's subtree (nothing when it has no tasks); -1 (c->e
  * filled) when the tasks could not be read. */
 int page_task_summary(web_ctx *c, int u);
+/* Completeness (page_completeness.c): the page, and the overview's one-line summary for unit u
+ * and period p (nothing when no unit below is expected to report); -1 (c->e) on failure. */
+int page_completeness(web_ctx *c);
+int page_completeness_summary(web_ctx *c, int u, period_t p);
 /* The date pages judge tasks on: --today of serve, else the clock's local date (yyyymmdd). */
 int web_today(const web_ctx *c);
 
@@ -202,6 +206,8 @@ int api_import(web_ctx *c);
 int api_tasks(web_ctx *c);
 int api_task_progress(web_ctx *c);
 int api_admin_post(web_ctx *c);
+/* GET /api/v1/completeness (page_completeness.c). */
+int api_completeness(web_ctx *c);
 int api_openapi(web_ctx *c);
 
 /* ---- shared by entry page and API (web_data.c) ---- */

@@ -883,6 +883,51 @@ static void token_client(client *c, const char *login)
     store_close(s);
 }
 
+/* Completeness: the page drills down from a unit to its children to a leaf's indicators, the
+ * overview carries the summary line, the API pages rows and items; all within the reader's units. */
+static void test_completeness(void **state)
+{
+    (void)state;
+    client vw, api;
+    http_resp rs;
+    assert_int_equal(login(&vw, "viewer1", pw), 303);
+    /* 2022S2: w1 (under d1) reported kn in 2022, so it is expected to report it for the half */
+    assert_int_equal(send(&vw, "GET", "/completeness", "unit=d1&period=2022S2", NULL, NULL, &rs), 200);
+    assert_non_null(strstr(buf_str(&rs.body), "id=\"completeness\""));
+    assert_non_null(strstr(buf_str(&rs.body), "0/1 đơn vị đã báo cáo đủ, 0 trễ hạn"));
+    assert_non_null(strstr(buf_str(&rs.body), "href=\"/completeness?unit=w1&amp;period=2022S2\""));
+    assert_non_null(strstr(buf_str(&rs.body), "&lt;script&gt;"));
+    assert_non_null(strstr(buf_str(&rs.body), "20/12/2022"));
+    http_resp_free(&rs);
+    assert_int_equal(send(&vw, "GET", "/completeness", "unit=w1&period=2022S2", NULL, NULL, &rs), 200);
+    assert_non_null(strstr(buf_str(&rs.body), "id=\"completeness-items\""));
+    assert_non_null(strstr(buf_str(&rs.body), "data-state=\"missing\""));
+    assert_non_null(strstr(buf_str(&rs.body), "Kết nạp đảng viên"));
+    http_resp_free(&rs);
+    assert_int_equal(status_of(&vw, "GET", "/completeness", "unit=d2&period=2022S2", NULL), 403);
+    assert_int_equal(status_of(&vw, "GET", "/completeness", "unit=d1&period=2022X", NULL), 400);
+    assert_int_equal(status_of(&vw, "GET", "/completeness", "unit=d1&period=2022S2&bogus=1", NULL), 400);
+    assert_int_equal(send(&vw, "GET", "/overview", "unit=d1&period=2022S2", NULL, NULL, &rs), 200);
+    assert_non_null(strstr(buf_str(&rs.body), "id=\"completeness-summary\""));
+    assert_non_null(strstr(buf_str(&rs.body), "0/1 đơn vị đã báo cáo đủ, 0 trễ hạn"));
+    http_resp_free(&rs);
+    /* the API, as the viewer */
+    token_client(&api, "viewer1");
+    assert_int_equal(send(&api, "GET", "/api/v1/completeness", "unit=d1&period=2022S2", NULL, NULL, &rs), 200);
+    assert_non_null(strstr(buf_str(&rs.body), "\"units\":[{\"unit\":\"w1\""));
+    assert_non_null(strstr(buf_str(&rs.body), "\"missing\":1"));
+    assert_non_null(strstr(buf_str(&rs.body), "\"deadline\":\"2022-12-20\""));
+    assert_non_null(strstr(buf_str(&rs.body), "\"next\":null"));
+    http_resp_free(&rs);
+    assert_int_equal(send(&api, "GET", "/api/v1/completeness", "unit=d1&period=2022S2&view=items", NULL, NULL, &rs), 200);
+    assert_non_null(strstr(buf_str(&rs.body), "\"items\":[{\"unit\":\"w1\",\"indicator\":\"kn\",\"state\":\"missing\",\"first_write\":null}"));
+    http_resp_free(&rs);
+    assert_int_equal(status_of(&api, "GET", "/api/v1/completeness", "unit=d1&period=2022S2&view=x", NULL), 400);
+    assert_int_equal(status_of(&api, "GET", "/api/v1/completeness", "unit=d1", NULL), 400);
+    assert_int_equal(status_of(&api, "GET", "/api/v1/completeness", "unit=d2&period=2022S2", NULL), 403);
+    assert_int_equal(status_of(&api, "GET", "/api/v1/completeness", "unit=nope&period=2022S2", NULL), 404);
+}
+
 static int api_step(const client *c, const char *step, const char *json, http_resp *rs)
 {
     char path[64];
@@ -1412,6 +1457,7 @@ int main(void)
         cmocka_unit_test(test_too_large_total),
         cmocka_unit_test(test_expired_and_disabled),
         cmocka_unit_test(test_successions),
+        cmocka_unit_test(test_completeness),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }

@@ -328,7 +328,7 @@ static void test_commands_use_the_door(void **state)
     (void)state;
     static const char *const readers[] = { "init", "units", "indicators", "eval", "report", "export", "template",
                                            "convert", "history", "serve", "user", "token", "tasks", "remind", "ics",
-                                           "rollup", "gen", "rules", "validate",
+                                           "rollup", "gen", "rules", "validate", "deadlines", "completeness",
                                            "settings" /* a display setting in meta (partial_aggregates), no figure */ };
     static const char *const writers[] = { "import", "approval", "demo", "class" /* class rates: write_values */ };
     FILE *f = fopen("src/main.c", "r");

@@ -264,6 +264,22 @@ for (const list of ['targets', 'values']) {
   }
 }
 
+// ---- completeness: who below a unit has reported what (docs/cycle.md) ----------------------------
+{
+  let r = await call('GET', '/completeness?unit=cau-giay&period=2023S1');
+  ok(r.json.units.length === 8 && r.json.units.every((u) => u.expected === u.reported + u.missing), 'completeness: one row per ward, expected = reported + missing');
+  r = await call('GET', '/completeness?unit=cau-giay-dich-vong&period=2023S1&view=items', { who: 'editor' });
+  ok(r.json.items.length > 0 && r.json.items.every((x) => ['missing', 'on_time', 'late'].includes(x.state)), 'completeness items: a state each');
+  r = await call('GET', '/completeness?unit=ha-noi&period=2023&limit=2', { who: 'admin' });
+  ok(r.json.units.length === 2 && r.json.next !== null, 'completeness pages like every list');
+  r = await call('GET', '/completeness?unit=cau-giay', { want: 400 });
+  ok(code(r) === 'bad_period', 'completeness without a period: bad_period');
+  r = await call('GET', '/completeness?unit=cau-giay&period=2023&view=x', { want: 400 });
+  ok(code(r) === 'bad_request', 'completeness with an unknown view: bad_request');
+  await call('GET', '/completeness?unit=ba-dinh&period=2023', { who: 'editor', want: 403 });
+  await call('GET', '/completeness?unit=khong-co&period=2023', { want: 404 });
+}
+
 } catch (e) {
   ok(false, 'the test stopped: ' + (e.stack || e));
 }

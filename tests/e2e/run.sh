@@ -31,7 +31,7 @@ golden() {
 }
 
 # --- help and usage ---------------------------------------------------------------
-for c in init import approval units indicators eval report export template convert history demo serve user token gen rollup tasks remind ics settings rules validate; do
+for c in init import approval units indicators eval report export template convert history demo serve user token gen rollup tasks remind ics settings rules validate deadlines completeness class; do
   expect_rc 0 "$BIN" "$c" --help
   has "$T/out" "chitieu $c"
 done
@@ -750,6 +750,58 @@ expect_rc 0 "$BIN" rules outlier-k --db "$V"
 has "$T/out" "5"
 expect_rc 0 "$BIN" rules delete --db "$V" tyle
 expect_rc 1 "$BIN" rules delete --db "$V" tyle
+# ---- deadlines, completeness, reminders to report (docs/cycle.md) ----
+C="$T/cycle2.db"
+expect_rc 0 "$BIN" demo --db "$C"
+expect_rc 0 "$BIN" deadlines --db "$C" --period 2022S1
+has "$T/out" "6 tháng đầu năm 2022: hạn nộp 20/6/2022; số liệu tính từ 1/1/2022 đến 30/6/2022"
+expect_rc 0 "$BIN" deadlines --db "$C" half=25 cutoff=decree09 periods=half,m9 --period 2022M9
+has "$T/out" "9 tháng đầu năm 2022: hạn nộp 20/9/2022; số liệu tính từ 15/12/2021 đến 14/9/2022"
+has "$T/out" "half           25"
+expect_rc 2 "$BIN" deadlines --db "$C" half=40 year=10
+has "$T/err" "half:"
+expect_rc 0 "$BIN" deadlines --db "$C"
+has "$T/out" "year           20(mặc định)"
+expect_rc 2 "$BIN" deadlines --db "$C" weekly=5
+expect_rc 0 "$BIN" deadlines --db "$C" half= cutoff= periods=
+expect_rc 0 "$BIN" settings --db "$C" set half 15+1
+expect_rc 0 "$BIN" deadlines --db "$C" --period 2022S1
+has "$T/out" "hạn nộp 15/7/2022"
+expect_rc 0 "$BIN" settings --db "$C"
+has "$T/out" "half = 15+1"
+has "$T/out" "partial_aggregates = mark"
+expect_rc 2 "$BIN" settings --db "$C" set half 0
+expect_rc 0 "$BIN" settings --db "$C" set half default
+expect_rc 0 "$BIN" deadlines --db "$C" --period 2022S1
+has "$T/out" "hạn nộp 20/6/2022"
+has "$T/out" "cutoff         calendar(mặc định)"
+expect_rc 0 "$BIN" completeness --db "$C" --unit cau-giay --period 2022 --format csv
+has "$T/out" "unit,expected,reported,on_time,missing,late,units,units_complete,units_late,name"
+has "$T/out" "cau-giay-dich-vong,2,2,0,0,2,1,1,1,Đảng ủy phường Dịch Vọng"
+expect_rc 0 "$BIN" completeness --db "$C" --unit cau-giay --period 2023S1
+has "$T/out" "0/8 đơn vị đã báo cáo đủ, 0 trễ hạn"
+has "$T/out" "hạn nộp 20/6/2023"
+expect_rc 0 "$BIN" completeness --db "$C" --unit cau-giay-dich-vong --period 2023S1 --format csv --missing
+has "$T/out" "cau-giay-dich-vong,ket_nap_dang_vien,missing,"
+expect_rc 0 "$BIN" completeness --db "$C" --unit cau-giay --period 2022 --format json
+has "$T/out" '"units_complete": 8'
+expect_rc 2 "$BIN" completeness --db "$C" --unit cau-giay --period 2022 --format xml
+expect_rc 2 "$BIN" completeness --db "$C" --unit cau-giay
+expect_rc 0 "$BIN" user email --db "$C" caugiay.nhap --email caugiay@example.vn
+expect_rc 2 "$BIN" user email --db "$C" caugiay.nhap --email "khong phai thu"
+expect_rc 0 "$BIN" user add nv.thu --role editor --unit cau-giay-mai-dich --email maidich@example.vn --password mat-khau-dai-du --db "$C"
+expect_rc 0 "$BIN" user list --db "$C"
+has "$T/out" "maidich@example.vn"
+expect_rc 0 "$BIN" remind --reporting --db "$C" --unit cau-giay --today 2023-06-22
+has "$T/out" "Báo cáo 6 tháng đầu năm 2023 — hạn 20/6/2023 (đã quá hạn 2 ngày) — Quận ủy Cầu Giấy: 0/8 đơn vị đã báo cáo đủ, 0 trễ hạn"
+has "$T/out" "--- thư sẽ gửi tới caugiay@example.vn: Nhắc báo cáo số liệu 6 tháng đầu năm 2023, hạn 20/6/2023"
+has "$T/out" "--- thư sẽ gửi tới maidich@example.vn"
+expect_rc 0 "$BIN" remind --reporting --db "$C" --today 2024-05-01
+has "$T/out" "Không có kỳ báo cáo nào sắp đến hạn"
+expect_rc 1 "$BIN" remind --reporting --db "$C" --unit cau-giay --today 2023-06-22 --send
+has "$T/err" "smtp-url"
+expect_rc 0 "$BIN" remind --reporting --help
+expect_rc 2 "$BIN" remind --reporting --bogus
 
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

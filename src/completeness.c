@@ -1,0 +1,271 @@
+/* completeness.c - completeness and timeliness of a subtree's reports (completeness.h).
+ * Data flow: two flag tables per (unit, indicator) are built from the model's target and value
+ * cells of the period's span (its year, or the term), then each row's subtree is walked leaf by
+ * leaf; each expected figure becomes an item and is counted.  The first-write dates come from
+ * the store (store_first_writes) and are only read here. */
+#include "completeness.h"
+
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cycle_store.h"
+
+const char *cmpl_state_key(int state)
+{
+    static const char *const keys[] = { "missing", "on_time", "late" };
+    return state >= CM_MISSING && state <= CM_LATE ? keys[state] : "missing";
+}
+
+void cmpl_free(cmpl_result *res)
+{
+    free(res->rows);
+    free(res->items);
+    memset(res, 0, sizeof *res);
+}
+
+static int overlaps(period_t a, period_t b)
+{
+    return period_contains(a, b) || period_contains(b, a);
+}
+
+/* Marks flags[unit * ninds + ind] for each cell of map whose period overlaps span. */
+static void mark_cells(const model *m, const cellmap *map, period_t span, unsigned char *flags)
+{
+    for (size_t i = 0; i < map->n; i++) {
+        const cell_t *x = &map->cells[i];
+        if (overlaps(span, x->per))
+            flags[(size_t)x->unit * m->ninds + (size_t)x->ind] = 1;
+    }
+}
+
+typedef struct walk {
+    const model *m;
+    const cycle_rules *r;
+    period_t p;
+    const int *first;
+    const unsigned char *tgt, *val;
+    cmpl_result *res;
+    int capitems;
+} walk;
+
+static int leaf_in(const model *m, int u, period_t p)
+{
+    for (int c = m->units[u].first_child; c >= 0; c = m->units[c].next_sibling)
+        if (model_unit_valid(m, c, p))
+            return 0;
+    return 1;
+}
+
+static int add_item(walk *w, const cmpl_item *it)
+{
+    cmpl_result *res = w->res;
+    if (res->nitems == w->capitems) {
+        int cap = w->capitems ? w->capitems * 2 : 256;
+        cmpl_item *n = realloc(res->items, (size_t)cap * sizeof *n);
+        if (n == NULL)
+            return -1;
+        res->items = n;
+        w->capitems = cap;
+    }
+    res->items[res->nitems++] = *it;
+    return 0;
+}
+
+/* Counts leaf u's expected figures into c; -1 on OOM. */
+static int count_leaf(walk *w, int u, cmpl_count *c)
+{
+    const model *m = w->m;
+    int parent = m->units[u].parent, expected = 0, reported = 0, late = 0, own = 0;
+    for (size_t i = 0; i < m->ninds; i++)
+        own |= w->tgt[(size_t)u * m->ninds + i] | w->val[(size_t)u * m->ninds + i];
+    /* the unit's own targets and values; a unit with none of either takes its parent's targets */
+    const unsigned char *tgt = own || parent < 0 ? w->tgt + (size_t)u * m->ninds : w->tgt + (size_t)parent * m->ninds;
+    for (size_t i = 0; i < m->ninds; i++) {
+        const ind_t *ind = &m->inds[i];
+        size_t k = (size_t)u * m->ninds + i;
+        if (ind->f != NULL || *ind->formula_src || !(tgt[i] || w->val[k]))
+            continue;
+        cmpl_item it = { .unit = u, .ind = (int)i, .state = CM_MISSING };
+        if (model_value(m, (int)i, u, w->p) != NULL) {
+            it.date = w->first ? w->first[k] : 0;
+            it.state = it.date && it.date > w->res->deadline ? CM_LATE : CM_ON_TIME;
+            reported++;
+            late += it.state == CM_LATE;
+        }
+        expected++;
+        if (add_item(w, &it) != 0)
+            return -1;
+    }
+    c->expected += expected;
+    c->reported += reported;
+    c->late += late;
+    c->on_time += reported - late;
+    c->missing += expected - reported;
+    if (expected > 0) {
+        c->leaves++;
+        c->leaves_complete += reported == expected;
+        c->leaves_late += late > 0;
+    }
+    return 0;
+}
+
+/* Walks u's subtree (units valid in the period only); -1 on OOM. */
+static int walk_tree(walk *w, int u, cmpl_count *c)
+{
+    if (!model_unit_valid(w->m, u, w->p))
+        return 0;
+    if (leaf_in(w->m, u, w->p))
+        return count_leaf(w, u, c);
+    for (int ch = w->m->units[u].first_child; ch >= 0; ch = w->m->units[ch].next_sibling)
+        if (walk_tree(w, ch, c) != 0)
+            return -1;
+    return 0;
+}
+
+static void add_count(cmpl_count *to, const cmpl_count *c)
+{
+    to->expected += c->expected;
+    to->reported += c->reported;
+    to->on_time += c->on_time;
+    to->late += c->late;
+    to->missing += c->missing;
+    to->leaves += c->leaves;
+    to->leaves_complete += c->leaves_complete;
+    to->leaves_late += c->leaves_late;
+}
+
+/* The rows: the unit's children valid in p, or the unit itself when it is a leaf. */
+static int walk_rows(walk *w, int unit)
+{
+    const model *m = w->m;
+    cmpl_result *res = w->res;
+    int n = 0;
+    for (int ch = m->units[unit].first_child; ch >= 0; ch = m->units[ch].next_sibling)
+        n += model_unit_valid(m, ch, w->p);
+    res->rows = calloc((size_t)(n ? n : 1), sizeof *res->rows);
+    if (res->rows == NULL)
+        return -1;
+    if (leaf_in(m, unit, w->p)) {
+        res->rows[0].unit = unit;
+        res->nrows = 1;
+    } else
+        for (int ch = m->units[unit].first_child; ch >= 0; ch = m->units[ch].next_sibling)
+            if (model_unit_valid(m, ch, w->p))
+                res->rows[res->nrows++].unit = ch;
+    for (int i = 0; i < res->nrows; i++) {
+        if (walk_tree(w, res->rows[i].unit, &res->rows[i].c) != 0)
+            return -1;
+        add_count(&res->total, &res->rows[i].c);
+    }
+    return 0;
+}
+
+int cmpl_compute(const model *m, const cycle_rules *r, int unit, period_t p, const int *first,
+                 cmpl_result *out, err_t *e)
+{
+    memset(out, 0, sizeof *out);
+    out->unit = unit;
+    out->p = p;
+    out->deadline = cycle_deadline(r, p);
+    cycle_window(r, p, &out->from, &out->to);
+    size_t cells = m->nunits * m->ninds;
+    unsigned char *tgt = calloc(cells ? cells : 1, 1), *val = calloc(cells ? cells : 1, 1);
+    walk w = { .m = m, .r = r, .p = p, .first = first, .tgt = tgt, .val = val, .res = out };
+    int rc = -1;
+    if (tgt == NULL || val == NULL)
+        goto cleanup;
+    period_t span = p.kind == P_RANGE ? p : period_year_of(p);
+    mark_cells(m, &m->targets, span, tgt);
+    mark_cells(m, &m->values, span, val);
+    if (unit < 0 || (size_t)unit >= m->nunits || !model_unit_valid(m, unit, p)) {
+        rc = 0;      /* a unit not valid in the period expects nothing */
+        goto cleanup;
+    }
+    rc = walk_rows(&w, unit);
+cleanup:
+    free(tgt);
+    free(val);
+    if (rc != 0) {
+        cmpl_free(out);
+        return err_set(e, "out of memory");
+    }
+    return 0;
+}
+
+typedef struct first_ctx {
+    const model *m;
+    int tz;
+    int *dates;
+} first_ctx;
+
+static int first_one(void *ctx, const char *ind, const char *unit, const char *at)
+{
+    first_ctx *f = ctx;
+    int i = model_ind_find(f->m, ind), u = model_unit_find(f->m, unit);
+    if (i >= 0 && u >= 0)
+        f->dates[(size_t)u * f->m->ninds + (size_t)i] = cycle_local_date(at, f->tz);
+    return 0;
+}
+
+int cmpl_first_dates(store *s, const model *m, const cycle_rules *r, period_t p, int **out, err_t *e)
+{
+    size_t cells = m->nunits * m->ninds;
+    first_ctx f = { .m = m, .tz = r->tz_minutes, .dates = calloc(cells ? cells : 1, sizeof(int)) };
+    char code[PERIOD_CODE_MAX];
+    *out = NULL;
+    if (f.dates == NULL)
+        return err_set(e, "out of memory");
+    period_code(p, code, sizeof code);
+    if (store_first_writes(s, code, first_one, &f, e) != 0) {
+        free(f.dates);
+        return -1;
+    }
+    *out = f.dates;
+    return 0;
+}
+
+int cmpl_run(store *s, const model *m, const cycle_rules *r, int unit, period_t p, cmpl_result *out,
+             err_t *e)
+{
+    int *first = NULL;
+    memset(out, 0, sizeof *out);
+    if (cmpl_first_dates(s, m, r, p, &first, e) != 0)
+        return -1;
+    int rc = cmpl_compute(m, r, unit, p, first, out, e);
+    free(first);
+    return rc;
+}
+
+void cmpl_summary(const cmpl_count *c, int lang, buf *out)
+{
+    if (lang == LANG_EN)
+        buf_printf(out, "%d/%d units reported in full, %d late", c->leaves_complete, c->leaves, c->leaves_late);
+    else
+        buf_printf(out, "%d/%d đơn vị đã báo cáo đủ, %d trễ hạn", c->leaves_complete, c->leaves, c->leaves_late);
+}
+
+static void iso_date(int ymd, char *out, size_t n)
+{
+    snprintf(out, n, "%04d-%02d-%02d", ymd / 10000, ymd / 100 % 100, ymd % 100);
+}
+
+json_t *cmpl_row_json(const model *m, const cmpl_result *res, const cmpl_row *row)
+{
+    char code[PERIOD_CODE_MAX], dl[16];
+    period_code(res->p, code, sizeof code);
+    iso_date(res->deadline, dl, sizeof dl);
+    const cmpl_count *c = &row->c;
+    return json_pack("{s:s,s:s,s:s,s:s,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i}", "unit", m->units[row->unit].code, "name",
+                     m->units[row->unit].name, "period", code, "deadline", dl, "expected", c->expected, "reported",
+                     c->reported, "on_time", c->on_time, "late", c->late, "missing", c->missing, "units", c->leaves,
+                     "units_complete", c->leaves_complete, "units_late", c->leaves_late);
+}
+
+json_t *cmpl_item_json(const model *m, const cmpl_item *it)
+{
+    char d[16];
+    iso_date(it->date, d, sizeof d);
+    return json_pack("{s:s,s:s,s:s,s:o}", "unit", m->units[it->unit].code, "indicator", m->inds[it->ind].code,
+                     "state", cmpl_state_key(it->state), "first_write", it->date ? json_string(d) : json_null());
+}
