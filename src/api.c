@@ -419,15 +419,22 @@ int api_eval(web_ctx *c)
     eval_result r;
     if (web_unit(c, ACT_READ, &u) != 0 || web_period(c, &p) != 0)
         return 0;
+    const char *sparam = web_param(c, "structure");
+    int st = sparam && *sparam ? eval_structure_parse(sparam) : EVAL_AUTO;   /* as --structure */
+    if (st < 0)
+        return web_fail(c, 400, "bad_request", "structure", tr("structure phải là historical, current hoặc auto",
+                                                               "structure must be historical, current or auto"));
     char per[PERIOD_CODE_MAX], key[64];
     period_code(p, per, sizeof per);
-    snprintf(key, sizeof key, "eval|%d|%s|%d", u, per, lang_get());
+    snprintf(key, sizeof key, "eval|%d|%s|%d|%d", u, per, lang_get(), st);
     c->resp->ctype = "application/json";
     if (web_cache_get(c, key, &c->resp->body))
         return 0;                 /* same model, same answer */
-    if (eval_unit(c->m, u, p, &r, &c->e) != 0)
+    if (eval_unit_on(c->m, u, p, st, &r, &c->e) != 0)
         return -1;
-    json_t *j = json_pack("{s:s,s:s,s:{s:i,s:i,s:i,s:i,s:i,s:i},s:o}", "unit", c->m->units[u].code, "period", per,
+    json_t *j = json_pack("{s:s,s:s,s:s,s:{s:i,s:i,s:i,s:i,s:i,s:i},s:o}", "unit", c->m->units[u].code, "period", per,
+                          "structure", (st == EVAL_AUTO ? eval_structure_of(c->m, p) : st) == EVAL_CURRENT
+                                       ? "current" : "historical",
                           "summary", "total", r.all.total, "met", r.all.met, "exceeded", r.all.exceeded,
                           "not_met", r.all.notmet, "no_data", r.all.nodata, "incomplete", r.all.partial,
                           "rows", report_rows_json(c->m, &r));

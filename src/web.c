@@ -96,7 +96,7 @@ static const web_route routes[] = {
     { "POST", "/api/v1/users/disable", api_admin_post, W_API | W_WRITE, "" },
     { "POST", "/api/v1/users/enable", api_admin_post, W_API | W_WRITE, "" },
     { "POST", "/api/v1/tokens", api_admin_post, W_API | W_WRITE, "" },
-    { "GET", "/api/v1/eval", api_eval, W_API, "unit period" },
+    { "GET", "/api/v1/eval", api_eval, W_API, "unit period structure" },
     { "GET", "/api/v1/validation", api_validation, W_API, "unit period outliers limit offset snapshot" },
     { "GET", "/api/v1/completeness", api_completeness, W_API, "unit period view limit offset snapshot" },
     { "GET", "/api/v1/report", api_report, W_API, "unit period format" },

@@ -854,6 +854,20 @@ static void test_catalog(void **state)
                           "{\"indicators\":[{\"code\":\"tl\",\"name\":\"Y\"}]}", NULL), 403);
 }
 
+/* The structure of units an evaluation is on: asked for, said in the answer, refused when unknown. */
+static void test_eval_structure(void **state)
+{
+    (void)state;
+    json_t *j;
+    assert_int_equal(call(bearer_admin, "GET", "/api/v1/eval?unit=d1&period=2022&structure=current", NULL, NULL, &j), 200);
+    assert_string_equal(json_string_value(json_object_get(j, "structure")), "current");
+    json_decref(j);
+    assert_int_equal(call(bearer_admin, "GET", "/api/v1/eval?unit=d1&period=2022&structure=historical", NULL, NULL, &j), 200);
+    assert_string_equal(json_string_value(json_object_get(j, "structure")), "historical");
+    json_decref(j);
+    assert_int_equal(call(bearer_admin, "GET", "/api/v1/eval?unit=d1&period=2022&structure=yesterday", NULL, NULL, NULL), 400);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -861,6 +875,7 @@ int main(void)
         cmocka_unit_test(test_filters),
         cmocka_unit_test(test_numbers_and_types),
         cmocka_unit_test(test_snapshot),
+        cmocka_unit_test(test_eval_structure),
         cmocka_unit_test(test_errors_every_row),
         cmocka_unit_test(test_errors_mixed_batch),
         cmocka_unit_test(test_protocol),
