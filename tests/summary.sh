@@ -5,6 +5,8 @@ log=$1
 awk '
   /\[  PASSED  \] [0-9]+ test/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) { pass += $i; break } }
   /\[  FAILED  \] [0-9]+ test/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) { fail += $i; break } }
-  /^(e2e|browser|web|api): [0-9]+ passed, [0-9]+ failed/ { pass += $2; fail += $4 }
+  /^(e2e|browser|web|api)( [a-z]+)?: [0-9]+ passed, [0-9]+ failed/ {
+    n = $2 ~ /:$/ ? 3 : 2               # "e2e: 5 passed, ..." or "e2e class: 5 passed, ..."
+    pass += $n; fail += $(n + 2) }
   /^Done [0-9]+ runs/ { fuzz++ }
   END { printf "test: %d passed, %d failed\n", pass, fail; if (fail) exit 1 }' "$log"
