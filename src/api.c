@@ -412,13 +412,52 @@ int api_values_delete(web_ctx *c)
     return rc;
 }
 
+/* The period an evaluation answers when the client names none: the latest year with a reported
+ * value in unit u's subtree (the caller's own data, not the whole database's), from the model
+ * the request reads, so it does not depend on when the server started; cached per model
+ * version.  A period given is parsed as everywhere (web_period).  0, or -1 after responding. */
+static int api_period(web_ctx *c, int u, period_t *p)
+{
+    const char *s = web_param(c, "period");
+    if (s && *s)
+        return web_period(c, p);
+    char key[48];
+    buf hit = BUF_INIT;
+    snprintf(key, sizeof key, "latest-year|%d", u);
+    int year = 0;
+    if (web_cache_get(c, key, &hit))
+        year = atoi(buf_str(&hit));
+    buf_free(&hit);
+    if (year == 0) {
+        const model *m = c->m;
+        unsigned char *in = calloc(m->nunits ? m->nunits : 1, 1);
+        if (in == NULL)
+            return err_set(&c->e, "out of memory");
+        for (size_t k = 0; k < m->nunits; k++)
+            in[k] = (unsigned char)auth_in_subtree(m, u, (int)k);
+        for (size_t i = 0; i < m->values.n; i++) {
+            const cell_t *x = &m->values.cells[i];
+            if (in[x->unit] && x->per.kind != P_RANGE && x->per.y > year)
+                year = x->per.y;
+        }
+        free(in);
+        if (year == 0)
+            year = c->app->latest.y;             /* no figure below u: the database's latest year */
+        char text[16];
+        int n = snprintf(text, sizeof text, "%d", year);
+        web_cache_put(c, key, text, (size_t)n);
+    }
+    *p = (period_t){ P_YEAR, 0, (uint16_t)year, (uint16_t)year };
+    return 0;
+}
+
 int api_eval(web_ctx *c)
 {
     int u;
     period_t p;
     eval_result r;
-    if (web_unit(c, ACT_READ, &u) != 0 || web_period(c, &p) != 0)
-        return 0;
+    if (web_unit(c, ACT_READ, &u) != 0 || api_period(c, u, &p) != 0)
+        return c->e.msg[0] ? -1 : 0;
     const char *sparam = web_param(c, "structure");
     int st = sparam && *sparam ? eval_structure_parse(sparam) : EVAL_AUTO;   /* as --structure */
     if (st < 0)
@@ -457,8 +496,8 @@ int api_report(web_ctx *c)
 {
     int u;
     period_t p;
-    if (web_unit(c, ACT_READ, &u) != 0 || web_period(c, &p) != 0)
-        return 0;
+    if (web_unit(c, ACT_READ, &u) != 0 || api_period(c, u, &p) != 0)
+        return c->e.msg[0] ? -1 : 0;
     const char *fmt = web_param(c, "format");
     if (fmt == NULL || *fmt == '\0')
         fmt = "json";

@@ -868,6 +868,24 @@ static void test_eval_structure(void **state)
     assert_int_equal(call(bearer_admin, "GET", "/api/v1/eval?unit=d1&period=2022&structure=yesterday", NULL, NULL, NULL), 400);
 }
 
+/* Without a period, an evaluation answers the latest year with a figure in the unit's own subtree,
+ * read from the data as it is now (a figure saved a moment ago moves it, no restart needed). */
+static void test_default_period(void **state)
+{
+    (void)state;
+    json_t *j;
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/values", "application/json",
+                          "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"w25\",\"period\":\"2027\",\"value\":1}]}",
+                          NULL), 200);
+    assert_int_equal(call(bearer_admin, "GET", "/api/v1/eval?unit=d2", NULL, NULL, &j), 200);
+    assert_string_equal(json_string_value(json_object_get(j, "period")), "2027");
+    json_decref(j);
+    assert_int_equal(call(bearer_d1, "GET", "/api/v1/eval", NULL, NULL, &j), 200);
+    assert_string_equal(json_string_value(json_object_get(j, "unit")), "d1");
+    assert_string_not_equal(json_string_value(json_object_get(j, "period")), "2027");
+    json_decref(j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -876,6 +894,7 @@ int main(void)
         cmocka_unit_test(test_numbers_and_types),
         cmocka_unit_test(test_snapshot),
         cmocka_unit_test(test_eval_structure),
+        cmocka_unit_test(test_default_period),
         cmocka_unit_test(test_errors_every_row),
         cmocka_unit_test(test_errors_mixed_batch),
         cmocka_unit_test(test_protocol),
