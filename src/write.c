@@ -769,10 +769,12 @@ int write_approval(store *s, const model *m, const write_actor *a, int step, int
         store_rollback(s);
         static const char *const vi[4] = { "gửi duyệt", "duyệt", "trả lại", "mở khóa" };
         static const char *const vstate[4] = { "đang nhập", "chờ duyệt", "đã duyệt", "bị trả lại" };
-        err_set(e, tr("không thể %s: số liệu của '%s' kỳ %s đang ở trạng thái '%s'",
-                      "cannot %s: the data of '%s' for %s is '%s'"),
-                tr(vi[step], step_names[step]), m->units[unit].code, per,
-                tr(vstate[sub.state & 3], store_sub_key(sub.state)));
+        /* named as people say it: "kế hoạch … kỳ 2020-2025", not the key "targets:2020-2025" */
+        const char *code = per + (targets ? strlen(WRITE_TARGETS_PREFIX) : 0);
+        err_set(e, tr("không thể %s: %s của '%s' kỳ %s đang ở trạng thái '%s'",
+                      "cannot %s: the %s of '%s' for %s is '%s'"),
+                tr(vi[step], step_names[step]), targets ? tr("kế hoạch", "targets") : tr("số liệu", "data"),
+                m->units[unit].code, code, tr(vstate[sub.state & 3], store_sub_key(sub.state)));
         return WRITE_CONFLICT;
     }
     if (store_sub_put(s, m->units[unit].code, per, to[step], a->login, reason, e) != 0 ||

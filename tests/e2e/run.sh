@@ -593,6 +593,10 @@ expect_rc 1 "$BIN" approval approve --db "$A" --unit cau-giay-dich-vong --period
 has "$T/err" "(ha-noi)"
 expect_rc 0 "$BIN" approval approve --db "$A" --unit cau-giay-dich-vong --period 2024 --user tp.duyet
 expect_rc 2 "$BIN" approval publish --db "$A"
+# a step the state does not allow names the set as people say it, not its internal key
+expect_rc 1 "$BIN" approval approve --db "$A" --unit cau-giay --period 2020-2025 --targets --user tp.duyet
+has "$T/err" "kế hoạch của 'cau-giay' kỳ 2020-2025 đang ở trạng thái 'đang nhập'"
+hasnt "$T/err" "targets:"
 expect_rc 2 "$BIN" approval submit --db "$A" --unit cau-giay --period 2023
 has "$T/err" "--user"
 
