@@ -454,6 +454,14 @@ static void foot_line(const json_t *doc, buf *out)
     buf_addc(out, '.');
 }
 
+/* The period under the title: its label ("Năm 2022"); in English its running text ("2022",
+ * "H1 2023"), as "Year 2022" reads like a form. */
+static const char *sub_label(const json_t *doc)
+{
+    const json_t *per = json_object_get(doc, "period");
+    return jstr(per, strcmp(jstr(doc, "language"), "en") == 0 ? "text" : "label");
+}
+
 static void md_escape(buf *b, const char *s)
 {
     for (; *s; s++) {
@@ -477,7 +485,7 @@ static void render_md(const json_t *doc, buf *out)
         buf_init(&cell[i], 0);
     const json_t *unit = json_object_get(doc, "unit");
     buf_printf(out, "# %s\n\n", jstr(doc, "title"));
-    buf_printf(out, "**%s** — %s\n\n", jstr(unit, "name"), jstr(json_object_get(doc, "period"), "label"));
+    buf_printf(out, "**%s** — %s\n\n", jstr(unit, "name"), sub_label(doc));
     if (json_object_get(doc, "structure_note")) {
         buf_addc(out, '_');
         md_escape(out, jstr(doc, "structure_note"));
@@ -688,7 +696,7 @@ static void render_html(const json_t *doc, buf *out)
     buf_adds(out, "</h1><div class=\"sub\">");
     html_str(out, jstr(unit, "name"));
     buf_adds(out, " — ");
-    html_str(out, jstr(json_object_get(doc, "period"), "label"));
+    html_str(out, sub_label(doc));
     if (json_object_get(doc, "structure_note")) {
         buf_adds(out, "</div><div class=\"sub\">");
         html_str(out, jstr(doc, "structure_note"));

@@ -534,23 +534,6 @@ static void sentence_head(const model *m, period_t p, buf *b)
     buf_adds(b, ", ");
 }
 
-/* " Chưa đủ số liệu: Thu ngân sách (2/30 đơn vị có số liệu)." for the partial roll-ups (main
- * indicators): their totals are never stated as the unit's result. */
-static void partial_phrase(const model *m, const eval_result *r, buf *b)
-{
-    int n = 0;
-    for (int i = 0; i < r->nrows; i++) {
-        const eval_row *x = &r->rows[i];
-        if (!x->partial || m->inds[x->ind].parent >= 0)
-            continue;
-        buf_printf(b, "%s%s (", n++ ? "; " : tr(" Chưa đủ số liệu: ", " Incomplete data: "), m->inds[x->ind].name);
-        eval_cov_text(x, b);
-        buf_adds(b, ")");
-    }
-    if (n)
-        buf_adds(b, ".");
-}
-
 /* 1. The headline: met-or-exceeded over total by kind (against the congress resolution for a
  * term), by group, and the component tasks; for a part of the year with only yearly targets,
  * how many of them have a figure yet. */
@@ -666,6 +649,22 @@ static void highlights(const model *m, int unit, period_t p, const eval_result *
     buf_free(&lead);
 }
 
+/* "đứng thứ 3/30 quận, huyện" / "nằm trong tốp 10 (thứ 7/30 quận, huyện)"; English "ranked 3rd of
+ * 30 (urban districts, rural districts)". */
+static void rank_phrase(buf *b, const eval_row *x, const char *peers, int top10)
+{
+    if (en()) {
+        buf_adds(b, top10 ? "in the top 10, " : "");
+        buf_adds(b, "ranked ");
+        value_text(b, MK_RANK, 0, "", x->rank);
+        buf_printf(b, " of %d (%s)", x->rank_of, peers);
+    } else if (top10) {
+        buf_printf(b, "nằm trong tốp 10 (thứ %d/%d %s)", x->rank, x->rank_of, peers);
+    } else {
+        buf_printf(b, "đứng thứ %d/%d %s", x->rank, x->rank_of, peers);
+    }
+}
+
 /* 3. Ranks among peers (at least 5 of them): top 3, and top 10 among at least 15. */
 static void ranks(const model *m, int unit, period_t p, const eval_result *r, json_t *paras)
 {
@@ -677,12 +676,8 @@ static void ranks(const model *m, int unit, period_t p, const eval_result *r, js
         if (!x->rank || x->rank_of < 5 || !(x->rank <= 3 || (x->rank <= 10 && x->rank_of >= 15)))
             continue;
         buf_reset(&b);
-        if (x->rank <= 3)
-            buf_printf(&b, tr("%s đứng thứ %d/%d %s", "%s ranked %d/%d %s"), m->inds[x->ind].name, x->rank,
-                       x->rank_of, buf_str(&peers));
-        else
-            buf_printf(&b, tr("%s nằm trong tốp 10 (thứ %d/%d %s)", "%s in the top 10 (%d/%d %s)"),
-                       m->inds[x->ind].name, x->rank, x->rank_of, buf_str(&peers));
+        buf_printf(&b, "%s ", m->inds[x->ind].name);
+        rank_phrase(&b, x, buf_str(&peers), x->rank > 3);
         add_item(items, &b);
     }
     add_list(paras, tr("Xếp hạng:", "Rankings:"), items);
@@ -806,11 +801,12 @@ static void progress(const model *m, period_t p, const eval_result *r, json_t *p
     buf_free(&lead);
 }
 
-/* 7. How many targets were missed (listed under the shortcomings) and which have no data. */
+/* 7. How many targets were missed (listed under the shortcomings), which have no data, and the
+ * partial roll-ups (main indicators), whose totals are never stated as the unit's result. */
 static void closing(const model *m, const eval_result *r, json_t *paras)
 {
     buf b = BUF_INIT;
-    int notmet = 0, nodata = 0;
+    int notmet = 0;
     for (int i = 0; i < r->nrows; i++)
         notmet += r->rows[i].status == ST_NOTMET && m->inds[r->rows[i].ind].parent < 0;
     if (notmet && en())
@@ -820,18 +816,26 @@ static void closing(const model *m, const eval_result *r, json_t *paras)
         buf_printf(&b, "Còn %d chỉ tiêu chưa đạt kế hoạch (nêu tại phần hạn chế).", notmet);
     else if (r->all.total)
         buf_adds(&b, tr("Không có chỉ tiêu nào chưa đạt.", "No target was missed."));
+    if (b.len)
+        json_array_append_new(paras, json_string(buf_str(&b)));
+    json_t *nodata = json_array(), *partial = json_array();
     for (int i = 0; i < r->nrows; i++) {
         const eval_row *x = &r->rows[i];
-        if (x->status != ST_NODATA || x->partial || m->inds[x->ind].parent >= 0)
+        if (m->inds[x->ind].parent >= 0)
             continue;
-        buf_printf(&b, "%s%s", nodata++ ? "; " : tr(" Chưa có số liệu: ", " No data yet: "), m->inds[x->ind].name);
+        buf_reset(&b);
+        buf_adds(&b, m->inds[x->ind].name);
+        if (x->partial) {
+            buf_adds(&b, " (");
+            eval_cov_text(x, &b);
+            buf_addc(&b, ')');
+            add_item(partial, &b);
+        } else if (x->status == ST_NODATA) {
+            add_item(nodata, &b);
+        }
     }
-    if (nodata)
-        buf_adds(&b, ".");
-    partial_phrase(m, r, &b);
-    const char *s = buf_str(&b);
-    if (*s)
-        json_array_append_new(paras, json_string(s[0] == ' ' ? s + 1 : s));
+    add_list(paras, tr("Chưa có số liệu:", "No data yet:"), nodata);
+    add_list(paras, tr("Chưa đủ số liệu:", "Incomplete data:"), partial);
     buf_free(&b);
 }
 
@@ -893,8 +897,8 @@ static json_t *shortcomings(const model *m, int unit, period_t p, const eval_res
         if (!x->rank || x->rank_of < 5 || x->rank <= x->rank_of - x->rank_of / 3)
             continue;
         buf_reset(&b);
-        buf_printf(&b, tr("%s đứng thứ %d/%d %s", "%s ranked %d/%d %s"), m->inds[x->ind].name, x->rank, x->rank_of,
-                   buf_str(&peers));
+        buf_printf(&b, "%s ", m->inds[x->ind].name);
+        rank_phrase(&b, x, buf_str(&peers), 0);
         add_item(items, &b);
     }
     add_list(paras, tr("Xếp hạng thấp:", "Low rankings:"), items);

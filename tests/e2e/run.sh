@@ -276,6 +276,14 @@ has "$T/thanh-xuan.md" "95,91%"
 expect_rc 0 "$BIN" --lang en report --unit cau-giay --period 2022
 has "$T/out" "In 2022, Quận ủy Cầu Giấy met or exceeded 43 of its 43 targets"
 has "$T/out" "Xây dựng Đảng 31 of 31 targets met or exceeded"
+# the demo's district year, half-year and mid-term, sentence by sentence: tests as data
+tab=$(printf '\t')
+while IFS="$tab" read -r r_unit r_period r_lang r_fmt r_check r_text; do
+  case "$r_unit" in ''|'#'*) continue ;; esac
+  "$BIN" --lang "$r_lang" report --unit "$r_unit" --period "$r_period" --format "$r_fmt" --today 2026-12-06 \
+    >"$T/demo-report" 2>"$T/err" || bad "report --unit $r_unit --period $r_period failed"
+  "$r_check" "$T/demo-report" "$r_text"
+done <"$HERE/report_demo.txt"
 expect_rc 0 "$BIN" report --unit ba-dinh --period 2023S1
 has "$T/out" "Tiến độ so với kế hoạch năm 2023: Thu ngân sách nhà nước trên địa bàn đạt 55,9% kế hoạch năm."
 expect_rc 0 "$BIN" eval --unit ba-dinh --period 2021
