@@ -456,10 +456,13 @@ static void foot_line(const json_t *doc, buf *out)
 
 /* The period under the title: its label ("Năm 2022"); in English its running text ("2022",
  * "H1 2023"), as "Year 2022" reads like a form. */
-static const char *sub_label(const json_t *doc)
+static void sub_label(const json_t *doc, buf *out)
 {
     const json_t *per = json_object_get(doc, "period");
-    return jstr(per, strcmp(jstr(doc, "language"), "en") == 0 ? "text" : "label");
+    const char *s = jstr(per, strcmp(jstr(doc, "language"), "en") == 0 ? "text" : "label");
+    if (*s >= 'a' && *s <= 'z')
+        buf_addc(out, (char)(*s - 'a' + 'A'));     /* "The first years of the 2020–2025 term" */
+    buf_adds(out, *s >= 'a' && *s <= 'z' ? s + 1 : s);
 }
 
 static void md_escape(buf *b, const char *s)
@@ -485,7 +488,9 @@ static void render_md(const json_t *doc, buf *out)
         buf_init(&cell[i], 0);
     const json_t *unit = json_object_get(doc, "unit");
     buf_printf(out, "# %s\n\n", jstr(doc, "title"));
-    buf_printf(out, "**%s** — %s\n\n", jstr(unit, "name"), sub_label(doc));
+    buf_printf(out, "**%s** — ", jstr(unit, "name"));
+    sub_label(doc, out);
+    buf_adds(out, "\n\n");
     if (json_object_get(doc, "structure_note")) {
         buf_addc(out, '_');
         md_escape(out, jstr(doc, "structure_note"));
@@ -696,7 +701,10 @@ static void render_html(const json_t *doc, buf *out)
     buf_adds(out, "</h1><div class=\"sub\">");
     html_str(out, jstr(unit, "name"));
     buf_adds(out, " — ");
-    html_str(out, sub_label(doc));
+    buf sub = BUF_INIT;
+    sub_label(doc, &sub);
+    html_str(out, buf_str(&sub));
+    buf_free(&sub);
     if (json_object_get(doc, "structure_note")) {
         buf_adds(out, "</div><div class=\"sub\">");
         html_str(out, jstr(doc, "structure_note"));

@@ -477,7 +477,8 @@ static void headline_counts(buf *b, const kinds *k)
         if (!k->t[g].total)
             continue;
         buf_printf(b, en() ? "%s%d of its %d %s" : "%s%d/%d %s", n++ ? tr(" và ", " and ") : "",
-                   k->t[g].met + k->t[g].exceeded, k->t[g].total, k->noun[g]);
+                   k->t[g].met + k->t[g].exceeded, k->t[g].total,
+                   en() ? report_plural(k->t[g].total, g ? "aspirational goal" : "target", k->noun[g]) : k->noun[g]);
         if (!both && g == 0 && !en())
             buf_adds(b, " được giao");
     }
