@@ -276,7 +276,8 @@ static void body(const json_t *doc, int style, const charts *ch, buf *b)
             buf_printf(&t, "%s%s", comp ? "– " : "", jstr(row, "name"));
             cell(b, tw[1], buf_str(&t), AL_LEFT, comp ? F_ITALIC : 0, 0);
             cell(b, tw[2], jstr(row, "measure"), AL_CENTER, 0, 0);
-            num_text(&t, row, "target", dec, "");
+            buf_reset(&t);
+            report_target_text(row, &t);
             cell(b, tw[3], buf_str(&t), AL_RIGHT, 0, 0);
             num_text(&t, row, "actual", dec, "");
             int partial = json_is_true(json_object_get(row, "partial"));

@@ -381,6 +381,17 @@ int report_change_text(const json_t *row, buf *b)
                               json_number_value(prev), json_number_value(act));
 }
 
+void report_target_text(const json_t *row, buf *b)
+{
+    int dec = (int)json_integer_value(json_object_get(row, "decimals"));
+    if (json_object_get(row, "annual_target") && !json_is_number(json_object_get(row, "target"))) {
+        jnum(b, row, "annual_target", dec, "");
+        buf_adds(b, tr(" (năm)", " (year)"));
+    } else {
+        jnum(b, row, "target", dec, "");
+    }
+}
+
 void report_pct_text(const json_t *row, buf *b)
 {
     const json_t *pct = json_object_get(row, "pct_of_target");
@@ -407,12 +418,7 @@ static void row_cells(const json_t *row, buf cell[COLS])
         buf_adds(&cell[0], "– ");
     buf_adds(&cell[0], jstr(row, "name"));
     buf_adds(&cell[1], jstr(row, "measure"));
-    if (json_object_get(row, "annual_target") && !json_is_number(json_object_get(row, "target"))) {
-        jnum(&cell[2], row, "annual_target", dec, "");
-        buf_adds(&cell[2], tr(" (năm)", " (year)"));
-    } else {
-        jnum(&cell[2], row, "target", dec, "");
-    }
+    report_target_text(row, &cell[2]);
     jnum(&cell[3], row, "actual", dec, json_is_true(json_object_get(row, "converted")) ? "*" : "");
     const json_t *cov = json_object_get(row, "coverage");
     if (json_is_true(json_object_get(row, "partial")) && !json_is_true(json_object_get(row, "withheld")))

@@ -35,6 +35,8 @@ int report_chart(const json_t *doc, int which, buf *png, int *height, err_t *e);
 json_t *report_rows_json(const model *m, const eval_result *r);
 /* Appends the label of period p, naming terms and mid-term ranges from the model's terms. */
 int report_period_label(const model *m, period_t p, buf *out);
+/* Appends the "Kế hoạch" cell of a report row: its target, or the year's ("180 (năm)"), or "–". */
+void report_target_text(const json_t *row, buf *out);
 /* Appends the "% KH" cell of a report row: "151%", a `down` indicator's margin to its ceiling
  * ("thấp hơn 10%"), "55,9% KH năm", or "–". */
 void report_pct_text(const json_t *row, buf *out);

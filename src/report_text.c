@@ -557,13 +557,17 @@ static void headline(const model *m, int unit, period_t p, const eval_result *r,
     buf_printf(&b, "%s ", u->name);
     if (r->all.total == 0 && annual) {
         if (!en())
-            buf_printf(&b, "thực hiện %d chỉ tiêu kế hoạch năm %d: %d chỉ tiêu đã có số liệu", annual,
-                       period_year_of(p).y, annual_fig);
+            buf_printf(&b, "thực hiện %d chỉ tiêu kế hoạch năm %d: ", annual, period_year_of(p).y);
         else
-            buf_printf(&b, "is working towards %d %s for %d: %d %s a figure so far", annual,
-                       report_plural(annual, "target", "targets"), period_year_of(p).y, annual_fig,
-                       annual_fig == 1 ? "has" : "have");
-        if (annual > annual_fig)
+            buf_printf(&b, "is working towards %d %s for %d: ", annual, report_plural(annual, "target", "targets"),
+                       period_year_of(p).y);
+        if (annual_fig == 0)
+            buf_adds(&b, tr("chưa có số liệu", "no figures yet"));
+        else if (!en())
+            buf_printf(&b, "%d chỉ tiêu đã có số liệu", annual_fig);
+        else
+            buf_printf(&b, "%d %s a figure so far", annual_fig, annual_fig == 1 ? "has" : "have");
+        if (annual > annual_fig && annual_fig)
             buf_printf(&b, tr(", %d chỉ tiêu chưa có số liệu", ", %d none yet"), annual - annual_fig);
         buf_adds(&b, ".");
     } else if (r->all.total == 0) {
