@@ -521,6 +521,12 @@ static void group_counts(buf *b, const eval_result *r, const kinds *k)
     buf_adds(b, ".");
 }
 
+/* How many targets of a tally could be judged (had a figure). */
+static int judged(const eval_tally *t)
+{
+    return t->met + t->exceeded + t->notmet;
+}
+
 /* ---- the summary -------------------------------------------------------------------------- */
 
 /* "In 2022, " / "Năm 2022, " at the head of a sentence. */
@@ -572,6 +578,13 @@ static void headline(const model *m, int unit, period_t p, const eval_result *r,
         buf_adds(&b, ".");
     } else if (r->all.total == 0) {
         buf_adds(&b, tr("chưa có chỉ tiêu nào được giao kế hoạch cho kỳ này.", "has no targets set for this period."));
+    } else if (judged(&r->all) == 0) {     /* not "0/17": nothing can be judged yet */
+        if (en())
+            buf_printf(&b, "has no figures yet to judge its %d %s by.", r->all.total,
+                       report_plural(r->all.total, "target", "targets"));
+        else
+            buf_printf(&b, "chưa %s số liệu để đánh giá %d chỉ tiêu được giao.", r->all.partial ? "đủ" : "có",
+                       r->all.total);
     } else {
         buf_adds(&b, tr("hoàn thành và hoàn thành vượt ", "met or exceeded "));
         headline_counts(&b, &k);
@@ -819,7 +832,7 @@ static void closing(const model *m, const eval_result *r, json_t *paras)
                    report_plural(notmet, "target was", "targets were"));
     else if (notmet)
         buf_printf(&b, "Còn %d chỉ tiêu chưa đạt kế hoạch (nêu tại phần hạn chế).", notmet);
-    else if (r->all.total)
+    else if (judged(&r->all))
         buf_adds(&b, tr("Không có chỉ tiêu nào chưa đạt.", "No target was missed."));
     if (b.len)
         json_array_append_new(paras, json_string(buf_str(&b)));
