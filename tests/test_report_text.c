@@ -121,6 +121,7 @@ static model *city(void)
     const char *names[] = { "Quận ủy Một", "Quận ủy Hai", "Quận ủy Ba", "Quận ủy Bốn", "Quận ủy Năm" };
     for (int i = 0; i < 5; i++)
         model_put_unit(m, codes[i], names[i], "tp", "Quận ủy", 0, 0);
+    model_put_unit(m, "ub", "Ủy ban nhân dân quận Mẫu", "", "UBND quận", 0, 0);   /* a state body */
     const char *kt = "Kinh tế - xã hội", *xd = "Xây dựng Đảng", *ct = "chỉ tiêu";
     put_ind(m, "thu", "Thu ngân sách", kt, ct, "tỷ đồng", DIR_UP, AGG_SUM, AGG_SUM, 0, "");
     put_ind(m, "ngheo", "Tỷ lệ hộ nghèo", kt, ct, "%", DIR_DOWN, AGG_AVG, AGG_LAST, 2, "");
@@ -172,6 +173,9 @@ static model *city(void)
     model_put_target(m, 1, q1, per("2020-2025"), 0.3);
     model_put_value(m, 0, q1, mid, 5708, NULL);
     model_put_value(m, 1, q1, mid, 0.12, NULL);
+    int ub = model_unit_find(m, "ub");
+    model_put_target(m, 0, ub, per("2020-2025"), 5000);
+    model_put_value(m, 0, ub, mid, 5200, NULL);
     return m;
 }
 
