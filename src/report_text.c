@@ -550,12 +550,12 @@ static void headline(const model *m, int unit, period_t p, const eval_result *r,
     buf b = BUF_INIT;
     kinds k;
     kinds_of(r, &k);
-    int term = 0, annual = 0, annual_fig = 0;
+    int term = 0, annual = 0, annual_fig = 0, annual_part = 0;
     for (int i = 0; i < r->nrows; i++) {
         const eval_row *x = &r->rows[i];
         term |= p.kind == P_RANGE && from_term(m, x);
         if (x->has_annual && m->inds[x->ind].parent < 0)
-            annual++, annual_fig += x->has_actual;
+            annual++, annual_fig += x->has_actual && !x->partial, annual_part += x->partial;
     }
     sentence_head(m, p, &b);
     if (term)
@@ -567,14 +567,17 @@ static void headline(const model *m, int unit, period_t p, const eval_result *r,
         else
             buf_printf(&b, "is working towards %d %s for %d: ", annual, report_plural(annual, "target", "targets"),
                        period_year_of(p).y);
-        if (annual_fig == 0)
+        int none = annual - annual_fig - annual_part;
+        if (annual_fig == 0 && annual_part == 0)
             buf_adds(&b, tr("chưa có số liệu", "no figures yet"));
-        else if (!en())
-            buf_printf(&b, "%d chỉ tiêu đã có số liệu", annual_fig);
-        else
+        else if (annual_fig && en())
             buf_printf(&b, "%d %s a figure so far", annual_fig, annual_fig == 1 ? "has" : "have");
-        if (annual > annual_fig && annual_fig)
-            buf_printf(&b, tr(", %d chỉ tiêu chưa có số liệu", ", %d none yet"), annual - annual_fig);
+        else if (annual_fig)
+            buf_printf(&b, "%d chỉ tiêu đã có số liệu", annual_fig);
+        if (annual_part)      /* a partial roll-up is no figure of the unit's yet */
+            buf_printf(&b, tr("%s%d chỉ tiêu chưa đủ số liệu", "%s%d incomplete"), annual_fig ? ", " : "", annual_part);
+        if (none && (annual_fig || annual_part))
+            buf_printf(&b, tr(", %d chỉ tiêu chưa có số liệu", ", %d none yet"), none);
         buf_adds(&b, ".");
     } else if (r->all.total == 0) {
         buf_adds(&b, tr("chưa có chỉ tiêu nào được giao kế hoạch cho kỳ này.", "has no targets set for this period."));
