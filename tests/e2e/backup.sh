@@ -63,7 +63,7 @@ sqlite3 "$T/live.db" "PRAGMA journal_mode=WAL" >/dev/null
 ( for r in $(seq 1 $R); do "$BIN" import --db "$T/live.db" "$T/w$r.csv" >/dev/null 2>>"$T/writer.err" || echo "round $r failed" >>"$T/writer.err"; done ) &
 wpid=$!
 n=0
-while kill -0 $wpid 2>/dev/null && [ $n -lt 40 ]; do
+while kill -0 $wpid 2>/dev/null && [ $n -lt 10 ]; do
   n=$((n + 1))
   "$BIN" backup --db "$T/live.db" -o "$T/b$n.db" >"$T/b$n.out" 2>&1 || bad "backup $n during writes: $(cat "$T/b$n.out")"
 done

@@ -7,13 +7,13 @@
 #     its audit row are there) or the last committed one (nothing of this round: no figure, no
 #     batch, no audit row);
 #   - an import or a save the server answered 200 is there after the kill.
-# The kill delays are drawn between 0 and 1,2 times an uninterrupted run, so some land inside the
+# The kill delays are drawn between 0 and 1,5 times an uninterrupted run, so some land inside the
 # transaction; the test fails if none did (it would prove nothing).
 # Usage: CHITIEU=build/chitieu tests/e2e/crash.sh [ROUNDS]   (needs sqlite3 and curl)
 set -u
 BIN=${CHITIEU:-build/chitieu}
 case "$BIN" in /*) ;; *) BIN="$(pwd)/$BIN" ;; esac
-ROUNDS=${1:-8}
+ROUNDS=${1:-6}
 T=$(mktemp -d)
 spid= lpid=
 trap '[ -n "$spid" ] && kill -9 $spid 2>/dev/null; [ -n "$lpid" ] && kill $lpid 2>/dev/null; rm -rf "$T"' EXIT
@@ -25,7 +25,7 @@ ok()   { pass=$((pass + 1)); }
 bad()  { fail=$((fail + 1)); echo "FAIL: $*"; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 # a random delay in seconds between 0 and max_ms * 1,2
-delay() { r=$(od -An -N2 -tu2 /dev/urandom | tr -d ' '); awk -v r="$r" -v m="$1" 'BEGIN { printf "%.3f", r / 65535 * m * 1.2 / 1000 }'; }
+delay() { r=$(od -An -N2 -tu2 /dev/urandom | tr -d ' '); awk -v r="$r" -v m="$1" 'BEGIN { printf "%.3f", r / 65535 * m * 1.5 / 1000 }'; }
 q() { sqlite3 "$DB" "$1"; }
 
 "$BIN" gen --scale XS --out "$T/gen" >/dev/null || bad "gen"
