@@ -65,6 +65,13 @@ for fx in "$FIXDB"/schema-*.db; do
   [ "$(version "$bak")" = "$old" ] && ok || bad "$name: the backup is not at version $old"
   figures "$bak" "$T/$name.bak"
   same "$T/$name.before" "$T/$name.bak" "$name backup"
+  expect_rc 0 "$BIN" backup --verify "$bak"
+  has "$T/out" "lược đồ phiên bản $old (chương trình: 3), kiểm tra toàn vẹn: ok"
+  # an old copy restored: upgraded on the way in, the same figures
+  expect_rc 0 "$BIN" restore "$fx" --db "$T/$name.restored.db"
+  [ "$(version "$T/$name.restored.db")" = 3 ] && ok || bad "$name: a restored old copy is not upgraded"
+  figures "$T/$name.restored.db" "$T/$name.restored"
+  same "$T/$name.before" "$T/$name.restored" "$name restored"
   figures "$db" "$T/$name.after"
   same "$T/$name.before" "$T/$name.after" "$name figures"
   evals "$db" "$T/$name.eval"
