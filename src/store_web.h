@@ -60,6 +60,13 @@ int store_sub_list(store *s, web_sub **out, err_t *e);
 /* Machine name of a state: "draft", "submitted", "approved", "returned". */
 const char *store_sub_key(int state);
 
+/* An audit entry to be written inside the transaction of the change it records (write.h's
+ * write_actor.audit, task_import_audited), so a crash keeps both or neither. */
+typedef struct store_audit_row {
+    const char *action, *object;
+    const char *detail;      /* NULL: the number of figures the change wrote */
+} store_audit_row;
+
 /* Appends an audit entry (at = now). */
 int store_audit_add(store *s, const char *who, const char *action, const char *object,
                     const char *detail, err_t *e);
