@@ -1,0 +1,322 @@
+/* test_web_data.c - what the web pages say and do with figures (issue 16): the audit log
+ * (filters, paging with totals, CSV export with the same filters, exact Vietnamese numbers, a
+ * comment-only change named as such), deleting a figure from the entry page (a reason, the
+ * history, the locks, the one write door), derived figures beside the entry grid and "Kỳ
+ * trước" against "Cùng kỳ", and term-to-date on the term overview.  Requests are structs
+ * handed to web_handle, as in test_web.c (whose fixture this copies). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <pthread.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "auth.h"
+#include "engine.h"
+#include "http.h"
+#include "import.h"
+#include "store.h"
+#include "store_task.h"
+#include "store_web.h"
+#include "web.h"
+#include "write.h"
+
+static char db[64];
+static web_app *app;
+
+/* city -> d1 -> w1; city -> d2.  Users are bound to d1 (one per role), plus a city admin. */
+static const char units_csv[] =
+    "code,name,parent,type\n"
+    "city,Thành ủy,,Thành ủy\n"
+    "d1,Quận ủy Một,city,Quận ủy\n"
+    "d2,Quận ủy Hai,city,Quận ủy\n"
+    "w1,<script>alert(1)</script> Phường,d1,Đảng ủy phường\n";
+static const char inds_csv[] =
+    "code,name,group,direction,decimals\n"
+    "kn,Kết nạp đảng viên,Xây dựng Đảng,up,0\n"
+    "tl,Tỷ lệ hộ nghèo,Xã hội,down,2\n";
+static const char targets_csv[] =
+    "indicator,unit,period,target\n"
+    "kn,d1,2023,100\nkn,w1,2023,40\nkn,d2,2023,80\nkn,city,2023,200\n";
+static const char values_csv[] =
+    "indicator,unit,period,value\n"
+    "kn,d1,2022,90\nkn,w1,2022,30\nkn,d2,2022,70\n";
+
+#define SRC(name, text) { name, text, sizeof(text) - 1 }
+
+static const char *const roles[] = { "admin", "editor", "approver", "viewer" };
+static const char pw[] = "mat-khau-thu-nghiem";
+
+static int setup_all(void **state)
+{
+    (void)state;
+    snprintf(db, sizeof db, "/tmp/chitieu-webdata-%ld.db", (long)getpid());
+    remove(db);
+    store *s;
+    model *m = model_new();
+    err_t e;
+    buf errs = BUF_INIT;
+    import_stats st;
+    import_source src[] = { SRC("units.csv", units_csv), SRC("indicators.csv", inds_csv),
+                            SRC("targets.csv", targets_csv), SRC("values.csv", values_csv) };
+    import_opts o = { .who = "test" };
+    assert_int_equal(auth_init(), 0);
+    assert_int_equal(store_open(db, 1, &s, &e), 0);
+    assert_int_equal(import_run(s, m, src, 4, &o, &st, &errs, &e), 0);
+    char hash[AUTH_HASH_MAX];
+    assert_int_equal(auth_hash_password(pw, hash, &e), 0);
+    for (int r = 0; r < 4; r++) {
+        web_user u = { 0 };
+        snprintf(u.login, sizeof u.login, "%s1", roles[r]);
+        snprintf(u.role, sizeof u.role, "%s", roles[r]);
+        snprintf(u.unit, sizeof u.unit, "d1");
+        assert_int_equal(store_user_add(s, &u, hash, &e), 0);
+    }
+    web_user root = { .login = "root", .role = "admin", .unit = "city" };
+    assert_int_equal(store_user_add(s, &root, hash, &e), 0);
+    assert_int_not_equal(store_user_add(s, &root, hash, &e), 0);   /* duplicate login */
+    web_user gone = { .login = "gone", .role = "viewer", .unit = "d1" };
+    assert_int_equal(store_user_add(s, &gone, hash, &e), 0);
+    web_user ed2 = { .login = "ed2", .role = "editor", .unit = "d2" };
+    assert_int_equal(store_user_add(s, &ed2, hash, &e), 0);
+    task_t p1 = { .code = "p1", .title = "Chương trình một", .kind = TK_PROGRAMME, .lead_unit = "city" };
+    task_t t1 = { .code = "t1", .title = "Nhiệm vụ của phường", .kind = TK_TASK, .programme = "p1", .lead_unit = "w1",
+                  .deadline = 20300101 };
+    task_t t2 = { .code = "t2", .title = "Nhiệm vụ của quận hai", .kind = TK_TASK, .programme = "p1", .lead_unit = "d2",
+                  .deadline = 20300101 };
+    assert_int_equal(store_task_put(s, &p1, &e), 0);
+    assert_int_equal(store_task_put(s, &t1, &e), 0);
+    assert_int_equal(store_task_put(s, &t2, &e), 0);
+    buf_free(&errs);
+    model_free(m);
+    store_close(s);
+    assert_int_equal(web_open(db, 2, &app, &e), 0);
+    app->log = fopen("/dev/null", "w");
+    return 0;
+}
+
+static int teardown_all(void **state)
+{
+    (void)state;
+    fclose(app->log);
+    web_close(app);
+    char side[80];
+    remove(db);
+    snprintf(side, sizeof side, "%s-wal", db);
+    remove(side);
+    snprintf(side, sizeof side, "%s-shm", db);
+    remove(side);
+    return 0;
+}
+
+typedef struct client {
+    char cookie[256];
+    char csrf[64];
+    char bearer[128];
+} client;
+
+/* Sends one request; query and form are url-encoded strings (or NULL). */
+static int send(const client *c, const char *method, const char *path, const char *query, const char *form,
+                const char *json, http_resp *rs)
+{
+    http_req rq;
+    err_t e;
+    http_req_init(&rq);
+    http_resp_init(rs);
+    snprintf(rq.method, sizeof rq.method, "%s", method);
+    snprintf(rq.path, sizeof rq.path, "%s", path);
+    snprintf(rq.addr, sizeof rq.addr, "127.0.0.1");
+    if (c && c->cookie[0])
+        snprintf(rq.cookie, sizeof rq.cookie, "%s", c->cookie);
+    if (c && c->bearer[0])
+        snprintf(rq.authorization, sizeof rq.authorization, "Bearer %s", c->bearer);
+    if (query && http_parse_urlencoded(&rq.query, query, strlen(query), &e) != 0) {
+        rq.bad = 1;
+        snprintf(rq.bad_msg, sizeof rq.bad_msg, "%s", e.msg);
+    }
+    if (form) {
+        snprintf(rq.ctype, sizeof rq.ctype, "application/x-www-form-urlencoded");
+        if (http_parse_urlencoded(&rq.form, form, strlen(form), &e) != 0) {
+            rq.bad = 1;
+            snprintf(rq.bad_msg, sizeof rq.bad_msg, "%s", e.msg);
+        }
+    }
+    if (json) {
+        snprintf(rq.ctype, sizeof rq.ctype, "application/json");
+        buf_adds(&rq.body, json);
+    }
+    web_handle(app, &rq, rs);
+    http_req_free(&rq);
+    return rs->status;
+}
+
+static int status_of(const client *c, const char *method, const char *path, const char *query, const char *form)
+{
+    http_resp rs;
+    int st = send(c, method, path, query, form, NULL, &rs);
+    http_resp_free(&rs);
+    return st;
+}
+
+static int login(client *c, const char *user, const char *password)
+{
+    char form[256];
+    http_resp rs;
+    memset(c, 0, sizeof *c);
+    snprintf(form, sizeof form, "login=%s&password=%s", user, password);
+    int st = send(NULL, "POST", "/login", NULL, form, NULL, &rs);
+    if (st == 303 && rs.ncookies) {
+        const char *v = rs.cookies[0];
+        size_t n = strcspn(v, ";");
+        snprintf(c->cookie, sizeof c->cookie, "%.*s", (int)n, v);
+        http_resp_free(&rs);
+        /* the CSRF token from any page with a form */
+        send(c, "GET", "/password", NULL, NULL, NULL, &rs);
+        const char *t = strstr(buf_str(&rs.body), "name=\"csrf\" value=\"");
+        assert_non_null(t);
+        t += 19;
+        snprintf(c->csrf, sizeof c->csrf, "%.*s", (int)strcspn(t, "\""), t);
+    }
+    http_resp_free(&rs);
+    return st;
+}
+
+
+/* The body of a GET as a malloc'd string (NULL on another status than want). */
+static char *get_body(const client *c, const char *path, const char *query, int want)
+{
+    http_resp rs;
+    int st = send(c, "GET", path, query, NULL, NULL, &rs);
+    char *out = st == want ? strdup(buf_str(&rs.body)) : NULL;
+    if (st != want)
+        print_error("GET %s?%s: status %d, want %d\n", path, query ? query : "", st, want);
+    http_resp_free(&rs);
+    return out;
+}
+
+static int count_of(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+/* ---- audit log ---- */
+
+static void test_audit_log(void **state)
+{
+    (void)state;
+    client ed, ad, vw;
+    char form[512];
+    assert_int_equal(login(&ed, "editor1", pw), 303);
+    assert_int_equal(login(&ad, "root", pw), 303);
+    assert_int_equal(login(&vw, "viewer1", pw), 303);
+    /* a big figure, then its comment alone, then a new figure: three changes of one cell */
+    snprintf(form, sizeof form, "csrf=%s&unit=d1&period=2030&action=save&v_kn=1.234.567&o_kn=&c_kn=", ed.csrf);
+    assert_int_equal(status_of(&ed, "POST", "/entry", NULL, form), 303);
+    snprintf(form, sizeof form, "csrf=%s&unit=d1&period=2030&action=save&v_kn=1.234.567&o_kn=1234567&c_kn=ghi+ch%%C3%%BA", ed.csrf);
+    assert_int_equal(status_of(&ed, "POST", "/entry", NULL, form), 303);
+    snprintf(form, sizeof form, "csrf=%s&unit=d1&period=2030&action=save&v_kn=1.234.567,8&o_kn=1234567&c_kn=ghi+ch%%C3%%BA", ed.csrf);
+    assert_int_equal(status_of(&ed, "POST", "/entry", NULL, form), 303);
+    char *b = get_body(&ad, "/admin/audit", "unit=d1&period=2030&kind=value", 200);
+    assert_non_null(b);
+    assert_non_null(strstr(b, "chỉ sửa ghi chú: «» → «ghi chú»"));
+    assert_non_null(strstr(b, "1.234.567 → 1.234.567,8"));     /* exact, Vietnamese decimals */
+    assert_null(strstr(b, "e+06"));
+    assert_null(strstr(b, "1234567 -&gt; 1234567"));
+    assert_non_null(strstr(b, "id=\"audit-count\">1–2 / 2<"));
+    assert_int_equal(count_of(b, "<tr data-kind="), 2);
+    free(b);
+    /* English: English decimals, same exact figure */
+    b = get_body(&ad, "/admin/audit", "unit=d1&period=2030&kind=value&lang=en", 200);
+    assert_non_null(b);
+    assert_non_null(strstr(b, "1,234,567 → 1,234,567.8"));
+    assert_non_null(strstr(b, "comment only"));
+    free(b);
+    /* by user: the editor's entries only, never another's */
+    b = get_body(&ad, "/admin/audit", "who=editor1", 200);
+    assert_non_null(b);
+    assert_null(strstr(b, "<td>root</td>"));
+    assert_non_null(strstr(b, "<td>editor1</td>"));
+    free(b);
+    b = get_body(&ad, "/admin/audit", "who=nobody", 200);
+    assert_non_null(b);
+    assert_non_null(strstr(b, "id=\"audit-count\">0 / 0<"));
+    free(b);
+    /* by date (Vietnam's): today's entries are in, a day in the past holds none */
+    b = get_body(&ad, "/admin/audit", "kind=value&unit=d1&period=2030&from=2000-01-01&to=2000-12-31", 200);
+    assert_non_null(b);
+    assert_non_null(strstr(b, "id=\"audit-count\">0 / 0<"));
+    free(b);
+    /* paging: 60 more saves of another cell, 50 to a page, totals shown, the next page holds the rest */
+    for (int k = 1; k <= 60; k++) {
+        char orig[16] = "";
+        if (k > 1)
+            snprintf(orig, sizeof orig, "%d", k - 1);
+        snprintf(form, sizeof form, "csrf=%s&unit=d1&period=2031&action=save&v_kn=%d&o_kn=%s", ed.csrf, k, orig);
+        assert_int_equal(status_of(&ed, "POST", "/entry", NULL, form), 303);
+    }
+    b = get_body(&ad, "/admin/audit", "unit=d1&period=2031&kind=value", 200);
+    assert_non_null(b);
+    assert_non_null(strstr(b, "id=\"audit-count\">1–50 / 59<"));
+    assert_int_equal(count_of(b, "<tr data-kind=\"value\""), 50);
+    assert_non_null(strstr(b, "rel=\"next\" href=\"/admin/audit?page=2&amp;unit=d1&amp;period=2031&amp;kind=value\""));
+    assert_non_null(strstr(b, "59 → 60"));              /* newest first */
+    free(b);
+    b = get_body(&ad, "/admin/audit", "unit=d1&period=2031&kind=value&page=2", 200);
+    assert_non_null(b);
+    assert_non_null(strstr(b, "id=\"audit-count\">51–59 / 59<"));
+    assert_int_equal(count_of(b, "<tr data-kind=\"value\""), 9);
+    assert_non_null(strstr(b, "1 → 2"));
+    assert_non_null(strstr(b, "rel=\"prev\""));
+    free(b);
+    /* CSV with the same filter: a header and every matching entry, Vietnamese separators */
+    http_resp rs;
+    assert_int_equal(send(&ad, "GET", "/admin/audit", "unit=d1&period=2031&kind=value&format=csv", NULL, NULL, &rs), 200);
+    assert_string_equal(rs.ctype, "text/csv; charset=utf-8");
+    assert_non_null(strstr(rs.disposition, "attachment"));
+    assert_int_equal(count_of(buf_str(&rs.body), "\n"), 60);
+    assert_non_null(strstr(buf_str(&rs.body), ";kn;d1;2031;59;60;59 → 60\n"));
+    http_resp_free(&rs);
+    /* bad filters are refused naming the parameter; the page is for administrators only */
+    assert_int_equal(status_of(&ad, "GET", "/admin/audit", "kind=bogus", NULL), 400);
+    assert_int_equal(status_of(&ad, "GET", "/admin/audit", "from=6/12/2026", NULL), 400);
+    assert_int_equal(status_of(&ad, "GET", "/admin/audit", "unit=nowhere", NULL), 400);
+    assert_int_equal(status_of(&ad, "GET", "/admin/audit", "period=2031X", NULL), 400);
+    assert_int_equal(status_of(&ad, "GET", "/admin/audit", "page=0", NULL), 400);
+    assert_int_equal(status_of(&ad, "GET", "/admin/audit", "format=xml", NULL), 400);
+    assert_int_equal(status_of(&vw, "GET", "/admin/audit", NULL, NULL), 403);
+    assert_int_equal(status_of(&vw, "GET", "/admin/audit", "format=csv", NULL), 403);
+    /* the store: the filters combine, the total counts every match */
+    store *s;
+    err_t e;
+    web_audit *a = NULL;
+    int64_t total = 0;
+    audit_filter f = { .unit = "d1", .period = "2030", .kind = "value" };
+    assert_int_equal(store_open(db, 0, &s, &e), 0);
+    assert_int_equal(store_audit_query(s, &f, 0, 1, &a, &total, &e), 1);
+    assert_int_equal(total, 2);
+    assert_true(a[0].is_figure && a[0].has_old && a[0].has_new);
+    assert_true(a[0].old_v == 1234567 && a[0].new_v == 1234567.8);
+    assert_string_equal(a[0].ind, "kn");
+    free(a);
+    f.who = "root";
+    assert_int_equal(store_audit_query(s, &f, 0, 10, &a, &total, &e), 0);
+    assert_int_equal(total, 0);
+    free(a);
+    store_close(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_audit_log),
+    };
+    return cmocka_run_group_tests(tests, setup_all, teardown_all);
+}
