@@ -115,6 +115,43 @@ cleanup:
     return rc;
 }
 
+/* Deletes the figures of del[0..nd) (the entry form's emptied fields) through write_delete, with
+ * the reason; problems go to errs as "ROW\tFIELD\tMESSAGE" with ROW counted from base.  Returns
+ * 0 (done, or refused with errs filled) or -1 (internal error in c->e). */
+static int entry_delete(web_ctx *c, const web_value_in *del, int nd, const char *reason, buf *errs, int base)
+{
+    write_row *rows = calloc((size_t)nd + 1, sizeof *rows);
+    buf sub = BUF_INIT;
+    int deleted = 0, rc = -1;
+    err_t e;
+    if (rows == NULL)
+        return err_set(&c->e, "out of memory");
+    for (int k = 0; k < nd; k++)
+        rows[k] = (write_row){ WRITE_VALUE, model_ind_find(c->m, del[k].ind), del[k].unit, del[k].per, 0, NULL,
+                               del[k].orig, NULL };
+    write_actor a = { c->user.login, c->role, c->uunit, "web", 60, 0 };
+    write_sink sink = { model_lock, model_unlock, c };
+    int r = write_delete(c->s, c->m, &a, rows, nd, reason, &sink, &sub, &deleted, &e);
+    if (r < 0) {
+        c->e = e;
+        goto cleanup;
+    }
+    if (r == WRITE_INVALID)
+        row_err(errs, base, "reason", "%s", e.msg);
+    for (const char *s = buf_str(&sub); *s;) {
+        const char *nl = strchr(s, '\n'), *t = strchr(s, '\t');
+        if (nl == NULL || t == NULL)
+            break;
+        buf_printf(errs, "%d%.*s", base + atoi(s), (int)(nl - t + 1), t);
+        s = nl + 1;
+    }
+    rc = 0;
+cleanup:
+    buf_free(&sub);
+    free(rows);
+    return rc;
+}
+
 /* The previous period of the same kind (a year before a year, the month before a month). */
 static period_t prev_period(period_t p)
 {
@@ -293,6 +330,17 @@ static void entry_form(web_ctx *c, int u, period_t p, const char *msg, int msg_o
     page_printf(c, "</tbody></table></div>");
     if (rows == 0)
         page_printf(c, "<p>%s</p>", tr("Đơn vị chưa có chỉ tiêu nào cho kỳ này.", "The unit has no indicators for this period."));
+    if (editable && rows) {
+        /* deleting a figure: empty its field and say why (write_delete keeps it in the history) */
+        const char *why = keep_input ? http_param(&c->req->form, "reason") : NULL;
+        page_printf(c, "<p class=\"delete-reason\"><label for=\"reason\">%s</label> <input id=\"reason\" "
+                       "name=\"reason\" maxlength=\"500\" aria-describedby=\"reason-help\" value=\"",
+                    tr("Lý do xóa số liệu", "Reason for deleting"));
+        page_text(c, why ? why : "");
+        page_printf(c, "\"> <span id=\"reason-help\" class=\"hint\">%s</span></p>",
+                    tr("Để xóa một số liệu đã nhập: xóa trống ô số liệu, ghi lý do rồi lưu; việc xóa được ghi vào nhật ký.",
+                       "To delete a stored figure: empty its field, give the reason and save; the deletion is logged."));
+    }
     if (editable && rows)
         page_printf(c, "<p class=\"actions\"><button type=\"submit\" name=\"action\" value=\"save\">%s</button> "
                        "<button type=\"submit\" name=\"action\" value=\"submit\" class=\"primary\">%s</button></p>",
@@ -355,27 +403,39 @@ int page_entry_post(web_ctx *c)
     buf errs = BUF_INIT, kv = BUF_INIT;
     if (in == NULL)
         return err_set(&c->e, "out of memory");
-    int n = 0;
-    for (int k = 0; k < f->n; k++) {
-        const char *key = f->kv[k].k;
-        if (strncmp(key, "v_", 2) != 0 || f->kv[k].vlen == 0)
-            continue;
-        in[n].unit = u;
-        in[n].per = p;
-        in[n].ind = key + 2;
-        in[n].text = f->kv[k].v;
-        buf_reset(&kv);
-        buf_printf(&kv, "o_%s", key + 2);
-        in[n].orig = http_param(f, buf_str(&kv));
-        if (in[n].orig == NULL)
-            in[n].orig = "";
-        buf_reset(&kv);
-        buf_printf(&kv, "c_%s", key + 2);
-        in[n].comment = http_param(f, buf_str(&kv));
-        n++;
-    }
-    if (web_save_values(c, in, n, &errs, &saved) != 0)
+    int n = 0, nd = 0;
+    /* the saves first (in[0..n)), then the emptied fields that held a figure: deletions */
+    for (int pass = 0; pass < 2; pass++)
+        for (int k = 0; k < f->n; k++) {
+            const char *key = f->kv[k].k;
+            if (strncmp(key, "v_", 2) != 0 || (f->kv[k].vlen == 0) != pass)
+                continue;
+            buf_reset(&kv);
+            buf_printf(&kv, "o_%s", key + 2);
+            const char *orig = http_param(f, buf_str(&kv));
+            if (pass == 1 && (orig == NULL || *orig == '\0'))
+                continue;                      /* empty and nothing stored: nothing to do */
+            web_value_in *x = &in[n + nd];
+            x->unit = u;
+            x->per = p;
+            x->ind = key + 2;
+            x->text = f->kv[k].v;
+            x->orig = orig ? orig : "";
+            buf_reset(&kv);
+            buf_printf(&kv, "c_%s", key + 2);
+            x->comment = http_param(f, buf_str(&kv));
+            pass ? nd++ : n++;
+        }
+    const char *reason = web_param(c, "reason");
+    if (nd && (reason == NULL || *reason == '\0')) {
+        for (int k = 0; k < nd; k++)
+            row_err(&errs, n + k, "reason", "%s", tr("ô số liệu đã bị xóa trống: cần ghi lý do xóa số liệu này",
+                                                     "the value was emptied: a reason to delete it is required"));
+    } else if (web_save_values(c, in, n, &errs, &saved) != 0) {
         goto cleanup;
+    } else if (errs.len == 0 && nd && entry_delete(c, in + n, nd, reason, &errs, n) != 0) {
+        goto cleanup;
+    }
     if (errs.len) {
         /* "ROW\tFIELD\tMESSAGE" lines become "Indicator name: message". */
         buf msg = BUF_INIT;
@@ -385,8 +445,8 @@ int page_entry_post(web_ctx *c)
             const char *t1 = strchr(s, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL, *nl = strchr(s, '\n');
             if (!t2 || !nl)
                 break;
-            int i = row >= 0 && row < n ? model_ind_find(c->m, in[row].ind) : -1;
-            buf_printf(&msg, "%s: %.*s\n", i >= 0 ? c->m->inds[i].name : row >= 0 && row < n ? in[row].ind : "?",
+            int i = row >= 0 && row < n + nd ? model_ind_find(c->m, in[row].ind) : -1;
+            buf_printf(&msg, "%s: %.*s\n", i >= 0 ? c->m->inds[i].name : row >= 0 && row < n + nd ? in[row].ind : "?",
                        (int)(nl - t2 - 1), t2 + 1);
             conflict |= strncmp(t1 + 1, "expected\t", 9) == 0;
             s = nl + 1;

@@ -50,7 +50,7 @@ static const web_route routes[] = {
     { "GET", "/indicator", page_indicator, 0, "unit period ind" },
     { "GET", "/chart.png", page_chart, 0, "unit period ind kind structure" },
     { "GET", "/entry", page_entry, 0, "unit period msg" },
-    { "POST", "/entry", page_entry_post, W_OWN, "unit period action *" },
+    { "POST", "/entry", page_entry_post, W_OWN, "unit period action reason *" },
     { "GET", "/approval", page_approval, 0, "" },
     { "GET", "/completeness", page_completeness, 0, "unit period" },
     { "POST", "/approval", page_approval_post, W_WRITE, "unit period action comment targets" },

@@ -313,10 +313,90 @@ static void test_audit_log(void **state)
     store_close(s);
 }
 
+/* ---- deleting a figure from the entry page ---- */
+
+static const cell_t *value_of(const char *unit, int year)
+{
+    return model_value(app->m, model_ind_find(app->m, "kn"), model_unit_find(app->m, unit),
+                       (period_t){ P_YEAR, 0, (uint16_t)year, (uint16_t)year });
+}
+
+static void test_entry_delete(void **state)
+{
+    (void)state;
+    client ed, ad;
+    char form[512];
+    http_resp rs;
+    assert_int_equal(login(&ed, "editor1", pw), 303);
+    assert_int_equal(login(&ad, "root", pw), 303);
+    /* the server reads both "1,234.5" and "1.234,5" (the script accepts what it accepts) */
+    snprintf(form, sizeof form, "csrf=%s&unit=d1&period=2032&action=save&v_kn=1%%2C234.5&o_kn=", ed.csrf);
+    assert_int_equal(status_of(&ed, "POST", "/entry", NULL, form), 303);
+    assert_non_null(value_of("d1", 2032));
+    assert_true(value_of("d1", 2032)->v == 1234.5);
+    snprintf(form, sizeof form, "csrf=%s&unit=d1&period=2032&action=save&v_kn=1.234%%2C75&o_kn=1234.5", ed.csrf);
+    assert_int_equal(status_of(&ed, "POST", "/entry", NULL, form), 303);
+    assert_true(value_of("d1", 2032)->v == 1234.75);
+    /* the form offers the reason field, labelled */
+    char *b = get_body(&ed, "/entry", "unit=d1&period=2032", 200);
+    assert_non_null(b);
+    assert_non_null(strstr(b, "<label for=\"reason\">Lý do xóa số liệu</label> <input id=\"reason\" name=\"reason\""));
+    free(b);
+    /* emptied without a reason: refused, nothing deleted, the message names the indicator */
+    long commits = write_commits();
+    snprintf(form, sizeof form, "csrf=%s&unit=d1&period=2032&action=save&v_kn=&o_kn=1234.75&c_kn=", ed.csrf);
+    assert_int_equal(send(&ed, "POST", "/entry", NULL, form, NULL, &rs), 400);
+    assert_non_null(strstr(buf_str(&rs.body), "Kết nạp đảng viên: ô số liệu đã bị xóa trống: cần ghi lý do"));
+    http_resp_free(&rs);
+    assert_non_null(value_of("d1", 2032));
+    assert_int_equal(write_commits(), commits);
+    /* the figure changed meanwhile (the form showed another): a conflict, nothing deleted */
+    snprintf(form, sizeof form, "csrf=%s&unit=d1&period=2032&action=save&v_kn=&o_kn=99&reason=sai", ed.csrf);
+    assert_int_equal(send(&ed, "POST", "/entry", NULL, form, NULL, &rs), 409);
+    assert_non_null(strstr(buf_str(&rs.body), "người khác đã sửa số liệu này"));
+    http_resp_free(&rs);
+    assert_non_null(value_of("d1", 2032));
+    /* with a reason: deleted through the write door, kept in the history and the audit log */
+    snprintf(form, sizeof form, "csrf=%s&unit=d1&period=2032&action=save&v_kn=&o_kn=1234.75&c_kn=&reason=nh%%E1%%BA%%ADp+nh%%E1%%BA%%A7m",
+             ed.csrf);
+    assert_int_equal(status_of(&ed, "POST", "/entry", NULL, form), 303);
+    assert_null(value_of("d1", 2032));
+    assert_int_equal(write_commits(), commits + 1);
+    b = get_body(&ad, "/admin/audit", "kind=delete&unit=d1&period=2032", 200);
+    assert_non_null(b);
+    assert_non_null(strstr(b, "xóa 1.234,75; lý do: nhập nhầm"));
+    assert_non_null(strstr(b, "<td>editor1</td>"));
+    assert_non_null(strstr(b, "id=\"audit-count\">1–1 / 1<"));
+    free(b);
+    store *s;
+    err_t e;
+    store_hist h[8];
+    assert_int_equal(store_open(db, 0, &s, &e), 0);
+    int nh = store_history(s, "kn", "d1", (period_t){ P_YEAR, 0, 2032, 2032 }, h, 8, &e);
+    store_close(s);
+    assert_true(nh >= 2);
+    assert_true(h[0].has_old && !h[0].has_new && h[0].old_v == 1234.75);
+    /* emptying a field that holds nothing changes nothing */
+    snprintf(form, sizeof form, "csrf=%s&unit=d1&period=2032&action=save&v_kn=&o_kn=", ed.csrf);
+    assert_int_equal(status_of(&ed, "POST", "/entry", NULL, form), 303);
+    assert_int_equal(write_commits(), commits + 1);
+    /* submitted data is locked for deletion as for writing */
+    snprintf(form, sizeof form, "csrf=%s&unit=d1&period=2033&action=submit&v_kn=5&o_kn=", ed.csrf);
+    assert_int_equal(status_of(&ed, "POST", "/entry", NULL, form), 303);
+    snprintf(form, sizeof form, "csrf=%s&unit=d1&period=2033&action=save&v_kn=&o_kn=5&reason=x", ed.csrf);
+    assert_int_equal(status_of(&ed, "POST", "/entry", NULL, form), 400);
+    assert_non_null(value_of("d1", 2033));
+    /* another's unit: forbidden */
+    snprintf(form, sizeof form, "csrf=%s&unit=d2&period=2022&action=save&v_kn=&o_kn=70&reason=x", ed.csrf);
+    assert_int_equal(status_of(&ed, "POST", "/entry", NULL, form), 403);
+    assert_non_null(value_of("d2", 2022));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_audit_log),
+        cmocka_unit_test(test_entry_delete),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }

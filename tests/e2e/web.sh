@@ -89,5 +89,9 @@ expect "SIGTERM: clean exit" $? 0
 has "shutdown message" "$work/log" "SIGTERM\|tín hiệu 15\|signal 15"
 sqlite3 "$work/d.db" "PRAGMA integrity_check" >"$work/ic" 2>&1
 has "database intact after shutdown" "$work/ic" "^ok$"
+# the entry form's script parses numbers exactly as the server (the table of test_vn.c)
+if command -v node >/dev/null 2>&1; then
+  node "$(dirname "$0")/../js/numbers.test.js" >"$work/js" 2>&1 && ok || bad "entry script numbers: $(grep FAIL "$work/js")"
+fi
 echo "web: $pass passed, $fail failed"
 [ "$fail" = 0 ]
