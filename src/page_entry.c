@@ -152,20 +152,6 @@ cleanup:
     return rc;
 }
 
-/* The previous period of the same kind (a year before a year, the month before a month). */
-static period_t prev_period(period_t p)
-{
-    switch (p.kind) {
-    case P_MONTH: return p.n > 1 ? (period_t){ P_MONTH, (uint8_t)(p.n - 1), p.y, p.y }
-                                 : (period_t){ P_MONTH, 12, (uint16_t)(p.y - 1), (uint16_t)(p.y - 1) };
-    case P_QUARTER: return p.n > 1 ? (period_t){ P_QUARTER, (uint8_t)(p.n - 1), p.y, p.y }
-                                   : (period_t){ P_QUARTER, 4, (uint16_t)(p.y - 1), (uint16_t)(p.y - 1) };
-    case P_HALF: return p.n > 1 ? (period_t){ P_HALF, 1, p.y, p.y }
-                                : (period_t){ P_HALF, 2, (uint16_t)(p.y - 1), (uint16_t)(p.y - 1) };
-    default: return period_prev_year(p);
-    }
-}
-
 /* 1 if indicator i belongs on unit u's entry grid for p: it is entered (no formula) and the
  * unit has a target or a figure for it around p. */
 static int on_grid(const model *m, int i, int u, period_t p)
@@ -174,12 +160,69 @@ static int on_grid(const model *m, int i, int u, period_t p)
         return 0;
     period_t y = period_year_of(p);
     if (model_target(m, i, u, p) || model_target(m, i, u, y) || model_value(m, i, u, p) ||
-        model_value(m, i, u, prev_period(p)) || model_value(m, i, u, period_prev_year(p)))
+        model_value(m, i, u, period_prev(p)) || model_value(m, i, u, period_prev_year(p)))
         return 1;
     for (size_t t = 0; t < m->nterms; t++)
         if (period_contains(m->terms[t].per, p) && model_target(m, i, u, m->terms[t].per))
             return 1;
     return 0;
+}
+
+/* The evaluation row of indicator i in r, or NULL. */
+static const eval_row *eval_row_of(const eval_result *r, int i)
+{
+    for (int k = 0; k < r->nrows; k++)
+        if (r->rows[k].ind == i)
+            return &r->rows[k];
+    return NULL;
+}
+
+/* A figure the unit does not enter itself for p: computed by its formula, rolled up from the
+ * units below or from the sub-periods (eval.h); shown read-only beside the input, marked with
+ * where it comes from and, when units below are missing, the coverage. */
+static void derived_figure(web_ctx *c, const eval_row *r)
+{
+    if (r == NULL || (!r->has_actual && !r->withheld) || r->source == SRC_REPORTED || r->source == SRC_NONE)
+        return;
+    const ind_t *d = &c->m->inds[r->ind];
+    const char *from = r->source == SRC_FORMULA ? tr("tính theo công thức", "by formula")
+                     : r->source == SRC_UNITS   ? tr("cộng từ đơn vị cấp dưới", "from the units below")
+                                                : tr("cộng từ các kỳ con", "from the sub-periods");
+    page_printf(c, "<span class=\"derived\" data-source=\"%s\">", r->source == SRC_FORMULA ? "formula"
+                : r->source == SRC_UNITS ? "units" : "periods");
+    if (r->has_actual)
+        page_num(c, r->actual, d->decimals);
+    page_printf(c, " <small>(");
+    page_text(c, from);
+    if (r->partial) {
+        buf cov = BUF_INIT;
+        buf_adds(&cov, tr("; chưa đủ: ", "; incomplete: "));
+        eval_cov_text(r, &cov);
+        page_text(c, buf_str(&cov));
+        buf_free(&cov);
+    }
+    page_printf(c, ")</small></span>");
+}
+
+/* A formula indicator's row: its figure, read-only (nothing to enter); one column for the
+ * previous period when it is also the same period a year back (same). */
+static void formula_row(web_ctx *c, const eval_row *r, int same)
+{
+    const ind_t *d = &c->m->inds[r->ind];
+    page_printf(c, "<tr class=\"derived-row\"><td><label for=\"f_");
+    page_text(c, d->code);
+    page_printf(c, "\">");
+    page_text(c, d->name);
+    page_printf(c, "</label></td><td>");
+    page_text(c, d->measure);
+    page_printf(c, "</td><td class=\"num\">");
+    if (r->has_target)
+        page_num(c, r->target, d->decimals);
+    page_printf(c, "</td><td class=\"num\"></td>%s<td><output id=\"f_", same ? "" : "<td class=\"num\"></td>");
+    page_text(c, d->code);
+    page_printf(c, "\">");
+    derived_figure(c, r);
+    page_printf(c, "</output></td><td></td></tr>");
 }
 
 static void entry_form(web_ctx *c, int u, period_t p, const char *msg, int msg_ok, int keep_input)
@@ -251,7 +294,7 @@ static void entry_form(web_ctx *c, int u, period_t p, const char *msg, int msg_o
         }
         page_printf(c, "</div>");
     }
-    period_t pp = prev_period(p), py = period_prev_year(p);
+    period_t pp = period_prev(p), py = period_prev_year(p);
     char ppc[PERIOD_CODE_MAX], pyc[PERIOD_CODE_MAX];
     period_code(pp, ppc, sizeof ppc);
     period_code(py, pyc, sizeof pyc);
@@ -260,14 +303,26 @@ static void entry_form(web_ctx *c, int u, period_t p, const char *msg, int msg_o
     page_text(c, m->units[u].code);
     page_printf(c, "\"><input type=\"hidden\" name=\"period\" value=\"%s\">", per);
     page_csrf(c);
+    /* "Kỳ trước" is the previous period of the same kind; for a year (nine months, a term) it is
+     * also "cùng kỳ", the same period a year back: then one column says both */
+    int same = period_eq(pp, py);
     page_printf(c, "<div class=\"scroll\"><table class=\"grid entry\"><thead><tr><th>%s</th><th>%s</th>"
-                   "<th class=\"num\">%s</th><th class=\"num\">%s %s</th><th class=\"num\">%s %s</th>"
-                   "<th>%s</th><th>%s</th></tr></thead><tbody>",
+                   "<th class=\"num\">%s</th><th class=\"num\" id=\"col-prev\">%s %s</th>",
                 tr("Chỉ tiêu", "Indicator"), tr("ĐVT", "Measure"), tr("Kế hoạch", "Target"),
-                tr("Kỳ trước", "Previous"), ppc, tr("Cùng kỳ", "Same period"), pyc,
-                tr("Số liệu", "Value"), tr("Ghi chú", "Comment"));
+                same ? tr("Kỳ trước (cùng kỳ)", "Previous (same period)") : tr("Kỳ trước", "Previous"), ppc);
+    if (!same)
+        page_printf(c, "<th class=\"num\" id=\"col-ly\">%s %s</th>", tr("Cùng kỳ", "Same period"), pyc);
+    page_printf(c, "<th>%s</th><th>%s</th></tr></thead><tbody>", tr("Số liệu", "Value"), tr("Ghi chú", "Comment"));
+    eval_result ev;
+    if (eval_unit(m, u, p, &ev, &c->e) != 0)
+        memset(&ev, 0, sizeof ev);       /* out of memory: no derived figures (logged) */
     int rows = 0;
     for (size_t i = 0; i < m->ninds; i++) {
+        const eval_row *er = eval_row_of(&ev, (int)i);
+        if (m->inds[i].f && er && (er->has_actual || er->withheld || er->has_target)) {
+            formula_row(c, er, same);
+            continue;
+        }
         if (!on_grid(m, (int)i, u, p))
             continue;
         const ind_t *d = &m->inds[i];
@@ -291,9 +346,11 @@ static void entry_form(web_ctx *c, int u, period_t p, const char *msg, int msg_o
         page_printf(c, "</td><td class=\"num\">");
         if (has_prev)
             page_num(c, prev, d->decimals);
-        page_printf(c, "</td><td class=\"num\">");
-        if (has_ly)
-            page_num(c, ly, d->decimals);
+        if (!same) {
+            page_printf(c, "</td><td class=\"num\">");
+            if (has_ly)
+                page_num(c, ly, d->decimals);
+        }
         page_printf(c, "</td><td><input class=\"num\" inputmode=\"decimal\" maxlength=\"40\" id=\"v_");
         page_text(c, d->code);
         page_printf(c, "\" name=\"v_");
@@ -321,13 +378,17 @@ static void entry_form(web_ctx *c, int u, period_t p, const char *msg, int msg_o
         page_printf(c, "\" value=\"");
         if (cur)
             page_printf(c, "%.17g", cur->v);
-        page_printf(c, "\"><span class=\"hint\" aria-live=\"polite\"></span></td><td><input maxlength=\"500\" name=\"c_");
+        page_printf(c, "\">");
+        if (cur == NULL)
+            derived_figure(c, er);
+        page_printf(c, "<span class=\"hint\" aria-live=\"polite\"></span></td><td><input maxlength=\"500\" name=\"c_");
         page_text(c, d->code);
         page_printf(c, "\" value=\"");
         page_text(c, cur && cur->comment ? cur->comment : "");
         page_printf(c, "\"%s></td></tr>", editable ? "" : " readonly");
     }
     page_printf(c, "</tbody></table></div>");
+    eval_result_free(&ev);
     if (rows == 0)
         page_printf(c, "<p>%s</p>", tr("Đơn vị chưa có chỉ tiêu nào cho kỳ này.", "The unit has no indicators for this period."));
     if (editable && rows) {
@@ -353,7 +414,7 @@ static void entry_form(web_ctx *c, int u, period_t p, const char *msg, int msg_o
 static void plausibility(web_ctx *c, int u, period_t p, buf *out)
 {
     const model *m = c->m;
-    period_t pp = prev_period(p);
+    period_t pp = period_prev(p);
     for (size_t i = 0; i < m->ninds; i++) {
         const cell_t *cur = model_value(m, (int)i, u, p);
         double prev;

@@ -37,15 +37,23 @@ static const char units_csv[] =
     "d2,Quận ủy Hai,city,Quận ủy\n"
     "w1,<script>alert(1)</script> Phường,d1,Đảng ủy phường\n";
 static const char inds_csv[] =
-    "code,name,group,direction,decimals\n"
-    "kn,Kết nạp đảng viên,Xây dựng Đảng,up,0\n"
-    "tl,Tỷ lệ hộ nghèo,Xã hội,down,2\n";
+    "code,name,group,direction,period_aggregation,decimals,formula\n"
+    "kn,Kết nạp đảng viên,Xây dựng Đảng,up,sum,0,\n"
+    "tl,Tỷ lệ hộ nghèo,Xã hội,down,last,2,\n"
+    "kn2,Kết nạp gấp đôi,Xây dựng Đảng,up,sum,0,kn * 2\n";
+/* the term 2020-2025 (term-to-date on d2) */
+static const char terms_csv[] = "period,name\n2020-2025,Nhiệm kỳ 2020–2025\n";
 static const char targets_csv[] =
     "indicator,unit,period,target\n"
-    "kn,d1,2023,100\nkn,w1,2023,40\nkn,d2,2023,80\nkn,city,2023,200\n";
+    "kn,d1,2023,100\nkn,w1,2023,40\nkn,d2,2023,80\nkn,city,2023,200\nkn,d1,2024,50\n"
+    "kn,d2,2020-2025,500\ntl,d2,2020-2025,1.5\n";
 static const char values_csv[] =
     "indicator,unit,period,value\n"
-    "kn,d1,2022,90\nkn,w1,2022,30\nkn,d2,2022,70\n";
+    "kn,d1,2022,90\nkn,w1,2022,30\nkn,d2,2022,70\n"
+    /* d1 2024 comes from its ward only; d1's halves of 2023 */
+    "kn,w1,2024,12\nkn,d1,2023S1,5\nkn,d1,2023S2,7\n"
+    "kn,d2,2020,100\nkn,d2,2021,100\nkn,d2,2023,100\n"
+    "tl,d2,2020,2\ntl,d2,2021,1.8\ntl,d2,2022,1.6\ntl,d2,2023,1.2\n";
 
 #define SRC(name, text) { name, text, sizeof(text) - 1 }
 
@@ -62,12 +70,13 @@ static int setup_all(void **state)
     err_t e;
     buf errs = BUF_INIT;
     import_stats st;
-    import_source src[] = { SRC("units.csv", units_csv), SRC("indicators.csv", inds_csv),
+    import_source src[] = { SRC("units.csv", units_csv), SRC("indicators.csv", inds_csv), SRC("terms.csv", terms_csv),
                             SRC("targets.csv", targets_csv), SRC("values.csv", values_csv) };
     import_opts o = { .who = "test" };
     assert_int_equal(auth_init(), 0);
     assert_int_equal(store_open(db, 1, &s, &e), 0);
-    assert_int_equal(import_run(s, m, src, 4, &o, &st, &errs, &e), 0);
+    if (import_run(s, m, src, 5, &o, &st, &errs, &e) != 0)
+        fail_msg("fixture: %s %s", e.msg, buf_str(&errs));
     char hash[AUTH_HASH_MAX];
     assert_int_equal(auth_hash_password(pw, hash, &e), 0);
     for (int r = 0; r < 4; r++) {
@@ -392,11 +401,91 @@ static void test_entry_delete(void **state)
     assert_non_null(value_of("d2", 2022));
 }
 
+/* ---- the entry page: derived figures, "Kỳ trước" and "Cùng kỳ" ---- */
+
+static void test_entry_derived(void **state)
+{
+    (void)state;
+    client ed;
+    assert_int_equal(login(&ed, "editor1", pw), 303);
+    /* d1 enters nothing for 2024: its figure from the ward is shown beside the empty input,
+     * marked, and the formula indicator's figure read-only without an input */
+    char *b = get_body(&ed, "/entry", "unit=d1&period=2024", 200);
+    assert_non_null(b);
+    const char *row = strstr(b, "name=\"v_kn\" value=\"\"");
+    assert_non_null(row);
+    const char *der = strstr(row, "<span class=\"derived\" data-source=\"units\">12 <small>(cộng từ đơn vị cấp dưới)</small></span>");
+    assert_non_null(der);
+    assert_true(der < strstr(row, "</tr>"));
+    assert_null(strstr(b, "name=\"v_kn2\""));
+    assert_non_null(strstr(b, "<label for=\"f_kn2\">Kết nạp gấp đôi</label>"));
+    assert_non_null(strstr(b, "<output id=\"f_kn2\"><span class=\"derived\" data-source=\"formula\">24 <small>(tính theo công thức)</small>"));
+    /* a year: the previous period is also the same period last year: one column says both */
+    assert_non_null(strstr(b, "id=\"col-prev\">Kỳ trước (cùng kỳ) 2023</th>"));
+    assert_null(strstr(b, "id=\"col-ly\""));
+    free(b);
+    /* a half: "Kỳ trước" is the half before (2023S2: 7), "Cùng kỳ" the same half a year back (5) */
+    b = get_body(&ed, "/entry", "unit=d1&period=2024S1", 200);
+    assert_non_null(b);
+    assert_non_null(strstr(b, "id=\"col-prev\">Kỳ trước 2023S2</th><th class=\"num\" id=\"col-ly\">Cùng kỳ 2023S1</th>"));
+    row = strstr(b, "<label for=\"v_kn\">");
+    assert_non_null(row);
+    assert_non_null(strstr(row, "<td class=\"num\">7</td><td class=\"num\">5</td>"));
+    free(b);
+    /* a figure the unit entered itself is its input's value, with no derived figure beside it */
+    b = get_body(&ed, "/entry", "unit=d1&period=2022", 200);
+    assert_non_null(b);
+    row = strstr(b, "name=\"v_kn\" value=\"90\"");
+    assert_non_null(row);
+    const char *end = strstr(row, "</tr>");
+    der = strstr(row, "class=\"derived\"");
+    assert_true(der == NULL || der > end);
+    free(b);
+}
+
+/* ---- term-to-date on the term overview ---- */
+
+static void test_term_to_date(void **state)
+{
+    (void)state;
+    client ad;
+    assert_int_equal(login(&ad, "root", pw), 303);
+    int saved = app->today;
+    app->today = 20231122;
+    char *b = get_body(&ad, "/overview", "unit=d2&period=2020-2025", 200);
+    assert_non_null(b);
+    assert_non_null(strstr(b, "<section id=\"term-to-date\">"));
+    assert_non_null(strstr(b, "Số liệu các năm 2020–2023 (4/6 năm của nhiệm kỳ); đã qua 64,9% thời gian nhiệm kỳ "
+                              "(đến ngày 22/11/2023)."));
+    /* 370 of 500 with 4 of 6 years gone: on track; the rate 1,2 under 1,5: exceeded */
+    assert_non_null(strstr(b, "Đến nay: đạt, vượt hoặc đúng tiến độ 2/2 chỉ tiêu, trong đó 1 vượt;"));
+    const char *row = strstr(b, "<tr class=\"st-met\" data-progress=\"1\"><td>Kết nạp đảng viên</td>");
+    assert_non_null(row);
+    assert_non_null(strstr(row, "<td class=\"num\">500</td><td class=\"num\">370</td><td class=\"num\">74%</td>"));
+    assert_non_null(strstr(row, "đúng tiến độ"));
+    /* the mid-term review's numbers, linked */
+    assert_non_null(strstr(b, "href=\"/overview?unit=d2&amp;period=2020-2022\""));
+    assert_non_null(strstr(b, "đạt và vượt 0/2 chỉ tiêu"));
+    free(b);
+    /* not a term: no such section; in English: English numbers */
+    b = get_body(&ad, "/overview", "unit=d2&period=2023", 200);
+    assert_non_null(b);
+    assert_null(strstr(b, "term-to-date"));
+    free(b);
+    b = get_body(&ad, "/overview", "unit=d2&period=2020-2025&lang=en", 200);
+    assert_non_null(b);
+    assert_non_null(strstr(b, "64.9% of the term&#39;s time gone"));
+    free(b);
+    app->today = saved;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_audit_log),
         cmocka_unit_test(test_entry_delete),
+        cmocka_unit_test(test_entry_derived),
+        cmocka_unit_test(test_term_to_date),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }
