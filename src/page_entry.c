@@ -1,6 +1,9 @@
 /* page_entry.c - data entry and approval: the entry grid for a unit and period, saving
- * values (shared with the API through web_save_values), submitting, and the approver's
- * list with approve / return / unlock.
+ * values (shared with the API through web_save_values), deleting a stored figure (its field
+ * emptied, with a reason: write_delete), submitting, and the approver's list with approve /
+ * return / unlock.  Beside an empty input the grid shows the figure derived for the unit
+ * (formula, units below, sub-periods: eval_unit), read-only and marked; formula indicators get
+ * a read-only row.  "Kỳ trước" is period_prev, "Cùng kỳ" period_prev_year.
  *
  * Workflow of a (unit, period) data set: draft -> submitted (editor) -> approved (approver,
  * locks) or returned (approver, with a comment) -> draft edits again; approved -> returned
@@ -204,11 +207,14 @@ static void derived_figure(web_ctx *c, const eval_row *r)
     page_printf(c, ")</small></span>");
 }
 
-/* A formula indicator's row: its figure, read-only (nothing to enter); one column for the
- * previous period when it is also the same period a year back (same). */
-static void formula_row(web_ctx *c, const eval_row *r, int same)
+/* A formula indicator's row for unit u: its figure, read-only (nothing to enter), with its
+ * figures for the previous period pp and a year back py (one column when they are the same). */
+static void formula_row(web_ctx *c, const eval_row *r, int u, period_t pp, period_t py)
 {
     const ind_t *d = &c->m->inds[r->ind];
+    double prev, ly;
+    int same = period_eq(pp, py);
+    int has_prev = eval_actual(c->m, r->ind, u, pp, &prev), has_ly = !same && eval_actual(c->m, r->ind, u, py, &ly);
     page_printf(c, "<tr class=\"derived-row\"><td><label for=\"f_");
     page_text(c, d->code);
     page_printf(c, "\">");
@@ -218,7 +224,15 @@ static void formula_row(web_ctx *c, const eval_row *r, int same)
     page_printf(c, "</td><td class=\"num\">");
     if (r->has_target)
         page_num(c, r->target, d->decimals);
-    page_printf(c, "</td><td class=\"num\"></td>%s<td><output id=\"f_", same ? "" : "<td class=\"num\"></td>");
+    page_printf(c, "</td><td class=\"num\">");
+    if (has_prev)
+        page_num(c, prev, d->decimals);
+    if (!same) {
+        page_printf(c, "</td><td class=\"num\">");
+        if (has_ly)
+            page_num(c, ly, d->decimals);
+    }
+    page_printf(c, "</td><td><output id=\"f_");
     page_text(c, d->code);
     page_printf(c, "\">");
     derived_figure(c, r);
@@ -320,7 +334,7 @@ static void entry_form(web_ctx *c, int u, period_t p, const char *msg, int msg_o
     for (size_t i = 0; i < m->ninds; i++) {
         const eval_row *er = eval_row_of(&ev, (int)i);
         if (m->inds[i].f && er && (er->has_actual || er->withheld || er->has_target)) {
-            formula_row(c, er, same);
+            formula_row(c, er, u, pp, py);
             continue;
         }
         if (!on_grid(m, (int)i, u, p))

@@ -420,6 +420,9 @@ static void test_entry_derived(void **state)
     assert_null(strstr(b, "name=\"v_kn2\""));
     assert_non_null(strstr(b, "<label for=\"f_kn2\">Kết nạp gấp đôi</label>"));
     assert_non_null(strstr(b, "<output id=\"f_kn2\"><span class=\"derived\" data-source=\"formula\">24 <small>(tính theo công thức)</small>"));
+    /* its figure a year back too: 2 × (d1's halves of 2023: 5 + 7) */
+    assert_non_null(strstr(b, "<label for=\"f_kn2\">Kết nạp gấp đôi</label></td><td></td><td class=\"num\"></td>"
+                              "<td class=\"num\">24</td><td><output"));
     /* a year: the previous period is also the same period last year: one column says both */
     assert_non_null(strstr(b, "id=\"col-prev\">Kỳ trước (cùng kỳ) 2023</th>"));
     assert_null(strstr(b, "id=\"col-ly\""));
