@@ -1,5 +1,5 @@
 /* page_admin.c - the import page, the report page, and administration: users, the
- * catalogue (units, indicators, targets) and the audit log.
+ * catalogue (units, indicators, targets); the audit log is page_audit.c.
  *
  * Uploads and catalogue forms go through the core import (import_run), so the web
  * applies exactly the checks, messages and history of `chitieu import`; a CSV upload is decoded
@@ -686,37 +686,4 @@ cleanup:
     buf_free(&csv);
     buf_free(&errs);
     return rc;
-}
-
-/* ---- audit log ---- */
-
-int page_audit(web_ctx *c)
-{
-    if (c->role != ROLE_ADMIN)
-        return web_fail(c, 403, "forbidden", NULL, tr("chỉ quản trị", "administrators only"));
-    web_audit *a = NULL;
-    int n = store_audit_list(c->s, 300, &a, &c->e);
-    if (n < 0)
-        return -1;
-    page_begin(c, tr("Nhật ký thay đổi", "Audit log"));
-    page_printf(c, "<div class=\"scroll\"><table class=\"grid\" id=\"audit\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
-                   "<th>%s</th><th>%s</th></tr></thead><tbody>", tr("Thời gian (UTC)", "When (UTC)"), tr("Người", "Who"),
-                tr("Việc", "Action"), tr("Đối tượng", "Object"), tr("Chi tiết (cũ → mới)", "Detail (old → new)"));
-    for (int k = 0; k < n; k++) {
-        page_printf(c, "<tr><td>");
-        page_text(c, a[k].at);
-        page_printf(c, "</td><td>");
-        page_text(c, a[k].who);
-        page_printf(c, "</td><td>");
-        page_text(c, a[k].action);
-        page_printf(c, "</td><td>");
-        page_text(c, a[k].object);
-        page_printf(c, "</td><td>");
-        page_text(c, a[k].detail);
-        page_printf(c, "</td></tr>");
-    }
-    page_printf(c, "</tbody></table></div>");
-    page_end(c);
-    free(a);
-    return 0;
 }

@@ -134,6 +134,36 @@ has "$T/out" "1 dòng: 0 mới, 1 thay đổi"
 expect_rc 0 "$BIN" history --indicator thu_ns --unit huyen-a --period 2022
 has "$T/out" "can-bo-a"
 has "$T/out" "1.151"
+# the audit log with filters (issue 16): exact Vietnamese figures, a comment-only change named
+printf 'indicator,unit,period,value,comment\nthu_ns,huyen-a,2022,1234567.8,\n' > "$T/big.csv"
+expect_rc 0 "$BIN" import --user "can-bo-a" "$T/big.csv"
+printf 'indicator,unit,period,value,comment\nthu_ns,huyen-a,2022,1234567.8,đã rà soát\n' > "$T/note.csv"
+expect_rc 0 "$BIN" import --user "can-bo-b" "$T/note.csv"
+expect_rc 0 "$BIN" history --unit huyen-a --period 2022 --kind value
+has "$T/out" "1.200 → 1.234.567,8"
+has "$T/out" "chỉ sửa ghi chú: «» → «đã rà soát»"
+hasnt "$T/out" "e+06"
+has "$T/out" "Mục 1–3 / 3"
+expect_rc 0 "$BIN" history --who can-bo-b
+has "$T/out" "chỉ sửa ghi chú"
+hasnt "$T/out" "can-bo-a"
+expect_rc 0 "$BIN" history --unit huyen-a --kind value --limit 1 --offset 1
+has "$T/out" "Mục 2–2 / 3"
+has "$T/out" "1.200 → 1.234.567,8"
+expect_rc 0 "$BIN" history --unit huyen-a --kind value --format csv -o "$T/log.csv"
+has "$T/log.csv" "thu_ns/huyen-a/2022,\"1.200 → 1.234.567,8\""
+[ "$(wc -l <"$T/log.csv")" -eq 4 ] && ok || bad "history --format csv: a header and 3 entries"
+expect_rc 0 "$BIN" history --from 2000-01-01 --to 2000-12-31
+has "$T/out" "Mục 0–0 / 0"
+expect_rc 2 "$BIN" history --kind bogus
+expect_rc 2 "$BIN" history --from 1/1/2024
+expect_rc 2 "$BIN" history --unit khong-co
+expect_rc 2 "$BIN" history --indicator thu_ns --unit huyen-a --period 2022 --who x
+LANG=en_US.UTF-8 expect_rc 0 "$BIN" history --unit huyen-a --period 2022 --kind value
+has "$T/out" "1,200 → 1,234,567.8"
+has "$T/out" "comment only"
+printf 'indicator,unit,period,value,comment\nthu_ns,huyen-a,2022,1200,\n' > "$T/back.csv"  # as the tests below expect
+expect_rc 0 "$BIN" import --user "can-bo-a" "$T/back.csv"
 
 # --- Excel: template round trip, export -------------------------------------------------
 expect_rc 0 "$BIN" template --unit huyen-a --period 2022 -o "$T/t.xlsx"
