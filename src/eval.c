@@ -348,45 +348,6 @@ static int has_sub_periods(period_t p)
     return period_children(p, &first, 1) > 0;
 }
 
-/* One part of a converted figure: x × w rounded half away from zero to 10^-4 (in long double,
- * exact for any figure), FX_OVER when x is or the product is beyond the limit. */
-static int64_t conv_part(int64_t x, double w)
-{
-    if (x == FX_OVER)
-        return FX_OVER;
-    long double part = roundl((long double)x * w);
-    return fabsl(part) > (long double)FX_MAX ? FX_OVER : (int64_t)part;
-}
-
-/* Combines parts (figures x with weights w, n of them) by the unit aggregation: sum of share ×
- * figure (each part rounded, added in 128 bits); avg weighted by share; min/max of the figures;
- * none: the figure of the largest share.  FX_OVER when a part is or the result is beyond ±FX_MAX. */
-static int64_t conv_fold(int uagg, const int64_t *x, const double *w, int n)
-{
-    fx_wide acc = 0;
-    double wsum = 0, bestw = -1;
-    int64_t best = x[0];
-    for (int i = 0; i < n; i++) {
-        int64_t part = conv_part(x[i], w[i]);
-        if (part == FX_OVER)
-            return FX_OVER;
-        acc += part;
-        wsum += w[i];
-        if (uagg == AGG_MIN ? x[i] < best : uagg == AGG_MAX ? x[i] > best : w[i] > bestw)
-            best = x[i];
-        if (w[i] > bestw)
-            bestw = w[i];
-    }
-    switch (uagg) {
-    case AGG_SUM: return fx_fit(acc);
-    case AGG_AVG: {
-        long double q = wsum > 0 ? roundl((long double)acc / wsum) : 0;
-        return fabsl(q) > (long double)FX_MAX ? FX_OVER : (int64_t)q;
-    }
-    default: return best;
-    }
-}
-
 /* The figure of (ind, unit, p) from its predecessors (successions dated after p's first day,
  * in MODE_OWN) and, when the unit existed in p, its own figure as it was; every part must have
  * data.  Returns an enum figure_state with *x, *missing the parts without data. */
@@ -418,7 +379,7 @@ static int from_preds(ctx *c, int ind, int unit, period_t p, int64_t *x, int *mi
             miss++;
     }
     if (got > 0 && miss == 0) {
-        *x = conv_fold(m->inds[ind].uagg, vals, w, got);
+        *x = fx_conv_fold(m->inds[ind].uagg, vals, w, got);
         st = *x == FX_OVER ? FIG_TOO_LARGE : FIG_OK;
     }
     *missing = st != FIG_NONE ? 0 : miss;

@@ -1,0 +1,580 @@
+/* engine_conv.c - the engine's figures on today's structure (successions; engine.h's
+ * engine_figure_conv, eval.c's MODE_CUR and MODE_OWN).
+ *
+ * A unit's figure for time before a succession into it is its predecessors' figures times the
+ * shares (chained: a predecessor's own figure is itself converted where it did not exist yet), a
+ * period straddling the date folds its sub-periods, formulas take converted operands, and a
+ * parent's roll-up on today's structure counts today's units (those created later from
+ * predecessors included, those whose figures passed to successors left out).  The rules are
+ * eval.c's conv_compute / from_preds / units_on / periods_of and cov_on, cell for cell, on the
+ * same fixed point (fixed.h's fx_acc and fx_conv_fold), so the figures agree to the last digit;
+ * tests/test_engine_conv.c compares them on random trees.
+ *
+ * Data flow: the first question about a year builds its table (under cc->mx) from the engine's
+ * figures as they were (engine_fig, engine_partial) and the model's successions: a block of
+ * every indicator x slot of the year for each unit a succession touches (one below it, or one
+ * into it after the year began), on today's structure and, for predecessors and the units below
+ * them, as their own figure; blocks in dependency order (children and predecessors first), cells
+ * in slot order (sub-periods first), formulas after their operands.  Units no succession touches
+ * have no block: their figures are the engine's own.  A table is kept until the next change
+ * (engine_conv_clear from range_clear), at most CT_MAX years; the engine owns them all.
+ */
+#include "engine_int.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eval.h"
+
+#define CT_MAX 8           /* years kept */
+#define NMODE 2            /* 0 today's structure (MODE_CUR), 1 a predecessor's own (MODE_OWN) */
+#define CF_SRC 0x0F        /* in a cell's flags: enum source */
+#define CF_CONV 0x10       /* predecessors' figures went in */
+#define CF_PART 0x20       /* partial (coverage) */
+
+enum { UF_BELOW = 1, UF_SUP = 2, UF_TOUCHED = 4, UF_OWN = 8 };
+
+typedef struct ctab {
+    int yo;                /* year offset in the engine */
+    int start[SPY], end[SPY]; /* first and last day of each slot of the year */
+    uint8_t *uf;           /* per unit: UF_* */
+    int *lastin;           /* per unit: the latest succession date into it, 0 = none */
+    int32_t *blk[NMODE];   /* per unit: its block in the mode, -1 = the engine's own figures */
+    int nblk[NMODE];
+    int64_t *fx[NMODE];    /* [(block * ninds + ind) * SPY + k], FX_NONE without a figure */
+    uint8_t *fl[NMODE];    /* source | CF_CONV | CF_PART */
+    int32_t *miss[NMODE];
+    uint8_t *state;        /* ordering: per (mode, unit) 0 new, 1 on the path, 2 done */
+    int *order, norder;    /* (mode << 30 | unit) in dependency order */
+} ctab;
+
+struct conv_cache {
+    pthread_mutex_t mx;
+    ctab *t[CT_MAX];
+    int n;
+};
+
+static void ctab_free(ctab *t)
+{
+    if (t == NULL)
+        return;
+    for (int md = 0; md < NMODE; md++)
+        free(t->blk[md]), free(t->fx[md]), free(t->fl[md]), free(t->miss[md]);
+    free(t->uf), free(t->lastin), free(t->state), free(t->order);
+    free(t);
+}
+
+int engine_conv_init(engine *g)
+{
+    if ((g->cc = calloc(1, sizeof *g->cc)) == NULL)
+        return -1;
+    pthread_mutex_init(&g->cc->mx, NULL);
+    return 0;
+}
+
+void engine_conv_clear(engine *g)
+{
+    if (g->cc == NULL)
+        return;
+    for (int k = 0; k < g->cc->n; k++)
+        ctab_free(g->cc->t[k]);
+    g->cc->n = 0;
+}
+
+void engine_conv_free(engine *g)
+{
+    if (g->cc == NULL)
+        return;
+    engine_conv_clear(g);
+    pthread_mutex_destroy(&g->cc->mx);
+    free(g->cc);
+    g->cc = NULL;
+}
+
+/* ---- reading a cell in a mode (the table's block, else the engine's own figure) ---- */
+
+static inline size_t cat(const engine *g, int b, int i, int k)
+{
+    return ((size_t)b * (size_t)g->ninds + (size_t)i) * SPY + (size_t)k;
+}
+
+static inline int64_t get_fx(const engine *g, const ctab *t, int md, int u, int i, int k)
+{
+    int b = t->blk[md][u];
+    return b >= 0 ? t->fx[md][cat(g, b, i, k)] : engine_fig(g, u, i, t->yo * SPY + k, NULL);
+}
+
+/* Whether the figure as it was (historical) is partial: only a unit with children can be. */
+static int hist_partial(const engine *g, const ctab *t, int u, int i, int k)
+{
+    if (g->m->units[u].nchildren == 0)
+        return 0;
+    return engine_partial(g, i, u, engine_period_of(g, t->yo * SPY + k)) == 1;
+}
+
+static int get_part(const engine *g, const ctab *t, int md, int u, int i, int k)
+{
+    int b = t->blk[md][u];
+    return b >= 0 ? (t->fl[md][cat(g, b, i, k)] & CF_PART) != 0 : hist_partial(g, t, u, i, k);
+}
+
+static inline int get_conv(const engine *g, const ctab *t, int md, int u, int i, int k)
+{
+    int b = t->blk[md][u];
+    return b >= 0 && (t->fl[md][cat(g, b, i, k)] & CF_CONV);
+}
+
+static inline int valid_at(const engine *g, const ctab *t, int u, int k)
+{
+    return g->valid[(size_t)u * (size_t)g->ns + (size_t)(t->yo * SPY + k)];
+}
+
+/* eval.c's in_structure: child ch counts in its parent's roll-up for slot k in the mode. */
+static inline int in_structure(const engine *g, const ctab *t, int md, int ch, int k)
+{
+    if (md != 0)
+        return valid_at(g, t, ch, k);
+    return !(t->uf[ch] & UF_SUP) && (valid_at(g, t, ch, k) || t->lastin[ch] > t->start[k]);
+}
+
+/* 1 if a succession into u falls on a day of slot k after its first (k straddles it). */
+static int straddles(const engine *g, const ctab *t, int u, int k)
+{
+    int n;
+    const int *in = model_preds(g->m, u, &n);
+    for (int j = 0; j < n; j++) {
+        int d = g->m->succs[in[j]].date;
+        if (d > t->start[k] && d <= t->end[k])
+            return 1;
+    }
+    return 0;
+}
+
+/* ---- one cell ---- */
+
+typedef struct cell_out {
+    int64_t x;
+    int src, miss, conv, part;
+} cell_out;
+
+/* from_preds: the unit's own figure as it was (when it existed in k) and its predecessors' own
+ * figures (successions dated after k's first day) times the shares; every part must have one. */
+static void from_preds(const engine *g, const ctab *t, int u, int i, int k, cell_out *o)
+{
+    const model *m = g->m;
+    int n, got = 0, miss = 0, part = 0;
+    const int *in = model_preds(m, u, &n);
+    int64_t few_x[8], *vals = few_x;
+    double few_w[8], *w = few_w;
+    if (n + 1 > 8) {
+        vals = malloc(((size_t)n + 1) * sizeof *vals);
+        w = malloc(((size_t)n + 1) * sizeof *w);
+        if (vals == NULL || w == NULL)
+            goto done;                          /* out of memory: no figure */
+    }
+    if (valid_at(g, t, u, k)) {
+        int64_t x = engine_fig(g, u, i, t->yo * SPY + k, NULL);
+        if (x != FX_NONE)
+            vals[got] = x, w[got++] = 1, part |= hist_partial(g, t, u, i, k);
+        else
+            miss++;
+    }
+    for (int j = 0; j < n; j++) {
+        const succ_t *sc = &m->succs[in[j]];
+        if (sc->date <= t->start[k])
+            continue;
+        int64_t x = get_fx(g, t, 1, sc->from, i, k);
+        if (x != FX_NONE)
+            vals[got] = x, w[got++] = sc->share, part |= get_part(g, t, 1, sc->from, i, k);
+        else
+            miss++;
+    }
+    o->src = SRC_UNITS;
+    if (got > 0 && miss == 0) {
+        o->x = fx_conv_fold(m->inds[i].uagg, vals, w, got);
+        o->miss = 0;
+        o->part = part;
+    } else
+        o->miss = miss;
+done:
+    if (vals != few_x)
+        free(vals);
+    if (w != few_w)
+        free(w);
+}
+
+/* Today's child units of u in the mode: the fold of those with a figure (*n of them), how many
+ * have none (*miss), whether one is partial or converted. */
+static int64_t units_fold(const engine *g, const ctab *t, int md, int u, int i, int k, int *n, int *miss,
+                          int *part, int *conv)
+{
+    const model *m = g->m;
+    fx_acc a = { 0 };
+    *n = *miss = *part = *conv = 0;
+    for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling) {
+        if (!in_structure(g, t, md, ch, k))
+            continue;
+        int64_t y = get_fx(g, t, md, ch, i, k);
+        if (y == FX_NONE) {
+            (*miss)++;
+            continue;
+        }
+        fx_acc_add(&a, g->uagg[i], y);
+        *part |= get_part(g, t, md, ch, i, k);
+        *conv |= get_conv(g, t, md, ch, i, k);
+    }
+    *n = (int)a.n;
+    return a.n ? fx_acc_get(&a, g->uagg[i]) : FX_NONE;
+}
+
+/* The figure of a formula over the unit's operands in the mode (eval.c's formula_of). */
+static void formula_cell(const engine *g, const ctab *t, int md, int u, int i, int k, cell_out *o)
+{
+    const ind_t *d = &g->m->inds[i];
+    int nv = formula_nvars(d->f), over = 0, part = 0, conv = 0;
+    double vals[FORMULA_MAX_DEPTH * 4];
+    unsigned char got[FORMULA_MAX_DEPTH * 4];
+    o->src = SRC_FORMULA;
+    if (nv > (int)(sizeof vals / sizeof vals[0]))
+        return;
+    for (int j = 0; j < nv; j++) {
+        int64_t y = get_fx(g, t, md, u, d->fvars[j], k);
+        if (y == FX_NONE)
+            return;
+        got[j] = 1;
+        over |= y == FX_OVER;
+        vals[j] = y == FX_OVER ? 0 : fx_val(y);
+        part |= get_part(g, t, md, u, d->fvars[j], k);
+        conv |= get_conv(g, t, md, u, d->fvars[j], k);
+    }
+    o->x = engine_formula_fx(d, vals, got, nv, over);
+    o->part = part;
+    o->conv |= conv;
+}
+
+/* The fold of the sub-periods of k, all of which must have a figure (eval.c's periods_of). */
+static void periods_cell(const engine *g, const ctab *t, int md, int u, int i, int k, cell_out *o)
+{
+    int sub[3], n = engine_subs_of(k, sub), part = 0, conv = 0;
+    fx_acc a = { 0 };
+    o->src = SRC_PERIODS, o->miss = 0;
+    for (int j = 0; j < n; j++) {
+        int64_t y = get_fx(g, t, md, u, i, sub[j]);
+        if (y == FX_NONE)
+            return;
+        fx_acc_add(&a, g->pagg[i], y);
+        part |= get_part(g, t, md, u, i, sub[j]);
+        conv |= get_conv(g, t, md, u, i, sub[j]);
+    }
+    if (n > 0) {
+        o->x = fx_acc_get(&a, g->pagg[i]);
+        o->part = part;
+        o->conv |= conv;
+    }
+}
+
+/* Coverage of a figure from predecessors at a unit that has today's units below it: partial when
+ * a part is, or a unit below has no figure or a partial one (eval.c's cov_on). */
+static int children_partial(const engine *g, const ctab *t, int md, int u, int i, int k, int parts_partial)
+{
+    const model *m = g->m;
+    int expected = 0, reported = 0, pc = 0;
+    for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling) {
+        if (!in_structure(g, t, md, ch, k))
+            continue;
+        expected++;
+        if (get_fx(g, t, md, ch, i, k) == FX_NONE)
+            continue;
+        reported++;
+        pc += get_part(g, t, md, ch, i, k);
+    }
+    if (expected == 0)
+        return parts_partial;
+    return parts_partial || reported < expected || pc > 0;
+}
+
+/* The cell (md, u, i, k) of a unit with a block: eval.c's conv_compute and cov_on. */
+static void compute_cell(const engine *g, const ctab *t, int md, int u, int i, int k, cell_out *o)
+{
+    const model *m = g->m;
+    int s = t->yo * SPY + k, need = t->lastin[u] > t->start[k];
+    *o = (cell_out){ FX_NONE, SRC_NONE, 0, need, 0 };
+    if (!need && !(t->uf[u] & UF_BELOW)) {       /* eval.c delegates: the figure as it was */
+        int src = SRC_NONE, miss = 0;
+        engine_figure(g, i, u, engine_period_of(g, s), &o->x, &src, &miss);
+        o->src = src, o->miss = miss, o->conv = 0;
+        o->part = o->x != FX_NONE && hist_partial(g, t, u, i, k);
+        return;
+    }
+    long at = need ? -1 : engine_csr_find(&g->val, u, ((uint32_t)i << g->sbits) | (uint32_t)s);
+    if (at >= 0) {
+        o->x = g->val.fx[g->val.off[u] + (size_t)at];
+        o->src = SRC_REPORTED;
+    } else if (g->isf[i])
+        formula_cell(g, t, md, u, i, k, o);
+    else if (need && !(k >= S_QUARTER && straddles(g, t, u, k))) {
+        from_preds(g, t, u, i, k, o);
+        if (o->x != FX_NONE)
+            o->part = children_partial(g, t, md, u, i, k, o->part);
+    } else {
+        int n = 0, part = 0, conv = 0;
+        if (!need && g->uagg[i] != AGG_NONE && m->units[u].nchildren > 0)
+            o->x = units_fold(g, t, md, u, i, k, &n, &o->miss, &part, &conv);
+        if (n > 0) {
+            o->src = SRC_UNITS;
+            o->part = part || o->miss > 0;
+            o->conv |= conv;
+        } else
+            periods_cell(g, t, md, u, i, k, o);
+    }
+    if (o->x == FX_NONE)
+        o->src = SRC_NONE, o->conv = 0, o->part = 0;
+}
+
+static void compute_block(const engine *g, ctab *t, int md, int u)
+{
+    int b = t->blk[md][u];
+    for (int pass = 0; pass < 2; pass++) {
+        int n = pass ? g->nforms : g->ninds;
+        for (int j = 0; j < n; j++) {
+            int i = pass ? g->forms[j] : j;
+            if (!pass && g->isf[i])
+                continue;
+            for (int k = 0; k < SPY; k++) {
+                cell_out o;
+                compute_cell(g, t, md, u, i, k, &o);
+                size_t at = cat(g, b, i, k);
+                t->fx[md][at] = o.x;
+                t->fl[md][at] = (uint8_t)(o.src | (o.conv ? CF_CONV : 0) | (o.part ? CF_PART : 0));
+                t->miss[md][at] = o.miss;
+            }
+        }
+    }
+}
+
+/* ---- building a year's table ---- */
+
+/* Appends (md, u) after every block it reads: its children in the same mode, its predecessors'
+ * own blocks.  A cycle (a unit succeeding its own parent) is cut where it closes. */
+static void order_visit(const engine *g, ctab *t, int md, int u)
+{
+    const model *m = g->m;
+    uint8_t *st = &t->state[(size_t)md * (size_t)g->nunits + (size_t)u];
+    if (*st || t->blk[md][u] < 0)
+        return;
+    *st = 1;
+    for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling)
+        order_visit(g, t, md, ch);
+    int n;
+    const int *in = model_preds(m, u, &n);
+    for (int j = 0; j < n; j++)
+        order_visit(g, t, 1, m->succs[in[j]].from);
+    t->state[(size_t)md * (size_t)g->nunits + (size_t)u] = 2;
+    t->order[t->norder++] = md << 30 | u;
+}
+
+/* Per unit: below (a succession touches a unit below it), superseded (eval.c's superseded: its
+ * figures passed to successors, or it ended and every unit below it did), the latest succession
+ * into it, touched this year, and needed as a predecessor's own figure. */
+static void unit_flags(const engine *g, ctab *t)
+{
+    const model *m = g->m;
+    for (size_t j = 0; j < m->nsuccs; j++) {
+        int ends[2] = { m->succs[j].from, m->succs[j].to };
+        for (int e = 0; e < 2; e++)
+            for (int u = m->units[ends[e]].parent; u >= 0 && !(t->uf[u] & UF_BELOW); u = m->units[u].parent)
+                t->uf[u] |= UF_BELOW;
+        if (m->succs[j].date > t->lastin[m->succs[j].to])
+            t->lastin[m->succs[j].to] = m->succs[j].date;
+    }
+    for (int k = 0; k < g->nunits; k++) {      /* children first */
+        int u = g->post[k], n, sup;
+        model_succs(m, u, &n);
+        sup = n > 0;
+        if (!sup && m->units[u].valid_to && m->units[u].nchildren > 0) {
+            sup = 1;
+            for (int ch = m->units[u].first_child; ch >= 0 && sup; ch = m->units[ch].next_sibling)
+                sup = (t->uf[ch] & UF_SUP) != 0;
+        }
+        t->uf[u] |= (uint8_t)(sup ? UF_SUP : 0);
+        if ((t->uf[u] & UF_BELOW) || t->lastin[u] > t->start[0])
+            t->uf[u] |= UF_TOUCHED;
+    }
+    for (int k = g->nunits - 1; k >= 0; k--) { /* parents first */
+        int u = g->post[k], n, p = m->units[u].parent;
+        model_succs(m, u, &n);
+        if (n > 0 || (p >= 0 && (t->uf[p] & UF_OWN)))
+            t->uf[u] |= UF_OWN;
+    }
+}
+
+static ctab *ctab_build(const engine *g, int yo)
+{
+    size_t nu = (size_t)g->nunits;
+    ctab *t = calloc(1, sizeof *t);
+    if (t == NULL)
+        return NULL;
+    t->yo = yo;
+    for (int k = 0; k < SPY; k++) {
+        period_t p = engine_period_of(g, yo * SPY + k);
+        t->start[k] = period_start(p), t->end[k] = period_end(p);
+    }
+    t->uf = calloc(nu + 1, 1);
+    t->lastin = calloc(nu + 1, sizeof *t->lastin);
+    t->state = calloc(nu * NMODE + 1, 1);
+    t->order = malloc((nu * NMODE + 1) * sizeof *t->order);
+    if (!t->uf || !t->lastin || !t->state || !t->order)
+        goto fail;
+    unit_flags(g, t);
+    size_t per = (size_t)g->ninds * SPY;
+    for (int md = 0; md < NMODE; md++) {
+        if ((t->blk[md] = malloc((nu + 1) * sizeof *t->blk[md])) == NULL)
+            goto fail;
+        for (size_t u = 0; u < nu; u++) {
+            int has = (t->uf[u] & UF_TOUCHED) && (md == 0 || (t->uf[u] & UF_OWN));
+            t->blk[md][u] = has ? t->nblk[md]++ : -1;
+        }
+        size_t cells = (size_t)t->nblk[md] * per;
+        t->fx[md] = malloc(cells * sizeof *t->fx[md] + 1);
+        t->fl[md] = malloc(cells + 1);
+        t->miss[md] = malloc(cells * sizeof *t->miss[md] + 1);
+        if (!t->fx[md] || !t->fl[md] || !t->miss[md])
+            goto fail;
+    }
+    for (int md = NMODE - 1; md >= 0; md--)
+        for (int k = 0; k < g->nunits; k++)
+            order_visit(g, t, md, g->post[k]);
+    for (int k = 0; k < t->norder; k++)
+        compute_block(g, t, t->order[k] >> 30, t->order[k] & ((1 << 30) - 1));
+    free(t->state), free(t->order);
+    t->state = NULL, t->order = NULL;
+    return t;
+fail:
+    ctab_free(t);
+    return NULL;
+}
+
+/* The table of p's year (built on the first question), or NULL (outside, or out of memory). */
+static const ctab *ctab_get(const engine *g, period_t p, int *k)
+{
+    if (g == NULL || !g->ran || g->cc == NULL)
+        return NULL;
+    int s = engine_slot_of(g, p);
+    if (s < 0)
+        return NULL;
+    int yo = s / SPY;
+    *k = s % SPY;
+    struct conv_cache *cc = g->cc;
+    ctab *t = NULL;
+    pthread_mutex_lock(&cc->mx);
+    for (int j = 0; j < cc->n && t == NULL; j++)
+        if (cc->t[j]->yo == yo)
+            t = cc->t[j];
+    if (t == NULL && cc->n < CT_MAX && (t = ctab_build(g, yo)) != NULL)
+        cc->t[cc->n++] = t;
+    pthread_mutex_unlock(&cc->mx);
+    return t;
+}
+
+/* ---- questions ---- */
+
+int engine_figure_conv(const engine *g, int own, int ind, int unit, period_t p, int64_t *fx, int *source,
+                       int *missing, int *converted)
+{
+    int k, md = own ? 1 : 0;
+    if (g == NULL || ind < 0 || ind >= g->ninds || unit < 0 || unit >= g->nunits)
+        return -1;
+    const ctab *t = ctab_get(g, p, &k);
+    if (t == NULL)
+        return -1;
+    int b = t->blk[md][unit];
+    if (b < 0) {
+        if (converted)
+            *converted = 0;
+        return engine_figure(g, ind, unit, p, fx, source, missing);
+    }
+    size_t at = cat(g, b, ind, k);
+    *fx = t->fx[md][at];
+    if (source)
+        *source = t->fl[md][at] & CF_SRC;
+    if (missing)
+        *missing = t->miss[md][at];
+    if (converted)
+        *converted = (t->fl[md][at] & CF_CONV) != 0;
+    return *fx == FX_NONE ? 0 : *fx == FX_OVER ? 2 : 1;
+}
+
+int engine_held_conv(const engine *g, int own, int unit, period_t p)
+{
+    int k;
+    if (g == NULL || unit < 0 || unit >= g->nunits)
+        return -1;
+    const ctab *t = ctab_get(g, p, &k);
+    return t == NULL ? -1 : t->blk[own ? 1 : 0][unit] >= 0;
+}
+
+/* The child units counted in the mode: expected, reported, and (with_partial) partial ones. */
+static void children_counts(const engine *g, const ctab *t, int md, int u, int i, int k, int with_partial,
+                            engine_cov *c)
+{
+    const model *m = g->m;
+    for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling) {
+        if (!in_structure(g, t, md, ch, k))
+            continue;
+        c->expected++;
+        if (get_fx(g, t, md, ch, i, k) == FX_NONE)
+            continue;
+        c->reported++;
+        if (with_partial)
+            c->partial_children += get_part(g, t, md, ch, i, k);
+    }
+}
+
+static void cov_cell(const engine *g, const ctab *t, int md, int u, int i, int k, engine_cov *c)
+{
+    const model *m = g->m;
+    size_t at = cat(g, t->blk[md][u], i, k);
+    int src = t->fl[md][at] & CF_SRC;
+    memset(c, 0, sizeof *c);
+    if (!(t->fl[md][at] & CF_PART))
+        return;
+    c->partial = 1;
+    if (src == SRC_UNITS && t->lastin[u] > t->start[k]) {
+        children_counts(g, t, md, u, i, k, 1, c);
+        if (c->expected > 0)
+            return;
+        int n;                                  /* no units below: the parts */
+        const int *in = model_preds(m, u, &n);
+        if (valid_at(g, t, u, k))
+            c->expected++, c->partial_children += hist_partial(g, t, u, i, k);
+        for (int j = 0; j < n; j++)
+            if (m->succs[in[j]].date > t->start[k])
+                c->expected++, c->partial_children += get_part(g, t, 1, m->succs[in[j]].from, i, k);
+        c->reported = c->expected;
+    } else if (src == SRC_UNITS)
+        children_counts(g, t, md, u, i, k, 1, c);
+    else if (src == SRC_FORMULA) {
+        const ind_t *d = &m->inds[i];
+        for (int j = 0; j < formula_nvars(d->f); j++)
+            if (get_part(g, t, md, u, d->fvars[j], k)) {
+                if (t->blk[md][u] >= 0)
+                    cov_cell(g, t, md, u, d->fvars[j], k, c);
+                return;
+            }
+    } else if (src == SRC_PERIODS)
+        children_counts(g, t, md, u, i, k, 0, c);
+}
+
+int engine_coverage_conv(const engine *g, int own, int ind, int unit, period_t p, engine_cov *c)
+{
+    int k, md = own ? 1 : 0;
+    memset(c, 0, sizeof *c);
+    if (g == NULL || ind < 0 || ind >= g->ninds || unit < 0 || unit >= g->nunits)
+        return -1;
+    const ctab *t = ctab_get(g, p, &k);
+    if (t == NULL || t->blk[md][unit] < 0)
+        return -1;
+    cov_cell(g, t, md, unit, ind, k, c);
+    return 0;
+}
