@@ -19,7 +19,9 @@
  * Coverage (cov_of, beside the actual in the same memo) says whether a rolled-up figure leaves
  * out units expected below it; with an engine it asks engine_partial() instead of walking down.
  * On today's structure cov_on() does the same over the units in_structure() counts, and a
- * converted figure is partial when one of its parts (predecessors' figures) is.
+ * converted figure is partial when one of its parts (predecessors' figures) is.  With an engine,
+ * actual_on() and cov_on() read the engine's table of the year (engine_figure_conv, the same
+ * rules) and compose only ranges (terms) and nine months themselves.
  */
 #include "eval.h"
 #include "engine.h"
@@ -468,8 +470,11 @@ static int actual_on(ctx *c, int mode, int ind, int unit, period_t p, int64_t *x
         return me->has;
     }
     int64_t val = 0;
-    int src = SRC_NONE, miss = 0, cv = 0;
-    int has = model_has_values(m, p) ? conv_compute(c, mode, ind, unit, p, &val, &src, &miss, &cv) : FIG_NONE;
+    int src = SRC_NONE, miss = 0, cv = 0, has = -1;
+    if (m->engine && engine_held_conv(m->engine, mode == MODE_OWN, unit, p) == 1)
+        has = engine_figure_conv(m->engine, mode == MODE_OWN, ind, unit, p, &val, &src, &miss, &cv);
+    if (has < 0)                      /* not in the engine's years (a range, nine months): composed here */
+        has = model_has_values(m, p) ? conv_compute(c, mode, ind, unit, p, &val, &src, &miss, &cv) : FIG_NONE;
     if (has == FIG_NONE)
         val = 0, src = SRC_NONE, cv = 0;
     else if (has == FIG_TOO_LARGE)
@@ -769,7 +774,11 @@ static void cov_on(ctx *c, int mode, int ind, int unit, period_t p, eval_cov *ou
         return;
     }
     eval_cov r = { 0 };
-    if (has && src == SRC_UNITS && needs_conv(m, unit, p)) {
+    engine_cov ec;
+    if (m->engine && engine_held_conv(m->engine, mode == MODE_OWN, unit, p) == 1 &&
+        engine_coverage_conv(m->engine, mode == MODE_OWN, ind, unit, p, &ec) == 0)
+        r = (eval_cov){ ec.partial, ec.expected, ec.reported, ec.partial_children };   /* the engine's table */
+    else if (has && src == SRC_UNITS && needs_conv(m, unit, p)) {
         eval_cov parts = { 0 };
         parts_cov(c, ind, unit, p, &parts);
         children_cov(c, mode, ind, unit, p, 1, &r);   /* a unit with units below counts them */

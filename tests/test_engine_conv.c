@@ -276,6 +276,61 @@ static void compare_conv(model *m, engine *g)
         }
 }
 
+/* eval_unit_on's rows on today's structure with the engine attached (its tables, ranges and nine
+ * months composed by eval.c over them) equal the reference's, for a sample of periods and the
+ * term; so do the figures of ranges and nine months. */
+static long rows_compared;
+static void compare_rows(model *m, engine *g)
+{
+    static const period_t ps[] = { { P_RANGE, 0, 2021, 2022 }, { P_M9, 0, 2021, 2021 }, { P_M9, 0, 2022, 2022 },
+                                   { P_YEAR, 0, 2021, 2021 }, { P_YEAR, 0, 2022, 2022 }, { P_HALF, 2, 2021, 2021 },
+                                   { P_QUARTER, 3, 2021, 2021 }, { P_QUARTER, 2, 2022, 2022 },
+                                   { P_MONTH, 8, 2021, 2021 }, { P_MONTH, 11, 2022, 2022 } };
+    for (int u = 0; u < (int)m->nunits; u++)
+        for (size_t k = 0; k < sizeof ps / sizeof *ps; k++) {
+            period_t p = ps[k];
+            for (int i = 0; i < (int)m->ninds && k < 3; i++) {
+                double a = 0, b = 0;
+                int ca = 0, cb = 0;
+                m->engine = NULL;
+                int ha = eval_figure_on(m, i, u, p, EVAL_CURRENT, &a, &ca);
+                m->engine = g;
+                int hb = eval_figure_on(m, i, u, p, EVAL_CURRENT, &b, &cb);
+                if (ha != hb || a != b || ca != cb)
+                    fail_msg("unit %s ind %d period %d/%d/%d: reference %d %.4f (%d), with the engine %d %.4f (%d)",
+                             m->units[u].code, i, p.kind, p.n, p.y, ha, a, ca, hb, b, cb);
+            }
+            eval_result r1, r2;
+            err_t e;
+            m->engine = NULL;
+            assert_int_equal(eval_unit_on(m, u, p, EVAL_CURRENT, &r1, &e), 0);
+            m->engine = g;
+            assert_int_equal(eval_unit_on(m, u, p, EVAL_CURRENT, &r2, &e), 0);
+            m->engine = NULL;
+            assert_int_equal(r1.nrows, r2.nrows);
+            for (int j = 0; j < r1.nrows; j++) {
+                const eval_row *x = &r1.rows[j], *y = &r2.rows[j];
+                if (x->ind != y->ind || x->has_actual != y->has_actual || x->actual != y->actual ||
+                    x->source != y->source || x->missing_children != y->missing_children ||
+                    x->partial != y->partial || x->expected_children != y->expected_children ||
+                    x->reported_children != y->reported_children || x->partial_children != y->partial_children ||
+                    x->status != y->status || x->rank != y->rank || x->rank_of != y->rank_of ||
+                    x->has_parent != y->has_parent || x->parent_value != y->parent_value ||
+                    x->has_prev != y->has_prev || x->prev != y->prev || x->converted != y->converted ||
+                    x->prev_converted != y->prev_converted || x->withheld != y->withheld)
+                    fail_msg("unit %s ind %d period %d/%d/%d: rows differ (actual %.4f/%.4f source %d/%d missing "
+                             "%d/%d partial %d/%d rank %d/%d converted %d/%d)", m->units[u].code, x->ind, p.kind,
+                             p.n, p.y, x->actual, y->actual, x->source, y->source, x->missing_children,
+                             y->missing_children, x->partial, y->partial, x->rank, y->rank, x->converted,
+                             y->converted);
+                rows_compared++;
+            }
+            assert_memory_equal(&r1.all, &r2.all, sizeof r1.all);
+            eval_result_free(&r1);
+            eval_result_free(&r2);
+        }
+}
+
 static void run_case(int nunits, int ninds, int nvalues, int d1, int d2, int full_min_leaves)
 {
     model *m = reorg_model(nunits, ninds, nvalues, d1, d2);
@@ -284,6 +339,7 @@ static void run_case(int nunits, int ninds, int nvalues, int d1, int d2, int ful
     engine_opts o = { .threads = 2, .full_min_leaves = full_min_leaves };
     assert_int_equal(engine_build_opts(m, &o, &g, &e), 0);
     compare_conv(m, g);
+    compare_rows(m, g);
     for (size_t k = 0; k < m->nsuccs; k++) {
         period_t y = { P_YEAR, 0, (uint16_t)(m->succs[k].date / 10000), (uint16_t)(m->succs[k].date / 10000) };
         straddling_seen += m->succs[k].date % 10000 != 101 && y.y >= 2021 && y.y <= 2022;
@@ -306,8 +362,8 @@ static void test_conv_equals_reference(void **state)
             d2 = 0;
         run_case(20 + (int)rnd(40), 3 + (int)rnd(4), 200 + (int)rnd(400), d1, d2, seed % 2 ? 1 : 0);
     }
-    print_message("%ld figures compared, %ld converted, %ld partial, %ld straddling successions\n", compared,
-                  converted_seen, partial_seen, straddling_seen);
+    print_message("%ld figures compared, %ld converted, %ld partial, %ld straddling successions, %ld rows\n",
+                  compared, converted_seen, partial_seen, straddling_seen, rows_compared);
     assert_true(converted_seen > 1000);
     assert_true(partial_seen > 100);
     assert_true(straddling_seen > 20);
