@@ -97,6 +97,10 @@ int engine_figure_conv(const engine *g, int own, int ind, int unit, period_t p, 
 /* 1 if the year's table holds a block of its own for unit in that mode (a succession touches it),
  * 0 if its figures there are the engine's own (engine_figure), -1 outside or out of memory. */
 int engine_held_conv(const engine *g, int own, int unit, period_t p);
+/* 1 if unit counts among today's units in p (eval_unit_in_structure with EVAL_CURRENT: valid in p
+ * or created later from predecessors, and its figures not passed to successors), else 0; -1 as
+ * engine_held_conv. */
+int engine_in_structure_conv(const engine *g, int unit, period_t p);
 /* Coverage of a figure on today's structure (eval.h's eval_cov, by eval.c's cov_on). */
 typedef struct engine_cov {
     int partial, expected, reported, partial_children;

@@ -578,3 +578,14 @@ int engine_coverage_conv(const engine *g, int own, int ind, int unit, period_t p
     cov_cell(g, t, md, unit, ind, k, c);
     return 0;
 }
+
+int engine_in_structure_conv(const engine *g, int unit, period_t p)
+{
+    int k;
+    if (g == NULL || unit < 0 || unit >= g->nunits)
+        return -1;
+    const ctab *t = ctab_get(g, p, &k);
+    if (t == NULL)
+        return -1;
+    return !(t->uf[unit] & UF_SUP) && (model_unit_valid(g->m, unit, p) || t->lastin[unit] > t->start[k]);
+}
