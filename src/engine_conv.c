@@ -151,17 +151,110 @@ static int straddles(const engine *g, const ctab *t, int u, int k)
     return 0;
 }
 
-/* ---- one cell ---- */
+/* ---- one row (an indicator's 19 slots of the year) ---- */
+
+/* A row read by the block being computed: a block's own row (x, fl), or the engine's figures as
+ * they were (x in scratch, fl NULL: not converted, partial asked of engine_partial when needed). */
+typedef struct rowref {
+    const int64_t *x;
+    const uint8_t *fl;
+    int unit;
+} rowref;
+
+/* Scratch of one build: rows of the engine's own figures, and the refs to the rows a block reads. */
+typedef struct bctx {
+    const engine *g;
+    ctab *t;
+    int64_t *scratch;      /* hist_block()s of the units read without a block, ninds * SPY each */
+    const int64_t **hb;    /* which: the unit, its children, its predecessors (gather) */
+    rowref *kids, *preds;
+    int cap;
+} bctx;
+
+/* Quarters, halves and the year of a leaf's row without a reported figure, folded from their
+ * sub-periods as fresh() folds them (every one needed). */
+static void fold_row(int pagg, int64_t *out)
+{
+    for (int k = S_QUARTER; k < SPY; k++) {
+        if (out[k] != FX_NONE)
+            continue;
+        int sub[3], n = engine_subs_of(k, sub), all = 1;
+        int64_t x[3];
+        for (int j = 0; j < n && all; j++)
+            all = (x[j] = out[sub[j]]) != FX_NONE;
+        if (all)
+            out[k] = fx_fold(pagg, x, n);
+    }
+}
+
+/* The engine's own figures of unit u for the 19 slots of the year, every indicator that is not a
+ * formula, into out[ind * SPY + k]: a kept block's rows; a leaf's reported values in one pass over
+ * its run (keys ind << sbits | slot, sorted) with the rest folded from them; else slot by slot. */
+static void hist_block(const engine *g, const ctab *t, int u, int64_t *out)
+{
+    int base = t->yo * SPY, ni = g->ninds;
+    if (g->fb[u] >= 0) {
+        for (int i = 0; i < ni; i++)
+            memcpy(out + (size_t)i * SPY,
+                   g->full + ((size_t)g->fb[u] * (size_t)ni + (size_t)i) * (size_t)g->ns + (size_t)base,
+                   SPY * sizeof *out);
+        return;
+    }
+    if (g->m->units[u].nchildren > 0) {
+        for (int i = 0; i < ni; i++)
+            for (int k = 0; k < SPY && !g->isf[i]; k++)
+                out[(size_t)i * SPY + (size_t)k] = engine_fig(g, u, i, base + k, NULL);
+        return;
+    }
+    for (size_t k = 0; k < (size_t)ni * SPY; k++)
+        out[k] = FX_NONE;
+    size_t off = g->val.off[u], len = g->val.len[u], j = 0;
+    const uint32_t *key = g->val.key + off;
+    for (int i = 0; i < ni && j < len; i++) {
+        uint32_t key0 = (uint32_t)i << g->sbits | (uint32_t)base;
+        while (j < len && key[j] < key0)
+            j++;
+        int any = 0;
+        for (; j < len && key[j] < key0 + SPY; j++, any = 1)
+            out[(size_t)i * SPY + (key[j] - key0)] = g->val.fx[off + j];
+        if (any && !g->isf[i])
+            fold_row(g->pagg[i], out + (size_t)i * SPY);
+    }
+}
+
+/* The row of (md, u, i): the block's, else the engine's own from hb (u's hist_block). */
+static rowref row_of(const bctx *c, int md, int u, int i, const int64_t *hb)
+{
+    const ctab *t = c->t;
+    int b = md >= 0 ? t->blk[md][u] : -1;
+    if (b >= 0)
+        return (rowref){ t->fx[md] + cat(c->g, b, i, 0), t->fl[md] + cat(c->g, b, i, 0), u };
+    return (rowref){ hb + (size_t)i * SPY, NULL, u };
+}
+
+static inline int ref_part(const bctx *c, const rowref *r, int i, int k)
+{
+    if (r->fl)
+        return (r->fl[k] & CF_PART) != 0;
+    return r->x[k] != FX_NONE && hist_partial(c->g, c->t, r->unit, i, k);
+}
+
+static inline int ref_conv(const rowref *r, int k)
+{
+    return r->fl && (r->fl[k] & CF_CONV);
+}
 
 typedef struct cell_out {
     int64_t x;
     int src, miss, conv, part;
 } cell_out;
 
-/* from_preds: the unit's own figure as it was (when it existed in k) and its predecessors' own
- * figures (successions dated after k's first day) times the shares; every part must have one. */
-static void from_preds(const engine *g, const ctab *t, int u, int i, int k, cell_out *o)
+/* from_preds: the unit's own figure as it was (own, when it existed in k) and its predecessors'
+ * own figures (successions dated after k's first day) times the shares; every part must have one. */
+static void from_preds(bctx *c, int u, int i, int k, const rowref *own, cell_out *o)
 {
+    const engine *g = c->g;
+    const ctab *t = c->t;
     const model *m = g->m;
     int n, got = 0, miss = 0, part = 0;
     const int *in = model_preds(m, u, &n);
@@ -174,19 +267,18 @@ static void from_preds(const engine *g, const ctab *t, int u, int i, int k, cell
             goto done;                          /* out of memory: no figure */
     }
     if (valid_at(g, t, u, k)) {
-        int64_t x = engine_fig(g, u, i, t->yo * SPY + k, NULL);
-        if (x != FX_NONE)
-            vals[got] = x, w[got++] = 1, part |= hist_partial(g, t, u, i, k);
+        if (own->x[k] != FX_NONE)
+            vals[got] = own->x[k], w[got++] = 1, part |= ref_part(c, own, i, k);
         else
             miss++;
     }
     for (int j = 0; j < n; j++) {
         const succ_t *sc = &m->succs[in[j]];
+        const rowref *r = &c->preds[j];
         if (sc->date <= t->start[k])
             continue;
-        int64_t x = get_fx(g, t, 1, sc->from, i, k);
-        if (x != FX_NONE)
-            vals[got] = x, w[got++] = sc->share, part |= get_part(g, t, 1, sc->from, i, k);
+        if (r->x[k] != FX_NONE)
+            vals[got] = r->x[k], w[got++] = sc->share, part |= ref_part(c, r, i, k);
         else
             miss++;
     }
@@ -204,31 +296,31 @@ done:
         free(w);
 }
 
-/* Today's child units of u in the mode: the fold of those with a figure (*n of them), how many
- * have none (*miss), whether one is partial or converted. */
-static int64_t units_fold(const engine *g, const ctab *t, int md, int u, int i, int k, int *n, int *miss,
-                          int *part, int *conv)
+/* Today's child units in the mode (nk rows): the fold of those with a figure (*n of them), how
+ * many have none (*miss), whether one is partial or converted. */
+static int64_t units_fold(bctx *c, int md, int i, int k, int nk, int *n, int *miss, int *part, int *conv)
 {
-    const model *m = g->m;
     fx_acc a = { 0 };
     *n = *miss = *part = *conv = 0;
-    for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling) {
-        if (!in_structure(g, t, md, ch, k))
+    for (int j = 0; j < nk; j++) {
+        const rowref *r = &c->kids[j];
+        if (!in_structure(c->g, c->t, md, r->unit, k))
             continue;
-        int64_t y = get_fx(g, t, md, ch, i, k);
+        int64_t y = r->x[k];
         if (y == FX_NONE) {
             (*miss)++;
             continue;
         }
-        fx_acc_add(&a, g->uagg[i], y);
-        *part |= get_part(g, t, md, ch, i, k);
-        *conv |= get_conv(g, t, md, ch, i, k);
+        fx_acc_add(&a, c->g->uagg[i], y);
+        *part |= ref_part(c, r, i, k);
+        *conv |= ref_conv(r, k);
     }
     *n = (int)a.n;
-    return a.n ? fx_acc_get(&a, g->uagg[i]) : FX_NONE;
+    return a.n ? fx_acc_get(&a, c->g->uagg[i]) : FX_NONE;
 }
 
-/* The figure of a formula over the unit's operands in the mode (eval.c's formula_of). */
+/* The figure of a formula over the unit's operands in the mode (eval.c's formula_of); operands
+ * are earlier rows of the same block. */
 static void formula_cell(const engine *g, const ctab *t, int md, int u, int i, int k, cell_out *o)
 {
     const ind_t *d = &g->m->inds[i];
@@ -253,19 +345,19 @@ static void formula_cell(const engine *g, const ctab *t, int md, int u, int i, i
     o->conv |= conv;
 }
 
-/* The fold of the sub-periods of k, all of which must have a figure (eval.c's periods_of). */
-static void periods_cell(const engine *g, const ctab *t, int md, int u, int i, int k, cell_out *o)
+/* The fold of the sub-periods of k in the row being made (x, fl), all of which must have a
+ * figure (eval.c's periods_of). */
+static void periods_cell(const engine *g, int i, int k, const int64_t *x, const uint8_t *fl, cell_out *o)
 {
     int sub[3], n = engine_subs_of(k, sub), part = 0, conv = 0;
     fx_acc a = { 0 };
     o->src = SRC_PERIODS, o->miss = 0;
     for (int j = 0; j < n; j++) {
-        int64_t y = get_fx(g, t, md, u, i, sub[j]);
-        if (y == FX_NONE)
+        if (x[sub[j]] == FX_NONE)
             return;
-        fx_acc_add(&a, g->pagg[i], y);
-        part |= get_part(g, t, md, u, i, sub[j]);
-        conv |= get_conv(g, t, md, u, i, sub[j]);
+        fx_acc_add(&a, g->pagg[i], x[sub[j]]);
+        part |= (fl[sub[j]] & CF_PART) != 0;
+        conv |= (fl[sub[j]] & CF_CONV) != 0;
     }
     if (n > 0) {
         o->x = fx_acc_get(&a, g->pagg[i]);
@@ -276,81 +368,158 @@ static void periods_cell(const engine *g, const ctab *t, int md, int u, int i, i
 
 /* Coverage of a figure from predecessors at a unit that has today's units below it: partial when
  * a part is, or a unit below has no figure or a partial one (eval.c's cov_on). */
-static int children_partial(const engine *g, const ctab *t, int md, int u, int i, int k, int parts_partial)
+static int children_partial(bctx *c, int md, int i, int k, int nk, int parts_partial)
 {
-    const model *m = g->m;
     int expected = 0, reported = 0, pc = 0;
-    for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling) {
-        if (!in_structure(g, t, md, ch, k))
+    for (int j = 0; j < nk; j++) {
+        const rowref *r = &c->kids[j];
+        if (!in_structure(c->g, c->t, md, r->unit, k))
             continue;
         expected++;
-        if (get_fx(g, t, md, ch, i, k) == FX_NONE)
+        if (r->x[k] == FX_NONE)
             continue;
         reported++;
-        pc += get_part(g, t, md, ch, i, k);
+        pc += ref_part(c, r, i, k);
     }
     if (expected == 0)
         return parts_partial;
     return parts_partial || reported < expected || pc > 0;
 }
 
-/* The cell (md, u, i, k) of a unit with a block: eval.c's conv_compute and cov_on. */
-static void compute_cell(const engine *g, const ctab *t, int md, int u, int i, int k, cell_out *o)
+/* The cell (md, u, i, k) of a unit with a block (eval.c's conv_compute and cov_on), given the rows
+ * it reads: own (the unit's own figures as they were), the children's (c->kids, nk) and the
+ * predecessors' (c->preds), and the row being made (x, fl: slots before k are done). */
+static void compute_cell(bctx *c, int md, int u, int i, int k, const rowref *own, int nk, const int64_t *x,
+                         const uint8_t *fl, cell_out *o)
 {
-    const model *m = g->m;
+    const engine *g = c->g;
+    const ctab *t = c->t;
     int s = t->yo * SPY + k, need = t->lastin[u] > t->start[k];
     *o = (cell_out){ FX_NONE, SRC_NONE, 0, need, 0 };
     if (!need && !(t->uf[u] & UF_BELOW)) {       /* eval.c delegates: the figure as it was */
         int src = SRC_NONE, miss = 0;
-        engine_figure(g, i, u, engine_period_of(g, s), &o->x, &src, &miss);
+        if (g->m->units[u].nchildren == 0 && !g->isf[i]) {
+            o->x = own->x[k];                   /* a leaf: reported, else its sub-periods */
+            src = engine_csr_find(&g->val, u, (uint32_t)i << g->sbits | (uint32_t)s) >= 0 ? SRC_REPORTED : SRC_PERIODS;
+        } else
+            engine_figure(g, i, u, engine_period_of(g, s), &o->x, &src, &miss);
         o->src = src, o->miss = miss, o->conv = 0;
         o->part = o->x != FX_NONE && hist_partial(g, t, u, i, k);
-        return;
-    }
-    long at = need ? -1 : engine_csr_find(&g->val, u, ((uint32_t)i << g->sbits) | (uint32_t)s);
-    if (at >= 0) {
-        o->x = g->val.fx[g->val.off[u] + (size_t)at];
+    } else if (!need && engine_csr_find(&g->val, u, (uint32_t)i << g->sbits | (uint32_t)s) >= 0) {
+        o->x = g->val.fx[g->val.off[u] + (size_t)engine_csr_find(&g->val, u, (uint32_t)i << g->sbits | (uint32_t)s)];
         o->src = SRC_REPORTED;
     } else if (g->isf[i])
         formula_cell(g, t, md, u, i, k, o);
     else if (need && !(k >= S_QUARTER && straddles(g, t, u, k))) {
-        from_preds(g, t, u, i, k, o);
+        from_preds(c, u, i, k, own, o);
         if (o->x != FX_NONE)
-            o->part = children_partial(g, t, md, u, i, k, o->part);
+            o->part = children_partial(c, md, i, k, nk, o->part);
     } else {
         int n = 0, part = 0, conv = 0;
-        if (!need && g->uagg[i] != AGG_NONE && m->units[u].nchildren > 0)
-            o->x = units_fold(g, t, md, u, i, k, &n, &o->miss, &part, &conv);
+        if (!need && g->uagg[i] != AGG_NONE && nk > 0)
+            o->x = units_fold(c, md, i, k, nk, &n, &o->miss, &part, &conv);
         if (n > 0) {
             o->src = SRC_UNITS;
             o->part = part || o->miss > 0;
             o->conv |= conv;
         } else
-            periods_cell(g, t, md, u, i, k, o);
+            periods_cell(g, i, k, x, fl, o);
     }
     if (o->x == FX_NONE)
         o->src = SRC_NONE, o->conv = 0, o->part = 0;
 }
 
-static void compute_block(const engine *g, ctab *t, int md, int u)
+/* Makes room in c for a unit with nk children and np predecessors; 0 or -1 (OOM). */
+static int bctx_room(bctx *c, int nk, int np)
 {
-    int b = t->blk[md][u];
+    int need = nk + np + 2;
+    if (need <= c->cap)
+        return 0;
+    int cap = need * 2;
+    int64_t *s = realloc(c->scratch, (size_t)cap * (size_t)c->g->ninds * SPY * sizeof *s);
+    if (s)
+        c->scratch = s;
+    rowref *a = realloc(c->kids, (size_t)cap * sizeof *a);
+    if (a)
+        c->kids = a;
+    rowref *b = realloc(c->preds, (size_t)cap * sizeof *b);
+    if (b)
+        c->preds = b;
+    const int64_t **h = realloc(c->hb, (size_t)cap * sizeof *h);
+    if (h)
+        c->hb = h;
+    if (!s || !a || !b || !h)
+        return -1;
+    c->cap = cap;
+    return 0;
+}
+
+/* The engine's own figures of every unit the block reads without a block of its own (c->hb: the
+ * unit itself first, then its children, then its predecessors; NULL where not needed). */
+static void gather(bctx *c, int md, int u, int need_own, int np, const int *in)
+{
+    const model *m = c->g->m;
+    size_t per = (size_t)c->g->ninds * SPY;
+    int n = 0, used = 0;
+    c->hb[n++] = need_own ? (hist_block(c->g, c->t, u, c->scratch), used++, c->scratch) : NULL;
+    for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling, n++) {
+        c->hb[n] = NULL;
+        if (c->t->blk[md][ch] < 0) {
+            int64_t *o = c->scratch + (size_t)used++ * per;
+            hist_block(c->g, c->t, ch, o);
+            c->hb[n] = o;
+        }
+    }
+    for (int q = 0; q < np; q++, n++) {
+        int from = m->succs[in[q]].from;
+        c->hb[n] = NULL;
+        if (c->t->blk[1][from] < 0) {
+            int64_t *o = c->scratch + (size_t)used++ * per;
+            hist_block(c->g, c->t, from, o);
+            c->hb[n] = o;
+        }
+    }
+}
+
+static int compute_block(bctx *c, int md, int u)
+{
+    const engine *g = c->g;
+    ctab *t = c->t;
+    const model *m = g->m;
+    int b = t->blk[md][u], np, nk = m->units[u].nchildren;
+    const int *in = model_preds(m, u, &np);
+    if (bctx_room(c, nk, np) != 0)
+        return -1;
+    int need_own = t->lastin[u] > t->start[0] || !(t->uf[u] & UF_BELOW);   /* parts, delegated cells */
+    gather(c, md, u, need_own, np, in);
     for (int pass = 0; pass < 2; pass++) {
         int n = pass ? g->nforms : g->ninds;
         for (int j = 0; j < n; j++) {
-            int i = pass ? g->forms[j] : j;
+            int i = pass ? g->forms[j] : j, kk = 0;
             if (!pass && g->isf[i])
                 continue;
+            rowref own = { NULL, NULL, u };
+            if (!g->isf[i]) {
+                if (need_own)
+                    own = row_of(c, -1, u, i, c->hb[0]);   /* its own figures as they were */
+                for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling, kk++)
+                    c->kids[kk] = row_of(c, md, ch, i, c->hb[1 + kk]);
+                for (int q = 0; q < np; q++)
+                    c->preds[q] = row_of(c, 1, m->succs[in[q]].from, i, c->hb[1 + nk + q]);
+            }
+            size_t at = cat(g, b, i, 0);
+            int64_t *x = t->fx[md] + at;
+            uint8_t *fl = t->fl[md] + at;
             for (int k = 0; k < SPY; k++) {
                 cell_out o;
-                compute_cell(g, t, md, u, i, k, &o);
-                size_t at = cat(g, b, i, k);
-                t->fx[md][at] = o.x;
-                t->fl[md][at] = (uint8_t)(o.src | (o.conv ? CF_CONV : 0) | (o.part ? CF_PART : 0));
-                t->miss[md][at] = o.miss;
+                compute_cell(c, md, u, i, k, &own, kk, x, fl, &o);
+                x[k] = o.x;
+                fl[k] = (uint8_t)(o.src | (o.conv ? CF_CONV : 0) | (o.part ? CF_PART : 0));
+                t->miss[md][at + (size_t)k] = o.miss;
             }
         }
     }
+    return 0;
 }
 
 /* ---- building a year's table ---- */
@@ -445,8 +614,13 @@ static ctab *ctab_build(const engine *g, int yo)
     for (int md = NMODE - 1; md >= 0; md--)
         for (int k = 0; k < g->nunits; k++)
             order_visit(g, t, md, g->post[k]);
-    for (int k = 0; k < t->norder; k++)
-        compute_block(g, t, t->order[k] >> 30, t->order[k] & ((1 << 30) - 1));
+    bctx c = { g, t, NULL, NULL, NULL, NULL, 0 };
+    int rc = 0;
+    for (int k = 0; k < t->norder && rc == 0; k++)
+        rc = compute_block(&c, t->order[k] >> 30, t->order[k] & ((1 << 30) - 1));
+    free(c.scratch), free(c.kids), free(c.preds), free(c.hb);
+    if (rc != 0)
+        goto fail;
     free(t->state), free(t->order);
     t->state = NULL, t->order = NULL;
     return t;

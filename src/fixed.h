@@ -150,6 +150,8 @@ static inline int64_t fx_conv_part(int64_t x, double w)
 {
     if (x == FX_OVER)
         return FX_OVER;
+    if (w == 1)
+        return x;                           /* a whole share (merges, renames): exact as it is */
     long double part = roundl((long double)x * w);
     return fabsl(part) > (long double)FX_MAX ? FX_OVER : (int64_t)part;
 }
