@@ -159,6 +159,7 @@ typedef struct rowref {
     const int64_t *x;
     const uint8_t *fl;
     int unit;
+    const uint8_t *hp;     /* without fl: which of an inner unit's figures are partial (hist_part) */
 } rowref;
 
 /* Scratch of one build: rows of the engine's own figures, and the refs to the rows a block reads. */
@@ -168,6 +169,8 @@ typedef struct bctx {
     int64_t *scratch;      /* hist_block()s of the units read without a block, ninds * SPY each */
     const int64_t **hb;    /* which: the unit, its children, its predecessors (gather) */
     rowref *kids, *preds;
+    uint8_t *in;           /* per child and slot: it counts in the block's roll-up (in_structure) */
+    uint8_t *hp;           /* partial flags of rows without a block (partial_rows) */
     int cap;
 } bctx;
 
@@ -228,15 +231,92 @@ static rowref row_of(const bctx *c, int md, int u, int i, const int64_t *hb)
     const ctab *t = c->t;
     int b = md >= 0 ? t->blk[md][u] : -1;
     if (b >= 0)
-        return (rowref){ t->fx[md] + cat(c->g, b, i, 0), t->fl[md] + cat(c->g, b, i, 0), u };
-    return (rowref){ hb + (size_t)i * SPY, NULL, u };
+        return (rowref){ t->fx[md] + cat(c->g, b, i, 0), t->fl[md] + cat(c->g, b, i, 0), u, NULL };
+    return (rowref){ hb + (size_t)i * SPY, NULL, u, NULL };
 }
 
 static inline int ref_part(const bctx *c, const rowref *r, int i, int k)
 {
+    (void)c, (void)i;
     if (r->fl)
         return (r->fl[k] & CF_PART) != 0;
-    return r->x[k] != FX_NONE && hist_partial(c->g, c->t, r->unit, i, k);
+    return r->hp && r->hp[k];
+}
+
+/* The engine's own figures of (u, i) for the 19 slots of the year (one unit, one indicator that is
+ * not a formula): as hist_block. */
+static void hist_row(const engine *g, const ctab *t, int u, int i, int64_t *out)
+{
+    int base = t->yo * SPY;
+    if (g->fb[u] >= 0) {
+        memcpy(out, g->full + ((size_t)g->fb[u] * (size_t)g->ninds + (size_t)i) * (size_t)g->ns + (size_t)base,
+               SPY * sizeof *out);
+        return;
+    }
+    if (g->m->units[u].nchildren > 0) {
+        for (int k = 0; k < SPY; k++)
+            out[k] = engine_fig(g, u, i, base + k, NULL);
+        return;
+    }
+    for (int k = 0; k < SPY; k++)
+        out[k] = FX_NONE;
+    uint32_t key0 = (uint32_t)i << g->sbits | (uint32_t)base;
+    long at = engine_csr_find(&g->val, u, key0);
+    size_t off = g->val.off[u];
+    for (long j = at >= 0 ? at : -at - 1; j < (long)g->val.len[u]; j++) {
+        uint32_t key = g->val.key[off + (size_t)j];
+        if (key >= key0 + SPY)
+            break;
+        out[key - key0] = g->val.fx[off + (size_t)j];
+    }
+    fold_row(g->pagg[i], out);
+}
+
+/* Which figures of inner unit u's row x (indicator i, not a formula, the engine's own) are partial,
+ * into p: eval.c's cov_of over the unit's subtree as it was (no succession touches it) — reported:
+ * whole; from child units: one valid in the slot without a figure, or a partial one; from
+ * sub-periods: one partial.  Instead of engine_partial, whose first question about a slot walks
+ * the whole tree. */
+static int hist_part(const engine *g, const ctab *t, int u, int i, const int64_t *x, uint8_t *p)
+{
+    const model *m = g->m;
+    int base = t->yo * SPY, nvalid[SPY] = { 0 }, nwith[SPY] = { 0 };
+    uint8_t anyp[SPY] = { 0 };
+    int64_t *cx = malloc(SPY * sizeof *cx);
+    uint8_t *cp = malloc(SPY);
+    if (cx == NULL || cp == NULL) {
+        free(cx), free(cp);
+        return -1;
+    }
+    for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling) {
+        hist_row(g, t, ch, i, cx);
+        memset(cp, 0, SPY);
+        if (m->units[ch].nchildren > 0 && hist_part(g, t, ch, i, cx, cp) != 0) {
+            free(cx), free(cp);
+            return -1;
+        }
+        for (int k = 0; k < SPY; k++) {
+            if (!valid_at(g, t, ch, k))
+                continue;
+            nvalid[k]++;
+            if (cx[k] != FX_NONE)
+                nwith[k]++, anyp[k] |= cp[k];
+        }
+    }
+    free(cx), free(cp);
+    for (int k = 0; k < SPY; k++) {
+        p[k] = 0;
+        if (x[k] == FX_NONE || engine_csr_find(&g->val, u, (uint32_t)i << g->sbits | (uint32_t)(base + k)) >= 0)
+            continue;
+        if (g->uagg[i] != AGG_NONE && nwith[k] > 0)
+            p[k] = nvalid[k] > nwith[k] || anyp[k];
+        else {
+            int sub[3], n = engine_subs_of(k, sub);
+            for (int j = 0; j < n; j++)
+                p[k] |= p[sub[j]];
+        }
+    }
+    return 0;
 }
 
 static inline int ref_conv(const rowref *r, int k)
@@ -296,27 +376,43 @@ done:
         free(w);
 }
 
-/* Today's child units in the mode (nk rows): the fold of those with a figure (*n of them), how
- * many have none (*miss), whether one is partial or converted. */
-static int64_t units_fold(bctx *c, int md, int i, int k, int nk, int *n, int *miss, int *part, int *conv)
+/* Today's child units in the mode, for the 19 slots of the row at once (c->kids, nk rows; c->in:
+ * which count in each slot): the fold of those with a figure (u->n of them), how many have none,
+ * whether one is partial or converted. */
+typedef struct ufold {
+    int64_t x[SPY];
+    int n[SPY], miss[SPY];
+    uint8_t part[SPY], conv[SPY];
+} ufold;
+
+static void units_fold(bctx *c, int i, int nk, ufold *u)
 {
-    fx_acc a = { 0 };
-    *n = *miss = *part = *conv = 0;
+    fx_acc a[SPY];
+    memset(a, 0, sizeof a);
+    memset(u->miss, 0, sizeof u->miss);
+    memset(u->part, 0, sizeof u->part);
+    memset(u->conv, 0, sizeof u->conv);
+    int agg = c->g->uagg[i];
     for (int j = 0; j < nk; j++) {
         const rowref *r = &c->kids[j];
-        if (!in_structure(c->g, c->t, md, r->unit, k))
-            continue;
-        int64_t y = r->x[k];
-        if (y == FX_NONE) {
-            (*miss)++;
-            continue;
+        const uint8_t *in = c->in + (size_t)j * SPY;
+        for (int k = 0; k < SPY; k++) {
+            if (!in[k])
+                continue;
+            int64_t y = r->x[k];
+            if (y == FX_NONE) {
+                u->miss[k]++;
+                continue;
+            }
+            fx_acc_add(&a[k], agg, y);
+            u->part[k] |= (uint8_t)ref_part(c, r, i, k);
+            u->conv[k] |= (uint8_t)ref_conv(r, k);
         }
-        fx_acc_add(&a, c->g->uagg[i], y);
-        *part |= ref_part(c, r, i, k);
-        *conv |= ref_conv(r, k);
     }
-    *n = (int)a.n;
-    return a.n ? fx_acc_get(&a, c->g->uagg[i]) : FX_NONE;
+    for (int k = 0; k < SPY; k++) {
+        u->n[k] = (int)a[k].n;
+        u->x[k] = a[k].n ? fx_acc_get(&a[k], agg) : FX_NONE;
+    }
 }
 
 /* The figure of a formula over the unit's operands in the mode (eval.c's formula_of); operands
@@ -371,9 +467,10 @@ static void periods_cell(const engine *g, int i, int k, const int64_t *x, const 
 static int children_partial(bctx *c, int md, int i, int k, int nk, int parts_partial)
 {
     int expected = 0, reported = 0, pc = 0;
+    (void)md;
     for (int j = 0; j < nk; j++) {
         const rowref *r = &c->kids[j];
-        if (!in_structure(c->g, c->t, md, r->unit, k))
+        if (!c->in[(size_t)j * SPY + (size_t)k])
             continue;
         expected++;
         if (r->x[k] == FX_NONE)
@@ -389,8 +486,8 @@ static int children_partial(bctx *c, int md, int i, int k, int nk, int parts_par
 /* The cell (md, u, i, k) of a unit with a block (eval.c's conv_compute and cov_on), given the rows
  * it reads: own (the unit's own figures as they were), the children's (c->kids, nk) and the
  * predecessors' (c->preds), and the row being made (x, fl: slots before k are done). */
-static void compute_cell(bctx *c, int md, int u, int i, int k, const rowref *own, int nk, const int64_t *x,
-                         const uint8_t *fl, cell_out *o)
+static void compute_cell(bctx *c, int md, int u, int i, int k, const rowref *own, int nk, const ufold *uf,
+                         const int64_t *x, const uint8_t *fl, cell_out *o)
 {
     const engine *g = c->g;
     const ctab *t = c->t;
@@ -415,18 +512,37 @@ static void compute_cell(bctx *c, int md, int u, int i, int k, const rowref *own
         if (o->x != FX_NONE)
             o->part = children_partial(c, md, i, k, nk, o->part);
     } else {
-        int n = 0, part = 0, conv = 0;
-        if (!need && g->uagg[i] != AGG_NONE && nk > 0)
-            o->x = units_fold(c, md, i, k, nk, &n, &o->miss, &part, &conv);
-        if (n > 0) {
+        if (!need && g->uagg[i] != AGG_NONE && nk > 0 && uf->n[k] > 0) {
+            o->x = uf->x[k];
             o->src = SRC_UNITS;
-            o->part = part || o->miss > 0;
-            o->conv |= conv;
+            o->miss = uf->miss[k];
+            o->part = uf->part[k] || o->miss > 0;
+            o->conv |= uf->conv[k];
         } else
             periods_cell(g, i, k, x, fl, o);
     }
     if (o->x == FX_NONE)
         o->src = SRC_NONE, o->conv = 0, o->part = 0;
+}
+
+/* The partial flags of the rows read from inner units without a block (hist_part), into c->hp;
+ * 0 or -1 (OOM). */
+static int partial_rows(bctx *c, rowref *own, int nk, int np, int i)
+{
+    int n = 0;
+    rowref *all[3] = { own, c->kids, c->preds };
+    int cnt[3] = { own->x != NULL, nk, np };
+    for (int g3 = 0; g3 < 3; g3++)
+        for (int j = 0; j < cnt[g3]; j++) {
+            rowref *r = &all[g3][j];
+            if (r->fl || c->g->m->units[r->unit].nchildren == 0)
+                continue;
+            uint8_t *p = c->hp + (size_t)n++ * SPY;
+            if (hist_part(c->g, c->t, r->unit, i, r->x, p) != 0)
+                return -1;
+            r->hp = p;
+        }
+    return 0;
 }
 
 /* Makes room in c for a unit with nk children and np predecessors; 0 or -1 (OOM). */
@@ -448,7 +564,13 @@ static int bctx_room(bctx *c, int nk, int np)
     const int64_t **h = realloc(c->hb, (size_t)cap * sizeof *h);
     if (h)
         c->hb = h;
-    if (!s || !a || !b || !h)
+    uint8_t *in = realloc(c->in, (size_t)cap * SPY);
+    if (in)
+        c->in = in;
+    uint8_t *hp = realloc(c->hp, (size_t)cap * SPY);
+    if (hp)
+        c->hp = hp;
+    if (!s || !a || !b || !h || !in || !hp)
         return -1;
     c->cap = cap;
     return 0;
@@ -492,13 +614,17 @@ static int compute_block(bctx *c, int md, int u)
         return -1;
     int need_own = t->lastin[u] > t->start[0] || !(t->uf[u] & UF_BELOW);   /* parts, delegated cells */
     gather(c, md, u, need_own, np, in);
+    int j0 = 0;
+    for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling, j0++)
+        for (int k = 0; k < SPY; k++)
+            c->in[(size_t)j0 * SPY + (size_t)k] = (uint8_t)in_structure(g, t, md, ch, k);
     for (int pass = 0; pass < 2; pass++) {
         int n = pass ? g->nforms : g->ninds;
         for (int j = 0; j < n; j++) {
             int i = pass ? g->forms[j] : j, kk = 0;
             if (!pass && g->isf[i])
                 continue;
-            rowref own = { NULL, NULL, u };
+            rowref own = { NULL, NULL, u, NULL };
             if (!g->isf[i]) {
                 if (need_own)
                     own = row_of(c, -1, u, i, c->hb[0]);   /* its own figures as they were */
@@ -507,12 +633,17 @@ static int compute_block(bctx *c, int md, int u)
                 for (int q = 0; q < np; q++)
                     c->preds[q] = row_of(c, 1, m->succs[in[q]].from, i, c->hb[1 + nk + q]);
             }
+            if (!g->isf[i] && partial_rows(c, &own, kk, np, i) != 0)
+                return -1;
+            ufold uf;
+            if (kk > 0 && !g->isf[i] && g->uagg[i] != AGG_NONE)
+                units_fold(c, i, kk, &uf);
             size_t at = cat(g, b, i, 0);
             int64_t *x = t->fx[md] + at;
             uint8_t *fl = t->fl[md] + at;
             for (int k = 0; k < SPY; k++) {
                 cell_out o;
-                compute_cell(c, md, u, i, k, &own, kk, x, fl, &o);
+                compute_cell(c, md, u, i, k, &own, kk, &uf, x, fl, &o);
                 x[k] = o.x;
                 fl[k] = (uint8_t)(o.src | (o.conv ? CF_CONV : 0) | (o.part ? CF_PART : 0));
                 t->miss[md][at + (size_t)k] = o.miss;
@@ -614,11 +745,11 @@ static ctab *ctab_build(const engine *g, int yo)
     for (int md = NMODE - 1; md >= 0; md--)
         for (int k = 0; k < g->nunits; k++)
             order_visit(g, t, md, g->post[k]);
-    bctx c = { g, t, NULL, NULL, NULL, NULL, 0 };
+    bctx c = { g, t, NULL, NULL, NULL, NULL, NULL, NULL, 0 };
     int rc = 0;
     for (int k = 0; k < t->norder && rc == 0; k++)
         rc = compute_block(&c, t->order[k] >> 30, t->order[k] & ((1 << 30) - 1));
-    free(c.scratch), free(c.kids), free(c.preds), free(c.hb);
+    free(c.scratch), free(c.kids), free(c.preds), free(c.hb), free(c.in), free(c.hp);
     if (rc != 0)
         goto fail;
     free(t->state), free(t->order);
