@@ -47,12 +47,15 @@ typedef struct ctab {
     int32_t *miss[NMODE];
     uint8_t *state;        /* ordering: per (mode, unit) 0 new, 1 on the path, 2 done */
     int *order, norder;    /* (mode << 30 | unit) in dependency order */
+    size_t ucap, ccap[NMODE]; /* units and cells the arrays hold (a dropped table's are reused) */
 } ctab;
 
 struct conv_cache {
     pthread_mutex_t mx;
     ctab *t[CT_MAX];
     int n;
+    ctab *spare[CT_MAX];   /* dropped tables, whose memory the next builds reuse */
+    int nspare;
 };
 
 static void ctab_free(ctab *t)
@@ -63,6 +66,13 @@ static void ctab_free(ctab *t)
         free(t->blk[md]), free(t->fx[md]), free(t->fl[md]), free(t->miss[md]);
     free(t->uf), free(t->lastin), free(t->state), free(t->order);
     free(t);
+}
+
+/* Allocates *p for n elements of size sz; 0 or -1 (OOM). */
+static int alloc_n(void **p, size_t n, size_t sz)
+{
+    *p = malloc(n * sz + 1);
+    return *p ? 0 : -1;
 }
 
 int engine_conv_init(engine *g)
@@ -77,9 +87,14 @@ void engine_conv_clear(engine *g)
 {
     if (g->cc == NULL)
         return;
-    for (int k = 0; k < g->cc->n; k++)
-        ctab_free(g->cc->t[k]);
-    g->cc->n = 0;
+    struct conv_cache *cc = g->cc;
+    for (int k = 0; k < cc->n; k++) {
+        if (cc->nspare < CT_MAX)
+            cc->spare[cc->nspare++] = cc->t[k];   /* kept for the next build's memory */
+        else
+            ctab_free(cc->t[k]);
+    }
+    cc->n = 0;
 }
 
 void engine_conv_free(engine *g)
@@ -87,6 +102,8 @@ void engine_conv_free(engine *g)
     if (g->cc == NULL)
         return;
     engine_conv_clear(g);
+    for (int k = 0; k < g->cc->nspare; k++)
+        ctab_free(g->cc->spare[k]);
     pthread_mutex_destroy(&g->cc->mx);
     free(g->cc);
     g->cc = NULL;
@@ -709,38 +726,50 @@ static void unit_flags(const engine *g, ctab *t)
     }
 }
 
-static ctab *ctab_build(const engine *g, int yo)
+static ctab *ctab_build(const engine *g, int yo, ctab *spare)
 {
     size_t nu = (size_t)g->nunits;
-    ctab *t = calloc(1, sizeof *t);
+    ctab *t = spare ? spare : calloc(1, sizeof *t);
     if (t == NULL)
         return NULL;
     t->yo = yo;
+    t->nblk[0] = t->nblk[1] = t->norder = 0;
     for (int k = 0; k < SPY; k++) {
         period_t p = engine_period_of(g, yo * SPY + k);
         t->start[k] = period_start(p), t->end[k] = period_end(p);
     }
-    t->uf = calloc(nu + 1, 1);
-    t->lastin = calloc(nu + 1, sizeof *t->lastin);
-    t->state = calloc(nu * NMODE + 1, 1);
-    t->order = malloc((nu * NMODE + 1) * sizeof *t->order);
-    if (!t->uf || !t->lastin || !t->state || !t->order)
-        goto fail;
+    if (t->ucap < nu + 1) {                 /* every per-unit array together */
+        free(t->uf), free(t->lastin), free(t->state), free(t->order), free(t->blk[0]), free(t->blk[1]);
+        t->uf = NULL, t->lastin = NULL, t->state = NULL, t->order = NULL, t->blk[0] = t->blk[1] = NULL;
+        t->ucap = 0;
+        if (alloc_n((void **)&t->uf, nu + 1, 1) || alloc_n((void **)&t->lastin, nu + 1, sizeof *t->lastin) ||
+            alloc_n((void **)&t->state, (nu + 1) * NMODE, 1) ||
+            alloc_n((void **)&t->order, (nu + 1) * NMODE, sizeof *t->order) ||
+            alloc_n((void **)&t->blk[0], nu + 1, sizeof *t->blk[0]) ||
+            alloc_n((void **)&t->blk[1], nu + 1, sizeof *t->blk[1]))
+            goto fail;
+        t->ucap = nu + 1;
+    }
+    memset(t->uf, 0, nu + 1);
+    memset(t->lastin, 0, (nu + 1) * sizeof *t->lastin);
+    memset(t->state, 0, (nu + 1) * NMODE);
     unit_flags(g, t);
     size_t per = (size_t)g->ninds * SPY;
     for (int md = 0; md < NMODE; md++) {
-        if ((t->blk[md] = malloc((nu + 1) * sizeof *t->blk[md])) == NULL)
-            goto fail;
         for (size_t u = 0; u < nu; u++) {
             int has = (t->uf[u] & UF_TOUCHED) && (md == 0 || (t->uf[u] & UF_OWN));
             t->blk[md][u] = has ? t->nblk[md]++ : -1;
         }
         size_t cells = (size_t)t->nblk[md] * per;
-        t->fx[md] = malloc(cells * sizeof *t->fx[md] + 1);
-        t->fl[md] = malloc(cells + 1);
-        t->miss[md] = malloc(cells * sizeof *t->miss[md] + 1);
-        if (!t->fx[md] || !t->fl[md] || !t->miss[md])
-            goto fail;
+        if (t->ccap[md] < cells) {          /* the three cell arrays together */
+            free(t->fx[md]), free(t->fl[md]), free(t->miss[md]);
+            t->fx[md] = NULL, t->fl[md] = NULL, t->miss[md] = NULL;
+            t->ccap[md] = 0;
+            if (alloc_n((void **)&t->fx[md], cells, sizeof *t->fx[md]) || alloc_n((void **)&t->fl[md], cells, 1) ||
+                alloc_n((void **)&t->miss[md], cells, sizeof *t->miss[md]))
+                goto fail;
+            t->ccap[md] = cells;
+        }
     }
     for (int md = NMODE - 1; md >= 0; md--)
         for (int k = 0; k < g->nunits; k++)
@@ -752,8 +781,6 @@ static ctab *ctab_build(const engine *g, int yo)
     free(c.scratch), free(c.kids), free(c.preds), free(c.hb), free(c.in), free(c.hp);
     if (rc != 0)
         goto fail;
-    free(t->state), free(t->order);
-    t->state = NULL, t->order = NULL;
     return t;
 fail:
     ctab_free(t);
@@ -776,7 +803,7 @@ static const ctab *ctab_get(const engine *g, period_t p, int *k)
     for (int j = 0; j < cc->n && t == NULL; j++)
         if (cc->t[j]->yo == yo)
             t = cc->t[j];
-    if (t == NULL && cc->n < CT_MAX && (t = ctab_build(g, yo)) != NULL)
+    if (t == NULL && cc->n < CT_MAX && (t = ctab_build(g, yo, cc->nspare ? cc->spare[--cc->nspare] : NULL)) != NULL)
         cc->t[cc->n++] = t;
     pthread_mutex_unlock(&cc->mx);
     return t;
