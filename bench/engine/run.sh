@@ -42,7 +42,7 @@ for scale in ${*:-S M}; do
     cr=$(awk '/^CONV_RUN_SECONDS/ {print $2}' "$out/conv.out")
     dc=$(awk '/^DUCKDB_CONV_SECONDS/ {print $2}' "$out/duck.out")
     printf '%-44s %10s %10s\n' "today's structure, 2024 + 2025" "seconds" "vs engine"
-    printf '%-44s %10.4f %10s\n' "chitieu engine (tables of both years)" "$cv" "1"
+    printf '%-44s %10.4f %10s\n' "chitieu engine (both years' tables)" "$cv" "1"
     printf '%-44s %10.4f\n' "chitieu engine, plain roll-up of 2024-2025" "$cr"
     printf '%-44s %10.3f %9.0fx\n' "DuckDB, correspondence table + GROUP BY" "$dc" "$(awk -v a="$dc" -v b="$cv" 'BEGIN { print a / b }')"
     pe=$(awk '/^PLAIN_SECONDS/ {print $2}' "$out/conv.out")
