@@ -591,8 +591,39 @@ expect_rc 0 "$BIN" rollup --db "$HD" --year 2026 --format csv
 has "$T/out" "xa-moi-a,"
 hasnt "$T/out" "huyen-d"
 hasnt "$T/out" "xa-d1"
-expect_rc 0 "$BIN" rollup --db "$HD" --year 2025 --format csv
+expect_rc 0 "$BIN" rollup --db "$HD" --year 2025 --structure historical --format csv
 has "$T/out" "huyen-d,"
+# --- rollup on a structure: 2024 ended before 1/7/2025 (auto: as it was), 2025 on today's units.
+# Checked by hand (thu_ns, targets below): on today's structure xa-moi-a 2024 = 220 + 0,5×170 =
+# 305 > 300 (vượt), xa-moi-b 2024 = 0,5×170 + 110 = 195 < 200, tp 2024 = 500 = 500 (đạt);
+# historical huyện Đông 2024 = 220 + 170 + 110 = 500 > 450; 2025: xa-moi-a 152 + 200 = 352 > 350,
+# xa-moi-b 98 + 130 = 228 < 230; historical 2025 xa-moi-a has only 2025S2: no yearly figure
+RS="$T/succ3.db"
+cp "$SD" "$RS"
+printf 'indicator,unit,period,target\nthu_ns,xa-moi-a,2024,300\nthu_ns,xa-moi-b,2024,200\nthu_ns,tp,2024,500\nthu_ns,huyen-d,2024,450\nthu_ns,xa-moi-a,2025,350\nthu_ns,xa-moi-b,2025,230\n' >"$T/rst.csv"
+expect_rc 0 "$BIN" import --db "$RS" "$T/rst.csv"
+expect_rc 0 "$BIN" rollup --db "$RS" --year 2024 --structure current --format csv
+has "$T/out" "tp,Thành ủy Mẫu,,2024,1,1,0,100.00,,,0"
+has "$T/out" "xa-moi-a,Đảng ủy xã Mới A,tp,2024,1,1,1,100.00,1,2,0"
+has "$T/out" "xa-moi-b,Đảng ủy xã Mới B,tp,2024,1,0,0,0.00,2,2,0"
+hasnt "$T/out" "huyen-d"
+hasnt "$T/out" "xa-d1"
+expect_rc 0 "$BIN" rollup --db "$RS" --year 2024 --format csv
+has "$T/out" "huyen-d,Huyện ủy Đông,tp,2024,1,1,1,100.00,1,1,0"
+hasnt "$T/out" "xa-moi-a"
+expect_rc 0 "$BIN" rollup --db "$RS" --year 2025 --format csv
+has "$T/out" "xa-moi-a,Đảng ủy xã Mới A,tp,2025,1,1,1,100.00,1,2,0"
+has "$T/out" "xa-moi-b,Đảng ủy xã Mới B,tp,2025,1,0,0,0.00,2,2,0"
+hasnt "$T/out" "huyen-d"
+expect_rc 0 "$BIN" rollup --db "$RS" --year 2025 --structure historical --format csv
+has "$T/out" "huyen-d,Huyện ủy Đông,tp,2025,0,0,0,,,,0"
+has "$T/out" "xa-moi-a,Đảng ủy xã Mới A,tp,2025,0,0,0,,,,0"
+expect_rc 0 "$BIN" rollup --db "$RS" --year 2025 --structure current
+has "$T/out" "1/1 (vượt 1)"
+expect_rc 2 "$BIN" rollup --db "$RS" --year 2025 --structure yesterday
+has "$T/err" "--structure"
+expect_rc 0 "$BIN" rollup --help
+has "$T/out" "--structure historical|current"
 # --- the reporting cycle: a lock holds for `chitieu import` (demo users, see chitieu demo --users) ----
 A="$T/cycle.db"
 expect_rc 0 "$BIN" demo --db "$A"
@@ -758,6 +789,14 @@ hasnt "$T/out" "thu_ns"                  # a predecessor without data: no figure
 expect_rc 0 "$BIN" eval --db "$T/succ2.db" --unit tp --period 2023 --structure historical
 has "$T/out" "180*"
 has "$T/out" "1/1 đơn vị có số liệu, 1 đơn vị chưa đủ số liệu"
+# rollup: the city's partial 2023 total is not judged against its target (500), on either
+# structure: it leaves the counts for the column "partial" (was counted -1 met, -1 exceeded)
+printf 'indicator,unit,period,target\nthu_ns,tp,2023,500\n' >"$T/s23t.csv"
+expect_rc 0 "$BIN" import --db "$T/succ2.db" "$T/s23t.csv"
+expect_rc 0 "$BIN" rollup --db "$T/succ2.db" --year 2023 --format csv
+has "$T/out" "tp,Thành ủy Mẫu,,2023,0,0,0,,,,1"
+expect_rc 0 "$BIN" rollup --db "$T/succ2.db" --year 2023 --structure current --format csv
+has "$T/out" "tp,Thành ủy Mẫu,,2023,0,0,0,,,,1"
 # --- validation rules and outliers (docs/cycle.md) ------------------------------------------
 V="$T/rules.db"
 expect_rc 0 "$BIN" demo --db "$V"
