@@ -386,6 +386,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         header_copy(c, "Cookie", cn->req.cookie, sizeof cn->req.cookie);
         header_copy(c, "Authorization", cn->req.authorization, sizeof cn->req.authorization);
         header_copy(c, "Content-Type", cn->req.ctype, sizeof cn->req.ctype);
+        header_copy(c, "X-Forwarded-For", cn->req.forwarded, sizeof cn->req.forwarded);
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
         if (cl && strtoull(cl, NULL, 10) > srv->max_body)
             cn->too_large = 1;
@@ -453,8 +454,49 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     }
 }
 
-int http_start(const char *listen, int threads, size_t max_body, http_handler h, void *app,
-               void *log, http_server **out, err_t *e)
+/* 1 if the address a[0..n) is one of the comma-separated list. */
+static int addr_listed(const char *a, size_t n, const char *list)
+{
+    while (list && *list) {
+        list += strspn(list, " ,");
+        size_t m = strcspn(list, " ,");
+        if (m && m == n && memcmp(a, list, n) == 0)
+            return 1;
+        list += m;
+    }
+    return 0;
+}
+
+void http_client_addr(const char *peer, const char *fwd, const char *trusted, char *out, size_t n)
+{
+    const char *client = peer;
+    size_t len = strlen(peer);
+    if (addr_listed(peer, len, trusted)) {
+        const char *end = fwd + strlen(fwd);
+        while (end > fwd) {     /* right to left: each hop appends the address it saw */
+            const char *start = end;
+            while (start > fwd && start[-1] != ',')
+                start--;
+            const char *a = start + strspn(start, " \t");
+            size_t m = (size_t)(end - a);
+            while (m && (a[m - 1] == ' ' || a[m - 1] == '\t'))
+                m--;
+            end = start > fwd ? start - 1 : fwd;
+            if (m == 0 || m >= 64 || strspn(a, "0123456789abcdefABCDEF.:") < m)
+                break;          /* not an address: believe nothing further left */
+            client = a;
+            len = m;
+            if (!addr_listed(a, m, trusted))
+                break;
+        }
+    }
+    char tmp[64];   /* out may be peer itself */
+    snprintf(tmp, sizeof tmp, "%.*s", (int)(len < sizeof tmp ? len : sizeof tmp - 1), client);
+    snprintf(out, n, "%s", tmp);
+}
+
+int http_start(const char *listen, int threads, size_t max_body, const http_limits *lim, http_handler h,
+               void *app, void *log, http_server **out, err_t *e)
 {
     char host[256];
     const char *colon = strrchr(listen, ':');
@@ -481,8 +523,9 @@ int http_start(const char *listen, int threads, size_t max_body, http_handler h,
                             MHD_OPTION_SOCK_ADDR, ai->ai_addr,
                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(threads > 0 ? threads : 1),
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024,
+                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(lim && lim->timeout > 0 ? lim->timeout : 10),
+                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)(lim && lim->total > 0 ? lim->total : 1024),
+                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)(lim && lim->per_ip > 0 ? lim->per_ip : 32),
                             MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
                             MHD_OPTION_END);
     freeaddrinfo(ai);

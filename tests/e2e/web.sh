@@ -16,6 +16,11 @@ trap 'kill $pid 2>/dev/null; rm -rf "$work"' EXIT
 "$bin" user add nv.moi --role editor --unit ba-dinh --name "Nhân viên mới" --db "$work/d.db" --password short >/dev/null 2>"$work/err"
 expect "short password refused" $? 1
 has "policy message" "$work/err" "8 ký tự"
+"$bin" user add nv.moi --role editor --unit ba-dinh --db "$work/d.db" --password 12345678 >/dev/null 2>"$work/err"
+expect "12345678 refused" $? 1
+has "weak password says why" "$work/err" "quá dễ đoán"
+"$bin" user add nv.moi --role editor --unit ba-dinh --db "$work/d.db" --password nv.moi-2025 >/dev/null 2>"$work/err"
+expect "password with the login refused" $? 1
 echo "mat-khau-dai-du" | "$bin" user add nv.moi --role editor --unit ba-dinh --db "$work/d.db" >/dev/null
 expect "user add from stdin" $? 0
 "$bin" user add nv.moi --role editor --unit ba-dinh --db "$work/d.db" --password mat-khau-dai-du >/dev/null 2>"$work/err"
@@ -35,6 +40,14 @@ expect "passwd of nobody fails" $? 1
 expect "serve rejects unknown options" $? 2
 "$bin" serve --help | grep -q -- "--listen"
 expect "serve --help" $? 0
+# two-step login: enrolled from the command line, asked for after the password
+"$bin" user --help | grep -q "user totp"
+expect "user --help names totp" $? 0
+"$bin" user totp admin --db "$work/d.db" >"$work/totp"
+expect "totp enrol" $? 0
+has "totp secret link" "$work/totp" "otpauth://totp/chitieu:admin?secret=[A-Z2-7]\{32\}&"
+"$bin" user totp khong-ai --db "$work/d.db" >/dev/null 2>&1
+expect "totp of nobody fails" $? 1
 tok=$("$bin" token add --user caugiay.nhap --db "$work/d.db")
 expect "token length" "${#tok}" 43
 
@@ -49,6 +62,23 @@ has "CSP" "$work/h" "Content-Security-Policy: default-src 'self'"
 has "nosniff" "$work/h" "X-Content-Type-Options: nosniff"
 has "frame" "$work/h" "X-Frame-Options: DENY"
 has "no-store for pages" "$work/h" "Cache-Control: no-store"
+code=$(curl -s -o "$work/b" -w '%{http_code}' --data 'login=admin&password=demo-admin-2025' "$url/login")
+expect "admin with totp: second step" "$code" 200
+has "second step asks for the code" "$work/b" 'name="code"'
+ticket=$(grep -o 'name="ticket" value="[^"]*"' "$work/b" | sed 's/.*value="//; s/"$//')
+code=$(curl -s -o /dev/null -w '%{http_code}' --data "ticket=$ticket&code=000001" "$url/login")
+expect "wrong code refused" "$code" 401
+"$bin" user totp admin --off --db "$work/d.db" >/dev/null
+code=$(curl -s -o /dev/null -w '%{http_code}' --data 'login=admin&password=demo-admin-2025' "$url/login")
+expect "totp off: password enough" "$code" 303
+# wrong passwords: growing waits, told by Retry-After on 429
+for i in $(seq 1 12); do
+  code=$(curl -s -D "$work/h" -o "$work/b" -w '%{http_code}' --data 'login=caugiay.xem&password=sai-mat-khau' "$url/login")
+  [ "$code" = 429 ] && break
+done
+expect "throttled" "$code" 429
+has "Retry-After" "$work/h" "Retry-After: [0-9]"
+has "wait said in Vietnamese" "$work/b" "Hãy thử lại sau"
 curl -s -D "$work/h" -o /dev/null "$url/static/app.css?v=1"
 has "static cached" "$work/h" "Cache-Control: public, max-age=86400"
 code=$(head -c 9000000 /dev/zero | curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
