@@ -730,12 +730,20 @@ static void foot_line(const json_t *doc, buf *out)
     buf_addc(out, '.');
 }
 
+/* Appends s so that a Markdown viewer shows it as the text it is: every character CommonMark or
+ * GitHub's tables would read as markup (emphasis, code, links and images, raw HTML and entities,
+ * strikethrough, table cells) is backslash-escaped, as is what would start a heading, quote or
+ * list at the start of a line; line breaks become spaces. */
 static void md_escape(buf *b, const char *s)
 {
-    for (; *s; s++) {
-        if (*s == '|' || *s == '\\' || *s == '*' || *s == '_')
+    size_t lead = strspn(s, "0123456789");
+    for (const char *p = s; *p; p++) {
+        int first = p == s;
+        if (strchr("\\`*_[]<>|~&#", *p) ||
+            (first && (*p == '-' || *p == '+' || *p == '=') && (p[1] == ' ' || p[1] == '\0' || p[1] == *p)) ||
+            (lead && p == s + lead && (*p == '.' || *p == ')') && (p[1] == ' ' || p[1] == '\0')))
             buf_addc(b, '\\');
-        buf_addc(b, *s == '\n' ? ' ' : *s);
+        buf_addc(b, *p == '\n' || *p == '\r' ? ' ' : *p);
     }
 }
 
@@ -745,8 +753,13 @@ static void render_md(const json_t *doc, buf *out)
     for (int i = 0; i < COLS; i++)
         buf_init(&cell[i], 0);
     const json_t *unit = json_object_get(doc, "unit");
-    buf_printf(out, "# %s\n\n", jstr(doc, "title"));
-    buf_printf(out, "**%s** — %s\n\n", jstr(unit, "name"), jstr(json_object_get(doc, "period"), "label"));
+    buf_adds(out, "# ");
+    md_escape(out, jstr(doc, "title"));
+    buf_adds(out, "\n\n**");
+    md_escape(out, jstr(unit, "name"));
+    buf_adds(out, "** — ");
+    md_escape(out, jstr(json_object_get(doc, "period"), "label"));
+    buf_adds(out, "\n\n");
     if (json_object_get(doc, "structure_note")) {
         buf_addc(out, '_');
         md_escape(out, jstr(doc, "structure_note"));
@@ -755,13 +768,17 @@ static void render_md(const json_t *doc, buf *out)
     buf_printf(out, "## %s\n\n", tr("I. Tóm tắt kết quả", "I. Summary"));
     size_t i;
     const json_t *v;
-    json_array_foreach(json_object_get(doc, "summary"), i, v)
-        buf_printf(out, "%s\n\n", json_string_value(v));
+    json_array_foreach(json_object_get(doc, "summary"), i, v) {
+        md_escape(out, json_string_value(v));
+        buf_adds(out, "\n\n");
+    }
     buf_printf(out, "## %s\n\n", tr("II. Kết quả thực hiện các chỉ tiêu", "II. Results by indicator"));
     const json_t *tbl;
     size_t ti;
     json_array_foreach(json_object_get(doc, "tables"), ti, tbl) {
-        buf_printf(out, "### %zu. %s\n\n|", ti + 1, jstr(tbl, "group"));
+        buf_printf(out, "### %zu. ", ti + 1);
+        md_escape(out, jstr(tbl, "group"));
+        buf_adds(out, "\n\n|");
         for (int c = 0; c < COLS; c++)
             buf_printf(out, " %s |", col_title(c));
         buf_adds(out, "\n|");
