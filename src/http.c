@@ -380,7 +380,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         snprintf(cn->req.method, sizeof cn->req.method, "%s", method);
         if (strlen(url) >= sizeof cn->req.path) {
             cn->req.bad = 1;
-            snprintf(cn->req.bad_msg, sizeof cn->req.bad_msg, "path too long");
+            snprintf(cn->req.bad_msg, sizeof cn->req.bad_msg, "%s", tr("đường dẫn quá dài", "path too long"));
         }
         snprintf(cn->req.path, sizeof cn->req.path, "%s", url);
         header_copy(c, "Cookie", cn->req.cookie, sizeof cn->req.cookie);
@@ -415,7 +415,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         rs.status = 413;
         if (strncmp(cn->req.path, "/api/", 5) == 0) {   /* the API answers in JSON, always */
             rs.ctype = "application/json";
-            buf_adds(&rs.body, "{\"error\":{\"code\":\"payload_too_large\",\"message\":\"body over 8 MiB\"}}\n");
+            buf_printf(&rs.body, "{\"error\":{\"code\":\"payload_too_large\",\"message\":\"%s\"}}\n",
+                       tr("thân yêu cầu quá 8 MiB", "body over 8 MiB"));
         } else {
             rs.ctype = "text/plain; charset=utf-8";
             buf_adds(&rs.body, "413 Payload Too Large\n");

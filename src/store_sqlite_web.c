@@ -86,7 +86,7 @@ static sqlite3_stmt *prep(store *s, err_t *e, const char *sql, const char *types
 {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        err_set(e, "database: %s", sqlite3_errmsg(s->db));
+        sq_err(s, e);
         return NULL;
     }
     va_list ap;
@@ -102,7 +102,7 @@ static sqlite3_stmt *hot(store *s, err_t *e, int idx, const char *sql, const cha
     sqlite3_stmt *st = s->wq[idx];
     if (st == NULL) {
         if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
-            err_set(e, "database: %s", sqlite3_errmsg(s->db));
+            sq_err(s, e);
             return NULL;
         }
         s->wq[idx] = st;
@@ -453,7 +453,7 @@ int store_meta_get(store *s, const char *key, char *out, size_t n, err_t *e)
     else if (n)
         out[0] = '\0';
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        found = err_set(e, "database: %s", sqlite3_errmsg(s->db));
+        found = sq_err(s, e);
     sqlite3_finalize(st);
     return found;
 }
