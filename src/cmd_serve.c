@@ -36,6 +36,7 @@ int cmd_serve(int argc, char **argv)
 {
     const char *listen = "127.0.0.1:8080", *db = NULL, *threads_s = NULL, *today_s = NULL;
     const char *rate_s = NULL, *burst_s = NULL, *proxy_s = NULL, *per_ip_s = NULL, *conns_s = NULL, *timeout_s = NULL;
+    const char *headers_s = NULL;
     int help = 0, npos = 0, https = 0, quiet = 0;
     cli_opt opts[] = {
         { "--listen", NULL, &listen, NULL }, { "--db", NULL, &db, NULL },
@@ -43,7 +44,8 @@ int cmd_serve(int argc, char **argv)
         { "--quiet", "-q", NULL, &quiet }, { "--today", NULL, &today_s, NULL },
         { "--api-rate", NULL, &rate_s, NULL }, { "--api-burst", NULL, &burst_s, NULL },
         { "--trusted-proxy", NULL, &proxy_s, NULL }, { "--max-conn-per-ip", NULL, &per_ip_s, NULL },
-        { "--max-conn", NULL, &conns_s, NULL }, { "--timeout", NULL, &timeout_s, NULL }, { NULL, NULL, NULL, NULL },
+        { "--max-conn", NULL, &conns_s, NULL }, { "--timeout", NULL, &timeout_s, NULL },
+        { "--header-timeout", NULL, &headers_s, NULL }, { NULL, NULL, NULL, NULL },
     };
     int rc = cli_parse(argc, argv, opts, &npos, &help);
     if (rc)
@@ -51,7 +53,7 @@ int cmd_serve(int argc, char **argv)
     if (help) {
         puts(tr("Cách dùng: chitieu serve [--listen ĐỊA_CHỈ:CỔNG] [--db TỆP] [--threads N] [--https] [--quiet]\n"
                 "                     [--api-rate N] [--api-burst N] [--trusted-proxy ĐỊA_CHỈ,...]\n"
-                "                     [--max-conn-per-ip N] [--max-conn N] [--timeout GIÂY]\n\n"
+                "                     [--max-conn-per-ip N] [--max-conn N] [--timeout GIÂY] [--header-timeout GIÂY]\n\n"
                 "Chạy ứng dụng web (giao diện và API /api/v1) trên cơ sở dữ liệu.\n"
                 "  --listen    địa chỉ nghe, mặc định 127.0.0.1:8080 (cổng 0: chọn cổng trống)\n"
                 "  --threads   số luồng phục vụ, mặc định bằng số lõi CPU\n"
@@ -65,10 +67,11 @@ int cmd_serve(int argc, char **argv)
                 "  --max-conn-per-ip  số kết nối đồng thời tối đa từ một địa chỉ, mặc định 32\n"
                 "  --max-conn  số kết nối đồng thời tối đa, mặc định 1024\n"
                 "  --timeout   số giây một kết nối được im lặng (kể cả khi đang gửi tiêu đề), mặc định 10\n"
+                "  --header-timeout  số giây để gửi xong tiêu đề một yêu cầu (dù gửi nhỏ giọt), mặc định 15\n"
                 "Dừng bằng Ctrl-C hoặc SIGTERM: các yêu cầu đang chạy được hoàn tất, CSDL đóng sạch.",
                 "Usage: chitieu serve [--listen HOST:PORT] [--db FILE] [--threads N] [--https] [--quiet]\n"
                 "                     [--api-rate N] [--api-burst N] [--trusted-proxy ADDR,...]\n"
-                "                     [--max-conn-per-ip N] [--max-conn N] [--timeout SECONDS]\n\n"
+                "                     [--max-conn-per-ip N] [--max-conn N] [--timeout SECONDS] [--header-timeout SECONDS]\n\n"
                 "Runs the web application (pages and the /api/v1 API) on the database.\n"
                 "  --listen    address, default 127.0.0.1:8080 (port 0: any free port)\n"
                 "  --threads   serving threads, default the number of CPU cores\n"
@@ -82,6 +85,7 @@ int cmd_serve(int argc, char **argv)
                 "  --max-conn-per-ip  connections at once from one address, default 32\n"
                 "  --max-conn  connections at once in all, default 1024\n"
                 "  --timeout   seconds a connection may stay silent (sending headers too), default 10\n"
+                "  --header-timeout  seconds to finish a request's headers (however they trickle), default 15\n"
                 "Stop with Ctrl-C or SIGTERM: requests in flight finish, the database closes cleanly."));
         return EXIT_OK;
     }
@@ -103,7 +107,8 @@ int cmd_serve(int argc, char **argv)
     http_limits lim = { 0 };
     if (serve_int("--max-conn-per-ip", per_ip_s, 1, 100000, &lim.per_ip) != 0 ||
         serve_int("--max-conn", conns_s, 1, 100000, &lim.total) != 0 ||
-        serve_int("--timeout", timeout_s, 1, 3600, &lim.timeout) != 0)
+        serve_int("--timeout", timeout_s, 1, 3600, &lim.timeout) != 0 ||
+        serve_int("--header-timeout", headers_s, 1, 3600, &lim.headers) != 0)
         return EXIT_USAGE;
     if (proxy_s && (strlen(proxy_s) >= sizeof ((web_app *)0)->trusted_proxies ||
                     strspn(proxy_s, "0123456789abcdefABCDEF.:, ") != strlen(proxy_s))) {

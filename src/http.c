@@ -5,6 +5,15 @@
  * chunks are appended to req.body up to max_body (beyond it the request is marked
  * too large and the rest discarded); the last call parses the query and the form,
  * runs the handler, adds the security headers, queues the response and logs a line.
+ *
+ * Defences: MHD's per-address and total connection limits and its silence timeout, plus a
+ * deadline for a request's headers, which MHD lacks: a client that keeps a connection alive
+ * by sending one header line every few seconds is cut off once the deadline passes.  Each
+ * connection is registered (a `watched` node, MHD's socket context) when it opens; the first
+ * call of on_request marks its headers done, on_completed starts the wait for the next
+ * request; a watchdog thread shuts down the sockets whose wait is over.  The node holds a
+ * dup() of the socket, so shutting it down never touches a descriptor MHD has closed and
+ * reused; the node (and its dup) goes when MHD reports the connection closed.
  */
 #include "http.h"
 
@@ -12,6 +21,9 @@
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
+#include <pthread.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <netdb.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -272,13 +284,106 @@ void http_set_cookie(http_resp *r, const char *fmt, ...)
 
 /* ---- the server ---- */
 
+/* One open connection as the header deadline sees it (listed under watch_mx). */
+typedef struct watched {
+    struct watched *prev, *next;
+    int fd;                      /* our dup of the socket, or -1 */
+    int waiting;                 /* 1 while a request's headers are awaited */
+    int64_t since_ms;            /* when that wait began (monotonic) */
+} watched;
+
 struct http_server {
     struct MHD_Daemon *d;
     http_handler handler;
     void *app;
     size_t max_body;
     FILE *log;
+    int header_ms;               /* the deadline for a request's headers */
+    pthread_mutex_t watch_mx;    /* guards watch and stopping */
+    pthread_cond_t watch_cv;
+    watched watch;               /* list head (a sentinel) */
+    int stopping, watchdog_on;
+    pthread_t watchdog;
 };
+
+static int64_t mono_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* MHD's connection notifications: a node per connection, from open to close. */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    http_server *srv = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        watched *w = calloc(1, sizeof *w);
+        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        if (w == NULL)
+            return;
+        w->fd = ci ? dup(ci->connect_fd) : -1;
+        w->waiting = 1;
+        w->since_ms = mono_ms();
+        pthread_mutex_lock(&srv->watch_mx);
+        w->next = srv->watch.next;
+        w->prev = &srv->watch;
+        srv->watch.next->prev = w;
+        srv->watch.next = w;
+        pthread_mutex_unlock(&srv->watch_mx);
+        *socket_context = w;
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context) {
+        watched *w = *socket_context;
+        pthread_mutex_lock(&srv->watch_mx);
+        w->prev->next = w->next;
+        w->next->prev = w->prev;
+        pthread_mutex_unlock(&srv->watch_mx);
+        if (w->fd >= 0)
+            close(w->fd);
+        free(w);
+        *socket_context = NULL;
+    }
+}
+
+/* Marks connection c as waiting for a request's headers (1, from now) or past them (0). */
+static void watch_mark(http_server *srv, struct MHD_Connection *c, int waiting)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    watched *w = ci ? ci->socket_context : NULL;
+    if (w == NULL)
+        return;
+    pthread_mutex_lock(&srv->watch_mx);
+    w->waiting = waiting;
+    w->since_ms = mono_ms();
+    pthread_mutex_unlock(&srv->watch_mx);
+}
+
+/* The watchdog: four times a second, shuts down the sockets whose headers are overdue (MHD then
+ * sees the connection end and closes it). */
+static void *watchdog(void *arg)
+{
+    http_server *srv = arg;
+    pthread_mutex_lock(&srv->watch_mx);
+    while (!srv->stopping) {
+        int64_t now = mono_ms();
+        for (watched *w = srv->watch.next; w != &srv->watch; w = w->next)
+            if (w->waiting && w->fd >= 0 && now - w->since_ms > srv->header_ms) {
+                shutdown(w->fd, SHUT_RDWR);
+                w->waiting = 0;
+            }
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += 250000000;
+        if (until.tv_nsec >= 1000000000) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000;
+        }
+        pthread_cond_timedwait(&srv->watch_cv, &srv->watch_mx, &until);
+    }
+    pthread_mutex_unlock(&srv->watch_mx);
+    return NULL;
+}
 
 typedef struct conn {
     http_req req;
@@ -370,6 +475,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     http_server *srv = cls;
     conn *cn = *con_cls;
     if (cn == NULL) {
+        watch_mark(srv, c, 0);     /* the headers are all in */
         cn = malloc(sizeof *cn);
         if (cn == NULL)
             return MHD_NO;
@@ -446,7 +552,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)cls, (void)c, (void)toe;
+    (void)toe;
+    watch_mark(cls, c, 1);         /* a kept-alive connection now waits for the next request */
     conn *cn = *con_cls;
     if (cn) {
         http_req_free(&cn->req);
@@ -520,10 +627,21 @@ int http_start(const char *listen, int threads, size_t max_body, const http_limi
     s->app = app;
     s->max_body = max_body;
     s->log = log;
+    s->header_ms = 1000 * (lim && lim->headers > 0 ? lim->headers : 15);
+    s->watch.next = s->watch.prev = &s->watch;
+    pthread_mutex_init(&s->watch_mx, NULL);
+    pthread_cond_init(&s->watch_cv, NULL);
+    if (pthread_create(&s->watchdog, NULL, watchdog, s) != 0) {
+        freeaddrinfo(ai);
+        http_stop(s);
+        return err_set(e, "pthread_create");
+    }
+    s->watchdog_on = 1;
     s->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD, 0, NULL, NULL, on_request, s,
                             MHD_OPTION_SOCK_ADDR, ai->ai_addr,
                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(threads > 0 ? threads : 1),
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+                            MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(lim && lim->timeout > 0 ? lim->timeout : 10),
                             MHD_OPTION_CONNECTION_LIMIT, (unsigned)(lim && lim->total > 0 ? lim->total : 1024),
                             MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)(lim && lim->per_ip > 0 ? lim->per_ip : 32),
@@ -531,7 +649,7 @@ int http_start(const char *listen, int threads, size_t max_body, const http_limi
                             MHD_OPTION_END);
     freeaddrinfo(ai);
     if (s->d == NULL) {
-        free(s);
+        http_stop(s);
         return err_set(e, tr("không mở được cổng %s (đang bị dùng?)", "cannot listen on %s (in use?)"), listen);
     }
     *out = s;
@@ -548,7 +666,18 @@ void http_stop(http_server *s)
 {
     if (s == NULL)
         return;
-    MHD_quiesce_daemon(s->d);
-    MHD_stop_daemon(s->d);
+    if (s->d) {
+        MHD_quiesce_daemon(s->d);
+        MHD_stop_daemon(s->d);
+    }
+    if (s->watchdog_on) {
+        pthread_mutex_lock(&s->watch_mx);
+        s->stopping = 1;
+        pthread_cond_signal(&s->watch_cv);
+        pthread_mutex_unlock(&s->watch_mx);
+        pthread_join(s->watchdog, NULL);
+    }
+    pthread_cond_destroy(&s->watch_cv);
+    pthread_mutex_destroy(&s->watch_mx);
     free(s);
 }

@@ -95,6 +95,8 @@ typedef struct http_limits {
     int per_ip;                  /* connections at once from one address [32] */
     int total;                   /* connections at once [1024] */
     int timeout;                 /* seconds a connection may stay silent, headers included [10] */
+    int headers;                 /* seconds to send a request's headers, from the connection's start
+                                  * or the previous answer, however steadily they trickle in [15] */
 } http_limits;
 
 typedef struct http_server http_server;

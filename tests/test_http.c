@@ -3,7 +3,8 @@
  * slow clients from one address (127.0.0.2), each sending one header line every second
  * and never finishing, must not keep a normal request from another address (127.0.0.1)
  * from being answered within a second; the clients beyond the per-address limit are turned
- * away at once, and one that goes silent is dropped after the timeout. */
+ * away at once, one that goes silent is dropped after the timeout, and one that trickles its
+ * headers for longer than the header deadline is cut off even though it never goes silent. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -151,6 +152,45 @@ static void test_slow_clients(void **state)
     http_stop(srv);
 }
 
+/* Slow clients from many addresses (so no per-address limit applies) that never go silent are cut
+ * off at the header deadline; a client that sends its request in time is answered. */
+static void test_header_deadline(void **state)
+{
+    (void)state;
+    http_server *srv;
+    err_t e;
+    http_limits lim = { .per_ip = 64, .total = 256, .timeout = 60, .headers = 3 };
+    assert_int_equal(http_start("127.0.0.1:0", 2, 1 << 20, &lim, answer_ok, NULL, NULL, &srv, &e), 0);
+    int port = http_port(srv), fds[20];
+    for (int i = 0; i < 20; i++) {
+        char from[32];
+        snprintf(from, sizeof from, "127.0.%d.%d", 10 + i / 8, 1 + i % 8);
+        fds[i] = connect_from(from, port);
+        assert_true(fds[i] >= 0);
+        send(fds[i], "GET /slow HTTP/1.1\r\n", 20, MSG_NOSIGNAL);
+    }
+    double t0 = now_s(), cut_at = 0;
+    int open_left = 20;
+    while (open_left > 0 && now_s() - t0 < 8) {
+        for (int i = 0; i < 20; i++)
+            send(fds[i], "X-Slow: 1\r\n", 11, MSG_NOSIGNAL);
+        assert_true(timed_get(port) >= 0);
+        usleep(500000);
+        open_left = 0;
+        for (int i = 0; i < 20; i++)
+            open_left += !closed_by_server(fds[i]);
+        if (open_left == 20)
+            assert_true(now_s() - t0 < lim.headers + 1.5);   /* none cut early ... */
+        cut_at = now_s() - t0;
+    }
+    print_message("20 header tricklers cut off after %.1f s (deadline %d s)\n", cut_at, lim.headers);
+    assert_int_equal(open_left, 0);                         /* ... and all cut soon after */
+    assert_true(cut_at >= lim.headers);
+    for (int i = 0; i < 20; i++)
+        close(fds[i]);
+    http_stop(srv);
+}
+
 /* With no limits given, the defaults hold: more than 32 connections from one address are refused. */
 static void test_default_limits(void **state)
 {
@@ -179,6 +219,7 @@ int main(void)
     signal(SIGPIPE, SIG_IGN);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_slow_clients),
+        cmocka_unit_test(test_header_deadline),
         cmocka_unit_test(test_default_limits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
