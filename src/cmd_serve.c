@@ -65,6 +65,7 @@ int cmd_serve(int argc, char **argv)
                 "  --trusted-proxy  địa chỉ các proxy ngược tin cậy (phân cách bằng dấu phẩy): chỉ yêu cầu\n"
                 "              đến từ chúng mới được dùng X-Forwarded-For để biết địa chỉ người dùng\n"
                 "  --max-conn-per-ip  số kết nối đồng thời tối đa từ một địa chỉ, mặc định 32\n"
+                "              (có --trusted-proxy thì mặc định bằng --max-conn: mọi kết nối đến từ proxy)\n"
                 "  --max-conn  số kết nối đồng thời tối đa, mặc định 1024\n"
                 "  --timeout   số giây một kết nối được im lặng (kể cả khi đang gửi tiêu đề), mặc định 10\n"
                 "  --header-timeout  số giây để gửi xong tiêu đề một yêu cầu (dù gửi nhỏ giọt), mặc định 15\n"
@@ -83,6 +84,7 @@ int cmd_serve(int argc, char **argv)
                 "  --trusted-proxy  addresses of trusted reverse proxies (comma-separated): only requests\n"
                 "              from them have their X-Forwarded-For believed for the client's address\n"
                 "  --max-conn-per-ip  connections at once from one address, default 32\n"
+                "              (with --trusted-proxy, default --max-conn: every connection comes from the proxy)\n"
                 "  --max-conn  connections at once in all, default 1024\n"
                 "  --timeout   seconds a connection may stay silent (sending headers too), default 10\n"
                 "  --header-timeout  seconds to finish a request's headers (however they trickle), default 15\n"
@@ -110,6 +112,8 @@ int cmd_serve(int argc, char **argv)
         serve_int("--timeout", timeout_s, 1, 3600, &lim.timeout) != 0 ||
         serve_int("--header-timeout", headers_s, 1, 3600, &lim.headers) != 0)
         return EXIT_USAGE;
+    if (proxy_s && per_ip_s == NULL)
+        lim.per_ip = lim.total > 0 ? lim.total : 1024;   /* every connection comes from the proxy */
     if (proxy_s && (strlen(proxy_s) >= sizeof ((web_app *)0)->trusted_proxies ||
                     strspn(proxy_s, "0123456789abcdefABCDEF.:, ") != strlen(proxy_s))) {
         cli_error("serve", tr("--trusted-proxy cần danh sách địa chỉ IP phân cách bằng dấu phẩy",

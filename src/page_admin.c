@@ -429,7 +429,7 @@ int page_admin_users_post(web_ctx *c)
         if (role == NULL || auth_role_parse(role) < 0 || uu < 0 || !auth_allows(c->m, c->role, c->uunit, uu, ACT_ADMIN)) {
             return users_page(c, tr("Vai trò hoặc đơn vị không hợp lệ.", "Invalid role or unit."), 0);
         }
-        if (pw == NULL || auth_password_ok(pw, &e) != 0) {
+        if (pw == NULL || auth_password_ok_for(pw, login, &e) != 0) {
             return users_page(c, pw ? e.msg : tr("Thiếu mật khẩu.", "Password missing."), 0);
         }
         if (name && strlen(name) > 120) {
@@ -462,7 +462,7 @@ int page_admin_users_post(web_ctx *c)
         if (store_user_set_disabled(c->s, login, strcmp(action, "disable") == 0, &c->e) < 0)
             return -1;
     } else if (strcmp(action, "passwd") == 0) {
-        if (pw == NULL || auth_password_ok(pw, &e) != 0) {
+        if (pw == NULL || auth_password_ok_for(pw, login, &e) != 0) {
             c->resp->status = 400;
             return users_page(c, pw ? e.msg : tr("Thiếu mật khẩu.", "Password missing."), 0);
         }

@@ -15,7 +15,8 @@ work=$(mktemp -d); chmod 755 "$work"
 trap 'kill $spid 2>/dev/null; [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null; rm -rf "$work"' EXIT
 "$bin" demo --db "$work/d.db" >/dev/null
 tok=$("$bin" token add --user caugiay.xem --db "$work/d.db")
-"$bin" serve --db "$work/d.db" --listen 127.0.0.1:18181 --quiet >"$work/out" 2>"$work/log" &
+# wrk's 64 connections all come from 127.0.0.1: above serve's default of 32 per address
+"$bin" serve --db "$work/d.db" --listen 127.0.0.1:18181 --quiet --max-conn-per-ip 256 >"$work/out" 2>"$work/log" &
 spid=$!
 sleep 0.5
 cookie=$(curl -s -D - -o /dev/null -d "login=caugiay.xem&password=demo-xem-2025" http://127.0.0.1:18181/login \
