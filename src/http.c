@@ -22,6 +22,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <netdb.h>
@@ -286,10 +287,10 @@ void http_set_cookie(http_resp *r, const char *fmt, ...)
 
 /* One open connection as the header deadline sees it (listed under watch_mx). */
 typedef struct watched {
-    struct watched *prev, *next;
+    struct watched *prev, *next; /* under watch_mx */
     int fd;                      /* our dup of the socket, or -1 */
-    int waiting;                 /* 1 while a request's headers are awaited */
-    int64_t since_ms;            /* when that wait began (monotonic) */
+    _Atomic int waiting;         /* 1 while a request's headers are awaited (set without the lock) */
+    _Atomic int64_t since_ms;    /* when that wait began (monotonic) */
 } watched;
 
 struct http_server {
@@ -351,12 +352,12 @@ static void watch_mark(http_server *srv, struct MHD_Connection *c, int waiting)
 {
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
     watched *w = ci ? ci->socket_context : NULL;
+    (void)srv;
     if (w == NULL)
         return;
-    pthread_mutex_lock(&srv->watch_mx);
-    w->waiting = waiting;
-    w->since_ms = mono_ms();
-    pthread_mutex_unlock(&srv->watch_mx);
+    if (waiting)
+        atomic_store(&w->since_ms, mono_ms());
+    atomic_store(&w->waiting, waiting);
 }
 
 /* The watchdog: four times a second, shuts down the sockets whose headers are overdue (MHD then
@@ -368,9 +369,9 @@ static void *watchdog(void *arg)
     while (!srv->stopping) {
         int64_t now = mono_ms();
         for (watched *w = srv->watch.next; w != &srv->watch; w = w->next)
-            if (w->waiting && w->fd >= 0 && now - w->since_ms > srv->header_ms) {
+            if (atomic_load(&w->waiting) && w->fd >= 0 && now - atomic_load(&w->since_ms) > srv->header_ms) {
                 shutdown(w->fd, SHUT_RDWR);
-                w->waiting = 0;
+                atomic_store(&w->waiting, 0);
             }
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
