@@ -79,6 +79,9 @@ done
 expect "throttled" "$code" 429
 has "Retry-After" "$work/h" "Retry-After: [0-9]"
 has "wait said in Vietnamese" "$work/b" "Hãy thử lại sau"
+sqlite3 "$work/d.db" "UPDATE login_throttle SET fails=8, last_at=strftime('%s','now') WHERE key='pair:127.0.0.1|caugiay.xem'"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Forwarded-For: 9.9.9.9' --data 'login=caugiay.xem&password=sai-mat-khau' "$url/login")
+expect "a forged X-Forwarded-For does not escape the wait" "$code" 429
 curl -s -D "$work/h" -o /dev/null "$url/static/app.css?v=1"
 has "static cached" "$work/h" "Cache-Control: public, max-age=86400"
 code=$(head -c 9000000 /dev/zero | curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
@@ -112,6 +115,24 @@ for i in $(seq 50); do
 done
 has "server reloads after an outside import" "$work/b" '"value":77'
 has "access log" "$work/log" "GET /api/v1/eval 200"
+
+# behind a trusted proxy (here: curl from 127.0.0.1), the forwarded address is the client's:
+# one client's wrong logins make that client wait, not another
+"$bin" serve --trusted-proxy 'bad!' --db "$work/d.db" >/dev/null 2>&1
+expect "bad --trusted-proxy is a usage error" $? 2
+"$bin" serve --db "$work/d.db" --listen 127.0.0.1:0 --threads 1 --quiet --trusted-proxy 127.0.0.1 >"$work/out2" 2>&1 &
+pid2=$!
+for i in $(seq 1 100); do grep -q http "$work/out2" 2>/dev/null && break; sleep 0.1; done
+url2=$(grep -o 'http://[0-9.:]*' "$work/out2")
+for i in $(seq 1 12); do
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Forwarded-For: 203.0.113.5' --data 'login=tp.xem&password=sai-mat-khau' "$url2/login")
+  [ "$code" = 429 ] && break
+done
+expect "proxied client throttled" "$code" 429
+code=$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Forwarded-For: 198.51.100.7' --data 'login=tp.xem&password=demo-xem-2025' "$url2/login")
+expect "another client behind the proxy logs in" "$code" 303
+kill -TERM $pid2
+wait $pid2
 
 kill -TERM $pid
 wait $pid
