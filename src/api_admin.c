@@ -1,6 +1,6 @@
 /* api_admin.c - users and API tokens for administrators in the JSON API, with the rules of the
  * web's users page (page_admin.c): an administrator sees and manages the users of the units they
- * administer; logins are 1-60 of [a-z0-9._@-]; passwords pass auth_password_ok; nobody disables
+ * administer; logins are 1-60 of [a-z0-9._@-]; passwords pass auth_password_ok_for; nobody disables
  * themselves.  Every change is written to the audit log.  A token is shown once, in the answer
  * that issues it; only its digest is stored.
  *
@@ -103,7 +103,7 @@ static int user_add(web_ctx *c, json_t *j)
         return web_fail(c, 404, "not_found", "unit", tr("không có đơn vị này", "no such unit"));
     if (!administers(c, unit))
         return web_fail(c, 403, "forbidden", "unit", tr("đơn vị ngoài phạm vi của bạn", "unit outside your subtree"));
-    if (auth_password_ok(pw, &e) != 0)
+    if (auth_password_ok_for(pw, login, &e) != 0)
         return web_fail(c, 422, "invalid", "password", e.msg);
     if (strlen(name) > 120)
         return web_fail(c, 422, "invalid", "name", tr("họ tên dài quá", "name too long"));

@@ -3,6 +3,7 @@
  * characters); unknown fields are refused with the row and field named.  A problem of one row
  * is recorded and the parse goes on, so a client learns every problem at once. */
 #include "api.h"
+#include "liberr.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -106,7 +107,7 @@ int api_parse_rows(const char *body, size_t len, int targets, api_value_row **ou
     *n = 0;
     if (j == NULL)
         return err_set(e, tr("JSON không hợp lệ (dòng %d, cột %d): %s", "invalid JSON (line %d, column %d): %s"),
-                       je.line, je.column, je.text);
+                       je.line, je.column, liberr_json(&je));
     json_t *vals = json_is_object(j) ? json_object_get(j, list) : NULL;
     const char *key;
     json_t *v;

@@ -1,27 +1,90 @@
-/* auth.c - passwords, tokens, permissions and the login limiter (see auth.h).
+/* auth.c - passwords, tokens, permissions, throttling and TOTP (see auth.h).
  *
  * Permission rule, the whole of it: every role reads its own unit's subtree; editors
  * also write there, approvers also approve there, admins do everything there
  * (including unlocking approved data and administration).  Nothing reaches a unit
  * outside the user's subtree, whatever the role.
+ *
+ * Passwords are judged by libpwquality (cracklib's dictionary when installed); the second
+ * factor is TOTP through liboath.  Login throttling keeps its counters in the database
+ * (store_web.h); here is only the pure rule of how long a key must wait.
  */
 #include "auth.h"
 
+#include <liboath/oath.h>
+#include <pwquality.h>
 #include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int auth_init(void)
 {
-    return sodium_init() < 0 ? -1 : 0;
+    return sodium_init() < 0 || oath_init() != OATH_OK ? -1 : 0;
+}
+
+/* What libpwquality's refusal code means, in the user's language. */
+static const char *pwq_reason(int code)
+{
+    switch (code) {
+    case PWQ_ERROR_CRACKLIB_CHECK:
+    case PWQ_ERROR_BAD_WORDS:
+        return tr("mật khẩu quá dễ đoán (là từ trong từ điển, dãy số hay dãy phím liên tiếp)",
+                  "the password is too easy to guess (a dictionary word, a run of digits or keys)");
+    case PWQ_ERROR_PALINDROME:
+        return tr("mật khẩu đọc xuôi ngược như nhau", "the password is a palindrome");
+    case PWQ_ERROR_MAX_CONSECUTIVE:
+    case PWQ_ERROR_MAX_CLASS_REPEAT:
+    case PWQ_ERROR_MAX_SEQUENCE:
+        return tr("mật khẩu có quá nhiều ký tự lặp lại hoặc liên tiếp", "the password repeats or runs too many characters");
+    case PWQ_ERROR_USER_CHECK:
+    case PWQ_ERROR_GECOS_CHECK:
+        return tr("mật khẩu chứa tên đăng nhập", "the password contains the login");
+    case PWQ_ERROR_MIN_LENGTH:
+    case PWQ_ERROR_MIN_CLASSES:
+    case PWQ_ERROR_MIN_DIGITS:
+    case PWQ_ERROR_MIN_UPPERS:
+    case PWQ_ERROR_MIN_LOWERS:
+    case PWQ_ERROR_MIN_OTHERS:
+        return tr("mật khẩu quá đơn giản: hãy dùng dài hơn, trộn chữ, số và ký hiệu",
+                  "the password is too simple: make it longer and mix letters, digits and symbols");
+    }
+    return tr("mật khẩu quá yếu", "the password is too weak");
+}
+
+/* libpwquality's verdict with its defaults (not the machine's pwquality.conf, so every server
+ * judges alike) and a minimum length of 8; a missing cracklib dictionary skips only that check. */
+static int pwq_check(const char *pw, const char *login)
+{
+    pwquality_settings_t *set = pwquality_default_settings();
+    if (set == NULL)
+        return PWQ_ERROR_MEM_ALLOC;
+    pwquality_set_int_value(set, PWQ_SETTING_MIN_LENGTH, 8);
+    void *aux = NULL;
+    int score = pwquality_check(set, pw, NULL, login, &aux);
+    if (score == PWQ_ERROR_CRACKLIB_CHECK && aux && strstr((const char *)aux, "loading dictionary")) {
+        pwquality_set_int_value(set, PWQ_SETTING_DICT_CHECK, 0);
+        score = pwquality_check(set, pw, NULL, login, NULL);
+    }
+    pwquality_free_settings(set);
+    return score;
 }
 
 int auth_password_ok(const char *pw, err_t *e)
+{
+    return auth_password_ok_for(pw, NULL, e);
+}
+
+int auth_password_ok_for(const char *pw, const char *login, err_t *e)
 {
     size_t n = strlen(pw);
     if (n < 8)
         return err_set(e, tr("mật khẩu phải có ít nhất 8 ký tự", "the password must have at least 8 characters"));
     if (n > 128)
         return err_set(e, tr("mật khẩu dài quá 128 byte", "the password is longer than 128 bytes"));
+    int score = pwq_check(pw, login);
+    if (score < 0)
+        return err_set(e, "%s", pwq_reason(score));
     return 0;
 }
 
@@ -112,69 +175,61 @@ int auth_allows(const model *m, int role, int user_unit, int u, int act)
     return 0;
 }
 
-int auth_limiter_init(auth_limiter *l)
+int64_t auth_throttle_wait(int fails, int64_t last_at, int64_t now, int free_fails, int cap)
 {
-    memset(l->slots, 0, sizeof l->slots);
-    return pthread_mutex_init(&l->lock, NULL) == 0 ? 0 : -1;
+    if (fails <= free_fails)
+        return 0;
+    int64_t delay = 1;
+    for (int i = free_fails + 1; i < fails && delay < cap; i++)
+        delay *= 2;
+    if (delay > cap)
+        delay = cap;
+    int64_t left = last_at + delay - now;
+    return left > 0 ? left : 0;
 }
 
-void auth_limiter_free(auth_limiter *l)
+/* ---- TOTP (RFC 6238 on liboath: HMAC-SHA1, 30-second steps) ---- */
+
+int auth_totp_at(const char *key, size_t keylen, int64_t t, int digits, char *out)
 {
-    pthread_mutex_destroy(&l->lock);
+    return oath_totp_generate(key, keylen, (time_t)t, OATH_TOTP_DEFAULT_TIME_STEP_SIZE, 0, (unsigned)digits,
+                              out) == OATH_OK ? 0 : -1;
 }
 
-static uint64_t key_hash(const char *key)
+int auth_totp_secret(char *out, size_t n)
 {
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a; 0 marks an empty slot */
-    for (const unsigned char *p = (const unsigned char *)key; *p; p++)
-        h = (h ^ *p) * 1099511628211ULL;
-    return h ? h : 1;
-}
-
-/* The slot for key: its own, else a free or expired one, else the oldest (a full table
- * forgets the oldest counter rather than refusing everyone).  Caller holds the lock. */
-static struct auth_slot *slot_of(auth_limiter *l, uint64_t k, int window, int64_t now, int create)
-{
-    size_t n = sizeof l->slots / sizeof *l->slots, i0 = (size_t)(k % n);
-    struct auth_slot *victim = NULL;
-    for (size_t j = 0; j < 16; j++) {
-        struct auth_slot *s = &l->slots[(i0 + j) % n];
-        if (s->key == k)
-            return s;
-        if (victim == NULL || s->key == 0 || s->since + window < now ||
-            (victim->key != 0 && s->since < victim->since))
-            if (victim == NULL || victim->key != 0)
-                victim = s;
+    char raw[AUTH_TOTP_KEY];
+    char *b32 = NULL;
+    size_t len = 0;
+    randombytes_buf(raw, sizeof raw);
+    int rc = oath_base32_encode(raw, sizeof raw, &b32, &len);
+    sodium_memzero(raw, sizeof raw);
+    if (rc != OATH_OK || len + 1 > n) {
+        free(b32);
+        return -1;
     }
-    if (!create)
-        return NULL;
-    victim->key = k;
-    victim->since = now;
-    victim->fails = 0;
-    return victim;
+    memcpy(out, b32, len);
+    out[len] = '\0';
+    sodium_memzero(b32, len);
+    free(b32);
+    return 0;
 }
 
-int auth_limited(auth_limiter *l, const char *key, int max, int window, int64_t now)
+int64_t auth_totp_check(const char *secret, const char *code, int64_t now, int64_t last_step)
 {
-    pthread_mutex_lock(&l->lock);
-    struct auth_slot *s = slot_of(l, key_hash(key), window, now, 0);
-    int r = s && s->since + window >= now && s->fails >= max;
-    pthread_mutex_unlock(&l->lock);
-    return r;
-}
-
-void auth_limit_note(auth_limiter *l, const char *key, int fail, int window, int64_t now)
-{
-    pthread_mutex_lock(&l->lock);
-    struct auth_slot *s = slot_of(l, key_hash(key), window, now, fail);
-    if (s && !fail)
-        memset(s, 0, sizeof *s);
-    else if (s) {
-        if (s->since + window < now) {
-            s->since = now;
-            s->fails = 0;
-        }
-        s->fails++;
+    char *key = NULL;
+    size_t keylen = 0;
+    if (strlen(code) != 6 || strspn(code, "0123456789") != 6 ||
+        oath_base32_decode(secret, strlen(secret), &key, &keylen) != OATH_OK)
+        return -1;
+    int64_t found = -1;
+    for (int d = -1; d <= 1; d++) {   /* one step of clock drift either way */
+        int64_t t = now + d * OATH_TOTP_DEFAULT_TIME_STEP_SIZE, step = t / OATH_TOTP_DEFAULT_TIME_STEP_SIZE;
+        char want[8];
+        if (step > last_step && auth_totp_at(key, keylen, t, 6, want) == 0 && auth_secret_eq(want, code))
+            found = step;
     }
-    pthread_mutex_unlock(&l->lock);
+    sodium_memzero(key, keylen);
+    free(key);
+    return found;
 }

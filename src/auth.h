@@ -1,15 +1,14 @@
 /* auth.h - who may do what: password hashing (argon2id), random tokens, the role and
- * subtree rules, and a login rate limiter.
+ * subtree rules, the password policy (libpwquality), the login throttling rule and TOTP
+ * codes (RFC 6238, liboath).
  *
  * The rules are pure functions of the model's unit tree, so every cell of the
- * role x unit x action matrix can be tested without a server.  The limiter is the
- * only state; it carries its own lock and is owned by whoever creates it (the web
- * server), never a global.
+ * role x unit x action matrix can be tested without a server.  Nothing here keeps
+ * state: the throttle's counters and the TOTP secrets live in the database (store_web.h).
  */
 #ifndef CHITIEU_AUTH_H
 #define CHITIEU_AUTH_H
 
-#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "err.h"
@@ -24,8 +23,11 @@ enum act { ACT_READ = 0, ACT_WRITE, ACT_APPROVE, ACT_ADMIN };
 
 /* Initialises libsodium; returns 0 or -1. */
 int auth_init(void);
-/* Checks the password policy (8 to 128 bytes of valid UTF-8); returns 0 or -1 with a message. */
+/* Checks the password policy (8 to 128 bytes, not refused by libpwquality: no dictionary word,
+ * run like 12345678, or repetition); returns 0 or -1 with a message saying why. */
 int auth_password_ok(const char *pw, err_t *e);
+/* The same, also refusing a password that contains login (NULL: no such check). */
+int auth_password_ok_for(const char *pw, const char *login, err_t *e);
 /* Hashes a password with argon2id into out (AUTH_HASH_MAX bytes); returns 0 or -1. */
 int auth_hash_password(const char *pw, char *out, err_t *e);
 /* 1 if pw matches the stored hash, else 0 (also for an empty or malformed hash). */
@@ -49,18 +51,19 @@ int auth_in_subtree(const model *m, int root, int u);
  * actions on no unit: only admins then). */
 int auth_allows(const model *m, int role, int user_unit, int u, int act);
 
-/* Failed-login counters per key (an account, an address) over a sliding window. */
-typedef struct auth_limiter {
-    pthread_mutex_t lock;
-    struct auth_slot { uint64_t key; int64_t since; int fails; } slots[1024];
-} auth_limiter;
-/* Initialises a limiter; returns 0 or -1. */
-int auth_limiter_init(auth_limiter *l);
-/* Destroys a limiter's lock. */
-void auth_limiter_free(auth_limiter *l);
-/* 1 if key has failed max times within window seconds before now (so must wait), else 0. */
-int auth_limited(auth_limiter *l, const char *key, int max, int window, int64_t now);
-/* Counts a failure (fail = 1) or clears the key after a success (fail = 0). */
-void auth_limit_note(auth_limiter *l, const char *key, int fail, int window, int64_t now);
+/* Seconds a key (an account, an address) with `fails` failed logins, the last at last_at, must
+ * still wait at now: none for the first free_fails, then 1, 2, 4 ... seconds, at most cap. */
+int64_t auth_throttle_wait(int fails, int64_t last_at, int64_t now, int free_fails, int cap);
+
+#define AUTH_TOTP_KEY 20        /* bytes of a TOTP secret (160 bits, as RFC 4226 advises) */
+#define AUTH_TOTP_B32 40        /* room for its base32 text and NUL */
+/* Writes the TOTP code of key at Unix time t (30 s steps, HMAC-SHA1) with `digits` digits (6-8)
+ * into out (digits + 1 bytes); returns 0 or -1. */
+int auth_totp_at(const char *key, size_t keylen, int64_t t, int digits, char *out);
+/* Writes a fresh random secret in base32 (what authenticator apps take) into out; 0 or -1. */
+int auth_totp_secret(char *out, size_t n);
+/* The time step a 6-digit code matches for secret (base32) at now, allowing one step of drift,
+ * only steps after last_step (a code is used once); -1 if none. */
+int64_t auth_totp_check(const char *secret, const char *code, int64_t now, int64_t last_step);
 
 #endif

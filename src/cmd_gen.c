@@ -20,6 +20,7 @@
 #include "buf.h"
 #include "cli.h"
 #include "cmd.h"
+#include "liberr.h"
 
 typedef struct scale {
     const char *name;
@@ -119,7 +120,7 @@ int cmd_gen(int argc, char **argv)
     }
     uint64_t seed = seed_s ? strtoull(seed_s, NULL, 10) : 2025;
     if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-        fprintf(stderr, "chitieu gen: %s: %s\n", dir, strerror(errno));
+        fprintf(stderr, "chitieu gen: %s: %s\n", dir, liberr_errno(errno));
         return EXIT_FAIL;
     }
     rc = EXIT_FAIL;
@@ -221,7 +222,7 @@ int cmd_gen(int argc, char **argv)
     rc = EXIT_OK;
     goto cleanup;
 io_fail:
-    fprintf(stderr, "chitieu gen: %s: %s\n", buf_str(&path), strerror(errno));
+    fprintf(stderr, "chitieu gen: %s: %s\n", buf_str(&path), liberr_errno(errno));
 cleanup:
     if (uo.f) fclose(uo.f);
     if (io.f) fclose(io.f);

@@ -16,23 +16,44 @@
 #include "http.h"
 #include "web.h"
 
+/* Reads option name's value s (NULL: leaves *out) as a whole number from lo to hi; 0 or -1 (said). */
+static int serve_int(const char *name, const char *s, int lo, int hi, int *out)
+{
+    if (s == NULL)
+        return 0;
+    long v = strspn(s, "0123456789") == strlen(s) && strlen(s) < 8 ? strtol(s, NULL, 10) : -1;
+    if (v < lo || v > hi) {
+        char msg[160];
+        snprintf(msg, sizeof msg, tr("%s cần một số từ %d đến %d", "%s needs a number from %d to %d"), name, lo, hi);
+        cli_error("serve", msg);
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
 int cmd_serve(int argc, char **argv)
 {
     const char *listen = "127.0.0.1:8080", *db = NULL, *threads_s = NULL, *today_s = NULL;
-    const char *rate_s = NULL, *burst_s = NULL;
+    const char *rate_s = NULL, *burst_s = NULL, *proxy_s = NULL, *per_ip_s = NULL, *conns_s = NULL, *timeout_s = NULL;
+    const char *headers_s = NULL;
     int help = 0, npos = 0, https = 0, quiet = 0;
     cli_opt opts[] = {
         { "--listen", NULL, &listen, NULL }, { "--db", NULL, &db, NULL },
         { "--threads", NULL, &threads_s, NULL }, { "--https", NULL, NULL, &https },
         { "--quiet", "-q", NULL, &quiet }, { "--today", NULL, &today_s, NULL },
-        { "--api-rate", NULL, &rate_s, NULL }, { "--api-burst", NULL, &burst_s, NULL }, { NULL, NULL, NULL, NULL },
+        { "--api-rate", NULL, &rate_s, NULL }, { "--api-burst", NULL, &burst_s, NULL },
+        { "--trusted-proxy", NULL, &proxy_s, NULL }, { "--max-conn-per-ip", NULL, &per_ip_s, NULL },
+        { "--max-conn", NULL, &conns_s, NULL }, { "--timeout", NULL, &timeout_s, NULL },
+        { "--header-timeout", NULL, &headers_s, NULL }, { NULL, NULL, NULL, NULL },
     };
     int rc = cli_parse(argc, argv, opts, &npos, &help);
     if (rc)
         return rc;
     if (help) {
         puts(tr("Cách dùng: chitieu serve [--listen ĐỊA_CHỈ:CỔNG] [--db TỆP] [--threads N] [--https] [--quiet]\n"
-                "                     [--api-rate N] [--api-burst N]\n\n"
+                "                     [--api-rate N] [--api-burst N] [--trusted-proxy ĐỊA_CHỈ,...]\n"
+                "                     [--max-conn-per-ip N] [--max-conn N] [--timeout GIÂY] [--header-timeout GIÂY]\n\n"
                 "Chạy ứng dụng web (giao diện và API /api/v1) trên cơ sở dữ liệu.\n"
                 "  --listen    địa chỉ nghe, mặc định 127.0.0.1:8080 (cổng 0: chọn cổng trống)\n"
                 "  --threads   số luồng phục vụ, mặc định bằng số lõi CPU\n"
@@ -41,9 +62,17 @@ int cmd_serve(int argc, char **argv)
                 "  --today     ngày dùng để tính trạng thái nhiệm vụ (trình diễn, kiểm thử); mặc định hôm nay\n"
                 "  --api-rate  số yêu cầu API mỗi phút cho mỗi mã truy cập, mặc định 600 (0: không giới hạn)\n"
                 "  --api-burst số yêu cầu liền nhau tối đa của một mã truy cập, mặc định 120\n"
+                "  --trusted-proxy  địa chỉ các proxy ngược tin cậy (phân cách bằng dấu phẩy): chỉ yêu cầu\n"
+                "              đến từ chúng mới được dùng X-Forwarded-For để biết địa chỉ người dùng\n"
+                "  --max-conn-per-ip  số kết nối đồng thời tối đa từ một địa chỉ, mặc định 32\n"
+                "              (có --trusted-proxy thì mặc định bằng --max-conn: mọi kết nối đến từ proxy)\n"
+                "  --max-conn  số kết nối đồng thời tối đa, mặc định 1024\n"
+                "  --timeout   số giây một kết nối được im lặng (kể cả khi đang gửi tiêu đề), mặc định 10\n"
+                "  --header-timeout  số giây để gửi xong tiêu đề một yêu cầu (dù gửi nhỏ giọt), mặc định 15\n"
                 "Dừng bằng Ctrl-C hoặc SIGTERM: các yêu cầu đang chạy được hoàn tất, CSDL đóng sạch.",
                 "Usage: chitieu serve [--listen HOST:PORT] [--db FILE] [--threads N] [--https] [--quiet]\n"
-                "                     [--api-rate N] [--api-burst N]\n\n"
+                "                     [--api-rate N] [--api-burst N] [--trusted-proxy ADDR,...]\n"
+                "                     [--max-conn-per-ip N] [--max-conn N] [--timeout SECONDS] [--header-timeout SECONDS]\n\n"
                 "Runs the web application (pages and the /api/v1 API) on the database.\n"
                 "  --listen    address, default 127.0.0.1:8080 (port 0: any free port)\n"
                 "  --threads   serving threads, default the number of CPU cores\n"
@@ -52,6 +81,13 @@ int cmd_serve(int argc, char **argv)
                 "  --today     the date task status is judged on (demos, tests); default today\n"
                 "  --api-rate  API requests a minute per token, default 600 (0: no limit)\n"
                 "  --api-burst most API requests of a token in a row, default 120\n"
+                "  --trusted-proxy  addresses of trusted reverse proxies (comma-separated): only requests\n"
+                "              from them have their X-Forwarded-For believed for the client's address\n"
+                "  --max-conn-per-ip  connections at once from one address, default 32\n"
+                "              (with --trusted-proxy, default --max-conn: every connection comes from the proxy)\n"
+                "  --max-conn  connections at once in all, default 1024\n"
+                "  --timeout   seconds a connection may stay silent (sending headers too), default 10\n"
+                "  --header-timeout  seconds to finish a request's headers (however they trickle), default 15\n"
                 "Stop with Ctrl-C or SIGTERM: requests in flight finish, the database closes cleanly."));
         return EXIT_OK;
     }
@@ -70,6 +106,20 @@ int cmd_serve(int argc, char **argv)
                               "--api-rate needs a number from 0 to 1000000, --api-burst from 1 to 1000000"));
         return EXIT_USAGE;
     }
+    http_limits lim = { 0 };
+    if (serve_int("--max-conn-per-ip", per_ip_s, 1, 100000, &lim.per_ip) != 0 ||
+        serve_int("--max-conn", conns_s, 1, 100000, &lim.total) != 0 ||
+        serve_int("--timeout", timeout_s, 1, 3600, &lim.timeout) != 0 ||
+        serve_int("--header-timeout", headers_s, 1, 3600, &lim.headers) != 0)
+        return EXIT_USAGE;
+    if (proxy_s && per_ip_s == NULL)
+        lim.per_ip = lim.total > 0 ? lim.total : 1024;   /* every connection comes from the proxy */
+    if (proxy_s && (strlen(proxy_s) >= sizeof ((web_app *)0)->trusted_proxies ||
+                    strspn(proxy_s, "0123456789abcdefABCDEF.:, ") != strlen(proxy_s))) {
+        cli_error("serve", tr("--trusted-proxy cần danh sách địa chỉ IP phân cách bằng dấu phẩy",
+                              "--trusted-proxy needs IP addresses separated by commas"));
+        return EXIT_USAGE;
+    }
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
@@ -85,6 +135,7 @@ int cmd_serve(int argc, char **argv)
         return EXIT_FAIL;
     }
     app->secure_cookies = https;
+    snprintf(app->trusted_proxies, sizeof app->trusted_proxies, "%s", proxy_s ? proxy_s : "");
     if (rate > 0 && (app->rate = api_rate_new(rate, burst)) == NULL) {
         cli_error("serve", "out of memory");
         web_close(app);
@@ -95,7 +146,7 @@ int cmd_serve(int argc, char **argv)
         return EXIT_USAGE;
     }
     setvbuf(stderr, NULL, _IOLBF, 0);
-    if (http_start(listen, threads, WEB_MAX_BODY, web_handle, app, quiet ? NULL : stderr, &srv, &e) != 0) {
+    if (http_start(listen, threads, WEB_MAX_BODY, &lim, web_handle, app, quiet ? NULL : stderr, &srv, &e) != 0) {
         cli_error("serve", e.msg);
         web_close(app);
         return EXIT_FAIL;

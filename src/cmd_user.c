@@ -1,6 +1,8 @@
-/* cmd_user.c - `chitieu user add|passwd|list|disable|enable` and `chitieu token add`:
+/* cmd_user.c - `chitieu user add|passwd|list|disable|enable|email|totp` and `chitieu token add`:
  * web users and API tokens from the command line.  Passwords come from --password or,
- * safer, one line on standard input; tokens are printed once and stored only hashed. */
+ * safer, one line on standard input; tokens are printed once and stored only hashed.
+ * `user totp` enrols a second factor: a fresh secret printed once (base32 and an otpauth://
+ * link for authenticator apps), kept in the database, asked for after the password. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +33,9 @@ static const char user_help_vi[] =
     "  chitieu user email TÊN --email THƯ   (--email \"\" bỏ địa chỉ; thư nhắc báo cáo gửi tới đây)\n"
     "  chitieu user list\n"
     "  chitieu user disable TÊN | enable TÊN\n"
+    "  chitieu user totp TÊN [--off]   bật (in khóa bí mật một lần) hoặc tắt (--off) xác thực hai bước\n"
+    "Xác thực hai bước (TOTP, RFC 6238: SHA-1, 6 chữ số, 30 giây) nên bật cho mọi quản trị viên:\n"
+    "nhập khóa hoặc liên kết otpauth:// vào ứng dụng xác thực (Google Authenticator, FreeOTP...).\n"
     "Không có --password thì mật khẩu đọc từ dòng đầu của đầu vào chuẩn (an toàn hơn).\n"
     "Vai trò: admin (quản trị), editor (nhập liệu), approver (phê duyệt), viewer (xem); mỗi người dùng\n"
     "gắn với một đơn vị và chỉ thấy, sửa được đơn vị đó và các đơn vị trực thuộc.";
@@ -41,17 +46,60 @@ static const char user_help_en[] =
     "  chitieu user email LOGIN --email ADDRESS   (--email \"\" removes it; reminders to report go there)\n"
     "  chitieu user list\n"
     "  chitieu user disable LOGIN | enable LOGIN\n"
+    "  chitieu user totp LOGIN [--off]   turns two-step login on (prints the secret once) or off (--off)\n"
+    "Two-step login (TOTP, RFC 6238: SHA-1, 6 digits, 30 s) should be on for every administrator:\n"
+    "enter the secret or the otpauth:// link in an authenticator app (Google Authenticator, FreeOTP...).\n"
     "Without --password the password is read from the first line of standard input (safer).\n"
     "Roles: admin, editor, approver, viewer; each user is bound to one unit and sees and changes\n"
     "only that unit and the units below it.";
+
+/* `user totp LOGIN [--off]`: enrols a fresh secret (printed once) or removes it; an exit code. */
+static int user_totp(store *s, const char *login, int off)
+{
+    char secret[AUTH_TOTP_B32];
+    err_t e;
+    web_user u;
+    int exists = store_user_get(s, login, &u, NULL, 0, &e);
+    if (exists <= 0) {
+        if (exists < 0)
+            cli_error("user", e.msg);
+        else
+            fprintf(stderr, tr("chitieu user: không có người dùng '%s'\n", "chitieu user: no user '%s'\n"), login);
+        return EXIT_FAIL;
+    }
+    if (off) {
+        int found = store_totp_set(s, login, NULL, &e);
+        if (found < 0) {
+            cli_error("user", e.msg);
+            return EXIT_FAIL;
+        }
+        printf(tr("Đã tắt xác thực hai bước của %s\n", "Two-step login of %s turned off\n"), login);
+        return EXIT_OK;
+    }
+    if (auth_totp_secret(secret, sizeof secret) != 0) {
+        cli_error("user", "TOTP");
+        return EXIT_FAIL;
+    }
+    if (store_totp_set(s, login, secret, &e) <= 0) {
+        cli_error("user", e.msg);
+        return EXIT_FAIL;
+    }
+    printf(tr("Đã bật xác thực hai bước cho %s. Khóa bí mật (chỉ in một lần):\n%s\n"
+              "Liên kết cho ứng dụng xác thực:\notpauth://totp/chitieu:%s?secret=%s&issuer=chitieu&digits=6&period=30\n",
+              "Two-step login turned on for %s. Secret (printed once):\n%s\n"
+              "Link for authenticator apps:\notpauth://totp/chitieu:%s?secret=%s&issuer=chitieu&digits=6&period=30\n"),
+           login, secret, login, secret);
+    return EXIT_OK;
+}
 
 int cmd_user(int argc, char **argv)
 {
     const char *db = NULL, *role = NULL, *unit = NULL, *name = NULL, *password = NULL;
     const char *email = NULL;
-    int help = 0, npos = 0, rc = EXIT_FAIL;
+    int help = 0, npos = 0, rc = EXIT_FAIL, off = 0;
     cli_opt opts[] = {
         { "--db", NULL, &db, NULL }, { "--role", NULL, &role, NULL }, { "--unit", NULL, &unit, NULL },
+        { "--off", NULL, NULL, &off },
         { "--name", NULL, &name, NULL }, { "--password", NULL, &password, NULL }, { "--email", NULL, &email, NULL },
         { NULL, NULL, NULL, NULL },
     };
@@ -65,9 +113,10 @@ int cmd_user(int argc, char **argv)
     const char *verb = npos >= 1 ? argv[1] : "";
     int need = strcmp(verb, "list") == 0 ? 1 : 2;
     if (npos != need || (strcmp(verb, "add") && strcmp(verb, "passwd") && strcmp(verb, "list") &&
-                         strcmp(verb, "disable") && strcmp(verb, "enable") && strcmp(verb, "email"))) {
-        cli_error("user", tr("cần: add|passwd|list|disable|enable|email (xem 'chitieu user --help')",
-                             "expected add|passwd|list|disable|enable|email (see 'chitieu user --help')"));
+                         strcmp(verb, "disable") && strcmp(verb, "enable") && strcmp(verb, "email") &&
+                         strcmp(verb, "totp"))) {
+        cli_error("user", tr("cần: add|passwd|list|disable|enable|email|totp (xem 'chitieu user --help')",
+                             "expected add|passwd|list|disable|enable|email|totp (see 'chitieu user --help')"));
         return EXIT_USAGE;
     }
     if ((email && *email && !cycle_email_ok(email)) || (strcmp(verb, "email") == 0 && email == NULL)) {
@@ -81,6 +130,10 @@ int cmd_user(int argc, char **argv)
     if (auth_init() != 0 || cli_open_part("user", db, 0, &s, &m) != 0)
         return EXIT_FAIL;
     const char *login = npos >= 2 ? argv[2] : "";
+    if (strcmp(verb, "totp") == 0) {
+        rc = user_totp(s, login, off);
+        goto cleanup;
+    }
     if (strcmp(verb, "list") == 0) {
         web_user *us = NULL;
         int n = store_user_list(s, &us, &e);
@@ -140,7 +193,7 @@ int cmd_user(int argc, char **argv)
         snprintf(u.name, sizeof u.name, "%s", name ? name : "");
         snprintf(u.role, sizeof u.role, "%s", role);
         snprintf(u.unit, sizeof u.unit, "%s", unit);
-        if (get_password(password, pw, sizeof pw) != 0 || auth_password_ok(pw, &e) != 0) {
+        if (get_password(password, pw, sizeof pw) != 0 || auth_password_ok_for(pw, login, &e) != 0) {
             cli_error("user", password || !feof(stdin) ? e.msg : tr("thiếu mật khẩu", "password missing"));
             goto cleanup;
         }
@@ -172,7 +225,7 @@ int cmd_user(int argc, char **argv)
         goto cleanup;
     }
     if (strcmp(verb, "passwd") == 0) {
-        if (get_password(password, pw, sizeof pw) != 0 || auth_password_ok(pw, &e) != 0) {
+        if (get_password(password, pw, sizeof pw) != 0 || auth_password_ok_for(pw, login, &e) != 0) {
             cli_error("user", password || !feof(stdin) ? e.msg : tr("thiếu mật khẩu", "password missing"));
             goto cleanup;
         }

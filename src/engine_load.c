@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "fixed.h"
+#include "liberr.h"
 
 /* Parses [p, end) as a decimal number into fixed point; 0, -1 (not a number) or -2 (beyond the
  * limit of ±9×10^14, fixed.h, as import and the entry form refuse it). */
@@ -277,7 +278,7 @@ int engine_load_csv(engine *g, const model *m, const char *path, long *rows, err
     struct stat st;
     *rows = 0;
     if ((fd = open(path, O_RDONLY)) < 0 || fstat(fd, &st) != 0) {
-        err_set(e, "%s: %s", path, strerror(errno));
+        err_set(e, "%s: %s", path, liberr_errno(errno));
         goto cleanup;
     }
     if ((len = (size_t)st.st_size) == 0) {
@@ -285,7 +286,7 @@ int engine_load_csv(engine *g, const model *m, const char *path, long *rows, err
         goto cleanup;
     }
     if ((map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
-        err_set(e, "%s: %s", path, strerror(errno));
+        err_set(e, "%s: %s", path, liberr_errno(errno));
         goto cleanup;
     }
     madvise(map, len, MADV_SEQUENTIAL);

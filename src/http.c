@@ -5,6 +5,15 @@
  * chunks are appended to req.body up to max_body (beyond it the request is marked
  * too large and the rest discarded); the last call parses the query and the form,
  * runs the handler, adds the security headers, queues the response and logs a line.
+ *
+ * Defences: MHD's per-address and total connection limits and its silence timeout, plus a
+ * deadline for a request's headers, which MHD lacks: a client that keeps a connection alive
+ * by sending one header line every few seconds is cut off once the deadline passes.  Each
+ * connection is registered (a `watched` node, MHD's socket context) when it opens; the first
+ * call of on_request marks its headers done, on_completed starts the wait for the next
+ * request; a watchdog thread shuts down the sockets whose wait is over.  The node holds a
+ * dup() of the socket, so shutting it down never touches a descriptor MHD has closed and
+ * reused; the node (and its dup) goes when MHD reports the connection closed.
  */
 #include "http.h"
 
@@ -12,6 +21,10 @@
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <netdb.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -272,13 +285,106 @@ void http_set_cookie(http_resp *r, const char *fmt, ...)
 
 /* ---- the server ---- */
 
+/* One open connection as the header deadline sees it (listed under watch_mx). */
+typedef struct watched {
+    struct watched *prev, *next; /* under watch_mx */
+    int fd;                      /* our dup of the socket, or -1 */
+    _Atomic int waiting;         /* 1 while a request's headers are awaited (set without the lock) */
+    _Atomic int64_t since_ms;    /* when that wait began (monotonic) */
+} watched;
+
 struct http_server {
     struct MHD_Daemon *d;
     http_handler handler;
     void *app;
     size_t max_body;
     FILE *log;
+    int header_ms;               /* the deadline for a request's headers */
+    pthread_mutex_t watch_mx;    /* guards watch and stopping */
+    pthread_cond_t watch_cv;
+    watched watch;               /* list head (a sentinel) */
+    int stopping, watchdog_on;
+    pthread_t watchdog;
 };
+
+static int64_t mono_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* MHD's connection notifications: a node per connection, from open to close. */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    http_server *srv = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        watched *w = calloc(1, sizeof *w);
+        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        if (w == NULL)
+            return;
+        w->fd = ci ? dup(ci->connect_fd) : -1;
+        w->waiting = 1;
+        w->since_ms = mono_ms();
+        pthread_mutex_lock(&srv->watch_mx);
+        w->next = srv->watch.next;
+        w->prev = &srv->watch;
+        srv->watch.next->prev = w;
+        srv->watch.next = w;
+        pthread_mutex_unlock(&srv->watch_mx);
+        *socket_context = w;
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context) {
+        watched *w = *socket_context;
+        pthread_mutex_lock(&srv->watch_mx);
+        w->prev->next = w->next;
+        w->next->prev = w->prev;
+        pthread_mutex_unlock(&srv->watch_mx);
+        if (w->fd >= 0)
+            close(w->fd);
+        free(w);
+        *socket_context = NULL;
+    }
+}
+
+/* Marks connection c as waiting for a request's headers (1, from now) or past them (0). */
+static void watch_mark(http_server *srv, struct MHD_Connection *c, int waiting)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    watched *w = ci ? ci->socket_context : NULL;
+    (void)srv;
+    if (w == NULL)
+        return;
+    if (waiting)
+        atomic_store(&w->since_ms, mono_ms());
+    atomic_store(&w->waiting, waiting);
+}
+
+/* The watchdog: four times a second, shuts down the sockets whose headers are overdue (MHD then
+ * sees the connection end and closes it). */
+static void *watchdog(void *arg)
+{
+    http_server *srv = arg;
+    pthread_mutex_lock(&srv->watch_mx);
+    while (!srv->stopping) {
+        int64_t now = mono_ms();
+        for (watched *w = srv->watch.next; w != &srv->watch; w = w->next)
+            if (atomic_load(&w->waiting) && w->fd >= 0 && now - atomic_load(&w->since_ms) > srv->header_ms) {
+                shutdown(w->fd, SHUT_RDWR);
+                atomic_store(&w->waiting, 0);
+            }
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += 250000000;
+        if (until.tv_nsec >= 1000000000) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000;
+        }
+        pthread_cond_timedwait(&srv->watch_cv, &srv->watch_mx, &until);
+    }
+    pthread_mutex_unlock(&srv->watch_mx);
+    return NULL;
+}
 
 typedef struct conn {
     http_req req;
@@ -370,6 +476,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     http_server *srv = cls;
     conn *cn = *con_cls;
     if (cn == NULL) {
+        watch_mark(srv, c, 0);     /* the headers are all in */
         cn = malloc(sizeof *cn);
         if (cn == NULL)
             return MHD_NO;
@@ -380,12 +487,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         snprintf(cn->req.method, sizeof cn->req.method, "%s", method);
         if (strlen(url) >= sizeof cn->req.path) {
             cn->req.bad = 1;
-            snprintf(cn->req.bad_msg, sizeof cn->req.bad_msg, "path too long");
+            snprintf(cn->req.bad_msg, sizeof cn->req.bad_msg, "%s", tr("đường dẫn quá dài", "path too long"));
         }
         snprintf(cn->req.path, sizeof cn->req.path, "%s", url);
         header_copy(c, "Cookie", cn->req.cookie, sizeof cn->req.cookie);
         header_copy(c, "Authorization", cn->req.authorization, sizeof cn->req.authorization);
         header_copy(c, "Content-Type", cn->req.ctype, sizeof cn->req.ctype);
+        header_copy(c, "X-Forwarded-For", cn->req.forwarded, sizeof cn->req.forwarded);
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
         if (cl && strtoull(cl, NULL, 10) > srv->max_body)
             cn->too_large = 1;
@@ -414,7 +522,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         rs.status = 413;
         if (strncmp(cn->req.path, "/api/", 5) == 0) {   /* the API answers in JSON, always */
             rs.ctype = "application/json";
-            buf_adds(&rs.body, "{\"error\":{\"code\":\"payload_too_large\",\"message\":\"body over 8 MiB\"}}\n");
+            buf_printf(&rs.body, "{\"error\":{\"code\":\"payload_too_large\",\"message\":\"%s\"}}\n",
+                       tr("thân yêu cầu quá 8 MiB", "body over 8 MiB"));
         } else {
             rs.ctype = "text/plain; charset=utf-8";
             buf_adds(&rs.body, "413 Payload Too Large\n");
@@ -444,7 +553,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)cls, (void)c, (void)toe;
+    (void)toe;
+    watch_mark(cls, c, 1);         /* a kept-alive connection now waits for the next request */
     conn *cn = *con_cls;
     if (cn) {
         http_req_free(&cn->req);
@@ -453,8 +563,49 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     }
 }
 
-int http_start(const char *listen, int threads, size_t max_body, http_handler h, void *app,
-               void *log, http_server **out, err_t *e)
+/* 1 if the address a[0..n) is one of the comma-separated list. */
+static int addr_listed(const char *a, size_t n, const char *list)
+{
+    while (list && *list) {
+        list += strspn(list, " ,");
+        size_t m = strcspn(list, " ,");
+        if (m && m == n && memcmp(a, list, n) == 0)
+            return 1;
+        list += m;
+    }
+    return 0;
+}
+
+void http_client_addr(const char *peer, const char *fwd, const char *trusted, char *out, size_t n)
+{
+    const char *client = peer;
+    size_t len = strlen(peer);
+    if (addr_listed(peer, len, trusted)) {
+        const char *end = fwd + strlen(fwd);
+        while (end > fwd) {     /* right to left: each hop appends the address it saw */
+            const char *start = end;
+            while (start > fwd && start[-1] != ',')
+                start--;
+            const char *a = start + strspn(start, " \t");
+            size_t m = (size_t)(end - a);
+            while (m && (a[m - 1] == ' ' || a[m - 1] == '\t'))
+                m--;
+            end = start > fwd ? start - 1 : fwd;
+            if (m == 0 || m >= 64 || strspn(a, "0123456789abcdefABCDEF.:") < m)
+                break;          /* not an address: believe nothing further left */
+            client = a;
+            len = m;
+            if (!addr_listed(a, m, trusted))
+                break;
+        }
+    }
+    char tmp[64];   /* out may be peer itself */
+    snprintf(tmp, sizeof tmp, "%.*s", (int)(len < sizeof tmp ? len : sizeof tmp - 1), client);
+    snprintf(out, n, "%s", tmp);
+}
+
+int http_start(const char *listen, int threads, size_t max_body, const http_limits *lim, http_handler h,
+               void *app, void *log, http_server **out, err_t *e)
 {
     char host[256];
     const char *colon = strrchr(listen, ':');
@@ -477,17 +628,29 @@ int http_start(const char *listen, int threads, size_t max_body, http_handler h,
     s->app = app;
     s->max_body = max_body;
     s->log = log;
+    s->header_ms = 1000 * (lim && lim->headers > 0 ? lim->headers : 15);
+    s->watch.next = s->watch.prev = &s->watch;
+    pthread_mutex_init(&s->watch_mx, NULL);
+    pthread_cond_init(&s->watch_cv, NULL);
+    if (pthread_create(&s->watchdog, NULL, watchdog, s) != 0) {
+        freeaddrinfo(ai);
+        http_stop(s);
+        return err_set(e, "pthread_create");
+    }
+    s->watchdog_on = 1;
     s->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD, 0, NULL, NULL, on_request, s,
                             MHD_OPTION_SOCK_ADDR, ai->ai_addr,
                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(threads > 0 ? threads : 1),
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024,
+                            MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(lim && lim->timeout > 0 ? lim->timeout : 10),
+                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)(lim && lim->total > 0 ? lim->total : 1024),
+                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)(lim && lim->per_ip > 0 ? lim->per_ip : 32),
                             MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
                             MHD_OPTION_END);
     freeaddrinfo(ai);
     if (s->d == NULL) {
-        free(s);
+        http_stop(s);
         return err_set(e, tr("không mở được cổng %s (đang bị dùng?)", "cannot listen on %s (in use?)"), listen);
     }
     *out = s;
@@ -504,7 +667,18 @@ void http_stop(http_server *s)
 {
     if (s == NULL)
         return;
-    MHD_quiesce_daemon(s->d);
-    MHD_stop_daemon(s->d);
+    if (s->d) {
+        MHD_quiesce_daemon(s->d);
+        MHD_stop_daemon(s->d);
+    }
+    if (s->watchdog_on) {
+        pthread_mutex_lock(&s->watch_mx);
+        s->stopping = 1;
+        pthread_cond_signal(&s->watch_cv);
+        pthread_mutex_unlock(&s->watch_mx);
+        pthread_join(s->watchdog, NULL);
+    }
+    pthread_cond_destroy(&s->watch_cv);
+    pthread_mutex_destroy(&s->watch_mx);
     free(s);
 }

@@ -52,7 +52,8 @@ typedef struct http_req {
     char authorization[256];     /* the Authorization header, truncated */
     char ctype[256];             /* Content-Type */
     buf body;                    /* raw body (JSON requests) */
-    char addr[64];               /* client address */
+    char addr[64];               /* client address (the peer; web.c puts the proxied client here) */
+    char forwarded[256];         /* the X-Forwarded-For header, truncated */
     int bad;                     /* 400: malformed form or parameters (message in bad_msg) */
     char bad_msg[1024];
 } http_req;
@@ -84,11 +85,26 @@ void http_set_cookie(http_resp *r, const char *fmt, ...) __attribute__((format(p
 /* The application: fills resp for req; returns 0 (the return is ignored otherwise). */
 typedef int (*http_handler)(void *app, http_req *req, http_resp *resp);
 
+/* Writes into out (n bytes) the client's address: peer itself unless peer is one of the trusted
+ * proxies (a comma-separated list of addresses); then the right-most address of the
+ * X-Forwarded-For list fwd that is not itself a trusted proxy (what the last trusted hop saw). */
+void http_client_addr(const char *peer, const char *fwd, const char *trusted, char *out, size_t n);
+
+/* Connection limits of the server (0 = the default in brackets). */
+typedef struct http_limits {
+    int per_ip;                  /* connections at once from one address [32] */
+    int total;                   /* connections at once [1024] */
+    int timeout;                 /* seconds a connection may stay silent, headers included [10] */
+    int headers;                 /* seconds to send a request's headers, from the connection's start
+                                  * or the previous answer, however steadily they trickle in [15] */
+} http_limits;
+
 typedef struct http_server http_server;
 /* Starts serving on "host:port" with a pool of threads; bodies above max_body get 413;
- * log receives one access line per request (NULL = none).  Returns 0 or -1. */
-int http_start(const char *listen, int threads, size_t max_body, http_handler h, void *app,
-               void *log, http_server **out, err_t *e);
+ * log receives one access line per request (NULL = none); lim may be NULL (defaults).
+ * Returns 0 or -1. */
+int http_start(const char *listen, int threads, size_t max_body, const http_limits *lim, http_handler h,
+               void *app, void *log, http_server **out, err_t *e);
 /* The port actually bound (useful with port 0). */
 int http_port(const http_server *s);
 /* Stops accepting, lets requests in flight finish, and frees the server (NULL is fine). */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sodium.h>
 
 #include "demo.h"
 #include "html.h"
@@ -156,49 +157,98 @@ int page_login(web_ctx *c)
     return 0;
 }
 
-#define LOGIN_WINDOW 900      /* seconds */
-#define LOGIN_MAX_ACCOUNT 5   /* failures per account per window */
-#define LOGIN_MAX_ADDR 20     /* failures per address per window */
+/* Login throttling: each failed attempt counts against three keys, and an attempt waits as long
+ * as the longest of them asks (auth_throttle_wait); nothing is ever locked for good.  The
+ * account's own delay stays short, so someone guessing at an account from many addresses slows
+ * its owner by seconds at most, while one address guessing gets ever longer waits. */
+#define THROTTLE_FORGET 900   /* seconds: a key quiet this long starts again from zero */
+#define PENDING_TTL 300       /* seconds to type the second factor's code */
+static const struct throttle_rule {
+    const char *prefix;
+    int free_fails, cap;
+} throttle_rules[3] = {
+    { "pair", 3, 300 },   /* one address guessing one account */
+    { "addr", 20, 300 },  /* one address guessing many accounts */
+    { "user", 10, 30 },   /* many addresses guessing one account */
+};
 
-int page_login_post(web_ctx *c)
+static void throttle_keys(const web_ctx *c, const char *login, char keys[3][160])
 {
-    const char *login = web_param(c, "login"), *pw = web_param(c, "password");
+    snprintf(keys[0], 160, "pair:%s|%.80s", c->req->addr, login);
+    snprintf(keys[1], 160, "addr:%s", c->req->addr);
+    snprintf(keys[2], 160, "user:%.80s", login);
+}
+
+/* Seconds this attempt must still wait, or -1 (c->e) on a database error. */
+static int64_t throttle_wait(web_ctx *c, char keys[3][160], int64_t now)
+{
+    int64_t wait = 0;
+    for (int i = 0; i < 3; i++) {
+        int fails;
+        int64_t last_at;
+        if (store_throttle_get(c->s, keys[i], now, THROTTLE_FORGET, &fails, &last_at, &c->e) != 0)
+            return -1;
+        int64_t w = auth_throttle_wait(fails, last_at, now, throttle_rules[i].free_fails, throttle_rules[i].cap);
+        if (w > wait)
+            wait = w;
+    }
+    return wait;
+}
+
+/* Counts a failure against every key, or after a success forgets the account's own keys. */
+static int throttle_note(web_ctx *c, char keys[3][160], int fail, int64_t now)
+{
+    for (int i = 0; i < 3; i++) {
+        if (fail && store_throttle_fail(c->s, keys[i], now, THROTTLE_FORGET, &c->e) != 0)
+            return -1;
+        if (!fail && i != 1 && store_throttle_clear(c->s, keys[i], &c->e) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Answers 429 with Retry-After and the login form saying how long to wait. */
+static int throttled(web_ctx *c, const char *login, int64_t wait)
+{
+    char msg[200];
+    c->resp->status = 429;
+    c->resp->retry_after = (int)wait;
+    snprintf(msg, sizeof msg, tr("Đăng nhập sai nhiều lần. Hãy thử lại sau %lld giây.",
+                                 "Too many failed logins. Try again in %lld s."), (long long)wait);
+    login_form(c, login, msg);
+    return 0;
+}
+
+/* The second step: the code from the authenticator app, with the ticket of the first. */
+static void code_form(web_ctx *c, const char *ticket, const char *msg)
+{
     const char *next = web_param(c, "next");
-    char akey[96], ukey[96], hash[AUTH_HASH_MAX];
-    int64_t now = (int64_t)time(NULL);
-    web_user u;
-    if (login == NULL || pw == NULL || strlen(login) > 60 || strlen(pw) > 128) {
-        c->resp->status = 400;
-        login_form(c, NULL, tr("Thiếu tên đăng nhập hoặc mật khẩu.", "Login or password missing."));
-        return 0;
+    page_begin(c, tr("Xác thực hai bước", "Two-step verification"));
+    if (msg) {
+        page_printf(c, "<div class=\"msg err\" role=\"alert\">");
+        page_text(c, msg);
+        page_printf(c, "</div>");
     }
-    snprintf(akey, sizeof akey, "addr:%s", c->req->addr);
-    snprintf(ukey, sizeof ukey, "user:%s", login);
-    if (auth_limited(&c->app->limiter, akey, LOGIN_MAX_ADDR, LOGIN_WINDOW, now) ||
-        auth_limited(&c->app->limiter, ukey, LOGIN_MAX_ACCOUNT, LOGIN_WINDOW, now)) {
-        c->resp->status = 429;
-        login_form(c, login, tr("Đăng nhập sai quá nhiều lần. Hãy thử lại sau 15 phút.",
-                                "Too many failed logins. Try again in 15 minutes."));
-        return 0;
-    }
-    int found = store_user_get(c->s, login, &u, hash, sizeof hash, &c->e);
-    if (found < 0)
-        return -1;
-    int ok = auth_verify_password(found ? hash : c->app->dummy_hash, pw) && found && !u.disabled &&
-             auth_role_parse(u.role) >= 0 && model_unit_find(c->m, u.unit) >= 0;
-    if (!ok) {
-        auth_limit_note(&c->app->limiter, akey, 1, LOGIN_WINDOW, now);
-        auth_limit_note(&c->app->limiter, ukey, 1, LOGIN_WINDOW, now);
-        c->resp->status = 401;
-        login_form(c, login, tr("Sai tên đăng nhập hoặc mật khẩu.", "Wrong login or password."));
-        return 0;
-    }
-    auth_limit_note(&c->app->limiter, ukey, 0, LOGIN_WINDOW, now);
+    page_printf(c, "<form method=\"post\" action=\"/login\" class=\"card narrow\"><input type=\"hidden\" name=\"ticket\" value=\"");
+    page_text(c, ticket);
+    page_printf(c, "\"><input type=\"hidden\" name=\"next\" value=\"");
+    page_text(c, next ? next : "");
+    page_printf(c, "\"><label>%s <input name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" "
+                   "pattern=\"[0-9]{6}\" maxlength=\"6\" required autofocus></label><button type=\"submit\">%s</button></form>",
+                tr("Mã xác thực (6 chữ số trong ứng dụng xác thực)", "Verification code (6 digits from the authenticator app)"),
+                tr("Xác nhận", "Verify"));
+    page_end(c);
+}
+
+/* Starts a session for u and redirects to next (a local path) or the overview. */
+static int start_session(web_ctx *c, const web_user *u, int64_t now)
+{
+    const char *next = web_param(c, "next");
     char tok[AUTH_TOKEN_LEN + 1], csrf[AUTH_TOKEN_LEN + 1], digest[AUTH_DIGEST_LEN + 1];
     auth_random_token(tok);
     auth_random_token(csrf);
     auth_token_digest(tok, digest);
-    if (store_session_put(c->s, digest, u.id, csrf, now + c->app->session_ttl, &c->e) != 0)
+    if (store_session_put(c->s, digest, u->id, csrf, now + c->app->session_ttl, &c->e) != 0)
         return -1;
     http_set_cookie(c->resp, "chitieu_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", tok,
                     c->app->session_ttl, c->app->secure_cookies ? "; Secure" : "");
@@ -211,6 +261,104 @@ int page_login_post(web_ctx *c)
         return web_redirect(c, "%s", next);
     }
     return web_redirect(c, "/overview");
+}
+
+/* POST /login with ticket and code: the second factor of a user whose password was right. */
+static int login_second_step(web_ctx *c, const char *ticket, const char *code, int64_t now)
+{
+    char digest[AUTH_DIGEST_LEN + 1], keys[3][160], secret[AUTH_TOTP_B32 + 8];
+    web_user u;
+    int64_t last_step = 0;
+    auth_token_digest(ticket, digest);
+    int found = store_pending_get(c->s, digest, now, &u, &c->e);
+    if (found < 0)
+        return -1;
+    if (!found) {
+        c->resp->status = 401;
+        login_form(c, NULL, tr("Lượt đăng nhập đã hết hạn; hãy đăng nhập lại.", "The login expired; log in again."));
+        return 0;
+    }
+    throttle_keys(c, u.login, keys);
+    int64_t wait = throttle_wait(c, keys, now);
+    if (wait < 0)
+        return -1;
+    if (wait > 0) {
+        c->resp->status = 429;
+        c->resp->retry_after = (int)wait;
+        char msg[200];
+        snprintf(msg, sizeof msg, tr("Nhập sai nhiều lần. Hãy thử lại sau %lld giây.",
+                                     "Too many wrong codes. Try again in %lld s."), (long long)wait);
+        code_form(c, ticket, msg);
+        return 0;
+    }
+    int has = store_totp_get(c->s, u.login, secret, sizeof secret, &last_step, &c->e);
+    if (has < 0)
+        return -1;
+    int64_t step = has ? auth_totp_check(secret, code, now, last_step) : -1;
+    sodium_memzero(secret, sizeof secret);
+    int used = step >= 0 ? store_totp_use(c->s, u.login, step, &c->e) : 0;
+    if (used < 0)
+        return -1;
+    if (!used) {
+        if (throttle_note(c, keys, 1, now) != 0)
+            return -1;
+        c->resp->status = 401;
+        code_form(c, ticket, tr("Mã xác thực không đúng hoặc đã dùng.", "Wrong or already used code."));
+        return 0;
+    }
+    if (store_pending_del(c->s, digest, &c->e) != 0 || throttle_note(c, keys, 0, now) != 0)
+        return -1;
+    return start_session(c, &u, now);
+}
+
+int page_login_post(web_ctx *c)
+{
+    const char *login = web_param(c, "login"), *pw = web_param(c, "password");
+    const char *ticket = web_param(c, "ticket"), *code = web_param(c, "code");
+    char keys[3][160], hash[AUTH_HASH_MAX], secret[AUTH_TOTP_B32 + 8];
+    int64_t now = (int64_t)time(NULL);
+    web_user u;
+    if (ticket && code && strlen(ticket) == AUTH_TOKEN_LEN && strlen(code) <= 8)
+        return login_second_step(c, ticket, code, now);
+    if (login == NULL || pw == NULL || strlen(login) > 60 || strlen(pw) > 128) {
+        c->resp->status = 400;
+        login_form(c, NULL, tr("Thiếu tên đăng nhập hoặc mật khẩu.", "Login or password missing."));
+        return 0;
+    }
+    throttle_keys(c, login, keys);
+    int64_t wait = throttle_wait(c, keys, now);
+    if (wait < 0)
+        return -1;
+    if (wait > 0)
+        return throttled(c, login, wait);
+    int found = store_user_get(c->s, login, &u, hash, sizeof hash, &c->e);
+    if (found < 0)
+        return -1;
+    int ok = auth_verify_password(found ? hash : c->app->dummy_hash, pw) && found && !u.disabled &&
+             auth_role_parse(u.role) >= 0 && model_unit_find(c->m, u.unit) >= 0;
+    if (!ok) {
+        if (throttle_note(c, keys, 1, now) != 0)
+            return -1;
+        c->resp->status = 401;
+        login_form(c, login, tr("Sai tên đăng nhập hoặc mật khẩu.", "Wrong login or password."));
+        return 0;
+    }
+    int has_totp = store_totp_get(c->s, u.login, secret, sizeof secret, NULL, &c->e);
+    sodium_memzero(secret, sizeof secret);
+    if (has_totp < 0)
+        return -1;
+    if (has_totp) {   /* the password was right: the code comes next, on a ticket for 5 minutes */
+        char tok[AUTH_TOKEN_LEN + 1], digest[AUTH_DIGEST_LEN + 1];
+        auth_random_token(tok);
+        auth_token_digest(tok, digest);
+        if (store_pending_put(c->s, digest, u.id, now + PENDING_TTL, &c->e) != 0)
+            return -1;
+        code_form(c, tok, NULL);
+        return 0;
+    }
+    if (throttle_note(c, keys, 0, now) != 0)
+        return -1;
+    return start_session(c, &u, now);
 }
 
 int page_logout(web_ctx *c)
@@ -269,7 +417,7 @@ int page_password_post(web_ctx *c)
         password_form(c, tr("Mật khẩu hiện tại không đúng.", "The current password is wrong."), 0);
         return 0;
     }
-    if (strcmp(pw, pw2) != 0 || auth_password_ok(pw, &e) != 0) {
+    if (strcmp(pw, pw2) != 0 || auth_password_ok_for(pw, c->user.login, &e) != 0) {
         c->resp->status = 400;
         password_form(c, strcmp(pw, pw2) != 0 ? tr("Hai lần nhập mật khẩu mới không khớp.", "The new passwords differ.")
                                               : e.msg, 0);

@@ -428,7 +428,7 @@ int page_admin_users_post(web_ctx *c)
         if (role == NULL || auth_role_parse(role) < 0 || uu < 0 || !auth_allows(c->m, c->role, c->uunit, uu, ACT_ADMIN)) {
             return users_page(c, tr("Vai trò hoặc đơn vị không hợp lệ.", "Invalid role or unit."), 0);
         }
-        if (pw == NULL || auth_password_ok(pw, &e) != 0) {
+        if (pw == NULL || auth_password_ok_for(pw, login, &e) != 0) {
             return users_page(c, pw ? e.msg : tr("Thiếu mật khẩu.", "Password missing."), 0);
         }
         if (name && strlen(name) > 120) {
@@ -464,7 +464,7 @@ int page_admin_users_post(web_ctx *c)
         return web_fail(c, 400, "bad_request", "action", tr("action không hợp lệ", "invalid action"));
     if (!passwd && strcmp(login, c->user.login) == 0)
         return web_fail(c, 400, "bad_request", "login", tr("không tự khóa mình được", "you cannot disable yourself"));
-    if (passwd && (pw == NULL || auth_password_ok(pw, &e) != 0)) {
+    if (passwd && (pw == NULL || auth_password_ok_for(pw, login, &e) != 0)) {
         c->resp->status = 400;
         return users_page(c, pw ? e.msg : tr("Thiếu mật khẩu.", "Password missing."), 0);
     }

@@ -471,12 +471,42 @@ static void sub_label(const json_t *doc, buf *out)
     buf_adds(out, *s >= 'a' && *s <= 'z' ? s + 1 : s);
 }
 
+
+/* Appends s so that a Markdown viewer shows it as the text it is: every character CommonMark or
+ * GitHub's tables would read as markup (emphasis, code, links and images, raw HTML and entities,
+ * strikethrough, table cells) is backslash-escaped, as is what would start a heading, quote or
+ * list at the start of a line; line breaks become spaces. */
 static void md_escape(buf *b, const char *s)
 {
-    for (; *s; s++) {
-        if (*s == '|' || *s == '\\' || *s == '*' || *s == '_')
+    size_t lead = strspn(s, "0123456789");
+    for (const char *p = s; *p; p++) {
+        int first = p == s;
+        if (strchr("\\`*_[]<>|~&#", *p) ||
+            (first && (*p == '-' || *p == '+' || *p == '=') && (p[1] == ' ' || p[1] == '\0' || p[1] == *p)) ||
+            (lead && p == s + lead && (*p == '.' || *p == ')') && (p[1] == ' ' || p[1] == '\0')))
             buf_addc(b, '\\');
-        buf_addc(b, *s == '\n' ? ' ' : *s);
+        buf_addc(b, *p == '\n' || *p == '\r' ? ' ' : *p);
+    }
+}
+
+/* Appends text whose lines may be "- " bullets (the report's long lists): each line escaped as
+ * md_escape does, the bullets kept as Markdown list items. */
+static void md_lines(buf *b, const char *s)
+{
+    while (*s) {
+        size_t len = strcspn(s, "\n");
+        buf line = BUF_INIT;
+        int bullet = len >= 2 && s[0] == '-' && s[1] == ' ';
+        buf_add(&line, s + (bullet ? 2 : 0), len - (bullet ? 2 : 0));
+        if (bullet)
+            buf_adds(b, "- ");
+        md_escape(b, buf_str(&line));
+        buf_free(&line);
+        s += len;
+        if (*s == '\n') {
+            buf_addc(b, '\n');
+            s++;
+        }
     }
 }
 
@@ -493,9 +523,15 @@ static void render_md(const json_t *doc, buf *out)
     for (int i = 0; i < COLS; i++)
         buf_init(&cell[i], 0);
     const json_t *unit = json_object_get(doc, "unit");
-    buf_printf(out, "# %s\n\n", jstr(doc, "title"));
-    buf_printf(out, "**%s** — ", jstr(unit, "name"));
-    sub_label(doc, out);
+    buf_adds(out, "# ");
+    md_escape(out, jstr(doc, "title"));
+    buf_adds(out, "\n\n**");
+    md_escape(out, jstr(unit, "name"));
+    buf_adds(out, "** — ");
+    buf label = BUF_INIT;
+    sub_label(doc, &label);
+    md_escape(out, buf_str(&label));
+    buf_free(&label);
     buf_adds(out, "\n\n");
     if (json_object_get(doc, "structure_note")) {
         buf_addc(out, '_');
@@ -505,13 +541,17 @@ static void render_md(const json_t *doc, buf *out)
     md_heading(doc, "summary", out);
     size_t i;
     const json_t *v;
-    json_array_foreach(json_object_get(doc, "summary"), i, v)
-        buf_printf(out, "%s\n\n", json_string_value(v));
+    json_array_foreach(json_object_get(doc, "summary"), i, v) {
+        md_lines(out, json_string_value(v));
+        buf_adds(out, "\n\n");
+    }
     md_heading(doc, "tables", out);
     const json_t *tbl;
     size_t ti;
     json_array_foreach(json_object_get(doc, "tables"), ti, tbl) {
-        buf_printf(out, "### %zu. %s\n\n|", ti + 1, jstr(tbl, "group"));
+        buf_printf(out, "### %zu. ", ti + 1);
+        md_escape(out, jstr(tbl, "group"));
+        buf_adds(out, "\n\n|");
         for (int c = 0; c < COLS; c++)
             buf_printf(out, " %s |", col_title(c));
         buf_adds(out, "\n|");
@@ -555,7 +595,7 @@ static void render_md(const json_t *doc, buf *out)
     if (tk) {
         md_heading(doc, "tasks", out);
         json_array_foreach(json_object_get(tk, "sentences"), i, v) {
-            md_escape(out, json_string_value(v));
+            md_lines(out, json_string_value(v));
             buf_adds(out, "\n\n");
         }
         if (json_array_size(json_object_get(tk, "programmes"))) {
@@ -590,8 +630,10 @@ static void render_md(const json_t *doc, buf *out)
         md_heading(doc, jstr(v, "key"), out);
         size_t j;
         const json_t *para;
-        json_array_foreach(json_object_get(v, "paragraphs"), j, para)
-            buf_printf(out, "%s\n\n", json_string_value(para));
+        json_array_foreach(json_object_get(v, "paragraphs"), j, para) {
+            md_lines(out, json_string_value(para));
+            buf_adds(out, "\n\n");
+        }
         buf_adds(out, "_");
         md_escape(out, jstr(v, "placeholder"));
         buf_adds(out, "_\n\n");

@@ -16,6 +16,7 @@
 #include "store_sqlite.h"
 
 #include "buf.h"
+#include "liberr.h"
 
 #include <sqlite3.h>
 #include <stdint.h>
@@ -115,7 +116,13 @@ const char *store_default_path(const char *flag)
 
 static int db_err(store *s, err_t *e, const char *what)
 {
-    return err_set(e, "%s: %s", what, sqlite3_errmsg(s->db));
+    return err_set(e, "%s: %s", strcmp(what, "database") == 0 ? tr("cơ sở dữ liệu", "database") : what,
+                   liberr_sqlite(sqlite3_extended_errcode(s->db), sqlite3_errmsg(s->db)));
+}
+
+int sq_err(store *s, err_t *e)
+{
+    return db_err(s, e, "database");
 }
 
 static void bound(store *s, sqlite3_stmt *st, int rc)
@@ -157,7 +164,8 @@ int sq_step(store *s, sqlite3_stmt *st, const char *what, err_t *e)
         int rc = s->bind_rc;
         s->bind_rc = SQLITE_OK;
         s->bind_st = NULL;
-        return err_set(e, "%s: %s (%s)", what, sqlite3_errstr(rc), tr("gắn tham số", "binding a parameter"));
+        return err_set(e, "%s: %s (%s)", strcmp(what, "database") == 0 ? tr("cơ sở dữ liệu", "database") : what,
+                       liberr_sqlite(rc, NULL), tr("gắn tham số", "binding a parameter"));
     }
     int r = sqlite3_step(st);
     if (r == SQLITE_ROW)
@@ -185,7 +193,8 @@ int store_open(const char *path, int create, store **out, err_t *e)
     int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
         err_set(e, tr("không mở được cơ sở dữ liệu '%s': %s", "cannot open database '%s': %s"),
-                path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+                path, s->db ? liberr_sqlite(sqlite3_extended_errcode(s->db), sqlite3_errmsg(s->db))
+                            : liberr_sqlite(SQLITE_NOMEM, NULL));
         goto fail;
     }
     sqlite3_busy_timeout(s->db, 5000);
@@ -204,7 +213,8 @@ int store_open(const char *path, int create, store **out, err_t *e)
         if (sqlite3_prepare_v3(s->db, queries[i], -1, SQLITE_PREPARE_PERSISTENT, &s->q[i], NULL)
             != SQLITE_OK) {
             err_set(e, tr("'%s' không phải cơ sở dữ liệu chitieu: %s",
-                          "'%s' is not a chitieu database: %s"), path, sqlite3_errmsg(s->db));
+                          "'%s' is not a chitieu database: %s"), path,
+                    liberr_sqlite(sqlite3_extended_errcode(s->db), sqlite3_errmsg(s->db)));
             goto fail;
         }
     *out = s;

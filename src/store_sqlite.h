@@ -58,6 +58,8 @@ void sq_null(store *s, sqlite3_stmt *st, int i);
 /* Steps st once: 1 for a row, 0 when done, -1 (e says what failed and why) for a failed bind
  * before it or a failed step; a failed step is never read as the end of the rows. */
 int sq_step(store *s, sqlite3_stmt *st, const char *what, err_t *e);
+/* Fills e with the handle's last error, in the user's language (liberr.h); returns -1. */
+int sq_err(store *s, err_t *e);
 /* Resets st after its last step; -1 (e filled) if the reset reports an error. */
 int sq_reset(store *s, sqlite3_stmt *st, const char *what, err_t *e);
 

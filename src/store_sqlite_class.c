@@ -36,7 +36,7 @@ static sqlite3_stmt *prep(store *s, err_t *e, const char *sql, const char *types
 {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        err_set(e, "database: %s", sqlite3_errmsg(s->db));
+        sq_err(s, e);
         return NULL;
     }
     va_list ap;

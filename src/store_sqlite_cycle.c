@@ -85,7 +85,7 @@ int cycle_setting_set(store *s, const char *key, const char *value, err_t *e)
         return store_meta_set(s, mk, value, e);
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db, "DELETE FROM meta WHERE key=?1", -1, &st, NULL) != SQLITE_OK)
-        return err_set(e, "database: %s", sqlite3_errmsg(s->db));
+        return sq_err(s, e);
     sq_text(s, st, 1, mk);
     int rc = sq_step(s, st, "database", e);
     sqlite3_finalize(st);
@@ -163,7 +163,7 @@ static int has_email_column(store *s, err_t *e)
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM pragma_table_info('app_user') WHERE name='email'", -1, &st,
                            NULL) != SQLITE_OK)
-        return err_set(e, "database: %s", sqlite3_errmsg(s->db));
+        return sq_err(s, e);
     int rc = sq_step(s, st, "database", e);
     sqlite3_finalize(st);
     return rc;
@@ -178,7 +178,7 @@ int store_user_email_get(store *s, const char *login, char *out, size_t n, err_t
         return has;
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db, "SELECT email FROM app_user WHERE login=?1", -1, &st, NULL) != SQLITE_OK)
-        return err_set(e, "database: %s", sqlite3_errmsg(s->db));
+        return sq_err(s, e);
     sq_text(s, st, 1, login);
     int rc = sq_step(s, st, "database", e);
     if (rc == 1) {
@@ -197,10 +197,10 @@ int store_user_email_set(store *s, const char *login, const char *email, err_t *
         return -1;
     if (has == 0 && sqlite3_exec(s->db, "ALTER TABLE app_user ADD COLUMN email TEXT NOT NULL DEFAULT ''", NULL,
                                  NULL, NULL) != SQLITE_OK)
-        return err_set(e, "database: %s", sqlite3_errmsg(s->db));
+        return sq_err(s, e);
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db, "UPDATE app_user SET email=?2 WHERE login=?1", -1, &st, NULL) != SQLITE_OK)
-        return err_set(e, "database: %s", sqlite3_errmsg(s->db));
+        return sq_err(s, e);
     sq_text(s, st, 1, login);
     sq_text(s, st, 2, email);
     int rc = sq_step(s, st, "database", e);
@@ -219,7 +219,7 @@ int store_first_writes(store *s, const char *period, store_first_write_fn fn, vo
         " WHERE v.period=?1";
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return err_set(e, "database: %s", sqlite3_errmsg(s->db));
+        return sq_err(s, e);
     sq_text(s, st, 1, period);
     int rc;
     while ((rc = sq_step(s, st, "database", e)) == 1) {

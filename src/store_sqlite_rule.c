@@ -31,7 +31,7 @@ int store_rule_load(store *s, rule_t **out, int *n, err_t *e)
     *n = 0;
     if (sqlite3_prepare_v2(s->db, "SELECT code,rule,severity,message FROM rule ORDER BY code", -1, &st, NULL) !=
         SQLITE_OK) {
-        err_set(e, "database: %s", sqlite3_errmsg(s->db));
+        sq_err(s, e);
         goto fail;
     }
     while ((r = sq_step(s, st, "database", e)) > 0) {
@@ -67,7 +67,7 @@ fail:
 static int exec(store *s, const char *sql, err_t *e)
 {
     if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-        return err_set(e, "database: %s", sqlite3_errmsg(s->db));
+        return sq_err(s, e);
     return 0;
 }
 
@@ -78,7 +78,7 @@ int store_rule_put(store *s, const rule_t *r, int n, int replace, err_t *e)
         return -1;
     if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO rule(code,rule,severity,message) VALUES(?1,?2,?3,?4)", -1,
                            &st, NULL) != SQLITE_OK)
-        return err_set(e, "database: %s", sqlite3_errmsg(s->db));
+        return sq_err(s, e);
     int rc = 0;
     for (int k = 0; k < n && rc == 0; k++) {
         sq_text(s, st, 1, r[k].code);
@@ -95,7 +95,7 @@ int store_rule_delete(store *s, const char *code, err_t *e)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "DELETE FROM rule WHERE code=?1", -1, &st, NULL) != SQLITE_OK)
-        return err_set(e, "database: %s", sqlite3_errmsg(s->db));
+        return sq_err(s, e);
     sq_text(s, st, 1, code);
     int rc = sq_step(s, st, "database", e) < 0 ? -1 : sqlite3_changes(s->db) > 0;
     sqlite3_finalize(st);
@@ -111,7 +111,7 @@ int store_bound_load(store *s, outlier_bound **out, int *n, err_t *e)
     *n = 0;
     if (sqlite3_prepare_v2(s->db, "SELECT indicator,min,max FROM ind_bound ORDER BY indicator", -1, &st, NULL) !=
         SQLITE_OK) {
-        err_set(e, "database: %s", sqlite3_errmsg(s->db));
+        sq_err(s, e);
         goto fail;
     }
     while ((r = sq_step(s, st, "database", e)) > 0) {
@@ -152,7 +152,7 @@ int store_bound_put(store *s, const outlier_bound *b, int n, int replace, err_t 
         return -1;
     if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO ind_bound(indicator,min,max) VALUES(?1,?2,?3)", -1, &st,
                            NULL) != SQLITE_OK)
-        return err_set(e, "database: %s", sqlite3_errmsg(s->db));
+        return sq_err(s, e);
     int rc = 0;
     for (int k = 0; k < n && rc == 0; k++) {
         sq_text(s, st, 1, b[k].code);
@@ -168,7 +168,7 @@ long store_values_upto(store *s, long cap, err_t *e)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM (SELECT 1 FROM value LIMIT ?1)", -1, &st, NULL) != SQLITE_OK)
-        return err_set(e, "database: %s", sqlite3_errmsg(s->db));
+        return sq_err(s, e);
     sq_int64(s, st, 1, cap);
     long n = sq_step(s, st, "database", e) > 0 ? (long)sqlite3_column_int64(st, 0) : -1;
     sqlite3_finalize(st);

@@ -15,7 +15,7 @@ int store_last_batch(store *s, int64_t *out, err_t *e)
     sqlite3_stmt *st = NULL;
     *out = 0;
     if (sqlite3_prepare_v2(s->db, "SELECT COALESCE(MAX(id),0) FROM batch", -1, &st, NULL) != SQLITE_OK)
-        return err_set(e, "database: %s", sqlite3_errmsg(s->db));
+        return sq_err(s, e);
     int r = sq_step(s, st, "batch", e);
     if (r > 0)
         *out = sqlite3_column_int64(st, 0);
@@ -53,7 +53,7 @@ int store_changes(store *s, int64_t since, int64_t upto, store_change_fn fn, voi
     sqlite3_stmt *st = NULL;
     int rc = -1, r;
     if (sqlite3_prepare_v2(s->db, changes_sql, -1, &st, NULL) != SQLITE_OK)
-        return err_set(e, "database: %s", sqlite3_errmsg(s->db));
+        return sq_err(s, e);
     sq_int64(s, st, 1, since);
     sq_int64(s, st, 2, upto);
     while ((r = sq_step(s, st, "changes", e)) > 0) {

@@ -79,7 +79,7 @@ int store_task_load(store *s, task_set *ts, err_t *e)
     rc = r;
     goto cleanup;
 db:
-    err_set(e, "database: %s", sqlite3_errmsg(s->db));
+    sq_err(s, e);
 cleanup:
     sqlite3_finalize(st);
     if (rc != 0)
@@ -98,7 +98,7 @@ int store_task_put(store *s, const task_t *t, err_t *e)
             " ON CONFLICT(code) DO UPDATE SET kind=?2,title=?3,programme=?4,parent=?5,lead_unit=?6,coop_units=?7,"
             "owner=?8,document=?9,result=?10,indicators=?11,start=?12,deadline=?13,recur=?14,paused=?15,"
             "exceeded=?16,progress=?17,completed_on=?18", -1, &st, NULL) != SQLITE_OK)
-        return err_set(e, "database: %s", sqlite3_errmsg(s->db));
+        return sq_err(s, e);
     const char *txt[] = { t->code, NULL, t->title, t->programme, t->parent, t->lead_unit, t->coop_units, t->owner,
                           t->document, t->result, t->indicators };
     for (int i = 0; i < 11; i++)
@@ -123,7 +123,7 @@ int store_task_report(store *s, const task_t *t, const task_report *r, err_t *e)
     strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
     if (sqlite3_prepare_v2(s->db, "INSERT INTO task_report(code,date,pct,text,who,at) VALUES(?1,?2,?3,?4,?5,?6)",
                            -1, &st, NULL) != SQLITE_OK)
-        return err_set(e, "database: %s", sqlite3_errmsg(s->db));
+        return sq_err(s, e);
     sq_text(s, st, 1, t->code);
     sq_int64(s, st, 2, r->date);
     sq_int64(s, st, 3, r->pct);

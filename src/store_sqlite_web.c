@@ -29,6 +29,15 @@ const char store_web_schema[] =
     " PRIMARY KEY(unit, period)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS audit(id INTEGER PRIMARY KEY, at TEXT NOT NULL, who TEXT NOT NULL,"
     " action TEXT NOT NULL, object TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '');"
+    /* Failed logins per key ("addr:...", "user:...", "pair:..."): survive a restart. */
+    "CREATE TABLE IF NOT EXISTS login_throttle(key TEXT PRIMARY KEY, fails INTEGER NOT NULL,"
+    " last_at INTEGER NOT NULL) WITHOUT ROWID;"
+    /* A user's TOTP secret (base32) and the last time step used, so a code works once. */
+    "CREATE TABLE IF NOT EXISTS user_totp(user INTEGER PRIMARY KEY REFERENCES app_user(id),"
+    " secret TEXT NOT NULL, last_step INTEGER NOT NULL DEFAULT 0);"
+    /* A password accepted, the second factor awaited: the hash of the ticket the form carries. */
+    "CREATE TABLE IF NOT EXISTS login_pending(hash TEXT PRIMARY KEY, user INTEGER NOT NULL"
+    " REFERENCES app_user(id), expires INTEGER NOT NULL) WITHOUT ROWID;"
     /* The generation moves whenever the model a server holds in memory may be stale: a new
      * batch of figures, or a unit, indicator or term written by anyone. */
     "INSERT OR IGNORE INTO meta VALUES('generation','0');"
@@ -77,7 +86,7 @@ static sqlite3_stmt *prep(store *s, err_t *e, const char *sql, const char *types
 {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        err_set(e, "database: %s", sqlite3_errmsg(s->db));
+        sq_err(s, e);
         return NULL;
     }
     va_list ap;
@@ -93,7 +102,7 @@ static sqlite3_stmt *hot(store *s, err_t *e, int idx, const char *sql, const cha
     sqlite3_stmt *st = s->wq[idx];
     if (st == NULL) {
         if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
-            err_set(e, "database: %s", sqlite3_errmsg(s->db));
+            sq_err(s, e);
             return NULL;
         }
         s->wq[idx] = st;
@@ -500,7 +509,7 @@ int store_meta_get(store *s, const char *key, char *out, size_t n, err_t *e)
     else if (n)
         out[0] = '\0';
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        found = err_set(e, "database: %s", sqlite3_errmsg(s->db));
+        found = sq_err(s, e);
     sqlite3_finalize(st);
     return found;
 }
@@ -509,4 +518,98 @@ int store_meta_set(store *s, const char *key, const char *value, err_t *e)
 {
     return done(s, prep(s, e, "INSERT INTO meta(key,value) VALUES(?1,?2) ON CONFLICT(key) DO UPDATE SET value=?2",
                         "tt", key, value), e) < 0 ? -1 : 0;
+}
+
+/* ---- login throttling, TOTP ---- */
+
+int store_throttle_get(store *s, const char *key, int64_t now, int forget, int *fails, int64_t *last_at, err_t *e)
+{
+    *fails = 0;
+    *last_at = 0;
+    sqlite3_stmt *st = prep(s, e, "SELECT fails,last_at FROM login_throttle WHERE key=?1 AND last_at>=?2", "ti",
+                            key, now - forget);
+    if (st == NULL)
+        return -1;
+    int r = sq_step(s, st, "database", e);
+    if (r > 0) {
+        *fails = sqlite3_column_int(st, 0);
+        *last_at = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+    return r < 0 ? -1 : 0;
+}
+
+int store_throttle_fail(store *s, const char *key, int64_t now, int forget, err_t *e)
+{
+    if (done(s, prep(s, e, "DELETE FROM login_throttle WHERE last_at<?1", "i", now - forget), e) < 0)
+        return -1;
+    return done(s, prep(s, e, "INSERT INTO login_throttle(key,fails,last_at) VALUES(?1,1,?2)"
+                              " ON CONFLICT(key) DO UPDATE SET fails=fails+1, last_at=?2", "ti", key, now), e) < 0 ? -1 : 0;
+}
+
+int store_throttle_clear(store *s, const char *key, err_t *e)
+{
+    return done(s, prep(s, e, "DELETE FROM login_throttle WHERE key=?1", "t", key), e) < 0 ? -1 : 0;
+}
+
+int store_totp_get(store *s, const char *login, char *secret, size_t n, int64_t *last_step, err_t *e)
+{
+    sqlite3_stmt *st = prep(s, e, "SELECT t.secret,t.last_step FROM user_totp t JOIN app_user u ON u.id=t.user"
+                                  " WHERE u.login=?1", "t", login);
+    if (st == NULL)
+        return -1;
+    int r = sq_step(s, st, "database", e);
+    if (r > 0) {
+        copy_col(st, 0, secret, n);
+        if (last_step)
+            *last_step = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+    return r;
+}
+
+int store_totp_set(store *s, const char *login, const char *secret, err_t *e)
+{
+    int n = secret ? done(s, prep(s, e, "INSERT OR REPLACE INTO user_totp(user,secret,last_step)"
+                                        " SELECT id,?2,0 FROM app_user WHERE login=?1", "tt", login, secret), e)
+                   : done(s, prep(s, e, "DELETE FROM user_totp WHERE user=(SELECT id FROM app_user WHERE login=?1)",
+                                  "t", login), e);
+    if (n < 0)
+        return -1;
+    if (secret && n == 0)
+        return 0;
+    return end_sessions(s, login, e) != 0 ? -1 : 1;
+}
+
+int store_totp_use(store *s, const char *login, int64_t step, err_t *e)
+{
+    int n = done(s, prep(s, e, "UPDATE user_totp SET last_step=?2 WHERE last_step<?2 AND"
+                               " user=(SELECT id FROM app_user WHERE login=?1)", "ti", login, step), e);
+    return n < 0 ? -1 : n > 0;
+}
+
+int store_pending_put(store *s, const char *hash, int64_t user, int64_t expires, err_t *e)
+{
+    if (done(s, prep(s, e, "DELETE FROM login_pending WHERE expires<?1", "i", (int64_t)time(NULL)), e) < 0)
+        return -1;
+    return done(s, prep(s, e, "INSERT INTO login_pending(hash,user,expires) VALUES(?1,?2,?3)", "tii",
+                        hash, user, expires), e) < 0 ? -1 : 0;
+}
+
+int store_pending_get(store *s, const char *hash, int64_t now, web_user *u, err_t *e)
+{
+    sqlite3_stmt *st = prep(s, e, "SELECT " USER_COLS " FROM app_user WHERE disabled=0 AND id="
+                                  "(SELECT user FROM login_pending WHERE hash=?1 AND expires>=?2)", "ti", hash, now);
+    if (st == NULL)
+        return -1;
+    int r = sq_step(s, st, "database", e);
+    if (r > 0)
+        user_row(st, u);
+    sqlite3_finalize(st);
+    return r;
+}
+
+int store_pending_del(store *s, const char *hash, err_t *e)
+{
+    return done(s, prep(s, e, "DELETE FROM login_pending WHERE hash=?1", "t", hash), e) < 0 ? -1 : 0;
 }

@@ -100,6 +100,27 @@ int store_meta_get(store *s, const char *key, char *out, size_t n, err_t *e);
 /* Sets a database setting. */
 int store_meta_set(store *s, const char *key, const char *value, err_t *e);
 
+/* Login throttling: the failures counted for key in the last forget seconds (*fails 0 when none). */
+int store_throttle_get(store *s, const char *key, int64_t now, int forget, int *fails, int64_t *last_at, err_t *e);
+/* Counts a failed login for key at now (forgetting every key quiet for forget seconds). */
+int store_throttle_fail(store *s, const char *key, int64_t now, int forget, err_t *e);
+/* Forgets key's failures (after a success). */
+int store_throttle_clear(store *s, const char *key, err_t *e);
+
+/* A user's TOTP secret (base32, copied to secret) and last used step: 1, 0 (no second factor) or -1. */
+int store_totp_get(store *s, const char *login, char *secret, size_t n, int64_t *last_step, err_t *e);
+/* Enrols (secret) or removes (NULL) a user's second factor, ending their sessions; 1, 0 (no such
+ * user) or -1. */
+int store_totp_set(store *s, const char *login, const char *secret, err_t *e);
+/* Marks a time step used; 1, or 0 when that step (or a later one) was already used (a replay). */
+int store_totp_use(store *s, const char *login, int64_t step, err_t *e);
+/* A login waiting for its second factor: the ticket's hash, the user, until when. */
+int store_pending_put(store *s, const char *hash, int64_t user, int64_t expires, err_t *e);
+/* Finds a live pending login of an enabled user; 1 (u filled), 0 or -1. */
+int store_pending_get(store *s, const char *hash, int64_t now, web_user *u, err_t *e);
+/* Ends a pending login (no error if absent). */
+int store_pending_del(store *s, const char *hash, err_t *e);
+
 /* The newest batch id (changes by anyone, any process); 0 for none, -1 on error. */
 int64_t store_generation(store *s, err_t *e);
 

@@ -42,7 +42,7 @@ typedef struct web_route {
 static const web_route routes[] = {
     { "GET", "/", page_home, 0, "" },
     { "GET", "/login", page_login, W_PUBLIC, "next" },
-    { "POST", "/login", page_login_post, W_PUBLIC, "login password next" },
+    { "POST", "/login", page_login_post, W_PUBLIC, "login password next ticket code" },
     { "POST", "/logout", page_logout, 0, "" },
     { "GET", "/password", page_password, 0, "" },
     { "POST", "/password", page_password_post, 0, "old new new2" },
@@ -272,7 +272,7 @@ int web_open(const char *db, int nstores, web_app **out, err_t *e)
     pthread_cond_init(&a->kick_cv, NULL);
     pthread_cond_init(&a->idle_cv, NULL);
     a->bad_gen = -1;
-    if (auth_init() != 0 || auth_limiter_init(&a->limiter) != 0 ||
+    if (auth_init() != 0 ||
         auth_hash_password("chitieu-dummy-password", a->dummy_hash, e) != 0) {
         err_set(e, "libsodium");
         goto fail;
@@ -323,7 +323,6 @@ void web_close(web_app *a)
     pthread_cond_destroy(&a->kick_cv);
     pthread_mutex_destroy(&a->kick_mx);
     pthread_mutex_destroy(&a->reload_mx);
-    auth_limiter_free(&a->limiter);
     api_rate_free(a->rate);
     pthread_rwlock_destroy(&a->lock);
     pthread_cond_destroy(&a->pool_cv);
@@ -660,6 +659,7 @@ int web_handle(void *app, http_req *req, http_resp *resp)
     web_ctx *c = &cx;
     int wrong = 0, locked = 0, reloading = 0, slot = -1;
     pick_lang(req, resp);
+    http_client_addr(req->addr, req->forwarded, a->trusted_proxies, req->addr, sizeof req->addr);
     const web_route *r = find_route(req->method, req->path, &wrong);
     c->api = strncmp(req->path, "/api/", 5) == 0;
     if (r == NULL) {

@@ -4,7 +4,7 @@
  * The app owns a pool of store handles (one per thread at a time), the model loaded
  * from the database under a read-write lock (pages read it under the read lock; a
  * handler that writes takes the write lock, writes the database in a transaction and
- * updates the model in place), and the login limiter.  Before each request the app
+ * updates the model in place).  Login throttling keeps its counters in the database.  Before each request the app
  * compares the database's generation with the model's; when another process (an import)
  * changed the data, a reloader thread reads a new model on its own handle while requests
  * go on being answered from the current one, then swaps it in (web.c).  Request state
@@ -50,7 +50,7 @@ typedef struct web_app {
         size_t len;
     } cache[256];
     period_t latest;             /* the latest year with data, the pages' default period */
-    auth_limiter limiter;
+    char trusted_proxies[512];   /* addresses whose X-Forwarded-For is believed, comma-separated ("" = none) */
     int secure_cookies;          /* served over TLS (through a proxy): cookies get Secure */
     int session_ttl;             /* seconds of inactivity before a session ends */
     int engine_threads;          /* threads for rebuilding the engine after a reload */

@@ -10,6 +10,7 @@
 
 #include "csv.h"
 #include "enc.h"
+#include "liberr.h"
 
 #include <expat.h>
 #include <stdlib.h>
@@ -131,7 +132,7 @@ static int parse_xml(const buf *text, void *state, XML_StartElementHandler start
                                   "the xlsx part '%s' has a DTD or entities: refused")
                              : tr("phần '%s' của tệp xlsx không phải XML hợp lệ (dòng %lu): %s",
                                   "the xlsx part '%s' is not valid XML (line %lu): %s"),
-                part, (unsigned long)XML_GetCurrentLineNumber(x.p), XML_ErrorString(XML_GetErrorCode(x.p)));
+                part, (unsigned long)XML_GetCurrentLineNumber(x.p), liberr_xml((int)XML_GetErrorCode(x.p)));
     XML_ParserFree(x.p);
     return ok ? 0 : -1;
 }
@@ -537,7 +538,7 @@ int xlsx_read(const char *data, size_t len, xlsx_sheet **out, int *nout, err_t *
         if (src)
             zip_source_free(src);
         err_set(e, tr("không phải tệp xlsx hợp lệ (zip hỏng): %s", "not a valid xlsx file (broken zip): %s"),
-                zip_error_strerror(&ze));
+                liberr_zip(&ze));
         goto cleanup;
     }
     if (zip_get_num_entries(z, 0) > 10000) {

@@ -126,6 +126,50 @@ static void test_report_sentences(void **state)
     model_free(m);
 }
 
+/* Names with HTML and Markdown in them reach a .md report as text: no tag, link, emphasis, code,
+ * entity or extra table cell survives for a viewer to render. */
+static void test_report_md_escape(void **state)
+{
+    (void)state;
+    static const char evil_unit[] = "<img src=x onerror=alert(1)> *Quận* [bấm](javascript:alert(1)) | `x` &amp; ~~y~~";
+    model *m = model_new();
+    model_put_unit(m, "tp", "# Thành ủy", "", "Thành ủy", 0, 0);
+    model_put_unit(m, "q1", evil_unit, "tp", "Quận ủy", 0, 0);
+    ind_t d = { 0 };
+    d.code = "thu"; d.name = "1. <b>Thu</b> _ngân_ sách"; d.group = "- Kinh tế <script>"; d.set = "chỉ tiêu";
+    d.measure = "tỷ|đồng"; d.parent_code = ""; d.formula_src = ""; d.decimals = 1;
+    model_put_ind(m, &d);
+    err_t e;
+    assert_int_equal(model_finish(m, &e), 0);
+    period_t y;
+    period_parse("2022", 4, &y);
+    model_put_value(m, 0, 1, y, 1510, NULL);
+    model_put_target(m, 0, 1, y, 1000);
+    json_t *doc;
+    assert_int_equal(report_build(m, model_unit_find(m, "q1"), y, &doc, &e), 0);
+    buf md = BUF_INIT;
+    assert_int_equal(report_render(doc, "md", &md, &e), 0);
+    const char *t = buf_str(&md);
+    if (getenv("SHOW")) puts(t);
+    /* nothing a viewer would render as markup is left bare */
+    for (const char *p = t; (p = strpbrk(p, "<>[]`&~|")) != NULL; p++) {
+        if (strncmp(p, "|---", 4) == 0) {           /* the table's separator line */
+            p += strcspn(p, "\n");
+            continue;
+        }
+        if (*p == '|' && p[-1] != '\\')             /* the table's own cell borders: " | " */
+            assert_true((p[-1] == '\n' || p[-1] == ' ') && (p[1] == '\n' || p[1] == ' '));
+        else
+            assert_true(p > t && p[-1] == '\\');
+    }
+    assert_non_null(strstr(t, "\\<img src=x onerror=alert(1)\\> \\*Quận\\* \\[bấm\\](javascript:alert(1)) \\| \\`x\\` \\&amp; \\~\\~y\\~\\~"));
+    assert_non_null(strstr(t, "| 1\\. \\<b\\>Thu\\</b\\> \\_ngân\\_ sách | tỷ\\|đồng |"));
+    assert_non_null(strstr(t, "### 1. \\- Kinh tế \\<script\\>"));
+    json_decref(doc);
+    buf_free(&md);
+    model_free(m);
+}
+
 /* Highlights measured against a term's targets say so (the congress resolution), whatever row
  * comes first; English names no Vietnamese set. */
 static void test_report_term_clause(void **state)
@@ -246,6 +290,7 @@ int main(void)
         cmocka_unit_test(test_html_escape),
         cmocka_unit_test(test_cli_parse),
         cmocka_unit_test(test_report_sentences),
+        cmocka_unit_test(test_report_md_escape),
         cmocka_unit_test(test_report_term_clause),
         cmocka_unit_test(test_report_partial_total),
     };

@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "auth.h"
 #include "engine.h"
@@ -28,6 +29,8 @@
 
 static char db[64];
 static web_app *app;
+static const char *peer_addr = "127.0.0.1";   /* the address requests come from (send) */
+static const char *fwd_header = "";            /* their X-Forwarded-For */
 
 /* city -> d1 -> w1; city -> d2.  Users are bound to d1 (one per role), plus a city admin. */
 static const char units_csv[] =
@@ -130,7 +133,8 @@ static int send(const client *c, const char *method, const char *path, const cha
     http_resp_init(rs);
     snprintf(rq.method, sizeof rq.method, "%s", method);
     snprintf(rq.path, sizeof rq.path, "%s", path);
-    snprintf(rq.addr, sizeof rq.addr, "127.0.0.1");
+    snprintf(rq.addr, sizeof rq.addr, "%s", peer_addr);
+    snprintf(rq.forwarded, sizeof rq.forwarded, "%s", fwd_header);
     if (c && c->cookie[0])
         snprintf(rq.cookie, sizeof rq.cookie, "%s", c->cookie);
     if (c && c->bearer[0])
@@ -250,15 +254,254 @@ static void test_expired_and_disabled(void **state)
     assert_int_equal(status_of(&old, "GET", "/overview", NULL, NULL), 303);
 }
 
+/* Runs one SQL statement on the test database from outside the app (ages the throttle). */
+static void db_exec(const char *sql)
+{
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+    sqlite3_busy_timeout(h, 5000);
+    assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+}
+
+/* A login's status and its Retry-After. */
+static int login_wait(const char *user, const char *password, int *retry_after)
+{
+    char form[256];
+    http_resp rs;
+    snprintf(form, sizeof form, "login=%s&password=%s", user, password);
+    int st = send(NULL, "POST", "/login", NULL, form, NULL, &rs);
+    *retry_after = rs.retry_after;
+    http_resp_free(&rs);
+    return st;
+}
+
+static void test_throttle_rule(void **state)
+{
+    (void)state;
+    /* free failures, then 1, 2, 4 ... seconds after the last, capped */
+    assert_int_equal(auth_throttle_wait(0, 0, 1000, 3, 300), 0);
+    assert_int_equal(auth_throttle_wait(3, 1000, 1000, 3, 300), 0);
+    assert_int_equal(auth_throttle_wait(4, 1000, 1000, 3, 300), 1);
+    assert_int_equal(auth_throttle_wait(5, 1000, 1000, 3, 300), 2);
+    assert_int_equal(auth_throttle_wait(8, 1000, 1000, 3, 300), 16);
+    assert_int_equal(auth_throttle_wait(8, 1000, 1010, 3, 300), 6);
+    assert_int_equal(auth_throttle_wait(8, 1000, 1016, 3, 300), 0);
+    assert_int_equal(auth_throttle_wait(60, 1000, 1000, 3, 300), 300);
+    assert_int_equal(auth_throttle_wait(1000000, 1000, 1000, 10, 30), 30);
+}
+
 static void test_rate_limit(void **state)
 {
     (void)state;
     client c;
-    for (int i = 0; i < 5; i++)
+    int ra;
+    db_exec("DELETE FROM login_throttle");
+    for (int i = 0; i < 4; i++)
         assert_int_equal(login(&c, "approver1", "wrong-password"), 401);
-    assert_int_equal(login(&c, "approver1", pw), 429);     /* even the right password waits */
-    assert_int_equal(login(&c, "viewer1", pw), 303);       /* other accounts are not locked */
-    auth_limit_note(&app->limiter, "user:approver1", 0, 900, (int64_t)time(NULL));
+    /* four failures were counted; a fifth just now asks for 2 s: even the right password waits,
+     * told how long (pinned to the clock here, as each argon2 check takes a good part of a second) */
+    db_exec("UPDATE login_throttle SET fails=fails+1, last_at=strftime('%s','now') WHERE key='pair:127.0.0.1|approver1'"
+            " AND fails=4");
+    assert_int_equal(login_wait("approver1", pw, &ra), 429);
+    assert_true(ra >= 1 && ra <= 2);
+    assert_int_equal(login(&c, "viewer1", pw), 303);       /* other accounts are not slowed */
+    /* waits grow (8 failures of this address at this account ask for 16 s), and the counters are
+     * in the database: a restarted server still makes the guesser wait */
+    db_exec("UPDATE login_throttle SET fails=8, last_at=strftime('%s','now') WHERE key='pair:127.0.0.1|approver1'");
+    err_t e;
+    fclose(app->log);
+    web_close(app);
+    assert_int_equal(web_open(db, 2, &app, &e), 0);
+    app->log = fopen("/dev/null", "w");
+    assert_int_equal(login_wait("approver1", pw, &ra), 429);
+    assert_true(ra >= 10 && ra <= 16);
+    /* once the wait is over the owner gets in, and the account's counters are forgotten */
+    db_exec("UPDATE login_throttle SET last_at=last_at-16");
+    assert_int_equal(login(&c, "approver1", pw), 303);
+    assert_int_equal(login(&c, "approver1", "wrong-password"), 401);
+    assert_int_equal(login(&c, "approver1", pw), 303);
+    db_exec("DELETE FROM login_throttle");
+    /* many addresses guessing one account slow its owner by 30 s at most, never lock them out */
+    for (int i = 0; i < 40; i++) {
+        char a[32];
+        snprintf(a, sizeof a, "10.9.%d.%d", i / 200, i % 200);
+        peer_addr = a;
+        login_wait("approver1", "wrong-password", &ra);
+    }
+    peer_addr = "127.0.0.1";
+    int st = login_wait("approver1", pw, &ra);
+    assert_true(st == 303 || (st == 429 && ra >= 1 && ra <= 30));
+    db_exec("UPDATE login_throttle SET last_at=last_at-30");
+    assert_int_equal(login(&c, "approver1", pw), 303);
+    db_exec("DELETE FROM login_throttle");
+}
+
+static void test_trusted_proxy(void **state)
+{
+    (void)state;
+    char out[64];
+    http_client_addr("10.0.0.1", "1.2.3.4", "", out, sizeof out);
+    assert_string_equal(out, "10.0.0.1");                 /* no proxy trusted: the header is ignored */
+    http_client_addr("10.0.0.1", "1.2.3.4", "127.0.0.1", out, sizeof out);
+    assert_string_equal(out, "10.0.0.1");                 /* from a peer that is not the proxy */
+    http_client_addr("127.0.0.1", "1.2.3.4", "127.0.0.1", out, sizeof out);
+    assert_string_equal(out, "1.2.3.4");
+    http_client_addr("127.0.0.1", "6.6.6.6, 1.2.3.4", "127.0.0.1", out, sizeof out);
+    assert_string_equal(out, "1.2.3.4");                  /* the left part is the client's to forge */
+    http_client_addr("127.0.0.1", "6.6.6.6, 1.2.3.4 ,10.0.0.2", "10.0.0.2, 127.0.0.1", out, sizeof out);
+    assert_string_equal(out, "1.2.3.4");                  /* through two trusted hops */
+    http_client_addr("127.0.0.1", "", "127.0.0.1", out, sizeof out);
+    assert_string_equal(out, "127.0.0.1");
+    http_client_addr("127.0.0.1", "<script>", "127.0.0.1", out, sizeof out);
+    assert_string_equal(out, "127.0.0.1");                /* not an address: not believed */
+
+    /* behind the proxy, one client's thirty wrong logins slow that client only */
+    client c;
+    int ra;
+    db_exec("DELETE FROM login_throttle");
+    snprintf(app->trusted_proxies, sizeof app->trusted_proxies, "127.0.0.1");
+    fwd_header = "203.0.113.5";
+    for (int i = 0; i < 30; i++) {
+        char user[32];
+        snprintf(user, sizeof user, "nobody%d", i);
+        login_wait(user, "wrong-password", &ra);
+    }
+    assert_int_equal(login_wait("viewer1", pw, &ra), 429);  /* that client waits */
+    assert_true(ra >= 1);
+    fwd_header = "198.51.100.7";
+    assert_int_equal(login(&c, "viewer1", pw), 303);      /* everyone else logs in */
+    /* a client that forges the header without coming through the proxy gains nothing */
+    app->trusted_proxies[0] = '\0';
+    db_exec("DELETE FROM login_throttle");
+    for (int i = 0; i < 30; i++) {
+        char user[32], fwd[32];
+        snprintf(user, sizeof user, "nobody%d", i);
+        snprintf(fwd, sizeof fwd, "192.0.2.%d", i);
+        fwd_header = fwd;
+        login_wait(user, "wrong-password", &ra);
+    }
+    fwd_header = "192.0.2.200";
+    assert_int_equal(login_wait("viewer1", pw, &ra), 429);
+    fwd_header = "";
+    db_exec("DELETE FROM login_throttle");
+}
+
+static void test_password_policy(void **state)
+{
+    (void)state;
+    err_t e;
+    const char *weak[] = { "12345678", "password", "abcdefgh", "aaaaaaaaaa", "qwertyuiop", "short" };
+    for (size_t i = 0; i < sizeof weak / sizeof *weak; i++) {
+        assert_int_not_equal(auth_password_ok(weak[i], &e), 0);
+        assert_true(strlen(e.msg) > 10);
+    }
+    lang_set(LANG_VI);
+    assert_int_not_equal(auth_password_ok("12345678", &e), 0);
+    assert_non_null(strstr(e.msg, "dễ đoán"));
+    const char *good[] = { "mat-khau-thu-nghiem", "Tr@nVanAn1990", "Hà Nội mùa thu 2025" };
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+        assert_int_equal(auth_password_ok(good[i], &e), 0);
+    assert_int_not_equal(auth_password_ok_for("nguyenvana-2025!", "nguyenvana", &e), 0);
+    /* the web form says why, in Vietnamese */
+    client c;
+    http_resp rs;
+    char form[256];
+    assert_int_equal(login(&c, "viewer1", pw), 303);
+    snprintf(form, sizeof form, "csrf=%s&old=%s&new=12345678&new2=12345678", c.csrf, pw);
+    assert_int_equal(send(&c, "POST", "/password", NULL, form, NULL, &rs), 400);
+    assert_non_null(strstr(buf_str(&rs.body), "dễ đoán"));
+    http_resp_free(&rs);
+    assert_int_equal(login(&c, "viewer1", pw), 303);      /* the password is unchanged */
+}
+
+/* RFC 6238 appendix B, SHA-1: the key is the ASCII "12345678901234567890". */
+static void test_totp_vectors(void **state)
+{
+    (void)state;
+    static const struct { int64_t t; const char *code; } v[] = {
+        { 59, "94287082" }, { 1111111109, "07081804" }, { 1111111111, "14050471" },
+        { 1234567890, "89005924" }, { 2000000000, "69279037" }, { 20000000000LL, "65353130" },
+    };
+    char out[16];
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+        assert_int_equal(auth_totp_at("12345678901234567890", 20, v[i].t, 8, out), 0);
+        assert_string_equal(out, v[i].code);
+    }
+    /* the same key in base32, checked with 6 digits: the last 6 of the 8 */
+    const char *b32 = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+    assert_int_equal(auth_totp_check(b32, "287082", 59, 0), 1);
+    assert_int_equal(auth_totp_check(b32, "287082", 59 + 30, 0), 1);     /* one step of drift */
+    assert_int_equal(auth_totp_check(b32, "287082", 59 + 60, 0), -1);    /* two: too late */
+    assert_int_equal(auth_totp_check(b32, "287082", 59, 1), -1);         /* that step was used */
+    assert_int_equal(auth_totp_check(b32, "287083", 59, 0), -1);
+    assert_int_equal(auth_totp_check(b32, "28708", 59, 0), -1);
+    assert_int_equal(auth_totp_check(b32, "2870a2", 59, 0), -1);
+    char secret[AUTH_TOTP_B32], other[AUTH_TOTP_B32];
+    assert_int_equal(auth_totp_secret(secret, sizeof secret), 0);
+    assert_int_equal(auth_totp_secret(other, sizeof other), 0);
+    assert_int_equal(strlen(secret), 32);
+    assert_string_not_equal(secret, other);
+}
+
+/* The ticket of the second step's form in body, copied to out. */
+static void ticket_of(const char *body, char *out, size_t n)
+{
+    const char *t = strstr(body, "name=\"ticket\" value=\"");
+    assert_non_null(t);
+    t += 21;
+    snprintf(out, n, "%.*s", (int)strcspn(t, "\""), t);
+}
+
+static void test_totp_login(void **state)
+{
+    (void)state;
+    store *s;
+    err_t e;
+    http_resp rs;
+    char form[256], ticket[64], code[16];
+    const char *b32 = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+    db_exec("DELETE FROM login_throttle");
+    assert_int_equal(store_open(db, 0, &s, &e), 0);
+    assert_int_equal(store_totp_set(s, "root", b32, &e), 1);
+    store_close(s);
+    /* the right password alone gives no session: the second step's form */
+    snprintf(form, sizeof form, "login=root&password=%s&next=/admin/users", pw);
+    assert_int_equal(send(NULL, "POST", "/login", NULL, form, NULL, &rs), 200);
+    assert_int_equal(rs.ncookies, 0);
+    assert_non_null(strstr(buf_str(&rs.body), "name=\"code\""));
+    ticket_of(buf_str(&rs.body), ticket, sizeof ticket);
+    http_resp_free(&rs);
+    /* a wrong code, then the right one */
+    snprintf(form, sizeof form, "ticket=%s&code=000000", ticket);
+    int64_t now = (int64_t)time(NULL);
+    assert_int_equal(auth_totp_at("12345678901234567890", 20, now, 6, code), 0);
+    if (strcmp(code, "000000") != 0)
+        assert_int_equal(status_of(NULL, "POST", "/login", NULL, form), 401);
+    snprintf(form, sizeof form, "ticket=%s&code=%s&next=/admin/users", ticket, code);
+    assert_int_equal(send(NULL, "POST", "/login", NULL, form, NULL, &rs), 303);
+    assert_int_equal(rs.ncookies, 1);
+    assert_string_equal(rs.location, "/admin/users");
+    http_resp_free(&rs);
+    /* the ticket is spent, and the code cannot be used twice */
+    assert_int_equal(status_of(NULL, "POST", "/login", NULL, form), 401);
+    snprintf(form, sizeof form, "login=root&password=%s", pw);
+    assert_int_equal(send(NULL, "POST", "/login", NULL, form, NULL, &rs), 200);
+    ticket_of(buf_str(&rs.body), ticket, sizeof ticket);
+    http_resp_free(&rs);
+    snprintf(form, sizeof form, "ticket=%s&code=%s", ticket, code);
+    assert_int_equal(status_of(NULL, "POST", "/login", NULL, form), 401);
+    /* a forged ticket is refused */
+    assert_int_equal(status_of(NULL, "POST", "/login", NULL,
+                               "ticket=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA&code=123456"), 401);
+    /* turned off, the password is enough again */
+    assert_int_equal(store_open(db, 0, &s, &e), 0);
+    assert_int_equal(store_totp_set(s, "root", NULL, &e), 1);
+    assert_int_equal(store_totp_get(s, "root", code, sizeof code, NULL, &e), 0);
+    store_close(s);
+    client c;
+    assert_int_equal(login(&c, "root", pw), 303);
+    db_exec("DELETE FROM login_throttle");
 }
 
 /* unit index: 0 own (d1), 1 child (w1), 2 sibling (d2), 3 parent (city) */
@@ -340,6 +583,29 @@ static void test_csrf(void **state)
     const cell_t *v = model_value(app->m, model_ind_find(app->m, "kn"), model_unit_find(app->m, "d1"),
                                   (period_t){ P_YEAR, 0, 2024, 2024 });
     assert_null(v);                                        /* nothing was written */
+    /* the API with the session cookie (docs/api.md): a JSON body's token goes in the query (a
+     * "csrf" member of the JSON is not read: refused, as is a forged token); a form body's in the form */
+    const char json[] = "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"d1\",\"period\":\"2031\",\"value\":5}]}";
+    char q[128], body[256];
+    http_resp rs;
+    assert_int_equal(send(&c, "POST", "/api/v1/values", NULL, NULL, json, &rs), 403);
+    assert_non_null(strstr(buf_str(&rs.body), "\"code\":\"csrf\""));
+    http_resp_free(&rs);
+    snprintf(body, sizeof body, "{\"csrf\":\"%s\",\"values\":[]}", c.csrf);
+    assert_int_equal(send(&c, "POST", "/api/v1/values", NULL, NULL, body, &rs), 403);
+    http_resp_free(&rs);
+    assert_int_equal(send(&c, "POST", "/api/v1/values", "csrf=forged", NULL, json, &rs), 403);
+    http_resp_free(&rs);
+    snprintf(q, sizeof q, "csrf=%s", c.csrf);
+    assert_int_equal(send(&c, "POST", "/api/v1/values", q, NULL, json, &rs), 200);
+    http_resp_free(&rs);
+    v = model_value(app->m, model_ind_find(app->m, "kn"), model_unit_find(app->m, "d1"), (period_t){ P_YEAR, 0, 2031, 2031 });
+    assert_non_null(v);
+    snprintf(body, sizeof body, "csrf=%s&indicator=kn&unit=d1&period=2031&reason=th%%E1%%BB%%AD", c.csrf);
+    assert_int_equal(status_of(&c, "DELETE", "/api/v1/values", NULL, "indicator=kn&unit=d1&period=2031&reason=x"), 403);
+    assert_int_equal(status_of(&c, "DELETE", "/api/v1/values", NULL, body), 200);
+    v = model_value(app->m, model_ind_find(app->m, "kn"), model_unit_find(app->m, "d1"), (period_t){ P_YEAR, 0, 2031, 2031 });
+    assert_null(v);
 }
 
 static void test_escaping(void **state)
@@ -1435,7 +1701,12 @@ int main(void)
         cmocka_unit_test(test_static_and_lang),
         cmocka_unit_test(test_login_logout),
         cmocka_unit_test(test_session_cookie_flags),
+        cmocka_unit_test(test_throttle_rule),
         cmocka_unit_test(test_rate_limit),
+        cmocka_unit_test(test_trusted_proxy),
+        cmocka_unit_test(test_password_policy),
+        cmocka_unit_test(test_totp_vectors),
+        cmocka_unit_test(test_totp_login),
         cmocka_unit_test(test_permission_matrix_pure),
         cmocka_unit_test(test_permission_matrix_http),
         cmocka_unit_test(test_csrf),

@@ -16,6 +16,11 @@ trap 'kill $pid 2>/dev/null; rm -rf "$work"' EXIT
 "$bin" user add nv.moi --role editor --unit ba-dinh --name "Nhân viên mới" --db "$work/d.db" --password short >/dev/null 2>"$work/err"
 expect "short password refused" $? 1
 has "policy message" "$work/err" "8 ký tự"
+"$bin" user add nv.moi --role editor --unit ba-dinh --db "$work/d.db" --password 12345678 >/dev/null 2>"$work/err"
+expect "12345678 refused" $? 1
+has "weak password says why" "$work/err" "quá dễ đoán"
+"$bin" user add nv.moi --role editor --unit ba-dinh --db "$work/d.db" --password nv.moi-2025 >/dev/null 2>"$work/err"
+expect "password with the login refused" $? 1
 echo "mat-khau-dai-du" | "$bin" user add nv.moi --role editor --unit ba-dinh --db "$work/d.db" >/dev/null
 expect "user add from stdin" $? 0
 "$bin" user add nv.moi --role editor --unit ba-dinh --db "$work/d.db" --password mat-khau-dai-du >/dev/null 2>"$work/err"
@@ -35,6 +40,14 @@ expect "passwd of nobody fails" $? 1
 expect "serve rejects unknown options" $? 2
 "$bin" serve --help | grep -q -- "--listen"
 expect "serve --help" $? 0
+# two-step login: enrolled from the command line, asked for after the password
+"$bin" user --help | grep -q "user totp"
+expect "user --help names totp" $? 0
+"$bin" user totp admin --db "$work/d.db" >"$work/totp"
+expect "totp enrol" $? 0
+has "totp secret link" "$work/totp" "otpauth://totp/chitieu:admin?secret=[A-Z2-7]\{32\}&"
+"$bin" user totp khong-ai --db "$work/d.db" >/dev/null 2>&1
+expect "totp of nobody fails" $? 1
 tok=$("$bin" token add --user caugiay.nhap --db "$work/d.db")
 expect "token length" "${#tok}" 43
 
@@ -49,6 +62,26 @@ has "CSP" "$work/h" "Content-Security-Policy: default-src 'self'"
 has "nosniff" "$work/h" "X-Content-Type-Options: nosniff"
 has "frame" "$work/h" "X-Frame-Options: DENY"
 has "no-store for pages" "$work/h" "Cache-Control: no-store"
+code=$(curl -s -o "$work/b" -w '%{http_code}' --data 'login=admin&password=demo-admin-2025' "$url/login")
+expect "admin with totp: second step" "$code" 200
+has "second step asks for the code" "$work/b" 'name="code"'
+ticket=$(grep -o 'name="ticket" value="[^"]*"' "$work/b" | sed 's/.*value="//; s/"$//')
+code=$(curl -s -o /dev/null -w '%{http_code}' --data "ticket=$ticket&code=000001" "$url/login")
+expect "wrong code refused" "$code" 401
+"$bin" user totp admin --off --db "$work/d.db" >/dev/null
+code=$(curl -s -o /dev/null -w '%{http_code}' --data 'login=admin&password=demo-admin-2025' "$url/login")
+expect "totp off: password enough" "$code" 303
+# wrong passwords: growing waits, told by Retry-After on 429
+for i in $(seq 1 12); do
+  code=$(curl -s -D "$work/h" -o "$work/b" -w '%{http_code}' --data 'login=caugiay.xem&password=sai-mat-khau' "$url/login")
+  [ "$code" = 429 ] && break
+done
+expect "throttled" "$code" 429
+has "Retry-After" "$work/h" "Retry-After: [0-9]"
+has "wait said in Vietnamese" "$work/b" "Hãy thử lại sau"
+sqlite3 "$work/d.db" "UPDATE login_throttle SET fails=8, last_at=strftime('%s','now') WHERE key='pair:127.0.0.1|caugiay.xem'"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Forwarded-For: 9.9.9.9' --data 'login=caugiay.xem&password=sai-mat-khau' "$url/login")
+expect "a forged X-Forwarded-For does not escape the wait" "$code" 429
 curl -s -D "$work/h" -o /dev/null "$url/static/app.css?v=1"
 has "static cached" "$work/h" "Cache-Control: public, max-age=86400"
 code=$(head -c 9000000 /dev/zero | curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
@@ -112,6 +145,24 @@ has "audit CSV has the deletion" "$work/b" ";ket_nap_dang_vien;cau-giay;2024;300
 curl -s -b "$work/ad" -o "$work/b" "$url/overview?unit=thanh-xuan&period=2020-2025"
 has "term overview: the term so far" "$work/b" 'id="term-to-date"'
 has "term overview: the mid-term review" "$work/b" "đạt và vượt 17/17 chỉ tiêu"
+
+# behind a trusted proxy (here: curl from 127.0.0.1), the forwarded address is the client's:
+# one client's wrong logins make that client wait, not another
+"$bin" serve --trusted-proxy 'bad!' --db "$work/d.db" >/dev/null 2>&1
+expect "bad --trusted-proxy is a usage error" $? 2
+"$bin" serve --db "$work/d.db" --listen 127.0.0.1:0 --threads 1 --quiet --trusted-proxy 127.0.0.1 >"$work/out2" 2>&1 &
+pid2=$!
+for i in $(seq 1 100); do grep -q http "$work/out2" 2>/dev/null && break; sleep 0.1; done
+url2=$(grep -o 'http://[0-9.:]*' "$work/out2")
+for i in $(seq 1 12); do
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Forwarded-For: 203.0.113.5' --data 'login=tp.xem&password=sai-mat-khau' "$url2/login")
+  [ "$code" = 429 ] && break
+done
+expect "proxied client throttled" "$code" 429
+code=$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Forwarded-For: 198.51.100.7' --data 'login=tp.xem&password=demo-xem-2025' "$url2/login")
+expect "another client behind the proxy logs in" "$code" 303
+kill -TERM $pid2
+wait $pid2
 
 kill -TERM $pid
 wait $pid
