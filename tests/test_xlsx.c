@@ -2,6 +2,7 @@
  * would, read back, import), the export workbook, and hostile archives (broken zip, DTD with
  * entities, zip bomb) refused with a clear error. */
 #include <setjmp.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -165,6 +166,9 @@ static void test_template_round_trip(void **state)
     assert_int_equal(xlsx_sheet_csv(&sh[0], import_is_header, &csv), 1);
     assert_non_null(strstr(buf_str(&csv), "\n\n\nindicator,unit,period,no,name,measure,target,previous,value,comment\n"));
     assert_non_null(strstr(buf_str(&csv), "ngheo,h,2023,2,\"Tỷ lệ hộ nghèo, cuối năm\",%,2.5"));
+    /* "Cùng kỳ năm trước" holds last year's figure (it was 0 in every row: the figure was read in
+     * the same argument list as the call that set it). */
+    assert_non_null(strstr(buf_str(&csv), "thu,h,2023,1,Thu ngân sách,tỷ đồng,1100,900"));
     xlsx_free(sh, n);
 
     /* Fill two values as a spreadsheet program would, then import the sheet. */
@@ -226,6 +230,78 @@ static void test_export(void **state)
                 found = 1;
     assert_true(found);
     xlsx_free(sh, n);
+    buf_free(&b);
+}
+
+/* Finds, in the sheets, the row whose cell `col` is `text`; NULL if none. */
+static const xlsx_row *find_row(const xlsx_sheet *sh, int n, size_t col, const char *text)
+{
+    for (int k = 0; k < n; k++)
+        for (size_t r = 0; r < sh[k].nrows; r++)
+            if (sh[k].rows[r].n > col && strcmp(sh[k].rows[r].cell[col], text) == 0)
+                return &sh[k].rows[r];
+    return NULL;
+}
+
+/* The district's sheet: names before codes, "% KH" a real percentage cell, a missing figure an
+ * empty cell with a note (no dash in a numeric column), a long name's row tall enough. */
+static void test_export_cells(void **state)
+{
+    (void)state;
+    model *m = load();
+    err_t e;
+    period_t y;
+    period_parse("2023", 4, &y);
+    int h = model_unit_find(m, "h");
+    assert_int_equal(model_put_value(m, model_ind_find(m, "thu"), h, y, 1234.5, NULL), 0);
+    ind_t longname = { .code = "dai", .name = "Tỷ lệ xã, phường, thị trấn đạt chuẩn tiếp cận pháp luật "
+                                              "và có thiết chế văn hóa, thể thao hoạt động thường xuyên",
+                       .group = "", .set = "", .measure = "%", .parent_code = "", .formula_src = "",
+                       .parent = -1, .decimals = 1 };
+    int dai = model_put_ind(m, &longname);
+    assert_true(dai >= 0);
+    assert_int_equal(model_finish(m, &e), 0);
+    dai = model_ind_find(m, "dai");
+    assert_int_equal(model_put_target(m, dai, h, y, 80), 0);
+    assert_int_equal(xlsx_export(m, h, y, xpath, &e), 0);
+    model_free(m);
+    buf b = BUF_INIT;
+    read_file(xpath, &b);
+    xlsx_sheet *sh;
+    int n;
+    assert_int_equal(xlsx_read(buf_str(&b), b.len, &sh, &n, &e), 0);
+    const xlsx_row *thu = find_row(sh, n, 0, "Thu ngân sách");
+    assert_non_null(thu);
+    assert_string_equal(thu->cell[1], "thu");                  /* the code after the name */
+    assert_true(thu->n > 5);
+    assert_true(fabs(atof(thu->cell[5]) - 1234.5 / 1100) < 1e-9); /* 112,2 % held as 1.122... */
+    const xlsx_row *row = find_row(sh, n, 1, "dai");   /* a target, no figure yet */
+    assert_non_null(row);
+    assert_true(row->n > 3);
+    assert_string_equal(row->cell[3], "80");
+    assert_true(row->n <= 4 || strcmp(row->cell[4], "") == 0); /* no actual: empty, not "–" */
+    for (int k = 0; k < n; k++)
+        for (size_t r = 0; r < sh[k].nrows; r++)
+            for (size_t c = 0; c < sh[k].rows[r].n; c++)
+                if (c >= 3 && c != 6 && c != 7)
+                    assert_string_not_equal(sh[k].rows[r].cell[c], "–");
+    xlsx_free(sh, n);
+    char *styles = read_part(xpath, "xl/styles.xml");
+    assert_non_null(strstr(styles, "formatCode=\"0.0%\""));
+    free(styles);
+    char *comments = read_part(xpath, "xl/comments1.xml");  /* the group's sheet's notes */
+    assert_non_null(strstr(comments, "Chưa có số liệu."));
+    free(comments);
+    char *sheet = read_part(xpath, "xl/worksheets/sheet2.xml");
+    const char *row_dai = NULL;
+    for (const char *q = strstr(sheet, "<row "); q && !row_dai; q = strstr(q + 1, "<row ")) {
+        const char *close = strchr(q, '>');
+        const char *ht = strstr(q, " ht=\"");
+        if (ht && close && ht < close && atof(ht + 5) >= 31)
+            row_dai = q;
+    }
+    assert_non_null(row_dai);                                    /* two lines at least */
+    free(sheet);
     buf_free(&b);
 }
 
@@ -336,6 +412,7 @@ int main(void)
         cmocka_unit_test(test_template_round_trip),
         cmocka_unit_test(test_export),
         cmocka_unit_test(test_export_partial),
+        cmocka_unit_test(test_export_cells),
         cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_legacy_fonts),
     };
