@@ -60,7 +60,7 @@ cleanup:
 
 int cmd_report(int argc, char **argv)
 {
-    const char *db = NULL, *unit = NULL, *period = NULL, *fmt = "md", *outpath = NULL, *style = "party";
+    const char *db = NULL, *unit = NULL, *period = NULL, *fmt = "md", *outpath = NULL, *style = "auto";
     const char *today_s = NULL, *structure = "auto";
     int help, npos, rc;
     const cli_opt opts[] = { { "--db", NULL, &db, NULL }, { "--unit", NULL, &unit, NULL },
@@ -72,25 +72,27 @@ int cmd_report(int argc, char **argv)
         return rc;
     if (help) {
         puts(tr("Cách dùng: chitieu report --unit MÃ --period KỲ [--format md|html|json|docx|pdf]\n"
-                "                      [--style party|state] [-o TỆP] [--db TỆP]\n"
+                "                      [--style auto|party|state] [-o TỆP] [--db TỆP]\n"
                 "Lập dự thảo báo cáo kết quả thực hiện chỉ tiêu: phần tóm tắt viết từ số liệu, bảng theo\n"
                 "nhóm chỉ tiêu, xếp hạng các đơn vị trực thuộc. html là một trang A4 in được; docx là văn bản\n"
-                "Word theo thể thức văn bản của Đảng (--style party, mặc định) hoặc văn bản hành chính\n"
-                "(--style state, Nghị định 30/2020); pdf cần LibreOffice. docx và pdf cần -o TỆP.\n"
+                "Word theo thể thức của đơn vị (--style auto, mặc định): văn bản của Đảng cho cấp ủy, tổ chức\n"
+                "Đảng (party), văn bản hành chính Nghị định 30/2020 cho UBND (state); thể thức trái với đơn vị\n"
+                "bị từ chối. pdf cần LibreOffice. docx và pdf cần -o TỆP.\n"
                 "--structure historical|current: đơn vị như thời kỳ đó, hoặc theo cơ cấu hiện nay (quy đổi từ\n"
                 "đơn vị tiền thân); mặc định theo kỳ (xem docs/successions.md).",
                 "Usage: chitieu report --unit CODE --period PERIOD [--format md|html|json|docx|pdf]\n"
-                "                      [--style party|state] [-o FILE] [--db FILE]\n"
+                "                      [--style auto|party|state] [-o FILE] [--db FILE]\n"
                 "Writes the draft review report: a summary written from the data, tables per group of\n"
                 "indicators, and the units below ranked. html is one printable A4 page; docx is a Word\n"
-                "document laid out as a Party document (--style party, default) or a state document\n"
-                "(--style state, Decree 30/2020); pdf needs LibreOffice. docx and pdf need -o FILE.\n"
+                "document in the unit's own layout (--style auto, default): a Party document for a Party\n"
+                "committee (party), a Decree 30/2020 state document for a people's committee (state); a\n"
+                "layout contrary to the unit is refused. pdf needs LibreOffice. docx and pdf need -o FILE.\n"
                 "--structure historical|current: units as they were, or on today's structure (converted from\n"
                 "the predecessors); the default depends on the period (see docs/successions.md)."));
         return EXIT_OK;
     }
     if ((rc = cli_no_args("report", npos)) != 0 || (rc = cli_format("report", fmt, "md|html|json|docx|pdf")) != 0 ||
-        (rc = cli_format("report", style, "party|state")) != 0)
+        (rc = cli_format("report", style, "auto|party|state")) != 0)
         return rc;
     int on = eval_structure_parse(structure);
     if (on < 0) {
@@ -137,7 +139,7 @@ int cmd_report(int argc, char **argv)
     }
     task_set_free(&ts);
     if (office) {
-        int st = strcmp(style, "state") == 0 ? DOCX_STATE : DOCX_PARTY;
+        int st = strcmp(style, "state") == 0 ? DOCX_STATE : strcmp(style, "party") == 0 ? DOCX_PARTY : DOCX_AUTO;
         buf docx = BUF_INIT;
         if (strcmp(fmt, "pdf") == 0)
             buf_printf(&docx, "%s.%ld.docx", outpath, (long)getpid());

@@ -175,7 +175,17 @@ has "$T/out" '"title": "Báo cáo kết quả thực hiện các chỉ tiêu Nă
 expect_rc 0 "$BIN" report --unit tinh --period 2022
 has "$T/out" "III. Xếp hạng các đơn vị trực thuộc"
 expect_rc 0 "$BIN" report --unit huyen-a --period 2022 --format docx -o "$T/r.docx"
-expect_rc 0 "$BIN" report --unit tinh --period 2022 --format docx --style state -o "$T/s.docx"
+# a Party committee's report is never dressed as a state document; a people's committee's is
+expect_rc 1 "$BIN" report --unit tinh --period 2022 --format docx --style state -o "$T/s.docx"
+has "$T/err" "là tổ chức Đảng"
+if [ -e "$T/s.docx" ]; then bad "s.docx written although refused"; else ok; fi
+printf 'code,name,parent,type\nubnd-a,UBND huyện Ân Thi,,UBND\n' > "$T/ubnd.csv"
+expect_rc 0 "$BIN" import "$T/ubnd.csv"
+expect_rc 0 "$BIN" report --unit ubnd-a --period 2022 --format docx -o "$T/s.docx"
+unzip -p "$T/s.docx" word/document.xml > "$T/s.xml" 2>/dev/null
+has "$T/s.xml" "TM. ỦY BAN NHÂN DÂN"
+has "$T/s.xml" "Số:       /BC-UBND"
+hasnt "$T/s.xml" "ĐẢNG CỘNG SẢN VIỆT NAM"
 expect_rc 2 "$BIN" report --unit huyen-a --period 2022 --format docx
 expect_rc 2 "$BIN" report --unit huyen-a --period 2022 --format docx --style royal -o "$T/x.docx"
 # LibreOffice opens the Word file and lays it out (a broken OOXML file fails to convert)
@@ -184,6 +194,15 @@ pdftotext "$T/r.pdf" "$T/r.txt" 2>/dev/null
 has "$T/r.txt" "ĐẢNG CỘNG SẢN VIỆT NAM"
 has "$T/r.txt" "BÁO CÁO"
 if [ "$(pdfinfo "$T/r.pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')" -ge 1 ] 2>/dev/null; then ok; else bad "r.pdf has no pages"; fi
+# Times New Roman or its metric twin Liberation Serif (scripts/install-deps) is embedded, so the
+# lines break where Word breaks them; no other face stands in for it
+pdffonts "$T/r.pdf" > "$T/fonts.txt" 2>/dev/null
+if grep -Eq '(LiberationSerif|TimesNewRoman)[-A-Za-z]* +TrueType.* yes ' "$T/fonts.txt"; then ok; else bad "r.pdf embeds no Times-metric font"; cat "$T/fonts.txt"; fi
+if grep -Ev '^(name|---)' "$T/fonts.txt" | grep -Evq 'LiberationSerif|TimesNewRoman'; then bad "r.pdf uses another font"; cat "$T/fonts.txt"; else ok; fi
+# the signature block is not alone on the last page: text of the report comes before "Nơi nhận"
+pages=$(pdfinfo "$T/r.pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')
+pdftotext -f "$pages" -l "$pages" "$T/r.pdf" "$T/last.txt" 2>/dev/null
+if awk '/Nơi nhận/ && !f { f = 1; before = n } NF { n++ } END { exit !(f && before > 0) }' "$T/last.txt"; then ok; else bad "the last page holds the signature alone"; cat "$T/last.txt"; fi
 expect_rc 2 "$BIN" report --unit huyen-a --period 2022 --format odt
 
 # --- HTML escaping of user text ----------------------------------------------------------
