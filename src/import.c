@@ -213,11 +213,14 @@ static int code_ok(const char *s)
     return 1;
 }
 
+/* Indicator codes as offices write them ("KT-01", "1.2", "CT1a", "thu_ngan_sach"): a letter, digit
+ * or '_' first, then letters, digits, '_', '.', '-'; formulas quote the ones that are not plain
+ * names ("{KT-01}", formula.h). */
 static int ind_code_ok(const char *s)
 {
-    if (!code_ok(s) || strchr(s, '-') != NULL)
+    if (!code_ok(s))
         return 0;
-    return (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_';
+    return (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_';
 }
 
 static char *maybe_dup(const char *s)
@@ -446,8 +449,8 @@ static void do_indicator(run *r, const csv_record *rec, const cols *c, int ord)
     const char *code = field(rec, c, 0);
     if (!ind_code_ok(code)) {
         row_error(r, rec->row, COLNO(c, 0), "code", code, "%s",
-                  tr("cần mã chỉ tiêu bắt đầu bằng chữ, gồm chữ ASCII, số, '_' hoặc '.' (không dùng '-', để dùng được trong công thức)",
-                     "expected an indicator code starting with a letter, of ASCII letters, digits, '_' or '.' (no '-', so it can be used in formulas)"));
+                  tr("cần mã chỉ tiêu bắt đầu bằng chữ, số hoặc '_', gồm chữ ASCII, số, '_', '.' hoặc '-' (ví dụ KT-01, 1.2, CT1a)",
+                     "expected an indicator code starting with a letter, digit or '_', of ASCII letters, digits, '_', '.' or '-' (e.g. KT-01, 1.2, CT1a)"));
         return;
     }
     const char *parent = field(rec, c, 4);
