@@ -317,7 +317,7 @@ has "$T/out" "Số liệu theo cơ cấu đơn vị hiện nay"
 expect_rc 0 "$BIN" report --unit phuong-thanh-xuan --period 2026S1
 has "$T/out" "Kết nạp đảng viên mới đứng thứ 1/9 phường"
 expect_rc 0 "$BIN" ics --unit ngoc-ha --today 2026-12-06 -o "$T/nh.ics"
-has "$T/nh.ics" "UID:nh-nv-01@chitieu"
+grep -q 'UID:nh-nv-01-[0-9a-f]\{16\}@chitieu' "$T/nh.ics" && ok || bad "nh.ics: no UID nh-nv-01-<id>@chitieu"
 expect_rc 0 "$BIN" eval --unit ngoc-ha --period 2025S1 --structure current --format csv
 has "$T/out" "ket_nap_dang_vien,Kết nạp đảng viên mới,đảng viên,,33.5,,no_target,7,9,,,,1,0"
 expect_rc 0 "$BIN" eval --unit ngoc-ha --period 2025 --format csv
@@ -402,9 +402,27 @@ has "$T/out" "chủ trì: Quận ủy Cầu Giấy (hết hiệu lực sau ngày
 has "$T/out" "cg-nv-03  Kiểm tra việc thực hiện Chương trình 01 tại các đảng bộ phường — hạn 4/12/2026, còn 12 ngày"
 has "$T/out" "hạn 1/7/2024, quá 874 ngày"
 expect_rc 0 "$BIN" ics --db "$D" --unit cau-giay --today 2026-11-22 -o "$T/cg.ics"
-has "$T/cg.ics" "UID:cg-nv-06@chitieu"
 has "$T/cg.ics" "DTSTART;VALUE=DATE:20241231"
 tr -d '\r' <"$T/cg.ics" | sed -e ':a' -e 'N' -e '$!ba' -e 's/\n //g' >"$T/cg.unfolded"  # RFC 5545 unfolding
+# UIDs: the task's code and the database's random id, the same on every export of one database,
+# different in another database holding the same tasks
+uid1=$(grep -o 'UID:cg-nv-06-[0-9a-f]\{16\}@chitieu' "$T/cg.ics")
+if [ -n "$uid1" ]; then ok; else bad "ics: no UID cg-nv-06-<16 hex>@chitieu"; fi
+"$BIN" ics --db "$D" --unit cau-giay --today 2026-11-22 2>/dev/null | grep -q "$uid1" && ok || bad "ics: UID not stable"
+expect_rc 0 "$BIN" demo --db "$T/other.db"
+"$BIN" ics --db "$T/other.db" --unit cau-giay --today 2026-11-22 2>/dev/null | grep -q 'UID:cg-nv-06-' && ok || bad "ics: no UID in the other database"
+"$BIN" ics --db "$T/other.db" --unit cau-giay --today 2026-11-22 2>/dev/null | grep -q "$uid1" && bad "ics: same UID in two databases" || ok
+if [ "$(grep -c '^UID:' "$T/cg.unfolded")" -eq "$(grep '^UID:' "$T/cg.unfolded" | sort -u | wc -l)" ]; then ok; else bad "ics: duplicate UIDs"; fi
+# a recurring task is one repeating event: the month's last day, weekends moved to the Monday
+# (31/1/2027 is a Sunday: excluded, Monday 1/2/2027 added)
+awk '/^BEGIN:VEVENT/ { ev = "" } { ev = ev $0 "\n" } /^END:VEVENT/ && ev ~ /trong tháng/ { print ev }' "$T/cg.unfolded" > "$T/monthly.txt"
+has "$T/monthly.txt" "DTSTART;VALUE=DATE:20261130"
+has "$T/monthly.txt" "RRULE:FREQ=MONTHLY;INTERVAL=1;BYMONTHDAY=-1;UNTIL=20281231"
+has "$T/monthly.txt" "EXDATE;VALUE=DATE:20270131,20270228,"
+has "$T/monthly.txt" "RDATE;VALUE=DATE:20270201,20270301,"
+awk '/^BEGIN:VEVENT/ { ev = "" } { ev = ev $0 "\n" } /^END:VEVENT/ && ev ~ /hằng quý/ { print ev }' "$T/cg.unfolded" > "$T/quarterly.txt"
+has "$T/quarterly.txt" "RRULE:FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=-1;UNTIL=20281231"
+has "$T/quarterly.txt" "EXDATE;VALUE=DATE:20280930,20281231"
 has "$T/cg.unfolded" "Chủ trì: Quận ủy Cầu Giấy (hết hiệu lực sau ngày 30/6/2025)"
 # RFC 5545: CRLF everywhere, no line longer than 75 octets, continuation lines start with a space
 cr=$(printf '\r')
