@@ -2,8 +2,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -12,51 +10,6 @@
 #include "cmd.h"
 #include "docx.h"
 #include "report.h"
-
-/* Converts docx to PDF next to it with LibreOffice headless; returns 0, or -1 with a message. */
-static int to_pdf(const char *docx, const char *pdf, err_t *e)
-{
-    buf dir = BUF_INIT, made = BUF_INIT;
-    const char *slash = strrchr(docx, '/');
-    buf_add(&dir, docx, slash ? (size_t)(slash - docx) : 0);
-    if (dir.len == 0)
-        buf_adds(&dir, ".");
-    int rc = -1;
-    pid_t pid = fork();
-    if (pid == 0) {
-        int devnull = open("/dev/null", O_WRONLY);
-        if (devnull >= 0) {
-            dup2(devnull, 1);
-            dup2(devnull, 2);
-        }
-        /* a private profile: works without HOME and beside a running LibreOffice */
-        char profile[64];
-        snprintf(profile, sizeof profile, "-env:UserInstallation=file:///tmp/chitieu-lo-%ld", (long)getpid());
-        char *argv[] = { "soffice", profile, "--headless", "--norestore", "--convert-to", "pdf", "--outdir",
-                         (char *)buf_str(&dir), (char *)docx, NULL };
-        execvp("soffice", argv);
-        _exit(127);
-    }
-    int status = 0;
-    if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        err_set(e, "%s", WIFEXITED(status) && WEXITSTATUS(status) == 127
-                   ? tr("cần LibreOffice (lệnh soffice) để xuất PDF: chưa được cài; dùng --format docx",
-                        "PDF needs LibreOffice (the soffice command), which is not installed; use --format docx")
-                   : tr("LibreOffice không chuyển được tệp sang PDF", "LibreOffice failed to convert the file to PDF"));
-        goto cleanup;
-    }
-    buf_add(&made, docx, strlen(docx) - 5); /* "x.docx" -> "x.pdf" */
-    buf_adds(&made, ".pdf");
-    if (strcmp(buf_str(&made), pdf) != 0 && rename(buf_str(&made), pdf) != 0) {
-        err_set(e, tr("không ghi được '%s'", "cannot write '%s'"), pdf);
-        goto cleanup;
-    }
-    rc = 0;
-cleanup:
-    buf_free(&dir);
-    buf_free(&made);
-    return rc;
-}
 
 int cmd_report(int argc, char **argv)
 {
@@ -146,7 +99,7 @@ int cmd_report(int argc, char **argv)
         else
             buf_adds(&docx, outpath);
         int ok = docx_write(doc, st, buf_str(&docx), &e) == 0 &&
-                 (strcmp(fmt, "pdf") != 0 || to_pdf(buf_str(&docx), outpath, &e) == 0);
+                 (strcmp(fmt, "pdf") != 0 || docx_to_pdf(buf_str(&docx), outpath, NULL, &e) == 0);
         if (strcmp(fmt, "pdf") == 0)
             remove(buf_str(&docx));
         buf_free(&docx);

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zip.h>
 
@@ -605,6 +607,56 @@ static int add_part(zip_t *z, const char *name, const char *data, size_t len)
         return -1;
     }
     return 0;
+}
+
+/* Converts docx to PDF next to it with LibreOffice headless; returns 0, or -1 with a message. */
+int docx_to_pdf(const char *docx, const char *pdf, const char *profile_dir, err_t *e)
+{
+    buf dir = BUF_INIT, made = BUF_INIT;
+    const char *slash = strrchr(docx, '/');
+    buf_add(&dir, docx, slash ? (size_t)(slash - docx) : 0);
+    if (dir.len == 0)
+        buf_adds(&dir, ".");
+    int rc = -1;
+    /* a private profile: works without HOME and beside a running LibreOffice (made before the
+     * fork: the web server forks from a threaded process, where the child only execs) */
+    buf profile = BUF_INIT;
+    if (profile_dir)
+        buf_printf(&profile, "-env:UserInstallation=file://%s", profile_dir);
+    else
+        buf_printf(&profile, "-env:UserInstallation=file:///tmp/chitieu-lo-%ld", (long)getpid());
+    char *argv[] = { "soffice", (char *)buf_str(&profile), "--headless", "--norestore", "--convert-to", "pdf",
+                     "--outdir", (char *)buf_str(&dir), (char *)docx, NULL };
+    pid_t pid = fork();
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        if (devnull >= 0) {
+            dup2(devnull, 1);
+            dup2(devnull, 2);
+        }
+        execvp("soffice", argv);
+        _exit(127);
+    }
+    int status = 0;
+    if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        err_set(e, "%s", WIFEXITED(status) && WEXITSTATUS(status) == 127
+                   ? tr("cần LibreOffice (lệnh soffice) để xuất PDF: chưa được cài; dùng --format docx",
+                        "PDF needs LibreOffice (the soffice command), which is not installed; use --format docx")
+                   : tr("LibreOffice không chuyển được tệp sang PDF", "LibreOffice failed to convert the file to PDF"));
+        goto cleanup;
+    }
+    buf_add(&made, docx, strlen(docx) - 5); /* "x.docx" -> "x.pdf" */
+    buf_adds(&made, ".pdf");
+    if (strcmp(buf_str(&made), pdf) != 0 && rename(buf_str(&made), pdf) != 0) {
+        err_set(e, tr("không ghi được '%s'", "cannot write '%s'"), pdf);
+        goto cleanup;
+    }
+    rc = 0;
+cleanup:
+    buf_free(&dir);
+    buf_free(&made);
+    buf_free(&profile);
+    return rc;
 }
 
 int docx_write(const json_t *doc, int style, const char *path, err_t *e)

@@ -26,5 +26,9 @@ int docx_style_of(const char *type, const char *name);
  * contradicts the unit's own (a Party committee's report as a state document, or the reverse)
  * is refused with a message naming the unit. */
 int docx_write(const json_t *doc, int style, const char *path, err_t *e);
+/* Converts the Word file `docx` (ending in ".docx") to PDF at `pdf` with LibreOffice headless,
+ * its profile in profile_dir (an absolute directory; NULL: /tmp/chitieu-lo-PID); returns 0, or
+ * -1 with a message (LibreOffice missing or failing). */
+int docx_to_pdf(const char *docx, const char *pdf, const char *profile_dir, err_t *e);
 
 #endif

@@ -23,3 +23,4 @@ mkdir -p "${SHOTS:-build/browser}"
 shots=$(cd "${SHOTS:-build/browser}" && pwd)
 node "$here/web.test.mjs" "$url" "$shots" || { tail -n 20 "$work/log"; exit 1; }
 node "$here/class.test.mjs" "$url" "$shots" || { tail -n 20 "$work/log"; exit 1; }
+node "$here/downloads.test.mjs" "$url" "$shots" || { tail -n 20 "$work/log"; exit 1; }
