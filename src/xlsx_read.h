@@ -2,7 +2,8 @@
  *
  * xlsx_read() opens a workbook held in memory and returns every worksheet as rows of cell
  * texts: shared and inline strings as text, numbers and booleans as written in the file
- * ("1234.5", "1"), formulas as their cached values, dates as their serial numbers.  Text in
+ * ("1234.5", "1"), formulas as their cached values, numbers in a date format (built-in, or a
+ * custom code with d/m/y outside quotes) as "YYYY-MM-DD" (1900 date system), as .xls dates are.  Text in
  * cells whose font is a legacy Vietnamese one (.VnTime/.VnTimeH: TCVN3, capitals for the "H"
  * fonts; VNI-Times: VNI) is decoded to Unicode (see enc.h).  The
  * caller owns the result (xlsx_free).  Hostile files are bounded: at most 64 MiB per part and

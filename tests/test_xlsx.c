@@ -233,6 +233,63 @@ static void test_export(void **state)
     buf_free(&b);
 }
 
+/* A values sheet whose period column Excel turned into dates: 1/5/2023 (what "2023-05" becomes)
+ * reads as the month, 15/5/2023 is refused in words naming the date; a date-formatted cell reads
+ * as its date, a plain number stays a number. */
+static void test_period_dates(void **state)
+{
+    (void)state;
+    lxw_workbook *wb = workbook_new(xpath);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "v");
+    lxw_format *df = workbook_add_format(wb);
+    format_set_num_format(df, "d/m/yyyy");
+    lxw_format *mf = workbook_add_format(wb);
+    format_set_num_format(mf, "mmm\\-yy");
+    lxw_format *nf = workbook_add_format(wb);
+    format_set_num_format(nf, "#,##0.0 \"m\"");      /* an "m" in quotes: not a date */
+    static const char *const head[4] = { "indicator", "unit", "period", "value" };
+    for (int c = 0; c < 4; c++)
+        worksheet_write_string(ws, 0, (lxw_col_t)c, head[c], NULL);
+    lxw_datetime may = { 2023, 5, 1, 0, 0, 0 }, mid = { 2023, 5, 15, 0, 0, 0 };
+    worksheet_write_string(ws, 1, 0, "thu", NULL);
+    worksheet_write_string(ws, 1, 1, "h", NULL);
+    worksheet_write_datetime(ws, 1, 2, &may, mf);
+    worksheet_write_number(ws, 1, 3, 45047, nf);
+    worksheet_write_string(ws, 2, 0, "thu", NULL);
+    worksheet_write_string(ws, 2, 1, "h", NULL);
+    worksheet_write_datetime(ws, 2, 2, &mid, df);
+    worksheet_write_number(ws, 2, 3, 12, NULL);
+    assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+    buf b = BUF_INIT, csv = BUF_INIT;
+    read_file(xpath, &b);
+    xlsx_sheet *sh;
+    int n;
+    err_t e;
+    assert_int_equal(xlsx_read(buf_str(&b), b.len, &sh, &n, &e), 0);
+    assert_string_equal(sh[0].rows[1].cell[2], "2023-05-01");
+    assert_string_equal(sh[0].rows[1].cell[3], "45047");      /* a number with "m" in quotes */
+    assert_string_equal(sh[0].rows[2].cell[2], "2023-05-15");
+    assert_int_equal(xlsx_sheet_csv(&sh[0], import_is_header, &csv), 1);
+    xlsx_free(sh, n);
+    store *s;
+    model *m = model_new();
+    assert_int_equal(store_open(dbpath, 0, &s, &e), 0);
+    assert_int_equal(store_load(s, m, &e), 0);
+    import_source src = { "t.xlsx [v]", buf_str(&csv), csv.len };
+    import_opts o = { .who = "test", .dry_run = 1 };
+    import_stats st;
+    buf errs = BUF_INIT;
+    assert_int_equal(import_run(s, m, &src, 1, &o, &st, &errs, &e), -1);
+    assert_non_null(strstr(buf_str(&errs), "dòng 3, cột 3 (period)"));
+    assert_non_null(strstr(buf_str(&errs), "ô kỳ chứa ngày 15/5/2023, không phải mã kỳ"));
+    assert_null(strstr(buf_str(&errs), "dòng 2, cột 3"));    /* 1/5/2023: the month 2023-05 */
+    store_close(s);
+    model_free(m);
+    buf_free(&b);
+    buf_free(&csv);
+    buf_free(&errs);
+}
+
 /* Finds, in the sheets, the row whose cell `col` is `text`; NULL if none. */
 static const xlsx_row *find_row(const xlsx_sheet *sh, int n, size_t col, const char *text)
 {
@@ -413,6 +470,7 @@ int main(void)
         cmocka_unit_test(test_export),
         cmocka_unit_test(test_export_partial),
         cmocka_unit_test(test_export_cells),
+        cmocka_unit_test(test_period_dates),
         cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_legacy_fonts),
     };
