@@ -674,7 +674,9 @@ int enc_detect(const char *s, size_t len)
             best_score = sc;
         }
     }
-    return best;
+    /* No reading gives Vietnamese ("Café Müller" is "Cafộ Mỹller" in TCVN3): the bytes are
+     * Western European text, which CP1258 reads as Latin-1 does for its letters. */
+    return best_score > 0 ? best : ENC_CP1258;
 }
 
 /* ---- strict guessing ------------------------------------------------------------------------- */
