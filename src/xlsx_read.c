@@ -398,6 +398,15 @@ static int cp1252_bytes(const char *s, buf *out)
     return 0;
 }
 
+int xlsx_legacy_decode(const char *text, int enc, int upper, buf *out)
+{
+    buf raw = BUF_INIT;
+    err_t ce;
+    int rc = cp1252_bytes(text, &raw) == 0 && enc_to_utf8(enc, buf_str(&raw), raw.len, upper, out, &ce) == 0 ? 0 : -1;
+    buf_free(&raw);
+    return rc;
+}
+
 /* ---- worksheets ------------------------------------------------------------------------- */
 
 typedef struct shs {

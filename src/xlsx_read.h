@@ -37,8 +37,13 @@ int xlsx_read(const char *data, size_t len, xlsx_sheet **sheets, int *n, err_t *
 /* 1 if the bytes start like an OLE2 compound file (an old .xls workbook). */
 int xls_is_ole(const char *data, size_t len);
 /* Reads every worksheet of an old .xls file (BIFF5/BIFF8, via libfreexl; text arrives as UTF-8,
- * dates as YYYY-MM-DD) into the same row structures; caller frees with xlsx_free. */
+ * dates as YYYY-MM-DD) into the same row structures, text in legacy-font cells decoded as in
+ * .xlsx (fonts from xls_fonts.h); caller frees with xlsx_free. */
 int xls_read_file(const char *path, xlsx_sheet **sheets, int *n, err_t *e);
+/* Decodes the text of a cell set in a legacy font (enc: enum enc; upper: a TCVN3 capitals font):
+ * the file holds the Windows-1252 characters of the typed bytes; appends the Unicode text to
+ * out and returns 0, or -1 (the text is not such bytes: the caller keeps it). */
+int xlsx_legacy_decode(const char *text, int enc, int upper, buf *out);
 /* Frees what xlsx_read returned. */
 void xlsx_free(xlsx_sheet *sheets, int n);
 /* Writes the sheet as CSV text from its header row on: the header is the first of the first 50

@@ -462,6 +462,35 @@ static void test_legacy_fonts(void **state)
     buf_free(&b);
 }
 
+/* An old .xls (tests/data/legacy_fonts.xls: the workbook of test_legacy_fonts saved by
+ * LibreOffice Calc as Excel 97-2003, with a second sheet): its .VnTime, .VnTimeH and VNI-Times
+ * cells are decoded as in .xlsx (FreeXL gives no fonts: xls_fonts.c reads them with libgsf), the
+ * Latin-1 text in a Unicode font is kept, numbers stay numbers. */
+static void test_xls_legacy_fonts(void **state)
+{
+    (void)state;
+    char path[512];
+    const char *dir = getenv("CHITIEU_TEST_DATA");
+    snprintf(path, sizeof path, "%s/legacy_fonts.xls", dir ? dir : "tests/data");
+    xlsx_sheet *sh;
+    int n;
+    err_t e;
+    if (xls_read_file(path, &sh, &n, &e) != 0)
+        fail_msg("%s: %s", path, e.msg);
+    assert_int_equal(n, 2);
+    assert_string_equal(sh[0].rows[1].cell[1], "Tôi đi học");        /* .VnTime */
+    assert_string_equal(sh[0].rows[2].cell[1], "TÔI ĐI HỌC");        /* .VnTimeH */
+    assert_string_equal(sh[0].rows[3].cell[1], "Tôi đi học");        /* VNI-Times */
+    assert_string_equal(sh[0].rows[4].cell[1], "Café Müller");       /* Arial: not TCVN3 */
+    assert_string_equal(sh[0].rows[1].cell[2], "1234.5");
+    assert_string_equal(sh[0].rows[2].cell[2], "12");                /* a number in .VnTime */
+    assert_int_equal(sh[0].converted, 3);
+    assert_string_equal(sh[1].name, "Trang2");
+    assert_string_equal(sh[1].rows[0].cell[0], "Phòng");             /* the second sheet's font */
+    assert_int_equal(sh[1].converted, 1);
+    xlsx_free(sh, n);
+}
+
 int main(void)
 {
     lang_set(LANG_VI);
@@ -473,6 +502,7 @@ int main(void)
         cmocka_unit_test(test_period_dates),
         cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_legacy_fonts),
+        cmocka_unit_test(test_xls_legacy_fonts),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -213,6 +213,28 @@ hasnt "$T/out" "<script>alert"
 has "$T/out" "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot;"
 
 # --- legacy Vietnamese encodings ----------------------------------------------------------
+# an old .xls in .VnTime / .VnTimeH / VNI-Times fonts becomes an .xlsx in Unicode, numbers kept
+expect_rc 0 "$BIN" convert "$HERE/../data/legacy_fonts.xls" -o "$T/legacy.xlsx"
+has "$T/err" "đã chuyển 4 ô"
+unzip -p "$T/legacy.xlsx" xl/sharedStrings.xml > "$T/legacy.sst" 2>/dev/null
+has "$T/legacy.sst" "Tôi đi học"
+has "$T/legacy.sst" "TÔI ĐI HỌC"
+has "$T/legacy.sst" "Café Müller"
+unzip -p "$T/legacy.xlsx" xl/worksheets/sheet1.xml > "$T/legacy.xml" 2>/dev/null
+has "$T/legacy.xml" '<c r="C2"><v>1234.5</v>'            # a number cell, not text
+expect_rc 2 "$BIN" convert "$HERE/../data/legacy_fonts.xls"
+# binary files it cannot convert are refused, nothing written
+printf '%%PDF-1.4\n%%\342\343\n1 0 obj\n' > "$T/x.pdf"
+expect_rc 1 "$BIN" convert "$T/x.pdf" -o "$T/x.txt"
+has "$T/err" "tệp nhị phân"
+if [ -e "$T/x.txt" ]; then bad "convert wrote a file from a binary"; else ok; fi
+printf '\377\376T\000\364\000i\000' > "$T/u16.txt"
+expect_rc 1 "$BIN" convert "$T/u16.txt"
+has "$T/err" "UTF-16"
+# Latin-1 text that is not Vietnamese is not taken for TCVN3
+printf 'Caf\351 M\374ller\n' > "$T/cafe.txt"
+expect_rc 0 "$BIN" convert "$T/cafe.txt"
+has "$T/out" "Café Müller"
 printf 'T\253i \256i h\344c\n' > "$T/tcvn3.txt"            # "T«i ®i häc" in TCVN3 bytes
 expect_rc 0 "$BIN" convert "$T/tcvn3.txt"
 has "$T/out" "Tôi đi học"
