@@ -244,7 +244,10 @@ int xlsx_export_on(const model *m, int unit, period_t p, int structure, const ch
             worksheet_write_string(ws, (lxw_row_t)row, 1, d->code, f.text);
             worksheet_write_string(ws, (lxw_row_t)row, 2, d->measure, f.text);
             num_or_blank(ws, row, 3, x->has_target, x->target, nf);
-            num_or_blank(ws, row, 4, x->has_actual, x->actual, x->converted ? f.conv[dec] : nf);
+            if (x->partial && !x->has_actual)   /* one note per cell: the partial note below says why */
+                worksheet_write_blank(ws, (lxw_row_t)row, 4, nf);
+            else
+                num_or_blank(ws, row, 4, x->has_actual, x->actual, x->converted ? f.conv[dec] : nf);
             pct_or_blank(ws, row, 5, x->has_pct, x->pct, f.pct);
             buf_reset(&t);
             buf_adds(&t, eval_row_status_name(x));
