@@ -9,7 +9,7 @@
 #   make bench      run the benchmarks in bench/
 
 CC      ?= gcc
-PKGS    := sqlite3 jansson libutf8proc xlsxwriter libzip expat cairo libsodium freexl libmicrohttpd libcurl pwquality liboath
+PKGS    := sqlite3 jansson libutf8proc xlsxwriter libzip expat cairo libsodium freexl libgsf-1 libmicrohttpd libcurl pwquality liboath
 BUILD   ?= build
 SAN     ?=
 
@@ -117,7 +117,7 @@ analyze:
 	@mkdir -p build/cppcheck
 	cppcheck -j2 --quiet --error-exitcode=1 --std=c11 -D_DEFAULT_SOURCE -Isrc --cppcheck-build-dir=build/cppcheck \
 	  --enable=warning,portability,performance --library=posix --library=tests/cppcheck/jansson.cfg \
-	  --suppress-xml=tests/cppcheck/suppressions.xml src/
+	  --rule-file=tests/cppcheck/eval-order.rule --suppress-xml=tests/cppcheck/suppressions.xml src/
 
 test: deps
 	@mkdir -p build

@@ -1,7 +1,9 @@
 /* cmd_convert.c - `chitieu convert`: legacy Vietnamese text (TCVN3/ABC, VNI, VIQR, CP1258) to
  * NFC Unicode.  A text or CSV file is decoded whole (the encoding detected from its bytes and
- * letters, or given by --encoding); an .xlsx workbook is decoded cell by cell from each cell's
- * font and written back as a plain workbook of the same sheets and values. */
+ * letters, or given by --encoding); an .xlsx or old .xls workbook is decoded cell by cell from
+ * each cell's font and written as a plain .xlsx workbook of the same sheets, numbers kept as
+ * numbers.  Any other binary file (NUL bytes: a PDF, an image, UTF-16 text) is refused: decoding
+ * it as text would write a corrupt file. */
 #include <stdio.h>
 #include <string.h>
 #include <xlsxwriter.h>
@@ -31,12 +33,9 @@ int cmd_decode_text(const char *name, const char *data, size_t len, int enc, int
     return 0;
 }
 
-static int convert_xlsx(const char *in, const buf *data, const char *out, err_t *e)
+/* Writes the sheets as a plain .xlsx workbook: numbers as numbers, the rest as text. */
+static int write_sheets(const char *in, xlsx_sheet *sh, int n, const char *out, err_t *e)
 {
-    xlsx_sheet *sh;
-    int n;
-    if (xlsx_read(buf_str(data), data->len, &sh, &n, e) != 0)
-        return err_prefix(e, "%s", in);
     lxw_workbook *wb = workbook_new(out);
     long conv = 0;
     for (int k = 0; wb && k < n; k++) {
@@ -54,12 +53,23 @@ static int convert_xlsx(const char *in, const buf *data, const char *out, err_t 
                     worksheet_write_string(ws, (lxw_row_t)(sh[k].rows[r].r - 1), (lxw_col_t)c, t, NULL);
             }
     }
-    xlsx_free(sh, n);
     if (wb == NULL || workbook_close(wb) != LXW_NO_ERROR)
         return err_set(e, tr("không ghi được '%s'", "cannot write '%s'"), out);
     fprintf(stderr, tr("%s: đã chuyển %ld ô từ phông chữ TCVN3/VNI sang Unicode; ghi %s\n",
                        "%s: converted %ld cells from TCVN3/VNI fonts to Unicode; wrote %s\n"), in, conv, out);
     return 0;
+}
+
+/* An .xlsx (data in memory) or an old .xls (read from its path) to a plain .xlsx at out. */
+static int convert_workbook(const char *in, const buf *data, int ole, const char *out, err_t *e)
+{
+    xlsx_sheet *sh;
+    int n;
+    if ((ole ? xls_read_file(in, &sh, &n, e) : xlsx_read(buf_str(data), data->len, &sh, &n, e)) != 0)
+        return err_prefix(e, "%s", in);
+    int rc = write_sheets(in, sh, n, out, e);
+    xlsx_free(sh, n);
+    return rc;
 }
 
 int cmd_convert(int argc, char **argv)
@@ -74,11 +84,13 @@ int cmd_convert(int argc, char **argv)
         puts(tr("Cách dùng: chitieu convert [--encoding tcvn3|vni|viqr|cp1258|utf8] [--upper] TỆP [-o TỆP]\n"
                 "Chuyển văn bản tiếng Việt mã cũ (TCVN3/ABC, VNI, VIQR, CP1258) sang Unicode dựng sẵn (NFC).\n"
                 "Tệp văn bản, CSV: tự nhận biết bảng mã (hoặc --encoding); --upper: văn bản TCVN3 gõ bằng\n"
-                "phông chữ hoa (.VnTimeH). Tệp .xlsx: chuyển từng ô theo phông chữ của ô, ghi ra .xlsx (-o).",
+                "phông chữ hoa (.VnTimeH). Tệp .xlsx, .xls: chuyển từng ô theo phông chữ của ô, ghi ra .xlsx\n"
+                "(-o), số giữ nguyên là số. Tệp nhị phân khác bị từ chối.",
                 "Usage: chitieu convert [--encoding tcvn3|vni|viqr|cp1258|utf8] [--upper] FILE [-o FILE]\n"
                 "Converts legacy Vietnamese text (TCVN3/ABC, VNI, VIQR, CP1258) to Unicode NFC. Text and\n"
                 "CSV files: the encoding is detected (or --encoding); --upper: TCVN3 text set in a capitals\n"
-                "font (.VnTimeH). .xlsx files: each cell by its font, written to an .xlsx file (-o)."));
+                "font (.VnTimeH). .xlsx and .xls files: each cell by its font, written to an .xlsx file (-o),\n"
+                "numbers kept as numbers. Other binary files are refused."));
         return EXIT_OK;
     }
     if (npos != 1) {
@@ -96,17 +108,31 @@ int cmd_convert(int argc, char **argv)
     rc = EXIT_FAIL;
     if (cli_read_file("convert", argv[1], &data) != 0)
         goto cleanup;
-    if (xlsx_is_zip(buf_str(&data), data.len)) {
+    int ole = xls_is_ole(buf_str(&data), data.len);
+    if (xlsx_is_zip(buf_str(&data), data.len) || ole) {
         if (outpath == NULL || strcmp(outpath, "-") == 0) {
-            cli_error("convert", tr("tệp .xlsx cần -o TỆP.xlsx", "an .xlsx file needs -o FILE.xlsx"));
+            cli_error("convert", ole ? tr("tệp .xls cần -o TỆP.xlsx", "an .xls file needs -o FILE.xlsx")
+                                     : tr("tệp .xlsx cần -o TỆP.xlsx", "an .xlsx file needs -o FILE.xlsx"));
             rc = EXIT_USAGE;
             goto cleanup;
         }
-        if (convert_xlsx(argv[1], &data, outpath, &e) != 0) {
+        if (convert_workbook(argv[1], &data, ole, outpath, &e) != 0) {
             cli_error("convert", e.msg);
             goto cleanup;
         }
         rc = EXIT_OK;
+        goto cleanup;
+    }
+    static const char *const magic[] = { "%PDF-", "\x89PNG", "\xFF\xD8\xFF", "GIF8", "{\\rtf" };
+    int binary = memchr(buf_str(&data), '\0', data.len < 65536 ? data.len : 65536) != NULL;
+    for (size_t k = 0; k < sizeof magic / sizeof magic[0]; k++)
+        binary |= data.len >= strlen(magic[k]) && memcmp(data.p, magic[k], strlen(magic[k])) == 0;
+    if (binary) {
+        int utf16 = data.len >= 2 && ((unsigned char)data.p[0] == 0xFF || (unsigned char)data.p[0] == 0xFE);
+        cli_error("convert", utf16 ? tr("tệp là văn bản UTF-16: hãy lưu lại dạng UTF-8 (\"CSV UTF-8\")",
+                                        "the file is UTF-16 text: save it as UTF-8 (\"CSV UTF-8\")")
+                                   : tr("tệp nhị phân, không chuyển được: chỉ nhận văn bản, CSV, .xlsx và .xls; không ghi gì",
+                                        "a binary file, which cannot be converted: only text, CSV, .xlsx and .xls are; nothing written"));
         goto cleanup;
     }
     int used;

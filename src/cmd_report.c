@@ -2,8 +2,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -13,54 +11,9 @@
 #include "docx.h"
 #include "report.h"
 
-/* Converts docx to PDF next to it with LibreOffice headless; returns 0, or -1 with a message. */
-static int to_pdf(const char *docx, const char *pdf, err_t *e)
-{
-    buf dir = BUF_INIT, made = BUF_INIT;
-    const char *slash = strrchr(docx, '/');
-    buf_add(&dir, docx, slash ? (size_t)(slash - docx) : 0);
-    if (dir.len == 0)
-        buf_adds(&dir, ".");
-    int rc = -1;
-    pid_t pid = fork();
-    if (pid == 0) {
-        int devnull = open("/dev/null", O_WRONLY);
-        if (devnull >= 0) {
-            dup2(devnull, 1);
-            dup2(devnull, 2);
-        }
-        /* a private profile: works without HOME and beside a running LibreOffice */
-        char profile[64];
-        snprintf(profile, sizeof profile, "-env:UserInstallation=file:///tmp/chitieu-lo-%ld", (long)getpid());
-        char *argv[] = { "soffice", profile, "--headless", "--norestore", "--convert-to", "pdf", "--outdir",
-                         (char *)buf_str(&dir), (char *)docx, NULL };
-        execvp("soffice", argv);
-        _exit(127);
-    }
-    int status = 0;
-    if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        err_set(e, "%s", WIFEXITED(status) && WEXITSTATUS(status) == 127
-                   ? tr("cần LibreOffice (lệnh soffice) để xuất PDF: chưa được cài; dùng --format docx",
-                        "PDF needs LibreOffice (the soffice command), which is not installed; use --format docx")
-                   : tr("LibreOffice không chuyển được tệp sang PDF", "LibreOffice failed to convert the file to PDF"));
-        goto cleanup;
-    }
-    buf_add(&made, docx, strlen(docx) - 5); /* "x.docx" -> "x.pdf" */
-    buf_adds(&made, ".pdf");
-    if (strcmp(buf_str(&made), pdf) != 0 && rename(buf_str(&made), pdf) != 0) {
-        err_set(e, tr("không ghi được '%s'", "cannot write '%s'"), pdf);
-        goto cleanup;
-    }
-    rc = 0;
-cleanup:
-    buf_free(&dir);
-    buf_free(&made);
-    return rc;
-}
-
 int cmd_report(int argc, char **argv)
 {
-    const char *db = NULL, *unit = NULL, *period = NULL, *fmt = "md", *outpath = NULL, *style = "party";
+    const char *db = NULL, *unit = NULL, *period = NULL, *fmt = "md", *outpath = NULL, *style = "auto";
     const char *today_s = NULL, *structure = "auto";
     int help, npos, rc;
     const cli_opt opts[] = { { "--db", NULL, &db, NULL }, { "--unit", NULL, &unit, NULL },
@@ -72,25 +25,27 @@ int cmd_report(int argc, char **argv)
         return rc;
     if (help) {
         puts(tr("Cách dùng: chitieu report --unit MÃ --period KỲ [--format md|html|json|docx|pdf]\n"
-                "                      [--style party|state] [-o TỆP] [--db TỆP]\n"
+                "                      [--style auto|party|state] [-o TỆP] [--db TỆP]\n"
                 "Lập dự thảo báo cáo kết quả thực hiện chỉ tiêu: phần tóm tắt viết từ số liệu, bảng theo\n"
                 "nhóm chỉ tiêu, xếp hạng các đơn vị trực thuộc. html là một trang A4 in được; docx là văn bản\n"
-                "Word theo thể thức văn bản của Đảng (--style party, mặc định) hoặc văn bản hành chính\n"
-                "(--style state, Nghị định 30/2020); pdf cần LibreOffice. docx và pdf cần -o TỆP.\n"
+                "Word theo thể thức của đơn vị (--style auto, mặc định): văn bản của Đảng cho cấp ủy, tổ chức\n"
+                "Đảng (party), văn bản hành chính Nghị định 30/2020 cho UBND (state); thể thức trái với đơn vị\n"
+                "bị từ chối. pdf cần LibreOffice. docx và pdf cần -o TỆP.\n"
                 "--structure historical|current: đơn vị như thời kỳ đó, hoặc theo cơ cấu hiện nay (quy đổi từ\n"
                 "đơn vị tiền thân); mặc định theo kỳ (xem docs/successions.md).",
                 "Usage: chitieu report --unit CODE --period PERIOD [--format md|html|json|docx|pdf]\n"
-                "                      [--style party|state] [-o FILE] [--db FILE]\n"
+                "                      [--style auto|party|state] [-o FILE] [--db FILE]\n"
                 "Writes the draft review report: a summary written from the data, tables per group of\n"
                 "indicators, and the units below ranked. html is one printable A4 page; docx is a Word\n"
-                "document laid out as a Party document (--style party, default) or a state document\n"
-                "(--style state, Decree 30/2020); pdf needs LibreOffice. docx and pdf need -o FILE.\n"
+                "document in the unit's own layout (--style auto, default): a Party document for a Party\n"
+                "committee (party), a Decree 30/2020 state document for a people's committee (state); a\n"
+                "layout contrary to the unit is refused. pdf needs LibreOffice. docx and pdf need -o FILE.\n"
                 "--structure historical|current: units as they were, or on today's structure (converted from\n"
                 "the predecessors); the default depends on the period (see docs/successions.md)."));
         return EXIT_OK;
     }
     if ((rc = cli_no_args("report", npos)) != 0 || (rc = cli_format("report", fmt, "md|html|json|docx|pdf")) != 0 ||
-        (rc = cli_format("report", style, "party|state")) != 0)
+        (rc = cli_format("report", style, "auto|party|state")) != 0)
         return rc;
     int on = eval_structure_parse(structure);
     if (on < 0) {
@@ -137,14 +92,14 @@ int cmd_report(int argc, char **argv)
     }
     task_set_free(&ts);
     if (office) {
-        int st = strcmp(style, "state") == 0 ? DOCX_STATE : DOCX_PARTY;
+        int st = strcmp(style, "state") == 0 ? DOCX_STATE : strcmp(style, "party") == 0 ? DOCX_PARTY : DOCX_AUTO;
         buf docx = BUF_INIT;
         if (strcmp(fmt, "pdf") == 0)
             buf_printf(&docx, "%s.%ld.docx", outpath, (long)getpid());
         else
             buf_adds(&docx, outpath);
         int ok = docx_write(doc, st, buf_str(&docx), &e) == 0 &&
-                 (strcmp(fmt, "pdf") != 0 || to_pdf(buf_str(&docx), outpath, &e) == 0);
+                 (strcmp(fmt, "pdf") != 0 || docx_to_pdf(buf_str(&docx), outpath, NULL, &e) == 0);
         if (strcmp(fmt, "pdf") == 0)
             remove(buf_str(&docx));
         buf_free(&docx);

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zip.h>
 
@@ -141,6 +143,217 @@ static const char *abbrev(const char *type)
     return "ĐU";
 }
 
+/* 1 if s starts with prefix. */
+static int starts(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* The people's committee prefix of a unit's name or type ("UBND", "Ủy ban nhân dân"), its
+ * length in bytes, or 0. */
+static size_t ubnd_prefix(const char *s)
+{
+    static const char *const forms[] = { "UBND", "Ủy ban nhân dân", "ỦY BAN NHÂN DÂN", "Uỷ ban nhân dân" };
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)
+        if (starts(s, forms[i]))
+            return strlen(forms[i]);
+    return 0;
+}
+
+int docx_style_of(const char *type, const char *name)
+{
+    if (ubnd_prefix(type) || ubnd_prefix(name))
+        return DOCX_STATE;
+    static const char *const party[] = { "Đảng", "Chi bộ", "Quận ủy", "Huyện ủy", "Thị ủy", "Thành ủy",
+                                         "Tỉnh ủy", "Quận uỷ", "Huyện uỷ", "Thị uỷ", "Thành uỷ", "Tỉnh uỷ" };
+    for (size_t i = 0; i < sizeof party / sizeof party[0]; i++)
+        if (starts(type, party[i]) || starts(name, party[i]))
+            return DOCX_PARTY;
+    return -1;
+}
+
+/* The local government's name without "UBND" and the level word, for the date line
+ * ("UBND quận Cầu Giấy" -> "Cầu Giấy"); the unit's name without its type otherwise. */
+static void place_of_state(const json_t *unit, buf *out)
+{
+    const char *name = jstr(unit, "name");
+    size_t pre = ubnd_prefix(name);
+    if (pre == 0) {
+        place_of(unit, out);
+        return;
+    }
+    name += pre;
+    while (*name == ' ')
+        name++;
+    static const char *const levels[] = { "thành phố ", "Thành phố ", "tỉnh ", "Tỉnh ", "quận ", "Quận ",
+                                          "huyện ", "Huyện ", "thị xã ", "Thị xã ", "phường ", "Phường ",
+                                          "xã ", "Xã ", "thị trấn ", "Thị trấn " };
+    for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++)
+        if (starts(name, levels[i])) {
+            name += strlen(levels[i]);
+            break;
+        }
+    buf_adds(out, name);
+}
+
+/* The left column of a state document (Nghị định 30/2020, Phụ lục I): "ỦY BAN NHÂN DÂN" over the
+ * local government's name for a people's committee, else the body above (not bold) over the unit;
+ * then "Số:      /BC-UBND" (or the unit's initials). */
+static void state_issuer(buf *b, const json_t *unit, const json_t *parent)
+{
+    buf t = BUF_INIT;
+    const char *name = jstr(unit, "name");
+    size_t pre = ubnd_prefix(name);
+    if (pre) {
+        para(b, "ỦY BAN NHÂN DÂN", AL_CENTER, 13, F_BOLD, 0);
+        const char *rest = name + pre;
+        while (*rest == ' ')
+            rest++;
+        upper(rest, &t);
+        para(b, buf_str(&t), AL_CENTER, 13, F_BOLD | F_UNDER, 6);
+        para(b, "Số:       /BC-UBND", AL_CENTER, 13, 0, 0);
+    } else {
+        if (json_is_object(parent)) {
+            upper(jstr(parent, "name"), &t);
+            para(b, buf_str(&t), AL_CENTER, 13, 0, 0);
+            buf_reset(&t);
+        }
+        upper(name, &t);
+        para(b, buf_str(&t), AL_CENTER, 13, F_BOLD | F_UNDER, 6);
+        buf_reset(&t);
+        buf_adds(&t, "Số:       /BC-");
+        for (const char *w = name; *w; w++)         /* initials: "Sở Tài chính" -> "STC" */
+            if (w == name || w[-1] == ' ') {
+                size_t n = 1;
+                while (((unsigned char)w[n] & 0xC0) == 0x80)
+                    n++;
+                buf reset = BUF_INIT;
+                char one[8] = { 0 };
+                memcpy(one, w, n < sizeof one ? n : sizeof one - 1);
+                upper(one, &reset);
+                buf_adds(&t, buf_str(&reset));
+                buf_free(&reset);
+            }
+        para(b, buf_str(&t), AL_CENTER, 13, 0, 0);
+    }
+    buf_free(&t);
+}
+
+/* Header block: a borderless two-column table, the issuing body on the left, the national title
+ * (state) or the Party's name on the right, then place and date.  The state title "CỘNG HÒA XÃ HỘI
+ * CHỦ NGHĨA VIỆT NAM" in 13-point bold is 5,280 twips wide: its column (5,755 less 140 of
+ * margins) holds it on one line. */
+static void header_block(buf *b, const json_t *unit, const json_t *parent, int style)
+{
+    buf t = BUF_INIT, place = BUF_INIT;
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    static const int party_w[2] = { 4200, 5155 }, state_w[2] = { 3600, 5755 };
+    const int *hw = style == DOCX_PARTY ? party_w : state_w;
+    table_open(b, hw, 2, 0);
+    buf_printf(b, "<w:tr><w:tc><w:tcPr><w:tcW w:w=\"%d\" w:type=\"dxa\"/></w:tcPr>", hw[0]);
+    if (style == DOCX_PARTY) {
+        upper(json_is_object(parent) ? jstr(parent, "name") : "", &t);
+        para(b, buf_str(&t), AL_CENTER, 14, 0, 0);
+        buf_reset(&t);
+        upper(jstr(unit, "name"), &t);
+        para(b, buf_str(&t), AL_CENTER, 14, F_BOLD, 0);
+        para(b, "*", AL_CENTER, 14, 0, 0);
+        buf_reset(&t);
+        buf_printf(&t, "Số       -BC/%s", abbrev(jstr(unit, "type")));
+        para(b, buf_str(&t), AL_CENTER, 14, 0, 0);
+        place_of(unit, &place);
+    } else {
+        state_issuer(b, unit, parent);
+        place_of_state(unit, &place);
+    }
+    buf_printf(b, "</w:tc><w:tc><w:tcPr><w:tcW w:w=\"%d\" w:type=\"dxa\"/></w:tcPr>", hw[1]);
+    if (style == DOCX_PARTY) {
+        para(b, "ĐẢNG CỘNG SẢN VIỆT NAM", AL_CENTER, 15, F_BOLD | F_UNDER, 6);
+    } else {
+        para(b, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", AL_CENTER, 13, F_BOLD, 0);
+        para(b, "Độc lập - Tự do - Hạnh phúc", AL_CENTER, 14, F_BOLD | F_UNDER, 6);
+    }
+    buf_reset(&t);
+    buf_printf(&t, "%s, ngày %d tháng %d năm %d", buf_str(&place), tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
+    para(b, buf_str(&t), AL_CENTER, 14, F_ITALIC, 0);
+    buf_adds(b, "</w:tc></w:tr></w:tbl>");
+    buf_free(&t);
+    buf_free(&place);
+}
+
+/* Last occurrence of needle in b from `from` on, or -1. */
+static long rfind(const buf *b, const char *needle, size_t from)
+{
+    const char *s = buf_str(b);
+    size_t n = strlen(needle);
+    for (size_t i = b->len >= n ? b->len - n + 1 : 0; i-- > from;)
+        if (memcmp(s + i, needle, n) == 0)
+            return (long)i;
+    return -1;
+}
+
+/* Marks the last block of the body "keep with next": its last paragraph, or every paragraph of
+ * the last row when the body ends with a table.  Together with the signature table's unsplittable
+ * row this keeps the signature and "Nơi nhận" on the page of the text they sign. */
+static void keep_last_with_next(buf *b, size_t body_start)
+{
+    long at = b->len >= 8 && strcmp(buf_str(b) + b->len - 8, "</w:tbl>") == 0
+                  ? rfind(b, "<w:tr>", body_start) : rfind(b, "<w:p><w:pPr>", body_start);
+    if (at < 0)
+        return;
+    buf tail = BUF_INIT;
+    const char *s = buf_str(b) + at, *q;
+    while ((q = strstr(s, "<w:pPr>")) != NULL) {
+        q += strlen("<w:pPr>");
+        buf_add(&tail, s, (size_t)(q - s));
+        if (!starts(q, "<w:keepNext/>"))
+            buf_adds(&tail, "<w:keepNext/>");
+        s = q;
+    }
+    buf_adds(&tail, s);
+    buf_truncate(b, (size_t)at);
+    buf_add(b, buf_str(&tail), tail.len);
+    buf_free(&tail);
+}
+
+/* Signature block: recipients ("Nơi nhận") on the left, the signer (placeholders) on the right, in
+ * one row that cannot split, kept on the page of the last paragraph before it. */
+static void signature_block(buf *b, const json_t *unit, size_t body_start, int style)
+{
+    int ubnd = ubnd_prefix(jstr(unit, "name")) || ubnd_prefix(jstr(unit, "type"));
+    keep_last_with_next(b, body_start);
+    para(b, "", AL_LEFT, 14, F_KEEP, 12);
+    static const int sw[2] = { 4400, 4955 };
+    table_open(b, sw, 2, 0);
+    buf_adds(b, "<w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:w=\"4400\" w:type=\"dxa\"/></w:tcPr>");
+    para(b, "Nơi nhận:", AL_LEFT, 12, F_BOLD | F_ITALIC | F_KEEP, 0);
+    if (style == DOCX_PARTY) {
+        para(b, "- Ban Thường vụ cấp trên (để báo cáo),", AL_LEFT, 11, F_KEEP, 0);
+        para(b, "- ..................................,", AL_LEFT, 11, F_KEEP, 0);
+        para(b, "- Lưu Văn phòng.", AL_LEFT, 11, 0, 0);
+    } else {
+        para(b, "- Cơ quan cấp trên (để báo cáo);", AL_LEFT, 11, F_KEEP, 0);
+        para(b, "- ..................................;", AL_LEFT, 11, F_KEEP, 0);
+        para(b, "- Lưu: VT.", AL_LEFT, 11, 0, 0);
+    }
+    buf_adds(b, "</w:tc><w:tc><w:tcPr><w:tcW w:w=\"4955\" w:type=\"dxa\"/></w:tcPr>");
+    if (style == DOCX_PARTY) {
+        para(b, "T/M BAN THƯỜNG VỤ", AL_CENTER, 14, F_BOLD | F_KEEP, 0);
+        para(b, "BÍ THƯ", AL_CENTER, 14, F_BOLD | F_KEEP, 0);
+    } else if (ubnd) {
+        para(b, "TM. ỦY BAN NHÂN DÂN", AL_CENTER, 14, F_BOLD | F_KEEP, 0);
+        para(b, "CHỦ TỊCH", AL_CENTER, 14, F_BOLD | F_KEEP, 0);
+    } else {
+        para(b, "[QUYỀN HẠN, CHỨC VỤ NGƯỜI KÝ]", AL_CENTER, 14, F_BOLD | F_KEEP, 0);
+    }
+    para(b, "(Ký, ghi rõ họ tên)", AL_CENTER, 13, F_ITALIC | F_KEEP, 60);
+    para(b, "[Họ và tên]", AL_CENTER, 14, F_BOLD, 0);
+    buf_adds(b, "</w:tc></w:tr></w:tbl>");
+    para(b, "Dự thảo do chitieu lập từ số liệu; cán bộ kiểm tra, chỉnh sửa trước khi trình ký.", AL_LEFT, 10, F_ITALIC, 0);
+}
+
 /* An inline picture of the whole text width: relationship rid, image h/w pixel ratio. */
 static void picture(buf *b, const char *rid, int id, double ratio)
 {
@@ -195,46 +408,11 @@ static void text_para(buf *b, const char *text, int flags)
 
 static void body(const json_t *doc, int style, const charts *ch, buf *b)
 {
+    size_t body_start = b->len;
     const json_t *unit = json_object_get(doc, "unit"), *parent = json_object_get(doc, "parent");
-    buf t = BUF_INIT, place = BUF_INIT;
-    time_t now = time(NULL);
-    struct tm tm;
-    localtime_r(&now, &tm);
-    place_of(unit, &place);
+    buf t = BUF_INIT;
 
-    /* Header block: a borderless two-column table. */
-    static const int hw[2] = { 4200, 5200 };
-    table_open(b, hw, 2, 0);
-    buf_adds(b, "<w:tr><w:tc><w:tcPr><w:tcW w:w=\"4200\" w:type=\"dxa\"/></w:tcPr>");
-    if (style == DOCX_PARTY) {
-        buf_reset(&t);
-        upper(json_is_object(parent) ? jstr(parent, "name") : "", &t);
-        para(b, buf_str(&t), AL_CENTER, 14, 0, 0);
-        buf_reset(&t);
-        upper(jstr(unit, "name"), &t);
-        para(b, buf_str(&t), AL_CENTER, 14, F_BOLD, 0);
-        para(b, "*", AL_CENTER, 14, 0, 0);
-        buf_reset(&t);
-        buf_printf(&t, "Số       -BC/%s", abbrev(jstr(unit, "type")));
-        para(b, buf_str(&t), AL_CENTER, 14, 0, 0);
-    } else {
-        buf_reset(&t);
-        upper(jstr(unit, "name"), &t);
-        para(b, buf_str(&t), AL_CENTER, 13, F_BOLD, 0);
-        para(b, "Số:       /BC-UBND", AL_CENTER, 13, 0, 0);
-    }
-    buf_adds(b, "</w:tc><w:tc><w:tcPr><w:tcW w:w=\"5200\" w:type=\"dxa\"/></w:tcPr>");
-    if (style == DOCX_PARTY) {
-        para(b, "ĐẢNG CỘNG SẢN VIỆT NAM", AL_CENTER, 15, F_BOLD | F_UNDER, 6);
-    } else {
-        para(b, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", AL_CENTER, 13, F_BOLD, 0);
-        para(b, "Độc lập - Tự do - Hạnh phúc", AL_CENTER, 14, F_BOLD | F_UNDER, 6);
-    }
-    buf_reset(&t);
-    buf_printf(&t, "%s, ngày %d tháng %d năm %d", buf_str(&place), tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
-    para(b, buf_str(&t), AL_CENTER, 14, F_ITALIC, 0);
-    buf_adds(b, "</w:tc></w:tr></w:tbl>");
-
+    header_block(b, unit, parent, style);
     para(b, "", AL_CENTER, 14, 0, 6);
     para(b, "BÁO CÁO", AL_CENTER, 16, F_BOLD, 0);
     buf_reset(&t);
@@ -251,7 +429,8 @@ static void body(const json_t *doc, int style, const charts *ch, buf *b)
         picture(b, "rId6", 2, ch->h[1] / (double)CHART_W);
 
     heading(doc, "tables", b);
-    static const int tw[7] = { 450, 3400, 850, 1100, 1100, 1250, 1205 }; /* 9,355 twips: the text width */
+    /* 9,355 twips: the text width.  "TT" in 12-point bold is 320 twips, plus 140 of cell margins. */
+    static const int tw[7] = { 600, 3250, 850, 1100, 1100, 1250, 1205 };
     static const char *const th[7] = { "TT", "Chỉ tiêu", "ĐVT", "Kế hoạch", "Thực hiện", "% KH", "Đánh giá" };
     const json_t *tbl;
     size_t ti;
@@ -381,24 +560,8 @@ static void body(const json_t *doc, int style, const charts *ch, buf *b)
         text_para(b, jstr(v, "placeholder"), F_ITALIC);
     }
 
-    /* Signature block: recipients on the left, signer (placeholders) on the right. */
-    para(b, "", AL_LEFT, 14, 0, 12);
-    static const int sw[2] = { 4400, 5000 };
-    table_open(b, sw, 2, 0);
-    buf_adds(b, "<w:tr><w:tc><w:tcPr><w:tcW w:w=\"4400\" w:type=\"dxa\"/></w:tcPr>");
-    para(b, "Nơi nhận:", AL_LEFT, 12, F_BOLD | F_ITALIC, 0);
-    para(b, style == DOCX_PARTY ? "- Ban Thường vụ cấp trên (để báo cáo)," : "- Cơ quan cấp trên (để báo cáo),", AL_LEFT, 11, 0, 0);
-    para(b, "- ..................................,", AL_LEFT, 11, 0, 0);
-    para(b, "- Lưu Văn phòng.", AL_LEFT, 11, 0, 0);
-    buf_adds(b, "</w:tc><w:tc><w:tcPr><w:tcW w:w=\"5000\" w:type=\"dxa\"/></w:tcPr>");
-    para(b, style == DOCX_PARTY ? "T/M BAN THƯỜNG VỤ" : "TM. ỦY BAN NHÂN DÂN", AL_CENTER, 14, F_BOLD, 0);
-    para(b, style == DOCX_PARTY ? "BÍ THƯ" : "CHỦ TỊCH", AL_CENTER, 14, F_BOLD, 0);
-    para(b, "(Ký, ghi rõ họ tên)", AL_CENTER, 13, F_ITALIC, 60);
-    para(b, "[Họ và tên]", AL_CENTER, 14, F_BOLD, 0);
-    buf_adds(b, "</w:tc></w:tr></w:tbl>");
-    para(b, "Dự thảo do chitieu lập từ số liệu; cán bộ kiểm tra, chỉnh sửa trước khi trình ký.", AL_LEFT, 10, F_ITALIC, 0);
+    signature_block(b, unit, body_start, style);
     buf_free(&t);
-    buf_free(&place);
 }
 
 static const char content_types[] =
@@ -487,12 +650,75 @@ static int add_part(zip_t *z, const char *name, const char *data, size_t len)
     return 0;
 }
 
+/* Converts docx to PDF next to it with LibreOffice headless; returns 0, or -1 with a message. */
+int docx_to_pdf(const char *docx, const char *pdf, const char *profile_dir, err_t *e)
+{
+    buf dir = BUF_INIT, made = BUF_INIT;
+    const char *slash = strrchr(docx, '/');
+    buf_add(&dir, docx, slash ? (size_t)(slash - docx) : 0);
+    if (dir.len == 0)
+        buf_adds(&dir, ".");
+    int rc = -1;
+    /* a private profile: works without HOME and beside a running LibreOffice (made before the
+     * fork: the web server forks from a threaded process, where the child only execs) */
+    buf profile = BUF_INIT;
+    if (profile_dir)
+        buf_printf(&profile, "-env:UserInstallation=file://%s", profile_dir);
+    else
+        buf_printf(&profile, "-env:UserInstallation=file:///tmp/chitieu-lo-%ld", (long)getpid());
+    char *argv[] = { "soffice", (char *)buf_str(&profile), "--headless", "--norestore", "--convert-to", "pdf",
+                     "--outdir", (char *)buf_str(&dir), (char *)docx, NULL };
+    pid_t pid = fork();
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        if (devnull >= 0) {
+            dup2(devnull, 1);
+            dup2(devnull, 2);
+        }
+        execvp("soffice", argv);
+        _exit(127);
+    }
+    int status = 0;
+    if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        err_set(e, "%s", WIFEXITED(status) && WEXITSTATUS(status) == 127
+                   ? tr("cần LibreOffice (lệnh soffice) để xuất PDF: chưa được cài; dùng --format docx",
+                        "PDF needs LibreOffice (the soffice command), which is not installed; use --format docx")
+                   : tr("LibreOffice không chuyển được tệp sang PDF", "LibreOffice failed to convert the file to PDF"));
+        goto cleanup;
+    }
+    buf_add(&made, docx, strlen(docx) - 5); /* "x.docx" -> "x.pdf" */
+    buf_adds(&made, ".pdf");
+    if (strcmp(buf_str(&made), pdf) != 0 && rename(buf_str(&made), pdf) != 0) {
+        err_set(e, tr("không ghi được '%s'", "cannot write '%s'"), pdf);
+        goto cleanup;
+    }
+    rc = 0;
+cleanup:
+    buf_free(&dir);
+    buf_free(&made);
+    buf_free(&profile);
+    return rc;
+}
+
 int docx_write(const json_t *doc, int style, const char *path, err_t *e)
 {
     int rc = -1, err;
     buf d = BUF_INIT, core = BUF_INIT, tmp = BUF_INIT, rels = BUF_INIT;
     zip_t *z = NULL;
     charts ch = { { BUF_INIT, BUF_INIT }, { 0, 0 } };
+    const json_t *unit = json_object_get(doc, "unit");
+    int own = docx_style_of(jstr(unit, "type"), jstr(unit, "name"));
+    if (style == DOCX_AUTO) {
+        style = own == DOCX_STATE ? DOCX_STATE : DOCX_PARTY;
+    } else if (own >= 0 && own != style) {
+        err_set(e, own == DOCX_PARTY
+                       ? tr("'%s' là tổ chức Đảng: báo cáo theo thể thức văn bản của Đảng (--style party), không theo thể thức văn bản hành chính",
+                            "'%s' is a Party body: its report takes the Party layout (--style party), not the state one")
+                       : tr("'%s' là cơ quan hành chính nhà nước: báo cáo theo thể thức Nghị định 30/2020 (--style state)",
+                            "'%s' is a state body: its report takes the Decree 30/2020 layout (--style state)"),
+                jstr(unit, "name"));
+        goto cleanup;
+    }
     for (int k = 0; k < 2; k++) {
         int h = 0, got = report_chart(doc, k, &ch.png[k], &h, e);
         if (got < 0)

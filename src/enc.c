@@ -662,19 +662,27 @@ int enc_detect(const char *s, size_t len)
     /* TCVN3 twice: as a normal font and as an H (capitals) font */
     static const int cand[] = { ENC_TCVN3, ENC_TCVN3, ENC_VNI, ENC_CP1258 };
     int best = ENC_TCVN3;
-    long best_score = 0;
+    long best_score = 0, any_ok = 0;
     for (size_t c = 0; c < sizeof cand / sizeof cand[0]; c++) {
         buf b;
         err_t e;
         buf_init(&b, 0);
-        long sc = enc_to_utf8(cand[c], s, n, c == 1, &b, &e) == 0 ? vn_score(b.p ? b.p : "", b.len) : -1000000L;
+        long sc = -1000000L;
+        if (enc_to_utf8(cand[c], s, n, c == 1, &b, &e) == 0) {
+            vn_tally t = { 0 };
+            vn_tally_text(b.p ? b.p : "", b.len, &t);
+            any_ok += t.ok > t.bad;       /* more letters in Vietnamese syllables than not */
+            sc = vn_score(b.p ? b.p : "", b.len);
+        }
         buf_free(&b);
         if (c == 0 || sc > best_score) {
             best = cand[c];
             best_score = sc;
         }
     }
-    return best;
+    /* No reading is mostly Vietnamese syllables ("Café Müller" is "Cafộ Mỹller" in TCVN3): the
+     * bytes are Western European text, which CP1258 reads as Latin-1 does its letters. */
+    return any_ok > 0 ? best : ENC_CP1258;
 }
 
 /* ---- strict guessing ------------------------------------------------------------------------- */

@@ -105,6 +105,38 @@ static int is_digit(char c) { return c >= '0' && c <= '9'; }
 
 static int expr(parser *p);
 
+/* A quoted code, "{KT-01}" (or the older "[thu-ngan-sach]"): the cursor is on the opening mark;
+ * spaces inside the marks are ignored; sets [*start, *end) to the code. */
+static int quoted_code(parser *p, char close, size_t *start, size_t *end)
+{
+    p->pos++;
+    skip_ws(p);
+    *start = p->pos;
+    while (p->pos < p->len && p->s[p->pos] != close && p->s[p->pos] != ' ' && p->s[p->pos] != '\t') {
+        char d = p->s[p->pos];
+        if (!is_alpha(d) && !is_digit(d) && d != '.' && d != '-')
+            return close == '}' ? perr(p, "mã trong {...} chỉ gồm chữ ASCII, số, '_', '.', '-'",
+                                       "a code in {...} may only hold ASCII letters, digits, '_', '.', '-'")
+                                : perr(p, "mã trong [...] chỉ gồm chữ ASCII, số, '_', '.', '-'",
+                                       "a code in [...] may only hold ASCII letters, digits, '_', '.', '-'");
+        p->pos++;
+    }
+    *end = p->pos;
+    skip_ws(p);
+    if (p->pos >= p->len)
+        return close == '}' ? perr(p, "thiếu '}'", "missing '}'") : perr(p, "thiếu ']'", "missing ']'");
+    if (p->s[p->pos] != close) {
+        p->pos = *end;                      /* the error points just after the code */
+        return close == '}' ? perr(p, "cần '}' sau mã (mã không có dấu cách)", "expected '}' after the code (codes have no spaces)")
+                            : perr(p, "cần ']' sau mã (mã không có dấu cách)", "expected ']' after the code (codes have no spaces)");
+    }
+    p->pos++;
+    if (*end == *start)
+        return close == '}' ? perr(p, "mã trong {...} trống", "empty code in {...}")
+                            : perr(p, "mã trong [...] trống", "empty code in [...]");
+    return 0;
+}
+
 static int primary(parser *p)
 {
     skip_ws(p);
@@ -131,22 +163,11 @@ static int primary(parser *p)
             return perr(p, "số quá dài", "number too long");
         return emit(p, OP_NUM, 0, v);
     }
-    if (is_alpha(c) || c == '[') {
+    if (is_alpha(c) || c == '[' || c == '{') {
         size_t start = p->pos, end;
-        if (c == '[') {
-            start = ++p->pos;
-            while (p->pos < p->len && p->s[p->pos] != ']') {
-                char d = p->s[p->pos];
-                if (!is_alpha(d) && !is_digit(d) && d != '.' && d != '-')
-                    return perr(p, "mã trong [...] chỉ gồm chữ ASCII, số, '_', '.', '-'",
-                                "a code in [...] may only hold ASCII letters, digits, '_', '.', '-'");
-                p->pos++;
-            }
-            if (p->pos >= p->len)
-                return perr(p, "thiếu ']'", "missing ']'");
-            end = p->pos++;
-            if (end == start)
-                return perr(p, "mã trong [...] trống", "empty code in [...]");
+        if (c == '[' || c == '{') {
+            if (quoted_code(p, c == '[' ? ']' : '}', &start, &end) != 0)
+                return -1;
         } else {
             while (p->pos < p->len &&
                    (is_alpha(p->s[p->pos]) || is_digit(p->s[p->pos]) || p->s[p->pos] == '.'))

@@ -1,9 +1,12 @@
 /* formula.h - arithmetic formulas over indicator codes: "voted / registered * 100".
  *
  * Grammar: expr := term (('+'|'-') term)* ; term := unary (('*'|'/') unary)* ;
- * unary := '-' unary | primary ; primary := NUMBER | IDENT | '[' CODE ']' | '(' expr ')'.
+ * unary := '-' unary | primary ;
+ * primary := NUMBER | IDENT | '{' CODE '}' | '[' CODE ']' | '(' expr ')'.
  * NUMBER is digits with an optional '.' fraction; IDENT is [A-Za-z_][A-Za-z0-9_.]*;
- * '[code]' quotes any code made of [A-Za-z0-9_.-] (so "thu-ngan-sach" can be used).
+ * '{code}' (documented) and '[code]' (older) quote any code made of [A-Za-z0-9_.-], spaces
+ * inside the marks ignored, so codes as offices write them can be used: "{KT-01} / {KT-02} * 100",
+ * "{1.2}", "{CT1a}".  Bare, "KT-01" is KT minus 1: write such codes quoted.
  * A parsed formula is an immutable compiled program that the caller frees; it is
  * safe to evaluate from several threads at once.
  */

@@ -213,11 +213,14 @@ static int code_ok(const char *s)
     return 1;
 }
 
+/* Indicator codes as offices write them ("KT-01", "1.2", "CT1a", "thu_ngan_sach"): a letter, digit
+ * or '_' first, then letters, digits, '_', '.', '-'; formulas quote the ones that are not plain
+ * names ("{KT-01}", formula.h). */
 static int ind_code_ok(const char *s)
 {
-    if (!code_ok(s) || strchr(s, '-') != NULL)
+    if (!code_ok(s))
         return 0;
-    return (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_';
+    return (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_';
 }
 
 static char *maybe_dup(const char *s)
@@ -446,8 +449,8 @@ static void do_indicator(run *r, const csv_record *rec, const cols *c, int ord)
     const char *code = field(rec, c, 0);
     if (!ind_code_ok(code)) {
         row_error(r, rec->row, COLNO(c, 0), "code", code, "%s",
-                  tr("cần mã chỉ tiêu bắt đầu bằng chữ, gồm chữ ASCII, số, '_' hoặc '.' (không dùng '-', để dùng được trong công thức)",
-                     "expected an indicator code starting with a letter, of ASCII letters, digits, '_' or '.' (no '-', so it can be used in formulas)"));
+                  tr("cần mã chỉ tiêu bắt đầu bằng chữ, số hoặc '_', gồm chữ ASCII, số, '_', '.' hoặc '-' (ví dụ KT-01, 1.2, CT1a)",
+                     "expected an indicator code starting with a letter, digit or '_', of ASCII letters, digits, '_', '.' or '-' (e.g. KT-01, 1.2, CT1a)"));
         return;
     }
     const char *parent = field(rec, c, 4);
@@ -577,7 +580,29 @@ static void do_cell(run *r, const csv_record *rec, const cols *c, int kind, enum
                      "no unit has this code (define it in a units file first)"));
         bad = 1;
     }
-    if (period_parse(pc, strlen(pc), &p) != 0) {
+    int date = 0;
+    if (vn_parse_iso_date(pc, strlen(pc), &date) != 0)
+        date = 0;
+    if (date && date % 100 == 1) {
+        /* a spreadsheet turned the month "2023-05" into the date 1/5/2023: read it as that month */
+        char month[16];
+        snprintf(month, sizeof month, "%04d-%02d", date / 10000 % 10000, date / 100 % 100);
+        if (period_parse(month, strlen(month), &p) != 0)
+            date = -1;
+    } else if (date) {
+        buf msg = BUF_INIT;
+        buf_adds(&msg, tr("ô kỳ chứa ngày ", "the period cell holds the date "));
+        vn_format_date(date, lang_get(), &msg);
+        buf_adds(&msg, tr(", không phải mã kỳ: gõ mã kỳ dạng văn bản (2022, 2022S1, 2022Q2, 2022-05 hoặc 2020-2025; "
+                          "trong Excel định dạng ô là Text)",
+                          ", not a period code: type the code as text (2022, 2022S1, 2022Q2, 2022-05 or 2020-2025; "
+                          "in Excel, format the cell as Text)"));
+        row_error(r, rec->row, COLNO(c, 2), "period", pc, "%s", buf_str(&msg));
+        buf_free(&msg);
+        bad = 1;
+        date = 1;                       /* reported */
+    }
+    if (date <= 0 && (date < 0 || period_parse(pc, strlen(pc), &p) != 0)) {
         row_error(r, rec->row, COLNO(c, 2), "period", pc, "%s",
                   tr("cần mã kỳ: 2022, 2022S1, 2022M9, 2022Q2, 2022-05 hoặc 2020-2025",
                      "expected a period code: 2022, 2022S1, 2022M9, 2022Q2, 2022-05 or 2020-2025"));

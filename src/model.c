@@ -736,8 +736,8 @@ static int link_inds(model *m, err_t *e)
         for (int k = 0; k < n; k++) {
             d->fvars[k] = model_ind_find(m, formula_var(d->f, k));
             if (d->fvars[k] < 0) {
-                err_set(e, tr("chỉ tiêu '%s': công thức dùng mã chỉ tiêu chưa có '%s'",
-                              "indicator '%s': the formula uses an unknown indicator code '%s'"),
+                err_set(e, tr("chỉ tiêu '%s': công thức dùng mã chỉ tiêu chưa có '%s' (mã có '-' hoặc bắt đầu bằng số viết trong ngoặc nhọn: {KT-01}, {1.2})",
+                              "indicator '%s': the formula uses an unknown indicator code '%s' (quote codes with '-' or a leading digit in braces: {KT-01}, {1.2})"),
                         d->code, formula_var(d->f, k));
                 goto cleanup;
             }

@@ -279,19 +279,27 @@ int page_report(web_ctx *c)
         page_printf(c, "</select></label> <label>%s <input name=\"period\" value=\"%s\" size=\"9\"></label> "
                        "<button type=\"submit\">%s</button></form><ul class=\"downloads\">",
                     tr("Kỳ", "Period"), per, tr("Chọn", "Choose"));
-        static const char *const fmts[] = { "html", "md", "json" };
-        for (int k = 0; k < 3; k++) {
+        /* every format the command line writes, and the entry template */
+        static const char *const fmts[] = { "html", "docx", "pdf", "xlsx", "md", "json", "template" };
+        const char *names[] = { tr("Xem báo cáo", "View the report"), tr("Báo cáo Word", "Word report"),
+                                tr("Báo cáo PDF", "PDF report"), tr("Bảng số liệu Excel", "Excel workbook"),
+                                tr("Tải về", "Download"), tr("Tải về", "Download"),
+                                tr("Biểu nhập số liệu (Excel)", "Data entry template (Excel)") };
+        for (int k = 0; k < 7; k++) {
             page_printf(c, "<li><a href=\"/report?unit=");
             page_urlarg(c, c->m->units[u].code);
             page_printf(c, "&amp;period=%s&amp;format=%s\"%s>%s (%s)</a></li>", per, fmts[k],
-                        k ? " download" : "", k ? tr("Tải về", "Download") : tr("Xem báo cáo", "View the report"), fmts[k]);
+                        k ? " download" : "", names[k], strcmp(fmts[k], "template") == 0 ? "xlsx" : fmts[k]);
         }
         page_printf(c, "</ul>");
         page_end(c);
         return 0;
     }
+    if (page_report_is_file(fmt))
+        return page_report_file(c, u, p, fmt);
     if (strcmp(fmt, "html") != 0 && strcmp(fmt, "md") != 0 && strcmp(fmt, "json") != 0)
-        return web_fail(c, 400, "bad_format", "format", tr("format phải là html, md hoặc json", "format must be html, md or json"));
+        return web_fail(c, 400, "bad_format", "format", tr("format phải là html, md, json, docx, pdf, xlsx hoặc template",
+                                                           "format must be html, md, json, docx, pdf, xlsx or template"));
     json_t *doc = NULL;
     err_t big;
     if (eval_too_large_in(c->m, u, p, &big))       /* no report with a figure left out */

@@ -301,7 +301,7 @@ int report_chart(const json_t *doc, int which, buf *png, int *height, err_t *e)
 {
     const json_t *arr = json_object_get(doc, which == 0 ? "children" : "trend");
     size_t n = json_array_size(arr);
-    if (n < 2 || n > 200)
+    if (n < (which == 0 ? 2u : 3u) || n > 200)    /* a trend needs three points at least */
         return 0;
     const char **labels = calloc(n, sizeof *labels);
     double *vals = calloc(n, sizeof *vals);

@@ -28,7 +28,7 @@ int report_add_tasks(json_t *doc, const model *m, const struct task_set *ts, int
 /* Renders a built report as "md", "html" or "json" into out; returns 0 or -1. */
 int report_render(const json_t *doc, const char *format, buf *out, err_t *e);
 /* Draws chart `which` of a built report as PNG into png (0: units below by share of targets met,
- * 1: share met across the last five periods); returns 1 when drawn, 0 when the report has no
+ * 1: share met across the last five periods, drawn only with three or more); returns 1 when drawn, 0 when the report has no
  * data for it, -1 on error; *height gets the image height in pixels (width CHART_W). */
 int report_chart(const json_t *doc, int which, buf *png, int *height, err_t *e);
 /* The evaluation rows of r as a JSON array (new reference), as `chitieu eval --format json` prints. */

@@ -10,6 +10,7 @@
 #ifndef CHITIEU_STORE_H
 #define CHITIEU_STORE_H
 
+#include "buf.h"
 #include "err.h"
 #include "model.h"
 
@@ -69,6 +70,9 @@ int store_scan_cells(store *s, const model *m, int targets, int part, int nparts
 int store_get_cell(store *s, const model *m, int targets, int ind, int unit, period_t p, cell_t *c,
                    err_t *e);
 
+/* Appends this database's random id (16 hex digits, made when the schema is first applied: a
+ * database copied keeps it); returns 0 or -1. */
+int store_instance_id(store *s, buf *out, err_t *e);
 /* Sets a setting kept in the database's meta table (value NULL removes it; the loader applies
  * 'partial_aggregates' = mark|withhold and 'partial_aggregates:INDICATOR' = mark|withhold). */
 int store_setting_set(store *s, const char *key, const char *value, err_t *e);

@@ -56,6 +56,8 @@ static const char schema[] =
     "PRAGMA journal_mode=WAL;"
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
     "INSERT OR IGNORE INTO meta VALUES('schema_version','2');"
+    /* this database's own random id, set once (UIDs of the calendar feed: unique across databases) */
+    "INSERT OR IGNORE INTO meta VALUES('instance_id',lower(hex(randomblob(8))));"
     "CREATE TABLE IF NOT EXISTS unit(id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE,"
     " name TEXT NOT NULL, parent TEXT NOT NULL DEFAULT '', type TEXT NOT NULL DEFAULT '',"
     " valid_from INTEGER NOT NULL DEFAULT 0, valid_to INTEGER NOT NULL DEFAULT 0);"
@@ -488,6 +490,22 @@ static int load_settings(store *s, model *m, err_t *e)
         else
             m->partial_mode = mode;
     }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_instance_id(store *s, buf *out, err_t *e)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = -1;
+    if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key='instance_id'", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        db_err(s, e, "instance_id");
+        goto cleanup;
+    }
+    buf_adds(out, (const char *)sqlite3_column_text(st, 0));
+    rc = 0;
+cleanup:
     sqlite3_finalize(st);
     return rc;
 }

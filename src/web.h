@@ -156,6 +156,10 @@ int page_import_post(web_ctx *c);
 struct import_text_info;
 int web_upload_sources(const http_kv *f, int enc, buf *csvs, int *n, buf *errs, struct import_text_info *info);
 int page_report(web_ctx *c);
+/* 1 for the report page's office formats: docx, pdf, xlsx (the workbook), template (the entry
+ * template); page_report_file() serves one of them for (u, p) as a download (page_report_file.c). */
+int page_report_is_file(const char *fmt);
+int page_report_file(web_ctx *c, int u, period_t p, const char *fmt);
 int page_admin_users(web_ctx *c);
 int page_admin_users_post(web_ctx *c);
 int page_admin_data(web_ctx *c);

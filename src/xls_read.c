@@ -2,10 +2,14 @@
  *
  * FreeXL reads BIFF5/BIFF8 files from a path and hands out cell values (text already
  * converted to UTF-8 from the file's code page); each sheet becomes xlsx_sheet rows owned by
- * the result, so import treats it exactly like an .xlsx sheet.  FreeXL does not read formulas'
- * results of every kind, nor encrypted files: those cells or files come back empty or refused.
+ * the result, so import treats it exactly like an .xlsx sheet.  FreeXL gives no fonts: the text
+ * cells set in .VnTime / VNI fonts are found by xls_fonts.c (libgsf) and decoded as xlsx_read()
+ * decodes them.  FreeXL does not read formulas' results of every kind, nor encrypted files: those
+ * cells or files come back empty or refused.
  */
 #include "xlsx_read.h"
+
+#include "xls_fonts.h"
 
 #include <freexl.h>
 #include <stdio.h>
@@ -31,6 +35,8 @@ int xls_read_file(const char *path, xlsx_sheet **out, int *nout, err_t *e)
     const void *h = NULL;
     unsigned int nsheets = 0;
     xlsx_sheet *sheets = NULL;
+    xls_legacy_set legacy = { 0 };
+    buf conv = BUF_INIT;
     int rc = -1;
     *out = NULL;
     *nout = 0;
@@ -43,6 +49,8 @@ int xls_read_file(const char *path, xlsx_sheet **out, int *nout, err_t *e)
         err_set(e, "%s", tr("tệp .xls có số trang không hợp lệ", "the .xls file has an invalid sheet count"));
         goto cleanup;
     }
+    if (xls_fonts_read(path, &legacy, e) != 0)
+        goto cleanup;
     sheets = calloc(nsheets + 1, sizeof *sheets);
     if (sheets == NULL)
         goto oom;
@@ -73,7 +81,16 @@ int xls_read_file(const char *path, xlsx_sheet **out, int *nout, err_t *e)
                     case FREEXL_CELL_INT: snprintf(num, sizeof num, "%d", v.value.int_value); text = num; break;
                     case FREEXL_CELL_DOUBLE: snprintf(num, sizeof num, "%.15g", v.value.double_value); text = num; break;
                     case FREEXL_CELL_TEXT:
-                    case FREEXL_CELL_SST_TEXT:
+                    case FREEXL_CELL_SST_TEXT: {
+                        int upper = 0, enc = xls_legacy_find(&legacy, k, r, c, &upper);
+                        text = v.value.text_value ? v.value.text_value : "";
+                        buf_reset(&conv);
+                        if (enc > 0 && *text && xlsx_legacy_decode(text, enc, upper, &conv) == 0) {
+                            text = buf_str(&conv);
+                            sh->converted++;
+                        }
+                        break;
+                    }
                     case FREEXL_CELL_DATE:
                     case FREEXL_CELL_DATETIME:
                     case FREEXL_CELL_TIME: text = v.value.text_value ? v.value.text_value : ""; break;
@@ -98,5 +115,7 @@ cleanup:
     }
     if (h)
         freexl_close(h);
+    xls_legacy_free(&legacy);
+    buf_free(&conv);
     return rc;
 }

@@ -20,6 +20,9 @@
 const char *const xlsx_template_columns[] = { "indicator", "unit", "period", "no", "name", "measure",
                                               "target", "previous", "value", "comment", NULL };
 
+#define GROUP_NAME_WIDTH 52.0     /* the indicator name's column, in characters */
+#define TEMPLATE_NAME_WIDTH 56.0
+
 typedef struct fmts {
     lxw_format *title, *subtitle, *head, *text, *bold, *num[7], *pct, *status[5], *input, *note;
     lxw_format *conv[7];     /* num[] with a "*": converted from predecessors (successions) */
@@ -63,8 +66,8 @@ static void make_fmts(lxw_workbook *wb, fmts *f)
         f->conv[d] = fmt_new(wb, 0, 1);
         format_set_num_format(f->conv[d], cf);
     }
-    f->pct = fmt_new(wb, 0, 1);
-    format_set_num_format(f->pct, "0.00\"%\"");
+    f->pct = fmt_new(wb, 0, 1);            /* a real percentage: the cell holds 1.035 for 103,5 % */
+    format_set_num_format(f->pct, "0.0%");
     static const unsigned colors[5] = { 0xEEEEEE, 0xFFF2CC, 0xF8CBAD, 0xE2EFDA, 0xC6EFCE };
     for (int s = 0; s < 5; s++) {
         f->status[s] = fmt_new(wb, s == ST_EXCEEDED || s == ST_NOTMET, 1);
@@ -95,12 +98,36 @@ static void title_rows(lxw_worksheet *ws, const fmts *f, int lastcol, const char
     worksheet_merge_range(ws, 1, 0, 1, (lxw_col_t)lastcol, sub, f->subtitle);
 }
 
+/* A figure, or (has == 0) an empty cell carrying the note "Chưa có số liệu": never a dash in a
+ * numeric column, so sums and formulas over the column still work. */
 static void num_or_blank(lxw_worksheet *ws, int row, int col, int has, double v, lxw_format *fmt)
 {
-    if (has)
+    if (has) {
         worksheet_write_number(ws, (lxw_row_t)row, (lxw_col_t)col, v, fmt);
-    else
-        worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col, "–", fmt);
+        return;
+    }
+    worksheet_write_blank(ws, (lxw_row_t)row, (lxw_col_t)col, fmt);
+    worksheet_write_comment(ws, (lxw_row_t)row, (lxw_col_t)col, tr("Chưa có số liệu.", "No figure."));
+}
+
+/* A percentage (103.5 for 103,5 %) as a percentage cell (1.035 shown with a "%" format). */
+static void pct_or_blank(lxw_worksheet *ws, int row, int col, int has, double pct, lxw_format *fmt)
+{
+    num_or_blank(ws, row, col, has, pct / 100.0, fmt);
+}
+
+/* Rows whose wrapped text needs more than one line get the height for it: Excel and LibreOffice
+ * do not grow a row on opening a file, so a long indicator name would be cut in print.  width is
+ * the column's width in characters; 15.75 points a line of 12-point Times. */
+static void wrap_height(lxw_worksheet *ws, int row, const char *text, double width)
+{
+    size_t cps = 0;
+    for (const unsigned char *q = (const unsigned char *)text; *q; q++)
+        cps += (*q & 0xC0) != 0x80;
+    size_t per_line = width > 4 ? (size_t)(width - 2) : 1;
+    size_t lines = (cps + per_line - 1) / per_line;
+    if (lines > 1)
+        worksheet_set_row(ws, (lxw_row_t)row, 15.75 * (double)lines, NULL);
 }
 
 /* A sheet name from a group name: at most 31 characters, none of []:*?/\ . */
@@ -184,7 +211,7 @@ int xlsx_export_on(const model *m, int unit, period_t p, int structure, const ch
     page_setup(ws, 3);
 
     /* One sheet per group. */
-    const char *gh[10] = { tr("Mã", "Code"), tr("Chỉ tiêu", "Indicator"), tr("ĐVT", "Unit"),
+    const char *gh[10] = { tr("Chỉ tiêu", "Indicator"), tr("Mã", "Code"), tr("ĐVT", "Unit"),
                            tr("Kế hoạch", "Target"), tr("Thực hiện", "Actual"), tr("% KH", "% of target"),
                            tr("Đánh giá", "Status"), tr("Xếp hạng", "Rank"),
                            tr("Cùng kỳ năm trước", "Same period last year"), tr("Cấp trên", "Parent") };
@@ -210,14 +237,18 @@ int xlsx_export_on(const model *m, int unit, period_t p, int structure, const ch
             int dec = d->decimals < 0 ? 0 : d->decimals > 6 ? 6 : d->decimals;
             lxw_format *nf = f.num[dec];
             nconv += x->converted || x->prev_converted;
-            worksheet_write_string(ws, (lxw_row_t)row, 0, d->code, f.text);
-            buf_reset(&t);
+            buf_reset(&t);                  /* the name first, its code after: a printed sheet is read by name */
             buf_printf(&t, "%s%s", d->parent >= 0 ? "– " : "", d->name);
-            worksheet_write_string(ws, (lxw_row_t)row, 1, buf_str(&t), f.text);
+            worksheet_write_string(ws, (lxw_row_t)row, 0, buf_str(&t), f.text);
+            wrap_height(ws, row, buf_str(&t), GROUP_NAME_WIDTH);
+            worksheet_write_string(ws, (lxw_row_t)row, 1, d->code, f.text);
             worksheet_write_string(ws, (lxw_row_t)row, 2, d->measure, f.text);
             num_or_blank(ws, row, 3, x->has_target, x->target, nf);
-            num_or_blank(ws, row, 4, x->has_actual, x->actual, x->converted ? f.conv[dec] : nf);
-            num_or_blank(ws, row, 5, x->has_pct, x->pct, f.pct);
+            if (x->partial && !x->has_actual)   /* one note per cell: the partial note below says why */
+                worksheet_write_blank(ws, (lxw_row_t)row, 4, nf);
+            else
+                num_or_blank(ws, row, 4, x->has_actual, x->actual, x->converted ? f.conv[dec] : nf);
+            pct_or_blank(ws, row, 5, x->has_pct, x->pct, f.pct);
             buf_reset(&t);
             buf_adds(&t, eval_row_status_name(x));
             if (x->partial) {       /* a partial roll-up: its coverage, and a note on the figure */
@@ -239,8 +270,8 @@ int xlsx_export_on(const model *m, int unit, period_t p, int structure, const ch
         if (nconv)
             worksheet_write_string(ws, (lxw_row_t)row + 1, 0, tr("* quy đổi từ số liệu của đơn vị tiền thân theo tỷ lệ kế thừa",
                                                                  "* converted from the predecessors' figures by their shares"), f.note);
-        worksheet_set_column(ws, 0, 0, 14, NULL);
-        worksheet_set_column(ws, 1, 1, 52, NULL);
+        worksheet_set_column(ws, 0, 0, GROUP_NAME_WIDTH, NULL);
+        worksheet_set_column(ws, 1, 1, 14, NULL);
         worksheet_set_column(ws, 2, 2, 11, NULL);
         worksheet_set_column(ws, 3, 5, 13, NULL);
         worksheet_set_column(ws, 6, 6, 16, NULL);
@@ -269,7 +300,7 @@ int xlsx_export_on(const model *m, int unit, period_t p, int structure, const ch
                 worksheet_write_number(ws, rr, 2, (double)json_integer_value(json_object_get(o, "total")), f.num[0]);
                 worksheet_write_number(ws, rr, 3, (double)json_integer_value(json_object_get(o, "met_or_exceeded")), f.num[0]);
                 worksheet_write_number(ws, rr, 4, (double)json_integer_value(json_object_get(o, "exceeded")), f.num[0]);
-                worksheet_write_number(ws, rr, 5, json_number_value(json_object_get(o, "share_pct")), f.pct);
+                pct_or_blank(ws, (int)rr, 5, 1, json_number_value(json_object_get(o, "share_pct")), f.pct);
             }
             worksheet_set_column(ws, 0, 0, 8, NULL);
             worksheet_set_column(ws, 1, 1, 36, NULL);
@@ -414,11 +445,16 @@ int xlsx_template(const model *m, int unit, period_t p, const char *path, int *n
         buf_reset(&t);
         buf_printf(&t, "%s%s", d->parent >= 0 ? "– " : "", d->name);
         worksheet_write_string(ws, rr, 4, buf_str(&t), f.text);
+        wrap_height(ws, (int)rr, buf_str(&t), TEMPLATE_NAME_WIDTH);
         worksheet_write_string(ws, rr, 5, d->measure, f.text);
         const cell_t *tg = model_target(m, inds[i], unit, p);
-        double pv = 0;
         num_or_blank(ws, (int)rr, 6, tg != NULL, tg ? tg->v : 0, nf);
-        num_or_blank(ws, (int)rr, 7, prev.kind != P_NONE && eval_actual(m, inds[i], unit, prev, &pv), pv, nf);
+        /* The figure is looked up in its own statement: read in the same argument list as the
+         * call that sets it, it was the old 0 (C leaves the order of arguments unspecified; the
+         * rule in tests/cppcheck/eval-order.rule now refuses that pattern). */
+        double pv = 0;
+        int has_prev = prev.kind != P_NONE && eval_actual(m, inds[i], unit, prev, &pv);
+        num_or_blank(ws, (int)rr, 7, has_prev, pv, nf);
         const cell_t *v = model_value(m, inds[i], unit, p);
         if (v)
             worksheet_write_number(ws, rr, 8, v->v, f.input);
@@ -433,7 +469,7 @@ int xlsx_template(const model *m, int unit, period_t p, const char *path, int *n
         worksheet_data_validation_range(ws, 5, 8, (lxw_row_t)(5 + n - 1), 8, &dv);
     worksheet_set_column_opt(ws, 0, 2, 12, NULL, &hidden_opt);
     worksheet_set_column(ws, 3, 3, 6, NULL);
-    worksheet_set_column(ws, 4, 4, 56, NULL);
+    worksheet_set_column(ws, 4, 4, TEMPLATE_NAME_WIDTH, NULL);
     worksheet_set_column(ws, 5, 5, 11, NULL);
     worksheet_set_column(ws, 6, 8, 15, NULL);
     worksheet_set_column(ws, 9, 9, 30, NULL);

@@ -248,14 +248,47 @@ static void XMLCALL sst_chars(void *ud, const XML_Char *s, int n)
 /* ---- styles.xml: which cells are set in a legacy Vietnamese font -------------------------- */
 
 #define XF_MAX 65536
+#define NUMFMT_MAX 4096
 
 typedef struct sty {
     int nfonts, nxf, in_fonts, in_cellxfs, oom;
     signed char *font_enc;     /* per font: enum enc, or -1 for a Unicode font */
     unsigned char *font_upper; /* per font: TCVN3 "H" capitals font */
     int *xf_font;              /* per cell format: its font index */
+    unsigned char *xf_date;    /* per cell format: its number format shows a date */
     int capfonts, capxf;
+    unsigned char date_fmt[NUMFMT_MAX / 8]; /* custom number formats (by id) that show a date */
 } sty;
+
+/* 1 if an Excel number format code shows a date: d, m or y outside quotes, brackets ([Red],
+ * [$-42A]) and escaped characters ("0.0 \"m\"" is not a date). */
+static int format_is_date(const char *code)
+{
+    for (const char *p = code; *p; p++) {
+        if (*p == '"') {
+            while (p[1] && p[1] != '"')
+                p++;
+            if (p[1])
+                p++;
+        } else if (*p == '[') {
+            while (p[1] && p[1] != ']')
+                p++;
+        } else if (*p == '\\' && p[1]) {
+            p++;
+        } else if (strchr("dDmMyY", *p)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* 1 if number format id shows a date: the built-in date formats, or a custom one that does. */
+static int numfmt_is_date(const sty *t, int id)
+{
+    if ((id >= 14 && id <= 17) || id == 22 || (id >= 27 && id <= 36) || (id >= 50 && id <= 58))
+        return 1;
+    return id >= 0 && id < NUMFMT_MAX && (t->date_fmt[id / 8] >> (id % 8) & 1);
+}
 
 static void XMLCALL sty_start(void *ud, const XML_Char *el, const XML_Char **a)
 {
@@ -288,17 +321,28 @@ static void XMLCALL sty_start(void *ud, const XML_Char *el, const XML_Char **a)
         int upper = 0, enc = v ? enc_font_encoding(v, &upper) : -1;
         t->font_enc[t->nfonts - 1] = (signed char)enc;
         t->font_upper[t->nfonts - 1] = (unsigned char)upper;
+    } else if (strcmp(l, "numFmt") == 0) {
+        const char *id = attr(a, "numFmtId"), *code = attr(a, "formatCode");
+        int n = id ? atoi(id) : -1;
+        if (n >= 0 && n < NUMFMT_MAX && code && format_is_date(code))
+            t->date_fmt[n / 8] |= (unsigned char)(1u << (n % 8));
     } else if (t->in_cellxfs && strcmp(l, "xf") == 0 && t->nxf < XF_MAX) {
         if (t->nxf == t->capxf) {
             int cap = t->capxf ? t->capxf * 2 : 32;
             int *x = realloc(t->xf_font, (size_t)cap * sizeof *x);
-            if (x == NULL) {
+            if (x)
+                t->xf_font = x;
+            unsigned char *xd = x ? realloc(t->xf_date, (size_t)cap) : NULL;
+            if (xd)
+                t->xf_date = xd;
+            if (!x || !xd) {
                 t->oom = 1;
                 return;
             }
-            t->xf_font = x;
             t->capxf = cap;
         }
+        const char *nf = attr(a, "numFmtId");
+        t->xf_date[t->nxf] = (unsigned char)numfmt_is_date(t, nf ? atoi(nf) : 0);
         const char *f = attr(a, "fontId");
         t->xf_font[t->nxf++] = f ? atoi(f) : 0;
     }
@@ -355,12 +399,22 @@ static int cp1252_bytes(const char *s, buf *out)
     return 0;
 }
 
+int xlsx_legacy_decode(const char *text, int enc, int upper, buf *out)
+{
+    buf raw = BUF_INIT;
+    err_t ce;
+    int rc = cp1252_bytes(text, &raw) == 0 && enc_to_utf8(enc, buf_str(&raw), raw.len, upper, out, &ce) == 0 ? 0 : -1;
+    buf_free(&raw);
+    return rc;
+}
+
 /* ---- worksheets ------------------------------------------------------------------------- */
 
 typedef struct shs {
     const sst *strings;
     const sty *styles;
     int enc, upper;         /* the current cell's legacy font encoding, or -1 */
+    int date;               /* the current cell's format shows a date */
     long converted;         /* cells converted from a legacy encoding */
     xlsx_sheet *sh;
     size_t caprows;
@@ -373,6 +427,23 @@ typedef struct shs {
     const char *err;        /* first problem, static text */
     int oom;
 } shs;
+
+/* An Excel date serial (1900 date system, its phantom 29/2/1900 included) as "YYYY-MM-DD";
+ * 0, or -1 when the text is not a serial of a date from 1/3/1900 to 31/12/9999. */
+static int serial_to_iso(const char *text, char *out, size_t n)
+{
+    char *end;
+    double v = strtod(text, &end);
+    if (*end || !(v >= 61 && v < 2958466))
+        return -1;
+    long z = (long)v - 25569 + 719468;             /* days since 0000-03-01 (serial 25569 = 1/1/1970) */
+    long era = z / 146097, doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+    long d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+    snprintf(out, n, "%04d-%02d-%02d", (int)(y + (m <= 2)), (int)m, (int)d);
+    return 0;
+}
 
 /* "BC12" -> column 54 (0-based), or -1. */
 static int col_of(const char *ref)
@@ -426,6 +497,8 @@ static void XMLCALL sh_start(void *ud, const XML_Char *el, const XML_Char **a)
         snprintf(s->type, sizeof s->type, "%s", t ? t : "n");
         const char *st = attr(a, "s");
         s->enc = xf_encoding(s->styles, st ? atoi(st) : 0, &s->upper);
+        int xf = st ? atoi(st) : 0;
+        s->date = xf >= 0 && xf < s->styles->nxf && s->styles->xf_date[xf];
         s->in_c = 1;
         buf_reset(&s->val);
     } else if (s->in_c && strcmp(l, "v") == 0) {
@@ -466,6 +539,9 @@ static void XMLCALL sh_end(void *ud, const XML_Char *el)
         }
         if (*text == '\0')
             return;
+        char iso[48];
+        if (s->date && strcmp(s->type, "n") == 0 && serial_to_iso(text, iso, sizeof iso) == 0)
+            text = iso;                 /* a date cell reads as the date shown, 2023-05-01 */
         buf conv = BUF_INIT, raw = BUF_INIT;
         if (s->enc > 0 && strcmp(s->type, "n") != 0 && strcmp(s->type, "b") != 0) {
             err_t ce;
@@ -626,6 +702,7 @@ cleanup:
     free(styles.font_enc);
     free(styles.font_upper);
     free(styles.xf_font);
+    free(styles.xf_date);
     buf_free(&text);
     if (z)
         zip_discard(z);

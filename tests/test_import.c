@@ -13,6 +13,7 @@
 
 #include "enc.h"
 #include "engine.h"
+#include "eval.h"
 #include "import.h"
 #include "import_text.h"
 #include "store.h"
@@ -338,6 +339,50 @@ static void test_cycles_and_references(void **state)
     free(errs);
 }
 
+/* Indicator codes as offices write them, and formulas that name them in braces; a bare
+ * "KT-01" in a formula is KT minus 1, refused with the quoted form as the hint; codes that are
+ * not codes at all still refused. */
+static void test_office_codes(void **state)
+{
+    fx *f = *state;
+    import_source src[] = {
+        SRC("u.csv", "code,name,parent,type\nhn,Thành ủy Hà Nội,,Thành ủy\n"),
+        SRC("i.csv", "code,name,formula\nKT-01,Thu ngân sách,\nKT-02,Chi ngân sách,\n1.2,Số xã nông thôn mới,\n"
+                     "CT1a,Tỷ lệ chi trên thu,{KT-02} / {KT-01} * 100\nCT1b,Gấp đôi,{1.2} * 2\n"),
+        SRC("v.csv", "indicator,unit,period,value\nKT-01,hn,2022,200\nKT-02,hn,2022,150\n1.2,hn,2022,7\n"),
+    };
+    import_stats st;
+    char *errs;
+    int rc = run(f, src, 3, 0, &st, &errs);
+    if (rc != 0)
+        fail_msg("%s", errs);
+    free(errs);
+    model *m = load(f);
+    period_t y;
+    period_parse("2022", 4, &y);
+    double v = 0;
+    int hn = model_unit_find(m, "hn");
+    assert_true(model_ind_find(m, "KT-01") >= 0 && model_ind_find(m, "1.2") >= 0);
+    assert_true(eval_actual(m, model_ind_find(m, "CT1a"), hn, y, &v));
+    assert_true(v == 75);
+    assert_true(eval_actual(m, model_ind_find(m, "CT1b"), hn, y, &v));
+    assert_true(v == 14);
+    model_free(m);
+    import_source bare[] = { SRC("i.csv", "code,name,formula\nCT2,Sai,KT-01 / 2\n") };
+    assert_int_equal(run(f, bare, 1, 0, &st, &errs), -1);
+    assert_non_null(strstr(errs, "{KT-01}"));
+    free(errs);
+    static const char *const bad[] = { "-KT", ".5", "KT 01", "KT/01", "Chỉ_tiêu" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text[96];
+        snprintf(text, sizeof text, "code,name\n%s,X\n", bad[i]);
+        import_source one = { "i.csv", text, strlen(text) };
+        assert_int_equal(run(f, &one, 1, 0, &st, &errs), -1);
+        assert_non_null(strstr(errs, "i.csv, dòng 2, cột 1 (code)"));
+        free(errs);
+    }
+}
+
 /* A partial load brings the catalogue and only the cells asked for; the full load all of them. */
 static void test_load_part(void **state)
 {
@@ -515,6 +560,7 @@ int main(void)
         cmocka_unit_test(test_bad_shapes),
         cmocka_unit_test(test_encodings),
         cmocka_unit_test(test_cycles_and_references),
+        cmocka_unit_test(test_office_codes),
         cmocka_unit_test(test_load_part),
         cmocka_unit_test(test_import_without_cells),
         cmocka_unit_test(test_engine_from_store),

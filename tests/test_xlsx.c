@@ -2,6 +2,7 @@
  * would, read back, import), the export workbook, and hostile archives (broken zip, DTD with
  * entities, zip bomb) refused with a clear error. */
 #include <setjmp.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -165,6 +166,9 @@ static void test_template_round_trip(void **state)
     assert_int_equal(xlsx_sheet_csv(&sh[0], import_is_header, &csv), 1);
     assert_non_null(strstr(buf_str(&csv), "\n\n\nindicator,unit,period,no,name,measure,target,previous,value,comment\n"));
     assert_non_null(strstr(buf_str(&csv), "ngheo,h,2023,2,\"Tỷ lệ hộ nghèo, cuối năm\",%,2.5"));
+    /* "Cùng kỳ năm trước" holds last year's figure (it was 0 in every row: the figure was read in
+     * the same argument list as the call that set it). */
+    assert_non_null(strstr(buf_str(&csv), "thu,h,2023,1,Thu ngân sách,tỷ đồng,1100,900"));
     xlsx_free(sh, n);
 
     /* Fill two values as a spreadsheet program would, then import the sheet. */
@@ -226,6 +230,135 @@ static void test_export(void **state)
                 found = 1;
     assert_true(found);
     xlsx_free(sh, n);
+    buf_free(&b);
+}
+
+/* A values sheet whose period column Excel turned into dates: 1/5/2023 (what "2023-05" becomes)
+ * reads as the month, 15/5/2023 is refused in words naming the date; a date-formatted cell reads
+ * as its date, a plain number stays a number. */
+static void test_period_dates(void **state)
+{
+    (void)state;
+    lxw_workbook *wb = workbook_new(xpath);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "v");
+    lxw_format *df = workbook_add_format(wb);
+    format_set_num_format(df, "d/m/yyyy");
+    lxw_format *mf = workbook_add_format(wb);
+    format_set_num_format(mf, "mmm\\-yy");
+    lxw_format *nf = workbook_add_format(wb);
+    format_set_num_format(nf, "#,##0.0 \"m\"");      /* an "m" in quotes: not a date */
+    static const char *const head[4] = { "indicator", "unit", "period", "value" };
+    for (int c = 0; c < 4; c++)
+        worksheet_write_string(ws, 0, (lxw_col_t)c, head[c], NULL);
+    lxw_datetime may = { 2023, 5, 1, 0, 0, 0 }, mid = { 2023, 5, 15, 0, 0, 0 };
+    worksheet_write_string(ws, 1, 0, "thu", NULL);
+    worksheet_write_string(ws, 1, 1, "h", NULL);
+    worksheet_write_datetime(ws, 1, 2, &may, mf);
+    worksheet_write_number(ws, 1, 3, 45047, nf);
+    worksheet_write_string(ws, 2, 0, "thu", NULL);
+    worksheet_write_string(ws, 2, 1, "h", NULL);
+    worksheet_write_datetime(ws, 2, 2, &mid, df);
+    worksheet_write_number(ws, 2, 3, 12, NULL);
+    assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+    buf b = BUF_INIT, csv = BUF_INIT;
+    read_file(xpath, &b);
+    xlsx_sheet *sh;
+    int n;
+    err_t e;
+    assert_int_equal(xlsx_read(buf_str(&b), b.len, &sh, &n, &e), 0);
+    assert_string_equal(sh[0].rows[1].cell[2], "2023-05-01");
+    assert_string_equal(sh[0].rows[1].cell[3], "45047");      /* a number with "m" in quotes */
+    assert_string_equal(sh[0].rows[2].cell[2], "2023-05-15");
+    assert_int_equal(xlsx_sheet_csv(&sh[0], import_is_header, &csv), 1);
+    xlsx_free(sh, n);
+    store *s;
+    model *m = model_new();
+    assert_int_equal(store_open(dbpath, 0, &s, &e), 0);
+    assert_int_equal(store_load(s, m, &e), 0);
+    import_source src = { "t.xlsx [v]", buf_str(&csv), csv.len };
+    import_opts o = { .who = "test", .dry_run = 1 };
+    import_stats st;
+    buf errs = BUF_INIT;
+    assert_int_equal(import_run(s, m, &src, 1, &o, &st, &errs, &e), -1);
+    assert_non_null(strstr(buf_str(&errs), "dòng 3, cột 3 (period)"));
+    assert_non_null(strstr(buf_str(&errs), "ô kỳ chứa ngày 15/5/2023, không phải mã kỳ"));
+    assert_null(strstr(buf_str(&errs), "dòng 2, cột 3"));    /* 1/5/2023: the month 2023-05 */
+    store_close(s);
+    model_free(m);
+    buf_free(&b);
+    buf_free(&csv);
+    buf_free(&errs);
+}
+
+/* Finds, in the sheets, the row whose cell `col` is `text`; NULL if none. */
+static const xlsx_row *find_row(const xlsx_sheet *sh, int n, size_t col, const char *text)
+{
+    for (int k = 0; k < n; k++)
+        for (size_t r = 0; r < sh[k].nrows; r++)
+            if (sh[k].rows[r].n > col && strcmp(sh[k].rows[r].cell[col], text) == 0)
+                return &sh[k].rows[r];
+    return NULL;
+}
+
+/* The district's sheet: names before codes, "% KH" a real percentage cell, a missing figure an
+ * empty cell with a note (no dash in a numeric column), a long name's row tall enough. */
+static void test_export_cells(void **state)
+{
+    (void)state;
+    model *m = load();
+    err_t e;
+    period_t y;
+    period_parse("2023", 4, &y);
+    int h = model_unit_find(m, "h");
+    assert_int_equal(model_put_value(m, model_ind_find(m, "thu"), h, y, 1234.5, NULL), 0);
+    ind_t longname = { .code = "dai", .name = "Tỷ lệ xã, phường, thị trấn đạt chuẩn tiếp cận pháp luật "
+                                              "và có thiết chế văn hóa, thể thao hoạt động thường xuyên",
+                       .group = "", .set = "", .measure = "%", .parent_code = "", .formula_src = "",
+                       .parent = -1, .decimals = 1 };
+    int dai = model_put_ind(m, &longname);
+    assert_true(dai >= 0);
+    assert_int_equal(model_finish(m, &e), 0);
+    dai = model_ind_find(m, "dai");
+    assert_int_equal(model_put_target(m, dai, h, y, 80), 0);
+    assert_int_equal(xlsx_export(m, h, y, xpath, &e), 0);
+    model_free(m);
+    buf b = BUF_INIT;
+    read_file(xpath, &b);
+    xlsx_sheet *sh;
+    int n;
+    assert_int_equal(xlsx_read(buf_str(&b), b.len, &sh, &n, &e), 0);
+    const xlsx_row *thu = find_row(sh, n, 0, "Thu ngân sách");
+    assert_non_null(thu);
+    assert_string_equal(thu->cell[1], "thu");                  /* the code after the name */
+    assert_true(thu->n > 5);
+    assert_true(fabs(atof(thu->cell[5]) - 1234.5 / 1100) < 1e-9); /* 112,2 % held as 1.122... */
+    const xlsx_row *row = find_row(sh, n, 1, "dai");   /* a target, no figure yet */
+    assert_non_null(row);
+    assert_true(row->n > 3);
+    assert_string_equal(row->cell[3], "80");
+    assert_true(row->n <= 4 || strcmp(row->cell[4], "") == 0); /* no actual: empty, not "–" */
+    for (int k = 0; k < n; k++)
+        for (size_t r = 0; r < sh[k].nrows; r++)
+            for (size_t c = 0; c < sh[k].rows[r].n; c++)
+                if (c >= 3 && c != 6 && c != 7)
+                    assert_string_not_equal(sh[k].rows[r].cell[c], "–");
+    xlsx_free(sh, n);
+    char *styles = read_part(xpath, "xl/styles.xml");
+    assert_non_null(strstr(styles, "formatCode=\"0.0%\""));
+    free(styles);
+    char *comments = read_part(xpath, "xl/comments1.xml");  /* the group's sheet's notes */
+    assert_non_null(strstr(comments, "Chưa có số liệu."));
+    free(comments);
+    char *sheet = read_part(xpath, "xl/worksheets/sheet2.xml");
+    const char *row_dai = NULL;
+    for (const char *q = strstr(sheet, "<row "); q && !row_dai; q = strstr(q + 1, "<row ")) {
+        const char *close = strchr(q, '>');
+        const char *ht = strstr(q, " ht=\"");
+        if (ht && close && ht < close && atof(ht + 5) >= 31)
+            row_dai = q;
+    }
+    assert_non_null(row_dai);                                    /* two lines at least */
+    free(sheet);
     buf_free(&b);
 }
 
@@ -329,6 +462,35 @@ static void test_legacy_fonts(void **state)
     buf_free(&b);
 }
 
+/* An old .xls (tests/data/legacy_fonts.xls: the workbook of test_legacy_fonts saved by
+ * LibreOffice Calc as Excel 97-2003, with a second sheet): its .VnTime, .VnTimeH and VNI-Times
+ * cells are decoded as in .xlsx (FreeXL gives no fonts: xls_fonts.c reads them with libgsf), the
+ * Latin-1 text in a Unicode font is kept, numbers stay numbers. */
+static void test_xls_legacy_fonts(void **state)
+{
+    (void)state;
+    char path[512];
+    const char *dir = getenv("CHITIEU_TEST_DATA");
+    snprintf(path, sizeof path, "%s/legacy_fonts.xls", dir ? dir : "tests/data");
+    xlsx_sheet *sh;
+    int n;
+    err_t e;
+    if (xls_read_file(path, &sh, &n, &e) != 0)
+        fail_msg("%s: %s", path, e.msg);
+    assert_int_equal(n, 2);
+    assert_string_equal(sh[0].rows[1].cell[1], "Tôi đi học");        /* .VnTime */
+    assert_string_equal(sh[0].rows[2].cell[1], "TÔI ĐI HỌC");        /* .VnTimeH */
+    assert_string_equal(sh[0].rows[3].cell[1], "Tôi đi học");        /* VNI-Times */
+    assert_string_equal(sh[0].rows[4].cell[1], "Café Müller");       /* Arial: not TCVN3 */
+    assert_string_equal(sh[0].rows[1].cell[2], "1234.5");
+    assert_string_equal(sh[0].rows[2].cell[2], "12");                /* a number in .VnTime */
+    assert_int_equal(sh[0].converted, 3);
+    assert_string_equal(sh[1].name, "Trang2");
+    assert_string_equal(sh[1].rows[0].cell[0], "Phòng");             /* the second sheet's font */
+    assert_int_equal(sh[1].converted, 1);
+    xlsx_free(sh, n);
+}
+
 int main(void)
 {
     lang_set(LANG_VI);
@@ -336,8 +498,11 @@ int main(void)
         cmocka_unit_test(test_template_round_trip),
         cmocka_unit_test(test_export),
         cmocka_unit_test(test_export_partial),
+        cmocka_unit_test(test_export_cells),
+        cmocka_unit_test(test_period_dates),
         cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_legacy_fonts),
+        cmocka_unit_test(test_xls_legacy_fonts),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

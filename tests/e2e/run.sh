@@ -205,7 +205,17 @@ has "$T/out" '"title": "Báo cáo kết quả thực hiện các chỉ tiêu nă
 expect_rc 0 "$BIN" report --unit tinh --period 2022
 has "$T/out" "III. Xếp hạng các đơn vị trực thuộc"
 expect_rc 0 "$BIN" report --unit huyen-a --period 2022 --format docx -o "$T/r.docx"
-expect_rc 0 "$BIN" report --unit tinh --period 2022 --format docx --style state -o "$T/s.docx"
+# a Party committee's report is never dressed as a state document; a people's committee's is
+expect_rc 1 "$BIN" report --unit tinh --period 2022 --format docx --style state -o "$T/s.docx"
+has "$T/err" "là tổ chức Đảng"
+if [ -e "$T/s.docx" ]; then bad "s.docx written although refused"; else ok; fi
+printf 'code,name,parent,type\nubnd-a,UBND huyện Ân Thi,,UBND\n' > "$T/ubnd.csv"
+expect_rc 0 "$BIN" import "$T/ubnd.csv"
+expect_rc 0 "$BIN" report --unit ubnd-a --period 2022 --format docx -o "$T/s.docx"
+unzip -p "$T/s.docx" word/document.xml > "$T/s.xml" 2>/dev/null
+has "$T/s.xml" "TM. ỦY BAN NHÂN DÂN"
+has "$T/s.xml" "Số:       /BC-UBND"
+hasnt "$T/s.xml" "ĐẢNG CỘNG SẢN VIỆT NAM"
 expect_rc 2 "$BIN" report --unit huyen-a --period 2022 --format docx
 expect_rc 2 "$BIN" report --unit huyen-a --period 2022 --format docx --style royal -o "$T/x.docx"
 # LibreOffice opens the Word file and lays it out (a broken OOXML file fails to convert)
@@ -214,6 +224,15 @@ pdftotext "$T/r.pdf" "$T/r.txt" 2>/dev/null
 has "$T/r.txt" "ĐẢNG CỘNG SẢN VIỆT NAM"
 has "$T/r.txt" "BÁO CÁO"
 if [ "$(pdfinfo "$T/r.pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')" -ge 1 ] 2>/dev/null; then ok; else bad "r.pdf has no pages"; fi
+# Times New Roman or its metric twin Liberation Serif (scripts/install-deps) is embedded, so the
+# lines break where Word breaks them; no other face stands in for it
+pdffonts "$T/r.pdf" > "$T/fonts.txt" 2>/dev/null
+if grep -Eq '(LiberationSerif|TimesNewRoman)[-A-Za-z]* +TrueType.* yes ' "$T/fonts.txt"; then ok; else bad "r.pdf embeds no Times-metric font"; cat "$T/fonts.txt"; fi
+if grep -Ev '^(name|---)' "$T/fonts.txt" | grep -Evq 'LiberationSerif|TimesNewRoman'; then bad "r.pdf uses another font"; cat "$T/fonts.txt"; else ok; fi
+# the signature block is not alone on the last page: text of the report comes before "Nơi nhận"
+pages=$(pdfinfo "$T/r.pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')
+pdftotext -f "$pages" -l "$pages" "$T/r.pdf" "$T/last.txt" 2>/dev/null
+if awk '/Nơi nhận/ && !f { f = 1; before = n } NF { n++ } END { exit !(f && before > 0) }' "$T/last.txt"; then ok; else bad "the last page holds the signature alone"; cat "$T/last.txt"; fi
 expect_rc 2 "$BIN" report --unit huyen-a --period 2022 --format odt
 
 # --- HTML escaping of user text ----------------------------------------------------------
@@ -224,6 +243,28 @@ hasnt "$T/out" "<script>alert"
 has "$T/out" "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot;"
 
 # --- legacy Vietnamese encodings ----------------------------------------------------------
+# an old .xls in .VnTime / .VnTimeH / VNI-Times fonts becomes an .xlsx in Unicode, numbers kept
+expect_rc 0 "$BIN" convert "$HERE/../data/legacy_fonts.xls" -o "$T/legacy.xlsx"
+has "$T/err" "đã chuyển 4 ô"
+unzip -p "$T/legacy.xlsx" xl/sharedStrings.xml > "$T/legacy.sst" 2>/dev/null
+has "$T/legacy.sst" "Tôi đi học"
+has "$T/legacy.sst" "TÔI ĐI HỌC"
+has "$T/legacy.sst" "Café Müller"
+unzip -p "$T/legacy.xlsx" xl/worksheets/sheet1.xml > "$T/legacy.xml" 2>/dev/null
+has "$T/legacy.xml" '<c r="C2"><v>1234.5</v>'            # a number cell, not text
+expect_rc 2 "$BIN" convert "$HERE/../data/legacy_fonts.xls"
+# binary files it cannot convert are refused, nothing written
+printf '%%PDF-1.4\n%%\342\343\n1 0 obj\n' > "$T/x.pdf"
+expect_rc 1 "$BIN" convert "$T/x.pdf" -o "$T/x.txt"
+has "$T/err" "tệp nhị phân"
+if [ -e "$T/x.txt" ]; then bad "convert wrote a file from a binary"; else ok; fi
+printf '\377\376T\000\364\000i\000' > "$T/u16.txt"
+expect_rc 1 "$BIN" convert "$T/u16.txt"
+has "$T/err" "UTF-16"
+# Latin-1 text that is not Vietnamese is not taken for TCVN3
+printf 'Caf\351 M\374ller\n' > "$T/cafe.txt"
+expect_rc 0 "$BIN" convert "$T/cafe.txt"
+has "$T/out" "Café Müller"
 printf 'T\253i \256i h\344c\n' > "$T/tcvn3.txt"            # "T«i ®i häc" in TCVN3 bytes
 expect_rc 0 "$BIN" convert "$T/tcvn3.txt"
 has "$T/out" "Tôi đi học"
@@ -341,7 +382,7 @@ has "$T/out" "Số liệu theo cơ cấu đơn vị hiện nay"
 expect_rc 0 "$BIN" report --unit phuong-thanh-xuan --period 2026S1
 has "$T/out" "Kết nạp đảng viên mới đứng thứ 1/9 phường"
 expect_rc 0 "$BIN" ics --unit ngoc-ha --today 2026-12-06 -o "$T/nh.ics"
-has "$T/nh.ics" "UID:nh-nv-01@chitieu"
+grep -q 'UID:nh-nv-01-[0-9a-f]\{16\}@chitieu' "$T/nh.ics" && ok || bad "nh.ics: no UID nh-nv-01-<id>@chitieu"
 expect_rc 0 "$BIN" eval --unit ngoc-ha --period 2025S1 --structure current --format csv
 has "$T/out" "ket_nap_dang_vien,Kết nạp đảng viên mới,đảng viên,,33.5,,no_target,7,9,,,,1,0"
 expect_rc 0 "$BIN" eval --unit ngoc-ha --period 2025 --format csv
@@ -426,9 +467,27 @@ has "$T/out" "chủ trì: Quận ủy Cầu Giấy (hết hiệu lực sau ngày
 has "$T/out" "cg-nv-03  Kiểm tra việc thực hiện Chương trình 01 tại các đảng bộ phường — hạn 4/12/2026, còn 12 ngày"
 has "$T/out" "hạn 1/7/2024, quá 874 ngày"
 expect_rc 0 "$BIN" ics --db "$D" --unit cau-giay --today 2026-11-22 -o "$T/cg.ics"
-has "$T/cg.ics" "UID:cg-nv-06@chitieu"
 has "$T/cg.ics" "DTSTART;VALUE=DATE:20241231"
 tr -d '\r' <"$T/cg.ics" | sed -e ':a' -e 'N' -e '$!ba' -e 's/\n //g' >"$T/cg.unfolded"  # RFC 5545 unfolding
+# UIDs: the task's code and the database's random id, the same on every export of one database,
+# different in another database holding the same tasks
+uid1=$(grep -o 'UID:cg-nv-06-[0-9a-f]\{16\}@chitieu' "$T/cg.ics")
+if [ -n "$uid1" ]; then ok; else bad "ics: no UID cg-nv-06-<16 hex>@chitieu"; fi
+"$BIN" ics --db "$D" --unit cau-giay --today 2026-11-22 2>/dev/null | grep -q "$uid1" && ok || bad "ics: UID not stable"
+expect_rc 0 "$BIN" demo --db "$T/other.db"
+"$BIN" ics --db "$T/other.db" --unit cau-giay --today 2026-11-22 2>/dev/null | grep -q 'UID:cg-nv-06-' && ok || bad "ics: no UID in the other database"
+"$BIN" ics --db "$T/other.db" --unit cau-giay --today 2026-11-22 2>/dev/null | grep -q "$uid1" && bad "ics: same UID in two databases" || ok
+if [ "$(grep -c '^UID:' "$T/cg.unfolded")" -eq "$(grep '^UID:' "$T/cg.unfolded" | sort -u | wc -l)" ]; then ok; else bad "ics: duplicate UIDs"; fi
+# a recurring task is one repeating event: the month's last day, weekends moved to the Monday
+# (31/1/2027 is a Sunday: excluded, Monday 1/2/2027 added)
+awk '/^BEGIN:VEVENT/ { ev = "" } { ev = ev $0 "\n" } /^END:VEVENT/ && ev ~ /trong tháng/ { print ev }' "$T/cg.unfolded" > "$T/monthly.txt"
+has "$T/monthly.txt" "DTSTART;VALUE=DATE:20261130"
+has "$T/monthly.txt" "RRULE:FREQ=MONTHLY;INTERVAL=1;BYMONTHDAY=-1;UNTIL=20281231"
+has "$T/monthly.txt" "EXDATE;VALUE=DATE:20270131,20270228,"
+has "$T/monthly.txt" "RDATE;VALUE=DATE:20270201,20270301,"
+awk '/^BEGIN:VEVENT/ { ev = "" } { ev = ev $0 "\n" } /^END:VEVENT/ && ev ~ /hằng quý/ { print ev }' "$T/cg.unfolded" > "$T/quarterly.txt"
+has "$T/quarterly.txt" "RRULE:FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=-1;UNTIL=20281231"
+has "$T/quarterly.txt" "EXDATE;VALUE=DATE:20280930,20281231"
 has "$T/cg.unfolded" "Chủ trì: Quận ủy Cầu Giấy (hết hiệu lực sau ngày 30/6/2025)"
 # RFC 5545: CRLF everywhere, no line longer than 75 octets, continuation lines start with a space
 cr=$(printf '\r')
