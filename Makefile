@@ -9,7 +9,7 @@
 #   make bench      run the benchmarks in bench/
 
 CC      ?= gcc
-PKGS    := sqlite3 jansson libutf8proc xlsxwriter libzip expat cairo libsodium freexl libmicrohttpd libcurl
+PKGS    := sqlite3 libpq jansson libutf8proc xlsxwriter libzip expat cairo libsodium freexl libmicrohttpd libcurl
 BUILD   ?= build
 SAN     ?=
 

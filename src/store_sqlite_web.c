@@ -62,7 +62,7 @@ static int sub_parse(const char *s)
 
 /* Binds the arguments described by types: 't' text, 'i' int64 (a failure is reported by the
  * statement's next sq_step). */
-static void bind_all(store *s, sqlite3_stmt *st, const char *types, va_list ap)
+static void bind_all(store *s, sq_stmt *st, const char *types, va_list ap)
 {
     for (int i = 0; types[i]; i++) {
         if (types[i] == 't')
@@ -73,11 +73,11 @@ static void bind_all(store *s, sqlite3_stmt *st, const char *types, va_list ap)
 }
 
 /* Prepares sql and binds the arguments described by types. */
-static sqlite3_stmt *prep(store *s, err_t *e, const char *sql, const char *types, ...)
+static sq_stmt *prep(store *s, err_t *e, const char *sql, const char *types, ...)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        err_set(e, "database: %s", sqlite3_errmsg(s->db));
+    sq_stmt *st = NULL;
+    if (sq_prepare(s, sql, &st) != 0) {
+        err_set(e, "database: %s", sq_errmsg(s));
         return NULL;
     }
     va_list ap;
@@ -88,17 +88,17 @@ static sqlite3_stmt *prep(store *s, err_t *e, const char *sql, const char *types
 }
 
 /* The hot statement idx (prepared once per handle, kept), reset, with the arguments bound as prep. */
-static sqlite3_stmt *hot(store *s, err_t *e, int idx, const char *sql, const char *types, ...)
+static sq_stmt *hot(store *s, err_t *e, int idx, const char *sql, const char *types, ...)
 {
-    sqlite3_stmt *st = s->wq[idx];
+    sq_stmt *st = s->wq[idx];
     if (st == NULL) {
-        if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
-            err_set(e, "database: %s", sqlite3_errmsg(s->db));
+        if (sq_prepare_keep(s, sql, &st) != 0) {
+            err_set(e, "database: %s", sq_errmsg(s));
             return NULL;
         }
         s->wq[idx] = st;
     }
-    sqlite3_reset(st);   /* normally a no-op: every use resets (and checks) after its step */
+    sq_rewind(st);   /* normally a no-op: every use resets (and checks) after its step */
     va_list ap;
     va_start(ap, types);
     bind_all(s, st, types, ap);
@@ -107,18 +107,18 @@ static sqlite3_stmt *hot(store *s, err_t *e, int idx, const char *sql, const cha
 }
 
 /* Steps a statement to completion and finalizes it; returns the number of rows changed or -1. */
-static int done(store *s, sqlite3_stmt *st, err_t *e)
+static int done(store *s, sq_stmt *st, err_t *e)
 {
     if (st == NULL)
         return -1;
     int rc = sq_step(s, st, "database", e);
-    sqlite3_finalize(st);
-    return rc < 0 ? -1 : sqlite3_changes(s->db);
+    sq_finalize(st);
+    return rc < 0 ? -1 : sq_changes(s);
 }
 
-static void copy_col(sqlite3_stmt *st, int i, char *out, size_t n)
+static void copy_col(sq_stmt *st, int i, char *out, size_t n)
 {
-    const unsigned char *t = sqlite3_column_text(st, i);
+    const char *t = sq_col_text(st, i);
     snprintf(out, n, "%s", t ? (const char *)t : "");
 }
 
@@ -132,15 +132,15 @@ static void now_iso(char *out, size_t n)
 
 #define USER_COLS "id,login,name,role,unit,disabled"
 
-static void user_row(sqlite3_stmt *st, web_user *u)
+static void user_row(sq_stmt *st, web_user *u)
 {
     memset(u, 0, sizeof *u);
-    u->id = sqlite3_column_int64(st, 0);
+    u->id = sq_col_int64(st, 0);
     copy_col(st, 1, u->login, sizeof u->login);
     copy_col(st, 2, u->name, sizeof u->name);
     copy_col(st, 3, u->role, sizeof u->role);
     copy_col(st, 4, u->unit, sizeof u->unit);
-    u->disabled = sqlite3_column_int(st, 5);
+    u->disabled = sq_col_int(st, 5);
 }
 
 int store_user_add(store *s, const web_user *u, const char *pwhash, err_t *e)
@@ -158,7 +158,7 @@ int store_user_add(store *s, const web_user *u, const char *pwhash, err_t *e)
 
 int store_user_get(store *s, const char *login, web_user *u, char *pwhash, size_t pwlen, err_t *e)
 {
-    sqlite3_stmt *st = prep(s, e, "SELECT " USER_COLS ",pwhash FROM app_user WHERE login=?1", "t", login);
+    sq_stmt *st = prep(s, e, "SELECT " USER_COLS ",pwhash FROM app_user WHERE login=?1", "t", login);
     if (st == NULL)
         return -1;
     int found = sq_step(s, st, "database", e);
@@ -167,13 +167,13 @@ int store_user_get(store *s, const char *login, web_user *u, char *pwhash, size_
         if (pwhash)
             copy_col(st, 6, pwhash, pwlen);
     }
-    sqlite3_finalize(st);
+    sq_finalize(st);
     return found;
 }
 
 static int end_sessions(store *s, const char *login, err_t *e)
 {
-    return done(s, prep(s, e, "DELETE FROM session WHERE user=(SELECT id FROM app_user WHERE login=?1)",
+    return done(s, prep(s, e, "DELETE FROM session WHERE \"user\"=(SELECT id FROM app_user WHERE login=?1)",
                         "t", login), e) < 0 ? -1 : 0;
 }
 
@@ -197,7 +197,7 @@ int store_user_set_disabled(store *s, const char *login, int disabled, err_t *e)
 int store_user_list(store *s, web_user **out, err_t *e)
 {
     *out = NULL;
-    sqlite3_stmt *st = prep(s, e, "SELECT " USER_COLS " FROM app_user ORDER BY login", "");
+    sq_stmt *st = prep(s, e, "SELECT " USER_COLS " FROM app_user ORDER BY login", "");
     if (st == NULL)
         return -1;
     int n = 0, cap = 0, r;
@@ -206,7 +206,7 @@ int store_user_list(store *s, web_user **out, err_t *e)
             cap = cap ? cap * 2 : 16;
             web_user *p = realloc(*out, (size_t)cap * sizeof *p);
             if (p == NULL) {
-                sqlite3_finalize(st);
+                sq_finalize(st);
                 free(*out);
                 *out = NULL;
                 return err_set(e, "out of memory");
@@ -215,7 +215,7 @@ int store_user_list(store *s, web_user **out, err_t *e)
         }
         user_row(st, &(*out)[n++]);
     }
-    sqlite3_finalize(st);
+    sq_finalize(st);
     if (r < 0) {
         free(*out);
         *out = NULL;
@@ -230,15 +230,15 @@ int store_session_put(store *s, const char *hash, int64_t user, const char *csrf
     /* Expired sessions go whenever a new one starts, so the table stays small. */
     if (done(s, prep(s, e, "DELETE FROM session WHERE expires<?1", "i", (int64_t)time(NULL)), e) < 0)
         return -1;
-    return done(s, prep(s, e, "INSERT INTO session(hash,user,csrf,expires) VALUES(?1,?2,?3,?4)",
+    return done(s, prep(s, e, "INSERT INTO session(hash,\"user\",csrf,expires) VALUES(?1,?2,?3,?4)",
                         "titi", hash, user, csrf, expires), e) < 0 ? -1 : 0;
 }
 
 int store_session_get(store *s, const char *hash, int64_t now, int64_t new_expires, web_user *u,
                       char *csrf, size_t csrflen, err_t *e)
 {
-    sqlite3_stmt *st = hot(s, e, WQ_SESSION, "SELECT u.id,u.login,u.name,u.role,u.unit,u.disabled,s.csrf,s.expires"
-                                             " FROM session s JOIN app_user u ON u.id=s.user"
+    sq_stmt *st = hot(s, e, WQ_SESSION, "SELECT u.id,u.login,u.name,u.role,u.unit,u.disabled,s.csrf,s.expires"
+                                             " FROM session s JOIN app_user u ON u.id=s.\"user\""
                                              " WHERE s.hash=?1 AND s.expires>=?2 AND u.disabled=0",
                            "ti", hash, now);
     if (st == NULL)
@@ -248,7 +248,7 @@ int store_session_get(store *s, const char *hash, int64_t now, int64_t new_expir
     if (found > 0) {
         user_row(st, u);
         copy_col(st, 6, csrf, csrflen);
-        expires = sqlite3_column_int64(st, 7);
+        expires = sq_col_int64(st, 7);
     }
     if (sq_reset(s, st, "database", e) != 0 || found < 0)
         return -1;
@@ -256,10 +256,10 @@ int store_session_get(store *s, const char *hash, int64_t now, int64_t new_expir
      * another process holds the write lock (a long import) the session is extended later: a
      * request never waits for, or fails on, the lock just to move its expiry. */
     if (found && expires < new_expires - 60) {
-        sqlite3_busy_timeout(s->db, 0);
+        sq_busy_timeout(s, 0);
         int r = done(s, prep(s, e, "UPDATE session SET expires=?2 WHERE hash=?1", "ti", hash, new_expires), e);
-        int busy = r < 0 && (sqlite3_errcode(s->db) & 0xff) == SQLITE_BUSY;
-        sqlite3_busy_timeout(s->db, 5000);
+        int busy = r < 0 && sq_busy(s);
+        sq_busy_timeout(s, 5000);
         if (r < 0 && !busy)
             return -1;
     }
@@ -275,7 +275,7 @@ int store_token_put(store *s, const char *hash, const char *login, const char *n
 {
     char at[32];
     now_iso(at, sizeof at);
-    int n = done(s, prep(s, e, "INSERT INTO api_token(hash,user,name,created)"
+    int n = done(s, prep(s, e, "INSERT INTO api_token(hash,\"user\",name,created)"
                                " SELECT ?1,id,?3,?4 FROM app_user WHERE login=?2",
                          "tttt", hash, login, name, at), e);
     if (n < 0)
@@ -285,8 +285,8 @@ int store_token_put(store *s, const char *hash, const char *login, const char *n
 
 int store_token_get(store *s, const char *hash, web_user *u, err_t *e)
 {
-    sqlite3_stmt *st = hot(s, e, WQ_TOKEN, "SELECT u.id,u.login,u.name,u.role,u.unit,u.disabled FROM api_token t"
-                                           " JOIN app_user u ON u.id=t.user WHERE t.hash=?1 AND u.disabled=0",
+    sq_stmt *st = hot(s, e, WQ_TOKEN, "SELECT u.id,u.login,u.name,u.role,u.unit,u.disabled FROM api_token t"
+                                           " JOIN app_user u ON u.id=t.\"user\" WHERE t.hash=?1 AND u.disabled=0",
                            "t", hash);
     if (st == NULL)
         return -1;
@@ -298,12 +298,12 @@ int store_token_get(store *s, const char *hash, web_user *u, err_t *e)
     return found;
 }
 
-static void sub_row(sqlite3_stmt *st, web_sub *out)
+static void sub_row(sq_stmt *st, web_sub *out)
 {
     memset(out, 0, sizeof *out);
     copy_col(st, 0, out->unit, sizeof out->unit);
     copy_col(st, 1, out->period, sizeof out->period);
-    out->state = sub_parse((const char *)sqlite3_column_text(st, 2));
+    out->state = sub_parse(sq_col_text(st, 2));
     copy_col(st, 3, out->at, sizeof out->at);
     copy_col(st, 4, out->who, sizeof out->who);
     copy_col(st, 5, out->comment, sizeof out->comment);
@@ -311,7 +311,7 @@ static void sub_row(sqlite3_stmt *st, web_sub *out)
 
 int store_sub_get(store *s, const char *unit, const char *period, web_sub *out, err_t *e)
 {
-    sqlite3_stmt *st = hot(s, e, WQ_SUB, "SELECT unit,period,state,at,who,comment FROM submission"
+    sq_stmt *st = hot(s, e, WQ_SUB, "SELECT unit,period,state,at,who,comment FROM submission"
                                          " WHERE unit=?1 AND period=?2", "tt", unit, period);
     if (st == NULL)
         return -1;
@@ -334,7 +334,7 @@ int store_sub_put(store *s, const char *unit, const char *period, int state, con
     char at[32];
     now_iso(at, sizeof at);
     return done(s, prep(s, e, "INSERT INTO submission(unit,period,state,at,who,comment)"
-                              " VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT DO UPDATE SET"
+                              " VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT(unit,period) DO UPDATE SET"
                               " state=?3,at=?4,who=?5,comment=?6", "tttttt",
                         unit, period, store_sub_key(state), at, who, comment ? comment : ""),
                 e) < 0 ? -1 : 0;
@@ -343,7 +343,7 @@ int store_sub_put(store *s, const char *unit, const char *period, int state, con
 int store_sub_list(store *s, web_sub **out, err_t *e)
 {
     *out = NULL;
-    sqlite3_stmt *st = prep(s, e, "SELECT unit,period,state,at,who,comment FROM submission"
+    sq_stmt *st = prep(s, e, "SELECT unit,period,state,at,who,comment FROM submission"
                                   " WHERE state<>'draft' ORDER BY at DESC, unit", "");
     if (st == NULL)
         return -1;
@@ -353,7 +353,7 @@ int store_sub_list(store *s, web_sub **out, err_t *e)
             cap = cap ? cap * 2 : 16;
             web_sub *p = realloc(*out, (size_t)cap * sizeof *p);
             if (p == NULL) {
-                sqlite3_finalize(st);
+                sq_finalize(st);
                 free(*out);
                 *out = NULL;
                 return err_set(e, "out of memory");
@@ -362,7 +362,7 @@ int store_sub_list(store *s, web_sub **out, err_t *e)
         }
         sub_row(st, &(*out)[n++]);
     }
-    sqlite3_finalize(st);
+    sq_finalize(st);
     if (r < 0) {
         free(*out);
         *out = NULL;
@@ -385,7 +385,7 @@ int store_audit_list(store *s, int max, web_audit **out, err_t *e)
     *out = NULL;
     /* Workflow and administration actions, and every change of a figure: its creation (a row
      * whose batch is its own) is not listed, its updates carry old -> new. */
-    sqlite3_stmt *st = prep(s, e,
+    sq_stmt *st = prep(s, e,
         "SELECT at,who,action,object,detail FROM ("
         " SELECT a.at, a.who, a.action, a.object, a.detail, a.at AS k FROM audit a"
         " UNION ALL SELECT b.at, b.who, CASE h.kind WHEN 1 THEN 'value' ELSE 'target' END,"
@@ -394,13 +394,13 @@ int store_audit_list(store *s, int max, web_audit **out, err_t *e)
         "  b.at FROM history h JOIN batch b ON b.id=h.batch JOIN indicator i ON i.id=h.indicator"
         "  JOIN unit u ON u.id=h.unit"
         " UNION ALL SELECT b.at, b.who, 'batch', b.source, '', b.at FROM batch b"
-        ") ORDER BY k DESC LIMIT ?1", "i", (int64_t)max);
+        ") AS x ORDER BY k DESC LIMIT ?1", "i", (int64_t)max);
     if (st == NULL)
         return -1;
     int n = 0;
     web_audit *a = calloc((size_t)(max > 0 ? max : 1), sizeof *a);
     if (a == NULL) {
-        sqlite3_finalize(st);
+        sq_finalize(st);
         return err_set(e, "out of memory");
     }
     int r = 0;
@@ -412,7 +412,7 @@ int store_audit_list(store *s, int max, web_audit **out, err_t *e)
         copy_col(st, 4, a[n].detail, sizeof a[n].detail);
         n++;
     }
-    sqlite3_finalize(st);
+    sq_finalize(st);
     if (r < 0) {
         free(a);
         return -1;
@@ -423,11 +423,11 @@ int store_audit_list(store *s, int max, web_audit **out, err_t *e)
 
 int64_t store_generation(store *s, err_t *e)
 {
-    sqlite3_stmt *st = hot(s, e, WQ_GENERATION, "SELECT CAST(value AS INTEGER) FROM meta WHERE key='generation'", "");
+    sq_stmt *st = hot(s, e, WQ_GENERATION, "SELECT CAST(value AS INTEGER) FROM meta WHERE key='generation'", "");
     if (st == NULL)
         return -1;
     int r = sq_step(s, st, "generation", e);
-    int64_t g = r > 0 ? sqlite3_column_int64(st, 0) : r;   /* no row: 0, an error: -1 */
+    int64_t g = r > 0 ? sq_col_int64(st, 0) : r;   /* no row: 0, an error: -1 */
     if (sq_reset(s, st, "generation", e) != 0)
         return -1;
     return g;
@@ -435,17 +435,15 @@ int64_t store_generation(store *s, err_t *e)
 
 int store_meta_get(store *s, const char *key, char *out, size_t n, err_t *e)
 {
-    sqlite3_stmt *st = prep(s, e, "SELECT value FROM meta WHERE key=?1", "t", key);
+    sq_stmt *st = prep(s, e, "SELECT value FROM meta WHERE key=?1", "t", key);
     if (st == NULL)
         return -1;
-    int rc = sqlite3_step(st), found = rc == SQLITE_ROW;
-    if (found)
+    int found = sq_step(s, st, "database", e);
+    if (found > 0)
         copy_col(st, 0, out, n);
     else if (n)
         out[0] = '\0';
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        found = err_set(e, "database: %s", sqlite3_errmsg(s->db));
-    sqlite3_finalize(st);
+    sq_finalize(st);
     return found;
 }
 
