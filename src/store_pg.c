@@ -449,3 +449,67 @@ fail:
     store_close(s);
     return -1;
 }
+
+/* A connection to url for store_pg_exists / store_pg_remove; NULL (e filled) on failure. */
+static PGconn *pg_connect(const char *url, err_t *e)
+{
+    char shown[512];
+    url_shown(url, shown, sizeof shown);
+    PGconn *c = PQconnectdb(url);
+    if (c == NULL || PQstatus(c) != CONNECTION_OK) {
+        err_set(e, tr("không mở được cơ sở dữ liệu '%s': %s", "cannot open database '%s': %s"), shown,
+                c ? PQerrorMessage(c) : "out of memory");
+        PQfinish(c);
+        return NULL;
+    }
+    PQsetNoticeProcessor(c, quiet, NULL);
+    return c;
+}
+
+int store_pg_exists(const char *url, err_t *e)
+{
+    PGconn *c = pg_connect(url, e);
+    if (c == NULL)
+        return -1;
+    PGresult *res = PQexec(c, "SELECT to_regclass('meta') IS NOT NULL");
+    int rc = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1
+                 ? strcmp(PQgetvalue(res, 0, 0), "t") == 0
+                 : err_set(e, "%s", PQerrorMessage(c));
+    PQclear(res);
+    PQfinish(c);
+    return rc;
+}
+
+/* Appends the names after each `what` in pg_schema (up to '('), comma-separated, to out. */
+static void schema_names(const char *what, buf *out)
+{
+    size_t n = strlen(what);
+    int first = 1;
+    for (const char *p = strstr(pg_schema, what); p; p = strstr(p + n, what)) {
+        const char *name = p + n, *end = strchr(name, '(');
+        if (end == NULL)
+            break;
+        buf_printf(out, "%s%.*s", first ? "" : ",", (int)(end - name), name);
+        first = 0;
+    }
+}
+
+int store_pg_remove(const char *url, err_t *e)
+{
+    PGconn *c = pg_connect(url, e);
+    if (c == NULL)
+        return -1;
+    buf sql = BUF_INIT;
+    buf_init(&sql, 1u << 16);
+    buf_printf(&sql, "BEGIN; %s; DROP TABLE IF EXISTS ", WRITER_LOCK);
+    schema_names("CREATE TABLE IF NOT EXISTS ", &sql);
+    buf_adds(&sql, " CASCADE; DROP FUNCTION IF EXISTS ");
+    schema_names("CREATE OR REPLACE FUNCTION ", &sql);
+    buf_adds(&sql, " CASCADE; COMMIT");
+    PGresult *res = PQexec(c, buf_str(&sql));
+    int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : err_set(e, "%s", PQerrorMessage(c));
+    PQclear(res);
+    buf_free(&sql);
+    PQfinish(c);
+    return rc;
+}

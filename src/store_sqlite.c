@@ -588,10 +588,13 @@ int store_load_part(store *s, model *m, int what, err_t *e)
     for (int pass = 0; pass < 2; pass++) {
         if (!(what & (pass == 0 ? STORE_TARGETS : STORE_VALUES)))
             continue;
+        /* PostgreSQL: in SQLite's order (the primary key), not the heap's, so a model loads the same */
         if (pass == 0)
-            PREP("SELECT indicator,unit,period,target,NULL FROM target");
+            PREP(SQ_SQL(s, "SELECT indicator,unit,period,target,NULL FROM target",
+                        "SELECT indicator,unit,period,target,NULL FROM target ORDER BY indicator,unit,period"));
         else
-            PREP("SELECT indicator,unit,period,value,comment FROM value");
+            PREP(SQ_SQL(s, "SELECT indicator,unit,period,value,comment FROM value",
+                        "SELECT indicator,unit,period,value,comment FROM value ORDER BY indicator,unit,period"));
         int nring = 0, head = 0, done = 0;
         for (;;) {
             if (!done) {               /* never step a finished statement: that restarts it */
@@ -1127,4 +1130,25 @@ int store_history(store *s, const char *ind, const char *unit, period_t p, store
     }
     sq_finalize(st);
     return r < 0 ? -1 : n;
+}
+
+int store_exists(const char *path, err_t *e)
+{
+    if (store_pg_url(path))
+        return store_pg_exists(path, e);
+    return access(path, F_OK) == 0;
+}
+
+int store_remove(const char *path, err_t *e)
+{
+    if (store_pg_url(path))
+        return store_pg_remove(path, e);
+    static const char *const sides[] = { "", "-wal", "-shm" };
+    for (size_t i = 0; i < sizeof sides / sizeof *sides; i++) {
+        char file[4096];
+        snprintf(file, sizeof file, "%s%s", path, sides[i]);
+        if (remove(file) != 0 && access(file, F_OK) == 0)
+            return err_set(e, tr("không xóa được '%s'", "cannot remove '%s'"), file);
+    }
+    return 0;
 }

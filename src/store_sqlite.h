@@ -116,6 +116,9 @@ int store_pg_url(const char *path);
  * s->q; the caller frees with store_close.  Without create, a database with no chitieu
  * schema is refused with the message saying to run init. */
 int store_pg_open(const char *url, int create, const char *const *queries, int nq, store **out, err_t *e);
+/* store_exists and store_remove on PostgreSQL. */
+int store_pg_exists(const char *url, err_t *e);
+int store_pg_remove(const char *url, err_t *e);
 /* Begins a write transaction holding the database's writer lock, waiting at most wait_ms
  * (< 0: as long as it takes); 0 (begun), 1 (still busy) or -1 (sq_errmsg says why). */
 int store_pg_begin(store *s, int wait_ms);
