@@ -51,12 +51,15 @@ static const char pg_schema[] =
     " PRIMARY KEY(from_unit,to_unit,date));"
     "CREATE TABLE IF NOT EXISTS batch(id " ID ", at " TXT " NOT NULL, who " TXT " NOT NULL,"
     " source " TXT " NOT NULL DEFAULT '');"
-    "CREATE TABLE IF NOT EXISTS target(indicator BIGINT NOT NULL REFERENCES indicator(id),"
-    " unit BIGINT NOT NULL REFERENCES unit(id), period " TXT " NOT NULL, target DOUBLE PRECISION NOT NULL,"
-    " batch BIGINT NOT NULL REFERENCES batch(id), PRIMARY KEY(indicator,unit,period));"
-    "CREATE TABLE IF NOT EXISTS value(indicator BIGINT NOT NULL REFERENCES indicator(id),"
-    " unit BIGINT NOT NULL REFERENCES unit(id), period " TXT " NOT NULL, value DOUBLE PRECISION NOT NULL,"
-    " comment " TXT ", batch BIGINT NOT NULL REFERENCES batch(id), PRIMARY KEY(indicator,unit,period));"
+    /* No foreign keys on the figures: PostgreSQL checks each row's three with a query of its own,
+     * which made an import 4 times slower (48 s instead of 11 s for 852 600 rows); the store writes
+     * only ids it has just read, one writer at a time, and never deletes units or indicators. */
+    "CREATE TABLE IF NOT EXISTS target(indicator BIGINT NOT NULL, unit BIGINT NOT NULL,"
+    " period " TXT " NOT NULL, target DOUBLE PRECISION NOT NULL, batch BIGINT NOT NULL,"
+    " PRIMARY KEY(indicator,unit,period));"
+    "CREATE TABLE IF NOT EXISTS value(indicator BIGINT NOT NULL, unit BIGINT NOT NULL,"
+    " period " TXT " NOT NULL, value DOUBLE PRECISION NOT NULL, comment " TXT ", batch BIGINT NOT NULL,"
+    " PRIMARY KEY(indicator,unit,period));"
     "CREATE TABLE IF NOT EXISTS history(id " ID ", kind INTEGER NOT NULL, indicator BIGINT NOT NULL,"
     " unit BIGINT NOT NULL, period " TXT " NOT NULL, old_value DOUBLE PRECISION, old_comment " TXT ","
     " old_batch BIGINT, new_value DOUBLE PRECISION, new_comment " TXT ", batch BIGINT NOT NULL);"
@@ -422,6 +425,8 @@ int store_pg_open(const char *url, int create, const char *const *queries, int n
     store *s = calloc(1, sizeof *s);
     if (s == NULL)
         return err_set(e, "out of memory");
+    buf_init(&s->pg_copy[0], 1u << 28);
+    buf_init(&s->pg_copy[1], 1u << 28);
     s->pg = PQconnectdb(url);
     if (s->pg == NULL || PQstatus(s->pg) != CONNECTION_OK) {
         pg_fail(s, NULL);
@@ -512,4 +517,62 @@ int store_pg_remove(const char *url, err_t *e)
     buf_free(&sql);
     PQfinish(c);
     return rc;
+}
+
+enum { COPY_SEND = 8 << 20 };        /* bytes of rows per COPY while an import goes on */
+
+int store_pg_copy_cell(store *s, int targets, int64_t iid, int64_t uid, const char *per, double v, int64_t batch,
+                       err_t *e)
+{
+    /* COPY's text format: tab-separated, \N for NULL; ids, period codes and numbers need no escapes */
+    buf *b = &s->pg_copy[targets ? 1 : 0];
+    int rc = targets ? buf_printf(b, "%lld\t%lld\t%s\t%.17g\t%lld\n", (long long)iid, (long long)uid, per, v,
+                                  (long long)batch)
+                     : buf_printf(b, "%lld\t%lld\t%s\t%.17g\t\\N\t%lld\n", (long long)iid, (long long)uid, per, v,
+                                  (long long)batch);
+    if (rc != 0)
+        return err_set(e, "out of memory");
+    return b->len >= COPY_SEND ? store_pg_copy_flush(s, e) : 0;
+}
+
+/* Sends the rows of b with sql (a COPY … FROM STDIN); 0 or -1 (s->pg_err says why). */
+static int copy_send(store *s, const char *sql, buf *b)
+{
+    if (b->len == 0)
+        return 0;
+    PGresult *res = PQexec(s->pg, sql);
+    int rc = -1;
+    if (PQresultStatus(res) != PGRES_COPY_IN) {
+        pg_fail(s, res);
+        PQclear(res);
+        goto done;
+    }
+    PQclear(res);
+    int sent = PQputCopyData(s->pg, buf_str(b), (int)b->len) == 1;
+    if (PQputCopyEnd(s->pg, sent ? NULL : "chitieu: sending the rows failed") != 1)
+        sent = 0;
+    rc = 0;
+    while ((res = PQgetResult(s->pg)) != NULL) {
+        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+            pg_fail(s, res);
+            rc = -1;
+        }
+        PQclear(res);
+    }
+    if (!sent && rc == 0) {
+        pg_fail(s, NULL);
+        rc = -1;
+    }
+done:
+    buf_reset(b);
+    return rc;
+}
+
+int store_pg_copy_flush(store *s, err_t *e)
+{
+    if (copy_send(s, "COPY target(indicator,unit,period,target,batch) FROM STDIN", &s->pg_copy[1]) != 0)
+        return err_set(e, "target: %s", s->pg_err);
+    if (copy_send(s, "COPY value(indicator,unit,period,value,comment,batch) FROM STDIN", &s->pg_copy[0]) != 0)
+        return err_set(e, "value: %s", s->pg_err);
+    return 0;
 }

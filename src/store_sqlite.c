@@ -203,6 +203,8 @@ void store_close(store *s)
         sq_finalize(s->q[i]);
     sqlite3_close(s->db);
     PQfinish(s->pg);
+    buf_free(&s->pg_copy[0]);
+    buf_free(&s->pg_copy[1]);
     free(s->unit_id);
     free(s->ind_id);
     free(s);
@@ -256,6 +258,8 @@ int store_commit(store *s, err_t *e)
 void store_rollback(store *s)
 {
     s->npending = 0;
+    buf_reset(&s->pg_copy[0]);
+    buf_reset(&s->pg_copy[1]);
     sq_exec(s, "ROLLBACK");
     s->in_tx = 0;
 }
@@ -683,6 +687,8 @@ static int lookup_id(store *s, int q, const char *code, int64_t *id, err_t *e)
 
 static int flush_pending(store *s, err_t *e)
 {
+    if (s->pg && store_pg_copy_flush(s, e) != 0)
+        return -1;
     int n = s->npending, done = 0;
     s->npending = 0;
     if (n == PENDING_MAX) {
@@ -989,6 +995,8 @@ int store_put_target(store *s, const model *m, int ind, int unit, period_t p, do
     if (ids_of(s, m, ind, unit, &iid, &uid, e) != 0 || batch_of(s, who, source, &batch, e) != 0)
         return -1;
     period_code(p, per, sizeof per);
+    if (old == NULL && s->pg)
+        return store_pg_copy_cell(s, 1, iid, uid, per, v, batch, e);
     if (flush_pending(s, e) != 0)
         return -1;
     sq_stmt *st = s->q[Q_TARGET_PUT];
@@ -1010,6 +1018,10 @@ int store_put_value(store *s, const model *m, int ind, int unit, period_t p, dou
     char per[PERIOD_CODE_MAX];
     if (ids_of(s, m, ind, unit, &iid, &uid, e) != 0 || batch_of(s, who, source, &batch, e) != 0)
         return -1;
+    if (old == NULL && (comment == NULL || *comment == '\0') && s->pg) {
+        period_code(p, per, sizeof per);
+        return store_pg_copy_cell(s, 0, iid, uid, per, v, batch, e);
+    }
     if (old == NULL && (comment == NULL || *comment == '\0')) {
         struct pending *q = &s->pending[s->npending++];
         q->iid = iid;

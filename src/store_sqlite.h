@@ -19,6 +19,7 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "store.h"
 
 enum {
@@ -37,6 +38,7 @@ struct store {
     char pg_state[6];
     int pg_changes;                  /* PostgreSQL: rows changed by the last statement */
     int pg_nstmt;                    /* PostgreSQL: names given to kept statements so far */
+    buf pg_copy[2];                  /* PostgreSQL: new targets [0] and values [1] waiting for COPY */
     sq_stmt *wq[WQ_COUNT];           /* the web's per-request queries, prepared on first use */
     sq_stmt *q[Q_COUNT];
     struct sq_id {
@@ -122,6 +124,12 @@ int store_pg_remove(const char *url, err_t *e);
 /* Begins a write transaction holding the database's writer lock, waiting at most wait_ms
  * (< 0: as long as it takes); 0 (begun), 1 (still busy) or -1 (sq_errmsg says why). */
 int store_pg_begin(store *s, int wait_ms);
+
+/* PostgreSQL: queues a new target (targets != 0) or value without a comment for COPY (sent when
+ * large, or by store_pg_copy_flush, which flush_pending calls before any other statement); 0 or -1. */
+int store_pg_copy_cell(store *s, int targets, int64_t iid, int64_t uid, const char *per, double v, int64_t batch,
+                       err_t *e);
+int store_pg_copy_flush(store *s, err_t *e);
 
 /* The statement layer's PostgreSQL side, used by store_sq.c. */
 typedef struct pq_stmt pq_stmt;
