@@ -164,6 +164,7 @@ struct pq_stmt {
     char **own;                      /* the copies val points into, where copied */
     Oid *type;                       /* 0 = let the server infer */
     int keep, prepared;
+    int stream, streaming;           /* single-row mode asked for; a query of it in flight */
     char name[24];
     PGresult *res;                   /* the current result, NULL before the first step */
     int row, nrow;
@@ -269,10 +270,69 @@ oom:
     return -1;
 }
 
+void pq_stream(pq_stmt *st)
+{
+    st->stream = 1;
+}
+
+/* Ends a streaming query early: asks the server to cancel it and reads what it still sends. */
+static void stream_end(pq_stmt *st)
+{
+    if (!st->streaming)
+        return;
+    PGcancel *c = PQgetCancel(st->conn);
+    char why[256];
+    if (c) {
+        PQcancel(c, why, sizeof why);
+        PQfreeCancel(c);
+    }
+    PGresult *r;
+    while ((r = PQgetResult(st->conn)) != NULL)
+        PQclear(r);
+    st->streaming = 0;
+}
+
+/* The next row of a streaming query: 1 (st->res holds it), 0 at the end, -1 on error. */
+static int stream_step(store *s, pq_stmt *st)
+{
+    PQclear(st->res);
+    st->res = NULL;
+    if (!st->streaming) {
+        if (st->nrow < 0)            /* finished: as a finished SQLite statement, no rows until reset */
+            return 0;
+        if (PQsendQueryParams(s->pg, st->sql, st->nparam, st->type, st->val, NULL, NULL, 0) != 1 ||
+            PQsetSingleRowMode(s->pg) != 1) {
+            pg_fail(s, NULL);
+            PGresult *r;
+            while ((r = PQgetResult(s->pg)) != NULL)
+                PQclear(r);
+            return -1;
+        }
+        st->streaming = 1;
+    }
+    PGresult *res = PQgetResult(s->pg);
+    if (PQresultStatus(res) == PGRES_SINGLE_TUPLE) {
+        st->res = res;
+        st->row = 0;
+        st->nrow = 1;
+        return 1;
+    }
+    int rc = res == NULL || PQresultStatus(res) == PGRES_TUPLES_OK ? 0 : -1;
+    if (rc < 0)
+        pg_fail(s, res);
+    PQclear(res);
+    while ((res = PQgetResult(s->pg)) != NULL)
+        PQclear(res);
+    st->streaming = 0;
+    st->nrow = -1;
+    return rc;
+}
+
 void pq_finalize(pq_stmt *st)
 {
     if (st == NULL)
         return;
+    stream_end(st);
     PQclear(st->res);
     for (int i = 0; st->own && i < st->nparam; i++)
         free(st->own[i]);
@@ -302,6 +362,8 @@ int pq_bind(pq_stmt *st, int i, const char *v, int copy, unsigned type)
 
 int pq_step(store *s, pq_stmt *st)
 {
+    if (st->stream)
+        return stream_step(s, st);
     if (st->res) {
         if (st->row < st->nrow)
             st->row++;
@@ -334,8 +396,10 @@ int pq_step(store *s, pq_stmt *st)
 
 void pq_reset(pq_stmt *st)
 {
+    stream_end(st);
     PQclear(st->res);
     st->res = NULL;
+    st->nrow = 0;
 }
 
 const char *pq_col(pq_stmt *st, int i)

@@ -57,6 +57,12 @@ int sq_prepare_keep(store *s, const char *sql, sq_stmt **out)
     return prepare(s, sql, 1, out);
 }
 
+void sq_stream(sq_stmt *st)
+{
+    if (st->pq)
+        pq_stream(st->pq);
+}
+
 void sq_finalize(sq_stmt *st)
 {
     if (st == NULL)

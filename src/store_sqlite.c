@@ -599,6 +599,7 @@ int store_load_part(store *s, model *m, int what, err_t *e)
         else
             PREP(SQ_SQL(s, "SELECT indicator,unit,period,value,comment FROM value",
                         "SELECT indicator,unit,period,value,comment FROM value ORDER BY indicator,unit,period"));
+        sq_stream(st);
         int nring = 0, head = 0, done = 0;
         for (;;) {
             if (!done) {               /* never step a finished statement: that restarts it */
@@ -899,6 +900,7 @@ int store_scan_cells(store *s, const model *m, int targets, int part, int nparts
         db_err(s, e, "scan");
         goto cleanup;
     }
+    sq_stream(st);
     sq_int64(s, st, 1, lo);
     sq_int64(s, st, 2, hi);
     while ((r = sq_step(s, st, "scan", e)) > 0) {

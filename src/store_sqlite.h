@@ -72,6 +72,10 @@ struct store {
  * why).  sq_prepare_keep is for statements run many times over the handle's life. */
 int sq_prepare(store *s, const char *sql, sq_stmt **out);
 int sq_prepare_keep(store *s, const char *sql, sq_stmt **out);
+/* Marks st to read its rows one at a time rather than all at once (PostgreSQL's single-row mode;
+ * SQLite always does): for scans of millions of rows.  No other statement of the handle may run
+ * until st has stepped to its end or been reset. */
+void sq_stream(sq_stmt *st);
 /* Frees a statement (NULL is fine). */
 void sq_finalize(sq_stmt *st);
 /* Runs SQL without parameters or rows (several statements allowed); 0, or -1 (sq_errmsg says why). */
@@ -135,9 +139,11 @@ int store_pg_copy_flush(store *s, err_t *e);
 typedef struct pq_stmt pq_stmt;
 int pq_prepare(store *s, const char *sql, int keep, pq_stmt **out);
 void pq_finalize(pq_stmt *st);
+void pq_stream(pq_stmt *st);
 int pq_bind(pq_stmt *st, int i, const char *v, int copy, unsigned type);
 int pq_step(store *s, pq_stmt *st);
 void pq_reset(pq_stmt *st);
+/* (pq_reset of a streaming statement cancels and drains what the server still sends.) */
 const char *pq_col(pq_stmt *st, int i);
 int pq_exec(store *s, const char *sql);
 

@@ -6,8 +6,8 @@
  * bounds, the change feed, settings, e-mail, first writes) and writes what each returns as
  * lines of text, without the clock's timestamps; the scenario runs on a SQLite file and on a
  * fresh PostgreSQL schema and the two texts must be equal, line for line.  Then what only two
- * connections show: the writer lock (try_begin is busy while another handle writes) and a
- * read transaction's snapshot; and the messages of a missing schema and a bad URL.
+ * connections show: the writer lock (try_begin is busy while another handle writes), a
+ * read transaction's snapshot, a streaming scan stopped early; and the messages of a missing schema and a bad URL.
  *
  * Needs CHITIEU_TEST_PG=postgresql://… (`make test-pg` starts a throw-away cluster,
  * tests/pg/cluster.sh); without it the tests are skipped.
@@ -123,6 +123,12 @@ static int first_line(void *ctx, const char *ind, const char *unit, const char *
 {
     buf_printf(ctx, "first %s %s %d\n", ind, unit, *at != '\0');
     return 0;
+}
+
+static int stop_at_three(void *ctx, int ind, int unit, period_t p, double v)
+{
+    (void)ind, (void)unit, (void)p, (void)v;
+    return ++*(long *)ctx == 3;
 }
 
 static int count_cell(void *ctx, int ind, int unit, period_t p, double v)
@@ -431,6 +437,12 @@ static void test_two_handles(void **state)
     assert_int_equal(store_get_cell(b, m, 0, c0->ind, c0->unit, c0->per, &c, &e), 1);
     assert_true(c.v == before);
     store_read_end(b);
+    assert_int_equal(store_get_cell(b, m, 0, c0->ind, c0->unit, c0->per, &c, &e), 1);
+    assert_true(c.v == before + 1);
+    /* a scan stopped early (a streaming query cancelled) leaves the handle usable */
+    long seen = 0;
+    assert_int_equal(store_scan_cells(b, m, 0, 0, 1, stop_at_three, &seen, &e), -1);
+    assert_int_equal(seen, 3);
     assert_int_equal(store_get_cell(b, m, 0, c0->ind, c0->unit, c0->per, &c, &e), 1);
     assert_true(c.v == before + 1);
     free(c.comment);
