@@ -2,14 +2,15 @@
 #
 #   make            build build/chitieu
 #   make run        build, create the demo database if absent, print the demo logins, serve the web app
-#   make test       unit tests + end-to-end CLI, server and browser tests, then again under ASan+UBSan,
+#   make test       unit tests + end-to-end CLI, server and browser tests, the store's suites again on
+#                   PostgreSQL (make test-pg: a throw-away cluster), then again under ASan+UBSan,
 #                   the multi-threaded tests (web, engine) under ThreadSanitizer, then a short run of
 #                   every libFuzzer harness
 #   make fuzz       build the libFuzzer harnesses (clang)
 #   make bench      run the benchmarks in bench/
 
 CC      ?= gcc
-PKGS    := sqlite3 jansson libutf8proc xlsxwriter libzip expat cairo libsodium freexl libgsf-1 libmicrohttpd libcurl pwquality liboath
+PKGS    := sqlite3 libpq jansson libutf8proc xlsxwriter libzip expat cairo libsodium freexl libgsf-1 libmicrohttpd libcurl pwquality liboath
 BUILD   ?= build
 SAN     ?=
 
@@ -43,7 +44,7 @@ FUZZSRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZBIN := $(FUZZSRC:tests/fuzz/%.c=build/fuzz/%)
 DEMO_DB ?= chitieu.db
 
-.PHONY: all deps run test check tsan unit e2e fuzz fuzz-smoke bench clean
+.PHONY: all deps run test check test-pg tsan unit e2e fuzz fuzz-smoke bench clean
 all: $(BIN)
 
 # Every package the build and the tests need; a no-op when all are installed.
@@ -101,6 +102,20 @@ check: $(BIN) $(TESTBIN)
 	@if [ "$(SAN)" != 1 ]; then CHITIEU=$(BIN) tests/browser/run.sh; fi
 	@if [ "$(SAN)" != 1 ]; then CHITIEU=$(BIN) tests/api/run.sh; fi
 
+# The store's suites on PostgreSQL: a throw-away PostgreSQL 15 cluster in a temporary directory
+# (tests/pg/cluster.sh), the store's comparison with SQLite (test_store_pg), then the CLI, class
+# and server end-to-end suites with every database path mapped into it (tests/pg/chitieu.sh);
+# the cluster is removed after, pass or fail.
+test-pg: $(BIN) $(BUILD)/tests/test_store_pg
+	@set -e; out=$$(tests/pg/cluster.sh start); dir=$$(echo "$$out" | sed -n 1p); \
+	  trap 'tests/pg/cluster.sh stop "$$dir"' EXIT; \
+	  export CHITIEU_PG_CLUSTER="$$dir" CHITIEU_PG_BIN=$(CURDIR)/$(BIN); \
+	  echo "== $(BUILD)/tests/test_store_pg"; \
+	  CHITIEU_TEST_PG=$$(echo "$$out" | sed -n 2p) $(BUILD)/tests/test_store_pg; \
+	  CHITIEU_TEST_PG=1 CHITIEU=tests/pg/chitieu.sh tests/e2e/run.sh; \
+	  CHITIEU_TEST_PG=1 CHITIEU=tests/pg/chitieu.sh tests/e2e/class.sh; \
+	  CHITIEU_TEST_PG=1 CHITIEU=tests/pg/chitieu.sh tests/e2e/web.sh
+
 # The tests whose code runs on several threads (the web app's reloader and request threads, the
 # engine's workers), under ThreadSanitizer: any data race fails them.
 TSANTESTS := $(BUILD)/tests/test_web $(BUILD)/tests/test_engine $(BUILD)/tests/test_http
@@ -123,6 +138,7 @@ test: deps
 	@mkdir -p build
 	@set -e; { $(MAKE) --no-print-directory analyze && \
 	  $(MAKE) --no-print-directory check && \
+	  $(MAKE) --no-print-directory test-pg && \
 	  $(MAKE) --no-print-directory check SAN=1 && \
 	  $(MAKE) --no-print-directory tsan SAN=thread && \
 	  $(MAKE) --no-print-directory fuzz-smoke; } 2>&1 | tee build/test.log; \

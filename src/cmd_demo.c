@@ -62,18 +62,22 @@ int cmd_demo(int argc, char **argv)
         model_free(um);
         return rc;
     }
-    if (access(path, F_OK) == 0) {
+    err_t xe;
+    int exists = store_exists(path, &xe);
+    if (exists < 0) {
+        cli_error("demo", xe.msg);
+        return EXIT_FAIL;
+    }
+    if (exists) {
         if (!force) {
             fprintf(stderr, tr("chitieu demo: '%s' đã có; dùng --force để tạo lại\n",
                                "chitieu demo: '%s' exists; use --force to recreate it\n"), path);
             return EXIT_FAIL;
         }
-        char side[4096];
-        remove(path);
-        snprintf(side, sizeof side, "%s-wal", path);
-        remove(side);
-        snprintf(side, sizeof side, "%s-shm", path);
-        remove(side);
+        if (store_remove(path, &xe) != 0) {
+            cli_error("demo", xe.msg);
+            return EXIT_FAIL;
+        }
     }
     /* The embedded CSV files are the data set (the binary also carries web assets). */
     int n = 0;

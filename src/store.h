@@ -23,6 +23,11 @@ const char *store_default_path(const char *flag);
 /* Opens (creating the file and schema when create != 0) the database; the caller frees with
  * store_close.  Opening a missing file without create fails with a message saying to run init. */
 int store_open(const char *path, int create, store **out, err_t *e);
+/* 1 if a database is at path (the file; on PostgreSQL, chitieu's tables), 0 if not, -1 (e filled). */
+int store_exists(const char *path, err_t *e);
+/* Removes the database at path (the file with its -wal and -shm; on PostgreSQL, chitieu's tables
+ * and functions), so the next store_open with create starts empty; 0 or -1 (e filled). */
+int store_remove(const char *path, err_t *e);
 /* Closes the database (NULL is fine); rolls back an open transaction. */
 void store_close(store *s);
 

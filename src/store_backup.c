@@ -8,6 +8,7 @@
  * connections (no store handle): they work on a whole file, whatever its version.
  */
 #include "store_admin.h"
+#include "store_sqlite.h"
 
 #include <fcntl.h>
 #include <libgen.h>
@@ -61,11 +62,30 @@ static void sync_dir(const char *path)
     }
 }
 
+/* -1 with the message pointing to PostgreSQL's own tools when path is a postgres:// URL (these
+ * copies are SQLite files; the URL, which may hold a password, is not repeated); else 0. */
+static int refuse_pg(const char *path, int restore, err_t *e)
+{
+    if (!store_pg_url(path))
+        return 0;
+    if (restore)
+        return err_set(e, "%s", tr("đây là cơ sở dữ liệu PostgreSQL: chitieu restore chỉ dành cho tệp SQLite; khôi "
+                                   "phục bằng pg_restore (xem docs/deploy.md)",
+                                   "this is a PostgreSQL database: chitieu restore is for SQLite files; restore "
+                                   "with pg_restore (see docs/deploy.md)"));
+    return err_set(e, "%s", tr("đây là cơ sở dữ liệu PostgreSQL: chitieu backup chỉ dành cho tệp SQLite; sao lưu "
+                               "bằng pg_dump -Fc (xem docs/deploy.md)",
+                               "this is a PostgreSQL database: chitieu backup is for SQLite files; back it up "
+                               "with pg_dump -Fc (see docs/deploy.md)"));
+}
+
 int store_backup_file(const char *db_path, const char *dest, err_t *e)
 {
     sqlite3 *src = NULL, *dst = NULL;
     char tmp[4200];
     int rc = -1;
+    if (refuse_pg(db_path, 0, e) != 0)
+        return -1;
     if (access(db_path, F_OK) != 0)
         return err_set(e, tr("không có cơ sở dữ liệu '%s'", "no database '%s'"), db_path);
     if (strlen(dest) + 5 > sizeof tmp)
@@ -150,6 +170,8 @@ int store_verify_file(const char *path, store_info *out, err_t *e)
     char v[32];
     int rc = -1;
     memset(out, 0, sizeof *out);
+    if (refuse_pg(path, 0, e) != 0)
+        return -1;
     if (access(path, R_OK) != 0)
         return err_set(e, tr("không đọc được tệp '%s'", "cannot read the file '%s'"), path);
     if (open_db(path, SQLITE_OPEN_READONLY, &db, e) != 0)
@@ -227,6 +249,8 @@ int store_restore_file(const char *src_path, const char *db_path, int force, sto
     store *s = NULL;
     char what[1100];
     int rc = -1;
+    if (refuse_pg(db_path, 1, e) != 0 || refuse_pg(src_path, 1, e) != 0)
+        return -1;
     if (store_verify_file(src_path, out, e) != 0)
         return err_prefix(e, tr("bản sao lưu không dùng được", "the backup cannot be used"));
     if (!force && holds_data(db_path, what, sizeof what))

@@ -39,11 +39,11 @@ static const char *const queries[Q_COUNT] = {
         "INSERT INTO term(period,name) VALUES(?1,?2) ON CONFLICT(period) DO UPDATE SET name=?2",
     [Q_TARGET_PUT] =
         "INSERT INTO target(indicator,unit,period,target,batch) VALUES(?1,?2,?3,?4,?5) "
-        "ON CONFLICT DO UPDATE SET target=?4,batch=?5",
+        "ON CONFLICT(indicator,unit,period) DO UPDATE SET target=?4,batch=?5",
     [Q_VALUE_PUT] =
         "INSERT INTO value(indicator,unit,period,value,comment,batch) VALUES(?1,?2,?3,?4,?5,?6) "
-        "ON CONFLICT DO UPDATE SET value=?4,comment=?5,batch=?6",
-    [Q_BATCH_PUT] = "INSERT INTO batch(at,who,source) VALUES(?1,?2,?3)",
+        "ON CONFLICT(indicator,unit,period) DO UPDATE SET value=?4,comment=?5,batch=?6",
+    [Q_BATCH_PUT] = "INSERT INTO batch(at,who,source) VALUES(?1,?2,?3) RETURNING id",
     [Q_VALUE_NEW] = /* a figure known to be new: a plain insert, no conflict handling */
         "INSERT INTO value(indicator,unit,period,value,comment,batch) VALUES(?1,?2,?3,?4,?5,?6)",
     [Q_UNIT_ID] = "SELECT id FROM unit WHERE code=?1",
@@ -119,71 +119,13 @@ const char *store_default_path(const char *flag)
 static int db_err(store *s, err_t *e, const char *what)
 {
     return err_set(e, "%s: %s", strcmp(what, "database") == 0 ? tr("cơ sở dữ liệu", "database") : what,
-                   liberr_sqlite(sqlite3_extended_errcode(s->db), sqlite3_errmsg(s->db)));
-}
-
-int sq_err(store *s, err_t *e)
-{
-    return db_err(s, e, "database");
-}
-
-static void bound(store *s, sqlite3_stmt *st, int rc)
-{
-    if (rc != SQLITE_OK && (s->bind_rc == SQLITE_OK || s->bind_st != st)) {
-        s->bind_rc = rc;
-        s->bind_st = st;
-    }
-}
-
-void sq_text(store *s, sqlite3_stmt *st, int i, const char *v)
-{
-    bound(s, st, sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC));
-}
-
-void sq_text_copy(store *s, sqlite3_stmt *st, int i, const char *v)
-{
-    bound(s, st, sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT));
-}
-
-void sq_int64(store *s, sqlite3_stmt *st, int i, sqlite3_int64 v)
-{
-    bound(s, st, sqlite3_bind_int64(st, i, v));
-}
-
-void sq_double(store *s, sqlite3_stmt *st, int i, double v)
-{
-    bound(s, st, sqlite3_bind_double(st, i, v));
-}
-
-void sq_null(store *s, sqlite3_stmt *st, int i)
-{
-    bound(s, st, sqlite3_bind_null(st, i));
-}
-
-int sq_step(store *s, sqlite3_stmt *st, const char *what, err_t *e)
-{
-    if (s->bind_rc != SQLITE_OK && s->bind_st == st) {
-        int rc = s->bind_rc;
-        s->bind_rc = SQLITE_OK;
-        s->bind_st = NULL;
-        return err_set(e, "%s: %s (%s)", strcmp(what, "database") == 0 ? tr("cơ sở dữ liệu", "database") : what,
-                       liberr_sqlite(rc, NULL), tr("gắn tham số", "binding a parameter"));
-    }
-    int r = sqlite3_step(st);
-    if (r == SQLITE_ROW)
-        return 1;
-    if (r == SQLITE_DONE)
-        return 0;
-    return db_err(s, e, what);
-}
-
-int sq_reset(store *s, sqlite3_stmt *st, const char *what, err_t *e)
-{
-    return sqlite3_reset(st) == SQLITE_OK ? 0 : db_err(s, e, what);
+                   sq_errmsg(s));
 }
 
 int store_open(const char *path, int create, store **out, err_t *e)
 {
+    if (store_pg_url(path))
+        return store_pg_open(path, create, queries, Q_COUNT, out, e);
     store *s = calloc(1, sizeof *s);
     if (s == NULL)
         return err_set(e, "out of memory");
@@ -212,11 +154,9 @@ int store_open(const char *path, int create, store **out, err_t *e)
     if (sq_schema_open(s, path, schemas, sizeof schemas / sizeof *schemas, e) != 0)
         goto fail;
     for (int i = 0; i < Q_COUNT; i++)
-        if (sqlite3_prepare_v3(s->db, queries[i], -1, SQLITE_PREPARE_PERSISTENT, &s->q[i], NULL)
-            != SQLITE_OK) {
+        if (sq_prepare_keep(s, queries[i], &s->q[i]) != 0) {
             err_set(e, tr("'%s' không phải cơ sở dữ liệu chitieu: %s",
-                          "'%s' is not a chitieu database: %s"), path,
-                    liberr_sqlite(sqlite3_extended_errcode(s->db), sqlite3_errmsg(s->db)));
+                          "'%s' is not a chitieu database: %s"), path, sq_errmsg(s));
             goto fail;
         }
     *out = s;
@@ -232,12 +172,15 @@ void store_close(store *s)
         return;
     if (s->in_tx)
         store_rollback(s);
-    sqlite3_finalize(s->multi);
+    sq_finalize(s->multi);
     for (int i = 0; i < WQ_COUNT; i++)
-        sqlite3_finalize(s->wq[i]);
+        sq_finalize(s->wq[i]);
     for (int i = 0; i < Q_COUNT; i++)
-        sqlite3_finalize(s->q[i]);
+        sq_finalize(s->q[i]);
     sqlite3_close(s->db);
+    PQfinish(s->pg);
+    buf_free(&s->pg_copy[0]);
+    buf_free(&s->pg_copy[1]);
     free(s->unit_id);
     free(s->ind_id);
     free(s);
@@ -253,7 +196,7 @@ static void stamp_now(store *s)
 
 int store_begin(store *s, err_t *e)
 {
-    if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+    if (s->pg ? store_pg_begin(s, -1) != 0 : sq_exec(s, "BEGIN IMMEDIATE") != 0)
         return db_err(s, e, "BEGIN");
     s->in_tx = 1;
     s->batch = 0;
@@ -263,12 +206,12 @@ int store_begin(store *s, err_t *e)
 
 int store_try_begin(store *s, int wait_ms, err_t *e)
 {
-    sqlite3_busy_timeout(s->db, wait_ms);
-    int r = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-    sqlite3_busy_timeout(s->db, 5000);
-    if (r == SQLITE_BUSY)
+    sq_busy_timeout(s, wait_ms);
+    int r = s->pg ? store_pg_begin(s, wait_ms) : sq_exec(s, "BEGIN IMMEDIATE");
+    sq_busy_timeout(s, 5000);
+    if (r == 1 || (r < 0 && sq_busy(s)))
         return 1;
-    if (r != SQLITE_OK)
+    if (r != 0)
         return db_err(s, e, "BEGIN");
     s->in_tx = 1;
     s->batch = 0;
@@ -282,7 +225,7 @@ int store_commit(store *s, err_t *e)
 {
     if (flush_pending(s, e) != 0)
         return -1;
-    if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+    if (sq_exec(s, "COMMIT") != 0)
         return db_err(s, e, "COMMIT");
     s->in_tx = 0;
     return 0;
@@ -291,33 +234,38 @@ int store_commit(store *s, err_t *e)
 void store_rollback(store *s)
 {
     s->npending = 0;
-    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    buf_reset(&s->pg_copy[0]);
+    buf_reset(&s->pg_copy[1]);
+    sq_exec(s, "ROLLBACK");
     s->in_tx = 0;
 }
 
 int store_bulk_read(store *s, err_t *e)
 {
-    return sqlite3_exec(s->db, "PRAGMA mmap_size=1099511627776", NULL, NULL, NULL) == SQLITE_OK ? 0
-                                                                                    : db_err(s, e, "mmap");
+    if (s->pg)
+        return 0;
+    return sq_exec(s, "PRAGMA mmap_size=1099511627776") == 0 ? 0 : db_err(s, e, "mmap");
 }
 
 void store_bulk_done(store *s)
 {
-    sqlite3_exec(s->db, "PRAGMA mmap_size=0", NULL, NULL, NULL);
+    if (s->pg == NULL)
+        sq_exec(s, "PRAGMA mmap_size=0");
 }
 
 int store_read_begin(store *s, err_t *e)
 {
-    return sqlite3_exec(s->db, "BEGIN DEFERRED", NULL, NULL, NULL) == SQLITE_OK ? 0 : db_err(s, e, "BEGIN");
+    return sq_exec(s, SQ_SQL(s, "BEGIN DEFERRED", "BEGIN ISOLATION LEVEL REPEATABLE READ")) == 0 ? 0
+                                                                                        : db_err(s, e, "BEGIN");
 }
 
 void store_read_end(store *s)
 {
-    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    sq_exec(s, "COMMIT");
 }
 
 /* Records db id `id` for model index `idx` (>= 0, a model's array index) in *arr, growing it. */
-static int remember(struct sq_id **arr, size_t *n, int idx, sqlite3_int64 id)
+static int remember(struct sq_id **arr, size_t *n, int idx, int64_t id)
 {
     if ((size_t)idx >= *n) {
         size_t c = *n ? *n : 64;
@@ -339,21 +287,21 @@ static int remember(struct sq_id **arr, size_t *n, int idx, sqlite3_int64 id)
  * open addressing; the table is at most half full.  When the ids turn out to be packed (the
  * usual 1..n), idmap_dense adds a plain array over min..max for the hot lookups of a load. */
 typedef struct idmap {
-    sqlite3_int64 *ids;
+    int64_t *ids;
     int *idx;                        /* model index + 1; 0 = empty slot */
     size_t cap, n;                   /* cap is 0 or a power of two */
-    sqlite3_int64 min, max;          /* the smallest and largest id held (n > 0) */
+    int64_t min, max;          /* the smallest and largest id held (n > 0) */
     int *dense;                      /* NULL, or model index + 1 by id - min (0 = none) */
     uint64_t span;                   /* max - min, with dense */
 } idmap;
 
-static size_t idmap_slot(const idmap *h, sqlite3_int64 id)
+static size_t idmap_slot(const idmap *h, int64_t id)
 {
     return (size_t)(((uint64_t)id * 0x9E3779B97F4A7C15ULL) >> 17) & (h->cap - 1);
 }
 
 /* The model index of database id `id`, or -1. */
-static int idmap_get(const idmap *h, sqlite3_int64 id)
+static int idmap_get(const idmap *h, int64_t id)
 {
     if (h->dense) {
         uint64_t off = (uint64_t)id - (uint64_t)h->min;   /* modular: ids below min wrap high */
@@ -369,7 +317,7 @@ static int idmap_get(const idmap *h, sqlite3_int64 id)
     }
 }
 
-static int idmap_put(idmap *h, sqlite3_int64 id, int idx);
+static int idmap_put(idmap *h, int64_t id, int idx);
 
 static int idmap_grow(idmap *h)
 {
@@ -392,7 +340,7 @@ static int idmap_grow(idmap *h)
 }
 
 /* Maps id to model index idx (>= 0), replacing an earlier mapping; -1 when out of memory. */
-static int idmap_put(idmap *h, sqlite3_int64 id, int idx)
+static int idmap_put(idmap *h, int64_t id, int idx)
 {
     if ((h->n + 1) * 2 > h->cap && idmap_grow(h) != 0)
         return -1;
@@ -432,9 +380,9 @@ static void idmap_free(idmap *h)
     free(h->dense);
 }
 
-static const char *col_text(sqlite3_stmt *st, int i)
+static const char *col_text(sq_stmt *st, int i)
 {
-    const unsigned char *t = sqlite3_column_text(st, i);
+    const char *t = sq_col_text(st, i);
     return t ? (const char *)t : "";
 }
 
@@ -445,20 +393,20 @@ int store_load(store *s, model *m, err_t *e)
 
 /* Rows in a table, so the model's arrays are sized once (a reallocation at a time copies
  * what was already read and faults in fresh memory); -1 on error. */
-static sqlite3_int64 count_rows(store *s, const char *sql, err_t *e)
+static int64_t count_rows(store *s, const char *sql, err_t *e)
 {
-    sqlite3_stmt *st = NULL;
-    sqlite3_int64 n = -1;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+    sq_stmt *st = NULL;
+    int64_t n = -1;
+    if (sq_prepare(s, sql, &st) != 0)
         db_err(s, e, "load");
     else {
         int r = sq_step(s, st, "load", e);
         if (r > 0)
-            n = sqlite3_column_int64(st, 0);
+            n = sq_col_int64(st, 0);
         else if (r == 0)
             err_set(e, "load: %s", sql);   /* count(*) always has a row */
     }
-    sqlite3_finalize(st);
+    sq_finalize(st);
     return n;
 }
 
@@ -467,10 +415,10 @@ static sqlite3_int64 count_rows(store *s, const char *sql, err_t *e)
  * indicator no longer in the catalogue is left alone. */
 static int load_settings(store *s, model *m, err_t *e)
 {
-    sqlite3_stmt *st = NULL;
+    sq_stmt *st = NULL;
     int rc = 0, sr;
-    if (sqlite3_prepare_v2(s->db, "SELECT key,value FROM meta WHERE key='partial_aggregates' OR "
-                           "key LIKE 'partial\\_aggregates:%' ESCAPE '\\'", -1, &st, NULL) != SQLITE_OK)
+    if (sq_prepare(s, "SELECT key,value FROM meta WHERE key='partial_aggregates' OR "
+                           "key LIKE 'partial\\_aggregates:%' ESCAPE '\\'", &st) != 0)
         return db_err(s, e, "load");
     while (rc == 0 && (sr = sq_step(s, st, "load", e)) != 0) {
         if (sr < 0) {
@@ -490,62 +438,68 @@ static int load_settings(store *s, model *m, err_t *e)
         else
             m->partial_mode = mode;
     }
-    sqlite3_finalize(st);
+    sq_finalize(st);
     return rc;
 }
 
 int store_instance_id(store *s, buf *out, err_t *e)
 {
-    sqlite3_stmt *st = NULL;
+    sq_stmt *st = NULL;
     int rc = -1;
-    if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key='instance_id'", -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_step(st) != SQLITE_ROW) {
+    if (sq_prepare(s, "SELECT value FROM meta WHERE key='instance_id'", &st) != 0) {
         db_err(s, e, "instance_id");
         goto cleanup;
     }
-    buf_adds(out, (const char *)sqlite3_column_text(st, 0));
+    int r = sq_step(s, st, "instance_id", e);
+    if (r == 0)
+        err_set(e, "instance_id: %s", tr("không có trong meta", "missing from meta"));
+    if (r != 1)
+        goto cleanup;
+    buf_adds(out, sq_col_text(st, 0));
     rc = 0;
 cleanup:
-    sqlite3_finalize(st);
+    sq_finalize(st);
     return rc;
 }
 
 int store_setting_set(store *s, const char *key, const char *value, err_t *e)
 {
-    sqlite3_stmt *st = NULL;
+    sq_stmt *st = NULL;
     int rc = -1;
     const char *sql = value ? "INSERT INTO meta(key,value) VALUES(?1,?2) ON CONFLICT(key) DO UPDATE SET value=?2"
                             : "DELETE FROM meta WHERE key=?1";
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT) != SQLITE_OK ||
-        (value && sqlite3_bind_text(st, 2, value, -1, SQLITE_TRANSIENT) != SQLITE_OK) ||
-        sqlite3_step(st) != SQLITE_DONE) {
+    if (sq_prepare(s, sql, &st) != 0) {
         db_err(s, e, "setting");
         goto cleanup;
     }
-    sqlite3_finalize(st);
+    sq_text_copy(s, st, 1, key);
+    if (value)
+        sq_text_copy(s, st, 2, value);
+    if (sq_step(s, st, "setting", e) != 0)
+        goto cleanup;
+    sq_finalize(st);
     st = NULL;
     /* the web server reloads what changed (its generation counter, if it ever ran here) */
-    if (sqlite3_exec(s->db, "UPDATE meta SET value=value+1 WHERE key='generation'", NULL, NULL, NULL) != SQLITE_OK) {
+    if (sq_exec(s, "UPDATE meta SET value=CAST(CAST(value AS INTEGER)+1 AS TEXT) WHERE key='generation'") != 0) {
         db_err(s, e, "setting");
         goto cleanup;
     }
     rc = 0;
 cleanup:
-    sqlite3_finalize(st);
+    sq_finalize(st);
     return rc;
 }
 
 int store_load_part(store *s, model *m, int what, err_t *e)
 {
-    sqlite3_stmt *st = NULL;
+    sq_stmt *st = NULL;
     idmap umap = { 0 }, imap = { 0 };  /* db id -> model index */
     int rc = -1, sr;
 
 #define PREP(sql)                                                                  \
     do {                                                                           \
-        sqlite3_finalize(st);                                                      \
-        if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {          \
+        sq_finalize(st);                                                      \
+        if (sq_prepare(s, sql, &st) != 0) {          \
             db_err(s, e, "load");                                                  \
             goto cleanup;                                                          \
         }                                                                          \
@@ -554,9 +508,9 @@ int store_load_part(store *s, model *m, int what, err_t *e)
     PREP("SELECT id,code,name,parent,type,valid_from,valid_to FROM unit ORDER BY id");
     while ((sr = sq_step(s, st, "load", e)) > 0) {
         int idx = model_put_unit(m, col_text(st, 1), col_text(st, 2), col_text(st, 3),
-                                 col_text(st, 4), sqlite3_column_int(st, 5),
-                                 sqlite3_column_int(st, 6));
-        sqlite3_int64 id = sqlite3_column_int64(st, 0);
+                                 col_text(st, 4), sq_col_int(st, 5),
+                                 sq_col_int(st, 6));
+        int64_t id = sq_col_int64(st, 0);
         if (idx < 0 || remember(&s->unit_id, &s->nunit_id, idx, id) != 0 || idmap_put(&umap, id, idx) != 0)
             goto oom;
     }
@@ -576,14 +530,14 @@ int store_load_part(store *s, model *m, int what, err_t *e)
         d.uagg = model_agg_parse(col_text(st, 8));
         d.pagg = model_agg_parse(col_text(st, 9));
         d.formula_src = (char *)col_text(st, 10);
-        d.decimals = sqlite3_column_int(st, 11);
+        d.decimals = sq_col_int(st, 11);
         if (d.dir < 0 || d.uagg < 0 || d.pagg < 0) {
             err_set(e, tr("chỉ tiêu '%s' trong cơ sở dữ liệu có thuộc tính không hợp lệ",
                           "indicator '%s' in the database has an invalid attribute"), d.code);
             goto cleanup;
         }
         int idx = model_put_ind(m, &d);
-        sqlite3_int64 id = sqlite3_column_int64(st, 0);
+        int64_t id = sq_col_int64(st, 0);
         if (idx < 0 || remember(&s->ind_id, &s->nind_id, idx, id) != 0 || idmap_put(&imap, id, idx) != 0)
             goto oom;
     }
@@ -604,13 +558,13 @@ int store_load_part(store *s, model *m, int what, err_t *e)
         goto cleanup;
     PREP("SELECT from_unit,to_unit,date,share FROM succession ORDER BY date,from_unit,to_unit");
     while ((sr = sq_step(s, st, "load", e)) > 0) {
-        int from = idmap_get(&umap, sqlite3_column_int64(st, 0)), to = idmap_get(&umap, sqlite3_column_int64(st, 1));
+        int from = idmap_get(&umap, sq_col_int64(st, 0)), to = idmap_get(&umap, sq_col_int64(st, 1));
         if (from < 0 || to < 0) {
             err_set(e, tr("cơ sở dữ liệu có dòng kế thừa đơn vị không hợp lệ",
                           "the database has an invalid succession row"));
             goto cleanup;
         }
-        if (model_put_succ(m, from, to, sqlite3_column_int(st, 2), sqlite3_column_double(st, 3)) < 0)
+        if (model_put_succ(m, from, to, sq_col_int(st, 2), sq_col_double(st, 3)) < 0)
             goto oom;
     }
     if (sr < 0)
@@ -620,8 +574,8 @@ int store_load_part(store *s, model *m, int what, err_t *e)
     /* counting and reading millions of rows: map the file instead of copying it page by page */
     if (what & STORE_VALUES && store_bulk_read(s, e) != 0)
         goto cleanup;
-    sqlite3_int64 nt = what & STORE_TARGETS ? count_rows(s, "SELECT count(*) FROM target", e) : 0;
-    sqlite3_int64 nv = nt >= 0 && what & STORE_VALUES ? count_rows(s, "SELECT count(*) FROM value", e) : 0;
+    int64_t nt = what & STORE_TARGETS ? count_rows(s, "SELECT count(*) FROM target", e) : 0;
+    int64_t nv = nt >= 0 && what & STORE_VALUES ? count_rows(s, "SELECT count(*) FROM value", e) : 0;
     if (nt < 0 || nv < 0)
         goto cleanup;
     if (model_reserve(m, (size_t)nv, (size_t)nt) != 0)
@@ -634,10 +588,14 @@ int store_load_part(store *s, model *m, int what, err_t *e)
     for (int pass = 0; pass < 2; pass++) {
         if (!(what & (pass == 0 ? STORE_TARGETS : STORE_VALUES)))
             continue;
+        /* PostgreSQL: in SQLite's order (the primary key), not the heap's, so a model loads the same */
         if (pass == 0)
-            PREP("SELECT indicator,unit,period,target,NULL FROM target");
+            PREP(SQ_SQL(s, "SELECT indicator,unit,period,target,NULL FROM target",
+                        "SELECT indicator,unit,period,target,NULL FROM target ORDER BY indicator,unit,period"));
         else
-            PREP("SELECT indicator,unit,period,value,comment FROM value");
+            PREP(SQ_SQL(s, "SELECT indicator,unit,period,value,comment FROM value",
+                        "SELECT indicator,unit,period,value,comment FROM value ORDER BY indicator,unit,period"));
+        sq_stream(st);
         int nring = 0, head = 0, done = 0;
         for (;;) {
             if (!done) {               /* never step a finished statement: that restarts it */
@@ -651,7 +609,7 @@ int store_load_part(store *s, model *m, int what, err_t *e)
             struct pend r;
             const char *comment = NULL;
             if (!done) {
-                sqlite3_int64 iid = sqlite3_column_int64(st, 0), uid = sqlite3_column_int64(st, 1);
+                int64_t iid = sq_col_int64(st, 0), uid = sq_col_int64(st, 1);
                 const char *code = col_text(st, 2);
                 r.ind = idmap_get(&imap, iid);
                 r.unit = idmap_get(&umap, uid);
@@ -660,8 +618,8 @@ int store_load_part(store *s, model *m, int what, err_t *e)
                                   "the database has an invalid data row (period '%s')"), code);
                     goto cleanup;
                 }
-                r.v = sqlite3_column_double(st, 3);
-                comment = (const char *)sqlite3_column_text(st, 4);
+                r.v = sq_col_double(st, 3);
+                comment = sq_col_text(st, 4);
                 if (comment == NULL || *comment == '\0') {
                     model_prefetch(m, pass == 0, r.ind, r.unit, r.p);
                     if (nring < RING) {
@@ -692,7 +650,7 @@ oom:
     err_set(e, "out of memory");
 cleanup:
 #undef PREP
-    sqlite3_finalize(st);
+    sq_finalize(st);
     store_bulk_done(s);              /* back to plain reads for the handle's later work */
     idmap_free(&umap);
     idmap_free(&imap);
@@ -700,7 +658,7 @@ cleanup:
 }
 
 /* Runs a statement whose every parameter the caller binds each time (so no clearing). */
-static int step_done(store *s, sqlite3_stmt *st, err_t *e, const char *what)
+static int step_done(store *s, sq_stmt *st, err_t *e, const char *what)
 {
     int r = sq_step(s, st, what, e);
     if (sq_reset(s, st, what, e) != 0 || r < 0)
@@ -708,15 +666,15 @@ static int step_done(store *s, sqlite3_stmt *st, err_t *e, const char *what)
     return 0;
 }
 
-static int lookup_id(store *s, int q, const char *code, sqlite3_int64 *id, err_t *e)
+static int lookup_id(store *s, int q, const char *code, int64_t *id, err_t *e)
 {
-    sqlite3_stmt *st = s->q[q];
+    sq_stmt *st = s->q[q];
     sq_text(s, st, 1, code);
     int r = sq_step(s, st, "id", e);
-    *id = r > 0 ? sqlite3_column_int64(st, 0) : 0;
+    *id = r > 0 ? sq_col_int64(st, 0) : 0;
     if (sq_reset(s, st, "id", e) != 0)
         r = -1;
-    sqlite3_clear_bindings(st);
+    sq_clear(st);
     if (r < 0)
         return err_prefix(e, "id of '%s'", code);
     if (r == 0)
@@ -726,6 +684,8 @@ static int lookup_id(store *s, int q, const char *code, sqlite3_int64 *id, err_t
 
 static int flush_pending(store *s, err_t *e)
 {
+    if (s->pg && store_pg_copy_flush(s, e) != 0)
+        return -1;
     int n = s->npending, done = 0;
     s->npending = 0;
     if (n == PENDING_MAX) {
@@ -734,9 +694,9 @@ static int flush_pending(store *s, err_t *e)
             buf_adds(&sql, "INSERT INTO value(indicator,unit,period,value,comment,batch) VALUES");
             for (int i = 0; i < PENDING_MAX; i++)
                 buf_adds(&sql, i ? ",(?,?,?,?,NULL,?)" : "(?,?,?,?,NULL,?)");
-            int rc = sqlite3_prepare_v3(s->db, buf_str(&sql), -1, SQLITE_PREPARE_PERSISTENT, &s->multi, NULL);
+            int rc = sq_prepare_keep(s, buf_str(&sql), &s->multi);
             buf_free(&sql);
-            if (rc != SQLITE_OK)
+            if (rc != 0)
                 return db_err(s, e, "value");
         }
         for (int i = 0; i < PENDING_MAX; i++) {
@@ -753,7 +713,7 @@ static int flush_pending(store *s, err_t *e)
     }
     for (int i = done; i < n; i++) {
         const struct pending *p = &s->pending[i];
-        sqlite3_stmt *st = s->q[Q_VALUE_NEW];
+        sq_stmt *st = s->q[Q_VALUE_NEW];
         sq_int64(s, st, 1, p->iid);
         sq_int64(s, st, 2, p->uid);
         sq_text(s, st, 3, p->per);
@@ -771,14 +731,14 @@ int store_put_unit(store *s, const model *m, int u, err_t *e)
     if (flush_pending(s, e) != 0)
         return -1;
     const unit_t *x = &m->units[u];
-    sqlite3_stmt *st = s->q[Q_UNIT_PUT];
+    sq_stmt *st = s->q[Q_UNIT_PUT];
     sq_text(s, st, 1, x->code);
     sq_text(s, st, 2, x->name);
     sq_text(s, st, 3, x->parent_code);
     sq_text(s, st, 4, x->type);
     sq_int64(s, st, 5, x->valid_from);
     sq_int64(s, st, 6, x->valid_to);
-    sqlite3_int64 id;
+    int64_t id;
     if (step_done(s, st, e, "unit") != 0 || lookup_id(s, Q_UNIT_ID, x->code, &id, e) != 0)
         return -1;
     return remember(&s->unit_id, &s->nunit_id, u, id) ? err_set(e, "out of memory") : 0;
@@ -789,7 +749,7 @@ int store_put_ind(store *s, const model *m, int i, int ord, err_t *e)
     if (flush_pending(s, e) != 0)
         return -1;
     const ind_t *d = &m->inds[i];
-    sqlite3_stmt *st = s->q[Q_IND_PUT];
+    sq_stmt *st = s->q[Q_IND_PUT];
     sq_text(s, st, 1, d->code);
     sq_text(s, st, 2, d->name);
     sq_text(s, st, 3, d->group);
@@ -802,7 +762,7 @@ int store_put_ind(store *s, const model *m, int i, int ord, err_t *e)
     sq_text(s, st, 10, d->formula_src);
     sq_int64(s, st, 11, d->decimals);
     sq_int64(s, st, 12, ord);
-    sqlite3_int64 id;
+    int64_t id;
     if (step_done(s, st, e, "indicator") != 0 || lookup_id(s, Q_IND_ID, d->code, &id, e) != 0)
         return -1;
     return remember(&s->ind_id, &s->nind_id, i, id) ? err_set(e, "out of memory") : 0;
@@ -814,7 +774,7 @@ int store_put_term(store *s, const term_t *t, err_t *e)
         return -1;
     char code[PERIOD_CODE_MAX];
     period_code(t->per, code, sizeof code);
-    sqlite3_stmt *st = s->q[Q_TERM_PUT];
+    sq_stmt *st = s->q[Q_TERM_PUT];
     sq_text_copy(s, st, 1, code);
     sq_text(s, st, 2, t->name);
     return step_done(s, st, e, "term");
@@ -824,29 +784,32 @@ int store_put_term(store *s, const term_t *t, err_t *e)
 static int succ_exec(store *s, const char *sql, const char *from, const char *to, int date,
                      const double *share, err_t *e)
 {
-    sqlite3_stmt *st = NULL;
+    sq_stmt *st = NULL;
     int rc = -1;
     if (flush_pending(s, e) != 0)
         return -1;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC) != SQLITE_OK ||
-        (to && sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC) != SQLITE_OK) ||
-        sqlite3_bind_int(st, 3, date) != SQLITE_OK ||
-        (share && sqlite3_bind_double(st, 4, *share) != SQLITE_OK)) {
+    if (sq_prepare(s, sql, &st) != 0) {
         db_err(s, e, "succession");
         goto cleanup;
     }
+    sq_text(s, st, 1, from);
+    if (to)
+        sq_text(s, st, 2, to);
+    sq_int64(s, st, 3, date);
+    if (share)
+        sq_double(s, st, 4, *share);
     rc = step_done(s, st, e, "succession");
 cleanup:
-    sqlite3_finalize(st);
+    sq_finalize(st);
     return rc;
 }
 
 int store_put_succ(store *s, const model *m, int i, err_t *e)
 {
     const succ_t *x = &m->succs[i];
-    return succ_exec(s, "INSERT OR REPLACE INTO succession(from_unit,to_unit,date,share) VALUES("
-                        "(SELECT id FROM unit WHERE code=?1),(SELECT id FROM unit WHERE code=?2),?3,?4)",
+    return succ_exec(s, "INSERT INTO succession(from_unit,to_unit,date,share) VALUES("
+                        "(SELECT id FROM unit WHERE code=?1),(SELECT id FROM unit WHERE code=?2),?3,?4)"
+                        " ON CONFLICT(from_unit,to_unit,date) DO UPDATE SET share=excluded.share",
                      m->units[x->from].code, m->units[x->to].code, x->date, &x->share, e);
 }
 
@@ -858,18 +821,18 @@ int store_del_succs(store *s, const model *m, int from, int date, err_t *e)
 
 /* The database ids of model indicator ind and unit unit; a handle that has not loaded or
  * written them (another pool handle, or after store_forget_ids) looks them up by code. */
-static int ids_of(store *s, const model *m, int ind, int unit, sqlite3_int64 *iid, sqlite3_int64 *uid,
+static int ids_of(store *s, const model *m, int ind, int unit, int64_t *iid, int64_t *uid,
                   err_t *e)
 {
     if ((size_t)ind >= s->nind_id || !s->ind_id[ind].known) {
-        sqlite3_int64 id;
+        int64_t id;
         if (lookup_id(s, Q_IND_ID, m->inds[ind].code, &id, e) != 0)
             return -1;
         if (remember(&s->ind_id, &s->nind_id, ind, id) != 0)
             return err_set(e, "out of memory");
     }
     if ((size_t)unit >= s->nunit_id || !s->unit_id[unit].known) {
-        sqlite3_int64 id;
+        int64_t id;
         if (lookup_id(s, Q_UNIT_ID, m->units[unit].code, &id, e) != 0)
             return -1;
         if (remember(&s->unit_id, &s->nunit_id, unit, id) != 0)
@@ -884,42 +847,42 @@ static int ids_of(store *s, const model *m, int ind, int unit, sqlite3_int64 *ii
 static int id_map(store *s, const char *sql, const model *m, int (*find)(const model *, const char *),
                   idmap *map, err_t *e)
 {
-    sqlite3_stmt *st = NULL;
+    sq_stmt *st = NULL;
     int rc = -1, r;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+    if (sq_prepare(s, sql, &st) != 0) {
         db_err(s, e, "scan");
         goto cleanup;
     }
     while ((r = sq_step(s, st, "scan", e)) > 0) {
         int idx = find(m, col_text(st, 1));
-        if (idx >= 0 && idmap_put(map, sqlite3_column_int64(st, 0), idx) != 0) {
+        if (idx >= 0 && idmap_put(map, sq_col_int64(st, 0), idx) != 0) {
             err_set(e, "out of memory");
             goto cleanup;
         }
     }
     rc = r;
 cleanup:
-    sqlite3_finalize(st);
+    sq_finalize(st);
     return rc;
 }
 
 /* Part k of nparts of the indicator ids in map: [*lo, *hi], equal slices of min..max id, the
  * first part open below and the last open above (any 64-bit id). */
-static void id_slice(const idmap *map, int part, int nparts, sqlite3_int64 *lo, sqlite3_int64 *hi)
+static void id_slice(const idmap *map, int part, int nparts, int64_t *lo, int64_t *hi)
 {
     uint64_t span = map->n ? (uint64_t)map->max - (uint64_t)map->min : 0;   /* modular: fits */
     uint64_t step = nparts > 1 ? span / (uint64_t)nparts + 1 : 0;
     uint64_t base = (uint64_t)map->min;
-    *lo = part <= 0 ? INT64_MIN : (sqlite3_int64)(base + (uint64_t)part * step);
-    *hi = part >= nparts - 1 ? INT64_MAX : (sqlite3_int64)(base + (uint64_t)(part + 1) * step - 1);
+    *lo = part <= 0 ? INT64_MIN : (int64_t)(base + (uint64_t)part * step);
+    *hi = part >= nparts - 1 ? INT64_MAX : (int64_t)(base + (uint64_t)(part + 1) * step - 1);
 }
 
 int store_scan_cells(store *s, const model *m, int targets, int part, int nparts, store_cell_fn fn,
                      void *ctx, err_t *e)
 {
-    sqlite3_stmt *st = NULL;
+    sq_stmt *st = NULL;
     idmap umap = { 0 }, imap = { 0 };
-    sqlite3_int64 lo, hi;
+    int64_t lo, hi;
     int rc = -1, r;
     if (id_map(s, "SELECT id,code FROM unit", m, model_unit_find, &umap, e) != 0 ||
         id_map(s, "SELECT id,code FROM indicator", m, model_ind_find, &imap, e) != 0)
@@ -929,15 +892,16 @@ int store_scan_cells(store *s, const model *m, int targets, int part, int nparts
     id_slice(&imap, part, nparts, &lo, &hi);
     const char *sql = targets ? "SELECT indicator,unit,period,target FROM target WHERE indicator BETWEEN ?1 AND ?2"
                               : "SELECT indicator,unit,period,value FROM value WHERE indicator BETWEEN ?1 AND ?2";
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+    if (sq_prepare(s, sql, &st) != 0) {
         db_err(s, e, "scan");
         goto cleanup;
     }
+    sq_stream(st);
     sq_int64(s, st, 1, lo);
     sq_int64(s, st, 2, hi);
     while ((r = sq_step(s, st, "scan", e)) > 0) {
-        int ind = idmap_get(&imap, sqlite3_column_int64(st, 0));
-        int unit = idmap_get(&umap, sqlite3_column_int64(st, 1));
+        int ind = idmap_get(&imap, sq_col_int64(st, 0));
+        int unit = idmap_get(&umap, sq_col_int64(st, 1));
         const char *code = col_text(st, 2);
         period_t p;
         if (ind < 0 || unit < 0)
@@ -947,14 +911,14 @@ int store_scan_cells(store *s, const model *m, int targets, int part, int nparts
                           "the database has an invalid data row (period '%s')"), code);
             goto cleanup;
         }
-        if (fn(ctx, ind, unit, p, sqlite3_column_double(st, 3)) != 0) {
+        if (fn(ctx, ind, unit, p, sq_col_double(st, 3)) != 0) {
             err_set(e, "stopped");
             goto cleanup;
         }
     }
     rc = r;
 cleanup:
-    sqlite3_finalize(st);
+    sq_finalize(st);
     idmap_free(&umap);
     idmap_free(&imap);
     return rc;
@@ -963,19 +927,19 @@ cleanup:
 int store_get_cell(store *s, const model *m, int targets, int ind, int unit, period_t p, cell_t *c,
                    err_t *e)
 {
-    sqlite3_int64 iid, uid;
+    int64_t iid, uid;
     char per[PERIOD_CODE_MAX];
     if (flush_pending(s, e) != 0 || ids_of(s, m, ind, unit, &iid, &uid, e) != 0)
         return -1;
     period_code(p, per, sizeof per);
-    sqlite3_stmt *st = s->q[targets ? Q_TARGET_GET : Q_VALUE_GET];
+    sq_stmt *st = s->q[targets ? Q_TARGET_GET : Q_VALUE_GET];
     sq_int64(s, st, 1, iid);
     sq_int64(s, st, 2, uid);
     sq_text(s, st, 3, per);
     int rc = sq_step(s, st, "cell", e);
     if (rc > 0) {
-        c->v = sqlite3_column_double(st, 0);
-        if (model_cell_comment(c, (const char *)sqlite3_column_text(st, 1)) != 0)
+        c->v = sq_col_double(st, 0);
+        if (model_cell_comment(c, sq_col_text(st, 1)) != 0)
             rc = err_set(e, "out of memory");
     }
     if (sq_reset(s, st, "cell", e) != 0)
@@ -993,7 +957,7 @@ void store_forget_ids(store *s)
 
 /* The batch (who, when, source) that rows written now belong to: one per (who, source) in a
  * transaction, so each value and history row carries an integer instead of three strings. */
-static int batch_of(store *s, const char *who, const char *source, sqlite3_int64 *id, err_t *e)
+static int batch_of(store *s, const char *who, const char *source, int64_t *id, err_t *e)
 {
     who = who ? who : "";
     source = source ? source : "";
@@ -1004,13 +968,17 @@ static int batch_of(store *s, const char *who, const char *source, sqlite3_int64
     }
     if (flush_pending(s, e) != 0)
         return -1;
-    sqlite3_stmt *st = s->q[Q_BATCH_PUT];
+    sq_stmt *st = s->q[Q_BATCH_PUT];
     sq_text(s, st, 1, s->now);
     sq_text(s, st, 2, who);
     sq_text(s, st, 3, source);
-    if (step_done(s, st, e, "batch") != 0)
+    int r = sq_step(s, st, "batch", e);
+    *id = r > 0 ? sq_col_int64(st, 0) : 0;
+    if (sq_reset(s, st, "batch", e) != 0 || r < 0)
         return -1;
-    s->batch = *id = sqlite3_last_insert_rowid(s->db);
+    if (r == 0)
+        return err_set(e, "batch: no id");
+    s->batch = *id;
     snprintf(s->batch_who, sizeof s->batch_who, "%s", who);
     snprintf(s->batch_src, sizeof s->batch_src, "%s", source);
     return 0;
@@ -1020,14 +988,16 @@ int store_put_target(store *s, const model *m, int ind, int unit, period_t p, do
                      const double *old, const char *who, const char *source, err_t *e)
 {
     (void)m;
-    sqlite3_int64 iid = 0, uid = 0, batch = 0;
+    int64_t iid = 0, uid = 0, batch = 0;
     char per[PERIOD_CODE_MAX];
     if (ids_of(s, m, ind, unit, &iid, &uid, e) != 0 || batch_of(s, who, source, &batch, e) != 0)
         return -1;
     period_code(p, per, sizeof per);
+    if (old == NULL && s->pg)
+        return store_pg_copy_cell(s, 1, iid, uid, per, v, batch, e);
     if (flush_pending(s, e) != 0)
         return -1;
-    sqlite3_stmt *st = s->q[Q_TARGET_PUT];
+    sq_stmt *st = s->q[Q_TARGET_PUT];
     sq_int64(s, st, 1, iid);
     sq_int64(s, st, 2, uid);
     sq_text(s, st, 3, per);
@@ -1042,10 +1012,14 @@ int store_put_value(store *s, const model *m, int ind, int unit, period_t p, dou
                     const char *source, err_t *e)
 {
     (void)m;
-    sqlite3_int64 iid = 0, uid = 0, batch = 0;
+    int64_t iid = 0, uid = 0, batch = 0;
     char per[PERIOD_CODE_MAX];
     if (ids_of(s, m, ind, unit, &iid, &uid, e) != 0 || batch_of(s, who, source, &batch, e) != 0)
         return -1;
+    if (old == NULL && (comment == NULL || *comment == '\0') && s->pg) {
+        period_code(p, per, sizeof per);
+        return store_pg_copy_cell(s, 0, iid, uid, per, v, batch, e);
+    }
     if (old == NULL && (comment == NULL || *comment == '\0')) {
         struct pending *q = &s->pending[s->npending++];
         q->iid = iid;
@@ -1058,7 +1032,7 @@ int store_put_value(store *s, const model *m, int ind, int unit, period_t p, dou
     period_code(p, per, sizeof per);
     if (flush_pending(s, e) != 0)
         return -1;
-    sqlite3_stmt *st = s->q[old ? Q_VALUE_PUT : Q_VALUE_NEW];
+    sq_stmt *st = s->q[old ? Q_VALUE_PUT : Q_VALUE_NEW];
     sq_int64(s, st, 1, iid);
     sq_int64(s, st, 2, uid);
     sq_text(s, st, 3, per);
@@ -1075,30 +1049,29 @@ int store_put_value(store *s, const model *m, int ind, int unit, period_t p, dou
 int store_del_value(store *s, const model *m, int ind, int unit, period_t p, const char *reason,
                     const char *who, const char *source, err_t *e)
 {
-    sqlite3_int64 iid = 0, uid = 0, batch = 0;
+    int64_t iid = 0, uid = 0, batch = 0;
     char per[PERIOD_CODE_MAX];
-    sqlite3_stmt *st = NULL;
+    sq_stmt *st = NULL;
     int rc = -1;
     if (ids_of(s, m, ind, unit, &iid, &uid, e) != 0 || flush_pending(s, e) != 0)
         return -1;
     period_code(p, per, sizeof per);
-    if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM value WHERE indicator=?1 AND unit=?2 AND period=?3", -1, &st,
-                           NULL) != SQLITE_OK)
+    if (sq_prepare(s, "SELECT 1 FROM value WHERE indicator=?1 AND unit=?2 AND period=?3", &st) != 0)
         return db_err(s, e, "value");
     sq_int64(s, st, 1, iid);
     sq_int64(s, st, 2, uid);
     sq_text(s, st, 3, per);
     int had = sq_step(s, st, "value", e);
-    sqlite3_finalize(st);
+    sq_finalize(st);
     st = NULL;
     if (had <= 0)
         return had;
     if (batch_of(s, who, source, &batch, e) != 0)
         return -1;
     /* the history row first (it reads the row), then the row itself */
-    if (sqlite3_prepare_v2(s->db, "INSERT INTO history(kind,indicator,unit,period,old_value,old_comment,old_batch,"
+    if (sq_prepare(s, "INSERT INTO history(kind,indicator,unit,period,old_value,old_comment,old_batch,"
                            "new_value,new_comment,batch) SELECT 1,indicator,unit,period,value,comment,batch,NULL,?4,?5"
-                           " FROM value WHERE indicator=?1 AND unit=?2 AND period=?3", -1, &st, NULL) != SQLITE_OK)
+                           " FROM value WHERE indicator=?1 AND unit=?2 AND period=?3", &st) != 0)
         return db_err(s, e, "history");
     sq_int64(s, st, 1, iid);
     sq_int64(s, st, 2, uid);
@@ -1107,9 +1080,8 @@ int store_del_value(store *s, const model *m, int ind, int unit, period_t p, con
     sq_int64(s, st, 5, batch);
     if (sq_step(s, st, "history", e) < 0)
         goto cleanup;
-    sqlite3_finalize(st);
-    if (sqlite3_prepare_v2(s->db, "DELETE FROM value WHERE indicator=?1 AND unit=?2 AND period=?3", -1, &st,
-                           NULL) != SQLITE_OK) {
+    sq_finalize(st);
+    if (sq_prepare(s, "DELETE FROM value WHERE indicator=?1 AND unit=?2 AND period=?3", &st) != 0) {
         st = NULL;
         rc = db_err(s, e, "value");
         goto cleanup;
@@ -1121,26 +1093,25 @@ int store_del_value(store *s, const model *m, int ind, int unit, period_t p, con
         goto cleanup;
     rc = 1;
 cleanup:
-    sqlite3_finalize(st);
+    sq_finalize(st);
     return rc;
 }
 
 int store_history(store *s, const char *ind, const char *unit, period_t p, store_hist *out,
                   int max, err_t *e)
 {
-    sqlite3_stmt *st = NULL;
+    sq_stmt *st = NULL;
     char per[PERIOD_CODE_MAX];
     int n = 0;
     period_code(p, per, sizeof per);
-    if (sqlite3_prepare_v2(s->db,
-            "WITH c AS (SELECT i.id AS ind, u.id AS unit FROM indicator i, unit u"
+    if (sq_prepare(s, "WITH c AS (SELECT i.id AS ind, u.id AS unit FROM indicator i, unit u"
             "  WHERE i.code=?1 AND u.code=?2),"
             " h AS (SELECT h.id AS seq, h.kind, h.batch, h.old_value, h.new_value, h.old_batch"
             "  FROM history h, c WHERE h.indicator=c.ind AND h.unit=c.unit AND h.period=?3),"
             /* a figure's creation: the batch of its first version (the oldest change's old_batch,
              * or the row itself when it never changed) */
             " first AS (SELECT 0 AS seq, 1 AS kind, COALESCE((SELECT old_batch FROM h WHERE kind=1"
-            "  ORDER BY seq LIMIT 1), v.batch) AS batch, NULL AS old_value,"
+            "  ORDER BY seq LIMIT 1), v.batch) AS batch, CAST(NULL AS DOUBLE PRECISION) AS old_value,"
             "  COALESCE((SELECT old_value FROM h WHERE kind=1 ORDER BY seq LIMIT 1), v.value) AS new_value"
             "  FROM value v, c WHERE v.indicator=c.ind AND v.unit=c.unit AND v.period=?3"
             " UNION ALL SELECT 0, 0, COALESCE((SELECT old_batch FROM h WHERE kind=0 ORDER BY seq LIMIT 1),"
@@ -1149,8 +1120,7 @@ int store_history(store *s, const char *ind, const char *unit, period_t p, store
             " SELECT CASE x.kind WHEN 0 THEN 'target' ELSE 'value' END, b.at, b.who, x.old_value,"
             " x.new_value FROM (SELECT seq, kind, batch, old_value, new_value FROM h"
             "  UNION ALL SELECT * FROM first) x JOIN batch b ON b.id=x.batch"
-            " ORDER BY x.seq DESC, x.kind LIMIT ?4",
-            -1, &st, NULL) != SQLITE_OK)
+            " ORDER BY x.seq DESC, x.kind LIMIT ?4", &st) != 0)
         return db_err(s, e, "history");
     sq_text(s, st, 1, ind);
     sq_text(s, st, 2, unit);
@@ -1163,11 +1133,32 @@ int store_history(store *s, const char *ind, const char *unit, period_t p, store
         snprintf(h->kind, sizeof h->kind, "%s", col_text(st, 0));
         snprintf(h->at, sizeof h->at, "%s", col_text(st, 1));
         snprintf(h->who, sizeof h->who, "%s", col_text(st, 2));
-        h->has_old = sqlite3_column_type(st, 3) != SQLITE_NULL;
-        h->old_v = sqlite3_column_double(st, 3);
-        h->has_new = sqlite3_column_type(st, 4) != SQLITE_NULL;
-        h->new_v = sqlite3_column_double(st, 4);
+        h->has_old = !sq_col_null(st, 3);
+        h->old_v = sq_col_double(st, 3);
+        h->has_new = !sq_col_null(st, 4);
+        h->new_v = sq_col_double(st, 4);
     }
-    sqlite3_finalize(st);
+    sq_finalize(st);
     return r < 0 ? -1 : n;
+}
+
+int store_exists(const char *path, err_t *e)
+{
+    if (store_pg_url(path))
+        return store_pg_exists(path, e);
+    return access(path, F_OK) == 0;
+}
+
+int store_remove(const char *path, err_t *e)
+{
+    if (store_pg_url(path))
+        return store_pg_remove(path, e);
+    static const char *const sides[] = { "", "-wal", "-shm" };
+    for (size_t i = 0; i < sizeof sides / sizeof *sides; i++) {
+        char file[4096];
+        snprintf(file, sizeof file, "%s%s", path, sides[i]);
+        if (remove(file) != 0 && access(file, F_OK) == 0)
+            return err_set(e, tr("không xóa được '%s'", "cannot remove '%s'"), file);
+    }
+    return 0;
 }

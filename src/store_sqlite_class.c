@@ -32,10 +32,10 @@ const char store_class_schema[] =
     " PRIMARY KEY(year,subject,title,decision)) WITHOUT ROWID;";
 
 /* Prepares sql, binding text ('t') and integer ('i') arguments; NULL (e filled) on failure. */
-static sqlite3_stmt *prep(store *s, err_t *e, const char *sql, const char *types, ...)
+static sq_stmt *prep(store *s, err_t *e, const char *sql, const char *types, ...)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+    sq_stmt *st = NULL;
+    if (sq_prepare(s, sql, &st) != 0) {
         sq_err(s, e);
         return NULL;
     }
@@ -52,18 +52,18 @@ static sqlite3_stmt *prep(store *s, err_t *e, const char *sql, const char *types
 }
 
 /* Steps st once to its end and finalizes it; 0 or -1. */
-static int run(store *s, sqlite3_stmt *st, err_t *e)
+static int run(store *s, sq_stmt *st, err_t *e)
 {
     if (st == NULL)
         return -1;
     int rc = sq_step(s, st, "database", e);
-    sqlite3_finalize(st);
+    sq_finalize(st);
     return rc < 0 ? -1 : 0;
 }
 
-static void copy_col(sqlite3_stmt *st, int i, char *out, size_t n)
+static void copy_col(sq_stmt *st, int i, char *out, size_t n)
 {
-    const unsigned char *t = sqlite3_column_text(st, i);
+    const char *t = sq_col_text(st, i);
     snprintf(out, n, "%s", t ? (const char *)t : "");
 }
 
@@ -80,7 +80,7 @@ int store_class_rules_add(store *s, const class_rule_row *row, int ord, err_t *e
 }
 
 /* Reads rows of the query (year, kind, type, code, name, value) into a growing array. */
-static int read_rows(store *s, sqlite3_stmt *st, class_rule_row **out, err_t *e)
+static int read_rows(store *s, sq_stmt *st, class_rule_row **out, err_t *e)
 {
     class_rule_row *rows = NULL;
     int n = 0, cap = 0, r;
@@ -99,7 +99,7 @@ static int read_rows(store *s, sqlite3_stmt *st, class_rule_row **out, err_t *e)
             rows = g;
         }
         class_rule_row *row = &rows[n++];
-        row->year = sqlite3_column_int(st, 0);
+        row->year = sq_col_int(st, 0);
         char kind[32];
         copy_col(st, 1, kind, sizeof kind);
         row->kind = class_kind_parse(kind);
@@ -108,7 +108,7 @@ static int read_rows(store *s, sqlite3_stmt *st, class_rule_row **out, err_t *e)
         copy_col(st, 4, row->name, sizeof row->name);
         copy_col(st, 5, row->value, sizeof row->value);
     }
-    sqlite3_finalize(st);
+    sq_finalize(st);
     if (r < 0) {
         free(rows);
         return -1;
@@ -150,7 +150,7 @@ int store_class_subject_put(store *s, const class_subject *sub, err_t *e)
                e);
 }
 
-static void subject_row(sqlite3_stmt *st, class_subject *sub)
+static void subject_row(sq_stmt *st, class_subject *sub)
 {
     char kind[32];
     copy_col(st, 0, sub->code, sizeof sub->code);
@@ -159,14 +159,14 @@ static void subject_row(sqlite3_stmt *st, class_subject *sub)
     copy_col(st, 2, sub->name, sizeof sub->name);
     copy_col(st, 3, sub->unit, sizeof sub->unit);
     copy_col(st, 4, sub->group, sizeof sub->group);
-    sub->outstanding = sqlite3_column_int(st, 5);
+    sub->outstanding = sq_col_int(st, 5);
 }
 
 #define SUBJECT_COLS "code,kind,name,unit,grp,outstanding"
 
 int store_class_subjects(store *s, class_subject **out, err_t *e)
 {
-    sqlite3_stmt *st = prep(s, e, "SELECT " SUBJECT_COLS " FROM class_subject ORDER BY code", "");
+    sq_stmt *st = prep(s, e, "SELECT " SUBJECT_COLS " FROM class_subject ORDER BY code", "");
     class_subject *subs = NULL;
     int n = 0, cap = 0, r = -1;
     *out = NULL;
@@ -185,7 +185,7 @@ int store_class_subjects(store *s, class_subject **out, err_t *e)
         }
         subject_row(st, &subs[n++]);
     }
-    sqlite3_finalize(st);
+    sq_finalize(st);
     if (r < 0) {
         free(subs);
         return -1;
@@ -196,23 +196,23 @@ int store_class_subjects(store *s, class_subject **out, err_t *e)
 
 int store_class_subject_get(store *s, const char *code, class_subject *out, err_t *e)
 {
-    sqlite3_stmt *st = prep(s, e, "SELECT " SUBJECT_COLS " FROM class_subject WHERE code=?1", "t", code);
+    sq_stmt *st = prep(s, e, "SELECT " SUBJECT_COLS " FROM class_subject WHERE code=?1", "t", code);
     if (st == NULL)
         return -1;
     int r = sq_step(s, st, "database", e);
     if (r > 0)
         subject_row(st, out);
-    sqlite3_finalize(st);
+    sq_finalize(st);
     return r;
 }
 
 #define RESULT_COLS "year,subject,step,faults,self_score,self_grade,self_by,self_at,self_comment," \
                     "appr_score,appr_grade,appr_by,appr_at,appr_comment,dec_score,dec_grade,dec_by,dec_at,dec_comment"
 
-static void mark_row(sqlite3_stmt *st, int i, class_mark *m)
+static void mark_row(sq_stmt *st, int i, class_mark *m)
 {
     char g[32];
-    m->score_cp = sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : sqlite3_column_int(st, i);
+    m->score_cp = sq_col_null(st, i) ? -1 : sq_col_int(st, i);
     copy_col(st, i + 1, g, sizeof g);
     m->grade = g[0] ? class_grade_parse(g) : -1;
     copy_col(st, i + 2, m->by, sizeof m->by);
@@ -220,11 +220,11 @@ static void mark_row(sqlite3_stmt *st, int i, class_mark *m)
     copy_col(st, i + 4, m->comment, sizeof m->comment);
 }
 
-static void result_row(sqlite3_stmt *st, class_result *r)
+static void result_row(sq_stmt *st, class_result *r)
 {
-    r->year = sqlite3_column_int(st, 0);
+    r->year = sq_col_int(st, 0);
     copy_col(st, 1, r->subject, sizeof r->subject);
-    r->step = sqlite3_column_int(st, 2);
+    r->step = sq_col_int(st, 2);
     copy_col(st, 3, r->faults, sizeof r->faults);
     mark_row(st, 4, &r->self);
     mark_row(st, 9, &r->appr);
@@ -246,18 +246,18 @@ int store_class_result_get(store *s, int year, const char *subject, class_result
     empty_mark(&out->self);
     empty_mark(&out->appr);
     empty_mark(&out->dec);
-    sqlite3_stmt *st = prep(s, e, "SELECT " RESULT_COLS " FROM class_result WHERE year=?1 AND subject=?2", "it", year,
+    sq_stmt *st = prep(s, e, "SELECT " RESULT_COLS " FROM class_result WHERE year=?1 AND subject=?2", "it", year,
                             subject);
     if (st == NULL)
         return -1;
     int r = sq_step(s, st, "database", e);
     if (r > 0)
         result_row(st, out);
-    sqlite3_finalize(st);
+    sq_finalize(st);
     return r;
 }
 
-static void bind_mark(store *s, sqlite3_stmt *st, int i, const class_mark *m)
+static void bind_mark(store *s, sq_stmt *st, int i, const class_mark *m)
 {
     if (m->score_cp >= 0)
         sq_int64(s, st, i, m->score_cp);
@@ -274,8 +274,12 @@ static void bind_mark(store *s, sqlite3_stmt *st, int i, const class_mark *m)
 
 int store_class_result_put(store *s, const class_result *r, err_t *e)
 {
-    sqlite3_stmt *st = prep(s, e, "INSERT OR REPLACE INTO class_result(" RESULT_COLS ") VALUES(?1,?2,?3,?4,"
-                                  "?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)",
+    sq_stmt *st = prep(s, e, "INSERT INTO class_result(" RESULT_COLS ") VALUES(?1,?2,?3,?4,"
+                                  "?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)"
+                                  " ON CONFLICT(year,subject) DO UPDATE SET step=?3,faults=?4,self_score=?5,"
+                                  "self_grade=?6,self_by=?7,self_at=?8,self_comment=?9,appr_score=?10,appr_grade=?11,"
+                                  "appr_by=?12,appr_at=?13,appr_comment=?14,dec_score=?15,dec_grade=?16,dec_by=?17,"
+                                  "dec_at=?18,dec_comment=?19",
                             "itit", r->year, r->subject, r->step, r->faults);
     if (st == NULL)
         return -1;
@@ -287,7 +291,7 @@ int store_class_result_put(store *s, const class_result *r, err_t *e)
 
 int store_class_results(store *s, int year, class_result **out, err_t *e)
 {
-    sqlite3_stmt *st = prep(s, e, "SELECT " RESULT_COLS " FROM class_result WHERE year=?1 ORDER BY subject", "i", year);
+    sq_stmt *st = prep(s, e, "SELECT " RESULT_COLS " FROM class_result WHERE year=?1 ORDER BY subject", "i", year);
     class_result *rs = NULL;
     int n = 0, cap = 0, r = -1;
     *out = NULL;
@@ -306,7 +310,7 @@ int store_class_results(store *s, int year, class_result **out, err_t *e)
         }
         result_row(st, &rs[n++]);
     }
-    sqlite3_finalize(st);
+    sq_finalize(st);
     if (r < 0) {
         free(rs);
         return -1;
@@ -317,20 +321,20 @@ int store_class_results(store *s, int year, class_result **out, err_t *e)
 
 int store_class_decided(store *s, int year, int kind, err_t *e)
 {
-    sqlite3_stmt *st = prep(s, e, "SELECT COUNT(*) FROM class_result r JOIN class_subject j ON j.code=r.subject"
+    sq_stmt *st = prep(s, e, "SELECT COUNT(*) FROM class_result r JOIN class_subject j ON j.code=r.subject"
                                   " WHERE r.year=?1 AND j.kind=?2 AND r.step=?3", "iti", year, class_kind_key(kind),
                             CS_DECIDED);
     if (st == NULL)
         return -1;
-    int r = sq_step(s, st, "database", e), n = r > 0 ? sqlite3_column_int(st, 0) : -1;
-    sqlite3_finalize(st);
+    int r = sq_step(s, st, "database", e), n = r > 0 ? sq_col_int(st, 0) : -1;
+    sq_finalize(st);
     return n;
 }
 
 int store_class_award_put(store *s, const class_award *a, err_t *e)
 {
     return run(s, prep(s, e, "INSERT INTO class_award(year,subject,form,title,issuer,decision,date) VALUES(?1,?2,?3,?4,?5,?6,?7)"
-                             " ON CONFLICT DO UPDATE SET form=?3,issuer=?5,date=?7",
+                             " ON CONFLICT(year,subject,title,decision) DO UPDATE SET form=?3,issuer=?5,date=?7",
                        "ittttti", a->year, a->subject, class_award_form_key(a->form), a->title, a->issuer, a->decision,
                        a->date),
                e);
@@ -338,7 +342,7 @@ int store_class_award_put(store *s, const class_award *a, err_t *e)
 
 int store_class_awards(store *s, int year, class_award **out, err_t *e)
 {
-    sqlite3_stmt *st = prep(s, e, "SELECT year,subject,form,title,issuer,decision,date FROM class_award"
+    sq_stmt *st = prep(s, e, "SELECT year,subject,form,title,issuer,decision,date FROM class_award"
                                   " WHERE ?1=0 OR year=?1 ORDER BY year,date,subject,title", "i", year);
     class_award *as = NULL;
     int n = 0, cap = 0, r = -1;
@@ -358,16 +362,16 @@ int store_class_awards(store *s, int year, class_award **out, err_t *e)
         }
         class_award *a = &as[n++];
         char form[32];
-        a->year = sqlite3_column_int(st, 0);
+        a->year = sq_col_int(st, 0);
         copy_col(st, 1, a->subject, sizeof a->subject);
         copy_col(st, 2, form, sizeof form);
         a->form = class_award_form_parse(form);
         copy_col(st, 3, a->title, sizeof a->title);
         copy_col(st, 4, a->issuer, sizeof a->issuer);
         copy_col(st, 5, a->decision, sizeof a->decision);
-        a->date = sqlite3_column_int(st, 6);
+        a->date = sq_col_int(st, 6);
     }
-    sqlite3_finalize(st);
+    sq_finalize(st);
     if (r < 0) {
         free(as);
         return -1;
@@ -378,10 +382,10 @@ int store_class_awards(store *s, int year, class_award **out, err_t *e)
 
 int store_class_subject_decided(store *s, const char *code, err_t *e)
 {
-    sqlite3_stmt *st = prep(s, e, "SELECT COUNT(*) FROM class_result WHERE subject=?1 AND step=?2", "ti", code, CS_DECIDED);
+    sq_stmt *st = prep(s, e, "SELECT COUNT(*) FROM class_result WHERE subject=?1 AND step=?2", "ti", code, CS_DECIDED);
     if (st == NULL)
         return -1;
-    int r = sq_step(s, st, "database", e), n = r > 0 ? sqlite3_column_int(st, 0) : -1;
-    sqlite3_finalize(st);
+    int r = sq_step(s, st, "database", e), n = r > 0 ? sq_col_int(st, 0) : -1;
+    sq_finalize(st);
     return n;
 }

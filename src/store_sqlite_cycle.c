@@ -83,12 +83,12 @@ int cycle_setting_set(store *s, const char *key, const char *value, err_t *e)
     meta_key(key, mk, sizeof mk);
     if (*value)
         return store_meta_set(s, mk, value, e);
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "DELETE FROM meta WHERE key=?1", -1, &st, NULL) != SQLITE_OK)
+    sq_stmt *st = NULL;
+    if (sq_prepare(s, "DELETE FROM meta WHERE key=?1", &st) != 0)
         return sq_err(s, e);
     sq_text(s, st, 1, mk);
     int rc = sq_step(s, st, "database", e);
-    sqlite3_finalize(st);
+    sq_finalize(st);
     return rc < 0 ? -1 : 0;
 }
 
@@ -160,12 +160,13 @@ int cycle_email_ok(const char *email)
 /* 1 if app_user has the email column, 0 if not, -1 on error. */
 static int has_email_column(store *s, err_t *e)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM pragma_table_info('app_user') WHERE name='email'", -1, &st,
-                           NULL) != SQLITE_OK)
+    sq_stmt *st = NULL;
+    if (sq_prepare(s, SQ_SQL(s, "SELECT 1 FROM pragma_table_info('app_user') WHERE name='email'",
+                                  "SELECT 1 FROM information_schema.columns WHERE table_schema=current_schema()"
+                                  " AND table_name='app_user' AND column_name='email'"), &st) != 0)
         return sq_err(s, e);
     int rc = sq_step(s, st, "database", e);
-    sqlite3_finalize(st);
+    sq_finalize(st);
     return rc;
 }
 
@@ -176,17 +177,17 @@ int store_user_email_get(store *s, const char *login, char *out, size_t n, err_t
     int has = has_email_column(s, e);
     if (has <= 0)
         return has;
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT email FROM app_user WHERE login=?1", -1, &st, NULL) != SQLITE_OK)
+    sq_stmt *st = NULL;
+    if (sq_prepare(s, "SELECT email FROM app_user WHERE login=?1", &st) != 0)
         return sq_err(s, e);
     sq_text(s, st, 1, login);
     int rc = sq_step(s, st, "database", e);
     if (rc == 1) {
-        const unsigned char *t = sqlite3_column_text(st, 0);
+        const char *t = sq_col_text(st, 0);
         snprintf(out, n, "%s", t ? (const char *)t : "");
         rc = *out != '\0';
     }
-    sqlite3_finalize(st);
+    sq_finalize(st);
     return rc;
 }
 
@@ -195,17 +196,16 @@ int store_user_email_set(store *s, const char *login, const char *email, err_t *
     int has = has_email_column(s, e);
     if (has < 0)
         return -1;
-    if (has == 0 && sqlite3_exec(s->db, "ALTER TABLE app_user ADD COLUMN email TEXT NOT NULL DEFAULT ''", NULL,
-                                 NULL, NULL) != SQLITE_OK)
+    if (has == 0 && sq_exec(s, "ALTER TABLE app_user ADD COLUMN email TEXT NOT NULL DEFAULT ''") != 0)
         return sq_err(s, e);
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "UPDATE app_user SET email=?2 WHERE login=?1", -1, &st, NULL) != SQLITE_OK)
+    sq_stmt *st = NULL;
+    if (sq_prepare(s, "UPDATE app_user SET email=?2 WHERE login=?1", &st) != 0)
         return sq_err(s, e);
     sq_text(s, st, 1, login);
     sq_text(s, st, 2, email);
     int rc = sq_step(s, st, "database", e);
-    sqlite3_finalize(st);
-    return rc < 0 ? -1 : sqlite3_changes(s->db) > 0;
+    sq_finalize(st);
+    return rc < 0 ? -1 : sq_changes(s) > 0;
 }
 
 int store_first_writes(store *s, const char *period, store_first_write_fn fn, void *ctx, err_t *e)
@@ -217,21 +217,21 @@ int store_first_writes(store *s, const char *period, store_first_write_fn fn, vo
         "  AND h.indicator=v.indicator AND h.unit=v.unit AND h.period=v.period ORDER BY h.id LIMIT 1),"
         "  v.batch)"
         " WHERE v.period=?1";
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+    sq_stmt *st = NULL;
+    if (sq_prepare(s, sql, &st) != 0)
         return sq_err(s, e);
     sq_text(s, st, 1, period);
     int rc;
     while ((rc = sq_step(s, st, "database", e)) == 1) {
-        const char *ind = (const char *)sqlite3_column_text(st, 0);
-        const char *unit = (const char *)sqlite3_column_text(st, 1);
-        const char *at = (const char *)sqlite3_column_text(st, 2);
+        const char *ind = sq_col_text(st, 0);
+        const char *unit = sq_col_text(st, 1);
+        const char *at = sq_col_text(st, 2);
         int stop = fn(ctx, ind ? ind : "", unit ? unit : "", at ? at : "");
         if (stop) {
             rc = stop;
             break;
         }
     }
-    sqlite3_finalize(st);
+    sq_finalize(st);
     return rc < 0 ? -1 : 0;
 }

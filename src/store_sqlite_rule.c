@@ -16,21 +16,20 @@ const char store_rule_schema[] =
     " message TEXT NOT NULL DEFAULT '');"
     "CREATE TABLE IF NOT EXISTS ind_bound(indicator TEXT PRIMARY KEY, min REAL, max REAL);";
 
-static const char *col(sqlite3_stmt *st, int i)
+static const char *col(sq_stmt *st, int i)
 {
-    const unsigned char *t = sqlite3_column_text(st, i);
+    const char *t = sq_col_text(st, i);
     return t ? (const char *)t : "";
 }
 
 int store_rule_load(store *s, rule_t **out, int *n, err_t *e)
 {
-    sqlite3_stmt *st = NULL;
+    sq_stmt *st = NULL;
     rule_t *v = NULL;
     int nv = 0, cap = 0, r;
     *out = NULL;
     *n = 0;
-    if (sqlite3_prepare_v2(s->db, "SELECT code,rule,severity,message FROM rule ORDER BY code", -1, &st, NULL) !=
-        SQLITE_OK) {
+    if (sq_prepare(s, "SELECT code,rule,severity,message FROM rule ORDER BY code", &st) != 0) {
         sq_err(s, e);
         goto fail;
     }
@@ -44,7 +43,7 @@ int store_rule_load(store *s, rule_t **out, int *n, err_t *e)
             v = g;
             cap = cap * 2 + 8;
         }
-        if (rule_make(col(st, 0), col(st, 1), rule_sev_key(sqlite3_column_int(st, 2)), col(st, 3), &v[nv], e) != 0) {
+        if (rule_make(col(st, 0), col(st, 1), rule_sev_key(sq_col_int(st, 2)), col(st, 3), &v[nv], e) != 0) {
             err_prefix(e, tr("quy tắc '%s' đã lưu", "stored rule '%s'"), col(st, 0));
             goto fail;
         }
@@ -52,12 +51,12 @@ int store_rule_load(store *s, rule_t **out, int *n, err_t *e)
     }
     if (r < 0)
         goto fail;
-    sqlite3_finalize(st);
+    sq_finalize(st);
     *out = v;
     *n = nv;
     return 0;
 fail:
-    sqlite3_finalize(st);
+    sq_finalize(st);
     for (int k = 0; k < nv; k++)
         rule_free(&v[k]);
     free(v);
@@ -66,18 +65,18 @@ fail:
 
 static int exec(store *s, const char *sql, err_t *e)
 {
-    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    if (sq_exec(s, sql) != 0)
         return sq_err(s, e);
     return 0;
 }
 
 int store_rule_put(store *s, const rule_t *r, int n, int replace, err_t *e)
 {
-    sqlite3_stmt *st;
+    sq_stmt *st;
     if (replace && exec(s, "DELETE FROM rule", e) != 0)
         return -1;
-    if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO rule(code,rule,severity,message) VALUES(?1,?2,?3,?4)", -1,
-                           &st, NULL) != SQLITE_OK)
+    if (sq_prepare(s, "INSERT INTO rule(code,rule,severity,message) VALUES(?1,?2,?3,?4)"
+                   " ON CONFLICT(code) DO UPDATE SET rule=?2,severity=?3,message=?4", &st) != 0)
         return sq_err(s, e);
     int rc = 0;
     for (int k = 0; k < n && rc == 0; k++) {
@@ -87,30 +86,29 @@ int store_rule_put(store *s, const rule_t *r, int n, int replace, err_t *e)
         sq_text(s, st, 4, r[k].message ? r[k].message : "");
         rc = sq_step(s, st, "database", e) < 0 || sq_reset(s, st, "database", e) != 0 ? -1 : 0;
     }
-    sqlite3_finalize(st);
+    sq_finalize(st);
     return rc;
 }
 
 int store_rule_delete(store *s, const char *code, err_t *e)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, "DELETE FROM rule WHERE code=?1", -1, &st, NULL) != SQLITE_OK)
+    sq_stmt *st;
+    if (sq_prepare(s, "DELETE FROM rule WHERE code=?1", &st) != 0)
         return sq_err(s, e);
     sq_text(s, st, 1, code);
-    int rc = sq_step(s, st, "database", e) < 0 ? -1 : sqlite3_changes(s->db) > 0;
-    sqlite3_finalize(st);
+    int rc = sq_step(s, st, "database", e) < 0 ? -1 : sq_changes(s) > 0;
+    sq_finalize(st);
     return rc;
 }
 
 int store_bound_load(store *s, outlier_bound **out, int *n, err_t *e)
 {
-    sqlite3_stmt *st = NULL;
+    sq_stmt *st = NULL;
     outlier_bound *v = NULL;
     int nv = 0, cap = 0, r;
     *out = NULL;
     *n = 0;
-    if (sqlite3_prepare_v2(s->db, "SELECT indicator,min,max FROM ind_bound ORDER BY indicator", -1, &st, NULL) !=
-        SQLITE_OK) {
+    if (sq_prepare(s, "SELECT indicator,min,max FROM ind_bound ORDER BY indicator", &st) != 0) {
         sq_err(s, e);
         goto fail;
     }
@@ -128,30 +126,30 @@ int store_bound_load(store *s, outlier_bound **out, int *n, err_t *e)
         memset(b, 0, sizeof *b);
         snprintf(b->code, sizeof b->code, "%s", col(st, 0));
         b->ind = -1;
-        b->has_min = sqlite3_column_type(st, 1) != SQLITE_NULL;
-        b->min = sqlite3_column_double(st, 1);
-        b->has_max = sqlite3_column_type(st, 2) != SQLITE_NULL;
-        b->max = sqlite3_column_double(st, 2);
+        b->has_min = !sq_col_null(st, 1);
+        b->min = sq_col_double(st, 1);
+        b->has_max = !sq_col_null(st, 2);
+        b->max = sq_col_double(st, 2);
     }
     if (r < 0)
         goto fail;
-    sqlite3_finalize(st);
+    sq_finalize(st);
     *out = v;
     *n = nv;
     return 0;
 fail:
-    sqlite3_finalize(st);
+    sq_finalize(st);
     free(v);
     return -1;
 }
 
 int store_bound_put(store *s, const outlier_bound *b, int n, int replace, err_t *e)
 {
-    sqlite3_stmt *st;
+    sq_stmt *st;
     if (replace && exec(s, "DELETE FROM ind_bound", e) != 0)
         return -1;
-    if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO ind_bound(indicator,min,max) VALUES(?1,?2,?3)", -1, &st,
-                           NULL) != SQLITE_OK)
+    if (sq_prepare(s, "INSERT INTO ind_bound(indicator,min,max) VALUES(?1,?2,?3)"
+                   " ON CONFLICT(indicator) DO UPDATE SET min=?2,max=?3", &st) != 0)
         return sq_err(s, e);
     int rc = 0;
     for (int k = 0; k < n && rc == 0; k++) {
@@ -160,18 +158,18 @@ int store_bound_put(store *s, const outlier_bound *b, int n, int replace, err_t 
         b[k].has_max ? sq_double(s, st, 3, b[k].max) : sq_null(s, st, 3);
         rc = sq_step(s, st, "database", e) < 0 || sq_reset(s, st, "database", e) != 0 ? -1 : 0;
     }
-    sqlite3_finalize(st);
+    sq_finalize(st);
     return rc;
 }
 
 long store_values_upto(store *s, long cap, err_t *e)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM (SELECT 1 FROM value LIMIT ?1)", -1, &st, NULL) != SQLITE_OK)
+    sq_stmt *st;
+    if (sq_prepare(s, "SELECT count(*) FROM (SELECT 1 FROM value LIMIT ?1) AS x", &st) != 0)
         return sq_err(s, e);
     sq_int64(s, st, 1, cap);
-    long n = sq_step(s, st, "database", e) > 0 ? (long)sqlite3_column_int64(st, 0) : -1;
-    sqlite3_finalize(st);
+    long n = sq_step(s, st, "database", e) > 0 ? (long)sq_col_int64(st, 0) : -1;
+    sq_finalize(st);
     return n;
 }
 

@@ -12,14 +12,14 @@ const char store_sync_schema[] =
 
 int store_last_batch(store *s, int64_t *out, err_t *e)
 {
-    sqlite3_stmt *st = NULL;
+    sq_stmt *st = NULL;
     *out = 0;
-    if (sqlite3_prepare_v2(s->db, "SELECT COALESCE(MAX(id),0) FROM batch", -1, &st, NULL) != SQLITE_OK)
+    if (sq_prepare(s, "SELECT COALESCE(MAX(id),0) FROM batch", &st) != 0)
         return sq_err(s, e);
     int r = sq_step(s, st, "batch", e);
     if (r > 0)
-        *out = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+        *out = sq_col_int64(st, 0);
+    sq_finalize(st);
     return r < 0 ? -1 : 0;
 }
 
@@ -42,30 +42,30 @@ static const char changes_sql[] =
     ") x JOIN indicator i ON i.id=x.indicator JOIN unit u ON u.id=x.unit JOIN batch b ON b.id=x.batch"
     " ORDER BY x.batch, x.kind DESC, x.indicator, x.unit, x.period";
 
-static const char *text(sqlite3_stmt *st, int i)
+static const char *text(sq_stmt *st, int i)
 {
-    const unsigned char *t = sqlite3_column_text(st, i);
+    const char *t = sq_col_text(st, i);
     return t ? (const char *)t : "";
 }
 
 int store_changes(store *s, int64_t since, int64_t upto, store_change_fn fn, void *ctx, err_t *e)
 {
-    sqlite3_stmt *st = NULL;
+    sq_stmt *st = NULL;
     int rc = -1, r;
-    if (sqlite3_prepare_v2(s->db, changes_sql, -1, &st, NULL) != SQLITE_OK)
+    if (sq_prepare(s, changes_sql, &st) != 0)
         return sq_err(s, e);
     sq_int64(s, st, 1, since);
     sq_int64(s, st, 2, upto);
     while ((r = sq_step(s, st, "changes", e)) > 0) {
         store_change c = { 0 };
-        c.targets = sqlite3_column_int(st, 0) == 0;
+        c.targets = sq_col_int(st, 0) == 0;
         c.ind = text(st, 1);
         c.unit = text(st, 2);
         c.period = text(st, 3);
-        c.v = sqlite3_column_double(st, 4);
-        c.comment = sqlite3_column_type(st, 5) == SQLITE_NULL ? NULL : text(st, 5);
-        c.deleted = sqlite3_column_int(st, 6);
-        c.batch = sqlite3_column_int64(st, 7);
+        c.v = sq_col_double(st, 4);
+        c.comment = sq_col_null(st, 5) ? NULL : text(st, 5);
+        c.deleted = sq_col_int(st, 6);
+        c.batch = sq_col_int64(st, 7);
         c.at = text(st, 8);
         c.who = text(st, 9);
         c.source = text(st, 10);
@@ -76,6 +76,6 @@ int store_changes(store *s, int64_t since, int64_t upto, store_change_fn fn, voi
     }
     rc = r < 0 ? -1 : 0;
 cleanup:
-    sqlite3_finalize(st);
+    sq_finalize(st);
     return rc;
 }

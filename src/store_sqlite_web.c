@@ -71,7 +71,7 @@ static int sub_parse(const char *s)
 
 /* Binds the arguments described by types: 't' text, 'i' int64 (a failure is reported by the
  * statement's next sq_step). */
-static void bind_all(store *s, sqlite3_stmt *st, const char *types, va_list ap)
+static void bind_all(store *s, sq_stmt *st, const char *types, va_list ap)
 {
     for (int i = 0; types[i]; i++) {
         if (types[i] == 't')
@@ -82,10 +82,10 @@ static void bind_all(store *s, sqlite3_stmt *st, const char *types, va_list ap)
 }
 
 /* Prepares sql and binds the arguments described by types. */
-static sqlite3_stmt *prep(store *s, err_t *e, const char *sql, const char *types, ...)
+static sq_stmt *prep(store *s, err_t *e, const char *sql, const char *types, ...)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+    sq_stmt *st = NULL;
+    if (sq_prepare(s, sql, &st) != 0) {
         sq_err(s, e);
         return NULL;
     }
@@ -97,17 +97,17 @@ static sqlite3_stmt *prep(store *s, err_t *e, const char *sql, const char *types
 }
 
 /* The hot statement idx (prepared once per handle, kept), reset, with the arguments bound as prep. */
-static sqlite3_stmt *hot(store *s, err_t *e, int idx, const char *sql, const char *types, ...)
+static sq_stmt *hot(store *s, err_t *e, int idx, const char *sql, const char *types, ...)
 {
-    sqlite3_stmt *st = s->wq[idx];
+    sq_stmt *st = s->wq[idx];
     if (st == NULL) {
-        if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+        if (sq_prepare_keep(s, sql, &st) != 0) {
             sq_err(s, e);
             return NULL;
         }
         s->wq[idx] = st;
     }
-    sqlite3_reset(st);   /* normally a no-op: every use resets (and checks) after its step */
+    sq_rewind(st);   /* normally a no-op: every use resets (and checks) after its step */
     va_list ap;
     va_start(ap, types);
     bind_all(s, st, types, ap);
@@ -116,18 +116,18 @@ static sqlite3_stmt *hot(store *s, err_t *e, int idx, const char *sql, const cha
 }
 
 /* Steps a statement to completion and finalizes it; returns the number of rows changed or -1. */
-static int done(store *s, sqlite3_stmt *st, err_t *e)
+static int done(store *s, sq_stmt *st, err_t *e)
 {
     if (st == NULL)
         return -1;
     int rc = sq_step(s, st, "database", e);
-    sqlite3_finalize(st);
-    return rc < 0 ? -1 : sqlite3_changes(s->db);
+    sq_finalize(st);
+    return rc < 0 ? -1 : sq_changes(s);
 }
 
-static void copy_col(sqlite3_stmt *st, int i, char *out, size_t n)
+static void copy_col(sq_stmt *st, int i, char *out, size_t n)
 {
-    const unsigned char *t = sqlite3_column_text(st, i);
+    const char *t = sq_col_text(st, i);
     snprintf(out, n, "%s", t ? (const char *)t : "");
 }
 
@@ -141,15 +141,15 @@ static void now_iso(char *out, size_t n)
 
 #define USER_COLS "id,login,name,role,unit,disabled"
 
-static void user_row(sqlite3_stmt *st, web_user *u)
+static void user_row(sq_stmt *st, web_user *u)
 {
     memset(u, 0, sizeof *u);
-    u->id = sqlite3_column_int64(st, 0);
+    u->id = sq_col_int64(st, 0);
     copy_col(st, 1, u->login, sizeof u->login);
     copy_col(st, 2, u->name, sizeof u->name);
     copy_col(st, 3, u->role, sizeof u->role);
     copy_col(st, 4, u->unit, sizeof u->unit);
-    u->disabled = sqlite3_column_int(st, 5);
+    u->disabled = sq_col_int(st, 5);
 }
 
 int store_user_add(store *s, const web_user *u, const char *pwhash, err_t *e)
@@ -167,7 +167,7 @@ int store_user_add(store *s, const web_user *u, const char *pwhash, err_t *e)
 
 int store_user_get(store *s, const char *login, web_user *u, char *pwhash, size_t pwlen, err_t *e)
 {
-    sqlite3_stmt *st = prep(s, e, "SELECT " USER_COLS ",pwhash FROM app_user WHERE login=?1", "t", login);
+    sq_stmt *st = prep(s, e, "SELECT " USER_COLS ",pwhash FROM app_user WHERE login=?1", "t", login);
     if (st == NULL)
         return -1;
     int found = sq_step(s, st, "database", e);
@@ -176,13 +176,13 @@ int store_user_get(store *s, const char *login, web_user *u, char *pwhash, size_
         if (pwhash)
             copy_col(st, 6, pwhash, pwlen);
     }
-    sqlite3_finalize(st);
+    sq_finalize(st);
     return found;
 }
 
 static int end_sessions(store *s, const char *login, err_t *e)
 {
-    return done(s, prep(s, e, "DELETE FROM session WHERE user=(SELECT id FROM app_user WHERE login=?1)",
+    return done(s, prep(s, e, "DELETE FROM session WHERE \"user\"=(SELECT id FROM app_user WHERE login=?1)",
                         "t", login), e) < 0 ? -1 : 0;
 }
 
@@ -206,7 +206,7 @@ int store_user_set_disabled(store *s, const char *login, int disabled, err_t *e)
 int store_user_list(store *s, web_user **out, err_t *e)
 {
     *out = NULL;
-    sqlite3_stmt *st = prep(s, e, "SELECT " USER_COLS " FROM app_user ORDER BY login", "");
+    sq_stmt *st = prep(s, e, "SELECT " USER_COLS " FROM app_user ORDER BY login", "");
     if (st == NULL)
         return -1;
     int n = 0, cap = 0, r;
@@ -215,7 +215,7 @@ int store_user_list(store *s, web_user **out, err_t *e)
             cap = cap ? cap * 2 : 16;
             web_user *p = realloc(*out, (size_t)cap * sizeof *p);
             if (p == NULL) {
-                sqlite3_finalize(st);
+                sq_finalize(st);
                 free(*out);
                 *out = NULL;
                 return err_set(e, "out of memory");
@@ -224,7 +224,7 @@ int store_user_list(store *s, web_user **out, err_t *e)
         }
         user_row(st, &(*out)[n++]);
     }
-    sqlite3_finalize(st);
+    sq_finalize(st);
     if (r < 0) {
         free(*out);
         *out = NULL;
@@ -239,15 +239,15 @@ int store_session_put(store *s, const char *hash, int64_t user, const char *csrf
     /* Expired sessions go whenever a new one starts, so the table stays small. */
     if (done(s, prep(s, e, "DELETE FROM session WHERE expires<?1", "i", (int64_t)time(NULL)), e) < 0)
         return -1;
-    return done(s, prep(s, e, "INSERT INTO session(hash,user,csrf,expires) VALUES(?1,?2,?3,?4)",
+    return done(s, prep(s, e, "INSERT INTO session(hash,\"user\",csrf,expires) VALUES(?1,?2,?3,?4)",
                         "titi", hash, user, csrf, expires), e) < 0 ? -1 : 0;
 }
 
 int store_session_get(store *s, const char *hash, int64_t now, int64_t new_expires, web_user *u,
                       char *csrf, size_t csrflen, err_t *e)
 {
-    sqlite3_stmt *st = hot(s, e, WQ_SESSION, "SELECT u.id,u.login,u.name,u.role,u.unit,u.disabled,s.csrf,s.expires"
-                                             " FROM session s JOIN app_user u ON u.id=s.user"
+    sq_stmt *st = hot(s, e, WQ_SESSION, "SELECT u.id,u.login,u.name,u.role,u.unit,u.disabled,s.csrf,s.expires"
+                                             " FROM session s JOIN app_user u ON u.id=s.\"user\""
                                              " WHERE s.hash=?1 AND s.expires>=?2 AND u.disabled=0",
                            "ti", hash, now);
     if (st == NULL)
@@ -257,7 +257,7 @@ int store_session_get(store *s, const char *hash, int64_t now, int64_t new_expir
     if (found > 0) {
         user_row(st, u);
         copy_col(st, 6, csrf, csrflen);
-        expires = sqlite3_column_int64(st, 7);
+        expires = sq_col_int64(st, 7);
     }
     if (sq_reset(s, st, "database", e) != 0 || found < 0)
         return -1;
@@ -265,10 +265,10 @@ int store_session_get(store *s, const char *hash, int64_t now, int64_t new_expir
      * another process holds the write lock (a long import) the session is extended later: a
      * request never waits for, or fails on, the lock just to move its expiry. */
     if (found && expires < new_expires - 60) {
-        sqlite3_busy_timeout(s->db, 0);
+        sq_busy_timeout(s, 0);
         int r = done(s, prep(s, e, "UPDATE session SET expires=?2 WHERE hash=?1", "ti", hash, new_expires), e);
-        int busy = r < 0 && (sqlite3_errcode(s->db) & 0xff) == SQLITE_BUSY;
-        sqlite3_busy_timeout(s->db, 5000);
+        int busy = r < 0 && sq_busy(s);
+        sq_busy_timeout(s, 5000);
         if (r < 0 && !busy)
             return -1;
     }
@@ -284,7 +284,7 @@ int store_token_put(store *s, const char *hash, const char *login, const char *n
 {
     char at[32];
     now_iso(at, sizeof at);
-    int n = done(s, prep(s, e, "INSERT INTO api_token(hash,user,name,created)"
+    int n = done(s, prep(s, e, "INSERT INTO api_token(hash,\"user\",name,created)"
                                " SELECT ?1,id,?3,?4 FROM app_user WHERE login=?2",
                          "tttt", hash, login, name, at), e);
     if (n < 0)
@@ -294,8 +294,8 @@ int store_token_put(store *s, const char *hash, const char *login, const char *n
 
 int store_token_get(store *s, const char *hash, web_user *u, err_t *e)
 {
-    sqlite3_stmt *st = hot(s, e, WQ_TOKEN, "SELECT u.id,u.login,u.name,u.role,u.unit,u.disabled FROM api_token t"
-                                           " JOIN app_user u ON u.id=t.user WHERE t.hash=?1 AND u.disabled=0",
+    sq_stmt *st = hot(s, e, WQ_TOKEN, "SELECT u.id,u.login,u.name,u.role,u.unit,u.disabled FROM api_token t"
+                                           " JOIN app_user u ON u.id=t.\"user\" WHERE t.hash=?1 AND u.disabled=0",
                            "t", hash);
     if (st == NULL)
         return -1;
@@ -307,12 +307,12 @@ int store_token_get(store *s, const char *hash, web_user *u, err_t *e)
     return found;
 }
 
-static void sub_row(sqlite3_stmt *st, web_sub *out)
+static void sub_row(sq_stmt *st, web_sub *out)
 {
     memset(out, 0, sizeof *out);
     copy_col(st, 0, out->unit, sizeof out->unit);
     copy_col(st, 1, out->period, sizeof out->period);
-    out->state = sub_parse((const char *)sqlite3_column_text(st, 2));
+    out->state = sub_parse(sq_col_text(st, 2));
     copy_col(st, 3, out->at, sizeof out->at);
     copy_col(st, 4, out->who, sizeof out->who);
     copy_col(st, 5, out->comment, sizeof out->comment);
@@ -320,7 +320,7 @@ static void sub_row(sqlite3_stmt *st, web_sub *out)
 
 int store_sub_get(store *s, const char *unit, const char *period, web_sub *out, err_t *e)
 {
-    sqlite3_stmt *st = hot(s, e, WQ_SUB, "SELECT unit,period,state,at,who,comment FROM submission"
+    sq_stmt *st = hot(s, e, WQ_SUB, "SELECT unit,period,state,at,who,comment FROM submission"
                                          " WHERE unit=?1 AND period=?2", "tt", unit, period);
     if (st == NULL)
         return -1;
@@ -343,7 +343,7 @@ int store_sub_put(store *s, const char *unit, const char *period, int state, con
     char at[32];
     now_iso(at, sizeof at);
     return done(s, prep(s, e, "INSERT INTO submission(unit,period,state,at,who,comment)"
-                              " VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT DO UPDATE SET"
+                              " VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT(unit,period) DO UPDATE SET"
                               " state=?3,at=?4,who=?5,comment=?6", "tttttt",
                         unit, period, store_sub_key(state), at, who, comment ? comment : ""),
                 e) < 0 ? -1 : 0;
@@ -352,7 +352,7 @@ int store_sub_put(store *s, const char *unit, const char *period, int state, con
 int store_sub_list(store *s, web_sub **out, err_t *e)
 {
     *out = NULL;
-    sqlite3_stmt *st = prep(s, e, "SELECT unit,period,state,at,who,comment FROM submission"
+    sq_stmt *st = prep(s, e, "SELECT unit,period,state,at,who,comment FROM submission"
                                   " WHERE state<>'draft' ORDER BY at DESC, unit", "");
     if (st == NULL)
         return -1;
@@ -362,7 +362,7 @@ int store_sub_list(store *s, web_sub **out, err_t *e)
             cap = cap ? cap * 2 : 16;
             web_sub *p = realloc(*out, (size_t)cap * sizeof *p);
             if (p == NULL) {
-                sqlite3_finalize(st);
+                sq_finalize(st);
                 free(*out);
                 *out = NULL;
                 return err_set(e, "out of memory");
@@ -371,7 +371,7 @@ int store_sub_list(store *s, web_sub **out, err_t *e)
         }
         sub_row(st, &(*out)[n++]);
     }
-    sqlite3_finalize(st);
+    sq_finalize(st);
     if (r < 0) {
         free(*out);
         *out = NULL;
@@ -412,13 +412,25 @@ int store_audit_add(store *s, const char *who, const char *action, const char *o
     " AND (?3 = '' OR period = ?3 OR (fig = 0 AND (substr(object, -length(?3) - 1) = '/' || ?3 OR detail = ?3)))" \
     " AND (?4 = '' OR action = ?4 OR (?4 = 'action' AND src = 2))" \
     " AND (?5 = '' OR date(at, '+7 hours') >= ?5) AND (?6 = '' OR date(at, '+7 hours') <= ?6)"
+/* The same in PostgreSQL's words (strpos, right, to_char of the local date). */
+#define AUDIT_WHERE_PG \
+    " WHERE (?1 = '' OR who = ?1)" \
+    " AND (?2 = '' OR unit = ?2 OR (fig = 0 AND (object = ?2 OR strpos(object, '/' || ?2 || '/') > 0)))" \
+    " AND (?3 = '' OR period = ?3 OR (fig = 0 AND (right(object, length(?3) + 1) = '/' || ?3 OR detail = ?3)))" \
+    " AND (?4 = '' OR action = ?4 OR (?4 = 'action' AND src = 2))" \
+    " AND (?5 = '' OR " AUDIT_DAY_PG " >= ?5) AND (?6 = '' OR " AUDIT_DAY_PG " <= ?6)"
+#define AUDIT_DAY_PG "to_char(CAST(at AS timestamp) + interval '7 hours', 'YYYY-MM-DD')"
+
+#define AUDIT_SELECT \
+    AUDIT_ENTRIES "SELECT at, who, action, object, detail, fig, ind, unit, period, ov, nv, oc, nc FROM e"
+#define AUDIT_ORDER " ORDER BY at DESC, src DESC, seq DESC LIMIT ?7 OFFSET ?8"
 
 static const char *nz(const char *s)
 {
     return s ? s : "";
 }
 
-static void audit_row(sqlite3_stmt *st, web_audit *a)
+static void audit_row(sq_stmt *st, web_audit *a)
 {
     memset(a, 0, sizeof *a);
     copy_col(st, 0, a->at, sizeof a->at);
@@ -426,14 +438,14 @@ static void audit_row(sqlite3_stmt *st, web_audit *a)
     copy_col(st, 2, a->action, sizeof a->action);
     copy_col(st, 3, a->object, sizeof a->object);
     copy_col(st, 4, a->detail, sizeof a->detail);
-    a->is_figure = sqlite3_column_int(st, 5);
+    a->is_figure = sq_col_int(st, 5);
     copy_col(st, 6, a->ind, sizeof a->ind);
     copy_col(st, 7, a->unit, sizeof a->unit);
     copy_col(st, 8, a->period, sizeof a->period);
-    a->has_old = sqlite3_column_type(st, 9) != SQLITE_NULL;
-    a->old_v = sqlite3_column_double(st, 9);
-    a->has_new = sqlite3_column_type(st, 10) != SQLITE_NULL;
-    a->new_v = sqlite3_column_double(st, 10);
+    a->has_old = !sq_col_null(st, 9);
+    a->old_v = sq_col_double(st, 9);
+    a->has_new = !sq_col_null(st, 10);
+    a->new_v = sq_col_double(st, 10);
     copy_col(st, 11, a->old_comment, sizeof a->old_comment);
     copy_col(st, 12, a->new_comment, sizeof a->new_comment);
 }
@@ -446,19 +458,19 @@ int store_audit_query(store *s, const audit_filter *f, int offset, int limit, we
     f = f ? f : &any;
     limit = limit > 0 ? limit : 1;
     if (total) {
-        sqlite3_stmt *ct = prep(s, e, AUDIT_ENTRIES "SELECT count(*) FROM e" AUDIT_WHERE, "tttttt", nz(f->who),
+        sq_stmt *ct = prep(s, e, SQ_SQL(s, AUDIT_ENTRIES "SELECT count(*) FROM e" AUDIT_WHERE,
+                                            AUDIT_ENTRIES "SELECT count(*) FROM e" AUDIT_WHERE_PG), "tttttt", nz(f->who),
                                 nz(f->unit), nz(f->period), nz(f->kind), nz(f->from), nz(f->to));
         if (ct == NULL)
             return -1;
         int r = sq_step(s, ct, "database", e);
-        *total = r > 0 ? sqlite3_column_int64(ct, 0) : 0;
-        sqlite3_finalize(ct);
+        *total = r > 0 ? sq_col_int64(ct, 0) : 0;
+        sq_finalize(ct);
         if (r < 0)
             return -1;
     }
-    sqlite3_stmt *st = prep(s, e,
-        AUDIT_ENTRIES "SELECT at, who, action, object, detail, fig, ind, unit, period, ov, nv, oc, nc FROM e"
-        AUDIT_WHERE " ORDER BY at DESC, src DESC, seq DESC LIMIT ?7 OFFSET ?8", "ttttttii", nz(f->who),
+    sq_stmt *st = prep(s, e,
+        SQ_SQL(s, AUDIT_SELECT AUDIT_WHERE AUDIT_ORDER, AUDIT_SELECT AUDIT_WHERE_PG AUDIT_ORDER), "ttttttii", nz(f->who),
         nz(f->unit), nz(f->period), nz(f->kind), nz(f->from), nz(f->to), (int64_t)limit,
         (int64_t)(offset > 0 ? offset : 0));
     if (st == NULL)
@@ -466,13 +478,13 @@ int store_audit_query(store *s, const audit_filter *f, int offset, int limit, we
     int n = 0;
     web_audit *a = calloc((size_t)limit, sizeof *a);
     if (a == NULL) {
-        sqlite3_finalize(st);
+        sq_finalize(st);
         return err_set(e, "out of memory");
     }
     int r = 0;
     while (n < limit && (r = sq_step(s, st, "database", e)) > 0)
         audit_row(st, &a[n++]);
-    sqlite3_finalize(st);
+    sq_finalize(st);
     if (r < 0) {
         free(a);
         return -1;
@@ -488,11 +500,11 @@ int store_audit_list(store *s, int max, web_audit **out, err_t *e)
 
 int64_t store_generation(store *s, err_t *e)
 {
-    sqlite3_stmt *st = hot(s, e, WQ_GENERATION, "SELECT CAST(value AS INTEGER) FROM meta WHERE key='generation'", "");
+    sq_stmt *st = hot(s, e, WQ_GENERATION, "SELECT CAST(value AS INTEGER) FROM meta WHERE key='generation'", "");
     if (st == NULL)
         return -1;
     int r = sq_step(s, st, "generation", e);
-    int64_t g = r > 0 ? sqlite3_column_int64(st, 0) : r;   /* no row: 0, an error: -1 */
+    int64_t g = r > 0 ? sq_col_int64(st, 0) : r;   /* no row: 0, an error: -1 */
     if (sq_reset(s, st, "generation", e) != 0)
         return -1;
     return g;
@@ -500,17 +512,15 @@ int64_t store_generation(store *s, err_t *e)
 
 int store_meta_get(store *s, const char *key, char *out, size_t n, err_t *e)
 {
-    sqlite3_stmt *st = prep(s, e, "SELECT value FROM meta WHERE key=?1", "t", key);
+    sq_stmt *st = prep(s, e, "SELECT value FROM meta WHERE key=?1", "t", key);
     if (st == NULL)
         return -1;
-    int rc = sqlite3_step(st), found = rc == SQLITE_ROW;
-    if (found)
+    int found = sq_step(s, st, "database", e);
+    if (found > 0)
         copy_col(st, 0, out, n);
     else if (n)
         out[0] = '\0';
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        found = sq_err(s, e);
-    sqlite3_finalize(st);
+    sq_finalize(st);
     return found;
 }
 
@@ -526,16 +536,16 @@ int store_throttle_get(store *s, const char *key, int64_t now, int forget, int *
 {
     *fails = 0;
     *last_at = 0;
-    sqlite3_stmt *st = prep(s, e, "SELECT fails,last_at FROM login_throttle WHERE key=?1 AND last_at>=?2", "ti",
+    sq_stmt *st = prep(s, e, "SELECT fails,last_at FROM login_throttle WHERE key=?1 AND last_at>=?2", "ti",
                             key, now - forget);
     if (st == NULL)
         return -1;
     int r = sq_step(s, st, "database", e);
     if (r > 0) {
-        *fails = sqlite3_column_int(st, 0);
-        *last_at = sqlite3_column_int64(st, 1);
+        *fails = sq_col_int(st, 0);
+        *last_at = sq_col_int64(st, 1);
     }
-    sqlite3_finalize(st);
+    sq_finalize(st);
     return r < 0 ? -1 : 0;
 }
 
@@ -544,7 +554,7 @@ int store_throttle_fail(store *s, const char *key, int64_t now, int forget, err_
     if (done(s, prep(s, e, "DELETE FROM login_throttle WHERE last_at<?1", "i", now - forget), e) < 0)
         return -1;
     return done(s, prep(s, e, "INSERT INTO login_throttle(key,fails,last_at) VALUES(?1,1,?2)"
-                              " ON CONFLICT(key) DO UPDATE SET fails=fails+1, last_at=?2", "ti", key, now), e) < 0 ? -1 : 0;
+                              " ON CONFLICT(key) DO UPDATE SET fails=login_throttle.fails+1, last_at=?2", "ti", key, now), e) < 0 ? -1 : 0;
 }
 
 int store_throttle_clear(store *s, const char *key, err_t *e)
@@ -554,7 +564,7 @@ int store_throttle_clear(store *s, const char *key, err_t *e)
 
 int store_totp_get(store *s, const char *login, char *secret, size_t n, int64_t *last_step, err_t *e)
 {
-    sqlite3_stmt *st = prep(s, e, "SELECT t.secret,t.last_step FROM user_totp t JOIN app_user u ON u.id=t.user"
+    sq_stmt *st = prep(s, e, "SELECT t.secret,t.last_step FROM user_totp t JOIN app_user u ON u.id=t.\"user\""
                                   " WHERE u.login=?1", "t", login);
     if (st == NULL)
         return -1;
@@ -562,17 +572,18 @@ int store_totp_get(store *s, const char *login, char *secret, size_t n, int64_t 
     if (r > 0) {
         copy_col(st, 0, secret, n);
         if (last_step)
-            *last_step = sqlite3_column_int64(st, 1);
+            *last_step = sq_col_int64(st, 1);
     }
-    sqlite3_finalize(st);
+    sq_finalize(st);
     return r;
 }
 
 int store_totp_set(store *s, const char *login, const char *secret, err_t *e)
 {
-    int n = secret ? done(s, prep(s, e, "INSERT OR REPLACE INTO user_totp(user,secret,last_step)"
-                                        " SELECT id,?2,0 FROM app_user WHERE login=?1", "tt", login, secret), e)
-                   : done(s, prep(s, e, "DELETE FROM user_totp WHERE user=(SELECT id FROM app_user WHERE login=?1)",
+    int n = secret ? done(s, prep(s, e, "INSERT INTO user_totp(\"user\",secret,last_step)"
+                                        " SELECT id,?2,0 FROM app_user WHERE login=?1"
+                                        " ON CONFLICT(\"user\") DO UPDATE SET secret=excluded.secret, last_step=0", "tt", login, secret), e)
+                   : done(s, prep(s, e, "DELETE FROM user_totp WHERE \"user\"=(SELECT id FROM app_user WHERE login=?1)",
                                   "t", login), e);
     if (n < 0)
         return -1;
@@ -584,7 +595,7 @@ int store_totp_set(store *s, const char *login, const char *secret, err_t *e)
 int store_totp_use(store *s, const char *login, int64_t step, err_t *e)
 {
     int n = done(s, prep(s, e, "UPDATE user_totp SET last_step=?2 WHERE last_step<?2 AND"
-                               " user=(SELECT id FROM app_user WHERE login=?1)", "ti", login, step), e);
+                               " \"user\"=(SELECT id FROM app_user WHERE login=?1)", "ti", login, step), e);
     return n < 0 ? -1 : n > 0;
 }
 
@@ -592,20 +603,20 @@ int store_pending_put(store *s, const char *hash, int64_t user, int64_t expires,
 {
     if (done(s, prep(s, e, "DELETE FROM login_pending WHERE expires<?1", "i", (int64_t)time(NULL)), e) < 0)
         return -1;
-    return done(s, prep(s, e, "INSERT INTO login_pending(hash,user,expires) VALUES(?1,?2,?3)", "tii",
+    return done(s, prep(s, e, "INSERT INTO login_pending(hash,\"user\",expires) VALUES(?1,?2,?3)", "tii",
                         hash, user, expires), e) < 0 ? -1 : 0;
 }
 
 int store_pending_get(store *s, const char *hash, int64_t now, web_user *u, err_t *e)
 {
-    sqlite3_stmt *st = prep(s, e, "SELECT " USER_COLS " FROM app_user WHERE disabled=0 AND id="
-                                  "(SELECT user FROM login_pending WHERE hash=?1 AND expires>=?2)", "ti", hash, now);
+    sq_stmt *st = prep(s, e, "SELECT " USER_COLS " FROM app_user WHERE disabled=0 AND id="
+                                  "(SELECT \"user\" FROM login_pending WHERE hash=?1 AND expires>=?2)", "ti", hash, now);
     if (st == NULL)
         return -1;
     int r = sq_step(s, st, "database", e);
     if (r > 0)
         user_row(st, u);
-    sqlite3_finalize(st);
+    sq_finalize(st);
     return r;
 }
 

@@ -80,7 +80,7 @@ static const char up_1_2_sql[] =
 static int exec(store *s, const char *sql, const char *what, err_t *e)
 {
     if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-        return err_set(e, "%s: %s", what, sqlite3_errmsg(s->db));
+        return err_set(e, "%s: %s", what, sq_errmsg(s));
     return 0;
 }
 
@@ -93,15 +93,14 @@ static int up_1_2(store *s, err_t *e)
  * the e-mail column, added until now the first time one was set, is added here. */
 static int up_2_3(store *s, err_t *e)
 {
-    sqlite3_stmt *st = NULL;
+    sq_stmt *st = NULL;
     int has = 0, r;
     if (exec(s, store_web_schema, "schema 2->3", e) != 0)
         return -1;
-    if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM pragma_table_info('app_user') WHERE name='email'", -1, &st, NULL)
-        != SQLITE_OK)
-        return err_set(e, "schema 2->3: %s", sqlite3_errmsg(s->db));
+    if (sq_prepare(s, "SELECT 1 FROM pragma_table_info('app_user') WHERE name='email'", &st) != 0)
+        return err_set(e, "schema 2->3: %s", sq_errmsg(s));
     r = sq_step(s, st, "schema 2->3", e);
-    sqlite3_finalize(st);
+    sq_finalize(st);
     if (r < 0)
         return -1;
     has = r;
@@ -122,38 +121,51 @@ static const struct upgrade {
 /* One text value of meta into out ("" when the row is absent); 0 or -1. */
 static int meta_get(store *s, const char *key, char *out, size_t n, err_t *e)
 {
-    sqlite3_stmt *st = NULL;
+    sq_stmt *st = NULL;
     *out = '\0';
-    if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key=?1", -1, &st, NULL) != SQLITE_OK)
-        return err_set(e, "meta: %s", sqlite3_errmsg(s->db));
+    if (sq_prepare(s, "SELECT value FROM meta WHERE key=?1", &st) != 0)
+        return err_set(e, "meta: %s", sq_errmsg(s));
     sq_text(s, st, 1, key);
     int r = sq_step(s, st, "meta", e);
     if (r > 0) {
-        const unsigned char *t = sqlite3_column_text(st, 0);
-        snprintf(out, n, "%s", t ? (const char *)t : "");
+        const char *t = sq_col_text(st, 0);
+        snprintf(out, n, "%s", t ? t : "");
     }
-    sqlite3_finalize(st);
+    sq_finalize(st);
     return r < 0 ? -1 : 0;
+}
+
+/* The version text v of the database at path into *version; 0, or -1 with a message. */
+static int parse_version(const char *path, const char *v, int *version, err_t *e)
+{
+    char *end = NULL;
+    long ver = strtol(v, &end, 10);
+    if (end == v || *end || ver < 1 || ver > 1000000)
+        return err_set(e, tr("'%s': phiên bản lược đồ '%s' không đọc được", "'%s': unreadable schema version '%s'"),
+                       path, v);
+    *version = (int)ver;
+    return 0;
 }
 
 /* The file's version into *version (0: an empty file) and its schema hash into hash; -1 with a
  * message for a file that is no chitieu database or names no readable version. */
 static int read_version(store *s, const char *path, int *version, char *hash, size_t n, err_t *e)
 {
-    sqlite3_stmt *st = NULL;
+    sq_stmt *st = NULL;
     long long tables = 0, meta = 0;
     *version = 0;
     *hash = '\0';
-    if (sqlite3_prepare_v2(s->db, "SELECT count(*), count(*) FILTER (WHERE name='meta') FROM sqlite_master", -1,
-                           &st, NULL) != SQLITE_OK)
+    /* PostgreSQL (store_pg.c) has applied its schema by now: meta is there */
+    if (s->pg == NULL &&
+        sq_prepare(s, "SELECT count(*), count(*) FILTER (WHERE name='meta') FROM sqlite_master", &st) != 0)
         return err_set(e, tr("'%s' không phải cơ sở dữ liệu chitieu: %s", "'%s' is not a chitieu database: %s"),
-                       path, sqlite3_errmsg(s->db));
-    int r = sq_step(s, st, path, e);
+                       path, sq_errmsg(s));
+    int r = s->pg ? 1 : sq_step(s, st, path, e);
     if (r > 0) {
-        tables = sqlite3_column_int64(st, 0);
-        meta = sqlite3_column_int64(st, 1);
+        tables = s->pg ? 1 : sq_col_int64(st, 0);
+        meta = s->pg ? 1 : sq_col_int64(st, 1);
     }
-    sqlite3_finalize(st);
+    sq_finalize(st);
     if (r < 0)
         return -1;
     if (tables == 0)
@@ -163,13 +175,7 @@ static int read_version(store *s, const char *path, int *version, char *hash, si
         return meta ? -1
                     : err_set(e, tr("'%s' không phải cơ sở dữ liệu chitieu (không có bảng meta)",
                                     "'%s' is not a chitieu database (no meta table)"), path);
-    char *end = NULL;
-    long ver = strtol(v, &end, 10);
-    if (end == v || *end || ver < 1 || ver > 1000000)
-        return err_set(e, tr("'%s': phiên bản lược đồ '%s' không đọc được", "'%s': unreadable schema version '%s'"),
-                       path, v);
-    *version = (int)ver;
-    return 0;
+    return parse_version(path, v, version, e);
 }
 
 int store_schema_version(store *s, int *out, err_t *e)
@@ -186,6 +192,16 @@ static int newer(const char *path, int version, err_t *e)
                          "upgrade chitieu"), path, version, STORE_SCHEMA_VERSION);
 }
 
+int sq_schema_newer(const char *path, const char *have, err_t *e)
+{
+    int version = 0;
+    if (have == NULL)
+        return 0;
+    if (parse_version(path, have, &version, e) != 0)
+        return -1;
+    return version > STORE_SCHEMA_VERSION ? newer(path, version, e) : 0;
+}
+
 /* Runs the steps from version to STORE_SCHEMA_VERSION, then every schema string, then records the
  * version and hash; inside the caller's transaction. */
 static int upgrade(store *s, int version, const char *const *schemas, size_t n, const char *hash, err_t *e)
@@ -197,14 +213,13 @@ static int upgrade(store *s, int version, const char *const *schemas, size_t n, 
     for (size_t i = 0; i < n; i++)
         if (exec(s, schemas[i], "schema", e) != 0)
             return -1;
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO meta VALUES('schema_version',?1),('schema_hash',?2)", -1,
-                           &st, NULL) != SQLITE_OK)
-        return err_set(e, "meta: %s", sqlite3_errmsg(s->db));
+    sq_stmt *st = NULL;
+    if (sq_prepare(s, "INSERT OR REPLACE INTO meta VALUES('schema_version',?1),('schema_hash',?2)", &st) != 0)
+        return err_set(e, "meta: %s", sq_errmsg(s));
     sq_int64(s, st, 1, STORE_SCHEMA_VERSION);
     sq_text(s, st, 2, hash);
     int r = sq_step(s, st, "meta", e);
-    sqlite3_finalize(st);
+    sq_finalize(st);
     return r < 0 ? -1 : 0;
 }
 

@@ -171,5 +171,5 @@ has "$T/out" "2025,dv-001,Nguyễn Văn An,badge,Huy hiệu 30 năm tuổi Đả
 expect_rc 0 "$BIN" class awards list --year 2025 --user badinh.nhap
 has "$T/out" "0 khen thưởng"
 
-echo "e2e class: $pass passed, $fail failed"
+echo "e2e ${CHITIEU_TEST_PG:+pg}class: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

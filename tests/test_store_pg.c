@@ -1,0 +1,508 @@
+/* test_store_pg.c - the PostgreSQL store (store_pg.c) against the SQLite one.
+ *
+ * One scenario drives every function of store.h, store_web.h, store_task.h, store_class.h,
+ * store_rule.h, store_sync.h and cycle_store.h (the demo data imported, loaded, figures changed
+ * and deleted, users, sessions, tokens, submissions, audit, tasks, classification, rules,
+ * bounds, the change feed, settings, e-mail, first writes) and writes what each returns as
+ * lines of text, without the clock's timestamps; the scenario runs on a SQLite file and on a
+ * fresh PostgreSQL schema and the two texts must be equal, line for line.  Then what only two
+ * connections show: the writer lock (try_begin is busy while another handle writes), a
+ * read transaction's snapshot, a streaming scan stopped early; and the messages of a missing schema and a bad URL.
+ *
+ * Needs CHITIEU_TEST_PG=postgresql://… (`make test-pg` starts a throw-away cluster,
+ * tests/pg/cluster.sh); without it the tests are skipped.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <libpq-fe.h>
+
+#include "auth.h"
+#include "buf.h"
+#include "cycle_store.h"
+#include "demo.h"
+#include "import.h"
+#include "model.h"
+#include "store.h"
+#include "store_class.h"
+#include "store_rule.h"
+#include "store_sync.h"
+#include "store_task.h"
+#include "store_web.h"
+
+static char pg_url[1024], lite_path[256];
+
+/* A fresh schema `name` in the test database; the URL that uses it goes to out. */
+static void fresh_schema(const char *name, char *out, size_t n)
+{
+    const char *base = getenv("CHITIEU_TEST_PG");
+    PGconn *c = PQconnectdb(base);
+    if (PQstatus(c) != CONNECTION_OK)
+        fail_msg("CHITIEU_TEST_PG: %s", PQerrorMessage(c));
+    char sql[256];
+    snprintf(sql, sizeof sql, "SET client_min_messages=warning; DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s",
+             name, name);
+    PGresult *r = PQexec(c, sql);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        fail_msg("%s: %s", sql, PQerrorMessage(c));
+    PQclear(r);
+    PQfinish(c);
+    snprintf(out, n, "%s%soptions=-csearch_path%%3D%s", base, strchr(base, '?') ? "&" : "?", name);
+}
+
+#define CHECK(call)                                                                                \
+    do {                                                                                           \
+        if ((call) < 0)                                                                            \
+            fail_msg("%s: %s", #call, e.msg);                                                      \
+    } while (0)
+
+static void model_digest(const model *m, buf *out)
+{
+    char per[PERIOD_CODE_MAX];
+    for (size_t i = 0; i < m->nunits; i++)
+        buf_printf(out, "u %s %s %s %s %d %d\n", m->units[i].code, m->units[i].name, m->units[i].parent_code,
+                   m->units[i].type, m->units[i].valid_from, m->units[i].valid_to);
+    for (size_t i = 0; i < m->ninds; i++)
+        buf_printf(out, "i %s %s %d %s\n", m->inds[i].code, m->inds[i].name, m->inds[i].dir,
+                   m->inds[i].formula_src ? m->inds[i].formula_src : "");
+    for (size_t i = 0; i < m->nterms; i++) {
+        period_code(m->terms[i].per, per, sizeof per);
+        buf_printf(out, "t %s %s\n", per, m->terms[i].name);
+    }
+    for (size_t i = 0; i < m->nsuccs; i++)
+        buf_printf(out, "s %d %d %d %.17g\n", m->succs[i].from, m->succs[i].to, m->succs[i].date, m->succs[i].share);
+    const cellmap *maps[2] = { &m->targets, &m->values };
+    for (int k = 0; k < 2; k++)
+        for (size_t i = 0; i < maps[k]->n; i++) {
+            const cell_t *c = &maps[k]->cells[i];
+            period_code(c->per, per, sizeof per);
+            buf_printf(out, "%c %s %s %s %.17g %s\n", k ? 'v' : 'g', m->inds[c->ind].code, m->units[c->unit].code,
+                       per, c->v, c->comment ? c->comment : "");
+        }
+}
+
+/* Lines appended since mark, sorted (rows whose order the queries leave to ties of a timestamp). */
+static void sort_since(buf *out, size_t mark)
+{
+    char *text = strdup(buf_str(out) + mark);
+    assert_non_null(text);
+    char *lines[4096];
+    int n = 0;
+    for (char *save = NULL, *l = strtok_r(text, "\n", &save); l && n < 4096; l = strtok_r(NULL, "\n", &save))
+        lines[n++] = l;
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && strcmp(lines[j - 1], lines[j]) > 0; j--) {
+            char *t = lines[j];
+            lines[j] = lines[j - 1];
+            lines[j - 1] = t;
+        }
+    buf tmp = BUF_INIT;
+    for (int i = 0; i < n; i++)
+        buf_printf(&tmp, "%s\n", lines[i]);
+    buf_truncate(out, mark);
+    buf_adds(out, buf_str(&tmp));
+    buf_free(&tmp);
+    free(text);
+}
+
+static int change_line(void *ctx, const store_change *c)
+{
+    buf_printf(ctx, "change %d %s %s %s %d %.17g %s %lld %s %s\n", c->targets, c->ind, c->unit, c->period, c->deleted,
+               c->v, c->comment ? c->comment : "(null)", (long long)c->batch, c->who, c->source);
+    return 0;
+}
+
+static int first_line(void *ctx, const char *ind, const char *unit, const char *at)
+{
+    buf_printf(ctx, "first %s %s %d\n", ind, unit, *at != '\0');
+    return 0;
+}
+
+static int stop_at_three(void *ctx, int ind, int unit, period_t p, double v)
+{
+    (void)ind, (void)unit, (void)p, (void)v;
+    return ++*(long *)ctx == 3;
+}
+
+static int count_cell(void *ctx, int ind, int unit, period_t p, double v)
+{
+    (void)ind, (void)unit, (void)p, (void)v;
+    ++*(long *)ctx;
+    return 0;
+}
+
+/* The demo's figures, loaded and digested; then a value and a target changed, a value added
+ * and one deleted, each figure's history; returns the model (caller frees). */
+static model *figures(store *s, buf *out)
+{
+    err_t e;
+    model *m = model_new();
+    buf errs = BUF_INIT;
+    import_stats st;
+    import_source src[64];
+    int n = 0;
+    for (int i = 0; embedded_files[i].name && n < 64; i++) {
+        size_t len = strlen(embedded_files[i].name);
+        if (len > 4 && strcmp(embedded_files[i].name + len - 4, ".csv") == 0 &&
+            strncmp(embedded_files[i].name, "tasks", 5) != 0 && strncmp(embedded_files[i].name, "programmes", 10) != 0)
+            src[n++] = (import_source){ embedded_files[i].name, embedded_files[i].data, embedded_files[i].len };
+    }
+    import_opts o = { .who = "test" };
+    if (import_run(s, m, src, n, &o, &st, &errs, &e) != 0)
+        fail_msg("import: %s %s", e.msg, buf_str(&errs));
+    buf_free(&errs);
+    model_free(m);
+    m = model_new();
+    CHECK(store_load(s, m, &e));
+    model_digest(m, out);
+    assert_true(m->values.n > 100 && m->targets.n > 100);
+    const cell_t *v0 = &m->values.cells[0], *v1 = &m->values.cells[1];
+    const cell_t *g0 = &m->targets.cells[0];
+    period_t newp;
+    assert_int_equal(period_parse("2031", 4, &newp), 0);
+    CHECK(store_begin(s, &e));
+    CHECK(store_put_value(s, m, v0->ind, v0->unit, v0->per, 1234567.891, "sửa lại", v0, "ana", "web", &e));
+    CHECK(store_put_value(s, m, v0->ind, v0->unit, newp, 0.00001234, NULL, NULL, "ana", "web", &e));
+    CHECK(store_put_target(s, m, g0->ind, g0->unit, g0->per, 42.5, &g0->v, "ana", "web", &e));
+    assert_int_equal(store_del_value(s, m, v1->ind, v1->unit, v1->per, "nhập nhầm", "binh", "cli", &e), 1);
+    assert_int_equal(store_del_value(s, m, v1->ind, v1->unit, v1->per, "again", "binh", "cli", &e), 0);
+    CHECK(store_commit(s, &e));
+    const cell_t *cells[3] = { v0, v1, g0 };
+    for (int k = 0; k < 3; k++) {
+        store_hist h[16];
+        char per[PERIOD_CODE_MAX];
+        int nh = store_history(s, m->inds[cells[k]->ind].code, m->units[cells[k]->unit].code, cells[k]->per, h, 16, &e);
+        CHECK(nh);
+        period_code(cells[k]->per, per, sizeof per);
+        for (int i = 0; i < nh; i++)
+            buf_printf(out, "hist %s %s %s %s %s %d %.17g %d %.17g\n", m->inds[cells[k]->ind].code,
+                       m->units[cells[k]->unit].code, per, h[i].kind, h[i].who, h[i].has_old, h[i].old_v,
+                       h[i].has_new, h[i].new_v);
+    }
+    cell_t c = { 0 };
+    buf_printf(out, "cell %d", store_get_cell(s, m, 0, v0->ind, v0->unit, v0->per, &c, &e));
+    buf_printf(out, " %.17g %s\n", c.v, c.comment ? c.comment : "");
+    free(c.comment);
+    long ncells = 0;
+    for (int part = 0; part < 3; part++)
+        CHECK(store_scan_cells(s, m, 0, part, 3, count_cell, &ncells, &e));
+    buf_printf(out, "scan %ld\n", ncells);
+    return m;
+}
+
+static void web_rows(store *s, buf *out)
+{
+    err_t e;
+    web_user u = { .login = "ana", .name = "An", .role = "editor", .unit = "ha-noi" }, got;
+    CHECK(store_user_add(s, &u, "hash-1", &e));
+    snprintf(u.login, sizeof u.login, "binh");
+    CHECK(store_user_add(s, &u, "hash-2", &e));
+    assert_int_equal(store_user_add(s, &u, "hash-3", &e), -1);
+    buf_printf(out, "dup %s\n", e.msg);
+    char pw[64], csrf[64];
+    buf_printf(out, "get %d", store_user_get(s, "ana", &got, pw, sizeof pw, &e));
+    buf_printf(out, " %s %s %s %s %d %s\n", got.login, got.name, got.role, got.unit, got.disabled, pw);
+    CHECK(store_session_put(s, "sess-1", got.id, "csrf-1", 2000000000, &e));
+    buf_printf(out, "session %d", store_session_get(s, "sess-1", 1900000000, 2000000100, &got, csrf, sizeof csrf, &e));
+    buf_printf(out, " %s %s\n", got.login, csrf);
+    buf_printf(out, "passwd %d %d\n", store_user_set_password(s, "ana", "hash-9", &e),
+               store_user_set_password(s, "nobody", "x", &e));
+    buf_printf(out, "session after %d\n", store_session_get(s, "sess-1", 1900000000, 2000000100, &got, csrf, sizeof csrf, &e));
+    CHECK(store_token_put(s, "tok-1", "binh", "máy", &e));
+    assert_int_equal(store_token_put(s, "tok-2", "nobody", "x", &e), -1);
+    buf_printf(out, "token %d %s\n", store_token_get(s, "tok-1", &got, &e), got.login);
+    buf_printf(out, "disable %d\n", store_user_set_disabled(s, "binh", 1, &e));
+    buf_printf(out, "token disabled %d\n", store_token_get(s, "tok-1", &got, &e));
+    CHECK(store_session_put(s, "sess-2", got.id, "csrf-2", 2000000000, &e));
+    CHECK(store_session_del(s, "sess-2", &e));
+    web_user *users;
+    int nu = store_user_list(s, &users, &e);
+    CHECK(nu);
+    for (int i = 0; i < nu; i++)
+        buf_printf(out, "user %s %d\n", users[i].login, users[i].disabled);
+    free(users);
+    web_sub sub;
+    CHECK(store_sub_put(s, "ha-noi", "2023", SUB_SUBMITTED, "ana", "gửi", &e));
+    CHECK(store_sub_put(s, "ha-noi", "2023", SUB_APPROVED, "binh", NULL, &e));
+    CHECK(store_sub_put(s, "ba-dinh", "2023", SUB_RETURNED, "binh", "thiếu", &e));
+    buf_printf(out, "sub %d", store_sub_get(s, "ha-noi", "2023", &sub, &e));
+    buf_printf(out, " %s %s %s %s\n", store_sub_key(sub.state), sub.who, sub.comment, sub.period);
+    buf_printf(out, "sub none %d\n", store_sub_get(s, "x", "2023", &sub, &e));
+    web_sub *subs;
+    int ns = store_sub_list(s, &subs, &e);
+    CHECK(ns);
+    size_t mark = out->len;
+    for (int i = 0; i < ns; i++)
+        buf_printf(out, "subs %s %s %s\n", subs[i].unit, subs[i].period, store_sub_key(subs[i].state));
+    sort_since(out, mark);
+    free(subs);
+    CHECK(store_audit_add(s, "ana", "approve", "ha-noi/2023", "ok", &e));
+    web_audit *a;
+    int na = store_audit_list(s, 5000, &a, &e);   /* all of them: the list breaks ties of time arbitrarily */
+    CHECK(na);
+    mark = out->len;
+    for (int i = 0; i < na; i++)
+        buf_printf(out, "audit %s %s %s %s\n", a[i].who, a[i].action, a[i].object, a[i].detail);
+    sort_since(out, mark);
+    free(a);
+    char v[64];
+    CHECK(store_meta_set(s, "k", "v1", &e));
+    CHECK(store_meta_set(s, "k", "v2", &e));
+    buf_printf(out, "meta %d", store_meta_get(s, "k", v, sizeof v, &e));
+    buf_printf(out, " %s %d\n", v, store_meta_get(s, "missing", v, sizeof v, &e));
+    int64_t g0 = store_generation(s, &e);
+    CHECK(store_setting_set(s, "partial_aggregates", "withhold", &e));
+    int64_t g1 = store_generation(s, &e);
+    buf_printf(out, "generation %lld\n", (long long)(g1 - g0));
+    assert_true(g0 >= 0 && g1 == g0 + 1);
+}
+
+static void task_class_rule_rows(store *s, buf *out)
+{
+    err_t e;
+    task_t p1 = { .code = "p1", .title = "Chương trình", .kind = TK_PROGRAMME, .lead_unit = "ha-noi" };
+    task_t t1 = { .code = "t1", .title = "Nhiệm vụ", .kind = TK_TASK, .programme = "p1", .lead_unit = "ba-dinh",
+                  .deadline = 20300101 };
+    task_report r = { .date = 20240105, .pct = 40, .text = "đã làm", .who = "ana" };
+    CHECK(store_task_put(s, &t1, &e));
+    CHECK(store_task_put(s, &p1, &e));
+    t1.progress = 40;
+    CHECK(store_task_report(s, &t1, &r, &e));
+    task_set ts = { 0 };
+    CHECK(store_task_load(s, &ts, &e));
+    for (int i = 0; i < ts.n; i++)
+        buf_printf(out, "task %s %s %d %d %d\n", ts.items[i].code, ts.items[i].title, ts.items[i].progress,
+                   ts.items[i].deadline, ts.items[i].nlog);
+    task_set_free(&ts);
+
+    class_subject sub = { .code = "cb1", .name = "Chi bộ 1", .unit = "ba-dinh", .group = "g", .kind = CK_CELL };
+    CHECK(store_class_subject_put(s, &sub, &e));
+    sub.outstanding = 1;
+    CHECK(store_class_subject_put(s, &sub, &e));
+    class_result res = { .year = 2024, .step = CS_DECIDED, .faults = "" };
+    snprintf(res.subject, sizeof res.subject, "cb1");
+    res.self = (class_mark){ .score_cp = 9050, .grade = 1, .by = "ana", .at = "x", .comment = "tự" };
+    res.appr = (class_mark){ .score_cp = -1, .grade = -1 };
+    res.dec = (class_mark){ .score_cp = 9000, .grade = 0, .by = "binh", .at = "y" };
+    CHECK(store_class_result_put(s, &res, &e));
+    res.dec.score_cp = 9100;
+    CHECK(store_class_result_put(s, &res, &e));
+    class_result got;
+    buf_printf(out, "class %d", store_class_result_get(s, 2024, "cb1", &got, &e));
+    buf_printf(out, " %d %d %d %d %d %s\n", got.step, got.self.score_cp, got.appr.score_cp, got.appr.grade,
+               got.dec.score_cp, got.self.comment);
+    buf_printf(out, "decided %d %d\n", store_class_decided(s, 2024, CK_CELL, &e), store_class_subject_decided(s, "cb1", &e));
+    class_award aw = { .year = 2024, .form = 0, .date = 20240301 };
+    snprintf(aw.subject, sizeof aw.subject, "cb1");
+    snprintf(aw.title, sizeof aw.title, "Giấy khen");
+    snprintf(aw.issuer, sizeof aw.issuer, "UBND");
+    snprintf(aw.decision, sizeof aw.decision, "12/QĐ");
+    CHECK(store_class_award_put(s, &aw, &e));
+    aw.date = 20240302;
+    CHECK(store_class_award_put(s, &aw, &e));
+    class_award *awards;
+    int nw = store_class_awards(s, 0, &awards, &e);
+    CHECK(nw);
+    for (int i = 0; i < nw; i++)
+        buf_printf(out, "award %s %s %d\n", awards[i].subject, awards[i].title, awards[i].date);
+    free(awards);
+    class_subject *subs;
+    int nsub = store_class_subjects(s, &subs, &e);
+    CHECK(nsub);
+    for (int i = 0; i < nsub; i++)
+        buf_printf(out, "subject %s %d\n", subs[i].code, subs[i].outstanding);
+    free(subs);
+
+    rule_t rules[2];
+    CHECK(rule_make("r1", "ket_nap_dang_vien >= 0", "error", "âm", &rules[0], &e));
+    CHECK(rule_make("r2", "ket_nap_dang_vien <= 100000", "warning", "", &rules[1], &e));
+    CHECK(store_rule_put(s, rules, 2, 1, &e));
+    CHECK(store_rule_put(s, rules, 1, 0, &e));
+    rule_free(&rules[0]);
+    rule_free(&rules[1]);
+    buf_printf(out, "rule delete %d %d\n", store_rule_delete(s, "r2", &e), store_rule_delete(s, "r9", &e));
+    rule_t *loaded;
+    int nr;
+    CHECK(store_rule_load(s, &loaded, &nr, &e));
+    for (int i = 0; i < nr; i++) {
+        buf_printf(out, "rule %s\n", loaded[i].code);
+        rule_free(&loaded[i]);
+    }
+    free(loaded);
+    outlier_bound b[2] = { { .code = "a", .has_min = 1, .min = -1.5 }, { .code = "b", .has_max = 1, .max = 1e9 } };
+    CHECK(store_bound_put(s, b, 2, 1, &e));
+    CHECK(store_bound_put(s, b, 1, 0, &e));
+    outlier_bound *bl;
+    int nb;
+    CHECK(store_bound_load(s, &bl, &nb, &e));
+    for (int i = 0; i < nb; i++)
+        buf_printf(out, "bound %s %d %g %d %g\n", bl[i].code, bl[i].has_min, bl[i].min, bl[i].has_max, bl[i].max);
+    free(bl);
+    buf_printf(out, "upto %ld k %g\n", store_values_upto(s, 10, &e), store_outlier_k(s));
+}
+
+static void feed_rows(store *s, buf *out)
+{
+    err_t e;
+    int64_t last;
+    CHECK(store_last_batch(s, &last, &e));
+    buf_printf(out, "last batch %lld\n", (long long)last);
+    size_t mark = out->len;
+    CHECK(store_changes(s, last > 2 ? last - 2 : 0, last, change_line, out, &e));
+    sort_since(out, mark);
+    char email[128];
+    buf_printf(out, "email before %d\n", store_user_email_get(s, "ana", email, sizeof email, &e));
+    buf_printf(out, "email set %d\n", store_user_email_set(s, "ana", "ana@example.vn", &e));
+    buf_printf(out, "email %d", store_user_email_get(s, "ana", email, sizeof email, &e));
+    buf_printf(out, " %s\n", email);
+    CHECK(cycle_setting_set(s, "month", "20", &e));
+    CHECK(cycle_setting_set(s, "month", "", &e));
+    char v[64];
+    buf_printf(out, "cycle %d\n", cycle_setting_get(s, "month", v, sizeof v, &e));
+    mark = out->len;
+    CHECK(store_first_writes(s, "2031", first_line, out, &e));
+    sort_since(out, mark);
+}
+
+static void scenario(const char *path, buf *out)
+{
+    store *s;
+    err_t e;
+    CHECK(store_open(path, 1, &s, &e));
+    model *m = figures(s, out);
+    web_rows(s, out);
+    task_class_rule_rows(s, out);
+    feed_rows(s, out);
+    model_free(m);
+    store_close(s);
+}
+
+static void test_same_as_sqlite(void **state)
+{
+    (void)state;
+    buf lite = BUF_INIT, pg = BUF_INIT;
+    scenario(lite_path, &lite);
+    scenario(pg_url, &pg);
+    const char *a = buf_str(&lite), *b = buf_str(&pg);
+    int line = 1;
+    while (*a && *a == *b) {
+        line += *a == '\n';
+        a++, b++;
+    }
+    if (*a || *b) {
+        const char *la = a, *lb = b;
+        while (la > buf_str(&lite) && la[-1] != '\n')
+            la--;
+        while (lb > buf_str(&pg) && lb[-1] != '\n')
+            lb--;
+        fail_msg("line %d differs:\n  sqlite:     %.*s\n  postgresql: %.*s", line, (int)strcspn(la, "\n"), la,
+                 (int)strcspn(lb, "\n"), lb);
+    }
+    assert_true(lite.len > 10000);
+    buf_free(&lite);
+    buf_free(&pg);
+}
+
+/* One writer at a time across connections; a read transaction keeps its snapshot. */
+static void test_two_handles(void **state)
+{
+    (void)state;
+    store *a, *b;
+    err_t e;
+    model *m = model_new();
+    CHECK(store_open(pg_url, 0, &a, &e));
+    CHECK(store_open(pg_url, 0, &b, &e));
+    CHECK(store_load(a, m, &e));
+    const cell_t *c0 = &m->values.cells[0];
+    CHECK(store_begin(a, &e));
+    assert_int_equal(store_try_begin(b, 50, &e), 1);
+    CHECK(store_commit(a, &e));
+    assert_int_equal(store_try_begin(b, 50, &e), 0);
+    store_rollback(b);
+
+    cell_t c = { 0 };
+    CHECK(store_read_begin(b, &e));
+    assert_int_equal(store_get_cell(b, m, 0, c0->ind, c0->unit, c0->per, &c, &e), 1);
+    double before = c.v;
+    CHECK(store_begin(a, &e));
+    CHECK(store_put_value(a, m, c0->ind, c0->unit, c0->per, before + 1, NULL, c0, "ana", "test", &e));
+    CHECK(store_commit(a, &e));
+    assert_int_equal(store_get_cell(b, m, 0, c0->ind, c0->unit, c0->per, &c, &e), 1);
+    assert_true(c.v == before);
+    store_read_end(b);
+    assert_int_equal(store_get_cell(b, m, 0, c0->ind, c0->unit, c0->per, &c, &e), 1);
+    assert_true(c.v == before + 1);
+    /* a scan stopped early (a streaming query cancelled) leaves the handle usable */
+    long seen = 0;
+    assert_int_equal(store_scan_cells(b, m, 0, 0, 1, stop_at_three, &seen, &e), -1);
+    assert_int_equal(seen, 3);
+    assert_int_equal(store_get_cell(b, m, 0, c0->ind, c0->unit, c0->per, &c, &e), 1);
+    assert_true(c.v == before + 1);
+    free(c.comment);
+    model_free(m);
+    store_close(a);
+    store_close(b);
+}
+
+static void test_messages(void **state)
+{
+    (void)state;
+    char empty[1024];
+    store *s = NULL;
+    err_t e;
+    fresh_schema("chitieu_empty", empty, sizeof empty);
+    assert_int_equal(store_open(empty, 0, &s, &e), -1);
+    assert_non_null(strstr(e.msg, "run 'chitieu init'"));
+    assert_int_equal(store_exists(empty, &e), 0);
+    assert_int_equal(store_exists(pg_url, &e), 1);
+    CHECK(store_open(empty, 1, &s, &e));
+    store_close(s);
+    assert_int_equal(store_exists(empty, &e), 1);
+    CHECK(store_remove(empty, &e));
+    assert_int_equal(store_exists(empty, &e), 0);
+    assert_int_equal(store_open("postgresql://who:secret@127.0.0.1:1/none?connect_timeout=2", 0, &s, &e), -1);
+    assert_non_null(strstr(e.msg, "cannot open database 'postgresql://who:***@127.0.0.1:1/none"));
+    assert_null(strstr(e.msg, "secret"));
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(lite_path, sizeof lite_path, "/tmp/chitieu-store-pg-%ld.db", (long)getpid());
+    err_t e;
+    store_remove(lite_path, &e);
+    fresh_schema("chitieu_test", pg_url, sizeof pg_url);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    err_t e;
+    store_remove(lite_path, &e);
+    return 0;
+}
+
+int main(void)
+{
+    lang_set(LANG_EN);
+    store_global_init();
+    if (getenv("CHITIEU_TEST_PG") == NULL || *getenv("CHITIEU_TEST_PG") == '\0') {
+        printf("test_store_pg: skipped (CHITIEU_TEST_PG not set; `make test-pg` runs it)\n");
+        return 0;
+    }
+    assert_int_equal(auth_init(), 0);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_same_as_sqlite),
+        cmocka_unit_test(test_two_handles),
+        cmocka_unit_test(test_messages),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
