@@ -64,11 +64,12 @@ int report_add_tasks(json_t *doc, const model *m, const task_set *ts, int unit, 
     }
     buf b = BUF_INIT, d = BUF_INIT;
     vn_format_date(day, lang_get(), &d);
+    const char *day_text = buf_str(&d);
     if (lang_get() == LANG_EN)
-        buf_printf(&b, "By %s, %d of %d %s completed", buf_str(&d), c.done, c.total,
+        buf_printf(&b, "By %s, %d of %d %s completed", day_text, c.done, c.total,
                    c.total == 1 ? "task was" : c.done == 1 ? "tasks was" : "tasks were");
     else
-        buf_printf(&b, "Đến ngày %s, hoàn thành %d/%d nhiệm vụ", buf_str(&d), c.done, c.total);
+        buf_printf(&b, "Đến ngày %s, hoàn thành %d/%d nhiệm vụ", day_text, c.done, c.total);
     if (c.exceeded)
         buf_printf(&b, tr(", trong đó %d nhiệm vụ hoàn thành vượt", ", %d of them beyond what was required"), c.exceeded);
     if (c.done_late)

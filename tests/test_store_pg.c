@@ -5,9 +5,11 @@
  * and deleted, users, sessions, tokens, submissions, audit, tasks, classification, rules,
  * bounds, the change feed, settings, e-mail, first writes) and writes what each returns as
  * lines of text, without the clock's timestamps; the scenario runs on a SQLite file and on a
- * fresh PostgreSQL schema and the two texts must be equal, line for line.  Then what only two
- * connections show: the writer lock (try_begin is busy while another handle writes), a
- * read transaction's snapshot, a streaming scan stopped early; and the messages of a missing schema and a bad URL.
+ * fresh PostgreSQL schema and the two texts must be equal, line for line (it includes the audit
+ * query under each filter, login throttling, TOTP, pending logins, the instance id and the schema
+ * version).  Then what only two connections show: the writer lock (try_begin is busy while another
+ * handle writes), a read transaction's snapshot, a streaming scan stopped early; and the messages
+ * of a missing schema, a newer schema version and a bad URL.
  *
  * Needs CHITIEU_TEST_PG=postgresql://… (`make test-pg` starts a throw-away cluster,
  * tests/pg/cluster.sh); without it the tests are skipped.
@@ -31,6 +33,7 @@
 #include "import.h"
 #include "model.h"
 #include "store.h"
+#include "store_admin.h"
 #include "store_class.h"
 #include "store_rule.h"
 #include "store_sync.h"
@@ -197,6 +200,96 @@ static model *figures(store *s, buf *out)
     return m;
 }
 
+/* The audit log through each filter: totals, and the entries (sorted: ties of time are arbitrary). */
+static void audit_query_rows(store *s, buf *out)
+{
+    err_t e;
+    static const audit_filter filters[] = {
+        { 0 },
+        { .who = "ana" },
+        { .kind = "value" },
+        { .kind = "target" },
+        { .kind = "delete" },
+        { .kind = "batch" },
+        { .kind = "action" },
+        { .unit = "ha-noi" },
+        { .period = "2023" },
+        { .unit = "ha-noi", .period = "2023", .kind = "action" },
+        { .from = "2000-01-01", .to = "2999-12-31" },
+        { .from = "2999-01-01" },
+        { .to = "2000-01-01" },
+    };
+    for (size_t k = 0; k < sizeof filters / sizeof *filters; k++) {
+        web_audit *a;
+        int64_t total = -1;
+        int n = store_audit_query(s, &filters[k], 0, 5000, &a, &total, &e);
+        CHECK(n);
+        buf_printf(out, "audit query %zu: %d of %lld\n", k, n, (long long)total);
+        size_t mark = out->len;
+        for (int i = 0; i < n; i++)
+            buf_printf(out, "  %s %s %s %s %d %s %s %s %d %.17g %d %.17g %s %s\n", a[i].who, a[i].action,
+                       a[i].object, a[i].detail, a[i].is_figure, a[i].ind, a[i].unit, a[i].period, a[i].has_old,
+                       a[i].old_v, a[i].has_new, a[i].new_v, a[i].old_comment, a[i].new_comment);
+        sort_since(out, mark);
+        free(a);
+    }
+    web_audit *a;
+    int64_t total = -1;
+    int n = store_audit_query(s, NULL, 2, 3, &a, &total, &e);   /* a page: counts only (ties) */
+    CHECK(n);
+    buf_printf(out, "audit page %d of %lld\n", n, (long long)total);
+    free(a);
+}
+
+/* Login throttling, TOTP, pending second-factor logins, the database's id and version. */
+static void login_rows(store *s, buf *out)
+{
+    err_t e;
+    int fails;
+    int64_t last;
+    CHECK(store_throttle_fail(s, "user:ana", 1000, 900, &e));
+    CHECK(store_throttle_fail(s, "user:ana", 1010, 900, &e));
+    CHECK(store_throttle_fail(s, "addr:old", 10, 900, &e));
+    CHECK(store_throttle_get(s, "user:ana", 1020, 900, &fails, &last, &e));
+    buf_printf(out, "throttle %d %lld", fails, (long long)last);
+    CHECK(store_throttle_get(s, "addr:old", 1020, 900, &fails, &last, &e));
+    buf_printf(out, " old %d", fails);
+    CHECK(store_throttle_clear(s, "user:ana", &e));
+    CHECK(store_throttle_get(s, "user:ana", 1020, 900, &fails, &last, &e));
+    buf_printf(out, " cleared %d\n", fails);
+    char secret[64] = "";
+    int64_t step = -1;
+    buf_printf(out, "totp set %d", store_totp_set(s, "ana", "JBSWY3DPEHPK3PXP", &e));
+    buf_printf(out, " again %d", store_totp_set(s, "ana", "KRSXG5CTMVRXEZLU", &e));
+    buf_printf(out, " nobody %d", store_totp_set(s, "nobody", "X", &e));
+    buf_printf(out, " get %d", store_totp_get(s, "ana", secret, sizeof secret, &step, &e));
+    buf_printf(out, " %s %lld", secret, (long long)step);
+    buf_printf(out, " use %d", store_totp_use(s, "ana", 5, &e));
+    buf_printf(out, " %d", store_totp_use(s, "ana", 5, &e));
+    buf_printf(out, " %d", store_totp_use(s, "ana", 4, &e));
+    CHECK(store_totp_get(s, "ana", secret, sizeof secret, &step, &e));
+    buf_printf(out, " step %lld", (long long)step);
+    buf_printf(out, " off %d", store_totp_set(s, "ana", NULL, &e));
+    buf_printf(out, " get %d\n", store_totp_get(s, "ana", secret, sizeof secret, NULL, &e));
+    web_user u;
+    char pw[64];
+    CHECK(store_user_get(s, "ana", &u, pw, sizeof pw, &e));
+    CHECK(store_pending_put(s, "pend-1", u.id, 4000000000, &e));
+    buf_printf(out, "pending %d", store_pending_get(s, "pend-1", 3000000000, &u, &e));
+    buf_printf(out, " %s", u.login);
+    buf_printf(out, " expired %d", store_pending_get(s, "pend-1", 4000000001, &u, &e));
+    CHECK(store_pending_del(s, "pend-1", &e));
+    buf_printf(out, " deleted %d\n", store_pending_get(s, "pend-1", 3000000000, &u, &e));
+    buf id = BUF_INIT;
+    CHECK(store_instance_id(s, &id, &e));
+    buf_printf(out, "instance id %zu\n", id.len);
+    buf_free(&id);
+    int version = 0;
+    CHECK(store_schema_version(s, &version, &e));
+    buf_printf(out, "schema version %d\n", version);
+    assert_int_equal(version, STORE_SCHEMA_VERSION);
+}
+
 static void web_rows(store *s, buf *out)
 {
     err_t e;
@@ -252,6 +345,8 @@ static void web_rows(store *s, buf *out)
         buf_printf(out, "audit %s %s %s %s\n", a[i].who, a[i].action, a[i].object, a[i].detail);
     sort_since(out, mark);
     free(a);
+    audit_query_rows(s, out);
+    login_rows(s, out);
     char v[64];
     CHECK(store_meta_set(s, "k", "v1", &e));
     CHECK(store_meta_set(s, "k", "v2", &e));
@@ -465,6 +560,13 @@ static void test_messages(void **state)
     CHECK(store_open(empty, 1, &s, &e));
     store_close(s);
     assert_int_equal(store_exists(empty, &e), 1);
+    /* a database written by a newer chitieu is refused, with SQLite's message */
+    CHECK(store_open(empty, 0, &s, &e));
+    CHECK(store_meta_set(s, "schema_version", "99", &e));
+    store_close(s);
+    assert_int_equal(store_open(empty, 0, &s, &e), -1);
+    assert_non_null(strstr(e.msg, "the database has schema version 99, newer than this program's (3)"));
+    assert_int_equal(store_open(empty, 1, &s, &e), -1);
     CHECK(store_remove(empty, &e));
     assert_int_equal(store_exists(empty, &e), 0);
     assert_int_equal(store_open("postgresql://who:secret@127.0.0.1:1/none?connect_timeout=2", 0, &s, &e), -1);

@@ -48,6 +48,13 @@ expect_rc 2 "$BIN" restore
 expect_rc 2 "$BIN" restore a b
 expect_rc 1 "$BIN" backup --db "$T/none.db" -o "$T/none.bak"
 has "$T/err" "không có cơ sở dữ liệu"
+# PostgreSQL is backed up with pg_dump: a URL is refused before any connection, its password not repeated
+expect_rc 1 "$BIN" backup --db 'postgresql://u:bi-mat@127.0.0.1:1/x' -o "$T/pg.bak"
+has "$T/err" "sao lưu bằng pg_dump"
+if grep -q "bi-mat" "$T/err"; then bad "password in the message"; else ok; fi
+[ -e "$T/pg.bak" ] && bad "a refused backup wrote a file" || ok
+LANG=en_US.UTF-8 expect_rc 1 "$BIN" restore "$T/none.bak" --db 'postgresql://127.0.0.1:1/x'
+has "$T/err" "restore with pg_restore"
 
 # --- the data: a small generated database, and one file per round setting every figure -----
 "$BIN" gen --scale XS --out "$T/gen" >/dev/null || bad "gen"
