@@ -14,25 +14,29 @@
 #include "cmd.h"
 #include "api_rate.h"
 #include "http.h"
+#include "ops.h"
+#include "serve_conf.h"
 #include "web.h"
 
 int cmd_serve(int argc, char **argv)
 {
-    const char *listen = "127.0.0.1:8080", *db = NULL, *threads_s = NULL, *today_s = NULL;
+    const char *listen = NULL, *db = NULL, *config = NULL, *metrics_token = NULL, *threads_s = NULL, *today_s = NULL;
     const char *rate_s = NULL, *burst_s = NULL;
     int help = 0, npos = 0, https = 0, quiet = 0;
     cli_opt opts[] = {
         { "--listen", NULL, &listen, NULL }, { "--db", NULL, &db, NULL },
         { "--threads", NULL, &threads_s, NULL }, { "--https", NULL, NULL, &https },
         { "--quiet", "-q", NULL, &quiet }, { "--today", NULL, &today_s, NULL },
-        { "--api-rate", NULL, &rate_s, NULL }, { "--api-burst", NULL, &burst_s, NULL }, { NULL, NULL, NULL, NULL },
+        { "--api-rate", NULL, &rate_s, NULL }, { "--api-burst", NULL, &burst_s, NULL },
+        { "--config", NULL, &config, NULL }, { "--metrics-token", NULL, &metrics_token, NULL },
+        { NULL, NULL, NULL, NULL },
     };
     int rc = cli_parse(argc, argv, opts, &npos, &help);
     if (rc)
         return rc;
     if (help) {
         puts(tr("Cách dùng: chitieu serve [--listen ĐỊA_CHỈ:CỔNG] [--db TỆP] [--threads N] [--https] [--quiet]\n"
-                "                     [--api-rate N] [--api-burst N]\n\n"
+                "                     [--api-rate N] [--api-burst N] [--config TỆP] [--metrics-token MÃ]\n\n"
                 "Chạy ứng dụng web (giao diện và API /api/v1) trên cơ sở dữ liệu.\n"
                 "  --listen    địa chỉ nghe, mặc định 127.0.0.1:8080 (cổng 0: chọn cổng trống)\n"
                 "  --threads   số luồng phục vụ, mặc định bằng số lõi CPU\n"
@@ -41,9 +45,13 @@ int cmd_serve(int argc, char **argv)
                 "  --today     ngày dùng để tính trạng thái nhiệm vụ (trình diễn, kiểm thử); mặc định hôm nay\n"
                 "  --api-rate  số yêu cầu API mỗi phút cho mỗi mã truy cập, mặc định 600 (0: không giới hạn)\n"
                 "  --api-burst số yêu cầu liền nhau tối đa của một mã truy cập, mặc định 120\n"
+                "  --config    tệp cấu hình 'khóa = giá trị' (mặc định $CHITIEU_CONFIG, rồi /etc/chitieu/chitieu.conf\n"
+                "              nếu có); tùy chọn dòng lệnh thắng tệp\n"
+                "  --metrics-token mã cho phép đọc /metrics (Authorization: Bearer); không có: chỉ từ loopback\n"
+                "GET /healthz: 200 khi CSDL đọc được, 503 khi không. Nhật ký: một dòng khóa=giá trị mỗi yêu cầu.\n"
                 "Dừng bằng Ctrl-C hoặc SIGTERM: các yêu cầu đang chạy được hoàn tất, CSDL đóng sạch.",
                 "Usage: chitieu serve [--listen HOST:PORT] [--db FILE] [--threads N] [--https] [--quiet]\n"
-                "                     [--api-rate N] [--api-burst N]\n\n"
+                "                     [--api-rate N] [--api-burst N] [--config FILE] [--metrics-token TOKEN]\n\n"
                 "Runs the web application (pages and the /api/v1 API) on the database.\n"
                 "  --listen    address, default 127.0.0.1:8080 (port 0: any free port)\n"
                 "  --threads   serving threads, default the number of CPU cores\n"
@@ -52,11 +60,28 @@ int cmd_serve(int argc, char **argv)
                 "  --today     the date task status is judged on (demos, tests); default today\n"
                 "  --api-rate  API requests a minute per token, default 600 (0: no limit)\n"
                 "  --api-burst most API requests of a token in a row, default 120\n"
+                "  --config    'key = value' file (default $CHITIEU_CONFIG, then /etc/chitieu/chitieu.conf if\n"
+                "              present); command-line options win over the file\n"
+                "  --metrics-token token that may read /metrics (Authorization: Bearer); none: loopback only\n"
+                "GET /healthz: 200 when the database reads, 503 when not. Log: one key=value line per request.\n"
                 "Stop with Ctrl-C or SIGTERM: requests in flight finish, the database closes cleanly."));
         return EXIT_OK;
     }
     if (cli_no_args("serve", npos))
         return EXIT_USAGE;
+    conf_entry conf[SERVE_CONF_MAX];
+    char conf_used[1024];
+    err_t e;
+    if (serve_conf_apply(config, opts, conf, conf_used, sizeof conf_used, &e) != 0) {
+        cli_error("serve", e.msg);
+        return EXIT_USAGE;
+    }
+    if (listen == NULL)
+        listen = "127.0.0.1:8080";
+    if (metrics_token && (strlen(metrics_token) < 16 || strlen(metrics_token) >= sizeof ((web_app *)0)->metrics_token)) {
+        cli_error("serve", tr("--metrics-token cần từ 16 đến 127 ký tự", "--metrics-token needs 16 to 127 characters"));
+        return EXIT_USAGE;
+    }
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     int threads = threads_s ? atoi(threads_s) : (int)(ncpu > 0 ? ncpu : 2);
     if (threads < 1 || threads > 64) {
@@ -79,12 +104,14 @@ int cmd_serve(int argc, char **argv)
 
     web_app *app = NULL;
     http_server *srv = NULL;
-    err_t e;
+    ops_start();
     if (web_open(store_default_path(db), threads + 1, &app, &e) != 0) {
         cli_error("serve", e.msg);
         return EXIT_FAIL;
     }
     app->secure_cookies = https;
+    if (metrics_token)
+        snprintf(app->metrics_token, sizeof app->metrics_token, "%s", metrics_token);
     if (rate > 0 && (app->rate = api_rate_new(rate, burst)) == NULL) {
         cli_error("serve", "out of memory");
         web_close(app);
@@ -108,6 +135,8 @@ int cmd_serve(int argc, char **argv)
     printf(tr("chitieu đang phục vụ tại http://%s:%d/ (%d luồng; Ctrl-C để dừng)\n",
               "chitieu serving at http://%s:%d/ (%d threads; Ctrl-C to stop)\n"),
            *host && strcmp(host, "0.0.0.0") != 0 ? host : "127.0.0.1", http_port(srv), threads);
+    if (conf_used[0])
+        printf(tr("cấu hình: %s\n", "configuration: %s\n"), conf_used);
     fflush(stdout);
     int sig = 0;
     sigwait(&set, &sig);

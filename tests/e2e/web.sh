@@ -81,7 +81,7 @@ for i in $(seq 50); do
   sleep 0.2
 done
 has "server reloads after an outside import" "$work/b" '"value":77'
-has "access log" "$work/log" "GET /api/v1/eval 200"
+has "access log" "$work/log" "method=GET route=/api/v1/eval path=/api/v1/eval status=200"
 
 kill -TERM $pid
 wait $pid
