@@ -7,6 +7,7 @@
 #                   every libFuzzer harness
 #   make fuzz       build the libFuzzer harnesses (clang)
 #   make bench      run the benchmarks in bench/
+#   make deb        build the Debian package in build/deb (packaging/)
 
 CC      ?= gcc
 PKGS    := sqlite3 jansson libutf8proc xlsxwriter libzip expat cairo libsodium freexl libmicrohttpd libcurl
@@ -95,6 +96,8 @@ check: $(BIN) $(TESTBIN)
 	@CHITIEU=$(BIN) tests/e2e/run.sh
 	@CHITIEU=$(BIN) tests/e2e/class.sh
 	@CHITIEU=$(BIN) tests/e2e/web.sh
+	@CHITIEU=$(BIN) tests/e2e/ops.sh
+	@if [ "$(SAN)" != 1 ]; then CHITIEU=$(BIN) tests/e2e/deb.sh; fi
 	@if [ "$(SAN)" != 1 ]; then CHITIEU=$(BIN) tests/browser/run.sh; fi
 	@if [ "$(SAN)" != 1 ]; then CHITIEU=$(BIN) tests/api/run.sh; fi
 
@@ -146,6 +149,11 @@ fuzz-smoke: $(FUZZBIN)
 	  $$f -max_total_time=5 -timeout=5 -rss_limit_mb=2048 build/fuzz/corpus-$$n tests/fuzz/corpus/$${n#fuzz_} 2>build/fuzz/$$n.log \
 	    || { tail -n 40 build/fuzz/$$n.log; exit 1; }; \
 	  grep -E '^Done' build/fuzz/$$n.log || true; done
+
+# The Debian package: binary, systemd unit, /etc/chitieu/chitieu.conf (packaging/, docs/deploy.md).
+.PHONY: deb
+deb: $(BIN)
+	@packaging/mkdeb.sh $(BIN) build/deb
 
 bench: $(BIN)
 	@bench/import/run.sh
