@@ -193,8 +193,10 @@ static int stale(web_app *a, store *s, int64_t *g)
 {
     err_t e;
     *g = store_generation(s, &e);
-    if (*g < 0)                  /* unknown: no reload; the cause is logged */
-        ops_db_error(), fprintf(a->log ? a->log : stderr, "error: generation: %s\n", e.msg);
+    if (*g < 0) {                /* unknown: no reload; the cause is logged */
+        ops_db_error();
+        fprintf(a->log ? a->log : stderr, "error: generation: %s\n", e.msg);
+    }
     pthread_rwlock_rdlock(&a->lock);
     int r = *g >= 0 && *g != a->gen && *g != a->bad_gen;
     pthread_rwlock_unlock(&a->lock);
@@ -217,8 +219,10 @@ static void refresh(web_app *a, store *s, const char *who)
         a->bad_gen = g;
     pthread_rwlock_unlock(&a->lock);
     model_free(old);
-    if (!ok)
-        ops_reload(0), fprintf(a->log ? a->log : stderr, "error: %s: reload: %s\n", who, e.msg);
+    if (!ok) {
+        ops_reload(0);
+        fprintf(a->log ? a->log : stderr, "error: %s: reload: %s\n", who, e.msg);
+    }
 }
 
 static void *reloader(void *arg)
