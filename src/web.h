@@ -58,6 +58,7 @@ typedef struct web_app {
     FILE *log;                   /* error details go here, never to clients (NULL = stderr) */
     struct api_rate *rate;       /* requests per API token (api_rate.h), owned; NULL = no limit */
     char dummy_hash[AUTH_HASH_MAX]; /* verified against for unknown logins, so timing tells nothing */
+    char metrics_token[128];     /* bearer token that reads /metrics; "" = loopback only (page_ops.h) */
 } web_app;
 
 /* Opens the database with nstores handles and loads the model; caller frees with web_close. */

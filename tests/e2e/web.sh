@@ -114,7 +114,7 @@ for i in $(seq 50); do
   sleep 0.2
 done
 has "server reloads after an outside import" "$work/b" '"value":77'
-has "access log" "$work/log" "GET /api/v1/eval 200"
+has "access log" "$work/log" "method=GET route=/api/v1/eval path=/api/v1/eval status=200"
 
 # issue 16 over the socket: deleting a figure from the entry page (a reason required), the
 # audit log filtered and exported, the term so far on the term overview
