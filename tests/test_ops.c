@@ -147,7 +147,9 @@ static int get(const char *path, const char *addr, int forwarded, const char *au
     snprintf(rq.path, sizeof rq.path, "%s", path);
     snprintf(rq.addr, sizeof rq.addr, "%s", addr);
     snprintf(rq.request_id, sizeof rq.request_id, "t1");
-    rq.forwarded = forwarded;
+    rq.proxied = forwarded;
+    if (forwarded)
+        snprintf(rq.forwarded, sizeof rq.forwarded, "203.0.113.9");
     if (authz)
         snprintf(rq.authorization, sizeof rq.authorization, "%s", authz);
     web_handle(app, &rq, &rs);
