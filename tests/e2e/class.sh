@@ -150,6 +150,33 @@ expect_rc 0 "$BIN" class export --year 2025 --unit cau-giay -o "$T/y.xlsx" --use
 unzip -p "$T/y.xlsx" xl/sharedStrings.xml >"$T/strings"
 has "$T/strings" "Nguyễn Văn An"
 expect_rc 2 "$BIN" class export --year 2025 --unit cau-giay
+# --- the same round as a Word document in the Party layout: results per unit, then the list of proposals
+# the document's text: a paragraph a line, a table row a line with its cells ending in "|"
+docx_text() { unzip -p "$1" word/document.xml | sed -e 's|</w:p></w:tc>|\||g' -e 's|</w:tr>|\n|g' -e 's|</w:p>|\n|g' -e 's|<[^>]*>||g'; }
+expect_rc 0 "$BIN" class export --year 2025 --unit cau-giay -o "$T/x.docx"
+has "$T/out" "Đã ghi $T/x.docx"
+docx_text "$T/x.docx" >"$T/doc"
+has "$T/doc" "ĐẢNG CỘNG SẢN VIỆT NAM"
+has "$T/doc" "QUẬN ỦY CẦU GIẤY"
+has "$T/doc" "Số       -BC/QU"
+has "$T/doc" "Kết quả đánh giá, xếp loại chất lượng tổ chức đảng và đảng viên năm 2025"
+has "$T/doc" "Tổ chức cơ sở đảng: tổng số 8, đã có quyết định 8; hoàn thành xuất sắc nhiệm vụ 1, hoàn thành tốt nhiệm vụ 4, hoàn thành nhiệm vụ 3, không hoàn thành nhiệm vụ 0; tỷ lệ hoàn thành tốt nhiệm vụ trở lên đạt 62,5%."
+has "$T/doc" "1|Quận ủy Cầu Giấy|Tổ chức cơ sở đảng|8|1|4|3|0|62,5|"
+has "$T/doc" "2|Quận ủy Cầu Giấy|Đảng viên|3|0|0|0|0|chưa đủ (0/3)|"
+has "$T/doc" "1|Đảng bộ phường Dịch Vọng|Đảng ủy phường Dịch Vọng|HTXSNV|91|HTXSNV|Đã quyết định HTXSNV|"
+has "$T/doc" "DANH SÁCH"
+has "$T/doc" "(Kèm theo Báo cáo số      -BC/QU của Quận ủy Cầu Giấy)"
+has "$T/doc" "|Đảng bộ phường Dịch Vọng Hậu|Đảng ủy phường Dịch Vọng Hậu|"
+has "$T/doc" "T/M BAN THƯỜNG VỤ"
+hasnt "$T/doc" "Nguyễn Văn An"
+has "$T/doc" "3 đảng viên không có trong danh sách này"
+expect_rc 0 "$BIN" class export --year 2025 --unit cau-giay -o "$T/y.docx" --user caugiay.nhap
+docx_text "$T/y.docx" >"$T/doc"
+has "$T/doc" "Nguyễn Văn An"
+expect_rc 0 "$BIN" class export --year 2025 --unit cau-giay -o "$T/z.bin" --format docx
+unzip -l "$T/z.bin" >"$T/out" 2>&1
+has "$T/out" "word/document.xml"
+expect_rc 2 "$BIN" class export --year 2025 --unit cau-giay -o "$T/z.pdf" --format pdf
 
 # --- the emulation awards register: searchable without diacritics, members' awards private ------
 expect_rc 0 "$BIN" class awards --help
