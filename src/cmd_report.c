@@ -11,6 +11,7 @@
 #include "task.h"
 #include "cmd.h"
 #include "docx.h"
+#include "report_awards.h"
 #include "report.h"
 
 /* Converts docx to PDF next to it with LibreOffice headless; returns 0, or -1 with a message. */
@@ -136,6 +137,10 @@ int cmd_report(int argc, char **argv)
         goto cleanup;
     }
     task_set_free(&ts);
+    if (report_add_awards_store(doc, s, m, u, p, &e) != 0) {    /* the year's awards (emulation) */
+        cli_error("report", e.msg);
+        goto cleanup;
+    }
     if (office) {
         int st = strcmp(style, "state") == 0 ? DOCX_STATE : DOCX_PARTY;
         buf docx = BUF_INIT;

@@ -197,6 +197,19 @@ expect_rc 0 "$BIN" class awards list --year 2025 --search "huy hieu" --user caug
 has "$T/out" "2025,dv-001,Nguyễn Văn An,badge,Huy hiệu 30 năm tuổi Đảng,Thành ủy Hà Nội,Số 988-QĐ/TU,2025-11-07"
 expect_rc 0 "$BIN" class awards list --year 2025 --user badinh.nhap
 has "$T/out" "0 khen thưởng"
+# the year's awards in the review report's section on emulation: organisations by name, members counted
+expect_rc 0 "$BIN" report --unit cau-giay --period 2025
+has "$T/out" "## IV. Công tác thi đua, khen thưởng"
+has "$T/out" "được khen thưởng 4 lượt: 1 danh hiệu, 1 bằng khen, 1 giấy khen, 1 huy hiệu."
+has "$T/out" "- Đảng bộ phường Nghĩa Đô: Bằng khen của Ban Thường vụ Thành ủy (Thành ủy Hà Nội, Số 1024-QĐ/TU ngày 15/1/2026)."
+has "$T/out" "- Huy hiệu 30 năm tuổi Đảng: 1."
+hasnt "$T/out" "Nguyễn Văn An"
+has "$T/out" "## V. Hạn chế, yếu kém"
+expect_rc 0 "$BIN" report --unit cau-giay --period 2024
+hasnt "$T/out" "thi đua, khen thưởng"
+expect_rc 0 "$BIN" report --unit cau-giay --period 2025 --format docx -o "$T/r.docx"
+docx_text "$T/r.docx" >"$T/doc"
+has "$T/doc" "IV. CÔNG TÁC THI ĐUA, KHEN THƯỞNG"
 
 echo "e2e class: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
