@@ -26,6 +26,18 @@ static int class_year(web_ctx *c, int *year)
     if (s && *s && (*end != '\0' || y < 1990 || y > 2100))
         return web_fail(c, 400, "bad_year", "year", tr("năm không hợp lệ (ví dụ 2025)", "invalid year (e.g. 2025)")), -1;
     *year = (int)y;
+    /* No year asked: this year's round, else the latest of the three before it that has results. */
+    for (int back = 0; !(s && *s) && back <= 3; back++) {
+        class_result *res = NULL;
+        int n = store_class_results(c->s, (int)y - back, &res, &c->e);
+        free(res);
+        if (n < 0)
+            return web_fail(c, 500, "store", NULL, c->e.msg), -1;
+        if (n > 0) {
+            *year = (int)y - back;
+            break;
+        }
+    }
     return 0;
 }
 

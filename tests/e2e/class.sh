@@ -39,6 +39,17 @@ expect_rc 2 "$BIN" class assess --year 2025 --subject x --user y --score 101 --g
 has "$T/err" "100"
 
 expect_rc 0 "$BIN" demo
+# --- the demo carries a decided round of 2024 and its awards, so /class is filled in ------------------
+expect_rc 0 "$BIN" class list --year 2024 --unit ha-noi --user admin
+has "$T/out" "14 đối tượng"
+has "$T/out" "cau-giay-dich-vong      grassroots  Đảng bộ phường Dịch Vọng      cau-giay-dich-vong      decided  excellent    93"
+has "$T/out" "0/3, 0 vượt → fail"
+expect_rc 0 "$BIN" class quota --year 2024 --unit cau-giay
+has "$T/out" "0 đối tượng xuất sắc vượt hạn mức"
+expect_rc 0 "$BIN" class awards list --year 2024
+has "$T/out" "Bằng khen của Ban Thường vụ Thành ủy"
+expect_rc 0 "$BIN" report --unit cau-giay --period 2024
+has "$T/out" "được khen thưởng 4 lượt"
 # --- imports: bad files are refused whole, naming file, row and column -------------------
 printf 'year,kind,type,code,name,value\n2025,grassroots,item,1,x,60\n2025,grassroots,item,2,y,30\n' >"$T/bad.csv"
 expect_rc 1 "$BIN" class criteria import "$T/bad.csv"
@@ -205,7 +216,7 @@ has "$T/out" "- Đảng bộ phường Nghĩa Đô: Bằng khen của Ban Thư�
 has "$T/out" "- Huy hiệu 30 năm tuổi Đảng: 1."
 hasnt "$T/out" "Nguyễn Văn An"
 has "$T/out" "## V. Hạn chế, yếu kém"
-expect_rc 0 "$BIN" report --unit cau-giay --period 2024
+expect_rc 0 "$BIN" report --unit cau-giay --period 2023
 hasnt "$T/out" "thi đua, khen thưởng"
 expect_rc 0 "$BIN" report --unit cau-giay --period 2025 --format docx -o "$T/r.docx"
 docx_text "$T/r.docx" >"$T/doc"
