@@ -70,7 +70,7 @@ static const web_route routes[] = {
     { "GET", "/tasks", page_tasks, 0, "unit programme status due owner sort" },
     { "GET", "/task", page_task, 0, "code" },
     { "POST", "/task", page_task_post, W_WRITE, "code pct text" },
-    { "GET", "/class", page_class, 0, "unit year msg" },
+    { "GET", "/class", page_class, 0, "unit year msg format" },
     { "POST", "/class", page_class_post, W_WRITE, "unit year subject step score grade faults comment" },
     { "GET", "/class/awards", page_class_awards, 0, "unit year search" },
     { "GET", "/static/*", page_static, W_PUBLIC, "v" },
