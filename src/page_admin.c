@@ -696,11 +696,11 @@ int page_audit(web_ctx *c)
         return -1;
     page_begin(c, tr("Nhật ký thay đổi", "Audit log"));
     page_printf(c, "<div class=\"scroll\"><table class=\"grid\" id=\"audit\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
-                   "<th>%s</th><th>%s</th></tr></thead><tbody>", tr("Thời gian (UTC)", "When (UTC)"), tr("Người", "Who"),
+                   "<th>%s</th><th>%s</th></tr></thead><tbody>", tr("Thời gian", "When"), tr("Người", "Who"),
                 tr("Việc", "Action"), tr("Đối tượng", "Object"), tr("Chi tiết (cũ → mới)", "Detail (old → new)"));
     for (int k = 0; k < n; k++) {
         page_printf(c, "<tr><td>");
-        page_text(c, a[k].at);
+        page_time(c, a[k].at);
         page_printf(c, "</td><td>");
         page_text(c, a[k].who);
         page_printf(c, "</td><td>");

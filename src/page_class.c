@@ -44,7 +44,7 @@ static void mark_cell(web_ctx *c, const class_mark *mk)
         page_printf(c, "<br><small>");
         page_text(c, mk->by);
         page_printf(c, " ");
-        page_text(c, mk->at);
+        page_time(c, mk->at);
         if (mk->comment[0]) {
             page_printf(c, " — ");
             page_text(c, mk->comment);

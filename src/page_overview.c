@@ -167,13 +167,43 @@ static void cov_mark(web_ctx *c, const eval_row *r)
     buf_free(&t);
 }
 
+/* The "% kế hoạch" bar: an SVG (its widths are attributes, which the strict Content-Security-Policy
+ * allows where it refuses inline styles), 0-150% of the target with a mark at 100%; the number
+ * beside it is what is read out, so the picture is hidden from screen readers. */
 static void bar(web_ctx *c, const eval_row *r)
 {
     if (!r->has_pct)
         return;
     double w = r->pct < 0 ? 0 : r->pct > 150 ? 150 : r->pct;
-    page_printf(c, "<span class=\"bar\"><span class=\"%s\" style=\"width:%.0f%%\"></span></span>",
-                status_class(r->status), w / 1.5);
+    page_printf(c, "<svg class=\"bar\" viewBox=\"0 0 150 10\" preserveAspectRatio=\"none\" aria-hidden=\"true\" "
+                   "focusable=\"false\" data-pct=\"%.1f\"><rect class=\"track\" width=\"150\" height=\"10\"/>"
+                   "<rect class=\"fill %s\" width=\"%.1f\" height=\"10\"/><rect class=\"goal\" x=\"99.5\" width=\"1\" "
+                   "height=\"10\"/></svg>", r->pct, status_class(r->status), w);
+}
+
+/* Words for the indicator's codes: direction and aggregations (docs/formats.md). */
+static const char *dir_label(int dir)
+{
+    switch (dir) {
+    case DIR_UP: return tr("Tăng là tốt (đạt khi thực hiện từ kế hoạch trở lên)", "Higher is better (met at or above the target)");
+    case DIR_DOWN: return tr("Giảm là tốt (đạt khi thực hiện từ kế hoạch trở xuống)", "Lower is better (met at or below the target)");
+    case DIR_EQUAL: return tr("Đạt khi bằng kế hoạch", "Met when equal to the target");
+    case DIR_DONE: return tr("Hoàn thành hay chưa (1 = hoàn thành)", "Done or not (1 = done)");
+    default: return "?";
+    }
+}
+
+static const char *agg_label(int agg, int over_units)
+{
+    switch (agg) {
+    case AGG_SUM: return tr("cộng", "sum");
+    case AGG_AVG: return over_units ? tr("trung bình các đơn vị", "average of the units") : tr("trung bình các kỳ", "average of the periods");
+    case AGG_MIN: return tr("nhỏ nhất", "smallest");
+    case AGG_MAX: return tr("lớn nhất", "largest");
+    case AGG_NONE: return tr("không tổng hợp (chỉ số liệu tự báo cáo)", "not aggregated (reported figures only)");
+    case AGG_LAST: return tr("lấy số kỳ cuối", "the last period's figure");
+    default: return "?";
+    }
 }
 
 /* Links to the overview on the period's own structure and on today's, the one shown in bold. */
@@ -427,9 +457,10 @@ int page_indicator(web_ctx *c)
     page_text(c, d->group);
     page_printf(c, "</dd><dt>%s</dt><dd>", tr("Đơn vị tính", "Measure"));
     page_text(c, d->measure);
-    page_printf(c, "</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s / %s</dd>", tr("Chiều đánh giá", "Direction"),
-                model_dir_name(d->dir), tr("Tổng hợp (đơn vị / kỳ)", "Aggregation (units / periods)"),
-                model_agg_name(d->uagg), model_agg_name(d->pagg));
+    page_printf(c, "</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd>",
+                tr("Chiều đánh giá", "Direction"), dir_label(d->dir),
+                tr("Tổng hợp từ đơn vị trực thuộc", "From the units below"), agg_label(d->uagg, 1),
+                tr("Tổng hợp từ các kỳ con", "From the shorter periods"), agg_label(d->pagg, 0));
     if (*d->formula_src) {
         page_printf(c, "<dt>%s</dt><dd><code>", tr("Công thức", "Formula"));
         page_text(c, d->formula_src);
@@ -542,7 +573,7 @@ int page_indicator(web_ctx *c)
                     tr("Thời gian", "When"), tr("Người", "Who"), tr("Loại", "Kind"), tr("Cũ", "Old"), tr("Mới", "New"));
         for (int k = 0; k < nh; k++) {
             page_printf(c, "<tr><td>");
-            page_text(c, h[k].at);
+            page_time(c, h[k].at);
             page_printf(c, "</td><td>");
             page_text(c, h[k].who);
             page_printf(c, "</td><td>%s</td><td class=\"num\">",

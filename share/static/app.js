@@ -7,6 +7,15 @@
   document.querySelectorAll('select[data-autosubmit]').forEach(function (s) {
     s.addEventListener('change', function () { s.form.submit(); });
   });
+  // A table box that scrolls sideways and holds nothing focusable can be scrolled with the
+  // keyboard once it takes focus; it is named after the heading above it.
+  document.querySelectorAll('.scroll').forEach(function (box) {
+    if (box.scrollWidth <= box.clientWidth || box.querySelector('a[href], input, select, button, [tabindex]')) return;
+    box.tabIndex = 0;
+    box.setAttribute('role', 'region');
+    var h = box.previousElementSibling;
+    box.setAttribute('aria-label', h && /^H[1-6]$/.test(h.tagName) ? h.textContent : document.title);
+  });
   // The indicator page's trend: Chart.js (loaded after this script) draws the JSON island.
   window.addEventListener('load', function () {
     var island = document.getElementById('trend-data'), canvas = document.getElementById('trend');

@@ -6,7 +6,7 @@ set -e
 here=$(cd "$(dirname "$0")" && pwd)
 bin=$(cd "$(dirname "${CHITIEU:-build/chitieu}")" && pwd)/$(basename "${CHITIEU:-build/chitieu}")
 [ -x /usr/bin/chromium ] || { echo "browser: /usr/bin/chromium missing (scripts/install-deps)"; exit 1; }
-if [ ! -d "$here/node_modules/playwright-core" ]; then
+if [ ! -d "$here/node_modules/playwright-core" ] || [ ! -d "$here/node_modules/axe-core" ]; then
   (cd "$here" && npm ci --no-audit --no-fund --silent)
 fi
 work=$(mktemp -d)
