@@ -16,21 +16,6 @@
     var h = box.previousElementSibling;
     box.setAttribute('aria-label', h && /^H[1-6]$/.test(h.tagName) ? h.textContent : document.title);
   });
-  // The indicator page's trend: Chart.js (loaded after this script) draws the JSON island.
-  window.addEventListener('load', function () {
-    var island = document.getElementById('trend-data'), canvas = document.getElementById('trend');
-    if (!island || !canvas || !window.Chart) return;
-    var d = JSON.parse(island.textContent);
-    new window.Chart(canvas, {
-      type: 'line',
-      data: { labels: d.labels, datasets: [
-        { label: d.actual_label, data: d.actual, borderColor: '#a4161a', backgroundColor: '#a4161a', spanGaps: true },
-        { label: d.target_label, data: d.target, borderColor: '#5b6575', borderDash: [6, 4], pointRadius: 0, spanGaps: true } ] },
-      options: { responsive: true, maintainAspectRatio: false, animation: false,
-                 scales: { y: { title: { display: !!d.measure, text: d.measure } } } }
-    });
-    canvas.dataset.drawn = '1';
-  });
   var form = document.getElementById('entry');
   if (!form) return;
   var en = form.dataset.lang === 'en';
