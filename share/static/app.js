@@ -1,7 +1,9 @@
 /* chitieu - progressive enhancement only; every page works without it.
  * - selects marked data-autosubmit submit their form on change;
  * - the entry grid checks numbers as you type (decimal comma in Vietnamese, dot in English)
- *   and warns when a value moves more than tenfold from the previous period (data-prev). */
+ *   and warns when a value moves more than tenfold from the previous period (data-prev);
+ * - the entry grid moves between rows with Enter and the arrow keys;
+ * - a table box that scrolls sideways takes the keyboard focus when nothing inside can. */
 'use strict';
 (function () {
   document.querySelectorAll('select[data-autosubmit]').forEach(function (s) {
@@ -15,6 +17,22 @@
     box.setAttribute('role', 'region');
     var h = box.previousElementSibling;
     box.setAttribute('aria-label', h && /^H[1-6]$/.test(h.tagName) ? h.textContent : document.title);
+  });
+  // The entry grid from the keyboard: Enter or the down arrow moves to the same field of the next
+  // indicator, Shift+Enter or the up arrow to the previous one (Tab goes on to the comment);
+  // with Ctrl (or Cmd) held the key is left to the browser.
+  var grid = document.querySelector('#entry table.entry');
+  if (grid) grid.addEventListener('keydown', function (ev) {
+    var inp = ev.target;
+    if (inp.tagName !== 'INPUT' || !/^[vc]_/.test(inp.name)) return;
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    var down = ev.key === 'ArrowDown' || (ev.key === 'Enter' && !ev.shiftKey);
+    var up = ev.key === 'ArrowUp' || (ev.key === 'Enter' && ev.shiftKey);
+    if (!down && !up) return;
+    var fields = Array.prototype.slice.call(grid.querySelectorAll('input[name^="' + inp.name.charAt(0) + '_"]'));
+    var next = fields[fields.indexOf(inp) + (down ? 1 : -1)];
+    ev.preventDefault();
+    if (next) { next.focus(); next.select(); }
   });
   var form = document.getElementById('entry');
   if (!form) return;
