@@ -415,9 +415,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         if (strncmp(cn->req.path, "/api/", 5) == 0) {   /* the API answers in JSON, always */
             rs.ctype = "application/json";
             buf_adds(&rs.body, "{\"error\":{\"code\":\"payload_too_large\",\"message\":\"body over 8 MiB\"}}\n");
-        } else {
-            rs.ctype = "text/plain; charset=utf-8";
-            buf_adds(&rs.body, "413 Payload Too Large\n");
+        } else {                        /* the web application's own HTML error page */
+            cn->req.bad = 413;
+            srv->handler(srv->app, &cn->req, &rs);
         }
     } else {
         http_req *r = &cn->req;

@@ -53,7 +53,8 @@ typedef struct http_req {
     char ctype[256];             /* Content-Type */
     buf body;                    /* raw body (JSON requests) */
     char addr[64];               /* client address */
-    int bad;                     /* 400: malformed form or parameters (message in bad_msg) */
+    int bad;                     /* 400: malformed form or parameters (message in bad_msg);
+                                    413: the body was over the limit (dropped) */
     char bad_msg[1024];
 } http_req;
 
