@@ -175,10 +175,11 @@ static int class_view(web_ctx *c, int year, int unit, const char *msg, int ok)
     page_text(c, c->m->units[unit].name);
     page_printf(c, "</h2><p><a href=\"/class/awards?unit=");
     page_urlarg(c, c->m->units[unit].code);
-    page_printf(c, "\">%s</a></p><table class=\"grid\" id=\"class-list\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
-                   "<th>%s</th><th>%s</th><th></th></tr></thead><tbody>",
+    page_printf(c, "\">%s</a></p><div class=\"scroll\"><table class=\"grid\" id=\"class-list\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+                   "<th>%s</th><th>%s</th><th><span class=\"vh\">%s</span></th></tr></thead><tbody>",
                 tr("Sổ khen thưởng thi đua", "Emulation awards register"), tr("Đối tượng", "Subject"), tr("Tự đánh giá", "Self-assessment"), tr("Thẩm định", "Appraisal"),
-                tr("Quyết định", "Decision"), tr("Nhiệm vụ trong năm", "Tasks of the year"), tr("Hạn mức", "Quota"));
+                tr("Quyết định", "Decision"), tr("Nhiệm vụ trong năm", "Tasks of the year"), tr("Hạn mức", "Quota"),
+                tr("Thao tác", "Actions"));
     for (int i = 0; i < n; i++) {
         if (!class_may_see(c->m, &a, &lines[i].sub)) {
             hidden++;
@@ -186,7 +187,7 @@ static int class_view(web_ctx *c, int year, int unit, const char *msg, int ok)
         }
         row(c, &lines[i], find_result(res, nres, lines[i].sub.code), &ts, rules, year, unit, &a);
     }
-    page_printf(c, "</tbody></table>");
+    page_printf(c, "</tbody></table></div>");
     if (hidden)
         page_printf(c, tr("<p>%d đảng viên không hiện (thông tin cá nhân, ngoài quyền xem của bạn).</p>",
                           "<p>%d members not shown (personal data you may not see).</p>"), hidden);
@@ -301,7 +302,7 @@ int page_class_awards(web_ctx *c)
         page_printf(c, "%d", year);
     page_printf(c, "\"></label> <label>%s <input name=\"search\" id=\"award-search\" value=\"", tr("Tìm (không cần dấu)", "Search (no diacritics needed)"));
     page_text(c, search ? search : "");
-    page_printf(c, "\"></label> <button type=\"submit\">%s</button></form><table class=\"grid\" id=\"award-list\"><thead><tr>"
+    page_printf(c, "\"></label> <button type=\"submit\">%s</button></form><div class=\"scroll\"><table class=\"grid\" id=\"award-list\"><thead><tr>"
                    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
                 tr("Tìm", "Search"), tr("Năm", "Year"), tr("Đối tượng", "Subject"), tr("Hình thức", "Form"),
                 tr("Danh hiệu, khen thưởng", "Award"), tr("Cấp quyết định", "Issuer"), tr("Số quyết định", "Decision"));
@@ -322,7 +323,7 @@ int page_class_awards(web_ctx *c)
         page_text(c, as[i].decision);
         page_printf(c, "</td></tr>");
     }
-    page_printf(c, "</tbody></table><p>%d %s</p>", shown, tr("khen thưởng", "awards"));
+    page_printf(c, "</tbody></table></div><p>%d %s</p>", shown, tr("khen thưởng", "awards"));
     page_end(c);
     free(as);
     free(subs);

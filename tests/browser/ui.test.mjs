@@ -1,6 +1,7 @@
 // ui.test.mjs - how the pages look and read, in Debian's Chromium through playwright-core.
-// For each page an official uses (overview, indicator, entry, term overview, audit log, approval)
-// at a phone's width (390 px) and a laptop's (1366 px): the page does not scroll sideways (wide
+// For each page an official uses (overview, indicator, entry, term overview, audit log, approval,
+// and the others: tasks, validation, classification, report, users, catalogue, import,
+// completeness, password, an English page) at a phone's width (390 px) and a laptop's (1366 px): the page does not scroll sideways (wide
 // tables scroll inside their own box, the indicator name column stays in view), the browser
 // reports no Content-Security-Policy violation, and axe-core finds zero accessibility violations.
 // Then: the "% kế hoạch" bars differ (77,8% is drawn narrower than 453,3%, measured on screen and
@@ -101,6 +102,11 @@ const pages = [
   ['term overview', '/overview?unit=cau-giay&period=2020-2025'],
   ['audit log', '/admin/audit'],
   ['approval', '/approval'],
+  // and the other pages, for the same checks
+  ['tasks', '/tasks?unit=cau-giay'], ['validation', '/validation?unit=cau-giay&period=2023'],
+  ['classification', '/class'], ['report', '/report?unit=cau-giay&period=2023'], ['users', '/admin/users'],
+  ['catalogue', '/admin/data'], ['import', '/import'], ['completeness', '/completeness?unit=cau-giay&period=2023'],
+  ['password', '/password'], ['overview in English', '/overview?unit=cau-giay&period=2023&lang=en'],
 ];
 try {
   for (const width of [390, 1366]) {
@@ -110,7 +116,7 @@ try {
       step = `${name} at ${width} px`;
       const resp = await page.goto(base + path);
       check(resp.status() === 200, `${name} answers 200`);
-      await page.screenshot({ path: `${shots}/ui-${name.replace(' ', '-')}-${width}.png`, fullPage: true });
+      await page.screenshot({ path: `${shots}/ui-${name.replaceAll(' ', '-')}-${width}.png`, fullPage: true });
       await noSidewaysScroll(`${name} at ${width} px`);
       await axe(`${name} at ${width} px`);
     }
