@@ -95,6 +95,9 @@ check: $(BIN) $(TESTBIN)
 	@CHITIEU=$(BIN) tests/e2e/run.sh
 	@CHITIEU=$(BIN) tests/e2e/class.sh
 	@CHITIEU=$(BIN) tests/e2e/web.sh
+	@CHITIEU=$(BIN) tests/e2e/upgrade.sh
+	@CHITIEU=$(BIN) tests/e2e/backup.sh
+	@CHITIEU=$(BIN) tests/e2e/crash.sh
 	@if [ "$(SAN)" != 1 ]; then CHITIEU=$(BIN) tests/browser/run.sh; fi
 	@if [ "$(SAN)" != 1 ]; then CHITIEU=$(BIN) tests/api/run.sh; fi
 

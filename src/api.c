@@ -256,16 +256,12 @@ static int save_targets(web_ctx *c, const web_value_in *in, const char (*orig)[3
     for (int k = 0; k < n; k++)
         w[k] = (write_row){ WRITE_TARGET, model_ind_find(c->m, rows[k].ind), in[k].unit, in[k].per, rows[k].value,
                             NULL, rows[k].has_expected ? orig[k] : NULL, NULL };
+    const store_audit_row audit = { "targets", "api", NULL };   /* in the write's transaction */
     write_actor a = { c->user.login, c->role, c->uunit, "api", 60, 0 };
     write_sink sink = { model_lock, model_unlock, c };
-    rc = write_values(c->s, c->m, &a, w, n, &sink, errs, saved, &outside, &c->e);
+    rc = write_values_audited(c->s, c->m, &a, &audit, w, n, &sink, errs, saved, &outside, &c->e);
     if (rc == 0 && outside)
         web_rebuild_soon(c);
-    if (rc == 0 && errs->len == 0 && *saved) {
-        char detail[64];
-        snprintf(detail, sizeof detail, "%d", *saved);
-        rc = store_audit_add(c->s, c->user.login, "targets", "api", detail, &c->e);
-    }
     free(w);
     return rc;
 }

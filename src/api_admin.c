@@ -120,9 +120,14 @@ static int user_add(web_ctx *c, json_t *j)
         return -1;
     if (found)
         return web_fail(c, 409, "conflict", "login", tr("tên đăng nhập đã có", "the login exists"));
-    if (store_user_add(c->s, &u, hash, &c->e) != 0 ||
-        store_audit_add(c->s, c->user.login, "user add", login, role, &c->e) != 0)
+    /* the user and its audit entry in one transaction: a crash keeps both or neither */
+    if (store_begin(c->s, &c->e) != 0)
         return -1;
+    if (store_user_add(c->s, &u, hash, &c->e) != 0 ||
+        store_audit_add(c->s, c->user.login, "user add", login, role, &c->e) != 0 || store_commit(c->s, &c->e) != 0) {
+        store_rollback(c->s);
+        return -1;
+    }
     return api_send_json(c, json_pack("{s:s,s:s,s:s,s:s,s:b}", "login", u.login, "name", u.name, "role", u.role,
                                       "unit", u.unit, "disabled", 0), 201);
 }
@@ -151,9 +156,14 @@ static int user_disable(web_ctx *c, json_t *j, int disable)
         return r == -2 ? -1 : 0;
     if (disable && strcmp(login, c->user.login) == 0)
         return web_fail(c, 422, "invalid", "login", tr("không tự khóa mình được", "you cannot disable yourself"));
-    if (store_user_set_disabled(c->s, login, disable, &c->e) < 0 ||
-        store_audit_add(c->s, c->user.login, disable ? "disable" : "enable", login, "", &c->e) != 0)
+    if (store_begin(c->s, &c->e) != 0)
         return -1;
+    if (store_user_set_disabled(c->s, login, disable, &c->e) < 0 ||
+        store_audit_add(c->s, c->user.login, disable ? "disable" : "enable", login, "", &c->e) != 0 ||
+        store_commit(c->s, &c->e) != 0) {
+        store_rollback(c->s);
+        return -1;
+    }
     return api_send_json(c, json_pack("{s:s,s:b}", "login", login, "disabled", disable), 200);
 }
 
@@ -173,9 +183,13 @@ static int token_add(web_ctx *c, json_t *j)
     char token[AUTH_TOKEN_LEN + 1], digest[AUTH_DIGEST_LEN + 1];
     auth_random_token(token);
     auth_token_digest(token, digest);
-    if (store_token_put(c->s, digest, login, name, &c->e) != 0 ||
-        store_audit_add(c->s, c->user.login, "token add", login, name, &c->e) != 0)
+    if (store_begin(c->s, &c->e) != 0)
         return -1;
+    if (store_token_put(c->s, digest, login, name, &c->e) != 0 ||
+        store_audit_add(c->s, c->user.login, "token add", login, name, &c->e) != 0 || store_commit(c->s, &c->e) != 0) {
+        store_rollback(c->s);
+        return -1;
+    }
     return api_send_json(c, json_pack("{s:s,s:s,s:s}", "login", login, "name", name, "token", token), 201);
 }
 

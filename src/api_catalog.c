@@ -147,9 +147,12 @@ static int catalog_post(web_ctx *c, int units)
     import_opts o = { .who = c->user.login, .max_errors = 100 };
     import_stats st;
     err_t e;
+    char detail[32];
+    snprintf(detail, sizeof detail, "%zu", json_array_size(rows));
+    const store_audit_row audit = { units ? "unit" : "indicator", "api", detail };  /* in the import's transaction */
     write_actor a = { c->user.login, c->role, c->uunit, "api", 60, 0 };
     memset(&st, 0, sizeof st);
-    int ok = write_import(c->s, &a, &src, 1, &o, &st, &errs, NULL, &e) == 0;
+    int ok = write_import_audited(c->s, &a, &audit, &src, 1, &o, &st, &errs, NULL, &e) == 0;
     store_forget_ids(c->s);
     if (!ok && st.internal) {
         c->e = e;
@@ -175,10 +178,6 @@ static int catalog_post(web_ctx *c, int units)
     if (web_reload(c) != 0)
         goto cleanup;
     c->m = c->app->m;
-    char detail[32];
-    snprintf(detail, sizeof detail, "%zu", json_array_size(rows));
-    if (store_audit_add(c->s, c->user.login, units ? "unit" : "indicator", "api", detail, &c->e) != 0)
-        goto cleanup;
     long added = 0, changed = 0;
     for (int i = 0; i < IK_COUNT; i++)
         added += st.added[i], changed += st.changed[i];

@@ -56,15 +56,14 @@ static int import_tasks(web_ctx *c, const import_source *src, int n, int ntask, 
         task_set_free(&ts);
         return -1;
     }
-    int ok = task_import(c->s, c->m, &ts, src, n, !commit, errs, &trows, &e) == 0;
+    const store_audit_row audit = { "import", name, "" };   /* committed with the tasks */
+    int ok = task_import_audited(c->s, c->m, &ts, src, n, !commit, c->user.login, &audit, errs, &trows, &e) == 0;
     task_set_free(&ts);
     if (!ok && errs->len == 0) {
         c->e = e;                       /* no bad row: the database failed */
         return -1;
     }
     st->rows[IK_UNKNOWN] = trows;
-    if (ok && commit && store_audit_add(c->s, c->user.login, "import", name, "", &c->e) != 0)
-        return -1;
     if (ok && commit)
         web_committed(c);
     return ok;
@@ -75,9 +74,10 @@ static int import_figures(web_ctx *c, const import_source *src, int n, int commi
                           import_stats *st, buf *errs, int *denied)
 {
     import_opts o = { .dry_run = !commit, .who = c->user.login, .max_errors = 100 };
+    const store_audit_row audit = { "import", name, "" };   /* committed with the figures */
     write_actor a = { c->user.login, c->role, c->uunit, name, 60, 0 };
     err_t e;
-    int ok = write_import(c->s, &a, src, n, &o, st, errs, NULL, &e) == 0;
+    int ok = write_import_audited(c->s, &a, &audit, src, n, &o, st, errs, NULL, &e) == 0;
     store_forget_ids(c->s);             /* the private model's ids are not the shared model's */
     if (!ok && st->internal) {
         c->e = e;
@@ -90,8 +90,6 @@ static int import_figures(web_ctx *c, const import_source *src, int n, int commi
         if (web_reload(c) != 0)
             return -1;
         c->m = c->app->m;
-        if (store_audit_add(c->s, c->user.login, "import", name, "", &c->e) != 0)
-            return -1;
     }
     return ok;
 }

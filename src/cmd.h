@@ -31,6 +31,8 @@ int cmd_rules(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_deadlines(int argc, char **argv);
 int cmd_completeness(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
 /* `chitieu remind --reporting` (cmd_remind passes its argv on). */
 int cmd_remind_reporting(int argc, char **argv);
 

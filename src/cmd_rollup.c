@@ -1,9 +1,11 @@
 /* cmd_rollup.c - `chitieu rollup --year Y [--values F ...] [--targets F] [--threads N]
- * [--format text|csv] [-o FILE] [--db FILE]`: the whole tree at once — for every unit, how many
- * of its yearly targets have a figure, how many are met or exceeded, and its rank among its
+ * [--structure historical|current|auto] [--format text|csv] [-o FILE] [--db FILE]`: the whole
+ * tree at once — for every unit, how many of its yearly targets have a figure, how many are met or exceeded, and its rank among its
  * sibling units by that share ("3/30").  Only units valid in the year are listed and ranked; a
  * target whose figure is a partial roll-up (eval.h's coverage) is not judged, as in `chitieu
- * eval`: it leaves the counts and is shown in the column "partial".
+ * eval`: it leaves the counts and is shown in the column "partial".  On today's structure
+ * (successions; --structure, auto as eval's) the units listed are today's and the figures come
+ * from the engine's table of the year (engine_figure_conv: converted from predecessors).
  *
  * Data flow: units and indicators (and, without --values, the values and targets) come from the
  * store; with --values the figures are read from the CSV files straight into the engine (the
@@ -30,6 +32,16 @@ typedef struct urow {
     int partial;    /* yearly targets whose figure is a partial roll-up: not judged, as in eval */
 } urow;
 
+/* A target as engine_target gives it (in steps of the indicator's decimals) back in fixed point,
+ * as eval_status_fx takes it. */
+static int64_t target_fx(const model *m, int ind, int64_t steps)
+{
+    int64_t step = 1;
+    for (int d = m->inds[ind].decimals; d < 4; d++)
+        step *= 10;
+    return steps * step;
+}
+
 /* Takes the targets judged on a partial roll-up out of the engine's counts (eval.h: a partial
  * total is never judged), counting them in partial; 0 or -1 (OOM). */
 static int drop_partial(model *m, engine *g, int year, urow *rows)
@@ -48,7 +60,7 @@ static int drop_partial(model *m, engine *g, int year, urow *rows)
             if (!flag[u] || engine_target(g, (int)i, (int)u, year, &t) != 1 ||
                 engine_get_fx(g, (int)i, (int)u, p, &a) != 1)
                 continue;
-            int st = eval_status_fx(m->inds[i].dir, m->inds[i].decimals, a, t);
+            int st = eval_status_fx(m->inds[i].dir, m->inds[i].decimals, a, target_fx(m, (int)i, t));
             urow *r = &rows[u];
             r->n--, r->partial++;
             r->good -= st == ST_MET || st == ST_EXCEEDED;
@@ -58,6 +70,47 @@ static int drop_partial(model *m, engine *g, int year, urow *rows)
     m->engine = NULL;
     free(flag);
     return rc;
+}
+
+/* On today's structure (successions, --structure current): the counts of every unit of today's
+ * structure from the engine's table of the year (engine_figure_conv: figures converted from
+ * predecessors before a succession, parents counting today's units), partial figures not judged;
+ * *too_large gets the first target whose figure is too large to hold (unit, indicator), and how
+ * many there are.  0 or -1 (OOM). */
+static int current_counts(model *m, engine *g, int year, urow *rows, long *too_large, int *tl_unit, int *tl_ind)
+{
+    period_t p = { P_YEAR, 0, (uint16_t)year, (uint16_t)year };
+    for (size_t u = 0; u < m->nunits; u++) {
+        urow *r = &rows[u];
+        r->n = r->good = r->exc = r->partial = 0;
+        if (!r->valid)
+            continue;
+        int held = engine_held_conv(g, 0, (int)u, p);
+        if (held < 0)
+            return -1;
+        for (size_t i = 0; i < m->ninds; i++) {
+            int64_t t, a;
+            if (engine_target(g, (int)i, (int)u, year, &t) != 1)
+                continue;
+            int st = engine_figure_conv(g, 0, (int)i, (int)u, p, &a, NULL, NULL, NULL);
+            if (st == 2 && (*too_large)++ == 0)
+                *tl_unit = (int)u, *tl_ind = (int)i;
+            if (st != 1)
+                continue;
+            engine_cov cov = { 0 };
+            int partial = held ? (engine_coverage_conv(g, 0, (int)i, (int)u, p, &cov), cov.partial)
+                               : engine_partial(g, (int)i, (int)u, p) == 1;
+            if (partial) {
+                r->partial++;
+                continue;
+            }
+            int s = eval_status_fx(m->inds[i].dir, m->inds[i].decimals, a, target_fx(m, (int)i, t));
+            r->n++;
+            r->good += s == ST_MET || s == ST_EXCEEDED;
+            r->exc += s == ST_EXCEEDED;
+        }
+    }
+    return 0;
 }
 
 /* Parent, then units with targets before those without (0/0 is no share: compared with every
@@ -86,24 +139,29 @@ static double seconds(void)
 int cmd_rollup(int argc, char **argv)
 {
     const char *db = NULL, *year_s = NULL, *values = NULL, *targets = NULL, *threads_s = NULL;
-    const char *fmt = "text", *outpath = NULL;
+    const char *fmt = "text", *outpath = NULL, *structure_s = "auto";
     int help, npos, rc;
     const cli_opt opts[] = { { "--db", NULL, &db, NULL }, { "--year", NULL, &year_s, NULL },
                              { "--values", NULL, &values, NULL }, { "--targets", NULL, &targets, NULL },
                              { "--threads", NULL, &threads_s, NULL }, { "--format", NULL, &fmt, NULL },
-                             { "--output", "-o", &outpath, NULL }, { 0 } };
+                             { "--output", "-o", &outpath, NULL }, { "--structure", NULL, &structure_s, NULL },
+                             { 0 } };
     if ((rc = cli_parse(argc, argv, opts, &npos, &help)) != 0)
         return rc;
     if (help) {
         puts(tr("Cách dùng: chitieu rollup --year NĂM [--values TỆP.csv] [--targets TỆP.csv] [--threads N]\n"
-                "                      [--format text|csv] [-o TỆP] [--db TỆP]\n"
+                "                      [--structure historical|current|auto] [--format text|csv] [-o TỆP] [--db TỆP]\n"
                 "Tính toàn bộ cây đơn vị một lượt: với mỗi đơn vị, số chỉ tiêu năm có kế hoạch và số liệu,\n"
                 "số đạt và vượt, tỷ lệ, và thứ hạng trong các đơn vị cùng cấp trên theo tỷ lệ đó (\"3/30\").\n"
                 "Không có --values: số liệu và kế hoạch lấy từ cơ sở dữ liệu. Có --values: số liệu đọc thẳng\n"
                 "từ tệp CSV (indicator,unit,period,value; dùng cho quy mô cả nước), kế hoạch từ --targets\n"
                 "hoặc từ cơ sở dữ liệu; đơn vị và chỉ tiêu luôn lấy từ cơ sở dữ liệu. Chỉ các đơn vị còn\n"
                 "hiệu lực trong năm được liệt kê, xếp hạng. Chỉ tiêu có số tổng hợp chưa đủ (có đơn vị cấp\n"
-                "dưới chưa có số liệu) không được đánh giá, đếm ở cột \"Chưa đủ số liệu\".",
+                "dưới chưa có số liệu) không được đánh giá, đếm ở cột \"Chưa đủ số liệu\".\n"
+                "--structure historical|current: các đơn vị như trong năm đó, hoặc theo cơ cấu hiện nay (đơn vị\n"
+                "mới có số liệu quy đổi từ đơn vị tiền thân trước ngày sắp xếp; đơn vị đã chuyển số liệu cho\n"
+                "đơn vị kế thừa không được liệt kê); mặc định: historical cho năm kết thúc trước lần sắp xếp\n"
+                "gần nhất, current cho năm sau đó (xem docs/successions.md).",
                 "Usage: chitieu rollup --year YEAR [--values FILE.csv] [--targets FILE.csv] [--threads N]\n"
                 "                      [--format text|csv] [-o FILE] [--db FILE]\n"
                 "Computes the whole unit tree at once: for every unit, its yearly targets with a figure,\n"
@@ -113,7 +171,11 @@ int cmd_rollup(int argc, char **argv)
                 "(indicator,unit,period,value; for national scale), targets from --targets or the\n"
                 "database; units and indicators always come from the database.  Only units valid in the\n"
                 "year are listed and ranked.  A target whose figure is a partial roll-up (some units below\n"
-                "did not report) is not judged; the column \"Incomplete\" counts them."));
+                "did not report) is not judged; the column \"Incomplete\" counts them.\n"
+                "--structure historical|current: units as they were in the year, or on today's structure (new\n"
+                "units' figures before a reorganisation converted from their predecessors; units whose figures\n"
+                "passed to successors are not listed); default: historical for a year that ended before the\n"
+                "latest reorganisation, current after (see docs/successions.md)."));
         return EXIT_OK;
     }
     if ((rc = cli_no_args("rollup", npos)) != 0 || (rc = cli_format("rollup", fmt, "text|csv")) != 0)
@@ -126,6 +188,11 @@ int cmd_rollup(int argc, char **argv)
     }
     if (threads_s && ((nthreads = strtol(threads_s, &end, 10)) < 1 || nthreads > 8 || *end)) {
         cli_error("rollup", tr("--threads phải từ 1 đến 8", "--threads must be 1 to 8"));
+        return EXIT_USAGE;
+    }
+    int structure = eval_structure_parse(structure_s);
+    if (structure < 0) {
+        cli_error("rollup", tr("--structure cần historical, current hoặc auto", "--structure takes historical, current or auto"));
         return EXIT_USAGE;
     }
     if (targets && !values) {
@@ -165,9 +232,21 @@ int cmd_rollup(int argc, char **argv)
                            "chitieu rollup: %zu units × %zu indicators: loaded in %.2f s, computed in %.3f s\n"),
                 m->nunits, m->ninds, t1 - t0, t2 - t1);
     /* a yearly figure too large to hold (beyond ±9×10^14) is no figure to count: refuse, naming it */
+    period_t yp = { .kind = P_YEAR, .y = (uint16_t)year, .y2 = (uint16_t)year };
+    int cur = m->nsuccs && (structure == EVAL_AUTO ? eval_structure_of(m, yp) : structure) == EVAL_CURRENT;
     long too_large = 0;
     int first_unit = -1, first_ind = -1;
+    if ((rows = calloc(m->nunits + 1, sizeof *rows)) == NULL)
+        goto oom;
     for (size_t u = 0; u < m->nunits; u++) {
+        urow *r = &rows[u];
+        r->unit = (int)u, r->parent = m->units[u].parent;
+        /* the units of the year, or of today's structure (not those whose figures passed on) */
+        r->valid = cur ? engine_in_structure_conv(g, (int)u, yp) == 1 : model_unit_valid(m, (int)u, yp);
+    }
+    if (cur && current_counts(m, g, (int)year, rows, &too_large, &first_unit, &first_ind) != 0)
+        goto oom;
+    for (size_t u = 0; !cur && u < m->nunits; u++) {
         int n = engine_too_large(g, (int)u, (int)year, first_unit < 0 ? &first_ind : NULL);
         if (n > 0 && first_unit < 0)
             first_unit = (int)u;
@@ -183,19 +262,14 @@ int cmd_rollup(int argc, char **argv)
                                "chitieu rollup: %ld yearly targets have figures too large like it\n"), too_large);
         goto cleanup;
     }
-    if ((rows = calloc(m->nunits + 1, sizeof *rows)) == NULL)
-        goto oom;
-    period_t yp = { .kind = P_YEAR, .y = (uint16_t)year, .y2 = (uint16_t)year };
-    for (size_t u = 0; u < m->nunits; u++) {
+    for (size_t u = 0; !cur && u < m->nunits; u++) {
         urow *r = &rows[u];
         int met;
-        r->unit = (int)u, r->parent = m->units[u].parent;
-        if (engine_counts(g, (int)u, (int)year, &r->n, &met, &r->exc) != 0 || !model_unit_valid(m, (int)u, yp))
+        if (engine_counts(g, (int)u, (int)year, &r->n, &met, &r->exc) != 0 || !r->valid)
             r->n = met = r->exc = 0;      /* a year without any figure or target, or a unit not valid in it */
         r->good = met + r->exc;
-        r->valid = model_unit_valid(m, (int)u, (period_t){ P_YEAR, 0, (uint16_t)year, (uint16_t)year });
     }
-    if (drop_partial(m, g, (int)year, rows) != 0)
+    if (!cur && drop_partial(m, g, (int)year, rows) != 0)
         goto oom;
     for (size_t u = 0; u < m->nunits; u++)
         if (!rows[u].valid)
@@ -233,7 +307,7 @@ int cmd_rollup(int argc, char **argv)
         stack[sp++] = (int)u;
         while (sp) {
             int x = stack[--sp], first = sp;
-            if (!model_unit_valid(m, x, yp))
+            if (!byunit[x].valid)
                 continue;                 /* listed only in the years it exists (and its units below) */
             order[no++] = x;
             for (int ch = m->units[x].first_child; ch >= 0; ch = m->units[ch].next_sibling)

@@ -164,6 +164,35 @@ typedef struct charts {
     int h[2];
 } charts;
 
+/* A section heading of the report, numbered as report_heading numbers it, in capitals. */
+static void heading(const json_t *doc, const char *key, buf *b)
+{
+    buf h = BUF_INIT, u = BUF_INIT;
+    report_heading(doc, key, &h);
+    upper(buf_str(&h), &u);
+    para(b, buf_str(&u), AL_LEFT, 14, F_BOLD | F_KEEP, 6);
+    buf_free(&h);
+    buf_free(&u);
+}
+
+/* A paragraph of the report's text; one carrying "\n- item" lines becomes its lead sentence
+ * and one indented "- item" paragraph per item. */
+static void text_para(buf *b, const char *text, int flags)
+{
+    const char *item = strstr(text, "\n- ");
+    buf t = BUF_INIT;
+    buf_add(&t, text, item ? (size_t)(item - text) : strlen(text));
+    para(b, buf_str(&t), AL_BOTH, 14, F_INDENT | flags | (item ? F_KEEP : 0), 6);
+    while (item) {
+        const char *next = strstr(item + 1, "\n- ");
+        buf_reset(&t);
+        buf_add(&t, item + 1, next ? (size_t)(next - item - 1) : strlen(item + 1));
+        para(b, buf_str(&t), AL_BOTH, 14, F_INDENT | flags, 3);
+        item = next;
+    }
+    buf_free(&t);
+}
+
 static void body(const json_t *doc, int style, const charts *ch, buf *b)
 {
     const json_t *unit = json_object_get(doc, "unit"), *parent = json_object_get(doc, "parent");
@@ -209,19 +238,19 @@ static void body(const json_t *doc, int style, const charts *ch, buf *b)
     para(b, "", AL_CENTER, 14, 0, 6);
     para(b, "BÁO CÁO", AL_CENTER, 16, F_BOLD, 0);
     buf_reset(&t);
-    buf_printf(&t, "Kết quả thực hiện các chỉ tiêu %s", jstr(json_object_get(doc, "period"), "label"));
+    buf_printf(&t, "Kết quả thực hiện các chỉ tiêu %s", jstr(json_object_get(doc, "period"), "text"));
     para(b, buf_str(&t), AL_CENTER, 14, F_BOLD, 0);
     para(b, "-----", AL_CENTER, 14, 0, 12);
 
-    para(b, "I. TÓM TẮT KẾT QUẢ", AL_LEFT, 14, F_BOLD | F_KEEP, 6);
+    heading(doc, "summary", b);
     size_t i;
     const json_t *v;
     json_array_foreach(json_object_get(doc, "summary"), i, v)
-        para(b, json_string_value(v), AL_BOTH, 14, F_INDENT, 6);
+        text_para(b, json_string_value(v), 0);
     if (ch->h[1])
         picture(b, "rId6", 2, ch->h[1] / (double)CHART_W);
 
-    para(b, "II. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", AL_LEFT, 14, F_BOLD | F_KEEP, 6);
+    heading(doc, "tables", b);
     static const int tw[7] = { 450, 3400, 850, 1100, 1100, 1250, 1205 }; /* 9,355 twips: the text width */
     static const char *const th[7] = { "TT", "Chỉ tiêu", "ĐVT", "Kế hoạch", "Thực hiện", "% KH", "Đánh giá" };
     const json_t *tbl;
@@ -247,14 +276,16 @@ static void body(const json_t *doc, int style, const charts *ch, buf *b)
             buf_printf(&t, "%s%s", comp ? "– " : "", jstr(row, "name"));
             cell(b, tw[1], buf_str(&t), AL_LEFT, comp ? F_ITALIC : 0, 0);
             cell(b, tw[2], jstr(row, "measure"), AL_CENTER, 0, 0);
-            num_text(&t, row, "target", dec, "");
+            buf_reset(&t);
+            report_target_text(row, &t);
             cell(b, tw[3], buf_str(&t), AL_RIGHT, 0, 0);
             num_text(&t, row, "actual", dec, "");
             int partial = json_is_true(json_object_get(row, "partial"));
             if (partial && !json_is_true(json_object_get(row, "withheld")))
                 buf_adds(&t, "*");                  /* a partial total (coverage in the status cell) */
             cell(b, tw[4], buf_str(&t), AL_RIGHT, 0, 0);
-            num_text(&t, row, "pct_of_target", 2, "%");
+            buf_reset(&t);
+            report_pct_text(row, &t);
             cell(b, tw[5], buf_str(&t), AL_RIGHT, 0, 0);
             const char *st = jstr(row, "status");
             buf_reset(&t);
@@ -271,7 +302,7 @@ static void body(const json_t *doc, int style, const charts *ch, buf *b)
 
     const json_t *kids = json_object_get(doc, "children");
     if (json_array_size(kids)) {
-        para(b, "III. XẾP HẠNG CÁC ĐƠN VỊ TRỰC THUỘC", AL_LEFT, 14, F_BOLD | F_KEEP, 6);
+        heading(doc, "children", b);
         static const int kw[5] = { 900, 4200, 1500, 1200, 1555 };
         static const char *const kh[5] = { "Hạng", "Đơn vị", "Đạt và vượt", "Vượt", "Tỷ lệ" };
         table_open(b, kw, 5, 1);
@@ -300,7 +331,7 @@ static void body(const json_t *doc, int style, const charts *ch, buf *b)
 
     const json_t *tk = json_object_get(doc, "tasks");
     if (tk) {
-        para(b, "IV. THỰC HIỆN CÁC CHƯƠNG TRÌNH CÔNG TÁC, NHIỆM VỤ", AL_LEFT, 14, F_BOLD | F_KEEP, 6);
+        heading(doc, "tasks", b);
         json_array_foreach(json_object_get(tk, "sentences"), i, v)
             para(b, json_string_value(v), AL_BOTH, 14, 0, 6);
         if (json_array_size(json_object_get(tk, "programmes"))) {
@@ -338,6 +369,16 @@ static void body(const json_t *doc, int style, const charts *ch, buf *b)
                 para(b, buf_str(&t), AL_BOTH, 14, 0, 0);
             }
         }
+    }
+
+    /* The review's closing parts: figures pre-listed, the rest placeholders to write. */
+    json_array_foreach(json_object_get(doc, "review"), i, v) {
+        heading(doc, jstr(v, "key"), b);
+        size_t j;
+        const json_t *x;
+        json_array_foreach(json_object_get(v, "paragraphs"), j, x)
+            text_para(b, json_string_value(x), 0);
+        text_para(b, jstr(v, "placeholder"), F_ITALIC);
     }
 
     /* Signature block: recipients on the left, signer (placeholders) on the right. */

@@ -42,7 +42,8 @@
 #include "fixed.h"
 #include "mem.h"
 
-#define SPY 19             /* slots per year */
+#include "engine_int.h"
+
 /* The row loops get a copy for AVX2 machines beside the baseline one, picked at load time. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__) && \
     !defined(__SANITIZE_THREAD__)
@@ -50,79 +51,6 @@
 #else
 #define HOT
 #endif
-#define S_QUARTER 12
-#define S_HALF 16
-#define S_YEAR 18
-#define MAXT 8             /* threads */
-#define MIN_PIECES 8       /* subtrees the pass is cut into, whatever the thread count */
-#define NC 4               /* counts per unit and year */
-
-/* Reported values or targets, per unit; a unit's run may move to the pool's end to grow. */
-typedef struct csr {
-    size_t *off;
-    uint32_t *len, *cap;
-    uint32_t *key;
-    int64_t *fx;
-    size_t used, size;
-    /* staged puts before the first run: unit, key, figure in arrival order */
-    uint32_t *su, *sk;
-    int64_t *sf;
-    size_t sn, scap;
-} csr;
-
-typedef struct lvl {
-    int64_t *sum, *mm;     /* mm: min, max or last, for indicators aggregated so */
-    uint32_t *cnt;
-    uint8_t *touched;      /* per indicator: row holds something */
-    fx_wide *wide;         /* sums of rows given an addend beyond ±SMALL (untouched otherwise) */
-    uint8_t *is_wide;      /* per indicator: the row sums in wide, not in sum */
-} lvl;
-
-typedef struct worker {
-    struct engine *g;
-    lvl *lv;
-    int nlv;
-    int64_t *v;            /* the unit being finished: figures, ind * nslots + slot */
-    uint8_t *h;            /* ... and whether each has one */
-    uint8_t *rowhas;
-    int32_t *istart, *iend;/* its reported values, per indicator, as positions in its run */
-    int *list;             /* indicators with rows */
-    int64_t *out;          /* engine_visit's view */
-    int *units, n;         /* post-order units of this worker's subtrees */
-} worker;
-
-struct engine {
-    const model *m;
-    int nunits, ninds, y0, nyears, ns;
-    int sbits, ybits;      /* keys: ind << sbits | slot (values), ind << ybits | year offset (targets) */
-    uint32_t smask, ymask;
-    int full_min_leaves;
-    int nthreads;
-    int ran;
-    csr val, tgt;
-    uint8_t *isf, *uagg, *pagg, *dir, *dec;
-    int64_t *step;         /* per indicator: 10^(4 - decimals), or 1 (targets are kept rounded to it) */
-    uint64_t *mag;         /* per indicator: the sum of |reported value| (saturated; see mag_safe) */
-    int *forms, nforms;    /* formula indicators, operands first */
-    int **deps;            /* per indicator: formulas using it, directly or not, in order; -1 ended */
-    uint8_t *valid;        /* [unit * ns + slot] */
-    uint8_t *always;       /* unit valid in every slot */
-    int32_t *fb, *yb;      /* per unit: full / yearly block index or -1 */
-    int nfull, nyearly;
-    int64_t *full, *yearly;
-    uint16_t *fulln, *yearlyn;
-    size_t full_bytes, yearly_bytes;
-    int32_t *counts;       /* [(unit * nyears + yo) * NC]: with data, met, exceeded, too large */
-    uint8_t *role;         /* 0 normal, 1 top of a piece, 2 finished on the calling thread */
-    int *post;             /* every unit, children first */
-    int *sync, nsync;
-    int maxdepth;
-    worker w[MAXT];
-    struct rcache *rc;     /* terms' figures, composed on first use (engine_get) */
-    int (*visit)(void *, int, const int64_t *, int);
-    void *visit_ctx;
-    int visit_stop;
-};
 
 static void *big(size_t bytes);
 
@@ -153,6 +81,11 @@ static int slot_of(const engine *g, period_t p)
     }
 }
 
+int engine_slot_of(const engine *g, period_t p)
+{
+    return slot_of(g, p);
+}
+
 static period_t period_of(const engine *g, int slot)
 {
     uint16_t y = (uint16_t)(g->y0 + slot / SPY);
@@ -164,6 +97,18 @@ static period_t period_of(const engine *g, int slot)
     if (k >= S_QUARTER)
         return (period_t){ P_QUARTER, (uint8_t)(k - S_QUARTER + 1), y, y };
     return (period_t){ P_MONTH, (uint8_t)(k + 1), y, y };
+}
+
+period_t engine_period_of(const engine *g, int slot)
+{
+    return period_of(g, slot);
+}
+
+static int subs_of(int k, int *out);
+
+int engine_subs_of(int k, int *out)
+{
+    return subs_of(k, out);
 }
 
 /* The sub-slots of position k within a year (relative), or 0 for a month. */
@@ -206,6 +151,11 @@ static int64_t formula_fx(const ind_t *d, const double *vals, const unsigned cha
     if (over)
         return FX_OVER;
     return formula_eval(d->f, vals, got, &r) == 0 ? fx_of_value(r) : FX_NONE;
+}
+
+int64_t engine_formula_fx(const ind_t *d, const double *vals, const unsigned char *got, int nv, int over)
+{
+    return formula_fx(d, vals, got, nv, over);
 }
 
 /* eval_status_fx() without a division: t is the target already rounded to steps of d (fx_round),
@@ -372,6 +322,11 @@ static long csr_find(const csr *c, int u, uint32_t key)
     return -lo - 1;
 }
 
+long engine_csr_find(const csr *c, int u, uint32_t key)
+{
+    return csr_find(c, u, key);
+}
+
 /* Sets (or with del, removes) u's key; 0 or -1 (OOM). */
 static int csr_set(csr *c, int u, uint32_t key, int64_t fx, int del)
 {
@@ -439,6 +394,11 @@ static int64_t fig(const engine *g, int u, int i, int s, uint32_t *nout)
         return g->yearly[at];
     }
     return fresh(g, u, i, s, nout);
+}
+
+int64_t engine_fig(const engine *g, int u, int i, int s, uint32_t *nout)
+{
+    return fig(g, u, i, s, nout);
 }
 
 /* The figure of (u, i, s) computed from the unit's reported values, its children's figures and
@@ -1287,6 +1247,7 @@ static void range_clear(engine *g)
         rtab_free(&g->rc->t[k]);
     g->rc->n = 0;
     partial_clear(g);
+    engine_conv_clear(g);
 }
 
 static void range_cell(const engine *g, rtab *t, period_t r, int u, int i)
@@ -1408,6 +1369,10 @@ int engine_new(const model *m, const engine_opts *o, int y0, int y1, engine **ou
     }
     pthread_mutex_init(&g->rc->mx, NULL);
     pthread_mutex_init(&g->rc->pmx, NULL);
+    if (engine_conv_init(g) != 0) {
+        engine_free(g);
+        return err_set(e, "out of memory");
+    }
     g->y0 = y0 && y1 >= y0 ? y0 : 0;
     g->nyears = g->y0 ? y1 - y0 + 1 : 0;
     g->ns = g->nyears * SPY;
@@ -1656,6 +1621,7 @@ void engine_free(engine *g)
         pthread_mutex_destroy(&g->rc->pmx);
         free(g->rc);
     }
+    engine_conv_free(g);
     free(g);
 }
 

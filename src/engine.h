@@ -86,6 +86,28 @@ int engine_load_buf(engine *g, const model *m, const char *path, const char *dat
  * are matched to m by code.  *rows gets the rows read; on failure the engine is to be dropped. */
 int engine_load_store(engine *g, const model *m, const char *db, int targets, int nparts, long *rows, err_t *e);
 
+/* Figures on today's structure (successions; eval.h's EVAL_CURRENT, docs/internals/engine.md):
+ * the figure of (ind, unit, p) on today's structure (own 0), or a predecessor's own figure (own 1:
+ * its units as they were, converted where it did not exist yet; eval.c's MODE_OWN).  Returns as
+ * engine_figure, -1 outside (a year not held, a range or nine months) or out of memory;
+ * *converted (may be NULL) tells whether predecessors' figures went in.  The first question
+ * about a year builds its table; kept until the next change. */
+int engine_figure_conv(const engine *g, int own, int ind, int unit, period_t p, int64_t *fx, int *source,
+                       int *missing, int *converted);
+/* 1 if the year's table holds a block of its own for unit in that mode (a succession touches it),
+ * 0 if its figures there are the engine's own (engine_figure), -1 outside or out of memory. */
+int engine_held_conv(const engine *g, int own, int unit, period_t p);
+/* 1 if unit counts among today's units in p (eval_unit_in_structure with EVAL_CURRENT: valid in p
+ * or created later from predecessors, and its figures not passed to successors), else 0; -1 as
+ * engine_held_conv. */
+int engine_in_structure_conv(const engine *g, int unit, period_t p);
+/* Coverage of a figure on today's structure (eval.h's eval_cov, by eval.c's cov_on). */
+typedef struct engine_cov {
+    int partial, expected, reported, partial_children;
+} engine_cov;
+/* Fills *c for a unit the table holds (engine_held_conv 1): 0; else -1 (*c zeroed). */
+int engine_coverage_conv(const engine *g, int own, int ind, int unit, period_t p, engine_cov *c);
+
 /* Frees the engine (NULL is fine). */
 void engine_free(engine *g);
 /* The figure of (ind, unit, p): 1 with *v (and *source, *missing if not NULL), 0 when there is

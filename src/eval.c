@@ -19,7 +19,9 @@
  * Coverage (cov_of, beside the actual in the same memo) says whether a rolled-up figure leaves
  * out units expected below it; with an engine it asks engine_partial() instead of walking down.
  * On today's structure cov_on() does the same over the units in_structure() counts, and a
- * converted figure is partial when one of its parts (predecessors' figures) is.
+ * converted figure is partial when one of its parts (predecessors' figures) is.  With an engine,
+ * actual_on() and cov_on() read the engine's table of the year (engine_figure_conv, the same
+ * rules) and compose only ranges (terms) and nine months themselves.
  */
 #include "eval.h"
 #include "engine.h"
@@ -348,45 +350,6 @@ static int has_sub_periods(period_t p)
     return period_children(p, &first, 1) > 0;
 }
 
-/* One part of a converted figure: x × w rounded half away from zero to 10^-4 (in long double,
- * exact for any figure), FX_OVER when x is or the product is beyond the limit. */
-static int64_t conv_part(int64_t x, double w)
-{
-    if (x == FX_OVER)
-        return FX_OVER;
-    long double part = roundl((long double)x * w);
-    return fabsl(part) > (long double)FX_MAX ? FX_OVER : (int64_t)part;
-}
-
-/* Combines parts (figures x with weights w, n of them) by the unit aggregation: sum of share ×
- * figure (each part rounded, added in 128 bits); avg weighted by share; min/max of the figures;
- * none: the figure of the largest share.  FX_OVER when a part is or the result is beyond ±FX_MAX. */
-static int64_t conv_fold(int uagg, const int64_t *x, const double *w, int n)
-{
-    fx_wide acc = 0;
-    double wsum = 0, bestw = -1;
-    int64_t best = x[0];
-    for (int i = 0; i < n; i++) {
-        int64_t part = conv_part(x[i], w[i]);
-        if (part == FX_OVER)
-            return FX_OVER;
-        acc += part;
-        wsum += w[i];
-        if (uagg == AGG_MIN ? x[i] < best : uagg == AGG_MAX ? x[i] > best : w[i] > bestw)
-            best = x[i];
-        if (w[i] > bestw)
-            bestw = w[i];
-    }
-    switch (uagg) {
-    case AGG_SUM: return fx_fit(acc);
-    case AGG_AVG: {
-        long double q = wsum > 0 ? roundl((long double)acc / wsum) : 0;
-        return fabsl(q) > (long double)FX_MAX ? FX_OVER : (int64_t)q;
-    }
-    default: return best;
-    }
-}
-
 /* The figure of (ind, unit, p) from its predecessors (successions dated after p's first day,
  * in MODE_OWN) and, when the unit existed in p, its own figure as it was; every part must have
  * data.  Returns an enum figure_state with *x, *missing the parts without data. */
@@ -418,7 +381,7 @@ static int from_preds(ctx *c, int ind, int unit, period_t p, int64_t *x, int *mi
             miss++;
     }
     if (got > 0 && miss == 0) {
-        *x = conv_fold(m->inds[ind].uagg, vals, w, got);
+        *x = fx_conv_fold(m->inds[ind].uagg, vals, w, got);
         st = *x == FX_OVER ? FIG_TOO_LARGE : FIG_OK;
     }
     *missing = st != FIG_NONE ? 0 : miss;
@@ -507,8 +470,11 @@ static int actual_on(ctx *c, int mode, int ind, int unit, period_t p, int64_t *x
         return me->has;
     }
     int64_t val = 0;
-    int src = SRC_NONE, miss = 0, cv = 0;
-    int has = model_has_values(m, p) ? conv_compute(c, mode, ind, unit, p, &val, &src, &miss, &cv) : FIG_NONE;
+    int src = SRC_NONE, miss = 0, cv = 0, has = -1;
+    if (m->engine && engine_held_conv(m->engine, mode == MODE_OWN, unit, p) == 1)
+        has = engine_figure_conv(m->engine, mode == MODE_OWN, ind, unit, p, &val, &src, &miss, &cv);
+    if (has < 0)                      /* not in the engine's years (a range, nine months): composed here */
+        has = model_has_values(m, p) ? conv_compute(c, mode, ind, unit, p, &val, &src, &miss, &cv) : FIG_NONE;
     if (has == FIG_NONE)
         val = 0, src = SRC_NONE, cv = 0;
     else if (has == FIG_TOO_LARGE)
@@ -808,7 +774,11 @@ static void cov_on(ctx *c, int mode, int ind, int unit, period_t p, eval_cov *ou
         return;
     }
     eval_cov r = { 0 };
-    if (has && src == SRC_UNITS && needs_conv(m, unit, p)) {
+    engine_cov ec;
+    if (m->engine && engine_held_conv(m->engine, mode == MODE_OWN, unit, p) == 1 &&
+        engine_coverage_conv(m->engine, mode == MODE_OWN, ind, unit, p, &ec) == 0)
+        r = (eval_cov){ ec.partial, ec.expected, ec.reported, ec.partial_children };   /* the engine's table */
+    else if (has && src == SRC_UNITS && needs_conv(m, unit, p)) {
         eval_cov parts = { 0 };
         parts_cov(c, ind, unit, p, &parts);
         children_cov(c, mode, ind, unit, p, 1, &r);   /* a unit with units below counts them */

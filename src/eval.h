@@ -146,6 +146,36 @@ int eval_withhold(const model *m, int ind);
 struct buf;
 void eval_cov_text(const eval_row *r, struct buf *b);
 
+/* ---- term-to-date (eval_term.c) ----
+ * A term's figures so far against its targets: the term's whole years that have figures, from
+ * its first, evaluated as one range (whose targets are the term's, see find_target), the share
+ * of the term's time gone, and the mid-term review's tally.  A target that is a total over the
+ * term (period aggregation sum) cannot be met before the term ends: its row is judged on
+ * progress instead, on track (ST_MET) when its % of the target reaches the share of the term's
+ * years gone (for direction down: stays within it), else ST_NOTMET. */
+typedef struct eval_ttd {
+    period_t term;
+    int last_year;            /* the last year of the term (up to today's) with a figure of an
+                                 indicator the unit has a term target for; 0: none */
+    int running;              /* today lies within the term */
+    int years_done, years;    /* the term's years from its first to last_year; all its years */
+    double years_share;       /* years_done / years */
+    double elapsed;           /* share of the term's days gone at today (period_elapsed) */
+    period_t sofar;           /* term.y .. last_year as a range; P_NONE under two years */
+    eval_result r;            /* sofar evaluated (rows as eval_unit; empty when sofar is P_NONE) */
+    unsigned char *progress;  /* per row of r: 1 when judged on progress (a total over the term) */
+    eval_tally t;             /* main indicators so far, totals judged on progress */
+    period_t mid;             /* the mid-term review (the first three years of a term of five
+                                 years or more), or P_NONE */
+    eval_tally mid_t;         /* its tally (eval_unit on mid) */
+} eval_ttd;
+/* Fills *out (zeroed first) for unit, the term (a range) and today (yyyymmdd) on the structure
+ * (enum eval_structure); returns 0 or -1 (OOM, message in e).  Free with eval_ttd_free. */
+int eval_term_to_date(const model *m, int unit, period_t term, int today, int structure, eval_ttd *out,
+                      err_t *e);
+/* Frees what eval_term_to_date allocated (not the struct itself). */
+void eval_ttd_free(eval_ttd *t);
+
 /* Vietnamese (or English) name of a status: "vượt", "đạt", "không đạt", ... */
 const char *eval_status_name(int status);
 /* The status name of a row: "chưa đủ số liệu" for a partial figure, else eval_status_name. */

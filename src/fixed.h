@@ -143,4 +143,46 @@ static inline int64_t fx_round(int64_t x, int decimals)
     return fx_div(x, step[decimals < 0 ? 0 : decimals]);
 }
 
+/* One part of a figure converted from a predecessor (successions; eval.c and engine_conv.c):
+ * x × w rounded half away from zero to 10^-4 (in long double, exact for any figure), FX_OVER when
+ * x is or the product is beyond the limit. */
+static inline int64_t fx_conv_part(int64_t x, double w)
+{
+    if (x == FX_OVER)
+        return FX_OVER;
+    if (w == 1)
+        return x;                           /* a whole share (merges, renames): exact as it is */
+    long double part = roundl((long double)x * w);
+    return fabsl(part) > (long double)FX_MAX ? FX_OVER : (int64_t)part;
+}
+
+/* Combines parts (figures x with weights w, n of them) by the unit aggregation: sum of share ×
+ * figure (each part rounded, added in 128 bits); avg weighted by share; min/max of the figures;
+ * none: the figure of the largest share.  FX_OVER when a part is or the result is beyond ±FX_MAX. */
+static inline int64_t fx_conv_fold(int uagg, const int64_t *x, const double *w, int n)
+{
+    fx_wide acc = 0;
+    double wsum = 0, bestw = -1;
+    int64_t best = x[0];
+    for (int i = 0; i < n; i++) {
+        int64_t part = fx_conv_part(x[i], w[i]);
+        if (part == FX_OVER)
+            return FX_OVER;
+        acc += part;
+        wsum += w[i];
+        if (uagg == AGG_MIN ? x[i] < best : uagg == AGG_MAX ? x[i] > best : w[i] > bestw)
+            best = x[i];
+        if (w[i] > bestw)
+            bestw = w[i];
+    }
+    switch (uagg) {
+    case AGG_SUM: return fx_fit(acc);
+    case AGG_AVG: {
+        long double q = wsum > 0 ? roundl((long double)acc / wsum) : 0;
+        return fabsl(q) > (long double)FX_MAX ? FX_OVER : (int64_t)q;
+    }
+    default: return best;
+    }
+}
+
 #endif

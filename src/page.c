@@ -304,9 +304,15 @@ int page_password_post(web_ctx *c)
                                               : e.msg, 0);
         return 0;
     }
-    if (auth_hash_password(pw, hash, &c->e) != 0 || store_user_set_password(c->s, c->user.login, hash, &c->e) < 0 ||
-        store_audit_add(c->s, c->user.login, "password", c->user.login, "", &c->e) != 0)
+    /* the new password, the ended sessions and the audit entry in one transaction */
+    if (auth_hash_password(pw, hash, &c->e) != 0 || store_begin(c->s, &c->e) != 0)
         return -1;
+    if (store_user_set_password(c->s, c->user.login, hash, &c->e) < 0 ||
+        store_audit_add(c->s, c->user.login, "password", c->user.login, "", &c->e) != 0 ||
+        store_commit(c->s, &c->e) != 0) {
+        store_rollback(c->s);
+        return -1;
+    }
     /* Every session of the user ended with the change; log in again with the new password. */
     http_set_cookie(c->resp, "chitieu_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
     return web_redirect(c, "/login");

@@ -1,5 +1,5 @@
 /* page_admin.c - the import page, the report page, and administration: users, the
- * catalogue (units, indicators, targets) and the audit log.
+ * catalogue (units, indicators, targets); the audit log is page_audit.c.
  *
  * Uploads and catalogue forms go through the core import (import_run), so the web
  * applies exactly the checks, messages and history of `chitieu import`; a CSV upload is decoded
@@ -172,15 +172,15 @@ int page_import_post(web_ctx *c)
             long trows = 0;
             if (store_task_load(c->s, &ts, &c->e) != 0)
                 goto cleanup;
-            ok = task_import(c->s, c->m, &ts, src, n, !commit, &errs, &trows, &e) == 0;
+            const store_audit_row audit = { "import", f->filename, "" };   /* committed with the tasks */
+            ok = task_import_audited(c->s, c->m, &ts, src, n, !commit, c->user.login, &audit, &errs, &trows,
+                                     &e) == 0;
             task_set_free(&ts);
             if (!ok && errs.len == 0) {
                 c->e = e;               /* no bad row: the database failed, a server error */
                 goto cleanup;
             }
             st.rows[IK_UNKNOWN] = trows;
-            if (ok && commit && store_audit_add(c->s, c->user.login, "import", f->filename, "", &c->e) != 0)
-                goto cleanup;
             if (ok && commit)
                 web_committed(c);
         }
@@ -188,8 +188,9 @@ int page_import_post(web_ctx *c)
         /* through the write module: rights, locks and the stored figures are checked inside the
          * transaction, on a private model loaded in it (write.h); the preview is a dry run */
         import_opts o = { .dry_run = !commit, .who = c->user.login, .max_errors = 100 };
+        const store_audit_row audit = { "import", f->filename, "" };   /* committed with the figures */
         write_actor a = { c->user.login, c->role, c->uunit, f->filename, 60, 0 };
-        ok = write_import(c->s, &a, src, n, &o, &st, &errs, NULL, &e) == 0;
+        ok = write_import_audited(c->s, &a, &audit, src, n, &o, &st, &errs, NULL, &e) == 0;
         store_forget_ids(c->s);         /* the private model's ids are not the shared model's */
         if (!ok && st.internal) {
             c->e = e;                   /* the database failed, not the file: a server error */
@@ -202,8 +203,6 @@ int page_import_post(web_ctx *c)
             if (web_reload(c) != 0)
                 goto cleanup;
             c->m = c->app->m;
-            if (store_audit_add(c->s, c->user.login, "import", f->filename, "", &c->e) != 0)
-                goto cleanup;
         }
     }
     page_begin(c, tr("Nhập số liệu từ tệp", "Import a file"));
@@ -440,14 +439,18 @@ int page_admin_users_post(web_ctx *c)
         snprintf(u.name, sizeof u.name, "%s", name ? name : "");
         snprintf(u.role, sizeof u.role, "%s", role);
         snprintf(u.unit, sizeof u.unit, "%s", unit);
-        if (auth_hash_password(pw, hash, &c->e) != 0)
+        if (auth_hash_password(pw, hash, &c->e) != 0 || store_begin(c->s, &c->e) != 0)
             return -1;
         if (store_user_add(c->s, &u, hash, &e) != 0) {
+            store_rollback(c->s);
             return users_page(c, e.msg, 0);
         }
         c->resp->status = 200;
-        if (store_audit_add(c->s, c->user.login, "user add", login, role, &c->e) != 0)
+        /* the user and its audit entry in one transaction: a crash keeps both or neither */
+        if (store_audit_add(c->s, c->user.login, "user add", login, role, &c->e) != 0 || store_commit(c->s, &c->e) != 0) {
+            store_rollback(c->s);
             return -1;
+        }
         return web_redirect(c, "/admin/users");
     }
     int found = store_user_get(c->s, login, &u, NULL, 0, &c->e);
@@ -456,22 +459,24 @@ int page_admin_users_post(web_ctx *c)
     int uu = found ? model_unit_find(c->m, u.unit) : -1;
     if (!found || (uu >= 0 && !auth_allows(c->m, c->role, c->uunit, uu, ACT_ADMIN)))
         return web_fail(c, 404, "not_found", "login", tr("không có người dùng này", "no such user"));
-    if (strcmp(action, "disable") == 0 || strcmp(action, "enable") == 0) {
-        if (strcmp(login, c->user.login) == 0)
-            return web_fail(c, 400, "bad_request", "login", tr("không tự khóa mình được", "you cannot disable yourself"));
-        if (store_user_set_disabled(c->s, login, strcmp(action, "disable") == 0, &c->e) < 0)
-            return -1;
-    } else if (strcmp(action, "passwd") == 0) {
-        if (pw == NULL || auth_password_ok(pw, &e) != 0) {
-            c->resp->status = 400;
-            return users_page(c, pw ? e.msg : tr("Thiếu mật khẩu.", "Password missing."), 0);
-        }
-        if (auth_hash_password(pw, hash, &c->e) != 0 || store_user_set_password(c->s, login, hash, &c->e) < 0)
-            return -1;
-    } else
+    int disable = strcmp(action, "disable") == 0, passwd = strcmp(action, "passwd") == 0;
+    if (!disable && !passwd && strcmp(action, "enable") != 0)
         return web_fail(c, 400, "bad_request", "action", tr("action không hợp lệ", "invalid action"));
-    if (store_audit_add(c->s, c->user.login, action, login, "", &c->e) != 0)
+    if (!passwd && strcmp(login, c->user.login) == 0)
+        return web_fail(c, 400, "bad_request", "login", tr("không tự khóa mình được", "you cannot disable yourself"));
+    if (passwd && (pw == NULL || auth_password_ok(pw, &e) != 0)) {
+        c->resp->status = 400;
+        return users_page(c, pw ? e.msg : tr("Thiếu mật khẩu.", "Password missing."), 0);
+    }
+    if ((passwd && auth_hash_password(pw, hash, &c->e) != 0) || store_begin(c->s, &c->e) != 0)
         return -1;
+    /* the change and its audit entry in one transaction: a crash keeps both or neither */
+    if ((passwd ? store_user_set_password(c->s, login, hash, &c->e)
+                : store_user_set_disabled(c->s, login, disable, &c->e)) < 0 ||
+        store_audit_add(c->s, c->user.login, action, login, "", &c->e) != 0 || store_commit(c->s, &c->e) != 0) {
+        store_rollback(c->s);
+        return -1;
+    }
     return web_redirect(c, "/admin/users");
 }
 
@@ -660,9 +665,10 @@ run:;
     err_t e;
     /* Through the write module, on a private model loaded inside its transaction (write.h), so
      * pages go on reading the shared one; that is replaced only after the commit. */
+    const store_audit_row audit = { action, fields[0] ? fields[0] : "", fields[1] ? fields[1] : "" };
     write_actor a = { c->user.login, c->role, c->uunit, tr("biểu mẫu", "form"), 60, 0 };
     memset(&st, 0, sizeof st);
-    int ok = write_import(c->s, &a, &src, 1, &o, &st, &errs, NULL, &e) == 0;
+    int ok = write_import_audited(c->s, &a, &audit, &src, 1, &o, &st, &errs, NULL, &e) == 0;
     store_forget_ids(c->s);              /* the private model's ids are not the shared model's */
     if (!ok && st.internal) {
         c->e = e;                        /* the database failed, not the form: a server error */
@@ -675,44 +681,9 @@ run:;
         rc = web_fail(c, 400, "invalid", NULL, errs.len ? buf_str(&errs) : e.msg);
         goto cleanup;
     }
-    if (store_audit_add(c->s, c->user.login, action, fields[0] ? fields[0] : "", fields[1] ? fields[1] : "", &c->e) != 0)
-        goto cleanup;
     rc = web_redirect(c, "/admin/data");
 cleanup:
     buf_free(&csv);
     buf_free(&errs);
     return rc;
-}
-
-/* ---- audit log ---- */
-
-int page_audit(web_ctx *c)
-{
-    if (c->role != ROLE_ADMIN)
-        return web_fail(c, 403, "forbidden", NULL, tr("chỉ quản trị", "administrators only"));
-    web_audit *a = NULL;
-    int n = store_audit_list(c->s, 300, &a, &c->e);
-    if (n < 0)
-        return -1;
-    page_begin(c, tr("Nhật ký thay đổi", "Audit log"));
-    page_printf(c, "<div class=\"scroll\"><table class=\"grid\" id=\"audit\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
-                   "<th>%s</th><th>%s</th></tr></thead><tbody>", tr("Thời gian", "When"), tr("Người", "Who"),
-                tr("Việc", "Action"), tr("Đối tượng", "Object"), tr("Chi tiết (cũ → mới)", "Detail (old → new)"));
-    for (int k = 0; k < n; k++) {
-        page_printf(c, "<tr><td>");
-        page_time(c, a[k].at);
-        page_printf(c, "</td><td>");
-        page_text(c, a[k].who);
-        page_printf(c, "</td><td>");
-        page_text(c, a[k].action);
-        page_printf(c, "</td><td>");
-        page_text(c, a[k].object);
-        page_printf(c, "</td><td>");
-        page_text(c, a[k].detail);
-        page_printf(c, "</td></tr>");
-    }
-    page_printf(c, "</tbody></table></div>");
-    page_end(c);
-    free(a);
-    return 0;
 }

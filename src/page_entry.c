@@ -1,6 +1,9 @@
 /* page_entry.c - data entry and approval: the entry grid for a unit and period, saving
- * values (shared with the API through web_save_values), submitting, and the approver's
- * list with approve / return / unlock.
+ * values (shared with the API through web_save_values), deleting a stored figure (its field
+ * emptied, with a reason: write_delete), submitting, and the approver's list with approve /
+ * return / unlock.  Beside an empty input the grid shows the figure derived for the unit
+ * (formula, units below, sub-periods: eval_unit), read-only and marked; formula indicators get
+ * a read-only row.  "Kỳ trước" is period_prev, "Cùng kỳ" period_prev_year.
  *
  * Workflow of a (unit, period) data set: draft -> submitted (editor) -> approved (approver,
  * locks) or returned (approver, with a comment) -> draft edits again; approved -> returned
@@ -115,18 +118,41 @@ cleanup:
     return rc;
 }
 
-/* The previous period of the same kind (a year before a year, the month before a month). */
-static period_t prev_period(period_t p)
+/* Deletes the figures of del[0..nd) (the entry form's emptied fields) through write_delete, with
+ * the reason; problems go to errs as "ROW\tFIELD\tMESSAGE" with ROW counted from base.  Returns
+ * 0 (done, or refused with errs filled) or -1 (internal error in c->e). */
+static int entry_delete(web_ctx *c, const web_value_in *del, int nd, const char *reason, buf *errs, int base)
 {
-    switch (p.kind) {
-    case P_MONTH: return p.n > 1 ? (period_t){ P_MONTH, (uint8_t)(p.n - 1), p.y, p.y }
-                                 : (period_t){ P_MONTH, 12, (uint16_t)(p.y - 1), (uint16_t)(p.y - 1) };
-    case P_QUARTER: return p.n > 1 ? (period_t){ P_QUARTER, (uint8_t)(p.n - 1), p.y, p.y }
-                                   : (period_t){ P_QUARTER, 4, (uint16_t)(p.y - 1), (uint16_t)(p.y - 1) };
-    case P_HALF: return p.n > 1 ? (period_t){ P_HALF, 1, p.y, p.y }
-                                : (period_t){ P_HALF, 2, (uint16_t)(p.y - 1), (uint16_t)(p.y - 1) };
-    default: return period_prev_year(p);
+    write_row *rows = calloc((size_t)nd + 1, sizeof *rows);
+    buf sub = BUF_INIT;
+    int deleted = 0, rc = -1;
+    err_t e;
+    if (rows == NULL)
+        return err_set(&c->e, "out of memory");
+    for (int k = 0; k < nd; k++)
+        rows[k] = (write_row){ WRITE_VALUE, model_ind_find(c->m, del[k].ind), del[k].unit, del[k].per, 0, NULL,
+                               del[k].orig, NULL };
+    write_actor a = { c->user.login, c->role, c->uunit, "web", 60, 0 };
+    write_sink sink = { model_lock, model_unlock, c };
+    int r = write_delete(c->s, c->m, &a, rows, nd, reason, &sink, &sub, &deleted, &e);
+    if (r < 0) {
+        c->e = e;
+        goto cleanup;
     }
+    if (r == WRITE_INVALID)
+        row_err(errs, base, "reason", "%s", e.msg);
+    for (const char *s = buf_str(&sub); *s;) {
+        const char *nl = strchr(s, '\n'), *t = strchr(s, '\t');
+        if (nl == NULL || t == NULL)
+            break;
+        buf_printf(errs, "%d%.*s", base + atoi(s), (int)(nl - t + 1), t);
+        s = nl + 1;
+    }
+    rc = 0;
+cleanup:
+    buf_free(&sub);
+    free(rows);
+    return rc;
 }
 
 /* 1 if indicator i belongs on unit u's entry grid for p: it is entered (no formula) and the
@@ -137,12 +163,80 @@ static int on_grid(const model *m, int i, int u, period_t p)
         return 0;
     period_t y = period_year_of(p);
     if (model_target(m, i, u, p) || model_target(m, i, u, y) || model_value(m, i, u, p) ||
-        model_value(m, i, u, prev_period(p)) || model_value(m, i, u, period_prev_year(p)))
+        model_value(m, i, u, period_prev(p)) || model_value(m, i, u, period_prev_year(p)))
         return 1;
     for (size_t t = 0; t < m->nterms; t++)
         if (period_contains(m->terms[t].per, p) && model_target(m, i, u, m->terms[t].per))
             return 1;
     return 0;
+}
+
+/* The evaluation row of indicator i in r, or NULL. */
+static const eval_row *eval_row_of(const eval_result *r, int i)
+{
+    for (int k = 0; k < r->nrows; k++)
+        if (r->rows[k].ind == i)
+            return &r->rows[k];
+    return NULL;
+}
+
+/* A figure the unit does not enter itself for p: computed by its formula, rolled up from the
+ * units below or from the sub-periods (eval.h); shown read-only beside the input, marked with
+ * where it comes from and, when units below are missing, the coverage. */
+static void derived_figure(web_ctx *c, const eval_row *r)
+{
+    if (r == NULL || (!r->has_actual && !r->withheld) || r->source == SRC_REPORTED || r->source == SRC_NONE)
+        return;
+    const ind_t *d = &c->m->inds[r->ind];
+    const char *from = r->source == SRC_FORMULA ? tr("tính theo công thức", "by formula")
+                     : r->source == SRC_UNITS   ? tr("cộng từ đơn vị cấp dưới", "from the units below")
+                                                : tr("cộng từ các kỳ con", "from the sub-periods");
+    page_printf(c, "<span class=\"derived\" data-source=\"%s\">", r->source == SRC_FORMULA ? "formula"
+                : r->source == SRC_UNITS ? "units" : "periods");
+    if (r->has_actual)
+        page_num(c, r->actual, d->decimals);
+    page_printf(c, " <small>(");
+    page_text(c, from);
+    if (r->partial) {
+        buf cov = BUF_INIT;
+        buf_adds(&cov, tr("; chưa đủ: ", "; incomplete: "));
+        eval_cov_text(r, &cov);
+        page_text(c, buf_str(&cov));
+        buf_free(&cov);
+    }
+    page_printf(c, ")</small></span>");
+}
+
+/* A formula indicator's row for unit u: its figure, read-only (nothing to enter), with its
+ * figures for the previous period pp and a year back py (one column when they are the same). */
+static void formula_row(web_ctx *c, const eval_row *r, int u, period_t pp, period_t py)
+{
+    const ind_t *d = &c->m->inds[r->ind];
+    double prev, ly;
+    int same = period_eq(pp, py);
+    int has_prev = eval_actual(c->m, r->ind, u, pp, &prev), has_ly = !same && eval_actual(c->m, r->ind, u, py, &ly);
+    page_printf(c, "<tr class=\"derived-row\"><td><label for=\"f_");
+    page_text(c, d->code);
+    page_printf(c, "\">");
+    page_text(c, d->name);
+    page_printf(c, "</label></td><td>");
+    page_text(c, d->measure);
+    page_printf(c, "</td><td class=\"num\">");
+    if (r->has_target)
+        page_num(c, r->target, d->decimals);
+    page_printf(c, "</td><td class=\"num\">");
+    if (has_prev)
+        page_num(c, prev, d->decimals);
+    if (!same) {
+        page_printf(c, "</td><td class=\"num\">");
+        if (has_ly)
+            page_num(c, ly, d->decimals);
+    }
+    page_printf(c, "</td><td><output id=\"f_");
+    page_text(c, d->code);
+    page_printf(c, "\">");
+    derived_figure(c, r);
+    page_printf(c, "</output></td><td></td></tr>");
 }
 
 static void entry_form(web_ctx *c, int u, period_t p, const char *msg, int msg_ok, int keep_input)
@@ -217,7 +311,7 @@ static void entry_form(web_ctx *c, int u, period_t p, const char *msg, int msg_o
         }
         page_printf(c, "</div>");
     }
-    period_t pp = prev_period(p), py = period_prev_year(p);
+    period_t pp = period_prev(p), py = period_prev_year(p);
     char ppc[PERIOD_CODE_MAX], pyc[PERIOD_CODE_MAX];
     period_code(pp, ppc, sizeof ppc);
     period_code(py, pyc, sizeof pyc);
@@ -226,14 +320,26 @@ static void entry_form(web_ctx *c, int u, period_t p, const char *msg, int msg_o
     page_text(c, m->units[u].code);
     page_printf(c, "\"><input type=\"hidden\" name=\"period\" value=\"%s\">", per);
     page_csrf(c);
+    /* "Kỳ trước" is the previous period of the same kind; for a year (nine months, a term) it is
+     * also "cùng kỳ", the same period a year back: then one column says both */
+    int same = period_eq(pp, py);
     page_printf(c, "<div class=\"scroll\"><table class=\"grid entry\"><thead><tr><th>%s</th><th>%s</th>"
-                   "<th class=\"num\">%s</th><th class=\"num\">%s %s</th><th class=\"num\">%s %s</th>"
-                   "<th>%s</th><th>%s</th></tr></thead><tbody>",
+                   "<th class=\"num\">%s</th><th class=\"num\" id=\"col-prev\">%s %s</th>",
                 tr("Chỉ tiêu", "Indicator"), tr("ĐVT", "Measure"), tr("Kế hoạch", "Target"),
-                tr("Kỳ trước", "Previous"), ppc, tr("Cùng kỳ", "Same period"), pyc,
-                tr("Số liệu", "Value"), tr("Ghi chú", "Comment"));
+                same ? tr("Kỳ trước (cùng kỳ)", "Previous (same period)") : tr("Kỳ trước", "Previous"), ppc);
+    if (!same)
+        page_printf(c, "<th class=\"num\" id=\"col-ly\">%s %s</th>", tr("Cùng kỳ", "Same period"), pyc);
+    page_printf(c, "<th>%s</th><th>%s</th></tr></thead><tbody>", tr("Số liệu", "Value"), tr("Ghi chú", "Comment"));
+    eval_result ev;
+    if (eval_unit(m, u, p, &ev, &c->e) != 0)
+        memset(&ev, 0, sizeof ev);       /* out of memory: no derived figures (logged) */
     int rows = 0;
     for (size_t i = 0; i < m->ninds; i++) {
+        const eval_row *er = eval_row_of(&ev, (int)i);
+        if (m->inds[i].f && er && (er->has_actual || er->withheld || er->has_target)) {
+            formula_row(c, er, u, pp, py);
+            continue;
+        }
         if (!on_grid(m, (int)i, u, p))
             continue;
         const ind_t *d = &m->inds[i];
@@ -257,9 +363,11 @@ static void entry_form(web_ctx *c, int u, period_t p, const char *msg, int msg_o
         page_printf(c, "</td><td class=\"num\">");
         if (has_prev)
             page_num(c, prev, d->decimals);
-        page_printf(c, "</td><td class=\"num\">");
-        if (has_ly)
-            page_num(c, ly, d->decimals);
+        if (!same) {
+            page_printf(c, "</td><td class=\"num\">");
+            if (has_ly)
+                page_num(c, ly, d->decimals);
+        }
         page_printf(c, "</td><td><input class=\"num\" inputmode=\"decimal\" maxlength=\"40\" id=\"v_");
         page_text(c, d->code);
         page_printf(c, "\" name=\"v_");
@@ -287,7 +395,10 @@ static void entry_form(web_ctx *c, int u, period_t p, const char *msg, int msg_o
         page_printf(c, "\" value=\"");
         if (cur)
             page_printf(c, "%.17g", cur->v);
-        page_printf(c, "\"><span class=\"hint\" aria-live=\"polite\"></span></td><td><input maxlength=\"500\" aria-label=\"%s ",
+        page_printf(c, "\">");
+        if (cur == NULL)
+            derived_figure(c, er);
+        page_printf(c, "<span class=\"hint\" aria-live=\"polite\"></span></td><td><input maxlength=\"500\" aria-label=\"%s ",
                     tr("Ghi chú:", "Comment:"));
         page_text(c, d->name);
         page_printf(c, "\" name=\"c_");
@@ -297,8 +408,20 @@ static void entry_form(web_ctx *c, int u, period_t p, const char *msg, int msg_o
         page_printf(c, "\"%s></td></tr>", editable ? "" : " readonly");
     }
     page_printf(c, "</tbody></table></div>");
+    eval_result_free(&ev);
     if (rows == 0)
         page_printf(c, "<p>%s</p>", tr("Đơn vị chưa có chỉ tiêu nào cho kỳ này.", "The unit has no indicators for this period."));
+    if (editable && rows) {
+        /* deleting a figure: empty its field and say why (write_delete keeps it in the history) */
+        const char *why = keep_input ? http_param(&c->req->form, "reason") : NULL;
+        page_printf(c, "<p class=\"delete-reason\"><label for=\"reason\">%s</label> <input id=\"reason\" "
+                       "name=\"reason\" maxlength=\"500\" aria-describedby=\"reason-help\" value=\"",
+                    tr("Lý do xóa số liệu", "Reason for deleting"));
+        page_text(c, why ? why : "");
+        page_printf(c, "\"> <span id=\"reason-help\" class=\"hint\">%s</span></p>",
+                    tr("Để xóa một số liệu đã nhập: xóa trống ô số liệu, ghi lý do rồi lưu; việc xóa được ghi vào nhật ký.",
+                       "To delete a stored figure: empty its field, give the reason and save; the deletion is logged."));
+    }
     if (editable && rows)
         page_printf(c, "<p class=\"actions\"><button type=\"submit\" name=\"action\" value=\"save\">%s</button> "
                        "<button type=\"submit\" name=\"action\" value=\"submit\" class=\"primary\">%s</button></p>",
@@ -311,7 +434,7 @@ static void entry_form(web_ctx *c, int u, period_t p, const char *msg, int msg_o
 static void plausibility(web_ctx *c, int u, period_t p, buf *out)
 {
     const model *m = c->m;
-    period_t pp = prev_period(p);
+    period_t pp = period_prev(p);
     for (size_t i = 0; i < m->ninds; i++) {
         const cell_t *cur = model_value(m, (int)i, u, p);
         double prev;
@@ -361,27 +484,39 @@ int page_entry_post(web_ctx *c)
     buf errs = BUF_INIT, kv = BUF_INIT;
     if (in == NULL)
         return err_set(&c->e, "out of memory");
-    int n = 0;
-    for (int k = 0; k < f->n; k++) {
-        const char *key = f->kv[k].k;
-        if (strncmp(key, "v_", 2) != 0 || f->kv[k].vlen == 0)
-            continue;
-        in[n].unit = u;
-        in[n].per = p;
-        in[n].ind = key + 2;
-        in[n].text = f->kv[k].v;
-        buf_reset(&kv);
-        buf_printf(&kv, "o_%s", key + 2);
-        in[n].orig = http_param(f, buf_str(&kv));
-        if (in[n].orig == NULL)
-            in[n].orig = "";
-        buf_reset(&kv);
-        buf_printf(&kv, "c_%s", key + 2);
-        in[n].comment = http_param(f, buf_str(&kv));
-        n++;
-    }
-    if (web_save_values(c, in, n, &errs, &saved) != 0)
+    int n = 0, nd = 0;
+    /* the saves first (in[0..n)), then the emptied fields that held a figure: deletions */
+    for (int pass = 0; pass < 2; pass++)
+        for (int k = 0; k < f->n; k++) {
+            const char *key = f->kv[k].k;
+            if (strncmp(key, "v_", 2) != 0 || (f->kv[k].vlen == 0) != pass)
+                continue;
+            buf_reset(&kv);
+            buf_printf(&kv, "o_%s", key + 2);
+            const char *orig = http_param(f, buf_str(&kv));
+            if (pass == 1 && (orig == NULL || *orig == '\0'))
+                continue;                      /* empty and nothing stored: nothing to do */
+            web_value_in *x = &in[n + nd];
+            x->unit = u;
+            x->per = p;
+            x->ind = key + 2;
+            x->text = f->kv[k].v;
+            x->orig = orig ? orig : "";
+            buf_reset(&kv);
+            buf_printf(&kv, "c_%s", key + 2);
+            x->comment = http_param(f, buf_str(&kv));
+            pass ? nd++ : n++;
+        }
+    const char *reason = web_param(c, "reason");
+    if (nd && (reason == NULL || *reason == '\0')) {
+        for (int k = 0; k < nd; k++)
+            row_err(&errs, n + k, "reason", "%s", tr("ô số liệu đã bị xóa trống: cần ghi lý do xóa số liệu này",
+                                                     "the value was emptied: a reason to delete it is required"));
+    } else if (web_save_values(c, in, n, &errs, &saved) != 0) {
         goto cleanup;
+    } else if (errs.len == 0 && nd && entry_delete(c, in + n, nd, reason, &errs, n) != 0) {
+        goto cleanup;
+    }
     if (errs.len) {
         /* "ROW\tFIELD\tMESSAGE" lines become "Indicator name: message". */
         buf msg = BUF_INIT;
@@ -391,8 +526,8 @@ int page_entry_post(web_ctx *c)
             const char *t1 = strchr(s, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL, *nl = strchr(s, '\n');
             if (!t2 || !nl)
                 break;
-            int i = row >= 0 && row < n ? model_ind_find(c->m, in[row].ind) : -1;
-            buf_printf(&msg, "%s: %.*s\n", i >= 0 ? c->m->inds[i].name : row >= 0 && row < n ? in[row].ind : "?",
+            int i = row >= 0 && row < n + nd ? model_ind_find(c->m, in[row].ind) : -1;
+            buf_printf(&msg, "%s: %.*s\n", i >= 0 ? c->m->inds[i].name : row >= 0 && row < n + nd ? in[row].ind : "?",
                        (int)(nl - t2 - 1), t2 + 1);
             conflict |= strncmp(t1 + 1, "expected\t", 9) == 0;
             s = nl + 1;

@@ -407,6 +407,8 @@ int page_overview(web_ctx *c)
         return -1;
     if (page_completeness_summary(c, u, p) != 0)
         return -1;
+    if (page_term_to_date(c, u, p, st) != 0)   /* moves with the date: never cached */
+        return -1;
     /* What follows depends only on the model (not on the user): rendered once per model version. */
     size_t start = c->resp->body.len;
     if (web_cache_get(c, key, &c->resp->body))

@@ -267,6 +267,37 @@ period_t period_prev_year(period_t p)
     return mk(p.kind, p.y - 1, p.n, p.y - 1);
 }
 
+period_t period_prev(period_t p)
+{
+    int last = p.kind == P_MONTH ? 12 : p.kind == P_QUARTER ? 4 : p.kind == P_HALF ? 2 : 0;
+    if (last == 0)
+        return period_prev_year(p);          /* a year, nine months, a range: a year (a span) back */
+    if (p.n > 1)
+        return mk(p.kind, p.y, p.n - 1, p.y);
+    if (p.y - 1 < PERIOD_YEAR_MIN)
+        return mk(P_NONE, 0, 0, 0);
+    return mk(p.kind, p.y - 1, last, p.y - 1);
+}
+
+/* Days since 1/3/0000 of a yyyymmdd date (a proleptic Gregorian day count). */
+static long day_number(int ymd)
+{
+    long y = ymd / 10000, m = ymd / 100 % 100, d = ymd % 100;
+    if (m < 3)
+        y--, m += 12;
+    return 365 * y + y / 4 - y / 100 + y / 400 + (153 * (m - 3) + 2) / 5 + d - 1;
+}
+
+double period_elapsed(period_t p, int today)
+{
+    long a = day_number(period_start(p)), b = day_number(period_end(p)), t = day_number(today);
+    if (p.kind == P_NONE || t < a)
+        return 0;
+    if (t >= b)
+        return 1;
+    return (double)(t - a + 1) / (double)(b - a + 1);
+}
+
 period_t period_year_of(period_t p)
 {
     int y = p.kind == P_RANGE ? p.y2 : p.y;

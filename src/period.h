@@ -62,6 +62,13 @@ int period_parents(period_t p, period_t *out, int max);
 /* The same period one year earlier ("cùng kỳ": 2022M9 -> 2021M9); for a range, the preceding range of the same
  * span ending where p starts ("2020-2025" -> "2015-2020"). */
 period_t period_prev_year(period_t p);
+/* The previous period of the same kind ("kỳ trước"): the month, quarter or half before (across
+ * the new year), the year before a year, the nine months and a range as period_prev_year;
+ * P_NONE before 1900. */
+period_t period_prev(period_t p);
+/* The share (0..1) of p's days gone by the end of day `today` (yyyymmdd): 0 before p starts,
+ * 1 from its last day on. */
+double period_elapsed(period_t p, int today);
 /* The year containing p (for a range: its last year). */
 period_t period_year_of(period_t p);
 

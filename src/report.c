@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "chart.h"
+#include "report_text.h"
 #include "html.h"
 #include <sodium.h>
 #include "vn.h"
@@ -32,29 +33,6 @@ int report_period_label(const model *m, period_t p, buf *out)
 
 static const char *s_or(const char *s, const char *dflt) { return s && *s ? s : dflt; }
 
-/* "quận, huyện, thị xã" from the types of a unit's siblings. */
-static void peer_noun(const model *m, int unit, period_t p, buf *out)
-{
-    static const struct { const char *prefix, *noun_vi, *noun_en; } nouns[] = {
-        { "Quận", "quận", "urban districts" }, { "Huyện", "huyện", "rural districts" },
-        { "Thị", "thị xã", "towns" }, { "Đảng ủy phường", "phường", "wards" },
-        { "Đảng ủy xã", "xã", "communes" }, { "Tỉnh", "tỉnh", "provinces" },
-        { "Thành", "thành phố", "cities" }, { "Chi bộ", "chi bộ", "cells" },
-    };
-    int par = m->units[unit].parent;
-    size_t start = out->len;
-    for (unsigned k = 0; par >= 0 && k < sizeof nouns / sizeof nouns[0]; k++) {
-        size_t plen = strlen(nouns[k].prefix);
-        for (int s = m->units[par].first_child; s >= 0; s = m->units[s].next_sibling)
-            if (model_unit_valid(m, s, p) && strncmp(m->units[s].type, nouns[k].prefix, plen) == 0) {
-                buf_printf(out, "%s%s", out->len > start ? ", " : "", tr(nouns[k].noun_vi, nouns[k].noun_en));
-                break;
-            }
-    }
-    if (out->len == start)
-        buf_adds(out, tr("đơn vị", "units"));
-}
-
 static const char *jstr_or(const json_t *o, const char *k)
 {
     const char *s = json_string_value(json_object_get(o, k));
@@ -72,7 +50,11 @@ static json_t *row_json(const model *m, const eval_row *r)
         "code", d->code, "name", d->name, "group", d->group, "set", d->set,
         "measure", d->measure, "direction", model_dir_name(d->dir), "decimals", d->decimals,
         "status", eval_status_key(r->status), "component", d->parent >= 0);
-    json_object_set_new(o, "status_label", json_string(eval_row_status_name(r)));
+    /* a part of the year judged against the year's target: no figure yet, or under way */
+    const char *label = eval_row_status_name(r);
+    if (r->has_annual && !r->has_target && !r->partial)
+        label = r->has_actual ? tr("đang thực hiện", "under way") : tr("chưa có số liệu", "no data yet");
+    json_object_set_new(o, "status_label", json_string(label));
     if (r->partial) {                    /* coverage: docs/formats.md */
         buf cov = BUF_INIT;
         eval_cov_text(r, &cov);
@@ -136,25 +118,6 @@ static json_t *tally_json(const char *name, const eval_tally *t)
     return o;
 }
 
-/* "đạt và vượt 31/31 chỉ tiêu, trong đó 9 chỉ tiêu vượt kế hoạch"; noun may be "". */
-static void tally_phrase(buf *b, const eval_tally *t, const char *noun)
-{
-    const char *sp = *noun ? " " : "";
-    buf_printf(b, tr("đạt và vượt %d/%d%s%s", "met or exceeded %d/%d%s%s"), t->met + t->exceeded,
-               t->total, sp, noun);
-    if (t->exceeded)
-        buf_printf(b, tr(", trong đó %d%s%s vượt kế hoạch", ", %d%s%s exceeded"), t->exceeded, sp, noun);
-}
-
-static void value_with_measure(buf *b, const ind_t *d, double v)
-{
-    report_num(b, v, d->decimals);
-    if (strcmp(d->measure, "%") == 0)
-        buf_addc(b, '%');
-    else if (d->measure[0])
-        buf_printf(b, " %s", d->measure);
-}
-
 typedef struct ranked_child {
     int unit;
     const char *name;
@@ -170,19 +133,6 @@ static int cmp_child(const void *a, const void *b)
     if (x->t.exceeded != y->t.exceeded)
         return y->t.exceeded - x->t.exceeded;
     return vn_collate(x->name, y->name);
-}
-
-static int cmp_abs_change(const void *a, const void *b)
-{
-    const eval_row *x = *(const eval_row *const *)a, *y = *(const eval_row *const *)b;
-    double dx = fabs(x->change_pct), dy = fabs(y->change_pct);
-    return dx < dy ? 1 : dx > dy ? -1 : x->ind - y->ind;
-}
-
-static int cmp_pct_desc(const void *a, const void *b)
-{
-    const eval_row *x = *(const eval_row *const *)a, *y = *(const eval_row *const *)b;
-    return x->pct < y->pct ? 1 : x->pct > y->pct ? -1 : x->ind - y->ind;
 }
 
 static json_t *children_json(const model *m, int unit, period_t p, int structure, err_t *e)
@@ -231,254 +181,6 @@ fail:
     return NULL;
 }
 
-/* " Chưa đủ số liệu: Thu ngân sách (2/30 đơn vị có số liệu)." for the partial roll-ups (main
- * indicators): their totals are never stated as the unit's result. */
-static void partial_phrase(const model *m, const eval_result *r, buf *b)
-{
-    int n = 0;
-    for (int i = 0; i < r->nrows; i++) {
-        const eval_row *x = &r->rows[i];
-        if (!x->partial || m->inds[x->ind].parent >= 0)
-            continue;
-        buf_printf(b, "%s%s (", n++ ? "; " : tr(" Chưa đủ số liệu: ", " Incomplete data: "), m->inds[x->ind].name);
-        eval_cov_text(x, b);
-        buf_adds(b, ")");
-    }
-    if (n)
-        buf_adds(b, ".");
-}
-
-/* The summary paragraphs, in the voice of the seeds. */
-static json_t *summary_json(const model *m, int unit, period_t p, const eval_result *r)
-{
-    json_t *paras = json_array();
-    const unit_t *u = &m->units[unit];
-    buf b = BUF_INIT, lbl = BUF_INIT, peers = BUF_INIT;
-    const eval_row **pick = calloc((size_t)r->nrows + 1, sizeof *pick);
-    int np;
-    if (pick == NULL)
-        goto cleanup;
-    report_period_label(m, p, &lbl);
-    peer_noun(m, unit, p, &peers);
-    const char *noun = tr("chỉ tiêu", "targets");
-
-    /* 1. The headline: met-or-exceeded over total, per set, per group, components. */
-    buf_printf(&b, "%s, %s ", buf_str(&lbl), u->name);
-    if (r->all.total == 0) {
-        buf_adds(&b, tr("chưa có chỉ tiêu nào được giao kế hoạch cho kỳ này.",
-                        "has no targets set for this period."));
-    } else {
-        buf_printf(&b, tr("hoàn thành và hoàn thành vượt %d/%d chỉ tiêu được giao",
-                          "met or exceeded %d of its %d targets"),
-                   r->all.met + r->all.exceeded, r->all.total);
-        if (r->all.exceeded)
-            buf_printf(&b, tr(", trong đó %d chỉ tiêu vượt kế hoạch", ", %d of them exceeded"),
-                       r->all.exceeded);
-        buf_adds(&b, ".");
-        int sets = 0;
-        for (int i = 0; i < r->nsets; i++)
-            sets += r->sets[i].t.total > 0;
-        if (sets > 1) {
-            buf_adds(&b, tr(" Theo loại: ", " By kind: "));
-            for (int i = 0, k = 0; i < r->nsets; i++) {
-                if (!r->sets[i].t.total)
-                    continue;
-                buf_printf(&b, "%s%s: ", k++ ? "; " : "", s_or(r->sets[i].name, noun));
-                tally_phrase(&b, &r->sets[i].t, "");
-            }
-            buf_adds(&b, ".");
-        }
-        buf_adds(&b, tr(" Theo nhóm: ", " By group: "));
-        for (int i = 0, k = 0; i < r->ngroups; i++) {
-            if (!r->groups[i].t.total)
-                continue;
-            buf_printf(&b, "%s%s: ", k++ ? "; " : "", s_or(r->groups[i].name, tr("Khác", "Other")));
-            tally_phrase(&b, &r->groups[i].t, noun);
-        }
-        buf_adds(&b, ".");
-    }
-    if (r->comps.total)
-        buf_printf(&b, tr(" Hoàn thành %d/%d nhiệm vụ của %d chỉ tiêu chủ yếu có nhiệm vụ thành phần.",
-                          " Completed %d/%d component tasks of %d main targets."),
-                   r->comps.met + r->comps.exceeded, r->comps.total, r->comp_parents);
-    json_array_append_new(paras, json_string(buf_str(&b)));
-
-    /* 2. Exceeded targets, best first, as % of plan. */
-    np = 0;
-    for (int i = 0; i < r->nrows; i++)
-        if (r->rows[i].status == ST_EXCEEDED && r->rows[i].has_pct &&
-            m->inds[r->rows[i].ind].dir == DIR_UP)
-            pick[np++] = &r->rows[i];
-    qsort(pick, (size_t)np, sizeof *pick, cmp_pct_desc);
-    if (np) {
-        buf_reset(&b);
-        buf_adds(&b, tr("Nổi bật: ", "Highlights: "));
-        /* Whose targets they are measured against: one clause at the end when every row listed
-         * takes its target from the same other period (a term), else one per row that does. */
-        int shown = np < 10 ? np : 10, same = 1;
-        for (int i = 1; i < shown; i++)
-            same &= period_eq(pick[i]->target_period, pick[0]->target_period);
-        for (int i = 0; i < shown; i++) {
-            const eval_row *x = pick[i];
-            const ind_t *d = &m->inds[x->ind];
-            buf_printf(&b, "%s%s ", i ? "; " : "", d->name);
-            if (strcmp(d->measure, "%") == 0) {
-                buf_adds(&b, tr("đạt ", "reached "));
-                value_with_measure(&b, d, x->actual);
-                buf_adds(&b, tr(" (kế hoạch ", " (target "));
-                value_with_measure(&b, d, x->target);
-                buf_adds(&b, ")");
-            } else {
-                buf_adds(&b, tr("đạt ", "reached "));
-                report_num(&b, x->pct, 2);
-                buf_adds(&b, tr("% kế hoạch", "% of target"));
-                buf_adds(&b, tr(" (vượt ", " (over by "));
-                report_num(&b, x->pct - 100, 2);
-                buf_adds(&b, "%)");
-            }
-            if (!same && !period_eq(x->target_period, p)) {
-                buf_adds(&b, tr(" so với chỉ tiêu ", " against the target of "));
-                report_period_label(m, x->target_period, &b);
-            }
-        }
-        if (same && !period_eq(pick[0]->target_period, p)) {
-            buf_adds(&b, "; ");
-            buf_adds(&b, tr("so với chỉ tiêu ", "against the targets of "));
-            report_period_label(m, pick[0]->target_period, &b);
-        }
-        buf_adds(&b, ".");
-        json_array_append_new(paras, json_string(buf_str(&b)));
-    }
-
-    /* 3. Ranks among peers (at least 5 of them): top 3, and top 10 among at least 15. */
-    buf_reset(&b);
-    for (int i = 0, k = 0; i < r->nrows; i++) {
-        const eval_row *x = &r->rows[i];
-        if (!x->rank || x->rank_of < 5 || !(x->rank <= 3 || (x->rank <= 10 && x->rank_of >= 15)))
-            continue;
-        buf_adds(&b, k++ ? "; " : tr("Xếp hạng: ", "Rankings: "));
-        if (x->rank <= 3)
-            buf_printf(&b, tr("%s đứng thứ %d/%d %s", "%s ranked %d/%d %s"),
-                       m->inds[x->ind].name, x->rank, x->rank_of, buf_str(&peers));
-        else
-            buf_printf(&b, tr("%s nằm trong tốp 10 (thứ %d/%d %s)", "%s in the top 10 (%d/%d %s)"),
-                       m->inds[x->ind].name, x->rank, x->rank_of, buf_str(&peers));
-    }
-    if (b.len) {
-        buf_adds(&b, ".");
-        json_array_append_new(paras, json_string(buf_str(&b)));
-    }
-
-    /* 4. Against the same period last year: the largest moves. */
-    np = 0;
-    for (int i = 0; i < r->nrows; i++)
-        if (r->rows[i].has_change_pct && fabs(r->rows[i].change_pct) >= 0.005)
-            pick[np++] = &r->rows[i];
-    qsort(pick, (size_t)np, sizeof *pick, cmp_abs_change);
-    if (np) {
-        buf_reset(&b);
-        buf_adds(&b, tr("So với cùng kỳ ", "Against the same period of "));
-        report_period_label(m, period_prev_year(p), &b);
-        buf_adds(&b, ": ");
-        for (int i = 0; i < np && i < 5; i++) {
-            const eval_row *x = pick[i];
-            buf_printf(&b, "%s%s %s ", i ? "; " : "", m->inds[x->ind].name,
-                       x->change_pct >= 0 ? tr("tăng", "up") : tr("giảm", "down"));
-            report_num(&b, fabs(x->change_pct), 2);
-            buf_addc(&b, '%');
-        }
-        buf_adds(&b, ".");
-        json_array_append_new(paras, json_string(buf_str(&b)));
-    }
-
-    /* 5. Against the parent unit, for rates (not sums, where a part is always below the whole). */
-    buf_reset(&b);
-    int par = u->parent;
-    for (int i = 0, k = 0; par >= 0 && i < r->nrows && k < 5; i++) {
-        const eval_row *x = &r->rows[i];
-        const ind_t *d = &m->inds[x->ind];
-        if (!x->has_parent || !x->has_actual || x->partial || (d->uagg == AGG_SUM && !d->f) ||
-            (d->dir != DIR_UP && d->dir != DIR_DOWN))
-            continue;
-        int better = d->dir == DIR_UP ? x->actual > x->parent_value : x->actual < x->parent_value;
-        if (!better)
-            continue;
-        buf_adds(&b, k++ ? "; " : tr("So với cấp trên: ", "Against the parent unit: "));
-        buf_printf(&b, "%s ", d->name);
-        value_with_measure(&b, d, x->actual);
-        buf_printf(&b, tr(", %s mức chung của %s (", ", %s the figure for %s ("),
-                   d->dir == DIR_UP ? tr("cao hơn", "above") : tr("thấp hơn", "below"),
-                   m->units[par].name);
-        value_with_measure(&b, d, x->parent_value);
-        buf_adds(&b, ")");
-    }
-    if (b.len) {
-        buf_adds(&b, ".");
-        json_array_append_new(paras, json_string(buf_str(&b)));
-    }
-
-    /* 6. Progress of a part of the year against the annual target. */
-    buf_reset(&b);
-    for (int i = 0, k = 0; i < r->nrows; i++) {
-        const eval_row *x = &r->rows[i];
-        if (x->has_annual != 1 || !x->has_actual)
-            continue;
-        if (k++ == 0)
-            buf_printf(&b, "%s: ", buf_str(&lbl));
-        else
-            buf_adds(&b, "; ");
-        buf_printf(&b, tr("%s đạt ", "%s reached "), m->inds[x->ind].name);
-        report_num(&b, x->annual_pct, 2);
-        buf_adds(&b, tr("% kế hoạch năm", "% of the annual target"));
-    }
-    if (b.len) {
-        buf_adds(&b, ".");
-        json_array_append_new(paras, json_string(buf_str(&b)));
-    }
-
-    /* 7. What was not met, and what has no data. */
-    buf_reset(&b);
-    int notmet = 0, nodata = 0;
-    for (int i = 0; i < r->nrows; i++) {
-        const eval_row *x = &r->rows[i];
-        const ind_t *d = &m->inds[x->ind];
-        if (x->status != ST_NOTMET || d->parent >= 0)
-            continue;
-        buf_adds(&b, notmet++ ? "; " : tr("Các chỉ tiêu chưa đạt: ", "Targets not met: "));
-        buf_printf(&b, "%s (", d->name);
-        if (x->status_from_components) {
-            buf_adds(&b, tr("có nhiệm vụ thành phần chưa hoàn thành", "some component tasks not done"));
-        } else {
-            value_with_measure(&b, d, x->actual);
-            buf_adds(&b, tr(" so với kế hoạch ", " against "));
-            value_with_measure(&b, d, x->target);
-        }
-        buf_adds(&b, ")");
-    }
-    if (notmet)
-        buf_adds(&b, ".");
-    else if (r->all.total)
-        buf_adds(&b, tr("Không có chỉ tiêu nào chưa đạt.", "No target was missed."));
-    for (int i = 0; i < r->nrows; i++) {
-        const eval_row *x = &r->rows[i];
-        if (x->status != ST_NODATA || x->partial || m->inds[x->ind].parent >= 0)
-            continue;
-        buf_printf(&b, "%s%s", nodata++ ? "; " : tr(" Chưa có số liệu: ", " No data yet: "),
-                   m->inds[x->ind].name);
-    }
-    if (nodata)
-        buf_adds(&b, ".");
-    partial_phrase(m, r, &b);
-    if (b.len)
-        json_array_append_new(paras, json_string(buf_str(&b)));
-cleanup:
-    free(pick);
-    buf_free(&b);
-    buf_free(&lbl);
-    buf_free(&peers);
-    return paras;
-}
-
 int report_build(const model *m, int unit, period_t p, json_t **out, err_t *e)
 {
     return report_build_on(m, unit, p, EVAL_AUTO, out, e);
@@ -503,10 +205,13 @@ int report_build_on(const model *m, int unit, period_t p, int structure, json_t 
     json_object_set_new(doc, "parent", u->parent >= 0
         ? json_pack("{s:s, s:s}", "code", m->units[u->parent].code, "name", m->units[u->parent].name)
         : json_null());
-    json_object_set_new(doc, "period", json_pack("{s:s, s:s}", "code", code, "label", buf_str(&lbl)));
-    buf title = BUF_INIT;
-    buf_printf(&title, tr("Báo cáo kết quả thực hiện các chỉ tiêu %s", "Review of targets: %s"),
-               buf_str(&lbl));
+    buf title = BUF_INIT, text = BUF_INIT;
+    report_period_text(m, p, &text);
+    json_object_set_new(doc, "period", json_pack("{s:s, s:s, s:s}", "code", code, "label", buf_str(&lbl), "text",
+                                                 buf_str(&text)));
+    buf_printf(&title, tr("Báo cáo kết quả thực hiện các chỉ tiêu %s", "Report on the targets for %s"),
+               buf_str(&text));
+    buf_free(&text);
     json_object_set_new(doc, "title", json_string(buf_str(&title)));
     buf_free(&title);
     json_object_set_new(doc, "language", json_string(lang_get() == LANG_EN ? "en" : "vi"));
@@ -517,7 +222,8 @@ int report_build_on(const model *m, int unit, period_t p, int structure, json_t 
                  "Figures on today's structure of units; those marked * are converted from the predecessors' figures by their shares.")
             : tr("Số liệu theo cơ cấu đơn vị của thời kỳ báo cáo.", "Figures on the structure of units of the period.")));
     }
-    json_object_set_new(doc, "summary", summary_json(m, unit, p, &r));
+    json_object_set_new(doc, "summary", report_summary_json(m, unit, p, &r));
+    json_object_set_new(doc, "review", report_review_json(m, unit, p, &r));
 
     json_t *tallies = json_object();
     json_object_set_new(tallies, "overall", tally_json(NULL, &r.all));
@@ -653,17 +359,52 @@ static void rank_text(buf *b, const json_t *row)
         buf_adds(b, "–");
 }
 
-static void change_text(buf *b, const json_t *row)
+static int row_dir(const json_t *row)
 {
-    const json_t *c = json_object_get(row, "change_pct");
-    if (!json_is_number(c)) {
+    const char *d = jstr(row, "direction");
+    return strcmp(d, "down") == 0 ? DIR_DOWN : strcmp(d, "up") == 0 ? DIR_UP : DIR_EQUAL;
+}
+
+static int row_kind(const json_t *row)
+{
+    return report_measure_kind(jstr(row, "measure"), row_dir(row), (int)json_integer_value(json_object_get(row, "decimals")));
+}
+
+int report_change_text(const json_t *row, buf *b)
+{
+    const json_t *prev = json_object_get(row, "previous"), *act = json_object_get(row, "actual");
+    if (!json_is_number(prev) || !json_is_number(act)) {
         buf_adds(b, "–");
-        return;
+        return 2;
     }
-    double v = json_number_value(c);
-    buf_adds(b, v >= 0 ? "+" : "-");
-    report_num(b, fabs(v), 2);
-    buf_addc(b, '%');
+    return report_change_cell(b, row_kind(row), row_dir(row), (int)json_integer_value(json_object_get(row, "decimals")),
+                              json_number_value(prev), json_number_value(act));
+}
+
+void report_target_text(const json_t *row, buf *b)
+{
+    int dec = (int)json_integer_value(json_object_get(row, "decimals"));
+    if (json_object_get(row, "annual_target") && !json_is_number(json_object_get(row, "target"))) {
+        jnum(b, row, "annual_target", dec, "");
+        buf_adds(b, tr(" (năm)", " (year)"));
+    } else {
+        jnum(b, row, "target", dec, "");
+    }
+}
+
+void report_pct_text(const json_t *row, buf *b)
+{
+    const json_t *pct = json_object_get(row, "pct_of_target");
+    if (json_is_number(pct)) {
+        report_pct_cell(b, row_kind(row), row_dir(row), (int)json_integer_value(json_object_get(row, "decimals")),
+                        json_number_value(json_object_get(row, "actual")),
+                        json_number_value(json_object_get(row, "target")));
+    } else if (json_is_number(json_object_get(row, "pct_of_annual_target"))) {
+        jnum(b, row, "pct_of_annual_target", 2, "%");
+        buf_adds(b, tr(" KH năm", " of year"));
+    } else {
+        buf_adds(b, "–");
+    }
 }
 
 /* The cells of one table row as text (shared by md and html). */
@@ -677,29 +418,18 @@ static void row_cells(const json_t *row, buf cell[COLS])
         buf_adds(&cell[0], "– ");
     buf_adds(&cell[0], jstr(row, "name"));
     buf_adds(&cell[1], jstr(row, "measure"));
-    if (json_object_get(row, "annual_target") && !json_is_number(json_object_get(row, "target"))) {
-        jnum(&cell[2], row, "annual_target", dec, "");
-        buf_adds(&cell[2], tr(" (năm)", " (year)"));
-    } else {
-        jnum(&cell[2], row, "target", dec, "");
-    }
+    report_target_text(row, &cell[2]);
     jnum(&cell[3], row, "actual", dec, json_is_true(json_object_get(row, "converted")) ? "*" : "");
     const json_t *cov = json_object_get(row, "coverage");
     if (json_is_true(json_object_get(row, "partial")) && !json_is_true(json_object_get(row, "withheld")))
         buf_adds(&cell[3], "*");      /* a partial total: see the status cell */
-    if (json_is_number(json_object_get(row, "pct_of_target")))
-        jnum(&cell[4], row, "pct_of_target", 2, "%");
-    else if (json_is_number(json_object_get(row, "pct_of_annual_target"))) {
-        jnum(&cell[4], row, "pct_of_annual_target", 2, "%");
-        buf_adds(&cell[4], tr(" KH năm", " of year"));
-    } else
-        buf_adds(&cell[4], "–");
+    report_pct_text(row, &cell[4]);
     buf_adds(&cell[5], jstr(row, "status_label"));
     if (cov)
         buf_printf(&cell[5], " (%s)", jstr(cov, "text"));
     rank_text(&cell[6], row);
-    change_text(&cell[7], row);
-    if (json_is_true(json_object_get(row, "previous_converted")) && json_is_number(json_object_get(row, "change_pct")))
+    report_change_text(row, &cell[7]);
+    if (json_is_true(json_object_get(row, "previous_converted")) && json_is_number(json_object_get(row, "previous")))
         buf_addc(&cell[7], '*');
     jnum(&cell[8], row, "parent_value", dec, "");
 }
@@ -730,6 +460,17 @@ static void foot_line(const json_t *doc, buf *out)
     buf_addc(out, '.');
 }
 
+/* The period under the title: its label ("Năm 2022"); in English its running text ("2022",
+ * "H1 2023"), as "Year 2022" reads like a form. */
+static void sub_label(const json_t *doc, buf *out)
+{
+    const json_t *per = json_object_get(doc, "period");
+    const char *s = jstr(per, strcmp(jstr(doc, "language"), "en") == 0 ? "text" : "label");
+    if (*s >= 'a' && *s <= 'z')
+        buf_addc(out, (char)(*s - 'a' + 'A'));     /* "The first years of the 2020–2025 term" */
+    buf_adds(out, *s >= 'a' && *s <= 'z' ? s + 1 : s);
+}
+
 static void md_escape(buf *b, const char *s)
 {
     for (; *s; s++) {
@@ -739,6 +480,13 @@ static void md_escape(buf *b, const char *s)
     }
 }
 
+static void md_heading(const json_t *doc, const char *key, buf *out)
+{
+    buf_adds(out, "## ");
+    report_heading(doc, key, out);
+    buf_adds(out, "\n\n");
+}
+
 static void render_md(const json_t *doc, buf *out)
 {
     buf cell[COLS];
@@ -746,18 +494,20 @@ static void render_md(const json_t *doc, buf *out)
         buf_init(&cell[i], 0);
     const json_t *unit = json_object_get(doc, "unit");
     buf_printf(out, "# %s\n\n", jstr(doc, "title"));
-    buf_printf(out, "**%s** — %s\n\n", jstr(unit, "name"), jstr(json_object_get(doc, "period"), "label"));
+    buf_printf(out, "**%s** — ", jstr(unit, "name"));
+    sub_label(doc, out);
+    buf_adds(out, "\n\n");
     if (json_object_get(doc, "structure_note")) {
         buf_addc(out, '_');
         md_escape(out, jstr(doc, "structure_note"));
         buf_adds(out, "_\n\n");
     }
-    buf_printf(out, "## %s\n\n", tr("I. Tóm tắt kết quả", "I. Summary"));
+    md_heading(doc, "summary", out);
     size_t i;
     const json_t *v;
     json_array_foreach(json_object_get(doc, "summary"), i, v)
         buf_printf(out, "%s\n\n", json_string_value(v));
-    buf_printf(out, "## %s\n\n", tr("II. Kết quả thực hiện các chỉ tiêu", "II. Results by indicator"));
+    md_heading(doc, "tables", out);
     const json_t *tbl;
     size_t ti;
     json_array_foreach(json_object_get(doc, "tables"), ti, tbl) {
@@ -784,8 +534,8 @@ static void render_md(const json_t *doc, buf *out)
     }
     const json_t *kids = json_object_get(doc, "children");
     if (json_array_size(kids)) {
-        buf_printf(out, "## %s\n\n| %s | %s | %s | %s | %s | %s |\n|---:|---|---:|---:|---:|---:|\n",
-                   tr("III. Xếp hạng các đơn vị trực thuộc", "III. Units below, ranked"),
+        md_heading(doc, "children", out);
+        buf_printf(out, "| %s | %s | %s | %s | %s | %s |\n|---:|---|---:|---:|---:|---:|\n",
                    tr("Hạng", "Rank"), tr("Đơn vị", "Unit"), tr("Đạt và vượt", "Met or exceeded"),
                    tr("Vượt", "Exceeded"), tr("Không đạt", "Not met"), tr("Tỷ lệ", "Share"));
         json_array_foreach(kids, i, v) {
@@ -803,7 +553,7 @@ static void render_md(const json_t *doc, buf *out)
     }
     const json_t *tk = json_object_get(doc, "tasks");
     if (tk) {
-        buf_printf(out, "## %s\n\n", jstr(tk, "heading"));
+        md_heading(doc, "tasks", out);
         json_array_foreach(json_object_get(tk, "sentences"), i, v) {
             md_escape(out, json_string_value(v));
             buf_adds(out, "\n\n");
@@ -836,6 +586,16 @@ static void render_md(const json_t *doc, buf *out)
             buf_addc(out, '\n');
         }
     }
+    json_array_foreach(json_object_get(doc, "review"), i, v) {
+        md_heading(doc, jstr(v, "key"), out);
+        size_t j;
+        const json_t *para;
+        json_array_foreach(json_object_get(v, "paragraphs"), j, para)
+            buf_printf(out, "%s\n\n", json_string_value(para));
+        buf_adds(out, "_");
+        md_escape(out, jstr(v, "placeholder"));
+        buf_adds(out, "_\n\n");
+    }
     buf_adds(out, "_");
     foot_line(doc, out);
     buf_adds(out, "_\n");
@@ -856,6 +616,8 @@ static const char html_css[] =
     "td.n{text-align:right;white-space:nowrap}thead{display:table-header-group}tr{page-break-inside:avoid}"
     ".exceeded{color:#05612a;font-weight:bold}.met{color:#05612a}.not_met{color:#b00020;font-weight:bold}"
     ".no_data{color:#8a6d00}.no_target{color:#666}.comp td:first-child{padding-left:14pt}"
+    ".better{color:#05612a}.worse{color:#b00020}ul{margin:0 0 6pt}li{text-align:justify}"
+    ".placeholder{font-style:italic;background:#fff3b0;text-indent:0}"
     ".foot{font-style:italic;font-size:10pt;margin-top:14pt}.chart{text-indent:0;text-align:center}"
     "@media print{body{padding:0}}";
 
@@ -880,6 +642,54 @@ static void html_chart(const json_t *doc, int which, buf *out)
     buf_free(&png);
 }
 
+static void html_heading(const json_t *doc, const char *key, buf *out)
+{
+    buf h = BUF_INIT;
+    report_heading(doc, key, &h);
+    buf_adds(out, "<h2>");
+    html_str(out, buf_str(&h));
+    buf_adds(out, "</h2>\n");
+    buf_free(&h);
+}
+
+/* A paragraph; one carrying "\n- item" lines becomes its lead sentence and a bullet list. */
+static void html_para(buf *out, const char *text, const char *cls)
+{
+    const char *item = strstr(text, "\n- ");
+    if (cls)
+        buf_printf(out, "<p class=\"%s\">", cls);
+    else
+        buf_adds(out, "<p>");
+    buf lead = BUF_INIT;
+    buf_add(&lead, text, item ? (size_t)(item - text) : strlen(text));
+    html_str(out, buf_str(&lead));
+    buf_free(&lead);
+    buf_adds(out, "</p>\n");
+    if (item == NULL)
+        return;
+    buf_adds(out, "<ul>\n");
+    while (item) {
+        const char *start = item + 3, *next = strstr(start, "\n- ");
+        buf li = BUF_INIT;
+        buf_add(&li, start, next ? (size_t)(next - start) : strlen(start));
+        buf_adds(out, "<li>");
+        html_str(out, buf_str(&li));
+        buf_adds(out, "</li>\n");
+        buf_free(&li);
+        item = next;
+    }
+    buf_adds(out, "</ul>\n");
+}
+
+/* " better" / " worse": the "so cùng kỳ" cell coloured by the indicator's direction. */
+static const char *change_class(const json_t *row)
+{
+    buf b = BUF_INIT;
+    int j = report_change_text(row, &b);
+    buf_free(&b);
+    return j == 1 ? " better" : j == -1 ? " worse" : "";
+}
+
 static void render_html(const json_t *doc, buf *out)
 {
     buf cell[COLS];
@@ -897,21 +707,22 @@ static void render_html(const json_t *doc, buf *out)
     buf_adds(out, "</h1><div class=\"sub\">");
     html_str(out, jstr(unit, "name"));
     buf_adds(out, " — ");
-    html_str(out, jstr(json_object_get(doc, "period"), "label"));
+    buf sub = BUF_INIT;
+    sub_label(doc, &sub);
+    html_str(out, buf_str(&sub));
+    buf_free(&sub);
     if (json_object_get(doc, "structure_note")) {
         buf_adds(out, "</div><div class=\"sub\">");
         html_str(out, jstr(doc, "structure_note"));
     }
-    buf_printf(out, "</div>\n<h2>%s</h2>\n", tr("I. Tóm tắt kết quả", "I. Summary"));
+    buf_adds(out, "</div>\n");
+    html_heading(doc, "summary", out);
     size_t i;
     const json_t *v;
-    json_array_foreach(json_object_get(doc, "summary"), i, v) {
-        buf_adds(out, "<p>");
-        html_str(out, json_string_value(v));
-        buf_adds(out, "</p>\n");
-    }
+    json_array_foreach(json_object_get(doc, "summary"), i, v)
+        html_para(out, json_string_value(v), NULL);
     html_chart(doc, 1, out);
-    buf_printf(out, "<h2>%s</h2>\n", tr("II. Kết quả thực hiện các chỉ tiêu", "II. Results by indicator"));
+    html_heading(doc, "tables", out);
     const json_t *tbl;
     size_t ti;
     json_array_foreach(json_object_get(doc, "tables"), ti, tbl) {
@@ -932,6 +743,8 @@ static void render_html(const json_t *doc, buf *out)
             for (int c = 0; c < COLS; c++) {
                 if (c == 5)
                     buf_printf(out, "<td class=\"%s\">", jstr(row, "status"));
+                else if (c == 7)
+                    buf_printf(out, "<td class=\"n%s\">", change_class(row));
                 else
                     buf_adds(out, c == 0 || c == 1 ? "<td>" : "<td class=\"n\">");
                 html_str(out, buf_str(&cell[c]));
@@ -943,9 +756,9 @@ static void render_html(const json_t *doc, buf *out)
     }
     const json_t *kids = json_object_get(doc, "children");
     if (json_array_size(kids)) {
-        buf_printf(out, "<h2>%s</h2>\n<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+        html_heading(doc, "children", out);
+        buf_printf(out, "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
                         "<th>%s</th><th>%s</th></tr></thead><tbody>\n",
-                   tr("III. Xếp hạng các đơn vị trực thuộc", "III. Units below, ranked"),
                    tr("Hạng", "Rank"), tr("Đơn vị", "Unit"), tr("Đạt và vượt", "Met or exceeded"),
                    tr("Vượt", "Exceeded"), tr("Không đạt", "Not met"), tr("Tỷ lệ", "Share"));
         json_array_foreach(kids, i, v) {
@@ -966,9 +779,7 @@ static void render_html(const json_t *doc, buf *out)
     }
     const json_t *tk = json_object_get(doc, "tasks");
     if (tk) {
-        buf_adds(out, "<h2>");
-        html_str(out, jstr(tk, "heading"));
-        buf_adds(out, "</h2>\n");
+        html_heading(doc, "tasks", out);
         json_array_foreach(json_object_get(tk, "sentences"), i, v) {
             buf_adds(out, "<p>");
             html_str(out, json_string_value(v));
@@ -1006,6 +817,14 @@ static void render_html(const json_t *doc, buf *out)
             }
             buf_adds(out, "</ul>\n");
         }
+    }
+    json_array_foreach(json_object_get(doc, "review"), i, v) {
+        html_heading(doc, jstr(v, "key"), out);
+        size_t j;
+        const json_t *para;
+        json_array_foreach(json_object_get(v, "paragraphs"), j, para)
+            html_para(out, json_string_value(para), NULL);
+        html_para(out, jstr(v, "placeholder"), "placeholder");
     }
     buf buf_foot = BUF_INIT;
     foot_line(doc, &buf_foot);

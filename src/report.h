@@ -35,6 +35,18 @@ int report_chart(const json_t *doc, int which, buf *png, int *height, err_t *e);
 json_t *report_rows_json(const model *m, const eval_result *r);
 /* Appends the label of period p, naming terms and mid-term ranges from the model's terms. */
 int report_period_label(const model *m, period_t p, buf *out);
+/* Appends the "Kế hoạch" cell of a report row: its target, or the year's ("180 (năm)"), or "–". */
+void report_target_text(const json_t *row, buf *out);
+/* Appends the "% KH" cell of a report row: "151%", a `down` indicator's margin to its ceiling
+ * ("thấp hơn 10%"), "55,9% KH năm", or "–". */
+void report_pct_text(const json_t *row, buf *out);
+/* Appends the "so cùng kỳ" cell of a report row ("+3,6 điểm %", "+3 bậc", "không đổi", "–");
+ * returns 1 good news by the indicator's direction, -1 bad, 0 unchanged, 2 neither or none. */
+int report_change_text(const json_t *row, buf *out);
+/* Appends the numbered heading of section `key` of a built report ("summary", "tables",
+ * "children", "tasks", or the key of a doc["review"] part), numbered over the sections present:
+ * "V. Hạn chế, yếu kém"; returns 0, or -1 when the report has no such section. */
+int report_heading(const json_t *doc, const char *key, buf *out);
 /* Appends a number with at most `decimals` decimals in the process language ("1.234,5"). */
 int report_num(buf *out, double v, int decimals);
 

@@ -27,6 +27,27 @@ static void pct(buf *b, double v)
     buf_addc(b, '%');
 }
 
+/* Tasks not done on time, pre-listed among the review's shortcomings (report_text.h). */
+static void shortcomings_add(json_t *doc, const task_counts *c)
+{
+    size_t i;
+    json_t *part;
+    if (c->overdue == 0 && c->done_late == 0)
+        return;
+    buf b = BUF_INIT;
+    buf_adds(&b, tr("Nhiệm vụ chưa bảo đảm tiến độ: ", "Tasks not on time: "));
+    if (c->overdue)
+        buf_printf(&b, tr("%d nhiệm vụ quá hạn chưa hoàn thành", "%d overdue and not completed"), c->overdue);
+    if (c->done_late)
+        buf_printf(&b, tr("%s%d nhiệm vụ hoàn thành quá hạn", "%s%d completed late"), c->overdue ? "; " : "",
+                   c->done_late);
+    buf_adds(&b, ".");
+    json_array_foreach(json_object_get(doc, "review"), i, part)
+        if (strcmp(json_string_value(json_object_get(part, "key")), "shortcomings") == 0)
+            json_array_append_new(json_object_get(part, "paragraphs"), json_string(buf_str(&b)));
+    buf_free(&b);
+}
+
 int report_add_tasks(json_t *doc, const model *m, const task_set *ts, int unit, period_t p, int today, err_t *e)
 {
     int end = period_end(p), day = end && end < today ? end : today;
@@ -43,8 +64,11 @@ int report_add_tasks(json_t *doc, const model *m, const task_set *ts, int unit, 
     }
     buf b = BUF_INIT, d = BUF_INIT;
     vn_format_date(day, lang_get(), &d);
-    buf_printf(&b, tr("Đến ngày %s, hoàn thành %d/%d nhiệm vụ", "By %s, %d of %d tasks were completed"),
-               buf_str(&d), c.done, c.total);
+    if (lang_get() == LANG_EN)
+        buf_printf(&b, "By %s, %d of %d %s completed", buf_str(&d), c.done, c.total,
+                   c.total == 1 ? "task was" : c.done == 1 ? "tasks was" : "tasks were");
+    else
+        buf_printf(&b, "Đến ngày %s, hoàn thành %d/%d nhiệm vụ", buf_str(&d), c.done, c.total);
     if (c.exceeded)
         buf_printf(&b, tr(", trong đó %d nhiệm vụ hoàn thành vượt", ", %d of them beyond what was required"), c.exceeded);
     if (c.done_late)
@@ -98,8 +122,9 @@ int report_add_tasks(json_t *doc, const model *m, const task_set *ts, int unit, 
             json_array_append_new(over, json_pack("{s:s,s:o}", "unit", buf_str(&d), "tasks", list));
         }
     }
-    json_object_set_new(sec, "heading", json_string(tr("IV. Thực hiện các chương trình công tác, nhiệm vụ",
-                                                       "IV. Work programmes and tasks")));
+    json_object_set_new(sec, "heading", json_string(tr("Thực hiện các chương trình công tác, nhiệm vụ",
+                                                       "Work programmes and tasks")));
+    shortcomings_add(doc, &c);
     json_object_set_new(sec, "sentences", sent);
     json_object_set_new(sec, "programmes", progs);
     json_object_set_new(sec, "overdue", over);

@@ -172,35 +172,6 @@ int sq_reset(store *s, sqlite3_stmt *st, const char *what, err_t *e)
     return sqlite3_reset(st) == SQLITE_OK ? 0 : db_err(s, e, what);
 }
 
-/* Every statement is IF NOT EXISTS, so opening an older database adds the newer tables.  Some of
- * them write (meta rows), which needs the write lock: a database whose user_version already
- * holds this schema's hash is left alone, so opening never waits behind another process's long
- * import; otherwise the schema is applied, waiting for the lock as long as a writer would. */
-static int apply_schema(store *s)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < sizeof schemas / sizeof *schemas; i++)
-        for (const unsigned char *p = (const unsigned char *)schemas[i]; *p; p++)
-            h = (h ^ *p) * 16777619u;
-    int want = (int)(h & 0x7fffffff) | 1, have = -1, r = SQLITE_OK;
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        have = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    if (have == want)
-        return SQLITE_OK;
-    sqlite3_busy_timeout(s->db, 600000);
-    for (size_t i = 0; i < sizeof schemas / sizeof *schemas && r == SQLITE_OK; i++)
-        r = sqlite3_exec(s->db, schemas[i], NULL, NULL, NULL);
-    char sql[48];
-    snprintf(sql, sizeof sql, "PRAGMA user_version=%d", want);
-    if (r == SQLITE_OK)
-        r = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
-    sqlite3_busy_timeout(s->db, 5000);
-    return r;
-}
-
 int store_open(const char *path, int create, store **out, err_t *e)
 {
     store *s = calloc(1, sizeof *s);
@@ -218,17 +189,17 @@ int store_open(const char *path, int create, store **out, err_t *e)
         goto fail;
     }
     sqlite3_busy_timeout(s->db, 5000);
-    /* A large page cache keeps a big import from spilling and re-reading pages (lazily allocated). */
-    if (sqlite3_exec(s->db, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-262144;",
+    /* A large page cache keeps a big import from spilling and re-reading pages (lazily allocated).
+     * synchronous=FULL: WAL is synced at every commit, so a figure shown as saved survives a power
+     * cut (NORMAL could lose the last commits; docs/internals/store.md has the measured cost). */
+    if (sqlite3_exec(s->db, "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA cache_size=-262144;",
                      NULL, NULL, NULL)
         != SQLITE_OK) {
         db_err(s, e, path);
         goto fail;
     }
-    if (apply_schema(s) != SQLITE_OK) {
-        db_err(s, e, path);
+    if (sq_schema_open(s, path, schemas, sizeof schemas / sizeof *schemas, e) != 0)
         goto fail;
-    }
     for (int i = 0; i < Q_COUNT; i++)
         if (sqlite3_prepare_v3(s->db, queries[i], -1, SQLITE_PREPARE_PERSISTENT, &s->q[i], NULL)
             != SQLITE_OK) {

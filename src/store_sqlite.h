@@ -61,6 +61,10 @@ int sq_step(store *s, sqlite3_stmt *st, const char *what, err_t *e);
 /* Resets st after its last step; -1 (e filled) if the reset reports an error. */
 int sq_reset(store *s, sqlite3_stmt *st, const char *what, err_t *e);
 
+/* Checks the schema version of the file at path and creates or upgrades its schema from the n
+ * strings (store_version.c); 0, or -1 with a message (a newer version, a failed upgrade). */
+int sq_schema_open(store *s, const char *path, const char *const *schemas, size_t n, err_t *e);
+
 /* Schema strings of the modules keeping tables here (see `schemas` in store_sqlite.c). */
 extern const char store_web_schema[];
 extern const char store_task_schema[];

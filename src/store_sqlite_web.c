@@ -395,38 +395,89 @@ int store_audit_add(store *s, const char *who, const char *action, const char *o
                         "ttttt", at, who, action, object, detail ? detail : ""), e) < 0 ? -1 : 0;
 }
 
-int store_audit_list(store *s, int max, web_audit **out, err_t *e)
+/* Every entry of the log: workflow and administration actions, every change of a figure (its
+ * creation, a row whose batch is its own, is not listed; updates carry old -> new) and every
+ * batch of figures written.  A deletion (write_delete) writes an audit row and a history row:
+ * the history row stands for both (action "delete", the reason as detail, the old value kept). */
+#define AUDIT_ENTRIES \
+    "WITH e AS (" \
+    " SELECT a.at AS at, a.who AS who, a.action AS action, a.object AS object, a.detail AS detail," \
+    "  0 AS fig, '' AS ind, '' AS unit, '' AS period, NULL AS ov, NULL AS nv, NULL AS oc, NULL AS nc," \
+    "  a.id AS seq, 2 AS src FROM audit a WHERE a.action <> 'delete'" \
+    " UNION ALL SELECT b.at, b.who, CASE WHEN h.kind = 0 THEN 'target' WHEN h.new_value IS NULL THEN 'delete'" \
+    "  ELSE 'value' END, i.code || '/' || u.code || '/' || h.period," \
+    "  CASE WHEN h.kind = 1 AND h.new_value IS NULL THEN COALESCE(h.new_comment, '') ELSE '' END, 1," \
+    "  i.code, u.code, h.period, h.old_value, h.new_value, h.old_comment, h.new_comment, h.id, 1 FROM history h JOIN batch b ON b.id=h.batch" \
+    "  JOIN indicator i ON i.id=h.indicator JOIN unit u ON u.id=h.unit" \
+    " UNION ALL SELECT b.at, b.who, 'batch', b.source, '', 0, '', '', '', NULL, NULL, NULL, NULL, b.id, 0" \
+    "  FROM batch b) "
+/* The filter (audit_filter, ?1..?6; '' = any). */
+#define AUDIT_WHERE \
+    " WHERE (?1 = '' OR who = ?1)" \
+    " AND (?2 = '' OR unit = ?2 OR (fig = 0 AND (object = ?2 OR instr(object, '/' || ?2 || '/') > 0)))" \
+    " AND (?3 = '' OR period = ?3 OR (fig = 0 AND (substr(object, -length(?3) - 1) = '/' || ?3 OR detail = ?3)))" \
+    " AND (?4 = '' OR action = ?4 OR (?4 = 'action' AND src = 2))" \
+    " AND (?5 = '' OR date(at, '+7 hours') >= ?5) AND (?6 = '' OR date(at, '+7 hours') <= ?6)"
+
+static const char *nz(const char *s)
 {
+    return s ? s : "";
+}
+
+static void audit_row(sqlite3_stmt *st, web_audit *a)
+{
+    memset(a, 0, sizeof *a);
+    copy_col(st, 0, a->at, sizeof a->at);
+    copy_col(st, 1, a->who, sizeof a->who);
+    copy_col(st, 2, a->action, sizeof a->action);
+    copy_col(st, 3, a->object, sizeof a->object);
+    copy_col(st, 4, a->detail, sizeof a->detail);
+    a->is_figure = sqlite3_column_int(st, 5);
+    copy_col(st, 6, a->ind, sizeof a->ind);
+    copy_col(st, 7, a->unit, sizeof a->unit);
+    copy_col(st, 8, a->period, sizeof a->period);
+    a->has_old = sqlite3_column_type(st, 9) != SQLITE_NULL;
+    a->old_v = sqlite3_column_double(st, 9);
+    a->has_new = sqlite3_column_type(st, 10) != SQLITE_NULL;
+    a->new_v = sqlite3_column_double(st, 10);
+    copy_col(st, 11, a->old_comment, sizeof a->old_comment);
+    copy_col(st, 12, a->new_comment, sizeof a->new_comment);
+}
+
+int store_audit_query(store *s, const audit_filter *f, int offset, int limit, web_audit **out,
+                      int64_t *total, err_t *e)
+{
+    static const audit_filter any = { 0 };
     *out = NULL;
-    /* Workflow and administration actions, and every change of a figure: its creation (a row
-     * whose batch is its own) is not listed, its updates carry old -> new. */
+    f = f ? f : &any;
+    limit = limit > 0 ? limit : 1;
+    if (total) {
+        sqlite3_stmt *ct = prep(s, e, AUDIT_ENTRIES "SELECT count(*) FROM e" AUDIT_WHERE, "tttttt", nz(f->who),
+                                nz(f->unit), nz(f->period), nz(f->kind), nz(f->from), nz(f->to));
+        if (ct == NULL)
+            return -1;
+        int r = sq_step(s, ct, "database", e);
+        *total = r > 0 ? sqlite3_column_int64(ct, 0) : 0;
+        sqlite3_finalize(ct);
+        if (r < 0)
+            return -1;
+    }
     sqlite3_stmt *st = prep(s, e,
-        "SELECT at,who,action,object,detail FROM ("
-        " SELECT a.at, a.who, a.action, a.object, a.detail, a.at AS k FROM audit a"
-        " UNION ALL SELECT b.at, b.who, CASE h.kind WHEN 1 THEN 'value' ELSE 'target' END,"
-        "  i.code || ' / ' || u.code || ' / ' || h.period,"
-        "  COALESCE(printf('%g', h.old_value), '') || ' -> ' || COALESCE(printf('%g', h.new_value), ''),"
-        "  b.at FROM history h JOIN batch b ON b.id=h.batch JOIN indicator i ON i.id=h.indicator"
-        "  JOIN unit u ON u.id=h.unit"
-        " UNION ALL SELECT b.at, b.who, 'batch', b.source, '', b.at FROM batch b"
-        ") ORDER BY k DESC LIMIT ?1", "i", (int64_t)max);
+        AUDIT_ENTRIES "SELECT at, who, action, object, detail, fig, ind, unit, period, ov, nv, oc, nc FROM e"
+        AUDIT_WHERE " ORDER BY at DESC, src DESC, seq DESC LIMIT ?7 OFFSET ?8", "ttttttii", nz(f->who),
+        nz(f->unit), nz(f->period), nz(f->kind), nz(f->from), nz(f->to), (int64_t)limit,
+        (int64_t)(offset > 0 ? offset : 0));
     if (st == NULL)
         return -1;
     int n = 0;
-    web_audit *a = calloc((size_t)(max > 0 ? max : 1), sizeof *a);
+    web_audit *a = calloc((size_t)limit, sizeof *a);
     if (a == NULL) {
         sqlite3_finalize(st);
         return err_set(e, "out of memory");
     }
     int r = 0;
-    while (n < max && (r = sq_step(s, st, "database", e)) > 0) {
-        copy_col(st, 0, a[n].at, sizeof a[n].at);
-        copy_col(st, 1, a[n].who, sizeof a[n].who);
-        copy_col(st, 2, a[n].action, sizeof a[n].action);
-        copy_col(st, 3, a[n].object, sizeof a[n].object);
-        copy_col(st, 4, a[n].detail, sizeof a[n].detail);
-        n++;
-    }
+    while (n < limit && (r = sq_step(s, st, "database", e)) > 0)
+        audit_row(st, &a[n++]);
     sqlite3_finalize(st);
     if (r < 0) {
         free(a);
@@ -434,6 +485,11 @@ int store_audit_list(store *s, int max, web_audit **out, err_t *e)
     }
     *out = a;
     return n;
+}
+
+int store_audit_list(store *s, int max, web_audit **out, err_t *e)
+{
+    return store_audit_query(s, NULL, 0, max, out, NULL, e);
 }
 
 int64_t store_generation(store *s, err_t *e)

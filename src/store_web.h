@@ -62,14 +62,39 @@ int store_sub_list(store *s, web_sub **out, err_t *e);
 /* Machine name of a state: "draft", "submitted", "approved", "returned". */
 const char *store_sub_key(int state);
 
+/* An audit entry to be written inside the transaction of the change it records (write.h's
+ * write_actor.audit, task_import_audited), so a crash keeps both or neither. */
+typedef struct store_audit_row {
+    const char *action, *object;
+    const char *detail;      /* NULL: the number of figures the change wrote */
+} store_audit_row;
+
 /* Appends an audit entry (at = now). */
 int store_audit_add(store *s, const char *who, const char *action, const char *object,
                     const char *detail, err_t *e);
 typedef struct web_audit {
     char at[32], who[64], action[32], object[160], detail[512];
+    /* A change of a figure (action "value" or "target"): its cell, and old -> new exactly as
+     * stored (has_* 0: none, a creation or a deletion); comments of values, "" when none. */
+    int is_figure;
+    char ind[64], unit[64], period[32];
+    int has_old, has_new;
+    double old_v, new_v;
+    char old_comment[512], new_comment[512];
 } web_audit;
-/* The newest max entries: audit actions merged with every value/target change (old -> new)
- * (caller frees *out); returns the count or -1. */
+/* What the audit log shows: every field "" or NULL means any.  kind: "value", "target",
+ * "delete" (deleted values), "batch" (a write's batch: imports, saves) or "action" (workflow
+ * and administration); unit and period: figure changes of that cell, and actions whose object
+ * names them; from/to: "yyyy-mm-dd", inclusive, dates in Vietnam's time (UTC+7). */
+typedef struct audit_filter {
+    const char *who, *unit, *period, *kind, *from, *to;
+} audit_filter;
+/* Fills *out (caller frees) with up to limit entries from offset, newest first: audit actions
+ * merged with every value/target change; *total (may be NULL) gets the count of all entries
+ * that pass the filter.  Returns the number filled or -1. */
+int store_audit_query(store *s, const audit_filter *f, int offset, int limit, web_audit **out,
+                      int64_t *total, err_t *e);
+/* The newest max entries, unfiltered (store_audit_query); returns the count or -1. */
 int store_audit_list(store *s, int max, web_audit **out, err_t *e);
 
 /* A database setting (the meta table): 1 (copied to out, truncated), 0 (absent: out = "") or -1. */

@@ -235,6 +235,12 @@ static int grow_where(long **rowof, const char ***fileof, int *cap, int n)
 int task_import(store *s, const model *m, task_set *ts, const import_source *src, int n, int dry_run,
                 buf *errors, long *rows, err_t *e)
 {
+    return task_import_audited(s, m, ts, src, n, dry_run, NULL, NULL, errors, rows, e);
+}
+
+int task_import_audited(store *s, const model *m, task_set *ts, const import_source *src, int n, int dry_run,
+                        const char *who, const store_audit_row *audit, buf *errors, long *rows, err_t *e)
+{
     int rc = -1, in_tx = 0;
     long nrows = 0;
     ctx c = { .errors = errors };
@@ -317,6 +323,9 @@ int task_import(store *s, const model *m, task_set *ts, const import_source *src
         }
     }
     if (task_handover_store(s, m, "chitieu", NULL, e) != 0)  /* a task of a dissolved unit */
+        goto cleanup;
+    if (audit && store_audit_add(s, who ? who : "chitieu", audit->action, audit->object,
+                                 audit->detail ? audit->detail : "", e) != 0)
         goto cleanup;
     if (store_commit(s, e) != 0)
         goto cleanup;

@@ -8,6 +8,7 @@
 #include "store.h"
 #include "task.h"
 #include "store_task.h"
+#include "store_web.h"
 
 enum { TI_NONE = 0, TI_PROGRAMMES, TI_TASKS };
 
@@ -23,5 +24,9 @@ int import_any_header(const char *const *cells, size_t n);
  * expected.  *rows gets the rows read.  Returns 0 when all rows were valid. */
 int task_import(store *s, const model *m, task_set *ts, const import_source *src, int n, int dry_run,
                 buf *errors, long *rows, err_t *e);
+/* task_import, writing the audit entry (by who) in the same transaction as the items when audit
+ * is not NULL (a crash keeps both or neither). */
+int task_import_audited(store *s, const model *m, task_set *ts, const import_source *src, int n, int dry_run,
+                        const char *who, const store_audit_row *audit, buf *errors, long *rows, err_t *e);
 
 #endif

@@ -176,6 +176,9 @@ int page_task_summary(web_ctx *c, int u);
  * and period p (nothing when no unit below is expected to report); -1 (c->e) on failure. */
 int page_completeness(web_ctx *c);
 int page_completeness_summary(web_ctx *c, int u, period_t p);
+/* The term overview's "term so far" section (page_term.c) for unit u, period p (nothing unless p
+ * is a declared term under way or with figures missing) on the structure; -1 (c->e) on failure. */
+int page_term_to_date(web_ctx *c, int u, period_t p, int structure);
 /* The date pages judge tasks on: --today of serve, else the clock's local date (yyyymmdd). */
 int web_today(const web_ctx *c);
 

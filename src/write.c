@@ -43,6 +43,16 @@ static int commit(store *s, err_t *e)
     return 0;
 }
 
+/* The audit entry (if any) by the actor in the open transaction; n figures were written. */
+static int audit_in_tx(store *s, const write_actor *a, const store_audit_row *audit, long n, err_t *e)
+{
+    if (audit == NULL)
+        return 0;
+    char count[24];
+    snprintf(count, sizeof count, "%ld", n);
+    return store_audit_add(s, a->login, audit->action, audit->object, audit->detail ? audit->detail : count, e);
+}
+
 int write_begin(store *s, const write_actor *a, err_t *e)
 {
     int limit = a && a->wait_s > 0 ? a->wait_s : 600;
@@ -372,6 +382,13 @@ static int check_rules(store *s, const model *m, const write_row *rows, const re
 int write_values(store *s, model *m, const write_actor *a, const write_row *rows, int n,
                  const write_sink *sink, buf *errs, int *changed, int *outside, err_t *e)
 {
+    return write_values_audited(s, m, a, NULL, rows, n, sink, errs, changed, outside, e);
+}
+
+int write_values_audited(store *s, model *m, const write_actor *a, const store_audit_row *audit,
+                         const write_row *rows, int n, const write_sink *sink, buf *errs, int *changed,
+                         int *outside, err_t *e)
+{
     resolved *res = calloc((size_t)n + 1, sizeof *res);
     write_locks *locks = NULL;
     int nres = 0, rc = -1, began = 0;
@@ -406,7 +423,7 @@ int write_values(store *s, model *m, const write_actor *a, const write_row *rows
         rc = 0;
         goto cleanup;
     }
-    if (put_changes(s, m, a, rows, res, nres, e) != 0)
+    if (put_changes(s, m, a, rows, res, nres, e) != 0 || audit_in_tx(s, a, audit, nres, e) != 0)
         goto cleanup;
     began = 0;
     if (commit(s, e) != 0)
@@ -601,6 +618,12 @@ static int kinds_allowed(const write_actor *a, const import_stats *st, buf *erro
 int write_import(store *s, const write_actor *a, const import_source *src, int nsrc,
                  const import_opts *o, import_stats *st, buf *errors, model **out, err_t *e)
 {
+    return write_import_audited(s, a, NULL, src, nsrc, o, st, errors, out, e);
+}
+
+int write_import_audited(store *s, const write_actor *a, const store_audit_row *audit, const import_source *src,
+                         int nsrc, const import_opts *o, import_stats *st, buf *errors, model **out, err_t *e)
+{
     model *m = model_new();
     write_locks *locks = NULL;
     vet_ctx v = { a, NULL, NULL, 0, 0, 0 };
@@ -650,8 +673,13 @@ int write_import(store *s, const write_actor *a, const import_source *src, int n
         rc = 0;
         goto cleanup;
     }
-    began = 0;
     internal = 1;
+    long written = 0;
+    for (int k = 0; k < IK_COUNT; k++)
+        written += st->added[k] + st->changed[k];
+    if (audit_in_tx(s, a, audit, written, e) != 0)
+        goto cleanup;
+    began = 0;
     if (commit(s, e) != 0)
         goto cleanup;
     rc = 0;

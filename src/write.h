@@ -103,6 +103,15 @@ int write_delete(store *s, model *m, const write_actor *a, const write_row *rows
 int write_import(store *s, const write_actor *a, const import_source *src, int nsrc,
                  const import_opts *o, import_stats *st, buf *errors, model **out, err_t *e);
 
+/* write_values and write_import that also write the audit entry (by a->login; detail NULL: the
+ * number of figures written) inside the same transaction, so a crash keeps both or neither;
+ * nothing is audited when nothing is written (refused rows, no change, a dry run). */
+int write_values_audited(store *s, model *m, const write_actor *a, const store_audit_row *audit,
+                         const write_row *rows, int n, const write_sink *sink, buf *errs, int *changed,
+                         int *outside, err_t *e);
+int write_import_audited(store *s, const write_actor *a, const store_audit_row *audit, const import_source *src,
+                         int nsrc, const import_opts *o, import_stats *st, buf *errors, model **out, err_t *e);
+
 /* The submission key of a target set: "targets:" and the period code (the values' key is the
  * period code alone). */
 #define WRITE_TARGETS_PREFIX "targets:"

@@ -104,7 +104,11 @@ static void test_party(void **state)
     assert_non_null(strstr(d, "Số       -BC/QU"));
     assert_non_null(strstr(d, "Cầu Giấy, ngày "));
     assert_non_null(strstr(d, ">BÁO CÁO<"));
-    assert_non_null(strstr(d, "Kết quả thực hiện các chỉ tiêu Năm 2022"));
+    assert_non_null(strstr(d, "Kết quả thực hiện các chỉ tiêu năm 2022"));
+    /* the review's closing parts, numbered after the sections present, placeholders in brackets */
+    assert_non_null(strstr(d, "III. HẠN CHẾ, YẾU KÉM"));
+    assert_non_null(strstr(d, "VI. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2023"));
+    assert_non_null(strstr(d, "[Bổ sung: nguyên nhân khách quan và chủ quan"));
     assert_non_null(strstr(d, "<w:tblHeader/>"));
     assert_non_null(strstr(d, "<w:titlePg/>"));
     assert_non_null(strstr(d, "w:w=\"11906\" w:h=\"16838\""));           /* A4 */
@@ -123,6 +127,7 @@ static void test_state(void **state)
     assert_non_null(strstr(d, "Số:       /BC-UBND"));
     assert_null(strstr(d, "ĐẢNG CỘNG SẢN VIỆT NAM"));
     assert_non_null(strstr(d, "III. XẾP HẠNG CÁC ĐƠN VỊ TRỰC THUỘC"));
+    assert_non_null(strstr(d, "IV. HẠN CHẾ, YẾU KÉM"));
     assert_non_null(strstr(d, "Quận ủy Cầu Giấy"));
     assert_non_null(strstr(d, "<pic:pic>"));                /* the units-below chart */
     assert_non_null(strstr(d, "r:embed=\"rId5\""));

@@ -55,6 +55,14 @@ static void test_cases(void **state)
                 buf_adds(&got, "NONE");
             else
                 list(&got, &p, 1);
+        } else if (strcmp(op, "before") == 0) {
+            period_t p = period_prev(P(in, l.lineno));
+            if (p.kind == P_NONE)
+                buf_adds(&got, "NONE");
+            else
+                list(&got, &p, 1);
+        } else if (strncmp(op, "elapsed@", 8) == 0) {
+            buf_printf(&got, "%.4f", period_elapsed(P(in, l.lineno), atoi(op + 8)));
         } else if (strcmp(op, "yearof") == 0) {
             period_t p = period_year_of(P(in, l.lineno));
             list(&got, &p, 1);

@@ -7,7 +7,8 @@
  * spread over those calls: every run must either return its complete result or an error, and an
  * import must leave the database as it was or wholly imported.  A failed bind (a text above the
  * connection's length limit) must be an error too.  Ids: units whose database ids are -5 and
- * 2^61 (legal rowids, set by hand) load, list, roll up and take writes.
+ * 2^61 (legal rowids, set by hand) load, list, roll up and take writes.  A schema upgrade (the
+ * fixture of version 1) under faults ends upgraded or untouched, never half done.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -26,6 +27,7 @@
 #include "http.h"
 #include "import.h"
 #include "store.h"
+#include "store_admin.h"
 #include "store_sqlite.h"
 #include "store_task.h"
 #include "store_web.h"
@@ -870,6 +872,102 @@ static int teardown(void **state)
     return 0;
 }
 
+/* ---- schema upgrade under faults ---- */
+
+/* The file's schema version, then every figure by codes, read with a plain connection (no store:
+ * opening through the store would upgrade it). */
+static void raw_digest(const char *path, buf *out)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db,
+        "SELECT 'version', value, '', '', '' FROM meta WHERE key='schema_version'"
+        " UNION ALL SELECT * FROM (SELECT 'v', i.code, u.code, v.period, v.value || ' ' || coalesce(v.comment, '')"
+        " FROM value v JOIN indicator i ON i.id=v.indicator JOIN unit u ON u.id=v.unit"
+        " UNION ALL SELECT 't', i.code, u.code, t.period, t.target FROM target t"
+        " JOIN indicator i ON i.id=t.indicator JOIN unit u ON u.id=t.unit ORDER BY 1,2,3,4)",
+        -1, &st, NULL), SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        buf_printf(out, "%s %s %s %s %s\n", sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
+                   sqlite3_column_text(st, 2), sqlite3_column_text(st, 3), sqlite3_column_text(st, 4));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+static int op_upgrade(buf *out, err_t *e)
+{
+    store *s = NULL;
+    int v = 0;
+    if (store_open(work_db, 0, &s, e) != 0)
+        return -1;
+    int rc = store_schema_version(s, &v, e);
+    store_close(s);
+    buf_printf(out, "version %d\n", v);
+    return rc;
+}
+
+static void fresh_fixture(const char *fx)
+{
+    char bak[120];
+    remove_db(work_db);
+    snprintf(bak, sizeof bak, "%s.schema-1.bak", work_db);
+    remove_db(bak);
+    snprintf(bak, sizeof bak, "%s.schema-1.bak.tmp", work_db);
+    remove_db(bak);
+    copy_file(fx, work_db);
+}
+
+/* A database of schema version 1 (tests/fixtures, made by the first release) upgraded with a fault
+ * at points spread over the upgrade's file calls: the store opens it at version 3 with the same
+ * figures, or fails with a message and leaves it at version 1 with the same figures. */
+static void test_fault_upgrade(void **state)
+{
+    (void)state;
+    const char *fx = "tests/fixtures/schema-1.db";
+    buf orig = BUF_INIT, done = BUF_INIT, now = BUF_INIT, got = BUF_INIT;
+    err_t e;
+    raw_digest(fx, &orig);
+    assert_non_null(strstr(buf_str(&orig), "version 1"));
+    fresh_fixture(fx);
+    arm(-1, 0);
+    if (op_upgrade(&got, &e) != 0)
+        fail_msg("upgrade without faults: %s", e.msg);
+    int calls = atomic_load(&fault_calls);
+    assert_string_equal(buf_str(&got), "version 3\n");
+    raw_digest(work_db, &done);
+    /* the same figures, only the version line differs */
+    assert_non_null(strstr(buf_str(&done), "version 3"));
+    assert_string_equal(strchr(buf_str(&done), '\n'), strchr(buf_str(&orig), '\n'));
+    int stride = calls > 150 ? calls / 150 : 1, errors = 0, runs = 0;
+    for (int sticky = 0; sticky < 2; sticky++)
+        for (int n = 0; n < calls; n += stride) {
+            fresh_fixture(fx);
+            buf_reset(&got);
+            e.msg[0] = '\0';
+            arm(n, sticky);
+            int rc = op_upgrade(&got, &e);
+            disarm();
+            runs++;
+            errors += rc != 0;
+            if (rc != 0 && e.msg[0] == '\0')
+                fail_msg("upgrade: fault at call %d (sticky %d): an error without a message", n, sticky);
+            buf_reset(&now);
+            raw_digest(work_db, &now);
+            int as_before = strcmp(buf_str(&now), buf_str(&orig)) == 0;
+            int as_after = strcmp(buf_str(&now), buf_str(&done)) == 0;
+            if (!(as_after || (rc != 0 && as_before)))
+                fail_msg("upgrade: fault at call %d (sticky %d), rc %d (%s): the database is %s", n, sticky, rc,
+                         e.msg, as_before ? "at version 1 though the upgrade succeeded" : "half upgraded");
+        }
+    print_message("upgrade 1->3: %d file calls, %d runs with a fault, %d errors\n", calls, runs, errors);
+    assert_true(errors > 0);
+    buf_free(&orig);
+    buf_free(&done);
+    buf_free(&now);
+    buf_free(&got);
+}
+
 int main(void)
 {
     lang_set(LANG_EN);
@@ -883,6 +981,7 @@ int main(void)
         cmocka_unit_test(test_bind_failure),
         cmocka_unit_test(test_odd_ids),
         cmocka_unit_test(test_odd_ids_scan),
+        cmocka_unit_test(test_fault_upgrade),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

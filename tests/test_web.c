@@ -540,9 +540,9 @@ static void test_workflow(void **state)
     /* the audit log names who did what, and the value's change old -> new */
     assert_int_equal(send(&root, "GET", "/admin/audit", NULL, NULL, NULL, &rs), 200);
     const char *body = buf_str(&rs.body);
-    assert_non_null(strstr(body, "<td>unlock</td>"));
+    assert_non_null(strstr(body, "<td>mở khóa</td>"));
     assert_non_null(strstr(body, "sửa số liệu"));
-    assert_non_null(strstr(body, "46 -&gt; 47"));
+    assert_non_null(strstr(body, "46 → 47"));
     http_resp_free(&rs);
     /* the overview shows the new state and figure */
     assert_int_equal(send(&root, "GET", "/overview", "unit=w1&period=2023", NULL, NULL, &rs), 200);

@@ -329,7 +329,11 @@ static void test_commands_use_the_door(void **state)
     static const char *const readers[] = { "init", "units", "indicators", "eval", "report", "export", "template",
                                            "convert", "history", "serve", "user", "token", "tasks", "remind", "ics",
                                            "rollup", "gen", "rules", "validate", "deadlines", "completeness",
-                                           "settings" /* a display setting in meta (partial_aggregates), no figure */ };
+                                           "settings" /* a display setting in meta (partial_aggregates), no figure */,
+                                           "backup" /* reads one snapshot into another file */ };
+    /* replaces the whole file with a verified copy (backup API), never a figure of a live database:
+     * a database holding data is refused without --force */
+    static const char *const whole[] = { "restore" };
     static const char *const writers[] = { "import", "approval", "demo", "class" /* class rates: write_values */ };
     FILE *f = fopen("src/main.c", "r");
     char line[512];
@@ -346,6 +350,8 @@ static void test_commands_use_the_door(void **state)
             known |= strcmp(name, readers[k]) == 0;
         for (size_t k = 0; k < sizeof writers / sizeof *writers; k++)
             known |= strcmp(name, writers[k]) == 0;
+        for (size_t k = 0; k < sizeof whole / sizeof *whole; k++)
+            known |= strcmp(name, whole[k]) == 0;
         if (!known)
             print_error("command '%s' is not classified: does it write figures? add it to this test\n", name);
         assert_true(known);

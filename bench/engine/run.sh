@@ -6,7 +6,12 @@
 # duck.mjs (DuckDB from the CSV files, closure table and level
 # by level, @duckdb/node-api
 # installed here by npm, never a product dependency).  Prints a table, the ratios, and whether
-# all three gave identical checksums.  Default scales: S M.
+# all three gave identical checksums.  Default scales: S M.  A scale SR, MR or LR is S, M or L's
+# units and data after a nation's reorganisation on 1/7/2025 (conv_bench.c makes it: ~70% of the
+# leaf units merged into about a third as many, some split): the engine's roll-up on today's
+# structure of 2025 (straddling) and 2024 (converted) against DuckDB converting the same figures
+# through the correspondence table (duck_conv.mjs), same checksums, and against the engine's plain
+# roll-up of the data as generated (2021-2025, what the base scale reports), in the same run.
 set -e
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bin=$root/build/chitieu
@@ -18,7 +23,40 @@ fi
 pk="sqlite3 jansson libutf8proc xlsxwriter libzip expat cairo libsodium freexl libmicrohttpd"
 gcc -O2 -std=c11 -Wall -Wextra -D_DEFAULT_SOURCE -I"$root/src" $(pkg-config --cflags $pk) -o "$root/build/engine_bench" \
   "$here/engine_bench.c" "$root/build/libchitieu.a" "$root/build/obj/demo_data.o" $(pkg-config --libs $pk) -lm -lpthread
+gcc -O2 -std=c11 -Wall -Wextra -D_DEFAULT_SOURCE -I"$root/src" $(pkg-config --cflags $pk) -o "$root/build/conv_bench" \
+  "$here/conv_bench.c" "$root/build/libchitieu.a" "$root/build/obj/demo_data.o" $(pkg-config --libs $pk) -lm -lpthread
 for scale in ${*:-S M}; do
+  case $scale in
+  SR|MR|LR)
+    base=${scale%R}
+    data=$root/build/bench-data/$base
+    out=$root/build/bench-data/$scale
+    mkdir -p "$data" "$out"
+    if [ ! -f "$data/values.csv" ]; then
+      "$bin" gen --scale "$base" --out "$data" >/dev/null
+    fi
+    echo "== scale $scale ($base's units and data, reorganised on 1/7/2025)"
+    "$root/build/conv_bench" "$data" "$out" | tee "$out/conv.out" | grep -v '^[A-Z_0-9]* '
+    node "$here/duck_conv.mjs" "$data" "$out" 2 | tee "$out/duck.out" | grep -v '^[A-Z_0-9]* '
+    cv=$(awk '/^CONV_SECONDS/ {print $2}' "$out/conv.out")
+    cr=$(awk '/^CONV_RUN_SECONDS/ {print $2}' "$out/conv.out")
+    dc=$(awk '/^DUCKDB_CONV_SECONDS/ {print $2}' "$out/duck.out")
+    printf '%-44s %10s %10s\n' "today's structure, 2024 + 2025" "seconds" "vs engine"
+    printf '%-44s %10.4f %10s\n' "chitieu engine (both years' tables)" "$cv" "1"
+    printf '%-44s %10.4f\n' "chitieu engine, plain roll-up of 2024-2025" "$cr"
+    printf '%-44s %10.3f %9.0fx\n' "DuckDB, correspondence table + GROUP BY" "$dc" "$(awk -v a="$dc" -v b="$cv" 'BEGIN { print a / b }')"
+    pe=$(awk '/^PLAIN_SECONDS/ {print $2}' "$out/conv.out")
+    printf '%-44s %10.4f\n' "chitieu engine, plain roll-up of 2021-2025" "$pe"
+    echo "today's structure (2024 + 2025) / plain roll-up of 2021-2025: $(awk -v a="$cv" -v b="$pe" 'BEGIN { printf "%.2f", a / b }')x"
+    c1=$(sed -n 's/^CONV_CHECK //p' "$out/conv.out")
+    c2=$(sed -n 's/^DUCKDB_CONV_CHECK //p' "$out/duck.out")
+    if [ -n "$c1" ] && [ "$c1" = "$c2" ]; then
+      echo "checksums: identical ($c1)"
+    else
+      echo "checksums DIFFER: engine $c1 / duckdb $c2"; exit 1
+    fi
+    continue;;
+  esac
   data=$root/build/bench-data/$scale
   mkdir -p "$data"
   if [ ! -f "$data/values.csv" ]; then

@@ -1,11 +1,58 @@
 /* chitieu - progressive enhancement only; every page works without it.
  * - selects marked data-autosubmit submit their form on change;
- * - the entry grid checks numbers as you type (decimal comma in Vietnamese, dot in English)
- *   and warns when a value moves more than tenfold from the previous period (data-prev);
+ * - the entry grid checks numbers as you type with the server's own rules (vnParseNumber, a
+ *   port of vn_parse_number in src/vn.c, checked against tests/data/vn_numbers.txt by
+ *   tests/js/numbers.test.js), warns when a value moves more than tenfold from the previous
+ *   period (data-prev), and asks for a reason when a stored figure's field is emptied (a
+ *   deletion);
  * - the entry grid moves between rows with Enter and the arrow keys;
  * - a table box that scrolls sideways takes the keyboard focus when nothing inside can. */
 'use strict';
+// vnParseNumber(text, hint): the number, or NaN; hint 'comma' (Vietnamese: '.' groups
+// thousands), 'dot' (English) or 'auto'.  Exactly the rules of vn_parse_number (src/vn.c):
+// optional sign, digits, at most one decimal mark, groups of 3; with both marks the last is the
+// decimal one; one mark repeated groups; a single mark is decimal unless followed by exactly
+// three digits, forming a valid group, and the hint says it groups.
+function vnParseNumber(text, hint) {
+  var s = String(text).replace(/^[ \t]+|[ \t]+$/g, '');
+  var neg = false;
+  if (s[0] === '-' || s[0] === '+') { neg = s[0] === '-'; s = s.slice(1); }
+  if (s.length === 0 || s.length > 200 || /[^0-9.,]/.test(s)) return NaN;
+  function intOk(t, grp) {             // int_part_ok
+    var run = 0, groups = 0;
+    for (var k = 0; k < t.length; k++) {
+      if (grp && t[k] === grp) {
+        if (groups === 0 ? (run === 0 || run > 3 || t[0] === '0') : run !== 3) return false;
+        groups++; run = 0;
+      } else if (t[k] >= '0' && t[k] <= '9') run++;
+      else return false;
+    }
+    return groups ? run === 3 : run > 0;
+  }
+  var ndot = s.split('.').length - 1, ncomma = s.split(',').length - 1;
+  var dec = '', grp = '', at = s.length;
+  if (ndot && ncomma) {
+    dec = s.lastIndexOf('.') > s.lastIndexOf(',') ? '.' : ',';
+    grp = dec === '.' ? ',' : '.';
+    at = s.lastIndexOf(dec);
+    if ((dec === '.' ? ndot : ncomma) !== 1) return NaN;
+  } else if (ndot + ncomma > 1) {
+    grp = ndot ? '.' : ',';
+  } else if (ndot + ncomma === 1) {
+    var mark = ndot ? '.' : ',', m = s.indexOf(mark);
+    var couldGroup = s.length - m - 1 === 3 && intOk(s, mark);
+    var hintGroups = (mark === '.' && hint === 'comma') || (mark === ',' && hint === 'dot');
+    if (couldGroup && hintGroups) grp = mark; else { dec = mark; at = m; }
+  }
+  if (!intOk(s.slice(0, at), grp)) return NaN;
+  if (dec && at + 1 === s.length) return NaN;
+  var digits = s.slice(0, at).split(grp || 'x').join('') + (dec ? '.' + s.slice(at + 1) : '');
+  var v = Number(digits);
+  return v === 0 ? 0 : neg ? -v : v;
+}
+if (typeof module !== 'undefined' && module.exports) module.exports = { vnParseNumber: vnParseNumber };
 (function () {
+  if (typeof document === 'undefined') return;
   document.querySelectorAll('select[data-autosubmit]').forEach(function (s) {
     s.addEventListener('change', function () { s.form.submit(); });
   });
@@ -37,12 +84,12 @@
   var form = document.getElementById('entry');
   if (!form) return;
   var en = form.dataset.lang === 'en';
-  var dec = en ? '.' : ',', grp = en ? ',' : '.';
-  var re = en ? /^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$/ : /^-?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$/;
-  function parse(t) {
-    t = t.trim();
-    if (!re.test(t)) return NaN;
-    return Number(t.split(grp).join('').replace(dec, '.'));
+  var reason = document.getElementById('reason');
+  function parse(t) { return vnParseNumber(t, en ? 'dot' : 'comma'); }
+  // a field emptied where a figure is stored: a deletion, which needs a reason
+  function deleting(inp) {
+    var o = form.querySelector('input[type="hidden"][name="o_' + inp.name.slice(2) + '"]');
+    return inp.value.trim() === '' && o && o.value !== '';
   }
   function check(inp) {
     var hint = inp.parentNode.querySelector('.hint');
@@ -58,10 +105,16 @@
           msg = en ? 'More than tenfold change from the previous period: please check'
                    : 'Thay đổi hơn 10 lần so với kỳ trước: hãy kiểm tra';
       }
+    } else if (deleting(inp)) {
+      msg = en ? 'Will be deleted on saving: give the reason below' : 'Sẽ xóa số liệu này khi lưu: hãy ghi lý do bên dưới';
     }
     inp.classList.toggle('invalid', bad);
     inp.setCustomValidity(bad ? msg : '');
     if (hint) { hint.textContent = msg; hint.classList.toggle('bad', bad); }
+    if (reason) {
+      var any = Array.prototype.some.call(form.querySelectorAll('input[name^="v_"]'), deleting);
+      reason.required = any;
+    }
   }
   form.querySelectorAll('input[name^="v_"]').forEach(function (inp) {
     inp.addEventListener('input', function () { check(inp); });

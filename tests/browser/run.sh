@@ -25,3 +25,4 @@ shots=$(cd "${SHOTS:-build/browser}" && pwd)
 node "$here/ui.test.mjs" "$url" "$shots" || { tail -n 20 "$work/log"; exit 1; }   # first: on the fresh demo figures
 node "$here/web.test.mjs" "$url" "$shots" || { tail -n 20 "$work/log"; exit 1; }
 node "$here/class.test.mjs" "$url" "$shots" || { tail -n 20 "$work/log"; exit 1; }
+node "$here/data.test.mjs" "$url" "$shots" || { tail -n 20 "$work/log"; exit 1; }

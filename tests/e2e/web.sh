@@ -90,11 +90,45 @@ done
 has "server reloads after an outside import" "$work/b" '"value":77'
 has "access log" "$work/log" "GET /api/v1/eval 200"
 
+# issue 16 over the socket: deleting a figure from the entry page (a reason required), the
+# audit log filtered and exported, the term so far on the term overview
+csrf_of() { grep -o 'name="csrf" value="[^"]*"' "$1" | head -1 | sed 's/.*value="//; s/"$//'; }
+curl -s -c "$work/ed" -o /dev/null -d 'login=caugiay.nhap&password=demo-nhap-2025' "$url/login"
+curl -s -b "$work/ed" -o "$work/entry" "$url/entry?unit=cau-giay&period=2024"
+has "entry form offers the reason" "$work/entry" 'name="reason"'
+has "entry form holds the stored figure" "$work/entry" 'name="o_ket_nap_dang_vien" value="300"'
+c1=$(csrf_of "$work/entry")
+code=$(curl -s -b "$work/ed" -o "$work/b" -w '%{http_code}' --data-urlencode "csrf=$c1" -d 'unit=cau-giay&period=2024&action=save' \
+       -d 'v_ket_nap_dang_vien=&o_ket_nap_dang_vien=300&reason=' "$url/entry")
+expect "emptied without a reason is refused" "$code" 400
+has "the refusal asks for a reason" "$work/b" "cần ghi lý do"
+code=$(curl -s -b "$work/ed" -o /dev/null -w '%{http_code}' --data-urlencode "csrf=$c1" -d 'unit=cau-giay&period=2024&action=save' \
+       -d 'v_ket_nap_dang_vien=&o_ket_nap_dang_vien=300' --data-urlencode 'reason=nhập nhầm kỳ' "$url/entry")
+expect "emptied with a reason deletes" "$code" 303
+curl -s -o "$work/b" -H "Authorization: Bearer $tok" "$url/api/v1/values?unit=cau-giay&period=2024&ind=ket_nap_dang_vien"
+if grep -q '"value":300' "$work/b"; then bad "the deleted figure is gone"; else ok; fi
+"$bin" history --db "$work/d.db" --kind delete --unit cau-giay >"$work/hist" 2>&1
+has "history lists the deletion with its reason" "$work/hist" "xóa 300; lý do: nhập nhầm kỳ"
+curl -s -c "$work/ad" -o /dev/null -d 'login=admin&password=demo-admin-2025' "$url/login"
+curl -s -b "$work/ad" -o "$work/b" "$url/admin/audit?kind=delete&unit=cau-giay"
+has "audit page shows the deletion" "$work/b" "xóa 300; lý do: nhập nhầm kỳ"
+has "audit page counts" "$work/b" 'id="audit-count">1–1 / 1<'
+curl -s -b "$work/ad" -D "$work/h" -o "$work/b" "$url/admin/audit?kind=delete&unit=cau-giay&format=csv"
+has "audit CSV type" "$work/h" "Content-Type: text/csv"
+has "audit CSV has the deletion" "$work/b" ";ket_nap_dang_vien;cau-giay;2024;300;;\"xóa 300; lý do: nhập nhầm kỳ\""
+curl -s -b "$work/ad" -o "$work/b" "$url/overview?unit=thanh-xuan&period=2020-2025"
+has "term overview: the term so far" "$work/b" 'id="term-to-date"'
+has "term overview: the mid-term review" "$work/b" "đạt và vượt 17/17 chỉ tiêu"
+
 kill -TERM $pid
 wait $pid
 expect "SIGTERM: clean exit" $? 0
 has "shutdown message" "$work/log" "SIGTERM\|tín hiệu 15\|signal 15"
 sqlite3 "$work/d.db" "PRAGMA integrity_check" >"$work/ic" 2>&1
 has "database intact after shutdown" "$work/ic" "^ok$"
+# the entry form's script parses numbers exactly as the server (the table of test_vn.c)
+if command -v node >/dev/null 2>&1; then
+  node "$(dirname "$0")/../js/numbers.test.js" >"$work/js" 2>&1 && ok || bad "entry script numbers: $(grep FAIL "$work/js")"
+fi
 echo "web: $pass passed, $fail failed"
 [ "$fail" = 0 ]

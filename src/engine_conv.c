@@ -1,0 +1,923 @@
+/* engine_conv.c - the engine's figures on today's structure (successions; engine.h's
+ * engine_figure_conv, eval.c's MODE_CUR and MODE_OWN).
+ *
+ * A unit's figure for time before a succession into it is its predecessors' figures times the
+ * shares (chained: a predecessor's own figure is itself converted where it did not exist yet), a
+ * period straddling the date folds its sub-periods, formulas take converted operands, and a
+ * parent's roll-up on today's structure counts today's units (those created later from
+ * predecessors included, those whose figures passed to successors left out).  The rules are
+ * eval.c's conv_compute / from_preds / units_on / periods_of and cov_on, cell for cell, on the
+ * same fixed point (fixed.h's fx_acc and fx_conv_fold), so the figures agree to the last digit;
+ * tests/test_engine_conv.c compares them on random trees.
+ *
+ * Data flow: the first question about a year builds its table (under cc->mx) from the engine's
+ * figures as they were (engine_fig, engine_partial) and the model's successions: a block of
+ * every indicator x slot of the year for each unit a succession touches (one below it, or one
+ * into it after the year began), on today's structure and, for predecessors and the units below
+ * them, as their own figure; blocks in dependency order (children and predecessors first), cells
+ * in slot order (sub-periods first), formulas after their operands.  Units no succession touches
+ * have no block: their figures are the engine's own.  A table is kept until the next change
+ * (engine_conv_clear from range_clear), at most CT_MAX years; the engine owns them all.
+ */
+#include "engine_int.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eval.h"
+
+#define CT_MAX 8           /* years kept */
+#define NMODE 2            /* 0 today's structure (MODE_CUR), 1 a predecessor's own (MODE_OWN) */
+#define CF_SRC 0x0F        /* in a cell's flags: enum source */
+#define CF_CONV 0x10       /* predecessors' figures went in */
+#define CF_PART 0x20       /* partial (coverage) */
+
+enum { UF_BELOW = 1, UF_SUP = 2, UF_TOUCHED = 4, UF_OWN = 8 };
+
+typedef struct ctab {
+    int yo;                /* year offset in the engine */
+    int start[SPY], end[SPY]; /* first and last day of each slot of the year */
+    uint8_t *uf;           /* per unit: UF_* */
+    int *lastin;           /* per unit: the latest succession date into it, 0 = none */
+    int32_t *blk[NMODE];   /* per unit: its block in the mode, -1 = the engine's own figures */
+    int nblk[NMODE];
+    int64_t *fx[NMODE];    /* [(block * ninds + ind) * SPY + k], FX_NONE without a figure */
+    uint8_t *fl[NMODE];    /* source | CF_CONV | CF_PART */
+    int32_t *miss[NMODE];
+    uint8_t *state;        /* ordering: per (mode, unit) 0 new, 1 on the path, 2 done */
+    int *order, norder;    /* (mode << 30 | unit) in dependency order */
+    size_t ucap, ccap[NMODE]; /* units and cells the arrays hold (a dropped table's are reused) */
+} ctab;
+
+struct conv_cache {
+    pthread_mutex_t mx;
+    ctab *t[CT_MAX];
+    int n;
+    ctab *spare[CT_MAX];   /* dropped tables, whose memory the next builds reuse */
+    int nspare;
+};
+
+static void ctab_free(ctab *t)
+{
+    if (t == NULL)
+        return;
+    for (int md = 0; md < NMODE; md++)
+        free(t->blk[md]), free(t->fx[md]), free(t->fl[md]), free(t->miss[md]);
+    free(t->uf), free(t->lastin), free(t->state), free(t->order);
+    free(t);
+}
+
+/* Allocates *p for n elements of size sz; 0 or -1 (OOM). */
+static int alloc_n(void **p, size_t n, size_t sz)
+{
+    *p = malloc(n * sz + 1);
+    return *p ? 0 : -1;
+}
+
+int engine_conv_init(engine *g)
+{
+    if ((g->cc = calloc(1, sizeof *g->cc)) == NULL)
+        return -1;
+    pthread_mutex_init(&g->cc->mx, NULL);
+    return 0;
+}
+
+void engine_conv_clear(engine *g)
+{
+    if (g->cc == NULL)
+        return;
+    struct conv_cache *cc = g->cc;
+    for (int k = 0; k < cc->n; k++) {
+        if (cc->nspare < CT_MAX)
+            cc->spare[cc->nspare++] = cc->t[k];   /* kept for the next build's memory */
+        else
+            ctab_free(cc->t[k]);
+    }
+    cc->n = 0;
+}
+
+void engine_conv_free(engine *g)
+{
+    if (g->cc == NULL)
+        return;
+    engine_conv_clear(g);
+    for (int k = 0; k < g->cc->nspare; k++)
+        ctab_free(g->cc->spare[k]);
+    pthread_mutex_destroy(&g->cc->mx);
+    free(g->cc);
+    g->cc = NULL;
+}
+
+/* ---- reading a cell in a mode (the table's block, else the engine's own figure) ---- */
+
+static inline size_t cat(const engine *g, int b, int i, int k)
+{
+    return ((size_t)b * (size_t)g->ninds + (size_t)i) * SPY + (size_t)k;
+}
+
+static inline int64_t get_fx(const engine *g, const ctab *t, int md, int u, int i, int k)
+{
+    int b = t->blk[md][u];
+    return b >= 0 ? t->fx[md][cat(g, b, i, k)] : engine_fig(g, u, i, t->yo * SPY + k, NULL);
+}
+
+/* Whether the figure as it was (historical) is partial: only a unit with children can be. */
+static int hist_partial(const engine *g, const ctab *t, int u, int i, int k)
+{
+    if (g->m->units[u].nchildren == 0)
+        return 0;
+    return engine_partial(g, i, u, engine_period_of(g, t->yo * SPY + k)) == 1;
+}
+
+static int get_part(const engine *g, const ctab *t, int md, int u, int i, int k)
+{
+    int b = t->blk[md][u];
+    return b >= 0 ? (t->fl[md][cat(g, b, i, k)] & CF_PART) != 0 : hist_partial(g, t, u, i, k);
+}
+
+static inline int get_conv(const engine *g, const ctab *t, int md, int u, int i, int k)
+{
+    int b = t->blk[md][u];
+    return b >= 0 && (t->fl[md][cat(g, b, i, k)] & CF_CONV);
+}
+
+static inline int valid_at(const engine *g, const ctab *t, int u, int k)
+{
+    return g->valid[(size_t)u * (size_t)g->ns + (size_t)(t->yo * SPY + k)];
+}
+
+/* eval.c's in_structure: child ch counts in its parent's roll-up for slot k in the mode. */
+static inline int in_structure(const engine *g, const ctab *t, int md, int ch, int k)
+{
+    if (md != 0)
+        return valid_at(g, t, ch, k);
+    return !(t->uf[ch] & UF_SUP) && (valid_at(g, t, ch, k) || t->lastin[ch] > t->start[k]);
+}
+
+/* 1 if a succession into u falls on a day of slot k after its first (k straddles it). */
+static int straddles(const engine *g, const ctab *t, int u, int k)
+{
+    int n;
+    const int *in = model_preds(g->m, u, &n);
+    for (int j = 0; j < n; j++) {
+        int d = g->m->succs[in[j]].date;
+        if (d > t->start[k] && d <= t->end[k])
+            return 1;
+    }
+    return 0;
+}
+
+/* ---- one row (an indicator's 19 slots of the year) ---- */
+
+/* A row read by the block being computed: a block's own row (x, fl), or the engine's figures as
+ * they were (x in scratch, fl NULL: not converted, partial asked of engine_partial when needed). */
+typedef struct rowref {
+    const int64_t *x;
+    const uint8_t *fl;
+    int unit;
+    const uint8_t *hp;     /* without fl: which of an inner unit's figures are partial (hist_part) */
+} rowref;
+
+/* Scratch of one build: rows of the engine's own figures, and the refs to the rows a block reads. */
+typedef struct bctx {
+    const engine *g;
+    ctab *t;
+    int64_t *scratch;      /* hist_block()s of the units read without a block, ninds * SPY each */
+    const int64_t **hb;    /* which: the unit, its children, its predecessors (gather) */
+    rowref *kids, *preds;
+    uint8_t *in;           /* per child and slot: it counts in the block's roll-up (in_structure) */
+    uint8_t *hp;           /* partial flags of rows without a block (partial_rows) */
+    int cap;
+} bctx;
+
+/* Quarters, halves and the year of a leaf's row without a reported figure, folded from their
+ * sub-periods as fresh() folds them (every one needed). */
+static void fold_row(int pagg, int64_t *out)
+{
+    for (int k = S_QUARTER; k < SPY; k++) {
+        if (out[k] != FX_NONE)
+            continue;
+        int sub[3], n = engine_subs_of(k, sub), all = 1;
+        int64_t x[3];
+        for (int j = 0; j < n && all; j++)
+            all = (x[j] = out[sub[j]]) != FX_NONE;
+        if (all)
+            out[k] = fx_fold(pagg, x, n);
+    }
+}
+
+/* The engine's own figures of unit u for the 19 slots of the year, every indicator that is not a
+ * formula, into out[ind * SPY + k]: a kept block's rows; a leaf's reported values in one pass over
+ * its run (keys ind << sbits | slot, sorted) with the rest folded from them; else slot by slot. */
+static void hist_block(const engine *g, const ctab *t, int u, int64_t *out)
+{
+    int base = t->yo * SPY, ni = g->ninds;
+    if (g->fb[u] >= 0) {
+        for (int i = 0; i < ni; i++)
+            memcpy(out + (size_t)i * SPY,
+                   g->full + ((size_t)g->fb[u] * (size_t)ni + (size_t)i) * (size_t)g->ns + (size_t)base,
+                   SPY * sizeof *out);
+        return;
+    }
+    if (g->m->units[u].nchildren > 0) {
+        for (int i = 0; i < ni; i++)
+            for (int k = 0; k < SPY && !g->isf[i]; k++)
+                out[(size_t)i * SPY + (size_t)k] = engine_fig(g, u, i, base + k, NULL);
+        return;
+    }
+    for (size_t k = 0; k < (size_t)ni * SPY; k++)
+        out[k] = FX_NONE;
+    size_t off = g->val.off[u], len = g->val.len[u], j = 0;
+    const uint32_t *key = g->val.key + off;
+    for (int i = 0; i < ni && j < len; i++) {
+        uint32_t key0 = (uint32_t)i << g->sbits | (uint32_t)base;
+        while (j < len && key[j] < key0)
+            j++;
+        int any = 0;
+        for (; j < len && key[j] < key0 + SPY; j++, any = 1)
+            out[(size_t)i * SPY + (key[j] - key0)] = g->val.fx[off + j];
+        if (any && !g->isf[i])
+            fold_row(g->pagg[i], out + (size_t)i * SPY);
+    }
+}
+
+/* The row of (md, u, i): the block's, else the engine's own from hb (u's hist_block). */
+static rowref row_of(const bctx *c, int md, int u, int i, const int64_t *hb)
+{
+    const ctab *t = c->t;
+    int b = md >= 0 ? t->blk[md][u] : -1;
+    if (b >= 0)
+        return (rowref){ t->fx[md] + cat(c->g, b, i, 0), t->fl[md] + cat(c->g, b, i, 0), u, NULL };
+    return (rowref){ hb + (size_t)i * SPY, NULL, u, NULL };
+}
+
+static inline int ref_part(const bctx *c, const rowref *r, int i, int k)
+{
+    (void)c, (void)i;
+    if (r->fl)
+        return (r->fl[k] & CF_PART) != 0;
+    return r->hp && r->hp[k];
+}
+
+/* The engine's own figures of (u, i) for the 19 slots of the year (one unit, one indicator that is
+ * not a formula): as hist_block. */
+static void hist_row(const engine *g, const ctab *t, int u, int i, int64_t *out)
+{
+    int base = t->yo * SPY;
+    if (g->fb[u] >= 0) {
+        memcpy(out, g->full + ((size_t)g->fb[u] * (size_t)g->ninds + (size_t)i) * (size_t)g->ns + (size_t)base,
+               SPY * sizeof *out);
+        return;
+    }
+    if (g->m->units[u].nchildren > 0) {
+        for (int k = 0; k < SPY; k++)
+            out[k] = engine_fig(g, u, i, base + k, NULL);
+        return;
+    }
+    for (int k = 0; k < SPY; k++)
+        out[k] = FX_NONE;
+    uint32_t key0 = (uint32_t)i << g->sbits | (uint32_t)base;
+    long at = engine_csr_find(&g->val, u, key0);
+    size_t off = g->val.off[u];
+    for (long j = at >= 0 ? at : -at - 1; j < (long)g->val.len[u]; j++) {
+        uint32_t key = g->val.key[off + (size_t)j];
+        if (key >= key0 + SPY)
+            break;
+        out[key - key0] = g->val.fx[off + (size_t)j];
+    }
+    fold_row(g->pagg[i], out);
+}
+
+/* Which figures of inner unit u's row x (indicator i, not a formula, the engine's own) are partial,
+ * into p: eval.c's cov_of over the unit's subtree as it was (no succession touches it) — reported:
+ * whole; from child units: one valid in the slot without a figure, or a partial one; from
+ * sub-periods: one partial.  Instead of engine_partial, whose first question about a slot walks
+ * the whole tree. */
+static int hist_part(const engine *g, const ctab *t, int u, int i, const int64_t *x, uint8_t *p)
+{
+    const model *m = g->m;
+    int base = t->yo * SPY, nvalid[SPY] = { 0 }, nwith[SPY] = { 0 };
+    uint8_t anyp[SPY] = { 0 };
+    int64_t *cx = malloc(SPY * sizeof *cx);
+    uint8_t *cp = malloc(SPY);
+    if (cx == NULL || cp == NULL) {
+        free(cx), free(cp);
+        return -1;
+    }
+    for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling) {
+        hist_row(g, t, ch, i, cx);
+        memset(cp, 0, SPY);
+        if (m->units[ch].nchildren > 0 && hist_part(g, t, ch, i, cx, cp) != 0) {
+            free(cx), free(cp);
+            return -1;
+        }
+        for (int k = 0; k < SPY; k++) {
+            if (!valid_at(g, t, ch, k))
+                continue;
+            nvalid[k]++;
+            if (cx[k] != FX_NONE)
+                nwith[k]++, anyp[k] |= cp[k];
+        }
+    }
+    free(cx), free(cp);
+    for (int k = 0; k < SPY; k++) {
+        p[k] = 0;
+        if (x[k] == FX_NONE || engine_csr_find(&g->val, u, (uint32_t)i << g->sbits | (uint32_t)(base + k)) >= 0)
+            continue;
+        if (g->uagg[i] != AGG_NONE && nwith[k] > 0)
+            p[k] = nvalid[k] > nwith[k] || anyp[k];
+        else {
+            int sub[3], n = engine_subs_of(k, sub);
+            for (int j = 0; j < n; j++)
+                p[k] |= p[sub[j]];
+        }
+    }
+    return 0;
+}
+
+static inline int ref_conv(const rowref *r, int k)
+{
+    return r->fl && (r->fl[k] & CF_CONV);
+}
+
+typedef struct cell_out {
+    int64_t x;
+    int src, miss, conv, part;
+} cell_out;
+
+/* from_preds: the unit's own figure as it was (own, when it existed in k) and its predecessors'
+ * own figures (successions dated after k's first day) times the shares; every part must have one. */
+static void from_preds(bctx *c, int u, int i, int k, const rowref *own, cell_out *o)
+{
+    const engine *g = c->g;
+    const ctab *t = c->t;
+    const model *m = g->m;
+    int n, got = 0, miss = 0, part = 0;
+    const int *in = model_preds(m, u, &n);
+    int64_t few_x[8], *vals = few_x;
+    double few_w[8], *w = few_w;
+    if (n + 1 > 8) {
+        vals = malloc(((size_t)n + 1) * sizeof *vals);
+        w = malloc(((size_t)n + 1) * sizeof *w);
+        if (vals == NULL || w == NULL)
+            goto done;                          /* out of memory: no figure */
+    }
+    if (valid_at(g, t, u, k)) {
+        if (own->x[k] != FX_NONE)
+            vals[got] = own->x[k], w[got++] = 1, part |= ref_part(c, own, i, k);
+        else
+            miss++;
+    }
+    for (int j = 0; j < n; j++) {
+        const succ_t *sc = &m->succs[in[j]];
+        const rowref *r = &c->preds[j];
+        if (sc->date <= t->start[k])
+            continue;
+        if (r->x[k] != FX_NONE)
+            vals[got] = r->x[k], w[got++] = sc->share, part |= ref_part(c, r, i, k);
+        else
+            miss++;
+    }
+    o->src = SRC_UNITS;
+    if (got > 0 && miss == 0) {
+        o->x = fx_conv_fold(m->inds[i].uagg, vals, w, got);
+        o->miss = 0;
+        o->part = part;
+    } else
+        o->miss = miss;
+done:
+    if (vals != few_x)
+        free(vals);
+    if (w != few_w)
+        free(w);
+}
+
+/* Today's child units in the mode, for the 19 slots of the row at once (c->kids, nk rows; c->in:
+ * which count in each slot): the fold of those with a figure (u->n of them), how many have none,
+ * whether one is partial or converted. */
+typedef struct ufold {
+    int64_t x[SPY];
+    int n[SPY], miss[SPY];
+    uint8_t part[SPY], conv[SPY];
+} ufold;
+
+static void units_fold(bctx *c, int i, int nk, ufold *u)
+{
+    fx_acc a[SPY];
+    memset(a, 0, sizeof a);
+    memset(u->miss, 0, sizeof u->miss);
+    memset(u->part, 0, sizeof u->part);
+    memset(u->conv, 0, sizeof u->conv);
+    int agg = c->g->uagg[i];
+    for (int j = 0; j < nk; j++) {
+        const rowref *r = &c->kids[j];
+        const uint8_t *in = c->in + (size_t)j * SPY;
+        for (int k = 0; k < SPY; k++) {
+            if (!in[k])
+                continue;
+            int64_t y = r->x[k];
+            if (y == FX_NONE) {
+                u->miss[k]++;
+                continue;
+            }
+            fx_acc_add(&a[k], agg, y);
+            u->part[k] |= (uint8_t)ref_part(c, r, i, k);
+            u->conv[k] |= (uint8_t)ref_conv(r, k);
+        }
+    }
+    for (int k = 0; k < SPY; k++) {
+        u->n[k] = (int)a[k].n;
+        u->x[k] = a[k].n ? fx_acc_get(&a[k], agg) : FX_NONE;
+    }
+}
+
+/* The figure of a formula over the unit's operands in the mode (eval.c's formula_of); operands
+ * are earlier rows of the same block. */
+static void formula_cell(const engine *g, const ctab *t, int md, int u, int i, int k, cell_out *o)
+{
+    const ind_t *d = &g->m->inds[i];
+    int nv = formula_nvars(d->f), over = 0, part = 0, conv = 0;
+    double vals[FORMULA_MAX_DEPTH * 4];
+    unsigned char got[FORMULA_MAX_DEPTH * 4];
+    o->src = SRC_FORMULA;
+    if (nv > (int)(sizeof vals / sizeof vals[0]))
+        return;
+    for (int j = 0; j < nv; j++) {
+        int64_t y = get_fx(g, t, md, u, d->fvars[j], k);
+        if (y == FX_NONE)
+            return;
+        got[j] = 1;
+        over |= y == FX_OVER;
+        vals[j] = y == FX_OVER ? 0 : fx_val(y);
+        part |= get_part(g, t, md, u, d->fvars[j], k);
+        conv |= get_conv(g, t, md, u, d->fvars[j], k);
+    }
+    o->x = engine_formula_fx(d, vals, got, nv, over);
+    o->part = part;
+    o->conv |= conv;
+}
+
+/* The fold of the sub-periods of k in the row being made (x, fl), all of which must have a
+ * figure (eval.c's periods_of). */
+static void periods_cell(const engine *g, int i, int k, const int64_t *x, const uint8_t *fl, cell_out *o)
+{
+    int sub[3], n = engine_subs_of(k, sub), part = 0, conv = 0;
+    fx_acc a = { 0 };
+    o->src = SRC_PERIODS, o->miss = 0;
+    for (int j = 0; j < n; j++) {
+        if (x[sub[j]] == FX_NONE)
+            return;
+        fx_acc_add(&a, g->pagg[i], x[sub[j]]);
+        part |= (fl[sub[j]] & CF_PART) != 0;
+        conv |= (fl[sub[j]] & CF_CONV) != 0;
+    }
+    if (n > 0) {
+        o->x = fx_acc_get(&a, g->pagg[i]);
+        o->part = part;
+        o->conv |= conv;
+    }
+}
+
+/* Coverage of a figure from predecessors at a unit that has today's units below it: partial when
+ * a part is, or a unit below has no figure or a partial one (eval.c's cov_on). */
+static int children_partial(bctx *c, int md, int i, int k, int nk, int parts_partial)
+{
+    int expected = 0, reported = 0, pc = 0;
+    (void)md;
+    for (int j = 0; j < nk; j++) {
+        const rowref *r = &c->kids[j];
+        if (!c->in[(size_t)j * SPY + (size_t)k])
+            continue;
+        expected++;
+        if (r->x[k] == FX_NONE)
+            continue;
+        reported++;
+        pc += ref_part(c, r, i, k);
+    }
+    if (expected == 0)
+        return parts_partial;
+    return parts_partial || reported < expected || pc > 0;
+}
+
+/* The cell (md, u, i, k) of a unit with a block (eval.c's conv_compute and cov_on), given the rows
+ * it reads: own (the unit's own figures as they were), the children's (c->kids, nk) and the
+ * predecessors' (c->preds), and the row being made (x, fl: slots before k are done). */
+static void compute_cell(bctx *c, int md, int u, int i, int k, const rowref *own, int nk, const ufold *uf,
+                         const int64_t *x, const uint8_t *fl, cell_out *o)
+{
+    const engine *g = c->g;
+    const ctab *t = c->t;
+    int s = t->yo * SPY + k, need = t->lastin[u] > t->start[k];
+    *o = (cell_out){ FX_NONE, SRC_NONE, 0, need, 0 };
+    if (!need && !(t->uf[u] & UF_BELOW)) {       /* eval.c delegates: the figure as it was */
+        int src = SRC_NONE, miss = 0;
+        if (g->m->units[u].nchildren == 0 && !g->isf[i]) {
+            o->x = own->x[k];                   /* a leaf: reported, else its sub-periods */
+            src = engine_csr_find(&g->val, u, (uint32_t)i << g->sbits | (uint32_t)s) >= 0 ? SRC_REPORTED : SRC_PERIODS;
+        } else
+            engine_figure(g, i, u, engine_period_of(g, s), &o->x, &src, &miss);
+        o->src = src, o->miss = miss, o->conv = 0;
+        o->part = o->x != FX_NONE && hist_partial(g, t, u, i, k);
+    } else if (!need && engine_csr_find(&g->val, u, (uint32_t)i << g->sbits | (uint32_t)s) >= 0) {
+        o->x = g->val.fx[g->val.off[u] + (size_t)engine_csr_find(&g->val, u, (uint32_t)i << g->sbits | (uint32_t)s)];
+        o->src = SRC_REPORTED;
+    } else if (g->isf[i])
+        formula_cell(g, t, md, u, i, k, o);
+    else if (need && !(k >= S_QUARTER && straddles(g, t, u, k))) {
+        from_preds(c, u, i, k, own, o);
+        if (o->x != FX_NONE)
+            o->part = children_partial(c, md, i, k, nk, o->part);
+    } else {
+        if (!need && g->uagg[i] != AGG_NONE && nk > 0 && uf->n[k] > 0) {
+            o->x = uf->x[k];
+            o->src = SRC_UNITS;
+            o->miss = uf->miss[k];
+            o->part = uf->part[k] || o->miss > 0;
+            o->conv |= uf->conv[k];
+        } else
+            periods_cell(g, i, k, x, fl, o);
+    }
+    if (o->x == FX_NONE)
+        o->src = SRC_NONE, o->conv = 0, o->part = 0;
+}
+
+/* The partial flags of the rows read from inner units without a block (hist_part), into c->hp;
+ * 0 or -1 (OOM). */
+static int partial_rows(bctx *c, rowref *own, int nk, int np, int i)
+{
+    int n = 0;
+    rowref *all[3] = { own, c->kids, c->preds };
+    int cnt[3] = { own->x != NULL, nk, np };
+    for (int g3 = 0; g3 < 3; g3++)
+        for (int j = 0; j < cnt[g3]; j++) {
+            rowref *r = &all[g3][j];
+            if (r->fl || c->g->m->units[r->unit].nchildren == 0)
+                continue;
+            uint8_t *p = c->hp + (size_t)n++ * SPY;
+            if (hist_part(c->g, c->t, r->unit, i, r->x, p) != 0)
+                return -1;
+            r->hp = p;
+        }
+    return 0;
+}
+
+/* Makes room in c for a unit with nk children and np predecessors; 0 or -1 (OOM). */
+static int bctx_room(bctx *c, int nk, int np)
+{
+    int need = nk + np + 2;
+    if (need <= c->cap)
+        return 0;
+    int cap = need * 2;
+    int64_t *s = realloc(c->scratch, (size_t)cap * (size_t)c->g->ninds * SPY * sizeof *s);
+    if (s)
+        c->scratch = s;
+    rowref *a = realloc(c->kids, (size_t)cap * sizeof *a);
+    if (a)
+        c->kids = a;
+    rowref *b = realloc(c->preds, (size_t)cap * sizeof *b);
+    if (b)
+        c->preds = b;
+    const int64_t **h = realloc(c->hb, (size_t)cap * sizeof *h);
+    if (h)
+        c->hb = h;
+    uint8_t *in = realloc(c->in, (size_t)cap * SPY);
+    if (in)
+        c->in = in;
+    uint8_t *hp = realloc(c->hp, (size_t)cap * SPY);
+    if (hp)
+        c->hp = hp;
+    if (!s || !a || !b || !h || !in || !hp)
+        return -1;
+    c->cap = cap;
+    return 0;
+}
+
+/* The engine's own figures of every unit the block reads without a block of its own (c->hb: the
+ * unit itself first, then its children, then its predecessors; NULL where not needed). */
+static void gather(bctx *c, int md, int u, int need_own, int np, const int *in)
+{
+    const model *m = c->g->m;
+    size_t per = (size_t)c->g->ninds * SPY;
+    int n = 0, used = 0;
+    c->hb[n++] = need_own ? (hist_block(c->g, c->t, u, c->scratch), used++, c->scratch) : NULL;
+    for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling, n++) {
+        c->hb[n] = NULL;
+        if (c->t->blk[md][ch] < 0) {
+            int64_t *o = c->scratch + (size_t)used++ * per;
+            hist_block(c->g, c->t, ch, o);
+            c->hb[n] = o;
+        }
+    }
+    for (int q = 0; q < np; q++, n++) {
+        int from = m->succs[in[q]].from;
+        c->hb[n] = NULL;
+        if (c->t->blk[1][from] < 0) {
+            int64_t *o = c->scratch + (size_t)used++ * per;
+            hist_block(c->g, c->t, from, o);
+            c->hb[n] = o;
+        }
+    }
+}
+
+static int compute_block(bctx *c, int md, int u)
+{
+    const engine *g = c->g;
+    ctab *t = c->t;
+    const model *m = g->m;
+    int b = t->blk[md][u], np, nk = m->units[u].nchildren;
+    const int *in = model_preds(m, u, &np);
+    if (bctx_room(c, nk, np) != 0)
+        return -1;
+    int need_own = t->lastin[u] > t->start[0] || !(t->uf[u] & UF_BELOW);   /* parts, delegated cells */
+    gather(c, md, u, need_own, np, in);
+    int j0 = 0;
+    for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling, j0++)
+        for (int k = 0; k < SPY; k++)
+            c->in[(size_t)j0 * SPY + (size_t)k] = (uint8_t)in_structure(g, t, md, ch, k);
+    for (int pass = 0; pass < 2; pass++) {
+        int n = pass ? g->nforms : g->ninds;
+        for (int j = 0; j < n; j++) {
+            int i = pass ? g->forms[j] : j, kk = 0;
+            if (!pass && g->isf[i])
+                continue;
+            rowref own = { NULL, NULL, u, NULL };
+            if (!g->isf[i]) {
+                if (need_own)
+                    own = row_of(c, -1, u, i, c->hb[0]);   /* its own figures as they were */
+                for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling, kk++)
+                    c->kids[kk] = row_of(c, md, ch, i, c->hb[1 + kk]);
+                for (int q = 0; q < np; q++)
+                    c->preds[q] = row_of(c, 1, m->succs[in[q]].from, i, c->hb[1 + nk + q]);
+            }
+            if (!g->isf[i] && partial_rows(c, &own, kk, np, i) != 0)
+                return -1;
+            ufold uf;
+            if (kk > 0 && !g->isf[i] && g->uagg[i] != AGG_NONE)
+                units_fold(c, i, kk, &uf);
+            size_t at = cat(g, b, i, 0);
+            int64_t *x = t->fx[md] + at;
+            uint8_t *fl = t->fl[md] + at;
+            for (int k = 0; k < SPY; k++) {
+                cell_out o;
+                compute_cell(c, md, u, i, k, &own, kk, &uf, x, fl, &o);
+                x[k] = o.x;
+                fl[k] = (uint8_t)(o.src | (o.conv ? CF_CONV : 0) | (o.part ? CF_PART : 0));
+                t->miss[md][at + (size_t)k] = o.miss;
+            }
+        }
+    }
+    return 0;
+}
+
+/* ---- building a year's table ---- */
+
+/* Appends (md, u) after every block it reads: its children in the same mode, its predecessors'
+ * own blocks.  A cycle (a unit succeeding its own parent) is cut where it closes. */
+static void order_visit(const engine *g, ctab *t, int md, int u)
+{
+    const model *m = g->m;
+    uint8_t *st = &t->state[(size_t)md * (size_t)g->nunits + (size_t)u];
+    if (*st || t->blk[md][u] < 0)
+        return;
+    *st = 1;
+    for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling)
+        order_visit(g, t, md, ch);
+    int n;
+    const int *in = model_preds(m, u, &n);
+    for (int j = 0; j < n; j++)
+        order_visit(g, t, 1, m->succs[in[j]].from);
+    t->state[(size_t)md * (size_t)g->nunits + (size_t)u] = 2;
+    t->order[t->norder++] = md << 30 | u;
+}
+
+/* Per unit: below (a succession touches a unit below it), superseded (eval.c's superseded: its
+ * figures passed to successors, or it ended and every unit below it did), the latest succession
+ * into it, touched this year, and needed as a predecessor's own figure. */
+static void unit_flags(const engine *g, ctab *t)
+{
+    const model *m = g->m;
+    for (size_t j = 0; j < m->nsuccs; j++) {
+        int ends[2] = { m->succs[j].from, m->succs[j].to };
+        for (int e = 0; e < 2; e++)
+            for (int u = m->units[ends[e]].parent; u >= 0 && !(t->uf[u] & UF_BELOW); u = m->units[u].parent)
+                t->uf[u] |= UF_BELOW;
+        if (m->succs[j].date > t->lastin[m->succs[j].to])
+            t->lastin[m->succs[j].to] = m->succs[j].date;
+    }
+    for (int k = 0; k < g->nunits; k++) {      /* children first */
+        int u = g->post[k], n, sup;
+        model_succs(m, u, &n);
+        sup = n > 0;
+        if (!sup && m->units[u].valid_to && m->units[u].nchildren > 0) {
+            sup = 1;
+            for (int ch = m->units[u].first_child; ch >= 0 && sup; ch = m->units[ch].next_sibling)
+                sup = (t->uf[ch] & UF_SUP) != 0;
+        }
+        t->uf[u] |= (uint8_t)(sup ? UF_SUP : 0);
+        if ((t->uf[u] & UF_BELOW) || t->lastin[u] > t->start[0])
+            t->uf[u] |= UF_TOUCHED;
+    }
+    for (int k = g->nunits - 1; k >= 0; k--) { /* parents first */
+        int u = g->post[k], n, p = m->units[u].parent;
+        model_succs(m, u, &n);
+        if (n > 0 || (p >= 0 && (t->uf[p] & UF_OWN)))
+            t->uf[u] |= UF_OWN;
+    }
+}
+
+static ctab *ctab_build(const engine *g, int yo, ctab *spare)
+{
+    size_t nu = (size_t)g->nunits;
+    ctab *t = spare ? spare : calloc(1, sizeof *t);
+    if (t == NULL)
+        return NULL;
+    t->yo = yo;
+    t->nblk[0] = t->nblk[1] = t->norder = 0;
+    for (int k = 0; k < SPY; k++) {
+        period_t p = engine_period_of(g, yo * SPY + k);
+        t->start[k] = period_start(p), t->end[k] = period_end(p);
+    }
+    if (t->ucap < nu + 1) {                 /* every per-unit array together */
+        free(t->uf), free(t->lastin), free(t->state), free(t->order), free(t->blk[0]), free(t->blk[1]);
+        t->uf = NULL, t->lastin = NULL, t->state = NULL, t->order = NULL, t->blk[0] = t->blk[1] = NULL;
+        t->ucap = 0;
+        if (alloc_n((void **)&t->uf, nu + 1, 1) || alloc_n((void **)&t->lastin, nu + 1, sizeof *t->lastin) ||
+            alloc_n((void **)&t->state, (nu + 1) * NMODE, 1) ||
+            alloc_n((void **)&t->order, (nu + 1) * NMODE, sizeof *t->order) ||
+            alloc_n((void **)&t->blk[0], nu + 1, sizeof *t->blk[0]) ||
+            alloc_n((void **)&t->blk[1], nu + 1, sizeof *t->blk[1]))
+            goto fail;
+        t->ucap = nu + 1;
+    }
+    memset(t->uf, 0, nu + 1);
+    memset(t->lastin, 0, (nu + 1) * sizeof *t->lastin);
+    memset(t->state, 0, (nu + 1) * NMODE);
+    unit_flags(g, t);
+    size_t per = (size_t)g->ninds * SPY;
+    for (int md = 0; md < NMODE; md++) {
+        for (size_t u = 0; u < nu; u++) {
+            int has = (t->uf[u] & UF_TOUCHED) && (md == 0 || (t->uf[u] & UF_OWN));
+            t->blk[md][u] = has ? t->nblk[md]++ : -1;
+        }
+        size_t cells = (size_t)t->nblk[md] * per;
+        if (t->ccap[md] < cells) {          /* the three cell arrays together */
+            free(t->fx[md]), free(t->fl[md]), free(t->miss[md]);
+            t->fx[md] = NULL, t->fl[md] = NULL, t->miss[md] = NULL;
+            t->ccap[md] = 0;
+            if (alloc_n((void **)&t->fx[md], cells, sizeof *t->fx[md]) || alloc_n((void **)&t->fl[md], cells, 1) ||
+                alloc_n((void **)&t->miss[md], cells, sizeof *t->miss[md]))
+                goto fail;
+            t->ccap[md] = cells;
+        }
+    }
+    for (int md = NMODE - 1; md >= 0; md--)
+        for (int k = 0; k < g->nunits; k++)
+            order_visit(g, t, md, g->post[k]);
+    bctx c = { g, t, NULL, NULL, NULL, NULL, NULL, NULL, 0 };
+    int rc = 0;
+    for (int k = 0; k < t->norder && rc == 0; k++)
+        rc = compute_block(&c, t->order[k] >> 30, t->order[k] & ((1 << 30) - 1));
+    free(c.scratch), free(c.kids), free(c.preds), free(c.hb), free(c.in), free(c.hp);
+    if (rc != 0)
+        goto fail;
+    return t;
+fail:
+    ctab_free(t);
+    return NULL;
+}
+
+/* The table of p's year (built on the first question), or NULL (outside, or out of memory). */
+static const ctab *ctab_get(const engine *g, period_t p, int *k)
+{
+    if (g == NULL || !g->ran || g->cc == NULL)
+        return NULL;
+    int s = engine_slot_of(g, p);
+    if (s < 0)
+        return NULL;
+    int yo = s / SPY;
+    *k = s % SPY;
+    struct conv_cache *cc = g->cc;
+    ctab *t = NULL;
+    pthread_mutex_lock(&cc->mx);
+    for (int j = 0; j < cc->n && t == NULL; j++)
+        if (cc->t[j]->yo == yo)
+            t = cc->t[j];
+    if (t == NULL && cc->n < CT_MAX && (t = ctab_build(g, yo, cc->nspare ? cc->spare[--cc->nspare] : NULL)) != NULL)
+        cc->t[cc->n++] = t;
+    pthread_mutex_unlock(&cc->mx);
+    return t;
+}
+
+/* ---- questions ---- */
+
+int engine_figure_conv(const engine *g, int own, int ind, int unit, period_t p, int64_t *fx, int *source,
+                       int *missing, int *converted)
+{
+    int k, md = own ? 1 : 0;
+    if (g == NULL || ind < 0 || ind >= g->ninds || unit < 0 || unit >= g->nunits)
+        return -1;
+    const ctab *t = ctab_get(g, p, &k);
+    if (t == NULL)
+        return -1;
+    int b = t->blk[md][unit];
+    if (b < 0) {
+        if (converted)
+            *converted = 0;
+        return engine_figure(g, ind, unit, p, fx, source, missing);
+    }
+    size_t at = cat(g, b, ind, k);
+    *fx = t->fx[md][at];
+    if (source)
+        *source = t->fl[md][at] & CF_SRC;
+    if (missing)
+        *missing = t->miss[md][at];
+    if (converted)
+        *converted = (t->fl[md][at] & CF_CONV) != 0;
+    return *fx == FX_NONE ? 0 : *fx == FX_OVER ? 2 : 1;
+}
+
+int engine_held_conv(const engine *g, int own, int unit, period_t p)
+{
+    int k;
+    if (g == NULL || unit < 0 || unit >= g->nunits)
+        return -1;
+    const ctab *t = ctab_get(g, p, &k);
+    return t == NULL ? -1 : t->blk[own ? 1 : 0][unit] >= 0;
+}
+
+/* The child units counted in the mode: expected, reported, and (with_partial) partial ones. */
+static void children_counts(const engine *g, const ctab *t, int md, int u, int i, int k, int with_partial,
+                            engine_cov *c)
+{
+    const model *m = g->m;
+    for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling) {
+        if (!in_structure(g, t, md, ch, k))
+            continue;
+        c->expected++;
+        if (get_fx(g, t, md, ch, i, k) == FX_NONE)
+            continue;
+        c->reported++;
+        if (with_partial)
+            c->partial_children += get_part(g, t, md, ch, i, k);
+    }
+}
+
+static void cov_cell(const engine *g, const ctab *t, int md, int u, int i, int k, engine_cov *c)
+{
+    const model *m = g->m;
+    size_t at = cat(g, t->blk[md][u], i, k);
+    int src = t->fl[md][at] & CF_SRC;
+    memset(c, 0, sizeof *c);
+    if (!(t->fl[md][at] & CF_PART))
+        return;
+    c->partial = 1;
+    if (src == SRC_UNITS && t->lastin[u] > t->start[k]) {
+        children_counts(g, t, md, u, i, k, 1, c);
+        if (c->expected > 0)
+            return;
+        int n;                                  /* no units below: the parts */
+        const int *in = model_preds(m, u, &n);
+        if (valid_at(g, t, u, k))
+            c->expected++, c->partial_children += hist_partial(g, t, u, i, k);
+        for (int j = 0; j < n; j++)
+            if (m->succs[in[j]].date > t->start[k])
+                c->expected++, c->partial_children += get_part(g, t, 1, m->succs[in[j]].from, i, k);
+        c->reported = c->expected;
+    } else if (src == SRC_UNITS)
+        children_counts(g, t, md, u, i, k, 1, c);
+    else if (src == SRC_FORMULA) {
+        const ind_t *d = &m->inds[i];
+        for (int j = 0; j < formula_nvars(d->f); j++)
+            if (get_part(g, t, md, u, d->fvars[j], k)) {
+                if (t->blk[md][u] >= 0)
+                    cov_cell(g, t, md, u, d->fvars[j], k, c);
+                return;
+            }
+    } else if (src == SRC_PERIODS)
+        children_counts(g, t, md, u, i, k, 0, c);
+}
+
+int engine_coverage_conv(const engine *g, int own, int ind, int unit, period_t p, engine_cov *c)
+{
+    int k, md = own ? 1 : 0;
+    memset(c, 0, sizeof *c);
+    if (g == NULL || ind < 0 || ind >= g->ninds || unit < 0 || unit >= g->nunits)
+        return -1;
+    const ctab *t = ctab_get(g, p, &k);
+    if (t == NULL || t->blk[md][unit] < 0)
+        return -1;
+    cov_cell(g, t, md, unit, ind, k, c);
+    return 0;
+}
+
+int engine_in_structure_conv(const engine *g, int unit, period_t p)
+{
+    int k;
+    if (g == NULL || unit < 0 || unit >= g->nunits)
+        return -1;
+    const ctab *t = ctab_get(g, p, &k);
+    if (t == NULL)
+        return -1;
+    return !(t->uf[unit] & UF_SUP) && (model_unit_valid(g->m, unit, p) || t->lastin[unit] > t->start[k]);
+}
