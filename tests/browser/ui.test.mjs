@@ -150,11 +150,11 @@ try {
   const def = await page.textContent('dl.def');
   check(def.includes('Tăng là tốt') && !/Chiều đánh giá\s*up/.test(def), 'the direction is in words');
   check(def.includes('cộng') && !def.includes('sum'), 'the aggregations are in words');
-  await page.goto(base + '/entry?unit=ba-dinh&period=2024');
+  await page.goto(base + '/entry?unit=ba-dinh&period=2023');
   await Promise.all([page.waitForNavigation(), page.click('button[value=submit]')]);
   await page.goto(base + '/approval');
-  const arow = page.locator('tr[data-unit="ba-dinh"][data-period="2024"]');
-  check((await arow.locator('td').nth(1).textContent()).includes('Năm 2024'), 'the approval table names the period "Năm 2024"');
+  const arow = page.locator('tr[data-unit="ba-dinh"][data-period="2023"]');
+  check((await arow.locator('td').nth(1).textContent()).includes('Năm 2023'), 'the approval table names the period "Năm 2023"');
   const when = await arow.locator('time').textContent();
   check(/^\d{1,2}\/\d{1,2}\/\d{4} \d\d:\d\d$/.test(when), `the time is local d/m/yyyy HH:mm (${when})`);
   const iso = await arow.locator('time').getAttribute('datetime');
