@@ -549,9 +549,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             rs.ctype = "application/json";
             buf_printf(&rs.body, "{\"error\":{\"code\":\"payload_too_large\",\"message\":\"%s\"}}\n",
                        tr("thân yêu cầu quá 8 MiB", "body over 8 MiB"));
-        } else {
-            rs.ctype = "text/plain; charset=utf-8";
-            buf_adds(&rs.body, "413 Payload Too Large\n");
+        } else {                        /* the web application's own HTML error page */
+            cn->req.bad = 413;
+            srv->handler(srv->app, &cn->req, &rs);
         }
     } else {
         http_req *r = &cn->req;

@@ -54,7 +54,8 @@ typedef struct http_req {
     buf body;                    /* raw body (JSON requests) */
     char addr[64];               /* client address (the peer; web.c puts the proxied client here) */
     char forwarded[256];         /* the X-Forwarded-For header, truncated */
-    int bad;                     /* 400: malformed form or parameters (message in bad_msg) */
+    int bad;                     /* 400: malformed form or parameters (message in bad_msg);
+                                    413: the body was over the limit (dropped) */
     char bad_msg[1024];
     char request_id[72];         /* X-Request-Id: the client's if a safe token (ops.h), else fresh */
     int proxied;                 /* came through a proxy (X-Forwarded-For or Forwarded present) */

@@ -60,7 +60,7 @@ static void mark_cell(web_ctx *c, const class_mark *mk)
         page_printf(c, "<br><small>");
         page_text(c, mk->by);
         page_printf(c, " ");
-        page_text(c, mk->at);
+        page_time(c, mk->at);
         if (mk->comment[0]) {
             page_printf(c, " — ");
             page_text(c, mk->comment);
@@ -194,10 +194,12 @@ static int class_view(web_ctx *c, int year, int unit, const char *msg, int ok)
     page_printf(c, "\">%s</a> · <a id=\"class-docx\" download href=\"/class?format=docx&amp;year=%d&amp;unit=",
                 tr("Sổ khen thưởng thi đua", "Emulation awards register"), year);
     page_urlarg(c, c->m->units[unit].code);
-    page_printf(c, "\">%s</a></p><table class=\"grid\" id=\"class-list\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
-                   "<th>%s</th><th>%s</th><th></th></tr></thead><tbody>",
-                tr("Báo cáo kết quả, danh sách đề nghị (Word)", "Report and list of proposals (Word)"), tr("Đối tượng", "Subject"), tr("Tự đánh giá", "Self-assessment"), tr("Thẩm định", "Appraisal"),
-                tr("Quyết định", "Decision"), tr("Nhiệm vụ trong năm", "Tasks of the year"), tr("Hạn mức", "Quota"));
+    page_printf(c, "\">%s</a></p><div class=\"scroll\"><table class=\"grid\" id=\"class-list\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+                   "<th>%s</th><th>%s</th><th><span class=\"vh\">%s</span></th></tr></thead><tbody>",
+                tr("Báo cáo kết quả, danh sách đề nghị (Word)", "Report and list of proposals (Word)"), tr("Đối tượng", "Subject"),
+                tr("Tự đánh giá", "Self-assessment"), tr("Thẩm định", "Appraisal"),
+                tr("Quyết định", "Decision"), tr("Nhiệm vụ trong năm", "Tasks of the year"), tr("Hạn mức", "Quota"),
+                tr("Thao tác", "Actions"));
     for (int i = 0; i < n; i++) {
         if (!class_may_see(c->m, &a, &lines[i].sub)) {
             hidden++;
@@ -205,7 +207,7 @@ static int class_view(web_ctx *c, int year, int unit, const char *msg, int ok)
         }
         row(c, &lines[i], find_result(res, nres, lines[i].sub.code), &ts, rules, year, unit, &a);
     }
-    page_printf(c, "</tbody></table>");
+    page_printf(c, "</tbody></table></div>");
     if (hidden)
         page_printf(c, tr("<p>%d đảng viên không hiện (thông tin cá nhân, ngoài quyền xem của bạn).</p>",
                           "<p>%d members not shown (personal data you may not see).</p>"), hidden);
@@ -369,7 +371,7 @@ int page_class_awards(web_ctx *c)
         page_printf(c, "%d", year);
     page_printf(c, "\"></label> <label>%s <input name=\"search\" id=\"award-search\" value=\"", tr("Tìm (không cần dấu)", "Search (no diacritics needed)"));
     page_text(c, search ? search : "");
-    page_printf(c, "\"></label> <button type=\"submit\">%s</button></form><table class=\"grid\" id=\"award-list\"><thead><tr>"
+    page_printf(c, "\"></label> <button type=\"submit\">%s</button></form><div class=\"scroll\"><table class=\"grid\" id=\"award-list\"><thead><tr>"
                    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
                 tr("Tìm", "Search"), tr("Năm", "Year"), tr("Đối tượng", "Subject"), tr("Hình thức", "Form"),
                 tr("Danh hiệu, khen thưởng", "Award"), tr("Cấp quyết định", "Issuer"), tr("Số quyết định", "Decision"));
@@ -390,7 +392,7 @@ int page_class_awards(web_ctx *c)
         page_text(c, as[i].decision);
         page_printf(c, "</td></tr>");
     }
-    page_printf(c, "</tbody></table><p>%d %s</p>", shown, tr("khen thưởng", "awards"));
+    page_printf(c, "</tbody></table></div><p>%d %s</p>", shown, tr("khen thưởng", "awards"));
     page_end(c);
     free(as);
     free(subs);

@@ -682,7 +682,10 @@ int web_handle(void *app, http_req *req, http_resp *resp)
         goto done;
     }
     if (req->bad) {
-        web_fail(c, 400, "bad_request", NULL, req->bad_msg);
+        if (req->bad == 413)
+            web_fail(c, 413, "payload_too_large", NULL, tr("dữ liệu gửi lên quá lớn", "the upload is too large"));
+        else
+            web_fail(c, 400, "bad_request", NULL, req->bad_msg);
         goto done;
     }
     const char *unk = unknown_param(r, req);

@@ -133,6 +133,11 @@ void page_csrf(web_ctx *c);
 void page_num(web_ctx *c, double v, int decimals);
 /* Appends an escaped URL query value. */
 void page_urlarg(web_ctx *c, const char *s);
+/* Appends a UTC time from the database as local time (Asia/Ho_Chi_Minh, "6/12/2026 10:05") in a
+ * <time> element; text that is not such a time is shown as it is. */
+void page_time(web_ctx *c, const char *iso_utc);
+/* Appends a period code's name as people say it ("Năm 2025", "Quý 1/2025"); an unknown code as it is. */
+void page_period_code(web_ctx *c, const char *code);
 
 int page_login(web_ctx *c);
 int page_login_post(web_ctx *c);

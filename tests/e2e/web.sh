@@ -87,6 +87,13 @@ has "static cached" "$work/h" "Cache-Control: public, max-age=86400"
 code=$(head -c 9000000 /dev/zero | curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
        -H "Authorization: Bearer $tok" --data-binary @- "$url/api/v1/values")
 expect "huge body is 413" "$code" 413
+code=$(head -c 9000000 /dev/zero | curl -s -D "$work/h" -o "$work/b" -w '%{http_code}' \
+       -H 'Content-Type: application/x-www-form-urlencoded' --data-binary @- "$url/import")
+expect "huge form is 413" "$code" 413
+has "413 page is HTML" "$work/h" "Content-Type: text/html"
+has "413 page in the app's layout" "$work/b" "<header>"
+has "413 page says why, in Vietnamese" "$work/b" "quá lớn"
+has "pages link the favicon" "$work/b" 'rel="icon"'
 code=$(curl -s -o "$work/b" -w '%{http_code}' -H "Authorization: Bearer $tok" "$url/api/v1/eval?unit=cau-giay&period=2022")
 expect "eval with token" "$code" 200
 has "eval summary" "$work/b" "\"summary\":{\"total\":"
