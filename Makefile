@@ -8,6 +8,7 @@
 #                   every libFuzzer harness
 #   make fuzz       build the libFuzzer harnesses (clang)
 #   make bench      run the benchmarks in bench/
+#   make deb        build the Debian package in build/deb (packaging/)
 
 CC      ?= gcc
 PKGS    := sqlite3 libpq jansson libutf8proc xlsxwriter libzip expat cairo libsodium freexl libgsf-1 libmicrohttpd libcurl pwquality liboath
@@ -99,6 +100,8 @@ check: $(BIN) $(TESTBIN)
 	@CHITIEU=$(BIN) tests/e2e/upgrade.sh
 	@CHITIEU=$(BIN) tests/e2e/backup.sh
 	@CHITIEU=$(BIN) tests/e2e/crash.sh
+	@CHITIEU=$(BIN) tests/e2e/ops.sh
+	@if [ "$(SAN)" != 1 ]; then CHITIEU=$(BIN) tests/e2e/deb.sh; fi
 	@if [ "$(SAN)" != 1 ]; then CHITIEU=$(BIN) tests/browser/run.sh; fi
 	@if [ "$(SAN)" != 1 ]; then CHITIEU=$(BIN) tests/api/run.sh; fi
 
@@ -118,7 +121,7 @@ test-pg: $(BIN) $(BUILD)/tests/test_store_pg
 
 # The tests whose code runs on several threads (the web app's reloader and request threads, the
 # engine's workers), under ThreadSanitizer: any data race fails them.
-TSANTESTS := $(BUILD)/tests/test_web $(BUILD)/tests/test_engine $(BUILD)/tests/test_http
+TSANTESTS := $(BUILD)/tests/test_web $(BUILD)/tests/test_engine $(BUILD)/tests/test_http $(BUILD)/tests/test_ops
 # (Run with address-space randomisation off where allowed: TSan needs its fixed memory layout.)
 tsan: $(TSANTESTS)
 	@set -e; norand=$$(setarch $$(uname -m) -R true 2>/dev/null && echo "setarch $$(uname -m) -R"); \
@@ -165,6 +168,11 @@ fuzz-smoke: $(FUZZBIN)
 	  $$f -max_total_time=5 -timeout=5 -rss_limit_mb=2048 build/fuzz/corpus-$$n tests/fuzz/corpus/$${n#fuzz_} 2>build/fuzz/$$n.log \
 	    || { tail -n 40 build/fuzz/$$n.log; exit 1; }; \
 	  grep -E '^Done' build/fuzz/$$n.log || true; done
+
+# The Debian package: binary, systemd unit, /etc/chitieu/chitieu.conf (packaging/, docs/deploy.md).
+.PHONY: deb
+deb: $(BIN)
+	@packaging/mkdeb.sh $(BIN) build/deb
 
 bench: $(BIN)
 	@bench/import/run.sh

@@ -247,8 +247,17 @@ int class_rules_set(class_rules *r, const char *type, const char *code, const ch
             return err_set(e, tr("hạn mức '%s': cần normal, outstanding hoặc base", "quota '%s': expected normal, outstanding or base"), code);
         return pct_parse(value, dst, e);
     }
-    return err_set(e, tr("loại dòng '%s': cần item, band, condition, quota hoặc fault",
-                         "row type '%s': expected item, band, condition, quota or fault"), type);
+    if (strcmp(type, "decide") == 0) {
+        if (strcmp(code, "levels_above") != 0)
+            return err_set(e, tr("quyết định '%s': cần levels_above", "decide '%s': expected levels_above"), code);
+        if (value[0] < '0' || value[0] > '5' || value[1] != '\0')
+            return err_set(e, tr("decide levels_above: '%s' phải là số cấp từ 0 đến 5",
+                                 "decide levels_above: '%s' must be a number of levels from 0 to 5"), value);
+        r->decide_levels_above = value[0] - '0';
+        return 0;
+    }
+    return err_set(e, tr("loại dòng '%s': cần item, band, condition, quota, fault hoặc decide",
+                         "row type '%s': expected item, band, condition, quota, fault or decide"), type);
 }
 
 int class_rules_check(const class_rules *r, err_t *e)

@@ -44,6 +44,7 @@ typedef struct class_rules {
     int xs_on_time_pct, xs_exceeded_pct, good_on_time_pct, done_behind_max_pct;
     int quota_pct, quota_outstanding_pct;   /* xuất sắc may be at most this % of the quota base */
     int quota_base_good_only;      /* 1: the base is those graded exactly tốt; 0 (default): tốt and above */
+    int decide_levels_above;       /* the deciding body: at least this many levels above the subject's unit (0: as appraisal) */
     class_item items[CLASS_ITEMS_MAX];
     int nitems;
     class_fault faults[CLASS_FAULTS_MAX];

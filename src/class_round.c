@@ -447,6 +447,15 @@ int class_may_step(const model *m, const class_actor *a, const class_subject *su
     return 1;
 }
 
+int class_may_decide(const model *m, const class_actor *a, const class_subject *sub, const class_rules *r)
+{
+    int u = class_subject_unit(m, sub);
+    if (u < 0 || !class_may_step(m, a, sub, CS_DECIDED))
+        return 0;
+    int need = r->decide_levels_above < m->units[u].depth ? r->decide_levels_above : m->units[u].depth;
+    return a->unit >= 0 && auth_in_subtree(m, a->unit, u) && m->units[u].depth - m->units[a->unit].depth >= need;
+}
+
 /* --- the steps ------------------------------------------------------------------------ */
 
 int class_check_subject(const model *m, const task_set *ts, const class_rules *r, const class_subject *sub,
@@ -563,6 +572,10 @@ static int step_prepare(store *s, const model *m, const task_set *ts, const clas
     if (store_class_rules_get(s, in->year, sub->kind, r, e) < 0 || store_class_result_get(s, in->year, sub->code, cur, e) < 0 ||
         check_order(cur, in->step, e) != 0)
         return -1;
+    if (in->step == CS_DECIDED && !class_may_decide(m, a, sub, r))
+        return err_set(e, tr("'%s' không phải cấp có thẩm quyền quyết định xếp loại '%s': cần cấp trên %d cấp trở lên của đơn vị %s",
+                             "'%s' is not the competent level to decide '%s': it takes a level %d or more above the unit %s"),
+                       a->login, sub->code, r->decide_levels_above, sub->unit);
     if (class_check_subject(m, ts, r, sub, in->score_cp, in->faults, in->asof, chk, e) != 0)
         return -1;
     if (in->grade > chk->allowed) {

@@ -53,6 +53,11 @@ int class_may_see(const model *m, const class_actor *a, const class_subject *sub
  * attached to a unit, that unit or above). */
 int class_may_step(const model *m, const class_actor *a, const class_subject *sub, int step);
 
+/* 1 if a is the competent level to decide for sub under rules r: besides class_may_step, an
+ * approver (or admin) of a unit at least r->decide_levels_above levels above the subject's unit
+ * (or the top of the tree when it is nearer); 0 levels: whoever may appraise. */
+int class_may_decide(const model *m, const class_actor *a, const class_subject *sub, const class_rules *r);
+
 /* One step of the round. */
 typedef struct class_step_in {
     int step;                      /* CS_ASSESSED, CS_APPRAISED or CS_DECIDED */

@@ -9,6 +9,7 @@
 
 #include "auth.h"
 #include "class_round.h"
+#include "class_docx.h"
 #include "class_xlsx.h"
 #include "cli.h"
 #include "cmd.h"
@@ -744,28 +745,37 @@ static int cmd_awards(int argc, char **argv)
 
 static int cmd_export_class(int argc, char **argv)
 {
-    const char *cmd = "class export", *db = NULL, *year_s = NULL, *unit = NULL, *login = NULL, *out = NULL;
+    const char *cmd = "class export", *db = NULL, *year_s = NULL, *unit = NULL, *login = NULL, *out = NULL, *fmt = NULL;
     int help, npos, rc, year;
     const cli_opt opts[] = { { "--db", NULL, &db, NULL }, { "--year", NULL, &year_s, NULL }, { "--unit", NULL, &unit, NULL },
-                             { "--user", NULL, &login, NULL }, { "--output", "-o", &out, NULL }, { 0 } };
+                             { "--user", NULL, &login, NULL }, { "--output", "-o", &out, NULL },
+                             { "--format", NULL, &fmt, NULL }, { 0 } };
     if ((rc = cli_parse(argc, argv, opts, &npos, &help)) != 0)
         return rc;
     if (help) {
-        puts(tr("Cách dùng: chitieu class export --year NĂM --unit MÃ -o TỆP.xlsx [--user TÊN]\n"
+        puts(tr("Cách dùng: chitieu class export --year NĂM --unit MÃ -o TỆP [--format xlsx|docx] [--user TÊN]\n"
                 "Bảng tổng hợp kết quả xếp loại theo đơn vị (số xuất sắc, tốt, hoàn thành, không hoàn thành, các tỷ lệ)\n"
                 "và danh sách đối tượng với ba bước, cho hội nghị xét quyết định. Đảng viên chỉ có trong danh sách khi\n"
-                "--user có quyền xem.",
-                "Usage: chitieu class export --year YEAR --unit CODE -o FILE.xlsx [--user LOGIN]\n"
+                "--user có quyền xem. --format docx (mặc định theo đuôi tệp .docx): báo cáo kết quả và danh sách đề nghị\n"
+                "xếp loại theo thể thức văn bản của Đảng.",
+                "Usage: chitieu class export --year YEAR --unit CODE -o FILE [--format xlsx|docx] [--user LOGIN]\n"
                 "The summary of grades per unit (counts and rates) and the list of subjects with their three steps,\n"
-                "for the meeting that decides. Members are listed only when --user may see them."));
+                "for the meeting that decides. Members are listed only when --user may see them. --format docx (the\n"
+                "default for a .docx file): the report of results and the list of proposed grades in the Party layout."));
         return EXIT_OK;
     }
     if ((rc = cli_no_args(cmd, npos)) != 0 || (rc = opt_year(cmd, year_s, &year)) != 0)
         return rc;
     if (unit == NULL || out == NULL) {
-        cli_error(cmd, tr("cần --unit và -o TỆP.xlsx", "--unit and -o FILE.xlsx are required"));
+        cli_error(cmd, tr("cần --unit và -o TỆP", "--unit and -o FILE are required"));
         return EXIT_USAGE;
     }
+    size_t olen = strlen(out);
+    if (fmt == NULL)
+        fmt = olen > 5 && strcmp(out + olen - 5, ".docx") == 0 ? "docx" : "xlsx";
+    if ((rc = cli_format(cmd, fmt, "xlsx|docx")) != 0)
+        return rc;
+    int docx = strcmp(fmt, "docx") == 0;
     store *s = NULL;
     model *m = NULL;
     class_actor a;
@@ -778,7 +788,9 @@ static int cmd_export_class(int argc, char **argv)
         fprintf(stderr, tr("chitieu %s: không có đơn vị '%s'\n", "chitieu %s: no unit '%s'\n"), cmd, unit);
         goto cleanup;
     }
-    if ((login && class_actor_get(s, m, login, &a, &e) != 0) || class_xlsx_write(s, m, year, root, login ? &a : NULL, out, &e) != 0) {
+    if ((login && class_actor_get(s, m, login, &a, &e) != 0) ||
+        (docx ? class_docx_write(s, m, year, root, login ? &a : NULL, out, &e)
+              : class_xlsx_write(s, m, year, root, login ? &a : NULL, out, &e)) != 0) {
         cli_error(cmd, e.msg);
         goto cleanup;
     }
@@ -798,7 +810,7 @@ static const class_sub subs[] = {
     { "decide", cmd_decide, "quyết định xếp loại (khóa kết quả)", "decision (locks the result)" },
     { "list", cmd_list_class, "danh sách đối tượng và kết quả", "subjects and their results" },
     { "quota", cmd_quota, "ai vượt hạn mức xuất sắc", "who is over the quota of xuất sắc" },
-    { "export", cmd_export_class, "bảng tổng hợp, danh sách xếp loại ra Excel", "summary and list of the round as Excel" },
+    { "export", cmd_export_class, "bảng tổng hợp, danh sách xếp loại ra Excel, Word", "summary and list of the round as Excel, Word" },
     { "awards", cmd_awards, "sổ khen thưởng thi đua (nhập, tìm)", "the emulation awards register (import, search)" },
     { "rates", cmd_rates, "ghi tỷ lệ xếp loại thành số liệu chỉ tiêu", "write the rates as indicator values" },
     { NULL, NULL, NULL, NULL },

@@ -8,6 +8,7 @@
 #include "web_demo.h"
 #include "cmd.h"
 #include "demo.h"
+#include "demo_class.h"
 #include "import.h"
 #include "task_import.h"
 #include "auth.h"
@@ -84,7 +85,7 @@ int cmd_demo(int argc, char **argv)
     import_source src[64];
     for (int i = 0; embedded_files[i].name && n < 64; i++) {
         size_t len = strlen(embedded_files[i].name);
-        if (len > 4 && strcmp(embedded_files[i].name + len - 4, ".csv") == 0)
+        if (len > 4 && strcmp(embedded_files[i].name + len - 4, ".csv") == 0 && !demo_class_file(embedded_files[i].name))
             src[n++] = (import_source){ embedded_files[i].name, embedded_files[i].data, embedded_files[i].len };
     }
     store *s = NULL;
@@ -124,7 +125,7 @@ int cmd_demo(int argc, char **argv)
         cli_error("demo", e.msg);
         goto cleanup;
     }
-    if (web_demo_users(s, m, &e) != 0) {
+    if (web_demo_users(s, m, &e) != 0 || demo_class_round(s, m, &e) != 0) {
         cli_error("demo", e.msg);
         goto cleanup;
     }

@@ -9,6 +9,7 @@
 #include "task.h"
 #include "cmd.h"
 #include "docx.h"
+#include "report_awards.h"
 #include "report.h"
 
 int cmd_report(int argc, char **argv)
@@ -91,6 +92,10 @@ int cmd_report(int argc, char **argv)
         goto cleanup;
     }
     task_set_free(&ts);
+    if (report_add_awards_store(doc, s, m, u, p, &e) != 0) {    /* the year's awards (emulation) */
+        cli_error("report", e.msg);
+        goto cleanup;
+    }
     if (office) {
         int st = strcmp(style, "state") == 0 ? DOCX_STATE : strcmp(style, "party") == 0 ? DOCX_PARTY : DOCX_AUTO;
         buf docx = BUF_INIT;

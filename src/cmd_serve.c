@@ -14,6 +14,8 @@
 #include "cmd.h"
 #include "api_rate.h"
 #include "http.h"
+#include "ops.h"
+#include "serve_conf.h"
 #include "web.h"
 
 /* Reads option name's value s (NULL: leaves *out) as a whole number from lo to hi; 0 or -1 (said). */
@@ -34,7 +36,7 @@ static int serve_int(const char *name, const char *s, int lo, int hi, int *out)
 
 int cmd_serve(int argc, char **argv)
 {
-    const char *listen = "127.0.0.1:8080", *db = NULL, *threads_s = NULL, *today_s = NULL;
+    const char *listen = NULL, *db = NULL, *config = NULL, *metrics_token = NULL, *threads_s = NULL, *today_s = NULL;
     const char *rate_s = NULL, *burst_s = NULL, *proxy_s = NULL, *per_ip_s = NULL, *conns_s = NULL, *timeout_s = NULL;
     const char *headers_s = NULL;
     int help = 0, npos = 0, https = 0, quiet = 0;
@@ -45,7 +47,9 @@ int cmd_serve(int argc, char **argv)
         { "--api-rate", NULL, &rate_s, NULL }, { "--api-burst", NULL, &burst_s, NULL },
         { "--trusted-proxy", NULL, &proxy_s, NULL }, { "--max-conn-per-ip", NULL, &per_ip_s, NULL },
         { "--max-conn", NULL, &conns_s, NULL }, { "--timeout", NULL, &timeout_s, NULL },
-        { "--header-timeout", NULL, &headers_s, NULL }, { NULL, NULL, NULL, NULL },
+        { "--header-timeout", NULL, &headers_s, NULL },
+        { "--config", NULL, &config, NULL }, { "--metrics-token", NULL, &metrics_token, NULL },
+        { NULL, NULL, NULL, NULL },
     };
     int rc = cli_parse(argc, argv, opts, &npos, &help);
     if (rc)
@@ -53,7 +57,8 @@ int cmd_serve(int argc, char **argv)
     if (help) {
         puts(tr("Cách dùng: chitieu serve [--listen ĐỊA_CHỈ:CỔNG] [--db TỆP] [--threads N] [--https] [--quiet]\n"
                 "                     [--api-rate N] [--api-burst N] [--trusted-proxy ĐỊA_CHỈ,...]\n"
-                "                     [--max-conn-per-ip N] [--max-conn N] [--timeout GIÂY] [--header-timeout GIÂY]\n\n"
+                "                     [--max-conn-per-ip N] [--max-conn N] [--timeout GIÂY] [--header-timeout GIÂY]\n"
+                "                     [--config TỆP] [--metrics-token MÃ]\n\n"
                 "Chạy ứng dụng web (giao diện và API /api/v1) trên cơ sở dữ liệu.\n"
                 "  --listen    địa chỉ nghe, mặc định 127.0.0.1:8080 (cổng 0: chọn cổng trống)\n"
                 "  --threads   số luồng phục vụ, mặc định bằng số lõi CPU\n"
@@ -69,10 +74,15 @@ int cmd_serve(int argc, char **argv)
                 "  --max-conn  số kết nối đồng thời tối đa, mặc định 1024\n"
                 "  --timeout   số giây một kết nối được im lặng (kể cả khi đang gửi tiêu đề), mặc định 10\n"
                 "  --header-timeout  số giây để gửi xong tiêu đề một yêu cầu (dù gửi nhỏ giọt), mặc định 15\n"
+                "  --config    tệp cấu hình 'khóa = giá trị' (mặc định $CHITIEU_CONFIG, rồi /etc/chitieu/chitieu.conf\n"
+                "              nếu có); tùy chọn dòng lệnh thắng tệp\n"
+                "  --metrics-token mã cho phép đọc /metrics (Authorization: Bearer); không có: chỉ từ loopback\n"
+                "GET /healthz: 200 khi CSDL đọc được, 503 khi không. Nhật ký: một dòng khóa=giá trị mỗi yêu cầu.\n"
                 "Dừng bằng Ctrl-C hoặc SIGTERM: các yêu cầu đang chạy được hoàn tất, CSDL đóng sạch.",
                 "Usage: chitieu serve [--listen HOST:PORT] [--db FILE] [--threads N] [--https] [--quiet]\n"
                 "                     [--api-rate N] [--api-burst N] [--trusted-proxy ADDR,...]\n"
-                "                     [--max-conn-per-ip N] [--max-conn N] [--timeout SECONDS] [--header-timeout SECONDS]\n\n"
+                "                     [--max-conn-per-ip N] [--max-conn N] [--timeout SECONDS] [--header-timeout SECONDS]\n"
+                "                     [--config FILE] [--metrics-token TOKEN]\n\n"
                 "Runs the web application (pages and the /api/v1 API) on the database.\n"
                 "  --listen    address, default 127.0.0.1:8080 (port 0: any free port)\n"
                 "  --threads   serving threads, default the number of CPU cores\n"
@@ -88,11 +98,28 @@ int cmd_serve(int argc, char **argv)
                 "  --max-conn  connections at once in all, default 1024\n"
                 "  --timeout   seconds a connection may stay silent (sending headers too), default 10\n"
                 "  --header-timeout  seconds to finish a request's headers (however they trickle), default 15\n"
+                "  --config    'key = value' file (default $CHITIEU_CONFIG, then /etc/chitieu/chitieu.conf if\n"
+                "              present); command-line options win over the file\n"
+                "  --metrics-token token that may read /metrics (Authorization: Bearer); none: loopback only\n"
+                "GET /healthz: 200 when the database reads, 503 when not. Log: one key=value line per request.\n"
                 "Stop with Ctrl-C or SIGTERM: requests in flight finish, the database closes cleanly."));
         return EXIT_OK;
     }
     if (cli_no_args("serve", npos))
         return EXIT_USAGE;
+    conf_entry conf[SERVE_CONF_MAX];
+    char conf_used[1024];
+    err_t e;
+    if (serve_conf_apply(config, opts, conf, conf_used, sizeof conf_used, &e) != 0) {
+        cli_error("serve", e.msg);
+        return EXIT_USAGE;
+    }
+    if (listen == NULL)
+        listen = "127.0.0.1:8080";
+    if (metrics_token && (strlen(metrics_token) < 16 || strlen(metrics_token) >= sizeof ((web_app *)0)->metrics_token)) {
+        cli_error("serve", tr("--metrics-token cần từ 16 đến 127 ký tự", "--metrics-token needs 16 to 127 characters"));
+        return EXIT_USAGE;
+    }
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     int threads = threads_s ? atoi(threads_s) : (int)(ncpu > 0 ? ncpu : 2);
     if (threads < 1 || threads > 64) {
@@ -129,13 +156,15 @@ int cmd_serve(int argc, char **argv)
 
     web_app *app = NULL;
     http_server *srv = NULL;
-    err_t e;
+    ops_start();
     if (web_open(store_default_path(db), threads + 1, &app, &e) != 0) {
         cli_error("serve", e.msg);
         return EXIT_FAIL;
     }
     app->secure_cookies = https;
     snprintf(app->trusted_proxies, sizeof app->trusted_proxies, "%s", proxy_s ? proxy_s : "");
+    if (metrics_token)
+        snprintf(app->metrics_token, sizeof app->metrics_token, "%s", metrics_token);
     if (rate > 0 && (app->rate = api_rate_new(rate, burst)) == NULL) {
         cli_error("serve", "out of memory");
         web_close(app);
@@ -159,6 +188,8 @@ int cmd_serve(int argc, char **argv)
     printf(tr("chitieu đang phục vụ tại http://%s:%d/ (%d luồng; Ctrl-C để dừng)\n",
               "chitieu serving at http://%s:%d/ (%d threads; Ctrl-C to stop)\n"),
            *host && strcmp(host, "0.0.0.0") != 0 ? host : "127.0.0.1", http_port(srv), threads);
+    if (conf_used[0])
+        printf(tr("cấu hình: %s\n", "configuration: %s\n"), conf_used);
     fflush(stdout);
     int sig = 0;
     sigwait(&set, &sig);

@@ -795,3 +795,97 @@ cleanup:
     buf_free(&ch.png[1]);
     return rc;
 }
+
+/* ---- pieces shared with other documents (class_docx.c) ---- */
+
+void docx_para(buf *b, const char *text, int align, int size, int flags, int after)
+{
+    para(b, text, align, size, flags, after);
+}
+
+void docx_upper(const char *s, buf *out)
+{
+    upper(s, out);
+}
+
+void docx_table_open(buf *b, const int *w, int n, int borders)
+{
+    table_open(b, w, n, borders);
+}
+
+void docx_head_row(buf *b, const int *w, const char *const *titles, int n)
+{
+    head_row(b, w, titles, n);
+}
+
+void docx_cell(buf *b, int width, const char *text, int align, int flags, int shade)
+{
+    cell(b, width, text, align, flags, shade);
+}
+
+const char *docx_abbrev(const char *type)
+{
+    return abbrev(type);
+}
+
+int docx_save(const char *body, size_t len, const char *title, const char *path, err_t *e)
+{
+    int rc = -1, err;
+    buf d = BUF_INIT, core = BUF_INIT, tmp = BUF_INIT, rels = BUF_INIT;
+    zip_t *z = NULL;
+    buf_adds(&rels, doc_rels_head);
+    buf_adds(&rels, "</Relationships>");
+    buf_adds(&d, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+                 "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" "
+                 "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><w:body>");
+    buf_add(&d, body, len);
+    buf_adds(&d, "<w:sectPr><w:headerReference w:type=\"default\" r:id=\"rId3\"/>"
+                 "<w:headerReference w:type=\"first\" r:id=\"rId4\"/>"
+                 "<w:pgSz w:w=\"11906\" w:h=\"16838\"/><w:pgMar w:top=\"1134\" w:right=\"850\" w:bottom=\"1134\" "
+                 "w:left=\"1701\" w:header=\"567\" w:footer=\"567\" w:gutter=\"0\"/><w:titlePg/></w:sectPr>"
+                 "</w:body></w:document>");
+    buf_adds(&core, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+                    "<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" "
+                    "xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>");
+    X(&core, title);
+    buf_adds(&core, "</dc:title><dc:creator>chitieu</dc:creator><dc:language>vi-VN</dc:language></cp:coreProperties>");
+    buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+    z = zip_open(buf_str(&tmp), ZIP_CREATE | ZIP_TRUNCATE, &err);
+    if (z == NULL) {
+        err_set(e, tr("không tạo được tệp '%s'", "cannot create the file '%s'"), path);
+        goto cleanup;
+    }
+    if (add_part(z, "[Content_Types].xml", content_types, sizeof content_types - 1) ||
+        add_part(z, "_rels/.rels", root_rels, sizeof root_rels - 1) ||
+        add_part(z, "word/_rels/document.xml.rels", buf_str(&rels), rels.len) ||
+        add_part(z, "word/document.xml", buf_str(&d), d.len) ||
+        add_part(z, "word/styles.xml", styles, sizeof styles - 1) ||
+        add_part(z, "word/settings.xml", settings, sizeof settings - 1) ||
+        add_part(z, "word/header1.xml", header_page, sizeof header_page - 1) ||
+        add_part(z, "word/header2.xml", header_empty, sizeof header_empty - 1) ||
+        add_part(z, "docProps/core.xml", buf_str(&core), core.len) ||
+        add_part(z, "docProps/app.xml", app_xml, sizeof app_xml - 1)) {
+        err_set(e, "out of memory");
+        goto cleanup;
+    }
+    if (zip_close(z) != 0) {
+        err_set(e, tr("không ghi được '%s': %s", "cannot write '%s': %s"), path, zip_strerror(z));
+        goto cleanup;
+    }
+    z = NULL;
+    if (rename(buf_str(&tmp), path) != 0) {
+        err_set(e, tr("không ghi được '%s'", "cannot write '%s'"), path);
+        goto cleanup;
+    }
+    rc = 0;
+cleanup:
+    if (z)
+        zip_discard(z);
+    if (rc != 0)
+        remove(buf_str(&tmp));
+    buf_free(&d);
+    buf_free(&core);
+    buf_free(&tmp);
+    buf_free(&rels);
+    return rc;
+}

@@ -13,6 +13,7 @@
 #define CHITIEU_DOCX_H
 
 #include <jansson.h>
+#include "buf.h"
 #include "err.h"
 
 /* DOCX_AUTO: the unit's own style (docx_style_of), Party when it cannot tell. */
@@ -30,5 +31,24 @@ int docx_write(const json_t *doc, int style, const char *path, err_t *e);
  * its profile in profile_dir (an absolute directory; NULL: /tmp/chitieu-lo-PID); returns 0, or
  * -1 with a message (LibreOffice missing or failing). */
 int docx_to_pdf(const char *docx, const char *pdf, const char *profile_dir, err_t *e);
+
+/* Pieces for other documents in the same layout (class_docx.c): WordprocessingML appended to b. */
+enum { DOCX_AL_LEFT, DOCX_AL_CENTER, DOCX_AL_RIGHT, DOCX_AL_BOTH };
+enum { DOCX_BOLD = 1, DOCX_ITALIC = 2, DOCX_UNDER = 4, DOCX_INDENT = 8, DOCX_KEEP = 16 };
+/* One paragraph of one run: size in points, flags DOCX_BOLD..., space after in points. */
+void docx_para(buf *b, const char *text, int align, int size, int flags, int after);
+/* Appends the upper case of UTF-8 Vietnamese text s to out. */
+void docx_upper(const char *s, buf *out);
+/* Opens a table of n columns of widths w (twips), with borders or not; close with "</w:tbl>". */
+void docx_table_open(buf *b, const int *w, int n, int borders);
+/* A header row repeated on every page the table runs onto. */
+void docx_head_row(buf *b, const int *w, const char *const *titles, int n);
+/* A table cell holding one 12-point paragraph; shade fills it as a header cell. */
+void docx_cell(buf *b, int width, const char *text, int align, int flags, int shade);
+/* The document number suffix of an issuing body's type ("Quận ủy" -> "QU"). */
+const char *docx_abbrev(const char *type);
+/* Writes a document whose body is `body` (paragraphs and tables, no pictures) in the report's page
+ * layout (A4, page numbers from page 2) to path, through a temporary file; 0 or -1 (e says why). */
+int docx_save(const char *body, size_t len, const char *title, const char *path, err_t *e);
 
 #endif

@@ -17,6 +17,7 @@
  */
 #include "http.h"
 
+#include "ops.h"
 #include "vn.h"
 
 #include <arpa/inet.h>
@@ -417,6 +418,30 @@ static const char csp[] =
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
+/* Writes the access log line (ops.h escapes each value; one fputs, so lines never interleave). */
+static void log_line(FILE *log, const http_req *q, const http_resp *rs, size_t len, double ms)
+{
+    struct timespec now;
+    struct tm tm;
+    char at[40];
+    clock_gettime(CLOCK_REALTIME, &now);
+    gmtime_r(&now.tv_sec, &tm);
+    size_t n = strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(at + n, sizeof at - n, ".%03ldZ", now.tv_nsec / 1000000);
+    buf line = BUF_INIT;
+    buf_printf(&line, "time=%s", at);
+    ops_log_field(&line, "rid", q->request_id);
+    ops_log_field(&line, "method", q->method);
+    ops_log_field(&line, "route", rs->route);
+    ops_log_field(&line, "path", q->path);
+    buf_printf(&line, " status=%d bytes=%zu dur_ms=%.1f", rs->status, len, ms);
+    ops_log_field(&line, "user", rs->user);
+    ops_log_field(&line, "addr", q->addr);
+    buf_addc(&line, '\n');
+    fputs(buf_str(&line), log);
+    buf_free(&line);
+}
+
 static enum MHD_Result send_resp(struct MHD_Connection *c, http_server *srv, conn *cn, http_resp *rs)
 {
     size_t len = rs->body.len;
@@ -451,20 +476,15 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, http_server *srv, con
         snprintf(ra, sizeof ra, "%d", rs->retry_after);
         MHD_add_response_header(r, "Retry-After", ra);
     }
+    MHD_add_response_header(r, "X-Request-Id", cn->req.request_id);
     enum MHD_Result ok = MHD_queue_response(c, (unsigned)rs->status, r);
     MHD_destroy_response(r);
-    if (srv->log) {
-        struct timespec t1;
-        clock_gettime(CLOCK_MONOTONIC, &t1);
-        double ms = (double)(t1.tv_sec - cn->t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - cn->t0.tv_nsec) / 1e6;
-        time_t now = time(NULL);
-        struct tm tm;
-        char at[32];
-        gmtime_r(&now, &tm);
-        strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
-        fprintf(srv->log, "%s %s %s %s %d %zu %.1fms\n", at, cn->req.addr, cn->req.method,
-                cn->req.path, rs->status, len, ms);
-    }
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double ms = (double)(t1.tv_sec - cn->t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - cn->t0.tv_nsec) / 1e6;
+    ops_request(rs->route_class, rs->status, ms / 1e3);
+    if (srv->log)
+        log_line(srv->log, &cn->req, rs, len, ms);
     return ok;
 }
 
@@ -494,6 +514,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         header_copy(c, "Authorization", cn->req.authorization, sizeof cn->req.authorization);
         header_copy(c, "Content-Type", cn->req.ctype, sizeof cn->req.ctype);
         header_copy(c, "X-Forwarded-For", cn->req.forwarded, sizeof cn->req.forwarded);
+        header_copy(c, "X-Request-Id", cn->req.request_id, sizeof cn->req.request_id);
+        if (!ops_request_id_ok(cn->req.request_id))
+            ops_request_id_new(cn->req.request_id);
+        cn->req.proxied = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For") != NULL ||
+                          MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Forwarded") != NULL;
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
         if (cl && strtoull(cl, NULL, 10) > srv->max_body)
             cn->too_large = 1;
@@ -524,9 +549,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             rs.ctype = "application/json";
             buf_printf(&rs.body, "{\"error\":{\"code\":\"payload_too_large\",\"message\":\"%s\"}}\n",
                        tr("thân yêu cầu quá 8 MiB", "body over 8 MiB"));
-        } else {
-            rs.ctype = "text/plain; charset=utf-8";
-            buf_adds(&rs.body, "413 Payload Too Large\n");
+        } else {                        /* the web application's own HTML error page */
+            cn->req.bad = 413;
+            srv->handler(srv->app, &cn->req, &rs);
         }
     } else {
         http_req *r = &cn->req;

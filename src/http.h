@@ -54,8 +54,11 @@ typedef struct http_req {
     buf body;                    /* raw body (JSON requests) */
     char addr[64];               /* client address (the peer; web.c puts the proxied client here) */
     char forwarded[256];         /* the X-Forwarded-For header, truncated */
-    int bad;                     /* 400: malformed form or parameters (message in bad_msg) */
+    int bad;                     /* 400: malformed form or parameters (message in bad_msg);
+                                    413: the body was over the limit (dropped) */
     char bad_msg[1024];
+    char request_id[72];         /* X-Request-Id: the client's if a safe token (ops.h), else fresh */
+    int proxied;                 /* came through a proxy (X-Forwarded-For or Forwarded present) */
 } http_req;
 
 #define HTTP_MAX_COOKIES 3
@@ -71,6 +74,9 @@ typedef struct http_resp {
     const char *csp;             /* static Content-Security-Policy replacing the default, or NULL */
     const char *www_authenticate; /* static WWW-Authenticate value (401), or NULL */
     int retry_after;             /* > 0: Retry-After in seconds (429, 503) */
+    int route_class;             /* enum ops_class of the matched route, for the metrics */
+    const char *route;           /* static: the matched route's pattern, for the log (NULL: none) */
+    char user[64];               /* the authenticated login, for the log ("" = none) */
 } http_resp;
 
 /* Initialises an empty request / response. */
@@ -101,8 +107,9 @@ typedef struct http_limits {
 
 typedef struct http_server http_server;
 /* Starts serving on "host:port" with a pool of threads; bodies above max_body get 413;
- * log receives one access line per request (NULL = none); lim may be NULL (defaults).
- * Returns 0 or -1. */
+ * lim may be NULL (defaults); log receives one access line per request (NULL = none): key=value
+ * fields time, rid, method, route, path, status, bytes, dur_ms, user, addr.  Every response
+ * carries X-Request-Id and is counted in ops.h's metrics.  Returns 0 or -1. */
 int http_start(const char *listen, int threads, size_t max_body, const http_limits *lim, http_handler h,
                void *app, void *log, http_server **out, err_t *e);
 /* The port actually bound (useful with port 0). */

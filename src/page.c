@@ -14,6 +14,7 @@
 
 #include "demo.h"
 #include "html.h"
+#include "report.h"
 #include "vn.h"
 
 void page_printf(web_ctx *c, const char *fmt, ...)
@@ -46,6 +47,32 @@ void page_urlarg(web_ctx *c, const char *s)
     web_urlenc(&c->resp->body, s);
 }
 
+void page_time(web_ctx *c, const char *iso)
+{
+    buf t = BUF_INIT;
+    if (iso && vn_format_time(iso, lang_get(), &t) == 0) {
+        page_printf(c, "<time datetime=\"");
+        page_text(c, iso);
+        page_printf(c, "\">");
+        page_text(c, buf_str(&t));
+        page_printf(c, "</time>");
+    } else {
+        page_text(c, iso);
+    }
+    buf_free(&t);
+}
+
+void page_period_code(web_ctx *c, const char *code)
+{
+    period_t p;
+    buf t = BUF_INIT;
+    if (code && period_parse(code, strlen(code), &p) == 0 && report_period_label(c->m, p, &t) == 0)
+        page_text(c, buf_str(&t));
+    else
+        page_text(c, code);
+    buf_free(&t);
+}
+
 static void nav_link(web_ctx *c, const char *href, const char *label)
 {
     int here = strcmp(c->req->path, href) == 0;
@@ -58,8 +85,9 @@ void page_begin(web_ctx *c, const char *title)
                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                    "<title>", lang_get() == LANG_EN ? "en" : "vi");
     page_text(c, title);
-    page_printf(c, " — chitieu</title><link rel=\"stylesheet\" href=\"/static/app.css?v=1\">"
-                   "<script src=\"/static/app.js?v=1\" defer></script></head><body>"
+    page_printf(c, " — chitieu</title><link rel=\"stylesheet\" href=\"/static/app.css?v=2\">"
+                   "<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">"
+                   "<script src=\"/static/app.js?v=2\" defer></script></head><body>"
                    "<header><a class=\"brand\" href=\"/overview\">chitieu</a><nav>");
     if (c->authed) {
         nav_link(c, "/overview", tr("Tổng quan", "Overview"));
@@ -117,6 +145,7 @@ int page_static(web_ctx *c)
         size_t n = strlen(name);
         c->resp->ctype = n > 4 && strcmp(name + n - 4, ".css") == 0 ? "text/css; charset=utf-8"
                        : n > 3 && strcmp(name + n - 3, ".js") == 0 ? "text/javascript; charset=utf-8"
+                       : n > 4 && strcmp(name + n - 4, ".svg") == 0 ? "image/svg+xml"
                        : "text/plain; charset=utf-8";
         c->resp->cache_seconds = 86400;
         buf_add(&c->resp->body, f->data, f->len);

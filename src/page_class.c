@@ -3,14 +3,18 @@
  * three steps, its own tasks' conditions and the quota; a row carries a form for the step the
  * user may take.  Posting takes the step through class_step (the same checks as the CLI and the
  * API) and redirects back; a refused step shows the list again with the reason.
+ * ?format=docx sends the round's Word document (class_docx.h) for the same subtree and reader,
+ * written to a private temporary file, read back and removed.
  * Everything read here lives for the request; the model is the app's, read under its lock. */
 #include "page_class.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "auth.h"
+#include "class_docx.h"
 #include "class_round.h"
 #include "store_task.h"
 
@@ -22,6 +26,18 @@ static int class_year(web_ctx *c, int *year)
     if (s && *s && (*end != '\0' || y < 1990 || y > 2100))
         return web_fail(c, 400, "bad_year", "year", tr("năm không hợp lệ (ví dụ 2025)", "invalid year (e.g. 2025)")), -1;
     *year = (int)y;
+    /* No year asked: this year's round, else the latest of the three before it that has results. */
+    for (int back = 0; !(s && *s) && back <= 3; back++) {
+        class_result *res = NULL;
+        int n = store_class_results(c->s, (int)y - back, &res, &c->e);
+        free(res);
+        if (n < 0)
+            return web_fail(c, 500, "store", NULL, c->e.msg), -1;
+        if (n > 0) {
+            *year = (int)y - back;
+            break;
+        }
+    }
     return 0;
 }
 
@@ -44,7 +60,7 @@ static void mark_cell(web_ctx *c, const class_mark *mk)
         page_printf(c, "<br><small>");
         page_text(c, mk->by);
         page_printf(c, " ");
-        page_text(c, mk->at);
+        page_time(c, mk->at);
         if (mk->comment[0]) {
             page_printf(c, " — ");
             page_text(c, mk->comment);
@@ -175,10 +191,15 @@ static int class_view(web_ctx *c, int year, int unit, const char *msg, int ok)
     page_text(c, c->m->units[unit].name);
     page_printf(c, "</h2><p><a href=\"/class/awards?unit=");
     page_urlarg(c, c->m->units[unit].code);
-    page_printf(c, "\">%s</a></p><table class=\"grid\" id=\"class-list\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
-                   "<th>%s</th><th>%s</th><th></th></tr></thead><tbody>",
-                tr("Sổ khen thưởng thi đua", "Emulation awards register"), tr("Đối tượng", "Subject"), tr("Tự đánh giá", "Self-assessment"), tr("Thẩm định", "Appraisal"),
-                tr("Quyết định", "Decision"), tr("Nhiệm vụ trong năm", "Tasks of the year"), tr("Hạn mức", "Quota"));
+    page_printf(c, "\">%s</a> · <a id=\"class-docx\" download href=\"/class?format=docx&amp;year=%d&amp;unit=",
+                tr("Sổ khen thưởng thi đua", "Emulation awards register"), year);
+    page_urlarg(c, c->m->units[unit].code);
+    page_printf(c, "\">%s</a></p><div class=\"scroll\"><table class=\"grid\" id=\"class-list\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+                   "<th>%s</th><th>%s</th><th><span class=\"vh\">%s</span></th></tr></thead><tbody>",
+                tr("Báo cáo kết quả, danh sách đề nghị (Word)", "Report and list of proposals (Word)"), tr("Đối tượng", "Subject"),
+                tr("Tự đánh giá", "Self-assessment"), tr("Thẩm định", "Appraisal"),
+                tr("Quyết định", "Decision"), tr("Nhiệm vụ trong năm", "Tasks of the year"), tr("Hạn mức", "Quota"),
+                tr("Thao tác", "Actions"));
     for (int i = 0; i < n; i++) {
         if (!class_may_see(c->m, &a, &lines[i].sub)) {
             hidden++;
@@ -186,7 +207,7 @@ static int class_view(web_ctx *c, int year, int unit, const char *msg, int ok)
         }
         row(c, &lines[i], find_result(res, nres, lines[i].sub.code), &ts, rules, year, unit, &a);
     }
-    page_printf(c, "</tbody></table>");
+    page_printf(c, "</tbody></table></div>");
     if (hidden)
         page_printf(c, tr("<p>%d đảng viên không hiện (thông tin cá nhân, ngoài quyền xem của bạn).</p>",
                           "<p>%d members not shown (personal data you may not see).</p>"), hidden);
@@ -204,11 +225,60 @@ cleanup:
     return rc;
 }
 
+/* The round's Word document as the response body (an attachment); 0 or -1 (c->e filled). */
+static int class_docx_send(web_ctx *c, int year, int unit)
+{
+    const char *dir = getenv("TMPDIR");
+    buf path = BUF_INIT;
+    class_actor a = web_actor(c);
+    int rc = -1;
+    buf_printf(&path, "%s/chitieu-class-XXXXXX", dir && *dir ? dir : "/tmp");
+    int fd = mkstemp((char *)buf_str(&path));
+    if (fd < 0) {
+        err_set(&c->e, tr("không tạo được tệp tạm", "cannot create a temporary file"));
+        goto cleanup;
+    }
+    close(fd);
+    if (class_docx_write(c->s, c->m, year, unit, &a, buf_str(&path), &c->e) != 0)
+        goto cleanup;
+    FILE *f = fopen(buf_str(&path), "rb");
+    if (f == NULL) {
+        err_set(&c->e, tr("không đọc lại được văn bản", "cannot read the document back"));
+        goto cleanup;
+    }
+    buf_reset(&c->resp->body);
+    char chunk[8192];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+        buf_add(&c->resp->body, chunk, got);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        err_set(&c->e, tr("không đọc lại được văn bản", "cannot read the document back"));
+        goto cleanup;
+    }
+    c->resp->ctype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+    snprintf(c->resp->disposition, sizeof c->resp->disposition, "attachment; filename=\"xep-loai-%s-%d.docx\"",
+             c->m->units[unit].code, year);
+    rc = 0;
+cleanup:
+    if (fd >= 0)
+        remove(buf_str(&path));
+    buf_free(&path);
+    return rc;
+}
+
 int page_class(web_ctx *c)
 {
     int year, unit;
     if (class_year(c, &year) != 0 || web_unit(c, ACT_READ, &unit) != 0)
         return 0;
+    const char *fmt = web_param(c, "format");
+    if (fmt && *fmt) {
+        if (strcmp(fmt, "docx") != 0)
+            return web_fail(c, 400, "bad_format", "format", tr("format phải là docx", "format must be docx"));
+        return class_docx_send(c, year, unit);
+    }
     const char *msg = web_param(c, "msg");
     return class_view(c, year, unit, msg && strcmp(msg, "saved") == 0 ? tr("Đã ghi.", "Saved.") : NULL, 1);
 }
@@ -301,7 +371,7 @@ int page_class_awards(web_ctx *c)
         page_printf(c, "%d", year);
     page_printf(c, "\"></label> <label>%s <input name=\"search\" id=\"award-search\" value=\"", tr("Tìm (không cần dấu)", "Search (no diacritics needed)"));
     page_text(c, search ? search : "");
-    page_printf(c, "\"></label> <button type=\"submit\">%s</button></form><table class=\"grid\" id=\"award-list\"><thead><tr>"
+    page_printf(c, "\"></label> <button type=\"submit\">%s</button></form><div class=\"scroll\"><table class=\"grid\" id=\"award-list\"><thead><tr>"
                    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
                 tr("Tìm", "Search"), tr("Năm", "Year"), tr("Đối tượng", "Subject"), tr("Hình thức", "Form"),
                 tr("Danh hiệu, khen thưởng", "Award"), tr("Cấp quyết định", "Issuer"), tr("Số quyết định", "Decision"));
@@ -322,7 +392,7 @@ int page_class_awards(web_ctx *c)
         page_text(c, as[i].decision);
         page_printf(c, "</td></tr>");
     }
-    page_printf(c, "</tbody></table><p>%d %s</p>", shown, tr("khen thưởng", "awards"));
+    page_printf(c, "</tbody></table></div><p>%d %s</p>", shown, tr("khen thưởng", "awards"));
     page_end(c);
     free(as);
     free(subs);

@@ -287,7 +287,10 @@ static void entry_form(web_ctx *c, int u, period_t p, const char *msg, int msg_o
                    "pattern=\"[0-9]{4}([SQ-][0-9]{1,2}|-[0-9]{4}|M9)?\"></label> <button type=\"submit\">%s</button></form>",
                 tr("Kỳ", "Period"), per, tr("Mở", "Open"));
     if (sub.state == SUB_RETURNED && sub.comment[0]) {
-        page_printf(c, "<div class=\"msg warn\">%s ", tr("Bị trả lại:", "Returned:"));
+        int unlocked = store_sub_was_unlock(c->s, &sub, &le) == 1;
+        page_printf(c, "<div class=\"msg warn\" id=\"returned\">%s ",
+                    unlocked ? tr("Quản trị đã mở khóa để sửa:", "Unlocked by an administrator for correction:")
+                             : tr("Bị trả lại:", "Returned:"));
         page_text(c, sub.comment);
         page_printf(c, " (");
         page_text(c, sub.who);
@@ -395,7 +398,10 @@ static void entry_form(web_ctx *c, int u, period_t p, const char *msg, int msg_o
         page_printf(c, "\">");
         if (cur == NULL)
             derived_figure(c, er);
-        page_printf(c, "<span class=\"hint\" aria-live=\"polite\"></span></td><td><input maxlength=\"500\" name=\"c_");
+        page_printf(c, "<span class=\"hint\" aria-live=\"polite\"></span></td><td><input maxlength=\"500\" aria-label=\"%s ",
+                    tr("Ghi chú:", "Comment:"));
+        page_text(c, d->name);
+        page_printf(c, "\" name=\"c_");
         page_text(c, d->code);
         page_printf(c, "\" value=\"");
         page_text(c, cur && cur->comment ? cur->comment : "");
@@ -605,7 +611,7 @@ int page_approval(web_ctx *c)
         page_printf(c, "\">");
         page_text(c, m->units[u].name);
         page_printf(c, "</a></td><td>%s", targets ? tr("Kế hoạch ", "Targets ") : "");
-        page_text(c, code);
+        page_period_code(c, code);
         if (!targets) {                     /* check the figures before deciding (docs/cycle.md) */
             page_printf(c, " <a class=\"check\" href=\"/validation?unit=");
             page_urlarg(c, s->unit);
@@ -613,10 +619,13 @@ int page_approval(web_ctx *c)
             page_urlarg(c, code);
             page_printf(c, "\">%s</a>", tr("kiểm tra", "check"));
         }
-        page_printf(c, "</td><td><span class=\"badge %s\">%s</span></td><td>", store_sub_key(s->state), names[s->state]);
+        err_t ue;
+        int unlocked = s->state == SUB_RETURNED && store_sub_was_unlock(c->s, s, &ue) == 1;
+        page_printf(c, "</td><td><span class=\"badge %s\">%s</span></td><td>", store_sub_key(s->state),
+                    unlocked ? tr("đã mở khóa để sửa", "unlocked for correction") : names[s->state]);
         page_text(c, s->who);
         page_printf(c, ", ");
-        page_text(c, s->at);
+        page_time(c, s->at);
         page_printf(c, "</td><td>");
         page_text(c, s->comment);
         page_printf(c, "</td><td>");
@@ -629,10 +638,10 @@ int page_approval(web_ctx *c)
             page_text(c, code);
             if (targets)
                 page_printf(c, "\"><input type=\"hidden\" name=\"targets\" value=\"1");
-            page_printf(c, "\"><input name=\"comment\" maxlength=\"500\" placeholder=\"%s\"%s> ",
-                        s->state == SUB_APPROVED ? tr("lý do mở khóa (bắt buộc)", "reason to unlock (required)")
-                                                 : tr("ý kiến (khi trả lại)", "comment (when returning)"),
-                        s->state == SUB_APPROVED ? " required" : "");
+            const char *hint = s->state == SUB_APPROVED ? tr("lý do mở khóa (bắt buộc)", "reason to unlock (required)")
+                                                        : tr("ý kiến (khi trả lại)", "comment (when returning)");
+            page_printf(c, "\"><input name=\"comment\" maxlength=\"500\" placeholder=\"%s\" aria-label=\"%s\"%s> ",
+                        hint, hint, s->state == SUB_APPROVED ? " required" : "");
             if (s->state == SUB_SUBMITTED)
                 page_printf(c, "<button type=\"submit\" name=\"action\" value=\"approve\" class=\"primary\">%s</button> "
                                "<button type=\"submit\" name=\"action\" value=\"return\">%s</button>",

@@ -7,11 +7,11 @@
  */
 #include "web.h"
 
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "chart.h"
+#include "chart_svg.h"
 #include "eval.h"
 #include "report.h"
 #include "vn.h"
@@ -167,13 +167,43 @@ static void cov_mark(web_ctx *c, const eval_row *r)
     buf_free(&t);
 }
 
+/* The "% kế hoạch" bar: an SVG (its widths are attributes, which the strict Content-Security-Policy
+ * allows where it refuses inline styles), 0-150% of the target with a mark at 100%; the number
+ * beside it is what is read out, so the picture is hidden from screen readers. */
 static void bar(web_ctx *c, const eval_row *r)
 {
     if (!r->has_pct)
         return;
     double w = r->pct < 0 ? 0 : r->pct > 150 ? 150 : r->pct;
-    page_printf(c, "<span class=\"bar\"><span class=\"%s\" style=\"width:%.0f%%\"></span></span>",
-                status_class(r->status), w / 1.5);
+    page_printf(c, "<svg class=\"bar\" viewBox=\"0 0 150 10\" preserveAspectRatio=\"none\" aria-hidden=\"true\" "
+                   "focusable=\"false\" data-pct=\"%.1f\"><rect class=\"track\" width=\"150\" height=\"10\"/>"
+                   "<rect class=\"fill %s\" width=\"%.1f\" height=\"10\"/><rect class=\"goal\" x=\"99.5\" width=\"1\" "
+                   "height=\"10\"/></svg>", r->pct, status_class(r->status), w);
+}
+
+/* Words for the indicator's codes: direction and aggregations (docs/formats.md). */
+static const char *dir_label(int dir)
+{
+    switch (dir) {
+    case DIR_UP: return tr("Tăng là tốt (đạt khi thực hiện từ kế hoạch trở lên)", "Higher is better (met at or above the target)");
+    case DIR_DOWN: return tr("Giảm là tốt (đạt khi thực hiện từ kế hoạch trở xuống)", "Lower is better (met at or below the target)");
+    case DIR_EQUAL: return tr("Đạt khi bằng kế hoạch", "Met when equal to the target");
+    case DIR_DONE: return tr("Hoàn thành hay chưa (1 = hoàn thành)", "Done or not (1 = done)");
+    default: return "?";
+    }
+}
+
+static const char *agg_label(int agg, int over_units)
+{
+    switch (agg) {
+    case AGG_SUM: return tr("cộng", "sum");
+    case AGG_AVG: return over_units ? tr("trung bình các đơn vị", "average of the units") : tr("trung bình các kỳ", "average of the periods");
+    case AGG_MIN: return tr("nhỏ nhất", "smallest");
+    case AGG_MAX: return tr("lớn nhất", "largest");
+    case AGG_NONE: return tr("không tổng hợp (chỉ số liệu tự báo cáo)", "not aggregated (reported figures only)");
+    case AGG_LAST: return tr("lấy số kỳ cuối", "the last period's figure");
+    default: return "?";
+    }
 }
 
 /* Links to the overview on the period's own structure and on today's, the one shown in bold. */
@@ -193,6 +223,136 @@ static void structure_switch(web_ctx *c, int u, period_t p, int st)
         page_printf(c, "&amp;structure=%s\">%s</a>", k == EVAL_CURRENT ? "current" : "historical", label);
     }
     page_printf(c, "</span>");
+}
+
+/* The evaluation row of indicator i, or NULL. */
+static const eval_row *row_of(const eval_result *r, int i)
+{
+    for (int j = 0; j < r->nrows; j++)
+        if (r->rows[j].ind == i)
+            return &r->rows[j];
+    return NULL;
+}
+
+/* The five periods of the same kind ending with p (one year apart). */
+static int trend_periods(period_t p, period_t *out)
+{
+    for (int i = 4; i >= 0; i--) {
+        out[i] = p;
+        p = period_prev_year(p);
+    }
+    return 5;
+}
+
+/* The children of u valid in p (structure st) with a full figure of indicator i, best first in
+ * its direction (partial figures are not ranked, eval.h); returns how many (at most 256). */
+static int units_ranked(const model *m, int u, period_t p, int st, int i, const char **labels, double *vals)
+{
+    int idx[256], n = 0;
+    for (int ch = m->units[u].first_child; ch >= 0 && n < 256; ch = m->units[ch].next_sibling) {
+        double v;
+        eval_cov cov;
+        if (eval_unit_in_structure(m, ch, p, st) && eval_actual_cov_on(m, i, ch, p, st, &v, &cov) && !cov.partial) {
+            idx[n] = ch;
+            vals[n++] = v;
+        }
+    }
+    for (int a = 1; a < n; a++)
+        for (int b = a; b > 0; b--) {
+            int better = m->inds[i].dir == DIR_DOWN ? vals[b] < vals[b - 1] : vals[b] > vals[b - 1];
+            if (!better)
+                break;
+            double tv = vals[b]; vals[b] = vals[b - 1]; vals[b - 1] = tv;
+            int ti = idx[b]; idx[b] = idx[b - 1]; idx[b - 1] = ti;
+        }
+    for (int k = 0; k < n; k++)
+        labels[k] = m->units[idx[k]].name;
+    return n;
+}
+
+/* The chart drawn twice, for a phone (340 px) and a wider screen (860 px); CSS shows one. */
+static const int chart_widths[2] = { 340, 860 };
+
+static void chart_opt(chart_svg_opt *o, const ind_t *d, const char *title, int k)
+{
+    o->title = title;
+    o->measure = d->measure;
+    o->width = chart_widths[k];
+    o->decimals = d->decimals;
+    o->lang = lang_get();
+}
+
+/* A figure with the units below ranked by indicator i (SVG, drawn for the screen). */
+static void units_figure(web_ctx *c, int u, period_t p, int st, int i)
+{
+    const model *m = c->m;
+    const char *labels[256];
+    double vals[256];
+    int n = units_ranked(m, u, p, st, i, labels, vals);
+    if (n == 0)
+        return;
+    buf title = BUF_INIT;
+    buf_printf(&title, "%s: ", tr("Xếp hạng đơn vị trực thuộc", "Units below ranked"));
+    buf_adds(&title, m->inds[i].name);
+    page_printf(c, "<figure class=\"chart\" id=\"units-chart\"><figcaption>");
+    page_text(c, buf_str(&title));
+    page_printf(c, "</figcaption>");
+    for (int k = 0; k < 2; k++) {
+        chart_svg_opt o = { .id = k ? "units-w" : "units-n" };
+        chart_opt(&o, &m->inds[i], buf_str(&title), k);
+        chart_svg_bars(&c->resp->body, &o, labels, vals, n);
+    }
+    page_printf(c, "</figure>");
+    buf_free(&title);
+}
+
+/* A figure with indicator i's actual and target figures of u over the five periods of p's kind
+ * ending with p (SVG); partial totals are marked "*" and withheld ones left out. */
+static int trend_figure(web_ctx *c, int u, period_t p, int i, const char *id)
+{
+    const model *m = c->m;
+    period_t ps[5];
+    char lab[5][96];
+    const char *labels[5];
+    double act[5], tgt[5];
+    int has_a[5], has_t[5], any = 0;
+    trend_periods(p, ps);
+    for (int k = 0; k < 5; k++) {
+        eval_result r;
+        if (eval_unit(m, u, ps[k], &r, &c->e) != 0)
+            return -1;
+        const eval_row *row = row_of(&r, i);
+        buf b = BUF_INIT;
+        report_period_label(m, ps[k], &b);
+        snprintf(lab[k], sizeof lab[k], "%s%s", buf_str(&b), row && row->partial && row->has_actual ? "*" : "");
+        buf_free(&b);
+        labels[k] = lab[k];
+        has_a[k] = row && row->has_actual;
+        has_t[k] = row && row->has_target;
+        act[k] = has_a[k] ? row->actual : 0;
+        tgt[k] = has_t[k] ? row->target : 0;
+        any |= has_a[k] | has_t[k];
+        eval_result_free(&r);
+    }
+    if (!any)
+        return 0;
+    buf title = BUF_INIT;
+    buf_printf(&title, "%s: ", tr("Qua các kỳ", "Across periods"));
+    buf_adds(&title, m->inds[i].name);
+    page_printf(c, "<figure class=\"chart\" id=\"%s\"><figcaption>", id);
+    page_text(c, buf_str(&title));
+    page_printf(c, "</figcaption>");
+    for (int k = 0; k < 2; k++) {
+        char sid[32];
+        snprintf(sid, sizeof sid, "%s-%s", id, k ? "w" : "n");
+        chart_svg_opt o = { .id = sid };
+        chart_opt(&o, &m->inds[i], buf_str(&title), k);
+        chart_svg_line(&c->resp->body, &o, labels, act, has_a, tgt, has_t, 5, tr("Thực hiện", "Actual"),
+                       tr("Kế hoạch", "Target"));
+    }
+    page_printf(c, "</figure>");
+    buf_free(&title);
+    return 0;
 }
 
 int page_overview(web_ctx *c)
@@ -361,18 +521,11 @@ int page_overview(web_ctx *c)
                 page_printf(c, "</option>");
             }
             page_printf(c, "</select></label> <button type=\"submit\">%s</button></form>", tr("Xem", "Show"));
-            page_printf(c, "<img class=\"chart\" alt=\"%s\" src=\"/chart.png?kind=units&amp;",
-                        tr("Biểu đồ xếp hạng đơn vị trực thuộc", "Units below ranked"));
-            link_args(c, u, p);
-            page_printf(c, "&amp;structure=%s", st == EVAL_CURRENT ? "current" : "historical");
-            page_printf(c, "&amp;ind=");
-            page_urlarg(c, m->inds[ci].code);
-            page_printf(c, "\"><img class=\"chart\" alt=\"%s\" src=\"/chart.png?kind=trend&amp;",
-                        tr("Biểu đồ xu hướng", "Trend"));
-            link_args(c, u, p);
-            page_printf(c, "&amp;ind=");
-            page_urlarg(c, m->inds[ci].code);
-            page_printf(c, "\">");
+            units_figure(c, u, p, st, ci);
+            if (trend_figure(c, u, p, ci, "trend") != 0) {
+                eval_result_free(&r);
+                return -1;
+            }
         }
         page_printf(c, "</section>");
     }
@@ -388,25 +541,6 @@ tail:
     page_end(c);
     eval_result_free(&r);
     return 0;
-}
-
-/* The evaluation row of indicator i, or NULL. */
-static const eval_row *row_of(const eval_result *r, int i)
-{
-    for (int j = 0; j < r->nrows; j++)
-        if (r->rows[j].ind == i)
-            return &r->rows[j];
-    return NULL;
-}
-
-/* The five periods of the same kind ending with p (one year apart). */
-static int trend_periods(period_t p, period_t *out)
-{
-    for (int i = 4; i >= 0; i--) {
-        out[i] = p;
-        p = period_prev_year(p);
-    }
-    return 5;
 }
 
 int page_indicator(web_ctx *c)
@@ -429,9 +563,10 @@ int page_indicator(web_ctx *c)
     page_text(c, d->group);
     page_printf(c, "</dd><dt>%s</dt><dd>", tr("Đơn vị tính", "Measure"));
     page_text(c, d->measure);
-    page_printf(c, "</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s / %s</dd>", tr("Chiều đánh giá", "Direction"),
-                model_dir_name(d->dir), tr("Tổng hợp (đơn vị / kỳ)", "Aggregation (units / periods)"),
-                model_agg_name(d->uagg), model_agg_name(d->pagg));
+    page_printf(c, "</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd>",
+                tr("Chiều đánh giá", "Direction"), dir_label(d->dir),
+                tr("Tổng hợp từ đơn vị trực thuộc", "From the units below"), agg_label(d->uagg, 1),
+                tr("Tổng hợp từ các kỳ con", "From the shorter periods"), agg_label(d->pagg, 0));
     if (*d->formula_src) {
         page_printf(c, "<dt>%s</dt><dd><code>", tr("Công thức", "Formula"));
         page_text(c, d->formula_src);
@@ -439,11 +574,9 @@ int page_indicator(web_ctx *c)
     }
     page_printf(c, "</dl>");
 
-    /* Across periods: a table, and the same numbers for the interactive chart (Chart.js, drawn by
-     * app.js from a JSON island; the table stays the accessible, script-free version). */
+    /* Across periods: a table, and the same numbers as a chart (SVG drawn here, for the screen). */
     period_t ps[5];
     int n = trend_periods(p, ps);
-    json_t *labels = json_array(), *acts = json_array(), *tgts = json_array();
     page_printf(c, "<h2>%s</h2><div class=\"scroll\"><table class=\"grid\"><thead><tr><th>%s</th>"
                    "<th class=\"num\">%s</th><th class=\"num\">%s</th><th>%s</th></tr></thead><tbody>",
                 tr("Qua các kỳ", "Across periods"), tr("Kỳ", "Period"), tr("Kế hoạch", "Target"),
@@ -467,32 +600,11 @@ int page_indicator(web_ctx *c)
             page_num(c, row->actual, d->decimals);
         cov_mark(c, row);
         page_printf(c, "</td><td>%s</td></tr>", row ? eval_row_status_name(row) : "");
-        buf lab = BUF_INIT;
-        report_period_label(m, ps[k], &lab);
-        json_array_append_new(labels, json_string(buf_str(&lab)));
-        buf_free(&lab);
-        json_array_append_new(acts, row && row->has_actual ? json_real(row->actual) : json_null());
-        json_array_append_new(tgts, row && row->has_target ? json_real(row->target) : json_null());
         eval_result_free(&r);
     }
     page_printf(c, "</tbody></table></div>");
-    json_t *island = json_pack("{s:o,s:o,s:o,s:s,s:s,s:s}", "labels", labels, "actual", acts, "target", tgts,
-                               "actual_label", tr("Thực hiện", "Actual"), "target_label", tr("Kế hoạch", "Target"),
-                               "measure", d->measure);
-    char *js = island ? json_dumps(island, JSON_COMPACT) : NULL;
-    json_decref(island);
-    if (js) {
-        /* "<" only ever appears inside strings: escaped, the island cannot close its element. */
-        page_printf(c, "<div class=\"chart-box\"><canvas id=\"trend\" aria-label=\"%s\" role=\"img\"></canvas></div>"
-                       "<script type=\"application/json\" id=\"trend-data\">", tr("Biểu đồ qua các kỳ", "Chart across periods"));
-        for (const char *q = js; *q; q++)
-            if (*q == '<')
-                page_printf(c, "\\u003c");
-            else
-                buf_addc(&c->resp->body, *q);
-        page_printf(c, "</script><script src=\"/static/chart.umd.min.js?v=4.6.1\" defer></script>");
-        free(js);
-    }
+    if (trend_figure(c, u, p, i, "trend") != 0)
+        return -1;
 
     /* Across child units. */
     if (m->units[u].first_child >= 0) {
@@ -544,7 +656,7 @@ int page_indicator(web_ctx *c)
                     tr("Thời gian", "When"), tr("Người", "Who"), tr("Loại", "Kind"), tr("Cũ", "Old"), tr("Mới", "New"));
         for (int k = 0; k < nh; k++) {
             page_printf(c, "<tr><td>");
-            page_text(c, h[k].at);
+            page_time(c, h[k].at);
             page_printf(c, "</td><td>");
             page_text(c, h[k].who);
             page_printf(c, "</td><td>%s</td><td class=\"num\">",
@@ -585,27 +697,7 @@ int page_chart(web_ctx *c)
     int n = 0, h = 0, rc = 0;
     buf png = BUF_INIT;
     if (strcmp(kind, "units") == 0) {
-        /* Children with a value, best first in the indicator's direction. */
-        int idx[256];
-        for (int ch = m->units[u].first_child; ch >= 0 && n < 256; ch = m->units[ch].next_sibling) {
-            double v;
-            eval_cov cov;
-            /* partial figures are not ranked (eval.h): not in the ranking chart either */
-            if (eval_unit_in_structure(m, ch, p, st) && eval_actual_cov_on(m, i, ch, p, st, &v, &cov) && !cov.partial) {
-                idx[n] = ch;
-                vals[n++] = v;
-            }
-        }
-        for (int a = 1; a < n; a++)
-            for (int b = a; b > 0; b--) {
-                int better = m->inds[i].dir == DIR_DOWN ? vals[b] < vals[b - 1] : vals[b] > vals[b - 1];
-                if (!better)
-                    break;
-                double tv = vals[b]; vals[b] = vals[b - 1]; vals[b - 1] = tv;
-                int ti = idx[b]; idx[b] = idx[b - 1]; idx[b - 1] = ti;
-            }
-        for (int k = 0; k < n; k++)
-            labels[k] = m->units[idx[k]].name;
+        n = units_ranked(m, u, p, st, i, labels, vals);
         rc = chart_bars(m->inds[i].name, labels, vals, n, strcmp(m->inds[i].measure, "%") == 0, &png, &h, &c->e);
     } else {
         period_t ps[5];

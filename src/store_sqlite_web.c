@@ -337,6 +337,21 @@ int store_sub_get(store *s, const char *unit, const char *period, web_sub *out, 
     return found;
 }
 
+int store_sub_was_unlock(store *s, const web_sub *sub, err_t *e)
+{
+    /* Both steps leave the state 'returned'; the audit row written with it (write_approval: the
+     * unit, who, the reason) tells which step it was. */
+    sq_stmt *st = prep(s, e, "SELECT action FROM audit WHERE object=?1 AND who=?2 AND detail=?3"
+                                  " AND action IN ('return','unlock') ORDER BY id DESC LIMIT 1",
+                            "ttt", sub->unit, sub->who, sub->comment);
+    if (st == NULL)
+        return -1;
+    int r = sq_step(s, st, "database", e);
+    int unlock = r > 0 && strcmp(sq_col_text(st, 0), "unlock") == 0;
+    sq_finalize(st);
+    return r < 0 ? -1 : unlock;
+}
+
 int store_sub_put(store *s, const char *unit, const char *period, int state, const char *who,
                   const char *comment, err_t *e)
 {

@@ -55,6 +55,8 @@ int store_sub_get(store *s, const char *unit, const char *period, web_sub *out, 
 /* Sets the state with who/comment (at = now). */
 int store_sub_put(store *s, const char *unit, const char *period, int state, const char *who,
                   const char *comment, err_t *e);
+/* 1 if a 'returned' state was left by an administrator's unlock rather than a return, 0 if not, -1. */
+int store_sub_was_unlock(store *s, const web_sub *sub, err_t *e);
 /* Every non-draft submission, newest first (caller frees *out); returns the count or -1. */
 int store_sub_list(store *s, web_sub **out, err_t *e);
 /* Machine name of a state: "draft", "submitted", "approved", "returned". */

@@ -529,6 +529,66 @@ int vn_format_date(int ymd, int lang, buf *out)
     return buf_printf(out, "%d/%d/%d", d, m, y);
 }
 
+/* Days since 1970-01-01 of a valid y-m-d, and back (civil calendar, H. Hinnant's method). */
+static long days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(long z, int *y, int *m, int *d)
+{
+    z += 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+/* The value of n digits at s, or -1. */
+static int digits_at(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+int vn_format_time(const char *iso, int lang, buf *out)
+{
+    size_t len = iso ? strlen(iso) : 0;
+    if (len < 16 || iso[4] != '-' || iso[7] != '-' || (iso[10] != 'T' && iso[10] != ' ') || iso[13] != ':' ||
+        (lang != LANG_VI && lang != LANG_EN))
+        return -1;
+    int y = digits_at(iso, 4), mo = digits_at(iso + 5, 2), d = digits_at(iso + 8, 2);
+    int h = digits_at(iso + 11, 2), mi = digits_at(iso + 14, 2);
+    const char *rest = iso + 16;
+    if (*rest == ':')                                  /* seconds, optional */
+        rest += digits_at(rest + 1, 2) >= 0 && digits_at(rest + 1, 2) <= 60 ? 3 : 0;
+    if (!date_ok(y, mo, d) || h < 0 || h > 23 || mi < 0 || mi > 59 || (strcmp(rest, "Z") != 0 && *rest))
+        return -1;
+    long minutes = days_from_civil(y, mo, d) * 1440L + h * 60L + mi + VN_TZ_MINUTES;
+    long day = minutes >= 0 ? minutes / 1440 : -((-minutes + 1439) / 1440);
+    long in_day = minutes - day * 1440;
+    civil_from_days(day, &y, &mo, &d);
+    if (y < 1 || y > 9999)
+        return -1;
+    if (lang == LANG_EN)
+        return buf_printf(out, "%04d-%02d-%02d %02ld:%02ld", y, mo, d, in_day / 60, in_day % 60);
+    return buf_printf(out, "%d/%d/%d %02ld:%02ld", d, mo, y, in_day / 60, in_day % 60);
+}
+
 int vn_parse_iso_date(const char *s, size_t len, int *ymd)
 {
     if (len != 10 || s[4] != '-' || s[7] != '-')

@@ -43,6 +43,12 @@ int vn_format_number(double v, int decimals, int lang, buf *out);
 int vn_format_number_trim(double v, int max_decimals, int lang, buf *out);
 /* Appends a date given as yyyymmdd: LANG_VI "4/1/2023", LANG_EN "2023-01-04"; returns 0 or -1. */
 int vn_format_date(int yyyymmdd, int lang, buf *out);
+/* Vietnam's time zone (Asia/Ho_Chi_Minh): UTC+7 all year, no daylight saving since 1975. */
+#define VN_TZ_MINUTES (7 * 60)
+/* Appends a UTC time "YYYY-MM-DDTHH:MM[:SS]Z" (also ' ' for 'T', 'Z' optional) as the local time
+ * of Asia/Ho_Chi_Minh: LANG_VI "4/1/2023 07:05", LANG_EN "2023-01-04 07:05"; returns 0, or -1
+ * (nothing appended) if iso is not such a time. */
+int vn_format_time(const char *iso_utc, int lang, buf *out);
 /* Parses "YYYY-MM-DD" (a real calendar date) into yyyymmdd; returns 0 or -1. */
 int vn_parse_iso_date(const char *s, size_t len, int *yyyymmdd);
 

@@ -21,7 +21,9 @@
 #include "api_rate.h"
 #include "engine.h"
 #include "html.h"
+#include "ops.h"
 #include "page_class.h"
+#include "page_ops.h"
 
 enum {
     W_PUBLIC = 1,    /* no login needed */
@@ -68,7 +70,7 @@ static const web_route routes[] = {
     { "GET", "/tasks", page_tasks, 0, "unit programme status due owner sort" },
     { "GET", "/task", page_task, 0, "code" },
     { "POST", "/task", page_task_post, W_WRITE, "code pct text" },
-    { "GET", "/class", page_class, 0, "unit year msg" },
+    { "GET", "/class", page_class, 0, "unit year msg format" },
     { "POST", "/class", page_class_post, W_WRITE, "unit year subject step score grade faults comment" },
     { "GET", "/class/awards", page_class_awards, 0, "unit year search" },
     { "GET", "/static/*", page_static, W_PUBLIC, "v" },
@@ -103,6 +105,8 @@ static const web_route routes[] = {
     { "GET", "/api/v1/class/results", api_class_results, W_API, "year unit limit offset snapshot" },
     { "POST", "/api/v1/class/steps", api_class_step_post, W_API | W_WRITE, "" },
     { "GET", "/api/v1/openapi.json", api_openapi, W_API | W_PUBLIC, "" },
+    { "GET", "/healthz", ops_healthz, W_PUBLIC, "" },
+    { "GET", "/metrics", ops_metrics, W_PUBLIC, "" },
 };
 
 int web_route_at(size_t i, const char **method, const char **path)
@@ -156,6 +160,7 @@ static model *install_model(web_app *a, store *s, model *m, int64_t gen)
     a->m = m;
     a->gen = gen;
     a->version++;
+    ops_reload(1);
     /* Indexes may have moved: every other handle looks ids up afresh. */
     for (int i = 0; i < a->npool; i++)
         if (a->pool[i] != s)
@@ -188,8 +193,10 @@ static int stale(web_app *a, store *s, int64_t *g)
 {
     err_t e;
     *g = store_generation(s, &e);
-    if (*g < 0)                  /* unknown: no reload; the cause is logged */
+    if (*g < 0) {                /* unknown: no reload; the cause is logged */
+        ops_db_error();
         fprintf(a->log ? a->log : stderr, "error: generation: %s\n", e.msg);
+    }
     pthread_rwlock_rdlock(&a->lock);
     int r = *g >= 0 && *g != a->gen && *g != a->bad_gen;
     pthread_rwlock_unlock(&a->lock);
@@ -212,8 +219,10 @@ static void refresh(web_app *a, store *s, const char *who)
         a->bad_gen = g;
     pthread_rwlock_unlock(&a->lock);
     model_free(old);
-    if (!ok)
+    if (!ok) {
+        ops_reload(0);
         fprintf(a->log ? a->log : stderr, "error: %s: reload: %s\n", who, e.msg);
+    }
 }
 
 static void *reloader(void *arg)
@@ -351,7 +360,7 @@ static void pool_put(web_app *a, int i)
 static void log_error(web_ctx *c, const char *what)
 {
     FILE *f = c->app->log ? c->app->log : stderr;
-    fprintf(f, "error: %s %s: %s: %s\n", c->req->method, c->req->path, what, c->e.msg);
+    fprintf(f, "error: rid=%s %s %s: %s: %s\n", c->req->request_id, c->req->method, c->req->path, what, c->e.msg);
 }
 
 void web_model_begin(web_ctx *c)
@@ -662,6 +671,10 @@ int web_handle(void *app, http_req *req, http_resp *resp)
     http_client_addr(req->addr, req->forwarded, a->trusted_proxies, req->addr, sizeof req->addr);
     const web_route *r = find_route(req->method, req->path, &wrong);
     c->api = strncmp(req->path, "/api/", 5) == 0;
+    if (r) {
+        resp->route = r->path;
+        resp->route_class = ops_route_class(r->fn, (r->flags & W_API) != 0);
+    }
     if (r == NULL) {
         web_fail(c, wrong ? 405 : 404, wrong ? "method_not_allowed" : "not_found", NULL,
                  wrong ? tr("phương thức không được hỗ trợ", "method not allowed")
@@ -669,7 +682,10 @@ int web_handle(void *app, http_req *req, http_resp *resp)
         goto done;
     }
     if (req->bad) {
-        web_fail(c, 400, "bad_request", NULL, req->bad_msg);
+        if (req->bad == 413)
+            web_fail(c, 413, "payload_too_large", NULL, tr("dữ liệu gửi lên quá lớn", "the upload is too large"));
+        else
+            web_fail(c, 400, "bad_request", NULL, req->bad_msg);
         goto done;
     }
     const char *unk = unknown_param(r, req);
@@ -704,6 +720,7 @@ int web_handle(void *app, http_req *req, http_resp *resp)
     c->m = a->m;       /* W_OWN: stable without the lock, as no one else writes or reloads */
     char token[AUTH_DIGEST_LEN + 1];
     if (authenticate(c, (r->flags & W_API) != 0, token) != 0) {
+        ops_db_error();
         log_error(c, "authenticate");
         web_fail(c, 500, "internal", NULL, tr("lỗi máy chủ", "server error"));
         goto done;
@@ -747,6 +764,8 @@ int web_handle(void *app, http_req *req, http_resp *resp)
                                               "server error; the details were logged"));
     }
 done:
+    if (c->authed)
+        snprintf(resp->user, sizeof resp->user, "%.63s", c->user.login);
     if (locked)
         pthread_rwlock_unlock(&a->lock);
     while (c->writing)

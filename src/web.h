@@ -58,6 +58,7 @@ typedef struct web_app {
     FILE *log;                   /* error details go here, never to clients (NULL = stderr) */
     struct api_rate *rate;       /* requests per API token (api_rate.h), owned; NULL = no limit */
     char dummy_hash[AUTH_HASH_MAX]; /* verified against for unknown logins, so timing tells nothing */
+    char metrics_token[128];     /* bearer token that reads /metrics; "" = loopback only (page_ops.h) */
 } web_app;
 
 /* Opens the database with nstores handles and loads the model; caller frees with web_close. */
@@ -132,6 +133,11 @@ void page_csrf(web_ctx *c);
 void page_num(web_ctx *c, double v, int decimals);
 /* Appends an escaped URL query value. */
 void page_urlarg(web_ctx *c, const char *s);
+/* Appends a UTC time from the database as local time (Asia/Ho_Chi_Minh, "6/12/2026 10:05") in a
+ * <time> element; text that is not such a time is shown as it is. */
+void page_time(web_ctx *c, const char *iso_utc);
+/* Appends a period code's name as people say it ("Năm 2025", "Quý 1/2025"); an unknown code as it is. */
+void page_period_code(web_ctx *c, const char *code);
 
 int page_login(web_ctx *c);
 int page_login_post(web_ctx *c);

@@ -451,6 +451,48 @@ static void test_awards(void **state)
     free(as);
 }
 
+/* The deciding body apart from the appraising level: a sheet saying decide,levels_above,,1 for
+ * members of 2026 lets the approver of the member's own unit appraise but not decide; the level
+ * above decides; bad values are refused with the row. */
+static void test_decider(void **state)
+{
+    (void)state;
+    err_t e;
+    int nsheets, nrows;
+    static const char sheet[] = "year,kind,type,code,name,value\n2026,member,decide,levels_above,,1\n";
+    static const char bad[] = "year,kind,type,code,name,value\n2026,member,decide,levels_above,,9\n";
+    static const char badcode[] = "year,kind,type,code,name,value\n2026,member,decide,whoever,,1\n";
+    assert_int_equal(class_import_criteria(S, "bad.csv", bad, sizeof bad - 1, 0, &nsheets, &nrows, &e), -1);
+    assert_non_null(strstr(e.msg, "from 0 to 5"));
+    assert_int_equal(class_import_criteria(S, "bad.csv", badcode, sizeof badcode - 1, 0, &nsheets, &nrows, &e), -1);
+    assert_non_null(strstr(e.msg, "levels_above"));
+    assert_int_equal(class_import_criteria(S, "d.csv", sheet, sizeof sheet - 1, 0, &nsheets, &nrows, &e), 0);
+    class_rules r;
+    class_subject m2;
+    get_subject("m2", &m2);
+    assert_int_equal(store_class_rules_get(S, 2026, CK_MEMBER, &r, &e), 1);
+    assert_int_equal(r.decide_levels_above, 1);
+    class_actor w1 = actor("ap_w1"), d1 = actor("ap_d1"), city = actor("ap_city");
+    assert_int_equal(class_may_decide(M, &w1, &m2, &r), 0);
+    assert_int_equal(class_may_decide(M, &d1, &m2, &r), 1);
+    assert_int_equal(class_may_decide(M, &city, &m2, &r), 1);
+    class_result out;
+    class_check chk;
+    class_step_in in = { CS_ASSESSED, 2026, "m2", 8000, CG_GOOD, "", "", 20261231 };
+    class_actor ed = actor("ed_w1");
+    assert_int_equal(class_step(S, M, &TS, &ed, &in, &out, &chk, &e), 0);
+    in.step = CS_APPRAISED;
+    assert_int_equal(class_step(S, M, &TS, &w1, &in, &out, &chk, &e), 0);     /* the unit appraises */
+    in.step = CS_DECIDED;
+    assert_int_equal(class_step(S, M, &TS, &w1, &in, &out, &chk, &e), -1);    /* ... but does not decide */
+    assert_non_null(strstr(e.msg, "competent level"));
+    assert_int_equal(class_step(S, M, &TS, &d1, &in, &out, &chk, &e), 0);     /* the level above decides */
+    assert_int_equal(out.step, CS_DECIDED);
+    /* with no decide row (2025), the unit's approver may decide as before */
+    assert_int_equal(store_class_rules_get(S, 2025, CK_MEMBER, &r, &e), 1);
+    assert_int_equal(class_may_decide(M, &w1, &m2, &r), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -459,6 +501,7 @@ int main(void)
         cmocka_unit_test(test_round),
         cmocka_unit_test(test_rates),
         cmocka_unit_test(test_awards),
+        cmocka_unit_test(test_decider),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

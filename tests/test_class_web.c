@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <zip.h>
 
 #include "auth.h"
 #include "class_round.h"
@@ -230,6 +231,74 @@ static void test_pages(void **state)
     buf_free(&b);
 }
 
+/* GET /class?format=docx as c; returns the document's text (caller frees), tags stripped. */
+static char *docx_text(const client *c, const char *unit)
+{
+    http_resp rs;
+    char q[96], path[64];
+    snprintf(q, sizeof q, "unit=%s&year=2025&format=docx", unit);
+    assert_int_equal(send(c, "GET", "/class", q, NULL, NULL, &rs), 200);
+    assert_string_equal(rs.ctype, "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+    assert_non_null(strstr(rs.disposition, ".docx"));
+    snprintf(path, sizeof path, "/tmp/chitieu-classweb-%ld.docx", (long)getpid());
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(buf_str(&rs.body), 1, rs.body.len, f), rs.body.len);
+    fclose(f);
+    http_resp_free(&rs);
+    int err;
+    zip_t *z = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &err);
+    assert_non_null(z);
+    zip_stat_t st;
+    assert_int_equal(zip_stat(z, "word/document.xml", 0, &st), 0);
+    char *xml = calloc(1, st.size + 1), *out = calloc(1, st.size + 1);
+    zip_file_t *zf = zip_fopen(z, "word/document.xml", 0);
+    assert_int_equal(zip_fread(zf, xml, st.size), (zip_int64_t)st.size);
+    zip_fclose(zf);
+    zip_close(z);
+    remove(path);
+    size_t o = 0;
+    for (int in = 0, i = 0; xml[i]; i++) {     /* the text runs, with tags dropped */
+        if (xml[i] == '<')
+            in = 1;
+        else if (xml[i] == '>')
+            in = 0;
+        else if (!in)
+            out[o++] = xml[i];
+    }
+    free(xml);
+    return out;
+}
+
+static void test_docx(void **state)
+{
+    (void)state;
+    client viewer, editor;
+    http_resp rs;
+    login(&viewer, "viewer_d1");
+    login(&editor, "editor_w1");
+    /* a viewer gets the document with the organisations and never a member's name */
+    char *t = docx_text(&viewer, "d1");
+    assert_non_null(strstr(t, "ĐẢNG CỘNG SẢN VIỆT NAM"));
+    assert_non_null(strstr(t, "Đảng bộ phường Một"));
+    assert_non_null(strstr(t, "DANH SÁCH"));
+    assert_null(strstr(t, "Bí Mật"));
+    free(t);
+    /* the editor of the member's unit sees the member in the list */
+    t = docx_text(&editor, "w1");
+    assert_non_null(strstr(t, "Nguyễn Văn Bí Mật"));
+    free(t);
+    /* outside the subtree: refused; another format: refused */
+    assert_int_equal(send(&editor, "GET", "/class", "unit=d1&year=2025&format=docx", NULL, NULL, &rs), 403);
+    http_resp_free(&rs);
+    assert_int_equal(send(&viewer, "GET", "/class", "unit=d1&year=2025&format=pdf", NULL, NULL, &rs), 400);
+    http_resp_free(&rs);
+    /* the page links the download */
+    assert_int_equal(send(&viewer, "GET", "/class", "unit=d1&year=2025", NULL, NULL, &rs), 200);
+    assert_non_null(strstr(buf_str(&rs.body), "href=\"/class?format=docx&amp;year=2025&amp;unit=d1\""));
+    http_resp_free(&rs);
+}
+
 static int api(const char *token, const char *method, const char *query, const char *json, buf *body)
 {
     client c = { 0 };
@@ -300,6 +369,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pages),
+        cmocka_unit_test(test_docx),
         cmocka_unit_test(test_api),
         cmocka_unit_test(test_awards_page),
     };

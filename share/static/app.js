@@ -4,7 +4,9 @@
  *   port of vn_parse_number in src/vn.c, checked against tests/data/vn_numbers.txt by
  *   tests/js/numbers.test.js), warns when a value moves more than tenfold from the previous
  *   period (data-prev), and asks for a reason when a stored figure's field is emptied (a
- *   deletion). */
+ *   deletion);
+ * - the entry grid moves between rows with Enter and the arrow keys;
+ * - a table box that scrolls sideways takes the keyboard focus when nothing inside can. */
 'use strict';
 // vnParseNumber(text, hint): the number, or NaN; hint 'comma' (Vietnamese: '.' groups
 // thousands), 'dot' (English) or 'auto'.  Exactly the rules of vn_parse_number (src/vn.c):
@@ -54,20 +56,30 @@ if (typeof module !== 'undefined' && module.exports) module.exports = { vnParseN
   document.querySelectorAll('select[data-autosubmit]').forEach(function (s) {
     s.addEventListener('change', function () { s.form.submit(); });
   });
-  // The indicator page's trend: Chart.js (loaded after this script) draws the JSON island.
-  window.addEventListener('load', function () {
-    var island = document.getElementById('trend-data'), canvas = document.getElementById('trend');
-    if (!island || !canvas || !window.Chart) return;
-    var d = JSON.parse(island.textContent);
-    new window.Chart(canvas, {
-      type: 'line',
-      data: { labels: d.labels, datasets: [
-        { label: d.actual_label, data: d.actual, borderColor: '#a4161a', backgroundColor: '#a4161a', spanGaps: true },
-        { label: d.target_label, data: d.target, borderColor: '#5b6575', borderDash: [6, 4], pointRadius: 0, spanGaps: true } ] },
-      options: { responsive: true, maintainAspectRatio: false, animation: false,
-                 scales: { y: { title: { display: !!d.measure, text: d.measure } } } }
-    });
-    canvas.dataset.drawn = '1';
+  // A table box that scrolls sideways and holds nothing focusable can be scrolled with the
+  // keyboard once it takes focus; it is named after the heading above it.
+  document.querySelectorAll('.scroll').forEach(function (box) {
+    if (box.scrollWidth <= box.clientWidth || box.querySelector('a[href], input, select, button, [tabindex]')) return;
+    box.tabIndex = 0;
+    box.setAttribute('role', 'region');
+    var h = box.previousElementSibling;
+    box.setAttribute('aria-label', h && /^H[1-6]$/.test(h.tagName) ? h.textContent : document.title);
+  });
+  // The entry grid from the keyboard: Enter or the down arrow moves to the same field of the next
+  // indicator, Shift+Enter or the up arrow to the previous one (Tab goes on to the comment);
+  // with Ctrl (or Cmd) held the key is left to the browser.
+  var grid = document.querySelector('#entry table.entry');
+  if (grid) grid.addEventListener('keydown', function (ev) {
+    var inp = ev.target;
+    if (inp.tagName !== 'INPUT' || !/^[vc]_/.test(inp.name)) return;
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    var down = ev.key === 'ArrowDown' || (ev.key === 'Enter' && !ev.shiftKey);
+    var up = ev.key === 'ArrowUp' || (ev.key === 'Enter' && ev.shiftKey);
+    if (!down && !up) return;
+    var fields = Array.prototype.slice.call(grid.querySelectorAll('input[name^="' + inp.name.charAt(0) + '_"]'));
+    var next = fields[fields.indexOf(inp) + (down ? 1 : -1)];
+    ev.preventDefault();
+    if (next) { next.focus(); next.select(); }
   });
   var form = document.getElementById('entry');
   if (!form) return;

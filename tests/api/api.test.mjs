@@ -280,6 +280,28 @@ for (const list of ['targets', 'values']) {
   await call('GET', '/completeness?unit=khong-co&period=2023', { want: 404 });
 }
 
+// ---- the operators' endpoints at the server's root (documented with their own server) --------
+{
+  const root = async (path, want, headers = {}) => {
+    const res = await fetch(base + path, { headers, redirect: 'manual' });
+    const text = await res.text();
+    const r = v.check('GET', path.split('?')[0], res.status, res.headers.get('content-type'), text);
+    if (r.op) covered.add(r.op);
+    ok(r.errors.length === 0, `GET ${path} -> ${res.status}: not as documented: ${r.errors.join('; ')}\n  body: ${text.slice(0, 300)}`);
+    ok(res.status === want, `GET ${path}: status ${res.status}, expected ${want}`);
+    return { text, headers: res.headers };
+  };
+  const h = await root('/healthz', 200, { 'X-Request-Id': 'api-test-1' });
+  ok(JSON.parse(h.text).status === 'ok', 'healthz says ok');
+  ok(h.headers.get('x-request-id') === 'api-test-1', 'a safe X-Request-Id is echoed');
+  await root('/healthz?x=1', 400);
+  const m = await root('/metrics', 200);
+  ok(/^chitieu_http_requests_total\{class="api",code="200"\} [1-9]/m.test(m.text), 'metrics count the API requests made above');
+  ok(/^# TYPE chitieu_http_request_duration_seconds histogram$/m.test(m.text), 'metrics have the latency histogram');
+  await root('/metrics', 403, { 'X-Forwarded-For': '198.51.100.7' });
+  await root('/metrics', 403, { Authorization: 'Bearer ' + tok.admin, 'X-Forwarded-For': '198.51.100.7' });
+}
+
 } catch (e) {
   ok(false, 'the test stopped: ' + (e.stack || e));
 }

@@ -1,12 +1,13 @@
 #!/bin/sh
-# run.sh - the browser tests: installs playwright-core from npm (pinned in package-lock.json),
-# creates a fresh demo database, starts `chitieu serve` on a free port, runs web.test.mjs in
-# Debian's Chromium, stops the server.  CHITIEU is the binary (default build/chitieu).
+# run.sh - the browser tests: installs playwright-core and axe-core from npm (pinned in package-lock.json),
+# creates a fresh demo database, starts `chitieu serve` on a free port, runs ui.test.mjs (looks,
+# phones, axe-core), web.test.mjs and class.test.mjs in Debian's Chromium, stops the server.
+# CHITIEU is the binary (default build/chitieu).
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
 bin=$(cd "$(dirname "${CHITIEU:-build/chitieu}")" && pwd)/$(basename "${CHITIEU:-build/chitieu}")
 [ -x /usr/bin/chromium ] || { echo "browser: /usr/bin/chromium missing (scripts/install-deps)"; exit 1; }
-if [ ! -d "$here/node_modules/playwright-core" ]; then
+if [ ! -d "$here/node_modules/playwright-core" ] || [ ! -d "$here/node_modules/axe-core" ]; then
   (cd "$here" && npm ci --no-audit --no-fund --silent)
 fi
 work=$(mktemp -d)
@@ -21,6 +22,7 @@ url=$(grep -o 'http://[0-9.:]*' "$work/out")
 [ -n "$url" ] || { echo "browser: server did not start"; cat "$work/log"; exit 1; }
 mkdir -p "${SHOTS:-build/browser}"
 shots=$(cd "${SHOTS:-build/browser}" && pwd)
+node "$here/ui.test.mjs" "$url" "$shots" || { tail -n 20 "$work/log"; exit 1; }   # first: on the fresh demo figures
 node "$here/web.test.mjs" "$url" "$shots" || { tail -n 20 "$work/log"; exit 1; }
 node "$here/class.test.mjs" "$url" "$shots" || { tail -n 20 "$work/log"; exit 1; }
 node "$here/data.test.mjs" "$url" "$shots" || { tail -n 20 "$work/log"; exit 1; }

@@ -39,6 +39,17 @@ expect_rc 2 "$BIN" class assess --year 2025 --subject x --user y --score 101 --g
 has "$T/err" "100"
 
 expect_rc 0 "$BIN" demo
+# --- the demo carries a decided round of 2024 and its awards, so /class is filled in ------------------
+expect_rc 0 "$BIN" class list --year 2024 --unit ha-noi --user admin
+has "$T/out" "14 đối tượng"
+has "$T/out" "cau-giay-dich-vong      grassroots  Đảng bộ phường Dịch Vọng      cau-giay-dich-vong      decided  excellent    93"
+has "$T/out" "0/3, 0 vượt → fail"
+expect_rc 0 "$BIN" class quota --year 2024 --unit cau-giay
+has "$T/out" "0 đối tượng xuất sắc vượt hạn mức"
+expect_rc 0 "$BIN" class awards list --year 2024
+has "$T/out" "Bằng khen của Ban Thường vụ Thành ủy"
+expect_rc 0 "$BIN" report --unit cau-giay --period 2024
+has "$T/out" "được khen thưởng 4 lượt"
 # --- imports: bad files are refused whole, naming file, row and column -------------------
 printf 'year,kind,type,code,name,value\n2025,grassroots,item,1,x,60\n2025,grassroots,item,2,y,30\n' >"$T/bad.csv"
 expect_rc 1 "$BIN" class criteria import "$T/bad.csv"
@@ -150,6 +161,33 @@ expect_rc 0 "$BIN" class export --year 2025 --unit cau-giay -o "$T/y.xlsx" --use
 unzip -p "$T/y.xlsx" xl/sharedStrings.xml >"$T/strings"
 has "$T/strings" "Nguyễn Văn An"
 expect_rc 2 "$BIN" class export --year 2025 --unit cau-giay
+# --- the same round as a Word document in the Party layout: results per unit, then the list of proposals
+# the document's text: a paragraph a line, a table row a line with its cells ending in "|"
+docx_text() { unzip -p "$1" word/document.xml | sed -e 's|</w:p></w:tc>|\||g' -e 's|</w:tr>|\n|g' -e 's|</w:p>|\n|g' -e 's|<[^>]*>||g'; }
+expect_rc 0 "$BIN" class export --year 2025 --unit cau-giay -o "$T/x.docx"
+has "$T/out" "Đã ghi $T/x.docx"
+docx_text "$T/x.docx" >"$T/doc"
+has "$T/doc" "ĐẢNG CỘNG SẢN VIỆT NAM"
+has "$T/doc" "QUẬN ỦY CẦU GIẤY"
+has "$T/doc" "Số       -BC/QU"
+has "$T/doc" "Kết quả đánh giá, xếp loại chất lượng tổ chức đảng và đảng viên năm 2025"
+has "$T/doc" "Tổ chức cơ sở đảng: tổng số 8, đã có quyết định 8; hoàn thành xuất sắc nhiệm vụ 1, hoàn thành tốt nhiệm vụ 4, hoàn thành nhiệm vụ 3, không hoàn thành nhiệm vụ 0; tỷ lệ hoàn thành tốt nhiệm vụ trở lên đạt 62,5%."
+has "$T/doc" "1|Quận ủy Cầu Giấy|Tổ chức cơ sở đảng|8|1|4|3|0|62,5|"
+has "$T/doc" "2|Quận ủy Cầu Giấy|Đảng viên|3|0|0|0|0|chưa đủ (0/3)|"
+has "$T/doc" "1|Đảng bộ phường Dịch Vọng|Đảng ủy phường Dịch Vọng|HTXSNV|91|HTXSNV|Đã quyết định HTXSNV|"
+has "$T/doc" "DANH SÁCH"
+has "$T/doc" "(Kèm theo Báo cáo số      -BC/QU của Quận ủy Cầu Giấy)"
+has "$T/doc" "|Đảng bộ phường Dịch Vọng Hậu|Đảng ủy phường Dịch Vọng Hậu|"
+has "$T/doc" "T/M BAN THƯỜNG VỤ"
+hasnt "$T/doc" "Nguyễn Văn An"
+has "$T/doc" "3 đảng viên không có trong danh sách này"
+expect_rc 0 "$BIN" class export --year 2025 --unit cau-giay -o "$T/y.docx" --user caugiay.nhap
+docx_text "$T/y.docx" >"$T/doc"
+has "$T/doc" "Nguyễn Văn An"
+expect_rc 0 "$BIN" class export --year 2025 --unit cau-giay -o "$T/z.bin" --format docx
+unzip -l "$T/z.bin" >"$T/out" 2>&1
+has "$T/out" "word/document.xml"
+expect_rc 2 "$BIN" class export --year 2025 --unit cau-giay -o "$T/z.pdf" --format pdf
 
 # --- the emulation awards register: searchable without diacritics, members' awards private ------
 expect_rc 0 "$BIN" class awards --help
@@ -170,6 +208,19 @@ expect_rc 0 "$BIN" class awards list --year 2025 --search "huy hieu" --user caug
 has "$T/out" "2025,dv-001,Nguyễn Văn An,badge,Huy hiệu 30 năm tuổi Đảng,Thành ủy Hà Nội,Số 988-QĐ/TU,2025-11-07"
 expect_rc 0 "$BIN" class awards list --year 2025 --user badinh.nhap
 has "$T/out" "0 khen thưởng"
+# the year's awards in the review report's section on emulation: organisations by name, members counted
+expect_rc 0 "$BIN" report --unit cau-giay --period 2025
+has "$T/out" "## IV. Công tác thi đua, khen thưởng"
+has "$T/out" "được khen thưởng 4 lượt: 1 danh hiệu, 1 bằng khen, 1 giấy khen, 1 huy hiệu."
+has "$T/out" "- Đảng bộ phường Nghĩa Đô: Bằng khen của Ban Thường vụ Thành ủy (Thành ủy Hà Nội, Số 1024-QĐ/TU ngày 15/1/2026)."
+has "$T/out" "- Huy hiệu 30 năm tuổi Đảng: 1."
+hasnt "$T/out" "Nguyễn Văn An"
+has "$T/out" "## V. Hạn chế, yếu kém"
+expect_rc 0 "$BIN" report --unit cau-giay --period 2023
+hasnt "$T/out" "thi đua, khen thưởng"
+expect_rc 0 "$BIN" report --unit cau-giay --period 2025 --format docx -o "$T/r.docx"
+docx_text "$T/r.docx" >"$T/doc"
+has "$T/doc" "IV. CÔNG TÁC THI ĐUA, KHEN THƯỞNG"
 
 echo "e2e ${CHITIEU_TEST_PG:+pg}class: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

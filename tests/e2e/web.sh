@@ -98,6 +98,13 @@ has "static cached" "$work/h" "Cache-Control: public, max-age=86400"
 code=$(head -c 9000000 /dev/zero | curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
        -H "Authorization: Bearer $tok" --data-binary @- "$url/api/v1/values")
 expect "huge body is 413" "$code" 413
+code=$(head -c 9000000 /dev/zero | curl -s -D "$work/h" -o "$work/b" -w '%{http_code}' \
+       -H 'Content-Type: application/x-www-form-urlencoded' --data-binary @- "$url/import")
+expect "huge form is 413" "$code" 413
+has "413 page is HTML" "$work/h" "Content-Type: text/html"
+has "413 page in the app's layout" "$work/b" "<header>"
+has "413 page says why, in Vietnamese" "$work/b" "quá lớn"
+has "pages link the favicon" "$work/b" 'rel="icon"'
 code=$(curl -s -o "$work/b" -w '%{http_code}' -H "Authorization: Bearer $tok" "$url/api/v1/eval?unit=cau-giay&period=2022")
 expect "eval with token" "$code" 200
 has "eval summary" "$work/b" "\"summary\":{\"total\":"
@@ -125,7 +132,7 @@ for i in $(seq 50); do
   sleep 0.2
 done
 has "server reloads after an outside import" "$work/b" '"value":77'
-has "access log" "$work/log" "GET /api/v1/eval 200"
+has "access log" "$work/log" "method=GET route=/api/v1/eval path=/api/v1/eval status=200"
 
 # issue 16 over the socket: deleting a figure from the entry page (a reason required), the
 # audit log filtered and exported, the term so far on the term overview

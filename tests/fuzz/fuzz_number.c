@@ -1,5 +1,5 @@
 /* fuzz_number.c - libFuzzer harness for vn.c on arbitrary bytes: vn_parse_number with each
- * hint, vn_nfc, vn_sort_key, vn_fold and vn_width.
+ * hint, vn_nfc, vn_sort_key, vn_fold, vn_width and vn_format_time.
  *
  * Besides crashes and sanitizer reports it traps when an invariant breaks:
  *   - a parsed number is finite, formats in both styles, and the Vietnamese (English) text
@@ -7,7 +7,9 @@
  *   - vn_nfc, vn_sort_key and vn_fold succeed exactly when the input is valid UTF-8, and
  *     leave the buf untouched when they fail;
  *   - NFC is idempotent, and the NFC form has the same fold and the same sort key up to the
- *     raw-byte tail as the input.
+ *     raw-byte tail as the input;
+ *   - vn_format_time (on the first 63 bytes) appends nothing when it fails and, when it works,
+ *     a local time "d/m/yyyy HH:mm" (16 characters at most) whose minutes match the input's.
  * All memory is in local bufs freed before returning.
  */
 #include <math.h>
@@ -53,8 +55,28 @@ static int run(int (*f)(const char *, size_t, buf *), const char *s, size_t size
     return rc;
 }
 
+static void check_time(const uint8_t *data, size_t size)
+{
+    char iso[64];
+    size_t n = size < sizeof iso - 1 ? size : sizeof iso - 1;
+    memcpy(iso, data, n);
+    iso[n] = '\0';
+    for (int lang = LANG_VI; lang <= LANG_EN; lang++) {
+        buf b = BUF_INIT;
+        int rc = vn_format_time(iso, lang, &b);
+        CHECK(rc == 0 || b.len == 0);
+        if (rc == 0) {
+            const char *t = buf_str(&b);
+            CHECK(b.len >= 11 && b.len <= 16 && t[b.len - 3] == ':');
+            CHECK(t[b.len - 2] == iso[14] && t[b.len - 1] == iso[15]);   /* +7 h keeps the minutes */
+        }
+        buf_free(&b);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    check_time(data, size);
     const char *s = (const char *)data;
     double v;
     for (int h = VN_DEC_AUTO; h <= VN_DEC_DOT; h++)
