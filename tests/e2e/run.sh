@@ -92,7 +92,7 @@ ps=$(sqlite3 "$T/bad.db" "PRAGMA page_size")
 root=$(sqlite3 "$T/bad.db" "SELECT rootpage FROM sqlite_master WHERE name='term'")
 dd if=/dev/zero of="$T/bad.db" bs="$ps" seek=$((root - 1)) count=1 conv=notrunc 2>/dev/null
 expect_rc 1 "$BIN" units --db "$T/bad.db"
-has "$T/err" "load: database disk image is malformed"
+has "$T/err" "load: tệp hỏng hoặc không phải cơ sở dữ liệu"   # SQLite's "database disk image is malformed", in Vietnamese (liberr)
 
 # --- evaluation ------------------------------------------------------------------------
 expect_rc 0 "$BIN" eval --unit huyen-a --period 2022
