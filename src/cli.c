@@ -142,7 +142,8 @@ int cli_open_unit(const char *cmd, const char *db, const char *unit, store **s, 
             goto fail;
         }
         eval_units_needed(*m, u, want);
-        if (store_load_units(*s, *m, want, &e) != 0)
+        /* the engine over those cells alone: the unit's figures and its peers' are whole */
+        if (store_load_units(*s, *m, want, &e) != 0 || engine_build(*m, 2, &(*m)->engine, &e) != 0)
             goto fail;
     }
     rc = 0;

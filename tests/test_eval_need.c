@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "cli.h"
 #include "cmd.h"
 #include "engine.h"
 #include "eval.h"
@@ -48,26 +49,27 @@ static void render(const model *m, int u, period_t p, buf *out, int *ranked)
     json_decref(doc);
 }
 
-/* A model with the catalogue and the cells unit u reads, as cli_open_unit loads it; the number
- * of units whose cells were read goes to *nread. */
+/* The model `chitieu eval --unit code` evaluates on (cli_open_unit: the catalogue, the cells
+ * unit u reads, the engine over them); the number of units whose cells were read to *nread. */
 static model *load_for(const char *code, size_t *nread)
 {
     store *s;
-    err_t e;
-    model *m = model_new();
-    assert_non_null(m);
-    assert_int_equal(store_open(db, 0, &s, &e), 0);
-    assert_int_equal(store_load_part(s, m, 0, &e), 0);
+    model *m;
+    assert_int_equal(cli_open_unit("eval", db, code, &s, &m), 0);
+    store_close(s);
     int u = model_unit_find(m, code);
     assert_true(u >= 0);
+    assert_non_null(m->engine);
+    assert_int_equal(m->unloaded, 0);
     unsigned char *want = calloc(m->nunits, 1);
     assert_non_null(want);
     *nread = eval_units_needed(m, u, want);
     assert_true(want[u]);
-    assert_int_equal(store_load_units(s, m, want, &e), 0);
-    assert_int_equal(m->unloaded, 0);
+    for (size_t i = 0; i < m->values.n; i++)   /* no value of a unit outside the set was read */
+        assert_true(want[m->values.cells[i].unit]);
+    for (size_t i = 0; i < m->targets.n; i++)
+        assert_true(want[m->targets.cells[i].unit]);
     free(want);
-    store_close(s);
     return m;
 }
 
