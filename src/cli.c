@@ -141,9 +141,21 @@ int cli_open_unit(const char *cmd, const char *db, const char *unit, store **s, 
             err_set(&e, "out of memory");
             goto fail;
         }
-        eval_units_needed(*m, u, want);
+        size_t n = eval_units_needed(*m, u, want);
+        if (n > (*m)->nunits / 4) {
+            /* a district or more: one pass over the tables beats a range read per unit */
+            model_free(*m);
+            if ((*m = model_new()) == NULL) {
+                err_set(&e, "out of memory");
+                goto fail;
+            }
+            if (store_load_part(*s, *m, STORE_ALL, &e) != 0)
+                goto fail;
+        } else if (store_load_units(*s, *m, want, &e) != 0) {
+            goto fail;
+        }
         /* the engine over those cells alone: the unit's figures and its peers' are whole */
-        if (store_load_units(*s, *m, want, &e) != 0 || engine_build(*m, 2, &(*m)->engine, &e) != 0)
+        if (engine_build(*m, 2, &(*m)->engine, &e) != 0)
             goto fail;
     }
     rc = 0;

@@ -65,9 +65,11 @@ static model *load_for(const char *code, size_t *nread)
     assert_non_null(want);
     *nread = eval_units_needed(m, u, want);
     assert_true(want[u]);
-    for (size_t i = 0; i < m->values.n; i++)   /* no value of a unit outside the set was read */
+    /* up to a quarter of the units, no cell of a unit outside the set was read (beyond, the
+     * whole database is read in one pass) */
+    for (size_t i = 0; *nread <= m->nunits / 4 && i < m->values.n; i++)
         assert_true(want[m->values.cells[i].unit]);
-    for (size_t i = 0; i < m->targets.n; i++)
+    for (size_t i = 0; *nread <= m->nunits / 4 && i < m->targets.n; i++)
         assert_true(want[m->targets.cells[i].unit]);
     free(want);
     return m;
@@ -98,7 +100,7 @@ static void test_one_unit_as_whole(void **state)
         model *part = load_for(x->code, &nread);
         assert_int_equal(part->nunits, whole->nunits);
         if (x->nchildren == 0 && x->parent >= 0)
-            leaf_small += nread < whole->nunits / 2;      /* the point: a leaf reads little */
+            leaf_small += nread <= whole->nunits / 4;     /* the point: a leaf reads little */
         root_seen += x->parent < 0;
         parent_seen += x->nchildren > 0 && x->parent >= 0;
         if (strcmp(x->code, "phuong-ba-dinh") == 0)
