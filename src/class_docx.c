@@ -35,7 +35,10 @@ static void head_block(buf *b, const model *m, int root, const char *kind)
     localtime_r(&now, &tm);
     docx_table_open(b, hw, 2, 0);
     buf_adds(b, "<w:tr><w:tc><w:tcPr><w:tcW w:w=\"4200\" w:type=\"dxa\"/></w:tcPr>");
-    docx_upper(u->parent >= 0 ? m->units[u->parent].name : "", &t);
+    buf above = BUF_INIT;
+    docx_party_superior(u->parent >= 0 ? m->units[u->parent].name : "", &above);
+    docx_upper(buf_str(&above), &t);
+    buf_free(&above);
     docx_para(b, buf_str(&t), AL_C, 14, 0, 0);
     buf_reset(&t);
     docx_upper(u->name, &t);

@@ -1,6 +1,7 @@
 /* cli.c - shared subcommand plumbing (see cli.h). */
 #include "cli.h"
 #include "engine.h"
+#include "eval.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -116,6 +117,63 @@ int cli_open_part(const char *cmd, const char *db, int what, store **s, model **
         return -1;
     }
     return 0;
+}
+
+int cli_open_unit(const char *cmd, const char *db, const char *unit, store **s, model **m)
+{
+    err_t e;
+    unsigned char *want = NULL;
+    int rc = -1, in_read = 0;
+    *s = NULL;
+    *m = model_new();
+    if (*m == NULL) {
+        err_set(&e, "out of memory");
+        goto fail;
+    }
+    if (store_open(store_default_path(db), 0, s, &e) != 0 || store_read_begin(*s, &e) != 0)
+        goto fail;
+    in_read = 1;
+    if (store_load_part(*s, *m, 0, &e) != 0)
+        goto fail;
+    int u = unit ? model_unit_find(*m, unit) : -1;
+    if (u >= 0) {
+        if ((want = calloc((*m)->nunits, 1)) == NULL) {
+            err_set(&e, "out of memory");
+            goto fail;
+        }
+        size_t n = eval_units_needed(*m, u, want);
+        if (n > (*m)->nunits / 4) {
+            /* a district or more: one pass over the tables beats a range read per unit */
+            model_free(*m);
+            if ((*m = model_new()) == NULL) {
+                err_set(&e, "out of memory");
+                goto fail;
+            }
+            if (store_load_part(*s, *m, STORE_ALL, &e) != 0)
+                goto fail;
+        } else if (store_load_units(*s, *m, want, &e) != 0) {
+            goto fail;
+        }
+        /* the engine over those cells alone: the unit's figures and its peers' are whole */
+        if (engine_build(*m, 2, &(*m)->engine, &e) != 0)
+            goto fail;
+    }
+    rc = 0;
+    goto cleanup;
+fail:
+    cli_error(cmd, e.msg);
+    if (in_read)
+        store_read_end(*s);
+    in_read = 0;
+    store_close(*s);
+    model_free(*m);
+    *s = NULL;
+    *m = NULL;
+cleanup:
+    if (in_read)
+        store_read_end(*s);
+    free(want);
+    return rc;
 }
 
 int cli_unit_period(const char *cmd, const model *m, const char *unit, const char *period,

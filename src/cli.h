@@ -44,6 +44,10 @@ int cli_open(const char *cmd, const char *db, store **s, model **m);
 /* Like cli_open, loading targets and values only as what asks (STORE_*); the engine is built
  * only when values are loaded. */
 int cli_open_part(const char *cmd, const char *db, int what, store **s, model **m);
+/* Like cli_open for the evaluation, report or export of the unit with this code: loads the
+ * catalogue and the cells of the units it reads only (eval_units_needed), in one snapshot, and
+ * builds the engine over them; an unknown code loads the catalogue. */
+int cli_open_unit(const char *cmd, const char *db, const char *unit, store **s, model **m);
 /* Resolves a unit code and a period code; prints a clear message and returns -1 if invalid. */
 int cli_unit_period(const char *cmd, const model *m, const char *unit, const char *period,
                     int *u, period_t *p);

@@ -88,7 +88,7 @@ int cmd_eval(int argc, char **argv)
     }
     store *s;
     model *m;
-    if (cli_open("eval", db, &s, &m) != 0)
+    if (cli_open_unit("eval", db, unit, &s, &m) != 0)
         return EXIT_FAIL;
     int u;
     period_t p;

@@ -56,7 +56,7 @@ static int run(int argc, char **argv, int kind)
     }
     store *s;
     model *m;
-    if (cli_open(cmd, db, &s, &m) != 0)
+    if (cli_open_unit(cmd, db, unit, &s, &m) != 0)
         return EXIT_FAIL;
     int u, n = 0;
     period_t p;

@@ -60,7 +60,7 @@ int cmd_report(int argc, char **argv)
     }
     store *s;
     model *m;
-    if (cli_open("report", db, &s, &m) != 0)
+    if (cli_open_unit("report", db, unit, &s, &m) != 0)
         return EXIT_FAIL;
     int u;
     period_t p;

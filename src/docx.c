@@ -160,6 +160,28 @@ static size_t ubnd_prefix(const char *s)
     return 0;
 }
 
+/* The committees' names and the Party organisation each leads: "Quận ủy Cầu Giấy" leads the
+ * "Đảng bộ quận Cầu Giấy" (36-HD/VPTW: a committee's document names the organisation above it). */
+static const struct { const char *committee, *organisation; } party_levels[] = {
+    { "Thành ủy ", "Đảng bộ thành phố " }, { "Thành uỷ ", "Đảng bộ thành phố " },
+    { "Tỉnh ủy ", "Đảng bộ tỉnh " }, { "Tỉnh uỷ ", "Đảng bộ tỉnh " },
+    { "Quận ủy ", "Đảng bộ quận " }, { "Quận uỷ ", "Đảng bộ quận " },
+    { "Huyện ủy ", "Đảng bộ huyện " }, { "Huyện uỷ ", "Đảng bộ huyện " },
+    { "Thị ủy ", "Đảng bộ thị xã " }, { "Thị uỷ ", "Đảng bộ thị xã " },
+    { "Đảng ủy ", "Đảng bộ " }, { "Đảng uỷ ", "Đảng bộ " },
+};
+
+void docx_party_superior(const char *parent_name, buf *out)
+{
+    for (size_t i = 0; i < sizeof party_levels / sizeof party_levels[0]; i++)
+        if (starts(parent_name, party_levels[i].committee)) {
+            buf_adds(out, party_levels[i].organisation);
+            buf_adds(out, parent_name + strlen(party_levels[i].committee));
+            return;
+        }
+    buf_adds(out, parent_name);            /* already an organisation ("Đảng bộ …"), or unknown */
+}
+
 int docx_style_of(const char *type, const char *name)
 {
     if (ubnd_prefix(type) || ubnd_prefix(name))
@@ -254,7 +276,10 @@ static void header_block(buf *b, const json_t *unit, const json_t *parent, int s
     table_open(b, hw, 2, 0);
     buf_printf(b, "<w:tr><w:tc><w:tcPr><w:tcW w:w=\"%d\" w:type=\"dxa\"/></w:tcPr>", hw[0]);
     if (style == DOCX_PARTY) {
-        upper(json_is_object(parent) ? jstr(parent, "name") : "", &t);
+        buf above = BUF_INIT;
+        docx_party_superior(json_is_object(parent) ? jstr(parent, "name") : "", &above);
+        upper(buf_str(&above), &t);
+        buf_free(&above);
         para(b, buf_str(&t), AL_CENTER, 14, 0, 0);
         buf_reset(&t);
         upper(jstr(unit, "name"), &t);

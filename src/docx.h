@@ -23,6 +23,9 @@ enum docx_style { DOCX_PARTY = 0, DOCX_STATE = 1, DOCX_AUTO = 2 };
  * ("UBND ...", "Ủy ban nhân dân ..."), DOCX_PARTY for a Party body ("Quận ủy", "Đảng ủy", "Chi
  * bộ" ...), -1 when neither. */
 int docx_style_of(const char *type, const char *name);
+/* Appends the Party organisation a committee leads, the superior line of a Party document's header
+ * ("Thành ủy Hà Nội" -> "Đảng bộ thành phố Hà Nội"); other names unchanged. */
+void docx_party_superior(const char *parent_name, buf *out);
 /* Writes the report document `doc` (from report_build) to path in the given style; a style that
  * contradicts the unit's own (a Party committee's report as a state document, or the reverse)
  * is refused with a message naming the unit. */

@@ -56,6 +56,10 @@ int store_load(store *s, model *m, err_t *e);
 /* Like store_load, but targets and values only where what asks for them (STORE_*); the model's
  * `unloaded` bits tell which were left in the database (store_get_cell reads them one by one). */
 int store_load_part(store *s, model *m, int what, err_t *e);
+/* After store_load_part(s, m, 0, e): loads the targets and values of the units flagged in want
+ * (by model index) and clears m->unloaded, so m holds every cell of those units and none of the
+ * others (store_sqlite_unit.c); for evaluating one unit without the whole database. */
+int store_load_units(store *s, model *m, const unsigned char *want, err_t *e);
 
 /* Prepares a handle for reading large tables once through: the file is mapped rather than
  * copied page by page (a read-only hint; writes are unaffected). */

@@ -123,7 +123,8 @@ static void test_party(void **state)
     (void)state;
     char *d = write_and_read(DOCX_PARTY, "cg");
     assert_non_null(strstr(d, "ĐẢNG CỘNG SẢN VIỆT NAM"));
-    assert_non_null(strstr(d, "THÀNH ỦY HÀ NỘI"));
+    assert_non_null(strstr(d, ">ĐẢNG BỘ THÀNH PHỐ HÀ NỘI<"));   /* the organisation above, 36-HD/VPTW */
+    assert_null(strstr(d, "THÀNH ỦY HÀ NỘI"));
     assert_non_null(strstr(d, "QUẬN ỦY CẦU GIẤY"));
     assert_non_null(strstr(d, "Số       -BC/QU"));
     assert_non_null(strstr(d, "Cầu Giấy, ngày "));
@@ -193,6 +194,19 @@ static void test_style_follows_unit(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         assert_int_equal(docx_style_of(cases[i].type, cases[i].name), cases[i].style);
+    static const struct { const char *committee, *superior; } above[] = {
+        { "Thành ủy Hà Nội", "Đảng bộ thành phố Hà Nội" }, { "Tỉnh ủy Bắc Ninh", "Đảng bộ tỉnh Bắc Ninh" },
+        { "Quận ủy Cầu Giấy", "Đảng bộ quận Cầu Giấy" }, { "Huyện ủy Đông Anh", "Đảng bộ huyện Đông Anh" },
+        { "Thị ủy Sơn Tây", "Đảng bộ thị xã Sơn Tây" }, { "Đảng ủy xã An Bình", "Đảng bộ xã An Bình" },
+        { "Đảng ủy phường Láng", "Đảng bộ phường Láng" }, { "Đảng bộ Khối cơ quan", "Đảng bộ Khối cơ quan" },
+        { "Chi bộ thôn 3", "Chi bộ thôn 3" }, { "", "" },
+    };
+    for (size_t i = 0; i < sizeof above / sizeof above[0]; i++) {
+        buf got = BUF_INIT;
+        docx_party_superior(above[i].committee, &got);
+        assert_string_equal(buf_str(&got), above[i].superior);
+        buf_free(&got);
+    }
 }
 
 /* The paragraph of the block before the signature, and the spacer, keep with next; the row of
