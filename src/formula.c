@@ -164,7 +164,7 @@ static int primary(parser *p)
         return emit(p, OP_NUM, 0, v);
     }
     if (is_alpha(c) || c == '[' || c == '{') {
-        size_t start = p->pos, end;
+        size_t start = p->pos, end = p->pos;
         if (c == '[' || c == '{') {
             if (quoted_code(p, c == '[' ? ']' : '}', &start, &end) != 0)
                 return -1;
