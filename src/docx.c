@@ -725,36 +725,20 @@ cleanup:
     return rc;
 }
 
-int docx_write(const json_t *doc, int style, const char *path, err_t *e)
+/* Writes the package at path (through a temporary file renamed at the end, so a failure leaves
+ * no half file): the document body (the paragraphs and tables inside <w:body>, without sectPr),
+ * its title, and the report's charts when ch is not NULL. */
+static int package(const char *body, size_t len, const char *title, const charts *ch, const char *path, err_t *e)
 {
     int rc = -1, err;
     buf d = BUF_INIT, core = BUF_INIT, tmp = BUF_INIT, rels = BUF_INIT;
     zip_t *z = NULL;
-    charts ch = { { BUF_INIT, BUF_INIT }, { 0, 0 } };
-    const json_t *unit = json_object_get(doc, "unit");
-    int own = docx_style_of(jstr(unit, "type"), jstr(unit, "name"));
-    if (style == DOCX_AUTO) {
-        style = own == DOCX_STATE ? DOCX_STATE : DOCX_PARTY;
-    } else if (own >= 0 && own != style) {
-        err_set(e, own == DOCX_PARTY
-                       ? tr("'%s' là tổ chức Đảng: báo cáo theo thể thức văn bản của Đảng (--style party), không theo thể thức văn bản hành chính",
-                            "'%s' is a Party body: its report takes the Party layout (--style party), not the state one")
-                       : tr("'%s' là cơ quan hành chính nhà nước: báo cáo theo thể thức Nghị định 30/2020 (--style state)",
-                            "'%s' is a state body: its report takes the Decree 30/2020 layout (--style state)"),
-                jstr(unit, "name"));
-        goto cleanup;
-    }
-    for (int k = 0; k < 2; k++) {
-        int h = 0, got = report_chart(doc, k, &ch.png[k], &h, e);
-        if (got < 0)
-            goto cleanup;
-        ch.h[k] = got ? h : 0;
-    }
+    int pic[2] = { ch && ch->h[0], ch && ch->h[1] };
     buf_adds(&rels, doc_rels_head);
-    if (ch.h[0])
+    if (pic[0])
         buf_adds(&rels, "<Relationship Id=\"rId5\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
                         "relationships/image\" Target=\"media/chart1.png\"/>");
-    if (ch.h[1])
+    if (pic[1])
         buf_adds(&rels, "<Relationship Id=\"rId6\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
                         "relationships/image\" Target=\"media/chart2.png\"/>");
     buf_adds(&rels, "</Relationships>");
@@ -764,7 +748,7 @@ int docx_write(const json_t *doc, int style, const char *path, err_t *e)
                  "xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\" "
                  "xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" "
                  "xmlns:pic=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><w:body>");
-    body(doc, style, &ch, &d);
+    buf_add(&d, body, len);
     /* A4; Party: margins 20/20/30/15 mm; state (Nghị định 30): 20/20/30/15 mm as well. */
     buf_adds(&d, "<w:sectPr><w:headerReference w:type=\"default\" r:id=\"rId3\"/>"
                  "<w:headerReference w:type=\"first\" r:id=\"rId4\"/>"
@@ -774,7 +758,7 @@ int docx_write(const json_t *doc, int style, const char *path, err_t *e)
     buf_adds(&core, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
                     "<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" "
                     "xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>");
-    X(&core, jstr(doc, "title"));
+    X(&core, title);
     buf_adds(&core, "</dc:title><dc:creator>chitieu</dc:creator><dc:language>vi-VN</dc:language></cp:coreProperties>");
     buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
     z = zip_open(buf_str(&tmp), ZIP_CREATE | ZIP_TRUNCATE, &err);
@@ -785,8 +769,8 @@ int docx_write(const json_t *doc, int style, const char *path, err_t *e)
     if (add_part(z, "[Content_Types].xml", content_types, sizeof content_types - 1) ||
         add_part(z, "_rels/.rels", root_rels, sizeof root_rels - 1) ||
         add_part(z, "word/_rels/document.xml.rels", buf_str(&rels), rels.len) ||
-        (ch.h[0] && add_part(z, "word/media/chart1.png", buf_str(&ch.png[0]), ch.png[0].len)) ||
-        (ch.h[1] && add_part(z, "word/media/chart2.png", buf_str(&ch.png[1]), ch.png[1].len)) ||
+        (pic[0] && add_part(z, "word/media/chart1.png", buf_str(&ch->png[0]), ch->png[0].len)) ||
+        (pic[1] && add_part(z, "word/media/chart2.png", buf_str(&ch->png[1]), ch->png[1].len)) ||
         add_part(z, "word/document.xml", buf_str(&d), d.len) ||
         add_part(z, "word/styles.xml", styles, sizeof styles - 1) ||
         add_part(z, "word/settings.xml", settings, sizeof settings - 1) ||
@@ -816,6 +800,38 @@ cleanup:
     buf_free(&core);
     buf_free(&tmp);
     buf_free(&rels);
+    return rc;
+}
+
+
+int docx_write(const json_t *doc, int style, const char *path, err_t *e)
+{
+    int rc = -1;
+    buf d = BUF_INIT;
+    charts ch = { { BUF_INIT, BUF_INIT }, { 0, 0 } };
+    const json_t *unit = json_object_get(doc, "unit");
+    int own = docx_style_of(jstr(unit, "type"), jstr(unit, "name"));
+    if (style == DOCX_AUTO) {
+        style = own == DOCX_STATE ? DOCX_STATE : DOCX_PARTY;
+    } else if (own >= 0 && own != style) {
+        err_set(e, own == DOCX_PARTY
+                       ? tr("'%s' là tổ chức Đảng: báo cáo theo thể thức văn bản của Đảng (--style party), không theo thể thức văn bản hành chính",
+                            "'%s' is a Party body: its report takes the Party layout (--style party), not the state one")
+                       : tr("'%s' là cơ quan hành chính nhà nước: báo cáo theo thể thức Nghị định 30/2020 (--style state)",
+                            "'%s' is a state body: its report takes the Decree 30/2020 layout (--style state)"),
+                jstr(unit, "name"));
+        goto cleanup;
+    }
+    for (int k = 0; k < 2; k++) {
+        int h = 0, got = report_chart(doc, k, &ch.png[k], &h, e);
+        if (got < 0)
+            goto cleanup;
+        ch.h[k] = got ? h : 0;
+    }
+    body(doc, style, &ch, &d);
+    rc = package(buf_str(&d), d.len, jstr(doc, "title"), &ch, path, e);
+cleanup:
+    buf_free(&d);
     buf_free(&ch.png[0]);
     buf_free(&ch.png[1]);
     return rc;
@@ -855,62 +871,5 @@ const char *docx_abbrev(const char *type)
 
 int docx_save(const char *body, size_t len, const char *title, const char *path, err_t *e)
 {
-    int rc = -1, err;
-    buf d = BUF_INIT, core = BUF_INIT, tmp = BUF_INIT, rels = BUF_INIT;
-    zip_t *z = NULL;
-    buf_adds(&rels, doc_rels_head);
-    buf_adds(&rels, "</Relationships>");
-    buf_adds(&d, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
-                 "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" "
-                 "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><w:body>");
-    buf_add(&d, body, len);
-    buf_adds(&d, "<w:sectPr><w:headerReference w:type=\"default\" r:id=\"rId3\"/>"
-                 "<w:headerReference w:type=\"first\" r:id=\"rId4\"/>"
-                 "<w:pgSz w:w=\"11906\" w:h=\"16838\"/><w:pgMar w:top=\"1134\" w:right=\"850\" w:bottom=\"1134\" "
-                 "w:left=\"1701\" w:header=\"567\" w:footer=\"567\" w:gutter=\"0\"/><w:titlePg/></w:sectPr>"
-                 "</w:body></w:document>");
-    buf_adds(&core, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
-                    "<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" "
-                    "xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>");
-    X(&core, title);
-    buf_adds(&core, "</dc:title><dc:creator>chitieu</dc:creator><dc:language>vi-VN</dc:language></cp:coreProperties>");
-    buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
-    z = zip_open(buf_str(&tmp), ZIP_CREATE | ZIP_TRUNCATE, &err);
-    if (z == NULL) {
-        err_set(e, tr("không tạo được tệp '%s'", "cannot create the file '%s'"), path);
-        goto cleanup;
-    }
-    if (add_part(z, "[Content_Types].xml", content_types, sizeof content_types - 1) ||
-        add_part(z, "_rels/.rels", root_rels, sizeof root_rels - 1) ||
-        add_part(z, "word/_rels/document.xml.rels", buf_str(&rels), rels.len) ||
-        add_part(z, "word/document.xml", buf_str(&d), d.len) ||
-        add_part(z, "word/styles.xml", styles, sizeof styles - 1) ||
-        add_part(z, "word/settings.xml", settings, sizeof settings - 1) ||
-        add_part(z, "word/header1.xml", header_page, sizeof header_page - 1) ||
-        add_part(z, "word/header2.xml", header_empty, sizeof header_empty - 1) ||
-        add_part(z, "docProps/core.xml", buf_str(&core), core.len) ||
-        add_part(z, "docProps/app.xml", app_xml, sizeof app_xml - 1)) {
-        err_set(e, "out of memory");
-        goto cleanup;
-    }
-    if (zip_close(z) != 0) {
-        err_set(e, tr("không ghi được '%s': %s", "cannot write '%s': %s"), path, zip_strerror(z));
-        goto cleanup;
-    }
-    z = NULL;
-    if (rename(buf_str(&tmp), path) != 0) {
-        err_set(e, tr("không ghi được '%s'", "cannot write '%s'"), path);
-        goto cleanup;
-    }
-    rc = 0;
-cleanup:
-    if (z)
-        zip_discard(z);
-    if (rc != 0)
-        remove(buf_str(&tmp));
-    buf_free(&d);
-    buf_free(&core);
-    buf_free(&tmp);
-    buf_free(&rels);
-    return rc;
+    return package(body, len, title, NULL, path, e);
 }
