@@ -55,6 +55,46 @@ static int check_header(const char *name, const csv_record *rec, const char *con
     return -1;
 }
 
+/* Opens file name's text as CSV and reads its header, which must be cols: *out is the reader,
+ * positioned on the first data row (the caller closes it); -1 (e says why: empty file, wrong
+ * header, bad encoding) with nothing to close. */
+static int open_table(const char *name, const char *data, size_t len, const char *const *cols, int ncols,
+                      csv_reader **out, csv_record *rec, err_t *e)
+{
+    csv_reader *rd = csv_open(data, len);
+    int r;
+    *out = NULL;
+    if (rd == NULL)
+        return err_set(e, "out of memory");
+    if ((r = csv_next(rd, rec, e)) <= 0) {
+        if (r == 0)
+            err_set(e, tr("%s: tệp rỗng", "%s: empty file"), name);
+        csv_close(rd);
+        return -1;
+    }
+    if (check_header(name, rec, cols, ncols, e) != 0) {
+        csv_close(rd);
+        return -1;
+    }
+    *out = rd;
+    return 0;
+}
+
+/* Makes room for one more element of size sz in *arr holding n of *cap; 0, or -1 (e filled). */
+static int grow(void *arr, int *cap, int n, size_t sz, err_t *e)
+{
+    void **p = arr;
+    if (n < *cap)
+        return 0;
+    int want = *cap ? *cap * 2 : 64;
+    void *g = realloc(*p, (size_t)want * sz);
+    if (g == NULL)
+        return err_set(e, "out of memory");
+    *p = g;
+    *cap = want;
+    return 0;
+}
+
 /* Copies field i (NFC) into out; "" allowed only when may_be_empty.  Errors name file, row, column. */
 static int field(const char *name, const csv_record *rec, int i, const char *col, char *out, size_t len,
                  int may_be_empty, err_t *e)
@@ -170,18 +210,11 @@ static int criteria_row(const char *name, const csv_record *rec, sheet_set *ss, 
 static int read_criteria(const char *name, const char *data, size_t len, sheet_set *ss, err_t *e)
 {
     static const char *const cols[] = { "year", "kind", "type", "code", "name", "value" };
-    csv_reader *rd = csv_open(data, len);
+    csv_reader *rd;
     csv_record rec;
     int r, rc = -1;
-    if (rd == NULL)
-        return err_set(e, "out of memory");
-    if ((r = csv_next(rd, &rec, e)) <= 0) {
-        if (r == 0)
-            err_set(e, tr("%s: tệp rỗng", "%s: empty file"), name);
-        goto cleanup;
-    }
-    if (check_header(name, &rec, cols, 6, e) != 0)
-        goto cleanup;
+    if (open_table(name, data, len, cols, 6, &rd, &rec, e) != 0)
+        return -1;
     while ((r = csv_next(rd, &rec, e)) > 0)
         if (criteria_row(name, &rec, ss, e) != 0)
             goto cleanup;
@@ -300,30 +333,16 @@ static int read_subjects(const char *name, const model *m, const char *data, siz
                          err_t *e)
 {
     static const char *const cols[] = { "code", "kind", "name", "unit", "group", "outstanding" };
-    csv_reader *rd = csv_open(data, len);
+    csv_reader *rd;
     csv_record rec;
     class_subject *subs = NULL;
     int r, rc = -1, cap = 0;
     *n = 0;
-    if (rd == NULL)
-        return err_set(e, "out of memory");
-    if ((r = csv_next(rd, &rec, e)) <= 0) {
-        if (r == 0)
-            err_set(e, tr("%s: tệp rỗng", "%s: empty file"), name);
-        goto cleanup;
-    }
-    if (check_header(name, &rec, cols, 6, e) != 0)
+    if (open_table(name, data, len, cols, 6, &rd, &rec, e) != 0)
         goto cleanup;
     while ((r = csv_next(rd, &rec, e)) > 0) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 64;
-            class_subject *g = realloc(subs, (size_t)cap * sizeof *g);
-            if (g == NULL) {
-                err_set(e, "out of memory");
-                goto cleanup;
-            }
-            subs = g;
-        }
+        if (grow(&subs, &cap, *n, sizeof *subs, e) != 0)
+            goto cleanup;
         class_subject *sub = &subs[*n];
         if (subject_row(name, m, &rec, sub, e) != 0)
             goto cleanup;
@@ -956,30 +975,16 @@ static int award_row(store *s, const char *name, const csv_record *rec, class_aw
 static int read_awards(store *s, const char *name, const char *data, size_t len, class_award **out, int *n, err_t *e)
 {
     static const char *const cols[] = { "year", "subject", "form", "title", "issuer", "decision", "date" };
-    csv_reader *rd = csv_open(data, len);
+    csv_reader *rd;
     csv_record rec;
     class_award *as = NULL;
     int r, rc = -1, cap = 0;
     *n = 0;
-    if (rd == NULL)
-        return err_set(e, "out of memory");
-    if ((r = csv_next(rd, &rec, e)) <= 0) {
-        if (r == 0)
-            err_set(e, tr("%s: tệp rỗng", "%s: empty file"), name);
-        goto cleanup;
-    }
-    if (check_header(name, &rec, cols, 7, e) != 0)
+    if (open_table(name, data, len, cols, 7, &rd, &rec, e) != 0)
         goto cleanup;
     while ((r = csv_next(rd, &rec, e)) > 0) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 64;
-            class_award *g = realloc(as, (size_t)cap * sizeof *g);
-            if (g == NULL) {
-                err_set(e, "out of memory");
-                goto cleanup;
-            }
-            as = g;
-        }
+        if (grow(&as, &cap, *n, sizeof *as, e) != 0)
+            goto cleanup;
         if (award_row(s, name, &rec, &as[*n], e) != 0)
             goto cleanup;
         (*n)++;
