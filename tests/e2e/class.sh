@@ -57,6 +57,17 @@ has "$T/err" "tổng điểm tối đa các tiêu chí là 90"
 printf 'year,kind,type,code,name,value\n2025,cells,item,1,x,100\n' >"$T/bad.csv"
 expect_rc 1 "$BIN" class criteria import "$T/bad.csv"
 has "$T/err" "dòng 2, cột kind"
+# an empty file and a wrong header are refused by every reader, naming the file
+: >"$T/empty.csv"
+for what in criteria subjects awards; do
+  expect_rc 1 "$BIN" class $what import "$T/empty.csv"
+  has "$T/err" "empty.csv: tệp rỗng"
+done
+printf 'year,kind,name\n' >"$T/hdr.csv"
+for what in criteria subjects awards; do
+  expect_rc 1 "$BIN" class $what import "$T/hdr.csv"
+  has "$T/err" "hdr.csv, dòng 1: tiêu đề phải là"
+done
 expect_rc 0 "$BIN" class criteria import --dry-run "$FX/class_criteria.csv"
 expect_rc 0 "$BIN" class criteria list
 hasnt "$T/out" "2025,"
