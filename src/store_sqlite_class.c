@@ -79,40 +79,58 @@ int store_class_rules_add(store *s, const class_rule_row *row, int ord, err_t *e
                e);
 }
 
-/* Reads rows of the query (year, kind, type, code, name, value) into a growing array. */
-static int read_rows(store *s, sq_stmt *st, class_rule_row **out, err_t *e)
+/* Steps st to its end, filling one element of size bytes per row with fill into a growing array
+ * (*out, which the caller frees); finalizes st (NULL: a failed prepare, e already says why).
+ * Returns the number of rows, or -1 (e says why; nothing to free). */
+static int collect(store *s, sq_stmt *st, size_t size, void (*fill)(sq_stmt *, void *), void **out, err_t *e)
 {
-    class_rule_row *rows = NULL;
+    char *arr = NULL;
     int n = 0, cap = 0, r;
     *out = NULL;
     if (st == NULL)
         return -1;
     while ((r = sq_step(s, st, "database", e)) > 0) {
         if (n == cap) {
-            cap = cap ? cap * 2 : 32;
-            class_rule_row *g = realloc(rows, (size_t)cap * sizeof *g);
+            int want = cap ? cap * 2 : 32;
+            char *g = realloc(arr, (size_t)want * size);
             if (g == NULL) {
                 err_set(e, "out of memory");
                 r = -1;
                 break;
             }
-            rows = g;
+            arr = g;
+            cap = want;
         }
-        class_rule_row *row = &rows[n++];
-        row->year = sq_col_int(st, 0);
-        char kind[32];
-        copy_col(st, 1, kind, sizeof kind);
-        row->kind = class_kind_parse(kind);
-        copy_col(st, 2, row->type, sizeof row->type);
-        copy_col(st, 3, row->code, sizeof row->code);
-        copy_col(st, 4, row->name, sizeof row->name);
-        copy_col(st, 5, row->value, sizeof row->value);
+        fill(st, arr + (size_t)n++ * size);
     }
     sq_finalize(st);
     if (r < 0) {
-        free(rows);
+        free(arr);
         return -1;
     }
+    *out = arr;
+    return n;
+}
+
+/* One row (year, kind, type, code, name, value) of class_rule. */
+static void rule_fill(sq_stmt *st, void *dst)
+{
+    class_rule_row *row = dst;
+    char kind[32];
+    row->year = sq_col_int(st, 0);
+    copy_col(st, 1, kind, sizeof kind);
+    row->kind = class_kind_parse(kind);
+    copy_col(st, 2, row->type, sizeof row->type);
+    copy_col(st, 3, row->code, sizeof row->code);
+    copy_col(st, 4, row->name, sizeof row->name);
+    copy_col(st, 5, row->value, sizeof row->value);
+}
+
+/* Reads rows of the query (year, kind, type, code, name, value) into a growing array. */
+static int read_rows(store *s, sq_stmt *st, class_rule_row **out, err_t *e)
+{
+    void *rows;
+    int n = collect(s, st, sizeof **out, rule_fill, &rows, e);
     *out = rows;
     return n;
 }
@@ -164,33 +182,17 @@ static void subject_row(sq_stmt *st, class_subject *sub)
 
 #define SUBJECT_COLS "code,kind,name,unit,grp,outstanding"
 
+static void subject_fill(sq_stmt *st, void *dst)
+{
+    subject_row(st, dst);
+}
+
 int store_class_subjects(store *s, class_subject **out, err_t *e)
 {
     sq_stmt *st = prep(s, e, "SELECT " SUBJECT_COLS " FROM class_subject ORDER BY code", "");
-    class_subject *subs = NULL;
-    int n = 0, cap = 0, r = -1;
-    *out = NULL;
-    if (st == NULL)
-        return -1;
-    while ((r = sq_step(s, st, "database", e)) > 0) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            class_subject *g = realloc(subs, (size_t)cap * sizeof *g);
-            if (g == NULL) {
-                err_set(e, "out of memory");
-                r = -1;
-                break;
-            }
-            subs = g;
-        }
-        subject_row(st, &subs[n++]);
-    }
-    sq_finalize(st);
-    if (r < 0) {
-        free(subs);
-        return -1;
-    }
-    *out = subs;
+    void *arr;
+    int n = collect(s, st, sizeof **out, subject_fill, &arr, e);
+    *out = arr;
     return n;
 }
 
@@ -289,33 +291,17 @@ int store_class_result_put(store *s, const class_result *r, err_t *e)
     return run(s, st, e);
 }
 
+static void result_fill(sq_stmt *st, void *dst)
+{
+    result_row(st, dst);
+}
+
 int store_class_results(store *s, int year, class_result **out, err_t *e)
 {
     sq_stmt *st = prep(s, e, "SELECT " RESULT_COLS " FROM class_result WHERE year=?1 ORDER BY subject", "i", year);
-    class_result *rs = NULL;
-    int n = 0, cap = 0, r = -1;
-    *out = NULL;
-    if (st == NULL)
-        return -1;
-    while ((r = sq_step(s, st, "database", e)) > 0) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            class_result *g = realloc(rs, (size_t)cap * sizeof *g);
-            if (g == NULL) {
-                err_set(e, "out of memory");
-                r = -1;
-                break;
-            }
-            rs = g;
-        }
-        result_row(st, &rs[n++]);
-    }
-    sq_finalize(st);
-    if (r < 0) {
-        free(rs);
-        return -1;
-    }
-    *out = rs;
+    void *arr;
+    int n = collect(s, st, sizeof **out, result_fill, &arr, e);
+    *out = arr;
     return n;
 }
 
@@ -340,43 +326,28 @@ int store_class_award_put(store *s, const class_award *a, err_t *e)
                e);
 }
 
+/* One row (year, subject, form, title, issuer, decision, date) of class_award. */
+static void award_fill(sq_stmt *st, void *dst)
+{
+    class_award *a = dst;
+    char form[32];
+    a->year = sq_col_int(st, 0);
+    copy_col(st, 1, a->subject, sizeof a->subject);
+    copy_col(st, 2, form, sizeof form);
+    a->form = class_award_form_parse(form);
+    copy_col(st, 3, a->title, sizeof a->title);
+    copy_col(st, 4, a->issuer, sizeof a->issuer);
+    copy_col(st, 5, a->decision, sizeof a->decision);
+    a->date = sq_col_int(st, 6);
+}
+
 int store_class_awards(store *s, int year, class_award **out, err_t *e)
 {
     sq_stmt *st = prep(s, e, "SELECT year,subject,form,title,issuer,decision,date FROM class_award"
                                   " WHERE ?1=0 OR year=?1 ORDER BY year,date,subject,title", "i", year);
-    class_award *as = NULL;
-    int n = 0, cap = 0, r = -1;
-    *out = NULL;
-    if (st == NULL)
-        return -1;
-    while ((r = sq_step(s, st, "database", e)) > 0) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            class_award *g = realloc(as, (size_t)cap * sizeof *g);
-            if (g == NULL) {
-                err_set(e, "out of memory");
-                r = -1;
-                break;
-            }
-            as = g;
-        }
-        class_award *a = &as[n++];
-        char form[32];
-        a->year = sq_col_int(st, 0);
-        copy_col(st, 1, a->subject, sizeof a->subject);
-        copy_col(st, 2, form, sizeof form);
-        a->form = class_award_form_parse(form);
-        copy_col(st, 3, a->title, sizeof a->title);
-        copy_col(st, 4, a->issuer, sizeof a->issuer);
-        copy_col(st, 5, a->decision, sizeof a->decision);
-        a->date = sq_col_int(st, 6);
-    }
-    sq_finalize(st);
-    if (r < 0) {
-        free(as);
-        return -1;
-    }
-    *out = as;
+    void *arr;
+    int n = collect(s, st, sizeof **out, award_fill, &arr, e);
+    *out = arr;
     return n;
 }
 
