@@ -17,6 +17,7 @@
 #include "demo.h"
 #include "eval.h"
 #include "report.h"
+#include "report_store.h"
 #include "vn.h"
 #include "write.h"
 
@@ -452,13 +453,11 @@ int api_eval(web_ctx *c)
     int u;
     period_t p;
     eval_result r;
+    int st;
     if (web_unit(c, ACT_READ, &u) != 0 || api_period(c, u, &p) != 0)
         return c->e.msg[0] ? -1 : 0;
-    const char *sparam = web_param(c, "structure");
-    int st = sparam && *sparam ? eval_structure_parse(sparam) : EVAL_AUTO;   /* as --structure */
-    if (st < 0)
-        return web_fail(c, 400, "bad_request", "structure", tr("structure phải là historical, current hoặc auto",
-                                                               "structure must be historical, current or auto"));
+    if (web_structure(c, &st) != 0)
+        return 0;
     char per[PERIOD_CODE_MAX], key[64];
     period_code(p, per, sizeof per);
     snprintf(key, sizeof key, "eval|%d|%s|%d|%d", u, per, lang_get(), st);
@@ -492,8 +491,11 @@ int api_report(web_ctx *c)
 {
     int u;
     period_t p;
+    int st;
     if (web_unit(c, ACT_READ, &u) != 0 || api_period(c, u, &p) != 0)
         return c->e.msg[0] ? -1 : 0;
+    if (web_structure(c, &st) != 0)
+        return 0;
     const char *fmt = web_param(c, "format");
     if (fmt == NULL || *fmt == '\0')
         fmt = "json";
@@ -501,9 +503,9 @@ int api_report(web_ctx *c)
         return web_fail(c, 400, "bad_format", "format", tr("format phải là json, md hoặc html", "format must be json, md or html"));
     json_t *doc;
     err_t big;
-    if (eval_too_large_in(c->m, u, p, &big))       /* no report with a figure left out */
+    if (eval_too_large_in_on(c->m, u, p, st, &big))       /* no report with a figure left out */
         return web_fail(c, 422, "too_large", "period", big.msg);
-    if (report_build(c->m, u, p, &doc, &c->e) != 0)
+    if (report_build_store(c->s, c->m, u, p, st, web_today(c), &doc, &c->e) != 0)
         return -1;
     buf_reset(&c->resp->body);
     int rc = report_render(doc, fmt, &c->resp->body, &c->e);

@@ -5,12 +5,10 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "store_task.h"
-#include "task.h"
 #include "cmd.h"
 #include "docx.h"
-#include "report_awards.h"
 #include "report.h"
+#include "report_store.h"
 
 int cmd_report(int argc, char **argv)
 {
@@ -75,24 +73,13 @@ int cmd_report(int argc, char **argv)
         cli_error("report", e.msg);
         goto cleanup;
     }
-    if (report_build_on(m, u, p, on, &doc, &e) != 0) {
-        cli_error("report", e.msg);
-        goto cleanup;
-    }
-    /* The section on programmes and tasks, judged on the period's last day (or today). */
+    /* the section on programmes and tasks is judged on the period's last day (or today) */
     int today;
-    task_set ts = { 0 };
     if (cmd_tasks_today("report", today_s, &today) != 0) {
         rc = EXIT_USAGE;
         goto cleanup;
     }
-    if (store_task_load(s, &ts, &e) != 0 || report_add_tasks(doc, m, &ts, u, p, today, &e) != 0) {
-        task_set_free(&ts);
-        cli_error("report", e.msg);
-        goto cleanup;
-    }
-    task_set_free(&ts);
-    if (report_add_awards_store(doc, s, m, u, p, &e) != 0) {    /* the year's awards (emulation) */
+    if (report_build_store(s, m, u, p, on, today, &doc, &e) != 0) {
         cli_error("report", e.msg);
         goto cleanup;
     }

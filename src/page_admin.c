@@ -23,6 +23,7 @@
 #include "store_task.h"
 #include "task_import.h"
 #include "report.h"
+#include "report_store.h"
 #include "vn.h"
 #include "write.h"
 #include "xlsx_read.h"
@@ -254,7 +255,8 @@ int page_report(web_ctx *c)
 {
     int u;
     period_t p;
-    if (web_unit(c, ACT_READ, &u) != 0 || web_period(c, &p) != 0)
+    int st;
+    if (web_unit(c, ACT_READ, &u) != 0 || web_period(c, &p) != 0 || web_structure(c, &st) != 0)
         return 0;
     const char *fmt = web_param(c, "format");
     char per[PERIOD_CODE_MAX];
@@ -296,15 +298,15 @@ int page_report(web_ctx *c)
         return 0;
     }
     if (page_report_is_file(fmt))
-        return page_report_file(c, u, p, fmt);
+        return page_report_file(c, u, p, st, fmt);
     if (strcmp(fmt, "html") != 0 && strcmp(fmt, "md") != 0 && strcmp(fmt, "json") != 0)
         return web_fail(c, 400, "bad_format", "format", tr("format phải là html, md, json, docx, pdf, xlsx hoặc template",
                                                            "format must be html, md, json, docx, pdf, xlsx or template"));
     json_t *doc = NULL;
     err_t big;
-    if (eval_too_large_in(c->m, u, p, &big))       /* no report with a figure left out */
+    if (eval_too_large_in_on(c->m, u, p, st, &big))       /* no report with a figure left out */
         return web_fail(c, 422, "too_large", "period", big.msg);
-    if (report_build(c->m, u, p, &doc, &c->e) != 0)
+    if (report_build_store(c->s, c->m, u, p, st, web_today(c), &doc, &c->e) != 0)
         return -1;
     buf_reset(&c->resp->body);
     int rc = report_render(doc, fmt, &c->resp->body, &c->e);

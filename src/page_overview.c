@@ -360,15 +360,12 @@ int page_overview(web_ctx *c)
     int u;
     period_t p;
     eval_result r;
-    if (web_unit(c, ACT_READ, &u) != 0 || web_period(c, &p) != 0)
+    int st;
+    if (web_unit(c, ACT_READ, &u) != 0 || web_period(c, &p) != 0 || web_structure(c, &st) != 0)
         return 0;
     const model *m = c->m;
     char key[160], per[PERIOD_CODE_MAX];
-    const char *ind = web_param(c, "ind"), *sparam = web_param(c, "structure");
-    int st = sparam && *sparam ? eval_structure_parse(sparam) : EVAL_AUTO;  /* as --structure */
-    if (st < 0)
-        return web_fail(c, 400, "bad_request", "structure",
-                        tr("structure: historical, current hoặc auto", "structure: historical, current or auto"));
+    const char *ind = web_param(c, "ind"), *sparam = web_param(c, "structure");   /* kept in links */
     if (st == EVAL_AUTO)
         st = eval_structure_of(m, p);
     period_code(p, per, sizeof per);

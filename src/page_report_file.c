@@ -19,6 +19,7 @@
 #include "docx.h"
 #include "eval.h"
 #include "report.h"
+#include "report_store.h"
 #include "xlsx_out.h"
 
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -54,16 +55,16 @@ int page_report_is_file(const char *fmt)
 }
 
 /* Writes the file of format fmt for (u, p) at path (dir: the request's private directory). */
-static int make_file(web_ctx *c, int u, period_t p, const char *fmt, const char *dir, const char *path)
+static int make_file(web_ctx *c, int u, period_t p, int st, const char *fmt, const char *dir, const char *path)
 {
     if (strcmp(fmt, "xlsx") == 0)
-        return xlsx_export(c->m, u, p, path, &c->e);
+        return xlsx_export_on(c->m, u, p, st, path, &c->e);
     if (strcmp(fmt, "template") == 0) {
         int rows = 0;
         return xlsx_template(c->m, u, p, path, &rows, &c->e);
     }
     json_t *doc = NULL;
-    if (report_build(c->m, u, p, &doc, &c->e) != 0)
+    if (report_build_store(c->s, c->m, u, p, st, web_today(c), &doc, &c->e) != 0)
         return -1;
     buf docx = BUF_INIT, profile = BUF_INIT;
     int pdf = strcmp(fmt, "pdf") == 0;
@@ -80,10 +81,10 @@ static int make_file(web_ctx *c, int u, period_t p, const char *fmt, const char 
     return rc;
 }
 
-int page_report_file(web_ctx *c, int u, period_t p, const char *fmt)
+int page_report_file(web_ctx *c, int u, period_t p, int st, const char *fmt)
 {
     err_t big;
-    if (eval_too_large_in(c->m, u, p, &big))       /* no file with a figure left out */
+    if (eval_too_large_in_on(c->m, u, p, st, &big))       /* no file with a figure left out */
         return web_fail(c, 422, "too_large", "period", big.msg);
     char dir[] = "/tmp/chitieu-web-XXXXXX";
     if (mkdtemp(dir) == NULL)
@@ -93,7 +94,7 @@ int page_report_file(web_ctx *c, int u, period_t p, const char *fmt)
     period_code(p, per, sizeof per);
     buf path = BUF_INIT;
     buf_printf(&path, "%s/out.%s", dir, ext);
-    int rc = make_file(c, u, p, fmt, dir, buf_str(&path));
+    int rc = make_file(c, u, p, st, fmt, dir, buf_str(&path));
     if (rc == 0) {
         buf_reset(&c->resp->body);
         if (slurp(buf_str(&path), &c->resp->body) != 0)

@@ -20,6 +20,7 @@
 
 #include "api_rate.h"
 #include "engine.h"
+#include "eval.h"
 #include "html.h"
 #include "ops.h"
 #include "page_class.h"
@@ -58,7 +59,7 @@ static const web_route routes[] = {
     { "POST", "/approval", page_approval_post, W_WRITE, "unit period action comment targets" },
     { "GET", "/import", page_import, 0, "" },
     { "POST", "/import", page_import_post, W_OWN, "file action encoding" },
-    { "GET", "/report", page_report, 0, "unit period format" },
+    { "GET", "/report", page_report, 0, "unit period format structure" },
     { "GET", "/admin/users", page_admin_users, 0, "" },
     { "POST", "/admin/users", page_admin_users_post, W_WRITE,
       "action login name role unit password" },
@@ -101,7 +102,7 @@ static const web_route routes[] = {
     { "GET", "/api/v1/eval", api_eval, W_API, "unit period structure" },
     { "GET", "/api/v1/validation", api_validation, W_API, "unit period outliers limit offset snapshot" },
     { "GET", "/api/v1/completeness", api_completeness, W_API, "unit period view limit offset snapshot" },
-    { "GET", "/api/v1/report", api_report, W_API, "unit period format" },
+    { "GET", "/api/v1/report", api_report, W_API, "unit period format structure" },
     { "GET", "/api/v1/class/results", api_class_results, W_API, "year unit limit offset snapshot" },
     { "POST", "/api/v1/class/steps", api_class_step_post, W_API | W_WRITE, "" },
     { "GET", "/api/v1/openapi.json", api_openapi, W_API | W_PUBLIC, "" },
@@ -541,6 +542,18 @@ int web_period(web_ctx *c, period_t *p)
         web_fail(c, 400, "bad_period", "period",
                  tr("kỳ không hợp lệ (ví dụ 2022, 2022S1, 2022M9, 2022Q2, 2022-05, 2020-2025)",
                     "invalid period (e.g. 2022, 2022S1, 2022M9, 2022Q2, 2022-05, 2020-2025)"));
+        return -1;
+    }
+    return 0;
+}
+
+int web_structure(web_ctx *c, int *structure)
+{
+    const char *s = web_param(c, "structure");
+    *structure = s && *s ? eval_structure_parse(s) : EVAL_AUTO;
+    if (*structure < 0) {
+        web_fail(c, 400, "bad_request", "structure",
+                 tr("structure phải là historical, current hoặc auto", "structure must be historical, current or auto"));
         return -1;
     }
     return 0;

@@ -101,6 +101,9 @@ int web_redirect(web_ctx *c, const char *fmt, ...) __attribute__((format(printf,
 int web_unit(web_ctx *c, int act, int *u);
 /* Resolves the "period" parameter (default: the latest year with data); 400 and -1 if bad. */
 int web_period(web_ctx *c, period_t *p);
+/* Resolves the "structure" parameter (historical|current|auto, default auto, as --structure)
+ * into eval.h's enum eval_structure; 400 and -1 if bad. */
+int web_structure(web_ctx *c, int *structure);
 /* Called by a writing handler after its commit: reloads nothing, records the generation. */
 void web_committed(web_ctx *c);
 /* Asks the reloader to read the model and build its engine afresh (a figure was saved for a
@@ -163,9 +166,10 @@ struct import_text_info;
 int web_upload_sources(const http_kv *f, int enc, buf *csvs, int *n, buf *errs, struct import_text_info *info);
 int page_report(web_ctx *c);
 /* 1 for the report page's office formats: docx, pdf, xlsx (the workbook), template (the entry
- * template); page_report_file() serves one of them for (u, p) as a download (page_report_file.c). */
+ * template); page_report_file() serves one of them for (u, p) on structure st (enum
+ * eval_structure) as a download (page_report_file.c). */
 int page_report_is_file(const char *fmt);
-int page_report_file(web_ctx *c, int u, period_t p, const char *fmt);
+int page_report_file(web_ctx *c, int u, period_t p, int st, const char *fmt);
 int page_admin_users(web_ctx *c);
 int page_admin_users_post(web_ctx *c);
 int page_admin_data(web_ctx *c);

@@ -156,6 +156,12 @@ for (const list of ['targets', 'values']) {
   ok(r.text.startsWith('#'), 'report as Markdown');
   r = await call('GET', '/report?unit=cau-giay&period=2022&format=html');
   ok(r.text.includes('<table'), 'report as HTML');
+  r = await call('GET', '/report?unit=cau-giay&period=2024');
+  ok(r.json.tasks && r.json.review.some((x) => x.key === 'emulation'), 'report: the programmes-and-tasks and awards parts, as the command line gives them');
+  r = await call('GET', '/report?unit=cau-giay&period=2024&structure=historical&format=md');
+  ok(r.text.includes('## III.'), 'report on a named structure');
+  r = await call('GET', '/report?unit=cau-giay&period=2024&structure=x', { want: 400 });
+  ok(code(r) === 'bad_request', 'structure=x: bad_request');
   r = await call('GET', '/report?unit=cau-giay&period=2022&format=pdf', { want: 400 });
   ok(code(r) === 'bad_format', 'format=pdf: bad_format');
 }

@@ -122,6 +122,15 @@ expect "openapi public" "$code" 200
 has "openapi version" "$work/b" '"openapi"'
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $tok" "$url/api/v1/report?unit=cau-giay&period=2022&format=md")
 expect "report md" "$code" 200
+# the web's report is the command line's: figures, programmes and tasks, awards (issue #15's parts)
+curl -s -o "$work/wr.md" -H "Authorization: Bearer $tok" "$url/api/v1/report?unit=cau-giay&period=2024&format=md"
+"$bin" report --db "$work/d.db" --unit cau-giay --period 2024 >"$work/cr.md" 2>&1
+if cmp -s "$work/wr.md" "$work/cr.md"; then ok; else bad "API report differs from the command line's"; diff "$work/cr.md" "$work/wr.md" | head -5; fi
+has "web report has the tasks part" "$work/wr.md" "^## III. Thực hiện các chương trình công tác, nhiệm vụ"
+has "web report has the awards part" "$work/wr.md" "^## IV. Công tác thi đua, khen thưởng"
+code=$(curl -s -o "$work/b" -w '%{http_code}' -H "Authorization: Bearer $tok" "$url/api/v1/report?unit=cau-giay&period=2024&structure=sideways")
+expect "report: bad structure" "$code" 400
+has "report: bad structure names it" "$work/b" '"field":"structure"'
 # an import from the command line while the server runs: the request that notices it is
 # answered at once (from the model at hand) and wakes the reloader; the figure shows up soon
 printf 'indicator,unit,period,value\nket_nap_dang_vien,cau-giay,2025,77\n' >"$work/v.csv"
