@@ -70,13 +70,14 @@ static void mark_cell(web_ctx *c, const class_mark *mk)
     page_printf(c, "</td>");
 }
 
-/* The step the actor may take next on this subject, or 0. */
-static int next_step(const model *m, const class_actor *a, const class_subject *sub, int step)
+/* The step the actor may take next on this subject, or 0: deciding only at the competent level
+ * (r's decide_levels_above), so no one is shown a form the post would refuse. */
+static int next_step(const model *m, const class_actor *a, const class_subject *sub, const class_rules *r, int step)
 {
     if (step == CS_DECIDED)
         return 0;
     if (step == CS_APPRAISED || step == CS_ASSESSED) {
-        if (step == CS_APPRAISED && class_may_step(m, a, sub, CS_DECIDED))
+        if (step == CS_APPRAISED && class_may_decide(m, a, sub, r))
             return CS_DECIDED;
         if (class_may_step(m, a, sub, CS_APPRAISED))
             return CS_APPRAISED;
@@ -142,7 +143,7 @@ static void row(web_ctx *c, const class_quota_line *l, const class_result *r, co
     mark_cell(c, &r->dec);
     tasks_cell(c, ts, &rules[l->sub.kind], &l->sub, year);
     page_printf(c, "<td>%s</td><td>", l->over ? tr("vượt hạn mức", "over the quota") : "");
-    int next = next_step(c->m, a, &l->sub, l->step);
+    int next = next_step(c->m, a, &l->sub, &rules[l->sub.kind], l->step);
     if (next)
         step_form(c, &l->sub, year, unit, next);
     else if (l->step == CS_DECIDED)

@@ -78,6 +78,7 @@ static int setup(void **state)
     add_user(s, "editor_w1", "editor", "w1", hash, "tok-editor-w1-000000000000000000000000000");
     add_user(s, "approver_d1", "approver", "d1", hash, "tok-approver-d1-0000000000000000000000000");
     add_user(s, "editor_d2", "editor", "d2", hash, "tok-editor-d2-000000000000000000000000000");
+    add_user(s, "approver_city", "approver", "city", hash, "tok-approver-city-00000000000000000000000");
     buf_free(&errs);
     model_free(m);
     store_close(s);
@@ -231,6 +232,52 @@ static void test_pages(void **state)
     buf_free(&b);
 }
 
+/* 1 if the page's row of subject offers the form of step. */
+static int row_offers(const buf *page_body, const char *subject, const char *step)
+{
+    char id[64], want[64];
+    snprintf(id, sizeof id, "id=\"subject-%s\"", subject);
+    snprintf(want, sizeof want, "name=\"step\" value=\"%s\"", step);
+    const char *row = strstr(buf_str(page_body), id);
+    assert_non_null(row);
+    const char *end = strstr(row, "</tr>");
+    assert_non_null(end);
+    const char *hit = strstr(row, want);
+    return hit != NULL && hit < end;
+}
+
+/* The decide form only at the competent level: with decide,levels_above,,2 for the members of
+ * 2025, the approver of d1 appraises m1 (of w1) but is offered no decide form, and a post of one
+ * is refused; the city's approver is offered it and decides. */
+static void test_decide_form(void **state)
+{
+    (void)state;
+    client editor, approver, city;
+    buf b = BUF_INIT;
+    store *s;
+    err_t e;
+    int nsheets, nrows;
+    static const char sheet[] = "year,kind,type,code,name,value\n2025,member,decide,levels_above,,2\n";
+    assert_int_equal(store_open(db, 0, &s, &e), 0);
+    assert_int_equal(class_import_criteria(s, "c.csv", sheet, sizeof sheet - 1, 0, &nsheets, &nrows, &e), 0);
+    store_close(s);
+    login(&editor, "editor_w1");
+    login(&approver, "approver_d1");
+    login(&city, "approver_city");
+    editor.unit = "w1";
+    approver.unit = "d1";
+    city.unit = "city";
+    assert_int_equal(post_step(&editor, "m1", "assess", "80", "good", 1, NULL), 303);
+    assert_int_equal(post_step(&approver, "m1", "appraise", "80", "good", 1, NULL), 303);
+    assert_int_equal(page(&approver, "d1", &b), 200);
+    assert_false(row_offers(&b, "m1", "decide"));
+    assert_int_not_equal(post_step(&approver, "m1", "decide", "80", "good", 1, NULL), 303);
+    assert_int_equal(page(&city, "city", &b), 200);
+    assert_true(row_offers(&b, "m1", "decide"));
+    assert_int_equal(post_step(&city, "m1", "decide", "80", "good", 1, NULL), 303);
+    buf_free(&b);
+}
+
 /* GET /class?format=docx as c; returns the document's text (caller frees), tags stripped. */
 static char *docx_text(const client *c, const char *unit)
 {
@@ -372,6 +419,7 @@ int main(void)
         cmocka_unit_test(test_docx),
         cmocka_unit_test(test_api),
         cmocka_unit_test(test_awards_page),
+        cmocka_unit_test(test_decide_form),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
