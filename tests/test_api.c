@@ -25,6 +25,8 @@
 #include "store_web.h"
 #include "web.h"
 
+#include "web_client.h"
+
 #define NWARDS 40
 
 static char db[64];
@@ -97,12 +99,7 @@ static int teardown_all(void **state)
     (void)state;
     fclose(app->log);
     web_close(app);
-    char side[80];
-    remove(db);
-    snprintf(side, sizeof side, "%s-wal", db);
-    remove(side);
-    snprintf(side, sizeof side, "%s-shm", db);
-    remove(side);
+    wt_remove_db(db);
     return 0;
 }
 
@@ -111,30 +108,14 @@ static int teardown_all(void **state)
 static int call(const char *bearer, const char *method, const char *path_query, const char *ctype,
                 const char *body, json_t **out)
 {
-    http_req rq;
+    client c = { 0 };
     http_resp rs;
-    err_t e;
-    http_req_init(&rq);
-    http_resp_init(&rs);
-    const char *q = strchr(path_query, '?');
-    size_t plen = q ? (size_t)(q - path_query) : strlen(path_query);
-    snprintf(rq.method, sizeof rq.method, "%s", method);
-    snprintf(rq.path, sizeof rq.path, "%.*s", (int)plen, path_query);
-    snprintf(rq.addr, sizeof rq.addr, "127.0.0.1");
-    snprintf(rq.authorization, sizeof rq.authorization, "Bearer %s", bearer);
-    if (q)
-        assert_int_equal(http_parse_urlencoded(&rq.query, q + 1, strlen(q + 1), &e), 0);
-    if (ctype)
-        snprintf(rq.ctype, sizeof rq.ctype, "%s", ctype);
-    if (body)
-        buf_adds(&rq.body, body);
-    web_handle(app, &rq, &rs);
+    snprintf(c.bearer, sizeof c.bearer, "%s", bearer);
+    int st = wt_send(app, &c, &(wt_request){ .method = method, .path = path_query, .ctype = ctype, .body = body }, &rs);
     if (out) {
         json_error_t je;
         *out = json_loadb(buf_str(&rs.body), rs.body.len, 0, &je);
     }
-    int st = rs.status;
-    http_req_free(&rq);
     http_resp_free(&rs);
     return st;
 }

@@ -21,6 +21,8 @@
 #include "store_web.h"
 #include "web.h"
 
+#include "web_client.h"
+
 static char db[64];
 static web_app *app;
 static const char pw[] = "mat-khau-thu-nghiem";
@@ -93,66 +95,22 @@ static int teardown(void **state)
     (void)state;
     fclose(app->log);
     web_close(app);
-    char side[80];
-    remove(db);
-    snprintf(side, sizeof side, "%s-wal", db);
-    remove(side);
-    snprintf(side, sizeof side, "%s-shm", db);
-    remove(side);
+    wt_remove_db(db);
     return 0;
 }
-
-typedef struct client {
-    char cookie[256], csrf[64], bearer[128];
-    const char *unit;            /* the unit the page was shown for */
-} client;
 
 static int send(const client *c, const char *method, const char *path, const char *query, const char *form,
                 const char *json, http_resp *rs)
 {
-    http_req rq;
-    err_t e;
-    http_req_init(&rq);
-    http_resp_init(rs);
-    snprintf(rq.method, sizeof rq.method, "%s", method);
-    snprintf(rq.path, sizeof rq.path, "%s", path);
-    snprintf(rq.addr, sizeof rq.addr, "127.0.0.1");
-    if (c && c->cookie[0])
-        snprintf(rq.cookie, sizeof rq.cookie, "%s", c->cookie);
-    if (c && c->bearer[0])
-        snprintf(rq.authorization, sizeof rq.authorization, "Bearer %s", c->bearer);
-    if (query)
-        assert_int_equal(http_parse_urlencoded(&rq.query, query, strlen(query), &e), 0);
-    if (form) {
-        snprintf(rq.ctype, sizeof rq.ctype, "application/x-www-form-urlencoded");
-        assert_int_equal(http_parse_urlencoded(&rq.form, form, strlen(form), &e), 0);
-    }
-    if (json) {
-        snprintf(rq.ctype, sizeof rq.ctype, "application/json");
-        buf_adds(&rq.body, json);
-    }
-    web_handle(app, &rq, rs);
-    http_req_free(&rq);
-    return rs->status;
+    return wt_send(app, c, &(wt_request){ .method = method, .path = path, .query = query, .form = form, .json = json },
+                   rs);
 }
 
 static void login(client *c, const char *user)
 {
-    char form[256];
-    http_resp rs;
-    memset(c, 0, sizeof *c);
+    assert_int_equal(wt_login(app, c, user, pw, NULL, NULL), 303);
+    assert_true(c->csrf[0]);
     c->unit = "d1";
-    snprintf(form, sizeof form, "login=%s&password=%s", user, pw);
-    assert_int_equal(send(NULL, "POST", "/login", NULL, form, NULL, &rs), 303);
-    const char *v = rs.cookies[0];
-    snprintf(c->cookie, sizeof c->cookie, "%.*s", (int)strcspn(v, ";"), v);
-    http_resp_free(&rs);
-    send(c, "GET", "/password", NULL, NULL, NULL, &rs);
-    const char *t = strstr(buf_str(&rs.body), "name=\"csrf\" value=\"");
-    assert_non_null(t);
-    t += 19;
-    snprintf(c->csrf, sizeof c->csrf, "%.*s", (int)strcspn(t, "\""), t);
-    http_resp_free(&rs);
 }
 
 /* GET /class?unit=...&year=2025 into body (caller frees); returns the status. */

@@ -27,6 +27,8 @@
 #include "web.h"
 #include "write.h"
 
+#include "web_client.h"
+
 static char db[64];
 static web_app *app;
 static const char *peer_addr = "127.0.0.1";   /* the address requests come from (send) */
@@ -108,55 +110,17 @@ static int teardown_all(void **state)
     (void)state;
     fclose(app->log);
     web_close(app);
-    char side[80];
-    remove(db);
-    snprintf(side, sizeof side, "%s-wal", db);
-    remove(side);
-    snprintf(side, sizeof side, "%s-shm", db);
-    remove(side);
+    wt_remove_db(db);
     return 0;
 }
 
-typedef struct client {
-    char cookie[256];
-    char csrf[64];
-    char bearer[128];
-} client;
-
-/* Sends one request; query and form are url-encoded strings (or NULL). */
+/* Sends one request from peer_addr with fwd_header; query and form are url-encoded (or NULL). */
 static int send(const client *c, const char *method, const char *path, const char *query, const char *form,
                 const char *json, http_resp *rs)
 {
-    http_req rq;
-    err_t e;
-    http_req_init(&rq);
-    http_resp_init(rs);
-    snprintf(rq.method, sizeof rq.method, "%s", method);
-    snprintf(rq.path, sizeof rq.path, "%s", path);
-    snprintf(rq.addr, sizeof rq.addr, "%s", peer_addr);
-    snprintf(rq.forwarded, sizeof rq.forwarded, "%s", fwd_header);
-    if (c && c->cookie[0])
-        snprintf(rq.cookie, sizeof rq.cookie, "%s", c->cookie);
-    if (c && c->bearer[0])
-        snprintf(rq.authorization, sizeof rq.authorization, "Bearer %s", c->bearer);
-    if (query && http_parse_urlencoded(&rq.query, query, strlen(query), &e) != 0) {
-        rq.bad = 1;
-        snprintf(rq.bad_msg, sizeof rq.bad_msg, "%s", e.msg);
-    }
-    if (form) {
-        snprintf(rq.ctype, sizeof rq.ctype, "application/x-www-form-urlencoded");
-        if (http_parse_urlencoded(&rq.form, form, strlen(form), &e) != 0) {
-            rq.bad = 1;
-            snprintf(rq.bad_msg, sizeof rq.bad_msg, "%s", e.msg);
-        }
-    }
-    if (json) {
-        snprintf(rq.ctype, sizeof rq.ctype, "application/json");
-        buf_adds(&rq.body, json);
-    }
-    web_handle(app, &rq, rs);
-    http_req_free(&rq);
-    return rs->status;
+    wt_request r = { .method = method, .path = path, .query = query, .form = form, .json = json,
+                     .addr = peer_addr, .forwarded = fwd_header };
+    return wt_send(app, c, &r, rs);
 }
 
 static int status_of(const client *c, const char *method, const char *path, const char *query, const char *form)
@@ -169,24 +133,9 @@ static int status_of(const client *c, const char *method, const char *path, cons
 
 static int login(client *c, const char *user, const char *password)
 {
-    char form[256];
-    http_resp rs;
-    memset(c, 0, sizeof *c);
-    snprintf(form, sizeof form, "login=%s&password=%s", user, password);
-    int st = send(NULL, "POST", "/login", NULL, form, NULL, &rs);
-    if (st == 303 && rs.ncookies) {
-        const char *v = rs.cookies[0];
-        size_t n = strcspn(v, ";");
-        snprintf(c->cookie, sizeof c->cookie, "%.*s", (int)n, v);
-        http_resp_free(&rs);
-        /* the CSRF token from any page with a form */
-        send(c, "GET", "/password", NULL, NULL, NULL, &rs);
-        const char *t = strstr(buf_str(&rs.body), "name=\"csrf\" value=\"");
-        assert_non_null(t);
-        t += 19;
-        snprintf(c->csrf, sizeof c->csrf, "%.*s", (int)strcspn(t, "\""), t);
-    }
-    http_resp_free(&rs);
+    int st = wt_login(app, c, user, password, peer_addr, fwd_header);
+    if (st == 303)
+        assert_true(c->csrf[0]);
     return st;
 }
 

@@ -25,6 +25,8 @@
 #include "web.h"
 #include "write.h"
 
+#include "web_client.h"
+
 static char db[64];
 
 /* city -> d1 -> w1, w2; city -> d2; kn and tl entered, ty computed from them */
@@ -42,12 +44,7 @@ static const write_actor cli_actor = { "cli", ROLE_ADMIN, -1, "cli", 0, 0 };
 
 static void remove_db(void)
 {
-    char side[80];
-    remove(db);
-    snprintf(side, sizeof side, "%s-wal", db);
-    remove(side);
-    snprintf(side, sizeof side, "%s-shm", db);
-    remove(side);
+    wt_remove_db(db);
 }
 
 static int setup(void **state)
@@ -152,54 +149,19 @@ static void test_sources_use_the_door(void **state)
     assert_true(files > 40);
 }
 
-typedef struct client {
-    char cookie[256], csrf[64], bearer[64];
-} client;
-
 static web_app *app;
 
+/* send(): path may carry "?query" (web_client.h). */
 static int send(const client *c, const char *method, const char *path, const char *form, const char *json,
                 http_resp *rs)
 {
-    http_req rq;
-    err_t e;
-    http_req_init(&rq);
-    http_resp_init(rs);
-    snprintf(rq.method, sizeof rq.method, "%s", method);
-    snprintf(rq.path, sizeof rq.path, "%s", path);
-    snprintf(rq.addr, sizeof rq.addr, "127.0.0.1");
-    if (c->cookie[0])
-        snprintf(rq.cookie, sizeof rq.cookie, "%s", c->cookie);
-    if (c->bearer[0])
-        snprintf(rq.authorization, sizeof rq.authorization, "Bearer %s", c->bearer);
-    if (form) {
-        snprintf(rq.ctype, sizeof rq.ctype, "application/x-www-form-urlencoded");
-        assert_int_equal(http_parse_urlencoded(&rq.form, form, strlen(form), &e), 0);
-    }
-    if (json) {
-        snprintf(rq.ctype, sizeof rq.ctype, "application/json");
-        buf_adds(&rq.body, json);
-    }
-    web_handle(app, &rq, rs);
-    http_req_free(&rq);
-    return rs->status;
+    return wt_send(app, c, &(wt_request){ .method = method, .path = path, .form = form, .json = json }, rs);
 }
 
 static void login(client *c, const char *user)
 {
-    http_resp rs;
-    char form[128];
-    client none = { 0 };
-    memset(c, 0, sizeof *c);
-    snprintf(form, sizeof form, "login=%s&password=mat-khau-thu-nghiem", user);
-    assert_int_equal(send(&none, "POST", "/login", form, NULL, &rs), 303);
-    snprintf(c->cookie, sizeof c->cookie, "%.*s", (int)strcspn(rs.cookies[0], ";"), rs.cookies[0]);
-    http_resp_free(&rs);
-    send(c, "GET", "/password", NULL, NULL, &rs);
-    const char *t = strstr(buf_str(&rs.body), "name=\"csrf\" value=\"");
-    assert_non_null(t);
-    snprintf(c->csrf, sizeof c->csrf, "%.*s", (int)strcspn(t + 19, "\""), t + 19);
-    http_resp_free(&rs);
+    assert_int_equal(wt_login(app, c, user, "mat-khau-thu-nghiem", NULL, NULL), 303);
+    assert_true(c->csrf[0]);
 }
 
 static int upload(const client *c, const char *path, const char *content, http_resp *rs)
