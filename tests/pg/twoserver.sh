@@ -56,6 +56,60 @@ reloads() {
   curl -s "$1/metrics" | sed -n 's/^chitieu_engine_reloads_total{result="ok"} //p'
 }
 
+# through_nginx: packaging/nginx/chitieu.conf in front of servers a and b (its addresses, ports and
+# certificate replaced by the test's): TLS, the redirect from http, a session whose requests go
+# to both servers in turn, /metrics closed.
+through_nginx() {
+  if ! command -v nginx >/dev/null || ! command -v openssl >/dev/null; then
+    echo "twoserver: no nginx or openssl here: the proxy configuration is not tried"
+    return
+  fi
+  ng=$work/nginx
+  mkdir -p "$ng"
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$ng/key.pem" -out "$ng/cert.pem" -days 1 -subj /CN=localhost \
+    >/dev/null 2>&1 || { bad "a test certificate"; return; }
+  port=$((30000 + $$ % 20000))
+  sed -e "s|server 10.0.0.11:8080|server ${url_a#http://}|; s|server 10.0.0.12:8080|server ${url_b#http://}|" \
+      -e "s|listen 80;|listen 127.0.0.1:$((port + 1));|; s|listen 443 ssl http2;|listen 127.0.0.1:$port ssl http2;|" \
+      -e '/listen \[::\]/d' \
+      -e "s|/etc/ssl/certs/chitieu.example.gov.vn.pem|$ng/cert.pem|; s|/etc/ssl/private/chitieu.example.gov.vn.key|$ng/key.pem|" \
+      "$here/../../packaging/nginx/chitieu.conf" >"$ng/site.conf"
+  user=""
+  [ "$(id -u)" -eq 0 ] && user="user root;"
+  cat >"$ng/nginx.conf" <<EOF
+$user
+pid $ng/nginx.pid;
+error_log $ng/error.log;
+daemon off;
+worker_processes 1;
+events {}
+http {
+  access_log off;
+  client_body_temp_path $ng/body; proxy_temp_path $ng/proxy; fastcgi_temp_path $ng/fcgi;
+  uwsgi_temp_path $ng/uwsgi; scgi_temp_path $ng/scgi;
+  include $ng/site.conf;
+}
+EOF
+  nginx -p "$ng" -c "$ng/nginx.conf" 2>"$ng/start.log" &
+  pids="$pids $!"
+  px=https://127.0.0.1:$port
+  for i in $(seq 1 50); do curl -sk -o /dev/null "$px/login" && break; sleep 0.1; done
+  expect "nginx: the login page over TLS" "$(curl -sk -o /dev/null -w '%{http_code}' "$px/login")" 200
+  expect "nginx: http redirects to https" "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$((port + 1))/login")" 301
+  curl -sk -c "$work/pjar" -o /dev/null --data 'login=caugiay.nhap&password=demo-nhap-2025' "$px/login"
+  na=$(grep -c 'route=/entry' "$work/a.log") nb=$(grep -c 'route=/entry' "$work/b.log")
+  codes=""
+  for i in 1 2 3 4 5 6; do codes="$codes$(curl -sk -b "$work/pjar" -o /dev/null -w '%{http_code}' "$px/entry")"; done
+  expect "nginx: one session, six pages" "$codes" 200200200200200200
+  if [ "$(grep -c 'route=/entry' "$work/a.log")" -gt "$na" ] && [ "$(grep -c 'route=/entry' "$work/b.log")" -gt "$nb" ]; then
+    ok
+  else
+    bad "nginx: the requests went to both servers"
+  fi
+  expect "nginx: /metrics closed" "$(curl -sk -o /dev/null -w '%{http_code}' "$px/metrics")" 403
+  [ "$fail" -gt 0 ] && cat "$ng/start.log" "$ng/error.log" 2>/dev/null
+}
+
 suite() {
   backend=$1 db=$2
   "$bin" demo --db "$db" >/dev/null || { bad "demo"; return; }
@@ -114,6 +168,8 @@ suite() {
   # a session made on A works on B
   curl -s -c "$work/jar" -o /dev/null --data 'login=caugiay.nhap&password=demo-nhap-2025' "$url_a/login"
   expect "session from A opens B's entry page" "$(curl -s -b "$work/jar" -o /dev/null -w '%{http_code}' "$url_b/entry")" 200
+
+  [ "$backend" = sqlite ] && through_nginx
 
   # the API rate: one bucket for both servers on PostgreSQL (burst 10: 16 quick requests, 8 each)
   if [ "$backend" = postgresql ]; then
