@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "ops.h"
 #include "store_multi.h"
 #include "write.h"
 
@@ -104,6 +105,8 @@ int web_feed_catch_up(web_app *a, store *s)
     }
     a->version++;                    /* the model changed in place */
     pthread_rwlock_unlock(&a->lock);
+    if (rc == 0)
+        ops_feed(n);
     if (rc != 0)
         fprintf(a->log ? a->log : stderr, "error: change feed: %s (reading everything)\n", e.msg);
 cleanup:
