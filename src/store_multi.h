@@ -25,13 +25,13 @@
 
 enum { STORE_FEED_TARGET = 0, STORE_FEED_VALUE = 1, STORE_FEED_RELOAD = 2 };
 
-typedef struct store_change {
+typedef struct store_feed_row {
     int64_t gen_from, gen_to;        /* the window of the transaction that wrote it */
     int kind;                        /* STORE_FEED_*: a target, a value (set or deleted), or
                                         "read everything" (a big import) */
     char ind[128], unit[128];        /* codes ("" for RELOAD) */
     char period[PERIOD_CODE_MAX];
-} store_change;
+} store_feed_row;
 
 /* In an open write transaction, before any write: reads the generation as this write's start
  * (PostgreSQL: FOR UPDATE, so no one else moves it until the commit); 0 or -1. */
@@ -39,13 +39,13 @@ int store_feed_begin(store *s, err_t *e);
 /* In the same transaction, after the writes: logs the n changes (kind, ind, unit, period of
  * each; the window is filled in here), deletes rows older than STORE_FEED_KEEP_S, and remembers
  * the window for store_feed_last; 0 or -1.  Without store_feed_begin first: -1. */
-int store_feed_log(store *s, const store_change *rows, int n, err_t *e);
+int store_feed_log(store *s, const store_feed_row *rows, int n, err_t *e);
 /* 1 with the window of the last transaction on s that logged changes (then forgotten; a later
  * begin forgets it too), else 0. */
 int store_feed_last(store *s, int64_t *from, int64_t *to);
 /* The logged changes with gen_to > since, in commit order, at most max + 1 of them (more than
  * max: the caller reads everything instead) into *out (caller frees); the count or -1. */
-int store_feed_read(store *s, int64_t since, int max, store_change **out, err_t *e);
+int store_feed_read(store *s, int64_t since, int max, store_feed_row **out, err_t *e);
 /* Subscribes s to the change notices (PostgreSQL LISTEN; nothing on SQLite); 0 or -1.  Use a
  * handle of its own for it: notices arrive between its other statements. */
 int store_feed_listen(store *s, err_t *e);

@@ -47,7 +47,7 @@ int store_feed_begin(store *s, err_t *e)
     return 0;
 }
 
-int store_feed_log(store *s, const store_change *rows, int n, err_t *e)
+int store_feed_log(store *s, const store_feed_row *rows, int n, err_t *e)
 {
     sq_stmt *st = NULL;
     int rc = -1;
@@ -112,10 +112,10 @@ static void copy_code(char *dst, size_t n, const char *src, int *bad)
     dst[len] = '\0';
 }
 
-int store_feed_read(store *s, int64_t since, int max, store_change **out, err_t *e)
+int store_feed_read(store *s, int64_t since, int max, store_feed_row **out, err_t *e)
 {
     sq_stmt *st = NULL;
-    store_change *v = NULL;
+    store_feed_row *v = NULL;
     int n = 0, cap = 0, r;
     *out = NULL;
     if (sq_prepare(s, "SELECT gen_from, gen_to, kind, indicator, unit, period FROM change_log"
@@ -125,14 +125,14 @@ int store_feed_read(store *s, int64_t since, int max, store_change **out, err_t 
     while (n <= max && (r = sq_step(s, st, "change_log", e)) > 0) {
         if (n == cap) {
             cap = cap ? cap * 2 : 16;
-            store_change *g = realloc(v, (size_t)cap * sizeof *g);
+            store_feed_row *g = realloc(v, (size_t)cap * sizeof *g);
             if (g == NULL) {
                 err_set(e, "out of memory");
                 goto fail;
             }
             v = g;
         }
-        store_change *c = &v[n++];
+        store_feed_row *c = &v[n++];
         int bad = 0;
         c->gen_from = sq_col_int64(st, 0);
         c->gen_to = sq_col_int64(st, 1);

@@ -38,7 +38,7 @@ typedef struct feed_cell {
 
 /* 1 when the rows chain from generation `from` to `to`, each transaction's window starting where
  * the previous one ended, and ask for no full read. */
-static int chained(const store_change *rows, int n, int64_t from, int64_t to)
+static int chained(const store_feed_row *rows, int n, int64_t from, int64_t to)
 {
     int64_t at = from, group_from = -1;
     for (int i = 0; i < n; i++) {
@@ -56,7 +56,7 @@ static int chained(const store_change *rows, int n, int64_t from, int64_t to)
 
 /* Resolves the rows against m and reads each cell as stored (in the caller's snapshot); 0, or -1
  * when one cannot be applied in place (or on an error: the full read reports it). */
-static int read_cells(store *s, const model *m, const store_change *rows, int n, feed_cell *out, err_t *e)
+static int read_cells(store *s, const model *m, const store_feed_row *rows, int n, feed_cell *out, err_t *e)
 {
     for (int i = 0; i < n; i++) {
         feed_cell *c = &out[i];
@@ -75,7 +75,7 @@ static int read_cells(store *s, const model *m, const store_change *rows, int n,
 
 int web_feed_catch_up(web_app *a, store *s)
 {
-    store_change *rows = NULL;
+    store_feed_row *rows = NULL;
     feed_cell *cells = NULL;
     int n = 0, rc = -1, outside = 0;
     err_t e;

@@ -377,9 +377,9 @@ static int apply_changes(model *m, const write_row *rows, const resolved *res, i
 }
 
 /* The change feed's row of cell (ind, unit, p) of model m (store_multi.h). */
-static store_change feed_row(const model *m, int targets, int ind, int unit, period_t p)
+static store_feed_row feed_row(const model *m, int targets, int ind, int unit, period_t p)
 {
-    store_change c = { .kind = targets ? STORE_FEED_TARGET : STORE_FEED_VALUE };
+    store_feed_row c = { .kind = targets ? STORE_FEED_TARGET : STORE_FEED_VALUE };
     snprintf(c.ind, sizeof c.ind, "%s", m->inds[ind].code);
     snprintf(c.unit, sizeof c.unit, "%s", m->units[unit].code);
     period_code(p, c.period, sizeof c.period);
@@ -391,7 +391,7 @@ static store_change feed_row(const model *m, int targets, int ind, int unit, per
 /* Logs the written rows (rows[res[j].row], or rows[j] when res is NULL) in the open transaction. */
 static int feed_log(store *s, const model *m, const write_row *rows, const resolved *res, int n, err_t *e)
 {
-    store_change *c = calloc((size_t)n + 1, sizeof *c);
+    store_feed_row *c = calloc((size_t)n + 1, sizeof *c);
     if (c == NULL)
         return err_set(e, "out of memory");
     for (int j = 0; j < n; j++) {
@@ -609,7 +609,7 @@ typedef struct vet_ctx {
     const write_locks *locks;
     write_cell *cells;                 /* the values the import changes (rules checked after) */
     int ncells, capcells, oom;
-    store_change *feed;                /* the cells it changes, for the change feed; nfeed -1:
+    store_feed_row *feed;                /* the cells it changes, for the change feed; nfeed -1:
                                           more than FEED_IMPORT_MAX (other servers reload) */
     int nfeed, capfeed;
 } vet_ctx;
@@ -627,7 +627,7 @@ static void vet_feed(vet_ctx *v, const model *m, int kind, int ind, int unit, pe
     }
     if (v->nfeed == v->capfeed) {
         int cap = v->capfeed ? v->capfeed * 2 : 64;
-        store_change *g = realloc(v->feed, (size_t)cap * sizeof *g);
+        store_feed_row *g = realloc(v->feed, (size_t)cap * sizeof *g);
         if (g == NULL) {
             v->nfeed = -1;                 /* no room for the list: other servers reload */
             return;
@@ -648,7 +648,7 @@ static int feed_import(store *s, const import_stats *st, const vet_ctx *v, err_t
             cells_only = 0;
     if (cells_only)
         return store_feed_log(s, v->feed, v->nfeed, e);
-    store_change all = { .kind = STORE_FEED_RELOAD };
+    store_feed_row all = { .kind = STORE_FEED_RELOAD };
     return store_feed_log(s, &all, 1, e);
 }
 

@@ -879,7 +879,7 @@ static void test_shared_rate_and_feed(void **state)
     assert_int_equal(store_rate_take(s2, "k", 60, 3000, t + 500, &e), 0);   /* nothing taken twice */
     assert_int_equal(store_rate_take(s2, "k", 60, 3000, t + 500, &e), 1);
 
-    store_change rows[3] = { { .kind = STORE_FEED_VALUE, .ind = "kn", .unit = "u1", .period = "2024" },
+    store_feed_row rows[3] = { { .kind = STORE_FEED_VALUE, .ind = "kn", .unit = "u1", .period = "2024" },
                              { .kind = STORE_FEED_TARGET, .ind = "kn", .unit = "u1", .period = "2024" },
                              { .kind = STORE_FEED_VALUE, .ind = "kn", .unit = "u2", .period = "2024" } };
     assert_int_equal(store_begin(s1, &e), 0);
@@ -894,7 +894,7 @@ static void test_shared_rate_and_feed(void **state)
     assert_int_equal(from, g0);
     assert_int_equal(to, g0 + 1);
     assert_int_equal(store_feed_last(s1, &from, &to), 0);                  /* told once */
-    store_change *got;
+    store_feed_row *got;
     assert_int_equal(store_feed_read(s2, g0, 10, &got, &e), 3);
     assert_int_equal(got[1].kind, STORE_FEED_TARGET);
     assert_string_equal(got[2].unit, "u2");
