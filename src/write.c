@@ -388,7 +388,8 @@ static store_feed_row feed_row(const model *m, int targets, int ind, int unit, p
     return c;
 }
 
-/* Logs the written rows (rows[res[j].row], or rows[j] when res is NULL) in the open transaction. */
+/* Logs the written rows (rows[res[j].row]; or, for deletions, rows[j] when res is NULL: values
+ * only, whatever their kind says) in the open transaction. */
 static int feed_log(store *s, const model *m, const write_row *rows, const resolved *res, int n, err_t *e)
 {
     store_feed_row *c = calloc((size_t)n + 1, sizeof *c);
@@ -396,7 +397,7 @@ static int feed_log(store *s, const model *m, const write_row *rows, const resol
         return err_set(e, "out of memory");
     for (int j = 0; j < n; j++) {
         const write_row *x = &rows[res ? res[j].row : j];
-        c[j] = feed_row(m, x->kind == WRITE_TARGET, x->ind, x->unit, x->p);
+        c[j] = feed_row(m, res && x->kind == WRITE_TARGET, x->ind, x->unit, x->p);
     }
     int rc = store_feed_log(s, c, n, e);
     free(c);
