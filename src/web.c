@@ -129,7 +129,8 @@ int web_route_at(size_t i, const char **method, const char **path)
  * with no lock held, then swaps the pointer under the write lock and frees the old model after.
  * Writing requests hold reload_mx for their whole run, so no write lands on a model a reload
  * is about to replace; a writer that finds the model stale loads the new one first itself (it
- * must not write what it read from an old model). */
+ * must not write what it read from an old model).  Either first tries the change log
+ * (web_feed_catch_up): other servers' saves are applied in place, with no full read. */
 
 /* Reads the database into a new model and engine, in one read snapshot; no lock needed. */
 static int build_model(web_app *a, store *s, model **out, int64_t *gen, err_t *e)

@@ -7,7 +7,8 @@
  * updates the model in place).  Login throttling keeps its counters in the database.  Before each request the app
  * compares the database's generation with the model's; when another process (an import)
  * changed the data, a reloader thread reads a new model on its own handle while requests
- * go on being answered from the current one, then swaps it in (web.c).  Request state
+ * go on being answered from the current one, then swaps it in (web.c); when only figures
+ * changed and the change log carries them, it applies those cells in place instead (web_feed.c).  Request state
  * lives only in web_ctx.
  */
 #ifndef CHITIEU_WEB_H
