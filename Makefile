@@ -119,7 +119,8 @@ test-pg: $(BIN) $(BUILD)/tests/test_store_pg
 	  CHITIEU_TEST_PG=$$(echo "$$out" | sed -n 2p) $(BUILD)/tests/test_store_pg; \
 	  CHITIEU_TEST_PG=1 CHITIEU=tests/pg/chitieu.sh tests/e2e/run.sh; \
 	  CHITIEU_TEST_PG=1 CHITIEU=tests/pg/chitieu.sh tests/e2e/class.sh; \
-	  CHITIEU_TEST_PG=1 CHITIEU=tests/pg/chitieu.sh tests/e2e/web.sh
+	  CHITIEU_TEST_PG=1 CHITIEU=tests/pg/chitieu.sh tests/e2e/web.sh; \
+	  tests/pg/twoserver.sh
 
 # The tests whose code runs on several threads (the web app's reloader and request threads, the
 # engine's workers), under ThreadSanitizer: any data race fails them.

@@ -97,3 +97,9 @@ int api_rate_take(api_rate *r, const char *key, int64_t now_ms)
     pthread_mutex_unlock(&r->mx);
     return wait;
 }
+
+void api_rate_params(const api_rate *r, int64_t *per_minute, int64_t *burst_milli)
+{
+    *per_minute = r->per_minute;
+    *burst_milli = r->burst;
+}

@@ -17,5 +17,8 @@ void api_rate_free(api_rate *r);
 /* Takes one request for key at now_ms (a monotonic clock in milliseconds): 0 when allowed,
  * else the whole seconds (1 or more) until one is. */
 int api_rate_take(api_rate *r, const char *key, int64_t now_ms);
+/* The limiter's rate (requests a minute) and burst (in thousandths of a request), for buckets
+ * kept elsewhere with the same rule (store_rate_take: in the database, shared by servers). */
+void api_rate_params(const api_rate *r, int64_t *per_minute, int64_t *burst_milli);
 
 #endif

@@ -22,7 +22,7 @@ static const char *const class_name[OPS_NCLASS] = { "other", "page", "api", "sta
 static atomic_ullong requests[OPS_NCLASS][NSTATUS];
 static atomic_ullong buckets[OPS_NCLASS][NBUCKET + 1];  /* the last one: above every bound */
 static atomic_ullong duration_us[OPS_NCLASS];
-static atomic_ullong reloads_ok, reloads_failed, db_errors;
+static atomic_ullong reloads_ok, reloads_failed, db_errors, feed_cells;
 static atomic_llong start_ms;
 
 static long long now_ms(clockid_t clk)
@@ -57,6 +57,11 @@ void ops_request(int cls, int status, double seconds)
 void ops_reload(int ok)
 {
     atomic_fetch_add_explicit(ok ? &reloads_ok : &reloads_failed, 1, memory_order_relaxed);
+}
+
+void ops_feed(long cells)
+{
+    atomic_fetch_add_explicit(&feed_cells, (unsigned long long)(cells > 0 ? cells : 0), memory_order_relaxed);
 }
 
 void ops_db_error(void)
@@ -116,6 +121,10 @@ int ops_render(buf *out)
                     "chitieu_engine_reloads_total{result=\"ok\"} %llu\n"
                     "chitieu_engine_reloads_total{result=\"failed\"} %llu\n",
                get(&reloads_ok), get(&reloads_failed));
+    rc |= buf_printf(out, "# HELP chitieu_feed_cells_total Cells other servers wrote, applied in place from the "
+                    "change log (no reload).\n"
+                    "# TYPE chitieu_feed_cells_total counter\n"
+                    "chitieu_feed_cells_total %llu\n", get(&feed_cells));
     rc |= buf_printf(out, "# HELP chitieu_db_errors_total Failed database operations seen by the server "
                     "(generation checks, logins, health checks, reloads).\n"
                     "# TYPE chitieu_db_errors_total counter\n"

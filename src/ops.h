@@ -30,6 +30,8 @@ void ops_start(void);
 void ops_request(int cls, int status, double seconds);
 /* Counts one engine load (ok != 0) or one failed reload. */
 void ops_reload(int ok);
+/* Counts cells of other servers' writes applied in place (web_feed.c). */
+void ops_feed(long cells);
 /* Counts one failed database read or write seen by the server. */
 void ops_db_error(void);
 /* The number of failed database operations counted so far (tests). */

@@ -21,6 +21,8 @@
 
 #include "buf.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,7 +108,9 @@ static const char pg_schema[] =
     "CREATE TABLE IF NOT EXISTS login_pending(hash " TXT " PRIMARY KEY, \"user\" BIGINT NOT NULL"
     " REFERENCES app_user(id), expires BIGINT NOT NULL);"
     "CREATE OR REPLACE FUNCTION chitieu_gen() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN"
-    " UPDATE meta SET value=CAST(CAST(value AS BIGINT)+1 AS TEXT) WHERE key='generation'; RETURN NULL; END $f$;"
+    " UPDATE meta SET value=CAST(CAST(value AS BIGINT)+1 AS TEXT) WHERE key='generation';"
+    /* other servers wake at the commit (store_feed_wait); repeats in one transaction are one notice */
+    " PERFORM pg_notify('chitieu_feed', current_schema()); RETURN NULL; END $f$;"
     GEN_TRIGGER("gen_batch", "INSERT", "batch")
     GEN_TRIGGER("gen_unit_i", "INSERT", "unit")
     GEN_TRIGGER("gen_unit_u", "UPDATE", "unit")
@@ -171,7 +175,16 @@ static const char pg_schema[] =
     /* store_sqlite_sync.c */
     "CREATE INDEX IF NOT EXISTS value_batch ON value(batch);"
     "CREATE INDEX IF NOT EXISTS target_batch ON target(batch);"
-    "CREATE INDEX IF NOT EXISTS history_deleted ON history(batch) WHERE new_value IS NULL;";
+    "CREATE INDEX IF NOT EXISTS history_deleted ON history(batch) WHERE new_value IS NULL;"
+    /* store_sqlite_multi.c: the change feed; the API rate buckets, unlogged (no WAL, so taking
+     * a request costs no synced commit; emptied after a crash, which only refills them) */
+    "CREATE TABLE IF NOT EXISTS change_log(seq " ID ", gen_from BIGINT NOT NULL, gen_to BIGINT NOT NULL,"
+    " at BIGINT NOT NULL, kind INTEGER NOT NULL, indicator " TXT " NOT NULL, unit " TXT " NOT NULL,"
+    " period " TXT " NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS change_log_gen ON change_log(gen_to);"
+    "CREATE INDEX IF NOT EXISTS change_log_at ON change_log(at);"
+    "CREATE UNLOGGED TABLE IF NOT EXISTS api_bucket(key " TXT " PRIMARY KEY, milli BIGINT NOT NULL,"
+    " last_ms BIGINT NOT NULL, ok INTEGER NOT NULL);";
 
 struct pq_stmt {
     PGconn *conn;
@@ -666,4 +679,37 @@ int store_pg_copy_flush(store *s, err_t *e)
     if (copy_send(s, "COPY value(indicator,unit,period,value,comment,batch) FROM STDIN", &s->pg_copy[0]) != 0)
         return err_set(e, "value: %s", s->pg_err);
     return 0;
+}
+
+int store_pg_wait(store *s, int wake_fd, int timeout_ms, err_t *e)
+{
+    struct pollfd fds[2];
+    int n = 0, got = 0;
+    if (wake_fd >= 0)
+        fds[n++] = (struct pollfd){ .fd = wake_fd, .events = POLLIN };
+    int sock = s->pg ? PQsocket(s->pg) : -1;
+    if (s->pg && sock < 0)
+        return err_set(e, "LISTEN: %s", PQerrorMessage(s->pg));
+    if (sock >= 0)
+        fds[n++] = (struct pollfd){ .fd = sock, .events = POLLIN };
+    /* notices that came in with an earlier statement's result are waiting already */
+    PGnotify *nf;
+    while (s->pg && (nf = PQnotifies(s->pg)) != NULL) {
+        PQfreemem(nf);
+        got = 1;
+    }
+    if (got)
+        return 1;
+    int r = poll(fds, (nfds_t)n, timeout_ms);
+    if (r < 0 && errno != EINTR)
+        return err_set(e, "poll: %s", strerror(errno));
+    if (r <= 0 || sock < 0 || !(fds[n - 1].revents & (POLLIN | POLLERR | POLLHUP)))
+        return 0;
+    if (PQconsumeInput(s->pg) != 1)
+        return err_set(e, "LISTEN: %s", PQerrorMessage(s->pg));
+    while ((nf = PQnotifies(s->pg)) != NULL) {
+        PQfreemem(nf);
+        got = 1;
+    }
+    return got;
 }

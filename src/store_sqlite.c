@@ -99,7 +99,8 @@ static const char schema[] =
 
 /* The schema of every module that keeps tables in this database, applied in this order. */
 static const char *const schemas[] = { schema, store_web_schema, store_task_schema, store_class_schema,
-                                       store_rule_schema, store_sync_schema };
+                                       store_rule_schema, store_sync_schema,
+                                       store_multi_schema };
 
 
 void store_global_init(void)
@@ -200,6 +201,7 @@ int store_begin(store *s, err_t *e)
         return db_err(s, e, "BEGIN");
     s->in_tx = 1;
     s->batch = 0;
+    s->feed_state = 0;
     stamp_now(s);
     return 0;
 }
@@ -215,6 +217,7 @@ int store_try_begin(store *s, int wait_ms, err_t *e)
         return db_err(s, e, "BEGIN");
     s->in_tx = 1;
     s->batch = 0;
+    s->feed_state = 0;
     stamp_now(s);
     return 0;
 }

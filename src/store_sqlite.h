@@ -61,6 +61,8 @@ struct store {
     } pending[64];
     int npending;
     sq_stmt *multi;                  /* INSERT of 64 rows, prepared on first use */
+    int feed_state;                  /* change feed (store_multi.h): 0 none, 1 begun, 2 logged */
+    int64_t feed_from, feed_to;      /* the window of this transaction's logged changes */
 };
 
 #define PENDING_MAX 64
@@ -136,6 +138,9 @@ int store_pg_begin(store *s, int wait_ms);
 int store_pg_copy_cell(store *s, int targets, int64_t iid, int64_t uid, const char *per, double v, int64_t batch,
                        err_t *e);
 int store_pg_copy_flush(store *s, err_t *e);
+/* store_feed_wait (store_multi.h): waits on the connection's socket and wake_fd; on SQLite, on
+ * wake_fd alone.  1 after a notice, 0 after the time or the wake, -1 if the connection failed. */
+int store_pg_wait(store *s, int wake_fd, int timeout_ms, err_t *e);
 
 /* The statement layer's PostgreSQL side, used by store_sq.c. */
 typedef struct pq_stmt pq_stmt;
@@ -162,5 +167,6 @@ extern const char store_task_schema[];
 extern const char store_class_schema[];
 extern const char store_rule_schema[];
 extern const char store_sync_schema[];
+extern const char store_multi_schema[];
 
 #endif

@@ -25,6 +25,7 @@
 #include "ops.h"
 #include "page_class.h"
 #include "page_ops.h"
+#include "store_multi.h"
 
 enum {
     W_PUBLIC = 1,    /* no login needed */
@@ -129,7 +130,8 @@ int web_route_at(size_t i, const char **method, const char **path)
  * with no lock held, then swaps the pointer under the write lock and frees the old model after.
  * Writing requests hold reload_mx for their whole run, so no write lands on a model a reload
  * is about to replace; a writer that finds the model stale loads the new one first itself (it
- * must not write what it read from an old model). */
+ * must not write what it read from an old model).  Either first tries the change log
+ * (web_feed_catch_up): other servers' saves are applied in place, with no full read. */
 
 /* Reads the database into a new model and engine, in one read snapshot; no lock needed. */
 static int build_model(web_app *a, store *s, model **out, int64_t *gen, err_t *e)
@@ -212,6 +214,8 @@ static void refresh(web_app *a, store *s, const char *who)
     int64_t gen, g;
     if (!stale(a, s, &g))
         return;
+    if (web_feed_catch_up(a, s) == 0)    /* only figures changed: in place, no full read */
+        return;
     int ok = build_model(a, s, &m, &gen, &e) == 0;
     pthread_rwlock_wrlock(&a->lock);
     if (ok)
@@ -255,6 +259,11 @@ static void kick(web_app *a)
     a->kicked = 1;
     pthread_cond_signal(&a->kick_cv);
     pthread_mutex_unlock(&a->kick_mx);
+}
+
+void web_kick(web_app *a)
+{
+    kick(a);
 }
 
 void web_idle(web_app *a)
@@ -304,6 +313,8 @@ int web_open(const char *db, int nstores, web_app **out, err_t *e)
         goto fail;
     }
     a->reloader_on = 1;
+    if (web_feed_start(a, e) != 0)
+        goto fail;
     *out = a;
     return 0;
 fail:
@@ -315,6 +326,7 @@ void web_close(web_app *a)
 {
     if (a == NULL)
         return;
+    web_feed_stop(a);
     if (a->reloader_on) {
         pthread_mutex_lock(&a->kick_mx);
         a->stopping = 1;
@@ -403,9 +415,15 @@ void web_rebuild_soon(web_ctx *c)
 void web_committed(web_ctx *c)
 {
     err_t e;
-    int64_t g = store_generation(c->s, &e);
+    int64_t from, to;
+    /* A write that logged its changes knows the generations it went from and to; when another
+     * server wrote in between, the model keeps its older generation and the feed brings both. */
+    int fed = store_feed_last(c->s, &from, &to);
+    int64_t g = fed ? -1 : store_generation(c->s, &e);
     web_model_begin(c);
-    if (g >= 0)
+    if (fed && c->app->gen == from)
+        c->app->gen = to;
+    else if (!fed && g >= 0)
         c->app->gen = g;
     c->app->version++;             /* the model changed in place */
     web_model_end(c);
@@ -662,8 +680,23 @@ static int authenticate(web_ctx *c, int api, char token[AUTH_DIGEST_LEN + 1])
 static int rate_limited(web_ctx *c, const char *token)
 {
     struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    int wait = api_rate_take(c->app->rate, token, (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000);
+    int wait = -1;
+    if (store_rate_shared(c->s)) {
+        /* PostgreSQL: the bucket is the database's, so servers together give the token its rate */
+        int64_t per_minute, burst;
+        err_t e;
+        api_rate_params(c->app->rate, &per_minute, &burst);
+        clock_gettime(CLOCK_REALTIME, &t);
+        wait = store_rate_take(c->s, token, per_minute, burst, (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000, &e);
+        if (wait < 0) {          /* the database failed: this server's own bucket meanwhile */
+            ops_db_error();
+            fprintf(c->app->log ? c->app->log : stderr, "error: rate limit: %s\n", e.msg);
+        }
+    }
+    if (wait < 0) {
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        wait = api_rate_take(c->app->rate, token, (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000);
+    }
     if (wait == 0)
         return 0;
     char msg[160];

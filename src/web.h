@@ -7,7 +7,8 @@
  * updates the model in place).  Login throttling keeps its counters in the database.  Before each request the app
  * compares the database's generation with the model's; when another process (an import)
  * changed the data, a reloader thread reads a new model on its own handle while requests
- * go on being answered from the current one, then swaps it in (web.c).  Request state
+ * go on being answered from the current one, then swaps it in (web.c); when only figures
+ * changed and the change log carries them, it applies those cells in place instead (web_feed.c).  Request state
  * lives only in web_ctx.
  */
 #ifndef CHITIEU_WEB_H
@@ -59,6 +60,11 @@ typedef struct web_app {
     struct api_rate *rate;       /* requests per API token (api_rate.h), owned; NULL = no limit */
     char dummy_hash[AUTH_HASH_MAX]; /* verified against for unknown logins, so timing tells nothing */
     char metrics_token[128];     /* bearer token that reads /metrics; "" = loopback only (page_ops.h) */
+    /* other servers' saves (web_feed.c): the listener's handle, thread and wake pipe */
+    store *feed_s;
+    pthread_t feed_thread;
+    int feed_on, feed_pipe, feed_wake[2];
+    int64_t feed_applied;        /* cells applied in place from the change log (under lock) */
 } web_app;
 
 /* Opens the database with nstores handles and loads the model; caller frees with web_close. */
@@ -70,6 +76,15 @@ void web_idle(web_app *a);
 /* Route i of the route table (tests list the routes that write): 1 with method and path set, 0
  * past the end. */
 int web_route_at(size_t i, const char **method, const char **path);
+/* Wakes the reloader: the database moved (web.c). */
+void web_kick(web_app *a);
+/* Starts the thread that notices other servers' writes (web_feed.c); 0 or -1. */
+int web_feed_start(web_app *a, err_t *e);
+/* Stops it and frees its handle (safe when never started). */
+void web_feed_stop(web_app *a);
+/* With reload_mx held: applies the logged changes since the model's generation in place; 0 when
+ * the model now reflects the database, -1 when it must be read again. */
+int web_feed_catch_up(web_app *a, store *s);
 /* The http_handler: routes, authenticates, checks parameters and CSRF, runs the handler. */
 int web_handle(void *app, http_req *req, http_resp *resp);
 

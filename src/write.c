@@ -23,6 +23,7 @@
 #include "auth.h"
 #include "engine.h"
 #include "fixed.h"
+#include "store_multi.h"
 #include "vn.h"
 #include "write_rule.h"
 
@@ -338,27 +339,69 @@ static int put_changes(store *s, const model *m, const write_actor *a, const wri
     return 0;
 }
 
+int write_apply_cell(model *m, int targets, int ind, int unit, period_t p, const cell_t *now, int *outside,
+                     err_t *e)
+{
+    if (targets) {
+        if (now == NULL)
+            return 1;                     /* the model has no way to drop a target */
+        if (model_put_target(m, ind, unit, p, now->v) != 0)
+            return err_set(e, "out of memory");
+        if (m->engine && engine_update_target(m->engine, m, ind, unit, p, e) != 0)
+            return -1;
+    } else {
+        if (now == NULL)
+            model_del_value(m, ind, unit, p);      /* 0 when the model had none: nothing to drop */
+        else if (model_put_value(m, ind, unit, p, now->v, now->comment) != 0)
+            return err_set(e, "out of memory");
+        /* the engine follows at once: this unit and its ancestors, this year (engine.h); after a
+         * deletion it drops the reported value and recomputes what depended on it */
+        if (m->engine && engine_update(m->engine, m, ind, unit, p, e) != 0)
+            return -1;
+    }
+    *outside |= m->engine && !engine_covers(m->engine, p);
+    return 0;
+}
+
 /* After the commit: the model and its engine follow. */
 static int apply_changes(model *m, const write_row *rows, const resolved *res, int nres, int *outside,
                          err_t *e)
 {
     for (int j = 0; j < nres; j++) {
         const write_row *x = &rows[res[j].row];
-        if (x->kind == WRITE_TARGET) {
-            if (model_put_target(m, x->ind, x->unit, x->p, x->v) != 0)
-                return err_set(e, "out of memory");
-            if (m->engine && engine_update_target(m->engine, m, x->ind, x->unit, x->p, e) != 0)
-                return -1;
-        } else {
-            if (model_put_value(m, x->ind, x->unit, x->p, x->v, res[j].comment) != 0)
-                return err_set(e, "out of memory");
-            /* the engine follows at once: this unit and its ancestors, this year (engine.h) */
-            if (m->engine && engine_update(m->engine, m, x->ind, x->unit, x->p, e) != 0)
-                return -1;
-        }
-        *outside |= m->engine && !engine_covers(m->engine, x->p);
+        cell_t now = { .v = x->v, .comment = res[j].comment };
+        if (write_apply_cell(m, x->kind == WRITE_TARGET, x->ind, x->unit, x->p, &now, outside, e) != 0)
+            return -1;
     }
     return 0;
+}
+
+/* The change feed's row of cell (ind, unit, p) of model m (store_multi.h). */
+static store_feed_row feed_row(const model *m, int targets, int ind, int unit, period_t p)
+{
+    store_feed_row c = { .kind = targets ? STORE_FEED_TARGET : STORE_FEED_VALUE };
+    snprintf(c.ind, sizeof c.ind, "%s", m->inds[ind].code);
+    snprintf(c.unit, sizeof c.unit, "%s", m->units[unit].code);
+    period_code(p, c.period, sizeof c.period);
+    if (strlen(m->inds[ind].code) >= sizeof c.ind || strlen(m->units[unit].code) >= sizeof c.unit)
+        c.kind = STORE_FEED_RELOAD;   /* too long for the log's row: other servers read everything */
+    return c;
+}
+
+/* Logs the written rows (rows[res[j].row]; or, for deletions, rows[j] when res is NULL: values
+ * only, whatever their kind says) in the open transaction. */
+static int feed_log(store *s, const model *m, const write_row *rows, const resolved *res, int n, err_t *e)
+{
+    store_feed_row *c = calloc((size_t)n + 1, sizeof *c);
+    if (c == NULL)
+        return err_set(e, "out of memory");
+    for (int j = 0; j < n; j++) {
+        const write_row *x = &rows[res ? res[j].row : j];
+        c[j] = feed_row(m, res && x->kind == WRITE_TARGET, x->ind, x->unit, x->p);
+    }
+    int rc = store_feed_log(s, c, n, e);
+    free(c);
+    return rc;
 }
 
 /* The validation rules on the values as they will be (write_rule.h); refusals to errs. */
@@ -405,7 +448,7 @@ int write_values_audited(store *s, model *m, const write_actor *a, const store_a
     if (write_begin(s, a, e) != 0)
         goto cleanup;
     began = 1;
-    if (write_locks_load(s, m, &locks, e) != 0)
+    if (store_feed_begin(s, e) != 0 || write_locks_load(s, m, &locks, e) != 0)
         goto cleanup;
     for (int k = 0; k < n; k++) {
         int r = check_row(s, m, a, locks, &rows[k], k, errs, &res[nres], e);
@@ -423,7 +466,8 @@ int write_values_audited(store *s, model *m, const write_actor *a, const store_a
         rc = 0;
         goto cleanup;
     }
-    if (put_changes(s, m, a, rows, res, nres, e) != 0 || audit_in_tx(s, a, audit, nres, e) != 0)
+    if (put_changes(s, m, a, rows, res, nres, e) != 0 || audit_in_tx(s, a, audit, nres, e) != 0 ||
+        feed_log(s, m, rows, res, nres, e) != 0)
         goto cleanup;
     began = 0;
     if (commit(s, e) != 0)
@@ -525,7 +569,7 @@ int write_delete(store *s, model *m, const write_actor *a, const write_row *rows
     if (write_begin(s, a, e) != 0)
         return -1;
     began = 1;
-    if (write_locks_load(s, m, &locks, e) != 0)
+    if (store_feed_begin(s, e) != 0 || write_locks_load(s, m, &locks, e) != 0)
         goto cleanup;
     for (int k = 0; k < n; k++) {
         int r = check_delete(s, m, a, locks, &rows[k], k, errs, e);
@@ -537,7 +581,7 @@ int write_delete(store *s, model *m, const write_actor *a, const write_row *rows
         rc = 0;
         goto cleanup;
     }
-    if (delete_rows(s, m, a, rows, n, reason, e) != 0)
+    if (delete_rows(s, m, a, rows, n, reason, e) != 0 || feed_log(s, m, rows, NULL, n, e) != 0)
         goto cleanup;
     began = 0;
     if (commit(s, e) != 0)
@@ -545,12 +589,10 @@ int write_delete(store *s, model *m, const write_actor *a, const write_row *rows
     rc = 0;
     if (sink && sink->begin)
         sink->begin(sink->ctx);
-    for (int k = 0; k < n && rc == 0; k++) {
-        model_del_value(m, rows[k].ind, rows[k].unit, rows[k].p);
-        /* the engine drops the reported value and recomputes what depended on it (engine.h) */
-        if (m->engine && engine_update(m->engine, m, rows[k].ind, rows[k].unit, rows[k].p, e) != 0)
+    int outside = 0;
+    for (int k = 0; k < n && rc == 0; k++)
+        if (write_apply_cell(m, 0, rows[k].ind, rows[k].unit, rows[k].p, NULL, &outside, e) != 0)
             rc = -1;
-    }
     if (sink && sink->end)
         sink->end(sink->ctx);
     *deleted = rc == 0 ? n : 0;
@@ -568,7 +610,48 @@ typedef struct vet_ctx {
     const write_locks *locks;
     write_cell *cells;                 /* the values the import changes (rules checked after) */
     int ncells, capcells, oom;
+    store_feed_row *feed;                /* the cells it changes, for the change feed; nfeed -1:
+                                          more than FEED_IMPORT_MAX (other servers reload) */
+    int nfeed, capfeed;
 } vet_ctx;
+
+/* An import changing more cells than this tells other servers to read everything again. */
+#define FEED_IMPORT_MAX 2000
+
+static void vet_feed(vet_ctx *v, const model *m, int kind, int ind, int unit, period_t p)
+{
+    if (v->nfeed < 0)
+        return;
+    if (v->nfeed == FEED_IMPORT_MAX) {
+        v->nfeed = -1;
+        return;
+    }
+    if (v->nfeed == v->capfeed) {
+        int cap = v->capfeed ? v->capfeed * 2 : 64;
+        store_feed_row *g = realloc(v->feed, (size_t)cap * sizeof *g);
+        if (g == NULL) {
+            v->nfeed = -1;                 /* no room for the list: other servers reload */
+            return;
+        }
+        v->feed = g;
+        v->capfeed = cap;
+    }
+    v->feed[v->nfeed++] = feed_row(m, kind == IK_TARGETS, ind, unit, p);
+}
+
+/* Logs what the import changed: its cells, or one row asking other servers to read everything
+ * (catalogue files, successions, too many cells). */
+static int feed_import(store *s, const import_stats *st, const vet_ctx *v, err_t *e)
+{
+    int cells_only = v->nfeed >= 0;
+    for (int k = 0; k < IK_COUNT; k++)
+        if (st->rows[k] && k != IK_VALUES && k != IK_TARGETS && k != IK_TEMPLATE)
+            cells_only = 0;
+    if (cells_only)
+        return store_feed_log(s, v->feed, v->nfeed, e);
+    store_feed_row all = { .kind = STORE_FEED_RELOAD };
+    return store_feed_log(s, &all, 1, e);
+}
 
 static void vet_note(vet_ctx *v, int ind, int unit, period_t p)
 {
@@ -597,6 +680,7 @@ static int vet_change(void *ctx, const model *m, int kind, int ind, int unit, pe
     }
     if (kind == IK_VALUES)
         vet_note(v, ind, unit, p);
+    vet_feed(v, m, kind, ind, unit, p);
     return 0;
 }
 
@@ -626,7 +710,7 @@ int write_import_audited(store *s, const write_actor *a, const store_audit_row *
 {
     model *m = model_new();
     write_locks *locks = NULL;
-    vet_ctx v = { a, NULL, NULL, 0, 0, 0 };
+    vet_ctx v = { .a = a };
     int rc = -1, began = 0, internal = 1;   /* a failure is the database's until a row is judged */
     if (out)
         *out = NULL;
@@ -638,13 +722,15 @@ int write_import_audited(store *s, const write_actor *a, const store_audit_row *
     if (write_begin(s, a, e) != 0)
         goto cleanup;
     began = 1;
+    if (store_feed_begin(s, e) != 0)
+        goto cleanup;
     /* Inside the transaction: a small file looks its stored figures up one by one, a large one
      * reads them all (import.h); either way no other writer can change them meanwhile. */
     store_forget_ids(s);
     int what = import_lines(src, nsrc) <= IMPORT_SMALL_LINES ? 0 : STORE_ALL;
     if (store_load_part(s, m, what, e) != 0 || write_locks_load(s, m, &locks, e) != 0)
         goto cleanup;
-    v = (vet_ctx){ a, locks, NULL, 0, 0, 0 };
+    v = (vet_ctx){ .a = a, .locks = locks };
     import_opts io = *o;
     io.in_tx = 1;
     io.vet = vet_change;
@@ -677,7 +763,7 @@ int write_import_audited(store *s, const write_actor *a, const store_audit_row *
     long written = 0;
     for (int k = 0; k < IK_COUNT; k++)
         written += st->added[k] + st->changed[k];
-    if (audit_in_tx(s, a, audit, written, e) != 0)
+    if (audit_in_tx(s, a, audit, written, e) != 0 || feed_import(s, st, &v, e) != 0)
         goto cleanup;
     began = 0;
     if (commit(s, e) != 0)
@@ -690,6 +776,7 @@ cleanup:
         store_rollback(s);
     write_locks_free(locks);
     free(v.cells);
+    free(v.feed);
     if (rc == 0 && out)
         *out = m;
     else

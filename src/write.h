@@ -94,6 +94,14 @@ int write_values(store *s, model *m, const write_actor *a, const write_row *rows
 int write_delete(store *s, model *m, const write_actor *a, const write_row *rows, int n, const char *reason,
                  const write_sink *sink, buf *errs, int *deleted, err_t *e);
 
+/* Brings model cell (ind, unit, p), a target (targets != 0) or a value, to what the database
+ * now holds (now; NULL: nothing stored, a deleted value) and updates the engine; *outside gets 1
+ * when the engine does not hold p (its caller rebuilds it).  The one place the model and engine
+ * follow a committed change: write_values, write_delete and other servers' changes (web_feed.c).
+ * Returns 0, 1 when it cannot be done in place (a target removed), or -1 (e says why). */
+int write_apply_cell(model *m, int targets, int ind, int unit, period_t p, const cell_t *now, int *outside,
+                     err_t *e);
+
 /* Imports the sources as one transaction through import_run: the model is loaded INSIDE the
  * transaction (whole for large files, the catalogue only for small ones), so every row is
  * compared with the figures as they are; each change is checked against the actor's rights

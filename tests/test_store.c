@@ -28,6 +28,7 @@
 #include "import.h"
 #include "store.h"
 #include "store_admin.h"
+#include "store_multi.h"
 #include "store_sqlite.h"
 #include "store_task.h"
 #include "store_web.h"
@@ -855,6 +856,59 @@ static void test_odd_ids_scan(void **state)
     store_close(s);
 }
 
+/* The shared rate bucket (store_multi.h): a burst of 3, refilled at 60 a minute (one a second);
+ * two handles (two servers) take from one bucket; the change log refuses a write that did not
+ * mark its start, and a read past max says so (max + 1 rows). */
+static void test_shared_rate_and_feed(void **state)
+{
+    (void)state;
+    store *s1, *s2;
+    err_t e;
+    assert_int_equal(store_open(work_db, 0, &s1, &e), 0);
+    assert_int_equal(store_open(work_db, 0, &s2, &e), 0);
+    int64_t t = 1000000;
+    assert_int_equal(store_rate_take(s1, "k", 60, 3000, t, &e), 0);
+    assert_int_equal(store_rate_take(s2, "k", 60, 3000, t, &e), 0);
+    assert_int_equal(store_rate_take(s1, "k", 60, 3000, t + 10, &e), 0);
+    assert_int_equal(store_rate_take(s2, "k", 60, 3000, t + 20, &e), 1);   /* empty: a second to wait */
+    assert_int_equal(store_rate_take(s1, "other", 60, 3000, t + 20, &e), 0);
+    assert_int_equal(store_rate_take(s1, "k", 60, 3000, t + 1100, &e), 0); /* one earned since */
+    assert_int_equal(store_rate_take(s2, "k", 60, 3000, t + 1200, &e), 1);
+    assert_int_equal(store_rate_take(s2, "k", 60, 3000, t + 60000, &e), 0); /* full again */
+    assert_int_equal(store_rate_take(s2, "k", 60, 3000, t + 500, &e), 0);   /* a clock behind: no refill, */
+    assert_int_equal(store_rate_take(s2, "k", 60, 3000, t + 500, &e), 0);   /* nothing taken twice */
+    assert_int_equal(store_rate_take(s2, "k", 60, 3000, t + 500, &e), 1);
+
+    store_feed_row rows[3] = { { .kind = STORE_FEED_VALUE, .ind = "kn", .unit = "u1", .period = "2024" },
+                             { .kind = STORE_FEED_TARGET, .ind = "kn", .unit = "u1", .period = "2024" },
+                             { .kind = STORE_FEED_VALUE, .ind = "kn", .unit = "u2", .period = "2024" } };
+    assert_int_equal(store_begin(s1, &e), 0);
+    assert_int_not_equal(store_feed_log(s1, rows, 3, &e), 0);              /* no store_feed_begin */
+    assert_int_equal(store_feed_begin(s1, &e), 0);
+    int64_t g0 = store_generation(s1, &e);
+    assert_int_equal(store_setting_set(s1, "test_feed", "1", &e), 0);      /* the generation moves */
+    assert_int_equal(store_feed_log(s1, rows, 3, &e), 0);
+    assert_int_equal(store_commit(s1, &e), 0);
+    int64_t from, to;
+    assert_int_equal(store_feed_last(s1, &from, &to), 1);
+    assert_int_equal(from, g0);
+    assert_int_equal(to, g0 + 1);
+    assert_int_equal(store_feed_last(s1, &from, &to), 0);                  /* told once */
+    store_feed_row *got;
+    assert_int_equal(store_feed_read(s2, g0, 10, &got, &e), 3);
+    assert_int_equal(got[1].kind, STORE_FEED_TARGET);
+    assert_string_equal(got[2].unit, "u2");
+    assert_int_equal(got[2].gen_from, g0);
+    assert_int_equal(got[2].gen_to, g0 + 1);
+    free(got);
+    assert_int_equal(store_feed_read(s2, g0, 1, &got, &e), 2);             /* more than max */
+    free(got);
+    assert_int_equal(store_feed_read(s2, g0 + 1, 10, &got, &e), 0);
+    free(got);
+    store_close(s1);
+    store_close(s2);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -981,6 +1035,7 @@ int main(void)
         cmocka_unit_test(test_bind_failure),
         cmocka_unit_test(test_odd_ids),
         cmocka_unit_test(test_odd_ids_scan),
+        cmocka_unit_test(test_shared_rate_and_feed),
         cmocka_unit_test(test_fault_upgrade),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -36,6 +36,7 @@
 #include "store.h"
 #include "store_admin.h"
 #include "store_class.h"
+#include "store_multi.h"
 #include "store_rule.h"
 #include "store_sync.h"
 #include "store_task.h"
@@ -473,6 +474,32 @@ static void feed_rows(store *s, buf *out)
     sort_since(out, mark);
 }
 
+/* store_multi.h: a write's window and rows in the change log, and the shared rate bucket. */
+static void multi_rows(store *s, buf *out)
+{
+    err_t e;
+    int64_t from = 0, to = 0;
+    store_feed_row rows[2] = { { .kind = STORE_FEED_VALUE, .ind = "kn", .unit = "u1", .period = "2024" },
+                               { .kind = STORE_FEED_TARGET, .ind = "kn", .unit = "u2", .period = "2024Q1" } };
+    CHECK(store_begin(s, &e));
+    CHECK(store_feed_begin(s, &e));
+    CHECK(store_setting_set(s, "multi", "1", &e));
+    CHECK(store_feed_log(s, rows, 2, &e));
+    CHECK(store_commit(s, &e));
+    buf_printf(out, "feed last %d", store_feed_last(s, &from, &to));
+    buf_printf(out, " moved %lld\n", (long long)(to - from));
+    store_feed_row *got = NULL;
+    int n = store_feed_read(s, from, 10, &got, &e);
+    buf_printf(out, "feed rows %d\n", n);
+    for (int i = 0; i < n; i++)
+        buf_printf(out, "feed %d %s %s %s %lld\n", got[i].kind, got[i].ind, got[i].unit, got[i].period,
+                   (long long)(got[i].gen_to - got[i].gen_from));
+    free(got);
+    for (int i = 0; i < 4; i++)
+        buf_printf(out, "rate %d\n", store_rate_take(s, "tok", 60, 3000, 5000000 + i, &e));
+    buf_printf(out, "rate later %d\n", store_rate_take(s, "tok", 60, 3000, 5002000, &e));
+}
+
 static void scenario(const char *path, buf *out)
 {
     store *s;
@@ -482,6 +509,7 @@ static void scenario(const char *path, buf *out)
     web_rows(s, out);
     task_class_rule_rows(s, out);
     feed_rows(s, out);
+    multi_rows(s, out);
     model_free(m);
     store_close(s);
 }
@@ -547,6 +575,15 @@ static void test_two_handles(void **state)
     assert_int_equal(seen, 3);
     assert_int_equal(store_get_cell(b, m, 0, c0->ind, c0->unit, c0->per, &c, &e), 1);
     assert_true(c.v == before + 1);
+    /* the change notice: b listens, a's write (a new batch) wakes it at the commit, not before */
+    CHECK(store_feed_listen(b, &e));
+    assert_int_equal(store_feed_wait(b, -1, 0, &e), 0);
+    CHECK(store_begin(a, &e));
+    CHECK(store_put_value(a, m, c0->ind, c0->unit, c0->per, before + 2, NULL, c0, "ana", "test", &e));
+    assert_int_equal(store_feed_wait(b, -1, 200, &e), 0);
+    CHECK(store_commit(a, &e));
+    assert_int_equal(store_feed_wait(b, -1, 5000, &e), 1);
+    assert_int_equal(store_feed_wait(b, -1, 0, &e), 0);                  /* one notice, taken */
     free(c.comment);
     model_free(m);
     store_close(a);

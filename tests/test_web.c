@@ -22,6 +22,7 @@
 #include "http.h"
 #include "import.h"
 #include "store.h"
+#include "store_multi.h"
 #include "store_task.h"
 #include "store_web.h"
 #include "web.h"
@@ -548,11 +549,13 @@ static void test_csrf(void **state)
     snprintf(q, sizeof q, "csrf=%s", c.csrf);
     assert_int_equal(send(&c, "POST", "/api/v1/values", q, NULL, json, &rs), 200);
     http_resp_free(&rs);
+    web_idle(app);                 /* 2031 is outside the engine: the reloader reads the model afresh */
     v = model_value(app->m, model_ind_find(app->m, "kn"), model_unit_find(app->m, "d1"), (period_t){ P_YEAR, 0, 2031, 2031 });
     assert_non_null(v);
     snprintf(body, sizeof body, "csrf=%s&indicator=kn&unit=d1&period=2031&reason=th%%E1%%BB%%AD", c.csrf);
     assert_int_equal(status_of(&c, "DELETE", "/api/v1/values", NULL, "indicator=kn&unit=d1&period=2031&reason=x"), 403);
     assert_int_equal(status_of(&c, "DELETE", "/api/v1/values", NULL, body), 200);
+    web_idle(app);
     v = model_value(app->m, model_ind_find(app->m, "kn"), model_unit_find(app->m, "d1"), (period_t){ P_YEAR, 0, 2031, 2031 });
     assert_null(v);
 }
@@ -1492,6 +1495,90 @@ static void test_outside_changes(void **state)
     assert_true(kn_of("w1", y1 + 1) == 9);
 }
 
+/* The model reads as a request would (under the read lock). */
+static const model *model_now(void)
+{
+    pthread_rwlock_rdlock(&app->lock);
+    const model *m = app->m;
+    pthread_rwlock_unlock(&app->lock);
+    return m;
+}
+
+static int64_t feed_applied(void)
+{
+    pthread_rwlock_rdlock(&app->lock);
+    int64_t n = app->feed_applied;
+    pthread_rwlock_unlock(&app->lock);
+    return n;
+}
+
+/* Another server's saves (the change log, store_multi.h) reach this one's model in place: no
+ * new model is read.  A deletion too; a write that logs nothing (a setting) or a log pruned
+ * past the model's generation reads everything, and the figures are right either way.  With no
+ * request at all, the listener thread notices within its polling interval. */
+static void test_feed_in_place(void **state)
+{
+    (void)state;
+    client ed;
+    err_t e;
+    assert_int_equal(login(&ed, "root", pw), 303);
+    web_idle(app);
+    const model *before = model_now();
+    int64_t applied = feed_applied();
+
+    outside_import("indicator,unit,period,value\nkn,d2,2025,61\n");
+    assert_int_equal(status_of(&ed, "GET", "/overview", "unit=d2&period=2025", NULL), 200);
+    web_idle(app);
+    assert_true(kn_of("d2", 2025) == 61);
+    assert_ptr_equal(model_now(), before);
+    assert_int_equal(feed_applied(), applied + 1);
+
+    /* a deletion by another server */
+    store *s;
+    model *m = model_new();
+    buf errs = BUF_INIT;
+    int deleted = 0;
+    assert_int_equal(store_open(db, 0, &s, &e), 0);
+    assert_int_equal(store_load(s, m, &e), 0);
+    write_actor a = { "cli", ROLE_ADMIN, -1, "cli", 0, 0 };
+    write_row row = { WRITE_VALUE, model_ind_find(m, "kn"), model_unit_find(m, "d2"),
+                      { P_YEAR, 0, 2025, 2025 }, 0, NULL, NULL, NULL };
+    assert_int_equal(write_delete(s, m, &a, &row, 1, "nhập nhầm", NULL, &errs, &deleted, &e), 0);
+    assert_int_equal(deleted, 1);
+    buf_free(&errs);
+    model_free(m);
+    assert_int_equal(status_of(&ed, "GET", "/overview", "unit=d2&period=2025", NULL), 200);
+    web_idle(app);
+    assert_true(kn_of("d2", 2025) == -1);
+    assert_ptr_equal(model_now(), before);
+
+    /* no request: the listener (SQLite: polling the generation) brings the figure in */
+    outside_import("indicator,unit,period,value\nkn,d2,2025,62\n");
+    for (int i = 0; i < 100 && kn_of("d2", 2025) != 62; i++)
+        usleep(20000);
+    web_idle(app);
+    assert_true(kn_of("d2", 2025) == 62);
+    assert_ptr_equal(model_now(), before);
+
+    /* a change the log does not carry: everything is read */
+    assert_int_equal(store_setting_set(s, "test_feed", "1", &e), 0);
+    assert_int_equal(status_of(&ed, "GET", "/overview", "unit=d2&period=2025", NULL), 200);
+    web_idle(app);
+    assert_true(model_now() != before);
+    before = model_now();
+
+    /* the log pruned past the model's generation: everything is read, the figure is right */
+    pthread_mutex_lock(&app->reload_mx);         /* nothing applies it before the log is gone */
+    outside_import("indicator,unit,period,value\nkn,d2,2025,63\n");
+    db_exec("DELETE FROM change_log");
+    pthread_mutex_unlock(&app->reload_mx);
+    assert_int_equal(status_of(&ed, "GET", "/overview", "unit=d2&period=2025", NULL), 200);
+    web_idle(app);
+    assert_true(kn_of("d2", 2025) == 63);
+    assert_true(model_now() != before);
+    store_close(s);
+}
+
 typedef struct reader {
     const client *c;
     int stop, served, failed;
@@ -1717,6 +1804,7 @@ int main(void)
         cmocka_unit_test(test_pages_during_long_import),
         cmocka_unit_test(test_pages_more),
         cmocka_unit_test(test_outside_changes),
+        cmocka_unit_test(test_feed_in_place),
         cmocka_unit_test(test_api_expected_after_import),
         cmocka_unit_test(test_reads_during_reloads),
         cmocka_unit_test(test_too_large_total),
