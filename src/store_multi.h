@@ -40,6 +40,12 @@ int store_feed_begin(store *s, err_t *e);
  * each; the window is filled in here), deletes rows older than STORE_FEED_KEEP_S, and remembers
  * the window for store_feed_last; 0 or -1.  Without store_feed_begin first: -1. */
 int store_feed_log(store *s, const store_feed_row *rows, int n, err_t *e);
+/* From now on every write transaction on s (store_begin .. store_commit) records its window: it
+ * begins with store_feed_begin, and one that moved the generation without logging its cells
+ * logs a STORE_FEED_RELOAD row at commit.  A server's handles use it, so no write of theirs
+ * (a task, a class step, an admin edit) leaves a hole another server's change could fall into
+ * unseen.  Needs the current schema (change_log). */
+void store_feed_auto(store *s, int on);
 /* 1 with the window of the last transaction on s that logged changes (then forgotten; a later
  * begin forgets it too), else 0. */
 int store_feed_last(store *s, int64_t *from, int64_t *to);

@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "liberr.h"
+#include "store_multi.h"
 
 #include <sqlite3.h>
 #include <stdint.h>
@@ -203,6 +204,10 @@ int store_begin(store *s, err_t *e)
     s->batch = 0;
     s->feed_state = 0;
     stamp_now(s);
+    if (s->feed_auto && store_feed_begin(s, e) != 0) {
+        store_rollback(s);
+        return -1;
+    }
     return 0;
 }
 
@@ -219,6 +224,10 @@ int store_try_begin(store *s, int wait_ms, err_t *e)
     s->batch = 0;
     s->feed_state = 0;
     stamp_now(s);
+    if (s->feed_auto && store_feed_begin(s, e) != 0) {
+        store_rollback(s);
+        return -1;
+    }
     return 0;
 }
 
@@ -226,7 +235,7 @@ static int flush_pending(store *s, err_t *e);
 
 int store_commit(store *s, err_t *e)
 {
-    if (flush_pending(s, e) != 0)
+    if (flush_pending(s, e) != 0 || store_feed_commit(s, e) != 0)
         return -1;
     if (sq_exec(s, "COMMIT") != 0)
         return db_err(s, e, "COMMIT");

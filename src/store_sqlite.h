@@ -62,6 +62,7 @@ struct store {
     int npending;
     sq_stmt *multi;                  /* INSERT of 64 rows, prepared on first use */
     int feed_state;                  /* change feed (store_multi.h): 0 none, 1 begun, 2 logged */
+    int feed_auto;                   /* every write transaction records its window (store_feed_auto) */
     int64_t feed_from, feed_to;      /* the window of this transaction's logged changes */
 };
 
@@ -168,5 +169,9 @@ extern const char store_class_schema[];
 extern const char store_rule_schema[];
 extern const char store_sync_schema[];
 extern const char store_multi_schema[];
+
+/* store_commit's part of store_feed_auto (store_sqlite_multi.c): logs a RELOAD window for a
+ * write that moved the generation without logging; 0 or -1. */
+int store_feed_commit(store *s, err_t *e);
 
 #endif

@@ -90,6 +90,24 @@ cleanup:
     return rc;
 }
 
+void store_feed_auto(store *s, int on)
+{
+    s->feed_auto = on;
+}
+
+int store_feed_commit(store *s, err_t *e)
+{
+    if (!s->feed_auto || s->feed_state != 1)
+        return 0;
+    int64_t g = read_gen(s, GEN_SQL, e);
+    if (g < 0)
+        return -1;
+    if (g == s->feed_from)
+        return 0;                   /* nothing another server must know */
+    store_feed_row reload = { .kind = STORE_FEED_RELOAD };
+    return store_feed_log(s, &reload, 1, e);
+}
+
 int store_feed_last(store *s, int64_t *from, int64_t *to)
 {
     if (s->feed_state != 2)

@@ -303,6 +303,7 @@ int web_open(const char *db, int nstores, web_app **out, err_t *e)
     for (int i = 0; i < nstores; i++) {
         if (store_open(db, 0, &a->pool[i], e) != 0)
             goto fail;
+        store_feed_auto(a->pool[i], 1);   /* every write of the server's own leaves its window */
         a->free_idx[a->nfree++] = i;
         a->npool++;
     }
@@ -414,17 +415,16 @@ void web_rebuild_soon(web_ctx *c)
 
 void web_committed(web_ctx *c)
 {
-    err_t e;
     int64_t from, to;
-    /* A write that logged its changes knows the generations it went from and to; when another
-     * server wrote in between, the model keeps its older generation and the feed brings both. */
+    /* Every write on the server's handles knows the generations it went from and to (the pool's
+     * handles log their windows: store_feed_auto); when another server wrote in between, the
+     * model keeps its older generation and the feed brings both.  A write that did not move the
+     * generation leaves it alone: reading it after the commit could skip another server's write
+     * made meanwhile, and nothing would ever bring it. */
     int fed = store_feed_last(c->s, &from, &to);
-    int64_t g = fed ? -1 : store_generation(c->s, &e);
     web_model_begin(c);
     if (fed && c->app->gen == from)
         c->app->gen = to;
-    else if (!fed && g >= 0)
-        c->app->gen = g;
     c->app->version++;             /* the model changed in place */
     web_model_end(c);
 }

@@ -905,6 +905,35 @@ static void test_shared_rate_and_feed(void **state)
     free(got);
     assert_int_equal(store_feed_read(s2, g0 + 1, 10, &got, &e), 0);
     free(got);
+
+    /* a server's handle (store_feed_auto): a write that moves the generation without logging its
+     * cells (a setting, a task) leaves a RELOAD window, so the chain has no hole; one that does not
+     * move it leaves nothing; an explicit log is kept as it is */
+    store_feed_auto(s1, 1);
+    assert_int_equal(store_begin(s1, &e), 0);
+    assert_int_equal(store_setting_set(s1, "test_feed", "2", &e), 0);
+    assert_int_equal(store_commit(s1, &e), 0);
+    assert_int_equal(store_feed_last(s1, &from, &to), 1);
+    assert_int_equal(from, g0 + 1);
+    assert_int_equal(to, g0 + 2);
+    assert_int_equal(store_feed_read(s2, g0 + 1, 10, &got, &e), 1);
+    assert_int_equal(got[0].kind, STORE_FEED_RELOAD);
+    assert_int_equal(got[0].gen_from, g0 + 1);
+    assert_int_equal(got[0].gen_to, g0 + 2);
+    free(got);
+    assert_int_equal(store_begin(s1, &e), 0);
+    assert_int_equal(store_commit(s1, &e), 0);
+    assert_int_equal(store_feed_last(s1, &from, &to), 0);
+    assert_int_equal(store_feed_read(s2, g0 + 2, 10, &got, &e), 0);
+    free(got);
+    assert_int_equal(store_begin(s1, &e), 0);
+    assert_int_equal(store_feed_begin(s1, &e), 0);
+    assert_int_equal(store_setting_set(s1, "test_feed", "3", &e), 0);
+    assert_int_equal(store_feed_log(s1, rows, 1, &e), 0);
+    assert_int_equal(store_commit(s1, &e), 0);
+    assert_int_equal(store_feed_read(s2, g0 + 2, 10, &got, &e), 1);
+    assert_int_equal(got[0].kind, STORE_FEED_VALUE);
+    free(got);
     store_close(s1);
     store_close(s2);
 }
