@@ -17,7 +17,8 @@
 # values.csv/targets.csv): their checksums must be identical; with a SQLite database of the same
 # data in $data/*.db (bench/engine/run.sh's bench.db, or m.db), its --db checksums too.
 # Every L step runs under `flock /work/data/L.lock` when that directory exists (one L job at a
-# time on the shared machine).
+# time on the shared machine).  BENCH_PG_KEEP=1 leaves the cluster running (its directory printed;
+# stop it with tests/pg/cluster.sh stop DIR).
 set -e
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bin=$root/build/chitieu
@@ -34,7 +35,11 @@ secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
 out=$("$root/tests/pg/cluster.sh" start)
 cl=$(echo "$out" | sed -n 1p)
-trap '"$root/tests/pg/cluster.sh" stop "$cl"' EXIT INT TERM
+if [ -n "${BENCH_PG_KEEP:-}" ]; then
+  echo "cluster kept: $cl (tests/pg/cluster.sh stop $cl)"
+else
+  trap '"$root/tests/pg/cluster.sh" stop "$cl"' EXIT INT TERM
+fi
 psql_q() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 echo "PostgreSQL $(psql -X -At -d "$(echo "$out" | sed -n 2p)" -c 'SHOW server_version') in $cl;" \
   "$(nproc) cores, $(free -g | awk '/^Mem/ {print $2}') GB; load average $(cut -d' ' -f1-3 /proc/loadavg)"
