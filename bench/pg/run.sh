@@ -15,7 +15,8 @@
 # Then engine_bench on the database (--db: values and targets from PostgreSQL straight into the
 # engine, two connections; load time, memory) and on the CSV files (--csv, the same engine from
 # values.csv/targets.csv): their checksums must be identical; with a SQLite database of the same
-# data in $data/*.db (bench/engine/run.sh's bench.db, or m.db), its --db checksums too.
+# data in $data/*.db (bench/engine/run.sh's bench.db, or m.db), its --db checksums too (read from a
+# copy: $data is never written).
 # Every L step runs under `flock /work/data/L.lock` when that directory exists (one L job at a
 # time on the shared machine).  BENCH_PG_KEEP=1 leaves the cluster running (its directory printed;
 # stop it with tests/pg/cluster.sh stop DIR).
@@ -58,7 +59,7 @@ for scale in ${*:-M}; do
   if [ "$scale" = L ]; then
     "$bin" import --db "$db" --user bench "$data/units.csv" "$data/indicators.csv" >/dev/null
     t0=$(date +%s.%N)
-    lock psql_q -d "$db" <<SQL
+    lock env PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -d "$db" <<SQL
 BEGIN;
 INSERT INTO batch(at,who,source) VALUES('2026-01-01T00:00:00Z','bench','gen');
 CREATE TEMP TABLE v(indicator text, unit text, period text, value double precision);
@@ -74,7 +75,7 @@ SELECT chitieu_bulk_end('value'), chitieu_bulk_end('target');
 COMMIT;
 SQL
     t1=$(date +%s.%N)
-    echo "psql \\copy of values.csv and targets.csv into staging tables + INSERT … SELECT: $(secs "$t0" "$t1") s"
+    printf '%s\n' "psql \\copy of values.csv and targets.csv into staging tables + INSERT … SELECT: $(secs "$t0" "$t1") s"
   else
     bare=$("$root/tests/pg/cluster.sh" createdb "$cl" "bare_$(echo "$scale" | tr 'A-Z' 'a-z')")
     copy_bare() {
@@ -99,7 +100,7 @@ SQL
     printf '%-62s %8s  (CPU %s user + %s sys, peak RSS %d MB)\n' "chitieu import (units, indicators, targets, values)" \
       "$ti" "$ucpu" "$scpu" $((rss / 1024))
     printf '%-62s %8s\n' "psql \\copy of values.csv into a bare 4-column table (after)" "$p2"
-    echo "chitieu import / psql \\copy: $(awk -v a="$ti" -v b="$pm" 'BEGIN { printf "%.2f", a / b }')x (goal <= 2x)"
+    printf '%s\n' "chitieu import / psql \\copy: $(awk -v a="$ti" -v b="$pm" 'BEGIN { printf "%.2f", a / b }')x (goal <= 2x)"
     echo "IMPORT_SECONDS $ti"
     echo "COPY_SECONDS $pm"
   fi
@@ -113,7 +114,10 @@ SQL
   cs=""
   lite=$(ls "$data"/*.db 2>/dev/null | head -n 1 || true)
   if [ -n "$lite" ] && [ "$scale" != L ]; then
-    lock "$root/build/engine_bench" "$lite" --db >"$work/engine_lite.out"
+    # a copy: opening a file of an older schema version upgrades it (and $data may be shared)
+    rm -f "$work/lite.db" "$work/lite.db-wal" "$work/lite.db-shm" "$work"/lite.db.schema-*.bak
+    sqlite3 "$lite" ".backup '$work/lite.db'"
+    lock "$root/build/engine_bench" "$work/lite.db" --db 2>/dev/null >"$work/engine_lite.out"
     grep -E '^load' "$work/engine_lite.out" | sed 's/^/  sqlite: /'
     cs=$(sed -n 's/^ENGINE_CHECK //p' "$work/engine_lite.out")
   fi
