@@ -15,6 +15,9 @@
  * float8, text; NULL lets the server infer it).  Statements prepared to be kept become named
  * server-side prepared statements on their first run (with the types of that run's
  * parameters); the others run with PQexecParams.  A step reads the whole result at once.
+ * Bulk data goes by binary COPY both ways: new figures in (one COPY kept open while an import
+ * streams; a first load into an empty table rebuilds its keys at the end, chitieu_bulk_*), and
+ * the engine's load out (store_pg_scan).  Older schemas are upgraded by pg_steps.
  */
 #include "store_admin.h"
 #include "store_sqlite.h"

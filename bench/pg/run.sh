@@ -59,23 +59,32 @@ for scale in ${*:-M}; do
   if [ "$scale" = L ]; then
     "$bin" import --db "$db" --user bench "$data/units.csv" "$data/indicators.csv" >/dev/null
     t0=$(date +%s.%N)
-    lock env PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -d "$db" <<SQL
+    lock env PGOPTIONS="-c client_min_messages=warning" psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" <<SQL >"$work/load.out"
+SELECT clock_timestamp() AS start \gset
 BEGIN;
 INSERT INTO batch(at,who,source) VALUES('2026-01-01T00:00:00Z','bench','gen');
 CREATE TEMP TABLE v(indicator text, unit text, period text, value double precision);
 \copy v FROM '$data/values.csv' WITH (FORMAT csv, HEADER true)
 CREATE TEMP TABLE t(indicator text, unit text, period text, target double precision);
 \copy t FROM '$data/targets.csv' WITH (FORMAT csv, HEADER true)
-SELECT chitieu_bulk_begin('value'), chitieu_bulk_begin('target');
+SELECT chitieu_bulk_begin('value') AS bulk_v, chitieu_bulk_begin('target') AS bulk_t \gset
+SELECT 'STAGED_SECONDS ' || round(extract(epoch FROM clock_timestamp() - :'start')::numeric, 1);
 INSERT INTO value(indicator,unit,period,value,comment,batch) SELECT i.id,u.id,v.period,v.value,NULL,
   (SELECT max(id) FROM batch) FROM v JOIN indicator i ON i.code=v.indicator JOIN unit u ON u.code=v.unit;
 INSERT INTO target(indicator,unit,period,target,batch) SELECT i.id,u.id,t.period,t.target,
   (SELECT max(id) FROM batch) FROM t JOIN indicator i ON i.code=t.indicator JOIN unit u ON u.code=t.unit;
-SELECT chitieu_bulk_end('value'), chitieu_bulk_end('target');
+SELECT 'INSERTED_SECONDS ' || round(extract(epoch FROM clock_timestamp() - :'start')::numeric, 1);
+SELECT chitieu_bulk_end('value'), chitieu_bulk_end('target') \gset
 COMMIT;
+SELECT 'LOADED_SECONDS ' || round(extract(epoch FROM clock_timestamp() - :'start')::numeric, 1);
 SQL
     t1=$(date +%s.%N)
-    printf '%s\n' "psql \\copy of values.csv and targets.csv into staging tables + INSERT … SELECT: $(secs "$t0" "$t1") s"
+    st=$(awk '/^STAGED_SECONDS/ {print $2}' "$work/load.out")
+    ins=$(awk '/^INSERTED_SECONDS/ {print $2}' "$work/load.out")
+    ld=$(awk '/^LOADED_SECONDS/ {print $2}' "$work/load.out")
+    printf '%s\n' "psql \\copy of values.csv and targets.csv into staging tables, INSERT … SELECT into the empty" \
+      "figure tables, their keys built and checked: $ld s (staged $st s, inserted by $ins s; $(secs "$t0" "$t1") s" \
+      "with the wait for the L lock)"
   else
     bare=$("$root/tests/pg/cluster.sh" createdb "$cl" "bare_$(echo "$scale" | tr 'A-Z' 'a-z')")
     copy_bare() {
