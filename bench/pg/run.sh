@@ -114,9 +114,10 @@ SQL
     echo "COPY_SECONDS $pm"
   fi
   echo "database: $(psql -X -At -d "$db" -c "SELECT pg_size_pretty(pg_database_size(current_database()))")"
-  lock "$root/build/engine_bench" "$db" --db >"$work/engine_db.out"
+  # both under one lock (at L another job may take it between two)
+  lock sh -c '"$1" "$2" --db >"$3/engine_db.out" && "$1" "$2" --csv "$4" >"$3/engine_csv.out"' sh \
+    "$root/build/engine_bench" "$db" "$work" "$data"
   grep -E '^(data|load|memory|engine roll-up)' "$work/engine_db.out" | sed 's/^/  pg: /'
-  lock "$root/build/engine_bench" "$db" --csv "$data" >"$work/engine_csv.out"
   grep -E '^(load|memory)' "$work/engine_csv.out" | sed 's/^/  csv: /'
   cp=$(sed -n 's/^ENGINE_CHECK //p' "$work/engine_db.out")
   cc=$(sed -n 's/^ENGINE_CHECK //p' "$work/engine_csv.out")
