@@ -182,5 +182,11 @@ bench: $(BIN)
 	@CHITIEU=$(BIN) bench/http/run.sh
 	@bench/engine/run.sh S M
 
+# chitieu on PostgreSQL (a throw-away cluster): import of M against psql \copy, the engine's load
+# (bench/pg/run.sh; `bench/pg/run.sh L` for the country).  Not part of make bench or make test.
+.PHONY: bench-pg
+bench-pg: $(BIN)
+	@bench/pg/run.sh M
+
 clean:
 	rm -rf build

@@ -13,7 +13,7 @@
 #include "store.h"
 
 /* The schema version this binary writes; every older one has an upgrade step (store_version.c). */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 /* What a verification found in a database file. */
 typedef struct store_info {

@@ -15,6 +15,9 @@
  * float8, text; NULL lets the server infer it).  Statements prepared to be kept become named
  * server-side prepared statements on their first run (with the types of that run's
  * parameters); the others run with PQexecParams.  A step reads the whole result at once.
+ * Bulk data goes by binary COPY both ways: new figures in (one COPY kept open while an import
+ * streams; a first load into an empty table rebuilds its keys at the end, chitieu_bulk_*), and
+ * the engine's load out (store_pg_scan).  Older schemas are upgraded by pg_steps.
  */
 #include "store_admin.h"
 #include "store_sqlite.h"
@@ -41,7 +44,7 @@
 static const char pg_schema[] =
     "CREATE TABLE IF NOT EXISTS meta(key " TXT " PRIMARY KEY, value " TXT " NOT NULL);"
     /* the version this program writes (store_version.c); pg_apply_schema refuses a newer one and
-     * raises an older one (PostgreSQL started at version 3: no upgrade steps yet) */
+     * runs pg_steps below on an older one first (PostgreSQL started at version 3) */
     "INSERT INTO meta VALUES('schema_version','" STR(STORE_SCHEMA_VERSION) "') ON CONFLICT DO NOTHING;"
     "UPDATE meta SET value='" STR(STORE_SCHEMA_VERSION) "' WHERE key='schema_version'"
     " AND CAST(value AS INTEGER) < " STR(STORE_SCHEMA_VERSION) ";"
@@ -63,15 +66,46 @@ static const char pg_schema[] =
     " PRIMARY KEY(from_unit,to_unit,date));"
     "CREATE TABLE IF NOT EXISTS batch(id " ID ", at " TXT " NOT NULL, who " TXT " NOT NULL,"
     " source " TXT " NOT NULL DEFAULT '');"
-    /* No foreign keys on the figures: PostgreSQL checks each row's three with a query of its own,
-     * which made an import 4 times slower (48 s instead of 11 s for 852 600 rows); the store writes
-     * only ids it has just read, one writer at a time, and never deletes units or indicators. */
-    "CREATE TABLE IF NOT EXISTS target(indicator BIGINT NOT NULL, unit BIGINT NOT NULL,"
-    " period " TXT " NOT NULL, target DOUBLE PRECISION NOT NULL, batch BIGINT NOT NULL,"
-    " PRIMARY KEY(indicator,unit,period));"
-    "CREATE TABLE IF NOT EXISTS value(indicator BIGINT NOT NULL, unit BIGINT NOT NULL,"
-    " period " TXT " NOT NULL, value DOUBLE PRECISION NOT NULL, comment " TXT ", batch BIGINT NOT NULL,"
-    " PRIMARY KEY(indicator,unit,period));"
+    /* The figures' foreign keys, as SQLite's (named, so chitieu_bulk_* below can drop and re-add
+     * them).  PostgreSQL checks each new row's three with a query of its own (an import of M took
+     * 6 times as long), so a large COPY into an empty table goes through chitieu_bulk_begin/end. */
+    "CREATE TABLE IF NOT EXISTS target(indicator BIGINT NOT NULL CONSTRAINT target_indicator_fkey"
+    " REFERENCES indicator(id), unit BIGINT NOT NULL CONSTRAINT target_unit_fkey REFERENCES unit(id),"
+    " period " TXT " NOT NULL, target DOUBLE PRECISION NOT NULL,"
+    " batch BIGINT NOT NULL CONSTRAINT target_batch_fkey REFERENCES batch(id),"
+    " CONSTRAINT target_pkey PRIMARY KEY(indicator,unit,period));"
+    "CREATE TABLE IF NOT EXISTS value(indicator BIGINT NOT NULL CONSTRAINT value_indicator_fkey"
+    " REFERENCES indicator(id), unit BIGINT NOT NULL CONSTRAINT value_unit_fkey REFERENCES unit(id),"
+    " period " TXT " NOT NULL, value DOUBLE PRECISION NOT NULL, comment " TXT ","
+    " batch BIGINT NOT NULL CONSTRAINT value_batch_fkey REFERENCES batch(id),"
+    " CONSTRAINT value_pkey PRIMARY KEY(indicator,unit,period));"
+    /* The first load of a figure table (value or target, while empty): begin drops its key, foreign
+     * keys and batch index (true if it did), end puts back whatever is missing - the key and index
+     * built by one sort, each foreign key checked by one join instead of a query per row.  Both in
+     * the loading transaction: a failed check rolls the rows back with the rest.  They hold the
+     * table (and the ones it refers to) exclusively until commit: only for a first load. */
+    "CREATE OR REPLACE FUNCTION chitieu_bulk_begin(tbl text) RETURNS boolean LANGUAGE plpgsql AS $f$"
+    " DECLARE empty boolean; BEGIN"
+    " IF tbl NOT IN ('value','target') THEN RAISE EXCEPTION 'chitieu_bulk_begin: %', tbl; END IF;"
+    " EXECUTE format('SELECT NOT EXISTS (SELECT 1 FROM %I)', tbl) INTO empty;"
+    " IF NOT empty THEN RETURN false; END IF;"
+    " EXECUTE format('ALTER TABLE %I DROP CONSTRAINT IF EXISTS %I, DROP CONSTRAINT IF EXISTS %I,"
+    " DROP CONSTRAINT IF EXISTS %I, DROP CONSTRAINT IF EXISTS %I', tbl, tbl || '_indicator_fkey',"
+    " tbl || '_unit_fkey', tbl || '_batch_fkey', tbl || '_pkey');"
+    " EXECUTE format('DROP INDEX IF EXISTS %I', tbl || '_batch');"
+    " RETURN true; END $f$;"
+    "CREATE OR REPLACE FUNCTION chitieu_bulk_end(tbl text) RETURNS void LANGUAGE plpgsql AS $f$"
+    " DECLARE c text; BEGIN"
+    " IF tbl NOT IN ('value','target') THEN RAISE EXCEPTION 'chitieu_bulk_end: %', tbl; END IF;"
+    " IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid=tbl::regclass AND conname=tbl || '_pkey') THEN"
+    "  EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I PRIMARY KEY(indicator,unit,period)', tbl, tbl || '_pkey');"
+    " END IF;"
+    " EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I(batch)', tbl || '_batch', tbl);"
+    " FOREACH c IN ARRAY ARRAY['indicator','unit','batch'] LOOP"
+    "  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid=tbl::regclass AND conname=tbl || '_' || c || '_fkey')"
+    "  THEN EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I FOREIGN KEY(%I) REFERENCES %I(id)', tbl,"
+    "   tbl || '_' || c || '_fkey', c, c); END IF;"
+    " END LOOP; END $f$;"
     "CREATE TABLE IF NOT EXISTS history(id " ID ", kind INTEGER NOT NULL, indicator BIGINT NOT NULL,"
     " unit BIGINT NOT NULL, period " TXT " NOT NULL, old_value DOUBLE PRECISION, old_comment " TXT ","
     " old_batch BIGINT, new_value DOUBLE PRECISION, new_comment " TXT ", batch BIGINT NOT NULL);"
@@ -228,8 +262,12 @@ static int pg_ok(store *s, PGresult *res)
     return -1;
 }
 
+static int copy_close(store *s);
+
 int pq_exec(store *s, const char *sql)
 {
+    if (copy_close(s) != 0)          /* a COPY still open: no other statement can run meanwhile */
+        return -1;
     PGresult *res = PQexec(s->pg, sql);
     int rc = pg_ok(s, res);
     if (rc == 0) {
@@ -392,6 +430,8 @@ int pq_bind(pq_stmt *st, int i, const char *v, int copy, unsigned type)
 
 int pq_step(store *s, pq_stmt *st)
 {
+    if (copy_close(s) != 0)
+        return -1;
     if (st->stream)
         return stream_step(s, st);
     if (st->res) {
@@ -471,7 +511,52 @@ static void url_shown(const char *url, char *out, size_t n)
         snprintf(out, n, "%s", url);
 }
 
-/* Applies pg_schema unless the database already holds this version of it; 0 or -1. */
+/* The upgrade steps of PostgreSQL databases, in order: step k takes a database from version
+ * pg_steps[k].from to from + 1 (store_version.c has SQLite's; PostgreSQL started at 3). */
+static const struct pg_step {
+    int from;
+    const char *sql;
+} pg_steps[] = {
+    /* 3 -> 4: the figures' foreign keys SQLite always had (each checked by one join) */
+    { 3, "ALTER TABLE target ADD CONSTRAINT target_indicator_fkey FOREIGN KEY(indicator) REFERENCES indicator(id),"
+         " ADD CONSTRAINT target_unit_fkey FOREIGN KEY(unit) REFERENCES unit(id),"
+         " ADD CONSTRAINT target_batch_fkey FOREIGN KEY(batch) REFERENCES batch(id);"
+         "ALTER TABLE value ADD CONSTRAINT value_indicator_fkey FOREIGN KEY(indicator) REFERENCES indicator(id),"
+         " ADD CONSTRAINT value_unit_fkey FOREIGN KEY(unit) REFERENCES unit(id),"
+         " ADD CONSTRAINT value_batch_fkey FOREIGN KEY(batch) REFERENCES batch(id)" },
+};
+
+/* The database's schema version into *version (0: no meta table or no version row); 0 or -1. */
+static int pg_version(store *s, const char *shown, int *version, err_t *e)
+{
+    *version = 0;
+    PGresult *res = PQexec(s->pg, "SELECT to_regclass('meta') IS NOT NULL");
+    if (pg_ok(s, res) != 0 || PQntuples(res) != 1) {
+        PQclear(res);
+        return err_set(e, "%s: %s", shown, s->pg_err);
+    }
+    int exists = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+    PQclear(res);
+    if (!exists)
+        return 0;
+    const char *key[1] = { "schema_version" };
+    res = PQexecParams(s->pg, "SELECT value FROM meta WHERE key=$1", 1, NULL, key, NULL, NULL, 0);
+    if (pg_ok(s, res) != 0) {
+        PQclear(res);
+        return err_set(e, "%s: %s", shown, s->pg_err);
+    }
+    int rc = 0;
+    if (PQntuples(res) == 1 && sq_schema_newer(shown, PQgetvalue(res, 0, 0), e) != 0)
+        rc = -1;
+    else if (PQntuples(res) == 1)
+        *version = atoi(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return rc;
+}
+
+/* Applies pg_schema unless the database already holds this version of it: in one transaction under
+ * the writer lock, the version read again, the upgrade steps from it, the schema, its hash; 0 or -1
+ * (a newer version refused, a failed step: nothing changed). */
 static int pg_apply_schema(store *s, const char *shown, int create, err_t *e)
 {
     uint32_t h = 2166136261u;
@@ -484,42 +569,53 @@ static int pg_apply_schema(store *s, const char *shown, int create, err_t *e)
         PQclear(res);
         return err_set(e, "%s: %s", shown, s->pg_err);
     }
-    int exists = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+    int exists = strcmp(PQgetvalue(res, 0, 0), "t") == 0, version = 0;
     PQclear(res);
     if (!exists && !create)
         return err_set(e, tr("không có cơ sở dữ liệu '%s' (chạy 'chitieu init' hoặc 'chitieu demo' trước)",
                              "no database '%s' (run 'chitieu init' or 'chitieu demo' first)"), shown);
     if (exists) {
-        const char *vkey[1] = { "schema_version" };
-        res = PQexecParams(s->pg, "SELECT value FROM meta WHERE key=$1", 1, NULL, vkey, NULL, NULL, 0);
-        if (pg_ok(s, res) != 0) {
-            PQclear(res);
-            return err_set(e, "%s: %s", shown, s->pg_err);
-        }
-        int bad = sq_schema_newer(shown, PQntuples(res) == 1 ? PQgetvalue(res, 0, 0) : NULL, e);
-        PQclear(res);
-        if (bad != 0)
+        if (pg_version(s, shown, &version, e) != 0)
             return -1;
         const char *params[1] = { "pg_schema" };
         res = PQexecParams(s->pg, "SELECT value FROM meta WHERE key=$1", 1, NULL, params, NULL, NULL, 0);
         int same = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 &&
                    strcmp(PQgetvalue(res, 0, 0), want) == 0;
         PQclear(res);
-        if (same)
+        if (same && version == STORE_SCHEMA_VERSION)
             return 0;
     }
+    if (pq_exec(s, "BEGIN; " WRITER_LOCK) != 0) {
+        err_set(e, "%s: %s", shown, s->pg_err);
+        goto fail;
+    }
+    if (pg_version(s, shown, &version, e) != 0)   /* another process may have upgraded meanwhile */
+        goto fail;
+    for (size_t k = 0; k < sizeof pg_steps / sizeof *pg_steps; k++)
+        if (version > 0 && pg_steps[k].from >= version && pq_exec(s, pg_steps[k].sql) != 0) {
+            err_set(e, "%s: %s", shown, s->pg_err);
+            err_prefix(e, tr("nâng cấp lược đồ %d lên %d", "upgrading schema %d to %d"), pg_steps[k].from,
+                       pg_steps[k].from + 1);
+            goto fail;
+        }
     buf sql = BUF_INIT;
     buf_init(&sql, 1u << 20);
-    buf_printf(&sql, "BEGIN; %s; %s INSERT INTO meta VALUES('pg_schema','%s') ON CONFLICT(key) DO UPDATE SET"
-               " value=excluded.value; COMMIT", WRITER_LOCK, pg_schema, want);
+    buf_printf(&sql, "%s INSERT INTO meta VALUES('pg_schema','%s') ON CONFLICT(key) DO UPDATE SET"
+               " value=excluded.value; COMMIT", pg_schema, want);
     int rc = pq_exec(s, buf_str(&sql));
     buf_free(&sql);
     if (rc != 0) {
         err_set(e, "%s: %s", shown, s->pg_err);
-        PQclear(PQexec(s->pg, "ROLLBACK"));
-        return -1;
+        goto fail;
     }
+    if (version > 0 && version < STORE_SCHEMA_VERSION)
+        fprintf(stderr, tr("chitieu: đã nâng cấp '%s' từ lược đồ %d lên %d (trong một giao dịch)\n",
+                           "chitieu: upgraded '%s' from schema %d to %d (in one transaction)\n"),
+                shown, version, STORE_SCHEMA_VERSION);
     return 0;
+fail:
+    PQclear(PQexec(s->pg, "ROLLBACK"));
+    return -1;
 }
 
 int store_pg_open(const char *url, int create, const char *const *queries, int nq, store **out, err_t *e)
@@ -623,61 +719,159 @@ int store_pg_remove(const char *url, err_t *e)
     return rc;
 }
 
-enum { COPY_SEND = 8 << 20 };        /* bytes of rows per COPY while an import goes on */
+/* New figures go to the server by COPY in its binary format (no number printed here or parsed
+ * there), through one COPY per kind kept open while an import goes on: each chunk is sent as it
+ * fills, so the server inserts one chunk while the next is built.  Only one COPY can be open on a
+ * connection, and no other statement can run meanwhile: switching kinds, flushing, and any other
+ * statement (pq_exec, pq_step) end it first. */
+enum { COPY_SEND = 1 << 20 };        /* bytes of rows per chunk sent */
 
-int store_pg_copy_cell(store *s, int targets, int64_t iid, int64_t uid, const char *per, double v, int64_t batch,
-                       err_t *e)
+static const char *const copy_sql[2] = {
+    "COPY value(indicator,unit,period,value,comment,batch) FROM STDIN (FORMAT binary)",
+    "COPY target(indicator,unit,period,target,batch) FROM STDIN (FORMAT binary)",
+};
+
+/* pg_fail for COPY of kind k (0 values, 1 targets): the message names the table. */
+static void copy_fail(store *s, int k, const PGresult *res)
 {
-    /* COPY's text format: tab-separated, \N for NULL; ids, period codes and numbers need no escapes */
-    buf *b = &s->pg_copy[targets ? 1 : 0];
-    int rc = targets ? buf_printf(b, "%lld\t%lld\t%s\t%.17g\t%lld\n", (long long)iid, (long long)uid, per, v,
-                                  (long long)batch)
-                     : buf_printf(b, "%lld\t%lld\t%s\t%.17g\t\\N\t%lld\n", (long long)iid, (long long)uid, per, v,
-                                  (long long)batch);
-    if (rc != 0)
-        return err_set(e, "out of memory");
-    return b->len >= COPY_SEND ? store_pg_copy_flush(s, e) : 0;
+    char msg[sizeof s->pg_err];
+    pg_fail(s, res);
+    snprintf(msg, sizeof msg, "%s: %.*s", k ? "target" : "value", (int)sizeof msg - 10, s->pg_err);
+    memcpy(s->pg_err, msg, sizeof msg);
 }
 
-/* Sends the rows of b with sql (a COPY … FROM STDIN); 0 or -1 (s->pg_err says why). */
-static int copy_send(store *s, const char *sql, buf *b)
+static int put_be(buf *b, uint64_t v, int bytes)
 {
-    if (b->len == 0)
+    char x[8];
+    for (int i = 0; i < bytes; i++)
+        x[i] = (char)(v >> (8 * (bytes - 1 - i)));
+    return buf_add(b, x, (size_t)bytes);
+}
+
+static int put_int8(buf *b, int64_t v)
+{
+    return put_be(b, 8, 4) | put_be(b, (uint64_t)v, 8);
+}
+
+/* Ends the open COPY (sending the binary trailer, or aborting it with why); 0, or -1 with
+ * s->pg_err set (the server's refusal of a row, or the connection's failure). */
+static int copy_end(store *s, const char *why)
+{
+    if (!s->pg_copying)
         return 0;
-    PGresult *res = PQexec(s->pg, sql);
-    int rc = -1;
-    if (PQresultStatus(res) != PGRES_COPY_IN) {
-        pg_fail(s, res);
-        PQclear(res);
-        goto done;
+    int k = s->pg_copying - 1, rc = 0;
+    s->pg_copying = 0;
+    if (why == NULL && PQputCopyData(s->pg, "\377\377", 2) != 1)
+        why = "chitieu: sending the rows failed";
+    if (PQputCopyEnd(s->pg, why) != 1) {
+        copy_fail(s, k, NULL);
+        rc = -1;
     }
-    PQclear(res);
-    int sent = PQputCopyData(s->pg, buf_str(b), (int)b->len) == 1;
-    if (PQputCopyEnd(s->pg, sent ? NULL : "chitieu: sending the rows failed") != 1)
-        sent = 0;
-    rc = 0;
+    PGresult *res;
     while ((res = PQgetResult(s->pg)) != NULL) {
-        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-            pg_fail(s, res);
+        if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == 0 && why == NULL) {
+            copy_fail(s, k, res);
             rc = -1;
         }
         PQclear(res);
     }
-    if (!sent && rc == 0) {
-        pg_fail(s, NULL);
-        rc = -1;
+    return why ? -1 : rc;
+}
+
+/* Ends the first loads begun (chitieu_bulk_end: keys, index and foreign keys back); 0 or -1. */
+static int bulk_end(store *s)
+{
+    for (int k = 0; k < 2; k++)
+        if (s->pg_bulk & (1 << k)) {
+            s->pg_bulk &= ~(1 << k);
+            PGresult *res = PQexec(s->pg, k ? "SELECT chitieu_bulk_end('target')" : "SELECT chitieu_bulk_end('value')");
+            int rc = pg_ok(s, res);
+            PQclear(res);
+            if (rc != 0) {
+                copy_fail(s, k, NULL);
+                return -1;
+            }
+        }
+    return 0;
+}
+
+/* Ends the open COPY and any first load; 0 or -1 (s->pg_err says why). */
+static int copy_close(store *s)
+{
+    int rc = copy_end(s, NULL);
+    return bulk_end(s) != 0 || rc != 0 ? -1 : 0;
+}
+
+/* Sends what waits in buffer k, opening its COPY first (ending the other kind's); a full chunk
+ * into an empty table first makes it a first load (chitieu_bulk_begin).  0 or -1. */
+static int copy_send(store *s, int k, int full)
+{
+    buf *b = &s->pg_copy[k];
+    if (b->len == 0)
+        return 0;
+    if (s->pg_copying != k + 1) {
+        if (copy_end(s, NULL) != 0)
+            return -1;
+        if (full && !(s->pg_bulk & (1 << k))) {
+            PGresult *res = PQexec(s->pg, k ? "SELECT chitieu_bulk_begin('target')" : "SELECT chitieu_bulk_begin('value')");
+            if (pg_ok(s, res) != 0) {
+                copy_fail(s, k, res);
+                PQclear(res);
+                return -1;
+            }
+            if (PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0)
+                s->pg_bulk |= 1 << k;
+            PQclear(res);
+        }
+        PGresult *res = PQexec(s->pg, copy_sql[k]);
+        if (PQresultStatus(res) != PGRES_COPY_IN) {
+            copy_fail(s, k, res);
+            PQclear(res);
+            return -1;
+        }
+        PQclear(res);
+        s->pg_copying = k + 1;
+        static const char head[19] = "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0";
+        if (PQputCopyData(s->pg, head, (int)sizeof head) != 1) {
+            copy_fail(s, k, NULL);
+            copy_end(s, "chitieu: sending the rows failed");
+            return -1;
+        }
     }
-done:
+    int sent = PQputCopyData(s->pg, buf_str(b), (int)b->len) == 1;
     buf_reset(b);
-    return rc;
+    if (!sent) {
+        copy_fail(s, k, NULL);
+        copy_end(s, "chitieu: sending the rows failed");
+        return -1;
+    }
+    return 0;
+}
+
+int store_pg_copy_cell(store *s, int targets, int64_t iid, int64_t uid, const char *per, double v, int64_t batch,
+                       err_t *e)
+{
+    buf *b = &s->pg_copy[targets ? 1 : 0];
+    size_t n = strlen(per);
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    /* a row: its number of fields, then each field's length and bytes (-1: NULL) */
+    int rc = put_be(b, targets ? 5 : 6, 2) | put_int8(b, iid) | put_int8(b, uid) | put_be(b, n, 4) |
+             buf_add(b, per, n) | put_be(b, 8, 4) | put_be(b, bits, 8);
+    if (!targets)
+        rc |= put_be(b, UINT32_MAX, 4);
+    rc |= put_int8(b, batch);
+    if (rc != 0)
+        return err_set(e, "out of memory");
+    if (b->len >= COPY_SEND && copy_send(s, targets ? 1 : 0, 1) != 0)
+        return err_set(e, "%s", s->pg_err);
+    return 0;
 }
 
 int store_pg_copy_flush(store *s, err_t *e)
 {
-    if (copy_send(s, "COPY target(indicator,unit,period,target,batch) FROM STDIN", &s->pg_copy[1]) != 0)
-        return err_set(e, "target: %s", s->pg_err);
-    if (copy_send(s, "COPY value(indicator,unit,period,value,comment,batch) FROM STDIN", &s->pg_copy[0]) != 0)
-        return err_set(e, "value: %s", s->pg_err);
+    if (copy_send(s, 1, 0) != 0 || copy_send(s, 0, 0) != 0 || copy_close(s) != 0)
+        return err_set(e, "%s", s->pg_err);
     return 0;
 }
 
@@ -712,4 +906,117 @@ int store_pg_wait(store *s, int wake_fd, int timeout_ms, err_t *e)
         got = 1;
     }
     return got;
+}
+
+void store_pg_copy_abort(store *s)
+{
+    buf_reset(&s->pg_copy[0]);
+    buf_reset(&s->pg_copy[1]);
+    s->pg_bulk = 0;                  /* what chitieu_bulk_begin dropped comes back with the rollback */
+    if (s->pg_copying)
+        copy_end(s, "chitieu: rolled back");
+}
+
+/* Reads a big-endian integer of n bytes at p. */
+static uint64_t get_be(const unsigned char *p, int n)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < n; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
+/* One row of a binary COPY of (indicator, unit, period, figure) at p (n bytes) to fn; 0, 1 at the
+ * trailer, -1 for a malformed row, or fn's nonzero result + 1 (stopped). */
+static int scan_row(const unsigned char *p, int n, store_pg_row_fn fn, void *ctx)
+{
+    if (n < 2)
+        return -1;
+    int nf = (int16_t)get_be(p, 2);
+    if (nf == -1)
+        return 1;
+    static const int want[4] = { 8, 8, -1, 8 };     /* -1: any length */
+    const unsigned char *f[4];
+    int len[4], at = 2;
+    if (nf != 4)
+        return -1;
+    for (int k = 0; k < 4; k++) {
+        if (at + 4 > n)
+            return -1;
+        len[k] = (int32_t)get_be(p + at, 4);
+        at += 4;
+        if (len[k] < 0 || (want[k] >= 0 && len[k] != want[k]) || at + len[k] > n)
+            return -1;
+        f[k] = p + at;
+        at += len[k];
+    }
+    uint64_t bits = get_be(f[3], 8);
+    double v;
+    memcpy(&v, &bits, sizeof v);
+    int r = fn(ctx, (int64_t)get_be(f[0], 8), (int64_t)get_be(f[1], 8), (const char *)f[2], (size_t)len[2], v);
+    return r ? r + 1 : 0;
+}
+
+int store_pg_scan(store *s, int targets, int64_t lo, int64_t hi, store_pg_row_fn fn, void *ctx, err_t *e)
+{
+    char sql[200];
+    snprintf(sql, sizeof sql, "COPY (SELECT indicator,unit,period,%s FROM %s WHERE indicator BETWEEN %lld AND %lld)"
+             " TO STDOUT (FORMAT binary)", targets ? "target" : "value", targets ? "target" : "value",
+             (long long)lo, (long long)hi);
+    if (copy_close(s) != 0)
+        return err_set(e, "scan: %s", s->pg_err);
+    PGresult *res = PQexec(s->pg, sql);
+    if (PQresultStatus(res) != PGRES_COPY_OUT) {
+        pg_fail(s, res);
+        PQclear(res);
+        return err_set(e, "scan: %s", s->pg_err);
+    }
+    PQclear(res);
+    int rc = 0, head = 0, got;
+    char *row = NULL;
+    while ((got = PQgetCopyData(s->pg, &row, 0)) > 0) {
+        const unsigned char *p = (const unsigned char *)row;
+        int n = got, r = 0;
+        if (!head) {                 /* the header comes with the first row: signature, flags, extension */
+            if (n < 19 || memcmp(p, "PGCOPY\n\377\r\n\0", 11) != 0 || 19 + (int)get_be(p + 15, 4) > n)
+                r = -1;
+            else {
+                int skip = 19 + (int)get_be(p + 15, 4);
+                p += skip;
+                n -= skip;
+                head = 1;
+            }
+        }
+        if (r == 0 && n > 0)
+            r = scan_row(p, n, fn, ctx);
+        PQfreemem(row);
+        row = NULL;
+        if (r < 0 && rc == 0)
+            rc = err_set(e, "scan: %s", tr("dòng COPY không hợp lệ", "a malformed COPY row"));
+        if (r > 1 && rc == 0)
+            rc = -1;                 /* stopped by fn (e says why) */
+        if (r != 0 && r != 1) {
+            PGcancel *c = PQgetCancel(s->pg);   /* the rest is not wanted: cancel, then drain */
+            char why[256];
+            if (c) {
+                PQcancel(c, why, sizeof why);
+                PQfreeCancel(c);
+            }
+            while ((got = PQgetCopyData(s->pg, &row, 0)) > 0)
+                PQfreemem(row);
+            break;
+        }
+    }
+    if (got == -2 && rc == 0) {
+        pg_fail(s, NULL);
+        rc = err_set(e, "scan: %s", s->pg_err);
+    }
+    while ((res = PQgetResult(s->pg)) != NULL) {
+        if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == 0) {
+            pg_fail(s, res);
+            rc = err_set(e, "scan: %s", s->pg_err);
+        }
+        PQclear(res);
+    }
+    return rc;
 }

@@ -246,8 +246,8 @@ int store_commit(store *s, err_t *e)
 void store_rollback(store *s)
 {
     s->npending = 0;
-    buf_reset(&s->pg_copy[0]);
-    buf_reset(&s->pg_copy[1]);
+    if (s->pg)
+        store_pg_copy_abort(s);
     sq_exec(s, "ROLLBACK");
     s->in_tx = 0;
 }
@@ -889,6 +889,33 @@ static void id_slice(const idmap *map, int part, int nparts, int64_t *lo, int64_
     *hi = part >= nparts - 1 ? INT64_MAX : (int64_t)(base + (uint64_t)(part + 1) * step - 1);
 }
 
+/* store_scan_cells' rows on PostgreSQL (store_pg_scan): ids to model indexes, the period parsed. */
+typedef struct pg_scan {
+    const idmap *umap, *imap;
+    store_cell_fn fn;
+    void *ctx;
+    err_t *e;
+} pg_scan;
+
+static int pg_scan_row(void *arg, int64_t iid, int64_t uid, const char *per, size_t len, double v)
+{
+    pg_scan *sc = arg;
+    int ind = idmap_get(sc->imap, iid), unit = idmap_get(sc->umap, uid);
+    period_t p;
+    if (ind < 0 || unit < 0)
+        return 0;
+    if (period_parse(per, len, &p) != 0) {
+        err_set(sc->e, tr("cơ sở dữ liệu có dòng số liệu không hợp lệ (kỳ '%.*s')",
+                          "the database has an invalid data row (period '%.*s')"), (int)(len > 64 ? 64 : len), per);
+        return 1;
+    }
+    if (sc->fn(sc->ctx, ind, unit, p, v) != 0) {
+        err_set(sc->e, "stopped");
+        return 1;
+    }
+    return 0;
+}
+
 int store_scan_cells(store *s, const model *m, int targets, int part, int nparts, store_cell_fn fn,
                      void *ctx, err_t *e)
 {
@@ -902,6 +929,11 @@ int store_scan_cells(store *s, const model *m, int targets, int part, int nparts
     idmap_dense(&umap);
     idmap_dense(&imap);
     id_slice(&imap, part, nparts, &lo, &hi);
+    if (s->pg) {
+        pg_scan sc = { &umap, &imap, fn, ctx, e };
+        rc = store_pg_scan(s, targets, lo, hi, pg_scan_row, &sc, e);
+        goto cleanup;
+    }
     const char *sql = targets ? "SELECT indicator,unit,period,target FROM target WHERE indicator BETWEEN ?1 AND ?2"
                               : "SELECT indicator,unit,period,value FROM value WHERE indicator BETWEEN ?1 AND ?2";
     if (sq_prepare(s, sql, &st) != 0) {

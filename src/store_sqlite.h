@@ -38,7 +38,9 @@ struct store {
     char pg_state[6];
     int pg_changes;                  /* PostgreSQL: rows changed by the last statement */
     int pg_nstmt;                    /* PostgreSQL: names given to kept statements so far */
-    buf pg_copy[2];                  /* PostgreSQL: new targets [0] and values [1] waiting for COPY */
+    buf pg_copy[2];                  /* PostgreSQL: new values [0] and targets [1] waiting for COPY */
+    int pg_copying;                  /* PostgreSQL: the COPY open (1 values, 2 targets), 0 = none */
+    int pg_bulk;                     /* PostgreSQL: first loads begun (bit 0 values, bit 1 targets) */
     sq_stmt *wq[WQ_COUNT];           /* the web's per-request queries, prepared on first use */
     sq_stmt *q[Q_COUNT];
     struct sq_id {
@@ -134,14 +136,24 @@ int store_pg_remove(const char *url, err_t *e);
  * (< 0: as long as it takes); 0 (begun), 1 (still busy) or -1 (sq_errmsg says why). */
 int store_pg_begin(store *s, int wait_ms);
 
-/* PostgreSQL: queues a new target (targets != 0) or value without a comment for COPY (sent when
- * large, or by store_pg_copy_flush, which flush_pending calls before any other statement); 0 or -1. */
+/* PostgreSQL: queues a new target (targets != 0) or value without a comment for a binary COPY
+ * kept open while rows come (sent in chunks as they fill; ended by store_pg_copy_flush, which
+ * flush_pending calls, or by any other statement); 0 or -1.  store_pg_copy_abort drops what waits
+ * and aborts the open COPY (before a rollback). */
 int store_pg_copy_cell(store *s, int targets, int64_t iid, int64_t uid, const char *per, double v, int64_t batch,
                        err_t *e);
 int store_pg_copy_flush(store *s, err_t *e);
 /* store_feed_wait (store_multi.h): waits on the connection's socket and wake_fd; on SQLite, on
  * wake_fd alone.  1 after a notice, 0 after the time or the wake, -1 if the connection failed. */
 int store_pg_wait(store *s, int wake_fd, int timeout_ms, err_t *e);
+void store_pg_copy_abort(store *s);
+
+/* PostgreSQL: every (indicator id, unit id, period code of len bytes, figure) of the value table
+ * (target table if targets) with indicator id in [lo, hi], by a binary COPY … TO STDOUT (no text
+ * to parse per row), to fn, which returns nonzero to stop (the rest of the COPY is cancelled and
+ * drained); 0, or -1 (e says why; stopped by fn: fn's message is kept). */
+typedef int (*store_pg_row_fn)(void *ctx, int64_t iid, int64_t uid, const char *per, size_t len, double v);
+int store_pg_scan(store *s, int targets, int64_t lo, int64_t hi, store_pg_row_fn fn, void *ctx, err_t *e);
 
 /* The statement layer's PostgreSQL side, used by store_sq.c. */
 typedef struct pq_stmt pq_stmt;

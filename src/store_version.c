@@ -14,7 +14,10 @@
  * Versions: 1 = the first release (value rows carried updated_at/updated_by, history was
  * written by the program with a text kind, no batch table); 2 = batches and history by
  * trigger (later releases added tables without changing the number); 3 = the version checked
- * on open, every module's tables present, app_user.email.  A schema change adds a step here
+ * on open, every module's tables present, app_user.email; 4 = PostgreSQL's figure tables gain the
+ * foreign keys SQLite's always had (nothing changes in SQLite), and both backends hold the change
+ * feed (change_log) and the shared API rate buckets (api_bucket), tables every open creates when
+ * missing, so they need no step.  A schema change adds a step here
  * and bumps STORE_SCHEMA_VERSION (store_admin.h); PostgreSQL needs the same step in its DDL.
  */
 #include "store_admin.h"
@@ -109,6 +112,14 @@ static int up_2_3(store *s, err_t *e)
     return 0;
 }
 
+/* 3 -> 4: PostgreSQL's figures gained SQLite's foreign keys (store_pg.c's pg_steps); SQLite had them. */
+static int up_3_4(store *s, err_t *e)
+{
+    (void)s;
+    (void)e;
+    return 0;
+}
+
 /* The steps, in order: step k takes a database from version upgrades[k].from to from + 1. */
 static const struct upgrade {
     int from;
@@ -116,6 +127,7 @@ static const struct upgrade {
 } upgrades[] = {
     { 1, up_1_2 },
     { 2, up_2_3 },
+    { 3, up_3_4 },
 };
 
 /* One text value of meta into out ("" when the row is absent); 0 or -1. */

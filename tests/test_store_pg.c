@@ -42,7 +42,16 @@
 #include "store_task.h"
 #include "store_web.h"
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 static char pg_url[1024], lite_path[256];
+
+static void quiet_notice(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
 
 /* A fresh schema `name` in the test database; the URL that uses it goes to out. */
 static void fresh_schema(const char *name, char *out, size_t n)
@@ -609,13 +618,219 @@ static void test_messages(void **state)
     CHECK(store_meta_set(s, "schema_version", "99", &e));
     store_close(s);
     assert_int_equal(store_open(empty, 0, &s, &e), -1);
-    assert_non_null(strstr(e.msg, "the database has schema version 99, newer than this program's (3)"));
+    assert_non_null(strstr(e.msg, "the database has schema version 99, newer than this program's (" STR(STORE_SCHEMA_VERSION) ")"));
     assert_int_equal(store_open(empty, 1, &s, &e), -1);
     CHECK(store_remove(empty, &e));
     assert_int_equal(store_exists(empty, &e), 0);
     assert_int_equal(store_open("postgresql://who:secret@127.0.0.1:1/none?connect_timeout=2", 0, &s, &e), -1);
     assert_non_null(strstr(e.msg, "cannot open database 'postgresql://who:***@127.0.0.1:1/none"));
     assert_null(strstr(e.msg, "secret"));
+}
+
+
+/* One row of SQL on the connection of url (asserting success): its first column, or "" without rows. */
+static void sql_one(const char *url, const char *sql, char *out, size_t n)
+{
+    PGconn *c = PQconnectdb(url);
+    if (PQstatus(c) != CONNECTION_OK)
+        fail_msg("%s", PQerrorMessage(c));
+    PQsetNoticeProcessor(c, quiet_notice, NULL);
+    PGresult *r = PQexec(c, sql);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK && PQresultStatus(r) != PGRES_COMMAND_OK)
+        fail_msg("%s: %s", sql, PQerrorMessage(c));
+    snprintf(out, n, "%s", PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "");
+    PQclear(r);
+    PQfinish(c);
+}
+
+/* SQL expected to fail on url: its SQLSTATE into out. */
+static void sql_fails(const char *url, const char *sql, char *state, size_t n)
+{
+    PGconn *c = PQconnectdb(url);
+    PGresult *r = PQexec(c, sql);
+    assert_int_equal(PQresultStatus(r), PGRES_FATAL_ERROR);
+    const char *st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    snprintf(state, n, "%s", st ? st : "");
+    PQclear(r);
+    PQfinish(c);
+}
+
+/* Every figure, history row and batch by codes, and the figures' constraints (names, sorted). */
+static void pg_digest(const char *url, char *out, size_t n)
+{
+    sql_one(url,
+            "SELECT string_agg(x, E'\\n' ORDER BY x) FROM ("
+            " SELECT concat_ws(' ', 'v', i.code, u.code, v.period, v.value, v.comment, b.who, b.source) x FROM value v"
+            " JOIN indicator i ON i.id=v.indicator JOIN unit u ON u.id=v.unit JOIN batch b ON b.id=v.batch"
+            " UNION ALL SELECT concat_ws(' ', 't', i.code, u.code, t.period, t.target, b.who) FROM target t"
+            " JOIN indicator i ON i.id=t.indicator JOIN unit u ON u.id=t.unit JOIN batch b ON b.id=t.batch"
+            " UNION ALL SELECT concat_ws(' ', 'h', kind, indicator, unit, period, old_value, new_value) FROM history) q",
+            out, n);
+}
+
+static void constraints(const char *url, char *out, size_t n)
+{
+    sql_one(url,
+            "SELECT string_agg(conname, ' ' ORDER BY conname) FROM pg_constraint"
+            " WHERE conrelid IN ('value'::regclass, 'target'::regclass)",
+            out, n);
+}
+
+static const char all_keys[] = "target_batch_fkey target_indicator_fkey target_pkey target_unit_fkey"
+                               " value_batch_fkey value_indicator_fkey value_pkey value_unit_fkey";
+
+/* A fresh schema `name` holding tests/fixtures/pg-schema-3.sql (a database of version 3). */
+static void fixture_v3(const char *name, char *url, size_t n)
+{
+    fresh_schema(name, url, n);
+    FILE *f = fopen("tests/fixtures/pg-schema-3.sql", "r");
+    assert_non_null(f);
+    buf text = BUF_INIT, sql = BUF_INIT;
+    char chunk[4096];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+        buf_add(&text, chunk, got);
+    fclose(f);
+    for (const char *p = buf_str(&text), *at; *p; p = at + 8) {
+        at = strstr(p, "@SCHEMA@");
+        if (at == NULL) {
+            buf_adds(&sql, p);
+            break;
+        }
+        buf_add(&sql, p, (size_t)(at - p));
+        buf_adds(&sql, name);
+    }
+    PGconn *c = PQconnectdb(url);
+    PGresult *r = PQexec(c, buf_str(&sql));
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+        fail_msg("pg-schema-3.sql: %s", PQerrorMessage(c));
+    PQclear(r);
+    PQfinish(c);
+    buf_free(&text);
+    buf_free(&sql);
+}
+
+/* A PostgreSQL database of schema 3 (no foreign keys on the figures) is upgraded on its first open,
+ * in one transaction: the keys added, the same figures and history, the version recorded; the
+ * keys then refuse a figure of no unit.  One whose rows break a key is left as it was. */
+static void test_upgrade(void **state)
+{
+    (void)state;
+    char url[1024], before[65536], after[65536], keys[512], v[32], sqlstate[8];
+    store *s = NULL;
+    err_t e;
+    fixture_v3("chitieu_v3", url, sizeof url);
+    sql_one(url, "SELECT value FROM meta WHERE key='schema_version'", v, sizeof v);
+    assert_string_equal(v, "3");
+    constraints(url, keys, sizeof keys);
+    assert_string_equal(keys, "target_pkey value_pkey");
+    pg_digest(url, before, sizeof before);
+    assert_true(strlen(before) > 1000);
+    CHECK(store_open(url, 0, &s, &e));
+    int version = 0;
+    CHECK(store_schema_version(s, &version, &e));
+    assert_int_equal(version, STORE_SCHEMA_VERSION);
+    store_close(s);
+    constraints(url, keys, sizeof keys);
+    assert_string_equal(keys, all_keys);
+    pg_digest(url, after, sizeof after);
+    assert_string_equal(before, after);
+    sql_fails(url, "INSERT INTO value(indicator,unit,period,value,batch) SELECT min(id), -1, '2022', 1,"
+                   " (SELECT min(id) FROM batch) FROM indicator", sqlstate, sizeof sqlstate);
+    assert_string_equal(sqlstate, "23503");
+    /* opened again: nothing to do */
+    CHECK(store_open(url, 0, &s, &e));
+    store_close(s);
+
+    /* a row of no unit (possible without the keys): the upgrade fails and changes nothing */
+    fixture_v3("chitieu_v3bad", url, sizeof url);
+    sql_one(url, "INSERT INTO value(indicator,unit,period,value,batch) SELECT min(id), 999999, '2022', 1,"
+                 " (SELECT min(id) FROM batch) FROM indicator", v, sizeof v);
+    pg_digest(url, before, sizeof before);
+    assert_int_equal(store_open(url, 0, &s, &e), -1);
+    assert_non_null(strstr(e.msg, "upgrading schema 3 to 4"));
+    assert_non_null(strstr(e.msg, "value_unit_fkey"));
+    sql_one(url, "SELECT value FROM meta WHERE key='schema_version'", v, sizeof v);
+    assert_string_equal(v, "3");
+    constraints(url, keys, sizeof keys);
+    assert_string_equal(keys, "target_pkey value_pkey");
+    pg_digest(url, after, sizeof after);
+    assert_string_equal(before, after);
+}
+
+/* A large first load of the figures (a COPY chunk into an empty table) builds the keys after the
+ * rows and checks them at the end: committed, every key is back; a duplicate cell fails the
+ * commit with nothing written; a rollback brings the keys back too. */
+static void test_first_load(void **state)
+{
+    (void)state;
+    char url[1024], keys[512], n[32];
+    store *s = NULL;
+    err_t e;
+    fresh_schema("chitieu_bulk", url, sizeof url);
+    CHECK(store_open(url, 1, &s, &e));
+    model *m = model_new();
+    char code[16];
+    CHECK(store_begin(s, &e));
+    for (int u = 0; u < 10; u++) {
+        snprintf(code, sizeof code, "u%d", u);
+        int k = model_put_unit(m, code, code, u ? "u0" : "", "", 0, 0);
+        assert_true(k >= 0);
+        CHECK(store_put_unit(s, m, k, &e));
+    }
+    for (int i = 0; i < 10; i++) {
+        snprintf(code, sizeof code, "c%d", i);
+        ind_t def = { .code = code, .name = code, .group = "", .set = "", .measure = "", .parent_code = "",
+                      .formula_src = "" };
+        int k = model_put_ind(m, &def);
+        assert_true(k >= 0);
+        CHECK(store_put_ind(s, m, k, i, &e));
+    }
+    CHECK(store_commit(s, &e));
+    char oid_before[32], oid_after[32];
+    sql_one(url, "SELECT 'value_pkey'::regclass::oid", oid_before, sizeof oid_before);
+    for (int round = 0; round < 3; round++) {
+        /* 10 x 10 x 240 months: 24 000 new values, past one COPY chunk */
+        CHECK(store_begin(s, &e));
+        for (int u = 0; u < 10; u++)
+            for (int i = 0; i < 10; i++)
+                for (int k = 0; k < 240; k++) {
+                    period_t p = { P_MONTH, k % 12 + 1, 2001 + k / 12, 2001 + k / 12 };
+                    CHECK(store_put_value(s, m, i, u, p, k + 0.5, NULL, NULL, "ana", "bulk", &e));
+                }
+        if (round == 1) {            /* the same cell twice: the key, built at the end, refuses it */
+            period_t p = { P_MONTH, 1, 2001, 2001 };
+            CHECK(store_put_value(s, m, 0, 0, p, 7, NULL, NULL, "ana", "bulk", &e));
+            assert_int_equal(store_commit(s, &e), -1);
+            assert_non_null(strstr(e.msg, "value"));
+            store_rollback(s);
+        } else if (round == 0) {
+            store_rollback(s);
+        } else {
+            CHECK(store_commit(s, &e));
+        }
+        constraints(url, keys, sizeof keys);
+        assert_string_equal(keys, all_keys);
+        sql_one(url, "SELECT count(*) FROM value", n, sizeof n);
+        assert_string_equal(n, round < 2 ? "0" : "24000");
+    }
+    sql_one(url, "SELECT count(*) FROM pg_indexes WHERE schemaname=current_schema()"
+                 " AND indexname IN ('value_batch','value_pkey')", n, sizeof n);
+    assert_string_equal(n, "2");
+    /* the key was built anew by the committed first load (a new index), and only then */
+    sql_one(url, "SELECT 'value_pkey'::regclass::oid", oid_after, sizeof oid_after);
+    assert_string_not_equal(oid_before, oid_after);
+    /* the next load into a table that is not empty goes row by row, checked as it goes */
+    period_t p = { P_MONTH, 1, 2030, 2030 };
+    CHECK(store_begin(s, &e));
+    CHECK(store_put_value(s, m, 1, 1, p, 1, NULL, NULL, "ana", "bulk", &e));
+    CHECK(store_commit(s, &e));
+    sql_one(url, "SELECT count(*) FROM value", n, sizeof n);
+    assert_string_equal(n, "24001");
+    sql_one(url, "SELECT 'value_pkey'::regclass::oid", oid_before, sizeof oid_before);
+    assert_string_equal(oid_before, oid_after);
+    model_free(m);
+    store_close(s);
 }
 
 static int setup(void **state)
@@ -649,6 +864,8 @@ int main(void)
         cmocka_unit_test(test_same_as_sqlite),
         cmocka_unit_test(test_two_handles),
         cmocka_unit_test(test_messages),
+        cmocka_unit_test(test_upgrade),
+        cmocka_unit_test(test_first_load),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

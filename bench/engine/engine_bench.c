@@ -170,11 +170,13 @@ int main(int argc, char **argv)
     if (argc < 2) {
         fputs("usage: engine_bench DB [--sql] | engine_bench DB --csv DIR (units and indicators from DB,"
               " values.csv and targets.csv from DIR straight into the engine) | engine_bench DB --db"
-              " (values and targets from DB straight into the engine)\n", stderr);
+              " (values and targets from DB straight into the engine); DB: a SQLite file or a postgresql:// URL\n", stderr);
         return 2;
     }
     int do_sql = argc > 2 && strcmp(argv[2], "--sql") == 0, csv = argc > 3 && strcmp(argv[2], "--csv") == 0;
     int direct = argc > 2 && strcmp(argv[2], "--db") == 0;
+    /* DB is a SQLite file or a postgresql:// URL (store_open picks the backend; --sql needs SQLite) */
+    int store_is_pg = strncmp(argv[1], "postgres", 8) == 0;
     store_global_init();
     store *s;
     model *m = model_new();
@@ -194,8 +196,8 @@ int main(int argc, char **argv)
             goto fail;
         t_feed = now() - t0;
         printf("data: %zu units, %zu indicators, %ld values, %ld targets\n", m->nunits, m->ninds, nv, nt);
-        printf("load: units and indicators from SQLite %.3f s; values + targets from SQLite into the engine %.3f s\n",
-               t_load, t_feed);
+        printf("load: units and indicators from %s %.3f s; values + targets from it into the engine %.3f s\n",
+               store_is_pg ? "PostgreSQL" : "SQLite", t_load, t_feed);
     } else if (csv) {
         /* the bulk path: 2021-2025, values and targets read straight into the engine */
         char path[4096];
@@ -211,8 +213,8 @@ int main(int argc, char **argv)
             goto fail;
         t_feed = now() - t0;
         printf("data: %zu units, %zu indicators, %ld values, %ld targets\n", m->nunits, m->ninds, nv, nt);
-        printf("load: units and indicators from SQLite %.3f s; values.csv + targets.csv into the engine %.3f s\n",
-               t_load, t_feed);
+        printf("load: units and indicators from %s %.3f s; values.csv + targets.csv into the engine %.3f s\n",
+               store_is_pg ? "PostgreSQL" : "SQLite", t_load, t_feed);
     } else {
         engine_opts o = { .threads = 2, .years_from = 2021, .years_to = 2025 };
         int y0 = 0, y1 = 0;
@@ -293,7 +295,7 @@ int main(int argc, char **argv)
     printf("ENGINE_CHECK %lld %lld %lld %lld %lld %lld %lld %lld\n", yr.cells, yr.total, yr.weighted, yr.met,
            yr.exceeded, mo.cells, mo.total, mo.weighted);
     (void)sink;
-    if (do_sql) {
+    if (do_sql && !store_is_pg) {
         /* SQLite from the stored data, which the update loop above did not touch */
         sqlite3 *db;
         sums sy, sm;

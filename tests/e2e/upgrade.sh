@@ -15,6 +15,7 @@ FIXDB="$ROOT/tests/fixtures"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 export LANG=vi_VN.UTF-8 LC_ALL= LC_MESSAGES=
+V=4   # this binary's schema version (STORE_SCHEMA_VERSION)
 unset CHITIEU_DB
 pass=0 fail=0
 ok()   { pass=$((pass + 1)); }
@@ -47,7 +48,7 @@ evals() {
 (cd "$ROOT" && tests/fixtures/make.sh "$BIN" "$T/fresh.db") || bad "make.sh with this binary"
 evals "$T/fresh.db" "$T/fresh.eval"
 has "$T/fresh.eval" '"unit": "huyen-b"'
-[ "$(version "$T/fresh.db")" = 3 ] && ok || bad "a new database records version 3"
+[ "$(version "$T/fresh.db")" = $V ] && ok || bad "a new database records version $V"
 
 for fx in "$FIXDB"/schema-*.db; do
   name=$(basename "$fx" .db)
@@ -57,8 +58,8 @@ for fx in "$FIXDB"/schema-*.db; do
   figures "$db" "$T/$name.before"
   [ -s "$T/$name.before" ] && ok || bad "$name: no figures in the fixture"
   expect_rc 0 "$BIN" units --db "$db"
-  has "$T/err" "đã nâng cấp '$db' từ lược đồ $old lên 3"
-  [ "$(version "$db")" = 3 ] && ok || bad "$name: version after the upgrade is $(version "$db")"
+  has "$T/err" "đã nâng cấp '$db' từ lược đồ $old lên $V"
+  [ "$(version "$db")" = $V ] && ok || bad "$name: version after the upgrade is $(version "$db")"
   # the copy taken before: the old version, the old figures, a sound file
   bak="$db.schema-$old.bak"
   [ -f "$bak" ] && ok || bad "$name: no backup $bak"
@@ -66,10 +67,10 @@ for fx in "$FIXDB"/schema-*.db; do
   figures "$bak" "$T/$name.bak"
   same "$T/$name.before" "$T/$name.bak" "$name backup"
   expect_rc 0 "$BIN" backup --verify "$bak"
-  has "$T/out" "lược đồ phiên bản $old (chương trình: 3), kiểm tra toàn vẹn: ok"
+  has "$T/out" "lược đồ phiên bản $old (chương trình: $V), kiểm tra toàn vẹn: ok"
   # an old copy restored: upgraded on the way in, the same figures
   expect_rc 0 "$BIN" restore "$fx" --db "$T/$name.restored.db"
-  [ "$(version "$T/$name.restored.db")" = 3 ] && ok || bad "$name: a restored old copy is not upgraded"
+  [ "$(version "$T/$name.restored.db")" = $V ] && ok || bad "$name: a restored old copy is not upgraded"
   figures "$T/$name.restored.db" "$T/$name.restored"
   same "$T/$name.before" "$T/$name.restored" "$name restored"
   figures "$db" "$T/$name.after"
@@ -90,9 +91,9 @@ done
 cp "$T/fresh.db" "$T/new.db"
 sqlite3 "$T/new.db" "UPDATE meta SET value='99' WHERE key='schema_version'"
 expect_rc 1 "$BIN" eval --db "$T/new.db" --unit tinh --period 2022
-has "$T/err" "cơ sở dữ liệu có phiên bản lược đồ 99, mới hơn bản chương trình này (3): hãy nâng cấp chitieu"
+has "$T/err" "cơ sở dữ liệu có phiên bản lược đồ 99, mới hơn bản chương trình này ($V): hãy nâng cấp chitieu"
 LANG=en_US.UTF-8 expect_rc 1 "$BIN" units --db "$T/new.db"
-has "$T/err" "the database has schema version 99, newer than this program's (3): upgrade chitieu"
+has "$T/err" "the database has schema version 99, newer than this program's ($V): upgrade chitieu"
 [ "$(version "$T/new.db")" = 99 ] && ok || bad "the newer database was changed"
 expect_rc 1 "$BIN" backup --verify "$T/new.db"
 has "$T/err" "phiên bản lược đồ 99"
