@@ -344,18 +344,10 @@ static int apply_changes(model *m, const write_row *rows, const resolved *res, i
 {
     for (int j = 0; j < nres; j++) {
         const write_row *x = &rows[res[j].row];
-        if (x->kind == WRITE_TARGET) {
-            if (model_put_target(m, x->ind, x->unit, x->p, x->v) != 0)
-                return err_set(e, "out of memory");
-            if (m->engine && engine_update_target(m->engine, m, x->ind, x->unit, x->p, e) != 0)
-                return -1;
-        } else {
-            if (model_put_value(m, x->ind, x->unit, x->p, x->v, res[j].comment) != 0)
-                return err_set(e, "out of memory");
-            /* the engine follows at once: this unit and its ancestors, this year (engine.h) */
-            if (m->engine && engine_update(m->engine, m, x->ind, x->unit, x->p, e) != 0)
-                return -1;
-        }
+        /* the engine follows at once: this unit and its ancestors, this year (model.h) */
+        if ((x->kind == WRITE_TARGET ? model_set_target(m, x->ind, x->unit, x->p, x->v, e)
+                                     : model_set_value(m, x->ind, x->unit, x->p, x->v, res[j].comment, e)) != 0)
+            return -1;
         *outside |= m->engine && !engine_covers(m->engine, x->p);
     }
     return 0;
@@ -546,9 +538,8 @@ int write_delete(store *s, model *m, const write_actor *a, const write_row *rows
     if (sink && sink->begin)
         sink->begin(sink->ctx);
     for (int k = 0; k < n && rc == 0; k++) {
-        model_del_value(m, rows[k].ind, rows[k].unit, rows[k].p);
-        /* the engine drops the reported value and recomputes what depended on it (engine.h) */
-        if (m->engine && engine_update(m->engine, m, rows[k].ind, rows[k].unit, rows[k].p, e) != 0)
+        /* the engine drops the reported value and recomputes what depended on it (model.h) */
+        if (model_unset_value(m, rows[k].ind, rows[k].unit, rows[k].p, e) < 0)
             rc = -1;
     }
     if (sink && sink->end)
