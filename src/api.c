@@ -143,7 +143,7 @@ static int cells_json(web_ctx *c, int targets, const char *key, const char *vnam
     json_t *a = json_array();
     cells_walk w = { c, &f, &pg, a, vname };
     if (a)
-        model_each_cell(c->m, targets, cell_json, &w);
+        model_each_cell(c->m, targets, 0, 0, cell_json, &w);
     api_filter_free(&f);
     rc = api_list_send(c, &pg, key, a, cell_params);
     return rc;
@@ -460,7 +460,7 @@ static int api_period(web_ctx *c, int u, period_t *p)
         for (size_t k = 0; k < m->nunits; k++)
             in[k] = (unsigned char)auth_in_subtree(m, u, (int)k);
         latest_walk w = { in, 0 };
-        model_each_cell(m, 0, latest_cell, &w);
+        model_each_cell(m, 0, 0, 0, latest_cell, &w);
         year = w.year;
         free(in);
         if (year == 0)

@@ -204,6 +204,10 @@ int cmd_serve(int argc, char **argv)
            *host && strcmp(host, "0.0.0.0") != 0 ? host : "127.0.0.1", http_port(srv), threads);
     if (conf_used[0])
         printf(tr("cấu hình: %s\n", "configuration: %s\n"), conf_used);
+    pthread_rwlock_rdlock(&app->lock);
+    printf(tr("số liệu: %s\n", "cells: %s\n"), app->m->held ? tr("engine (chỉ trong bộ máy tính)", "engine (held by the engine alone)")
+                                                         : tr("model (trong mô hình và bộ máy tính)", "model (in the model and the engine)"));
+    pthread_rwlock_unlock(&app->lock);
     fflush(stdout);
     int sig = 0;
     sigwait(&set, &sig);

@@ -47,7 +47,7 @@ static int mark_cell(void *ctx, const cell_t *x)
 static void mark_cells(const model *m, int targets, period_t span, unsigned char *flags)
 {
     marking k = { m, span, flags };
-    model_each_cell(m, targets, mark_cell, &k);
+    model_each_cell(m, targets, span.y, span.kind == P_RANGE ? span.y2 : span.y, mark_cell, &k);
 }
 
 typedef struct walk {

@@ -1818,15 +1818,27 @@ int engine_reported(const engine *g, int ind, int unit, period_t p, int64_t *fx)
     return 1;
 }
 
-int engine_each_reported(const engine *g, int targets, int (*fn)(void *ctx, int ind, int unit, period_t p, int64_t fx),
-                         void *ctx)
+int engine_each_reported(const engine *g, int targets, int y_from, int y_to,
+                         int (*fn)(void *ctx, int ind, int unit, period_t p, int64_t fx), void *ctx)
 {
     if (g == NULL || !g->ran)
         return 0;
     const csr *c = targets ? &g->tgt : &g->val;
+    /* the years asked for as year offsets, clipped to the engine's */
+    int lo = y_from ? y_from - g->y0 : 0, hi = y_to ? y_to - g->y0 : g->nyears - 1;
+    if (lo < 0)
+        lo = 0;
+    if (hi >= g->nyears)
+        hi = g->nyears - 1;
+    if (lo > hi)
+        return 0;
+    uint32_t klo = targets ? (uint32_t)lo : (uint32_t)(lo * SPY), khi = targets ? (uint32_t)hi : (uint32_t)(hi * SPY + SPY - 1);
+    uint32_t mask = targets ? g->ymask : g->smask;
     for (int u = 0; u < g->nunits; u++)
         for (uint32_t k = 0; k < c->len[u]; k++) {
             uint32_t key = c->key[c->off[u] + k];
+            if ((key & mask) < klo || (key & mask) > khi)
+                continue;
             period_t p;
             int ind;
             if (targets) {
@@ -1860,6 +1872,20 @@ int engine_update_target(engine *g, const model *m, int ind, int unit, period_t 
     cell_t tmp;
     const cell_t *c = model_target(m, ind, unit, p, &tmp);
     return engine_set_target(g, ind, unit, p, c != NULL, c ? fx_of(c->v) : 0, e);
+}
+
+int engine_last_year(const engine *g)
+{
+    int last = -1;
+    if (g == NULL || !g->ran)
+        return 0;
+    for (int u = 0; u < g->nunits; u++)
+        for (uint32_t k = 0; k < g->val.len[u]; k++) {
+            int yo = (int)(g->val.key[g->val.off[u] + k] & g->smask) / SPY;
+            if (yo > last)
+                last = yo;
+        }
+    return last < 0 ? 0 : g->y0 + last;
 }
 
 int engine_set_target(engine *g, int ind, int unit, period_t p, int has, int64_t fx, err_t *e)

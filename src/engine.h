@@ -148,10 +148,13 @@ int engine_set_value(engine *g, int ind, int unit, period_t p, int has, int64_t 
 /* The reported value of (ind, unit, p) the engine holds, in fixed point: 1 with *fx, 0 none, -1
  * outside (p not a month, quarter, half or year of its years; g NULL; not run yet). */
 int engine_reported(const engine *g, int ind, int unit, period_t p, int64_t *fx);
-/* Calls fn for every reported value (targets != 0: yearly target, rounded as held) the engine
- * holds, unit by unit (then by indicator and slot); fn returns nonzero to stop (returned). */
-int engine_each_reported(const engine *g, int targets, int (*fn)(void *ctx, int ind, int unit, period_t p, int64_t fx),
-                         void *ctx);
+/* Calls fn for every reported value (targets != 0: yearly target, in whole steps of the
+ * indicator's decimals as held) of years y_from..y_to (0: unbounded) the engine holds, unit by
+ * unit (then by indicator and slot); fn returns nonzero to stop (returned). */
+int engine_each_reported(const engine *g, int targets, int y_from, int y_to,
+                         int (*fn)(void *ctx, int ind, int unit, period_t p, int64_t fx), void *ctx);
+/* The latest year of a reported value the engine holds, 0 when none. */
+int engine_last_year(const engine *g);
 /* Sets (has) or removes a yearly target without a model's target map (fx rounded to the
  * indicator's decimals here) and recounts the unit's year; other periods are ignored. */
 int engine_set_target(engine *g, int ind, int unit, period_t p, int has, int64_t fx, err_t *e);

@@ -649,7 +649,7 @@ typedef struct each_ctx {
 static int each_held(void *arg, int ind, int unit, period_t p, int64_t fx)
 {
     each_ctx *x = arg;
-    if (fx == FX_OVER || cellmap_find(x->side, ind, unit, p) >= 0)
+    if (fx == FX_OVER || (x->side->n && cellmap_find(x->side, ind, unit, p) >= 0))
         return 0;                        /* the map's cell, already visited */
     cell_t c = { .ind = ind, .unit = unit, .per = p,
                  .v = fx_val(x->targets ? target_fx(fx, x->m->inds[ind].decimals) : fx) };
@@ -667,11 +667,16 @@ static int latest_cell(void *ctx, const cell_t *c)
 int model_latest_year(const model *m)
 {
     int y = 0;
-    model_each_cell(m, 0, latest_cell, &y);
-    return y;
+    for (size_t i = 0; i < m->values.n; i++)
+        latest_cell(&y, &m->values.cells[i]);
+    if (!m->held)
+        return y;
+    int e = engine_last_year(m->engine);      /* one pass over the held keys, no cells made */
+    return e > y ? e : y;
 }
 
-int model_each_cell(const model *m, int targets, int (*fn)(void *ctx, const cell_t *c), void *ctx)
+int model_each_cell(const model *m, int targets, int y_from, int y_to, int (*fn)(void *ctx, const cell_t *c),
+                    void *ctx)
 {
     const cellmap *cm = targets ? &m->targets : &m->values;
     for (size_t i = 0; i < cm->n; i++) {
@@ -682,7 +687,7 @@ int model_each_cell(const model *m, int targets, int (*fn)(void *ctx, const cell
     if (!m->held)
         return 0;
     each_ctx x = { m, cm, targets, fn, ctx };
-    return engine_each_reported(m->engine, targets, each_held, &x);
+    return engine_each_reported(m->engine, targets, y_from, y_to, each_held, &x);
 }
 
 const term_t *model_term(const model *m, period_t p)

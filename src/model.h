@@ -158,9 +158,11 @@ int model_set_target(model *m, int ind, int unit, period_t p, double v, err_t *e
 int model_hold_value_exact(double v, int64_t *fx);
 int model_hold_target_exact(double v, int decimals, int64_t *fx);
 /* Calls fn for every value (targets != 0: target) cell of the model, of both kinds: the map's in
- * its order, then the engine's (a held model) by unit; *c is borrowed for the call; fn returns
- * nonzero to stop (returned). */
-int model_each_cell(const model *m, int targets, int (*fn)(void *ctx, const cell_t *c), void *ctx);
+ * its order, then the engine's (a held model) by unit; with years y_from..y_to (0: unbounded) the
+ * engine's cells of other years are left out (the map's are all passed: fn still filters);
+ * *c is borrowed for the call; fn returns nonzero to stop (returned). */
+int model_each_cell(const model *m, int targets, int y_from, int y_to, int (*fn)(void *ctx, const cell_t *c),
+                    void *ctx);
 /* The latest year of a reported value (ranges aside), 0 when there is none. */
 int model_latest_year(const model *m);
 

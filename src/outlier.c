@@ -172,7 +172,7 @@ int outlier_run(const model *m, const outlier_bound *b, int nb, const outlier_op
     if (ref == NULL)
         return err_set(e, "out of memory");
     scan sc = { m, b, nb, &op, unit, p, ref, max, &f, e };
-    int rc = model_each_cell(m, 0, scan_cell, &sc);
+    int rc = model_each_cell(m, 0, p.y, p.kind == P_RANGE ? p.y2 : p.y, scan_cell, &sc);
     free(ref);
     if (rc != 0) {
         *out = f.v;

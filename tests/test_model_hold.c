@@ -153,12 +153,15 @@ static void same_cell(const cell_t *a, const cell_t *b)
 typedef struct listing {
     char *text;
     size_t len, cap;
+    int y_from, y_to;              /* only cells of these years (0, 0: all) */
 } listing;
 
 static int list_cell(void *ctx, const cell_t *c)
 {
     listing *l = ctx;
     char line[160], per[PERIOD_CODE_MAX];
+    if (l->y_from && ((c->per.kind == P_RANGE ? c->per.y2 : c->per.y) < l->y_from || c->per.y > l->y_to))
+        return 0;
     period_code(c->per, per, sizeof per);
     int n = snprintf(line, sizeof line, "%d %d %s %.17g %s\n", c->ind, c->unit, per, c->v, c->comment ? c->comment : "");
     if (l->len + (size_t)n + 1 > l->cap) {
@@ -176,11 +179,11 @@ static int by_line(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Every cell of m (targets: target), one line each, sorted. */
-static char *listed(const model *m, int targets)
+/* Every cell of m (targets: target) of years y_from..y_to (0, 0: all), one line each, sorted. */
+static char *listed(const model *m, int targets, int y_from, int y_to)
 {
-    listing l = { 0 };
-    model_each_cell(m, targets, list_cell, &l);
+    listing l = { .y_from = y_from, .y_to = y_to };
+    model_each_cell(m, targets, y_from, y_to, list_cell, &l);
     if (l.text == NULL)
         return calloc(1, 1);
     size_t n = 0;
@@ -232,9 +235,11 @@ static void compare(const model *a, const model *b)
                 same_cell(model_value(a, i, u, ps[k], &ta), model_value(b, i, u, ps[k], &tb));
                 same_cell(model_target(a, i, u, ps[k], &ta), model_target(b, i, u, ps[k], &tb));
             }
-    for (int t = 0; t < 2; t++) {
-        char *la = listed(a, t), *lb = listed(b, t);
+    for (int t = 0; t < 4; t++) {            /* values, targets; all years, then 2022 */
+        int y = t >= 2 ? 2022 : 0;
+        char *la = listed(a, t % 2, y, y), *lb = listed(b, t % 2, y, y);
         assert_string_equal(la, lb);
+        assert_true(y == 0 || strstr(la, " 2022") != NULL);
         free(la);
         free(lb);
     }
