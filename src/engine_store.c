@@ -6,6 +6,11 @@
  * thread reads its part on its own database handle into its own engine stage, and the stages are
  * committed in part order afterwards, so the result does not depend on timing.  Nothing is kept
  * from a failed load: the stages are dropped and the caller discards the engine.
+ *
+ * engine_hold_store does the same for a model whose cells the engine holds (model.h): each part
+ * also keeps, in its own side list, the cells the engine cannot hold exactly and counts the years
+ * of every row; the lists go into the model's maps in part order after the commits.  The parts
+ * own their stages and lists until then; the model owns what it is given.
  */
 #include "engine.h"
 

@@ -70,7 +70,7 @@ static void make_db(const char *path)
         assert_true(model_put_unit(m, code, code, u ? parent : "", "", 0, 0) >= 0);
     }
     for (int i = 0; i < NIND; i++) {
-        char c[8], f[16] = "";
+        char c[16], f[16] = "";
         snprintf(c, sizeof c, "i%d", i);
         if (i == NIND - 1)
             snprintf(f, sizeof f, "i0 + i1");

@@ -13,7 +13,6 @@ bin=$(pwd)/${CHITIEU:-build/chitieu}
 dur=${DURATION:-10}
 port=${PORT:-18191}
 year=${YEAR:-2024}
-ind=${IND:-c0}
 saves=${SAVES:-30}
 mkdir -p "$out"
 root=$(awk -F, 'NR > 1 && $3 == "" { print $1; exit }' "$units")
@@ -71,6 +70,11 @@ figure() {
   curl -s -H "Authorization: Bearer $tok" "$url/api/v1/eval?unit=$root&period=$year" |
     jq -r --arg i "$ind" '.rows[] | select(.code == $i) | .actual'
 }
+# an indicator the leaf reports every month for (its January: a year needs all its months, so
+# a new March alone would not move the root)
+ind=$(curl -s -H "Authorization: Bearer $tok" "$url/api/v1/values?unit=$leaf&period=$year-01&limit=1" |
+      jq -r '.values[0].indicator // empty')
+ind=${ind:-c0}
 before=$(figure)
 : >"$out/saves"
 k=1 base=$(( $(date +%s) % 100000 ))
