@@ -232,12 +232,13 @@ static int hold_load(model *m, const char *db, int nparts, int y0, int y1, scan 
 
 int engine_hold_store(model *m, const char *db, int nparts, err_t *e)
 {
-    scan *vals = calloc(2 * MAXPARTS, sizeof *vals), *tgts = vals + MAXPARTS;
+    scan *vals = calloc(2 * MAXPARTS, sizeof *vals);
     engine *g = NULL;
     int y0, y1, rc = -1;
     nparts = nparts < 1 ? 1 : nparts > MAXPARTS ? MAXPARTS : nparts;
     if (vals == NULL)
         return err_set(e, "out of memory");
+    scan *tgts = vals + MAXPARTS;        /* big (year counts): on the heap, values then targets */
     if (guess_years(m, db, &y0, &y1, e) != 0)
         goto cleanup;
     for (int attempt = 0;; attempt++) {
