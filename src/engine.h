@@ -29,6 +29,7 @@
 #include "period.h"
 
 typedef struct engine engine;
+struct store;                /* store.h */
 
 typedef struct engine_opts {
     int threads;           /* 1 or more (capped at 8) */
@@ -164,6 +165,9 @@ int engine_set_target(engine *g, int ind, int unit, period_t p, int has, int64_t
  * the first indicators' cells, read again once if all of them say otherwise).  On failure the
  * caller frees m. */
 int engine_hold_store(model *m, const char *db, int nparts, err_t *e);
+/* The same for the units flagged in want only, read through s (store_scan_units, in the caller's
+ * read transaction, on one thread): the command line's one-unit evaluation. */
+int engine_hold_units(model *m, struct store *s, const unsigned char *want, int threads, err_t *e);
 /* After the model's target (ind, unit, p) changed, recounts that unit's year. */
 int engine_update_target(engine *g, const model *m, int ind, int unit, period_t p, err_t *e);
 /* The yearly targets of unit in year with a figure, met and exceeded; -1 outside. */

@@ -286,3 +286,74 @@ cleanup:
     free(vals);
     return rc;
 }
+
+/* ---- the cells of some units (the command line's one-unit evaluation) ---- */
+
+static int buffer_value(void *ctx, int ind, int unit, period_t p, double v, const char *comment)
+{
+    scan *rows = ctx;
+    engine_count_years(rows[0].span, p);
+    return side_add(&rows[0], ind, unit, p, v, comment);
+}
+
+static int buffer_target(void *ctx, int ind, int unit, period_t p, double v)
+{
+    scan *rows = ctx;
+    engine_count_years(rows[0].span, p);
+    return side_add(&rows[1], ind, unit, p, v, NULL);
+}
+
+/* Puts the buffered rows (targets: rows->targets) into g, and into m's maps those g cannot hold
+ * exactly; 0 or -1 (OOM). */
+static int hold_rows(model *m, engine *g, const scan *rows)
+{
+    for (size_t k = 0; k < rows->ns; k++) {
+        const side *x = &rows->sv[k];
+        int64_t fx;
+        int exact = rows->targets ? model_hold_target_exact(x->v, m->inds[x->ind].decimals, &fx)
+                                  : model_hold_value_exact(x->v, &fx);
+        int held = rows->targets ? engine_put_target(g, x->ind, x->unit, x->p, fx_of(x->v))
+                                 : engine_put_value(g, x->ind, x->unit, x->p, fx_of_value(x->v));
+        if (held < 0)
+            return -1;
+        if (held && exact && x->comment == NULL) {
+            if (!rows->targets)
+                m->year_values[x->p.y - PERIOD_YEAR_MIN]++;
+        } else if ((rows->targets ? model_put_target(m, x->ind, x->unit, x->p, x->v)
+                                  : model_put_value(m, x->ind, x->unit, x->p, x->v, x->comment)) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int engine_hold_units(model *m, store *s, const unsigned char *want, int threads, err_t *e)
+{
+    scan *rows = calloc(2, sizeof *rows);      /* values, targets: read first, the years from them */
+    engine *g = NULL;
+    int y0, y1, rc = -1;
+    if (rows == NULL)
+        return err_set(e, "out of memory");
+    rows[1].targets = 1;
+    if (store_scan_units(s, m, want, buffer_value, buffer_target, rows, e) != 0)
+        goto cleanup;
+    engine_best_years(rows[0].span, &y0, &y1);
+    engine_opts o = { .threads = threads };
+    if (engine_new(m, &o, y0, y1, &g, e) != 0)
+        goto cleanup;
+    if (hold_rows(m, g, &rows[0]) != 0 || hold_rows(m, g, &rows[1]) != 0) {
+        err_set(e, "out of memory");
+        goto cleanup;
+    }
+    if (engine_run(g, e) != 0)
+        goto cleanup;
+    m->engine = g, g = NULL;
+    m->held = 1;
+    m->unloaded = 0;
+    rc = 0;
+cleanup:
+    engine_free(g);
+    sides_free(rows, 2);
+    free(rows);
+    return rc;
+}
+
