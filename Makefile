@@ -99,6 +99,7 @@ check: $(BIN) $(TESTBIN)
 	@CHITIEU=$(BIN) tests/e2e/run.sh
 	@CHITIEU=$(BIN) tests/e2e/class.sh
 	@CHITIEU=$(BIN) tests/e2e/web.sh
+	@CHITIEU=$(BIN) CHITIEU_TEST_CELLS=engine tests/e2e/web.sh
 	@CHITIEU=$(BIN) tests/e2e/upgrade.sh
 	@CHITIEU=$(BIN) tests/e2e/backup.sh
 	@if [ "$(SAN)" != 1 ]; then CHITIEU=$(BIN) tests/e2e/crash.sh; fi

@@ -105,9 +105,32 @@ int api_indicators(web_ctx *c)
     return api_list_send(c, &pg, "indicators", a, ind_params);
 }
 
+typedef struct cells_walk {
+    web_ctx *c;
+    api_filter *f;
+    api_page *pg;
+    json_t *a;
+    const char *vname;
+} cells_walk;
+
+static int cell_json(void *ctx, const cell_t *x)
+{
+    cells_walk *w = ctx;
+    if (!api_filter_match(w->f, x) || !api_page_take(w->pg))
+        return 0;
+    char per[PERIOD_CODE_MAX];
+    period_code(x->per, per, sizeof per);
+    json_t *o = json_pack("{s:s,s:s,s:s,s:f}", "indicator", w->c->m->inds[x->ind].code, "unit",
+                          w->c->m->units[x->unit].code, "period", per, w->vname, x->v);
+    if (o && x->comment)
+        json_object_set_new(o, "comment", json_string(x->comment));
+    json_array_append_new(w->a, o);
+    return 0;
+}
+
 /* One page of the value or target cells the filters match, in the model's order (stable for
- * one snapshot), with the total of every match. */
-static int cells_json(web_ctx *c, const cellmap *cm, const char *key, const char *vname)
+ * one snapshot; model_each_cell's), with the total of every match. */
+static int cells_json(web_ctx *c, int targets, const char *key, const char *vname)
 {
     api_filter f;
     api_page pg;
@@ -119,18 +142,9 @@ static int cells_json(web_ctx *c, const cellmap *cm, const char *key, const char
         return c->e.msg[0] ? -1 : 0;
     }
     json_t *a = json_array();
-    for (size_t k = 0; a && k < cm->n; k++) {
-        const cell_t *x = &cm->cells[k];
-        if (!api_filter_match(&f, x) || !api_page_take(&pg))
-            continue;
-        char per[PERIOD_CODE_MAX];
-        period_code(x->per, per, sizeof per);
-        json_t *o = json_pack("{s:s,s:s,s:s,s:f}", "indicator", c->m->inds[x->ind].code, "unit",
-                              c->m->units[x->unit].code, "period", per, vname, x->v);
-        if (o && x->comment)
-            json_object_set_new(o, "comment", json_string(x->comment));
-        json_array_append_new(a, o);
-    }
+    cells_walk w = { c, &f, &pg, a, vname };
+    if (a)
+        model_each_cell(c->m, targets, 0, 0, cell_json, &w);
     api_filter_free(&f);
     rc = api_list_send(c, &pg, key, a, cell_params);
     return rc;
@@ -138,12 +152,12 @@ static int cells_json(web_ctx *c, const cellmap *cm, const char *key, const char
 
 int api_targets(web_ctx *c)
 {
-    return cells_json(c, &c->m->targets, "targets", "target");
+    return cells_json(c, 1, "targets", "target");
 }
 
 int api_values(web_ctx *c)
 {
-    return cells_json(c, &c->m->values, "values", "value");
+    return cells_json(c, 0, "values", "value");
 }
 
 static void model_lock(void *ctx)
@@ -409,6 +423,20 @@ int api_values_delete(web_ctx *c)
     return rc;
 }
 
+typedef struct latest_walk {
+    const unsigned char *in;       /* per unit: counted (NULL: every unit) */
+    int year;
+} latest_walk;
+
+/* model_each_cell's step of api_period: the latest year of a value that is not a range. */
+static int latest_cell(void *ctx, const cell_t *x)
+{
+    latest_walk *w = ctx;
+    if ((w->in == NULL || w->in[x->unit]) && x->per.kind != P_RANGE && x->per.y > w->year)
+        w->year = x->per.y;
+    return 0;
+}
+
 /* The period an evaluation answers when the client names none: the latest year with a reported
  * value in unit u's subtree (the caller's own data, not the whole database's), from the model
  * the request reads, so it does not depend on when the server started; cached per model
@@ -432,11 +460,9 @@ static int api_period(web_ctx *c, int u, period_t *p)
             return err_set(&c->e, "out of memory");
         for (size_t k = 0; k < m->nunits; k++)
             in[k] = (unsigned char)auth_in_subtree(m, u, (int)k);
-        for (size_t i = 0; i < m->values.n; i++) {
-            const cell_t *x = &m->values.cells[i];
-            if (in[x->unit] && x->per.kind != P_RANGE && x->per.y > year)
-                year = x->per.y;
-        }
+        latest_walk w = { in, 0 };
+        model_each_cell(m, 0, 0, 0, latest_cell, &w);
+        year = w.year;
         free(in);
         if (year == 0)
             year = c->app->latest.y;             /* no figure below u: the database's latest year */

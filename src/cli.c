@@ -151,12 +151,12 @@ int cli_open_unit(const char *cmd, const char *db, const char *unit, store **s, 
             }
             if (store_load_part(*s, *m, STORE_ALL, &e) != 0)
                 goto fail;
-        } else if (store_load_units(*s, *m, want, &e) != 0) {
-            goto fail;
+            /* the engine over those cells alone: the unit's figures and its peers' are whole */
+            if (engine_build(*m, 2, &(*m)->engine, &e) != 0)
+                goto fail;
+        } else if (engine_hold_units(*m, *s, want, 2, &e) != 0) {
+            goto fail;           /* those cells held by the engine alone (model.h's model_hold) */
         }
-        /* the engine over those cells alone: the unit's figures and its peers' are whole */
-        if (engine_build(*m, 2, &(*m)->engine, &e) != 0)
-            goto fail;
     }
     rc = 0;
     goto cleanup;

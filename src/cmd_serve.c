@@ -38,7 +38,7 @@ int cmd_serve(int argc, char **argv)
 {
     const char *listen = NULL, *db = NULL, *config = NULL, *metrics_token = NULL, *threads_s = NULL, *today_s = NULL;
     const char *rate_s = NULL, *burst_s = NULL, *proxy_s = NULL, *per_ip_s = NULL, *conns_s = NULL, *timeout_s = NULL;
-    const char *headers_s = NULL;
+    const char *headers_s = NULL, *cells_s = NULL;
     int help = 0, npos = 0, https = 0, quiet = 0;
     cli_opt opts[] = {
         { "--listen", NULL, &listen, NULL }, { "--db", NULL, &db, NULL },
@@ -47,7 +47,7 @@ int cmd_serve(int argc, char **argv)
         { "--api-rate", NULL, &rate_s, NULL }, { "--api-burst", NULL, &burst_s, NULL },
         { "--trusted-proxy", NULL, &proxy_s, NULL }, { "--max-conn-per-ip", NULL, &per_ip_s, NULL },
         { "--max-conn", NULL, &conns_s, NULL }, { "--timeout", NULL, &timeout_s, NULL },
-        { "--header-timeout", NULL, &headers_s, NULL },
+        { "--header-timeout", NULL, &headers_s, NULL }, { "--cells", NULL, &cells_s, NULL },
         { "--config", NULL, &config, NULL }, { "--metrics-token", NULL, &metrics_token, NULL },
         { NULL, NULL, NULL, NULL },
     };
@@ -58,7 +58,7 @@ int cmd_serve(int argc, char **argv)
         puts(tr("Cách dùng: chitieu serve [--listen ĐỊA_CHỈ:CỔNG] [--db TỆP] [--threads N] [--https] [--quiet]\n"
                 "                     [--api-rate N] [--api-burst N] [--trusted-proxy ĐỊA_CHỈ,...]\n"
                 "                     [--max-conn-per-ip N] [--max-conn N] [--timeout GIÂY] [--header-timeout GIÂY]\n"
-                "                     [--config TỆP] [--metrics-token MÃ]\n\n"
+                "                     [--config TỆP] [--metrics-token MÃ] [--cells engine|model|auto]\n\n"
                 "Chạy ứng dụng web (giao diện và API /api/v1) trên cơ sở dữ liệu.\n"
                 "  --listen    địa chỉ nghe, mặc định 127.0.0.1:8080 (cổng 0: chọn cổng trống)\n"
                 "  --threads   số luồng phục vụ, mặc định bằng số lõi CPU\n"
@@ -77,12 +77,15 @@ int cmd_serve(int argc, char **argv)
                 "  --config    tệp cấu hình 'khóa = giá trị' (mặc định $CHITIEU_CONFIG, rồi /etc/chitieu/chitieu.conf\n"
                 "              nếu có); tùy chọn dòng lệnh thắng tệp\n"
                 "  --metrics-token mã cho phép đọc /metrics (Authorization: Bearer); không có: chỉ từ loopback\n"
+                "  --cells     nơi giữ số liệu: engine (chỉ một bản, trong bộ máy tính: cho CSDL cả nước),\n"
+                "              model (thêm một bản trong mô hình), auto (mặc định: engine khi CSDL có hơn\n"
+                "              khoảng 20 triệu ô số liệu)\n"
                 "GET /healthz: 200 khi CSDL đọc được, 503 khi không. Nhật ký: một dòng khóa=giá trị mỗi yêu cầu.\n"
                 "Dừng bằng Ctrl-C hoặc SIGTERM: các yêu cầu đang chạy được hoàn tất, CSDL đóng sạch.",
                 "Usage: chitieu serve [--listen HOST:PORT] [--db FILE] [--threads N] [--https] [--quiet]\n"
                 "                     [--api-rate N] [--api-burst N] [--trusted-proxy ADDR,...]\n"
                 "                     [--max-conn-per-ip N] [--max-conn N] [--timeout SECONDS] [--header-timeout SECONDS]\n"
-                "                     [--config FILE] [--metrics-token TOKEN]\n\n"
+                "                     [--config FILE] [--metrics-token TOKEN] [--cells engine|model|auto]\n\n"
                 "Runs the web application (pages and the /api/v1 API) on the database.\n"
                 "  --listen    address, default 127.0.0.1:8080 (port 0: any free port)\n"
                 "  --threads   serving threads, default the number of CPU cores\n"
@@ -101,6 +104,9 @@ int cmd_serve(int argc, char **argv)
                 "  --config    'key = value' file (default $CHITIEU_CONFIG, then /etc/chitieu/chitieu.conf if\n"
                 "              present); command-line options win over the file\n"
                 "  --metrics-token token that may read /metrics (Authorization: Bearer); none: loopback only\n"
+                "  --cells     where the figures live: engine (one copy, in the engine: for a national\n"
+                "              database), model (a second copy in the model), auto (default: engine when\n"
+                "              the database holds more than about 20 million cells)\n"
                 "GET /healthz: 200 when the database reads, 503 when not. Log: one key=value line per request.\n"
                 "Stop with Ctrl-C or SIGTERM: requests in flight finish, the database closes cleanly."));
         return EXIT_OK;
@@ -147,6 +153,14 @@ int cmd_serve(int argc, char **argv)
                               "--trusted-proxy needs IP addresses separated by commas"));
         return EXIT_USAGE;
     }
+    int cells = WEB_CELLS_AUTO;
+    if (cells_s && strcmp(cells_s, "auto") != 0) {
+        cells = strcmp(cells_s, "engine") == 0 ? WEB_CELLS_ENGINE : strcmp(cells_s, "model") == 0 ? WEB_CELLS_MODEL : -1;
+        if (cells < 0) {
+            cli_error("serve", tr("--cells cần engine, model hoặc auto", "--cells needs engine, model or auto"));
+            return EXIT_USAGE;
+        }
+    }
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
@@ -157,7 +171,7 @@ int cmd_serve(int argc, char **argv)
     web_app *app = NULL;
     http_server *srv = NULL;
     ops_start();
-    if (web_open(store_default_path(db), threads + 1, &app, &e) != 0) {
+    if (web_open_cells(store_default_path(db), threads + 1, cells, &app, &e) != 0) {
         cli_error("serve", e.msg);
         return EXIT_FAIL;
     }
@@ -190,6 +204,10 @@ int cmd_serve(int argc, char **argv)
            *host && strcmp(host, "0.0.0.0") != 0 ? host : "127.0.0.1", http_port(srv), threads);
     if (conf_used[0])
         printf(tr("cấu hình: %s\n", "configuration: %s\n"), conf_used);
+    pthread_rwlock_rdlock(&app->lock);
+    printf(tr("số liệu: %s\n", "cells: %s\n"), app->m->held ? tr("engine (chỉ trong bộ máy tính)", "engine (held by the engine alone)")
+                                                         : tr("model (trong mô hình và bộ máy tính)", "model (in the model and the engine)"));
+    pthread_rwlock_unlock(&app->lock);
     fflush(stdout);
     int sig = 0;
     sigwait(&set, &sig);

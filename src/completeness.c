@@ -29,14 +29,25 @@ static int overlaps(period_t a, period_t b)
     return period_contains(a, b) || period_contains(b, a);
 }
 
-/* Marks flags[unit * ninds + ind] for each cell of map whose period overlaps span. */
-static void mark_cells(const model *m, const cellmap *map, period_t span, unsigned char *flags)
+typedef struct marking {
+    const model *m;
+    period_t span;
+    unsigned char *flags;
+} marking;
+
+static int mark_cell(void *ctx, const cell_t *x)
 {
-    for (size_t i = 0; i < map->n; i++) {
-        const cell_t *x = &map->cells[i];
-        if (overlaps(span, x->per))
-            flags[(size_t)x->unit * m->ninds + (size_t)x->ind] = 1;
-    }
+    marking *k = ctx;
+    if (overlaps(k->span, x->per))
+        k->flags[(size_t)x->unit * k->m->ninds + (size_t)x->ind] = 1;
+    return 0;
+}
+
+/* Marks flags[unit * ninds + ind] for each value (targets: target) cell whose period overlaps span. */
+static void mark_cells(const model *m, int targets, period_t span, unsigned char *flags)
+{
+    marking k = { m, span, flags };
+    model_each_cell(m, targets, span.y, span.kind == P_RANGE ? span.y2 : span.y, mark_cell, &k);
 }
 
 typedef struct walk {
@@ -87,7 +98,8 @@ static int count_leaf(walk *w, int u, cmpl_count *c)
         if (ind->f != NULL || *ind->formula_src || !(tgt[i] || w->val[k]))
             continue;
         cmpl_item it = { .unit = u, .ind = (int)i, .state = CM_MISSING };
-        if (model_value(m, (int)i, u, w->p) != NULL) {
+        cell_t tmp;
+        if (model_value(m, (int)i, u, w->p, &tmp) != NULL) {
             it.date = w->first ? w->first[k] : 0;
             it.state = it.date && it.date > w->res->deadline ? CM_LATE : CM_ON_TIME;
             reported++;
@@ -176,8 +188,8 @@ int cmpl_compute(const model *m, const cycle_rules *r, int unit, period_t p, con
     if (tgt == NULL || val == NULL)
         goto cleanup;
     period_t span = p.kind == P_RANGE ? p : period_year_of(p);
-    mark_cells(m, &m->targets, span, tgt);
-    mark_cells(m, &m->values, span, val);
+    mark_cells(m, 1, span, tgt);
+    mark_cells(m, 0, span, val);
     if (unit < 0 || (size_t)unit >= m->nunits || !model_unit_valid(m, unit, p)) {
         rc = 0;      /* a unit not valid in the period expects nothing */
         goto cleanup;

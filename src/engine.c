@@ -1167,21 +1167,28 @@ cleanup:
  * reference path (eval.c). */
 static void model_years(const model *m, int *y0, int *y1)
 {
-    enum { NY = PERIOD_YEAR_MAX - PERIOD_YEAR_MIN + 1 };
-    size_t cnt[NY] = { 0 };
-    *y0 = *y1 = 0;
+    size_t cnt[ENGINE_NYEARS] = { 0 };
     for (int pass = 0; pass < 2; pass++) {
         const cellmap *cm = pass ? &m->targets : &m->values;
-        for (size_t i = 0; i < cm->n; i++) {
-            period_t p = cm->cells[i].per;
-            int b = p.kind == P_RANGE ? p.y2 : p.y;
-            for (int y = p.y; y <= b; y++)
-                if (y >= PERIOD_YEAR_MIN && y <= PERIOD_YEAR_MAX)
-                    cnt[y - PERIOD_YEAR_MIN]++;
-        }
+        for (size_t i = 0; i < cm->n; i++)
+            engine_count_years(cnt, cm->cells[i].per);
     }
+    engine_best_years(cnt, y0, y1);
+}
+
+void engine_count_years(size_t *cnt, period_t p)
+{
+    int b = p.kind == P_RANGE ? p.y2 : p.y;
+    for (int y = p.y; y <= b; y++)
+        if (y >= PERIOD_YEAR_MIN && y <= PERIOD_YEAR_MAX)
+            cnt[y - PERIOD_YEAR_MIN]++;
+}
+
+void engine_best_years(const size_t *cnt, int *y0, int *y1)
+{
     size_t in = 0, best = 0;
-    for (int k = 0; k < NY; k++) {
+    *y0 = *y1 = 0;
+    for (int k = 0; k < ENGINE_NYEARS; k++) {
         in += cnt[k];
         if (k >= ENGINE_MAX_YEARS)
             in -= cnt[k - ENGINE_MAX_YEARS];
@@ -1257,7 +1264,8 @@ static void range_cell(const engine *g, rtab *t, period_t r, int u, int i)
     size_t at = (size_t)u * (size_t)g->ninds + (size_t)i;
     int64_t x = FX_NONE;
     int src = SRC_NONE, miss = 0;
-    const cell_t *c = model_value(m, i, u, r);
+    cell_t tmp;
+    const cell_t *c = model_value(m, i, u, r, &tmp);
     if (c)
         x = fx_of_value(c->v), src = SRC_REPORTED;
     else if (d->f) {
@@ -1793,8 +1801,59 @@ int engine_update(engine *g, const model *m, int ind, int unit, period_t p, err_
     if ((int)m->ninds != g->ninds || (int)m->nunits != g->nunits)
         return err_set(e, "engine: the model's units or indicators changed; rebuild it");
     g->m = m;
-    const cell_t *c = model_value(m, ind, unit, p);
+    cell_t tmp;
+    const cell_t *c = model_value(m, ind, unit, p, &tmp);
     return engine_set_value(g, ind, unit, p, c != NULL, c ? fx_of_value(c->v) : 0, e);
+}
+
+int engine_reported(const engine *g, int ind, int unit, period_t p, int64_t *fx)
+{
+    int s = g ? slot_of(g, p) : -1;
+    if (s < 0 || !g->ran || ind < 0 || ind >= g->ninds || unit < 0 || unit >= g->nunits)
+        return -1;
+    long at = csr_find(&g->val, unit, vkey(g, ind, s));
+    if (at < 0)
+        return 0;
+    *fx = g->val.fx[g->val.off[unit] + (size_t)at];
+    return 1;
+}
+
+int engine_each_reported(const engine *g, int targets, int y_from, int y_to,
+                         int (*fn)(void *ctx, int ind, int unit, period_t p, int64_t fx), void *ctx)
+{
+    if (g == NULL || !g->ran)
+        return 0;
+    const csr *c = targets ? &g->tgt : &g->val;
+    /* the years asked for as year offsets, clipped to the engine's */
+    int lo = y_from ? y_from - g->y0 : 0, hi = y_to ? y_to - g->y0 : g->nyears - 1;
+    if (lo < 0)
+        lo = 0;
+    if (hi >= g->nyears)
+        hi = g->nyears - 1;
+    if (lo > hi)
+        return 0;
+    uint32_t klo = targets ? (uint32_t)lo : (uint32_t)(lo * SPY), khi = targets ? (uint32_t)hi : (uint32_t)(hi * SPY + SPY - 1);
+    uint32_t mask = targets ? g->ymask : g->smask;
+    for (int u = 0; u < g->nunits; u++)
+        for (uint32_t k = 0; k < c->len[u]; k++) {
+            uint32_t key = c->key[c->off[u] + k];
+            if ((key & mask) < klo || (key & mask) > khi)
+                continue;
+            period_t p;
+            int ind;
+            if (targets) {
+                uint16_t y = (uint16_t)(g->y0 + (int)(key & g->ymask));
+                p = (period_t){ P_YEAR, 0, y, y };
+                ind = (int)(key >> g->ybits);
+            } else {
+                p = period_of(g, (int)(key & g->smask));
+                ind = (int)(key >> g->sbits);
+            }
+            int r = fn(ctx, ind, u, p, c->fx[c->off[u] + k]);
+            if (r)
+                return r;
+        }
+    return 0;
 }
 
 void engine_threads(engine *g, int n)
@@ -1810,9 +1869,33 @@ int engine_update_target(engine *g, const model *m, int ind, int unit, period_t 
         unit < 0 || unit >= g->nunits)
         return err_set(e, "engine: the model's units or indicators changed; rebuild it");
     g->m = m;
-    const cell_t *c = model_target(m, ind, unit, p);
+    cell_t tmp;
+    const cell_t *c = model_target(m, ind, unit, p, &tmp);
+    return engine_set_target(g, ind, unit, p, c != NULL, c ? fx_of(c->v) : 0, e);
+}
+
+int engine_last_year(const engine *g)
+{
+    int last = -1;
+    if (g == NULL || !g->ran)
+        return 0;
+    for (int u = 0; u < g->nunits; u++)
+        for (uint32_t k = 0; k < g->val.len[u]; k++) {
+            int yo = (int)(g->val.key[g->val.off[u] + k] & g->smask) / SPY;
+            if (yo > last)
+                last = yo;
+        }
+    return last < 0 ? 0 : g->y0 + last;
+}
+
+int engine_set_target(engine *g, int ind, int unit, period_t p, int has, int64_t fx, err_t *e)
+{
+    if (p.kind != P_YEAR || (int)p.y < g->y0 || (int)p.y >= g->y0 + g->nyears)
+        return 0;
+    if (!g->ran || ind < 0 || ind >= g->ninds || unit < 0 || unit >= g->nunits)
+        return err_set(e, "engine: no such indicator or unit, or not computed yet");
     uint32_t key = tkey(g, ind, p.y - g->y0);
-    if (csr_set(&g->tgt, unit, key, c ? fx_round(fx_of(c->v), g->dec[ind]) : 0, c == NULL) != 0)
+    if (csr_set(&g->tgt, unit, key, has ? fx_round(fx, g->dec[ind]) : 0, !has) != 0)
         return err_set(e, "out of memory");
     recount(g, unit, p.y - g->y0);
     return 0;

@@ -29,6 +29,7 @@
 #include "period.h"
 
 typedef struct engine engine;
+struct store;                /* store.h */
 
 typedef struct engine_opts {
     int threads;           /* 1 or more (capped at 8) */
@@ -39,6 +40,14 @@ typedef struct engine_opts {
 } engine_opts;
 
 #define ENGINE_MAX_YEARS 30
+#define ENGINE_NYEARS (PERIOD_YEAR_MAX - PERIOD_YEAR_MIN + 1)
+
+/* Counts p in cnt[year - PERIOD_YEAR_MIN] for each of its years (a range: every year it spans). */
+void engine_count_years(size_t *cnt, period_t p);
+/* The years an engine holds given such counts of its values and targets: the span of at most
+ * ENGINE_MAX_YEARS holding the most (the latest on a tie), from and to a year with some; 0, 0
+ * without any. */
+void engine_best_years(const size_t *cnt, int *y0, int *y1);
 
 /* Computes every figure of m's years with nthreads threads into *out (caller frees with
  * engine_free); an engine already in *out is rebuilt, reusing its memory where it can. */
@@ -137,6 +146,28 @@ int engine_get_fx(const engine *g, int ind, int unit, period_t p, int64_t *fx);
 int engine_update(engine *g, const model *m, int ind, int unit, period_t p, err_t *e);
 /* The same without a model's value map: sets (has) or removes the reported value in fixed point. */
 int engine_set_value(engine *g, int ind, int unit, period_t p, int has, int64_t fx, err_t *e);
+/* The reported value of (ind, unit, p) the engine holds, in fixed point: 1 with *fx, 0 none, -1
+ * outside (p not a month, quarter, half or year of its years; g NULL; not run yet). */
+int engine_reported(const engine *g, int ind, int unit, period_t p, int64_t *fx);
+/* Calls fn for every reported value (targets != 0: yearly target, in whole steps of the
+ * indicator's decimals as held) of years y_from..y_to (0: unbounded) the engine holds, unit by
+ * unit (then by indicator and slot); fn returns nonzero to stop (returned). */
+int engine_each_reported(const engine *g, int targets, int y_from, int y_to,
+                         int (*fn)(void *ctx, int ind, int unit, period_t p, int64_t fx), void *ctx);
+/* The latest year of a reported value the engine holds, 0 when none. */
+int engine_last_year(const engine *g);
+/* Sets (has) or removes a yearly target without a model's target map (fx rounded to the
+ * indicator's decimals here) and recounts the unit's year; other periods are ignored. */
+int engine_set_target(engine *g, int ind, int unit, period_t p, int has, int64_t fx, err_t *e);
+/* Reads every stored value and target of database db into m (its catalogue loaded and finished,
+ * no cells) and a new engine holding them (m->engine, m->held = 1; model.h's model_hold): on
+ * nparts threads, a handle each; the years are those engine_build would choose (guessed from
+ * the first indicators' cells, read again once if all of them say otherwise).  On failure the
+ * caller frees m. */
+int engine_hold_store(model *m, const char *db, int nparts, err_t *e);
+/* The same for the units flagged in want only, read through s (store_scan_units, in the caller's
+ * read transaction, on one thread): the command line's one-unit evaluation. */
+int engine_hold_units(model *m, struct store *s, const unsigned char *want, int threads, err_t *e);
 /* After the model's target (ind, unit, p) changed, recounts that unit's year. */
 int engine_update_target(engine *g, const model *m, int ind, int unit, period_t p, err_t *e);
 /* The yearly targets of unit in year with a figure, met and exceeded; -1 outside. */

@@ -202,7 +202,8 @@ static int actual(ctx *c, int ind, int unit, period_t p, int64_t *x, int *source
             src = SRC_NONE, miss = 0, val = 0;
         goto found;
     }
-    cell = model_value(m, ind, unit, p);
+    cell_t tmp;
+    cell = model_value(m, ind, unit, p, &tmp);
     if (cell) {
         val = fx_of_value(cell->v);
         has = val == FX_OVER ? FIG_TOO_LARGE : FIG_OK, src = SRC_REPORTED;
@@ -427,7 +428,8 @@ static int conv_compute(ctx *c, int mode, int ind, int unit, period_t p, int64_t
     const model *m = c->m;
     const ind_t *d = &m->inds[ind];
     int need = needs_conv(m, unit, p), st;
-    const cell_t *cell = need ? NULL : model_value(m, ind, unit, p);
+    cell_t tmp;
+    const cell_t *cell = need ? NULL : model_value(m, ind, unit, p, &tmp);
     *conv = need;
     if (cell) {
         *src = SRC_REPORTED;
@@ -890,9 +892,9 @@ int eval_status(int dir, int decimals, double actual_v, double target)
 
 /* Target of (ind, unit, p): exact, or for a range the enclosing term's (the term starting
  * where p starts, else any range containing p). */
-static const cell_t *find_target(const model *m, int ind, int unit, period_t p, period_t *from)
+static const cell_t *find_target(const model *m, int ind, int unit, period_t p, period_t *from, cell_t *tmp)
 {
-    const cell_t *t = model_target(m, ind, unit, p);
+    const cell_t *t = model_target(m, ind, unit, p, tmp);
     if (t || p.kind != P_RANGE) {
         *from = p;
         return t;
@@ -902,7 +904,7 @@ static const cell_t *find_target(const model *m, int ind, int unit, period_t p, 
             period_t q = m->terms[i].per;
             if (period_eq(q, p) || !period_contains(q, p) || (pass == 0 && q.y != p.y))
                 continue;
-            if ((t = model_target(m, ind, unit, q)) != NULL) {
+            if ((t = model_target(m, ind, unit, q, tmp)) != NULL) {
                 *from = q;
                 return t;
             }
@@ -967,16 +969,18 @@ static int eval_row_for(ctx *c, int ind, int unit, period_t p, eval_row *r)
     if (r->partial && eval_withhold(m, ind))
         r->withheld = 1, r->has_actual = 0, r->actual = 0;   /* shown as no figure, with its coverage */
     if (r->source == SRC_REPORTED) {
-        const cell_t *cell = model_value(m, ind, unit, p);
+        cell_t vtmp;
+        const cell_t *cell = model_value(m, ind, unit, p, &vtmp);
         r->comment = cell ? cell->comment : NULL;
     }
-    const cell_t *t = find_target(m, ind, unit, p, &r->target_period);
+    cell_t tmp;
+    const cell_t *t = find_target(m, ind, unit, p, &r->target_period, &tmp);
     if (t) {
         r->has_target = 1;
         r->target = t->v;
     } else if (p.kind == P_HALF || p.kind == P_QUARTER || p.kind == P_MONTH || p.kind == P_M9) {
         period_t y = period_year_of(p);
-        const cell_t *yt = model_target(m, ind, unit, y);
+        const cell_t *yt = model_target(m, ind, unit, y, &tmp);
         if (yt) {
             r->has_annual = 1;
             r->annual_target = yt->v;

@@ -12,7 +12,8 @@ static int year_has_figures(const model *m, int unit, period_t term, int y)
     period_t yp = { P_YEAR, 0, (uint16_t)y, (uint16_t)y };
     for (size_t i = 0; i < m->ninds; i++) {
         double v;
-        if (model_target(m, (int)i, unit, term) && eval_figure(m, (int)i, unit, yp, &v) == FIG_OK)
+        cell_t tmp;
+        if (model_target(m, (int)i, unit, term, &tmp) && eval_figure(m, (int)i, unit, yp, &v) == FIG_OK)
             return 1;
     }
     return 0;

@@ -11,10 +11,12 @@
 #include "model.h"
 #include "engine.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixed.h"
 #include "mem.h"
 #include "vn.h"
 
@@ -544,16 +546,148 @@ void model_prefetch(const model *m, int targets, int ind, int unit, period_t p)
         __builtin_prefetch(&cm->slots[hash_cell(ind, unit, p) & (cm->nslots - 1)], 1);
 }
 
-const cell_t *model_value(const model *m, int ind, int unit, period_t p)
+const cell_t *model_value(const model *m, int ind, int unit, period_t p, cell_t *tmp)
 {
     int at = cellmap_find(&m->values, ind, unit, p);
-    return at < 0 ? NULL : &m->values.cells[at];
+    if (at >= 0)
+        return &m->values.cells[at];
+    int64_t fx;
+    if (!m->held || engine_reported(m->engine, ind, unit, p, &fx) != 1 || fx == FX_OVER)
+        return NULL;
+    *tmp = (cell_t){ .ind = ind, .unit = unit, .per = p, .v = fx_val(fx) };
+    return tmp;
 }
 
-const cell_t *model_target(const model *m, int ind, int unit, period_t p)
+/* A target as the engine holds it (fx_round: whole steps of the indicator's decimals) in 10^-4. */
+static int64_t target_fx(int64_t steps, int decimals)
+{
+    static const int64_t step[4] = { 10000, 1000, 100, 10 };
+    return decimals >= 4 ? steps : steps * step[decimals < 0 ? 0 : decimals];
+}
+
+const cell_t *model_target(const model *m, int ind, int unit, period_t p, cell_t *tmp)
 {
     int at = cellmap_find(&m->targets, ind, unit, p);
-    return at < 0 ? NULL : &m->targets.cells[at];
+    if (at >= 0)
+        return &m->targets.cells[at];
+    int64_t steps;
+    if (!m->held || p.kind != P_YEAR || engine_target(m->engine, ind, unit, p.y, &steps) != 1)
+        return NULL;
+    *tmp = (cell_t){ .ind = ind, .unit = unit, .per = p, .v = fx_val(target_fx(steps, m->inds[ind].decimals)) };
+    return tmp;
+}
+
+/* ---- cells held by the engine (model.h) ---- */
+
+int model_hold_value_exact(double v, int64_t *fx)
+{
+    *fx = fx_of_value(v);
+    return *fx != FX_OVER && fx_val(*fx) == v && !(v == 0 && signbit(v));
+}
+
+int model_hold_target_exact(double v, int decimals, int64_t *fx)
+{
+    *fx = fx_of(v);
+    return !fx_too_large(v) && target_fx(fx_round(*fx, decimals), decimals) == *fx && fx_val(*fx) == v &&
+           !(v == 0 && signbit(v));
+}
+
+int model_set_value(model *m, int ind, int unit, period_t p, double v, const char *comment, err_t *e)
+{
+    int64_t fx;
+    if (!m->held) {
+        if (model_put_value(m, ind, unit, p, v, comment) != 0)
+            return err_set(e, "out of memory");
+        /* the engine follows at once: this unit and its ancestors, this year (engine.h) */
+        return m->engine ? engine_update(m->engine, m, ind, unit, p, e) : 0;
+    }
+    int slot = engine_reported(m->engine, ind, unit, p, &fx) >= 0;   /* p has a slot there */
+    if (!slot || (comment && *comment) || !model_hold_value_exact(v, &fx)) {
+        if (model_put_value(m, ind, unit, p, v, comment) != 0)
+            return err_set(e, "out of memory");
+    } else {
+        cellmap_remove(&m->values, ind, unit, p);
+        count_years(m, p);
+    }
+    return slot ? engine_set_value(m->engine, ind, unit, p, 1, fx_of_value(v), e) : 0;
+}
+
+int model_unset_value(model *m, int ind, int unit, period_t p, err_t *e)
+{
+    int64_t fx;
+    int had = cellmap_remove(&m->values, ind, unit, p);
+    if (m->held && engine_reported(m->engine, ind, unit, p, &fx) == 1)
+        had = 1;
+    if (m->engine && (m->held ? engine_set_value(m->engine, ind, unit, p, 0, 0, e)
+                              : engine_update(m->engine, m, ind, unit, p, e)) != 0)
+        return -1;
+    return had;
+}
+
+int model_set_target(model *m, int ind, int unit, period_t p, double v, err_t *e)
+{
+    int64_t fx;
+    if (!m->held || !engine_covers(m->engine, p) || p.kind != P_YEAR ||
+        !model_hold_target_exact(v, m->inds[ind].decimals, &fx)) {
+        if (model_put_target(m, ind, unit, p, v) != 0)
+            return err_set(e, "out of memory");
+    } else
+        cellmap_remove(&m->targets, ind, unit, p);
+    if (m->held)
+        return engine_set_target(m->engine, ind, unit, p, 1, fx_of(v), e);
+    return m->engine ? engine_update_target(m->engine, m, ind, unit, p, e) : 0;
+}
+
+typedef struct each_ctx {
+    const model *m;
+    const cellmap *side;
+    int targets;
+    int (*fn)(void *, const cell_t *);
+    void *ctx;
+} each_ctx;
+
+static int each_held(void *arg, int ind, int unit, period_t p, int64_t fx)
+{
+    each_ctx *x = arg;
+    if (fx == FX_OVER || (x->side->n && cellmap_find(x->side, ind, unit, p) >= 0))
+        return 0;                        /* the map's cell, already visited */
+    cell_t c = { .ind = ind, .unit = unit, .per = p,
+                 .v = fx_val(x->targets ? target_fx(fx, x->m->inds[ind].decimals) : fx) };
+    return x->fn(x->ctx, &c);
+}
+
+static int latest_cell(void *ctx, const cell_t *c)
+{
+    int *y = ctx;
+    if (c->per.kind != P_RANGE && c->per.y > *y)
+        *y = c->per.y;
+    return 0;
+}
+
+int model_latest_year(const model *m)
+{
+    int y = 0;
+    for (size_t i = 0; i < m->values.n; i++)
+        latest_cell(&y, &m->values.cells[i]);
+    if (!m->held)
+        return y;
+    int e = engine_last_year(m->engine);      /* one pass over the held keys, no cells made */
+    return e > y ? e : y;
+}
+
+int model_each_cell(const model *m, int targets, int y_from, int y_to, int (*fn)(void *ctx, const cell_t *c),
+                    void *ctx)
+{
+    const cellmap *cm = targets ? &m->targets : &m->values;
+    for (size_t i = 0; i < cm->n; i++) {
+        int r = fn(ctx, &cm->cells[i]);
+        if (r)
+            return r;
+    }
+    if (!m->held)
+        return 0;
+    each_ctx x = { m, cm, targets, fn, ctx };
+    return engine_each_reported(m->engine, targets, y_from, y_to, each_held, &x);
 }
 
 const term_t *model_term(const model *m, period_t p)

@@ -93,6 +93,8 @@ typedef struct model {
     int finished;
     int partial_mode;        /* enum partial_mode for indicators without their own; 0 = mark */
     struct engine *engine;   /* when set, evaluation takes its figures from it (engine.h); owned */
+    int held;                /* 1: the engine holds the cells (model_hold below): values and
+                                targets keep only what it cannot hold exactly */
 } model;
 
 /* Allocates an empty model; NULL on OOM; free with model_free. */
@@ -133,10 +135,36 @@ int model_cell_comment(cell_t *c, const char *comment);
 /* 0 if p can have no figure anywhere: no value was ever put in its year (for a range: in one of
  * its years, as a range's figure needs all of them or a value reported for it), else 1. */
 int model_has_values(const model *m, period_t p);
-/* The reported value cell, or NULL. */
-const cell_t *model_value(const model *m, int ind, int unit, period_t p);
-/* The target cell, or NULL. */
-const cell_t *model_target(const model *m, int ind, int unit, period_t p);
+/* The reported value cell, or NULL: a cell of the model's map, or (a model whose engine holds
+ * its cells, model.held) *tmp filled from the engine (no comment); valid until the next change. */
+const cell_t *model_value(const model *m, int ind, int unit, period_t p, cell_t *tmp);
+/* The target cell, or NULL; as model_value. */
+const cell_t *model_target(const model *m, int ind, int unit, period_t p, cell_t *tmp);
+
+/* Cells held by the engine (national scale: one copy of every figure, not two).  In a model with
+ * `held` set, a value lives in the engine alone when its period is one the engine keeps (a month,
+ * quarter, half or year of its years), it has no comment and its fixed-point figure reads back as
+ * exactly the same double; a target when it is a yearly one of those years and equals its figure
+ * rounded to the indicator's decimals.  Everything else stays in `values` / `targets` (ranges,
+ * years outside, comments, more than 4 decimals), which also hold the engine's figure where it
+ * has one.  These three keep a model of either kind and its engine current (the engine follows
+ * at once, engine_update's cost); 0, or -1 with e. */
+int model_set_value(model *m, int ind, int unit, period_t p, double v, const char *comment, err_t *e);
+/* Removes the reported value (1 removed, 0 there was none, -1 with e). */
+int model_unset_value(model *m, int ind, int unit, period_t p, err_t *e);
+int model_set_target(model *m, int ind, int unit, period_t p, double v, err_t *e);
+/* 1 if the engine can hold value v (targets: target v of an indicator with `decimals`) exactly;
+ * *fx gets its figure. */
+int model_hold_value_exact(double v, int64_t *fx);
+int model_hold_target_exact(double v, int decimals, int64_t *fx);
+/* Calls fn for every value (targets != 0: target) cell of the model, of both kinds: the map's in
+ * its order, then the engine's (a held model) by unit; with years y_from..y_to (0: unbounded) the
+ * engine's cells of other years are left out (the map's are all passed: fn still filters);
+ * *c is borrowed for the call; fn returns nonzero to stop (returned). */
+int model_each_cell(const model *m, int targets, int y_from, int y_to, int (*fn)(void *ctx, const cell_t *c),
+                    void *ctx);
+/* The latest year of a reported value (ranges aside), 0 when there is none. */
+int model_latest_year(const model *m);
 
 /* Links parents and children, compiles formulas, indexes successions and checks for cycles
  * (unit tree, indicator parents, formula references, successions); on error names the

@@ -121,6 +121,28 @@ static int check_cell(const model *m, const outlier_bound *b, int nb, const outl
     return 0;
 }
 
+/* outlier_run's walk over the values (model_each_cell). */
+typedef struct scan {
+    const model *m;
+    const outlier_bound *b;
+    int nb;
+    const outlier_opts *o;
+    int unit;
+    period_t p;
+    double *ref;
+    int max;
+    flags *f;
+    err_t *e;
+} scan;
+
+static int scan_cell(void *ctx, const cell_t *c)
+{
+    scan *sc = ctx;
+    if (!period_eq(c->per, sc->p) || !in_subtree(sc->m, c->unit, sc->unit))
+        return 0;
+    return check_cell(sc->m, sc->b, sc->nb, sc->o, c, sc->ref, sc->max, sc->f, sc->e) != 0;
+}
+
 static int by_unit_ind(const void *a, const void *b)
 {
     const outlier_flag *x = a, *y = b;
@@ -149,18 +171,14 @@ int outlier_run(const model *m, const outlier_bound *b, int nb, const outlier_op
     int start = *n;
     if (ref == NULL)
         return err_set(e, "out of memory");
-    for (size_t i = 0; i < m->values.n; i++) {
-        const cell_t *c = &m->values.cells[i];
-        if (!period_eq(c->per, p) || !in_subtree(m, c->unit, unit))
-            continue;
-        if (check_cell(m, b, nb, &op, c, ref, max, &f, e) != 0) {
-            free(ref);
-            *out = f.v;
-            *n = f.n;
-            return -1;
-        }
-    }
+    scan sc = { m, b, nb, &op, unit, p, ref, max, &f, e };
+    int rc = model_each_cell(m, 0, p.y, p.kind == P_RANGE ? p.y2 : p.y, scan_cell, &sc);
     free(ref);
+    if (rc != 0) {
+        *out = f.v;
+        *n = f.n;
+        return -1;
+    }
     if (f.n > start)
         qsort(f.v + start, (size_t)(f.n - start), sizeof *f.v, by_unit_ind);
     *out = f.v;

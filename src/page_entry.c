@@ -162,11 +162,12 @@ static int on_grid(const model *m, int i, int u, period_t p)
     if (m->inds[i].f)
         return 0;
     period_t y = period_year_of(p);
-    if (model_target(m, i, u, p) || model_target(m, i, u, y) || model_value(m, i, u, p) ||
-        model_value(m, i, u, period_prev(p)) || model_value(m, i, u, period_prev_year(p)))
+    cell_t tmp;                      /* only whether there is one matters */
+    if (model_target(m, i, u, p, &tmp) || model_target(m, i, u, y, &tmp) || model_value(m, i, u, p, &tmp) ||
+        model_value(m, i, u, period_prev(p), &tmp) || model_value(m, i, u, period_prev_year(p), &tmp))
         return 1;
     for (size_t t = 0; t < m->nterms; t++)
-        if (period_contains(m->terms[t].per, p) && model_target(m, i, u, m->terms[t].per))
+        if (period_contains(m->terms[t].per, p) && model_target(m, i, u, m->terms[t].per, &tmp))
             return 1;
     return 0;
 }
@@ -343,12 +344,13 @@ static void entry_form(web_ctx *c, int u, period_t p, const char *msg, int msg_o
         if (!on_grid(m, (int)i, u, p))
             continue;
         const ind_t *d = &m->inds[i];
-        const cell_t *cur = model_value(m, (int)i, u, p);
+        cell_t vtmp, ttmp;
+        const cell_t *cur = model_value(m, (int)i, u, p, &vtmp);
         double tv, prev, ly;
         int has_prev = eval_actual(m, (int)i, u, pp, &prev), has_ly = eval_actual(m, (int)i, u, py, &ly);
-        const cell_t *tc = model_target(m, (int)i, u, p);
+        const cell_t *tc = model_target(m, (int)i, u, p, &ttmp);
         if (tc == NULL)
-            tc = model_target(m, (int)i, u, period_year_of(p));
+            tc = model_target(m, (int)i, u, period_year_of(p), &ttmp);
         tv = tc ? tc->v : 0;
         rows++;
         page_printf(c, "<tr><td><label for=\"v_");
@@ -436,7 +438,8 @@ static void plausibility(web_ctx *c, int u, period_t p, buf *out)
     const model *m = c->m;
     period_t pp = period_prev(p);
     for (size_t i = 0; i < m->ninds; i++) {
-        const cell_t *cur = model_value(m, (int)i, u, p);
+        cell_t tmp;
+        const cell_t *cur = model_value(m, (int)i, u, p, &tmp);
         double prev;
         if (cur == NULL || !eval_actual(m, (int)i, u, pp, &prev))
             continue;

@@ -24,6 +24,7 @@ const conf_key serve_conf_keys[] = {
     { "max_conn", CONF_INT, 1, 100000 },
     { "timeout", CONF_INT, 1, 3600 },
     { "header_timeout", CONF_INT, 1, 3600 },
+    { "cells", CONF_TEXT, 0, 0 },
     { NULL, 0, 0, 0 },
 };
 

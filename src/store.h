@@ -74,6 +74,17 @@ typedef int (*store_cell_fn)(void *ctx, int ind, int unit, period_t p, double v)
  * units or indicators m does not know are skipped.  Returns 0, or -1 (fn's stop included). */
 int store_scan_cells(store *s, const model *m, int targets, int part, int nparts, store_cell_fn fn,
                      void *ctx, err_t *e);
+/* About how many values and targets the database holds, without reading them (the size of the
+ * file, or the server's statistics); -1 on error. */
+int64_t store_cells_estimate(store *s, err_t *e);
+/* Called by store_scan_values for each stored value with its comment (NULL: none; borrowed). */
+typedef int (*store_value_fn)(void *ctx, int ind, int unit, period_t p, double v, const char *comment);
+/* As store_scan_cells over the values, with each one's comment. */
+int store_scan_values(store *s, const model *m, int part, int nparts, store_value_fn fn, void *ctx, err_t *e);
+/* store_load_units' rows (the units flagged in want) handed to value, with its comment, and
+ * target instead of put into the model; a nonzero return stops (-1). */
+int store_scan_units(store *s, const model *m, const unsigned char *want, store_value_fn value,
+                     store_cell_fn target, void *ctx, err_t *e);
 /* Reads the stored target (targets != 0) or value of model cell (ind, unit, p) into c->v and,
  * for a value, its comment (the cell owns a copy); returns 1 if stored, 0 if not, -1 on error. */
 int store_get_cell(store *s, const model *m, int targets, int ind, int unit, period_t p, cell_t *c,

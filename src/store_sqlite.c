@@ -878,6 +878,17 @@ cleanup:
     return rc;
 }
 
+int64_t store_cells_estimate(store *s, err_t *e)
+{
+    /* SQLite: the file's size at ~32 bytes a stored row (a generated national file holds ~28,
+     * one written by imports more); PostgreSQL: the planner's row counts.  No table is read. */
+    int64_t n = count_rows(s, SQ_SQL(s, "SELECT (SELECT page_count FROM pragma_page_count())"
+                                        " * (SELECT page_size FROM pragma_page_size()) / 32",
+                                     "SELECT coalesce(sum(greatest(reltuples, 0)), 0)::bigint FROM pg_class"
+                                     " WHERE relname IN ('value', 'target') AND relkind = 'r'"), e);
+    return n;
+}
+
 /* Part k of nparts of the indicator ids in map: [*lo, *hi], equal slices of min..max id, the
  * first part open below and the last open above (any 64-bit id). */
 static void id_slice(const idmap *map, int part, int nparts, int64_t *lo, int64_t *hi)
@@ -916,8 +927,9 @@ static int pg_scan_row(void *arg, int64_t iid, int64_t uid, const char *per, siz
     return 0;
 }
 
-int store_scan_cells(store *s, const model *m, int targets, int part, int nparts, store_cell_fn fn,
-                     void *ctx, err_t *e)
+/* store_scan_cells, or with vfn set store_scan_values (values with their comments). */
+static int scan_cells(store *s, const model *m, int targets, int part, int nparts, store_cell_fn fn,
+                      store_value_fn vfn, void *ctx, err_t *e)
 {
     sq_stmt *st = NULL;
     idmap umap = { 0 }, imap = { 0 };
@@ -929,12 +941,13 @@ int store_scan_cells(store *s, const model *m, int targets, int part, int nparts
     idmap_dense(&umap);
     idmap_dense(&imap);
     id_slice(&imap, part, nparts, &lo, &hi);
-    if (s->pg) {
+    if (s->pg && vfn == NULL) {            /* binary COPY; comments come by the row path below */
         pg_scan sc = { &umap, &imap, fn, ctx, e };
         rc = store_pg_scan(s, targets, lo, hi, pg_scan_row, &sc, e);
         goto cleanup;
     }
     const char *sql = targets ? "SELECT indicator,unit,period,target FROM target WHERE indicator BETWEEN ?1 AND ?2"
+                    : vfn     ? "SELECT indicator,unit,period,value,comment FROM value WHERE indicator BETWEEN ?1 AND ?2"
                               : "SELECT indicator,unit,period,value FROM value WHERE indicator BETWEEN ?1 AND ?2";
     if (sq_prepare(s, sql, &st) != 0) {
         db_err(s, e, "scan");
@@ -955,7 +968,8 @@ int store_scan_cells(store *s, const model *m, int targets, int part, int nparts
                           "the database has an invalid data row (period '%s')"), code);
             goto cleanup;
         }
-        if (fn(ctx, ind, unit, p, sq_col_double(st, 3)) != 0) {
+        if ((vfn ? vfn(ctx, ind, unit, p, sq_col_double(st, 3), sq_col_text(st, 4))
+                 : fn(ctx, ind, unit, p, sq_col_double(st, 3))) != 0) {
             err_set(e, "stopped");
             goto cleanup;
         }
@@ -966,6 +980,17 @@ cleanup:
     idmap_free(&umap);
     idmap_free(&imap);
     return rc;
+}
+
+int store_scan_cells(store *s, const model *m, int targets, int part, int nparts, store_cell_fn fn,
+                     void *ctx, err_t *e)
+{
+    return scan_cells(s, m, targets, part, nparts, fn, NULL, ctx, e);
+}
+
+int store_scan_values(store *s, const model *m, int part, int nparts, store_value_fn fn, void *ctx, err_t *e)
+{
+    return scan_cells(s, m, 0, part, nparts, NULL, fn, ctx, e);
 }
 
 int store_get_cell(store *s, const model *m, int targets, int ind, int unit, period_t p, cell_t *c,

@@ -144,9 +144,14 @@ static int build_model(web_app *a, store *s, model **out, int64_t *gen, err_t *e
     if (store_read_begin(s, e) != 0)
         goto cleanup;
     *gen = store_generation(s, e);
-    int loaded = *gen >= 0 && store_load(s, m, e) == 0;
+    int64_t ncells = a->cells == WEB_CELLS_AUTO && *gen >= 0 ? store_cells_estimate(s, e) : 0;
+    int held = a->cells == WEB_CELLS_ENGINE || ncells > WEB_CELLS_AUTO_MIN;
+    /* held: the catalogue in this snapshot, the cells on a handle per thread right after (a
+     * write in between makes the database newer than *gen: it is read again) */
+    int loaded = *gen >= 0 && ncells >= 0 && (held ? store_load_part(s, m, 0, e) : store_load(s, m, e)) == 0;
     store_read_end(s);
-    if (!loaded || engine_build(m, a->engine_threads, &m->engine, e) != 0)
+    if (!loaded || (held ? engine_hold_store(m, a->db_path, 2 * a->engine_threads, e)
+                         : engine_build(m, a->engine_threads, &m->engine, e)) != 0)
         goto cleanup;
     *out = m;
     m = NULL;
@@ -171,10 +176,7 @@ static model *install_model(web_app *a, store *s, model *m, int64_t gen)
     if (a->reload_s != s)
         store_forget_ids(a->reload_s);
     /* The default period: the latest year that has a reported value. */
-    int y = 0;
-    for (size_t i = 0; i < m->values.n; i++)
-        if (m->values.cells[i].per.kind != P_RANGE && m->values.cells[i].per.y > y)
-            y = m->values.cells[i].per.y;
+    int y = model_latest_year(m);
     a->latest = (period_t){ P_YEAR, 0, (uint16_t)(y ? y : 2025), (uint16_t)(y ? y : 2025) };
     return old;
 }
@@ -276,10 +278,16 @@ void web_idle(web_app *a)
 
 int web_open(const char *db, int nstores, web_app **out, err_t *e)
 {
+    return web_open_cells(db, nstores, WEB_CELLS_AUTO, out, e);
+}
+
+int web_open_cells(const char *db, int nstores, int cells, web_app **out, err_t *e)
+{
     web_app *a = calloc(1, sizeof *a);
     if (a == NULL)
         return err_set(e, "out of memory");
     snprintf(a->db_path, sizeof a->db_path, "%s", db);
+    a->cells = cells;
     a->session_ttl = 8 * 3600;
     a->engine_threads = nstores > 2 ? 2 : 1;
     pthread_mutex_init(&a->pool_lock, NULL);

@@ -55,6 +55,7 @@ typedef struct web_app {
     int secure_cookies;          /* served over TLS (through a proxy): cookies get Secure */
     int session_ttl;             /* seconds of inactivity before a session ends */
     int engine_threads;          /* threads for rebuilding the engine after a reload */
+    int cells;                   /* where the figures live: WEB_CELLS_* (model.h's model_hold) */
     int today;                   /* fixed date for task status (serve --today), 0 = the clock */
     FILE *log;                   /* error details go here, never to clients (NULL = stderr) */
     struct api_rate *rate;       /* requests per API token (api_rate.h), owned; NULL = no limit */
@@ -67,8 +68,15 @@ typedef struct web_app {
     int64_t feed_applied;        /* cells applied in place from the change log (under lock) */
 } web_app;
 
+/* Where a loaded model keeps its values and targets: in its own maps (and a copy in the engine),
+ * held by the engine alone (model.held), or auto: held from WEB_CELLS_AUTO_MIN cells on (as
+ * store_cells_estimate counts them). */
+enum { WEB_CELLS_AUTO = 0, WEB_CELLS_MODEL, WEB_CELLS_ENGINE };
+#define WEB_CELLS_AUTO_MIN 20000000
 /* Opens the database with nstores handles and loads the model; caller frees with web_close. */
 int web_open(const char *db, int nstores, web_app **out, err_t *e);
+/* The same with the cells kept as `cells` says (WEB_CELLS_*). */
+int web_open_cells(const char *db, int nstores, int cells, web_app **out, err_t *e);
 /* Frees the app (NULL is fine), stopping the reloader; no request may be running. */
 void web_close(web_app *a);
 /* Waits until the reloader has nothing asked of it and nothing under way (tests, shutdown). */

@@ -342,22 +342,19 @@ static int put_changes(store *s, const model *m, const write_actor *a, const wri
 int write_apply_cell(model *m, int targets, int ind, int unit, period_t p, const cell_t *now, int *outside,
                      err_t *e)
 {
+    /* model.h's setters: the model's map and engine_update, or for a model whose engine holds
+     * its cells the engine alone; the engine follows at once (this unit and its ancestors, this
+     * year), and after a deletion drops the reported value and recomputes what depended on it */
     if (targets) {
         if (now == NULL)
             return 1;                     /* the model has no way to drop a target */
-        if (model_put_target(m, ind, unit, p, now->v) != 0)
-            return err_set(e, "out of memory");
-        if (m->engine && engine_update_target(m->engine, m, ind, unit, p, e) != 0)
+        if (model_set_target(m, ind, unit, p, now->v, e) != 0)
             return -1;
-    } else {
-        if (now == NULL)
-            model_del_value(m, ind, unit, p);      /* 0 when the model had none: nothing to drop */
-        else if (model_put_value(m, ind, unit, p, now->v, now->comment) != 0)
-            return err_set(e, "out of memory");
-        /* the engine follows at once: this unit and its ancestors, this year (engine.h); after a
-         * deletion it drops the reported value and recomputes what depended on it */
-        if (m->engine && engine_update(m->engine, m, ind, unit, p, e) != 0)
+    } else if (now == NULL) {
+        if (model_unset_value(m, ind, unit, p, e) < 0)
             return -1;
+    } else if (model_set_value(m, ind, unit, p, now->v, now->comment, e) != 0) {
+        return -1;
     }
     *outside |= m->engine && !engine_covers(m->engine, p);
     return 0;

@@ -78,7 +78,8 @@ static int value_of(const look *l, int ind, int unit, period_t p, int depth, dou
         return 1;
     }
     if (l->current) {
-        const cell_t *mc = model_value(m, ind, unit, p);
+        cell_t tmp;
+        const cell_t *mc = model_value(m, ind, unit, p, &tmp);
         if (mc) {
             *v = mc->v;
             return 1;
@@ -298,7 +299,8 @@ static write_cell *import_cells(const model *m, const model *full, const write_c
     *nc = 0;
     for (int i = 0; c && i < n; i++) {
         const write_cell *x = &w[i];
-        const cell_t *mc = model_value(m, x->ind, x->unit, x->p);
+        cell_t tmp;
+        const cell_t *mc = model_value(m, x->ind, x->unit, x->p, &tmp);
         int ind = full == m ? x->ind : model_ind_find(full, m->inds[x->ind].code);
         int unit = full == m ? x->unit : model_unit_find(full, m->units[x->unit].code);
         if (mc && ind >= 0 && unit >= 0)
@@ -347,7 +349,8 @@ int write_rules_import(store *s, const model *m, const write_cell *written_cells
         goto cleanup;
     for (int k = 0; k < nv; k++) {
         const write_cell *c = &written_cells[viol[k].row];
-        const cell_t *mc = model_value(m, c->ind, c->unit, c->p);
+        cell_t tmp;
+        const cell_t *mc = model_value(m, c->ind, c->unit, c->p, &tmp);
         if (mc && mc->src >= 0 && mc->src < nsrc)
             buf_printf(errors, tr("%s, dòng %ld: ", "%s, row %ld: "), src[mc->src].name, (long)mc->row);
         write_violation_text(full, &rules, &viol[k], errors);

@@ -321,7 +321,8 @@ int xlsx_export_on(const model *m, int unit, period_t p, int structure, const ch
     row = 1;
     for (int u = unit; u >= 0; u = u == unit ? m->units[unit].first_child : m->units[u].next_sibling) {
         for (size_t i = 0; i < m->ninds; i++) {
-            const cell_t *v = model_value(m, (int)i, u, p);
+            cell_t tmp;
+            const cell_t *v = model_value(m, (int)i, u, p, &tmp);
             if (v == NULL)
                 continue;
             worksheet_write_string(ws, (lxw_row_t)row, 0, m->inds[i].code, NULL);
@@ -447,7 +448,8 @@ int xlsx_template(const model *m, int unit, period_t p, const char *path, int *n
         worksheet_write_string(ws, rr, 4, buf_str(&t), f.text);
         wrap_height(ws, (int)rr, buf_str(&t), TEMPLATE_NAME_WIDTH);
         worksheet_write_string(ws, rr, 5, d->measure, f.text);
-        const cell_t *tg = model_target(m, inds[i], unit, p);
+        cell_t ttmp, vtmp;
+        const cell_t *tg = model_target(m, inds[i], unit, p, &ttmp);
         num_or_blank(ws, (int)rr, 6, tg != NULL, tg ? tg->v : 0, nf);
         /* The figure is looked up in its own statement: read in the same argument list as the
          * call that sets it, it was the old 0 (C leaves the order of arguments unspecified; the
@@ -455,7 +457,7 @@ int xlsx_template(const model *m, int unit, period_t p, const char *path, int *n
         double pv = 0;
         int has_prev = prev.kind != P_NONE && eval_actual(m, inds[i], unit, prev, &pv);
         num_or_blank(ws, (int)rr, 7, has_prev, pv, nf);
-        const cell_t *v = model_value(m, inds[i], unit, p);
+        const cell_t *v = model_value(m, inds[i], unit, p, &vtmp);
         if (v)
             worksheet_write_number(ws, rr, 8, v->v, f.input);
         else

@@ -125,7 +125,7 @@ static void compare_counts(model *m, engine *g)
             int n = 0, met = 0, exc = 0, gn, gm, gx;
             for (int i = 0; i < (int)m->ninds; i++) {
                 period_t p = { P_YEAR, 0, (uint16_t)y, (uint16_t)y };
-                const cell_t *t = model_target(m, i, u, p);
+                const cell_t *t = model_target(m, i, u, p, &(cell_t){ 0 });
                 double a;
                 if (t == NULL || !eval_actual(m, i, u, p, &a))
                     continue;

@@ -122,11 +122,11 @@ static void test_import_and_reimport(void **state)
     assert_string_equal(m->units[cg].parent_code, "ha-noi");
     period_t y;
     period_parse("2022", 4, &y);
-    const cell_t *c = model_value(m, model_ind_find(m, "thu_ns"), cg, y);
+    const cell_t *c = model_value(m, model_ind_find(m, "thu_ns"), cg, y, &(cell_t){ 0 });
     assert_non_null(c);
     assert_true(c->v == 1234.5);
     assert_string_equal(c->comment, "có ; dấu chấm phẩy");
-    c = model_value(m, model_ind_find(m, "thu_ns"), model_unit_find(m, "ba-dinh"), y);
+    c = model_value(m, model_ind_find(m, "thu_ns"), model_unit_find(m, "ba-dinh"), y, &(cell_t){ 0 });
     assert_true(c->v == 14.16);
     assert_string_equal(m->inds[model_ind_find(m, "rate")].formula_src, "voted / reg * 100");
     assert_string_equal(m->inds[model_ind_find(m, "rate")].set, "chỉ tiêu"); /* default */
@@ -181,7 +181,7 @@ static void test_bad_file_changes_nothing(void **state)
     model *m = load(f);
     period_t y;
     period_parse("2021", 4, &y);
-    assert_null(model_value(m, model_ind_find(m, "thu_ns"), model_unit_find(m, "ba-dinh"), y));
+    assert_null(model_value(m, model_ind_find(m, "thu_ns"), model_unit_find(m, "ba-dinh"), y, &(cell_t){ 0 }));
     model_free(m);
 }
 
@@ -197,7 +197,7 @@ static void test_dry_run_writes_nothing(void **state)
     model *m = load(f);
     period_t y;
     period_parse("2022", 4, &y);
-    assert_null(model_target(m, model_ind_find(m, "thu_ns"), model_unit_find(m, "ba-dinh"), y));
+    assert_null(model_target(m, model_ind_find(m, "thu_ns"), model_unit_find(m, "ba-dinh"), y, &(cell_t){ 0 }));
     model_free(m);
 }
 
@@ -264,7 +264,7 @@ static void test_bad_shapes(void **state)
     static const char *const years[] = { "2019", "2018", "2017", "2016" };
     for (int i = 0; i < 4; i++) {
         period_parse(years[i], 4, &y);
-        assert_null(model_value(m, model_ind_find(m, "thu_ns"), model_unit_find(m, "ba-dinh"), y));
+        assert_null(model_value(m, model_ind_find(m, "thu_ns"), model_unit_find(m, "ba-dinh"), y, &(cell_t){ 0 }));
     }
     model_free(m);
 }
@@ -411,7 +411,7 @@ static void test_load_part(void **state)
         period_t p = { P_MONTH, (uint8_t)((k - 1) % 12 + 1), (uint16_t)(2020 + (k - 1) / 24),
                        (uint16_t)(2020 + (k - 1) / 24) };
         const cell_t *c = model_value(all, model_ind_find(all, "reg"),
-                                      model_unit_find(all, (k - 1) / 12 % 2 ? "ba-dinh" : "ha-noi"), p);
+                                      model_unit_find(all, (k - 1) / 12 % 2 ? "ba-dinh" : "ha-noi"), p, &(cell_t){ 0 });
         assert_non_null(c);
         assert_true(c->v == k * 10);
         if (k % 7)
@@ -495,13 +495,13 @@ static void test_import_without_cells(void **state)
     period_parse("2022", 4, &y);
     period_parse("2022Q1", 6, &q);
     int thu = model_ind_find(m, "thu_ns"), cg = model_unit_find(m, "cau-giay"), bd = model_unit_find(m, "ba-dinh");
-    assert_true(model_value(m, thu, cg, y)->v == 1234.5);
-    assert_string_equal(model_value(m, thu, cg, y)->comment, "có ; dấu chấm phẩy");
-    assert_true(model_value(m, thu, bd, y)->v == 15);
-    assert_string_equal(model_value(m, thu, cg, q)->comment, "mới");
-    assert_true(model_value(m, model_ind_find(m, "reg"), model_unit_find(m, "ha-noi"), y)->v == 100);
+    assert_true(model_value(m, thu, cg, y, &(cell_t){ 0 })->v == 1234.5);
+    assert_string_equal(model_value(m, thu, cg, y, &(cell_t){ 0 })->comment, "có ; dấu chấm phẩy");
+    assert_true(model_value(m, thu, bd, y, &(cell_t){ 0 })->v == 15);
+    assert_string_equal(model_value(m, thu, cg, q, &(cell_t){ 0 })->comment, "mới");
+    assert_true(model_value(m, model_ind_find(m, "reg"), model_unit_find(m, "ha-noi"), y, &(cell_t){ 0 })->v == 100);
     period_parse("2021", 4, &y);
-    assert_true(model_target(m, thu, bd, y)->v == 3500);
+    assert_true(model_target(m, thu, bd, y, &(cell_t){ 0 })->v == 3500);
     model_free(m);
     /* and again changes nothing */
     assert_int_equal(run_part(f, ok, 2, 0, 0, &st2, &errs2), 0);

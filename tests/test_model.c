@@ -39,7 +39,7 @@ static void check_all(const model *m, const ref *r)
         for (int u = 0; u < NUNIT; u++)
             for (int y = 0; y < NYEAR; y++)
                 for (int mo = 0; mo < 13; mo++) {
-                    const cell_t *c = model_value(m, i, u, per(y, mo));
+                    const cell_t *c = model_value(m, i, u, per(y, mo), &(cell_t){ 0 });
                     if (!r->has[i][u][y][mo]) {
                         assert_null(c);
                         continue;
@@ -101,7 +101,7 @@ static void test_kinds_distinct(void **state)
     enum { NK = sizeof keys / sizeof *keys };
     for (int k = 0; k < NK; k++) {
         for (int j = 0; j < NK; j++) {
-            const cell_t *c = model_value(m, 0, 0, keys[j]);
+            const cell_t *c = model_value(m, 0, 0, keys[j], &(cell_t){ 0 });
             if (j < k) {
                 assert_non_null(c);
                 assert_true(c->v == 10 + j);

@@ -211,7 +211,7 @@ static void bulk_rows(store *s, model *m)
             assert_int_equal(store_put_target(s, m, tl, u, p, y + 1, NULL, "bulk", "bulk", &e), 0);
         }
     period_t p22 = { P_YEAR, 0, 2022, 2022 };
-    const cell_t *old = model_value(m, kn, d1, p22);
+    const cell_t *old = model_value(m, kn, d1, p22, &(cell_t){ 0 });
     assert_non_null(old);
     for (int k = 0; k < CHANGES; k++) {
         snprintf(comment, sizeof comment, "lần sửa %d, một ghi chú dài cho lịch sử ..................", k);

@@ -32,6 +32,7 @@
 
 static char db[64];
 static web_app *app;
+static int cells_mode = WEB_CELLS_MODEL; /* main runs the group in both modes (web.h) */
 static const char *peer_addr = "127.0.0.1";   /* the address requests come from (send) */
 static const char *fwd_header = "";            /* their X-Forwarded-For */
 
@@ -101,7 +102,11 @@ static int setup_all(void **state)
     buf_free(&errs);
     model_free(m);
     store_close(s);
-    assert_int_equal(web_open(db, 2, &app, &e), 0);
+    assert_int_equal(web_open_cells(db, 2, cells_mode, &app, &e), 0);
+    /* held: every figure here fits the engine exactly, so the model's maps keep none */
+    assert_int_equal(app->m->held, cells_mode == WEB_CELLS_ENGINE);
+    if (app->m->held)
+        assert_int_equal(app->m->values.n + app->m->targets.n, 0);
     app->log = fopen("/dev/null", "w");
     return 0;
 }
@@ -262,7 +267,7 @@ static void test_rate_limit(void **state)
     err_t e;
     fclose(app->log);
     web_close(app);
-    assert_int_equal(web_open(db, 2, &app, &e), 0);
+    assert_int_equal(web_open_cells(db, 2, cells_mode, &app, &e), 0);
     app->log = fopen("/dev/null", "w");
     assert_int_equal(login_wait("approver1", pw, &ra), 429);
     assert_true(ra >= 10 && ra <= 16);
@@ -531,7 +536,7 @@ static void test_csrf(void **state)
     assert_int_equal(status_of(&c, "POST", "/entry", NULL, "csrf=forged&unit=d1&period=2024&action=save&v_kn=5"), 403);
     assert_int_equal(status_of(&c, "POST", "/logout", NULL, ""), 403);
     const cell_t *v = model_value(app->m, model_ind_find(app->m, "kn"), model_unit_find(app->m, "d1"),
-                                  (period_t){ P_YEAR, 0, 2024, 2024 });
+                                  (period_t){ P_YEAR, 0, 2024, 2024 }, &(cell_t){ 0 });
     assert_null(v);                                        /* nothing was written */
     /* the API with the session cookie (docs/api.md): a JSON body's token goes in the query (a
      * "csrf" member of the JSON is not read: refused, as is a forged token); a form body's in the form */
@@ -550,13 +555,13 @@ static void test_csrf(void **state)
     assert_int_equal(send(&c, "POST", "/api/v1/values", q, NULL, json, &rs), 200);
     http_resp_free(&rs);
     web_idle(app);                 /* 2031 is outside the engine: the reloader reads the model afresh */
-    v = model_value(app->m, model_ind_find(app->m, "kn"), model_unit_find(app->m, "d1"), (period_t){ P_YEAR, 0, 2031, 2031 });
+    v = model_value(app->m, model_ind_find(app->m, "kn"), model_unit_find(app->m, "d1"), (period_t){ P_YEAR, 0, 2031, 2031 }, &(cell_t){ 0 });
     assert_non_null(v);
     snprintf(body, sizeof body, "csrf=%s&indicator=kn&unit=d1&period=2031&reason=th%%E1%%BB%%AD", c.csrf);
     assert_int_equal(status_of(&c, "DELETE", "/api/v1/values", NULL, "indicator=kn&unit=d1&period=2031&reason=x"), 403);
     assert_int_equal(status_of(&c, "DELETE", "/api/v1/values", NULL, body), 200);
     web_idle(app);
-    v = model_value(app->m, model_ind_find(app->m, "kn"), model_unit_find(app->m, "d1"), (period_t){ P_YEAR, 0, 2031, 2031 });
+    v = model_value(app->m, model_ind_find(app->m, "kn"), model_unit_find(app->m, "d1"), (period_t){ P_YEAR, 0, 2031, 2031 }, &(cell_t){ 0 });
     assert_null(v);
 }
 
@@ -605,7 +610,7 @@ static void test_bad_input(void **state)
     snprintf(form, sizeof form, "csrf=%s&unit=d1&period=2026&action=explode", c.csrf);
     assert_int_equal(status_of(&c, "POST", "/entry", NULL, form), 400);
     assert_null(model_value(app->m, model_ind_find(app->m, "kn"), model_unit_find(app->m, "d1"),
-                            (period_t){ P_YEAR, 0, 2026, 2026 }));
+                            (period_t){ P_YEAR, 0, 2026, 2026 }, &(cell_t){ 0 }));
 
     /* the API */
     client api = { 0 };
@@ -656,7 +661,7 @@ static void test_bad_input(void **state)
     }
     /* nothing from the refused batches reached the model */
     assert_null(model_value(app->m, model_ind_find(app->m, "kn"), model_unit_find(app->m, "d1"),
-                            (period_t){ P_YEAR, 0, 2026, 2026 }));
+                            (period_t){ P_YEAR, 0, 2026, 2026 }, &(cell_t){ 0 }));
     /* JSON requires its content type */
     http_req rq;
     http_req_init(&rq);
@@ -698,7 +703,7 @@ static void test_optimistic_concurrency(void **state)
     snprintf(form, sizeof form, "csrf=%s&unit=d1&period=2027&action=save&v_kn=52&o_kn=41", b.csrf);
     assert_int_equal(status_of(&b, "POST", "/entry", NULL, form), 303);
     const cell_t *v = model_value(app->m, model_ind_find(app->m, "kn"), model_unit_find(app->m, "d1"),
-                                  (period_t){ P_YEAR, 0, 2027, 2027 });
+                                  (period_t){ P_YEAR, 0, 2027, 2027 }, &(cell_t){ 0 });
     assert_non_null(v);
     assert_true(v->v == 52);
 }
@@ -865,14 +870,14 @@ static void test_admin_catalogue(void **state)
     snprintf(form, sizeof form, "csrf=%s&action=target&ind=kn&unit=w2&period=2023&value=12", ad.csrf);
     assert_int_equal(status_of(&ad, "POST", "/admin/data", NULL, form), 303);
     assert_non_null(model_target(app->m, model_ind_find(app->m, "kn"), model_unit_find(app->m, "w2"),
-                                 (period_t){ P_YEAR, 0, 2023, 2023 }));
+                                 (period_t){ P_YEAR, 0, 2023, 2023 }, &(cell_t){ 0 }));
     snprintf(form, sizeof form, "csrf=%s&action=target&ind=kn&unit=w2&period=20x3&value=12", ad.csrf);
     assert_int_equal(status_of(&ad, "POST", "/admin/data", NULL, form), 400);
     /* changing it (the stored target is looked up, not loaded: a catalogue-only model) */
     snprintf(form, sizeof form, "csrf=%s&action=target&ind=kn&unit=w2&period=2023&value=13", ad.csrf);
     assert_int_equal(status_of(&ad, "POST", "/admin/data", NULL, form), 303);
     assert_true(model_target(app->m, model_ind_find(app->m, "kn"), model_unit_find(app->m, "w2"),
-                             (period_t){ P_YEAR, 0, 2023, 2023 })->v == 13);
+                             (period_t){ P_YEAR, 0, 2023, 2023 }, &(cell_t){ 0 })->v == 13);
     /* indicators: only a top-level admin; editing keeps what the form does not show */
     snprintf(form, sizeof form, "csrf=%s&action=indicator&code=tl&name=T%%E1%%BB%%B7+l%%E1%%BB%%87&group=X&measure=%%25"
              "&direction=down&decimals=1", ad.csrf);
@@ -988,9 +993,9 @@ static void test_import_page(void **state)
     assert_non_null(strstr(buf_str(&rs.body), "d2"));
     http_resp_free(&rs);
     assert_null(model_value(app->m, model_ind_find(app->m, "kn"), model_unit_find(app->m, "w1"),
-                            (period_t){ P_YEAR, 0, 2018, 2018 }));
+                            (period_t){ P_YEAR, 0, 2018, 2018 }, &(cell_t){ 0 }));
     assert_non_null(model_value(app->m, model_ind_find(app->m, "kn"), model_unit_find(app->m, "w1"),
-                                (period_t){ P_YEAR, 0, 2019, 2019 }));
+                                (period_t){ P_YEAR, 0, 2019, 2019 }, &(cell_t){ 0 }));
     /* a bad file names its row and column */
     assert_int_equal(upload(&ed, "preview", "values.csv", "indicator,unit,period,value\nkn,w1,2019,abc\n", &rs), 422);
     assert_non_null(strstr(buf_str(&rs.body), "values.csv, dòng 2, cột 4"));
@@ -1006,14 +1011,14 @@ static void test_import_page(void **state)
     http_resp_free(&rs);
     assert_int_equal(upload(&ed, "commit", "values.csv", one_bad, &rs), 422);
     http_resp_free(&rs);
-    assert_null(model_value(app->m, model_ind_find(app->m, "kn"), model_unit_find(app->m, "w1"), y2017));
+    assert_null(model_value(app->m, model_ind_find(app->m, "kn"), model_unit_find(app->m, "w1"), y2017, &(cell_t){ 0 }));
     /* a clean TCVN3 file: the preview names the encoding and shows the decoded text */
     static const char tcvn3[] = "indicator,unit,period,value,comment\nkn,w1,2017,5,T\xABi \xAEi h\xE4" "c\n";
     assert_int_equal(upload(&ed, "preview", "values.csv", tcvn3, &rs), 200);
     assert_non_null(strstr(buf_str(&rs.body), "TCVN3 (ABC)</strong> (tự nhận biết)"));
     assert_non_null(strstr(buf_str(&rs.body), "kn,w1,2017,5,Tôi đi học"));
     http_resp_free(&rs);
-    assert_null(model_value(app->m, model_ind_find(app->m, "kn"), model_unit_find(app->m, "w1"), y2017));
+    assert_null(model_value(app->m, model_ind_find(app->m, "kn"), model_unit_find(app->m, "w1"), y2017, &(cell_t){ 0 }));
     /* the user may say otherwise; a UTF-8 preview shows its text too */
     assert_int_equal(upload_enc(&ed, "preview", "cp1258", "values.csv", one_bad, &rs), 200);
     assert_non_null(strstr(buf_str(&rs.body), "Windows-1258</strong> (đã chọn)"));
@@ -1034,7 +1039,7 @@ static void test_import_page(void **state)
     assert_int_equal(upload(&ed, "commit", "values.csv", "indicator,unit,period,value\nkn,w1,2017,1,5\n", &rs), 422);
     assert_non_null(strstr(buf_str(&rs.body), "values.csv, dòng 2, cột 5 (ngoài tiêu đề): &#39;5&#39;"));
     http_resp_free(&rs);
-    assert_null(model_value(app->m, model_ind_find(app->m, "kn"), model_unit_find(app->m, "w1"), y2017));
+    assert_null(model_value(app->m, model_ind_find(app->m, "kn"), model_unit_find(app->m, "w1"), y2017, &(cell_t){ 0 }));
 }
 
 /* Locks that hold: a district's approved 2024 protects its wards' figures and every sub-period,
@@ -1071,7 +1076,7 @@ static void test_locks_hold(void **state)
     assert_non_null(strstr(buf_str(&rs.body), "root"));
     assert_non_null(strstr(buf_str(&rs.body), "d1"));
     http_resp_free(&rs);
-    assert_true(model_value(app->m, kn, w1, (period_t){ P_YEAR, 0, 2024, 2024 })->v == 283);
+    assert_true(model_value(app->m, kn, w1, (period_t){ P_YEAR, 0, 2024, 2024 }, &(cell_t){ 0 })->v == 283);
     /* the entry page shows it read-only */
     assert_int_equal(send(&ed, "GET", "/entry", "unit=w1&period=2024", NULL, NULL, &rs), 200);
     assert_non_null(strstr(buf_str(&rs.body), "id=\"locked\""));
@@ -1089,8 +1094,8 @@ static void test_locks_hold(void **state)
     assert_int_equal(send(&api, "POST", "/api/v1/values", NULL, NULL,
                           "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"w1\",\"period\":\"2025\",\"value\":5}]}", &rs), 200);
     http_resp_free(&rs);
-    assert_true(model_value(app->m, kn, w1, (period_t){ P_YEAR, 0, 2024, 2024 })->v == 283);
-    assert_null(model_value(app->m, kn, w1, (period_t){ P_QUARTER, 3, 2024, 2024 }));
+    assert_true(model_value(app->m, kn, w1, (period_t){ P_YEAR, 0, 2024, 2024 }, &(cell_t){ 0 })->v == 283);
+    assert_null(model_value(app->m, kn, w1, (period_t){ P_QUARTER, 3, 2024, 2024 }, &(cell_t){ 0 }));
     /* a sibling district is not protected */
     snprintf(form, sizeof form, "csrf=%s&unit=d2&period=2024&action=save&v_kn=71&o_kn=", ed2.csrf);
     assert_int_equal(status_of(&ed2, "POST", "/entry", NULL, form), 303);
@@ -1099,13 +1104,13 @@ static void test_locks_hold(void **state)
                             "indicator,unit,period,value\nkn,w1,2026,1\nkn,w1,2024Q2,754\n", &rs), 422);
     assert_non_null(strstr(buf_str(&rs.body), "dòng 3"));
     http_resp_free(&rs);
-    assert_null(model_value(app->m, kn, w1, (period_t){ P_YEAR, 0, 2026, 2026 }));
+    assert_null(model_value(app->m, kn, w1, (period_t){ P_YEAR, 0, 2026, 2026 }, &(cell_t){ 0 }));
     /* unlocked by an administrator with a reason: the ward can be corrected */
     snprintf(form, sizeof form, "csrf=%s&unit=d1&period=2024&action=unlock&comment=s%%E1%%BB%%ADa", root.csrf);
     assert_int_equal(status_of(&root, "POST", "/approval", NULL, form), 303);
     snprintf(form, sizeof form, "csrf=%s&unit=w1&period=2024&action=save&v_kn=284&o_kn=283", ed.csrf);
     assert_int_equal(status_of(&ed, "POST", "/entry", NULL, form), 303);
-    assert_true(model_value(app->m, kn, w1, (period_t){ P_YEAR, 0, 2024, 2024 })->v == 284);
+    assert_true(model_value(app->m, kn, w1, (period_t){ P_YEAR, 0, 2024, 2024 }, &(cell_t){ 0 })->v == 284);
 }
 
 /* While another process holds the write lock (a long import), pages are still served at once,
@@ -1359,7 +1364,7 @@ static double kn_of(const char *unit, int year)
 {
     pthread_rwlock_rdlock(&app->lock);
     const cell_t *v = model_value(app->m, model_ind_find(app->m, "kn"), model_unit_find(app->m, unit),
-                                  (period_t){ P_YEAR, 0, (uint16_t)year, (uint16_t)year });
+                                  (period_t){ P_YEAR, 0, (uint16_t)year, (uint16_t)year }, &(cell_t){ 0 });
     double x = v ? v->v : -1;
     pthread_rwlock_unlock(&app->lock);
     return x;
@@ -1812,5 +1817,7 @@ int main(void)
         cmocka_unit_test(test_successions),
         cmocka_unit_test(test_completeness),
     };
-    return cmocka_run_group_tests(tests, setup_all, teardown_all);
+    int failed = cmocka_run_group_tests_name("cells in the model", tests, setup_all, teardown_all);
+    cells_mode = WEB_CELLS_ENGINE;       /* the same with the figures held by the engine alone */
+    return failed + cmocka_run_group_tests_name("cells in the engine", tests, setup_all, teardown_all);
 }

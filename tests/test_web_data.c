@@ -30,6 +30,7 @@
 
 static char db[64];
 static web_app *app;
+static int cells_mode = WEB_CELLS_MODEL; /* main runs the group in both modes (web.h) */
 
 /* city -> d1 -> w1; city -> d2.  Users are bound to d1 (one per role), plus a city admin. */
 static const char units_csv[] =
@@ -106,7 +107,11 @@ static int setup_all(void **state)
     buf_free(&errs);
     model_free(m);
     store_close(s);
-    assert_int_equal(web_open(db, 2, &app, &e), 0);
+    assert_int_equal(web_open_cells(db, 2, cells_mode, &app, &e), 0);
+    /* held: the model's maps keep only the two targets of a term (the engine holds years) */
+    assert_int_equal(app->m->held, cells_mode == WEB_CELLS_ENGINE);
+    if (app->m->held)
+        assert_int_equal(app->m->values.n * 100 + app->m->targets.n, 2);
     app->log = fopen("/dev/null", "w");
     return 0;
 }
@@ -275,8 +280,9 @@ static void test_audit_log(void **state)
 
 static const cell_t *value_of(const char *unit, int year)
 {
+    static cell_t tmp;                   /* a held model's cell: valid until the next call */
     return model_value(app->m, model_ind_find(app->m, "kn"), model_unit_find(app->m, unit),
-                       (period_t){ P_YEAR, 0, (uint16_t)year, (uint16_t)year });
+                       (period_t){ P_YEAR, 0, (uint16_t)year, (uint16_t)year }, &tmp);
 }
 
 static void test_entry_delete(void **state)
@@ -439,5 +445,7 @@ int main(void)
         cmocka_unit_test(test_entry_derived),
         cmocka_unit_test(test_term_to_date),
     };
-    return cmocka_run_group_tests(tests, setup_all, teardown_all);
+    int failed = cmocka_run_group_tests_name("cells in the model", tests, setup_all, teardown_all);
+    cells_mode = WEB_CELLS_ENGINE;       /* the same with the figures held by the engine alone */
+    return failed + cmocka_run_group_tests_name("cells in the engine", tests, setup_all, teardown_all);
 }

@@ -497,7 +497,7 @@ static void test_expected_against_database(void **state)
     r.expected = "11";
     assert_int_equal(write_values(s, m, &cli_actor, &r, 1, NULL, &errs, &changed, &outside, &e), 0);
     assert_int_equal(changed, 1);
-    assert_true(model_value(m, r.ind, r.unit, r.p)->v == 12);
+    assert_true(model_value(m, r.ind, r.unit, r.p, &(cell_t){ 0 })->v == 12);
     store_close(s);
     model_free(m);
     buf_free(&errs);

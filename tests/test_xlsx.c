@@ -198,8 +198,8 @@ static void test_template_round_trip(void **state)
     store_close(s);
     model_free(m);
     m = load();
-    assert_true(model_value(m, model_ind_find(m, "thu"), model_unit_find(m, "h"), y)->v == 1234.5);
-    assert_true(model_value(m, model_ind_find(m, "ngheo"), model_unit_find(m, "h"), y)->v == 1.75);
+    assert_true(model_value(m, model_ind_find(m, "thu"), model_unit_find(m, "h"), y, &(cell_t){ 0 })->v == 1234.5);
+    assert_true(model_value(m, model_ind_find(m, "ngheo"), model_unit_find(m, "h"), y, &(cell_t){ 0 })->v == 1.75);
     model_free(m);
     buf_free(&b);
     buf_free(&csv);

@@ -1,8 +1,10 @@
 #!/bin/sh
 # web.sh - `chitieu serve`, `user` and `token` over a real socket with curl: headers, static
 # files, body cap, API with a token, the user commands, the access log, graceful shutdown.
-# CHITIEU is the binary.  Prints "web: N passed, N failed".
+# CHITIEU is the binary; CHITIEU_TEST_CELLS=engine runs the servers with `--cells engine` (the
+# figures held by the engine alone).  Prints "web: N passed, N failed" ("web engine: ...").
 bin=${CHITIEU:-build/chitieu}
+cells=${CHITIEU_TEST_CELLS:+--cells $CHITIEU_TEST_CELLS}
 work=$(mktemp -d)
 pass=0 fail=0
 ok() { pass=$((pass + 1)); }
@@ -61,11 +63,14 @@ expect "totp of nobody fails" $? 1
 tok=$("$bin" token add --user caugiay.nhap --db "$work/d.db")
 expect "token length" "${#tok}" 43
 
-"$bin" serve --db "$work/d.db" --listen 127.0.0.1:0 --threads 2 >"$work/out" 2>"$work/log" &
+"$bin" serve --db "$work/d.db" --listen 127.0.0.1:0 --threads 2 $cells >"$work/out" 2>"$work/log" &
 pid=$!
 for i in $(seq 1 50); do grep -q http "$work/out" 2>/dev/null && break; sleep 0.1; done
 url=$(grep -o 'http://[0-9.:]*' "$work/out")
 [ -n "$url" ] && ok || bad "server address printed"
+has "server says where the figures live" "$work/out" "${CHITIEU_TEST_CELLS:-model}"
+"$bin" serve --db "$work/d.db" --cells everywhere >/dev/null 2>&1
+expect "bad --cells is a usage error" $? 2
 
 curl -s -D "$work/h" -o /dev/null "$url/login"
 has "CSP" "$work/h" "Content-Security-Policy: default-src 'self'"
@@ -177,7 +182,7 @@ has "term overview: the mid-term review" "$work/b" "đạt và vượt 17/17 ch�
 # one client's wrong logins make that client wait, not another
 "$bin" serve --trusted-proxy 'bad!' --db "$work/d.db" >/dev/null 2>&1
 expect "bad --trusted-proxy is a usage error" $? 2
-"$bin" serve --db "$work/d.db" --listen 127.0.0.1:0 --threads 1 --quiet --trusted-proxy 127.0.0.1 >"$work/out2" 2>&1 &
+"$bin" serve --db "$work/d.db" --listen 127.0.0.1:0 --threads 1 --quiet --trusted-proxy 127.0.0.1 $cells >"$work/out2" 2>&1 &
 pid2=$!
 for i in $(seq 1 100); do grep -q http "$work/out2" 2>/dev/null && break; sleep 0.1; done
 url2=$(grep -o 'http://[0-9.:]*' "$work/out2")
@@ -203,5 +208,6 @@ fi
 if command -v node >/dev/null 2>&1; then
   node "$(dirname "$0")/../js/numbers.test.js" >"$work/js" 2>&1 && ok || bad "entry script numbers: $(grep FAIL "$work/js")"
 fi
-echo "web${CHITIEU_TEST_PG:+ pg}: $pass passed, $fail failed"
+label=${CHITIEU_TEST_PG:+pg}${CHITIEU_TEST_PG:+${CHITIEU_TEST_CELLS:+-}}${CHITIEU_TEST_CELLS:-}
+echo "web${label:+ $label}: $pass passed, $fail failed"
 [ "$fail" = 0 ]
