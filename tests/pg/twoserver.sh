@@ -4,8 +4,9 @@
 # both at once all land (figures and history), approval through A is refused a change through B,
 # the API rate is shared (PostgreSQL), and a session made on A works on B.
 #
-# Runs on a SQLite file always and, with CHITIEU_PG_CLUSTER (tests/pg/cluster.sh start; `make
-# test-pg` sets it), on a database of that cluster too.  CHITIEU_PG_BIN or CHITIEU is the binary.
+# Runs on a SQLite file always (servers holding the figures in their model) and, with
+# CHITIEU_PG_CLUSTER (tests/pg/cluster.sh start; `make test-pg` sets it), on a database of that
+# cluster too (servers holding them in their engine: serve --cells engine).  CHITIEU_PG_BIN or CHITIEU is the binary.
 # Prints "e2e twoserver: N passed, N failed" (tests/summary.sh).
 bin=${CHITIEU_PG_BIN:-${CHITIEU:-build/chitieu}}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -33,7 +34,7 @@ sql() {
 start() {
   name=$1
   shift
-  "$bin" serve --db "$db" --listen 127.0.0.1:0 --threads 4 "$@" \
+  "$bin" serve --db "$db" --listen 127.0.0.1:0 --threads 4 --cells "$cells" "$@" \
     >"$work/$name.out" 2>"$work/$name.log" &
   pids="$pids $!"
   for i in $(seq 1 100); do grep -q http "$work/$name.out" 2>/dev/null && break; sleep 0.1; done
@@ -110,8 +111,10 @@ EOF
   [ "$fail" -gt 0 ] && cat "$ng/start.log" "$ng/error.log" 2>/dev/null
 }
 
+# suite BACKEND DB CELLS: the checks on one database, the servers holding their figures in the
+# model or in the engine (serve --cells)
 suite() {
-  backend=$1 db=$2
+  backend=$1 db=$2 cells=$3
   "$bin" demo --db "$db" >/dev/null || { bad "demo"; return; }
   tok_e=$("$bin" token add --user caugiay.nhap --db "$db")
   tok_a=$("$bin" token add --user tp.duyet --db "$db")
@@ -195,9 +198,10 @@ suite() {
   : >"$work/codes"
 }
 
-suite sqlite "$work/d.db"
+suite sqlite "$work/d.db" model
 if [ -n "${CHITIEU_PG_CLUSTER:-}" ]; then
-  suite postgresql "$("$here/cluster.sh" createdb "$CHITIEU_PG_CLUSTER" twoserver)"
+  # on PostgreSQL the servers hold their figures in the engine (a country's deployment)
+  suite postgresql "$("$here/cluster.sh" createdb "$CHITIEU_PG_CLUSTER" twoserver)" engine
 fi
 echo "e2e twoserver: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
