@@ -3,7 +3,7 @@
 #
 # Contents: the binary in /usr/bin (stripped), the systemd unit in /lib/systemd/system, the
 # configuration in /etc/chitieu (a conffile: an administrator's edits survive upgrades), the
-# user documentation in /usr/share/doc/chitieu.  Depends is computed from the libraries the
+# user documentation in /usr/share/doc/chitieu, with the nginx example for several servers.  Depends is computed from the libraries the
 # binary links directly (dpkg -S on each library's path), so it names this build machine's packages.
 # Prints the path of the .deb.
 set -eu
@@ -25,9 +25,12 @@ strip --strip-unneeded "$root/usr/bin/chitieu" 2>/dev/null || true
 install -m 0644 "$here/chitieu.service" "$root/lib/systemd/system/chitieu.service"
 install -m 0644 "$here/chitieu.conf" "$root/etc/chitieu/chitieu.conf"
 install -m 0644 "$here/copyright" "$root/usr/share/doc/chitieu/copyright"
-for d in README.md docs/deploy.md docs/api.md docs/formats.md docs/openapi.json; do
+for d in README.md docs/deploy.md docs/scale.md docs/api.md docs/formats.md docs/openapi.json; do
   [ -f "$top/$d" ] && install -m 0644 "$top/$d" "$root/usr/share/doc/chitieu/$(basename "$d")"
 done
+# the reverse proxy in front of two servers (docs/deploy.md), an example, not a live config
+install -d "$root/usr/share/doc/chitieu/examples"
+install -m 0644 "$here/nginx/chitieu.conf" "$root/usr/share/doc/chitieu/examples/nginx-chitieu.conf"
 
 # Depends: the package of every shared library the binary links directly (ELF NEEDED).
 needed=$(objdump -p "$bin" | awk '$1 == "NEEDED" { print $2 }')

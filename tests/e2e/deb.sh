@@ -58,6 +58,7 @@ has "binary in /usr/bin" "$work/list" "^-rwxr-xr-x root/root .* ./usr/bin/chitie
 has "unit in /lib/systemd/system" "$work/list" "^-rw-r--r-- root/root .* ./lib/systemd/system/chitieu.service$"
 has "configuration in /etc/chitieu" "$work/list" "^-rw-r--r-- root/root .* ./etc/chitieu/chitieu.conf$"
 has "deployment guide" "$work/list" " ./usr/share/doc/chitieu/deploy.md$"
+has "nginx example" "$work/list" " ./usr/share/doc/chitieu/examples/nginx-chitieu.conf$"
 has "copyright" "$work/list" " ./usr/share/doc/chitieu/copyright$"
 # every dependency is a package installed on this (the build) machine
 deps=$(dpkg-deb -f "$deb" Depends | tr ',' '\n' | sed 's/^ *//; s/ .*//')
