@@ -179,31 +179,66 @@ typedef struct rowref {
     const uint8_t *hp;     /* without fl: which of an inner unit's figures are partial (hist_part) */
 } rowref;
 
-/* Scratch of one build: rows of the engine's own figures, and the refs to the rows a block reads. */
+/* Scratch of one build: rows of the engine's own figures, the refs to the rows a block reads, and
+ * what the block's cells ask of it worked out once per block. */
 typedef struct bctx {
     const engine *g;
     ctab *t;
     int64_t *scratch;      /* hist_block()s of the units read without a block, ninds * SPY each */
     const int64_t **hb;    /* which: the unit, its children, its predecessors (gather) */
     rowref *kids, *preds;
-    uint8_t *in;           /* per child and slot: it counts in the block's roll-up (in_structure) */
+    int *kidu, nk;         /* the children counting in the block's roll-up in some slot */
+    uint8_t *in;           /* per child (kidu) and slot: it counts in the block's roll-up (in_structure) */
     uint8_t *hp;           /* partial flags of rows without a block (partial_rows) */
+    uint8_t *pred_on;      /* per predecessor and slot: its succession is dated after the slot's first day */
+    int64_t *pv;           /* parts of one cell (from_preds) */
+    double *pw;
     int cap;
+    uint8_t need[SPY];     /* the block's unit: a succession into it dated after the slot's first day */
+    uint8_t strad[SPY];    /* ... on a day of a quarter, half or year after its first (straddles) */
+    uint8_t own_on[SPY];   /* the unit is valid in the slot */
+    int64_t *rep;          /* the unit's reported values of the year, ind * SPY + k */
+    uint8_t *rep_has;      /* ... and whether there is one */
+    int rep_any;
+    int cur_md;            /* the mode of the block being computed */
 } bctx;
+
+/* fx_fold(agg, x, n) for the sub-periods of a slot (n <= 3): the same figure, summed in int64 and
+ * checked for wrapping instead of in 128 bits (a wrapped sum is folded again by fx_fold). */
+static inline int64_t fold_few(int agg, const int64_t *x, int n)
+{
+    int64_t s = 0, mm = x[0];
+    int wrap = 0;
+    for (int j = 0; j < n; j++) {
+        if (x[j] == FX_OVER)
+            return FX_OVER;
+        wrap |= __builtin_add_overflow(s, x[j], &s);
+        if (agg == AGG_LAST || (agg == AGG_MIN ? x[j] < mm : agg == AGG_MAX && x[j] > mm))
+            mm = x[j];
+    }
+    if (agg == AGG_MIN || agg == AGG_MAX || agg == AGG_LAST)
+        return mm;
+    if (wrap)
+        return fx_fold(agg, x, n);
+    if (agg == AGG_AVG)
+        s = fx_div(s, n);
+    return s > FX_MAX || s < -FX_MAX ? FX_OVER : s;
+}
 
 /* Quarters, halves and the year of a leaf's row without a reported figure, folded from their
  * sub-periods as fresh() folds them (every one needed). */
 static void fold_row(int pagg, int64_t *out)
 {
+    static const int8_t sub[SPY - S_QUARTER][3] = { { 0, 1, 2 }, { 3, 4, 5 }, { 6, 7, 8 }, { 9, 10, 11 },
+                                                    { 12, 13, -1 }, { 14, 15, -1 }, { 16, 17, -1 } };
     for (int k = S_QUARTER; k < SPY; k++) {
         if (out[k] != FX_NONE)
             continue;
-        int sub[3], n = engine_subs_of(k, sub), all = 1;
-        int64_t x[3];
-        for (int j = 0; j < n && all; j++)
-            all = (x[j] = out[sub[j]]) != FX_NONE;
-        if (all)
-            out[k] = fx_fold(pagg, x, n);
+        const int8_t *sb = sub[k - S_QUARTER];
+        int n = sb[2] < 0 ? 2 : 3;
+        int64_t x[3] = { out[sb[0]], out[sb[1]], n == 3 ? out[sb[2]] : 0 };
+        if (x[0] != FX_NONE && x[1] != FX_NONE && (n == 2 || x[2] != FX_NONE))
+            out[k] = fold_few(pagg, x, n);
     }
 }
 
@@ -346,51 +381,52 @@ typedef struct cell_out {
     int src, miss, conv, part;
 } cell_out;
 
-/* from_preds: the unit's own figure as it was (own, when it existed in k) and its predecessors'
- * own figures (successions dated after k's first day) times the shares; every part must have one. */
-static void from_preds(bctx *c, int u, int i, int k, const rowref *own, cell_out *o)
+/* fx_conv_fold of n parts: whole shares of a sum are added in int64, checked for wrapping (the
+ * usual case: merges and renames); anything else, or a wrapped sum, by fx_conv_fold itself. */
+static inline int64_t conv_fold(int uagg, const int64_t *x, const double *w, int n)
 {
-    const engine *g = c->g;
-    const ctab *t = c->t;
-    const model *m = g->m;
+    if (uagg != AGG_SUM)
+        return fx_conv_fold(uagg, x, w, n);
+    int64_t s = 0;
+    for (int j = 0; j < n; j++) {
+        if (w[j] != 1 || x[j] == FX_OVER || __builtin_add_overflow(s, x[j], &s))
+            return fx_conv_fold(uagg, x, w, n);
+    }
+    return s > FX_MAX || s < -FX_MAX ? FX_OVER : s;
+}
+
+/* from_preds: the unit's own figure as it was (own, when it existed in k) and its predecessors'
+ * own figures (successions dated after k's first day: c->pred_on) times the shares; every part
+ * must have one. */
+static void from_preds(bctx *c, int u, int i, int k, const rowref *own, int np, cell_out *o)
+{
+    const model *m = c->g->m;
     int n, got = 0, miss = 0, part = 0;
     const int *in = model_preds(m, u, &n);
-    int64_t few_x[8], *vals = few_x;
-    double few_w[8], *w = few_w;
-    if (n + 1 > 8) {
-        vals = malloc(((size_t)n + 1) * sizeof *vals);
-        w = malloc(((size_t)n + 1) * sizeof *w);
-        if (vals == NULL || w == NULL)
-            goto done;                          /* out of memory: no figure */
-    }
-    if (valid_at(g, t, u, k)) {
+    int64_t *vals = c->pv;
+    double *w = c->pw;
+    if (c->own_on[k]) {
         if (own->x[k] != FX_NONE)
             vals[got] = own->x[k], w[got++] = 1, part |= ref_part(c, own, i, k);
         else
             miss++;
     }
-    for (int j = 0; j < n; j++) {
-        const succ_t *sc = &m->succs[in[j]];
+    for (int j = 0; j < np; j++) {
         const rowref *r = &c->preds[j];
-        if (sc->date <= t->start[k])
+        if (!c->pred_on[(size_t)j * SPY + (size_t)k])
             continue;
         if (r->x[k] != FX_NONE)
-            vals[got] = r->x[k], w[got++] = sc->share, part |= ref_part(c, r, i, k);
+            vals[got] = r->x[k], w[got++] = m->succs[in[j]].share, part |= ref_part(c, r, i, k);
         else
             miss++;
     }
     o->src = SRC_UNITS;
     if (got > 0 && miss == 0) {
-        o->x = fx_conv_fold(m->inds[i].uagg, vals, w, got);
+        o->x = conv_fold(m->inds[i].uagg, vals, w, got);
         o->miss = 0;
         o->part = part;
     } else
         o->miss = miss;
-done:
-    if (vals != few_x)
-        free(vals);
-    if (w != few_w)
-        free(w);
 }
 
 /* Today's child units in the mode, for the 19 slots of the row at once (c->kids, nk rows; c->in:
@@ -402,14 +438,29 @@ typedef struct ufold {
     uint8_t part[SPY], conv[SPY];
 } ufold;
 
+/* The fold of slot k exactly (fx_acc, 128 bits): for a sum units_fold found wrapping in int64. */
+static int64_t units_fold_wide(const bctx *c, int agg, int nk, int k)
+{
+    fx_acc a = { 0 };
+    for (int j = 0; j < nk; j++) {
+        int64_t y = c->kids[j].x[k];
+        if (c->in[(size_t)j * SPY + (size_t)k] && y != FX_NONE)
+            fx_acc_add(&a, agg, y);
+    }
+    return fx_acc_get(&a, agg);
+}
+
+/* fx_acc's fold of the children's rows, slot by slot, in int64: a sum that wraps is folded again
+ * in 128 bits (units_fold_wide), so the figures are fx_acc's to the last digit. */
 static void units_fold(bctx *c, int i, int nk, ufold *u)
 {
-    fx_acc a[SPY];
-    memset(a, 0, sizeof a);
+    int64_t s[SPY] = { 0 }, mm[SPY] = { 0 };
+    uint8_t over[SPY] = { 0 }, wrap[SPY] = { 0 };
+    memset(u->n, 0, sizeof u->n);
     memset(u->miss, 0, sizeof u->miss);
     memset(u->part, 0, sizeof u->part);
     memset(u->conv, 0, sizeof u->conv);
-    int agg = c->g->uagg[i];
+    int agg = c->g->uagg[i], ext = agg == AGG_MIN || agg == AGG_MAX || agg == AGG_LAST;
     for (int j = 0; j < nk; j++) {
         const rowref *r = &c->kids[j];
         const uint8_t *in = c->in + (size_t)j * SPY;
@@ -421,14 +472,32 @@ static void units_fold(bctx *c, int i, int nk, ufold *u)
                 u->miss[k]++;
                 continue;
             }
-            fx_acc_add(&a[k], agg, y);
+            if (y == FX_OVER)
+                over[k] = 1;
+            else if (!ext)
+                wrap[k] |= (uint8_t)__builtin_add_overflow(s[k], y, &s[k]);
+            if (ext && (u->n[k] == 0 || agg == AGG_LAST || (agg == AGG_MIN ? y < mm[k] : y > mm[k])))
+                mm[k] = y;
+            u->n[k]++;
             u->part[k] |= (uint8_t)ref_part(c, r, i, k);
             u->conv[k] |= (uint8_t)ref_conv(r, k);
         }
     }
     for (int k = 0; k < SPY; k++) {
-        u->n[k] = (int)a[k].n;
-        u->x[k] = a[k].n ? fx_acc_get(&a[k], agg) : FX_NONE;
+        int64_t x = FX_NONE;
+        if (u->n[k] == 0)
+            x = FX_NONE;
+        else if (over[k])
+            x = FX_OVER;
+        else if (ext)
+            x = mm[k];
+        else if (wrap[k])
+            x = units_fold_wide(c, agg, nk, k);
+        else {
+            x = agg == AGG_AVG ? fx_div(s[k], u->n[k]) : s[k];
+            x = x > FX_MAX || x < -FX_MAX ? FX_OVER : x;
+        }
+        u->x[k] = x;
     }
 }
 
@@ -463,17 +532,16 @@ static void formula_cell(const engine *g, const ctab *t, int md, int u, int i, i
 static void periods_cell(const engine *g, int i, int k, const int64_t *x, const uint8_t *fl, cell_out *o)
 {
     int sub[3], n = engine_subs_of(k, sub), part = 0, conv = 0;
-    fx_acc a = { 0 };
+    int64_t y[3];
     o->src = SRC_PERIODS, o->miss = 0;
     for (int j = 0; j < n; j++) {
-        if (x[sub[j]] == FX_NONE)
+        if ((y[j] = x[sub[j]]) == FX_NONE)
             return;
-        fx_acc_add(&a, g->pagg[i], x[sub[j]]);
         part |= (fl[sub[j]] & CF_PART) != 0;
         conv |= (fl[sub[j]] & CF_CONV) != 0;
     }
     if (n > 0) {
-        o->x = fx_acc_get(&a, g->pagg[i]);
+        o->x = fold_few(g->pagg[i], y, n);
         o->part = part;
         o->conv |= conv;
     }
@@ -481,10 +549,9 @@ static void periods_cell(const engine *g, int i, int k, const int64_t *x, const 
 
 /* Coverage of a figure from predecessors at a unit that has today's units below it: partial when
  * a part is, or a unit below has no figure or a partial one (eval.c's cov_on). */
-static int children_partial(bctx *c, int md, int i, int k, int nk, int parts_partial)
+static int children_partial(bctx *c, int i, int k, int nk, int parts_partial)
 {
     int expected = 0, reported = 0, pc = 0;
-    (void)md;
     for (int j = 0; j < nk; j++) {
         const rowref *r = &c->kids[j];
         if (!c->in[(size_t)j * SPY + (size_t)k])
@@ -502,32 +569,34 @@ static int children_partial(bctx *c, int md, int i, int k, int nk, int parts_par
 
 /* The cell (md, u, i, k) of a unit with a block (eval.c's conv_compute and cov_on), given the rows
  * it reads: own (the unit's own figures as they were), the children's (c->kids, nk) and the
- * predecessors' (c->preds), and the row being made (x, fl: slots before k are done). */
-static void compute_cell(bctx *c, int md, int u, int i, int k, const rowref *own, int nk, const ufold *uf,
+ * predecessors' (c->preds, np), and the row being made (x, fl: slots before k are done). */
+static void compute_cell(bctx *c, int u, int i, int k, const rowref *own, int nk, int np, const ufold *uf,
                          const int64_t *x, const uint8_t *fl, cell_out *o)
 {
     const engine *g = c->g;
     const ctab *t = c->t;
-    int s = t->yo * SPY + k, need = t->lastin[u] > t->start[k];
+    int s = t->yo * SPY + k, need = c->need[k];
+    size_t at = (size_t)i * SPY + (size_t)k;
+    int rep = c->rep_any && c->rep_has[at];
     *o = (cell_out){ FX_NONE, SRC_NONE, 0, need, 0 };
     if (!need && !(t->uf[u] & UF_BELOW)) {       /* eval.c delegates: the figure as it was */
         int src = SRC_NONE, miss = 0;
         if (g->m->units[u].nchildren == 0 && !g->isf[i]) {
             o->x = own->x[k];                   /* a leaf: reported, else its sub-periods */
-            src = engine_csr_find(&g->val, u, (uint32_t)i << g->sbits | (uint32_t)s) >= 0 ? SRC_REPORTED : SRC_PERIODS;
+            src = rep ? SRC_REPORTED : SRC_PERIODS;
         } else
             engine_figure(g, i, u, engine_period_of(g, s), &o->x, &src, &miss);
         o->src = src, o->miss = miss, o->conv = 0;
         o->part = o->x != FX_NONE && hist_partial(g, t, u, i, k);
-    } else if (!need && engine_csr_find(&g->val, u, (uint32_t)i << g->sbits | (uint32_t)s) >= 0) {
-        o->x = g->val.fx[g->val.off[u] + (size_t)engine_csr_find(&g->val, u, (uint32_t)i << g->sbits | (uint32_t)s)];
+    } else if (!need && rep) {
+        o->x = c->rep[at];
         o->src = SRC_REPORTED;
     } else if (g->isf[i])
-        formula_cell(g, t, md, u, i, k, o);
-    else if (need && !(k >= S_QUARTER && straddles(g, t, u, k))) {
-        from_preds(c, u, i, k, own, o);
+        formula_cell(g, t, c->cur_md, u, i, k, o);
+    else if (need && !c->strad[k]) {
+        from_preds(c, u, i, k, own, np, o);
         if (o->x != FX_NONE)
-            o->part = children_partial(c, md, i, k, nk, o->part);
+            o->part = children_partial(c, i, k, nk, o->part);
     } else {
         if (!need && g->uagg[i] != AGG_NONE && nk > 0 && uf->n[k] > 0) {
             o->x = uf->x[k];
@@ -565,11 +634,18 @@ static int partial_rows(bctx *c, rowref *own, int nk, int np, int i)
 /* Makes room in c for a unit with nk children and np predecessors; 0 or -1 (OOM). */
 static int bctx_room(bctx *c, int nk, int np)
 {
+    size_t per = (size_t)c->g->ninds * SPY;
+    if (c->rep == NULL) {
+        c->rep = malloc(per * sizeof *c->rep);
+        c->rep_has = malloc(per);
+        if (c->rep == NULL || c->rep_has == NULL)
+            return -1;
+    }
     int need = nk + np + 2;
     if (need <= c->cap)
         return 0;
     int cap = need * 2;
-    int64_t *s = realloc(c->scratch, (size_t)cap * (size_t)c->g->ninds * SPY * sizeof *s);
+    int64_t *s = realloc(c->scratch, (size_t)cap * per * sizeof *s);
     if (s)
         c->scratch = s;
     rowref *a = realloc(c->kids, (size_t)cap * sizeof *a);
@@ -587,21 +663,80 @@ static int bctx_room(bctx *c, int nk, int np)
     uint8_t *hp = realloc(c->hp, (size_t)cap * SPY);
     if (hp)
         c->hp = hp;
-    if (!s || !a || !b || !h || !in || !hp)
+    uint8_t *po = realloc(c->pred_on, (size_t)cap * SPY);
+    if (po)
+        c->pred_on = po;
+    int *ku = realloc(c->kidu, (size_t)cap * sizeof *ku);
+    if (ku)
+        c->kidu = ku;
+    int64_t *pv = realloc(c->pv, (size_t)cap * sizeof *pv);
+    if (pv)
+        c->pv = pv;
+    double *pw = realloc(c->pw, (size_t)cap * sizeof *pw);
+    if (pw)
+        c->pw = pw;
+    if (!s || !a || !b || !h || !in || !hp || !po || !ku || !pv || !pw)
         return -1;
     c->cap = cap;
     return 0;
 }
 
+static void bctx_free(bctx *c)
+{
+    free(c->scratch), free(c->kids), free(c->preds), free(c->hb), free(c->in), free(c->hp);
+    free(c->pred_on), free(c->kidu), free(c->pv), free(c->pw), free(c->rep), free(c->rep_has);
+}
+
+/* What the block of (md, u) asks of every cell, once: the children that count in some slot
+ * (c->kidu, c->in), the slots a succession into u follows or straddles, where u is valid, which
+ * predecessors' parts go into each slot, and u's reported values of the year (one pass over its
+ * run, keys ind << sbits | slot sorted). */
+static void plan_block(bctx *c, int md, int u, int np, const int *in)
+{
+    const engine *g = c->g;
+    const ctab *t = c->t;
+    const model *m = g->m;
+    c->nk = 0;
+    for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling) {
+        uint8_t *row = c->in + (size_t)c->nk * SPY, any = 0;
+        for (int k = 0; k < SPY; k++)
+            any |= row[k] = (uint8_t)in_structure(g, t, md, ch, k);
+        if (any)
+            c->kidu[c->nk++] = ch;
+    }
+    for (int k = 0; k < SPY; k++) {
+        c->need[k] = t->lastin[u] > t->start[k];
+        c->strad[k] = k >= S_QUARTER && straddles(g, t, u, k);
+        c->own_on[k] = (uint8_t)valid_at(g, t, u, k);
+        for (int q = 0; q < np; q++)
+            c->pred_on[(size_t)q * SPY + (size_t)k] = m->succs[in[q]].date > t->start[k];
+    }
+    size_t off = g->val.off[u], len = g->val.len[u];
+    uint32_t base = (uint32_t)(t->yo * SPY);
+    c->rep_any = 0;
+    for (size_t j = 0; j < len; j++) {
+        uint32_t key = g->val.key[off + j], sl = key & g->smask;
+        if (sl < base || sl >= base + SPY)
+            continue;
+        if (!c->rep_any)
+            memset(c->rep_has, 0, (size_t)g->ninds * SPY), c->rep_any = 1;
+        size_t at = (size_t)(key >> g->sbits) * SPY + (sl - base);
+        c->rep[at] = g->val.fx[off + j];
+        c->rep_has[at] = 1;
+    }
+}
+
 /* The engine's own figures of every unit the block reads without a block of its own (c->hb: the
- * unit itself first, then its children, then its predecessors; NULL where not needed). */
+ * unit itself first, then its counting children (kidu), then its predecessors; NULL where not
+ * needed). */
 static void gather(bctx *c, int md, int u, int need_own, int np, const int *in)
 {
     const model *m = c->g->m;
     size_t per = (size_t)c->g->ninds * SPY;
     int n = 0, used = 0;
     c->hb[n++] = need_own ? (hist_block(c->g, c->t, u, c->scratch), used++, c->scratch) : NULL;
-    for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling, n++) {
+    for (int j = 0; j < c->nk; j++, n++) {
+        int ch = c->kidu[j];
         c->hb[n] = NULL;
         if (c->t->blk[md][ch] < 0) {
             int64_t *o = c->scratch + (size_t)used++ * per;
@@ -625,42 +760,41 @@ static int compute_block(bctx *c, int md, int u)
     const engine *g = c->g;
     ctab *t = c->t;
     const model *m = g->m;
-    int b = t->blk[md][u], np, nk = m->units[u].nchildren;
+    int b = t->blk[md][u], np, nk;
     const int *in = model_preds(m, u, &np);
-    if (bctx_room(c, nk, np) != 0)
+    if (bctx_room(c, m->units[u].nchildren, np) != 0)
         return -1;
     int need_own = t->lastin[u] > t->start[0] || !(t->uf[u] & UF_BELOW);   /* parts, delegated cells */
+    plan_block(c, md, u, np, in);
+    nk = c->nk;
     gather(c, md, u, need_own, np, in);
-    int j0 = 0;
-    for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling, j0++)
-        for (int k = 0; k < SPY; k++)
-            c->in[(size_t)j0 * SPY + (size_t)k] = (uint8_t)in_structure(g, t, md, ch, k);
+    c->cur_md = md;
     for (int pass = 0; pass < 2; pass++) {
         int n = pass ? g->nforms : g->ninds;
         for (int j = 0; j < n; j++) {
-            int i = pass ? g->forms[j] : j, kk = 0;
+            int i = pass ? g->forms[j] : j;
             if (!pass && g->isf[i])
                 continue;
             rowref own = { NULL, NULL, u, NULL };
             if (!g->isf[i]) {
                 if (need_own)
                     own = row_of(c, -1, u, i, c->hb[0]);   /* its own figures as they were */
-                for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling, kk++)
-                    c->kids[kk] = row_of(c, md, ch, i, c->hb[1 + kk]);
+                for (int kk = 0; kk < nk; kk++)
+                    c->kids[kk] = row_of(c, md, c->kidu[kk], i, c->hb[1 + kk]);
                 for (int q = 0; q < np; q++)
                     c->preds[q] = row_of(c, 1, m->succs[in[q]].from, i, c->hb[1 + nk + q]);
+                if (partial_rows(c, &own, nk, np, i) != 0)
+                    return -1;
             }
-            if (!g->isf[i] && partial_rows(c, &own, kk, np, i) != 0)
-                return -1;
             ufold uf;
-            if (kk > 0 && !g->isf[i] && g->uagg[i] != AGG_NONE)
-                units_fold(c, i, kk, &uf);
+            if (nk > 0 && !g->isf[i] && g->uagg[i] != AGG_NONE)
+                units_fold(c, i, nk, &uf);
             size_t at = cat(g, b, i, 0);
             int64_t *x = t->fx[md] + at;
             uint8_t *fl = t->fl[md] + at;
             for (int k = 0; k < SPY; k++) {
                 cell_out o;
-                compute_cell(c, md, u, i, k, &own, kk, &uf, x, fl, &o);
+                compute_cell(c, u, i, k, &own, nk, np, &uf, x, fl, &o);
                 x[k] = o.x;
                 fl[k] = (uint8_t)(o.src | (o.conv ? CF_CONV : 0) | (o.part ? CF_PART : 0));
                 t->miss[md][at + (size_t)k] = o.miss;
@@ -774,11 +908,11 @@ static ctab *ctab_build(const engine *g, int yo, ctab *spare)
     for (int md = NMODE - 1; md >= 0; md--)
         for (int k = 0; k < g->nunits; k++)
             order_visit(g, t, md, g->post[k]);
-    bctx c = { g, t, NULL, NULL, NULL, NULL, NULL, NULL, 0 };
+    bctx c = { .g = g, .t = t };
     int rc = 0;
     for (int k = 0; k < t->norder && rc == 0; k++)
         rc = compute_block(&c, t->order[k] >> 30, t->order[k] & ((1 << 30) - 1));
-    free(c.scratch), free(c.kids), free(c.preds), free(c.hb), free(c.in), free(c.hp);
+    bctx_free(&c);
     if (rc != 0)
         goto fail;
     return t;
