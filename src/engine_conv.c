@@ -226,11 +226,27 @@ static inline int64_t fold_few(int agg, const int64_t *x, int n)
 }
 
 /* Quarters, halves and the year of a leaf's row without a reported figure, folded from their
- * sub-periods as fresh() folds them (every one needed). */
+ * sub-periods as fresh() folds them (every one needed).  Sums of a row whose figures all lie in
+ * [-2^58, 2^58) take plain int64 adds: twelve of them stay below 2^62 < FX_MAX (as periods_row). */
 static void fold_row(int pagg, int64_t *out)
 {
     static const int8_t sub[SPY - S_QUARTER][3] = { { 0, 1, 2 }, { 3, 4, 5 }, { 6, 7, 8 }, { 9, 10, 11 },
                                                     { 12, 13, -1 }, { 14, 15, -1 }, { 16, 17, -1 } };
+    uint64_t big = 0;
+    for (int k = 0; k < S_YEAR; k++)
+        big |= ((uint64_t)(out[k] == FX_NONE ? 0 : out[k]) + ((uint64_t)1 << 58)) >> 59;
+    if (pagg == AGG_SUM && !big) {
+        for (int k = S_QUARTER; k < SPY; k++) {
+            const int8_t *sb = sub[k - S_QUARTER];
+            if (out[k] != FX_NONE || out[sb[0]] == FX_NONE || out[sb[1]] == FX_NONE)
+                continue;
+            if (sb[2] < 0)
+                out[k] = out[sb[0]] + out[sb[1]];
+            else if (out[sb[2]] != FX_NONE)
+                out[k] = out[sb[0]] + out[sb[1]] + out[sb[2]];
+        }
+        return;
+    }
     for (int k = S_QUARTER; k < SPY; k++) {
         if (out[k] != FX_NONE)
             continue;
@@ -242,9 +258,69 @@ static void fold_row(int pagg, int64_t *out)
     }
 }
 
+static void hist_block(const engine *g, const ctab *t, int u, int64_t *out);
+
+/* hist_block of an inner unit without a full block, as fresh() computes each figure but a row at
+ * a time: its reported value, else the fold of its children valid in the slot that have a figure,
+ * else its sub-periods (every one needed).  0, or -1 (out of memory: nothing written). */
+static int hist_inner(const engine *g, const ctab *t, int u, int64_t *out)
+{
+    const model *m = g->m;
+    size_t per = (size_t)g->ninds * SPY;
+    int nk = m->units[u].nchildren, j = 0;
+    int64_t *kx = malloc((size_t)nk * per * sizeof *kx);
+    uint8_t *rep = malloc(per);
+    if (kx == NULL || rep == NULL) {
+        free(kx), free(rep);
+        return -1;
+    }
+    for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling, j++)
+        hist_block(g, t, ch, kx + (size_t)j * per);
+    memset(rep, 0, per);
+    size_t off = g->val.off[u], len = g->val.len[u];
+    uint32_t base = (uint32_t)(t->yo * SPY);
+    for (size_t v = 0; v < len; v++) {
+        uint32_t key = g->val.key[off + v], sl = key & g->smask;
+        if (sl >= base && sl < base + SPY) {
+            size_t at = (size_t)(key >> g->sbits) * SPY + (sl - base);
+            out[at] = g->val.fx[off + v], rep[at] = 1;
+        }
+    }
+    for (int i = 0; i < g->ninds; i++) {
+        if (g->isf[i])
+            continue;
+        int64_t *row = out + (size_t)i * SPY;
+        for (int k = 0; k < SPY; k++) {
+            size_t at = (size_t)i * SPY + (size_t)k;
+            if (rep[at])
+                continue;
+            fx_acc a = { 0 };
+            j = 0;
+            for (int ch = m->units[u].first_child; ch >= 0 && g->uagg[i] != AGG_NONE;
+                 ch = m->units[ch].next_sibling, j++) {
+                int64_t y = kx[(size_t)j * per + at];
+                if (valid_at(g, t, ch, k) && y != FX_NONE)
+                    fx_acc_add(&a, g->uagg[i], y);
+            }
+            if (a.n > 0) {
+                row[k] = fx_acc_get(&a, g->uagg[i]);
+                continue;
+            }
+            int sub[3], n = engine_subs_of(k, sub), all = n > 0;
+            int64_t x[3];
+            for (int q = 0; q < n && all; q++)
+                all = (x[q] = row[sub[q]]) != FX_NONE;
+            row[k] = all ? fold_few(g->pagg[i], x, n) : FX_NONE;
+        }
+    }
+    free(kx), free(rep);
+    return 0;
+}
+
 /* The engine's own figures of unit u for the 19 slots of the year, every indicator that is not a
  * formula, into out[ind * SPY + k]: a kept block's rows; a leaf's reported values in one pass over
- * its run (keys ind << sbits | slot, sorted) with the rest folded from them; else slot by slot. */
+ * its run (keys ind << sbits | slot, sorted) with the rest folded from them; an inner unit's by
+ * hist_inner (else slot by slot). */
 static void hist_block(const engine *g, const ctab *t, int u, int64_t *out)
 {
     int base = t->yo * SPY, ni = g->ninds;
@@ -256,6 +332,8 @@ static void hist_block(const engine *g, const ctab *t, int u, int64_t *out)
         return;
     }
     if (g->m->units[u].nchildren > 0) {
+        if (hist_inner(g, t, u, out) == 0)
+            return;
         for (int i = 0; i < ni; i++)
             for (int k = 0; k < SPY && !g->isf[i]; k++)
                 out[(size_t)i * SPY + (size_t)k] = engine_fig(g, u, i, base + k, NULL);
@@ -452,7 +530,7 @@ static int64_t units_fold_wide(const bctx *c, int agg, int nk, int k)
 
 /* fx_acc's fold of the children's rows, slot by slot, in int64: a sum that wraps is folded again
  * in 128 bits (units_fold_wide), so the figures are fx_acc's to the last digit. */
-static void units_fold(bctx *c, int i, int nk, ufold *u)
+static void units_fold_any(bctx *c, int i, int nk, ufold *u)
 {
     int64_t s[SPY] = { 0 }, mm[SPY] = { 0 };
     uint8_t over[SPY] = { 0 }, wrap[SPY] = { 0 };
@@ -498,6 +576,67 @@ static void units_fold(bctx *c, int i, int nk, ufold *u)
             x = x > FX_MAX || x < -FX_MAX ? FX_OVER : x;
         }
         u->x[k] = x;
+    }
+}
+
+#define SMALL ((uint64_t)1 << 47)   /* as engine.c: int64 sums of fewer than MAX_SMALL_KIDS figures */
+#define MAX_SMALL_KIDS 63948        /* in [-SMALL, SMALL) stay below FX_MAX, with no check */
+
+static const uint8_t no_flags[SPY];
+
+/* Where a row's partial and converted flags are read: its block's flags, the partial flags of
+ * hist_part, or none (pf, with the bits pm and cm). */
+static inline void flag_src(const rowref *r, const uint8_t **pf, uint8_t *pm, uint8_t *cm)
+{
+    if (r->fl)
+        *pf = r->fl, *pm = CF_PART, *cm = CF_CONV;
+    else if (r->hp)
+        *pf = r->hp, *pm = 1, *cm = 0;
+    else
+        *pf = no_flags, *pm = 0, *cm = 0;
+}
+
+/* units_fold_any for sums and averages, a row at a time without branches (vectorised): every
+ * figure is checked to lie in [-SMALL, SMALL) as it is added (FX_OVER does not), so the int64
+ * sums are exact; a row with a larger figure, or a unit with too many children, is folded again by
+ * units_fold_any. */
+static void units_fold(bctx *c, int i, int nk, ufold *u)
+{
+    int agg = c->g->uagg[i];
+    if ((agg != AGG_SUM && agg != AGG_AVG) || nk >= MAX_SMALL_KIDS) {
+        units_fold_any(c, i, nk, u);
+        return;
+    }
+    uint64_t s[SPY] = { 0 }, big = 0;
+    memset(u->n, 0, sizeof u->n);
+    memset(u->miss, 0, sizeof u->miss);
+    memset(u->part, 0, sizeof u->part);
+    memset(u->conv, 0, sizeof u->conv);
+    for (int j = 0; j < nk; j++) {
+        const int64_t *x = c->kids[j].x;
+        const uint8_t *in = c->in + (size_t)j * SPY, *pf;
+        uint8_t pm, cm;
+        flag_src(&c->kids[j], &pf, &pm, &cm);
+        for (int k = 0; k < SPY; k++) {
+            int has = in[k] & (x[k] != FX_NONE);
+            uint64_t v = has ? (uint64_t)x[k] : 0;
+            s[k] += v;
+            big |= (v + SMALL) >> 48;
+            u->n[k] += has;
+            u->miss[k] += in[k] & !has;
+            u->part[k] |= (uint8_t)(has & ((pf[k] & pm) != 0));
+            u->conv[k] |= (uint8_t)(has & ((pf[k] & cm) != 0));
+        }
+    }
+    if (big) {
+        units_fold_any(c, i, nk, u);
+        return;
+    }
+    for (int k = 0; k < SPY; k++) {
+        int64_t x = (int64_t)s[k];
+        if (agg == AGG_AVG && u->n[k] > 0)
+            x = fx_div(x, u->n[k]);
+        u->x[k] = u->n[k] == 0 ? FX_NONE : x > FX_MAX || x < -FX_MAX ? FX_OVER : x;
     }
 }
 
