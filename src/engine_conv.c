@@ -34,6 +34,11 @@
 #define CF_PART 0x20       /* partial (coverage) */
 
 enum { UF_BELOW = 1, UF_SUP = 2, UF_TOUCHED = 4, UF_OWN = 8 };
+/* A slot of a block, by compute_cell's branches: no succession after its start and none below the
+ * unit (delegated: the figure as it was); none after its start (its own: reported, else today's
+ * children, else sub-periods); one after its start, not straddling (from predecessors); one
+ * straddling it (sub-periods). */
+enum { K_DELEG, K_OWN, K_FROM, K_SPLIT };
 
 typedef struct ctab {
     int yo;                /* year offset in the engine */
@@ -197,6 +202,8 @@ typedef struct bctx {
     uint8_t need[SPY];     /* the block's unit: a succession into it dated after the slot's first day */
     uint8_t strad[SPY];    /* ... on a day of a quarter, half or year after its first (straddles) */
     uint8_t own_on[SPY];   /* the unit is valid in the slot */
+    uint8_t kind[SPY];     /* which of compute_cell's branches the slot takes (K_*), reported aside */
+    int any_from;          /* a slot is K_FROM */
     int64_t *rep;          /* the unit's reported values of the year, ind * SPY + k */
     uint8_t *rep_has;      /* ... and whether there is one */
     int rep_any;
@@ -750,6 +757,99 @@ static void compute_cell(bctx *c, int u, int i, int k, const rowref *own, int nk
         o->src = SRC_NONE, o->conv = 0, o->part = 0;
 }
 
+/* The parts of the K_FROM slots of a sum's row, added a row at a time: per slot the sum of the
+ * parts (round(x × share), fx_conv_part), how many have a figure and how many none, whether one
+ * is partial; bad where a part is FX_OVER or the int64 sum wraps (from_preds does that slot). */
+typedef struct prow {
+    int64_t s[SPY];
+    int got[SPY], miss[SPY];
+    uint8_t part[SPY], bad[SPY];
+} prow;
+
+static void prow_add(const bctx *c, prow *p, const rowref *r, double w, const uint8_t *on)
+{
+    const uint8_t *pf;
+    uint8_t pm, cm;
+    flag_src(r, &pf, &pm, &cm);
+    for (int k = 0; k < SPY; k++) {
+        if (c->kind[k] != K_FROM || !on[k])
+            continue;
+        int64_t y = r->x[k];
+        if (y == FX_NONE) {
+            p->miss[k]++;
+            continue;
+        }
+        int64_t part = w == 1 ? y : fx_conv_part(y, w);
+        if (part == FX_OVER || __builtin_add_overflow(p->s[k], part, &p->s[k]))
+            p->bad[k] = 1;
+        p->got[k]++;
+        p->part[k] |= (uint8_t)((pf[k] & pm) != 0);
+    }
+}
+
+static void prow_make(const bctx *c, int u, const rowref *own, int np, prow *p)
+{
+    int n;
+    const int *in = model_preds(c->g->m, u, &n);
+    memset(p, 0, sizeof *p);
+    if (own->x)
+        prow_add(c, p, own, 1, c->own_on);
+    for (int q = 0; q < np; q++)
+        prow_add(c, p, &c->preds[q], c->g->m->succs[in[q]].share, c->pred_on + (size_t)q * SPY);
+}
+
+/* The row (u, i) of a non-formula indicator into x, fl, miss, slot by slot in ascending order:
+ * the slots' branches as compute_cell takes them, with the parts of a sum's K_FROM slots added a
+ * row at a time (prow) and the children's counts from uf; what this does not cover (a delegated
+ * inner unit, other aggregations' parts, a part too large) goes through compute_cell. */
+static void compute_row(bctx *c, int u, int i, const rowref *own, int nk, int np, const ufold *uf, int64_t *x,
+                        uint8_t *fl, int32_t *miss)
+{
+    const engine *g = c->g;
+    int leaf = g->m->units[u].nchildren == 0, ufok = nk > 0 && g->uagg[i] != AGG_NONE;
+    int sums = c->any_from && g->uagg[i] == AGG_SUM;
+    const int64_t *rep = c->rep + (size_t)i * SPY;
+    const uint8_t *rh = c->rep_any ? c->rep_has + (size_t)i * SPY : no_flags;
+    prow pr;
+    if (sums)
+        prow_make(c, u, own, np, &pr);
+    for (int k = 0; k < SPY; k++) {
+        cell_out o = { FX_NONE, SRC_NONE, 0, c->need[k], 0 };
+        int kind = c->kind[k];
+        if ((kind == K_DELEG && !leaf) || (kind == K_FROM && (!sums || pr.bad[k])))
+            compute_cell(c, u, i, k, own, nk, np, uf, x, fl, &o);
+        else if (kind == K_DELEG) {
+            o.x = own->x[k];                    /* a leaf: reported, else its sub-periods */
+            o.src = rh[k] ? SRC_REPORTED : SRC_PERIODS;
+        } else if (kind == K_OWN && rh[k]) {
+            o.x = rep[k];
+            o.src = SRC_REPORTED;
+        } else if (kind == K_OWN && ufok && uf->n[k] > 0) {
+            o.x = uf->x[k];
+            o.src = SRC_UNITS;
+            o.miss = uf->miss[k];
+            o.part = uf->part[k] || o.miss > 0;
+            o.conv = uf->conv[k];
+        } else if (kind == K_FROM) {
+            o.src = SRC_UNITS;
+            if (pr.got[k] > 0 && pr.miss[k] == 0) {
+                o.x = pr.s[k] > FX_MAX || pr.s[k] < -FX_MAX ? FX_OVER : pr.s[k];
+                o.part = pr.part[k];
+                if (nk > 0 && uf->n[k] + uf->miss[k] > 0)     /* children_partial */
+                    o.part = o.part || uf->miss[k] > 0 || uf->part[k];
+            } else
+                o.miss = pr.miss[k];
+        } else
+            periods_cell(g, i, k, x, fl, &o);
+        if (o.x == FX_NONE)
+            o.src = SRC_NONE, o.conv = 0, o.part = 0;
+        x[k] = o.x;
+        fl[k] = (uint8_t)(o.src | (o.conv ? CF_CONV : 0) | (o.part ? CF_PART : 0));
+        miss[k] = o.miss;
+    }
+}
+
+
 /* The partial flags of the rows read from inner units without a block (hist_part), into c->hp;
  * 0 or -1 (OOM). */
 static int partial_rows(bctx *c, rowref *own, int nk, int np, int i)
@@ -843,10 +943,13 @@ static void plan_block(bctx *c, int md, int u, int np, const int *in)
         if (any)
             c->kidu[c->nk++] = ch;
     }
+    c->any_from = 0;
     for (int k = 0; k < SPY; k++) {
         c->need[k] = t->lastin[u] > t->start[k];
         c->strad[k] = k >= S_QUARTER && straddles(g, t, u, k);
         c->own_on[k] = (uint8_t)valid_at(g, t, u, k);
+        c->kind[k] = !c->need[k] ? ((t->uf[u] & UF_BELOW) ? K_OWN : K_DELEG) : c->strad[k] ? K_SPLIT : K_FROM;
+        c->any_from |= c->kind[k] == K_FROM;
         for (int q = 0; q < np; q++)
             c->pred_on[(size_t)q * SPY + (size_t)k] = m->succs[in[q]].date > t->start[k];
     }
@@ -931,6 +1034,10 @@ static int compute_block(bctx *c, int md, int u)
             size_t at = cat(g, b, i, 0);
             int64_t *x = t->fx[md] + at;
             uint8_t *fl = t->fl[md] + at;
+            if (!g->isf[i]) {
+                compute_row(c, u, i, &own, nk, np, &uf, x, fl, t->miss[md] + at);
+                continue;
+            }
             for (int k = 0; k < SPY; k++) {
                 cell_out o;
                 compute_cell(c, u, i, k, &own, nk, np, &uf, x, fl, &o);
