@@ -56,7 +56,7 @@ $(BUILD)/obj/%.o: src/%.c src/*.h | $(BUILD)/obj
 	$(CC) $(CFLAGS) -c $< -o $@
 
 # The engine's inner loops (rows of 19 slots a year) are left to the vectoriser.
-$(BUILD)/obj/engine.o $(BUILD)/obj/engine_load.o: CFLAGS += -O3
+$(BUILD)/obj/engine.o $(BUILD)/obj/engine_load.o $(BUILD)/obj/engine_conv.o: CFLAGS += -O3
 
 $(BUILD)/libchitieu.a: $(LIBOBJ)
 	ar rcs $@ $^

@@ -27,6 +27,15 @@
 
 #include "eval.h"
 
+/* The row loops get a copy for AVX2 machines beside the baseline one, picked at load time (as
+ * engine.c's). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__) && \
+    !defined(__SANITIZE_THREAD__)
+#define HOT __attribute__((target_clones("avx2", "default")))
+#else
+#define HOT
+#endif
+
 #define CT_MAX 8           /* years kept */
 #define NMODE 2            /* 0 today's structure (MODE_CUR), 1 a predecessor's own (MODE_OWN) */
 #define CF_SRC 0x0F        /* in a cell's flags: enum source */
@@ -203,6 +212,7 @@ typedef struct bctx {
     uint8_t strad[SPY];    /* ... on a day of a quarter, half or year after its first (straddles) */
     uint8_t own_on[SPY];   /* the unit is valid in the slot */
     uint8_t kind[SPY];     /* which of compute_cell's branches the slot takes (K_*), reported aside */
+    uint8_t from[SPY];     /* kind is K_FROM */
     int any_from;          /* a slot is K_FROM */
     int64_t *rep;          /* the unit's reported values of the year, ind * SPY + k */
     uint8_t *rep_has;      /* ... and whether there is one */
@@ -607,43 +617,55 @@ static inline void flag_src(const rowref *r, const uint8_t **pf, uint8_t *pm, ui
  * figure is checked to lie in [-SMALL, SMALL) as it is added (FX_OVER does not), so the int64
  * sums are exact; a row with a larger figure, or a unit with too many children, is folded again by
  * units_fold_any. */
-static void units_fold(bctx *c, int i, int nk, ufold *u)
+/* The per-slot sums and counts of units_fold: one child's row added (first: set, so that nothing
+ * needs zeroing first; a memset of these few bytes costs more than the loop). */
+typedef struct uacc {
+    uint64_t s[SPY], n[SPY], miss[SPY], part[SPY], conv[SPY], big;
+} uacc;
+
+static inline void uacc_kid(uacc *restrict a, const rowref *r, const uint8_t *restrict in, int first)
+{
+    const uint8_t *pf;
+    uint8_t pm, cm;
+    flag_src(r, &pf, &pm, &cm);
+    const int64_t *restrict x = r->x;
+    const uint8_t *restrict f = pf;
+    uint64_t big = 0;
+    for (int k = 0; k < SPY; k++) {
+        uint64_t has = (uint64_t)in[k] & (uint64_t)(x[k] != FX_NONE), v = (uint64_t)x[k] & -has;
+        uint64_t miss = (uint64_t)in[k] & (has ^ 1);
+        uint64_t part = has & (uint64_t)((f[k] & pm) != 0), conv = has & (uint64_t)((f[k] & cm) != 0);
+        big |= (v + SMALL) >> 48;
+        if (first)
+            a->s[k] = v, a->n[k] = has, a->miss[k] = miss, a->part[k] = part, a->conv[k] = conv;
+        else
+            a->s[k] += v, a->n[k] += has, a->miss[k] += miss, a->part[k] |= part, a->conv[k] |= conv;
+    }
+    a->big = first ? big : a->big | big;
+}
+
+HOT static void units_fold(bctx *c, int i, int nk, ufold *u)
 {
     int agg = c->g->uagg[i];
     if ((agg != AGG_SUM && agg != AGG_AVG) || nk >= MAX_SMALL_KIDS) {
         units_fold_any(c, i, nk, u);
         return;
     }
-    uint64_t s[SPY] = { 0 }, big = 0;
-    memset(u->n, 0, sizeof u->n);
-    memset(u->miss, 0, sizeof u->miss);
-    memset(u->part, 0, sizeof u->part);
-    memset(u->conv, 0, sizeof u->conv);
-    for (int j = 0; j < nk; j++) {
-        const int64_t *x = c->kids[j].x;
-        const uint8_t *in = c->in + (size_t)j * SPY, *pf;
-        uint8_t pm, cm;
-        flag_src(&c->kids[j], &pf, &pm, &cm);
-        for (int k = 0; k < SPY; k++) {
-            int has = in[k] & (x[k] != FX_NONE);
-            uint64_t v = has ? (uint64_t)x[k] : 0;
-            s[k] += v;
-            big |= (v + SMALL) >> 48;
-            u->n[k] += has;
-            u->miss[k] += in[k] & !has;
-            u->part[k] |= (uint8_t)(has & ((pf[k] & pm) != 0));
-            u->conv[k] |= (uint8_t)(has & ((pf[k] & cm) != 0));
-        }
-    }
-    if (big) {
+    uacc a;
+    uacc_kid(&a, &c->kids[0], c->in, 1);
+    for (int j = 1; j < nk; j++)
+        uacc_kid(&a, &c->kids[j], c->in + (size_t)j * SPY, 0);
+    if (a.big) {
         units_fold_any(c, i, nk, u);
         return;
     }
     for (int k = 0; k < SPY; k++) {
-        int64_t x = (int64_t)s[k];
-        if (agg == AGG_AVG && u->n[k] > 0)
-            x = fx_div(x, u->n[k]);
-        u->x[k] = u->n[k] == 0 ? FX_NONE : x > FX_MAX || x < -FX_MAX ? FX_OVER : x;
+        int64_t x = (int64_t)a.s[k];
+        u->n[k] = (int)a.n[k], u->miss[k] = (int)a.miss[k], u->part[k] = (uint8_t)a.part[k];
+        u->conv[k] = (uint8_t)a.conv[k];
+        if (agg == AGG_AVG && a.n[k] > 0)
+            x = fx_div(x, (int64_t)a.n[k]);
+        u->x[k] = a.n[k] == 0 ? FX_NONE : x > FX_MAX || x < -FX_MAX ? FX_OVER : x;
     }
 }
 
@@ -759,32 +781,49 @@ static void compute_cell(bctx *c, int u, int i, int k, const rowref *own, int nk
 
 /* The parts of the K_FROM slots of a sum's row, added a row at a time: per slot the sum of the
  * parts (round(x × share), fx_conv_part), how many have a figure and how many none, whether one
- * is partial; bad where a part is FX_OVER or the int64 sum wraps (from_preds does that slot). */
+ * is partial.  Every part is checked to lie in [-SMALL, SMALL) as it is added, so with fewer than
+ * MAX_SMALL_KIDS parts the int64 sums are exact; big when one does not (or is FX_OVER): then
+ * from_preds does the row's K_FROM slots. */
 typedef struct prow {
     int64_t s[SPY];
-    int got[SPY], miss[SPY];
-    uint8_t part[SPY], bad[SPY];
+    uint64_t got[SPY], miss[SPY], part[SPY];
+    uint64_t big;
 } prow;
 
-static void prow_add(const bctx *c, prow *p, const rowref *r, double w, const uint8_t *on)
+HOT static void prow_add(const bctx *c, prow *p, const rowref *r, double w, const uint8_t *on)
 {
     const uint8_t *pf;
     uint8_t pm, cm;
     flag_src(r, &pf, &pm, &cm);
-    for (int k = 0; k < SPY; k++) {
-        if (c->kind[k] != K_FROM || !on[k])
-            continue;
-        int64_t y = r->x[k];
-        if (y == FX_NONE) {
-            p->miss[k]++;
-            continue;
+    const int64_t *restrict x = r->x;
+    const uint8_t *restrict f = pf, *restrict from = c->from, *restrict o = on;
+    uint64_t big = 0;
+    if (w == 1) {
+        for (int k = 0; k < SPY; k++) {
+            uint64_t m = (uint64_t)(from[k] & o[k]), has = m & (uint64_t)(x[k] != FX_NONE);
+            uint64_t v = (uint64_t)x[k] & -has;
+            p->s[k] = (int64_t)((uint64_t)p->s[k] + v);
+            big |= (v + SMALL) >> 48;
+            p->got[k] += has;
+            p->miss[k] += m & (has ^ 1);
+            p->part[k] |= has & (uint64_t)((f[k] & pm) != 0);
         }
-        int64_t part = w == 1 ? y : fx_conv_part(y, w);
-        if (part == FX_OVER || __builtin_add_overflow(p->s[k], part, &p->s[k]))
-            p->bad[k] = 1;
-        p->got[k]++;
-        p->part[k] |= (uint8_t)((pf[k] & pm) != 0);
+    } else {
+        for (int k = 0; k < SPY; k++) {
+            if (!(from[k] & o[k]))
+                continue;
+            if (x[k] == FX_NONE) {
+                p->miss[k]++;
+                continue;
+            }
+            int64_t part = fx_conv_part(x[k], w);
+            big |= part == FX_OVER || part < -(int64_t)SMALL || part >= (int64_t)SMALL;
+            p->s[k] += big ? 0 : part;
+            p->got[k]++;
+            p->part[k] |= (f[k] & pm) != 0;
+        }
     }
+    p->big |= big;
 }
 
 static void prow_make(const bctx *c, int u, const rowref *own, int np, prow *p)
@@ -792,6 +831,7 @@ static void prow_make(const bctx *c, int u, const rowref *own, int np, prow *p)
     int n;
     const int *in = model_preds(c->g->m, u, &n);
     memset(p, 0, sizeof *p);
+    p->big = np + 1 >= MAX_SMALL_KIDS;
     if (own->x)
         prow_add(c, p, own, 1, c->own_on);
     for (int q = 0; q < np; q++)
@@ -816,7 +856,7 @@ static void compute_row(bctx *c, int u, int i, const rowref *own, int nk, int np
     for (int k = 0; k < SPY; k++) {
         cell_out o = { FX_NONE, SRC_NONE, 0, c->need[k], 0 };
         int kind = c->kind[k];
-        if ((kind == K_DELEG && !leaf) || (kind == K_FROM && (!sums || pr.bad[k])))
+        if ((kind == K_DELEG && !leaf) || (kind == K_FROM && (!sums || pr.big)))
             compute_cell(c, u, i, k, own, nk, np, uf, x, fl, &o);
         else if (kind == K_DELEG) {
             o.x = own->x[k];                    /* a leaf: reported, else its sub-periods */
@@ -949,7 +989,8 @@ static void plan_block(bctx *c, int md, int u, int np, const int *in)
         c->strad[k] = k >= S_QUARTER && straddles(g, t, u, k);
         c->own_on[k] = (uint8_t)valid_at(g, t, u, k);
         c->kind[k] = !c->need[k] ? ((t->uf[u] & UF_BELOW) ? K_OWN : K_DELEG) : c->strad[k] ? K_SPLIT : K_FROM;
-        c->any_from |= c->kind[k] == K_FROM;
+        c->from[k] = c->kind[k] == K_FROM;
+        c->any_from |= c->from[k];
         for (int q = 0; q < np; q++)
             c->pred_on[(size_t)q * SPY + (size_t)k] = m->succs[in[q]].date > t->start[k];
     }
