@@ -214,6 +214,7 @@ typedef struct bctx {
     uint8_t kind[SPY];     /* which of compute_cell's branches the slot takes (K_*), reported aside */
     uint8_t from[SPY];     /* kind is K_FROM */
     int any_from;          /* a slot is K_FROM */
+    int own_from;          /* ... one where the unit is valid (its own part goes in) */
     int64_t *rep;          /* the unit's reported values of the year, ind * SPY + k */
     uint8_t *rep_has;      /* ... and whether there is one */
     int rep_any;
@@ -790,7 +791,8 @@ typedef struct prow {
     uint64_t big;
 } prow;
 
-HOT static void prow_add(const bctx *c, prow *p, const rowref *r, double w, const uint8_t *on)
+/* Adds one part's row to p (first: sets it, whole shares only; nothing needs zeroing before). */
+static inline void prow_add(const bctx *c, prow *p, const rowref *r, double w, const uint8_t *on, int first)
 {
     const uint8_t *pf;
     uint8_t pm, cm;
@@ -801,12 +803,14 @@ HOT static void prow_add(const bctx *c, prow *p, const rowref *r, double w, cons
     if (w == 1) {
         for (int k = 0; k < SPY; k++) {
             uint64_t m = (uint64_t)(from[k] & o[k]), has = m & (uint64_t)(x[k] != FX_NONE);
-            uint64_t v = (uint64_t)x[k] & -has;
-            p->s[k] = (int64_t)((uint64_t)p->s[k] + v);
+            uint64_t v = (uint64_t)x[k] & -has, miss = m & (has ^ 1), part = has & (uint64_t)((f[k] & pm) != 0);
             big |= (v + SMALL) >> 48;
-            p->got[k] += has;
-            p->miss[k] += m & (has ^ 1);
-            p->part[k] |= has & (uint64_t)((f[k] & pm) != 0);
+            if (first)
+                p->s[k] = (int64_t)v, p->got[k] = has, p->miss[k] = miss, p->part[k] = part;
+            else {
+                p->s[k] = (int64_t)((uint64_t)p->s[k] + v);
+                p->got[k] += has, p->miss[k] += miss, p->part[k] |= part;
+            }
         }
     } else {
         for (int k = 0; k < SPY; k++) {
@@ -823,19 +827,24 @@ HOT static void prow_add(const bctx *c, prow *p, const rowref *r, double w, cons
             p->part[k] |= (f[k] & pm) != 0;
         }
     }
-    p->big |= big;
+    p->big = first ? big : p->big | big;
 }
 
-static void prow_make(const bctx *c, int u, const rowref *own, int np, prow *p)
+HOT static void prow_make(const bctx *c, int u, const rowref *own, int np, prow *p)
 {
-    int n;
+    int n, q = 0;
     const int *in = model_preds(c->g->m, u, &n);
-    memset(p, 0, sizeof *p);
-    p->big = np + 1 >= MAX_SMALL_KIDS;
-    if (own->x)
-        prow_add(c, p, own, 1, c->own_on);
-    for (int q = 0; q < np; q++)
-        prow_add(c, p, &c->preds[q], c->g->m->succs[in[q]].share, c->pred_on + (size_t)q * SPY);
+    const succ_t *sc = c->g->m->succs;
+    if (own->x && c->own_from)
+        prow_add(c, p, own, 1, c->own_on, 1);
+    else if (np > 0 && sc[in[0]].share == 1)
+        prow_add(c, p, &c->preds[q], 1, c->pred_on, 1), q++;
+    else {
+        memset(p, 0, sizeof *p);
+    }
+    p->big |= np + 1 >= MAX_SMALL_KIDS;
+    for (; q < np; q++)
+        prow_add(c, p, &c->preds[q], sc[in[q]].share, c->pred_on + (size_t)q * SPY, 0);
 }
 
 /* The row (u, i) of a non-formula indicator into x, fl, miss, slot by slot in ascending order:
@@ -983,7 +992,7 @@ static void plan_block(bctx *c, int md, int u, int np, const int *in)
         if (any)
             c->kidu[c->nk++] = ch;
     }
-    c->any_from = 0;
+    c->any_from = 0, c->own_from = 0;
     for (int k = 0; k < SPY; k++) {
         c->need[k] = t->lastin[u] > t->start[k];
         c->strad[k] = k >= S_QUARTER && straddles(g, t, u, k);
@@ -991,6 +1000,7 @@ static void plan_block(bctx *c, int md, int u, int np, const int *in)
         c->kind[k] = !c->need[k] ? ((t->uf[u] & UF_BELOW) ? K_OWN : K_DELEG) : c->strad[k] ? K_SPLIT : K_FROM;
         c->from[k] = c->kind[k] == K_FROM;
         c->any_from |= c->from[k];
+        c->own_from |= c->from[k] & c->own_on[k];
         for (int q = 0; q < np; q++)
             c->pred_on[(size_t)q * SPY + (size_t)k] = m->succs[in[q]].date > t->start[k];
     }
