@@ -477,20 +477,6 @@ typedef struct cell_out {
     int src, miss, conv, part;
 } cell_out;
 
-/* fx_conv_fold of n parts: whole shares of a sum are added in int64, checked for wrapping (the
- * usual case: merges and renames); anything else, or a wrapped sum, by fx_conv_fold itself. */
-static inline int64_t conv_fold(int uagg, const int64_t *x, const double *w, int n)
-{
-    if (uagg != AGG_SUM)
-        return fx_conv_fold(uagg, x, w, n);
-    int64_t s = 0;
-    for (int j = 0; j < n; j++) {
-        if (w[j] != 1 || x[j] == FX_OVER || __builtin_add_overflow(s, x[j], &s))
-            return fx_conv_fold(uagg, x, w, n);
-    }
-    return s > FX_MAX || s < -FX_MAX ? FX_OVER : s;
-}
-
 /* from_preds: the unit's own figure as it was (own, when it existed in k) and its predecessors'
  * own figures (successions dated after k's first day: c->pred_on) times the shares; every part
  * must have one. */
@@ -518,7 +504,7 @@ static void from_preds(bctx *c, int u, int i, int k, const rowref *own, int np, 
     }
     o->src = SRC_UNITS;
     if (got > 0 && miss == 0) {
-        o->x = conv_fold(m->inds[i].uagg, vals, w, got);
+        o->x = fx_conv_fold(m->inds[i].uagg, vals, w, got);
         o->miss = 0;
         o->part = part;
     } else
