@@ -219,6 +219,7 @@ typedef struct bctx {
     uint8_t *rep_has;      /* ... and whether there is one */
     int rep_any;
     int cur_md;            /* the mode of the block being computed */
+    int i0, i1;            /* the indicators this build computes (threads share them out) */
 } bctx;
 
 /* fx_fold(agg, x, n) for the sub-periods of a slot (n <= 3): the same figure, summed in int64 and
@@ -276,12 +277,12 @@ static void fold_row(int pagg, int64_t *out)
     }
 }
 
-static void hist_block(const engine *g, const ctab *t, int u, int64_t *out);
+static void hist_block(const engine *g, const ctab *t, int u, int64_t *out, int i0, int i1);
 
 /* hist_block of an inner unit without a full block, as fresh() computes each figure but a row at
  * a time: its reported value, else the fold of its children valid in the slot that have a figure,
  * else its sub-periods (every one needed).  0, or -1 (out of memory: nothing written). */
-static int hist_inner(const engine *g, const ctab *t, int u, int64_t *out)
+static int hist_inner(const engine *g, const ctab *t, int u, int64_t *out, int i0, int i1)
 {
     const model *m = g->m;
     size_t per = (size_t)g->ninds * SPY;
@@ -293,18 +294,19 @@ static int hist_inner(const engine *g, const ctab *t, int u, int64_t *out)
         return -1;
     }
     for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling, j++)
-        hist_block(g, t, ch, kx + (size_t)j * per);
+        hist_block(g, t, ch, kx + (size_t)j * per, i0, i1);
     memset(rep, 0, per);
     size_t off = g->val.off[u], len = g->val.len[u];
     uint32_t base = (uint32_t)(t->yo * SPY);
     for (size_t v = 0; v < len; v++) {
         uint32_t key = g->val.key[off + v], sl = key & g->smask;
-        if (sl >= base && sl < base + SPY) {
-            size_t at = (size_t)(key >> g->sbits) * SPY + (sl - base);
+        int i = (int)(key >> g->sbits);
+        if (sl >= base && sl < base + SPY && i >= i0 && i < i1) {
+            size_t at = (size_t)i * SPY + (sl - base);
             out[at] = g->val.fx[off + v], rep[at] = 1;
         }
     }
-    for (int i = 0; i < g->ninds; i++) {
+    for (int i = i0; i < i1; i++) {
         if (g->isf[i])
             continue;
         int64_t *row = out + (size_t)i * SPY;
@@ -335,33 +337,37 @@ static int hist_inner(const engine *g, const ctab *t, int u, int64_t *out)
     return 0;
 }
 
-/* The engine's own figures of unit u for the 19 slots of the year, every indicator that is not a
- * formula, into out[ind * SPY + k]: a kept block's rows; a leaf's reported values in one pass over
- * its run (keys ind << sbits | slot, sorted) with the rest folded from them; an inner unit's by
- * hist_inner (else slot by slot). */
-static void hist_block(const engine *g, const ctab *t, int u, int64_t *out)
+/* The engine's own figures of unit u for the 19 slots of the year, every indicator in [i0, i1) that
+ * is not a formula, into out[ind * SPY + k]: a kept block's rows; a leaf's reported values in one
+ * pass over its run (keys ind << sbits | slot, sorted) with the rest folded from them; an inner
+ * unit's by hist_inner (else slot by slot). */
+static void hist_block(const engine *g, const ctab *t, int u, int64_t *out, int i0, int i1)
 {
     int base = t->yo * SPY, ni = g->ninds;
     if (g->fb[u] >= 0) {
-        for (int i = 0; i < ni; i++)
+        for (int i = i0; i < i1; i++)
             memcpy(out + (size_t)i * SPY,
                    g->full + ((size_t)g->fb[u] * (size_t)ni + (size_t)i) * (size_t)g->ns + (size_t)base,
                    SPY * sizeof *out);
         return;
     }
     if (g->m->units[u].nchildren > 0) {
-        if (hist_inner(g, t, u, out) == 0)
+        if (hist_inner(g, t, u, out, i0, i1) == 0)
             return;
-        for (int i = 0; i < ni; i++)
+        for (int i = i0; i < i1; i++)
             for (int k = 0; k < SPY && !g->isf[i]; k++)
                 out[(size_t)i * SPY + (size_t)k] = engine_fig(g, u, i, base + k, NULL);
         return;
     }
-    for (size_t k = 0; k < (size_t)ni * SPY; k++)
+    for (size_t k = (size_t)i0 * SPY; k < (size_t)i1 * SPY; k++)
         out[k] = FX_NONE;
     size_t off = g->val.off[u], len = g->val.len[u], j = 0;
     const uint32_t *key = g->val.key + off;
-    for (int i = 0; i < ni && j < len; i++) {
+    if (i0 > 0) {
+        long at = engine_csr_find(&g->val, u, (uint32_t)i0 << g->sbits);
+        j = (size_t)(at >= 0 ? at : -at - 1);
+    }
+    for (int i = i0; i < i1 && j < len; i++) {
         uint32_t key0 = (uint32_t)i << g->sbits | (uint32_t)base;
         while (j < len && key[j] < key0)
             j++;
@@ -1013,13 +1019,13 @@ static void gather(bctx *c, int md, int u, int need_own, int np, const int *in)
     const model *m = c->g->m;
     size_t per = (size_t)c->g->ninds * SPY;
     int n = 0, used = 0;
-    c->hb[n++] = need_own ? (hist_block(c->g, c->t, u, c->scratch), used++, c->scratch) : NULL;
+    c->hb[n++] = need_own ? (hist_block(c->g, c->t, u, c->scratch, c->i0, c->i1), used++, c->scratch) : NULL;
     for (int j = 0; j < c->nk; j++, n++) {
         int ch = c->kidu[j];
         c->hb[n] = NULL;
         if (c->t->blk[md][ch] < 0) {
             int64_t *o = c->scratch + (size_t)used++ * per;
-            hist_block(c->g, c->t, ch, o);
+            hist_block(c->g, c->t, ch, o, c->i0, c->i1);
             c->hb[n] = o;
         }
     }
@@ -1028,13 +1034,16 @@ static void gather(bctx *c, int md, int u, int need_own, int np, const int *in)
         c->hb[n] = NULL;
         if (c->t->blk[1][from] < 0) {
             int64_t *o = c->scratch + (size_t)used++ * per;
-            hist_block(c->g, c->t, from, o);
+            hist_block(c->g, c->t, from, o, c->i0, c->i1);
             c->hb[n] = o;
         }
     }
 }
 
-static int compute_block(bctx *c, int md, int u)
+/* The block of (md, u): with forms 0, the rows of the indicators in [c->i0, c->i1) that are not
+ * formulas (from the rows of its children, predecessors and itself); with forms 1, the formulas'
+ * rows (from the block's own operand rows, all done). */
+static int compute_block(bctx *c, int md, int u, int forms)
 {
     const engine *g = c->g;
     ctab *t = c->t;
@@ -1046,45 +1055,98 @@ static int compute_block(bctx *c, int md, int u)
     int need_own = t->lastin[u] > t->start[0] || !(t->uf[u] & UF_BELOW);   /* parts, delegated cells */
     plan_block(c, md, u, np, in);
     nk = c->nk;
-    gather(c, md, u, need_own, np, in);
     c->cur_md = md;
-    for (int pass = 0; pass < 2; pass++) {
-        int n = pass ? g->nforms : g->ninds;
-        for (int j = 0; j < n; j++) {
-            int i = pass ? g->forms[j] : j;
-            if (!pass && g->isf[i])
-                continue;
-            rowref own = { NULL, NULL, u, NULL };
-            if (!g->isf[i]) {
-                if (need_own)
-                    own = row_of(c, -1, u, i, c->hb[0]);   /* its own figures as they were */
-                for (int kk = 0; kk < nk; kk++)
-                    c->kids[kk] = row_of(c, md, c->kidu[kk], i, c->hb[1 + kk]);
-                for (int q = 0; q < np; q++)
-                    c->preds[q] = row_of(c, 1, m->succs[in[q]].from, i, c->hb[1 + nk + q]);
-                if (partial_rows(c, &own, nk, np, i) != 0)
-                    return -1;
-            }
-            ufold uf;
-            if (nk > 0 && !g->isf[i] && g->uagg[i] != AGG_NONE)
-                units_fold(c, i, nk, &uf);
-            size_t at = cat(g, b, i, 0);
-            int64_t *x = t->fx[md] + at;
-            uint8_t *fl = t->fl[md] + at;
-            if (!g->isf[i]) {
-                compute_row(c, u, i, &own, nk, np, &uf, x, fl, t->miss[md] + at);
-                continue;
-            }
+    if (forms) {
+        rowref own = { NULL, NULL, u, NULL };
+        for (int j = 0; j < g->nforms; j++) {
+            size_t at = cat(g, b, g->forms[j], 0);
             for (int k = 0; k < SPY; k++) {
                 cell_out o;
-                compute_cell(c, u, i, k, &own, nk, np, &uf, x, fl, &o);
-                x[k] = o.x;
-                fl[k] = (uint8_t)(o.src | (o.conv ? CF_CONV : 0) | (o.part ? CF_PART : 0));
+                compute_cell(c, u, g->forms[j], k, &own, 0, 0, NULL, t->fx[md] + at, t->fl[md] + at, &o);
+                t->fx[md][at + (size_t)k] = o.x;
+                t->fl[md][at + (size_t)k] = (uint8_t)(o.src | (o.conv ? CF_CONV : 0) | (o.part ? CF_PART : 0));
                 t->miss[md][at + (size_t)k] = o.miss;
             }
         }
+        return 0;
+    }
+    gather(c, md, u, need_own, np, in);
+    for (int i = c->i0; i < c->i1; i++) {
+        if (g->isf[i])
+            continue;
+        rowref own = { NULL, NULL, u, NULL };
+        if (need_own)
+            own = row_of(c, -1, u, i, c->hb[0]);   /* its own figures as they were */
+        for (int kk = 0; kk < nk; kk++)
+            c->kids[kk] = row_of(c, md, c->kidu[kk], i, c->hb[1 + kk]);
+        for (int q = 0; q < np; q++)
+            c->preds[q] = row_of(c, 1, m->succs[in[q]].from, i, c->hb[1 + nk + q]);
+        if (partial_rows(c, &own, nk, np, i) != 0)
+            return -1;
+        ufold uf;
+        if (nk > 0 && g->uagg[i] != AGG_NONE)
+            units_fold(c, i, nk, &uf);
+        size_t at = cat(g, b, i, 0);
+        compute_row(c, u, i, &own, nk, np, &uf, t->fx[md] + at, t->fl[md] + at, t->miss[md] + at);
     }
     return 0;
+}
+
+/* One thread's share of a build: every block in dependency order, its indicators [i0, i1). */
+typedef struct cjob {
+    bctx c;
+    int rc;
+} cjob;
+
+static void *conv_worker(void *arg)
+{
+    cjob *j = arg;
+    const ctab *t = j->c.t;
+    for (int k = 0; k < t->norder && j->rc == 0; k++)
+        j->rc = compute_block(&j->c, t->order[k] >> 30, t->order[k] & ((1 << 30) - 1), 0);
+    return NULL;
+}
+
+/* Computes every block of t: the indicators that are not formulas shared out between the engine's
+ * threads (contiguous ranges, as many such indicators each; a row reads only rows of its own
+ * indicator, so the threads share nothing they write), then the formulas on this thread, block by
+ * block in the same order (their operands are rows of the same block).  0, or -1 (out of memory). */
+static int compute_blocks(const engine *g, ctab *t)
+{
+    int nt = g->nthreads < 1 ? 1 : g->nthreads > MAXT ? MAXT : g->nthreads, plain = g->ninds - g->nforms, rc = 0;
+    if (nt > plain)
+        nt = plain > 0 ? plain : 1;
+    cjob jobs[MAXT];
+    pthread_t th[MAXT];
+    int started[MAXT] = { 0 };
+    for (int w = 0, i = 0; w < nt; w++) {
+        int quota = plain * (w + 1) / nt - plain * w / nt, i0 = i;
+        for (; i < g->ninds && (quota > 0 || g->isf[i]); i++)
+            quota -= !g->isf[i];
+        if (w == nt - 1)
+            i = g->ninds;
+        jobs[w] = (cjob){ .c = { .g = g, .t = t, .i0 = i0, .i1 = i }, .rc = 0 };
+    }
+    for (int w = 1; w < nt; w++)
+        started[w] = pthread_create(&th[w], NULL, conv_worker, &jobs[w]) == 0;
+    for (int w = 1; w < nt; w++)
+        if (!started[w])
+            conv_worker(&jobs[w]);             /* no thread: done here */
+    conv_worker(&jobs[0]);
+    for (int w = 0; w < nt; w++) {
+        if (w > 0 && started[w])
+            pthread_join(th[w], NULL);
+        rc |= jobs[w].rc;
+    }
+    if (rc == 0 && g->nforms > 0) {
+        bctx *c = &jobs[0].c;
+        c->i0 = 0, c->i1 = g->ninds;
+        for (int k = 0; k < t->norder && rc == 0; k++)
+            rc = compute_block(c, t->order[k] >> 30, t->order[k] & ((1 << 30) - 1), 1);
+    }
+    for (int w = 0; w < nt; w++)
+        bctx_free(&jobs[w].c);
+    return rc;
 }
 
 /* ---- building a year's table ---- */
@@ -1191,12 +1253,7 @@ static ctab *ctab_build(const engine *g, int yo, ctab *spare)
     for (int md = NMODE - 1; md >= 0; md--)
         for (int k = 0; k < g->nunits; k++)
             order_visit(g, t, md, g->post[k]);
-    bctx c = { .g = g, .t = t };
-    int rc = 0;
-    for (int k = 0; k < t->norder && rc == 0; k++)
-        rc = compute_block(&c, t->order[k] >> 30, t->order[k] & ((1 << 30) - 1));
-    bctx_free(&c);
-    if (rc != 0)
+    if (compute_blocks(g, t) != 0)
         goto fail;
     return t;
 fail:

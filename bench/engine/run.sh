@@ -20,7 +20,7 @@ here=$root/bench/engine
 if [ ! -d "$here/node_modules/@duckdb/node-api" ]; then
   (cd "$here" && npm install --no-audit --no-fund --silent)
 fi
-pk="sqlite3 jansson libutf8proc xlsxwriter libzip expat cairo libsodium freexl libmicrohttpd"
+pk=$(sed -n 's/^PKGS *:= *//p' "$root/Makefile")   # the libraries libchitieu.a needs, as the Makefile says
 gcc -O2 -std=c11 -Wall -Wextra -D_DEFAULT_SOURCE -I"$root/src" $(pkg-config --cflags $pk) -o "$root/build/engine_bench" \
   "$here/engine_bench.c" "$root/build/libchitieu.a" "$root/build/obj/demo_data.o" $(pkg-config --libs $pk) -lm -lpthread
 gcc -O2 -std=c11 -Wall -Wextra -D_DEFAULT_SOURCE -I"$root/src" $(pkg-config --cflags $pk) -o "$root/build/conv_bench" \
