@@ -221,6 +221,7 @@ typedef struct bctx {
     uint8_t from[SPY];     /* kind is K_FROM */
     int any_from;          /* a slot is K_FROM */
     int own_from;          /* ... one where the unit is valid (its own part goes in) */
+    int all_own;           /* every slot is K_OWN (an inner unit no succession goes into this year) */
     int64_t *rep;          /* the unit's reported values of the year, ind * SPY + k */
     uint8_t *rep_has;      /* ... and whether there is one */
     int rep_any;
@@ -860,6 +861,29 @@ static void compute_row(bctx *c, int u, int i, const rowref *own, int nk, int np
     prow pr;
     if (sums)
         prow_make(c, u, own, np, &pr);
+    if (c->all_own && ufok && !c->rep_any) {     /* an inner unit's usual row: today's children */
+        for (int k = 0; k < S_QUARTER; k++) {
+            int has = uf->n[k] > 0;
+            x[k] = has ? uf->x[k] : FX_NONE;
+            miss[k] = has ? uf->miss[k] : 0;
+            fl[k] = (uint8_t)(has ? SRC_UNITS | (uf->conv[k] ? CF_CONV : 0) |
+                                        (uf->part[k] || uf->miss[k] > 0 ? CF_PART : 0) : SRC_NONE);
+        }
+        for (int k = S_QUARTER; k < SPY; k++) {
+            cell_out o = { FX_NONE, SRC_NONE, 0, 0, 0 };
+            if (uf->n[k] > 0) {
+                o.x = uf->x[k], o.src = SRC_UNITS, o.miss = uf->miss[k];
+                o.part = uf->part[k] || o.miss > 0, o.conv = uf->conv[k];
+            } else
+                periods_cell(g, i, k, x, fl, &o);
+            if (o.x == FX_NONE)
+                o.src = SRC_NONE, o.conv = 0, o.part = 0;
+            x[k] = o.x;
+            fl[k] = (uint8_t)(o.src | (o.conv ? CF_CONV : 0) | (o.part ? CF_PART : 0));
+            miss[k] = o.miss;
+        }
+        return;
+    }
     for (int k = 0; k < SPY; k++) {
         cell_out o = { FX_NONE, SRC_NONE, 0, c->need[k], 0 };
         int kind = c->kind[k];
@@ -990,7 +1014,7 @@ static void plan_block(bctx *c, int md, int u, int np, const int *in)
         if (any)
             c->kidu[c->nk++] = ch;
     }
-    c->any_from = 0, c->own_from = 0;
+    c->any_from = 0, c->own_from = 0, c->all_own = 1;
     for (int k = 0; k < SPY; k++) {
         c->need[k] = t->lastin[u] > t->start[k];
         c->strad[k] = k >= S_QUARTER && straddles(g, t, u, k);
@@ -999,6 +1023,7 @@ static void plan_block(bctx *c, int md, int u, int np, const int *in)
         c->from[k] = c->kind[k] == K_FROM;
         c->any_from |= c->from[k];
         c->own_from |= c->from[k] & c->own_on[k];
+        c->all_own &= c->kind[k] == K_OWN;
         for (int q = 0; q < np; q++)
             c->pred_on[(size_t)q * SPY + (size_t)k] = m->succs[in[q]].date > t->start[k];
     }
