@@ -65,6 +65,7 @@ typedef struct ctab {
     int64_t *fx[NMODE];    /* [(block * ninds + ind) * SPY + k], FX_NONE without a figure */
     uint8_t *fl[NMODE];    /* source | CF_CONV | CF_PART */
     int32_t *miss[NMODE];
+    uint8_t *rowany[NMODE];/* per block and indicator: a figure in the row (0: all FX_NONE) */
     uint8_t *state;        /* ordering: per (mode, unit) 0 new, 1 on the path, 2 done */
     int *order, norder;    /* (mode << 30 | unit) in dependency order */
     size_t ucap, ccap[NMODE]; /* units and cells the arrays hold (a dropped table's are reused) */
@@ -83,7 +84,7 @@ static void ctab_free(ctab *t)
     if (t == NULL)
         return;
     for (int md = 0; md < NMODE; md++)
-        free(t->blk[md]), free(t->fx[md]), free(t->fl[md]), free(t->miss[md]);
+        free(t->blk[md]), free(t->fx[md]), free(t->fl[md]), free(t->miss[md]), free(t->rowany[md]);
     free(t->uf), free(t->lastin), free(t->state), free(t->order);
     free(t);
 }
@@ -190,6 +191,11 @@ static int straddles(const engine *g, const ctab *t, int u, int k)
 
 /* ---- one row (an indicator's 19 slots of the year) ---- */
 
+/* The row of a unit without a figure in any slot: what a row flagged empty reads. */
+static const int64_t none_row[SPY] = { FX_NONE, FX_NONE, FX_NONE, FX_NONE, FX_NONE, FX_NONE, FX_NONE,
+                                       FX_NONE, FX_NONE, FX_NONE, FX_NONE, FX_NONE, FX_NONE, FX_NONE,
+                                       FX_NONE, FX_NONE, FX_NONE, FX_NONE, FX_NONE };
+
 /* A row read by the block being computed: a block's own row (x, fl), or the engine's figures as
  * they were (x in scratch, fl NULL: not converted, partial asked of engine_partial when needed). */
 typedef struct rowref {
@@ -206,6 +212,8 @@ typedef struct bctx {
     ctab *t;
     int64_t *scratch;      /* hist_block()s of the units read without a block, ninds * SPY each */
     const int64_t **hb;    /* which: the unit, its children, its predecessors (gather) */
+    uint8_t *hany;         /* per scratch block and indicator: the row holds a figure (hist_block) */
+    const uint8_t **hba;   /* ... of each hb */
     rowref *kids, *preds;
     int *kidu, nk;         /* the children counting in the block's roll-up in some slot */
     uint8_t *in;           /* per child (kidu) and slot: it counts in the block's roll-up (in_structure) */
@@ -226,6 +234,9 @@ typedef struct bctx {
     uint8_t *rep_has;      /* ... and whether there is one */
     int rep_any;
     int cur_md;            /* the mode of the block being computed */
+    uint8_t *rep_row;      /* per indicator: the unit reported a figure of it this year */
+    int32_t empty_miss[SPY]; /* per slot: its missing parts when no row it reads has a figure */
+    int deleg_inner;       /* a slot is K_DELEG at an inner unit (engine_figure: not an empty row) */
     int i0, i1;            /* the indicators this build computes (threads share them out) */
 } bctx;
 
@@ -284,24 +295,24 @@ static void fold_row(int pagg, int64_t *out)
     }
 }
 
-static void hist_block(const engine *g, const ctab *t, int u, int64_t *out, int i0, int i1);
+static void hist_block(const engine *g, const ctab *t, int u, int64_t *out, uint8_t *any, int i0, int i1);
 
 /* hist_block of an inner unit without a full block, as fresh() computes each figure but a row at
  * a time: its reported value, else the fold of its children valid in the slot that have a figure,
  * else its sub-periods (every one needed).  0, or -1 (out of memory: nothing written). */
-static int hist_inner(const engine *g, const ctab *t, int u, int64_t *out, int i0, int i1)
+static int hist_inner(const engine *g, const ctab *t, int u, int64_t *out, uint8_t *any, int i0, int i1)
 {
     const model *m = g->m;
     size_t per = (size_t)g->ninds * SPY;
     int nk = m->units[u].nchildren, j = 0;
     int64_t *kx = malloc((size_t)nk * per * sizeof *kx);
-    uint8_t *rep = malloc(per);
-    if (kx == NULL || rep == NULL) {
-        free(kx), free(rep);
+    uint8_t *rep = malloc(per), *kany = malloc((size_t)nk * (size_t)g->ninds + 1);
+    if (kx == NULL || rep == NULL || kany == NULL) {
+        free(kx), free(rep), free(kany);
         return -1;
     }
     for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling, j++)
-        hist_block(g, t, ch, kx + (size_t)j * per, i0, i1);
+        hist_block(g, t, ch, kx + (size_t)j * per, kany + (size_t)j * (size_t)g->ninds, i0, i1);
     memset(rep, 0, per);
     size_t off = g->val.off[u], len = g->val.len[u];
     uint32_t base = (uint32_t)(t->yo * SPY);
@@ -314,6 +325,7 @@ static int hist_inner(const engine *g, const ctab *t, int u, int64_t *out, int i
         }
     }
     for (int i = i0; i < i1; i++) {
+        any[i] = 1;
         if (g->isf[i])
             continue;
         int64_t *row = out + (size_t)i * SPY;
@@ -325,7 +337,7 @@ static int hist_inner(const engine *g, const ctab *t, int u, int64_t *out, int i
             j = 0;
             for (int ch = m->units[u].first_child; ch >= 0 && g->uagg[i] != AGG_NONE;
                  ch = m->units[ch].next_sibling, j++) {
-                int64_t y = kx[(size_t)j * per + at];
+                int64_t y = kany[(size_t)j * (size_t)g->ninds + (size_t)i] ? kx[(size_t)j * per + at] : FX_NONE;
                 if (valid_at(g, t, ch, k) && y != FX_NONE)
                     fx_acc_add(&a, g->uagg[i], y);
             }
@@ -340,34 +352,41 @@ static int hist_inner(const engine *g, const ctab *t, int u, int64_t *out, int i
             row[k] = all ? fold_few(g->pagg[i], x, n) : FX_NONE;
         }
     }
-    free(kx), free(rep);
+    free(kx), free(rep), free(kany);
     return 0;
 }
 
 /* The engine's own figures of unit u for the 19 slots of the year, every indicator in [i0, i1) that
- * is not a formula, into out[ind * SPY + k]: a kept block's rows; a leaf's reported values in one
- * pass over its run (keys ind << sbits | slot, sorted) with the rest folded from them; an inner
- * unit's by hist_inner (else slot by slot). */
-static void hist_block(const engine *g, const ctab *t, int u, int64_t *out, int i0, int i1)
+ * is not a formula, into out[ind * SPY + k], and whether each row holds a figure into any[ind] (a row
+ * with none is left unwritten: readers take none_row): a kept block's rows; a leaf's reported values
+ * in one pass over its run (keys ind << sbits | slot, sorted) with the rest folded from them; an
+ * inner unit's by hist_inner (else slot by slot). */
+static void hist_block(const engine *g, const ctab *t, int u, int64_t *out, uint8_t *any, int i0, int i1)
 {
     int base = t->yo * SPY, ni = g->ninds;
     if (g->fb[u] >= 0) {
-        for (int i = i0; i < i1; i++)
-            memcpy(out + (size_t)i * SPY,
-                   g->full + ((size_t)g->fb[u] * (size_t)ni + (size_t)i) * (size_t)g->ns + (size_t)base,
-                   SPY * sizeof *out);
+        for (int i = i0; i < i1; i++) {
+            const int64_t *row = g->full + ((size_t)g->fb[u] * (size_t)ni + (size_t)i) * (size_t)g->ns + (size_t)base;
+            uint8_t has = 0;
+            for (int k = 0; k < SPY; k++)
+                has |= row[k] != FX_NONE;
+            any[i] = has;
+            if (has)
+                memcpy(out + (size_t)i * SPY, row, SPY * sizeof *out);
+        }
         return;
     }
     if (g->m->units[u].nchildren > 0) {
-        if (hist_inner(g, t, u, out, i0, i1) == 0)
+        if (hist_inner(g, t, u, out, any, i0, i1) == 0)
             return;
-        for (int i = i0; i < i1; i++)
+        for (int i = i0; i < i1; i++) {
+            any[i] = 1;
             for (int k = 0; k < SPY && !g->isf[i]; k++)
                 out[(size_t)i * SPY + (size_t)k] = engine_fig(g, u, i, base + k, NULL);
+        }
         return;
     }
-    for (size_t k = (size_t)i0 * SPY; k < (size_t)i1 * SPY; k++)
-        out[k] = FX_NONE;
+    memset(any + i0, 0, (size_t)(i1 - i0));
     size_t off = g->val.off[u], len = g->val.len[u], j = 0;
     const uint32_t *key = g->val.key + off;
     if (i0 > 0) {
@@ -378,22 +397,29 @@ static void hist_block(const engine *g, const ctab *t, int u, int64_t *out, int 
         uint32_t key0 = (uint32_t)i << g->sbits | (uint32_t)base;
         while (j < len && key[j] < key0)
             j++;
-        int any = 0;
-        for (; j < len && key[j] < key0 + SPY; j++, any = 1)
-            out[(size_t)i * SPY + (key[j] - key0)] = g->val.fx[off + j];
-        if (any && !g->isf[i])
-            fold_row(g->pagg[i], out + (size_t)i * SPY);
+        if (j >= len || key[j] >= key0 + SPY)
+            continue;
+        int64_t *row = out + (size_t)i * SPY;
+        for (int k = 0; k < SPY; k++)
+            row[k] = FX_NONE;
+        any[i] = 1;
+        for (; j < len && key[j] < key0 + SPY; j++)
+            row[key[j] - key0] = g->val.fx[off + j];
+        if (!g->isf[i])
+            fold_row(g->pagg[i], row);
     }
 }
 
 /* The row of (md, u, i): the block's, else the engine's own from hb (u's hist_block). */
-static rowref row_of(const bctx *c, int md, int u, int i, const int64_t *hb)
+static rowref row_of(const bctx *c, int md, int u, int i, const int64_t *hb, const uint8_t *hany)
 {
     const ctab *t = c->t;
     int b = md >= 0 ? t->blk[md][u] : -1;
-    if (b >= 0)
-        return (rowref){ t->fx[md] + cat(c->g, b, i, 0), t->fl[md] + cat(c->g, b, i, 0), u, NULL };
-    return (rowref){ hb + (size_t)i * SPY, NULL, u, NULL };
+    if (b >= 0) {
+        size_t at = cat(c->g, b, i, 0);
+        return (rowref){ t->rowany[md][at / SPY] ? t->fx[md] + at : none_row, t->fl[md] + at, u, NULL };
+    }
+    return (rowref){ hany[i] ? hb + (size_t)i * SPY : none_row, NULL, u, NULL };
 }
 
 static inline int ref_part(const bctx *c, const rowref *r, int i, int k)
@@ -931,8 +957,8 @@ static int partial_rows(bctx *c, rowref *own, int nk, int np, int i)
     for (int g3 = 0; g3 < 3; g3++)
         for (int j = 0; j < cnt[g3]; j++) {
             rowref *r = &all[g3][j];
-            if (r->fl || c->g->m->units[r->unit].nchildren == 0)
-                continue;
+            if (r->fl || c->g->m->units[r->unit].nchildren == 0 || r->x == none_row)
+                continue;                       /* an empty row has no partial figure */
             uint8_t *p = c->hp + (size_t)n++ * SPY;
             if (hist_part(c->g, c->t, r->unit, i, r->x, p) != 0)
                 return -1;
@@ -948,7 +974,8 @@ static int bctx_room(bctx *c, int nk, int np)
     if (c->rep == NULL) {
         c->rep = malloc(per * sizeof *c->rep);
         c->rep_has = malloc(per);
-        if (c->rep == NULL || c->rep_has == NULL)
+        c->rep_row = malloc((size_t)c->g->ninds + 1);
+        if (c->rep == NULL || c->rep_has == NULL || c->rep_row == NULL)
             return -1;
     }
     int need = nk + np + 2;
@@ -985,7 +1012,13 @@ static int bctx_room(bctx *c, int nk, int np)
     double *pw = realloc(c->pw, (size_t)cap * sizeof *pw);
     if (pw)
         c->pw = pw;
-    if (!s || !a || !b || !h || !in || !hp || !po || !ku || !pv || !pw)
+    uint8_t *ha = realloc(c->hany, (size_t)cap * (size_t)c->g->ninds);
+    if (ha)
+        c->hany = ha;
+    const uint8_t **hba = realloc(c->hba, (size_t)cap * sizeof *hba);
+    if (hba)
+        c->hba = hba;
+    if (!s || !a || !b || !h || !in || !hp || !po || !ku || !pv || !pw || !ha || !hba)
         return -1;
     c->cap = cap;
     return 0;
@@ -995,6 +1028,7 @@ static void bctx_free(bctx *c)
 {
     free(c->scratch), free(c->kids), free(c->preds), free(c->hb), free(c->in), free(c->hp);
     free(c->pred_on), free(c->kidu), free(c->pv), free(c->pw), free(c->rep), free(c->rep_has);
+    free(c->rep_row), free(c->hany), free(c->hba);
 }
 
 /* What the block of (md, u) asks of every cell, once: the children that count in some slot
@@ -1015,7 +1049,10 @@ static void plan_block(bctx *c, int md, int u, int np, const int *in)
             c->kidu[c->nk++] = ch;
     }
     c->any_from = 0, c->own_from = 0, c->all_own = 1;
+    c->deleg_inner = 0;
     for (int k = 0; k < SPY; k++) {
+        for (int q = 0; q < np; q++)
+            c->pred_on[(size_t)q * SPY + (size_t)k] = m->succs[in[q]].date > t->start[k];
         c->need[k] = t->lastin[u] > t->start[k];
         c->strad[k] = k >= S_QUARTER && straddles(g, t, u, k);
         c->own_on[k] = (uint8_t)valid_at(g, t, u, k);
@@ -1024,12 +1061,15 @@ static void plan_block(bctx *c, int md, int u, int np, const int *in)
         c->any_from |= c->from[k];
         c->own_from |= c->from[k] & c->own_on[k];
         c->all_own &= c->kind[k] == K_OWN;
-        for (int q = 0; q < np; q++)
-            c->pred_on[(size_t)q * SPY + (size_t)k] = m->succs[in[q]].date > t->start[k];
+        c->deleg_inner |= c->kind[k] == K_DELEG && m->units[u].nchildren > 0;
+        c->empty_miss[k] = c->from[k] ? c->own_on[k] : 0;
+        for (int q = 0; q < np && c->from[k]; q++)
+            c->empty_miss[k] += c->pred_on[(size_t)q * SPY + (size_t)k];
     }
     size_t off = g->val.off[u], len = g->val.len[u];
     uint32_t base = (uint32_t)(t->yo * SPY);
     c->rep_any = 0;
+    memset(c->rep_row, 0, (size_t)g->ninds);
     for (size_t j = 0; j < len; j++) {
         uint32_t key = g->val.key[off + j], sl = key & g->smask;
         if (sl < base || sl >= base + SPY)
@@ -1039,6 +1079,7 @@ static void plan_block(bctx *c, int md, int u, int np, const int *in)
         size_t at = (size_t)(key >> g->sbits) * SPY + (sl - base);
         c->rep[at] = g->val.fx[off + j];
         c->rep_has[at] = 1;
+        c->rep_row[key >> g->sbits] = 1;
     }
 }
 
@@ -1048,25 +1089,29 @@ static void plan_block(bctx *c, int md, int u, int np, const int *in)
 static void gather(bctx *c, int md, int u, int need_own, int np, const int *in)
 {
     const model *m = c->g->m;
-    size_t per = (size_t)c->g->ninds * SPY;
+    size_t per = (size_t)c->g->ninds * SPY, ni = (size_t)c->g->ninds;
     int n = 0, used = 0;
-    c->hb[n++] = need_own ? (hist_block(c->g, c->t, u, c->scratch, c->i0, c->i1), used++, c->scratch) : NULL;
+    for (int j = 0; j < 1 + c->nk + np; j++)
+        c->hb[j] = NULL, c->hba[j] = NULL;
+    if (need_own) {
+        hist_block(c->g, c->t, u, c->scratch, c->hany, c->i0, c->i1);
+        c->hb[0] = c->scratch, c->hba[0] = c->hany, used++;
+    }
+    n++;
     for (int j = 0; j < c->nk; j++, n++) {
         int ch = c->kidu[j];
-        c->hb[n] = NULL;
         if (c->t->blk[md][ch] < 0) {
-            int64_t *o = c->scratch + (size_t)used++ * per;
-            hist_block(c->g, c->t, ch, o, c->i0, c->i1);
-            c->hb[n] = o;
+            c->hb[n] = c->scratch + (size_t)used * per, c->hba[n] = c->hany + (size_t)used * ni;
+            hist_block(c->g, c->t, ch, c->scratch + (size_t)used * per, c->hany + (size_t)used * ni, c->i0, c->i1);
+            used++;
         }
     }
     for (int q = 0; q < np; q++, n++) {
         int from = m->succs[in[q]].from;
-        c->hb[n] = NULL;
         if (c->t->blk[1][from] < 0) {
-            int64_t *o = c->scratch + (size_t)used++ * per;
-            hist_block(c->g, c->t, from, o, c->i0, c->i1);
-            c->hb[n] = o;
+            c->hb[n] = c->scratch + (size_t)used * per, c->hba[n] = c->hany + (size_t)used * ni;
+            hist_block(c->g, c->t, from, c->scratch + (size_t)used * per, c->hany + (size_t)used * ni, c->i0, c->i1);
+            used++;
         }
     }
 }
@@ -1098,6 +1143,7 @@ static int compute_block(bctx *c, int md, int u, int forms)
                 t->fl[md][at + (size_t)k] = (uint8_t)(o.src | (o.conv ? CF_CONV : 0) | (o.part ? CF_PART : 0));
                 t->miss[md][at + (size_t)k] = o.miss;
             }
+            t->rowany[md][at / SPY] = 1;
         }
         return 0;
     }
@@ -1106,19 +1152,38 @@ static int compute_block(bctx *c, int md, int u, int forms)
         if (g->isf[i])
             continue;
         rowref own = { NULL, NULL, u, NULL };
+        int empty = !c->rep_row[i] && !c->deleg_inner;   /* no row it reads holds a figure */
         if (need_own)
-            own = row_of(c, -1, u, i, c->hb[0]);   /* its own figures as they were */
-        for (int kk = 0; kk < nk; kk++)
-            c->kids[kk] = row_of(c, md, c->kidu[kk], i, c->hb[1 + kk]);
-        for (int q = 0; q < np; q++)
-            c->preds[q] = row_of(c, 1, m->succs[in[q]].from, i, c->hb[1 + nk + q]);
+            own = row_of(c, -1, u, i, c->hb[0], c->hba[0]);   /* its own figures as they were */
+        empty &= !need_own || own.x == none_row;
+        for (int kk = 0; kk < nk; kk++) {
+            c->kids[kk] = row_of(c, md, c->kidu[kk], i, c->hb[1 + kk], c->hba[1 + kk]);
+            empty &= c->kids[kk].x == none_row;
+        }
+        for (int q = 0; q < np; q++) {
+            c->preds[q] = row_of(c, 1, m->succs[in[q]].from, i, c->hb[1 + nk + q], c->hba[1 + nk + q]);
+            empty &= c->preds[q].x == none_row;
+        }
+        size_t at = cat(g, b, i, 0);
+        int64_t *x = t->fx[md] + at;
+        uint8_t *fl = t->fl[md] + at;
+        int32_t *miss = t->miss[md] + at;
+        if (empty) {                           /* every cell without a figure (the usual row at L) */
+            for (int k = 0; k < SPY; k++)
+                x[k] = FX_NONE, fl[k] = SRC_NONE, miss[k] = c->empty_miss[k];
+            t->rowany[md][at / SPY] = 0;
+            continue;
+        }
         if (partial_rows(c, &own, nk, np, i) != 0)
             return -1;
         ufold uf;
         if (nk > 0 && g->uagg[i] != AGG_NONE)
             units_fold(c, i, nk, &uf);
-        size_t at = cat(g, b, i, 0);
-        compute_row(c, u, i, &own, nk, np, &uf, t->fx[md] + at, t->fl[md] + at, t->miss[md] + at);
+        compute_row(c, u, i, &own, nk, np, &uf, x, fl, miss);
+        uint8_t has = 0;
+        for (int k = 0; k < SPY; k++)
+            has |= x[k] != FX_NONE;
+        t->rowany[md][at / SPY] = has;
     }
     return 0;
 }
@@ -1272,11 +1337,12 @@ static ctab *ctab_build(const engine *g, int yo, ctab *spare)
         }
         size_t cells = (size_t)t->nblk[md] * per;
         if (t->ccap[md] < cells) {          /* the three cell arrays together */
-            free(t->fx[md]), free(t->fl[md]), free(t->miss[md]);
-            t->fx[md] = NULL, t->fl[md] = NULL, t->miss[md] = NULL;
+            free(t->fx[md]), free(t->fl[md]), free(t->miss[md]), free(t->rowany[md]);
+            t->fx[md] = NULL, t->fl[md] = NULL, t->miss[md] = NULL, t->rowany[md] = NULL;
             t->ccap[md] = 0;
             if (alloc_n((void **)&t->fx[md], cells, sizeof *t->fx[md]) || alloc_n((void **)&t->fl[md], cells, 1) ||
-                alloc_n((void **)&t->miss[md], cells, sizeof *t->miss[md]))
+                alloc_n((void **)&t->miss[md], cells, sizeof *t->miss[md]) ||
+                alloc_n((void **)&t->rowany[md], cells / SPY, 1))
                 goto fail;
             t->ccap[md] = cells;
         }
