@@ -49,6 +49,7 @@
 #define CF_PART 0x20       /* partial (coverage) */
 
 enum { UF_BELOW = 1, UF_SUP = 2, UF_TOUCHED = 4, UF_OWN = 8 };
+enum { RA_WRITTEN = 1, RA_FIG = 2 };
 /* A slot of a block, by compute_cell's branches: no succession after its start and none below the
  * unit (delegated: the figure as it was); none after its start (its own: reported, else today's
  * children, else sub-periods); one after its start, not straddling (from predecessors); one
@@ -65,7 +66,9 @@ typedef struct ctab {
     int64_t *fx[NMODE];    /* [(block * ninds + ind) * SPY + k], FX_NONE without a figure */
     uint8_t *fl[NMODE];    /* source | CF_CONV | CF_PART */
     int32_t *miss[NMODE];
-    uint8_t *rowany[NMODE];/* per block and indicator: a figure in the row (0: all FX_NONE) */
+    uint8_t *rowany[NMODE];/* per block and indicator: RA_WRITTEN (0: no figure in the row, which
+                            * only has its flags written: see row_fx, emiss), RA_FIG a figure in it */
+    int32_t *emiss[NMODE]; /* per block and slot: the missing count of a cell of a row without figures */
     uint8_t *state;        /* ordering: per (mode, unit) 0 new, 1 on the path, 2 done */
     int *order, norder;    /* (mode << 30 | unit) in dependency order */
     size_t ucap, ccap[NMODE]; /* units and cells the arrays hold (a dropped table's are reused) */
@@ -85,6 +88,8 @@ static void ctab_free(ctab *t)
         return;
     for (int md = 0; md < NMODE; md++)
         free(t->blk[md]), free(t->fx[md]), free(t->fl[md]), free(t->miss[md]), free(t->rowany[md]);
+    for (int md = 0; md < NMODE; md++)
+        free(t->emiss[md]);
     free(t->uf), free(t->lastin), free(t->state), free(t->order);
     free(t);
 }
@@ -137,10 +142,17 @@ static inline size_t cat(const engine *g, int b, int i, int k)
     return ((size_t)b * (size_t)g->ninds + (size_t)i) * SPY + (size_t)k;
 }
 
+/* The figure of cell at of mode md in the table (FX_NONE in a row without figures, not written). */
+static inline int64_t row_fx(const engine *g, const ctab *t, int md, size_t at)
+{
+    (void)g;
+    return (t->rowany[md][at / SPY] & RA_WRITTEN) ? t->fx[md][at] : FX_NONE;
+}
+
 static inline int64_t get_fx(const engine *g, const ctab *t, int md, int u, int i, int k)
 {
     int b = t->blk[md][u];
-    return b >= 0 ? t->fx[md][cat(g, b, i, k)] : engine_fig(g, u, i, t->yo * SPY + k, NULL);
+    return b >= 0 ? row_fx(g, t, md, cat(g, b, i, k)) : engine_fig(g, u, i, t->yo * SPY + k, NULL);
 }
 
 /* Whether the figure as it was (historical) is partial: only a unit with children can be. */
@@ -417,7 +429,7 @@ static rowref row_of(const bctx *c, int md, int u, int i, const int64_t *hb, con
     int b = md >= 0 ? t->blk[md][u] : -1;
     if (b >= 0) {
         size_t at = cat(c->g, b, i, 0);
-        return (rowref){ t->rowany[md][at / SPY] ? t->fx[md] + at : none_row, t->fl[md] + at, u, NULL };
+        return (rowref){ (t->rowany[md][at / SPY] & RA_FIG) ? t->fx[md] + at : none_row, t->fl[md] + at, u, NULL };
     }
     return (rowref){ hany[i] ? hb + (size_t)i * SPY : none_row, NULL, u, NULL };
 }
@@ -1143,11 +1155,13 @@ static int compute_block(bctx *c, int md, int u, int forms)
                 t->fl[md][at + (size_t)k] = (uint8_t)(o.src | (o.conv ? CF_CONV : 0) | (o.part ? CF_PART : 0));
                 t->miss[md][at + (size_t)k] = o.miss;
             }
-            t->rowany[md][at / SPY] = 1;
+            t->rowany[md][at / SPY] = RA_WRITTEN | RA_FIG;
         }
         return 0;
     }
     gather(c, md, u, need_own, np, in);
+    if (c->i0 == 0)                            /* one thread writes it */
+        memcpy(t->emiss[md] + (size_t)b * SPY, c->empty_miss, sizeof c->empty_miss);
     for (int i = c->i0; i < c->i1; i++) {
         if (g->isf[i])
             continue;
@@ -1168,9 +1182,8 @@ static int compute_block(bctx *c, int md, int u, int forms)
         int64_t *x = t->fx[md] + at;
         uint8_t *fl = t->fl[md] + at;
         int32_t *miss = t->miss[md] + at;
-        if (empty) {                           /* every cell without a figure (the usual row at L) */
-            for (int k = 0; k < SPY; k++)
-                x[k] = FX_NONE, fl[k] = SRC_NONE, miss[k] = c->empty_miss[k];
+        if (empty) {                           /* every cell without a figure (the usual row at L): */
+            memset(fl, SRC_NONE, SPY);          /* only the flags written (row_fx, emiss) */
             t->rowany[md][at / SPY] = 0;
             continue;
         }
@@ -1183,7 +1196,7 @@ static int compute_block(bctx *c, int md, int u, int forms)
         uint8_t has = 0;
         for (int k = 0; k < SPY; k++)
             has |= x[k] != FX_NONE;
-        t->rowany[md][at / SPY] = has;
+        t->rowany[md][at / SPY] = (uint8_t)(RA_WRITTEN | (has ? RA_FIG : 0));
     }
     return 0;
 }
@@ -1337,12 +1350,13 @@ static ctab *ctab_build(const engine *g, int yo, ctab *spare)
         }
         size_t cells = (size_t)t->nblk[md] * per;
         if (t->ccap[md] < cells) {          /* the three cell arrays together */
-            free(t->fx[md]), free(t->fl[md]), free(t->miss[md]), free(t->rowany[md]);
-            t->fx[md] = NULL, t->fl[md] = NULL, t->miss[md] = NULL, t->rowany[md] = NULL;
+            free(t->fx[md]), free(t->fl[md]), free(t->miss[md]), free(t->rowany[md]), free(t->emiss[md]);
+            t->fx[md] = NULL, t->fl[md] = NULL, t->miss[md] = NULL, t->rowany[md] = NULL, t->emiss[md] = NULL;
             t->ccap[md] = 0;
             if (alloc_n((void **)&t->fx[md], cells, sizeof *t->fx[md]) || alloc_n((void **)&t->fl[md], cells, 1) ||
                 alloc_n((void **)&t->miss[md], cells, sizeof *t->miss[md]) ||
-                alloc_n((void **)&t->rowany[md], cells / SPY, 1))
+                alloc_n((void **)&t->rowany[md], cells / SPY, 1) ||
+                alloc_n((void **)&t->emiss[md], cells / (size_t)g->ninds, sizeof *t->emiss[md]))
                 goto fail;
             t->ccap[md] = cells;
         }
@@ -1398,11 +1412,11 @@ int engine_figure_conv(const engine *g, int own, int ind, int unit, period_t p, 
         return engine_figure(g, ind, unit, p, fx, source, missing);
     }
     size_t at = cat(g, b, ind, k);
-    *fx = t->fx[md][at];
+    *fx = row_fx(g, t, md, at);
     if (source)
         *source = t->fl[md][at] & CF_SRC;
     if (missing)
-        *missing = t->miss[md][at];
+        *missing = (t->rowany[md][at / SPY] & RA_WRITTEN) ? t->miss[md][at] : t->emiss[md][(size_t)b * SPY + (size_t)k];
     if (converted)
         *converted = (t->fl[md][at] & CF_CONV) != 0;
     return *fx == FX_NONE ? 0 : *fx == FX_OVER ? 2 : 1;
