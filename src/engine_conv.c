@@ -358,7 +358,7 @@ static int hist_inner(const engine *g, const ctab *t, int u, int64_t *out, uint8
                 continue;
             }
             int sub[3], n = engine_subs_of(k, sub), all = n > 0;
-            int64_t x[3];
+            int64_t x[3] = { 0, 0, 0 };
             for (int q = 0; q < n && all; q++)
                 all = (x[q] = row[sub[q]]) != FX_NONE;
             row[k] = all ? fold_few(g->pagg[i], x, n) : FX_NONE;
@@ -1227,6 +1227,7 @@ static int compute_blocks(const engine *g, ctab *t)
         nt = plain > 0 ? plain : 1;
     cjob jobs[MAXT];
     pthread_t th[MAXT];
+    memset(jobs, 0, sizeof jobs);
     int started[MAXT] = { 0 };
     for (int w = 0, i = 0; w < nt; w++) {
         int quota = plain * (w + 1) / nt - plain * w / nt, i0 = i;
