@@ -247,6 +247,7 @@ typedef struct bctx {
     int rep_any;
     int cur_md;            /* the mode of the block being computed */
     uint8_t *rep_row;      /* per indicator: the unit reported a figure of it this year */
+    uint8_t *act;          /* per indicator: a row to compute (active_rows) */
     int32_t empty_miss[SPY]; /* per slot: its missing parts when no row it reads has a figure */
     int deleg_inner;       /* a slot is K_DELEG at an inner unit (engine_figure: not an empty row) */
     int i0, i1;            /* the indicators this build computes (threads share them out) */
@@ -987,7 +988,8 @@ static int bctx_room(bctx *c, int nk, int np)
         c->rep = malloc(per * sizeof *c->rep);
         c->rep_has = malloc(per);
         c->rep_row = malloc((size_t)c->g->ninds + 1);
-        if (c->rep == NULL || c->rep_has == NULL || c->rep_row == NULL)
+        c->act = malloc((size_t)c->g->ninds + 1);
+        if (c->rep == NULL || c->rep_has == NULL || c->rep_row == NULL || c->act == NULL)
             return -1;
     }
     int need = nk + np + 2;
@@ -1040,7 +1042,7 @@ static void bctx_free(bctx *c)
 {
     free(c->scratch), free(c->kids), free(c->preds), free(c->hb), free(c->in), free(c->hp);
     free(c->pred_on), free(c->kidu), free(c->pv), free(c->pw), free(c->rep), free(c->rep_has);
-    free(c->rep_row), free(c->hany), free(c->hba);
+    free(c->rep_row), free(c->hany), free(c->hba), free(c->act);
 }
 
 /* What the block of (md, u) asks of every cell, once: the children that count in some slot
@@ -1128,6 +1130,35 @@ static void gather(bctx *c, int md, int u, int need_own, int np, const int *in)
     }
 }
 
+/* Which of the block's indicators have a row to compute (c->act): one of the rows it reads holds a
+ * figure (own, children's, predecessors': the flags of hist_block and rowany), the unit reported
+ * one, or a slot delegates to the engine at an inner unit.  A byte per indicator and row read. */
+static void active_rows(bctx *c, int md, int u, int need_own, int np, const int *in)
+{
+    const engine *g = c->g;
+    const ctab *t = c->t;
+    int i0 = c->i0, n = c->i1 - c->i0;
+    uint8_t *restrict act = c->act + i0;
+    for (int i = 0; i < n; i++)
+        act[i] = (uint8_t)(c->rep_row[i0 + i] | c->deleg_inner);
+    for (int r = 0; r < 1 + c->nk + np; r++) {
+        int v = r == 0 ? u : r <= c->nk ? c->kidu[r - 1] : g->m->succs[in[r - 1 - c->nk]].from;
+        int mode = r == 0 ? -1 : r <= c->nk ? md : 1, b = mode >= 0 ? t->blk[mode][v] : -1;
+        const uint8_t *restrict f;
+        if (r == 0 && !need_own)
+            continue;
+        if (b >= 0) {
+            f = t->rowany[mode] + (size_t)b * (size_t)g->ninds + (size_t)i0;
+            for (int i = 0; i < n; i++)
+                act[i] |= f[i] & RA_FIG;
+        } else {
+            f = c->hba[r] + i0;
+            for (int i = 0; i < n; i++)
+                act[i] |= f[i];
+        }
+    }
+}
+
 /* The block of (md, u): with forms 0, the rows of the indicators in [c->i0, c->i1) that are not
  * formulas (from the rows of its children, predecessors and itself); with forms 1, the formulas'
  * rows (from the block's own operand rows, all done). */
@@ -1162,9 +1193,16 @@ static int compute_block(bctx *c, int md, int u, int forms)
     gather(c, md, u, need_own, np, in);
     if (c->i0 == 0)                            /* one thread writes it */
         memcpy(t->emiss[md] + (size_t)b * SPY, c->empty_miss, sizeof c->empty_miss);
+    active_rows(c, md, u, need_own, np, in);
     for (int i = c->i0; i < c->i1; i++) {
         if (g->isf[i])
             continue;
+        size_t at = cat(g, b, i, 0);
+        if (!c->act[i]) {                      /* no row it reads holds a figure (most rows at L): */
+            memset(t->fl[md] + at, SRC_NONE, SPY);   /* only the flags written (row_fx, emiss) */
+            t->rowany[md][at / SPY] = 0;
+            continue;
+        }
         rowref own = { NULL, NULL, u, NULL };
         int empty = !c->rep_row[i] && !c->deleg_inner;   /* no row it reads holds a figure */
         if (need_own)
@@ -1178,7 +1216,6 @@ static int compute_block(bctx *c, int md, int u, int forms)
             c->preds[q] = row_of(c, 1, m->succs[in[q]].from, i, c->hb[1 + nk + q], c->hba[1 + nk + q]);
             empty &= c->preds[q].x == none_row;
         }
-        size_t at = cat(g, b, i, 0);
         int64_t *x = t->fx[md] + at;
         uint8_t *fl = t->fl[md] + at;
         int32_t *miss = t->miss[md] + at;
