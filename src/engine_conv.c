@@ -1204,26 +1204,15 @@ static int compute_block(bctx *c, int md, int u, int forms)
             continue;
         }
         rowref own = { NULL, NULL, u, NULL };
-        int empty = !c->rep_row[i] && !c->deleg_inner;   /* no row it reads holds a figure */
         if (need_own)
             own = row_of(c, -1, u, i, c->hb[0], c->hba[0]);   /* its own figures as they were */
-        empty &= !need_own || own.x == none_row;
-        for (int kk = 0; kk < nk; kk++) {
+        for (int kk = 0; kk < nk; kk++)
             c->kids[kk] = row_of(c, md, c->kidu[kk], i, c->hb[1 + kk], c->hba[1 + kk]);
-            empty &= c->kids[kk].x == none_row;
-        }
-        for (int q = 0; q < np; q++) {
+        for (int q = 0; q < np; q++)
             c->preds[q] = row_of(c, 1, m->succs[in[q]].from, i, c->hb[1 + nk + q], c->hba[1 + nk + q]);
-            empty &= c->preds[q].x == none_row;
-        }
         int64_t *x = t->fx[md] + at;
         uint8_t *fl = t->fl[md] + at;
         int32_t *miss = t->miss[md] + at;
-        if (empty) {                           /* every cell without a figure (the usual row at L): */
-            memset(fl, SRC_NONE, SPY);          /* only the flags written (row_fx, emiss) */
-            t->rowany[md][at / SPY] = 0;
-            continue;
-        }
         if (partial_rows(c, &own, nk, np, i) != 0)
             return -1;
         ufold uf;
