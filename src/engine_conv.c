@@ -69,6 +69,8 @@ typedef struct ctab {
     uint8_t *rowany[NMODE];/* per block and indicator: RA_WRITTEN (0: no figure in the row, which
                             * only has its flags written: see row_fx, emiss), RA_FIG a figure in it */
     int32_t *emiss[NMODE]; /* per block and slot: the missing count of a cell of a row without figures */
+    int32_t *ridx[NMODE];  /* per block and indicator: its row in fx, fl, miss (rows are appended as
+                            * they are computed, so the writes are sequential), -1 not written */
     uint8_t *state;        /* ordering: per (mode, unit) 0 new, 1 on the path, 2 done */
     int *order, norder;    /* (mode << 30 | unit) in dependency order */
     size_t ucap, ccap[NMODE]; /* units and cells the arrays hold (a dropped table's are reused) */
@@ -89,7 +91,7 @@ static void ctab_free(ctab *t)
     for (int md = 0; md < NMODE; md++)
         free(t->blk[md]), free(t->fx[md]), free(t->fl[md]), free(t->miss[md]), free(t->rowany[md]);
     for (int md = 0; md < NMODE; md++)
-        free(t->emiss[md]);
+        free(t->emiss[md]), free(t->ridx[md]);
     free(t->uf), free(t->lastin), free(t->state), free(t->order);
     free(t);
 }
@@ -137,22 +139,22 @@ void engine_conv_free(engine *g)
 
 /* ---- reading a cell in a mode (the table's block, else the engine's own figure) ---- */
 
-static inline size_t cat(const engine *g, int b, int i, int k)
-{
-    return ((size_t)b * (size_t)g->ninds + (size_t)i) * SPY + (size_t)k;
-}
 
-/* The figure of cell at of mode md in the table (FX_NONE in a row without figures, not written). */
-static inline int64_t row_fx(const engine *g, const ctab *t, int md, size_t at)
+/* Where cell (b, i, k) of mode md is in fx, fl and miss, or -1 (a row without figures, not written:
+ * FX_NONE, no flags, the block's emiss). */
+static inline long cell_at(const engine *g, const ctab *t, int md, int b, int i, int k)
 {
-    (void)g;
-    return (t->rowany[md][at / SPY] & RA_WRITTEN) ? t->fx[md][at] : FX_NONE;
+    int32_t r = t->ridx[md][(size_t)b * (size_t)g->ninds + (size_t)i];
+    return r < 0 ? -1 : (long)r * SPY + k;
 }
 
 static inline int64_t get_fx(const engine *g, const ctab *t, int md, int u, int i, int k)
 {
     int b = t->blk[md][u];
-    return b >= 0 ? row_fx(g, t, md, cat(g, b, i, k)) : engine_fig(g, u, i, t->yo * SPY + k, NULL);
+    if (b < 0)
+        return engine_fig(g, u, i, t->yo * SPY + k, NULL);
+    long at = cell_at(g, t, md, b, i, k);
+    return at < 0 ? FX_NONE : t->fx[md][at];
 }
 
 /* Whether the figure as it was (historical) is partial: only a unit with children can be. */
@@ -166,13 +168,17 @@ static int hist_partial(const engine *g, const ctab *t, int u, int i, int k)
 static int get_part(const engine *g, const ctab *t, int md, int u, int i, int k)
 {
     int b = t->blk[md][u];
-    return b >= 0 ? (t->fl[md][cat(g, b, i, k)] & CF_PART) != 0 : hist_partial(g, t, u, i, k);
+    if (b < 0)
+        return hist_partial(g, t, u, i, k);
+    long at = cell_at(g, t, md, b, i, k);
+    return at >= 0 && (t->fl[md][at] & CF_PART) != 0;
 }
 
 static inline int get_conv(const engine *g, const ctab *t, int md, int u, int i, int k)
 {
     int b = t->blk[md][u];
-    return b >= 0 && (t->fl[md][cat(g, b, i, k)] & CF_CONV);
+    long at = b >= 0 ? cell_at(g, t, md, b, i, k) : -1;
+    return at >= 0 && (t->fl[md][at] & CF_CONV);
 }
 
 static inline int valid_at(const engine *g, const ctab *t, int u, int k)
@@ -202,6 +208,8 @@ static int straddles(const engine *g, const ctab *t, int u, int k)
 }
 
 /* ---- one row (an indicator's 19 slots of the year) ---- */
+
+static const uint8_t no_flags[SPY];    /* the flags of a row without any */
 
 /* The row of a unit without a figure in any slot: what a row flagged empty reads. */
 static const int64_t none_row[SPY] = { FX_NONE, FX_NONE, FX_NONE, FX_NONE, FX_NONE, FX_NONE, FX_NONE,
@@ -248,6 +256,7 @@ typedef struct bctx {
     int cur_md;            /* the mode of the block being computed */
     uint8_t *rep_row;      /* per indicator: the unit reported a figure of it this year */
     uint8_t *act;          /* per indicator: a row to compute (active_rows) */
+    int32_t next_row[NMODE]; /* the next row of this build's share of each mode's table */
     int32_t empty_miss[SPY]; /* per slot: its missing parts when no row it reads has a figure */
     int deleg_inner;       /* a slot is K_DELEG at an inner unit (engine_figure: not an empty row) */
     int i0, i1;            /* the indicators this build computes (threads share them out) */
@@ -429,8 +438,12 @@ static rowref row_of(const bctx *c, int md, int u, int i, const int64_t *hb, con
     const ctab *t = c->t;
     int b = md >= 0 ? t->blk[md][u] : -1;
     if (b >= 0) {
-        size_t at = cat(c->g, b, i, 0);
-        return (rowref){ (t->rowany[md][at / SPY] & RA_FIG) ? t->fx[md] + at : none_row, t->fl[md] + at, u, NULL };
+        size_t ri = (size_t)b * (size_t)c->g->ninds + (size_t)i;
+        int32_t r = t->ridx[md][ri];
+        if (r < 0)
+            return (rowref){ none_row, no_flags, u, NULL };
+        return (rowref){ (t->rowany[md][ri] & RA_FIG) ? t->fx[md] + (size_t)r * SPY : none_row,
+                         t->fl[md] + (size_t)r * SPY, u, NULL };
     }
     return (rowref){ hany[i] ? hb + (size_t)i * SPY : none_row, NULL, u, NULL };
 }
@@ -638,7 +651,6 @@ static void units_fold_any(bctx *c, int i, int nk, ufold *u)
 #define SMALL ((uint64_t)1 << 47)   /* as engine.c: int64 sums of fewer than MAX_SMALL_KIDS figures */
 #define MAX_SMALL_KIDS 63948        /* in [-SMALL, SMALL) stay below FX_MAX, with no check */
 
-static const uint8_t no_flags[SPY];
 
 /* Where a row's partial and converted flags are read: its block's flags, the partial flags of
  * hist_part, or none (pf, with the bits pm and cm). */
@@ -1178,7 +1190,8 @@ static int compute_block(bctx *c, int md, int u, int forms)
     if (forms) {
         rowref own = { NULL, NULL, u, NULL };
         for (int j = 0; j < g->nforms; j++) {
-            size_t at = cat(g, b, g->forms[j], 0);
+            size_t ri = (size_t)b * (size_t)g->ninds + (size_t)g->forms[j];
+            size_t at = (size_t)(t->ridx[md][ri] = c->next_row[md]++) * SPY;
             for (int k = 0; k < SPY; k++) {
                 cell_out o;
                 compute_cell(c, u, g->forms[j], k, &own, 0, 0, NULL, t->fx[md] + at, t->fl[md] + at, &o);
@@ -1186,7 +1199,7 @@ static int compute_block(bctx *c, int md, int u, int forms)
                 t->fl[md][at + (size_t)k] = (uint8_t)(o.src | (o.conv ? CF_CONV : 0) | (o.part ? CF_PART : 0));
                 t->miss[md][at + (size_t)k] = o.miss;
             }
-            t->rowany[md][at / SPY] = RA_WRITTEN | RA_FIG;
+            t->rowany[md][ri] = RA_WRITTEN | RA_FIG;
         }
         return 0;
     }
@@ -1197,10 +1210,10 @@ static int compute_block(bctx *c, int md, int u, int forms)
     for (int i = c->i0; i < c->i1; i++) {
         if (g->isf[i])
             continue;
-        size_t at = cat(g, b, i, 0);
+        size_t ri = (size_t)b * (size_t)g->ninds + (size_t)i;
         if (!c->act[i]) {                      /* no row it reads holds a figure (most rows at L): */
-            memset(t->fl[md] + at, SRC_NONE, SPY);   /* only the flags written (row_fx, emiss) */
-            t->rowany[md][at / SPY] = 0;
+            t->ridx[md][ri] = -1;              /* not written (cell_at, emiss) */
+            t->rowany[md][ri] = 0;
             continue;
         }
         rowref own = { NULL, NULL, u, NULL };
@@ -1210,6 +1223,7 @@ static int compute_block(bctx *c, int md, int u, int forms)
             c->kids[kk] = row_of(c, md, c->kidu[kk], i, c->hb[1 + kk], c->hba[1 + kk]);
         for (int q = 0; q < np; q++)
             c->preds[q] = row_of(c, 1, m->succs[in[q]].from, i, c->hb[1 + nk + q], c->hba[1 + nk + q]);
+        size_t at = (size_t)(t->ridx[md][ri] = c->next_row[md]++) * SPY;
         int64_t *x = t->fx[md] + at;
         uint8_t *fl = t->fl[md] + at;
         int32_t *miss = t->miss[md] + at;
@@ -1222,7 +1236,7 @@ static int compute_block(bctx *c, int md, int u, int forms)
         uint8_t has = 0;
         for (int k = 0; k < SPY; k++)
             has |= x[k] != FX_NONE;
-        t->rowany[md][at / SPY] = (uint8_t)(RA_WRITTEN | (has ? RA_FIG : 0));
+        t->rowany[md][ri] = (uint8_t)(RA_WRITTEN | (has ? RA_FIG : 0));
     }
     return 0;
 }
@@ -1255,13 +1269,16 @@ static int compute_blocks(const engine *g, ctab *t)
     pthread_t th[MAXT];
     memset(jobs, 0, sizeof jobs);
     int started[MAXT] = { 0 };
-    for (int w = 0, i = 0; w < nt; w++) {
-        int quota = plain * (w + 1) / nt - plain * w / nt, i0 = i;
+    for (int w = 0, i = 0, before = 0; w < nt; w++) {  /* job w appends its rows after those */
+        int quota = plain * (w + 1) / nt - plain * w / nt, i0 = i;    /* of the jobs before it */
         for (; i < g->ninds && (quota > 0 || g->isf[i]); i++)
             quota -= !g->isf[i];
         if (w == nt - 1)
             i = g->ninds;
         jobs[w] = (cjob){ .c = { .g = g, .t = t, .i0 = i0, .i1 = i }, .rc = 0 };
+        for (int md = 0; md < NMODE; md++)
+            jobs[w].c.next_row[md] = (int32_t)((size_t)t->nblk[md] * (size_t)before);
+        before += plain * (w + 1) / nt - plain * w / nt;
     }
     for (int w = 1; w < nt; w++)
         started[w] = pthread_create(&th[w], NULL, conv_worker, &jobs[w]) == 0;
@@ -1275,8 +1292,10 @@ static int compute_blocks(const engine *g, ctab *t)
         rc |= jobs[w].rc;
     }
     if (rc == 0 && g->nforms > 0) {
-        bctx *c = &jobs[0].c;
+        bctx *c = &jobs[0].c;                   /* formulas' rows after every other row */
         c->i0 = 0, c->i1 = g->ninds;
+        for (int md = 0; md < NMODE; md++)
+            c->next_row[md] = (int32_t)((size_t)t->nblk[md] * (size_t)plain);
         for (int k = 0; k < t->norder && rc == 0; k++)
             rc = compute_block(c, t->order[k] >> 30, t->order[k] & ((1 << 30) - 1), 1);
     }
@@ -1378,11 +1397,14 @@ static ctab *ctab_build(const engine *g, int yo, ctab *spare)
         size_t cells = (size_t)t->nblk[md] * per;
         if (t->ccap[md] < cells) {          /* the three cell arrays together */
             free(t->fx[md]), free(t->fl[md]), free(t->miss[md]), free(t->rowany[md]), free(t->emiss[md]);
+            free(t->ridx[md]);
             t->fx[md] = NULL, t->fl[md] = NULL, t->miss[md] = NULL, t->rowany[md] = NULL, t->emiss[md] = NULL;
+            t->ridx[md] = NULL;
             t->ccap[md] = 0;
             if (alloc_n((void **)&t->fx[md], cells, sizeof *t->fx[md]) || alloc_n((void **)&t->fl[md], cells, 1) ||
                 alloc_n((void **)&t->miss[md], cells, sizeof *t->miss[md]) ||
                 alloc_n((void **)&t->rowany[md], cells / SPY, 1) ||
+                alloc_n((void **)&t->ridx[md], cells / SPY, sizeof *t->ridx[md]) ||
                 alloc_n((void **)&t->emiss[md], cells / (size_t)g->ninds, sizeof *t->emiss[md]))
                 goto fail;
             t->ccap[md] = cells;
@@ -1438,14 +1460,14 @@ int engine_figure_conv(const engine *g, int own, int ind, int unit, period_t p, 
             *converted = 0;
         return engine_figure(g, ind, unit, p, fx, source, missing);
     }
-    size_t at = cat(g, b, ind, k);
-    *fx = row_fx(g, t, md, at);
+    long at = cell_at(g, t, md, b, ind, k);
+    *fx = at < 0 ? FX_NONE : t->fx[md][at];
     if (source)
-        *source = t->fl[md][at] & CF_SRC;
+        *source = at < 0 ? SRC_NONE : t->fl[md][at] & CF_SRC;
     if (missing)
-        *missing = (t->rowany[md][at / SPY] & RA_WRITTEN) ? t->miss[md][at] : t->emiss[md][(size_t)b * SPY + (size_t)k];
+        *missing = at < 0 ? t->emiss[md][(size_t)b * SPY + (size_t)k] : t->miss[md][at];
     if (converted)
-        *converted = (t->fl[md][at] & CF_CONV) != 0;
+        *converted = at >= 0 && (t->fl[md][at] & CF_CONV) != 0;
     return *fx == FX_NONE ? 0 : *fx == FX_OVER ? 2 : 1;
 }
 
@@ -1478,11 +1500,11 @@ static void children_counts(const engine *g, const ctab *t, int md, int u, int i
 static void cov_cell(const engine *g, const ctab *t, int md, int u, int i, int k, engine_cov *c)
 {
     const model *m = g->m;
-    size_t at = cat(g, t->blk[md][u], i, k);
-    int src = t->fl[md][at] & CF_SRC;
+    long at = cell_at(g, t, md, t->blk[md][u], i, k);
     memset(c, 0, sizeof *c);
-    if (!(t->fl[md][at] & CF_PART))
+    if (at < 0 || !(t->fl[md][at] & CF_PART))
         return;
+    int src = t->fl[md][at] & CF_SRC;
     c->partial = 1;
     if (src == SRC_UNITS && t->lastin[u] > t->start[k]) {
         children_counts(g, t, md, u, i, k, 1, c);
