@@ -66,8 +66,8 @@ typedef struct ctab {
     int64_t *fx[NMODE];    /* [(block * ninds + ind) * SPY + k], FX_NONE without a figure */
     uint8_t *fl[NMODE];    /* source | CF_CONV | CF_PART */
     int32_t *miss[NMODE];
-    uint8_t *rowany[NMODE];/* per block and indicator: RA_WRITTEN (0: no figure in the row, which
-                            * only has its flags written: see row_fx, emiss), RA_FIG a figure in it */
+    uint8_t *rowany[NMODE];/* per block and indicator: RA_WRITTEN (its row is in fx, fl, miss at
+                            * ridx), RA_FIG a figure in it */
     int32_t *emiss[NMODE]; /* per block and slot: the missing count of a cell of a row without figures */
     int32_t *ridx[NMODE];  /* per block and indicator: its row in fx, fl, miss (rows are appended as
                             * they are computed, so the writes are sequential), -1 not written */
