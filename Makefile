@@ -56,7 +56,7 @@ $(BUILD)/obj/%.o: src/%.c src/*.h | $(BUILD)/obj
 	$(CC) $(CFLAGS) -c $< -o $@
 
 # The engine's inner loops (rows of 19 slots a year) are left to the vectoriser.
-$(BUILD)/obj/engine.o $(BUILD)/obj/engine_load.o: CFLAGS += -O3
+$(BUILD)/obj/engine.o $(BUILD)/obj/engine_load.o $(BUILD)/obj/engine_conv.o: CFLAGS += -O3
 
 $(BUILD)/libchitieu.a: $(LIBOBJ)
 	ar rcs $@ $^
@@ -125,7 +125,7 @@ test-pg: $(BIN) $(BUILD)/tests/test_store_pg
 
 # The tests whose code runs on several threads (the web app's reloader and request threads, the
 # engine's workers), under ThreadSanitizer: any data race fails them.
-TSANTESTS := $(BUILD)/tests/test_web $(BUILD)/tests/test_engine $(BUILD)/tests/test_http $(BUILD)/tests/test_ops
+TSANTESTS := $(BUILD)/tests/test_web $(BUILD)/tests/test_engine $(BUILD)/tests/test_engine_conv $(BUILD)/tests/test_http $(BUILD)/tests/test_ops
 # (Run with address-space randomisation off where allowed: TSan needs its fixed memory layout.)
 tsan: $(TSANTESTS)
 	@set -e; norand=$$(setarch $$(uname -m) -R true 2>/dev/null && echo "setarch $$(uname -m) -R"); \

@@ -16,8 +16,14 @@
  * into it after the year began), on today's structure and, for predecessors and the units below
  * them, as their own figure; blocks in dependency order (children and predecessors first), cells
  * in slot order (sub-periods first), formulas after their operands.  Units no succession touches
- * have no block: their figures are the engine's own.  A table is kept until the next change
- * (engine_conv_clear from range_clear), at most CT_MAX years; the engine owns them all.
+ * have no block: their figures are the engine's own.  A block is planned once (which children
+ * count, which branch each slot takes, which parts go where, the unit's reported values), then
+ * computed a row (19 slots) at a time: children's and parts' rows added in int64 with each addend
+ * checked (a row that fails is folded again in 128 bits), cells the rows do not cover by the
+ * per-cell rules (compute_cell).  The indicators that are not formulas are shared out between the
+ * engine's threads (each every block, its own rows); formulas after, on the calling thread.  A
+ * table is kept until the next change (engine_conv_clear from range_clear), at most CT_MAX years;
+ * the engine owns them all.
  */
 #include "engine_int.h"
 
@@ -27,6 +33,15 @@
 
 #include "eval.h"
 
+/* The row loops get a copy for AVX2 machines beside the baseline one, picked at load time (as
+ * engine.c's). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__) && \
+    !defined(__SANITIZE_THREAD__)
+#define HOT __attribute__((target_clones("avx2", "default")))
+#else
+#define HOT
+#endif
+
 #define CT_MAX 8           /* years kept */
 #define NMODE 2            /* 0 today's structure (MODE_CUR), 1 a predecessor's own (MODE_OWN) */
 #define CF_SRC 0x0F        /* in a cell's flags: enum source */
@@ -34,6 +49,12 @@
 #define CF_PART 0x20       /* partial (coverage) */
 
 enum { UF_BELOW = 1, UF_SUP = 2, UF_TOUCHED = 4, UF_OWN = 8 };
+enum { RA_WRITTEN = 1, RA_FIG = 2 };
+/* A slot of a block, by compute_cell's branches: no succession after its start and none below the
+ * unit (delegated: the figure as it was); none after its start (its own: reported, else today's
+ * children, else sub-periods); one after its start, not straddling (from predecessors); one
+ * straddling it (sub-periods). */
+enum { K_DELEG, K_OWN, K_FROM, K_SPLIT };
 
 typedef struct ctab {
     int yo;                /* year offset in the engine */
@@ -45,6 +66,11 @@ typedef struct ctab {
     int64_t *fx[NMODE];    /* [(block * ninds + ind) * SPY + k], FX_NONE without a figure */
     uint8_t *fl[NMODE];    /* source | CF_CONV | CF_PART */
     int32_t *miss[NMODE];
+    uint8_t *rowany[NMODE];/* per block and indicator: RA_WRITTEN (its row is in fx, fl, miss at
+                            * ridx), RA_FIG a figure in it */
+    int32_t *emiss[NMODE]; /* per block and slot: the missing count of a cell of a row without figures */
+    int32_t *ridx[NMODE];  /* per block and indicator: its row in fx, fl, miss (rows are appended as
+                            * they are computed, so the writes are sequential), -1 not written */
     uint8_t *state;        /* ordering: per (mode, unit) 0 new, 1 on the path, 2 done */
     int *order, norder;    /* (mode << 30 | unit) in dependency order */
     size_t ucap, ccap[NMODE]; /* units and cells the arrays hold (a dropped table's are reused) */
@@ -63,7 +89,9 @@ static void ctab_free(ctab *t)
     if (t == NULL)
         return;
     for (int md = 0; md < NMODE; md++)
-        free(t->blk[md]), free(t->fx[md]), free(t->fl[md]), free(t->miss[md]);
+        free(t->blk[md]), free(t->fx[md]), free(t->fl[md]), free(t->miss[md]), free(t->rowany[md]);
+    for (int md = 0; md < NMODE; md++)
+        free(t->emiss[md]), free(t->ridx[md]);
     free(t->uf), free(t->lastin), free(t->state), free(t->order);
     free(t);
 }
@@ -111,15 +139,22 @@ void engine_conv_free(engine *g)
 
 /* ---- reading a cell in a mode (the table's block, else the engine's own figure) ---- */
 
-static inline size_t cat(const engine *g, int b, int i, int k)
+
+/* Where cell (b, i, k) of mode md is in fx, fl and miss, or -1 (a row without figures, not written:
+ * FX_NONE, no flags, the block's emiss). */
+static inline long cell_at(const engine *g, const ctab *t, int md, int b, int i, int k)
 {
-    return ((size_t)b * (size_t)g->ninds + (size_t)i) * SPY + (size_t)k;
+    int32_t r = t->ridx[md][(size_t)b * (size_t)g->ninds + (size_t)i];
+    return r < 0 ? -1 : (long)r * SPY + k;
 }
 
 static inline int64_t get_fx(const engine *g, const ctab *t, int md, int u, int i, int k)
 {
     int b = t->blk[md][u];
-    return b >= 0 ? t->fx[md][cat(g, b, i, k)] : engine_fig(g, u, i, t->yo * SPY + k, NULL);
+    if (b < 0)
+        return engine_fig(g, u, i, t->yo * SPY + k, NULL);
+    long at = cell_at(g, t, md, b, i, k);
+    return at < 0 ? FX_NONE : t->fx[md][at];
 }
 
 /* Whether the figure as it was (historical) is partial: only a unit with children can be. */
@@ -133,13 +168,17 @@ static int hist_partial(const engine *g, const ctab *t, int u, int i, int k)
 static int get_part(const engine *g, const ctab *t, int md, int u, int i, int k)
 {
     int b = t->blk[md][u];
-    return b >= 0 ? (t->fl[md][cat(g, b, i, k)] & CF_PART) != 0 : hist_partial(g, t, u, i, k);
+    if (b < 0)
+        return hist_partial(g, t, u, i, k);
+    long at = cell_at(g, t, md, b, i, k);
+    return at >= 0 && (t->fl[md][at] & CF_PART) != 0;
 }
 
 static inline int get_conv(const engine *g, const ctab *t, int md, int u, int i, int k)
 {
     int b = t->blk[md][u];
-    return b >= 0 && (t->fl[md][cat(g, b, i, k)] & CF_CONV);
+    long at = b >= 0 ? cell_at(g, t, md, b, i, k) : -1;
+    return at >= 0 && (t->fl[md][at] & CF_CONV);
 }
 
 static inline int valid_at(const engine *g, const ctab *t, int u, int k)
@@ -170,6 +209,13 @@ static int straddles(const engine *g, const ctab *t, int u, int k)
 
 /* ---- one row (an indicator's 19 slots of the year) ---- */
 
+static const uint8_t no_flags[SPY];    /* the flags of a row without any */
+
+/* The row of a unit without a figure in any slot: what a row flagged empty reads. */
+static const int64_t none_row[SPY] = { FX_NONE, FX_NONE, FX_NONE, FX_NONE, FX_NONE, FX_NONE, FX_NONE,
+                                       FX_NONE, FX_NONE, FX_NONE, FX_NONE, FX_NONE, FX_NONE, FX_NONE,
+                                       FX_NONE, FX_NONE, FX_NONE, FX_NONE, FX_NONE };
+
 /* A row read by the block being computed: a block's own row (x, fl), or the engine's figures as
  * they were (x in scratch, fl NULL: not converted, partial asked of engine_partial when needed). */
 typedef struct rowref {
@@ -179,77 +225,227 @@ typedef struct rowref {
     const uint8_t *hp;     /* without fl: which of an inner unit's figures are partial (hist_part) */
 } rowref;
 
-/* Scratch of one build: rows of the engine's own figures, and the refs to the rows a block reads. */
+/* Scratch of one build: rows of the engine's own figures, the refs to the rows a block reads, and
+ * what the block's cells ask of it worked out once per block. */
 typedef struct bctx {
     const engine *g;
     ctab *t;
     int64_t *scratch;      /* hist_block()s of the units read without a block, ninds * SPY each */
     const int64_t **hb;    /* which: the unit, its children, its predecessors (gather) */
+    uint8_t *hany;         /* per scratch block and indicator: the row holds a figure (hist_block) */
+    const uint8_t **hba;   /* ... of each hb */
     rowref *kids, *preds;
-    uint8_t *in;           /* per child and slot: it counts in the block's roll-up (in_structure) */
+    int *kidu, nk;         /* the children counting in the block's roll-up in some slot */
+    uint8_t *in;           /* per child (kidu) and slot: it counts in the block's roll-up (in_structure) */
     uint8_t *hp;           /* partial flags of rows without a block (partial_rows) */
+    uint8_t *pred_on;      /* per predecessor and slot: its succession is dated after the slot's first day */
+    int64_t *pv;           /* parts of one cell (from_preds) */
+    double *pw;
     int cap;
+    uint8_t need[SPY];     /* the block's unit: a succession into it dated after the slot's first day */
+    uint8_t strad[SPY];    /* ... on a day of a quarter, half or year after its first (straddles) */
+    uint8_t own_on[SPY];   /* the unit is valid in the slot */
+    uint8_t kind[SPY];     /* which of compute_cell's branches the slot takes (K_*), reported aside */
+    uint8_t from[SPY];     /* kind is K_FROM */
+    int any_from;          /* a slot is K_FROM */
+    int own_from;          /* ... one where the unit is valid (its own part goes in) */
+    int all_own;           /* every slot is K_OWN (an inner unit no succession goes into this year) */
+    int64_t *rep;          /* the unit's reported values of the year, ind * SPY + k */
+    uint8_t *rep_has;      /* ... and whether there is one */
+    int rep_any;
+    int cur_md;            /* the mode of the block being computed */
+    uint8_t *rep_row;      /* per indicator: the unit reported a figure of it this year */
+    uint8_t *act;          /* per indicator: a row to compute (active_rows) */
+    int32_t next_row[NMODE]; /* the next row of this build's share of each mode's table */
+    int32_t empty_miss[SPY]; /* per slot: its missing parts when no row it reads has a figure */
+    int deleg_inner;       /* a slot is K_DELEG at an inner unit (engine_figure: not an empty row) */
+    int i0, i1;            /* the indicators this build computes (threads share them out) */
 } bctx;
 
+/* fx_fold(agg, x, n) for the sub-periods of a slot (n <= 3): the same figure, summed in int64 and
+ * checked for wrapping instead of in 128 bits (a wrapped sum is folded again by fx_fold). */
+static inline int64_t fold_few(int agg, const int64_t *x, int n)
+{
+    int64_t s = 0, mm = x[0];
+    int wrap = 0;
+    for (int j = 0; j < n; j++) {
+        if (x[j] == FX_OVER)
+            return FX_OVER;
+        wrap |= __builtin_add_overflow(s, x[j], &s);
+        if (agg == AGG_LAST || (agg == AGG_MIN ? x[j] < mm : agg == AGG_MAX && x[j] > mm))
+            mm = x[j];
+    }
+    if (agg == AGG_MIN || agg == AGG_MAX || agg == AGG_LAST)
+        return mm;
+    if (wrap)
+        return fx_fold(agg, x, n);
+    if (agg == AGG_AVG)
+        s = fx_div(s, n);
+    return s > FX_MAX || s < -FX_MAX ? FX_OVER : s;
+}
+
 /* Quarters, halves and the year of a leaf's row without a reported figure, folded from their
- * sub-periods as fresh() folds them (every one needed). */
+ * sub-periods as fresh() folds them (every one needed).  Sums of a row whose figures all lie in
+ * [-2^58, 2^58) take plain int64 adds: twelve of them stay below 2^62 < FX_MAX (as periods_row). */
 static void fold_row(int pagg, int64_t *out)
 {
+    static const int8_t sub[SPY - S_QUARTER][3] = { { 0, 1, 2 }, { 3, 4, 5 }, { 6, 7, 8 }, { 9, 10, 11 },
+                                                    { 12, 13, -1 }, { 14, 15, -1 }, { 16, 17, -1 } };
+    uint64_t big = 0;
+    for (int k = 0; k < S_YEAR; k++)
+        big |= ((uint64_t)(out[k] == FX_NONE ? 0 : out[k]) + ((uint64_t)1 << 58)) >> 59;
+    if (pagg == AGG_SUM && !big) {
+        for (int k = S_QUARTER; k < SPY; k++) {
+            const int8_t *sb = sub[k - S_QUARTER];
+            if (out[k] != FX_NONE || out[sb[0]] == FX_NONE || out[sb[1]] == FX_NONE)
+                continue;
+            if (sb[2] < 0)
+                out[k] = out[sb[0]] + out[sb[1]];
+            else if (out[sb[2]] != FX_NONE)
+                out[k] = out[sb[0]] + out[sb[1]] + out[sb[2]];
+        }
+        return;
+    }
     for (int k = S_QUARTER; k < SPY; k++) {
         if (out[k] != FX_NONE)
             continue;
-        int sub[3], n = engine_subs_of(k, sub), all = 1;
-        int64_t x[3];
-        for (int j = 0; j < n && all; j++)
-            all = (x[j] = out[sub[j]]) != FX_NONE;
-        if (all)
-            out[k] = fx_fold(pagg, x, n);
+        const int8_t *sb = sub[k - S_QUARTER];
+        int n = sb[2] < 0 ? 2 : 3;
+        int64_t x[3] = { out[sb[0]], out[sb[1]], n == 3 ? out[sb[2]] : 0 };
+        if (x[0] != FX_NONE && x[1] != FX_NONE && (n == 2 || x[2] != FX_NONE))
+            out[k] = fold_few(pagg, x, n);
     }
 }
 
-/* The engine's own figures of unit u for the 19 slots of the year, every indicator that is not a
- * formula, into out[ind * SPY + k]: a kept block's rows; a leaf's reported values in one pass over
- * its run (keys ind << sbits | slot, sorted) with the rest folded from them; else slot by slot. */
-static void hist_block(const engine *g, const ctab *t, int u, int64_t *out)
+static void hist_block(const engine *g, const ctab *t, int u, int64_t *out, uint8_t *any, int i0, int i1);
+
+/* hist_block of an inner unit without a full block, as fresh() computes each figure but a row at
+ * a time: its reported value, else the fold of its children valid in the slot that have a figure,
+ * else its sub-periods (every one needed).  0, or -1 (out of memory: nothing written). */
+static int hist_inner(const engine *g, const ctab *t, int u, int64_t *out, uint8_t *any, int i0, int i1)
+{
+    const model *m = g->m;
+    size_t per = (size_t)g->ninds * SPY;
+    int nk = m->units[u].nchildren, j = 0;
+    int64_t *kx = malloc((size_t)nk * per * sizeof *kx);
+    uint8_t *rep = malloc(per), *kany = malloc((size_t)nk * (size_t)g->ninds + 1);
+    if (kx == NULL || rep == NULL || kany == NULL) {
+        free(kx), free(rep), free(kany);
+        return -1;
+    }
+    for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling, j++)
+        hist_block(g, t, ch, kx + (size_t)j * per, kany + (size_t)j * (size_t)g->ninds, i0, i1);
+    memset(rep, 0, per);
+    size_t off = g->val.off[u], len = g->val.len[u];
+    uint32_t base = (uint32_t)(t->yo * SPY);
+    for (size_t v = 0; v < len; v++) {
+        uint32_t key = g->val.key[off + v], sl = key & g->smask;
+        int i = (int)(key >> g->sbits);
+        if (sl >= base && sl < base + SPY && i >= i0 && i < i1) {
+            size_t at = (size_t)i * SPY + (sl - base);
+            out[at] = g->val.fx[off + v], rep[at] = 1;
+        }
+    }
+    for (int i = i0; i < i1; i++) {
+        any[i] = 1;
+        if (g->isf[i])
+            continue;
+        int64_t *row = out + (size_t)i * SPY;
+        for (int k = 0; k < SPY; k++) {
+            size_t at = (size_t)i * SPY + (size_t)k;
+            if (rep[at])
+                continue;
+            fx_acc a = { 0 };
+            j = 0;
+            for (int ch = m->units[u].first_child; ch >= 0 && g->uagg[i] != AGG_NONE;
+                 ch = m->units[ch].next_sibling, j++) {
+                int64_t y = kany[(size_t)j * (size_t)g->ninds + (size_t)i] ? kx[(size_t)j * per + at] : FX_NONE;
+                if (valid_at(g, t, ch, k) && y != FX_NONE)
+                    fx_acc_add(&a, g->uagg[i], y);
+            }
+            if (a.n > 0) {
+                row[k] = fx_acc_get(&a, g->uagg[i]);
+                continue;
+            }
+            int sub[3], n = engine_subs_of(k, sub), all = n > 0;
+            int64_t x[3] = { 0, 0, 0 };
+            for (int q = 0; q < n && all; q++)
+                all = (x[q] = row[sub[q]]) != FX_NONE;
+            row[k] = all ? fold_few(g->pagg[i], x, n) : FX_NONE;
+        }
+    }
+    free(kx), free(rep), free(kany);
+    return 0;
+}
+
+/* The engine's own figures of unit u for the 19 slots of the year, every indicator in [i0, i1) that
+ * is not a formula, into out[ind * SPY + k], and whether each row holds a figure into any[ind] (a row
+ * with none is left unwritten: readers take none_row): a kept block's rows; a leaf's reported values
+ * in one pass over its run (keys ind << sbits | slot, sorted) with the rest folded from them; an
+ * inner unit's by hist_inner (else slot by slot). */
+static void hist_block(const engine *g, const ctab *t, int u, int64_t *out, uint8_t *any, int i0, int i1)
 {
     int base = t->yo * SPY, ni = g->ninds;
     if (g->fb[u] >= 0) {
-        for (int i = 0; i < ni; i++)
-            memcpy(out + (size_t)i * SPY,
-                   g->full + ((size_t)g->fb[u] * (size_t)ni + (size_t)i) * (size_t)g->ns + (size_t)base,
-                   SPY * sizeof *out);
+        for (int i = i0; i < i1; i++) {
+            const int64_t *row = g->full + ((size_t)g->fb[u] * (size_t)ni + (size_t)i) * (size_t)g->ns + (size_t)base;
+            uint8_t has = 0;
+            for (int k = 0; k < SPY; k++)
+                has |= row[k] != FX_NONE;
+            any[i] = has;
+            if (has)
+                memcpy(out + (size_t)i * SPY, row, SPY * sizeof *out);
+        }
         return;
     }
     if (g->m->units[u].nchildren > 0) {
-        for (int i = 0; i < ni; i++)
+        if (hist_inner(g, t, u, out, any, i0, i1) == 0)
+            return;
+        for (int i = i0; i < i1; i++) {
+            any[i] = 1;
             for (int k = 0; k < SPY && !g->isf[i]; k++)
                 out[(size_t)i * SPY + (size_t)k] = engine_fig(g, u, i, base + k, NULL);
+        }
         return;
     }
-    for (size_t k = 0; k < (size_t)ni * SPY; k++)
-        out[k] = FX_NONE;
+    memset(any + i0, 0, (size_t)(i1 - i0));
     size_t off = g->val.off[u], len = g->val.len[u], j = 0;
     const uint32_t *key = g->val.key + off;
-    for (int i = 0; i < ni && j < len; i++) {
+    if (i0 > 0) {
+        long at = engine_csr_find(&g->val, u, (uint32_t)i0 << g->sbits);
+        j = (size_t)(at >= 0 ? at : -at - 1);
+    }
+    for (int i = i0; i < i1 && j < len; i++) {
         uint32_t key0 = (uint32_t)i << g->sbits | (uint32_t)base;
         while (j < len && key[j] < key0)
             j++;
-        int any = 0;
-        for (; j < len && key[j] < key0 + SPY; j++, any = 1)
-            out[(size_t)i * SPY + (key[j] - key0)] = g->val.fx[off + j];
-        if (any && !g->isf[i])
-            fold_row(g->pagg[i], out + (size_t)i * SPY);
+        if (j >= len || key[j] >= key0 + SPY)
+            continue;
+        int64_t *row = out + (size_t)i * SPY;
+        for (int k = 0; k < SPY; k++)
+            row[k] = FX_NONE;
+        any[i] = 1;
+        for (; j < len && key[j] < key0 + SPY; j++)
+            row[key[j] - key0] = g->val.fx[off + j];
+        if (!g->isf[i])
+            fold_row(g->pagg[i], row);
     }
 }
 
 /* The row of (md, u, i): the block's, else the engine's own from hb (u's hist_block). */
-static rowref row_of(const bctx *c, int md, int u, int i, const int64_t *hb)
+static rowref row_of(const bctx *c, int md, int u, int i, const int64_t *hb, const uint8_t *hany)
 {
     const ctab *t = c->t;
     int b = md >= 0 ? t->blk[md][u] : -1;
-    if (b >= 0)
-        return (rowref){ t->fx[md] + cat(c->g, b, i, 0), t->fl[md] + cat(c->g, b, i, 0), u, NULL };
-    return (rowref){ hb + (size_t)i * SPY, NULL, u, NULL };
+    if (b >= 0) {
+        size_t ri = (size_t)b * (size_t)c->g->ninds + (size_t)i;
+        int32_t r = t->ridx[md][ri];
+        if (r < 0)
+            return (rowref){ none_row, no_flags, u, NULL };
+        return (rowref){ (t->rowany[md][ri] & RA_FIG) ? t->fx[md] + (size_t)r * SPY : none_row,
+                         t->fl[md] + (size_t)r * SPY, u, NULL };
+    }
+    return (rowref){ hany[i] ? hb + (size_t)i * SPY : none_row, NULL, u, NULL };
 }
 
 static inline int ref_part(const bctx *c, const rowref *r, int i, int k)
@@ -347,35 +543,27 @@ typedef struct cell_out {
 } cell_out;
 
 /* from_preds: the unit's own figure as it was (own, when it existed in k) and its predecessors'
- * own figures (successions dated after k's first day) times the shares; every part must have one. */
-static void from_preds(bctx *c, int u, int i, int k, const rowref *own, cell_out *o)
+ * own figures (successions dated after k's first day: c->pred_on) times the shares; every part
+ * must have one. */
+static void from_preds(bctx *c, int u, int i, int k, const rowref *own, int np, cell_out *o)
 {
-    const engine *g = c->g;
-    const ctab *t = c->t;
-    const model *m = g->m;
+    const model *m = c->g->m;
     int n, got = 0, miss = 0, part = 0;
     const int *in = model_preds(m, u, &n);
-    int64_t few_x[8], *vals = few_x;
-    double few_w[8], *w = few_w;
-    if (n + 1 > 8) {
-        vals = malloc(((size_t)n + 1) * sizeof *vals);
-        w = malloc(((size_t)n + 1) * sizeof *w);
-        if (vals == NULL || w == NULL)
-            goto done;                          /* out of memory: no figure */
-    }
-    if (valid_at(g, t, u, k)) {
+    int64_t *vals = c->pv;
+    double *w = c->pw;
+    if (c->own_on[k]) {
         if (own->x[k] != FX_NONE)
             vals[got] = own->x[k], w[got++] = 1, part |= ref_part(c, own, i, k);
         else
             miss++;
     }
-    for (int j = 0; j < n; j++) {
-        const succ_t *sc = &m->succs[in[j]];
+    for (int j = 0; j < np; j++) {
         const rowref *r = &c->preds[j];
-        if (sc->date <= t->start[k])
+        if (!c->pred_on[(size_t)j * SPY + (size_t)k])
             continue;
         if (r->x[k] != FX_NONE)
-            vals[got] = r->x[k], w[got++] = sc->share, part |= ref_part(c, r, i, k);
+            vals[got] = r->x[k], w[got++] = m->succs[in[j]].share, part |= ref_part(c, r, i, k);
         else
             miss++;
     }
@@ -386,11 +574,6 @@ static void from_preds(bctx *c, int u, int i, int k, const rowref *own, cell_out
         o->part = part;
     } else
         o->miss = miss;
-done:
-    if (vals != few_x)
-        free(vals);
-    if (w != few_w)
-        free(w);
 }
 
 /* Today's child units in the mode, for the 19 slots of the row at once (c->kids, nk rows; c->in:
@@ -402,14 +585,29 @@ typedef struct ufold {
     uint8_t part[SPY], conv[SPY];
 } ufold;
 
-static void units_fold(bctx *c, int i, int nk, ufold *u)
+/* The fold of slot k exactly (fx_acc, 128 bits): for a sum units_fold found wrapping in int64. */
+static int64_t units_fold_wide(const bctx *c, int agg, int nk, int k)
 {
-    fx_acc a[SPY];
-    memset(a, 0, sizeof a);
+    fx_acc a = { 0 };
+    for (int j = 0; j < nk; j++) {
+        int64_t y = c->kids[j].x[k];
+        if (c->in[(size_t)j * SPY + (size_t)k] && y != FX_NONE)
+            fx_acc_add(&a, agg, y);
+    }
+    return fx_acc_get(&a, agg);
+}
+
+/* fx_acc's fold of the children's rows, slot by slot, in int64: a sum that wraps is folded again
+ * in 128 bits (units_fold_wide), so the figures are fx_acc's to the last digit. */
+static void units_fold_any(bctx *c, int i, int nk, ufold *u)
+{
+    int64_t s[SPY] = { 0 }, mm[SPY] = { 0 };
+    uint8_t over[SPY] = { 0 }, wrap[SPY] = { 0 };
+    memset(u->n, 0, sizeof u->n);
     memset(u->miss, 0, sizeof u->miss);
     memset(u->part, 0, sizeof u->part);
     memset(u->conv, 0, sizeof u->conv);
-    int agg = c->g->uagg[i];
+    int agg = c->g->uagg[i], ext = agg == AGG_MIN || agg == AGG_MAX || agg == AGG_LAST;
     for (int j = 0; j < nk; j++) {
         const rowref *r = &c->kids[j];
         const uint8_t *in = c->in + (size_t)j * SPY;
@@ -421,14 +619,104 @@ static void units_fold(bctx *c, int i, int nk, ufold *u)
                 u->miss[k]++;
                 continue;
             }
-            fx_acc_add(&a[k], agg, y);
+            if (y == FX_OVER)
+                over[k] = 1;
+            else if (!ext)
+                wrap[k] |= (uint8_t)__builtin_add_overflow(s[k], y, &s[k]);
+            if (ext && (u->n[k] == 0 || agg == AGG_LAST || (agg == AGG_MIN ? y < mm[k] : y > mm[k])))
+                mm[k] = y;
+            u->n[k]++;
             u->part[k] |= (uint8_t)ref_part(c, r, i, k);
             u->conv[k] |= (uint8_t)ref_conv(r, k);
         }
     }
     for (int k = 0; k < SPY; k++) {
-        u->n[k] = (int)a[k].n;
-        u->x[k] = a[k].n ? fx_acc_get(&a[k], agg) : FX_NONE;
+        int64_t x = FX_NONE;
+        if (u->n[k] == 0)
+            x = FX_NONE;
+        else if (over[k])
+            x = FX_OVER;
+        else if (ext)
+            x = mm[k];
+        else if (wrap[k])
+            x = units_fold_wide(c, agg, nk, k);
+        else {
+            x = agg == AGG_AVG ? fx_div(s[k], u->n[k]) : s[k];
+            x = x > FX_MAX || x < -FX_MAX ? FX_OVER : x;
+        }
+        u->x[k] = x;
+    }
+}
+
+#define SMALL ((uint64_t)1 << 47)   /* as engine.c: int64 sums of fewer than MAX_SMALL_KIDS figures */
+#define MAX_SMALL_KIDS 63948        /* in [-SMALL, SMALL) stay below FX_MAX, with no check */
+
+
+/* Where a row's partial and converted flags are read: its block's flags, the partial flags of
+ * hist_part, or none (pf, with the bits pm and cm). */
+static inline void flag_src(const rowref *r, const uint8_t **pf, uint8_t *pm, uint8_t *cm)
+{
+    if (r->fl)
+        *pf = r->fl, *pm = CF_PART, *cm = CF_CONV;
+    else if (r->hp)
+        *pf = r->hp, *pm = 1, *cm = 0;
+    else
+        *pf = no_flags, *pm = 0, *cm = 0;
+}
+
+/* units_fold_any for sums and averages, a row at a time without branches (vectorised): every
+ * figure is checked to lie in [-SMALL, SMALL) as it is added (FX_OVER does not), so the int64
+ * sums are exact; a row with a larger figure, or a unit with too many children, is folded again by
+ * units_fold_any. */
+/* The per-slot sums and counts of units_fold: one child's row added (first: set, so that nothing
+ * needs zeroing first; a memset of these few bytes costs more than the loop). */
+typedef struct uacc {
+    uint64_t s[SPY], n[SPY], miss[SPY], part[SPY], conv[SPY], big;
+} uacc;
+
+static inline void uacc_kid(uacc *restrict a, const rowref *r, const uint8_t *restrict in, int first)
+{
+    const uint8_t *pf;
+    uint8_t pm, cm;
+    flag_src(r, &pf, &pm, &cm);
+    const int64_t *restrict x = r->x;
+    const uint8_t *restrict f = pf;
+    uint64_t big = 0;
+    for (int k = 0; k < SPY; k++) {
+        uint64_t has = (uint64_t)in[k] & (uint64_t)(x[k] != FX_NONE), v = (uint64_t)x[k] & -has;
+        uint64_t miss = (uint64_t)in[k] & (has ^ 1);
+        uint64_t part = has & (uint64_t)((f[k] & pm) != 0), conv = has & (uint64_t)((f[k] & cm) != 0);
+        big |= (v + SMALL) >> 48;
+        if (first)
+            a->s[k] = v, a->n[k] = has, a->miss[k] = miss, a->part[k] = part, a->conv[k] = conv;
+        else
+            a->s[k] += v, a->n[k] += has, a->miss[k] += miss, a->part[k] |= part, a->conv[k] |= conv;
+    }
+    a->big = first ? big : a->big | big;
+}
+
+HOT static void units_fold(bctx *c, int i, int nk, ufold *u)
+{
+    int agg = c->g->uagg[i];
+    if ((agg != AGG_SUM && agg != AGG_AVG) || nk >= MAX_SMALL_KIDS) {
+        units_fold_any(c, i, nk, u);
+        return;
+    }
+    uacc a;
+    uacc_kid(&a, &c->kids[0], c->in, 1);
+    for (int j = 1; j < nk; j++)
+        uacc_kid(&a, &c->kids[j], c->in + (size_t)j * SPY, 0);
+    if (a.big) {
+        units_fold_any(c, i, nk, u);
+        return;
+    }
+    for (int k = 0; k < SPY; k++) {
+        int64_t x = (int64_t)a.s[k];
+        u->n[k] = (int)a.n[k], u->miss[k] = (int)a.miss[k], u->part[k] = (uint8_t)a.part[k];
+        u->conv[k] = (uint8_t)a.conv[k];
+        if (agg == AGG_AVG && a.n[k] > 0)
+            x = fx_div(x, (int64_t)a.n[k]);
+        u->x[k] = a.n[k] == 0 ? FX_NONE : x > FX_MAX || x < -FX_MAX ? FX_OVER : x;
     }
 }
 
@@ -463,17 +751,16 @@ static void formula_cell(const engine *g, const ctab *t, int md, int u, int i, i
 static void periods_cell(const engine *g, int i, int k, const int64_t *x, const uint8_t *fl, cell_out *o)
 {
     int sub[3], n = engine_subs_of(k, sub), part = 0, conv = 0;
-    fx_acc a = { 0 };
+    int64_t y[3];
     o->src = SRC_PERIODS, o->miss = 0;
     for (int j = 0; j < n; j++) {
-        if (x[sub[j]] == FX_NONE)
+        if ((y[j] = x[sub[j]]) == FX_NONE)
             return;
-        fx_acc_add(&a, g->pagg[i], x[sub[j]]);
         part |= (fl[sub[j]] & CF_PART) != 0;
         conv |= (fl[sub[j]] & CF_CONV) != 0;
     }
     if (n > 0) {
-        o->x = fx_acc_get(&a, g->pagg[i]);
+        o->x = fold_few(g->pagg[i], y, n);
         o->part = part;
         o->conv |= conv;
     }
@@ -481,10 +768,9 @@ static void periods_cell(const engine *g, int i, int k, const int64_t *x, const 
 
 /* Coverage of a figure from predecessors at a unit that has today's units below it: partial when
  * a part is, or a unit below has no figure or a partial one (eval.c's cov_on). */
-static int children_partial(bctx *c, int md, int i, int k, int nk, int parts_partial)
+static int children_partial(bctx *c, int i, int k, int nk, int parts_partial)
 {
     int expected = 0, reported = 0, pc = 0;
-    (void)md;
     for (int j = 0; j < nk; j++) {
         const rowref *r = &c->kids[j];
         if (!c->in[(size_t)j * SPY + (size_t)k])
@@ -502,32 +788,34 @@ static int children_partial(bctx *c, int md, int i, int k, int nk, int parts_par
 
 /* The cell (md, u, i, k) of a unit with a block (eval.c's conv_compute and cov_on), given the rows
  * it reads: own (the unit's own figures as they were), the children's (c->kids, nk) and the
- * predecessors' (c->preds), and the row being made (x, fl: slots before k are done). */
-static void compute_cell(bctx *c, int md, int u, int i, int k, const rowref *own, int nk, const ufold *uf,
+ * predecessors' (c->preds, np), and the row being made (x, fl: slots before k are done). */
+static void compute_cell(bctx *c, int u, int i, int k, const rowref *own, int nk, int np, const ufold *uf,
                          const int64_t *x, const uint8_t *fl, cell_out *o)
 {
     const engine *g = c->g;
     const ctab *t = c->t;
-    int s = t->yo * SPY + k, need = t->lastin[u] > t->start[k];
+    int s = t->yo * SPY + k, need = c->need[k];
+    size_t at = (size_t)i * SPY + (size_t)k;
+    int rep = c->rep_any && c->rep_has[at];
     *o = (cell_out){ FX_NONE, SRC_NONE, 0, need, 0 };
     if (!need && !(t->uf[u] & UF_BELOW)) {       /* eval.c delegates: the figure as it was */
         int src = SRC_NONE, miss = 0;
         if (g->m->units[u].nchildren == 0 && !g->isf[i]) {
             o->x = own->x[k];                   /* a leaf: reported, else its sub-periods */
-            src = engine_csr_find(&g->val, u, (uint32_t)i << g->sbits | (uint32_t)s) >= 0 ? SRC_REPORTED : SRC_PERIODS;
+            src = rep ? SRC_REPORTED : SRC_PERIODS;
         } else
             engine_figure(g, i, u, engine_period_of(g, s), &o->x, &src, &miss);
         o->src = src, o->miss = miss, o->conv = 0;
         o->part = o->x != FX_NONE && hist_partial(g, t, u, i, k);
-    } else if (!need && engine_csr_find(&g->val, u, (uint32_t)i << g->sbits | (uint32_t)s) >= 0) {
-        o->x = g->val.fx[g->val.off[u] + (size_t)engine_csr_find(&g->val, u, (uint32_t)i << g->sbits | (uint32_t)s)];
+    } else if (!need && rep) {
+        o->x = c->rep[at];
         o->src = SRC_REPORTED;
     } else if (g->isf[i])
-        formula_cell(g, t, md, u, i, k, o);
-    else if (need && !(k >= S_QUARTER && straddles(g, t, u, k))) {
-        from_preds(c, u, i, k, own, o);
+        formula_cell(g, t, c->cur_md, u, i, k, o);
+    else if (need && !c->strad[k]) {
+        from_preds(c, u, i, k, own, np, o);
         if (o->x != FX_NONE)
-            o->part = children_partial(c, md, i, k, nk, o->part);
+            o->part = children_partial(c, i, k, nk, o->part);
     } else {
         if (!need && g->uagg[i] != AGG_NONE && nk > 0 && uf->n[k] > 0) {
             o->x = uf->x[k];
@@ -542,6 +830,148 @@ static void compute_cell(bctx *c, int md, int u, int i, int k, const rowref *own
         o->src = SRC_NONE, o->conv = 0, o->part = 0;
 }
 
+/* The parts of the K_FROM slots of a sum's row, added a row at a time: per slot the sum of the
+ * parts (round(x × share), fx_conv_part), how many have a figure and how many none, whether one
+ * is partial.  Every part is checked to lie in [-SMALL, SMALL) as it is added, so with fewer than
+ * MAX_SMALL_KIDS parts the int64 sums are exact; big when one does not (or is FX_OVER): then
+ * from_preds does the row's K_FROM slots. */
+typedef struct prow {
+    int64_t s[SPY];
+    uint64_t got[SPY], miss[SPY], part[SPY];
+    uint64_t big;
+} prow;
+
+/* Adds one part's row to p (first: sets it, whole shares only; nothing needs zeroing before). */
+static inline void prow_add(const bctx *c, prow *p, const rowref *r, double w, const uint8_t *on, int first)
+{
+    const uint8_t *pf;
+    uint8_t pm, cm;
+    flag_src(r, &pf, &pm, &cm);
+    const int64_t *restrict x = r->x;
+    const uint8_t *restrict f = pf, *restrict from = c->from, *restrict o = on;
+    uint64_t big = 0;
+    if (w == 1) {
+        for (int k = 0; k < SPY; k++) {
+            uint64_t m = (uint64_t)(from[k] & o[k]), has = m & (uint64_t)(x[k] != FX_NONE);
+            uint64_t v = (uint64_t)x[k] & -has, miss = m & (has ^ 1), part = has & (uint64_t)((f[k] & pm) != 0);
+            big |= (v + SMALL) >> 48;
+            if (first)
+                p->s[k] = (int64_t)v, p->got[k] = has, p->miss[k] = miss, p->part[k] = part;
+            else {
+                p->s[k] = (int64_t)((uint64_t)p->s[k] + v);
+                p->got[k] += has, p->miss[k] += miss, p->part[k] |= part;
+            }
+        }
+    } else {
+        for (int k = 0; k < SPY; k++) {
+            if (!(from[k] & o[k]))
+                continue;
+            if (x[k] == FX_NONE) {
+                p->miss[k]++;
+                continue;
+            }
+            int64_t part = fx_conv_part(x[k], w);
+            big |= part == FX_OVER || part < -(int64_t)SMALL || part >= (int64_t)SMALL;
+            p->s[k] += big ? 0 : part;
+            p->got[k]++;
+            p->part[k] |= (f[k] & pm) != 0;
+        }
+    }
+    p->big = first ? big : p->big | big;
+}
+
+HOT static void prow_make(const bctx *c, int u, const rowref *own, int np, prow *p)
+{
+    int n, q = 0;
+    const int *in = model_preds(c->g->m, u, &n);
+    const succ_t *sc = c->g->m->succs;
+    if (own->x && c->own_from)
+        prow_add(c, p, own, 1, c->own_on, 1);
+    else if (np > 0 && sc[in[0]].share == 1)
+        prow_add(c, p, &c->preds[q], 1, c->pred_on, 1), q++;
+    else {
+        memset(p, 0, sizeof *p);
+    }
+    p->big |= np + 1 >= MAX_SMALL_KIDS;
+    for (; q < np; q++)
+        prow_add(c, p, &c->preds[q], sc[in[q]].share, c->pred_on + (size_t)q * SPY, 0);
+}
+
+/* The row (u, i) of a non-formula indicator into x, fl, miss, slot by slot in ascending order:
+ * the slots' branches as compute_cell takes them, with the parts of a sum's K_FROM slots added a
+ * row at a time (prow) and the children's counts from uf; what this does not cover (a delegated
+ * inner unit, other aggregations' parts, a part too large) goes through compute_cell. */
+static void compute_row(bctx *c, int u, int i, const rowref *own, int nk, int np, const ufold *uf, int64_t *x,
+                        uint8_t *fl, int32_t *miss)
+{
+    const engine *g = c->g;
+    int leaf = g->m->units[u].nchildren == 0, ufok = nk > 0 && g->uagg[i] != AGG_NONE;
+    int sums = c->any_from && g->uagg[i] == AGG_SUM;
+    const int64_t *rep = c->rep + (size_t)i * SPY;
+    const uint8_t *rh = c->rep_any ? c->rep_has + (size_t)i * SPY : no_flags;
+    prow pr;
+    if (sums)
+        prow_make(c, u, own, np, &pr);
+    if (c->all_own && ufok && !c->rep_any) {     /* an inner unit's usual row: today's children */
+        for (int k = 0; k < S_QUARTER; k++) {
+            int has = uf->n[k] > 0;
+            x[k] = has ? uf->x[k] : FX_NONE;
+            miss[k] = has ? uf->miss[k] : 0;
+            fl[k] = (uint8_t)(has ? SRC_UNITS | (uf->conv[k] ? CF_CONV : 0) |
+                                        (uf->part[k] || uf->miss[k] > 0 ? CF_PART : 0) : SRC_NONE);
+        }
+        for (int k = S_QUARTER; k < SPY; k++) {
+            cell_out o = { FX_NONE, SRC_NONE, 0, 0, 0 };
+            if (uf->n[k] > 0) {
+                o.x = uf->x[k], o.src = SRC_UNITS, o.miss = uf->miss[k];
+                o.part = uf->part[k] || o.miss > 0, o.conv = uf->conv[k];
+            } else
+                periods_cell(g, i, k, x, fl, &o);
+            if (o.x == FX_NONE)
+                o.src = SRC_NONE, o.conv = 0, o.part = 0;
+            x[k] = o.x;
+            fl[k] = (uint8_t)(o.src | (o.conv ? CF_CONV : 0) | (o.part ? CF_PART : 0));
+            miss[k] = o.miss;
+        }
+        return;
+    }
+    for (int k = 0; k < SPY; k++) {
+        cell_out o = { FX_NONE, SRC_NONE, 0, c->need[k], 0 };
+        int kind = c->kind[k];
+        if ((kind == K_DELEG && !leaf) || (kind == K_FROM && (!sums || pr.big)))
+            compute_cell(c, u, i, k, own, nk, np, uf, x, fl, &o);
+        else if (kind == K_DELEG) {
+            o.x = own->x[k];                    /* a leaf: reported, else its sub-periods */
+            o.src = rh[k] ? SRC_REPORTED : SRC_PERIODS;
+        } else if (kind == K_OWN && rh[k]) {
+            o.x = rep[k];
+            o.src = SRC_REPORTED;
+        } else if (kind == K_OWN && ufok && uf->n[k] > 0) {
+            o.x = uf->x[k];
+            o.src = SRC_UNITS;
+            o.miss = uf->miss[k];
+            o.part = uf->part[k] || o.miss > 0;
+            o.conv = uf->conv[k];
+        } else if (kind == K_FROM) {
+            o.src = SRC_UNITS;
+            if (pr.got[k] > 0 && pr.miss[k] == 0) {
+                o.x = pr.s[k] > FX_MAX || pr.s[k] < -FX_MAX ? FX_OVER : pr.s[k];
+                o.part = pr.part[k];
+                if (nk > 0 && uf->n[k] + uf->miss[k] > 0)     /* children_partial */
+                    o.part = o.part || uf->miss[k] > 0 || uf->part[k];
+            } else
+                o.miss = pr.miss[k];
+        } else
+            periods_cell(g, i, k, x, fl, &o);
+        if (o.x == FX_NONE)
+            o.src = SRC_NONE, o.conv = 0, o.part = 0;
+        x[k] = o.x;
+        fl[k] = (uint8_t)(o.src | (o.conv ? CF_CONV : 0) | (o.part ? CF_PART : 0));
+        miss[k] = o.miss;
+    }
+}
+
+
 /* The partial flags of the rows read from inner units without a block (hist_part), into c->hp;
  * 0 or -1 (OOM). */
 static int partial_rows(bctx *c, rowref *own, int nk, int np, int i)
@@ -552,8 +982,8 @@ static int partial_rows(bctx *c, rowref *own, int nk, int np, int i)
     for (int g3 = 0; g3 < 3; g3++)
         for (int j = 0; j < cnt[g3]; j++) {
             rowref *r = &all[g3][j];
-            if (r->fl || c->g->m->units[r->unit].nchildren == 0)
-                continue;
+            if (r->fl || c->g->m->units[r->unit].nchildren == 0 || r->x == none_row)
+                continue;                       /* an empty row has no partial figure */
             uint8_t *p = c->hp + (size_t)n++ * SPY;
             if (hist_part(c->g, c->t, r->unit, i, r->x, p) != 0)
                 return -1;
@@ -565,11 +995,20 @@ static int partial_rows(bctx *c, rowref *own, int nk, int np, int i)
 /* Makes room in c for a unit with nk children and np predecessors; 0 or -1 (OOM). */
 static int bctx_room(bctx *c, int nk, int np)
 {
+    size_t per = (size_t)c->g->ninds * SPY;
+    if (c->rep == NULL) {
+        c->rep = malloc(per * sizeof *c->rep);
+        c->rep_has = malloc(per);
+        c->rep_row = malloc((size_t)c->g->ninds + 1);
+        c->act = malloc((size_t)c->g->ninds + 1);
+        if (c->rep == NULL || c->rep_has == NULL || c->rep_row == NULL || c->act == NULL)
+            return -1;
+    }
     int need = nk + np + 2;
     if (need <= c->cap)
         return 0;
     int cap = need * 2;
-    int64_t *s = realloc(c->scratch, (size_t)cap * (size_t)c->g->ninds * SPY * sizeof *s);
+    int64_t *s = realloc(c->scratch, (size_t)cap * per * sizeof *s);
     if (s)
         c->scratch = s;
     rowref *a = realloc(c->kids, (size_t)cap * sizeof *a);
@@ -587,87 +1026,282 @@ static int bctx_room(bctx *c, int nk, int np)
     uint8_t *hp = realloc(c->hp, (size_t)cap * SPY);
     if (hp)
         c->hp = hp;
-    if (!s || !a || !b || !h || !in || !hp)
+    uint8_t *po = realloc(c->pred_on, (size_t)cap * SPY);
+    if (po)
+        c->pred_on = po;
+    int *ku = realloc(c->kidu, (size_t)cap * sizeof *ku);
+    if (ku)
+        c->kidu = ku;
+    int64_t *pv = realloc(c->pv, (size_t)cap * sizeof *pv);
+    if (pv)
+        c->pv = pv;
+    double *pw = realloc(c->pw, (size_t)cap * sizeof *pw);
+    if (pw)
+        c->pw = pw;
+    uint8_t *ha = realloc(c->hany, (size_t)cap * (size_t)c->g->ninds);
+    if (ha)
+        c->hany = ha;
+    const uint8_t **hba = realloc(c->hba, (size_t)cap * sizeof *hba);
+    if (hba)
+        c->hba = hba;
+    if (!s || !a || !b || !h || !in || !hp || !po || !ku || !pv || !pw || !ha || !hba)
         return -1;
     c->cap = cap;
     return 0;
 }
 
+static void bctx_free(bctx *c)
+{
+    free(c->scratch), free(c->kids), free(c->preds), free(c->hb), free(c->in), free(c->hp);
+    free(c->pred_on), free(c->kidu), free(c->pv), free(c->pw), free(c->rep), free(c->rep_has);
+    free(c->rep_row), free(c->hany), free(c->hba), free(c->act);
+}
+
+/* What the block of (md, u) asks of every cell, once: the children that count in some slot
+ * (c->kidu, c->in), the slots a succession into u follows or straddles, where u is valid, which
+ * predecessors' parts go into each slot, and u's reported values of the year (one pass over its
+ * run, keys ind << sbits | slot sorted). */
+static void plan_block(bctx *c, int md, int u, int np, const int *in)
+{
+    const engine *g = c->g;
+    const ctab *t = c->t;
+    const model *m = g->m;
+    c->nk = 0;
+    for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling) {
+        uint8_t *row = c->in + (size_t)c->nk * SPY, any = 0;
+        for (int k = 0; k < SPY; k++)
+            any |= row[k] = (uint8_t)in_structure(g, t, md, ch, k);
+        if (any)
+            c->kidu[c->nk++] = ch;
+    }
+    c->any_from = 0, c->own_from = 0, c->all_own = 1;
+    c->deleg_inner = 0;
+    for (int k = 0; k < SPY; k++) {
+        for (int q = 0; q < np; q++)
+            c->pred_on[(size_t)q * SPY + (size_t)k] = m->succs[in[q]].date > t->start[k];
+        c->need[k] = t->lastin[u] > t->start[k];
+        c->strad[k] = k >= S_QUARTER && straddles(g, t, u, k);
+        c->own_on[k] = (uint8_t)valid_at(g, t, u, k);
+        c->kind[k] = !c->need[k] ? ((t->uf[u] & UF_BELOW) ? K_OWN : K_DELEG) : c->strad[k] ? K_SPLIT : K_FROM;
+        c->from[k] = c->kind[k] == K_FROM;
+        c->any_from |= c->from[k];
+        c->own_from |= c->from[k] & c->own_on[k];
+        c->all_own &= c->kind[k] == K_OWN;
+        c->deleg_inner |= c->kind[k] == K_DELEG && m->units[u].nchildren > 0;
+        c->empty_miss[k] = c->from[k] ? c->own_on[k] : 0;
+        for (int q = 0; q < np && c->from[k]; q++)
+            c->empty_miss[k] += c->pred_on[(size_t)q * SPY + (size_t)k];
+    }
+    size_t off = g->val.off[u], len = g->val.len[u];
+    uint32_t base = (uint32_t)(t->yo * SPY);
+    c->rep_any = 0;
+    memset(c->rep_row, 0, (size_t)g->ninds);
+    for (size_t j = 0; j < len; j++) {
+        uint32_t key = g->val.key[off + j], sl = key & g->smask;
+        if (sl < base || sl >= base + SPY)
+            continue;
+        if (!c->rep_any)
+            memset(c->rep_has, 0, (size_t)g->ninds * SPY), c->rep_any = 1;
+        size_t at = (size_t)(key >> g->sbits) * SPY + (sl - base);
+        c->rep[at] = g->val.fx[off + j];
+        c->rep_has[at] = 1;
+        c->rep_row[key >> g->sbits] = 1;
+    }
+}
+
 /* The engine's own figures of every unit the block reads without a block of its own (c->hb: the
- * unit itself first, then its children, then its predecessors; NULL where not needed). */
+ * unit itself first, then its counting children (kidu), then its predecessors; NULL where not
+ * needed). */
 static void gather(bctx *c, int md, int u, int need_own, int np, const int *in)
 {
     const model *m = c->g->m;
-    size_t per = (size_t)c->g->ninds * SPY;
+    size_t per = (size_t)c->g->ninds * SPY, ni = (size_t)c->g->ninds;
     int n = 0, used = 0;
-    c->hb[n++] = need_own ? (hist_block(c->g, c->t, u, c->scratch), used++, c->scratch) : NULL;
-    for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling, n++) {
-        c->hb[n] = NULL;
+    for (int j = 0; j < 1 + c->nk + np; j++)
+        c->hb[j] = NULL, c->hba[j] = NULL;
+    if (need_own) {
+        hist_block(c->g, c->t, u, c->scratch, c->hany, c->i0, c->i1);
+        c->hb[0] = c->scratch, c->hba[0] = c->hany, used++;
+    }
+    n++;
+    for (int j = 0; j < c->nk; j++, n++) {
+        int ch = c->kidu[j];
         if (c->t->blk[md][ch] < 0) {
-            int64_t *o = c->scratch + (size_t)used++ * per;
-            hist_block(c->g, c->t, ch, o);
-            c->hb[n] = o;
+            c->hb[n] = c->scratch + (size_t)used * per, c->hba[n] = c->hany + (size_t)used * ni;
+            hist_block(c->g, c->t, ch, c->scratch + (size_t)used * per, c->hany + (size_t)used * ni, c->i0, c->i1);
+            used++;
         }
     }
     for (int q = 0; q < np; q++, n++) {
         int from = m->succs[in[q]].from;
-        c->hb[n] = NULL;
         if (c->t->blk[1][from] < 0) {
-            int64_t *o = c->scratch + (size_t)used++ * per;
-            hist_block(c->g, c->t, from, o);
-            c->hb[n] = o;
+            c->hb[n] = c->scratch + (size_t)used * per, c->hba[n] = c->hany + (size_t)used * ni;
+            hist_block(c->g, c->t, from, c->scratch + (size_t)used * per, c->hany + (size_t)used * ni, c->i0, c->i1);
+            used++;
         }
     }
 }
 
-static int compute_block(bctx *c, int md, int u)
+/* Which of the block's indicators have a row to compute (c->act): one of the rows it reads holds a
+ * figure (own, children's, predecessors': the flags of hist_block and rowany), the unit reported
+ * one, or a slot delegates to the engine at an inner unit.  A byte per indicator and row read. */
+static void active_rows(bctx *c, int md, int u, int need_own, int np, const int *in)
+{
+    const engine *g = c->g;
+    const ctab *t = c->t;
+    int i0 = c->i0, n = c->i1 - c->i0;
+    uint8_t *restrict act = c->act + i0;
+    for (int i = 0; i < n; i++)
+        act[i] = (uint8_t)(c->rep_row[i0 + i] | c->deleg_inner);
+    for (int r = 0; r < 1 + c->nk + np; r++) {
+        int v = r == 0 ? u : r <= c->nk ? c->kidu[r - 1] : g->m->succs[in[r - 1 - c->nk]].from;
+        int mode = r == 0 ? -1 : r <= c->nk ? md : 1, b = mode >= 0 ? t->blk[mode][v] : -1;
+        const uint8_t *restrict f;
+        if (r == 0 && !need_own)
+            continue;
+        if (b >= 0) {
+            f = t->rowany[mode] + (size_t)b * (size_t)g->ninds + (size_t)i0;
+            for (int i = 0; i < n; i++)
+                act[i] |= f[i] & RA_FIG;
+        } else {
+            f = c->hba[r] + i0;
+            for (int i = 0; i < n; i++)
+                act[i] |= f[i];
+        }
+    }
+}
+
+/* The block of (md, u): with forms 0, the rows of the indicators in [c->i0, c->i1) that are not
+ * formulas (from the rows of its children, predecessors and itself); with forms 1, the formulas'
+ * rows (from the block's own operand rows, all done). */
+static int compute_block(bctx *c, int md, int u, int forms)
 {
     const engine *g = c->g;
     ctab *t = c->t;
     const model *m = g->m;
-    int b = t->blk[md][u], np, nk = m->units[u].nchildren;
+    int b = t->blk[md][u], np, nk;
     const int *in = model_preds(m, u, &np);
-    if (bctx_room(c, nk, np) != 0)
+    if (bctx_room(c, m->units[u].nchildren, np) != 0)
         return -1;
     int need_own = t->lastin[u] > t->start[0] || !(t->uf[u] & UF_BELOW);   /* parts, delegated cells */
-    gather(c, md, u, need_own, np, in);
-    int j0 = 0;
-    for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling, j0++)
-        for (int k = 0; k < SPY; k++)
-            c->in[(size_t)j0 * SPY + (size_t)k] = (uint8_t)in_structure(g, t, md, ch, k);
-    for (int pass = 0; pass < 2; pass++) {
-        int n = pass ? g->nforms : g->ninds;
-        for (int j = 0; j < n; j++) {
-            int i = pass ? g->forms[j] : j, kk = 0;
-            if (!pass && g->isf[i])
-                continue;
-            rowref own = { NULL, NULL, u, NULL };
-            if (!g->isf[i]) {
-                if (need_own)
-                    own = row_of(c, -1, u, i, c->hb[0]);   /* its own figures as they were */
-                for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling, kk++)
-                    c->kids[kk] = row_of(c, md, ch, i, c->hb[1 + kk]);
-                for (int q = 0; q < np; q++)
-                    c->preds[q] = row_of(c, 1, m->succs[in[q]].from, i, c->hb[1 + nk + q]);
-            }
-            if (!g->isf[i] && partial_rows(c, &own, kk, np, i) != 0)
-                return -1;
-            ufold uf;
-            if (kk > 0 && !g->isf[i] && g->uagg[i] != AGG_NONE)
-                units_fold(c, i, kk, &uf);
-            size_t at = cat(g, b, i, 0);
-            int64_t *x = t->fx[md] + at;
-            uint8_t *fl = t->fl[md] + at;
+    plan_block(c, md, u, np, in);
+    nk = c->nk;
+    c->cur_md = md;
+    if (forms) {
+        rowref own = { NULL, NULL, u, NULL };
+        for (int j = 0; j < g->nforms; j++) {
+            size_t ri = (size_t)b * (size_t)g->ninds + (size_t)g->forms[j];
+            size_t at = (size_t)(t->ridx[md][ri] = c->next_row[md]++) * SPY;
             for (int k = 0; k < SPY; k++) {
                 cell_out o;
-                compute_cell(c, md, u, i, k, &own, kk, &uf, x, fl, &o);
-                x[k] = o.x;
-                fl[k] = (uint8_t)(o.src | (o.conv ? CF_CONV : 0) | (o.part ? CF_PART : 0));
+                compute_cell(c, u, g->forms[j], k, &own, 0, 0, NULL, t->fx[md] + at, t->fl[md] + at, &o);
+                t->fx[md][at + (size_t)k] = o.x;
+                t->fl[md][at + (size_t)k] = (uint8_t)(o.src | (o.conv ? CF_CONV : 0) | (o.part ? CF_PART : 0));
                 t->miss[md][at + (size_t)k] = o.miss;
             }
+            t->rowany[md][ri] = RA_WRITTEN | RA_FIG;
         }
+        return 0;
+    }
+    gather(c, md, u, need_own, np, in);
+    if (c->i0 == 0)                            /* one thread writes it */
+        memcpy(t->emiss[md] + (size_t)b * SPY, c->empty_miss, sizeof c->empty_miss);
+    active_rows(c, md, u, need_own, np, in);
+    for (int i = c->i0; i < c->i1; i++) {
+        if (g->isf[i])
+            continue;
+        size_t ri = (size_t)b * (size_t)g->ninds + (size_t)i;
+        if (!c->act[i]) {                      /* no row it reads holds a figure (most rows at L): */
+            t->ridx[md][ri] = -1;              /* not written (cell_at, emiss) */
+            t->rowany[md][ri] = 0;
+            continue;
+        }
+        rowref own = { NULL, NULL, u, NULL };
+        if (need_own)
+            own = row_of(c, -1, u, i, c->hb[0], c->hba[0]);   /* its own figures as they were */
+        for (int kk = 0; kk < nk; kk++)
+            c->kids[kk] = row_of(c, md, c->kidu[kk], i, c->hb[1 + kk], c->hba[1 + kk]);
+        for (int q = 0; q < np; q++)
+            c->preds[q] = row_of(c, 1, m->succs[in[q]].from, i, c->hb[1 + nk + q], c->hba[1 + nk + q]);
+        size_t at = (size_t)(t->ridx[md][ri] = c->next_row[md]++) * SPY;
+        int64_t *x = t->fx[md] + at;
+        uint8_t *fl = t->fl[md] + at;
+        int32_t *miss = t->miss[md] + at;
+        if (partial_rows(c, &own, nk, np, i) != 0)
+            return -1;
+        ufold uf;
+        if (nk > 0 && g->uagg[i] != AGG_NONE)
+            units_fold(c, i, nk, &uf);
+        compute_row(c, u, i, &own, nk, np, &uf, x, fl, miss);
+        uint8_t has = 0;
+        for (int k = 0; k < SPY; k++)
+            has |= x[k] != FX_NONE;
+        t->rowany[md][ri] = (uint8_t)(RA_WRITTEN | (has ? RA_FIG : 0));
     }
     return 0;
+}
+
+/* One thread's share of a build: every block in dependency order, its indicators [i0, i1). */
+typedef struct cjob {
+    bctx c;
+    int rc;
+} cjob;
+
+static void *conv_worker(void *arg)
+{
+    cjob *j = arg;
+    const ctab *t = j->c.t;
+    for (int k = 0; k < t->norder && j->rc == 0; k++)
+        j->rc = compute_block(&j->c, t->order[k] >> 30, t->order[k] & ((1 << 30) - 1), 0);
+    return NULL;
+}
+
+/* Computes every block of t: the indicators that are not formulas shared out between the engine's
+ * threads (contiguous ranges, as many such indicators each; a row reads only rows of its own
+ * indicator, so the threads share nothing they write), then the formulas on this thread, block by
+ * block in the same order (their operands are rows of the same block).  0, or -1 (out of memory). */
+static int compute_blocks(const engine *g, ctab *t)
+{
+    int nt = g->nthreads < 1 ? 1 : g->nthreads > MAXT ? MAXT : g->nthreads, plain = g->ninds - g->nforms, rc = 0;
+    if (nt > plain)
+        nt = plain > 0 ? plain : 1;
+    cjob jobs[MAXT];
+    pthread_t th[MAXT];
+    memset(jobs, 0, sizeof jobs);
+    int started[MAXT] = { 0 };
+    for (int w = 0, i = 0, before = 0; w < nt; w++) {  /* job w appends its rows after those */
+        int quota = plain * (w + 1) / nt - plain * w / nt, i0 = i;    /* of the jobs before it */
+        for (; i < g->ninds && (quota > 0 || g->isf[i]); i++)
+            quota -= !g->isf[i];
+        if (w == nt - 1)
+            i = g->ninds;
+        jobs[w] = (cjob){ .c = { .g = g, .t = t, .i0 = i0, .i1 = i }, .rc = 0 };
+        for (int md = 0; md < NMODE; md++)
+            jobs[w].c.next_row[md] = (int32_t)((size_t)t->nblk[md] * (size_t)before);
+        before += plain * (w + 1) / nt - plain * w / nt;
+    }
+    for (int w = 1; w < nt; w++)
+        started[w] = pthread_create(&th[w], NULL, conv_worker, &jobs[w]) == 0;
+    for (int w = 1; w < nt; w++)
+        if (!started[w])
+            conv_worker(&jobs[w]);             /* no thread: done here */
+    conv_worker(&jobs[0]);
+    for (int w = 0; w < nt; w++) {
+        if (w > 0 && started[w])
+            pthread_join(th[w], NULL);
+        rc |= jobs[w].rc;
+    }
+    if (rc == 0 && g->nforms > 0) {
+        bctx *c = &jobs[0].c;                   /* formulas' rows after every other row */
+        c->i0 = 0, c->i1 = g->ninds;
+        for (int md = 0; md < NMODE; md++)
+            c->next_row[md] = (int32_t)((size_t)t->nblk[md] * (size_t)plain);
+        for (int k = 0; k < t->norder && rc == 0; k++)
+            rc = compute_block(c, t->order[k] >> 30, t->order[k] & ((1 << 30) - 1), 1);
+    }
+    for (int w = 0; w < nt; w++)
+        bctx_free(&jobs[w].c);
+    return rc;
 }
 
 /* ---- building a year's table ---- */
@@ -762,11 +1396,16 @@ static ctab *ctab_build(const engine *g, int yo, ctab *spare)
         }
         size_t cells = (size_t)t->nblk[md] * per;
         if (t->ccap[md] < cells) {          /* the three cell arrays together */
-            free(t->fx[md]), free(t->fl[md]), free(t->miss[md]);
-            t->fx[md] = NULL, t->fl[md] = NULL, t->miss[md] = NULL;
+            free(t->fx[md]), free(t->fl[md]), free(t->miss[md]), free(t->rowany[md]), free(t->emiss[md]);
+            free(t->ridx[md]);
+            t->fx[md] = NULL, t->fl[md] = NULL, t->miss[md] = NULL, t->rowany[md] = NULL, t->emiss[md] = NULL;
+            t->ridx[md] = NULL;
             t->ccap[md] = 0;
             if (alloc_n((void **)&t->fx[md], cells, sizeof *t->fx[md]) || alloc_n((void **)&t->fl[md], cells, 1) ||
-                alloc_n((void **)&t->miss[md], cells, sizeof *t->miss[md]))
+                alloc_n((void **)&t->miss[md], cells, sizeof *t->miss[md]) ||
+                alloc_n((void **)&t->rowany[md], cells / SPY, 1) ||
+                alloc_n((void **)&t->ridx[md], cells / SPY, sizeof *t->ridx[md]) ||
+                alloc_n((void **)&t->emiss[md], cells / (size_t)g->ninds, sizeof *t->emiss[md]))
                 goto fail;
             t->ccap[md] = cells;
         }
@@ -774,12 +1413,7 @@ static ctab *ctab_build(const engine *g, int yo, ctab *spare)
     for (int md = NMODE - 1; md >= 0; md--)
         for (int k = 0; k < g->nunits; k++)
             order_visit(g, t, md, g->post[k]);
-    bctx c = { g, t, NULL, NULL, NULL, NULL, NULL, NULL, 0 };
-    int rc = 0;
-    for (int k = 0; k < t->norder && rc == 0; k++)
-        rc = compute_block(&c, t->order[k] >> 30, t->order[k] & ((1 << 30) - 1));
-    free(c.scratch), free(c.kids), free(c.preds), free(c.hb), free(c.in), free(c.hp);
-    if (rc != 0)
+    if (compute_blocks(g, t) != 0)
         goto fail;
     return t;
 fail:
@@ -826,14 +1460,14 @@ int engine_figure_conv(const engine *g, int own, int ind, int unit, period_t p, 
             *converted = 0;
         return engine_figure(g, ind, unit, p, fx, source, missing);
     }
-    size_t at = cat(g, b, ind, k);
-    *fx = t->fx[md][at];
+    long at = cell_at(g, t, md, b, ind, k);
+    *fx = at < 0 ? FX_NONE : t->fx[md][at];
     if (source)
-        *source = t->fl[md][at] & CF_SRC;
+        *source = at < 0 ? SRC_NONE : t->fl[md][at] & CF_SRC;
     if (missing)
-        *missing = t->miss[md][at];
+        *missing = at < 0 ? t->emiss[md][(size_t)b * SPY + (size_t)k] : t->miss[md][at];
     if (converted)
-        *converted = (t->fl[md][at] & CF_CONV) != 0;
+        *converted = at >= 0 && (t->fl[md][at] & CF_CONV) != 0;
     return *fx == FX_NONE ? 0 : *fx == FX_OVER ? 2 : 1;
 }
 
@@ -866,11 +1500,11 @@ static void children_counts(const engine *g, const ctab *t, int md, int u, int i
 static void cov_cell(const engine *g, const ctab *t, int md, int u, int i, int k, engine_cov *c)
 {
     const model *m = g->m;
-    size_t at = cat(g, t->blk[md][u], i, k);
-    int src = t->fl[md][at] & CF_SRC;
+    long at = cell_at(g, t, md, t->blk[md][u], i, k);
     memset(c, 0, sizeof *c);
-    if (!(t->fl[md][at] & CF_PART))
+    if (at < 0 || !(t->fl[md][at] & CF_PART))
         return;
+    int src = t->fl[md][at] & CF_SRC;
     c->partial = 1;
     if (src == SRC_UNITS && t->lastin[u] > t->start[k]) {
         children_counts(g, t, md, u, i, k, 1, c);

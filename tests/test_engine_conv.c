@@ -153,6 +153,42 @@ static void reorganise(gen *G, int date)
 }
 
 static int formulas_on = 1;
+static int lifetimes_on;        /* some leaves no succession touches end or start within the years */
+
+/* Leaves that take part in no succession: one in six ends on a date of the years or starts on one,
+ * with neither predecessor nor successor (a unit closed, a unit opened). */
+static void lifetimes(gen *G)
+{
+    static const int dates[] = { 20210501, 20211115, 20220301, 20220916 };
+    for (int u = 1; u < G->n; u++) {
+        int touched = 0;
+        for (int k = 0; k < G->ns && !touched; k++)
+            touched = G->sfrom[k] == u || G->sto[k] == u;
+        if (touched || G->kids[u] > 0 || G->vt[u] || G->vf[u] || rnd(6) != 0)
+            continue;
+        if (rnd(2))
+            G->vt[u] = day_before(dates[rnd(4)]);
+        else
+            G->vf[u] = dates[rnd(4)];
+    }
+}
+static int big_values;          /* values across the whole range (sums past int64, FX_OVER) */
+
+/* A reported value: small; or with big_values, one of magnitudes on either side of the engine's
+ * int64 thresholds (2^47 and 2^58 units of 10^-4) and near the limit, so sums of a few pass
+ * ±FX_MAX (too large) and wrap an int64. */
+static double some_value(void)
+{
+    if (!big_values || rnd(3) == 0)
+        return (double)((int)rnd(200000) - 20000) / 100.0;
+    double sign = rnd(2) ? 1 : -1;
+    switch (rnd(4)) {
+    case 0: return sign * (1.4e10 + (double)rnd(1000000));          /* about 2^47 / 10^4 */
+    case 1: return sign * (2.8e13 + (double)rnd(1000000) * 1e3);    /* about 2^58 / 10^4 */
+    case 2: return sign * (4.0e14 + (double)rnd(1000000) * 1e8);
+    default: return sign * 9.0e14;
+    }
+}
 
 static model *reorg_model(int nunits, int ninds, int nvalues, int d1, int d2)
 {
@@ -164,6 +200,8 @@ static model *reorg_model(int nunits, int ninds, int nvalues, int d1, int d2)
     reorganise(G, d1);
     if (d2)
         reorganise(G, d2);
+    if (lifetimes_on)
+        lifetimes(G);
     model *m = model_new();
     char code[32], parent[32];
     assert_non_null(m);
@@ -204,7 +242,7 @@ static model *reorg_model(int nunits, int ninds, int nvalues, int d1, int d2)
         }
         if (G->kids[u] > 0 && rnd(4))
             continue;                            /* mostly leaves report */
-        double v = (double)((int)rnd(200000) - 20000) / 100.0;
+        double v = some_value();
         assert_int_equal(model_put_value(m, i, u, p, v, NULL), 0);
         if (rnd(3) == 0)
             assert_int_equal(model_put_target(m, i, u, (period_t){ P_YEAR, 0, y, y }, v + 1), 0);
@@ -220,7 +258,8 @@ static model *reorg_model(int nunits, int ninds, int nvalues, int d1, int d2)
                 if ((G->vf[u] && G->vf[u] > d + 30) || (G->vt[u] && G->vt[u] < d))
                     continue;                    /* reports only while it exists */
                 for (int i = 0; i < 2; i++)
-                    assert_int_equal(model_put_value(m, i, u, p, (double)(1 + rnd(1000)) / 4.0, NULL), 0);
+                    assert_int_equal(model_put_value(m, i, u, p, big_values && rnd(2) ? some_value()
+                                                                 : (double)(1 + rnd(1000)) / 4.0, NULL), 0);
             }
     }
     assert_int_equal(model_put_term(m, (period_t){ P_RANGE, 0, 2021, 2022 }, "t"), 0);
@@ -231,7 +270,7 @@ static model *reorg_model(int nunits, int ninds, int nvalues, int d1, int d2)
     return m;
 }
 
-static long compared, converted_seen, partial_seen, straddling_seen;
+static long compared, converted_seen, partial_seen, straddling_seen, too_large_seen;
 
 /* Every figure (and mark and coverage) of every unit, indicator and slot of 2021-2022 on today's
  * structure: the engine's table equals the reference recursion. */
@@ -259,6 +298,7 @@ static void compare_conv(model *m, engine *g)
                                  m->units[u].code, i, p.kind, p.n, p.y, st, v, conv, gs,
                                  gs == 1 ? fx_val(fx) : 0.0, gconv);
                     compared++;
+                    too_large_seen += st == FIG_TOO_LARGE;
                     converted_seen += st != FIG_NONE && conv;
                     eval_cov ca;
                     engine_cov cb;
@@ -333,12 +373,14 @@ static void compare_rows(model *m, engine *g)
         }
 }
 
+static int conv_threads = 2;    /* the engine's threads: the tables' builds share the indicators out */
+
 static void run_case(int nunits, int ninds, int nvalues, int d1, int d2, int full_min_leaves)
 {
     model *m = reorg_model(nunits, ninds, nvalues, d1, d2);
     engine *g = NULL;
     err_t e;
-    engine_opts o = { .threads = 2, .full_min_leaves = full_min_leaves };
+    engine_opts o = { .threads = conv_threads, .full_min_leaves = full_min_leaves };
     assert_int_equal(engine_build_opts(m, &o, &g, &e), 0);
     compare_conv(m, g);
     compare_rows(m, g);
@@ -369,11 +411,13 @@ static void test_conv_equals_reference(void **state)
         rng = 0x9E3779B97F4A7C15ULL * (uint64_t)seed;
         formulas_on = seed % 3 != 0;
         reorg_pct = seed % 4 == 3 ? 8 : 60;
+        conv_threads = 1 + seed % 3;
         int d1 = d1s[seed % 4], d2 = d2s[(seed / 4) % 4];
         if (d2 && d2 <= d1)
             d2 = 0;
         run_case(20 + (int)rnd(40), 3 + (int)rnd(4), 200 + (int)rnd(400), d1, d2, seed % 2 ? 1 : 0);
     }
+    conv_threads = 2;
     print_message("%ld figures compared, %ld converted, %ld partial, %ld straddling successions, %ld rows\n",
                   compared, converted_seen, partial_seen, straddling_seen, rows_compared);
     assert_true(converted_seen > 1000);
@@ -381,10 +425,89 @@ static void test_conv_equals_reference(void **state)
     assert_true(straddling_seen > 20);
 }
 
+/* The same with values across the whole range: the engine's int64 sums (children, parts, sub-periods)
+ * must give way to exact ones where they would wrap, and "too large" must come out where the
+ * reference says so; and with leaves closed or opened within the years without successions (a
+ * child valid in part of a period). */
+static void test_conv_large_values(void **state)
+{
+    (void)state;
+    static const int d1s[] = { 20210701, 20210815, 20210401, 20220101 };
+    long before = compared;
+    big_values = 1;
+    too_large_seen = 0;
+    for (int seed = 101; seed <= 112; seed++) {
+        rng = 0x9E3779B97F4A7C15ULL * (uint64_t)seed;
+        formulas_on = seed % 3 != 0;
+        reorg_pct = seed % 4 == 3 ? 8 : 60;
+        lifetimes_on = seed % 3 != 1;
+        run_case(20 + (int)rnd(40), 3 + (int)rnd(3), 300 + (int)rnd(300), d1s[seed % 4], seed % 2 ? 20220701 : 0,
+                 (seed / 4) % 2);
+    }
+    big_values = 0;
+    lifetimes_on = 0;
+    print_message("%ld figures compared, %ld too large\n", compared - before, too_large_seen);
+    assert_true(too_large_seen > 100);
+}
+
+/* A commune no succession touches, read as a child of a district reorganised below (the district
+ * has a block, the commune none and no full block: it lies inside one of the pass's pieces, the
+ * tenth-leaf district being cut first): a leaf of it closed in May 2021 without a successor, with
+ * a value reported for August anyway, does not count in the commune's August, so the district's
+ * August on today's structure is the commune's 10 plus the 7 converted from its merged leaf. */
+static void test_conv_closed_child(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    assert_non_null(m);
+    static const char *const units[][2] = { { "r", "" },   { "d1", "r" }, { "a", "d1" }, { "b", "d1" }, { "p", "r" },
+                                            { "d2", "p" }, { "c", "d2" }, { "d", "d2" }, { "e", "p" }, { "f", "p" },
+                                            { "d3", "r" } };
+    for (size_t k = 0; k < sizeof units / sizeof *units; k++) {
+        int vf = strcmp(units[k][0], "f") == 0 ? 20220101 : 0;
+        int vt = strcmp(units[k][0], "e") == 0 ? 20211231 : strcmp(units[k][0], "d") == 0 ? 20210531 : 0;
+        assert_true(model_put_unit(m, units[k][0], units[k][0], units[k][1], "", vf, vt) >= 0);
+    }
+    char code[16];
+    for (int k = 0; k < 10; k++) {
+        snprintf(code, sizeof code, "l%d", k);
+        assert_true(model_put_unit(m, code, code, "d3", "", 0, 0) >= 0);
+    }
+    assert_true(model_put_succ(m, model_unit_find(m, "e"), model_unit_find(m, "f"), 20220101, 1) >= 0);
+    ind_t d = { 0 };
+    d.code = "i0", d.name = "i0", d.group = "g", d.set = "", d.measure = "", d.parent_code = "", d.formula_src = "";
+    d.dir = DIR_UP, d.uagg = AGG_SUM, d.pagg = AGG_SUM, d.decimals = 0;
+    assert_true(model_put_ind(m, &d) >= 0);
+    static const char *const vals[][2] = { { "a", "1" }, { "b", "3" }, { "c", "10" }, { "d", "5" }, { "e", "7" },
+                                           { "l0", "2" } };
+    for (size_t k = 0; k < sizeof vals / sizeof *vals; k++)
+        for (uint8_t mo = 1; mo <= 12; mo += 7)
+            assert_int_equal(model_put_value(m, 0, model_unit_find(m, vals[k][0]),
+                                             (period_t){ P_MONTH, mo, 2021, 2021 }, atof(vals[k][1]), NULL), 0);
+    assert_int_equal(model_put_value(m, 0, model_unit_find(m, "f"), (period_t){ P_MONTH, 1, 2022, 2022 }, 4, NULL), 0);
+    err_t e;
+    if (model_finish(m, &e) != 0)
+        fail_msg("model_finish: %s", e.msg);
+    engine *g = NULL;
+    assert_int_equal(engine_build(m, 1, &g, &e), 0);
+    compare_conv(m, g);
+    int64_t fx;
+    period_t aug = { P_MONTH, 8, 2021, 2021 };
+    assert_int_equal(engine_held_conv(g, 0, model_unit_find(m, "p"), aug), 1);
+    assert_int_equal(engine_held_conv(g, 0, model_unit_find(m, "d2"), aug), 0);
+    assert_int_equal(engine_figure_conv(g, 0, 0, model_unit_find(m, "p"), aug, &fx, NULL, NULL, NULL), 1);
+    assert_int_equal(fx, (10 + 7) * FX_ONE);
+    m->engine = NULL;
+    engine_free(g);
+    model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_conv_equals_reference),
+        cmocka_unit_test(test_conv_large_values),
+        cmocka_unit_test(test_conv_closed_child),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
