@@ -13,6 +13,7 @@
 
 #include "api.h"
 #include "api_list.h"
+#include "store_multi.h"
 #include "store_task.h"
 #include "task.h"
 
@@ -110,6 +111,7 @@ int api_task_progress(web_ctx *c)
     snprintf(detail, sizeof detail, "%d%%", pct);
     if (store_begin(c->s, &c->e) != 0)
         goto cleanup;
+    store_feed_quiet(c->s);           /* a task's progress: nothing another server's model holds */
     if (store_task_report(c->s, t, &t->log[t->nlog - 1], &c->e) != 0 ||
         store_audit_add(c->s, c->user.login, "task progress", t->code, detail, &c->e) != 0 ||
         store_commit(c->s, &c->e) != 0) {

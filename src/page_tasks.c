@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "store_multi.h"
 #include "store_task.h"
 #include "task.h"
 #include "task_handover.h"
@@ -344,6 +345,7 @@ int page_task_post(web_ctx *c)
     const task_t *t = &ts.items[i];
     if (store_begin(c->s, &c->e) != 0)
         goto cleanup;
+    store_feed_quiet(c->s);           /* a task's progress: nothing another server's model holds */
     char detail[64];
     snprintf(detail, sizeof detail, "%ld%%", pct);
     if (store_task_report(c->s, t, &t->log[t->nlog - 1], &c->e) != 0 ||

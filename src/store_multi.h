@@ -23,12 +23,13 @@
 /* Rows of change_log older than this many seconds are deleted by the writes that log. */
 #define STORE_FEED_KEEP_S 900
 
-enum { STORE_FEED_TARGET = 0, STORE_FEED_VALUE = 1, STORE_FEED_RELOAD = 2 };
+enum { STORE_FEED_TARGET = 0, STORE_FEED_VALUE = 1, STORE_FEED_RELOAD = 2, STORE_FEED_NONE = 3 };
 
 typedef struct store_feed_row {
     int64_t gen_from, gen_to;        /* the window of the transaction that wrote it */
-    int kind;                        /* STORE_FEED_*: a target, a value (set or deleted), or
-                                        "read everything" (a big import) */
+    int kind;                        /* STORE_FEED_*: a target, a value (set or deleted),
+                                        "read everything" (a big import), or nothing a model holds
+                                        (a task's progress: only the pages' caches move) */
     char ind[128], unit[128];        /* codes ("" for RELOAD) */
     char period[PERIOD_CODE_MAX];
 } store_feed_row;
@@ -46,6 +47,10 @@ int store_feed_log(store *s, const store_feed_row *rows, int n, err_t *e);
  * (a task, a class step, an admin edit) leaves a hole another server's change could fall into
  * unseen.  Needs the current schema (change_log). */
 void store_feed_auto(store *s, int on);
+/* In an open write transaction of a store_feed_auto handle: nothing it writes is held by a
+ * server's model (a task's progress), so its window is logged as STORE_FEED_NONE, not RELOAD:
+ * other servers move their generation without reading everything.  The caller answers for it. */
+void store_feed_quiet(store *s);
 /* 1 with the window of the last transaction on s that logged changes (then forgotten; a later
  * begin forgets it too), else 0. */
 int store_feed_last(store *s, int64_t *from, int64_t *to);

@@ -203,6 +203,7 @@ int store_begin(store *s, err_t *e)
     s->in_tx = 1;
     s->batch = 0;
     s->feed_state = 0;
+    s->feed_quiet = 0;
     stamp_now(s);
     if (s->feed_auto && store_feed_begin(s, e) != 0) {
         store_rollback(s);
@@ -223,6 +224,7 @@ int store_try_begin(store *s, int wait_ms, err_t *e)
     s->in_tx = 1;
     s->batch = 0;
     s->feed_state = 0;
+    s->feed_quiet = 0;
     stamp_now(s);
     if (s->feed_auto && store_feed_begin(s, e) != 0) {
         store_rollback(s);

@@ -65,6 +65,7 @@ struct store {
     sq_stmt *multi;                  /* INSERT of 64 rows, prepared on first use */
     int feed_state;                  /* change feed (store_multi.h): 0 none, 1 begun, 2 logged */
     int feed_auto;                   /* every write transaction records its window (store_feed_auto) */
+    int feed_quiet;                  /* this transaction writes nothing a model holds (store_feed_quiet) */
     int64_t feed_from, feed_to;      /* the window of this transaction's logged changes */
 };
 

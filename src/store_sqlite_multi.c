@@ -39,6 +39,7 @@ static int64_t read_gen(store *s, const char *sql, err_t *e)
 int store_feed_begin(store *s, err_t *e)
 {
     s->feed_state = 0;
+    s->feed_quiet = 0;
     int64_t g = read_gen(s, SQ_SQL(s, GEN_SQL, GEN_SQL " FOR UPDATE"), e);
     if (g < 0)
         return -1;
@@ -104,8 +105,13 @@ int store_feed_commit(store *s, err_t *e)
         return -1;
     if (g == s->feed_from)
         return 0;                   /* nothing another server must know */
-    store_feed_row reload = { .kind = STORE_FEED_RELOAD };
-    return store_feed_log(s, &reload, 1, e);
+    store_feed_row window = { .kind = s->feed_quiet ? STORE_FEED_NONE : STORE_FEED_RELOAD };
+    return store_feed_log(s, &window, 1, e);
+}
+
+void store_feed_quiet(store *s)
+{
+    s->feed_quiet = 1;
 }
 
 int store_feed_last(store *s, int64_t *from, int64_t *to)

@@ -31,6 +31,7 @@
 #define FEED_MAX 20000          /* more changes than this since the model: read everything */
 
 typedef struct feed_cell {
+    int none;                   /* a window that changed nothing the model holds (STORE_FEED_NONE) */
     int targets, ind, unit, had;
     period_t p;
     cell_t now;                 /* the stored figure (comment owned), when had */
@@ -60,6 +61,8 @@ static int read_cells(store *s, const model *m, const store_feed_row *rows, int 
 {
     for (int i = 0; i < n; i++) {
         feed_cell *c = &out[i];
+        if ((c->none = rows[i].kind == STORE_FEED_NONE))
+            continue;
         c->targets = rows[i].kind == STORE_FEED_TARGET;
         c->ind = model_ind_find(m, rows[i].ind);
         c->unit = model_unit_find(m, rows[i].unit);
@@ -97,8 +100,9 @@ int web_feed_catch_up(web_app *a, store *s)
     pthread_rwlock_wrlock(&a->lock);
     rc = 0;
     for (int i = 0; i < n && rc == 0; i++)
-        rc = write_apply_cell(m, cells[i].targets, cells[i].ind, cells[i].unit, cells[i].p,
-                              cells[i].had ? &cells[i].now : NULL, &outside, &e) == 0 ? 0 : -1;
+        if (!cells[i].none)
+            rc = write_apply_cell(m, cells[i].targets, cells[i].ind, cells[i].unit, cells[i].p,
+                                  cells[i].had ? &cells[i].now : NULL, &outside, &e) == 0 ? 0 : -1;
     if (rc == 0) {
         a->gen = to;
         a->feed_applied += n;

@@ -934,6 +934,20 @@ static void test_shared_rate_and_feed(void **state)
     assert_int_equal(store_feed_read(s2, g0 + 2, 10, &got, &e), 1);
     assert_int_equal(got[0].kind, STORE_FEED_VALUE);
     free(got);
+    /* a write that declares it changes nothing a model holds (a task's progress) */
+    assert_int_equal(store_begin(s1, &e), 0);
+    store_feed_quiet(s1);
+    assert_int_equal(store_setting_set(s1, "test_feed", "4", &e), 0);
+    assert_int_equal(store_commit(s1, &e), 0);
+    assert_int_equal(store_feed_read(s2, g0 + 3, 10, &got, &e), 1);
+    assert_int_equal(got[0].kind, STORE_FEED_NONE);
+    free(got);
+    assert_int_equal(store_begin(s1, &e), 0);             /* quiet lasts one transaction */
+    assert_int_equal(store_setting_set(s1, "test_feed", "5", &e), 0);
+    assert_int_equal(store_commit(s1, &e), 0);
+    assert_int_equal(store_feed_read(s2, g0 + 4, 10, &got, &e), 1);
+    assert_int_equal(got[0].kind, STORE_FEED_RELOAD);
+    free(got);
     store_close(s1);
     store_close(s2);
 }
