@@ -99,36 +99,46 @@ int cycle_setting_get(store *s, const char *key, char *out, size_t n, err_t *e)
     return store_meta_get(s, mk, out, n, e);
 }
 
+/* Applies one stored setting (its key without "cycle.") to r; 0, or -1 when it is not valid. */
+static int rule_apply(cycle_rules *r, const char *key, const char *v, err_t *e)
+{
+    if (!cycle_setting_known(key) || strncmp(key, "smtp-", 5) == 0 || *v == '\0')
+        return 0;                   /* not a rule (or an old key): as if absent */
+    if (setting_check(key, v, e) != 0)
+        return err_prefix(e, tr("thiết lập đã lưu", "stored setting"));
+    int k = cycle_kind_parse(key);
+    if (k > 0)
+        cycle_due_parse(v, &r->due[k]);
+    else if (strcmp(key, "cutoff") == 0)
+        cycle_cutoff_parse(v, &r->cutoff_day);
+    else if (strcmp(key, "periods") == 0)
+        cycle_kinds_parse(v, &r->kinds);
+    else if (strcmp(key, "remind-before") == 0)
+        r->remind_before = atoi(v);
+    else if (strcmp(key, "remind-after") == 0)
+        r->remind_after = atoi(v);
+    else if (strcmp(key, "tz") == 0)
+        r->tz_minutes = atoi(v);
+    return 0;
+}
+
+/* Every rule in one statement (the overview asks on each request): the meta rows "cycle.*". */
 int cycle_rules_load(store *s, cycle_rules *r, err_t *e)
 {
-    char v[256];
+    sq_stmt *st = NULL;
+    int rc = -1, got;
     cycle_rules_default(r);
-    for (int i = 0; cycle_setting_keys[i]; i++) {
-        const char *key = cycle_setting_keys[i];
-        if (strncmp(key, "smtp-", 5) == 0)
-            continue;
-        int found = cycle_setting_get(s, key, v, sizeof v, e);
-        if (found < 0)
-            return -1;
-        if (found == 0 || *v == '\0')
-            continue;
-        if (setting_check(key, v, e) != 0)
-            return err_prefix(e, tr("thiết lập đã lưu", "stored setting"));
-        int k = cycle_kind_parse(key);
-        if (k > 0)
-            cycle_due_parse(v, &r->due[k]);
-        else if (strcmp(key, "cutoff") == 0)
-            cycle_cutoff_parse(v, &r->cutoff_day);
-        else if (strcmp(key, "periods") == 0)
-            cycle_kinds_parse(v, &r->kinds);
-        else if (strcmp(key, "remind-before") == 0)
-            r->remind_before = atoi(v);
-        else if (strcmp(key, "remind-after") == 0)
-            r->remind_after = atoi(v);
-        else if (strcmp(key, "tz") == 0)
-            r->tz_minutes = atoi(v);
+    if (sq_prepare(s, "SELECT key,value FROM meta WHERE substr(key,1,6)='cycle.'", &st) != 0)
+        return sq_err(s, e);
+    while ((got = sq_step(s, st, "database", e)) == 1) {
+        const char *key = sq_col_text(st, 0), *v = sq_col_text(st, 1);
+        if (key && v && rule_apply(r, key + 6, v, e) != 0)
+            goto cleanup;
     }
-    return 0;
+    rc = got < 0 ? -1 : 0;
+cleanup:
+    sq_finalize(st);
+    return rc;
 }
 
 int cycle_smtp_load(store *s, cycle_smtp *out, err_t *e)
