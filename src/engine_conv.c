@@ -1007,46 +1007,29 @@ static int bctx_room(bctx *c, int nk, int np)
     int need = nk + np + 2;
     if (need <= c->cap)
         return 0;
-    int cap = need * 2;
-    int64_t *s = realloc(c->scratch, (size_t)cap * per * sizeof *s);
-    if (s)
-        c->scratch = s;
-    rowref *a = realloc(c->kids, (size_t)cap * sizeof *a);
-    if (a)
-        c->kids = a;
-    rowref *b = realloc(c->preds, (size_t)cap * sizeof *b);
-    if (b)
-        c->preds = b;
-    const int64_t **h = realloc(c->hb, (size_t)cap * sizeof *h);
-    if (h)
-        c->hb = h;
-    uint8_t *in = realloc(c->in, (size_t)cap * SPY);
-    if (in)
-        c->in = in;
-    uint8_t *hp = realloc(c->hp, (size_t)cap * SPY);
-    if (hp)
-        c->hp = hp;
-    uint8_t *po = realloc(c->pred_on, (size_t)cap * SPY);
-    if (po)
-        c->pred_on = po;
-    int *ku = realloc(c->kidu, (size_t)cap * sizeof *ku);
-    if (ku)
-        c->kidu = ku;
-    int64_t *pv = realloc(c->pv, (size_t)cap * sizeof *pv);
-    if (pv)
-        c->pv = pv;
-    double *pw = realloc(c->pw, (size_t)cap * sizeof *pw);
-    if (pw)
-        c->pw = pw;
-    uint8_t *ha = realloc(c->hany, (size_t)cap * (size_t)c->g->ninds);
-    if (ha)
-        c->hany = ha;
-    const uint8_t **hba = realloc(c->hba, (size_t)cap * sizeof *hba);
-    if (hba)
-        c->hba = hba;
-    if (!s || !a || !b || !h || !in || !hp || !po || !ku || !pv || !pw || !ha || !hba)
-        return -1;
-    c->cap = cap;
+    size_t cap = (size_t)need * 2;
+    /* every array to cap; a failed one keeps its old block, so c stays consistent (cap unchanged) */
+#define GROW(field, bytes)                               \
+    do {                                                 \
+        void *grown = realloc((void *)(field), (bytes)); \
+        if (grown == NULL)                               \
+            return -1;                                   \
+        (field) = grown;                                 \
+    } while (0)
+    GROW(c->scratch, cap * per * sizeof *c->scratch);
+    GROW(c->kids, cap * sizeof *c->kids);
+    GROW(c->preds, cap * sizeof *c->preds);
+    GROW(c->hb, cap * sizeof *c->hb);
+    GROW(c->in, cap * SPY);
+    GROW(c->hp, cap * SPY);
+    GROW(c->pred_on, cap * SPY);
+    GROW(c->kidu, cap * sizeof *c->kidu);
+    GROW(c->pv, cap * sizeof *c->pv);
+    GROW(c->pw, cap * sizeof *c->pw);
+    GROW(c->hany, cap * (size_t)c->g->ninds);
+    GROW(c->hba, cap * sizeof *c->hba);
+#undef GROW
+    c->cap = (int)cap;
     return 0;
 }
 

@@ -675,15 +675,12 @@ int page_chart(web_ctx *c)
 {
     int u;
     period_t p;
-    if (web_unit(c, ACT_READ, &u) != 0 || web_period(c, &p) != 0)
+    int st;                           /* units below: as the overview */
+    if (web_unit(c, ACT_READ, &u) != 0 || web_period(c, &p) != 0 || web_structure(c, &st) != 0)
         return 0;
     const model *m = c->m;
-    const char *kind = web_param(c, "kind"), *code = web_param(c, "ind"), *sparam = web_param(c, "structure");
+    const char *kind = web_param(c, "kind"), *code = web_param(c, "ind");
     int i = code ? model_ind_find(m, code) : -1;
-    int st = sparam && *sparam ? eval_structure_parse(sparam) : EVAL_AUTO;  /* units below: as the overview */
-    if (st < 0)
-        return web_fail(c, 400, "bad_request", "structure",
-                        tr("structure: historical, current hoặc auto", "structure: historical, current or auto"));
     if (st == EVAL_AUTO)
         st = eval_structure_of(m, p);
     if (i < 0 || kind == NULL || (strcmp(kind, "units") != 0 && strcmp(kind, "trend") != 0))
