@@ -434,6 +434,26 @@ cleanup:
 
 /* --- rights --------------------------------------------------------------------------- */
 
+static int subject_cmp(const void *key, const void *elem)
+{
+    return strcmp(key, ((const class_subject *)elem)->code);
+}
+
+static int result_cmp(const void *key, const void *elem)
+{
+    return strcmp(key, ((const class_result *)elem)->subject);
+}
+
+const class_subject *class_subject_find(const class_subject *subs, int n, const char *code)
+{
+    return n > 0 ? bsearch(code, subs, (size_t)n, sizeof *subs, subject_cmp) : NULL;
+}
+
+const class_result *class_result_find(const class_result *res, int n, const char *code)
+{
+    return n > 0 ? bsearch(code, res, (size_t)n, sizeof *res, result_cmp) : NULL;
+}
+
 int class_subject_unit(const model *m, const class_subject *sub)
 {
     return model_unit_find(m, sub->unit);

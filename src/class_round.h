@@ -42,6 +42,10 @@ int class_subjects_check(const model *m, const char *name, const char *data, siz
 int class_import_subjects(store *s, const model *m, const char *name, const char *data, size_t len, int dry_run,
                           int *n, err_t *e);
 
+/* The subject coded code in subs[0..n) (sorted by code, as store_class_subjects gives them), or NULL. */
+const class_subject *class_subject_find(const class_subject *subs, int n, const char *code);
+/* The result of subject code in res[0..n) (sorted by subject, as store_class_results gives them), or NULL. */
+const class_result *class_result_find(const class_result *res, int n, const char *code);
 /* The model index of the subject's unit, or -1. */
 int class_subject_unit(const model *m, const class_subject *sub);
 /* 1 if a may see subject sub: organisations to anyone who may read their unit; members (personal

@@ -151,20 +151,6 @@ static void row(web_ctx *c, const class_quota_line *l, const class_result *r, co
     page_printf(c, "</td></tr>");
 }
 
-static const class_result *find_result(const class_result *res, int n, const char *code)
-{
-    for (int lo = 0, hi = n - 1; lo <= hi;) {
-        int mid = (lo + hi) / 2, cmp = strcmp(res[mid].subject, code);
-        if (cmp == 0)
-            return &res[mid];
-        if (cmp < 0)
-            lo = mid + 1;
-        else
-            hi = mid - 1;
-    }
-    return NULL;
-}
-
 /* The list page, with msg (escaped) above it when given. */
 static int class_view(web_ctx *c, int year, int unit, const char *msg, int ok)
 {
@@ -206,7 +192,7 @@ static int class_view(web_ctx *c, int year, int unit, const char *msg, int ok)
             hidden++;
             continue;
         }
-        row(c, &lines[i], find_result(res, nres, lines[i].sub.code), &ts, rules, year, unit, &a);
+        row(c, &lines[i], class_result_find(res, nres, lines[i].sub.code), &ts, rules, year, unit, &a);
     }
     page_printf(c, "</tbody></table></div>");
     if (hidden)
@@ -333,20 +319,6 @@ int page_class_post(web_ctx *c)
     return rc;
 }
 
-static const class_subject *subject_of(const class_subject *subs, int n, const char *code)
-{
-    for (int lo = 0, hi = n - 1; lo <= hi;) {
-        int mid = (lo + hi) / 2, cmp = strcmp(subs[mid].code, code);
-        if (cmp == 0)
-            return &subs[mid];
-        if (cmp < 0)
-            lo = mid + 1;
-        else
-            hi = mid - 1;
-    }
-    return NULL;
-}
-
 int page_class_awards(web_ctx *c)
 {
     const char *year_s = web_param(c, "year"), *search = web_param(c, "search");
@@ -378,7 +350,7 @@ int page_class_awards(web_ctx *c)
                 tr("Danh hiệu, khen thưởng", "Award"), tr("Cấp quyết định", "Issuer"), tr("Số quyết định", "Decision"));
     int shown = 0;
     for (int i = 0; i < n; i++) {
-        const class_subject *sub = subject_of(subs, nsub, as[i].subject);
+        const class_subject *sub = class_subject_find(subs, nsub, as[i].subject);
         if (sub == NULL || !auth_in_subtree(c->m, unit, class_subject_unit(c->m, sub)) || !class_may_see(c->m, &a, sub) ||
             !class_award_match(&as[i], sub, search))
             continue;

@@ -13,27 +13,13 @@
 #include "auth.h"
 #include "buf.h"
 #include "class.h"
+#include "class_round.h"
 #include "vn.h"
-
-static const class_subject *subject_of(const class_subject *subs, int n, const char *code)
-{
-    int lo = 0, hi = n - 1;
-    while (lo <= hi) {
-        int mid = (lo + hi) / 2, cmp = strcmp(subs[mid].code, code);
-        if (cmp == 0)
-            return &subs[mid];
-        if (cmp < 0)
-            lo = mid + 1;
-        else
-            hi = mid - 1;
-    }
-    return NULL;
-}
 
 /* The subject of award a when its unit lies in unit's subtree, else NULL. */
 static const class_subject *in_scope(const model *m, int unit, const class_award *a, const class_subject *subs, int n)
 {
-    const class_subject *sub = subject_of(subs, n, a->subject);
+    const class_subject *sub = class_subject_find(subs, n, a->subject);
     int u = sub ? model_unit_find(m, sub->unit) : -1;
     return u >= 0 && auth_in_subtree(m, unit, u) ? sub : NULL;
 }

@@ -493,6 +493,31 @@ static void test_decider(void **state)
     assert_int_equal(class_may_decide(M, &w1, &m2, &r), 1);
 }
 
+/* The finders over code-sorted arrays: every element, between and beyond them, empty arrays. */
+static void test_find(void **state)
+{
+    (void)state;
+    class_subject subs[4] = { 0 };
+    class_result res[4] = { 0 };
+    const char *codes[4] = { "cb-01", "cb-02", "chi-bo-3", "x" };
+    for (int k = 0; k < 4; k++) {
+        snprintf(subs[k].code, sizeof subs[k].code, "%s", codes[k]);
+        snprintf(res[k].subject, sizeof res[k].subject, "%s", codes[k]);
+    }
+    for (int n = 0; n <= 4; n++)
+        for (int k = 0; k < 4; k++) {
+            const class_subject *sub = class_subject_find(subs, n, codes[k]);
+            const class_result *r = class_result_find(res, n, codes[k]);
+            assert_ptr_equal(sub, k < n ? &subs[k] : NULL);
+            assert_ptr_equal(r, k < n ? &res[k] : NULL);
+        }
+    const char *absent[] = { "", "a", "cb-015", "chi", "y" };
+    for (size_t k = 0; k < sizeof absent / sizeof *absent; k++) {
+        assert_null(class_subject_find(subs, 4, absent[k]));
+        assert_null(class_result_find(res, 4, absent[k]));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -502,6 +527,7 @@ int main(void)
         cmocka_unit_test(test_rates),
         cmocka_unit_test(test_awards),
         cmocka_unit_test(test_decider),
+        cmocka_unit_test(test_find),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
