@@ -220,24 +220,24 @@ static void formula_row(web_ctx *c, const eval_row *r, int u, period_t pp, perio
     page_text(c, d->code);
     page_printf(c, "\">");
     page_text(c, d->name);
-    page_printf(c, "</label></td><td>");
+    page_printf(c, "</label></td><td class=\"ms\">");
     page_text(c, d->measure);
-    page_printf(c, "</td><td class=\"num\">");
+    page_printf(c, "</td><td class=\"num tg\">");
     if (r->has_target)
         page_num(c, r->target, d->decimals);
-    page_printf(c, "</td><td class=\"num\">");
+    page_printf(c, "</td><td class=\"num pv\">");
     if (has_prev)
         page_num(c, prev, d->decimals);
     if (!same) {
-        page_printf(c, "</td><td class=\"num\">");
+        page_printf(c, "</td><td class=\"num ly\">");
         if (has_ly)
             page_num(c, ly, d->decimals);
     }
-    page_printf(c, "</td><td><output id=\"f_");
+    page_printf(c, "</td><td class=\"fig\"><output id=\"f_");
     page_text(c, d->code);
     page_printf(c, "\">");
     derived_figure(c, r);
-    page_printf(c, "</output></td><td></td></tr>");
+    page_printf(c, "</output></td><td class=\"note\"></td></tr>");
 }
 
 static void entry_form(web_ctx *c, int u, period_t p, const char *msg, int msg_ok, int keep_input)
@@ -324,9 +324,9 @@ static void entry_form(web_ctx *c, int u, period_t p, const char *msg, int msg_o
     /* "Kỳ trước" is the previous period of the same kind; for a year (nine months, a term) it is
      * also "cùng kỳ", the same period a year back: then one column says both */
     int same = period_eq(pp, py);
-    page_printf(c, "<div class=\"scroll\"><table class=\"grid entry\"><thead><tr><th>%s</th><th>%s</th>"
+    page_printf(c, "<div class=\"scroll\"><table class=\"grid entry%s\"><thead><tr><th>%s</th><th>%s</th>"
                    "<th class=\"num\">%s</th><th class=\"num\" id=\"col-prev\">%s %s</th>",
-                tr("Chỉ tiêu", "Indicator"), tr("ĐVT", "Measure"), tr("Kế hoạch", "Target"),
+                same ? " same" : "", tr("Chỉ tiêu", "Indicator"), tr("ĐVT", "Measure"), tr("Kế hoạch", "Target"),
                 same ? tr("Kỳ trước (cùng kỳ)", "Previous (same period)") : tr("Kỳ trước", "Previous"), ppc);
     if (!same)
         page_printf(c, "<th class=\"num\" id=\"col-ly\">%s %s</th>", tr("Cùng kỳ", "Same period"), pyc);
@@ -357,20 +357,20 @@ static void entry_form(web_ctx *c, int u, period_t p, const char *msg, int msg_o
         page_text(c, d->code);
         page_printf(c, "\">");
         page_text(c, d->name);
-        page_printf(c, "</label></td><td>");
+        page_printf(c, "</label></td><td class=\"ms\">");
         page_text(c, d->measure);
-        page_printf(c, "</td><td class=\"num\">");
+        page_printf(c, "</td><td class=\"num tg\">");
         if (tc)
             page_num(c, tv, d->decimals);
-        page_printf(c, "</td><td class=\"num\">");
+        page_printf(c, "</td><td class=\"num pv\">");
         if (has_prev)
             page_num(c, prev, d->decimals);
         if (!same) {
-            page_printf(c, "</td><td class=\"num\">");
+            page_printf(c, "</td><td class=\"num ly\">");
             if (has_ly)
                 page_num(c, ly, d->decimals);
         }
-        page_printf(c, "</td><td><input class=\"num\" inputmode=\"decimal\" maxlength=\"40\" id=\"v_");
+        page_printf(c, "</td><td class=\"fig\"><input class=\"num\" inputmode=\"decimal\" maxlength=\"40\" id=\"v_");
         page_text(c, d->code);
         page_printf(c, "\" name=\"v_");
         page_text(c, d->code);
@@ -400,7 +400,7 @@ static void entry_form(web_ctx *c, int u, period_t p, const char *msg, int msg_o
         page_printf(c, "\">");
         if (cur == NULL)
             derived_figure(c, er);
-        page_printf(c, "<span class=\"hint\" aria-live=\"polite\"></span></td><td><input maxlength=\"500\" aria-label=\"%s ",
+        page_printf(c, "<span class=\"hint\" aria-live=\"polite\"></span></td><td class=\"note\"><input maxlength=\"500\" aria-label=\"%s ",
                     tr("Ghi chú:", "Comment:"));
         page_text(c, d->name);
         page_printf(c, "\" name=\"c_");

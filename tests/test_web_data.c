@@ -376,11 +376,12 @@ static void test_entry_derived(void **state)
     assert_non_null(strstr(b, "<label for=\"f_kn2\">Kết nạp gấp đôi</label>"));
     assert_non_null(strstr(b, "<output id=\"f_kn2\"><span class=\"derived\" data-source=\"formula\">24 <small>(tính theo công thức)</small>"));
     /* its figure a year back too: 2 × (d1's halves of 2023: 5 + 7) */
-    assert_non_null(strstr(b, "<label for=\"f_kn2\">Kết nạp gấp đôi</label></td><td></td><td class=\"num\"></td>"
-                              "<td class=\"num\">24</td><td><output"));
+    assert_non_null(strstr(b, "<label for=\"f_kn2\">Kết nạp gấp đôi</label></td><td class=\"ms\"></td><td class=\"num tg\"></td>"
+                              "<td class=\"num pv\">24</td><td class=\"fig\"><output"));
     /* a year: the previous period is also the same period last year: one column says both */
     assert_non_null(strstr(b, "id=\"col-prev\">Kỳ trước (cùng kỳ) 2023</th>"));
     assert_null(strstr(b, "id=\"col-ly\""));
+    assert_non_null(strstr(b, "<table class=\"grid entry same\">"));
     free(b);
     /* a half: "Kỳ trước" is the half before (2023S2: 7), "Cùng kỳ" the same half a year back (5) */
     b = get_body(&ed, "/entry", "unit=d1&period=2024S1", 200);
@@ -388,7 +389,7 @@ static void test_entry_derived(void **state)
     assert_non_null(strstr(b, "id=\"col-prev\">Kỳ trước 2023S2</th><th class=\"num\" id=\"col-ly\">Cùng kỳ 2023S1</th>"));
     row = strstr(b, "<label for=\"v_kn\">");
     assert_non_null(row);
-    assert_non_null(strstr(row, "<td class=\"num\">7</td><td class=\"num\">5</td>"));
+    assert_non_null(strstr(row, "<td class=\"num pv\">7</td><td class=\"num ly\">5</td>"));
     free(b);
     /* a figure the unit entered itself is its input's value, with no derived figure beside it */
     b = get_body(&ed, "/entry", "unit=d1&period=2022", 200);

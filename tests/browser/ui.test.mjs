@@ -190,6 +190,14 @@ try {
   await page.goto(base + '/entry?unit=cau-giay&period=2024');
   const box = await page.locator('#entry input[name^="v_"]').first().boundingBox();
   check(box.x >= 0 && box.x + box.width <= 390, `the entry input is on a phone's screen (${Math.round(box.x)}..${Math.round(box.x + box.width)})`);
+  // each card's labels name the cell they stand over, with and without the same-period column
+  const labels = () => page.locator('#entry input[name^="v_"]').first().evaluate((input) =>
+    [...input.closest('tr').cells].slice(2).map((td) => getComputedStyle(td, '::before').content.replace(/"/g, '')));
+  let got = (await labels()).join('|');
+  check(got === 'Kế hoạch|Kỳ trước (cùng kỳ)|Số liệu|Ghi chú', `a year's card labels its cells (${got})`);
+  await page.goto(base + '/entry?unit=cau-giay&period=2024Q2');
+  got = (await labels()).join('|');
+  check(got === 'Kế hoạch|Kỳ trước|Cùng kỳ|Số liệu|Ghi chú', `a quarter's card labels its cells (${got})`);
   await page.goto(base + '/overview?unit=cau-giay&period=2023');
   const first = page.locator('.scroll').first();
   const cell = first.locator('tbody tr td:first-child').first();
