@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "csv.h"
+#include "store_web.h"
 #include "vn.h"
 
 void cli_error(const char *cmd, const char *msg)
@@ -117,6 +118,54 @@ int cli_open_part(const char *cmd, const char *db, int what, store **s, model **
         return -1;
     }
     return 0;
+}
+
+/* One read of the catalogue and the year's figures; 0 or -1 with e (*m and *g kept for the caller to free). */
+static int load_year_once(store *s, const char *path, cli_year_load *ld, model **m, engine **g, err_t *e)
+{
+    engine_opts o = { .threads = ld->threads };
+    if ((*m = model_new()) == NULL)
+        return err_set(e, "out of memory");
+    if (store_load_part(s, *m, 0, e) != 0 || engine_new(*m, &o, ld->year, ld->year, g, e) != 0)
+        return -1;
+    if ((ld->values ? engine_load_csv(*g, *m, ld->values, &ld->nv, e)
+                    : engine_load_store(*g, *m, path, 0, ld->threads, &ld->nv, e)) != 0)
+        return -1;
+    if (ld->between)
+        ld->between(ld->ctx);
+    return ld->targets ? engine_load_csv(*g, *m, ld->targets, &ld->nt, e)
+                       : engine_load_store(*g, *m, path, 1, ld->threads, &ld->nt, e);
+}
+
+int cli_load_year(const char *db, cli_year_load *ld, store **s, model **m, engine **g, err_t *e)
+{
+    enum { TRIES = 5 };
+    const char *path = store_default_path(db);
+    int from_store = ld->values == NULL || ld->targets == NULL;
+    *m = NULL, *g = NULL;
+    if (store_open(path, 0, s, e) != 0)
+        return -1;
+    for (ld->attempts = 1; ld->attempts <= TRIES; ld->attempts++) {
+        /* the generation moves with every write (figures, catalogue): the same before and after
+         * means every part read the same data */
+        int64_t before = store_generation(*s, e);
+        if (before < 0 || load_year_once(*s, path, ld, m, g, e) != 0)
+            break;
+        int64_t after = store_generation(*s, e);
+        if (after < 0)
+            break;
+        if (!from_store || after == before)
+            return 0;
+        engine_free(*g), model_free(*m);
+        *g = NULL, *m = NULL;
+        if (ld->attempts == TRIES)
+            err_set(e, tr("cơ sở dữ liệu thay đổi trong lúc đọc (%d lần liền); hãy chạy lại",
+                          "the database changed while it was read (%d times in a row); run again"), TRIES);
+    }
+    engine_free(*g), model_free(*m);
+    store_close(*s);
+    *g = NULL, *m = NULL, *s = NULL;
+    return -1;
 }
 
 int cli_open_unit(const char *cmd, const char *db, const char *unit, store **s, model **m)

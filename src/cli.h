@@ -48,6 +48,21 @@ int cli_open_part(const char *cmd, const char *db, int what, store **s, model **
  * catalogue and the cells of the units it reads only (eval_units_needed), in one snapshot, and
  * builds the engine over them; an unknown code loads the catalogue. */
 int cli_open_unit(const char *cmd, const char *db, const char *unit, store **s, model **m);
+/* What cli_load_year reads: the year and threads, CSV files read instead of the store (NULL:
+ * from the store), and a hook run between the values and the targets (tests). */
+typedef struct cli_year_load {
+    int year, threads;
+    const char *values, *targets;
+    void (*between)(void *ctx);
+    void *ctx;
+    long nv, nt;           /* out: rows read */
+    int attempts;          /* out: reads made (more than one when a write came in between) */
+} cli_year_load;
+/* Opens the store at db, reads the catalogue into *m and the year's values and targets into a new
+ * engine *g (no per-cell model maps: the national-scale path).  The database's parts are read on
+ * several handles, each in its own snapshot, so the whole read is repeated while a write commits
+ * during it; 0, or -1 with e and nothing kept.  The caller closes *s and frees *m and *g. */
+int cli_load_year(const char *db, cli_year_load *ld, store **s, model **m, struct engine **g, err_t *e);
 /* Resolves a unit code and a period code; prints a clear message and returns -1 if invalid. */
 int cli_unit_period(const char *cmd, const model *m, const char *unit, const char *period,
                     int *u, period_t *p);

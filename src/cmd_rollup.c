@@ -199,26 +199,21 @@ int cmd_rollup(int argc, char **argv)
         cli_error("rollup", tr("--targets chỉ dùng cùng --values", "--targets goes with --values"));
         return EXIT_USAGE;
     }
-    store *s;
-    model *m;
-    /* The catalogue only: figures go straight into an engine for that year, from the CSV files
-     * or from the database (engine_load_store: no per-cell model maps, one thread per part). */
-    if (cli_open_part("rollup", db, 0, &s, &m) != 0)
-        return EXIT_FAIL;
+    store *s = NULL;
+    model *m = NULL;
     engine *g = NULL, *own = NULL;
     urow *rows = NULL;
     buf out = BUF_INIT, tmp = BUF_INIT;
     err_t e;
     rc = EXIT_FAIL;
     double t0 = seconds();
-    long nv = 0, nt = 0;
-    engine_opts o = { .threads = (int)nthreads };
-    const char *path = store_default_path(db);
-    if (engine_new(m, &o, (int)year, (int)year, &own, &e) != 0 ||
-        (values ? engine_load_csv(own, m, values, &nv, &e) : engine_load_store(own, m, path, 0, (int)nthreads, &nv, &e)) != 0 ||
-        (targets ? engine_load_csv(own, m, targets, &nt, &e) : engine_load_store(own, m, path, 1, (int)nthreads, &nt, &e)) != 0) {
+    /* The catalogue, and the year's figures straight into an engine, from the CSV files or from
+     * the database (no per-cell model maps, one thread per part; read again if a write came in
+     * between the parts). */
+    cli_year_load ld = { .year = (int)year, .threads = (int)nthreads, .values = values, .targets = targets };
+    if (cli_load_year(db, &ld, &s, &m, &own, &e) != 0) {
         cli_error("rollup", e.msg);
-        goto cleanup;
+        return EXIT_FAIL;
     }
     g = own;
     double t1 = seconds();
