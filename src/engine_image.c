@@ -248,7 +248,7 @@ static void sync_dir(const char *path)
     }
 }
 
-int engine_image_write(const model *m, const engine_image_id *id, const char *path, uint64_t *bytes, err_t *e)
+int engine_image_write_tmp(const model *m, const engine_image_id *id, const char *path, uint64_t *bytes, err_t *e)
 {
     char tmp[4200];
     uint8_t h[ENGINE_IMAGE_HEADER], sum[32];
@@ -276,18 +276,16 @@ int engine_image_write(const model *m, const engine_image_id *id, const char *pa
     crypto_generichash_final(&w.h, sum, sizeof sum);
     crypto_generichash_update(&hh, sum, sizeof sum);
     crypto_generichash_final(&hh, h + SUMMED, sizeof sum);
-    if (w.bad || fseek(w.f, 0, SEEK_SET) != 0 || fwrite(h, 1, sizeof h, w.f) != sizeof h || fflush(w.f) != 0 ||
-        fsync(fileno(w.f)) != 0) {
+    if (w.bad || fseek(w.f, 0, SEEK_SET) != 0 || fwrite(h, 1, sizeof h, w.f) != sizeof h) {
         err_set(e, "engine image %s: write failed", tmp);
         goto cleanup;
     }
     int closed = fclose(w.f);
     w.f = NULL;
-    if (closed != 0 || rename(tmp, path) != 0) {
-        err_set(e, "engine image %s: write failed", path);
+    if (closed != 0) {
+        err_set(e, "engine image %s: write failed", tmp);
         goto cleanup;
     }
-    sync_dir(path);
     if (bytes)
         *bytes = w.total + ENGINE_IMAGE_HEADER;
     rc = 0;
@@ -298,6 +296,30 @@ cleanup:
         remove(tmp);
     free(w.b);
     return rc;
+}
+
+int engine_image_commit(const char *path, err_t *e)
+{
+    char tmp[4200];
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp)
+        return err_set(e, "engine image: path too long");
+    int fd = open(tmp, O_RDONLY);
+    int ok = fd >= 0 && fsync(fd) == 0;
+    if (fd >= 0)
+        close(fd);
+    if (!ok || rename(tmp, path) != 0) {
+        remove(tmp);
+        return err_set(e, "engine image %s: write failed", path);
+    }
+    sync_dir(path);
+    return 0;
+}
+
+int engine_image_write(const model *m, const engine_image_id *id, const char *path, uint64_t *bytes, err_t *e)
+{
+    if (engine_image_write_tmp(m, id, path, bytes, e) != 0)
+        return -1;
+    return engine_image_commit(path, e);
 }
 
 /* ---- reading ---- */
@@ -334,6 +356,14 @@ static int rd_bytes(rd *r, void *p, size_t len)
     if (r->bad || len > rd_left(r))
         return r->bad = 1, -1;
     while (len) {
+        if (r->at == r->n && len >= CHUNK) {   /* a big array: straight into place, hashed there */
+            size_t k = len - len % CHUNK;
+            if (fread(d, 1, k, r->f) != k)
+                return r->bad = 1, -1;
+            crypto_generichash_update(&r->h, d, k);
+            r->left -= k, d += k, len -= k;
+            continue;
+        }
         if (r->at == r->n && rd_fill(r) != 0)
             return -1;
         size_t k = r->n - r->at < len ? r->n - r->at : len;
@@ -522,7 +552,8 @@ int engine_image_read(FILE *f, model *m, int threads, err_t *e)
     int years_ok = (y0 == 0 && y1 == 0) || (y0 >= PERIOD_YEAR_MIN && y1 >= y0 && y1 <= PERIOD_YEAR_MAX &&
                                             y1 - y0 < ENGINE_MAX_YEARS);
     if (r.bad || nu != m->nunits || ni != m->ninds || !years_ok) {
-        err_set(e, "engine image: units, indicators or years do not match the catalogue");
+        err_set(e, r.bad ? "engine image: truncated, or its length does not match its header"
+                         : "engine image: units, indicators or years do not match the catalogue");
         goto cleanup;
     }
     engine_opts o = { .threads = threads };

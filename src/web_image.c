@@ -9,7 +9,8 @@
  * read into the model instead of the cells.  An image older than the database is then caught up
  * through the change log by web_open_image (web_feed_catch_up), or the database is read.  After a
  * full load is installed, web_image_installed starts a writer thread: under the model's read lock
- * (saves wait, readers go on) it writes the image if the model is still the one noted.
+ * (saves wait, readers go on) it writes the image to PATH.tmp if the model is still the one
+ * noted, then, with no lock held, syncs and renames it.
  *
  * Ownership: the app owns the writer thread (joined by web_image_stop) and the fields under
  * image_mx; the writer opens its own store handle to create the database's image id when it has
@@ -151,14 +152,18 @@ static void write_image(web_app *a, engine_image_id *id)
 {
     err_t e;
     uint64_t bytes = 0;
-    double t0 = now_s();
+    double t0 = now_s(), held = 0;
     int rc = -1, skipped = 0;
     if (ensure_db_id(a, id->db_id, sizeof id->db_id, &e) == 0) {
         pthread_rwlock_rdlock(&a->lock);
+        held = now_s();
         skipped = a->gen != id->gen || a->m == NULL || !a->m->held;
         if (!skipped)
-            rc = engine_image_write(a->m, id, a->image_path, &bytes, &e);
+            rc = engine_image_write_tmp(a->m, id, a->image_path, &bytes, &e);
         pthread_rwlock_unlock(&a->lock);
+        held = now_s() - held;
+        if (rc == 0)
+            rc = engine_image_commit(a->image_path, &e);   /* the sync: saves need not wait for it */
     }
     if (skipped)
         fprintf(log_of(a), "engine image: not written: the model moved past generation %lld meanwhile\n",
@@ -166,8 +171,8 @@ static void write_image(web_app *a, engine_image_id *id)
     else if (rc != 0)
         fprintf(log_of(a), "error: engine image: %s\n", e.msg);
     else {
-        fprintf(log_of(a), "engine image: written %s (generation %lld, %.1f MB) in %.1f s\n", a->image_path,
-                (long long)id->gen, (double)bytes / 1e6, now_s() - t0);
+        fprintf(log_of(a), "engine image: written %s (generation %lld, %.1f MB) in %.1f s (saves held back %.1f s)\n",
+                a->image_path, (long long)id->gen, (double)bytes / 1e6, now_s() - t0, held);
         pthread_mutex_lock(&a->image_mx);
         a->image_gen = id->gen;
         pthread_mutex_unlock(&a->image_mx);
