@@ -8,14 +8,16 @@
  * BLAKE2b (libsodium) over the header's first 224 bytes and the payload.
  *
  * Writing streams through a 1 MiB buffer that is hashed as it is flushed; reading refills the same
- * kind of buffer, hashing as it goes, never past the header's payload length.  The reader fills a
- * new engine's staging arrays (sorted: engine_run adopts them as they are) and a list of side
- * cells it owns; only after the checksum matches does it give them to the model.
+ * kind of buffer (big arrays straight into place), hashing as it goes, never past the header's
+ * payload length.  The reader fills a new engine's runs in place (engine_run keeps runs it finds
+ * there) and a list of side cells it owns; only after the checksum matches does it give them to
+ * the model.
  */
 #include "engine_image.h"
 
 #include <fcntl.h>
 #include <libgen.h>
+#include <sys/mman.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,6 +144,7 @@ int engine_image_open(const char *path, engine_image_id *id, FILE **f, err_t *e)
     *f = fopen(path, "rb");
     if (*f == NULL)
         return err_set(e, "engine image %s: cannot open", path);
+    posix_fadvise(fileno(*f), 0, 0, POSIX_FADV_SEQUENTIAL);   /* read ahead: it is read once, in order */
     if (engine_image_header(*f, id, e) != 0) {
         fclose(*f);
         *f = NULL;
@@ -443,7 +446,23 @@ static int rd_sides(rd *r, const model *m, int targets, sides *out, err_t *e)
     return 0;
 }
 
-/* A csr's runs into g's staging arrays (sorted by unit and key, as engine_run adopts them). */
+/* Room for n items of size each, on huge pages where the system gives them (fewer page faults
+ * for the image's big arrays); freed with free().  NULL on OOM. */
+static void *big_alloc(size_t n, size_t size)
+{
+    void *p = NULL;
+    size_t bytes = n * size + 64;
+    if (bytes < ((size_t)4 << 20))
+        return malloc(bytes);
+    if (posix_memalign(&p, (size_t)2 << 20, bytes) != 0)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    madvise(p, bytes - bytes % ((size_t)2 << 20), MADV_HUGEPAGE);
+#endif
+    return p;
+}
+
+/* A csr's runs straight into place in g (units in order, keys ascending: engine_run keeps them). */
 static int rd_csr(rd *r, engine *g, int targets, err_t *e)
 {
     csr *c = targets ? &g->tgt : &g->val;
@@ -451,35 +470,31 @@ static int rd_csr(rd *r, engine *g, int targets, err_t *e)
     size_t nu = (size_t)g->nunits;
     if (r->bad || n > rd_left(r) / 12 || nu * 4 > rd_left(r) - n * 12)
         return err_set(e, "engine image: %s: bad count", targets ? "targets" : "values");
-    uint32_t *len = malloc(nu * sizeof *len + 1);
-    c->su = malloc((size_t)n * sizeof *c->su + 1);
-    c->sk = malloc((size_t)n * sizeof *c->sk + 1);
-    c->sf = malloc((size_t)n * sizeof *c->sf + 1);
-    if (len == NULL || !c->su || !c->sk || !c->sf) {
-        free(len);
+    c->key = big_alloc((size_t)n, sizeof *c->key);
+    c->fx = big_alloc((size_t)n, sizeof *c->fx);
+    if (!c->key || !c->fx)
         return err_set(e, "out of memory");
-    }
-    c->scap = (size_t)n;
-    uint64_t sum = 0;
-    int ok = rd_bytes(r, len, nu * sizeof *len) == 0 && rd_bytes(r, c->sk, (size_t)n * sizeof *c->sk) == 0 &&
-             rd_bytes(r, c->sf, (size_t)n * sizeof *c->sf) == 0;
+    uint64_t at = 0;
+    int ok = rd_bytes(r, c->len, nu * sizeof *c->len) == 0 && rd_bytes(r, c->key, (size_t)n * sizeof *c->key) == 0 &&
+             rd_bytes(r, c->fx, (size_t)n * sizeof *c->fx) == 0;
+    int shift = targets ? g->ybits : g->sbits;
+    uint32_t mask = targets ? g->ymask : g->smask, npos = (uint32_t)(targets ? g->nyears : g->ns);
     for (size_t u = 0; ok && u < nu; u++) {
-        ok = len[u] <= n - sum;
-        for (uint64_t k = sum; ok && k < sum + len[u]; k++) {
-            uint32_t key = c->sk[k], ind = key >> (targets ? g->ybits : g->sbits);
-            uint32_t pos = key & (targets ? g->ymask : g->smask);
-            int64_t fx = c->sf[k];
-            ok = ind < (uint32_t)g->ninds && pos < (uint32_t)(targets ? g->nyears : g->ns) &&
-                 (k == sum || key > c->sk[k - 1]) &&
-                 (fx == FX_OVER || (fx >= -FX_MAX && fx <= FX_MAX));   /* targets: in steps (fx_round) */
-            c->su[k] = (uint32_t)u;
-        }
-        sum += ok ? len[u] : 0;
+        ok = c->len[u] <= n - at;
+        const uint32_t *k = c->key + at;
+        const int64_t *f = c->fx + at;
+        for (uint32_t i = 0; ok && i < c->len[u]; i++)
+            ok = (k[i] >> shift) < (uint32_t)g->ninds && (k[i] & mask) < npos && (i == 0 || k[i] > k[i - 1]) &&
+                 (f[i] == FX_OVER || (f[i] >= -FX_MAX && f[i] <= FX_MAX));   /* targets: in steps (fx_round) */
+        c->off[u] = (size_t)at;
+        c->cap[u] = c->len[u];
+        at += ok ? c->len[u] : 0;
     }
-    free(len);
-    if (!ok || sum != n)
+    if (!ok || at != n) {
+        memset(c->len, 0, nu * sizeof *c->len);   /* the engine freed as it is: no run points outside */
         return err_set(e, "engine image: %s: a run out of range or out of order", targets ? "targets" : "values");
-    c->sn = (size_t)n;
+    }
+    c->used = c->size = (size_t)n;
     return 0;
 }
 
