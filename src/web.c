@@ -357,7 +357,6 @@ void web_close(web_app *a)
     if (a == NULL)
         return;
     web_feed_stop(a);
-    web_image_stop(a);
     if (a->reloader_on) {
         pthread_mutex_lock(&a->kick_mx);
         a->stopping = 1;
@@ -365,6 +364,7 @@ void web_close(web_app *a)
         pthread_mutex_unlock(&a->kick_mx);
         pthread_join(a->reloader, NULL);
     }
+    web_image_stop(a);                   /* after the reloader: no install can start another writer */
     store_close(a->reload_s);
     for (int i = 0; i < a->npool; i++)
         store_close(a->pool[i]);
