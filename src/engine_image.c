@@ -17,7 +17,9 @@
 
 #include <fcntl.h>
 #include <libgen.h>
+#include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -251,20 +253,46 @@ static void sync_dir(const char *path)
     }
 }
 
-int engine_image_write_tmp(const model *m, const engine_image_id *id, const char *path, uint64_t *bytes, err_t *e)
+/* Opens path.tmp for writing, locked: another process writing the same image (two servers on one
+ * database) makes this one give up.  The fd, or -1 with e. */
+static int open_tmp(const char *tmp, err_t *e)
+{
+    struct stat held, named;
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return err_set(e, "engine image %s: cannot create", tmp);
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0 || fstat(fd, &held) != 0 || stat(tmp, &named) != 0 ||
+        held.st_ino != named.st_ino || held.st_dev != named.st_dev) {
+        close(fd);                         /* locked, or renamed meanwhile by its writer */
+        return err_set(e, "engine image %s: another process is writing it", tmp);
+    }
+    if (ftruncate(fd, 0) != 0) {
+        close(fd);
+        return err_set(e, "engine image %s: cannot create", tmp);
+    }
+    return fd;
+}
+
+int engine_image_write_tmp(const model *m, const engine_image_id *id, const char *path, int *fd, uint64_t *bytes,
+                           err_t *e)
 {
     char tmp[4200];
     uint8_t h[ENGINE_IMAGE_HEADER], sum[32];
     wr w = { 0 };
     int rc = -1;
+    *fd = -1;
     if (!m->held || m->engine == NULL || !m->engine->ran)
         return err_set(e, "engine image: the model's cells are not held by a computed engine");
     if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp)
         return err_set(e, "engine image: path too long");
     if ((w.b = malloc(CHUNK)) == NULL)
         return err_set(e, "out of memory");
-    if ((w.f = fopen(tmp, "wb")) == NULL) {
-        err_set(e, "engine image %s: cannot create", tmp);
+    int own = open_tmp(tmp, e), dupd = own >= 0 ? dup(own) : -1;
+    if (own < 0 || dupd < 0 || (w.f = fdopen(dupd, "wb")) == NULL) {
+        if (dupd >= 0)
+            close(dupd);
+        if (own >= 0)
+            err_set(e, "engine image %s: cannot create", tmp);
         goto cleanup;
     }
     header_pack(h, id, 0);                 /* room for it; written again at the end */
@@ -283,7 +311,7 @@ int engine_image_write_tmp(const model *m, const engine_image_id *id, const char
         err_set(e, "engine image %s: write failed", tmp);
         goto cleanup;
     }
-    int closed = fclose(w.f);
+    int closed = fclose(w.f);              /* the lock stays with own */
     w.f = NULL;
     if (closed != 0) {
         err_set(e, "engine image %s: write failed", tmp);
@@ -291,38 +319,40 @@ int engine_image_write_tmp(const model *m, const engine_image_id *id, const char
     }
     if (bytes)
         *bytes = w.total + ENGINE_IMAGE_HEADER;
+    *fd = own;
     rc = 0;
 cleanup:
     if (w.f)
         fclose(w.f);
-    if (rc != 0)
+    if (rc != 0 && own >= 0) {
         remove(tmp);
+        close(own);
+    }
     free(w.b);
     return rc;
 }
 
-int engine_image_commit(const char *path, err_t *e)
+int engine_image_commit(const char *path, int fd, err_t *e)
 {
     char tmp[4200];
-    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp)
-        return err_set(e, "engine image: path too long");
-    int fd = open(tmp, O_RDONLY);
-    int ok = fd >= 0 && fsync(fd) == 0;
-    if (fd >= 0)
-        close(fd);
-    if (!ok || rename(tmp, path) != 0) {
+    int rc = 0;
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);   /* fits: write_tmp made it */
+    if (fsync(fd) != 0 || rename(tmp, path) != 0) {
         remove(tmp);
-        return err_set(e, "engine image %s: write failed", path);
+        rc = err_set(e, "engine image %s: write failed", path);
     }
-    sync_dir(path);
-    return 0;
+    close(fd);                             /* the lock goes with it */
+    if (rc == 0)
+        sync_dir(path);
+    return rc;
 }
 
 int engine_image_write(const model *m, const engine_image_id *id, const char *path, uint64_t *bytes, err_t *e)
 {
-    if (engine_image_write_tmp(m, id, path, bytes, e) != 0)
+    int fd;
+    if (engine_image_write_tmp(m, id, path, &fd, bytes, e) != 0)
         return -1;
-    return engine_image_commit(path, e);
+    return engine_image_commit(path, fd, e);
 }
 
 /* ---- reading ---- */

@@ -45,10 +45,12 @@ void engine_image_batch_sum(const char *at, const char *who, uint8_t out[16]);
  * under a read lock) tagged id to path.tmp, syncs it and renames it over path; 0 or -1 with e
  * (nothing left behind).  *bytes (may be NULL) gets the file's size. */
 int engine_image_write(const model *m, const engine_image_id *id, const char *path, uint64_t *bytes, err_t *e);
-/* Its two steps: the whole file written to path.tmp (the only step that reads m), then synced and
- * renamed over path (commit; path.tmp removed on failure). */
-int engine_image_write_tmp(const model *m, const engine_image_id *id, const char *path, uint64_t *bytes, err_t *e);
-int engine_image_commit(const char *path, err_t *e);
+/* Its two steps: the whole file written to path.tmp, locked (flock: another process writing the
+ * same image makes this one fail) — the only step that reads m; *fd keeps the lock — then synced,
+ * renamed over path and fd closed (commit; path.tmp removed on failure). */
+int engine_image_write_tmp(const model *m, const engine_image_id *id, const char *path, int *fd, uint64_t *bytes,
+                           err_t *e);
+int engine_image_commit(const char *path, int fd, err_t *e);
 
 /* Opens path and reads its header into *id (magic, version and layout checked): 0 with *f open at
  * the payload (the caller closes it), or -1 with e saying why it cannot be used. */

@@ -153,17 +153,17 @@ static void write_image(web_app *a, engine_image_id *id)
     err_t e;
     uint64_t bytes = 0;
     double t0 = now_s(), held = 0;
-    int rc = -1, skipped = 0;
+    int rc = -1, skipped = 0, fd = -1;
     if (ensure_db_id(a, id->db_id, sizeof id->db_id, &e) == 0) {
         pthread_rwlock_rdlock(&a->lock);
         held = now_s();
         skipped = a->gen != id->gen || a->m == NULL || !a->m->held;
         if (!skipped)
-            rc = engine_image_write_tmp(a->m, id, a->image_path, &bytes, &e);
+            rc = engine_image_write_tmp(a->m, id, a->image_path, &fd, &bytes, &e);
         pthread_rwlock_unlock(&a->lock);
         held = now_s() - held;
         if (rc == 0)
-            rc = engine_image_commit(a->image_path, &e);   /* the sync: saves need not wait for it */
+            rc = engine_image_commit(a->image_path, fd, &e);   /* the sync: saves need not wait for it */
     }
     if (skipped)
         fprintf(log_of(a), "engine image: not written: the model moved past generation %lld meanwhile\n",

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -296,6 +298,26 @@ static void test_catalogue_changed(void **state)
     assert_true(agrees(db, img));
 }
 
+/* Another process writing the same image (two servers on one database): this one leaves it be. */
+static void test_locked(void **state)
+{
+    (void)state;
+    char tmp[96];
+    snprintf(tmp, sizeof tmp, "%s.tmp", img);
+    remove(img);
+    int fd = open(tmp, O_WRONLY | O_CREAT, 0644);
+    assert_true(fd >= 0);
+    assert_int_equal(flock(fd, LOCK_EX), 0);
+    held st = serve(db, img);                /* full load; the writer and the exit give up */
+    free(st.cells);
+    assert_int_equal(size_of(img), -1);
+    assert_int_equal(size_of(tmp), 0);       /* not truncated or renamed under its holder */
+    close(fd);
+    remove(tmp);
+    assert_false(agrees(db, img));
+    assert_true(agrees(db, img));
+}
+
 /* No image path: nothing written, nothing read. */
 static void test_none(void **state)
 {
@@ -314,6 +336,7 @@ int main(void)
         cmocka_unit_test(test_damaged),
         cmocka_unit_test(test_other_database),
         cmocka_unit_test(test_catalogue_changed),
+        cmocka_unit_test(test_locked),
         cmocka_unit_test(test_none),
     };
     return cmocka_run_group_tests_name("engine image", tests, setup, teardown);
