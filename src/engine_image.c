@@ -532,10 +532,15 @@ static int rd_csr(rd *r, engine *g, int targets, err_t *e)
 static int rd_start(rd *r, FILE *f, uint8_t sum[32], err_t *e)
 {
     uint8_t h[ENGINE_IMAGE_HEADER];
-    if (fseek(f, 0, SEEK_SET) != 0 || fread(h, 1, sizeof h, f) != sizeof h)
+    long size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+    if (size < (long)sizeof h || fseek(f, 0, SEEK_SET) != 0 || fread(h, 1, sizeof h, f) != sizeof h)
         return err_set(e, "engine image: truncated header");
     r->f = f;
     r->left = get64(h + 160);
+    /* every count below is bounded by the bytes left, so by the file's real size: no product of
+     * one overflows */
+    if (r->left != (uint64_t)size - sizeof h)
+        return err_set(e, "engine image: truncated, or its length does not match its header");
     memcpy(sum, h + SUMMED, 32);
     crypto_generichash_init(&r->h, NULL, 0, 32);
     if ((r->b = malloc(CHUNK)) == NULL)
