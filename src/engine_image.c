@@ -15,6 +15,7 @@
  */
 #include "engine_image.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <sys/file.h>
@@ -145,7 +146,7 @@ int engine_image_open(const char *path, engine_image_id *id, FILE **f, err_t *e)
 {
     *f = fopen(path, "rb");
     if (*f == NULL)
-        return err_set(e, "engine image %s: cannot open", path);
+        return err_set(e, errno == ENOENT ? "none yet" : "cannot open it");
     posix_fadvise(fileno(*f), 0, 0, POSIX_FADV_SEQUENTIAL);   /* read ahead: it is read once, in order */
     if (engine_image_header(*f, id, e) != 0) {
         fclose(*f);
