@@ -38,7 +38,7 @@ int cmd_serve(int argc, char **argv)
 {
     const char *listen = NULL, *db = NULL, *config = NULL, *metrics_token = NULL, *threads_s = NULL, *today_s = NULL;
     const char *rate_s = NULL, *burst_s = NULL, *proxy_s = NULL, *per_ip_s = NULL, *conns_s = NULL, *timeout_s = NULL;
-    const char *headers_s = NULL, *cells_s = NULL;
+    const char *headers_s = NULL, *cells_s = NULL, *image_s = NULL;
     int help = 0, npos = 0, https = 0, quiet = 0;
     cli_opt opts[] = {
         { "--listen", NULL, &listen, NULL }, { "--db", NULL, &db, NULL },
@@ -49,6 +49,7 @@ int cmd_serve(int argc, char **argv)
         { "--max-conn", NULL, &conns_s, NULL }, { "--timeout", NULL, &timeout_s, NULL },
         { "--header-timeout", NULL, &headers_s, NULL }, { "--cells", NULL, &cells_s, NULL },
         { "--config", NULL, &config, NULL }, { "--metrics-token", NULL, &metrics_token, NULL },
+        { "--engine-image", NULL, &image_s, NULL },
         { NULL, NULL, NULL, NULL },
     };
     int rc = cli_parse(argc, argv, opts, &npos, &help);
@@ -58,7 +59,8 @@ int cmd_serve(int argc, char **argv)
         puts(tr("Cách dùng: chitieu serve [--listen ĐỊA_CHỈ:CỔNG] [--db TỆP] [--threads N] [--https] [--quiet]\n"
                 "                     [--api-rate N] [--api-burst N] [--trusted-proxy ĐỊA_CHỈ,...]\n"
                 "                     [--max-conn-per-ip N] [--max-conn N] [--timeout GIÂY] [--header-timeout GIÂY]\n"
-                "                     [--config TỆP] [--metrics-token MÃ] [--cells engine|model|auto]\n\n"
+                "                     [--config TỆP] [--metrics-token MÃ] [--cells engine|model|auto]\n"
+                "                     [--engine-image TỆP|none]\n\n"
                 "Chạy ứng dụng web (giao diện và API /api/v1) trên cơ sở dữ liệu.\n"
                 "  --listen    địa chỉ nghe, mặc định 127.0.0.1:8080 (cổng 0: chọn cổng trống)\n"
                 "  --threads   số luồng phục vụ, mặc định bằng số lõi CPU\n"
@@ -80,12 +82,16 @@ int cmd_serve(int argc, char **argv)
                 "  --cells     nơi giữ số liệu: engine (chỉ một bản, trong bộ máy tính: cho CSDL cả nước),\n"
                 "              model (thêm một bản trong mô hình), auto (mặc định: engine khi CSDL có hơn\n"
                 "              khoảng 20 triệu ô số liệu)\n"
+                "  --engine-image  ảnh của bộ máy tính trên đĩa (chỉ khi số liệu ở engine): khởi động lại trong vài\n"
+                "              giây thay vì đọc cả CSDL; mặc định TỆP_CSDL.engine với SQLite, không có với PostgreSQL;\n"
+                "              none: không dùng\n"
                 "GET /healthz: 200 khi CSDL đọc được, 503 khi không. Nhật ký: một dòng khóa=giá trị mỗi yêu cầu.\n"
                 "Dừng bằng Ctrl-C hoặc SIGTERM: các yêu cầu đang chạy được hoàn tất, CSDL đóng sạch.",
                 "Usage: chitieu serve [--listen HOST:PORT] [--db FILE] [--threads N] [--https] [--quiet]\n"
                 "                     [--api-rate N] [--api-burst N] [--trusted-proxy ADDR,...]\n"
                 "                     [--max-conn-per-ip N] [--max-conn N] [--timeout SECONDS] [--header-timeout SECONDS]\n"
-                "                     [--config FILE] [--metrics-token TOKEN] [--cells engine|model|auto]\n\n"
+                "                     [--config FILE] [--metrics-token TOKEN] [--cells engine|model|auto]\n"
+                "                     [--engine-image FILE|none]\n\n"
                 "Runs the web application (pages and the /api/v1 API) on the database.\n"
                 "  --listen    address, default 127.0.0.1:8080 (port 0: any free port)\n"
                 "  --threads   serving threads, default the number of CPU cores\n"
@@ -107,6 +113,9 @@ int cmd_serve(int argc, char **argv)
                 "  --cells     where the figures live: engine (one copy, in the engine: for a national\n"
                 "              database), model (a second copy in the model), auto (default: engine when\n"
                 "              the database holds more than about 20 million cells)\n"
+                "  --engine-image  the engine's image on disk (cells held by the engine only): restarts in seconds\n"
+                "              instead of reading the whole database; default DBFILE.engine for SQLite, none for\n"
+                "              PostgreSQL; none: not used\n"
                 "GET /healthz: 200 when the database reads, 503 when not. Log: one key=value line per request.\n"
                 "Stop with Ctrl-C or SIGTERM: requests in flight finish, the database closes cleanly."));
         return EXIT_OK;
@@ -171,7 +180,17 @@ int cmd_serve(int argc, char **argv)
     web_app *app = NULL;
     http_server *srv = NULL;
     ops_start();
-    if (web_open_cells(store_default_path(db), threads + 1, cells, &app, &e) != 0) {
+    const char *dbpath = store_default_path(db);
+    char image[1100] = "";
+    if (image_s && *image_s == '\0') {
+        cli_error("serve", tr("--engine-image cần một tệp hoặc none", "--engine-image needs a file or none"));
+        return EXIT_USAGE;
+    }
+    if (image_s && strcmp(image_s, "none") != 0)
+        snprintf(image, sizeof image, "%s", image_s);
+    else if (image_s == NULL && strncmp(dbpath, "postgres://", 11) != 0 && strncmp(dbpath, "postgresql://", 13) != 0)
+        snprintf(image, sizeof image, "%s.engine", dbpath);   /* beside the database */
+    if (web_open_image(dbpath, threads + 1, cells, image, &app, &e) != 0) {
         cli_error("serve", e.msg);
         return EXIT_FAIL;
     }
@@ -213,6 +232,7 @@ int cmd_serve(int argc, char **argv)
     sigwait(&set, &sig);
     fprintf(stderr, tr("chitieu: nhận tín hiệu %d, đang dừng…\n", "chitieu: signal %d, stopping…\n"), sig);
     http_stop(srv);
+    web_image_save_now(app);             /* the generation moved since the image: written again */
     web_close(app);
     return EXIT_OK;
 }

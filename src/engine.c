@@ -237,6 +237,8 @@ static int kent_cmp(const void *a, const void *b)
 /* Turns the staged puts into per-unit sorted runs (a later put of a key wins). */
 static int csr_finish(csr *c, int nunits)
 {
+    if (c->sn == 0 && c->key != NULL)      /* runs put in place whole (an engine image): kept */
+        return 0;
     size_t n = c->sn;
     int sorted = 1;
     for (size_t i = 1; i < n && sorted; i++)

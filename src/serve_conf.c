@@ -25,6 +25,7 @@ const conf_key serve_conf_keys[] = {
     { "timeout", CONF_INT, 1, 3600 },
     { "header_timeout", CONF_INT, 1, 3600 },
     { "cells", CONF_TEXT, 0, 0 },
+    { "engine_image", CONF_TEXT, 0, 0 },
     { NULL, 0, 0, 0 },
 };
 

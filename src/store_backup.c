@@ -262,7 +262,10 @@ int store_restore_file(const char *src_path, const char *db_path, int force, sto
         goto cleanup;
     if (copy_db(dst, src, db_path, e) != 0)
         goto cleanup;
-    if (sqlite3_exec(dst, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK) {
+    /* a restored database is not the one any engine image was made from: it gets a new image id
+     * when a server first writes one (docs/internals/engine_image.md) */
+    if (sqlite3_exec(dst, "DELETE FROM meta WHERE key='engine_image_id'", NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(dst, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK) {
         err_set(e, "%s: %s", db_path, sqlite3_errmsg(dst));
         goto cleanup;
     }

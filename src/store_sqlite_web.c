@@ -545,6 +545,26 @@ int store_meta_set(store *s, const char *key, const char *value, err_t *e)
                         "tt", key, value), e) < 0 ? -1 : 0;
 }
 
+int store_batch_stamp(store *s, int64_t id, int64_t *out_id, char *at, size_t atn, char *who, size_t whon, err_t *e)
+{
+    sq_stmt *st = id > 0 ? prep(s, e, "SELECT id,at,who FROM batch WHERE id=?1", "i", id)
+                         : prep(s, e, "SELECT id,at,who FROM batch ORDER BY id DESC LIMIT 1", "");
+    if (st == NULL)
+        return -1;
+    int found = sq_step(s, st, "batch", e);
+    *out_id = 0;
+    if (found > 0) {
+        *out_id = sq_col_int64(st, 0);
+        copy_col(st, 1, at, atn);
+        copy_col(st, 2, who, whon);
+    } else if (found == 0) {
+        snprintf(at, atn, "%s", "");
+        snprintf(who, whon, "%s", "");
+    }
+    sq_finalize(st);
+    return found;
+}
+
 /* ---- login throttling, TOTP ---- */
 
 int store_throttle_get(store *s, const char *key, int64_t now, int forget, int *fails, int64_t *last_at, err_t *e)

@@ -102,6 +102,10 @@ int store_meta_get(store *s, const char *key, char *out, size_t n, err_t *e);
 /* Sets a database setting. */
 int store_meta_set(store *s, const char *key, const char *value, err_t *e);
 
+/* The batch `id` (id <= 0: the newest): 1 with *out_id, its `at` and `who` (truncated), 0 when there
+ * is none, -1 with e (the engine image's check that a database's history is the one it was made on). */
+int store_batch_stamp(store *s, int64_t id, int64_t *out_id, char *at, size_t atn, char *who, size_t whon, err_t *e);
+
 /* Login throttling: the failures counted for key in the last forget seconds (*fails 0 when none). */
 int store_throttle_get(store *s, const char *key, int64_t now, int forget, int *fails, int64_t *last_at, err_t *e);
 /* Counts a failed login for key at now (forgetting every key quiet for forget seconds). */

@@ -149,9 +149,12 @@ static int build_model(web_app *a, store *s, model **out, int64_t *gen, err_t *e
     /* held: the catalogue in this snapshot, the cells on a handle per thread right after (a
      * write in between makes the database newer than *gen: it is read again) */
     int loaded = *gen >= 0 && ncells >= 0 && (held ? store_load_part(s, m, 0, e) : store_load(s, m, e)) == 0;
+    /* the engine image (web_image.c): checked in this snapshot, loaded instead of the cells */
+    int imaged = loaded && held && a->image_path[0] ? web_image_prepare(a, s, m, gen, e) : 0;
     store_read_end(s);
-    if (!loaded || (held ? engine_hold_store(m, a->db_path, 2 * a->engine_threads, e)
-                         : engine_build(m, a->engine_threads, &m->engine, e)) != 0)
+    if (!loaded || imaged < 0 ||
+        (imaged == 0 && (held ? engine_hold_store(m, a->db_path, 2 * a->engine_threads, e)
+                              : engine_build(m, a->engine_threads, &m->engine, e)) != 0))
         goto cleanup;
     *out = m;
     m = NULL;
@@ -169,6 +172,7 @@ static model *install_model(web_app *a, store *s, model *m, int64_t gen)
     a->gen = gen;
     a->version++;
     ops_reload(1);
+    web_image_installed(a, gen);
     /* Indexes may have moved: every other handle looks ids up afresh. */
     for (int i = 0; i < a->npool; i++)
         if (a->pool[i] != s)
@@ -283,6 +287,11 @@ int web_open(const char *db, int nstores, web_app **out, err_t *e)
 
 int web_open_cells(const char *db, int nstores, int cells, web_app **out, err_t *e)
 {
+    return web_open_image(db, nstores, cells, NULL, out, e);
+}
+
+int web_open_image(const char *db, int nstores, int cells, const char *image_path, web_app **out, err_t *e)
+{
     web_app *a = calloc(1, sizeof *a);
     if (a == NULL)
         return err_set(e, "out of memory");
@@ -299,6 +308,10 @@ int web_open_cells(const char *db, int nstores, int cells, web_app **out, err_t 
     pthread_cond_init(&a->kick_cv, NULL);
     pthread_cond_init(&a->idle_cv, NULL);
     a->bad_gen = -1;
+    pthread_mutex_init(&a->image_mx, NULL);
+    a->image_gen = -1;
+    snprintf(a->image_path, sizeof a->image_path, "%s", image_path ? image_path : "");
+    a->image_try = a->image_path[0] != '\0';
     if (auth_init() != 0 ||
         auth_hash_password("chitieu-dummy-password", a->dummy_hash, e) != 0) {
         err_set(e, "libsodium");
@@ -317,6 +330,14 @@ int web_open_cells(const char *db, int nstores, int cells, web_app **out, err_t 
     }
     if (store_open(db, 0, &a->reload_s, e) != 0 || load_model(a, a->pool[0], e) != 0)
         goto fail;
+    a->image_try = 0;
+    /* from an image older than the database: its logged changes since, or everything read */
+    if (stale(a, a->pool[0], &(int64_t){ 0 }) && web_feed_catch_up(a, a->pool[0]) != 0) {
+        fprintf(stderr, "start: the change log does not cover generation %lld onwards: reading the database\n",
+                (long long)a->gen);
+        if (load_model(a, a->pool[0], e) != 0)
+            goto fail;
+    }
     if (pthread_create(&a->reloader, NULL, reloader, a) != 0) {
         err_set(e, "pthread_create");
         goto fail;
@@ -343,6 +364,7 @@ void web_close(web_app *a)
         pthread_mutex_unlock(&a->kick_mx);
         pthread_join(a->reloader, NULL);
     }
+    web_image_stop(a);                   /* after the reloader: no install can start another writer */
     store_close(a->reload_s);
     for (int i = 0; i < a->npool; i++)
         store_close(a->pool[i]);
@@ -350,6 +372,7 @@ void web_close(web_app *a)
     for (size_t i = 0; i < sizeof a->cache / sizeof *a->cache; i++)
         free(a->cache[i].data);
     pthread_mutex_destroy(&a->cache_lock);
+    pthread_mutex_destroy(&a->image_mx);
     pthread_cond_destroy(&a->idle_cv);
     pthread_cond_destroy(&a->kick_cv);
     pthread_mutex_destroy(&a->kick_mx);

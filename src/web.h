@@ -17,6 +17,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include "auth.h"
+#include "engine_image.h"
 #include "buf.h"
 #include "http.h"
 #include "model.h"
@@ -66,6 +67,15 @@ typedef struct web_app {
     pthread_t feed_thread;
     int feed_on, feed_pipe, feed_wake[2];
     int64_t feed_applied;        /* cells applied in place from the change log (under lock) */
+    /* the engine image (web_image.c): path ("" = none), and under image_mx what it knows */
+    char image_path[1024];
+    pthread_mutex_t image_mx;
+    int image_try;               /* the next load may start from the image (set at start only) */
+    int image_pending;           /* image_next describes a full load not yet written */
+    engine_image_id image_next;
+    int64_t image_gen;           /* the generation the image on disk reflects (-1: none known) */
+    int image_busy, image_started; /* the writer thread runs; was ever started (to join) */
+    pthread_t image_thread;
 } web_app;
 
 /* Where a loaded model keeps its values and targets: in its own maps (and a copy in the engine),
@@ -77,6 +87,22 @@ enum { WEB_CELLS_AUTO = 0, WEB_CELLS_MODEL, WEB_CELLS_ENGINE };
 int web_open(const char *db, int nstores, web_app **out, err_t *e);
 /* The same with the cells kept as `cells` says (WEB_CELLS_*). */
 int web_open_cells(const char *db, int nstores, int cells, web_app **out, err_t *e);
+/* The same starting from the engine image at image_path when it is valid for the database (held
+ * cells only; NULL or "" = none): written after a full load, caught up through the change log,
+ * or ignored (the reason logged) for a full load (web_image.c, docs/internals/engine_image.md). */
+int web_open_image(const char *db, int nstores, int cells, const char *image_path, web_app **out, err_t *e);
+/* web_image.c: in build_model's read snapshot, for a held model m of generation *gen: notes the
+ * identity a full load will have (written once installed) and, when a->image_try, loads the image
+ * into m if valid (1, *gen its generation), else 0 (reason logged); -1 with e when m is spoilt. */
+int web_image_prepare(web_app *a, store *s, model *m, int64_t *gen, err_t *e);
+/* web_image.c: after a model of generation gen was installed (write lock held): starts the image's
+ * writer in the background when that load is one to write. */
+void web_image_installed(web_app *a, int64_t gen);
+/* Writes the image now if the model's generation moved since the one on disk (clean shutdown;
+ * after http_stop, no request running); logs what it did. */
+void web_image_save_now(web_app *a);
+/* Waits for the background writer (web_close). */
+void web_image_stop(web_app *a);
 /* Frees the app (NULL is fine), stopping the reloader; no request may be running. */
 void web_close(web_app *a);
 /* Waits until the reloader has nothing asked of it and nothing under way (tests, shutdown). */

@@ -204,6 +204,36 @@ if [ -z "${CHITIEU_TEST_PG:-}" ]; then   # SQLite's own check (tests/pg/chitieu.
   sqlite3 "$work/d.db" "PRAGMA integrity_check" >"$work/ic" 2>&1
   has "database intact after shutdown" "$work/ic" "^ok$"
 fi
+# the engine image (SQLite, --cells engine): written beside the database after the full load,
+# the next start uses it and answers the same; --engine-image none reads and writes none
+if [ -z "${CHITIEU_TEST_PG:-}" ]; then
+  cp "$work/d.db" "$work/i.db"
+  # serve_image TAG ARGS...: starts, saves /api/v1/eval to $work/eval-TAG, stops (SIGTERM)
+  serve_image() {
+    tag=$1; shift
+    "$bin" serve --db "$work/i.db" --listen 127.0.0.1:0 --threads 1 --quiet --cells engine "$@" >"$work/out-$tag" 2>"$work/log-$tag" &
+    ipid=$!
+    for i in $(seq 1 100); do grep -q http "$work/out-$tag" 2>/dev/null && break; sleep 0.1; done
+    for i in $(seq 1 100); do grep -q "engine image: \(written\|loaded\)" "$work/log-$tag" 2>/dev/null && break; sleep 0.1; done
+    iurl=$(grep -o 'http://[0-9.:]*' "$work/out-$tag")
+    curl -s -H "Authorization: Bearer $tok" "$iurl/api/v1/eval?period=2024" >"$work/eval-$tag"
+    kill -TERM $ipid
+    wait $ipid
+  }
+  serve_image none --engine-image none
+  [ ! -e "$work/i.db.engine" ] && ok || bad "--engine-image none writes no image"
+  serve_image first
+  has "first start writes the image" "$work/log-first" "engine image: written"
+  [ -s "$work/i.db.engine" ] && ok || bad "image beside the database"
+  serve_image again
+  has "the next start loads it" "$work/log-again" "engine image: loaded"
+  cmp -s "$work/eval-first" "$work/eval-again" && ok || bad "same figures from the image"
+  cmp -s "$work/eval-none" "$work/eval-again" && ok || bad "same figures as without an image"
+  printf 'x' | dd of="$work/i.db.engine" bs=1 seek=300 conv=notrunc 2>/dev/null
+  serve_image damaged
+  has "a damaged image is not used" "$work/log-damaged" "engine image: .* not used"
+  cmp -s "$work/eval-first" "$work/eval-damaged" && ok || bad "same figures after a damaged image"
+fi
 # the entry form's script parses numbers exactly as the server (the table of test_vn.c)
 if command -v node >/dev/null 2>&1; then
   node "$(dirname "$0")/../js/numbers.test.js" >"$work/js" 2>&1 && ok || bad "entry script numbers: $(grep FAIL "$work/js")"

@@ -1,0 +1,241 @@
+/* web_image.c - the server's engine image (engine_image.h; docs/internals/engine_image.md): started
+ * from at start when it matches the database, written after each full load and at a clean
+ * shutdown when the generation moved.
+ *
+ * Data flow: build_model (web.c), in the read snapshot it reads the catalogue in, calls
+ * web_image_prepare: the database's identity (meta 'engine_image_id', newest batch, schema
+ * version, catalogue fingerprint) is noted in a->image_next for the writer; at start
+ * (a->image_try) the image's header is compared with it and, if every check passes, its payload is
+ * read into the model instead of the cells.  An image older than the database is then caught up
+ * through the change log by web_open_image (web_feed_catch_up), or the database is read.  After a
+ * full load is installed, web_image_installed starts a writer thread: under the model's read lock
+ * (saves wait, readers go on) it writes the image to PATH.tmp if the model is still the one
+ * noted, then, with no lock held, syncs and renames it.
+ *
+ * Ownership: the app owns the writer thread (joined by web_image_stop) and the fields under
+ * image_mx; the writer opens its own store handle to create the database's image id when it has
+ * none (the only write here: a meta row, which moves no generation). */
+#include "web.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine.h"
+#include "store_admin.h"
+
+#define IMAGE_ID_KEY "engine_image_id"
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static FILE *log_of(web_app *a)
+{
+    return a->log ? a->log : stderr;
+}
+
+/* The identity of generation gen as the database says it in s's open snapshot; 0 or -1 with e. */
+static int ident(store *s, const model *m, int64_t gen, engine_image_id *id, err_t *e)
+{
+    char at[64], who[256];
+    memset(id, 0, sizeof *id);
+    id->gen = gen;
+    if (store_meta_get(s, IMAGE_ID_KEY, id->db_id, sizeof id->db_id, e) < 0 ||
+        store_batch_stamp(s, 0, &id->batch, at, sizeof at, who, sizeof who, e) < 0 ||
+        store_schema_version(s, &id->schema, e) != 0)
+        return -1;
+    engine_image_batch_sum(at, who, id->batch_sum);
+    engine_image_catalogue(m, id->catalogue);
+    return 0;
+}
+
+/* Why the image img cannot stand for the database (own, in s's snapshot), or NULL when it can. */
+static const char *mismatch(store *s, const engine_image_id *img, const engine_image_id *own, err_t *e)
+{
+    char at[64], who[256];
+    uint8_t sum[16];
+    int64_t id;
+    if (own->db_id[0] == '\0')
+        return "the database has no image id (new, or restored)";
+    if (strcmp(img->db_id, own->db_id) != 0)
+        return "made from another database";
+    if (img->schema != own->schema)
+        return "made on another schema version";
+    if (memcmp(img->catalogue, own->catalogue, sizeof own->catalogue) != 0)
+        return "the catalogue (units, indicators, successions) changed since";
+    if (img->gen > own->gen)
+        return "newer than the database (an older copy put back?)";
+    if (img->gen == own->gen && img->batch != own->batch)
+        return "the database's newest batch is not the image's";
+    if (img->batch > 0) {
+        int r = store_batch_stamp(s, img->batch, &id, at, sizeof at, who, sizeof who, e);
+        if (r < 0)
+            return e->msg;
+        engine_image_batch_sum(at, who, sum);
+        if (r == 0 || memcmp(sum, img->batch_sum, sizeof sum) != 0)
+            return "the image's batch is not in the database as it was (another history)";
+    }
+    return NULL;
+}
+
+int web_image_prepare(web_app *a, store *s, model *m, int64_t *gen, err_t *e)
+{
+    engine_image_id own, img;
+    FILE *f = NULL;
+    err_t why;
+    const char *reason = NULL;
+    if (ident(s, m, *gen, &own, e) != 0)
+        return -1;
+    pthread_mutex_lock(&a->image_mx);
+    a->image_next = own;
+    a->image_pending = 1;
+    int try = a->image_try;
+    pthread_mutex_unlock(&a->image_mx);
+    if (!try)
+        return 0;
+    double t0 = now_s();
+    if (engine_image_open(a->image_path, &img, &f, &why) != 0)
+        reason = why.msg;
+    else if ((reason = mismatch(s, &img, &own, &why)) == NULL && engine_image_read(f, m, 2 * a->engine_threads, &why) != 0)
+        reason = why.msg;
+    if (f)
+        fclose(f);
+    if (reason) {
+        fprintf(log_of(a), "engine image: %s not used: %s; reading the database\n", a->image_path, reason);
+        if (m->engine == NULL && m->values.n == 0 && m->targets.n == 0)
+            return 0;
+        return err_set(e, "engine image: %s", reason);   /* m spoilt (out of memory): no load */
+    }
+    fprintf(log_of(a), "engine image: loaded %s (generation %lld, the database's %lld) in %.1f s\n", a->image_path,
+            (long long)img.gen, (long long)*gen, now_s() - t0);
+    pthread_mutex_lock(&a->image_mx);
+    a->image_pending = 0;
+    a->image_gen = img.gen;
+    pthread_mutex_unlock(&a->image_mx);
+    *gen = img.gen;
+    return 1;
+}
+
+/* Gives the database an image id if it has none (a meta row: no generation moves); 0 or -1. */
+static int ensure_db_id(web_app *a, char *out, size_t n, err_t *e)
+{
+    store *s = NULL;
+    int rc = -1;
+    if (store_open(a->db_path, 0, &s, e) != 0 || store_begin(s, e) != 0)
+        goto cleanup;
+    int r = store_meta_get(s, IMAGE_ID_KEY, out, n, e);
+    if (r == 0) {
+        unsigned char raw[16];
+        char hex[2 * sizeof raw + 1];
+        randombytes_buf(raw, sizeof raw);
+        sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
+        snprintf(out, n, "%s", hex);
+        r = store_meta_set(s, IMAGE_ID_KEY, hex, e) == 0 ? 1 : -1;
+    }
+    if (r < 0) {
+        store_rollback(s);
+        goto cleanup;
+    }
+    rc = store_commit(s, e);
+cleanup:
+    store_close(s);
+    return rc;
+}
+
+/* Writes the image of a->m tagged id if a->m is still at id->gen (under the read lock). */
+static void write_image(web_app *a, engine_image_id *id)
+{
+    err_t e;
+    uint64_t bytes = 0;
+    double t0 = now_s(), held = 0;
+    int rc = -1, skipped = 0, fd = -1;
+    if (ensure_db_id(a, id->db_id, sizeof id->db_id, &e) == 0) {
+        pthread_rwlock_rdlock(&a->lock);
+        held = now_s();
+        skipped = a->gen != id->gen || a->m == NULL || !a->m->held;
+        if (!skipped)
+            rc = engine_image_write_tmp(a->m, id, a->image_path, &fd, &bytes, &e);
+        pthread_rwlock_unlock(&a->lock);
+        held = now_s() - held;
+        if (rc == 0)
+            rc = engine_image_commit(a->image_path, fd, &e);   /* the sync: saves need not wait for it */
+    }
+    if (skipped)
+        fprintf(log_of(a), "engine image: not written: the model moved past generation %lld meanwhile\n",
+                (long long)id->gen);
+    else if (rc != 0)
+        fprintf(log_of(a), "error: engine image: %s\n", e.msg);
+    else {
+        fprintf(log_of(a), "engine image: written %s (generation %lld, %.1f MB) in %.1f s (saves held back %.1f s)\n",
+                a->image_path, (long long)id->gen, (double)bytes / 1e6, now_s() - t0, held);
+        pthread_mutex_lock(&a->image_mx);
+        a->image_gen = id->gen;
+        pthread_mutex_unlock(&a->image_mx);
+    }
+}
+
+static void *writer(void *arg)
+{
+    web_app *a = arg;
+    pthread_mutex_lock(&a->image_mx);
+    engine_image_id id = a->image_next;
+    a->image_pending = 0;
+    pthread_mutex_unlock(&a->image_mx);
+    write_image(a, &id);
+    pthread_mutex_lock(&a->image_mx);
+    a->image_busy = 0;
+    pthread_mutex_unlock(&a->image_mx);
+    return NULL;
+}
+
+void web_image_installed(web_app *a, int64_t gen)
+{
+    pthread_mutex_lock(&a->image_mx);
+    if (a->image_path[0] && a->image_pending && a->image_next.gen == gen && a->m && a->m->held && !a->image_busy) {
+        if (a->image_started)
+            pthread_join(a->image_thread, NULL);   /* finished (not busy): at once */
+        a->image_started = a->image_busy = pthread_create(&a->image_thread, NULL, writer, a) == 0;
+    }
+    pthread_mutex_unlock(&a->image_mx);
+}
+
+void web_image_stop(web_app *a)
+{
+    pthread_mutex_lock(&a->image_mx);
+    int started = a->image_started;
+    a->image_started = 0;
+    pthread_mutex_unlock(&a->image_mx);
+    if (started)
+        pthread_join(a->image_thread, NULL);
+}
+
+void web_image_save_now(web_app *a)
+{
+    err_t e;
+    engine_image_id id;
+    web_image_stop(a);
+    web_idle(a);
+    pthread_mutex_lock(&a->reload_mx);          /* no reload meanwhile */
+    pthread_rwlock_rdlock(&a->lock);
+    int want = a->image_path[0] && a->m && a->m->held && a->gen >= 0 && a->gen != a->image_gen;
+    int64_t gen = a->gen;
+    pthread_rwlock_unlock(&a->lock);
+    if (want) {
+        store *s = a->pool[0];                   /* no request runs any more */
+        int ok = store_read_begin(s, &e) == 0;
+        int64_t now = ok ? store_generation(s, &e) : -1;
+        ok = ok && now == gen && ident(s, a->m, gen, &id, &e) == 0;
+        store_read_end(s);
+        if (ok)
+            write_image(a, &id);
+        else
+            fprintf(log_of(a), "engine image: not written at exit: %s\n",
+                    now >= 0 && now != gen ? "the database moved past the model (the next start catches up)" : e.msg);
+    }
+    pthread_mutex_unlock(&a->reload_mx);
+}
