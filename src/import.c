@@ -96,14 +96,18 @@ int import_kind_of(const char *const *names, size_t n)
 /* ---- per-run state ---------------------------------------------------------------- */
 
 /* A target or value to write, kept until every row has been checked so the writes can go to
- * the store in key order (appending to its B-trees instead of inserting at random). */
+ * the store in key order (appending to its B-trees instead of inserting at random).  The text
+ * (a value's comment) and the row's place stay in the model's cell (index `cell` of its map):
+ * 32 bytes a change, no allocation per row. */
 typedef struct change {
-    int kind, ind, unit;
+    int ind, unit;
+    double v;
+    uint32_t cell;               /* index into m->targets.cells or m->values.cells */
+    int src;                     /* the source it came from */
     period_t p;
-    uint32_t pord;               /* orders periods as their codes sort as text (the store's order) */
-    double v, old_v;
-    int has_old, src;
-    char *comment, *old_comment; /* owned; NULL = none */
+    uint8_t target : 1;          /* 1: a target, 0: a value */
+    uint8_t has_old : 1;         /* the cell was stored before: an update, not an insert */
+    uint8_t has_comment : 1;     /* the cell holds a comment (read from it when written) */
 } change;
 
 /* A checked succession row, kept until every row is read (shares and cycles need them all). */
@@ -223,72 +227,111 @@ static int ind_code_ok(const char *s)
     return (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_';
 }
 
-static char *maybe_dup(const char *s)
-{
-    if (s == NULL || *s == '\0')
-        return NULL;
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
-
-/* Queues a write; returns 0 or -1 on OOM. */
-static int queue_change(run *r, int kind, int ind, int unit, period_t p, double v, const cell_t *old,
-                        const char *comment)
+/* Queues a write of cell c (already holding the new figure and comment); returns 0 or -1 on OOM. */
+static int queue_change(run *r, int kind, const cell_t *c, int has_old)
 {
     if (r->nchanges == r->capchanges) {
         size_t cap = r->capchanges ? r->capchanges * 2 : 1024;
-        change *c = realloc(r->changes, cap * sizeof *c);
-        if (c == NULL)
+        change *g = realloc(r->changes, cap * sizeof *g);
+        if (g == NULL)
             return -1;
-        r->changes = c;
+        r->changes = g;
         r->capchanges = cap;
     }
-    change *c = &r->changes[r->nchanges];
-    /* "2022" < "2022-05" < "2022-2025" < "2022M9" < "2022Q1" < "2022S1" as text */
+    const cellmap *cm = kind == IK_TARGETS ? &r->m->targets : &r->m->values;
+    r->changes[r->nchanges++] = (change){ c->ind, c->unit, c->v, (uint32_t)(c - cm->cells), c->src, c->per,
+                                          kind == IK_TARGETS, has_old != 0, c->comment != NULL };
+    return 0;
+}
+
+/* Orders periods as their codes sort as text (the store's key order):
+ * "2022" < "2022-05" < "2022-2025" < "2022M9" < "2022Q1" < "2022S1". */
+static uint32_t period_ord(period_t p)
+{
     uint32_t suffix = p.kind == P_MONTH ? 100u + p.n : p.kind == P_RANGE ? 200u + (p.y2 - 1900u)
                     : p.kind == P_M9 ? 550u : p.kind == P_QUARTER ? 600u + p.n : p.kind == P_HALF ? 700u + p.n : 0;
-    *c = (change){ kind, ind, unit, p, p.y * 1000u + suffix, v, old ? old->v : 0, old != NULL,
-                   r->cur_src, NULL, NULL };
-    if ((comment && *comment && (c->comment = maybe_dup(comment)) == NULL) ||
-        (old && old->comment && (c->old_comment = maybe_dup(old->comment)) == NULL)) {
-        free(c->comment);
-        return -1;
-    }
-    r->nchanges++;
-    return 0;
+    return p.y * 1000u + suffix;
 }
 
 static int cmp_change(const void *a, const void *b)
 {
     const change *x = a, *y = b;
-    if (x->kind != y->kind)
-        return x->kind - y->kind;
+    if (x->target != y->target)
+        return x->target ? -1 : 1;                 /* targets first */
     if (x->ind != y->ind)
         return x->ind < y->ind ? -1 : 1;
     if (x->unit != y->unit)
         return x->unit < y->unit ? -1 : 1;
-    return x->pord < y->pord ? -1 : x->pord > y->pord;
+    uint32_t px = period_ord(x->p), py = period_ord(y->p);
+    return px < py ? -1 : px > py;
+}
+
+/* Sorts the changes into key order (targets first, then by indicator, unit and period): one
+ * counting pass over the (kind, indicator, unit) buckets, then each bucket (a few periods, mostly
+ * in order already) by insertion; qsort when the buckets would outnumber the changes by far.
+ * Returns 0 or -1 (OOM). */
+static int sort_changes(run *r)
+{
+    size_t n = r->nchanges, ni = r->m->ninds, nu = r->m->nunits;
+    if (n < 2)
+        return 0;
+    size_t nb = 2 * ni * nu;
+    if (ni == 0 || nu == 0 || nb / 2 / ni != nu || nb > 4 * n + 65536) {
+        qsort(r->changes, n, sizeof *r->changes, cmp_change);
+        return 0;
+    }
+    size_t *at = calloc(nb + 1, sizeof *at);
+    change *out = malloc(n * sizeof *out);
+    if (at == NULL || out == NULL) {
+        free(at);
+        free(out);
+        return -1;
+    }
+    mem_huge(out, n * sizeof *out);
+#define BUCKET(c) (((size_t)!(c)->target * ni + (size_t)(c)->ind) * nu + (size_t)(c)->unit)
+    for (size_t i = 0; i < n; i++)
+        at[BUCKET(&r->changes[i]) + 1]++;
+    for (size_t b = 0; b < nb; b++)
+        at[b + 1] += at[b];
+    for (size_t i = 0; i < n; i++)
+        out[at[BUCKET(&r->changes[i])]++] = r->changes[i];
+#undef BUCKET
+    free(at);
+    for (size_t i = 1; i < n; i++) {               /* by period inside each bucket */
+        if (cmp_change(&out[i - 1], &out[i]) <= 0)
+            continue;
+        change x = out[i];
+        size_t j = i;
+        for (; j > 0 && cmp_change(&out[j - 1], &x) > 0; j--)
+            out[j] = out[j - 1];
+        out[j] = x;
+    }
+    free(r->changes);
+    r->changes = out;
+    r->capchanges = n;
+    return 0;
 }
 
 /* Writes the queued targets and values in key order (model index order is database id order). */
 static int write_changes(run *r)
 {
-    if (r->nchanges > 1)
-        qsort(r->changes, r->nchanges, sizeof *r->changes, cmp_change);
+    if (sort_changes(r) != 0)
+        return err_set(&r->e, "out of memory");
+    /* The stores read only whether there was an old figure (the history trigger reads the old row
+     * itself), so the old figure is not kept: a stand-in says "an update". */
+    static const double old_v = 0;
+    static const cell_t old_cell = { 0 };
     for (size_t i = 0; i < r->nchanges; i++) {
         const change *c = &r->changes[i];
         const char *src = r->src[c->src].name;
         int rc;
-        if (c->kind == IK_TARGETS) {
-            rc = store_put_target(r->s, r->m, c->ind, c->unit, c->p, c->v, c->has_old ? &c->old_v : NULL,
+        if (c->target) {
+            rc = store_put_target(r->s, r->m, c->ind, c->unit, c->p, c->v, c->has_old ? &old_v : NULL,
                                   r->o->who, src, &r->e);
         } else {
-            cell_t old = { .ind = c->ind, .unit = c->unit, .per = c->p, .v = c->old_v, .comment = c->old_comment };
-            rc = store_put_value(r->s, r->m, c->ind, c->unit, c->p, c->v, c->comment,
-                                 c->has_old ? &old : NULL, r->o->who, src, &r->e);
+            const char *comment = c->has_comment ? r->m->values.cells[c->cell].comment : NULL;
+            rc = store_put_value(r->s, r->m, c->ind, c->unit, c->p, c->v, comment,
+                                 c->has_old ? &old_cell : NULL, r->o->who, src, &r->e);
         }
         if (rc != 0) {
             r->cur_src = c->src;
@@ -661,12 +704,9 @@ static void do_cell(run *r, const csv_record *rec, const cols *c, int kind, enum
         }
     }
     added ? r->st->added[kind]++ : r->st->changed[kind]++;
-    if (queue_change(r, kind, ind, unit, p, v, added ? NULL : cell, comment) != 0 ||
-        model_cell_comment(cell, comment) != 0) {
-        row_error(r, rec->row, 0, NULL, NULL, "out of memory");
-        return;
-    }
     cell->v = v;
+    if (model_cell_comment(cell, comment) != 0 || queue_change(r, kind, cell, !added) != 0)
+        row_error(r, rec->row, 0, NULL, NULL, "out of memory");
 }
 
 /* ---- successions ---------------------------------------------------------------------- */
@@ -1139,10 +1179,6 @@ cleanup:
     if (began)
         store_rollback(s);
     free(kinds);
-    for (size_t i = 0; i < r.nchanges; i++) {
-        free(r.changes[i].comment);
-        free(r.changes[i].old_comment);
-    }
     free(r.changes);
     free(r.succs);
     buf_free(&r.scratch);
