@@ -760,15 +760,20 @@ int write_import_audited(store *s, const write_actor *a, const store_audit_row *
         err_set(e, "out of memory");
         goto cleanup;
     }
-    if (write_begin(s, a, e) != 0)
+    /* A large file's foreign keys are checked once at the commit, not per row (store.h). */
+    size_t lines = import_lines(src, nsrc);
+    if (lines > IMPORT_SMALL_LINES && store_bulk_keys_begin(s, e) != 0)
         goto cleanup;
+    if (write_begin(s, a, e) != 0) {
+        store_bulk_keys_end(s);
+        goto cleanup;
+    }
     began = 1;
     if (store_feed_begin(s, e) != 0)
         goto cleanup;
     /* Inside the transaction: a small file looks its stored figures up one by one, a large one
      * reads them all (import.h); either way no other writer can change them meanwhile. */
     store_forget_ids(s);
-    size_t lines = import_lines(src, nsrc);
     int what = lines <= IMPORT_SMALL_LINES ? 0 : STORE_ALL;
     if (store_load_part(s, m, what, e) != 0 || write_locks_load(s, m, &locks, e) != 0 ||
         vet_setup(s, m, a, locks, lines, &v, e) != 0)
