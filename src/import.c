@@ -131,6 +131,10 @@ typedef struct run {
     buf scratch, nfc;    /* reused text buffers */
     change *changes;
     size_t nchanges, capchanges;
+    /* a first load of values [0] or targets [1] (the map held none): cells appended without a
+     * lookup, indexed (and duplicates found) once the kind is read, from cell append_from[] on */
+    int append[2];
+    size_t append_from[2];
     /* the last codes looked up: files list many rows of one unit or indicator in a row */
     char last_ind[72], last_unit[72];
     int last_ind_i, last_unit_i;
@@ -668,9 +672,9 @@ static void do_cell(run *r, const csv_record *rec, const cols *c, int kind, enum
     if (kind == IK_VALUES && has_field(rec, c, 4) &&
         (comment = text_field(r, rec, COLNO(c, 4), c->map[4], "comment")) == NULL)
         return;
-    int added;
-    cell_t *cell = kind == IK_TARGETS ? model_target_upsert(m, ind, unit, p, &added)
-                                      : model_value_upsert(m, ind, unit, p, &added);
+    int added = 1, tgt = kind == IK_TARGETS;
+    cell_t *cell = r->append[tgt] ? model_append_cell(m, tgt, ind, unit, p)
+                 : tgt ? model_target_upsert(m, ind, unit, p, &added) : model_value_upsert(m, ind, unit, p, &added);
     if (cell == NULL) {
         row_error(r, rec->row, 0, NULL, NULL, "out of memory");
         return;
@@ -707,6 +711,34 @@ static void do_cell(run *r, const csv_record *rec, const cols *c, int kind, enum
     cell->v = v;
     if (model_cell_comment(cell, comment) != 0 || queue_change(r, kind, cell, !added) != 0)
         row_error(r, rec->row, 0, NULL, NULL, "out of memory");
+}
+
+typedef struct dup_ctx {
+    run *r;
+    const cellmap *cm;
+} dup_ctx;
+
+/* A cell of a first load whose key an earlier row has (model_index_appended). */
+static void dup_cell(void *ctx, size_t cell, size_t first)
+{
+    dup_ctx *d = ctx;
+    const cell_t *c = &d->cm->cells[cell], *f = &d->cm->cells[first];
+    d->r->cur_src = c->src;
+    row_error(d->r, c->row, 0, NULL, NULL,
+              tr("trùng với dòng %ld của %s (cùng chỉ tiêu, đơn vị và kỳ)",
+                 "duplicates row %ld of %s (same indicator, unit and period)"),
+              (long)f->row, d->r->src[f->src].name);
+}
+
+/* Ends a first load of targets (tgt) or values: their cells indexed, duplicates refused. */
+static void index_appended(run *r, int tgt)
+{
+    if (!r->append[tgt])
+        return;
+    r->append[tgt] = 0;
+    dup_ctx d = { r, tgt ? &r->m->targets : &r->m->values };
+    if (model_index_appended(r->m, tgt, r->append_from[tgt], dup_cell, &d) != 0)
+        row_error(r, 0, 0, NULL, NULL, "out of memory");
 }
 
 /* ---- successions ---------------------------------------------------------------------- */
@@ -1136,6 +1168,11 @@ int import_run(store *s, model *m, const import_source *src, int nsrc, const imp
     mem_huge(r.changes, cells * sizeof *r.changes);
     r.capchanges = cells;
     m->stamp++; /* cells set from here on carry this run's mark (duplicate check) */
+    for (int t = 0; t < 2; t++) {
+        const cellmap *cm = t ? &m->targets : &m->values;
+        r.append[t] = cm->n == 0 && !m->held && !(m->unloaded & (t ? STORE_TARGETS : STORE_VALUES));
+        r.append_from[t] = cm->n;
+    }
     if (!o->in_tx && store_begin(s, e) != 0) {
         st->internal = 1;
         goto cleanup;
@@ -1148,6 +1185,8 @@ int import_run(store *s, model *m, const import_source *src, int nsrc, const imp
                 do_source(&r, i, k, &ord);
         if (k == IK_INDICATORS)
             finish_model(&r);
+        if (k == IK_TARGETS || k == IK_TEMPLATE)          /* the last kinds of targets and of values */
+            index_appended(&r, k == IK_TARGETS);
         if (k == IK_SUCCESSIONS && r.nsuccs)
             apply_successions(&r);
     }
