@@ -112,11 +112,14 @@ static int grow(void **arr, size_t *cap, size_t need, size_t elem)
     size_t c = *cap ? *cap * 2 : 16;
     while (c < need)
         c *= 2;
-    void *p = realloc(*arr, c * elem);
+    /* the first block comes zeroed from calloc (for a big one, pages the kernel zeroes when first
+     * touched), not written twice */
+    void *p = *arr ? realloc(*arr, c * elem) : calloc(c, elem);
     if (p == NULL)
         return -1;
     mem_huge(p, c * elem);
-    memset((char *)p + *cap * elem, 0, (c - *cap) * elem);
+    if (*arr)
+        memset((char *)p + *cap * elem, 0, (c - *cap) * elem);
     *arr = p;
     *cap = c;
     return 0;
