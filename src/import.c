@@ -8,7 +8,10 @@
  * begun here) and to the model.  Once a row is bad, writing stops but checking
  * goes on, so the user sees every error at once (up to max_errors).  Text
  * fields are normalised to NFC.  Each model cell remembers the import run
- * and row that last set it, which rejects a target or value given twice.
+ * and row that last set it, which rejects a target or value given twice; on a
+ * first load (the model held no target, or no value) cells are appended without
+ * a lookup and indexed once the kind is read, which finds the repeats.  Targets
+ * and values are queued (32 bytes each) and written in key order at the end.
  * Successions come last: each row is checked against the units, then the whole set
  * (shares of one unit on one date sum to 1, no cycle) before any is written; then, in the same
  * transaction, the tasks of the units that passed on are handed to their successors.
