@@ -273,49 +273,57 @@ static int cmp_change(const void *a, const void *b)
     return px < py ? -1 : px > py;
 }
 
-/* Sorts the changes into key order (targets first, then by indicator, unit and period): one
- * counting pass over the (kind, indicator, unit) buckets, then each bucket (a few periods, mostly
- * in order already) by insertion; qsort when the buckets would outnumber the changes by far.
- * Returns 0 or -1 (OOM). */
+/* Sorts the changes into key order (targets first, then by indicator, unit and period) in place:
+ * one counting pass over the (kind, indicator, unit) buckets, each change then swapped into its
+ * bucket (no second array of them), then each bucket (a few periods, mostly in order already) by
+ * insertion; qsort when the buckets would outnumber the changes by far.  Returns 0 or -1 (OOM). */
 static int sort_changes(run *r)
 {
     size_t n = r->nchanges, ni = r->m->ninds, nu = r->m->nunits;
+    change *a = r->changes;
     if (n < 2)
         return 0;
     size_t nb = 2 * ni * nu;
     if (ni == 0 || nu == 0 || nb / 2 / ni != nu || nb > 4 * n + 65536) {
-        qsort(r->changes, n, sizeof *r->changes, cmp_change);
+        qsort(a, n, sizeof *a, cmp_change);
         return 0;
     }
-    size_t *at = calloc(nb + 1, sizeof *at);
-    change *out = malloc(n * sizeof *out);
-    if (at == NULL || out == NULL) {
-        free(at);
-        free(out);
+    size_t *start = calloc(nb + 1, sizeof *start), *next = malloc((nb + 1) * sizeof *next);
+    if (start == NULL || next == NULL) {
+        free(start);
+        free(next);
         return -1;
     }
-    mem_huge(out, n * sizeof *out);
 #define BUCKET(c) (((size_t)!(c)->target * ni + (size_t)(c)->ind) * nu + (size_t)(c)->unit)
     for (size_t i = 0; i < n; i++)
-        at[BUCKET(&r->changes[i]) + 1]++;
+        start[BUCKET(&a[i]) + 1]++;
     for (size_t b = 0; b < nb; b++)
-        at[b + 1] += at[b];
-    for (size_t i = 0; i < n; i++)
-        out[at[BUCKET(&r->changes[i])]++] = r->changes[i];
+        start[b + 1] += start[b];
+    memcpy(next, start, (nb + 1) * sizeof *next);
+    for (size_t b = 0; b < nb; b++)            /* a[start[b] .. next[b]) are in place */
+        while (next[b] < start[b + 1]) {
+            change x = a[next[b]];
+            size_t t = BUCKET(&x);
+            while (t != b) {                  /* x to its bucket; the change it displaces next */
+                change y = a[next[t]];
+                a[next[t]++] = x;
+                x = y;
+                t = BUCKET(&x);
+            }
+            a[next[b]++] = x;
+        }
 #undef BUCKET
-    free(at);
+    free(start);
+    free(next);
     for (size_t i = 1; i < n; i++) {               /* by period inside each bucket */
-        if (cmp_change(&out[i - 1], &out[i]) <= 0)
+        if (cmp_change(&a[i - 1], &a[i]) <= 0)
             continue;
-        change x = out[i];
+        change x = a[i];
         size_t j = i;
-        for (; j > 0 && cmp_change(&out[j - 1], &x) > 0; j--)
-            out[j] = out[j - 1];
-        out[j] = x;
+        for (; j > 0 && cmp_change(&a[j - 1], &x) > 0; j--)
+            a[j] = a[j - 1];
+        a[j] = x;
     }
-    free(r->changes);
-    r->changes = out;
-    r->capchanges = n;
     return 0;
 }
 
