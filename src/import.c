@@ -8,7 +8,10 @@
  * begun here) and to the model.  Once a row is bad, writing stops but checking
  * goes on, so the user sees every error at once (up to max_errors).  Text
  * fields are normalised to NFC.  Each model cell remembers the import run
- * and row that last set it, which rejects a target or value given twice.
+ * and row that last set it, which rejects a target or value given twice; on a
+ * first load (the model held no target, or no value) cells are appended without
+ * a lookup and indexed once the kind is read, which finds the repeats.  Targets
+ * and values are queued (32 bytes each) and written in key order at the end.
  * Successions come last: each row is checked against the units, then the whole set
  * (shares of one unit on one date sum to 1, no cycle) before any is written; then, in the same
  * transaction, the tasks of the units that passed on are handed to their successors.
@@ -96,14 +99,18 @@ int import_kind_of(const char *const *names, size_t n)
 /* ---- per-run state ---------------------------------------------------------------- */
 
 /* A target or value to write, kept until every row has been checked so the writes can go to
- * the store in key order (appending to its B-trees instead of inserting at random). */
+ * the store in key order (appending to its B-trees instead of inserting at random).  The text
+ * (a value's comment) and the row's place stay in the model's cell (index `cell` of its map):
+ * 32 bytes a change, no allocation per row. */
 typedef struct change {
-    int kind, ind, unit;
+    int ind, unit;
+    double v;
+    uint32_t cell;               /* index into m->targets.cells or m->values.cells */
+    int src;                     /* the source it came from */
     period_t p;
-    uint32_t pord;               /* orders periods as their codes sort as text (the store's order) */
-    double v, old_v;
-    int has_old, src;
-    char *comment, *old_comment; /* owned; NULL = none */
+    uint8_t target : 1;          /* 1: a target, 0: a value */
+    uint8_t has_old : 1;         /* the cell was stored before: an update, not an insert */
+    uint8_t has_comment : 1;     /* the cell holds a comment (read from it when written) */
 } change;
 
 /* A checked succession row, kept until every row is read (shares and cycles need them all). */
@@ -127,6 +134,10 @@ typedef struct run {
     buf scratch, nfc;    /* reused text buffers */
     change *changes;
     size_t nchanges, capchanges;
+    /* a first load of values [0] or targets [1] (the map held none): cells appended without a
+     * lookup, indexed (and duplicates found) once the kind is read, from cell append_from[] on */
+    int append[2];
+    size_t append_from[2];
     /* the last codes looked up: files list many rows of one unit or indicator in a row */
     char last_ind[72], last_unit[72];
     int last_ind_i, last_unit_i;
@@ -223,72 +234,119 @@ static int ind_code_ok(const char *s)
     return (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_';
 }
 
-static char *maybe_dup(const char *s)
-{
-    if (s == NULL || *s == '\0')
-        return NULL;
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
-
-/* Queues a write; returns 0 or -1 on OOM. */
-static int queue_change(run *r, int kind, int ind, int unit, period_t p, double v, const cell_t *old,
-                        const char *comment)
+/* Queues a write of cell c (already holding the new figure and comment); returns 0 or -1 on OOM. */
+static int queue_change(run *r, int kind, const cell_t *c, int has_old)
 {
     if (r->nchanges == r->capchanges) {
         size_t cap = r->capchanges ? r->capchanges * 2 : 1024;
-        change *c = realloc(r->changes, cap * sizeof *c);
-        if (c == NULL)
+        change *g = realloc(r->changes, cap * sizeof *g);
+        if (g == NULL)
             return -1;
-        r->changes = c;
+        r->changes = g;
         r->capchanges = cap;
     }
-    change *c = &r->changes[r->nchanges];
-    /* "2022" < "2022-05" < "2022-2025" < "2022M9" < "2022Q1" < "2022S1" as text */
+    const cellmap *cm = kind == IK_TARGETS ? &r->m->targets : &r->m->values;
+    r->changes[r->nchanges++] = (change){ c->ind, c->unit, c->v, (uint32_t)(c - cm->cells), c->src, c->per,
+                                          kind == IK_TARGETS, has_old != 0, c->comment != NULL };
+    return 0;
+}
+
+/* Orders periods as their codes sort as text (the store's key order):
+ * "2022" < "2022-05" < "2022-2025" < "2022M9" < "2022Q1" < "2022S1". */
+static uint32_t period_ord(period_t p)
+{
     uint32_t suffix = p.kind == P_MONTH ? 100u + p.n : p.kind == P_RANGE ? 200u + (p.y2 - 1900u)
                     : p.kind == P_M9 ? 550u : p.kind == P_QUARTER ? 600u + p.n : p.kind == P_HALF ? 700u + p.n : 0;
-    *c = (change){ kind, ind, unit, p, p.y * 1000u + suffix, v, old ? old->v : 0, old != NULL,
-                   r->cur_src, NULL, NULL };
-    if ((comment && *comment && (c->comment = maybe_dup(comment)) == NULL) ||
-        (old && old->comment && (c->old_comment = maybe_dup(old->comment)) == NULL)) {
-        free(c->comment);
-        return -1;
-    }
-    r->nchanges++;
-    return 0;
+    return p.y * 1000u + suffix;
 }
 
 static int cmp_change(const void *a, const void *b)
 {
     const change *x = a, *y = b;
-    if (x->kind != y->kind)
-        return x->kind - y->kind;
+    if (x->target != y->target)
+        return x->target ? -1 : 1;                 /* targets first */
     if (x->ind != y->ind)
         return x->ind < y->ind ? -1 : 1;
     if (x->unit != y->unit)
         return x->unit < y->unit ? -1 : 1;
-    return x->pord < y->pord ? -1 : x->pord > y->pord;
+    uint32_t px = period_ord(x->p), py = period_ord(y->p);
+    return px < py ? -1 : px > py;
+}
+
+/* Sorts the changes into key order (targets first, then by indicator, unit and period) in place:
+ * one counting pass over the (kind, indicator, unit) buckets, each change then swapped into its
+ * bucket (no second array of them), then each bucket (a few periods, mostly in order already) by
+ * insertion; qsort when the buckets would outnumber the changes by far.  Returns 0 or -1 (OOM). */
+static int sort_changes(run *r)
+{
+    size_t n = r->nchanges, ni = r->m->ninds, nu = r->m->nunits;
+    change *a = r->changes;
+    if (n < 2)
+        return 0;
+    size_t nb = 2 * ni * nu;
+    if (ni == 0 || nu == 0 || nb / 2 / ni != nu || nb > 4 * n + 65536) {
+        qsort(a, n, sizeof *a, cmp_change);
+        return 0;
+    }
+    size_t *start = calloc(nb + 1, sizeof *start), *next = malloc((nb + 1) * sizeof *next);
+    if (start == NULL || next == NULL) {
+        free(start);
+        free(next);
+        return -1;
+    }
+#define BUCKET(c) (((size_t)!(c)->target * ni + (size_t)(c)->ind) * nu + (size_t)(c)->unit)
+    for (size_t i = 0; i < n; i++)
+        start[BUCKET(&a[i]) + 1]++;
+    for (size_t b = 0; b < nb; b++)
+        start[b + 1] += start[b];
+    memcpy(next, start, (nb + 1) * sizeof *next);
+    for (size_t b = 0; b < nb; b++)            /* a[start[b] .. next[b]) are in place */
+        while (next[b] < start[b + 1]) {
+            change x = a[next[b]];
+            size_t t = BUCKET(&x);
+            while (t != b) {                  /* x to its bucket; the change it displaces next */
+                change y = a[next[t]];
+                a[next[t]++] = x;
+                x = y;
+                t = BUCKET(&x);
+            }
+            a[next[b]++] = x;
+        }
+#undef BUCKET
+    free(start);
+    free(next);
+    for (size_t i = 1; i < n; i++) {               /* by period inside each bucket */
+        if (cmp_change(&a[i - 1], &a[i]) <= 0)
+            continue;
+        change x = a[i];
+        size_t j = i;
+        for (; j > 0 && cmp_change(&a[j - 1], &x) > 0; j--)
+            a[j] = a[j - 1];
+        a[j] = x;
+    }
+    return 0;
 }
 
 /* Writes the queued targets and values in key order (model index order is database id order). */
 static int write_changes(run *r)
 {
-    if (r->nchanges > 1)
-        qsort(r->changes, r->nchanges, sizeof *r->changes, cmp_change);
+    if (sort_changes(r) != 0)
+        return err_set(&r->e, "out of memory");
+    /* The stores read only whether there was an old figure (the history trigger reads the old row
+     * itself), so the old figure is not kept: a stand-in says "an update". */
+    static const double old_v = 0;
+    static const cell_t old_cell = { 0 };
     for (size_t i = 0; i < r->nchanges; i++) {
         const change *c = &r->changes[i];
         const char *src = r->src[c->src].name;
         int rc;
-        if (c->kind == IK_TARGETS) {
-            rc = store_put_target(r->s, r->m, c->ind, c->unit, c->p, c->v, c->has_old ? &c->old_v : NULL,
+        if (c->target) {
+            rc = store_put_target(r->s, r->m, c->ind, c->unit, c->p, c->v, c->has_old ? &old_v : NULL,
                                   r->o->who, src, &r->e);
         } else {
-            cell_t old = { .ind = c->ind, .unit = c->unit, .per = c->p, .v = c->old_v, .comment = c->old_comment };
-            rc = store_put_value(r->s, r->m, c->ind, c->unit, c->p, c->v, c->comment,
-                                 c->has_old ? &old : NULL, r->o->who, src, &r->e);
+            const char *comment = c->has_comment ? r->m->values.cells[c->cell].comment : NULL;
+            rc = store_put_value(r->s, r->m, c->ind, c->unit, c->p, c->v, comment,
+                                 c->has_old ? &old_cell : NULL, r->o->who, src, &r->e);
         }
         if (rc != 0) {
             r->cur_src = c->src;
@@ -625,9 +683,9 @@ static void do_cell(run *r, const csv_record *rec, const cols *c, int kind, enum
     if (kind == IK_VALUES && has_field(rec, c, 4) &&
         (comment = text_field(r, rec, COLNO(c, 4), c->map[4], "comment")) == NULL)
         return;
-    int added;
-    cell_t *cell = kind == IK_TARGETS ? model_target_upsert(m, ind, unit, p, &added)
-                                      : model_value_upsert(m, ind, unit, p, &added);
+    int added = 1, tgt = kind == IK_TARGETS;
+    cell_t *cell = r->append[tgt] ? model_append_cell(m, tgt, ind, unit, p)
+                 : tgt ? model_target_upsert(m, ind, unit, p, &added) : model_value_upsert(m, ind, unit, p, &added);
     if (cell == NULL) {
         row_error(r, rec->row, 0, NULL, NULL, "out of memory");
         return;
@@ -661,12 +719,37 @@ static void do_cell(run *r, const csv_record *rec, const cols *c, int kind, enum
         }
     }
     added ? r->st->added[kind]++ : r->st->changed[kind]++;
-    if (queue_change(r, kind, ind, unit, p, v, added ? NULL : cell, comment) != 0 ||
-        model_cell_comment(cell, comment) != 0) {
-        row_error(r, rec->row, 0, NULL, NULL, "out of memory");
-        return;
-    }
     cell->v = v;
+    if (model_cell_comment(cell, comment) != 0 || queue_change(r, kind, cell, !added) != 0)
+        row_error(r, rec->row, 0, NULL, NULL, "out of memory");
+}
+
+typedef struct dup_ctx {
+    run *r;
+    const cellmap *cm;
+} dup_ctx;
+
+/* A cell of a first load whose key an earlier row has (model_index_appended). */
+static void dup_cell(void *ctx, size_t cell, size_t first)
+{
+    dup_ctx *d = ctx;
+    const cell_t *c = &d->cm->cells[cell], *f = &d->cm->cells[first];
+    d->r->cur_src = c->src;
+    row_error(d->r, c->row, 0, NULL, NULL,
+              tr("trùng với dòng %ld của %s (cùng chỉ tiêu, đơn vị và kỳ)",
+                 "duplicates row %ld of %s (same indicator, unit and period)"),
+              (long)f->row, d->r->src[f->src].name);
+}
+
+/* Ends a first load of targets (tgt) or values: their cells indexed, duplicates refused. */
+static void index_appended(run *r, int tgt)
+{
+    if (!r->append[tgt])
+        return;
+    r->append[tgt] = 0;
+    dup_ctx d = { r, tgt ? &r->m->targets : &r->m->values };
+    if (model_index_appended(r->m, tgt, r->append_from[tgt], dup_cell, &d) != 0)
+        row_error(r, 0, 0, NULL, NULL, "out of memory");
 }
 
 /* ---- successions ---------------------------------------------------------------------- */
@@ -1096,6 +1179,11 @@ int import_run(store *s, model *m, const import_source *src, int nsrc, const imp
     mem_huge(r.changes, cells * sizeof *r.changes);
     r.capchanges = cells;
     m->stamp++; /* cells set from here on carry this run's mark (duplicate check) */
+    for (int t = 0; t < 2; t++) {
+        const cellmap *cm = t ? &m->targets : &m->values;
+        r.append[t] = cm->n == 0 && !m->held && !(m->unloaded & (t ? STORE_TARGETS : STORE_VALUES));
+        r.append_from[t] = cm->n;
+    }
     if (!o->in_tx && store_begin(s, e) != 0) {
         st->internal = 1;
         goto cleanup;
@@ -1108,6 +1196,8 @@ int import_run(store *s, model *m, const import_source *src, int nsrc, const imp
                 do_source(&r, i, k, &ord);
         if (k == IK_INDICATORS)
             finish_model(&r);
+        if (k == IK_TARGETS || k == IK_TEMPLATE)          /* the last kinds of targets and of values */
+            index_appended(&r, k == IK_TARGETS);
         if (k == IK_SUCCESSIONS && r.nsuccs)
             apply_successions(&r);
     }
@@ -1139,10 +1229,6 @@ cleanup:
     if (began)
         store_rollback(s);
     free(kinds);
-    for (size_t i = 0; i < r.nchanges; i++) {
-        free(r.changes[i].comment);
-        free(r.changes[i].old_comment);
-    }
     free(r.changes);
     free(r.succs);
     buf_free(&r.scratch);

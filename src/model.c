@@ -112,11 +112,14 @@ static int grow(void **arr, size_t *cap, size_t need, size_t elem)
     size_t c = *cap ? *cap * 2 : 16;
     while (c < need)
         c *= 2;
-    void *p = realloc(*arr, c * elem);
+    /* the first block comes zeroed from calloc (for a big one, pages the kernel zeroes when first
+     * touched), not written twice */
+    void *p = *arr ? realloc(*arr, c * elem) : calloc(c, elem);
     if (p == NULL)
         return -1;
     mem_huge(p, c * elem);
-    memset((char *)p + *cap * elem, 0, (c - *cap) * elem);
+    if (*arr)
+        memset((char *)p + *cap * elem, 0, (c - *cap) * elem);
     *arr = p;
     *cap = c;
     return 0;
@@ -305,6 +308,50 @@ cell_t *model_value_upsert(model *m, int ind, int unit, period_t p, int *added)
 cell_t *model_target_upsert(model *m, int ind, int unit, period_t p, int *added)
 {
     return cellmap_upsert(&m->targets, ind, unit, p, added);
+}
+
+cell_t *model_append_cell(model *m, int targets, int ind, int unit, period_t p)
+{
+    cellmap *cm = targets ? &m->targets : &m->values;
+    if (cm->n + 1 > UINT32_MAX - 1 || grow((void **)&cm->cells, &cm->cap, cm->n + 1, sizeof *cm->cells) != 0)
+        return NULL;
+    if (!targets)
+        count_years(m, p);
+    cm->cells[cm->n] = (cell_t){ .ind = ind, .unit = unit, .per = p };
+    return &cm->cells[cm->n++];
+}
+
+int model_index_appended(model *m, int targets, size_t from, void (*dup)(void *ctx, size_t cell, size_t first),
+                         void *ctx)
+{
+    cellmap *cm = targets ? &m->targets : &m->values;
+    size_t want = cm->nslots ? cm->nslots : 1024;
+    while (cm->n * 2 > want)
+        want *= 2;
+    if (want > cm->nslots && cellmap_rehash(cm, want) != 0)
+        return -1;
+    size_t mask = cm->nslots - 1;
+    enum { AHEAD = 16 };                 /* each probe is a cache miss: start it early */
+    for (size_t k = from; k < cm->n; k++) {
+        if (k + AHEAD < cm->n) {
+            const cell_t *a = &cm->cells[k + AHEAD];
+            __builtin_prefetch(&cm->slots[hash_cell(a->ind, a->unit, a->per) & mask], 1);
+        }
+        const cell_t *c = &cm->cells[k];
+        uint32_t h = hash_cell(c->ind, c->unit, c->per);
+        size_t i = h & mask;
+        for (; cm->slots[i]; i = (i + 1) & mask) {
+            const cell_t *o = &cm->cells[SLOT_IDX(cm->slots[i])];
+            if ((uint32_t)(cm->slots[i] >> 32) == h && o->ind == c->ind && o->unit == c->unit &&
+                period_eq(o->per, c->per))
+                break;
+        }
+        if (cm->slots[i])
+            dup(ctx, k, SLOT_IDX(cm->slots[i]));
+        else
+            cm->slots[i] = SLOT(k, h);
+    }
+    return 0;
 }
 
 static void cellmap_free(cellmap *cm)

@@ -126,6 +126,15 @@ int model_put_target(model *m, int ind, int unit, period_t p, double v);
 /* Hints that the value (targets = 0) or target cell of (ind, unit, p) is about to be put: a bulk
  * loader calls it some rows ahead, so the table's cache misses overlap instead of queueing. */
 void model_prefetch(const model *m, int targets, int ind, int unit, period_t p);
+/* A first load (a map that held no cell): appends the value (targets = 0) or target cell of
+ * (ind, unit, p) holding 0 and no comment, without looking for it; lookups do not find it until
+ * model_index_appended.  NULL on OOM; the pointer is valid until the next put or append. */
+cell_t *model_append_cell(model *m, int targets, int ind, int unit, period_t p);
+/* Indexes the cells appended since the map held `from` cells, in order (probes prefetched some
+ * cells ahead); a cell with the key of an earlier one stays out of the index and is passed to
+ * dup(ctx, its index, the earlier one's index).  0, or -1 on OOM. */
+int model_index_appended(model *m, int targets, size_t from, void (*dup)(void *ctx, size_t cell, size_t first),
+                         void *ctx);
 /* Finds or adds the value (or target) cell; *added tells which; a new cell holds 0 and no
  * comment; NULL on OOM.  The pointer is valid until the next put or upsert. */
 cell_t *model_value_upsert(model *m, int ind, int unit, period_t p, int *added);

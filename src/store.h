@@ -66,6 +66,13 @@ int store_load_units(store *s, model *m, const unsigned char *want, err_t *e);
 int store_bulk_read(store *s, err_t *e);
 /* Ends what store_bulk_read began: the handle reads by copying again. */
 void store_bulk_done(store *s);
+/* For the one large write transaction begun next (call it outside a transaction): foreign keys
+ * are checked once at store_commit instead of per row - the figures written in it (their batches)
+ * and every other table with foreign keys, a missing parent refusing the commit.  store_commit
+ * and store_rollback end it, store_bulk_keys_end too (when the begin failed).  SQLite only: on
+ * PostgreSQL a no-op (its first loads have chitieu_bulk_begin). */
+int store_bulk_keys_begin(store *s, err_t *e);
+void store_bulk_keys_end(store *s);
 /* Called by store_scan_cells for each stored cell, with model indexes; nonzero stops the scan. */
 typedef int (*store_cell_fn)(void *ctx, int ind, int unit, period_t p, double v);
 /* Calls fn for every stored target (targets != 0) or value in part `part` of nparts (contiguous

@@ -740,17 +740,18 @@ static void copy_fail(store *s, int k, const PGresult *res)
     memcpy(s->pg_err, msg, sizeof msg);
 }
 
-static int put_be(buf *b, uint64_t v, int bytes)
+/* Writes v as `bytes` big-endian bytes at p; returns the bytes written. */
+static size_t put_be(unsigned char *p, uint64_t v, int bytes)
 {
-    char x[8];
     for (int i = 0; i < bytes; i++)
-        x[i] = (char)(v >> (8 * (bytes - 1 - i)));
-    return buf_add(b, x, (size_t)bytes);
+        p[i] = (unsigned char)(v >> (8 * (bytes - 1 - i)));
+    return (size_t)bytes;
 }
 
-static int put_int8(buf *b, int64_t v)
+/* A bigint field: its length (8), then its value. */
+static size_t put_int8(unsigned char *p, int64_t v)
 {
-    return put_be(b, 8, 4) | put_be(b, (uint64_t)v, 8);
+    return put_be(p, 8, 4) + put_be(p + 4, (uint64_t)v, 8);
 }
 
 /* Ends the open COPY (sending the binary trailer, or aborting it with why); 0, or -1 with
@@ -854,14 +855,23 @@ int store_pg_copy_cell(store *s, int targets, int64_t iid, int64_t uid, const ch
     buf *b = &s->pg_copy[targets ? 1 : 0];
     size_t n = strlen(per);
     uint64_t bits;
+    unsigned char row[80 + PERIOD_CODE_MAX];    /* built here, added to the chunk at once */
     memcpy(&bits, &v, sizeof bits);
+    if (n > PERIOD_CODE_MAX)
+        return err_set(e, "period code too long");
     /* a row: its number of fields, then each field's length and bytes (-1: NULL) */
-    int rc = put_be(b, targets ? 5 : 6, 2) | put_int8(b, iid) | put_int8(b, uid) | put_be(b, n, 4) |
-             buf_add(b, per, n) | put_be(b, 8, 4) | put_be(b, bits, 8);
+    size_t k = put_be(row, targets ? 5 : 6, 2);
+    k += put_int8(row + k, iid);
+    k += put_int8(row + k, uid);
+    k += put_be(row + k, n, 4);
+    memcpy(row + k, per, n);
+    k += n;
+    k += put_be(row + k, 8, 4);
+    k += put_be(row + k, bits, 8);
     if (!targets)
-        rc |= put_be(b, UINT32_MAX, 4);
-    rc |= put_int8(b, batch);
-    if (rc != 0)
+        k += put_be(row + k, UINT32_MAX, 4);
+    k += put_int8(row + k, batch);
+    if (buf_add(b, row, k) != 0)
         return err_set(e, "out of memory");
     if (b->len >= COPY_SEND && copy_send(s, targets ? 1 : 0, 1) != 0)
         return err_set(e, "%s", s->pg_err);

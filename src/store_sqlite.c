@@ -235,13 +235,71 @@ int store_try_begin(store *s, int wait_ms, err_t *e)
 
 static int flush_pending(store *s, err_t *e);
 
+int store_bulk_keys_begin(store *s, err_t *e)
+{
+    if (s->pg || s->in_tx || s->bulk_keys)
+        return 0;
+    if (sq_exec(s, "PRAGMA foreign_keys=OFF") != 0)
+        return db_err(s, e, "foreign_keys");
+    s->bulk_keys = 1;
+    s->bulk_batch = 0;
+    return 0;
+}
+
+void store_bulk_keys_end(store *s)
+{
+    if (!s->bulk_keys || s->in_tx)
+        return;
+    s->bulk_keys = 0;
+    sq_exec(s, "PRAGMA foreign_keys=ON");
+}
+
+/* The checks per row that store_bulk_keys_begin turned off, done once before the commit: the
+ * figures written in this transaction (their batches, through the batch index) against their three
+ * parents, then every other table with foreign keys as SQLite itself checks them. */
+static int bulk_keys_check(store *s, err_t *e)
+{
+    static const char *const figures[2] = {
+        "SELECT 'value' FROM value WHERE batch>=?1 AND (indicator NOT IN (SELECT id FROM indicator)"
+        " OR unit NOT IN (SELECT id FROM unit) OR batch NOT IN (SELECT id FROM batch)) LIMIT 1",
+        "SELECT 'target' FROM target WHERE batch>=?1 AND (indicator NOT IN (SELECT id FROM indicator)"
+        " OR unit NOT IN (SELECT id FROM unit) OR batch NOT IN (SELECT id FROM batch)) LIMIT 1",
+    };
+    static const char others[] =
+        "SELECT t.name FROM sqlite_schema t, pragma_foreign_key_check(t.name) f"
+        " WHERE t.type='table' AND t.name NOT IN ('value','target') LIMIT 1";
+    for (int k = 0; k < 3; k++) {
+        if (k < 2 && s->bulk_batch == 0)
+            continue;                            /* no figure written */
+        sq_stmt *st = NULL;
+        if (sq_prepare(s, k < 2 ? figures[k] : others, &st) != 0)
+            return db_err(s, e, "foreign keys");
+        if (k < 2)
+            sq_int64(s, st, 1, s->bulk_batch);
+        int r = sq_step(s, st, "foreign keys", e);
+        char table[64] = "";
+        if (r > 0)
+            snprintf(table, sizeof table, "%s", sq_col_text(st, 0));
+        sq_finalize(st);
+        if (r < 0)
+            return -1;
+        if (r > 0)
+            return err_set(e, tr("bảng %s: một dòng tham chiếu tới dòng không tồn tại (khóa ngoại)",
+                                 "table %s: a row refers to a row that does not exist (foreign key)"), table);
+    }
+    return 0;
+}
+
 int store_commit(store *s, err_t *e)
 {
     if (flush_pending(s, e) != 0 || store_feed_commit(s, e) != 0)
         return -1;
+    if (s->bulk_keys && bulk_keys_check(s, e) != 0)
+        return -1;
     if (sq_exec(s, "COMMIT") != 0)
         return db_err(s, e, "COMMIT");
     s->in_tx = 0;
+    store_bulk_keys_end(s);
     return 0;
 }
 
@@ -252,6 +310,7 @@ void store_rollback(store *s)
         store_pg_copy_abort(s);
     sq_exec(s, "ROLLBACK");
     s->in_tx = 0;
+    store_bulk_keys_end(s);
 }
 
 int store_bulk_read(store *s, err_t *e)
@@ -1050,6 +1109,8 @@ static int batch_of(store *s, const char *who, const char *source, int64_t *id, 
     if (r == 0)
         return err_set(e, "batch: no id");
     s->batch = *id;
+    if (s->bulk_keys && s->bulk_batch == 0)
+        s->bulk_batch = *id;                /* batch ids grow: this transaction's rows are >= it */
     snprintf(s->batch_who, sizeof s->batch_who, "%s", who);
     snprintf(s->batch_src, sizeof s->batch_src, "%s", source);
     return 0;

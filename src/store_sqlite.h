@@ -53,6 +53,8 @@ struct store {
     int in_tx;
     char now[32];                    /* timestamp used for every row of one transaction */
     int64_t batch;                   /* batch row of the current (who, source), 0 = none yet */
+    int bulk_keys;                   /* foreign keys off, checked at commit (store_bulk_keys_begin) */
+    int64_t bulk_batch;              /* and the first batch row written since, 0 = none yet */
     char batch_who[64], batch_src[256];
     /* New values without a comment wait here and go in PENDING_MAX at a time, one multi-row
      * INSERT instead of one statement per row; flushed before any other write and at commit. */

@@ -13,6 +13,7 @@
  */
 #include "write.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@
 #include "engine.h"
 #include "fixed.h"
 #include "store_multi.h"
+#include "store_rule.h"
 #include "vn.h"
 #include "write_rule.h"
 
@@ -605,8 +607,12 @@ cleanup:
 typedef struct vet_ctx {
     const write_actor *a;
     const write_locks *locks;
+    int note;                          /* the database has rules: keep the cells for them */
     write_cell *cells;                 /* the values the import changes (rules checked after) */
     int ncells, capcells, oom;
+    unsigned char *may;                /* by unit index (the units before the import), values then
+                                          targets: 1 = may_write allowed it */
+    size_t nmay;
     store_feed_row *feed;                /* the cells it changes, for the change feed; nfeed -1:
                                           more than FEED_IMPORT_MAX (other servers reload) */
     int nfeed, capfeed;
@@ -665,19 +671,57 @@ static void vet_note(vet_ctx *v, int ind, int unit, period_t p)
     v->ncells++;
 }
 
+/* may_write, remembered once allowed per unit and kind (a unit added by the import's own
+ * catalogue files, beyond the array, is asked every time; a refusal too, for its message). */
+static int vet_may(vet_ctx *v, const model *m, int kind, int unit, buf *why)
+{
+    size_t nu = v->nmay / 2, at = (size_t)unit + (kind == IK_TARGETS ? nu : 0);
+    if ((size_t)unit < nu && v->may[at])
+        return 0;
+    int r = may_write(m, v->a, kind == IK_TARGETS ? WRITE_TARGET : WRITE_VALUE, unit, why);
+    if (r == 0 && (size_t)unit < nu)
+        v->may[at] = 1;
+    return r;
+}
+
 static int vet_change(void *ctx, const model *m, int kind, int ind, int unit, period_t p, buf *why)
 {
     vet_ctx *v = ctx;
     web_sub lock;
-    if (may_write(m, v->a, kind == IK_TARGETS ? WRITE_TARGET : WRITE_VALUE, unit, why) != 0)
+    if (vet_may(v, m, kind, unit, why) != 0)
         return -1;
     if (write_locks_find(v->locks, m, kind == IK_TARGETS, unit, p, &lock)) {
         write_lock_text(&lock, why);
         return -1;
     }
-    if (kind == IK_VALUES)
+    if (kind == IK_VALUES && v->note)
         vet_note(v, ind, unit, p);
     vet_feed(v, m, kind, ind, unit, p);
+    return 0;
+}
+
+/* The vetting of an import of `lines` lines: the rights' memo, and room for the changed values
+ * when the database has rules (without any, they are not kept). */
+static int vet_setup(store *s, const model *m, const write_actor *a, const write_locks *locks, size_t lines,
+                     vet_ctx *v, err_t *e)
+{
+    rule_t *rules = NULL;
+    int nrules = 0;
+    *v = (vet_ctx){ .a = a, .locks = locks, .nmay = 2 * m->nunits };
+    if (store_rule_load(s, &rules, &nrules, e) != 0)
+        return -1;
+    for (int k = 0; k < nrules; k++)
+        rule_free(&rules[k]);
+    free(rules);
+    v->note = nrules > 0;
+    if ((v->may = calloc(v->nmay + 1, 1)) == NULL)
+        return err_set(e, "out of memory");
+    if (v->note && lines > 0) {
+        size_t cap = lines < INT_MAX / 2 ? lines : INT_MAX / 2;
+        if ((v->cells = malloc(cap * sizeof *v->cells)) == NULL)
+            return err_set(e, "out of memory");
+        v->capcells = (int)cap;
+    }
     return 0;
 }
 
@@ -716,18 +760,24 @@ int write_import_audited(store *s, const write_actor *a, const store_audit_row *
         err_set(e, "out of memory");
         goto cleanup;
     }
-    if (write_begin(s, a, e) != 0)
+    /* A large file's foreign keys are checked once at the commit, not per row (store.h). */
+    size_t lines = import_lines(src, nsrc);
+    if (lines > IMPORT_SMALL_LINES && store_bulk_keys_begin(s, e) != 0)
         goto cleanup;
+    if (write_begin(s, a, e) != 0) {
+        store_bulk_keys_end(s);
+        goto cleanup;
+    }
     began = 1;
     if (store_feed_begin(s, e) != 0)
         goto cleanup;
     /* Inside the transaction: a small file looks its stored figures up one by one, a large one
      * reads them all (import.h); either way no other writer can change them meanwhile. */
     store_forget_ids(s);
-    int what = import_lines(src, nsrc) <= IMPORT_SMALL_LINES ? 0 : STORE_ALL;
-    if (store_load_part(s, m, what, e) != 0 || write_locks_load(s, m, &locks, e) != 0)
+    int what = lines <= IMPORT_SMALL_LINES ? 0 : STORE_ALL;
+    if (store_load_part(s, m, what, e) != 0 || write_locks_load(s, m, &locks, e) != 0 ||
+        vet_setup(s, m, a, locks, lines, &v, e) != 0)
         goto cleanup;
-    v = (vet_ctx){ .a = a, .locks = locks };
     import_opts io = *o;
     io.in_tx = 1;
     io.vet = vet_change;
@@ -774,6 +824,7 @@ cleanup:
     write_locks_free(locks);
     free(v.cells);
     free(v.feed);
+    free(v.may);
     if (rc == 0 && out)
         *out = m;
     else

@@ -17,6 +17,7 @@
 #include "import.h"
 #include "import_text.h"
 #include "store.h"
+#include "store_sqlite.h"
 
 typedef struct fx {
     char path[64];
@@ -509,6 +510,100 @@ static void test_import_without_cells(void **state)
     assert_int_equal(st2.added[IK_VALUES] + st2.changed[IK_VALUES] + st2.added[IK_TARGETS] + st2.changed[IK_TARGETS], 0);
 }
 
+static int cmp_line(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The error lines of errs, sorted, joined by newlines (caller frees). */
+static char *sorted_lines(const char *errs)
+{
+    char *copy = strdup(errs), *save = NULL, *lines[64];
+    int n = 0;
+    for (char *l = strtok_r(copy, "\n", &save); l && n < 64; l = strtok_r(NULL, "\n", &save))
+        lines[n++] = l;
+    qsort(lines, (size_t)n, sizeof *lines, cmp_line);
+    buf b = BUF_INIT;
+    for (int k = 0; k < n; k++)
+        buf_printf(&b, "%s\n", lines[k]);
+    free(copy);
+    return buf_steal(&b);
+}
+
+/* A first load (no target or value stored: cells appended, then indexed, duplicates found then)
+ * refuses the same rows, and writes the same figures, as the lookup of every cell does. */
+static void test_first_load(void **state)
+{
+    fx *f = *state;
+    import_source cat[] = { SRC("units.csv", units_csv), SRC("indicators.csv", inds_csv) };
+    import_stats st, st2;
+    char *errs, *errs2;
+    assert_int_equal(run(f, cat, 2, 0, &st, &errs), 0);
+    free(errs);
+    import_source bad[] = {
+        SRC("t.csv", "indicator,unit,period,target\nthu_ns,ba-dinh,2021,1\nthu_ns,ba-dinh,2022,2\n"
+                     "thu_ns,ba-dinh,2021,3\nthu_ns,ghost,2021,4\n"),
+        SRC("v1.csv", "indicator,unit,period,value\nthu_ns,ba-dinh,2022,1\nreg,ha-noi,2022-05,2\n"
+                      "thu_ns,ba-dinh,2022,1\nthu_ns,ba-dinh,2022Q5,1\n"),
+        SRC("v2.csv", "indicator,unit,period,value,comment\nreg,ha-noi,2022-05,3,again\nreg,ha-noi,2022-06,x,\n"
+                      "voted,cau-giay,2022,5,ok\n"),
+    };
+    assert_int_equal(run_part(f, bad, 3, 0, STORE_ALL, &st, &errs), -1);    /* the first load */
+    assert_int_equal(run_part(f, bad, 3, 0, 0, &st2, &errs2), -1);          /* a lookup per cell */
+    assert_int_equal(st.errors, 6);
+    assert_int_equal(st2.errors, 6);
+    char *a = sorted_lines(errs), *b = sorted_lines(errs2);
+    assert_string_equal(a, b);
+    assert_non_null(strstr(errs, "t.csv, dòng 4: trùng với dòng 2 của t.csv"));
+    assert_non_null(strstr(errs, "v1.csv, dòng 4: trùng với dòng 2 của v1.csv"));
+    assert_non_null(strstr(errs, "v2.csv, dòng 2: trùng với dòng 3 của v1.csv"));
+    free(a);
+    free(b);
+    free(errs);
+    free(errs2);
+    model *m = load(f);
+    assert_int_equal(m->values.n + m->targets.n, 0);           /* nothing written */
+    model_free(m);
+    /* without the bad rows: both write the same figures */
+    import_source good[] = {
+        SRC("t.csv", "indicator,unit,period,target\nthu_ns,ba-dinh,2022,2\nthu_ns,ba-dinh,2021,1\n"),
+        SRC("v.csv", "indicator,unit,period,value,comment\nreg,ha-noi,2022-05,3,again\nthu_ns,ba-dinh,2022,1,\n"
+                     "voted,cau-giay,2022,5,ok\nreg,ha-noi,2022-04,2.5,\n"),
+    };
+    buf first = BUF_INIT, each = BUF_INIT;
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(run_part(f, good, 2, 0, k ? 0 : STORE_ALL, &st, &errs), 0);
+        assert_string_equal(errs, "");
+        free(errs);
+        assert_int_equal(st.added[IK_VALUES], 4);
+        assert_int_equal(st.added[IK_TARGETS], 2);
+        m = load(f);
+        buf *out = k ? &each : &first;
+        for (size_t i = 0; i < m->values.n; i++) {
+            const cell_t *c = &m->values.cells[i];
+            char per[PERIOD_CODE_MAX];
+            period_code(c->per, per, sizeof per);
+            buf_printf(out, "%s %s %s %g %s\n", m->inds[c->ind].code, m->units[c->unit].code, per, c->v,
+                       c->comment ? c->comment : "-");
+        }
+        /* the map finds every cell it holds */
+        for (size_t i = 0; i < m->values.n; i++) {
+            const cell_t *c = &m->values.cells[i];
+            assert_ptr_equal(model_value(m, c->ind, c->unit, c->per, &(cell_t){ 0 }), c);
+        }
+        model_free(m);
+        store *s;
+        err_t e;
+        assert_int_equal(store_open(f->path, 0, &s, &e), 0);         /* empty again for the other way */
+        assert_int_equal(sq_exec(s, "DELETE FROM value; DELETE FROM target; DELETE FROM history"), 0);
+        store_close(s);
+    }
+    assert_string_equal(buf_str(&first), buf_str(&each));
+    assert_non_null(strstr(buf_str(&first), "reg ha-noi 2022-05 3 again"));
+    buf_free(&first);
+    buf_free(&each);
+}
+
 /* The engine read straight from the database, in 1, 2 or 3 parts at once, holds what the engine
  * built from the whole model holds. */
 static void test_engine_from_store(void **state)
@@ -564,6 +659,7 @@ int main(void)
         cmocka_unit_test(test_load_part),
         cmocka_unit_test(test_import_without_cells),
         cmocka_unit_test(test_engine_from_store),
+        cmocka_unit_test_setup_teardown(test_first_load, setup, teardown),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -824,6 +824,69 @@ static void test_odd_ids(void **state)
     buf_free(&got);
 }
 
+static int fk_on(store *s)
+{
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(s->db, "PRAGMA foreign_keys", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int on = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return on;
+}
+
+/* store_bulk_keys_begin: no check per row, but the commit refuses a figure (or any other row)
+ * whose parent is missing, and the handle checks per row again afterwards. */
+static void test_bulk_keys(void **state)
+{
+    (void)state;
+    remove_db(work_db);
+    copy_file(base_db, work_db);
+    store *s;
+    err_t e;
+    model *m = model_new();
+    assert_int_equal(store_open(work_db, 0, &s, &e), 0);
+    assert_int_equal(store_load(s, m, &e), 0);
+    period_t p;
+    assert_int_equal(period_parse("2024", 4, &p), 0);
+    int kn = model_ind_find(m, "kn"), w1 = model_unit_find(m, "w1");
+    static const char *const breaks[] = {
+        "UPDATE value SET unit=999999 WHERE period='2024' AND comment='bulk'",
+        "UPDATE value SET indicator=999999 WHERE period='2024' AND comment='bulk'",
+        "UPDATE value SET batch=999999 WHERE period='2024' AND comment='bulk'",
+        "INSERT INTO succession(from_unit,to_unit,date,share) VALUES(999999,999998,20250101,1)",
+        NULL,                                   /* nothing broken: committed */
+    };
+    for (int k = 0; k < 5; k++) {
+        assert_int_equal(store_bulk_keys_begin(s, &e), 0);
+        assert_int_equal(fk_on(s), 0);
+        assert_int_equal(store_begin(s, &e), 0);
+        assert_int_equal(store_put_value(s, m, kn, w1, p, 40 + k, "bulk", NULL, "test", "bulk", &e), 0);
+        if (breaks[k]) {
+            assert_int_equal(sq_exec(s, breaks[k]), 0);              /* not refused per row */
+            assert_int_equal(store_commit(s, &e), -1);
+            assert_non_null(strstr(e.msg, k < 3 ? "table value" : "table succession"));
+            store_rollback(s);
+        } else {
+            assert_int_equal(store_commit(s, &e), 0);
+        }
+        assert_int_equal(fk_on(s), 1);
+    }
+    cell_t c = { 0 };
+    assert_int_equal(store_get_cell(s, m, 0, kn, w1, p, &c, &e), 1);
+    assert_true(c.v == 44);                     /* only the last one stayed */
+    free(c.comment);
+    /* and per row again */
+    assert_int_equal(store_begin(s, &e), 0);
+    assert_int_not_equal(sq_exec(s, breaks[3]), 0);
+    store_rollback(s);
+    /* a begin that failed ends it too */
+    assert_int_equal(store_bulk_keys_begin(s, &e), 0);
+    store_bulk_keys_end(s);
+    assert_int_equal(fk_on(s), 1);
+    store_close(s);
+    model_free(m);
+}
+
 static int count_cell(void *ctx, int ind, int unit, period_t p, double v)
 {
     (void)ind, (void)unit, (void)p, (void)v;
@@ -1081,6 +1144,7 @@ int main(void)
         cmocka_unit_test(test_bind_failure),
         cmocka_unit_test(test_odd_ids),
         cmocka_unit_test(test_odd_ids_scan),
+        cmocka_unit_test(test_bulk_keys),
         cmocka_unit_test(test_shared_rate_and_feed),
         cmocka_unit_test(test_fault_upgrade),
     };

@@ -114,6 +114,57 @@ static void test_parse_numbers(void **state)
     assert_int_equal(vn_parse_number(longnum, 201, VN_DEC_AUTO, &v), -1);
 }
 
+/* A decimal of up to 15 digits and 22 decimals is one division (vn.c's fast path): it must be the
+ * double strtod gives, bit for bit, whatever the digits and mark. */
+static void test_parse_fast_path(void **state)
+{
+    (void)state;
+    uint64_t x = 88172645463325252ull;
+    int n = 0;
+    for (int k = 0; k < 200000; k++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        int digits = 1 + (int)(x % 15), frac = (int)((x >> 8) % (uint64_t)(digits < 22 ? digits + 1 : 23));
+        char txt[40], c_txt[40];
+        size_t t = 0;
+        uint64_t y = x >> 16;
+        if (k & 1)
+            txt[t++] = '-';
+        for (int d = 0; d < digits; d++) {
+            if (d == digits - frac && frac > 0)
+                txt[t++] = '.';
+            txt[t++] = (char)('0' + (d == 0 && digits - frac > 1 ? 1 + y % 9 : y % 10));
+            y = y / 10 ? y / 10 : x >> 3;
+        }
+        txt[t] = '\0';
+        if (frac == digits) {                  /* ".123" is not a number: "0.123" */
+            memmove(txt + 1 + (k & 1), txt + (k & 1), t + 1 - (size_t)(k & 1));
+            txt[k & 1] = '0';
+            t++;
+        }
+        memcpy(c_txt, txt, t + 1);
+        double v = 0, want = strtod(c_txt, NULL);
+        assert_int_equal(vn_parse_number(txt, t, VN_DEC_DOT, &v), 0);
+        if (memcmp(&v, &want, sizeof v) != 0 && !(v == 0 && want == 0))
+            fail_msg("'%s': %.17g, strtod %.17g", txt, v, want);
+        for (size_t i = 0; i < t; i++)         /* the same with a decimal comma */
+            if (txt[i] == '.')
+                txt[i] = ',';
+        assert_int_equal(vn_parse_number(txt, t, VN_DEC_COMMA, &v), 0);
+        if (memcmp(&v, &want, sizeof v) != 0 && !(v == 0 && want == 0))
+            fail_msg("'%s': %.17g, strtod %.17g", txt, v, want);
+        n += frac > 0;
+    }
+    assert_true(n > 100000);
+    /* the hard cases of the division: halfway and near-halfway decimals */
+    static const char *const hard[] = { "0.1", "0.3", "2.675", "1.005", "9007199254740.993", "0.000000000000001",
+                                        "123456789012.345", "0.1234567890123456789012" };
+    for (size_t i = 0; i < sizeof hard / sizeof *hard; i++) {
+        double v = 0, want = strtod(hard[i], NULL);
+        if (vn_parse_number(hard[i], strlen(hard[i]), VN_DEC_DOT, &v) == 0)
+            assert_memory_equal(&v, &want, sizeof v);
+    }
+}
+
 static void test_format_numbers(void **state)
 {
     (void)state;
@@ -477,7 +528,8 @@ static void test_dates(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parse_numbers), cmocka_unit_test(test_format_numbers),
+        cmocka_unit_test(test_parse_numbers), cmocka_unit_test(test_parse_fast_path),
+        cmocka_unit_test(test_format_numbers),
         cmocka_unit_test(test_number_round_trip), cmocka_unit_test(test_nfc),
         cmocka_unit_test(test_collation), cmocka_unit_test(test_sort_key),
         cmocka_unit_test(test_fold_and_search), cmocka_unit_test(test_width),
