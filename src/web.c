@@ -184,7 +184,8 @@ static void prewarm(web_app *a, store *s, model *m)
 {
     cycle_rules r;
     err_t e;
-    if (cycle_rules_load(s, &r, &e) != 0 || cmpl_firsts_prepare(m->firsts, s, m, r.tz_minutes, default_period(m), &e) != 0)
+    if (cycle_rules_load(s, &r, &e) != 0 ||
+        cmpl_firsts_prepare(m->firsts, s, m, r.tz_minutes, default_period(m), &e) != 0)
         fprintf(a->log ? a->log : stderr, "error: first-write dates: %s\n", e.msg);
 }
 
