@@ -2,7 +2,8 @@
  * Data flow: two flag tables per (unit, indicator) are built from the model's target and value
  * cells of the period's span (its year, or the term), then each row's subtree is walked leaf by
  * leaf; each expected figure becomes an item and is counted.  The first-write dates come from
- * the store (store_first_writes) and are only read here. */
+ * the store (store_first_writes), or from a server's kept copy of them (completeness_kept.c),
+ * and are only read here. */
 #include "completeness.h"
 
 #include <stdlib.h>
@@ -24,9 +25,14 @@ void cmpl_free(cmpl_result *res)
     memset(res, 0, sizeof *res);
 }
 
-static int overlaps(period_t a, period_t b)
+int cmpl_overlaps(period_t a, period_t b)
 {
     return period_contains(a, b) || period_contains(b, a);
+}
+
+period_t cmpl_span(period_t p)
+{
+    return p.kind == P_RANGE ? p : period_year_of(p);
 }
 
 typedef struct marking {
@@ -38,13 +44,12 @@ typedef struct marking {
 static int mark_cell(void *ctx, const cell_t *x)
 {
     marking *k = ctx;
-    if (overlaps(k->span, x->per))
+    if (cmpl_overlaps(k->span, x->per))
         k->flags[(size_t)x->unit * k->m->ninds + (size_t)x->ind] = 1;
     return 0;
 }
 
-/* Marks flags[unit * ninds + ind] for each value (targets: target) cell whose period overlaps span. */
-static void mark_cells(const model *m, int targets, period_t span, unsigned char *flags)
+void cmpl_mark_cells(const model *m, int targets, period_t span, unsigned char *flags)
 {
     marking k = { m, span, flags };
     model_each_cell(m, targets, span.y, span.kind == P_RANGE ? span.y2 : span.y, mark_cell, &k);
@@ -55,6 +60,8 @@ typedef struct walk {
     const cycle_rules *r;
     period_t p;
     const int *first;
+    cmpl_kept *kept;             /* instead of first: a server's kept dates (and leaf counts) */
+    int no_items;                /* counts only: res->items stays empty */
     const unsigned char *tgt, *val;
     cmpl_result *res;
     int capitems;
@@ -88,6 +95,13 @@ static int count_leaf(walk *w, int u, cmpl_count *c)
 {
     const model *m = w->m;
     int parent = m->units[u].parent, expected = 0, reported = 0, late = 0, own = 0;
+    int kept[3];
+    if (w->no_items && w->kept && cmpl_kept_leaf(w->kept, u, w->res->deadline, kept)) {
+        expected = kept[0];
+        reported = kept[1];
+        late = kept[2];
+        goto count;
+    }
     for (size_t i = 0; i < m->ninds; i++)
         own |= w->tgt[(size_t)u * m->ninds + i] | w->val[(size_t)u * m->ninds + i];
     /* the unit's own targets and values; a unit with none of either takes its parent's targets */
@@ -100,15 +114,18 @@ static int count_leaf(walk *w, int u, cmpl_count *c)
         cmpl_item it = { .unit = u, .ind = (int)i, .state = CM_MISSING };
         cell_t tmp;
         if (model_value(m, (int)i, u, w->p, &tmp) != NULL) {
-            it.date = w->first ? w->first[k] : 0;
+            it.date = w->first ? w->first[k] : w->kept ? cmpl_kept_date(w->kept, k) : 0;
             it.state = it.date && it.date > w->res->deadline ? CM_LATE : CM_ON_TIME;
             reported++;
             late += it.state == CM_LATE;
         }
         expected++;
-        if (add_item(w, &it) != 0)
+        if (!w->no_items && add_item(w, &it) != 0)
             return -1;
     }
+    if (w->kept)
+        cmpl_kept_leaf_put(w->kept, u, w->res->deadline, (int[3]){ expected, reported, late });
+count:
     c->expected += expected;
     c->reported += reported;
     c->late += late;
@@ -173,8 +190,9 @@ static int walk_rows(walk *w, int unit)
     return 0;
 }
 
-int cmpl_compute(const model *m, const cycle_rules *r, int unit, period_t p, const int *first,
-                 cmpl_result *out, err_t *e)
+/* cmpl_compute with the dates from first (dense) or kept; no_items: the counts only. */
+static int compute(const model *m, const cycle_rules *r, int unit, period_t p, const int *first,
+                   cmpl_kept *kept, int no_items, cmpl_result *out, err_t *e)
 {
     memset(out, 0, sizeof *out);
     out->unit = unit;
@@ -182,14 +200,21 @@ int cmpl_compute(const model *m, const cycle_rules *r, int unit, period_t p, con
     out->deadline = cycle_deadline(r, p);
     cycle_window(r, p, &out->from, &out->to);
     size_t cells = m->nunits * m->ninds;
-    unsigned char *tgt = calloc(cells ? cells : 1, 1), *val = calloc(cells ? cells : 1, 1);
-    walk w = { .m = m, .r = r, .p = p, .first = first, .tgt = tgt, .val = val, .res = out };
+    /* which (unit, indicator) has a target or a value in the span: kept, or marked now */
+    unsigned char *tgt = NULL, *val = NULL;
+    walk w = { .m = m, .r = r, .p = p, .first = first, .kept = kept, .no_items = no_items, .res = out };
     int rc = -1;
-    if (tgt == NULL || val == NULL)
-        goto cleanup;
-    period_t span = p.kind == P_RANGE ? p : period_year_of(p);
-    mark_cells(m, 1, span, tgt);
-    mark_cells(m, 0, span, val);
+    if (kept) {
+        w.tgt = cmpl_kept_flags(kept, 1);
+        w.val = cmpl_kept_flags(kept, 0);
+    } else {
+        w.tgt = tgt = calloc(cells ? cells : 1, 1);
+        w.val = val = calloc(cells ? cells : 1, 1);
+        if (tgt == NULL || val == NULL)
+            goto cleanup;
+        cmpl_mark_cells(m, 1, cmpl_span(p), tgt);
+        cmpl_mark_cells(m, 0, cmpl_span(p), val);
+    }
     if (unit < 0 || (size_t)unit >= m->nunits || !model_unit_valid(m, unit, p)) {
         rc = 0;      /* a unit not valid in the period expects nothing */
         goto cleanup;
@@ -203,6 +228,12 @@ cleanup:
         return err_set(e, "out of memory");
     }
     return 0;
+}
+
+int cmpl_compute(const model *m, const cycle_rules *r, int unit, period_t p, const int *first,
+                 cmpl_result *out, err_t *e)
+{
+    return compute(m, r, unit, p, first, NULL, 0, out, e);
 }
 
 typedef struct first_ctx {
@@ -237,16 +268,37 @@ int cmpl_first_dates(store *s, const model *m, const cycle_rules *r, period_t p,
     return 0;
 }
 
-int cmpl_run(store *s, const model *m, const cycle_rules *r, int unit, period_t p, cmpl_result *out,
-             err_t *e)
+/* cmpl_run, with or without the items. */
+static int run(store *s, const model *m, const cycle_rules *r, int unit, period_t p, int no_items,
+               cmpl_result *out, err_t *e)
 {
     int *first = NULL;
     memset(out, 0, sizeof *out);
+    if (m->firsts) {             /* a server: the dates it keeps, read once per period */
+        cmpl_kept *k = NULL;
+        if (cmpl_kept_get(m->firsts, s, m, r->tz_minutes, p, &k, e) != 0)
+            return -1;
+        int rc = compute(m, r, unit, p, NULL, k, no_items, out, e);
+        cmpl_kept_release(m->firsts, k);
+        return rc;
+    }
     if (cmpl_first_dates(s, m, r, p, &first, e) != 0)
         return -1;
-    int rc = cmpl_compute(m, r, unit, p, first, out, e);
+    int rc = compute(m, r, unit, p, first, NULL, no_items, out, e);
     free(first);
     return rc;
+}
+
+int cmpl_run(store *s, const model *m, const cycle_rules *r, int unit, period_t p, cmpl_result *out,
+             err_t *e)
+{
+    return run(s, m, r, unit, p, 0, out, e);
+}
+
+int cmpl_run_counts(store *s, const model *m, const cycle_rules *r, int unit, period_t p, cmpl_result *out,
+                    err_t *e)
+{
+    return run(s, m, r, unit, p, 1, out, e);
 }
 
 void cmpl_summary(const cmpl_count *c, int lang, buf *out)

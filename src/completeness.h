@@ -11,7 +11,15 @@
  * a value whose write time is unknown counts as on time.  Missing: expected and not reported.
  *
  * cmpl_compute is pure (model and the write dates in, counts out); cmpl_run reads the write
- * dates from the store first.  The result owns its arrays (cmpl_free).
+ * dates from the store first, or, in a server, from the dates it keeps (below).  The result owns
+ * its arrays (cmpl_free).
+ *
+ * Kept by a server (completeness_kept.c): a model with a cmpl_firsts (model.firsts) keeps the
+ * first-write dates of each period asked for, read from the store once; every value change
+ * applied to that model (write_apply_cell) is touched, and read again from the store by the next
+ * reader, so the dates are those store_first_writes would give.  Touches run under the model's
+ * write lock, readers (cmpl_run, cmpl_firsts_prepare) under its read lock or on a model no one
+ * else sees yet.
  */
 #ifndef CHITIEU_COMPLETENESS_H
 #define CHITIEU_COMPLETENESS_H
@@ -65,6 +73,36 @@ int cmpl_first_dates(store *s, const model *m, const cycle_rules *r, period_t p,
 /* cmpl_first_dates then cmpl_compute (inside the caller's read snapshot if any); 0 or -1. */
 int cmpl_run(store *s, const model *m, const cycle_rules *r, int unit, period_t p, cmpl_result *out,
              err_t *e);
+/* cmpl_run without the items (rows and total only; a server reuses each leaf's counts that no
+ * change touched); 0 or -1. */
+int cmpl_run_counts(store *s, const model *m, const cycle_rules *r, int unit, period_t p, cmpl_result *out,
+                    err_t *e);
+/* A server's first-write dates (see the top): new (NULL on OOM), freed (NULL is fine; takes void *
+ * to be model.firsts_free), a target or value cell changed (removed: a value deleted), and p's dates (time zone tz) read now if they
+ * are not kept yet; 0 or -1. */
+typedef struct cmpl_firsts cmpl_firsts;
+cmpl_firsts *cmpl_firsts_new(void);
+void cmpl_firsts_free(void *firsts);
+void cmpl_firsts_touch(cmpl_firsts *f, const model *m, int targets, int ind, int unit, period_t p, int removed);
+int cmpl_firsts_prepare(cmpl_firsts *f, store *s, const model *m, int tz, period_t p, err_t *e);
+/* For cmpl_run: the kept dates of p (up to date; the cache is locked until cmpl_kept_release), one
+ * cell's local date (0 = none or unknown), the flags of cmpl_mark_cells for p's span, and a leaf
+ * unit's counts {expected, reported, late} for a deadline (leaf: 1 if kept, else 0; leaf_put
+ * keeps them until a change touches the unit); get returns 0 or -1. */
+typedef struct cmpl_kept cmpl_kept;
+int cmpl_kept_get(cmpl_firsts *f, store *s, const model *m, int tz, period_t p, cmpl_kept **out, err_t *e);
+int cmpl_kept_date(const cmpl_kept *k, size_t cell);
+const unsigned char *cmpl_kept_flags(const cmpl_kept *k, int targets);
+int cmpl_kept_leaf(const cmpl_kept *k, int unit, int deadline, int out[3]);
+void cmpl_kept_leaf_put(cmpl_kept *k, int unit, int deadline, const int counts[3]);
+void cmpl_kept_release(cmpl_firsts *f, cmpl_kept *k);
+/* The span whose targets and values say what a unit is expected to report for p: p's year, or
+ * the term p itself. */
+period_t cmpl_span(period_t p);
+/* 1 if periods a and b overlap (one contains the other), else 0. */
+int cmpl_overlaps(period_t a, period_t b);
+/* Marks flags[unit * m->ninds + ind] for each value (targets: target) cell whose period overlaps span. */
+void cmpl_mark_cells(const model *m, int targets, period_t span, unsigned char *flags);
 /* Frees the result's arrays (a zeroed result is fine). */
 void cmpl_free(cmpl_result *res);
 /* Appends the one-line summary "12/15 đơn vị đã báo cáo đủ, 2 trễ hạn" (units reporting in

@@ -52,6 +52,7 @@ typedef struct ctx {
     int oom;
     int mode;                /* MODE_HIST, or MODE_CUR for today's structure (successions) */
     unsigned char *uflags;   /* per unit, UF_* bits, computed on first use by the succession path */
+    int no_ranks;            /* eval_unit_unranked: rows get no rank among their siblings */
 } ctx;
 
 static uint32_t memo_hash(int ind, int unit, uint32_t pk)
@@ -67,7 +68,7 @@ static uint32_t memo_hash(int ind, int unit, uint32_t pk)
 static memo_ent *memo_slot(ctx *c, int ind, int unit, uint32_t pk)
 {
     if ((c->n + 1) * 2 > c->cap) {
-        size_t nc = c->cap ? c->cap * 2 : 1024;
+        size_t nc = c->cap ? c->cap * 2 : 64;   /* one figure often needs one entry */
         memo_ent *nt = calloc(nc, sizeof *nt);
         if (nt == NULL) {
             c->oom = 1;
@@ -1027,7 +1028,7 @@ static int eval_row_for(ctx *c, int ind, int unit, period_t p, eval_row *r)
         if (par >= 0 && (model_unit_valid(m, par, p) || (c->mode == MODE_CUR && needs_conv(m, par, p))))
             r->has_parent = figure(c, ind, par, p, &r->parent_value, &src, &miss, &conv) == FIG_OK &&
                             !is_partial_on(c, c->mode, ind, par, p);
-        if (!r->partial)
+        if (!r->partial && !c->no_ranks)
             rank_of(c, ind, unit, p, r->actual, &r->rank, &r->rank_of);
     }
     if (!r->has_prev)
@@ -1112,9 +1113,10 @@ int eval_unit(const model *m, int unit, period_t p, eval_result *out, err_t *e)
     return eval_unit_on(m, unit, p, EVAL_AUTO, out, e);
 }
 
-int eval_unit_on(const model *m, int unit, period_t p, int structure, eval_result *out, err_t *e)
+/* eval_unit_on, with or without the ranks. */
+static int unit_on(const model *m, int unit, period_t p, int structure, int no_ranks, eval_result *out, err_t *e)
 {
-    ctx c = { .m = m, .mode = mode_of(m, p, structure) };
+    ctx c = { .m = m, .mode = mode_of(m, p, structure), .no_ranks = no_ranks };
     memset(out, 0, sizeof *out);
     out->unit = unit;
     out->per = p;
@@ -1164,6 +1166,16 @@ oom:
     free(c.uflags);
     eval_result_free(out);
     return err_set(e, "out of memory");
+}
+
+int eval_unit_on(const model *m, int unit, period_t p, int structure, eval_result *out, err_t *e)
+{
+    return unit_on(m, unit, p, structure, 0, out, e);
+}
+
+int eval_unit_unranked(const model *m, int unit, period_t p, eval_result *out, err_t *e)
+{
+    return unit_on(m, unit, p, EVAL_AUTO, 1, out, e);
 }
 
 void eval_result_free(eval_result *r)

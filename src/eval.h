@@ -87,6 +87,9 @@ enum eval_structure { EVAL_AUTO = 0, EVAL_HISTORICAL, EVAL_CURRENT };
 int eval_unit(const model *m, int unit, period_t p, eval_result *out, err_t *e);
 /* The same on the structure asked for (enum eval_structure). */
 int eval_unit_on(const model *m, int unit, period_t p, int structure, eval_result *out, err_t *e);
+/* eval_unit without the ranks among the unit's siblings (every row's rank and rank_of 0: no
+ * sibling's figure is read), for a page that shows none; 0 or -1 on OOM. */
+int eval_unit_unranked(const model *m, int unit, period_t p, eval_result *out, err_t *e);
 /* Flags in want (m->nunits bytes, caller's) every unit whose figures eval, report or export of
  * `unit` read: its parent's subtree, closed under successions (eval_need.c); returns how many. */
 size_t eval_units_needed(const model *m, int unit, unsigned char *want);

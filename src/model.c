@@ -394,6 +394,8 @@ void model_free(model *m)
         engine_free(m->engine);
     if (m == NULL)
         return;
+    if (m->firsts_free)
+        m->firsts_free(m->firsts);
     for (size_t i = 0; i < m->nunits; i++)
         unit_clear(&m->units[i]);
     for (size_t i = 0; i < m->ninds; i++)

@@ -95,6 +95,9 @@ typedef struct model {
     struct engine *engine;   /* when set, evaluation takes its figures from it (engine.h); owned */
     int held;                /* 1: the engine holds the cells (model_hold below): values and
                                 targets keep only what it cannot hold exactly */
+    void *firsts;            /* a server's first-write dates of values (completeness.h's
+                                cmpl_firsts), owned, freed by firsts_free; NULL = none */
+    void (*firsts_free)(void *firsts);
 } model;
 
 /* Allocates an empty model; NULL on OOM; free with model_free. */

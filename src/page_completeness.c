@@ -53,7 +53,7 @@ int page_completeness_summary(web_ctx *c, int u, period_t p)
     if (web_cache_get(c, key, &c->resp->body))
         return 0;
     size_t start = c->resp->body.len;
-    if (cmpl_run(c->s, c->m, &r, u, p, &res, &c->e) != 0)
+    if (cmpl_run_counts(c->s, c->m, &r, u, p, &res, &c->e) != 0)
         return -1;
     if (res.total.leaves > 0) {
         buf line = BUF_INIT;

@@ -240,6 +240,35 @@ static void formula_row(web_ctx *c, const eval_row *r, int u, period_t pp, perio
     page_printf(c, "</output></td><td class=\"note\"></td></tr>");
 }
 
+/* The units the user may write valid in p, in the model's order (auth_allows ACT_WRITE: the
+ * user's subtree, walked and marked, not every unit of the country tested); caller frees; *n
+ * may be 0 (and NULL returned on OOM: the picker is then empty). */
+static int *writable_units(web_ctx *c, period_t p, int *n)
+{
+    const model *m = c->m;
+    int root = c->uunit, top = 0;
+    *n = 0;
+    if (root < 0 || (size_t)root >= m->nunits || !auth_allows(m, c->role, root, root, ACT_WRITE))
+        return NULL;
+    int *out = malloc(m->nunits * sizeof *out), *stack = malloc(m->nunits * sizeof *stack);
+    unsigned char *in = calloc(m->nunits, 1);
+    if (out && stack && in) {
+        stack[top++] = root;
+        while (top > 0) {
+            int k = stack[--top];
+            in[k] = 1;
+            for (int ch = m->units[k].first_child; ch >= 0 && top < (int)m->nunits; ch = m->units[ch].next_sibling)
+                stack[top++] = ch;
+        }
+        for (size_t k = 0; k < m->nunits; k++)
+            if (in[k] && model_unit_valid(m, (int)k, p))
+                out[(*n)++] = (int)k;
+    }
+    free(stack);
+    free(in);
+    return out;
+}
+
 static void entry_form(web_ctx *c, int u, period_t p, const char *msg, int msg_ok, int keep_input)
 {
     const model *m = c->m;
@@ -276,14 +305,16 @@ static void entry_form(web_ctx *c, int u, period_t p, const char *msg, int msg_o
         page_printf(c, "</div>");
     }
     page_printf(c, "<form method=\"get\" class=\"picker\"><label>%s <select name=\"unit\">", tr("Đơn vị", "Unit"));
-    for (size_t k = 0; k < m->nunits; k++)
-        if (auth_allows(m, c->role, c->uunit, (int)k, ACT_WRITE) && model_unit_valid(m, (int)k, p)) {
-            page_printf(c, "<option value=\"");
-            page_text(c, m->units[k].code);
-            page_printf(c, "\"%s>", (int)k == u ? " selected" : "");
-            page_text(c, m->units[k].name);
-            page_printf(c, "</option>");
-        }
+    int nopt = 0, *opts = writable_units(c, p, &nopt);
+    for (int j = 0; j < nopt; j++) {
+        int k = opts[j];
+        page_printf(c, "<option value=\"");
+        page_text(c, m->units[k].code);
+        page_printf(c, "\"%s>", k == u ? " selected" : "");
+        page_text(c, m->units[k].name);
+        page_printf(c, "</option>");
+    }
+    free(opts);
     page_printf(c, "</select></label> <label>%s <input name=\"period\" value=\"%s\" size=\"9\" "
                    "pattern=\"[0-9]{4}([SQ-][0-9]{1,2}|-[0-9]{4}|M9)?\"></label> <button type=\"submit\">%s</button></form>",
                 tr("Kỳ", "Period"), per, tr("Mở", "Open"));
@@ -332,7 +363,7 @@ static void entry_form(web_ctx *c, int u, period_t p, const char *msg, int msg_o
         page_printf(c, "<th class=\"num\" id=\"col-ly\">%s %s</th>", tr("Cùng kỳ", "Same period"), pyc);
     page_printf(c, "<th>%s</th><th>%s</th></tr></thead><tbody>", tr("Số liệu", "Value"), tr("Ghi chú", "Comment"));
     eval_result ev;
-    if (eval_unit(m, u, p, &ev, &c->e) != 0)
+    if (eval_unit_unranked(m, u, p, &ev, &c->e) != 0)   /* the grid shows no ranks */
         memset(&ev, 0, sizeof ev);       /* out of memory: no derived figures (logged) */
     int rows = 0;
     for (size_t i = 0; i < m->ninds; i++) {

@@ -218,15 +218,38 @@ int store_user_email_set(store *s, const char *login, const char *email, err_t *
     return rc < 0 ? -1 : sq_changes(s) > 0;
 }
 
+/* The values of a period with their first write time (the batch of the value's oldest history
+ * row, else of the row itself); FIRST_WRITES_WHERE selects them. */
+#define FIRST_WRITES_SQL \
+    "SELECT i.code, u.code, b.at FROM value v" \
+    " JOIN indicator i ON i.id=v.indicator JOIN unit u ON u.id=v.unit" \
+    " JOIN batch b ON b.id=COALESCE((SELECT h.old_batch FROM history h WHERE h.kind=1" \
+    "  AND h.indicator=v.indicator AND h.unit=v.unit AND h.period=v.period ORDER BY h.id LIMIT 1)," \
+    "  v.batch)"
+
+int store_first_write(store *s, const char *ind, const char *unit, const char *period, char *at, size_t n,
+                      err_t *e)
+{
+    sq_stmt *st = NULL;
+    if (n)
+        at[0] = '\0';
+    if (sq_prepare(s, FIRST_WRITES_SQL " WHERE i.code=?1 AND u.code=?2 AND v.period=?3", &st) != 0)
+        return sq_err(s, e);
+    sq_text(s, st, 1, ind);
+    sq_text(s, st, 2, unit);
+    sq_text(s, st, 3, period);
+    int rc = sq_step(s, st, "database", e);
+    if (rc == 1) {
+        const char *t = sq_col_text(st, 2);
+        snprintf(at, n, "%s", t ? t : "");
+    }
+    sq_finalize(st);
+    return rc < 0 ? -1 : rc;
+}
+
 int store_first_writes(store *s, const char *period, store_first_write_fn fn, void *ctx, err_t *e)
 {
-    static const char sql[] =
-        "SELECT i.code, u.code, b.at FROM value v"
-        " JOIN indicator i ON i.id=v.indicator JOIN unit u ON u.id=v.unit"
-        " JOIN batch b ON b.id=COALESCE((SELECT h.old_batch FROM history h WHERE h.kind=1"
-        "  AND h.indicator=v.indicator AND h.unit=v.unit AND h.period=v.period ORDER BY h.id LIMIT 1),"
-        "  v.batch)"
-        " WHERE v.period=?1";
+    static const char sql[] = FIRST_WRITES_SQL " WHERE v.period=?1";
     sq_stmt *st = NULL;
     if (sq_prepare(s, sql, &st) != 0)
         return sq_err(s, e);

@@ -19,6 +19,8 @@
 #include <jansson.h>
 
 #include "api_rate.h"
+#include "completeness.h"
+#include "cycle_store.h"
 #include "engine.h"
 #include "eval.h"
 #include "html.h"
@@ -156,12 +158,38 @@ static int build_model(web_app *a, store *s, model **out, int64_t *gen, err_t *e
         (imaged == 0 && (held ? engine_hold_store(m, a->db_path, 2 * a->engine_threads, e)
                               : engine_build(m, a->engine_threads, &m->engine, e)) != 0))
         goto cleanup;
+    /* the completeness line's first-write dates, kept from now on (completeness.h) */
+    if ((m->firsts = cmpl_firsts_new()) == NULL) {
+        err_set(e, "out of memory");
+        goto cleanup;
+    }
+    m->firsts_free = cmpl_firsts_free;
     *out = m;
     m = NULL;
     rc = 0;
 cleanup:
     model_free(m);
     return rc;
+}
+
+/* The pages' default period: the latest year with a reported value (2025 when none). */
+static period_t default_period(const model *m)
+{
+    int y = model_latest_year(m);
+    return (period_t){ P_YEAR, 0, (uint16_t)(y ? y : 2025), (uint16_t)(y ? y : 2025) };
+}
+
+/* Reads the first-write dates of m's default period (the overview's completeness line) into its
+ * cache, so the first overview after a load does not wait for that scan of the period's values;
+ * the caller holds the read lock, or m is not installed yet.  A failure is logged: the first
+ * reader scans then. */
+static void prewarm(web_app *a, store *s, model *m)
+{
+    cycle_rules r;
+    err_t e;
+    if (cycle_rules_load(s, &r, &e) != 0 ||
+        cmpl_firsts_prepare(m->firsts, s, m, r.tz_minutes, default_period(m), &e) != 0)
+        fprintf(a->log ? a->log : stderr, "error: first-write dates: %s\n", e.msg);
 }
 
 /* Makes m the app's model (the caller holds the write lock); returns the old one to free. */
@@ -179,9 +207,7 @@ static model *install_model(web_app *a, store *s, model *m, int64_t gen)
             store_forget_ids(a->pool[i]);
     if (a->reload_s != s)
         store_forget_ids(a->reload_s);
-    /* The default period: the latest year that has a reported value. */
-    int y = model_latest_year(m);
-    a->latest = (period_t){ P_YEAR, 0, (uint16_t)(y ? y : 2025), (uint16_t)(y ? y : 2025) };
+    a->latest = default_period(m);
     return old;
 }
 
@@ -223,6 +249,8 @@ static void refresh(web_app *a, store *s, const char *who)
     if (web_feed_catch_up(a, s) == 0)    /* only figures changed: in place, no full read */
         return;
     int ok = build_model(a, s, &m, &gen, &e) == 0;
+    if (ok && s == a->reload_s)
+        prewarm(a, s, m);          /* the reloader: no one waits for it, m is not shared yet */
     pthread_rwlock_wrlock(&a->lock);
     if (ok)
         old = install_model(a, s, m, gen);
@@ -239,6 +267,10 @@ static void refresh(web_app *a, store *s, const char *who)
 static void *reloader(void *arg)
 {
     web_app *a = arg;
+    /* the model loaded at start: its dates read here, not by its first overview */
+    pthread_rwlock_rdlock(&a->lock);
+    prewarm(a, a->reload_s, a->m);
+    pthread_rwlock_unlock(&a->lock);
     pthread_mutex_lock(&a->kick_mx);
     for (;;) {
         while (!a->kicked && !a->stopping)

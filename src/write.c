@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "completeness.h"
 #include "engine.h"
 #include "fixed.h"
 #include "store_multi.h"
@@ -347,6 +348,8 @@ int write_apply_cell(model *m, int targets, int ind, int unit, period_t p, const
     /* model.h's setters: the model's map and engine_update, or for a model whose engine holds
      * its cells the engine alone; the engine follows at once (this unit and its ancestors, this
      * year), and after a deletion drops the reported value and recomputes what depended on it */
+    if (m->firsts)                        /* a server's completeness: read again where it moved */
+        cmpl_firsts_touch(m->firsts, m, targets, ind, unit, p, now == NULL);
     if (targets) {
         if (now == NULL)
             return 1;                     /* the model has no way to drop a target */

@@ -470,6 +470,107 @@ static void test_remind_send(void **state)
     sink_stop(&k);
 }
 
+/* Unit's completeness for p from the server's kept dates (m has a cmpl_firsts) equals the one read
+ * afresh from the store (cmpl_first_dates + cmpl_compute on the same model), items and counts;
+ * cmpl_run_counts gives the same rows.  Returns the kept result's state of (w, ind). */
+static int same_as_fresh(store *s, model *m, const char *unit, period_t p, const char *w, const char *ind)
+{
+    err_t e;
+    cycle_rules r;
+    cmpl_result kept, fresh, counts;
+    int *first = NULL;
+    int u = model_unit_find(m, unit);
+    assert_int_equal(cycle_rules_load(s, &r, &e), 0);
+    assert_int_equal(cmpl_run(s, m, &r, u, p, &kept, &e), 0);
+    assert_int_equal(cmpl_run_counts(s, m, &r, u, p, &counts, &e), 0);
+    assert_int_equal(cmpl_first_dates(s, m, &r, p, &first, &e), 0);
+    assert_int_equal(cmpl_compute(m, &r, u, p, first, &fresh, &e), 0);
+    free(first);
+    assert_int_equal(kept.nitems, fresh.nitems);
+    assert_memory_equal(kept.items, fresh.items, (size_t)fresh.nitems * sizeof *fresh.items);
+    assert_int_equal(kept.nrows, fresh.nrows);
+    assert_int_equal(counts.nrows, fresh.nrows);
+    assert_memory_equal(kept.rows, fresh.rows, (size_t)fresh.nrows * sizeof *fresh.rows);
+    assert_memory_equal(counts.rows, fresh.rows, (size_t)fresh.nrows * sizeof *fresh.rows);
+    assert_memory_equal(&counts.total, &fresh.total, sizeof fresh.total);
+    assert_int_equal(counts.nitems, 0);
+    int st = state_of(m, &kept, w, ind);
+    cmpl_free(&kept);
+    cmpl_free(&fresh);
+    cmpl_free(&counts);
+    return st;
+}
+
+/* Saves (or, with value NULL, deletes) one value through the write door, as a server does: the
+ * model and its kept dates follow after the commit. */
+static void save_one(store *s, model *m, const char *ind, const char *unit, const char *per, const char *value)
+{
+    err_t e;
+    buf errs = BUF_INIT;
+    int n = 0, outside = 0;
+    write_row row = { .kind = WRITE_VALUE, .ind = model_ind_find(m, ind), .unit = model_unit_find(m, unit) };
+    assert_int_equal(period_parse(per, strlen(per), &row.p), 0);
+    if (value) {
+        row.v = atof(value);
+        assert_int_equal(write_values(s, m, &cli_actor, &row, 1, NULL, &errs, &n, &outside, &e), 0);
+    } else
+        assert_int_equal(write_delete(s, m, &cli_actor, &row, 1, "thử xóa", NULL, &errs, &n, &e), 0);
+    if (errs.len)
+        fail_msg("%s", buf_str(&errs));
+    assert_int_equal(n, 1);
+    buf_free(&errs);
+}
+
+/* A server keeps the first-write dates (completeness_kept.c): after each save, deletion and
+ * re-entry the dates and counts are those a fresh read of the store gives; a first write never
+ * moves later (a deleted and re-entered figure keeps its first date). */
+static void test_kept_after_save(void **state)
+{
+    (void)state;
+    store *s;
+    model *m;
+    period_t p, year;
+    open_model(&s, &m);
+    assert_non_null(m->firsts = cmpl_firsts_new());
+    m->firsts_free = cmpl_firsts_free;
+    assert_int_equal(period_parse("2022S1", 6, &p), 0);
+    assert_int_equal(period_parse("2022", 4, &year), 0);
+    assert_int_equal(same_as_fresh(s, m, "city", p, "w1", "kn"), CM_ON_TIME);
+    assert_int_equal(same_as_fresh(s, m, "city", p, "w2", "kn"), CM_MISSING);
+    /* w2 reports now (years after the deadline): late, at once */
+    save_one(s, m, "kn", "w2", "2022S1", "7");
+    assert_int_equal(same_as_fresh(s, m, "city", p, "w2", "kn"), CM_LATE);
+    assert_int_equal(same_as_fresh(s, m, "d1", p, "w2", "kn"), CM_LATE);
+    /* w1's kn deleted, then entered again: missing, then on time again (its first write) */
+    save_one(s, m, "kn", "w1", "2022S1", NULL);
+    assert_int_equal(same_as_fresh(s, m, "city", p, "w1", "kn"), CM_MISSING);
+    save_one(s, m, "kn", "w1", "2022S1", "6");
+    assert_int_equal(same_as_fresh(s, m, "city", p, "w1", "kn"), CM_ON_TIME);
+    /* a value of another period of the span (a new indicator for w2 in 2022) makes tl expected
+     * of w2, in the half and in the year */
+    save_one(s, m, "tl", "w2", "2022S2", "1");
+    assert_int_equal(same_as_fresh(s, m, "city", p, "w2", "tl"), CM_MISSING);
+    save_one(s, m, "tl", "w2", "2022S1", "1,5");
+    assert_int_equal(same_as_fresh(s, m, "city", p, "w2", "tl"), CM_LATE);
+    assert_int_equal(same_as_fresh(s, m, "city", year, "w2", "tl"), CM_MISSING);
+    /* the year: w2's 2022S2 value deleted (the span's flags are marked again) */
+    save_one(s, m, "tl", "w2", "2022S2", NULL);
+    assert_int_equal(same_as_fresh(s, m, "city", p, "w2", "tl"), CM_LATE);
+    assert_int_equal(same_as_fresh(s, m, "city", year, "w2", "tl"), CM_MISSING);
+    /* a target set for d2: expected of it from then on */
+    assert_int_equal(same_as_fresh(s, m, "city", p, "d2", "tl"), -1);
+    err_t e;
+    buf errs = BUF_INIT;
+    int n = 0, outside = 0;
+    write_row t = { .kind = WRITE_TARGET, .ind = model_ind_find(m, "tl"), .unit = model_unit_find(m, "d2"), .p = year, .v = 4 };
+    assert_int_equal(write_values(s, m, &cli_actor, &t, 1, NULL, &errs, &n, &outside, &e), 0);
+    assert_int_equal(n, 1);
+    buf_free(&errs);
+    assert_int_equal(same_as_fresh(s, m, "city", p, "d2", "tl"), CM_MISSING);
+    store_close(s);
+    model_free(m);
+}
+
 /* `chitieu completeness --format csv`: the columns are a contract. */
 static void test_completeness_csv(void **state)
 {
@@ -501,6 +602,7 @@ int main(void)
         cmocka_unit_test(test_remind_plan),
         cmocka_unit_test(test_remind_send),
         cmocka_unit_test(test_completeness_csv),
+        cmocka_unit_test(test_kept_after_save),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

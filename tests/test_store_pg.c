@@ -139,6 +139,22 @@ static int first_line(void *ctx, const char *ind, const char *unit, const char *
     return 0;
 }
 
+/* Keeps the first row store_first_writes gives (indicator, unit, time). */
+typedef struct first_kept {
+    char ind[64], unit[64], at[64];
+} first_kept;
+
+static int first_keep(void *ctx, const char *ind, const char *unit, const char *at)
+{
+    first_kept *k = ctx;
+    if (k->ind[0] == '\0') {
+        snprintf(k->ind, sizeof k->ind, "%s", ind);
+        snprintf(k->unit, sizeof k->unit, "%s", unit);
+        snprintf(k->at, sizeof k->at, "%s", at);
+    }
+    return 0;
+}
+
 static int stop_at_three(void *ctx, int ind, int unit, period_t p, double v)
 {
     (void)ind, (void)unit, (void)p, (void)v;
@@ -481,6 +497,15 @@ static void feed_rows(store *s, buf *out)
     mark = out->len;
     CHECK(store_first_writes(s, "2031", first_line, out, &e));
     sort_since(out, mark);
+    /* one cell's first write (store_first_write) is the scan's; none for a cell with no value */
+    first_kept k = { { 0 }, { 0 }, { 0 } };
+    char at[64];
+    CHECK(store_first_writes(s, "2031", first_keep, &k, &e));
+    int one = store_first_write(s, k.ind, k.unit, "2031", at, sizeof at, &e);
+    assert_int_equal(one, 1);
+    assert_string_equal(at, k.at);
+    buf_printf(out, "first one %d same %d\n", one, one == 1 && strcmp(at, k.at) == 0);
+    buf_printf(out, "first none %d\n", store_first_write(s, k.ind, k.unit, "2032", at, sizeof at, &e));
 }
 
 /* store_multi.h: a write's window and rows in the change log, and the shared rate bucket. */

@@ -18,6 +18,8 @@
 #include <sqlite3.h>
 
 #include "auth.h"
+#include "completeness.h"
+#include "cycle_store.h"
 #include "engine.h"
 #include "http.h"
 #include "import.h"
@@ -1517,6 +1519,96 @@ static int64_t feed_applied(void)
     return n;
 }
 
+/* The app's completeness of unit for per, as a request computes it (under the read lock) from
+ * the dates the server keeps (completeness.h), equals a fresh read of the store's first writes
+ * on the same model, items and counts; returns the state of w's kn (-1: not expected). */
+static int kept_state(const char *unit, const char *per, const char *w)
+{
+    store *s;
+    err_t e;
+    cycle_rules r;
+    cmpl_result kept, fresh;
+    int *first = NULL, st = -1;
+    period_t p;
+    assert_int_equal(period_parse(per, strlen(per), &p), 0);
+    assert_int_equal(store_open(db, 0, &s, &e), 0);
+    assert_int_equal(cycle_rules_load(s, &r, &e), 0);
+    pthread_rwlock_rdlock(&app->lock);
+    const model *m = app->m;
+    assert_non_null(m->firsts);
+    int u = model_unit_find(m, unit), wu = model_unit_find(m, w), kn = model_ind_find(m, "kn");
+    assert_int_equal(cmpl_run(s, m, &r, u, p, &kept, &e), 0);
+    assert_int_equal(cmpl_first_dates(s, m, &r, p, &first, &e), 0);
+    assert_int_equal(cmpl_compute(m, &r, u, p, first, &fresh, &e), 0);
+    assert_int_equal(kept.nitems, fresh.nitems);
+    assert_memory_equal(kept.items, fresh.items, (size_t)fresh.nitems * sizeof *fresh.items);
+    assert_memory_equal(&kept.total, &fresh.total, sizeof fresh.total);
+    for (int i = 0; i < kept.nitems; i++)
+        if (kept.items[i].unit == wu && kept.items[i].ind == kn)
+            st = kept.items[i].state;
+    pthread_rwlock_unlock(&app->lock);
+    free(first);
+    cmpl_free(&kept);
+    cmpl_free(&fresh);
+    store_close(s);
+    return st;
+}
+
+/* The first-write dates the server keeps for the completeness line follow its own saves and
+ * another server's (through the change feed, in place), a deletion and a re-entry (which keeps
+ * its first date), and the overview's line shows them at once. */
+static void test_completeness_kept(void **state)
+{
+    (void)state;
+    client ed, api = { 0 };
+    http_resp rs;
+    err_t e;
+    store *s;
+    char digest[AUTH_DIGEST_LEN + 1];
+    assert_int_equal(login(&ed, "root", pw), 303);
+    auth_random_token(api.bearer);
+    auth_token_digest(api.bearer, digest);
+    assert_int_equal(store_open(db, 0, &s, &e), 0);
+    assert_int_equal(store_token_put(s, digest, "root", "kept", &e), 0);
+    web_idle(app);
+    const model *before = model_now();
+    int w2_before = kept_state("city", "2025Q3", "w2");
+    assert_int_equal(status_of(&ed, "GET", "/overview", "unit=city&period=2025Q3", NULL), 200);
+    /* another server's save: in place, late (the deadline of 2025Q3 has passed) */
+    outside_import("indicator,unit,period,value\nkn,w2,2025Q3,5\n");
+    assert_int_equal(status_of(&ed, "GET", "/overview", "unit=city&period=2025Q3", NULL), 200);
+    web_idle(app);
+    assert_ptr_equal(model_now(), before);
+    assert_int_not_equal(w2_before, CM_LATE);
+    assert_int_equal(kept_state("city", "2025Q3", "w2"), CM_LATE);
+    /* deleted by another server: as before; entered again through this one: late, its first date */
+    model *m = model_new();
+    buf errs = BUF_INIT;
+    int deleted = 0;
+    assert_int_equal(store_load(s, m, &e), 0);
+    write_actor a = { "cli", ROLE_ADMIN, -1, "cli", 0, 0 };
+    write_row row = { WRITE_VALUE, model_ind_find(m, "kn"), model_unit_find(m, "w2"),
+                      { P_QUARTER, 3, 2025, 2025 }, 0, NULL, NULL, NULL };
+    assert_int_equal(write_delete(s, m, &a, &row, 1, "nhập nhầm", NULL, &errs, &deleted, &e), 0);
+    assert_int_equal(deleted, 1);
+    buf_free(&errs);
+    model_free(m);
+    assert_int_equal(status_of(&ed, "GET", "/overview", "unit=city&period=2025Q3", NULL), 200);
+    web_idle(app);
+    assert_ptr_equal(model_now(), before);
+    assert_int_equal(kept_state("city", "2025Q3", "w2"), w2_before);   /* as before it was saved */
+    assert_int_equal(send(&api, "POST", "/api/v1/values", NULL, NULL,
+                          "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"w2\",\"period\":\"2025Q3\",\"value\":6}]}", &rs), 200);
+    http_resp_free(&rs);
+    assert_int_equal(kept_state("city", "2025Q3", "w2"), CM_LATE);
+    assert_int_equal(kept_state("d1", "2025Q3", "w2"), CM_LATE);
+    /* the page's line and the API's rows come from the same kept dates */
+    assert_int_equal(send(&api, "GET", "/api/v1/completeness", "unit=city&period=2025Q3", NULL, NULL, &rs), 200);
+    assert_non_null(strstr(buf_str(&rs.body), "\"late\":"));
+    http_resp_free(&rs);
+    store_close(s);
+}
+
 /* Another server's saves (the change log, store_multi.h) reach this one's model in place: no
  * new model is read.  A deletion too; a write that logs nothing (a setting) or a log pruned
  * past the model's generation reads everything, and the figures are right either way.  With no
@@ -1828,6 +1920,7 @@ int main(void)
         cmocka_unit_test(test_pages_more),
         cmocka_unit_test(test_outside_changes),
         cmocka_unit_test(test_feed_in_place),
+        cmocka_unit_test(test_completeness_kept),
         cmocka_unit_test(test_api_expected_after_import),
         cmocka_unit_test(test_reads_during_reloads),
         cmocka_unit_test(test_too_large_total),

@@ -1,0 +1,392 @@
+/* completeness_kept.c - the first-write dates of stored values, kept in a server's memory
+ * (completeness.h, "Kept by a server").
+ *
+ * Data flow: the first time a period is asked for (with a time zone), store_first_writes scans
+ * its values once into a hash map (cell = unit * ninds + ind -> local date), and the model's
+ * cells of its span are marked once (cmpl_mark_cells: which unit has a target or a value of an
+ * indicator).  Every change of a figure the server applies afterwards, its own saves and other
+ * servers' through the change feed, passes write_apply_cell, which calls cmpl_firsts_touch: a
+ * value of the period is queued on its kept map, a figure in the span sets its flag (a deleted
+ * one makes the flags be marked again) and forgets the counts kept for the unit (and, for a
+ * target, for its children, which may report against it).  The next reader reads each queued
+ * cell's first write again from the database (store_first_write, one indexed read), so a map
+ * never answers from before a change the model has; too many queued cells, or a catalogue of
+ * another size, and the period is scanned afresh.  A leaf unit's counts (expected, reported,
+ * late) depend on its own cells, its parent's targets, the dates and the deadline only: they
+ * are kept per period until a touch of the unit or another deadline.
+ *
+ * Locking: the cache's mutex is held from cmpl_kept_get to cmpl_kept_release (one reader at a
+ * time computes from it) and by each touch; touches run under the model's write lock, readers
+ * under its read lock.  Ownership: the cache owns its maps; the model owns the cache
+ * (model.firsts, freed by model_free). */
+#include "completeness.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cycle_store.h"
+
+#define KEPT_PERIODS 8           /* maps kept; the least recently used beyond this one goes */
+#define KEPT_TOUCH_MAX 50000     /* more queued cells than this: the period is scanned again */
+
+struct cmpl_kept {
+    uint32_t pkey;               /* period_key of the period */
+    int tz;                      /* minutes east of UTC the dates are local to */
+    size_t nunits, ninds;        /* the model's sizes when scanned */
+    uint32_t *keys;              /* open addressing: cell + 1, 0 = empty */
+    int *dates;
+    size_t cap, n;
+    uint32_t *touched;           /* cells changed since they were read */
+    size_t ntouched, captouched;
+    int stale;                   /* too many changes: scan again */
+    period_t span;               /* cmpl_span of the period */
+    unsigned char *flags[2];     /* cmpl_mark_cells of the span: values [0], targets [1] */
+    int flags_ok;                /* 0: mark them again (a value was deleted) */
+    int *leaf;                   /* per unit: expected, reported, late (3 ints) */
+    unsigned char *leaf_ok;      /* per unit: leaf holds its counts for leaf_deadline */
+    int leaf_deadline;
+    uint64_t used;               /* when it was last asked for (the cache's tick) */
+    struct cmpl_kept *next;
+};
+
+struct cmpl_firsts {
+    pthread_mutex_t mx;
+    cmpl_kept *list;
+    uint64_t tick;
+};
+
+cmpl_firsts *cmpl_firsts_new(void)
+{
+    cmpl_firsts *f = calloc(1, sizeof *f);
+    if (f)
+        pthread_mutex_init(&f->mx, NULL);
+    return f;
+}
+
+static void kept_free(cmpl_kept *k)
+{
+    if (k == NULL)
+        return;
+    free(k->keys);
+    free(k->dates);
+    free(k->touched);
+    free(k->flags[0]);
+    free(k->flags[1]);
+    free(k->leaf);
+    free(k->leaf_ok);
+    free(k);
+}
+
+void cmpl_firsts_free(void *firsts)
+{
+    cmpl_firsts *f = firsts;
+    if (f == NULL)
+        return;
+    for (cmpl_kept *k = f->list, *next; k; k = next) {
+        next = k->next;
+        kept_free(k);
+    }
+    pthread_mutex_destroy(&f->mx);
+    free(f);
+}
+
+static size_t slot_of(uint32_t key, size_t cap)
+{
+    return (size_t)((key * 2654435761u) & (uint32_t)(cap - 1));
+}
+
+/* Sets cell's date (adding the cell); 0 or -1 (out of memory). */
+static int kept_set(cmpl_kept *k, uint32_t cell, int date)
+{
+    if (2 * (k->n + 1) > k->cap) {
+        size_t cap = k->cap ? 2 * k->cap : 1024;
+        uint32_t *keys = calloc(cap, sizeof *keys);
+        int *dates = calloc(cap, sizeof *dates);
+        if (keys == NULL || dates == NULL) {
+            free(keys);
+            free(dates);
+            return -1;
+        }
+        for (size_t i = 0; i < k->cap; i++)
+            if (k->keys[i]) {
+                size_t j = slot_of(k->keys[i], cap);
+                while (keys[j])
+                    j = (j + 1) & (cap - 1);
+                keys[j] = k->keys[i];
+                dates[j] = k->dates[i];
+            }
+        free(k->keys);
+        free(k->dates);
+        k->keys = keys;
+        k->dates = dates;
+        k->cap = cap;
+    }
+    size_t j = slot_of(cell + 1, k->cap);
+    while (k->keys[j] && k->keys[j] != cell + 1)
+        j = (j + 1) & (k->cap - 1);
+    k->n += k->keys[j] == 0;
+    k->keys[j] = cell + 1;
+    k->dates[j] = date;
+    return 0;
+}
+
+int cmpl_kept_leaf(const cmpl_kept *k, int unit, int deadline, int out[3])
+{
+    if (k->leaf_ok == NULL || k->leaf_deadline != deadline || (size_t)unit >= k->nunits || !k->leaf_ok[unit])
+        return 0;
+    memcpy(out, k->leaf + 3 * (size_t)unit, 3 * sizeof *out);
+    return 1;
+}
+
+void cmpl_kept_leaf_put(cmpl_kept *k, int unit, int deadline, const int counts[3])
+{
+    if ((size_t)unit >= k->nunits)
+        return;
+    if (k->leaf_ok == NULL) {
+        k->leaf = malloc(3 * k->nunits * sizeof *k->leaf + 1);
+        k->leaf_ok = calloc(k->nunits + 1, 1);
+        if (k->leaf == NULL || k->leaf_ok == NULL) {
+            free(k->leaf);
+            free(k->leaf_ok);
+            k->leaf = NULL;
+            k->leaf_ok = NULL;
+            return;                /* nothing kept: counted each time */
+        }
+        k->leaf_deadline = deadline;
+    }
+    if (k->leaf_deadline != deadline) {
+        memset(k->leaf_ok, 0, k->nunits);
+        k->leaf_deadline = deadline;
+    }
+    memcpy(k->leaf + 3 * (size_t)unit, counts, 3 * sizeof *counts);
+    k->leaf_ok[unit] = 1;
+}
+
+/* Forgets the counts of unit, and for a target of its children too (mutex held). */
+static void leaf_forget(cmpl_kept *k, const model *m, int targets, int unit)
+{
+    if (k->leaf_ok == NULL)
+        return;
+    k->leaf_ok[unit] = 0;
+    if (targets)
+        for (int c = m->units[unit].first_child; c >= 0; c = m->units[c].next_sibling)
+            if ((size_t)c < k->nunits)
+                k->leaf_ok[c] = 0;
+}
+
+const unsigned char *cmpl_kept_flags(const cmpl_kept *k, int targets)
+{
+    return k->flags[targets != 0];
+}
+
+int cmpl_kept_date(const cmpl_kept *k, size_t cell)
+{
+    if (k->cap == 0)
+        return 0;
+    size_t j = slot_of((uint32_t)cell + 1, k->cap);
+    while (k->keys[j]) {
+        if (k->keys[j] == (uint32_t)cell + 1)
+            return k->dates[j];
+        j = (j + 1) & (k->cap - 1);
+    }
+    return 0;
+}
+
+void cmpl_firsts_touch(cmpl_firsts *f, const model *m, int targets, int ind, int unit, period_t p, int removed)
+{
+    if (f == NULL)
+        return;
+    uint32_t pkey = period_key(p);
+    pthread_mutex_lock(&f->mx);
+    for (cmpl_kept *k = f->list; k; k = k->next) {
+        if (k->stale)
+            continue;
+        if ((size_t)ind >= k->ninds || (size_t)unit >= k->nunits) {
+            k->stale = 1;
+            continue;
+        }
+        if (cmpl_overlaps(k->span, p)) {
+            leaf_forget(k, m, targets, unit);
+            if (removed)
+                k->flags_ok = 0;   /* another figure may still mark it: mark them all again */
+            else if (k->flags_ok)
+                k->flags[targets != 0][(size_t)unit * k->ninds + (size_t)ind] = 1;
+        }
+        if (targets || k->pkey != pkey)
+            continue;
+        if (k->ntouched >= KEPT_TOUCH_MAX) {
+            k->stale = 1;
+            continue;
+        }
+        if (k->ntouched == k->captouched) {
+            size_t cap = k->captouched ? 2 * k->captouched : 64;
+            uint32_t *t = realloc(k->touched, cap * sizeof *t);
+            if (t == NULL) {
+                k->stale = 1;      /* cannot remember the change: read the period again */
+                continue;
+            }
+            k->touched = t;
+            k->captouched = cap;
+        }
+        k->touched[k->ntouched++] = (uint32_t)((size_t)unit * k->ninds + (size_t)ind);
+    }
+    pthread_mutex_unlock(&f->mx);
+}
+
+typedef struct scan_ctx {
+    const model *m;
+    cmpl_kept *k;
+    int oom;
+} scan_ctx;
+
+static int scan_one(void *ctx, const char *ind, const char *unit, const char *at)
+{
+    scan_ctx *x = ctx;
+    int i = model_ind_find(x->m, ind), u = model_unit_find(x->m, unit);
+    if (i < 0 || u < 0)
+        return 0;
+    if (kept_set(x->k, (uint32_t)((size_t)u * x->k->ninds + (size_t)i), cycle_local_date(at, x->k->tz)) != 0) {
+        x->oom = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* A new map of p's values read from the store; NULL with e set on failure. */
+static cmpl_kept *kept_scan(store *s, const model *m, int tz, period_t p, err_t *e)
+{
+    cmpl_kept *k = calloc(1, sizeof *k);
+    char code[PERIOD_CODE_MAX];
+    if (k == NULL) {
+        err_set(e, "out of memory");
+        return NULL;
+    }
+    k->pkey = period_key(p);
+    k->tz = tz;
+    k->nunits = m->nunits;
+    k->ninds = m->ninds;
+    k->span = cmpl_span(p);
+    period_code(p, code, sizeof code);
+    scan_ctx x = { m, k, 0 };
+    int rc = store_first_writes(s, code, scan_one, &x, e);
+    if (rc != 0 || x.oom) {
+        if (x.oom)
+            err_set(e, "out of memory");
+        kept_free(k);
+        return NULL;
+    }
+    return k;
+}
+
+/* Reads each queued cell of k again; 0 or -1. */
+static int kept_resolve(cmpl_kept *k, store *s, const model *m, period_t p, err_t *e)
+{
+    char code[PERIOD_CODE_MAX], at[64];
+    period_code(p, code, sizeof code);
+    for (size_t t = 0; t < k->ntouched; t++) {
+        uint32_t cell = k->touched[t];
+        size_t u = cell / k->ninds, i = cell % k->ninds;
+        int r = store_first_write(s, m->inds[i].code, m->units[u].code, code, at, sizeof at, e);
+        if (r < 0 || kept_set(k, cell, r == 1 ? cycle_local_date(at, k->tz) : 0) != 0)
+            return r < 0 ? -1 : err_set(e, "out of memory");
+    }
+    k->ntouched = 0;
+    return 0;
+}
+
+/* Marks k's flags from the model's cells of its span; 0 or -1 (out of memory). */
+static int kept_mark(cmpl_kept *k, const model *m)
+{
+    size_t cells = k->nunits * k->ninds;
+    for (int t = 0; t < 2; t++) {
+        if (k->flags[t] == NULL && (k->flags[t] = malloc(cells ? cells : 1)) == NULL)
+            return -1;
+        memset(k->flags[t], 0, cells ? cells : 1);
+        cmpl_mark_cells(m, t, k->span, k->flags[t]);
+    }
+    k->flags_ok = 1;
+    return 0;
+}
+
+/* Drops the least recently used maps beyond KEPT_PERIODS (mutex held). */
+static void kept_trim(cmpl_firsts *f)
+{
+    for (;;) {
+        int n = 0;
+        cmpl_kept **oldest = NULL;
+        for (cmpl_kept **pp = &f->list; *pp; pp = &(*pp)->next) {
+            n++;
+            if (oldest == NULL || (*pp)->used < (*oldest)->used)
+                oldest = pp;
+        }
+        if (n <= KEPT_PERIODS || oldest == NULL)
+            return;
+        cmpl_kept *k = *oldest;
+        *oldest = k->next;
+        kept_free(k);
+    }
+}
+
+/* Unlinks and frees the maps of p and tz that can no longer be kept up to date (mutex held). */
+static void kept_drop_stale(cmpl_firsts *f, const model *m)
+{
+    for (cmpl_kept **pp = &f->list; *pp;) {
+        cmpl_kept *k = *pp;
+        if (k->stale || k->nunits != m->nunits || k->ninds != m->ninds) {
+            *pp = k->next;
+            kept_free(k);
+        } else
+            pp = &k->next;
+    }
+}
+
+int cmpl_kept_get(cmpl_firsts *f, store *s, const model *m, int tz, period_t p, cmpl_kept **out, err_t *e)
+{
+    uint32_t pkey = period_key(p);
+    cmpl_kept *k;
+    int rc = -1;
+    *out = NULL;
+    pthread_mutex_lock(&f->mx);
+    kept_drop_stale(f, m);
+    for (k = f->list; k; k = k->next)
+        if (k->pkey == pkey && k->tz == tz && !k->stale && k->nunits == m->nunits && k->ninds == m->ninds)
+            break;
+    if (k == NULL) {
+        if ((k = kept_scan(s, m, tz, p, e)) == NULL)
+            goto done;
+        k->next = f->list;
+        f->list = k;
+    } else if (k->ntouched > 0 && kept_resolve(k, s, m, p, e) != 0) {
+        k->stale = 1;          /* half read: the next reader scans it afresh */
+        goto done;
+    }
+    if (!k->flags_ok && kept_mark(k, m) != 0) {
+        err_set(e, "out of memory");
+        goto done;
+    }
+    k->used = ++f->tick;
+    kept_trim(f);              /* k is the newest: it stays */
+    *out = k;
+    return 0;                  /* locked until cmpl_kept_release */
+done:
+    pthread_mutex_unlock(&f->mx);
+    return rc;
+}
+
+void cmpl_kept_release(cmpl_firsts *f, cmpl_kept *k)
+{
+    if (k != NULL)
+        pthread_mutex_unlock(&f->mx);
+}
+
+int cmpl_firsts_prepare(cmpl_firsts *f, store *s, const model *m, int tz, period_t p, err_t *e)
+{
+    cmpl_kept *k = NULL;
+    if (f == NULL)
+        return 0;
+    int rc = cmpl_kept_get(f, s, m, tz, p, &k, e);
+    cmpl_kept_release(f, k);
+    return rc;
+}
