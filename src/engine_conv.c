@@ -27,6 +27,7 @@
  */
 #include "engine_int.h"
 
+#include <float.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -237,10 +238,14 @@ typedef struct bctx {
     rowref *kids, *preds;
     int *kidu, nk;         /* the children counting in the block's roll-up in some slot */
     uint8_t *in;           /* per child (kidu) and slot: it counts in the block's roll-up (in_structure) */
+    int nin[SPY];          /* per slot: the children counting in it */
     uint8_t *hp;           /* partial flags of rows without a block (partial_rows) */
     uint8_t *pred_on;      /* per predecessor and slot: its succession is dated after the slot's first day */
     int64_t *pv;           /* parts of one cell (from_preds) */
     double *pw;
+    double *psh;           /* per predecessor: its share */
+    uint64_t *pa;          /* ... as a / 2^pb when it is such a fraction (share_dyadic), else pa 0 */
+    int *pb;
     int cap;
     uint8_t need[SPY];     /* the block's unit: a succession into it dated after the slot's first day */
     uint8_t strad[SPY];    /* ... on a day of a quarter, half or year after its first (straddles) */
@@ -315,6 +320,26 @@ static void fold_row(int pagg, int64_t *out)
         if (x[0] != FX_NONE && x[1] != FX_NONE && (n == 2 || x[2] != FX_NONE))
             out[k] = fold_few(pagg, x, n);
     }
+}
+
+/* A leaf's row of a sum that reports the twelve months of the year and nothing else (the usual
+ * one): the months, and the quarters, halves and year as fold_row sums them, without its branches:
+ * 1 when every month lies in [-2^58, 2^58) (so that no sum wraps or passes FX_MAX), else 0 and
+ * nothing written (fold_row's checked folds). */
+static int months_row(const int64_t *restrict v, int64_t *restrict row)
+{
+    uint64_t big = 0;
+    for (int k = 0; k < 12; k++)
+        big |= ((uint64_t)v[k] + ((uint64_t)1 << 58)) >> 59;
+    if (big)
+        return 0;
+    memcpy(row, v, 12 * sizeof *row);
+    for (int q = 0; q < 4; q++)
+        row[S_QUARTER + q] = v[3 * q] + v[3 * q + 1] + v[3 * q + 2];
+    row[S_HALF] = row[S_QUARTER] + row[S_QUARTER + 1];
+    row[S_HALF + 1] = row[S_QUARTER + 2] + row[S_QUARTER + 3];
+    row[S_YEAR] = row[S_HALF] + row[S_HALF + 1];
+    return 1;
 }
 
 static void hist_block(const engine *g, const ctab *t, int u, int64_t *out, uint8_t *any, int i0, int i1);
@@ -422,9 +447,14 @@ static void hist_block(const engine *g, const ctab *t, int u, int64_t *out, uint
         if (j >= len || key[j] >= key0 + SPY)
             continue;
         int64_t *row = out + (size_t)i * SPY;
+        any[i] = 1;
+        if (j + 12 <= len && key[j + 11] == key0 + 11 && (j + 12 == len || key[j + 12] >= key0 + SPY) &&
+            g->pagg[i] == AGG_SUM && !g->isf[i] && months_row(g->val.fx + off + j, row)) {
+            j += 12;                            /* the usual row: twelve months, nothing else */
+            continue;
+        }
         for (int k = 0; k < SPY; k++)
             row[k] = FX_NONE;
-        any[i] = 1;
         for (; j < len && key[j] < key0 + SPY; j++)
             row[key[j] - key0] = g->val.fx[off + j];
         if (!g->isf[i])
@@ -667,32 +697,47 @@ static inline void flag_src(const rowref *r, const uint8_t **pf, uint8_t *pm, ui
 /* units_fold_any for sums and averages, a row at a time without branches (vectorised): every
  * figure is checked to lie in [-SMALL, SMALL) as it is added (FX_OVER does not), so the int64
  * sums are exact; a row with a larger figure, or a unit with too many children, is folded again by
- * units_fold_any. */
-/* The per-slot sums and counts of units_fold: one child's row added (first: set, so that nothing
- * needs zeroing first; a memset of these few bytes costs more than the loop). */
+ * units_fold_any.  Only the sums and counts go through every child's row: the missing count is
+ * the children counting in the slot (c->nin) less those with a figure, and the partial and
+ * converted marks are read only from the rows that can carry them (ufold_marks). */
 typedef struct uacc {
-    uint64_t s[SPY], n[SPY], miss[SPY], part[SPY], conv[SPY], big;
+    uint64_t s[SPY], n[SPY], big;
 } uacc;
 
-static inline void uacc_kid(uacc *restrict a, const rowref *r, const uint8_t *restrict in, int first)
+/* One child's row added (first: set, so that nothing needs zeroing first; a memset of these few
+ * bytes costs more than the loop). */
+static inline void uacc_kid(uacc *restrict a, const int64_t *restrict x, const uint8_t *restrict in, int first)
 {
-    const uint8_t *pf;
-    uint8_t pm, cm;
-    flag_src(r, &pf, &pm, &cm);
-    const int64_t *restrict x = r->x;
-    const uint8_t *restrict f = pf;
     uint64_t big = 0;
     for (int k = 0; k < SPY; k++) {
         uint64_t has = (uint64_t)in[k] & (uint64_t)(x[k] != FX_NONE), v = (uint64_t)x[k] & -has;
-        uint64_t miss = (uint64_t)in[k] & (has ^ 1);
-        uint64_t part = has & (uint64_t)((f[k] & pm) != 0), conv = has & (uint64_t)((f[k] & cm) != 0);
         big |= (v + SMALL) >> 48;
         if (first)
-            a->s[k] = v, a->n[k] = has, a->miss[k] = miss, a->part[k] = part, a->conv[k] = conv;
+            a->s[k] = v, a->n[k] = has;
         else
-            a->s[k] += v, a->n[k] += has, a->miss[k] += miss, a->part[k] |= part, a->conv[k] |= conv;
+            a->s[k] += v, a->n[k] += has;
     }
     a->big = first ? big : a->big | big;
+}
+
+/* The partial and converted marks of the fold: from the children's rows that have flags (a
+ * block's, where a slot without a figure has none, or hist_part's of an inner unit, likewise);
+ * a leaf's own figures have none. */
+static void ufold_marks(const bctx *c, int nk, ufold *u)
+{
+    uint8_t acc[SPY] = { 0 };
+    for (int j = 0; j < nk; j++) {
+        const rowref *r = &c->kids[j];
+        const uint8_t *restrict in = c->in + (size_t)j * SPY;
+        if (r->fl != NULL)
+            for (int k = 0; k < SPY; k++)
+                acc[k] |= (uint8_t)(r->fl[k] & -in[k]);
+        else if (r->hp != NULL)
+            for (int k = 0; k < SPY; k++)
+                acc[k] |= (uint8_t)((r->hp[k] & in[k]) ? CF_PART : 0);
+    }
+    for (int k = 0; k < SPY; k++)
+        u->part[k] = (acc[k] & CF_PART) != 0, u->conv[k] = (acc[k] & CF_CONV) != 0;
 }
 
 HOT static void units_fold(bctx *c, int i, int nk, ufold *u)
@@ -703,21 +748,21 @@ HOT static void units_fold(bctx *c, int i, int nk, ufold *u)
         return;
     }
     uacc a;
-    uacc_kid(&a, &c->kids[0], c->in, 1);
+    uacc_kid(&a, c->kids[0].x, c->in, 1);
     for (int j = 1; j < nk; j++)
-        uacc_kid(&a, &c->kids[j], c->in + (size_t)j * SPY, 0);
+        uacc_kid(&a, c->kids[j].x, c->in + (size_t)j * SPY, 0);
     if (a.big) {
         units_fold_any(c, i, nk, u);
         return;
     }
     for (int k = 0; k < SPY; k++) {
         int64_t x = (int64_t)a.s[k];
-        u->n[k] = (int)a.n[k], u->miss[k] = (int)a.miss[k], u->part[k] = (uint8_t)a.part[k];
-        u->conv[k] = (uint8_t)a.conv[k];
+        u->n[k] = (int)a.n[k], u->miss[k] = c->nin[k] - (int)a.n[k];
         if (agg == AGG_AVG && a.n[k] > 0)
             x = fx_div(x, (int64_t)a.n[k]);
         u->x[k] = a.n[k] == 0 ? FX_NONE : x > FX_MAX || x < -FX_MAX ? FX_OVER : x;
     }
+    ufold_marks(c, nk, u);
 }
 
 /* The figure of a formula over the unit's operands in the mode (eval.c's formula_of); operands
@@ -831,70 +876,82 @@ static void compute_cell(bctx *c, int u, int i, int k, const rowref *own, int nk
 }
 
 /* The parts of the K_FROM slots of a sum's row, added a row at a time: per slot the sum of the
- * parts (round(x × share), fx_conv_part), how many have a figure and how many none, whether one
- * is partial.  Every part is checked to lie in [-SMALL, SMALL) as it is added, so with fewer than
- * MAX_SMALL_KIDS parts the int64 sums are exact; big when one does not (or is FX_OVER): then
- * from_preds does the row's K_FROM slots. */
+ * parts (round(x × share), fx_conv_part) and how many have a figure (those without one are the
+ * slot's parts, c->empty_miss, less these), whether one is partial.  Every part is checked to lie
+ * in [-SMALL, SMALL) as it is added, so with fewer than MAX_SMALL_KIDS parts the int64 sums are
+ * exact; big when one does not (or is FX_OVER): then from_preds does the row's K_FROM slots. */
 typedef struct prow {
     int64_t s[SPY];
-    uint64_t got[SPY], miss[SPY], part[SPY];
+    uint64_t got[SPY];
+    uint8_t part[SPY];
     uint64_t big;
 } prow;
 
-/* Adds one part's row to p (first: sets it, whole shares only; nothing needs zeroing before). */
-static inline void prow_add(const bctx *c, prow *p, const rowref *r, double w, const uint8_t *on, int first)
+/* Adds one part's row to p: a whole share (a == 1, b == 0), a share a / 2^b (b >= 1: the part in
+ * integers, see share_dyadic), or any other (a == 0: fx_conv_part).  first: sets the sums and
+ * counts (a whole share only), so nothing needs zeroing before. */
+static inline void prow_add(const bctx *c, prow *p, const rowref *r, double w, uint64_t a, int b,
+                            const uint8_t *on, int first)
 {
-    const uint8_t *pf;
-    uint8_t pm, cm;
-    flag_src(r, &pf, &pm, &cm);
     const int64_t *restrict x = r->x;
-    const uint8_t *restrict f = pf, *restrict from = c->from, *restrict o = on;
+    const uint8_t *restrict from = c->from, *restrict o = on;
     uint64_t big = 0;
-    if (w == 1) {
+    if (a == 1 && b == 0) {
         for (int k = 0; k < SPY; k++) {
             uint64_t m = (uint64_t)(from[k] & o[k]), has = m & (uint64_t)(x[k] != FX_NONE);
-            uint64_t v = (uint64_t)x[k] & -has, miss = m & (has ^ 1), part = has & (uint64_t)((f[k] & pm) != 0);
+            uint64_t v = (uint64_t)x[k] & -has;
             big |= (v + SMALL) >> 48;
             if (first)
-                p->s[k] = (int64_t)v, p->got[k] = has, p->miss[k] = miss, p->part[k] = part;
-            else {
-                p->s[k] = (int64_t)((uint64_t)p->s[k] + v);
-                p->got[k] += has, p->miss[k] += miss, p->part[k] |= part;
-            }
+                p->s[k] = (int64_t)v, p->got[k] = has;
+            else
+                p->s[k] = (int64_t)((uint64_t)p->s[k] + v), p->got[k] += has;
+        }
+    } else if (a != 0) {
+        uint64_t half = (uint64_t)1 << (b - 1);
+        for (int k = 0; k < SPY; k++) {
+            uint64_t m = (uint64_t)(from[k] & o[k]), has = m & (uint64_t)(x[k] != FX_NONE);
+            uint64_t v = (uint64_t)x[k] & -has, neg = -(v >> 63), mag = (v ^ neg) - neg;
+            big |= (v + SMALL) >> 48;             /* then |part| <= |x| < SMALL */
+            uint64_t q = (mag * a + half) >> b;
+            p->s[k] = (int64_t)((uint64_t)p->s[k] + ((q ^ neg) - neg));
+            p->got[k] += has;
         }
     } else {
         for (int k = 0; k < SPY; k++) {
-            if (!(from[k] & o[k]))
+            if (!(from[k] & o[k]) || x[k] == FX_NONE)
                 continue;
-            if (x[k] == FX_NONE) {
-                p->miss[k]++;
-                continue;
-            }
             int64_t part = fx_conv_part(x[k], w);
             big |= part == FX_OVER || part < -(int64_t)SMALL || part >= (int64_t)SMALL;
             p->s[k] += big ? 0 : part;
             p->got[k]++;
-            p->part[k] |= (f[k] & pm) != 0;
         }
     }
     p->big = first ? big : p->big | big;
+    if (r->fl != NULL || r->hp != NULL) {         /* only such rows have partial figures */
+        const uint8_t *pf;
+        uint8_t pm, cm;
+        flag_src(r, &pf, &pm, &cm);
+        for (int k = 0; k < SPY; k++)
+            p->part[k] |= (uint8_t)((from[k] & o[k]) && x[k] != FX_NONE && (pf[k] & pm));
+    }
 }
 
-HOT static void prow_make(const bctx *c, int u, const rowref *own, int np, prow *p)
+HOT static void prow_make(const bctx *c, const rowref *own, int np, prow *p)
 {
-    int n, q = 0;
-    const int *in = model_preds(c->g->m, u, &n);
-    const succ_t *sc = c->g->m->succs;
+    int q = 0;
+    memset(p->part, 0, sizeof p->part);
     if (own->x && c->own_from)
-        prow_add(c, p, own, 1, c->own_on, 1);
-    else if (np > 0 && sc[in[0]].share == 1)
-        prow_add(c, p, &c->preds[q], 1, c->pred_on, 1), q++;
+        prow_add(c, p, own, 1, 1, 0, c->own_on, 1);
+    else if (np > 0 && c->pa[0] == 1 && c->pb[0] == 0)
+        prow_add(c, p, &c->preds[q], 1, 1, 0, c->pred_on, 1), q++;
     else {
-        memset(p, 0, sizeof *p);
+        memset(p->s, 0, sizeof p->s);
+        memset(p->got, 0, sizeof p->got);
+        p->big = 0;
     }
     p->big |= np + 1 >= MAX_SMALL_KIDS;
     for (; q < np; q++)
-        prow_add(c, p, &c->preds[q], sc[in[q]].share, c->pred_on + (size_t)q * SPY, 0);
+        prow_add(c, p, &c->preds[q], c->psh[q], c->pa[q], c->pb[q], c->pred_on + (size_t)q * SPY, 0);
 }
 
 /* The row (u, i) of a non-formula indicator into x, fl, miss, slot by slot in ascending order:
@@ -911,7 +968,7 @@ static void compute_row(bctx *c, int u, int i, const rowref *own, int nk, int np
     const uint8_t *rh = c->rep_any ? c->rep_has + (size_t)i * SPY : no_flags;
     prow pr;
     if (sums)
-        prow_make(c, u, own, np, &pr);
+        prow_make(c, own, np, &pr);
     if (c->all_own && ufok && !c->rep_any) {     /* an inner unit's usual row: today's children */
         for (int k = 0; k < S_QUARTER; k++) {
             int has = uf->n[k] > 0;
@@ -954,13 +1011,13 @@ static void compute_row(bctx *c, int u, int i, const rowref *own, int nk, int np
             o.conv = uf->conv[k];
         } else if (kind == K_FROM) {
             o.src = SRC_UNITS;
-            if (pr.got[k] > 0 && pr.miss[k] == 0) {
+            if (pr.got[k] > 0 && (int)pr.got[k] == c->empty_miss[k]) {
                 o.x = pr.s[k] > FX_MAX || pr.s[k] < -FX_MAX ? FX_OVER : pr.s[k];
                 o.part = pr.part[k];
                 if (nk > 0 && uf->n[k] + uf->miss[k] > 0)     /* children_partial */
                     o.part = o.part || uf->miss[k] > 0 || uf->part[k];
             } else
-                o.miss = pr.miss[k];
+                o.miss = c->empty_miss[k] - (int)pr.got[k];
         } else
             periods_cell(g, i, k, x, fl, &o);
         if (o.x == FX_NONE)
@@ -1026,6 +1083,9 @@ static int bctx_room(bctx *c, int nk, int np)
     GROW(c->kidu, cap * sizeof *c->kidu);
     GROW(c->pv, cap * sizeof *c->pv);
     GROW(c->pw, cap * sizeof *c->pw);
+    GROW(c->psh, cap * sizeof *c->psh);
+    GROW(c->pa, cap * sizeof *c->pa);
+    GROW(c->pb, cap * sizeof *c->pb);
     GROW(c->hany, cap * (size_t)c->g->ninds);
     GROW(c->hba, cap * sizeof *c->hba);
 #undef GROW
@@ -1037,7 +1097,27 @@ static void bctx_free(bctx *c)
 {
     free(c->scratch), free(c->kids), free(c->preds), free(c->hb), free(c->in), free(c->hp);
     free(c->pred_on), free(c->kidu), free(c->pv), free(c->pw), free(c->rep), free(c->rep_has);
+    free(c->psh), free(c->pa), free(c->pb);
     free(c->rep_row), free(c->hany), free(c->hba), free(c->act);
+}
+
+/* A share w as a / 2^b with a < 2^17 and 1 <= b <= 40 (0.5, 0.25, 0.375...): then a part of a
+ * figure |x| < SMALL is fx_conv_part's exactly in integers, round(|x| × a / 2^b) half away from
+ * zero as (|x| × a + 2^(b-1)) >> b: |x| × a < 2^64 is exact in roundl's long double (64-bit
+ * mantissa), so its product is not rounded first.  A whole share is a = 1, b = 0; any other a = 0. */
+static void share_dyadic(double w, uint64_t *a, int *b)
+{
+    *a = w == 1 ? 1 : 0, *b = 0;
+#if LDBL_MANT_DIG >= 64
+    double t = w;
+    for (int e = 1; e <= 40 && w > 0 && w < 1; e++) {
+        t *= 2;                                 /* exact: a power of two */
+        if (t < 131072 && t == (double)(uint64_t)t) {
+            *a = (uint64_t)t, *b = e;
+            return;
+        }
+    }
+#endif
 }
 
 /* What the block of (md, u) asks of every cell, once: the children that count in some slot
@@ -1050,12 +1130,20 @@ static void plan_block(bctx *c, int md, int u, int np, const int *in)
     const ctab *t = c->t;
     const model *m = g->m;
     c->nk = 0;
+    memset(c->nin, 0, sizeof c->nin);
     for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling) {
         uint8_t *row = c->in + (size_t)c->nk * SPY, any = 0;
         for (int k = 0; k < SPY; k++)
             any |= row[k] = (uint8_t)in_structure(g, t, md, ch, k);
-        if (any)
-            c->kidu[c->nk++] = ch;
+        if (!any)
+            continue;
+        for (int k = 0; k < SPY; k++)
+            c->nin[k] += row[k];
+        c->kidu[c->nk++] = ch;
+    }
+    for (int q = 0; q < np; q++) {
+        c->psh[q] = m->succs[in[q]].share;
+        share_dyadic(c->psh[q], &c->pa[q], &c->pb[q]);
     }
     c->any_from = 0, c->own_from = 0, c->all_own = 1;
     c->deleg_inner = 0;
