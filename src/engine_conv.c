@@ -254,7 +254,6 @@ typedef struct bctx {
     uint8_t from[SPY];     /* kind is K_FROM */
     int any_from;          /* a slot is K_FROM */
     int own_from;          /* ... one where the unit is valid (its own part goes in) */
-    int all_own;           /* every slot is K_OWN (an inner unit no succession goes into this year) */
     int64_t *rep;          /* the unit's reported values of the year, ind * SPY + k */
     uint8_t *rep_has;      /* ... and whether there is one */
     int rep_any;
@@ -956,46 +955,22 @@ HOT static void prow_make(const bctx *c, const rowref *own, int np, prow *p)
 
 /* The row (u, i) of a non-formula indicator into x, fl, miss, slot by slot in ascending order:
  * the slots' branches as compute_cell takes them, with the parts of a sum's K_FROM slots added a
- * row at a time (prow) and the children's counts from uf; what this does not cover (a delegated
- * inner unit, other aggregations' parts, a part too large) goes through compute_cell. */
-static void compute_row(bctx *c, int u, int i, const rowref *own, int nk, int np, const ufold *uf, int64_t *x,
-                        uint8_t *fl, int32_t *miss)
+ * row at a time (prow, pp; NULL when the row has none or is not a sum) and the children's counts
+ * from uf; what this does not cover (a delegated inner unit, other aggregations' parts, a part too
+ * large) goes through compute_cell.  compute_row's general case. */
+static void row_cells(bctx *c, int u, int i, const rowref *own, int nk, int np, const ufold *uf, const prow *pp,
+                      int64_t *x, uint8_t *fl, int32_t *miss)
 {
     const engine *g = c->g;
     int leaf = g->m->units[u].nchildren == 0, ufok = nk > 0 && g->uagg[i] != AGG_NONE;
-    int sums = c->any_from && g->uagg[i] == AGG_SUM;
+    int sums = pp != NULL;
     const int64_t *rep = c->rep + (size_t)i * SPY;
     const uint8_t *rh = c->rep_any ? c->rep_has + (size_t)i * SPY : no_flags;
-    prow pr;
-    if (sums)
-        prow_make(c, own, np, &pr);
-    if (c->all_own && ufok && !c->rep_any) {     /* an inner unit's usual row: today's children */
-        for (int k = 0; k < S_QUARTER; k++) {
-            int has = uf->n[k] > 0;
-            x[k] = has ? uf->x[k] : FX_NONE;
-            miss[k] = has ? uf->miss[k] : 0;
-            fl[k] = (uint8_t)(has ? SRC_UNITS | (uf->conv[k] ? CF_CONV : 0) |
-                                        (uf->part[k] || uf->miss[k] > 0 ? CF_PART : 0) : SRC_NONE);
-        }
-        for (int k = S_QUARTER; k < SPY; k++) {
-            cell_out o = { FX_NONE, SRC_NONE, 0, 0, 0 };
-            if (uf->n[k] > 0) {
-                o.x = uf->x[k], o.src = SRC_UNITS, o.miss = uf->miss[k];
-                o.part = uf->part[k] || o.miss > 0, o.conv = uf->conv[k];
-            } else
-                periods_cell(g, i, k, x, fl, &o);
-            if (o.x == FX_NONE)
-                o.src = SRC_NONE, o.conv = 0, o.part = 0;
-            x[k] = o.x;
-            fl[k] = (uint8_t)(o.src | (o.conv ? CF_CONV : 0) | (o.part ? CF_PART : 0));
-            miss[k] = o.miss;
-        }
-        return;
-    }
+    const prow *pr = pp;
     for (int k = 0; k < SPY; k++) {
         cell_out o = { FX_NONE, SRC_NONE, 0, c->need[k], 0 };
         int kind = c->kind[k];
-        if ((kind == K_DELEG && !leaf) || (kind == K_FROM && (!sums || pr.big)))
+        if ((kind == K_DELEG && !leaf) || (kind == K_FROM && (!sums || pr->big)))
             compute_cell(c, u, i, k, own, nk, np, uf, x, fl, &o);
         else if (kind == K_DELEG) {
             o.x = own->x[k];                    /* a leaf: reported, else its sub-periods */
@@ -1011,13 +986,13 @@ static void compute_row(bctx *c, int u, int i, const rowref *own, int nk, int np
             o.conv = uf->conv[k];
         } else if (kind == K_FROM) {
             o.src = SRC_UNITS;
-            if (pr.got[k] > 0 && (int)pr.got[k] == c->empty_miss[k]) {
-                o.x = pr.s[k] > FX_MAX || pr.s[k] < -FX_MAX ? FX_OVER : pr.s[k];
-                o.part = pr.part[k];
+            if (pr->got[k] > 0 && (int)pr->got[k] == c->empty_miss[k]) {
+                o.x = pr->s[k] > FX_MAX || pr->s[k] < -FX_MAX ? FX_OVER : pr->s[k];
+                o.part = pr->part[k];
                 if (nk > 0 && uf->n[k] + uf->miss[k] > 0)     /* children_partial */
                     o.part = o.part || uf->miss[k] > 0 || uf->part[k];
             } else
-                o.miss = c->empty_miss[k] - (int)pr.got[k];
+                o.miss = c->empty_miss[k] - (int)pr->got[k];
         } else
             periods_cell(g, i, k, x, fl, &o);
         if (o.x == FX_NONE)
@@ -1028,6 +1003,82 @@ static void compute_row(bctx *c, int u, int i, const rowref *own, int nk, int np
     }
 }
 
+
+
+/* One slot of row_fast's first pass: no figure, no flags (left to the second). */
+#define SLOT_NONE(k) (x[k] = FX_NONE, fl[k] = SRC_NONE, miss[k] = 0)
+
+/* row_cells for a row whose slots all take branches without a per-cell rule: leaf's delegated
+ * slots, own slots (reported, else today's children, else sub-periods), K_FROM slots of a sum
+ * whose parts passed the int64 check (pr), straddled slots (sub-periods).  First every slot but
+ * those from sub-periods, with selects instead of compute_cell's branches, then those in ascending
+ * order (their sub-periods are done by then). */
+static void row_fast(bctx *c, int i, const rowref *own, int nk, const ufold *uf, const prow *pr, int64_t *x,
+                     uint8_t *fl, int32_t *miss)
+{
+    const engine *g = c->g;
+    int ufok = nk > 0 && g->uagg[i] != AGG_NONE;
+    const int64_t *rep = c->rep + (size_t)i * SPY;
+    const uint8_t *rh = c->rep_any ? c->rep_has + (size_t)i * SPY : no_flags;
+    for (int k = 0; k < SPY; k++) {
+        int kind = c->kind[k];
+        if (kind == K_DELEG) {                  /* a leaf: reported, else its sub-periods */
+            x[k] = own->x[k], miss[k] = 0;
+            fl[k] = x[k] == FX_NONE ? SRC_NONE : rh[k] ? SRC_REPORTED : SRC_PERIODS;
+        } else if (kind == K_OWN) {
+            if (rh[k])
+                x[k] = rep[k], fl[k] = SRC_REPORTED, miss[k] = 0;
+            else if (ufok && uf->n[k] > 0) {
+                x[k] = uf->x[k], miss[k] = uf->miss[k];
+                fl[k] = (uint8_t)(SRC_UNITS | (uf->conv[k] ? CF_CONV : 0) |
+                                  (uf->part[k] || uf->miss[k] > 0 ? CF_PART : 0));
+            } else
+                SLOT_NONE(k);
+        } else if (kind == K_FROM) {
+            int got = (int)pr->got[k], ok = got > 0 && got == c->empty_miss[k];
+            int64_t sum = pr->s[k];
+            int part = pr->part[k];
+            if (nk > 0 && uf->n[k] + uf->miss[k] > 0)     /* children_partial */
+                part = part || uf->miss[k] > 0 || uf->part[k];
+            x[k] = !ok ? FX_NONE : sum > FX_MAX || sum < -FX_MAX ? FX_OVER : sum;
+            fl[k] = (uint8_t)(ok ? SRC_UNITS | CF_CONV | (part ? CF_PART : 0) : SRC_NONE);
+            miss[k] = ok ? 0 : c->empty_miss[k] - got;
+        } else
+            SLOT_NONE(k);
+    }
+    for (int k = S_QUARTER; k < SPY; k++) {
+        if (x[k] != FX_NONE || (c->kind[k] != K_SPLIT && c->kind[k] != K_OWN))
+            continue;
+        cell_out o = { FX_NONE, SRC_NONE, 0, c->need[k], 0 };
+        periods_cell(g, i, k, x, fl, &o);
+        if (o.x == FX_NONE)
+            continue;
+        x[k] = o.x;
+        fl[k] = (uint8_t)(o.src | (o.conv ? CF_CONV : 0) | (o.part ? CF_PART : 0));
+    }
+}
+#undef SLOT_NONE
+
+/* The row (u, i) of a non-formula indicator into x, fl, miss: row_fast when it covers it, else
+ * row_cells.  Returns whether a slot has a figure. */
+static int compute_row(bctx *c, int u, int i, const rowref *own, int nk, int np, const ufold *uf, int64_t *x,
+                       uint8_t *fl, int32_t *miss)
+{
+    prow pr;
+    const prow *pp = NULL;
+    if (c->any_from && c->g->uagg[i] == AGG_SUM) {
+        prow_make(c, own, np, &pr);
+        pp = &pr;
+    }
+    if (!c->deleg_inner && (!c->any_from || (pp != NULL && !pr.big)))
+        row_fast(c, i, own, nk, uf, pp, x, fl, miss);
+    else
+        row_cells(c, u, i, own, nk, np, uf, pp, x, fl, miss);
+    uint8_t has = 0;
+    for (int k = 0; k < SPY; k++)
+        has |= x[k] != FX_NONE;
+    return has;
+}
 
 /* The partial flags of the rows read from inner units without a block (hist_part), into c->hp;
  * 0 or -1 (OOM). */
@@ -1145,7 +1196,7 @@ static void plan_block(bctx *c, int md, int u, int np, const int *in)
         c->psh[q] = m->succs[in[q]].share;
         share_dyadic(c->psh[q], &c->pa[q], &c->pb[q]);
     }
-    c->any_from = 0, c->own_from = 0, c->all_own = 1;
+    c->any_from = 0, c->own_from = 0;
     c->deleg_inner = 0;
     for (int k = 0; k < SPY; k++) {
         for (int q = 0; q < np; q++)
@@ -1157,7 +1208,6 @@ static void plan_block(bctx *c, int md, int u, int np, const int *in)
         c->from[k] = c->kind[k] == K_FROM;
         c->any_from |= c->from[k];
         c->own_from |= c->from[k] & c->own_on[k];
-        c->all_own &= c->kind[k] == K_OWN;
         c->deleg_inner |= c->kind[k] == K_DELEG && m->units[u].nchildren > 0;
         c->empty_miss[k] = c->from[k] ? c->own_on[k] : 0;
         for (int q = 0; q < np && c->from[k]; q++)
@@ -1303,10 +1353,7 @@ static int compute_block(bctx *c, int md, int u, int forms)
         ufold uf;
         if (nk > 0 && g->uagg[i] != AGG_NONE)
             units_fold(c, i, nk, &uf);
-        compute_row(c, u, i, &own, nk, np, &uf, x, fl, miss);
-        uint8_t has = 0;
-        for (int k = 0; k < SPY; k++)
-            has |= x[k] != FX_NONE;
+        int has = compute_row(c, u, i, &own, nk, np, &uf, x, fl, miss);
         t->rowany[md][ri] = (uint8_t)(RA_WRITTEN | (has ? RA_FIG : 0));
     }
     return 0;
