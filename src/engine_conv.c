@@ -254,6 +254,7 @@ typedef struct bctx {
     uint8_t from[SPY];     /* kind is K_FROM */
     int any_from;          /* a slot is K_FROM */
     int own_from;          /* ... one where the unit is valid (its own part goes in) */
+    int all_own;           /* every slot is K_OWN (an inner unit no succession goes into this year) */
     int64_t *rep;          /* the unit's reported values of the year, ind * SPY + k */
     uint8_t *rep_has;      /* ... and whether there is one */
     int rep_any;
@@ -719,22 +720,28 @@ static inline void uacc_kid(uacc *restrict a, const int64_t *restrict x, const u
     a->big = first ? big : a->big | big;
 }
 
-/* The partial and converted marks of the fold: from the children's rows that have flags (a
- * block's, where a slot without a figure has none, or hist_part's of an inner unit, likewise);
- * a leaf's own figures have none. */
-static void ufold_marks(const bctx *c, int nk, ufold *u)
+/* The partial and converted marks of the fold, OR-ed per slot into acc (CF_PART, CF_CONV): from
+ * the children's rows that have flags (a block's, where a slot without a figure has none, or
+ * hist_part's of an inner unit, likewise); a leaf's own figures have none. */
+static void marks_acc(const bctx *c, int nk, uint8_t *restrict acc)
 {
-    uint8_t acc[SPY] = { 0 };
+    memset(acc, 0, SPY);
     for (int j = 0; j < nk; j++) {
         const rowref *r = &c->kids[j];
         const uint8_t *restrict in = c->in + (size_t)j * SPY;
         if (r->fl != NULL)
             for (int k = 0; k < SPY; k++)
-                acc[k] |= (uint8_t)(r->fl[k] & -in[k]);
+                acc[k] |= (uint8_t)(r->fl[k] & -in[k] & (CF_PART | CF_CONV));
         else if (r->hp != NULL)
             for (int k = 0; k < SPY; k++)
                 acc[k] |= (uint8_t)((r->hp[k] & in[k]) ? CF_PART : 0);
     }
+}
+
+static void ufold_marks(const bctx *c, int nk, ufold *u)
+{
+    uint8_t acc[SPY];
+    marks_acc(c, nk, acc);
     for (int k = 0; k < SPY; k++)
         u->part[k] = (acc[k] & CF_PART) != 0, u->conv[k] = (acc[k] & CF_CONV) != 0;
 }
@@ -762,6 +769,47 @@ HOT static void units_fold(bctx *c, int i, int nk, ufold *u)
         u->x[k] = a.n[k] == 0 ? FX_NONE : x > FX_MAX || x < -FX_MAX ? FX_OVER : x;
     }
     ufold_marks(c, nk, u);
+}
+
+static void periods_cell(const engine *g, int i, int k, const int64_t *x, const uint8_t *fl, cell_out *o);
+
+/* The usual row of an inner unit (every slot its own, nothing reported, a sum or average):
+ * units_fold and row_fast's own slots in one, straight into x, fl, miss.  Returns whether a slot
+ * has a figure, or -1 (nothing written) when a child's figure fails the int64 check: then
+ * units_fold_any and row_fast or row_cells. */
+HOT static int row_units(bctx *c, int i, int nk, int64_t *x, uint8_t *fl, int32_t *miss)
+{
+    int agg = c->g->uagg[i], has = 0;
+    uacc a;
+    uint8_t acc[SPY];
+    uacc_kid(&a, c->kids[0].x, c->in, 1);
+    for (int j = 1; j < nk; j++)
+        uacc_kid(&a, c->kids[j].x, c->in + (size_t)j * SPY, 0);
+    if (a.big)
+        return -1;
+    marks_acc(c, nk, acc);
+    for (int k = 0; k < SPY; k++) {
+        int64_t n = (int64_t)a.n[k], sum = (int64_t)a.s[k];
+        int32_t ms = c->nin[k] - (int32_t)n;
+        if (agg == AGG_AVG && n > 0)
+            sum = fx_div(sum, n);
+        x[k] = n == 0 ? FX_NONE : sum > FX_MAX || sum < -FX_MAX ? FX_OVER : sum;
+        miss[k] = n == 0 ? 0 : ms;
+        fl[k] = n == 0 ? SRC_NONE : (uint8_t)(SRC_UNITS | acc[k] | (ms > 0 ? CF_PART : 0));
+        has |= n > 0;
+    }
+    for (int k = S_QUARTER; k < SPY; k++) {
+        if (a.n[k] > 0)
+            continue;
+        cell_out o = { FX_NONE, SRC_NONE, 0, 0, 0 };
+        periods_cell(c->g, i, k, x, fl, &o);
+        if (o.x == FX_NONE)
+            continue;
+        x[k] = o.x;
+        fl[k] = (uint8_t)(o.src | (o.conv ? CF_CONV : 0) | (o.part ? CF_PART : 0));
+        has = 1;
+    }
+    return has;
 }
 
 /* The figure of a formula over the unit's operands in the mode (eval.c's formula_of); operands
@@ -1196,7 +1244,7 @@ static void plan_block(bctx *c, int md, int u, int np, const int *in)
         c->psh[q] = m->succs[in[q]].share;
         share_dyadic(c->psh[q], &c->pa[q], &c->pb[q]);
     }
-    c->any_from = 0, c->own_from = 0;
+    c->any_from = 0, c->own_from = 0, c->all_own = 1;
     c->deleg_inner = 0;
     for (int k = 0; k < SPY; k++) {
         for (int q = 0; q < np; q++)
@@ -1208,6 +1256,7 @@ static void plan_block(bctx *c, int md, int u, int np, const int *in)
         c->from[k] = c->kind[k] == K_FROM;
         c->any_from |= c->from[k];
         c->own_from |= c->from[k] & c->own_on[k];
+        c->all_own &= c->kind[k] == K_OWN;
         c->deleg_inner |= c->kind[k] == K_DELEG && m->units[u].nchildren > 0;
         c->empty_miss[k] = c->from[k] ? c->own_on[k] : 0;
         for (int q = 0; q < np && c->from[k]; q++)
@@ -1350,10 +1399,16 @@ static int compute_block(bctx *c, int md, int u, int forms)
         int32_t *miss = t->miss[md] + at;
         if (partial_rows(c, &own, nk, np, i) != 0)
             return -1;
-        ufold uf;
-        if (nk > 0 && g->uagg[i] != AGG_NONE)
-            units_fold(c, i, nk, &uf);
-        int has = compute_row(c, u, i, &own, nk, np, &uf, x, fl, miss);
+        int has = -1;
+        if (c->all_own && !c->rep_any && nk > 0 && nk < MAX_SMALL_KIDS &&
+            (g->uagg[i] == AGG_SUM || g->uagg[i] == AGG_AVG))
+            has = row_units(c, i, nk, x, fl, miss);
+        if (has < 0) {
+            ufold uf;
+            if (nk > 0 && g->uagg[i] != AGG_NONE)
+                units_fold(c, i, nk, &uf);
+            has = compute_row(c, u, i, &own, nk, np, &uf, x, fl, miss);
+        }
         t->rowany[md][ri] = (uint8_t)(RA_WRITTEN | (has ? RA_FIG : 0));
     }
     return 0;
