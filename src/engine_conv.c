@@ -255,6 +255,9 @@ typedef struct bctx {
     int any_from;          /* a slot is K_FROM */
     int own_from;          /* ... one where the unit is valid (its own part goes in) */
     int all_own;           /* every slot is K_OWN (an inner unit no succession goes into this year) */
+    uint8_t slots[4][SPY]; /* the slots of each kind (K_*), ascending */
+    int nslots[4];
+    int first_sub;         /* the first quarter, half or year that is K_SPLIT or K_OWN (else SPY) */
     int64_t *rep;          /* the unit's reported values of the year, ind * SPY + k */
     uint8_t *rep_has;      /* ... and whether there is one */
     int rep_any;
@@ -1068,33 +1071,38 @@ static void row_fast(bctx *c, int i, const rowref *own, int nk, const ufold *uf,
     int ufok = nk > 0 && g->uagg[i] != AGG_NONE;
     const int64_t *rep = c->rep + (size_t)i * SPY;
     const uint8_t *rh = c->rep_any ? c->rep_has + (size_t)i * SPY : no_flags;
-    for (int k = 0; k < SPY; k++) {
-        int kind = c->kind[k];
-        if (kind == K_DELEG) {                  /* a leaf: reported, else its sub-periods */
-            x[k] = own->x[k], miss[k] = 0;
-            fl[k] = x[k] == FX_NONE ? SRC_NONE : rh[k] ? SRC_REPORTED : SRC_PERIODS;
-        } else if (kind == K_OWN) {
-            if (rh[k])
-                x[k] = rep[k], fl[k] = SRC_REPORTED, miss[k] = 0;
-            else if (ufok && uf->n[k] > 0) {
-                x[k] = uf->x[k], miss[k] = uf->miss[k];
-                fl[k] = (uint8_t)(SRC_UNITS | (uf->conv[k] ? CF_CONV : 0) |
-                                  (uf->part[k] || uf->miss[k] > 0 ? CF_PART : 0));
-            } else
-                SLOT_NONE(k);
-        } else if (kind == K_FROM) {
-            int got = (int)pr->got[k], ok = got > 0 && got == c->empty_miss[k];
-            int64_t sum = pr->s[k];
-            int part = pr->part[k];
-            if (nk > 0 && uf->n[k] + uf->miss[k] > 0)     /* children_partial */
-                part = part || uf->miss[k] > 0 || uf->part[k];
-            x[k] = !ok ? FX_NONE : sum > FX_MAX || sum < -FX_MAX ? FX_OVER : sum;
-            fl[k] = (uint8_t)(ok ? SRC_UNITS | CF_CONV | (part ? CF_PART : 0) : SRC_NONE);
-            miss[k] = ok ? 0 : c->empty_miss[k] - got;
+    const uint8_t *sl = c->slots[K_DELEG];
+    for (int j = 0; j < c->nslots[K_DELEG]; j++) {     /* a leaf: reported, else its sub-periods */
+        int k = sl[j];
+        x[k] = own->x[k], miss[k] = 0;
+        fl[k] = x[k] == FX_NONE ? SRC_NONE : rh[k] ? SRC_REPORTED : SRC_PERIODS;
+    }
+    sl = c->slots[K_OWN];
+    for (int j = 0; j < c->nslots[K_OWN]; j++) {
+        int k = sl[j];
+        if (rh[k])
+            x[k] = rep[k], fl[k] = SRC_REPORTED, miss[k] = 0;
+        else if (ufok && uf->n[k] > 0) {
+            x[k] = uf->x[k], miss[k] = uf->miss[k];
+            fl[k] = (uint8_t)(SRC_UNITS | (uf->conv[k] ? CF_CONV : 0) | (uf->part[k] || uf->miss[k] > 0 ? CF_PART : 0));
         } else
             SLOT_NONE(k);
     }
-    for (int k = S_QUARTER; k < SPY; k++) {
+    sl = c->slots[K_FROM];
+    for (int j = 0; j < c->nslots[K_FROM]; j++) {
+        int k = sl[j], got = (int)pr->got[k], ok = got > 0 && got == c->empty_miss[k];
+        int64_t sum = pr->s[k];
+        int part = pr->part[k];
+        if (nk > 0 && uf->n[k] + uf->miss[k] > 0)     /* children_partial */
+            part = part || uf->miss[k] > 0 || uf->part[k];
+        x[k] = !ok ? FX_NONE : sum > FX_MAX || sum < -FX_MAX ? FX_OVER : sum;
+        fl[k] = (uint8_t)(ok ? SRC_UNITS | CF_CONV | (part ? CF_PART : 0) : SRC_NONE);
+        miss[k] = ok ? 0 : c->empty_miss[k] - got;
+    }
+    sl = c->slots[K_SPLIT];
+    for (int j = 0; j < c->nslots[K_SPLIT]; j++)
+        SLOT_NONE(sl[j]);
+    for (int k = c->first_sub; k < SPY; k++) {
         if (x[k] != FX_NONE || (c->kind[k] != K_SPLIT && c->kind[k] != K_OWN))
             continue;
         cell_out o = { FX_NONE, SRC_NONE, 0, c->need[k], 0 };
@@ -1245,6 +1253,8 @@ static void plan_block(bctx *c, int md, int u, int np, const int *in)
         share_dyadic(c->psh[q], &c->pa[q], &c->pb[q]);
     }
     c->any_from = 0, c->own_from = 0, c->all_own = 1;
+    memset(c->nslots, 0, sizeof c->nslots);
+    c->first_sub = SPY;
     c->deleg_inner = 0;
     for (int k = 0; k < SPY; k++) {
         for (int q = 0; q < np; q++)
@@ -1257,6 +1267,9 @@ static void plan_block(bctx *c, int md, int u, int np, const int *in)
         c->any_from |= c->from[k];
         c->own_from |= c->from[k] & c->own_on[k];
         c->all_own &= c->kind[k] == K_OWN;
+        c->slots[c->kind[k]][c->nslots[c->kind[k]]++] = (uint8_t)k;
+        if (k >= S_QUARTER && k < c->first_sub && (c->kind[k] == K_SPLIT || c->kind[k] == K_OWN))
+            c->first_sub = k;
         c->deleg_inner |= c->kind[k] == K_DELEG && m->units[u].nchildren > 0;
         c->empty_miss[k] = c->from[k] ? c->own_on[k] : 0;
         for (int q = 0; q < np && c->from[k]; q++)
@@ -1414,6 +1427,36 @@ static int compute_block(bctx *c, int md, int u, int forms)
     return 0;
 }
 
+/* Asks the memory for the reported values of the leaves block (md, u) will read without a block
+ * of their own (itself, its children, its predecessors), so that they arrive while the block
+ * before it is computed: the reading of leaves' values waits on memory more than anything else. */
+static void prefetch_block(const bctx *c, int md, int u)
+{
+    const engine *g = c->g;
+    const ctab *t = c->t;
+    const model *m = g->m;
+    int np;
+    const int *in = model_preds(m, u, &np);
+    int ch = m->units[u].first_child;
+    for (int j = -1; j < np; ) {
+        int v = j < 0 ? u : m->succs[in[j]].from, mode = j < 0 ? -1 : 1;
+        if (j < 0 && ch >= 0) {                 /* the children first, then u, then the predecessors */
+            v = ch, mode = md;
+            ch = m->units[ch].next_sibling;
+            if (md == 0 && (t->uf[v] & UF_SUP))
+                continue;                       /* not read in today's structure */
+        } else
+            j++;
+        if ((mode >= 0 && t->blk[mode][v] >= 0) || g->fb[v] >= 0 || m->units[v].nchildren > 0)
+            continue;
+        size_t off = g->val.off[v], len = g->val.len[v];
+        for (size_t p = 0; p < len; p += 16)
+            __builtin_prefetch(g->val.key + off + p, 0, 1);
+        for (size_t p = 0; p < len; p += 8)
+            __builtin_prefetch(g->val.fx + off + p, 0, 1);
+    }
+}
+
 /* One thread's share of a build: every block in dependency order, its indicators [i0, i1). */
 typedef struct cjob {
     bctx c;
@@ -1424,8 +1467,11 @@ static void *conv_worker(void *arg)
 {
     cjob *j = arg;
     const ctab *t = j->c.t;
-    for (int k = 0; k < t->norder && j->rc == 0; k++)
+    for (int k = 0; k < t->norder && j->rc == 0; k++) {
+        if (k + 1 < t->norder)
+            prefetch_block(&j->c, t->order[k + 1] >> 30, t->order[k + 1] & ((1 << 30) - 1));
         j->rc = compute_block(&j->c, t->order[k] >> 30, t->order[k] & ((1 << 30) - 1), 0);
+    }
     return NULL;
 }
 
