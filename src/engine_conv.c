@@ -258,6 +258,7 @@ typedef struct bctx {
     uint8_t slots[4][SPY]; /* the slots of each kind (K_*), ascending */
     int nslots[4];
     int first_sub;         /* the first quarter, half or year that is K_SPLIT or K_OWN (else SPY) */
+    int inner_hist;        /* a row the block reads is an inner unit's without a block (partial_rows) */
     int64_t *rep;          /* the unit's reported values of the year, ind * SPY + k */
     uint8_t *rep_has;      /* ... and whether there is one */
     int rep_any;
@@ -1302,6 +1303,7 @@ static void gather(bctx *c, int md, int u, int need_own, int np, const int *in)
     int n = 0, used = 0;
     for (int j = 0; j < 1 + c->nk + np; j++)
         c->hb[j] = NULL, c->hba[j] = NULL;
+    c->inner_hist = need_own && m->units[u].nchildren > 0;
     if (need_own) {
         hist_block(c->g, c->t, u, c->scratch, c->hany, c->i0, c->i1);
         c->hb[0] = c->scratch, c->hba[0] = c->hany, used++;
@@ -1310,6 +1312,7 @@ static void gather(bctx *c, int md, int u, int need_own, int np, const int *in)
     for (int j = 0; j < c->nk; j++, n++) {
         int ch = c->kidu[j];
         if (c->t->blk[md][ch] < 0) {
+            c->inner_hist |= m->units[ch].nchildren > 0;
             c->hb[n] = c->scratch + (size_t)used * per, c->hba[n] = c->hany + (size_t)used * ni;
             hist_block(c->g, c->t, ch, c->scratch + (size_t)used * per, c->hany + (size_t)used * ni, c->i0, c->i1);
             used++;
@@ -1318,6 +1321,7 @@ static void gather(bctx *c, int md, int u, int need_own, int np, const int *in)
     for (int q = 0; q < np; q++, n++) {
         int from = m->succs[in[q]].from;
         if (c->t->blk[1][from] < 0) {
+            c->inner_hist |= m->units[from].nchildren > 0;
             c->hb[n] = c->scratch + (size_t)used * per, c->hba[n] = c->hany + (size_t)used * ni;
             hist_block(c->g, c->t, from, c->scratch + (size_t)used * per, c->hany + (size_t)used * ni, c->i0, c->i1);
             used++;
@@ -1410,7 +1414,7 @@ static int compute_block(bctx *c, int md, int u, int forms)
         int64_t *x = t->fx[md] + at;
         uint8_t *fl = t->fl[md] + at;
         int32_t *miss = t->miss[md] + at;
-        if (partial_rows(c, &own, nk, np, i) != 0)
+        if (c->inner_hist && partial_rows(c, &own, nk, np, i) != 0)
             return -1;
         int has = -1;
         if (c->all_own && !c->rep_any && nk > 0 && nk < MAX_SMALL_KIDS &&
