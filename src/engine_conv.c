@@ -444,10 +444,16 @@ static void hist_block(const engine *g, const ctab *t, int u, int64_t *out, uint
         long at = engine_csr_find(&g->val, u, (uint32_t)i0 << g->sbits);
         j = (size_t)(at >= 0 ? at : -at - 1);
     }
+    size_t skip = 0;                            /* keys before the year's in the last row */
     for (int i = i0; i < i1 && j < len; i++) {
         uint32_t key0 = (uint32_t)i << g->sbits | (uint32_t)base;
-        while (j < len && key[j] < key0)
-            j++;
+        size_t j0 = j;
+        if (skip > 0 && j + skip <= len && key[j + skip - 1] < key0 && (j + skip == len || key[j + skip] >= key0))
+            j += skip;                          /* as many as in the last row (the usual case) */
+        else
+            while (j < len && key[j] < key0)
+                j++;
+        skip = j - j0;
         if (j >= len || key[j] >= key0 + SPY)
             continue;
         int64_t *row = out + (size_t)i * SPY;
@@ -1241,8 +1247,13 @@ static void plan_block(bctx *c, int md, int u, int np, const int *in)
     memset(c->nin, 0, sizeof c->nin);
     for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling) {
         uint8_t *row = c->in + (size_t)c->nk * SPY, any = 0;
-        for (int k = 0; k < SPY; k++)
-            any |= row[k] = (uint8_t)in_structure(g, t, md, ch, k);
+        if (md == 0 && (t->uf[ch] & UF_SUP))
+            continue;                           /* its figures passed to successors */
+        if (g->always[ch])
+            memset(row, 1, SPY), any = 1;       /* valid in every slot */
+        else
+            for (int k = 0; k < SPY; k++)
+                any |= row[k] = (uint8_t)in_structure(g, t, md, ch, k);
         if (!any)
             continue;
         for (int k = 0; k < SPY; k++)
@@ -1434,6 +1445,9 @@ static int compute_block(bctx *c, int md, int u, int forms)
 /* Asks the memory for the reported values of the leaves block (md, u) will read without a block
  * of their own (itself, its children, its predecessors), so that they arrive while the block
  * before it is computed: the reading of leaves' values waits on memory more than anything else. */
+#ifndef PF_KEYS
+#define PF_KEYS 16
+#endif
 static void prefetch_block(const bctx *c, int md, int u)
 {
     const engine *g = c->g;
@@ -1454,9 +1468,9 @@ static void prefetch_block(const bctx *c, int md, int u)
         if ((mode >= 0 && t->blk[mode][v] >= 0) || g->fb[v] >= 0 || m->units[v].nchildren > 0)
             continue;
         size_t off = g->val.off[v], len = g->val.len[v];
-        for (size_t p = 0; p < len; p += 16)
+        for (size_t p = 0; p < len; p += PF_KEYS)
             __builtin_prefetch(g->val.key + off + p, 0, 1);
-        for (size_t p = 0; p < len; p += 8)
+        for (size_t p = 0; p < len; p += PF_KEYS / 2)
             __builtin_prefetch(g->val.fx + off + p, 0, 1);
     }
 }
