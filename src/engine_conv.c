@@ -798,12 +798,14 @@ HOT static int row_units(bctx *c, int i, int nk, int64_t *x, uint8_t *fl, int32_
     if (a.big)
         return -1;
     marks_acc(c, nk, acc);
-    for (int k = 0; k < SPY; k++) {
-        int64_t n = (int64_t)a.n[k], sum = (int64_t)a.s[k];
+    if (agg == AGG_AVG)
+        for (int k = 0; k < SPY; k++)
+            if (a.n[k] > 0)
+                a.s[k] = (uint64_t)fx_div((int64_t)a.s[k], (int64_t)a.n[k]);
+    for (int k = 0; k < SPY; k++) {           /* |sum| < MAX_SMALL_KIDS * SMALL < FX_MAX: no check */
+        int64_t n = (int64_t)a.n[k];
         int32_t ms = c->nin[k] - (int32_t)n;
-        if (agg == AGG_AVG && n > 0)
-            sum = fx_div(sum, n);
-        x[k] = n == 0 ? FX_NONE : sum > FX_MAX || sum < -FX_MAX ? FX_OVER : sum;
+        x[k] = n == 0 ? FX_NONE : (int64_t)a.s[k];
         miss[k] = n == 0 ? 0 : ms;
         fl[k] = n == 0 ? SRC_NONE : (uint8_t)(SRC_UNITS | acc[k] | (ms > 0 ? CF_PART : 0));
         has |= n > 0;
