@@ -1097,20 +1097,26 @@ static void row_fast(bctx *c, int i, const rowref *own, int nk, const ufold *uf,
         } else
             SLOT_NONE(k);
     }
-    sl = c->slots[K_FROM];
-    for (int j = 0; j < c->nslots[K_FROM]; j++) {
-        int k = sl[j], got = (int)pr->got[k], ok = got > 0 && got == c->empty_miss[k];
-        int64_t sum = pr->s[k];
-        int part = pr->part[k];
-        if (nk > 0 && uf->n[k] + uf->miss[k] > 0)     /* children_partial */
-            part = part || uf->miss[k] > 0 || uf->part[k];
-        x[k] = !ok ? FX_NONE : sum > FX_MAX || sum < -FX_MAX ? FX_OVER : sum;
-        fl[k] = (uint8_t)(ok ? SRC_UNITS | CF_CONV | (part ? CF_PART : 0) : SRC_NONE);
-        miss[k] = ok ? 0 : c->empty_miss[k] - got;
-    }
-    sl = c->slots[K_SPLIT];
+    /* the parts' sums: fewer than MAX_SMALL_KIDS parts in ±SMALL (else pr->big), within ±FX_MAX */
+    if (nk == 0 && c->nslots[K_FROM] == SPY)   /* a new unit's row of a year before it */
+        for (int k = 0; k < SPY; k++) {
+            int got = (int)pr->got[k], ok = got > 0 && got == c->empty_miss[k];
+            x[k] = ok ? pr->s[k] : FX_NONE;
+            fl[k] = (uint8_t)(ok ? SRC_UNITS | CF_CONV | (pr->part[k] ? CF_PART : 0) : SRC_NONE);
+            miss[k] = ok ? 0 : c->empty_miss[k] - got;
+        }
+    else
+        for (int j = 0; j < c->nslots[K_FROM]; j++) {
+            int k = c->slots[K_FROM][j], got = (int)pr->got[k], ok = got > 0 && got == c->empty_miss[k];
+            int part = pr->part[k];
+            if (nk > 0 && uf->n[k] + uf->miss[k] > 0)     /* children_partial */
+                part = part || uf->miss[k] > 0 || uf->part[k];
+            x[k] = ok ? pr->s[k] : FX_NONE;
+            fl[k] = (uint8_t)(ok ? SRC_UNITS | CF_CONV | (part ? CF_PART : 0) : SRC_NONE);
+            miss[k] = ok ? 0 : c->empty_miss[k] - got;
+        }
     for (int j = 0; j < c->nslots[K_SPLIT]; j++)
-        SLOT_NONE(sl[j]);
+        SLOT_NONE(c->slots[K_SPLIT][j]);
     for (int k = c->first_sub; k < SPY; k++) {
         if (x[k] != FX_NONE || (c->kind[k] != K_SPLIT && c->kind[k] != K_OWN))
             continue;
