@@ -1453,9 +1453,6 @@ static int compute_block(bctx *c, int md, int u, int forms)
 /* Asks the memory for the reported values of the leaves block (md, u) will read without a block
  * of their own (itself, its children, its predecessors), so that they arrive while the block
  * before it is computed: the reading of leaves' values waits on memory more than anything else. */
-#ifndef PF_KEYS
-#define PF_KEYS 16
-#endif
 static void prefetch_block(const bctx *c, int md, int u)
 {
     const engine *g = c->g;
@@ -1476,9 +1473,12 @@ static void prefetch_block(const bctx *c, int md, int u)
         if ((mode >= 0 && t->blk[mode][v] >= 0) || g->fb[v] >= 0 || m->units[v].nchildren > 0)
             continue;
         size_t off = g->val.off[v], len = g->val.len[v];
-        for (size_t p = 0; p < len; p += PF_KEYS)
+        size_t from = len * (size_t)c->i0 / (size_t)g->ninds, to = len * (size_t)c->i1 / (size_t)g->ninds;
+        from = from > 16 ? from - 16 : 0;       /* about this thread's indicators' part of the run */
+        to = to + 16 < len ? to + 16 : len;
+        for (size_t p = from; p < to; p += 16)
             __builtin_prefetch(g->val.key + off + p, 0, 1);
-        for (size_t p = 0; p < len; p += PF_KEYS / 2)
+        for (size_t p = from; p < to; p += 8)
             __builtin_prefetch(g->val.fx + off + p, 0, 1);
     }
 }
