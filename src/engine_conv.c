@@ -20,7 +20,8 @@
  * count, which branch each slot takes, which parts go where, the unit's reported values), then
  * computed a row (19 slots) at a time: children's and parts' rows added in int64 with each addend
  * checked (a row that fails is folded again in 128 bits), cells the rows do not cover by the
- * per-cell rules (compute_cell).  The indicators that are not formulas are shared out between the
+ * per-cell rules (compute_cell); the leaves' values the next block reads are asked of memory while
+ * one is computed (prefetch_block).  The indicators that are not formulas are shared out between the
  * engine's threads (each every block, its own rows); formulas after, on the calling thread.  A
  * table is kept until the next change (engine_conv_clear from range_clear), at most CT_MAX years;
  * the engine owns them all.
