@@ -447,6 +447,12 @@ static void hist_block(const engine *g, const ctab *t, int u, int64_t *out, uint
     }
     size_t skip = 0;                            /* keys before the year's in the last row */
     for (int i = i0; i < i1 && j < len; i++) {
+        int next = (int)(key[j] >> g->sbits);
+        if (next > i) {                         /* none of the indicators before it (most at L) */
+            if (next >= i1)
+                break;
+            i = next;
+        }
         uint32_t key0 = (uint32_t)i << g->sbits | (uint32_t)base;
         size_t j0 = j;
         if (skip > 0 && j + skip <= len && key[j + skip - 1] < key0 && (j + skip == len || key[j + skip] >= key0))
