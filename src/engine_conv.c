@@ -746,6 +746,8 @@ static void marks_acc(const bctx *c, int nk, uint8_t *restrict acc)
     for (int j = 0; j < nk; j++) {
         const rowref *r = &c->kids[j];
         const uint8_t *restrict in = c->in + (size_t)j * SPY;
+        if (r->x == none_row)
+            continue;                           /* no figure, no marks */
         if (r->fl != NULL)
             for (int k = 0; k < SPY; k++)
                 acc[k] |= (uint8_t)(r->fl[k] & -in[k] & (CF_PART | CF_CONV));
@@ -763,6 +765,25 @@ static void ufold_marks(const bctx *c, int nk, ufold *u)
         u->part[k] = (acc[k] & CF_PART) != 0, u->conv[k] = (acc[k] & CF_CONV) != 0;
 }
 
+/* The sums and counts of the children's rows (uacc_kid), those without any figure left out: they
+ * add nothing (at L most children have none of most indicators). */
+static inline void uacc_kids(const bctx *c, int nk, uacc *a)
+{
+    int j = 0;
+    while (j < nk && c->kids[j].x == none_row)
+        j++;
+    if (j == nk) {
+        memset(a->s, 0, sizeof a->s);
+        memset(a->n, 0, sizeof a->n);
+        a->big = 0;
+        return;
+    }
+    uacc_kid(a, c->kids[j].x, c->in + (size_t)j * SPY, 1);
+    for (j++; j < nk; j++)
+        if (c->kids[j].x != none_row)
+            uacc_kid(a, c->kids[j].x, c->in + (size_t)j * SPY, 0);
+}
+
 HOT static void units_fold(bctx *c, int i, int nk, ufold *u)
 {
     int agg = c->g->uagg[i];
@@ -771,9 +792,7 @@ HOT static void units_fold(bctx *c, int i, int nk, ufold *u)
         return;
     }
     uacc a;
-    uacc_kid(&a, c->kids[0].x, c->in, 1);
-    for (int j = 1; j < nk; j++)
-        uacc_kid(&a, c->kids[j].x, c->in + (size_t)j * SPY, 0);
+    uacc_kids(c, nk, &a);
     if (a.big) {
         units_fold_any(c, i, nk, u);
         return;
@@ -799,9 +818,7 @@ HOT static int row_units(bctx *c, int i, int nk, int64_t *x, uint8_t *fl, int32_
     int agg = c->g->uagg[i], has = 0;
     uacc a;
     uint8_t acc[SPY];
-    uacc_kid(&a, c->kids[0].x, c->in, 1);
-    for (int j = 1; j < nk; j++)
-        uacc_kid(&a, c->kids[j].x, c->in + (size_t)j * SPY, 0);
+    uacc_kids(c, nk, &a);
     if (a.big)
         return -1;
     marks_acc(c, nk, acc);
@@ -1002,22 +1019,27 @@ static inline void prow_add(const bctx *c, prow *p, const rowref *r, double w, u
     }
 }
 
+/* The parts' sums of the row: its own figures and the predecessors', those without any figure
+ * left out (they add nothing: their slots count among the missing by c->empty_miss). */
 HOT static void prow_make(const bctx *c, const rowref *own, int np, prow *p)
 {
     int q = 0;
     memset(p->part, 0, sizeof p->part);
-    if (own->x && c->own_from)
+    while (q < np && c->preds[q].x == none_row)
+        q++;
+    if (own->x && c->own_from && own->x != none_row)
         prow_add(c, p, own, 1, 1, 0, c->own_on, 1);
-    else if (np > 0 && c->pa[0] == 1 && c->pb[0] == 0)
-        prow_add(c, p, &c->preds[q], 1, 1, 0, c->pred_on, 1), q++;
+    else if (q < np && c->pa[q] == 1 && c->pb[q] == 0)   /* only a whole share sets p */
+        prow_add(c, p, &c->preds[q], 1, 1, 0, c->pred_on + (size_t)q * SPY, 1), q++;
     else {
         memset(p->s, 0, sizeof p->s);
         memset(p->got, 0, sizeof p->got);
         p->big = 0;
     }
-    p->big |= np + 1 >= MAX_SMALL_KIDS;
     for (; q < np; q++)
-        prow_add(c, p, &c->preds[q], c->psh[q], c->pa[q], c->pb[q], c->pred_on + (size_t)q * SPY, 0);
+        if (c->preds[q].x != none_row)
+            prow_add(c, p, &c->preds[q], c->psh[q], c->pa[q], c->pb[q], c->pred_on + (size_t)q * SPY, 0);
+    p->big |= np + 1 >= MAX_SMALL_KIDS;
 }
 
 /* The row (u, i) of a non-formula indicator into x, fl, miss, slot by slot in ascending order:
