@@ -20,13 +20,15 @@
  * count, which branch each slot takes, which parts go where, the unit's reported values), then
  * computed a row (19 slots) at a time: children's and parts' rows added in int64 with each addend
  * checked (a row that fails is folded again in 128 bits), cells the rows do not cover by the
- * per-cell rules (compute_cell).  The indicators that are not formulas are shared out between the
+ * per-cell rules (compute_cell); the leaves' values the next block reads are asked of memory while
+ * one is computed (prefetch_block).  The indicators that are not formulas are shared out between the
  * engine's threads (each every block, its own rows); formulas after, on the calling thread.  A
  * table is kept until the next change (engine_conv_clear from range_clear), at most CT_MAX years;
  * the engine owns them all.
  */
 #include "engine_int.h"
 
+#include <float.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -237,10 +239,14 @@ typedef struct bctx {
     rowref *kids, *preds;
     int *kidu, nk;         /* the children counting in the block's roll-up in some slot */
     uint8_t *in;           /* per child (kidu) and slot: it counts in the block's roll-up (in_structure) */
+    int nin[SPY];          /* per slot: the children counting in it */
     uint8_t *hp;           /* partial flags of rows without a block (partial_rows) */
     uint8_t *pred_on;      /* per predecessor and slot: its succession is dated after the slot's first day */
     int64_t *pv;           /* parts of one cell (from_preds) */
     double *pw;
+    double *psh;           /* per predecessor: its share */
+    uint64_t *pa;          /* ... as a / 2^pb when it is such a fraction (share_dyadic), else pa 0 */
+    int *pb;
     int cap;
     uint8_t need[SPY];     /* the block's unit: a succession into it dated after the slot's first day */
     uint8_t strad[SPY];    /* ... on a day of a quarter, half or year after its first (straddles) */
@@ -250,6 +256,10 @@ typedef struct bctx {
     int any_from;          /* a slot is K_FROM */
     int own_from;          /* ... one where the unit is valid (its own part goes in) */
     int all_own;           /* every slot is K_OWN (an inner unit no succession goes into this year) */
+    uint8_t slots[4][SPY]; /* the slots of each kind (K_*), ascending */
+    int nslots[4];
+    int first_sub;         /* the first quarter, half or year that is K_SPLIT or K_OWN (else SPY) */
+    int inner_hist;        /* a row the block reads is an inner unit's without a block (partial_rows) */
     int64_t *rep;          /* the unit's reported values of the year, ind * SPY + k */
     uint8_t *rep_has;      /* ... and whether there is one */
     int rep_any;
@@ -315,6 +325,26 @@ static void fold_row(int pagg, int64_t *out)
         if (x[0] != FX_NONE && x[1] != FX_NONE && (n == 2 || x[2] != FX_NONE))
             out[k] = fold_few(pagg, x, n);
     }
+}
+
+/* A leaf's row of a sum that reports the twelve months of the year and nothing else (the usual
+ * one): the months, and the quarters, halves and year as fold_row sums them, without its branches:
+ * 1 when every month lies in [-2^58, 2^58) (so that no sum wraps or passes FX_MAX), else 0 and
+ * nothing written (fold_row's checked folds). */
+static int months_row(const int64_t *restrict v, int64_t *restrict row)
+{
+    uint64_t big = 0;
+    for (int k = 0; k < 12; k++)
+        big |= ((uint64_t)v[k] + ((uint64_t)1 << 58)) >> 59;
+    if (big)
+        return 0;
+    memcpy(row, v, 12 * sizeof *row);
+    for (int q = 0; q < 4; q++)
+        row[S_QUARTER + q] = v[3 * q] + v[3 * q + 1] + v[3 * q + 2];
+    row[S_HALF] = row[S_QUARTER] + row[S_QUARTER + 1];
+    row[S_HALF + 1] = row[S_QUARTER + 2] + row[S_QUARTER + 3];
+    row[S_YEAR] = row[S_HALF] + row[S_HALF + 1];
+    return 1;
 }
 
 static void hist_block(const engine *g, const ctab *t, int u, int64_t *out, uint8_t *any, int i0, int i1);
@@ -415,16 +445,33 @@ static void hist_block(const engine *g, const ctab *t, int u, int64_t *out, uint
         long at = engine_csr_find(&g->val, u, (uint32_t)i0 << g->sbits);
         j = (size_t)(at >= 0 ? at : -at - 1);
     }
+    size_t skip = 0;                            /* keys before the year's in the last row */
     for (int i = i0; i < i1 && j < len; i++) {
+        int next = (int)(key[j] >> g->sbits);
+        if (next > i) {                         /* none of the indicators before it (most at L) */
+            if (next >= i1)
+                break;
+            i = next;
+        }
         uint32_t key0 = (uint32_t)i << g->sbits | (uint32_t)base;
-        while (j < len && key[j] < key0)
-            j++;
+        size_t j0 = j;
+        if (skip > 0 && j + skip <= len && key[j + skip - 1] < key0 && (j + skip == len || key[j + skip] >= key0))
+            j += skip;                          /* as many as in the last row (the usual case) */
+        else
+            while (j < len && key[j] < key0)
+                j++;
+        skip = j - j0;
         if (j >= len || key[j] >= key0 + SPY)
             continue;
         int64_t *row = out + (size_t)i * SPY;
+        any[i] = 1;
+        if (j + 12 <= len && key[j + 11] == key0 + 11 && (j + 12 == len || key[j + 12] >= key0 + SPY) &&
+            g->pagg[i] == AGG_SUM && !g->isf[i] && months_row(g->val.fx + off + j, row)) {
+            j += 12;                            /* the usual row: twelve months, nothing else */
+            continue;
+        }
         for (int k = 0; k < SPY; k++)
             row[k] = FX_NONE;
-        any[i] = 1;
         for (; j < len && key[j] < key0 + SPY; j++)
             row[key[j] - key0] = g->val.fx[off + j];
         if (!g->isf[i])
@@ -667,32 +714,74 @@ static inline void flag_src(const rowref *r, const uint8_t **pf, uint8_t *pm, ui
 /* units_fold_any for sums and averages, a row at a time without branches (vectorised): every
  * figure is checked to lie in [-SMALL, SMALL) as it is added (FX_OVER does not), so the int64
  * sums are exact; a row with a larger figure, or a unit with too many children, is folded again by
- * units_fold_any. */
-/* The per-slot sums and counts of units_fold: one child's row added (first: set, so that nothing
- * needs zeroing first; a memset of these few bytes costs more than the loop). */
+ * units_fold_any.  Only the sums and counts go through every child's row: the missing count is
+ * the children counting in the slot (c->nin) less those with a figure, and the partial and
+ * converted marks are read only from the rows that can carry them (ufold_marks). */
 typedef struct uacc {
-    uint64_t s[SPY], n[SPY], miss[SPY], part[SPY], conv[SPY], big;
+    uint64_t s[SPY], n[SPY], big;
 } uacc;
 
-static inline void uacc_kid(uacc *restrict a, const rowref *r, const uint8_t *restrict in, int first)
+/* One child's row added (first: set, so that nothing needs zeroing first; a memset of these few
+ * bytes costs more than the loop). */
+static inline void uacc_kid(uacc *restrict a, const int64_t *restrict x, const uint8_t *restrict in, int first)
 {
-    const uint8_t *pf;
-    uint8_t pm, cm;
-    flag_src(r, &pf, &pm, &cm);
-    const int64_t *restrict x = r->x;
-    const uint8_t *restrict f = pf;
     uint64_t big = 0;
     for (int k = 0; k < SPY; k++) {
         uint64_t has = (uint64_t)in[k] & (uint64_t)(x[k] != FX_NONE), v = (uint64_t)x[k] & -has;
-        uint64_t miss = (uint64_t)in[k] & (has ^ 1);
-        uint64_t part = has & (uint64_t)((f[k] & pm) != 0), conv = has & (uint64_t)((f[k] & cm) != 0);
         big |= (v + SMALL) >> 48;
         if (first)
-            a->s[k] = v, a->n[k] = has, a->miss[k] = miss, a->part[k] = part, a->conv[k] = conv;
+            a->s[k] = v, a->n[k] = has;
         else
-            a->s[k] += v, a->n[k] += has, a->miss[k] += miss, a->part[k] |= part, a->conv[k] |= conv;
+            a->s[k] += v, a->n[k] += has;
     }
     a->big = first ? big : a->big | big;
+}
+
+/* The partial and converted marks of the fold, OR-ed per slot into acc (CF_PART, CF_CONV): from
+ * the children's rows that have flags (a block's, where a slot without a figure has none, or
+ * hist_part's of an inner unit, likewise); a leaf's own figures have none. */
+static void marks_acc(const bctx *c, int nk, uint8_t *restrict acc)
+{
+    memset(acc, 0, SPY);
+    for (int j = 0; j < nk; j++) {
+        const rowref *r = &c->kids[j];
+        const uint8_t *restrict in = c->in + (size_t)j * SPY;
+        if (r->x == none_row)
+            continue;                           /* no figure, no marks */
+        if (r->fl != NULL)
+            for (int k = 0; k < SPY; k++)
+                acc[k] |= (uint8_t)(r->fl[k] & -in[k] & (CF_PART | CF_CONV));
+        else if (r->hp != NULL)
+            for (int k = 0; k < SPY; k++)
+                acc[k] |= (uint8_t)((r->hp[k] & in[k]) ? CF_PART : 0);
+    }
+}
+
+static void ufold_marks(const bctx *c, int nk, ufold *u)
+{
+    uint8_t acc[SPY];
+    marks_acc(c, nk, acc);
+    for (int k = 0; k < SPY; k++)
+        u->part[k] = (acc[k] & CF_PART) != 0, u->conv[k] = (acc[k] & CF_CONV) != 0;
+}
+
+/* The sums and counts of the children's rows (uacc_kid), those without any figure left out: they
+ * add nothing (at L most children have none of most indicators). */
+static inline void uacc_kids(const bctx *c, int nk, uacc *a)
+{
+    int j = 0;
+    while (j < nk && c->kids[j].x == none_row)
+        j++;
+    if (j == nk) {
+        memset(a->s, 0, sizeof a->s);
+        memset(a->n, 0, sizeof a->n);
+        a->big = 0;
+        return;
+    }
+    uacc_kid(a, c->kids[j].x, c->in + (size_t)j * SPY, 1);
+    for (j++; j < nk; j++)
+        if (c->kids[j].x != none_row)
+            uacc_kid(a, c->kids[j].x, c->in + (size_t)j * SPY, 0);
 }
 
 HOT static void units_fold(bctx *c, int i, int nk, ufold *u)
@@ -703,21 +792,60 @@ HOT static void units_fold(bctx *c, int i, int nk, ufold *u)
         return;
     }
     uacc a;
-    uacc_kid(&a, &c->kids[0], c->in, 1);
-    for (int j = 1; j < nk; j++)
-        uacc_kid(&a, &c->kids[j], c->in + (size_t)j * SPY, 0);
+    uacc_kids(c, nk, &a);
     if (a.big) {
         units_fold_any(c, i, nk, u);
         return;
     }
     for (int k = 0; k < SPY; k++) {
         int64_t x = (int64_t)a.s[k];
-        u->n[k] = (int)a.n[k], u->miss[k] = (int)a.miss[k], u->part[k] = (uint8_t)a.part[k];
-        u->conv[k] = (uint8_t)a.conv[k];
+        u->n[k] = (int)a.n[k], u->miss[k] = c->nin[k] - (int)a.n[k];
         if (agg == AGG_AVG && a.n[k] > 0)
             x = fx_div(x, (int64_t)a.n[k]);
         u->x[k] = a.n[k] == 0 ? FX_NONE : x > FX_MAX || x < -FX_MAX ? FX_OVER : x;
     }
+    ufold_marks(c, nk, u);
+}
+
+static void periods_cell(const engine *g, int i, int k, const int64_t *x, const uint8_t *fl, cell_out *o);
+
+/* The usual row of an inner unit (every slot its own, nothing reported, a sum or average):
+ * units_fold and row_fast's own slots in one, straight into x, fl, miss.  Returns whether a slot
+ * has a figure, or -1 (nothing written) when a child's figure fails the int64 check: then
+ * units_fold_any and row_fast or row_cells. */
+HOT static int row_units(bctx *c, int i, int nk, int64_t *x, uint8_t *fl, int32_t *miss)
+{
+    int agg = c->g->uagg[i], has = 0;
+    uacc a;
+    uint8_t acc[SPY];
+    uacc_kids(c, nk, &a);
+    if (a.big)
+        return -1;
+    marks_acc(c, nk, acc);
+    if (agg == AGG_AVG)
+        for (int k = 0; k < SPY; k++)
+            if (a.n[k] > 0)
+                a.s[k] = (uint64_t)fx_div((int64_t)a.s[k], (int64_t)a.n[k]);
+    for (int k = 0; k < SPY; k++) {           /* |sum| < MAX_SMALL_KIDS * SMALL < FX_MAX: no check */
+        int64_t n = (int64_t)a.n[k];
+        int32_t ms = c->nin[k] - (int32_t)n;
+        x[k] = n == 0 ? FX_NONE : (int64_t)a.s[k];
+        miss[k] = n == 0 ? 0 : ms;
+        fl[k] = n == 0 ? SRC_NONE : (uint8_t)(SRC_UNITS | acc[k] | (ms > 0 ? CF_PART : 0));
+        has |= n > 0;
+    }
+    for (int k = S_QUARTER; k < SPY; k++) {
+        if (a.n[k] > 0)
+            continue;
+        cell_out o = { FX_NONE, SRC_NONE, 0, 0, 0 };
+        periods_cell(c->g, i, k, x, fl, &o);
+        if (o.x == FX_NONE)
+            continue;
+        x[k] = o.x;
+        fl[k] = (uint8_t)(o.src | (o.conv ? CF_CONV : 0) | (o.part ? CF_PART : 0));
+        has = 1;
+    }
+    return has;
 }
 
 /* The figure of a formula over the unit's operands in the mode (eval.c's formula_of); operands
@@ -831,114 +959,107 @@ static void compute_cell(bctx *c, int u, int i, int k, const rowref *own, int nk
 }
 
 /* The parts of the K_FROM slots of a sum's row, added a row at a time: per slot the sum of the
- * parts (round(x × share), fx_conv_part), how many have a figure and how many none, whether one
- * is partial.  Every part is checked to lie in [-SMALL, SMALL) as it is added, so with fewer than
- * MAX_SMALL_KIDS parts the int64 sums are exact; big when one does not (or is FX_OVER): then
- * from_preds does the row's K_FROM slots. */
+ * parts (round(x × share), fx_conv_part) and how many have a figure (those without one are the
+ * slot's parts, c->empty_miss, less these), whether one is partial.  Every part is checked to lie
+ * in [-SMALL, SMALL) as it is added, so with fewer than MAX_SMALL_KIDS parts the int64 sums are
+ * exact; big when one does not (or is FX_OVER): then from_preds does the row's K_FROM slots. */
 typedef struct prow {
     int64_t s[SPY];
-    uint64_t got[SPY], miss[SPY], part[SPY];
+    uint64_t got[SPY];
+    uint8_t part[SPY];
     uint64_t big;
 } prow;
 
-/* Adds one part's row to p (first: sets it, whole shares only; nothing needs zeroing before). */
-static inline void prow_add(const bctx *c, prow *p, const rowref *r, double w, const uint8_t *on, int first)
+/* Adds one part's row to p: a whole share (a == 1, b == 0), a share a / 2^b (b >= 1: the part in
+ * integers, see share_dyadic), or any other (a == 0: fx_conv_part).  first: sets the sums and
+ * counts (a whole share only), so nothing needs zeroing before. */
+static inline void prow_add(const bctx *c, prow *p, const rowref *r, double w, uint64_t a, int b,
+                            const uint8_t *on, int first)
 {
-    const uint8_t *pf;
-    uint8_t pm, cm;
-    flag_src(r, &pf, &pm, &cm);
     const int64_t *restrict x = r->x;
-    const uint8_t *restrict f = pf, *restrict from = c->from, *restrict o = on;
+    const uint8_t *restrict from = c->from, *restrict o = on;
     uint64_t big = 0;
-    if (w == 1) {
+    if (a == 1 && b == 0) {
         for (int k = 0; k < SPY; k++) {
             uint64_t m = (uint64_t)(from[k] & o[k]), has = m & (uint64_t)(x[k] != FX_NONE);
-            uint64_t v = (uint64_t)x[k] & -has, miss = m & (has ^ 1), part = has & (uint64_t)((f[k] & pm) != 0);
+            uint64_t v = (uint64_t)x[k] & -has;
             big |= (v + SMALL) >> 48;
             if (first)
-                p->s[k] = (int64_t)v, p->got[k] = has, p->miss[k] = miss, p->part[k] = part;
-            else {
-                p->s[k] = (int64_t)((uint64_t)p->s[k] + v);
-                p->got[k] += has, p->miss[k] += miss, p->part[k] |= part;
-            }
+                p->s[k] = (int64_t)v, p->got[k] = has;
+            else
+                p->s[k] = (int64_t)((uint64_t)p->s[k] + v), p->got[k] += has;
+        }
+    } else if (a != 0) {
+        uint64_t half = (uint64_t)1 << (b - 1);
+        for (int k = 0; k < SPY; k++) {
+            uint64_t m = (uint64_t)(from[k] & o[k]), has = m & (uint64_t)(x[k] != FX_NONE);
+            uint64_t v = (uint64_t)x[k] & -has, neg = -(v >> 63), mag = (v ^ neg) - neg;
+            big |= (v + SMALL) >> 48;             /* then |part| <= |x| < SMALL */
+            uint64_t q = (mag * a + half) >> b;
+            p->s[k] = (int64_t)((uint64_t)p->s[k] + ((q ^ neg) - neg));
+            p->got[k] += has;
         }
     } else {
         for (int k = 0; k < SPY; k++) {
-            if (!(from[k] & o[k]))
+            if (!(from[k] & o[k]) || x[k] == FX_NONE)
                 continue;
-            if (x[k] == FX_NONE) {
-                p->miss[k]++;
-                continue;
-            }
             int64_t part = fx_conv_part(x[k], w);
             big |= part == FX_OVER || part < -(int64_t)SMALL || part >= (int64_t)SMALL;
             p->s[k] += big ? 0 : part;
             p->got[k]++;
-            p->part[k] |= (f[k] & pm) != 0;
         }
     }
     p->big = first ? big : p->big | big;
+    if (r->fl != NULL || r->hp != NULL) {         /* only such rows have partial figures */
+        const uint8_t *pf;
+        uint8_t pm, cm;
+        flag_src(r, &pf, &pm, &cm);
+        for (int k = 0; k < SPY; k++)
+            p->part[k] |= (uint8_t)((from[k] & o[k]) && x[k] != FX_NONE && (pf[k] & pm));
+    }
 }
 
-HOT static void prow_make(const bctx *c, int u, const rowref *own, int np, prow *p)
+/* The parts' sums of the row: its own figures and the predecessors', those without any figure
+ * left out (they add nothing: their slots count among the missing by c->empty_miss). */
+HOT static void prow_make(const bctx *c, const rowref *own, int np, prow *p)
 {
-    int n, q = 0;
-    const int *in = model_preds(c->g->m, u, &n);
-    const succ_t *sc = c->g->m->succs;
-    if (own->x && c->own_from)
-        prow_add(c, p, own, 1, c->own_on, 1);
-    else if (np > 0 && sc[in[0]].share == 1)
-        prow_add(c, p, &c->preds[q], 1, c->pred_on, 1), q++;
+    int q = 0;
+    memset(p->part, 0, sizeof p->part);
+    while (q < np && c->preds[q].x == none_row)
+        q++;
+    if (own->x && c->own_from && own->x != none_row)
+        prow_add(c, p, own, 1, 1, 0, c->own_on, 1);
+    else if (q < np && c->pa[q] == 1 && c->pb[q] == 0)   /* only a whole share sets p */
+        prow_add(c, p, &c->preds[q], 1, 1, 0, c->pred_on + (size_t)q * SPY, 1), q++;
     else {
-        memset(p, 0, sizeof *p);
+        memset(p->s, 0, sizeof p->s);
+        memset(p->got, 0, sizeof p->got);
+        p->big = 0;
     }
-    p->big |= np + 1 >= MAX_SMALL_KIDS;
     for (; q < np; q++)
-        prow_add(c, p, &c->preds[q], sc[in[q]].share, c->pred_on + (size_t)q * SPY, 0);
+        if (c->preds[q].x != none_row)
+            prow_add(c, p, &c->preds[q], c->psh[q], c->pa[q], c->pb[q], c->pred_on + (size_t)q * SPY, 0);
+    p->big |= np + 1 >= MAX_SMALL_KIDS;
 }
 
 /* The row (u, i) of a non-formula indicator into x, fl, miss, slot by slot in ascending order:
  * the slots' branches as compute_cell takes them, with the parts of a sum's K_FROM slots added a
- * row at a time (prow) and the children's counts from uf; what this does not cover (a delegated
- * inner unit, other aggregations' parts, a part too large) goes through compute_cell. */
-static void compute_row(bctx *c, int u, int i, const rowref *own, int nk, int np, const ufold *uf, int64_t *x,
-                        uint8_t *fl, int32_t *miss)
+ * row at a time (prow, pp; NULL when the row has none or is not a sum) and the children's counts
+ * from uf; what this does not cover (a delegated inner unit, other aggregations' parts, a part too
+ * large) goes through compute_cell.  compute_row's general case. */
+static void row_cells(bctx *c, int u, int i, const rowref *own, int nk, int np, const ufold *uf, const prow *pp,
+                      int64_t *x, uint8_t *fl, int32_t *miss)
 {
     const engine *g = c->g;
     int leaf = g->m->units[u].nchildren == 0, ufok = nk > 0 && g->uagg[i] != AGG_NONE;
-    int sums = c->any_from && g->uagg[i] == AGG_SUM;
+    int sums = pp != NULL;
     const int64_t *rep = c->rep + (size_t)i * SPY;
     const uint8_t *rh = c->rep_any ? c->rep_has + (size_t)i * SPY : no_flags;
-    prow pr;
-    if (sums)
-        prow_make(c, u, own, np, &pr);
-    if (c->all_own && ufok && !c->rep_any) {     /* an inner unit's usual row: today's children */
-        for (int k = 0; k < S_QUARTER; k++) {
-            int has = uf->n[k] > 0;
-            x[k] = has ? uf->x[k] : FX_NONE;
-            miss[k] = has ? uf->miss[k] : 0;
-            fl[k] = (uint8_t)(has ? SRC_UNITS | (uf->conv[k] ? CF_CONV : 0) |
-                                        (uf->part[k] || uf->miss[k] > 0 ? CF_PART : 0) : SRC_NONE);
-        }
-        for (int k = S_QUARTER; k < SPY; k++) {
-            cell_out o = { FX_NONE, SRC_NONE, 0, 0, 0 };
-            if (uf->n[k] > 0) {
-                o.x = uf->x[k], o.src = SRC_UNITS, o.miss = uf->miss[k];
-                o.part = uf->part[k] || o.miss > 0, o.conv = uf->conv[k];
-            } else
-                periods_cell(g, i, k, x, fl, &o);
-            if (o.x == FX_NONE)
-                o.src = SRC_NONE, o.conv = 0, o.part = 0;
-            x[k] = o.x;
-            fl[k] = (uint8_t)(o.src | (o.conv ? CF_CONV : 0) | (o.part ? CF_PART : 0));
-            miss[k] = o.miss;
-        }
-        return;
-    }
+    const prow *pr = pp;
     for (int k = 0; k < SPY; k++) {
         cell_out o = { FX_NONE, SRC_NONE, 0, c->need[k], 0 };
         int kind = c->kind[k];
-        if ((kind == K_DELEG && !leaf) || (kind == K_FROM && (!sums || pr.big)))
+        if ((kind == K_DELEG && !leaf) || (kind == K_FROM && (!sums || pr->big)))
             compute_cell(c, u, i, k, own, nk, np, uf, x, fl, &o);
         else if (kind == K_DELEG) {
             o.x = own->x[k];                    /* a leaf: reported, else its sub-periods */
@@ -954,13 +1075,13 @@ static void compute_row(bctx *c, int u, int i, const rowref *own, int nk, int np
             o.conv = uf->conv[k];
         } else if (kind == K_FROM) {
             o.src = SRC_UNITS;
-            if (pr.got[k] > 0 && pr.miss[k] == 0) {
-                o.x = pr.s[k] > FX_MAX || pr.s[k] < -FX_MAX ? FX_OVER : pr.s[k];
-                o.part = pr.part[k];
+            if (pr->got[k] > 0 && (int)pr->got[k] == c->empty_miss[k]) {
+                o.x = pr->s[k] > FX_MAX || pr->s[k] < -FX_MAX ? FX_OVER : pr->s[k];
+                o.part = pr->part[k];
                 if (nk > 0 && uf->n[k] + uf->miss[k] > 0)     /* children_partial */
                     o.part = o.part || uf->miss[k] > 0 || uf->part[k];
             } else
-                o.miss = pr.miss[k];
+                o.miss = c->empty_miss[k] - (int)pr->got[k];
         } else
             periods_cell(g, i, k, x, fl, &o);
         if (o.x == FX_NONE)
@@ -971,6 +1092,93 @@ static void compute_row(bctx *c, int u, int i, const rowref *own, int nk, int np
     }
 }
 
+
+
+/* One slot of row_fast's first pass: no figure, no flags (left to the second). */
+#define SLOT_NONE(k) (x[k] = FX_NONE, fl[k] = SRC_NONE, miss[k] = 0)
+
+/* row_cells for a row whose slots all take branches without a per-cell rule: leaf's delegated
+ * slots, own slots (reported, else today's children, else sub-periods), K_FROM slots of a sum
+ * whose parts passed the int64 check (pr), straddled slots (sub-periods).  First every slot but
+ * those from sub-periods, with selects instead of compute_cell's branches, then those in ascending
+ * order (their sub-periods are done by then). */
+static void row_fast(bctx *c, int i, const rowref *own, int nk, const ufold *uf, const prow *pr, int64_t *x,
+                     uint8_t *fl, int32_t *miss)
+{
+    const engine *g = c->g;
+    int ufok = nk > 0 && g->uagg[i] != AGG_NONE;
+    const int64_t *rep = c->rep + (size_t)i * SPY;
+    const uint8_t *rh = c->rep_any ? c->rep_has + (size_t)i * SPY : no_flags;
+    const uint8_t *sl = c->slots[K_DELEG];
+    for (int j = 0; j < c->nslots[K_DELEG]; j++) {     /* a leaf: reported, else its sub-periods */
+        int k = sl[j];
+        x[k] = own->x[k], miss[k] = 0;
+        fl[k] = x[k] == FX_NONE ? SRC_NONE : rh[k] ? SRC_REPORTED : SRC_PERIODS;
+    }
+    sl = c->slots[K_OWN];
+    for (int j = 0; j < c->nslots[K_OWN]; j++) {
+        int k = sl[j];
+        if (rh[k])
+            x[k] = rep[k], fl[k] = SRC_REPORTED, miss[k] = 0;
+        else if (ufok && uf->n[k] > 0) {
+            x[k] = uf->x[k], miss[k] = uf->miss[k];
+            fl[k] = (uint8_t)(SRC_UNITS | (uf->conv[k] ? CF_CONV : 0) | (uf->part[k] || uf->miss[k] > 0 ? CF_PART : 0));
+        } else
+            SLOT_NONE(k);
+    }
+    /* the parts' sums: fewer than MAX_SMALL_KIDS parts in ±SMALL (else pr->big), within ±FX_MAX */
+    if (nk == 0 && c->nslots[K_FROM] == SPY)   /* a new unit's row of a year before it */
+        for (int k = 0; k < SPY; k++) {
+            int got = (int)pr->got[k], ok = got > 0 && got == c->empty_miss[k];
+            x[k] = ok ? pr->s[k] : FX_NONE;
+            fl[k] = (uint8_t)(ok ? SRC_UNITS | CF_CONV | (pr->part[k] ? CF_PART : 0) : SRC_NONE);
+            miss[k] = ok ? 0 : c->empty_miss[k] - got;
+        }
+    else
+        for (int j = 0; j < c->nslots[K_FROM]; j++) {
+            int k = c->slots[K_FROM][j], got = (int)pr->got[k], ok = got > 0 && got == c->empty_miss[k];
+            int part = pr->part[k];
+            if (nk > 0 && uf->n[k] + uf->miss[k] > 0)     /* children_partial */
+                part = part || uf->miss[k] > 0 || uf->part[k];
+            x[k] = ok ? pr->s[k] : FX_NONE;
+            fl[k] = (uint8_t)(ok ? SRC_UNITS | CF_CONV | (part ? CF_PART : 0) : SRC_NONE);
+            miss[k] = ok ? 0 : c->empty_miss[k] - got;
+        }
+    for (int j = 0; j < c->nslots[K_SPLIT]; j++)
+        SLOT_NONE(c->slots[K_SPLIT][j]);
+    for (int k = c->first_sub; k < SPY; k++) {
+        if (x[k] != FX_NONE || (c->kind[k] != K_SPLIT && c->kind[k] != K_OWN))
+            continue;
+        cell_out o = { FX_NONE, SRC_NONE, 0, c->need[k], 0 };
+        periods_cell(g, i, k, x, fl, &o);
+        if (o.x == FX_NONE)
+            continue;
+        x[k] = o.x;
+        fl[k] = (uint8_t)(o.src | (o.conv ? CF_CONV : 0) | (o.part ? CF_PART : 0));
+    }
+}
+#undef SLOT_NONE
+
+/* The row (u, i) of a non-formula indicator into x, fl, miss: row_fast when it covers it, else
+ * row_cells.  Returns whether a slot has a figure. */
+static int compute_row(bctx *c, int u, int i, const rowref *own, int nk, int np, const ufold *uf, int64_t *x,
+                       uint8_t *fl, int32_t *miss)
+{
+    prow pr;
+    const prow *pp = NULL;
+    if (c->any_from && c->g->uagg[i] == AGG_SUM) {
+        prow_make(c, own, np, &pr);
+        pp = &pr;
+    }
+    if (!c->deleg_inner && (!c->any_from || (pp != NULL && !pr.big)))
+        row_fast(c, i, own, nk, uf, pp, x, fl, miss);
+    else
+        row_cells(c, u, i, own, nk, np, uf, pp, x, fl, miss);
+    uint8_t has = 0;
+    for (int k = 0; k < SPY; k++)
+        has |= x[k] != FX_NONE;
+    return has;
+}
 
 /* The partial flags of the rows read from inner units without a block (hist_part), into c->hp;
  * 0 or -1 (OOM). */
@@ -1026,6 +1234,9 @@ static int bctx_room(bctx *c, int nk, int np)
     GROW(c->kidu, cap * sizeof *c->kidu);
     GROW(c->pv, cap * sizeof *c->pv);
     GROW(c->pw, cap * sizeof *c->pw);
+    GROW(c->psh, cap * sizeof *c->psh);
+    GROW(c->pa, cap * sizeof *c->pa);
+    GROW(c->pb, cap * sizeof *c->pb);
     GROW(c->hany, cap * (size_t)c->g->ninds);
     GROW(c->hba, cap * sizeof *c->hba);
 #undef GROW
@@ -1037,7 +1248,27 @@ static void bctx_free(bctx *c)
 {
     free(c->scratch), free(c->kids), free(c->preds), free(c->hb), free(c->in), free(c->hp);
     free(c->pred_on), free(c->kidu), free(c->pv), free(c->pw), free(c->rep), free(c->rep_has);
+    free(c->psh), free(c->pa), free(c->pb);
     free(c->rep_row), free(c->hany), free(c->hba), free(c->act);
+}
+
+/* A share w as a / 2^b with a < 2^17 and 1 <= b <= 40 (0.5, 0.25, 0.375...): then a part of a
+ * figure |x| < SMALL is fx_conv_part's exactly in integers, round(|x| × a / 2^b) half away from
+ * zero as (|x| × a + 2^(b-1)) >> b: |x| × a < 2^64 is exact in roundl's long double (64-bit
+ * mantissa), so its product is not rounded first.  A whole share is a = 1, b = 0; any other a = 0. */
+static void share_dyadic(double w, uint64_t *a, int *b)
+{
+    *a = w == 1 ? 1 : 0, *b = 0;
+#if LDBL_MANT_DIG >= 64
+    double t = w;
+    for (int e = 1; e <= 40 && w > 0 && w < 1; e++) {
+        t *= 2;                                 /* exact: a power of two */
+        if (t < 131072 && t == (double)(uint64_t)t) {
+            *a = (uint64_t)t, *b = e;
+            return;
+        }
+    }
+#endif
 }
 
 /* What the block of (md, u) asks of every cell, once: the children that count in some slot
@@ -1050,14 +1281,29 @@ static void plan_block(bctx *c, int md, int u, int np, const int *in)
     const ctab *t = c->t;
     const model *m = g->m;
     c->nk = 0;
+    memset(c->nin, 0, sizeof c->nin);
     for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling) {
         uint8_t *row = c->in + (size_t)c->nk * SPY, any = 0;
+        if (md == 0 && (t->uf[ch] & UF_SUP))
+            continue;                           /* its figures passed to successors */
+        if (g->always[ch])
+            memset(row, 1, SPY), any = 1;       /* valid in every slot */
+        else
+            for (int k = 0; k < SPY; k++)
+                any |= row[k] = (uint8_t)in_structure(g, t, md, ch, k);
+        if (!any)
+            continue;
         for (int k = 0; k < SPY; k++)
-            any |= row[k] = (uint8_t)in_structure(g, t, md, ch, k);
-        if (any)
-            c->kidu[c->nk++] = ch;
+            c->nin[k] += row[k];
+        c->kidu[c->nk++] = ch;
+    }
+    for (int q = 0; q < np; q++) {
+        c->psh[q] = m->succs[in[q]].share;
+        share_dyadic(c->psh[q], &c->pa[q], &c->pb[q]);
     }
     c->any_from = 0, c->own_from = 0, c->all_own = 1;
+    memset(c->nslots, 0, sizeof c->nslots);
+    c->first_sub = SPY;
     c->deleg_inner = 0;
     for (int k = 0; k < SPY; k++) {
         for (int q = 0; q < np; q++)
@@ -1070,6 +1316,9 @@ static void plan_block(bctx *c, int md, int u, int np, const int *in)
         c->any_from |= c->from[k];
         c->own_from |= c->from[k] & c->own_on[k];
         c->all_own &= c->kind[k] == K_OWN;
+        c->slots[c->kind[k]][c->nslots[c->kind[k]]++] = (uint8_t)k;
+        if (k >= S_QUARTER && k < c->first_sub && (c->kind[k] == K_SPLIT || c->kind[k] == K_OWN))
+            c->first_sub = k;
         c->deleg_inner |= c->kind[k] == K_DELEG && m->units[u].nchildren > 0;
         c->empty_miss[k] = c->from[k] ? c->own_on[k] : 0;
         for (int q = 0; q < np && c->from[k]; q++)
@@ -1102,6 +1351,7 @@ static void gather(bctx *c, int md, int u, int need_own, int np, const int *in)
     int n = 0, used = 0;
     for (int j = 0; j < 1 + c->nk + np; j++)
         c->hb[j] = NULL, c->hba[j] = NULL;
+    c->inner_hist = need_own && m->units[u].nchildren > 0;
     if (need_own) {
         hist_block(c->g, c->t, u, c->scratch, c->hany, c->i0, c->i1);
         c->hb[0] = c->scratch, c->hba[0] = c->hany, used++;
@@ -1110,6 +1360,7 @@ static void gather(bctx *c, int md, int u, int need_own, int np, const int *in)
     for (int j = 0; j < c->nk; j++, n++) {
         int ch = c->kidu[j];
         if (c->t->blk[md][ch] < 0) {
+            c->inner_hist |= m->units[ch].nchildren > 0;
             c->hb[n] = c->scratch + (size_t)used * per, c->hba[n] = c->hany + (size_t)used * ni;
             hist_block(c->g, c->t, ch, c->scratch + (size_t)used * per, c->hany + (size_t)used * ni, c->i0, c->i1);
             used++;
@@ -1118,6 +1369,7 @@ static void gather(bctx *c, int md, int u, int need_own, int np, const int *in)
     for (int q = 0; q < np; q++, n++) {
         int from = m->succs[in[q]].from;
         if (c->t->blk[1][from] < 0) {
+            c->inner_hist |= m->units[from].nchildren > 0;
             c->hb[n] = c->scratch + (size_t)used * per, c->hba[n] = c->hany + (size_t)used * ni;
             hist_block(c->g, c->t, from, c->scratch + (size_t)used * per, c->hany + (size_t)used * ni, c->i0, c->i1);
             used++;
@@ -1210,18 +1462,54 @@ static int compute_block(bctx *c, int md, int u, int forms)
         int64_t *x = t->fx[md] + at;
         uint8_t *fl = t->fl[md] + at;
         int32_t *miss = t->miss[md] + at;
-        if (partial_rows(c, &own, nk, np, i) != 0)
+        if (c->inner_hist && partial_rows(c, &own, nk, np, i) != 0)
             return -1;
-        ufold uf;
-        if (nk > 0 && g->uagg[i] != AGG_NONE)
-            units_fold(c, i, nk, &uf);
-        compute_row(c, u, i, &own, nk, np, &uf, x, fl, miss);
-        uint8_t has = 0;
-        for (int k = 0; k < SPY; k++)
-            has |= x[k] != FX_NONE;
+        int has = -1;
+        if (c->all_own && !c->rep_any && nk > 0 && nk < MAX_SMALL_KIDS &&
+            (g->uagg[i] == AGG_SUM || g->uagg[i] == AGG_AVG))
+            has = row_units(c, i, nk, x, fl, miss);
+        if (has < 0) {
+            ufold uf;
+            if (nk > 0 && g->uagg[i] != AGG_NONE)
+                units_fold(c, i, nk, &uf);
+            has = compute_row(c, u, i, &own, nk, np, &uf, x, fl, miss);
+        }
         t->rowany[md][ri] = (uint8_t)(RA_WRITTEN | (has ? RA_FIG : 0));
     }
     return 0;
+}
+
+/* Asks the memory for the reported values of the leaves block (md, u) will read without a block
+ * of their own (itself, its children, its predecessors), so that they arrive while the block
+ * before it is computed: the reading of leaves' values waits on memory more than anything else. */
+static void prefetch_block(const bctx *c, int md, int u)
+{
+    const engine *g = c->g;
+    const ctab *t = c->t;
+    const model *m = g->m;
+    int np;
+    const int *in = model_preds(m, u, &np);
+    int ch = m->units[u].first_child;
+    for (int j = -1; j < np; ) {
+        int v = j < 0 ? u : m->succs[in[j]].from, mode = j < 0 ? -1 : 1;
+        if (j < 0 && ch >= 0) {                 /* the children first, then u, then the predecessors */
+            v = ch, mode = md;
+            ch = m->units[ch].next_sibling;
+            if (md == 0 && (t->uf[v] & UF_SUP))
+                continue;                       /* not read in today's structure */
+        } else
+            j++;
+        if ((mode >= 0 && t->blk[mode][v] >= 0) || g->fb[v] >= 0 || m->units[v].nchildren > 0)
+            continue;
+        size_t off = g->val.off[v], len = g->val.len[v];
+        size_t from = len * (size_t)c->i0 / (size_t)g->ninds, to = len * (size_t)c->i1 / (size_t)g->ninds;
+        from = from > 16 ? from - 16 : 0;       /* about this thread's indicators' part of the run */
+        to = to + 16 < len ? to + 16 : len;
+        for (size_t p = from; p < to; p += 16)
+            __builtin_prefetch(g->val.key + off + p, 0, 1);
+        for (size_t p = from; p < to; p += 8)
+            __builtin_prefetch(g->val.fx + off + p, 0, 1);
+    }
 }
 
 /* One thread's share of a build: every block in dependency order, its indicators [i0, i1). */
@@ -1234,8 +1522,11 @@ static void *conv_worker(void *arg)
 {
     cjob *j = arg;
     const ctab *t = j->c.t;
-    for (int k = 0; k < t->norder && j->rc == 0; k++)
+    for (int k = 0; k < t->norder && j->rc == 0; k++) {
+        if (k + 1 < t->norder)
+            prefetch_block(&j->c, t->order[k + 1] >> 30, t->order[k + 1] & ((1 << 30) - 1));
         j->rc = compute_block(&j->c, t->order[k] >> 30, t->order[k] & ((1 << 30) - 1), 0);
+    }
     return NULL;
 }
 

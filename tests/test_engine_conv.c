@@ -502,12 +502,75 @@ static void test_conv_closed_child(void **state)
     model_free(m);
 }
 
+/* The engine adds a share's parts in integers when the share is a / 2^b with a < 2^17 and
+ * b <= 40 and the figure lies within ±2^47 (10^-4 units), else through fx_conv_part's long
+ * double: splits on either side of each bound (a = 2^17 - 1 and 2^17 + 1 over 2^18, b = 40 and
+ * 41, an odd tenth-thousandth halved: 1,5 -> 2), figures on either side of ±2^47 and sums that
+ * pass it, every month reported (the twelve-month rows) and one a quarter (a figure near 2^47 the
+ * only one of its row: with a = 2^17 + 1 it would wrap the integer product), before and after a
+ * mid-year date; each figure equals eval.c's. */
+static void test_conv_share_bounds(void **state)
+{
+    (void)state;
+    static const double shares[][2] = { { 0.5, 0.5 },
+                                        { 131071.0 / 262144, 131073.0 / 262144 },
+                                        { 1.0 / 1099511627776.0, 1 - 1.0 / 1099511627776.0 },
+                                        { 1.0 / 2199023255552.0, 1 - 1.0 / 2199023255552.0 },
+                                        { 0.25, 0.75 },
+                                        { 0.3, 0.7 } };
+    static const double raws[] = { 3, -3, 140737488355327.0, 140737488355328.0, -140737488355328.0,
+                                   -140737488355329.0, 70368744177665.0, 12345 };
+    for (size_t sh = 0; sh < sizeof shares / sizeof *shares; sh++) {
+        model *m = model_new();
+        assert_non_null(m);
+        static const char *const units[][2] = { { "r", "" }, { "d", "r" }, { "a", "d" }, { "b", "d" }, { "n1", "d" },
+                                                { "n2", "r" } };
+        for (size_t k = 0; k < sizeof units / sizeof *units; k++) {
+            int vf = units[k][0][0] == 'n' ? 20220701 : 0, vt = strcmp(units[k][0], "a") == 0 ? 20220630 : 0;
+            assert_true(model_put_unit(m, units[k][0], units[k][0], units[k][1], "", vf, vt) >= 0);
+        }
+        assert_true(model_put_succ(m, model_unit_find(m, "a"), model_unit_find(m, "n1"), 20220701, shares[sh][0]) >= 0);
+        assert_true(model_put_succ(m, model_unit_find(m, "a"), model_unit_find(m, "n2"), 20220701, shares[sh][1]) >= 0);
+        for (int i = 0; i < 2; i++) {
+            ind_t d = { 0 };
+            d.code = i ? "i1" : "i0", d.name = d.code, d.group = "g", d.set = "", d.measure = "", d.parent_code = "";
+            d.formula_src = "", d.dir = DIR_UP, d.uagg = AGG_SUM, d.pagg = AGG_SUM, d.decimals = 4;
+            assert_true(model_put_ind(m, &d) >= 0);
+        }
+        for (uint16_t y = 2021; y <= 2022; y++)
+            for (uint8_t mo = 1; mo <= 12; mo++) {
+                period_t p = { P_MONTH, mo, y, y };
+                double raw = raws[(y * 12 + mo + sh) % (sizeof raws / sizeof *raws)];
+                for (int i = 0; i < 2; i++) {
+                    if (i == 1 && mo % 3 != 1)
+                        continue;                /* i1: one month a quarter (no sums of them) */
+                    assert_int_equal(model_put_value(m, i, model_unit_find(m, "a"), p, raw / 1e4, NULL), 0);
+                    assert_int_equal(model_put_value(m, i, model_unit_find(m, "b"), p, (double)(mo + i) / 1e4, NULL), 0);
+                    if (y == 2022 && mo >= 7)
+                        assert_int_equal(model_put_value(m, i, model_unit_find(m, "n1"), p, 7 / 1e4, NULL), 0);
+                }
+            }
+        err_t e;
+        if (model_finish(m, &e) != 0)
+            fail_msg("model_finish: %s", e.msg);
+        for (int threads = 1; threads <= 2; threads++) {
+            engine *g = NULL;
+            assert_int_equal(engine_build(m, threads, &g, &e), 0);
+            compare_conv(m, g);
+            m->engine = NULL;
+            engine_free(g);
+        }
+        model_free(m);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_conv_equals_reference),
         cmocka_unit_test(test_conv_large_values),
         cmocka_unit_test(test_conv_closed_child),
+        cmocka_unit_test(test_conv_share_bounds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
