@@ -17,7 +17,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -29,6 +28,7 @@
 #include "engine.h"
 #include "engine_int.h"
 #include "fixed.h"
+#include "file.h"
 
 #define MAGIC "CHITIEU-ENGINE\0"   /* 16 bytes with the terminator */
 #define SUMMED 224                 /* header bytes the checksum covers (the rest is the checksum) */
@@ -242,18 +242,6 @@ static void wr_payload(wr *w, const model *m)
     wr_flush(w);
 }
 
-/* Syncs the directory holding path, so a rename survives a power cut. */
-static void sync_dir(const char *path)
-{
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s", path);
-    int fd = open(dirname(dir), O_RDONLY | O_DIRECTORY);
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
-}
-
 /* Opens path.tmp for writing, locked: another process writing the same image (two servers on one
  * database) makes this one give up.  The fd, or -1 with e. */
 static int open_tmp(const char *tmp, err_t *e)
@@ -344,7 +332,7 @@ int engine_image_commit(const char *path, int fd, err_t *e)
     }
     close(fd);                             /* the lock goes with it */
     if (rc == 0)
-        sync_dir(path);
+        file_sync_dir(path);
     return rc;
 }
 

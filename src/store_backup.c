@@ -10,13 +10,13 @@
 #include "store_admin.h"
 #include "store_sqlite.h"
 
-#include <fcntl.h>
-#include <libgen.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "file.h"
 
 /* Opens path with flags (busy timeout 10 min, as a writer would wait); -1 with a message. */
 static int open_db(const char *path, int flags, sqlite3 **out, err_t *e)
@@ -48,18 +48,6 @@ static int copy_db(sqlite3 *dst, sqlite3 *src, const char *what, err_t *e)
         sqlite3_sleep(100);
     }
     return err_set(e, tr("%s: cơ sở dữ liệu bận quá lâu", "%s: the database stayed busy too long"), what);
-}
-
-/* Syncs the directory holding path, so a rename survives a power cut. */
-static void sync_dir(const char *path)
-{
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s", path);
-    int fd = open(dirname(dir), O_RDONLY | O_DIRECTORY);
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
 }
 
 /* -1 with the message pointing to PostgreSQL's own tools when path is a postgres:// URL (these
@@ -110,7 +98,7 @@ int store_backup_file(const char *db_path, const char *dest, err_t *e)
         err_set(e, tr("không đổi tên được '%s' thành '%s'", "cannot rename '%s' to '%s'"), tmp, dest);
         goto cleanup;
     }
-    sync_dir(dest);
+    file_sync_dir(dest);
     rc = 0;
 cleanup:
     sqlite3_close(dst);
