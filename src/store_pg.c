@@ -151,6 +151,10 @@ static const char pg_schema[] =
     GEN_TRIGGER("gen_ind_i", "INSERT", "indicator")
     GEN_TRIGGER("gen_ind_u", "UPDATE", "indicator")
     GEN_TRIGGER("gen_term", "INSERT", "term")
+    GEN_TRIGGER("gen_term_u", "UPDATE", "term")
+    GEN_TRIGGER("gen_succ_i", "INSERT", "succession")
+    GEN_TRIGGER("gen_succ_u", "UPDATE", "succession")
+    GEN_TRIGGER("gen_succ_d", "DELETE", "succession")
     /* SQLite's printf('%g', x) (store_audit_list), NULL read as 0 as SQLite does */
     "CREATE OR REPLACE FUNCTION printf(fmt text, v double precision) RETURNS text LANGUAGE plpgsql IMMUTABLE"
     " AS $f$ DECLARE x integer; m numeric; r text; BEGIN"

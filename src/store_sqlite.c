@@ -73,6 +73,13 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS succession(from_unit INTEGER NOT NULL REFERENCES unit(id),"
     " to_unit INTEGER NOT NULL REFERENCES unit(id), date INTEGER NOT NULL, share REAL NOT NULL,"
     " PRIMARY KEY(from_unit,to_unit,date)) WITHOUT ROWID;"
+    /* a succession written moves the generation: running servers read the structure again */
+    "CREATE TRIGGER IF NOT EXISTS gen_succ_i AFTER INSERT ON succession BEGIN"
+    " UPDATE meta SET value=value+1 WHERE key='generation'; END;"
+    "CREATE TRIGGER IF NOT EXISTS gen_succ_u AFTER UPDATE ON succession BEGIN"
+    " UPDATE meta SET value=value+1 WHERE key='generation'; END;"
+    "CREATE TRIGGER IF NOT EXISTS gen_succ_d AFTER DELETE ON succession BEGIN"
+    " UPDATE meta SET value=value+1 WHERE key='generation'; END;"
     "CREATE TABLE IF NOT EXISTS target(indicator INTEGER NOT NULL REFERENCES indicator(id),"
     " unit INTEGER NOT NULL REFERENCES unit(id), period TEXT NOT NULL, target REAL NOT NULL,"
     " batch INTEGER NOT NULL REFERENCES batch(id),"

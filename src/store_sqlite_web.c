@@ -39,7 +39,8 @@ const char store_web_schema[] =
     "CREATE TABLE IF NOT EXISTS login_pending(hash TEXT PRIMARY KEY, user INTEGER NOT NULL"
     " REFERENCES app_user(id), expires INTEGER NOT NULL) WITHOUT ROWID;"
     /* The generation moves whenever the model a server holds in memory may be stale: a new
-     * batch of figures, or a unit, indicator or term written by anyone. */
+     * batch of figures, or a unit, indicator or term written by anyone (a succession too: its
+     * triggers are in store_sqlite.c's schema, beside its table). */
     "INSERT OR IGNORE INTO meta VALUES('generation','0');"
     "CREATE TRIGGER IF NOT EXISTS gen_batch AFTER INSERT ON batch BEGIN"
     " UPDATE meta SET value=value+1 WHERE key='generation'; END;"
@@ -52,6 +53,8 @@ const char store_web_schema[] =
     "CREATE TRIGGER IF NOT EXISTS gen_ind_u AFTER UPDATE ON indicator BEGIN"
     " UPDATE meta SET value=value+1 WHERE key='generation'; END;"
     "CREATE TRIGGER IF NOT EXISTS gen_term AFTER INSERT ON term BEGIN"
+    " UPDATE meta SET value=value+1 WHERE key='generation'; END;"
+    "CREATE TRIGGER IF NOT EXISTS gen_term_u AFTER UPDATE ON term BEGIN"
     " UPDATE meta SET value=value+1 WHERE key='generation'; END;";
 
 static const char *const sub_keys[] = { "draft", "submitted", "approved", "returned" };

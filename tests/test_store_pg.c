@@ -534,12 +534,46 @@ static void multi_rows(store *s, buf *out)
     buf_printf(out, "rate later %d\n", store_rate_take(s, "tok", 60, 3000, 5002000, &e));
 }
 
+/* A succession or a term written (inserted, changed, deleted) moves the generation, as units and
+ * indicators do: a running server must read the catalogue again (the demo has successions). */
+static void catalogue_generation_rows(store *s, const model *m, buf *out)
+{
+    err_t e;
+    assert_true(m->nsuccs > 0 && m->nterms > 0);
+    const succ_t *x = &m->succs[0];
+    int64_t g[5];
+    g[0] = store_generation(s, &e);
+    CHECK(store_begin(s, &e));
+    CHECK(store_put_succ(s, m, 0, &e));            /* the same row again: an update */
+    CHECK(store_commit(s, &e));
+    g[1] = store_generation(s, &e);
+    CHECK(store_begin(s, &e));
+    CHECK(store_del_succs(s, m, x->from, x->date, &e));
+    CHECK(store_commit(s, &e));
+    g[2] = store_generation(s, &e);
+    CHECK(store_begin(s, &e));
+    CHECK(store_put_succ(s, m, 0, &e));            /* back: an insert */
+    CHECK(store_commit(s, &e));
+    g[3] = store_generation(s, &e);
+    CHECK(store_begin(s, &e));
+    CHECK(store_put_term(s, &m->terms[0], &e));    /* an existing term: an update */
+    CHECK(store_commit(s, &e));
+    g[4] = store_generation(s, &e);
+    buf_printf(out, "catalogue generation");
+    for (int k = 1; k < 5; k++) {
+        assert_true(g[k - 1] >= 0 && g[k] > g[k - 1]);
+        buf_printf(out, " %d", g[k] > g[k - 1]);
+    }
+    buf_printf(out, "\n");
+}
+
 static void scenario(const char *path, buf *out)
 {
     store *s;
     err_t e;
     CHECK(store_open(path, 1, &s, &e));
     model *m = figures(s, out);
+    catalogue_generation_rows(s, m, out);
     web_rows(s, out);
     task_class_rule_rows(s, out);
     feed_rows(s, out);
