@@ -18,30 +18,10 @@
 
 #include "engine.h"
 #include "engine_image.h"
+#include "fuzz_catalogue.h"
 #include "model.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static model *catalogue(void)
-{
-    model *m = model_new();
-    static const char *const units[][2] = { { "hn", "" }, { "cg", "hn" }, { "bd", "hn" },
-                                            { "w1", "cg" }, { "w2", "cg" }, { "w3", "bd" } };
-    for (size_t k = 0; k < sizeof units / sizeof *units; k++)
-        model_put_unit(m, units[k][0], units[k][0], units[k][1], "", 0, 0);
-    static const char *const inds[][2] = { { "a", "" }, { "b", "" }, { "r", "a / b * 100" } };
-    for (size_t k = 0; k < 3; k++) {
-        ind_t d = { 0 };
-        d.code = (char *)inds[k][0], d.name = d.code, d.group = "g", d.set = "", d.measure = "";
-        d.parent_code = "", d.formula_src = (char *)inds[k][1];
-        d.uagg = k == 1 ? AGG_AVG : AGG_SUM, d.pagg = k == 1 ? AGG_LAST : AGG_SUM, d.decimals = (int)k;
-        model_put_ind(m, &d);
-    }
-    err_t e;
-    if (model_finish(m, &e) != 0)
-        abort();
-    return m;
-}
 
 /* A header for payload[0..n) as engine_image_write makes one (docs/internals/engine_image.md). */
 static void seal(uint8_t *h, const uint8_t *payload, size_t n)
@@ -76,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         seal(file, data + 1, n);
     memcpy(file + (sealed ? ENGINE_IMAGE_HEADER : 0), data + 1, n);
     FILE *f = fmemopen(file, total ? total : 1, "rb");
-    model *m = catalogue();
+    model *m = fuzz_catalogue();
     engine_image_id id;
     err_t e = { { 0 } };
     int rc = f && total ? engine_image_header(f, &id, &e) : -1;
