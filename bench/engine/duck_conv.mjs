@@ -8,8 +8,13 @@
 // Usage: node duck_conv.mjs DATA_DIR OUT_DIR [THREADS]
 import { DuckDBInstance } from '@duckdb/node-api';
 
+// DUCK_FILE=PATH keeps DuckDB's tables in a file instead of memory and DUCK_MEMORY=16GB caps its
+// memory (it spills to DUCK_FILE's .tmp beside it): at L an in-memory run would need more than the
+// machine has (at M it peaked at 1,78 GB resident).
 const [dir, out, threads] = [process.argv[2], process.argv[3], process.argv[4] || '2'];
-const db = await DuckDBInstance.create(':memory:', { threads });
+const opts = { threads };
+if (process.env.DUCK_MEMORY) opts.memory_limit = process.env.DUCK_MEMORY;
+const db = await DuckDBInstance.create(process.env.DUCK_FILE || ':memory:', opts);
 const c = await db.connect();
 const t = () => performance.now() / 1000;
 let t0 = t();

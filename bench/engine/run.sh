@@ -12,6 +12,7 @@
 # structure of 2025 (straddling) and 2024 (converted) against DuckDB converting the same figures
 # through the correspondence table (duck_conv.mjs), same checksums, and against the engine's plain
 # roll-up of the data as generated (2021-2025, what the base scale reports), in the same run.
+# DUCK_FILE=PATH DUCK_MEMORY=14GB keep DuckDB's tables in a file under a memory cap (needed at LR).
 set -e
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bin=$root/build/chitieu
