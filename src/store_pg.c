@@ -853,6 +853,11 @@ static int copy_send(store *s, int k, int full)
     return 0;
 }
 
+int store_streams_inserts(const store *s)
+{
+    return s->pg != NULL;
+}
+
 int store_pg_copy_cell(store *s, int targets, int64_t iid, int64_t uid, const char *per, double v, int64_t batch,
                        err_t *e)
 {
