@@ -805,9 +805,14 @@ static int bulk_end(store *s)
     return 0;
 }
 
-/* Ends the open COPY and any first load; 0 or -1 (s->pg_err says why). */
+static int copy_send(store *s, int k, int full);
+
+/* Sends the rows waiting, ends the open COPY and any first load (so what comes next sees every
+ * row written and every key); 0 or -1 (s->pg_err says why). */
 static int copy_close(store *s)
 {
+    if (copy_send(s, 1, 0) != 0 || copy_send(s, 0, 0) != 0)
+        return -1;
     int rc = copy_end(s, NULL);
     return bulk_end(s) != 0 || rc != 0 ? -1 : 0;
 }
@@ -894,7 +899,7 @@ int store_pg_copy_cell(store *s, int targets, int64_t iid, int64_t uid, const ch
 
 int store_pg_copy_flush(store *s, err_t *e)
 {
-    if (copy_send(s, 1, 0) != 0 || copy_send(s, 0, 0) != 0 || copy_close(s) != 0)
+    if (copy_close(s) != 0)
         return err_set(e, "%s", s->pg_err);
     return 0;
 }
