@@ -286,7 +286,7 @@ static int sort_changes(change *a, size_t n, size_t nu)
 {
     if (n < 2)
         return 0;
-    int lo = a[0].ind, hi = a[0].ind;
+    int lo = a[0].ind, hi = lo;
     for (size_t i = 1; i < n; i++) {
         lo = a[i].ind < lo ? a[i].ind : lo;
         hi = a[i].ind > hi ? a[i].ind : hi;
