@@ -73,6 +73,10 @@ void store_bulk_done(store *s);
  * PostgreSQL a no-op (its first loads have chitieu_bulk_begin). */
 int store_bulk_keys_begin(store *s, err_t *e);
 void store_bulk_keys_end(store *s);
+/* 1 if new figures put in a transaction go to the server as they come (PostgreSQL: one COPY kept
+ * open), so an import may write them while it still checks the rest of its rows; 0 (SQLite) if
+ * they are best written all at once in key order. */
+int store_streams_inserts(const store *s);
 /* Called by store_scan_cells for each stored cell, with model indexes; nonzero stops the scan. */
 typedef int (*store_cell_fn)(void *ctx, int ind, int unit, period_t p, double v);
 /* Calls fn for every stored target (targets != 0) or value in part `part` of nparts (contiguous

@@ -267,6 +267,7 @@ static int pg_ok(store *s, PGresult *res)
 }
 
 static int copy_close(store *s);
+static int copy_end(store *s, const char *why);
 
 int pq_exec(store *s, const char *sql)
 {
@@ -434,7 +435,9 @@ int pq_bind(pq_stmt *st, int i, const char *v, int copy, unsigned type)
 
 int pq_step(store *s, pq_stmt *st)
 {
-    if (copy_close(s) != 0)
+    /* A new batch (the first figure of the next file) needs the COPY ended, not the first loads:
+     * their keys are built at the end, while the import goes on checking meanwhile. */
+    if ((strncmp(st->sql, "INSERT INTO batch(", 18) == 0 ? copy_end(s, NULL) : copy_close(s)) != 0)
         return -1;
     if (st->stream)
         return stream_step(s, st);
@@ -727,7 +730,9 @@ int store_pg_remove(const char *url, err_t *e)
  * there), through one COPY per kind kept open while an import goes on: each chunk is sent as it
  * fills, so the server inserts one chunk while the next is built.  Only one COPY can be open on a
  * connection, and no other statement can run meanwhile: switching kinds, flushing, and any other
- * statement (pq_exec, pq_step) end it first. */
+ * statement (pq_exec, pq_step) end it first; all but a new batch's insert end the first loads too
+ * (chitieu_bulk_end), so the statement finds every key in place.  An import sends its rows while
+ * it still checks the rest (import.c, store_streams_inserts). */
 enum { COPY_SEND = 1 << 20 };        /* bytes of rows per chunk sent */
 
 static const char *const copy_sql[2] = {
@@ -800,9 +805,14 @@ static int bulk_end(store *s)
     return 0;
 }
 
-/* Ends the open COPY and any first load; 0 or -1 (s->pg_err says why). */
+static int copy_send(store *s, int k, int full);
+
+/* Sends the rows waiting, ends the open COPY and any first load (so what comes next sees every
+ * row written and every key); 0 or -1 (s->pg_err says why). */
 static int copy_close(store *s)
 {
+    if (copy_send(s, 1, 0) != 0 || copy_send(s, 0, 0) != 0)
+        return -1;
     int rc = copy_end(s, NULL);
     return bulk_end(s) != 0 || rc != 0 ? -1 : 0;
 }
@@ -853,6 +863,11 @@ static int copy_send(store *s, int k, int full)
     return 0;
 }
 
+int store_streams_inserts(const store *s)
+{
+    return s->pg != NULL;
+}
+
 int store_pg_copy_cell(store *s, int targets, int64_t iid, int64_t uid, const char *per, double v, int64_t batch,
                        err_t *e)
 {
@@ -884,7 +899,7 @@ int store_pg_copy_cell(store *s, int targets, int64_t iid, int64_t uid, const ch
 
 int store_pg_copy_flush(store *s, err_t *e)
 {
-    if (copy_send(s, 1, 0) != 0 || copy_send(s, 0, 0) != 0 || copy_close(s) != 0)
+    if (copy_close(s) != 0)
         return err_set(e, "%s", s->pg_err);
     return 0;
 }

@@ -1103,7 +1103,7 @@ static int batch_of(store *s, const char *who, const char *source, int64_t *id, 
         *id = s->batch;
         return 0;
     }
-    if (flush_pending(s, e) != 0)
+    if (!s->pg && flush_pending(s, e) != 0)   /* PostgreSQL: the insert ends the COPY itself */
         return -1;
     sq_stmt *st = s->q[Q_BATCH_PUT];
     sq_text(s, st, 1, s->now);

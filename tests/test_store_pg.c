@@ -892,6 +892,122 @@ static void test_first_load(void **state)
     store_close(s);
 }
 
+/* Checks, while an import vets its rows, whether the importing connection has a COPY into value
+ * open (the second row of indicator c1: the rows of c0 before it were sent, or not). */
+typedef struct stream_probe {
+    const char *url;
+    int calls, c1_rows, saw_copy;
+} stream_probe;
+
+static int probe_vet(void *ctx, const model *m, int kind, int ind, int unit, period_t p, buf *why)
+{
+    stream_probe *k = ctx;
+    (void)unit, (void)p, (void)why;
+    k->calls++;
+    if (kind == IK_VALUES && strcmp(m->inds[ind].code, "c1") == 0 && ++k->c1_rows == 2) {
+        char n[32];
+        sql_one(k->url, "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
+                        " AND state = 'active' AND query LIKE 'COPY value%'", n, sizeof n);
+        k->saw_copy = strcmp(n, "1") == 0;
+    }
+    return 0;
+}
+
+/* Runs import_run on the three files (values.csv's last line is `last`); 0 or -1. */
+static int import_big(store *s, const char *url, const buf *units, const buf *inds, const buf *vals,
+                      const char *last, int dry_run, stream_probe *probe, buf *errs)
+{
+    err_t e;
+    import_stats st;
+    buf v = BUF_INIT;
+    buf_adds(&v, buf_str(vals));
+    buf_adds(&v, last);
+    import_source src[3] = { { "units.csv", buf_str(units), units->len }, { "indicators.csv", buf_str(inds), inds->len },
+                             { "values.csv", buf_str(&v), v.len } };
+    *probe = (stream_probe){ .url = url };
+    import_opts o = { .who = "test", .dry_run = dry_run, .vet = probe_vet, .vet_ctx = probe };
+    model *m = model_new();
+    buf_reset(errs);
+    int rc = import_run(s, m, src, 3, &o, &st, errs, &e);
+    model_free(m);
+    buf_free(&v);
+    return rc;
+}
+
+/* A large import into empty figure tables sends its values while it still checks the rest of the
+ * file (store_streams_inserts): a bad row or a duplicate after that rolls back everything sent
+ * (nothing written, every key in place), a dry run sends nothing, and a good file commits with
+ * every row and key. */
+static void test_import_streams(void **state)
+{
+    (void)state;
+    char url[1024], keys[512], n[64];
+    store *s = NULL;
+    err_t e;
+    buf units = BUF_INIT, inds = BUF_INIT, vals = BUF_INIT, errs = BUF_INIT;
+    stream_probe probe;
+    fresh_schema("chitieu_stream", url, sizeof url);
+    CHECK(store_open(url, 1, &s, &e));
+    assert_int_equal(store_streams_inserts(s), 1);
+    buf_adds(&units, "code,name,parent,type\nu0,U0,,T\n");
+    for (int u = 1; u < 200; u++)
+        buf_printf(&units, "u%d,U%d,u0,T\n", u, u);
+    buf_adds(&inds, "code,name\nc0,C0\nc1,C1\n");
+    /* c0: 200 units x 75 years x 19 periods = 285 000 rows (past one slice), units in reverse */
+    static const char *const sub[] = { "", "S1", "S2", "Q1", "Q2", "Q3", "Q4", "-01", "-02", "-03", "-04", "-05",
+                                       "-06", "-07", "-08", "-09", "-10", "-11", "-12" };
+    buf_adds(&vals, "indicator,unit,period,value\n");
+    for (int u = 199; u >= 0; u--)
+        for (int y = 2000; y < 2075; y++)
+            for (int k = 0; k < 19; k++)
+                buf_printf(&vals, "c0,u%d,%d%s,%d\n", u, y, sub[k], u + k);
+    for (int k = 0; k < 19; k++)
+        buf_printf(&vals, "c1,u0,2000%s,%d\n", sub[k], k);
+    long rows = 200L * 75 * 19 + 19;
+    /* a bad number on the last row (row rows + 3 of values.csv): nothing written */
+    assert_int_equal(import_big(s, url, &units, &inds, &vals, "c1,u1,2000,x\n", 0, &probe, &errs), -1);
+    assert_true(probe.saw_copy);
+    snprintf(n, sizeof n, "values.csv, row %ld, column 4 (value)", rows + 2);
+    assert_non_null(strstr(buf_str(&errs), n));
+    sql_one(url, "SELECT count(*) FROM value", n, sizeof n);
+    assert_string_equal(n, "0");
+    sql_one(url, "SELECT count(*) FROM unit", n, sizeof n);
+    assert_string_equal(n, "0");
+    constraints(url, keys, sizeof keys);
+    assert_string_equal(keys, all_keys);
+    /* a cell given twice (found once the values are read): nothing written */
+    assert_int_equal(import_big(s, url, &units, &inds, &vals, "c0,u199,2000,1\n", 0, &probe, &errs), -1);
+    assert_true(probe.saw_copy);
+    assert_non_null(strstr(buf_str(&errs), "duplicates row 2 of values.csv"));
+    sql_one(url, "SELECT count(*) FROM value", n, sizeof n);
+    assert_string_equal(n, "0");
+    constraints(url, keys, sizeof keys);
+    assert_string_equal(keys, all_keys);
+    /* a dry run sends nothing */
+    assert_int_equal(import_big(s, url, &units, &inds, &vals, "", 1, &probe, &errs), 0);
+    assert_false(probe.saw_copy);
+    assert_int_equal(probe.calls, rows);
+    /* the good file: every row, every key */
+    if (import_big(s, url, &units, &inds, &vals, "", 0, &probe, &errs) != 0)
+        fail_msg("import: %s", buf_str(&errs));
+    assert_true(probe.saw_copy);
+    sql_one(url, "SELECT count(*) || ' ' || sum(value) FROM value", n, sizeof n);
+    char want[64];
+    /* c0: sum over u of 75 * (19 u + 171); c1: 171 */
+    snprintf(want, sizeof want, "%ld %ld", rows, 75L * (19L * 199 * 200 / 2 + 171L * 200) + 171);
+    assert_string_equal(n, want);
+    constraints(url, keys, sizeof keys);
+    assert_string_equal(keys, all_keys);
+    sql_one(url, "SELECT count(*) FROM value v JOIN unit u ON u.id=v.unit JOIN indicator i ON i.id=v.indicator"
+                 " WHERE i.code='c0' AND u.code='u7' AND v.period='2040Q3' AND v.value=12", n, sizeof n);
+    assert_string_equal(n, "1");
+    store_close(s);
+    buf_free(&units);
+    buf_free(&inds);
+    buf_free(&vals);
+    buf_free(&errs);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -925,6 +1041,7 @@ int main(void)
         cmocka_unit_test(test_messages),
         cmocka_unit_test(test_upgrade),
         cmocka_unit_test(test_first_load),
+        cmocka_unit_test(test_import_streams),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

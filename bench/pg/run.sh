@@ -42,6 +42,8 @@ else
   trap '"$root/tests/pg/cluster.sh" stop "$cl"' EXIT INT TERM
 fi
 psql_q() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+# the server's side of the import: its statements of 0,3 s or more in the server's log (timed there)
+psql_q -d "$(echo "$out" | sed -n 2p)" -c "ALTER SYSTEM SET log_min_duration_statement = 300" -c "SELECT pg_reload_conf()" >/dev/null
 echo "PostgreSQL $(psql -X -At -d "$(echo "$out" | sed -n 2p)" -c 'SHOW server_version') in $cl;" \
   "$(nproc) cores, $(free -g | awk '/^Mem/ {print $2}') GB; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -96,20 +98,30 @@ SQL
       secs "$t0" "$t1"
     }
     p1=$(copy_bare)
+    logmark=$(wc -l <"$cl/server.log")
     t0=$(date +%s.%N)
     /usr/bin/time -f "%M %U %S" -o "$work/import.time" "$bin" import --db "$db" --user bench "$data/units.csv" \
       "$data/indicators.csv" "$data/targets.csv" "$data/values.csv" >"$work/import.out"
     t1=$(date +%s.%N)
+    la=$(cut -d' ' -f1 /proc/loadavg)
     p2=$(copy_bare)
     ti=$(secs "$t0" "$t1")
     read -r rss ucpu scpu <"$work/import.time"
     pm=$(awk -v a="$p1" -v b="$p2" 'BEGIN { printf "%.2f", (a + b) / 2 }')
     printf '%-62s %8s\n' "import into PostgreSQL" "seconds"
     printf '%-62s %8s\n' "psql \\copy of values.csv into a bare 4-column table (before)" "$p1"
-    printf '%-62s %8s  (CPU %s user + %s sys, peak RSS %d MB)\n' "chitieu import (units, indicators, targets, values)" \
-      "$ti" "$ucpu" "$scpu" $((rss / 1024))
+    printf '%-62s %8s  (CPU %s user + %s sys, peak RSS %d MB; load average %s at its end)\n' \
+      "chitieu import (units, indicators, targets, values)" "$ti" "$ucpu" "$scpu" $((rss / 1024)) "$la"
     printf '%-62s %8s\n' "psql \\copy of values.csv into a bare 4-column table (after)" "$p2"
     printf '%s\n' "chitieu import / psql \\copy: $(awk -v a="$ti" -v b="$pm" 'BEGIN { printf "%.2f", a / b }')x (goal <= 2x)"
+    # where the import's time went on the server: each long statement's end (seconds after the
+    # start) and duration; the checking before the first COPY is the client's alone
+    tail -n +"$((logmark + 1))" "$cl/server.log" | awk -v t0="$t0" '
+      /duration: .* statement: (COPY (value|target)|SELECT chitieu_bulk_end)/ {
+        split($2, hms, ":"); end = hms[1] * 3600 + hms[2] * 60 + hms[3]
+        s = t0 - int(t0 / 86400) * 86400; d = $7 / 1000
+        sub(/.*statement: /, ""); sub(/\(FORMAT binary\)/, "")
+        printf "  server: %-58s %6.1f s, ended at %5.1f s\n", $0, d, end - s }'
     echo "IMPORT_SECONDS $ti"
     echo "COPY_SECONDS $pm"
   fi
