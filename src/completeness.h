@@ -85,6 +85,19 @@ cmpl_firsts *cmpl_firsts_new(void);
 void cmpl_firsts_free(void *firsts);
 void cmpl_firsts_touch(cmpl_firsts *f, const model *m, int targets, int ind, int unit, period_t p, int removed);
 int cmpl_firsts_prepare(cmpl_firsts *f, store *s, const model *m, int tz, period_t p, err_t *e);
+/* A server's first read of p's dates with no lock on the model (the prewarm at start and after a
+ * reload, so no save waits for that scan): begin, under the model's read lock, copies the codes
+ * the read needs and registers it on f, so every touch of p's values from then on is queued for
+ * it (*out NULL: kept already or being read; nothing to do); run reads the store with no lock
+ * held (the codes and sizes of a model never change: a new catalogue is a new model); end, under
+ * the read lock again with f and m those installed now, keeps the dates (the queued cells read
+ * again by the next reader, as any touch) unless the model changed or a reader kept p meanwhile,
+ * and frees x: 1 if kept, else 0.  free discards one not begun on f (NULL is fine). */
+typedef struct cmpl_scan cmpl_scan;
+int cmpl_scan_begin(cmpl_firsts *f, const model *m, int tz, period_t p, cmpl_scan **out, err_t *e);
+int cmpl_scan_run(cmpl_scan *x, store *s, err_t *e);
+int cmpl_scan_end(cmpl_scan *x, cmpl_firsts *f, const model *m);
+void cmpl_scan_free(cmpl_scan *x);
 /* For cmpl_run: the kept dates of p (up to date; the cache is locked until cmpl_kept_release), one
  * cell's local date (0 = none or unknown), the flags of cmpl_mark_cells for p's span, and a leaf
  * unit's counts {expected, reported, late} for a deadline (leaf: 1 if kept, else 0; leaf_put

@@ -81,6 +81,11 @@ void engine_stage_free(engine_stage *st);
 int engine_run(engine *g, err_t *e);
 /* Sets the number of threads later runs use (1 to 8). */
 void engine_threads(engine *g, int n);
+/* Calls fn(ctx, targets, unit) before any change to unit's reported values (targets 0) or
+ * targets (1) once the engine has run, on the changing thread (the engine image's snapshot,
+ * engine_image.h); fn NULL stops it.  One watcher at a time; set it as the engine is changed
+ * (under the same exclusive access). */
+void engine_watch(engine *g, void (*fn)(void *ctx, int targets, int unit), void *ctx);
 /* Reads a values.csv or targets.csv file (header "indicator,unit,period,value" or
  * "...,target", fields without quotes, as `chitieu gen` and exports write them) straight into
  * an engine made by engine_new, before its first run; codes are looked up in m.  Fails on the

@@ -76,7 +76,18 @@ typedef struct web_app {
     int64_t image_gen;           /* the generation the image on disk reflects (-1: none known) */
     int image_busy, image_started; /* the writer thread runs; was ever started (to join) */
     pthread_t image_thread;
+    /* the snapshot being written and the one waiting for the writer, with its identity (begun at
+     * an install, under the write lock; engine_image.h) */
+    engine_image_snap *image_snap, *image_snap_next;
+    engine_image_id image_snap_id;
 } web_app;
+
+/* Test seam: when set (tests only; NULL in a server), the background jobs call it at their pause
+ * points with no lock held: WEB_PAUSE_IMAGE between the image writer's holds of the read lock
+ * (which then copies 8 bytes a hold), WEB_PAUSE_PREWARM after the first-write dates were read
+ * from the database and before they are kept. */
+enum { WEB_PAUSE_IMAGE = 1, WEB_PAUSE_PREWARM = 2 };
+extern void (*web_test_pause)(web_app *a, int where);
 
 /* Where a loaded model keeps its values and targets: in its own maps (and a copy in the engine),
  * held by the engine alone (model.held), or auto: held from WEB_CELLS_AUTO_MIN cells on (as
