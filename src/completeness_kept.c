@@ -15,9 +15,13 @@
  * late) depend on its own cells, its parent's targets, the dates and the deadline only: they
  * are kept per period until a touch of the unit or another deadline.
  *
+ * A server's first read of a period (cmpl_scan, the prewarm) runs with no lock on the model: the
+ * codes copied, the read registered on the cache first so touches of that period's values queue
+ * for it (f->scan), then kept with those queued, and its flags marked a piece at a time.
+ *
  * Locking: the cache's mutex is held from cmpl_kept_get to cmpl_kept_release (one reader at a
  * time computes from it) and by each touch; touches run under the model's write lock, readers
- * under its read lock.  Ownership: the cache owns its maps; the model owns the cache
+ * under its read lock (cmpl_scan_run under none: it reads only its own copy and the store).  Ownership: the cache owns its maps; the model owns the cache
  * (model.firsts, freed by model_free). */
 #include "completeness.h"
 
@@ -44,6 +48,9 @@ struct cmpl_kept {
     period_t span;               /* cmpl_span of the period */
     unsigned char *flags[2];     /* cmpl_mark_cells of the span: values [0], targets [1] */
     int flags_ok;                /* 0: mark them again (a value was deleted) */
+    int marking;                 /* being marked a piece at a time (cmpl_scan_mark): units below
+                                    mark_next are; a touch sets its flag, a deletion stops it */
+    size_t mark_next;
     int *leaf;                   /* per unit: expected, reported, late (3 ints) */
     unsigned char *leaf_ok;      /* per unit: leaf holds its counts for leaf_deadline */
     int leaf_deadline;
@@ -238,8 +245,8 @@ void cmpl_firsts_touch(cmpl_firsts *f, const model *m, int targets, int ind, int
         if (cmpl_overlaps(k->span, p)) {
             leaf_forget(k, m, targets, unit);
             if (removed)
-                k->flags_ok = 0;   /* another figure may still mark it: mark them all again */
-            else if (k->flags_ok)
+                k->flags_ok = k->marking = 0;   /* another figure may still mark it: mark them all again */
+            else if (k->flags_ok || k->marking)
                 k->flags[targets != 0][(size_t)unit * k->ninds + (size_t)ind] = 1;
         }
         if (targets || k->pkey != pkey)
@@ -434,6 +441,7 @@ static int kept_mark(cmpl_kept *k, const model *m)
         cmpl_mark_cells(m, t, k->span, k->flags[t]);
     }
     k->flags_ok = 1;
+    k->marking = 0;
     return 0;
 }
 
@@ -589,6 +597,10 @@ int cmpl_scan_end(cmpl_scan *x, cmpl_firsts *f, const model *m)
                 k->captouched = f->scan_cap;
                 f->scan_touched = NULL;
                 f->scan_n = f->scan_cap = 0;
+                size_t cells = k->nunits * k->ninds + 1;
+                k->flags[0] = calloc(cells, 1);
+                k->flags[1] = calloc(cells, 1);
+                k->marking = k->flags[0] && k->flags[1];   /* else the next reader marks them */
                 k->used = ++f->tick;
                 k->next = f->list;
                 f->list = k;
@@ -610,4 +622,32 @@ void cmpl_scan_free(cmpl_scan *x)
     kept_free(x->k);
     codes_free(&x->cs);
     free(x);
+}
+
+int cmpl_scan_mark(cmpl_firsts *f, const model *m, int tz, period_t p, int units)
+{
+    uint32_t pkey = period_key(p);
+    int done = 1;
+    if (f == NULL)
+        return 1;
+    pthread_mutex_lock(&f->mx);
+    for (cmpl_kept *k = f->list; k; k = k->next) {
+        if (k->pkey != pkey || k->tz != tz || k->stale || k->nunits != m->nunits || k->ninds != m->ninds)
+            continue;
+        if (k->marking) {
+            size_t to = k->mark_next + (size_t)(units > 0 ? units : 1);
+            int last = 0;
+            for (int t = 0; t < 2; t++)
+                last = cmpl_mark_part(m, t, k->span, (int)k->mark_next, (int)to, k->flags[t]);
+            k->mark_next = to;
+            if (last) {
+                k->marking = 0;
+                k->flags_ok = 1;
+            }
+            done = last;
+        }
+        break;
+    }
+    pthread_mutex_unlock(&f->mx);
+    return done;
 }

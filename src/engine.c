@@ -1837,8 +1837,18 @@ int engine_reported(const engine *g, int ind, int unit, period_t p, int64_t *fx)
 int engine_each_reported(const engine *g, int targets, int y_from, int y_to,
                          int (*fn)(void *ctx, int ind, int unit, period_t p, int64_t fx), void *ctx)
 {
+    return engine_each_reported_in(g, targets, y_from, y_to, 0, g ? g->nunits : 0, fn, ctx);
+}
+
+int engine_each_reported_in(const engine *g, int targets, int y_from, int y_to, int u_from, int u_to,
+                            int (*fn)(void *ctx, int ind, int unit, period_t p, int64_t fx), void *ctx)
+{
     if (g == NULL || !g->ran)
         return 0;
+    if (u_from < 0)
+        u_from = 0;
+    if (u_to > g->nunits)
+        u_to = g->nunits;
     const csr *c = targets ? &g->tgt : &g->val;
     /* the years asked for as year offsets, clipped to the engine's */
     int lo = y_from ? y_from - g->y0 : 0, hi = y_to ? y_to - g->y0 : g->nyears - 1;
@@ -1850,7 +1860,7 @@ int engine_each_reported(const engine *g, int targets, int y_from, int y_to,
         return 0;
     uint32_t klo = targets ? (uint32_t)lo : (uint32_t)(lo * SPY), khi = targets ? (uint32_t)hi : (uint32_t)(hi * SPY + SPY - 1);
     uint32_t mask = targets ? g->ymask : g->smask;
-    for (int u = 0; u < g->nunits; u++)
+    for (int u = u_from; u < u_to; u++)
         for (uint32_t k = 0; k < c->len[u]; k++) {
             uint32_t key = c->key[c->off[u] + k];
             if ((key & mask) < klo || (key & mask) > khi)

@@ -159,6 +159,9 @@ int engine_reported(const engine *g, int ind, int unit, period_t p, int64_t *fx)
  * unit (then by indicator and slot); fn returns nonzero to stop (returned). */
 int engine_each_reported(const engine *g, int targets, int y_from, int y_to,
                          int (*fn)(void *ctx, int ind, int unit, period_t p, int64_t fx), void *ctx);
+/* The same for the units u_from..u_to-1 only (a caller holding the model a piece at a time). */
+int engine_each_reported_in(const engine *g, int targets, int y_from, int y_to, int u_from, int u_to,
+                            int (*fn)(void *ctx, int ind, int unit, period_t p, int64_t fx), void *ctx);
 /* The latest year of a reported value the engine holds, 0 when none. */
 int engine_last_year(const engine *g);
 /* Sets (has) or removes a yearly target without a model's target map (fx rounded to the
