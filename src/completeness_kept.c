@@ -21,8 +21,9 @@
  *
  * Locking: the cache's mutex is held from cmpl_kept_get to cmpl_kept_release (one reader at a
  * time computes from it) and by each touch; touches run under the model's write lock, readers
- * under its read lock (cmpl_scan_run under none: it reads only its own copy and the store).  Ownership: the cache owns its maps; the model owns the cache
- * (model.firsts, freed by model_free). */
+ * under its read lock (cmpl_scan_run under none: it reads only its own copy and the store).
+ * Ownership: the cache owns its maps; the model owns the cache (model.firsts, freed by
+ * model_free); a read under way (cmpl_scan) is its caller's, the cache holds only its token. */
 #include "completeness.h"
 
 #include <pthread.h>

@@ -16,9 +16,10 @@
  * change log, from which the next start catches up.
  *
  * Ownership: the app owns the writer thread (joined by web_image_stop) and the fields under
- * image_mx; a snapshot is the writer's once it took it (image_snap; an install only voids it), the
- * app's while it waits (image_snap_next); the writer opens its own store handle to create the database's image id when it has
- * none (the only write here: a meta row, which moves no generation). */
+ * image_mx; a snapshot is the writer's once it took it (image_snap; an install only voids it),
+ * the app's while it waits (image_snap_next); the writer opens its own store handle to create the
+ * database's image id when it has none (the only write here: a meta row, which moves no
+ * generation). */
 #include "web.h"
 
 #include <sodium.h>
@@ -178,8 +179,8 @@ static void write_image(web_app *a, engine_image_id *id, engine_image_snap *snap
     else if (rc != 0)
         fprintf(log_of(a), "error: engine image: %s\n", e.msg);
     else {
-        fprintf(log_of(a), "engine image: written %s (generation %lld, %.1f MB) in %.1f s (saves held back at most %.1f ms)\n",
-                a->image_path, (long long)id->gen, (double)bytes / 1e6, now_s() - t0, held * 1e3);
+        fprintf(log_of(a), "engine image: written %s (generation %lld, %.1f MB) in %.1f s "
+                "(saves held back at most %.1f ms)\n", a->image_path, (long long)id->gen, (double)bytes / 1e6, now_s() - t0, held * 1e3);
         pthread_mutex_lock(&a->image_mx);
         a->image_gen = id->gen;
         pthread_mutex_unlock(&a->image_mx);

@@ -391,9 +391,9 @@ static void pause_save(web_app *a, int where)
     }
     pthread_rwlock_unlock(&a->lock);
     http_resp rs;
-    int del = strncmp(json, "DELETE ", 7) == 0;
-    int st = api_send(a, del ? "DELETE" : "POST", del ? json + 7 : strncmp(json, "T:", 2) == 0 ? "/api/v1/targets" : "/api/v1/values",
-                      del ? NULL : strncmp(json, "T:", 2) == 0 ? json + 2 : json, &rs);
+    int del = strncmp(json, "DELETE ", 7) == 0, tgt = strncmp(json, "T:", 2) == 0;
+    const char *path = del ? json + 7 : tgt ? "/api/v1/targets" : "/api/v1/values";
+    int st = api_send(a, del ? "DELETE" : "POST", path, del ? NULL : tgt ? json + 2 : json, &rs);
     if (st != 200) {
         fprintf(stderr, "save %s: %d %s\n", json, st, buf_str(&rs.body));
         pz.failed++;
