@@ -391,9 +391,9 @@ static void pause_save(web_app *a, int where)
     }
     pthread_rwlock_unlock(&a->lock);
     http_resp rs;
-    int del = strncmp(json, "DELETE ", 7) == 0, tgt = strncmp(json, "T:", 2) == 0;
-    const char *path = del ? json + 7 : tgt ? "/api/v1/targets" : "/api/v1/values";
-    int st = api_send(a, del ? "DELETE" : "POST", path, del ? NULL : tgt ? json + 2 : json, &rs);
+    int del = strncmp(json, "DELETE ", 7) == 0, tgt = strncmp(json, "T:", 2) == 0, ind = strncmp(json, "I:", 2) == 0;
+    const char *path = del ? json + 7 : tgt ? "/api/v1/targets" : ind ? "/api/v1/indicators" : "/api/v1/values";
+    int st = api_send(a, del ? "DELETE" : "POST", path, del ? NULL : tgt || ind ? json + 2 : json, &rs);
     if (st != 200) {
         fprintf(stderr, "save %s: %d %s\n", json, st, buf_str(&rs.body));
         pz.failed++;
@@ -506,6 +506,45 @@ static void test_saves_while_writing(void **state)
     remove(img0);
 }
 
+/* A new indicator while the image is written: the model is read again and installed (its
+ * snapshot begun), the one being written is given up at the writer's next hold, and the same
+ * thread writes the new model's, saves going on throughout: the image names the generation of
+ * that reload, and a restart from it is a full load's. */
+static void test_reload_while_writing(void **state)
+{
+    (void)state;
+    static const char *const saves[] = {
+        "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"w1\",\"period\":\"2023-01\",\"value\":14}]}",
+        "I:{\"indicators\":[{\"code\":\"moi\",\"name\":\"Chỉ tiêu mới\",\"group\":\"Xã hội\"}]}",
+        "{\"values\":[{\"indicator\":\"moi\",\"unit\":\"w2\",\"period\":\"2023-02\",\"value\":3}]}",
+        "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"d2\",\"period\":\"2022\",\"value\":78}]}",
+        "T:{\"targets\":[{\"indicator\":\"moi\",\"unit\":\"w1\",\"period\":\"2023\",\"target\":9}]}",
+        NULL,
+    };
+    web_app *app;
+    err_t e;
+    FILE *f;
+    engine_image_id id;
+    make_db(db);
+    add_token(db);
+    remove(img);
+    int64_t g0 = generation_of(db);
+    pause_arm(WEB_PAUSE_IMAGE, saves);
+    assert_int_equal(web_open_image(db, 2, WEB_CELLS_ENGINE, img, &app, &e), 0);
+    pause_go();
+    web_image_stop(app);
+    web_idle(app);
+    web_test_pause = NULL;
+    web_close(app);
+    assert_int_equal(pz.failed, 0);
+    assert_int_equal(pz.saved, 5);
+    assert_int_equal(engine_image_open(img, &id, &f, &e), 0);
+    fclose(f);
+    assert_true(id.gen > g0);                /* the reload's, not the start's */
+    assert_true(id.gen < generation_of(db)); /* saves came after it */
+    assert_true(agrees(db, img));
+}
+
 /* A save made while the start's first-write dates are read (with no lock): the completeness kept
  * after it has its first write, as a server started afterwards reads it from the database. */
 static void test_save_while_prewarming(void **state)
@@ -573,6 +612,7 @@ int main(void)
         cmocka_unit_test(test_locked),
         cmocka_unit_test(test_none),
         cmocka_unit_test(test_saves_while_writing),
+        cmocka_unit_test(test_reload_while_writing),
         cmocka_unit_test(test_save_while_prewarming),
     };
     return cmocka_run_group_tests_name("engine image", tests, setup, teardown);
