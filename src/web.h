@@ -106,8 +106,9 @@ int web_open_image(const char *db, int nstores, int cells, const char *image_pat
  * identity a full load will have (written once installed) and, when a->image_try, loads the image
  * into m if valid (1, *gen its generation), else 0 (reason logged); -1 with e when m is spoilt. */
 int web_image_prepare(web_app *a, store *s, model *m, int64_t *gen, err_t *e);
-/* web_image.c: after a model of generation gen was installed (write lock held): starts the image's
- * writer in the background when that load is one to write. */
+/* web_image.c: after a model of generation gen was installed (write lock held): when that load is
+ * one to write, begins its snapshot (engine_image.h: saves go on, the image stays generation gen)
+ * and has the background writer write it; a snapshot of the model replaced is given up. */
 void web_image_installed(web_app *a, int64_t gen);
 /* Writes the image now if the model's generation moved since the one on disk (clean shutdown;
  * after http_stop, no request running); logs what it did. */
