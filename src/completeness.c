@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cycle_store.h"
+#include "engine.h"
 
 const char *cmpl_state_key(int state)
 {
@@ -53,6 +54,29 @@ void cmpl_mark_cells(const model *m, int targets, period_t span, unsigned char *
 {
     marking k = { m, span, flags };
     model_each_cell(m, targets, span.y, span.kind == P_RANGE ? span.y2 : span.y, mark_cell, &k);
+}
+
+static int mark_held(void *ctx, int ind, int unit, period_t p, int64_t fx)
+{
+    cell_t c = { .ind = ind, .unit = unit, .per = p };
+    (void)fx;
+    return mark_cell(ctx, &c);
+}
+
+int cmpl_mark_part(const model *m, int targets, period_t span, int u_from, int u_to, unsigned char *flags)
+{
+    if (!m->held) {                /* the model's maps: all at once */
+        if (u_from == 0)
+            cmpl_mark_cells(m, targets, span, flags);
+        return 1;
+    }
+    marking k = { m, span, flags };
+    const cellmap *side = targets ? &m->targets : &m->values;
+    for (size_t i = 0; u_from == 0 && i < side->n; i++)
+        mark_cell(&k, &side->cells[i]);
+    engine_each_reported_in(m->engine, targets, span.y, span.kind == P_RANGE ? span.y2 : span.y, u_from, u_to,
+                            mark_held, &k);
+    return u_to >= (int)m->nunits;
 }
 
 typedef struct walk {

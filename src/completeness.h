@@ -85,6 +85,23 @@ cmpl_firsts *cmpl_firsts_new(void);
 void cmpl_firsts_free(void *firsts);
 void cmpl_firsts_touch(cmpl_firsts *f, const model *m, int targets, int ind, int unit, period_t p, int removed);
 int cmpl_firsts_prepare(cmpl_firsts *f, store *s, const model *m, int tz, period_t p, err_t *e);
+/* A server's first read of p's dates with no lock on the model (the prewarm at start and after a
+ * reload, so no save waits for that scan): begin, under the model's read lock, copies the codes
+ * the read needs and registers it on f, so every touch of p's values from then on is queued for
+ * it (*out NULL: kept already or being read; nothing to do); run reads the store with no lock
+ * held (the codes and sizes of a model never change: a new catalogue is a new model); end, under
+ * the read lock again with f and m those installed now, keeps the dates (the queued cells read
+ * again by the next reader, as any touch) unless the model changed or a reader kept p meanwhile,
+ * and frees x: 1 if kept, else 0.  free discards one not begun on f (NULL is fine). */
+typedef struct cmpl_scan cmpl_scan;
+int cmpl_scan_begin(cmpl_firsts *f, const model *m, int tz, period_t p, cmpl_scan **out, err_t *e);
+int cmpl_scan_run(cmpl_scan *x, store *s, err_t *e);
+int cmpl_scan_end(cmpl_scan *x, cmpl_firsts *f, const model *m);
+/* After end kept p's dates: marks who is expected to report (cmpl_mark_cells) for `units` more
+ * units, under the read lock, so no hold is long; a change meanwhile sets its flag as any touch,
+ * a deletion leaves the marking to the next reader.  1 when finished (or nothing to do), else 0. */
+int cmpl_scan_mark(cmpl_firsts *f, const model *m, int tz, period_t p, int units);
+void cmpl_scan_free(cmpl_scan *x);
 /* For cmpl_run: the kept dates of p (up to date; the cache is locked until cmpl_kept_release), one
  * cell's local date (0 = none or unknown), the flags of cmpl_mark_cells for p's span, and a leaf
  * unit's counts {expected, reported, late} for a deadline (leaf: 1 if kept, else 0; leaf_put
@@ -103,6 +120,10 @@ period_t cmpl_span(period_t p);
 int cmpl_overlaps(period_t a, period_t b);
 /* Marks flags[unit * m->ninds + ind] for each value (targets: target) cell whose period overlaps span. */
 void cmpl_mark_cells(const model *m, int targets, period_t span, unsigned char *flags);
+/* cmpl_mark_cells for the units u_from..u_to-1 of a model whose engine holds its cells (the
+ * side cells with the first piece, u_from 0); a model holding its cells in its maps is marked
+ * whole by the piece from 0.  1 when that was the last piece, else 0. */
+int cmpl_mark_part(const model *m, int targets, period_t span, int u_from, int u_to, unsigned char *flags);
 /* Frees the result's arrays (a zeroed result is fine). */
 void cmpl_free(cmpl_result *res);
 /* Appends the one-line summary "12/15 đơn vị đã báo cáo đủ, 2 trễ hạn" (units reporting in

@@ -15,10 +15,15 @@
  * late) depend on its own cells, its parent's targets, the dates and the deadline only: they
  * are kept per period until a touch of the unit or another deadline.
  *
+ * A server's first read of a period (cmpl_scan, the prewarm) runs with no lock on the model: the
+ * codes copied, the read registered on the cache first so touches of that period's values queue
+ * for it (f->scan), then kept with those queued, and its flags marked a piece at a time.
+ *
  * Locking: the cache's mutex is held from cmpl_kept_get to cmpl_kept_release (one reader at a
  * time computes from it) and by each touch; touches run under the model's write lock, readers
- * under its read lock.  Ownership: the cache owns its maps; the model owns the cache
- * (model.firsts, freed by model_free). */
+ * under its read lock (cmpl_scan_run under none: it reads only its own copy and the store).
+ * Ownership: the cache owns its maps; the model owns the cache (model.firsts, freed by
+ * model_free); a read under way (cmpl_scan) is its caller's, the cache holds only its token. */
 #include "completeness.h"
 
 #include <pthread.h>
@@ -44,6 +49,9 @@ struct cmpl_kept {
     period_t span;               /* cmpl_span of the period */
     unsigned char *flags[2];     /* cmpl_mark_cells of the span: values [0], targets [1] */
     int flags_ok;                /* 0: mark them again (a value was deleted) */
+    int marking;                 /* being marked a piece at a time (cmpl_scan_mark): units below
+                                    mark_next are; a touch sets its flag, a deletion stops it */
+    size_t mark_next;
     int *leaf;                   /* per unit: expected, reported, late (3 ints) */
     unsigned char *leaf_ok;      /* per unit: leaf holds its counts for leaf_deadline */
     int leaf_deadline;
@@ -55,6 +63,13 @@ struct cmpl_firsts {
     pthread_mutex_t mx;
     cmpl_kept *list;
     uint64_t tick;
+    /* a read of one period's dates with no model lock (cmpl_scan): its token, and the cells of
+     * that period's values touched since it began (read again once it is kept) */
+    const void *scan;
+    uint32_t scan_pkey;
+    uint32_t *scan_touched;
+    size_t scan_n, scan_cap;
+    int scan_stale;              /* too many, or out of memory: the read is not kept */
 };
 
 cmpl_firsts *cmpl_firsts_new(void)
@@ -88,6 +103,7 @@ void cmpl_firsts_free(void *firsts)
         next = k->next;
         kept_free(k);
     }
+    free(f->scan_touched);
     pthread_mutex_destroy(&f->mx);
     free(f);
 }
@@ -194,6 +210,26 @@ int cmpl_kept_date(const cmpl_kept *k, size_t cell)
     return 0;
 }
 
+/* Queues cell for the read under way (mutex held). */
+static void scan_touch(cmpl_firsts *f, uint32_t cell)
+{
+    if (f->scan_n >= KEPT_TOUCH_MAX) {
+        f->scan_stale = 1;
+        return;
+    }
+    if (f->scan_n == f->scan_cap) {
+        size_t cap = f->scan_cap ? 2 * f->scan_cap : 64;
+        uint32_t *t = realloc(f->scan_touched, cap * sizeof *t);
+        if (t == NULL) {
+            f->scan_stale = 1;
+            return;
+        }
+        f->scan_touched = t;
+        f->scan_cap = cap;
+    }
+    f->scan_touched[f->scan_n++] = cell;
+}
+
 void cmpl_firsts_touch(cmpl_firsts *f, const model *m, int targets, int ind, int unit, period_t p, int removed)
 {
     if (f == NULL)
@@ -210,8 +246,8 @@ void cmpl_firsts_touch(cmpl_firsts *f, const model *m, int targets, int ind, int
         if (cmpl_overlaps(k->span, p)) {
             leaf_forget(k, m, targets, unit);
             if (removed)
-                k->flags_ok = 0;   /* another figure may still mark it: mark them all again */
-            else if (k->flags_ok)
+                k->flags_ok = k->marking = 0;   /* another figure may still mark it: mark them all again */
+            else if (k->flags_ok || k->marking)
                 k->flags[targets != 0][(size_t)unit * k->ninds + (size_t)ind] = 1;
         }
         if (targets || k->pkey != pkey)
@@ -232,11 +268,94 @@ void cmpl_firsts_touch(cmpl_firsts *f, const model *m, int targets, int ind, int
         }
         k->touched[k->ntouched++] = (uint32_t)((size_t)unit * k->ninds + (size_t)ind);
     }
+    if (f->scan && !targets && f->scan_pkey == pkey && !f->scan_stale)
+        scan_touch(f, (uint32_t)((size_t)unit * m->ninds + (size_t)ind));
     pthread_mutex_unlock(&f->mx);
 }
 
+/* The unit and indicator codes of a model copied, with their own hash index, so a read of the
+ * database can name cells with no lock on the model (cmpl_scan). */
+typedef struct codes {
+    char *arena;                 /* every code, NUL-terminated: units first */
+    size_t *at;                  /* where code i starts (units 0..nunits-1, then indicators) */
+    size_t nunits, ninds;
+    uint32_t *slots;             /* open addressing over all codes: index + 1, 0 = empty */
+    size_t cap;
+} codes;
+
+static void codes_free(codes *c)
+{
+    free(c->arena);
+    free(c->at);
+    free(c->slots);
+    memset(c, 0, sizeof *c);
+}
+
+static uint32_t code_hash(const char *s, int ind)
+{
+    uint32_t h = ind ? 2166136261u ^ 0x5bd1e995u : 2166136261u;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    return h;
+}
+
+/* Copies m's codes (the caller keeps m from being freed meanwhile); 0 or -1 (out of memory). */
+static int codes_copy(codes *c, const model *m)
+{
+    size_t n = m->nunits + m->ninds, bytes = 0;
+    memset(c, 0, sizeof *c);
+    c->nunits = m->nunits;
+    c->ninds = m->ninds;
+    for (size_t i = 0; i < n; i++)
+        bytes += strlen(i < m->nunits ? m->units[i].code : m->inds[i - m->nunits].code) + 1;
+    if ((c->arena = malloc(bytes + 1)) == NULL || (c->at = malloc((n + 1) * sizeof *c->at)) == NULL) {
+        codes_free(c);
+        return -1;
+    }
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *code = i < m->nunits ? m->units[i].code : m->inds[i - m->nunits].code;
+        size_t len = strlen(code) + 1;
+        memcpy(c->arena + o, code, len);
+        c->at[i] = o;
+        o += len;
+    }
+    return 0;
+}
+
+/* Builds c's hash index (no lock needed); 0 or -1 (out of memory). */
+static int codes_index(codes *c)
+{
+    size_t n = c->nunits + c->ninds;
+    c->cap = 64;
+    while (c->cap < 2 * n)
+        c->cap *= 2;
+    if ((c->slots = calloc(c->cap, sizeof *c->slots)) == NULL)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        size_t j = code_hash(c->arena + c->at[i], i >= c->nunits) & (c->cap - 1);
+        while (c->slots[j])
+            j = (j + 1) & (c->cap - 1);
+        c->slots[j] = (uint32_t)i + 1;
+    }
+    return 0;
+}
+
+/* The index of a unit's (ind 0) or indicator's code, or -1. */
+static int codes_find(const codes *c, const char *code, int ind)
+{
+    size_t j = code_hash(code, ind) & (c->cap - 1);
+    for (; c->slots[j]; j = (j + 1) & (c->cap - 1)) {
+        size_t i = c->slots[j] - 1;
+        if ((i >= c->nunits) == (ind != 0) && strcmp(c->arena + c->at[i], code) == 0)
+            return (int)(ind ? i - c->nunits : i);
+    }
+    return -1;
+}
+
 typedef struct scan_ctx {
-    const model *m;
+    const model *m;              /* codes looked up in m, or (NULL) in cs */
+    const codes *cs;
     cmpl_kept *k;
     int oom;
 } scan_ctx;
@@ -244,7 +363,8 @@ typedef struct scan_ctx {
 static int scan_one(void *ctx, const char *ind, const char *unit, const char *at)
 {
     scan_ctx *x = ctx;
-    int i = model_ind_find(x->m, ind), u = model_unit_find(x->m, unit);
+    int i = x->m ? model_ind_find(x->m, ind) : codes_find(x->cs, ind, 1);
+    int u = x->m ? model_unit_find(x->m, unit) : codes_find(x->cs, unit, 0);
     if (i < 0 || u < 0)
         return 0;
     if (kept_set(x->k, (uint32_t)((size_t)u * x->k->ninds + (size_t)i), cycle_local_date(at, x->k->tz)) != 0) {
@@ -254,26 +374,41 @@ static int scan_one(void *ctx, const char *ind, const char *unit, const char *at
     return 0;
 }
 
+/* A new empty map of p for a model of nunits and ninds; NULL on OOM. */
+static cmpl_kept *kept_new(size_t nunits, size_t ninds, int tz, period_t p)
+{
+    cmpl_kept *k = calloc(1, sizeof *k);
+    if (k == NULL)
+        return NULL;
+    k->pkey = period_key(p);
+    k->tz = tz;
+    k->nunits = nunits;
+    k->ninds = ninds;
+    k->span = cmpl_span(p);
+    return k;
+}
+
+/* Fills k with p's values read from the store, codes looked up as x says; 0 or -1 with e. */
+static int kept_fill(store *s, scan_ctx *x, period_t p, err_t *e)
+{
+    char code[PERIOD_CODE_MAX];
+    period_code(p, code, sizeof code);
+    int rc = store_first_writes(s, code, scan_one, x, e);
+    if (x->oom)
+        return err_set(e, "out of memory");
+    return rc;
+}
+
 /* A new map of p's values read from the store; NULL with e set on failure. */
 static cmpl_kept *kept_scan(store *s, const model *m, int tz, period_t p, err_t *e)
 {
-    cmpl_kept *k = calloc(1, sizeof *k);
-    char code[PERIOD_CODE_MAX];
+    cmpl_kept *k = kept_new(m->nunits, m->ninds, tz, p);
     if (k == NULL) {
         err_set(e, "out of memory");
         return NULL;
     }
-    k->pkey = period_key(p);
-    k->tz = tz;
-    k->nunits = m->nunits;
-    k->ninds = m->ninds;
-    k->span = cmpl_span(p);
-    period_code(p, code, sizeof code);
-    scan_ctx x = { m, k, 0 };
-    int rc = store_first_writes(s, code, scan_one, &x, e);
-    if (rc != 0 || x.oom) {
-        if (x.oom)
-            err_set(e, "out of memory");
+    scan_ctx x = { m, NULL, k, 0 };
+    if (kept_fill(s, &x, p, e) != 0) {
         kept_free(k);
         return NULL;
     }
@@ -307,6 +442,7 @@ static int kept_mark(cmpl_kept *k, const model *m)
         cmpl_mark_cells(m, t, k->span, k->flags[t]);
     }
     k->flags_ok = 1;
+    k->marking = 0;
     return 0;
 }
 
@@ -389,4 +525,130 @@ int cmpl_firsts_prepare(cmpl_firsts *f, store *s, const model *m, int tz, period
     int rc = cmpl_kept_get(f, s, m, tz, p, &k, e);
     cmpl_kept_release(f, k);
     return rc;
+}
+
+/* ---- a read with no lock on the model (a server's prewarm) ---- */
+
+struct cmpl_scan {
+    cmpl_kept *k;
+    codes cs;
+    period_t p;
+    int rc;                      /* run's result: 0 read, -1 failed, 1 not run */
+};
+
+/* 1 if f keeps p's dates for tz already (mutex held). */
+static int kept_has(const cmpl_firsts *f, uint32_t pkey, int tz, const model *m)
+{
+    for (const cmpl_kept *k = f->list; k; k = k->next)
+        if (k->pkey == pkey && k->tz == tz && !k->stale && k->nunits == m->nunits && k->ninds == m->ninds)
+            return 1;
+    return 0;
+}
+
+int cmpl_scan_begin(cmpl_firsts *f, const model *m, int tz, period_t p, cmpl_scan **out, err_t *e)
+{
+    *out = NULL;
+    if (f == NULL)
+        return 0;
+    cmpl_scan *x = calloc(1, sizeof *x);
+    if (x == NULL || (x->k = kept_new(m->nunits, m->ninds, tz, p)) == NULL || codes_copy(&x->cs, m) != 0) {
+        cmpl_scan_free(x);
+        return err_set(e, "out of memory");
+    }
+    x->p = p;
+    x->rc = 1;
+    pthread_mutex_lock(&f->mx);
+    int busy = f->scan != NULL || kept_has(f, x->k->pkey, tz, m);
+    if (!busy) {
+        f->scan = x;
+        f->scan_pkey = x->k->pkey;
+        f->scan_n = 0;
+        f->scan_stale = 0;
+    }
+    pthread_mutex_unlock(&f->mx);
+    if (busy)
+        cmpl_scan_free(x);         /* kept already, or being read: nothing to do */
+    else
+        *out = x;
+    return 0;
+}
+
+int cmpl_scan_run(cmpl_scan *x, store *s, err_t *e)
+{
+    if (codes_index(&x->cs) != 0)
+        return x->rc = err_set(e, "out of memory");
+    scan_ctx c = { NULL, &x->cs, x->k, 0 };
+    x->rc = kept_fill(s, &c, x->p, e);
+    return x->rc;
+}
+
+int cmpl_scan_end(cmpl_scan *x, cmpl_firsts *f, const model *m)
+{
+    int kept = 0;
+    if (f != NULL) {
+        pthread_mutex_lock(&f->mx);
+        if (f->scan == x) {          /* else another model now, or a new one at the same address */
+            f->scan = NULL;
+            if (x->rc == 0 && !f->scan_stale && x->k->nunits == m->nunits && x->k->ninds == m->ninds &&
+                !kept_has(f, x->k->pkey, x->k->tz, m)) {
+                cmpl_kept *k = x->k;
+                x->k = NULL;
+                k->touched = f->scan_touched;   /* saved meanwhile: read again by the next reader */
+                k->ntouched = f->scan_n;
+                k->captouched = f->scan_cap;
+                f->scan_touched = NULL;
+                f->scan_n = f->scan_cap = 0;
+                size_t cells = k->nunits * k->ninds + 1;
+                k->flags[0] = calloc(cells, 1);
+                k->flags[1] = calloc(cells, 1);
+                k->marking = k->flags[0] && k->flags[1];   /* else the next reader marks them */
+                k->used = ++f->tick;
+                k->next = f->list;
+                f->list = k;
+                kept_trim(f);
+                kept = 1;
+            }
+            f->scan_n = 0;
+        }
+        pthread_mutex_unlock(&f->mx);
+    }
+    cmpl_scan_free(x);
+    return kept;
+}
+
+void cmpl_scan_free(cmpl_scan *x)
+{
+    if (x == NULL)
+        return;
+    kept_free(x->k);
+    codes_free(&x->cs);
+    free(x);
+}
+
+int cmpl_scan_mark(cmpl_firsts *f, const model *m, int tz, period_t p, int units)
+{
+    uint32_t pkey = period_key(p);
+    int done = 1;
+    if (f == NULL)
+        return 1;
+    pthread_mutex_lock(&f->mx);
+    for (cmpl_kept *k = f->list; k; k = k->next) {
+        if (k->pkey != pkey || k->tz != tz || k->stale || k->nunits != m->nunits || k->ninds != m->ninds)
+            continue;
+        if (k->marking) {
+            size_t to = k->mark_next + (size_t)(units > 0 ? units : 1);
+            int last = 0;
+            for (int t = 0; t < 2; t++)
+                last = cmpl_mark_part(m, t, k->span, (int)k->mark_next, (int)to, k->flags[t]);
+            k->mark_next = to;
+            if (last) {
+                k->marking = 0;
+                k->flags_ok = 1;
+            }
+            done = last;
+        }
+        break;
+    }
+    pthread_mutex_unlock(&f->mx);
+    return done;
 }

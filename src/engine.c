@@ -375,6 +375,20 @@ static int csr_set(csr *c, int u, uint32_t key, int64_t fx, int del)
     return 0;
 }
 
+/* csr_set on the engine's values (targets 0) or targets, telling the watcher first. */
+static int cell_set(engine *g, int targets, int u, uint32_t key, int64_t fx, int del)
+{
+    if (g->watch)
+        g->watch(g->watch_ctx, targets, u);
+    return csr_set(targets ? &g->tgt : &g->val, u, key, fx, del);
+}
+
+void engine_watch(engine *g, void (*fn)(void *ctx, int targets, int unit), void *ctx)
+{
+    g->watch = fn;
+    g->watch_ctx = fn ? ctx : NULL;
+}
+
 /* ---- figures on demand ---- */
 
 static int64_t fresh(const engine *g, int u, int i, int s, uint32_t *nout);
@@ -1442,7 +1456,7 @@ int engine_put_value(engine *g, int ind, int unit, period_t p, int64_t fx)
     uint32_t key = vkey(g, ind, s);
     if (g->ran)
         mag_add(&g->mag[ind], fx);
-    int rc = g->ran ? csr_set(&g->val, unit, key, fx, 0) : csr_stage(&g->val, (uint32_t)unit, key, fx);
+    int rc = g->ran ? cell_set(g, 0, unit, key, fx, 0) : csr_stage(&g->val, (uint32_t)unit, key, fx);
     return rc ? -1 : 1;
 }
 
@@ -1453,7 +1467,7 @@ int engine_put_target(engine *g, int ind, int unit, period_t p, int64_t fx)
         return 0;
     uint32_t key = tkey(g, ind, p.y - g->y0);
     fx = fx_round(fx, g->dec[ind]);
-    int rc = g->ran ? csr_set(&g->tgt, unit, key, fx, 0) : csr_stage(&g->tgt, (uint32_t)unit, key, fx);
+    int rc = g->ran ? cell_set(g, 1, unit, key, fx, 0) : csr_stage(&g->tgt, (uint32_t)unit, key, fx);
     return rc ? -1 : 1;
 }
 
@@ -1521,7 +1535,7 @@ int engine_stage_commit(engine_stage *st)
     csr *c = st->targets ? &g->tgt : &g->val, *s = &st->c;
     if (g->ran) {                           /* after a run: one by one */
         for (size_t i = 0; i < s->sn && rc == 0; i++)
-            rc = csr_set(c, (int)s->su[i], s->sk[i], s->sf[i], 0);
+            rc = cell_set(g, st->targets, (int)s->su[i], s->sk[i], s->sf[i], 0);
         for (size_t i = 0; i < s->sn && !st->targets; i++)
             mag_add(&g->mag[s->sk[i] >> g->sbits], s->sf[i]);
     } else if (c->sn == 0) {                /* the first: adopt its arrays */
@@ -1786,7 +1800,7 @@ int engine_set_value(engine *g, int ind, int unit, period_t p, int has, int64_t 
     const model *m = g->m;
     if (has)
         mag_add(&g->mag[ind], fx);
-    if (csr_set(&g->val, unit, vkey(g, ind, s), fx, !has) != 0)
+    if (cell_set(g, 0, unit, vkey(g, ind, s), fx, !has) != 0)
         return err_set(e, "out of memory");
     int base = s - s % SPY;
     for (int u = unit; u >= 0; u = m->units[u].parent) {
@@ -1823,8 +1837,18 @@ int engine_reported(const engine *g, int ind, int unit, period_t p, int64_t *fx)
 int engine_each_reported(const engine *g, int targets, int y_from, int y_to,
                          int (*fn)(void *ctx, int ind, int unit, period_t p, int64_t fx), void *ctx)
 {
+    return engine_each_reported_in(g, targets, y_from, y_to, 0, g ? g->nunits : 0, fn, ctx);
+}
+
+int engine_each_reported_in(const engine *g, int targets, int y_from, int y_to, int u_from, int u_to,
+                            int (*fn)(void *ctx, int ind, int unit, period_t p, int64_t fx), void *ctx)
+{
     if (g == NULL || !g->ran)
         return 0;
+    if (u_from < 0)
+        u_from = 0;
+    if (u_to > g->nunits)
+        u_to = g->nunits;
     const csr *c = targets ? &g->tgt : &g->val;
     /* the years asked for as year offsets, clipped to the engine's */
     int lo = y_from ? y_from - g->y0 : 0, hi = y_to ? y_to - g->y0 : g->nyears - 1;
@@ -1836,7 +1860,7 @@ int engine_each_reported(const engine *g, int targets, int y_from, int y_to,
         return 0;
     uint32_t klo = targets ? (uint32_t)lo : (uint32_t)(lo * SPY), khi = targets ? (uint32_t)hi : (uint32_t)(hi * SPY + SPY - 1);
     uint32_t mask = targets ? g->ymask : g->smask;
-    for (int u = 0; u < g->nunits; u++)
+    for (int u = u_from; u < u_to; u++)
         for (uint32_t k = 0; k < c->len[u]; k++) {
             uint32_t key = c->key[c->off[u] + k];
             if ((key & mask) < klo || (key & mask) > khi)
@@ -1897,7 +1921,7 @@ int engine_set_target(engine *g, int ind, int unit, period_t p, int has, int64_t
     if (!g->ran || ind < 0 || ind >= g->ninds || unit < 0 || unit >= g->nunits)
         return err_set(e, "engine: no such indicator or unit, or not computed yet");
     uint32_t key = tkey(g, ind, p.y - g->y0);
-    if (csr_set(&g->tgt, unit, key, has ? fx_round(fx, g->dec[ind]) : 0, !has) != 0)
+    if (cell_set(g, 1, unit, key, has ? fx_round(fx, g->dec[ind]) : 0, !has) != 0)
         return err_set(e, "out of memory");
     recount(g, unit, p.y - g->y0);
     return 0;

@@ -81,6 +81,11 @@ void engine_stage_free(engine_stage *st);
 int engine_run(engine *g, err_t *e);
 /* Sets the number of threads later runs use (1 to 8). */
 void engine_threads(engine *g, int n);
+/* Calls fn(ctx, targets, unit) before any change to unit's reported values (targets 0) or
+ * targets (1) once the engine has run, on the changing thread (the engine image's snapshot,
+ * engine_image.h); fn NULL stops it.  One watcher at a time; set it as the engine is changed
+ * (under the same exclusive access). */
+void engine_watch(engine *g, void (*fn)(void *ctx, int targets, int unit), void *ctx);
 /* Reads a values.csv or targets.csv file (header "indicator,unit,period,value" or
  * "...,target", fields without quotes, as `chitieu gen` and exports write them) straight into
  * an engine made by engine_new, before its first run; codes are looked up in m.  Fails on the
@@ -154,6 +159,9 @@ int engine_reported(const engine *g, int ind, int unit, period_t p, int64_t *fx)
  * unit (then by indicator and slot); fn returns nonzero to stop (returned). */
 int engine_each_reported(const engine *g, int targets, int y_from, int y_to,
                          int (*fn)(void *ctx, int ind, int unit, period_t p, int64_t fx), void *ctx);
+/* The same for the units u_from..u_to-1 only (a caller holding the model a piece at a time). */
+int engine_each_reported_in(const engine *g, int targets, int y_from, int y_to, int u_from, int u_to,
+                            int (*fn)(void *ctx, int ind, int unit, period_t p, int64_t fx), void *ctx);
 /* The latest year of a reported value the engine holds, 0 when none. */
 int engine_last_year(const engine *g);
 /* Sets (has) or removes a yearly target without a model's target map (fx rounded to the

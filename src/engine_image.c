@@ -13,16 +13,19 @@
  * there) and a list of side cells it owns; only after the checksum matches does it give them to
  * the model.
  */
+#define _GNU_SOURCE                /* sync_file_range */
 #include "engine_image.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "engine.h"
@@ -165,7 +168,28 @@ typedef struct wr {
     size_t n;
     uint64_t total;
     int bad;
+    int fd;                /* the file's, for write-back as it goes (-1: none, or in memory) */
+    uint64_t back, waited; /* write-back started up to back, finished up to waited (file offsets) */
 } wr;
+
+#define WRITE_BACK ((uint64_t)32 << 20)
+
+/* Every WRITE_BACK bytes: the disk starts writing them, and the window before is waited for, so
+ * the 1,5 GB of a national image never sit dirty until the final fsync (a burst that held back
+ * every other fsync on the disk — a save's commit — for up to a second).  Advisory: errors are
+ * the final fsync's to report. */
+static void wr_write_back(wr *w)
+{
+    uint64_t at = ENGINE_IMAGE_HEADER + w->total;
+    if (w->fd < 0 || at - w->back < WRITE_BACK || fflush(w->f) != 0)
+        return;
+    if (w->back > w->waited)
+        sync_file_range(w->fd, (off64_t)w->waited, (off64_t)(w->back - w->waited),
+                        SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
+    w->waited = w->back;
+    sync_file_range(w->fd, (off64_t)w->back, (off64_t)(at - w->back), SYNC_FILE_RANGE_WRITE);
+    w->back = at;
+}
 
 static void wr_flush(wr *w)
 {
@@ -173,6 +197,7 @@ static void wr_flush(wr *w)
     if (w->n && fwrite(w->b, 1, w->n, w->f) != w->n)
         w->bad = 1;
     w->n = 0;
+    wr_write_back(w);
 }
 
 static void wr_bytes(wr *w, const void *p, size_t len)
@@ -262,21 +287,23 @@ static int open_tmp(const char *tmp, err_t *e)
     return fd;
 }
 
-int engine_image_write_tmp(const model *m, const engine_image_id *id, const char *path, int *fd, uint64_t *bytes,
-                           err_t *e)
+/* Writes header and payload (payload(w, ctx): 0, or -1 with e when it gave up) to path.tmp,
+ * locked; *fd keeps the lock.  0 or -1 with e (path.tmp removed). */
+static int write_file(const char *path, const engine_image_id *id, int (*payload)(wr *, void *, err_t *), void *ctx,
+                      int *fd, uint64_t *bytes, err_t *e)
 {
     char tmp[4200];
     uint8_t h[ENGINE_IMAGE_HEADER], sum[32];
     wr w = { 0 };
-    int rc = -1;
+    int rc = -1, own = -1;
     *fd = -1;
-    if (!m->held || m->engine == NULL || !m->engine->ran)
-        return err_set(e, "engine image: the model's cells are not held by a computed engine");
     if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp)
         return err_set(e, "engine image: path too long");
     if ((w.b = malloc(CHUNK)) == NULL)
         return err_set(e, "out of memory");
-    int own = open_tmp(tmp, e), dupd = own >= 0 ? dup(own) : -1;
+    own = open_tmp(tmp, e);
+    int dupd = own >= 0 ? dup(own) : -1;
+    w.fd = -1;
     if (own < 0 || dupd < 0 || (w.f = fdopen(dupd, "wb")) == NULL) {
         if (dupd >= 0)
             close(dupd);
@@ -287,8 +314,10 @@ int engine_image_write_tmp(const model *m, const engine_image_id *id, const char
     header_pack(h, id, 0);                 /* room for it; written again at the end */
     if (fwrite(h, 1, sizeof h, w.f) != sizeof h)
         w.bad = 1;
+    w.fd = dupd;
     crypto_generichash_init(&w.h, NULL, 0, sizeof sum);
-    wr_payload(&w, m);
+    if (payload(&w, ctx, e) != 0)
+        goto cleanup;
     header_pack(h, id, w.total);
     crypto_generichash_state hh;           /* the header's fields first, then the payload's hash */
     crypto_generichash_init(&hh, NULL, 0, sizeof sum);
@@ -321,6 +350,22 @@ cleanup:
     return rc;
 }
 
+static int payload_of_model(wr *w, void *ctx, err_t *e)
+{
+    (void)e;
+    wr_payload(w, ctx);
+    return 0;
+}
+
+int engine_image_write_tmp(const model *m, const engine_image_id *id, const char *path, int *fd, uint64_t *bytes,
+                           err_t *e)
+{
+    *fd = -1;
+    if (!m->held || m->engine == NULL || !m->engine->ran)
+        return err_set(e, "engine image: the model's cells are not held by a computed engine");
+    return write_file(path, id, payload_of_model, (void *)m, fd, bytes, e);
+}
+
 int engine_image_commit(const char *path, int fd, err_t *e)
 {
     char tmp[4200];
@@ -342,6 +387,271 @@ int engine_image_write(const model *m, const engine_image_id *id, const char *pa
     if (engine_image_write_tmp(m, id, path, &fd, bytes, e) != 0)
         return -1;
     return engine_image_commit(path, fd, e);
+}
+
+/* ---- a snapshot written while the model changes ---- */
+
+#define SNAP_SAVED_MAX ((size_t)256 << 20)   /* runs saved for the image beyond this: it gives up */
+
+typedef struct old_run {
+    uint32_t len;
+    uint32_t *key;
+    int64_t *fx;
+} old_run;
+
+struct engine_image_snap {
+    engine *g;
+    int gone;                  /* model replaced, too many changes, or finished: no more watching */
+    int overflow;              /* the saved runs passed SNAP_SAVED_MAX (or out of memory) */
+    int nunits;
+    uint32_t *len[2];          /* run lengths at the start: values [0], targets [1] */
+    old_run **saved[2];        /* per unit: its run as at the start, saved before its first change */
+    int done[2];               /* units [0, done) are written: changes to them need no saving */
+    size_t saved_bytes;
+    char *tail;                /* year counts, side values, side targets: serialised at the start */
+    size_t ntail;
+};
+
+static void old_run_free(old_run *r)
+{
+    if (r) {
+        free(r->key);
+        free(r->fx);
+        free(r);
+    }
+}
+
+/* engine_watch: unit's run of csr t is about to change (the changer holds the model exclusively). */
+static void snap_watch(void *ctx, int t, int u)
+{
+    engine_image_snap *s = ctx;
+    if (s->gone || s->overflow || u < s->done[t] || u >= s->nunits || s->saved[t][u])
+        return;
+    const csr *c = t ? &s->g->tgt : &s->g->val;
+    uint32_t n = c->len[u];
+    old_run *r = calloc(1, sizeof *r);
+    size_t bytes = (size_t)n * (sizeof *r->key + sizeof *r->fx);
+    if (r && s->saved_bytes + bytes <= SNAP_SAVED_MAX) {
+        r->len = n;
+        r->key = malloc(n ? n * sizeof *r->key : 1);
+        r->fx = malloc(n ? n * sizeof *r->fx : 1);
+    }
+    if (r == NULL || r->key == NULL || r->fx == NULL) {
+        old_run_free(r);
+        s->overflow = 1;           /* the image cannot be of the start any more: it gives up */
+        return;
+    }
+    memcpy(r->key, c->key + c->off[u], (size_t)n * sizeof *r->key);
+    memcpy(r->fx, c->fx + c->off[u], (size_t)n * sizeof *r->fx);
+    s->saved_bytes += bytes;
+    s->saved[t][u] = r;
+}
+
+/* The year counts and side cells of m serialised as the payload's tail; 0 or -1 with e. */
+static int tail_of(const model *m, char **out, size_t *n, err_t *e)
+{
+    wr t = { .fd = -1 };
+    *out = NULL;
+    *n = 0;
+    if ((t.b = malloc(CHUNK)) == NULL || (t.f = open_memstream(out, n)) == NULL) {
+        free(t.b);
+        return err_set(e, "out of memory");
+    }
+    crypto_generichash_init(&t.h, NULL, 0, 32);
+    wr_bytes(&t, m->year_values, sizeof m->year_values);
+    wr_side(&t, &m->values);
+    wr_side(&t, &m->targets);
+    wr_flush(&t);
+    int closed = fclose(t.f);
+    free(t.b);
+    if (t.bad || closed != 0) {
+        free(*out);
+        *out = NULL;
+        return err_set(e, t.bad ? "engine image: a comment of 1 MiB or more" : "out of memory");
+    }
+    return 0;
+}
+
+void engine_image_snap_free(engine_image_snap *s)
+{
+    if (s == NULL)
+        return;
+    for (int t = 0; t < 2; t++) {
+        for (int u = 0; s->saved[t] && u < s->nunits; u++)
+            old_run_free(s->saved[t][u]);
+        free(s->saved[t]);
+        free(s->len[t]);
+    }
+    free(s->tail);
+    free(s);
+}
+
+int engine_image_snap_begin(model *m, engine_image_snap **out, err_t *e)
+{
+    *out = NULL;
+    if (!m->held || m->engine == NULL || !m->engine->ran)
+        return err_set(e, "engine image: the model's cells are not held by a computed engine");
+    engine *g = m->engine;
+    engine_image_snap *s = calloc(1, sizeof *s);
+    if (s == NULL)
+        return err_set(e, "out of memory");
+    s->g = g;
+    s->nunits = g->nunits;
+    size_t nu = (size_t)g->nunits + 1;
+    for (int t = 0; t < 2; t++) {
+        s->len[t] = malloc(nu * sizeof *s->len[t]);
+        s->saved[t] = calloc(nu, sizeof *s->saved[t]);
+        if (s->len[t] == NULL || s->saved[t] == NULL) {
+            engine_image_snap_free(s);
+            return err_set(e, "out of memory");
+        }
+        memcpy(s->len[t], (t ? &g->tgt : &g->val)->len, (size_t)g->nunits * sizeof *s->len[t]);
+    }
+    if (tail_of(m, &s->tail, &s->ntail, e) != 0) {
+        engine_image_snap_free(s);
+        return -1;
+    }
+    engine_watch(g, snap_watch, s);
+    *out = s;
+    return 0;
+}
+
+void engine_image_snap_void(engine_image_snap *s)
+{
+    if (s == NULL || s->gone)
+        return;
+    if (s->g->watch_ctx == s)
+        engine_watch(s->g, NULL, NULL);
+    s->gone = 1;
+}
+
+typedef struct snap_ctx {
+    engine_image_snap *s;
+    pthread_rwlock_t *lock;
+    size_t hold;               /* bytes copied per hold of the read lock */
+    void (*pause)(void *);
+    void *pause_ctx;
+    double held_max;           /* the longest hold, s */
+    int gave_up;
+} snap_ctx;
+
+static double mono_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Copies up to room bytes of csr t's keys (fx 0) or figures (fx 1) into w's buffer from unit *u,
+ * element *at on, each unit from its saved run if it has one; marks the units finished (fx) done
+ * and frees their saved runs.  The caller holds the read lock.  -1 if a run changed unseen. */
+static int snap_copy(engine_image_snap *s, int t, int fx, int *u, uint32_t *at, size_t room, wr *w)
+{
+    const csr *c = t ? &s->g->tgt : &s->g->val;
+    size_t el = fx ? sizeof *c->fx : sizeof *c->key, copied = 0;
+    while (*u < s->nunits && copied + el <= room) {
+        const old_run *r = s->saved[t][*u];
+        uint32_t len = s->len[t][*u];
+        if (r ? r->len != len : c->len[*u] != len)
+            return -1;
+        const uint8_t *src = r ? (fx ? (const uint8_t *)r->fx : (const uint8_t *)r->key)
+                               : (fx ? (const uint8_t *)(c->fx + c->off[*u]) : (const uint8_t *)(c->key + c->off[*u]));
+        size_t k = (room - copied) / el, left = len - *at;
+        if (k > left)
+            k = left;
+        memcpy(w->b + w->n + copied, src + (size_t)*at * el, k * el);
+        copied += k * el;
+        *at += (uint32_t)k;
+        if (*at < len)
+            break;
+        if (fx) {
+            old_run_free(s->saved[t][*u]);
+            s->saved[t][*u] = NULL;
+            s->done[t] = *u + 1;
+        }
+        (*u)++;
+        *at = 0;
+    }
+    w->n += copied;
+    w->total += copied;
+    return 0;
+}
+
+/* One csr's keys or figures, a hold of the read lock at a time; 0, or 1 when it gave up. */
+static int snap_pass(wr *w, snap_ctx *x, int t, int fx)
+{
+    engine_image_snap *s = x->s;
+    int u = 0;
+    uint32_t at = 0;
+    while (u < s->nunits) {
+        size_t el = fx ? sizeof(int64_t) : sizeof(uint32_t);
+        if (CHUNK - w->n < el)
+            wr_flush(w);
+        size_t room = CHUNK - w->n < x->hold ? CHUNK - w->n : x->hold;
+        pthread_rwlock_rdlock(x->lock);
+        double t0 = mono_s();
+        int bad = s->gone || s->overflow || snap_copy(s, t, fx, &u, &at, room, w) != 0;
+        double held = mono_s() - t0;
+        pthread_rwlock_unlock(x->lock);
+        if (held > x->held_max)
+            x->held_max = held;
+        if (bad)
+            return 1;
+        if (w->n == CHUNK)
+            wr_flush(w);               /* hashed and written with no lock held */
+        if (x->pause)
+            x->pause(x->pause_ctx);
+    }
+    return 0;
+}
+
+static int payload_of_snap(wr *w, void *ctx, err_t *e)
+{
+    snap_ctx *x = ctx;
+    engine_image_snap *s = x->s;
+    const engine *g = s->g;            /* its sizes and years never change */
+    int y0, y1;
+    engine_years(g, &y0, &y1);
+    wr32(w, (uint32_t)g->nunits);
+    wr32(w, (uint32_t)g->ninds);
+    wr32(w, (uint32_t)y0);
+    wr32(w, (uint32_t)y1);
+    for (int t = 0; t < 2; t++) {
+        uint64_t n = 0;
+        for (int u = 0; u < s->nunits; u++)
+            n += s->len[t][u];
+        wr64(w, n);
+        wr_bytes(w, s->len[t], (size_t)s->nunits * sizeof *s->len[t]);
+        if (snap_pass(w, x, t, 0) != 0 || snap_pass(w, x, t, 1) != 0) {
+            x->gave_up = 1;
+            return err_set(e, s->overflow ? "engine image: too many changes while it was written"
+                                          : "engine image: the model was replaced while it was written");
+        }
+    }
+    wr_bytes(w, s->tail, s->ntail);
+    wr_flush(w);
+    return 0;
+}
+
+int engine_image_snap_write_tmp(engine_image_snap *s, pthread_rwlock_t *lock, size_t hold, void (*pause)(void *),
+                                void *pause_ctx, const engine_image_id *id, const char *path, int *fd,
+                                uint64_t *bytes, double *held_max, err_t *e)
+{
+    snap_ctx x = { s, lock, hold == 0 || hold > CHUNK ? CHUNK : hold < 8 ? 8 : hold, pause, pause_ctx, 0, 0 };
+    int rc = write_file(path, id, payload_of_snap, &x, fd, bytes, e);
+    if (held_max)
+        *held_max = x.held_max;
+    return rc == 0 ? 0 : x.gave_up ? 1 : -1;
+}
+
+void engine_image_snap_end(engine_image_snap *s, pthread_rwlock_t *lock)
+{
+    if (s == NULL)
+        return;
+    pthread_rwlock_rdlock(lock);       /* no change runs: the watcher can go */
+    engine_image_snap_void(s);
+    pthread_rwlock_unlock(lock);
+    engine_image_snap_free(s);
 }
 
 /* ---- reading ---- */

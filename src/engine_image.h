@@ -12,6 +12,7 @@
 #ifndef CHITIEU_ENGINE_IMAGE_H
 #define CHITIEU_ENGINE_IMAGE_H
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -51,6 +52,25 @@ int engine_image_write(const model *m, const engine_image_id *id, const char *pa
 int engine_image_write_tmp(const model *m, const engine_image_id *id, const char *path, int *fd, uint64_t *bytes,
                            err_t *e);
 int engine_image_commit(const char *path, int fd, err_t *e);
+
+/* The image of a model as it is at one moment, written while the model goes on changing (a
+ * server's saves): begin, with the model held exclusively (its write lock), notes the run lengths,
+ * serialises the year counts and side cells and watches the engine (engine_watch): before a
+ * unit's run first changes, the run as it was is saved, unless the writer is past that unit.
+ * write_tmp then copies the runs under the read lock `lock`, hold bytes at a time (0: 1 MiB), and
+ * hashes and writes them with no lock held, calling pause(pause_ctx) between holds (tests; may be
+ * NULL): 0, -1 with e, or 1 with e when it gave up (the model was replaced: void, or the saved runs
+ * passed 256 MiB), then commit as above.  void (model held exclusively: the model is being
+ * replaced) stops the watching; end (no lock held; takes the read lock) stops it and frees the
+ * snapshot.  *held_max gets the longest hold of the lock in seconds. */
+typedef struct engine_image_snap engine_image_snap;
+int engine_image_snap_begin(model *m, engine_image_snap **out, err_t *e);
+int engine_image_snap_write_tmp(engine_image_snap *s, pthread_rwlock_t *lock, size_t hold, void (*pause)(void *),
+                                void *pause_ctx, const engine_image_id *id, const char *path, int *fd,
+                                uint64_t *bytes, double *held_max, err_t *e);
+void engine_image_snap_void(engine_image_snap *s);
+void engine_image_snap_end(engine_image_snap *s, pthread_rwlock_t *lock);
+void engine_image_snap_free(engine_image_snap *s);
 
 /* Opens path and reads its header into *id (magic, version and layout checked): 0 with *f open at
  * the payload (the caller closes it), or -1 with e saying why it cannot be used. */

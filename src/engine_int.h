@@ -88,6 +88,8 @@ struct engine {
     int (*visit)(void *, int, const int64_t *, int);
     void *visit_ctx;
     int visit_stop;
+    void (*watch)(void *, int, int);   /* engine_watch: told before a run of val or tgt changes */
+    void *watch_ctx;
 };
 
 

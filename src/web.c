@@ -179,17 +179,89 @@ static period_t default_period(const model *m)
     return (period_t){ P_YEAR, 0, (uint16_t)(y ? y : 2025), (uint16_t)(y ? y : 2025) };
 }
 
-/* Reads the first-write dates of m's default period (the overview's completeness line) into its
- * cache, so the first overview after a load does not wait for that scan of the period's values;
- * the caller holds the read lock, or m is not installed yet.  A failure is logged: the first
- * reader scans then. */
-static void prewarm(web_app *a, store *s, model *m)
+void (*web_test_pause)(web_app *a, int where);
+
+static double mono_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Reads the first-write dates of the installed model's default period (the overview's
+ * completeness line) into its cache, so the first overview after a load does not wait for that
+ * scan of the period's values; on the reloader's thread, which holds no lock: the scan runs with
+ * none (cmpl_scan: saves go on, and those made meanwhile are read again), the read lock is taken
+ * only to begin it and to keep the result.  A failure is logged: the first reader scans then. */
+/* The read lock taken by the prewarm, and *longest raised to how long it was held once released. */
+static double prewarm_lock(web_app *a)
+{
+    pthread_rwlock_rdlock(&a->lock);
+    return mono_s();
+}
+
+static void prewarm_unlock(web_app *a, double since, double *longest)
+{
+    pthread_rwlock_unlock(&a->lock);
+    double held = mono_s() - since;
+    if (held > *longest)
+        *longest = held;
+}
+
+/* Keeps the dates x read (if the model is still the one they were read for), marks who is expected
+ * to report 128 units a hold (a few ms at L), then reads again the cells saved meanwhile (indexed
+ * reads); saves go on between the holds.  1 kept, 0 not, -1 with e. */
+static int prewarm_keep(web_app *a, store *s, cmpl_scan *x, int tz, period_t p, double *longest, err_t *e)
+{
+    double t = prewarm_lock(a);
+    int kept = cmpl_scan_end(x, a->m->firsts, a->m);
+    prewarm_unlock(a, t, longest);
+    for (int done = !kept; !done;) {
+        t = prewarm_lock(a);
+        done = cmpl_scan_mark(a->m->firsts, a->m, tz, p, 128);
+        prewarm_unlock(a, t, longest);
+    }
+    if (!kept)
+        return 0;
+    t = prewarm_lock(a);
+    int rc = cmpl_firsts_prepare(a->m->firsts, s, a->m, tz, p, e);
+    prewarm_unlock(a, t, longest);
+    return rc == 0 ? 1 : -1;
+}
+
+static void prewarm(web_app *a, store *s)
 {
     cycle_rules r;
     err_t e;
-    if (cycle_rules_load(s, &r, &e) != 0 ||
-        cmpl_firsts_prepare(m->firsts, s, m, r.tz_minutes, default_period(m), &e) != 0)
+    cmpl_scan *x = NULL;
+    char code[PERIOD_CODE_MAX] = "";
+    double t1 = 0, t2 = 0, longest = 0;
+    int rc = cycle_rules_load(s, &r, &e), kept = 0;
+    period_t p = { 0 };
+    if (rc == 0) {
+        pthread_rwlock_rdlock(&a->lock);
+        p = default_period(a->m);
+        period_code(p, code, sizeof code);
+        rc = cmpl_scan_begin(a->m->firsts, a->m, r.tz_minutes, p, &x, &e);
+        pthread_rwlock_unlock(&a->lock);
+    }
+    if (rc == 0 && x) {
+        t1 = mono_s();
+        rc = cmpl_scan_run(x, s, &e);
+        t2 = mono_s();
+        if (web_test_pause)
+            web_test_pause(a, WEB_PAUSE_PREWARM);
+        int k = prewarm_keep(a, s, x, r.tz_minutes, p, &longest, &e);   /* a failed read: not kept */
+        if (rc == 0) {
+            rc = k < 0 ? -1 : 0;
+            kept = k > 0;
+        }
+    }
+    if (rc != 0)
         fprintf(a->log ? a->log : stderr, "error: first-write dates: %s\n", e.msg);
+    else if (kept && mono_s() - t1 >= 1)      /* a national database's: say how long it took */
+        fprintf(a->log ? a->log : stderr, "first-write dates of %s read in %.1f s with no lock, then kept in %.1f s "
+                "(the read lock held at most %.1f ms at a time)\n", code, t2 - t1, mono_s() - t2, longest * 1e3);
 }
 
 /* Makes m the app's model (the caller holds the write lock); returns the old one to free. */
@@ -238,19 +310,18 @@ static int stale(web_app *a, store *s, int64_t *g)
     return r;
 }
 
-/* Loads a new model with no lock held, then installs it; the caller holds reload_mx. */
-static void refresh(web_app *a, store *s, const char *who)
+/* Loads a new model with no lock held, then installs it; the caller holds reload_mx.  1 if it
+ * installed a new model. */
+static int refresh(web_app *a, store *s, const char *who)
 {
     err_t e;
     model *m = NULL, *old = NULL;
     int64_t gen, g;
     if (!stale(a, s, &g))
-        return;
+        return 0;
     if (web_feed_catch_up(a, s) == 0)    /* only figures changed: in place, no full read */
-        return;
+        return 0;
     int ok = build_model(a, s, &m, &gen, &e) == 0;
-    if (ok && s == a->reload_s)
-        prewarm(a, s, m);          /* the reloader: no one waits for it, m is not shared yet */
     pthread_rwlock_wrlock(&a->lock);
     if (ok)
         old = install_model(a, s, m, gen);
@@ -262,16 +333,17 @@ static void refresh(web_app *a, store *s, const char *who)
         ops_reload(0);
         fprintf(a->log ? a->log : stderr, "error: %s: reload: %s\n", who, e.msg);
     }
+    return ok;
 }
 
 static void *reloader(void *arg)
 {
     web_app *a = arg;
-    /* the model loaded at start: its dates read here, not by its first overview */
-    pthread_rwlock_rdlock(&a->lock);
-    prewarm(a, a->reload_s, a->m);
-    pthread_rwlock_unlock(&a->lock);
+    /* the model loaded at start: its dates read here, not by its first overview (busy was set) */
+    prewarm(a, a->reload_s);
     pthread_mutex_lock(&a->kick_mx);
+    a->busy = 0;
+    pthread_cond_broadcast(&a->idle_cv);
     for (;;) {
         while (!a->kicked && !a->stopping)
             pthread_cond_wait(&a->kick_cv, &a->kick_mx);
@@ -281,8 +353,10 @@ static void *reloader(void *arg)
         a->busy = 1;
         pthread_mutex_unlock(&a->kick_mx);
         pthread_mutex_lock(&a->reload_mx);
-        refresh(a, a->reload_s, "reloader");
+        int loaded = refresh(a, a->reload_s, "reloader");
         pthread_mutex_unlock(&a->reload_mx);
+        if (loaded)
+            prewarm(a, a->reload_s);   /* writers need not wait for it: after reload_mx */
         pthread_mutex_lock(&a->kick_mx);
         a->busy = 0;
         pthread_cond_broadcast(&a->idle_cv);
@@ -370,6 +444,7 @@ int web_open_image(const char *db, int nstores, int cells, const char *image_pat
         if (load_model(a, a->pool[0], e) != 0)
             goto fail;
     }
+    a->busy = 1;                         /* the start's prewarm (reloader): web_idle waits for it */
     if (pthread_create(&a->reloader, NULL, reloader, a) != 0) {
         err_set(e, "pthread_create");
         goto fail;

@@ -76,7 +76,18 @@ typedef struct web_app {
     int64_t image_gen;           /* the generation the image on disk reflects (-1: none known) */
     int image_busy, image_started; /* the writer thread runs; was ever started (to join) */
     pthread_t image_thread;
+    /* the snapshot being written and the one waiting for the writer, with its identity (begun at
+     * an install, under the write lock; engine_image.h) */
+    engine_image_snap *image_snap, *image_snap_next;
+    engine_image_id image_snap_id;
 } web_app;
+
+/* Test seam: when set (tests only; NULL in a server), the background jobs call it at their pause
+ * points with no lock held: WEB_PAUSE_IMAGE between the image writer's holds of the read lock
+ * (which then copies 8 bytes a hold), WEB_PAUSE_PREWARM after the first-write dates were read
+ * from the database and before they are kept. */
+enum { WEB_PAUSE_IMAGE = 1, WEB_PAUSE_PREWARM = 2 };
+extern void (*web_test_pause)(web_app *a, int where);
 
 /* Where a loaded model keeps its values and targets: in its own maps (and a copy in the engine),
  * held by the engine alone (model.held), or auto: held from WEB_CELLS_AUTO_MIN cells on (as
@@ -95,8 +106,9 @@ int web_open_image(const char *db, int nstores, int cells, const char *image_pat
  * identity a full load will have (written once installed) and, when a->image_try, loads the image
  * into m if valid (1, *gen its generation), else 0 (reason logged); -1 with e when m is spoilt. */
 int web_image_prepare(web_app *a, store *s, model *m, int64_t *gen, err_t *e);
-/* web_image.c: after a model of generation gen was installed (write lock held): starts the image's
- * writer in the background when that load is one to write. */
+/* web_image.c: after a model of generation gen was installed (write lock held): when that load is
+ * one to write, begins its snapshot (engine_image.h: saves go on, the image stays generation gen)
+ * and has the background writer write it; a snapshot of the model replaced is given up. */
 void web_image_installed(web_app *a, int64_t gen);
 /* Writes the image now if the model's generation moved since the one on disk (clean shutdown;
  * after http_stop, no request running); logs what it did. */

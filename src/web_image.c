@@ -8,13 +8,18 @@
  * (a->image_try) the image's header is compared with it and, if every check passes, its payload is
  * read into the model instead of the cells.  An image older than the database is then caught up
  * through the change log by web_open_image (web_feed_catch_up), or the database is read.  After a
- * full load is installed, web_image_installed starts a writer thread: under the model's read lock
- * (saves wait, readers go on) it writes the image to PATH.tmp if the model is still the one
- * noted, then, with no lock held, syncs and renames it.
+ * full load is installed, web_image_installed (under the write lock) begins a snapshot of the model
+ * as it is (engine_image_snap: a unit's run is saved before its first change, until the writer
+ * is past it) and a writer thread writes it: the runs copied under the read lock 1 MiB at a time,
+ * saves going on in between, then hashed, written, synced and renamed with no lock held.  So the
+ * image is exactly the installed generation whatever was saved meanwhile; those saves are in the
+ * change log, from which the next start catches up.
  *
  * Ownership: the app owns the writer thread (joined by web_image_stop) and the fields under
- * image_mx; the writer opens its own store handle to create the database's image id when it has
- * none (the only write here: a meta row, which moves no generation). */
+ * image_mx; a snapshot is the writer's once it took it (image_snap; an install only voids it),
+ * the app's while it waits (image_snap_next); the writer opens its own store handle to create the
+ * database's image id when it has none (the only write here: a meta row, which moves no
+ * generation). */
 #include "web.h"
 
 #include <sodium.h>
@@ -147,32 +152,35 @@ cleanup:
     return rc;
 }
 
-/* Writes the image of a->m tagged id if a->m is still at id->gen (under the read lock). */
-static void write_image(web_app *a, engine_image_id *id)
+/* Between the writer's holds of the read lock: the test seam. */
+static void writer_pause(void *ctx)
+{
+    web_app *a = ctx;
+    if (web_test_pause)
+        web_test_pause(a, WEB_PAUSE_IMAGE);
+}
+
+/* Writes snapshot snap tagged id (engine_image.h: runs copied under the read lock a piece at a
+ * time, saves going on between; hashed, written and synced with no lock); snap stays the caller's. */
+static void write_image(web_app *a, engine_image_id *id, engine_image_snap *snap)
 {
     err_t e;
     uint64_t bytes = 0;
     double t0 = now_s(), held = 0;
-    int rc = -1, skipped = 0, fd = -1;
+    int rc = -1, fd = -1;
     if (ensure_db_id(a, id->db_id, sizeof id->db_id, &e) == 0) {
-        pthread_rwlock_rdlock(&a->lock);
-        held = now_s();
-        skipped = a->gen != id->gen || a->m == NULL || !a->m->held;
-        if (!skipped)
-            rc = engine_image_write_tmp(a->m, id, a->image_path, &fd, &bytes, &e);
-        pthread_rwlock_unlock(&a->lock);
-        held = now_s() - held;
+        rc = engine_image_snap_write_tmp(snap, &a->lock, web_test_pause ? 8 : 0, writer_pause, a, id,
+                                         a->image_path, &fd, &bytes, &held, &e);
         if (rc == 0)
-            rc = engine_image_commit(a->image_path, fd, &e);   /* the sync: saves need not wait for it */
+            rc = engine_image_commit(a->image_path, fd, &e);
     }
-    if (skipped)
-        fprintf(log_of(a), "engine image: not written: the model moved past generation %lld meanwhile\n",
-                (long long)id->gen);
+    if (rc == 1)
+        fprintf(log_of(a), "engine image: not written: %s (generation %lld)\n", e.msg, (long long)id->gen);
     else if (rc != 0)
         fprintf(log_of(a), "error: engine image: %s\n", e.msg);
     else {
-        fprintf(log_of(a), "engine image: written %s (generation %lld, %.1f MB) in %.1f s (saves held back %.1f s)\n",
-                a->image_path, (long long)id->gen, (double)bytes / 1e6, now_s() - t0, held);
+        fprintf(log_of(a), "engine image: written %s (generation %lld, %.1f MB) in %.1f s "
+                "(saves held back at most %.1f ms)\n", a->image_path, (long long)id->gen, (double)bytes / 1e6, now_s() - t0, held * 1e3);
         pthread_mutex_lock(&a->image_mx);
         a->image_gen = id->gen;
         pthread_mutex_unlock(&a->image_mx);
@@ -182,24 +190,56 @@ static void write_image(web_app *a, engine_image_id *id)
 static void *writer(void *arg)
 {
     web_app *a = arg;
-    pthread_mutex_lock(&a->image_mx);
-    engine_image_id id = a->image_next;
-    a->image_pending = 0;
-    pthread_mutex_unlock(&a->image_mx);
-    write_image(a, &id);
-    pthread_mutex_lock(&a->image_mx);
-    a->image_busy = 0;
-    pthread_mutex_unlock(&a->image_mx);
-    return NULL;
+    for (;;) {
+        pthread_mutex_lock(&a->image_mx);
+        engine_image_snap *snap = a->image_snap_next;
+        engine_image_id id = a->image_snap_id;
+        a->image_snap_next = NULL;
+        a->image_snap = snap;
+        if (snap == NULL) {
+            a->image_busy = 0;
+            pthread_mutex_unlock(&a->image_mx);
+            return NULL;
+        }
+        pthread_mutex_unlock(&a->image_mx);
+        write_image(a, &id, snap);
+        pthread_rwlock_rdlock(&a->lock);   /* no change runs: it stops watching */
+        engine_image_snap_void(snap);
+        pthread_rwlock_unlock(&a->lock);
+        pthread_mutex_lock(&a->image_mx);  /* then no install sees it any more */
+        a->image_snap = NULL;
+        pthread_mutex_unlock(&a->image_mx);
+        engine_image_snap_free(snap);
+    }
 }
 
 void web_image_installed(web_app *a, int64_t gen)
 {
+    err_t e;
     pthread_mutex_lock(&a->image_mx);
-    if (a->image_path[0] && a->image_pending && a->image_next.gen == gen && a->m && a->m->held && !a->image_busy) {
-        if (a->image_started)
-            pthread_join(a->image_thread, NULL);   /* finished (not busy): at once */
-        a->image_started = a->image_busy = pthread_create(&a->image_thread, NULL, writer, a) == 0;
+    /* the model a snapshot was begun on is being replaced: it stops watching it */
+    engine_image_snap_void(a->image_snap);
+    engine_image_snap_void(a->image_snap_next);
+    engine_image_snap_free(a->image_snap_next);    /* not taken by the writer yet: ours */
+    a->image_snap_next = NULL;
+    if (a->image_path[0] && a->image_pending && a->image_next.gen == gen && a->m && a->m->held) {
+        a->image_pending = 0;
+        /* the image is of this moment, whatever the saves do meanwhile */
+        if (engine_image_snap_begin(a->m, &a->image_snap_next, &e) != 0)
+            fprintf(log_of(a), "error: engine image: %s\n", e.msg);
+        else {
+            a->image_snap_id = a->image_next;
+            if (!a->image_busy) {
+                if (a->image_started)
+                    pthread_join(a->image_thread, NULL);   /* finished (not busy): at once */
+                a->image_started = a->image_busy = pthread_create(&a->image_thread, NULL, writer, a) == 0;
+                if (!a->image_busy) {
+                    engine_image_snap_void(a->image_snap_next);
+                    engine_image_snap_free(a->image_snap_next);
+                    a->image_snap_next = NULL;
+                }
+            }
+        }
     }
     pthread_mutex_unlock(&a->image_mx);
 }
@@ -218,12 +258,17 @@ void web_image_save_now(web_app *a)
 {
     err_t e;
     engine_image_id id;
+    engine_image_snap *snap = NULL;
     web_image_stop(a);
     web_idle(a);
     pthread_mutex_lock(&a->reload_mx);          /* no reload meanwhile */
-    pthread_rwlock_rdlock(&a->lock);
+    pthread_rwlock_wrlock(&a->lock);
     int want = a->image_path[0] && a->m && a->m->held && a->gen >= 0 && a->gen != a->image_gen;
     int64_t gen = a->gen;
+    if (want && engine_image_snap_begin(a->m, &snap, &e) != 0) {
+        fprintf(log_of(a), "engine image: not written at exit: %s\n", e.msg);
+        want = 0;
+    }
     pthread_rwlock_unlock(&a->lock);
     if (want) {
         store *s = a->pool[0];                   /* no request runs any more */
@@ -232,10 +277,12 @@ void web_image_save_now(web_app *a)
         ok = ok && now == gen && ident(s, a->m, gen, &id, &e) == 0;
         store_read_end(s);
         if (ok)
-            write_image(a, &id);
-        else
+            write_image(a, &id, snap);
+        engine_image_snap_end(snap, &a->lock);
+        if (!ok) {
             fprintf(log_of(a), "engine image: not written at exit: %s\n",
                     now >= 0 && now != gen ? "the database moved past the model (the next start catches up)" : e.msg);
+        }
     }
     pthread_mutex_unlock(&a->reload_mx);
 }

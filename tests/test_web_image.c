@@ -5,7 +5,10 @@
  * another database's image at the same path, a database restored from a backup, a catalogue
  * changed since.  A save made while the server was stopped (the command line's import, which logs
  * its cells) is caught up through the change log; a catalogue import makes it read everything.
- * Each case is checked against a fresh full load of the same database. */
+ * Each case is checked against a fresh full load of the same database.  Saves made while the image
+ * is being written (the writer paused between its holds of the read lock) do not wait for it, the
+ * image is still exactly the generation it names, and a restart catches them up; a save made
+ * while the start's first-write dates are read with no lock is in the completeness kept after. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,10 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
+
+#include <jansson.h>
 
 #include "auth.h"
 #include "engine.h"
@@ -328,6 +334,273 @@ static void test_none(void **state)
     assert_int_equal(size_of(img), -1);
 }
 
+
+/* ---- saves during the background work (web_test_pause) ---- */
+
+static char bearer[128];
+static struct {
+    pthread_mutex_t mx;
+    pthread_cond_t cv;
+    int go;                  /* web_open_image has returned: requests may run */
+    int where;               /* the pause point that saves */
+    int calls, saved, failed;
+    const char *const *saves;
+} pz = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0, 0, NULL };
+
+/* A user and a token for the API (once per database). */
+static void add_token(const char *path)
+{
+    store *s;
+    err_t e;
+    char hash[AUTH_HASH_MAX], digest[AUTH_DIGEST_LEN + 1];
+    web_user root = { .login = "root", .role = "admin", .unit = "city" };
+    assert_int_equal(store_open(path, 0, &s, &e), 0);
+    assert_int_equal(auth_hash_password("mat-khau-thu-nghiem", hash, &e), 0);
+    assert_int_equal(store_user_add(s, &root, hash, &e), 0);
+    auth_random_token(bearer);
+    auth_token_digest(bearer, digest);
+    assert_int_equal(store_token_put(s, digest, "root", "test", &e), 0);
+    store_close(s);
+}
+
+static int api_send(web_app *a, const char *method, const char *path, const char *json, http_resp *rs)
+{
+    client c = { 0 };
+    snprintf(c.bearer, sizeof c.bearer, "%s", bearer);
+    wt_request r = { .method = method, .path = path, .json = json };
+    return wt_send(a, &c, &r, rs);
+}
+
+/* The pause hook: on the background thread, with no lock held (checked: a writer could take the
+ * model's lock), once web_open_image has returned, one save per pause from pz.saves. */
+static void pause_save(web_app *a, int where)
+{
+    if (where != pz.where)
+        return;
+    pthread_mutex_lock(&pz.mx);
+    while (!pz.go)
+        pthread_cond_wait(&pz.cv, &pz.mx);
+    pthread_mutex_unlock(&pz.mx);
+    const char *json = pz.saves[pz.saved];
+    pz.calls++;
+    if (json == NULL)
+        return;
+    if (pthread_rwlock_trywrlock(&a->lock) != 0) {
+        pz.failed++;             /* the job held the model's lock here: a save would wait */
+        return;
+    }
+    pthread_rwlock_unlock(&a->lock);
+    http_resp rs;
+    int del = strncmp(json, "DELETE ", 7) == 0, tgt = strncmp(json, "T:", 2) == 0, ind = strncmp(json, "I:", 2) == 0;
+    const char *path = del ? json + 7 : tgt ? "/api/v1/targets" : ind ? "/api/v1/indicators" : "/api/v1/values";
+    int st = api_send(a, del ? "DELETE" : "POST", path, del ? NULL : tgt || ind ? json + 2 : json, &rs);
+    if (st != 200) {
+        fprintf(stderr, "save %s: %d %s\n", json, st, buf_str(&rs.body));
+        pz.failed++;
+    }
+    http_resp_free(&rs);
+    pz.saved++;
+}
+
+static void pause_arm(int where, const char *const *saves)
+{
+    pthread_mutex_lock(&pz.mx);
+    pz.go = 0;
+    pz.where = where;
+    pz.calls = pz.saved = pz.failed = 0;
+    pz.saves = saves;
+    pthread_mutex_unlock(&pz.mx);
+    web_test_pause = pause_save;
+}
+
+static void pause_go(void)
+{
+    pthread_mutex_lock(&pz.mx);
+    pz.go = 1;
+    pthread_cond_broadcast(&pz.cv);
+    pthread_mutex_unlock(&pz.mx);
+}
+
+static int64_t generation_of(const char *path)
+{
+    store *s;
+    err_t e;
+    assert_int_equal(store_open(path, 0, &s, &e), 0);
+    int64_t g = store_generation(s, &e);
+    store_close(s);
+    return g;
+}
+
+/* What the image at image holds, read onto the catalogue of path (no identity checks). */
+static held image_content(const char *path, const char *image)
+{
+    store *s;
+    err_t e;
+    FILE *f;
+    engine_image_id id;
+    held st = { 0 };
+    model *m = model_new();
+    assert_int_equal(store_open(path, 0, &s, &e), 0);
+    assert_int_equal(store_load_part(s, m, 0, &e), 0);
+    store_close(s);
+    assert_int_equal(engine_image_open(image, &id, &f, &e), 0);
+    assert_int_equal(engine_image_read(f, m, 1, &e), 0);
+    fclose(f);
+    st.sum = engine_checksum(m->engine);
+    st.cells = cells_of(m);
+    model_free(m);
+    return st;
+}
+
+/* Saves land while the image is written, one between each of the writer's holds of the read lock
+ * (8 bytes each here): values and targets of units already written, being written and not yet
+ * written, new cells (a run grows and moves), a deletion, a comment (a side cell), a new year.
+ * None waits for the writer; the image is the generation installed at start, exactly (db2: a copy
+ * taken before the saves); a restart from it catches the saves up from the change log. */
+static void test_saves_while_writing(void **state)
+{
+    (void)state;
+    static const char *const saves[] = {
+        "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"w1\",\"period\":\"2023-01\",\"value\":13}]}",
+        "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"d2\",\"period\":\"2022\",\"value\":77}]}",
+        "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"w2\",\"period\":\"2023-05\",\"value\":8}]}",
+        "T:{\"targets\":[{\"indicator\":\"kn\",\"unit\":\"w2\",\"period\":\"2023\",\"target\":33}]}",
+        "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"w1\",\"period\":\"2023-03\",\"value\":5}]}",
+        "DELETE /api/v1/values?indicator=kn&unit=w1&period=2023-02&reason=nh%E1%BA%A7m",
+        "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"w2\",\"period\":\"2022\",\"value\":21,\"comment\":\"sửa\"}]}",
+        "T:{\"targets\":[{\"indicator\":\"kn\",\"unit\":\"city\",\"period\":\"2023\",\"target\":222}]}",
+        "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"d2\",\"period\":\"2024-02\",\"value\":4}]}",
+        "{\"values\":[{\"indicator\":\"tl\",\"unit\":\"w2\",\"period\":\"2023\",\"value\":1.5}]}",
+        NULL,
+    };
+    web_app *app;
+    err_t e;
+    char img0[96];
+    snprintf(img0, sizeof img0, "%s.g0", img);
+    make_db(db);
+    add_token(db);
+    remove(img);
+    assert_int_equal(store_backup_file(db, db2, &e), 0);   /* the database as the server starts on it */
+    int64_t g0 = generation_of(db);
+    pause_arm(WEB_PAUSE_IMAGE, saves);
+    assert_int_equal(web_open_image(db, 2, WEB_CELLS_ENGINE, img, &app, &e), 0);
+    pause_go();
+    web_image_stop(app);                     /* the writer, with every save made in its pauses */
+    web_idle(app);
+    web_test_pause = NULL;
+    web_close(app);                          /* killed, as it were: no image written at exit */
+    assert_int_equal(pz.failed, 0);
+    assert_int_equal(pz.saved, 10);          /* the writer paused more often than there are saves */
+    assert_true(generation_of(db) > g0);
+    FILE *f;
+    engine_image_id id;
+    assert_int_equal(engine_image_open(img, &id, &f, &e), 0);
+    fclose(f);
+    assert_true(id.gen == g0);
+    held was = serve(db2, NULL), got = image_content(db2, img);
+    assert_true(was.sum == got.sum);
+    assert_string_equal(was.cells, got.cells);
+    free(was.cells), free(got.cells);
+    copy_file(img, img0);
+    assert_true(agrees(db, img));            /* from the image, the saves caught up: a full load's */
+    remove(img0);
+}
+
+/* A new indicator while the image is written: the model is read again and installed (its
+ * snapshot begun), the one being written is given up at the writer's next hold, and the same
+ * thread writes the new model's, saves going on throughout: the image names the generation of
+ * that reload, and a restart from it is a full load's. */
+static void test_reload_while_writing(void **state)
+{
+    (void)state;
+    static const char *const saves[] = {
+        "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"w1\",\"period\":\"2023-01\",\"value\":14}]}",
+        "I:{\"indicators\":[{\"code\":\"moi\",\"name\":\"Chỉ tiêu mới\",\"group\":\"Xã hội\"}]}",
+        "{\"values\":[{\"indicator\":\"moi\",\"unit\":\"w2\",\"period\":\"2023-02\",\"value\":3}]}",
+        "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"d2\",\"period\":\"2022\",\"value\":78}]}",
+        "T:{\"targets\":[{\"indicator\":\"moi\",\"unit\":\"w1\",\"period\":\"2023\",\"target\":9}]}",
+        NULL,
+    };
+    web_app *app;
+    err_t e;
+    FILE *f;
+    engine_image_id id;
+    make_db(db);
+    add_token(db);
+    remove(img);
+    int64_t g0 = generation_of(db);
+    pause_arm(WEB_PAUSE_IMAGE, saves);
+    assert_int_equal(web_open_image(db, 2, WEB_CELLS_ENGINE, img, &app, &e), 0);
+    pause_go();
+    web_image_stop(app);
+    web_idle(app);
+    web_test_pause = NULL;
+    web_close(app);
+    assert_int_equal(pz.failed, 0);
+    assert_int_equal(pz.saved, 5);
+    assert_int_equal(engine_image_open(img, &id, &f, &e), 0);
+    fclose(f);
+    assert_true(id.gen > g0);                /* the reload's, not the start's */
+    assert_true(id.gen < generation_of(db)); /* saves came after it */
+    assert_true(agrees(db, img));
+}
+
+/* A save made while the start's first-write dates are read (with no lock): the completeness kept
+ * after it has its first write, as a server started afterwards reads it from the database. */
+static void test_save_while_prewarming(void **state)
+{
+    (void)state;
+    static const char *const saves[] = {
+        "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"w2\",\"period\":\"2023\",\"value\":12}]}",
+        NULL,
+    };
+    static const char *const none[] = { NULL };
+    const char *q = "/api/v1/completeness?unit=city&period=2023&view=items";
+    web_app *app;
+    err_t e;
+    http_resp rs;
+    make_db(db);
+    add_token(db);
+    pause_arm(WEB_PAUSE_PREWARM, saves);
+    assert_int_equal(web_open_image(db, 2, WEB_CELLS_ENGINE, NULL, &app, &e), 0);
+    pause_go();
+    web_idle(app);                           /* the start's prewarm, the save made in its pause */
+    assert_int_equal(pz.saved, 1);
+    assert_int_equal(pz.failed, 0);
+    assert_int_equal(api_send(app, "GET", q, NULL, &rs), 200);
+    json_error_t je;
+    json_t *j = json_loads(buf_str(&rs.body), 0, &je);
+    char *kept = strdup(buf_str(&rs.body)), *cut = strstr(kept, "\"snapshot\"");
+    assert_non_null(cut);
+    *cut = '\0';                              /* the items, not the model's version */
+    http_resp_free(&rs);
+    web_close(app);
+    assert_non_null(strstr(kept, "\"unit\": \"w2\", \"indicator\": \"kn\"") ? kept : strstr(kept, "w2"));
+    pause_arm(WEB_PAUSE_PREWARM, none);      /* a server started after: read from the database */
+    pause_go();
+    assert_int_equal(web_open_image(db, 2, WEB_CELLS_ENGINE, NULL, &app, &e), 0);
+    web_idle(app);
+    web_test_pause = NULL;
+    assert_int_equal(api_send(app, "GET", q, NULL, &rs), 200);
+    assert_int_equal(strncmp(kept, buf_str(&rs.body), strlen(kept)), 0);
+    http_resp_free(&rs);
+    web_close(app);
+    assert_non_null(j);
+    int found = 0;
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(j, "items"), i, it) {
+        if (strcmp(json_string_value(json_object_get(it, "unit")), "w2") == 0 &&
+            strcmp(json_string_value(json_object_get(it, "indicator")), "kn") == 0) {
+            found = 1;
+            assert_true(json_is_string(json_object_get(it, "first_write")));   /* not lost: dated */
+        }
+    }
+    assert_true(found);
+    json_decref(j);
+    free(kept);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -338,6 +611,9 @@ int main(void)
         cmocka_unit_test(test_catalogue_changed),
         cmocka_unit_test(test_locked),
         cmocka_unit_test(test_none),
+        cmocka_unit_test(test_saves_while_writing),
+        cmocka_unit_test(test_reload_while_writing),
+        cmocka_unit_test(test_save_while_prewarming),
     };
     return cmocka_run_group_tests_name("engine image", tests, setup, teardown);
 }
