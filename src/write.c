@@ -155,12 +155,28 @@ int write_locks_find(const write_locks *l, const model *m, int targets, int unit
 
 int write_locked(store *s, const model *m, int unit, period_t p, web_sub *hit, err_t *e)
 {
-    write_locks *l;
-    if (write_locks_load(s, m, &l, e) != 0)
-        return -1;
-    int r = write_locks_find(l, m, 0, unit, p, hit);
-    write_locks_free(l);
-    return r;
+    /* only the unit and the units above it lock it: their submissions, not every one (an entry
+     * page asks this on each request); each unit's oldest first, as write_locks_find visits */
+    for (int u = unit; u >= 0 && (size_t)u < m->nunits; u = m->units[u].parent) {
+        web_sub *subs;
+        int n = store_sub_list_unit(s, m->units[u].code, &subs, e);
+        if (n < 0)
+            return -1;
+        for (int k = 0; k < n; k++) {
+            int targets;
+            const char *code = write_key_period(subs[k].period, &targets);
+            period_t lp;
+            if ((subs[k].state == SUB_SUBMITTED || subs[k].state == SUB_APPROVED) && !targets &&
+                period_parse(code, strlen(code), &lp) == 0 && period_contains(lp, p)) {
+                if (hit)
+                    *hit = subs[k];
+                free(subs);
+                return 1;
+            }
+        }
+        free(subs);
+    }
+    return 0;
 }
 
 void write_lock_text(const web_sub *l, buf *b)
