@@ -406,12 +406,18 @@ int store_sub_list(store *s, web_sub **out, err_t *e)
                                   " WHERE state<>'draft' ORDER BY at DESC, unit", ""), 0, out, e);
 }
 
-int store_sub_list_unit(store *s, const char *unit, web_sub **out, err_t *e)
+int store_sub_list_units(store *s, const char *const *units, int n, web_sub **out, err_t *e)
 {
+    const char *u[STORE_SUB_UNITS_MAX];
     *out = NULL;
-    return sub_rows(s, hot(s, e, WQ_SUB_UNIT, "SELECT unit,period,state,at,who,comment FROM submission"
-                                                  " WHERE unit=?1 AND state<>'draft' ORDER BY at, period DESC",
-                           "t", unit), 1, out, e);
+    if (n < 1 || n > STORE_SUB_UNITS_MAX)
+        return n == 0 ? 0 : err_set(e, "store_sub_list_units: %d units", n);
+    for (int k = 0; k < STORE_SUB_UNITS_MAX; k++)
+        u[k] = units[k < n ? k : n - 1];        /* the slots left repeat the last: one statement */
+    return sub_rows(s, hot(s, e, WQ_SUB_UNITS, "SELECT unit,period,state,at,who,comment FROM submission"
+                                                   " WHERE unit IN (?1,?2,?3,?4,?5,?6,?7,?8) AND state<>'draft'"
+                                                   " ORDER BY at, period DESC",
+                           "tttttttt", u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7]), 1, out, e);
 }
 
 int store_audit_add(store *s, const char *who, const char *action, const char *object,
