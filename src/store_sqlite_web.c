@@ -274,6 +274,8 @@ int store_session_get(store *s, const char *hash, int64_t now, int64_t new_expir
         sq_busy_timeout(s, 5000);
         if (r < 0 && !busy)
             return -1;
+        if (busy)
+            e->msg[0] = '\0';       /* not an error: callers that look at e see none (web.c) */
     }
     return found;
 }
