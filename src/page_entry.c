@@ -9,6 +9,11 @@
  * locks) or returned (approver, with a comment) -> draft edits again; approved -> returned
  * only by an admin with a reason.  Values change only in draft or returned state.  Every
  * write runs in one transaction under the model's write lock, then updates the model.
+ *
+ * The page (GET) keeps in the page cache, until the model changes (web_cache_*): the grid with
+ * the form's end, the unit picker and the tenfold warnings.  The data set's state and the locks
+ * are read from the database on every request (they decide `editable`, part of the grid's key),
+ * the header (user, CSRF token) is made afresh, and a form sent back with input is never kept.
  */
 #include "web.h"
 
