@@ -1,5 +1,6 @@
 /* buf.c - growable capped byte buffer (see buf.h).
- * Growth doubles the allocation; the cap is checked before any allocation. */
+ * Growth doubles the allocation; the cap is checked before any allocation.  Formatted text is
+ * printed once when it fits in the room left, else measured, grown for, and printed. */
 #include "buf.h"
 
 #include "mem.h"
@@ -53,10 +54,19 @@ int buf_addc(buf *b, char c) { return buf_add(b, &c, 1); }
 
 int buf_vprintf(buf *b, const char *fmt, va_list ap)
 {
+    /* Straight into the room left when it fits (the usual case once a page has grown); only a
+     * longer text measures first, grows, and prints again. */
+    size_t room = b->cap - b->len;
     va_list ap2;
     va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
+    int n = vsnprintf(b->p ? b->p + b->len : NULL, b->p ? room : 0, fmt, ap2);
     va_end(ap2);
+    if (n >= 0 && b->p && (size_t)n < room && (size_t)n <= b->max - b->len) {
+        b->len += (size_t)n;
+        return 0;
+    }
+    if (b->p)
+        b->p[b->len] = '\0';                  /* what was printed into the room is not kept */
     if (n < 0 || grow(b, (size_t)n) != 0)
         return -1;
     vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);

@@ -19,6 +19,10 @@
 
 void page_printf(web_ctx *c, const char *fmt, ...)
 {
+    if (strchr(fmt, '%') == NULL) {         /* most of a page's markup: nothing to format */
+        buf_adds(&c->resp->body, fmt);
+        return;
+    }
     va_list ap;
     va_start(ap, fmt);
     buf_vprintf(&c->resp->body, fmt, ap);

@@ -9,6 +9,11 @@
  * locks) or returned (approver, with a comment) -> draft edits again; approved -> returned
  * only by an admin with a reason.  Values change only in draft or returned state.  Every
  * write runs in one transaction under the model's write lock, then updates the model.
+ *
+ * The page (GET) keeps in the page cache, until the model changes (web_cache_*): the grid with
+ * the form's end, the unit picker and the tenfold warnings.  The data set's state and the locks
+ * are read from the database on every request (they decide `editable`, part of the grid's key),
+ * the header (user, CSRF token) is made afresh, and a form sent back with input is never kept.
  */
 #include "web.h"
 
@@ -269,89 +274,15 @@ static int *writable_units(web_ctx *c, period_t p, int *n)
     return out;
 }
 
-static void entry_form(web_ctx *c, int u, period_t p, const char *msg, int msg_ok, int keep_input)
+/* The grid of unit u for p and what follows it in the form (the reason to delete, the buttons):
+ * a function of the model, u, p, the language, editable and (keep_input) the form sent back. */
+static void entry_grid(web_ctx *c, int u, period_t p, int editable, int keep_input)
 {
     const model *m = c->m;
-    char per[PERIOD_CODE_MAX];
-    web_sub sub;
-    period_code(p, per, sizeof per);
-    web_sub lock;
-    err_t le;
-    if (store_sub_get(c->s, m->units[u].code, per, &sub, &c->e) < 0)
-        sub.state = SUB_SUBMITTED;             /* fail closed: read-only */
-    /* a lock here, above (an approved district) or around (an approved year) */
-    int locked = write_locked(c->s, m, u, p, &lock, &le);
-    int editable = (sub.state == SUB_DRAFT || sub.state == SUB_RETURNED) && locked == 0;
-    buf title = BUF_INIT;
-    buf_adds(&title, tr("Nhập số liệu: ", "Data entry: "));
-    buf_adds(&title, m->units[u].name);
-    buf_adds(&title, " — ");
-    report_period_label(m, p, &title);
-    page_begin(c, buf_str(&title));
-    buf_free(&title);
-    if (msg) {
-        page_printf(c, "<div class=\"msg %s\" role=\"alert\" id=\"msg\">", msg_ok ? "ok" : "err");
-        for (const char *s = msg; *s;) {       /* one line per problem */
-            const char *nl = strchr(s, '\n');
-            size_t n = nl ? (size_t)(nl - s) : strlen(s);
-            buf line = BUF_INIT;
-            buf_add(&line, s, n);
-            page_printf(c, "<div>");
-            page_text(c, buf_str(&line));
-            page_printf(c, "</div>");
-            buf_free(&line);
-            s += n + (nl != NULL);
-        }
-        page_printf(c, "</div>");
-    }
-    page_printf(c, "<form method=\"get\" class=\"picker\"><label>%s <select name=\"unit\">", tr("Đơn vị", "Unit"));
-    int nopt = 0, *opts = writable_units(c, p, &nopt);
-    for (int j = 0; j < nopt; j++) {
-        int k = opts[j];
-        page_printf(c, "<option value=\"");
-        page_text(c, m->units[k].code);
-        page_printf(c, "\"%s>", k == u ? " selected" : "");
-        page_text(c, m->units[k].name);
-        page_printf(c, "</option>");
-    }
-    free(opts);
-    page_printf(c, "</select></label> <label>%s <input name=\"period\" value=\"%s\" size=\"9\" "
-                   "pattern=\"[0-9]{4}([SQ-][0-9]{1,2}|-[0-9]{4}|M9)?\"></label> <button type=\"submit\">%s</button></form>",
-                tr("Kỳ", "Period"), per, tr("Mở", "Open"));
-    if (sub.state == SUB_RETURNED && sub.comment[0]) {
-        int unlocked = store_sub_was_unlock(c->s, &sub, &le) == 1;
-        page_printf(c, "<div class=\"msg warn\" id=\"returned\">%s ",
-                    unlocked ? tr("Quản trị đã mở khóa để sửa:", "Unlocked by an administrator for correction:")
-                             : tr("Bị trả lại:", "Returned:"));
-        page_text(c, sub.comment);
-        page_printf(c, " (");
-        page_text(c, sub.who);
-        page_printf(c, ")</div>");
-    }
-    if (!editable) {
-        page_printf(c, "<div class=\"msg warn\" id=\"locked\">%s", sub.state == SUB_APPROVED
-                    ? tr("Số liệu kỳ này đã được duyệt và khóa.", "This period's data is approved and locked.")
-                    : sub.state == SUB_SUBMITTED
-                    ? tr("Số liệu kỳ này đã gửi, đang chờ duyệt.", "This period's data was submitted and awaits approval.")
-                    : tr("Số liệu này thuộc một bộ số liệu đã khóa.", "These figures belong to a locked data set."));
-        if (locked == 1) {
-            buf lt = BUF_INIT;
-            buf_adds(&lt, " ");
-            write_lock_text(&lock, &lt);
-            page_text(c, buf_str(&lt));
-            buf_free(&lt);
-        }
-        page_printf(c, "</div>");
-    }
     period_t pp = period_prev(p), py = period_prev_year(p);
     char ppc[PERIOD_CODE_MAX], pyc[PERIOD_CODE_MAX];
     period_code(pp, ppc, sizeof ppc);
     period_code(py, pyc, sizeof pyc);
-    page_printf(c, "<form method=\"post\" action=\"/entry\" id=\"entry\" data-lang=\"%s\"><input type=\"hidden\" "
-                   "name=\"unit\" value=\"", lang_get() == LANG_EN ? "en" : "vi");
-    page_text(c, m->units[u].code);
-    page_printf(c, "\"><input type=\"hidden\" name=\"period\" value=\"%s\">", per);
-    page_csrf(c);
     /* "Kỳ trước" is the previous period of the same kind; for a year (nine months, a term) it is
      * also "cùng kỳ", the same period a year back: then one column says both */
     int same = period_eq(pp, py);
@@ -459,6 +390,113 @@ static void entry_form(web_ctx *c, int u, period_t p, const char *msg, int msg_o
         page_printf(c, "<p class=\"actions\"><button type=\"submit\" name=\"action\" value=\"save\">%s</button> "
                        "<button type=\"submit\" name=\"action\" value=\"submit\" class=\"primary\">%s</button></p>",
                     tr("Lưu nháp", "Save draft"), tr("Lưu và gửi duyệt", "Save and submit"));
+}
+
+/* The form choosing the unit (those the user may write, u selected) and the period: a function
+ * of the model, the user's unit and role, u, p and the language, kept until the model changes
+ * (writable_units walks the user's subtree over every unit of the country). */
+static void entry_picker(web_ctx *c, int u, period_t p, const char *per)
+{
+    const model *m = c->m;
+    char key[96];
+    snprintf(key, sizeof key, "ek|%d|%d|%d|%s|%d", c->uunit, c->role, u, per, lang_get());
+    size_t start = c->resp->body.len;
+    if (web_cache_get(c, key, &c->resp->body))
+        return;
+    page_printf(c, "<form method=\"get\" class=\"picker\"><label>%s <select name=\"unit\">", tr("Đơn vị", "Unit"));
+    int nopt = 0, *opts = writable_units(c, p, &nopt);
+    for (int j = 0; j < nopt; j++) {
+        int k = opts[j];
+        page_printf(c, "<option value=\"");
+        page_text(c, m->units[k].code);
+        page_printf(c, "\"%s>", k == u ? " selected" : "");
+        page_text(c, m->units[k].name);
+        page_printf(c, "</option>");
+    }
+    free(opts);
+    page_printf(c, "</select></label> <label>%s <input name=\"period\" value=\"%s\" size=\"9\" "
+                   "pattern=\"[0-9]{4}([SQ-][0-9]{1,2}|-[0-9]{4}|M9)?\"></label> <button type=\"submit\">%s</button></form>",
+                tr("Kỳ", "Period"), per, tr("Mở", "Open"));
+    web_cache_put(c, key, c->resp->body.p + start, c->resp->body.len - start);
+}
+
+static void entry_form(web_ctx *c, int u, period_t p, const char *msg, int msg_ok, int keep_input)
+{
+    const model *m = c->m;
+    char per[PERIOD_CODE_MAX];
+    web_sub sub;
+    period_code(p, per, sizeof per);
+    web_sub lock;
+    err_t le;
+    if (store_sub_get(c->s, m->units[u].code, per, &sub, &c->e) < 0)
+        sub.state = SUB_SUBMITTED;             /* fail closed: read-only */
+    /* a lock here, above (an approved district) or around (an approved year) */
+    int locked = write_locked(c->s, m, u, p, &lock, &le);
+    int editable = (sub.state == SUB_DRAFT || sub.state == SUB_RETURNED) && locked == 0;
+    buf title = BUF_INIT;
+    buf_adds(&title, tr("Nhập số liệu: ", "Data entry: "));
+    buf_adds(&title, m->units[u].name);
+    buf_adds(&title, " — ");
+    report_period_label(m, p, &title);
+    page_begin(c, buf_str(&title));
+    buf_free(&title);
+    if (msg) {
+        page_printf(c, "<div class=\"msg %s\" role=\"alert\" id=\"msg\">", msg_ok ? "ok" : "err");
+        for (const char *s = msg; *s;) {       /* one line per problem */
+            const char *nl = strchr(s, '\n');
+            size_t n = nl ? (size_t)(nl - s) : strlen(s);
+            buf line = BUF_INIT;
+            buf_add(&line, s, n);
+            page_printf(c, "<div>");
+            page_text(c, buf_str(&line));
+            page_printf(c, "</div>");
+            buf_free(&line);
+            s += n + (nl != NULL);
+        }
+        page_printf(c, "</div>");
+    }
+    entry_picker(c, u, p, per);
+    if (sub.state == SUB_RETURNED && sub.comment[0]) {
+        int unlocked = store_sub_was_unlock(c->s, &sub, &le) == 1;
+        page_printf(c, "<div class=\"msg warn\" id=\"returned\">%s ",
+                    unlocked ? tr("Quản trị đã mở khóa để sửa:", "Unlocked by an administrator for correction:")
+                             : tr("Bị trả lại:", "Returned:"));
+        page_text(c, sub.comment);
+        page_printf(c, " (");
+        page_text(c, sub.who);
+        page_printf(c, ")</div>");
+    }
+    if (!editable) {
+        page_printf(c, "<div class=\"msg warn\" id=\"locked\">%s", sub.state == SUB_APPROVED
+                    ? tr("Số liệu kỳ này đã được duyệt và khóa.", "This period's data is approved and locked.")
+                    : sub.state == SUB_SUBMITTED
+                    ? tr("Số liệu kỳ này đã gửi, đang chờ duyệt.", "This period's data was submitted and awaits approval.")
+                    : tr("Số liệu này thuộc một bộ số liệu đã khóa.", "These figures belong to a locked data set."));
+        if (locked == 1) {
+            buf lt = BUF_INIT;
+            buf_adds(&lt, " ");
+            write_lock_text(&lock, &lt);
+            page_text(c, buf_str(&lt));
+            buf_free(&lt);
+        }
+        page_printf(c, "</div>");
+    }
+    page_printf(c, "<form method=\"post\" action=\"/entry\" id=\"entry\" data-lang=\"%s\"><input type=\"hidden\" "
+                   "name=\"unit\" value=\"", lang_get() == LANG_EN ? "en" : "vi");
+    page_text(c, m->units[u].code);
+    page_printf(c, "\"><input type=\"hidden\" name=\"period\" value=\"%s\">", per);
+    page_csrf(c);
+    /* The grid depends on nothing else than the model (its version keys the cache), u, p, the
+     * language and editable, read above on every request from the database (the state, the
+     * locks); kept until the model changes.  A form sent back with the user's input is not. */
+    char gkey[96];
+    snprintf(gkey, sizeof gkey, "eg|%d|%s|%d|%d", u, per, lang_get(), editable);
+    size_t gstart = c->resp->body.len;
+    if (keep_input || !web_cache_get(c, gkey, &c->resp->body)) {
+        entry_grid(c, u, p, editable, keep_input);
+        if (!keep_input && c->e.msg[0] == '\0')
+            web_cache_put(c, gkey, c->resp->body.p + gstart, c->resp->body.len - gstart);
+    }
     page_printf(c, "</form>");
     page_end(c);
 }
@@ -498,7 +536,15 @@ int page_entry(web_ctx *c)
         buf_adds(&b, tr("Đã lưu.\n", "Saved.\n"));
     else if (msg && strcmp(msg, "submitted") == 0)
         buf_adds(&b, tr("Đã lưu và gửi duyệt.\n", "Saved and submitted for approval.\n"));
-    plausibility(c, u, p, &b);
+    /* the warnings are a function of the model, u, p and the language: kept as the grid is */
+    char key[96], per[PERIOD_CODE_MAX];
+    period_code(p, per, sizeof per);
+    snprintf(key, sizeof key, "ew|%d|%s|%d", u, per, lang_get());
+    size_t start = b.len;
+    if (!web_cache_get(c, key, &b)) {
+        plausibility(c, u, p, &b);
+        web_cache_put(c, key, buf_str(&b) + start, b.len - start);
+    }
     entry_form(c, u, p, b.len ? buf_str(&b) : NULL, strstr(buf_str(&b), tr("Cảnh báo", "Warning")) == NULL, 0);
     buf_free(&b);
     return c->e.msg[0] ? -1 : 0;

@@ -27,7 +27,7 @@ enum {
     Q_BATCH_PUT, Q_VALUE_NEW, Q_TARGET_GET, Q_VALUE_GET, Q_COUNT
 };
 
-enum { WQ_SESSION, WQ_TOKEN, WQ_GENERATION, WQ_SUB, WQ_COUNT };
+enum { WQ_SESSION, WQ_TOKEN, WQ_GENERATION, WQ_SUB, WQ_SUB_UNITS, WQ_COUNT };
 
 typedef struct sq_stmt sq_stmt;
 

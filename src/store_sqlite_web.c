@@ -274,8 +274,8 @@ int store_session_get(store *s, const char *hash, int64_t now, int64_t new_expir
         sq_busy_timeout(s, 5000);
         if (r < 0 && !busy)
             return -1;
-        if (r < 0)
-            e->msg[0] = '\0';    /* not an error: no message left for a caller to take for one */
+        if (busy)
+            e->msg[0] = '\0';       /* not an error: callers that look at e see none (web.c) */
     }
     return found;
 }
@@ -369,35 +369,57 @@ int store_sub_put(store *s, const char *unit, const char *period, int state, con
                 e) < 0 ? -1 : 0;
 }
 
-int store_sub_list(store *s, web_sub **out, err_t *e)
+/* Steps st to its end, its rows into *out (grown as needed); finalizes it unless kept (then
+ * resets it).  Returns the count or -1 (*out freed and NULL). */
+static int sub_rows(store *s, sq_stmt *st, int kept, web_sub **out, err_t *e)
 {
+    int n = 0, cap = 0, r;
     *out = NULL;
-    sq_stmt *st = prep(s, e, "SELECT unit,period,state,at,who,comment FROM submission"
-                                  " WHERE state<>'draft' ORDER BY at DESC, unit", "");
     if (st == NULL)
         return -1;
-    int n = 0, cap = 0, r;
     while ((r = sq_step(s, st, "database", e)) > 0) {
         if (n == cap) {
             cap = cap ? cap * 2 : 16;
             web_sub *p = realloc(*out, (size_t)cap * sizeof *p);
             if (p == NULL) {
-                sq_finalize(st);
-                free(*out);
-                *out = NULL;
-                return err_set(e, "out of memory");
+                r = err_set(e, "out of memory");
+                break;
             }
             *out = p;
         }
         sub_row(st, &(*out)[n++]);
     }
-    sq_finalize(st);
+    if (!kept)
+        sq_finalize(st);
+    else if (sq_reset(s, st, "database", e) != 0)
+        r = -1;
     if (r < 0) {
         free(*out);
         *out = NULL;
         return -1;
     }
     return n;
+}
+
+int store_sub_list(store *s, web_sub **out, err_t *e)
+{
+    *out = NULL;
+    return sub_rows(s, prep(s, e, "SELECT unit,period,state,at,who,comment FROM submission"
+                                  " WHERE state<>'draft' ORDER BY at DESC, unit", ""), 0, out, e);
+}
+
+int store_sub_list_units(store *s, const char *const *units, int n, web_sub **out, err_t *e)
+{
+    const char *u[STORE_SUB_UNITS_MAX];
+    *out = NULL;
+    if (n < 1 || n > STORE_SUB_UNITS_MAX)
+        return n == 0 ? 0 : err_set(e, "store_sub_list_units: %d units", n);
+    for (int k = 0; k < STORE_SUB_UNITS_MAX; k++)
+        u[k] = units[k < n ? k : n - 1];        /* the slots left repeat the last: one statement */
+    return sub_rows(s, hot(s, e, WQ_SUB_UNITS, "SELECT unit,period,state,at,who,comment FROM submission"
+                                                   " WHERE unit IN (?1,?2,?3,?4,?5,?6,?7,?8) AND state<>'draft'"
+                                                   " ORDER BY at, period DESC",
+                           "tttttttt", u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7]), 1, out, e);
 }
 
 int store_audit_add(store *s, const char *who, const char *action, const char *object,

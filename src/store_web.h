@@ -59,6 +59,10 @@ int store_sub_put(store *s, const char *unit, const char *period, int state, con
 int store_sub_was_unlock(store *s, const web_sub *sub, err_t *e);
 /* Every non-draft submission, newest first (caller frees *out); returns the count or -1. */
 int store_sub_list(store *s, web_sub **out, err_t *e);
+/* The non-draft submissions of units[0..n) (n <= STORE_SUB_UNITS_MAX), each unit's oldest first
+ * (caller frees *out); the count or -1. */
+#define STORE_SUB_UNITS_MAX 8
+int store_sub_list_units(store *s, const char *const *units, int n, web_sub **out, err_t *e);
 /* Machine name of a state: "draft", "submitted", "approved", "returned". */
 const char *store_sub_key(int state);
 

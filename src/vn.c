@@ -423,51 +423,98 @@ int vn_parse_number(const char *s, size_t len, enum vn_dec hint, double *out)
     return 0;
 }
 
-/* Appends to dg the decimal digits of |v| as "0" + integer digits + exactly `fd` fraction
- * digits (truncated), and sets *ni to the count of integer digits including that leading 0.
- * Below 1e15 the digits are |v| to 15 significant digits; above, the exact binary value
- * (whose fraction has at most 3 decimals there, so "%.3f" is exact). */
-static int decimal_digits(double v, size_t fd, buf *dg, size_t *ni)
+/* The 15 significant digits of a (0 <= a < 1e15) as "%.14e" gives them (correctly rounded from
+ * the exact binary value) into mant, and the decimal exponent into *e; 0, or -1 when the quick
+ * way cannot be sure (the caller asks snprintf then).  An integer is its own digits; otherwise
+ * a * 10^s in long double (10^s exact there for s <= 27, the product off by less than 1e-4)
+ * decides the rounding unless its fraction is that close to one half. */
+static int sig15_quick(double a, char mant[15], long *e)
 {
-    char t[400]; /* "%.3f" of DBL_MAX is 313 bytes, "%.14e" at most 24: never truncated */
+    static const long double p10[28] = { 1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,  1e7L,  1e8L,  1e9L,
+                                         1e10L, 1e11L, 1e12L, 1e13L, 1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L,
+                                         1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L };
+    unsigned long long n;
+    long ex;
+    if (a == floor(a)) {                      /* 0 <= a < 1e15: exactly its digits */
+        n = (unsigned long long)a;
+        ex = 0;
+        for (unsigned long long x = n; x >= 10; x /= 10)
+            ex++;
+        for (long k = ex; k < 14; k++)
+            n *= 10;
+    } else {
+        if (a < 1e-13)
+            return -1;
+        ex = 14;
+        while (ex > -13 && a < (double)(ex >= 0 ? p10[ex] : 1.0L / p10[-ex]))
+            ex--;
+        long double x = (long double)a * p10[14 - ex];
+        long double fl = floorl(x), fr = x - fl;
+        if (fr > 0.4999L && fr < 0.5001L)
+            return -1;                        /* too close to a tie to be sure */
+        n = (unsigned long long)fl + (fr > 0.5L);
+        if (n < 100000000000000ULL || n >= 1000000000000000ULL)
+            return -1;                        /* the exponent guessed wrong: let snprintf say */
+    }
+    for (int k = 14; k >= 0; k--) {
+        mant[k] = (char)('0' + n % 10);
+        n /= 10;
+    }
+    *e = ex;
+    return 0;
+}
+
+/* The same the slow and sure way. */
+static int sig15_printf(double a, char mant[15], long *e)
+{
+    char t[64];
+    snprintf(t, sizeof t, "%.14e", a);
+    /* d<radix>dddddddddddddde±XX; the radix character depends on the locale, skip it. */
+    size_t nm = 0;
+    const char *q = t;
+    for (; *q && *q != 'e'; q++)
+        if (*q >= '0' && *q <= '9' && nm < 15)
+            mant[nm++] = *q;
+    *e = *q == 'e' ? strtol(q + 1, NULL, 10) : 0;
+    return nm == 15 ? 0 : -1;
+}
+
+/* Writes to dg (room for DIGITS_MAX) the decimal digits of |v| as "0" + integer digits +
+ * exactly `fd` fraction digits (truncated), returns their count and sets *ni to the count of
+ * integer digits including that leading 0; -1 on failure.  Below 1e15 the digits are |v| to 15
+ * significant digits; above, the exact binary value (whose fraction has at most 3 decimals
+ * there, so "%.3f" is exact). */
+#define DIGITS_MAX 400        /* "0" + 309 integer digits of DBL_MAX + 10 fraction digits */
+static int decimal_digits(double v, size_t fd, char *dg, size_t *ni)
+{
     double a = fabs(v);
-    if (buf_addc(dg, '0') != 0)
-        return -1;
+    size_t len = 0;
+    dg[len++] = '0';
     if (a < 1e15) {
-        snprintf(t, sizeof t, "%.14e", a);
-        /* d<radix>dddddddddddddde±XX; the radix character depends on the locale, skip it. */
-        char mant[16];
-        size_t nm = 0;
-        const char *q = t;
-        for (; *q && *q != 'e'; q++)
-            if (*q >= '0' && *q <= '9' && nm < 15)
-                mant[nm++] = *q;
-        long e = *q == 'e' ? strtol(q + 1, NULL, 10) : 0;
-        if (nm != 15)
+        char mant[15];
+        long e;
+        if (sig15_quick(a, mant, &e) != 0 && sig15_printf(a, mant, &e) != 0)
             return -1;
         /* value = 0.mant * 10^(e+1): integer digits are the first e+1 of mant. */
         long intlen = e + 1;
         for (long k = 0; k < intlen; k++)
-            if (buf_addc(dg, k < 15 ? mant[k] : '0') != 0)
-                return -1;
-        *ni = dg->len;
-        for (long k = intlen; (size_t)(dg->len - *ni) < fd; k++)
-            if (buf_addc(dg, k >= 0 && k < 15 ? mant[k] : '0') != 0)
-                return -1;
-        return 0;
+            dg[len++] = k < 15 ? mant[k] : '0';
+        *ni = len;
+        for (long k = intlen; len - *ni < fd; k++)
+            dg[len++] = k >= 0 && k < 15 ? mant[k] : '0';
+        return (int)len;
     }
+    char t[DIGITS_MAX]; /* "%.3f" of DBL_MAX is 313 bytes: never truncated */
     snprintf(t, sizeof t, "%.3f", a);
     const char *q = t;
-    for (; *q >= '0' && *q <= '9'; q++)
-        if (buf_addc(dg, *q) != 0)
-            return -1;
-    *ni = dg->len;
+    for (; *q >= '0' && *q <= '9' && len < DIGITS_MAX - 12; q++)
+        dg[len++] = *q;
+    *ni = len;
     while (*q && (*q < '0' || *q > '9'))
         q++;
-    for (; (size_t)(dg->len - *ni) < fd; q += *q != '\0')
-        if (buf_addc(dg, *q >= '0' && *q <= '9' ? *q : '0') != 0)
-            return -1;
-    return 0;
+    for (; len - *ni < fd; q += *q != '\0')
+        dg[len++] = *q >= '0' && *q <= '9' ? *q : '0';
+    return (int)len;
 }
 
 static int format_number(double v, int decimals, int lang, int trim, buf *out)
@@ -476,13 +523,11 @@ static int format_number(double v, int decimals, int lang, int trim, buf *out)
         return -1;
     char dec = lang == LANG_EN ? '.' : ',', grp = lang == LANG_EN ? ',' : '.';
     size_t fd = (size_t)decimals, ni = 0, start = out->len;
-    buf dg;
-    buf_init(&dg, 1024);
-    int rc = -1;
+    char d[DIGITS_MAX], txt[DIGITS_MAX + DIGITS_MAX / 3 + 4];
+    size_t nt = 0;
     /* One digit beyond `decimals` decides the rounding: half away from zero. */
-    if (decimal_digits(v, fd + 1, &dg, &ni) != 0)
-        goto fail;
-    char *d = dg.p;
+    if (decimal_digits(v, fd + 1, d, &ni) < 0)
+        return -1;
     size_t last = ni + fd; /* index of the deciding digit */
     if (d[last] >= '5') {
         size_t k = last;
@@ -504,20 +549,24 @@ static int format_number(double v, int decimals, int lang, int trim, buf *out)
     int zero = 1;
     for (size_t k = first; k < ni + nfrac; k++)
         zero &= d[k] == '0';
-    if (v < 0 && !zero && buf_addc(out, '-') != 0)
-        goto fail;
+    if (v < 0 && !zero)
+        txt[nt++] = '-';
     size_t nint = ni - first;
-    for (size_t k = 0; k < nint; k++)
-        if ((k && (nint - k) % 3 == 0 && buf_addc(out, grp) != 0) || buf_addc(out, d[first + k]) != 0)
-            goto fail;
-    if (nfrac && (buf_addc(out, dec) != 0 || buf_add(out, d + ni, nfrac) != 0))
-        goto fail;
-    rc = 0;
-fail:
-    if (rc != 0)
+    for (size_t k = 0; k < nint; k++) {
+        if (k && (nint - k) % 3 == 0)
+            txt[nt++] = grp;
+        txt[nt++] = d[first + k];
+    }
+    if (nfrac) {
+        txt[nt++] = dec;
+        memcpy(txt + nt, d + ni, nfrac);
+        nt += nfrac;
+    }
+    if (buf_add(out, txt, nt) != 0) {
         buf_truncate(out, start);
-    buf_free(&dg);
-    return rc;
+        return -1;
+    }
+    return 0;
 }
 
 int vn_format_number(double v, int decimals, int lang, buf *out)

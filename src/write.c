@@ -153,14 +153,45 @@ int write_locks_find(const write_locks *l, const model *m, int targets, int unit
     return 0;
 }
 
+/* 1 (hit filled) if one of subs[0..n) is unit's and locks p's values; the first such. */
+static int lock_of(const web_sub *subs, int n, const char *unit, period_t p, web_sub *hit)
+{
+    for (int k = 0; k < n; k++) {
+        int targets;
+        const char *code = write_key_period(subs[k].period, &targets);
+        period_t lp;
+        if (strcmp(subs[k].unit, unit) == 0 && (subs[k].state == SUB_SUBMITTED || subs[k].state == SUB_APPROVED) &&
+            !targets && period_parse(code, strlen(code), &lp) == 0 && period_contains(lp, p)) {
+            if (hit)
+                *hit = subs[k];
+            return 1;
+        }
+    }
+    return 0;
+}
+
 int write_locked(store *s, const model *m, int unit, period_t p, web_sub *hit, err_t *e)
 {
-    write_locks *l;
-    if (write_locks_load(s, m, &l, e) != 0)
-        return -1;
-    int r = write_locks_find(l, m, 0, unit, p, hit);
-    write_locks_free(l);
-    return r;
+    /* only the unit and the units above it lock it: their submissions, not every one (an entry
+     * page asks this on each request), read a few units at a time; the unit first, then up,
+     * each unit's oldest first, as write_locks_find visits them */
+    int u = unit;
+    while (u >= 0 && (size_t)u < m->nunits) {
+        const char *chain[STORE_SUB_UNITS_MAX];
+        int n = 0, found = 0;
+        for (; u >= 0 && (size_t)u < m->nunits && n < STORE_SUB_UNITS_MAX; u = m->units[u].parent)
+            chain[n++] = m->units[u].code;
+        web_sub *subs;
+        int ns = store_sub_list_units(s, chain, n, &subs, e);
+        if (ns < 0)
+            return -1;
+        for (int j = 0; j < n && !found; j++)
+            found = lock_of(subs, ns, chain[j], p, hit);
+        free(subs);
+        if (found)
+            return 1;
+    }
+    return 0;
 }
 
 void write_lock_text(const web_sub *l, buf *b)

@@ -71,7 +71,8 @@ int write_locks_load(store *s, const model *m, write_locks **out, err_t *e);
 int write_locks_find(const write_locks *l, const model *m, int targets, int unit, period_t p, web_sub *hit);
 /* Frees the locks (NULL is fine). */
 void write_locks_free(write_locks *l);
-/* One-off form of the two above for values (reads in its own snapshot); 1 locked, 0 not, -1 error. */
+/* One-off form of the two above for values (reads only the submissions of the unit and the units
+ * above it: one statement for up to 8 levels); 1 locked, 0 not, -1 error. */
 int write_locked(store *s, const model *m, int unit, period_t p, web_sub *hit, err_t *e);
 /* Appends the lock's description ("approved by X at T for unit U, period P") to b. */
 void write_lock_text(const web_sub *l, buf *b);

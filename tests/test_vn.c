@@ -209,6 +209,100 @@ static void test_format_numbers(void **state)
     buf_free(&b);
 }
 
+/* The reference for vn_format_number*: the 15 significant digits "%.14e" gives (from 1e15 on,
+ * "%.3f"), one digit more than dec rounded half away from zero, in English without the grouping
+ * commas: the formatter's quick digits must say exactly this. */
+static void ref_format(double v, int dec, int trim, char *out)
+{
+    char t[400], dg[420];
+    double a = fabs(v);
+    size_t len = 0, ni, fd = (size_t)dec;
+    dg[len++] = '0';
+    if (a < 1e15) {
+        snprintf(t, sizeof t, "%.14e", a);
+        long e = strtol(strchr(t, 'e') + 1, NULL, 10);
+        char mant[15];
+        mant[0] = t[0];
+        memcpy(mant + 1, t + 2, 14);
+        for (long k = 0; k < e + 1; k++)
+            dg[len++] = k < 15 ? mant[k] : '0';
+        ni = len;
+        for (long k = e + 1; len - ni < fd + 1; k++)
+            dg[len++] = k >= 0 && k < 15 ? mant[k] : '0';
+    } else {
+        snprintf(t, sizeof t, "%.3f", a);
+        const char *q = t;
+        while (*q != '.')
+            dg[len++] = *q++;
+        ni = len;
+        q++;
+        while (len - ni < fd + 1)
+            dg[len++] = *q ? *q++ : '0';
+    }
+    if (dg[ni + fd] >= '5')
+        for (size_t k = ni + fd; k-- > 0;) {
+            if (dg[k] != '9') {
+                dg[k]++;
+                break;
+            }
+            dg[k] = '0';
+        }
+    size_t first = 0, nfrac = fd, o = 0;
+    while (first + 1 < ni && dg[first] == '0')
+        first++;
+    while (trim && nfrac && dg[ni + nfrac - 1] == '0')
+        nfrac--;
+    int zero = 1;
+    for (size_t k = first; k < ni + nfrac; k++)
+        zero &= dg[k] == '0';
+    if (v < 0 && !zero)
+        out[o++] = '-';
+    memcpy(out + o, dg + first, ni - first);
+    o += ni - first;
+    if (nfrac) {
+        out[o++] = '.';
+        memcpy(out + o, dg + ni, nfrac);
+        o += nfrac;
+    }
+    out[o] = '\0';
+}
+
+/* Many values of every kind (figures with 2 decimals, integers, random bits over 30 decades,
+ * near-ties at the 15th digit) give what the reference gives. */
+static void test_format_digits(void **state)
+{
+    (void)state;
+    uint64_t x = 88172645463325252ULL;
+    buf b = BUF_INIT;
+    char want[500], got[500];
+    for (int i = 0; i < 300000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        double v;
+        switch (i % 6) {
+        case 0: v = (double)(int64_t)(x % 2000000000000ULL) / 100; break;      /* 1051.47 */
+        case 1: v = (double)(x % 1000000000000000ULL); break;                   /* integers */
+        case 2: v = ldexp((double)(x >> 11), (int)(x % 100) - 100); break;      /* random bits */
+        case 3: v = (double)(x % 100000) / pow(10, (double)(x % 19)); break;
+        case 4: v = (1 + (double)(x % 100000) * 1e-14 + 5e-15) * pow(10, (double)(x % 28) - 13); break;
+        default: v = nextafter((double)(x % 1000) + 0.5, (x & 1) ? 0 : 1e9) * pow(10, (double)(x % 7) - 3); break;
+        }
+        if (x & 2)
+            v = -v;
+        int dec = (int)(x % 10), trim = (int)(x >> 20) & 1;
+        buf_reset(&b);
+        assert_int_equal(trim ? vn_format_number_trim(v, dec, LANG_EN, &b) : vn_format_number(v, dec, LANG_EN, &b), 0);
+        size_t o = 0;
+        for (const char *p = buf_str(&b); *p; p++)
+            if (*p != ',')
+                got[o++] = *p;
+        got[o] = '\0';
+        ref_format(v, dec, trim, want);
+        if (strcmp(got, want) != 0)
+            fail_msg("%.17g at %d decimals (trim %d): '%s', want '%s'", v, dec, trim, got, want);
+    }
+    buf_free(&b);
+}
+
 /* Formatting then parsing gives back the rounded value, in both languages. */
 static void test_number_round_trip(void **state)
 {
@@ -529,7 +623,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_numbers), cmocka_unit_test(test_parse_fast_path),
-        cmocka_unit_test(test_format_numbers),
+        cmocka_unit_test(test_format_numbers), cmocka_unit_test(test_format_digits),
         cmocka_unit_test(test_number_round_trip), cmocka_unit_test(test_nfc),
         cmocka_unit_test(test_collation), cmocka_unit_test(test_sort_key),
         cmocka_unit_test(test_fold_and_search), cmocka_unit_test(test_width),
