@@ -106,6 +106,8 @@ struct engine {
 int64_t engine_fig(const engine *g, int u, int i, int s, uint32_t *nout);
 /* Position of key in u's run, or -(insertion point) - 1. */
 long engine_csr_find(const csr *c, int u, uint32_t key);
+/* malloc for large arrays, on huge pages where the kernel gives them (free() frees it). */
+void *engine_big(size_t bytes);
 /* engine_csr.c: the staged puts (segments, then su/sk/sf) into per-unit sorted runs, a later put
  * of a key winning, on nthreads threads; the staged arrays are freed.  0 or -1 (OOM). */
 int engine_csr_finish(csr *c, int nunits, int nthreads);
