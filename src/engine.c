@@ -198,6 +198,9 @@ static void csr_free(csr *c)
 {
     free(c->off), free(c->len), free(c->cap), free(c->key), free(c->fx);
     free(c->su), free(c->sk), free(c->sf);
+    for (int k = 0; k < c->nsegs; k++)
+        free(c->segs[k].su), free(c->segs[k].sk), free(c->segs[k].sf);
+    free(c->segs);
 }
 
 /* Makes room for n staged puts; 0 or -1 (OOM, nothing lost). */
@@ -221,89 +224,6 @@ static int csr_stage(csr *c, uint32_t u, uint32_t key, int64_t fx)
         return -1;
     c->su[c->sn] = u, c->sk[c->sn] = key, c->sf[c->sn] = fx;
     c->sn++;
-    return 0;
-}
-
-typedef struct kent { uint32_t key; uint32_t seq; int64_t fx; } kent;
-
-static int kent_cmp(const void *a, const void *b)
-{
-    const kent *x = a, *y = b;
-    if (x->key != y->key)
-        return x->key < y->key ? -1 : 1;
-    return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
-/* Turns the staged puts into per-unit sorted runs (a later put of a key wins). */
-static int csr_finish(csr *c, int nunits)
-{
-    if (c->sn == 0 && c->key != NULL)      /* runs put in place whole (an engine image): kept */
-        return 0;
-    size_t n = c->sn;
-    int sorted = 1;
-    for (size_t i = 1; i < n && sorted; i++)
-        sorted = c->su[i] > c->su[i - 1] || (c->su[i] == c->su[i - 1] && c->sk[i] > c->sk[i - 1]);
-    memset(c->len, 0, (size_t)nunits * sizeof *c->len);
-    for (size_t i = 0; i < n; i++)
-        c->len[c->su[i]]++;
-    size_t at = 0;
-    for (int u = 0; u < nunits; u++) {
-        c->off[u] = at;
-        c->cap[u] = c->len[u];
-        at += c->len[u];
-    }
-    free(c->key), free(c->fx);
-    if (sorted) {                          /* already in order (a bulk load): adopt the arrays */
-        c->key = c->sk, c->fx = c->sf;
-        c->sk = NULL, c->sf = NULL;
-    } else {
-        c->key = malloc((n + 1) * sizeof *c->key);
-        c->fx = malloc((n + 1) * sizeof *c->fx);
-        size_t *fill = calloc((size_t)nunits + 1, sizeof *fill);
-        if (!c->key || !c->fx || !fill) {
-            free(fill);
-            return -1;
-        }
-        for (size_t i = 0; i < n; i++) {
-            size_t p = c->off[c->su[i]] + fill[c->su[i]]++;
-            c->key[p] = c->sk[i], c->fx[p] = c->sf[i];
-        }
-        free(fill);
-        kent *tmp = NULL;
-        size_t tcap = 0;
-        for (int u = 0; u < nunits; u++) {
-            uint32_t *k = c->key + c->off[u];
-            int64_t *f = c->fx + c->off[u];
-            uint32_t len = c->len[u], ok = 1;
-            for (uint32_t i = 1; i < len && ok; i++)
-                ok = k[i] > k[i - 1];
-            if (ok)
-                continue;
-            if (len > tcap) {
-                kent *t = realloc(tmp, len * sizeof *t);
-                if (t == NULL) {
-                    free(tmp);
-                    return -1;
-                }
-                tmp = t, tcap = len;
-            }
-            for (uint32_t i = 0; i < len; i++)
-                tmp[i] = (kent){ k[i], i, f[i] };
-            qsort(tmp, len, sizeof *tmp, kent_cmp);
-            uint32_t w = 0;
-            for (uint32_t i = 0; i < len; i++) {
-                if (i + 1 < len && tmp[i + 1].key == tmp[i].key)
-                    continue;                  /* a later put of the same key wins */
-                k[w] = tmp[i].key, f[w] = tmp[i].fx, w++;
-            }
-            c->len[u] = w;
-        }
-        free(tmp);
-    }
-    c->used = c->size = n;
-    free(c->su), free(c->sk), free(c->sf);
-    c->su = c->sk = NULL, c->sf = NULL;
-    c->sn = c->scap = 0;
     return 0;
 }
 
@@ -915,6 +835,11 @@ static void *big(size_t bytes)
     return p;
 }
 
+void *engine_big(size_t bytes)
+{
+    return big(bytes);
+}
+
 /* Indicator facts, the formulas in operand order, and each indicator's dependent formulas. */
 static int setup_inds(engine *g)
 {
@@ -1490,8 +1415,10 @@ int engine_stage_reserve(engine_stage *st, size_t n)
     csr *c = &st->c;
     if (n <= c->scap)
         return 0;
-    uint32_t *su = big(n * sizeof *su), *sk = big(n * sizeof *sk);
-    int64_t *sf = big(n * sizeof *sf);
+    /* small pages: filled once in order and dropped after the first run, and huge ones cost
+     * the kernel's compaction while the database fills the page cache (L, one pair of runs: 5 s less system CPU) */
+    uint32_t *su = malloc(n * sizeof *su), *sk = malloc(n * sizeof *sk);
+    int64_t *sf = malloc(n * sizeof *sf);
     if (!su || !sk || !sf) {
         free(su), free(sk), free(sf);
         return -1;
@@ -1538,20 +1465,19 @@ int engine_stage_commit(engine_stage *st)
             rc = cell_set(g, st->targets, (int)s->su[i], s->sk[i], s->sf[i], 0);
         for (size_t i = 0; i < s->sn && !st->targets; i++)
             mag_add(&g->mag[s->sk[i] >> g->sbits], s->sf[i]);
-    } else if (c->sn == 0) {                /* the first: adopt its arrays */
-        free(c->su), free(c->sk), free(c->sf);
+    } else {                                /* before: its arrays adopted, nothing copied */
+        if (c->sn) {                        /* the puts so far go before it, as they are */
+            stage_seg *segs = realloc(c->segs, ((size_t)c->nsegs + 1) * sizeof *segs);
+            if (segs == NULL) {
+                engine_stage_free(st);
+                return -1;
+            }
+            c->segs = segs;
+            segs[c->nsegs++] = (stage_seg){ c->su, c->sk, c->sf, c->sn };
+        } else
+            free(c->su), free(c->sk), free(c->sf);
         c->su = s->su, c->sk = s->sk, c->sf = s->sf, c->sn = s->sn, c->scap = s->scap;
         s->su = s->sk = NULL, s->sf = NULL;
-    } else {
-        size_t n = c->sn + s->sn;
-        if (n > c->scap && stage_grow(c, n) != 0)
-            rc = -1;
-        if (rc == 0 && s->sn) {
-            memcpy(c->su + c->sn, s->su, s->sn * sizeof *s->su);
-            memcpy(c->sk + c->sn, s->sk, s->sn * sizeof *s->sk);
-            memcpy(c->sf + c->sn, s->sf, s->sn * sizeof *s->sf);
-            c->sn = n;
-        }
     }
     engine_stage_free(st);
     return rc;
@@ -1568,7 +1494,8 @@ void engine_stage_free(engine_stage *st)
 int engine_run(engine *g, err_t *e)
 {
     range_clear(g);
-    if (!g->ran && (csr_finish(&g->val, g->nunits) != 0 || csr_finish(&g->tgt, g->nunits) != 0))
+    if (!g->ran && (engine_csr_finish(&g->val, g->nunits, g->nthreads) != 0 ||
+                    engine_csr_finish(&g->tgt, g->nunits, g->nthreads) != 0))
         return err_set(e, "out of memory (engine values)");
     if (!g->ran) {                                 /* later changes add to it as they come */
         memset(g->mag, 0, (size_t)g->ninds * sizeof *g->mag);

@@ -1,5 +1,5 @@
-/* engine_int.h - the engine's internals, shared by engine.c (the pass, updates, terms, coverage)
- * and engine_conv.c (figures on today's structure): the layout of struct engine and the helpers
+/* engine_int.h - the engine's internals, shared by engine.c (the pass, updates, terms, coverage),
+ * engine_conv.c (figures on today's structure) and engine_csr.c (the first run's runs): the layout of struct engine and the helpers
  * both read it with.  Not part of the engine's API (engine.h); nothing else includes it.
  */
 #ifndef CHITIEU_ENGINE_INT_H
@@ -29,11 +29,21 @@ typedef struct csr {
     uint32_t *key;
     int64_t *fx;
     size_t used, size;
-    /* staged puts before the first run: unit, key, figure in arrival order */
+    /* staged puts before the first run: unit, key, figure in arrival order; the stages
+     * committed before them (engine_stage_commit) come first, in segs */
     uint32_t *su, *sk;
     int64_t *sf;
     size_t sn, scap;
+    struct stage_seg *segs;
+    int nsegs;
 } csr;
+
+/* Staged puts committed before the first run, kept as they were read (owned by the csr). */
+typedef struct stage_seg {
+    uint32_t *su, *sk;
+    int64_t *sf;
+    size_t n;
+} stage_seg;
 
 typedef struct lvl {
     int64_t *sum, *mm;     /* mm: min, max or last, for indicators aggregated so */
@@ -98,6 +108,11 @@ struct engine {
 int64_t engine_fig(const engine *g, int u, int i, int s, uint32_t *nout);
 /* Position of key in u's run, or -(insertion point) - 1. */
 long engine_csr_find(const csr *c, int u, uint32_t key);
+/* malloc for large arrays, on huge pages where the kernel gives them (free() frees it). */
+void *engine_big(size_t bytes);
+/* engine_csr.c: the staged puts (segments, then su/sk/sf) into per-unit sorted runs, a later put
+ * of a key winning, on nthreads threads; the staged arrays are freed.  0 or -1 (OOM). */
+int engine_csr_finish(csr *c, int nunits, int nthreads);
 /* The slot of p (a month, quarter, half or year of the engine's years), or -1. */
 int engine_slot_of(const engine *g, period_t p);
 /* The period of slot s. */

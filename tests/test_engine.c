@@ -302,6 +302,69 @@ static void test_threads_identical(void **state)
     model_free(m);
 }
 
+/* Puts staged in several stages (committed, not copied) and put directly between them, on 4
+ * threads, give the engine that the same puts one by one on one thread give: enough of them that
+ * the first run cuts them into pieces on every thread, with keys put twice (the later wins). */
+static void test_stages_equal_puts(void **state)
+{
+    (void)state;
+    rng = 7;
+    model *m = random_model(3000, 8, 10);
+    enum { NPUT = 600000, NSTAGE = 5 };
+    typedef struct put { int ind, unit, target; period_t p; int64_t fx; } put;
+    put *ps = malloc(NPUT * sizeof *ps);
+    assert_non_null(ps);
+    for (int k = 0; k < NPUT; k++) {
+        int target = rnd(4) == 0;
+        period_t p = target ? (period_t){ P_YEAR, 0, (uint16_t)(2021 + rnd(2)), 0 } : random_period(2021);
+        p.y2 = p.y;
+        ps[k] = (put){ (int)rnd(8), (int)rnd(3000), target, p, fx_of((double)((int)rnd(200000) - 20000) / 100.0) };
+    }
+    engine_opts o1 = { .threads = 1, .full_min_leaves = 1 }, o4 = { .threads = 4, .full_min_leaves = 1 };
+    engine *one = NULL, *staged = NULL;
+    err_t e;
+    assert_int_equal(engine_new(m, &o1, 2021, 2022, &one, &e), 0);
+    assert_int_equal(engine_new(m, &o4, 2021, 2022, &staged, &e), 0);
+    for (int k = 0; k < NPUT; k++)
+        assert_true((ps[k].target ? engine_put_target(one, ps[k].ind, ps[k].unit, ps[k].p, ps[k].fx)
+                                  : engine_put_value(one, ps[k].ind, ps[k].unit, ps[k].p, ps[k].fx)) >= 0);
+    /* slices of the puts: even ones through stages (values and targets each), odd ones direct */
+    int cuts[2 * NSTAGE + 1];
+    for (int c = 0; c <= 2 * NSTAGE; c++)
+        cuts[c] = (int)((long)NPUT * c / (2 * NSTAGE));
+    for (int c = 0; c < 2 * NSTAGE; c++) {
+        engine_stage *sv = engine_stage_new(staged, 0), *st = engine_stage_new(staged, 1);
+        assert_non_null(sv);
+        assert_non_null(st);
+        for (int k = cuts[c]; k < cuts[c + 1]; k++) {
+            const put *x = &ps[k];
+            if (c % 2)
+                assert_true((x->target ? engine_put_target(staged, x->ind, x->unit, x->p, x->fx)
+                                       : engine_put_value(staged, x->ind, x->unit, x->p, x->fx)) >= 0);
+            else
+                assert_true(engine_stage_put(x->target ? st : sv, x->ind, x->unit, x->p, x->fx) >= 0);
+        }
+        assert_int_equal(engine_stage_commit(sv), 0);
+        assert_int_equal(engine_stage_commit(st), 0);
+    }
+    assert_int_equal(engine_run(one, &e), 0);
+    assert_int_equal(engine_run(staged, &e), 0);
+    assert_true(engine_checksum(one) == engine_checksum(staged));
+    for (int k = 0; k < NPUT; k += 7) {      /* the reported cells themselves, leaves included */
+        double a = 0, b = 0;
+        int sa = 0, sb = 0, ma = 0, mb = 0;
+        int ha = engine_get(one, ps[k].ind, ps[k].unit, ps[k].p, &a, &sa, &ma);
+        int hb = engine_get(staged, ps[k].ind, ps[k].unit, ps[k].p, &b, &sb, &mb);
+        assert_int_equal(ha, hb);
+        assert_true(a == b);
+        assert_int_equal(sa, sb);
+    }
+    engine_free(one);
+    engine_free(staged);
+    free(ps);
+    model_free(m);
+}
+
 static void test_updates_equal_rebuild(void **state)
 {
     (void)state;
@@ -849,6 +912,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_engine_equals_reference),
         cmocka_unit_test(test_threads_identical),
+        cmocka_unit_test(test_stages_equal_puts),
         cmocka_unit_test(test_updates_equal_rebuild),
         cmocka_unit_test(test_outside_years),
         cmocka_unit_test(test_bytes_count_values),
