@@ -441,7 +441,11 @@ int web_open_image(const char *db, int nstores, int cells, const char *image_pat
     if (stale(a, a->pool[0], &(int64_t){ 0 }) && web_feed_catch_up(a, a->pool[0]) != 0) {
         fprintf(stderr, "start: the change log does not cover generation %lld onwards: reading the database\n",
                 (long long)a->gen);
-        if (load_model(a, a->pool[0], e) != 0)
+        /* the image writer may already read the first model (web_image.c): swapped under the lock */
+        pthread_rwlock_wrlock(&a->lock);
+        int loaded = load_model(a, a->pool[0], e);
+        pthread_rwlock_unlock(&a->lock);
+        if (loaded != 0)
             goto fail;
     }
     a->busy = 1;                         /* the start's prewarm (reloader): web_idle waits for it */
