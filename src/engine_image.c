@@ -250,15 +250,21 @@ static void wr_side(wr *w, const cellmap *cm)
     }
 }
 
-static void wr_payload(wr *w, const model *m)
+/* The payload's head: the engine's sizes and years (both writers below). */
+static void wr_dims(wr *w, const engine *g)
 {
-    const engine *g = m->engine;
     int y0, y1;
     engine_years(g, &y0, &y1);
     wr32(w, (uint32_t)g->nunits);
     wr32(w, (uint32_t)g->ninds);
     wr32(w, (uint32_t)y0);
     wr32(w, (uint32_t)y1);
+}
+
+static void wr_payload(wr *w, const model *m)
+{
+    const engine *g = m->engine;
+    wr_dims(w, g);
     wr_csr(w, &g->val, g->nunits);
     wr_csr(w, &g->tgt, g->nunits);
     wr_bytes(w, m->year_values, sizeof m->year_values);
@@ -610,12 +616,7 @@ static int payload_of_snap(wr *w, void *ctx, err_t *e)
     snap_ctx *x = ctx;
     engine_image_snap *s = x->s;
     const engine *g = s->g;            /* its sizes and years never change */
-    int y0, y1;
-    engine_years(g, &y0, &y1);
-    wr32(w, (uint32_t)g->nunits);
-    wr32(w, (uint32_t)g->ninds);
-    wr32(w, (uint32_t)y0);
-    wr32(w, (uint32_t)y1);
+    wr_dims(w, g);
     for (int t = 0; t < 2; t++) {
         uint64_t n = 0;
         for (int u = 0; u < s->nunits; u++)
