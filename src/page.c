@@ -34,6 +34,18 @@ void page_text(web_ctx *c, const char *s)
     html_str(&c->resp->body, s ? s : "");
 }
 
+void page_lines(web_ctx *c, const char *text, const char *open, const char *close)
+{
+    for (const char *s = text; *s;) {
+        const char *nl = strchr(s, '\n');
+        size_t n = nl ? (size_t)(nl - s) : strlen(s);
+        buf_adds(&c->resp->body, open);
+        html_text(&c->resp->body, s, n);
+        buf_adds(&c->resp->body, close);
+        s += n + (nl != NULL);
+    }
+}
+
 void page_csrf(web_ctx *c)
 {
     page_printf(c, "<input type=\"hidden\" name=\"csrf\" value=\"");

@@ -225,17 +225,7 @@ int page_import_post(web_ctx *c)
         c->resp->status = 422;
         page_printf(c, "<div class=\"msg err\" id=\"import-result\">%s</div><ul class=\"errors\">",
                     tr("Tệp có lỗi; không ghi gì vào cơ sở dữ liệu.", "The file has errors; nothing was written."));
-        for (const char *s = buf_str(&errs); *s;) {
-            const char *nl = strchr(s, '\n');
-            size_t len = nl ? (size_t)(nl - s) : strlen(s);
-            buf line = BUF_INIT;
-            buf_add(&line, s, len);
-            page_printf(c, "<li>");
-            page_text(c, buf_str(&line));
-            page_printf(c, "</li>");
-            buf_free(&line);
-            s += len + (nl != NULL);
-        }
+        page_lines(c, buf_str(&errs), "<li>", "</li>");
         page_printf(c, "</ul>");
     }
     show_decoded(c, &info, &csvs[0]);

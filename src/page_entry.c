@@ -442,17 +442,7 @@ static void entry_form(web_ctx *c, int u, period_t p, const char *msg, int msg_o
     buf_free(&title);
     if (msg) {
         page_printf(c, "<div class=\"msg %s\" role=\"alert\" id=\"msg\">", msg_ok ? "ok" : "err");
-        for (const char *s = msg; *s;) {       /* one line per problem */
-            const char *nl = strchr(s, '\n');
-            size_t n = nl ? (size_t)(nl - s) : strlen(s);
-            buf line = BUF_INIT;
-            buf_add(&line, s, n);
-            page_printf(c, "<div>");
-            page_text(c, buf_str(&line));
-            page_printf(c, "</div>");
-            buf_free(&line);
-            s += n + (nl != NULL);
-        }
+        page_lines(c, msg, "<div>", "</div>");  /* one line per problem */
         page_printf(c, "</div>");
     }
     entry_picker(c, u, p, per);

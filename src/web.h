@@ -191,6 +191,8 @@ void page_end(web_ctx *c);
 void page_printf(web_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends text, HTML-escaped. */
 void page_text(web_ctx *c, const char *s);
+/* Appends each line of text (split at '\n'), HTML-escaped, between open and close (markup). */
+void page_lines(web_ctx *c, const char *text, const char *open, const char *close);
 /* Appends a hidden CSRF field. */
 void page_csrf(web_ctx *c);
 /* Appends a number in the page language with at most `decimals` decimals. */

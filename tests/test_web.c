@@ -984,6 +984,15 @@ static void test_import_page(void **state)
     assert_int_equal(upload(&root, "preview", "tasks.csv", tasks, &rs), 200);
     assert_non_null(strstr(buf_str(&rs.body), "import-result"));
     http_resp_free(&rs);
+    /* a file with errors: one item a line, its text escaped */
+    assert_int_equal(upload(&root, "commit", "values.csv", "indicator,unit,period,value\nkn,w1,2019,<b>\nkn,w1,2019,x\n", &rs),
+                     422);
+    const char *body = buf_str(&rs.body), *list = strstr(body, "<ul class=\"errors\"><li>");
+    assert_non_null(list);
+    assert_non_null(strstr(list, "</li><li>"));
+    assert_non_null(strstr(list, "&lt;b&gt;"));
+    assert_null(strstr(body, "<b>"));
+    http_resp_free(&rs);
     assert_int_equal(status_of(&root, "GET", "/task", "code=t9", NULL), 404);
     assert_int_equal(upload(&root, "commit", "tasks.csv", tasks, &rs), 200);
     http_resp_free(&rs);
