@@ -96,17 +96,17 @@ run: deps $(BIN)
 check: export LSAN_OPTIONS = suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 check: $(BIN) $(TESTBIN)
 	@set -e; for t in $(TESTBIN); do echo "== $$t"; CHITIEU_TEST_DATA=$${CHITIEU_TEST_DATA:-tests/data} $$t; done
-	@CHITIEU=$(BIN) tests/e2e/run.sh
-	@CHITIEU=$(BIN) tests/e2e/class.sh
-	@CHITIEU=$(BIN) tests/e2e/web.sh
-	@CHITIEU=$(BIN) CHITIEU_TEST_CELLS=engine tests/e2e/web.sh
-	@CHITIEU=$(BIN) tests/e2e/upgrade.sh
-	@CHITIEU=$(BIN) tests/e2e/backup.sh
-	@if [ "$(SAN)" != 1 ]; then CHITIEU=$(BIN) tests/e2e/crash.sh; fi
-	@CHITIEU=$(BIN) tests/e2e/ops.sh
-	@if [ "$(SAN)" != 1 ]; then CHITIEU=$(BIN) tests/e2e/deb.sh; fi
-	@if [ "$(SAN)" != 1 ]; then CHITIEU=$(BIN) tests/browser/run.sh; fi
-	@if [ "$(SAN)" != 1 ]; then CHITIEU=$(BIN) tests/api/run.sh; fi
+	@echo "== tests/e2e/run.sh"; CHITIEU=$(BIN) tests/e2e/run.sh
+	@echo "== tests/e2e/class.sh"; CHITIEU=$(BIN) tests/e2e/class.sh
+	@echo "== tests/e2e/web.sh"; CHITIEU=$(BIN) tests/e2e/web.sh
+	@echo "== tests/e2e/web.sh (engine)"; CHITIEU=$(BIN) CHITIEU_TEST_CELLS=engine tests/e2e/web.sh
+	@echo "== tests/e2e/upgrade.sh"; CHITIEU=$(BIN) tests/e2e/upgrade.sh
+	@echo "== tests/e2e/backup.sh"; CHITIEU=$(BIN) tests/e2e/backup.sh
+	@if [ "$(SAN)" != 1 ]; then echo "== tests/e2e/crash.sh"; CHITIEU=$(BIN) tests/e2e/crash.sh; fi
+	@echo "== tests/e2e/ops.sh"; CHITIEU=$(BIN) tests/e2e/ops.sh
+	@if [ "$(SAN)" != 1 ]; then echo "== tests/e2e/deb.sh"; CHITIEU=$(BIN) tests/e2e/deb.sh; fi
+	@if [ "$(SAN)" != 1 ]; then echo "== tests/browser/run.sh"; CHITIEU=$(BIN) tests/browser/run.sh; fi
+	@if [ "$(SAN)" != 1 ]; then echo "== tests/api/run.sh"; CHITIEU=$(BIN) tests/api/run.sh; fi
 
 # The store's suites on PostgreSQL: a throw-away PostgreSQL 15 cluster in a temporary directory
 # (tests/pg/cluster.sh), the store's comparison with SQLite (test_store_pg), then the CLI, class
@@ -118,10 +118,10 @@ test-pg: $(BIN) $(BUILD)/tests/test_store_pg
 	  export CHITIEU_PG_CLUSTER="$$dir" CHITIEU_PG_BIN=$(CURDIR)/$(BIN); \
 	  echo "== $(BUILD)/tests/test_store_pg"; \
 	  CHITIEU_TEST_PG=$$(echo "$$out" | sed -n 2p) $(BUILD)/tests/test_store_pg; \
-	  CHITIEU_TEST_PG=1 CHITIEU=tests/pg/chitieu.sh tests/e2e/run.sh; \
-	  CHITIEU_TEST_PG=1 CHITIEU=tests/pg/chitieu.sh tests/e2e/class.sh; \
-	  CHITIEU_TEST_PG=1 CHITIEU=tests/pg/chitieu.sh tests/e2e/web.sh; \
-	  tests/pg/twoserver.sh
+	  echo "== tests/e2e/run.sh (pg)"; CHITIEU_TEST_PG=1 CHITIEU=tests/pg/chitieu.sh tests/e2e/run.sh; \
+	  echo "== tests/e2e/class.sh (pg)"; CHITIEU_TEST_PG=1 CHITIEU=tests/pg/chitieu.sh tests/e2e/class.sh; \
+	  echo "== tests/e2e/web.sh (pg)"; CHITIEU_TEST_PG=1 CHITIEU=tests/pg/chitieu.sh tests/e2e/web.sh; \
+	  echo "== tests/pg/twoserver.sh"; tests/pg/twoserver.sh
 
 # The tests whose code runs on several threads (the web app's reloader and request threads, the
 # engine's workers), under ThreadSanitizer: any data race fails them.
@@ -143,14 +143,14 @@ analyze:
 
 test: deps
 	@mkdir -p build
-	@set -e; { $(MAKE) --no-print-directory analyze && \
-	  $(MAKE) --no-print-directory check && \
-	  $(MAKE) --no-print-directory test-pg && \
-	  $(MAKE) --no-print-directory check SAN=1 && \
-	  $(MAKE) --no-print-directory tsan SAN=thread && \
-	  $(MAKE) --no-print-directory fuzz-smoke; } 2>&1 | tee build/test.log; \
+	@set -e; { echo "== make analyze" && $(MAKE) --no-print-directory analyze && \
+	  echo "== make check" && $(MAKE) --no-print-directory check && \
+	  echo "== make test-pg" && $(MAKE) --no-print-directory test-pg && \
+	  echo "== make check SAN=1" && $(MAKE) --no-print-directory check SAN=1 && \
+	  echo "== make tsan SAN=thread" && $(MAKE) --no-print-directory tsan SAN=thread && \
+	  echo "== make fuzz-smoke" && $(MAKE) --no-print-directory fuzz-smoke; } 2>&1 | tests/stamp.pl build/test.times | tee build/test.log; \
 	  status=$$(grep -c '^make.*Error' build/test.log || true); \
-	  tests/summary.sh build/test.log; test "$$status" = 0
+	  tests/summary.sh build/test.log build/test.times; test "$$status" = 0
 
 fuzz: $(FUZZBIN)
 FUZZLIB := $(filter-out src/cmd_% src/cli.c src/page% src/web% src/api.c,$(LIBSRC))
