@@ -134,12 +134,13 @@ static int cells_json(web_ctx *c, int targets, const char *key, const char *vnam
 {
     api_filter f;
     api_page pg;
-    int rc = 0;
-    if (api_list_begin(c, &pg) != 0)
-        return 0;
-    if (api_cell_filter(c, &f) != 0) {
+    int rc = api_list_begin(c, &pg);
+    if (rc != 0)
+        return web_answered(rc);
+    rc = api_cell_filter(c, &f);
+    if (rc != 0) {
         api_filter_free(&f);
-        return c->e.msg[0] ? -1 : 0;
+        return web_answered(rc);
     }
     json_t *a = json_array();
     cells_walk w = { c, &f, &pg, a, vname };
@@ -440,7 +441,8 @@ static int latest_cell(void *ctx, const cell_t *x)
 /* The period an evaluation answers when the client names none: the latest year with a reported
  * value in unit u's subtree (the caller's own data, not the whole database's), from the model
  * the request reads, so it does not depend on when the server started; cached per model
- * version.  A period given is parsed as everywhere (web_period).  0, or -1 after responding. */
+ * version.  A period given is parsed as everywhere (web_period).  0, WEB_ANSWERED after
+ * responding, or -1 out of memory. */
 static int api_period(web_ctx *c, int u, period_t *p)
 {
     const char *s = web_param(c, "period");
@@ -480,10 +482,13 @@ int api_eval(web_ctx *c)
     period_t p;
     eval_result r;
     int st;
-    if (web_unit(c, ACT_READ, &u) != 0 || api_period(c, u, &p) != 0)
-        return c->e.msg[0] ? -1 : 0;
-    if (web_structure(c, &st) != 0)
-        return 0;
+    int rc = web_unit(c, ACT_READ, &u);
+    if (rc == 0)
+        rc = api_period(c, u, &p);
+    if (rc == 0)
+        rc = web_structure(c, &st);
+    if (rc != 0)
+        return web_answered(rc);
     char per[PERIOD_CODE_MAX], key[64];
     period_code(p, per, sizeof per);
     snprintf(key, sizeof key, "eval|%d|%s|%d|%d", u, per, lang_get(), st);
@@ -518,10 +523,13 @@ int api_report(web_ctx *c)
     int u;
     period_t p;
     int st;
-    if (web_unit(c, ACT_READ, &u) != 0 || api_period(c, u, &p) != 0)
-        return c->e.msg[0] ? -1 : 0;
-    if (web_structure(c, &st) != 0)
-        return 0;
+    int rc = web_unit(c, ACT_READ, &u);
+    if (rc == 0)
+        rc = api_period(c, u, &p);
+    if (rc == 0)
+        rc = web_structure(c, &st);
+    if (rc != 0)
+        return web_answered(rc);
     const char *fmt = web_param(c, "format");
     if (fmt == NULL || *fmt == '\0')
         fmt = "json";
@@ -534,7 +542,7 @@ int api_report(web_ctx *c)
     if (report_build_store(c->s, c->m, u, p, st, web_today(c), &doc, &c->e) != 0)
         return -1;
     buf_reset(&c->resp->body);
-    int rc = report_render(doc, fmt, &c->resp->body, &c->e);
+    rc = report_render(doc, fmt, &c->resp->body, &c->e);
     json_decref(doc);
     c->resp->ctype = strcmp(fmt, "json") == 0 ? "application/json"
                    : strcmp(fmt, "md") == 0 ? "text/markdown; charset=utf-8" : "text/html; charset=utf-8";

@@ -61,19 +61,19 @@ int api_list_begin_at(web_ctx *c, api_page *pg, const char *now)
     if (lim && *lim && (parse_count(lim, API_PAGE_MAX, &pg->limit) != 0 || pg->limit < 1)) {
         web_fail(c, 400, "bad_limit", "limit", tr("limit phải là số nguyên từ 1 đến 10000",
                                                   "limit must be a whole number from 1 to 10000"));
-        return -1;
+        return WEB_ANSWERED;
     }
     if (off && *off && parse_count(off, 2000000000L, &pg->offset) != 0) {
         web_fail(c, 400, "bad_offset", "offset", tr("offset phải là số nguyên không âm",
                                                     "offset must be a whole number, 0 or more"));
-        return -1;
+        return WEB_ANSWERED;
     }
     snprintf(pg->snapshot, sizeof pg->snapshot, "%s", now);
     if (snap && *snap && strcmp(snap, pg->snapshot) != 0) {
         web_fail(c, 409, "snapshot_changed", "snapshot",
                  tr("dữ liệu đã thay đổi từ trang đầu; hãy đọc lại từ đầu (offset=0, không có snapshot)",
                     "the data changed since the first page; read again from the start (offset=0, no snapshot)"));
-        return -1;
+        return WEB_ANSWERED;
     }
     return 0;
 }
@@ -159,7 +159,8 @@ static void mark_units(web_ctx *c, api_filter *f, int root, int subtree)
                       auth_allows(m, c->role, c->uunit, (int)k, ACT_READ);
 }
 
-/* Reads the comma-separated indicator codes of `ind` into f->inds; -1 after responding. */
+/* Reads the comma-separated indicator codes of `ind` into f->inds; WEB_ANSWERED after
+ * responding, -1 out of memory. */
 static int mark_inds(web_ctx *c, api_filter *f, const char *list)
 {
     f->inds = calloc(c->m->ninds ? c->m->ninds : 1, 1);
@@ -171,14 +172,14 @@ static int mark_inds(web_ctx *c, api_filter *f, const char *list)
         char code[128];
         if (n == 0 || n >= sizeof code) {
             web_fail(c, 400, "bad_indicator", "ind", tr("danh sách chỉ tiêu không hợp lệ", "invalid indicator list"));
-            return -1;
+            return WEB_ANSWERED;
         }
         memcpy(code, list, n);
         code[n] = '\0';
         int i = model_ind_find(c->m, code);
         if (i < 0) {
             web_fail(c, 404, "not_found", "ind", tr("không có chỉ tiêu này", "no such indicator"));
-            return -1;
+            return WEB_ANSWERED;
         }
         f->inds[i] = 1;
         list += n + (end != NULL);
@@ -207,12 +208,12 @@ static int period_filters(web_ctx *c, api_filter *f)
     if ((f->has_per = period_param(c, "period", &f->per)) < 0 ||
         (f->has_within = period_param(c, "within", &f->within)) < 0 ||
         (has_from = period_param(c, "from", &from)) < 0 || (has_to = period_param(c, "to", &to)) < 0)
-        return -1;
+        return WEB_ANSWERED;
     f->from = has_from ? period_start(from) : 0;
     f->to = has_to ? period_end(to) : 0;
     if (f->from && f->to && f->from > f->to) {
         web_fail(c, 400, "bad_period", "to", tr("kỳ `to` phải không trước kỳ `from`", "`to` must not come before `from`"));
-        return -1;
+        return WEB_ANSWERED;
     }
     return 0;
 }
@@ -225,22 +226,23 @@ int api_cell_filter(web_ctx *c, api_filter *f)
     int root = given ? model_unit_find(c->m, code) : c->uunit;
     if (root < 0) {
         web_fail(c, 404, "not_found", "unit", tr("không có đơn vị này", "no such unit"));
-        return -1;
+        return WEB_ANSWERED;
     }
     if (!auth_allows(c->m, c->role, c->uunit, root, ACT_READ)) {
         web_fail(c, 403, "forbidden", "unit", tr("bạn không có quyền xem đơn vị này", "you may not see this unit"));
-        return -1;
+        return WEB_ANSWERED;
     }
     if (sub && *sub && (subtree = parse_bool(sub)) < 0) {
         web_fail(c, 400, "bad_subtree", "subtree", tr("subtree phải là true hoặc false", "subtree must be true or false"));
-        return -1;
+        return WEB_ANSWERED;
     }
     f->units = calloc(c->m->nunits ? c->m->nunits : 1, 1);
     if (f->units == NULL)
         return err_set(&c->e, "out of memory");
     mark_units(c, f, root, subtree);
-    if (inds && *inds && mark_inds(c, f, inds) != 0)
-        return -1;
+    int rc = inds && *inds ? mark_inds(c, f, inds) : 0;
+    if (rc != 0)
+        return rc;
     return period_filters(c, f);
 }
 

@@ -15,7 +15,7 @@ typedef struct api_page {
 } api_page;
 
 /* Reads limit, offset and snapshot; on a bad value or a changed snapshot responds (400/409)
- * and returns -1. */
+ * and returns WEB_ANSWERED. */
 int api_list_begin(web_ctx *c, api_page *pg);
 /* The same for a list whose data is named by `now` (its own snapshot) rather than the model's. */
 int api_list_begin_at(web_ctx *c, api_page *pg, const char *now);
@@ -40,7 +40,7 @@ typedef struct api_filter {
 
 /* Reads unit (default: the caller's unit), subtree (default: true without unit, false with
  * it), ind (codes, comma-separated), period, within, from, to; on bad input responds and
- * returns -1 (free f all the same). */
+ * returns WEB_ANSWERED, out of memory -1 (free f all the same). */
 int api_cell_filter(web_ctx *c, api_filter *f);
 /* 1 if cell x passes f. */
 int api_filter_match(const api_filter *f, const cell_t *x);

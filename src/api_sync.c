@@ -84,8 +84,11 @@ int api_changes(web_ctx *c)
         goto cleanup;
     char now[32];
     snprintf(now, sizeof now, "%lld", (long long)upto);
-    if (api_list_begin_at(c, &pg, now) != 0 || api_cell_filter(c, &f) != 0) {
-        rc = c->e.msg[0] ? -1 : 0;
+    int asked = api_list_begin_at(c, &pg, now);
+    if (asked == 0)
+        asked = api_cell_filter(c, &f);
+    if (asked != 0) {
+        rc = web_answered(asked);
         goto cleanup;
     }
     items = json_array();

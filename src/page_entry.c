@@ -246,37 +246,46 @@ static void formula_row(web_ctx *c, const eval_row *r, int u, period_t pp, perio
 }
 
 /* The units the user may write valid in p, in the model's order (auth_allows ACT_WRITE: the
- * user's subtree, walked and marked, not every unit of the country tested); caller frees; *n
- * may be 0 (and NULL returned on OOM: the picker is then empty). */
-static int *writable_units(web_ctx *c, period_t p, int *n)
+ * user's subtree, walked and marked, not every unit of the country tested) into *units (caller
+ * frees; NULL and *n 0 when there is none); 0, or -1 out of memory (told in c->e). */
+static int writable_units(web_ctx *c, period_t p, int **units, int *n)
 {
     const model *m = c->m;
-    int root = c->uunit, top = 0;
+    int root = c->uunit, top = 0, rc = -1;
+    *units = NULL;
     *n = 0;
     if (root < 0 || (size_t)root >= m->nunits || !auth_allows(m, c->role, root, root, ACT_WRITE))
-        return NULL;
+        return 0;
     int *out = malloc(m->nunits * sizeof *out), *stack = malloc(m->nunits * sizeof *stack);
     unsigned char *in = calloc(m->nunits, 1);
-    if (out && stack && in) {
-        stack[top++] = root;
-        while (top > 0) {
-            int k = stack[--top];
-            in[k] = 1;
-            for (int ch = m->units[k].first_child; ch >= 0 && top < (int)m->nunits; ch = m->units[ch].next_sibling)
-                stack[top++] = ch;
-        }
-        for (size_t k = 0; k < m->nunits; k++)
-            if (in[k] && model_unit_valid(m, (int)k, p))
-                out[(*n)++] = (int)k;
+    if (out == NULL || stack == NULL || in == NULL) {
+        err_set(&c->e, "out of memory");
+        goto cleanup;
     }
+    stack[top++] = root;
+    while (top > 0) {
+        int k = stack[--top];
+        in[k] = 1;
+        for (int ch = m->units[k].first_child; ch >= 0 && top < (int)m->nunits; ch = m->units[ch].next_sibling)
+            stack[top++] = ch;
+    }
+    for (size_t k = 0; k < m->nunits; k++)
+        if (in[k] && model_unit_valid(m, (int)k, p))
+            out[(*n)++] = (int)k;
+    *units = out;
+    out = NULL;
+    rc = 0;
+cleanup:
+    free(out);
     free(stack);
     free(in);
-    return out;
+    return rc;
 }
 
 /* The grid of unit u for p and what follows it in the form (the reason to delete, the buttons):
- * a function of the model, u, p, the language, editable and (keep_input) the form sent back. */
-static void entry_grid(web_ctx *c, int u, period_t p, int editable, int keep_input)
+ * a function of the model, u, p, the language, editable and (keep_input) the form sent back.
+ * 0, or -1 when the derived figures cannot be evaluated (told in c->e: no grid without them). */
+static int entry_grid(web_ctx *c, int u, period_t p, int editable, int keep_input)
 {
     const model *m = c->m;
     period_t pp = period_prev(p), py = period_prev_year(p);
@@ -295,7 +304,7 @@ static void entry_grid(web_ctx *c, int u, period_t p, int editable, int keep_inp
     page_printf(c, "<th>%s</th><th>%s</th></tr></thead><tbody>", tr("Số liệu", "Value"), tr("Ghi chú", "Comment"));
     eval_result ev;
     if (eval_unit_unranked(m, u, p, &ev, &c->e) != 0)   /* the grid shows no ranks */
-        memset(&ev, 0, sizeof ev);       /* out of memory: no derived figures (logged) */
+        return -1;
     int rows = 0;
     for (size_t i = 0; i < m->ninds; i++) {
         const eval_row *er = eval_row_of(&ev, (int)i);
@@ -390,21 +399,25 @@ static void entry_grid(web_ctx *c, int u, period_t p, int editable, int keep_inp
         page_printf(c, "<p class=\"actions\"><button type=\"submit\" name=\"action\" value=\"save\">%s</button> "
                        "<button type=\"submit\" name=\"action\" value=\"submit\" class=\"primary\">%s</button></p>",
                     tr("Lưu nháp", "Save draft"), tr("Lưu và gửi duyệt", "Save and submit"));
+    return 0;
 }
 
 /* The form choosing the unit (those the user may write, u selected) and the period: a function
  * of the model, the user's unit and role, u, p and the language, kept until the model changes
- * (writable_units walks the user's subtree over every unit of the country). */
-static void entry_picker(web_ctx *c, int u, period_t p, const char *per)
+ * (writable_units walks the user's subtree over every unit of the country).  0, or -1 out of
+ * memory (told in c->e). */
+static int entry_picker(web_ctx *c, int u, period_t p, const char *per)
 {
     const model *m = c->m;
     char key[96];
     snprintf(key, sizeof key, "ek|%d|%d|%d|%s|%d", c->uunit, c->role, u, per, lang_get());
     size_t start = c->resp->body.len;
     if (web_cache_get(c, key, &c->resp->body))
-        return;
+        return 0;
+    int nopt = 0, *opts;
+    if (writable_units(c, p, &opts, &nopt) != 0)
+        return -1;
     page_printf(c, "<form method=\"get\" class=\"picker\"><label>%s <select name=\"unit\">", tr("Đơn vị", "Unit"));
-    int nopt = 0, *opts = writable_units(c, p, &nopt);
     for (int j = 0; j < nopt; j++) {
         int k = opts[j];
         page_printf(c, "<option value=\"");
@@ -418,9 +431,15 @@ static void entry_picker(web_ctx *c, int u, period_t p, const char *per)
                    "pattern=\"[0-9]{4}([SQ-][0-9]{1,2}|-[0-9]{4}|M9)?\"></label> <button type=\"submit\">%s</button></form>",
                 tr("Kỳ", "Period"), per, tr("Mở", "Open"));
     web_cache_put(c, key, c->resp->body.p + start, c->resp->body.len - start);
+    return 0;
 }
 
-static void entry_form(web_ctx *c, int u, period_t p, const char *msg, int msg_ok, int keep_input)
+/* The entry page of unit u for p: the state and the locks read from the database, the picker
+ * and the grid (kept until the model changes unless keep_input sends the user's form back),
+ * msg above them.  0, or -1 when the state, the locks or the grid cannot be read (told in c->e:
+ * the handler answers 500 rather than a page that could show figures as editable, or locked,
+ * wrongly). */
+static int entry_form(web_ctx *c, int u, period_t p, const char *msg, int msg_ok, int keep_input)
 {
     const model *m = c->m;
     char per[PERIOD_CODE_MAX];
@@ -429,9 +448,13 @@ static void entry_form(web_ctx *c, int u, period_t p, const char *msg, int msg_o
     web_sub lock;
     err_t le;
     if (store_sub_get(c->s, m->units[u].code, per, &sub, &c->e) < 0)
-        sub.state = SUB_SUBMITTED;             /* fail closed: read-only */
+        return -1;
     /* a lock here, above (an approved district) or around (an approved year) */
     int locked = write_locked(c->s, m, u, p, &lock, &le);
+    if (locked < 0) {
+        c->e = le;
+        return -1;
+    }
     int editable = (sub.state == SUB_DRAFT || sub.state == SUB_RETURNED) && locked == 0;
     buf title = BUF_INIT;
     buf_adds(&title, tr("Nhập số liệu: ", "Data entry: "));
@@ -445,7 +468,8 @@ static void entry_form(web_ctx *c, int u, period_t p, const char *msg, int msg_o
         page_lines(c, msg, "<div>", "</div>");  /* one line per problem */
         page_printf(c, "</div>");
     }
-    entry_picker(c, u, p, per);
+    if (entry_picker(c, u, p, per) != 0)
+        return -1;
     if (sub.state == SUB_RETURNED && sub.comment[0]) {
         int unlocked = store_sub_was_unlock(c->s, &sub, &le) == 1;
         page_printf(c, "<div class=\"msg warn\" id=\"returned\">%s ",
@@ -483,12 +507,14 @@ static void entry_form(web_ctx *c, int u, period_t p, const char *msg, int msg_o
     snprintf(gkey, sizeof gkey, "eg|%d|%s|%d|%d", u, per, lang_get(), editable);
     size_t gstart = c->resp->body.len;
     if (keep_input || !web_cache_get(c, gkey, &c->resp->body)) {
-        entry_grid(c, u, p, editable, keep_input);
-        if (!keep_input && c->e.msg[0] == '\0')
+        if (entry_grid(c, u, p, editable, keep_input) != 0)
+            return -1;
+        if (!keep_input)
             web_cache_put(c, gkey, c->resp->body.p + gstart, c->resp->body.len - gstart);
     }
     page_printf(c, "</form>");
     page_end(c);
+    return 0;
 }
 
 /* Server-side plausibility: figures that moved more than tenfold from the previous period. */
@@ -535,9 +561,9 @@ int page_entry(web_ctx *c)
         plausibility(c, u, p, &b);
         web_cache_put(c, key, buf_str(&b) + start, b.len - start);
     }
-    entry_form(c, u, p, b.len ? buf_str(&b) : NULL, strstr(buf_str(&b), tr("Cảnh báo", "Warning")) == NULL, 0);
+    int rc = entry_form(c, u, p, b.len ? buf_str(&b) : NULL, strstr(buf_str(&b), tr("Cảnh báo", "Warning")) == NULL, 0);
     buf_free(&b);
-    return c->e.msg[0] ? -1 : 0;
+    return rc;
 }
 
 int page_entry_post(web_ctx *c)
@@ -603,9 +629,8 @@ int page_entry_post(web_ctx *c)
             s = nl + 1;
         }
         c->resp->status = conflict ? 409 : 400;
-        entry_form(c, u, p, buf_str(&msg), 0, 1);
+        rc = entry_form(c, u, p, buf_str(&msg), 0, 1);
         buf_free(&msg);
-        rc = 0;
         goto cleanup;
     }
     char per[PERIOD_CODE_MAX];
@@ -620,8 +645,7 @@ int page_entry_post(web_ctx *c)
         }
         if (r > 0) {
             c->resp->status = r == WRITE_FORBIDDEN ? 403 : 409;
-            entry_form(c, u, p, e.msg, 0, 1);
-            rc = 0;
+            rc = entry_form(c, u, p, e.msg, 0, 1);
             goto cleanup;
         }
     }

@@ -678,14 +678,14 @@ int web_unit(web_ctx *c, int act, int *u)
     int x = code && *code ? model_unit_find(c->m, code) : c->uunit;
     if (x < 0) {
         web_fail(c, 404, "not_found", "unit", tr("không có đơn vị này", "no such unit"));
-        return -1;
+        return WEB_ANSWERED;
     }
     if (!auth_allows(c->m, c->role, c->uunit, x, act)) {
         web_fail(c, 403, "forbidden", "unit",
                  act == ACT_READ ? tr("bạn không có quyền xem đơn vị này", "you may not see this unit")
                                  : tr("bạn không có quyền thực hiện việc này cho đơn vị này",
                                       "you may not do this for this unit"));
-        return -1;
+        return WEB_ANSWERED;
     }
     *u = x;
     return 0;
@@ -702,7 +702,7 @@ int web_period(web_ctx *c, period_t *p)
         web_fail(c, 400, "bad_period", "period",
                  tr("kỳ không hợp lệ (ví dụ 2022, 2022S1, 2022M9, 2022Q2, 2022-05, 2020-2025)",
                     "invalid period (e.g. 2022, 2022S1, 2022M9, 2022Q2, 2022-05, 2020-2025)"));
-        return -1;
+        return WEB_ANSWERED;
     }
     return 0;
 }
@@ -714,7 +714,7 @@ int web_structure(web_ctx *c, int *structure)
     if (*structure < 0) {
         web_fail(c, 400, "bad_request", "structure",
                  tr("structure phải là historical, current hoặc auto", "structure must be historical, current or auto"));
-        return -1;
+        return WEB_ANSWERED;
     }
     return 0;
 }

@@ -153,17 +153,24 @@ typedef struct web_ctx {
 void web_urlenc(buf *b, const char *s);
 /* A request parameter (query, then form), or NULL. */
 const char *web_param(const web_ctx *c, const char *k);
+/* What a request helper (web_unit, web_period, api_cell_filter…) returns when it has answered
+ * the request itself (an error page or JSON error: bad input, not found, forbidden), as opposed
+ * to 0 (go on) and -1 (internal error, told in c->e): the handler then returns web_answered(rc). */
+#define WEB_ANSWERED 1
+/* A handler's return for a helper's non-zero rc: 0 when the helper answered, -1 on an error. */
+static inline int web_answered(int rc) { return rc == WEB_ANSWERED ? 0 : -1; }
 /* Responds with an error page (or JSON for the API) of this status; returns 0. */
 int web_fail(web_ctx *c, int status, const char *code, const char *field, const char *msg);
 /* Responds with 303 See Other to a local path; returns 0. */
 int web_redirect(web_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Resolves the "unit" parameter (default: the user's unit) and checks act on it; on failure
- * responds (404/403) and returns -1. */
+ * responds (404/403) and returns WEB_ANSWERED. */
 int web_unit(web_ctx *c, int act, int *u);
-/* Resolves the "period" parameter (default: the latest year with data); 400 and -1 if bad. */
+/* Resolves the "period" parameter (default: the latest year with data); 400 and WEB_ANSWERED
+ * if bad. */
 int web_period(web_ctx *c, period_t *p);
 /* Resolves the "structure" parameter (historical|current|auto, default auto, as --structure)
- * into eval.h's enum eval_structure; 400 and -1 if bad. */
+ * into eval.h's enum eval_structure; 400 and WEB_ANSWERED if bad. */
 int web_structure(web_ctx *c, int *structure);
 /* Called by a writing handler after its commit: reloads nothing, records the generation. */
 void web_committed(web_ctx *c);

@@ -1237,6 +1237,15 @@ static void test_entry_kept(void **state)
     assert_int_equal(status_of(&root, "POST", "/approval", NULL, form), 303);
     assert_false(entry_shows(&ed, q, "id=\"locked\"", NULL));
     assert_true(entry_shows(&ed, q, "value=\"save\"", "name=\"o_kn\" value=\"126\"", NULL));
+
+    /* the state and the locks unreadable: an error, never a page that guesses editable or locked
+     * (the kept grid is not served either); readable again, the page is back */
+    db_exec("ALTER TABLE submission RENAME TO submission_away");
+    assert_int_equal(send(&ed, "GET", "/entry", q, NULL, NULL, &rs), 500);
+    assert_null(strstr(buf_str(&rs.body), "name=\"o_kn\""));
+    http_resp_free(&rs);
+    db_exec("ALTER TABLE submission_away RENAME TO submission");
+    assert_true(entry_shows(&ed, q, "value=\"save\"", "name=\"o_kn\" value=\"126\"", NULL));
 }
 
 /* While another process holds the write lock (a long import), pages are still served at once,
