@@ -77,7 +77,7 @@ static int setup_all(void **state)
     assert_int_equal(store_open(db, 1, &s, &e), 0);
     assert_int_equal(import_run(s, m, src, 3, &o, &st, &errs, &e), 0);
     char hash[AUTH_HASH_MAX];
-    assert_int_equal(auth_hash_password("mat-khau-thu-nghiem", hash, &e), 0);
+    assert_int_equal(wt_test_hash("mat-khau-thu-nghiem", hash), 0);
     web_user root = { .login = "root", .role = "admin", .unit = "city" };
     web_user ed = { .login = "ed1", .role = "editor", .unit = "d1" };
     assert_int_equal(store_user_add(s, &root, hash, &e), 0);

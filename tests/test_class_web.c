@@ -75,7 +75,7 @@ static int setup(void **state)
                                      "2025,m1,badge,Huy hiệu 30 năm tuổi Đảng,Thành ủy,Số 9-QĐ/TU,\n";
     assert_int_equal(class_import_awards(s, "a.csv", awards_csv, sizeof awards_csv - 1, 0, &n, &e), 0);
     char hash[AUTH_HASH_MAX];
-    assert_int_equal(auth_hash_password(pw, hash, &e), 0);
+    assert_int_equal(wt_test_hash(pw, hash), 0);
     add_user(s, "viewer_d1", "viewer", "d1", hash, "tok-viewer-d1-000000000000000000000000000");
     add_user(s, "editor_w1", "editor", "w1", hash, "tok-editor-w1-000000000000000000000000000");
     add_user(s, "approver_d1", "approver", "d1", hash, "tok-approver-d1-0000000000000000000000000");

@@ -1,6 +1,7 @@
 /* web_client.h - the web tests' client: requests built in memory and handed to web_handle(), as
  * libmicrohttpd's bridge (http.c) would hand them, with a session cookie, its CSRF token or a
- * bearer token; logging in; removing a test database with its WAL files.
+ * bearer token; logging in; the test users' password hashes; removing a test database with its
+ * WAL files.
  *
  * Header-only (static inline functions), included by the test files that drive a web_app (test_web,
  * test_web_data, test_class_web, test_api, test_rule, test_write); each keeps its own thin
@@ -10,6 +11,7 @@
 #ifndef CHITIEU_TESTS_WEB_CLIENT_H
 #define CHITIEU_TESTS_WEB_CLIENT_H
 
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -103,6 +105,16 @@ static inline int wt_login(web_app *app, client *c, const char *user, const char
     }
     http_resp_free(&rs);
     return st;
+}
+
+/* The hash of a test user's password: argon2id as auth_hash_password writes it, at the
+ * library's least cost.  The server verifies at whatever cost the hash names, so a test login
+ * takes microseconds instead of a good part of a second (the suites log in a few hundred times);
+ * auth_hash_password itself is used, and its cost kept, by test_store. 0 or -1. */
+static inline int wt_test_hash(const char *password, char *out)
+{
+    return crypto_pwhash_str_alg(out, password, strlen(password), crypto_pwhash_OPSLIMIT_MIN,
+                                 crypto_pwhash_MEMLIMIT_MIN, crypto_pwhash_ALG_ARGON2ID13);
 }
 
 /* Removes a test's SQLite database and its -wal and -shm files. */
