@@ -28,9 +28,8 @@
 #include <time.h>
 
 #include "engine.h"
+#include "engine_image_db.h"
 #include "store_admin.h"
-
-#define IMAGE_ID_KEY "engine_image_id"
 
 static double now_s(void)
 {
@@ -44,57 +43,13 @@ static FILE *log_of(web_app *a)
     return a->log ? a->log : stderr;
 }
 
-/* The identity of generation gen as the database says it in s's open snapshot; 0 or -1 with e. */
-static int ident(store *s, const model *m, int64_t gen, engine_image_id *id, err_t *e)
-{
-    char at[64], who[256];
-    memset(id, 0, sizeof *id);
-    id->gen = gen;
-    if (store_meta_get(s, IMAGE_ID_KEY, id->db_id, sizeof id->db_id, e) < 0 ||
-        store_batch_stamp(s, 0, &id->batch, at, sizeof at, who, sizeof who, e) < 0 ||
-        store_schema_version(s, &id->schema, e) != 0)
-        return -1;
-    engine_image_batch_sum(at, who, id->batch_sum);
-    engine_image_catalogue(m, id->catalogue);
-    return 0;
-}
-
-/* Why the image img cannot stand for the database (own, in s's snapshot), or NULL when it can. */
-static const char *mismatch(store *s, const engine_image_id *img, const engine_image_id *own, err_t *e)
-{
-    char at[64], who[256];
-    uint8_t sum[16];
-    int64_t id;
-    if (own->db_id[0] == '\0')
-        return "the database has no image id (new, or restored)";
-    if (strcmp(img->db_id, own->db_id) != 0)
-        return "made from another database";
-    if (img->schema != own->schema)
-        return "made on another schema version";
-    if (memcmp(img->catalogue, own->catalogue, sizeof own->catalogue) != 0)
-        return "the catalogue (units, indicators, successions) changed since";
-    if (img->gen > own->gen)
-        return "newer than the database (an older copy put back?)";
-    if (img->gen == own->gen && img->batch != own->batch)
-        return "the database's newest batch is not the image's";
-    if (img->batch > 0) {
-        int r = store_batch_stamp(s, img->batch, &id, at, sizeof at, who, sizeof who, e);
-        if (r < 0)
-            return e->msg;
-        engine_image_batch_sum(at, who, sum);
-        if (r == 0 || memcmp(sum, img->batch_sum, sizeof sum) != 0)
-            return "the image's batch is not in the database as it was (another history)";
-    }
-    return NULL;
-}
-
 int web_image_prepare(web_app *a, store *s, model *m, int64_t *gen, err_t *e)
 {
     engine_image_id own, img;
     FILE *f = NULL;
     err_t why;
     const char *reason = NULL;
-    if (ident(s, m, *gen, &own, e) != 0)
+    if (engine_image_ident(s, m, *gen, &own, e) != 0)
         return -1;
     pthread_mutex_lock(&a->image_mx);
     a->image_next = own;
@@ -106,7 +61,7 @@ int web_image_prepare(web_app *a, store *s, model *m, int64_t *gen, err_t *e)
     double t0 = now_s();
     if (engine_image_open(a->image_path, &img, &f, &why) != 0)
         reason = why.msg;
-    else if ((reason = mismatch(s, &img, &own, &why)) == NULL && engine_image_read(f, m, 2 * a->engine_threads, &why) != 0)
+    else if ((reason = engine_image_mismatch(s, &img, &own, &why)) == NULL && engine_image_read(f, m, 2 * a->engine_threads, &why) != 0)
         reason = why.msg;
     if (f)
         fclose(f);
@@ -133,14 +88,14 @@ static int ensure_db_id(web_app *a, char *out, size_t n, err_t *e)
     int rc = -1;
     if (store_open(a->db_path, 0, &s, e) != 0 || store_begin(s, e) != 0)
         goto cleanup;
-    int r = store_meta_get(s, IMAGE_ID_KEY, out, n, e);
+    int r = store_meta_get(s, ENGINE_IMAGE_ID_KEY, out, n, e);
     if (r == 0) {
         unsigned char raw[16];
         char hex[2 * sizeof raw + 1];
         randombytes_buf(raw, sizeof raw);
         sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
         snprintf(out, n, "%s", hex);
-        r = store_meta_set(s, IMAGE_ID_KEY, hex, e) == 0 ? 1 : -1;
+        r = store_meta_set(s, ENGINE_IMAGE_ID_KEY, hex, e) == 0 ? 1 : -1;
     }
     if (r < 0) {
         store_rollback(s);
@@ -274,7 +229,7 @@ void web_image_save_now(web_app *a)
         store *s = a->pool[0];                   /* no request runs any more */
         int ok = store_read_begin(s, &e) == 0;
         int64_t now = ok ? store_generation(s, &e) : -1;
-        ok = ok && now == gen && ident(s, a->m, gen, &id, &e) == 0;
+        ok = ok && now == gen && engine_image_ident(s, a->m, gen, &id, &e) == 0;
         store_read_end(s);
         if (ok)
             write_image(a, &id, snap);
