@@ -101,6 +101,7 @@ static void *listener(void *arg)
             s = reopen(a, s);
             continue;
         }
+        web_image_refresh(a, WEB_IMAGE_EVERY_S);   /* the image kept within the log's window */
         int64_t g = store_generation(s, &e);
         if (g < 0)
             continue;                 /* logged by the requests' own checks */

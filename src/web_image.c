@@ -138,6 +138,7 @@ static void write_image(web_app *a, engine_image_id *id, engine_image_snap *snap
                 "(saves held back at most %.1f ms)\n", a->image_path, (long long)id->gen, (double)bytes / 1e6, now_s() - t0, held * 1e3);
         pthread_mutex_lock(&a->image_mx);
         a->image_gen = id->gen;
+        a->image_at = now_s();
         pthread_mutex_unlock(&a->image_mx);
     }
 }
@@ -168,6 +169,22 @@ static void *writer(void *arg)
     }
 }
 
+/* Has the writer write image_snap_next (image_mx held): a thread started unless one runs, which
+ * takes it next; the snapshot given up if none can start. */
+static void start_writer(web_app *a)
+{
+    if (a->image_busy)
+        return;
+    if (a->image_started)
+        pthread_join(a->image_thread, NULL);   /* finished (not busy): at once */
+    a->image_started = a->image_busy = pthread_create(&a->image_thread, NULL, writer, a) == 0;
+    if (!a->image_busy) {
+        engine_image_snap_void(a->image_snap_next);
+        engine_image_snap_free(a->image_snap_next);
+        a->image_snap_next = NULL;
+    }
+}
+
 void web_image_installed(web_app *a, int64_t gen)
 {
     err_t e;
@@ -184,19 +201,56 @@ void web_image_installed(web_app *a, int64_t gen)
             fprintf(log_of(a), "error: engine image: %s\n", e.msg);
         else {
             a->image_snap_id = a->image_next;
-            if (!a->image_busy) {
-                if (a->image_started)
-                    pthread_join(a->image_thread, NULL);   /* finished (not busy): at once */
-                a->image_started = a->image_busy = pthread_create(&a->image_thread, NULL, writer, a) == 0;
-                if (!a->image_busy) {
-                    engine_image_snap_void(a->image_snap_next);
-                    engine_image_snap_free(a->image_snap_next);
-                    a->image_snap_next = NULL;
-                }
-            }
+            start_writer(a);
         }
     }
     pthread_mutex_unlock(&a->image_mx);
+}
+
+void web_image_refresh(web_app *a, double every_s)
+{
+    err_t e;
+    engine_image_id id;
+    engine_image_snap *snap = NULL;
+    store *s = NULL;
+    double now = now_s();
+    pthread_mutex_lock(&a->image_mx);
+    int64_t on_disk = a->image_gen;
+    int due = a->image_path[0] && !a->image_closing && !a->image_busy && a->image_snap_next == NULL &&
+              now - a->image_at >= every_s;
+    if (due)
+        a->image_at = now;                       /* tried: not again before every_s */
+    pthread_mutex_unlock(&a->image_mx);
+    pthread_rwlock_rdlock(&a->lock);
+    due = due && a->m && a->m->held && a->gen >= 0 && a->gen != on_disk;
+    pthread_rwlock_unlock(&a->lock);
+    if (!due || store_open(a->db_path, 0, &s, &e) != 0) {
+        store_close(s);
+        return;
+    }
+    pthread_mutex_lock(&a->reload_mx);          /* no save, catch-up or reload meanwhile */
+    int ok = store_read_begin(s, &e) == 0;
+    ok = ok && store_generation(s, &e) == a->gen && engine_image_ident(s, a->m, a->gen, &id, &e) == 0;
+    store_read_end(s);
+    if (ok) {
+        pthread_rwlock_wrlock(&a->lock);
+        ok = engine_image_snap_begin(a->m, &snap, &e) == 0;
+        pthread_rwlock_unlock(&a->lock);
+    }
+    if (ok) {
+        pthread_mutex_lock(&a->image_mx);        /* image_snap_next still NULL: installs hold reload_mx */
+        int closing = a->image_closing;
+        if (!closing) {
+            a->image_snap_next = snap;
+            a->image_snap_id = id;
+            start_writer(a);
+        }
+        pthread_mutex_unlock(&a->image_mx);
+        if (closing)
+            engine_image_snap_end(snap, &a->lock);
+    }
+    pthread_mutex_unlock(&a->reload_mx);
+    store_close(s);
 }
 
 void web_image_stop(web_app *a)
@@ -204,6 +258,7 @@ void web_image_stop(web_app *a)
     pthread_mutex_lock(&a->image_mx);
     int started = a->image_started;
     a->image_started = 0;
+    a->image_closing = 1;
     pthread_mutex_unlock(&a->image_mx);
     if (started)
         pthread_join(a->image_thread, NULL);
