@@ -55,9 +55,11 @@ typedef struct cli_unit_load {
 } cli_unit_load;
 /* Like cli_open for the evaluation, report or export of the unit with this code: loads the
  * catalogue and the cells of the units it reads only (eval_units_needed), in one snapshot, and
- * builds the engine over them; an unknown code loads the catalogue.  When those are more than a
- * quarter of the units, the engine image (ld; may be NULL: the default) stands for the cells if it
- * matches the database, else everything is read, saying on stderr why an image was not used. */
+ * builds the engine over them (more than a quarter of the units: every cell, in one pass); an
+ * unknown code loads the catalogue.  When those are more than 1/CLI_IMAGE_FROM of the units (a
+ * commune or more), the engine image (ld; may be NULL: the default) stands for the cells if it
+ * matches the database, else they are read as above, stderr saying why an image was not used. */
+#define CLI_IMAGE_FROM 32
 int cli_open_unit(const char *cmd, const char *db, const char *unit, cli_unit_load *ld, store **s, model **m);
 /* Returns 0 when --engine-image's value (NULL: not given) is usable, else prints why, EXIT_USAGE. */
 int cli_image_opt(const char *cmd, const char *image);
