@@ -65,14 +65,15 @@ int cli_open_unit(const char *cmd, const char *db, const char *unit, cli_unit_lo
 int cli_image_opt(const char *cmd, const char *image);
 /* The help's lines on --engine-image (eval, report, export, template). */
 #define CLI_IMAGE_HELP_VI \
-    "--engine-image TỆP|none: đơn vị cần số liệu của phần lớn CSDL (huyện, tỉnh) được tính từ ảnh engine\n" \
-    "mà chitieu serve ghi (mặc định TỆP_CSDL.engine nếu có) khi ảnh khớp CSDL, cộng các thay đổi sau đó\n" \
-    "từ nhật ký thay đổi; ảnh chỉ được đọc. Ảnh không dùng được: đọc cả CSDL, báo lý do ra stderr."
+    "--engine-image TỆP|none: đơn vị từ cấp xã trở lên (cần số liệu của hơn 1/32 số đơn vị) được tính từ\n" \
+    "ảnh engine mà chitieu serve --cells engine ghi (mặc định TỆP_CSDL.engine nếu có) khi ảnh khớp CSDL,\n" \
+    "cộng các thay đổi sau đó từ nhật ký thay đổi; ảnh chỉ được đọc. Ảnh không dùng được: đọc CSDL, báo\n" \
+    "lý do ra stderr."
 #define CLI_IMAGE_HELP_EN \
-    "--engine-image FILE|none: a unit needing most of the database (a district, the province) is evaluated\n" \
-    "from the engine image chitieu serve writes (default DB.engine when present) if it matches the database,\n" \
-    "with the changes since from the change log; the image is only read. An unusable image: the whole\n" \
-    "database is read and stderr says why."
+    "--engine-image FILE|none: a commune or more (a unit needing over 1/32 of the units) is evaluated from\n" \
+    "the engine image chitieu serve --cells engine writes (default DB.engine when present) if it matches\n" \
+    "the database, with the changes since from the change log; the image is only read. An unusable\n" \
+    "image: the database is read and stderr says why."
 /* What cli_load_year reads: the year and threads, CSV files read instead of the store (NULL:
  * from the store), and a hook run between the values and the targets (tests). */
 typedef struct cli_year_load {

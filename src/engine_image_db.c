@@ -72,12 +72,9 @@ int engine_image_load_db(store *s, model *m, const char *path, int threads, int6
     int rc = 0;
     if (reason)
         err_set(why, "%s", reason);
-    else if (engine_image_read(f, m, threads, why) != 0)
-        ;                                    /* why says it */
-    else if (img.gen < gen && (feed_catch_read(s, m, img.gen, gen, &c, why) != 0 || feed_catch_apply(m, &c, why) != 0))
-        ;                                    /* m part caught up: the caller discards it */
-    else
-        rc = 1;
+    else if (engine_image_read(f, m, threads, why) == 0 &&
+             (img.gen == gen || (feed_catch_read(s, m, img.gen, gen, &c, why) == 0 && feed_catch_apply(m, &c, why) == 0)))
+        rc = 1;                              /* else why says why; m part read: the caller discards it */
     fclose(f);
     feed_catch_free(&c);
     if (rc == 1 && img_gen)
