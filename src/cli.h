@@ -5,6 +5,7 @@
 #ifndef CHITIEU_CLI_H
 #define CHITIEU_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include "buf.h"
 #include "err.h"
@@ -44,10 +45,35 @@ int cli_open(const char *cmd, const char *db, store **s, model **m);
 /* Like cli_open, loading targets and values only as what asks (STORE_*); the engine is built
  * only when values are loaded. */
 int cli_open_part(const char *cmd, const char *db, int what, store **s, model **m);
+/* How cli_open_unit may read a unit whose cells are a large part of the database: from an engine
+ * image (engine_image_db.h), read only, never written. */
+typedef struct cli_unit_load {
+    const char *image;     /* --engine-image: a file, "none", or NULL for DB.engine beside a SQLite
+                              database when it exists (none for PostgreSQL) */
+    int from_image;        /* out: 1 when the cells came from the image (caught up to the database) */
+    int64_t image_gen;     /* out: then the image's generation */
+} cli_unit_load;
 /* Like cli_open for the evaluation, report or export of the unit with this code: loads the
  * catalogue and the cells of the units it reads only (eval_units_needed), in one snapshot, and
- * builds the engine over them; an unknown code loads the catalogue. */
-int cli_open_unit(const char *cmd, const char *db, const char *unit, store **s, model **m);
+ * builds the engine over them (more than a quarter of the units: every cell, in one pass); an
+ * unknown code loads the catalogue.  When those are more than 1/CLI_IMAGE_FROM of the units (a
+ * commune or more), the engine image (ld; may be NULL: the default) stands for the cells if it
+ * matches the database, else they are read as above, stderr saying why an image was not used. */
+#define CLI_IMAGE_FROM 32
+int cli_open_unit(const char *cmd, const char *db, const char *unit, cli_unit_load *ld, store **s, model **m);
+/* Returns 0 when --engine-image's value (NULL: not given) is usable, else prints why, EXIT_USAGE. */
+int cli_image_opt(const char *cmd, const char *image);
+/* The help's lines on --engine-image (eval, report, export, template). */
+#define CLI_IMAGE_HELP_VI \
+    "--engine-image TỆP|none: đơn vị từ cấp xã trở lên (cần số liệu của hơn 1/32 số đơn vị) được tính từ\n" \
+    "ảnh engine mà chitieu serve --cells engine ghi (mặc định TỆP_CSDL.engine nếu có) khi ảnh khớp CSDL,\n" \
+    "cộng các thay đổi sau đó từ nhật ký thay đổi; ảnh chỉ được đọc. Ảnh không dùng được: đọc CSDL, báo\n" \
+    "lý do ra stderr."
+#define CLI_IMAGE_HELP_EN \
+    "--engine-image FILE|none: a commune or more (a unit needing over 1/32 of the units) is evaluated from\n" \
+    "the engine image chitieu serve --cells engine writes (default DB.engine when present) if it matches\n" \
+    "the database, with the changes since from the change log; the image is only read. An unusable\n" \
+    "image: the database is read and stderr says why."
 /* What cli_load_year reads: the year and threads, CSV files read instead of the store (NULL:
  * from the store), and a hook run between the values and the targets (tests). */
 typedef struct cli_year_load {

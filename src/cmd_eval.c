@@ -51,15 +51,17 @@ static void coverage_notes(const model *m, const eval_result *r, buf *out)
 int cmd_eval(int argc, char **argv)
 {
     const char *db = NULL, *unit = NULL, *period = NULL, *fmt = "text", *outpath = NULL, *structure = "auto";
+    const char *image = NULL;
     int help, npos, rc;
     const cli_opt opts[] = { { "--db", NULL, &db, NULL }, { "--unit", NULL, &unit, NULL },
                              { "--period", NULL, &period, NULL }, { "--format", NULL, &fmt, NULL },
                              { "--output", "-o", &outpath, NULL }, { "--structure", NULL, &structure, NULL },
-                             { 0 } };
+                             { "--engine-image", NULL, &image, NULL }, { 0 } };
     if ((rc = cli_parse(argc, argv, opts, &npos, &help)) != 0)
         return rc;
     if (help) {
         puts(tr("Cách dùng: chitieu eval --unit MÃ --period KỲ [--format text|json|csv] [-o TỆP] [--db TỆP]\n"
+                "                    [--engine-image TỆP|none]\n"
                 "Đánh giá từng chỉ tiêu của đơn vị trong kỳ: kế hoạch, thực hiện, % kế hoạch, đánh giá\n"
                 "(vượt, đạt, không đạt, chưa có số liệu, không có chỉ tiêu), xếp hạng, so cùng kỳ, cấp trên.\n"
                 "Kỳ: 2022, 2022S1, 2022M9 (9 tháng), 2022Q2, 2022-05, 2020-2025 (nhiệm kỳ), 2020-2022 (giữa nhiệm kỳ).\n"
@@ -67,8 +69,10 @@ int cmd_eval(int argc, char **argv)
                 "khi sắp xếp quy đổi từ đơn vị tiền thân, đánh dấu *); mặc định: historical cho kỳ kết thúc\n"
                 "trước lần sắp xếp gần nhất, current cho kỳ sau đó (xem docs/successions.md).\n"
                 "Số tổng hợp từ đơn vị cấp dưới khi có đơn vị chưa có số liệu mang dấu * và độ phủ\n"
-                "(\"2/30 đơn vị có số liệu\"), không được đánh giá, xếp hạng (xem chitieu settings).",
+                "(\"2/30 đơn vị có số liệu\"), không được đánh giá, xếp hạng (xem chitieu settings).\n"
+                CLI_IMAGE_HELP_VI,
                 "Usage: chitieu eval --unit CODE --period PERIOD [--format text|json|csv] [-o FILE] [--db FILE]\n"
+                "                    [--engine-image FILE|none]\n"
                 "Evaluates each indicator of the unit for the period: target, actual, % of target, status\n"
                 "(exceeded, met, not met, no data, no target), rank, same period last year, parent.\n"
                 "Periods: 2022, 2022S1, 2022M9 (nine months), 2022Q2, 2022-05, 2020-2025 (term), 2020-2022 (mid-term).\n"
@@ -76,10 +80,12 @@ int cmd_eval(int argc, char **argv)
                 "a reorganisation converted from the predecessors, marked *); default: historical for a\n"
                 "period that ended before the latest reorganisation, current after (see docs/successions.md).\n"
                 "A total rolled up from units below when some have no figure is marked * with its coverage\n"
-                "(\"2/30 units reported\"), and is neither judged nor ranked (see chitieu settings)."));
+                "(\"2/30 units reported\"), and is neither judged nor ranked (see chitieu settings).\n"
+                CLI_IMAGE_HELP_EN));
         return EXIT_OK;
     }
-    if ((rc = cli_no_args("eval", npos)) != 0 || (rc = cli_format("eval", fmt, "text|json|csv")) != 0)
+    if ((rc = cli_no_args("eval", npos)) != 0 || (rc = cli_format("eval", fmt, "text|json|csv")) != 0 ||
+        (rc = cli_image_opt("eval", image)) != 0)
         return rc;
     int st = eval_structure_parse(structure);
     if (st < 0) {
@@ -88,7 +94,7 @@ int cmd_eval(int argc, char **argv)
     }
     store *s;
     model *m;
-    if (cli_open_unit("eval", db, unit, &s, &m) != 0)
+    if (cli_open_unit("eval", db, unit, &(cli_unit_load){ .image = image }, &s, &m) != 0)
         return EXIT_FAIL;
     int u;
     period_t p;

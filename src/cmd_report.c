@@ -13,38 +13,38 @@
 int cmd_report(int argc, char **argv)
 {
     const char *db = NULL, *unit = NULL, *period = NULL, *fmt = "md", *outpath = NULL, *style = "auto";
-    const char *today_s = NULL, *structure = "auto";
+    const char *today_s = NULL, *structure = "auto", *image = NULL;
     int help, npos, rc;
     const cli_opt opts[] = { { "--db", NULL, &db, NULL }, { "--unit", NULL, &unit, NULL },
                              { "--period", NULL, &period, NULL }, { "--format", NULL, &fmt, NULL },
                              { "--output", "-o", &outpath, NULL }, { "--style", NULL, &style, NULL },
                              { "--today", NULL, &today_s, NULL }, { "--structure", NULL, &structure, NULL },
-                             { 0 } };
+                             { "--engine-image", NULL, &image, NULL }, { 0 } };
     if ((rc = cli_parse(argc, argv, opts, &npos, &help)) != 0)
         return rc;
     if (help) {
         puts(tr("Cách dùng: chitieu report --unit MÃ --period KỲ [--format md|html|json|docx|pdf]\n"
-                "                      [--style auto|party|state] [-o TỆP] [--db TỆP]\n"
+                "                      [--style auto|party|state] [-o TỆP] [--db TỆP] [--engine-image TỆP|none]\n"
                 "Lập dự thảo báo cáo kết quả thực hiện chỉ tiêu: phần tóm tắt viết từ số liệu, bảng theo\n"
                 "nhóm chỉ tiêu, xếp hạng các đơn vị trực thuộc. html là một trang A4 in được; docx là văn bản\n"
                 "Word theo thể thức của đơn vị (--style auto, mặc định): văn bản của Đảng cho cấp ủy, tổ chức\n"
                 "Đảng (party), văn bản hành chính Nghị định 30/2020 cho UBND (state); thể thức trái với đơn vị\n"
                 "bị từ chối. pdf cần LibreOffice. docx và pdf cần -o TỆP.\n"
                 "--structure historical|current: đơn vị như thời kỳ đó, hoặc theo cơ cấu hiện nay (quy đổi từ\n"
-                "đơn vị tiền thân); mặc định theo kỳ (xem docs/successions.md).",
+                "đơn vị tiền thân); mặc định theo kỳ (xem docs/successions.md).\n" CLI_IMAGE_HELP_VI,
                 "Usage: chitieu report --unit CODE --period PERIOD [--format md|html|json|docx|pdf]\n"
-                "                      [--style auto|party|state] [-o FILE] [--db FILE]\n"
+                "                      [--style auto|party|state] [-o FILE] [--db FILE] [--engine-image FILE|none]\n"
                 "Writes the draft review report: a summary written from the data, tables per group of\n"
                 "indicators, and the units below ranked. html is one printable A4 page; docx is a Word\n"
                 "document in the unit's own layout (--style auto, default): a Party document for a Party\n"
                 "committee (party), a Decree 30/2020 state document for a people's committee (state); a\n"
                 "layout contrary to the unit is refused. pdf needs LibreOffice. docx and pdf need -o FILE.\n"
                 "--structure historical|current: units as they were, or on today's structure (converted from\n"
-                "the predecessors); the default depends on the period (see docs/successions.md)."));
+                "the predecessors); the default depends on the period (see docs/successions.md).\n" CLI_IMAGE_HELP_EN));
         return EXIT_OK;
     }
     if ((rc = cli_no_args("report", npos)) != 0 || (rc = cli_format("report", fmt, "md|html|json|docx|pdf")) != 0 ||
-        (rc = cli_format("report", style, "auto|party|state")) != 0)
+        (rc = cli_format("report", style, "auto|party|state")) != 0 || (rc = cli_image_opt("report", image)) != 0)
         return rc;
     int on = eval_structure_parse(structure);
     if (on < 0) {
@@ -58,7 +58,7 @@ int cmd_report(int argc, char **argv)
     }
     store *s;
     model *m;
-    if (cli_open_unit("report", db, unit, &s, &m) != 0)
+    if (cli_open_unit("report", db, unit, &(cli_unit_load){ .image = image }, &s, &m) != 0)
         return EXIT_FAIL;
     int u;
     period_t p;

@@ -80,6 +80,8 @@ typedef struct web_app {
      * an install, under the write lock; engine_image.h) */
     engine_image_snap *image_snap, *image_snap_next;
     engine_image_id image_snap_id;
+    double image_at;             /* when the image was last written or a rewrite tried (monotonic s) */
+    int image_closing;           /* web_image_stop ran: no more rewrites (web_image_refresh) */
 } web_app;
 
 /* Test seam: when set (tests only; NULL in a server), the background jobs call it at their pause
@@ -115,6 +117,12 @@ void web_image_installed(web_app *a, int64_t gen);
 void web_image_save_now(web_app *a);
 /* Waits for the background writer (web_close). */
 void web_image_stop(web_app *a);
+/* The feed's listener, between its waits: when the model moved past the image on disk and the
+ * image was written (or a rewrite tried) more than every_s seconds ago, has the writer write the
+ * model as it is now, so the image stays within the change log's window (STORE_FEED_KEEP_S) for
+ * the next start and the command line (cli_open_unit); takes reload_mx a moment. */
+#define WEB_IMAGE_EVERY_S 300
+void web_image_refresh(web_app *a, double every_s);
 /* Frees the app (NULL is fine), stopping the reloader; no request may be running. */
 void web_close(web_app *a);
 /* Waits until the reloader has nothing asked of it and nothing under way (tests, shutdown). */

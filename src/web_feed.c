@@ -4,7 +4,7 @@
  * Data flow: the listener thread waits for a change notice (PostgreSQL: LISTEN on a handle of its
  * own) or polls the generation (SQLite, every FEED_POLL_MS); when the database moved past the
  * model it wakes the reloader (web_kick).  refresh (web.c, holding reload_mx) first tries
- * web_feed_catch_up: in one read snapshot, the logged changes since the model's generation, when
+ * web_feed_catch_up (feed_catch.c): in one read snapshot, the logged changes since the model's generation, when
  * they chain up to the database's generation and touch only cells the model and engine hold, and
  * each cell as stored now; then, under the model's write lock, each cell through
  * write_apply_cell (the same in-place update a server makes after its own save) and the new
@@ -21,66 +21,17 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "feed_catch.h"
 #include "ops.h"
 #include "store_multi.h"
-#include "write.h"
 
 #define FEED_POLL_MS 200        /* SQLite: how often the generation is read */
 #define FEED_SAFETY_MS 2000     /* PostgreSQL: the generation is read this often even without notices */
-#define FEED_MAX 20000          /* more changes than this since the model: read everything */
-
-typedef struct feed_cell {
-    int none;                   /* a window that changed nothing the model holds (STORE_FEED_NONE) */
-    int targets, ind, unit, had;
-    period_t p;
-    cell_t now;                 /* the stored figure (comment owned), when had */
-} feed_cell;
-
-/* 1 when the rows chain from generation `from` to `to`, each transaction's window starting where
- * the previous one ended, and ask for no full read. */
-static int chained(const store_feed_row *rows, int n, int64_t from, int64_t to)
-{
-    int64_t at = from, group_from = -1;
-    for (int i = 0; i < n; i++) {
-        if (rows[i].kind == STORE_FEED_RELOAD)
-            return 0;
-        if (i > 0 && rows[i].gen_to == at && rows[i].gen_from == group_from)
-            continue;                         /* another cell of the same transaction */
-        if (rows[i].gen_from != at || rows[i].gen_to <= at)
-            return 0;
-        group_from = at;
-        at = rows[i].gen_to;
-    }
-    return at == to;
-}
-
-/* Resolves the rows against m and reads each cell as stored (in the caller's snapshot); 0, or -1
- * when one cannot be applied in place (or on an error: the full read reports it). */
-static int read_cells(store *s, const model *m, const store_feed_row *rows, int n, feed_cell *out, err_t *e)
-{
-    for (int i = 0; i < n; i++) {
-        feed_cell *c = &out[i];
-        if ((c->none = rows[i].kind == STORE_FEED_NONE))
-            continue;
-        c->targets = rows[i].kind == STORE_FEED_TARGET;
-        c->ind = model_ind_find(m, rows[i].ind);
-        c->unit = model_unit_find(m, rows[i].unit);
-        if (c->ind < 0 || c->unit < 0 || period_parse(rows[i].period, strlen(rows[i].period), &c->p) != 0 ||
-            (m->engine && !engine_covers(m->engine, c->p)))
-            return -1;
-        c->had = store_get_cell(s, m, c->targets, c->ind, c->unit, c->p, &c->now, e);
-        if (c->had < 0 || (c->targets && !c->had))
-            return -1;
-    }
-    return 0;
-}
 
 int web_feed_catch_up(web_app *a, store *s)
 {
-    store_feed_row *rows = NULL;
-    feed_cell *cells = NULL;
-    int n = 0, rc = -1, outside = 0;
+    feed_catch c = { 0 };
+    int rc = -1;
     err_t e;
     pthread_rwlock_rdlock(&a->lock);
     int64_t from = a->gen;
@@ -89,35 +40,23 @@ int web_feed_catch_up(web_app *a, store *s)
     if (from < 0 || store_read_begin(s, &e) != 0)
         return -1;
     int64_t to = store_generation(s, &e);
-    if (to > from)
-        n = store_feed_read(s, from, FEED_MAX, &rows, &e);
-    if (to <= from || n < 0 || n > FEED_MAX || !chained(rows, n, from, to) ||
-        (cells = calloc((size_t)n + 1, sizeof *cells)) == NULL || read_cells(s, m, rows, n, cells, &e) != 0) {
-        store_read_end(s);
-        goto cleanup;
-    }
+    int got = to > from && feed_catch_read(s, m, from, to, &c, &e) == 0;
     store_read_end(s);
+    if (!got)
+        return -1;
     pthread_rwlock_wrlock(&a->lock);
-    rc = 0;
-    for (int i = 0; i < n && rc == 0; i++)
-        if (!cells[i].none)
-            rc = write_apply_cell(m, cells[i].targets, cells[i].ind, cells[i].unit, cells[i].p,
-                                  cells[i].had ? &cells[i].now : NULL, &outside, &e) == 0 ? 0 : -1;
+    rc = feed_catch_apply(m, &c, &e);
     if (rc == 0) {
         a->gen = to;
-        a->feed_applied += n;
+        a->feed_applied += c.n;
     }
     a->version++;                    /* the model changed in place */
     pthread_rwlock_unlock(&a->lock);
     if (rc == 0)
-        ops_feed(n);
+        ops_feed(c.n);
     if (rc != 0)
         fprintf(a->log ? a->log : stderr, "error: change feed: %s (reading everything)\n", e.msg);
-cleanup:
-    for (int i = 0; cells && i < n; i++)
-        free(cells[i].now.comment);
-    free(cells);
-    free(rows);
+    feed_catch_free(&c);
     return rc;
 }
 
@@ -162,6 +101,7 @@ static void *listener(void *arg)
             s = reopen(a, s);
             continue;
         }
+        web_image_refresh(a, WEB_IMAGE_EVERY_S);   /* the image kept within the log's window */
         int64_t g = store_generation(s, &e);
         if (g < 0)
             continue;                 /* logged by the requests' own checks */

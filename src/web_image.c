@@ -28,9 +28,8 @@
 #include <time.h>
 
 #include "engine.h"
+#include "engine_image_db.h"
 #include "store_admin.h"
-
-#define IMAGE_ID_KEY "engine_image_id"
 
 static double now_s(void)
 {
@@ -44,57 +43,13 @@ static FILE *log_of(web_app *a)
     return a->log ? a->log : stderr;
 }
 
-/* The identity of generation gen as the database says it in s's open snapshot; 0 or -1 with e. */
-static int ident(store *s, const model *m, int64_t gen, engine_image_id *id, err_t *e)
-{
-    char at[64], who[256];
-    memset(id, 0, sizeof *id);
-    id->gen = gen;
-    if (store_meta_get(s, IMAGE_ID_KEY, id->db_id, sizeof id->db_id, e) < 0 ||
-        store_batch_stamp(s, 0, &id->batch, at, sizeof at, who, sizeof who, e) < 0 ||
-        store_schema_version(s, &id->schema, e) != 0)
-        return -1;
-    engine_image_batch_sum(at, who, id->batch_sum);
-    engine_image_catalogue(m, id->catalogue);
-    return 0;
-}
-
-/* Why the image img cannot stand for the database (own, in s's snapshot), or NULL when it can. */
-static const char *mismatch(store *s, const engine_image_id *img, const engine_image_id *own, err_t *e)
-{
-    char at[64], who[256];
-    uint8_t sum[16];
-    int64_t id;
-    if (own->db_id[0] == '\0')
-        return "the database has no image id (new, or restored)";
-    if (strcmp(img->db_id, own->db_id) != 0)
-        return "made from another database";
-    if (img->schema != own->schema)
-        return "made on another schema version";
-    if (memcmp(img->catalogue, own->catalogue, sizeof own->catalogue) != 0)
-        return "the catalogue (units, indicators, successions) changed since";
-    if (img->gen > own->gen)
-        return "newer than the database (an older copy put back?)";
-    if (img->gen == own->gen && img->batch != own->batch)
-        return "the database's newest batch is not the image's";
-    if (img->batch > 0) {
-        int r = store_batch_stamp(s, img->batch, &id, at, sizeof at, who, sizeof who, e);
-        if (r < 0)
-            return e->msg;
-        engine_image_batch_sum(at, who, sum);
-        if (r == 0 || memcmp(sum, img->batch_sum, sizeof sum) != 0)
-            return "the image's batch is not in the database as it was (another history)";
-    }
-    return NULL;
-}
-
 int web_image_prepare(web_app *a, store *s, model *m, int64_t *gen, err_t *e)
 {
     engine_image_id own, img;
     FILE *f = NULL;
     err_t why;
     const char *reason = NULL;
-    if (ident(s, m, *gen, &own, e) != 0)
+    if (engine_image_ident(s, m, *gen, &own, e) != 0)
         return -1;
     pthread_mutex_lock(&a->image_mx);
     a->image_next = own;
@@ -106,7 +61,7 @@ int web_image_prepare(web_app *a, store *s, model *m, int64_t *gen, err_t *e)
     double t0 = now_s();
     if (engine_image_open(a->image_path, &img, &f, &why) != 0)
         reason = why.msg;
-    else if ((reason = mismatch(s, &img, &own, &why)) == NULL && engine_image_read(f, m, 2 * a->engine_threads, &why) != 0)
+    else if ((reason = engine_image_mismatch(s, &img, &own, &why)) == NULL && engine_image_read(f, m, 2 * a->engine_threads, &why) != 0)
         reason = why.msg;
     if (f)
         fclose(f);
@@ -133,14 +88,14 @@ static int ensure_db_id(web_app *a, char *out, size_t n, err_t *e)
     int rc = -1;
     if (store_open(a->db_path, 0, &s, e) != 0 || store_begin(s, e) != 0)
         goto cleanup;
-    int r = store_meta_get(s, IMAGE_ID_KEY, out, n, e);
+    int r = store_meta_get(s, ENGINE_IMAGE_ID_KEY, out, n, e);
     if (r == 0) {
         unsigned char raw[16];
         char hex[2 * sizeof raw + 1];
         randombytes_buf(raw, sizeof raw);
         sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
         snprintf(out, n, "%s", hex);
-        r = store_meta_set(s, IMAGE_ID_KEY, hex, e) == 0 ? 1 : -1;
+        r = store_meta_set(s, ENGINE_IMAGE_ID_KEY, hex, e) == 0 ? 1 : -1;
     }
     if (r < 0) {
         store_rollback(s);
@@ -183,6 +138,7 @@ static void write_image(web_app *a, engine_image_id *id, engine_image_snap *snap
                 "(saves held back at most %.1f ms)\n", a->image_path, (long long)id->gen, (double)bytes / 1e6, now_s() - t0, held * 1e3);
         pthread_mutex_lock(&a->image_mx);
         a->image_gen = id->gen;
+        a->image_at = now_s();
         pthread_mutex_unlock(&a->image_mx);
     }
 }
@@ -213,6 +169,22 @@ static void *writer(void *arg)
     }
 }
 
+/* Has the writer write image_snap_next (image_mx held): a thread started unless one runs, which
+ * takes it next; the snapshot given up if none can start. */
+static void start_writer(web_app *a)
+{
+    if (a->image_busy)
+        return;
+    if (a->image_started)
+        pthread_join(a->image_thread, NULL);   /* finished (not busy): at once */
+    a->image_started = a->image_busy = pthread_create(&a->image_thread, NULL, writer, a) == 0;
+    if (!a->image_busy) {
+        engine_image_snap_void(a->image_snap_next);
+        engine_image_snap_free(a->image_snap_next);
+        a->image_snap_next = NULL;
+    }
+}
+
 void web_image_installed(web_app *a, int64_t gen)
 {
     err_t e;
@@ -229,19 +201,56 @@ void web_image_installed(web_app *a, int64_t gen)
             fprintf(log_of(a), "error: engine image: %s\n", e.msg);
         else {
             a->image_snap_id = a->image_next;
-            if (!a->image_busy) {
-                if (a->image_started)
-                    pthread_join(a->image_thread, NULL);   /* finished (not busy): at once */
-                a->image_started = a->image_busy = pthread_create(&a->image_thread, NULL, writer, a) == 0;
-                if (!a->image_busy) {
-                    engine_image_snap_void(a->image_snap_next);
-                    engine_image_snap_free(a->image_snap_next);
-                    a->image_snap_next = NULL;
-                }
-            }
+            start_writer(a);
         }
     }
     pthread_mutex_unlock(&a->image_mx);
+}
+
+void web_image_refresh(web_app *a, double every_s)
+{
+    err_t e;
+    engine_image_id id;
+    engine_image_snap *snap = NULL;
+    store *s = NULL;
+    double now = now_s();
+    pthread_mutex_lock(&a->image_mx);
+    int64_t on_disk = a->image_gen;
+    int due = a->image_path[0] && !a->image_closing && !a->image_busy && a->image_snap_next == NULL &&
+              now - a->image_at >= every_s;
+    if (due)
+        a->image_at = now;                       /* tried: not again before every_s */
+    pthread_mutex_unlock(&a->image_mx);
+    pthread_rwlock_rdlock(&a->lock);
+    due = due && a->m && a->m->held && a->gen >= 0 && a->gen != on_disk;
+    pthread_rwlock_unlock(&a->lock);
+    if (!due || store_open(a->db_path, 0, &s, &e) != 0) {
+        store_close(s);
+        return;
+    }
+    pthread_mutex_lock(&a->reload_mx);          /* no save, catch-up or reload meanwhile */
+    int ok = store_read_begin(s, &e) == 0;
+    ok = ok && store_generation(s, &e) == a->gen && engine_image_ident(s, a->m, a->gen, &id, &e) == 0;
+    store_read_end(s);
+    if (ok) {
+        pthread_rwlock_wrlock(&a->lock);
+        ok = engine_image_snap_begin(a->m, &snap, &e) == 0;
+        pthread_rwlock_unlock(&a->lock);
+    }
+    if (ok) {
+        pthread_mutex_lock(&a->image_mx);        /* image_snap_next still NULL: installs hold reload_mx */
+        int closing = a->image_closing;
+        if (!closing) {
+            a->image_snap_next = snap;
+            a->image_snap_id = id;
+            start_writer(a);
+        }
+        pthread_mutex_unlock(&a->image_mx);
+        if (closing)
+            engine_image_snap_end(snap, &a->lock);
+    }
+    pthread_mutex_unlock(&a->reload_mx);
+    store_close(s);
 }
 
 void web_image_stop(web_app *a)
@@ -249,6 +258,7 @@ void web_image_stop(web_app *a)
     pthread_mutex_lock(&a->image_mx);
     int started = a->image_started;
     a->image_started = 0;
+    a->image_closing = 1;
     pthread_mutex_unlock(&a->image_mx);
     if (started)
         pthread_join(a->image_thread, NULL);
@@ -274,7 +284,7 @@ void web_image_save_now(web_app *a)
         store *s = a->pool[0];                   /* no request runs any more */
         int ok = store_read_begin(s, &e) == 0;
         int64_t now = ok ? store_generation(s, &e) : -1;
-        ok = ok && now == gen && ident(s, a->m, gen, &id, &e) == 0;
+        ok = ok && now == gen && engine_image_ident(s, a->m, gen, &id, &e) == 0;
         store_read_end(s);
         if (ok)
             write_image(a, &id, snap);

@@ -62,7 +62,7 @@ static model *load_for(const char *code, size_t *nread)
 {
     store *s;
     model *m;
-    assert_int_equal(cli_open_unit("eval", db, code, &s, &m), 0);
+    assert_int_equal(cli_open_unit("eval", db, code, NULL, &s, &m), 0);
     store_close(s);
     int u = model_unit_find(m, code);
     assert_true(u >= 0);

@@ -8,7 +8,8 @@
  * Each case is checked against a fresh full load of the same database.  Saves made while the image
  * is being written (the writer paused between its holds of the read lock) do not wait for it, the
  * image is still exactly the generation it names, and a restart catches them up; a save made
- * while the start's first-write dates are read with no lock is in the completeness kept after. */
+ * while the start's first-write dates are read with no lock is in the completeness kept after.  A
+ * running server rewrites its image when its figures moved and the image is due (test_refresh). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -601,6 +602,69 @@ static void test_save_while_prewarming(void **state)
     free(kept);
 }
 
+/* Until the image writer is idle. */
+static void wait_writer(web_app *a)
+{
+    for (int i = 0; i < 3000; i++) {
+        pthread_mutex_lock(&a->image_mx);
+        int busy = a->image_busy || a->image_snap_next != NULL;
+        pthread_mutex_unlock(&a->image_mx);
+        if (!busy)
+            return;
+        usleep(10000);
+    }
+    fail_msg("the image writer did not finish");
+}
+
+static int64_t image_gen_of(const char *image)
+{
+    FILE *f;
+    engine_image_id id;
+    err_t e;
+    assert_int_equal(engine_image_open(image, &id, &f, &e), 0);
+    fclose(f);
+    return id.gen;
+}
+
+/* A running server whose figures moved rewrites its image once that is due (web_image_refresh,
+ * which the feed's listener calls every WEB_IMAGE_EVERY_S), so the image stays within the change
+ * log's window for a restart or the command line: it then names the server's generation and
+ * holds what a full load holds.  Nothing moved, or not due yet: nothing written. */
+static void test_refresh(void **state)
+{
+    (void)state;
+    web_app *app;
+    err_t e;
+    http_resp rs;
+    make_db(db);
+    add_token(db);
+    remove(img);
+    assert_int_equal(web_open_image(db, 2, WEB_CELLS_ENGINE, img, &app, &e), 0);
+    wait_writer(app);
+    int64_t g0 = image_gen_of(img);
+    assert_true(g0 == app->gen);
+    web_image_refresh(app, 0);               /* nothing moved */
+    wait_writer(app);
+    assert_true(image_gen_of(img) == g0);
+    assert_int_equal(api_send(app, "POST", "/api/v1/values",
+                              "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"w2\",\"period\":\"2023-05\",\"value\":8}]}", &rs), 200);
+    http_resp_free(&rs);
+    int64_t g1 = generation_of(db);
+    assert_true(g1 > g0 && app->gen == g1);
+    web_image_refresh(app, 3600);            /* not due: written a moment ago */
+    wait_writer(app);
+    assert_true(image_gen_of(img) == g0);
+    web_image_refresh(app, 0);
+    wait_writer(app);
+    assert_true(image_gen_of(img) == g1);
+    web_close(app);                          /* killed, as it were: no image written at exit */
+    held full = serve(db, NULL), got = image_content(db, img);
+    assert_true(full.sum == got.sum);
+    assert_string_equal(full.cells, got.cells);
+    free(full.cells), free(got.cells);
+    assert_true(agrees(db, img));            /* used as it is */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -614,6 +678,7 @@ int main(void)
         cmocka_unit_test(test_saves_while_writing),
         cmocka_unit_test(test_reload_while_writing),
         cmocka_unit_test(test_save_while_prewarming),
+        cmocka_unit_test(test_refresh),
     };
     return cmocka_run_group_tests_name("engine image", tests, setup, teardown);
 }

@@ -951,5 +951,56 @@ has "$T/err" "smtp-url"
 expect_rc 0 "$BIN" remind --reporting --help
 expect_rc 2 "$BIN" remind --reporting --bogus
 
+# --- the engine image: eval/report of a unit needing most of the database read the image a server
+# wrote (`serve --cells engine`), caught up through the change log; output as without it ---------
+I="$T/img.db"
+expect_rc 0 "$BIN" demo --db "$I"
+"$BIN" serve --db "$I" --listen 127.0.0.1:0 --cells engine --quiet >"$T/serve.log" 2>&1 &
+spid=$!
+i=0
+while [ $i -lt 150 ] && ! grep -q "engine image: written" "$T/serve.log"; do sleep 0.2; i=$((i + 1)); done
+kill -TERM $spid
+wait $spid
+has "$T/serve.log" "engine image: written $I.engine"
+# img_same WHY : eval (JSON, text) and report of the city and a district, equal with and without
+# the image; stderr empty (WHY "": the image used) or naming why it was not
+img_same() {
+  for u in ha-noi cau-giay; do
+    for p in 2023 2025 2020-2025; do
+      for f in json text; do
+        "$BIN" eval --db "$I" --unit $u --period $p --format $f >"$T/img.a" 2>"$T/img.err"
+        "$BIN" eval --db "$I" --unit $u --period $p --format $f --engine-image none >"$T/img.b" 2>/dev/null
+        if cmp -s "$T/img.a" "$T/img.b"; then ok; else bad "eval $u $p $f: differs with the image ($1)"; fi
+        if [ -z "$1" ]; then
+          if [ -s "$T/img.err" ]; then bad "image not used: $(head -1 "$T/img.err")"; else ok; fi
+        else has "$T/img.err" "$1"; fi
+      done
+    done
+    "$BIN" report --db "$I" --unit $u --period 2025 --today 2026-01-01 >"$T/img.a" 2>/dev/null
+    "$BIN" report --db "$I" --unit $u --period 2025 --today 2026-01-01 --engine-image none >"$T/img.b" 2>/dev/null
+    if cmp -s "$T/img.a" "$T/img.b"; then ok; else bad "report $u: differs with the image ($1)"; fi
+  done
+}
+sum0=$(cksum <"$I.engine")
+img_same ""
+"$BIN" eval --db "$I" --unit ha-noi --period 2023 --format json >"$T/img.before" 2>/dev/null
+printf 'indicator,unit,period,value\nket_nap_dang_vien,ba-dinh,2023,999\n' >"$T/img.csv"
+expect_rc 0 "$BIN" import --db "$I" "$T/img.csv"
+"$BIN" eval --db "$I" --unit ha-noi --period 2023 --format json >"$T/img.after" 2>/dev/null
+if cmp -s "$T/img.before" "$T/img.after"; then bad "the save after the image does not show"; else ok; fi
+img_same ""                      # caught up from the change log
+if [ "$(cksum <"$I.engine")" = "$sum0" ]; then ok; else bad "the command line changed the image"; fi
+cp "$I.engine" "$T/img.good"
+printf 'X' | dd of="$I.engine" bs=1 seek=5000 conv=notrunc 2>/dev/null
+img_same "không dùng ảnh engine $I.engine"
+LANG=en_US.UTF-8 expect_rc 0 "$BIN" eval --db "$I" --unit ha-noi --period 2023 --engine-image "$T/img.none"
+has "$T/err" "engine image $T/img.none not used: cannot read the file; reading the database"
+cp "$T/img.good" "$I.engine"
+img_same ""
+printf 'code,name,parent,type\nmoi,Đảng ủy mới,ba-dinh,Đảng ủy phường\n' >"$T/img-units.csv"
+expect_rc 0 "$BIN" import --db "$I" "$T/img-units.csv"
+img_same "the catalogue (units, indicators, successions) changed since"
+expect_rc 2 "$BIN" eval --db "$I" --unit ha-noi --period 2023 --engine-image ""
+
 echo "e2e${CHITIEU_TEST_PG:+ pg}: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
