@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "cycle_store.h"
+#include "engine.h"
 
 #define KEPT_PERIODS 8           /* maps kept; the least recently used beyond this one goes */
 #define KEPT_TOUCH_MAX 50000     /* more queued cells than this: the period is scanned again */
@@ -70,13 +71,16 @@ struct cmpl_firsts {
     uint32_t *scan_touched;
     size_t scan_n, scan_cap;
     int scan_stale;              /* too many, or out of memory: the read is not kept */
+    pthread_cond_t scan_done;    /* signalled when the read under way ends (kept or not) */
 };
 
 cmpl_firsts *cmpl_firsts_new(void)
 {
     cmpl_firsts *f = calloc(1, sizeof *f);
-    if (f)
+    if (f) {
         pthread_mutex_init(&f->mx, NULL);
+        pthread_cond_init(&f->scan_done, NULL);
+    }
     return f;
 }
 
@@ -104,6 +108,7 @@ void cmpl_firsts_free(void *firsts)
         kept_free(k);
     }
     free(f->scan_touched);
+    pthread_cond_destroy(&f->scan_done);
     pthread_mutex_destroy(&f->mx);
     free(f);
 }
@@ -399,7 +404,103 @@ static int kept_fill(store *s, scan_ctx *x, period_t p, err_t *e)
     return rc;
 }
 
-/* A new map of p's values read from the store; NULL with e set on failure. */
+/* The cells of p's values the model holds (read a piece of units at a time by a prewarm), so a
+ * period with few values among many is read cell by cell instead of by a scan of every value. */
+typedef struct collect {
+    uint32_t pkey;               /* period_key of p: only its cells are kept */
+    size_t ninds;
+    uint32_t *cells;             /* unit * ninds + ind */
+    size_t n, cap;
+    size_t seen;                 /* cells of the span's years looked at */
+    size_t next;                 /* the next unit of a read a piece at a time */
+    int oom;
+} collect;
+
+static int collect_one(void *ctx, int ind, int unit, period_t p, int64_t fx)
+{
+    collect *c = ctx;
+    (void)fx;
+    c->seen++;
+    if (period_key(p) != c->pkey)
+        return 0;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 256;
+        uint32_t *t = realloc(c->cells, cap * sizeof *t);
+        if (t == NULL) {
+            c->oom = 1;
+            return 1;
+        }
+        c->cells = t;
+        c->cap = cap;
+    }
+    c->cells[c->n++] = (uint32_t)((size_t)unit * c->ninds + (size_t)ind);
+    return 0;
+}
+
+static int collect_cell(void *ctx, const cell_t *x)
+{
+    return collect_one(ctx, x->ind, x->unit, x->per, 0);
+}
+
+/* Collects p's value cells of the units c->next..+units-1 (a model holding its cells in its maps,
+ * and the side cells, with the first piece); 1 when that was the last piece, else 0. */
+static int collect_part(collect *c, const model *m, period_t p, size_t units)
+{
+    period_t span = cmpl_span(p);
+    int y2 = span.kind == P_RANGE ? span.y2 : span.y;
+    if (c->next == 0) {
+        const cellmap *side = &m->values;
+        for (size_t i = 0; i < side->n && !c->oom; i++)
+            collect_cell(c, &side->cells[i]);
+    }
+    if (!m->held || c->oom) {
+        c->next = m->nunits;
+        return 1;
+    }
+    size_t to = c->next + (units ? units : 1);
+    engine_each_reported_in(m->engine, 0, span.y, y2, (int)c->next, (int)(to < m->nunits ? to : m->nunits),
+                            collect_one, c);
+    c->next = to;
+    return c->oom || to >= m->nunits;
+}
+
+/* 1 if reading c's cells one by one beats a scan of the period's values: each is one indexed read
+ * (~5 µs), the scan reads every value of the database (~150 ns a row, at least the span's years). */
+static int collect_keyed(const collect *c)
+{
+    return !c->oom && c->n * 32 <= c->seen;
+}
+
+/* Fills k with the dates of c's cells read one by one from the store, their codes from m or cs
+ * (x says which); 0 or -1 with e. */
+static int kept_fill_keyed(store *s, scan_ctx *x, const collect *c, period_t p, err_t *e)
+{
+    const char **inds = malloc((c->n ? c->n : 1) * sizeof *inds);
+    const char **units = malloc((c->n ? c->n : 1) * sizeof *units);
+    int rc = -1;
+    if (inds == NULL || units == NULL) {
+        err_set(e, "out of memory");
+        goto cleanup;
+    }
+    size_t ninds = x->k->ninds;
+    for (size_t i = 0; i < c->n; i++) {
+        size_t u = c->cells[i] / ninds, d = c->cells[i] % ninds;
+        inds[i] = x->m ? x->m->inds[d].code : x->cs->arena + x->cs->at[x->cs->nunits + d];
+        units[i] = x->m ? x->m->units[u].code : x->cs->arena + x->cs->at[u];
+    }
+    char code[PERIOD_CODE_MAX];
+    period_code(p, code, sizeof code);
+    rc = store_first_writes_of(s, code, inds, units, c->n, scan_one, x, e);
+    if (rc == 0 && x->oom)
+        rc = err_set(e, "out of memory");
+cleanup:
+    free(inds);
+    free(units);
+    return rc;
+}
+
+/* A new map of p's values read from the store (cell by cell when the model holds few of them);
+ * NULL with e set on failure. */
 static cmpl_kept *kept_scan(store *s, const model *m, int tz, period_t p, err_t *e)
 {
     cmpl_kept *k = kept_new(m->nunits, m->ninds, tz, p);
@@ -408,11 +509,32 @@ static cmpl_kept *kept_scan(store *s, const model *m, int tz, period_t p, err_t 
         return NULL;
     }
     scan_ctx x = { m, NULL, k, 0 };
-    if (kept_fill(s, &x, p, e) != 0) {
+    collect c = { .pkey = period_key(p), .ninds = m->ninds };
+    collect_part(&c, m, p, m->nunits);
+    int rc = collect_keyed(&c) ? kept_fill_keyed(s, &x, &c, p, e) : kept_fill(s, &x, p, e);
+    free(c.cells);
+    if (rc != 0) {
         kept_free(k);
         return NULL;
     }
     return k;
+}
+
+struct cmpl_scan {
+    cmpl_kept *k;
+    codes cs;
+    period_t p;
+    collect c;                   /* the model's cells of p, collected before the run */
+    int collected;               /* 1: c complete (read cell by cell if few), 0: scan */
+    int rc;                      /* run's result: 0 read, -1 failed, 1 not run */
+};
+
+/* 1 if the read under way on f is of pkey and tz for a model of m's sizes (mutex held). */
+static int scan_for(const cmpl_firsts *f, uint32_t pkey, int tz, const model *m)
+{
+    const cmpl_scan *x = f->scan;
+    return x != NULL && f->scan_pkey == pkey && x->k != NULL && x->k->tz == tz && x->k->nunits == m->nunits &&
+           x->k->ninds == m->ninds;
 }
 
 /* Reads each queued cell of k again; 0 or -1. */
@@ -485,10 +607,17 @@ int cmpl_kept_get(cmpl_firsts *f, store *s, const model *m, int tz, period_t p, 
     int rc = -1;
     *out = NULL;
     pthread_mutex_lock(&f->mx);
-    kept_drop_stale(f, m);
-    for (k = f->list; k; k = k->next)
-        if (k->pkey == pkey && k->tz == tz && !k->stale && k->nunits == m->nunits && k->ninds == m->ninds)
+    for (;;) {
+        kept_drop_stale(f, m);
+        for (k = f->list; k; k = k->next)
+            if (k->pkey == pkey && k->tz == tz && !k->stale && k->nunits == m->nunits && k->ninds == m->ninds)
+                break;
+        if (k != NULL || !scan_for(f, pkey, tz, m))
             break;
+        /* the prewarm is reading these dates: wait for that read rather than reading them again
+         * (it needs the model's read lock, which ours does not keep it from: readers go first) */
+        pthread_cond_wait(&f->scan_done, &f->mx);
+    }
     if (k == NULL) {
         if ((k = kept_scan(s, m, tz, p, e)) == NULL)
             goto done;
@@ -529,13 +658,6 @@ int cmpl_firsts_prepare(cmpl_firsts *f, store *s, const model *m, int tz, period
 
 /* ---- a read with no lock on the model (a server's prewarm) ---- */
 
-struct cmpl_scan {
-    cmpl_kept *k;
-    codes cs;
-    period_t p;
-    int rc;                      /* run's result: 0 read, -1 failed, 1 not run */
-};
-
 /* 1 if f keeps p's dates for tz already (mutex held). */
 static int kept_has(const cmpl_firsts *f, uint32_t pkey, int tz, const model *m)
 {
@@ -557,6 +679,8 @@ int cmpl_scan_begin(cmpl_firsts *f, const model *m, int tz, period_t p, cmpl_sca
     }
     x->p = p;
     x->rc = 1;
+    x->c.pkey = x->k->pkey;
+    x->c.ninds = m->ninds;
     pthread_mutex_lock(&f->mx);
     int busy = f->scan != NULL || kept_has(f, x->k->pkey, tz, m);
     if (!busy) {
@@ -573,12 +697,30 @@ int cmpl_scan_begin(cmpl_firsts *f, const model *m, int tz, period_t p, cmpl_sca
     return 0;
 }
 
+int cmpl_scan_collect(cmpl_scan *x, cmpl_firsts *f, const model *m, int units)
+{
+    pthread_mutex_lock(&f->mx);
+    int ours = f->scan == x;
+    pthread_mutex_unlock(&f->mx);
+    if (!ours || m->nunits != x->k->nunits || m->ninds != x->k->ninds) {
+        x->collected = -1;      /* another model now: nothing to read, the end keeps nothing */
+        return 1;
+    }
+    if (collect_part(&x->c, m, x->p, units > 0 ? (size_t)units : 1)) {
+        x->collected = x->c.oom ? 0 : 1;
+        return 1;
+    }
+    return 0;
+}
+
 int cmpl_scan_run(cmpl_scan *x, store *s, err_t *e)
 {
+    if (x->collected < 0)
+        return x->rc = 1;
     if (codes_index(&x->cs) != 0)
         return x->rc = err_set(e, "out of memory");
     scan_ctx c = { NULL, &x->cs, x->k, 0 };
-    x->rc = kept_fill(s, &c, x->p, e);
+    x->rc = x->collected && collect_keyed(&x->c) ? kept_fill_keyed(s, &c, &x->c, x->p, e) : kept_fill(s, &c, x->p, e);
     return x->rc;
 }
 
@@ -609,6 +751,7 @@ int cmpl_scan_end(cmpl_scan *x, cmpl_firsts *f, const model *m)
                 kept = 1;
             }
             f->scan_n = 0;
+            pthread_cond_broadcast(&f->scan_done);   /* readers waiting for it look again */
         }
         pthread_mutex_unlock(&f->mx);
     }
@@ -622,6 +765,7 @@ void cmpl_scan_free(cmpl_scan *x)
         return;
     kept_free(x->k);
     codes_free(&x->cs);
+    free(x->c.cells);
     free(x);
 }
 
