@@ -85,6 +85,10 @@ cmpl_firsts *cmpl_firsts_new(void);
 void cmpl_firsts_free(void *firsts);
 void cmpl_firsts_touch(cmpl_firsts *f, const model *m, int targets, int ind, int unit, period_t p, int removed);
 int cmpl_firsts_prepare(cmpl_firsts *f, store *s, const model *m, int tz, period_t p, err_t *e);
+/* How a period's dates are read from now on: 0 (the default) whichever is cheaper, 1 cell by cell
+ * (one indexed read each, the model's cells of the period), 2 by a scan of every value (tests
+ * compare the two). */
+void cmpl_firsts_read_by(cmpl_firsts *f, int how);
 /* A server's first read of p's dates with no lock on the model (the prewarm at start and after a
  * reload, so no save waits for that scan): begin, under the model's read lock, copies the codes
  * the read needs and registers it on f, so every touch of p's values from then on is queued for

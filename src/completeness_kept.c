@@ -71,6 +71,11 @@ struct cmpl_firsts {
     uint32_t *scan_touched;
     size_t scan_n, scan_cap;
     int scan_stale;              /* too many, or out of memory: the read is not kept */
+    unsigned char *scan_flags[2];  /* its flags (marked while it collects): a touch sets them */
+    period_t scan_span;
+    size_t scan_nunits, scan_ninds;
+    int scan_flags_bad;          /* a value deleted meanwhile: they are marked again after */
+    int read_by;                 /* cmpl_firsts_read_by: 0 the cheaper, 1 cell by cell, 2 scan */
     pthread_cond_t scan_done;    /* signalled when the read under way ends (kept or not) */
 };
 
@@ -275,6 +280,12 @@ void cmpl_firsts_touch(cmpl_firsts *f, const model *m, int targets, int ind, int
     }
     if (f->scan && !targets && f->scan_pkey == pkey && !f->scan_stale)
         scan_touch(f, (uint32_t)((size_t)unit * m->ninds + (size_t)ind));
+    if (f->scan && cmpl_overlaps(f->scan_span, p)) {
+        if (removed || (size_t)ind >= f->scan_ninds || (size_t)unit >= f->scan_nunits)
+            f->scan_flags_bad = 1;
+        else
+            f->scan_flags[targets != 0][(size_t)unit * f->scan_ninds + (size_t)ind] = 1;
+    }
     pthread_mutex_unlock(&f->mx);
 }
 
@@ -464,11 +475,74 @@ static int collect_part(collect *c, const model *m, period_t p, size_t units)
     return c->oom || to >= m->nunits;
 }
 
-/* 1 if reading c's cells one by one beats a scan of the period's values: each is one indexed read
- * (~5 µs), the scan reads every value of the database (~150 ns a row, at least the span's years). */
-static int collect_keyed(const collect *c)
+typedef struct pass {
+    cmpl_kept *k;
+    collect *c;
+} pass;
+
+/* A value cell of the span's years: its flag (as cmpl_mark_cells: it overlaps the span; for a
+ * year, any period of that year but a range) and, if of p itself, collected. */
+static int pass_one(void *ctx, int ind, int unit, period_t p, int64_t fx)
 {
-    return !c->oom && c->n * 32 <= c->seen;
+    pass *x = ctx;
+    period_t span = x->k->span;
+    if (p.kind != P_RANGE && span.kind == P_YEAR ? p.y == span.y : cmpl_overlaps(span, p))
+        x->k->flags[0][(size_t)unit * x->k->ninds + (size_t)ind] = 1;
+    return collect_one(x->c, ind, unit, p, fx);
+}
+
+/* One pass over the cells of the units c->next.. (+units) marks k's flags of both sides and
+ * collects p's value cells (the side cells with the first piece; a model holding its cells in
+ * its maps all at once); k's flags are allocated and zeroed.  1 when that was the last piece. */
+static int mark_collect_part(cmpl_kept *k, collect *c, const model *m, period_t p, size_t units)
+{
+    period_t span = k->span;
+    size_t from = c->next, to = from + (units ? units : 1);
+    if (!m->held) {
+        cmpl_mark_cells(m, 0, span, k->flags[0]);
+        cmpl_mark_cells(m, 1, span, k->flags[1]);
+        return collect_part(c, m, p, m->nunits);
+    }
+    if (to > m->nunits)
+        to = m->nunits;
+    pass x = { k, c };
+    for (size_t i = 0; from == 0 && i < m->values.n && !c->oom; i++) {
+        const cell_t *v = &m->values.cells[i];
+        pass_one(&x, v->ind, v->unit, v->per, 0);
+    }
+    if (!c->oom)
+        engine_each_reported_in(m->engine, 0, span.y, span.kind == P_RANGE ? span.y2 : span.y, (int)from, (int)to,
+                                pass_one, &x);
+    cmpl_mark_part(m, 1, span, (int)from, (int)to, k->flags[1]);
+    c->next = to;
+    return c->oom || to >= m->nunits;
+}
+
+/* Allocates k's flags, zeroed; 0 or -1 (out of memory). */
+static int flags_new(cmpl_kept *k)
+{
+    size_t cells = k->nunits * k->ninds + 1;
+    for (int t = 0; t < 2; t++)
+        if (k->flags[t] == NULL && (k->flags[t] = calloc(cells, 1)) == NULL)
+            return -1;
+    return 0;
+}
+
+/* 1 if c's cells are read one by one rather than by a scan of the period's values (read_by 0:
+ * whichever is cheaper: each cell is one indexed read, ~5 µs, the scan reads every value of the
+ * database, ~150 ns a row, at least those of the span's years; a few cells, always). */
+static int collect_keyed(const collect *c, int read_by)
+{
+    if (c->oom || read_by == 2)
+        return 0;
+    return read_by == 1 || c->n <= 64 || c->n * 32 <= c->seen;
+}
+
+void cmpl_firsts_read_by(cmpl_firsts *f, int how)
+{
+    pthread_mutex_lock(&f->mx);
+    f->read_by = how;
+    pthread_mutex_unlock(&f->mx);
 }
 
 /* Fills k with the dates of c's cells read one by one from the store, their codes from m or cs
@@ -501,7 +575,7 @@ cleanup:
 
 /* A new map of p's values read from the store (cell by cell when the model holds few of them);
  * NULL with e set on failure. */
-static cmpl_kept *kept_scan(store *s, const model *m, int tz, period_t p, err_t *e)
+static cmpl_kept *kept_scan(store *s, const model *m, int tz, period_t p, int read_by, err_t *e)
 {
     cmpl_kept *k = kept_new(m->nunits, m->ninds, tz, p);
     if (k == NULL) {
@@ -510,8 +584,14 @@ static cmpl_kept *kept_scan(store *s, const model *m, int tz, period_t p, err_t 
     }
     scan_ctx x = { m, NULL, k, 0 };
     collect c = { .pkey = period_key(p), .ninds = m->ninds };
-    collect_part(&c, m, p, m->nunits);
-    int rc = collect_keyed(&c) ? kept_fill_keyed(s, &x, &c, p, e) : kept_fill(s, &x, p, e);
+    int rc = -1;
+    if (flags_new(k) != 0)
+        err_set(e, "out of memory");
+    else {
+        mark_collect_part(k, &c, m, p, m->nunits);   /* the flags marked, p's cells collected */
+        k->flags_ok = !c.oom;
+        rc = collect_keyed(&c, read_by) ? kept_fill_keyed(s, &x, &c, p, e) : kept_fill(s, &x, p, e);
+    }
     free(c.cells);
     if (rc != 0) {
         kept_free(k);
@@ -526,6 +606,7 @@ struct cmpl_scan {
     period_t p;
     collect c;                   /* the model's cells of p, collected before the run */
     int collected;               /* 1: c complete (read cell by cell if few), 0: scan */
+    int read_by;                 /* the cache's cmpl_firsts_read_by when it began */
     int rc;                      /* run's result: 0 read, -1 failed, 1 not run */
 };
 
@@ -619,7 +700,7 @@ int cmpl_kept_get(cmpl_firsts *f, store *s, const model *m, int tz, period_t p, 
         pthread_cond_wait(&f->scan_done, &f->mx);
     }
     if (k == NULL) {
-        if ((k = kept_scan(s, m, tz, p, e)) == NULL)
+        if ((k = kept_scan(s, m, tz, p, f->read_by, e)) == NULL)
             goto done;
         k->next = f->list;
         f->list = k;
@@ -673,7 +754,8 @@ int cmpl_scan_begin(cmpl_firsts *f, const model *m, int tz, period_t p, cmpl_sca
     if (f == NULL)
         return 0;
     cmpl_scan *x = calloc(1, sizeof *x);
-    if (x == NULL || (x->k = kept_new(m->nunits, m->ninds, tz, p)) == NULL || codes_copy(&x->cs, m) != 0) {
+    if (x == NULL || (x->k = kept_new(m->nunits, m->ninds, tz, p)) == NULL || flags_new(x->k) != 0 ||
+        codes_copy(&x->cs, m) != 0) {
         cmpl_scan_free(x);
         return err_set(e, "out of memory");
     }
@@ -688,6 +770,13 @@ int cmpl_scan_begin(cmpl_firsts *f, const model *m, int tz, period_t p, cmpl_sca
         f->scan_pkey = x->k->pkey;
         f->scan_n = 0;
         f->scan_stale = 0;
+        f->scan_flags[0] = x->k->flags[0];
+        f->scan_flags[1] = x->k->flags[1];
+        f->scan_span = x->k->span;
+        f->scan_nunits = m->nunits;
+        f->scan_ninds = m->ninds;
+        f->scan_flags_bad = 0;
+        x->read_by = f->read_by;
     }
     pthread_mutex_unlock(&f->mx);
     if (busy)
@@ -706,7 +795,7 @@ int cmpl_scan_collect(cmpl_scan *x, cmpl_firsts *f, const model *m, int units)
         x->collected = -1;      /* another model now: nothing to read, the end keeps nothing */
         return 1;
     }
-    if (collect_part(&x->c, m, x->p, units > 0 ? (size_t)units : 1)) {
+    if (mark_collect_part(x->k, &x->c, m, x->p, units > 0 ? (size_t)units : 1)) {
         x->collected = x->c.oom ? 0 : 1;
         return 1;
     }
@@ -720,7 +809,7 @@ int cmpl_scan_run(cmpl_scan *x, store *s, err_t *e)
     if (codes_index(&x->cs) != 0)
         return x->rc = err_set(e, "out of memory");
     scan_ctx c = { NULL, &x->cs, x->k, 0 };
-    x->rc = x->collected && collect_keyed(&x->c) ? kept_fill_keyed(s, &c, &x->c, x->p, e) : kept_fill(s, &c, x->p, e);
+    x->rc = x->collected && collect_keyed(&x->c, x->read_by) ? kept_fill_keyed(s, &c, &x->c, x->p, e) : kept_fill(s, &c, x->p, e);
     return x->rc;
 }
 
@@ -740,10 +829,15 @@ int cmpl_scan_end(cmpl_scan *x, cmpl_firsts *f, const model *m)
                 k->captouched = f->scan_cap;
                 f->scan_touched = NULL;
                 f->scan_n = f->scan_cap = 0;
-                size_t cells = k->nunits * k->ninds + 1;
-                k->flags[0] = calloc(cells, 1);
-                k->flags[1] = calloc(cells, 1);
-                k->marking = k->flags[0] && k->flags[1];   /* else the next reader marks them */
+                if (x->collected == 1 && !f->scan_flags_bad)
+                    k->flags_ok = 1;   /* marked while collecting, touched since */
+                else {
+                    size_t cells = k->nunits * k->ninds + 1;
+                    memset(k->flags[0], 0, cells);
+                    memset(k->flags[1], 0, cells);
+                    k->marking = 1;    /* marked again a piece at a time (cmpl_scan_mark) */
+                    k->mark_next = 0;
+                }
                 k->used = ++f->tick;
                 k->next = f->list;
                 f->list = k;
@@ -751,6 +845,7 @@ int cmpl_scan_end(cmpl_scan *x, cmpl_firsts *f, const model *m)
                 kept = 1;
             }
             f->scan_n = 0;
+            f->scan_flags[0] = f->scan_flags[1] = NULL;
             pthread_cond_broadcast(&f->scan_done);   /* readers waiting for it look again */
         }
         pthread_mutex_unlock(&f->mx);

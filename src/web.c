@@ -247,11 +247,12 @@ static void prewarm(web_app *a, store *s)
     }
     if (rc == 0 && x) {
         t1 = mono_s();
-        /* the model's cells of p, 4 096 units a hold: few of them (none for a year of monthly
-         * figures) and they are read one by one instead of by a scan of every value */
+        /* who is expected to report marked and the model's cells of p collected, 1 024 units a
+         * hold: few of them (none for a year of monthly figures) and they are read one by one
+         * instead of by a scan of every value */
         for (int done = 0; !done;) {
             double t = prewarm_lock(a);
-            done = cmpl_scan_collect(x, a->m->firsts, a->m, 4096);
+            done = cmpl_scan_collect(x, a->m->firsts, a->m, 1024);
             prewarm_unlock(a, t, &longest);
         }
         rc = cmpl_scan_run(x, s, &e);
