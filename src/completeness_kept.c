@@ -1,10 +1,12 @@
 /* completeness_kept.c - the first-write dates of stored values, kept in a server's memory
  * (completeness.h, "Kept by a server").
  *
- * Data flow: the first time a period is asked for (with a time zone), store_first_writes scans
- * its values once into a hash map (cell = unit * ninds + ind -> local date), and the model's
- * cells of its span are marked once (cmpl_mark_cells: which unit has a target or a value of an
- * indicator).  Every change of a figure the server applies afterwards, its own saves and other
+ * Data flow: the first time a period is asked for (with a time zone), one pass over the model's
+ * cells of its span marks which unit has a target or a value of each indicator and collects the
+ * cells of the period itself; their first writes are read into a hash map (cell = unit * ninds +
+ * ind -> local date), one indexed read a cell when they are few (store_first_writes_of), else by
+ * one scan of the period's values (store_first_writes): only a cell the model holds as a value is
+ * ever asked its date.  Every change of a figure the server applies afterwards, its own saves and other
  * servers' through the change feed, passes write_apply_cell, which calls cmpl_firsts_touch: a
  * value of the period is queued on its kept map, a figure in the span sets its flag (a deleted
  * one makes the flags be marked again) and forgets the counts kept for the unit (and, for a
@@ -17,7 +19,9 @@
  *
  * A server's first read of a period (cmpl_scan, the prewarm) runs with no lock on the model: the
  * codes copied, the read registered on the cache first so touches of that period's values queue
- * for it (f->scan), then kept with those queued, and its flags marked a piece at a time.
+ * for it (f->scan) and touches of its span set its flags, the flags marked and the cells collected
+ * a piece at a time, the dates read, then kept with those queued; a reader asking for that period
+ * meanwhile waits for it (f->scan_done).
  *
  * Locking: the cache's mutex is held from cmpl_kept_get to cmpl_kept_release (one reader at a
  * time computes from it) and by each touch; touches run under the model's write lock, readers
