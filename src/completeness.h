@@ -100,9 +100,10 @@ void cmpl_firsts_read_by(cmpl_firsts *f, int how);
 typedef struct cmpl_scan cmpl_scan;
 int cmpl_scan_begin(cmpl_firsts *f, const model *m, int tz, period_t p, cmpl_scan **out, err_t *e);
 /* Between begin and run, under the read lock with f and m those installed now, a piece of `units`
- * units at a time: collects the model's cells of p's values, so run reads those cells one by one
- * (indexed reads) instead of scanning every value when they are few (a year of a data set of
- * months: none); a touch meanwhile queues its cell as above.  1 when finished (or the model is
+ * units at a time: marks who is expected to report (kept by end, so no marking after it) and
+ * collects the model's cells of p's values, so run reads those cells one by one (indexed reads)
+ * instead of scanning every value when they are few (a year of a data set of months: none); a
+ * touch meanwhile queues its cell as above and sets its flag (a deletion: marked again after).  1 when finished (or the model is
  * another now: run then reads nothing and end keeps nothing), else 0.  Optional: run without it
  * scans. */
 int cmpl_scan_collect(cmpl_scan *x, cmpl_firsts *f, const model *m, int units);
