@@ -85,6 +85,10 @@ cmpl_firsts *cmpl_firsts_new(void);
 void cmpl_firsts_free(void *firsts);
 void cmpl_firsts_touch(cmpl_firsts *f, const model *m, int targets, int ind, int unit, period_t p, int removed);
 int cmpl_firsts_prepare(cmpl_firsts *f, store *s, const model *m, int tz, period_t p, err_t *e);
+/* How a period's dates are read from now on: 0 (the default) whichever is cheaper, 1 cell by cell
+ * (one indexed read each, the model's cells of the period), 2 by a scan of every value (tests
+ * compare the two). */
+void cmpl_firsts_read_by(cmpl_firsts *f, int how);
 /* A server's first read of p's dates with no lock on the model (the prewarm at start and after a
  * reload, so no save waits for that scan): begin, under the model's read lock, copies the codes
  * the read needs and registers it on f, so every touch of p's values from then on is queued for
@@ -95,6 +99,15 @@ int cmpl_firsts_prepare(cmpl_firsts *f, store *s, const model *m, int tz, period
  * and frees x: 1 if kept, else 0.  free discards one not begun on f (NULL is fine). */
 typedef struct cmpl_scan cmpl_scan;
 int cmpl_scan_begin(cmpl_firsts *f, const model *m, int tz, period_t p, cmpl_scan **out, err_t *e);
+/* Between begin and run, under the read lock with f and m those installed now, a piece of `units`
+ * units at a time: marks who is expected to report (kept by end, so no marking after it) and
+ * collects the model's cells of p's values, so run reads those cells one by one (indexed reads)
+ * instead of scanning every value when they are few (a year of a data set of months: none); a
+ * touch meanwhile queues its cell as above and sets its flag (a deletion: marked again after).  1 when finished (or the model is
+ * another now: run then reads nothing and end keeps nothing), else 0.  Optional: run without it
+ * scans. */
+int cmpl_scan_collect(cmpl_scan *x, cmpl_firsts *f, const model *m, int units);
+/* run: 0 read, -1 with e, 1 nothing read (the model changed while collecting). */
 int cmpl_scan_run(cmpl_scan *x, store *s, err_t *e);
 int cmpl_scan_end(cmpl_scan *x, cmpl_firsts *f, const model *m);
 /* After end kept p's dates: marks who is expected to report (cmpl_mark_cells) for `units` more
@@ -102,7 +115,9 @@ int cmpl_scan_end(cmpl_scan *x, cmpl_firsts *f, const model *m);
  * a deletion leaves the marking to the next reader.  1 when finished (or nothing to do), else 0. */
 int cmpl_scan_mark(cmpl_firsts *f, const model *m, int tz, period_t p, int units);
 void cmpl_scan_free(cmpl_scan *x);
-/* For cmpl_run: the kept dates of p (up to date; the cache is locked until cmpl_kept_release), one
+/* For cmpl_run: the kept dates of p (up to date; the cache is locked until cmpl_kept_release; not
+ * kept yet: read now, cell by cell when the model holds few of p's values, else by a scan, or,
+ * when a prewarm is reading them, waited for: one read, not two), one
  * cell's local date (0 = none or unknown), the flags of cmpl_mark_cells for p's span, and a leaf
  * unit's counts {expected, reported, late} for a deadline (leaf: 1 if kept, else 0; leaf_put
  * keeps them until a change touches the unit); get returns 0 or -1. */

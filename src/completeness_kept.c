@@ -1,10 +1,12 @@
 /* completeness_kept.c - the first-write dates of stored values, kept in a server's memory
  * (completeness.h, "Kept by a server").
  *
- * Data flow: the first time a period is asked for (with a time zone), store_first_writes scans
- * its values once into a hash map (cell = unit * ninds + ind -> local date), and the model's
- * cells of its span are marked once (cmpl_mark_cells: which unit has a target or a value of an
- * indicator).  Every change of a figure the server applies afterwards, its own saves and other
+ * Data flow: the first time a period is asked for (with a time zone), one pass over the model's
+ * cells of its span marks which unit has a target or a value of each indicator and collects the
+ * cells of the period itself; their first writes are read into a hash map (cell = unit * ninds +
+ * ind -> local date), one indexed read a cell when they are few (store_first_writes_of), else by
+ * one scan of the period's values (store_first_writes): only a cell the model holds as a value is
+ * ever asked its date.  Every change of a figure the server applies afterwards, its own saves and other
  * servers' through the change feed, passes write_apply_cell, which calls cmpl_firsts_touch: a
  * value of the period is queued on its kept map, a figure in the span sets its flag (a deleted
  * one makes the flags be marked again) and forgets the counts kept for the unit (and, for a
@@ -17,7 +19,9 @@
  *
  * A server's first read of a period (cmpl_scan, the prewarm) runs with no lock on the model: the
  * codes copied, the read registered on the cache first so touches of that period's values queue
- * for it (f->scan), then kept with those queued, and its flags marked a piece at a time.
+ * for it (f->scan) and touches of its span set its flags, the flags marked and the cells collected
+ * a piece at a time, the dates read, then kept with those queued; a reader asking for that period
+ * meanwhile waits for it (f->scan_done).
  *
  * Locking: the cache's mutex is held from cmpl_kept_get to cmpl_kept_release (one reader at a
  * time computes from it) and by each touch; touches run under the model's write lock, readers
@@ -32,6 +36,7 @@
 #include <string.h>
 
 #include "cycle_store.h"
+#include "engine.h"
 
 #define KEPT_PERIODS 8           /* maps kept; the least recently used beyond this one goes */
 #define KEPT_TOUCH_MAX 50000     /* more queued cells than this: the period is scanned again */
@@ -70,13 +75,21 @@ struct cmpl_firsts {
     uint32_t *scan_touched;
     size_t scan_n, scan_cap;
     int scan_stale;              /* too many, or out of memory: the read is not kept */
+    unsigned char *scan_flags[2];  /* its flags (marked while it collects): a touch sets them */
+    period_t scan_span;
+    size_t scan_nunits, scan_ninds;
+    int scan_flags_bad;          /* a value deleted meanwhile: they are marked again after */
+    int read_by;                 /* cmpl_firsts_read_by: 0 the cheaper, 1 cell by cell, 2 scan */
+    pthread_cond_t scan_done;    /* signalled when the read under way ends (kept or not) */
 };
 
 cmpl_firsts *cmpl_firsts_new(void)
 {
     cmpl_firsts *f = calloc(1, sizeof *f);
-    if (f)
+    if (f) {
         pthread_mutex_init(&f->mx, NULL);
+        pthread_cond_init(&f->scan_done, NULL);
+    }
     return f;
 }
 
@@ -104,6 +117,7 @@ void cmpl_firsts_free(void *firsts)
         kept_free(k);
     }
     free(f->scan_touched);
+    pthread_cond_destroy(&f->scan_done);
     pthread_mutex_destroy(&f->mx);
     free(f);
 }
@@ -270,6 +284,12 @@ void cmpl_firsts_touch(cmpl_firsts *f, const model *m, int targets, int ind, int
     }
     if (f->scan && !targets && f->scan_pkey == pkey && !f->scan_stale)
         scan_touch(f, (uint32_t)((size_t)unit * m->ninds + (size_t)ind));
+    if (f->scan && cmpl_overlaps(f->scan_span, p)) {
+        if (removed || (size_t)ind >= f->scan_ninds || (size_t)unit >= f->scan_nunits)
+            f->scan_flags_bad = 1;
+        else
+            f->scan_flags[targets != 0][(size_t)unit * f->scan_ninds + (size_t)ind] = 1;
+    }
     pthread_mutex_unlock(&f->mx);
 }
 
@@ -399,8 +419,167 @@ static int kept_fill(store *s, scan_ctx *x, period_t p, err_t *e)
     return rc;
 }
 
-/* A new map of p's values read from the store; NULL with e set on failure. */
-static cmpl_kept *kept_scan(store *s, const model *m, int tz, period_t p, err_t *e)
+/* The cells of p's values the model holds (read a piece of units at a time by a prewarm), so a
+ * period with few values among many is read cell by cell instead of by a scan of every value. */
+typedef struct collect {
+    uint32_t pkey;               /* period_key of p: only its cells are kept */
+    size_t ninds;
+    uint32_t *cells;             /* unit * ninds + ind */
+    size_t n, cap;
+    size_t seen;                 /* cells of the span's years looked at */
+    size_t next;                 /* the next unit of a read a piece at a time */
+    int oom;
+} collect;
+
+static int collect_one(void *ctx, int ind, int unit, period_t p, int64_t fx)
+{
+    collect *c = ctx;
+    (void)fx;
+    c->seen++;
+    if (period_key(p) != c->pkey)
+        return 0;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 256;
+        uint32_t *t = realloc(c->cells, cap * sizeof *t);
+        if (t == NULL) {
+            c->oom = 1;
+            return 1;
+        }
+        c->cells = t;
+        c->cap = cap;
+    }
+    c->cells[c->n++] = (uint32_t)((size_t)unit * c->ninds + (size_t)ind);
+    return 0;
+}
+
+static int collect_cell(void *ctx, const cell_t *x)
+{
+    return collect_one(ctx, x->ind, x->unit, x->per, 0);
+}
+
+/* Collects p's value cells of the units c->next..+units-1 (a model holding its cells in its maps,
+ * and the side cells, with the first piece); 1 when that was the last piece, else 0. */
+static int collect_part(collect *c, const model *m, period_t p, size_t units)
+{
+    period_t span = cmpl_span(p);
+    int y2 = span.kind == P_RANGE ? span.y2 : span.y;
+    if (c->next == 0) {
+        const cellmap *side = &m->values;
+        for (size_t i = 0; i < side->n && !c->oom; i++)
+            collect_cell(c, &side->cells[i]);
+    }
+    if (!m->held || c->oom) {
+        c->next = m->nunits;
+        return 1;
+    }
+    size_t to = c->next + (units ? units : 1);
+    engine_each_reported_in(m->engine, 0, span.y, y2, (int)c->next, (int)(to < m->nunits ? to : m->nunits),
+                            collect_one, c);
+    c->next = to;
+    return c->oom || to >= m->nunits;
+}
+
+typedef struct pass {
+    cmpl_kept *k;
+    collect *c;
+} pass;
+
+/* A value cell of the span's years: its flag (as cmpl_mark_cells: it overlaps the span; for a
+ * year, any period of that year but a range) and, if of p itself, collected. */
+static int pass_one(void *ctx, int ind, int unit, period_t p, int64_t fx)
+{
+    pass *x = ctx;
+    period_t span = x->k->span;
+    if (p.kind != P_RANGE && span.kind == P_YEAR ? p.y == span.y : cmpl_overlaps(span, p))
+        x->k->flags[0][(size_t)unit * x->k->ninds + (size_t)ind] = 1;
+    return collect_one(x->c, ind, unit, p, fx);
+}
+
+/* One pass over the cells of the units c->next.. (+units) marks k's flags of both sides and
+ * collects p's value cells (the side cells with the first piece; a model holding its cells in
+ * its maps all at once); k's flags are allocated and zeroed.  1 when that was the last piece. */
+static int mark_collect_part(cmpl_kept *k, collect *c, const model *m, period_t p, size_t units)
+{
+    period_t span = k->span;
+    size_t from = c->next, to = from + (units ? units : 1);
+    if (!m->held) {
+        cmpl_mark_cells(m, 0, span, k->flags[0]);
+        cmpl_mark_cells(m, 1, span, k->flags[1]);
+        return collect_part(c, m, p, m->nunits);
+    }
+    if (to > m->nunits)
+        to = m->nunits;
+    pass x = { k, c };
+    for (size_t i = 0; from == 0 && i < m->values.n && !c->oom; i++) {
+        const cell_t *v = &m->values.cells[i];
+        pass_one(&x, v->ind, v->unit, v->per, 0);
+    }
+    if (!c->oom)
+        engine_each_reported_in(m->engine, 0, span.y, span.kind == P_RANGE ? span.y2 : span.y, (int)from, (int)to,
+                                pass_one, &x);
+    cmpl_mark_part(m, 1, span, (int)from, (int)to, k->flags[1]);
+    c->next = to;
+    return c->oom || to >= m->nunits;
+}
+
+/* Allocates k's flags, zeroed; 0 or -1 (out of memory). */
+static int flags_new(cmpl_kept *k)
+{
+    size_t cells = k->nunits * k->ninds + 1;
+    for (int t = 0; t < 2; t++)
+        if (k->flags[t] == NULL && (k->flags[t] = calloc(cells, 1)) == NULL)
+            return -1;
+    return 0;
+}
+
+/* 1 if c's cells are read one by one rather than by a scan of the period's values (read_by 0:
+ * whichever is cheaper: each cell is one indexed read, ~5 µs, the scan reads every value of the
+ * database, ~150 ns a row, at least those of the span's years; a few cells, always). */
+static int collect_keyed(const collect *c, int read_by)
+{
+    if (c->oom || read_by == 2)
+        return 0;
+    return read_by == 1 || c->n <= 64 || c->n * 32 <= c->seen;
+}
+
+void cmpl_firsts_read_by(cmpl_firsts *f, int how)
+{
+    pthread_mutex_lock(&f->mx);
+    f->read_by = how;
+    pthread_mutex_unlock(&f->mx);
+}
+
+/* Fills k with the dates of c's cells read one by one from the store, their codes from m or cs
+ * (x says which); 0 or -1 with e. */
+static int kept_fill_keyed(store *s, scan_ctx *x, const collect *c, period_t p, err_t *e)
+{
+    const char **inds = malloc((c->n ? c->n : 1) * sizeof *inds);
+    const char **units = malloc((c->n ? c->n : 1) * sizeof *units);
+    int rc = -1;
+    if (inds == NULL || units == NULL) {
+        err_set(e, "out of memory");
+        goto cleanup;
+    }
+    size_t ninds = x->k->ninds;
+    for (size_t i = 0; i < c->n; i++) {
+        size_t u = c->cells[i] / ninds, d = c->cells[i] % ninds;
+        inds[i] = x->m ? x->m->inds[d].code : x->cs->arena + x->cs->at[x->cs->nunits + d];
+        units[i] = x->m ? x->m->units[u].code : x->cs->arena + x->cs->at[u];
+    }
+    char code[PERIOD_CODE_MAX];
+    period_code(p, code, sizeof code);
+    rc = store_first_writes_of(s, code, inds, units, c->n, scan_one, x, e);
+    if (rc == 0 && x->oom)
+        rc = err_set(e, "out of memory");
+cleanup:
+    free(inds);
+    free(units);
+    return rc;
+}
+
+/* A new map of p's values read from the store (cell by cell when the model holds few of them);
+ * NULL with e set on failure. */
+static cmpl_kept *kept_scan(store *s, const model *m, int tz, period_t p, int read_by, err_t *e)
 {
     cmpl_kept *k = kept_new(m->nunits, m->ninds, tz, p);
     if (k == NULL) {
@@ -408,11 +587,39 @@ static cmpl_kept *kept_scan(store *s, const model *m, int tz, period_t p, err_t 
         return NULL;
     }
     scan_ctx x = { m, NULL, k, 0 };
-    if (kept_fill(s, &x, p, e) != 0) {
+    collect c = { .pkey = period_key(p), .ninds = m->ninds };
+    int rc = -1;
+    if (flags_new(k) != 0)
+        err_set(e, "out of memory");
+    else {
+        mark_collect_part(k, &c, m, p, m->nunits);   /* the flags marked, p's cells collected */
+        k->flags_ok = !c.oom;
+        rc = collect_keyed(&c, read_by) ? kept_fill_keyed(s, &x, &c, p, e) : kept_fill(s, &x, p, e);
+    }
+    free(c.cells);
+    if (rc != 0) {
         kept_free(k);
         return NULL;
     }
     return k;
+}
+
+struct cmpl_scan {
+    cmpl_kept *k;
+    codes cs;
+    period_t p;
+    collect c;                   /* the model's cells of p, collected before the run */
+    int collected;               /* 1: c complete (read cell by cell if few), 0: scan */
+    int read_by;                 /* the cache's cmpl_firsts_read_by when it began */
+    int rc;                      /* run's result: 0 read, -1 failed, 1 not run */
+};
+
+/* 1 if the read under way on f is of pkey and tz for a model of m's sizes (mutex held). */
+static int scan_for(const cmpl_firsts *f, uint32_t pkey, int tz, const model *m)
+{
+    const cmpl_scan *x = f->scan;
+    return x != NULL && f->scan_pkey == pkey && x->k != NULL && x->k->tz == tz && x->k->nunits == m->nunits &&
+           x->k->ninds == m->ninds;
 }
 
 /* Reads each queued cell of k again; 0 or -1. */
@@ -485,12 +692,19 @@ int cmpl_kept_get(cmpl_firsts *f, store *s, const model *m, int tz, period_t p, 
     int rc = -1;
     *out = NULL;
     pthread_mutex_lock(&f->mx);
-    kept_drop_stale(f, m);
-    for (k = f->list; k; k = k->next)
-        if (k->pkey == pkey && k->tz == tz && !k->stale && k->nunits == m->nunits && k->ninds == m->ninds)
+    for (;;) {
+        kept_drop_stale(f, m);
+        for (k = f->list; k; k = k->next)
+            if (k->pkey == pkey && k->tz == tz && !k->stale && k->nunits == m->nunits && k->ninds == m->ninds)
+                break;
+        if (k != NULL || !scan_for(f, pkey, tz, m))
             break;
+        /* the prewarm is reading these dates: wait for that read rather than reading them again
+         * (it needs the model's read lock, which ours does not keep it from: readers go first) */
+        pthread_cond_wait(&f->scan_done, &f->mx);
+    }
     if (k == NULL) {
-        if ((k = kept_scan(s, m, tz, p, e)) == NULL)
+        if ((k = kept_scan(s, m, tz, p, f->read_by, e)) == NULL)
             goto done;
         k->next = f->list;
         f->list = k;
@@ -529,13 +743,6 @@ int cmpl_firsts_prepare(cmpl_firsts *f, store *s, const model *m, int tz, period
 
 /* ---- a read with no lock on the model (a server's prewarm) ---- */
 
-struct cmpl_scan {
-    cmpl_kept *k;
-    codes cs;
-    period_t p;
-    int rc;                      /* run's result: 0 read, -1 failed, 1 not run */
-};
-
 /* 1 if f keeps p's dates for tz already (mutex held). */
 static int kept_has(const cmpl_firsts *f, uint32_t pkey, int tz, const model *m)
 {
@@ -551,12 +758,15 @@ int cmpl_scan_begin(cmpl_firsts *f, const model *m, int tz, period_t p, cmpl_sca
     if (f == NULL)
         return 0;
     cmpl_scan *x = calloc(1, sizeof *x);
-    if (x == NULL || (x->k = kept_new(m->nunits, m->ninds, tz, p)) == NULL || codes_copy(&x->cs, m) != 0) {
+    if (x == NULL || (x->k = kept_new(m->nunits, m->ninds, tz, p)) == NULL || flags_new(x->k) != 0 ||
+        codes_copy(&x->cs, m) != 0) {
         cmpl_scan_free(x);
         return err_set(e, "out of memory");
     }
     x->p = p;
     x->rc = 1;
+    x->c.pkey = x->k->pkey;
+    x->c.ninds = m->ninds;
     pthread_mutex_lock(&f->mx);
     int busy = f->scan != NULL || kept_has(f, x->k->pkey, tz, m);
     if (!busy) {
@@ -564,6 +774,13 @@ int cmpl_scan_begin(cmpl_firsts *f, const model *m, int tz, period_t p, cmpl_sca
         f->scan_pkey = x->k->pkey;
         f->scan_n = 0;
         f->scan_stale = 0;
+        f->scan_flags[0] = x->k->flags[0];
+        f->scan_flags[1] = x->k->flags[1];
+        f->scan_span = x->k->span;
+        f->scan_nunits = m->nunits;
+        f->scan_ninds = m->ninds;
+        f->scan_flags_bad = 0;
+        x->read_by = f->read_by;
     }
     pthread_mutex_unlock(&f->mx);
     if (busy)
@@ -573,12 +790,30 @@ int cmpl_scan_begin(cmpl_firsts *f, const model *m, int tz, period_t p, cmpl_sca
     return 0;
 }
 
+int cmpl_scan_collect(cmpl_scan *x, cmpl_firsts *f, const model *m, int units)
+{
+    pthread_mutex_lock(&f->mx);
+    int ours = f->scan == x;
+    pthread_mutex_unlock(&f->mx);
+    if (!ours || m->nunits != x->k->nunits || m->ninds != x->k->ninds) {
+        x->collected = -1;      /* another model now: nothing to read, the end keeps nothing */
+        return 1;
+    }
+    if (mark_collect_part(x->k, &x->c, m, x->p, units > 0 ? (size_t)units : 1)) {
+        x->collected = x->c.oom ? 0 : 1;
+        return 1;
+    }
+    return 0;
+}
+
 int cmpl_scan_run(cmpl_scan *x, store *s, err_t *e)
 {
+    if (x->collected < 0)
+        return x->rc = 1;
     if (codes_index(&x->cs) != 0)
         return x->rc = err_set(e, "out of memory");
     scan_ctx c = { NULL, &x->cs, x->k, 0 };
-    x->rc = kept_fill(s, &c, x->p, e);
+    x->rc = x->collected && collect_keyed(&x->c, x->read_by) ? kept_fill_keyed(s, &c, &x->c, x->p, e) : kept_fill(s, &c, x->p, e);
     return x->rc;
 }
 
@@ -598,10 +833,15 @@ int cmpl_scan_end(cmpl_scan *x, cmpl_firsts *f, const model *m)
                 k->captouched = f->scan_cap;
                 f->scan_touched = NULL;
                 f->scan_n = f->scan_cap = 0;
-                size_t cells = k->nunits * k->ninds + 1;
-                k->flags[0] = calloc(cells, 1);
-                k->flags[1] = calloc(cells, 1);
-                k->marking = k->flags[0] && k->flags[1];   /* else the next reader marks them */
+                if (x->collected == 1 && !f->scan_flags_bad)
+                    k->flags_ok = 1;   /* marked while collecting, touched since */
+                else {
+                    size_t cells = k->nunits * k->ninds + 1;
+                    memset(k->flags[0], 0, cells);
+                    memset(k->flags[1], 0, cells);
+                    k->marking = 1;    /* marked again a piece at a time (cmpl_scan_mark) */
+                    k->mark_next = 0;
+                }
                 k->used = ++f->tick;
                 k->next = f->list;
                 f->list = k;
@@ -609,6 +849,8 @@ int cmpl_scan_end(cmpl_scan *x, cmpl_firsts *f, const model *m)
                 kept = 1;
             }
             f->scan_n = 0;
+            f->scan_flags[0] = f->scan_flags[1] = NULL;
+            pthread_cond_broadcast(&f->scan_done);   /* readers waiting for it look again */
         }
         pthread_mutex_unlock(&f->mx);
     }
@@ -622,6 +864,7 @@ void cmpl_scan_free(cmpl_scan *x)
         return;
     kept_free(x->k);
     codes_free(&x->cs);
+    free(x->c.cells);
     free(x);
 }
 

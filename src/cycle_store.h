@@ -46,6 +46,11 @@ typedef int (*store_first_write_fn)(void *ctx, const char *ind, const char *unit
 /* Scans the values of the period (code) with their first write time (the batch of the value's
  * oldest history row, else of the row itself); 0 or -1. */
 int store_first_writes(store *s, const char *period, store_first_write_fn fn, void *ctx, err_t *e);
+/* The same for n cells of the period named by their codes (inds[k], units[k]): fn for each one
+ * that has a value stored (one indexed read a cell, for a period with few values among many); 0 or
+ * -1. */
+int store_first_writes_of(store *s, const char *period, const char *const *inds, const char *const *units, size_t n,
+                          store_first_write_fn fn, void *ctx, err_t *e);
 /* The same for one cell (indicator and unit codes, period code): 1 with its first write time
  * copied to at (n bytes), 0 when no value is stored, or -1. */
 int store_first_write(store *s, const char *ind, const char *unit, const char *period, char *at, size_t n,

@@ -247,6 +247,35 @@ int store_first_write(store *s, const char *ind, const char *unit, const char *p
     return rc < 0 ? -1 : rc;
 }
 
+int store_first_writes_of(store *s, const char *period, const char *const *inds, const char *const *units, size_t n,
+                          store_first_write_fn fn, void *ctx, err_t *e)
+{
+    sq_stmt *st = NULL;
+    int rc = 0;
+    if (n == 0)
+        return 0;
+    if (sq_prepare(s, FIRST_WRITES_SQL " WHERE i.code=?1 AND u.code=?2 AND v.period=?3", &st) != 0)
+        return sq_err(s, e);
+    for (size_t k = 0; k < n && rc == 0; k++) {
+        sq_text(s, st, 1, inds[k]);
+        sq_text(s, st, 2, units[k]);
+        sq_text(s, st, 3, period);
+        int r = sq_step(s, st, "database", e);
+        if (r < 0) {
+            rc = -1;
+            break;
+        }
+        if (r == 1) {
+            const char *at = sq_col_text(st, 2);
+            rc = fn(ctx, inds[k], units[k], at ? at : "");
+        }
+        if (rc == 0 && sq_reset(s, st, "database", e) != 0)
+            rc = -1;
+    }
+    sq_finalize(st);
+    return rc < 0 ? -1 : 0;
+}
+
 int store_first_writes(store *s, const char *period, store_first_write_fn fn, void *ctx, err_t *e)
 {
     static const char sql[] = FIRST_WRITES_SQL " WHERE v.period=?1";

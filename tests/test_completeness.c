@@ -23,6 +23,7 @@
 #include "cmd.h"
 #include "completeness.h"
 #include "cycle_store.h"
+#include "engine.h"
 #include "mail.h"
 #include "remind.h"
 #include "store_web.h"
@@ -132,6 +133,17 @@ static void open_model(store **s, model **m)
     *m = model_new();
     assert_int_equal(store_open(db, 0, s, &e), 0);
     assert_int_equal(store_load(*s, *m, &e), 0);
+}
+
+/* The same with the cells held by the model's engine (a national server's model). */
+static void open_model_held(store **s, model **m)
+{
+    err_t e;
+    *m = model_new();
+    assert_int_equal(store_open(db, 0, s, &e), 0);
+    assert_int_equal(store_load_part(*s, *m, 0, &e), 0);
+    assert_int_equal(engine_hold_store(*m, db, 2, &e), 0);
+    assert_true((*m)->held);
 }
 
 static const cmpl_row *row_of(const model *m, const cmpl_result *r, const char *code)
@@ -571,6 +583,171 @@ static void test_kept_after_save(void **state)
     model_free(m);
 }
 
+/* A server's dates read cell by cell (the model's cells of the period: none for the year here,
+ * a few for the half) or by a scan give the same completeness as a fresh read, the figure updated
+ * since its first write keeping that first date (its history), before and after saves. */
+static void test_kept_read_by(void **state)
+{
+    (void)state;
+    period_t half, year;
+    assert_int_equal(period_parse("2022S1", 6, &half), 0);
+    assert_int_equal(period_parse("2022", 4, &year), 0);
+    for (int run = 0; run < 6; run++) {
+        int how = run % 3;
+        char v[16];
+        store *s;
+        model *m;
+        (run < 3 ? open_model : open_model_held)(&s, &m);
+        assert_non_null(m->firsts = cmpl_firsts_new());
+        m->firsts_free = cmpl_firsts_free;
+        cmpl_firsts_read_by(m->firsts, how);
+        /* w1's kn: first written 19/6 (on time), written again after the deadline */
+        assert_int_equal(same_as_fresh(s, m, "city", half, "w1", "kn"), CM_ON_TIME);
+        same_as_fresh(s, m, "city", year, "w1", "kn");
+        snprintf(v, sizeof v, "%d", 20 + run);
+        save_one(s, m, "kn", "w1", "2022S1", v);
+        assert_int_equal(same_as_fresh(s, m, "city", half, "w1", "kn"), CM_ON_TIME);
+        save_one(s, m, "kn", "d2", "2022", "40");     /* a value of the year itself */
+        assert_int_equal(same_as_fresh(s, m, "city", year, "d2", "kn"), CM_LATE);
+        save_one(s, m, "kn", "d2", "2022", NULL);
+        assert_int_equal(same_as_fresh(s, m, "city", year, "d2", "kn"), CM_MISSING);
+        store_close(s);
+        model_free(m);
+    }
+}
+
+/* A server's first read of a period (the prewarm: begin, the flags marked and the cells collected a
+ * unit at a time, read with no lock, kept): saves and a deletion between its steps are in what it
+ * keeps, which equals a fresh read; read cell by cell and by a scan. */
+static void test_kept_prewarm(void **state)
+{
+    (void)state;
+    period_t half;
+    err_t e;
+    cycle_rules r;
+    assert_int_equal(period_parse("2022S1", 6, &half), 0);
+    /* w4, with neither targets nor values, expects its parent's targets (kn and tl) until it
+     * stores a figure of its own */
+    import_text("units.csv", "code,name,parent,type,valid_from,valid_to\nw4,Phường Bốn,d1,Đảng ủy phường,,\n");
+    for (int how = 1; how <= 2; how++) {
+        store *s;
+        model *m;
+        cmpl_scan *x = NULL;
+        char v[16];
+        open_model_held(&s, &m);
+        assert_int_equal(cycle_rules_load(s, &r, &e), 0);
+        assert_non_null(m->firsts = cmpl_firsts_new());
+        m->firsts_free = cmpl_firsts_free;
+        cmpl_firsts_read_by(m->firsts, how);
+        assert_int_equal(cmpl_scan_begin(m->firsts, m, r.tz_minutes, half, &x, &e), 0);
+        assert_non_null(x);
+        int pieces = 0;
+        while (!cmpl_scan_collect(x, m->firsts, m, 1)) {
+            if (++pieces == 2)     /* units already marked and not yet: new figures of the span */
+                save_one(s, m, "tl", "w2", "2022S1", how == 1 ? "2" : "3");
+            if (pieces == 3)
+                save_one(s, m, "kn", "d2", "2022S2", "3");
+        }
+        assert_int_equal(pieces, 6);  /* city, d1, d2, w1 to w4: one at a time */
+        snprintf(v, sizeof v, "%d", 30 + how);
+        save_one(s, m, "kn", "w4", "2022S2", v);   /* every unit marked already: w4 now expects kn only */
+        save_one(s, m, "kn", "w2", "2022S1", v);   /* between the read and the end */
+        assert_int_equal(cmpl_scan_run(x, s, &e), 0);
+        save_one(s, m, "tl", "w1", "2022S1", v);
+        assert_int_equal(cmpl_scan_end(x, m->firsts, m), 1);
+        assert_int_equal(same_as_fresh(s, m, "city", half, "w2", "tl"), CM_LATE);
+        assert_int_equal(same_as_fresh(s, m, "city", half, "w2", "kn"), CM_LATE);
+        assert_int_equal(same_as_fresh(s, m, "city", half, "w4", "tl"), -1);
+        assert_int_equal(same_as_fresh(s, m, "city", half, "w4", "kn"), CM_MISSING);
+        /* again, with a deletion while collecting: the flags are marked again after */
+        model_free(m);
+        store_close(s);
+        open_model_held(&s, &m);
+        assert_non_null(m->firsts = cmpl_firsts_new());
+        m->firsts_free = cmpl_firsts_free;
+        cmpl_firsts_read_by(m->firsts, how);
+        assert_int_equal(cmpl_scan_begin(m->firsts, m, r.tz_minutes, half, &x, &e), 0);
+        assert_non_null(x);
+        pieces = 0;
+        while (!cmpl_scan_collect(x, m->firsts, m, 1))
+            if (++pieces == 2)
+                save_one(s, m, "kn", "d2", "2022S2", NULL);
+        assert_int_equal(cmpl_scan_run(x, s, &e), 0);
+        assert_int_equal(cmpl_scan_end(x, m->firsts, m), 1);
+        while (!cmpl_scan_mark(m->firsts, m, r.tz_minutes, half, 1))
+            ;
+        same_as_fresh(s, m, "city", half, "d2", "kn");
+        assert_int_equal(same_as_fresh(s, m, "city", half, "w2", "tl"), CM_LATE);
+        model_free(m);
+        store_close(s);
+    }
+}
+
+typedef struct waiter {
+    store *s;
+    model *m;
+    period_t p;
+    cmpl_result res;
+    int rc;
+    volatile int done;
+} waiter;
+
+static void *wait_run(void *arg)
+{
+    waiter *w = arg;
+    err_t e;
+    cycle_rules r;
+    w->rc = cycle_rules_load(w->s, &r, &e) || cmpl_run(w->s, w->m, &r, model_unit_find(w->m, "city"), w->p, &w->res, &e);
+    w->done = 1;
+    return NULL;
+}
+
+/* A reader asking for the period the prewarm is reading waits for that read (it does not read the
+ * period again), then computes from what the prewarm kept: the same as a fresh read. */
+static void test_kept_wait(void **state)
+{
+    (void)state;
+    err_t e;
+    cycle_rules r;
+    cmpl_scan *x = NULL;
+    store *s, *s2;
+    model *m;
+    pthread_t t;
+    waiter w = { 0 };
+    assert_int_equal(period_parse("2022S1", 6, &w.p), 0);
+    open_model_held(&s, &m);
+    assert_int_equal(store_open(db, 0, &s2, &e), 0);
+    assert_int_equal(cycle_rules_load(s, &r, &e), 0);
+    assert_non_null(m->firsts = cmpl_firsts_new());
+    m->firsts_free = cmpl_firsts_free;
+    assert_int_equal(cmpl_scan_begin(m->firsts, m, r.tz_minutes, w.p, &x, &e), 0);
+    assert_non_null(x);
+    while (!cmpl_scan_collect(x, m->firsts, m, 2))
+        ;
+    w.s = s2;
+    w.m = m;
+    assert_int_equal(pthread_create(&t, NULL, wait_run, &w), 0);
+    assert_int_equal(cmpl_scan_run(x, s, &e), 0);
+    poll(NULL, 0, 200);
+    assert_int_equal(w.done, 0);            /* waiting for the read under way */
+    assert_int_equal(cmpl_scan_end(x, m->firsts, m), 1);
+    pthread_join(t, NULL);
+    assert_int_equal(w.rc, 0);
+    int *first = NULL;
+    cmpl_result fresh;
+    assert_int_equal(cmpl_first_dates(s, m, &r, w.p, &first, &e), 0);
+    assert_int_equal(cmpl_compute(m, &r, model_unit_find(m, "city"), w.p, first, &fresh, &e), 0);
+    assert_int_equal(w.res.nitems, fresh.nitems);
+    assert_memory_equal(w.res.items, fresh.items, (size_t)fresh.nitems * sizeof *fresh.items);
+    assert_memory_equal(&w.res.total, &fresh.total, sizeof fresh.total);
+    free(first);
+    cmpl_free(&fresh);
+    cmpl_free(&w.res);
+    store_close(s2);
+    store_close(s);
+    model_free(m);
+}
+
 /* `chitieu completeness --format csv`: the columns are a contract. */
 static void test_completeness_csv(void **state)
 {
@@ -603,6 +780,9 @@ int main(void)
         cmocka_unit_test(test_remind_send),
         cmocka_unit_test(test_completeness_csv),
         cmocka_unit_test(test_kept_after_save),
+        cmocka_unit_test(test_kept_read_by),
+        cmocka_unit_test(test_kept_prewarm),
+        cmocka_unit_test(test_kept_wait),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
