@@ -30,7 +30,9 @@ t0=$(date +%s.%N)
 "$bin" serve --db "$db" --listen 127.0.0.1:$port --quiet --threads 2 --max-conn-per-ip 256 --api-rate 0 \
   --cells "$cells" >"$out/serve.out" 2>"$out/serve.log" &
 spid=$!
-trap 'kill $spid 2>/dev/null' EXIT
+# on exit the server is stopped and waited for: its image, written at a clean stop, is on disk
+# before a next run starts on the same database
+trap 'kill $spid 2>/dev/null; wait $spid 2>/dev/null' EXIT
 # while it loads: the most anonymous memory seen (the rest of the resident set is the database
 # file, mapped while it is read: clean pages the kernel may drop)
 anon=0
