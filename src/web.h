@@ -95,7 +95,7 @@ extern void (*web_test_pause)(web_app *a, int where);
  * held by the engine alone (model.held), or auto: held from WEB_CELLS_AUTO_MIN cells on (as
  * store_cells_estimate counts them). */
 enum { WEB_CELLS_AUTO = 0, WEB_CELLS_MODEL, WEB_CELLS_ENGINE };
-#define WEB_CELLS_AUTO_MIN 20000000
+#define WEB_CELLS_AUTO_MIN 1000000   /* a province's term on (docs/deploy.md) */
 /* Opens the database with nstores handles and loads the model; caller frees with web_close. */
 int web_open(const char *db, int nstores, web_app **out, err_t *e);
 /* The same with the cells kept as `cells` says (WEB_CELLS_*). */
