@@ -141,14 +141,16 @@ analyze:
 	  --enable=warning,portability,performance --library=posix --library=tests/cppcheck/jansson.cfg \
 	  --rule-file=tests/cppcheck/eval-order.rule --suppress-xml=tests/cppcheck/suppressions.xml src/
 
+# Each part's builds run on every core (its tests run one after another, as before).
+NPROC := $(shell nproc 2>/dev/null || echo 2)
 test: deps
 	@mkdir -p build
-	@set -e; { echo "== make analyze" && $(MAKE) --no-print-directory analyze && \
-	  echo "== make check" && $(MAKE) --no-print-directory check && \
-	  echo "== make test-pg" && $(MAKE) --no-print-directory test-pg && \
-	  echo "== make check SAN=1" && $(MAKE) --no-print-directory check SAN=1 && \
-	  echo "== make tsan SAN=thread" && $(MAKE) --no-print-directory tsan SAN=thread && \
-	  echo "== make fuzz-smoke" && $(MAKE) --no-print-directory fuzz-smoke; } 2>&1 | tests/stamp.pl build/test.times | tee build/test.log; \
+	@set -e; { echo "== make analyze" && $(MAKE) --no-print-directory -j$(NPROC) analyze && \
+	  echo "== make check" && $(MAKE) --no-print-directory -j$(NPROC) check && \
+	  echo "== make test-pg" && $(MAKE) --no-print-directory -j$(NPROC) test-pg && \
+	  echo "== make check SAN=1" && $(MAKE) --no-print-directory -j$(NPROC) check SAN=1 && \
+	  echo "== make tsan SAN=thread" && $(MAKE) --no-print-directory -j$(NPROC) tsan SAN=thread && \
+	  echo "== make fuzz-smoke" && $(MAKE) --no-print-directory -j$(NPROC) fuzz-smoke; } 2>&1 | tests/stamp.pl build/test.times | tee build/test.log; \
 	  status=$$(grep -c '^make.*Error' build/test.log || true); \
 	  tests/summary.sh build/test.log build/test.times; test "$$status" = 0
 
