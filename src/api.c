@@ -476,17 +476,25 @@ static int api_period(web_ctx *c, int u, period_t *p)
     return 0;
 }
 
+/* The unit, period and structure an evaluation or a report is asked for (web_unit, api_period,
+ * web_structure in that order): 0, WEB_ANSWERED after responding, or -1. */
+static int eval_params(web_ctx *c, int *u, period_t *p, int *st)
+{
+    int rc = web_unit(c, ACT_READ, u);
+    if (rc == 0)
+        rc = api_period(c, *u, p);
+    if (rc == 0)
+        rc = web_structure(c, st);
+    return rc;
+}
+
 int api_eval(web_ctx *c)
 {
     int u;
     period_t p;
     eval_result r;
     int st;
-    int rc = web_unit(c, ACT_READ, &u);
-    if (rc == 0)
-        rc = api_period(c, u, &p);
-    if (rc == 0)
-        rc = web_structure(c, &st);
+    int rc = eval_params(c, &u, &p, &st);
     if (rc != 0)
         return web_answered(rc);
     char per[PERIOD_CODE_MAX], key[64];
@@ -523,11 +531,7 @@ int api_report(web_ctx *c)
     int u;
     period_t p;
     int st;
-    int rc = web_unit(c, ACT_READ, &u);
-    if (rc == 0)
-        rc = api_period(c, u, &p);
-    if (rc == 0)
-        rc = web_structure(c, &st);
+    int rc = eval_params(c, &u, &p, &st);
     if (rc != 0)
         return web_answered(rc);
     const char *fmt = web_param(c, "format");

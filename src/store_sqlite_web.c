@@ -275,7 +275,7 @@ int store_session_get(store *s, const char *hash, int64_t now, int64_t new_expir
         if (r < 0 && !busy)
             return -1;
         if (busy)
-            e->msg[0] = '\0';       /* not an error: callers that look at e see none (web.c) */
+            e->msg[0] = '\0';       /* not an error: e holds no message when the call succeeds */
     }
     return found;
 }
