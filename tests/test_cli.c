@@ -21,6 +21,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "test_files.h"
+
 #include "cli.h"
 #include "cmd.h"
 #include "engine.h"
@@ -326,28 +328,6 @@ static int same_as_full(const char *path, const char *image, char **shown)
     return used;
 }
 
-static long image_size(void)
-{
-    FILE *f = fopen(iimg, "rb");
-    if (f == NULL)
-        return -1;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fclose(f);
-    return n;
-}
-
-static void flip(const char *path, long at)
-{
-    FILE *f = fopen(path, "r+b");
-    assert_non_null(f);
-    assert_int_equal(fseek(f, at, SEEK_SET), 0);
-    int c = fgetc(f);
-    assert_int_equal(fseek(f, at, SEEK_SET), 0);
-    fputc(c ^ 0x20, f);
-    fclose(f);
-}
-
 static int img_setup(void **state)
 {
     (void)state;
@@ -381,7 +361,7 @@ static void test_image_used(void **state)
     char *before = NULL, *after = NULL;
     assert_false(same_as_full(idb, iimg, NULL));       /* no image yet */
     serve_once(idb, iimg);
-    long n = image_size();
+    long n = tf_size(iimg);
     assert_true(n > 256);
     assert_true(same_as_full(idb, iimg, &before));
     assert_false(from_image(idb, "city", "none"));
@@ -398,7 +378,7 @@ static void test_image_used(void **state)
     assert_true(same_as_full(idb, iimg, &after));
     assert_string_not_equal(before, after);
     assert_true(from_image(idb, "w1", NULL));          /* the default path: DB.engine */
-    assert_true(image_size() == n);
+    assert_true(tf_size(iimg) == n);
     free(before);
     free(after);
 }
@@ -411,7 +391,7 @@ static void test_image_refused(void **state)
     (void)state;
     serve_once(idb, iimg);
     assert_true(same_as_full(idb, iimg, NULL));
-    flip(iimg, image_size() / 2);
+    tf_flip_byte(iimg, tf_size(iimg) / 2);
     assert_false(same_as_full(idb, iimg, NULL));
     remove(iimg);
     assert_false(same_as_full(idb, "/nonexistent/x.engine", NULL));

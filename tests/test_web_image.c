@@ -24,6 +24,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "test_files.h"
+
 #include <jansson.h>
 
 #include "auth.h"
@@ -169,36 +171,6 @@ static int agrees(const char *path, const char *image)
     return got.from_image;
 }
 
-static void flip_byte(const char *path, long at)
-{
-    FILE *f = fopen(path, "r+b");
-    assert_non_null(f);
-    assert_int_equal(fseek(f, at, SEEK_SET), 0);
-    int c = fgetc(f);
-    assert_int_equal(fseek(f, at, SEEK_SET), 0);
-    fputc(c ^ 0x20, f);
-    fclose(f);
-}
-
-static long size_of(const char *path)
-{
-    struct stat sb;
-    return stat(path, &sb) == 0 ? (long)sb.st_size : -1;
-}
-
-static void copy_file(const char *from, const char *to)
-{
-    FILE *a = fopen(from, "rb"), *b = fopen(to, "wb");
-    char chunk[4096];
-    size_t n;
-    assert_non_null(a);
-    assert_non_null(b);
-    while ((n = fread(chunk, 1, sizeof chunk, a)) > 0)
-        assert_int_equal(fwrite(chunk, 1, n, b), n);
-    fclose(a);
-    fclose(b);
-}
-
 static int setup(void **state)
 {
     (void)state;
@@ -225,7 +197,7 @@ static void test_round_trip(void **state)
 {
     (void)state;
     assert_false(agrees(db, img));           /* no image yet: a full load, which writes it */
-    assert_true(size_of(img) > ENGINE_IMAGE_HEADER);
+    assert_true(tf_size(img) > ENGINE_IMAGE_HEADER);
     assert_true(agrees(db, img));
     assert_true(agrees(db, img));            /* unchanged: not rewritten, still used */
 }
@@ -248,10 +220,10 @@ static void test_damaged(void **state)
 {
     (void)state;
     assert_true(agrees(db, img));
-    long n = size_of(img);
+    long n = tf_size(img);
     long spots[] = { 0, 20, 40, 100, 130, 161, 230, ENGINE_IMAGE_HEADER + 3, n / 2, n - 1 };
     for (size_t k = 0; k < sizeof spots / sizeof *spots; k++) {
-        flip_byte(img, spots[k]);
+        tf_flip_byte(img, spots[k]);
         assert_false(agrees(db, img));
         assert_true(agrees(db, img));        /* rewritten whole */
     }
@@ -274,7 +246,7 @@ static void test_other_database(void **state)
     make_db(db2);                            /* the same content, another database */
     assert_false(agrees(db2, img2));
     assert_true(agrees(db2, img2));
-    copy_file(img2, img);
+    tf_copy_file(img2, img);
     assert_false(agrees(db, img));
     assert_true(agrees(db, img));
     /* a backup of db restored over db2, then db2's old image: not used (a new image id) */
@@ -284,7 +256,7 @@ static void test_other_database(void **state)
     assert_true(agrees(db2, img2));
     assert_int_equal(store_restore_file(bak, db2, 1, &info, &e), 0);
     remove(bak);
-    copy_file(img, img2);                    /* even the image of the database it was copied from */
+    tf_copy_file(img, img2);                 /* even the image of the database it was copied from */
     assert_false(agrees(db2, img2));
     assert_true(agrees(db2, img2));
 }
@@ -317,8 +289,8 @@ static void test_locked(void **state)
     assert_int_equal(flock(fd, LOCK_EX), 0);
     held st = serve(db, img);                /* full load; the writer and the exit give up */
     free(st.cells);
-    assert_int_equal(size_of(img), -1);
-    assert_int_equal(size_of(tmp), 0);       /* not truncated or renamed under its holder */
+    assert_int_equal(tf_size(img), -1);
+    assert_int_equal(tf_size(tmp), 0);       /* not truncated or renamed under its holder */
     close(fd);
     remove(tmp);
     assert_false(agrees(db, img));
@@ -332,7 +304,7 @@ static void test_none(void **state)
     remove(img);
     held st = serve(db, NULL);
     free(st.cells);
-    assert_int_equal(size_of(img), -1);
+    assert_int_equal(tf_size(img), -1);
 }
 
 
@@ -502,7 +474,7 @@ static void test_saves_while_writing(void **state)
     assert_true(was.sum == got.sum);
     assert_string_equal(was.cells, got.cells);
     free(was.cells), free(got.cells);
-    copy_file(img, img0);
+    tf_copy_file(img, img0);
     assert_true(agrees(db, img));            /* from the image, the saves caught up: a full load's */
     remove(img0);
 }
