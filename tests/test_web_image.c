@@ -27,6 +27,7 @@
 #include "test_files.h"
 
 #include <jansson.h>
+#include <sqlite3.h>
 
 #include "auth.h"
 #include "engine.h"
@@ -307,6 +308,30 @@ static void test_none(void **state)
     assert_int_equal(tf_size(img), -1);
 }
 
+/* --cells auto: a small database keeps its cells in the model; one past WEB_CELLS_AUTO_MIN
+ * (~1 M cells, estimated from the file's size: padded here to 40 MB) in the engine alone, as a
+ * province's does. */
+static void test_auto(void **state)
+{
+    (void)state;
+    char path[96];
+    web_app *app;
+    err_t e;
+    sqlite3 *h;
+    snprintf(path, sizeof path, "%s.auto", db);
+    make_db(path);
+    assert_int_equal(web_open_image(path, 2, WEB_CELLS_AUTO, NULL, &app, &e), 0);
+    assert_false(app->m->held);
+    web_close(app);
+    assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, "CREATE TABLE pad(b); INSERT INTO pad VALUES(zeroblob(40000000))", NULL, NULL,
+                                  NULL), SQLITE_OK);
+    sqlite3_close(h);
+    assert_int_equal(web_open_image(path, 2, WEB_CELLS_AUTO, NULL, &app, &e), 0);
+    assert_true(app->m->held);
+    web_close(app);
+    wt_remove_db(path);
+}
 
 /* ---- saves during the background work (web_test_pause) ---- */
 
@@ -647,6 +672,7 @@ int main(void)
         cmocka_unit_test(test_catalogue_changed),
         cmocka_unit_test(test_locked),
         cmocka_unit_test(test_none),
+        cmocka_unit_test(test_auto),
         cmocka_unit_test(test_saves_while_writing),
         cmocka_unit_test(test_reload_while_writing),
         cmocka_unit_test(test_save_while_prewarming),
