@@ -18,8 +18,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "test_files.h"
 
@@ -30,6 +32,7 @@
 #include "import.h"
 #include "model.h"
 #include "store.h"
+#include "store_multi.h"
 #include "web.h"
 #include "write.h"
 
@@ -426,6 +429,76 @@ static void test_image_refused(void **state)
     assert_false(same_as_full(idb, iimg, NULL));
 }
 
+/* run_cmd with the command's stderr in a file: *said gets what it wrote there (caller frees). */
+static char *run_cmd_said(const char *cmd, const char *path, const char *unit, const char *period, const char *arg,
+                          const char *image, char **said)
+{
+    char errpath[96];
+    snprintf(errpath, sizeof errpath, "%s.err", iout);
+    fflush(stderr);
+    int saved = dup(STDERR_FILENO), fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(saved >= 0 && fd >= 0);
+    assert_true(dup2(fd, STDERR_FILENO) >= 0);
+    close(fd);
+    char *out = run_cmd(cmd, path, unit, period, arg, image);
+    fflush(stderr);
+    assert_true(dup2(saved, STDERR_FILENO) >= 0);
+    close(saved);
+    long n = tf_size(errpath);
+    assert_true(n >= 0);
+    FILE *f = fopen(errpath, "rb");
+    assert_non_null(f);
+    *said = calloc((size_t)n + 1, 1);
+    assert_non_null(*said);
+    assert_int_equal(fread(*said, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    remove(errpath);
+    return out;
+}
+
+/* Runs sql on the database at path from outside chitieu. */
+static void sql_exec(const char *path, const char *sql)
+{
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+    sqlite3_busy_timeout(h, 5000);
+    assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+}
+
+/* An image that passes its header checks and is read into the model, then refused because the
+ * change log no longer reaches back to it (pruned): the model must be read anew, not the image's
+ * cells kept beside the unit's.  Ward w2 (3 of the 32 units: its cells held after the refusal)
+ * had 20 "ghi chú" for 2022 in the image (a comment: a cell of the model's map); written 25
+ * with none since, then the log's rows aged past STORE_FEED_KEEP_S and pruned by a later write. */
+static void test_image_refused_after_read(void **state)
+{
+    (void)state;
+    static const char *const kinds[][2] = { { "eval", "text" }, { "eval", "json" }, { "report", "md" } };
+    char sql[96];
+    serve_once(idb, iimg);
+    import_one(idb, "values.csv", "indicator,unit,period,value,comment\nkn,w2,2022,25,\n");
+    assert_true(from_image(idb, "w2", iimg));                 /* the image reads, and catches up */
+    snprintf(sql, sizeof sql, "UPDATE change_log SET at = at - %d", STORE_FEED_KEEP_S + 60);
+    sql_exec(idb, sql);
+    import_one(idb, "values.csv", "indicator,unit,period,value,comment\nkn,w1,2022,33,\n");   /* prunes */
+    assert_false(from_image(idb, "w2", iimg));
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
+        char *said = NULL, *said_none = NULL;
+        char *full = run_cmd_said(kinds[k][0], idb, "w2", "2022", kinds[k][1], "none", &said_none);
+        char *got = run_cmd_said(kinds[k][0], idb, "w2", "2022", kinds[k][1], iimg, &said);
+        assert_null(strstr(said_none, "engine"));
+        assert_non_null(strstr(said, "không dùng ảnh engine"));
+        assert_non_null(strstr(said, iimg));
+        assert_non_null(strstr(said, "the change log does not cover generation"));
+        assert_string_equal(full, got);
+        assert_null(strstr(got, "ghi chú"));                 /* the image's stale comment */
+        assert_non_null(strstr(got, "25"));
+        assert_non_null(strstr(got, "58"));                     /* d1: w1 33 + w2 25 */
+        free(said), free(said_none), free(full), free(got);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -434,6 +507,7 @@ int main(void)
         cmocka_unit_test(test_gives_up),
         cmocka_unit_test_setup_teardown(test_image_used, img_setup, img_teardown),
         cmocka_unit_test_setup_teardown(test_image_refused, img_setup, img_teardown),
+        cmocka_unit_test_setup_teardown(test_image_refused_after_read, img_setup, img_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
