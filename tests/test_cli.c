@@ -500,7 +500,10 @@ static void test_image_refused_after_read(void **state)
         assert_null(strstr(got, "ghi chú"));                 /* the image's comment, gone since */
         assert_non_null(strstr(got, kinds[k][2]));
         assert_non_null(strstr(got, kinds[k][3]));
-        free(said), free(said_none), free(full), free(got);
+        free(said);
+        free(said_none);
+        free(full);
+        free(got);
     }
 }
 
