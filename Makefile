@@ -125,7 +125,7 @@ test-pg: $(BIN) $(BUILD)/tests/test_store_pg
 
 # The tests whose code runs on several threads (the web app's reloader and request threads, the
 # engine's workers), under ThreadSanitizer: any data race fails them.
-TSANTESTS := $(BUILD)/tests/test_web $(BUILD)/tests/test_web_image $(BUILD)/tests/test_engine $(BUILD)/tests/test_engine_conv $(BUILD)/tests/test_http $(BUILD)/tests/test_ops
+TSANTESTS := $(BUILD)/tests/test_web $(BUILD)/tests/test_web_image $(BUILD)/tests/test_store_ckpt $(BUILD)/tests/test_engine $(BUILD)/tests/test_engine_conv $(BUILD)/tests/test_http $(BUILD)/tests/test_ops
 # (Run with address-space randomisation off where allowed: TSan needs its fixed memory layout.)
 tsan: $(TSANTESTS)
 	@set -e; norand=$$(setarch $$(uname -m) -R true 2>/dev/null && echo "setarch $$(uname -m) -R"); \

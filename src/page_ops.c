@@ -65,6 +65,23 @@ static int metrics_allowed(const web_ctx *c)
     return !c->req->proxied && loopback(c->req->addr);
 }
 
+/* The WAL checkpointer's counters (SQLite only: PostgreSQL has none to show). */
+static void render_ckpt(buf *out, store_ckpt_stats st)
+{
+    buf_printf(out, "# HELP chitieu_wal_checkpoints_total Checkpoints of SQLite's WAL run by the server's "
+                    "checkpointer, by whether they copied every frame.\n"
+                    "# TYPE chitieu_wal_checkpoints_total counter\n"
+                    "chitieu_wal_checkpoints_total{result=\"complete\"} %ld\n"
+                    "chitieu_wal_checkpoints_total{result=\"partial\"} %ld\n"
+                    "# HELP chitieu_wal_checkpoint_frames_total WAL frames copied into the database.\n"
+                    "# TYPE chitieu_wal_checkpoint_frames_total counter\n"
+                    "chitieu_wal_checkpoint_frames_total %ld\n"
+                    "# HELP chitieu_wal_checkpoint_seconds_total Time spent checkpointing (no save waits for it).\n"
+                    "# TYPE chitieu_wal_checkpoint_seconds_total counter\n"
+                    "chitieu_wal_checkpoint_seconds_total %.6f\n",
+               st.runs - st.partial, st.partial, st.frames, st.seconds);
+}
+
 int ops_metrics(web_ctx *c)
 {
     web_app *a = c->app;
@@ -89,5 +106,7 @@ int ops_metrics(web_ctx *c)
                          "# TYPE chitieu_engine_units gauge\n"
                          "chitieu_engine_units %zu\n",
                (long long)a->gen, c->m->nunits);
+    if (a->ckpt)
+        render_ckpt(&r->body, store_ckpt_get(a->ckpt));
     return 0;
 }

@@ -437,14 +437,21 @@ int web_open_image(const char *db, int nstores, int cells, const char *image_pat
         nstores = 1;
     if (nstores > WEB_POOL_MAX)
         nstores = WEB_POOL_MAX;
+    /* no save copies the WAL back itself: the checkpointer's thread does (store_ckpt.h) */
+    if (store_ckpt_start(db, STORE_CKPT_FRAMES, &a->ckpt, e) != 0)
+        goto fail;
     for (int i = 0; i < nstores; i++) {
         if (store_open(db, 0, &a->pool[i], e) != 0)
             goto fail;
+        store_ckpt_attach(a->ckpt, a->pool[i]);
         store_feed_auto(a->pool[i], 1);   /* every write of the server's own leaves its window */
         a->free_idx[a->nfree++] = i;
         a->npool++;
     }
-    if (store_open(db, 0, &a->reload_s, e) != 0 || load_model(a, a->pool[0], e) != 0)
+    if (store_open(db, 0, &a->reload_s, e) != 0)
+        goto fail;
+    store_ckpt_attach(a->ckpt, a->reload_s);
+    if (load_model(a, a->pool[0], e) != 0)
         goto fail;
     a->image_try = 0;
     /* from an image older than the database: its logged changes since, or everything read */
@@ -489,6 +496,7 @@ void web_close(web_app *a)
     store_close(a->reload_s);
     for (int i = 0; i < a->npool; i++)
         store_close(a->pool[i]);
+    store_ckpt_stop(a->ckpt);            /* after its stores: its connection, the last, removes the WAL */
     model_free(a->m);
     for (size_t i = 0; i < sizeof a->cache / sizeof *a->cache; i++)
         free(a->cache[i].data);

@@ -22,6 +22,7 @@
 #include "http.h"
 #include "model.h"
 #include "store.h"
+#include "store_ckpt.h"
 #include "store_web.h"
 
 #define WEB_POOL_MAX 16
@@ -43,6 +44,7 @@ typedef struct web_app {
     int kicked, busy, stopping, reloader_on;
     pthread_t reloader;
     store *reload_s;             /* the reloader's own handle */
+    store_ckpt *ckpt;            /* SQLite: copies the WAL back in its own thread (NULL on PostgreSQL) */
     uint64_t version;            /* bumped on every change of m: keys the response cache */
     pthread_mutex_t cache_lock;  /* guards cache */
     struct web_cached {          /* rendered fragments that depend only on the model */
