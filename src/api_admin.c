@@ -114,15 +114,16 @@ static int user_add(web_ctx *c, json_t *j)
     snprintf(u.unit, sizeof u.unit, "%s", unit);
     if (auth_hash_password(pw, hash, &c->e) != 0)
         return -1;
-    web_user old;
-    int found = store_user_get(c->s, login, &old, NULL, 0, &c->e);
-    if (found < 0)
-        return -1;
-    if (found)
-        return web_fail(c, 409, "conflict", "login", tr("tên đăng nhập đã có", "the login exists"));
-    /* the user and its audit entry in one transaction: a crash keeps both or neither */
+    /* the login checked, the user and its audit entry written in one transaction: a crash keeps
+     * both or neither, and a login added meanwhile by another request is a 409, not a failed insert */
     if (store_begin(c->s, &c->e) != 0)
         return -1;
+    web_user old;
+    int found = store_user_get(c->s, login, &old, NULL, 0, &c->e);
+    if (found != 0) {
+        store_rollback(c->s);
+        return found < 0 ? -1 : web_fail(c, 409, "conflict", "login", tr("tên đăng nhập đã có", "the login exists"));
+    }
     if (store_user_add(c->s, &u, hash, &c->e) != 0 ||
         store_audit_add(c->s, c->user.login, "user add", login, role, &c->e) != 0 || store_commit(c->s, &c->e) != 0) {
         store_rollback(c->s);

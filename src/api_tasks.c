@@ -72,7 +72,7 @@ int api_task_progress(web_ctx *c)
 {
     json_error_t je;
     const char *code = NULL, *text = NULL;
-    int pct = -1, rc = -1;
+    int pct = -1, rc = -1, in_tx = 0;
     task_set ts = { 0 };
     if (!api_is_json_type(c->req->ctype))
         return web_fail(c, 415, "unsupported_media_type", NULL, tr("cần Content-Type: application/json",
@@ -83,6 +83,11 @@ int api_task_progress(web_ctx *c)
         return web_fail(c, 400, "bad_request", NULL, tr("cần JSON {code, pct (0-100), text}",
                                                         "expected JSON {code, pct (0-100), text}"));
     }
+    /* the task read under the writer's lock: who may report and the row written back are decided
+     * against it as stored, not as it was before another writer (a task import) committed */
+    if (store_begin(c->s, &c->e) != 0)
+        goto cleanup;
+    in_tx = 1;
     if (store_task_load(c->s, &ts, &c->e) != 0)
         goto cleanup;
     int i = task_find(&ts, code);
@@ -109,18 +114,17 @@ int api_task_progress(web_ctx *c)
     const task_t *t = &ts.items[i];
     char detail[64];
     snprintf(detail, sizeof detail, "%d%%", pct);
-    if (store_begin(c->s, &c->e) != 0)
-        goto cleanup;
     store_feed_quiet(c->s);           /* a task's progress: nothing another server's model holds */
     if (store_task_report(c->s, t, &t->log[t->nlog - 1], &c->e) != 0 ||
         store_audit_add(c->s, c->user.login, "task progress", t->code, detail, &c->e) != 0 ||
-        store_commit(c->s, &c->e) != 0) {
-        store_rollback(c->s);
+        store_commit(c->s, &c->e) != 0)
         goto cleanup;
-    }
+    in_tx = 0;
     web_committed(c);
     rc = api_send_json(c, task_json(t, web_today(c), 1), 200);
 cleanup:
+    if (in_tx)
+        store_rollback(c->s);
     task_set_free(&ts);
     json_decref(j);
     return rc;

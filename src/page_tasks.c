@@ -316,9 +316,14 @@ int page_task_post(web_ctx *c)
 {
     const char *code = web_param(c, "code"), *pct_s = web_param(c, "pct"), *text = web_param(c, "text");
     task_set ts = { 0 };
-    int rc = -1;
-    if (store_task_load(c->s, &ts, &c->e) != 0)
+    int rc = -1, in_tx = 0;
+    /* read under the writer's lock: who may report and the row written back are decided against
+     * the task as stored (api_task_progress does the same) */
+    if (store_begin(c->s, &c->e) != 0)
         return -1;
+    in_tx = 1;
+    if (store_task_load(c->s, &ts, &c->e) != 0)
+        goto cleanup;
     int i = code ? task_find(&ts, code) : -1;
     int lu = i >= 0 ? model_unit_find(c->m, ts.items[i].lead_unit) : -1;
     if (i < 0 || lu < 0) {
@@ -335,6 +340,7 @@ int page_task_post(web_ctx *c)
     if (!pct_s || *end || pct < 0 || pct > 100 || !text || !*text || strlen(text) > 1000) {
         c->resp->status = 400;
         task_set_free(&ts);
+        store_rollback(c->s);
         return task_view(c, tr("Cần tiến độ từ 0 đến 100 và nội dung báo cáo (tối đa 1000 byte).",
                                "Progress from 0 to 100 and a report text (1000 bytes at most) are required."), 0);
     }
@@ -343,23 +349,22 @@ int page_task_post(web_ctx *c)
         goto cleanup;
     }
     const task_t *t = &ts.items[i];
-    if (store_begin(c->s, &c->e) != 0)
-        goto cleanup;
     store_feed_quiet(c->s);           /* a task's progress: nothing another server's model holds */
     char detail[64];
     snprintf(detail, sizeof detail, "%ld%%", pct);
     if (store_task_report(c->s, t, &t->log[t->nlog - 1], &c->e) != 0 ||
         store_audit_add(c->s, c->user.login, "task progress", t->code, detail, &c->e) != 0 ||
-        store_commit(c->s, &c->e) != 0) {
-        store_rollback(c->s);
+        store_commit(c->s, &c->e) != 0)
         goto cleanup;
-    }
+    in_tx = 0;
     web_committed(c);
     buf to = BUF_INIT;
     web_urlenc(&to, t->code);
     rc = web_redirect(c, "/task?code=%s", buf_str(&to));
     buf_free(&to);
 cleanup:
+    if (in_tx)
+        store_rollback(c->s);
     task_set_free(&ts);
     return rc;
 }

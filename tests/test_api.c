@@ -11,9 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <pthread.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include <jansson.h>
+#include <sqlite3.h>
 
 #include "api_rate.h"
 #include "auth.h"
@@ -742,6 +744,40 @@ static void test_tasks(void **state)
     assert_int_equal(call(bearer_d1, "POST", "/api/v1/tasks/progress", "application/json", "{\"code\":\"nv1\"}", NULL), 400);
 }
 
+static void *report_60(void *arg)
+{
+    *(int *)arg = call(bearer_d1, "POST", "/api/v1/tasks/progress", "application/json",
+                       "{\"code\":\"nv1\",\"pct\":60,\"text\":\"thêm một phần\"}", NULL);
+    return NULL;
+}
+
+/* A progress report sent while another writer (a task import moving the deadline) holds the
+ * database: the report waits for it, then reads the task as that writer left it, so the row it
+ * writes back keeps the new deadline (read before the wait, it would put the old one back). */
+static void test_task_progress_after_writer(void **state)
+{
+    (void)state;
+    sqlite3 *other;
+    pthread_t th;
+    int status = 0;
+    json_t *j;
+    assert_int_equal(sqlite3_open(db, &other), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE; UPDATE work_item SET deadline=20231231 WHERE code='nv1'",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(pthread_create(&th, NULL, report_60, &status), 0);
+    usleep(400000);                      /* the report reaches its wait for the writer's lock */
+    assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    pthread_join(th, NULL);
+    sqlite3_close(other);
+    assert_int_equal(status, 200);
+    assert_int_equal(call(bearer_d1, "GET", "/api/v1/tasks?code=nv1", NULL, NULL, &j), 200);
+    json_t *x = json_array_get(json_object_get(j, "tasks"), 0);
+    assert_int_equal(int_of(x, "deadline"), 20231231);
+    assert_int_equal(int_of(x, "progress"), 60);
+    assert_int_equal(json_array_size(json_object_get(x, "reports")), 2);
+    json_decref(j);
+}
+
 /* POSTs a file as multipart/form-data to /api/v1/import?action=...; *out gets the JSON. */
 static int upload(const char *bearer, const char *action, const char *name, const char *data, json_t **out)
 {
@@ -885,6 +921,7 @@ int main(void)
         cmocka_unit_test(test_targets_post),
         cmocka_unit_test(test_users_tokens),
         cmocka_unit_test(test_tasks),
+        cmocka_unit_test(test_task_progress_after_writer),
         cmocka_unit_test(test_import),
         cmocka_unit_test(test_catalog),
     };

@@ -955,6 +955,48 @@ static void test_tasks(void **state)
     http_resp_free(&rs);
 }
 
+typedef struct {
+    client *c;
+    const char *form;
+    int status;
+} task_post;
+
+static void *post_task(void *arg)
+{
+    task_post *p = arg;
+    p->status = status_of(p->c, "POST", "/task", NULL, p->form);
+    return NULL;
+}
+
+/* A progress report from the task page while another writer (a task import renaming the task)
+ * holds the database: it waits, then reads the task as that writer left it, so the row written
+ * back keeps the new title (read before the wait, the old title would come back). */
+static void test_task_page_after_writer(void **state)
+{
+    (void)state;
+    client ed;
+    char form[256];
+    http_resp rs;
+    sqlite3 *other;
+    pthread_t th;
+    assert_int_equal(login(&ed, "editor1", pw), 303);
+    snprintf(form, sizeof form, "csrf=%s&code=t1&pct=70&text=th%%C3%%AAm", ed.csrf);
+    task_post p = { &ed, form, 0 };
+    assert_int_equal(sqlite3_open(db, &other), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE; UPDATE work_item SET title='Nhiệm vụ đổi tên' WHERE code='t1'",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(pthread_create(&th, NULL, post_task, &p), 0);
+    usleep(400000);                      /* the report reaches its wait for the writer's lock */
+    assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    pthread_join(th, NULL);
+    sqlite3_close(other);
+    assert_int_equal(p.status, 303);
+    assert_int_equal(send(&ed, "GET", "/task", "code=t1", NULL, NULL, &rs), 200);
+    assert_non_null(strstr(buf_str(&rs.body), "Nhiệm vụ đổi tên"));
+    assert_non_null(strstr(buf_str(&rs.body), "id=\"task-progress\">70%"));
+    http_resp_free(&rs);
+}
+
 /* Posts a file to /import as multipart/form-data, with an encoding field unless enc is NULL. */
 static int upload_enc(const client *c, const char *action, const char *enc, const char *name, const char *content,
                       http_resp *rs)
@@ -2069,6 +2111,7 @@ int main(void)
         cmocka_unit_test(test_coverage_shown),
         cmocka_unit_test(test_admin_catalogue),
         cmocka_unit_test(test_tasks),
+        cmocka_unit_test(test_task_page_after_writer),
         cmocka_unit_test(test_import_page),
         cmocka_unit_test(test_locks_hold),
         cmocka_unit_test(test_entry_kept),

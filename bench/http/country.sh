@@ -15,13 +15,8 @@ port=${PORT:-18191}
 year=${YEAR:-2024}
 saves=${SAVES:-30}
 mkdir -p "$out"
-root=$(awk -F, 'NR > 1 && $3 == "" { print $1; exit }' "$units")
-commune=$(awk -F, 'NR > 1 && $4 == "Đảng ủy xã" { print $1; exit }' "$units")
-# a leaf below the commune: follow first children down
-leaf=$commune
-while child=$(awk -F, -v p="$leaf" 'NR > 1 && $3 == p { print $1; exit }' "$units") && [ -n "$child" ]; do
-  leaf=$child
-done
+. "$(dirname "$0")/units.sh"
+bench_units "$units"
 # the root's administrator reads the overview, the commune's editor its entry page
 "$bin" user add bench.quantri --role admin --unit "$root" --db "$db" --password 'Xanh-Nui-7391-lam' >/dev/null 2>&1 || true
 "$bin" user add bench.xa --role editor --unit "$commune" --db "$db" --password 'Xanh-Nui-7391-lam' >/dev/null 2>&1 || true

@@ -17,11 +17,8 @@ gap=${GAP:-0.05}
 settle=${SETTLE:-10}
 rounds=${ROUNDS:-1}
 mkdir -p "$out"
-root=$(awk -F, 'NR > 1 && $3 == "" { print $1; exit }' "$units")
-leaf=$(awk -F, 'NR > 1 && $4 == "Đảng ủy xã" { print $1; exit }' "$units")
-while child=$(awk -F, -v p="$leaf" 'NR > 1 && $3 == p { print $1; exit }' "$units") && [ -n "$child" ]; do
-  leaf=$child
-done
+. "$(dirname "$0")/units.sh"
+bench_units "$units"
 url=http://127.0.0.1:$port
 spid=
 trap '[ -n "$spid" ] && kill $spid 2>/dev/null; rm -f "$out/db" "$out/db-wal" "$out/db-shm" "$out/db.engine"' EXIT
@@ -30,6 +27,7 @@ one() { # bin tag
   bin=$1 tag=$2
   rm -f "$out/db-wal" "$out/db-shm" "$out/db.engine"
   cp "$db" "$out/db"
+  sync "$out/db"       # the copy's dirty pages written back now, not under the saves' fsyncs
   "$bin" user add bench.quantri --role admin --unit "$root" --db "$out/db" --password 'Xanh-Nui-7391-lam' >/dev/null
   tok=$("$bin" token add --user bench.quantri --db "$out/db")
   "$bin" serve --db "$out/db" --listen 127.0.0.1:$port --quiet --threads 2 --api-rate 0 \

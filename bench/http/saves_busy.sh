@@ -18,12 +18,8 @@ year=${YEAR:-2024}
 window=${WINDOW:-40}
 gap=${GAP:-0.1}
 mkdir -p "$out"
-root=$(awk -F, 'NR > 1 && $3 == "" { print $1; exit }' "$units")
-commune=$(awk -F, 'NR > 1 && $4 == "Đảng ủy xã" { print $1; exit }' "$units")
-leaf=$commune
-while child=$(awk -F, -v p="$leaf" 'NR > 1 && $3 == p { print $1; exit }' "$units") && [ -n "$child" ]; do
-  leaf=$child
-done
+. "$(dirname "$0")/units.sh"
+bench_units "$units"
 "$bin" user add bench.quantri --role admin --unit "$root" --db "$db" --password 'Xanh-Nui-7391-lam' >/dev/null 2>&1 || true
 tok=$("$bin" token add --user bench.quantri --db "$db")
 url=http://127.0.0.1:$port
