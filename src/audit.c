@@ -39,6 +39,17 @@ void audit_num(buf *b, double v)
     vn_format_number_trim(v, 9, lang_get(), b);
 }
 
+void audit_time(buf *b, const char *at_utc)
+{
+    if (vn_format_time_s(at_utc, lang_get(), b) != 0)
+        buf_adds(b, at_utc);
+}
+
+const char *audit_time_header(void)
+{
+    return tr("Thời gian (" VN_TZ_NAME_VI ")", "When (" VN_TZ_NAME_EN ")");
+}
+
 void audit_detail(const web_audit *a, buf *b)
 {
     if (!a->is_figure) {

@@ -1,7 +1,8 @@
 /* cmd_history.c - `chitieu history --indicator I --unit U --period P`: who changed a figure,
  * when, from what to what (targets and values); without --indicator, the audit log as the web
  * page shows it (page_audit.c), with the same filters (--who, --unit, --period, --kind, --from,
- * --to), paged (--limit, --offset) or whole as CSV.  Figures are printed exactly (audit.h). */
+ * --to), paged (--limit, --offset) or whole as CSV.  Figures are printed exactly, times in
+ * Vietnam's local time with seconds, the days --from/--to compare (audit.h: audit_time). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,8 +54,11 @@ static int log_filter_ok(const model *m, const audit_filter *f)
 /* Appends one entry as a table row (text) or a CSV record. */
 static void log_entry(const web_audit *a, cli_table *t, buf *csv, buf *tmp)
 {
-    const char *cols[] = { a->at, a->who, audit_kind_name(a->action), a->object };
-    for (int k = 0; k < 4; k++)
+    buf_reset(tmp);
+    audit_time(tmp, a->at);
+    csv ? cli_csv_field(csv, buf_str(tmp), 0) : cli_table_cell(t, buf_str(tmp));
+    const char *cols[] = { a->who, audit_kind_name(a->action), a->object };
+    for (int k = 0; k < 3; k++)
         csv ? cli_csv_field(csv, cols[k], 0) : cli_table_cell(t, cols[k]);
     buf_reset(tmp);
     audit_detail(a, tmp);
@@ -88,7 +92,7 @@ static int history_log(const char *db, const audit_filter *f, const char *limit_
     if (log_filter_ok(m, f) != 0)
         goto cleanup;
     rc = EXIT_FAIL;
-    const char *hd[5] = { tr("Thời điểm (UTC)", "When (UTC)"), tr("Người", "Who"), tr("Việc", "Action"),
+    const char *hd[5] = { audit_time_header(), tr("Người", "Who"), tr("Việc", "Action"),
                           tr("Đối tượng", "Object"), tr("Chi tiết (cũ → mới)", "Detail (old → new)") };
     for (int k = 0; k < 5; k++)
         csv ? cli_csv_field(&out, hd[k], k == 4) : cli_table_cell(&t, hd[k]);
@@ -141,15 +145,17 @@ int cmd_history(int argc, char **argv)
                 "                       [--from yyyy-mm-dd] [--to yyyy-mm-dd] [--limit N] [--offset N]\n"
                 "                       [--format text|csv] [-o TỆP] [--db TỆP]\n"
                 "Nhật ký thay đổi (như trang Nhật ký): LOẠI là value (sửa số liệu), target (sửa kế hoạch),\n"
-                "delete (xóa số liệu), batch (lô ghi số liệu), action (thao tác duyệt, quản trị); ngày theo giờ\n"
-                "Việt Nam; mặc định 50 mục mới nhất; --format csv: mọi mục khớp bộ lọc.",
+                "delete (xóa số liệu), batch (lô ghi số liệu), action (thao tác duyệt, quản trị); thời gian và\n"
+                "ngày lọc theo giờ Việt Nam (UTC+7), thời gian dạng d/m/yyyy HH:mm:ss; mặc định 50 mục mới nhất;\n"
+                "--format csv: mọi mục khớp bộ lọc.",
                 "Usage: chitieu history --indicator CODE --unit CODE --period PERIOD [--db FILE]\n"
                 "Change history of the target and value: when, who, old → new.\n"
                 "       chitieu history [--who USER] [--unit CODE] [--period PERIOD] [--kind KIND]\n"
                 "                       [--from yyyy-mm-dd] [--to yyyy-mm-dd] [--limit N] [--offset N]\n"
                 "                       [--format text|csv] [-o FILE] [--db FILE]\n"
                 "The audit log (as the Audit log page): KIND is value, target, delete, batch or action;\n"
-                "dates in Vietnam's time; the newest 50 entries by default; --format csv: every match."));
+                "times and filter dates in Vietnam's time (UTC+7), times as yyyy-mm-dd HH:mm:ss; the newest\n"
+                "50 entries by default; --format csv: every match."));
         return EXIT_OK;
     }
     if (npos) {
@@ -186,12 +192,14 @@ int cmd_history(int argc, char **argv)
         cli_error("history", e.msg);
         goto cleanup;
     }
-    const char *hd[5] = { tr("Thời điểm", "When"), tr("Người sửa", "Who"), tr("Loại", "Kind"),
+    const char *hd[5] = { audit_time_header(), tr("Người sửa", "Who"), tr("Loại", "Kind"),
                           tr("Cũ", "Old"), tr("Mới", "New") };
     for (int i = 0; i < 5; i++)
         cli_table_cell(&t, hd[i]);
     for (int i = 0; i < n; i++) {
-        cli_table_cell(&t, h[i].at);
+        buf_reset(&tmp);
+        audit_time(&tmp, h[i].at);
+        cli_table_cell(&t, buf_str(&tmp));
         cli_table_cell(&t, h[i].who);
         cli_table_cell(&t, strcmp(h[i].kind, "target") == 0 ? tr("kế hoạch", "target") : tr("số liệu", "value"));
         buf_reset(&tmp);

@@ -6,7 +6,9 @@
  * that does not parse, a kind not in the list or a date not yyyy-mm-dd is a 400 naming the
  * parameter); store_audit_query (store_web.h) returns one page and the total.  Figures are
  * printed exactly as stored (up to 9 decimals, 15 significant digits, never %g) in the page
- * language's number format; a change of the comment alone says so instead of "1 → 1".  The
+ * language's number format; a change of the comment alone says so instead of "1 → 1".  Times
+ * are stored in UTC and shown in Vietnam's (UTC+7) everywhere: the page (page_time), the CSV
+ * (audit_time) and the from/to dates (local days in the store's query).  The
  * rows are owned by this file and freed before returning.
  */
 #include "web.h"
@@ -109,14 +111,15 @@ static void filter_form(web_ctx *c, const audit_filter *f)
 }
 
 /* The whole filtered log as CSV (UTF-8 with BOM, ';' and decimal commas in Vietnamese for
- * Excel, ',' in English), in chunks. */
+ * Excel, ',' in English), in chunks; times in Vietnam's local time with seconds, as the page
+ * and the from/to filter (audit_time), in a form Excel reads as a date-time in each language. */
 static int audit_csv(web_ctx *c, const audit_filter *f)
 {
     int vi = lang_get() != LANG_EN;
     buf *out = &c->resp->body, cell = BUF_INIT, field = BUF_INIT;
-    const char *hd[] = { tr("Thời gian (UTC)", "When (UTC)"), tr("Người", "User"), tr("Việc", "Action"),
-                         tr("Đối tượng", "Object"), tr("Mã chỉ tiêu", "Indicator"), tr("Mã đơn vị", "Unit"),
-                         tr("Kỳ", "Period"), tr("Cũ", "Old"), tr("Mới", "New"), tr("Chi tiết", "Detail") };
+    const char *hd[] = { audit_time_header(), tr("Người", "User"), tr("Việc", "Action"), tr("Đối tượng", "Object"),
+                         tr("Mã chỉ tiêu", "Indicator"), tr("Mã đơn vị", "Unit"), tr("Kỳ", "Period"), tr("Cũ", "Old"),
+                         tr("Mới", "New"), tr("Chi tiết", "Detail") };
     int rc = -1;
     buf_reset(out);
     buf_adds(out, "\xEF\xBB\xBF");
@@ -130,11 +133,13 @@ static int audit_csv(web_ctx *c, const audit_filter *f)
         if (n < 0)
             goto cleanup;
         for (int r = 0; r < n; r++) {
-            const char *plain[] = { a[r].at, a[r].who, audit_kind_name(a[r].action), a[r].object, a[r].ind, a[r].unit,
-                                    a[r].period };
+            const char *plain[] = { NULL /* the time: audit_time */, a[r].who, audit_kind_name(a[r].action),
+                                    a[r].object, a[r].ind, a[r].unit, a[r].period };
             for (int k = 0; k < 10; k++) {
                 buf_reset(&cell);
-                if (k < 7)
+                if (k == 0)
+                    audit_time(&cell, a[r].at);
+                else if (k < 7)
                     buf_adds(&cell, plain[k]);
                 else if (k == 7 && a[r].has_old)
                     audit_num(&cell, a[r].old_v);

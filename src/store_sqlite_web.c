@@ -9,6 +9,7 @@
  */
 #include "store_sqlite.h"
 #include "store_web.h"
+#include "vn.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -447,7 +448,9 @@ int store_audit_add(store *s, const char *who, const char *action, const char *o
     "  JOIN indicator i ON i.id=h.indicator JOIN unit u ON u.id=h.unit" \
     " UNION ALL SELECT b.at, b.who, 'batch', b.source, '', 0, '', '', '', NULL, NULL, NULL, NULL, b.id, 0" \
     "  FROM batch b) "
-/* The filter (audit_filter, ?1..?6; '' = any). */
+/* The filter (audit_filter, ?1..?6; '' = any).  from/to are Vietnam's local days, the zone the
+ * page, the CSV and `chitieu history` print the times in (audit_time, vn.h). */
+_Static_assert(VN_TZ_MINUTES == 7 * 60, "AUDIT_WHERE's '+7 hours' is VN_TZ_MINUTES");
 #define AUDIT_WHERE \
     " WHERE (?1 = '' OR who = ?1)" \
     " AND (?2 = '' OR unit = ?2 OR (fig = 0 AND (object = ?2 OR instr(object, '/' || ?2 || '/') > 0)))" \

@@ -637,17 +637,20 @@ static int digits_at(const char *s, int n)
     return v;
 }
 
-int vn_format_time(const char *iso, int lang, buf *out)
+/* The local time of a UTC "YYYY-MM-DDTHH:MM[:SS]Z" (vn.h), with seconds or without; -1 and
+ * nothing appended if iso is not such a time.  The offset moves minutes only: the seconds are
+ * printed as stored (a missing ":SS" is ":00"). */
+static int format_local_time(const char *iso, int lang, int seconds, buf *out)
 {
     size_t len = iso ? strlen(iso) : 0;
     if (len < 16 || iso[4] != '-' || iso[7] != '-' || (iso[10] != 'T' && iso[10] != ' ') || iso[13] != ':' ||
         (lang != LANG_VI && lang != LANG_EN))
         return -1;
     int y = digits_at(iso, 4), mo = digits_at(iso + 5, 2), d = digits_at(iso + 8, 2);
-    int h = digits_at(iso + 11, 2), mi = digits_at(iso + 14, 2);
+    int h = digits_at(iso + 11, 2), mi = digits_at(iso + 14, 2), sec = 0;
     const char *rest = iso + 16;
-    if (*rest == ':')                                  /* seconds, optional */
-        rest += digits_at(rest + 1, 2) >= 0 && digits_at(rest + 1, 2) <= 60 ? 3 : 0;
+    if (*rest == ':' && (sec = digits_at(rest + 1, 2)) >= 0 && sec <= 60)   /* seconds, optional */
+        rest += 3;
     if (!date_ok(y, mo, d) || h < 0 || h > 23 || mi < 0 || mi > 59 || (strcmp(rest, "Z") != 0 && *rest))
         return -1;
     long minutes = days_from_civil(y, mo, d) * 1440L + h * 60L + mi + VN_TZ_MINUTES;
@@ -656,9 +659,24 @@ int vn_format_time(const char *iso, int lang, buf *out)
     civil_from_days(day, &y, &mo, &d);
     if (y < 1 || y > 9999)
         return -1;
-    if (lang == LANG_EN)
-        return buf_printf(out, "%04d-%02d-%02d %02ld:%02ld", y, mo, d, in_day / 60, in_day % 60);
-    return buf_printf(out, "%d/%d/%d %02ld:%02ld", d, mo, y, in_day / 60, in_day % 60);
+    size_t start = out->len;
+    int rc = lang == LANG_EN ? buf_printf(out, "%04d-%02d-%02d %02ld:%02ld", y, mo, d, in_day / 60, in_day % 60)
+                             : buf_printf(out, "%d/%d/%d %02ld:%02ld", d, mo, y, in_day / 60, in_day % 60);
+    if (rc == 0 && seconds)
+        rc = buf_printf(out, ":%02d", sec);
+    if (rc != 0)
+        buf_truncate(out, start);
+    return rc;
+}
+
+int vn_format_time(const char *iso, int lang, buf *out)
+{
+    return format_local_time(iso, lang, 0, out);
+}
+
+int vn_format_time_s(const char *iso, int lang, buf *out)
+{
+    return format_local_time(iso, lang, 1, out);
 }
 
 int vn_parse_iso_date(const char *s, size_t len, int *ymd)

@@ -49,6 +49,12 @@ int vn_format_date(int yyyymmdd, int lang, buf *out);
  * of Asia/Ho_Chi_Minh: LANG_VI "4/1/2023 07:05", LANG_EN "2023-01-04 07:05"; returns 0, or -1
  * (nothing appended) if iso is not such a time. */
 int vn_format_time(const char *iso_utc, int lang, buf *out);
+/* Like vn_format_time with the seconds, for lists that must stay orderable and that a
+ * spreadsheet reads as a date-time: LANG_VI "4/1/2023 07:05:09", LANG_EN "2023-01-04 07:05:09". */
+int vn_format_time_s(const char *iso_utc, int lang, buf *out);
+/* The zone those local times are in, for a column header: "Thời gian (" VN_TZ_NAME_VI ")". */
+#define VN_TZ_NAME_VI "giờ Việt Nam, UTC+7"
+#define VN_TZ_NAME_EN "Vietnam, UTC+7"
 /* Parses "YYYY-MM-DD" (a real calendar date) into yyyymmdd; returns 0 or -1. */
 int vn_parse_iso_date(const char *s, size_t len, int *yyyymmdd);
 

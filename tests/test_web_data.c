@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "auth.h"
 #include "engine.h"
@@ -172,6 +173,55 @@ static int count_of(const char *hay, const char *needle)
 
 /* ---- audit log ---- */
 
+/* Runs one SQL statement on the test database from outside the app. */
+static void db_exec(const char *sql)
+{
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+    sqlite3_busy_timeout(h, 5000);
+    assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+}
+
+/* One time, three places: the change of d1 2030 to 1.234.567,8 moved to 18:30 UTC on New Year's
+ * Eve 2024, which is 1/1/2025 01:30 in Vietnam.  The page, its CSV (both languages) and the
+ * from/to filter all say 1 January 2025; the UTC day (31 December) holds nothing of it. */
+static void test_audit_local_time(const client *ad)
+{
+    db_exec("UPDATE batch SET at = '2024-12-31T18:30:00Z' WHERE id = (SELECT h.batch FROM history h"
+            " JOIN indicator i ON i.id = h.indicator JOIN unit u ON u.id = h.unit"
+            " WHERE i.code = 'kn' AND u.code = 'd1' AND h.period = '2030' AND h.new_value = 1234567.8)");
+    const char *day = "unit=d1&period=2030&kind=value&from=2025-01-01&to=2025-01-01";
+    char *b = get_body(ad, "/admin/audit", day, 200);
+    assert_non_null(b);
+    assert_non_null(strstr(b, "id=\"audit-count\">1–1 / 1<"));
+    assert_non_null(strstr(b, "<time datetime=\"2024-12-31T18:30:00Z\">1/1/2025 01:30</time>"));
+    assert_non_null(strstr(b, "1.234.567 → 1.234.567,8"));
+    free(b);
+    b = get_body(ad, "/admin/audit", "unit=d1&period=2030&kind=value&from=2024-12-31&to=2024-12-31", 200);
+    assert_non_null(b);
+    assert_non_null(strstr(b, "id=\"audit-count\">0 / 0<"));
+    free(b);
+    /* the CSV of the same filter: the same entry at the same local time, with its seconds */
+    char q[160];
+    http_resp rs;
+    snprintf(q, sizeof q, "%s&format=csv", day);
+    assert_int_equal(send(ad, "GET", "/admin/audit", q, NULL, NULL, &rs), 200);
+    const char *csv = buf_str(&rs.body);
+    assert_int_equal(count_of(csv, "\n"), 2);
+    assert_non_null(strstr(csv, "\xEF\xBB\xBF\"Thời gian (giờ Việt Nam, UTC+7)\";Người;"));
+    assert_non_null(strstr(csv, "\n1/1/2025 01:30:00;editor1;sửa số liệu;"));
+    assert_null(strstr(csv, "2024-12-31"));
+    assert_null(strstr(csv, "UTC)"));
+    http_resp_free(&rs);
+    snprintf(q, sizeof q, "%s&format=csv&lang=en", day);
+    assert_int_equal(send(ad, "GET", "/admin/audit", q, NULL, NULL, &rs), 200);
+    csv = buf_str(&rs.body);
+    assert_non_null(strstr(csv, "When (Vietnam, UTC+7)"));
+    assert_non_null(strstr(csv, "\n2025-01-01 01:30:00,editor1,"));
+    http_resp_free(&rs);
+}
+
 static void test_audit_log(void **state)
 {
     (void)state;
@@ -274,6 +324,7 @@ static void test_audit_log(void **state)
     assert_int_equal(total, 0);
     free(a);
     store_close(s);
+    test_audit_local_time(&ad);
 }
 
 /* ---- deleting a figure from the entry page ---- */

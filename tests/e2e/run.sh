@@ -165,6 +165,36 @@ expect_rc 2 "$BIN" history --indicator thu_ns --unit huyen-a --period 2022 --who
 LANG=en_US.UTF-8 expect_rc 0 "$BIN" history --unit huyen-a --period 2022 --kind value
 has "$T/out" "1,200 → 1,234,567.8"
 has "$T/out" "comment only"
+# one time everywhere: the change to 1.234.567,8 moved (in a copy) to 18:30 UTC on 31/12/2024, which
+# is 1/1/2025 01:30 in Vietnam; the text, the CSV, the figure's history and --from/--to all say
+# 1 January 2025 (local, with seconds), the UTC day holds nothing of it
+if command -v sqlite3 >/dev/null && [ -z "${CHITIEU_TEST_PG:-}" ]; then
+  sqlite3 "$CHITIEU_DB" ".backup '$T/tz.db'"
+  sqlite3 "$T/tz.db" "UPDATE batch SET at='2024-12-31T18:30:00Z' WHERE id=(SELECT h.batch FROM history h
+    JOIN indicator i ON i.id=h.indicator JOIN unit u ON u.id=h.unit
+    WHERE i.code='thu_ns' AND u.code='huyen-a' AND h.period='2022' AND h.new_value=1234567.8)"
+  expect_rc 0 "$BIN" history --db "$T/tz.db" --kind value --from 2025-01-01 --to 2025-01-01
+  has "$T/out" "Thời gian (giờ Việt Nam, UTC+7)"
+  has "$T/out" "1/1/2025 01:30:00"
+  has "$T/out" "1.200 → 1.234.567,8"
+  has "$T/out" "Mục 1–1 / 1"
+  hasnt "$T/out" "2024-12-31"
+  expect_rc 0 "$BIN" history --db "$T/tz.db" --kind value --from 2024-12-31 --to 2024-12-31
+  has "$T/out" "Mục 0–0 / 0"
+  expect_rc 0 "$BIN" history --db "$T/tz.db" --kind value --from 2025-01-01 --to 2025-01-01 --format csv
+  has "$T/out" '"Thời gian (giờ Việt Nam, UTC+7)",Người,'
+  has "$T/out" '1/1/2025 01:30:00,can-bo-a,sửa số liệu,thu_ns/huyen-a/2022,"1.200 → 1.234.567,8"'
+  [ "$(wc -l <"$T/out")" -eq 2 ] && ok || bad "history --from 2025-01-01 --format csv: a header and 1 entry"
+  expect_rc 0 "$BIN" history --db "$T/tz.db" --indicator thu_ns --unit huyen-a --period 2022
+  has "$T/out" "Thời gian (giờ Việt Nam, UTC+7)"
+  has "$T/out" "1/1/2025 01:30:00"
+  hasnt "$T/out" "T18:30"
+  LANG=en_US.UTF-8 expect_rc 0 "$BIN" history --db "$T/tz.db" --kind value --from 2025-01-01 --format csv
+  has "$T/out" '"When (Vietnam, UTC+7)",Who,'
+  has "$T/out" '2025-01-01 01:30:00,can-bo-a,value changed,'
+  LANG=en_US.UTF-8 expect_rc 0 "$BIN" history --db "$T/tz.db" --indicator thu_ns --unit huyen-a --period 2022
+  has "$T/out" "2025-01-01 01:30:00"
+fi
 printf 'indicator,unit,period,value,comment\nthu_ns,huyen-a,2022,1200,\n' > "$T/back.csv"  # as the tests below expect
 expect_rc 0 "$BIN" import --user "can-bo-a" "$T/back.csv"
 

@@ -1,5 +1,5 @@
 /* fuzz_number.c - libFuzzer harness for vn.c on arbitrary bytes: vn_parse_number with each
- * hint, vn_nfc, vn_sort_key, vn_fold, vn_width and vn_format_time.
+ * hint, vn_nfc, vn_sort_key, vn_fold, vn_width, vn_format_time and vn_format_time_s.
  *
  * Besides crashes and sanitizer reports it traps when an invariant breaks:
  *   - a parsed number is finite, formats in both styles, and the Vietnamese (English) text
@@ -9,7 +9,9 @@
  *   - NFC is idempotent, and the NFC form has the same fold and the same sort key up to the
  *     raw-byte tail as the input;
  *   - vn_format_time (on the first 63 bytes) appends nothing when it fails and, when it works,
- *     a local time "d/m/yyyy HH:mm" (16 characters at most) whose minutes match the input's.
+ *     a local time "d/m/yyyy HH:mm" (16 characters at most) whose minutes match the input's;
+ *     vn_format_time_s works on the same inputs and gives that text and ":SS", the input's
+ *     seconds or ":00" when it has none.
  * All memory is in local bufs freed before returning.
  */
 #include <math.h>
@@ -62,15 +64,20 @@ static void check_time(const uint8_t *data, size_t size)
     memcpy(iso, data, n);
     iso[n] = '\0';
     for (int lang = LANG_VI; lang <= LANG_EN; lang++) {
-        buf b = BUF_INIT;
-        int rc = vn_format_time(iso, lang, &b);
+        buf b = BUF_INIT, bs = BUF_INIT;
+        int rc = vn_format_time(iso, lang, &b), rcs = vn_format_time_s(iso, lang, &bs);
         CHECK(rc == 0 || b.len == 0);
+        CHECK(rcs == rc && (rcs == 0 || bs.len == 0));
         if (rc == 0) {
-            const char *t = buf_str(&b);
+            const char *t = buf_str(&b), *ts = buf_str(&bs);
             CHECK(b.len >= 11 && b.len <= 16 && t[b.len - 3] == ':');
             CHECK(t[b.len - 2] == iso[14] && t[b.len - 1] == iso[15]);   /* +7 h keeps the minutes */
+            int has_sec = iso[16] == ':';
+            CHECK(bs.len == b.len + 3 && memcmp(ts, t, b.len) == 0 && ts[b.len] == ':');
+            CHECK(ts[b.len + 1] == (has_sec ? iso[17] : '0') && ts[b.len + 2] == (has_sec ? iso[18] : '0'));
         }
         buf_free(&b);
+        buf_free(&bs);
     }
 }
 
