@@ -10,10 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "auth.h"
 #include "cli.h"
 #include "cmd.h"
 #include "store_web.h"
+#include "vn.h"
 #include "write.h"
 
 static const char help_vi[] =
@@ -60,8 +62,9 @@ static int list(store *s, const model *m, const char *unit, const char *period)
         cli_error("approval", e.msg);
         return EXIT_FAIL;
     }
-    printf("%-16s %-10s %-10s %-16s %-21s %s\n", tr("đơn vị", "unit"), tr("kỳ", "period"), tr("trạng thái", "state"),
-           tr("người", "by"), tr("lúc (UTC)", "at (UTC)"), tr("ý kiến", "comment"));
+    buf at = BUF_INIT;
+    printf("%-16s %-10s %-10s %-16s %-26s %s\n", tr("đơn vị", "unit"), tr("kỳ", "period"), tr("trạng thái", "state"),
+           tr("người", "by"), tr("lúc (" VN_TZ_NAME_VI ")", "at (" VN_TZ_NAME_EN ")"), tr("ý kiến", "comment"));
     for (int k = 0; k < n; k++) {
         int u = model_unit_find(m, subs[k].unit), targets;
         const char *code = write_key_period(subs[k].period, &targets);
@@ -70,9 +73,12 @@ static int list(store *s, const model *m, const char *unit, const char *period)
             continue;
         if (period && (period_parse(code, strlen(code), &p) != 0 || !period_contains(within, p)))
             continue;
-        printf("%-16s %-10s %-10s %-16s %-21s %s\n", subs[k].unit, subs[k].period, store_sub_key(subs[k].state),
-               subs[k].who, subs[k].at, subs[k].comment);
+        buf_reset(&at);
+        audit_time(&at, subs[k].at);     /* the local time the web's pages and the audit log show */
+        printf("%-16s %-10s %-10s %-16s %-26s %s\n", subs[k].unit, subs[k].period, store_sub_key(subs[k].state),
+               subs[k].who, buf_str(&at), subs[k].comment);
     }
+    buf_free(&at);
     free(subs);
     return EXIT_OK;
 }

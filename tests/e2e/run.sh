@@ -728,6 +728,10 @@ has "$T/err" "lý do"
 expect_rc 0 "$BIN" approval approve --db "$A" --unit cau-giay --period 2023 --user tp.duyet
 expect_rc 0 "$BIN" approval list --db "$A" --unit ha-noi --period 2020-2025
 has "$T/out" "cau-giay         2023       approved   tp.duyet"
+# when, in the local time the web and the audit log show (d/m/yyyy hh:mm:ss), not the stored UTC
+has "$T/out" "lúc (giờ Việt Nam, UTC+7)"
+if grep -Eq 'tp\.duyet +[0-9]{1,2}/[0-9]{1,2}/20[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} ' "$T/out"; then ok; else bad "approval list: no local time"; cat "$T/out"; fi
+hasnt "$T/out" "Z "
 printf 'indicator,unit,period,value\ntccsd_htt,ba-dinh,2023,5\ntccsd_htt,cau-giay-dich-vong,2023Q2,1\n' >"$T/lk.csv"
 "$BIN" export --db "$A" --unit cau-giay --period 2023 -o "$T/before.xlsx" >/dev/null 2>&1
 expect_rc 1 "$BIN" import --db "$A" "$T/lk.csv"
