@@ -867,7 +867,9 @@ static int rd_verify(rd *r, const uint8_t sum[32], err_t *e)
     return 0;
 }
 
-/* Puts the verified side cells and counts into m, the engine computed; 0 or -1. */
+/* Puts the verified side cells and counts into m, the engine computed; 0 or -1.  On failure m
+ * may hold some side cells (its maps non-empty: a caller sees it was touched), never the counts
+ * alone: they go in last. */
 static int install(model *m, engine *g, const sides *sv, const sides *st, const uint32_t *yv, err_t *e)
 {
     for (size_t k = 0; k < sv->n; k++)
@@ -876,9 +878,9 @@ static int install(model *m, engine *g, const sides *sv, const sides *st, const 
     for (size_t k = 0; k < st->n; k++)
         if (model_put_target(m, st->x[k].ind, st->x[k].unit, st->x[k].p, st->x[k].v) != 0)
             return err_set(e, "out of memory");
-    memcpy(m->year_values, yv, sizeof m->year_values);
     if (engine_run(g, e) != 0)
         return -1;
+    memcpy(m->year_values, yv, sizeof m->year_values);
     m->engine = g;
     m->held = 1;
     m->unloaded = 0;
