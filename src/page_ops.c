@@ -78,8 +78,12 @@ static void render_ckpt(buf *out, store_ckpt_stats st)
                     "chitieu_wal_checkpoint_frames_total %ld\n"
                     "# HELP chitieu_wal_checkpoint_seconds_total Time spent checkpointing (no save waits for it).\n"
                     "# TYPE chitieu_wal_checkpoint_seconds_total counter\n"
-                    "chitieu_wal_checkpoint_seconds_total %.6f\n",
-               st.runs - st.partial, st.partial, st.frames, st.seconds);
+                    "chitieu_wal_checkpoint_seconds_total %.6f\n"
+                    "# HELP chitieu_wal_pages Pages in SQLite's WAL after the last commit (growing without "
+                    "bound: a long reader keeps the checkpoints from copying them back).\n"
+                    "# TYPE chitieu_wal_pages gauge\n"
+                    "chitieu_wal_pages %ld\n",
+               st.runs - st.partial, st.partial, st.frames, st.seconds, st.wal_pages);
 }
 
 int ops_metrics(web_ctx *c)

@@ -47,12 +47,13 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
     store_ckpt *k = arg;
     (void)db;
     (void)name;
+    pthread_mutex_lock(&k->mx);
+    k->stats.wal_pages = pages;
     if (pages >= k->frames) {
-        pthread_mutex_lock(&k->mx);
         k->wanted = 1;
         pthread_cond_signal(&k->cv);
-        pthread_mutex_unlock(&k->mx);
     }
+    pthread_mutex_unlock(&k->mx);
     return SQLITE_OK;
 }
 
@@ -155,7 +156,7 @@ void store_ckpt_hold(store_ckpt *k, int on)
 
 store_ckpt_stats store_ckpt_get(store_ckpt *k)
 {
-    store_ckpt_stats st = { 0, 0, 0, 0 };
+    store_ckpt_stats st = { 0, 0, 0, 0, 0 };
     if (k == NULL)
         return st;
     pthread_mutex_lock(&k->mx);

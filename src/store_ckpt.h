@@ -25,6 +25,7 @@ typedef struct {
     long frames;          /* WAL frames copied into the database, over every run */
     long partial;         /* runs that left frames behind (a reader still needed them) */
     double seconds;       /* time spent checkpointing */
+    long wal_pages;       /* pages in the WAL after the last commit seen (growing: checkpoints starved) */
 } store_ckpt_stats;
 
 #define STORE_CKPT_FRAMES 1000   /* SQLite's own autocheckpoint threshold */

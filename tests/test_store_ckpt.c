@@ -78,6 +78,7 @@ static void test_commits_leave_wal(void **state)
     /* ~3 000 frames and not one copied back: SQLite's own checkpoint would have reset at 1 000 */
     assert_true(tf_size(wal) >= 2500L * FRAME_BYTES);
     assert_int_equal(store_ckpt_get(k).runs, 0);
+    assert_true(store_ckpt_get(k).wal_pages >= 2500);
     store_ckpt_hold(k, 0);
     store_ckpt_stats st = wait_runs(k, 1);
     assert_true(st.runs >= 1);
@@ -87,6 +88,7 @@ static void test_commits_leave_wal(void **state)
     long size = tf_size(wal);
     commits(s->db, 1);
     assert_int_equal(tf_size(wal), size);
+    assert_true(store_ckpt_get(k).wal_pages < 64);
     int in_log = -1, copied = -1;
     sqlite3 *raw;
     assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
