@@ -34,6 +34,17 @@ static int serve_int(const char *name, const char *s, int lo, int hi, int *out)
     return 0;
 }
 
+/* The engine image when none is given: beside a SQLite database; for PostgreSQL, in the state
+ * directory systemd gives the service (STATE_DIRECTORY, its first entry), else none. */
+static void default_image(const char *dbpath, char *out, size_t n)
+{
+    const char *state = getenv("STATE_DIRECTORY");
+    if (strncmp(dbpath, "postgres://", 11) != 0 && strncmp(dbpath, "postgresql://", 13) != 0)
+        snprintf(out, n, "%s.engine", dbpath);
+    else if (state && *state && *state != ':')
+        snprintf(out, n, "%.*s/chitieu.engine", (int)strcspn(state, ":"), state);
+}
+
 int cmd_serve(int argc, char **argv)
 {
     const char *listen = NULL, *db = NULL, *config = NULL, *metrics_token = NULL, *threads_s = NULL, *today_s = NULL;
@@ -83,8 +94,9 @@ int cmd_serve(int argc, char **argv)
                 "              model (thêm một bản trong mô hình), auto (mặc định: engine khi CSDL có hơn\n"
                 "              khoảng 1 triệu ô số liệu)\n"
                 "  --engine-image  ảnh của bộ máy tính trên đĩa (chỉ khi số liệu ở engine): khởi động lại trong vài\n"
-                "              giây thay vì đọc cả CSDL; mặc định TỆP_CSDL.engine với SQLite, không có với PostgreSQL;\n"
-                "              none: không dùng\n"
+                "              giây thay vì đọc cả CSDL; mặc định TỆP_CSDL.engine với SQLite; với PostgreSQL\n"
+                "              $STATE_DIRECTORY/chitieu.engine khi chạy bằng systemd (StateDirectory=), nếu không\n"
+                "              thì không có; none: không dùng\n"
                 "GET /healthz: 200 khi CSDL đọc được, 503 khi không. Nhật ký: một dòng khóa=giá trị mỗi yêu cầu.\n"
                 "Dừng bằng Ctrl-C hoặc SIGTERM: các yêu cầu đang chạy được hoàn tất, CSDL đóng sạch.",
                 "Usage: chitieu serve [--listen HOST:PORT] [--db FILE] [--threads N] [--https] [--quiet]\n"
@@ -114,8 +126,9 @@ int cmd_serve(int argc, char **argv)
                 "              database), model (a second copy in the model), auto (default: engine when\n"
                 "              the database holds more than about a million cells)\n"
                 "  --engine-image  the engine's image on disk (cells held by the engine only): restarts in seconds\n"
-                "              instead of reading the whole database; default DBFILE.engine for SQLite, none for\n"
-                "              PostgreSQL; none: not used\n"
+                "              instead of reading the whole database; default DBFILE.engine for SQLite; for\n"
+                "              PostgreSQL $STATE_DIRECTORY/chitieu.engine under systemd (StateDirectory=), else\n"
+                "              none; none: not used\n"
                 "GET /healthz: 200 when the database reads, 503 when not. Log: one key=value line per request.\n"
                 "Stop with Ctrl-C or SIGTERM: requests in flight finish, the database closes cleanly."));
         return EXIT_OK;
@@ -188,8 +201,8 @@ int cmd_serve(int argc, char **argv)
     }
     if (image_s && strcmp(image_s, "none") != 0)
         snprintf(image, sizeof image, "%s", image_s);
-    else if (image_s == NULL && strncmp(dbpath, "postgres://", 11) != 0 && strncmp(dbpath, "postgresql://", 13) != 0)
-        snprintf(image, sizeof image, "%s.engine", dbpath);   /* beside the database */
+    else if (image_s == NULL)
+        default_image(dbpath, image, sizeof image);
     if (web_open_image(dbpath, threads + 1, cells, image, &app, &e) != 0) {
         cli_error("serve", e.msg);
         return EXIT_FAIL;

@@ -1037,6 +1037,19 @@ printf 'code,name,parent,type\nmoi,Đảng ủy mới,ba-dinh,Đảng ủy phư�
 expect_rc 0 "$BIN" import --db "$I" "$T/img-units.csv"
 img_same "the catalogue (units, indicators, successions) changed since"
 expect_rc 2 "$BIN" eval --db "$I" --unit ha-noi --period 2023 --engine-image ""
+# with no image given, under systemd (StateDirectory= sets STATE_DIRECTORY): PostgreSQL's image goes
+# in the state directory; SQLite's stays beside the database
+mkdir -p "$T/state"
+if [ -n "${CHITIEU_TEST_PG:-}" ]; then G2="$T/state/chitieu.engine"; else G2="$I.engine"; fi
+rm -f "$G2"
+STATE_DIRECTORY="$T/state:$T/other" "$BIN" serve --db "$I" --listen 127.0.0.1:0 --cells engine --quiet >"$T/serve.log" 2>&1 &
+spid=$!
+i=0
+while [ $i -lt 150 ] && ! grep -q "engine image: written" "$T/serve.log"; do sleep 0.2; i=$((i + 1)); done
+kill -TERM $spid
+wait $spid
+has "$T/serve.log" "engine image: written $G2"
+if [ -s "$G2" ]; then ok; else bad "no image at $G2"; fi
 
 echo "e2e${CHITIEU_TEST_PG:+ pg}: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
