@@ -27,6 +27,7 @@
 #include "store_web.h"
 #include "web.h"
 
+#include "test_sql.h"
 #include "web_client.h"
 
 #define NWARDS 40
@@ -757,18 +758,14 @@ static void *report_60(void *arg)
 static void test_task_progress_after_writer(void **state)
 {
     (void)state;
-    sqlite3 *other;
     pthread_t th;
     int status = 0;
     json_t *j;
-    assert_int_equal(sqlite3_open(db, &other), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE; UPDATE work_item SET deadline=20231231 WHERE code='nv1'",
-                                  NULL, NULL, NULL), SQLITE_OK);
+    sqlite3 *other = ts_hold(db, "UPDATE work_item SET deadline=20231231 WHERE code='nv1'");
     assert_int_equal(pthread_create(&th, NULL, report_60, &status), 0);
     usleep(400000);                      /* the report reaches its wait for the writer's lock */
-    assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    ts_release(other);
     pthread_join(th, NULL);
-    sqlite3_close(other);
     assert_int_equal(status, 200);
     assert_int_equal(call(bearer_d1, "GET", "/api/v1/tasks?code=nv1", NULL, NULL, &j), 200);
     json_t *x = json_array_get(json_object_get(j, "tasks"), 0);

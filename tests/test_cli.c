@@ -26,6 +26,7 @@
 #include <sqlite3.h>
 
 #include "test_files.h"
+#include "test_sql.h"
 
 #include "cli.h"
 #include "cmd.h"
@@ -458,16 +459,6 @@ static char *run_cmd_said(const char *cmd, const char *path, const char *unit, c
     return out;
 }
 
-/* Runs sql on the database at path from outside chitieu. */
-static void sql_exec(const char *path, const char *sql)
-{
-    sqlite3 *h;
-    assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
-    sqlite3_busy_timeout(h, 5000);
-    assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(h);
-}
-
 /* An image that passes its header checks and is read into the model, then refused because the
  * change log no longer reaches back to it (pruned): the model must be read anew, not the image's
  * cells kept beside the unit's.  Ward w2 (3 of the 32 units: its cells held after the refusal)
@@ -485,7 +476,7 @@ static void test_image_refused_after_read(void **state)
     import_one(idb, "values.csv", "indicator,unit,period,value,comment\nkn,w2,2022,25,\n");
     assert_true(from_image(idb, "w2", iimg));                 /* the image reads, and catches up */
     snprintf(sql, sizeof sql, "UPDATE change_log SET at = at - %d", STORE_FEED_KEEP_S + 60);
-    sql_exec(idb, sql);
+    ts_exec(idb, sql);
     import_one(idb, "values.csv", "indicator,unit,period,value,comment\nkn,w1,2022,33,\n");   /* prunes */
     assert_false(from_image(idb, "w2", iimg));
     for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {

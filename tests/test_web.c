@@ -30,6 +30,7 @@
 #include "web.h"
 #include "write.h"
 
+#include "test_sql.h"
 #include "web_client.h"
 
 static char db[64];
@@ -214,11 +215,7 @@ static void test_expired_and_disabled(void **state)
 /* Runs one SQL statement on the test database from outside the app (ages the throttle). */
 static void db_exec(const char *sql)
 {
-    sqlite3 *h;
-    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
-    sqlite3_busy_timeout(h, 5000);
-    assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(h);
+    ts_exec(db, sql);
 }
 
 /* The first column of the first row of one query on the test database, from outside the app. */
@@ -977,19 +974,15 @@ static void test_task_page_after_writer(void **state)
     client ed;
     char form[256];
     http_resp rs;
-    sqlite3 *other;
     pthread_t th;
     assert_int_equal(login(&ed, "editor1", pw), 303);
     snprintf(form, sizeof form, "csrf=%s&code=t1&pct=70&text=th%%C3%%AAm", ed.csrf);
     task_post p = { &ed, form, 0 };
-    assert_int_equal(sqlite3_open(db, &other), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE; UPDATE work_item SET title='Nhiệm vụ đổi tên' WHERE code='t1'",
-                                  NULL, NULL, NULL), SQLITE_OK);
+    sqlite3 *other = ts_hold(db, "UPDATE work_item SET title='Nhiệm vụ đổi tên' WHERE code='t1'");
     assert_int_equal(pthread_create(&th, NULL, post_task, &p), 0);
     usleep(400000);                      /* the report reaches its wait for the writer's lock */
-    assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    ts_release(other);
     pthread_join(th, NULL);
-    sqlite3_close(other);
     assert_int_equal(p.status, 303);
     assert_int_equal(send(&ed, "GET", "/task", "code=t1", NULL, NULL, &rs), 200);
     assert_non_null(strstr(buf_str(&rs.body), "Nhiệm vụ đổi tên"));

@@ -27,6 +27,7 @@
 #include "web.h"
 #include "write.h"
 
+#include "test_sql.h"
 #include "web_client.h"
 
 static char db[64];
@@ -176,11 +177,7 @@ static int count_of(const char *hay, const char *needle)
 /* Runs one SQL statement on the test database from outside the app. */
 static void db_exec(const char *sql)
 {
-    sqlite3 *h;
-    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
-    sqlite3_busy_timeout(h, 5000);
-    assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(h);
+    ts_exec(db, sql);
 }
 
 /* One time, three places: the change of d1 2030 to 1.234.567,8 moved to 18:30 UTC on New Year's

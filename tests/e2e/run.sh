@@ -991,12 +991,19 @@ expect_rc 2 "$BIN" remind --reporting --bogus
 I="$T/img.db"
 if [ -n "${CHITIEU_TEST_PG:-}" ]; then G="$T/img.engine"; GO="--engine-image $G"; else G="$I.engine"; GO=""; fi
 expect_rc 0 "$BIN" demo --db "$I"
-"$BIN" serve --db "$I" --listen 127.0.0.1:0 --cells engine --quiet $GO >"$T/serve.log" 2>&1 &
-spid=$!
-i=0
-while [ $i -lt 150 ] && ! grep -q "engine image: written" "$T/serve.log"; do sleep 0.2; i=$((i + 1)); done
-kill -TERM $spid
-wait $spid
+# serve_image ARGS... : a server on $I with the cells in its engine until it has written its image
+# (30 s at most), then stopped cleanly; its log in $T/serve.log
+serve_image() {
+  : >"$T/serve.log"
+  "$BIN" serve --db "$I" --listen 127.0.0.1:0 --cells engine --quiet "$@" >"$T/serve.log" 2>&1 &
+  spid=$!
+  i=0
+  while [ $i -lt 150 ] && ! grep -q "engine image: written" "$T/serve.log"; do sleep 0.2; i=$((i + 1)); done
+  kill -TERM $spid
+  wait $spid
+}
+# shellcheck disable=SC2086
+serve_image $GO
 has "$T/serve.log" "engine image: written $G"
 # img_same WHY : eval (JSON, text) and report of the city and a district, equal with and without
 # the image; stderr empty (WHY "": the image used) or naming why it was not
@@ -1042,12 +1049,7 @@ expect_rc 2 "$BIN" eval --db "$I" --unit ha-noi --period 2023 --engine-image ""
 mkdir -p "$T/state"
 if [ -n "${CHITIEU_TEST_PG:-}" ]; then G2="$T/state/chitieu.engine"; else G2="$I.engine"; fi
 rm -f "$G2"
-STATE_DIRECTORY="$T/state:$T/other" "$BIN" serve --db "$I" --listen 127.0.0.1:0 --cells engine --quiet >"$T/serve.log" 2>&1 &
-spid=$!
-i=0
-while [ $i -lt 150 ] && ! grep -q "engine image: written" "$T/serve.log"; do sleep 0.2; i=$((i + 1)); done
-kill -TERM $spid
-wait $spid
+(STATE_DIRECTORY="$T/state:$T/other"; export STATE_DIRECTORY; serve_image)
 has "$T/serve.log" "engine image: written $G2"
 if [ -s "$G2" ]; then ok; else bad "no image at $G2"; fi
 
