@@ -46,7 +46,10 @@ static int opt_asof(const char *cmd, const char *s, int year, int *asof)
     return 0;
 }
 
-static int read_and_import(const char *cmd, const char *db, const char *path, int subjects, int dry_run)
+enum class_file { FILE_CRITERIA, FILE_SUBJECTS, FILE_AWARDS };
+
+/* Imports file path as what (enum class_file) into db and says what was, or would be, written. */
+static int read_and_import(const char *cmd, const char *db, const char *path, int what, int dry_run)
 {
     buf data = BUF_INIT;
     store *s = NULL;
@@ -55,15 +58,20 @@ static int read_and_import(const char *cmd, const char *db, const char *path, in
     int rc = EXIT_FAIL, n = 0, nrows = 0;
     if (cli_read_file(cmd, path, &data) != 0 || cli_open_part(cmd, db, 0, &s, &m) != 0)
         goto cleanup;
-    int r = subjects ? class_import_subjects(s, m, path, data.p ? data.p : "", data.len, dry_run, &n, &e)
-                     : class_import_criteria(s, path, data.p ? data.p : "", data.len, dry_run, &n, &nrows, &e);
+    const char *text = data.p ? data.p : "";
+    int r = what == FILE_SUBJECTS ? class_import_subjects(s, m, path, text, data.len, dry_run, &n, &e)
+          : what == FILE_AWARDS   ? class_import_awards(s, path, text, data.len, dry_run, &n, &e)
+                                  : class_import_criteria(s, path, text, data.len, dry_run, &n, &nrows, &e);
     if (r != 0) {
         cli_error(cmd, e.msg);
         goto cleanup;
     }
-    if (subjects)
+    if (what == FILE_SUBJECTS)
         printf(dry_run ? tr("Kiểm tra xong: %d đối tượng, chưa ghi gì\n", "Checked: %d subjects, nothing written\n")
                        : tr("Đã nhập %d đối tượng\n", "Imported %d subjects\n"), n);
+    else if (what == FILE_AWARDS)
+        printf(dry_run ? tr("Kiểm tra xong: %d khen thưởng, chưa ghi gì\n", "Checked: %d awards, nothing written\n")
+                       : tr("Đã nhập %d khen thưởng\n", "Imported %d awards\n"), n);
     else
         printf(dry_run ? tr("Kiểm tra xong: %d bộ tiêu chí, %d dòng, chưa ghi gì\n", "Checked: %d sheets, %d rows, nothing written\n")
                        : tr("Đã nhập %d bộ tiêu chí (%d dòng)\n", "Imported %d sheets (%d rows)\n"), n, nrows);
@@ -140,7 +148,7 @@ static int files_cmd(int argc, char **argv, int subjects)
                                 : tr("cần: import TỆP hoặc list", "expected: import FILE or list"));
         return EXIT_USAGE;
     }
-    return read_and_import(cmd, db, argv[2], subjects, dry);
+    return read_and_import(cmd, db, argv[2], subjects ? FILE_SUBJECTS : FILE_CRITERIA, dry);
 }
 
 static int cmd_criteria(int argc, char **argv) { return files_cmd(argc, argv, 0); }
@@ -686,29 +694,6 @@ cleanup:
     return rc;
 }
 
-static int read_and_import_awards(const char *cmd, const char *db, const char *path, int dry_run)
-{
-    buf data = BUF_INIT;
-    store *s = NULL;
-    model *m = NULL;
-    err_t e;
-    int rc = EXIT_FAIL, n = 0;
-    if (cli_read_file(cmd, path, &data) != 0 || cli_open_part(cmd, db, 0, &s, &m) != 0)
-        goto cleanup;
-    if (class_import_awards(s, path, data.p ? data.p : "", data.len, dry_run, &n, &e) != 0) {
-        cli_error(cmd, e.msg);
-        goto cleanup;
-    }
-    printf(dry_run ? tr("Kiểm tra xong: %d khen thưởng, chưa ghi gì\n", "Checked: %d awards, nothing written\n")
-                   : tr("Đã nhập %d khen thưởng\n", "Imported %d awards\n"), n);
-    rc = EXIT_OK;
-cleanup:
-    buf_free(&data);
-    store_close(s);
-    model_free(m);
-    return rc;
-}
-
 /* `class awards import FILE | list`. */
 static int cmd_awards(int argc, char **argv)
 {
@@ -740,7 +725,7 @@ static int cmd_awards(int argc, char **argv)
         cli_error(cmd, tr("cần: import TỆP hoặc list", "expected: import FILE or list"));
         return EXIT_USAGE;
     }
-    return read_and_import_awards(cmd, db, argv[2], dry);
+    return read_and_import(cmd, db, argv[2], FILE_AWARDS, dry);
 }
 
 static int cmd_export_class(int argc, char **argv)
