@@ -2,6 +2,7 @@
  * A table of sub-subcommands (criteria, subjects, assess, appraise, decide, list, quota, rates),
  * each with --help; the work is class_round.c's, this file parses options and prints.
  * Members are personal data: they are listed only for a --user allowed to see them. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -335,21 +336,6 @@ static int view_open(const char *cmd, const view_opts *o, store **s, model **m, 
     return 0;
 }
 
-static const class_result *find_result(const class_result *res, int n, const char *code)
-{
-    int lo = 0, hi = n - 1;
-    while (lo <= hi) {
-        int mid = (lo + hi) / 2, c = strcmp(res[mid].subject, code);
-        if (c == 0)
-            return &res[mid];
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid - 1;
-    }
-    return NULL;
-}
-
 /* The collective's task record on asof as "đúng hạn/tổng, vượt → mức tối đa", or "" for others. */
 static void tasks_text(const model *m, const task_set *ts, const class_rules *r, const class_subject *sub, int asof,
                        char *out, size_t len)
@@ -369,6 +355,23 @@ static void tasks_text(const model *m, const task_set *ts, const class_rules *r,
 static const char *grade_cell(const class_mark *mk)
 {
     return mk->grade >= 0 ? class_grade_key(mk->grade) : "";
+}
+
+/* Ends a listing: text gets the rendered table t and a count line (fmt...), CSV only what out
+ * already holds; out goes to stdout, and t and out are freed. */
+static void list_end(cli_table *t, buf *out, int csv, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void list_end(cli_table *t, buf *out, int csv, const char *fmt, ...)
+{
+    if (!csv) {
+        va_list ap;
+        cli_table_render(t, out);
+        va_start(ap, fmt);
+        buf_vprintf(out, fmt, ap);
+        va_end(ap);
+    }
+    cli_table_free(t);
+    fputs(buf_str(out), stdout);
+    buf_free(out);
 }
 
 static int list_print(const view_opts *o, const model *m, const task_set *ts, class_rules *rules, int year,
@@ -397,7 +400,7 @@ static int list_print(const view_opts *o, const model *m, const task_set *ts, cl
             continue;
         }
         shown++;
-        const class_result *r = find_result(res, nres, sub->code);
+        const class_result *r = class_result_find(res, nres, sub->code);
         class_result none = { .self = { -1, -1, "", "", "" }, .appr = { -1, -1, "", "", "" }, .dec = { -1, -1, "", "", "" } };
         if (r == NULL)
             r = &none;
@@ -417,13 +420,7 @@ static int list_print(const view_opts *o, const model *m, const task_set *ts, cl
                 cli_table_cell(&t, cells[k]);
         }
     }
-    if (!csv) {
-        cli_table_render(&t, &out);
-        buf_printf(&out, tr("%d đối tượng\n", "%d subjects\n"), shown);
-    }
-    cli_table_free(&t);
-    fputs(buf_str(&out), stdout);
-    buf_free(&out);
+    list_end(&t, &out, csv, tr("%d đối tượng\n", "%d subjects\n"), shown);
     if (hidden)
         fprintf(stderr, has_actor ? tr("(%d đối tượng không thuộc quyền xem của người dùng này)\n",
                                        "(%d subjects this user may not see)\n")
@@ -587,21 +584,6 @@ cleanup:
     return rc;
 }
 
-/* The subject with this code in subs (in code order), or NULL. */
-static const class_subject *find_subject(const class_subject *subs, int n, const char *code)
-{
-    for (int lo = 0, hi = n - 1; lo <= hi;) {
-        int mid = (lo + hi) / 2, c = strcmp(subs[mid].code, code);
-        if (c == 0)
-            return &subs[mid];
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid - 1;
-    }
-    return NULL;
-}
-
 /* One award as a CSV line (into out) or a table row (into t). */
 static void award_row_out(const class_award *aw, const class_subject *sub, int csv, buf *out, cli_table *t)
 {
@@ -661,7 +643,7 @@ static int awards_list(const char *cmd, const char *db, const char *year_s, cons
             cli_table_cell(&t, h[k]);
     }
     for (int i = 0; i < n; i++) {
-        const class_subject *sub = find_subject(subs, nsub, as[i].subject);
+        const class_subject *sub = class_subject_find(subs, nsub, as[i].subject);
         if (sub == NULL || (root >= 0 && !auth_in_subtree(m, root, class_subject_unit(m, sub))))
             continue;
         if (login ? !class_may_see(m, &a, sub) : !class_kind_collective(sub->kind)) {
@@ -673,13 +655,7 @@ static int awards_list(const char *cmd, const char *db, const char *year_s, cons
         shown++;
         award_row_out(&as[i], sub, csv, &out, &t);
     }
-    if (!csv) {
-        cli_table_render(&t, &out);
-        buf_printf(&out, tr("%d khen thưởng\n", "%d awards\n"), shown);
-    }
-    cli_table_free(&t);
-    fputs(buf_str(&out), stdout);
-    buf_free(&out);
+    list_end(&t, &out, csv, tr("%d khen thưởng\n", "%d awards\n"), shown);
     if (hidden)
         fprintf(stderr, login ? tr("(%d khen thưởng của đảng viên không thuộc quyền xem của người dùng này)\n",
                                    "(%d awards of members this user may not see)\n")
