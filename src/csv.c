@@ -311,22 +311,15 @@ int csv_starts_with_header(const char *data, size_t len, const char *const *cols
     return yes;
 }
 
-/* "NAME, dòng 1: cần tiêu đề 'a,b,c'" into e. */
+/* "NAME, dòng 1: cần tiêu đề 'a,b,c'" into e; returns -1. */
 static int header_expected(const char *name, const csv_table *t, err_t *e)
 {
-    char want[512];
-    size_t at = 0;
-    for (size_t i = 0; i < t->ncols; i++) {
-        size_t l = strlen(t->cols[i]);
-        if (at + l + 2 > sizeof want)
-            break;
-        if (i > 0)
-            want[at++] = ',';
-        memcpy(want + at, t->cols[i], l);
-        at += l;
-    }
-    want[at] = '\0';
-    return err_set(e, tr("%s, dòng 1: cần tiêu đề '%s'", "%s, row 1: the header '%s' is expected"), name, want);
+    buf want = BUF_INIT;
+    for (size_t i = 0; i < t->ncols; i++)
+        buf_printf(&want, "%s%s", i ? "," : "", t->cols[i]);
+    err_set(e, tr("%s, dòng 1: cần tiêu đề '%s'", "%s, row 1: the header '%s' is expected"), name, buf_str(&want));
+    buf_free(&want);
+    return -1;
 }
 
 int csv_read_table(const char *name, const char *data, size_t len, const csv_table *t, void **items, int *n,
