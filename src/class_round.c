@@ -1,8 +1,9 @@
 /* class_round.c - the classification round over a store (class_round.h): the criteria and
  * subjects files, the rights of each actor, the three steps, the quota report and the rates.
  *
- * Data flow: files are read whole and checked before anything is written, then written in one
- * transaction; a step reads the subject, its sheet and its result, applies class.c's rules and
+ * Data flow: files are read whole and checked before anything is written (read_rows: header,
+ * then one row function per data row, the first bad row failing the file), then written in one
+ * transaction (put_all for the subjects and awards); a step reads the subject, its sheet and its result, applies class.c's rules and
  * writes the new result with its audit entry in one transaction.  Everything read from the
  * store is owned here and freed before returning; the model and task set are borrowed.
  */
@@ -93,6 +94,45 @@ static int grow(void *arr, int *cap, int n, size_t sz, err_t *e)
     *p = g;
     *cap = want;
     return 0;
+}
+
+/* Parses one data row into item (items[0..n) are the rows above it); 0, or -1 with e naming the row. */
+typedef int (*row_fn)(void *ctx, const char *name, const csv_record *rec, const void *items, int n, void *item,
+                      err_t *e);
+
+/* Reads file name under the header cols into *out (one item of size bytes a row, the caller frees)
+ * and *n; the first bad row fails it: -1 (e says why) with *out NULL and *n 0. */
+static int read_rows(const char *name, const char *data, size_t len, const char *const *cols, int ncols, size_t size,
+                     row_fn row, void *ctx, void **out, int *n, err_t *e)
+{
+    csv_reader *rd;
+    csv_record rec;
+    char *items = NULL;
+    int r, rc = -1, cap = 0;
+    *n = 0;
+    if (open_table(name, data, len, cols, ncols, &rd, &rec, e) != 0)
+        goto cleanup;
+    while ((r = csv_next(rd, &rec, e)) > 0) {
+        if (grow(&items, &cap, *n, size, e) != 0)
+            goto cleanup;
+        if (row(ctx, name, &rec, items, *n, items + (size_t)*n * size, e) != 0)
+            goto cleanup;
+        (*n)++;
+    }
+    if (r < 0) {
+        err_prefix(e, "%s", name);
+        goto cleanup;
+    }
+    rc = 0;
+cleanup:
+    csv_close(rd);
+    if (rc != 0) {
+        free(items);
+        items = NULL;
+        *n = 0;
+    }
+    *out = items;
+    return rc;
 }
 
 /* Copies field i (NFC) into out; "" allowed only when may_be_empty.  Errors name file, row, column. */
@@ -298,8 +338,14 @@ static void default_group(const model *m, class_subject *sub)
     snprintf(sub->group, sizeof sub->group, "%s@%s", class_kind_key(sub->kind), at);
 }
 
-static int subject_row(const char *name, const model *m, const csv_record *rec, class_subject *sub, err_t *e)
+/* One subject (row_fn; ctx the model); a code given twice, or a group whose rows disagree on
+ * outstanding, fails. */
+static int subject_row(void *ctx, const char *name, const csv_record *rec, const void *items, int n, void *item,
+                       err_t *e)
 {
+    const model *m = ctx;
+    const class_subject *subs = items;
+    class_subject *sub = item;
     char kind[64], outs[8];
     memset(sub, 0, sizeof *sub);
     if (rec->nfields != 6)
@@ -325,55 +371,26 @@ static int subject_row(const char *name, const model *m, const csv_record *rec, 
     sub->outstanding = strcmp(outs, "1") == 0;
     if (sub->group[0] == '\0')
         default_group(m, sub);
+    for (int i = 0; i < n; i++) {
+        if (strcmp(subs[i].code, sub->code) == 0)
+            return err_set(e, tr("%s, dòng %ld, cột code: '%s' lặp lại", "%s, row %ld, column code: '%s' given twice"),
+                           name, rec->row, sub->code);
+        if (strcmp(subs[i].group, sub->group) == 0 && subs[i].outstanding != sub->outstanding)
+            return err_set(e, tr("%s, dòng %ld, cột outstanding: nhóm '%s' phải cùng một giá trị outstanding ở mọi dòng",
+                                 "%s, row %ld, column outstanding: every row of group '%s' must have the same outstanding"),
+                           name, rec->row, sub->group);
+    }
     return 0;
 }
 
-/* Reads every subject; a code given twice, or a group whose rows disagree on outstanding, fails. */
+/* Reads every subject. */
 static int read_subjects(const char *name, const model *m, const char *data, size_t len, class_subject **out, int *n,
                          err_t *e)
 {
     static const char *const cols[] = { "code", "kind", "name", "unit", "group", "outstanding" };
-    csv_reader *rd;
-    csv_record rec;
-    class_subject *subs = NULL;
-    int r, rc = -1, cap = 0;
-    *n = 0;
-    if (open_table(name, data, len, cols, 6, &rd, &rec, e) != 0)
-        goto cleanup;
-    while ((r = csv_next(rd, &rec, e)) > 0) {
-        if (grow(&subs, &cap, *n, sizeof *subs, e) != 0)
-            goto cleanup;
-        class_subject *sub = &subs[*n];
-        if (subject_row(name, m, &rec, sub, e) != 0)
-            goto cleanup;
-        for (int i = 0; i < *n; i++) {
-            if (strcmp(subs[i].code, sub->code) == 0) {
-                err_set(e, tr("%s, dòng %ld, cột code: '%s' lặp lại", "%s, row %ld, column code: '%s' given twice"), name,
-                        rec.row, sub->code);
-                goto cleanup;
-            }
-            if (strcmp(subs[i].group, sub->group) == 0 && subs[i].outstanding != sub->outstanding) {
-                err_set(e, tr("%s, dòng %ld, cột outstanding: nhóm '%s' phải cùng một giá trị outstanding ở mọi dòng",
-                              "%s, row %ld, column outstanding: every row of group '%s' must have the same outstanding"),
-                        name, rec.row, sub->group);
-                goto cleanup;
-            }
-        }
-        (*n)++;
-    }
-    if (r < 0) {
-        err_prefix(e, "%s", name);
-        goto cleanup;
-    }
-    rc = 0;
-cleanup:
-    csv_close(rd);
-    if (rc != 0) {
-        free(subs);
-        subs = NULL;
-        *n = 0;
-    }
-    *out = subs;
+    void *items;
+    int rc = read_rows(name, data, len, cols, 6, sizeof **out, subject_row, (void *)m, &items, n, e);
+    *out = items;
     return rc;
 }
 
@@ -404,30 +421,38 @@ static int subject_unchanged_if_decided(store *s, const char *name, const class_
     return 0;
 }
 
+/* Writes items[0..n) (size bytes each) through put in one transaction; -1 (e says why) with
+ * nothing written. */
+static int put_all(store *s, const char *name, const void *items, int n, size_t size,
+                   int (*put)(store *, const char *, const void *, err_t *), err_t *e)
+{
+    const char *p = items;
+    if (store_begin(s, e) != 0)
+        return -1;
+    for (int i = 0; i < n; i++)
+        if (put(s, name, p + (size_t)i * size, e) != 0) {
+            store_rollback(s);
+            return -1;
+        }
+    if (store_commit(s, e) != 0) {
+        store_rollback(s);
+        return -1;
+    }
+    return 0;
+}
+
+static int subject_put(store *s, const char *name, const void *item, err_t *e)
+{
+    return subject_unchanged_if_decided(s, name, item, e) != 0 || store_class_subject_put(s, item, e) != 0 ? -1 : 0;
+}
+
 int class_import_subjects(store *s, const model *m, const char *name, const char *data, size_t len, int dry_run,
                           int *n, err_t *e)
 {
     class_subject *subs = NULL;
-    int rc = -1, in_tx = 0;
-    if (utf8_check(name, data, len, e) != 0 || read_subjects(name, m, data, len, &subs, n, e) != 0)
-        goto cleanup;
-    if (dry_run) {
-        rc = 0;
-        goto cleanup;
-    }
-    if (store_begin(s, e) != 0)
-        goto cleanup;
-    in_tx = 1;
-    for (int i = 0; i < *n; i++)
-        if (subject_unchanged_if_decided(s, name, &subs[i], e) != 0 || store_class_subject_put(s, &subs[i], e) != 0)
-            goto cleanup;
-    if (store_commit(s, e) != 0)
-        goto cleanup;
-    in_tx = 0;
-    rc = 0;
-cleanup:
-    if (in_tx)
-        store_rollback(s);
+    int rc = utf8_check(name, data, len, e) != 0 || read_subjects(name, m, data, len, &subs, n, e) != 0 ? -1
+           : dry_run ? 0
+                     : put_all(s, name, subs, *n, sizeof *subs, subject_put, e);
     free(subs);
     return rc;
 }
@@ -956,9 +981,15 @@ cleanup:
 
 /* --- the emulation awards register ----------------------------------------------------------- */
 
-static int award_row(store *s, const char *name, const csv_record *rec, class_award *a, err_t *e)
+/* One award (row_fn; ctx the store its subject is checked against, or NULL). */
+static int award_row(void *ctx, const char *name, const csv_record *rec, const void *items, int n, void *item,
+                     err_t *e)
 {
+    store *s = ctx;
+    class_award *a = item;
     char form[64], date[32];
+    (void)items;
+    (void)n;
     memset(a, 0, sizeof *a);
     if (rec->nfields != 7)
         return err_set(e, tr("%s, dòng %ld: cần 7 cột, có %zu", "%s, row %ld: expected 7 columns, found %zu"), name,
@@ -995,33 +1026,9 @@ static int award_row(store *s, const char *name, const csv_record *rec, class_aw
 static int read_awards(store *s, const char *name, const char *data, size_t len, class_award **out, int *n, err_t *e)
 {
     static const char *const cols[] = { "year", "subject", "form", "title", "issuer", "decision", "date" };
-    csv_reader *rd;
-    csv_record rec;
-    class_award *as = NULL;
-    int r, rc = -1, cap = 0;
-    *n = 0;
-    if (open_table(name, data, len, cols, 7, &rd, &rec, e) != 0)
-        goto cleanup;
-    while ((r = csv_next(rd, &rec, e)) > 0) {
-        if (grow(&as, &cap, *n, sizeof *as, e) != 0)
-            goto cleanup;
-        if (award_row(s, name, &rec, &as[*n], e) != 0)
-            goto cleanup;
-        (*n)++;
-    }
-    if (r < 0) {
-        err_prefix(e, "%s", name);
-        goto cleanup;
-    }
-    rc = 0;
-cleanup:
-    csv_close(rd);
-    if (rc != 0) {
-        free(as);
-        as = NULL;
-        *n = 0;
-    }
-    *out = as;
+    void *items;
+    int rc = read_rows(name, data, len, cols, 7, sizeof **out, award_row, s, &items, n, e);
+    *out = items;
     return rc;
 }
 
@@ -1033,29 +1040,18 @@ int class_awards_check(const char *name, const char *data, size_t len, int *n, e
     return rc;
 }
 
+static int award_put(store *s, const char *name, const void *item, err_t *e)
+{
+    (void)name;
+    return store_class_award_put(s, item, e);
+}
+
 int class_import_awards(store *s, const char *name, const char *data, size_t len, int dry_run, int *n, err_t *e)
 {
     class_award *as = NULL;
-    int rc = -1, in_tx = 0;
-    if (utf8_check(name, data, len, e) != 0 || read_awards(s, name, data, len, &as, n, e) != 0)
-        goto cleanup;
-    if (dry_run) {
-        rc = 0;
-        goto cleanup;
-    }
-    if (store_begin(s, e) != 0)
-        goto cleanup;
-    in_tx = 1;
-    for (int i = 0; i < *n; i++)
-        if (store_class_award_put(s, &as[i], e) != 0)
-            goto cleanup;
-    if (store_commit(s, e) != 0)
-        goto cleanup;
-    in_tx = 0;
-    rc = 0;
-cleanup:
-    if (in_tx)
-        store_rollback(s);
+    int rc = utf8_check(name, data, len, e) != 0 || read_awards(s, name, data, len, &as, n, e) != 0 ? -1
+           : dry_run ? 0
+                     : put_all(s, name, as, *n, sizeof *as, award_put, e);
     free(as);
     return rc;
 }

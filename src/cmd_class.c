@@ -2,6 +2,7 @@
  * A table of sub-subcommands (criteria, subjects, assess, appraise, decide, list, quota, rates),
  * each with --help; the work is class_round.c's, this file parses options and prints.
  * Members are personal data: they are listed only for a --user allowed to see them. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +47,10 @@ static int opt_asof(const char *cmd, const char *s, int year, int *asof)
     return 0;
 }
 
-static int read_and_import(const char *cmd, const char *db, const char *path, int subjects, int dry_run)
+enum class_file { FILE_CRITERIA, FILE_SUBJECTS, FILE_AWARDS };
+
+/* Imports file path as what (enum class_file) into db and says what was, or would be, written. */
+static int read_and_import(const char *cmd, const char *db, const char *path, int what, int dry_run)
 {
     buf data = BUF_INIT;
     store *s = NULL;
@@ -55,15 +59,20 @@ static int read_and_import(const char *cmd, const char *db, const char *path, in
     int rc = EXIT_FAIL, n = 0, nrows = 0;
     if (cli_read_file(cmd, path, &data) != 0 || cli_open_part(cmd, db, 0, &s, &m) != 0)
         goto cleanup;
-    int r = subjects ? class_import_subjects(s, m, path, data.p ? data.p : "", data.len, dry_run, &n, &e)
-                     : class_import_criteria(s, path, data.p ? data.p : "", data.len, dry_run, &n, &nrows, &e);
+    const char *text = data.p ? data.p : "";
+    int r = what == FILE_SUBJECTS ? class_import_subjects(s, m, path, text, data.len, dry_run, &n, &e)
+          : what == FILE_AWARDS   ? class_import_awards(s, path, text, data.len, dry_run, &n, &e)
+                                  : class_import_criteria(s, path, text, data.len, dry_run, &n, &nrows, &e);
     if (r != 0) {
         cli_error(cmd, e.msg);
         goto cleanup;
     }
-    if (subjects)
+    if (what == FILE_SUBJECTS)
         printf(dry_run ? tr("Kiểm tra xong: %d đối tượng, chưa ghi gì\n", "Checked: %d subjects, nothing written\n")
                        : tr("Đã nhập %d đối tượng\n", "Imported %d subjects\n"), n);
+    else if (what == FILE_AWARDS)
+        printf(dry_run ? tr("Kiểm tra xong: %d khen thưởng, chưa ghi gì\n", "Checked: %d awards, nothing written\n")
+                       : tr("Đã nhập %d khen thưởng\n", "Imported %d awards\n"), n);
     else
         printf(dry_run ? tr("Kiểm tra xong: %d bộ tiêu chí, %d dòng, chưa ghi gì\n", "Checked: %d sheets, %d rows, nothing written\n")
                        : tr("Đã nhập %d bộ tiêu chí (%d dòng)\n", "Imported %d sheets (%d rows)\n"), n, nrows);
@@ -140,7 +149,7 @@ static int files_cmd(int argc, char **argv, int subjects)
                                 : tr("cần: import TỆP hoặc list", "expected: import FILE or list"));
         return EXIT_USAGE;
     }
-    return read_and_import(cmd, db, argv[2], subjects, dry);
+    return read_and_import(cmd, db, argv[2], subjects ? FILE_SUBJECTS : FILE_CRITERIA, dry);
 }
 
 static int cmd_criteria(int argc, char **argv) { return files_cmd(argc, argv, 0); }
@@ -327,21 +336,6 @@ static int view_open(const char *cmd, const view_opts *o, store **s, model **m, 
     return 0;
 }
 
-static const class_result *find_result(const class_result *res, int n, const char *code)
-{
-    int lo = 0, hi = n - 1;
-    while (lo <= hi) {
-        int mid = (lo + hi) / 2, c = strcmp(res[mid].subject, code);
-        if (c == 0)
-            return &res[mid];
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid - 1;
-    }
-    return NULL;
-}
-
 /* The collective's task record on asof as "đúng hạn/tổng, vượt → mức tối đa", or "" for others. */
 static void tasks_text(const model *m, const task_set *ts, const class_rules *r, const class_subject *sub, int asof,
                        char *out, size_t len)
@@ -361,6 +355,23 @@ static void tasks_text(const model *m, const task_set *ts, const class_rules *r,
 static const char *grade_cell(const class_mark *mk)
 {
     return mk->grade >= 0 ? class_grade_key(mk->grade) : "";
+}
+
+/* Ends a listing: text gets the rendered table t and a count line (fmt...), CSV only what out
+ * already holds; out goes to stdout, and t and out are freed. */
+static void list_end(cli_table *t, buf *out, int csv, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void list_end(cli_table *t, buf *out, int csv, const char *fmt, ...)
+{
+    if (!csv) {
+        va_list ap;
+        cli_table_render(t, out);
+        va_start(ap, fmt);
+        buf_vprintf(out, fmt, ap);
+        va_end(ap);
+    }
+    cli_table_free(t);
+    fputs(buf_str(out), stdout);
+    buf_free(out);
 }
 
 static int list_print(const view_opts *o, const model *m, const task_set *ts, class_rules *rules, int year,
@@ -389,7 +400,7 @@ static int list_print(const view_opts *o, const model *m, const task_set *ts, cl
             continue;
         }
         shown++;
-        const class_result *r = find_result(res, nres, sub->code);
+        const class_result *r = class_result_find(res, nres, sub->code);
         class_result none = { .self = { -1, -1, "", "", "" }, .appr = { -1, -1, "", "", "" }, .dec = { -1, -1, "", "", "" } };
         if (r == NULL)
             r = &none;
@@ -409,13 +420,7 @@ static int list_print(const view_opts *o, const model *m, const task_set *ts, cl
                 cli_table_cell(&t, cells[k]);
         }
     }
-    if (!csv) {
-        cli_table_render(&t, &out);
-        buf_printf(&out, tr("%d đối tượng\n", "%d subjects\n"), shown);
-    }
-    cli_table_free(&t);
-    fputs(buf_str(&out), stdout);
-    buf_free(&out);
+    list_end(&t, &out, csv, tr("%d đối tượng\n", "%d subjects\n"), shown);
     if (hidden)
         fprintf(stderr, has_actor ? tr("(%d đối tượng không thuộc quyền xem của người dùng này)\n",
                                        "(%d subjects this user may not see)\n")
@@ -579,21 +584,6 @@ cleanup:
     return rc;
 }
 
-/* The subject with this code in subs (in code order), or NULL. */
-static const class_subject *find_subject(const class_subject *subs, int n, const char *code)
-{
-    for (int lo = 0, hi = n - 1; lo <= hi;) {
-        int mid = (lo + hi) / 2, c = strcmp(subs[mid].code, code);
-        if (c == 0)
-            return &subs[mid];
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid - 1;
-    }
-    return NULL;
-}
-
 /* One award as a CSV line (into out) or a table row (into t). */
 static void award_row_out(const class_award *aw, const class_subject *sub, int csv, buf *out, cli_table *t)
 {
@@ -653,7 +643,7 @@ static int awards_list(const char *cmd, const char *db, const char *year_s, cons
             cli_table_cell(&t, h[k]);
     }
     for (int i = 0; i < n; i++) {
-        const class_subject *sub = find_subject(subs, nsub, as[i].subject);
+        const class_subject *sub = class_subject_find(subs, nsub, as[i].subject);
         if (sub == NULL || (root >= 0 && !auth_in_subtree(m, root, class_subject_unit(m, sub))))
             continue;
         if (login ? !class_may_see(m, &a, sub) : !class_kind_collective(sub->kind)) {
@@ -665,13 +655,7 @@ static int awards_list(const char *cmd, const char *db, const char *year_s, cons
         shown++;
         award_row_out(&as[i], sub, csv, &out, &t);
     }
-    if (!csv) {
-        cli_table_render(&t, &out);
-        buf_printf(&out, tr("%d khen thưởng\n", "%d awards\n"), shown);
-    }
-    cli_table_free(&t);
-    fputs(buf_str(&out), stdout);
-    buf_free(&out);
+    list_end(&t, &out, csv, tr("%d khen thưởng\n", "%d awards\n"), shown);
     if (hidden)
         fprintf(stderr, login ? tr("(%d khen thưởng của đảng viên không thuộc quyền xem của người dùng này)\n",
                                    "(%d awards of members this user may not see)\n")
@@ -681,29 +665,6 @@ static int awards_list(const char *cmd, const char *db, const char *year_s, cons
 cleanup:
     free(as);
     free(subs);
-    store_close(s);
-    model_free(m);
-    return rc;
-}
-
-static int read_and_import_awards(const char *cmd, const char *db, const char *path, int dry_run)
-{
-    buf data = BUF_INIT;
-    store *s = NULL;
-    model *m = NULL;
-    err_t e;
-    int rc = EXIT_FAIL, n = 0;
-    if (cli_read_file(cmd, path, &data) != 0 || cli_open_part(cmd, db, 0, &s, &m) != 0)
-        goto cleanup;
-    if (class_import_awards(s, path, data.p ? data.p : "", data.len, dry_run, &n, &e) != 0) {
-        cli_error(cmd, e.msg);
-        goto cleanup;
-    }
-    printf(dry_run ? tr("Kiểm tra xong: %d khen thưởng, chưa ghi gì\n", "Checked: %d awards, nothing written\n")
-                   : tr("Đã nhập %d khen thưởng\n", "Imported %d awards\n"), n);
-    rc = EXIT_OK;
-cleanup:
-    buf_free(&data);
     store_close(s);
     model_free(m);
     return rc;
@@ -740,7 +701,7 @@ static int cmd_awards(int argc, char **argv)
         cli_error(cmd, tr("cần: import TỆP hoặc list", "expected: import FILE or list"));
         return EXIT_USAGE;
     }
-    return read_and_import_awards(cmd, db, argv[2], dry);
+    return read_and_import(cmd, db, argv[2], FILE_AWARDS, dry);
 }
 
 static int cmd_export_class(int argc, char **argv)

@@ -20,6 +20,11 @@
  * The input stays the caller's.  After an error the reader is stuck: every
  * later csv_next() returns -1 with the same message.
  *
+ * csv_read_table() drives the reader over a file with a fixed header: header check, one
+ * caller's row function per data row into a doubling array, every refused row counted (the rows'
+ * messages go to the caller's errors buf); on any failure it frees the array and what each item
+ * holds (the table's drop), so the caller gets all the rows or none.
+ *
  * csv_write_field() is the writing side: it appends one field, quoted when
  * needed, to a caller's buf.
  */
@@ -90,7 +95,7 @@ static char detect_sep(const char *p, const char *end)
             for (;;) {
                 const char *q = memchr(p, '"', (size_t)(end - p));
                 if (q == NULL)
-                    goto done;
+                    goto cleanup;
                 if (q + 1 < end && q[1] == '"') {
                     p = q + 2;
                     continue;
@@ -110,7 +115,7 @@ static char detect_sep(const char *p, const char *end)
         field_start = c == ',' || c == ';';
         p++;
     }
-done:
+cleanup:
     return semis > commas ? ';' : ',';
 }
 
@@ -284,4 +289,84 @@ int csv_write_field(buf *out, const char *s)
     for (; *s && rc == 0; s++)
         rc = (*s == '"' ? buf_addc(out, '"') : 0) || buf_addc(out, *s);
     return rc || buf_addc(out, '"') ? -1 : 0;
+}
+
+int csv_header_is(const csv_record *rec, const char *const *cols, size_t ncols)
+{
+    if (rec->nfields != ncols)
+        return 0;
+    for (size_t i = 0; i < ncols; i++)
+        if (strcmp(rec->field[i], cols[i]) != 0)
+            return 0;
+    return 1;
+}
+
+int csv_starts_with_header(const char *data, size_t len, const char *const *cols, size_t ncols)
+{
+    csv_reader *rd = csv_open(data, len);
+    csv_record rec;
+    err_t e;
+    int yes = rd && csv_next(rd, &rec, &e) == 1 && csv_header_is(&rec, cols, ncols);
+    csv_close(rd);
+    return yes;
+}
+
+/* "NAME, dòng 1: cần tiêu đề 'a,b,c'" into e; returns -1. */
+static int header_expected(const char *name, const csv_table *t, err_t *e)
+{
+    buf want = BUF_INIT;
+    for (size_t i = 0; i < t->ncols; i++)
+        buf_printf(&want, "%s%s", i ? "," : "", t->cols[i]);
+    err_set(e, tr("%s, dòng 1: cần tiêu đề '%s'", "%s, row 1: the header '%s' is expected"), name, buf_str(&want));
+    buf_free(&want);
+    return -1;
+}
+
+int csv_read_table(const char *name, const char *data, size_t len, const csv_table *t, void **items, int *n,
+                   buf *errors, err_t *e)
+{
+    csv_reader *rd = csv_open(data, len);
+    csv_record rec;
+    char *v = NULL;
+    int nv = 0, cap = 0, r, bad = 0;
+    *items = NULL;
+    *n = 0;
+    if (rd == NULL)
+        return err_set(e, "out of memory");
+    if ((r = csv_next(rd, &rec, e)) != 1 || !csv_header_is(&rec, t->cols, t->ncols)) {
+        if (r >= 0)
+            header_expected(name, t, e);
+        bad = -1;
+        goto cleanup;
+    }
+    while ((r = csv_next(rd, &rec, e)) == 1) {
+        if (nv == cap) {
+            char *g = realloc(v, ((size_t)cap * 2 + 8) * t->size);
+            if (g == NULL) {
+                bad = err_set(e, "out of memory");
+                goto cleanup;
+            }
+            v = g;
+            cap = cap * 2 + 8;
+        }
+        if (t->row(t->ctx, name, &rec, v, nv, v + (size_t)nv * t->size, errors) != 0)
+            bad++;
+        else
+            nv++;
+    }
+    if (r < 0) {
+        buf_printf(errors, "%s: %s\n", name, e->msg);
+        bad++;
+    }
+cleanup:
+    csv_close(rd);
+    if (bad == 0) {
+        *items = v;
+        *n = nv;
+        return 0;
+    }
+    for (int k = 0; k < nv && t->drop; k++)
+        t->drop(v + (size_t)k * t->size);
+    free(v);
+    return bad;
 }

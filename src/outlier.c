@@ -188,20 +188,11 @@ int outlier_run(const model *m, const outlier_bound *b, int nb, const outlier_op
 
 /* ---- the bounds file ---- */
 
-static int header_is(const csv_record *rec)
-{
-    return rec->nfields == 3 && strcmp(rec->field[0], "indicator") == 0 && strcmp(rec->field[1], "min") == 0 &&
-           strcmp(rec->field[2], "max") == 0;
-}
+static const char *const bounds_cols[] = { "indicator", "min", "max" };
 
 int outlier_file_is_bounds(const char *data, size_t len)
 {
-    csv_reader *rd = csv_open(data, len);
-    csv_record rec;
-    err_t e;
-    int yes = rd && csv_next(rd, &rec, &e) == 1 && header_is(&rec);
-    csv_close(rd);
-    return yes;
+    return csv_starts_with_header(data, len, bounds_cols, 3);
 }
 
 /* One bound (column col of rec): empty = none. */
@@ -221,8 +212,14 @@ static int bound_field(const char *name, const csv_record *rec, int col, int *ha
     return 0;
 }
 
-static int bound_row(const char *name, const csv_record *rec, outlier_bound *x, buf *errors)
+/* One data row into item (csv_row_fn). */
+static int bound_row(void *ctx, const char *name, const csv_record *rec, const void *items, int n, void *item,
+                     buf *errors)
 {
+    outlier_bound *x = item;
+    (void)ctx;
+    (void)items;
+    (void)n;
     memset(x, 0, sizeof *x);
     if (rec->nfields != 3) {
         buf_printf(errors, tr("%s, dòng %ld: cần 3 cột (indicator,min,max), có %zu\n",
@@ -253,55 +250,20 @@ static int bound_row(const char *name, const csv_record *rec, outlier_bound *x, 
 int outlier_bounds_parse(const char *name, const char *data, size_t len, outlier_bound **out, int *n,
                          buf *errors, err_t *e)
 {
-    csv_reader *rd = csv_open(data, len);
-    csv_record rec;
-    outlier_bound *v = NULL;
-    int nv = 0, cap = 0, r, bad = 0;
-    *out = NULL;
-    *n = 0;
-    if (rd == NULL)
-        return err_set(e, "out of memory");
-    if ((r = csv_next(rd, &rec, e)) != 1 || !header_is(&rec)) {
-        if (r >= 0)
-            err_set(e, tr("%s, dòng 1: cần tiêu đề 'indicator,min,max'", "%s, row 1: the header 'indicator,min,max' is expected"),
-                    name);
-        goto fail;
+    const csv_table t = { bounds_cols, 3, sizeof **out, bound_row, NULL, NULL };
+    void *items;
+    int bad = csv_read_table(name, data, len, &t, &items, n, errors, e);
+    *out = items;
+    if (bad < 0)
+        return -1;
+    if (bad > 0)
+        return err_set(e, tr("%s: %d lỗi, không có gì được ghi", "%s: %d errors, nothing was written"), name, bad);
+    if (*n == 0) {
+        free(*out);
+        *out = NULL;
+        return err_set(e, tr("%s: tệp không có dòng nào", "%s: the file has no rows"), name);
     }
-    while ((r = csv_next(rd, &rec, e)) == 1) {
-        if (nv == cap) {
-            outlier_bound *g = realloc(v, ((size_t)cap * 2 + 8) * sizeof *g);
-            if (g == NULL) {
-                err_set(e, "out of memory");
-                goto fail;
-            }
-            v = g;
-            cap = cap * 2 + 8;
-        }
-        if (bound_row(name, &rec, &v[nv], errors) != 0)
-            bad++;
-        else
-            nv++;
-    }
-    if (r < 0) {
-        buf_printf(errors, "%s: %s\n", name, e->msg);
-        bad++;
-    }
-    if (bad) {
-        err_set(e, tr("%s: %d lỗi, không có gì được ghi", "%s: %d errors, nothing was written"), name, bad);
-        goto fail;
-    }
-    if (nv == 0) {
-        err_set(e, tr("%s: tệp không có dòng nào", "%s: the file has no rows"), name);
-        goto fail;
-    }
-    csv_close(rd);
-    *out = v;
-    *n = nv;
     return 0;
-fail:
-    free(v);
-    csv_close(rd);
-    return -1;
 }
 
 void outlier_bounds_bind(outlier_bound *b, int nb, const model *m)

@@ -292,24 +292,9 @@ int rule_check_model(const rule_t *r, const model *m, int unit, period_t p, doub
 
 static const char *const header[] = { "code", "rule", "severity", "message" };
 
-static int header_is(const csv_record *rec)
-{
-    if (rec->nfields != 4)
-        return 0;
-    for (int i = 0; i < 4; i++)
-        if (strcmp(rec->field[i], header[i]) != 0)
-            return 0;
-    return 1;
-}
-
 int rule_file_is_rules(const char *data, size_t len)
 {
-    csv_reader *rd = csv_open(data, len);
-    csv_record rec;
-    err_t e;
-    int yes = rd && csv_next(rd, &rec, &e) == 1 && header_is(&rec);
-    csv_close(rd);
-    return yes;
+    return csv_starts_with_header(data, len, header, 4);
 }
 
 /* s without surrounding spaces into out (n bytes; a longer text is cut, still too long to pass). */
@@ -327,10 +312,14 @@ static const char *trimmed(const char *s, char *out, size_t n)
     return out;
 }
 
-/* Parses one data row into *r; problems appended to errors. */
-static int file_row(const char *name, const csv_record *rec, const model *m, rule_t *rules, int n, rule_t *r,
+/* Parses one data row into item, bound to the model ctx when not NULL (csv_row_fn); items[0..n)
+ * are the rules above it. */
+static int file_row(void *ctx, const char *name, const csv_record *rec, const void *items, int n, void *item,
                     buf *errors)
 {
+    const model *m = ctx;
+    const rule_t *rules = items;
+    rule_t *r = item;
     err_t e;
     if (rec->nfields != 4) {
         buf_printf(errors, tr("%s, dòng %ld: cần 4 cột (code,rule,severity,message), có %zu\n",
@@ -364,60 +353,28 @@ static int file_row(const char *name, const csv_record *rec, const model *m, rul
     return 0;
 }
 
+static void drop_rule(void *item)
+{
+    rule_free(item);
+}
+
 int rule_file_parse(const char *name, const char *data, size_t len, const model *m, rule_t **out, int *n, buf *errors,
                     err_t *e)
 {
-    csv_reader *rd = csv_open(data, len);
-    csv_record rec;
-    rule_t *rules = NULL;
-    int nr = 0, cap = 0, r, bad = 0;
-    *out = NULL;
-    *n = 0;
-    if (rd == NULL)
-        return err_set(e, "out of memory");
-    if ((r = csv_next(rd, &rec, e)) != 1 || !header_is(&rec)) {
-        if (r >= 0)
-            err_set(e, tr("%s, dòng 1: cần tiêu đề 'code,rule,severity,message'",
-                          "%s, row 1: the header 'code,rule,severity,message' is expected"), name);
-        goto fail;
+    const csv_table t = { header, 4, sizeof **out, file_row, drop_rule, (void *)m };
+    void *items;
+    int bad = csv_read_table(name, data, len, &t, &items, n, errors, e);
+    *out = items;
+    if (bad < 0)
+        return -1;
+    if (bad > 0)
+        return err_set(e, tr("%s: %d lỗi, không có quy tắc nào được ghi", "%s: %d errors, no rule was written"), name, bad);
+    if (*n == 0) {
+        free(*out);
+        *out = NULL;
+        return err_set(e, tr("%s: tệp không có dòng quy tắc nào", "%s: the file has no rule rows"), name);
     }
-    while ((r = csv_next(rd, &rec, e)) == 1) {
-        if (nr == cap) {
-            rule_t *g = realloc(rules, ((size_t)cap * 2 + 8) * sizeof *g);
-            if (g == NULL) {
-                err_set(e, "out of memory");
-                goto fail;
-            }
-            rules = g;
-            cap = cap * 2 + 8;
-        }
-        if (file_row(name, &rec, m, rules, nr, &rules[nr], errors) != 0)
-            bad++;
-        else
-            nr++;
-    }
-    if (r < 0) {
-        buf_printf(errors, "%s: %s\n", name, e->msg);
-        bad++;
-    }
-    if (bad) {
-        err_set(e, tr("%s: %d lỗi, không có quy tắc nào được ghi", "%s: %d errors, no rule was written"), name, bad);
-        goto fail;
-    }
-    if (nr == 0) {
-        err_set(e, tr("%s: tệp không có dòng quy tắc nào", "%s: the file has no rule rows"), name);
-        goto fail;
-    }
-    csv_close(rd);
-    *out = rules;
-    *n = nr;
     return 0;
-fail:
-    for (int k = 0; k < nr; k++)
-        rule_free(&rules[k]);
-    free(rules);
-    csv_close(rd);
-    return -1;
 }
 
 /* ---- the validation run ---- */

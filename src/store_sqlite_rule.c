@@ -1,5 +1,6 @@
 /* store_sqlite_rule.c - the `rule` and `ind_bound` tables (see store_rule.h).  Rules are stored
- * as their text and parsed again on load (rule.h); severity is 0 error, 1 warning. */
+ * as their text and parsed again on load (rule.h); severity is 0 error, 1 warning.  Both tables
+ * load through load_rows: one SELECT, one item per row into an array the caller then owns. */
 #include "store_sqlite.h"
 #include "store_rule.h"
 #include "store_web.h"
@@ -22,20 +23,23 @@ static const char *col(sq_stmt *st, int i)
     return t ? (const char *)t : "";
 }
 
-int store_rule_load(store *s, rule_t **out, int *n, err_t *e)
+/* The rows of sql, one item of size bytes each, filled by row (which may fail with e set) into *out
+ * (the caller frees) and *n; on failure nothing is kept (drop, if any, frees what each item held). */
+static int load_rows(store *s, const char *sql, size_t size, int (*row)(sq_stmt *, void *, err_t *),
+                     void (*drop)(void *), void **out, int *n, err_t *e)
 {
     sq_stmt *st = NULL;
-    rule_t *v = NULL;
+    char *v = NULL;
     int nv = 0, cap = 0, r;
     *out = NULL;
     *n = 0;
-    if (sq_prepare(s, "SELECT code,rule,severity,message FROM rule ORDER BY code", &st) != 0) {
+    if (sq_prepare(s, sql, &st) != 0) {
         sq_err(s, e);
         goto fail;
     }
     while ((r = sq_step(s, st, "database", e)) > 0) {
         if (nv == cap) {
-            rule_t *g = realloc(v, ((size_t)cap * 2 + 8) * sizeof *g);
+            char *g = realloc(v, ((size_t)cap * 2 + 8) * size);
             if (g == NULL) {
                 err_set(e, "out of memory");
                 goto fail;
@@ -43,10 +47,8 @@ int store_rule_load(store *s, rule_t **out, int *n, err_t *e)
             v = g;
             cap = cap * 2 + 8;
         }
-        if (rule_make(col(st, 0), col(st, 1), rule_sev_key(sq_col_int(st, 2)), col(st, 3), &v[nv], e) != 0) {
-            err_prefix(e, tr("quy tắc '%s' đã lưu", "stored rule '%s'"), col(st, 0));
+        if (row(st, v + (size_t)nv * size, e) != 0)
             goto fail;
-        }
         nv++;
     }
     if (r < 0)
@@ -57,10 +59,31 @@ int store_rule_load(store *s, rule_t **out, int *n, err_t *e)
     return 0;
 fail:
     sq_finalize(st);
-    for (int k = 0; k < nv; k++)
-        rule_free(&v[k]);
+    for (int k = 0; k < nv && drop; k++)
+        drop(v + (size_t)k * size);
     free(v);
     return -1;
+}
+
+static int rule_row(sq_stmt *st, void *item, err_t *e)
+{
+    if (rule_make(col(st, 0), col(st, 1), rule_sev_key(sq_col_int(st, 2)), col(st, 3), item, e) != 0)
+        return err_prefix(e, tr("quy tắc '%s' đã lưu", "stored rule '%s'"), col(st, 0));
+    return 0;
+}
+
+static void drop_rule(void *item)
+{
+    rule_free(item);
+}
+
+int store_rule_load(store *s, rule_t **out, int *n, err_t *e)
+{
+    void *items;
+    int rc = load_rows(s, "SELECT code,rule,severity,message FROM rule ORDER BY code", sizeof **out, rule_row,
+                       drop_rule, &items, n, e);
+    *out = items;
+    return rc;
 }
 
 static int exec(store *s, const char *sql, err_t *e)
@@ -101,46 +124,27 @@ int store_rule_delete(store *s, const char *code, err_t *e)
     return rc;
 }
 
+static int bound_row(sq_stmt *st, void *item, err_t *e)
+{
+    outlier_bound *b = item;
+    (void)e;
+    memset(b, 0, sizeof *b);
+    snprintf(b->code, sizeof b->code, "%s", col(st, 0));
+    b->ind = -1;
+    b->has_min = !sq_col_null(st, 1);
+    b->min = sq_col_double(st, 1);
+    b->has_max = !sq_col_null(st, 2);
+    b->max = sq_col_double(st, 2);
+    return 0;
+}
+
 int store_bound_load(store *s, outlier_bound **out, int *n, err_t *e)
 {
-    sq_stmt *st = NULL;
-    outlier_bound *v = NULL;
-    int nv = 0, cap = 0, r;
-    *out = NULL;
-    *n = 0;
-    if (sq_prepare(s, "SELECT indicator,min,max FROM ind_bound ORDER BY indicator", &st) != 0) {
-        sq_err(s, e);
-        goto fail;
-    }
-    while ((r = sq_step(s, st, "database", e)) > 0) {
-        if (nv == cap) {
-            outlier_bound *g = realloc(v, ((size_t)cap * 2 + 8) * sizeof *g);
-            if (g == NULL) {
-                err_set(e, "out of memory");
-                goto fail;
-            }
-            v = g;
-            cap = cap * 2 + 8;
-        }
-        outlier_bound *b = &v[nv++];
-        memset(b, 0, sizeof *b);
-        snprintf(b->code, sizeof b->code, "%s", col(st, 0));
-        b->ind = -1;
-        b->has_min = !sq_col_null(st, 1);
-        b->min = sq_col_double(st, 1);
-        b->has_max = !sq_col_null(st, 2);
-        b->max = sq_col_double(st, 2);
-    }
-    if (r < 0)
-        goto fail;
-    sq_finalize(st);
-    *out = v;
-    *n = nv;
-    return 0;
-fail:
-    sq_finalize(st);
-    free(v);
-    return -1;
+    void *items;
+    int rc = load_rows(s, "SELECT indicator,min,max FROM ind_bound ORDER BY indicator", sizeof **out, bound_row, NULL,
+                       &items, n, e);
+    *out = items;
+    return rc;
 }
 
 int store_bound_put(store *s, const outlier_bound *b, int n, int replace, err_t *e)
