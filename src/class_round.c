@@ -102,6 +102,14 @@ typedef int (*row_fn)(void *ctx, const char *name, const csv_record *rec, const 
 
 /* Reads file name under the header cols into *out (one item of size bytes a row, the caller frees)
  * and *n; the first bad row fails it: -1 (e says why) with *out NULL and *n 0. */
+/* "NAME: the file has a header row and no data rows" into e (as import.c says it); returns -1. */
+static int no_rows(const char *name, err_t *e)
+{
+    return err_set(e, tr("%s: tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào (tệp lưu thiếu, hoặc nhầm tệp?)",
+                         "%s: the file has a header row and no data rows (saved incompletely, or the wrong file?)"),
+                   name);
+}
+
 static int read_rows(const char *name, const char *data, size_t len, const char *const *cols, int ncols, size_t size,
                      row_fn row, void *ctx, void **out, int *n, err_t *e)
 {
@@ -121,6 +129,10 @@ static int read_rows(const char *name, const char *data, size_t len, const char 
     }
     if (r < 0) {
         err_prefix(e, "%s", name);
+        goto cleanup;
+    }
+    if (*n == 0) {
+        no_rows(name, e);
         goto cleanup;
     }
     rc = 0;
@@ -252,14 +264,20 @@ static int read_criteria(const char *name, const char *data, size_t len, sheet_s
     static const char *const cols[] = { "year", "kind", "type", "code", "name", "value" };
     csv_reader *rd;
     csv_record rec;
-    int r, rc = -1;
+    int r, rc = -1, rows = 0;
     if (open_table(name, data, len, cols, 6, &rd, &rec, e) != 0)
         return -1;
-    while ((r = csv_next(rd, &rec, e)) > 0)
+    while ((r = csv_next(rd, &rec, e)) > 0) {
         if (criteria_row(name, &rec, ss, e) != 0)
             goto cleanup;
+        rows++;
+    }
     if (r < 0) {
         err_prefix(e, "%s", name);
+        goto cleanup;
+    }
+    if (rows == 0) {
+        no_rows(name, e);
         goto cleanup;
     }
     for (int i = 0; i < ss->n; i++)

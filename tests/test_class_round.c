@@ -518,6 +518,26 @@ static void test_find(void **state)
     }
 }
 
+/* A file with its header and no data row is refused, as a values file is: saved incompletely, or
+ * the wrong file; a file with one row passes (each header from its reader). */
+static void test_header_only(void **state)
+{
+    (void)state;
+    static const char *const heads[3] = { "year,kind,type,code,name,value\n", "code,kind,name,unit,group,outstanding\n",
+                                          "year,subject,form,title,issuer,decision,date\n" };
+    err_t e;
+    int a, b;
+    for (int k = 0; k < 3; k++) {
+        int rc = k == 0   ? class_criteria_check("h.csv", heads[k], strlen(heads[k]), &a, &b, &e)
+                 : k == 1 ? class_subjects_check(M, "h.csv", heads[k], strlen(heads[k]), &a, &e)
+                          : class_awards_check("h.csv", heads[k], strlen(heads[k]), &a, &e);
+        assert_int_not_equal(rc, 0);
+        assert_string_equal(e.msg, "h.csv: the file has a header row and no data rows (saved incompletely, or the "
+                                   "wrong file?)");
+    }
+    assert_int_equal(class_criteria_check("c.csv", criteria_csv, sizeof criteria_csv - 1, &a, &b, &e), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -528,6 +548,7 @@ int main(void)
         cmocka_unit_test(test_awards),
         cmocka_unit_test(test_decider),
         cmocka_unit_test(test_find),
+        cmocka_unit_test(test_header_only),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
