@@ -228,7 +228,7 @@ int page_audit(web_ctx *c)
     filter_form(c, &f);
     audit_pager(c, &f, (int)page, n, total);
     page_printf(c, "<div class=\"scroll\"><table class=\"grid\" id=\"audit\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
-                   "<th>%s</th><th>%s</th></tr></thead><tbody>", tr("Thời gian", "When"), tr("Người", "Who"),
+                   "<th>%s</th><th>%s</th></tr></thead><tbody>", audit_time_header(), tr("Người", "Who"),
                 tr("Việc", "Action"), tr("Đối tượng", "Object"), tr("Chi tiết (cũ → mới)", "Detail (old → new)"));
     for (int k = 0; k < n; k++) {
         page_printf(c, "<tr data-kind=\"");

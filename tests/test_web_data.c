@@ -193,6 +193,7 @@ static void test_audit_local_time(const client *ad)
     assert_non_null(b);
     assert_non_null(strstr(b, "id=\"audit-count\">1–1 / 1<"));
     assert_non_null(strstr(b, "<time datetime=\"2024-12-31T18:30:00Z\">1/1/2025 01:30</time>"));
+    assert_non_null(strstr(b, "<th>Thời gian (giờ Việt Nam, UTC+7)</th>"));   /* the zone named, as in the CSV */
     assert_non_null(strstr(b, "1.234.567 → 1.234.567,8"));
     free(b);
     b = get_body(ad, "/admin/audit", "unit=d1&period=2030&kind=value&from=2024-12-31&to=2024-12-31", 200);
