@@ -1,8 +1,10 @@
 /* test_sql.h - the tests' statements on a SQLite test database from outside chitieu (header-only,
  * static inline): one statement run and committed, and a writer's lock held while a test checks
- * what the product does meanwhile.  Include after cmocka.h and sqlite3.h. */
+ * what the product does meanwhile.  Include after cmocka.h. */
 #ifndef CHITIEU_TESTS_TEST_SQL_H
 #define CHITIEU_TESTS_TEST_SQL_H
+
+#include <sqlite3.h>
 
 /* Runs sql on the database at path in its own connection (waits up to 5 s for a lock). */
 static inline void ts_exec(const char *path, const char *sql)
