@@ -73,9 +73,11 @@ static void render_ckpt(buf *out, store_ckpt_stats st)
                     "# TYPE chitieu_wal_checkpoints_total counter\n"
                     "chitieu_wal_checkpoints_total{result=\"complete\"} %ld\n"
                     "chitieu_wal_checkpoints_total{result=\"partial\"} %ld\n"
-                    "# HELP chitieu_wal_checkpoint_frames_total WAL frames copied into the database.\n"
-                    "# TYPE chitieu_wal_checkpoint_frames_total counter\n"
-                    "chitieu_wal_checkpoint_frames_total %ld\n"
+                    "chitieu_wal_checkpoints_total{result=\"failed\"} %ld\n"
+                    "# HELP chitieu_wal_checkpointed_pages Pages of the WAL in the database after the last "
+                    "checkpoint.\n"
+                    "# TYPE chitieu_wal_checkpointed_pages gauge\n"
+                    "chitieu_wal_checkpointed_pages %ld\n"
                     "# HELP chitieu_wal_checkpoint_seconds_total Time spent checkpointing (no save waits for it).\n"
                     "# TYPE chitieu_wal_checkpoint_seconds_total counter\n"
                     "chitieu_wal_checkpoint_seconds_total %.6f\n"
@@ -83,7 +85,7 @@ static void render_ckpt(buf *out, store_ckpt_stats st)
                     "bound: a long reader keeps the checkpoints from copying them back).\n"
                     "# TYPE chitieu_wal_pages gauge\n"
                     "chitieu_wal_pages %ld\n",
-               st.runs - st.partial, st.partial, st.frames, st.seconds, st.wal_pages);
+               st.runs - st.partial - st.failed, st.partial, st.failed, st.copied, st.seconds, st.wal_pages);
 }
 
 int ops_metrics(web_ctx *c)

@@ -26,7 +26,7 @@ enum { CKPT_GAP_MS = 100 };
 
 struct store_ckpt {
     store *s;                     /* the checkpointer's own connection */
-    int frames;                   /* the WAL size that wakes it */
+    int threshold;                /* the WAL size, in pages, that wakes it */
     pthread_t thread;
     int started;
     pthread_mutex_t mx;
@@ -49,7 +49,7 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
     (void)name;
     pthread_mutex_lock(&k->mx);
     k->stats.wal_pages = pages;
-    if (pages >= k->frames) {
+    if (pages >= k->threshold) {
         k->wanted = 1;
         pthread_cond_signal(&k->cv);
     }
@@ -67,9 +67,11 @@ static void run_once(store_ckpt *k)
     pthread_mutex_lock(&k->mx);
     k->stats.runs++;
     k->stats.seconds += took;
-    if (rc == SQLITE_OK && copied > 0)
-        k->stats.frames += copied;
-    if (rc != SQLITE_OK || copied < in_log)
+    if (rc == SQLITE_OK)
+        k->stats.copied = copied;
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+        k->stats.failed++;
+    else if (rc == SQLITE_BUSY || copied < in_log)
         k->stats.partial++;
     pthread_mutex_unlock(&k->mx);
 }
@@ -108,7 +110,7 @@ static void *checkpointer(void *arg)
     return NULL;
 }
 
-int store_ckpt_start(const char *path, int frames, store_ckpt **out, err_t *e)
+int store_ckpt_start(const char *path, int threshold, store_ckpt **out, err_t *e)
 {
     *out = NULL;
     if (store_pg_url(path))
@@ -116,7 +118,7 @@ int store_ckpt_start(const char *path, int frames, store_ckpt **out, err_t *e)
     store_ckpt *k = calloc(1, sizeof *k);
     if (k == NULL)
         return err_set(e, "out of memory");
-    k->frames = frames > 0 ? frames : STORE_CKPT_FRAMES;
+    k->threshold = threshold > 0 ? threshold : STORE_CKPT_FRAMES;
     pthread_mutex_init(&k->mx, NULL);
     pthread_condattr_t attr;
     pthread_condattr_init(&attr);
@@ -156,7 +158,7 @@ void store_ckpt_hold(store_ckpt *k, int on)
 
 store_ckpt_stats store_ckpt_get(store_ckpt *k)
 {
-    store_ckpt_stats st = { 0, 0, 0, 0, 0 };
+    store_ckpt_stats st = { 0, 0, 0, 0, 0, 0 };
     if (k == NULL)
         return st;
     pthread_mutex_lock(&k->mx);

@@ -22,8 +22,12 @@ typedef struct store_ckpt store_ckpt;
 /* What a checkpointer did so far (tests, /metrics). */
 typedef struct {
     long runs;            /* checkpoints run */
-    long frames;          /* WAL frames copied into the database, over every run */
-    long partial;         /* runs that left frames behind (a reader still needed them) */
+    long copied;          /* the WAL's frames in the database after the last run (SQLite counts a
+                           * WAL's copied frames from its start: not summed, or runs that met the
+                           * same WAL would count its frames twice) */
+    long partial;         /* runs that left frames behind (a reader still needed them, or another
+                           * checkpoint ran) */
+    long failed;          /* runs that failed (an I/O error): the WAL grows until one succeeds */
     double seconds;       /* time spent checkpointing */
     long wal_pages;       /* pages in the WAL after the last commit seen (growing: checkpoints starved) */
 } store_ckpt_stats;
@@ -31,8 +35,8 @@ typedef struct {
 #define STORE_CKPT_FRAMES 1000   /* SQLite's own autocheckpoint threshold */
 
 /* Starts a checkpointer for the SQLite database at path, woken when the WAL holds at least
- * frames pages (<= 0: STORE_CKPT_FRAMES); *out NULL and 0 for PostgreSQL; 0 or -1 with e. */
-int store_ckpt_start(const char *path, int frames, store_ckpt **out, err_t *e);
+ * threshold pages (<= 0: STORE_CKPT_FRAMES); *out NULL and 0 for PostgreSQL; 0 or -1 with e. */
+int store_ckpt_start(const char *path, int threshold, store_ckpt **out, err_t *e);
 /* s's commits stop checkpointing and wake k instead (k NULL, or s on PostgreSQL: nothing). */
 void store_ckpt_attach(store_ckpt *k, store *s);
 /* Holds (on != 0) or lets go of k's checkpoints: a test's way to see commits leave the WAL alone. */

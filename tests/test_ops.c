@@ -183,6 +183,7 @@ static void test_endpoints(void **state)
     assert_non_null(strstr(buf_str(&body), "\nchitieu_wal_checkpoints_total{result=\"complete\"} 0\n"));
     assert_non_null(strstr(buf_str(&body), "# TYPE chitieu_wal_checkpoint_seconds_total counter\n"));
     assert_non_null(strstr(buf_str(&body), "# TYPE chitieu_wal_pages gauge\n"));
+    assert_non_null(strstr(buf_str(&body), "\nchitieu_wal_checkpoints_total{result=\"failed\"} 0\n"));
     assert_int_equal(get("/metrics", "::1", 0, NULL, &body), 200);
     assert_int_equal(get("/metrics", "127.0.0.1", 1, NULL, &body), 403);
     assert_int_equal(get("/metrics", "10.0.0.5", 0, NULL, &body), 403);

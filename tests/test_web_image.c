@@ -226,7 +226,8 @@ static void test_gap_not_covered(void **state)
 {
     (void)state;
     char sql[96];
-    assert_true(agrees(db, img) || tf_size(img) > ENGINE_IMAGE_HEADER);   /* an image of today's data */
+    agrees(db, img);                         /* an image of today's data, whichever way it came */
+    assert_true(tf_size(img) > ENGINE_IMAGE_HEADER);
     cli_import(db, "values.csv", "indicator,unit,period,value\nkn,w2,2022,26\n");
     snprintf(sql, sizeof sql, "UPDATE change_log SET at = at - %d", STORE_FEED_KEEP_S + 60);
     ts_exec(db, sql);
