@@ -40,7 +40,7 @@ static void coverage_notes(const model *m, const eval_result *r, buf *out)
         const eval_row *x = &r->rows[i];
         if (!x->partial)
             continue;
-        buf_printf(out, "%s %s: ", x->withheld ? "–" : "*", m->inds[x->ind].code);
+        buf_printf(out, "%s %s: ", x->withheld ? "–" : REPORT_PARTIAL_MARK, m->inds[x->ind].code);
         buf_adds(out, x->withheld ? tr("không hiện số tổng hợp chưa đủ, ", "partial total withheld, ")
                                   : tr("số tổng hợp chưa đủ, ", "partial total, "));
         eval_cov_text(x, out);
@@ -68,7 +68,7 @@ int cmd_eval(int argc, char **argv)
                 "--structure historical|current: đơn vị như thời kỳ đó, hoặc theo cơ cấu hiện nay (số liệu trước\n"
                 "khi sắp xếp quy đổi từ đơn vị tiền thân, đánh dấu *); mặc định: historical cho kỳ kết thúc\n"
                 "trước lần sắp xếp gần nhất, current cho kỳ sau đó (xem docs/successions.md).\n"
-                "Số tổng hợp từ đơn vị cấp dưới khi có đơn vị chưa có số liệu mang dấu * và độ phủ\n"
+                "Số tổng hợp từ đơn vị cấp dưới khi có đơn vị chưa có số liệu mang dấu † và độ phủ\n"
                 "(\"2/30 đơn vị có số liệu\"), không được đánh giá, xếp hạng (xem chitieu settings).\n"
                 CLI_IMAGE_HELP_VI,
                 "Usage: chitieu eval --unit CODE --period PERIOD [--format text|json|csv] [-o FILE] [--db FILE]\n"
@@ -79,7 +79,7 @@ int cmd_eval(int argc, char **argv)
                 "--structure historical|current: units as they were, or on today's structure (figures before\n"
                 "a reorganisation converted from the predecessors, marked *); default: historical for a\n"
                 "period that ended before the latest reorganisation, current after (see docs/successions.md).\n"
-                "A total rolled up from units below when some have no figure is marked * with its coverage\n"
+                "A total rolled up from units below when some have no figure is marked † with its coverage\n"
                 "(\"2/30 units reported\"), and is neither judged nor ranked (see chitieu settings).\n"
                 CLI_IMAGE_HELP_EN));
         return EXIT_OK;
@@ -183,10 +183,10 @@ int cmd_eval(int argc, char **argv)
                      d->decimals, x->has_target ? "" : tr(" (năm)", " (year)"));
             if (x->too_large)
                 cli_table_cell(&t, tr("quá lớn", "too large"));
-            else   /* converted (successions) and partial (coverage) each add a *, explained below */
+            else   /* converted (successions) adds a *, partial (coverage) a dagger, explained below */
                 num_cell(&t, &tmp, x->has_actual, x->actual, d->decimals,
-                         x->has_actual && x->converted && x->partial ? "**"
-                         : x->has_actual && (x->converted || x->partial) ? "*" : "");
+                         !x->has_actual ? "" : x->converted && x->partial ? "*" REPORT_PARTIAL_MARK
+                         : x->converted ? "*" : x->partial ? REPORT_PARTIAL_MARK : "");
             nconv += x->converted || x->prev_converted;
             num_cell(&t, &tmp, x->has_pct || (x->has_annual == 1 && x->has_actual),
                      x->has_pct ? x->pct : x->annual_pct, 2, "%");

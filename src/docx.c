@@ -444,6 +444,10 @@ static void body(const json_t *doc, int style, const charts *ch, buf *b)
     buf_printf(&t, "Kết quả thực hiện các chỉ tiêu %s", jstr(json_object_get(doc, "period"), "text"));
     para(b, buf_str(&t), AL_CENTER, 14, F_BOLD, 0);
     para(b, "-----", AL_CENTER, 14, 0, 12);
+    static const char *const notes[] = { "structure_note", "partial_note" };   /* what the marks mean */
+    for (int k = 0; k < 2; k++)
+        if (json_object_get(doc, notes[k]))
+            para(b, jstr(doc, notes[k]), AL_BOTH, 12, F_ITALIC, 6);
 
     heading(doc, "summary", b);
     size_t i;
@@ -483,10 +487,10 @@ static void body(const json_t *doc, int style, const charts *ch, buf *b)
             buf_reset(&t);
             report_target_text(row, &t);
             cell(b, tw[3], buf_str(&t), AL_RIGHT, 0, 0);
-            num_text(&t, row, "actual", dec, "");
+            num_text(&t, row, "actual", dec, json_is_true(json_object_get(row, "converted")) ? "*" : "");
             int partial = json_is_true(json_object_get(row, "partial"));
-            if (partial && !json_is_true(json_object_get(row, "withheld")))
-                buf_adds(&t, "*");                  /* a partial total (coverage in the status cell) */
+            if (report_row_partial_shown(row))
+                buf_adds(&t, REPORT_PARTIAL_MARK);  /* a partial total (coverage in the status cell) */
             cell(b, tw[4], buf_str(&t), AL_RIGHT, 0, 0);
             buf_reset(&t);
             report_pct_text(row, &t);

@@ -151,15 +151,15 @@ static int chart_ind(web_ctx *c, int u, period_t p, int st)
     return -1;
 }
 
-/* After a figure: a partial roll-up's mark and coverage ("* 2/30 đơn vị có số liệu"), also when
- * the figure itself is withheld. */
+/* After a figure: a partial roll-up's mark and coverage ("† 2/30 đơn vị có số liệu"), also when
+ * the figure itself is withheld ("*" is the mark of a converted figure). */
 static void cov_mark(web_ctx *c, const eval_row *r)
 {
     if (r == NULL || !r->partial)
         return;
     buf t = BUF_INIT;
     eval_cov_text(r, &t);
-    page_printf(c, "%s<small class=\"cov\" title=\"%s\">", r->withheld ? "" : "*",
+    page_printf(c, "%s<small class=\"cov\" title=\"%s\">", r->withheld ? "" : REPORT_PARTIAL_MARK,
                 r->withheld ? tr("không hiện số tổng hợp chưa đủ", "partial total withheld")
                             : tr("số tổng hợp chưa đủ", "partial total"));
     page_text(c, buf_str(&t));
@@ -307,7 +307,7 @@ static void units_figure(web_ctx *c, int u, period_t p, int st, int i)
 }
 
 /* A figure with indicator i's actual and target figures of u over the five periods of p's kind
- * ending with p (SVG); partial totals are marked "*" and withheld ones left out. */
+ * ending with p (SVG); partial totals are marked with a dagger, withheld ones left out. */
 static int trend_figure(web_ctx *c, int u, period_t p, int i, const char *id)
 {
     const model *m = c->m;
@@ -324,7 +324,7 @@ static int trend_figure(web_ctx *c, int u, period_t p, int i, const char *id)
         const eval_row *row = row_of(&r, i);
         buf b = BUF_INIT;
         report_period_label(m, ps[k], &b);
-        snprintf(lab[k], sizeof lab[k], "%s%s", buf_str(&b), row && row->partial && row->has_actual ? "*" : "");
+        snprintf(lab[k], sizeof lab[k], "%s%s", buf_str(&b), row && row->partial && row->has_actual ? REPORT_PARTIAL_MARK : "");
         buf_free(&b);
         labels[k] = lab[k];
         has_a[k] = row && row->has_actual;

@@ -241,18 +241,28 @@ int report_build_on(const model *m, int unit, period_t p, int structure, json_t 
 
     /* Tables per group, groups in first-seen order. */
     json_t *tables = json_array();
+    int marked_partial = 0;
     for (int g = 0; g < r.ngroups; g++) {
         json_t *rows = json_array();
         for (int i = 0; i < r.nrows; i++) {
             const ind_t *d = &m->inds[r.rows[i].ind];
             const ind_t *main = d->parent >= 0 ? &m->inds[d->parent] : d;
-            if (strcmp(main->group, r.groups[g].name) == 0)
-                json_array_append_new(rows, row_json(m, &r.rows[i]));
+            if (strcmp(main->group, r.groups[g].name) != 0)
+                continue;
+            json_t *row = row_json(m, &r.rows[i]);
+            marked_partial |= report_row_partial_shown(row);
+            json_array_append_new(rows, row);
         }
         json_array_append_new(tables, json_pack("{s:s, s:o}", "group",
                                                 s_or(r.groups[g].name, tr("Khác", "Other")), "rows", rows));
     }
     json_object_set_new(doc, "tables", tables);
+    if (marked_partial)                  /* the legend of the mark on a partial total */
+        json_object_set_new(doc, "partial_note", json_string(tr(
+            "Số có dấu " REPORT_PARTIAL_MARK " mới tổng hợp từ các đơn vị đã có số liệu, chưa đủ mọi đơn vị "
+            "(xem cột Đánh giá), nên chưa được đánh giá, xếp hạng.",
+            "Figures marked " REPORT_PARTIAL_MARK " are rolled up from the units that have reported so far, not from "
+            "every unit (see the Status column), so they are not judged or ranked.")));
     /* Trend: the share of targets met or exceeded in this and the four earlier periods. */
     json_t *trend = json_array();
     if (p.kind != P_RANGE) {
@@ -392,6 +402,11 @@ void report_target_text(const json_t *row, buf *b)
     }
 }
 
+int report_row_partial_shown(const json_t *row)
+{
+    return json_is_true(json_object_get(row, "partial")) && !json_is_true(json_object_get(row, "withheld"));
+}
+
 void report_pct_text(const json_t *row, buf *b)
 {
     const json_t *pct = json_object_get(row, "pct_of_target");
@@ -421,8 +436,8 @@ static void row_cells(const json_t *row, buf cell[COLS])
     report_target_text(row, &cell[2]);
     jnum(&cell[3], row, "actual", dec, json_is_true(json_object_get(row, "converted")) ? "*" : "");
     const json_t *cov = json_object_get(row, "coverage");
-    if (json_is_true(json_object_get(row, "partial")) && !json_is_true(json_object_get(row, "withheld")))
-        buf_adds(&cell[3], "*");      /* a partial total: see the status cell */
+    if (report_row_partial_shown(row))
+        buf_adds(&cell[3], REPORT_PARTIAL_MARK);      /* a partial total: see the status cell */
     report_pct_text(row, &cell[4]);
     buf_adds(&cell[5], jstr(row, "status_label"));
     if (cov)
@@ -533,11 +548,13 @@ static void render_md(const json_t *doc, buf *out)
     md_escape(out, buf_str(&label));
     buf_free(&label);
     buf_adds(out, "\n\n");
-    if (json_object_get(doc, "structure_note")) {
-        buf_addc(out, '_');
-        md_escape(out, jstr(doc, "structure_note"));
-        buf_adds(out, "_\n\n");
-    }
+    static const char *const notes[] = { "structure_note", "partial_note" };
+    for (int k = 0; k < 2; k++)
+        if (json_object_get(doc, notes[k])) {
+            buf_addc(out, '_');
+            md_escape(out, jstr(doc, notes[k]));
+            buf_adds(out, "_\n\n");
+        }
     md_heading(doc, "summary", out);
     size_t i;
     const json_t *v;
@@ -753,10 +770,12 @@ static void render_html(const json_t *doc, buf *out)
     sub_label(doc, &sub);
     html_str(out, buf_str(&sub));
     buf_free(&sub);
-    if (json_object_get(doc, "structure_note")) {
-        buf_adds(out, "</div><div class=\"sub\">");
-        html_str(out, jstr(doc, "structure_note"));
-    }
+    static const char *const notes[] = { "structure_note", "partial_note" };
+    for (int k = 0; k < 2; k++)
+        if (json_object_get(doc, notes[k])) {
+            buf_adds(out, "</div><div class=\"sub\">");
+            html_str(out, jstr(doc, notes[k]));
+        }
     buf_adds(out, "</div>\n");
     html_heading(doc, "summary", out);
     size_t i;

@@ -37,6 +37,11 @@ json_t *report_rows_json(const model *m, const eval_result *r);
 int report_period_label(const model *m, period_t p, buf *out);
 /* Appends the "Kế hoạch" cell of a report row: its target, or the year's ("180 (năm)"), or "–". */
 void report_target_text(const json_t *row, buf *out);
+/* The mark after a partial total shown in a report's table (doc["partial_note"] says what it means;
+ * "*" stays the mark of a figure converted from predecessors). */
+#define REPORT_PARTIAL_MARK "\xE2\x80\xA0"   /* † */
+/* 1 when a report row shows a partial total (partial and not withheld), which carries the mark. */
+int report_row_partial_shown(const json_t *row);
 /* Appends the "% KH" cell of a report row: "151%", a `down` indicator's margin to its ceiling
  * ("thấp hơn 10%"), "55,9% KH năm", or "–". */
 void report_pct_text(const json_t *row, buf *out);

@@ -21,7 +21,8 @@
 #include "docx.h"
 #include "report.h"
 
-static model *small_model(void)
+/* The small model; with `late`, a third district under tp (Hoàn Kiếm) that has not reported. */
+static model *model_with(int late)
 {
     model *m = model_new();
     model_put_unit(m, "tp", "Thành ủy Hà Nội", "", "Thành ủy", 0, 0);
@@ -29,6 +30,8 @@ static model *small_model(void)
     model_put_unit(m, "bd", "Quận ủy Ba Đình", "tp", "Quận ủy", 0, 0);
     model_put_unit(m, "ub", "UBND thành phố Hà Nội", "", "UBND", 0, 0);
     model_put_unit(m, "ubcg", "UBND quận Cầu Giấy", "ub", "UBND", 0, 0);
+    if (late)
+        model_put_unit(m, "hk", "Quận ủy Hoàn Kiếm", "tp", "Quận ủy", 0, 0);
     ind_t d = { 0 };
     d.code = "thu"; d.name = "Thu ngân sách <nhà nước> & phí"; d.group = "Kinh tế - xã hội";
     d.set = "chỉ tiêu"; d.measure = "tỷ đồng"; d.parent_code = ""; d.formula_src = ""; d.decimals = 0;
@@ -45,6 +48,11 @@ static model *small_model(void)
     model_put_value(m, 0, ubcg, y, 700, NULL);
     model_put_target(m, 0, ubcg, y, 800);
     return m;
+}
+
+static model *small_model(void)
+{
+    return model_with(0);
 }
 
 static char *part(zip_t *z, const char *name)
@@ -82,19 +90,13 @@ static int write_only(int style, const char *unit, const char *path, err_t *e)
     return rc;
 }
 
-static char *write_and_read(int style, const char *unit)
+/* Writes a built report as a DOCX, checks every part is well-formed XML, returns document.xml. */
+static char *doc_written(const json_t *doc, int style)
 {
-    model *m = small_model();
-    json_t *doc;
     err_t e;
-    period_t y;
-    period_parse("2022", 4, &y);
-    assert_int_equal(report_build(m, model_unit_find(m, unit), y, &doc, &e), 0);
     char path[64];
     snprintf(path, sizeof path, "/tmp/chitieu-docx-%ld.docx", (long)getpid());
     assert_int_equal(docx_write(doc, style, path, &e), 0);
-    json_decref(doc);
-    model_free(m);
     int err;
     zip_t *z = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &err);
     assert_non_null(z);
@@ -115,6 +117,20 @@ static char *write_and_read(int style, const char *unit)
     well_formed("word/document.xml", document);
     zip_close(z);
     remove(path);
+    return document;
+}
+
+static char *write_and_read(int style, const char *unit)
+{
+    model *m = small_model();
+    json_t *doc;
+    err_t e;
+    period_t y;
+    period_parse("2022", 4, &y);
+    assert_int_equal(report_build(m, model_unit_find(m, unit), y, &doc, &e), 0);
+    char *document = doc_written(doc, style);
+    json_decref(doc);
+    model_free(m);
     return document;
 }
 
@@ -371,12 +387,43 @@ static void test_trend_chart(void **state)
     }
 }
 
+/* The table's marks mean in the DOCX what they mean in the other formats, and the document says
+ * so: "*" a figure converted from predecessors, the dagger a partial roll-up (tp: 2 of its 3
+ * districts reported). */
+static void test_marks(void **state)
+{
+    (void)state;
+    model *m = model_with(1);
+    json_t *doc;
+    err_t e;
+    period_t y;
+    period_parse("2022", 4, &y);
+    assert_int_equal(report_build(m, model_unit_find(m, "tp"), y, &doc, &e), 0);
+    char *d = doc_written(doc, DOCX_PARTY);
+    assert_non_null(strstr(d, ">2.410" REPORT_PARTIAL_MARK "<"));
+    assert_non_null(strstr(d, "chưa đủ số liệu (2/3 đơn vị có số liệu)"));
+    assert_non_null(strstr(d, "Số có dấu " REPORT_PARTIAL_MARK " mới tổng hợp từ các đơn vị đã có số liệu"));
+    assert_null(strstr(d, "Số liệu theo cơ cấu đơn vị hiện nay"));
+    free(d);
+    /* the same row converted from predecessors, with the structure's note report_build writes then */
+    json_t *row = json_array_get(json_object_get(json_array_get(json_object_get(doc, "tables"), 0), "rows"), 0);
+    json_object_set_new(row, "converted", json_true());
+    json_object_set_new(doc, "structure_note", json_string("Số liệu theo cơ cấu đơn vị hiện nay; số có dấu *"));
+    d = doc_written(doc, DOCX_PARTY);
+    assert_non_null(strstr(d, ">2.410*" REPORT_PARTIAL_MARK "<"));
+    assert_non_null(strstr(d, "Số liệu theo cơ cấu đơn vị hiện nay; số có dấu *"));
+    free(d);
+    json_decref(doc);
+    model_free(m);
+}
+
 int main(void)
 {
     lang_set(LANG_VI);
     const struct CMUnitTest tests[] = { cmocka_unit_test(test_party), cmocka_unit_test(test_state),
                                         cmocka_unit_test(test_style_follows_unit),
                                         cmocka_unit_test(test_signature_kept), cmocka_unit_test(test_widths),
-                                        cmocka_unit_test(test_chart_ticks), cmocka_unit_test(test_trend_chart) };
+                                        cmocka_unit_test(test_chart_ticks), cmocka_unit_test(test_trend_chart),
+                                        cmocka_unit_test(test_marks) };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

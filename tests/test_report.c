@@ -268,7 +268,10 @@ static void test_report_partial_total(void **state)
     assert_non_null(strstr(t, "Năm 2022, q1 chưa đủ số liệu để đánh giá 1 chỉ tiêu được giao."));
     assert_null(strstr(t, "0/1"));                /* nothing judged is not "0/1" */
     assert_non_null(strstr(t, "Chưa đủ số liệu: Thu ngân sách (1/2 đơn vị có số liệu)."));
-    assert_non_null(strstr(t, "| Thu ngân sách | tỷ đồng | 1.000 | 1.510\\* | – | chưa đủ số liệu (1/2 đơn vị có số liệu) | – |"));
+    assert_non_null(strstr(t, "| Thu ngân sách | tỷ đồng | 1.000 | 1.510" REPORT_PARTIAL_MARK " | – | chưa đủ số liệu (1/2 đơn vị có số liệu) | – |"));
+    assert_non_null(strstr(t, "_Số có dấu " REPORT_PARTIAL_MARK " mới tổng hợp từ các đơn vị đã có số liệu, chưa đủ mọi đơn vị "
+                              "(xem cột Đánh giá), nên chưa được đánh giá, xếp hạng._"));
+    assert_null(strstr(t, "dấu \\*"));          /* no successions: no converted figure, no such note */
     json_decref(doc);
     /* withheld: the table shows no figure at all */
     m->partial_mode = PM_WITHHOLD;
@@ -278,6 +281,7 @@ static void test_report_partial_total(void **state)
     t = buf_str(&md);
     assert_null(strstr(t, "1.510"));
     assert_non_null(strstr(t, "| Thu ngân sách | tỷ đồng | 1.000 | – | – | chưa đủ số liệu (1/2 đơn vị có số liệu) | – |"));
+    assert_null(strstr(t, REPORT_PARTIAL_MARK));  /* no figure shown: no mark, no legend */
     json_decref(doc);
     buf_free(&md);
     model_free(m);
