@@ -384,8 +384,9 @@ static int kind_of(const model *m, const eval_row *x)
     return report_measure_kind(d->measure, d->dir, d->decimals);
 }
 
-/* "quận, huyện, thị xã" from the types of a unit's siblings. */
-static void peer_noun(const model *m, int unit, period_t p, buf *out)
+/* "quận, huyện, thị xã" from the types of a unit's siblings ranked with it: those counted on the
+ * structure evaluated (on today's, not the districts whose figures passed to the new wards). */
+static void peer_noun(const model *m, int unit, period_t p, int structure, buf *out)
 {
     static const struct { const char *prefix, *noun_vi, *noun_en; } nouns[] = {
         { "Quận", "quận", "urban districts" }, { "Huyện", "huyện", "rural districts" },
@@ -398,7 +399,7 @@ static void peer_noun(const model *m, int unit, period_t p, buf *out)
     for (unsigned k = 0; par >= 0 && k < sizeof nouns / sizeof nouns[0]; k++) {
         size_t plen = strlen(nouns[k].prefix);
         for (int s = m->units[par].first_child; s >= 0; s = m->units[s].next_sibling)
-            if (model_unit_valid(m, s, p) && strncmp(m->units[s].type, nouns[k].prefix, plen) == 0) {
+            if (strncmp(m->units[s].type, nouns[k].prefix, plen) == 0 && eval_unit_in_structure(m, s, p, structure)) {
                 buf_printf(out, "%s%s", out->len > start ? ", " : "", tr(nouns[k].noun_vi, nouns[k].noun_en));
                 break;
             }
@@ -691,7 +692,7 @@ static void ranks(const model *m, int unit, period_t p, const eval_result *r, js
 {
     buf b = BUF_INIT, peers = BUF_INIT;
     json_t *items = json_array();
-    peer_noun(m, unit, p, &peers);
+    peer_noun(m, unit, p, r->structure, &peers);
     for (int i = 0; i < r->nrows; i++) {
         const eval_row *x = &r->rows[i];
         if (!x->rank || x->rank_of < 5 || !(x->rank <= 3 || (x->rank <= 10 && x->rank_of >= 15)))
@@ -912,7 +913,7 @@ static json_t *shortcomings(const model *m, int unit, period_t p, const eval_res
     }
     add_list(paras, tr("Các chỉ tiêu chưa đạt:", "Targets not met:"), items);
     items = json_array();
-    peer_noun(m, unit, p, &peers);
+    peer_noun(m, unit, p, r->structure, &peers);
     for (int i = 0; i < r->nrows; i++) {
         const eval_row *x = &r->rows[i];
         if (!x->rank || x->rank_of < 5 || x->rank <= x->rank_of - x->rank_of / 3)

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -287,6 +288,54 @@ static void test_report_partial_total(void **state)
     model_free(m);
 }
 
+/* Ranks on today's structure name the peers ranked: the new wards, not the district whose wards all
+ * passed to them on 1/7/2025 (it is valid in the first half of 2025, but superseded). */
+static void test_report_peers_on_structure(void **state)
+{
+    (void)state;
+    err_t e;
+    model *m = model_new();
+    model_put_unit(m, "tp", "Thành ủy Mẫu", "", "Thành ủy", 0, 0);
+    model_put_unit(m, "q1", "Quận ủy Một", "tp", "Quận ủy", 0, 20250630);
+    char code[16], name[40];
+    for (int i = 1; i <= 5; i++) {
+        snprintf(code, sizeof code, "o%d", i);
+        snprintf(name, sizeof name, "Phường cũ %d", i);
+        model_put_unit(m, code, name, "q1", "Đảng ủy phường", 0, 20250630);
+        snprintf(code, sizeof code, "n%d", i);
+        snprintf(name, sizeof name, "Phường mới %d", i);
+        model_put_unit(m, code, name, "tp", "Đảng ủy phường", 20250701, 0);
+    }
+    ind_t d = { 0 };
+    d.code = "kn"; d.name = "Kết nạp đảng viên"; d.group = "Xây dựng Đảng"; d.set = "chỉ tiêu";
+    d.measure = "đảng viên"; d.parent_code = ""; d.formula_src = ""; d.dir = DIR_UP;
+    model_put_ind(m, &d);
+    assert_int_equal(model_finish(m, &e), 0);
+    period_t h1, h2, y;
+    period_parse("2025S1", 6, &h1);
+    period_parse("2025S2", 6, &h2);
+    period_parse("2025", 4, &y);
+    for (int i = 1; i <= 5; i++) {
+        snprintf(code, sizeof code, "o%d", i);
+        int old = model_unit_find(m, code);
+        snprintf(code, sizeof code, "n%d", i);
+        int new = model_unit_find(m, code);
+        assert_true(model_put_succ(m, old, new, 20250701, 1) >= 0);
+        model_put_value(m, 0, old, h1, 10 * i, NULL);
+        model_put_value(m, 0, new, h2, 5 * i, NULL);
+    }
+    assert_int_equal(model_finish(m, &e), 0);
+    json_t *doc;
+    assert_int_equal(report_build(m, model_unit_find(m, "n5"), y, &doc, &e), 0);
+    buf md = BUF_INIT;
+    assert_int_equal(report_render(doc, "md", &md, &e), 0);
+    if (getenv("SHOW")) puts(buf_str(&md));
+    assert_non_null(strstr(buf_str(&md), "Kết nạp đảng viên đứng thứ 1/5 phường."));
+    json_decref(doc);
+    buf_free(&md);
+    model_free(m);
+}
+
 int main(void)
 {
     lang_set(LANG_VI);
@@ -297,6 +346,7 @@ int main(void)
         cmocka_unit_test(test_report_md_escape),
         cmocka_unit_test(test_report_term_clause),
         cmocka_unit_test(test_report_partial_total),
+        cmocka_unit_test(test_report_peers_on_structure),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
