@@ -625,7 +625,8 @@ int store_load_part(store *s, model *m, int what, err_t *e)
         goto cleanup;
     idmap_dense(&umap);
     idmap_dense(&imap);
-    PREP("SELECT period,name FROM term");
+    /* by code (chronological): PostgreSQL's heap would put a renamed term last, SQLite keeps its place */
+    PREP("SELECT period,name FROM term ORDER BY period");
     while ((sr = sq_step(s, st, "load", e)) > 0) {
         period_t p;
         const char *code = col_text(st, 0);
