@@ -328,6 +328,12 @@ static void web_rows(store *s, buf *out)
     assert_int_equal(store_user_add(s, &u, "hash-3", &e), -1);
     buf_printf(out, "dup %s\n", e.msg);
     char pw[64], csrf[64];
+    /* text that is not UTF-8 (a name typed in a legacy encoding on the command line): refused on
+     * both with one message; SQLite kept the bytes, PostgreSQL refused in its own words */
+    web_user bad = { .login = "cuong", .name = "caf\xe9", .role = "viewer", .unit = "ha-noi" };
+    int bad_rc = store_user_add(s, &bad, "hash-4", &e);
+    buf_printf(out, "not utf-8 %d %s\n", bad_rc, bad_rc < 0 ? e.msg : "");
+    buf_printf(out, "not utf-8 stored %d\n", store_user_get(s, "cuong", &got, pw, sizeof pw, &e));
     buf_printf(out, "get %d", store_user_get(s, "ana", &got, pw, sizeof pw, &e));
     buf_printf(out, " %s %s %s %s %d %s\n", got.login, got.name, got.role, got.unit, got.disabled, pw);
     CHECK(store_session_put(s, "sess-1", got.id, "csrf-1", 2000000000, &e));
