@@ -875,6 +875,7 @@ int store_pg_copy_cell(store *s, int targets, int64_t iid, int64_t uid, const ch
     size_t n = strlen(per);
     uint64_t bits;
     unsigned char row[80 + PERIOD_CODE_MAX];    /* built here, added to the chunk at once */
+    v = v == 0 ? 0.0 : v;            /* -0 is 0, as SQLite stores it (sq_double) */
     memcpy(&bits, &v, sizeof bits);
     if (n > PERIOD_CODE_MAX)
         return err_set(e, "period code too long");

@@ -173,6 +173,7 @@ void sq_int64(store *s, sq_stmt *st, int i, int64_t v)
 
 void sq_double(store *s, sq_stmt *st, int i, double v)
 {
+    v = v == 0 ? 0.0 : v;            /* -0 is 0: SQLite stores it so, PostgreSQL would keep the sign */
     if (st->pq == NULL) {
         bound(s, st, sqlite3_bind_double(st->lite, i, v));
         return;

@@ -221,6 +221,23 @@ static model *figures(store *s, buf *out)
     buf_printf(out, "cell %d", store_get_cell(s, m, 0, v0->ind, v0->unit, v0->per, &c, &e));
     buf_printf(out, " %.17g %s\n", c.v, c.comment ? c.comment : "");
     free(c.comment);
+    /* -0 (a JSON "-0.0" through the API) reads back as 0 on both: a new cell (PostgreSQL: by COPY),
+     * one with a comment (an INSERT), a change (an UPDATE); SQLite drops the sign, PostgreSQL kept it */
+    period_t zp[2];
+    assert_int_equal(period_parse("2032", 4, &zp[0]), 0);
+    assert_int_equal(period_parse("2033", 4, &zp[1]), 0);
+    CHECK(store_begin(s, &e));
+    CHECK(store_put_value(s, m, v0->ind, v0->unit, zp[0], -0.0, NULL, NULL, "ana", "api", &e));
+    CHECK(store_put_value(s, m, v0->ind, v0->unit, zp[1], -0.0, "không", NULL, "ana", "api", &e));
+    CHECK(store_put_target(s, m, g0->ind, g0->unit, g0->per, -0.0, &g0->v, "ana", "api", &e));
+    CHECK(store_commit(s, &e));
+    for (int k = 0; k < 3; k++) {
+        cell_t z = { 0 };
+        int got = store_get_cell(s, m, k == 2, k == 2 ? g0->ind : v0->ind, k == 2 ? g0->unit : v0->unit,
+                                 k == 2 ? g0->per : zp[k], &z, &e);
+        buf_printf(out, "minus zero %d %d %.17g\n", k, got, z.v);
+        free(z.comment);
+    }
     long ncells = 0;
     for (int part = 0; part < 3; part++)
         CHECK(store_scan_cells(s, m, 0, part, 3, count_cell, &ncells, &e));
