@@ -469,11 +469,17 @@ static void task_class_rule_rows(store *s, buf *out)
     CHECK(store_class_award_put(s, &aw, &e));
     aw.date = 20240302;
     CHECK(store_class_award_put(s, &aw, &e));
+    /* the same title the same day by two decisions, the later number first: listed in one order */
+    class_award aw2 = aw;
+    snprintf(aw2.decision, sizeof aw2.decision, "9/QĐ");
+    CHECK(store_class_award_put(s, &aw2, &e));
+    snprintf(aw2.decision, sizeof aw2.decision, "10/QĐ");
+    CHECK(store_class_award_put(s, &aw2, &e));
     class_award *awards;
     int nw = store_class_awards(s, 0, &awards, &e);
     CHECK(nw);
     for (int i = 0; i < nw; i++)
-        buf_printf(out, "award %s %s %d\n", awards[i].subject, awards[i].title, awards[i].date);
+        buf_printf(out, "award %s %s %d %s\n", awards[i].subject, awards[i].title, awards[i].date, awards[i].decision);
     free(awards);
     class_subject *subs;
     int nsub = store_class_subjects(s, &subs, &e);
