@@ -560,7 +560,7 @@ int store_setting_set(store *s, const char *key, const char *value, err_t *e)
     sq_finalize(st);
     st = NULL;
     /* the web server reloads what changed (its generation counter, if it ever ran here) */
-    if (sq_exec(s, "UPDATE meta SET value=CAST(CAST(value AS INTEGER)+1 AS TEXT) WHERE key='generation'") != 0) {
+    if (sq_exec(s, "UPDATE meta SET value=CAST(CAST(value AS BIGINT)+1 AS TEXT) WHERE key='generation'") != 0) {
         db_err(s, e, "setting");
         goto cleanup;
     }

@@ -546,7 +546,7 @@ int store_audit_list(store *s, int max, web_audit **out, err_t *e)
 
 int64_t store_generation(store *s, err_t *e)
 {
-    sq_stmt *st = hot(s, e, WQ_GENERATION, "SELECT CAST(value AS INTEGER) FROM meta WHERE key='generation'", "");
+    sq_stmt *st = hot(s, e, WQ_GENERATION, "SELECT CAST(value AS BIGINT) FROM meta WHERE key='generation'", "");
     if (st == NULL)
         return -1;
     int r = sq_step(s, st, "generation", e);

@@ -625,6 +625,20 @@ static void catalogue_generation_rows(store *s, const model *m, buf *out)
     CHECK(store_commit(s, &e));
 }
 
+/* A generation past 2^31 (every unit, indicator or batch row written moves it): read, and moved by
+ * a setting, as a 64-bit number on both (PostgreSQL's INTEGER is 32 bits: its server would stop
+ * reloading, its settings stop saving).  Last: it leaves the generation there. */
+static void big_generation_rows(store *s, buf *out)
+{
+    err_t e;
+    CHECK(store_meta_set(s, "generation", "3000000000", &e));
+    int64_t g0 = store_generation(s, &e);
+    int rc = store_setting_set(s, "partial_aggregates", "mark", &e);
+    int64_t g1 = store_generation(s, &e);
+    buf_printf(out, "big generation %lld, setting %d %s, then %lld\n", (long long)g0, rc, rc ? e.msg : "",
+               (long long)g1);
+}
+
 static void scenario(const char *path, buf *out)
 {
     store *s;
@@ -636,6 +650,7 @@ static void scenario(const char *path, buf *out)
     task_class_rule_rows(s, out);
     feed_rows(s, out);
     multi_rows(s, out);
+    big_generation_rows(s, out);
     model_free(m);
     store_close(s);
 }
