@@ -9,7 +9,8 @@
  * query under each filter, login throttling, TOTP, pending logins, the instance id and the schema
  * version).  Then what only two connections show: the writer lock (try_begin is busy while another
  * handle writes), a read transaction's snapshot, a streaming scan stopped early; and the messages
- * of a missing schema, a newer schema version and a bad URL.
+ * of a missing schema, a newer schema version and a bad URL; and figures read back exactly under a
+ * server set to print 15 digits (extra_float_digits=0).
  *
  * Needs CHITIEU_TEST_PG=postgresql://… (`make test-pg` starts a throw-away cluster,
  * tests/pg/cluster.sh); without it the tests are skipped.
@@ -890,6 +891,66 @@ static void test_upgrade(void **state)
     assert_string_equal(before, after);
 }
 
+/* Figures read back exactly whatever the server's extra_float_digits (a DBA's 0 made it print 15
+ * digits: 0.30000000000000004 came back as 0.3, 123456789.12345679 as 123456789.123457): a new
+ * value (COPY), one with a comment (INSERT), a changed target (UPDATE), loaded and from history. */
+static void test_float_digits(void **state)
+{
+    (void)state;
+    char url[1024];
+    store *s = NULL;
+    err_t e;
+    static const double v[] = { 0.30000000000000004, 123456789.12345679, 0.1, 1e-300, 899999999999999.9 };
+    enum { NV = sizeof v / sizeof *v };
+    fresh_schema("chitieu_digits", url, sizeof url);
+    size_t len = strlen(url);
+    snprintf(url + len, sizeof url - len, "%%20-cextra_float_digits%%3D0");
+    CHECK(store_open(url, 1, &s, &e));
+    model *m = model_new();
+    ind_t def = { .code = "c", .name = "c", .group = "", .set = "", .measure = "", .parent_code = "", .formula_src = "" };
+    int u = model_put_unit(m, "u", "u", "", "", 0, 0), i = model_put_ind(m, &def);
+    assert_true(u >= 0 && i >= 0);
+    CHECK(store_begin(s, &e));
+    CHECK(store_put_unit(s, m, u, &e));
+    CHECK(store_put_ind(s, m, i, 0, &e));
+    for (int k = 0; k < NV; k++) {
+        period_t p = { P_YEAR, 0, (uint16_t)(2001 + k), (uint16_t)(2001 + k) };
+        CHECK(store_put_value(s, m, i, u, p, v[k], k % 2 ? "ghi chú" : NULL, NULL, "ana", "t", &e));
+        CHECK(store_put_target(s, m, i, u, p, 1, NULL, "ana", "t", &e));
+    }
+    CHECK(store_commit(s, &e));
+    CHECK(store_begin(s, &e));
+    for (int k = 0; k < NV; k++) {
+        period_t p = { P_YEAR, 0, (uint16_t)(2001 + k), (uint16_t)(2001 + k) };
+        double one = 1;
+        CHECK(store_put_target(s, m, i, u, p, v[k], &one, "ana", "t", &e));
+    }
+    CHECK(store_commit(s, &e));
+    model *back = model_new();
+    CHECK(store_load(s, back, &e));
+    for (int k = 0; k < NV; k++) {
+        period_t p = { P_YEAR, 0, (uint16_t)(2001 + k), (uint16_t)(2001 + k) };
+        cell_t tmp;
+        const cell_t *val = model_value(back, 0, 0, p, &tmp);
+        assert_non_null(val);
+        if (val->v != v[k])
+            fail_msg("value %d: wrote %.17g, read %.17g", k, v[k], val->v);
+        const cell_t *tg = model_target(back, 0, 0, p, &tmp);
+        assert_non_null(tg);
+        if (tg->v != v[k])
+            fail_msg("target %d: wrote %.17g, read %.17g", k, v[k], tg->v);
+        store_hist h[4];
+        int nh = store_history(s, "c", "u", p, h, 4, &e);
+        CHECK(nh);
+        assert_true(nh >= 1);
+        if (!h[0].has_new || h[0].new_v != v[k])
+            fail_msg("history %d: wrote %.17g, read %.17g", k, v[k], h[0].new_v);
+    }
+    model_free(back);
+    model_free(m);
+    store_close(s);
+}
+
 /* A large first load of the figures (a COPY chunk into an empty table) builds the keys after the
  * rows and checks them at the end: committed, every key is back; a duplicate cell fails the
  * commit with nothing written; a rollback brings the keys back too. */
@@ -1114,6 +1175,7 @@ int main(void)
         cmocka_unit_test(test_messages),
         cmocka_unit_test(test_upgrade),
         cmocka_unit_test(test_first_load),
+        cmocka_unit_test(test_float_digits),
         cmocka_unit_test(test_import_streams),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
