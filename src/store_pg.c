@@ -647,6 +647,12 @@ int store_pg_open(const char *url, int create, const char *const *queries, int n
         err_set(e, "%s: %s", shown, s->pg_err);
         goto fail;
     }
+    /* figures come back as text: every digit, whatever the server's or role's setting (at 0 it
+     * printed 15 digits, and 0.30000000000000004 read back as 0.3); above 0: the shortest exact */
+    if (pq_exec(s, "SET extra_float_digits = 3") != 0) {
+        err_set(e, "%s: %s", shown, s->pg_err);
+        goto fail;
+    }
     if (pg_apply_schema(s, shown, create, e) != 0)
         goto fail;
     for (int i = 0; i < nq; i++)
@@ -875,6 +881,7 @@ int store_pg_copy_cell(store *s, int targets, int64_t iid, int64_t uid, const ch
     size_t n = strlen(per);
     uint64_t bits;
     unsigned char row[80 + PERIOD_CODE_MAX];    /* built here, added to the chunk at once */
+    v = v == 0 ? 0.0 : v;            /* -0 is 0, as SQLite stores it (sq_double) */
     memcpy(&bits, &v, sizeof bits);
     if (n > PERIOD_CODE_MAX)
         return err_set(e, "period code too long");

@@ -10,6 +10,7 @@
 #include "store_sqlite.h"
 
 #include "liberr.h"
+#include "vn.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,9 @@ struct sq_stmt {
     sqlite3_stmt *lite;              /* SQLite, or NULL */
     pq_stmt *pq;                     /* PostgreSQL, or NULL */
 };
+
+/* a text parameter that is not UTF-8 (no bind call returns this code) */
+enum { SQ_NOT_UTF8 = SQLITE_MISMATCH };
 
 /* libpq's type oids for the parameters we send (server/catalog/pg_type_d.h) */
 enum { OID_INT8 = 20, OID_TEXT = 25, OID_FLOAT8 = 701 };
@@ -133,14 +137,27 @@ static int pq_bound(sq_stmt *st, int i, const char *v, int copy, unsigned type)
     return pq_bind(st->pq, i, v, copy, type) == 0 ? SQLITE_OK : SQLITE_NOMEM;
 }
 
+/* Text that is not UTF-8 (a command-line argument typed in a legacy encoding): PostgreSQL refuses
+ * it, SQLite would keep the bytes; both refuse it here, with one message (sq_step). */
+static int utf8_ok(const char *v)
+{
+    return v == NULL || vn_utf8_valid(v, strlen(v));
+}
+
 void sq_text(store *s, sq_stmt *st, int i, const char *v)
 {
-    bound(s, st, st->pq ? pq_bound(st, i, v, 0, OID_TEXT) : sqlite3_bind_text(st->lite, i, v, -1, SQLITE_STATIC));
+    if (!utf8_ok(v))
+        bound(s, st, SQ_NOT_UTF8);
+    else
+        bound(s, st, st->pq ? pq_bound(st, i, v, 0, OID_TEXT) : sqlite3_bind_text(st->lite, i, v, -1, SQLITE_STATIC));
 }
 
 void sq_text_copy(store *s, sq_stmt *st, int i, const char *v)
 {
-    bound(s, st, st->pq ? pq_bound(st, i, v, 1, OID_TEXT) : sqlite3_bind_text(st->lite, i, v, -1, SQLITE_TRANSIENT));
+    if (!utf8_ok(v))
+        bound(s, st, SQ_NOT_UTF8);
+    else
+        bound(s, st, st->pq ? pq_bound(st, i, v, 1, OID_TEXT) : sqlite3_bind_text(st->lite, i, v, -1, SQLITE_TRANSIENT));
 }
 
 void sq_int64(store *s, sq_stmt *st, int i, int64_t v)
@@ -156,6 +173,7 @@ void sq_int64(store *s, sq_stmt *st, int i, int64_t v)
 
 void sq_double(store *s, sq_stmt *st, int i, double v)
 {
+    v = v == 0 ? 0.0 : v;            /* -0 is 0: SQLite stores it so, PostgreSQL would keep the sign */
     if (st->pq == NULL) {
         bound(s, st, sqlite3_bind_double(st->lite, i, v));
         return;
@@ -183,6 +201,10 @@ int sq_step(store *s, sq_stmt *st, const char *what, err_t *e)
         int rc = s->bind_rc;
         s->bind_rc = SQLITE_OK;
         s->bind_st = NULL;
+        if (rc == SQ_NOT_UTF8)
+            return err_set(e, "%s: %s", what_name(what),
+                           tr("văn bản không phải UTF-8 hợp lệ (gõ bằng bảng mã cũ?), không ghi",
+                              "text that is not valid UTF-8 (typed in a legacy encoding?), not written"));
         return err_set(e, "%s: %s (%s)", what_name(what), liberr_sqlite(rc, NULL),
                        tr("gắn tham số", "binding a parameter"));
     }

@@ -560,7 +560,7 @@ int store_setting_set(store *s, const char *key, const char *value, err_t *e)
     sq_finalize(st);
     st = NULL;
     /* the web server reloads what changed (its generation counter, if it ever ran here) */
-    if (sq_exec(s, "UPDATE meta SET value=CAST(CAST(value AS INTEGER)+1 AS TEXT) WHERE key='generation'") != 0) {
+    if (sq_exec(s, "UPDATE meta SET value=CAST(CAST(value AS BIGINT)+1 AS TEXT) WHERE key='generation'") != 0) {
         db_err(s, e, "setting");
         goto cleanup;
     }
@@ -625,7 +625,8 @@ int store_load_part(store *s, model *m, int what, err_t *e)
         goto cleanup;
     idmap_dense(&umap);
     idmap_dense(&imap);
-    PREP("SELECT period,name FROM term");
+    /* by code (chronological): PostgreSQL's heap would put a renamed term last, SQLite keeps its place */
+    PREP("SELECT period,name FROM term ORDER BY period");
     while ((sr = sq_step(s, st, "load", e)) > 0) {
         period_t p;
         const char *code = col_text(st, 0);

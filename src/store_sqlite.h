@@ -100,7 +100,8 @@ int sq_changes(store *s);
 
 /* Binding: each helper binds parameter i of st; a failure is remembered on the handle (the first
  * one wins) and reported by the next sq_step of st, so a statement binds its parameters in a row
- * and is checked once.  Text is bound without a copy (it must outlive the step) unless copy. */
+ * and is checked once.  Text is bound without a copy (it must outlive the step) unless copy; text
+ * that is not UTF-8 fails the step on both backends (PostgreSQL would refuse it, SQLite keep it). */
 void sq_text(store *s, sq_stmt *st, int i, const char *v);
 void sq_text_copy(store *s, sq_stmt *st, int i, const char *v);
 void sq_int64(store *s, sq_stmt *st, int i, int64_t v);

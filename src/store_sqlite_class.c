@@ -343,8 +343,9 @@ static void award_fill(sq_stmt *st, void *dst)
 
 int store_class_awards(store *s, int year, class_award **out, err_t *e)
 {
+    /* ends with the whole key (decision too), so ties come in one order on both backends */
     sq_stmt *st = prep(s, e, "SELECT year,subject,form,title,issuer,decision,date FROM class_award"
-                                  " WHERE ?1=0 OR year=?1 ORDER BY year,date,subject,title", "i", year);
+                                  " WHERE ?1=0 OR year=?1 ORDER BY year,date,subject,title,decision", "i", year);
     void *arr;
     int n = collect(s, st, sizeof **out, award_fill, &arr, e);
     *out = arr;

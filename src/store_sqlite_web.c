@@ -405,8 +405,9 @@ static int sub_rows(store *s, sq_stmt *st, int kept, web_sub **out, err_t *e)
 int store_sub_list(store *s, web_sub **out, err_t *e)
 {
     *out = NULL;
+    /* unit, period: the key, so ties of time (one second) come in one order on both backends */
     return sub_rows(s, prep(s, e, "SELECT unit,period,state,at,who,comment FROM submission"
-                                  " WHERE state<>'draft' ORDER BY at DESC, unit", ""), 0, out, e);
+                                  " WHERE state<>'draft' ORDER BY at DESC, unit, period", ""), 0, out, e);
 }
 
 int store_sub_list_units(store *s, const char *const *units, int n, web_sub **out, err_t *e)
@@ -545,7 +546,7 @@ int store_audit_list(store *s, int max, web_audit **out, err_t *e)
 
 int64_t store_generation(store *s, err_t *e)
 {
-    sq_stmt *st = hot(s, e, WQ_GENERATION, "SELECT CAST(value AS INTEGER) FROM meta WHERE key='generation'", "");
+    sq_stmt *st = hot(s, e, WQ_GENERATION, "SELECT CAST(value AS BIGINT) FROM meta WHERE key='generation'", "");
     if (st == NULL)
         return -1;
     int r = sq_step(s, st, "generation", e);

@@ -9,7 +9,8 @@
  * query under each filter, login throttling, TOTP, pending logins, the instance id and the schema
  * version).  Then what only two connections show: the writer lock (try_begin is busy while another
  * handle writes), a read transaction's snapshot, a streaming scan stopped early; and the messages
- * of a missing schema, a newer schema version and a bad URL.
+ * of a missing schema, a newer schema version and a bad URL; and figures read back exactly under a
+ * server set to print 15 digits (extra_float_digits=0).
  *
  * Needs CHITIEU_TEST_PG=postgresql://… (`make test-pg` starts a throw-away cluster,
  * tests/pg/cluster.sh); without it the tests are skipped.
@@ -221,6 +222,23 @@ static model *figures(store *s, buf *out)
     buf_printf(out, "cell %d", store_get_cell(s, m, 0, v0->ind, v0->unit, v0->per, &c, &e));
     buf_printf(out, " %.17g %s\n", c.v, c.comment ? c.comment : "");
     free(c.comment);
+    /* -0 (a JSON "-0.0" through the API) reads back as 0 on both: a new cell (PostgreSQL: by COPY),
+     * one with a comment (an INSERT), a change (an UPDATE); SQLite drops the sign, PostgreSQL kept it */
+    period_t zp[2];
+    assert_int_equal(period_parse("2032", 4, &zp[0]), 0);
+    assert_int_equal(period_parse("2033", 4, &zp[1]), 0);
+    CHECK(store_begin(s, &e));
+    CHECK(store_put_value(s, m, v0->ind, v0->unit, zp[0], -0.0, NULL, NULL, "ana", "api", &e));
+    CHECK(store_put_value(s, m, v0->ind, v0->unit, zp[1], -0.0, "không", NULL, "ana", "api", &e));
+    CHECK(store_put_target(s, m, g0->ind, g0->unit, g0->per, -0.0, &g0->v, "ana", "api", &e));
+    CHECK(store_commit(s, &e));
+    for (int k = 0; k < 3; k++) {
+        cell_t z = { 0 };
+        int got = store_get_cell(s, m, k == 2, k == 2 ? g0->ind : v0->ind, k == 2 ? g0->unit : v0->unit,
+                                 k == 2 ? g0->per : zp[k], &z, &e);
+        buf_printf(out, "minus zero %d %d %.17g\n", k, got, z.v);
+        free(z.comment);
+    }
     long ncells = 0;
     for (int part = 0; part < 3; part++)
         CHECK(store_scan_cells(s, m, 0, part, 3, count_cell, &ncells, &e));
@@ -328,6 +346,12 @@ static void web_rows(store *s, buf *out)
     assert_int_equal(store_user_add(s, &u, "hash-3", &e), -1);
     buf_printf(out, "dup %s\n", e.msg);
     char pw[64], csrf[64];
+    /* text that is not UTF-8 (a name typed in a legacy encoding on the command line): refused on
+     * both with one message; SQLite kept the bytes, PostgreSQL refused in its own words */
+    web_user bad = { .login = "cuong", .name = "caf\xe9", .role = "viewer", .unit = "ha-noi" };
+    int bad_rc = store_user_add(s, &bad, "hash-4", &e);
+    buf_printf(out, "not utf-8 %d %s\n", bad_rc, bad_rc < 0 ? e.msg : "");
+    buf_printf(out, "not utf-8 stored %d\n", store_user_get(s, "cuong", &got, pw, sizeof pw, &e));
     buf_printf(out, "get %d", store_user_get(s, "ana", &got, pw, sizeof pw, &e));
     buf_printf(out, " %s %s %s %s %d %s\n", got.login, got.name, got.role, got.unit, got.disabled, pw);
     CHECK(store_session_put(s, "sess-1", got.id, "csrf-1", 2000000000, &e));
@@ -363,6 +387,17 @@ static void web_rows(store *s, buf *out)
     for (int i = 0; i < ns; i++)
         buf_printf(out, "subs %s %s %s\n", subs[i].unit, subs[i].period, store_sub_key(subs[i].state));
     sort_since(out, mark);
+    free(subs);
+    /* two periods of one unit sent in the same second: the list (chitieu approval list, GET
+     * /api/v1/approval, which lock a write names) is in one order on both, not left to the tie
+     * of their time; written newest-last so a second passing between them keeps that order too */
+    CHECK(store_sub_put(s, "cau-giay", "2024", SUB_SUBMITTED, "ana", "", &e));
+    CHECK(store_sub_put(s, "cau-giay", "2023Q4", SUB_SUBMITTED, "ana", "", &e));
+    ns = store_sub_list(s, &subs, &e);
+    CHECK(ns);
+    for (int i = 0; i < ns; i++)
+        if (strcmp(subs[i].unit, "cau-giay") == 0)
+            buf_printf(out, "subs in order %s %s\n", subs[i].unit, subs[i].period);
     free(subs);
     CHECK(store_audit_add(s, "ana", "approve", "ha-noi/2023", "ok", &e));
     CHECK(store_audit_add(s, "binh", "unlock", "ba-dinh", "thiếu", &e));
@@ -435,11 +470,17 @@ static void task_class_rule_rows(store *s, buf *out)
     CHECK(store_class_award_put(s, &aw, &e));
     aw.date = 20240302;
     CHECK(store_class_award_put(s, &aw, &e));
+    /* the same title the same day by two decisions, the later number first: listed in one order */
+    class_award aw2 = aw;
+    snprintf(aw2.decision, sizeof aw2.decision, "9/QĐ");
+    CHECK(store_class_award_put(s, &aw2, &e));
+    snprintf(aw2.decision, sizeof aw2.decision, "10/QĐ");
+    CHECK(store_class_award_put(s, &aw2, &e));
     class_award *awards;
     int nw = store_class_awards(s, 0, &awards, &e);
     CHECK(nw);
     for (int i = 0; i < nw; i++)
-        buf_printf(out, "award %s %s %d\n", awards[i].subject, awards[i].title, awards[i].date);
+        buf_printf(out, "award %s %s %d %s\n", awards[i].subject, awards[i].title, awards[i].date, awards[i].decision);
     free(awards);
     class_subject *subs;
     int nsub = store_class_subjects(s, &subs, &e);
@@ -565,6 +606,38 @@ static void catalogue_generation_rows(store *s, const model *m, buf *out)
         buf_printf(out, " %d", g[k] > g[k - 1]);
     }
     buf_printf(out, "\n");
+    /* the terms read back after one was renamed, in their order (the overview's period picker,
+     * a mid-term's term): PostgreSQL's heap moves an updated row to its end, SQLite's does not */
+    term_t renamed = m->terms[0];
+    renamed.name = "Nhiệm kỳ đổi tên";
+    CHECK(store_begin(s, &e));
+    CHECK(store_put_term(s, &renamed, &e));
+    CHECK(store_commit(s, &e));
+    model *again = model_new();
+    CHECK(store_load_part(s, again, 0, &e));
+    for (size_t i = 0; i < again->nterms; i++) {
+        char per[PERIOD_CODE_MAX];
+        period_code(again->terms[i].per, per, sizeof per);
+        buf_printf(out, "term in order %s %s\n", per, again->terms[i].name);
+    }
+    model_free(again);
+    CHECK(store_begin(s, &e));
+    CHECK(store_put_term(s, &m->terms[0], &e));    /* its name back, for what follows */
+    CHECK(store_commit(s, &e));
+}
+
+/* A generation past 2^31 (every unit, indicator or batch row written moves it): read, and moved by
+ * a setting, as a 64-bit number on both (PostgreSQL's INTEGER is 32 bits: its server would stop
+ * reloading, its settings stop saving).  Last: it leaves the generation there. */
+static void big_generation_rows(store *s, buf *out)
+{
+    err_t e;
+    CHECK(store_meta_set(s, "generation", "3000000000", &e));
+    int64_t g0 = store_generation(s, &e);
+    int rc = store_setting_set(s, "partial_aggregates", "mark", &e);
+    int64_t g1 = store_generation(s, &e);
+    buf_printf(out, "big generation %lld, setting %d %s, then %lld\n", (long long)g0, rc, rc ? e.msg : "",
+               (long long)g1);
 }
 
 static void scenario(const char *path, buf *out)
@@ -578,6 +651,7 @@ static void scenario(const char *path, buf *out)
     task_class_rule_rows(s, out);
     feed_rows(s, out);
     multi_rows(s, out);
+    big_generation_rows(s, out);
     model_free(m);
     store_close(s);
 }
@@ -817,6 +891,66 @@ static void test_upgrade(void **state)
     assert_string_equal(before, after);
 }
 
+/* Figures read back exactly whatever the server's extra_float_digits (a DBA's 0 made it print 15
+ * digits: 0.30000000000000004 came back as 0.3, 123456789.12345679 as 123456789.123457): a new
+ * value (COPY), one with a comment (INSERT), a changed target (UPDATE), loaded and from history. */
+static void test_float_digits(void **state)
+{
+    (void)state;
+    char url[1024];
+    store *s = NULL;
+    err_t e;
+    static const double v[] = { 0.30000000000000004, 123456789.12345679, 0.1, 1e-300, 899999999999999.9 };
+    enum { NV = sizeof v / sizeof *v };
+    fresh_schema("chitieu_digits", url, sizeof url);
+    size_t len = strlen(url);
+    snprintf(url + len, sizeof url - len, "%%20-cextra_float_digits%%3D0");
+    CHECK(store_open(url, 1, &s, &e));
+    model *m = model_new();
+    ind_t def = { .code = "c", .name = "c", .group = "", .set = "", .measure = "", .parent_code = "", .formula_src = "" };
+    int u = model_put_unit(m, "u", "u", "", "", 0, 0), i = model_put_ind(m, &def);
+    assert_true(u >= 0 && i >= 0);
+    CHECK(store_begin(s, &e));
+    CHECK(store_put_unit(s, m, u, &e));
+    CHECK(store_put_ind(s, m, i, 0, &e));
+    for (int k = 0; k < NV; k++) {
+        period_t p = { P_YEAR, 0, (uint16_t)(2001 + k), (uint16_t)(2001 + k) };
+        CHECK(store_put_value(s, m, i, u, p, v[k], k % 2 ? "ghi chú" : NULL, NULL, "ana", "t", &e));
+        CHECK(store_put_target(s, m, i, u, p, 1, NULL, "ana", "t", &e));
+    }
+    CHECK(store_commit(s, &e));
+    CHECK(store_begin(s, &e));
+    for (int k = 0; k < NV; k++) {
+        period_t p = { P_YEAR, 0, (uint16_t)(2001 + k), (uint16_t)(2001 + k) };
+        double one = 1;
+        CHECK(store_put_target(s, m, i, u, p, v[k], &one, "ana", "t", &e));
+    }
+    CHECK(store_commit(s, &e));
+    model *back = model_new();
+    CHECK(store_load(s, back, &e));
+    for (int k = 0; k < NV; k++) {
+        period_t p = { P_YEAR, 0, (uint16_t)(2001 + k), (uint16_t)(2001 + k) };
+        cell_t tmp;
+        const cell_t *val = model_value(back, 0, 0, p, &tmp);
+        assert_non_null(val);
+        if (val->v != v[k])
+            fail_msg("value %d: wrote %.17g, read %.17g", k, v[k], val->v);
+        const cell_t *tg = model_target(back, 0, 0, p, &tmp);
+        assert_non_null(tg);
+        if (tg->v != v[k])
+            fail_msg("target %d: wrote %.17g, read %.17g", k, v[k], tg->v);
+        store_hist h[4];
+        int nh = store_history(s, "c", "u", p, h, 4, &e);
+        CHECK(nh);
+        assert_true(nh >= 1);
+        if (!h[0].has_new || h[0].new_v != v[k])
+            fail_msg("history %d: wrote %.17g, read %.17g", k, v[k], h[0].new_v);
+    }
+    model_free(back);
+    model_free(m);
+    store_close(s);
+}
+
 /* A large first load of the figures (a COPY chunk into an empty table) builds the keys after the
  * rows and checks them at the end: committed, every key is back; a duplicate cell fails the
  * commit with nothing written; a rollback brings the keys back too. */
@@ -1041,6 +1175,7 @@ int main(void)
         cmocka_unit_test(test_messages),
         cmocka_unit_test(test_upgrade),
         cmocka_unit_test(test_first_load),
+        cmocka_unit_test(test_float_digits),
         cmocka_unit_test(test_import_streams),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -752,6 +752,9 @@ expect_rc 1 "$BIN" import --db "$A" "$T/tpl.xlsx"
 has "$T/err" "tpl.xlsx [tpl], dòng 3: số liệu của đơn vị 'cau-giay' kỳ 2023 đã được tp.duyet duyệt và khóa"
 expect_rc 1 "$BIN" approval unlock --db "$A" --unit cau-giay --period 2023 --user tp.duyet --reason x
 expect_rc 1 "$BIN" approval unlock --db "$A" --unit cau-giay --period 2023 --user admin
+# a reason typed in a legacy encoding (not UTF-8) is refused on both backends, nothing written
+expect_rc 1 "$BIN" approval unlock --db "$A" --unit cau-giay --period 2023 --user admin --reason "$(printf 's\341a')"
+has "$T/err" "không phải UTF-8 hợp lệ"
 expect_rc 0 "$BIN" approval unlock --db "$A" --unit cau-giay --period 2023 --user admin --reason "sửa số liệu"
 expect_rc 0 "$BIN" import --db "$A" "$T/lk.csv"
 has "$T/out" "2 dòng: 1 mới, 1 thay đổi, 0 không đổi"
