@@ -100,8 +100,6 @@ static int grow(void *arr, int *cap, int n, size_t sz, err_t *e)
 typedef int (*row_fn)(void *ctx, const char *name, const csv_record *rec, const void *items, int n, void *item,
                       err_t *e);
 
-/* Reads file name under the header cols into *out (one item of size bytes a row, the caller frees)
- * and *n; the first bad row fails it: -1 (e says why) with *out NULL and *n 0. */
 /* "NAME: the file has a header row and no data rows" into e (as import.c says it); returns -1. */
 static int no_rows(const char *name, err_t *e)
 {
@@ -109,6 +107,9 @@ static int no_rows(const char *name, err_t *e)
                          "%s: the file has a header row and no data rows (saved incompletely, or the wrong file?)"),
                    name);
 }
+
+/* Reads file name under the header cols into *out (one item of size bytes a row, the caller frees)
+ * and *n; the first bad row fails it: -1 (e says why) with *out NULL and *n 0. */
 
 static int read_rows(const char *name, const char *data, size_t len, const char *const *cols, int ncols, size_t size,
                      row_fn row, void *ctx, void **out, int *n, err_t *e)
@@ -1004,10 +1005,9 @@ static int award_row(void *ctx, const char *name, const csv_record *rec, const v
                      err_t *e)
 {
     store *s = ctx;
+    const class_award *before = items;
     class_award *a = item;
     char form[64], date[32];
-    (void)items;
-    (void)n;
     memset(a, 0, sizeof *a);
     if (rec->nfields != 7)
         return err_set(e, tr("%s, dòng %ld: cần 7 cột, có %zu", "%s, row %ld: expected 7 columns, found %zu"), name,
@@ -1037,6 +1037,12 @@ static int award_row(void *ctx, const char *name, const csv_record *rec, const v
                                  "%s, row %ld, column subject: no subject '%s' (import the subjects first)"),
                            name, rec->row, a->subject);
     }
+    for (int i = 0; i < n; i++)     /* the table's key: a second row would overwrite the first */
+        if (before[i].year == a->year && strcmp(before[i].subject, a->subject) == 0 &&
+            strcmp(before[i].title, a->title) == 0 && strcmp(before[i].decision, a->decision) == 0)
+            return err_set(e, tr("%s, dòng %ld: khen thưởng này (cùng year, subject, title và decision) đã có ở một dòng trước",
+                                 "%s, row %ld: this award (same year, subject, title and decision) is on an earlier row"),
+                           name, rec->row);
     return 0;
 }
 

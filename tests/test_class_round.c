@@ -425,6 +425,13 @@ static void test_awards(void **state)
     assert_non_null(strstr(e.msg, "column form"));
     assert_int_equal(class_import_awards(S, "a.csv", bad_date, strlen(bad_date), 0, &n, &e), -1);
     assert_non_null(strstr(e.msg, "column date"));
+    /* the same award twice in one file: refused (the second row overwrote the first, "2 imported") */
+    const char *twice = "year,subject,form,title,issuer,decision,date\n"
+                        "2025,w1,merit,Bằng khen,Thành ủy,Số 12-QĐ/TU,2026-01-15\n"
+                        "2025,w1,merit,Bằng khen,Quận ủy,Số 12-QĐ/TU,2026-01-16\n";
+    assert_int_equal(class_import_awards(S, "a.csv", twice, strlen(twice), 0, &n, &e), -1);
+    assert_non_null(strstr(e.msg, "a.csv, row 3: this award (same year, subject, title and decision) is on an earlier row"));
+    assert_int_equal(class_awards_check("a.csv", twice, strlen(twice), &n, &e), -1);
     assert_int_equal(class_import_awards(S, "a.csv", ok, strlen(ok), 0, &n, &e), 0);
     assert_int_equal(class_import_awards(S, "a.csv", ok, strlen(ok), 0, &n, &e), 0);   /* again: updated, not doubled */
     class_award *as;
