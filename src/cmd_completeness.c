@@ -16,14 +16,14 @@
 static const char help_vi[] =
     "Cách dùng: chitieu completeness --unit ĐƠN_VỊ --period KỲ [--format text|csv|json] [--missing] [-o TỆP]\n"
     "Tính đầy đủ và đúng hạn của báo cáo: với mỗi đơn vị trực thuộc, số chỉ tiêu phải báo cáo, đã báo cáo,\n"
-    "đúng hạn, trễ hạn, còn thiếu (đơn vị cơ sở hợp lệ trong kỳ x chỉ tiêu không có công thức có kế hoạch\n"
+    "đúng hạn, trễ hạn, còn thiếu (đơn vị cơ sở còn hiệu lực đến hết kỳ x chỉ tiêu không có công thức có kế hoạch\n"
     "của đơn vị hoặc đơn vị cấp trên trong năm của kỳ, hoặc đã có số liệu trong năm đó; xem docs/cycle.md).\n"
     "--missing: CSV mỗi dòng một số liệu phải báo cáo (unit,indicator,state,first_write; state: missing,\n"
     "on_time, late); dạng text chỉ liệt kê số liệu còn thiếu (không kể trễ hạn).";
 static const char help_en[] =
     "Usage: chitieu completeness --unit UNIT --period PERIOD [--format text|csv|json] [--missing] [-o FILE]\n"
     "Completeness and timeliness of reports: for each unit below, the figures expected, reported, on time,\n"
-    "late and missing (leaf units valid in the period x indicators without a formula that have a target\n"
+    "late and missing (leaf units valid to the period's end x indicators without a formula that have a target\n"
     "for the unit or its parent in the period's year, or a value in that year; see docs/cycle.md).\n"
     "--missing: CSV has one row per expected figure (unit,indicator,state,first_write; state: missing,\n"
     "on_time, late); text lists only the missing figures (not the late ones).";

@@ -91,10 +91,18 @@ typedef struct walk {
     int capitems;
 } walk;
 
+/* 1 if unit u reports for p: valid in p and still valid on its last day (a unit that ended
+ * inside p, a commune merged on 1/7, cannot file the year's report; its successor does). */
+static int reports_in(const model *m, int u, period_t p)
+{
+    int to = m->units[u].valid_to;
+    return model_unit_valid(m, u, p) && (to == 0 || to >= period_end(p));
+}
+
 static int leaf_in(const model *m, int u, period_t p)
 {
     for (int c = m->units[u].first_child; c >= 0; c = m->units[c].next_sibling)
-        if (model_unit_valid(m, c, p))
+        if (reports_in(m, c, p))
             return 0;
     return 1;
 }
@@ -163,10 +171,10 @@ count:
     return 0;
 }
 
-/* Walks u's subtree (units valid in the period only); -1 on OOM. */
+/* Walks u's subtree (units that report for the period only); -1 on OOM. */
 static int walk_tree(walk *w, int u, cmpl_count *c)
 {
-    if (!model_unit_valid(w->m, u, w->p))
+    if (!reports_in(w->m, u, w->p))
         return 0;
     if (leaf_in(w->m, u, w->p))
         return count_leaf(w, u, c);
@@ -188,14 +196,14 @@ static void add_count(cmpl_count *to, const cmpl_count *c)
     to->leaves_late += c->leaves_late;
 }
 
-/* The rows: the unit's children valid in p, or the unit itself when it is a leaf. */
+/* The rows: the unit's children that report for p, or the unit itself when it is a leaf. */
 static int walk_rows(walk *w, int unit)
 {
     const model *m = w->m;
     cmpl_result *res = w->res;
     int n = 0;
     for (int ch = m->units[unit].first_child; ch >= 0; ch = m->units[ch].next_sibling)
-        n += model_unit_valid(m, ch, w->p);
+        n += reports_in(m, ch, w->p);
     res->rows = calloc((size_t)(n ? n : 1), sizeof *res->rows);
     if (res->rows == NULL)
         return -1;
@@ -204,7 +212,7 @@ static int walk_rows(walk *w, int unit)
         res->nrows = 1;
     } else
         for (int ch = m->units[unit].first_child; ch >= 0; ch = m->units[ch].next_sibling)
-            if (model_unit_valid(m, ch, w->p))
+            if (reports_in(m, ch, w->p))
                 res->rows[res->nrows++].unit = ch;
     for (int i = 0; i < res->nrows; i++) {
         if (walk_tree(w, res->rows[i].unit, &res->rows[i].c) != 0)
@@ -239,8 +247,8 @@ static int compute(const model *m, const cycle_rules *r, int unit, period_t p, c
         cmpl_mark_cells(m, 1, cmpl_span(p), tgt);
         cmpl_mark_cells(m, 0, cmpl_span(p), val);
     }
-    if (unit < 0 || (size_t)unit >= m->nunits || !model_unit_valid(m, unit, p)) {
-        rc = 0;      /* a unit not valid in the period expects nothing */
+    if (unit < 0 || (size_t)unit >= m->nunits || !reports_in(m, unit, p)) {
+        rc = 0;      /* a unit not valid in the period, or ended inside it, expects nothing */
         goto cleanup;
     }
     rc = walk_rows(&w, unit);

@@ -1,8 +1,9 @@
 /* completeness.h - who has reported what for a period: completeness and timeliness of the data
  * of the units below a unit (DHIS2's data-set completeness, by unit subtree and indicator).
  *
- * Expected: every unit of the subtree that is a leaf in the period (valid in it, with no child
- * valid in it) is expected to report, for the period itself, every indicator without a formula
+ * Expected: every unit of the subtree that is a leaf in the period (valid in it and on its last
+ * day, with no such child: a unit that ended inside the period, merged into a successor, does
+ * not report it) is expected to report, for the period itself, every indicator without a formula
  * that has a target for that unit in a period overlapping the period's year (for a term:
  * overlapping the term), or for which the unit has stored a value in such a period; a unit with
  * neither targets nor values there is expected to report the indicators of its parent's targets.

@@ -492,6 +492,13 @@ static void do_unit(run *r, const csv_record *rec, const cols *c)
     if (old && strcmp(old->name, name) == 0 && strcmp(old->type, type) == 0 &&
         strcmp(old->parent_code, parent) == 0 && old->valid_from == vf && old->valid_to == vt)
         goto cleanup;
+    if (old && r->o->vet_parent && strcmp(old->parent_code, parent) != 0) {   /* a move (write.h) */
+        buf_reset(&r->scratch);
+        if (r->o->vet_parent(r->o->vet_ctx, m, at, *parent ? model_unit_find(m, parent) : -1, &r->scratch) != 0) {
+            row_error(r, rec->row, COLNO(c, 2), "parent", parent, "%s", buf_str(&r->scratch));
+            goto cleanup;
+        }
+    }
     at >= 0 ? r->st->changed[IK_UNITS]++ : r->st->added[IK_UNITS]++;
     at = model_put_unit(m, code, name, parent, type, vf, vt);
     if (at < 0) {

@@ -45,6 +45,9 @@ typedef struct import_opts {
     /* Called for each target or value the import would change (kind IK_TARGETS or IK_VALUES);
      * returns 0 to accept it, or nonzero with the reason appended to why (the row is an error). */
     int (*vet)(void *ctx, const model *m, int kind, int ind, int unit, period_t p, buf *why);
+    /* Called (with vet_ctx) before an existing unit gets another parent (new_parent: its index, -1
+     * for none or one not known yet); returns 0 to accept, or nonzero with the reason in why. */
+    int (*vet_parent)(void *ctx, const model *m, int unit, int new_parent, buf *why);
     void *vet_ctx;
 } import_opts;
 

@@ -307,8 +307,9 @@ static void units_figure(web_ctx *c, int u, period_t p, int st, int i)
 }
 
 /* A figure with indicator i's actual and target figures of u over the five periods of p's kind
- * ending with p (SVG); partial totals are marked with a dagger, withheld ones left out. */
-static int trend_figure(web_ctx *c, int u, period_t p, int i, const char *id)
+ * ending with p, all on structure st (the page's: one area across the periods); SVG; partial
+ * totals are marked with a dagger, withheld ones left out. */
+static int trend_figure(web_ctx *c, int u, period_t p, int st, int i, const char *id)
 {
     const model *m = c->m;
     period_t ps[5];
@@ -319,7 +320,7 @@ static int trend_figure(web_ctx *c, int u, period_t p, int i, const char *id)
     trend_periods(p, ps);
     for (int k = 0; k < 5; k++) {
         eval_result r;
-        if (eval_unit(m, u, ps[k], &r, &c->e) != 0)
+        if (eval_unit_on(m, u, ps[k], st, &r, &c->e) != 0)
             return -1;
         const eval_row *row = row_of(&r, i);
         buf b = BUF_INIT;
@@ -519,7 +520,7 @@ int page_overview(web_ctx *c)
             }
             page_printf(c, "</select></label> <button type=\"submit\">%s</button></form>", tr("Xem", "Show"));
             units_figure(c, u, p, st, ci);
-            if (trend_figure(c, u, p, ci, "trend") != 0) {
+            if (trend_figure(c, u, p, st, ci, "trend") != 0) {
                 eval_result_free(&r);
                 return -1;
             }
@@ -552,6 +553,7 @@ int page_indicator(web_ctx *c)
     if (i < 0)
         return web_fail(c, 404, "not_found", "ind", tr("không có chỉ tiêu này", "no such indicator"));
     const ind_t *d = &m->inds[i];
+    int st = eval_structure_of(m, p);   /* the periods and units below: on p's structure */
     page_begin(c, d->name);
     crumbs(c, u, p);
     page_printf(c, "<dl class=\"def\"><dt>%s</dt><dd>", tr("Mã", "Code"));
@@ -580,7 +582,7 @@ int page_indicator(web_ctx *c)
                 tr("Thực hiện", "Actual"), tr("Đánh giá", "Status"));
     for (int k = 0; k < n; k++) {
         eval_result r;
-        if (eval_unit(m, u, ps[k], &r, &c->e) != 0)
+        if (eval_unit_on(m, u, ps[k], st, &r, &c->e) != 0)
             return -1;
         const eval_row *row = row_of(&r, i);
         page_printf(c, "<tr><td><a href=\"/indicator?");
@@ -600,7 +602,7 @@ int page_indicator(web_ctx *c)
         eval_result_free(&r);
     }
     page_printf(c, "</tbody></table></div>");
-    if (trend_figure(c, u, p, i, "trend") != 0)
+    if (trend_figure(c, u, p, st, i, "trend") != 0)
         return -1;
 
     /* Across child units. */
@@ -611,10 +613,10 @@ int page_indicator(web_ctx *c)
                     tr("Các đơn vị trực thuộc", "Units below"), tr("Đơn vị", "Unit"), tr("Kế hoạch", "Target"),
                     tr("Thực hiện", "Actual"), tr("Đánh giá", "Status"), tr("Xếp hạng", "Rank"));
         for (int ch = m->units[u].first_child; ch >= 0; ch = m->units[ch].next_sibling) {
-            if (!model_unit_valid(m, ch, p))
+            if (!eval_unit_in_structure(m, ch, p, st))
                 continue;
             eval_result r;
-            if (eval_unit(m, ch, p, &r, &c->e) != 0)
+            if (eval_unit_on(m, ch, p, st, &r, &c->e) != 0)
                 return -1;
             const eval_row *row = row_of(&r, i);
             page_printf(c, "<tr><td><a href=\"/indicator?");
@@ -675,7 +677,7 @@ int page_chart(web_ctx *c)
 {
     int u;
     period_t p;
-    int st;                           /* units below: as the overview */
+    int st;                           /* units below and the trend: as the overview */
     if (web_unit(c, ACT_READ, &u) != 0 || web_period(c, &p) != 0 || web_structure(c, &st) != 0)
         return 0;
     const model *m = c->m;
@@ -699,7 +701,7 @@ int page_chart(web_ctx *c)
         for (int k = 0; k < 5; k++) {
             double v;
             eval_cov cov;
-            if (!eval_actual_cov(m, i, u, ps[k], &v, &cov) || (cov.partial && eval_withhold(m, i)))
+            if (!eval_actual_cov_on(m, i, u, ps[k], st, &v, &cov) || (cov.partial && eval_withhold(m, i)))
                 continue;
             period_code(ps[k], lab[n], sizeof lab[n] - 1);
             size_t len = strlen(lab[n]);

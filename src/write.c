@@ -734,6 +734,42 @@ static int vet_change(void *ctx, const model *m, int kind, int ind, int unit, pe
     return 0;
 }
 
+/* 1 if unit a is u or above it. */
+static int at_or_above(const model *m, int a, int u)
+{
+    for (; u >= 0; u = m->units[u].parent)
+        if (u == a)
+            return 1;
+    return 0;
+}
+
+/* A unit moving to another parent changes the totals of the units above it on one side only
+ * (the old parent's line up to the common one, and the new one's): refused when one of those
+ * has its data locked for a period the unit was valid in (a locked total would change). */
+static int vet_parent(void *ctx, const model *m, int unit, int new_parent, buf *why)
+{
+    vet_ctx *v = ctx;
+    const write_locks *l = v->locks;
+    int sides[2] = { m->units[unit].parent, new_parent };
+    for (int side = 0; l && l->n && side < 2; side++)
+        for (int a = sides[side]; a >= 0; a = m->units[a].parent) {
+            if (at_or_above(m, a, sides[!side]))
+                break;                    /* the common part: its totals keep the unit */
+            for (int k = (size_t)a < l->nunits ? l->first[a] : -1; k >= 0; k = l->v[k].next)
+                if (!l->v[k].targets && model_unit_valid(m, unit, l->v[k].p)) {
+                    buf_adds(why, tr("đổi cấp trên làm thay đổi số tổng hợp đã khóa: ",
+                                     "another parent would change a locked total: "));
+                    write_lock_text(&l->v[k].sub, why);
+                    buf_adds(why, tr(" (chuyển đơn vị: khai báo mã mới dưới cấp trên mới và tệp kế thừa, "
+                                     "docs/successions.md)",
+                                     " (to move a unit: a new code under the new parent and a succession, "
+                                     "docs/successions.md)"));
+                    return -1;
+                }
+        }
+    return 0;
+}
+
 /* The vetting of an import of `lines` lines: the rights' memo, and room for the changed values
  * when the database has rules (without any, they are not kept). */
 static int vet_setup(store *s, const model *m, const write_actor *a, const write_locks *locks, size_t lines,
@@ -815,6 +851,7 @@ int write_import_audited(store *s, const write_actor *a, const store_audit_row *
     import_opts io = *o;
     io.in_tx = 1;
     io.vet = vet_change;
+    io.vet_parent = vet_parent;
     io.vet_ctx = &v;
     internal = 0;                            /* import_run says itself (st->internal) */
     if (import_run(s, m, src, nsrc, &io, st, errors, e) != 0)

@@ -748,6 +748,46 @@ static void test_kept_wait(void **state)
     model_free(m);
 }
 
+/* Units that change inside a period (docs/successions.md): a ward merged on 1/7/2022 reports the
+ * first half but not the year, which its successor (from 1/7/2022) reports; a unit asked about
+ * for a period it ended inside expects nothing. */
+static void test_units_ended_inside(void **state)
+{
+    (void)state;
+    store *s;
+    model *m;
+    err_t e;
+    cycle_rules r;
+    cmpl_result res;
+    period_t half, year;
+    assert_int_equal(period_parse("2022S1", 6, &half), 0);
+    assert_int_equal(period_parse("2022", 4, &year), 0);
+    import_text("units.csv", "code,name,parent,type,valid_from,valid_to\n"
+                             "w5,Phường Năm,d1,Đảng ủy phường,,2022-06-30\n"
+                             "w6,Phường Sáu,d1,Đảng ủy phường,2022-07-01,\n");
+    import_text("successions.csv", "from,to,date\nw5,w6,1/7/2022\n");
+    open_model(&s, &m);
+    assert_int_equal(cycle_rules_load(s, &r, &e), 0);
+    int d1 = model_unit_find(m, "d1");
+    assert_int_equal(cmpl_run(s, m, &r, d1, half, &res, &e), 0);
+    assert_int_equal(state_of(m, &res, "w5", "kn"), CM_MISSING);   /* its parent's targets */
+    assert_int_equal(state_of(m, &res, "w6", "kn"), -1);
+    cmpl_free(&res);
+    assert_int_equal(cmpl_run(s, m, &r, d1, year, &res, &e), 0);
+    assert_int_equal(state_of(m, &res, "w5", "kn"), -1);
+    assert_int_equal(state_of(m, &res, "w6", "kn"), CM_MISSING);
+    for (int i = 0; i < res.nrows; i++)
+        assert_string_not_equal(m->units[res.rows[i].unit].code, "w5");
+    assert_non_null(row_of(m, &res, "w6"));
+    cmpl_free(&res);
+    assert_int_equal(cmpl_run(s, m, &r, model_unit_find(m, "w5"), year, &res, &e), 0);
+    assert_int_equal(res.nrows, 0);
+    assert_int_equal(res.total.expected, 0);
+    cmpl_free(&res);
+    store_close(s);
+    model_free(m);
+}
+
 /* `chitieu completeness --format csv`: the columns are a contract. */
 static void test_completeness_csv(void **state)
 {
@@ -783,6 +823,7 @@ int main(void)
         cmocka_unit_test(test_kept_read_by),
         cmocka_unit_test(test_kept_prewarm),
         cmocka_unit_test(test_kept_wait),
+        cmocka_unit_test(test_units_ended_inside),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1955,7 +1955,7 @@ static void test_successions(void **state)
     assert_int_equal(login(&root, "root", pw), 303);
     outside_import("code,name,parent,type,valid_from,valid_to\nold9,Phường cũ,d2,Đảng ủy phường,,2026-06-30\n"
                    "new9,Phường mới,d2,Đảng ủy phường,2026-07-01,\n");
-    outside_import("indicator,unit,period,value\nkn,old9,2026S1,12\nkn,new9,2026S2,15\n");
+    outside_import("indicator,unit,period,value\nkn,old9,2025,10\nkn,old9,2026S1,12\nkn,new9,2026S2,15\n");
     outside_import("from,to,date\nold9,new9,1/7/2026\n");
     /* a reader is answered from the model it has (no new9 yet) and wakes the reloader */
     assert_int_equal(status_of(&root, "GET", "/overview", "unit=d2&period=2026", NULL), 200);
@@ -1963,6 +1963,16 @@ static void test_successions(void **state)
     /* 2026 = the old ward's first half (converted) + the new ward's second half */
     assert_int_equal(send(&root, "GET", "/overview", "unit=new9&period=2026", NULL, NULL, &rs), 200);
     assert_non_null(strstr(buf_str(&rs.body), ">27<abbr class=\"conv\""));
+    http_resp_free(&rs);
+    /* the trend across periods is on the page's structure too: the new ward's 2025 is the old
+     * ward's (converted), not missing because the new ward did not exist then */
+    assert_int_equal(send(&root, "GET", "/indicator", "unit=new9&period=2026&ind=kn", NULL, NULL, &rs), 200);
+    assert_non_null(strstr(buf_str(&rs.body), "Năm 2025: 10;"));
+    http_resp_free(&rs);
+    /* the units below a unit's indicator are those of the structure: no row for the old ward */
+    assert_int_equal(send(&root, "GET", "/indicator", "unit=d2&period=2026&ind=kn", NULL, NULL, &rs), 200);
+    assert_non_null(strstr(buf_str(&rs.body), ">Phường mới</a>"));
+    assert_null(strstr(buf_str(&rs.body), ">Phường cũ</a>"));
     http_resp_free(&rs);
     /* the first half of 2026 ended before the change: the old ward by default (a switch to today's
      * structure on the page), the new one with structure=current; a bad value is refused */

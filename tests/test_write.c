@@ -734,6 +734,44 @@ static void test_two_large_imports(void **state)
     free(one);
 }
 
+/* A unit given another parent by a units file (rather than a new code and a succession,
+ * docs/successions.md) moves its figures out of the totals above it on one side and into those on
+ * the other: refused when one of those totals is locked for a period the unit was valid in. */
+static void test_move_locked(void **state)
+{
+    (void)state;
+    buf errs = BUF_INIT;
+    import_stats st;
+    assert_int_equal(import_csv("code,name,parent,type,valid_from,valid_to\n"
+                                "d7,Quận ủy Bảy,city,Quận ủy,,\nd8,Quận ủy Tám,city,Quận ủy,,\n"
+                                "w7,Phường Bảy,d7,Đảng ủy phường,,\nw8,Phường Tám,d7,Đảng ủy phường,2019-01-01,\n"
+                                "w9,Phường Chín,d7,Đảng ủy phường,,\n", &cli_actor, &st, &errs), 0);
+    assert_int_equal(import_csv("indicator,unit,period,value\nkn,w7,2018,5\nkn,w9,2018,4\n", &cli_actor, &st, &errs), 0);
+    /* the city's 2018 total keeps w7 (the common part): allowed */
+    set_state("city", "2018", SUB_APPROVED, "tp18");
+    assert_int_equal(import_csv("code,name,parent,type\nw7,Phường Bảy,d8,Đảng ủy phường\n", &cli_actor, &st, &errs), 0);
+    assert_int_equal(st.changed[IK_UNITS], 1);
+    /* d8's 2018 locked: w7 may not leave it, w9 may not join it; w8 (from 2019) may */
+    set_state("d8", "2018", SUB_APPROVED, "khoa18");
+    static const char *const refused[] = { "code,name,parent,type\nw7,Phường Bảy,d7,Đảng ủy phường\n",
+                                           "code,name,parent,type\nw9,Phường Chín,d8,Đảng ủy phường\n" };
+    for (int k = 0; k < 2; k++) {
+        buf_reset(&errs);
+        assert_int_not_equal(import_csv(refused[k], &cli_actor, &st, &errs), 0);
+        assert_non_null(strstr(buf_str(&errs), "file.csv"));
+        assert_non_null(strstr(buf_str(&errs), "khoa18"));
+        assert_non_null(strstr(buf_str(&errs), "parent"));
+    }
+    buf_reset(&errs);
+    assert_int_equal(import_csv("code,name,parent,type\nw7,Phường Bảy,d8,Đảng ủy phường\n"
+                                "w9,Phường Chín,d7,Đảng ủy phường\n", &cli_actor, &st, &errs), 0);
+    assert_int_equal(st.changed[IK_UNITS], 0);          /* nothing moved */
+    assert_int_equal(import_csv("code,name,parent,type,valid_from,valid_to\nw8,Phường Tám,d8,Đảng ủy phường,2019-01-01,\n",
+                                &cli_actor, &st, &errs), 0);
+    assert_int_equal(st.changed[IK_UNITS], 1);
+    buf_free(&errs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -746,6 +784,7 @@ int main(void)
         cmocka_unit_test(test_two_large_imports),
         cmocka_unit_test(test_routes_use_the_door),
         cmocka_unit_test(test_commands_use_the_door),
+        cmocka_unit_test(test_move_locked),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
