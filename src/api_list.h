@@ -11,7 +11,7 @@
 /* One page of a list: the request's limit and offset, the items counted so far, the snapshot. */
 typedef struct api_page {
     long limit, offset, total;
-    char snapshot[48];
+    char snapshot[64];
 } api_page;
 
 /* Reads limit, offset and snapshot; on a bad value or a changed snapshot responds (400/409)
