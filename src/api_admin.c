@@ -33,50 +33,32 @@ static int administers(web_ctx *c, const char *unit)
     return u >= 0 && auth_allows(c->m, c->role, c->uunit, u, ACT_ADMIN);
 }
 
-/* The snapshot of a page of users: the model's and a digest of the users listed, so a later
- * page after a user was added or moved (by the API, the web or `chitieu user`, none of which
- * moves the model) is refused with 409 instead of repeating or skipping one. */
-static void users_snapshot(const web_ctx *c, const web_user *us, int n, char *out, size_t len)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (int k = 0; k < n; k++) {
-        const char *parts[] = { us[k].login, us[k].unit, us[k].role };
-        for (int f = 0; f < 3; f++)
-            for (const unsigned char *p = (const unsigned char *)parts[f];; p++) {
-                h = (h ^ *p) * 1099511628211ULL;       /* the NUL too: fields stay apart */
-                if (*p == '\0')
-                    break;
-            }
-        h = (h ^ (unsigned char)us[k].disabled) * 1099511628211ULL;
-    }
-    snprintf(out, len, "%lld-%llu-u%016llx", (long long)c->app->gen, (unsigned long long)c->app->version,
-             (unsigned long long)h);
-}
-
 int api_users(web_ctx *c)
 {
     api_page pg;
     web_user *us = NULL;
     const char *unit = web_param(c, "unit");
-    char now[64];
-    if (admin_only(c) != 0)
+    uint64_t digest = API_DIGEST_INIT;     /* the users listed: added or moved ones shift pages */
+    if (admin_only(c) != 0 || api_list_begin_at(c, &pg, NULL) != 0)
         return 0;
     int n = store_user_list(c->s, &us, &c->e);
     if (n < 0)
         return -1;
-    users_snapshot(c, us, n, now, sizeof now);
-    if (api_list_begin_at(c, &pg, now) != 0) {
-        free(us);
-        return 0;
-    }
     json_t *a = json_array();
     for (int k = 0; a && k < n; k++) {
-        if (!administers(c, us[k].unit) || (unit && *unit && strcmp(unit, us[k].unit) != 0) || !api_page_take(&pg))
+        if (!administers(c, us[k].unit) || (unit && *unit && strcmp(unit, us[k].unit) != 0))
+            continue;
+        api_digest_add(&digest, us[k].login);
+        if (!api_page_take(&pg))
             continue;
         json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s,s:b}", "login", us[k].login, "name", us[k].name,
                                            "role", us[k].role, "unit", us[k].unit, "disabled", us[k].disabled));
     }
     free(us);
+    if (a && api_list_digest_check(c, &pg, digest) != 0) {
+        json_decref(a);
+        return 0;
+    }
     return api_list_send(c, &pg, "users", a, user_params);
 }
 

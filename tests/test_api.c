@@ -22,7 +22,9 @@
 #include "buf.h"
 #include "http.h"
 #include "import.h"
+#include "rule.h"
 #include "store.h"
+#include "store_rule.h"
 #include "store_task.h"
 #include "store_web.h"
 #include "web.h"
@@ -708,6 +710,73 @@ static void test_users_tokens(void **state)
     assert_int_equal(call(bearer_admin, "POST", "/api/v1/tokens", "text/plain", "{\"login\":\"ed1\"}", NULL), 415);
 }
 
+/* The URL of the next page of path (which must have one). */
+static void next_of(const char *path, char *url, size_t n)
+{
+    json_t *j;
+    assert_int_equal(call(bearer_admin, "GET", path, NULL, NULL, &j), 200);
+    const char *next = json_string_value(json_object_get(j, "next"));
+    assert_non_null(next);
+    snprintf(url, n, "%s", next);
+    json_decref(j);
+}
+
+static void expect_snapshot_changed(const char *url)
+{
+    json_t *j;
+    assert_int_equal(call(bearer_admin, "GET", url, NULL, NULL, &j), 409);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(j, "error"), "code")), "snapshot_changed");
+    json_decref(j);
+}
+
+/* Lists the server reads from the database on each request (users, the validation run) change
+ * without the model moving when another process writes them (`chitieu user add`, `chitieu rules`):
+ * a page after such a change is refused, not shifted (a row repeated or skipped). */
+static void test_store_lists_snapshot(void **state)
+{
+    (void)state;
+    store *s;
+    err_t e;
+    char url[1024];
+    assert_int_equal(store_open(db, 0, &s, &e), 0);
+    /* users: one added by another process sorts first */
+    next_of("/api/v1/users?limit=1", url, sizeof url);
+    char hash[AUTH_HASH_MAX];
+    assert_int_equal(wt_test_hash("mat-khau-thu-nghiem", hash), 0);
+    web_user first = { .login = "aaa.khac", .role = "viewer", .unit = "d1" };
+    assert_int_equal(store_user_add(s, &first, hash, &e), 0);
+    expect_snapshot_changed(url);
+    /* the validation run: a rule added by another process lists before the one paged */
+    static const char kn[] = "code,rule,severity,message\nzz,kn <= 5,warning,Kết nạp\n";
+    static const char tl[] = "code,rule,severity,message\naa,tl <= 1,warning,Tỷ lệ\n";
+    const char *const files[] = { kn, tl };
+    long totals[2];
+    for (int f = 0; f < 2; f++) {
+        rule_t *r;
+        int n;
+        buf errs = BUF_INIT;
+        assert_int_equal(rule_file_parse("rules.csv", files[f], strlen(files[f]), NULL, &r, &n, &errs, &e), 0);
+        assert_int_equal(store_begin(s, &e), 0);
+        assert_int_equal(store_rule_put(s, r, n, 0, &e), 0);
+        assert_int_equal(store_commit(s, &e), 0);
+        for (int k = 0; k < n; k++)
+            rule_free(&r[k]);
+        free(r);
+        buf_free(&errs);
+        if (f == 0)
+            next_of("/api/v1/validation?unit=city&period=2022&limit=5", url, sizeof url);
+        else
+            expect_snapshot_changed(url);
+        totals[f] = walk(bearer_admin, "/api/v1/validation?unit=city&period=2022&limit=5", "validation", &(long){ 0 });
+    }
+    assert_true(totals[0] > 5 && totals[1] > totals[0]);
+    assert_int_equal(store_begin(s, &e), 0);
+    assert_int_equal(store_rule_delete(s, "zz", &e), 1);
+    assert_int_equal(store_rule_delete(s, "aa", &e), 1);
+    assert_int_equal(store_commit(s, &e), 0);
+    store_close(s);
+}
+
 /* Tasks as the web shows them: only those led by a readable unit, paged; progress by an editor
  * of the lead unit, with the log. */
 static void test_tasks(void **state)
@@ -921,6 +990,7 @@ int main(void)
         cmocka_unit_test(test_task_progress_after_writer),
         cmocka_unit_test(test_import),
         cmocka_unit_test(test_catalog),
+        cmocka_unit_test(test_store_lists_snapshot),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }
