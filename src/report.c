@@ -93,6 +93,7 @@ static json_t *row_json(const model *m, const eval_row *r)
     json_object_set_new(o, "parent_value", num_or_null(r->has_parent, r->parent_value));
     json_object_set_new(o, "rank", r->rank ? json_integer(r->rank) : json_null());
     json_object_set_new(o, "rank_of", r->rank ? json_integer(r->rank_of) : json_null());
+    json_object_set_new(o, "rank_peers", r->rank ? json_integer(r->rank_peers) : json_null());
     if (r->comment)
         json_object_set_new(o, "comment", json_string(r->comment));
     return o;

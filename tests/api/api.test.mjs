@@ -151,6 +151,14 @@ for (const list of ['targets', 'values']) {
   await call('GET', '/eval', { who: 'editor' });
   await call('GET', '/eval?unit=cau-giay-dich-vong&period=2022Q2&lang=en');
   await call('GET', '/eval?unit=ha-noi&period=2023', { who: 'admin' });
+  // a rank among the wards that reported says how many wards there are: 1st of 2 ranked, of 8
+  r = await call('POST', '/values', { who: 'admin', body: { values: [
+    { indicator: 'cu_tri_di_bau', unit: 'cau-giay-dich-vong', period: '2023', value: 100 },
+    { indicator: 'cu_tri_di_bau', unit: 'cau-giay-nghia-do', period: '2023', value: 90 }] } });
+  r = await call('GET', '/eval?unit=cau-giay-dich-vong&period=2023');
+  const ranked = r.json.rows.find((x) => x.code === 'cu_tri_di_bau');
+  ok(ranked && ranked.rank === 1 && ranked.rank_of === 2 && ranked.rank_peers === 8,
+     'eval: a rank among 2 wards that reported of 8 says 8: ' + JSON.stringify(ranked && [ranked.rank, ranked.rank_of, ranked.rank_peers]));
   r = await call('GET', '/eval?unit=khong-co&period=2022', { want: 404 });
   r = await call('GET', '/eval?unit=ha-noi', { who: 'editor', want: 403 });
   r = await call('GET', '/report?unit=cau-giay&period=2022');
