@@ -41,6 +41,8 @@ int api_users(web_ctx *c)
     uint64_t digest = API_DIGEST_INIT;     /* the users listed: added or moved ones shift pages */
     if (admin_only(c) != 0 || api_list_begin_at(c, &pg, NULL) != 0)
         return 0;
+    if (unit && *unit && model_unit_find(c->m, unit) < 0)      /* a typo is not "no users" */
+        return web_fail(c, 404, "not_found", "unit", tr("không có đơn vị này", "no such unit"));
     int n = store_user_list(c->s, &us, &c->e);
     if (n < 0)
         return -1;

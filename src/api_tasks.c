@@ -53,6 +53,13 @@ int api_tasks(web_ctx *c)
         task_set_free(&ts);
         return -1;
     }
+    /* a code that names nothing is an error, not an empty list that looks complete */
+    const char *unknown = prog && *prog && task_find(&ts, prog) < 0 ? "programme"
+                        : code && *code && task_find(&ts, code) < 0 ? "code" : NULL;
+    if (unknown) {
+        task_set_free(&ts);
+        return web_fail(c, 404, "not_found", unknown, tr("không có chương trình, nhiệm vụ này", "no such programme or task"));
+    }
     json_t *a = json_array();
     for (int i = 0; a && i < ts.n; i++) {
         const task_t *t = &ts.items[i];

@@ -86,6 +86,9 @@ try {
   ok(code(r) === 'bad_request' && r.json.error.field === 'ind', 'ind given twice: bad_request naming it');
   r = await call('GET', '/units?limit=5&limit=6', { want: 400 });
   ok(code(r) === 'bad_request' && r.json.error.field === 'limit', 'limit given twice: bad_request naming it');
+  // a filter naming nothing is an error, not an empty list that looks complete
+  r = await call('GET', '/units?parent=khong-co', { want: 404 });
+  ok(code(r) === 'not_found' && r.json.error.field === 'parent', 'units of an unknown parent: not_found');
   r = await call('GET', '/units?limit=5&offset=5&snapshot=0-0', { want: 409 });
   ok(code(r) === 'snapshot_changed', 'a stale snapshot: snapshot_changed');
   r = await call('GET', '/units', { who: null, want: 401 });
@@ -255,6 +258,12 @@ for (const list of ['targets', 'values']) {
   r = await call('GET', '/class/results?year=x', { who: 'admin', want: 400 });
   ok(code(r) === 'bad_year' && r.json.error.field === 'year', 'class results: a bad year is bad_year, a documented code');
   await call('GET', '/tasks', { who: 'editor' });
+  r = await call('GET', '/tasks?programme=khong-co', { want: 404 });
+  ok(code(r) === 'not_found' && r.json.error.field === 'programme', 'tasks of an unknown programme: not_found');
+  r = await call('GET', '/tasks?code=khong-co', { want: 404 });
+  ok(code(r) === 'not_found' && r.json.error.field === 'code', 'an unknown task code: not_found');
+  r = await call('GET', '/users?unit=khong-co', { who: 'admin', want: 404 });
+  ok(code(r) === 'not_found' && r.json.error.field === 'unit', 'users of an unknown unit: not_found');
   await call('POST', '/tasks/progress', { who: 'editor', body: { code: 'khong-co', pct: 10, text: 'x' }, want: 404 });
   await call('POST', '/tasks/progress', { who: 'editor', body: { code: 'x' }, want: 400 });
   // a file, previewed then with an error (multipart: fetch sets the boundary)
