@@ -16,6 +16,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 #include <sqlite3.h>
+#include <xlsxwriter.h>
 
 #include "api_rate.h"
 #include "auth.h"
@@ -845,7 +846,17 @@ static void test_task_progress_after_writer(void **state)
 }
 
 /* POSTs a file as multipart/form-data to /api/v1/import?action=...; *out gets the JSON. */
+static int upload_n(const char *bearer, const char *action, const char *name, const char *data, size_t len,
+                    json_t **out);
+
 static int upload(const char *bearer, const char *action, const char *name, const char *data, json_t **out)
+{
+    return upload_n(bearer, action, name, data, strlen(data), out);
+}
+
+/* The same with a file of len bytes (a workbook holds NULs). */
+static int upload_n(const char *bearer, const char *action, const char *name, const char *data, size_t len,
+                    json_t **out)
 {
     http_req rq;
     http_resp rs;
@@ -859,7 +870,9 @@ static int upload(const char *bearer, const char *action, const char *name, cons
     snprintf(rq.ctype, sizeof rq.ctype, "multipart/form-data; boundary=XyZ");
     buf_printf(&rq.body, "--XyZ\r\nContent-Disposition: form-data; name=\"action\"\r\n\r\n%s\r\n"
                          "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n"
-                         "Content-Type: text/csv\r\n\r\n%s\r\n--XyZ--\r\n", action, name, data);
+                         "Content-Type: text/csv\r\n\r\n", action, name);
+    buf_add(&rq.body, data, len);
+    buf_adds(&rq.body, "\r\n--XyZ--\r\n");
     assert_int_equal(http_parse_multipart(&rq.form, rq.ctype, buf_str(&rq.body), rq.body.len, &e), 0);
     web_handle(app, &rq, &rs);
     *out = json_loadb(buf_str(&rs.body), rs.body.len, 0, &je);
@@ -892,6 +905,46 @@ static void test_import(void **state)
     assert_true(nrows(j) >= 3);
     json_decref(j);
     assert_int_equal(call(bearer_d1, "POST", "/api/v1/import", "text/csv", csv, NULL), 415);
+    /* a workbook with more data sheets than an upload takes is refused, not imported in part */
+    char xpath[64];
+    snprintf(xpath, sizeof xpath, "/tmp/chitieu-api-%ld.xlsx", (long)getpid());
+    for (int sheets = 8; sheets <= 9; sheets++) {
+        lxw_workbook *wb = workbook_new(xpath);
+        assert_non_null(wb);
+        for (int k = 1; k <= sheets; k++) {
+            char name[16], period[16];
+            snprintf(name, sizeof name, "T%d", k);
+            snprintf(period, sizeof period, "2024-%02d", k);
+            lxw_worksheet *ws = workbook_add_worksheet(wb, name);
+            const char *row[2][4] = { { "indicator", "unit", "period", "value" }, { "kn", "w5", period, "1" } };
+            for (int r = 0; r < 2; r++)
+                for (int col = 0; col < 4; col++)
+                    worksheet_write_string(ws, (lxw_row_t)r, (lxw_col_t)col, row[r][col], NULL);
+        }
+        assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+        FILE *fp = fopen(xpath, "rb");
+        assert_non_null(fp);
+        buf x = BUF_INIT;
+        char chunk[4096];
+        size_t got;
+        while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0)
+            buf_add(&x, chunk, got);
+        fclose(fp);
+        remove(xpath);
+        int st = upload_n(bearer_d1, "preview", "so-lieu.xlsx", buf_str(&x), x.len, &j);
+        buf_free(&x);
+        if (sheets == 8) {
+            assert_int_equal(st, 200);
+            assert_int_equal(int_of(j, "rows"), 8);
+        } else {
+            assert_int_equal(st, 422);
+            assert_string_equal(err_code(j), "invalid_file");
+            char *text = json_dumps(j, 0);
+            assert_non_null(strstr(text, "9 trang số liệu"));
+            free(text);
+        }
+        json_decref(j);
+    }
 }
 
 /* Units and indicators as the web's catalogue form: administrators within their subtree, only a
