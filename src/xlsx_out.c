@@ -262,6 +262,8 @@ int xlsx_export_on(const model *m, int unit, period_t p, int structure, const ch
             buf_reset(&t);
             if (x->rank)
                 buf_printf(&t, "%d/%d", x->rank, x->rank_of);
+            if (x->rank && x->rank_peers > x->rank_of)   /* ranked among those with a figure: say so */
+                buf_printf(&t, tr(" (%d/%d đơn vị có số liệu)", " (%d/%d units with figures)"), x->rank_of, x->rank_peers);
             worksheet_write_string(ws, (lxw_row_t)row, 7, x->rank ? buf_str(&t) : "–", f.text);
             num_or_blank(ws, row, 8, x->has_prev, x->prev, x->prev_converted ? f.conv[dec] : nf);
             num_or_blank(ws, row, 9, x->has_parent, x->parent_value, nf);

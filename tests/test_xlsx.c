@@ -432,6 +432,36 @@ static void test_export_ranking_no_data(void **state)
     buf_free(&b);
 }
 
+/* A rank among the siblings that reported says how many there are: 1/2 of 3 units. */
+static void test_export_rank_peers(void **state)
+{
+    (void)state;
+    model *m = load();
+    err_t e;
+    period_t y;
+    period_parse("2023", 4, &y);
+    assert_true(model_put_unit(m, "h2", "Huyện ủy Hai", "t", "Huyện ủy", 0, 0) >= 0);
+    assert_true(model_put_unit(m, "h3", "Huyện ủy Ba", "t", "Huyện ủy", 0, 0) >= 0);
+    assert_int_equal(model_finish(m, &e), 0);
+    int thu = model_ind_find(m, "thu"), h = model_unit_find(m, "h");
+    assert_int_equal(model_put_value(m, thu, h, y, 2000, NULL), 0);
+    assert_int_equal(model_put_value(m, thu, model_unit_find(m, "h2"), y, 500, NULL), 0);   /* h3: none */
+    assert_int_equal(xlsx_export(m, h, y, xpath, &e), 0);
+    model_free(m);
+    buf b = BUF_INIT;
+    read_file(xpath, &b);
+    xlsx_sheet *sh;
+    int n, found = 0;
+    assert_int_equal(xlsx_read(buf_str(&b), b.len, &sh, &n, &e), 0);
+    for (int k = 0; k < n; k++)
+        for (size_t r = 0; r < sh[k].nrows; r++)
+            if (sh[k].rows[r].n > 7 && strcmp(sh[k].rows[r].cell[1], "thu") == 0)
+                found = strcmp(sh[k].rows[r].cell[7], "1/2 (2/3 đơn vị có số liệu)") == 0;
+    assert_true(found);
+    xlsx_free(sh, n);
+    buf_free(&b);
+}
+
 static void test_hostile(void **state)
 {
     (void)state;
@@ -540,6 +570,7 @@ int main(void)
         cmocka_unit_test(test_export),
         cmocka_unit_test(test_export_partial),
         cmocka_unit_test(test_export_ranking_no_data),
+        cmocka_unit_test(test_export_rank_peers),
         cmocka_unit_test(test_export_cells),
         cmocka_unit_test(test_period_dates),
         cmocka_unit_test(test_hostile),
