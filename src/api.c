@@ -37,6 +37,8 @@ int api_units(web_ctx *c)
     api_page pg;
     if (api_list_begin(c, &pg) != 0)
         return 0;
+    if (parent && *parent && model_unit_find(c->m, parent) < 0)   /* a typo is not "no children" */
+        return web_fail(c, 404, "not_found", "parent", tr("không có đơn vị này", "no such unit"));
     json_t *a = json_array();
     for (size_t k = 0; a && k < c->m->nunits; k++) {
         const unit_t *u = &c->m->units[k];

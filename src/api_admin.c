@@ -38,19 +38,29 @@ int api_users(web_ctx *c)
     api_page pg;
     web_user *us = NULL;
     const char *unit = web_param(c, "unit");
-    if (admin_only(c) != 0 || api_list_begin(c, &pg) != 0)
+    uint64_t digest = API_DIGEST_INIT;     /* the users listed: added or moved ones shift pages */
+    if (admin_only(c) != 0 || api_list_begin_at(c, &pg, NULL) != 0)
         return 0;
+    if (unit && *unit && model_unit_find(c->m, unit) < 0)      /* a typo is not "no users" */
+        return web_fail(c, 404, "not_found", "unit", tr("không có đơn vị này", "no such unit"));
     int n = store_user_list(c->s, &us, &c->e);
     if (n < 0)
         return -1;
     json_t *a = json_array();
     for (int k = 0; a && k < n; k++) {
-        if (!administers(c, us[k].unit) || (unit && *unit && strcmp(unit, us[k].unit) != 0) || !api_page_take(&pg))
+        if (!administers(c, us[k].unit) || (unit && *unit && strcmp(unit, us[k].unit) != 0))
+            continue;
+        api_digest_add(&digest, us[k].login);
+        if (!api_page_take(&pg))
             continue;
         json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s,s:b}", "login", us[k].login, "name", us[k].name,
                                            "role", us[k].role, "unit", us[k].unit, "disabled", us[k].disabled));
     }
     free(us);
+    if (a && api_list_digest_check(c, &pg, digest) != 0) {
+        json_decref(a);
+        return 0;
+    }
     return api_list_send(c, &pg, "users", a, user_params);
 }
 

@@ -53,6 +53,19 @@ int api_list_begin(web_ctx *c, api_page *pg)
     return api_list_begin_at(c, pg, now);
 }
 
+/* Names the page by now and refuses it (409) when the client passed another snapshot. */
+static int snapshot_check(web_ctx *c, api_page *pg, const char *now, const char *snap)
+{
+    snprintf(pg->snapshot, sizeof pg->snapshot, "%s", now);
+    if (snap && *snap && strcmp(snap, pg->snapshot) != 0) {
+        web_fail(c, 409, "snapshot_changed", "snapshot",
+                 tr("dữ liệu đã thay đổi từ trang đầu; hãy đọc lại từ đầu (offset=0, không có snapshot)",
+                    "the data changed since the first page; read again from the start (offset=0, no snapshot)"));
+        return WEB_ANSWERED;
+    }
+    return 0;
+}
+
 int api_list_begin_at(web_ctx *c, api_page *pg, const char *now)
 {
     const char *lim = web_param(c, "limit"), *off = web_param(c, "offset"), *snap = web_param(c, "snapshot");
@@ -68,14 +81,26 @@ int api_list_begin_at(web_ctx *c, api_page *pg, const char *now)
                                                     "offset must be a whole number, 0 or more"));
         return WEB_ANSWERED;
     }
-    snprintf(pg->snapshot, sizeof pg->snapshot, "%s", now);
-    if (snap && *snap && strcmp(snap, pg->snapshot) != 0) {
-        web_fail(c, 409, "snapshot_changed", "snapshot",
-                 tr("dữ liệu đã thay đổi từ trang đầu; hãy đọc lại từ đầu (offset=0, không có snapshot)",
-                    "the data changed since the first page; read again from the start (offset=0, no snapshot)"));
-        return WEB_ANSWERED;
+    if (now == NULL)
+        return 0;
+    return snapshot_check(c, pg, now, snap);
+}
+
+void api_digest_add(uint64_t *h, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s;; p++) {
+        *h = (*h ^ *p) * 1099511628211ULL;      /* the NUL too: keys stay apart */
+        if (*p == '\0')
+            return;
     }
-    return 0;
+}
+
+int api_list_digest_check(web_ctx *c, api_page *pg, uint64_t h)
+{
+    char now[64];
+    snprintf(now, sizeof now, "%lld-%llu-x%016llx", (long long)c->app->gen, (unsigned long long)c->app->version,
+             (unsigned long long)h);
+    return snapshot_check(c, pg, now, web_param(c, "snapshot"));
 }
 
 int api_page_take(api_page *pg)

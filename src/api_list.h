@@ -11,14 +11,23 @@
 /* One page of a list: the request's limit and offset, the items counted so far, the snapshot. */
 typedef struct api_page {
     long limit, offset, total;
-    char snapshot[48];
+    char snapshot[64];
 } api_page;
 
 /* Reads limit, offset and snapshot; on a bad value or a changed snapshot responds (400/409)
  * and returns WEB_ANSWERED. */
 int api_list_begin(web_ctx *c, api_page *pg);
-/* The same for a list whose data is named by `now` (its own snapshot) rather than the model's. */
+/* The same for a list whose data is named by `now` (its own snapshot) rather than the model's;
+ * now NULL: limit and offset only (api_list_digest_check checks the snapshot later). */
 int api_list_begin_at(web_ctx *c, api_page *pg, const char *now);
+/* For a list read from the store per request (users, tasks, the validation run): a digest of
+ * every matching item's key, folded in with api_digest_add (h starts at API_DIGEST_INIT), then
+ * api_list_digest_check names the page's snapshot by the model and the digest and refuses a
+ * later page (409, WEB_ANSWERED) whose list changed since the first; such a list is begun with
+ * api_list_begin_at(c, pg, NULL), which reads limit and offset only. */
+#define API_DIGEST_INIT 1469598103934665603ULL
+void api_digest_add(uint64_t *h, const char *s);
+int api_list_digest_check(web_ctx *c, api_page *pg, uint64_t h);
 /* Counts one matching item; 1 if it belongs on this page, else 0. */
 int api_page_take(api_page *pg);
 /* Sends {key: items, total, offset, limit, next, snapshot}; takes items (NULL = OOM); params

@@ -44,13 +44,21 @@ int api_tasks(web_ctx *c)
     int u, want = -1, today = web_today(c);
     api_page pg;
     task_set ts = { 0 };
-    if (web_unit(c, ACT_READ, &u) != 0 || api_list_begin(c, &pg) != 0)
+    uint64_t digest = API_DIGEST_INIT;    /* tasks come from the database, ahead of the model */
+    if (web_unit(c, ACT_READ, &u) != 0 || api_list_begin_at(c, &pg, NULL) != 0)
         return 0;
     if (status && *status && (want = task_status_parse(status)) < 0)
         return web_fail(c, 400, "bad_request", "status", tr("trạng thái không hợp lệ", "invalid status"));
     if (store_task_load(c->s, &ts, &c->e) != 0) {
         task_set_free(&ts);
         return -1;
+    }
+    /* a code that names nothing is an error, not an empty list that looks complete */
+    const char *unknown = prog && *prog && task_find(&ts, prog) < 0 ? "programme"
+                        : code && *code && task_find(&ts, code) < 0 ? "code" : NULL;
+    if (unknown) {
+        task_set_free(&ts);
+        return web_fail(c, 404, "not_found", unknown, tr("không có chương trình, nhiệm vụ này", "no such programme or task"));
     }
     json_t *a = json_array();
     for (int i = 0; a && i < ts.n; i++) {
@@ -60,11 +68,18 @@ int api_tasks(web_ctx *c)
             !auth_allows(c->m, c->role, c->uunit, lu, ACT_READ))
             continue;
         if ((prog && *prog && !task_in_programme(&ts, i, prog)) || (want >= 0 && task_status(t, today) != want) ||
-            (code && *code && strcmp(code, t->code) != 0) || !api_page_take(&pg))
+            (code && *code && strcmp(code, t->code) != 0))
+            continue;
+        api_digest_add(&digest, t->code);
+        if (!api_page_take(&pg))
             continue;
         json_array_append_new(a, task_json(t, today, code && *code));
     }
     task_set_free(&ts);
+    if (a && api_list_digest_check(c, &pg, digest) != 0) {
+        json_decref(a);
+        return 0;
+    }
     return api_list_send(c, &pg, "tasks", a, task_params);
 }
 

@@ -916,11 +916,12 @@ static const cell_t *find_target(const model *m, int ind, int unit, period_t p, 
 
 /* ---- rank ---------------------------------------------------------------------- */
 
-static void rank_of(ctx *c, int ind, int unit, period_t p, double mine, int *rank, int *of)
+static void rank_of(ctx *c, int ind, int unit, period_t p, double mine, int *rank, int *of, int *peers)
 {
     const model *m = c->m;
     const ind_t *d = &m->inds[ind];
-    *rank = *of = 0;
+    int all = 0;
+    *rank = *of = *peers = 0;
     int par = m->units[unit].parent;
     if (par < 0 || (d->dir != DIR_UP && d->dir != DIR_DOWN))
         return;
@@ -929,6 +930,7 @@ static void rank_of(ctx *c, int ind, int unit, period_t p, double mine, int *ran
     for (int s = m->units[par].first_child; s >= 0; s = m->units[s].next_sibling) {
         if (!in_structure(c, c->mode, s, p))
             continue;
+        all++;
         double x;
         int src, miss, conv, st = figure(c, ind, s, p, &x, &src, &miss, &conv);
         if (st == FIG_TOO_LARGE)
@@ -945,6 +947,7 @@ static void rank_of(ctx *c, int ind, int unit, period_t p, double mine, int *ran
     if (n >= 2) {
         *rank = better + 1;
         *of = n;
+        *peers = all;
     }
 }
 
@@ -1029,7 +1032,7 @@ static int eval_row_for(ctx *c, int ind, int unit, period_t p, eval_row *r)
             r->has_parent = figure(c, ind, par, p, &r->parent_value, &src, &miss, &conv) == FIG_OK &&
                             !is_partial_on(c, c->mode, ind, par, p);
         if (!r->partial && !c->no_ranks)
-            rank_of(c, ind, unit, p, r->actual, &r->rank, &r->rank_of);
+            rank_of(c, ind, unit, p, r->actual, &r->rank, &r->rank_of, &r->rank_peers);
     }
     if (!r->has_prev)
         r->prev_converted = 0;

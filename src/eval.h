@@ -48,6 +48,8 @@ typedef struct eval_row {
     int has_change_pct; double change_pct;
     int has_parent;  double parent_value;
     int rank, rank_of;            /* 0 when not ranked (no value, direction equal/done, < 2 peers) */
+    int rank_peers;               /* with a rank: the siblings it could be ranked among, itself included;
+                                     rank_of < rank_peers when some had no figure or a partial one */
     int converted;                /* the actual uses predecessors' figures (successions, today's structure) */
     int prev_converted;           /* the same for the figure one year earlier */
 } eval_row;

@@ -152,6 +152,7 @@ typedef struct run {
     const import_source *src;
     int cur_src;
     long cur_row;
+    int stopped;                 /* a file's check stopped early (too many errors): more may follow */
 } run;
 
 static void row_error(run *r, long row, int col, const char *colname, const char *text,
@@ -1157,8 +1158,10 @@ static void do_source(run *r, int si, int kind, int *ord)
         default: do_cell(r, &rec, &c, counted, hint); break;
         }
         progress(r, kind, n, 0);
-        if (r->st->errors > r->max_errors * 10)
+        if (r->st->errors > r->max_errors * 10) {
+            r->stopped = 1;      /* the rows after are not read: the count is a floor */
             break;
+        }
     }
     if (rc < 0)
         row_error(r, 0, 0, NULL, NULL, "%s", e.msg);
@@ -1265,11 +1268,17 @@ int import_run(store *s, model *m, const import_source *src, int nsrc, const imp
             apply_successions(&r);
     }
     if (r.failed) {
-        if (st->errors > r.max_errors)
+        if (st->errors > r.max_errors && r.stopped)
+            buf_printf(errors, tr("... và ít nhất %ld lỗi khác (ngừng kiểm tra sau %ld lỗi; các dòng sau chưa được đọc)\n",
+                                  "... and at least %ld more errors (checking stopped after %ld errors; the rows after were not read)\n"),
+                       st->errors - r.max_errors, st->errors);
+        else if (st->errors > r.max_errors)
             buf_printf(errors, tr("... và %ld lỗi khác\n", "... and %ld more errors\n"),
                        st->errors - r.max_errors);
-        err_set(e, tr("nhập dữ liệu thất bại: %ld lỗi, không có gì được ghi",
-                      "import failed: %ld errors, nothing was written"), st->errors);
+        err_set(e, r.stopped ? tr("nhập dữ liệu thất bại: ít nhất %ld lỗi, không có gì được ghi",
+                                  "import failed: at least %ld errors, nothing was written")
+                             : tr("nhập dữ liệu thất bại: %ld lỗi, không có gì được ghi",
+                                  "import failed: %ld errors, nothing was written"), st->errors);
         goto cleanup;
     }
     if (o->dry_run) {

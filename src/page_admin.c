@@ -80,11 +80,22 @@ int web_upload_sources(const http_kv *f, int enc, buf *csvs, int *n, buf *errs, 
             buf_printf(errs, "%s: %s\n", f->filename, e.msg);
             return 0;
         }
-        for (int k = 0; k < ns && *n < 8; k++)
-            if (xlsx_sheet_csv(&sh[k], import_any_header, &csvs[*n]) == 1)
+        int data_sheets = 0;
+        buf extra = BUF_INIT;          /* a data sheet beyond the 8 taken: counted, not kept */
+        for (int k = 0; k < ns; k++) {
+            buf *to = *n < 8 ? &csvs[*n] : &extra;
+            int data = xlsx_sheet_csv(&sh[k], import_any_header, to) == 1;
+            data_sheets += data;
+            if (data && to != &extra)
                 (*n)++;
             else
-                buf_reset(&csvs[*n]);
+                buf_reset(to);
+        }
+        buf_free(&extra);
+        if (data_sheets > 8)           /* never a workbook imported without some of its sheets */
+            buf_printf(errs, tr("%s: sổ có %d trang số liệu; mỗi lần tải lên nhận tối đa 8 trang (hãy chia thành nhiều tệp)\n",
+                                "%s: the workbook has %d data sheets; an upload takes at most 8 (split it into several files)\n"),
+                       f->filename, data_sheets);
         xlsx_free(sh, ns);
         return 0;
     }

@@ -111,8 +111,10 @@ static void filter_form(web_ctx *c, const audit_filter *f)
 }
 
 /* The whole filtered log as CSV (UTF-8 with BOM, ';' and decimal commas in Vietnamese for
- * Excel, ',' in English), in chunks; times in Vietnam's local time with seconds, as the page
- * and the from/to filter (audit_time), in a form Excel reads as a date-time in each language. */
+ * Excel, ',' in English), in chunks read in one read transaction (an entry written meanwhile
+ * would shift the later chunks: a row repeated or skipped); times in Vietnam's local time with
+ * seconds, as the page and the from/to filter (audit_time), in a form Excel reads as a date-time
+ * in each language. */
 static int audit_csv(web_ctx *c, const audit_filter *f)
 {
     int vi = lang_get() != LANG_EN;
@@ -120,13 +122,16 @@ static int audit_csv(web_ctx *c, const audit_filter *f)
     const char *hd[] = { audit_time_header(), tr("Người", "User"), tr("Việc", "Action"), tr("Đối tượng", "Object"),
                          tr("Mã chỉ tiêu", "Indicator"), tr("Mã đơn vị", "Unit"), tr("Kỳ", "Period"), tr("Cũ", "Old"),
                          tr("Mới", "New"), tr("Chi tiết", "Detail") };
-    int rc = -1;
+    int rc = -1, in_tx = 0;
     buf_reset(out);
     buf_adds(out, "\xEF\xBB\xBF");
     for (int k = 0; k < 10; k++) {
         csv_write_field(out, hd[k]);
         buf_addc(out, k < 9 ? (vi ? ';' : ',') : '\n');
     }
+    if (store_read_begin(c->s, &c->e) != 0)
+        goto cleanup;
+    in_tx = 1;
     for (int off = 0;; off += AUDIT_CSV_CHUNK) {
         web_audit *a = NULL;
         int n = store_audit_query(c->s, f, off, AUDIT_CSV_CHUNK, &a, NULL, &c->e);
@@ -164,6 +169,8 @@ static int audit_csv(web_ctx *c, const audit_filter *f)
     snprintf(c->resp->disposition, sizeof c->resp->disposition, "attachment; filename=\"nhat-ky.csv\"");
     rc = 0;
 cleanup:
+    if (in_tx)
+        store_read_end(c->s);
     buf_free(&cell);
     buf_free(&field);
     return rc;

@@ -93,6 +93,7 @@ static json_t *row_json(const model *m, const eval_row *r)
     json_object_set_new(o, "parent_value", num_or_null(r->has_parent, r->parent_value));
     json_object_set_new(o, "rank", r->rank ? json_integer(r->rank) : json_null());
     json_object_set_new(o, "rank_of", r->rank ? json_integer(r->rank_of) : json_null());
+    json_object_set_new(o, "rank_peers", r->rank ? json_integer(r->rank_peers) : json_null());
     if (r->comment)
         json_object_set_new(o, "comment", json_string(r->comment));
     return o;
@@ -362,10 +363,13 @@ static void jnum(buf *b, const json_t *o, const char *k, int decimals, const cha
 static void rank_text(buf *b, const json_t *row)
 {
     const json_t *rk = json_object_get(row, "rank");
-    if (json_is_integer(rk))
-        buf_printf(b, "%lld/%lld", (long long)json_integer_value(rk),
-                   (long long)json_integer_value(json_object_get(row, "rank_of")));
-    else
+    long long of = json_integer_value(json_object_get(row, "rank_of"));
+    long long peers = json_integer_value(json_object_get(row, "rank_peers"));
+    if (json_is_integer(rk)) {
+        buf_printf(b, "%lld/%lld", (long long)json_integer_value(rk), of);
+        if (peers > of)          /* ranked among the siblings with a figure only: say how many */
+            buf_printf(b, tr(" (%lld/%lld đơn vị có số liệu)", " (%lld of %lld with figures)"), of, peers);
+    } else
         buf_adds(b, "–");
 }
 

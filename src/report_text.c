@@ -675,15 +675,21 @@ static void highlights(const model *m, int unit, period_t p, const eval_result *
  * 30 (urban districts, rural districts)". */
 static void rank_phrase(buf *b, const eval_row *x, const char *peers, int top10)
 {
+    /* ranked among the peers with a figure only: "5/30 đơn vị có số liệu" says how many */
+    char cov[96] = "";
+    if (x->rank_peers > x->rank_of)
+        snprintf(cov, sizeof cov, en() ? "%d of %d with figures" : "%d/%d đơn vị có số liệu", x->rank_of, x->rank_peers);
     if (en()) {
         buf_adds(b, top10 ? "in the top 10, " : "");
         buf_adds(b, "ranked ");
         value_text(b, MK_RANK, 0, "", x->rank);
-        buf_printf(b, " of %d (%s)", x->rank_of, peers);
+        buf_printf(b, " of %d (%s%s%s)", x->rank_of, peers, *cov ? "; " : "", cov);
     } else if (top10) {
-        buf_printf(b, "nằm trong tốp 10 (thứ %d/%d %s)", x->rank, x->rank_of, peers);
+        buf_printf(b, "nằm trong tốp 10 (thứ %d/%d %s%s%s)", x->rank, x->rank_of, peers, *cov ? "; " : "", cov);
     } else {
         buf_printf(b, "đứng thứ %d/%d %s", x->rank, x->rank_of, peers);
+        if (*cov)
+            buf_printf(b, " (%s)", cov);
     }
 }
 

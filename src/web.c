@@ -787,6 +787,20 @@ static const char *unknown_param(const web_route *r, const http_req *q)
     return NULL;
 }
 
+/* The first parameter an API request gives twice (in the query, the form, or both), or NULL:
+ * web_param reads only the first, so `ind=a&ind=b` would answer for `a` alone and look whole. */
+static const char *repeated_param(const http_req *q)
+{
+    const http_params *all[] = { &q->query, &q->form };
+    for (int a = 0; a < 2; a++)
+        for (int i = 0; i < all[a]->n; i++)
+            for (int b = a; b < 2; b++)
+                for (int j = b == a ? i + 1 : 0; j < all[b]->n; j++)
+                    if (strcmp(all[a]->kv[i].k, all[b]->kv[j].k) == 0)
+                        return all[a]->kv[i].k;
+    return NULL;
+}
+
 /* Sets the thread's language from ?lang= (remembered in a cookie, except on API requests,
  * where it is this request's only) or the lang cookie. */
 static void pick_lang(http_req *q, http_resp *rs)
@@ -899,6 +913,15 @@ int web_handle(void *app, http_req *req, http_resp *resp)
         char msg[256];
         snprintf(msg, sizeof msg, tr("tham số không được chấp nhận: '%.64s'", "unknown parameter: '%.64s'"), unk);
         web_fail(c, 400, "unknown_parameter", unk, msg);
+        goto done;
+    }
+    const char *twice = (r->flags & W_API) ? repeated_param(req) : NULL;
+    if (twice) {
+        char msg[256];
+        snprintf(msg, sizeof msg, tr("tham số '%.64s' có nhiều lần; mỗi tham số chỉ một lần (nhiều chỉ tiêu: ind=a,b)",
+                                     "parameter '%.64s' given more than once; give each once (several indicators: ind=a,b)"),
+                 twice);
+        web_fail(c, 400, "bad_request", twice, msg);
         goto done;
     }
     if ((r->flags & W_PUBLIC) && !(r->flags & W_API) && r->fn == page_static) {

@@ -262,6 +262,8 @@ int xlsx_export_on(const model *m, int unit, period_t p, int structure, const ch
             buf_reset(&t);
             if (x->rank)
                 buf_printf(&t, "%d/%d", x->rank, x->rank_of);
+            if (x->rank && x->rank_peers > x->rank_of)   /* ranked among those with a figure: say so */
+                buf_printf(&t, tr(" (%d/%d đơn vị có số liệu)", " (%d/%d units with figures)"), x->rank_of, x->rank_peers);
             worksheet_write_string(ws, (lxw_row_t)row, 7, x->rank ? buf_str(&t) : "–", f.text);
             num_or_blank(ws, row, 8, x->has_prev, x->prev, x->prev_converted ? f.conv[dec] : nf);
             num_or_blank(ws, row, 9, x->has_parent, x->parent_value, nf);
@@ -285,11 +287,13 @@ int xlsx_export_on(const model *m, int unit, period_t p, int structure, const ch
         json_t *kids = json_object_get(doc, "children");
         if (json_array_size(kids)) {
             ws = workbook_add_worksheet(wb, tr("Đơn vị trực thuộc", "Units below"));
-            title_rows(ws, &f, 5, tr("XẾP HẠNG CÁC ĐƠN VỊ TRỰC THUỘC", "UNITS BELOW, RANKED"), buf_str(&sub));
-            const char *kh[6] = { tr("Hạng", "Rank"), tr("Đơn vị", "Unit"), tr("Số chỉ tiêu", "Targets"),
+            title_rows(ws, &f, 6, tr("XẾP HẠNG CÁC ĐƠN VỊ TRỰC THUỘC", "UNITS BELOW, RANKED"), buf_str(&sub));
+            /* "no data" as the report's ranking counts it (partial roll-ups included): a low share
+             * that comes from figures not yet reported says so */
+            const char *kh[7] = { tr("Hạng", "Rank"), tr("Đơn vị", "Unit"), tr("Số chỉ tiêu", "Targets"),
                                   tr("Đạt và vượt", "Met or exceeded"), tr("Vượt", "Exceeded"),
-                                  tr("Tỷ lệ đạt và vượt", "Share met") };
-            for (int c = 0; c < 6; c++)
+                                  tr("Tỷ lệ đạt và vượt", "Share met"), tr("Chưa có số liệu", "No data") };
+            for (int c = 0; c < 7; c++)
                 worksheet_write_string(ws, 3, (lxw_col_t)c, kh[c], f.head);
             size_t k;
             json_t *o;
@@ -301,10 +305,11 @@ int xlsx_export_on(const model *m, int unit, period_t p, int structure, const ch
                 worksheet_write_number(ws, rr, 3, (double)json_integer_value(json_object_get(o, "met_or_exceeded")), f.num[0]);
                 worksheet_write_number(ws, rr, 4, (double)json_integer_value(json_object_get(o, "exceeded")), f.num[0]);
                 pct_or_blank(ws, (int)rr, 5, 1, json_number_value(json_object_get(o, "share_pct")), f.pct);
+                worksheet_write_number(ws, rr, 6, (double)json_integer_value(json_object_get(o, "no_data")), f.num[0]);
             }
             worksheet_set_column(ws, 0, 0, 8, NULL);
             worksheet_set_column(ws, 1, 1, 36, NULL);
-            worksheet_set_column(ws, 2, 5, 14, NULL);
+            worksheet_set_column(ws, 2, 6, 14, NULL);
             page_setup(ws, 3);
         }
     }

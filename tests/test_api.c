@@ -16,13 +16,16 @@
 #include <cmocka.h>
 #include <jansson.h>
 #include <sqlite3.h>
+#include <xlsxwriter.h>
 
 #include "api_rate.h"
 #include "auth.h"
 #include "buf.h"
 #include "http.h"
 #include "import.h"
+#include "rule.h"
 #include "store.h"
+#include "store_rule.h"
 #include "store_task.h"
 #include "store_web.h"
 #include "web.h"
@@ -708,6 +711,73 @@ static void test_users_tokens(void **state)
     assert_int_equal(call(bearer_admin, "POST", "/api/v1/tokens", "text/plain", "{\"login\":\"ed1\"}", NULL), 415);
 }
 
+/* The URL of the next page of path (which must have one). */
+static void next_of(const char *path, char *url, size_t n)
+{
+    json_t *j;
+    assert_int_equal(call(bearer_admin, "GET", path, NULL, NULL, &j), 200);
+    const char *next = json_string_value(json_object_get(j, "next"));
+    assert_non_null(next);
+    snprintf(url, n, "%s", next);
+    json_decref(j);
+}
+
+static void expect_snapshot_changed(const char *url)
+{
+    json_t *j;
+    assert_int_equal(call(bearer_admin, "GET", url, NULL, NULL, &j), 409);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(j, "error"), "code")), "snapshot_changed");
+    json_decref(j);
+}
+
+/* Lists the server reads from the database on each request (users, the validation run) change
+ * without the model moving when another process writes them (`chitieu user add`, `chitieu rules`):
+ * a page after such a change is refused, not shifted (a row repeated or skipped). */
+static void test_store_lists_snapshot(void **state)
+{
+    (void)state;
+    store *s;
+    err_t e;
+    char url[1024];
+    assert_int_equal(store_open(db, 0, &s, &e), 0);
+    /* users: one added by another process sorts first */
+    next_of("/api/v1/users?limit=1", url, sizeof url);
+    char hash[AUTH_HASH_MAX];
+    assert_int_equal(wt_test_hash("mat-khau-thu-nghiem", hash), 0);
+    web_user first = { .login = "aaa.khac", .role = "viewer", .unit = "d1" };
+    assert_int_equal(store_user_add(s, &first, hash, &e), 0);
+    expect_snapshot_changed(url);
+    /* the validation run: a rule added by another process lists before the one paged */
+    static const char kn[] = "code,rule,severity,message\nzz,kn <= 5,warning,Kết nạp\n";
+    static const char tl[] = "code,rule,severity,message\naa,tl <= 1,warning,Tỷ lệ\n";
+    const char *const files[] = { kn, tl };
+    long totals[2];
+    for (int f = 0; f < 2; f++) {
+        rule_t *r;
+        int n;
+        buf errs = BUF_INIT;
+        assert_int_equal(rule_file_parse("rules.csv", files[f], strlen(files[f]), NULL, &r, &n, &errs, &e), 0);
+        assert_int_equal(store_begin(s, &e), 0);
+        assert_int_equal(store_rule_put(s, r, n, 0, &e), 0);
+        assert_int_equal(store_commit(s, &e), 0);
+        for (int k = 0; k < n; k++)
+            rule_free(&r[k]);
+        free(r);
+        buf_free(&errs);
+        if (f == 0)
+            next_of("/api/v1/validation?unit=city&period=2022&limit=5", url, sizeof url);
+        else
+            expect_snapshot_changed(url);
+        totals[f] = walk(bearer_admin, "/api/v1/validation?unit=city&period=2022&limit=5", "validation", &(long){ 0 });
+    }
+    assert_true(totals[0] > 5 && totals[1] > totals[0]);
+    assert_int_equal(store_begin(s, &e), 0);
+    assert_int_equal(store_rule_delete(s, "zz", &e), 1);
+    assert_int_equal(store_rule_delete(s, "aa", &e), 1);
+    assert_int_equal(store_commit(s, &e), 0);
+    store_close(s);
+}
+
 /* Tasks as the web shows them: only those led by a readable unit, paged; progress by an editor
  * of the lead unit, with the log. */
 static void test_tasks(void **state)
@@ -776,7 +846,17 @@ static void test_task_progress_after_writer(void **state)
 }
 
 /* POSTs a file as multipart/form-data to /api/v1/import?action=...; *out gets the JSON. */
+static int upload_n(const char *bearer, const char *action, const char *name, const char *data, size_t len,
+                    json_t **out);
+
 static int upload(const char *bearer, const char *action, const char *name, const char *data, json_t **out)
+{
+    return upload_n(bearer, action, name, data, strlen(data), out);
+}
+
+/* The same with a file of len bytes (a workbook holds NULs). */
+static int upload_n(const char *bearer, const char *action, const char *name, const char *data, size_t len,
+                    json_t **out)
 {
     http_req rq;
     http_resp rs;
@@ -790,7 +870,9 @@ static int upload(const char *bearer, const char *action, const char *name, cons
     snprintf(rq.ctype, sizeof rq.ctype, "multipart/form-data; boundary=XyZ");
     buf_printf(&rq.body, "--XyZ\r\nContent-Disposition: form-data; name=\"action\"\r\n\r\n%s\r\n"
                          "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n"
-                         "Content-Type: text/csv\r\n\r\n%s\r\n--XyZ--\r\n", action, name, data);
+                         "Content-Type: text/csv\r\n\r\n", action, name);
+    buf_add(&rq.body, data, len);
+    buf_adds(&rq.body, "\r\n--XyZ--\r\n");
     assert_int_equal(http_parse_multipart(&rq.form, rq.ctype, buf_str(&rq.body), rq.body.len, &e), 0);
     web_handle(app, &rq, &rs);
     *out = json_loadb(buf_str(&rs.body), rs.body.len, 0, &je);
@@ -823,6 +905,46 @@ static void test_import(void **state)
     assert_true(nrows(j) >= 3);
     json_decref(j);
     assert_int_equal(call(bearer_d1, "POST", "/api/v1/import", "text/csv", csv, NULL), 415);
+    /* a workbook with more data sheets than an upload takes is refused, not imported in part */
+    char xpath[64];
+    snprintf(xpath, sizeof xpath, "/tmp/chitieu-api-%ld.xlsx", (long)getpid());
+    for (int sheets = 8; sheets <= 9; sheets++) {
+        lxw_workbook *wb = workbook_new(xpath);
+        assert_non_null(wb);
+        for (int k = 1; k <= sheets; k++) {
+            char name[16], period[16];
+            snprintf(name, sizeof name, "T%d", k);
+            snprintf(period, sizeof period, "2024-%02d", k);
+            lxw_worksheet *ws = workbook_add_worksheet(wb, name);
+            const char *row[2][4] = { { "indicator", "unit", "period", "value" }, { "kn", "w5", period, "1" } };
+            for (int r = 0; r < 2; r++)
+                for (int col = 0; col < 4; col++)
+                    worksheet_write_string(ws, (lxw_row_t)r, (lxw_col_t)col, row[r][col], NULL);
+        }
+        assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+        FILE *fp = fopen(xpath, "rb");
+        assert_non_null(fp);
+        buf x = BUF_INIT;
+        char chunk[4096];
+        size_t got;
+        while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0)
+            buf_add(&x, chunk, got);
+        fclose(fp);
+        remove(xpath);
+        int st = upload_n(bearer_d1, "preview", "so-lieu.xlsx", buf_str(&x), x.len, &j);
+        buf_free(&x);
+        if (sheets == 8) {
+            assert_int_equal(st, 200);
+            assert_int_equal(int_of(j, "rows"), 8);
+        } else {
+            assert_int_equal(st, 422);
+            assert_string_equal(err_code(j), "invalid_file");
+            char *text = json_dumps(j, 0);
+            assert_non_null(strstr(text, "9 trang số liệu"));
+            free(text);
+        }
+        json_decref(j);
+    }
 }
 
 /* Units and indicators as the web's catalogue form: administrators within their subtree, only a
@@ -921,6 +1043,7 @@ int main(void)
         cmocka_unit_test(test_task_progress_after_writer),
         cmocka_unit_test(test_import),
         cmocka_unit_test(test_catalog),
+        cmocka_unit_test(test_store_lists_snapshot),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }

@@ -202,6 +202,7 @@ static void test_status_and_rank(void **state)
     assert_true(x->has_pct && fabs(x->pct - 100) < 1e-9);
     assert_int_equal(x->rank, 1);
     assert_int_equal(x->rank_of, 2);   /* d3 is not valid in 2022 */
+    assert_int_equal(x->rank_peers, 2);
     assert_true(x->has_parent && x->parent_value == 180);
     x = row(m, &r, "ngheo");
     assert_int_equal(x->status, ST_EXCEEDED); /* down: 1.5 < 2 */
@@ -508,9 +509,11 @@ static void test_coverage(void **state)
     x = row_of(&r, I("thu"));
     assert_false(x->partial);
     assert_true(x->has_prev && x->prev == 50);
-    /* ranks: q1 is partial, so only q2 and q3 are ranked: 1/2 */
+    /* ranks: q1 is partial, so only q2 and q3 are ranked: 1/2, of the 30 districts of 2021
+     * (q31 dissolved), which the row says */
     assert_int_equal(x->rank, 1);
     assert_int_equal(x->rank_of, 2);
+    assert_int_equal(x->rank_peers, 30);
     assert_false(x->has_parent);             /* the city's 2021 is partial: no benchmark */
     eval_result_free(&r);
     assert_int_equal(eval_unit(m, U("q1"), P("2021"), &r, &e), 0);

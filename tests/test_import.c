@@ -186,6 +186,24 @@ static void test_bad_file_changes_nothing(void **state)
     model_free(m);
 }
 
+/* A file with more errors than are checked: the list says its count is a floor, not the total. */
+static void test_error_count_when_stopped(void **state)
+{
+    fx *f = *state;
+    buf csv = BUF_INIT;
+    buf_adds(&csv, "indicator,unit,period,value\n");
+    for (int k = 0; k < 1500; k++)
+        buf_adds(&csv, "thu_ns,ba-dinh,2023,abc\n");
+    import_source src[] = { { "bad.csv", buf_str(&csv), csv.len } };
+    import_stats st;
+    char *errs;
+    assert_int_equal(run(f, src, 1, 1, &st, &errs), -1);
+    assert_int_equal(st.errors, 1001);                 /* the check stopped: 499 rows not read */
+    assert_non_null(strstr(errs, "... và ít nhất 901 lỗi khác (ngừng kiểm tra sau 1001 lỗi"));
+    free(errs);
+    buf_free(&csv);
+}
+
 static void test_dry_run_writes_nothing(void **state)
 {
     fx *f = *state;
@@ -650,6 +668,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_import_and_reimport),
         cmocka_unit_test(test_bad_file_changes_nothing),
+        cmocka_unit_test(test_error_count_when_stopped),
         cmocka_unit_test(test_dry_run_writes_nothing),
         cmocka_unit_test(test_nfc_and_headers),
         cmocka_unit_test(test_bad_shapes),

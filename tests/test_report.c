@@ -88,6 +88,29 @@ static model *small_model(void)
     return m;
 }
 
+/* A district ranked among the districts that reported says how many there are: a sixth district
+ * without figures makes "thứ 1/5" a rank among 5 of 6. */
+static void test_report_rank_of_reported(void **state)
+{
+    (void)state;
+    model *m = small_model();
+    err_t e;
+    assert_true(model_put_unit(m, "h6", "Huyện ủy Sáu", "tp", "Huyện ủy", 0, 0) >= 0);
+    assert_int_equal(model_finish(m, &e), 0);
+    period_t y;
+    period_parse("2022", 4, &y);
+    json_t *doc;
+    assert_int_equal(report_build(m, model_unit_find(m, "q1"), y, &doc, &e), 0);
+    buf md = BUF_INIT;
+    assert_int_equal(report_render(doc, "md", &md, &e), 0);
+    const char *t = buf_str(&md);
+    assert_non_null(strstr(t, "Thu ngân sách đứng thứ 1/5 quận, huyện (5/6 đơn vị có số liệu)"));
+    assert_non_null(strstr(t, "| 1/5 (5/6 đơn vị có số liệu) |"));
+    buf_free(&md);
+    json_decref(doc);
+    model_free(m);
+}
+
 static void test_report_sentences(void **state)
 {
     (void)state;
@@ -343,6 +366,7 @@ int main(void)
         cmocka_unit_test(test_html_escape),
         cmocka_unit_test(test_cli_parse),
         cmocka_unit_test(test_report_sentences),
+        cmocka_unit_test(test_report_rank_of_reported),
         cmocka_unit_test(test_report_md_escape),
         cmocka_unit_test(test_report_term_clause),
         cmocka_unit_test(test_report_partial_total),

@@ -168,6 +168,7 @@ static model *city(void)
         model_put_target(m, i, q1, y23, t23[i]);
     model_put_value(m, 0, q1, h1, 11180, NULL);
     model_put_value(m, 1, q1, h1, 0.17, NULL);
+    model_put_value(m, 0, model_unit_find(m, "q2"), h1, 500, NULL);   /* 2 of the 5 districts: ranked 1/2 */
     /* mid-term against the term's targets (the congress resolution) */
     model_put_target(m, 0, q1, per("2020-2025"), 5000);
     model_put_target(m, 1, q1, per("2020-2025"), 0.3);

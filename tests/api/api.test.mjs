@@ -81,6 +81,14 @@ try {
   ok(code(r) === 'bad_offset', 'offset=x: bad_offset');
   r = await call('GET', '/units?foo=1', { want: 400 });
   ok(code(r) === 'unknown_parameter' && r.json.error.field === 'foo', 'foo=1: unknown_parameter naming it');
+  // a parameter given twice is refused, not read once: ind=a&ind=b would list a alone, looking whole
+  r = await call('GET', '/values?unit=cau-giay&period=2022&ind=dang_phi&ind=thu_ngan_sach', { want: 400 });
+  ok(code(r) === 'bad_request' && r.json.error.field === 'ind', 'ind given twice: bad_request naming it');
+  r = await call('GET', '/units?limit=5&limit=6', { want: 400 });
+  ok(code(r) === 'bad_request' && r.json.error.field === 'limit', 'limit given twice: bad_request naming it');
+  // a filter naming nothing is an error, not an empty list that looks complete
+  r = await call('GET', '/units?parent=khong-co', { want: 404 });
+  ok(code(r) === 'not_found' && r.json.error.field === 'parent', 'units of an unknown parent: not_found');
   r = await call('GET', '/units?limit=5&offset=5&snapshot=0-0', { want: 409 });
   ok(code(r) === 'snapshot_changed', 'a stale snapshot: snapshot_changed');
   r = await call('GET', '/units', { who: null, want: 401 });
@@ -146,6 +154,14 @@ for (const list of ['targets', 'values']) {
   await call('GET', '/eval', { who: 'editor' });
   await call('GET', '/eval?unit=cau-giay-dich-vong&period=2022Q2&lang=en');
   await call('GET', '/eval?unit=ha-noi&period=2023', { who: 'admin' });
+  // a rank among the wards that reported says how many wards there are: 1st of 2 ranked, of 8
+  r = await call('POST', '/values', { who: 'admin', body: { values: [
+    { indicator: 'cu_tri_di_bau', unit: 'cau-giay-dich-vong', period: '2023', value: 100 },
+    { indicator: 'cu_tri_di_bau', unit: 'cau-giay-nghia-do', period: '2023', value: 90 }] } });
+  r = await call('GET', '/eval?unit=cau-giay-dich-vong&period=2023');
+  const ranked = r.json.rows.find((x) => x.code === 'cu_tri_di_bau');
+  ok(ranked && ranked.rank === 1 && ranked.rank_of === 2 && ranked.rank_peers === 8,
+     'eval: a rank among 2 wards that reported of 8 says 8: ' + JSON.stringify(ranked && [ranked.rank, ranked.rank_of, ranked.rank_peers]));
   r = await call('GET', '/eval?unit=khong-co&period=2022', { want: 404 });
   r = await call('GET', '/eval?unit=ha-noi', { who: 'editor', want: 403 });
   r = await call('GET', '/report?unit=cau-giay&period=2022');
@@ -223,10 +239,14 @@ for (const list of ['targets', 'values']) {
   await call('POST', '/units', { who: 'editor', body: { units: [{ code: 'cau-giay' }] }, want: 403 });
   await call('POST', '/indicators', { who: 'admin', body: { indicators: [{ code: 'ket_nap_dang_vien' }] } });
   await call('POST', '/indicators', { who: 'admin', body: { indicators: [{ code: 'x', direction: 'sideways' }] }, want: 422 });
-  await call('GET', '/users', { who: 'admin' });
+  r = await call('GET', '/users?limit=3', { who: 'admin' });
+  const usersNext = r.json.next.replace(/^\/api\/v1/, '');
   await call('GET', '/users', { who: 'editor', want: 403 });
   const user = { login: 'api.moi', name: 'Người mới', role: 'viewer', unit: 'cau-giay', password: 'mat-khau-rat-dai-123' };
   await call('POST', '/users', { who: 'admin', body: user, want: 201 });
+  // a user added between two pages shifts the list: the second page is refused, not repeated
+  r = await call('GET', usersNext, { who: 'admin', want: 409 });
+  ok(code(r) === 'snapshot_changed', 'users: a page after a user was added is snapshot_changed');
   await call('POST', '/users', { who: 'admin', body: user, want: 409 });
   await call('POST', '/users', { who: 'admin', body: { ...user, login: 'Bad Login' }, want: 422 });
   r = await call('POST', '/tokens', { who: 'admin', body: { login: 'api.moi', name: 'test' }, want: 201 });
@@ -235,7 +255,15 @@ for (const list of ['targets', 'values']) {
   await call('POST', '/users/disable', { who: 'admin', body: { login: 'api.moi' } });
   await call('POST', '/users/enable', { who: 'admin', body: { login: 'api.moi' } });
   await call('POST', '/users/disable', { who: 'admin', body: { login: 'admin' }, want: 422 });
+  r = await call('GET', '/class/results?year=x', { who: 'admin', want: 400 });
+  ok(code(r) === 'bad_year' && r.json.error.field === 'year', 'class results: a bad year is bad_year, a documented code');
   await call('GET', '/tasks', { who: 'editor' });
+  r = await call('GET', '/tasks?programme=khong-co', { want: 404 });
+  ok(code(r) === 'not_found' && r.json.error.field === 'programme', 'tasks of an unknown programme: not_found');
+  r = await call('GET', '/tasks?code=khong-co', { want: 404 });
+  ok(code(r) === 'not_found' && r.json.error.field === 'code', 'an unknown task code: not_found');
+  r = await call('GET', '/users?unit=khong-co', { who: 'admin', want: 404 });
+  ok(code(r) === 'not_found' && r.json.error.field === 'unit', 'users of an unknown unit: not_found');
   await call('POST', '/tasks/progress', { who: 'editor', body: { code: 'khong-co', pct: 10, text: 'x' }, want: 404 });
   await call('POST', '/tasks/progress', { who: 'editor', body: { code: 'x' }, want: 400 });
   // a file, previewed then with an error (multipart: fetch sets the boundary)
