@@ -492,6 +492,14 @@ static void do_unit(run *r, const csv_record *rec, const cols *c)
     if (old && strcmp(old->name, name) == 0 && strcmp(old->type, type) == 0 &&
         strcmp(old->parent_code, parent) == 0 && old->valid_from == vf && old->valid_to == vt)
         goto cleanup;
+    if (r->o->vet_unit && (old == NULL || strcmp(old->parent_code, parent) != 0 || old->valid_from != vf ||
+                           old->valid_to != vt)) {      /* the tree a figure adds up changes */
+        buf_reset(&r->scratch);
+        if (r->o->vet_unit(r->o->vet_ctx, m, at, *parent ? model_unit_find(m, parent) : -1, vf, vt, &r->scratch) != 0) {
+            row_error(r, rec->row, 0, NULL, NULL, "%s", buf_str(&r->scratch));
+            goto cleanup;
+        }
+    }
     at >= 0 ? r->st->changed[IK_UNITS]++ : r->st->added[IK_UNITS]++;
     at = model_put_unit(m, code, name, parent, type, vf, vt);
     if (at < 0) {
@@ -618,6 +626,14 @@ static void do_indicator(run *r, const csv_record *rec, const cols *c, int ord)
             !strcmp(o->parent_code, d.parent_code) && o->dir == d.dir && o->uagg == d.uagg &&
             o->pagg == d.pagg && o->decimals == d.decimals)
             goto cleanup;
+        if (r->o->vet && (strcmp(o->measure, d.measure) || strcmp(o->formula_src, d.formula_src) ||
+                          o->uagg != d.uagg || o->pagg != d.pagg || o->decimals != d.decimals)) {
+            buf_reset(&r->scratch);          /* what its figures are changes */
+            if (r->o->vet(r->o->vet_ctx, m, IK_INDICATORS, at, -1, (period_t){ 0 }, &r->scratch) != 0) {
+                row_error(r, rec->row, 0, NULL, NULL, "%s", buf_str(&r->scratch));
+                goto cleanup;
+            }
+        }
         r->st->changed[IK_INDICATORS]++;
     } else {
         r->st->added[IK_INDICATORS]++;

@@ -42,9 +42,15 @@ typedef struct import_opts {
     int max_errors;     /* stop listing after this many (0 = 100) */
     int in_tx;          /* the caller holds the write transaction (write.h): import_run neither
                            begins, commits nor rolls it back */
-    /* Called for each target or value the import would change (kind IK_TARGETS or IK_VALUES);
-     * returns 0 to accept it, or nonzero with the reason appended to why (the row is an error). */
+    /* Called for each target or value the import would change (kind IK_TARGETS or IK_VALUES),
+     * and with kind IK_INDICATORS (unit -1, p zero) before an existing indicator's formula,
+     * aggregations, unit of measure or decimals change; returns 0 to accept it, or nonzero with
+     * the reason appended to why (the row is an error). */
     int (*vet)(void *ctx, const model *m, int kind, int ind, int unit, period_t p, buf *why);
+    /* Called before a unit joins the tree, moves or its validity changes (unit -1: a new one;
+     * parent: the new parent's index, -1 none or not yet known; validity as unit_t's); the same
+     * contract as vet.  NULL: not asked. */
+    int (*vet_unit)(void *ctx, const model *m, int unit, int parent, int valid_from, int valid_to, buf *why);
     void *vet_ctx;
 } import_opts;
 

@@ -718,10 +718,69 @@ static int vet_may(vet_ctx *v, const model *m, int kind, int unit, buf *why)
     return r;
 }
 
+/* The first values lock (any unit, any period); 1 (hit filled) or 0. */
+static int any_value_lock(const write_locks *l, web_sub *hit)
+{
+    for (int k = 0; l && k < l->n; k++)
+        if (!l->v[k].targets) {
+            *hit = l->v[k].sub;
+            return 1;
+        }
+    return 0;
+}
+
+/* 1 (hit filled) if a values lock of unit u or a unit above it has a period that overlaps the days
+ * lo..hi (yyyymmdd), else 0. */
+static int lock_overlaps(const write_locks *l, const model *m, int u, int lo, int hi, web_sub *hit)
+{
+    for (; u >= 0 && (size_t)u < m->nunits && (size_t)u < l->nunits; u = m->units[u].parent)
+        for (int k = l->first[u]; k >= 0; k = l->v[k].next)
+            if (!l->v[k].targets && period_start(l->v[k].p) <= hi && period_end(l->v[k].p) >= lo) {
+                *hit = l->v[k].sub;
+                return 1;
+            }
+    return 0;
+}
+
+/* A unit added, moved or whose validity changes alters the totals of the units above it in the
+ * periods it joins or leaves: refused where a lock holds one of them (import.h's vet_unit). */
+static int vet_unit(void *ctx, const model *m, int unit, int parent, int vf, int vt, buf *why)
+{
+    vet_ctx *v = ctx;
+    web_sub lock;
+    int lo = vf ? vf : 0, hi = vt ? vt : 99991231, hit = 0;
+    if (unit >= 0) {
+        const unit_t *o = &m->units[unit];
+        int olo = o->valid_from ? o->valid_from : 0, ohi = o->valid_to ? o->valid_to : 99991231;
+        if (o->parent != parent)                /* leaves its old units above, joins the new ones */
+            hit = lock_overlaps(v->locks, m, unit, olo, ohi, &lock);
+        else                                    /* in or out over the days its validity changes */
+            hit = (olo != lo && lock_overlaps(v->locks, m, unit, olo < lo ? olo : lo, (olo < lo ? lo : olo) - 1, &lock)) ||
+                  (ohi != hi && lock_overlaps(v->locks, m, unit, (ohi < hi ? ohi : hi) + 1, ohi < hi ? hi : ohi, &lock));
+    }
+    if (!hit && (unit < 0 || m->units[unit].parent != parent))
+        hit = lock_overlaps(v->locks, m, parent, lo, hi, &lock);
+    if (!hit)
+        return 0;
+    buf_adds(why, tr("thay đổi cây đơn vị làm đổi số liệu đã khóa: ", "the change of the unit tree alters locked figures: "));
+    write_lock_text(&lock, why);
+    return -1;
+}
+
 static int vet_change(void *ctx, const model *m, int kind, int ind, int unit, period_t p, buf *why)
 {
     vet_ctx *v = ctx;
     web_sub lock;
+    if (kind == IK_INDICATORS) {
+        if (!any_value_lock(v->locks, &lock))
+            return 0;
+        buf_printf(why, tr("chỉ tiêu '%s': đổi công thức, cách tổng hợp, đơn vị tính hay số chữ số thập phân làm đổi "
+                           "số liệu đã khóa (hãy tạo chỉ tiêu mới với mã khác): ",
+                           "indicator '%s': a new formula, aggregation, unit of measure or decimals alters locked "
+                           "figures (create a new indicator with another code): "), m->inds[ind].code);
+        write_lock_text(&lock, why);
+        return -1;
+    }
     if (vet_may(v, m, kind, unit, why) != 0)
         return -1;
     if (write_locks_find(v->locks, m, kind == IK_TARGETS, unit, p, &lock)) {
@@ -815,6 +874,7 @@ int write_import_audited(store *s, const write_actor *a, const store_audit_row *
     import_opts io = *o;
     io.in_tx = 1;
     io.vet = vet_change;
+    io.vet_unit = vet_unit;
     io.vet_ctx = &v;
     internal = 0;                            /* import_run says itself (st->internal) */
     if (import_run(s, m, src, nsrc, &io, st, errors, e) != 0)

@@ -221,7 +221,7 @@ static void test_routes_use_the_door(void **state)
         { "/admin/data", "action=target&ind=kn&unit=w1&period=2030&value=9", NULL, 0 },
         { "/api/v1/values", NULL, "{\"values\":[{\"indicator\":\"kn\",\"unit\":\"d2\",\"period\":\"2030\",\"value\":4}]}", 0 },
         { "/api/v1/targets", NULL, "{\"targets\":[{\"indicator\":\"kn\",\"unit\":\"d2\",\"period\":\"2030\",\"target\":4}]}", 0 },
-        { "/api/v1/units", NULL, "{\"units\":[{\"code\":\"w77\",\"name\":\"W77\",\"parent\":\"d2\"}]}", 0 },
+        { "/api/v1/units", NULL, "{\"units\":[{\"code\":\"w77\",\"name\":\"W77\",\"parent\":\"city\"}]}", 0 },
         { "/api/v1/indicators", NULL, "{\"indicators\":[{\"code\":\"kn\",\"name\":\"Kết nạp\"}]}", 0 },
         { "/api/v1/import", NULL, NULL, 1 },
         { "/api/v1/approval/submit", NULL, "{\"unit\":\"d2\",\"period\":\"2030\"}", 0 },
@@ -355,6 +355,80 @@ static void test_commands_use_the_door(void **state)
 }
 
 /* ---- locks ---- */
+
+/* Model of the database as it is now (catalogue only); the caller frees it. */
+static model *catalogue(void)
+{
+    store *s;
+    model *m = model_new();
+    err_t e;
+    assert_int_equal(store_open(db, 0, &s, &e), 0);
+    assert_int_equal(store_load_part(s, m, 0, &e), 0);
+    store_close(s);
+    return m;
+}
+
+/* A lock also holds against the catalogue: an indicator's formula, aggregation, unit of measure or
+ * decimals, and the units an approved total adds up (a ward moved out, a new ward, a ward ended
+ * within the locked period) cannot change under it; names, and units joining or leaving after
+ * the locked period, can. */
+static void test_catalogue_locks(void **state)
+{
+    (void)state;
+    buf errs = BUF_INIT;
+    import_stats st;
+    assert_int_equal(import_csv("code,name,parent,type\nd3,Quận ủy Ba,city,Quận ủy\n"
+                                "w31,Phường 31,d3,Đảng ủy phường\nw32,Phường 32,d3,Đảng ủy phường\n",
+                                &cli_actor, &st, &errs), 0);
+    assert_int_equal(import_csv("code,name,unit,unit_aggregation,formula,decimals\n"
+                                "cn,Chi bộ,chi bộ,sum,,0\ncr,Gấp đôi,chi bộ,sum,cn * 2,0\n", &cli_actor, &st, &errs), 0);
+    assert_int_equal(import_csv("indicator,unit,period,value\ncn,w31,2023,10\ncn,w32,2023,20\n", &cli_actor, &st, &errs), 0);
+    set_state("d3", "2023", SUB_APPROVED, "duyet3");
+    static const char *const refused[] = {
+        "code,name,unit,unit_aggregation,formula,decimals\ncr,Gấp đôi,chi bộ,sum,cn * 3,0\n",
+        "code,name,unit,unit_aggregation,formula,decimals\ncn,Chi bộ,chi bộ,max,,0\n",
+        "code,name,unit,unit_aggregation,formula,decimals\ncn,Chi bộ,nghìn chi bộ,sum,,0\n",
+        "code,name,unit,unit_aggregation,formula,decimals\ncn,Chi bộ,chi bộ,sum,,2\n",
+        "code,name,parent,type\nw32,Phường 32,city,Đảng ủy phường\n",
+        "code,name,parent,type\nw33,Phường 33,d3,Đảng ủy phường\n",
+        "code,name,parent,type,valid_from,valid_to\nw32,Phường 32,d3,Đảng ủy phường,,2023-06-30\n",
+        "code,name,parent,type,valid_from,valid_to\nw32,Phường 32,d3,Đảng ủy phường,2023-04-01,\n",
+    };
+    for (size_t k = 0; k < sizeof refused / sizeof *refused; k++) {
+        buf_reset(&errs);
+        if (import_csv(refused[k], &cli_actor, &st, &errs) == 0)
+            print_error("not refused: %s\n", refused[k]);
+        assert_non_null(strstr(buf_str(&errs), k < 4 ? "chỉ tiêu 'c" : "'d3' kỳ 2023"));
+    }
+    model *m = catalogue();
+    const ind_t *cn = &m->inds[model_ind_find(m, "cn")], *cr = &m->inds[model_ind_find(m, "cr")];
+    assert_string_equal(cr->formula_src, "cn * 2");
+    assert_int_equal(cn->uagg, AGG_SUM);
+    assert_string_equal(cn->measure, "chi bộ");
+    assert_int_equal(cn->decimals, 0);
+    int w32 = model_unit_find(m, "w32");
+    assert_int_equal(m->units[w32].parent, model_unit_find(m, "d3"));
+    assert_int_equal(m->units[w32].valid_from, 0);
+    assert_int_equal(m->units[w32].valid_to, 0);
+    assert_int_equal(model_unit_find(m, "w33"), -1);
+    model_free(m);
+    /* allowed: names, a ward from 2024, a ward ended after 2023, a unit outside the locked tree */
+    static const char *const allowed[] = {
+        "code,name,unit,unit_aggregation,formula,decimals\ncr,Gấp hai lần,chi bộ,sum,cn * 2,0\n",
+        "code,name,parent,type\nw32,Phường Ba Hai,d3,Phường\n",
+        "code,name,parent,type,valid_from,valid_to\nw34,Phường 34,d3,Đảng ủy phường,2024-01-01,\n",
+        "code,name,parent,type,valid_from,valid_to\nw31,Phường 31,d3,Đảng ủy phường,,2024-06-30\n",
+        "code,name,parent,type\nd5,Quận ủy Năm,city,Quận ủy\n",
+    };
+    for (size_t k = 0; k < sizeof allowed / sizeof *allowed; k++) {
+        buf_reset(&errs);
+        if (import_csv(allowed[k], &cli_actor, &st, &errs) != 0)
+            print_error("refused: %s%s\n", allowed[k], buf_str(&errs));
+        assert_int_equal(st.errors, 0);
+    }
+    assert_true(stored("cn", "w32", "2023") == 20);
+    buf_free(&errs);
+}
 
 static void test_locks_cover(void **state)
 {
@@ -746,6 +820,7 @@ int main(void)
         cmocka_unit_test(test_two_large_imports),
         cmocka_unit_test(test_routes_use_the_door),
         cmocka_unit_test(test_commands_use_the_door),
+        cmocka_unit_test(test_catalogue_locks),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
