@@ -136,21 +136,34 @@ void write_locks_free(write_locks *l)
     free(l);
 }
 
-int write_locks_find(const write_locks *l, const model *m, int targets, int unit, period_t p, web_sub *hit)
+/* write_locks_find from unit up; depth bounds the successions followed (model_finish refuses cycles). */
+static int locks_find_up(const write_locks *l, const model *m, int targets, int unit, period_t p, web_sub *hit,
+                         int depth)
 {
-    if (l == NULL || l->n == 0)
-        return 0;
     for (int u = unit; u >= 0 && (size_t)u < m->nunits; u = m->units[u].parent) {
-        if ((size_t)u >= l->nunits)
-            continue;
-        for (int k = l->first[u]; k >= 0; k = l->v[k].next)
+        for (int k = (size_t)u < l->nunits ? l->first[u] : -1; k >= 0; k = l->v[k].next)
             if (l->v[k].targets == targets && period_contains(l->v[k].p, p)) {
                 if (hit)
                     *hit = l->v[k].sub;
                 return 1;
             }
+        /* a value of a period starting before a succession counts in the successor's figures on
+         * today's structure (docs/successions.md): its locks hold it too */
+        int ns = 0;
+        const int *out = targets || depth >= 32 ? NULL : model_succs(m, u, &ns);
+        for (int j = 0; j < ns; j++)
+            if (period_start(p) < m->succs[out[j]].date &&
+                locks_find_up(l, m, targets, m->succs[out[j]].to, p, hit, depth + 1))
+                return 1;
     }
     return 0;
+}
+
+int write_locks_find(const write_locks *l, const model *m, int targets, int unit, period_t p, web_sub *hit)
+{
+    if (l == NULL || l->n == 0)
+        return 0;
+    return locks_find_up(l, m, targets, unit, p, hit, 0);
 }
 
 /* 1 (hit filled) if one of subs[0..n) is unit's and locks p's values; the first such. */

@@ -368,6 +368,35 @@ static model *catalogue(void)
     return m;
 }
 
+/* A lock on a successor holds its predecessors' values of the periods before the succession:
+ * today's structure counts them in its figures (docs/successions.md). */
+static void test_successor_locks(void **state)
+{
+    (void)state;
+    buf errs = BUF_INIT;
+    import_stats st;
+    assert_int_equal(import_csv("code,name,parent,type,valid_from,valid_to\n"
+                                "o7,Phường Bảy,city,Đảng ủy phường,,2025-06-30\no8,Phường Tám,city,Đảng ủy phường,,2025-06-30\n"
+                                "n7,Xã Mới,city,Đảng ủy xã,2025-07-01,\n", &cli_actor, &st, &errs), 0);
+    assert_int_equal(import_csv("from,to,date\no7,n7,2025-07-01\no8,n7,2025-07-01\n", &cli_actor, &st, &errs), 0);
+    assert_int_equal(import_csv("indicator,unit,period,value\nkn,o7,2025S1,10\nkn,o8,2025Q2,20\nkn,n7,2025S2,5\n",
+                                &cli_actor, &st, &errs), 0);
+    set_state("n7", "2025", SUB_APPROVED, "duyet7");
+    static const char *const refused[] = { "indicator,unit,period,value\nkn,o7,2025S1,100\n",
+                                           "indicator,unit,period,value\nkn,o8,2025-05,1\n" };
+    for (size_t k = 0; k < 2; k++) {
+        buf_reset(&errs);
+        assert_int_not_equal(import_csv(refused[k], &cli_actor, &st, &errs), 0);
+        assert_non_null(strstr(buf_str(&errs), "'n7' kỳ 2025"));
+    }
+    assert_true(stored("kn", "o7", "2025S1") == 10);
+    /* a year before the locked one, and another unit's, stay open */
+    buf_reset(&errs);
+    assert_int_equal(import_csv("indicator,unit,period,value\nkn,o7,2024,3\nkn,w1,2025S1,4\n", &cli_actor, &st, &errs), 0);
+    assert_int_equal(st.errors, 0);
+    buf_free(&errs);
+}
+
 /* A lock also holds against the catalogue: an indicator's formula, aggregation, unit of measure or
  * decimals, and the units an approved total adds up (a ward moved out, a new ward, a ward ended
  * within the locked period) cannot change under it; names, and units joining or leaving after
@@ -821,6 +850,7 @@ int main(void)
         cmocka_unit_test(test_routes_use_the_door),
         cmocka_unit_test(test_commands_use_the_door),
         cmocka_unit_test(test_catalogue_locks),
+        cmocka_unit_test(test_successor_locks),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
