@@ -989,6 +989,44 @@ static int count_succs(run *r)
     return 0;
 }
 
+/* 1 if the model holds succession (from, to, date) with share. */
+static int succ_stored(const model *m, int from, int to, int date, double share)
+{
+    for (size_t k = 0; k < m->nsuccs; k++)
+        if (m->succs[k].from == from && m->succs[k].to == to && m->succs[k].date == date && m->succs[k].share == share)
+            return 1;
+    return 0;
+}
+
+/* Asks r->o->vet_succ about each succession group r->succs[a..b) adds, changes or drops. */
+static void vet_succ_group(run *r, size_t a, size_t b)
+{
+    const model *m = r->m;
+    const succ_row *g = &r->succs[a];
+    for (size_t i = a; i < b; i++) {
+        const succ_row *x = &r->succs[i];
+        buf_reset(&r->scratch);
+        if (!succ_stored(m, x->from, x->to, x->date, x->share) &&
+            r->o->vet_succ(r->o->vet_ctx, m, x->from, x->to, x->date, &r->scratch) != 0) {
+            r->cur_src = x->src;
+            row_error(r, x->row, 0, NULL, NULL, "%s", buf_str(&r->scratch));
+        }
+    }
+    for (size_t k = 0; k < m->nsuccs; k++) {
+        const succ_t *o = &m->succs[k];
+        size_t i = a;
+        if (o->from != g->from || o->date != g->date)
+            continue;
+        while (i < b && r->succs[i].to != o->to)
+            i++;
+        buf_reset(&r->scratch);
+        if (i == b && r->o->vet_succ(r->o->vet_ctx, m, o->from, o->to, o->date, &r->scratch) != 0) {
+            r->cur_src = g->src;                /* dropped by the group's rows */
+            row_error(r, g->row, 0, NULL, NULL, "%s", buf_str(&r->scratch));
+        }
+    }
+}
+
 /* Whole-set checks, then the writes: the rows of one `from` on one date replace what was stored
  * for it; model_finish then refuses a cycle. */
 static void apply_successions(run *r)
@@ -999,6 +1037,8 @@ static void apply_successions(run *r)
         for (b = a + 1; b < r->nsuccs && r->succs[b].from == r->succs[a].from && r->succs[b].date == r->succs[a].date; b++)
             ;
         check_succ_group(r, a, b);
+        if (r->o->vet_succ)
+            vet_succ_group(r, a, b);
     }
     if (r->failed)
         return;

@@ -51,6 +51,9 @@ typedef struct import_opts {
      * parent: the new parent's index, -1 none or not yet known; validity as unit_t's); the same
      * contract as vet.  NULL: not asked. */
     int (*vet_unit)(void *ctx, const model *m, int unit, int parent, int valid_from, int valid_to, buf *why);
+    /* Called before a succession (from, to, date) is added, its share changed or it is dropped
+     * (its (from, date) replaced without it); the same contract.  NULL: not asked. */
+    int (*vet_succ)(void *ctx, const model *m, int from, int to, int date, buf *why);
     void *vet_ctx;
 } import_opts;
 

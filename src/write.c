@@ -780,6 +780,36 @@ static int vet_unit(void *ctx, const model *m, int unit, int parent, int vf, int
     return -1;
 }
 
+/* 1 (hit filled) if a values lock of unit u (and, when up, of the units above it) has a period
+ * starting before date and, when straddle, ending on or after it; else 0. */
+static int lock_before(const write_locks *l, const model *m, int u, int up, int straddle, int date, web_sub *hit)
+{
+    for (; u >= 0 && (size_t)u < m->nunits && (size_t)u < l->nunits; u = up ? m->units[u].parent : -1)
+        for (int k = l->first[u]; k >= 0; k = l->v[k].next)
+            if (!l->v[k].targets && period_start(l->v[k].p) < date && (!straddle || period_end(l->v[k].p) >= date)) {
+                *hit = l->v[k].sub;
+                return 1;
+            }
+    return 0;
+}
+
+/* A succession changes, on today's structure, the figures of its successor for the periods that
+ * start before its date, and the totals above both units for the periods across that date:
+ * refused where a lock holds one of them (import.h's vet_succ). */
+static int vet_succ(void *ctx, const model *m, int from, int to, int date, buf *why)
+{
+    vet_ctx *v = ctx;
+    web_sub lock;
+    if (!lock_before(v->locks, m, to, 0, 0, date, &lock) &&
+        !lock_before(v->locks, m, m->units[to].parent, 1, 1, date, &lock) &&
+        !lock_before(v->locks, m, from, 1, 1, date, &lock))
+        return 0;
+    buf_printf(why, tr("kế thừa '%s' → '%s' làm đổi số liệu đã khóa: ", "the succession '%s' → '%s' alters locked figures: "),
+               m->units[from].code, m->units[to].code);
+    write_lock_text(&lock, why);
+    return -1;
+}
+
 static int vet_change(void *ctx, const model *m, int kind, int ind, int unit, period_t p, buf *why)
 {
     vet_ctx *v = ctx;
@@ -888,6 +918,7 @@ int write_import_audited(store *s, const write_actor *a, const store_audit_row *
     io.in_tx = 1;
     io.vet = vet_change;
     io.vet_unit = vet_unit;
+    io.vet_succ = vet_succ;
     io.vet_ctx = &v;
     internal = 0;                            /* import_run says itself (st->internal) */
     if (import_run(s, m, src, nsrc, &io, st, errors, e) != 0)

@@ -390,6 +390,25 @@ static void test_successor_locks(void **state)
         assert_non_null(strstr(buf_str(&errs), "'n7' kỳ 2025"));
     }
     assert_true(stored("kn", "o7", "2025S1") == 10);
+    /* nor does a succession into it change: a new one, a share changed, one dropped; the same file
+     * again changes nothing and passes */
+    assert_int_equal(import_csv("code,name,parent,type,valid_from,valid_to\no9,Phường Chín,city,Đảng ủy phường,,2025-06-30\n",
+                                &cli_actor, &st, &errs), 0);
+    static const char *const succ[] = { "from,to,date\no9,n7,2025-07-01\n",
+                                        "from,to,date,share\no7,n7,2025-07-01,0.5\no7,w1,2025-07-01,0.5\n",
+                                        "from,to,date\no8,w1,2025-07-01\n" };
+    for (size_t k = 0; k < 3; k++) {
+        buf_reset(&errs);
+        assert_int_not_equal(import_csv(succ[k], &cli_actor, &st, &errs), 0);
+        assert_non_null(strstr(buf_str(&errs), "'n7' kỳ 2025"));
+    }
+    buf_reset(&errs);
+    assert_int_equal(import_csv("from,to,date\no7,n7,2025-07-01\no8,n7,2025-07-01\n", &cli_actor, &st, &errs), 0);
+    model *m = catalogue();
+    int n = 0;
+    model_preds(m, model_unit_find(m, "n7"), &n);
+    assert_int_equal(n, 2);
+    model_free(m);
     /* a year before the locked one, and another unit's, stay open */
     buf_reset(&errs);
     assert_int_equal(import_csv("indicator,unit,period,value\nkn,o7,2024,3\nkn,w1,2025S1,4\n", &cli_actor, &st, &errs), 0);
