@@ -627,8 +627,8 @@ static void do_indicator(run *r, const csv_record *rec, const cols *c, int ord)
             o->pagg == d.pagg && o->decimals == d.decimals)
             goto cleanup;
         if (r->o->vet && (strcmp(o->measure, d.measure) || strcmp(o->formula_src, d.formula_src) ||
-                          o->uagg != d.uagg || o->pagg != d.pagg || o->decimals != d.decimals)) {
-            buf_reset(&r->scratch);          /* what its figures are changes */
+                          o->uagg != d.uagg || o->pagg != d.pagg || o->decimals != d.decimals || o->dir != d.dir)) {
+            buf_reset(&r->scratch);          /* what its figures are, or how they are judged, changes */
             if (r->o->vet(r->o->vet_ctx, m, IK_INDICATORS, at, -1, (period_t){ 0 }, &r->scratch) != 0) {
                 row_error(r, rec->row, 0, NULL, NULL, "%s", buf_str(&r->scratch));
                 goto cleanup;

@@ -44,7 +44,7 @@ typedef struct import_opts {
                            begins, commits nor rolls it back */
     /* Called for each target or value the import would change (kind IK_TARGETS or IK_VALUES),
      * and with kind IK_INDICATORS (unit -1, p zero) before an existing indicator's formula,
-     * aggregations, unit of measure or decimals change; returns 0 to accept it, or nonzero with
+     * aggregations, unit of measure, decimals or direction change; returns 0 to accept it, or nonzero with
      * the reason appended to why (the row is an error). */
     int (*vet)(void *ctx, const model *m, int kind, int ind, int unit, period_t p, buf *why);
     /* Called before a unit joins the tree, moves or its validity changes (unit -1: a new one;

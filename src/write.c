@@ -817,10 +817,10 @@ static int vet_change(void *ctx, const model *m, int kind, int ind, int unit, pe
     if (kind == IK_INDICATORS) {
         if (!any_value_lock(v->locks, &lock))
             return 0;
-        buf_printf(why, tr("chỉ tiêu '%s': đổi công thức, cách tổng hợp, đơn vị tính hay số chữ số thập phân làm đổi "
-                           "số liệu đã khóa (hãy tạo chỉ tiêu mới với mã khác): ",
-                           "indicator '%s': a new formula, aggregation, unit of measure or decimals alters locked "
-                           "figures (create a new indicator with another code): "), m->inds[ind].code);
+        buf_printf(why, tr("chỉ tiêu '%s': đổi công thức, cách tổng hợp, đơn vị tính, số chữ số thập phân hay chiều "
+                           "đánh giá làm đổi số liệu đã khóa (hãy tạo chỉ tiêu mới với mã khác): ",
+                           "indicator '%s': a new formula, aggregation, unit of measure, decimals or direction alters "
+                           "locked figures (create a new indicator with another code): "), m->inds[ind].code);
         write_lock_text(&lock, why);
         return -1;
     }

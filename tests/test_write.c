@@ -416,10 +416,10 @@ static void test_successor_locks(void **state)
     buf_free(&errs);
 }
 
-/* A lock also holds against the catalogue: an indicator's formula, aggregation, unit of measure or
- * decimals, and the units an approved total adds up (a ward moved out, a new ward, a ward ended
- * within the locked period) cannot change under it; names, and units joining or leaving after
- * the locked period, can. */
+/* A lock also holds against the catalogue: an indicator's formula, aggregation, unit of measure,
+ * decimals or direction, and the units an approved total adds up (a ward moved out, a new ward, a
+ * ward ended within the locked period) cannot change under it; names, and units joining or
+ * leaving after the locked period, can. */
 static void test_catalogue_locks(void **state)
 {
     (void)state;
@@ -437,6 +437,7 @@ static void test_catalogue_locks(void **state)
         "code,name,unit,unit_aggregation,formula,decimals\ncn,Chi bộ,chi bộ,max,,0\n",
         "code,name,unit,unit_aggregation,formula,decimals\ncn,Chi bộ,nghìn chi bộ,sum,,0\n",
         "code,name,unit,unit_aggregation,formula,decimals\ncn,Chi bộ,chi bộ,sum,,2\n",
+        "code,name,unit,unit_aggregation,formula,decimals,direction\ncn,Chi bộ,chi bộ,sum,,0,down\n",
         "code,name,parent,type\nw32,Phường 32,city,Đảng ủy phường\n",
         "code,name,parent,type\nw33,Phường 33,d3,Đảng ủy phường\n",
         "code,name,parent,type,valid_from,valid_to\nw32,Phường 32,d3,Đảng ủy phường,,2023-06-30\n",
@@ -446,7 +447,7 @@ static void test_catalogue_locks(void **state)
         buf_reset(&errs);
         if (import_csv(refused[k], &cli_actor, &st, &errs) == 0)
             print_error("not refused: %s\n", refused[k]);
-        assert_non_null(strstr(buf_str(&errs), k < 4 ? "chỉ tiêu 'c" : "'d3' kỳ 2023"));
+        assert_non_null(strstr(buf_str(&errs), k < 5 ? "chỉ tiêu 'c" : "'d3' kỳ 2023"));
     }
     model *m = catalogue();
     const ind_t *cn = &m->inds[model_ind_find(m, "cn")], *cr = &m->inds[model_ind_find(m, "cr")];
@@ -454,6 +455,7 @@ static void test_catalogue_locks(void **state)
     assert_int_equal(cn->uagg, AGG_SUM);
     assert_string_equal(cn->measure, "chi bộ");
     assert_int_equal(cn->decimals, 0);
+    assert_int_equal(cn->dir, DIR_UP);
     int w32 = model_unit_find(m, "w32");
     assert_int_equal(m->units[w32].parent, model_unit_find(m, "d3"));
     assert_int_equal(m->units[w32].valid_from, 0);
