@@ -390,6 +390,26 @@ static void test_successor_locks(void **state)
         assert_non_null(strstr(buf_str(&errs), "'n7' kỳ 2025"));
     }
     assert_true(stored("kn", "o7", "2025S1") == 10);
+    /* the form and the API (write_values) and a deletion (write_delete) alike */
+    store *s;
+    model *mm = model_new();
+    err_t e;
+    int changed, outside, deleted;
+    assert_int_equal(store_open(db, 0, &s, &e), 0);
+    assert_int_equal(store_load_part(s, mm, 0, &e), 0);
+    write_row wr = { WRITE_VALUE, model_ind_find(mm, "kn"), model_unit_find(mm, "o7"), { P_HALF, 1, 2025, 2025 }, 3,
+                     NULL, NULL, NULL };
+    buf_reset(&errs);
+    assert_int_equal(write_values(s, mm, &cli_actor, &wr, 1, NULL, &errs, &changed, &outside, &e), 0);
+    assert_int_equal(changed, 0);
+    assert_non_null(strstr(buf_str(&errs), "\tlocked\t"));
+    buf_reset(&errs);
+    assert_int_equal(write_delete(s, mm, &cli_actor, &wr, 1, "sai", NULL, &errs, &deleted, &e), 0);
+    assert_int_equal(deleted, 0);
+    assert_non_null(strstr(buf_str(&errs), "\tlocked\t"));
+    store_close(s);
+    model_free(mm);
+    assert_true(stored("kn", "o7", "2025S1") == 10);
     /* nor does a succession into it change: a new one, a share changed, one dropped; the same file
      * again changes nothing and passes */
     assert_int_equal(import_csv("code,name,parent,type,valid_from,valid_to\no9,Phường Chín,city,Đảng ủy phường,,2025-06-30\n",
