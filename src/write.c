@@ -766,7 +766,7 @@ static int vet_unit(void *ctx, const model *m, int unit, int parent, int vf, int
         const unit_t *o = &m->units[unit];
         int olo = o->valid_from ? o->valid_from : 0, ohi = o->valid_to ? o->valid_to : 99991231;
         if (o->parent != parent)                /* leaves its old units above, joins the new ones */
-            hit = lock_overlaps(v->locks, m, unit, olo, ohi, &lock);
+            hit = lock_overlaps(v->locks, m, o->parent, olo, ohi, &lock);
         else                                    /* in or out over the days its validity changes */
             hit = (olo != lo && lock_overlaps(v->locks, m, unit, olo < lo ? olo : lo, (olo < lo ? lo : olo) - 1, &lock)) ||
                   (ohi != hi && lock_overlaps(v->locks, m, unit, (ohi < hi ? ohi : hi) + 1, ohi < hi ? hi : ohi, &lock));

@@ -489,6 +489,7 @@ static void test_catalogue_locks(void **state)
         "code,name,parent,type,valid_from,valid_to\nw34,Phường 34,d3,Đảng ủy phường,2024-01-01,\n",
         "code,name,parent,type,valid_from,valid_to\nw31,Phường 31,d3,Đảng ủy phường,,2024-06-30\n",
         "code,name,parent,type\nd5,Quận ủy Năm,city,Quận ủy\n",
+        "code,name,parent,type\nw6,Phường Sáu,d5,Đảng ủy phường\n",
     };
     for (size_t k = 0; k < sizeof allowed / sizeof *allowed; k++) {
         buf_reset(&errs);
@@ -496,6 +497,10 @@ static void test_catalogue_locks(void **state)
             print_error("refused: %s%s\n", allowed[k], buf_str(&errs));
         assert_int_equal(st.errors, 0);
     }
+    /* a ward approved itself moves between units that hold no lock: its own figures stay */
+    set_state("w6", "2023", SUB_APPROVED, "duyet6");
+    buf_reset(&errs);
+    assert_int_equal(import_csv("code,name,parent,type\nw6,Phường Sáu,city,Đảng ủy phường\n", &cli_actor, &st, &errs), 0);
     assert_true(stored("cn", "w32", "2023") == 20);
     buf_free(&errs);
 }
