@@ -493,10 +493,11 @@ static void do_unit(run *r, const csv_record *rec, const cols *c)
     if (old && strcmp(old->name, name) == 0 && strcmp(old->type, type) == 0 &&
         strcmp(old->parent_code, parent) == 0 && old->valid_from == vf && old->valid_to == vt)
         goto cleanup;
-    if (old && r->o->vet_parent && strcmp(old->parent_code, parent) != 0) {   /* a move (write.h) */
+    if (r->o->vet_unit && (old == NULL || strcmp(old->parent_code, parent) != 0 || old->valid_from != vf ||
+                           old->valid_to != vt)) {      /* the tree a figure adds up changes */
         buf_reset(&r->scratch);
-        if (r->o->vet_parent(r->o->vet_ctx, m, at, *parent ? model_unit_find(m, parent) : -1, &r->scratch) != 0) {
-            row_error(r, rec->row, COLNO(c, 2), "parent", parent, "%s", buf_str(&r->scratch));
+        if (r->o->vet_unit(r->o->vet_ctx, m, at, *parent ? model_unit_find(m, parent) : -1, vf, vt, &r->scratch) != 0) {
+            row_error(r, rec->row, 0, NULL, NULL, "%s", buf_str(&r->scratch));
             goto cleanup;
         }
     }
@@ -626,6 +627,14 @@ static void do_indicator(run *r, const csv_record *rec, const cols *c, int ord)
             !strcmp(o->parent_code, d.parent_code) && o->dir == d.dir && o->uagg == d.uagg &&
             o->pagg == d.pagg && o->decimals == d.decimals)
             goto cleanup;
+        if (r->o->vet && (strcmp(o->measure, d.measure) || strcmp(o->formula_src, d.formula_src) ||
+                          o->uagg != d.uagg || o->pagg != d.pagg || o->decimals != d.decimals || o->dir != d.dir)) {
+            buf_reset(&r->scratch);          /* what its figures are, or how they are judged, changes */
+            if (r->o->vet(r->o->vet_ctx, m, IK_INDICATORS, at, -1, (period_t){ 0 }, &r->scratch) != 0) {
+                row_error(r, rec->row, 0, NULL, NULL, "%s", buf_str(&r->scratch));
+                goto cleanup;
+            }
+        }
         r->st->changed[IK_INDICATORS]++;
     } else {
         r->st->added[IK_INDICATORS]++;
@@ -981,6 +990,44 @@ static int count_succs(run *r)
     return 0;
 }
 
+/* 1 if the model holds succession (from, to, date) with share. */
+static int succ_stored(const model *m, int from, int to, int date, double share)
+{
+    for (size_t k = 0; k < m->nsuccs; k++)
+        if (m->succs[k].from == from && m->succs[k].to == to && m->succs[k].date == date && m->succs[k].share == share)
+            return 1;
+    return 0;
+}
+
+/* Asks r->o->vet_succ about each succession group r->succs[a..b) adds, changes or drops. */
+static void vet_succ_group(run *r, size_t a, size_t b)
+{
+    const model *m = r->m;
+    const succ_row *g = &r->succs[a];
+    for (size_t i = a; i < b; i++) {
+        const succ_row *x = &r->succs[i];
+        buf_reset(&r->scratch);
+        if (!succ_stored(m, x->from, x->to, x->date, x->share) &&
+            r->o->vet_succ(r->o->vet_ctx, m, x->from, x->to, x->date, &r->scratch) != 0) {
+            r->cur_src = x->src;
+            row_error(r, x->row, 0, NULL, NULL, "%s", buf_str(&r->scratch));
+        }
+    }
+    for (size_t k = 0; k < m->nsuccs; k++) {
+        const succ_t *o = &m->succs[k];
+        size_t i = a;
+        if (o->from != g->from || o->date != g->date)
+            continue;
+        while (i < b && r->succs[i].to != o->to)
+            i++;
+        buf_reset(&r->scratch);
+        if (i == b && r->o->vet_succ(r->o->vet_ctx, m, o->from, o->to, o->date, &r->scratch) != 0) {
+            r->cur_src = g->src;                /* dropped by the group's rows */
+            row_error(r, g->row, 0, NULL, NULL, "%s", buf_str(&r->scratch));
+        }
+    }
+}
+
 /* Whole-set checks, then the writes: the rows of one `from` on one date replace what was stored
  * for it; model_finish then refuses a cycle. */
 static void apply_successions(run *r)
@@ -991,6 +1038,8 @@ static void apply_successions(run *r)
         for (b = a + 1; b < r->nsuccs && r->succs[b].from == r->succs[a].from && r->succs[b].date == r->succs[a].date; b++)
             ;
         check_succ_group(r, a, b);
+        if (r->o->vet_succ)
+            vet_succ_group(r, a, b);
     }
     if (r->failed)
         return;

@@ -42,12 +42,18 @@ typedef struct import_opts {
     int max_errors;     /* stop listing after this many (0 = 100) */
     int in_tx;          /* the caller holds the write transaction (write.h): import_run neither
                            begins, commits nor rolls it back */
-    /* Called for each target or value the import would change (kind IK_TARGETS or IK_VALUES);
-     * returns 0 to accept it, or nonzero with the reason appended to why (the row is an error). */
+    /* Called for each target or value the import would change (kind IK_TARGETS or IK_VALUES),
+     * and with kind IK_INDICATORS (unit -1, p zero) before an existing indicator's formula,
+     * aggregations, unit of measure, decimals or direction change; returns 0 to accept it, or nonzero with
+     * the reason appended to why (the row is an error). */
     int (*vet)(void *ctx, const model *m, int kind, int ind, int unit, period_t p, buf *why);
-    /* Called (with vet_ctx) before an existing unit gets another parent (new_parent: its index, -1
-     * for none or one not known yet); returns 0 to accept, or nonzero with the reason in why. */
-    int (*vet_parent)(void *ctx, const model *m, int unit, int new_parent, buf *why);
+    /* Called before a unit joins the tree, moves or its validity changes (unit -1: a new one;
+     * parent: the new parent's index, -1 none or not yet known; validity as unit_t's); the same
+     * contract as vet.  NULL: not asked. */
+    int (*vet_unit)(void *ctx, const model *m, int unit, int parent, int valid_from, int valid_to, buf *why);
+    /* Called before a succession (from, to, date) is added, its share changed or it is dropped
+     * (its (from, date) replaced without it); the same contract.  NULL: not asked. */
+    int (*vet_succ)(void *ctx, const model *m, int from, int to, int date, buf *why);
     void *vet_ctx;
 } import_opts;
 

@@ -136,21 +136,34 @@ void write_locks_free(write_locks *l)
     free(l);
 }
 
-int write_locks_find(const write_locks *l, const model *m, int targets, int unit, period_t p, web_sub *hit)
+/* write_locks_find from unit up; depth bounds the successions followed (model_finish refuses cycles). */
+static int locks_find_up(const write_locks *l, const model *m, int targets, int unit, period_t p, web_sub *hit,
+                         int depth)
 {
-    if (l == NULL || l->n == 0)
-        return 0;
     for (int u = unit; u >= 0 && (size_t)u < m->nunits; u = m->units[u].parent) {
-        if ((size_t)u >= l->nunits)
-            continue;
-        for (int k = l->first[u]; k >= 0; k = l->v[k].next)
+        for (int k = (size_t)u < l->nunits ? l->first[u] : -1; k >= 0; k = l->v[k].next)
             if (l->v[k].targets == targets && period_contains(l->v[k].p, p)) {
                 if (hit)
                     *hit = l->v[k].sub;
                 return 1;
             }
+        /* a value of a period starting before a succession counts in the successor's figures on
+         * today's structure (docs/successions.md): its locks hold it too */
+        int ns = 0;
+        const int *out = targets || depth >= 32 ? NULL : model_succs(m, u, &ns);
+        for (int j = 0; j < ns; j++)
+            if (period_start(p) < m->succs[out[j]].date &&
+                locks_find_up(l, m, targets, m->succs[out[j]].to, p, hit, depth + 1))
+                return 1;
     }
     return 0;
+}
+
+int write_locks_find(const write_locks *l, const model *m, int targets, int unit, period_t p, web_sub *hit)
+{
+    if (l == NULL || l->n == 0)
+        return 0;
+    return locks_find_up(l, m, targets, unit, p, hit, 0);
 }
 
 /* 1 (hit filled) if one of subs[0..n) is unit's and locks p's values; the first such. */
@@ -718,10 +731,102 @@ static int vet_may(vet_ctx *v, const model *m, int kind, int unit, buf *why)
     return r;
 }
 
+/* The first values lock (any unit, any period); 1 (hit filled) or 0. */
+static int any_value_lock(const write_locks *l, web_sub *hit)
+{
+    for (int k = 0; l && k < l->n; k++)
+        if (!l->v[k].targets) {
+            *hit = l->v[k].sub;
+            return 1;
+        }
+    return 0;
+}
+
+/* 1 (hit filled) if a values lock of unit u or a unit above it has a period that overlaps the days
+ * lo..hi (yyyymmdd), else 0. */
+static int lock_overlaps(const write_locks *l, const model *m, int u, int lo, int hi, web_sub *hit)
+{
+    for (; u >= 0 && (size_t)u < m->nunits && (size_t)u < l->nunits; u = m->units[u].parent)
+        for (int k = l->first[u]; k >= 0; k = l->v[k].next)
+            if (!l->v[k].targets && period_start(l->v[k].p) <= hi && period_end(l->v[k].p) >= lo) {
+                *hit = l->v[k].sub;
+                return 1;
+            }
+    return 0;
+}
+
+/* A unit added, moved or whose validity changes alters the totals of the units above it in the
+ * periods it joins or leaves: refused where a lock holds one of them (import.h's vet_unit). */
+static int vet_unit(void *ctx, const model *m, int unit, int parent, int vf, int vt, buf *why)
+{
+    vet_ctx *v = ctx;
+    web_sub lock;
+    int lo = vf ? vf : 0, hi = vt ? vt : 99991231, hit = 0;
+    if (unit >= 0) {
+        const unit_t *o = &m->units[unit];
+        int olo = o->valid_from ? o->valid_from : 0, ohi = o->valid_to ? o->valid_to : 99991231;
+        if (o->parent != parent)                /* leaves its old units above, joins the new ones */
+            hit = lock_overlaps(v->locks, m, o->parent, olo, ohi, &lock);
+        else                                    /* in or out over the days its validity changes */
+            hit = (olo != lo && lock_overlaps(v->locks, m, unit, olo < lo ? olo : lo, (olo < lo ? lo : olo) - 1, &lock)) ||
+                  (ohi != hi && lock_overlaps(v->locks, m, unit, (ohi < hi ? ohi : hi) + 1, ohi < hi ? hi : ohi, &lock));
+    }
+    if (!hit && (unit < 0 || m->units[unit].parent != parent))
+        hit = lock_overlaps(v->locks, m, parent, lo, hi, &lock);
+    if (!hit)
+        return 0;
+    buf_adds(why, tr("thay đổi cây đơn vị làm đổi số liệu đã khóa: ", "the change of the unit tree alters locked figures: "));
+    write_lock_text(&lock, why);
+    if (unit >= 0 && m->units[unit].parent != parent)
+        buf_adds(why, tr(" (chuyển đơn vị: khai báo mã mới dưới cấp trên mới và tệp kế thừa, docs/successions.md)",
+                         " (to move a unit: a new code under the new parent and a succession, docs/successions.md)"));
+    return -1;
+}
+
+/* 1 (hit filled) if a values lock of unit u (and, when up, of the units above it) has a period
+ * starting before date and, when straddle, ending on or after it; else 0. */
+static int lock_before(const write_locks *l, const model *m, int u, int up, int straddle, int date, web_sub *hit)
+{
+    for (; u >= 0 && (size_t)u < m->nunits && (size_t)u < l->nunits; u = up ? m->units[u].parent : -1)
+        for (int k = l->first[u]; k >= 0; k = l->v[k].next)
+            if (!l->v[k].targets && period_start(l->v[k].p) < date && (!straddle || period_end(l->v[k].p) >= date)) {
+                *hit = l->v[k].sub;
+                return 1;
+            }
+    return 0;
+}
+
+/* A succession changes, on today's structure, the figures of its successor for the periods that
+ * start before its date, and the totals above both units for the periods across that date:
+ * refused where a lock holds one of them (import.h's vet_succ). */
+static int vet_succ(void *ctx, const model *m, int from, int to, int date, buf *why)
+{
+    vet_ctx *v = ctx;
+    web_sub lock;
+    if (!lock_before(v->locks, m, to, 0, 0, date, &lock) &&
+        !lock_before(v->locks, m, m->units[to].parent, 1, 1, date, &lock) &&
+        !lock_before(v->locks, m, from, 1, 1, date, &lock))
+        return 0;
+    buf_printf(why, tr("kế thừa '%s' → '%s' làm đổi số liệu đã khóa: ", "the succession '%s' → '%s' alters locked figures: "),
+               m->units[from].code, m->units[to].code);
+    write_lock_text(&lock, why);
+    return -1;
+}
+
 static int vet_change(void *ctx, const model *m, int kind, int ind, int unit, period_t p, buf *why)
 {
     vet_ctx *v = ctx;
     web_sub lock;
+    if (kind == IK_INDICATORS) {
+        if (!any_value_lock(v->locks, &lock))
+            return 0;
+        buf_printf(why, tr("chỉ tiêu '%s': đổi công thức, cách tổng hợp, đơn vị tính, số chữ số thập phân hay chiều "
+                           "đánh giá làm đổi số liệu đã khóa (hãy tạo chỉ tiêu mới với mã khác): ",
+                           "indicator '%s': a new formula, aggregation, unit of measure, decimals or direction alters "
+                           "locked figures (create a new indicator with another code): "), m->inds[ind].code);
+        write_lock_text(&lock, why);
+        return -1;
+    }
     if (vet_may(v, m, kind, unit, why) != 0)
         return -1;
     if (write_locks_find(v->locks, m, kind == IK_TARGETS, unit, p, &lock)) {
@@ -731,42 +836,6 @@ static int vet_change(void *ctx, const model *m, int kind, int ind, int unit, pe
     if (kind == IK_VALUES && v->note)
         vet_note(v, ind, unit, p);
     vet_feed(v, m, kind, ind, unit, p);
-    return 0;
-}
-
-/* 1 if unit a is u or above it. */
-static int at_or_above(const model *m, int a, int u)
-{
-    for (; u >= 0; u = m->units[u].parent)
-        if (u == a)
-            return 1;
-    return 0;
-}
-
-/* A unit moving to another parent changes the totals of the units above it on one side only
- * (the old parent's line up to the common one, and the new one's): refused when one of those
- * has its data locked for a period the unit was valid in (a locked total would change). */
-static int vet_parent(void *ctx, const model *m, int unit, int new_parent, buf *why)
-{
-    vet_ctx *v = ctx;
-    const write_locks *l = v->locks;
-    int sides[2] = { m->units[unit].parent, new_parent };
-    for (int side = 0; l && l->n && side < 2; side++)
-        for (int a = sides[side]; a >= 0; a = m->units[a].parent) {
-            if (at_or_above(m, a, sides[!side]))
-                break;                    /* the common part: its totals keep the unit */
-            for (int k = (size_t)a < l->nunits ? l->first[a] : -1; k >= 0; k = l->v[k].next)
-                if (!l->v[k].targets && model_unit_valid(m, unit, l->v[k].p)) {
-                    buf_adds(why, tr("đổi cấp trên làm thay đổi số tổng hợp đã khóa: ",
-                                     "another parent would change a locked total: "));
-                    write_lock_text(&l->v[k].sub, why);
-                    buf_adds(why, tr(" (chuyển đơn vị: khai báo mã mới dưới cấp trên mới và tệp kế thừa, "
-                                     "docs/successions.md)",
-                                     " (to move a unit: a new code under the new parent and a succession, "
-                                     "docs/successions.md)"));
-                    return -1;
-                }
-        }
     return 0;
 }
 
@@ -851,7 +920,8 @@ int write_import_audited(store *s, const write_actor *a, const store_audit_row *
     import_opts io = *o;
     io.in_tx = 1;
     io.vet = vet_change;
-    io.vet_parent = vet_parent;
+    io.vet_unit = vet_unit;
+    io.vet_succ = vet_succ;
     io.vet_ctx = &v;
     internal = 0;                            /* import_run says itself (st->internal) */
     if (import_run(s, m, src, nsrc, &io, st, errors, e) != 0)

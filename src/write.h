@@ -67,7 +67,8 @@ typedef struct write_locks write_locks;
 /* Reads the locks (inside the caller's transaction); the caller frees with write_locks_free. */
 int write_locks_load(store *s, const model *m, write_locks **out, err_t *e);
 /* 1 if the values (targets = 0) or targets (1) of (unit, p) are protected by a lock (copied to
- * *hit when non-NULL), else 0. */
+ * *hit when non-NULL): of the unit or one above it, or, for values of a period starting before a
+ * succession, of a successor (or one above it); else 0. */
 int write_locks_find(const write_locks *l, const model *m, int targets, int unit, period_t p, web_sub *hit);
 /* Frees the locks (NULL is fine). */
 void write_locks_free(write_locks *l);
