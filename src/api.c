@@ -187,6 +187,7 @@ static const char *write_code(const char *field, size_t n)
     static const struct { const char *field, *code; } map[] = {
         { "unit", "forbidden" }, { "indicator", "formula_indicator" }, { "value", "out_of_range" },
         { "comment", "too_long" }, { "locked", "locked" }, { "expected", "conflict" },
+        { "period", "unit_not_valid" },
     };
     for (size_t k = 0; k < sizeof map / sizeof *map; k++)
         if (strlen(map[k].field) == n && strncmp(map[k].field, field, n) == 0)

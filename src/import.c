@@ -748,6 +748,11 @@ static void do_cell(run *r, const csv_record *rec, const cols *c, int kind, enum
     }
     if (bad)
         return;
+    buf_reset(&r->scratch);      /* a value no roll-up would count (targets: as write.c says) */
+    if (kind == IK_VALUES && !model_unit_valid_why(m, unit, p, &r->scratch)) {
+        row_error(r, rec->row, COLNO(c, 2), "period", pc, "%s", buf_str(&r->scratch));
+        return;
+    }
     /* (A reported value of a formula indicator overrides the formula for that cell.) */
     const char *comment = "";
     if (kind == IK_VALUES && has_field(rec, c, 4) &&

@@ -779,6 +779,29 @@ int model_unit_valid(const model *m, int unit, period_t p)
     return 1;
 }
 
+int model_unit_valid_why(const model *m, int unit, period_t p, buf *why)
+{
+    if (model_unit_valid(m, unit, p))
+        return 1;
+    const unit_t *u = &m->units[unit];
+    buf_adds(why, tr("đơn vị không có hiệu lực ngày nào trong kỳ này (hiệu lực ",
+                     "the unit is not valid on any day of this period (valid "));
+    if (u->valid_from) {
+        buf_adds(why, tr("từ ", "from "));
+        vn_format_date(u->valid_from, (int)lang_get(), why);
+        buf_adds(why, u->valid_to ? " " : "");
+    }
+    if (u->valid_to) {
+        buf_adds(why, tr("đến ", "to "));
+        vn_format_date(u->valid_to, (int)lang_get(), why);
+    }
+    buf_adds(why, tr("): số liệu này không được tính vào đâu; số liệu sau khi sắp xếp nhập cho đơn vị kế thừa "
+                     "(chitieu units, cột kế thừa)",
+                     "): the figure would count nowhere; after a reorganisation enter it for the successor "
+                     "(chitieu units, successors column)"));
+    return 0;
+}
+
 /* ---- finishing ------------------------------------------------------------ */
 
 /* A unit with its Vietnamese sort key, built once (not per comparison); kp points into the

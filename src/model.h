@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "buf.h"
 #include "err.h"
 #include "formula.h"
 #include "period.h"
@@ -184,6 +185,9 @@ int model_latest_year(const model *m);
 int model_finish(model *m, err_t *e);
 /* 1 if the unit exists at some time within period p. */
 int model_unit_valid(const model *m, int unit, period_t p);
+/* model_unit_valid; when 0, appends to why (in the process language) that a figure of the unit for
+ * p would be counted nowhere, with the unit's validity and where such figures go. */
+int model_unit_valid_why(const model *m, int unit, period_t p, buf *why);
 /* The term (named range) for p if p is one, else NULL. */
 const term_t *model_term(const model *m, period_t p);
 /* Writes p's label in lang (0 Vietnamese, 1 English) into out (truncated to len-1; returns the

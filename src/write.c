@@ -314,6 +314,10 @@ static int check_row(store *s, const model *m, const write_actor *a, const write
     }
     if (may_write(m, a, x->kind, x->unit, &why) != 0)
         goto refuse;
+    field = "period";
+    if (x->kind == WRITE_VALUE && !model_unit_valid_why(m, x->unit, x->p, &why))
+        goto refuse;                     /* a figure no roll-up would count (targets may be set on
+                                          * today's structure before a unit began: successions.md) */
     field = "indicator";
     if (x->ind < 0 || (size_t)x->ind >= m->ninds) {
         buf_adds(&why, tr("không có chỉ tiêu này", "no such indicator"));

@@ -168,16 +168,25 @@ static void test_bad_file_changes_nothing(void **state)
                        "nope,ba-dinh,2023,1\n"
                        "thu_ns,ba-dinh,2023Q5,1\n"
                        "thu_ns,ba-dinh,2020,1\n"
-                       "thu_ns,ba-dinh,2020,2\n"),
+                       "thu_ns,ba-dinh,2020,2\n"
+                       "thu_ns,cau-giay,2019,1\n"        /* before it was valid: counted nowhere */
+                       "thu_ns,ba-dinh,2026,1\n"         /* after it was dissolved (30/6/2025) */
+                       "thu_ns,ba-dinh,2025,1\n"),       /* valid in its first half: a figure */
     };
     import_stats st;
     char *errs;
     assert_int_equal(run(f, src, 2, 0, &st, &errs), -1);
+    if (getenv("SHOW")) puts(errs);
     assert_non_null(strstr(errs, "bad.csv, dòng 2, cột 4 (value): '12a'"));
     assert_non_null(strstr(errs, "bad.csv, dòng 3, cột 1 (indicator): 'nope'"));
     assert_non_null(strstr(errs, "bad.csv, dòng 4, cột 3 (period): '2023Q5'"));
     assert_non_null(strstr(errs, "bad.csv, dòng 6: trùng với dòng 5 của bad.csv"));
-    assert_int_equal(st.errors, 4);
+    assert_non_null(strstr(errs, "bad.csv, dòng 7, cột 3 (period): '2019' — đơn vị không có hiệu lực ngày nào trong kỳ "
+                                 "này (hiệu lực từ 1/1/2020 đến 30/6/2025)"));
+    assert_non_null(strstr(errs, "bad.csv, dòng 8, cột 3 (period): '2026' — đơn vị không có hiệu lực ngày nào trong kỳ "
+                                 "này (hiệu lực đến 30/6/2025): số liệu này không được tính vào đâu"));
+    assert_null(strstr(errs, "dòng 9"));
+    assert_int_equal(st.errors, 6);
     free(errs);
     model *m = load(f);
     period_t y;

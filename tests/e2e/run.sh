@@ -111,6 +111,12 @@ expect_rc 0 "$BIN" eval --unit huyen-a --period 2023S1
 has "$T/out" "1.100 (năm)      610,5  55,5%"
 expect_rc 0 "$BIN" eval --unit tinh --period 2022
 has "$T/out" "1.941,5"        # 1151 + 790.5; the dissolved quan-c is not counted in 2022
+# a figure of quan-c for 2022 (dissolved after 30/6/2021) would count nowhere: refused, naming why
+printf 'indicator,unit,period,value\nthu_ns,quan-c,2022,5000\n' >"$T/gone.csv"
+expect_rc 1 "$BIN" import "$T/gone.csv"
+has "$T/err" "gone.csv, dòng 2, cột 3 (period): '2022' — đơn vị không có hiệu lực ngày nào trong kỳ này (hiệu lực đến 30/6/2021)"
+expect_rc 0 "$BIN" eval --unit tinh --period 2022
+has "$T/out" "1.941,5"
 expect_rc 2 "$BIN" eval --unit huyen-a --period 2022Q5
 has "$T/err" "mã kỳ không hợp lệ '2022Q5'"
 expect_rc 2 "$BIN" eval --unit nowhere --period 2022
@@ -205,7 +211,7 @@ expect_rc 0 "$BIN" import "$T/t.xlsx"
 has "$T/out" "5 dòng: 0 mới, 0 thay đổi, 5 không đổi"   # ket_nap is rolled up from the communes: left empty
 expect_rc 0 "$BIN" export --unit tinh --period 2022 -o "$T/e.xlsx"
 expect_rc 0 "$BIN" import "$T/e.xlsx"                 # export -> import gives the same data
-has "$T/out" "8 dòng: 0 mới, 0 thay đổi, 8 không đổi"   # tinh and its districts, 2022
+has "$T/out" "7 dòng: 0 mới, 0 thay đổi, 7 không đổi"   # tinh and its districts, 2022 (quan-c has none: dissolved)
 expect_rc 0 "$BIN" template --unit huyen-a --period 2022 -o "$T/t2.xlsx"
 cp "$T/t2.xlsx" "$T/t2.csv"
 expect_rc 0 "$BIN" import "$T/t2.csv"                 # an xlsx is known by its content, not its name
@@ -818,7 +824,7 @@ expect_rc 0 "$BIN" init --db "$C"
   printf 'p1,Phường Một,q01,Đảng ủy phường,,\np2,Phường Hai,q01,Đảng ủy phường,,\n'; } >"$T/cu.csv"
 printf 'code,name,group,set,parent,unit,direction,unit_aggregation,period_aggregation,formula,decimals\n' >"$T/ci.csv"
 printf 'thu,Thu ngân sách,Kinh tế,chỉ tiêu,,tỷ đồng,up,sum,sum,,1\n' >>"$T/ci.csv"
-printf 'indicator,unit,period,value\nthu,q02,2026,100\nthu,q03,2026,51\nthu,q31,2026,999\nthu,q02,2025,80\nthu,q03,2025,40\n' >"$T/cv.csv"
+printf 'indicator,unit,period,value\nthu,q02,2026,100\nthu,q03,2026,51\nthu,q02,2025,80\nthu,q03,2025,40\n' >"$T/cv.csv"
 printf 'indicator,unit,period,target\nthu,hn,2026,100\nthu,q02,2026,90\nthu,q03,2026,60\nthu,q31,2026,10\n' >"$T/ct.csv"
 printf 'code,name,group,set,parent,unit,direction,unit_aggregation,period_aggregation,formula,decimals\n' >>"$T/ci2.csv"
 printf 'dv,Đảng viên mới,Xây dựng Đảng,chỉ tiêu,,người,up,sum,sum,,0\n' >>"$T/ci2.csv"
@@ -827,6 +833,10 @@ printf 'indicator,unit,period,value\ndv,q04,2026,12\ndv,q20,2026,3\n' >"$T/cv2.c
 printf 'indicator,unit,period,target\ndv,q04,2026,10\ndv,q20,2026,10\n' >"$T/ct2.csv"
 expect_rc 0 "$BIN" import --db "$C" "$T/cu.csv" "$T/ci.csv" "$T/cv.csv" "$T/ct.csv"
 expect_rc 0 "$BIN" import --db "$C" "$T/ci2.csv" "$T/cv2.csv" "$T/ct2.csv"
+# a value of q31 for 2026 (dissolved on 30/6/2025) would count nowhere: refused
+printf 'indicator,unit,period,value\nthu,q31,2026,999\n' >"$T/cv31.csv"
+expect_rc 1 "$BIN" import --db "$C" "$T/cv31.csv"
+has "$T/err" "cv31.csv, dòng 2, cột 3 (period): '2026' — đơn vị không có hiệu lực ngày nào trong kỳ này"
 # by hand: q02 100 + q03 51 = 151 of a plan of 100, but 28 of the 30 districts valid in 2026 have
 # no figure (q31 was dissolved in 2025: neither counted nor expected)
 expect_rc 0 "$BIN" eval --db "$C" --unit hn --period 2026
