@@ -537,6 +537,59 @@ static void succession_table(web_ctx *c)
     free(order);
 }
 
+/* The form's field, or `current` when the field is absent or blank. */
+static const char *keep(const char *field, const char *current)
+{
+    return field && *field ? field : current;
+}
+
+/* One attribute value="..." holding s (escaped), or nothing when s is NULL. */
+static void value_attr(web_ctx *c, const char *s)
+{
+    if (s == NULL)
+        return;
+    page_printf(c, " value=\"");
+    page_text(c, s);
+    page_printf(c, "\"");
+}
+
+/* The indicator form: blank, or filled from ?edit=CODE (the table's "Sửa" links).  Its direction
+ * and decimals start blank, which the POST reads as "as it is" for an existing indicator. */
+static void indicator_form(web_ctx *c)
+{
+    const char *edit = web_param(c, "edit");
+    int i = edit ? model_ind_find(c->m, edit) : -1;
+    const ind_t *d = i >= 0 ? &c->m->inds[i] : NULL;
+    char dec[8];
+    snprintf(dec, sizeof dec, "%d", d ? d->decimals : 0);
+    page_printf(c, "<h2 id=\"ind-form\">%s</h2><form method=\"post\" action=\"/admin/data\" class=\"card\">",
+                tr("Chỉ tiêu", "Indicator"));
+    page_csrf(c);
+    page_printf(c, "<label>%s <input name=\"code\" required maxlength=\"60\"", tr("Mã", "Code"));
+    value_attr(c, d ? d->code : NULL);
+    page_printf(c, "></label><label>%s <input name=\"name\" required maxlength=\"300\"", tr("Tên", "Name"));
+    value_attr(c, d ? d->name : NULL);
+    page_printf(c, "></label><label>%s <input name=\"group\" maxlength=\"120\"", tr("Nhóm", "Group"));
+    value_attr(c, d ? d->group : NULL);
+    page_printf(c, "></label><label>%s <input name=\"measure\" maxlength=\"40\"", tr("Đơn vị tính", "Measure"));
+    value_attr(c, d ? d->measure : NULL);
+    page_printf(c, "></label><label>%s <select name=\"direction\"><option value=\"\">%s</option>",
+                tr("Chiều đánh giá", "Direction"),
+                tr("giữ như hiện có (chỉ tiêu mới: càng cao càng tốt)", "as it is (a new indicator: higher is better)"));
+    static const char *const dirs[] = { "up", "down", "equal", "done" };
+    const char *labels[] = { tr("càng cao càng tốt", "higher is better"), tr("càng thấp càng tốt", "lower is better"),
+                             tr("bằng kế hoạch", "equal to target"), tr("hoàn thành / không", "done or not") };
+    for (int k = 0; k < 4; k++)
+        page_printf(c, "<option value=\"%s\"%s>%s</option>", dirs[k],
+                    d && strcmp(model_dir_name(d->dir), dirs[k]) == 0 ? " selected" : "", labels[k]);
+    page_printf(c, "</select></label><label>%s <input name=\"decimals\" inputmode=\"numeric\" maxlength=\"1\" "
+                   "placeholder=\"%s\"", tr("Số chữ số thập phân", "Decimals"),
+                tr("như hiện có", "as it is"));
+    value_attr(c, d ? dec : NULL);
+    page_printf(c, "></label><button type=\"submit\" name=\"action\" value=\"indicator\">%s</button></form>",
+                tr("Lưu chỉ tiêu", "Save indicator"));
+}
+
 int page_admin_data(web_ctx *c)
 {
     if (!auth_allows(c->m, c->role, c->uunit, c->uunit, ACT_ADMIN))
@@ -553,18 +606,7 @@ int page_admin_data(web_ctx *c)
     unit_select(c, "parent", ACT_ADMIN);
     page_printf(c, "</label><label>%s <input name=\"type\" maxlength=\"60\"></label><button type=\"submit\" name=\"action\" "
                    "value=\"unit\">%s</button></form>", tr("Loại", "Type"), tr("Lưu đơn vị", "Save unit"));
-    page_printf(c, "<h2>%s</h2><form method=\"post\" action=\"/admin/data\" class=\"card\">", tr("Chỉ tiêu", "Indicator"));
-    page_csrf(c);
-    page_printf(c, "<label>%s <input name=\"code\" required maxlength=\"60\"></label><label>%s <input name=\"name\" "
-                   "required maxlength=\"300\"></label><label>%s <input name=\"group\" maxlength=\"120\"></label>"
-                   "<label>%s <input name=\"measure\" maxlength=\"40\"></label><label>%s <select name=\"direction\">"
-                   "<option value=\"up\">%s</option><option value=\"down\">%s</option><option value=\"equal\">%s</option>"
-                   "<option value=\"done\">%s</option></select></label><label>%s <input name=\"decimals\" value=\"0\" "
-                   "inputmode=\"numeric\" maxlength=\"1\"></label><button type=\"submit\" name=\"action\" value=\"indicator\">%s"
-                   "</button></form>", tr("Mã", "Code"), tr("Tên", "Name"), tr("Nhóm", "Group"), tr("Đơn vị tính", "Measure"),
-                tr("Chiều đánh giá", "Direction"), tr("càng cao càng tốt", "higher is better"),
-                tr("càng thấp càng tốt", "lower is better"), tr("bằng kế hoạch", "equal to target"),
-                tr("hoàn thành / không", "done or not"), tr("Số chữ số thập phân", "Decimals"), tr("Lưu chỉ tiêu", "Save indicator"));
+    indicator_form(c);
     page_printf(c, "<h2>%s</h2><form method=\"post\" action=\"/admin/data\" class=\"card\">", tr("Kế hoạch (chỉ tiêu giao)", "Target"));
     page_csrf(c);
     page_printf(c, "<label>%s <select name=\"ind\">", tr("Chỉ tiêu", "Indicator"));
@@ -581,8 +623,9 @@ int page_admin_data(web_ctx *c)
                    "required inputmode=\"decimal\"></label><button type=\"submit\" name=\"action\" value=\"target\">%s</button>"
                    "</form>", tr("Kỳ", "Period"), tr("Kế hoạch", "Target"), tr("Lưu kế hoạch", "Save target"));
     page_printf(c, "<h2>%s</h2><div class=\"scroll\"><table class=\"grid\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
-                   "<th>%s</th><th>%s</th></tr></thead><tbody>", tr("Chỉ tiêu", "Indicators"), tr("Mã", "Code"),
-                tr("Tên", "Name"), tr("Nhóm", "Group"), tr("ĐVT", "Measure"), tr("Công thức", "Formula"));
+                   "<th>%s</th><th>%s</th><th><span class=\"vh\">%s</span></th></tr></thead><tbody>",
+                tr("Chỉ tiêu", "Indicators"), tr("Mã", "Code"), tr("Tên", "Name"), tr("Nhóm", "Group"),
+                tr("ĐVT", "Measure"), tr("Công thức", "Formula"), tr("Sửa", "Edit"));
     for (size_t k = 0; k < c->m->ninds; k++) {
         const ind_t *d = &c->m->inds[k];
         page_printf(c, "<tr><td>");
@@ -595,7 +638,9 @@ int page_admin_data(web_ctx *c)
         page_text(c, d->measure);
         page_printf(c, "</td><td>");
         page_text(c, d->formula_src);
-        page_printf(c, "</td></tr>");
+        page_printf(c, "</td><td><a href=\"/admin/data?edit=");
+        page_urlarg(c, d->code);
+        page_printf(c, "#ind-form\">%s</a></td></tr>", tr("Sửa", "Edit"));
     }
     page_printf(c, "</tbody></table></div>");
     if (c->m->nsuccs)
@@ -645,15 +690,19 @@ int page_admin_data_post(web_ctx *c)
             goto cleanup;
         }
         /* The form edits name, group, measure, direction and decimals; an existing indicator keeps
-         * its set, parent, aggregations and formula. */
+         * its set, parent, aggregations and formula, and what a blank field leaves (the blank
+         * form's direction and decimals start blank: saving a name never resets them). */
         const char *code = web_param(c, "code");
         int old = code ? model_ind_find(c->m, code) : -1;
         const ind_t *d = old >= 0 ? &c->m->inds[old] : NULL;
         buf_adds(&csv, "code,name,group,set,parent,unit,direction,unit_aggregation,period_aggregation,formula,decimals\n");
-        const char *f[11] = { code, web_param(c, "name"), web_param(c, "group"), d ? d->set : "",
-                              d ? d->parent_code : "", web_param(c, "measure"), web_param(c, "direction"),
+        char dec[8];
+        snprintf(dec, sizeof dec, "%d", d ? d->decimals : 0);
+        const char *f[11] = { code, web_param(c, "name"), keep(web_param(c, "group"), d ? d->group : ""),
+                              d ? d->set : "", d ? d->parent_code : "", keep(web_param(c, "measure"), d ? d->measure : ""),
+                              keep(web_param(c, "direction"), d ? model_dir_name(d->dir) : "up"),
                               d ? model_agg_name(d->uagg) : "sum", d ? model_agg_name(d->pagg) : "sum",
-                              d ? d->formula_src : "", web_param(c, "decimals") };
+                              d ? d->formula_src : "", keep(web_param(c, "decimals"), dec) };
         for (int k = 0; k < 11; k++) {
             csv_write_field(&csv, f[k] ? f[k] : "");
             buf_addc(&csv, k < 10 ? ',' : '\n');

@@ -66,7 +66,7 @@ static const web_route routes[] = {
     { "GET", "/admin/users", page_admin_users, 0, "" },
     { "POST", "/admin/users", page_admin_users_post, W_WRITE,
       "action login name role unit password" },
-    { "GET", "/admin/data", page_admin_data, 0, "" },
+    { "GET", "/admin/data", page_admin_data, 0, "edit" },
     { "POST", "/admin/data", page_admin_data_post, W_OWN,
       "action code name parent type ind unit period value group measure direction decimals" },
     { "GET", "/admin/audit", page_audit, 0, "who unit period kind from to page format" },

@@ -907,6 +907,25 @@ static void test_admin_catalogue(void **state)
     assert_string_equal(app->m->inds[i].name, "Tỷ lệ mới");
     assert_int_equal(app->m->inds[i].decimals, 1);
     assert_int_equal(app->m->inds[i].dir, DIR_DOWN);
+    /* a new name from the blank form (direction and decimals left blank, no measure or group): the
+     * rest stays as it is (it used to become "up", 0 decimals and no measure, silently) */
+    snprintf(form, sizeof form, "csrf=%s&action=indicator&code=tl&name=T%%E1%%BB%%B7+l%%E1%%BB%%87+ba&direction="
+             "&decimals=", root.csrf);
+    assert_int_equal(status_of(&root, "POST", "/admin/data", NULL, form), 303);
+    i = model_ind_find(app->m, "tl");
+    assert_string_equal(app->m->inds[i].name, "Tỷ lệ ba");
+    assert_int_equal(app->m->inds[i].decimals, 1);
+    assert_int_equal(app->m->inds[i].dir, DIR_DOWN);
+    assert_string_equal(app->m->inds[i].measure, "%");
+    assert_string_equal(app->m->inds[i].group, "X");
+    /* the table's edit link fills the form with what the indicator is */
+    http_resp rs;
+    assert_int_equal(send(&root, "GET", "/admin/data", "edit=tl", NULL, NULL, &rs), 200);
+    assert_non_null(strstr(buf_str(&rs.body), "name=\"name\" required maxlength=\"300\" value=\"Tỷ lệ ba\""));
+    assert_non_null(strstr(buf_str(&rs.body), "<option value=\"down\" selected>"));
+    assert_non_null(strstr(buf_str(&rs.body), "placeholder=\"như hiện có\" value=\"1\""));
+    assert_non_null(strstr(buf_str(&rs.body), "href=\"/admin/data?edit=tl#ind-form\""));
+    http_resp_free(&rs);
 }
 
 static void test_tasks(void **state)
