@@ -490,6 +490,17 @@ static void do_unit(run *r, const csv_record *rec, const cols *c)
         goto cleanup;
     int at = model_unit_find(m, code);
     const unit_t *old = at >= 0 ? &m->units[at] : NULL;
+    if (old && c->map[4] < 0)        /* a file without the column keeps the unit's dates (an empty */
+        vf = old->valid_from;        /* cell in a file with it clears one) */
+    if (old && c->map[5] < 0)
+        vt = old->valid_to;
+    if (vf && vt && vf > vt) {
+        row_error(r, rec->row, COLNO(c, c->map[5] < 0 ? 4 : 5), c->map[5] < 0 ? "valid_from" : "valid_to",
+                  field(rec, c, c->map[5] < 0 ? 4 : 5), "%s",
+                  tr("đơn vị sẽ kết thúc trước khi bắt đầu (valid_from sau valid_to)",
+                     "the unit would end before it begins (valid_from after valid_to)"));
+        goto cleanup;
+    }
     if (old && strcmp(old->name, name) == 0 && strcmp(old->type, type) == 0 &&
         strcmp(old->parent_code, parent) == 0 && old->valid_from == vf && old->valid_to == vt)
         goto cleanup;

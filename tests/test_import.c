@@ -195,6 +195,42 @@ static void test_bad_file_changes_nothing(void **state)
     model_free(m);
 }
 
+/* A units file without the validity columns (the admin form's, or an older tool's) keeps a unit's
+ * dates: renaming a ward dissolved on 30/6/2025 must not make it valid again (it used to: both
+ * dates read as empty).  An empty cell in a file with the column clears the date. */
+static void test_unit_dates_kept(void **state)
+{
+    fx *f = *state;
+    import_stats st;
+    char *errs;
+    import_source a[] = { SRC("u.csv", "code,name,parent,type,valid_from,valid_to\n"
+                                        "ha-noi,Thành ủy Hà Nội,,Thành ủy,,\n"
+                                        "hk,Quận ủy Hoàn Kiếm,ha-noi,Quận ủy,2008-08-01,2025-06-30\n") };
+    assert_int_equal(run(f, a, 1, 0, &st, &errs), 0);
+    free(errs);
+    import_source b[] = { SRC("u.csv", "code,name,parent,type\nhk,Quận ủy Hoàn Kiếm (cũ),ha-noi,Quận ủy\n") };
+    assert_int_equal(run(f, b, 1, 0, &st, &errs), 0);
+    free(errs);
+    model *m = load(f);
+    const unit_t *u = &m->units[model_unit_find(m, "hk")];
+    assert_string_equal(u->name, "Quận ủy Hoàn Kiếm (cũ)");
+    assert_int_equal(u->valid_from, 20080801);
+    assert_int_equal(u->valid_to, 20250630);
+    model_free(m);
+    /* only valid_from given, after the kept valid_to: refused, naming the cell */
+    import_source c[] = { SRC("u.csv", "code,name,parent,type,valid_from\nhk,Quận ủy Hoàn Kiếm,ha-noi,Quận ủy,2026-01-01\n") };
+    assert_int_equal(run(f, c, 1, 0, &st, &errs), -1);
+    assert_non_null(strstr(errs, "u.csv, dòng 2, cột 5 (valid_from): '2026-01-01'"));
+    free(errs);
+    /* the column there and empty: the date cleared */
+    import_source d[] = { SRC("u.csv", "code,name,parent,type,valid_from,valid_to\nhk,Quận ủy Hoàn Kiếm,ha-noi,Quận ủy,2008-08-01,\n") };
+    assert_int_equal(run(f, d, 1, 0, &st, &errs), 0);
+    free(errs);
+    m = load(f);
+    assert_int_equal(m->units[model_unit_find(m, "hk")].valid_to, 0);
+    model_free(m);
+}
+
 /* A file with more errors than are checked: the list says its count is a floor, not the total. */
 static void test_error_count_when_stopped(void **state)
 {
@@ -678,6 +714,7 @@ int main(void)
         cmocka_unit_test(test_import_and_reimport),
         cmocka_unit_test(test_bad_file_changes_nothing),
         cmocka_unit_test(test_error_count_when_stopped),
+        cmocka_unit_test(test_unit_dates_kept),
         cmocka_unit_test(test_dry_run_writes_nothing),
         cmocka_unit_test(test_nfc_and_headers),
         cmocka_unit_test(test_bad_shapes),
