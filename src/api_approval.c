@@ -70,14 +70,16 @@ int api_approval_post(web_ctx *c)
                                                                    "Content-Type: application/json required"));
     json_error_t je;
     json_t *j = json_loadb(buf_str(&c->req->body), c->req->body.len, JSON_REJECT_DUPLICATES, &je);
-    const char *uc = NULL, *pc = NULL, *reason = NULL;
+    const char *uc = NULL, *pc = NULL, *reason = NULL, *expected_at = NULL;
     int rc, targets = 0;
-    if (j == NULL || json_unpack(j, "{s:s,s:s,s?s,s?b!}", "unit", &uc, "period", &pc, "reason", &reason,
-                                 "targets", &targets) != 0) {
+    if (j == NULL || json_unpack(j, "{s:s,s:s,s?s,s?b,s?s!}", "unit", &uc, "period", &pc, "reason", &reason,
+                                 "targets", &targets, "expected_at", &expected_at) != 0) {
         json_decref(j);
         return web_fail(c, 400, "bad_request", NULL,
-                        tr("cần JSON {\"unit\": MÃ, \"period\": KỲ, \"reason\": LÝ_DO (khi trả lại, mở khóa), \"targets\": true|false}",
-                           "expected JSON {\"unit\": CODE, \"period\": PERIOD, \"reason\": TEXT (to return, unlock), \"targets\": true|false}"));
+                        tr("cần JSON {\"unit\": MÃ, \"period\": KỲ, \"reason\": LÝ_DO (khi trả lại, mở khóa), \"targets\": true|false, "
+                           "\"expected_at\": \"at\" đã đọc}",
+                           "expected JSON {\"unit\": CODE, \"period\": PERIOD, \"reason\": TEXT (to return, unlock), \"targets\": true|false, "
+                           "\"expected_at\": the \"at\" read}"));
     }
     int u = model_unit_find(c->m, uc);
     period_t p;
@@ -88,7 +90,7 @@ int api_approval_post(web_ctx *c)
     else {
         write_actor a = { c->user.login, c->role, c->uunit, "api", 60, 0 };
         err_t e;
-        int r = write_approval(c->s, c->m, &a, step, targets, u, p, reason, &e);
+        int r = write_approval_seen(c->s, c->m, &a, step, targets, u, p, reason, expected_at, &e);
         if (r < 0) {
             c->e = e;
             rc = -1;

@@ -732,6 +732,8 @@ int page_approval(web_ctx *c)
             page_text(c, code);
             if (targets)
                 page_printf(c, "\"><input type=\"hidden\" name=\"targets\" value=\"1");
+            page_printf(c, "\"><input type=\"hidden\" name=\"expected_at\" value=\"");   /* what was seen */
+            page_text(c, s->at);
             const char *hint = s->state == SUB_APPROVED ? tr("lý do mở khóa (bắt buộc)", "reason to unlock (required)")
                                                         : tr("ý kiến (khi trả lại)", "comment (when returning)");
             page_printf(c, "\"><input name=\"comment\" maxlength=\"500\" placeholder=\"%s\" aria-label=\"%s\"%s> ",
@@ -769,7 +771,8 @@ int page_approval_post(web_ctx *c)
     write_actor a = { c->user.login, c->role, c->uunit, "web", 60, 0 };
     err_t e;
     const char *targets = web_param(c, "targets");
-    int r = write_approval(c->s, c->m, &a, step, targets && strcmp(targets, "1") == 0, u, p, comment, &e);
+    int r = write_approval_seen(c->s, c->m, &a, step, targets && strcmp(targets, "1") == 0, u, p, comment,
+                                web_param(c, "expected_at"), &e);
     if (r < 0) {
         c->e = e;
         return -1;

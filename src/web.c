@@ -59,7 +59,7 @@ static const web_route routes[] = {
     { "POST", "/entry", page_entry_post, W_OWN, "unit period action reason *" },
     { "GET", "/approval", page_approval, 0, "" },
     { "GET", "/completeness", page_completeness, 0, "unit period" },
-    { "POST", "/approval", page_approval_post, W_WRITE, "unit period action comment targets" },
+    { "POST", "/approval", page_approval_post, W_WRITE, "unit period action comment targets expected_at" },
     { "GET", "/import", page_import, 0, "" },
     { "POST", "/import", page_import_post, W_OWN, "file action encoding" },
     { "GET", "/report", page_report, 0, "unit period format structure" },

@@ -1050,6 +1050,30 @@ int write_step_allowed(store *s, const model *m, const write_actor *a, int step,
 int write_approval(store *s, const model *m, const write_actor *a, int step, int targets, int unit,
                    period_t p, const char *reason, err_t *e)
 {
+    return write_approval_seen(s, m, a, step, targets, unit, p, reason, NULL, e);
+}
+
+/* WRITE_CONFLICT with the message in e when the data set moved since the actor saw it (sub.at is
+ * not expected_at); 0 when it did not or nothing was expected. */
+static int seen_check(const model *m, int unit, const char *code, const web_sub *sub, const char *expected_at, err_t *e)
+{
+    if (expected_at == NULL || *expected_at == '\0' || strcmp(sub->at, expected_at) == 0)
+        return 0;
+    buf when = BUF_INIT;
+    if (vn_format_time_s(sub->at, lang_get(), &when) != 0) {
+        buf_reset(&when);
+        buf_adds(&when, sub->at);
+    }
+    err_set(e, tr("'%s' kỳ %s đã thay đổi lúc %s, sau khi trang của bạn được mở (%s): tải lại, xem lại số liệu rồi quyết định",
+                  "'%s' for %s changed at %s, after your page was opened (%s): reload, check the figures, then decide"),
+            m->units[unit].code, code, buf_str(&when), sub->who);
+    buf_free(&when);
+    return WRITE_CONFLICT;
+}
+
+int write_approval_seen(store *s, const model *m, const write_actor *a, int step, int targets, int unit,
+                        period_t p, const char *reason, const char *expected_at, err_t *e)
+{
     static const int from[4][2] = { { SUB_DRAFT, SUB_RETURNED }, { SUB_SUBMITTED, SUB_SUBMITTED },
                                     { SUB_SUBMITTED, SUB_SUBMITTED }, { SUB_APPROVED, SUB_SUBMITTED } };
     static const int to[4] = { SUB_SUBMITTED, SUB_APPROVED, SUB_RETURNED, SUB_RETURNED };
@@ -1083,6 +1107,10 @@ int write_approval(store *s, const model *m, const write_actor *a, int step, int
                       "cannot %s: the %s of '%s' for %s is '%s'"),
                 tr(vi[step], step_names[step]), targets ? tr("kế hoạch", "targets") : tr("số liệu", "data"),
                 m->units[unit].code, code, tr(vstate[sub.state & 3], store_sub_key(sub.state)));
+        return WRITE_CONFLICT;
+    }
+    if (seen_check(m, unit, per + (targets ? strlen(WRITE_TARGETS_PREFIX) : 0), &sub, expected_at, e) != 0) {
+        store_rollback(s);
         return WRITE_CONFLICT;
     }
     if (store_sub_put(s, m->units[unit].code, per, to[step], a->login, reason, e) != 0 ||

@@ -137,6 +137,11 @@ enum write_step { STEP_SUBMIT = 0, STEP_APPROVE, STEP_RETURN, STEP_UNLOCK };
 int write_step_parse(const char *s);
 int write_approval(store *s, const model *m, const write_actor *a, int step, int targets, int unit,
                    period_t p, const char *reason, err_t *e);
+/* write_approval deciding on what the actor saw: expected_at (NULL or "": not checked) is the data
+ * set's time of its last step as the actor's page or GET /api/v1/approval showed it; a set sent
+ * again, or otherwise moved, since is WRITE_CONFLICT (figures approved unseen). */
+int write_approval_seen(store *s, const model *m, const write_actor *a, int step, int targets, int unit,
+                        period_t p, const char *reason, const char *expected_at, err_t *e);
 /* 0 if the actor may take the step on unit (the data's state aside), else WRITE_FORBIDDEN with
  * the message in e (pages show only the steps a user may take). */
 int write_step_allowed(store *s, const model *m, const write_actor *a, int step, int unit, err_t *e);

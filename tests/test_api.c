@@ -611,6 +611,11 @@ static void test_delete_value(void **state)
     assert_string_equal(err_code(j), "locked");
     json_decref(j);
     assert_int_equal(count(bearer_admin, "/api/v1/values?unit=w10&ind=kn&period=2022-05"), 1);
+    /* an approval naming the step it saw (expected_at, from GET /approval): an older one is 409 */
+    assert_int_equal(call(bearer_admin, "POST", "/api/v1/approval/approve", "application/json",
+                          "{\"unit\":\"w10\",\"period\":\"2022\",\"expected_at\":\"2000-01-01T00:00:00Z\"}", &j), 409);
+    assert_string_equal(err_code(j), "conflict");
+    json_decref(j);
     /* a browser session writes with the csrf parameter in the query, never without it */
     char tok[AUTH_TOKEN_LEN + 1], digest[AUTH_DIGEST_LEN + 1], cookie[128];
     web_user u;

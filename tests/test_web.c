@@ -750,6 +750,14 @@ static void test_workflow(void **state)
     http_resp_free(&rr);
     snprintf(form, sizeof form, "csrf=%s&unit=w1&period=2023&action=submit&v_kn=46&o_kn=45", ed.csrf);
     assert_int_equal(status_of(&ed, "POST", "/entry", NULL, form), 303);
+    /* the approval page carries the time of the step it shows; an approval from a page opened
+     * before the set was sent again (an older time) is refused, and the set stays submitted */
+    assert_int_equal(send(&ap, "GET", "/approval", NULL, NULL, NULL, &rr), 200);
+    assert_non_null(strstr(buf_str(&rr.body), "name=\"expected_at\" value=\""));
+    http_resp_free(&rr);
+    snprintf(form, sizeof form, "csrf=%s&unit=w1&period=2023&action=approve&expected_at=2000-01-01T00%%3A00%%3A00Z",
+             ap.csrf);
+    assert_int_equal(status_of(&ap, "POST", "/approval", NULL, form), 409);
     snprintf(form, sizeof form, "csrf=%s&unit=w1&period=2023&action=approve", ap.csrf);
     assert_int_equal(status_of(&ap, "POST", "/approval", NULL, form), 303);
     assert_int_equal(status_of(&ap, "POST", "/approval", NULL, form), 409);      /* already approved */

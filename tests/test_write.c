@@ -615,6 +615,38 @@ static void test_target_locks(void **state)
     buf_free(&errs);
 }
 
+/* An approval decides on what the approver saw: a data set whose last step is not the one the
+ * approver's page showed (sent again after a return) is refused, and stays as it is. */
+static void test_approve_seen(void **state)
+{
+    (void)state;
+    store *s;
+    model *m = model_new();
+    err_t e;
+    assert_int_equal(store_open(db, 0, &s, &e), 0);
+    assert_int_equal(store_load_part(s, m, 0, &e), 0);
+    int d2 = model_unit_find(m, "d2");
+    period_t y = { P_YEAR, 0, 2031, 2031 };
+    write_actor admin = { "admin", ROLE_ADMIN, model_unit_find(m, "city"), "cli", 0, 0 };
+    assert_int_equal(write_approval(s, m, &admin, STEP_SUBMIT, 1, d2, y, NULL, &e), 0);
+    web_sub sub;
+    assert_int_equal(store_sub_get(s, "d2", "targets:2031", &sub, &e), 1);
+    lang_set(LANG_VI);
+    assert_int_equal(write_approval_seen(s, m, &admin, STEP_APPROVE, 1, d2, y, NULL, "2000-01-01T00:00:00Z", &e),
+                     WRITE_CONFLICT);
+    assert_non_null(strstr(e.msg, "'d2' kỳ 2031 đã thay đổi lúc"));
+    web_sub after;
+    assert_int_equal(store_sub_get(s, "d2", "targets:2031", &after, &e), 1);
+    assert_int_equal(after.state, SUB_SUBMITTED);
+    assert_string_equal(after.at, sub.at);
+    assert_int_equal(write_approval_seen(s, m, &admin, STEP_APPROVE, 1, d2, y, NULL, sub.at, &e), 0);
+    assert_int_equal(store_sub_get(s, "d2", "targets:2031", &after, &e), 1);
+    assert_int_equal(after.state, SUB_APPROVED);
+    assert_int_equal(write_approval(s, m, &admin, STEP_UNLOCK, 1, d2, y, "thử", &e), 0);
+    store_close(s);
+    model_free(m);
+}
+
 /* ---- stale figures ---- */
 
 /* A model read before an import changed the figure: `expected` is still decided against the
@@ -958,6 +990,7 @@ int main(void)
         cmocka_unit_test(test_sources_use_the_door),
         cmocka_unit_test(test_locks_cover),
         cmocka_unit_test(test_target_locks),
+        cmocka_unit_test(test_approve_seen),
         cmocka_unit_test(test_expected_against_database),
         cmocka_unit_test(test_concurrent_writers),
         cmocka_unit_test(test_writers_queue),

@@ -267,8 +267,8 @@ for (const list of ['targets', 'values']) {
   await call('POST', '/tasks/progress', { who: 'editor', body: { code: 'khong-co', pct: 10, text: 'x' }, want: 404 });
   await call('POST', '/tasks/progress', { who: 'editor', body: { code: 'x' }, want: 400 });
   // a file, previewed then with an error (multipart: fetch sets the boundary)
-  for (const [csv, want] of [['indicator,unit,period,value\nket_nap_dang_vien,cau-giay,2031,5\n', 200],
-                             ['indicator,unit,period,value\nket_nap_dang_vien,cau-giay,2031,abc\n', 422]]) {
+  for (const [csv, want] of [['indicator,unit,period,value\nket_nap_dang_vien,cau-giay,2025S1,5\n', 200],
+                             ['indicator,unit,period,value\nket_nap_dang_vien,cau-giay,2025S1,abc\n', 422]]) {
     const form = new FormData();
     form.append('action', 'preview');
     form.append('file', new Blob([csv], { type: 'text/csv' }), 'so-lieu.csv');
