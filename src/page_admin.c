@@ -604,8 +604,15 @@ int page_admin_data(web_ctx *c)
                    "required maxlength=\"200\"></label><label>%s ", tr("Mã", "Code"), tr("Tên", "Name"),
                 tr("Đơn vị cấp trên", "Parent"));
     unit_select(c, "parent", ACT_ADMIN);
-    page_printf(c, "</label><label>%s <input name=\"type\" maxlength=\"60\"></label><button type=\"submit\" name=\"action\" "
-                   "value=\"unit\">%s</button></form>", tr("Loại", "Type"), tr("Lưu đơn vị", "Save unit"));
+    page_printf(c, "</label><label>%s <input name=\"type\" maxlength=\"60\"></label><label>%s <input name=\"valid_from\" "
+                   "type=\"date\"></label><label>%s <input name=\"valid_to\" type=\"date\"></label><p class=\"hint\">%s</p>"
+                   "<button type=\"submit\" name=\"action\" value=\"unit\">%s</button></form>", tr("Loại", "Type"),
+                tr("Hiệu lực từ ngày", "Valid from"), tr("đến ngày", "to"),
+                tr("Ngày để trống: đơn vị mới có hiệu lực không giới hạn; đơn vị đã có giữ ngày như hiện có. Đơn vị mới dưới "
+                   "đơn vị có số liệu đã duyệt cần ngày bắt đầu sau kỳ đã duyệt.",
+                   "Dates left blank: a new unit is valid without limit; an existing one keeps its dates. A new unit under "
+                   "one whose figures are approved needs a start after the approved period."),
+                tr("Lưu đơn vị", "Save unit"));
     indicator_form(c);
     page_printf(c, "<h2>%s</h2><form method=\"post\" action=\"/admin/data\" class=\"card\">", tr("Kế hoạch (chỉ tiêu giao)", "Target"));
     page_csrf(c);
@@ -669,9 +676,23 @@ int page_admin_data_post(web_ctx *c)
             rc = web_fail(c, 403, "forbidden", "code", tr("đơn vị ngoài phạm vi của bạn", "unit outside your subtree"));
             goto cleanup;
         }
-        buf_adds(&csv, "code,name,parent,type\n");
-        fields[0] = web_param(c, "code"), fields[1] = web_param(c, "name"), fields[2] = parent,
-        fields[3] = web_param(c, "type");
+        /* a date column only when its field is filled: an existing unit keeps the dates a blank
+         * field leaves (import.c), a new one is valid from its valid_from (open when blank) */
+        const char *from = web_param(c, "valid_from"), *to = web_param(c, "valid_to");
+        int with_from = from && *from, with_to = to && *to;
+        buf_printf(&csv, "code,name,parent,type%s%s\n", with_from ? ",valid_from" : "", with_to ? ",valid_to" : "");
+        const char *f[6] = { web_param(c, "code"), web_param(c, "name"), parent, web_param(c, "type"),
+                             with_from ? from : NULL, with_to ? to : NULL };
+        for (int k = 0; k < 6; k++) {
+            if (k >= 4 && f[k] == NULL)
+                continue;
+            if (k > 0)
+                buf_addc(&csv, ',');
+            csv_write_field(&csv, f[k] ? f[k] : "");
+        }
+        buf_addc(&csv, '\n');
+        fields[0] = f[0], fields[1] = f[1];
+        goto run;
     } else if (action && strcmp(action, "target") == 0) {
         const char *unit = web_param(c, "unit");
         int tu = unit ? model_unit_find(c->m, unit) : -1;

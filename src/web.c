@@ -68,7 +68,7 @@ static const web_route routes[] = {
       "action login name role unit password" },
     { "GET", "/admin/data", page_admin_data, 0, "edit" },
     { "POST", "/admin/data", page_admin_data_post, W_OWN,
-      "action code name parent type ind unit period value group measure direction decimals" },
+      "action code name parent type valid_from valid_to ind unit period value group measure direction decimals" },
     { "GET", "/admin/audit", page_audit, 0, "who unit period kind from to page format" },
     { "GET", "/validation", page_validate, 0, "unit period outliers" },
     { "GET", "/tasks", page_tasks, 0, "unit programme status due owner sort" },

@@ -892,6 +892,18 @@ static void test_admin_catalogue(void **state)
     snprintf(form, sizeof form, "csrf=%s&action=unit&code=w3&name=Ba&parent=d2&type=x", ad.csrf);
     assert_int_equal(status_of(&ad, "POST", "/admin/data", NULL, form), 403);
     assert_true(model_unit_find(app->m, "w3") < 0);
+    /* the form's dates: a new ward valid from a day; renaming it without dates keeps them */
+    snprintf(form, sizeof form, "csrf=%s&action=unit&code=w2b&name=Ph%%C6%%B0%%E1%%BB%%9Dng+Hai+B&parent=d1&type=x"
+             "&valid_from=2031-07-01&valid_to=", ad.csrf);
+    assert_int_equal(status_of(&ad, "POST", "/admin/data", NULL, form), 303);
+    int w2b = model_unit_find(app->m, "w2b");
+    assert_true(w2b >= 0);
+    assert_int_equal(app->m->units[w2b].valid_from, 20310701);
+    snprintf(form, sizeof form, "csrf=%s&action=unit&code=w2b&name=B&parent=d1&type=x&valid_from=&valid_to=", ad.csrf);
+    assert_int_equal(status_of(&ad, "POST", "/admin/data", NULL, form), 303);
+    w2b = model_unit_find(app->m, "w2b");
+    assert_string_equal(app->m->units[w2b].name, "B");
+    assert_int_equal(app->m->units[w2b].valid_from, 20310701);
     /* a target, checked by the import rules */
     snprintf(form, sizeof form, "csrf=%s&action=target&ind=kn&unit=w2&period=2023&value=12", ad.csrf);
     assert_int_equal(status_of(&ad, "POST", "/admin/data", NULL, form), 303);
