@@ -444,10 +444,9 @@ static void body(const json_t *doc, int style, const charts *ch, buf *b)
     buf_printf(&t, "Kết quả thực hiện các chỉ tiêu %s", jstr(json_object_get(doc, "period"), "text"));
     para(b, buf_str(&t), AL_CENTER, 14, F_BOLD, 0);
     para(b, "-----", AL_CENTER, 14, 0, 12);
-    static const char *const notes[] = { "structure_note", "partial_note" };   /* what the marks mean */
-    for (int k = 0; k < 2; k++)
-        if (json_object_get(doc, notes[k]))
-            para(b, jstr(doc, notes[k]), AL_BOTH, 12, F_ITALIC, 6);
+    for (int k = 0; k < 2; k++)                 /* what the marks mean */
+        if (json_object_get(doc, report_note_keys[k]))
+            para(b, jstr(doc, report_note_keys[k]), AL_BOTH, 12, F_ITALIC, 6);
 
     heading(doc, "summary", b);
     size_t i;

@@ -406,6 +406,8 @@ void report_target_text(const json_t *row, buf *b)
     }
 }
 
+const char *const report_note_keys[2] = { "structure_note", "partial_note" };
+
 int report_row_partial_shown(const json_t *row)
 {
     return json_is_true(json_object_get(row, "partial")) && !json_is_true(json_object_get(row, "withheld"));
@@ -552,11 +554,10 @@ static void render_md(const json_t *doc, buf *out)
     md_escape(out, buf_str(&label));
     buf_free(&label);
     buf_adds(out, "\n\n");
-    static const char *const notes[] = { "structure_note", "partial_note" };
     for (int k = 0; k < 2; k++)
-        if (json_object_get(doc, notes[k])) {
+        if (json_object_get(doc, report_note_keys[k])) {
             buf_addc(out, '_');
-            md_escape(out, jstr(doc, notes[k]));
+            md_escape(out, jstr(doc, report_note_keys[k]));
             buf_adds(out, "_\n\n");
         }
     md_heading(doc, "summary", out);
@@ -774,11 +775,10 @@ static void render_html(const json_t *doc, buf *out)
     sub_label(doc, &sub);
     html_str(out, buf_str(&sub));
     buf_free(&sub);
-    static const char *const notes[] = { "structure_note", "partial_note" };
     for (int k = 0; k < 2; k++)
-        if (json_object_get(doc, notes[k])) {
+        if (json_object_get(doc, report_note_keys[k])) {
             buf_adds(out, "</div><div class=\"sub\">");
-            html_str(out, jstr(doc, notes[k]));
+            html_str(out, jstr(doc, report_note_keys[k]));
         }
     buf_adds(out, "</div>\n");
     html_heading(doc, "summary", out);

@@ -40,6 +40,10 @@ void report_target_text(const json_t *row, buf *out);
 /* The mark after a partial total shown in a report's table (doc["partial_note"] says what it means;
  * "*" stays the mark of a figure converted from predecessors). */
 #define REPORT_PARTIAL_MARK "\xE2\x80\xA0"   /* † */
+/* The keys of a built report's notes on its marks, in the order every renderer prints them under
+ * the title ("structure_note": converted figures, "partial_note": partial totals); either may be
+ * absent. */
+extern const char *const report_note_keys[2];
 /* 1 when a report row shows a partial total (partial and not withheld), which carries the mark. */
 int report_row_partial_shown(const json_t *row);
 /* Appends the "% KH" cell of a report row: "151%", a `down` indicator's margin to its ceiling
