@@ -795,10 +795,16 @@ int model_unit_valid_why(const model *m, int unit, period_t p, buf *why)
         buf_adds(why, tr("đến ", "to "));
         vn_format_date(u->valid_to, (int)lang_get(), why);
     }
-    buf_adds(why, tr("): số liệu này không được tính vào đâu; số liệu sau khi sắp xếp nhập cho đơn vị kế thừa "
-                     "(chitieu units, cột kế thừa)",
-                     "): the figure would count nowhere; after a reorganisation enter it for the successor "
-                     "(chitieu units, successors column)"));
+    if (u->valid_from && u->valid_from > period_end(p))     /* before it began: its predecessors' */
+        buf_adds(why, tr("): số liệu này không được tính vào đâu; số liệu trước khi đơn vị được thành lập nhập cho "
+                         "đơn vị tiền thân (chitieu units, cột tiền thân)",
+                         "): the figure would count nowhere; before the unit began enter it for its predecessors "
+                         "(chitieu units, predecessors column)"));
+    else
+        buf_adds(why, tr("): số liệu này không được tính vào đâu; số liệu sau khi sắp xếp nhập cho đơn vị kế thừa "
+                         "(chitieu units, cột kế thừa)",
+                         "): the figure would count nowhere; after a reorganisation enter it for the successor "
+                         "(chitieu units, successors column)"));
     return 0;
 }
 

@@ -182,7 +182,8 @@ static void test_bad_file_changes_nothing(void **state)
     assert_non_null(strstr(errs, "bad.csv, dòng 4, cột 3 (period): '2023Q5'"));
     assert_non_null(strstr(errs, "bad.csv, dòng 6: trùng với dòng 5 của bad.csv"));
     assert_non_null(strstr(errs, "bad.csv, dòng 7, cột 3 (period): '2019' — đơn vị không có hiệu lực ngày nào trong kỳ "
-                                 "này (hiệu lực từ 1/1/2020 đến 30/6/2025)"));
+                                 "này (hiệu lực từ 1/1/2020 đến 30/6/2025): số liệu này không được tính vào đâu; "
+                                 "số liệu trước khi đơn vị được thành lập nhập cho đơn vị tiền thân"));
     assert_non_null(strstr(errs, "bad.csv, dòng 8, cột 3 (period): '2026' — đơn vị không có hiệu lực ngày nào trong kỳ "
                                  "này (hiệu lực đến 30/6/2025): số liệu này không được tính vào đâu"));
     assert_null(strstr(errs, "dòng 9"));
