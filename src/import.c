@@ -1006,12 +1006,17 @@ static int count_succs(run *r)
     return 0;
 }
 
-/* 1 if the model holds succession (from, to, date) with share. */
+/* 1 if the model holds succession (from, to, date) with share (its index by `from`: the model
+ * was finished after the indicators; a model that failed to finish writes nothing anyway). */
 static int succ_stored(const model *m, int from, int to, int date, double share)
 {
-    for (size_t k = 0; k < m->nsuccs; k++)
-        if (m->succs[k].from == from && m->succs[k].to == to && m->succs[k].date == date && m->succs[k].share == share)
+    int n;
+    const int *out = model_succs(m, from, &n);
+    for (int k = 0; k < n; k++) {
+        const succ_t *o = &m->succs[out[k]];
+        if (o->to == to && o->date == date && o->share == share)
             return 1;
+    }
     return 0;
 }
 
@@ -1029,10 +1034,12 @@ static void vet_succ_group(run *r, size_t a, size_t b)
             row_error(r, x->row, 0, NULL, NULL, "%s", buf_str(&r->scratch));
         }
     }
-    for (size_t k = 0; k < m->nsuccs; k++) {
-        const succ_t *o = &m->succs[k];
+    int n;
+    const int *out = model_succs(m, g->from, &n);
+    for (int k = 0; k < n; k++) {
+        const succ_t *o = &m->succs[out[k]];
         size_t i = a;
-        if (o->from != g->from || o->date != g->date)
+        if (o->date != g->date)
             continue;
         while (i < b && r->succs[i].to != o->to)
             i++;
